@@ -90,78 +90,133 @@ public static class Keccak256
         0x8000000080008081UL, 0x8000000000008080UL, 0x0000000080000001UL, 0x8000000080008008UL,
     ];
 
-    // Rho rotation amounts, in the order the pi step visits the lanes (starting from lane 1).
-    private static ReadOnlySpan<byte> RhoOffsets =>
-    [
-        1, 3, 6, 10, 15, 21, 28, 36, 45, 55, 2, 14, 27, 41, 56, 8, 25, 43, 62, 18, 39, 61, 20, 44,
-    ];
-
-    // Pi step: lane index visited at each position of that chain.
-    private static ReadOnlySpan<byte> PiLanes =>
-    [
-        10, 7, 11, 17, 18, 3, 5, 16, 8, 21, 24, 4, 15, 23, 19, 13, 12, 2, 20, 14, 22, 9, 6, 1,
-    ];
-
-    /// <summary>Keccak-f[1600]: 24 rounds of theta, rho, pi, chi, iota over 25 64-bit lanes (index x + 5y).</summary>
-    internal static void Permute(Span<ulong> a)
+    /// <summary>
+    /// Keccak-f[1600]: 24 rounds of theta, rho, pi, chi, iota over 25 64-bit lanes (index x + 5y), with the lanes
+    /// held in locals (theta, rho and pi fused into one step per lane) so that the JIT keeps them in registers.
+    /// </summary>
+    internal static void Permute(Span<ulong> state)
     {
-        if (a.Length != 25)
+        if (state.Length != 25)
         {
-            throw new ArgumentException("Keccak state has 25 lanes.", nameof(a));
+            throw new ArgumentException("Keccak state has 25 lanes.", nameof(state));
         }
 
+        ulong a0 = state[0];
+        ulong a1 = state[1];
+        ulong a2 = state[2];
+        ulong a3 = state[3];
+        ulong a4 = state[4];
+        ulong a5 = state[5];
+        ulong a6 = state[6];
+        ulong a7 = state[7];
+        ulong a8 = state[8];
+        ulong a9 = state[9];
+        ulong a10 = state[10];
+        ulong a11 = state[11];
+        ulong a12 = state[12];
+        ulong a13 = state[13];
+        ulong a14 = state[14];
+        ulong a15 = state[15];
+        ulong a16 = state[16];
+        ulong a17 = state[17];
+        ulong a18 = state[18];
+        ulong a19 = state[19];
+        ulong a20 = state[20];
+        ulong a21 = state[21];
+        ulong a22 = state[22];
+        ulong a23 = state[23];
+        ulong a24 = state[24];
+
         var rc = RoundConstants;
-        var rho = RhoOffsets;
-        var pi = PiLanes;
         for (var round = 0; round < 24; round++)
         {
-            // Theta.
-            var c0 = a[0] ^ a[5] ^ a[10] ^ a[15] ^ a[20];
-            var c1 = a[1] ^ a[6] ^ a[11] ^ a[16] ^ a[21];
-            var c2 = a[2] ^ a[7] ^ a[12] ^ a[17] ^ a[22];
-            var c3 = a[3] ^ a[8] ^ a[13] ^ a[18] ^ a[23];
-            var c4 = a[4] ^ a[9] ^ a[14] ^ a[19] ^ a[24];
+            var c0 = a0 ^ a5 ^ a10 ^ a15 ^ a20;
+            var c1 = a1 ^ a6 ^ a11 ^ a16 ^ a21;
+            var c2 = a2 ^ a7 ^ a12 ^ a17 ^ a22;
+            var c3 = a3 ^ a8 ^ a13 ^ a18 ^ a23;
+            var c4 = a4 ^ a9 ^ a14 ^ a19 ^ a24;
             var d0 = c4 ^ BitOperations.RotateLeft(c1, 1);
             var d1 = c0 ^ BitOperations.RotateLeft(c2, 1);
             var d2 = c1 ^ BitOperations.RotateLeft(c3, 1);
             var d3 = c2 ^ BitOperations.RotateLeft(c4, 1);
             var d4 = c3 ^ BitOperations.RotateLeft(c0, 1);
-            for (var y = 0; y < 25; y += 5)
-            {
-                a[y] ^= d0;
-                a[y + 1] ^= d1;
-                a[y + 2] ^= d2;
-                a[y + 3] ^= d3;
-                a[y + 4] ^= d4;
-            }
-
-            // Rho and pi, following the single 24-lane cycle of the pi permutation.
-            var carried = a[1];
-            for (var i = 0; i < 24; i++)
-            {
-                int lane = pi[i];
-                var next = a[lane];
-                a[lane] = BitOperations.RotateLeft(carried, rho[i]);
-                carried = next;
-            }
-
-            // Chi, row by row.
-            for (var y = 0; y < 25; y += 5)
-            {
-                var b0 = a[y];
-                var b1 = a[y + 1];
-                var b2 = a[y + 2];
-                var b3 = a[y + 3];
-                var b4 = a[y + 4];
-                a[y] = b0 ^ (~b1 & b2);
-                a[y + 1] = b1 ^ (~b2 & b3);
-                a[y + 2] = b2 ^ (~b3 & b4);
-                a[y + 3] = b3 ^ (~b4 & b0);
-                a[y + 4] = b4 ^ (~b0 & b1);
-            }
-
-            // Iota.
-            a[0] ^= rc[round];
+            var b0 = a0 ^ d0;
+            var b10 = BitOperations.RotateLeft(a1 ^ d1, 1);
+            var b20 = BitOperations.RotateLeft(a2 ^ d2, 62);
+            var b5 = BitOperations.RotateLeft(a3 ^ d3, 28);
+            var b15 = BitOperations.RotateLeft(a4 ^ d4, 27);
+            var b16 = BitOperations.RotateLeft(a5 ^ d0, 36);
+            var b1 = BitOperations.RotateLeft(a6 ^ d1, 44);
+            var b11 = BitOperations.RotateLeft(a7 ^ d2, 6);
+            var b21 = BitOperations.RotateLeft(a8 ^ d3, 55);
+            var b6 = BitOperations.RotateLeft(a9 ^ d4, 20);
+            var b7 = BitOperations.RotateLeft(a10 ^ d0, 3);
+            var b17 = BitOperations.RotateLeft(a11 ^ d1, 10);
+            var b2 = BitOperations.RotateLeft(a12 ^ d2, 43);
+            var b12 = BitOperations.RotateLeft(a13 ^ d3, 25);
+            var b22 = BitOperations.RotateLeft(a14 ^ d4, 39);
+            var b23 = BitOperations.RotateLeft(a15 ^ d0, 41);
+            var b8 = BitOperations.RotateLeft(a16 ^ d1, 45);
+            var b18 = BitOperations.RotateLeft(a17 ^ d2, 15);
+            var b3 = BitOperations.RotateLeft(a18 ^ d3, 21);
+            var b13 = BitOperations.RotateLeft(a19 ^ d4, 8);
+            var b14 = BitOperations.RotateLeft(a20 ^ d0, 18);
+            var b24 = BitOperations.RotateLeft(a21 ^ d1, 2);
+            var b9 = BitOperations.RotateLeft(a22 ^ d2, 61);
+            var b19 = BitOperations.RotateLeft(a23 ^ d3, 56);
+            var b4 = BitOperations.RotateLeft(a24 ^ d4, 14);
+            a0 = b0 ^ (~b1 & b2);
+            a1 = b1 ^ (~b2 & b3);
+            a2 = b2 ^ (~b3 & b4);
+            a3 = b3 ^ (~b4 & b0);
+            a4 = b4 ^ (~b0 & b1);
+            a5 = b5 ^ (~b6 & b7);
+            a6 = b6 ^ (~b7 & b8);
+            a7 = b7 ^ (~b8 & b9);
+            a8 = b8 ^ (~b9 & b5);
+            a9 = b9 ^ (~b5 & b6);
+            a10 = b10 ^ (~b11 & b12);
+            a11 = b11 ^ (~b12 & b13);
+            a12 = b12 ^ (~b13 & b14);
+            a13 = b13 ^ (~b14 & b10);
+            a14 = b14 ^ (~b10 & b11);
+            a15 = b15 ^ (~b16 & b17);
+            a16 = b16 ^ (~b17 & b18);
+            a17 = b17 ^ (~b18 & b19);
+            a18 = b18 ^ (~b19 & b15);
+            a19 = b19 ^ (~b15 & b16);
+            a20 = b20 ^ (~b21 & b22);
+            a21 = b21 ^ (~b22 & b23);
+            a22 = b22 ^ (~b23 & b24);
+            a23 = b23 ^ (~b24 & b20);
+            a24 = b24 ^ (~b20 & b21);
+            a0 ^= rc[round];
         }
+
+        state[0] = a0;
+        state[1] = a1;
+        state[2] = a2;
+        state[3] = a3;
+        state[4] = a4;
+        state[5] = a5;
+        state[6] = a6;
+        state[7] = a7;
+        state[8] = a8;
+        state[9] = a9;
+        state[10] = a10;
+        state[11] = a11;
+        state[12] = a12;
+        state[13] = a13;
+        state[14] = a14;
+        state[15] = a15;
+        state[16] = a16;
+        state[17] = a17;
+        state[18] = a18;
+        state[19] = a19;
+        state[20] = a20;
+        state[21] = a21;
+        state[22] = a22;
+        state[23] = a23;
+        state[24] = a24;
     }
 }

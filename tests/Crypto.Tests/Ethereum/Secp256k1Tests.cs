@@ -56,6 +56,21 @@ public sealed class Secp256k1Tests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void HashesAreReducedModuloNLikeSec1AndRfc6979()
+    {
+        var key = Secp256k1PrivateKey.FromBytes(Enumerable.Repeat((byte)0x46, 32).ToArray());
+        var zero = new byte[32];
+        var nPlusOne = Secp256k1Curve.N.Add(BcBigInteger.One).ToByteArrayUnsigned();
+        var one = new byte[32];
+        one[31] = 1;
+        Assert.Equal(key.Sign(zero), key.Sign(N));
+        Assert.Equal(key.FirstNonce(zero), key.FirstNonce(N));
+        Assert.Equal(key.Sign(one), key.Sign(nPlusOne));
+        Assert.NotEqual(key.Sign(zero), key.Sign(one));
+        Assert.Equal(key.PublicKey, Secp256k1PublicKey.Recover(N, key.Sign(N)));
+    }
+
+    [Fact]
     public void HighSTwinIsRejectedOrNormalizedBackToTheSameSignature()
     {
         var key = Secp256k1PrivateKey.FromBytes(Keccak256.Hash("high-s"u8));
