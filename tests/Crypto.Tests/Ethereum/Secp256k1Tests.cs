@@ -114,6 +114,23 @@ public sealed class Secp256k1Tests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ConcurrentSigningAndRecoveryAgreeWithSequentialResults()
+    {
+        var keys = Enumerable.Range(0, 4).Select(i => Secp256k1PrivateKey.FromBytes(Keccak256.Hash(BitConverter.GetBytes(i)))).ToArray();
+        var hashes = Enumerable.Range(0, 40).Select(i => Keccak256.Hash(BitConverter.GetBytes(1000 + i))).ToArray();
+        var expected = hashes.Select((h, i) => keys[i % keys.Length].Sign(h)).ToArray();
+        var results = new EcdsaSignature[hashes.Length];
+        var recovered = new Secp256k1PublicKey[hashes.Length];
+        Parallel.For(0, hashes.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            results[i] = keys[i % keys.Length].Sign(hashes[i]);
+            recovered[i] = Secp256k1PublicKey.Recover(hashes[i], results[i]);
+        });
+        Assert.Equal(expected, results);
+        Assert.Equal(hashes.Select((_, i) => keys[i % keys.Length].PublicKey), recovered);
+    }
+
+    [Fact]
     public void GeneratedKeysAreDistinctAndUsable()
     {
         var a = Secp256k1PrivateKey.Generate();
