@@ -33,7 +33,9 @@ public static class GrainStorageServiceCollectionExtensions
             provider.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(name),
             provider.GetService<IGrainStorageSerializer>()));
         services.AddSingleton<IHostedService>(provider =>
-            new StorageSchemaStartup(ct => ((AdoNetGrainStorage)provider.GetRequiredKeyedService<IGrainStorage>(name)).InitializeAsync(ct)));
+            new StorageSchemaStartup(ct => provider.GetRequiredKeyedService<IGrainStorage>(name) is AdoNetGrainStorage storage
+                ? storage.InitializeAsync(ct)
+                : Task.CompletedTask));
         return services;
     }
 
