@@ -65,7 +65,7 @@ public sealed class AdoNetGrainStorage : IGrainStorage, IAsyncDisposable, IDispo
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var key = MapKey(stateName, grainId, grainState);
-        await InitializeAsync().ConfigureAwait(false);
+        await EnsureSchemaAsync(grainId, stateName).ConfigureAwait(false);
         byte[]? payload = null;
         int? version = null;
         var found = false;
@@ -110,7 +110,7 @@ public sealed class AdoNetGrainStorage : IGrainStorage, IAsyncDisposable, IDispo
         var key = MapKey(stateName, grainId, grainState);
         var payload = Serialize(grainState.State, grainId, stateName);
         var expected = grainState.ETag;
-        await InitializeAsync().ConfigureAwait(false);
+        await EnsureSchemaAsync(grainId, stateName).ConfigureAwait(false);
         int? expectedVersion = null;
         if (expected is not null)
         {
@@ -156,7 +156,7 @@ public sealed class AdoNetGrainStorage : IGrainStorage, IAsyncDisposable, IDispo
     {
         var key = MapKey(stateName, grainId, grainState);
         var expected = grainState.ETag;
-        await InitializeAsync().ConfigureAwait(false);
+        await EnsureSchemaAsync(grainId, stateName).ConfigureAwait(false);
         if (expected is null)
         {
             // "I expect no record": fine when there is none, a conflict when someone wrote one.
@@ -215,6 +215,8 @@ public sealed class AdoNetGrainStorage : IGrainStorage, IAsyncDisposable, IDispo
         }
     }
 
+    private string SchemaFailureMessage => $"Applying schema script {_sql.ScriptName} ({_database.Invariant}) failed.";
+
     private async Task ApplySchemaAsync(CancellationToken cancellationToken)
     {
         try
@@ -223,13 +225,30 @@ public sealed class AdoNetGrainStorage : IGrainStorage, IAsyncDisposable, IDispo
         }
         catch (DbException ex)
         {
-            throw new GrainStorageException(
-                $"Applying schema script {_sql.ScriptName} ({_database.Invariant}) failed.", _name, default, null, ex);
+            throw new GrainStorageException(SchemaFailureMessage, _name, default, null, ex);
         }
         catch (InvalidOperationException ex)
         {
-            throw new GrainStorageException(
-                $"Applying schema script {_sql.ScriptName} ({_database.Invariant}) failed.", _name, default, null, ex);
+            throw new GrainStorageException(SchemaFailureMessage, _name, default, null, ex);
+        }
+    }
+
+    private async Task EnsureSchemaAsync(GrainId grainId, string stateName)
+    {
+        var initialization = _schema.EnsureAsync();
+        if (initialization.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        try
+        {
+            await initialization.ConfigureAwait(false);
+        }
+        catch (GrainStorageException ex)
+        {
+            // Name the grain and state whose operation found the database unusable.
+            throw new GrainStorageException(SchemaFailureMessage, _name, grainId, stateName, ex.InnerException ?? ex);
         }
     }
 
@@ -324,5 +343,6 @@ public sealed class AdoNetGrainStorage : IGrainStorage, IAsyncDisposable, IDispo
     private static string? FormatETag(int? version) => version?.ToString(CultureInfo.InvariantCulture);
 
     private static int? ParseETag(string eTag) =>
-        int.TryParse(eTag, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : null;
+        int.TryParse(eTag, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+        && eTag == version.ToString(CultureInfo.InvariantCulture) ? version : null;
 }

@@ -66,7 +66,8 @@ internal static class ReminderRowCodec
 
     /// <summary>The version in an ETag, or null when the ETag was not issued by a table.</summary>
     public static int? ParseETag(string? eTag) =>
-        int.TryParse(eTag, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : null;
+        int.TryParse(eTag, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+        && eTag == version.ToString(CultureInfo.InvariantCulture) ? version : null;
 
     /// <summary>True when <paramref name="hash"/> lies in the ring range (begin, end]; begin == end is the whole ring.</summary>
     public static bool InRange(uint hash, uint begin, uint end) =>

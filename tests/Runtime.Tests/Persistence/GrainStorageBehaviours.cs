@@ -145,6 +145,10 @@ public abstract class GrainStorageBehaviours
         var error = await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("profile", grain, state));
         Assert.Equal(stored, error.StoredETag);
         Assert.Equal("not-a-version", error.CurrentETag);
+
+        // Same number, different text: not an ETag this storage issued.
+        state.ETag = "0" + stored;
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("profile", grain, state));
     }
 
     private async Task ClearThenRead()

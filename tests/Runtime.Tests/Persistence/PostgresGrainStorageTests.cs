@@ -44,9 +44,28 @@ public sealed class PostgresGrainStorageTests : GrainStorageBehaviours, IDisposa
             },
             Serializer);
         _storages.Add(storage);
+        var grain = NewGrain();
         var error = await Assert.ThrowsAsync<GrainStorageException>(
-            () => storage.ReadStateAsync("profile", NewGrain(), new TestGrainState<SampleState>()));
+            () => storage.ReadStateAsync("profile", grain, new TestGrainState<SampleState>()));
         Assert.Equal("pg", error.ProviderName);
+        Assert.Equal(grain, error.GrainId);
+        Assert.Equal("profile", error.StateName);
+        Assert.IsAssignableFrom<NpgsqlException>(error.InnerException);
+
+        // Without schema creation the failure comes from the operation itself.
+        var plain = new AdoNetGrainStorage(
+            "pg",
+            new AdoNetGrainStorageOptions
+            {
+                Invariant = AdoNetInvariants.PostgreSql,
+                ConnectionString = "Host=127.0.0.1;Port=1;Username=x;Password=y;Database=z;Timeout=5",
+                CreateSchema = false,
+            },
+            Serializer);
+        _storages.Add(plain);
+        error = await Assert.ThrowsAsync<GrainStorageException>(
+            () => plain.WriteStateAsync("profile", grain, new TestGrainState<SampleState>()));
+        Assert.Equal(grain, error.GrainId);
         Assert.IsAssignableFrom<NpgsqlException>(error.InnerException);
     }
 

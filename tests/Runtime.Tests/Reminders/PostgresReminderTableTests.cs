@@ -19,6 +19,32 @@ public sealed class PostgresReminderTableTests : ReminderTableBehaviours, IDispo
     [MemberData(nameof(Cases), MemberType = typeof(ReminderTableBehaviours))]
     public Task Behaviour(string name) => RunBehaviourAsync(name);
 
+    [Fact]
+    public async Task UnreachableServerIsATypedError()
+    {
+        // Port 1 on loopback refuses at once: no PostgreSQL is needed for this test.
+        var table = new AdoNetReminderTable(new AdoNetReminderTableOptions
+        {
+            Invariant = AdoNetInvariants.PostgreSql,
+            ConnectionString = "Host=127.0.0.1;Port=1;Username=x;Password=y;Database=z;Timeout=5",
+            CreateSchema = false,
+        });
+        _tables.Add(table);
+        var grain = new GrainId("timer", "unreachable");
+        var error = await Assert.ThrowsAsync<ReminderTableException>(() => table.ReadRowAsync(grain, "r"));
+        Assert.Equal(grain, error.GrainId);
+        Assert.Equal("r", error.ReminderName);
+        Assert.IsAssignableFrom<Npgsql.NpgsqlException>(error.InnerException);
+
+        var withSchema = new AdoNetReminderTable(new AdoNetReminderTableOptions
+        {
+            Invariant = AdoNetInvariants.PostgreSql,
+            ConnectionString = "Host=127.0.0.1;Port=1;Username=x;Password=y;Database=z;Timeout=5",
+        });
+        _tables.Add(withSchema);
+        await Assert.ThrowsAsync<ReminderTableException>(() => withSchema.InitAsync());
+    }
+
     public void Dispose()
     {
         foreach (var table in _tables)
