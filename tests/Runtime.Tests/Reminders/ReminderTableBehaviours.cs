@@ -18,6 +18,7 @@ public abstract class ReminderTableBehaviours
         ["RangeEdgesAreExclusiveBeginInclusiveEnd"] = b => b.RangeEdgesAreExclusiveBeginInclusiveEnd(),
         ["TimesKeepMillisecondPrecision"] = b => b.TimesKeepMillisecondPrecision(),
         ["BadInputIsRejected"] = b => b.BadInputIsRejected(),
+        ["ConcurrentUpsertsGetDistinctETags"] = b => b.ConcurrentUpsertsGetDistinctETags(),
     };
 
     protected ReminderTableBehaviours(ITestOutputHelper output) => Output = output;
@@ -186,6 +187,28 @@ public abstract class ReminderTableBehaviours
         await Assert.ThrowsAsync<ArgumentException>(() => table.UpsertRowAsync(Entry(grain, new string('n', 151))));
         await Assert.ThrowsAsync<ArgumentException>(() => table.UpsertRowAsync(Entry(new GrainId("t", new string('k', 600)), "x")));
         await Assert.ThrowsAsync<ArgumentException>(() => table.ReadRowAsync(default, "x"));
+    }
+
+    private async Task ConcurrentUpsertsGetDistinctETags()
+    {
+        var table = await CreateTableAsync();
+        var grain = NewGrain();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var upserts = Enumerable.Range(1, 8).Select(i => Task.Run(async () =>
+        {
+            await start.Task;
+            return await table.UpsertRowAsync(Entry(grain, "shared", i));
+        })).ToArray();
+        start.SetResult();
+        var eTags = await Task.WhenAll(upserts);
+        Assert.Equal(8, eTags.Distinct().Count());
+
+        // The row holds the last upsert: its ETag is the one that was issued last.
+        var row = await table.ReadRowAsync(grain, "shared");
+        Assert.NotNull(row);
+        var winner = Array.IndexOf(eTags, row.ETag);
+        Assert.True(winner >= 0, $"row ETag {row.ETag} was never returned by an upsert");
+        Assert.Equal(TimeSpan.FromMinutes(winner + 1), row.Period);
     }
 
     private static bool InArc(uint hash, uint begin, uint end) =>
