@@ -74,6 +74,22 @@ public sealed class SqliteGrainStorageTests : GrainStorageBehaviours, IDisposabl
     }
 
     [Fact]
+    public async Task ConcurrentStartsOnOneFileShareTheSchema()
+    {
+        // Four storages and a reminder table on one fresh file initialise at once, then all work.
+        var storages = Enumerable.Range(0, 4).Select(i => Create(serviceId: "svc" + i)).ToArray();
+        using var reminders = new Marketplace.Runtime.Reminders.AdoNetReminderTable(new Marketplace.Runtime.Reminders.AdoNetReminderTableOptions { ConnectionString = $"Data Source={DatabaseFile}" });
+        await Task.WhenAll(storages.Select(s => Task.Run(() => s.InitializeAsync())).Append(Task.Run(() => reminders.InitAsync())));
+        var grain = NewGrain();
+        foreach (var storage in storages)
+        {
+            await storage.WriteStateAsync("s", grain, new TestGrainState<SampleState> { State = Sample("x", 1) });
+        }
+
+        Assert.Empty(await reminders.ReadRowsAsync(grain));
+    }
+
+    [Fact]
     public async Task FileUsesWalJournal()
     {
         var storage = Create();
