@@ -1,3 +1,154 @@
-// Not built yet: this entry point is filled in by its issue. Fail loudly rather than pretend.
-Console.Error.WriteLine("This program is not implemented yet; see README.md (status).");
-return 2;
+// BLS12-381 benchmarks: ops/s, ms per op, ratio to blst (figures measured on the CI machine kind, from
+// shared/reference/crypto.md) and a BigInteger field-multiplication baseline measured in the same run.
+// Usage: dotnet run -c Release --project bench/Crypto [-- --quick]
+using System.Diagnostics;
+using System.Numerics;
+using System.Text.Json;
+using Marketplace.Crypto.Bls;
+
+bool quick = args.Contains("--quick");
+double budgetSeconds = quick ? 0.3 : 1.5;
+var rows = new List<Row>();
+
+var keys = new List<SecretKey>();
+var pubs = new List<PublicKey>();
+for (int i = 0; i < 128; i++)
+{
+    var ikm = new byte[32];
+    BitConverter.TryWriteBytes(ikm, i + 1);
+    keys.Add(Bls.KeyGen(ikm));
+    pubs.Add(keys[i].PublicKey());
+}
+
+byte[] message = new byte[32];
+message.AsSpan().Fill(0x42);
+var sig0 = Bls.Sign(keys[0], message);
+var sameMsgSigs = keys.Select(k => Bls.Sign(k, message)).ToList();
+var distinctMsgs = Enumerable.Range(0, 128).Select(i => { var m = new byte[32]; m[0] = (byte)i; m[1] = (byte)(i >> 8); return m; }).ToList();
+var distinctSigs = keys.Select((k, i) => Bls.Sign(k, distinctMsgs[i])).ToList();
+byte[] pkBytes = pubs[0].ToBytes();
+byte[] sigBytes = sig0.ToBytes();
+
+// Field multiplication: ours vs BigInteger (a * b) % p, same run.
+var rng = new Random(12345);
+BigInteger RandomFieldValue()
+{
+    var b = new byte[48];
+    rng.NextBytes(b);
+    return new BigInteger(b, isUnsigned: true) % Fp.Modulus;
+}
+
+var ba = RandomFieldValue();
+var bb = RandomFieldValue();
+var fa = Fp.FromBigInteger(ba);
+var fb = Fp.FromBigInteger(bb);
+Measure("Fp multiplication (6x64 Montgomery)", 1000, null, () =>
+{
+    var x = fa;
+    for (int i = 0; i < 1000; i++)
+    {
+        x = Fp.Mul(x, fb);
+    }
+
+    fa = x;
+});
+Measure("Fp multiplication (BigInteger baseline)", 1000, null, () =>
+{
+    var x = ba;
+    for (int i = 0; i < 1000; i++)
+    {
+        x = x * bb % Fp.Modulus;
+    }
+
+    ba = x;
+});
+
+Measure("SkToPk", 1, 73, () => keys[1].PublicKey());
+Measure("hash_to_G2", 1, 136, () => Bls.HashToPoint(message, "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_"u8));
+Measure("Sign", 1, 268, () => Bls.Sign(keys[0], message));
+Measure("Verify", 1, 864, () => Check(Bls.Verify(pubs[0], message, sig0)));
+var pairInput = PairingInputFor(pubs[0], sig0);
+Measure("pairing (Miller loop + final exp)", 1, 463, () => Pairing.Pair(pairInput));
+Measure("G1 decompress + subgroup check", 1, 10 + 32, () => PublicKey.FromBytes(pkBytes));
+Measure("G2 decompress + subgroup check", 1, 21 + 39, () => Signature.FromBytes(sigBytes));
+foreach (int n in new[] { 1, 32, 128 })
+{
+    var ks = pubs.Take(n).ToList();
+    var agg = Bls.Aggregate(sameMsgSigs.Take(n).ToList());
+    double blst = n == 1 ? 870 : n == 32 ? 910 : 930;
+    Measure($"FastAggregateVerify n={n}", 1, blst, () => Check(Bls.FastAggregateVerify(ks, message, agg)));
+}
+
+foreach (int n in new[] { 8, 128 })
+{
+    var ks = pubs.Take(n).ToList();
+    var ms = distinctMsgs.Take(n).ToList();
+    var agg = Bls.Aggregate(distinctSigs.Take(n).ToList());
+    double blst = n == 8 ? 2650 : 35400;
+    Measure($"AggregateVerify n={n}", 1, blst, () => Check(Bls.AggregateVerify(ks, ms, agg)), perItem: n);
+}
+
+Measure("Aggregate 128 signatures", 1, 128, () => Bls.Aggregate(sameMsgSigs));
+
+Console.WriteLine();
+Console.WriteLine($"{"operation",-42} {"ops/s",12} {"us/op",12} {"blst us",10} {"x blst",8}");
+foreach (var r in rows)
+{
+    string blst = r.BlstMicroseconds is { } b ? b.ToString("F0") : "-";
+    string ratio = r.RatioToBlst is { } q ? q.ToString("F2") : "-";
+    string per = r.PerItemMicroseconds is { } p ? $"  ({p:F0} us per message)" : string.Empty;
+    Console.WriteLine($"{r.Operation,-42} {r.OpsPerSecond,12:F1} {r.MicrosecondsPerOp,12:F3} {blst,10} {ratio,8}{per}");
+}
+
+double ours = rows[0].MicrosecondsPerOp;
+double big = rows[1].MicrosecondsPerOp;
+Console.WriteLine($"\nField multiplication: BigInteger baseline is {big / ours:F1}x slower than the Montgomery code.");
+Console.WriteLine(JsonSerializer.Serialize(new { rows, bigIntegerOverMontgomery = big / ours }, new JsonSerializerOptions { WriteIndented = true }));
+return 0;
+
+void Measure(string name, int opsPerCall, double? blstMicroseconds, Action action, int perItem = 0)
+{
+    action(); // warm-up (JIT, static set-up)
+    var sw = Stopwatch.StartNew();
+    long calls = 0;
+    while (sw.Elapsed.TotalSeconds < budgetSeconds / 5)
+    {
+        action();
+        calls++;
+    }
+
+    double best = double.MaxValue;
+    for (int round = 0; round < 3; round++)
+    {
+        long n = Math.Max(1, (long)(calls * 1.0));
+        sw.Restart();
+        for (long i = 0; i < n; i++)
+        {
+            action();
+        }
+
+        best = Math.Min(best, sw.Elapsed.TotalMicroseconds / (n * opsPerCall));
+    }
+
+    var row = new Row(name, 1e6 / best, best, blstMicroseconds, blstMicroseconds is { } b ? best / b : null,
+        perItem > 0 ? best / perItem : null);
+    rows.Add(row);
+    Console.Error.WriteLine($"{name}: {best:F3} us");
+}
+
+static void Check(bool ok)
+{
+    if (!ok)
+    {
+        throw new InvalidOperationException("benchmark verification returned false");
+    }
+}
+
+static PairingInput PairingInputFor(PublicKey pk, Signature sig)
+{
+    sig.Point.ToAffine(out var x, out var y);
+    return new PairingInput(pk.X, pk.Y, x, y);
+}
+
+internal sealed record Row(string Operation, double OpsPerSecond, double MicrosecondsPerOp, double? BlstMicroseconds,
+    double? RatioToBlst, double? PerItemMicroseconds);

@@ -5,6 +5,7 @@
 // BigInteger appears only in the static set-up of constants and in the test/diagnostic conversions.
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Marketplace.Crypto.Bls;
 
@@ -94,7 +95,18 @@ internal readonly partial struct Fp : IFieldElement<Fp>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong MAdd(ulong a, ulong b, ulong c, ulong d, out ulong lo)
     {
-        ulong hi = Math.BigMul(a, b, out ulong l);
+        ulong hi, l;
+        if (Bmi2.X64.IsSupported)
+        {
+            // High half from MULX, low half from a plain multiply: no memory round trip for the low word.
+            hi = Bmi2.X64.MultiplyNoFlags(a, b);
+            l = a * b;
+        }
+        else
+        {
+            hi = Math.BigMul(a, b, out l);
+        }
+
         l += c;
         hi += l < c ? 1UL : 0UL;
         l += d;

@@ -1,0 +1,154 @@
+using System.Numerics;
+using Marketplace.Crypto.Bls;
+using Xunit;
+using Xunit.Abstractions;
+using G1Point = Marketplace.Crypto.Bls.ProjectivePoint<Marketplace.Crypto.Bls.Fp>;
+using G2Point = Marketplace.Crypto.Bls.ProjectivePoint<Marketplace.Crypto.Bls.Fp2>;
+
+namespace Marketplace.Crypto.Tests.Bls;
+
+/// <summary>Group law, scalar multiplication, subgroup checks and pairing bilinearity (seeded; seeds printed).</summary>
+public sealed class CurveAndPairingTests(ITestOutputHelper output)
+{
+    private static readonly BigInteger R = Scalar.Order;
+
+    [Fact]
+    public void GeneratorsHaveOrderR()
+    {
+        Assert.True(G1.Generator.IsOnCurve());
+        Assert.True(G2.Generator.IsOnCurve());
+        Assert.True(G1Point.MulPublic(G1.Generator, Limbs(R)).IsIdentity);
+        Assert.True(G2Point.MulPublic(G2.Generator, Limbs(R)).IsIdentity);
+        Assert.False(G1Point.MulPublic(G1.Generator, Limbs(R - 1)).IsIdentity);
+    }
+
+    [Fact]
+    public void CompleteAdditionHandlesEveryCase()
+    {
+        var p = G2Point.MulPublic(G2.Generator, 12345);
+        var o = G2Point.Identity;
+        Assert.True(G2Point.Equal(G2Point.Add(p, p), G2Point.Double(p)));
+        Assert.True(G2Point.Add(p, G2Point.Negate(p)).IsIdentity);
+        Assert.True(G2Point.Equal(G2Point.Add(p, o), p));
+        Assert.True(G2Point.Equal(G2Point.Add(o, p), p));
+        Assert.True(G2Point.Double(o).IsIdentity);
+        var q = G1Point.MulPublic(G1.Generator, 777);
+        Assert.True(G1Point.Equal(G1Point.Add(q, q), G1Point.Double(q)));
+        Assert.True(G1Point.Add(q, G1Point.Negate(q)).IsIdentity);
+        Assert.True(G1Point.Add(p: G1Point.Add(q, q), q).IsOnCurve());
+    }
+
+    [Fact]
+    public void SecretScalarMultiplicationMatchesPublic()
+    {
+        var rng = Seeded(2001);
+        for (int i = 0; i < 5; i++)
+        {
+            var k = Limbs(FieldTests.RandomBelow(rng, R));
+            Assert.True(G1Point.Equal(G1Point.MulSecret(G1.Generator, k), G1Point.MulPublic(G1.Generator, k)));
+            Assert.True(G2Point.Equal(G2Point.MulSecret(G2.Generator, k), G2Point.MulPublic(G2.Generator, k)));
+        }
+    }
+
+    [Fact]
+    public void SubgroupChecksAgreeWithMultiplicationByR()
+    {
+        var rng = Seeded(2002);
+        int outside1 = 0, outside2 = 0;
+        var bytes = new byte[96];
+        for (int found = 0; found < 6;)
+        {
+            rng.NextBytes(bytes);
+            bytes[0] = (byte)(0x80 | (bytes[0] & 0x0f));
+            if (G1.TryDecompress(bytes.AsSpan(0, 48), out var p1) is null)
+            {
+                bool byR = G1Point.MulPublic(p1, Limbs(R)).IsIdentity;
+                Assert.Equal(byR, G1.IsInSubgroup(p1));
+                outside1 += byR ? 0 : 1;
+                var cleared = G1Point.MulPublic(p1, Limbs(BigInteger.Parse("0396c8c005555e1568c00aaab0000aaab", System.Globalization.NumberStyles.HexNumber)));
+                Assert.True(G1.IsInSubgroup(cleared));
+            }
+
+            if (G2.TryDecompress(bytes, out var p2) is null)
+            {
+                bool byR = G2Point.MulPublic(p2, Limbs(R)).IsIdentity;
+                Assert.Equal(byR, G2.IsInSubgroup(p2));
+                outside2 += byR ? 0 : 1;
+                Assert.True(G2.IsInSubgroup(HashToG2.ClearCofactor(p2)));
+                found++;
+            }
+        }
+
+        Assert.True(outside1 > 0 && outside2 > 0, "random curve points should lie outside the subgroups");
+    }
+
+    [Fact]
+    public void PairingIsBilinearAndNonDegenerate()
+    {
+        var rng = Seeded(2003);
+        BigInteger a = FieldTests.RandomBelow(rng, R), b = FieldTests.RandomBelow(rng, R);
+        var e = Pair(G1.Generator, G2.Generator);
+        Assert.False(e.IsOne);
+        Assert.True(FieldTests.Pow(e, R).IsOne);
+        var eab = Pair(G1Point.MulPublic(G1.Generator, Limbs(a)), G2Point.MulPublic(G2.Generator, Limbs(b)));
+        Assert.True(Fp12.Equal(eab, FieldTests.Pow(e, a * b % R)));
+        var eab2 = Pair(G1Point.MulPublic(G1.Generator, Limbs(a * b % R)), G2.Generator);
+        Assert.True(Fp12.Equal(eab, eab2));
+    }
+
+    [Fact]
+    public void ClearCofactorMatchesMultiplicationByHEff()
+    {
+        var hEff = BigInteger.Parse(
+            "0bc69f08f2ee75b3584c6a0ea91b352888e2a8e9145ad7689986ff031508ffe1329c2f178731db956d82bf015d1212b02ec0ec69d7477c1ae954cbc06689f6a359894c0adebbf6b4e8020005aaa95551",
+            System.Globalization.NumberStyles.HexNumber);
+        var bytes = new byte[96];
+        var rng = Seeded(2004);
+        G2Point p;
+        do
+        {
+            rng.NextBytes(bytes);
+            bytes[0] = (byte)(0x80 | (bytes[0] & 0x0f));
+        }
+        while (G2.TryDecompress(bytes, out p) is not null);
+
+        Assert.True(G2Point.Equal(HashToG2.ClearCofactor(p), G2Point.MulPublic(p, LimbsWide(hEff))));
+    }
+
+    private static Fp12 Pair(G1Point p, G2Point q)
+    {
+        p.ToAffine(out var px, out var py);
+        q.ToAffine(out var qx, out var qy);
+        return Pairing.Pair(new PairingInput(px, py, qx, qy));
+    }
+
+    private Random Seeded(int seed)
+    {
+        output.WriteLine($"seed {seed}");
+        return new Random(seed);
+    }
+
+    private static ulong[] Limbs(BigInteger v)
+    {
+        var l = new ulong[4];
+        for (int i = 0; i < 4; i++)
+        {
+            l[i] = (ulong)(v & ulong.MaxValue);
+            v >>= 64;
+        }
+
+        return l;
+    }
+
+    private static ulong[] LimbsWide(BigInteger v)
+    {
+        var l = new List<ulong>();
+        while (v > 0)
+        {
+            l.Add((ulong)(v & ulong.MaxValue));
+            v >>= 64;
+        }
+
+        return [.. l];
+    }
+}
