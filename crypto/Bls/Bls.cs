@@ -132,7 +132,7 @@ public static class Bls
             return false;
         }
 
-        sum.ToAffine(out var x, out var y);
+        sum.ToAffinePublic(out var x, out var y);
         return CoreVerify(x, y, message, signature, SignatureDstBytes);
     }
 
@@ -215,13 +215,13 @@ public static class Bls
         int count = 0;
         if (!h.IsIdentity)
         {
-            h.ToAffine(out var hx, out var hy);
+            h.ToAffinePublic(out var hx, out var hy);
             pairs[count++] = new PairingInput(pkX, pkY, hx, hy);
         }
 
         if (!signature.Point.IsIdentity)
         {
-            signature.Point.ToAffine(out var sx, out var sy);
+            signature.Point.ToAffinePublic(out var sx, out var sy);
             pairs[count++] = new PairingInput(G1.GeneratorX, NegG1Y, sx, sy);
         }
 
@@ -232,7 +232,7 @@ public static class Bls
     {
         if (!sig.IsIdentity)
         {
-            sig.ToAffine(out var sx, out var sy);
+            sig.ToAffinePublic(out var sx, out var sy);
             pairs[count++] = new PairingInput(G1.GeneratorX, NegG1Y, sx, sy);
         }
     }
@@ -264,7 +264,7 @@ public static class Bls
             }
         }
 
-        T inv = T.Inverse(acc);
+        T inv = T.InversePublic(acc);
         var result = new (T X, T Y)[n];
         for (int i = n - 1; i >= 0; i--)
         {

@@ -30,6 +30,9 @@ internal readonly partial struct Fp : IFieldElement<Fp>
         "01a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab",
         System.Globalization.NumberStyles.HexNumber);
 
+    /// <summary>R^3 mod p (raw limbs), to return from a plain inverse to Montgomery form.</summary>
+    private static readonly Fp R3Raw = RawFromBigInteger(BigInteger.ModPow(2, 384 * 3, Modulus));
+
     private static readonly Fp RawOne = new(1, 0, 0, 0, 0, 0);
 
     private static readonly ulong[] HalfLimbs = Limbs((Modulus - 1) / 2);
@@ -258,7 +261,132 @@ internal readonly partial struct Fp : IFieldElement<Fp>
         return Reduce(t0, t1, t2, t3, t4, t5);
     }
 
-    public static Fp Square(in Fp a) => Mul(a, a);
+    /// <summary>Montgomery square: 15 cross products doubled, 6 diagonal products, then 36-product reduction.</summary>
+    public static Fp Square(in Fp a)
+    {
+        ulong a0 = a.L0, a1 = a.L1, a2 = a.L2, a3 = a.L3, a4 = a.L4, a5 = a.L5;
+        ulong r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0, r8 = 0, r9 = 0, r10 = 0, r11 = 0, c, c2, m;
+        c = 0;
+        c = MAdd(a0, a1, r1, c, out r1);
+        c = MAdd(a0, a2, r2, c, out r2);
+        c = MAdd(a0, a3, r3, c, out r3);
+        c = MAdd(a0, a4, r4, c, out r4);
+        c = MAdd(a0, a5, r5, c, out r5);
+        r6 = c;
+        c = 0;
+        c = MAdd(a1, a2, r3, c, out r3);
+        c = MAdd(a1, a3, r4, c, out r4);
+        c = MAdd(a1, a4, r5, c, out r5);
+        c = MAdd(a1, a5, r6, c, out r6);
+        r7 = c;
+        c = 0;
+        c = MAdd(a2, a3, r5, c, out r5);
+        c = MAdd(a2, a4, r6, c, out r6);
+        c = MAdd(a2, a5, r7, c, out r7);
+        r8 = c;
+        c = 0;
+        c = MAdd(a3, a4, r7, c, out r7);
+        c = MAdd(a3, a5, r8, c, out r8);
+        r9 = c;
+        c = 0;
+        c = MAdd(a4, a5, r9, c, out r9);
+        r10 = c;
+        r11 = r10 >> 63;
+        r10 = (r10 << 1) | (r9 >> 63);
+        r9 = (r9 << 1) | (r8 >> 63);
+        r8 = (r8 << 1) | (r7 >> 63);
+        r7 = (r7 << 1) | (r6 >> 63);
+        r6 = (r6 << 1) | (r5 >> 63);
+        r5 = (r5 << 1) | (r4 >> 63);
+        r4 = (r4 << 1) | (r3 >> 63);
+        r3 = (r3 << 1) | (r2 >> 63);
+        r2 = (r2 << 1) | (r1 >> 63);
+        r1 = (r1 << 1) | (r0 >> 63);
+        r0 = 0;
+        c = 0;
+        c2 = MAdd(a0, a0, r0, c, out r0);
+        r1 += c2;
+        c = r1 < c2 ? 1UL : 0UL;
+        c2 = MAdd(a1, a1, r2, c, out r2);
+        r3 += c2;
+        c = r3 < c2 ? 1UL : 0UL;
+        c2 = MAdd(a2, a2, r4, c, out r4);
+        r5 += c2;
+        c = r5 < c2 ? 1UL : 0UL;
+        c2 = MAdd(a3, a3, r6, c, out r6);
+        r7 += c2;
+        c = r7 < c2 ? 1UL : 0UL;
+        c2 = MAdd(a4, a4, r8, c, out r8);
+        r9 += c2;
+        c = r9 < c2 ? 1UL : 0UL;
+        c2 = MAdd(a5, a5, r10, c, out r10);
+        r11 += c2;
+        c = r11 < c2 ? 1UL : 0UL;
+        ulong extra = 0;
+        m = r0 * Inv;
+        c = MAdd(m, P0, r0, 0, out _);
+        c = MAdd(m, P1, r1, c, out r1);
+        c = MAdd(m, P2, r2, c, out r2);
+        c = MAdd(m, P3, r3, c, out r3);
+        c = MAdd(m, P4, r4, c, out r4);
+        c = MAdd(m, P5, r5, c, out r5);
+        c2 = 0;
+        r6 = AddC(r6, c, ref c2);
+        { ulong e2 = 0; r6 = AddC(r6, extra, ref e2); extra = c2 + e2; }
+        m = r1 * Inv;
+        c = MAdd(m, P0, r1, 0, out _);
+        c = MAdd(m, P1, r2, c, out r2);
+        c = MAdd(m, P2, r3, c, out r3);
+        c = MAdd(m, P3, r4, c, out r4);
+        c = MAdd(m, P4, r5, c, out r5);
+        c = MAdd(m, P5, r6, c, out r6);
+        c2 = 0;
+        r7 = AddC(r7, c, ref c2);
+        { ulong e2 = 0; r7 = AddC(r7, extra, ref e2); extra = c2 + e2; }
+        m = r2 * Inv;
+        c = MAdd(m, P0, r2, 0, out _);
+        c = MAdd(m, P1, r3, c, out r3);
+        c = MAdd(m, P2, r4, c, out r4);
+        c = MAdd(m, P3, r5, c, out r5);
+        c = MAdd(m, P4, r6, c, out r6);
+        c = MAdd(m, P5, r7, c, out r7);
+        c2 = 0;
+        r8 = AddC(r8, c, ref c2);
+        { ulong e2 = 0; r8 = AddC(r8, extra, ref e2); extra = c2 + e2; }
+        m = r3 * Inv;
+        c = MAdd(m, P0, r3, 0, out _);
+        c = MAdd(m, P1, r4, c, out r4);
+        c = MAdd(m, P2, r5, c, out r5);
+        c = MAdd(m, P3, r6, c, out r6);
+        c = MAdd(m, P4, r7, c, out r7);
+        c = MAdd(m, P5, r8, c, out r8);
+        c2 = 0;
+        r9 = AddC(r9, c, ref c2);
+        { ulong e2 = 0; r9 = AddC(r9, extra, ref e2); extra = c2 + e2; }
+        m = r4 * Inv;
+        c = MAdd(m, P0, r4, 0, out _);
+        c = MAdd(m, P1, r5, c, out r5);
+        c = MAdd(m, P2, r6, c, out r6);
+        c = MAdd(m, P3, r7, c, out r7);
+        c = MAdd(m, P4, r8, c, out r8);
+        c = MAdd(m, P5, r9, c, out r9);
+        c2 = 0;
+        r10 = AddC(r10, c, ref c2);
+        { ulong e2 = 0; r10 = AddC(r10, extra, ref e2); extra = c2 + e2; }
+        m = r5 * Inv;
+        c = MAdd(m, P0, r5, 0, out _);
+        c = MAdd(m, P1, r6, c, out r6);
+        c = MAdd(m, P2, r7, c, out r7);
+        c = MAdd(m, P3, r8, c, out r8);
+        c = MAdd(m, P4, r9, c, out r9);
+        c = MAdd(m, P5, r10, c, out r10);
+        c2 = 0;
+        r11 = AddC(r11, c, ref c2);
+        { ulong e2 = 0; r11 = AddC(r11, extra, ref e2); extra = c2 + e2; }
+        return Reduce(r6, r7, r8, r9, r10, r11);
+    }
+
+    static Fp IFieldElement<Fp>.InversePublic(in Fp a) => InversePublic(a);
 
     public static Fp operator +(in Fp a, in Fp b) => Add(a, b);
 

@@ -43,8 +43,37 @@ internal readonly struct Fp12
         return new Fp12(c0, t + t);
     }
 
-    /// <summary>Squaring of an element of the cyclotomic subgroup (plain squaring for now).</summary>
-    public static Fp12 CyclotomicSquare(in Fp12 a) => Square(a);
+    /// <summary>
+    /// Granger-Scott squaring, valid only in the cyclotomic subgroup. Over Fp4 = Fp2[t]/(t^2 - xi), t = w^3, the
+    /// element is A + B w + C w^2 with A = g0 + g3 t, B = g1 + g4 t, C = g2 + g5 t (g_i the w^i coefficients), and
+    /// the square is (3A^2 - 2 conj A) + (3 t C^2 + 2 conj B) w + (3B^2 - 2 conj C) w^2: nine Fp2 squarings.
+    /// </summary>
+    public static Fp12 CyclotomicSquare(in Fp12 f)
+    {
+        Fp2 g0 = f.C0.C0, g1 = f.C1.C0, g2 = f.C0.C1, g3 = f.C1.C1, g4 = f.C0.C2, g5 = f.C1.C2;
+        Fp4Square(g0, g3, out var a0, out var a1);
+        Fp4Square(g1, g4, out var b0, out var b1);
+        Fp4Square(g2, g5, out var c0, out var c1);
+        Fp2 tc0 = Fp2.MulByXi(c1);
+        Fp2 h0 = Triple(a0) - Fp2.Double(g0);
+        Fp2 h3 = Triple(a1) + Fp2.Double(g3);
+        Fp2 h1 = Triple(tc0) + Fp2.Double(g1);
+        Fp2 h4 = Triple(c0) - Fp2.Double(g4);
+        Fp2 h2 = Triple(b0) - Fp2.Double(g2);
+        Fp2 h5 = Triple(b1) + Fp2.Double(g5);
+        return new Fp12(new Fp6(h0, h2, h4), new Fp6(h1, h3, h5));
+    }
+
+    private static Fp2 Triple(in Fp2 a) => Fp2.Double(a) + a;
+
+    /// <summary>(a + b t)^2 = (a^2 + xi b^2) + 2ab t.</summary>
+    private static void Fp4Square(in Fp2 a, in Fp2 b, out Fp2 c0, out Fp2 c1)
+    {
+        Fp2 t0 = Fp2.Square(a);
+        Fp2 t1 = Fp2.Square(b);
+        c0 = Fp2.MulByXi(t1) + t0;
+        c1 = Fp2.Square(a + b) - t0 - t1;
+    }
 
     /// <summary>Multiplies by the sparse line value a + b*v + c*v*w.</summary>
     public static Fp12 MulByLine(in Fp12 f, in Fp2 a, in Fp2 b, in Fp2 c)

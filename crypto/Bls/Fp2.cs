@@ -10,6 +10,8 @@ internal readonly struct Fp2 : IFieldElement<Fp2>
 {
     internal readonly Fp C0, C1;
 
+    private static readonly Fp HalfValue = Fp.Inverse(Fp.Double(Fp.One));
+
     internal Fp2(in Fp c0, in Fp c1)
     {
         C0 = c0;
@@ -73,6 +75,12 @@ internal readonly struct Fp2 : IFieldElement<Fp2>
         return new Fp2(a.C0 * n, -(a.C1 * n));
     }
 
+    public static Fp2 InversePublic(in Fp2 a)
+    {
+        Fp n = Fp.InversePublic(a.C0 * a.C0 + a.C1 * a.C1);
+        return new Fp2(a.C0 * n, -(a.C1 * n));
+    }
+
     /// <summary>a^e for a public exponent (little-endian limbs), square and multiply.</summary>
     internal static Fp2 Pow(in Fp2 a, ReadOnlySpan<ulong> e)
     {
@@ -118,25 +126,50 @@ internal readonly struct Fp2 : IFieldElement<Fp2>
         return Pow(a, limbs.ToArray());
     }
 
-    /// <summary>Square root of a public value; false when a is not a square in Fp2.</summary>
+    /// <summary>
+    /// Square root of a public value; false when a is not a square in Fp2. Uses the norm: a = a0 + a1 u is a square
+    /// exactly when N(a) = a0^2 + a1^2 is a square in Fp; then with s = sqrt(N(a)) one of (a0 +- s)/2 is a square x0^2
+    /// and the root is x0 + a1/(2 x0) u.
+    /// </summary>
     internal static bool TrySqrt(in Fp2 a, out Fp2 root)
     {
-        Fp2 a1 = Pow(a, Fp.PMinus3Over4);
-        Fp2 alpha = Mul(Square(a1), a);
-        Fp2 x0 = Mul(a1, a);
-        Fp2 candidate;
-        if (Fp.Equal(alpha.C1, Fp.Zero) && Fp.Equal(alpha.C0, -Fp.One))
+        root = Zero;
+        if (a.C1.IsZero)
         {
-            candidate = new Fp2(-x0.C1, x0.C0); // u * x0
-        }
-        else
-        {
-            Fp2 b = Pow(Add(One, alpha), Fp.PMinus1Over2);
-            candidate = Mul(b, x0);
+            if (Fp.TrySqrt(a.C0, out var r0))
+            {
+                root = new Fp2(r0, Fp.Zero);
+                return true;
+            }
+
+            // a0 is a non-square in Fp; -a0 is then a square (p = 3 mod 4) and (sqrt(-a0) u)^2 = a0.
+            if (Fp.TrySqrt(-a.C0, out var r1))
+            {
+                root = new Fp2(Fp.Zero, r1);
+                return true;
+            }
+
+            return false;
         }
 
-        root = candidate;
-        return Equal(Square(candidate), a);
+        if (!Fp.TrySqrt(a.C0 * a.C0 + a.C1 * a.C1, out var s))
+        {
+            return false;
+        }
+
+        Fp t = Fp.Mul(a.C0 + s, HalfValue);
+        if (!Fp.TrySqrt(t, out var x0))
+        {
+            t = Fp.Mul(a.C0 - s, HalfValue);
+            if (!Fp.TrySqrt(t, out x0))
+            {
+                return false;
+            }
+        }
+
+        Fp x1 = Fp.Mul(a.C1, Fp.InversePublic(Fp.Double(x0)));
+        root = new Fp2(x0, x1);
+        return Equal(Square(root), a);
     }
 
     /// <summary>sgn0 for Fp2 (RFC 9380 section 4.1).</summary>

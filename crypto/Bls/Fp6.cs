@@ -74,13 +74,15 @@ internal readonly struct Fp6
     /// <summary>Multiplies by the sparse element b1*v.</summary>
     public static Fp6 MulBy1(in Fp6 a, in Fp2 b1) => new(Fp2.MulByXi(a.C2 * b1), a.C0 * b1, a.C1 * b1);
 
+    /// <summary>Inverse of a public value (used by the final exponentiation only).</summary>
     public static Fp6 Inverse(in Fp6 a)
     {
         Fp2 c0 = Fp2.Square(a.C0) - Fp2.MulByXi(a.C1 * a.C2);
         Fp2 c1 = Fp2.MulByXi(Fp2.Square(a.C2)) - a.C0 * a.C1;
         Fp2 c2 = Fp2.Square(a.C1) - a.C0 * a.C2;
         Fp2 t = a.C0 * c0 + Fp2.MulByXi(a.C2 * c1 + a.C1 * c2);
-        Fp2 ti = Fp2.Inverse(t);
+        Fp2 ti = Fp2.InversePublic(t); // Fp6/Fp12 inverses only ever see pairing values, which are public
+
         return new Fp6(c0 * ti, c1 * ti, c2 * ti);
     }
 }

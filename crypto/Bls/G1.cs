@@ -50,6 +50,12 @@ internal static class G1
         }
 
         p.ToAffine(out var x, out var y);
+        CompressAffine(x, y, destination);
+    }
+
+    /// <summary>Compressed encoding of a non-identity point given in affine coordinates.</summary>
+    internal static void CompressAffine(in Fp x, in Fp y, Span<byte> destination)
+    {
         x.WriteBigEndian(destination);
         destination[0] |= (byte)(0x80 | (y.IsLexLargest() ? 0x20 : 0));
     }

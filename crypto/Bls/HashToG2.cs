@@ -148,7 +148,7 @@ internal static class HashToG2
         Fp2 u2 = Fp2.Square(u);
         Fp2 zu2 = SwuZ * u2;
         Fp2 den = Fp2.Square(zu2) + zu2;
-        Fp2 x1 = den.IsZero ? BOverZA : MinusBOverA * (Fp2.One + Fp2.Inverse(den));
+        Fp2 x1 = den.IsZero ? BOverZA : MinusBOverA * (Fp2.One + Fp2.InversePublic(den));
         Fp2 gx1 = (Fp2.Square(x1) + SwuA) * x1 + SwuB;
         Fp2 x;
         if (!Fp2.TrySqrt(gx1, out Fp2 y))

@@ -35,4 +35,7 @@ internal interface IFieldElement<T>
 
     /// <summary>Multiplicative inverse by Fermat (constant time); zero maps to zero.</summary>
     static abstract T Inverse(in T a);
+
+    /// <summary>Multiplicative inverse of a public value (variable time); zero maps to zero.</summary>
+    static abstract T InversePublic(in T a);
 }

@@ -51,12 +51,8 @@ internal static class Pairing
             {
                 ref readonly PairingInput pair = ref pairs[i];
                 ref G2Point ti = ref t[i];
-                Fp2 x2 = Fp2.Square(ti.X);
-                Fp2 a = Fp2.Square(ti.Y) - Fp2.MulByCurveB3(Fp2.Square(ti.Z));
-                Fp2 b = Fp2.MulByFp(x2 + Fp2.Double(x2), negPx[i]);
-                Fp2 c = Fp2.MulByFp(Fp2.Double(ti.Y * ti.Z), pair.Py);
-                f = Fp12.MulByLine(f, a, b, c);
-                ti = G2Point.Double(ti);
+                DoublingStep(ref ti, out var a, out var b, out var c);
+                f = Fp12.MulByLine(f, a, Fp2.MulByFp(b, negPx[i]), Fp2.MulByFp(c, pair.Py));
             }
 
             if (((G1.AbsX >> bit) & 1) != 0)
@@ -77,6 +73,32 @@ internal static class Pairing
         }
 
         return Fp12.Conjugate(f);
+    }
+
+    /// <summary>
+    /// Doubles T in place and returns the tangent line's coefficients before multiplication by P:
+    /// a = Y^2 - 3b'Z^2 (= B - E), b = 3X^2 (to be multiplied by -xP), c = 2YZ (= H, to be multiplied by yP).
+    /// The doubled point, scaled by 4: X3 = 2XY(B - 3E), Y3 = (B + 3E)^2 - 12E^2, Z3 = 4BH, with B = Y^2,
+    /// E = 3b'Z^2, H = 2YZ.
+    /// </summary>
+    internal static void DoublingStep(ref G2Point t, out Fp2 a, out Fp2 b, out Fp2 c)
+    {
+        Fp2 x = t.X, y = t.Y, z = t.Z;
+        Fp2 bb = Fp2.Square(y);
+        Fp2 cc = Fp2.Square(z);
+        Fp2 e = Fp2.MulByCurveB3(cc);
+        Fp2 f = e + Fp2.Double(e);
+        Fp2 h = Fp2.Square(y + z) - bb - cc;
+        Fp2 xx = Fp2.Square(x);
+        a = bb - e;
+        b = xx + Fp2.Double(xx);
+        c = h;
+        Fp2 x3 = Fp2.Double(x * y) * (bb - f);
+        Fp2 e2 = Fp2.Square(e);
+        Fp2 e12 = Fp2.Double(Fp2.Double(e2 + Fp2.Double(e2)));
+        Fp2 y3 = Fp2.Square(bb + f) - e12;
+        Fp2 z3 = Fp2.Double(Fp2.Double(bb * h));
+        t = new G2Point(x3, y3, z3);
     }
 
     internal static Fp12 FinalExponentiation(in Fp12 f)

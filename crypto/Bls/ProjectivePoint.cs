@@ -111,6 +111,21 @@ internal readonly struct ProjectivePoint<T>
         y = T.Mul(Y, zi);
     }
 
+    /// <summary>Affine coordinates of a public point (variable-time inversion, skipped when Z = 1).</summary>
+    public void ToAffinePublic(out T x, out T y)
+    {
+        if (T.Equal(Z, T.One))
+        {
+            x = X;
+            y = Y;
+            return;
+        }
+
+        T zi = T.InversePublic(Z);
+        x = T.Mul(X, zi);
+        y = T.Mul(Y, zi);
+    }
+
     /// <summary>Multiplication by a public scalar (little-endian limbs), variable time.</summary>
     public static ProjectivePoint<T> MulPublic(in ProjectivePoint<T> p, ReadOnlySpan<ulong> scalar)
     {

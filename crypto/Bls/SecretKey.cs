@@ -142,8 +142,8 @@ public sealed class SecretKey : IDisposable
     internal static PublicKey PublicKeyFromTrustedPoint(in G1Point p)
     {
         var bytes = new byte[G1.CompressedSize];
-        G1.Compress(p, bytes);
         p.ToAffine(out var x, out var y);
+        G1.CompressAffine(x, y, bytes);
         return new PublicKey(bytes, x, y);
     }
 

@@ -39,6 +39,15 @@ public sealed class CurveAndPairingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void MillerLoopDoublingStepMatchesGenericDoubling()
+    {
+        var t = G2Point.MulPublic(G2.Generator, 987654321);
+        var expected = G2Point.Double(t);
+        Pairing.DoublingStep(ref t, out _, out _, out _);
+        Assert.True(G2Point.Equal(expected, t));
+    }
+
+    [Fact]
     public void SecretScalarMultiplicationMatchesPublic()
     {
         var rng = Seeded(2001);

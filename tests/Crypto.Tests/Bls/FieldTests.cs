@@ -33,6 +33,7 @@ public sealed class FieldTests(ITestOutputHelper output)
             Assert.Equal(((a - b) % P + P) % P, (fa - fb).ToBigInteger());
             Assert.Equal((P - a) % P, (-fa).ToBigInteger());
             Assert.Equal(a == 0 ? 0 : BigInteger.ModPow(a, P - 2, P), Fp.Inverse(fa).ToBigInteger());
+            Assert.Equal(a == 0 ? 0 : BigInteger.ModPow(a, P - 2, P), Fp.InversePublic(fa).ToBigInteger());
         }
     }
 
@@ -92,6 +93,13 @@ public sealed class FieldTests(ITestOutputHelper output)
             var square = Fp2.Square(a);
             Assert.True(Fp2.TrySqrt(square, out var root));
             Assert.True(Fp2.Equal(square, Fp2.Square(root)));
+            Assert.True(Fp2.Equal(Fp2.One, a * Fp2.InversePublic(a)));
+
+            // Elements of Fp inside Fp2 are all squares in Fp2; a square times the non-residue xi is not.
+            var real = new Fp2(Fp.FromBigInteger(a0), Fp.Zero);
+            Assert.True(Fp2.TrySqrt(real, out var realRoot));
+            Assert.True(Fp2.Equal(real, Fp2.Square(realRoot)));
+            Assert.False(Fp2.TrySqrt(Fp2.MulByXi(square), out _));
         }
     }
 
