@@ -35,7 +35,7 @@ internal static class G1
         }
 
         var phi = new G1Point(Fp.Mul(p.X, Beta), p.Y, p.Z);
-        var x2p = G1Point.MulPublic(G1Point.MulPublic(p, AbsX), AbsX);
+        var x2p = JacobianPoint<Fp>.MulPublic(JacobianPoint<Fp>.MulPublic(p, AbsX), AbsX);
         return G1Point.Equal(phi, G1Point.Negate(x2p));
     }
 

@@ -31,7 +31,7 @@ internal static class G2
         new(Fp2.Conjugate(p.X) * PsiX, Fp2.Conjugate(p.Y) * PsiY, Fp2.Conjugate(p.Z));
 
     /// <summary>x P for the (negative) BLS parameter x.</summary>
-    internal static G2Point MulByX(in G2Point p) => G2Point.Negate(G2Point.MulPublic(p, G1.AbsX));
+    internal static G2Point MulByX(in G2Point p) => G2Point.Negate(JacobianPoint<Fp2>.MulPublic(p, G1.AbsX));
 
     /// <summary>psi(P) == x P.</summary>
     internal static bool IsInSubgroup(in G2Point p) => p.IsIdentity || G2Point.Equal(Psi(p), MulByX(p));

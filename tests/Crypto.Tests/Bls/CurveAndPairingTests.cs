@@ -48,6 +48,26 @@ public sealed class CurveAndPairingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void JacobianMultiplicationMatchesProjective()
+    {
+        var rng = Seeded(2005);
+        var bytes = new byte[96];
+        for (int i = 0; i < 4; i++)
+        {
+            ulong k = (ulong)rng.NextInt64() | 1;
+            Assert.True(G1Point.Equal(G1Point.MulPublic(G1.Generator, k), JacobianPoint<Fp>.MulPublic(G1.Generator, k)));
+            Assert.True(G2Point.Equal(G2Point.MulPublic(G2.Generator, k), JacobianPoint<Fp2>.MulPublic(G2.Generator, k)));
+        }
+
+        // Small-order points exercise the P + P and P + (-P) branches of the incomplete addition.
+        var order3 = G1Point.FromAffine(Fp.Zero, Fp.FromBigInteger(2)); // (0, 2) has order 3 on y^2 = x^3 + 4
+        for (ulong k = 1; k <= 7; k++)
+        {
+            Assert.True(G1Point.Equal(G1Point.MulPublic(order3, k), JacobianPoint<Fp>.MulPublic(order3, k)), $"k = {k}");
+        }
+    }
+
+    [Fact]
     public void SecretScalarMultiplicationMatchesPublic()
     {
         var rng = Seeded(2001);
