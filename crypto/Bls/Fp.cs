@@ -63,6 +63,12 @@ internal readonly partial struct Fp : IFieldElement<Fp>
 
     public bool IsZero => (L0 | L1 | L2 | L3 | L4 | L5) == 0;
 
+    public ulong IsZeroMask()
+    {
+        ulong d = L0 | L1 | L2 | L3 | L4 | L5;
+        return (ulong)((long)((d | (0 - d)) >> 63) - 1);
+    }
+
     public static bool Equal(in Fp a, in Fp b) =>
         ((a.L0 ^ b.L0) | (a.L1 ^ b.L1) | (a.L2 ^ b.L2) | (a.L3 ^ b.L3) | (a.L4 ^ b.L4) | (a.L5 ^ b.L5)) == 0;
 

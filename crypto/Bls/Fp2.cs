@@ -24,6 +24,8 @@ internal readonly struct Fp2 : IFieldElement<Fp2>
 
     public bool IsZero => C0.IsZero && C1.IsZero;
 
+    public ulong IsZeroMask() => C0.IsZeroMask() & C1.IsZeroMask();
+
     public static Fp2 Add(in Fp2 a, in Fp2 b) => new(a.C0 + b.C0, a.C1 + b.C1);
 
     public static Fp2 Sub(in Fp2 a, in Fp2 b) => new(a.C0 - b.C0, a.C1 - b.C1);

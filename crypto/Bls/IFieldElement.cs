@@ -13,6 +13,9 @@ internal interface IFieldElement<T>
 
     bool IsZero { get; }
 
+    /// <summary>All-ones when zero, else zero, without branching.</summary>
+    ulong IsZeroMask();
+
     static abstract T Add(in T a, in T b);
 
     static abstract T Sub(in T a, in T b);

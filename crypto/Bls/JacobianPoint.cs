@@ -31,6 +31,19 @@ internal readonly struct JacobianPoint<T>
         return new JacobianPoint<T>(T.Mul(p.X, p.Z), T.Mul(p.Y, z2), p.Z);
     }
 
+    /// <summary>Branch-free conversion from homogeneous form; the identity (0 : 1 : 0) maps to (0, 0, 0), which
+    /// doubles to itself and converts back to a Z = 0 point.</summary>
+    public static JacobianPoint<T> FromProjectiveConstantTime(in ProjectivePoint<T> p) =>
+        new(T.Mul(p.X, p.Z), T.Mul(p.Y, T.Square(p.Z)), p.Z);
+
+    /// <summary>Branch-free conversion to homogeneous form: (X Z, Y, Z^3); a Z = 0 input becomes (0 : 1 : 0).</summary>
+    public ProjectivePoint<T> ToProjectiveConstantTime()
+    {
+        T z3 = T.Mul(T.Square(Z), Z);
+        ulong identity = Z.IsZeroMask();
+        return new ProjectivePoint<T>(T.Select(T.Mul(X, Z), T.Zero, identity), T.Select(Y, T.One, identity), z3);
+    }
+
     /// <summary>To homogeneous: (X Z, Y, Z^3).</summary>
     public ProjectivePoint<T> ToProjective() =>
         IsIdentity ? ProjectivePoint<T>.Identity : new ProjectivePoint<T>(T.Mul(X, Z), Y, T.Mul(T.Square(Z), Z));

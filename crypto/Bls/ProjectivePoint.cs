@@ -158,7 +158,8 @@ internal readonly struct ProjectivePoint<T>
     /// <summary>
     /// Multiplication by a secret 256-bit scalar (little-endian limbs): fixed 4-bit windows, every window does four
     /// doublings and one complete addition, and the table entry is fetched by scanning all sixteen entries with masks,
-    /// so neither the sequence of operations nor the memory touched depends on the scalar.
+    /// so neither the sequence of operations nor the memory touched depends on the scalar. The identity passes
+    /// through the coordinate conversions unchanged (Z = 0 maps to Z = 0).
     /// </summary>
     public static ProjectivePoint<T> MulSecret(in ProjectivePoint<T> p, ReadOnlySpan<ulong> scalar)
     {
@@ -173,7 +174,11 @@ internal readonly struct ProjectivePoint<T>
         var r = Identity;
         for (int w = 63; w >= 0; w--)
         {
-            r = Double(Double(Double(Double(r))));
+            // Four doublings in Jacobian coordinates (2M + 5S each, no exceptional inputs for doubling on curves
+            // without 2-torsion), then back to homogeneous form for the complete addition.
+            var j = JacobianPoint<T>.FromProjectiveConstantTime(r);
+            j = JacobianPoint<T>.Double(JacobianPoint<T>.Double(JacobianPoint<T>.Double(JacobianPoint<T>.Double(j))));
+            r = j.ToProjectiveConstantTime();
             uint digit = (uint)(scalar[w >> 4] >> ((w & 15) * 4)) & 15;
             var entry = Identity;
             for (uint i = 0; i < 16; i++)
