@@ -10,6 +10,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Marketplace.Crypto.Bls;
 
 /// <summary>An element of Fp, p = the BLS12-381 base-field modulus, in Montgomery form.</summary>
+[System.Runtime.CompilerServices.SkipLocalsInit] // stack buffers here are always written before use
 internal readonly partial struct Fp : IFieldElement<Fp>
 {
     internal const ulong P0 = 0xb9feffffffffaaab, P1 = 0x1eabfffeb153ffff, P2 = 0x6730d2a0f6b0f624,

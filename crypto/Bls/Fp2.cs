@@ -6,6 +6,7 @@ using System.Numerics;
 namespace Marketplace.Crypto.Bls;
 
 /// <summary>An element c0 + c1*u of Fp2.</summary>
+[System.Runtime.CompilerServices.SkipLocalsInit] // stack buffers here are always written before use
 internal readonly struct Fp2 : IFieldElement<Fp2>
 {
     internal readonly Fp C0, C1;

@@ -9,6 +9,7 @@ using G2Point = Marketplace.Crypto.Bls.ProjectivePoint<Marketplace.Crypto.Bls.Fp
 namespace Marketplace.Crypto.Bls;
 
 /// <summary>RFC 9380 hash_to_curve for G2.</summary>
+[System.Runtime.CompilerServices.SkipLocalsInit] // stack buffers here are always written before use
 internal static class HashToG2
 {
     private static readonly Fp2 SwuA = new(Fp.Zero, Fp.FromBigInteger(240));

@@ -5,6 +5,7 @@
 namespace Marketplace.Crypto.Bls;
 
 /// <summary>A point in Jacobian coordinates; identity has Z = 0.</summary>
+[System.Runtime.CompilerServices.SkipLocalsInit] // stack buffers here are always written before use
 internal readonly struct JacobianPoint<T>
     where T : unmanaged, IFieldElement<T>
 {

@@ -29,6 +29,7 @@ internal readonly struct PairingInput
 }
 
 /// <summary>Miller loop, final exponentiation and the product-of-pairings check.</summary>
+[System.Runtime.CompilerServices.SkipLocalsInit] // stack buffers here are always written before use
 internal static class Pairing
 {
     /// <summary>f = prod_i f_{|x|, Q_i}(P_i), conjugated for the negative x.</summary>

@@ -8,6 +8,7 @@ using System.Runtime.CompilerServices;
 namespace Marketplace.Crypto.Bls;
 
 /// <summary>A point on E (T = Fp) or E' (T = Fp2) in homogeneous projective coordinates.</summary>
+[System.Runtime.CompilerServices.SkipLocalsInit] // stack buffers here are always written before use
 internal readonly struct ProjectivePoint<T>
     where T : unmanaged, IFieldElement<T>
 {

@@ -7,6 +7,7 @@ using System.Numerics;
 namespace Marketplace.Crypto.Bls;
 
 /// <summary>Constant-time helpers for scalars modulo r.</summary>
+[System.Runtime.CompilerServices.SkipLocalsInit] // stack buffers here are always written before use
 internal static class Scalar
 {
     internal static readonly BigInteger Order = BigInteger.Parse(
