@@ -160,18 +160,20 @@ internal readonly struct Fp2 : IFieldElement<Fp2>
             return false;
         }
 
+        // r = t^((p+1)/4) with t = (a0 + s)/2. Either r^2 = t (root x0 = r, x1 = a1/(2r)), or t is not a square,
+        // r^2 = -t, and (a0 - s)/2 = -a1^2/(4t) is, with root x0 = -a1/(2r), x1 = -r. One exponentiation either way.
         Fp t = Fp.Mul(a.C0 + s, HalfValue);
-        if (!Fp.TrySqrt(t, out var x0))
+        Fp r = Fp.Pow(t, Fp.PPlus1Over4);
+        Fp inv2r = Fp.InversePublic(Fp.Double(r));
+        if (Fp.Equal(Fp.Square(r), t))
         {
-            t = Fp.Mul(a.C0 - s, HalfValue);
-            if (!Fp.TrySqrt(t, out x0))
-            {
-                return false;
-            }
+            root = new Fp2(r, a.C1 * inv2r);
+        }
+        else
+        {
+            root = new Fp2(-(a.C1 * inv2r), -r);
         }
 
-        Fp x1 = Fp.Mul(a.C1, Fp.InversePublic(Fp.Double(x0)));
-        root = new Fp2(x0, x1);
         return Equal(Square(root), a);
     }
 
