@@ -155,11 +155,20 @@ internal readonly struct Fp2 : IFieldElement<Fp2>
             return false;
         }
 
-        if (!Fp.TrySqrt(a.C0 * a.C0 + a.C1 * a.C1, out var s))
+        if (!Fp.TrySqrt(Norm(a), out var s))
         {
             return false;
         }
 
+        return TrySqrtWithNormRoot(a, s, out root);
+    }
+
+    /// <summary>a0^2 + a1^2, the norm to Fp.</summary>
+    internal static Fp Norm(in Fp2 a) => a.C0 * a.C0 + a.C1 * a.C1;
+
+    /// <summary>Square root of a (with a1 != 0) given a square root s of its norm; false if the result fails the check.</summary>
+    internal static bool TrySqrtWithNormRoot(in Fp2 a, in Fp s, out Fp2 root)
+    {
         // r = t^((p+1)/4) with t = (a0 + s)/2. Either r^2 = t (root x0 = r, x1 = a1/(2r)), or t is not a square,
         // r^2 = -t, and (a0 - s)/2 = -a1^2/(4t) is, with root x0 = -a1/(2r), x1 = -r. One exponentiation either way.
         Fp t = Fp.Mul(a.C0 + s, HalfValue);

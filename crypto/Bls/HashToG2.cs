@@ -18,6 +18,10 @@ internal static class HashToG2
     private static readonly Fp2 MinusBOverA = -(SwuB * Fp2.Inverse(SwuA));
     private static readonly Fp2 BOverZA = SwuB * Fp2.Inverse(SwuZ * SwuA);
 
+    // N(Z) = 5 is not a square in Fp (Z is not a square in Fp2), so -N(Z) is: SqrtMinusNormZ^2 = -5.
+    private static readonly Fp NormZ = Fp2.Norm(SwuZ);
+    private static readonly Fp SqrtMinusNormZ = Fp.TrySqrt(-NormZ, out var c) ? c : throw new InvalidOperationException("-N(Z) must be a square");
+
     // Montgomery forms of 2^384 and 2^192, used to reduce 512-bit strings: v = A 2^384 + B1 2^192 + B0.
     private static readonly Fp R3 = Fp.FromBigInteger(System.Numerics.BigInteger.ModPow(2, 384 * 2, Fp.Modulus));
     private static readonly Fp R2Shift192 = Fp.FromBigInteger(System.Numerics.BigInteger.ModPow(2, 384 + 192, Fp.Modulus));
@@ -151,16 +155,24 @@ internal static class HashToG2
         Fp2 den = Fp2.Square(zu2) + zu2;
         Fp2 x1 = den.IsZero ? BOverZA : MinusBOverA * (Fp2.One + Fp2.InversePublic(den));
         Fp2 gx1 = (Fp2.Square(x1) + SwuA) * x1 + SwuB;
-        Fp2 x;
-        if (!Fp2.TrySqrt(gx1, out Fp2 y))
+        Fp2 x, y;
+        Fp n1 = Fp2.Norm(gx1);
+        Fp s = Fp.Pow(n1, Fp.PPlus1Over4);
+        if (Fp.Equal(Fp.Square(s), n1))
         {
-            x = zu2 * x1;
-            Fp2 gx2 = (Fp2.Square(x) + SwuA) * x + SwuB;
-            Fp2.TrySqrt(gx2, out y);
+            // gx1 is a square (its norm is).
+            x = x1;
+            y = SqrtOf(gx1, s);
         }
         else
         {
-            x = x1;
+            // gx2 = Z^3 u^6 gx1 is then a square; s^2 = -N(gx1), so a root of N(gx2) = N(Z)^3 N(u)^6 N(gx1) is
+            // N(Z) N(u)^3 sqrt(-N(Z)) s, with no second exponentiation.
+            x = zu2 * x1;
+            Fp2 gx2 = (Fp2.Square(x) + SwuA) * x + SwuB;
+            Fp nu = Fp2.Norm(u);
+            Fp s2 = NormZ * nu * nu * nu * SqrtMinusNormZ * s;
+            y = SqrtOf(gx2, s2);
         }
 
         if (u.Sgn0() != y.Sgn0())
@@ -184,6 +196,13 @@ internal static class HashToG2
         t3 = G2Point.Add(t3, t2);
         t3 = G2Point.Sub(t3, t1);
         return G2Point.Sub(t3, p);
+    }
+
+    /// <summary>The square root of a known square given a root of its norm (generic path when a1 = 0).</summary>
+    private static Fp2 SqrtOf(in Fp2 a, in Fp normRoot)
+    {
+        bool ok = a.C1.IsZero ? Fp2.TrySqrt(a, out var root) : Fp2.TrySqrtWithNormRoot(a, normRoot, out root);
+        return ok ? root : throw new InvalidOperationException("hash_to_curve: expected a square (internal error)");
     }
 
     private static Fp2 Horner(Fp2[] coefficients, in Fp2 x)

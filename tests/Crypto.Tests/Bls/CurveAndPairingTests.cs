@@ -68,6 +68,21 @@ public sealed class CurveAndPairingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void MapToCurveLandsOnTheCurveForBothSquareCases()
+    {
+        var rng = Seeded(2006);
+        for (int i = 0; i < 40; i++)
+        {
+            var u = new Fp2(Fp.FromBigInteger(FieldTests.RandomBelow(rng, Fp.Modulus)), Fp.FromBigInteger(FieldTests.RandomBelow(rng, Fp.Modulus)));
+            var q = HashToG2.MapToCurve(u);
+            Assert.True(q.IsOnCurve());
+            Assert.True(G2.IsInSubgroup(HashToG2.ClearCofactor(q)));
+        }
+
+        Assert.True(HashToG2.MapToCurve(Fp2.Zero).IsOnCurve()); // exceptional case of the SWU map
+    }
+
+    [Fact]
     public void SecretScalarMultiplicationMatchesPublic()
     {
         var rng = Seeded(2001);
