@@ -96,10 +96,7 @@ public static class Bls
         }
 
         var hashes = new G2Point[n];
-        for (int i = 0; i < n; i++)
-        {
-            hashes[i] = HashToG2.Hash(messages[i], SignatureDstBytes);
-        }
+        ForEachIndex(n, i => hashes[i] = HashToG2.Hash(messages[i], SignatureDstBytes));
 
         var hashAffine = BatchToAffine(hashes);
         var pairs = new PairingInput[n + 1];
@@ -113,7 +110,7 @@ public static class Bls
         }
 
         AddSignaturePair(signature.Point, pairs, ref count);
-        return Pairing.ProductIsOne(pairs.AsSpan(0, count));
+        return Pairing.ProductIsOneParallel(pairs, count);
     }
 
     /// <summary>FastAggregateVerify: every key signed the same message. Requires proofs of possession. False for no keys.</summary>
@@ -161,24 +158,33 @@ public static class Bls
             return false;
         }
 
-        var sigSum = G2Point.Identity;
-        var keys = new G1Point[n];
-        var hashes = new G2Point[n];
+        var coefficients = new ulong[n];
         Span<byte> random = stackalloc byte[8];
         for (int i = 0; i < n; i++)
         {
-            ulong c;
             do
             {
                 RandomNumberGenerator.Fill(random);
-                c = BitConverter.ToUInt64(random);
+                coefficients[i] = BitConverter.ToUInt64(random);
             }
-            while (c == 0);
+            while (coefficients[i] == 0);
+        }
 
+        var keys = new G1Point[n];
+        var hashes = new G2Point[n];
+        var weightedSigs = new G2Point[n];
+        ForEachIndex(n, i =>
+        {
             var (pk, msg, sig) = items[i];
-            keys[i] = G1Point.MulPublic(pk.Point, c);
-            sigSum = G2Point.Add(sigSum, G2Point.MulPublic(sig.Point, c));
+            keys[i] = JacobianPoint<Fp>.MulPublic(pk.Point, coefficients[i]);
+            weightedSigs[i] = JacobianPoint<Fp2>.MulPublic(sig.Point, coefficients[i]);
             hashes[i] = HashToG2.Hash(msg, SignatureDstBytes);
+        });
+
+        var sigSum = G2Point.Identity;
+        for (int i = 0; i < n; i++)
+        {
+            sigSum = G2Point.Add(sigSum, weightedSigs[i]);
         }
 
         var keyAffine = BatchToAffine(keys);
@@ -194,7 +200,7 @@ public static class Bls
         }
 
         AddSignaturePair(sigSum, pairs, ref count);
-        return Pairing.ProductIsOne(pairs.AsSpan(0, count));
+        return Pairing.ProductIsOneParallel(pairs, count);
     }
 
     /// <summary>hash_to_curve for G2 with an explicit DST (RFC 9380 suite BLS12381G2_XMD:SHA-256_SSWU_RO_), affine (x, y).</summary>
@@ -226,6 +232,22 @@ public static class Bls
         }
 
         return count > 0 && Pairing.ProductIsOne(pairs[..count]);
+    }
+
+    /// <summary>Runs body(i) for i in [0, n), on several cores when n is large enough to pay for it.</summary>
+    private static void ForEachIndex(int n, Action<int> body)
+    {
+        if (n < 4 || Environment.ProcessorCount == 1)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                body(i);
+            }
+        }
+        else
+        {
+            Parallel.For(0, n, body);
+        }
     }
 
     private static void AddSignaturePair(in G2Point sig, PairingInput[] pairs, ref int count)

@@ -136,6 +136,34 @@ internal static class Pairing
     internal static bool ProductIsOne(ReadOnlySpan<PairingInput> pairs) =>
         pairs.Length == 0 || FinalExponentiation(MillerLoop(pairs)).IsOne;
 
+    /// <summary>
+    /// Like <see cref="ProductIsOne"/>, with the Miller loops split over the available cores for many pairs (the
+    /// partial products are multiplied before the single final exponentiation).
+    /// </summary>
+    internal static bool ProductIsOneParallel(PairingInput[] pairs, int count)
+    {
+        int chunks = Math.Min(Environment.ProcessorCount, count / 4);
+        if (chunks < 2)
+        {
+            return ProductIsOne(pairs.AsSpan(0, count));
+        }
+
+        var partial = new Fp12[chunks];
+        Parallel.For(0, chunks, c =>
+        {
+            int start = (int)((long)count * c / chunks);
+            int end = (int)((long)count * (c + 1) / chunks);
+            partial[c] = MillerLoop(pairs.AsSpan(start, end - start));
+        });
+        Fp12 f = partial[0];
+        for (int c = 1; c < chunks; c++)
+        {
+            f = f * partial[c];
+        }
+
+        return FinalExponentiation(f).IsOne;
+    }
+
     /// <summary>The (cubed) reduced pairing of one pair, for tests and benchmarks.</summary>
     internal static Fp12 Pair(in PairingInput pair) => FinalExponentiation(MillerLoop([pair]));
 }
