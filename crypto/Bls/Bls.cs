@@ -210,7 +210,7 @@ public static class Bls
     {
         ArgumentNullException.ThrowIfNull(secretKey);
         var h = HashToG2.Hash(message, dst);
-        return Signature.FromPoint(G2Point.MulSecret(h, secretKey.Limbs));
+        return Signature.FromPoint(G2ScalarMultiplication.MulSecret(h, secretKey.Limbs));
     }
 
     private static bool CoreVerify(in Fp pkX, in Fp pkY, ReadOnlySpan<byte> message, Signature signature, byte[] dst)

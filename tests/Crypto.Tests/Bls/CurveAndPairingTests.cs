@@ -83,6 +83,27 @@ public sealed class CurveAndPairingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void BaseAbsXDigitsRecomposeTheScalar()
+    {
+        var rng = Seeded(2007);
+        for (int i = 0; i < 50; i++)
+        {
+            BigInteger k = i == 0 ? R - 1 : FieldTests.RandomBelow(rng, R);
+            var digits = new ulong[4];
+            G2ScalarMultiplication.Decompose(Limbs(k), digits);
+            BigInteger absX = G1.AbsX, sum = 0, power = 1;
+            foreach (var d in digits)
+            {
+                Assert.True(d < G1.AbsX);
+                sum += d * power;
+                power *= absX;
+            }
+
+            Assert.Equal(k, sum);
+        }
+    }
+
+    [Fact]
     public void SecretScalarMultiplicationMatchesPublic()
     {
         var rng = Seeded(2001);
@@ -91,6 +112,7 @@ public sealed class CurveAndPairingTests(ITestOutputHelper output)
             var k = Limbs(FieldTests.RandomBelow(rng, R));
             Assert.True(G1Point.Equal(G1Point.MulSecret(G1.Generator, k), G1Point.MulPublic(G1.Generator, k)));
             Assert.True(G2Point.Equal(G2Point.MulSecret(G2.Generator, k), G2Point.MulPublic(G2.Generator, k)));
+            Assert.True(G2Point.Equal(G2ScalarMultiplication.MulSecret(G2.Generator, k), G2Point.MulPublic(G2.Generator, k)));
         }
     }
 
