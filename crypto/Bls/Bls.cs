@@ -203,7 +203,7 @@ public static class Bls
         return Pairing.ProductIsOneParallel(pairs, count);
     }
 
-    /// <summary>hash_to_curve for G2 with an explicit DST (RFC 9380 suite BLS12381G2_XMD:SHA-256_SSWU_RO_), affine (x, y).</summary>
+    /// <summary>hash_to_curve for G2 with an explicit DST (RFC 9380 suite BLS12381G2_XMD:SHA-256_SSWU_RO_), projective.</summary>
     internal static G2Point HashToPoint(ReadOnlySpan<byte> message, ReadOnlySpan<byte> dst) => HashToG2.Hash(message, dst);
 
     private static Signature SignWithDst(SecretKey secretKey, ReadOnlySpan<byte> message, byte[] dst)
