@@ -50,6 +50,7 @@ public static class Bls
             throw new ArgumentException("Aggregate needs at least one signature", nameof(signatures));
         }
 
+        RequireNoNulls(signatures, nameof(signatures));
         if (signatures.Count == 1)
         {
             return signatures[0];
@@ -74,6 +75,7 @@ public static class Bls
             throw new ArgumentException("AggregatePublicKeys needs at least one key", nameof(publicKeys));
         }
 
+        RequireNoNulls(publicKeys, nameof(publicKeys));
         var sum = SumKeys(publicKeys);
         if (sum.IsIdentity)
         {
@@ -94,6 +96,9 @@ public static class Bls
         {
             return false;
         }
+
+        RequireNoNulls(publicKeys, nameof(publicKeys));
+        RequireNoNulls(messages, nameof(messages));
 
         var hashes = new G2Point[n];
         ForEachIndex(n, i => hashes[i] = HashToG2.Hash(messages[i], SignatureDstBytes));
@@ -123,6 +128,7 @@ public static class Bls
             return false;
         }
 
+        RequireNoNulls(publicKeys, nameof(publicKeys));
         var sum = SumKeys(publicKeys);
         if (sum.IsIdentity)
         {
@@ -156,6 +162,14 @@ public static class Bls
         if (n == 0)
         {
             return false;
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            if (items[i].PublicKey is null || items[i].Message is null || items[i].Signature is null)
+            {
+                throw new ArgumentException($"batch item {i} has a null member", nameof(items));
+            }
         }
 
         var coefficients = new ulong[n];
@@ -232,6 +246,18 @@ public static class Bls
         }
 
         return count > 0 && Pairing.ProductIsOne(pairs[..count]);
+    }
+
+    private static void RequireNoNulls<T>(IReadOnlyList<T> list, string name)
+        where T : class
+    {
+        for (int i = 0; i < list.Count; i++)
+        {
+            if (list[i] is null)
+            {
+                throw new ArgumentException($"element {i} is null", name);
+            }
+        }
     }
 
     /// <summary>Runs body(i) for i in [0, n), on several cores when n is large enough to pay for it.</summary>
