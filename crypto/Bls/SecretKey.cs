@@ -113,11 +113,15 @@ public sealed class SecretKey : IDisposable
                 }
             }
 
-            byte[] compressed = SHA256.HashData(lamportPk);
-            return KeyGen(compressed);
+            Span<byte> compressed = stackalloc byte[32];
+            SHA256.HashData(lamportPk, compressed);
+            var child = KeyGen(compressed);
+            CryptographicOperations.ZeroMemory(compressed);
+            return child;
         }
         finally
         {
+            CryptographicOperations.ZeroMemory(lamportPk);
             CryptographicOperations.ZeroMemory(parent);
             CryptographicOperations.ZeroMemory(chunks);
             CryptographicOperations.ZeroMemory(prk);
