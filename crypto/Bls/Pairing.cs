@@ -13,21 +13,6 @@ using G2Point = Marketplace.Crypto.Bls.ProjectivePoint<Marketplace.Crypto.Bls.Fp
 
 namespace Marketplace.Crypto.Bls;
 
-/// <summary>A pair (P in G1, Q in G2), both affine and not the identity.</summary>
-internal readonly struct PairingInput
-{
-    internal readonly Fp Px, Py;
-    internal readonly Fp2 Qx, Qy;
-
-    internal PairingInput(in Fp px, in Fp py, in Fp2 qx, in Fp2 qy)
-    {
-        Px = px;
-        Py = py;
-        Qx = qx;
-        Qy = qy;
-    }
-}
-
 /// <summary>Miller loop, final exponentiation and the product-of-pairings check.</summary>
 [System.Runtime.CompilerServices.SkipLocalsInit] // stack buffers here are always written before use
 internal static class Pairing
