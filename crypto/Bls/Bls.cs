@@ -26,15 +26,22 @@ public static class Bls
     public static SecretKey KeyGen(ReadOnlySpan<byte> ikm, ReadOnlySpan<byte> keyInfo = default) => SecretKey.KeyGen(ikm, keyInfo);
 
     /// <summary>SkToPk: SK * G1.</summary>
-    public static PublicKey SkToPk(SecretKey secretKey) => secretKey.PublicKey();
+    public static PublicKey SkToPk(SecretKey secretKey)
+    {
+        ArgumentNullException.ThrowIfNull(secretKey);
+        return secretKey.PublicKey();
+    }
 
     /// <summary>Sign: SK * H(message).</summary>
     public static Signature Sign(SecretKey secretKey, ReadOnlySpan<byte> message) =>
         SignWithDst(secretKey, message, SignatureDstBytes);
 
     /// <summary>Verify one signature on one message.</summary>
-    public static bool Verify(PublicKey publicKey, ReadOnlySpan<byte> message, Signature signature) =>
-        CoreVerify(publicKey.X, publicKey.Y, message, signature, SignatureDstBytes);
+    public static bool Verify(PublicKey publicKey, ReadOnlySpan<byte> message, Signature signature)
+    {
+        ArgumentNullException.ThrowIfNull(publicKey);
+        return CoreVerify(publicKey.X, publicKey.Y, message, signature, SignatureDstBytes);
+    }
 
     /// <summary>Verify from wire encodings; false (never an exception) when either encoding is invalid.</summary>
     public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature) =>
@@ -142,13 +149,17 @@ public static class Bls
     /// <summary>PopProve: a signature on the key's own encoding under the PoP domain tag.</summary>
     public static Signature PopProve(SecretKey secretKey)
     {
+        ArgumentNullException.ThrowIfNull(secretKey);
         var pk = secretKey.PublicKey();
         return SignWithDst(secretKey, pk.ToBytes(), PopDstBytes);
     }
 
     /// <summary>PopVerify: checks a proof of possession for a public key.</summary>
-    public static bool PopVerify(PublicKey publicKey, Signature proof) =>
-        CoreVerify(publicKey.X, publicKey.Y, publicKey.ToBytes(), proof, PopDstBytes);
+    public static bool PopVerify(PublicKey publicKey, Signature proof)
+    {
+        ArgumentNullException.ThrowIfNull(publicKey);
+        return CoreVerify(publicKey.X, publicKey.Y, publicKey.ToBytes(), proof, PopDstBytes);
+    }
 
     /// <summary>
     /// Verifies independent (key, message, signature) triples together: each pair is weighted by a fresh random
