@@ -34,10 +34,13 @@ internal static class G1
             return true;
         }
 
-        var phi = new G1Point(Fp.Mul(p.X, Beta), p.Y, p.Z);
+        var phi = Phi(p);
         var x2p = JacobianPoint<Fp>.MulPublic(JacobianPoint<Fp>.MulPublic(p, AbsX), AbsX);
         return G1Point.Equal(phi, G1Point.Negate(x2p));
     }
+
+    /// <summary>phi(x, y) = (beta x, y), multiplication by -x^2 on G1.</summary>
+    internal static G1Point Phi(in G1Point p) => new(Fp.Mul(p.X, Beta), p.Y, p.Z);
 
     /// <summary>Compressed 48-byte encoding.</summary>
     internal static void Compress(in G1Point p, Span<byte> destination)

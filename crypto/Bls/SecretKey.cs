@@ -139,7 +139,7 @@ public sealed class SecretKey : IDisposable
     /// <summary>SkToPk: the public key SK * G1.</summary>
     public PublicKey PublicKey()
     {
-        var p = G1Point.MulSecret(G1.Generator, limbs);
+        var p = G1ScalarMultiplication.MulSecret(G1.Generator, limbs);
         return PublicKeyFromTrustedPoint(p);
     }
 

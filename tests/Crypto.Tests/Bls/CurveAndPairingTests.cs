@@ -107,10 +107,11 @@ public sealed class CurveAndPairingTests(ITestOutputHelper output)
     public void SecretScalarMultiplicationMatchesPublic()
     {
         var rng = Seeded(2001);
-        for (int i = 0; i < 5; i++)
+        for (int i = 0; i < 7; i++)
         {
-            var k = Limbs(FieldTests.RandomBelow(rng, R));
+            var k = Limbs(i switch { 5 => BigInteger.One, 6 => R - 1, _ => FieldTests.RandomBelow(rng, R) });
             Assert.True(G1Point.Equal(G1Point.MulSecret(G1.Generator, k), G1Point.MulPublic(G1.Generator, k)));
+            Assert.True(G1Point.Equal(G1ScalarMultiplication.MulSecret(G1.Generator, k), G1Point.MulPublic(G1.Generator, k)));
             Assert.True(G2Point.Equal(G2Point.MulSecret(G2.Generator, k), G2Point.MulPublic(G2.Generator, k)));
             Assert.True(G2Point.Equal(G2ScalarMultiplication.MulSecret(G2.Generator, k), G2Point.MulPublic(G2.Generator, k)));
         }
