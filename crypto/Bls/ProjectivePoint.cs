@@ -157,7 +157,8 @@ internal readonly struct ProjectivePoint<T>
     }
 
     /// <summary>
-    /// Multiplication by a secret 256-bit scalar (little-endian limbs): fixed 4-bit windows, every window does four
+    /// Generic multiplication by a secret 256-bit scalar (the production paths use the faster endomorphism versions in
+    /// G1ScalarMultiplication and G2ScalarMultiplication; this one is their cross-check in the tests) (little-endian limbs): fixed 4-bit windows, every window does four
     /// doublings and one complete addition, and the table entry is fetched by scanning all sixteen entries with masks,
     /// so neither the sequence of operations nor the memory touched depends on the scalar. The identity passes
     /// through the coordinate conversions unchanged (Z = 0 maps to Z = 0).
