@@ -1,0 +1,171 @@
+using System.Buffers.Binary;
+using System.Numerics;
+
+namespace Marketplace.Crypto.Bls;
+
+/// <summary>Exponentiation, inversion, square roots and conversions of <see cref="Fp"/>.</summary>
+internal readonly partial struct Fp
+{
+    /// <summary>a^e for a public exponent given as little-endian limbs (4-bit fixed window).</summary>
+    internal static Fp Pow(in Fp a, ReadOnlySpan<ulong> e)
+    {
+        Span<Fp> table = stackalloc Fp[16];
+        table[0] = One;
+        table[1] = a;
+        for (int i = 2; i < 16; i++)
+        {
+            table[i] = Mul(table[i - 1], a);
+        }
+
+        Fp r = One;
+        bool started = false;
+        for (int i = e.Length * 16 - 1; i >= 0; i--)
+        {
+            int w = (int)((e[i >> 4] >> ((i & 15) * 4)) & 15);
+            if (started)
+            {
+                r = Square(r);
+                r = Square(r);
+                r = Square(r);
+                r = Square(r);
+                r = Mul(r, table[w]);
+            }
+            else if (w != 0)
+            {
+                r = table[w];
+                started = true;
+            }
+        }
+
+        return r;
+    }
+
+    /// <summary>1/a by Fermat's little theorem (the exponent is public, so the time does not depend on a); 0 maps to 0.</summary>
+    public static Fp Inverse(in Fp a) => Pow(a, PMinus2);
+
+    /// <summary>Square root when a is a square (p = 3 mod 4, so a^((p+1)/4)); false when a is not a square.</summary>
+    internal static bool TrySqrt(in Fp a, out Fp root)
+    {
+        root = Pow(a, PPlus1Over4);
+        return Equal(Square(root), a);
+    }
+
+    public static Fp MulByCurveB3(in Fp a)
+    {
+        Fp a2 = Double(a);
+        Fp a4 = Double(a2);
+        Fp a8 = Double(a4);
+        return Add(a8, a4);
+    }
+
+    /// <summary>The value out of Montgomery form (canonical, below p).</summary>
+    internal Fp ToCanonical() => Mul(this, RawOne);
+
+    /// <summary>sgn0 of RFC 9380 section 4.1: the parity of the canonical value.</summary>
+    internal int Sgn0() => (int)(ToCanonical().L0 & 1);
+
+    /// <summary>True when the canonical value exceeds (p-1)/2 (the Zcash "larger root" sign flag).</summary>
+    internal bool IsLexLargest()
+    {
+        Fp c = ToCanonical();
+        ulong b = 0;
+        SubB(HalfLimbs[0], c.L0, ref b);
+        SubB(HalfLimbs[1], c.L1, ref b);
+        SubB(HalfLimbs[2], c.L2, ref b);
+        SubB(HalfLimbs[3], c.L3, ref b);
+        SubB(HalfLimbs[4], c.L4, ref b);
+        SubB(HalfLimbs[5], c.L5, ref b);
+        return b != 0;
+    }
+
+    /// <summary>Writes the canonical value as 48 big-endian bytes.</summary>
+    internal void WriteBigEndian(Span<byte> destination)
+    {
+        Fp c = ToCanonical();
+        BinaryPrimitives.WriteUInt64BigEndian(destination[0..], c.L5);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[8..], c.L4);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[16..], c.L3);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[24..], c.L2);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[32..], c.L1);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[40..], c.L0);
+    }
+
+    /// <summary>Reads 48 big-endian bytes; false when the value is not below p (non-canonical).</summary>
+    internal static bool TryReadBigEndian(ReadOnlySpan<byte> source, out Fp value)
+    {
+        var raw = ReadRawBigEndian(source);
+        ulong b = 0;
+        SubB(raw.L0, P0, ref b);
+        SubB(raw.L1, P1, ref b);
+        SubB(raw.L2, P2, ref b);
+        SubB(raw.L3, P3, ref b);
+        SubB(raw.L4, P4, ref b);
+        SubB(raw.L5, P5, ref b);
+        value = Mul(raw, R2);
+        return b != 0;
+    }
+
+    /// <summary>48 big-endian bytes as raw limbs, no reduction.</summary>
+    internal static Fp ReadRawBigEndian(ReadOnlySpan<byte> s) => new(
+        BinaryPrimitives.ReadUInt64BigEndian(s[40..]), BinaryPrimitives.ReadUInt64BigEndian(s[32..]),
+        BinaryPrimitives.ReadUInt64BigEndian(s[24..]), BinaryPrimitives.ReadUInt64BigEndian(s[16..]),
+        BinaryPrimitives.ReadUInt64BigEndian(s[8..]), BinaryPrimitives.ReadUInt64BigEndian(s[0..]));
+
+    /// <summary>Enters Montgomery form from raw limbs that are already below p.</summary>
+    internal static Fp FromRawReduced(in Fp raw) => Mul(raw, R2);
+
+    /// <summary>Set-up and tests only: a (reduced) big integer into Montgomery form.</summary>
+    internal static Fp FromBigInteger(BigInteger v)
+    {
+        v %= Modulus;
+        if (v.Sign < 0)
+        {
+            v += Modulus;
+        }
+
+        return Mul(RawFromBigInteger(v), R2);
+    }
+
+    /// <summary>Set-up only: parses hexadecimal (with or without 0x) into Montgomery form.</summary>
+    internal static Fp FromHex(string hex) => FromBigInteger(ParseHex(hex));
+
+    internal static BigInteger ParseHex(string hex)
+    {
+        if (hex.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        {
+            hex = hex[2..];
+        }
+
+        return BigInteger.Parse("0" + hex, System.Globalization.NumberStyles.HexNumber);
+    }
+
+    /// <summary>Tests only: the canonical value as a big integer.</summary>
+    internal BigInteger ToBigInteger()
+    {
+        Span<byte> b = stackalloc byte[48];
+        WriteBigEndian(b);
+        return new BigInteger(b, isUnsigned: true, isBigEndian: true);
+    }
+
+    private static Fp RawFromBigInteger(BigInteger v)
+    {
+        var l = Limbs(v);
+        return new Fp(l[0], l[1], l[2], l[3], l[4], l[5]);
+    }
+
+    /// <summary>Set-up only: a non-negative big integer below 2^384 as six little-endian limbs.</summary>
+    internal static ulong[] Limbs(BigInteger v)
+    {
+        var result = new ulong[6];
+        var mask = (BigInteger.One << 64) - 1;
+        for (int i = 0; i < 6; i++)
+        {
+            result[i] = (ulong)(v & mask);
+            v >>= 64;
+        }
+
+        return result;
+    }
+
+    public override string ToString() => "0x" + ToBigInteger().ToString("x");
+}

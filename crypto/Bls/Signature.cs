@@ -1,0 +1,74 @@
+using G2Point = Marketplace.Crypto.Bls.ProjectivePoint<Marketplace.Crypto.Bls.Fp2>;
+
+namespace Marketplace.Crypto.Bls;
+
+/// <summary>
+/// A BLS signature (96-byte compressed G2 point) that decodes and lies in G2. The identity is a valid encoding; it
+/// never verifies against a valid public key.
+/// </summary>
+public sealed class Signature : IEquatable<Signature>
+{
+    /// <summary>Size of the compressed encoding.</summary>
+    public const int Size = 96;
+
+    private readonly byte[] encoded;
+
+    internal Signature(byte[] encoded, in G2Point point)
+    {
+        this.encoded = encoded;
+        Point = point;
+    }
+
+    internal G2Point Point { get; }
+
+    /// <summary>Decodes a signature and checks it lies in G2.</summary>
+    /// <exception cref="CryptoFormatException">Bad length or flags, non-canonical or off-curve x, or not in G2.</exception>
+    public static Signature FromBytes(ReadOnlySpan<byte> bytes)
+    {
+        string? error = TryDecode(bytes, out var sig);
+        return error is null ? sig! : throw new CryptoFormatException("invalid BLS signature: " + error);
+    }
+
+    /// <summary>Decodes without throwing; false on any problem.</summary>
+    public static bool TryFromBytes(ReadOnlySpan<byte> bytes, out Signature? signature) => TryDecode(bytes, out signature) is null;
+
+    internal static string? TryDecode(ReadOnlySpan<byte> bytes, out Signature? signature)
+    {
+        signature = null;
+        string? error = G2.TryDecompress(bytes, out var p);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (!G2.IsInSubgroup(p))
+        {
+            return "the point is not in the prime-order subgroup G2";
+        }
+
+        signature = new Signature(bytes.ToArray(), p);
+        return null;
+    }
+
+    internal static Signature FromPoint(in G2Point p)
+    {
+        var bytes = new byte[Size];
+        G2.Compress(p, bytes);
+        return new Signature(bytes, p);
+    }
+
+    /// <summary>The 96-byte compressed encoding.</summary>
+    public byte[] ToBytes() => (byte[])encoded.Clone();
+
+    /// <inheritdoc/>
+    public bool Equals(Signature? other) => other is not null && encoded.AsSpan().SequenceEqual(other.encoded);
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as Signature);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => BitConverter.ToInt32(encoded, 1);
+
+    /// <summary>Lower-case hex of the encoding.</summary>
+    public override string ToString() => Convert.ToHexStringLower(encoded);
+}

@@ -1,0 +1,178 @@
+using System.Numerics;
+using Marketplace.Crypto.Bls;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Marketplace.Crypto.Tests.Bls;
+
+/// <summary>Field arithmetic against a BigInteger oracle (seeded; the seed is printed).</summary>
+public sealed class FieldTests(ITestOutputHelper output)
+{
+    private static readonly BigInteger P = Fp.Modulus;
+
+    [Fact]
+    public void FpOperationsMatchBigInteger()
+    {
+        var rng = Seeded(1001);
+        for (int i = 0; i < 2000; i++)
+        {
+            BigInteger a = RandomBelow(rng, P), b = RandomBelow(rng, P);
+            if (i == 0)
+            {
+                a = 0;
+            }
+            else if (i == 1)
+            {
+                b = P - 1;
+            }
+
+            Fp fa = Fp.FromBigInteger(a), fb = Fp.FromBigInteger(b);
+            Assert.Equal((a * b) % P, (fa * fb).ToBigInteger());
+            Assert.Equal((a * a) % P, Fp.Square(fa).ToBigInteger());
+            Assert.Equal((a + b) % P, (fa + fb).ToBigInteger());
+            Assert.Equal(((a - b) % P + P) % P, (fa - fb).ToBigInteger());
+            Assert.Equal((P - a) % P, (-fa).ToBigInteger());
+            Assert.Equal(a == 0 ? 0 : BigInteger.ModPow(a, P - 2, P), Fp.Inverse(fa).ToBigInteger());
+            Assert.Equal(a == 0 ? 0 : BigInteger.ModPow(a, P - 2, P), Fp.InversePublic(fa).ToBigInteger());
+        }
+    }
+
+    [Fact]
+    public void FpSquareRootsAndSquareDetection()
+    {
+        var rng = Seeded(1002);
+        int squares = 0;
+        for (int i = 0; i < 300; i++)
+        {
+            BigInteger a = RandomBelow(rng, P);
+            bool isSquare = BigInteger.ModPow(a, (P - 1) / 2, P) <= 1;
+            bool found = Fp.TrySqrt(Fp.FromBigInteger(a), out var root);
+            Assert.Equal(isSquare, found);
+            if (found)
+            {
+                squares++;
+                Assert.Equal(a, BigInteger.ModPow(root.ToBigInteger(), 2, P));
+            }
+        }
+
+        Assert.InRange(squares, 100, 200);
+    }
+
+    [Fact]
+    public void FpEncodingRejectsNonCanonicalValues()
+    {
+        var buffer = new byte[48];
+        foreach (var value in new[] { P, P + 1, (BigInteger.One << 384) - 1 })
+        {
+            value.TryWriteBytes(buffer, out _, isUnsigned: true, isBigEndian: true);
+            Assert.False(Fp.TryReadBigEndian(buffer, out _));
+        }
+
+        (P - 1).TryWriteBytes(buffer, out _, isUnsigned: true, isBigEndian: true);
+        Assert.True(Fp.TryReadBigEndian(buffer, out var top));
+        Assert.Equal(P - 1, top.ToBigInteger());
+        var written = new byte[48];
+        top.WriteBigEndian(written);
+        Assert.Equal(buffer, written);
+    }
+
+    [Fact]
+    public void Fp2MatchesSchoolbookAndHasSquareRoots()
+    {
+        var rng = Seeded(1003);
+        for (int i = 0; i < 300; i++)
+        {
+            BigInteger a0 = RandomBelow(rng, P), a1 = RandomBelow(rng, P), b0 = RandomBelow(rng, P), b1 = RandomBelow(rng, P);
+            var a = new Fp2(Fp.FromBigInteger(a0), Fp.FromBigInteger(a1));
+            var b = new Fp2(Fp.FromBigInteger(b0), Fp.FromBigInteger(b1));
+            var product = a * b;
+            Assert.Equal(Mod(a0 * b0 - a1 * b1), product.C0.ToBigInteger());
+            Assert.Equal(Mod(a0 * b1 + a1 * b0), product.C1.ToBigInteger());
+            Assert.True(Fp2.Equal(Fp2.Square(a), a * a));
+            Assert.True(Fp2.Equal(Fp2.One, a * Fp2.Inverse(a)));
+            var square = Fp2.Square(a);
+            Assert.True(Fp2.TrySqrt(square, out var root));
+            Assert.True(Fp2.Equal(square, Fp2.Square(root)));
+            Assert.True(Fp2.Equal(Fp2.One, a * Fp2.InversePublic(a)));
+
+            // Elements of Fp inside Fp2 are all squares in Fp2; a square times the non-residue xi is not.
+            var real = new Fp2(Fp.FromBigInteger(a0), Fp.Zero);
+            Assert.True(Fp2.TrySqrt(real, out var realRoot));
+            Assert.True(Fp2.Equal(real, Fp2.Square(realRoot)));
+            Assert.False(Fp2.TrySqrt(Fp2.MulByXi(square), out _));
+        }
+    }
+
+    [Fact]
+    public void Fp12InverseFrobeniusAndSquaringAreConsistent()
+    {
+        var rng = Seeded(1004);
+        for (int i = 0; i < 10; i++)
+        {
+            var a = RandomFp12(rng);
+            var b = RandomFp12(rng);
+            Assert.True((a * Fp12.Inverse(a)).IsOne);
+            Assert.True(Fp12.Equal(Fp12.Square(a), a * a));
+            Assert.True(Fp12.Equal(Fp12.Mul(a, b), Fp12.Mul(b, a)));
+            var lineA = RandomFp2(rng);
+            var lineB = RandomFp2(rng);
+            var lineC = RandomFp2(rng);
+            var line = new Fp12(new Fp6(lineA, lineB, Fp2.Zero), new Fp6(Fp2.Zero, lineC, Fp2.Zero));
+            Assert.True(Fp12.Equal(a * line, Fp12.MulByLine(a, lineA, lineB, lineC)));
+
+            // Frobenius^k equals raising to p^k.
+            var powered = a;
+            for (int k = 1; k <= 3; k++)
+            {
+                powered = Pow(powered, P);
+                Assert.True(Fp12.Equal(powered, Fp12.Frobenius(a, k)), $"Frobenius {k}");
+            }
+        }
+    }
+
+    [Fact]
+    public void CyclotomicSquareMatchesSquareInTheCyclotomicSubgroup()
+    {
+        var rng = Seeded(1005);
+        var a = RandomFp12(rng);
+        var t = Fp12.Conjugate(a) * Fp12.Inverse(a);
+        var m = Fp12.Frobenius(t, 2) * t; // in the cyclotomic subgroup
+        Assert.True(Fp12.Equal(Fp12.Square(m), Fp12.CyclotomicSquare(m)));
+    }
+
+    internal static Fp12 Pow(Fp12 a, BigInteger e)
+    {
+        var r = Fp12.One;
+        for (int bit = (int)e.GetBitLength() - 1; bit >= 0; bit--)
+        {
+            r = Fp12.Square(r);
+            if (!(e >> bit).IsEven)
+            {
+                r *= a;
+            }
+        }
+
+        return r;
+    }
+
+    private Random Seeded(int seed)
+    {
+        output.WriteLine($"seed {seed}");
+        return new Random(seed);
+    }
+
+    private static BigInteger Mod(BigInteger v) => ((v % P) + P) % P;
+
+    internal static BigInteger RandomBelow(Random rng, BigInteger bound)
+    {
+        var bytes = new byte[bound.GetByteCount() + 8];
+        rng.NextBytes(bytes);
+        return new BigInteger(bytes, isUnsigned: true) % bound;
+    }
+
+    private static Fp2 RandomFp2(Random rng) => new(Fp.FromBigInteger(RandomBelow(rng, P)), Fp.FromBigInteger(RandomBelow(rng, P)));
+
+    private static Fp12 RandomFp12(Random rng) => new(
+        new Fp6(RandomFp2(rng), RandomFp2(rng), RandomFp2(rng)),
+        new Fp6(RandomFp2(rng), RandomFp2(rng), RandomFp2(rng)));
+}
