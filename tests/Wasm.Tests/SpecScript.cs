@@ -35,6 +35,10 @@ public sealed class SpecScript
         {
             using var doc = JsonDocument.Parse(File.ReadAllBytes(json));
             store = new Store(engine);
+            if (engine.Config.FuelConsumption)
+            {
+                store.SetFuel(1_000_000_000_000);
+            }
             linker = new Linker(engine);
             current = null;
             named.Clear();
