@@ -121,10 +121,10 @@ public sealed class Instance
         var v = r[0];
         object boxed = v.Kind switch
         {
-            ValueKind.Int32 => v.AsInt32(),
-            ValueKind.Int64 => v.AsInt64(),
-            ValueKind.Float32 => v.AsSingle(),
-            _ => v.AsDouble(),
+            ValueKind.Int32 => (object)v.AsInt32(),
+            ValueKind.Int64 => (object)v.AsInt64(),
+            ValueKind.Float32 => (object)v.AsSingle(),
+            _ => (object)v.AsDouble(),
         };
         return (T)boxed;
     }
