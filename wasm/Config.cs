@@ -18,6 +18,16 @@ public sealed class Config
     /// <summary>Whether every NaN produced by float arithmetic is replaced by the positive canonical NaN.</summary>
     public bool NaNCanonicalization { get; private set; } = true;
 
+    /// <summary>Whether compiled functions skip .NET tiered compilation and are fully optimized on first call.</summary>
+    public bool AggressiveOptimization { get; private set; } = true;
+
+    /// <summary>Turns full optimization on first call on or off (off: faster start, tiered JIT).</summary>
+    public Config WithAggressiveOptimization(bool enable)
+    {
+        AggressiveOptimization = enable;
+        return this;
+    }
+
     /// <summary>Turns fuel metering on or off.</summary>
     public Config WithFuelConsumption(bool enable)
     {

@@ -159,7 +159,20 @@ internal sealed partial class FunctionCompiler
         Consume(2, null);
     }
 
-    private void CallOp(string name) => il.Emit(OpCodes.Call, Members.Op(name));
+    private void CallOp(string name)
+    {
+        // Helpers that can trap or charge fuel see the exact remaining fuel in the store.
+        if (!name.StartsWith("Canon", StringComparison.Ordinal) && !name.StartsWith("Sat", StringComparison.Ordinal) &&
+            name is not (nameof(Ops.MinF32) or nameof(Ops.MaxF32) or nameof(Ops.MinF64) or nameof(Ops.MaxF64) or nameof(Ops.AbsF32)
+                or nameof(Ops.AbsF64) or nameof(Ops.NegF32) or nameof(Ops.NegF64) or nameof(Ops.CopySignF32) or nameof(Ops.CopySignF64)
+                or nameof(Ops.NearestF32) or nameof(Ops.NearestF64) or nameof(Ops.U32ToF32) or nameof(Ops.U32ToF64)
+                or nameof(Ops.S64ToF32) or nameof(Ops.U64ToF32) or nameof(Ops.U64ToF64) or nameof(Ops.F32FromBits)))
+        {
+            SyncFuel();
+        }
+
+        il.Emit(OpCodes.Call, Members.Op(name));
+    }
 
     private void Not()
     {

@@ -183,6 +183,16 @@ internal sealed partial class FunctionCompiler
         il.Emit(OpCodes.Call, Members.Op(nameof(Ops.OutOfFuel)));
         il.Emit(OpCodes.Throw);
         il.MarkLabel(ok);
+    }
+
+    /// <summary>Writes the fuel local back to the store (before anything that can call out, trap or return).</summary>
+    private void SyncFuel()
+    {
+        if (!metered)
+        {
+            return;
+        }
+
         il.Emit(OpCodes.Ldloc, store);
         il.Emit(OpCodes.Ldloc, fuel!);
         il.Emit(OpCodes.Stfld, Members.StoreFuel);
@@ -226,6 +236,7 @@ internal sealed partial class FunctionCompiler
 
     private void EmitTrap(TrapCode code)
     {
+        SyncFuel();
         il.Emit(OpCodes.Ldc_I4, (int)code);
         il.Emit(OpCodes.Call, Members.Op(nameof(Ops.Trap)));
         il.Emit(OpCodes.Throw);
@@ -451,6 +462,7 @@ internal sealed partial class FunctionCompiler
         il.Emit(OpCodes.Ldc_I4_1);
         il.Emit(OpCodes.Add);
         il.Emit(OpCodes.Stfld, Members.StoreDepth);
+        SyncFuel();
         il.Emit(OpCodes.Ret);
     }
 
@@ -729,6 +741,7 @@ internal sealed partial class FunctionCompiler
 
             case 0x25:
                 Need(1);
+                SyncFuel();
                 il.Emit(OpCodes.Ldarg, CtxArg);
                 il.Emit(OpCodes.Ldc_I4, ins.A);
                 il.Emit(OpCodes.Call, Members.Op(nameof(Ops.TableGet)));
@@ -736,6 +749,7 @@ internal sealed partial class FunctionCompiler
                 return;
             case 0x26:
                 Need(2);
+                SyncFuel();
                 il.Emit(OpCodes.Ldarg, CtxArg);
                 il.Emit(OpCodes.Ldc_I4, ins.A);
                 il.Emit(OpCodes.Call, Members.Op(nameof(Ops.TableSet)));
@@ -756,6 +770,7 @@ internal sealed partial class FunctionCompiler
                 return;
             case 0x40:
                 Need(1);
+                SyncFuel();
                 il.Emit(OpCodes.Ldarg, CtxArg);
                 il.Emit(OpCodes.Call, Members.Op(nameof(Ops.MemoryGrow)));
                 Consume(1, ValueKind.Int32);
@@ -909,6 +924,7 @@ internal sealed partial class FunctionCompiler
     {
         var t = mc.Module.Types[mc.Module.FunctionTypes[funcIndex]];
         Need(t.ParamArray.Length);
+        SyncFuel();
         if (funcIndex >= mc.Module.ImportedFunctions)
         {
             il.Emit(OpCodes.Ldarg, CtxArg);
@@ -934,6 +950,7 @@ internal sealed partial class FunctionCompiler
     {
         var t = mc.Module.Types[typeIndex];
         Need(t.ParamArray.Length + 1);
+        SyncFuel();
         fnTmp ??= il.DeclareLocal(typeof(Function));
         il.Emit(OpCodes.Ldarg, CtxArg);
         il.Emit(OpCodes.Ldc_I4, table);

@@ -48,6 +48,11 @@ internal sealed class ModuleCompilation
             var ps = FunctionCompiler.CalliParams(t);
             ps[^1] = typeof(InstanceContext);
             Methods[i] = tb.DefineMethod("f" + i, MethodAttributes.Public | MethodAttributes.Static, FunctionCompiler.CalliReturn(t), ps);
+            if (Config.AggressiveOptimization)
+            {
+                // Skip tier-0: wasm hot loops are usually entered once, so tiering would leave them in OSR code.
+                Methods[i].SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
+            }
         }
 
         for (var i = 0; i < defined; i++)
