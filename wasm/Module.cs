@@ -74,7 +74,7 @@ public sealed class Module
     {
         var info = ModuleDecoder.Decode(bytes);
         var typeIds = info.Types.Select(engine.TypeId).ToArray();
-        var compilation = new ModuleCompilation(info, engine.Config, typeIds);
+        var compilation = new ModuleCompilation(engine, info, typeIds);
         var (type, entries) = compilation.Compile();
         return new Module(engine, info, type, entries, typeIds, hash);
     }

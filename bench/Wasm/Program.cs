@@ -173,6 +173,13 @@ static (double MsPer100K, double TotalKb, int Count) CompileRate(bool corpus)
 
     var engine = new Engine(new Config().WithFuelConsumption(true));
     long total = valid.Sum(b => (long)b.Length);
+    var decode = Stopwatch.StartNew();
+    foreach (var b in valid)
+    {
+        Module.Validate(b);
+    }
+
+    Console.WriteLine($"  decode + validate only: {decode.Elapsed.TotalMilliseconds / (total / 102400.0):F1} ms per 100 KB");
     var sw = Stopwatch.StartNew();
     foreach (var b in valid)
     {

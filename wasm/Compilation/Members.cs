@@ -52,7 +52,12 @@ internal static class Members
     public static readonly MethodInfo TruncF64 = typeof(Math).GetMethod(nameof(Math.Truncate), new[] { typeof(double) })!;
     public static readonly MethodInfo SqrtF64 = typeof(Math).GetMethod(nameof(Math.Sqrt), new[] { typeof(double) })!;
 
-    public static MethodInfo Op(string name) => typeof(Ops).GetMethod(name, Any) ?? throw new MissingMethodException(nameof(Ops), name);
+    private static readonly Dictionary<string, MethodInfo> OpMethods = typeof(Ops)
+        .GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
+        .Where(m => m.DeclaringType == typeof(Ops))
+        .ToDictionary(m => m.Name, StringComparer.Ordinal);
+
+    public static MethodInfo Op(string name) => OpMethods.TryGetValue(name, out var m) ? m : throw new MissingMethodException(nameof(Ops), name);
 
     private static FieldInfo F(Type t, string name) => t.GetField(name, Any) ?? throw new MissingFieldException(t.Name, name);
 }

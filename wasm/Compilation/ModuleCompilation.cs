@@ -11,10 +11,10 @@ internal sealed class ModuleCompilation
 {
     private static int counter;
 
-    public ModuleCompilation(ModuleInfo module, Config config, int[] typeIds)
+    public ModuleCompilation(Engine engine, ModuleInfo module, int[] typeIds)
     {
         Module = module;
-        Config = config;
+        Config = engine.Config;
         TypeIds = typeIds;
     }
 
@@ -38,8 +38,7 @@ internal sealed class ModuleCompilation
     public (Type Type, IntPtr[] Entries) Compile()
     {
         var id = Interlocked.Increment(ref counter);
-        var mb = NewModuleBuilder("WasmModule" + id);
-        var tb = mb.DefineType("WasmCode", TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Abstract);
+        var tb = NewModuleBuilder("WasmModule" + id).DefineType("WasmCode" + id, TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Abstract);
         var defined = Module.Bodies.Count;
         Methods = new MethodBuilder[defined];
         for (var i = 0; i < defined; i++)
