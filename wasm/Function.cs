@@ -51,6 +51,11 @@ public sealed class Function
         {
             invoker(this, args, results);
         }
+        catch (InvalidProgramException e)
+        {
+            // Last line of defence: the JIT hit an internal limit on a function it had to compile lazily.
+            throw new WasmCompilationException("a WebAssembly function exceeds a .NET JIT limit and cannot run", e);
+        }
         finally
         {
             if (store is not null)

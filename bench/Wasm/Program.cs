@@ -21,6 +21,26 @@ var expected = new Dictionary<string, (int N, uint Checksum)>
 var modules = Directory.GetFiles(dir, "*.wasm").Select(f => Path.GetFileNameWithoutExtension(f)!)
     .Where(m => opts.Modules is null || opts.Modules.Contains(m)).OrderBy(m => m, StringComparer.Ordinal).ToList();
 
+if (opts.CompareAo)
+{
+    // A/B of .NET AggressiveOptimization for compiled wasm (fuel on), interleaved to share the machine's noise.
+    foreach (var name in modules)
+    {
+        var n = (int)(expected[name].N * opts.NScale);
+        var a = new List<double>();
+        var b = new List<double>();
+        for (var i = 0; i < 3; i++)
+        {
+            a.Add(TimeEngine(Path.Combine(dir, name + ".wasm"), n, true, 1, true).MedianMs);
+            b.Add(TimeEngine(Path.Combine(dir, name + ".wasm"), n, true, 1, false).MedianMs);
+        }
+
+        Console.WriteLine($"{name}: AO on {a.Min():F1} ms, AO off {b.Min():F1} ms");
+    }
+
+    return 0;
+}
+
 var rows = new List<Row>();
 foreach (var name in modules)
 {
@@ -78,9 +98,9 @@ static string Fmt(double? v, string f = "F1") => v is { } x ? x.ToString(f, Cult
 
 static string Ratio(double a, double? b) => b is { } v && v > 0 ? (a / v).ToString("F2", CultureInfo.InvariantCulture) + "x" : "-";
 
-static (double MedianMs, uint Checksum, ulong FuelUsed) TimeEngine(string path, int n, bool fuel, int calls)
+static (double MedianMs, uint Checksum, ulong FuelUsed) TimeEngine(string path, int n, bool fuel, int calls, bool aggressive = true)
 {
-    var engine = new Engine(new Config().WithFuelConsumption(fuel).WithNaNCanonicalization(true).WithMaxMemoryPages(32767));
+    var engine = new Engine(new Config().WithFuelConsumption(fuel).WithNaNCanonicalization(true).WithMaxMemoryPages(32767).WithAggressiveOptimization(aggressive));
     var module = Module.FromFile(engine, path);
     var store = new Store(engine);
     if (fuel)
@@ -226,6 +246,8 @@ internal sealed class BenchOptions
 
     public bool CompileCorpus { get; private set; } = true;
 
+    public bool CompareAo { get; private set; }
+
     public static BenchOptions Parse(string[] args)
     {
         var o = new BenchOptions();
@@ -244,6 +266,9 @@ internal sealed class BenchOptions
                     break;
                 case "--n-scale":
                     o.NScale = double.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--compare-ao":
+                    o.CompareAo = true;
                     break;
                 case "--no-corpus":
                     o.CompileCorpus = false;

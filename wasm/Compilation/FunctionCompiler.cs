@@ -304,7 +304,29 @@ internal sealed partial class FunctionCompiler
 
     private void Drop(int k) => vs.RemoveRange(vs.Count - k, k);
 
-    private void Push(ValueKind k) => vs.Add(new Entry { Kind = k, OnIl = true });
+    /// <summary>Most values kept on the IL evaluation stack at once; beyond this they go to slot locals (JIT limits).</summary>
+    private const int MaxIlStack = 64;
+
+    private void Push(ValueKind k)
+    {
+        // The value to push is already on the IL stack; if the IL-resident run below it is long, spill the run
+        // first by parking the new value in a temp local.
+        var run = 0;
+        for (var i = vs.Count - 1; i >= 0 && vs[i].OnIl && run <= MaxIlStack; i--)
+        {
+            run++;
+        }
+
+        if (run >= MaxIlStack)
+        {
+            var tmp = Temp(k, true);
+            il.Emit(OpCodes.Stloc, tmp);
+            Spill();
+            il.Emit(OpCodes.Ldloc, tmp);
+        }
+
+        vs.Add(new Entry { Kind = k, OnIl = true });
+    }
 
     private void PushSpilled(ValueKind[] kinds)
     {

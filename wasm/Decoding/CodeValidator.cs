@@ -7,6 +7,9 @@ internal ref struct CodeValidator
 {
     private const ValueKind Unknown = 0;
 
+    /// <summary>Implementation limit: deepest operand stack (each depth may need IL locals; IL allows 65535).</summary>
+    internal const int MaxOperandStack = 5000;
+
     private readonly ModuleInfo m;
     private readonly FunctionBody body;
     private readonly ValueKind[] locals;
@@ -50,6 +53,10 @@ internal ref struct CodeValidator
         if (stack.Count > body.MaxStack)
         {
             body.MaxStack = stack.Count;
+            if (stack.Count > MaxOperandStack)
+            {
+                throw Invalid($"operand stack deeper than {MaxOperandStack} values (implementation limit)");
+            }
         }
     }
 

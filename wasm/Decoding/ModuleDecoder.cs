@@ -5,7 +5,7 @@ namespace Marketplace.Wasm.Decoding;
 
 internal static class ModuleDecoder
 {
-    private const int MaxFunctionLocals = 50_000;
+    private const int MaxFunctionLocals = 30_000;
 
     private static readonly string[] SectionNames =
         { "custom", "type", "import", "function", "table", "memory", "global", "export", "start", "element", "code", "data", "datacount" };
