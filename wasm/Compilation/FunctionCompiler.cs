@@ -97,7 +97,10 @@ internal sealed partial class FunctionCompiler
 
     internal static bool IsRef(ValueKind k) => k is ValueKind.FuncRef or ValueKind.ExternRef;
 
-    private int CtxArg => nParams;
+    private int CtxArg => nParams + 1;
+
+    /// <summary>Hidden argument: how many more nested wasm frames may start (this one included).</summary>
+    private int DepthArg => nParams;
 
     public void Compile()
     {
@@ -111,25 +114,19 @@ internal sealed partial class FunctionCompiler
         il.Emit(OpCodes.Ldfld, Members.CtxStore);
         il.Emit(OpCodes.Stloc, store);
 
-        // Call depth: decrement; check the native stack at multiples of 16 (always for big frames).
-        il.Emit(OpCodes.Ldloc, store);
-        il.Emit(OpCodes.Ldloc, store);
-        il.Emit(OpCodes.Ldfld, Members.StoreDepth);
-        il.Emit(OpCodes.Ldc_I4_1);
-        il.Emit(OpCodes.Sub);
-        il.Emit(OpCodes.Stfld, Members.StoreDepth);
+        // Call depth arrives as a hidden argument counting down by one per call; at multiples of 16 (every call for
+        // big frames) the depth limit and the native stack are checked.
         var frameEstimate = (localKinds.Length + body.MaxStack) * 8;
         var skip = il.DefineLabel();
         if (frameEstimate <= 2048)
         {
-            il.Emit(OpCodes.Ldloc, store);
-            il.Emit(OpCodes.Ldfld, Members.StoreDepth);
+            il.Emit(OpCodes.Ldarg, DepthArg);
             il.Emit(OpCodes.Ldc_I4, 15);
             il.Emit(OpCodes.And);
             il.Emit(OpCodes.Brtrue, skip);
         }
 
-        il.Emit(OpCodes.Ldloc, store);
+        il.Emit(OpCodes.Ldarg, DepthArg);
         il.Emit(OpCodes.Call, Members.Op(nameof(Ops.CheckStack)));
         il.MarkLabel(skip);
 
@@ -478,12 +475,6 @@ internal sealed partial class FunctionCompiler
             }
         }
 
-        il.Emit(OpCodes.Ldloc, store);
-        il.Emit(OpCodes.Ldloc, store);
-        il.Emit(OpCodes.Ldfld, Members.StoreDepth);
-        il.Emit(OpCodes.Ldc_I4_1);
-        il.Emit(OpCodes.Add);
-        il.Emit(OpCodes.Stfld, Members.StoreDepth);
         SyncFuel();
         il.Emit(OpCodes.Ret);
     }
@@ -526,20 +517,38 @@ internal sealed partial class FunctionCompiler
 
     internal static Type[] CalliParams(FuncType t)
     {
-        var ps = new Type[t.ParamArray.Length + 1];
+        var ps = new Type[t.ParamArray.Length + 2];
         for (var i = 0; i < t.ParamArray.Length; i++)
         {
             ps[i] = ClrType(t.ParamArray[i]);
         }
 
+        ps[^2] = typeof(int);
         ps[^1] = typeof(object);
         return ps;
     }
 
     internal static Type CalliReturn(FuncType t) => t.ResultArray.Length == 1 ? ClrType(t.ResultArray[0]) : typeof(void);
 
+    private void PushCalleeDepth()
+    {
+        il.Emit(OpCodes.Ldarg, DepthArg);
+        il.Emit(OpCodes.Ldc_I4_1);
+        il.Emit(OpCodes.Sub);
+    }
+
+    /// <summary>Before calls that may reach the host: publish the depth so re-entrant calls continue counting.</summary>
+    private void PublishDepth()
+    {
+        il.Emit(OpCodes.Ldloc, store);
+        PushCalleeDepth();
+        il.Emit(OpCodes.Stfld, Members.StoreDepth);
+    }
+
     private void EmitCalliThroughFnTmp(FuncType t)
     {
+        PublishDepth();
+        PushCalleeDepth();
         il.Emit(OpCodes.Ldloc, fnTmp!);
         il.Emit(OpCodes.Ldfld, Members.FunctionCtx);
         il.Emit(OpCodes.Ldloc, fnTmp!);
@@ -949,6 +958,7 @@ internal sealed partial class FunctionCompiler
         SyncFuel();
         if (funcIndex >= mc.Module.ImportedFunctions)
         {
+            PushCalleeDepth();
             il.Emit(OpCodes.Ldarg, CtxArg);
             il.Emit(OpCodes.Call, mc.Methods[funcIndex - mc.Module.ImportedFunctions]);
         }

@@ -30,9 +30,9 @@ internal static partial class Ops
 
     /// <summary>Called on function entry when the depth counter hits a multiple of 16 (or always for big frames).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static void CheckStack(Store store)
+    public static void CheckStack(int depthLeft)
     {
-        if (store.DepthLeft <= 0 || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        if (depthLeft <= 0 || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw new WasmTrap(TrapCode.CallStackExhausted);
         }
