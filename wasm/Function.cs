@@ -49,7 +49,7 @@ public sealed class Function
         var saved = store?.DepthLeft ?? 0;
         try
         {
-            invoker(this, args, results, store?.DepthLeft ?? int.MaxValue);
+            invoker(this, args, results, store?.DepthLeft ?? int.MaxValue, store?.Fuel ?? 0);
         }
         catch (InvalidProgramException e)
         {

@@ -97,10 +97,13 @@ internal sealed partial class FunctionCompiler
 
     internal static bool IsRef(ValueKind k) => k is ValueKind.FuncRef or ValueKind.ExternRef;
 
-    private int CtxArg => nParams + 1;
+    private int CtxArg => nParams + 2;
 
     /// <summary>Hidden argument: how many more nested wasm frames may start (this one included).</summary>
-    private int DepthArg => nParams;
+    private int DepthArg => nParams + 1;
+
+    /// <summary>Hidden argument: the remaining fuel when the call starts (callers pass their local counter).</summary>
+    private int FuelArg => nParams;
 
     public void Compile()
     {
@@ -114,6 +117,13 @@ internal sealed partial class FunctionCompiler
         il.Emit(OpCodes.Ldfld, Members.CtxStore);
         il.Emit(OpCodes.Stloc, store);
 
+        if (metered)
+        {
+            fuel = il.DeclareLocal(typeof(long));
+            il.Emit(OpCodes.Ldarg, FuelArg);
+            il.Emit(OpCodes.Stloc, fuel);
+        }
+
         // Call depth arrives as a hidden argument counting down by one per call; at multiples of 16 (every call for
         // big frames) the depth limit and the native stack are checked.
         var frameEstimate = (localKinds.Length + body.MaxStack) * 8;
@@ -126,15 +136,10 @@ internal sealed partial class FunctionCompiler
             il.Emit(OpCodes.Brtrue, skip);
         }
 
+        SyncFuel();
         il.Emit(OpCodes.Ldarg, DepthArg);
         il.Emit(OpCodes.Call, Members.Op(nameof(Ops.CheckStack)));
         il.MarkLabel(skip);
-
-        if (metered)
-        {
-            fuel = il.DeclareLocal(typeof(long));
-            ReloadFuel();
-        }
 
         if (usesMemory)
         {
@@ -517,18 +522,31 @@ internal sealed partial class FunctionCompiler
 
     internal static Type[] CalliParams(FuncType t)
     {
-        var ps = new Type[t.ParamArray.Length + 2];
+        var ps = new Type[t.ParamArray.Length + 3];
         for (var i = 0; i < t.ParamArray.Length; i++)
         {
             ps[i] = ClrType(t.ParamArray[i]);
         }
 
+        ps[^3] = typeof(long);
         ps[^2] = typeof(int);
         ps[^1] = typeof(object);
         return ps;
     }
 
     internal static Type CalliReturn(FuncType t) => t.ResultArray.Length == 1 ? ClrType(t.ResultArray[0]) : typeof(void);
+
+    private void PushFuel()
+    {
+        if (metered)
+        {
+            il.Emit(OpCodes.Ldloc, fuel!);
+        }
+        else
+        {
+            il.Emit(OpCodes.Ldc_I8, 0L);
+        }
+    }
 
     private void PushCalleeDepth()
     {
@@ -547,7 +565,9 @@ internal sealed partial class FunctionCompiler
 
     private void EmitCalliThroughFnTmp(FuncType t)
     {
+        SyncFuel();
         PublishDepth();
+        PushFuel();
         PushCalleeDepth();
         il.Emit(OpCodes.Ldloc, fnTmp!);
         il.Emit(OpCodes.Ldfld, Members.FunctionCtx);
@@ -955,9 +975,10 @@ internal sealed partial class FunctionCompiler
     {
         var t = mc.Module.Types[mc.Module.FunctionTypes[funcIndex]];
         Need(t.ParamArray.Length);
-        SyncFuel();
         if (funcIndex >= mc.Module.ImportedFunctions)
         {
+            // Direct wasm call: fuel and depth travel as arguments; the callee writes fuel back when it returns.
+            PushFuel();
             PushCalleeDepth();
             il.Emit(OpCodes.Ldarg, CtxArg);
             il.Emit(OpCodes.Call, mc.Methods[funcIndex - mc.Module.ImportedFunctions]);

@@ -8,7 +8,7 @@ using Marketplace.Wasm.Runtime;
 
 namespace Marketplace.Wasm.Compilation;
 
-internal delegate void UntypedInvoker(Function f, WasmValue[] args, WasmValue[] results, int depthLeft);
+internal delegate void UntypedInvoker(Function f, WasmValue[] args, WasmValue[] results, int depthLeft, long fuel);
 
 /// <summary>Per-engine cache of host trampolines and untyped invokers.</summary>
 internal sealed class Thunks
@@ -85,7 +85,7 @@ internal sealed class Thunks
 
     private static UntypedInvoker BuildInvoker(FuncType t)
     {
-        var dm = new DynamicMethod("invoke", typeof(void), new[] { typeof(Function), typeof(WasmValue[]), typeof(WasmValue[]), typeof(int) }, typeof(Thunks).Module, true);
+        var dm = new DynamicMethod("invoke", typeof(void), new[] { typeof(Function), typeof(WasmValue[]), typeof(WasmValue[]), typeof(int), typeof(long) }, typeof(Thunks).Module, true);
         var il = dm.GetILGenerator();
         var ps = t.ParamArray;
         for (var i = 0; i < ps.Length; i++)
@@ -104,6 +104,7 @@ internal sealed class Thunks
             }
         }
 
+        il.Emit(OpCodes.Ldarg, 4);
         il.Emit(OpCodes.Ldarg_3);
         il.Emit(OpCodes.Ldarg_0);
         il.Emit(OpCodes.Ldfld, Members.FunctionCtx);
@@ -175,7 +176,7 @@ internal sealed class Thunks
                 var mb = tb.DefineMethod("Call", MethodAttributes.Public | MethodAttributes.Static, FunctionCompiler.CalliReturn(t), FunctionCompiler.CalliParams(t));
                 var il = mb.GetILGenerator();
                 var n = t.ParamArray.Length;
-                il.Emit(OpCodes.Ldarg, n + 1);
+                il.Emit(OpCodes.Ldarg, n + 2);
                 il.Emit(OpCodes.Castclass, typeof(HostCallable));
                 il.Emit(OpCodes.Ldfld, typeof(HostCallable).GetField(nameof(HostCallable.Typed))!);
                 il.Emit(OpCodes.Castclass, delegateType);
@@ -217,7 +218,7 @@ internal sealed class Thunks
                     il.Emit(OpCodes.Stelem, typeof(WasmValue));
                 }
 
-                il.Emit(OpCodes.Ldarg, ps.Length + 1);
+                il.Emit(OpCodes.Ldarg, ps.Length + 2);
                 il.Emit(OpCodes.Castclass, typeof(HostCallable));
                 il.Emit(OpCodes.Ldloc, args);
                 il.Emit(OpCodes.Call, typeof(HostCallable).GetMethod(nameof(HostCallable.InvokeUntyped))!);
