@@ -32,7 +32,7 @@ public sealed class Store
     public uint MaxTableElements { get; private set; }
 
     /// <summary>Fuel consumed since the last <see cref="SetFuel"/>.</summary>
-    public ulong FuelConsumed => (ulong)Math.Max(0, budget - Fuel);
+    public ulong FuelConsumed => (ulong)Math.Max(0, budget - Math.Max(0, Fuel));
 
     /// <summary>Sets the remaining fuel (the budget); consumption is counted from here.</summary>
     public void SetFuel(ulong fuel)

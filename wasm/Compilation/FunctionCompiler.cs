@@ -151,7 +151,7 @@ internal sealed partial class FunctionCompiler
 
         var fnFrame = new CFrame { Kind = 0, Sig = new FuncType(Array.Empty<ValueKind>(), type.ResultArray), Height = 0, End = il.DefineLabel() };
         frames.Add(fnFrame);
-        Charge(0);
+        Charge(0, check: true);
         var code = body.Code;
         for (var i = 0; i < code.Length; i++)
         {
@@ -160,7 +160,12 @@ internal sealed partial class FunctionCompiler
     }
 
     // ---- fuel and context reloads ----
-    private void Charge(int stretchStart)
+    /// <summary>
+    /// Charges a stretch. Checked stretches (function entry, loop headers) trap with OutOfFuel when the counter
+    /// goes below zero; other stretches only subtract, and the counter is checked again before the function
+    /// returns or calls anything that may reach the host, so no code path runs unmetered.
+    /// </summary>
+    private void Charge(int stretchStart, bool check = false)
     {
         if (!metered || stretchStart >= stretchCost.Length)
         {
@@ -170,15 +175,33 @@ internal sealed partial class FunctionCompiler
         var cost = stretchCost[stretchStart];
         if (cost <= 0)
         {
+            if (check)
+            {
+                CheckFuel();
+            }
+
+            return;
+        }
+
+        il.Emit(OpCodes.Ldloc, fuel!);
+        il.Emit(OpCodes.Ldc_I8, (long)cost);
+        il.Emit(OpCodes.Sub);
+        il.Emit(OpCodes.Stloc, fuel!);
+        if (check)
+        {
+            CheckFuel();
+        }
+    }
+
+    private void CheckFuel()
+    {
+        if (!metered)
+        {
             return;
         }
 
         var ok = il.DefineLabel();
         il.Emit(OpCodes.Ldloc, fuel!);
-        il.Emit(OpCodes.Ldc_I8, (long)cost);
-        il.Emit(OpCodes.Sub);
-        il.Emit(OpCodes.Dup);
-        il.Emit(OpCodes.Stloc, fuel!);
         il.Emit(OpCodes.Ldc_I8, 0L);
         il.Emit(OpCodes.Bge, ok);
         il.Emit(OpCodes.Ldloc, store);
@@ -433,6 +456,7 @@ internal sealed partial class FunctionCompiler
     private void EmitReturn()
     {
         Spill();
+        CheckFuel();
         var results = type.ResultArray;
         var baseIndex = vs.Count - results.Length;
         if (results.Length == 1)
@@ -565,6 +589,7 @@ internal sealed partial class FunctionCompiler
 
     private void EmitCalliThroughFnTmp(FuncType t)
     {
+        CheckFuel();
         SyncFuel();
         PublishDepth();
         PushFuel();
@@ -621,7 +646,7 @@ internal sealed partial class FunctionCompiler
                     var f = new CFrame { Kind = 0x03, Sig = bt, Height = vs.Count - bt.ParamArray.Length, Header = il.DefineLabel() };
                     frames.Add(f);
                     il.MarkLabel(f.Header);
-                    Charge(index + 1);
+                    Charge(index + 1, check: true);
                     return;
                 }
 
