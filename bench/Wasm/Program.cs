@@ -100,7 +100,7 @@ static string Ratio(double a, double? b) => b is { } v && v > 0 ? (a / v).ToStri
 
 static (double MedianMs, uint Checksum, ulong FuelUsed) TimeEngine(string path, int n, bool fuel, int calls, bool aggressive = true)
 {
-    var engine = new Engine(new Config().WithFuelConsumption(fuel).WithNaNCanonicalization(true).WithMaxMemoryPages(32767).WithAggressiveOptimization(aggressive));
+    var engine = new Engine(new Config().WithFuelConsumption(fuel).WithNaNCanonicalization(Environment.GetEnvironmentVariable("WASM_BENCH_CANON") != "0").WithMaxMemoryPages(32767).WithAggressiveOptimization(aggressive));
     var module = Module.FromFile(engine, path);
     var store = new Store(engine);
     if (fuel)
