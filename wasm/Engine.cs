@@ -27,6 +27,19 @@ public sealed class Engine
 
     internal Thunks Invokers { get; } = new();
 
+    /// <summary>Guards <see cref="CodeModule"/> (Reflection.Emit builders are not thread-safe).</summary>
+    internal object CompileLock { get; } = new();
+
+    /// <summary>
+    /// One collectible dynamic module per engine holds a type per compiled wasm module; compiled modules live as long as
+    /// the engine's cache anyway, and one assembly per engine is much cheaper than one per module.
+    /// </summary>
+    internal System.Reflection.Emit.ModuleBuilder CodeModule =>
+        codeModule ??= ModuleCompilation.NewModuleBuilder("WasmCode" + Interlocked.Increment(ref engineCount));
+
+    private System.Reflection.Emit.ModuleBuilder? codeModule;
+    private static int engineCount;
+
     /// <summary>Canonical id of a signature, equal for structurally equal types (used by call_indirect).</summary>
     internal int TypeId(FuncType t) => typeIds.GetOrAdd(t, _ => Interlocked.Increment(ref nextTypeId));
 }

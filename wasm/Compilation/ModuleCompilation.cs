@@ -11,8 +11,11 @@ internal sealed class ModuleCompilation
 {
     private static int counter;
 
+    private readonly Engine engine;
+
     public ModuleCompilation(Engine engine, ModuleInfo module, int[] typeIds)
     {
+        this.engine = engine;
         Module = module;
         Config = engine.Config;
         TypeIds = typeIds;
@@ -37,8 +40,16 @@ internal sealed class ModuleCompilation
     /// <summary>Emits IL for every defined function and returns their entry points, in function order.</summary>
     public (Type Type, IntPtr[] Entries) Compile()
     {
+        lock (engine.CompileLock)
+        {
+            return CompileInto(engine.CodeModule);
+        }
+    }
+
+    private (Type Type, IntPtr[] Entries) CompileInto(ModuleBuilder moduleBuilder)
+    {
         var id = Interlocked.Increment(ref counter);
-        var tb = NewModuleBuilder("WasmModule" + id).DefineType("WasmCode" + id, TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Abstract);
+        var tb = moduleBuilder.DefineType("WasmCode" + id, TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Abstract);
         var defined = Module.Bodies.Count;
         Methods = new MethodBuilder[defined];
         for (var i = 0; i < defined; i++)
