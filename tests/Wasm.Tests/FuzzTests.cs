@@ -24,7 +24,7 @@ public sealed class FuzzTests
     public void Mutated_spec_modules_never_crash_or_hang_the_host()
     {
         var seed = int.TryParse(Environment.GetEnvironmentVariable("WASM_FUZZ_SEED"), out var s) ? s : 20261122;
-        var cases = int.TryParse(Environment.GetEnvironmentVariable("WASM_FUZZ_CASES"), out var c) ? c : 3000;
+        var cases = int.TryParse(Environment.GetEnvironmentVariable("WASM_FUZZ_CASES"), out var c) ? c : 5000;
         output.WriteLine($"fuzz seed {seed}, {cases} cases");
         var corpus = Directory.GetFiles(SharedData.Path("wasm-spec"), "*.wasm", SearchOption.AllDirectories)
             .OrderBy(f => f, StringComparer.Ordinal).Select(File.ReadAllBytes).ToArray();

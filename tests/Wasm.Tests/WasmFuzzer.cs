@@ -37,7 +37,7 @@ public sealed class WasmFuzzer
             }
 
             var source = corpus[random.Next(corpus.Length)];
-            var mutation = random.Next(6);
+            var mutation = random.Next(7);
             var bytes = Mutate(source, mutation);
             stats.Cases++;
             try
@@ -158,6 +158,8 @@ public sealed class WasmFuzzer
                 return ShuffleSections(b);
             case 3:
                 return OverlongSectionSize(b);
+            case 6:
+                return MutateConstants(b);
             case 4:
                 {
                     // Overlong LEB128 anywhere: widen one byte < 0x80 into two (same value when it was a LEB end).
@@ -198,6 +200,37 @@ public sealed class WasmFuzzer
                     return list.ToArray();
                 }
         }
+    }
+
+    /// <summary>Rewrites the LEB128 immediates after some i32/i64.const opcodes with random bits of the same length,
+    /// so the module usually stays valid but computes (and traps on) different values.</summary>
+    private byte[] MutateConstants(byte[] b)
+    {
+        var candidates = new List<int>();
+        for (var i = 8; i < b.Length - 1; i++)
+        {
+            if (b[i] is 0x41 or 0x42)
+            {
+                candidates.Add(i + 1);
+            }
+        }
+
+        for (var k = 0; k < 3 && candidates.Count > 0; k++)
+        {
+            var pos = candidates[random.Next(candidates.Count)];
+            while (pos < b.Length)
+            {
+                var more = (b[pos] & 0x80) != 0;
+                b[pos] = (byte)((more ? 0x80 : 0) | random.Next(128));
+                pos++;
+                if (!more)
+                {
+                    break;
+                }
+            }
+        }
+
+        return b;
     }
 
     private static List<(int Start, int End)>? Sections(byte[] b)
