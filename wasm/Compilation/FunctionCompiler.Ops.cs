@@ -163,6 +163,7 @@ internal sealed partial class FunctionCompiler
     {
         // Helpers that can trap or charge fuel see the exact remaining fuel in the store.
         if (!name.StartsWith("Canon", StringComparison.Ordinal) && !name.StartsWith("Sat", StringComparison.Ordinal) &&
+            !name.StartsWith("Quiet", StringComparison.Ordinal) &&
             name is not (nameof(Ops.MinF32) or nameof(Ops.MaxF32) or nameof(Ops.MinF64) or nameof(Ops.MaxF64) or nameof(Ops.AbsF32)
                 or nameof(Ops.AbsF64) or nameof(Ops.NegF32) or nameof(Ops.NegF64) or nameof(Ops.CopySignF32) or nameof(Ops.CopySignF64)
                 or nameof(Ops.NearestF32) or nameof(Ops.NearestF64) or nameof(Ops.U32ToF32) or nameof(Ops.U32ToF64)
@@ -180,21 +181,11 @@ internal sealed partial class FunctionCompiler
         il.Emit(OpCodes.Ceq);
     }
 
-    private void CanonF32()
-    {
-        if (canon)
-        {
-            CallOp(nameof(Ops.CanonF32));
-        }
-    }
+    // With canonicalization on, every arithmetic NaN becomes the canonical NaN. With it off, NaNs are at least
+    // quieted: the JIT folds identities such as x*1 or x+(-0) to x, which would let a signalling NaN through.
+    private void CanonF32() => CallOp(canon ? nameof(Ops.CanonF32) : nameof(Ops.QuietF32));
 
-    private void CanonF64()
-    {
-        if (canon)
-        {
-            CallOp(nameof(Ops.CanonF64));
-        }
-    }
+    private void CanonF64() => CallOp(canon ? nameof(Ops.CanonF64) : nameof(Ops.QuietF64));
 
     private void Numeric(int op)
     {

@@ -166,20 +166,29 @@ internal static partial class Ops
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double CanonF64(double x) => double.IsNaN(x) ? BitConverter.Int64BitsToDouble(CanonF64Bits) : x;
 
+    /// <summary>Sets the quiet bit of a NaN (what the hardware does to a signalling NaN operand); other values pass.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float QuietF32(float x) =>
+        float.IsNaN(x) ? BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(x) | 0x00400000) : x;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double QuietF64(double x) =>
+        double.IsNaN(x) ? BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(x) | 0x0008000000000000) : x;
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static float F32FromBits(int bits) => BitConverter.Int32BitsToSingle(bits);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float MinF32(float a, float b) => float.IsNaN(a) || float.IsNaN(b) ? a + b : MathF.Min(a, b);
+    public static float MinF32(float a, float b) => float.IsNaN(a) ? QuietF32(a) : float.IsNaN(b) ? QuietF32(b) : MathF.Min(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float MaxF32(float a, float b) => float.IsNaN(a) || float.IsNaN(b) ? a + b : MathF.Max(a, b);
+    public static float MaxF32(float a, float b) => float.IsNaN(a) ? QuietF32(a) : float.IsNaN(b) ? QuietF32(b) : MathF.Max(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double MinF64(double a, double b) => double.IsNaN(a) || double.IsNaN(b) ? a + b : Math.Min(a, b);
+    public static double MinF64(double a, double b) => double.IsNaN(a) ? QuietF64(a) : double.IsNaN(b) ? QuietF64(b) : Math.Min(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double MaxF64(double a, double b) => double.IsNaN(a) || double.IsNaN(b) ? a + b : Math.Max(a, b);
+    public static double MaxF64(double a, double b) => double.IsNaN(a) ? QuietF64(a) : double.IsNaN(b) ? QuietF64(b) : Math.Max(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float CopySignF32(float a, float b) => BitConverter.Int32BitsToSingle(
