@@ -78,6 +78,24 @@ public sealed class EngineApiTests
     }
 
     [Fact]
+    public void Different_modules_compile_in_parallel_on_one_engine()
+    {
+        var engine = new Engine(new Config().WithFuelConsumption(true));
+        var results = new int[32];
+        Parallel.For(0, results.Length, i =>
+        {
+            // (func (export "k") (result i32) (i32.const i)) — a different module per i.
+            var b = new WasmBuilder();
+            var t = b.Type(None, new[] { I32 });
+            b.Function("k", t, None, new byte[] { 0x41 }.Concat(SLeb(i * 1000)).Concat(new byte[] { 0x0B }).ToArray());
+            var store = new Store(engine);
+            store.SetFuel(10);
+            results[i] = new Linker(engine).Instantiate(store, Module.FromBytes(engine, b.Build())).GetFunction<int>("k")();
+        });
+        Assert.Equal(Enumerable.Range(0, results.Length).Select(i => i * 1000), results);
+    }
+
+    [Fact]
     public void Validation_errors_name_the_section_and_offset()
     {
         var bad = Assert.Throws<WasmValidationException>(() => Module.FromBytes(new Engine(), new byte[] { 0, 0x61, 0x73, 0x6E, 1, 0, 0, 0 }));
