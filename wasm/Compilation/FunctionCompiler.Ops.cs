@@ -183,9 +183,25 @@ internal sealed partial class FunctionCompiler
 
     // With canonicalization on, every arithmetic NaN becomes the canonical NaN. With it off, NaNs are at least
     // quieted: the JIT folds identities such as x*1 or x+(-0) to x, which would let a signalling NaN through.
-    private void CanonF32() => CallOp(canon ? nameof(Ops.CanonF32) : nameof(Ops.QuietF32));
+    // The check is skipped when the very next instruction is float arithmetic consuming this result: it turns any
+    // NaN operand into a NaN and canonicalizes (or quiets) its own result, so the observable bits are the same.
+    private void CanonF32()
+    {
+        if (!NextCanonicalizes())
+        {
+            CallOp(canon ? nameof(Ops.CanonF32) : nameof(Ops.QuietF32));
+        }
+    }
 
-    private void CanonF64() => CallOp(canon ? nameof(Ops.CanonF64) : nameof(Ops.QuietF64));
+    private void CanonF64()
+    {
+        if (!NextCanonicalizes())
+        {
+            CallOp(canon ? nameof(Ops.CanonF64) : nameof(Ops.QuietF64));
+        }
+    }
+
+    private bool NextCanonicalizes() => nextOp is (>= 0x8D and <= 0x97) or (>= 0x9B and <= 0xA5) or 0xB6 or 0xBB;
 
     private void Numeric(int op)
     {

@@ -40,6 +40,7 @@ internal sealed partial class FunctionCompiler
     private LocalBuilder? i32b;
     private bool dead;
     private int deadNest;
+    private int nextOp;
 
     private struct Entry
     {
@@ -155,6 +156,7 @@ internal sealed partial class FunctionCompiler
         var code = body.Code;
         for (var i = 0; i < code.Length; i++)
         {
+            nextOp = i + 1 < code.Length ? code[i + 1].Op : -1;
             Step(code[i], i);
         }
     }
