@@ -7,6 +7,22 @@ using System.Text.Json;
 using Marketplace.TestSupport;
 using Marketplace.Wasm;
 
+if (args.Length == 2 && args[0] == "--dump")
+{
+    // Diagnostic: print the decoded instructions of every function of a module.
+    var info = Marketplace.Wasm.Decoding.ModuleDecoder.Decode(File.ReadAllBytes(args[1]));
+    for (var fi = 0; fi < info.Bodies.Count; fi++)
+    {
+        Console.WriteLine($"func {fi}: locals {info.Bodies[fi].Locals.Length}");
+        foreach (var ins in info.Bodies[fi].Code)
+        {
+            Console.WriteLine($"  {ins.Op:x2} {ins.A} {ins.B} {ins.C}");
+        }
+    }
+
+    return 0;
+}
+
 var opts = BenchOptions.Parse(args);
 var dir = SharedData.Path("wasm-bench");
 var expected = new Dictionary<string, (int N, uint Checksum)>
