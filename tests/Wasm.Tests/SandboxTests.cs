@@ -86,6 +86,19 @@ public sealed class SandboxTests
         Assert.Contains("exceeds the limit", e.Message);
     }
 
+    [Fact]
+    public void A_table_over_the_limit_fails_to_instantiate()
+    {
+        // (table 5000 funcref) in a store limited to 1000 elements.
+        var module = new byte[] { 0, 0x61, 0x73, 0x6D, 1, 0, 0, 0, 4, 5, 1, 0x70, 0x00, 0x88, 0x27 };
+        var engine = Metered();
+        var store = new Store(engine);
+        store.SetLimits(tableElements: 1000);
+        var e = Assert.Throws<WasmLinkException>(() => new Linker(engine).Instantiate(store, Module.FromBytes(engine, module)));
+        Assert.Contains("exceeds the limit", e.Message);
+        Assert.NotNull(new Linker(engine).Instantiate(new Store(engine), Module.FromBytes(engine, module)));
+    }
+
     private static Action Recursion(Engine engine, Store store)
     {
         var b = new WasmBuilder();
