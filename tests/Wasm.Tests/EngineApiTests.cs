@@ -77,6 +77,26 @@ public sealed class EngineApiTests
         Assert.Equal(Enumerable.Range(0, 8).Select(i => i * i), results);
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(10, 55)]
+    [InlineData(1000, 500500)]
+    public void Loops_with_parameters_carry_values_around_the_back_edge(int n, int expected)
+    {
+        // (func (param i32) (result i32) (i32.const 0)
+        //   (loop (param i32) (result i32) local.get 0 i32.add local.get 0 i32.const 1 i32.sub local.tee 0 br_if 0))
+        var b = new WasmBuilder();
+        var t = b.Type(new[] { I32 }, new[] { I32 });
+        b.Function("sum", t, None, 0x41, 0x00, 0x03, 0x00, 0x20, 0x00, 0x6A, 0x20, 0x00, 0x41, 0x01, 0x6B, 0x22, 0x00, 0x0D, 0x00, 0x0B, 0x0B);
+        var engine = new Engine(new Config().WithFuelConsumption(true));
+        var store = new Store(engine);
+        store.SetFuel(1_000_000);
+        var sum = new Linker(engine).Instantiate(store, Module.FromBytes(engine, b.Build())).GetFunction<int, int>("sum");
+        Assert.Equal(expected, sum(n));
+        // Entry stretch: i32.const = 1; loop stretch: local.get, i32.add, local.get, i32.const, i32.sub, local.tee, br_if = 7.
+        Assert.Equal((ulong)(1 + 7 * n), store.FuelConsumed);
+    }
+
     [Fact]
     public void Different_modules_compile_in_parallel_on_one_engine()
     {
