@@ -3,8 +3,9 @@
 // evaluation stack; at every control boundary (block, loop, if, else, end, br*) all entries are spilled to "slot"
 // locals keyed by (depth, type), so every IL label is reached with an empty IL stack. Branches copy their values
 // into the target's slots. Dead code (after br/return/unreachable) is not emitted.
-// Fuel: each straight-line stretch (see FuelPlan) is charged once at its start: if the remaining fuel is below the
-// stretch cost, the function traps with OutOfFuel before the stretch runs and the remaining fuel becomes 0.
+// Fuel: each straight-line stretch (see FuelPlan) is charged once at its start; the counter is checked at function
+// entry, loop headers, returns and host-reaching calls, and a negative counter traps with OutOfFuel (remaining 0).
+// Fuel and call depth travel as hidden arguments (..., long fuel, int depth, InstanceContext ctx).
 using System.Reflection;
 using System.Reflection.Emit;
 using Marketplace.Wasm.Decoding;
