@@ -7,6 +7,9 @@ internal static partial class ModuleDecoder
 {
     private const int MaxFunctionLocals = 30_000;
 
+    /// <summary>Implementation limit on one function body (the same as V8's), keeping JIT time per function bounded.</summary>
+    private const int MaxFunctionBytes = 7_654_321;
+
     private static readonly string[] SectionNames =
         { "custom", "type", "import", "function", "table", "memory", "global", "export", "start", "element", "code", "data", "datacount" };
 
@@ -178,6 +181,11 @@ internal static partial class ModuleDecoder
                         {
                             var bodySize = sr.ReadU32();
                             var bodyStart = sr.Position;
+                            if (bodySize > MaxFunctionBytes)
+                            {
+                                throw sr.Error($"function body larger than {MaxFunctionBytes} bytes (implementation limit)");
+                            }
+
                             if (bodySize > (uint)(end - bodyStart))
                             {
                                 throw sr.Error("unexpected end of section or function");
