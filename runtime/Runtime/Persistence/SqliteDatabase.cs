@@ -1,0 +1,108 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Marketplace.Runtime.Persistence;
+
+/// <summary>
+/// A SQLite file: pooled connections, WAL journal (readers never block the writer), a busy timeout so concurrent
+/// writers in one process queue on the file lock instead of failing. Every write the providers issue is a single
+/// autocommit statement, so SQLite's write lock alone makes each conditional update or insert-if-absent atomic.
+/// </summary>
+internal sealed class SqliteDatabase : SqlDatabase
+{
+    private readonly string _connectionString;
+    private readonly string _busyTimeoutPragma;
+
+    public SqliteDatabase(string connectionString, TimeSpan busyTimeout)
+    {
+        SqliteConnectionStringBuilder builder;
+        try
+        {
+            builder = new SqliteConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"Invalid SQLite connection string: {ex.Message}", nameof(connectionString), ex);
+        }
+
+        if (string.IsNullOrWhiteSpace(builder.DataSource)
+            || builder.DataSource.Trim() == ":memory:"
+            || builder.Mode == SqliteOpenMode.Memory)
+        {
+            throw new ArgumentException(
+                "The SQLite connection string must name a file (Data Source=path); use the memory provider for in-process state.",
+                nameof(connectionString));
+        }
+
+        if (busyTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(busyTimeout), busyTimeout, "The busy timeout cannot be negative.");
+        }
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        builder.Pooling = true;
+        var seconds = (int)Math.Ceiling(busyTimeout.TotalSeconds);
+        builder.DefaultTimeout = Math.Max(builder.DefaultTimeout, seconds);
+        _connectionString = builder.ToString();
+        _busyTimeoutPragma = "PRAGMA busy_timeout = " +
+            ((long)busyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + ";";
+    }
+
+    public override string Invariant => AdoNetInvariants.Sqlite;
+
+    public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = _busyTimeoutPragma;
+            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public override async Task ApplyScriptAsync(string script, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (var wal = connection.CreateCommand())
+        {
+            // WAL is a property of the file: set once, it stays for every later connection.
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            var mode = (string?)await wal.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"SQLite refused WAL journal mode (got '{mode}').");
+            }
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = script;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    public override void Dispose()
+    {
+        // Release pooled handles so the file can be moved or deleted once the provider is gone.
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+}
