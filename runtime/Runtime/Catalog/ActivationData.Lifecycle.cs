@@ -2,7 +2,7 @@
 // Deactivating (timers stopped, OnDeactivateAsync, state flushed, directory entry removed) -> Invalid.
 // Requests arriving while activating wait; a failed activation fails every waiting request with its exception;
 // requests arriving while deactivating are rerouted to a fresh activation afterwards (rejected during shutdown).
-using Marketplace.Runtime.Directory;
+using Marketplace.Runtime.GrainDirectory;
 using Marketplace.Runtime.Invocation;
 using Marketplace.Runtime.Messaging;
 using Marketplace.Runtime.State;

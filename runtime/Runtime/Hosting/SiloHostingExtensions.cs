@@ -1,4 +1,4 @@
-using Marketplace.Runtime.Directory;
+using Marketplace.Runtime.GrainDirectory;
 using Marketplace.Runtime.Messaging;
 using Marketplace.Runtime.Placement;
 using Marketplace.Runtime.Serialization;

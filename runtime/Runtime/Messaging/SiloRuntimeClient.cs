@@ -3,7 +3,7 @@
 // the request context, the caller's call chain and W3C trace context ride in the header, and the message goes to the
 // router. The caller awaits a PendingCall registered with the call tracker, which times it out.
 using Marketplace.Runtime.Catalog;
-using Marketplace.Runtime.Directory;
+using Marketplace.Runtime.GrainDirectory;
 using Marketplace.Runtime.Hosting;
 using Marketplace.Runtime.Invocation;
 using Marketplace.Runtime.Placement;

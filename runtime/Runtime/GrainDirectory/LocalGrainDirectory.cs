@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Marketplace.Runtime.Directory;
+namespace Marketplace.Runtime.GrainDirectory;
 
 /// <summary>The single-silo directory: a concurrent map with first-writer-wins registration.</summary>
 internal sealed class LocalGrainDirectory : IGrainDirectory

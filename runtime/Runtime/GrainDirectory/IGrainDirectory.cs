@@ -1,4 +1,4 @@
-namespace Marketplace.Runtime.Directory;
+namespace Marketplace.Runtime.GrainDirectory;
 
 /// <summary>
 /// Maps grains to their single activation. <see cref="RegisterAsync"/> is first-writer-wins: it returns the address
