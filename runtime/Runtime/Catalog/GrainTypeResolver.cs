@@ -1,0 +1,115 @@
+using Marketplace.Runtime.Invocation;
+
+namespace Marketplace.Runtime.Catalog;
+
+/// <summary>
+/// Maps grain interfaces to grain types and grain types to class metadata, from the generated registrations.
+/// An interface implemented by several classes needs a class-name prefix (Orleans' <c>grainClassNamePrefix</c>).
+/// </summary>
+internal static class GrainTypeResolver
+{
+    private static readonly Lock Gate = new();
+    private static int _version = -1;
+    private static Dictionary<string, GrainClassMetadata> _byType = new(StringComparer.Ordinal);
+    private static Dictionary<Type, List<GrainClassMetadata>> _byInterface = new();
+
+    /// <summary>The class metadata for a grain type name, or null.</summary>
+    public static GrainClassMetadata? FindByGrainType(string grainType)
+    {
+        Refresh();
+        return _byType.TryGetValue(grainType, out var m) ? m : null;
+    }
+
+    /// <summary>The grain type for interface <typeparamref name="T"/> (cached per interface).</summary>
+    public static string GrainTypeFor<T>(string? grainClassNamePrefix)
+    {
+        if (grainClassNamePrefix is null)
+        {
+            var cached = Cache<T>.Entry;
+            if (cached is not null && cached.Value.Version == Volatile.Read(ref _version))
+            {
+                return cached.Value.GrainType;
+            }
+        }
+
+        var type = Resolve(typeof(T), grainClassNamePrefix);
+        if (grainClassNamePrefix is null)
+        {
+            Cache<T>.Entry = (Volatile.Read(ref _version), type);
+        }
+
+        return type;
+    }
+
+    /// <summary>The grain type implementing <paramref name="interfaceType"/>.</summary>
+    /// <exception cref="GrainTypeNotFoundException">No class or several classes implement it.</exception>
+    public static string Resolve(Type interfaceType, string? grainClassNamePrefix)
+    {
+        Refresh();
+        if (!_byInterface.TryGetValue(interfaceType, out var classes))
+        {
+            System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(interfaceType.Module.ModuleHandle);
+            Refresh();
+            if (!_byInterface.TryGetValue(interfaceType, out classes))
+            {
+                throw new GrainTypeNotFoundException(
+                    $"No grain class implementing {interfaceType.FullName} is registered. Add the assembly that defines it to the silo (ISiloBuilder.AddGrainAssembly) and make sure it references the code generator.");
+            }
+        }
+
+        if (grainClassNamePrefix is not null)
+        {
+            classes = classes.FindAll(c => c.GrainClass.FullName!.StartsWith(grainClassNamePrefix, StringComparison.Ordinal));
+        }
+
+        return classes.Count switch
+        {
+            1 => classes[0].GrainType,
+            0 => throw new GrainTypeNotFoundException($"No grain class implementing {interfaceType.FullName} starts with '{grainClassNamePrefix}'."),
+            _ => throw new GrainTypeNotFoundException(
+                $"Several grain classes implement {interfaceType.FullName} ({string.Join(", ", classes.Select(c => c.GrainClass.FullName))}); pass grainClassNamePrefix to GetGrain."),
+        };
+    }
+
+    private static void Refresh()
+    {
+        var (classes, version) = GrainClassRegistry.Snapshot();
+        if (version == Volatile.Read(ref _version))
+        {
+            return;
+        }
+
+        lock (Gate)
+        {
+            var byType = new Dictionary<string, GrainClassMetadata>(StringComparer.Ordinal);
+            var byInterface = new Dictionary<Type, List<GrainClassMetadata>>();
+            foreach (var c in classes)
+            {
+                if (byType.TryGetValue(c.GrainType, out var existing) && existing.GrainClass != c.GrainClass)
+                {
+                    throw new GrainRuntimeException($"Grain type name '{c.GrainType}' is used by both {existing.GrainClass} and {c.GrainClass}; give one a [GrainType(\"...\")].");
+                }
+
+                byType[c.GrainType] = c;
+                foreach (var i in c.Interfaces)
+                {
+                    if (!byInterface.TryGetValue(i, out var list))
+                    {
+                        byInterface[i] = list = [];
+                    }
+
+                    list.Add(c);
+                }
+            }
+
+            _byType = byType;
+            _byInterface = byInterface;
+            Volatile.Write(ref _version, version);
+        }
+    }
+
+    private static class Cache<T>
+    {
+        public static (int Version, string GrainType)? Entry;
+    }
+}
