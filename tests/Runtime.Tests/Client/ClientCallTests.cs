@@ -73,13 +73,20 @@ public sealed class ClientCallTests : IAsyncLifetime
     public async Task Unanswered_call_times_out_and_the_connection_keeps_working()
     {
         await using var client = await _silo.ConnectClientAsync(o => o.ResponseTimeout = TimeSpan.FromMilliseconds(300));
-        var grain = client.GetGrain<IBehaviourGrain>("slow");
         var started = Environment.TickCount64;
-        var timeout = await Assert.ThrowsAsync<TimeoutException>(() => grain.Hang(3000));
+        var timeout = await Assert.ThrowsAsync<TimeoutException>(() => client.GetGrain<IWorkerGrain>(7).Work(3000));
         var elapsed = Environment.TickCount64 - started;
         Assert.InRange(elapsed, 250, 2500);
-        Assert.Contains("Hang", timeout.Message, StringComparison.Ordinal);
+        Assert.Contains("Work", timeout.Message, StringComparison.Ordinal);
         Assert.Equal(9, await client.GetGrain<IBehaviourGrain>("fast").Add(4, 5));
+    }
+
+    [Fact]
+    public async Task Per_method_response_timeout_overrides_the_client_option()
+    {
+        var started = Environment.TickCount64;
+        await Assert.ThrowsAsync<TimeoutException>(() => _client.GetGrain<IBehaviourGrain>("hang").Hang(3000));
+        Assert.InRange(Environment.TickCount64 - started, 250, 2500);
     }
 
     [Fact]
