@@ -44,7 +44,6 @@ internal sealed class GatewayListener(
         }
 
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         try
         {
             listener.Bind(new IPEndPoint(address, o.Port));
