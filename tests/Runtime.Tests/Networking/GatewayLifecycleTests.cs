@@ -4,6 +4,7 @@ using Marketplace.Runtime.Messaging;
 using Marketplace.Runtime.Networking;
 using Marketplace.Runtime.Serialization;
 using Marketplace.Runtime.Tests.Grains;
+using Marketplace.Runtime.Invocation;
 using Xunit;
 
 namespace Marketplace.Runtime.Tests.Networking;
@@ -74,6 +75,39 @@ public sealed class GatewayLifecycleTests
         Assert.Equal(2, silo.Listener.ConnectionCount);
     }
 
+    [Fact]
+    public async Task Request_whose_arguments_do_not_decode_gets_a_typed_error_and_the_connection_stays_open()
+    {
+        await using var silo = await GatewaySilo.StartAsync();
+        var capture = new CapturingRuntime();
+        _ = GrainInterfaceRegistry.CreateReference<IBehaviourGrain>(new GrainId("behaviour", "x"), capture).Add(1, 2);
+        var add = capture.Method!;
+
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(silo.Endpoint);
+        await socket.SendAsync(new ConnectionPreamble(ConnectionPreamble.CurrentProtocolVersion, "dev", "raw").ToFrame(), SocketFlags.None);
+        await ReadFrameAsync(socket);
+
+        byte[] badArguments = [0x07, 0x01]; // field 0 with wire type 7 (not a wire type)
+        foreach (var id in new long[] { 1, 2 })
+        {
+            var request = new Message
+            {
+                Id = id,
+                Direction = MessageDirection.Request,
+                Target = new GrainId("behaviour", "bad-args"),
+                InterfaceId = add.InterfaceId,
+                MethodId = add.MethodId,
+                Body = badArguments,
+            };
+            await socket.SendAsync(MessageSerializer.ToFrame(request, null!), SocketFlags.None);
+            var reply = MessageSerializer.Read(await ReadFrameAsync(socket), null!);
+            Assert.Equal(id, reply.Id);
+            var response = Invocation.Response.ReadFrom<int>(new CodecReader(reply.Body), reply.Body.Length);
+            Assert.IsType<GrainSerializationException>(response.Exception);
+        }
+    }
+
     private static async Task<byte[]> ReadFrameAsync(Socket socket)
     {
         var prefix = await ReadExactlyAsync(socket, 4);
@@ -93,5 +127,24 @@ public sealed class GatewayLifecycleTests
         }
 
         return buffer;
+    }
+
+    private sealed class CapturingRuntime : IGrainReferenceRuntime
+    {
+        public InvokableMethod? Method { get; private set; }
+
+        public IGrainFactory GrainFactory => throw new NotSupportedException();
+
+        public Task<TResult> InvokeAsync<TResult>(GrainReference target, Request<TResult> request)
+        {
+            Method = request.Method;
+            return new TaskCompletionSource<TResult>().Task;
+        }
+
+        public Task InvokeAsync(GrainReference target, VoidRequest request)
+        {
+            Method = request.Method;
+            return Task.CompletedTask;
+        }
     }
 }
