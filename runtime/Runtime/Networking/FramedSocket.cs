@@ -3,8 +3,10 @@
 // every complete frame to the handler synchronously (the frame's memory is only valid during that call), so a frame
 // costs no allocation here. A frame longer than the limit or a negative length throws GatewayProtocolException before
 // anything is buffered. Writing: senders serialize on their own thread and append the frame to a pending buffer under a
-// lock; one write loop swaps the pending buffer with the sending one and writes everything queued so far in one send,
-// so many concurrent callers share syscalls (write batching) and no sender ever waits for the socket.
+// lock. The sender that finds no flush running starts one on its own thread (no thread hop when the socket accepts the
+// bytes at once): it swaps the pending buffer with the sending one and writes everything queued so far in one send,
+// looping while more arrived meanwhile, so concurrent callers share syscalls (write batching) and other senders never
+// wait for the socket. A send that cannot complete at once continues on the thread pool, never on a grain scheduler.
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Net.Sockets;
@@ -29,11 +31,10 @@ internal sealed class FramedSocket : IDisposable
     private readonly Socket _socket;
     private readonly int _maxFrameBytes;
     private readonly Lock _gate = new();
-    private readonly SemaphoreSlim _writeSignal = new(0);
     private readonly CancellationTokenSource _closed = new();
     private byte[] _pending = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
     private int _pendingLength;
-    private bool _writeScheduled;
+    private bool _writing;
     private byte[] _sending = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
     private int _isClosed;
 
@@ -94,11 +95,10 @@ internal sealed class FramedSocket : IDisposable
         return Enqueue(writer.WrittenSpan);
     }
 
-    /// <summary>Runs the write loop and the read loop until the connection closes; returns normally on a clean close.</summary>
+    /// <summary>Runs the read loop until the connection closes; returns normally on a clean close.</summary>
     /// <exception cref="GatewayProtocolException">A frame broke the protocol (the connection is closed).</exception>
     public async Task RunAsync(IFrameHandler handler)
     {
-        var writeLoop = WriteLoopAsync();
         try
         {
             await ReadLoopAsync(handler);
@@ -106,7 +106,6 @@ internal sealed class FramedSocket : IDisposable
         finally
         {
             Close();
-            await writeLoop;
         }
     }
 
@@ -129,7 +128,6 @@ internal sealed class FramedSocket : IDisposable
         }
 
         _socket.Close();
-        _writeSignal.Release();
     }
 
     public void Dispose()
@@ -140,7 +138,7 @@ internal sealed class FramedSocket : IDisposable
 
     private bool Enqueue(ReadOnlySpan<byte> frame)
     {
-        var signal = false;
+        var flush = false;
         lock (_gate)
         {
             if (IsClosed)
@@ -158,46 +156,45 @@ internal sealed class FramedSocket : IDisposable
 
             frame.CopyTo(_pending.AsSpan(_pendingLength));
             _pendingLength += frame.Length;
-            if (!_writeScheduled)
+            if (!_writing)
             {
-                _writeScheduled = true;
-                signal = true;
+                _writing = true;
+                flush = true;
             }
         }
 
-        if (signal)
+        if (flush)
         {
-            _writeSignal.Release();
+            _ = FlushAsync();
         }
 
         return true;
     }
 
-    private async Task WriteLoopAsync()
+    private async Task FlushAsync()
     {
         try
         {
             while (true)
             {
-                await _writeSignal.WaitAsync();
-                if (IsClosed)
-                {
-                    return;
-                }
-
                 int length;
                 lock (_gate)
                 {
+                    if (_pendingLength == 0 || IsClosed)
+                    {
+                        _writing = false;
+                        return;
+                    }
+
                     (_pending, _sending) = (_sending, _pending);
                     length = _pendingLength;
                     _pendingLength = 0;
-                    _writeScheduled = false;
                 }
 
                 var sent = 0;
                 while (sent < length)
                 {
-                    sent += await _socket.SendAsync(_sending.AsMemory(sent, length - sent), SocketFlags.None);
+                    sent += await _socket.SendAsync(_sending.AsMemory(sent, length - sent), SocketFlags.None).ConfigureAwait(false);
                 }
             }
         }
