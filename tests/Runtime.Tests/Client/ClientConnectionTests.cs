@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Marketplace.Runtime.Tests.Grains;
 using Marketplace.Runtime.Tests.Networking;
 using Marketplace.Sdk;
+using Microsoft.Extensions.Configuration;
 using Xunit;
 
 namespace Marketplace.Runtime.Tests.Client;
@@ -119,6 +120,31 @@ public sealed class ClientConnectionTests
         Assert.False(call.IsCompleted);
         await using var second = await GatewaySilo.StartAsync(port);
         Assert.Equal(42, await call.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public void Endpoint_that_is_not_host_and_port_is_rejected_when_building()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ClientBuilder().Configure(o => o.GatewayEndpoints.Add("no-port")).Build());
+        Assert.Contains("'no-port'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Hosted_client_binds_its_options_from_configuration()
+    {
+        await using var silo = await GatewaySilo.StartAsync();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Marketplace:Client:GatewayEndpoints:0"] = $"localhost:{silo.Port}",
+            ["Marketplace:Client:ClusterId"] = "dev",
+        });
+        builder.UseMarketplaceClient();
+        using var host = builder.Build();
+        await host.StartAsync();
+        var client = (IClusterClient)host.Services.GetService(typeof(IClusterClient))!;
+        Assert.Equal(6, await client.GetGrain<IBehaviourGrain>("configured").Add(3, 3));
+        await host.StopAsync();
     }
 
     private static int FreePort()
