@@ -155,12 +155,22 @@ internal sealed partial class ClusterClient : IClusterClient, ICodecContext
     private async Task ServeAsync(ClientConnection connection)
     {
         await Task.Yield();
-        var violation = await connection.RunAsync();
-        if (violation is not null)
+        try
         {
-            _log.ProtocolViolation(connection.Gateway, violation);
+            var violation = await connection.RunAsync();
+            if (violation is not null)
+            {
+                _log.ProtocolViolation(connection.Gateway, violation);
+            }
         }
+        finally
+        {
+            OnConnectionClosed(connection);
+        }
+    }
 
+    private void OnConnectionClosed(ClientConnection connection)
+    {
         lock (_gate)
         {
             Volatile.Write(ref _connection, null);

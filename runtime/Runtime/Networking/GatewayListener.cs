@@ -117,7 +117,13 @@ internal sealed class GatewayListener(
     private async Task ServeAsync(GatewayConnection connection)
     {
         await Task.Yield();
-        await connection.RunAsync();
-        _connections.TryRemove(connection, out _);
+        try
+        {
+            await connection.RunAsync();
+        }
+        finally
+        {
+            _connections.TryRemove(connection, out _);
+        }
     }
 }
