@@ -48,7 +48,7 @@ internal sealed class ClientConnection : IFrameHandler
         try
         {
             await socket.ConnectAsync(endpoint, timeout.Token);
-            framed = new FramedSocket(socket, options.MaxFrameBytes);
+            framed = new FramedSocket(socket, options.MaxFrameBytes, int.MaxValue);
             var local = new ConnectionPreamble(ConnectionPreamble.CurrentProtocolVersion, options.ClusterId, identity);
             await framed.SendRawAsync(local.ToFrame(), timeout.Token);
             ConnectionPreamble remote;

@@ -30,6 +30,7 @@ internal sealed class FramedSocket : IDisposable
 
     private readonly Socket _socket;
     private readonly int _maxFrameBytes;
+    private readonly int _maxPendingBytes;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _closed = new();
     private byte[] _pending = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
@@ -38,10 +39,11 @@ internal sealed class FramedSocket : IDisposable
     private byte[] _sending = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
     private int _isClosed;
 
-    public FramedSocket(Socket socket, int maxFrameBytes)
+    public FramedSocket(Socket socket, int maxFrameBytes, int maxPendingBytes)
     {
         _socket = socket;
         _maxFrameBytes = maxFrameBytes;
+        _maxPendingBytes = maxPendingBytes;
         socket.NoDelay = true;
         RemoteEndpoint = socket.RemoteEndPoint?.ToString() ?? "?";
     }
@@ -51,6 +53,9 @@ internal sealed class FramedSocket : IDisposable
 
     /// <summary>True once <see cref="Close"/> ran or the peer went away.</summary>
     public bool IsClosed => Volatile.Read(ref _isClosed) != 0;
+
+    /// <summary>True when the connection was closed because the peer did not read and too many bytes were queued.</summary>
+    public bool PendingLimitExceeded { get; private set; }
 
     /// <summary>Cancelled when the connection closes.</summary>
     public CancellationToken Closed => _closed.Token;
@@ -139,6 +144,7 @@ internal sealed class FramedSocket : IDisposable
     private bool Enqueue(ReadOnlySpan<byte> frame)
     {
         var flush = false;
+        var overflow = false;
         lock (_gate)
         {
             if (IsClosed)
@@ -146,21 +152,21 @@ internal sealed class FramedSocket : IDisposable
                 return false;
             }
 
-            if (_pending.Length - _pendingLength < frame.Length)
+            if ((long)_pendingLength + frame.Length > _maxPendingBytes)
             {
-                var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_pending.Length * 2, _pendingLength + frame.Length));
-                _pending.AsSpan(0, _pendingLength).CopyTo(bigger);
-                ArrayPool<byte>.Shared.Return(_pending);
-                _pending = bigger;
+                PendingLimitExceeded = true;
+                overflow = true;
             }
+            else
+            {
+                Append(frame, ref flush);
+            }
+        }
 
-            frame.CopyTo(_pending.AsSpan(_pendingLength));
-            _pendingLength += frame.Length;
-            if (!_writing)
-            {
-                _writing = true;
-                flush = true;
-            }
+        if (overflow)
+        {
+            Close();
+            return false;
         }
 
         if (flush)
@@ -169,6 +175,26 @@ internal sealed class FramedSocket : IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>Appends under <see cref="_gate"/>; sets <paramref name="flush"/> when no flush is running.</summary>
+    private void Append(ReadOnlySpan<byte> frame, ref bool flush)
+    {
+        if (_pending.Length - _pendingLength < frame.Length)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_pending.Length * 2, _pendingLength + frame.Length));
+            _pending.AsSpan(0, _pendingLength).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_pending);
+            _pending = bigger;
+        }
+
+        frame.CopyTo(_pending.AsSpan(_pendingLength));
+        _pendingLength += frame.Length;
+        if (!_writing)
+        {
+            _writing = true;
+            flush = true;
+        }
     }
 
     private async Task FlushAsync()

@@ -57,7 +57,14 @@ internal sealed class GatewayConnection(FramedSocket socket, SiloRuntimeClient r
             await socket.SendRawAsync(local.ToFrame(), socket.Closed);
             log.ClientConnected(remote.NodeIdentity, socket.RemoteEndpoint);
             await socket.RunAsync(this);
-            log.ConnectionClosed(socket.RemoteEndpoint);
+            if (socket.PendingLimitExceeded)
+            {
+                log.ClientNotReading(socket.RemoteEndpoint);
+            }
+            else
+            {
+                log.ConnectionClosed(socket.RemoteEndpoint);
+            }
         }
         catch (GatewayProtocolException exception)
         {

@@ -38,9 +38,10 @@ internal sealed class GatewayListener(
             throw new GrainRuntimeException($"GatewayOptions.ListenAddress '{o.ListenAddress}' is not an IP address.");
         }
 
-        if (o.Port is < 0 or > IPEndPoint.MaxPort || o.MaxFrameBytes <= 0)
+        if (o.Port is < 0 or > IPEndPoint.MaxPort || o.MaxFrameBytes <= 0 || o.MaxPendingBytesPerConnection <= 0)
         {
-            throw new GrainRuntimeException($"GatewayOptions: Port {o.Port} must be 0..65535 and MaxFrameBytes {o.MaxFrameBytes} positive.");
+            throw new GrainRuntimeException(
+                $"GatewayOptions: Port {o.Port} must be 0..65535, MaxFrameBytes {o.MaxFrameBytes} and MaxPendingBytesPerConnection {o.MaxPendingBytesPerConnection} positive.");
         }
 
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -109,7 +110,7 @@ internal sealed class GatewayListener(
                 continue;
             }
 
-            var connection = new GatewayConnection(new FramedSocket(socket, o.MaxFrameBytes), runtime, local, o.PreambleTimeout, _log);
+            var connection = new GatewayConnection(new FramedSocket(socket, o.MaxFrameBytes, o.MaxPendingBytesPerConnection), runtime, local, o.PreambleTimeout, _log);
             _connections[connection] = ServeAsync(connection);
         }
     }

@@ -26,6 +26,9 @@ internal sealed partial class GatewayLog(ILogger logger)
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Response to {Method} could not be serialized for {Remote}; sending the error instead")]
     public partial void ResponseNotSerializable(Exception exception, string method, string remote);
 
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "Gateway connection from {Remote} closed: the client does not read its responses (MaxPendingBytesPerConnection reached)")]
+    public partial void ClientNotReading(string remote);
+
     [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Gateway accept loop on {Endpoint} failed")]
     public partial void AcceptFailed(Exception exception, string endpoint);
 }

@@ -27,6 +27,15 @@ public sealed class GatewayOptions
     /// </summary>
     public int MaxFrameBytes { get; set; } = DEFAULT_MAX_FRAME_BYTES;
 
+    /// <summary>Default <see cref="MaxPendingBytesPerConnection"/>: 64 MiB.</summary>
+    public const int DEFAULT_MAX_PENDING_BYTES_PER_CONNECTION = 64 * 1024 * 1024;
+
+    /// <summary>
+    /// Largest amount of response bytes queued for one client that does not read them. Beyond it the connection is
+    /// closed (logged), so a stalled client cannot make the silo buffer without bound.
+    /// </summary>
+    public int MaxPendingBytesPerConnection { get; set; } = DEFAULT_MAX_PENDING_BYTES_PER_CONNECTION;
+
     /// <summary>How long a new connection may take to send its preamble before it is closed.</summary>
     public TimeSpan PreambleTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -1,6 +1,9 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
+using Marketplace.Runtime.Invocation;
+using Marketplace.Runtime.Messaging;
 using Marketplace.Runtime.Networking;
+using Marketplace.Runtime.Serialization;
 using Marketplace.Runtime.Tests.Grains;
 using Marketplace.Sdk;
 using Xunit;
@@ -24,6 +27,7 @@ public sealed class GatewayBadInputTests(ITestOutputHelper output) : IAsyncLifet
         {
             o.MaxFrameBytes = MaxFrameBytes;
             o.PreambleTimeout = TimeSpan.FromSeconds(1);
+            o.MaxPendingBytesPerConnection = 256 * 1024;
         });
         _good = await _silo.ConnectClientAsync();
         Assert.Equal(2, await _good.GetGrain<IBehaviourGrain>("good").Add(1, 1));
@@ -127,6 +131,53 @@ public sealed class GatewayBadInputTests(ITestOutputHelper output) : IAsyncLifet
         await AssertClosedAsync(socket);
         await _silo.Logs.WaitForAsync(2006, "Frame length -5 is outside");
         await AssertOthersStillServedAsync();
+    }
+
+    [Fact]
+    public async Task Client_that_does_not_read_its_responses_is_disconnected()
+    {
+        var capture = new MethodCapture();
+        _ = GrainInterfaceRegistry.CreateReference<IBulkGrain>(new GrainId("bulk", "0"), capture).Bytes(1);
+        var bytes = capture.Method!;
+
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await socket.ConnectAsync(_silo.Endpoint);
+        await SendAsync(socket, new ConnectionPreamble(ConnectionPreamble.CurrentProtocolVersion, "dev", "stalled").ToFrame());
+
+        // 600 requests for 64 KiB each: ~38 MiB of responses, far beyond socket buffers plus the 256 KiB queue limit.
+        var frames = new List<byte>();
+        for (var i = 0; i < 600; i++)
+        {
+            var request = new Message
+            {
+                Id = i + 1,
+                Direction = MessageDirection.Request,
+                Target = new GrainId("bulk", (i % 4).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                InterfaceId = bytes.InterfaceId,
+                MethodId = bytes.MethodId,
+                Body = ArgumentBody(64 * 1024),
+            };
+            frames.AddRange(MessageSerializer.ToFrame(request, null!));
+        }
+
+        try
+        {
+            await SendAsync(socket, [.. frames]);
+        }
+        catch (SocketException)
+        {
+            // The silo may already have closed the connection while we were still sending.
+        }
+
+        await _silo.Logs.WaitForAsync(2009, "does not read its responses");
+        await AssertOthersStillServedAsync();
+    }
+
+    private static byte[] ArgumentBody(int size)
+    {
+        using var writer = CodecWriter.Rent();
+        CodecRegistry.Get<int>().WriteField(writer, 0, size);
+        return writer.ToArray();
     }
 
     private static byte[] LengthPrefix(int length)

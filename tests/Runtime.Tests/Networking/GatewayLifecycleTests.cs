@@ -79,7 +79,7 @@ public sealed class GatewayLifecycleTests
     public async Task Request_whose_arguments_do_not_decode_gets_a_typed_error_and_the_connection_stays_open()
     {
         await using var silo = await GatewaySilo.StartAsync();
-        var capture = new CapturingRuntime();
+        var capture = new MethodCapture();
         _ = GrainInterfaceRegistry.CreateReference<IBehaviourGrain>(new GrainId("behaviour", "x"), capture).Add(1, 2);
         var add = capture.Method!;
 
@@ -127,24 +127,5 @@ public sealed class GatewayLifecycleTests
         }
 
         return buffer;
-    }
-
-    private sealed class CapturingRuntime : IGrainReferenceRuntime
-    {
-        public InvokableMethod? Method { get; private set; }
-
-        public IGrainFactory GrainFactory => throw new NotSupportedException();
-
-        public Task<TResult> InvokeAsync<TResult>(GrainReference target, Request<TResult> request)
-        {
-            Method = request.Method;
-            return new TaskCompletionSource<TResult>().Task;
-        }
-
-        public Task InvokeAsync(GrainReference target, VoidRequest request)
-        {
-            Method = request.Method;
-            return Task.CompletedTask;
-        }
     }
 }
