@@ -227,18 +227,37 @@ internal sealed partial class ClusterClient : IClusterClient, ICodecContext
             throw new SiloUnavailableException("The client is not connected: call ConnectAsync first.");
         }
 
-        ObjectDisposedException.ThrowIf(_closing.IsCancellationRequested, this);
-        Task connected;
-        lock (_gate)
+        var deadline = Environment.TickCount64 + (long)_options.ReconnectWaitTimeout.TotalMilliseconds;
+        while (true)
         {
-            connected = _connected.Task;
-        }
+            ObjectDisposedException.ThrowIf(_closing.IsCancellationRequested, this);
+            if (Volatile.Read(ref _connection) is { IsClosed: false } open)
+            {
+                return open;
+            }
 
-        if (_options.ReconnectWaitTimeout > TimeSpan.Zero)
-        {
+            var remaining = deadline - Environment.TickCount64;
+            if (remaining <= 0)
+            {
+                break;
+            }
+
+            Task connected;
+            lock (_gate)
+            {
+                connected = _connected.Task;
+            }
+
+            if (connected.IsCompleted)
+            {
+                // The socket closed but the loss is not processed yet (the signal is still the old, completed one).
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(remaining, 10)));
+                continue;
+            }
+
             try
             {
-                await connected.WaitAsync(_options.ReconnectWaitTimeout);
+                await connected.WaitAsync(TimeSpan.FromMilliseconds(remaining));
             }
             catch (TimeoutException)
             {
