@@ -1,0 +1,105 @@
+// Design: one scenario = a call delegate run by C concurrent callers for a fixed wall-clock time after a warm-up.
+// Throughput counts completed calls over the measured time; latency is timed per call with Stopwatch timestamps, each
+// caller writing into its own preallocated array (no shared state, no allocation while measuring), merged and sorted
+// once at the end for p50/p99.
+using System.Diagnostics;
+
+namespace Marketplace.Grains.Bench;
+
+/// <summary>Result of one scenario.</summary>
+internal sealed record Measurement(string Scenario, int Callers, long Calls, double Seconds, double CallsPerSecond, double P50Micros, double P99Micros);
+
+/// <summary>Runs call scenarios.</summary>
+internal static class CallBenchmark
+{
+    private const int MaxSamplesPerCaller = 4_000_000;
+
+    /// <summary>Runs <paramref name="call"/> (given caller index and iteration) from <paramref name="callers"/> callers.</summary>
+    public static async Task<Measurement> RunAsync(string scenario, int callers, TimeSpan warmup, TimeSpan duration, Func<int, int, Task<int>> call)
+    {
+        await RunCallersAsync(callers, warmup, call, null);
+        var samples = new long[callers][];
+        var counts = new int[callers];
+        for (var c = 0; c < callers; c++)
+        {
+            samples[c] = new long[Math.Min(MaxSamplesPerCaller, 20_000_000 / callers)];
+        }
+
+        GC.Collect();
+        var started = Stopwatch.GetTimestamp();
+        await RunCallersAsync(callers, duration, call, (samples, counts));
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+
+        long total = 0;
+        for (var c = 0; c < callers; c++)
+        {
+            total += counts[c];
+        }
+
+        var all = new long[Math.Min(total, samples.Sum(s => (long)s.Length))];
+        var at = 0;
+        for (var c = 0; c < callers; c++)
+        {
+            var n = Math.Min(counts[c], samples[c].Length);
+            Array.Copy(samples[c], 0, all, at, n);
+            at += n;
+        }
+
+        Array.Sort(all, 0, at);
+        return new Measurement(scenario, callers, total, seconds, total / seconds, Percentile(all, at, 0.50), Percentile(all, at, 0.99));
+    }
+
+    private static async Task RunCallersAsync(int callers, TimeSpan duration, Func<int, int, Task<int>> call, (long[][] Samples, int[] Counts)? record)
+    {
+        var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var tasks = new Task[callers];
+        for (var c = 0; c < callers; c++)
+        {
+            var caller = c;
+            tasks[c] = Task.Run(async () =>
+            {
+                var samples = record?.Samples[caller];
+                var i = 0;
+                while (true)
+                {
+                    var before = Stopwatch.GetTimestamp();
+                    if (before >= stopAt)
+                    {
+                        break;
+                    }
+
+                    var result = await call(caller, i);
+                    if (result != i + 1)
+                    {
+                        throw new InvalidOperationException($"Wrong result {result} for {i}.");
+                    }
+
+                    if (samples is not null && i < samples.Length)
+                    {
+                        samples[i] = Stopwatch.GetTimestamp() - before;
+                    }
+
+                    i++;
+                }
+
+                if (record is { } r)
+                {
+                    r.Counts[caller] = i;
+                }
+            });
+        }
+
+        await Task.WhenAll(tasks);
+    }
+
+    private static double Percentile(long[] sorted, int count, double p)
+    {
+        if (count == 0)
+        {
+            return double.NaN;
+        }
+
+        var index = Math.Min(count - 1, (int)Math.Ceiling(p * count) - 1);
+        return sorted[Math.Max(0, index)] * 1_000_000.0 / Stopwatch.Frequency;
+    }
+}
