@@ -77,6 +77,19 @@ public sealed class FieldTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void FpPowMatchesBigIntegerForEdgeAndRandomExponents()
+    {
+        var rng = Seeded(1006);
+        BigInteger[] edges = [0, 1, 2, 3, 31, 32, 33, 63, ulong.MaxValue, BigInteger.One << 64, P - 2, (P + 1) / 4, (BigInteger.One << 384) - 1];
+        for (int i = 0; i < 200; i++)
+        {
+            BigInteger a = i % 7 == 0 ? 0 : RandomBelow(rng, P);
+            BigInteger e = i < edges.Length ? edges[i] : RandomBelow(rng, BigInteger.One << rng.Next(1, 384));
+            Assert.Equal(BigInteger.ModPow(a, e, P), Fp.Pow(Fp.FromBigInteger(a), Fp.Limbs(e)).ToBigInteger());
+        }
+    }
+
+    [Fact]
     public void MontgomeryProductsAcceptOperandsBelowTwoP()
     {
         // Raw limbs x, y in [0, 2p) (what Fp.AddUnreduced produces): Mul and Square must return x y / R mod p, fully reduced.
