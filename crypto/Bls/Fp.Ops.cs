@@ -6,39 +6,63 @@ namespace Marketplace.Crypto.Bls;
 /// <summary>Exponentiation, inversion, square roots and conversions of <see cref="Fp"/>.</summary>
 internal readonly partial struct Fp
 {
-    /// <summary>a^e for a public exponent given as little-endian limbs (4-bit fixed window).</summary>
+    /// <summary>
+    /// a^e for a public exponent given as little-endian limbs: sliding windows of up to 5 bits over the odd powers
+    /// a, a^3, ..., a^31. The sequence of squarings and multiplications depends only on e (always a public constant
+    /// here), never on a, so this stays constant time in a.
+    /// </summary>
     internal static Fp Pow(in Fp a, ReadOnlySpan<ulong> e)
     {
-        Span<Fp> table = stackalloc Fp[16];
-        table[0] = One;
-        table[1] = a;
-        for (int i = 2; i < 16; i++)
+        Span<Fp> odd = stackalloc Fp[16];
+        odd[0] = a;
+        Fp a2 = Square(a);
+        for (int i = 1; i < 16; i++)
         {
-            table[i] = Mul(table[i - 1], a);
+            odd[i] = Mul(odd[i - 1], a2);
+        }
+
+        int bit = e.Length * 64 - 1;
+        while (bit >= 0 && ExponentBit(e, bit) == 0)
+        {
+            bit--;
         }
 
         Fp r = One;
         bool started = false;
-        for (int i = e.Length * 16 - 1; i >= 0; i--)
+        while (bit >= 0)
         {
-            int w = (int)((e[i >> 4] >> ((i & 15) * 4)) & 15);
-            if (started)
+            if (ExponentBit(e, bit) == 0)
             {
                 r = Square(r);
-                r = Square(r);
-                r = Square(r);
-                r = Square(r);
-                r = Mul(r, table[w]);
+                bit--;
+                continue;
             }
-            else if (w != 0)
+
+            int low = Math.Max(bit - 4, 0);
+            while (ExponentBit(e, low) == 0)
             {
-                r = table[w];
-                started = true;
+                low++;
             }
+
+            int w = 0;
+            for (int j = bit; j >= low; j--)
+            {
+                w = (w << 1) | ExponentBit(e, j);
+                if (started)
+                {
+                    r = Square(r);
+                }
+            }
+
+            r = started ? Mul(r, odd[w >> 1]) : odd[w >> 1];
+            started = true;
+            bit = low - 1;
         }
 
         return r;
     }
+
+    private static int ExponentBit(ReadOnlySpan<ulong> e, int bit) => (int)((e[bit >> 6] >> (bit & 63)) & 1);
 
     /// <summary>1/a by Fermat's little theorem (the exponent is public, so the time does not depend on a); 0 maps to 0.</summary>
     public static Fp Inverse(in Fp a) => Pow(a, PMinus2);

@@ -125,6 +125,14 @@ internal readonly partial struct Fp : IFieldElement<Fp>
         return hi;
     }
 
+    /// <summary>
+    /// The high word of a * b. In a Montgomery step m = t0 * (-p^-1), so the low word of m * P0 is -t0 and adding
+    /// t0 carries exactly when t0 != 0: the step's carry is MulHigh(m, P0) + (t0 != 0).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong MulHigh(ulong a, ulong b) =>
+        Bmi2.X64.IsSupported ? Bmi2.X64.MultiplyNoFlags(a, b) : Math.BigMul(a, b, out _);
+
     /// <summary>Subtracts p once when the value is at least p (input below 2p), branch-free.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Fp Reduce(ulong t0, ulong t1, ulong t2, ulong t3, ulong t4, ulong t5)
@@ -144,6 +152,21 @@ internal readonly partial struct Fp : IFieldElement<Fp>
         ulong t0 = AddC(a.L0, b.L0, ref c), t1 = AddC(a.L1, b.L1, ref c), t2 = AddC(a.L2, b.L2, ref c);
         ulong t3 = AddC(a.L3, b.L3, ref c), t4 = AddC(a.L4, b.L4, ref c), t5 = AddC(a.L5, b.L5, ref c);
         return Reduce(t0, t1, t2, t3, t4, t5);
+    }
+
+    /// <summary>
+    /// a + b without the final subtraction, for inputs below p: the result is below 2p &lt; 2^382 (no carry out of
+    /// the top limb). Only valid as an input of <see cref="Mul"/> or <see cref="Square"/>, which accept operands
+    /// below 2p: then ab &lt; 4p^2 &lt; pR (4p &lt; R = 2^384), so (ab + mp)/R &lt; 2p and one final subtraction
+    /// still gives a fully reduced product.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Fp AddUnreduced(in Fp a, in Fp b)
+    {
+        ulong c = 0;
+        ulong t0 = AddC(a.L0, b.L0, ref c), t1 = AddC(a.L1, b.L1, ref c), t2 = AddC(a.L2, b.L2, ref c);
+        ulong t3 = AddC(a.L3, b.L3, ref c), t4 = AddC(a.L4, b.L4, ref c);
+        return new Fp(t0, t1, t2, t3, t4, a.L5 + b.L5 + c);
     }
 
     public static Fp Double(in Fp a) => Add(a, a);
@@ -177,7 +200,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
         bi = b.L0;
         A = Math.BigMul(a.L0, bi, out t0);
         m = t0 * Inv;
-        C = MAdd(m, P0, t0, 0, out _);
+        C = MulHigh(m, P0) + (t0 != 0 ? 1UL : 0UL);
         A = MAdd(a.L1, bi, A, 0, out t1);
         C = MAdd(m, P1, t1, C, out t0);
         A = MAdd(a.L2, bi, A, 0, out t2);
@@ -192,7 +215,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
         bi = b.L1;
         A = MAdd(a.L0, bi, t0, 0, out t0);
         m = t0 * Inv;
-        C = MAdd(m, P0, t0, 0, out _);
+        C = MulHigh(m, P0) + (t0 != 0 ? 1UL : 0UL);
         A = MAdd(a.L1, bi, t1, A, out t1);
         C = MAdd(m, P1, t1, C, out t0);
         A = MAdd(a.L2, bi, t2, A, out t2);
@@ -207,7 +230,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
         bi = b.L2;
         A = MAdd(a.L0, bi, t0, 0, out t0);
         m = t0 * Inv;
-        C = MAdd(m, P0, t0, 0, out _);
+        C = MulHigh(m, P0) + (t0 != 0 ? 1UL : 0UL);
         A = MAdd(a.L1, bi, t1, A, out t1);
         C = MAdd(m, P1, t1, C, out t0);
         A = MAdd(a.L2, bi, t2, A, out t2);
@@ -222,7 +245,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
         bi = b.L3;
         A = MAdd(a.L0, bi, t0, 0, out t0);
         m = t0 * Inv;
-        C = MAdd(m, P0, t0, 0, out _);
+        C = MulHigh(m, P0) + (t0 != 0 ? 1UL : 0UL);
         A = MAdd(a.L1, bi, t1, A, out t1);
         C = MAdd(m, P1, t1, C, out t0);
         A = MAdd(a.L2, bi, t2, A, out t2);
@@ -237,7 +260,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
         bi = b.L4;
         A = MAdd(a.L0, bi, t0, 0, out t0);
         m = t0 * Inv;
-        C = MAdd(m, P0, t0, 0, out _);
+        C = MulHigh(m, P0) + (t0 != 0 ? 1UL : 0UL);
         A = MAdd(a.L1, bi, t1, A, out t1);
         C = MAdd(m, P1, t1, C, out t0);
         A = MAdd(a.L2, bi, t2, A, out t2);
@@ -252,7 +275,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
         bi = b.L5;
         A = MAdd(a.L0, bi, t0, 0, out t0);
         m = t0 * Inv;
-        C = MAdd(m, P0, t0, 0, out _);
+        C = MulHigh(m, P0) + (t0 != 0 ? 1UL : 0UL);
         A = MAdd(a.L1, bi, t1, A, out t1);
         C = MAdd(m, P1, t1, C, out t0);
         A = MAdd(a.L2, bi, t2, A, out t2);
@@ -330,7 +353,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
         c = r11 < c2 ? 1UL : 0UL;
         ulong extra = 0;
         m = r0 * Inv;
-        c = MAdd(m, P0, r0, 0, out _);
+        c = MulHigh(m, P0) + (r0 != 0 ? 1UL : 0UL);
         c = MAdd(m, P1, r1, c, out r1);
         c = MAdd(m, P2, r2, c, out r2);
         c = MAdd(m, P3, r3, c, out r3);
@@ -340,7 +363,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
         r6 = AddC(r6, c, ref c2);
         { ulong e2 = 0; r6 = AddC(r6, extra, ref e2); extra = c2 + e2; }
         m = r1 * Inv;
-        c = MAdd(m, P0, r1, 0, out _);
+        c = MulHigh(m, P0) + (r1 != 0 ? 1UL : 0UL);
         c = MAdd(m, P1, r2, c, out r2);
         c = MAdd(m, P2, r3, c, out r3);
         c = MAdd(m, P3, r4, c, out r4);
@@ -350,7 +373,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
         r7 = AddC(r7, c, ref c2);
         { ulong e2 = 0; r7 = AddC(r7, extra, ref e2); extra = c2 + e2; }
         m = r2 * Inv;
-        c = MAdd(m, P0, r2, 0, out _);
+        c = MulHigh(m, P0) + (r2 != 0 ? 1UL : 0UL);
         c = MAdd(m, P1, r3, c, out r3);
         c = MAdd(m, P2, r4, c, out r4);
         c = MAdd(m, P3, r5, c, out r5);
@@ -360,7 +383,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
         r8 = AddC(r8, c, ref c2);
         { ulong e2 = 0; r8 = AddC(r8, extra, ref e2); extra = c2 + e2; }
         m = r3 * Inv;
-        c = MAdd(m, P0, r3, 0, out _);
+        c = MulHigh(m, P0) + (r3 != 0 ? 1UL : 0UL);
         c = MAdd(m, P1, r4, c, out r4);
         c = MAdd(m, P2, r5, c, out r5);
         c = MAdd(m, P3, r6, c, out r6);
@@ -370,7 +393,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
         r9 = AddC(r9, c, ref c2);
         { ulong e2 = 0; r9 = AddC(r9, extra, ref e2); extra = c2 + e2; }
         m = r4 * Inv;
-        c = MAdd(m, P0, r4, 0, out _);
+        c = MulHigh(m, P0) + (r4 != 0 ? 1UL : 0UL);
         c = MAdd(m, P1, r5, c, out r5);
         c = MAdd(m, P2, r6, c, out r6);
         c = MAdd(m, P3, r7, c, out r7);
@@ -380,7 +403,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
         r10 = AddC(r10, c, ref c2);
         { ulong e2 = 0; r10 = AddC(r10, extra, ref e2); extra = c2 + e2; }
         m = r5 * Inv;
-        c = MAdd(m, P0, r5, 0, out _);
+        c = MulHigh(m, P0) + (r5 != 0 ? 1UL : 0UL);
         c = MAdd(m, P1, r6, c, out r6);
         c = MAdd(m, P2, r7, c, out r7);
         c = MAdd(m, P3, r8, c, out r8);

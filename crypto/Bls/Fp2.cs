@@ -1,4 +1,5 @@
-// Design note: Fp2 = Fp[u]/(u^2 + 1). Karatsuba multiplication (3 Fp products), complex squaring (2 products).
+// Design note: Fp2 = Fp[u]/(u^2 + 1). Karatsuba multiplication (3 Fp products), complex squaring (2 products);
+// the sums a0 + a1 fed to the Fp products skip their final subtraction (Fp.Mul accepts operands below 2p).
 // The square root follows Adj and Rodriguez-Henriquez (Algorithm 9, p = 3 mod 4); it is used only on public data
 // (decompression, hashing). The twist constant xi = 1 + u is the non-residue of the Fp6 and Fp12 towers.
 using System.Numerics;
@@ -39,13 +40,13 @@ internal readonly struct Fp2 : IFieldElement<Fp2>
     {
         Fp t0 = a.C0 * b.C0;
         Fp t1 = a.C1 * b.C1;
-        Fp t2 = (a.C0 + a.C1) * (b.C0 + b.C1);
+        Fp t2 = Fp.Mul(Fp.AddUnreduced(a.C0, a.C1), Fp.AddUnreduced(b.C0, b.C1));
         return new Fp2(t0 - t1, t2 - t0 - t1);
     }
 
     public static Fp2 Square(in Fp2 a)
     {
-        Fp s = (a.C0 + a.C1) * (a.C0 - a.C1);
+        Fp s = Fp.Mul(Fp.AddUnreduced(a.C0, a.C1), a.C0 - a.C1);
         Fp d = a.C0 * a.C1;
         return new Fp2(s, Fp.Double(d));
     }

@@ -32,7 +32,11 @@ internal static class Pairing
         Fp12 f = Fp12.One;
         for (int bit = 62; bit >= 0; bit--)
         {
-            f = Fp12.Square(f);
+            if (bit != 62)
+            {
+                f = Fp12.Square(f); // f is still one in the first step
+            }
+
             for (int i = 0; i < n; i++)
             {
                 ref readonly PairingInput pair = ref pairs[i];

@@ -77,6 +77,61 @@ public sealed class FieldTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void FpPowMatchesBigIntegerForEdgeAndRandomExponents()
+    {
+        var rng = Seeded(1006);
+        BigInteger[] edges = [0, 1, 2, 3, 31, 32, 33, 63, ulong.MaxValue, BigInteger.One << 64, P - 2, (P + 1) / 4, (BigInteger.One << 384) - 1];
+        for (int i = 0; i < 200; i++)
+        {
+            BigInteger a = i % 7 == 0 ? 0 : RandomBelow(rng, P);
+            BigInteger e = i < edges.Length ? edges[i] : RandomBelow(rng, BigInteger.One << rng.Next(1, 384));
+            Assert.Equal(BigInteger.ModPow(a, e, P), Fp.Pow(Fp.FromBigInteger(a), Fp.Limbs(e)).ToBigInteger());
+        }
+    }
+
+    [Fact]
+    public void MontgomeryProductsAcceptOperandsBelowTwoP()
+    {
+        // Raw limbs x, y in [0, 2p) (what Fp.AddUnreduced produces): Mul and Square must return x y / R mod p, fully reduced.
+        var rng = Seeded(1005);
+        BigInteger r = BigInteger.One << 384;
+        BigInteger rInverse = BigInteger.ModPow(r, P - 2, P);
+        BigInteger[] edges = [0, 1, P - 1, P, P + 1, 2 * P - 2, 2 * P - 1];
+        for (int i = 0; i < 2000; i++)
+        {
+            BigInteger x = i < edges.Length * edges.Length ? edges[i % edges.Length] : RandomBelow(rng, 2 * P);
+            BigInteger y = i < edges.Length * edges.Length ? edges[i / edges.Length] : RandomBelow(rng, 2 * P);
+            Fp fx = Raw(x), fy = Raw(y);
+            Assert.Equal(x * y * rInverse % P, FromRaw(Fp.Mul(fx, fy)));
+            Assert.Equal(x * x * rInverse % P, FromRaw(Fp.Square(fx)));
+        }
+
+        // AddUnreduced itself: the plain sum of two reduced values.
+        for (int i = 0; i < 500; i++)
+        {
+            BigInteger a = i == 0 ? P - 1 : RandomBelow(rng, P), b = i == 0 ? P - 1 : RandomBelow(rng, P);
+            Assert.Equal(a + b, FromRaw(Fp.AddUnreduced(Raw(a), Raw(b))));
+        }
+
+        static Fp Raw(BigInteger v)
+        {
+            ulong[] l = Fp.Limbs(v);
+            return new Fp(l[0], l[1], l[2], l[3], l[4], l[5]);
+        }
+
+        static BigInteger FromRaw(in Fp v)
+        {
+            BigInteger result = 0;
+            foreach (ulong limb in new[] { v.L5, v.L4, v.L3, v.L2, v.L1, v.L0 })
+            {
+                result = (result << 64) | limb;
+            }
+
+            return result;
+        }
+    }
+
+    [Fact]
     public void Fp2MatchesSchoolbookAndHasSquareRoots()
     {
         var rng = Seeded(1003);
