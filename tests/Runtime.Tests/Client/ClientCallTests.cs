@@ -112,6 +112,22 @@ public sealed class ClientCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Request_context_set_on_the_client_reaches_the_grain()
+    {
+        RequestContext.Set("tenant", "acme");
+        try
+        {
+            Assert.Equal("acme", await _client.GetGrain<IBehaviourGrain>("context").GetContextValue("tenant"));
+        }
+        finally
+        {
+            RequestContext.Clear();
+        }
+
+        Assert.Null(await _client.GetGrain<IBehaviourGrain>("context").GetContextValue("tenant"));
+    }
+
+    [Fact]
     public async Task Grain_reference_passed_as_argument_is_called_by_the_silo()
     {
         var a = _client.GetGrain<IBehaviourGrain>("through-a");
