@@ -12,6 +12,8 @@ var serviceId = builder.Configuration["Marketplace:Silo:ServiceId"] ?? SiloOptio
 
 builder.UseMarketplaceSilo(silo =>
 {
+    // Clients (sdk/) connect here: 127.0.0.1:30000 unless Marketplace:Gateway says otherwise.
+    silo.UseGateway();
     silo.Services.AddAdoNetGrainStorage(GrainStorageServiceCollectionExtensions.DefaultStorageName, o =>
     {
         o.ConnectionString = connection;
