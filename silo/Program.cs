@@ -1,3 +1,28 @@
-// Not built yet: this entry point is filled in by its issue. Fail loudly rather than pretend.
-Console.Error.WriteLine("This program is not implemented yet; see README.md (status).");
-return 2;
+// The Marketplace silo on embedded defaults: SQLite grain storage and reminders under ./data, one local silo.
+// Override anything through appsettings.json, environment (Marketplace__Silo__ServiceId=...) or the command line
+// (--Marketplace:Messaging:ResponseTimeout=00:00:10).
+using Marketplace.Runtime.Hosting;
+using Microsoft.Extensions.Hosting;
+
+var builder = Host.CreateApplicationBuilder(args);
+var dataFolder = builder.Configuration["Marketplace:DataFolder"] ?? Path.Combine(Environment.CurrentDirectory, "data");
+Directory.CreateDirectory(dataFolder);
+var connection = $"Data Source={Path.Combine(dataFolder, "marketplace.db")}";
+var serviceId = builder.Configuration["Marketplace:Silo:ServiceId"] ?? SiloOptions.DEFAULT_SERVICE_ID;
+
+builder.UseMarketplaceSilo(silo =>
+{
+    silo.Services.AddAdoNetGrainStorage(GrainStorageServiceCollectionExtensions.DefaultStorageName, o =>
+    {
+        o.ConnectionString = connection;
+        o.ServiceId = serviceId;
+    });
+    silo.Services.AddAdoNetReminderTable(o =>
+    {
+        o.ConnectionString = connection;
+        o.ServiceId = serviceId;
+    });
+});
+
+await builder.Build().RunAsync();
+return 0;

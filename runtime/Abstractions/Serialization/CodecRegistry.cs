@@ -144,6 +144,16 @@ public static class CodecRegistry
             return Activator.CreateInstance(typeof(DictionaryCodec<,,>).MakeGenericType(type, args[0], args[1]), GetUntyped(args[0]), GetUntyped(args[1]));
         }
 
+        if (definition == typeof(ValueTuple<,>))
+        {
+            return Activator.CreateInstance(typeof(ValueTupleCodec<,>).MakeGenericType(args), GetUntyped(args[0]), GetUntyped(args[1]));
+        }
+
+        if (definition == typeof(ValueTuple<,,>))
+        {
+            return Activator.CreateInstance(typeof(ValueTupleCodec<,,>).MakeGenericType(args), GetUntyped(args[0]), GetUntyped(args[1]), GetUntyped(args[2]));
+        }
+
         if (definition == typeof(KeyValuePair<,>))
         {
             return Activator.CreateInstance(typeof(KeyValuePairCodec<,>).MakeGenericType(args), GetUntyped(args[0]), GetUntyped(args[1]));

@@ -54,6 +54,11 @@ public static class DeepCopier
             return true;
         }
 
+        if (type.IsGenericType && type.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal))
+        {
+            return type.GetGenericArguments().All(a => Decide(a, depth + 1));
+        }
+
         if (Nullable.GetUnderlyingType(type) is { } underlying)
         {
             return Decide(underlying, depth + 1);

@@ -272,8 +272,14 @@ internal sealed partial class ActivationData : IGrainContext, IActivationTarget
         }
 
         RuntimeInstruments.EndCall(request.Method, startedAt, response.Exception, activity);
-        Respond(message, response);
-        OnRequestCompleted(message);
+        try
+        {
+            Respond(message, response);
+        }
+        finally
+        {
+            OnRequestCompleted(message);
+        }
     }
 
     private async ValueTask<Response> InvokeWithFiltersAsync(Message message)

@@ -34,7 +34,18 @@ internal sealed class PendingCall<T>(Message request, CallTracker tracker, ICode
         }
         else if (response is Response<T> typed)
         {
-            TrySetResult(DeepCopier.Copy(typed.Value, context));
+            T value;
+            try
+            {
+                value = DeepCopier.Copy(typed.Value, context);
+            }
+            catch (GrainSerializationException copyFailure)
+            {
+                TrySetException(copyFailure);
+                return;
+            }
+
+            TrySetResult(value);
         }
         else
         {

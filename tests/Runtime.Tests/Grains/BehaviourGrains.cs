@@ -56,6 +56,13 @@ public interface IBehaviourGrain : IGrainWithStringKey
     Task Deactivate();
 
     Task<Guid> Identity();
+
+    Task<NoCodecResult> NoCodec();
+}
+
+public sealed class NoCodecResult
+{
+    public int Value { get; set; }
 }
 
 public sealed class BehaviourGrain : Grain, IBehaviourGrain
@@ -133,6 +140,8 @@ public sealed class BehaviourGrain : Grain, IBehaviourGrain
     }
 
     public Task<Guid> Identity() => Task.FromResult(_identity);
+
+    public Task<NoCodecResult> NoCodec() => Task.FromResult(new NoCodecResult { Value = 1 });
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {

@@ -128,6 +128,15 @@ public sealed class GrainCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ResultWithoutCodecFailsTheCallAndKeepsTheGrainUsable()
+    {
+        var grain = _silo.Grains.GetGrain<IBehaviourGrain>("nocodec");
+        var error = await Assert.ThrowsAsync<GrainSerializationException>(() => grain.NoCodec());
+        Assert.Contains("NoCodecResult", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, await grain.Add(1, 2));
+    }
+
+    [Fact]
     public void GetGrainIsLocalAndNeverFails()
     {
         var reference = _silo.Grains.GetGrain<IBehaviourGrain>("never-called-" + Guid.NewGuid());

@@ -85,5 +85,6 @@ public sealed class MessageSerializerTests
         public Task<string> CallThrough(IBehaviourGrain other) => throw new NotSupportedException();
         public Task Deactivate() => throw new NotSupportedException();
         public Task<Guid> Identity() => throw new NotSupportedException();
+        public Task<NoCodecResult> NoCodec() => throw new NotSupportedException();
     }
 }
