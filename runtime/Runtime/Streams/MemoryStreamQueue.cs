@@ -1,10 +1,12 @@
 // Design: one queue per stream per provider. Producers append events under a lock that also assigns the sequence
-// number, so the channel order is the stream order. One pump per queue takes events in that order and, for each event,
-// delivers to every subscription (explicit grain + in-process subscriptions from the cached list, implicit ones from
-// the grain classes' attributes) concurrently, then waits for all before the next event: each subscription sees every
-// event once, in stream order, and never two events at a time. The explicit grain subscriptions are loaded from the
-// stream's rendezvous grain before the first delivery or subscription change, then kept in step by this silo.
-// The pump runs with execution-context flow suppressed so deliveries never inherit a producer grain's call chain.
+// number, so the channel order is the stream order. One stream pump takes events in that order and hands each to the
+// pump of every subscription (explicit grain + in-process subscriptions from the cached list, implicit ones from the
+// grain classes' attributes) present at that moment; each subscription pump delivers its events one at a time, in
+// order. So each subscription sees every event once, in stream order, never two at a time, all subscriptions see the
+// same interleaving of concurrent producers, and a slow subscriber does not hold back the others. The explicit grain
+// subscriptions are loaded from the stream's rendezvous grain before the first delivery or subscription change, then
+// kept in step by this silo. Pumps run with execution-context flow suppressed so deliveries never inherit a producer
+// grain's call chain.
 using System.Threading.Channels;
 
 namespace Marketplace.Runtime.Streams;
@@ -164,7 +166,8 @@ internal sealed class MemoryStreamQueue
     private async Task PumpAsync()
     {
         var reader = _events.Reader;
-        var deliveries = new List<Task>();
+        var pumps = new Dictionary<Guid, SubscriptionPump>();
+        StreamSubscriber[]? known = null;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (reader.TryRead(out var streamEvent))
@@ -179,18 +182,59 @@ internal sealed class MemoryStreamQueue
                 }
 
                 _implicit ??= _provider.ImplicitSubscribers(StreamId);
-                foreach (var s in Volatile.Read(ref _subscribers))
+                var subscribers = Volatile.Read(ref _subscribers);
+                if (!ReferenceEquals(subscribers, known))
                 {
-                    deliveries.Add(DeliverAsync(s, streamEvent));
+                    RetireRemoved(pumps, subscribers);
+                    known = subscribers;
+                }
+
+                foreach (var s in subscribers)
+                {
+                    Post(pumps, s, streamEvent);
                 }
 
                 foreach (var s in _implicit)
                 {
-                    deliveries.Add(DeliverAsync(s, streamEvent));
+                    Post(pumps, s, streamEvent);
                 }
+            }
+        }
 
-                await Task.WhenAll(deliveries).ConfigureAwait(false);
-                deliveries.Clear();
+        foreach (var pump in pumps.Values)
+        {
+            pump.Complete();
+        }
+    }
+
+    private void Post(Dictionary<Guid, SubscriptionPump> pumps, StreamSubscriber subscriber, StreamEvent streamEvent)
+    {
+        if (!pumps.TryGetValue(subscriber.HandleId, out var pump))
+        {
+            pump = new SubscriptionPump(this, subscriber);
+            pumps.Add(subscriber.HandleId, pump);
+        }
+
+        pump.Post(streamEvent);
+    }
+
+    private void RetireRemoved(Dictionary<Guid, SubscriptionPump> pumps, StreamSubscriber[] subscribers)
+    {
+        List<Guid>? removed = null;
+        foreach (var (id, pump) in pumps)
+        {
+            if (!pump.IsImplicit && !Array.Exists(subscribers, s => s.HandleId == id))
+            {
+                pump.Complete();
+                (removed ??= []).Add(id);
+            }
+        }
+
+        if (removed is not null)
+        {
+            foreach (var id in removed)
+            {
+                pumps.Remove(id);
             }
         }
     }
@@ -214,6 +258,42 @@ internal sealed class MemoryStreamQueue
             // Logged, not retried: the subscription keeps receiving later events.
             var consumer = subscriber is GrainStreamSubscriber g ? g.Consumer.ToString() : "in-process observer";
             _provider.Log.DeliveryFailed(exception, streamEvent.Token.ToString(), _provider.Name, StreamId.ToString(), subscriber.HandleId, consumer);
+        }
+    }
+
+    /// <summary>The events of one subscription, delivered one at a time in stream order.</summary>
+    private sealed class SubscriptionPump
+    {
+        private readonly Channel<StreamEvent> _pending = Channel.CreateUnbounded<StreamEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        private readonly MemoryStreamQueue _queue;
+        private readonly StreamSubscriber _subscriber;
+
+        public SubscriptionPump(MemoryStreamQueue queue, StreamSubscriber subscriber)
+        {
+            _queue = queue;
+            _subscriber = subscriber;
+            using (ExecutionContext.SuppressFlow())
+            {
+                _ = Task.Run(RunAsync);
+            }
+        }
+
+        public bool IsImplicit => _subscriber is GrainStreamSubscriber { IsImplicit: true };
+
+        public void Post(StreamEvent streamEvent) => _pending.Writer.TryWrite(streamEvent);
+
+        public void Complete() => _pending.Writer.TryComplete();
+
+        private async Task RunAsync()
+        {
+            var reader = _pending.Reader;
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var streamEvent))
+                {
+                    await _queue.DeliverAsync(_subscriber, streamEvent).ConfigureAwait(false);
+                }
+            }
         }
     }
 }

@@ -70,6 +70,8 @@ public interface IExplicitConsumerGrain : IGrainWithStringKey
 {
     Task<Guid> Subscribe(string streamKey);
 
+    Task<Guid> SubscribeTagged(string streamKey, string tag);
+
     Task Unsubscribe(string streamKey);
 
     Task ResumeWithTag(string streamKey, string tag);
@@ -102,10 +104,12 @@ public sealed class ExplicitConsumerGrain : Grain, IExplicitConsumerGrain
         }
     }
 
-    public async Task<Guid> Subscribe(string streamKey)
+    public Task<Guid> Subscribe(string streamKey) => SubscribeTagged(streamKey, "");
+
+    public async Task<Guid> SubscribeTagged(string streamKey, string tag)
     {
         var stream = this.GetStreamProvider(StreamRecords.Provider).GetStream<int>(StreamFor(streamKey));
-        var handle = await stream.SubscribeAsync(Observer(Name, ""));
+        var handle = await stream.SubscribeAsync(Observer(Name, tag));
         return handle.HandleId;
     }
 

@@ -9,6 +9,8 @@ namespace Marketplace.Runtime.Tests.Streams;
 
 public sealed class StreamTests(ITestOutputHelper output) : IDisposable
 {
+    private static long _lazyKeys;
+
     private readonly string _folder = Directory.CreateTempSubdirectory("mkt-streams-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -38,8 +40,8 @@ public sealed class StreamTests(ITestOutputHelper output) : IDisposable
             var a = Unique("a") + "|" + key;
             var b = Unique("b") + "|" + key;
             await silo.Grains.GetGrain<IExplicitConsumerGrain>(a).Subscribe(key);
-            await silo.Grains.GetGrain<IExplicitConsumerGrain>(b).Subscribe(key);
-            await silo.Grains.GetGrain<IExplicitConsumerGrain>(b).Subscribe(key);
+            await silo.Grains.GetGrain<IExplicitConsumerGrain>(b).SubscribeTagged(key, "first:");
+            await silo.Grains.GetGrain<IExplicitConsumerGrain>(b).SubscribeTagged(key, "second:");
             var local = Unique("local");
             await provider.GetStream<int>(ExplicitConsumerGrain.StreamFor(key)).SubscribeAsync(new RecordingObserver(local, ""));
             consumers.Add((a, PerProducer * ProducersPerStream));
@@ -72,13 +74,17 @@ public sealed class StreamTests(ITestOutputHelper output) : IDisposable
             var items = record.Items;
             Assert.Equal(expected, items.Count);
             Assert.Equal(0, record.Overlaps);
-            var copies = expected / (PerProducer * ProducersPerStream);
 
-            // Each producer's items arrive in the order produced, each once per subscription.
-            var fromPlain = items.Select(int.Parse).Where(i => i < 100_000).ToList();
-            var fromGrain = items.Select(int.Parse).Where(i => i >= 100_000).ToList();
-            Assert.Equal(Enumerable.Range(0, PerProducer).SelectMany(i => Enumerable.Repeat(i, copies)), fromPlain);
-            Assert.Equal(Enumerable.Range(100_000, PerProducer).SelectMany(i => Enumerable.Repeat(i, copies)), fromGrain);
+            // Per subscription (items tagged "first:"/"second:" for the grain subscribed twice), each producer's items
+            // arrive in the order produced, each exactly once.
+            foreach (var subscription in items.GroupBy(i => i.Contains(':', StringComparison.Ordinal) ? i[..i.IndexOf(':', StringComparison.Ordinal)] : ""))
+            {
+                var values = subscription.Select(i => int.Parse(i[(i.IndexOf(':', StringComparison.Ordinal) + 1)..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+                Assert.Equal(Enumerable.Range(0, PerProducer), values.Where(i => i < 100_000));
+                Assert.Equal(Enumerable.Range(100_000, PerProducer), values.Where(i => i >= 100_000));
+            }
+
+            Assert.Equal(expected / (PerProducer * ProducersPerStream), items.GroupBy(i => i.Contains(':', StringComparison.Ordinal) ? i[..i.IndexOf(':', StringComparison.Ordinal)] : "").Count());
         }
 
         output.WriteLine($"{consumers.Count} subscribers on {Streams} streams received {consumers.Sum(c => c.Expected)} events in order");
@@ -115,6 +121,29 @@ public sealed class StreamTests(ITestOutputHelper output) : IDisposable
         {
             Assert.Equal(first, StreamRecords.For(n).Items);
         }
+    }
+
+    [Fact]
+    public async Task A_slow_subscriber_does_not_hold_back_the_others()
+    {
+        await using var silo = await StartMemorySilo();
+        var stream = silo.Services.GetStreamProvider(StreamRecords.Provider).GetStream<int>(StreamId.Create("slow", Unique("k")));
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var slow = Unique("slow");
+        var fast = Unique("fast");
+        await stream.SubscribeAsync(async (int item, StreamSequenceToken? token) =>
+        {
+            await gate.Task;
+            await StreamRecords.For(slow).Add(item.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        });
+        await stream.SubscribeAsync(new RecordingObserver(fast, ""));
+        await stream.OnNextBatchAsync([1, 2, 3]);
+
+        await StreamRecords.For(fast).WaitForCount(3);
+        Assert.Empty(StreamRecords.For(slow).Items);
+        gate.SetResult();
+        await StreamRecords.For(slow).WaitForCount(3);
+        Assert.Equal(["1", "2", "3"], StreamRecords.For(slow).Items);
     }
 
     [Fact]
@@ -177,7 +206,7 @@ public sealed class StreamTests(ITestOutputHelper output) : IDisposable
     public async Task Implicit_subscriber_can_attach_lazily_through_OnSubscribed()
     {
         await using var silo = await StartMemorySilo();
-        var key = Random.Shared.NextInt64(1, long.MaxValue);
+        var key = Interlocked.Increment(ref _lazyKeys);
         var stream = silo.Services.GetStreamProvider(StreamRecords.Provider).GetStream<int>(StreamId.Create("lazy", key));
         await stream.OnNextAsync(7);
         await stream.OnNextAsync(8);
