@@ -332,6 +332,44 @@ public sealed class StreamTests(ITestOutputHelper output) : IDisposable
         Assert.Throws<StreamProviderNotFoundException>(() => silo.Services.GetStreamProvider("mem"));
     }
 
+    [Fact]
+    public async Task Grain_subscriptions_without_subscription_storage_fail_with_a_clear_error()
+    {
+        await using var silo = await TestSilo.StartAsync(silo => silo.AddMemoryStreams(StreamRecords.Provider));
+        var key = Unique("s");
+        var error = await Assert.ThrowsAsync<StreamException>(() => silo.Grains.GetGrain<IExplicitConsumerGrain>(Unique("g") + "|" + key).Subscribe(key));
+        output.WriteLine(error.ToString());
+        Assert.Contains("PubSubStore", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Errors_reach_grain_and_local_subscribers_after_earlier_items()
+    {
+        await using var silo = await StartMemorySilo();
+        var key = Unique("s");
+        var stream = silo.Services.GetStreamProvider(StreamRecords.Provider).GetStream<int>(ExplicitConsumerGrain.StreamFor(key));
+        var errors = new List<string>();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var seen = new List<int>();
+        await stream.SubscribeAsync(
+            (item, _) =>
+            {
+                seen.Add(item);
+                return Task.CompletedTask;
+            },
+            ex =>
+            {
+                errors.Add(ex.Message);
+                done.SetResult();
+                return Task.CompletedTask;
+            });
+        await stream.OnNextAsync(1);
+        await stream.OnErrorAsync(new InvalidOperationException("producer broke"));
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal([1], seen);
+        Assert.Equal(["producer broke"], errors);
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
