@@ -48,22 +48,22 @@ public abstract class ObjectCodec<T> : IFieldCodec<T>, IObjectCodec
             case WireType.Null:
                 return default!;
             case WireType.Object:
-            {
-                var end = reader.ReadObjectEnd();
-                var value = ReadContent(reader, end);
-                reader.Position = end;
-                return value;
-            }
+                {
+                    var end = reader.ReadObjectEnd();
+                    var value = ReadContent(reader, end);
+                    reader.Position = end;
+                    return value;
+                }
 
             case WireType.TypedObject:
-            {
-                var alias = reader.ReadString();
-                var codec = CodecRegistry.GetObjectCodec(alias);
-                var end = reader.ReadObjectEnd();
-                var value = codec.ReadContentUntyped(reader, end);
-                reader.Position = end;
-                return value is T t ? t : throw new GrainSerializationException($"Type '{alias}' is not a {typeof(T)}.");
-            }
+                {
+                    var alias = reader.ReadString();
+                    var codec = CodecRegistry.GetObjectCodec(alias);
+                    var end = reader.ReadObjectEnd();
+                    var value = codec.ReadContentUntyped(reader, end);
+                    reader.Position = end;
+                    return value is T t ? t : throw new GrainSerializationException($"Type '{alias}' is not a {typeof(T)}.");
+                }
 
             default:
                 throw CodecReader.UnexpectedWireType(typeof(T), wireType);

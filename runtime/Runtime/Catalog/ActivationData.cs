@@ -250,7 +250,7 @@ internal sealed partial class ActivationData : IGrainContext, IActivationTarget
         };
         var request = message.Request!;
         var startedAt = RuntimeInstruments.StartCall();
-        using var activity = RuntimeInstruments.StartServerSpan(message);
+        var activity = RuntimeInstruments.StartServerSpan(message);
         Response response;
         try
         {

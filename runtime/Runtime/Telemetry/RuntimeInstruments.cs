@@ -80,6 +80,7 @@ internal static class RuntimeInstruments
             activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
         }
 
+        activity?.Dispose();
         if (startedAt != 0)
         {
             Duration.Record(Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds, new KeyValuePair<string, object?>("method", method.FullName));
