@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Marketplace.Runtime.Invocation;
 using Marketplace.Runtime.Messaging;
+using Marketplace.Runtime.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Runtime.Streams;
 
@@ -15,6 +17,7 @@ internal sealed class MemoryStreamProvider(string name, SiloRuntimeClient runtim
     private readonly ConcurrentDictionary<StreamId, MemoryStreamQueue> _queues = new();
     private readonly ConcurrentDictionary<string, string[]> _implicitTypes = new(StringComparer.Ordinal);
     private volatile bool _stopped;
+    private volatile string? _subscriptionStorage;
 
     public string Name { get; } = name;
 
@@ -23,6 +26,27 @@ internal sealed class MemoryStreamProvider(string name, SiloRuntimeClient runtim
     public SiloRuntimeClient Runtime { get; } = runtime;
 
     public StreamLog Log { get; } = log;
+
+    /// <summary>
+    /// The storage keeping explicit grain subscriptions ("PubSubStore", else "Default"), or null when neither exists:
+    /// then only implicit and in-process subscriptions work, and nothing is loaded from rendezvous grains.
+    /// </summary>
+    public string? SubscriptionStorage
+    {
+        get
+        {
+            if (_subscriptionStorage is { } known)
+            {
+                return known.Length == 0 ? null : known;
+            }
+
+            var found = Runtime.Services.GetKeyedService<IGrainStorage>(PubSubRendezvousGrain.StorageName) is not null ? PubSubRendezvousGrain.StorageName
+                : Runtime.Services.GetKeyedService<IGrainStorage>("Default") is not null ? "Default"
+                : string.Empty;
+            _subscriptionStorage = found;
+            return found.Length == 0 ? null : found;
+        }
+    }
 
     public IAsyncStream<T> GetStream<T>(StreamId streamId) => GetStream<T>(streamId, null);
 

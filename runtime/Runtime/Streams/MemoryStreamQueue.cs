@@ -68,6 +68,12 @@ internal sealed class MemoryStreamQueue
 
     public async Task AddGrainSubscriptionAsync(Guid handleId, GrainId consumer)
     {
+        if (_provider.SubscriptionStorage is null)
+        {
+            throw new StreamException(
+                $"Grain subscriptions to {_provider.Name}:{StreamId} need a grain storage named '{PubSubRendezvousGrain.StorageName}' or 'Default' (e.g. AddMemoryGrainStorage(\"{PubSubRendezvousGrain.StorageName}\")); none is registered.");
+        }
+
         await EnsureLoadedAsync();
         await Rendezvous.AddConsumer(handleId, consumer);
         Change(list => [.. list, new GrainStreamSubscriber(handleId, consumer, isImplicit: false)]);
@@ -131,6 +137,11 @@ internal sealed class MemoryStreamQueue
 
     private Task EnsureLoadedAsync()
     {
+        if (_provider.SubscriptionStorage is null)
+        {
+            return Task.CompletedTask;
+        }
+
         lock (_lock)
         {
             if (_loading is null || _loading.IsFaulted || _loading.IsCanceled)

@@ -348,6 +348,15 @@ public sealed class StreamTests(ITestOutputHelper output) : IDisposable
         var error = await Assert.ThrowsAsync<StreamException>(() => silo.Grains.GetGrain<IExplicitConsumerGrain>(Unique("g") + "|" + key).Subscribe(key));
         output.WriteLine(error.ToString());
         Assert.Contains("PubSubStore", error.ToString(), StringComparison.Ordinal);
+
+        // Implicit and in-process subscriptions need no storage.
+        var implicitKey = Guid.NewGuid();
+        var stream = silo.Services.GetStreamProvider(StreamRecords.Provider).GetStream<int>(StreamId.Create("implicit", implicitKey));
+        var local = Unique("local");
+        await stream.SubscribeAsync(new RecordingObserver(local, ""));
+        await stream.OnNextAsync(1);
+        await StreamRecords.For("implicit-" + implicitKey.ToString("N")).WaitForCount(1);
+        await StreamRecords.For(local).WaitForCount(1);
     }
 
     [Fact]
