@@ -387,6 +387,54 @@ public sealed class StreamTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(["producer broke"], errors);
     }
 
+    [Fact]
+    public async Task Deliveries_to_grains_are_grain_calls_seen_by_incoming_filters()
+    {
+        var filter = new DeliveryFilter();
+        await using var silo = await TestSilo.StartAsync(silo =>
+        {
+            silo.Services.AddMemoryGrainStorage("Default");
+            silo.AddMemoryStreams(StreamRecords.Provider);
+            silo.AddIncomingGrainCallFilter(filter);
+        });
+        var key = Unique("s");
+        var name = Unique("g") + "|" + key;
+        var grain = silo.Grains.GetGrain<IExplicitConsumerGrain>(name);
+        await grain.Subscribe(key);
+        await silo.Services.GetStreamProvider(StreamRecords.Provider).GetStream<int>(ExplicitConsumerGrain.StreamFor(key)).OnNextAsync(42);
+        await StreamRecords.For(name).WaitForCount(1);
+        Assert.Equal([(grain.GetGrainId(), "Deliver", 42)], filter.Seen);
+    }
+
+    private sealed class DeliveryFilter : IIncomingGrainCallFilter
+    {
+        private readonly List<(GrainId, string, int)> _seen = [];
+
+        public List<(GrainId, string, int)> Seen
+        {
+            get
+            {
+                lock (_seen)
+                {
+                    return [.. _seen];
+                }
+            }
+        }
+
+        public Task Invoke(IIncomingGrainCallContext context)
+        {
+            if (context.InterfaceName.EndsWith("IStreamConsumer", StringComparison.Ordinal))
+            {
+                lock (_seen)
+                {
+                    _seen.Add((context.TargetId, context.MethodName, (int)context.Request.GetArgument(2)!));
+                }
+            }
+
+            return context.Invoke();
+        }
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
