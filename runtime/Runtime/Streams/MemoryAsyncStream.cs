@@ -9,11 +9,7 @@ internal sealed class MemoryAsyncStream<T>(MemoryStreamProvider provider, Stream
 
     public bool IsRewindable => false;
 
-    public Task OnNextAsync(T item, StreamSequenceToken? token = null)
-    {
-        provider.Queue(StreamId).Enqueue(StreamEventKind.Item, item, null);
-        return Task.CompletedTask;
-    }
+    public Task OnNextAsync(T item, StreamSequenceToken? token = null) => Enqueue(StreamEventKind.Item, item, null);
 
     public Task OnNextBatchAsync(IEnumerable<T> batch, StreamSequenceToken? token = null)
     {
@@ -22,17 +18,25 @@ internal sealed class MemoryAsyncStream<T>(MemoryStreamProvider provider, Stream
         return Task.CompletedTask;
     }
 
-    public Task OnCompletedAsync()
-    {
-        provider.Queue(StreamId).Enqueue<T>(StreamEventKind.Completed, default!, null);
-        return Task.CompletedTask;
-    }
+    public Task OnCompletedAsync() => Enqueue(StreamEventKind.Completed, default!, null);
 
     public Task OnErrorAsync(Exception ex)
     {
         ArgumentNullException.ThrowIfNull(ex);
-        provider.Queue(StreamId).Enqueue<T>(StreamEventKind.Error, default!, ex);
-        return Task.CompletedTask;
+        return Enqueue(StreamEventKind.Error, default!, ex);
+    }
+
+    private Task Enqueue(StreamEventKind kind, T item, Exception? error)
+    {
+        try
+        {
+            provider.Queue(StreamId).Enqueue(kind, item, error);
+            return Task.CompletedTask;
+        }
+        catch (StreamException exception)
+        {
+            return Task.FromException(exception);
+        }
     }
 
     public Task<StreamSubscriptionHandle<T>> SubscribeAsync(IAsyncObserver<T> observer) => SubscribeAsync(observer, null);

@@ -334,6 +334,20 @@ public sealed class StreamTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Producing_after_the_silo_stopped_fails_with_a_stream_error()
+    {
+        IAsyncStream<int> stream;
+        await using (var silo = await StartMemorySilo())
+        {
+            stream = silo.Services.GetStreamProvider(StreamRecords.Provider).GetStream<int>(StreamId.Create("late", Unique("k")));
+            await stream.OnNextAsync(1);
+        }
+
+        var error = await Assert.ThrowsAsync<StreamException>(() => stream.OnNextAsync(2));
+        Assert.Contains("stopped", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_silo_without_stream_providers_reports_the_missing_provider()
     {
         await using var silo = await TestSilo.StartAsync();
