@@ -10,8 +10,21 @@ internal static class GrainTypeResolver
 {
     private static readonly Lock Gate = new();
     private static int _version = -1;
+    private static int _manifestVersion;
     private static Dictionary<string, GrainClassMetadata> _byType = new(StringComparer.Ordinal);
     private static Dictionary<Type, List<GrainClassMetadata>> _byInterface = new();
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, string> Manifest = new();
+
+    /// <summary>
+    /// Maps an interface to a grain type without the grain class being loaded (clients that learn the cluster's
+    /// manifest from a gateway). Registered mappings win over local classes.
+    /// </summary>
+    public static void RegisterInterfaceMapping(Type interfaceType, string grainType)
+    {
+        Manifest[interfaceType] = grainType;
+        Interlocked.Increment(ref _manifestVersion);
+    }
 
     /// <summary>The class metadata for a grain type name, or null.</summary>
     public static GrainClassMetadata? FindByGrainType(string grainType)
@@ -26,16 +39,17 @@ internal static class GrainTypeResolver
         if (grainClassNamePrefix is null)
         {
             var cached = Cache<T>.Entry;
-            if (cached is not null && cached.Value.Version == Volatile.Read(ref _version))
+            if (cached is not null && cached.Value.Version == Volatile.Read(ref _version) && cached.Value.ManifestVersion == Volatile.Read(ref _manifestVersion))
             {
                 return cached.Value.GrainType;
             }
         }
 
+        var manifestVersion = Volatile.Read(ref _manifestVersion);
         var type = Resolve(typeof(T), grainClassNamePrefix);
         if (grainClassNamePrefix is null)
         {
-            Cache<T>.Entry = (Volatile.Read(ref _version), type);
+            Cache<T>.Entry = (Volatile.Read(ref _version), manifestVersion, type);
         }
 
         return type;
@@ -45,6 +59,11 @@ internal static class GrainTypeResolver
     /// <exception cref="GrainTypeNotFoundException">No class or several classes implement it.</exception>
     public static string Resolve(Type interfaceType, string? grainClassNamePrefix)
     {
+        if (grainClassNamePrefix is null && Manifest.TryGetValue(interfaceType, out var mapped))
+        {
+            return mapped;
+        }
+
         Refresh();
         if (!_byInterface.TryGetValue(interfaceType, out var classes))
         {
@@ -110,6 +129,6 @@ internal static class GrainTypeResolver
 
     private static class Cache<T>
     {
-        public static (int Version, string GrainType)? Entry;
+        public static (int Version, int ManifestVersion, string GrainType)? Entry;
     }
 }

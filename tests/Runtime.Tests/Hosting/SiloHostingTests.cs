@@ -41,3 +41,22 @@ public sealed class SiloHostingTests
         silo.Host.Dispose();
     }
 }
+
+public interface IManifestOnlyGrain : IGrainWithStringKey
+{
+    Task<int> Nothing();
+}
+
+public sealed class ManifestMappingTests
+{
+    [Fact]
+    public async Task InterfaceMappingLetsAClientAddressGrainsWithoutTheirClass()
+    {
+        await using var silo = await TestSilo.StartAsync();
+        Assert.Throws<GrainTypeNotFoundException>(() => silo.Grains.GetGrain<IManifestOnlyGrain>("x"));
+        Marketplace.Runtime.Catalog.GrainTypeResolver.RegisterInterfaceMapping(typeof(IManifestOnlyGrain), "remote-only");
+        var reference = silo.Grains.GetGrain<IManifestOnlyGrain>("x");
+        Assert.Equal(new GrainId("remote-only", "x"), reference.GetGrainId());
+        await Assert.ThrowsAsync<GrainTypeNotFoundException>(() => reference.Nothing());
+    }
+}
