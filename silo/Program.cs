@@ -14,6 +14,8 @@ builder.UseMarketplaceSilo(silo =>
 {
     // Clients (sdk/) connect here: 127.0.0.1:30000 unless Marketplace:Gateway says otherwise.
     silo.UseGateway();
+    // In-memory streams named "Default"; subscriptions persist in the Default (SQLite) storage.
+    silo.AddMemoryStreams("Default");
     silo.Services.AddAdoNetGrainStorage(GrainStorageServiceCollectionExtensions.DefaultStorageName, o =>
     {
         o.ConnectionString = connection;
