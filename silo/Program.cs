@@ -2,6 +2,7 @@
 // Override anything through appsettings.json, environment (Marketplace__Silo__ServiceId=...) or the command line
 // (--Marketplace:Messaging:ResponseTimeout=00:00:10).
 using Marketplace.Runtime.Hosting;
+using Marketplace.Runtime.Streams;
 using Microsoft.Extensions.Hosting;
 
 var builder = Host.CreateApplicationBuilder(args);
