@@ -146,6 +146,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
             s3 ^ (keep & (s3 ^ t3)), s4 ^ (keep & (s4 ^ t4)), s5 ^ (keep & (s5 ^ t5)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Fp Add(in Fp a, in Fp b)
     {
         ulong c = 0;
@@ -171,6 +172,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
 
     public static Fp Double(in Fp a) => Add(a, a);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Fp Sub(in Fp a, in Fp b)
     {
         ulong br = 0;
@@ -183,6 +185,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
         return new Fp(t0, t1, t2, t3, t4, t5);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Fp Neg(in Fp a)
     {
         ulong br = 0;
