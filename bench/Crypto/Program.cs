@@ -1,6 +1,6 @@
 // BLS12-381 benchmarks: ops/s, ms per op, ratio to blst (figures measured on the CI machine kind, from
 // shared/reference/crypto.md) and a BigInteger field-multiplication baseline measured in the same run.
-// Usage: dotnet run -c Release --project bench/Crypto [-- --quick] [--wall]
+// Usage: dotnet run -c Release --project bench/Crypto [-- --quick] [--wall] | [-- --repeat verify|sign|pairing|hash N]
 // "us/op" is process CPU time per operation (best of three rounds; wall-clock time with --wall), because the build
 // machine is shared; "wall us" is wall-clock time. Everything is single-threaded except AggregateVerify and
 // BatchVerify with many messages, which hash and run Miller loops on all cores: there CPU time is the total work
@@ -9,6 +9,31 @@ using System.Diagnostics;
 using System.Numerics;
 using System.Text.Json;
 using Marketplace.Crypto.Bls;
+
+// --repeat OPERATION N: run one operation N times and exit (for instruction counting with valgrind --tool=callgrind,
+// which is stable on a loaded machine: compare N = 1 and N = 5 runs).
+if (args.Length == 3 && args[0] == "--repeat")
+{
+    using var repeatKey = Bls.KeyGen(new byte[32]);
+    var repeatPk = repeatKey.PublicKey();
+    byte[] repeatMsg = new byte[32];
+    var repeatSig = Bls.Sign(repeatKey, repeatMsg);
+    var repeatPair = PairingInputFor(repeatPk, repeatSig);
+    Action op = args[1] switch
+    {
+        "verify" => () => Check(Bls.Verify(repeatPk, repeatMsg, repeatSig)),
+        "sign" => () => Bls.Sign(repeatKey, repeatMsg),
+        "pairing" => () => Pairing.Pair(repeatPair),
+        "hash" => () => Bls.HashToPoint(repeatMsg, "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_"u8),
+        _ => throw new ArgumentException("operation: verify, sign, pairing or hash"),
+    };
+    for (int i = 0, n = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture); i < n; i++)
+    {
+        op();
+    }
+
+    return 0;
+}
 
 bool quick = args.Contains("--quick");
 bool cpuTime = !args.Contains("--wall");

@@ -1,6 +1,7 @@
 // Design note: an element of the BLS12-381 base field (p has 381 bits) held as six 64-bit limbs in Montgomery
 // form (R = 2^384). Multiplication is CIOS Montgomery with the "no final carry" shortcut (valid because the top
-// limb of p is below 2^62), fully unrolled, with Math.BigMul for the 64x64->128 products. Add, Sub, Neg and
+// limb of p is below 2^62), fully unrolled, with Math.BigMul for the 64x64->128 products. Mul and Square accept
+// operands below 2p (ab < 4p^2 < pR), which lets Fp2 feed them unreduced sums (AddUnreduced). Add, Sub, Neg and
 // Select are branch-free (masks), so values derived from secrets never steer control flow or memory access.
 // BigInteger appears only in the static set-up of constants and in the test/diagnostic conversions.
 using System.Numerics;
@@ -146,6 +147,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
             s3 ^ (keep & (s3 ^ t3)), s4 ^ (keep & (s4 ^ t4)), s5 ^ (keep & (s5 ^ t5)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Fp Add(in Fp a, in Fp b)
     {
         ulong c = 0;
@@ -171,6 +173,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
 
     public static Fp Double(in Fp a) => Add(a, a);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Fp Sub(in Fp a, in Fp b)
     {
         ulong br = 0;
@@ -183,6 +186,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
         return new Fp(t0, t1, t2, t3, t4, t5);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Fp Neg(in Fp a)
     {
         ulong br = 0;
