@@ -81,6 +81,13 @@ public sealed class ClientManifestTests
         var late = client.GetGrain<ILateRegisteredGrain>("late");
         await Assert.ThrowsAsync<GrainTypeNotFoundException>(() => late.Ping());
         await first.DisposeAsync();
+        var lostBy = Environment.TickCount64 + 10_000;
+        while (client.IsConnected && Environment.TickCount64 < lostBy)
+        {
+            await Task.Delay(10); // The client notices the closed connection asynchronously.
+        }
+
+        Assert.False(client.IsConnected, "the client did not notice the silo stopping within 10 s");
 
         // The restarted silo hosts one more grain type (registered as generated code would register it).
         GrainClassRegistry.Register(new GrainClassMetadata
