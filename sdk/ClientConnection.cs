@@ -1,10 +1,12 @@
 // Design: the client side of one gateway connection. Handshake: write the client's preamble, read the silo's and check
-// protocol version and cluster id (a silo that rejects us just closes, which surfaces as a handshake failure). Then
+// protocol version and cluster id (a silo that rejects us just closes, which surfaces as a handshake failure); the
+// silo's preamble carries the cluster's grain manifest (interface -> grain types), kept as Manifest. Then
 // frames are responses: decoded and handed to the pending call with that id, whose result type knows how to read the
 // body. A response that cannot be decoded fails only its call; a malformed frame closes the connection.
 using System.Net;
 using System.Net.Sockets;
 using Marketplace.Runtime;
+using Marketplace.Runtime.Catalog;
 using Marketplace.Runtime.Invocation;
 using Marketplace.Runtime.Messaging;
 using Marketplace.Runtime.Networking;
@@ -19,9 +21,10 @@ internal sealed class ClientConnection : IFrameHandler
     private readonly CallTracker _tracker;
     private readonly ICodecContext _context;
 
-    private ClientConnection(FramedSocket socket, string gateway, string silo, CallTracker tracker, ICodecContext context)
+    private ClientConnection(FramedSocket socket, string gateway, string silo, GrainManifest manifest, CallTracker tracker, ICodecContext context)
     {
         _socket = socket;
+        Manifest = manifest;
         Gateway = gateway;
         Silo = silo;
         _tracker = tracker;
@@ -33,6 +36,9 @@ internal sealed class ClientConnection : IFrameHandler
 
     /// <summary>The silo behind the gateway (from its preamble).</summary>
     public string Silo { get; }
+
+    /// <summary>The cluster's grain manifest as sent by this gateway in its handshake.</summary>
+    public GrainManifest Manifest { get; }
 
     public bool IsClosed => _socket.IsClosed;
 
@@ -54,7 +60,7 @@ internal sealed class ClientConnection : IFrameHandler
             ConnectionPreamble remote;
             try
             {
-                remote = await framed.ReadPreambleAsync(timeout.Token);
+                remote = await framed.ReadPreambleAsync(timeout.Token, ConnectionPreamble.MaxSiloBytes);
             }
             catch (GatewayProtocolException exception)
             {
@@ -68,7 +74,7 @@ internal sealed class ClientConnection : IFrameHandler
                     $"Gateway {gateway} speaks protocol {remote.ProtocolVersion} for cluster '{remote.ClusterId}'; this client speaks {ConnectionPreamble.CurrentProtocolVersion} for '{options.ClusterId}'.");
             }
 
-            return new ClientConnection(framed, gateway, remote.NodeIdentity, tracker, context);
+            return new ClientConnection(framed, gateway, remote.NodeIdentity, remote.Manifest ?? new GrainManifest([]), tracker, context);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -38,6 +38,13 @@ public sealed class ClientOptions
     /// </summary>
     public TimeSpan ReconnectWaitTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// True (default): <c>GetGrain</c> first maps an interface to its grain type from grain classes loaded in this
+    /// process (and <c>RegisterInterfaceMapping</c>); false: only from the cluster's grain manifest, which the gateway
+    /// sends in its handshake and which is always the fallback. Clients need only the grain interfaces either way.
+    /// </summary>
+    public bool UseLocalGrainClasses { get; set; } = true;
+
     /// <summary>Largest response frame accepted from a gateway; a larger one closes the connection.</summary>
     public int MaxFrameBytes { get; set; } = 16 * 1024 * 1024;
 }

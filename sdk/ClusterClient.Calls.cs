@@ -40,8 +40,8 @@ internal sealed partial class ClusterClient : IGrainReferenceRuntime
         }
 
         var connection = Volatile.Read(ref _connection);
-        return connection is { IsClosed: false }
-            ? Send(connection, target, request)
+        return connection is { IsClosed: false } && !IsUnresolved(target.GrainId)
+            ? Send(connection, target.GrainId, request)
             : SendWhenConnectedAsync(target, request);
     }
 
@@ -53,41 +53,78 @@ internal sealed partial class ClusterClient : IGrainReferenceRuntime
         }
 
         var connection = Volatile.Read(ref _connection);
-        return connection is { IsClosed: false }
-            ? Send(connection, target, request)
+        return connection is { IsClosed: false } && !IsUnresolved(target.GrainId)
+            ? Send(connection, target.GrainId, request)
             : SendWhenConnectedAsync(target, request);
     }
 
+    // Never fails: local classes, then the connection's manifest, else an unresolved id resolved at the first call.
     private TGrainInterface Create<TGrainInterface>(string key, string? prefix)
-        where TGrainInterface : IAddressable =>
-        GrainInterfaceRegistry.CreateReference<TGrainInterface>(new GrainId(GrainTypeResolver.GrainTypeFor<TGrainInterface>(prefix), key), this);
+        where TGrainInterface : IAddressable
+    {
+        if ((_options.UseLocalGrainClasses && GrainTypeResolver.TryGrainTypeFor<TGrainInterface>(prefix, out var grainType))
+            || (Volatile.Read(ref _connection) is { } connection && connection.Manifest.TryResolve(typeof(TGrainInterface), prefix, out grainType, out _)))
+        {
+            return GrainInterfaceRegistry.CreateReference<TGrainInterface>(new GrainId(grainType, key), this);
+        }
 
-    private async Task<TResult> SendWhenConnectedAsync<TResult>(GrainReference target, Request<TResult> request) =>
-        await Send(await WaitForConnectionAsync(), target, request);
+        var unresolved = UnresolvedTypeMarker + typeof(TGrainInterface).FullName + UnresolvedTypeMarker + prefix;
+        return GrainInterfaceRegistry.CreateReference<TGrainInterface>(new GrainId(unresolved, key), this);
+    }
 
-    private async Task SendWhenConnectedAsync(GrainReference target, VoidRequest request) =>
-        await Send(await WaitForConnectionAsync(), target, request);
+    private const string UnresolvedTypeMarker = "~";
 
-    private Task<TResult> Send<TResult>(ClientConnection connection, GrainReference target, Request<TResult> request)
+    private static bool IsUnresolved(GrainId id) => id.Type.StartsWith(UnresolvedTypeMarker, StringComparison.Ordinal);
+
+    /// <summary>The target's grain id with its grain type resolved from the connection's manifest if still unknown.</summary>
+    /// <exception cref="GrainTypeNotFoundException">The cluster hosts no (single) grain type for the interface.</exception>
+    private static GrainId ResolveTarget(ClientConnection connection, GrainReference target)
+    {
+        var id = target.GrainId;
+        if (!IsUnresolved(id))
+        {
+            return id;
+        }
+
+        var prefixAt = id.Type.IndexOf(UnresolvedTypeMarker, UnresolvedTypeMarker.Length, StringComparison.Ordinal);
+        var prefix = prefixAt + UnresolvedTypeMarker.Length == id.Type.Length ? null : id.Type[(prefixAt + UnresolvedTypeMarker.Length)..];
+        return connection.Manifest.TryResolve(target.InterfaceType, prefix, out var grainType, out var error)
+            ? new GrainId(grainType, id.Key)
+            : throw new GrainTypeNotFoundException($"{error} (gateway {connection.Gateway}, silo {connection.Silo})");
+    }
+
+    private async Task<TResult> SendWhenConnectedAsync<TResult>(GrainReference target, Request<TResult> request)
+    {
+        var connection = await WaitForConnectionAsync();
+        return await Send(connection, ResolveTarget(connection, target), request);
+    }
+
+    private async Task SendWhenConnectedAsync(GrainReference target, VoidRequest request)
+    {
+        var connection = await WaitForConnectionAsync();
+        await Send(connection, ResolveTarget(connection, target), request);
+    }
+
+    private Task<TResult> Send<TResult>(ClientConnection connection, GrainId target, Request<TResult> request)
     {
         var timeout = request.Method.ResponseTimeout ?? _options.ResponseTimeout;
-        var message = CreateMessage(target.GrainId, request, MessageDirection.Request, timeout);
+        var message = CreateMessage(target, request, MessageDirection.Request, timeout);
         var call = new ClientCall<TResult>(message, _tracker, timeout);
         Transmit(connection, message, call);
         return call.Task;
     }
 
-    private Task Send(ClientConnection connection, GrainReference target, VoidRequest request)
+    private Task Send(ClientConnection connection, GrainId target, VoidRequest request)
     {
         var timeout = request.Method.ResponseTimeout ?? _options.ResponseTimeout;
         if (request.Method.IsOneWay)
         {
-            var oneWay = CreateMessage(target.GrainId, request, MessageDirection.OneWay, timeout);
+            var oneWay = CreateMessage(target, request, MessageDirection.OneWay, timeout);
             Transmit(connection, oneWay, null);
             return Task.CompletedTask;
         }
 
-        var message = CreateMessage(target.GrainId, request, MessageDirection.Request, timeout);
+        var message = CreateMessage(target, request, MessageDirection.Request, timeout);
         var call = new ClientCall<object?>(message, _tracker, timeout);
         Transmit(connection, message, call);
         return call.Task;

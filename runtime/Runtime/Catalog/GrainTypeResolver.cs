@@ -57,11 +57,49 @@ internal static class GrainTypeResolver
 
     /// <summary>The grain type implementing <paramref name="interfaceType"/>.</summary>
     /// <exception cref="GrainTypeNotFoundException">No class or several classes implement it.</exception>
-    public static string Resolve(Type interfaceType, string? grainClassNamePrefix)
+    public static string Resolve(Type interfaceType, string? grainClassNamePrefix) =>
+        TryResolve(interfaceType, grainClassNamePrefix, out var grainType, out var error)
+            ? grainType
+            : throw new GrainTypeNotFoundException(error);
+
+    /// <summary>
+    /// Like <see cref="GrainTypeFor{T}"/> but false (no exception) when no single local class or mapping matches; a
+    /// client then falls back to the cluster's manifest.
+    /// </summary>
+    public static bool TryGrainTypeFor<T>(string? grainClassNamePrefix, out string grainType)
     {
+        if (grainClassNamePrefix is null)
+        {
+            var cached = Cache<T>.Entry;
+            if (cached is not null && cached.Value.Version == Volatile.Read(ref _version) && cached.Value.ManifestVersion == Volatile.Read(ref _manifestVersion))
+            {
+                grainType = cached.Value.GrainType;
+                return true;
+            }
+        }
+
+        var manifestVersion = Volatile.Read(ref _manifestVersion);
+        if (!TryResolve(typeof(T), grainClassNamePrefix, out grainType, out _))
+        {
+            return false;
+        }
+
+        if (grainClassNamePrefix is null)
+        {
+            Cache<T>.Entry = (Volatile.Read(ref _version), manifestVersion, grainType);
+        }
+
+        return true;
+    }
+
+    private static bool TryResolve(Type interfaceType, string? grainClassNamePrefix, out string grainType, out string error)
+    {
+        grainType = string.Empty;
+        error = string.Empty;
         if (grainClassNamePrefix is null && Manifest.TryGetValue(interfaceType, out var mapped))
         {
-            return mapped;
+            grainType = mapped;
+            return true;
         }
 
         Refresh();
@@ -71,8 +109,8 @@ internal static class GrainTypeResolver
             Refresh();
             if (!_byInterface.TryGetValue(interfaceType, out classes))
             {
-                throw new GrainTypeNotFoundException(
-                    $"No grain class implementing {interfaceType.FullName} is registered. Add the assembly that defines it to the silo (ISiloBuilder.AddGrainAssembly) and make sure it references the code generator.");
+                error = $"No grain class implementing {interfaceType.FullName} is registered. Add the assembly that defines it to the silo (ISiloBuilder.AddGrainAssembly) and make sure it references the code generator.";
+                return false;
             }
         }
 
@@ -81,13 +119,18 @@ internal static class GrainTypeResolver
             classes = classes.FindAll(c => c.GrainClass.FullName!.StartsWith(grainClassNamePrefix, StringComparison.Ordinal));
         }
 
-        return classes.Count switch
+        switch (classes.Count)
         {
-            1 => classes[0].GrainType,
-            0 => throw new GrainTypeNotFoundException($"No grain class implementing {interfaceType.FullName} starts with '{grainClassNamePrefix}'."),
-            _ => throw new GrainTypeNotFoundException(
-                $"Several grain classes implement {interfaceType.FullName} ({string.Join(", ", classes.Select(c => c.GrainClass.FullName))}); pass grainClassNamePrefix to GetGrain."),
-        };
+            case 1:
+                grainType = classes[0].GrainType;
+                return true;
+            case 0:
+                error = $"No grain class implementing {interfaceType.FullName} starts with '{grainClassNamePrefix}'.";
+                return false;
+            default:
+                error = $"Several grain classes implement {interfaceType.FullName} ({string.Join(", ", classes.Select(c => c.GrainClass.FullName))}); pass grainClassNamePrefix to GetGrain.";
+                return false;
+        }
     }
 
     private static void Refresh()

@@ -70,13 +70,13 @@ internal sealed class FramedSocket : IDisposable
         }
     }
 
-    /// <summary>Reads the peer's preamble (length prefix, at most <see cref="ConnectionPreamble.MaxBytes"/>).</summary>
+    /// <summary>Reads the peer's preamble (length prefix, at most <paramref name="maxBytes"/>).</summary>
     /// <exception cref="GatewayProtocolException">Bad length, malformed content, or the peer closed the connection.</exception>
-    public async Task<ConnectionPreamble> ReadPreambleAsync(CancellationToken cancellationToken)
+    public async Task<ConnectionPreamble> ReadPreambleAsync(CancellationToken cancellationToken, int maxBytes = ConnectionPreamble.MaxBytes)
     {
         var prefix = new byte[4];
         await ReceiveExactlyAsync(prefix, cancellationToken);
-        var body = new byte[ConnectionPreamble.ReadLength(prefix)];
+        var body = new byte[ConnectionPreamble.ReadLength(prefix, maxBytes)];
         await ReceiveExactlyAsync(body, cancellationToken);
         return ConnectionPreamble.Parse(body);
     }

@@ -1,10 +1,12 @@
 // Design: the silo side of one client connection. Handshake: read the client's preamble (bounded length, timeout),
-// check protocol version and cluster id, answer with the silo's preamble. Then every frame is decoded into a Message
+// check protocol version and cluster id, answer with the silo's preamble carrying its grain manifest (built per
+// connection, so grain assemblies loaded later are included). Then every frame is decoded into a Message
 // (header only; the body stays bytes), checked (requests and one-way requests only), given this connection as its
 // response sink and handed to MessageRouter.ReceiveFromNetwork, which materializes the arguments synchronously (so the
 // frame's pooled memory may be reused afterwards) and routes the call. Responses are serialized on the thread that
 // produced them and queued on the socket's batching write loop. A malformed header, bad direction or oversized frame
 // closes this connection (logged); an argument body that cannot be decoded fails only that call, with a typed error.
+using Marketplace.Runtime.Catalog;
 using Marketplace.Runtime.Invocation;
 using Marketplace.Runtime.Messaging;
 using Marketplace.Runtime.Serialization;
@@ -54,7 +56,7 @@ internal sealed class GatewayConnection(FramedSocket socket, SiloRuntimeClient r
                 return;
             }
 
-            await socket.SendRawAsync(local.ToFrame(), socket.Closed);
+            await socket.SendRawAsync((local with { Manifest = GrainManifest.FromLocalClasses() }).ToFrame(), socket.Closed);
             log.ClientConnected(remote.NodeIdentity, socket.RemoteEndpoint);
             await socket.RunAsync(this);
             if (socket.PendingLimitExceeded)

@@ -229,7 +229,7 @@ public sealed class GatewayBadInputTests(ITestOutputHelper output) : IAsyncLifet
         await SendAsync(socket, new ConnectionPreamble(ConnectionPreamble.CurrentProtocolVersion, "dev", "raw-test").ToFrame());
         var prefix = new byte[4];
         Assert.Equal(4, await socket.ReceiveAsync(prefix, SocketFlags.None));
-        var body = new byte[ConnectionPreamble.ReadLength(prefix)];
+        var body = new byte[ConnectionPreamble.ReadLength(prefix, ConnectionPreamble.MaxSiloBytes)];
         var read = 0;
         while (read < body.Length)
         {
