@@ -6,33 +6,11 @@ using Marketplace.Runtime.Messaging;
 namespace Marketplace.Sdk;
 
 /// <summary>Grain factory and call path of the client.</summary>
-internal sealed partial class ClusterClient : IGrainReferenceRuntime
+internal sealed partial class ClusterClient : GrainReferenceFactory
 {
-    IGrainFactory IGrainReferenceRuntime.GrainFactory => this;
+    public override IGrainFactory GrainFactory => this;
 
-    public TGrainInterface GetGrain<TGrainInterface>(string primaryKey, string? grainClassNamePrefix = null)
-        where TGrainInterface : IGrainWithStringKey
-    {
-        ArgumentNullException.ThrowIfNull(primaryKey);
-        return Create<TGrainInterface>(primaryKey, grainClassNamePrefix);
-    }
-
-    public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey, string? grainClassNamePrefix = null)
-        where TGrainInterface : IGrainWithGuidKey => Create<TGrainInterface>(GrainKey.Format(primaryKey), grainClassNamePrefix);
-
-    public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string? grainClassNamePrefix = null)
-        where TGrainInterface : IGrainWithIntegerKey => Create<TGrainInterface>(GrainKey.Format(primaryKey), grainClassNamePrefix);
-
-    public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey, string keyExtension, string? grainClassNamePrefix = null)
-        where TGrainInterface : IGrainWithGuidCompoundKey => Create<TGrainInterface>(GrainKey.Format(primaryKey, keyExtension), grainClassNamePrefix);
-
-    public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string keyExtension, string? grainClassNamePrefix = null)
-        where TGrainInterface : IGrainWithIntegerCompoundKey => Create<TGrainInterface>(GrainKey.Format(primaryKey, keyExtension), grainClassNamePrefix);
-
-    public TGrainInterface GetGrain<TGrainInterface>(GrainId grainId)
-        where TGrainInterface : IAddressable => GrainInterfaceRegistry.CreateReference<TGrainInterface>(grainId, this);
-
-    public Task<TResult> InvokeAsync<TResult>(GrainReference target, Request<TResult> request)
+    public override Task<TResult> InvokeAsync<TResult>(GrainReference target, Request<TResult> request)
     {
         if (request.CancellationToken.IsCancellationRequested)
         {
@@ -45,7 +23,7 @@ internal sealed partial class ClusterClient : IGrainReferenceRuntime
             : SendWhenConnectedAsync(target, request);
     }
 
-    public Task InvokeAsync(GrainReference target, VoidRequest request)
+    public override Task InvokeAsync(GrainReference target, VoidRequest request)
     {
         if (request.CancellationToken.IsCancellationRequested)
         {
@@ -59,8 +37,7 @@ internal sealed partial class ClusterClient : IGrainReferenceRuntime
     }
 
     // Never fails: local classes, then the connection's manifest, else an unresolved id resolved at the first call.
-    private TGrainInterface Create<TGrainInterface>(string key, string? prefix)
-        where TGrainInterface : IAddressable
+    protected override TGrainInterface Create<TGrainInterface>(string key, string? prefix)
     {
         if ((_options.UseLocalGrainClasses && GrainTypeResolver.TryGrainTypeFor<TGrainInterface>(prefix, out var grainType))
             || (Volatile.Read(ref _connection) is { } connection && connection.Manifest.TryResolve(typeof(TGrainInterface), prefix, out grainType, out _)))

@@ -16,7 +16,7 @@ using Microsoft.Extensions.Options;
 namespace Marketplace.Runtime.Messaging;
 
 /// <summary>The silo's grain factory and call path.</summary>
-internal sealed class SiloRuntimeClient : IGrainFactory, IGrainReferenceRuntime, ICodecContext, IDisposable
+internal sealed class SiloRuntimeClient : GrainReferenceFactory, ICodecContext, IDisposable
 {
     private readonly TimeSpan _defaultTimeout;
     private IIncomingGrainCallFilter[]? _incoming;
@@ -57,7 +57,7 @@ internal sealed class SiloRuntimeClient : IGrainFactory, IGrainReferenceRuntime,
 
     public MessageRouter Router { get; }
 
-    public IGrainFactory GrainFactory => this;
+    public override IGrainFactory GrainFactory => this;
 
     public IIncomingGrainCallFilter[] IncomingFilters => _incoming ??= [.. Services.GetServices<IIncomingGrainCallFilter>()];
 
@@ -65,29 +65,7 @@ internal sealed class SiloRuntimeClient : IGrainFactory, IGrainReferenceRuntime,
 
     private IOutgoingGrainCallFilter[] OutgoingFilters => _outgoing ??= [.. Services.GetServices<IOutgoingGrainCallFilter>()];
 
-    public TGrainInterface GetGrain<TGrainInterface>(string primaryKey, string? grainClassNamePrefix = null)
-        where TGrainInterface : IGrainWithStringKey
-    {
-        ArgumentNullException.ThrowIfNull(primaryKey);
-        return Create<TGrainInterface>(primaryKey, grainClassNamePrefix);
-    }
-
-    public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey, string? grainClassNamePrefix = null)
-        where TGrainInterface : IGrainWithGuidKey => Create<TGrainInterface>(GrainKey.Format(primaryKey), grainClassNamePrefix);
-
-    public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string? grainClassNamePrefix = null)
-        where TGrainInterface : IGrainWithIntegerKey => Create<TGrainInterface>(GrainKey.Format(primaryKey), grainClassNamePrefix);
-
-    public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey, string keyExtension, string? grainClassNamePrefix = null)
-        where TGrainInterface : IGrainWithGuidCompoundKey => Create<TGrainInterface>(GrainKey.Format(primaryKey, keyExtension), grainClassNamePrefix);
-
-    public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string keyExtension, string? grainClassNamePrefix = null)
-        where TGrainInterface : IGrainWithIntegerCompoundKey => Create<TGrainInterface>(GrainKey.Format(primaryKey, keyExtension), grainClassNamePrefix);
-
-    public TGrainInterface GetGrain<TGrainInterface>(GrainId grainId)
-        where TGrainInterface : IAddressable => GrainInterfaceRegistry.CreateReference<TGrainInterface>(grainId, this);
-
-    public Task<TResult> InvokeAsync<TResult>(GrainReference target, Request<TResult> request)
+    public override Task<TResult> InvokeAsync<TResult>(GrainReference target, Request<TResult> request)
     {
         if (OutgoingFilters.Length > 0)
         {
@@ -97,7 +75,7 @@ internal sealed class SiloRuntimeClient : IGrainFactory, IGrainReferenceRuntime,
         return Send(target, request);
     }
 
-    public Task InvokeAsync(GrainReference target, VoidRequest request)
+    public override Task InvokeAsync(GrainReference target, VoidRequest request)
     {
         if (OutgoingFilters.Length > 0)
         {
@@ -109,8 +87,7 @@ internal sealed class SiloRuntimeClient : IGrainFactory, IGrainReferenceRuntime,
 
     public void Dispose() => Tracker.Dispose();
 
-    private TGrainInterface Create<TGrainInterface>(string key, string? prefix)
-        where TGrainInterface : IAddressable =>
+    protected override TGrainInterface Create<TGrainInterface>(string key, string? prefix) =>
         GrainInterfaceRegistry.CreateReference<TGrainInterface>(new GrainId(GrainTypeResolver.GrainTypeFor<TGrainInterface>(prefix), key), this);
 
     private Task<TResult> Send<TResult>(GrainReference target, Request<TResult> request)
