@@ -142,37 +142,6 @@ internal sealed partial class ClusterClient : GrainReferenceFactory
         }
     }
 
-    private static Message CreateMessage(GrainId target, Request request, MessageDirection direction, TimeSpan timeout)
-    {
-        var method = request.Method;
-        var context = RequestContext.Data;
-        var flags = MessageFlags.None;
-        if (method.IsAlwaysInterleave)
-        {
-            flags |= MessageFlags.AlwaysInterleave;
-        }
-
-        if (method.IsReadOnly)
-        {
-            flags |= MessageFlags.ReadOnly;
-        }
-
-        if (context?.AllowCallChainReentrancy == true)
-        {
-            flags |= MessageFlags.AllowCallChainReentrancy;
-        }
-
-        return new Message
-        {
-            Id = Message.NextId(),
-            Direction = direction,
-            Flags = flags,
-            Target = target,
-            InterfaceId = method.InterfaceId,
-            MethodId = method.MethodId,
-            Request = request,
-            RequestContext = context?.Values,
-            ExpiresAt = Environment.TickCount64 + (long)timeout.TotalMilliseconds,
-        };
-    }
+    private static Message CreateMessage(GrainId target, Request request, MessageDirection direction, TimeSpan timeout) =>
+        Message.CreateRequest(target, request, request.Method, direction, timeout);
 }

@@ -42,7 +42,7 @@ public sealed class SpecScript
             linker = new Linker(engine);
             current = null;
             named.Clear();
-            DefineSpectest();
+            SpectestModule.Define(linker);
             foreach (var cmd in doc.RootElement.GetProperty("commands").EnumerateArray())
             {
                 var type = cmd.GetProperty("type").GetString()!;
@@ -89,23 +89,6 @@ public sealed class SpecScript
         }
 
         return new SpecResult(folder, passed, failed, skipped, known, failures);
-    }
-
-    private void DefineSpectest()
-    {
-        linker.DefineFunction("spectest", "print", () => { });
-        linker.DefineFunction("spectest", "print_i32", (int _) => { });
-        linker.DefineFunction("spectest", "print_i64", (long _) => { });
-        linker.DefineFunction("spectest", "print_f32", (float _) => { });
-        linker.DefineFunction("spectest", "print_f64", (double _) => { });
-        linker.DefineFunction("spectest", "print_i32_f32", (int _, float _) => { });
-        linker.DefineFunction("spectest", "print_f64_f64", (double _, double _) => { });
-        linker.Define("spectest", "global_i32", new Global(ValueKind.Int32, false, WasmValue.FromInt32(666)));
-        linker.Define("spectest", "global_i64", new Global(ValueKind.Int64, false, WasmValue.FromInt64(666)));
-        linker.Define("spectest", "global_f32", new Global(ValueKind.Float32, false, WasmValue.FromSingle(666.6f)));
-        linker.Define("spectest", "global_f64", new Global(ValueKind.Float64, false, WasmValue.FromDouble(666.6)));
-        linker.Define("spectest", "table", new Table(ValueKind.FuncRef, 10, 20));
-        linker.Define("spectest", "memory", new Memory(1, 2));
     }
 
     private Module Load(JsonElement cmd) => Module.FromBytes(engine, File.ReadAllBytes(Path.Combine(dir, cmd.GetProperty("filename").GetString()!)));

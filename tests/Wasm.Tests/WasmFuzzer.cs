@@ -69,7 +69,7 @@ public sealed class WasmFuzzer
         var store = new Store(engine);
         store.SetFuel(200_000);
         var linker = new Linker(engine);
-        DefineSpectest(linker);
+        SpectestModule.Define(linker);
         Instance instance;
         try
         {
@@ -115,23 +115,6 @@ public sealed class WasmFuzzer
         {
             stats.OutOfFuel++;
         }
-    }
-
-    private static void DefineSpectest(Linker linker)
-    {
-        linker.DefineFunction("spectest", "print", () => { });
-        linker.DefineFunction("spectest", "print_i32", (int _) => { });
-        linker.DefineFunction("spectest", "print_i64", (long _) => { });
-        linker.DefineFunction("spectest", "print_f32", (float _) => { });
-        linker.DefineFunction("spectest", "print_f64", (double _) => { });
-        linker.DefineFunction("spectest", "print_i32_f32", (int _, float _) => { });
-        linker.DefineFunction("spectest", "print_f64_f64", (double _, double _) => { });
-        linker.Define("spectest", "global_i32", new Global(ValueKind.Int32, false, WasmValue.FromInt32(666)));
-        linker.Define("spectest", "global_i64", new Global(ValueKind.Int64, false, WasmValue.FromInt64(666)));
-        linker.Define("spectest", "global_f32", new Global(ValueKind.Float32, false, WasmValue.FromSingle(666.6f)));
-        linker.Define("spectest", "global_f64", new Global(ValueKind.Float64, false, WasmValue.FromDouble(666.6)));
-        linker.Define("spectest", "table", new Table(ValueKind.FuncRef, 10, 20));
-        linker.Define("spectest", "memory", new Memory(1, 2));
     }
 
     private byte[] Mutate(byte[] src, int mutation)

@@ -61,6 +61,43 @@ internal sealed class Message
     /// <summary>A fresh process-unique correlation id.</summary>
     public static long NextId() => Interlocked.Increment(ref _nextId);
 
+    /// <summary>
+    /// A request (or one-way) message for <paramref name="request"/>: header flags from the method's attributes and the
+    /// caller's request context, the context values, and the expiry. Silo and client both build calls here.
+    /// </summary>
+    public static Message CreateRequest(GrainId target, Request request, InvokableMethod method, MessageDirection direction, TimeSpan timeout)
+    {
+        var context = Marketplace.Runtime.RequestContext.Data;
+        var flags = MessageFlags.None;
+        if (method.IsAlwaysInterleave)
+        {
+            flags |= MessageFlags.AlwaysInterleave;
+        }
+
+        if (method.IsReadOnly)
+        {
+            flags |= MessageFlags.ReadOnly;
+        }
+
+        if (context?.AllowCallChainReentrancy == true)
+        {
+            flags |= MessageFlags.AllowCallChainReentrancy;
+        }
+
+        return new Message
+        {
+            Id = NextId(),
+            Direction = direction,
+            Flags = flags,
+            Target = target,
+            InterfaceId = method.InterfaceId,
+            MethodId = method.MethodId,
+            Request = request,
+            RequestContext = context?.Values,
+            ExpiresAt = Environment.TickCount64 + (long)timeout.TotalMilliseconds,
+        };
+    }
+
     /// <summary>Correlation id; a response carries the id of its request.</summary>
     public long Id { get; set; }
 

@@ -150,37 +150,8 @@ internal sealed class SiloRuntimeClient : GrainReferenceFactory, ICodecContext, 
 
     private static Message CreateMessage(GrainId target, Request request, InvokableMethod method, MessageDirection direction, TimeSpan timeout)
     {
-        var context = RequestContext.Data;
-        var flags = MessageFlags.None;
-        if (method.IsAlwaysInterleave)
-        {
-            flags |= MessageFlags.AlwaysInterleave;
-        }
-
-        if (method.IsReadOnly)
-        {
-            flags |= MessageFlags.ReadOnly;
-        }
-
-        if (context?.AllowCallChainReentrancy == true)
-        {
-            flags |= MessageFlags.AllowCallChainReentrancy;
-        }
-
-        var message = new Message
-        {
-            Id = Message.NextId(),
-            Direction = direction,
-            Flags = flags,
-            Target = target,
-            InterfaceId = method.InterfaceId,
-            MethodId = method.MethodId,
-            Request = request,
-            RequestContext = context?.Values,
-            ExpiresAt = Environment.TickCount64 + (long)timeout.TotalMilliseconds,
-        };
-
-        if (context?.CurrentRequest is Message current && current.Activation is { } caller)
+        var message = Message.CreateRequest(target, request, method, direction, timeout);
+        if (RequestContext.Data?.CurrentRequest is Message current && current.Activation is { } caller)
         {
             message.Source = caller.GrainId;
             message.CallChain = new CallChainEntry(caller.GrainId, current.Id, current.CallChain);
