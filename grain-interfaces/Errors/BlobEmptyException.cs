@@ -1,0 +1,20 @@
+using Marketplace.Runtime.Serialization;
+
+namespace Marketplace.GrainInterfaces;
+
+/// <summary>An upload ended without a single byte: empty blobs are rejected. Code <c>blob_empty</c>.</summary>
+[GenerateSerializer]
+public sealed class BlobEmptyException : MarketplaceException
+{
+    /// <summary>The stable code of this error.</summary>
+    public const string ErrorCode = "blob_empty";
+
+    /// <summary>Creates the error.</summary>
+    public BlobEmptyException(string message)
+        : base(message)
+    {
+    }
+
+    /// <inheritdoc />
+    public override string Code => ErrorCode;
+}

@@ -1,0 +1,20 @@
+using Marketplace.Runtime.Serialization;
+
+namespace Marketplace.GrainInterfaces;
+
+/// <summary>Stored bytes no longer match their SHA-256 address (a chunk was damaged or is missing). Code <c>blob_integrity</c>.</summary>
+[GenerateSerializer]
+public sealed class BlobIntegrityException : MarketplaceException
+{
+    /// <summary>The stable code of this error.</summary>
+    public const string ErrorCode = "blob_integrity";
+
+    /// <summary>Creates the error.</summary>
+    public BlobIntegrityException(string message)
+        : base(message)
+    {
+    }
+
+    /// <inheritdoc />
+    public override string Code => ErrorCode;
+}

@@ -1,0 +1,20 @@
+using Marketplace.Runtime.Serialization;
+
+namespace Marketplace.GrainInterfaces;
+
+/// <summary>A request field is missing, malformed or out of range (the message names the field). Code <c>invalid_request</c>.</summary>
+[GenerateSerializer]
+public sealed class InvalidRequestException : MarketplaceException
+{
+    /// <summary>The stable code of this error.</summary>
+    public const string ErrorCode = "invalid_request";
+
+    /// <summary>Creates the error.</summary>
+    public InvalidRequestException(string message)
+        : base(message)
+    {
+    }
+
+    /// <inheritdoc />
+    public override string Code => ErrorCode;
+}

@@ -1,0 +1,26 @@
+using Marketplace.Runtime;
+
+namespace Marketplace.GrainInterfaces;
+
+/// <summary>
+/// One job, keyed by its id (<see cref="JobIds"/>). Client-facing operations are below; the worker-facing protocol
+/// (bids, assignment, attempt results) is declared by the jobs library beside them. Every client-facing call names
+/// the calling client: a client sees and cancels only its own jobs (<see cref="AccessDeniedException"/>).
+/// </summary>
+public interface IJobGrain : IGrainWithStringKey
+{
+    /// <summary>Submits the job. Idempotent: submitting again (the same client and request id map to the same job)
+    /// returns the existing job and never runs it twice. Throws <see cref="InvalidRequestException"/> for bad limits
+    /// and <see cref="ProgramNotFoundException"/> when the program reference does not resolve at submit.</summary>
+    Task<JobInfo> SubmitAsync(JobSubmission submission);
+
+    /// <summary>The job as <paramref name="clientId"/> sees it. Throws <see cref="JobNotFoundException"/>.</summary>
+    Task<JobInfo> GetAsync(string clientId);
+
+    /// <summary>Cancels a non-terminal job (a running attempt is interrupted). Throws
+    /// <see cref="JobConflictException"/> ("already terminal") for a finished job.</summary>
+    Task<JobInfo> CancelAsync(string clientId);
+
+    /// <summary>The job's log lines (host log calls of the program, attempts, retries, matching), oldest first.</summary>
+    Task<List<JobLogEntry>> GetLogsAsync(string clientId);
+}

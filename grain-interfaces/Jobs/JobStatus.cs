@@ -1,0 +1,60 @@
+namespace Marketplace.GrainInterfaces;
+
+/// <summary>Where a job is. Completed, Failed, Cancelled, TimedOut and Expired are terminal.</summary>
+public enum JobStatus
+{
+    /// <summary>Accepted, waiting to be matched (also between retries).</summary>
+    Pending = 0,
+
+    /// <summary>Announced to workers; bids are being collected.</summary>
+    Matching = 1,
+
+    /// <summary>Assigned to a worker and executing.</summary>
+    Running = 2,
+
+    /// <summary>Finished successfully; output stored as a blob.</summary>
+    Completed = 3,
+
+    /// <summary>Finished unsuccessfully after its retries (see <see cref="FailureReason"/>).</summary>
+    Failed = 4,
+
+    /// <summary>Cancelled by its client.</summary>
+    Cancelled = 5,
+
+    /// <summary>The last attempt ran past its timeout and no retry remained.</summary>
+    TimedOut = 6,
+
+    /// <summary>Not started before its TTL passed.</summary>
+    Expired = 7,
+}
+
+/// <summary>Why a job (or attempt) failed.</summary>
+public enum FailureReason
+{
+    /// <summary>Not failed.</summary>
+    None = 0,
+
+    /// <summary>The program trapped or returned bad output.</summary>
+    ExecutionError = 1,
+
+    /// <summary>The fuel budget ran out.</summary>
+    OutOfFuel = 2,
+
+    /// <summary>The memory limit was hit.</summary>
+    OutOfMemory = 3,
+
+    /// <summary>The wall-clock limit was hit.</summary>
+    Timeout = 4,
+
+    /// <summary>The program is not runnable.</summary>
+    InvalidProgram = 5,
+
+    /// <summary>The program or an input blob does not exist.</summary>
+    MissingDependency = 6,
+
+    /// <summary>No worker is eligible (see <see cref="JobInfo.Ineligible"/>).</summary>
+    NoEligibleWorker = 7,
+
+    /// <summary>The worker disappeared or stopped answering.</summary>
+    WorkerLost = 8,
+}

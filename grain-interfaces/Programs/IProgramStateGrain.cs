@@ -1,0 +1,21 @@
+using Marketplace.Runtime;
+
+namespace Marketplace.GrainInterfaces;
+
+/// <summary>
+/// The committed key-value state of one program (key = program id), with its sparse Merkle root (ONVM's layout).
+/// A run reads a snapshot, buffers its writes, and commits them only when it succeeds; a commit against a snapshot
+/// that is no longer current is refused so the caller can re-run on the new state (optimistic concurrency).
+/// </summary>
+public interface IProgramStateGrain : IGrainWithStringKey
+{
+    /// <summary>The committed entries, version and root.</summary>
+    Task<StateSnapshot> GetSnapshotAsync();
+
+    /// <summary>Applies <paramref name="writes"/> (in key order) if the state is still at
+    /// <paramref name="expectedVersion"/>; returns whether it did and the new version and root.</summary>
+    Task<StateCommitResult> CommitAsync(long expectedVersion, List<StateWrite> writes);
+
+    /// <summary>The value of <paramref name="key"/> (null when absent) with a sparse Merkle proof against the root.</summary>
+    Task<StateProof> GetProofAsync(byte[] key);
+}

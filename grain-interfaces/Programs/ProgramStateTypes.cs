@@ -1,0 +1,89 @@
+using Marketplace.Runtime.Serialization;
+
+namespace Marketplace.GrainInterfaces;
+
+/// <summary>One key and value of program state.</summary>
+[GenerateSerializer]
+[Alias("marketplace.state-entry")]
+public sealed class StateEntry
+{
+    /// <summary>The key bytes.</summary>
+    [Id(0)]
+    public byte[] Key { get; set; } = [];
+
+    /// <summary>The value bytes (may be empty: an empty value is stored, not a delete).</summary>
+    [Id(1)]
+    public byte[] Value { get; set; } = [];
+}
+
+/// <summary>One buffered write of a run: a put, or a delete when <see cref="Value"/> is null.</summary>
+[GenerateSerializer]
+[Alias("marketplace.state-write")]
+public sealed class StateWrite
+{
+    /// <summary>The key bytes.</summary>
+    [Id(0)]
+    public byte[] Key { get; set; } = [];
+
+    /// <summary>The new value, or null to delete.</summary>
+    [Id(1)]
+    public byte[]? Value { get; set; }
+}
+
+/// <summary>Committed program state at one version.</summary>
+[GenerateSerializer]
+[Alias("marketplace.state-snapshot")]
+public sealed class StateSnapshot
+{
+    /// <summary>Increases by one per successful commit; 0 for a fresh program.</summary>
+    [Id(0)]
+    public long Version { get; set; }
+
+    /// <summary>The sparse Merkle root, 64 hex.</summary>
+    [Id(1)]
+    public string Root { get; set; } = "";
+
+    /// <summary>Every entry, sorted by key (bytewise).</summary>
+    [Id(2)]
+    public List<StateEntry> Entries { get; set; } = [];
+}
+
+/// <summary>What a commit did.</summary>
+[GenerateSerializer]
+[Alias("marketplace.state-commit-result")]
+public sealed class StateCommitResult
+{
+    /// <summary>False when the state had moved past the expected version (nothing was written).</summary>
+    [Id(0)]
+    public bool Committed { get; set; }
+
+    /// <summary>The current version after the call.</summary>
+    [Id(1)]
+    public long Version { get; set; }
+
+    /// <summary>The current root after the call, 64 hex.</summary>
+    [Id(2)]
+    public string Root { get; set; } = "";
+}
+
+/// <summary>A key's value (null when absent) and its sparse Merkle proof.</summary>
+[GenerateSerializer]
+[Alias("marketplace.state-proof")]
+public sealed class StateProof
+{
+    /// <summary>The root the proof is against, 64 hex.</summary>
+    [Id(0)]
+    public string Root { get; set; } = "";
+
+    /// <summary>The key.</summary>
+    [Id(1)]
+    public byte[] Key { get; set; } = [];
+
+    /// <summary>The value, or null when the key is absent (a non-membership proof).</summary>
+    [Id(2)]
+    public byte[]? Value { get; set; }
+
+    /// <summary>Sibling hashes from the leaf level to the root, 64 hex each (256 for the full tree).</summary>
+    [Id(3)]
+    public List<string> Siblings { get; set; } = [];
+}

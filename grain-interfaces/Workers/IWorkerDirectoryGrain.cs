@@ -1,0 +1,13 @@
+using Marketplace.Runtime;
+
+namespace Marketplace.GrainInterfaces;
+
+/// <summary>Every known worker (one grain, key <see cref="DefaultKey"/>), fed by the <c>capabilities</c> stream.</summary>
+public interface IWorkerDirectoryGrain : IGrainWithStringKey
+{
+    /// <summary>The key of the directory grain.</summary>
+    const string DefaultKey = "default";
+
+    /// <summary>Every worker heard from, by id; <see cref="WorkerInfo.Online"/> says whether its heartbeat is fresh.</summary>
+    Task<List<WorkerInfo>> ListAsync();
+}

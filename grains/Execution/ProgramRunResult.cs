@@ -1,0 +1,56 @@
+using Marketplace.GrainInterfaces;
+
+namespace Marketplace.Grains.Execution;
+
+/// <summary>How a run ended.</summary>
+internal enum ProgramRunOutcome
+{
+    /// <summary>The entrypoint returned; output valid; state writes committed.</summary>
+    Succeeded,
+
+    /// <summary>The program trapped (unreachable, bad memory access, bad output pointer, ...).</summary>
+    Trapped,
+
+    /// <summary>The fuel budget ran out.</summary>
+    OutOfFuel,
+
+    /// <summary>The memory limit was hit.</summary>
+    OutOfMemory,
+
+    /// <summary>The wall-clock limit was hit and the run was interrupted.</summary>
+    TimedOut,
+
+    /// <summary>The caller's token interrupted the run.</summary>
+    Cancelled,
+
+    /// <summary>The program does not exist.</summary>
+    MissingProgram,
+
+    /// <summary>The module could not be compiled or instantiated.</summary>
+    InvalidProgram,
+}
+
+/// <summary>What one run did.</summary>
+internal sealed class ProgramRunResult
+{
+    /// <summary>How it ended.</summary>
+    public required ProgramRunOutcome Outcome { get; init; }
+
+    /// <summary>The output bytes (empty unless succeeded).</summary>
+    public ReadOnlyMemory<byte> Output { get; init; }
+
+    /// <summary>Fuel consumed (budget minus remaining; equals the budget on OutOfFuel).</summary>
+    public long FuelConsumed { get; init; }
+
+    /// <summary>Error text for anything but success.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>The program's log lines (size-limited).</summary>
+    public IReadOnlyList<JobLogEntry> Logs { get; init; } = [];
+
+    /// <summary>The state root after the run (committed on success, unchanged otherwise), 64 hex.</summary>
+    public string StateRoot { get; init; } = "";
+
+    /// <summary>Wall-clock duration of the run.</summary>
+    public TimeSpan Duration { get; init; }
+}
