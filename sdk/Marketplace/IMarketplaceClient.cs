@@ -1,0 +1,61 @@
+using Marketplace.GrainInterfaces;
+
+namespace Marketplace.Sdk;
+
+/// <summary>
+/// The marketplace's operations for one client: blobs, programs, jobs and workers. Two implementations share this
+/// contract and its behaviour: <c>HttpMarketplaceClient</c> (the HTTP API under <c>/v1</c>, authenticated with an API
+/// key) and <c>GrainMarketplaceClient</c> (grain calls through a connected <see cref="IClusterClient"/>, for trusted
+/// code next to the cluster). Failures surface as the typed <see cref="MarketplaceException"/> subclasses of
+/// grain-interfaces with their stable codes, whichever transport carried them.
+/// </summary>
+public interface IMarketplaceClient
+{
+    /// <summary>The client id jobs are submitted and listed under.</summary>
+    string ClientId { get; }
+
+    /// <summary>Uploads <paramref name="content"/> as a blob, streaming (never buffered whole).</summary>
+    /// <param name="content">The bytes; read to its end.</param>
+    /// <param name="mediaType">Media type to record (null: application/octet-stream).</param>
+    /// <param name="progress">Receives the number of bytes sent so far.</param>
+    /// <param name="cancellationToken">Stops the upload.</param>
+    Task<BlobManifest> UploadBlobAsync(Stream content, string? mediaType = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>A blob's manifest. Throws <see cref="BlobNotFoundException"/>.</summary>
+    Task<BlobManifest> GetBlobManifestAsync(string blobId, CancellationToken cancellationToken = default);
+
+    /// <summary>Streams a blob (or the range [<paramref name="offset"/>, +<paramref name="length"/>)) into
+    /// <paramref name="destination"/>, every chunk verified. Throws <see cref="BlobIntegrityException"/> on damage.</summary>
+    Task DownloadBlobAsync(string blobId, Stream destination, long offset = 0, long? length = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>A Merkle inclusion proof for chunk <paramref name="index"/> of a blob.</summary>
+    Task<ChunkProof> GetChunkProofAsync(string blobId, int index, CancellationToken cancellationToken = default);
+
+    /// <summary>Deploys a signed program. Throws <see cref="ProgramRejectedException"/> naming the failed check.</summary>
+    Task<ProgramInfo> DeployProgramAsync(ProgramDeployment deployment, CancellationToken cancellationToken = default);
+
+    /// <summary>A program by id, <c>name@version</c>, <c>name@latest</c> or bare name.</summary>
+    Task<ProgramInfo> GetProgramAsync(string reference, CancellationToken cancellationToken = default);
+
+    /// <summary>The program catalog.</summary>
+    Task<List<ProgramInfo>> ListProgramsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Submits a job under <see cref="ClientId"/> (the submission's own ClientId is ignored). Idempotent per
+    /// request id.</summary>
+    Task<JobInfo> SubmitJobAsync(JobSubmission submission, CancellationToken cancellationToken = default);
+
+    /// <summary>A job's status. Throws <see cref="JobNotFoundException"/>, <see cref="AccessDeniedException"/>.</summary>
+    Task<JobInfo> GetJobAsync(string jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels a job. Throws <see cref="JobConflictException"/> when it already finished.</summary>
+    Task<JobInfo> CancelJobAsync(string jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>A job's log lines.</summary>
+    Task<List<JobLogEntry>> GetJobLogsAsync(string jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>This client's jobs, newest first.</summary>
+    Task<List<JobSummary>> ListJobsAsync(JobStatus? status = null, int limit = 100, CancellationToken cancellationToken = default);
+
+    /// <summary>The registered workers.</summary>
+    Task<List<WorkerInfo>> ListWorkersAsync(CancellationToken cancellationToken = default);
+}
