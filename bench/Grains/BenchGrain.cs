@@ -16,6 +16,22 @@ public sealed class BenchGrain : Grain, IBenchGrain
     public Task<int> Next(int value) => Task.FromResult(value + 1);
 }
 
+/// <summary>A grain that forwards each call to a <see cref="IBenchGrain"/>: measures a call made from inside a turn.</summary>
+public interface IForwardGrain : IGrainWithIntegerKey
+{
+    /// <summary>Returns <see cref="IBenchGrain.Next"/> of the bench grain with the same key.</summary>
+    Task<int> Next(int value);
+}
+
+/// <summary>Calls the bench grain with its own key and returns its answer.</summary>
+public sealed class ForwardGrain : Grain, IForwardGrain
+{
+    private IBenchGrain? _target;
+
+    /// <inheritdoc />
+    public Task<int> Next(int value) => (_target ??= GrainFactory.GetGrain<IBenchGrain>(GrainReference.GetPrimaryKeyLong() + 1_000_000)).Next(value);
+}
+
 /// <summary>
 /// The direct-call baseline: the grain method's exact body on a plain object (grain classes cannot be created with
 /// <c>new</c>), called through an interface like a proxy would be.

@@ -1,13 +1,13 @@
 // Design: one scenario = a call delegate run by C concurrent callers for a fixed wall-clock time after a warm-up.
 // Throughput counts completed calls over the measured time; latency is timed per call with Stopwatch timestamps, each
 // caller writing into its own preallocated array (no shared state, no allocation while measuring), merged and sorted
-// once at the end for p50/p99.
+// once at the end for p50/p99. Allocated bytes per call = process-wide allocated bytes over the measured time / calls.
 using System.Diagnostics;
 
 namespace Marketplace.Grains.Bench;
 
 /// <summary>Result of one scenario.</summary>
-internal sealed record Measurement(string Scenario, int Callers, long Calls, double Seconds, double CallsPerSecond, double P50Micros, double P99Micros);
+internal sealed record Measurement(string Scenario, int Callers, long Calls, double Seconds, double CallsPerSecond, double P50Micros, double P99Micros, double AllocatedBytesPerCall);
 
 /// <summary>Runs call scenarios.</summary>
 internal static class CallBenchmark
@@ -26,9 +26,11 @@ internal static class CallBenchmark
         }
 
         GC.Collect();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var started = Stopwatch.GetTimestamp();
         await RunCallersAsync(callers, duration, call, (samples, counts));
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
         long total = 0;
         for (var c = 0; c < callers; c++)
@@ -46,7 +48,7 @@ internal static class CallBenchmark
         }
 
         Array.Sort(all, 0, at);
-        return new Measurement(scenario, callers, total, seconds, total / seconds, Percentile(all, at, 0.50), Percentile(all, at, 0.99));
+        return new Measurement(scenario, callers, total, seconds, total / seconds, Percentile(all, at, 0.50), Percentile(all, at, 0.99), total == 0 ? 0 : (double)allocated / total);
     }
 
     private static async Task RunCallersAsync(int callers, TimeSpan duration, Func<int, int, Task<int>> call, (long[][] Samples, int[] Counts)? record)

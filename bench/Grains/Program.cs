@@ -1,6 +1,10 @@
 // Grain call benchmark: dotnet run -c Release --project bench/Grains [-- results.json [seconds-per-scenario]]
 // Scenarios: a direct async method call on a grain object (baseline), the same call through the in-silo runtime
-// (proxy → message → activation turn → response), and client → silo over the TCP gateway on loopback.
+// (proxy → message → activation turn → response) from host code, a call made from inside a grain's turn (host →
+// forward grain → bench grain: two grain calls), and client → silo over the TCP gateway on loopback.
+// --repeat SCENARIO N (direct | in-silo | grain-to-grain): start the silo, make N sequential calls from one caller and
+// exit, for instruction counting with valgrind --tool=callgrind, which is stable on a loaded machine (run N = 10000
+// and N = 20000 and divide the difference by 10000).
 using System.Globalization;
 using System.Text.Json;
 using Marketplace.Grains.Bench;
@@ -11,6 +15,11 @@ using Marketplace.Sdk;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+
+if (args.Length == 3 && args[0] == "--repeat")
+{
+    return await RepeatAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+}
 
 var jsonPath = args.Length > 0 ? args[0] : null;
 var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 3.0;
@@ -36,6 +45,10 @@ var siloGrain = grains.GetGrain<IBenchGrain>(0);
 results.Add(await CallBenchmark.RunAsync("in-silo grain call", 1, warmup, duration, (_, i) => siloGrain.Next(i)));
 var siloGrains = Enumerable.Range(0, 64).Select(k => grains.GetGrain<IBenchGrain>(k)).ToArray();
 results.Add(await CallBenchmark.RunAsync("in-silo grain call", 64, warmup, duration, (c, i) => siloGrains[c].Next(i)));
+var forward = grains.GetGrain<IForwardGrain>(0);
+results.Add(await CallBenchmark.RunAsync("host->grain->grain (2 calls)", 1, warmup, duration, (_, i) => forward.Next(i)));
+var forwards = Enumerable.Range(0, 64).Select(k => grains.GetGrain<IForwardGrain>(k)).ToArray();
+results.Add(await CallBenchmark.RunAsync("host->grain->grain (2 calls)", 64, warmup, duration, (c, i) => forwards[c].Next(i)));
 
 var clientGrain = client.GetGrain<IBenchGrain>(1000);
 results.Add(await CallBenchmark.RunAsync("client -> silo (gateway)", 1, warmup, duration, (_, i) => clientGrain.Next(i)));
@@ -47,12 +60,12 @@ await host.StopAsync();
 
 var baseline = results[0];
 Console.WriteLine($"Grain calls, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {seconds:0.#} s per scenario");
-Console.WriteLine($"{"scenario",-26} {"callers",7} {"calls/s",12} {"p50 µs",9} {"p99 µs",9} {"p50 vs direct",14} {"p50 overhead µs",16}");
+Console.WriteLine($"{"scenario",-30} {"callers",7} {"calls/s",12} {"p50 µs",9} {"p99 µs",9} {"p50 vs direct",14} {"p50 overhead µs",16} {"B/call",7}");
 foreach (var m in results)
 {
     Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
-        $"{m.Scenario,-26} {m.Callers,7} {m.CallsPerSecond,12:N0} {m.P50Micros,9:0.00} {m.P99Micros,9:0.00} {m.P50Micros / baseline.P50Micros,13:0.0}x {m.P50Micros - baseline.P50Micros,16:0.00}"));
+        $"{m.Scenario,-30} {m.Callers,7} {m.CallsPerSecond,12:N0} {m.P50Micros,9:0.00} {m.P99Micros,9:0.00} {m.P50Micros / baseline.P50Micros,13:0.0}x {m.P50Micros - baseline.P50Micros,16:0.00} {m.AllocatedBytesPerCall,7:0}"));
 }
 
 var json = JsonSerializer.Serialize(
@@ -73,6 +86,7 @@ var json = JsonSerializer.Serialize(
             p50OverheadMicros = m.P50Micros - baseline.P50Micros,
             p50RatioToDirect = m.P50Micros / baseline.P50Micros,
             throughputRatioToDirect = m.CallsPerSecond / baseline.CallsPerSecond,
+            allocatedBytesPerCall = m.AllocatedBytesPerCall,
         }),
     },
     new JsonSerializerOptions { WriteIndented = true });
@@ -83,3 +97,38 @@ if (jsonPath is not null)
 }
 
 return 0;
+
+// N sequential calls from one caller (no timing): the process's instruction count minus the N-independent part is
+// the cost of N calls.
+static async Task<int> RepeatAsync(string scenario, int count)
+{
+    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+    builder.Logging.ClearProviders();
+    builder.UseMarketplaceSilo(silo => silo.AddGrainAssembly(typeof(BenchGrain).Assembly));
+    using var host = builder.Build();
+    await host.StartAsync();
+    var grains = host.Services.GetRequiredService<IGrainFactory>();
+    IDirectTarget direct = new DirectTarget();
+    var bench = grains.GetGrain<IBenchGrain>(0);
+    var forward = grains.GetGrain<IForwardGrain>(0);
+    Func<int, Task<int>> call = scenario switch
+    {
+        "direct" => direct.Next,
+        "in-silo" => bench.Next,
+        "grain-to-grain" => forward.Next,
+        _ => throw new ArgumentException("scenario: direct, in-silo or grain-to-grain"),
+    };
+    await call(-1);
+    await Task.Run(async () =>
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (await call(i) != i + 1)
+            {
+                throw new InvalidOperationException($"Wrong result for {i}.");
+            }
+        }
+    });
+    await host.StopAsync();
+    return 0;
+}
