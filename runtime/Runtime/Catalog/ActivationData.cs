@@ -147,7 +147,7 @@ internal sealed partial class ActivationData : IGrainContext, IActivationTarget
 
         if (start)
         {
-            StartRequest(message);
+            StartRequest(message, message.MayRunInline);
         }
         else if (deadlock is not null)
         {
@@ -219,26 +219,21 @@ internal sealed partial class ActivationData : IGrainContext, IActivationTarget
         }
     }
 
-    private void StartRequest(Message message)
+    private void StartRequest(Message message, bool mayRunInline = false)
     {
         message.Activation = this;
-        RunOnScheduler(RunRequestCallback, message);
+        if (mayRunInline)
+        {
+            Scheduler.StartPreferInline(RunRequestCallback, message);
+        }
+        else
+        {
+            Scheduler.Start(RunRequestCallback, message);
+        }
     }
 
     /// <summary>Starts <paramref name="work"/> on this activation's scheduler without the caller's execution context.</summary>
-    private void RunOnScheduler(Func<object?, Task> work, object? state)
-    {
-        if (ExecutionContext.IsFlowSuppressed())
-        {
-            _ = Task.Factory.StartNew(work, state, CancellationToken.None, TaskCreationOptions.DenyChildAttach, Scheduler);
-            return;
-        }
-
-        using (ExecutionContext.SuppressFlow())
-        {
-            _ = Task.Factory.StartNew(work, state, CancellationToken.None, TaskCreationOptions.DenyChildAttach, Scheduler);
-        }
-    }
+    private void RunOnScheduler(Func<object?, Task> work, object? state) => Scheduler.Start(work, state);
 
     private async Task RunRequestAsync(Message message)
     {

@@ -142,6 +142,12 @@ internal sealed class Message
     /// <summary>Where the response goes (runtime only, never serialized).</summary>
     public IResponseSink? ResponseSink { get; set; }
 
+    /// <summary>
+    /// The caller runs no activation's work and waits for nothing else on this thread: when the target activation can
+    /// admit the request at once and is idle, its turn may start on the caller's thread (runtime only).
+    /// </summary>
+    public bool MayRunInline { get; set; }
+
     /// <summary>Timer ticks and other activation-bound work: never rerouted to another activation (runtime only).</summary>
     public bool IsLocalOnly { get; set; }
 

@@ -145,6 +145,7 @@ internal sealed class SiloRuntimeClient : GrainReferenceFactory, ICodecContext, 
             return;
         }
 
+        message.MayRunInline = true;
         Router.Deliver(message);
     }
 
