@@ -126,7 +126,7 @@ internal sealed class SiloRuntimeClient : GrainReferenceFactory, ICodecContext, 
         }
 
         var message = CreateMessage(target.GrainId, request, method, MessageDirection.Request, timeout);
-        var pending = new PendingVoidCall(message, Tracker, timeout);
+        var pending = new PendingCall<object?>(message, Tracker, this, timeout);
         message.ResponseSink = pending;
         Tracker.Add(message.Id, pending);
         Dispatch(message, request, pending);

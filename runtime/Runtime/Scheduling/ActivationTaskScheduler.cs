@@ -1,14 +1,18 @@
 // Design: one scheduler per activation, running on the shared .NET thread pool. Tasks queued here (request turns and
 // every await continuation inside grain code, because await captures TaskScheduler.Current) run strictly one at a
 // time: the scheduler enqueues itself as a single IThreadPoolWorkItem when work arrives and drains its queue on one
-// thread, yielding after a quantum so one busy activation cannot starve others. Inlining is allowed only on the thread
-// that is already running this activation, so it never introduces parallelism.
-// A caller that is not running any activation's work (host code) may run a new turn of an idle activation on its own
-// thread (TryRunInline): the scheduler is claimed exactly like the thread-pool work item claims it, the turn's first
-// segment runs under a clean execution context and no synchronization context, and the activation is released (or
-// handed to the thread pool when work queued meanwhile) before control returns to the caller. A synchronous grain
-// method thus completes its caller's task before the call returns: no thread-pool hop. Inline runs never nest deeper
-// than MaxInlineDepth frames on one thread.
+// thread, yielding after a quantum so one busy activation cannot starve others. A thread runs a scheduler's tasks only
+// while it holds the scheduler's claim (_scheduled), so inlining never introduces parallelism.
+// Fewer thread-pool hops per call:
+// - Host code (no activation running on its thread) may run a new turn of an idle activation on its own thread
+//   (StartPreferInline): it claims the scheduler, runs the turn's first segment under a clean execution context and no
+//   synchronization context, then releases the scheduler (handing it to the thread pool when work queued meanwhile).
+// - Work that must not run inside an activation's task (completing a caller) is deferred to just after that task
+//   (TryRunAfterCurrentTask): the thread first releases the activation, then runs the deferred work with no activation
+//   current and no lock held. A grain continuation it triggers may claim its idle activation on this thread
+//   (TryExecuteTaskInline). So a synchronous callee completes a host caller before the call returns, and an awaiting
+//   grain resumes on the callee's thread, both without a hop.
+// Inline frames never nest deeper than MaxInlineDepth on one thread (past it, work is queued), so the stack is bounded.
 namespace Marketplace.Runtime.Scheduling;
 
 /// <summary>A serial task scheduler for one activation.</summary>
@@ -16,8 +20,8 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
 {
     private const long QuantumMilliseconds = 100;
 
-    /// <summary>Inline runs nested on one thread at most (bounds the stack).</summary>
-    internal const int MaxInlineDepth = 4;
+    /// <summary>Inline frames nested on one thread at most (bounds the stack).</summary>
+    internal const int MaxInlineDepth = 6;
 
     /// <summary>An execution context without any async-local value (what thread-pool work items start with).</summary>
     private static readonly ExecutionContext CleanContext = CaptureCleanContext();
@@ -31,11 +35,26 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
     [ThreadStatic]
     private static int _inlineDepth;
 
+    [ThreadStatic]
+    private static List<IThreadPoolWorkItem>? _afterTask;
+
+    [ThreadStatic]
+    private static List<IThreadPoolWorkItem>? _spareAfterTask;
+
+    [ThreadStatic]
+    private static bool _runningDeferred;
+
     private readonly Queue<Task> _queue = new();
     private bool _scheduled;
 
     /// <summary>The scheduler whose work is running on the current thread, if any.</summary>
     public static ActivationTaskScheduler? Running => _running;
+
+    /// <summary>
+    /// True while this thread runs work deferred by <see cref="TryRunAfterCurrentTask"/>: no activation runs, no runtime
+    /// lock is held, so a caller's continuation may run here.
+    /// </summary>
+    public static bool IsRunningDeferredWork => _runningDeferred && _running is null;
 
     /// <summary>Tasks waiting to run.</summary>
     public int QueueLength
@@ -52,12 +71,36 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
     /// <inheritdoc />
     public override int MaximumConcurrencyLevel => 1;
 
+    /// <summary>
+    /// Runs <paramref name="item"/> on this thread right after the task of the activation running here has returned and
+    /// the activation has been released. False (nothing deferred) when no activation runs on this thread.
+    /// </summary>
+    public static bool TryRunAfterCurrentTask(IThreadPoolWorkItem item)
+    {
+        if (_running is null)
+        {
+            return false;
+        }
+
+        var list = _afterTask;
+        if (list is null)
+        {
+            list = _spareAfterTask ?? new List<IThreadPoolWorkItem>(2);
+            _spareAfterTask = null;
+            _afterTask = list;
+        }
+
+        list.Add(item);
+        return true;
+    }
+
     /// <summary>Runs queued tasks until the queue is empty or the quantum is used up.</summary>
     public void Execute()
     {
         var previous = _running;
         _running = this;
         var start = Environment.TickCount64;
+        List<IThreadPoolWorkItem>? deferred = null;
         try
         {
             while (true)
@@ -73,6 +116,15 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
                 }
 
                 TryExecuteTask(task);
+                if (_afterTask is { } after)
+                {
+                    // Give the activation up first: the deferred work must not run inside it.
+                    _afterTask = null;
+                    deferred = after;
+                    Release(preferLocal: false);
+                    return;
+                }
+
                 if (Environment.TickCount64 - start >= QuantumMilliseconds)
                 {
                     lock (_queue)
@@ -92,31 +144,22 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
         finally
         {
             _running = previous;
+            if (deferred is not null)
+            {
+                RunDeferred(deferred);
+            }
         }
     }
 
     /// <summary>
     /// Starts <paramref name="work"/> as a task of this scheduler and, when no activation's work runs on this thread,
     /// the scheduler is idle and the inline depth allows, runs it here until its first incomplete await, then releases
-    /// the scheduler. Otherwise queues it like <see cref="Task.Factory"/>'s StartNew would.
+    /// the scheduler. Otherwise queues it like <see cref="Start"/>.
     /// </summary>
     /// <returns>True when the task ran inline.</returns>
     public bool StartPreferInline(Func<object?, Task> work, object? state)
     {
-        if (_running is not null || _inlineDepth >= MaxInlineDepth || ExecutionContext.IsFlowSuppressed())
-        {
-            Start(work, state);
-            return false;
-        }
-
-        bool claimed;
-        lock (_queue)
-        {
-            claimed = !_scheduled;
-            _scheduled = true;
-        }
-
-        if (!claimed)
+        if (_running is not null || _inlineDepth >= MaxInlineDepth || ExecutionContext.IsFlowSuppressed() || !TryClaim())
         {
             Start(work, state);
             return false;
@@ -124,6 +167,7 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
 
         var callerContext = ExecutionContext.Capture()!;
         var callerSynchronization = SynchronizationContext.Current;
+        List<IThreadPoolWorkItem>? deferred;
         _inlineDepth++;
         _running = this;
         try
@@ -143,14 +187,26 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
         {
             _executeNextQueuedInline = null;
             _running = null;
+            deferred = _afterTask;
+            _afterTask = null;
+            Release(preferLocal: true);
+        }
+
+        try
+        {
+            if (deferred is not null)
+            {
+                RunDeferred(deferred);
+            }
+        }
+        finally
+        {
             _inlineDepth--;
             ExecutionContext.Restore(callerContext);
             if (callerSynchronization is not null)
             {
                 SynchronizationContext.SetSynchronizationContext(callerSynchronization);
             }
-
-            Release();
         }
 
         return true;
@@ -196,19 +252,90 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
         }
     }
 
-    /// <summary>Gives up a claim taken by an inline run: hands the scheduler to the thread pool when work is queued.</summary>
-    private void Release()
+    /// <summary>
+    /// Runs a task inline when this thread already runs this scheduler, or when it runs deferred work (no activation,
+    /// no lock, no synchronization context) and can claim this idle scheduler within the depth bound.
+    /// </summary>
+    protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued)
+    {
+        if (taskWasPreviouslyQueued)
+        {
+            return false;
+        }
+
+        if (_running == this)
+        {
+            return TryExecuteTask(task);
+        }
+
+        if (!IsRunningDeferredWork || _inlineDepth >= MaxInlineDepth || SynchronizationContext.Current is not null || !TryClaim())
+        {
+            return false;
+        }
+
+        List<IThreadPoolWorkItem>? deferred;
+        _inlineDepth++;
+        _running = this;
+        try
+        {
+            TryExecuteTask(task);
+        }
+        finally
+        {
+            _running = null;
+            deferred = _afterTask;
+            _afterTask = null;
+            Release(preferLocal: true);
+        }
+
+        try
+        {
+            if (deferred is not null)
+            {
+                RunDeferred(deferred);
+            }
+        }
+        finally
+        {
+            _inlineDepth--;
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    protected override IEnumerable<Task> GetScheduledTasks()
     {
         lock (_queue)
         {
-            if (_queue.Count == 0)
+            return _queue.ToArray();
+        }
+    }
+
+    /// <summary>Runs deferred work items in order; if one throws, the rest go to the thread pool.</summary>
+    private static void RunDeferred(List<IThreadPoolWorkItem> items)
+    {
+        var wasRunningDeferred = _runningDeferred;
+        _runningDeferred = true;
+        var next = 0;
+        try
+        {
+            while (next < items.Count)
             {
-                _scheduled = false;
-                return;
+                items[next++].Execute();
             }
         }
+        finally
+        {
+            _runningDeferred = wasRunningDeferred;
+            for (; next < items.Count; next++)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(items[next], preferLocal: false);
+            }
 
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+            items.Clear();
+            _spareAfterTask = items;
+        }
     }
 
     private static ExecutionContext CaptureCleanContext()
@@ -220,16 +347,33 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
         return clean!;
     }
 
-    /// <inheritdoc />
-    protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) =>
-        !taskWasPreviouslyQueued && _running == this && TryExecuteTask(task);
-
-    /// <inheritdoc />
-    protected override IEnumerable<Task> GetScheduledTasks()
+    /// <summary>Takes the scheduler if nobody holds it.</summary>
+    private bool TryClaim()
     {
         lock (_queue)
         {
-            return _queue.ToArray();
+            if (_scheduled)
+            {
+                return false;
+            }
+
+            _scheduled = true;
+            return true;
         }
+    }
+
+    /// <summary>Gives up the claim: hands the scheduler to the thread pool when work is queued.</summary>
+    private void Release(bool preferLocal)
+    {
+        lock (_queue)
+        {
+            if (_queue.Count == 0)
+            {
+                _scheduled = false;
+                return;
+            }
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal);
     }
 }
