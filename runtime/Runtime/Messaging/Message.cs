@@ -63,7 +63,8 @@ internal sealed class Message
 
     /// <summary>
     /// A request (or one-way) message for <paramref name="request"/>: header flags from the method's attributes and the
-    /// caller's request context, the context values, and the expiry. Silo and client both build calls here.
+    /// caller's request context, the context values, the expiry and the caller's W3C trace context. Silo and client
+    /// both build calls here.
     /// </summary>
     public static Message CreateRequest(GrainId target, Request request, InvokableMethod method, MessageDirection direction, TimeSpan timeout)
     {
@@ -84,7 +85,7 @@ internal sealed class Message
             flags |= MessageFlags.AllowCallChainReentrancy;
         }
 
-        return new Message
+        var message = new Message
         {
             Id = NextId(),
             Direction = direction,
@@ -96,6 +97,8 @@ internal sealed class Message
             RequestContext = context?.Values,
             ExpiresAt = Environment.TickCount64 + (long)timeout.TotalMilliseconds,
         };
+        Telemetry.RuntimeInstruments.Inject(message);
+        return message;
     }
 
     /// <summary>Correlation id; a response carries the id of its request.</summary>

@@ -8,7 +8,6 @@ using Marketplace.Runtime.Hosting;
 using Marketplace.Runtime.Invocation;
 using Marketplace.Runtime.Placement;
 using Marketplace.Runtime.Serialization;
-using Marketplace.Runtime.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -158,7 +157,6 @@ internal sealed class SiloRuntimeClient : GrainReferenceFactory, ICodecContext, 
             message.CallChain = new CallChainEntry(caller.GrainId, current.Id, current.CallChain);
         }
 
-        RuntimeInstruments.Inject(message);
         return message;
     }
 

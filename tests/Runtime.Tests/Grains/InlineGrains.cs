@@ -13,6 +13,12 @@ public interface IInlineProbeGrain : IGrainWithStringKey
 
     /// <summary>A synchronous method that busy-waits inside its turn; returns the most turns seen inside at once.</summary>
     Task<int> EnterAndSpin(int iterations);
+
+    /// <summary>Awaits <paramref name="other"/>.Echo(i) for i in 0..times-1 inside one request; returns the sum.</summary>
+    Task<long> CallRepeatedly(IInlineProbeGrain other, int times);
+
+    /// <summary>How deep the stack was during the last call of <see cref="CallRepeatedly"/> (frames).</summary>
+    Task<int> DeepestStack();
 }
 
 public sealed class InlineProbeGrain : Grain, IInlineProbeGrain
@@ -21,6 +27,7 @@ public sealed class InlineProbeGrain : Grain, IInlineProbeGrain
 
     private int _inside;
     private int _maxInside;
+    private int _deepestStack;
 
     public Task<int> Echo(int value) => Task.FromResult(value);
 
@@ -33,6 +40,21 @@ public sealed class InlineProbeGrain : Grain, IInlineProbeGrain
         var after = $"sync={SynchronizationContext.Current is not null},activation={TaskScheduler.Current != TaskScheduler.Default}";
         return before + ";" + after;
     }
+
+    public async Task<long> CallRepeatedly(IInlineProbeGrain other, int times)
+    {
+        long sum = 0;
+        _deepestStack = 0;
+        for (var i = 0; i < times; i++)
+        {
+            sum += await other.Echo(i);
+            _deepestStack = Math.Max(_deepestStack, new System.Diagnostics.StackTrace(false).FrameCount);
+        }
+
+        return sum;
+    }
+
+    public Task<int> DeepestStack() => Task.FromResult(_deepestStack);
 
     public Task<int> EnterAndSpin(int iterations)
     {

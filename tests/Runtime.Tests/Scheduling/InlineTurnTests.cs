@@ -105,6 +105,20 @@ public sealed class InlineTurnTests : IAsyncLifetime
         Assert.Equal(1, (await Task.WhenAll(callers)).Max());
     }
 
+    [Fact]
+    public async Task AGrainAwaitingManyCallsInOneRequestResumesWithABoundedStack()
+    {
+        var caller = _silo.Grains.GetGrain<IInlineProbeGrain>("ping");
+        var callee = _silo.Grains.GetGrain<IInlineProbeGrain>("pong");
+        const int Times = 5000;
+        Assert.Equal((long)Times * (Times - 1) / 2, await caller.CallRepeatedly(callee, Times));
+
+        // Each resumption may run on the callee's thread, nested in the frames that completed it; the inline depth
+        // bound keeps that nesting from growing with the number of calls.
+        var deepest = await caller.DeepestStack();
+        Assert.True(deepest < 1000, $"stack grew to {deepest} frames over {Times} calls");
+    }
+
     private sealed class CountingSynchronizationContext : SynchronizationContext
     {
         private int _posts;
