@@ -66,7 +66,10 @@ public readonly struct GrainId : IEquatable<GrainId>
     public override bool Equals(object? obj) => obj is GrainId other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => (int)GetUniformHashCode();
+    /// <remarks>Per-process (randomized string hashing), for in-memory maps on the call path; use
+    /// <see cref="GetUniformHashCode"/> for anything that must agree between machines.</remarks>
+    public override int GetHashCode() =>
+        HashCode.Combine(Type is null ? 0 : StringComparer.Ordinal.GetHashCode(Type), Key is null ? 0 : StringComparer.Ordinal.GetHashCode(Key));
 
     /// <summary>The <c>type/key</c> form.</summary>
     public override string ToString() => IsDefault ? "(none)" : $"{Type}/{Key}";

@@ -17,7 +17,7 @@ internal sealed class MessageRouter(SiloRuntimeClient runtime, GrainCatalog cata
         {
             if (message.TargetSilo is { } silo && silo != runtime.LocalSilo)
             {
-                transport.Send(silo, message);
+                SendRemote(silo, message);
                 return;
             }
 
@@ -74,13 +74,24 @@ internal sealed class MessageRouter(SiloRuntimeClient runtime, GrainCatalog cata
             else
             {
                 message.TargetSilo = silo;
-                transport.Send(silo, message);
+                SendRemote(silo, message);
             }
         }
         catch (GrainRuntimeException exception)
         {
             Fail(message, exception);
         }
+    }
+
+    /// <summary>Sends to another silo; the caller's pending call is registered first, as its answer is found by id.</summary>
+    private void SendRemote(SiloAddress silo, Message message)
+    {
+        if (message.Direction == MessageDirection.Request && message.ResponseSink is ITrackedCall call)
+        {
+            runtime.Tracker.Add(message.Id, call);
+        }
+
+        transport.Send(silo, message);
     }
 
     private static void Fail(Message message, Exception exception)

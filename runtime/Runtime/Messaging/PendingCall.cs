@@ -6,6 +6,8 @@
 // code and the caller resumes on the same thread without a thread-pool hop; an outcome produced while the thread runs
 // such deferred work completes at once; any other thread (timeout sweeper, network loop, shutdown) hands the completion
 // to the thread pool. Client callers (sdk ClientCall) always run continuations asynchronously.
+// The outcome is recorded before the tracker entry is removed, so a silo caller may register with the tracker after
+// dispatching (a call answered during dispatch never touches it; see SiloRuntimeClient.Track).
 using Marketplace.Runtime.Invocation;
 using Marketplace.Runtime.Scheduling;
 using Marketplace.Runtime.Serialization;
@@ -36,7 +38,12 @@ internal abstract class PendingCallBase<T>(Message request, CallTracker tracker,
 
     public void OnResponse(Message message, Response response)
     {
+        CompleteFrom(response);
         tracker.Remove(request.Id);
+    }
+
+    private void CompleteFrom(Response response)
+    {
         if (response.Exception is { } exception)
         {
             Complete(default, exception);
@@ -69,8 +76,8 @@ internal abstract class PendingCallBase<T>(Message request, CallTracker tracker,
 
     public void Fail(Exception exception)
     {
-        tracker.Remove(request.Id);
         Complete(default, exception);
+        tracker.Remove(request.Id);
     }
 
     /// <summary>The caller's copy of a result.</summary>
@@ -101,6 +108,9 @@ internal sealed class PendingCall<T>(Message request, CallTracker tracker, ICode
     private int _completing;
     private T? _value;
     private Exception? _exception;
+
+    /// <summary>True once an outcome arrived (it may still be on its way to the caller's task).</summary>
+    public bool HasOutcome => Volatile.Read(ref _completing) != 0;
 
     /// <summary>Sets the stored outcome (run after the callee's task, or on the thread pool).</summary>
     public void Execute() => SetOutcome(_value, _exception);

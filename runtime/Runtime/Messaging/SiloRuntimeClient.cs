@@ -102,8 +102,8 @@ internal sealed class SiloRuntimeClient : GrainReferenceFactory, ICodecContext, 
         var message = CreateMessage(target.GrainId, request, method, MessageDirection.Request, timeout);
         var pending = new PendingCall<TResult>(message, Tracker, this, timeout);
         message.ResponseSink = pending;
-        Tracker.Add(message.Id, pending);
         Dispatch(message, request, pending);
+        Track(message.Id, pending);
         return pending.Task;
     }
 
@@ -127,9 +127,29 @@ internal sealed class SiloRuntimeClient : GrainReferenceFactory, ICodecContext, 
         var message = CreateMessage(target.GrainId, request, method, MessageDirection.Request, timeout);
         var pending = new PendingCall<object?>(message, Tracker, this, timeout);
         message.ResponseSink = pending;
-        Tracker.Add(message.Id, pending);
         Dispatch(message, request, pending);
+        Track(message.Id, pending);
         return pending.Task;
+    }
+
+    /// <summary>
+    /// Registers a dispatched call for timeouts and shutdown unless it was answered during dispatch (a synchronous
+    /// callee run inline). An outcome is recorded before its tracker entry is removed, so an answer racing with this
+    /// registration either is seen here or removes the entry itself. Calls sent to another silo were registered by
+    /// the router before sending (their answer is found through the tracker).
+    /// </summary>
+    private void Track<T>(long id, PendingCall<T> pending)
+    {
+        if (pending.HasOutcome)
+        {
+            return;
+        }
+
+        Tracker.Add(id, pending);
+        if (pending.HasOutcome)
+        {
+            Tracker.Remove(id);
+        }
     }
 
     private void Dispatch(Message message, Request request, ITrackedCall? pending)
