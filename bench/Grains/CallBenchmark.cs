@@ -1,13 +1,14 @@
 // Design: one scenario = a call delegate run by C concurrent callers for a fixed wall-clock time after a warm-up.
 // Throughput counts completed calls over the measured time; latency is timed per call with Stopwatch timestamps, each
 // caller writing into its own preallocated array (no shared state, no allocation while measuring), merged and sorted
-// once at the end for p50/p99. Allocated bytes per call = process-wide allocated bytes over the measured time / calls.
+// once at the end for p50/p99. "At once" = share of calls whose task was complete when the call returned (no
+// thread-pool hop). Allocated bytes per call = process-wide allocated bytes over the measured time / calls.
 using System.Diagnostics;
 
 namespace Marketplace.Grains.Bench;
 
 /// <summary>Result of one scenario.</summary>
-internal sealed record Measurement(string Scenario, int Callers, long Calls, double Seconds, double CallsPerSecond, double P50Micros, double P99Micros, double AllocatedBytesPerCall);
+internal sealed record Measurement(string Scenario, int Callers, long Calls, double Seconds, double CallsPerSecond, double P50Micros, double P99Micros, double AllocatedBytesPerCall, double CompletedAtOnce);
 
 /// <summary>Runs call scenarios.</summary>
 internal static class CallBenchmark
@@ -20,6 +21,7 @@ internal static class CallBenchmark
         await RunCallersAsync(callers, warmup, call, null);
         var samples = new long[callers][];
         var counts = new int[callers];
+        var atOnce = new int[callers];
         for (var c = 0; c < callers; c++)
         {
             samples[c] = new long[Math.Min(MaxSamplesPerCaller, 20_000_000 / callers)];
@@ -28,14 +30,16 @@ internal static class CallBenchmark
         GC.Collect();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var started = Stopwatch.GetTimestamp();
-        await RunCallersAsync(callers, duration, call, (samples, counts));
+        await RunCallersAsync(callers, duration, call, (samples, counts, atOnce));
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
         long total = 0;
+        long completedAtOnce = 0;
         for (var c = 0; c < callers; c++)
         {
             total += counts[c];
+            completedAtOnce += atOnce[c];
         }
 
         var all = new long[Math.Min(total, samples.Sum(s => (long)s.Length))];
@@ -48,10 +52,10 @@ internal static class CallBenchmark
         }
 
         Array.Sort(all, 0, at);
-        return new Measurement(scenario, callers, total, seconds, total / seconds, Percentile(all, at, 0.50), Percentile(all, at, 0.99), total == 0 ? 0 : (double)allocated / total);
+        return new Measurement(scenario, callers, total, seconds, total / seconds, Percentile(all, at, 0.50), Percentile(all, at, 0.99), total == 0 ? 0 : (double)allocated / total, total == 0 ? 0 : (double)completedAtOnce / total);
     }
 
-    private static async Task RunCallersAsync(int callers, TimeSpan duration, Func<int, int, Task<int>> call, (long[][] Samples, int[] Counts)? record)
+    private static async Task RunCallersAsync(int callers, TimeSpan duration, Func<int, int, Task<int>> call, (long[][] Samples, int[] Counts, int[] AtOnce)? record)
     {
         var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var tasks = new Task[callers];
@@ -62,6 +66,7 @@ internal static class CallBenchmark
             {
                 var samples = record?.Samples[caller];
                 var i = 0;
+                var atOnce = 0;
                 while (true)
                 {
                     var before = Stopwatch.GetTimestamp();
@@ -70,7 +75,9 @@ internal static class CallBenchmark
                         break;
                     }
 
-                    var result = await call(caller, i);
+                    var pending = call(caller, i);
+                    atOnce += pending.IsCompleted ? 1 : 0;
+                    var result = await pending;
                     if (result != i + 1)
                     {
                         throw new InvalidOperationException($"Wrong result {result} for {i}.");
@@ -87,6 +94,7 @@ internal static class CallBenchmark
                 if (record is { } r)
                 {
                     r.Counts[caller] = i;
+                    r.AtOnce[caller] = atOnce;
                 }
             });
         }

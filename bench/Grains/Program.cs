@@ -60,12 +60,12 @@ await host.StopAsync();
 
 var baseline = results[0];
 Console.WriteLine($"Grain calls, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {seconds:0.#} s per scenario");
-Console.WriteLine($"{"scenario",-30} {"callers",7} {"calls/s",12} {"p50 µs",9} {"p99 µs",9} {"p50 vs direct",14} {"p50 overhead µs",16} {"B/call",7}");
+Console.WriteLine($"{"scenario",-30} {"callers",7} {"calls/s",12} {"p50 µs",9} {"p99 µs",9} {"p50 vs direct",14} {"p50 overhead µs",16} {"B/call",7} {"at once",8}");
 foreach (var m in results)
 {
     Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
-        $"{m.Scenario,-30} {m.Callers,7} {m.CallsPerSecond,12:N0} {m.P50Micros,9:0.00} {m.P99Micros,9:0.00} {m.P50Micros / baseline.P50Micros,13:0.0}x {m.P50Micros - baseline.P50Micros,16:0.00} {m.AllocatedBytesPerCall,7:0}"));
+        $"{m.Scenario,-30} {m.Callers,7} {m.CallsPerSecond,12:N0} {m.P50Micros,9:0.00} {m.P99Micros,9:0.00} {m.P50Micros / baseline.P50Micros,13:0.0}x {m.P50Micros - baseline.P50Micros,16:0.00} {m.AllocatedBytesPerCall,7:0} {m.CompletedAtOnce,8:P0}"));
 }
 
 var json = JsonSerializer.Serialize(
@@ -87,6 +87,7 @@ var json = JsonSerializer.Serialize(
             p50RatioToDirect = m.P50Micros / baseline.P50Micros,
             throughputRatioToDirect = m.CallsPerSecond / baseline.CallsPerSecond,
             allocatedBytesPerCall = m.AllocatedBytesPerCall,
+            completedAtOnce = m.CompletedAtOnce,
         }),
     },
     new JsonSerializerOptions { WriteIndented = true });
