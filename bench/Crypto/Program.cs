@@ -19,13 +19,26 @@ if (args.Length == 3 && args[0] == "--repeat")
     byte[] repeatMsg = new byte[32];
     var repeatSig = Bls.Sign(repeatKey, repeatMsg);
     var repeatPair = PairingInputFor(repeatPk, repeatSig);
+    var repeatFp = Fp.FromBigInteger(12345678901234567);
+    var repeatFp2 = new Fp2(repeatFp, Fp.FromBigInteger(987654321));
+    var repeatFp12 = Pairing.FinalExponentiation(Pairing.MillerLoop([repeatPair]));
     Action op = args[1] switch
     {
+        // Field-level operations, 1000 per call (divide the instruction count by 1000).
+        "fpmul" => () => { var x = repeatFp; for (int i = 0; i < 1000; i++) { x = Fp.Mul(x, repeatFp); } repeatFp = x; },
+        "fpadd" => () => { var x = repeatFp; for (int i = 0; i < 1000; i++) { x = Fp.Add(x, repeatFp); } repeatFp = x; },
+        "fp2mul" => () => { var x = repeatFp2; for (int i = 0; i < 1000; i++) { x = Fp2.Mul(x, repeatFp2); } repeatFp2 = x; },
+        "fp2sqr" => () => { var x = repeatFp2; for (int i = 0; i < 1000; i++) { x = Fp2.Square(x); } repeatFp2 = x; },
+        "fp12mul" => () => { var x = repeatFp12; for (int i = 0; i < 1000; i++) { x = Fp12.Mul(x, repeatFp12); } repeatFp12 = x; },
+        "cyclosqr" => () => { var x = repeatFp12; for (int i = 0; i < 1000; i++) { x = Fp12.CyclotomicSquare(x); } repeatFp12 = x; },
+        "miller" => () => Pairing.MillerLoop([repeatPair]),
+        "finalexp" => () => Pairing.FinalExponentiation(repeatFp12),
+        "skToPk" => () => repeatKey.PublicKey(),
         "verify" => () => Check(Bls.Verify(repeatPk, repeatMsg, repeatSig)),
         "sign" => () => Bls.Sign(repeatKey, repeatMsg),
         "pairing" => () => Pairing.Pair(repeatPair),
         "hash" => () => Bls.HashToPoint(repeatMsg, "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_"u8),
-        _ => throw new ArgumentException("operation: verify, sign, pairing or hash"),
+        _ => throw new ArgumentException("operation: verify, sign, pairing, hash, miller, finalexp, skToPk, fpmul, fpadd, fp2mul, fp2sqr, fp12mul, cyclosqr"),
     };
     for (int i = 0, n = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture); i < n; i++)
     {

@@ -1,4 +1,5 @@
-// Design note: Fp2 = Fp[u]/(u^2 + 1). Karatsuba multiplication (3 Fp products), complex squaring (2 products);
+// Design note: Fp2 = Fp[u]/(u^2 + 1). Karatsuba multiplication (3 plain Fp products, 2 Montgomery reductions:
+// lazy reduction, see FpWide), complex squaring (2 products);
 // the sums a0 + a1 fed to the Fp products skip their final subtraction (Fp.Mul accepts operands below 2p).
 // The square root follows Adj and Rodriguez-Henriquez (Algorithm 9, p = 3 mod 4); it is used only on public data
 // (decompression, hashing). The twist constant xi = 1 + u is the non-residue of the Fp6 and Fp12 towers.
@@ -38,10 +39,13 @@ internal readonly struct Fp2 : IFieldElement<Fp2>
 
     public static Fp2 Mul(in Fp2 a, in Fp2 b)
     {
-        Fp t0 = a.C0 * b.C0;
-        Fp t1 = a.C1 * b.C1;
-        Fp t2 = Fp.Mul(Fp.AddUnreduced(a.C0, a.C1), Fp.AddUnreduced(b.C0, b.C1));
-        return new Fp2(t0 - t1, t2 - t0 - t1);
+        // Lazy reduction: three plain products, two Montgomery reductions. Inputs are reduced (below p), so
+        // t0, t1 < p^2, t2 < 4p^2, a0 b1 + a1 b0 = t2 - t0 - t1 is exact and below 2p^2, and t0 - t1 is taken
+        // modulo p * 2^384; both stay below p * 2^384 as Redc requires.
+        FpWide t0 = Fp.MulWide(a.C0, b.C0);
+        FpWide t1 = Fp.MulWide(a.C1, b.C1);
+        FpWide t2 = Fp.MulWide(Fp.AddUnreduced(a.C0, a.C1), Fp.AddUnreduced(b.C0, b.C1));
+        return new Fp2(Fp.Redc(Fp.SubWideModP(t0, t1)), Fp.Redc(Fp.SubWide(Fp.SubWide(t2, t0), t1)));
     }
 
     public static Fp2 Square(in Fp2 a)
