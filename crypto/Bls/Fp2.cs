@@ -51,8 +51,8 @@ internal readonly struct Fp2 : IFieldElement<Fp2>
     public static Fp2 Square(in Fp2 a)
     {
         Fp s = Fp.Mul(Fp.AddUnreduced(a.C0, a.C1), a.C0 - a.C1);
-        Fp d = a.C0 * a.C1;
-        return new Fp2(s, Fp.Double(d));
+        Fp d = Fp.Mul(Fp.AddUnreduced(a.C0, a.C0), a.C1); // 2 a0 below 2p: no separate doubling
+        return new Fp2(s, d);
     }
 
     /// <summary>Multiplies by an element of the base field.</summary>

@@ -270,6 +270,33 @@ public sealed class FieldTests(ITestOutputHelper output)
         Assert.True(Fp12.Equal(Fp12.Square(m), Fp12.CyclotomicSquare(m)));
     }
 
+    [Fact]
+    public void CompressedSquaringExponentiationMatchesPlainCyclotomicSquaring()
+    {
+        var rng = Seeded(1008);
+        for (int i = 0; i < 3; i++)
+        {
+            var a = RandomFp12(rng);
+            var t = Fp12.Conjugate(a) * Fp12.Inverse(a);
+            var m = Fp12.Frobenius(t, 2) * t; // in the cyclotomic subgroup
+
+            // Compressed squarings agree with Granger-Scott on the four kept coefficients.
+            var plain = Fp12.CyclotomicSquare(m);
+            var compressed = Fp12.CompressedSquare(m);
+            Assert.True(Fp2.Equal(plain.C0.C1, compressed.C0.C1) && Fp2.Equal(plain.C0.C2, compressed.C0.C2));
+            Assert.True(Fp2.Equal(plain.C1.C0, compressed.C1.C0) && Fp2.Equal(plain.C1.C2, compressed.C1.C2));
+
+            // m^|x| through compression and batched decompression equals square-and-multiply, and m^|x| by BigInteger.
+            Assert.True(Fp12.TryPowAbsXCompressed(m, out var fast));
+            var slow = Pairing.PowAbsXPlain(m);
+            Assert.True(Fp12.Equal(slow, fast));
+            if (i == 0)
+            {
+                Assert.True(Fp12.Equal(Pow(m, G1.AbsX), fast));
+            }
+        }
+    }
+
     internal static Fp12 Pow(Fp12 a, BigInteger e)
     {
         var r = Fp12.One;
