@@ -174,20 +174,14 @@ internal readonly struct Fp2 : IFieldElement<Fp2>
     /// <summary>Square root of a (with a1 != 0) given a square root s of its norm; false if the result fails the check.</summary>
     internal static bool TrySqrtWithNormRoot(in Fp2 a, in Fp s, out Fp2 root)
     {
-        // r = t^((p+1)/4) with t = (a0 + s)/2. Either r^2 = t (root x0 = r, x1 = a1/(2r)), or t is not a square,
-        // r^2 = -t, and (a0 - s)/2 = -a1^2/(4t) is, with root x0 = -a1/(2r), x1 = -r. One exponentiation either way.
+        // With t = (a0 + s)/2 (non-zero, as a1 != 0), e = t^((p-3)/4) and r = t e = t^((p+1)/4). Either r^2 = t:
+        // 1/r = r/t = e, root x0 = r, x1 = a1/(2r) = a1 e/2; or t is not a square, r^2 = -t, 1/r = -e, and
+        // (a0 - s)/2 = -a1^2/(4t) is, with root x0 = -a1/(2r) = a1 e/2, x1 = -r. One exponentiation, no inversion.
         Fp t = Fp.Mul(a.C0 + s, HalfValue);
-        Fp r = Fp.Pow(t, Fp.PPlus1Over4);
-        Fp inv2r = Fp.InversePublic(Fp.Double(r));
-        if (Fp.Equal(Fp.Square(r), t))
-        {
-            root = new Fp2(r, a.C1 * inv2r);
-        }
-        else
-        {
-            root = new Fp2(-(a.C1 * inv2r), -r);
-        }
-
+        Fp e = Fp.Pow(t, Fp.PMinus3Over4);
+        Fp r = t * e;
+        Fp half = Fp.Mul(a.C1 * e, HalfValue);
+        root = Fp.Equal(Fp.Square(r), t) ? new Fp2(r, half) : new Fp2(half, -r);
         return Equal(Square(root), a);
     }
 
