@@ -7,7 +7,7 @@ using System.Numerics;
 namespace Marketplace.Crypto.Bls;
 
 /// <summary>An element c0 + c1*w of Fp12 (the pairing target group lives here).</summary>
-internal readonly struct Fp12
+internal readonly partial struct Fp12
 {
     internal readonly Fp6 C0, C1;
 

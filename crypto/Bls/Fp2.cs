@@ -1,4 +1,5 @@
-// Design note: Fp2 = Fp[u]/(u^2 + 1). Karatsuba multiplication (3 Fp products), complex squaring (2 products);
+// Design note: Fp2 = Fp[u]/(u^2 + 1). Karatsuba multiplication (3 plain Fp products, 2 Montgomery reductions:
+// lazy reduction, see FpWide), complex squaring (2 products);
 // the sums a0 + a1 fed to the Fp products skip their final subtraction (Fp.Mul accepts operands below 2p).
 // The square root follows Adj and Rodriguez-Henriquez (Algorithm 9, p = 3 mod 4); it is used only on public data
 // (decompression, hashing). The twist constant xi = 1 + u is the non-residue of the Fp6 and Fp12 towers.
@@ -38,17 +39,20 @@ internal readonly struct Fp2 : IFieldElement<Fp2>
 
     public static Fp2 Mul(in Fp2 a, in Fp2 b)
     {
-        Fp t0 = a.C0 * b.C0;
-        Fp t1 = a.C1 * b.C1;
-        Fp t2 = Fp.Mul(Fp.AddUnreduced(a.C0, a.C1), Fp.AddUnreduced(b.C0, b.C1));
-        return new Fp2(t0 - t1, t2 - t0 - t1);
+        // Lazy reduction: three plain products, two Montgomery reductions. Inputs are reduced (below p), so
+        // t0, t1 < p^2, t2 < 4p^2, a0 b1 + a1 b0 = t2 - t0 - t1 is exact and below 2p^2, and t0 - t1 is taken
+        // modulo p * 2^384; both stay below p * 2^384 as Redc requires.
+        FpWide t0 = Fp.MulWide(a.C0, b.C0);
+        FpWide t1 = Fp.MulWide(a.C1, b.C1);
+        FpWide t2 = Fp.MulWide(Fp.AddUnreduced(a.C0, a.C1), Fp.AddUnreduced(b.C0, b.C1));
+        return new Fp2(Fp.Redc(Fp.SubWideModP(t0, t1)), Fp.Redc(Fp.SubWide(Fp.SubWide(t2, t0), t1)));
     }
 
     public static Fp2 Square(in Fp2 a)
     {
         Fp s = Fp.Mul(Fp.AddUnreduced(a.C0, a.C1), a.C0 - a.C1);
-        Fp d = a.C0 * a.C1;
-        return new Fp2(s, Fp.Double(d));
+        Fp d = Fp.Mul(Fp.AddUnreduced(a.C0, a.C0), a.C1); // 2 a0 below 2p: no separate doubling
+        return new Fp2(s, d);
     }
 
     /// <summary>Multiplies by an element of the base field.</summary>
@@ -170,20 +174,14 @@ internal readonly struct Fp2 : IFieldElement<Fp2>
     /// <summary>Square root of a (with a1 != 0) given a square root s of its norm; false if the result fails the check.</summary>
     internal static bool TrySqrtWithNormRoot(in Fp2 a, in Fp s, out Fp2 root)
     {
-        // r = t^((p+1)/4) with t = (a0 + s)/2. Either r^2 = t (root x0 = r, x1 = a1/(2r)), or t is not a square,
-        // r^2 = -t, and (a0 - s)/2 = -a1^2/(4t) is, with root x0 = -a1/(2r), x1 = -r. One exponentiation either way.
+        // With t = (a0 + s)/2 (non-zero, as a1 != 0), e = t^((p-3)/4) and r = t e = t^((p+1)/4). Either r^2 = t:
+        // 1/r = r/t = e, root x0 = r, x1 = a1/(2r) = a1 e/2; or t is not a square, r^2 = -t, 1/r = -e, and
+        // (a0 - s)/2 = -a1^2/(4t) is, with root x0 = -a1/(2r) = a1 e/2, x1 = -r. One exponentiation, no inversion.
         Fp t = Fp.Mul(a.C0 + s, HalfValue);
-        Fp r = Fp.Pow(t, Fp.PPlus1Over4);
-        Fp inv2r = Fp.InversePublic(Fp.Double(r));
-        if (Fp.Equal(Fp.Square(r), t))
-        {
-            root = new Fp2(r, a.C1 * inv2r);
-        }
-        else
-        {
-            root = new Fp2(-(a.C1 * inv2r), -r);
-        }
-
+        Fp e = Fp.Pow(t, Fp.PMinus3Over4);
+        Fp r = t * e;
+        Fp half = Fp.Mul(a.C1 * e, HalfValue);
+        root = Fp.Equal(Fp.Square(r), t) ? new Fp2(r, half) : new Fp2(half, -r);
         return Equal(Square(root), a);
     }
 

@@ -71,7 +71,18 @@ internal static class HashToG2
         ExpandMessageXmd(message, dst, uniform);
         var u0 = new Fp2(ReduceWide(uniform[..64]), ReduceWide(uniform[64..128]));
         var u1 = new Fp2(ReduceWide(uniform[128..192]), ReduceWide(uniform[192..]));
-        var q = G2Point.Add(MapToCurve(u0), MapToCurve(u1));
+        // One inversion for both SWU denominators (Montgomery's trick); a zero denominator takes the exceptional
+        // branch of the map and never uses its inverse.
+        Fp2 den0 = SwuDenominator(u0, out var zu0), den1 = SwuDenominator(u1, out var zu1);
+        Fp2 inverse = Fp2.InversePublic(den0 * den1);
+        Fp2 inverse0 = inverse * den1, inverse1 = inverse * den0;
+        if (den0.IsZero || den1.IsZero)
+        {
+            inverse0 = Fp2.InversePublic(den0);
+            inverse1 = Fp2.InversePublic(den1);
+        }
+
+        var q = G2Point.Add(MapToCurve(u0, zu0, den0, inverse0), MapToCurve(u1, zu1, den1, inverse1));
         return ClearCofactor(q);
     }
 
@@ -150,10 +161,21 @@ internal static class HashToG2
     /// <summary>Simplified SWU onto E2'' followed by the 3-isogeny to E', in projective form.</summary>
     internal static G2Point MapToCurve(in Fp2 u)
     {
-        Fp2 u2 = Fp2.Square(u);
-        Fp2 zu2 = SwuZ * u2;
-        Fp2 den = Fp2.Square(zu2) + zu2;
-        Fp2 x1 = den.IsZero ? BOverZA : MinusBOverA * (Fp2.One + Fp2.InversePublic(den));
+        Fp2 den = SwuDenominator(u, out var zu2);
+        return MapToCurve(u, zu2, den, Fp2.InversePublic(den));
+    }
+
+    /// <summary>Z^2 u^4 + Z u^2, the denominator of the SWU x1 (zu2 = Z u^2).</summary>
+    private static Fp2 SwuDenominator(in Fp2 u, out Fp2 zu2)
+    {
+        zu2 = SwuZ * Fp2.Square(u);
+        return Fp2.Square(zu2) + zu2;
+    }
+
+    /// <summary>The map with the denominator and its inverse already computed.</summary>
+    private static G2Point MapToCurve(in Fp2 u, in Fp2 zu2, in Fp2 den, in Fp2 denInverse)
+    {
+        Fp2 x1 = den.IsZero ? BOverZA : MinusBOverA * (Fp2.One + denInverse);
         Fp2 gx1 = (Fp2.Square(x1) + SwuA) * x1 + SwuB;
         Fp2 x, y;
         Fp n1 = Fp2.Norm(gx1);

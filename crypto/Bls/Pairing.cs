@@ -105,8 +105,12 @@ internal static class Pairing
         return c * Fp12.Square(m) * m;
     }
 
-    /// <summary>m^x for x = -|x|, m in the cyclotomic subgroup.</summary>
-    private static Fp12 ExpByX(in Fp12 m)
+    /// <summary>m^x for x = -|x|, m in the cyclotomic subgroup (compressed squarings; plain ones if g2 = 0).</summary>
+    private static Fp12 ExpByX(in Fp12 m) =>
+        Fp12.Conjugate(Fp12.TryPowAbsXCompressed(m, out var r) ? r : PowAbsXPlain(m));
+
+    /// <summary>m^|x| by Granger-Scott squarings (the fallback of the compressed path, and its test oracle).</summary>
+    internal static Fp12 PowAbsXPlain(in Fp12 m)
     {
         Fp12 r = m;
         for (int bit = 62; bit >= 0; bit--)
@@ -118,7 +122,7 @@ internal static class Pairing
             }
         }
 
-        return Fp12.Conjugate(r);
+        return r;
     }
 
     /// <summary>True when the product of e(P_i, Q_i) is one.</summary>

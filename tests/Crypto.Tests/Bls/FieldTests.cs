@@ -132,6 +132,81 @@ public sealed class FieldTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void WideProductsAndReductionMatchBigInteger()
+    {
+        // Lazy reduction: MulWide is the exact product, Redc(t) = t / R mod p (fully reduced) for every t below
+        // p * 2^384, SubWideModP stays below p * 2^384; the edges are the bounds the Fp2 code relies on.
+        var rng = Seeded(1007);
+        BigInteger r = BigInteger.One << 384;
+        BigInteger pr = P * r;
+        BigInteger rInverse = BigInteger.ModPow(r, P - 2, P);
+        BigInteger[] edges = [0, 1, P - 1, P, 2 * P - 1, r - 1];
+        for (int i = 0; i < 2000; i++)
+        {
+            BigInteger x = i < edges.Length * edges.Length ? edges[i % edges.Length] : RandomBelow(rng, r);
+            BigInteger y = i < edges.Length * edges.Length ? edges[i / edges.Length] : RandomBelow(rng, r);
+            Assert.Equal(x * y, FromWide(Fp.MulWide(Raw(x), Raw(y))));
+        }
+
+        BigInteger[] wideEdges = [0, 1, P - 1, P * P - 1, 2 * P * P, pr - 1, pr - P, r - 1, r];
+        for (int i = 0; i < 2000; i++)
+        {
+            BigInteger t = i < wideEdges.Length ? wideEdges[i] : RandomBelow(rng, pr);
+            BigInteger u = i < wideEdges.Length * wideEdges.Length ? wideEdges[i / wideEdges.Length] : RandomBelow(rng, pr);
+            Assert.Equal(t * rInverse % P, FromRaw(Fp.Redc(Wide(t)))); // raw limbs: fully reduced, below p
+            BigInteger difference = FromWide(Fp.SubWideModP(Wide(t), Wide(u)));
+            Assert.Equal(((t - u) % pr + pr) % pr, difference);
+            if (t >= u)
+            {
+                Assert.Equal(t - u, FromWide(Fp.SubWide(Wide(t), Wide(u))));
+            }
+        }
+
+        // Fp2 products at the edges of the reduced range.
+        BigInteger[] fpEdges = [0, 1, P - 1, P - 2, (P + 1) / 2];
+        foreach (var a0 in fpEdges)
+        {
+            foreach (var a1 in fpEdges)
+            {
+                foreach (var b0 in fpEdges)
+                {
+                    var a = new Fp2(Fp.FromBigInteger(a0), Fp.FromBigInteger(a1));
+                    var b = new Fp2(Fp.FromBigInteger(b0), Fp.FromBigInteger(P - 1));
+                    var product = a * b;
+                    Assert.Equal(Mod(a0 * b0 - a1 * (P - 1)), product.C0.ToBigInteger());
+                    Assert.Equal(Mod(a0 * (P - 1) + a1 * b0), product.C1.ToBigInteger());
+                }
+            }
+        }
+
+        static Fp Raw(BigInteger v)
+        {
+            ulong[] l = Fp.Limbs(v);
+            return new Fp(l[0], l[1], l[2], l[3], l[4], l[5]);
+        }
+
+        static FpWide Wide(BigInteger v)
+        {
+            ulong[] lo = Fp.Limbs(v & ((BigInteger.One << 384) - 1));
+            ulong[] hi = Fp.Limbs(v >> 384);
+            return new FpWide(lo[0], lo[1], lo[2], lo[3], lo[4], lo[5], hi[0], hi[1], hi[2], hi[3], hi[4], hi[5]);
+        }
+
+        static BigInteger FromRaw(in Fp v) => FromWide(new FpWide(v.L0, v.L1, v.L2, v.L3, v.L4, v.L5, 0, 0, 0, 0, 0, 0));
+
+        static BigInteger FromWide(in FpWide w)
+        {
+            BigInteger result = 0;
+            foreach (ulong limb in new[] { w.W11, w.W10, w.W9, w.W8, w.W7, w.W6, w.W5, w.W4, w.W3, w.W2, w.W1, w.W0 })
+            {
+                result = (result << 64) | limb;
+            }
+
+            return result;
+        }
+    }
+
+    [Fact]
     public void Fp2MatchesSchoolbookAndHasSquareRoots()
     {
         var rng = Seeded(1003);
@@ -193,6 +268,33 @@ public sealed class FieldTests(ITestOutputHelper output)
         var t = Fp12.Conjugate(a) * Fp12.Inverse(a);
         var m = Fp12.Frobenius(t, 2) * t; // in the cyclotomic subgroup
         Assert.True(Fp12.Equal(Fp12.Square(m), Fp12.CyclotomicSquare(m)));
+    }
+
+    [Fact]
+    public void CompressedSquaringExponentiationMatchesPlainCyclotomicSquaring()
+    {
+        var rng = Seeded(1008);
+        for (int i = 0; i < 3; i++)
+        {
+            var a = RandomFp12(rng);
+            var t = Fp12.Conjugate(a) * Fp12.Inverse(a);
+            var m = Fp12.Frobenius(t, 2) * t; // in the cyclotomic subgroup
+
+            // Compressed squarings agree with Granger-Scott on the four kept coefficients.
+            var plain = Fp12.CyclotomicSquare(m);
+            var compressed = Fp12.CompressedSquare(m);
+            Assert.True(Fp2.Equal(plain.C0.C1, compressed.C0.C1) && Fp2.Equal(plain.C0.C2, compressed.C0.C2));
+            Assert.True(Fp2.Equal(plain.C1.C0, compressed.C1.C0) && Fp2.Equal(plain.C1.C2, compressed.C1.C2));
+
+            // m^|x| through compression and batched decompression equals square-and-multiply, and m^|x| by BigInteger.
+            Assert.True(Fp12.TryPowAbsXCompressed(m, out var fast));
+            var slow = Pairing.PowAbsXPlain(m);
+            Assert.True(Fp12.Equal(slow, fast));
+            if (i == 0)
+            {
+                Assert.True(Fp12.Equal(Pow(m, G1.AbsX), fast));
+            }
+        }
     }
 
     internal static Fp12 Pow(Fp12 a, BigInteger e)
