@@ -1,10 +1,10 @@
 // One blob: its manifest in grain state (the default storage), its bytes in the ChunkStore. Every read goes to disk
 // and verifies each chunk it touches (nothing big is cached here: hot chunks stay in the OS page cache). Reads are
 // [ReadOnly] and interleave; registration is the only writer and runs alone.
+using System.Buffers;
 using Marketplace.GrainInterfaces;
 using Marketplace.Runtime;
 using Marketplace.Runtime.Storage;
-using System.Buffers;
 
 namespace Marketplace.Grains.Blobs;
 
