@@ -10,7 +10,7 @@ namespace Marketplace.GrainInterfaces;
 /// <remarks>
 /// Uploads read the source in pieces of <see cref="PieceBytes"/> (1 MiB, within <see cref="BlobLimits.MaxAppendBytes"/>)
 /// and send each with <see cref="IBlobUploadGrain.AppendAtAsync"/> before reading the next, so the whole path holds at
-/// most one piece here plus the upload grain's partial chunk. Downloads fetch one chunk at a time and check it against
+/// most one piece here plus the upload grain's partial chunk. Downloads fetch chunk by chunk (one ahead) and check each against
 /// the manifest, which is itself checked against the requested id (<see cref="BlobMerkle.VerifyManifest"/>): what reaches
 /// the destination is verified end to end, not only on the silo.
 /// </remarks>
@@ -140,22 +140,40 @@ public static class BlobTransfer
         var end = length is { } l && l < manifest.Size - offset ? offset + l : manifest.Size;
         var chunks = manifest.Chunks;
         var index = ChunkIndexAt(chunks, offset);
+        var last = end > offset ? ChunkIndexAt(chunks, end - 1) : index - 1;
         var position = offset;
         long written = 0;
-        while (position < end)
-        {
-            ct.ThrowIfCancellationRequested();
-            var chunk = chunks[index];
-            var bytes = await blob.ReadChunkAsync(index).ConfigureAwait(false);
-            CheckArrivedChunk(id, index, chunk, bytes);
 
-            var from = (int)(position - chunk.Offset);
-            var take = (int)Math.Min(chunk.Size - from, end - position);
-            await destination.WriteAsync(bytes.AsMemory(from, take), ct).ConfigureAwait(false);
-            position += take;
-            written += take;
-            progress?.Report(written);
-            index++;
+        // One chunk is fetched ahead while the current one is checked and written: at most two chunks in hand.
+        Task<byte[]>? next = index <= last ? blob.ReadChunkAsync(index) : null;
+        try
+        {
+            while (next is not null)
+            {
+                var bytes = await next.ConfigureAwait(false);
+                next = null;
+                ct.ThrowIfCancellationRequested();
+                if (index < last)
+                {
+                    next = blob.ReadChunkAsync(index + 1);
+                }
+
+                var chunk = chunks[index];
+                CheckArrivedChunk(id, index, chunk, bytes);
+                var from = (int)(position - chunk.Offset);
+                var take = (int)Math.Min(chunk.Size - from, end - position);
+                await destination.WriteAsync(bytes.AsMemory(from, take), ct).ConfigureAwait(false);
+                position += take;
+                written += take;
+                progress?.Report(written);
+                index++;
+            }
+        }
+        finally
+        {
+            // Leaving early (damage, cancellation, a failing destination): the prefetch's outcome no longer matters,
+            // but is observed so a fault does not surface as an unobserved task exception.
+            next?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 

@@ -112,6 +112,11 @@ internal sealed class BlobGrain(
         for (var i = 0; i < candidate.Chunks.Count; i++)
         {
             var chunk = candidate.Chunks[i];
+            if (chunk.Size > BlobLimits.MaxReadBytes)
+            {
+                throw new InvalidRequestException($"Chunk {i} of blob {Id} has {chunk.Size} bytes; chunks are at most {BlobLimits.MaxReadBytes} bytes.");
+            }
+
             if (!store.Contains(chunk.Hash, chunk.Size))
             {
                 throw new BlobIntegrityException(
