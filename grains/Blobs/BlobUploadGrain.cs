@@ -286,13 +286,16 @@ internal sealed class BlobUploadGrain(ChunkStore store, IOptions<BlobOptions> op
         _partialLength = 0;
     }
 
+    /// <summary>The media type to record: null or blank means <c>application/octet-stream</c>; otherwise
+    /// <c>type/subtype</c> with optional parameters (<c>text/plain; charset=utf-8</c>), printable ASCII, trimmed.</summary>
     private static string NormalizeMediaType(string? mediaType)
     {
-        if (string.IsNullOrEmpty(mediaType))
+        if (string.IsNullOrWhiteSpace(mediaType))
         {
             return DefaultMediaType;
         }
 
+        mediaType = mediaType.Trim();
         var slash = mediaType.IndexOf('/', StringComparison.Ordinal);
         if (mediaType.Length > MaxMediaTypeLength || slash <= 0 || slash == mediaType.Length - 1)
         {
@@ -301,9 +304,9 @@ internal sealed class BlobUploadGrain(ChunkStore store, IOptions<BlobOptions> op
 
         foreach (var c in mediaType)
         {
-            if (c <= ' ' || c >= 0x7f)
+            if (c < ' ' || c >= 0x7f)
             {
-                throw new InvalidRequestException($"mediaType '{Truncate(mediaType)}' contains a space, control or non-ASCII character.");
+                throw new InvalidRequestException($"mediaType '{Truncate(mediaType)}' contains a control or non-ASCII character.");
             }
         }
 

@@ -181,8 +181,10 @@ public sealed class BlobRoundTripTests(BlobSiloFixture fixture, ITestOutputHelpe
     public async Task BadMediaTypesAreRejected()
     {
         await Assert.ThrowsAsync<InvalidRequestException>(() => UploadAsync(fixture.Grains, [1, 2, 3], "no-slash"));
-        await Assert.ThrowsAsync<InvalidRequestException>(() => UploadAsync(fixture.Grains, [1, 2, 3], "text/plain; charset=utf-8"));
-        Assert.Equal("application/octet-stream", (await UploadAsync(fixture.Grains, [1, 2, 3], null)).MediaType);
+        await Assert.ThrowsAsync<InvalidRequestException>(() => UploadAsync(fixture.Grains, [1, 2, 3], "text/\nplain"));
+        await Assert.ThrowsAsync<InvalidRequestException>(() => UploadAsync(fixture.Grains, [1, 2, 3], "text/plain" + new string('x', 250)));
+        Assert.Equal("application/octet-stream", (await UploadAsync(fixture.Grains, [9, 8, 7, 6], null)).MediaType);
+        Assert.Equal("text/plain; charset=utf-8", (await UploadAsync(fixture.Grains, [9, 8, 7, 6, 5], " text/plain; charset=utf-8 ")).MediaType);
     }
 
     [Fact]
