@@ -52,36 +52,33 @@ internal sealed class BlobGrain(
         var result = new byte[(int)Math.Min(count, m.Size - offset)];
         var index = BlobTransfer.ChunkIndexAt(m.Chunks, offset);
         var done = 0;
-        byte[]? scratch = null;
-        try
+        while (done < result.Length)
         {
-            while (done < result.Length)
+            var chunk = m.Chunks[index];
+            var from = (int)(offset + done - chunk.Offset);
+            var take = Math.Min(chunk.Size - from, result.Length - done);
+            if (take == chunk.Size)
             {
-                var chunk = m.Chunks[index];
-                var from = (int)(offset + done - chunk.Offset);
-                var take = Math.Min(chunk.Size - from, result.Length - done);
-                if (take == chunk.Size)
+                // The range covers the whole chunk: verify it in place.
+                await store.ReadVerifiedAsync(m.Id, index, chunk, result.AsMemory(done, take));
+            }
+            else
+            {
+                // A chunk at either end of the range: verify it whole, keep the part inside.
+                var scratch = ArrayPool<byte>.Shared.Rent(chunk.Size);
+                try
                 {
-                    // The range covers the whole chunk: verify it in place.
-                    await store.ReadVerifiedAsync(m.Id, index, chunk, result.AsMemory(done, take));
-                }
-                else
-                {
-                    scratch ??= ArrayPool<byte>.Shared.Rent(BlobLimits.MaxReadBytes);
                     await store.ReadVerifiedAsync(m.Id, index, chunk, scratch.AsMemory(0, chunk.Size));
                     scratch.AsSpan(from, take).CopyTo(result.AsSpan(done));
                 }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(scratch);
+                }
+            }
 
-                done += take;
-                index++;
-            }
-        }
-        finally
-        {
-            if (scratch is not null)
-            {
-                ArrayPool<byte>.Shared.Return(scratch);
-            }
+            done += take;
+            index++;
         }
 
         return result;

@@ -32,8 +32,9 @@ public sealed class BlobOptions
     /// <summary>An upload that receives no call for this long aborts itself and frees its buffer. Default 10 min.</summary>
     public TimeSpan UploadIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Flush each new chunk file to the disk (fsync) before it is renamed into place, so a chunk a manifest
-    /// names survives a power loss. Default true; turn off only for throw-away stores.</summary>
+    /// <summary>Write each new chunk file through to the disk (FileOptions.WriteThrough, O_SYNC) before it is renamed
+    /// into place, so a chunk a manifest names survives a power loss. Default true; turn off only for throw-away
+    /// stores.</summary>
     public bool FlushToDisk { get; set; } = true;
 
     /// <summary>The problems with these settings, empty when valid.</summary>

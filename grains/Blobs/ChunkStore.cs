@@ -2,11 +2,12 @@
 //
 // A chunk lives at <root>/<h0h1>/<h2h3>/<h> where h is the 64-hex SHA-256 of its bytes (two fan-out levels keep each
 // folder small: a million chunks put ~16 files in a folder). A writer hashes the bytes, and when an intact copy is
-// already there it stops (deduplication). Otherwise it writes a temp file under <root>/tmp with a unique name, fsyncs
-// it (FlushToDisk) and renames it over the final name. rename(2) is atomic, so readers see either no file or a whole
-// one, and concurrent writers of the same chunk need no lock: each renames its own complete, identical file and the
-// last rename wins. A copy that fails the intact check (damaged on disk) is replaced by the upload's verified bytes.
-// Readers check the length and the SHA-256 of every read against the address and fail with BlobIntegrityException.
+// already there it stops (deduplication). Otherwise it writes a temp file under <root>/tmp with a unique name (with
+// WriteThrough when FlushToDisk: the write returns once the bytes are on the disk) and renames it over the final
+// name. rename(2) is atomic, so readers see either no file or a whole one, and concurrent writers of the same chunk
+// need no lock: each renames its own complete, identical file and the last rename wins. A copy that fails the intact
+// check (damaged on disk) is replaced by the upload's verified bytes. Readers check the length and the SHA-256 of
+// every read against the address and fail with BlobIntegrityException.
 using System.Buffers;
 using System.Security.Cryptography;
 using Marketplace.GrainInterfaces;
@@ -72,14 +73,11 @@ internal sealed class ChunkStore
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 temp = Path.Combine(_tempFolder, $"{hash}.{Guid.NewGuid():N}.tmp");
-                await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous))
+                // WriteThrough (O_SYNC): the write completes once the bytes are on the disk, off the caller's thread.
+                var fileOptions = _flushToDisk ? FileOptions.Asynchronous | FileOptions.WriteThrough : FileOptions.Asynchronous;
+                await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, fileOptions))
                 {
-                    file.SetLength(bytes.Length);
                     await file.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-                    if (_flushToDisk)
-                    {
-                        file.Flush(flushToDisk: true);
-                    }
                 }
 
                 File.Move(temp, path, overwrite: true);

@@ -28,7 +28,7 @@ public sealed class BlobMemoryTests(ITestOutputHelper output)
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var manifest = await BlobTransfer.UploadAsync(silo.Grains, source, null, null, CancellationToken.None);
-        output.WriteLine($"upload: {size / (double)MiB / clock.Elapsed.TotalSeconds:F0} MiB/s (in-silo, fsync per chunk)");
+        output.WriteLine($"upload: {size / (double)MiB / clock.Elapsed.TotalSeconds:F0} MiB/s (in-silo, chunk files written through)");
 
         output.WriteLine($"peak bytes read from the source but not yet in the chunk store: {source.PeakInFlight} ({source.PeakInFlight / (double)MiB:F2} MiB) over {source.Reads} reads");
         Assert.Equal(size, manifest.Size);
