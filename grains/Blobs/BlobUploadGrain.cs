@@ -36,9 +36,6 @@ internal sealed class BlobUploadGrain(ChunkStore store, IOptions<BlobOptions> op
         Aborted,
     }
 
-    /// <summary>Bytes this upload holds in memory now (its partial chunk).</summary>
-    internal int BufferedBytes => _partialLength;
-
     private Guid UploadId => GrainKey.ParseGuid(GrainContext.GrainId.Key, out _);
 
     /// <inheritdoc />
