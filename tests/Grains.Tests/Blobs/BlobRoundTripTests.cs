@@ -98,6 +98,18 @@ public sealed class BlobRoundTripTests(BlobSiloFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task ParallelDownloadsOfOneBlobAreByteExact()
+    {
+        var content = RandomBytes(61, (4 * MiB) + 3);
+        var manifest = await UploadAsync(fixture.Grains, content);
+        var downloads = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() => DownloadAsync(fixture.Grains, manifest.Id, i * 1000, null))));
+        for (var i = 0; i < downloads.Length; i++)
+        {
+            Assert.Equal(content.AsSpan(i * 1000).ToArray(), downloads[i]);
+        }
+    }
+
+    [Fact]
     public async Task RangeReadsAtAndAcrossChunkBoundaries()
     {
         var content = RandomBytes(31, (2 * MiB) + 123);
