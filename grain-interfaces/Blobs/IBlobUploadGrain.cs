@@ -14,7 +14,10 @@ namespace Marketplace.GrainInterfaces;
 public interface IBlobUploadGrain : IGrainWithGuidKey
 {
     /// <summary>Appends bytes. Throws <see cref="BlobTooLargeException"/> past the configured blob size limit (the
-    /// upload is then aborted) and <see cref="InvalidRequestException"/> after completion or abort.</summary>
+    /// upload is then aborted), <see cref="InvalidRequestException"/> for a piece over
+    /// <see cref="BlobLimits.MaxAppendBytes"/> or after an abort, <see cref="BlobStoreException"/> when the chunk store's
+    /// disk fails. A completed upload deactivates, after which this form would start a new upload under the same key:
+    /// prefer <see cref="AppendAtAsync"/>.</summary>
     Task AppendAsync(byte[] data);
 
     /// <summary>
@@ -25,9 +28,11 @@ public interface IBlobUploadGrain : IGrainWithGuidKey
     /// </summary>
     Task AppendAtAsync(long offset, byte[] data);
 
-    /// <summary>Ends the upload and returns the blob's manifest. Throws <see cref="BlobEmptyException"/> when no
-    /// byte was appended.</summary>
-    /// <param name="mediaType">The media type to record (null: <c>application/octet-stream</c>).</param>
+    /// <summary>Ends the upload and returns the blob's manifest (the stored one when the same content was uploaded
+    /// before: the first upload's media type and creation time stay). Throws <see cref="BlobEmptyException"/> when no
+    /// byte was appended, <see cref="InvalidRequestException"/> for a malformed media type.</summary>
+    /// <param name="mediaType">The media type to record (null or blank: <c>application/octet-stream</c>); <c>type/subtype</c>
+    /// with optional parameters, printable ASCII, at most 255 characters.</param>
     Task<BlobManifest> CompleteAsync(string? mediaType);
 
     /// <summary>Abandons the upload (idempotent) and frees its buffer; nothing is registered. Chunks it already wrote
