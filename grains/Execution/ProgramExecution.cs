@@ -58,7 +58,7 @@ internal sealed class ProgramExecution
             _interrupted = true;
             if (_store is not null)
             {
-                StoreInterruption.Request(_store);
+                _store.Interrupt();
             }
         }
     }
@@ -161,7 +161,7 @@ internal sealed class ProgramExecution
         }
         catch (WasmTrap trap)
         {
-            if (StoreInterruption.IsInterrupt(trap))
+            if (trap.Code == TrapCode.Interrupted)
             {
                 return new Result { Interrupted = true, FuelConsumed = (long)store.FuelConsumed, Logs = run.Logs };
             }
