@@ -1,0 +1,97 @@
+using System.Buffers.Binary;
+using System.Text;
+using Marketplace.Crypto.Hashing;
+using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Execution;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Marketplace.Grains.Tests.Programs;
+
+/// <summary>Needs the blobs part (BlobGrain); until it is merged into this branch these tests say so and return.
+/// Both passed against the blobs branch merged in a scratch worktree.</summary>
+public sealed class ProgramBlobTests(ProgramsSiloFixture fixture, ITestOutputHelper output) : IClassFixture<ProgramsSiloFixture>
+{
+    private bool BlobsPartMissing
+    {
+        get
+        {
+            var missing = !typeof(Hosting.MarketplaceSiloBuilderExtensions).Assembly.GetTypes()
+                .Any(t => typeof(IBlobGrain).IsAssignableFrom(t) && t.IsClass);
+            if (missing)
+            {
+                output.WriteLine("NOT RUN: no IBlobGrain implementation in Marketplace.Grains yet (blobs part not merged)");
+            }
+
+            return missing;
+        }
+    }
+
+    [Fact]
+    public async Task UnknownBlobRefIsRejectedAtDeploy()
+    {
+        if (BlobsPartMissing)
+        {
+            return;
+        }
+
+        var manifest = ProgramsSiloFixture.Manifest("blobref");
+        var missing = "blob" + new string('c', 64);
+        manifest.BlobRefs = [missing];
+        manifest.Salt = "0b";
+        var e = await Assert.ThrowsAsync<ProgramRejectedException>(() => fixture.DeployAsync(ProgramsSiloFixture.Module("blob"), manifest));
+        Assert.Contains($"blob ref {missing}: no such blob is stored", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ManifestBlobsAreReadableThroughTheHostAbi()
+    {
+        if (BlobsPartMissing)
+        {
+            return;
+        }
+
+        var content = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("blob content for a program. ", 100)));
+        var upload = fixture.Grains.GetGrain<IBlobUploadGrain>(Guid.NewGuid());
+        await upload.AppendAsync(content);
+        var blob = await upload.CompleteAsync("text/plain");
+
+        var manifest = ProgramsSiloFixture.Manifest("blobreader");
+        manifest.BlobRefs = [blob.Id.ToUpperInvariant()];
+        var program = await fixture.DeployAsync(ProgramsSiloFixture.Module("blob"), manifest);
+        Assert.Equal([blob.Id], program.Manifest.BlobRefs);
+
+        var read = await RunAsync(program, 'R', blob.Id);
+        Assert.Equal(content.Length, BinaryPrimitives.ReadInt32LittleEndian(read));
+        Assert.Equal(content, read[4..]);
+
+        // Bare hex and the 32 raw bytes name the same blob.
+        Assert.Equal(content, (await RunAsync(program, 'R', blob.Id[4..]))[4..]);
+        Assert.Equal(content, (await RunAsync(program, 'R', Convert.FromHexString(blob.Id[4..])))[4..]);
+
+        Assert.Equal(-7, BinaryPrimitives.ReadInt32LittleEndian(await RunAsync(program, 'r', blob.Id)));
+        Assert.Equal(1, BinaryPrimitives.ReadInt32LittleEndian(await RunAsync(program, 'E', blob.Id)));
+        Assert.Equal(content.Length, BinaryPrimitives.ReadInt64LittleEndian(await RunAsync(program, 'N', blob.Id)));
+        var hash = await RunAsync(program, 'H', blob.Id);
+        Assert.Equal(0, BinaryPrimitives.ReadInt32LittleEndian(hash));
+        Assert.Equal(Blake3.Hash(content), hash[4..36]);
+
+        // Blobs outside the manifest, and malformed ids, answer with the table's codes.
+        var other = "blob" + new string('d', 64);
+        Assert.Equal(-6, BinaryPrimitives.ReadInt32LittleEndian(await RunAsync(program, 'R', other)));
+        Assert.Equal(0, BinaryPrimitives.ReadInt32LittleEndian(await RunAsync(program, 'E', other)));
+        Assert.Equal(-1L, BinaryPrimitives.ReadInt64LittleEndian(await RunAsync(program, 'N', other)));
+        Assert.Equal(-4, BinaryPrimitives.ReadInt32LittleEndian(await RunAsync(program, 'R', "blobzz")));
+        Assert.Equal(-5, BinaryPrimitives.ReadInt32LittleEndian(await RunAsync(program, 'R', "blobabcd")));
+        Assert.Equal(-3, BinaryPrimitives.ReadInt32LittleEndian(await RunAsync(program, 'R', new byte[] { 0xff, 0xfe })));
+    }
+
+    private Task<byte[]> RunAsync(ProgramInfo program, char op, string id) => RunAsync(program, op, Encoding.UTF8.GetBytes(id));
+
+    private async Task<byte[]> RunAsync(ProgramInfo program, char op, byte[] id)
+    {
+        var result = await fixture.RunAsync(program, [(byte)op, .. id]);
+        Assert.True(ProgramRunOutcome.Succeeded == result.Outcome, result.Error);
+        return result.Output.ToArray();
+    }
+}
