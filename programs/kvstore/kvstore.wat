@@ -355,7 +355,7 @@
         (br $next)))
     (i32.eqz (i32.load8_u (i32.add (local.get $c) (local.get $n)))))
 
-  ;; ---------------------------------------------------------------- UTF-8 check, base64
+  ;; ---------------------------------------------------------------- UTF-8 check
   (global $utf8_bad_index (mut i32) (i32.const 0))
   (global $utf8_bad_len (mut i32) (i32.const 0))
 
@@ -429,6 +429,8 @@
       (else (call $emit_cstr (global.get $E_UTF8_INCOMPLETE))))
     (call $emit_u32 (global.get $utf8_bad_index)))
 
+
+  ;; ---------------------------------------------------------------- base64
   ;; Standard base64 with padding.
   (func $emit_b64 (param $p i32) (param $n i32)
     (local $end i32)
@@ -467,8 +469,6 @@
   (func $emit_b64_sym (param $v i32)
     (call $emit_byte (i32.load8_u (i32.add (global.get $B64) (i32.and (local.get $v) (i32.const 63))))))
 
-  (global $str_ptr (mut i32) (i32.const 0))
-  (global $str_len (mut i32) (i32.const 0))
 
   ;; Strict standard base64 decode (canonical padding required, no trailing bits), like the Rust base64 crate's
   ;; STANDARD engine. Returns 1 with the bytes in str_ptr/str_len, or 0 with an error message "<prefix><reason>".
@@ -790,6 +790,9 @@
   (global $in_start (mut i32) (i32.const 0))
   (global $in_end (mut i32) (i32.const 0))
   (global $pos (mut i32) (i32.const 0))
+  ;; the last string read (JSON string, base64 decode)
+  (global $str_ptr (mut i32) (i32.const 0))
+  (global $str_len (mut i32) (i32.const 0))
 
   ;; The byte at pos, or -1 at the end of the input.
   (func $peek (result i32)
