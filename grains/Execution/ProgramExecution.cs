@@ -4,6 +4,10 @@
 // 1 MiB, so a large input there would collide with it), the entrypoint called in its shape, and the output range
 // checked before it is copied. Every engine failure becomes an outcome; nothing but a bug escapes. Interrupt() may
 // be called from any thread at any time, also before the store exists.
+//
+// The engine does not report a refused memory.grow (it just returns -1 to the program), so a trap with the memory at
+// 75 % of the limit or more is reported as OutOfMemory: programs abort right after an allocation fails, and their
+// last grow request was at least a quarter of the limit away only when it was huge.
 
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Programs;
@@ -54,7 +58,7 @@ internal sealed class ProgramExecution
             _interrupted = true;
             if (_store is not null)
             {
-                StoreInterruption.Request(_store);
+                _store.Interrupt();
             }
         }
     }
@@ -157,7 +161,7 @@ internal sealed class ProgramExecution
         }
         catch (WasmTrap trap)
         {
-            if (StoreInterruption.IsInterrupt(trap))
+            if (trap.Code == TrapCode.Interrupted)
             {
                 return new Result { Interrupted = true, FuelConsumed = (long)store.FuelConsumed, Logs = run.Logs };
             }
@@ -173,7 +177,7 @@ internal sealed class ProgramExecution
                     $"out of fuel: the budget of {_request.MaxFuel} is used up"),
                 TrapCode.MemoryLimitExceeded => Fail(ProgramRunOutcome.OutOfMemory, run, store,
                     $"memory limit of {limitBytes} bytes exceeded: {trap.Message}"),
-                _ when memory is not null && memory.ByteLength + Memory.PageSize > limitBytes => Fail(
+                _ when memory is not null && memory.ByteLength * 4 >= limitBytes * 3 => Fail(
                     ProgramRunOutcome.OutOfMemory, run, store,
                     $"memory limit of {limitBytes} bytes reached ({memory.ByteLength} bytes in use), then the program trapped: {trap.Message}"),
                 _ => Fail(ProgramRunOutcome.Trapped, run, store, $"trap: {trap.Message}"),

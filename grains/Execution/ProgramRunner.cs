@@ -141,17 +141,7 @@ internal sealed partial class ProgramRunner : IProgramRunner
     private static async Task<ProgramExecution.Result> ExecuteAsync(ProgramExecution execution, CancellationToken stopped)
     {
         using var registration = stopped.Register(execution.Interrupt);
-        var run = Task.Run(execution.Run, CancellationToken.None);
-        if (StoreInterruption.Supported)
-        {
-            return await run;
-        }
-
-        // Without engine interrupts the attempt is abandoned: its result is discarded and it runs out its fuel.
-        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var stopRegistration = stopped.Register(() => stop.TrySetResult());
-        var first = await Task.WhenAny(run, stop.Task);
-        return first == run ? await run : new ProgramExecution.Result { Interrupted = true };
+        return await Task.Run(execution.Run, CancellationToken.None);
     }
 
     private ProgramRunResult Interrupted(
