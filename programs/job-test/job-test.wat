@@ -317,6 +317,13 @@
     (block $valid
       (loop $next
         (br_if $valid (i32.ge_u (local.get $i) (local.get $n)))
+        ;; fast path: eight ASCII bytes at once
+        (if (i32.le_u (i32.add (local.get $i) (i32.const 8)) (local.get $n))
+          (then
+            (if (i64.eqz (i64.and (i64.load (i32.add (local.get $p) (local.get $i))) (i64.const 0x8080808080808080)))
+              (then
+                (local.set $i (i32.add (local.get $i) (i32.const 8)))
+                (br $next)))))
         (local.set $b (i32.load8_u (i32.add (local.get $p) (local.get $i))))
         (if (i32.lt_u (local.get $b) (i32.const 0x80))
           (then
@@ -488,15 +495,47 @@
         (br $next)))
     (local.get $v))
 
+  ;; High bit set in each byte lane of x that is zero (exact for "any lane is zero").
+  (func $zero_byte_mask (param $x i64) (result i64)
+    (i64.and (i64.sub (local.get $x) (i64.const 0x0101010101010101)) (i64.xor (local.get $x) (i64.const -1))))
+
   ;; Reads the string literal at pos (which is '"'), decoding escapes into a new heap buffer: 1 with
   ;; str_ptr/str_len, or 0 with the error set.
   (func $parse_string (result i32)
     (local $b i32)
     (local $u i32)
     (local $lo i32)
+    (local $run i32)
+    (local $w i64)
     (call $advance)
     (call $out_begin)
     (loop $next
+      ;; fast path: copy a run of plain bytes (not '"', '\\', control) in one go
+      (local.set $run (global.get $pos))
+      ;; eight bytes at a time while none is below 0x20, '"' or '\\' (SWAR zero-byte tests)
+      (block $wide_end
+        (loop $wide
+          (br_if $wide_end (i32.gt_u (i32.add (local.get $run) (i32.const 8)) (global.get $in_end)))
+          (local.set $w (i64.load (local.get $run)))
+          (br_if $wide_end (i64.ne (i64.const 0) (i64.and (i64.const 0x8080808080808080) (i64.or
+            (i64.and (i64.sub (local.get $w) (i64.const 0x2020202020202020)) (i64.xor (local.get $w) (i64.const -1)))
+            (i64.or
+              (call $zero_byte_mask (i64.xor (local.get $w) (i64.const 0x2222222222222222)))
+              (call $zero_byte_mask (i64.xor (local.get $w) (i64.const 0x5c5c5c5c5c5c5c5c))))))))
+          (local.set $run (i32.add (local.get $run) (i32.const 8)))
+          (br $wide)))
+      (block $run_end
+        (loop $scan
+          (br_if $run_end (i32.ge_u (local.get $run) (global.get $in_end)))
+          (local.set $b (i32.load8_u (local.get $run)))
+          (br_if $run_end (i32.or (i32.lt_u (local.get $b) (i32.const 32))
+                                  (i32.or (i32.eq (local.get $b) (i32.const 34)) (i32.eq (local.get $b) (i32.const 92)))))
+          (local.set $run (i32.add (local.get $run) (i32.const 1)))
+          (br $scan)))
+      (if (i32.gt_u (local.get $run) (global.get $pos))
+        (then
+          (call $emit_bytes (global.get $pos) (i32.sub (local.get $run) (global.get $pos)))
+          (global.set $pos (local.get $run))))
       (local.set $b (call $peek))
       (if (i32.eq (local.get $b) (i32.const -1)) (then (return (call $json_err (global.get $E_EOF_STRING)))))
       (if (i32.eq (local.get $b) (i32.const 34))

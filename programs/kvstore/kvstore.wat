@@ -25,8 +25,8 @@
 ;;   limited to 128. Bad input always gives {"status":"err",...}, never a trap.
 ;; - Blake3: one-shot hashing of an in-memory buffer: full chunks are compressed and merged on a CV stack as they
 ;;   complete (merge while the chunk count is even), the last chunk is kept as the pending output and folded into
-;;   parent nodes from the top of the stack; the final compression carries the ROOT flag. G takes and returns four
-;;   words (multi-value), the message is permuted in place between the 7 rounds.
+;;   parent nodes from the top of the stack; the final compression carries the ROOT flag. The 16 state and 16
+;;   message words live in locals, G is written out inline, the message is permuted in place between the 7 rounds.
 ;; - Deliberate difference from ONVM: a put whose key contains a comma is refused ("key must not contain a comma"),
 ;;   because such a key would corrupt the comma-joined index.
 (module
@@ -372,6 +372,13 @@
     (block $valid
       (loop $next
         (br_if $valid (i32.ge_u (local.get $i) (local.get $n)))
+        ;; fast path: eight ASCII bytes at once
+        (if (i32.le_u (i32.add (local.get $i) (i32.const 8)) (local.get $n))
+          (then
+            (if (i64.eqz (i64.and (i64.load (i32.add (local.get $p) (local.get $i))) (i64.const 0x8080808080808080)))
+              (then
+                (local.set $i (i32.add (local.get $i) (i32.const 8)))
+                (br $next)))))
         (local.set $b (i32.load8_u (i32.add (local.get $p) (local.get $i))))
         (if (i32.lt_u (local.get $b) (i32.const 0x80))
           (then
@@ -431,11 +438,15 @@
 
 
   ;; ---------------------------------------------------------------- base64
-  ;; Standard base64 with padding.
+  ;; Standard base64 with padding (space reserved once, symbols stored directly).
   (func $emit_b64 (param $p i32) (param $n i32)
     (local $end i32)
     (local $v i32)
+    (local $o i32)
     (local.set $end (i32.add (local.get $p) (local.get $n)))
+    (call $ensure (i32.add (global.get $out_end)
+      (i32.shl (i32.div_u (i32.add (local.get $n) (i32.const 2)) (i32.const 3)) (i32.const 2))))
+    (local.set $o (global.get $out_end))
     (block $done
       (loop $next
         (br_if $done (i32.gt_u (i32.add (local.get $p) (i32.const 3)) (local.get $end)))
@@ -443,35 +454,35 @@
           (i32.shl (i32.load8_u (local.get $p)) (i32.const 16))
           (i32.shl (i32.load8_u offset=1 (local.get $p)) (i32.const 8)))
           (i32.load8_u offset=2 (local.get $p))))
-        (call $emit_b64_sym (i32.shr_u (local.get $v) (i32.const 18)))
-        (call $emit_b64_sym (i32.shr_u (local.get $v) (i32.const 12)))
-        (call $emit_b64_sym (i32.shr_u (local.get $v) (i32.const 6)))
-        (call $emit_b64_sym (local.get $v))
+        (i32.store8 (local.get $o) (call $b64_sym (i32.shr_u (local.get $v) (i32.const 18))))
+        (i32.store8 offset=1 (local.get $o) (call $b64_sym (i32.shr_u (local.get $v) (i32.const 12))))
+        (i32.store8 offset=2 (local.get $o) (call $b64_sym (i32.shr_u (local.get $v) (i32.const 6))))
+        (i32.store8 offset=3 (local.get $o) (call $b64_sym (local.get $v)))
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))
         (local.set $p (i32.add (local.get $p) (i32.const 3)))
         (br $next)))
-    (if (i32.eq (i32.sub (local.get $end) (local.get $p)) (i32.const 1))
+    (if (i32.ne (local.get $p) (local.get $end))
       (then
         (local.set $v (i32.shl (i32.load8_u (local.get $p)) (i32.const 16)))
-        (call $emit_b64_sym (i32.shr_u (local.get $v) (i32.const 18)))
-        (call $emit_b64_sym (i32.shr_u (local.get $v) (i32.const 12)))
-        (call $emit_byte (i32.const 61))
-        (call $emit_byte (i32.const 61))))
-    (if (i32.eq (i32.sub (local.get $end) (local.get $p)) (i32.const 2))
-      (then
-        (local.set $v (i32.or
-          (i32.shl (i32.load8_u (local.get $p)) (i32.const 16))
-          (i32.shl (i32.load8_u offset=1 (local.get $p)) (i32.const 8))))
-        (call $emit_b64_sym (i32.shr_u (local.get $v) (i32.const 18)))
-        (call $emit_b64_sym (i32.shr_u (local.get $v) (i32.const 12)))
-        (call $emit_b64_sym (i32.shr_u (local.get $v) (i32.const 6)))
-        (call $emit_byte (i32.const 61)))))
+        (if (i32.eq (i32.sub (local.get $end) (local.get $p)) (i32.const 2))
+          (then (local.set $v (i32.or (local.get $v) (i32.shl (i32.load8_u offset=1 (local.get $p)) (i32.const 8))))))
+        (i32.store8 (local.get $o) (call $b64_sym (i32.shr_u (local.get $v) (i32.const 18))))
+        (i32.store8 offset=1 (local.get $o) (call $b64_sym (i32.shr_u (local.get $v) (i32.const 12))))
+        (i32.store8 offset=2 (local.get $o)
+          (select (call $b64_sym (i32.shr_u (local.get $v) (i32.const 6))) (i32.const 61)
+                  (i32.eq (i32.sub (local.get $end) (local.get $p)) (i32.const 2))))
+        (i32.store8 offset=3 (local.get $o) (i32.const 61))
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))))
+    (global.set $out_end (local.get $o)))
 
-  (func $emit_b64_sym (param $v i32)
-    (call $emit_byte (i32.load8_u (i32.add (global.get $B64) (i32.and (local.get $v) (i32.const 63))))))
-
+  ;; The base64 symbol of the low 6 bits of v.
+  (func $b64_sym (param $v i32) (result i32)
+    (i32.load8_u (i32.add (global.get $B64) (i32.and (local.get $v) (i32.const 63)))))
 
   ;; Strict standard base64 decode (canonical padding required, no trailing bits), like the Rust base64 crate's
   ;; STANDARD engine. Returns 1 with the bytes in str_ptr/str_len, or 0 with an error message "<prefix><reason>".
+  ;; Decodes first, OR-ing every table value into one accumulator (invalid symbols map to 0xff); only when that
+  ;; shows an invalid symbol is the input scanned again to name the first one.
   (func $b64_decode (param $p i32) (param $n i32) (param $prefix i32) (result i32)
     (local $i i32)
     (local $c i32)
@@ -481,74 +492,83 @@
     (local $o i32)
     (local $v i32)
     (local $rem i32)
-    ;; symbols, then only '=' padding
-    (block $syms_end
-      (loop $next
-        (br_if $syms_end (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $c (i32.load8_u (i32.add (local.get $p) (local.get $i))))
-        (if (i32.eq (i32.load8_u (i32.add (global.get $B64DEC) (local.get $c))) (i32.const 0xff))
-          (then
-            (br_if $syms_end (i32.eq (local.get $c) (i32.const 61)))
-            (return (call $b64_fail_symbol (local.get $prefix) (global.get $E_B64_SYMBOL) (local.get $i) (local.get $c)))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $next)))
-    (local.set $s (local.get $i))
+    (local $acc i32)
+    (local $a i32)
+    ;; trailing '=' padding
     (block $pad_end
       (loop $next
-        (br_if $pad_end (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $c (i32.load8_u (i32.add (local.get $p) (local.get $i))))
-        (if (i32.ne (local.get $c) (i32.const 61))
-          (then (return (call $b64_fail_symbol (local.get $prefix) (global.get $E_B64_SYMBOL) (local.get $i) (local.get $c)))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $pad_end (i32.ge_u (local.get $pad) (local.get $n)))
+        (br_if $pad_end (i32.ne (i32.load8_u (i32.add (local.get $p) (i32.sub (i32.sub (local.get $n) (local.get $pad)) (i32.const 1))))
+                                (i32.const 61)))
+        (local.set $pad (i32.add (local.get $pad) (i32.const 1)))
         (br $next)))
-    (local.set $pad (i32.sub (local.get $n) (local.get $s)))
+    (local.set $s (i32.sub (local.get $n) (local.get $pad)))
     (local.set $rem (i32.and (local.get $s) (i32.const 3)))
-    (if (i32.eq (local.get $rem) (i32.const 1))
-      (then
-        (call $err_begin (local.get $prefix))
-        (call $emit_cstr (global.get $E_B64_LENGTH))
-        (call $emit_u32 (local.get $n))
-        (return (call $err_end))))
-    (if (i32.or (i32.gt_u (local.get $pad) (i32.const 2))
-                (i32.and (i32.add (local.get $s) (local.get $pad)) (i32.const 3)))
-      (then
-        (call $err_begin (local.get $prefix))
-        (call $emit_cstr (global.get $E_B64_PADDING))
-        (return (call $err_end))))
-    (if (i32.and (i32.eqz (local.get $rem)) (i32.ne (local.get $pad) (i32.const 0)))
-      (then
-        (call $err_begin (local.get $prefix))
-        (call $emit_cstr (global.get $E_B64_PADDING))
-        (return (call $err_end))))
-    ;; trailing bits of the last symbol must be zero
-    (if (i32.eq (local.get $rem) (i32.const 2))
-      (then
-        (local.set $c (i32.load8_u (i32.add (local.get $p) (i32.sub (local.get $s) (i32.const 1)))))
-        (if (i32.and (i32.load8_u (i32.add (global.get $B64DEC) (local.get $c))) (i32.const 15))
-          (then (return (call $b64_fail_symbol (local.get $prefix) (global.get $E_B64_LAST)
-                          (i32.sub (local.get $s) (i32.const 1)) (local.get $c)))))))
-    (if (i32.eq (local.get $rem) (i32.const 3))
-      (then
-        (local.set $c (i32.load8_u (i32.add (local.get $p) (i32.sub (local.get $s) (i32.const 1)))))
-        (if (i32.and (i32.load8_u (i32.add (global.get $B64DEC) (local.get $c))) (i32.const 3))
-          (then (return (call $b64_fail_symbol (local.get $prefix) (global.get $E_B64_LAST)
-                          (i32.sub (local.get $s) (i32.const 1)) (local.get $c)))))))
+    ;; decode the full groups
     (local.set $out (call $alloc (i32.add (i32.mul (i32.shr_u (local.get $s) (i32.const 2)) (i32.const 3)) (i32.const 3))))
     (local.set $o (local.get $out))
-    (local.set $i (i32.const 0))
     (block $done
       (loop $next
         (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $s)))
-        (local.set $v (call $b64_quad (i32.add (local.get $p) (local.get $i)) (i32.const 4)))
+        (local.set $c (i32.add (local.get $p) (local.get $i)))
+        (local.set $a (i32.or
+          (i32.or (i32.shl (i32.load8_u (i32.add (global.get $B64DEC) (i32.load8_u (local.get $c)))) (i32.const 24))
+                  (i32.shl (i32.load8_u (i32.add (global.get $B64DEC) (i32.load8_u offset=1 (local.get $c)))) (i32.const 16)))
+          (i32.or (i32.shl (i32.load8_u (i32.add (global.get $B64DEC) (i32.load8_u offset=2 (local.get $c)))) (i32.const 8))
+                  (i32.load8_u (i32.add (global.get $B64DEC) (i32.load8_u offset=3 (local.get $c)))))))
+        (local.set $acc (i32.or (local.get $acc) (local.get $a)))
+        ;; the four 6-bit values, packed: a = s0<<24 | s1<<16 | s2<<8 | s3
+        (local.set $v (i32.or
+          (i32.or (i32.shl (i32.shr_u (local.get $a) (i32.const 24)) (i32.const 18))
+                  (i32.shl (i32.and (i32.shr_u (local.get $a) (i32.const 16)) (i32.const 63)) (i32.const 12)))
+          (i32.or (i32.shl (i32.and (i32.shr_u (local.get $a) (i32.const 8)) (i32.const 63)) (i32.const 6))
+                  (i32.and (local.get $a) (i32.const 63)))))
         (i32.store8 (local.get $o) (i32.shr_u (local.get $v) (i32.const 16)))
         (i32.store8 offset=1 (local.get $o) (i32.shr_u (local.get $v) (i32.const 8)))
         (i32.store8 offset=2 (local.get $o) (local.get $v))
         (local.set $o (i32.add (local.get $o) (i32.const 3)))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $next)))
+    ;; the last partial group
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $i) (local.get $s)))
+        (local.set $acc (i32.or (local.get $acc)
+          (i32.load8_u (i32.add (global.get $B64DEC) (i32.load8_u (i32.add (local.get $p) (local.get $i)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail)))
+    ;; an invalid symbol (this includes '=' before the trailing padding): name the first one
+    (if (i32.and (local.get $acc) (i32.const 0x80808080))
+      (then
+        (local.set $i (i32.const 0))
+        (loop $find
+          (local.set $c (i32.load8_u (i32.add (local.get $p) (local.get $i))))
+          (if (i32.eq (i32.load8_u (i32.add (global.get $B64DEC) (local.get $c))) (i32.const 0xff))
+            (then (return (call $b64_fail_symbol (local.get $prefix) (global.get $E_B64_SYMBOL) (local.get $i) (local.get $c)))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $find))))
+    (if (i32.eq (local.get $rem) (i32.const 1))
+      (then
+        (call $err_begin (local.get $prefix))
+        (call $emit_cstr (global.get $E_B64_LENGTH))
+        (call $emit_u32 (local.get $n))
+        (return (call $err_end))))
+    (if (i32.or (i32.or (i32.gt_u (local.get $pad) (i32.const 2))
+                        (i32.and (i32.add (local.get $s) (local.get $pad)) (i32.const 3)))
+                (i32.and (i32.eqz (local.get $rem)) (i32.ne (local.get $pad) (i32.const 0))))
+      (then
+        (call $err_begin (local.get $prefix))
+        (call $emit_cstr (global.get $E_B64_PADDING))
+        (return (call $err_end))))
     (if (local.get $rem)
       (then
-        (local.set $v (call $b64_quad (i32.add (local.get $p) (local.get $i)) (local.get $rem)))
+        (local.set $c (i32.load8_u (i32.add (local.get $p) (i32.sub (local.get $s) (i32.const 1)))))
+        ;; trailing bits of the last symbol must be zero (4 bits after 2 symbols, 2 bits after 3)
+        (if (i32.and (i32.load8_u (i32.add (global.get $B64DEC) (local.get $c)))
+                     (select (i32.const 15) (i32.const 3) (i32.eq (local.get $rem) (i32.const 2))))
+          (then (return (call $b64_fail_symbol (local.get $prefix) (global.get $E_B64_LAST)
+                          (i32.sub (local.get $s) (i32.const 1)) (local.get $c)))))
+        (local.set $v (call $b64_quad (local.get $p) (i32.sub (local.get $s) (local.get $rem)) (local.get $rem)))
         (i32.store8 (local.get $o) (i32.shr_u (local.get $v) (i32.const 16)))
         (local.set $o (i32.add (local.get $o) (i32.const 1)))
         (if (i32.eq (local.get $rem) (i32.const 3))
@@ -559,10 +579,11 @@
     (global.set $str_len (i32.sub (local.get $o) (local.get $out)))
     (i32.const 1))
 
-  ;; Up to 4 symbols (validated) as a 24-bit value, missing symbols counting as zero.
-  (func $b64_quad (param $p i32) (param $k i32) (result i32)
+  ;; Up to 4 symbols (already validated) at p+at as a 24-bit value, missing symbols counting as zero.
+  (func $b64_quad (param $p i32) (param $at i32) (param $k i32) (result i32)
     (local $i i32)
     (local $v i32)
+    (local.set $p (i32.add (local.get $p) (local.get $at)))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (i32.const 4)))
@@ -607,19 +628,8 @@
 
   ;; ---------------------------------------------------------------- Blake3 (hash mode, 32-byte output)
   ;; Flags: CHUNK_START 1, CHUNK_END 2, PARENT 4, ROOT 8. Counters stay below 2^32 (inputs under 4 TiB).
-
-  ;; The quarter-round on (a, b, c, d) with message words x, y.
-  (func $g (param $a i32) (param $b i32) (param $c i32) (param $d i32) (param $x i32) (param $y i32)
-    (result i32 i32 i32 i32)
-    (local.set $a (i32.add (i32.add (local.get $a) (local.get $b)) (local.get $x)))
-    (local.set $d (i32.rotr (i32.xor (local.get $d) (local.get $a)) (i32.const 16)))
-    (local.set $c (i32.add (local.get $c) (local.get $d)))
-    (local.set $b (i32.rotr (i32.xor (local.get $b) (local.get $c)) (i32.const 12)))
-    (local.set $a (i32.add (i32.add (local.get $a) (local.get $b)) (local.get $y)))
-    (local.set $d (i32.rotr (i32.xor (local.get $d) (local.get $a)) (i32.const 8)))
-    (local.set $c (i32.add (local.get $c) (local.get $d)))
-    (local.set $b (i32.rotr (i32.xor (local.get $b) (local.get $c)) (i32.const 7)))
-    (local.get $a) (local.get $b) (local.get $c) (local.get $d))
+  ;; The round body spells out the eight quarter-rounds G(a, b, c, d; x, y) on locals (no calls: fuel is per
+  ;; instruction) and then permutes the message words in place.
 
   ;; Compresses the 64-byte block at blk under the chaining value at cv; writes the 8-word result to out (which may
   ;; alias cv or blk: everything is loaded first).
@@ -666,22 +676,78 @@
     (local.set $m15 (i32.load offset=60 (local.get $blk)))
     (loop $rounds
         ;; columns, then diagonals
-        (call $g (local.get $s0) (local.get $s4) (local.get $s8) (local.get $s12) (local.get $m0) (local.get $m1))
-        local.set $s12 local.set $s8 local.set $s4 local.set $s0
-        (call $g (local.get $s1) (local.get $s5) (local.get $s9) (local.get $s13) (local.get $m2) (local.get $m3))
-        local.set $s13 local.set $s9 local.set $s5 local.set $s1
-        (call $g (local.get $s2) (local.get $s6) (local.get $s10) (local.get $s14) (local.get $m4) (local.get $m5))
-        local.set $s14 local.set $s10 local.set $s6 local.set $s2
-        (call $g (local.get $s3) (local.get $s7) (local.get $s11) (local.get $s15) (local.get $m6) (local.get $m7))
-        local.set $s15 local.set $s11 local.set $s7 local.set $s3
-        (call $g (local.get $s0) (local.get $s5) (local.get $s10) (local.get $s15) (local.get $m8) (local.get $m9))
-        local.set $s15 local.set $s10 local.set $s5 local.set $s0
-        (call $g (local.get $s1) (local.get $s6) (local.get $s11) (local.get $s12) (local.get $m10) (local.get $m11))
-        local.set $s12 local.set $s11 local.set $s6 local.set $s1
-        (call $g (local.get $s2) (local.get $s7) (local.get $s8) (local.get $s13) (local.get $m12) (local.get $m13))
-        local.set $s13 local.set $s8 local.set $s7 local.set $s2
-        (call $g (local.get $s3) (local.get $s4) (local.get $s9) (local.get $s14) (local.get $m14) (local.get $m15))
-        local.set $s14 local.set $s9 local.set $s4 local.set $s3
+        ;; G(s0, s4, s8, s12; m0, m1)
+        (local.set $s0 (i32.add (i32.add (local.get $s0) (local.get $s4)) (local.get $m0)))
+        (local.set $s12 (i32.rotr (i32.xor (local.get $s12) (local.get $s0)) (i32.const 16)))
+        (local.set $s8 (i32.add (local.get $s8) (local.get $s12)))
+        (local.set $s4 (i32.rotr (i32.xor (local.get $s4) (local.get $s8)) (i32.const 12)))
+        (local.set $s0 (i32.add (i32.add (local.get $s0) (local.get $s4)) (local.get $m1)))
+        (local.set $s12 (i32.rotr (i32.xor (local.get $s12) (local.get $s0)) (i32.const 8)))
+        (local.set $s8 (i32.add (local.get $s8) (local.get $s12)))
+        (local.set $s4 (i32.rotr (i32.xor (local.get $s4) (local.get $s8)) (i32.const 7)))
+        ;; G(s1, s5, s9, s13; m2, m3)
+        (local.set $s1 (i32.add (i32.add (local.get $s1) (local.get $s5)) (local.get $m2)))
+        (local.set $s13 (i32.rotr (i32.xor (local.get $s13) (local.get $s1)) (i32.const 16)))
+        (local.set $s9 (i32.add (local.get $s9) (local.get $s13)))
+        (local.set $s5 (i32.rotr (i32.xor (local.get $s5) (local.get $s9)) (i32.const 12)))
+        (local.set $s1 (i32.add (i32.add (local.get $s1) (local.get $s5)) (local.get $m3)))
+        (local.set $s13 (i32.rotr (i32.xor (local.get $s13) (local.get $s1)) (i32.const 8)))
+        (local.set $s9 (i32.add (local.get $s9) (local.get $s13)))
+        (local.set $s5 (i32.rotr (i32.xor (local.get $s5) (local.get $s9)) (i32.const 7)))
+        ;; G(s2, s6, s10, s14; m4, m5)
+        (local.set $s2 (i32.add (i32.add (local.get $s2) (local.get $s6)) (local.get $m4)))
+        (local.set $s14 (i32.rotr (i32.xor (local.get $s14) (local.get $s2)) (i32.const 16)))
+        (local.set $s10 (i32.add (local.get $s10) (local.get $s14)))
+        (local.set $s6 (i32.rotr (i32.xor (local.get $s6) (local.get $s10)) (i32.const 12)))
+        (local.set $s2 (i32.add (i32.add (local.get $s2) (local.get $s6)) (local.get $m5)))
+        (local.set $s14 (i32.rotr (i32.xor (local.get $s14) (local.get $s2)) (i32.const 8)))
+        (local.set $s10 (i32.add (local.get $s10) (local.get $s14)))
+        (local.set $s6 (i32.rotr (i32.xor (local.get $s6) (local.get $s10)) (i32.const 7)))
+        ;; G(s3, s7, s11, s15; m6, m7)
+        (local.set $s3 (i32.add (i32.add (local.get $s3) (local.get $s7)) (local.get $m6)))
+        (local.set $s15 (i32.rotr (i32.xor (local.get $s15) (local.get $s3)) (i32.const 16)))
+        (local.set $s11 (i32.add (local.get $s11) (local.get $s15)))
+        (local.set $s7 (i32.rotr (i32.xor (local.get $s7) (local.get $s11)) (i32.const 12)))
+        (local.set $s3 (i32.add (i32.add (local.get $s3) (local.get $s7)) (local.get $m7)))
+        (local.set $s15 (i32.rotr (i32.xor (local.get $s15) (local.get $s3)) (i32.const 8)))
+        (local.set $s11 (i32.add (local.get $s11) (local.get $s15)))
+        (local.set $s7 (i32.rotr (i32.xor (local.get $s7) (local.get $s11)) (i32.const 7)))
+        ;; G(s0, s5, s10, s15; m8, m9)
+        (local.set $s0 (i32.add (i32.add (local.get $s0) (local.get $s5)) (local.get $m8)))
+        (local.set $s15 (i32.rotr (i32.xor (local.get $s15) (local.get $s0)) (i32.const 16)))
+        (local.set $s10 (i32.add (local.get $s10) (local.get $s15)))
+        (local.set $s5 (i32.rotr (i32.xor (local.get $s5) (local.get $s10)) (i32.const 12)))
+        (local.set $s0 (i32.add (i32.add (local.get $s0) (local.get $s5)) (local.get $m9)))
+        (local.set $s15 (i32.rotr (i32.xor (local.get $s15) (local.get $s0)) (i32.const 8)))
+        (local.set $s10 (i32.add (local.get $s10) (local.get $s15)))
+        (local.set $s5 (i32.rotr (i32.xor (local.get $s5) (local.get $s10)) (i32.const 7)))
+        ;; G(s1, s6, s11, s12; m10, m11)
+        (local.set $s1 (i32.add (i32.add (local.get $s1) (local.get $s6)) (local.get $m10)))
+        (local.set $s12 (i32.rotr (i32.xor (local.get $s12) (local.get $s1)) (i32.const 16)))
+        (local.set $s11 (i32.add (local.get $s11) (local.get $s12)))
+        (local.set $s6 (i32.rotr (i32.xor (local.get $s6) (local.get $s11)) (i32.const 12)))
+        (local.set $s1 (i32.add (i32.add (local.get $s1) (local.get $s6)) (local.get $m11)))
+        (local.set $s12 (i32.rotr (i32.xor (local.get $s12) (local.get $s1)) (i32.const 8)))
+        (local.set $s11 (i32.add (local.get $s11) (local.get $s12)))
+        (local.set $s6 (i32.rotr (i32.xor (local.get $s6) (local.get $s11)) (i32.const 7)))
+        ;; G(s2, s7, s8, s13; m12, m13)
+        (local.set $s2 (i32.add (i32.add (local.get $s2) (local.get $s7)) (local.get $m12)))
+        (local.set $s13 (i32.rotr (i32.xor (local.get $s13) (local.get $s2)) (i32.const 16)))
+        (local.set $s8 (i32.add (local.get $s8) (local.get $s13)))
+        (local.set $s7 (i32.rotr (i32.xor (local.get $s7) (local.get $s8)) (i32.const 12)))
+        (local.set $s2 (i32.add (i32.add (local.get $s2) (local.get $s7)) (local.get $m13)))
+        (local.set $s13 (i32.rotr (i32.xor (local.get $s13) (local.get $s2)) (i32.const 8)))
+        (local.set $s8 (i32.add (local.get $s8) (local.get $s13)))
+        (local.set $s7 (i32.rotr (i32.xor (local.get $s7) (local.get $s8)) (i32.const 7)))
+        ;; G(s3, s4, s9, s14; m14, m15)
+        (local.set $s3 (i32.add (i32.add (local.get $s3) (local.get $s4)) (local.get $m14)))
+        (local.set $s14 (i32.rotr (i32.xor (local.get $s14) (local.get $s3)) (i32.const 16)))
+        (local.set $s9 (i32.add (local.get $s9) (local.get $s14)))
+        (local.set $s4 (i32.rotr (i32.xor (local.get $s4) (local.get $s9)) (i32.const 12)))
+        (local.set $s3 (i32.add (i32.add (local.get $s3) (local.get $s4)) (local.get $m15)))
+        (local.set $s14 (i32.rotr (i32.xor (local.get $s14) (local.get $s3)) (i32.const 8)))
+        (local.set $s9 (i32.add (local.get $s9) (local.get $s14)))
+        (local.set $s4 (i32.rotr (i32.xor (local.get $s4) (local.get $s9)) (i32.const 7)))
         ;; permute: m[i] <- m[PERM[i]]
         local.get $m2 local.get $m6 local.get $m3 local.get $m10 local.get $m7 local.get $m0 local.get $m4 local.get $m13
         local.get $m1 local.get $m11 local.get $m12 local.get $m5 local.get $m9 local.get $m14 local.get $m15 local.get $m8
@@ -880,15 +946,47 @@
         (br $next)))
     (local.get $v))
 
+  ;; High bit set in each byte lane of x that is zero (exact for "any lane is zero").
+  (func $zero_byte_mask (param $x i64) (result i64)
+    (i64.and (i64.sub (local.get $x) (i64.const 0x0101010101010101)) (i64.xor (local.get $x) (i64.const -1))))
+
   ;; Reads the string literal at pos (which is '"'), decoding escapes into a new heap buffer: 1 with
   ;; str_ptr/str_len, or 0 with the error set.
   (func $parse_string (result i32)
     (local $b i32)
     (local $u i32)
     (local $lo i32)
+    (local $run i32)
+    (local $w i64)
     (call $advance)
     (call $out_begin)
     (loop $next
+      ;; fast path: copy a run of plain bytes (not '"', '\\', control) in one go
+      (local.set $run (global.get $pos))
+      ;; eight bytes at a time while none is below 0x20, '"' or '\\' (SWAR zero-byte tests)
+      (block $wide_end
+        (loop $wide
+          (br_if $wide_end (i32.gt_u (i32.add (local.get $run) (i32.const 8)) (global.get $in_end)))
+          (local.set $w (i64.load (local.get $run)))
+          (br_if $wide_end (i64.ne (i64.const 0) (i64.and (i64.const 0x8080808080808080) (i64.or
+            (i64.and (i64.sub (local.get $w) (i64.const 0x2020202020202020)) (i64.xor (local.get $w) (i64.const -1)))
+            (i64.or
+              (call $zero_byte_mask (i64.xor (local.get $w) (i64.const 0x2222222222222222)))
+              (call $zero_byte_mask (i64.xor (local.get $w) (i64.const 0x5c5c5c5c5c5c5c5c))))))))
+          (local.set $run (i32.add (local.get $run) (i32.const 8)))
+          (br $wide)))
+      (block $run_end
+        (loop $scan
+          (br_if $run_end (i32.ge_u (local.get $run) (global.get $in_end)))
+          (local.set $b (i32.load8_u (local.get $run)))
+          (br_if $run_end (i32.or (i32.lt_u (local.get $b) (i32.const 32))
+                                  (i32.or (i32.eq (local.get $b) (i32.const 34)) (i32.eq (local.get $b) (i32.const 92)))))
+          (local.set $run (i32.add (local.get $run) (i32.const 1)))
+          (br $scan)))
+      (if (i32.gt_u (local.get $run) (global.get $pos))
+        (then
+          (call $emit_bytes (global.get $pos) (i32.sub (local.get $run) (global.get $pos)))
+          (global.set $pos (local.get $run))))
       (local.set $b (call $peek))
       (if (i32.eq (local.get $b) (i32.const -1)) (then (return (call $json_err (global.get $E_EOF_STRING)))))
       (if (i32.eq (local.get $b) (i32.const 34))

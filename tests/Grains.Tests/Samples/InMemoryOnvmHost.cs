@@ -16,8 +16,9 @@ internal sealed class InMemoryOnvmHost
     /// <summary>The program's state: key bytes (as Latin-1 text, one char per byte) to value bytes.</summary>
     public SortedDictionary<string, byte[]> State { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Runs <c>onvm_main</c> of <paramref name="wasm"/> on <paramref name="input"/>.</summary>
-    public (byte[] Output, long FuelConsumed) Run(byte[] wasm, byte[] input, long fuel = 50_000_000)
+    /// <summary>Runs <c>onvm_main</c> of <paramref name="wasm"/> on <paramref name="input"/>, placed in fresh pages
+    /// or, with <paramref name="atOffsetZero"/>, at offset 0 as ONVM does.</summary>
+    public (byte[] Output, long FuelConsumed) Run(byte[] wasm, byte[] input, long fuel = 50_000_000, bool atOffsetZero = false)
     {
         var module = Module.FromBytes(Engine, wasm);
         var linker = new Linker(Engine);
@@ -49,13 +50,18 @@ internal sealed class InMemoryOnvmHost
         store.SetFuel((ulong)fuel);
         store.SetLimits(memoryPages: 1024);
         instance = linker.Instantiate(store, module);
-        var pages = Memory().Grow((uint)(input.Length / Wasm.Memory.PageSize + 1));
-        if (pages < 0)
+        var inPtr = 0;
+        if (!atOffsetZero)
         {
-            throw new InvalidOperationException("memory did not grow for the input");
+            var pages = Memory().Grow((uint)(input.Length / Wasm.Memory.PageSize + 1));
+            if (pages < 0)
+            {
+                throw new InvalidOperationException("memory did not grow for the input");
+            }
+
+            inPtr = pages * Wasm.Memory.PageSize;
         }
 
-        var inPtr = pages * Wasm.Memory.PageSize;
         input.CopyTo(Memory().GetSpan(inPtr, input.Length));
         var results = instance.GetFunction("onvm_main")!.Invoke(WasmValue.FromInt32(inPtr), WasmValue.FromInt32(input.Length));
         var output = Memory().GetSpan(results[0].AsInt32(), results[1].AsInt32()).ToArray();
