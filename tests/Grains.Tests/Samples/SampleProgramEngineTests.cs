@@ -114,6 +114,30 @@ public sealed class SampleProgramEngineTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>Blake3 in WAT equals the C# Blake3 of crypto/Hashing on seeded random inputs of random lengths
+    /// (biased to chunk and block boundaries).</summary>
+    [Fact]
+    public void KvStoreChecksumEqualsCryptoBlake3OnRandomInputs()
+    {
+        var seed = Environment.GetEnvironmentVariable("SAMPLES_BLAKE3_SEED") is { } s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : 5318008;
+        output.WriteLine($"seed {seed}");
+        var random = new Random(seed);
+        var host = new InMemoryOnvmHost();
+        for (var n = 0; n < 40; n++)
+        {
+            var length = random.Next(3) switch
+            {
+                0 => random.Next(0, 200),
+                1 => (random.Next(1, 40) * 1024) + random.Next(-2, 3),
+                _ => random.Next(0, 70_000),
+            };
+            var data = new byte[Math.Max(0, length)];
+            random.NextBytes(data);
+            using var json = JsonDocument.Parse(host.Run(KvStore, Put("k", data)).Output);
+            Assert.Equal(Convert.ToHexStringLower(Marketplace.Crypto.Hashing.Blake3.Hash(data)), json.RootElement.GetProperty("checksum").GetString());
+        }
+    }
+
     [Fact]
     public void KvStoreGetRetriesWithTheSizeTheHostAsksFor()
     {
