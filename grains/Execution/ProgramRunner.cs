@@ -132,9 +132,9 @@ internal sealed partial class ProgramRunner : IProgramRunner
             throw new InvalidRequestException($"max memory: must be at least {Memory.PageSize} bytes, got {request.MaxMemoryBytes}");
         }
 
-        if (request.Timeout <= TimeSpan.Zero)
+        if (request.Timeout <= TimeSpan.Zero || request.Timeout > TimeSpan.FromDays(1))
         {
-            throw new InvalidRequestException($"timeout: must be positive, got {request.Timeout}");
+            throw new InvalidRequestException($"timeout: must be positive and at most a day, got {request.Timeout}");
         }
     }
 
