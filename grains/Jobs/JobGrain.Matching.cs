@@ -129,6 +129,7 @@ internal sealed partial class JobGrain
                 MaxMemoryBytes = Info.MaxMemoryBytes,
                 TimeoutMs = Info.TimeoutMs,
             };
+            var matchedAt = DateTimeOffset.UtcNow;
             AssignmentAnswer answer;
             try
             {
@@ -151,7 +152,7 @@ internal sealed partial class JobGrain
                 _leaseExpiresAt = DateTimeOffset.UtcNow + _options.LeaseDuration;
                 Info.Status = JobStatus.Running;
                 Info.WorkerId = bid.WorkerId;
-                Info.MatchedAt = DateTimeOffset.UtcNow;
+                Info.MatchedAt = matchedAt;
                 Info.StartedAt = null;
                 Info.PricePerMillionFuel = bid.PricePerMillionFuel;
                 Info.Ineligible.Clear();

@@ -169,6 +169,12 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
                 {
                     await RunAsync(attempt).ConfigureAwait(false);
                 }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A fault outside the program (the runner or the grain calls around it): the slot survives, the
+                    // attempt is not reported and its lease expires, so the job retries elsewhere.
+                    LogAttemptFault(_log, e, WorkerId, attempt.Assignment.JobId);
+                }
                 finally
                 {
                     Interlocked.Decrement(ref _running);
@@ -271,6 +277,10 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
                     {
                         return Fail(report, FailureReason.WorkerLost, "attempt stopped while storing its output");
                     }
+                    catch (Exception e) when (e is MarketplaceException or GrainRuntimeException or TimeoutException)
+                    {
+                        return Fail(report, FailureReason.WorkerLost, $"worker {WorkerId} could not store the output: {e.Message}");
+                    }
                 }
 
                 report.OutputSize = result.Output.Length;
@@ -303,6 +313,9 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Worker {WorkerId} could not renew the lease of job {JobId}")]
     private static partial void LogRenewFailed(ILogger log, Exception e, string workerId, string jobId);
+
+    [LoggerMessage(EventId = 5100, Level = LogLevel.Error, Message = "Worker {WorkerId} failed to run an attempt of job {JobId}; its lease will expire")]
+    private static partial void LogAttemptFault(ILogger log, Exception e, string workerId, string jobId);
 
     [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "Worker {WorkerId} could not report the attempt of job {JobId}; its lease will expire")]
     private static partial void LogReportFailed(ILogger log, Exception e, string workerId, string jobId);
