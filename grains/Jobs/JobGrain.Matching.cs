@@ -13,6 +13,8 @@ internal sealed partial class JobGrain
     private string[] _expected = [];
     private int _round;
     private DateTimeOffset _windowCloseAt;
+    private DateTimeOffset _announcedAt;
+    private bool _haveEligibleBid;
     private IAsyncStream<JobAnnouncement>? _jobsStream;
 
     /// <inheritdoc />
@@ -24,7 +26,9 @@ internal sealed partial class JobGrain
         }
 
         _bids[bid.WorkerId] = bid;
-        if (_waitingFor.Remove(bid.WorkerId) && _waitingFor.Count == 0)
+        _haveEligibleBid |= bid.Eligible;
+        if ((_waitingFor.Remove(bid.WorkerId) && _waitingFor.Count == 0)
+            || (bid.Eligible && DateTimeOffset.UtcNow >= _windowCloseAt))
         {
             await CloseMatchingAsync();
             Schedule();
@@ -47,8 +51,10 @@ internal sealed partial class JobGrain
         _round++;
         _bids.Clear();
         _waitingFor.Clear();
+        _haveEligibleBid = false;
         Info.Status = JobStatus.Matching;
-        _windowCloseAt = DateTimeOffset.UtcNow + _options.BidWindow;
+        _announcedAt = DateTimeOffset.UtcNow;
+        _windowCloseAt = _announcedAt + _options.BidWindow;
         _expected = await GrainFactory.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey).ListOnlineIdsAsync();
         foreach (var id in _expected)
         {
@@ -75,6 +81,20 @@ internal sealed partial class JobGrain
         }
 
         Schedule();
+    }
+
+    /// <summary>The bid window ended: pick now, or keep waiting for silent online workers while no eligible bid
+    /// arrived (up to <see cref="JobsOptions.BidWaitLimit"/> after the announcement).</summary>
+    private Task OnBidWindowEndAsync()
+    {
+        var waitUntil = _announcedAt + _options.BidWaitLimit;
+        if (!_haveEligibleBid && _waitingFor.Count > 0 && DateTimeOffset.UtcNow < waitUntil)
+        {
+            _windowCloseAt = waitUntil;
+            return Task.CompletedTask;
+        }
+
+        return CloseMatchingAsync();
     }
 
     private async Task CloseMatchingAsync()
@@ -165,7 +185,7 @@ internal sealed partial class JobGrain
 
         foreach (var id in _waitingFor)
         {
-            reasons.Add(new WorkerIneligibility { WorkerId = id, Reason = $"worker {id} did not answer within {_options.BidWindow.TotalMilliseconds:0.#} ms" });
+            reasons.Add(new WorkerIneligibility { WorkerId = id, Reason = $"worker {id} did not answer within {(DateTimeOffset.UtcNow - _announcedAt).TotalMilliseconds:0} ms" });
         }
 
         if (reasons.Count == 0)

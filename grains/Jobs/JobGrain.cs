@@ -250,7 +250,11 @@ internal sealed partial class JobGrain(
         _timer = null;
         await DropWatchdogAsync();
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IClientJobsGrain>(Info.ClientId).UpdateAsync(Summary());
+        var summary = Summary();
+        await GrainFactory.GetGrain<IClientJobsGrain>(Info.ClientId).UpdateAsync(summary);
+        await this.GetStreamProvider(MarketplaceStreams.Provider)
+            .GetStream<JobSummary>(StreamId.Create(JobEvents.Namespace, Info.ClientId))
+            .OnNextAsync(summary);
     }
 
     private async Task RetryOrFinishAsync(FailureReason reason, string error, bool retriable)
@@ -366,7 +370,7 @@ internal sealed partial class JobGrain(
         switch (Info.Status)
         {
             case JobStatus.Matching when now >= _windowCloseAt:
-                await CloseMatchingAsync();
+                await OnBidWindowEndAsync();
                 break;
             case JobStatus.Pending when now >= state.State.NextMatchAt:
                 await StartMatchingAsync();

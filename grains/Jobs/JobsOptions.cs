@@ -8,6 +8,11 @@ internal sealed class JobsOptions
     /// answered.</summary>
     public TimeSpan BidWindow { get; set; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>When the bid window ends without an eligible bid while online workers have not answered yet (a busy
+    /// silo), matching keeps waiting for them up to this long after the announcement (default 2 s), then gives up on
+    /// the silent ones.</summary>
+    public TimeSpan BidWaitLimit { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Backoff before retry n is <c>RetryBaseDelay × 2^(n-1)</c> (default 5 s), capped by
     /// <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(5);

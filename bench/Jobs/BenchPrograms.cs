@@ -1,0 +1,29 @@
+using System.Collections.Concurrent;
+using Marketplace.GrainInterfaces;
+using Marketplace.Runtime;
+using Marketplace.Runtime.Streams;
+
+namespace Marketplace.Jobs.Bench;
+
+/// <summary>Deploying the bench program and waiting for job events.</summary>
+internal static class BenchPrograms
+{
+    public static async Task<string> DeployAsync(IGrainFactory grains, byte[] wasm)
+    {
+        var deployment = new ProgramDeployment { Wasm = wasm, Manifest = new ProgramManifest { Name = "trivial", Version = "1.0.0" } };
+        var info = await grains.GetGrain<IProgramGrain>("bench").DeployAsync(deployment);
+        return info.Id;
+    }
+
+    /// <summary>Completes the waiter of each finished job heard on the client's job-events stream.</summary>
+    public static async Task SubmitAndWatch(this IAsyncStream<JobSummary> events, ConcurrentDictionary<string, TaskCompletionSource<JobSummary>> waiters) =>
+        await events.SubscribeAsync(summary =>
+        {
+            if (waiters.TryRemove(summary.JobId, out var waiter))
+            {
+                waiter.TrySetResult(summary);
+            }
+
+            return Task.CompletedTask;
+        });
+}
