@@ -22,9 +22,10 @@ var jobs = Option(args, "--jobs", 20_000);
 var concurrency = Option(args, "--concurrency", 256);
 var latencyJobs = Option(args, "--latency-jobs", 2_000);
 var inputBytes = Option(args, "--input-bytes", 11);
+var memoryStorage = args.Contains("--memory-storage"); // diagnostic: grain state and reminders in memory instead of SQLite
 var input = "hello world"u8.ToArray().AsSpan(0, Math.Min(11, inputBytes)).ToArray(); // 0: empty output, no output blob
 var wasm = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "trivial.wasm"));
-Console.WriteLine($"command: dotnet run -c Release --project bench/Jobs -- --jobs {jobs} --concurrency {concurrency} --latency-jobs {latencyJobs} --input-bytes {input.Length}");
+Console.WriteLine($"command: dotnet run -c Release --project bench/Jobs -- --jobs {jobs} --concurrency {concurrency} --latency-jobs {latencyJobs} --input-bytes {input.Length}{(memoryStorage ? " --memory-storage" : "")}");
 Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, input {input.Length} bytes");
 
 // Baseline: the same function through the engine directly.
@@ -39,7 +40,6 @@ builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
 var settings = new Dictionary<string, string?>
 {
     ["Marketplace:DataFolder"] = folder,
-    ["Marketplace:Jobs:MaxClientJobs"] = "1000000",
 };
 for (var i = 0; i < 4; i++)
 {
@@ -53,8 +53,16 @@ var connection = $"Data Source={Path.Combine(folder, "marketplace.db")}";
 builder.UseMarketplaceSilo(silo =>
 {
     silo.AddMemoryStreams(MarketplaceStreams.Provider);
-    silo.Services.AddAdoNetGrainStorage(GrainStorageServiceCollectionExtensions.DefaultStorageName, o => o.ConnectionString = connection);
-    silo.Services.AddAdoNetReminderTable(o => o.ConnectionString = connection);
+    if (memoryStorage)
+    {
+        silo.Services.AddMemoryGrainStorage(GrainStorageServiceCollectionExtensions.DefaultStorageName);
+        silo.Services.AddMemoryReminderTable();
+    }
+    else
+    {
+        silo.Services.AddAdoNetGrainStorage(GrainStorageServiceCollectionExtensions.DefaultStorageName, o => o.ConnectionString = connection);
+        silo.Services.AddAdoNetReminderTable(o => o.ConnectionString = connection);
+    }
     silo.AddMarketplace();
 });
 using var host = builder.Build();

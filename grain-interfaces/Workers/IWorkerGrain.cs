@@ -23,7 +23,9 @@ public interface IWorkerGrain : IGrainWithStringKey
     Task HeartbeatAsync();
 
     /// <summary>Queues one attempt on the worker's executor (capacity slots plus a bounded queue). Not accepted when
-    /// the worker is offline, not hosted on this silo, or its queue is full.</summary>
+    /// the worker is offline, not hosted on this silo, or its queue is full. Interleaves with the worker's other
+    /// turns: a job assigns in the turn where the worker's (one-way) bid arrived.</summary>
+    [AlwaysInterleave]
     Task<AssignmentAnswer> AssignAsync(JobAssignment assignment);
 
     /// <summary>Stops attempt <paramref name="attemptId"/> of <paramref name="jobId"/> (the job was cancelled).</summary>

@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Jobs;
 
-/// <summary>The jobs of one client (key = client id).</summary>
+/// <summary>The jobs of one client (key = client id). Reentrant: adds and updates go on while a flush writes.</summary>
+[Reentrant]
 internal sealed class ClientJobsGrain(
     [PersistentState("client-jobs")] IPersistentState<ClientJobsState> state,
     IOptions<JobsOptions> options) : Grain, IClientJobsGrain
@@ -18,6 +19,7 @@ internal sealed class ClientJobsGrain(
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private IGrainTimer? _flush;
     private bool _dirty;
+    private long _version;
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -115,6 +117,7 @@ internal sealed class ClientJobsGrain(
     private void MarkDirty()
     {
         _dirty = true;
+        _version++;
         _flush ??= RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(_options.ClientListFlushDelay, Timeout.InfiniteTimeSpan));
     }
 
@@ -124,8 +127,17 @@ internal sealed class ClientJobsGrain(
         _flush = null;
         if (_dirty)
         {
+            // Changes made while the write is in flight keep the grain dirty and arm the next flush.
+            var version = _version;
             await state.WriteStateAsync();
-            _dirty = false;
+            if (_version == version)
+            {
+                _dirty = false;
+            }
+            else
+            {
+                _flush ??= RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(_options.ClientListFlushDelay, Timeout.InfiniteTimeSpan));
+            }
         }
     }
 }
