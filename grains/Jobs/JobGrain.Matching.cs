@@ -55,7 +55,7 @@ internal sealed partial class JobGrain
         Info.Status = JobStatus.Matching;
         _announcedAt = DateTimeOffset.UtcNow;
         _windowCloseAt = _announcedAt + _options.BidWindow;
-        _expected = await GrainFactory.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey).ListOnlineIdsAsync();
+        _expected = await lookups.OnlineWorkersAsync(GrainFactory);
         foreach (var id in _expected)
         {
             _waitingFor.Add(id);

@@ -21,6 +21,7 @@ namespace Marketplace.Grains.Jobs;
 /// <summary>One job (key = job id, see <see cref="JobIds"/>).</summary>
 internal sealed partial class JobGrain(
     [PersistentState("job")] IPersistentState<JobState> state,
+    JobLookups lookups,
     IOptions<JobsOptions> options) : Grain, IJobGrain, IRemindable
 {
     private const string WatchdogReminder = "job-watchdog";
@@ -90,7 +91,7 @@ internal sealed partial class JobGrain(
         if (JobSubmissionValidator.IsProgramId(reference))
         {
             programId = reference;
-            program = await GrainFactory.GetGrain<IProgramGrain>(reference).GetInfoAsync();
+            program = await lookups.ProgramAsync(GrainFactory, reference);
         }
         else
         {

@@ -33,12 +33,12 @@ internal sealed class JobsOptions
     /// <summary>Log lines kept per job; older lines are dropped, the first is kept (default 200).</summary>
     public int MaxLogEntries { get; set; } = 200;
 
-    /// <summary>Jobs kept in a client's list, newest first (default 10,000).</summary>
-    public int MaxClientJobs { get; set; } = 10_000;
+    /// <summary>Jobs kept in a client's list, newest first (default 1,000; older jobs stay readable by id).</summary>
+    public int MaxClientJobs { get; set; } = 1_000;
 
     /// <summary>How long a client's list may stay unwritten after a change; changes in between share one write
-    /// (default 200 ms).</summary>
-    public TimeSpan ClientListFlushDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+    /// (default 1 s).</summary>
+    public TimeSpan ClientListFlushDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>A job still unfinished this long after submit registers a durable reminder so it resumes after a
     /// silo restart (default 2 s; jobs are also written with their reminder when their grain deactivates).</summary>
@@ -46,6 +46,10 @@ internal sealed class JobsOptions
 
     /// <summary>Period of that reminder (default 1 min; at least the silo's minimum reminder period).</summary>
     public TimeSpan WatchdogPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a silo reuses the list of online workers before asking the directory again (default
+    /// 100 ms).</summary>
+    public TimeSpan OnlineWorkersCacheAge { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Workers hosted when <c>Marketplace:Workers</c> is empty (default 2).</summary>
     public int DefaultWorkers { get; set; } = 2;
