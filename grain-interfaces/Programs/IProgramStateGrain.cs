@@ -12,6 +12,10 @@ public interface IProgramStateGrain : IGrainWithStringKey
     /// <summary>The committed entries, version and root.</summary>
     Task<StateSnapshot> GetSnapshotAsync();
 
+    /// <summary>The committed snapshot when its version differs from <paramref name="knownVersion"/>, else null (a
+    /// cheap check for callers that cache a snapshot).</summary>
+    Task<StateSnapshot?> GetSnapshotIfChangedAsync(long knownVersion);
+
     /// <summary>Applies <paramref name="writes"/> (in key order) if the state is still at
     /// <paramref name="expectedVersion"/>; returns whether it did and the new version and root.</summary>
     Task<StateCommitResult> CommitAsync(long expectedVersion, List<StateWrite> writes);

@@ -20,4 +20,10 @@ public sealed class ProgramDeployment
     /// Ethereum address.</summary>
     [Id(2)]
     public byte[] Signature { get; set; } = [];
+
+    /// <summary>The address the signer claims (EIP-55 or lowercase <c>0x</c> + 40 hex); when set, the signature must
+    /// recover to it, which turns a tampered module or manifest into a signature error instead of a deploy by some
+    /// other address. <see cref="ProgramDeployments.Create"/> sets it.</summary>
+    [Id(3)]
+    public string? Deployer { get; set; }
 }

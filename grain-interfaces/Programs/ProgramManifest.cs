@@ -39,4 +39,9 @@ public sealed class ProgramManifest
     /// <summary>Salt mixed into the program id, hex (may be empty).</summary>
     [Id(7)]
     public string Salt { get; set; } = "";
+
+    /// <summary>Non-deterministic host functions the program may import: <c>time</c> (<c>onvm_now_ms</c>) and
+    /// <c>random</c> (<c>onvm_random_bytes</c>). Empty for a deterministic program.</summary>
+    [Id(8)]
+    public List<string> Capabilities { get; set; } = [];
 }

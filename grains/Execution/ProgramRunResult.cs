@@ -28,6 +28,10 @@ internal enum ProgramRunOutcome
 
     /// <summary>The module could not be compiled or instantiated.</summary>
     InvalidProgram,
+
+    /// <summary>Every re-run found the program's state changed again by another run before it could commit
+    /// (optimistic concurrency gave up); nothing was written.</summary>
+    StateConflict,
 }
 
 /// <summary>What one run did.</summary>

@@ -1,13 +1,20 @@
+using Marketplace.Grains.Execution;
+using Marketplace.Grains.Programs;
 using Marketplace.Runtime.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Grains.Hosting;
 
 /// <summary>Registers the programs part of the marketplace.</summary>
 internal static class ProgramsSiloBuilderExtensions
 {
-    /// <summary>Adds the programs services and options.</summary>
+    /// <summary>Adds the programs services and options: <see cref="ProgramOptions"/> from <c>Marketplace:Programs</c>,
+    /// the compiled-module cache and the <see cref="IProgramRunner"/>.</summary>
     public static ISiloBuilder AddPrograms(this ISiloBuilder silo)
     {
+        silo.Services.AddOptions<ProgramOptions>().Bind(silo.Configuration.GetSection(ProgramOptions.Section));
+        silo.Services.AddSingleton<ProgramModuleCache>();
+        silo.Services.AddSingleton<IProgramRunner, ProgramRunner>();
         return silo;
     }
 }

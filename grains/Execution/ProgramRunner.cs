@@ -1,0 +1,281 @@
+// Design note: one run = load the program (cached: a program id's content never changes), compile (bounded module
+// cache), prefetch the manifest's blobs (host functions are synchronous), then attempts: read the state view (cached
+// per program, refreshed only when the state grain's version moved), execute on a pool thread under fuel, memory
+// and a wall-clock token, and on success commit the overlay's writes with the version read. A refused commit means
+// another run committed first: re-run on the new state, at most MaxConflictRetries times. The wall-clock limit
+// covers the whole run (prefetch and re-runs); the commit itself is never interrupted.
+
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Programs;
+using Marketplace.Runtime;
+using Marketplace.Wasm;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Grains.Execution;
+
+/// <summary>Runs programs with the ONVM host ABI (see grains/Programs/README.md).</summary>
+internal sealed partial class ProgramRunner : IProgramRunner
+{
+    private readonly IGrainFactory _grains;
+    private readonly ProgramModuleCache _modules;
+    private readonly ProgramOptions _options;
+    private readonly ILogger<ProgramRunner> _logger;
+    private readonly ConcurrentDictionary<string, (ProgramInfo Info, byte[] Wasm)> _programs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StateView> _states = new(StringComparer.Ordinal);
+
+    public ProgramRunner(IGrainFactory grains, ProgramModuleCache modules, IOptions<ProgramOptions> options, ILogger<ProgramRunner> logger)
+    {
+        _grains = grains;
+        _modules = modules;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public async Task<ProgramRunResult> RunAsync(ProgramRunRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Validate(request);
+        var started = Stopwatch.GetTimestamp();
+        using var timeout = new CancellationTokenSource(request.Timeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var stopped = linked.Token;
+        string root = "";
+        var notes = new List<JobLogEntry>();
+        try
+        {
+            var program = await LoadProgramAsync(request.ProgramId);
+            if (program is null)
+            {
+                return Finish(started, ProgramRunOutcome.MissingProgram, $"program {request.ProgramId} is not deployed");
+            }
+
+            var (info, wasm) = program.Value;
+            Module module;
+            Linker linker;
+            try
+            {
+                (module, linker) = _modules.Get(info.Id, wasm);
+            }
+            catch (WasmException e)
+            {
+                return Finish(started, ProgramRunOutcome.InvalidProgram, $"the module does not compile: {e.Message}");
+            }
+
+            var blobs = await PrefetchBlobsAsync(info.Manifest.BlobRefs, notes, stopped);
+            var stateGrain = _grains.GetGrain<IProgramStateGrain>(info.Id);
+            for (var attempt = 0; ; attempt++)
+            {
+                var view = await GetStateAsync(info.Id, stateGrain);
+                root = view.Root;
+                stopped.ThrowIfCancellationRequested();
+                var execution = new ProgramExecution(module, linker, info, view, blobs, request, _options, attempt + 1);
+                var result = await ExecuteAsync(execution, stopped);
+                var logs = notes.Count == 0 ? result.Logs : [.. notes, .. result.Logs];
+                if (result.Interrupted)
+                {
+                    return Interrupted(started, cancellationToken, request, result.FuelConsumed, logs, root);
+                }
+
+                if (result.HostFailure is { } failure)
+                {
+                    LogHostFailure(_logger, failure, info.Id);
+                }
+
+                if (result.Outcome != ProgramRunOutcome.Succeeded)
+                {
+                    return Finish(started, result.Outcome, result.Error, result.FuelConsumed, logs, root);
+                }
+
+                if (result.Writes.Count == 0)
+                {
+                    return Finish(started, ProgramRunOutcome.Succeeded, null, result.FuelConsumed, logs, root, result.Output);
+                }
+
+                var commit = await stateGrain.CommitAsync(view.Version, result.Writes);
+                if (commit.Committed)
+                {
+                    var next = view.Apply(result.Writes, commit.Version);
+                    _states.AddOrUpdate(info.Id, next, (_, old) => old.Version > next.Version ? old : next);
+                    return Finish(started, ProgramRunOutcome.Succeeded, null, result.FuelConsumed, logs, commit.Root, result.Output);
+                }
+
+                _states.TryRemove(info.Id, out _);
+                if (attempt >= _options.MaxConflictRetries)
+                {
+                    return Finish(started, ProgramRunOutcome.StateConflict,
+                        $"the program's state kept changing under the run ({attempt + 1} attempts); nothing was written",
+                        result.FuelConsumed, logs, commit.Root);
+                }
+
+                notes.Add(Note($"state moved from version {view.Version} to {commit.Version} during the run; re-running on the new state", attempt + 1));
+            }
+        }
+        catch (OperationCanceledException) when (stopped.IsCancellationRequested)
+        {
+            return Interrupted(started, cancellationToken, request, 0, notes, root);
+        }
+    }
+
+    private static void Validate(ProgramRunRequest request)
+    {
+        if (request.MaxFuel <= 0)
+        {
+            throw new InvalidRequestException($"max fuel: must be positive, got {request.MaxFuel}");
+        }
+
+        if (request.MaxMemoryBytes < Memory.PageSize)
+        {
+            throw new InvalidRequestException($"max memory: must be at least {Memory.PageSize} bytes, got {request.MaxMemoryBytes}");
+        }
+
+        if (request.Timeout <= TimeSpan.Zero || request.Timeout > TimeSpan.FromDays(1))
+        {
+            throw new InvalidRequestException($"timeout: must be positive and at most a day, got {request.Timeout}");
+        }
+    }
+
+    private static async Task<ProgramExecution.Result> ExecuteAsync(ProgramExecution execution, CancellationToken stopped)
+    {
+        using var registration = stopped.Register(execution.Interrupt);
+        return await Task.Run(execution.Run, CancellationToken.None);
+    }
+
+    private ProgramRunResult Interrupted(
+        long started, CancellationToken cancellation, ProgramRunRequest request, long fuel, List<JobLogEntry> logs, string root) =>
+        cancellation.IsCancellationRequested
+            ? Finish(started, ProgramRunOutcome.Cancelled, "the run was cancelled", fuel, logs, root)
+            : Finish(started, ProgramRunOutcome.TimedOut, $"timed out after {(long)request.Timeout.TotalMilliseconds} ms", fuel, logs, root);
+
+    private static ProgramRunResult Finish(
+        long started,
+        ProgramRunOutcome outcome,
+        string? error,
+        long fuel = 0,
+        IReadOnlyList<JobLogEntry>? logs = null,
+        string root = "",
+        byte[]? output = null) => new()
+        {
+            Outcome = outcome,
+            Error = error,
+            FuelConsumed = fuel,
+            Logs = logs ?? [],
+            StateRoot = root,
+            Output = output ?? ReadOnlyMemory<byte>.Empty,
+            Duration = Stopwatch.GetElapsedTime(started),
+        };
+
+    private static JobLogEntry Note(string message, int attempt) =>
+        new() { Timestamp = DateTimeOffset.UtcNow, Level = "info", Message = message, Attempt = attempt };
+
+    private async Task<(ProgramInfo Info, byte[] Wasm)?> LoadProgramAsync(string reference)
+    {
+        var id = ProgramDeployments.NormalizeProgramId(reference);
+        if (id is null)
+        {
+            return null;
+        }
+
+        if (_programs.TryGetValue(id, out var cached))
+        {
+            return cached;
+        }
+
+        var grain = _grains.GetGrain<IProgramGrain>(id);
+        var info = await grain.GetInfoAsync();
+        if (info is null)
+        {
+            return null;
+        }
+
+        var entry = (info, await grain.GetModuleAsync());
+        if (_programs.Count >= _options.StateCacheCapacity)
+        {
+            _programs.Clear();
+        }
+
+        _programs[id] = entry;
+        return entry;
+    }
+
+    private async Task<StateView> GetStateAsync(string id, IProgramStateGrain grain)
+    {
+        _states.TryGetValue(id, out var cached);
+        var snapshot = await grain.GetSnapshotIfChangedAsync(cached?.Version ?? -1);
+        if (snapshot is null && cached is not null)
+        {
+            return cached;
+        }
+
+        var view = StateView.FromSnapshot(snapshot ?? await grain.GetSnapshotAsync());
+        if (_states.Count >= _options.StateCacheCapacity)
+        {
+            _states.Clear();
+        }
+
+        _states[id] = view;
+        return view;
+    }
+
+    private async Task<Dictionary<string, byte[]>> PrefetchBlobsAsync(List<string> blobRefs, List<JobLogEntry> notes, CancellationToken stopped)
+    {
+        var blobs = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        long budget = _options.MaxBlobPrefetchBytes;
+        foreach (var reference in blobRefs)
+        {
+            var id = ProgramGrain.NormalizeBlobId(reference);
+            if (id is null || blobs.ContainsKey(id[4..]))
+            {
+                continue;
+            }
+
+            var grain = _grains.GetGrain<IBlobGrain>(id);
+            var manifest = await grain.GetManifestAsync();
+            if (manifest is null)
+            {
+                notes.Add(Note($"blob {id} is not stored; onvm_blob_read answers -6 for it", 0));
+                continue;
+            }
+
+            if (manifest.Size > budget)
+            {
+                notes.Add(Note($"blob {id} ({manifest.Size} bytes) is over the per-run prefetch limit of {_options.MaxBlobPrefetchBytes} bytes; onvm_blob_read answers -6 for it", 0));
+                continue;
+            }
+
+            var data = new byte[manifest.Size];
+            long offset = 0;
+            try
+            {
+                while (offset < data.Length)
+                {
+                    stopped.ThrowIfCancellationRequested();
+                    var piece = await grain.ReadRangeAsync(offset, (int)Math.Min(BlobLimits.MaxReadBytes, data.Length - offset));
+                    if (piece.Length == 0)
+                    {
+                        break;
+                    }
+
+                    piece.CopyTo(data.AsSpan((int)offset));
+                    offset += piece.Length;
+                }
+            }
+            catch (BlobIntegrityException e)
+            {
+                notes.Add(Note($"blob {id} failed verification ({e.Message}); onvm_blob_read answers -6 for it", 0));
+                continue;
+            }
+
+            budget -= data.Length;
+            blobs[id[4..]] = data;
+        }
+
+        return blobs;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A host function failed while running program {ProgramId}")]
+    private static partial void LogHostFailure(ILogger logger, Exception exception, string programId);
+}

@@ -1,0 +1,295 @@
+// Design note: deploy runs the cheap checks first (sizes, id, manifest syntax and limits, signature), then the
+// module checks (our engine validates and compiles it, warming the runner's cache; exports; imports against the
+// host-function table), then the blob refs (one grain call each), and registers with the catalog before saving, so a
+// name@version conflict leaves nothing behind. Each failure is one ProgramRejectedException whose message starts
+// with the part that failed.
+
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Execution;
+using Marketplace.Runtime;
+using Marketplace.Runtime.Serialization;
+using Marketplace.Runtime.Storage;
+using Marketplace.Wasm;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Grains.Programs;
+
+/// <summary>The persisted state of a deployed program.</summary>
+[GenerateSerializer]
+[Alias("marketplace.program-record")]
+internal sealed class ProgramRecord
+{
+    /// <summary>The info, or null when nothing is deployed.</summary>
+    [Id(0)]
+    public ProgramInfo? Info { get; set; }
+
+    /// <summary>The module bytes.</summary>
+    [Id(1)]
+    public byte[] Wasm { get; set; } = [];
+
+    /// <summary>The deploy digest of the accepted deployment (idempotent redeploys compare it), hex.</summary>
+    [Id(2)]
+    public string Digest { get; set; } = "";
+}
+
+/// <summary>One deployed program (key = program id).</summary>
+internal sealed partial class ProgramGrain(
+    [PersistentState("program")] IPersistentState<ProgramRecord> record,
+    ProgramModuleCache modules,
+    IOptions<ProgramOptions> options) : Grain, IProgramGrain
+{
+    private readonly ProgramOptions _options = options.Value;
+
+    /// <inheritdoc />
+    public async Task<ProgramInfo> DeployAsync(ProgramDeployment deployment)
+    {
+        if (deployment?.Wasm is null || deployment.Manifest is null)
+        {
+            throw new ProgramRejectedException("deployment: module and manifest are required");
+        }
+
+        var wasm = deployment.Wasm;
+        var manifest = deployment.Manifest;
+        if (wasm.Length == 0)
+        {
+            throw new ProgramRejectedException("module: empty");
+        }
+
+        if (wasm.Length > _options.MaxModuleBytes)
+        {
+            throw new ProgramRejectedException($"module: {wasm.Length} bytes exceeds the limit of {_options.MaxModuleBytes} bytes");
+        }
+
+        string id;
+        try
+        {
+            id = ProgramDeployments.ComputeProgramId(wasm, manifest.Salt);
+        }
+        catch (InvalidRequestException e)
+        {
+            throw new ProgramRejectedException(e.Message);
+        }
+
+        var key = this.GetPrimaryKeyString();
+        if (!string.Equals(id, key, StringComparison.Ordinal))
+        {
+            throw new ProgramRejectedException($"program id: the module and salt hash to {id}, not {key}");
+        }
+
+        var digest = Convert.ToHexStringLower(ProgramDeployments.ComputeDigest(wasm, manifest));
+        if (record.State.Info is { } existing)
+        {
+            if (digest == record.State.Digest)
+            {
+                return existing;
+            }
+
+            throw new ProgramRejectedException($"program id: {id} is already deployed with a different manifest");
+        }
+
+        CheckManifest(manifest);
+        var deployer = ProgramDeployments.RecoverDeployer(deployment);
+        var (shape, imports) = CheckModule(id, wasm, manifest);
+        var blobRefs = await CheckBlobRefsAsync(manifest.BlobRefs);
+
+        var stored = CopyManifest(manifest);
+        stored.BlobRefs = blobRefs;
+        var info = new ProgramInfo
+        {
+            Id = id,
+            Manifest = stored,
+            Deployer = deployer,
+            ModuleSize = wasm.Length,
+            ModuleHash = Convert.ToHexStringLower(SHA256.HashData(wasm)),
+            EntrypointShape = shape,
+            Imports = imports,
+            DeployedAt = DateTimeOffset.UtcNow,
+        };
+
+        await GrainFactory.GetGrain<IProgramCatalogGrain>(IProgramCatalogGrain.DefaultKey).RegisterAsync(info);
+        record.State = new ProgramRecord { Info = info, Wasm = wasm, Digest = digest };
+        await record.WriteStateAsync();
+        return info;
+    }
+
+    /// <inheritdoc />
+    public Task<ProgramInfo?> GetInfoAsync() => Task.FromResult(record.State.Info);
+
+    /// <inheritdoc />
+    public Task<byte[]> GetModuleAsync() =>
+        record.State.Info is null
+            ? throw new ProgramNotFoundException($"program {this.GetPrimaryKeyString()} is not deployed")
+            : Task.FromResult(record.State.Wasm);
+
+    private void CheckManifest(ProgramManifest manifest)
+    {
+        if (manifest.Name is null || !NamePattern().IsMatch(manifest.Name))
+        {
+            throw new ProgramRejectedException(
+                $"manifest name: '{manifest.Name}' must be 1-64 letters, digits, '-', '_' or '.', starting with a letter or digit");
+        }
+
+        if (SemanticVersion.TryParse(manifest.Version) is null)
+        {
+            throw new ProgramRejectedException($"manifest version: '{manifest.Version}' is not a semantic version such as 1.2.0");
+        }
+
+        if (string.IsNullOrEmpty(manifest.Entrypoint) || manifest.Entrypoint.Length > 128)
+        {
+            throw new ProgramRejectedException("manifest entrypoint: must be 1-128 characters");
+        }
+
+        if (manifest.MaxFuel <= 0 || manifest.MaxFuel > _options.MaxFuel)
+        {
+            throw new ProgramRejectedException(
+                $"limits: max fuel {manifest.MaxFuel} is outside 1..{_options.MaxFuel} (the silo maximum)");
+        }
+
+        if (manifest.MaxMemoryBytes < Memory.PageSize || manifest.MaxMemoryBytes > _options.MaxMemoryBytes)
+        {
+            throw new ProgramRejectedException(
+                $"limits: max memory {manifest.MaxMemoryBytes} bytes is outside {Memory.PageSize}..{_options.MaxMemoryBytes} (the silo maximum)");
+        }
+
+        if (manifest.TimeoutMs <= 0 || manifest.TimeoutMs > _options.MaxTimeoutMs)
+        {
+            throw new ProgramRejectedException(
+                $"limits: timeout {manifest.TimeoutMs} ms is outside 1..{_options.MaxTimeoutMs} (the silo maximum)");
+        }
+
+        var capabilities = manifest.Capabilities ?? [];
+        foreach (var capability in capabilities)
+        {
+            if (capability is null || !OnvmImports.Capabilities.Contains(capability))
+            {
+                throw new ProgramRejectedException(
+                    $"manifest capabilities: unknown capability '{capability}' (known: {string.Join(", ", OnvmImports.Capabilities)})");
+            }
+        }
+
+        if (capabilities.Distinct(StringComparer.Ordinal).Count() != capabilities.Count)
+        {
+            throw new ProgramRejectedException("manifest capabilities: a capability is listed twice");
+        }
+
+        if ((manifest.BlobRefs?.Count ?? 0) > 64)
+        {
+            throw new ProgramRejectedException("manifest blob refs: at most 64");
+        }
+    }
+
+    private (EntrypointShape Shape, List<string> Imports) CheckModule(string id, byte[] wasm, ProgramManifest manifest)
+    {
+        try
+        {
+            modules.Get(id, wasm);
+        }
+        catch (WasmException e)
+        {
+            throw new ProgramRejectedException($"module: does not validate: {e.Message}");
+        }
+
+        var summary = WasmModuleSummary.Read(wasm);
+        if (!summary.Exports.Any(e => e.Name == "memory" && e.Kind == ExternType.Memory))
+        {
+            throw new ProgramRejectedException("module: does not export a memory named 'memory'");
+        }
+
+        if (summary.MemoryMinimumPages is { } pages && pages * Memory.PageSize > manifest.MaxMemoryBytes)
+        {
+            throw new ProgramRejectedException(
+                $"module: its memory starts at {pages * Memory.PageSize} bytes, above the manifest's limit of {manifest.MaxMemoryBytes}");
+        }
+
+        var entry = summary.Exports.FirstOrDefault(e => e.Name == manifest.Entrypoint);
+        if (entry is null || entry.Kind != ExternType.Function)
+        {
+            throw new ProgramRejectedException($"entrypoint: the module exports no function '{manifest.Entrypoint}'");
+        }
+
+        var shape = EntrypointShapes.Of(entry.Type!) ?? throw new ProgramRejectedException(
+            $"entrypoint: '{manifest.Entrypoint}' has signature {entry.Type}, expected (i32 i32) -> (i32 i32), (i32 i32) -> i64 or (i32 i32 i32) -> ()");
+
+        var imports = new List<string>();
+        var granted = manifest.Capabilities ?? [];
+        foreach (var import in summary.Imports)
+        {
+            var name = $"{import.Module}.{import.Name}";
+            if (import.Kind != ExternType.Function)
+            {
+                throw new ProgramRejectedException($"import {name}: only host functions can be imported, not a {import.Kind.ToString().ToLowerInvariant()}");
+            }
+
+            if (import.Module != OnvmImports.Module || !OnvmImports.Functions.TryGetValue(import.Name, out var allowed))
+            {
+                throw new ProgramRejectedException(
+                    $"import {name}: not an allowed host function (allowed: module 'env' with {string.Join(", ", OnvmImports.Functions.Keys)})");
+            }
+
+            if (!allowed.Type.Equals(import.Type))
+            {
+                throw new ProgramRejectedException($"import {name}: has signature {import.Type}, expected {allowed.Type}");
+            }
+
+            if (allowed.Capability is { } capability && !granted.Contains(capability))
+            {
+                throw new ProgramRejectedException($"import {name}: needs the '{capability}' capability in the manifest");
+            }
+
+            imports.Add(import.Name);
+        }
+
+        return (shape, imports);
+    }
+
+    private async Task<List<string>> CheckBlobRefsAsync(List<string>? blobRefs)
+    {
+        var normalized = new List<string>();
+        foreach (var reference in blobRefs ?? [])
+        {
+            var id = NormalizeBlobId(reference) ?? throw new ProgramRejectedException(
+                $"blob ref '{reference}': not a blob id (blob + 64 hex digits)");
+            if (await GrainFactory.GetGrain<IBlobGrain>(id).GetManifestAsync() is null)
+            {
+                throw new ProgramRejectedException($"blob ref {id}: no such blob is stored");
+            }
+
+            if (!normalized.Contains(id))
+            {
+                normalized.Add(id);
+            }
+        }
+
+        return normalized;
+    }
+
+    /// <summary><c>blob</c> + 64 lowercase hex from the prefixed (any case) or bare form; null otherwise.</summary>
+    internal static string? NormalizeBlobId(string? reference)
+    {
+        if (reference is null)
+        {
+            return null;
+        }
+
+        var hex = reference.StartsWith("blob", StringComparison.OrdinalIgnoreCase) ? reference[4..] : reference;
+        return hex.Length == 64 && hex.All(char.IsAsciiHexDigit) ? "blob" + hex.ToLowerInvariant() : null;
+    }
+
+    private static ProgramManifest CopyManifest(ProgramManifest m) => new()
+    {
+        Name = m.Name,
+        Version = m.Version,
+        Entrypoint = m.Entrypoint,
+        MaxFuel = m.MaxFuel,
+        MaxMemoryBytes = m.MaxMemoryBytes,
+        TimeoutMs = m.TimeoutMs,
+        BlobRefs = [.. m.BlobRefs ?? []],
+        Salt = m.Salt,
+        Capabilities = [.. m.Capabilities ?? []],
+    };
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    private static partial Regex NamePattern();
+}

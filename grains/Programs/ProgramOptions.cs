@@ -1,0 +1,52 @@
+using Marketplace.GrainInterfaces;
+
+namespace Marketplace.Grains.Programs;
+
+/// <summary>Settings of the programs part, bound from <c>Marketplace:Programs</c>.</summary>
+internal sealed class ProgramOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Marketplace:Programs";
+
+    /// <summary>Largest module accepted at deploy (stored in grain state): 8 MiB.</summary>
+    public int MaxModuleBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Silo maximum of a manifest's fuel budget.</summary>
+    public long MaxFuel { get; set; } = JobLimits.MaxFuel;
+
+    /// <summary>Silo maximum of a manifest's memory limit, bytes.</summary>
+    public long MaxMemoryBytes { get; set; } = JobLimits.MaxMemoryBytes;
+
+    /// <summary>Silo maximum of a manifest's timeout, ms.</summary>
+    public long MaxTimeoutMs { get; set; } = JobLimits.MaxTimeoutMs;
+
+    /// <summary>Compiled modules kept per engine generation before a fresh engine replaces it.</summary>
+    public int ModuleCacheCapacity { get; set; } = 64;
+
+    /// <summary>Program state snapshots the runner keeps (one per program).</summary>
+    public int StateCacheCapacity { get; set; } = 256;
+
+    /// <summary>Log bytes a run may write (UTF-8); the rest is dropped with one marker line.</summary>
+    public int MaxLogBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Log lines a run may write.</summary>
+    public int MaxLogLines { get; set; } = 1000;
+
+    /// <summary>How many times a run is repeated on fresh state when its commit finds the state moved on.</summary>
+    public int MaxConflictRetries { get; set; } = 3;
+
+    /// <summary>Largest state key, bytes.</summary>
+    public int MaxStateKeyBytes { get; set; } = 1024;
+
+    /// <summary>Largest state value, bytes.</summary>
+    public int MaxStateValueBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Most key and value bytes one run may write to its overlay.</summary>
+    public long MaxStateWriteBytesPerRun { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Largest output a run may return.</summary>
+    public int MaxOutputBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Most bytes of manifest blobs fetched before one run (host functions are synchronous).</summary>
+    public long MaxBlobPrefetchBytes { get; set; } = 64L * 1024 * 1024;
+}

@@ -1,0 +1,6 @@
+;; Loops forever.
+(module
+  (memory (export "memory") 1)
+  (func (export "onvm_main") (param $in i32) (param $len i32) (result i32 i32)
+    (loop $forever (br $forever))
+    (i32.const 0) (i32.const 0)))
