@@ -7,18 +7,30 @@ namespace Marketplace.GrainInterfaces;
 /// <see cref="BlobLimits.MaxAppendBytes"/>; the grain cuts them into chunks, writes each chunk to the chunk store as
 /// soon as it is complete (the whole blob is never held in memory) and on <see cref="CompleteAsync"/> registers the
 /// blob with its <see cref="IBlobGrain"/>. Uploading the same content twice yields the same id (chunks deduplicate).
+/// An upload that receives no call for the silo's <c>Marketplace:Blobs:UploadIdleTimeout</c> aborts itself. Upload
+/// state lives in memory only: a silo restart loses unfinished uploads. Clients normally use
+/// <see cref="BlobTransfer.UploadAsync"/>.
 /// </summary>
 public interface IBlobUploadGrain : IGrainWithGuidKey
 {
-    /// <summary>Appends bytes. Throws <see cref="BlobTooLargeException"/> past the configured blob size limit and
-    /// <see cref="InvalidRequestException"/> after completion or abort.</summary>
+    /// <summary>Appends bytes. Throws <see cref="BlobTooLargeException"/> past the configured blob size limit (the
+    /// upload is then aborted) and <see cref="InvalidRequestException"/> after completion or abort.</summary>
     Task AppendAsync(byte[] data);
+
+    /// <summary>
+    /// Appends bytes that must start at <paramref name="offset"/>, the number of bytes appended so far. A mismatch
+    /// throws <see cref="InvalidRequestException"/> naming both offsets: it catches a repeated or skipped piece and an
+    /// upload whose activation was lost (aborted after its idle timeout, or a silo restart) before the next piece.
+    /// Otherwise as <see cref="AppendAsync"/>; <see cref="BlobTransfer"/> uses this form.
+    /// </summary>
+    Task AppendAtAsync(long offset, byte[] data);
 
     /// <summary>Ends the upload and returns the blob's manifest. Throws <see cref="BlobEmptyException"/> when no
     /// byte was appended.</summary>
     /// <param name="mediaType">The media type to record (null: <c>application/octet-stream</c>).</param>
     Task<BlobManifest> CompleteAsync(string? mediaType);
 
-    /// <summary>Abandons the upload; chunks already written stay only if another blob references them.</summary>
+    /// <summary>Abandons the upload (idempotent) and frees its buffer; nothing is registered. Chunks it already wrote
+    /// stay in the chunk store (they may be shared with other blobs; unreferenced chunks are not collected yet).</summary>
     Task AbortAsync();
 }

@@ -1,13 +1,49 @@
+using Marketplace.Grains.Blobs;
 using Marketplace.Runtime.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Hosting;
 
 /// <summary>Registers the blobs part of the marketplace.</summary>
 internal static class BlobsSiloBuilderExtensions
 {
-    /// <summary>Adds the blobs services and options.</summary>
+    /// <summary>Configuration section of <see cref="BlobOptions"/>.</summary>
+    public const string SectionName = "Marketplace:Blobs";
+
+    /// <summary>
+    /// Adds the blobs services and options: <see cref="BlobOptions"/> bound from <c>Marketplace:Blobs</c> and checked at
+    /// start, the chunk store under <see cref="BlobOptions.ChunkStorePath"/> (default <c>&lt;Marketplace:DataFolder&gt;/chunks</c>,
+    /// the data folder defaulting to <c>./data</c> as in silo/Program.cs).
+    /// </summary>
     public static ISiloBuilder AddBlobs(this ISiloBuilder silo)
     {
+        var configuration = silo.Configuration;
+        silo.Services.AddOptions<BlobOptions>()
+            .Bind(configuration.GetSection(SectionName))
+            .PostConfigure(o =>
+            {
+                var dataFolder = configuration["Marketplace:DataFolder"] is { Length: > 0 } folder
+                    ? folder
+                    : Path.Combine(Environment.CurrentDirectory, "data");
+                o.ChunkStorePath = Path.GetFullPath(Path.Combine(dataFolder, o.ChunkStorePath is { Length: > 0 } path ? path : "chunks"));
+            })
+            .ValidateOnStart();
+        silo.Services.AddSingleton<IValidateOptions<BlobOptions>, BlobOptionsValidator>();
+        silo.Services.AddSingleton(sp => new BlobLog(sp.GetRequiredService<ILoggerFactory>().CreateLogger(BlobLog.Category)));
+        silo.Services.AddSingleton<ChunkStore>();
         return silo;
+    }
+
+    /// <summary>Reports every problem of the settings at once.</summary>
+    private sealed class BlobOptionsValidator : IValidateOptions<BlobOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, BlobOptions options)
+        {
+            var problems = options.Problems();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
     }
 }

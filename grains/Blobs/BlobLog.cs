@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Marketplace.Grains.Blobs;
+
+/// <summary>The blob store's log events (category <c>Marketplace.Grains.Blobs</c>, event ids 5101-5199).</summary>
+internal sealed partial class BlobLog(ILogger logger)
+{
+    /// <summary>The log category.</summary>
+    public const string Category = "Marketplace.Grains.Blobs";
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Chunk store at {Path}; removed {Count} stale temporary files")]
+    public partial void ChunkStoreOpened(string path, int count);
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "Chunk {Hash} on disk did not match its hash; replaced it with the verified bytes of an upload")]
+    public partial void ChunkRepaired(string hash);
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Error, Message = "Integrity failure reading chunk {Index} ({Hash}) of blob {BlobId} at {Path}: {Problem}")]
+    public partial void ChunkDamaged(string blobId, int index, string hash, string path, string problem);
+
+    [LoggerMessage(EventId = 5104, Level = LogLevel.Error, Message = "Chunk store I/O failed on {Path}")]
+    public partial void ChunkStoreFailed(Exception exception, string path);
+
+    [LoggerMessage(EventId = 5105, Level = LogLevel.Information, Message = "Upload {UploadId} aborted: {Reason}")]
+    public partial void UploadAborted(Guid uploadId, string reason);
+
+    [LoggerMessage(EventId = 5106, Level = LogLevel.Debug, Message = "Blob {BlobId} registered: {Size} bytes in {Chunks} chunks")]
+    public partial void BlobRegistered(string blobId, long size, int chunks);
+
+    [LoggerMessage(EventId = 5107, Level = LogLevel.Warning, Message = "Upload {UploadId} was still open at deactivation ({Size} bytes received); it is lost")]
+    public partial void UploadLostAtDeactivation(Guid uploadId, long size);
+}

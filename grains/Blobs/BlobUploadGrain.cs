@@ -1,0 +1,314 @@
+// One upload in progress. Bytes arrive in pieces; full chunks go to the ChunkStore at once (a chunk lying whole inside
+// a piece is written straight from the piece, never copied), and only the tail that does not fill a chunk is kept, in
+// one pooled buffer of ChunkSize bytes. So an upload holds at most one partial chunk plus the piece being appended.
+// State is in memory only (an upload is short-lived; a restart loses it and the client uploads again); a grain timer
+// aborts the upload after UploadIdleTimeout without calls, and the activation deactivates once the upload is over.
+using System.Buffers;
+using System.Diagnostics;
+using Marketplace.GrainInterfaces;
+using Marketplace.Runtime;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Grains.Blobs;
+
+/// <summary>The grain of one upload (<see cref="IBlobUploadGrain"/>), keyed by a Guid the uploader picks.</summary>
+[GrainType("blob-upload")]
+internal sealed class BlobUploadGrain(ChunkStore store, IOptions<BlobOptions> options, BlobLog log) : Grain, IBlobUploadGrain
+{
+    private const string DefaultMediaType = "application/octet-stream";
+    private const int MaxMediaTypeLength = 255;
+
+    private readonly BlobOptions _options = options.Value;
+    private readonly List<ChunkRef> _chunks = [];
+    private byte[]? _partial;
+    private int _partialLength;
+    private long _size;
+    private long _chunkedBytes;
+    private UploadState _state;
+    private string _endReason = "";
+    private BlobManifest? _completed;
+    private long _lastCallTimestamp;
+
+    private enum UploadState
+    {
+        Open,
+        Completed,
+        Aborted,
+    }
+
+    private Guid UploadId => GrainKey.ParseGuid(GrainContext.GrainId.Key, out _);
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        Touch();
+        var timeout = _options.UploadIdleTimeout;
+        var period = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks));
+        RegisterGrainTimer(CheckIdleAsync, period, period);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_state == UploadState.Open && _size > 0)
+        {
+            log.UploadLostAtDeactivation(UploadId, _size);
+        }
+
+        ReleaseBuffer();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task AppendAsync(byte[] data)
+    {
+        Touch();
+        RequireOpen();
+        return AppendCoreAsync(data);
+    }
+
+    /// <inheritdoc />
+    public Task AppendAtAsync(long offset, byte[] data)
+    {
+        Touch();
+        RequireOpen();
+        if (offset != _size)
+        {
+            throw new InvalidRequestException(
+                $"Upload {UploadId} has received {_size} bytes, so the next piece must start at offset {_size}, not {offset}" +
+                (_size == 0 ? " (the upload is unknown here: it completed, was aborted after sitting idle, or was lost in a silo restart)." : "."));
+        }
+
+        return AppendCoreAsync(data);
+    }
+
+    /// <inheritdoc />
+    public async Task<BlobManifest> CompleteAsync(string? mediaType)
+    {
+        Touch();
+        if (_state == UploadState.Completed && _completed is not null)
+        {
+            return _completed;
+        }
+
+        RequireOpen();
+        var type = NormalizeMediaType(mediaType);
+        if (_size == 0)
+        {
+            End(UploadState.Aborted, "it was completed without any bytes", deactivate: false);
+            throw new BlobEmptyException($"Upload {UploadId} ended without a single byte: empty blobs are not stored.");
+        }
+
+        try
+        {
+            if (_partialLength > 0)
+            {
+                await WriteChunkAsync(_partial.AsMemory(0, _partialLength));
+                _partialLength = 0;
+            }
+
+            var hashes = new List<string>(_chunks.Count);
+            foreach (var chunk in _chunks)
+            {
+                hashes.Add(chunk.Hash);
+            }
+
+            var id = BlobMerkle.ComputeBlobId(hashes);
+            var candidate = new BlobManifest
+            {
+                Id = id,
+                Size = _size,
+                MediaType = type,
+                Chunks = _chunks,
+                CreatedAt = DateTimeOffset.UtcNow,
+            };
+            _completed = await GrainFactory.GetGrain<IBlobRegistryGrain>(id).RegisterAsync(candidate);
+        }
+        catch (BlobStoreException e)
+        {
+            End(UploadState.Aborted, e.Message, deactivate: false);
+            throw;
+        }
+
+        End(UploadState.Completed, $"it completed as {_completed.Id}");
+        return _completed;
+    }
+
+    /// <inheritdoc />
+    public Task AbortAsync()
+    {
+        Touch();
+        if (_state == UploadState.Open)
+        {
+            End(UploadState.Aborted, "the uploader aborted it");
+        }
+        else
+        {
+            DeactivateOnIdle();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task AppendCoreAsync(byte[] data)
+    {
+        if (data is null)
+        {
+            throw new InvalidRequestException("data is required.");
+        }
+
+        if (data.Length > BlobLimits.MaxAppendBytes)
+        {
+            throw new InvalidRequestException($"A piece of {data.Length} bytes is larger than {BlobLimits.MaxAppendBytes} bytes; split it.");
+        }
+
+        if (data.Length == 0)
+        {
+            return;
+        }
+
+        if (_size + data.Length > _options.MaxBlobBytes)
+        {
+            var reason = $"it went past the blob size limit of {_options.MaxBlobBytes} bytes ({_size + data.Length} bytes sent)";
+            End(UploadState.Aborted, reason, deactivate: false);
+            throw new BlobTooLargeException($"Upload {UploadId} was aborted: {reason}.");
+        }
+
+        var chunkSize = _options.ChunkSize;
+        var input = data.AsMemory();
+        try
+        {
+            if (_partialLength > 0)
+            {
+                var take = Math.Min(chunkSize - _partialLength, input.Length);
+                input[..take].CopyTo(_partial.AsMemory(_partialLength));
+                _partialLength += take;
+                input = input[take..];
+                if (_partialLength == chunkSize)
+                {
+                    await WriteChunkAsync(_partial.AsMemory(0, chunkSize));
+                    _partialLength = 0;
+                }
+            }
+
+            while (input.Length >= chunkSize)
+            {
+                await WriteChunkAsync(input[..chunkSize]);
+                input = input[chunkSize..];
+            }
+
+            if (input.Length > 0)
+            {
+                _partial ??= ArrayPool<byte>.Shared.Rent(chunkSize);
+                input.CopyTo(_partial.AsMemory(_partialLength));
+                _partialLength += input.Length;
+            }
+        }
+        catch (BlobStoreException e)
+        {
+            End(UploadState.Aborted, e.Message, deactivate: false);
+            throw;
+        }
+
+        _size += data.Length;
+    }
+
+    private async Task WriteChunkAsync(ReadOnlyMemory<byte> bytes)
+    {
+        var hash = await store.WriteAsync(bytes);
+        _chunks.Add(new ChunkRef { Hash = hash, Offset = _chunkedBytes, Size = bytes.Length });
+        _chunkedBytes += bytes.Length;
+    }
+
+    private Task CheckIdleAsync(CancellationToken cancellationToken)
+    {
+        if (Stopwatch.GetElapsedTime(_lastCallTimestamp) >= _options.UploadIdleTimeout)
+        {
+            if (_state == UploadState.Open)
+            {
+                End(UploadState.Aborted, $"no call for {_options.UploadIdleTimeout}");
+            }
+            else
+            {
+                DeactivateOnIdle();
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void Touch()
+    {
+        _lastCallTimestamp = Stopwatch.GetTimestamp();
+
+        // Keep the activation (and its in-memory upload) at least until the idle timer can judge it.
+        DelayDeactivation(_options.UploadIdleTimeout + TimeSpan.FromMinutes(1));
+    }
+
+    private void RequireOpen()
+    {
+        if (_state != UploadState.Open)
+        {
+            throw new InvalidRequestException($"Upload {UploadId} is over: {_endReason}.");
+        }
+    }
+
+    /// <summary>Ends the upload and frees its buffer. With <paramref name="deactivate"/> false the activation stays
+    /// until the idle timer removes it, so a late call hears <paramref name="reason"/>.</summary>
+    private void End(UploadState state, string reason, bool deactivate = true)
+    {
+        _state = state;
+        _endReason = reason;
+        ReleaseBuffer();
+        if (state == UploadState.Aborted)
+        {
+            log.UploadAborted(UploadId, reason);
+        }
+
+        if (deactivate)
+        {
+            DeactivateOnIdle();
+        }
+    }
+
+    private void ReleaseBuffer()
+    {
+        if (_partial is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_partial);
+            _partial = null;
+        }
+
+        _partialLength = 0;
+    }
+
+    /// <summary>The media type to record: null or blank means <c>application/octet-stream</c>; otherwise
+    /// <c>type/subtype</c> with optional parameters (<c>text/plain; charset=utf-8</c>), printable ASCII, trimmed.</summary>
+    private static string NormalizeMediaType(string? mediaType)
+    {
+        if (string.IsNullOrWhiteSpace(mediaType))
+        {
+            return DefaultMediaType;
+        }
+
+        mediaType = mediaType.Trim();
+        var slash = mediaType.IndexOf('/', StringComparison.Ordinal);
+        if (mediaType.Length > MaxMediaTypeLength || slash <= 0 || slash == mediaType.Length - 1)
+        {
+            throw new InvalidRequestException($"mediaType '{Truncate(mediaType)}' is not a media type such as 'application/wasm' (type/subtype, at most {MaxMediaTypeLength} characters).");
+        }
+
+        foreach (var c in mediaType)
+        {
+            if (c < ' ' || c >= 0x7f)
+            {
+                throw new InvalidRequestException($"mediaType '{Truncate(mediaType)}' contains a control or non-ASCII character.");
+            }
+        }
+
+        return mediaType;
+    }
+
+    private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
+}
