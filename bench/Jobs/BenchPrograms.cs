@@ -10,8 +10,10 @@ internal static class BenchPrograms
 {
     public static async Task<string> DeployAsync(IGrainFactory grains, byte[] wasm)
     {
-        var deployment = new ProgramDeployment { Wasm = wasm, Manifest = new ProgramManifest { Name = "trivial", Version = "1.0.0" } };
-        var info = await grains.GetGrain<IProgramGrain>("bench").DeployAsync(deployment);
+        var key = Convert.FromHexString("4646464646464646464646464646464646464646464646464646464646464646");
+        var deployment = ProgramDeployments.Create(wasm, new ProgramManifest { Name = "trivial", Version = "1.0.0" }, key);
+        var id = ProgramDeployments.ComputeProgramId(deployment.Wasm, deployment.Manifest.Salt);
+        var info = await grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment);
         return info.Id;
     }
 

@@ -39,4 +39,8 @@ public sealed class AttemptReport
 
     /// <summary>Wall-clock duration of the run, ms.</summary>
     [Id(10)] public double DurationMs { get; set; }
+
+    /// <summary>True when the failure is transient although its reason is usually final (e.g. the program's state
+    /// kept changing under it): the job retries it like a timeout.</summary>
+    [Id(11)] public bool Retriable { get; set; }
 }

@@ -30,7 +30,6 @@ internal static class JobsSiloBuilderExtensions
         silo.Services.AddOptions<List<WorkerOptions>>().Configure(list => marketplace.GetSection("Workers").Bind(list));
         silo.Services.AddSingleton<LocalWorkers>();
         silo.Services.AddSingleton<JobLookups>();
-        silo.Services.AddSingleton<Execution.IProgramRunner, TemporaryProgramRunner>(); // TEMPORARY
         silo.Services.AddHostedService<WorkerHostedService>();
         return silo;
     }

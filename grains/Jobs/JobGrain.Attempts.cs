@@ -61,7 +61,7 @@ internal sealed partial class JobGrain
 
         var error = report.Error ?? report.FailureReason.ToString();
         AddLog("error", $"attempt {attempt} on worker {report.WorkerId} failed ({report.FailureReason}): {error}; fuel {report.FuelConsumed}", attempt);
-        var retriable = report.FailureReason is FailureReason.Timeout or FailureReason.MissingDependency or FailureReason.WorkerLost;
+        var retriable = report.Retriable || report.FailureReason is FailureReason.Timeout or FailureReason.MissingDependency or FailureReason.WorkerLost;
         await RetryOrFinishAsync(report.FailureReason, error, retriable);
     }
 

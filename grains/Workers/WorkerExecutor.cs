@@ -96,6 +96,11 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
     /// <summary>Stops one attempt (job cancelled or lease lost); its result is not reported.</summary>
     public void Cancel(string attemptId)
     {
+        if (_partitioned)
+        {
+            return; // Cut off: the message never reaches this worker.
+        }
+
         if (_inFlight.TryGetValue(attemptId, out var attempt))
         {
             attempt.Abandoned = true;
@@ -112,7 +117,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
     }
 
     /// <summary>Simulates a worker cut off from the cluster: runs continue and report when they finish, but no lease
-    /// is renewed, no heartbeat is sent and no new work is taken.</summary>
+    /// is renewed, no heartbeat is sent, no cancel arrives and no new work is taken.</summary>
     public void Partition() => _partitioned = true;
 
     /// <summary>Renews the leases of attempts whose last renewal is older than the renewal interval; stops attempts
@@ -296,6 +301,9 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
                 return Fail(report, FailureReason.MissingDependency, result.Error ?? $"program {a.ProgramId} is not deployed");
             case ProgramRunOutcome.InvalidProgram:
                 return Fail(report, FailureReason.InvalidProgram, result.Error ?? "the program cannot be run");
+            case ProgramRunOutcome.StateConflict:
+                report.Retriable = true;
+                return Fail(report, FailureReason.ExecutionError, result.Error ?? "the program's state kept changing under the run");
             case ProgramRunOutcome.Cancelled:
                 return Fail(report, FailureReason.WorkerLost, "the run was interrupted on the worker");
             default:

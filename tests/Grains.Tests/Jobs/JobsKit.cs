@@ -11,6 +11,9 @@ internal static class JobsKit
 {
     public const string Client = "client-a";
 
+    /// <summary>A fixed secp256k1 deployer key.</summary>
+    private static readonly byte[] DeployerKey = Convert.FromHexString("4646464646464646464646464646464646464646464646464646464646464646");
+
     private static readonly Lazy<string> ModulesFolder = new(() =>
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -31,8 +34,9 @@ internal static class JobsKit
     /// <summary>Deploys a test module and returns its program id.</summary>
     public static async Task<string> DeployAsync(MarketplaceTestSilo silo, string name)
     {
-        var deployment = new ProgramDeployment { Wasm = Module(name), Manifest = new ProgramManifest { Name = name.Replace('_', '-'), Version = "1.0.0" } };
-        var info = await silo.Grains.GetGrain<IProgramGrain>("deploy-" + name).DeployAsync(deployment);
+        var deployment = ProgramDeployments.Create(Module(name), new ProgramManifest { Name = name.Replace('_', '-'), Version = "1.0.0" }, DeployerKey);
+        var id = ProgramDeployments.ComputeProgramId(deployment.Wasm, deployment.Manifest.Salt);
+        var info = await silo.Grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment);
         return info.Id;
     }
 
