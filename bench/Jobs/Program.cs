@@ -1,4 +1,4 @@
-// Jobs benchmark: dotnet run -c Release --project bench/Jobs [-- --jobs 20000 --concurrency 256 --latency-jobs 2000 --input-bytes 11]
+// Jobs benchmark: dotnet run -c Release --project bench/Jobs [-- --jobs 5000 --concurrency 64 --latency-jobs 500 --input-bytes 11 --memory-storage]
 // One silo on the embedded defaults (SQLite state and reminders in a temp folder, memory streams) with 4 workers runs
 // a trivial program (trivial.wat: returns its input) end to end: submit -> matching (announce, bids, score) ->
 // worker executor -> program runner -> output blob -> report -> completion event. Baseline: the same wasm function
@@ -18,9 +18,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-var jobs = Option(args, "--jobs", 20_000);
-var concurrency = Option(args, "--concurrency", 256);
-var latencyJobs = Option(args, "--latency-jobs", 2_000);
+var jobs = Option(args, "--jobs", 5_000);
+var concurrency = Option(args, "--concurrency", 64);
+var latencyJobs = Option(args, "--latency-jobs", 500);
 var inputBytes = Option(args, "--input-bytes", 11);
 var memoryStorage = args.Contains("--memory-storage"); // diagnostic: grain state and reminders in memory instead of SQLite
 var input = "hello world"u8.ToArray().AsSpan(0, Math.Min(11, inputBytes)).ToArray(); // 0: empty output, no output blob
