@@ -18,8 +18,10 @@ internal static class JobsSiloBuilderExtensions
             .Bind(marketplace.GetSection("Jobs"))
             .PostConfigure(o =>
             {
-                if (o.WorkerKeyFolder is null && marketplace["DataFolder"] is { Length: > 0 } data)
+                if (o.WorkerKeyFolder is null)
                 {
+                    // The silo's data folder, else ./data as silo/Program.cs defaults it.
+                    var data = marketplace["DataFolder"] is { Length: > 0 } configured ? configured : Path.Combine(Environment.CurrentDirectory, "data");
                     o.WorkerKeyFolder = Path.Combine(data, "workers");
                 }
             })

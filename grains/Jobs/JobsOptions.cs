@@ -54,6 +54,7 @@ internal sealed class JobsOptions
     /// <summary>Workers hosted when <c>Marketplace:Workers</c> is empty (default 2).</summary>
     public int DefaultWorkers { get; set; } = 2;
 
-    /// <summary>Where worker BLS keys are kept (default <c>{Marketplace:DataFolder}/workers</c>).</summary>
+    /// <summary>Where worker BLS keys are kept (default <c>{Marketplace:DataFolder}/workers</c>, else
+    /// <c>./data/workers</c>).</summary>
     public string? WorkerKeyFolder { get; set; }
 }
