@@ -55,20 +55,20 @@ public sealed class JobScenarioTests(ITestOutputHelper output)
         {
             s.InputInline = JobsKit.Iterations(int.MaxValue);
             s.MaxFuel = JobLimits.MaxFuel;
-            s.TimeoutMs = 150;
+            s.TimeoutMs = 30;
             s.MaxRetries = 1;
         }));
         var done = await silo.Grains.WaitTerminalAsync(job.JobId);
         Assert.Equal(JobStatus.TimedOut, done.Status);
         Assert.Equal(FailureReason.Timeout, done.FailureReason);
-        Assert.StartsWith("timed out after 150 ms", done.ErrorMessage);
+        Assert.StartsWith("timed out after 30 ms", done.ErrorMessage);
         Assert.Equal(1, done.RetryCount);
 
         // Each attempt was stopped: fuel far below the budget, and no run is left on any worker.
         Assert.InRange(done.FuelConsumed, 1, JobLimits.MaxFuel - 1);
         await silo.WaitIdleAsync(TimeSpan.FromSeconds(2));
         var logs = await silo.Grains.LogsAsync(job.JobId);
-        Assert.Equal(2, logs.Count(l => l.Message.Contains("failed (Timeout): timed out after 150 ms", StringComparison.Ordinal)));
+        Assert.Equal(2, logs.Count(l => l.Message.Contains("failed (Timeout): timed out after 30 ms", StringComparison.Ordinal)));
         Assert.Single(logs, l => l.Message.StartsWith("retry 1 of 1", StringComparison.Ordinal));
     }
 
@@ -77,7 +77,7 @@ public sealed class JobScenarioTests(ITestOutputHelper output)
     {
         await using var silo = await JobsKit.StartAsync(new JobsSettings().Worker("k1", capacity: 1).Worker("k2", capacity: 1));
         var slow = await JobsKit.DeployAsync(silo, "slow_loop");
-        var job = await silo.Grains.SubmitAsync(JobsKit.Job(slow, s => { s.InputInline = JobsKit.Iterations(150_000); s.MaxFuel = JobLimits.MaxFuel; s.MaxRetries = 2; }));
+        var job = await silo.Grains.SubmitAsync(JobsKit.Job(slow, s => { s.InputInline = JobsKit.Iterations(11_000_000); s.MaxFuel = JobLimits.MaxFuel; s.MaxRetries = 2; }));
         var running = await silo.Grains.WaitAsync(job.JobId, j => j.StartedAt is not null);
         var victim = running.WorkerId!;
         silo.Workers().Kill(victim);
@@ -95,10 +95,10 @@ public sealed class JobScenarioTests(ITestOutputHelper output)
     [Fact]
     public async Task A11_ACutOffWorkersLateReportIsIgnoredSoTheJobCompletesExactlyOnce()
     {
-        var settings = new JobsSettings().Worker("p1", capacity: 1).Worker("p2", capacity: 1).Set("Marketplace:Jobs:LeaseDuration", "00:00:00.300");
+        var settings = new JobsSettings().Worker("p1", capacity: 1).Worker("p2", capacity: 1).Set("Marketplace:Jobs:LeaseDuration", "00:00:00.150").Set("Marketplace:Jobs:HeartbeatInterval", "00:00:00.030");
         await using var silo = await JobsKit.StartAsync(settings);
         var slow = await JobsKit.DeployAsync(silo, "slow_loop");
-        var job = await silo.Grains.SubmitAsync(JobsKit.Job(slow, s => { s.InputInline = JobsKit.Iterations(3_000_000); s.MaxFuel = JobLimits.MaxFuel; s.MaxRetries = 2; }));
+        var job = await silo.Grains.SubmitAsync(JobsKit.Job(slow, s => { s.InputInline = JobsKit.Iterations(11_000_000); s.MaxFuel = JobLimits.MaxFuel; s.MaxRetries = 2; }));
         var running = await silo.Grains.WaitAsync(job.JobId, j => j.StartedAt is not null);
         var cutOff = running.WorkerId!;
         silo.Workers().Partition(cutOff);

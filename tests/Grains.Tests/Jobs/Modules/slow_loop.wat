@@ -1,6 +1,6 @@
 ;; A3/A11: burns time. The input's first 4 bytes (little-endian u32) give the iteration count; each iteration runs
-;; eight dependent 64-bit divisions by a divisor unknown at compile time (about 38 fuel), so a run lasts long enough
-;; to be interrupted by a timeout, a cancel or a lost worker. Returns "done".
+;; eight dependent 64-bit divisions by a divisor unknown at compile time, so a run lasts long enough
+;; to be interrupted by a timeout, a cancel or a lost worker (42 fuel per iteration). Returns "done".
 (module
   (memory (export "memory") 1)
   (data (i32.const 16) "done")
