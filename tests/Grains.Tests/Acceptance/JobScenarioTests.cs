@@ -78,9 +78,10 @@ public sealed class JobScenarioTests(ITestOutputHelper output)
         await using var silo = await JobsKit.StartAsync(new JobsSettings().Worker("k1", capacity: 1).Worker("k2", capacity: 1));
         var slow = await JobsKit.DeployAsync(silo, "slow_loop");
         var job = await silo.Grains.SubmitAsync(JobsKit.Job(slow, s => { s.InputInline = JobsKit.Iterations(11_000_000); s.MaxFuel = JobLimits.MaxFuel; s.MaxRetries = 2; }));
-        var running = await silo.Grains.WaitAsync(job.JobId, j => j.StartedAt is not null);
+        var running = await silo.Grains.WaitAsync(job.JobId, j => j.Status == JobStatus.Running);
         var victim = running.WorkerId!;
         silo.Workers().Kill(victim);
+        Assert.True((await silo.Grains.GetGrain<IJobGrain>(job.JobId).GetAsync(JobsKit.Client)).Status < JobStatus.Completed, "the run ended before the kill");
 
         var done = await silo.Grains.WaitTerminalAsync(job.JobId);
         Assert.Equal(JobStatus.Completed, done.Status);
@@ -95,10 +96,10 @@ public sealed class JobScenarioTests(ITestOutputHelper output)
     [Fact]
     public async Task A11_ACutOffWorkersLateReportIsIgnoredSoTheJobCompletesExactlyOnce()
     {
-        var settings = new JobsSettings().Worker("p1", capacity: 1).Worker("p2", capacity: 1).Set("Marketplace:Jobs:LeaseDuration", "00:00:00.150").Set("Marketplace:Jobs:HeartbeatInterval", "00:00:00.030");
+        var settings = new JobsSettings().Worker("p1", capacity: 1).Worker("p2", capacity: 1).Set("Marketplace:Jobs:LeaseDuration", "00:00:00.060").Set("Marketplace:Jobs:HeartbeatInterval", "00:00:00.015");
         await using var silo = await JobsKit.StartAsync(settings);
         var slow = await JobsKit.DeployAsync(silo, "slow_loop");
-        var job = await silo.Grains.SubmitAsync(JobsKit.Job(slow, s => { s.InputInline = JobsKit.Iterations(11_000_000); s.MaxFuel = JobLimits.MaxFuel; s.MaxRetries = 2; }));
+        var job = await silo.Grains.SubmitAsync(JobsKit.Job(slow, s => { s.InputInline = JobsKit.Iterations(11_000_000); s.MaxFuel = JobLimits.MaxFuel; s.MaxRetries = 5; }));
         var running = await silo.Grains.WaitAsync(job.JobId, j => j.StartedAt is not null);
         var cutOff = running.WorkerId!;
         silo.Workers().Partition(cutOff);
