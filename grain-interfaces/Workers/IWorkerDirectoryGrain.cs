@@ -10,4 +10,8 @@ public interface IWorkerDirectoryGrain : IGrainWithStringKey
 
     /// <summary>Every worker heard from, by id; <see cref="WorkerInfo.Online"/> says whether its heartbeat is fresh.</summary>
     Task<List<WorkerInfo>> ListAsync();
+
+    /// <summary>The ids of the workers whose heartbeat is fresh (matching waits for their answers).</summary>
+    [ReadOnly]
+    Task<string[]> ListOnlineIdsAsync();
 }

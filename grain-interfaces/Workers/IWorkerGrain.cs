@@ -12,4 +12,28 @@ public interface IWorkerGrain : IGrainWithStringKey
 {
     /// <summary>The worker's current info. Throws <see cref="WorkerNotFoundException"/> if it never registered.</summary>
     Task<WorkerInfo> GetAsync();
+
+    /// <summary>Registers (or re-registers after a restart) with capabilities and a BLS public key. Throws
+    /// <see cref="WorkerRejectedException"/> for a malformed key, a proof of possession that does not verify, a key
+    /// other than the one already registered for this id, or invalid capabilities.</summary>
+    Task<WorkerInfo> RegisterAsync(WorkerRegistration registration);
+
+    /// <summary>The worker's host is alive: refreshes the heartbeat and announces the worker on the
+    /// <c>capabilities</c> stream. Throws <see cref="WorkerNotFoundException"/> before registration.</summary>
+    Task HeartbeatAsync();
+
+    /// <summary>Queues one attempt on the worker's executor (capacity slots plus a bounded queue). Not accepted when
+    /// the worker is offline, not hosted on this silo, or its queue is full. Interleaves with the worker's other
+    /// turns: a job assigns in the turn where the worker's (one-way) bid arrived.</summary>
+    [AlwaysInterleave]
+    Task<AssignmentAnswer> AssignAsync(JobAssignment assignment);
+
+    /// <summary>Stops attempt <paramref name="attemptId"/> of <paramref name="jobId"/> (the job was cancelled).</summary>
+    [OneWay]
+    Task CancelAttemptAsync(string jobId, string attemptId);
+
+    /// <summary>The job gave attempt <paramref name="attemptId"/> up because its lease expired: counts against the
+    /// worker's reputation and stops the run if it is still going.</summary>
+    [OneWay]
+    Task AttemptLostAsync(string jobId, string attemptId);
 }

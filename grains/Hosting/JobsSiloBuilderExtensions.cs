@@ -1,13 +1,38 @@
+using Marketplace.Grains.Jobs;
+using Marketplace.Grains.Workers;
 using Marketplace.Runtime.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Grains.Hosting;
 
-/// <summary>Registers the jobs part of the marketplace.</summary>
+/// <summary>Registers the jobs and workers part of the marketplace.</summary>
 internal static class JobsSiloBuilderExtensions
 {
-    /// <summary>Adds the jobs services and options.</summary>
+    /// <summary>Adds the jobs options (<c>Marketplace:Jobs</c>), the workers this silo hosts (<c>Marketplace:Workers</c>)
+    /// and the hosted service that starts them.</summary>
     public static ISiloBuilder AddJobs(this ISiloBuilder silo)
     {
+        var marketplace = silo.Configuration.GetSection("Marketplace");
+        silo.Services.AddOptions<JobsOptions>()
+            .Bind(marketplace.GetSection("Jobs"))
+            .PostConfigure(o =>
+            {
+                if (o.WorkerKeyFolder is null)
+                {
+                    // The silo's data folder, else ./data as silo/Program.cs defaults it.
+                    var data = marketplace["DataFolder"] is { Length: > 0 } configured ? configured : Path.Combine(Environment.CurrentDirectory, "data");
+                    o.WorkerKeyFolder = Path.Combine(data, "workers");
+                }
+            })
+            .Validate(o => o.BidWindow >= TimeSpan.Zero && o.RetryBaseDelay >= TimeSpan.Zero && o.LeaseDuration > TimeSpan.Zero
+                && o.HeartbeatInterval > TimeSpan.Zero && o.WorkerOfflineAfter > TimeSpan.Zero && o.MaxLogEntries >= 2
+                && o.MaxClientJobs >= 1 && o.DefaultWorkers >= 0, "Marketplace:Jobs has a negative or zero duration or count")
+            .ValidateOnStart();
+        silo.Services.AddOptions<List<WorkerOptions>>().Configure(list => marketplace.GetSection("Workers").Bind(list));
+        silo.Services.AddSingleton<LocalWorkers>();
+        silo.Services.AddSingleton<JobLookups>();
+        silo.Services.AddHostedService<WorkerHostedService>();
         return silo;
     }
 }

@@ -1,0 +1,36 @@
+using Marketplace.Runtime.Serialization;
+
+namespace Marketplace.GrainInterfaces;
+
+/// <summary>One attempt of a job handed to the winning worker (<see cref="IWorkerGrain.AssignAsync"/>).</summary>
+[GenerateSerializer]
+[Alias("marketplace.job-assignment")]
+public sealed class JobAssignment
+{
+    /// <summary>The job.</summary>
+    [Id(0)] public string JobId { get; set; } = "";
+
+    /// <summary>Unique token of this attempt; reports and lease renewals carry it, a stale one is ignored.</summary>
+    [Id(1)] public string AttemptId { get; set; } = "";
+
+    /// <summary>The attempt number (1-based).</summary>
+    [Id(2)] public int Attempt { get; set; }
+
+    /// <summary>The program to run.</summary>
+    [Id(3)] public string ProgramId { get; set; } = "";
+
+    /// <summary>Input as a stored blob (exclusive with <see cref="InputInline"/>).</summary>
+    [Id(4)] public string? InputBlobId { get; set; }
+
+    /// <summary>Input bytes carried inline.</summary>
+    [Id(5)] public byte[]? InputInline { get; set; }
+
+    /// <summary>Fuel budget.</summary>
+    [Id(6)] public long MaxFuel { get; set; }
+
+    /// <summary>Memory limit, bytes.</summary>
+    [Id(7)] public long MaxMemoryBytes { get; set; }
+
+    /// <summary>Wall-clock limit, ms.</summary>
+    [Id(8)] public long TimeoutMs { get; set; }
+}

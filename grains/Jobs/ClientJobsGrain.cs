@@ -1,0 +1,143 @@
+// Design: one grain per client lists its jobs. Every job of a busy client passes through it twice (submit, end), so
+// calls only touch memory (list + index by id) and writes are coalesced: a change arms a flush after
+// ClientListFlushDelay, and deactivation flushes. The jobs themselves are durable; after a crash the list may miss
+// the changes of the last flush delay (documented in the README).
+using Marketplace.GrainInterfaces;
+using Marketplace.Runtime;
+using Marketplace.Runtime.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Grains.Jobs;
+
+/// <summary>The jobs of one client (key = client id). Reentrant: adds and updates go on while a flush writes.</summary>
+[Reentrant]
+internal sealed class ClientJobsGrain(
+    [PersistentState("client-jobs")] IPersistentState<ClientJobsState> state,
+    IOptions<JobsOptions> options) : Grain, IClientJobsGrain
+{
+    private readonly JobsOptions _options = options.Value;
+    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private IGrainTimer? _flush;
+    private bool _dirty;
+    private long _version;
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        Reindex();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_dirty)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public Task AddAsync(JobSummary job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (_index.TryGetValue(job.JobId, out var at))
+        {
+            state.State.Jobs[at] = job;
+        }
+        else
+        {
+            _index[job.JobId] = state.State.Jobs.Count;
+            state.State.Jobs.Add(job);
+            Trim();
+        }
+
+        MarkDirty();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task UpdateAsync(JobSummary job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (_index.TryGetValue(job.JobId, out var at))
+        {
+            state.State.Jobs[at] = job;
+            MarkDirty();
+            return Task.CompletedTask;
+        }
+
+        return AddAsync(job);
+    }
+
+    /// <inheritdoc />
+    public Task<List<JobSummary>> ListAsync(JobStatus? status, int limit)
+    {
+        if (limit < 1)
+        {
+            throw new InvalidRequestException("limit: must be at least 1");
+        }
+
+        var jobs = state.State.Jobs;
+        var list = new List<JobSummary>(Math.Min(limit, jobs.Count));
+        for (var i = jobs.Count - 1; i >= 0 && list.Count < limit; i--)
+        {
+            if (status is null || jobs[i].Status == status)
+            {
+                list.Add(jobs[i]);
+            }
+        }
+
+        return Task.FromResult(list);
+    }
+
+    private void Trim()
+    {
+        var jobs = state.State.Jobs;
+        var max = _options.MaxClientJobs;
+        if (jobs.Count <= max + (max / 8))
+        {
+            return;
+        }
+
+        jobs.RemoveRange(0, jobs.Count - max);
+        Reindex();
+    }
+
+    private void Reindex()
+    {
+        _index.Clear();
+        var jobs = state.State.Jobs;
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            _index[jobs[i].JobId] = i;
+        }
+    }
+
+    private void MarkDirty()
+    {
+        _dirty = true;
+        _version++;
+        _flush ??= RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(_options.ClientListFlushDelay, Timeout.InfiniteTimeSpan));
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        _flush?.Dispose();
+        _flush = null;
+        if (_dirty)
+        {
+            // Changes made while the write is in flight keep the grain dirty and arm the next flush.
+            var version = _version;
+            await state.WriteStateAsync();
+            if (_version == version)
+            {
+                _dirty = false;
+            }
+            else
+            {
+                _flush ??= RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(_options.ClientListFlushDelay, Timeout.InfiniteTimeSpan));
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+using Marketplace.GrainInterfaces;
+using Marketplace.Runtime.Serialization;
+
+namespace Marketplace.Grains.Jobs;
+
+/// <summary>A client's jobs, oldest first, bounded by <see cref="JobsOptions.MaxClientJobs"/>.</summary>
+[GenerateSerializer]
+[Alias("marketplace.client-jobs-state")]
+internal sealed class ClientJobsState
+{
+    /// <summary>The summaries, oldest first.</summary>
+    [Id(0)] public List<JobSummary> Jobs { get; set; } = [];
+}

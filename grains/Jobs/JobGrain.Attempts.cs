@@ -1,0 +1,86 @@
+using Marketplace.GrainInterfaces;
+
+namespace Marketplace.Grains.Jobs;
+
+/// <summary>Running attempts: start notices, leases, reports, losses.</summary>
+internal sealed partial class JobGrain
+{
+    private string? _attemptId;
+    private DateTimeOffset _leaseExpiresAt;
+
+    /// <inheritdoc />
+    public Task AttemptStartedAsync(string attemptId, DateTimeOffset startedAt)
+    {
+        if (Info.Status == JobStatus.Running && string.Equals(attemptId, _attemptId, StringComparison.Ordinal))
+        {
+            Info.StartedAt = startedAt;
+            state.State.Started = true;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<bool> RenewLeaseAsync(string attemptId)
+    {
+        if (Info.Status != JobStatus.Running || !string.Equals(attemptId, _attemptId, StringComparison.Ordinal))
+        {
+            return Task.FromResult(false);
+        }
+
+        _leaseExpiresAt = DateTimeOffset.UtcNow + _options.LeaseDuration;
+        return Task.FromResult(true);
+    }
+
+    /// <inheritdoc />
+    public async Task ReportAttemptAsync(AttemptReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (Info.Status != JobStatus.Running || !string.Equals(report.AttemptId, _attemptId, StringComparison.Ordinal))
+        {
+            AddLog("warn", $"ignored a report from worker {report.WorkerId} for an attempt that is no longer current ({(report.Succeeded ? "succeeded" : report.FailureReason.ToString())})");
+            return;
+        }
+
+        var attempt = state.State.Attempts;
+        foreach (var line in report.Logs)
+        {
+            AddLog(line.Level, line.Message, attempt);
+        }
+
+        Info.FuelConsumed = report.FuelConsumed;
+        if (report.Succeeded)
+        {
+            Info.OutputBlobId = report.OutputBlobId;
+            Info.OutputSize = report.OutputSize;
+            Info.StateRoot = report.StateRoot;
+            Info.StartedAt ??= Info.MatchedAt;
+            await FinishAsync(JobStatus.Completed, FailureReason.None, null);
+            return;
+        }
+
+        var error = report.Error ?? report.FailureReason.ToString();
+        AddLog("error", $"attempt {attempt} on worker {report.WorkerId} failed ({report.FailureReason}): {error}; fuel {report.FuelConsumed}", attempt);
+        var retriable = report.Retriable || report.FailureReason is FailureReason.Timeout or FailureReason.MissingDependency or FailureReason.WorkerLost;
+        await RetryOrFinishAsync(report.FailureReason, error, retriable);
+    }
+
+    private async Task LoseAttemptAsync()
+    {
+        var worker = Info.WorkerId ?? "";
+        var attempt = state.State.Attempts;
+        var attemptId = _attemptId;
+        AddLog("warn", $"attempt {attempt} on worker {worker} lost: no lease renewal for {_options.LeaseDuration.TotalMilliseconds:0} ms", attempt);
+        if (!state.State.LostOn.Contains(worker))
+        {
+            state.State.LostOn.Add(worker);
+        }
+
+        if (attemptId is not null && worker.Length > 0)
+        {
+            await GrainFactory.GetGrain<IWorkerGrain>(worker).AttemptLostAsync(JobId, attemptId);
+        }
+
+        await RetryOrFinishAsync(FailureReason.WorkerLost, $"worker {worker} stopped renewing the lease of attempt {attempt}", retriable: true);
+    }
+}

@@ -1,0 +1,221 @@
+using System.Globalization;
+using Marketplace.GrainInterfaces;
+using Marketplace.Runtime;
+using Marketplace.Runtime.Streams;
+
+namespace Marketplace.Grains.Jobs;
+
+/// <summary>Matching: announce, collect bids, rank them, assign.</summary>
+internal sealed partial class JobGrain
+{
+    private readonly Dictionary<string, WorkerBid> _bids = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _waitingFor = new(StringComparer.Ordinal);
+    private string[] _expected = [];
+    private int _round;
+    private DateTimeOffset _windowCloseAt;
+    private DateTimeOffset _announcedAt;
+    private bool _haveEligibleBid;
+    private IAsyncStream<JobAnnouncement>? _jobsStream;
+
+    /// <inheritdoc />
+    public async Task BidAsync(WorkerBid bid)
+    {
+        if (Info.Status != JobStatus.Matching || bid is null || bid.Round != _round)
+        {
+            return;
+        }
+
+        _bids[bid.WorkerId] = bid;
+        _haveEligibleBid |= bid.Eligible;
+        if ((_waitingFor.Remove(bid.WorkerId) && _waitingFor.Count == 0)
+            || (bid.Eligible && DateTimeOffset.UtcNow >= _windowCloseAt))
+        {
+            await CloseMatchingAsync();
+            Schedule();
+        }
+    }
+
+    private async Task StartMatchingAsync()
+    {
+        if (Terminal)
+        {
+            return;
+        }
+
+        if (TtlApplies && DateTimeOffset.UtcNow >= TtlDeadline)
+        {
+            await ExpireAsync();
+            return;
+        }
+
+        _round++;
+        _bids.Clear();
+        _waitingFor.Clear();
+        _haveEligibleBid = false;
+        Info.Status = JobStatus.Matching;
+        _announcedAt = DateTimeOffset.UtcNow;
+        _windowCloseAt = _announcedAt + _options.BidWindow;
+        _expected = await lookups.OnlineWorkersAsync(GrainFactory);
+        foreach (var id in _expected)
+        {
+            _waitingFor.Add(id);
+        }
+
+        _jobsStream ??= this.GetStreamProvider(MarketplaceStreams.Provider)
+            .GetStream<JobAnnouncement>(StreamId.Create(MarketplaceStreams.Jobs, MarketplaceStreams.BroadcastKey));
+        await _jobsStream.OnNextAsync(new JobAnnouncement
+        {
+            JobId = JobId,
+            Round = _round,
+            ProgramId = Info.ProgramId,
+            Runtime = "wasm",
+            MaxFuel = Info.MaxFuel,
+            MaxMemoryBytes = Info.MaxMemoryBytes,
+            TimeoutMs = Info.TimeoutMs,
+            MaxPricePerMillionFuel = state.State.MaxPricePerMillionFuel,
+            Constraints = state.State.Constraints,
+        });
+        if (_expected.Length == 0)
+        {
+            await CloseMatchingAsync();
+        }
+
+        Schedule();
+    }
+
+    /// <summary>The bid window ended: pick now, or keep waiting for silent online workers while no eligible bid
+    /// arrived (up to <see cref="JobsOptions.BidWaitLimit"/> after the announcement).</summary>
+    private Task OnBidWindowEndAsync()
+    {
+        var waitUntil = _announcedAt + _options.BidWaitLimit;
+        if (!_haveEligibleBid && _waitingFor.Count > 0 && DateTimeOffset.UtcNow < waitUntil)
+        {
+            _windowCloseAt = waitUntil;
+            return Task.CompletedTask;
+        }
+
+        return CloseMatchingAsync();
+    }
+
+    private async Task CloseMatchingAsync()
+    {
+        if (Info.Status != JobStatus.Matching)
+        {
+            return;
+        }
+
+        var eligible = new List<WorkerBid>(_bids.Count);
+        var lostOn = new List<WorkerBid>();
+        var reasons = new List<WorkerIneligibility>();
+        foreach (var bid in _bids.Values)
+        {
+            if (!bid.Eligible)
+            {
+                reasons.Add(new WorkerIneligibility { WorkerId = bid.WorkerId, Reason = bid.DeclineReason ?? $"worker {bid.WorkerId} declined" });
+            }
+            else if (state.State.LostOn.Contains(bid.WorkerId))
+            {
+                lostOn.Add(bid);
+            }
+            else
+            {
+                eligible.Add(bid);
+            }
+        }
+
+        if (eligible.Count == 0)
+        {
+            eligible = lostOn;
+        }
+
+        BidScore.Rank(eligible);
+        var minPrice = long.MaxValue;
+        foreach (var bid in eligible)
+        {
+            minPrice = Math.Min(minPrice, bid.PricePerMillionFuel);
+        }
+
+        foreach (var bid in eligible)
+        {
+            var assignment = new JobAssignment
+            {
+                JobId = JobId,
+                AttemptId = Guid.NewGuid().ToString("N"),
+                Attempt = state.State.Attempts + 1,
+                ProgramId = Info.ProgramId,
+                InputBlobId = state.State.InputBlobId,
+                InputInline = state.State.InputInline,
+                MaxFuel = Info.MaxFuel,
+                MaxMemoryBytes = Info.MaxMemoryBytes,
+                TimeoutMs = Info.TimeoutMs,
+            };
+            var matchedAt = DateTimeOffset.UtcNow;
+            AssignmentAnswer answer;
+            try
+            {
+                answer = await GrainFactory.GetGrain<IWorkerGrain>(bid.WorkerId).AssignAsync(assignment);
+            }
+            catch (Exception e) when (e is TimeoutException or GrainRuntimeException)
+            {
+                answer = new AssignmentAnswer { Accepted = false, Reason = $"worker {bid.WorkerId} did not take the assignment: {e.Message}" };
+            }
+
+            if (Info.Status != JobStatus.Matching)
+            {
+                return;
+            }
+
+            if (answer.Accepted)
+            {
+                state.State.Attempts = assignment.Attempt;
+                _attemptId = assignment.AttemptId;
+                _leaseExpiresAt = DateTimeOffset.UtcNow + _options.LeaseDuration;
+                Info.Status = JobStatus.Running;
+                Info.WorkerId = bid.WorkerId;
+                Info.MatchedAt = matchedAt;
+                Info.StartedAt = null;
+                Info.PricePerMillionFuel = bid.PricePerMillionFuel;
+                Info.Ineligible.Clear();
+                AddLog("info", string.Create(CultureInfo.InvariantCulture, $"attempt {assignment.Attempt} assigned to worker {bid.WorkerId}: price {bid.PricePerMillionFuel}, score {BidScore.Of(bid, minPrice):0.000}; {eligible.Count} bid(s), {reasons.Count} decline(s)"), assignment.Attempt);
+                return;
+            }
+
+            reasons.Add(new WorkerIneligibility { WorkerId = bid.WorkerId, Reason = answer.Reason ?? $"worker {bid.WorkerId} refused the assignment" });
+        }
+
+        foreach (var id in _waitingFor)
+        {
+            reasons.Add(new WorkerIneligibility { WorkerId = id, Reason = $"worker {id} did not answer within {(DateTimeOffset.UtcNow - _announcedAt).TotalMilliseconds:0} ms" });
+        }
+
+        if (reasons.Count == 0)
+        {
+            await ExplainNoWorkersAsync(reasons);
+        }
+
+        reasons.Sort(static (a, b) => string.CompareOrdinal(a.WorkerId, b.WorkerId));
+        Info.Ineligible = reasons;
+        await RetryOrFinishAsync(FailureReason.NoEligibleWorker, "no eligible worker: " + IneligibleText(), retriable: true);
+    }
+
+    private async Task ExplainNoWorkersAsync(List<WorkerIneligibility> reasons)
+    {
+        var workers = await GrainFactory.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey).ListAsync();
+        var now = DateTimeOffset.UtcNow;
+        foreach (var worker in workers)
+        {
+            reasons.Add(new WorkerIneligibility
+            {
+                WorkerId = worker.WorkerId,
+                Reason = worker.Online
+                    ? $"worker {worker.WorkerId} did not answer"
+                    : string.Create(CultureInfo.InvariantCulture, $"worker {worker.WorkerId} is offline (last heartbeat {(now - worker.LastHeartbeat).TotalSeconds:0.#} s ago)"),
+            });
+        }
+
+        if (reasons.Count == 0)
+        {
+            reasons.Add(new WorkerIneligibility { WorkerId = "", Reason = "no workers are registered" });
+        }
+    }
+}

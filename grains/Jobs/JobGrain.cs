@@ -1,0 +1,413 @@
+// Design: one grain per job runs the whole lifecycle in its own turns (non-reentrant, so no locks):
+//   submit -> pending -> matching (announce on the jobs stream, collect bids for BidWindow or until every online
+//   worker answered) -> running (assigned attempt with a lease the worker renews) -> completed | failed | timed_out,
+//   with retries (exponential backoff) back to pending, and cancelled / expired from any non-terminal state.
+// A single one-shot grain timer is armed for the nearest deadline (bid window, backoff end, TTL, lease expiry,
+// watchdog); each tick re-evaluates the state and re-arms. Attempts carry a random token: a report or lease renewal
+// with another token is stale and ignored, so a job completes exactly once.
+// Durability: state is written at submit, at each retry and at the end (not at every transition: a restart resumes a
+// matching or running job from pending, i.e. execution is at-least-once, completion exactly-once). A job still
+// unfinished WatchdogAfter after submit registers a reminder so it resumes after a silo restart even if nobody calls
+// it; deactivation writes the state and registers the reminder too.
+using Marketplace.GrainInterfaces;
+using Marketplace.Runtime;
+using Marketplace.Runtime.Reminders;
+using Marketplace.Runtime.Storage;
+using Marketplace.Runtime.Streams;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Grains.Jobs;
+
+/// <summary>One job (key = job id, see <see cref="JobIds"/>).</summary>
+internal sealed partial class JobGrain(
+    [PersistentState("job")] IPersistentState<JobState> state,
+    JobLookups lookups,
+    IOptions<JobsOptions> options) : Grain, IJobGrain, IRemindable
+{
+    private const string WatchdogReminder = "job-watchdog";
+    private const long DefaultFuel = 50_000_000;
+    private const long DefaultMemoryBytes = 64L * 1024 * 1024;
+    private const long DefaultTimeoutMs = 30_000;
+
+    private readonly JobsOptions _options = options.Value;
+    private IGrainTimer? _timer;
+    private DateTimeOffset _timerDue = DateTimeOffset.MaxValue;
+
+    private JobInfo Info => state.State.Info;
+
+    private bool Submitted => Info.JobId.Length > 0;
+
+    private bool Terminal => IsTerminal(Info.Status);
+
+    private string JobId => this.GetPrimaryKeyString();
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Submitted && !Terminal)
+        {
+            if (Info.Status is JobStatus.Running or JobStatus.Matching)
+            {
+                AddLog("warn", $"resumed after the job's grain was reactivated; the unfinished {(Info.Status == JobStatus.Running ? "attempt" : "matching round")} is abandoned");
+                Info.Status = JobStatus.Pending;
+            }
+
+            Schedule();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (!Submitted || Terminal)
+        {
+            return;
+        }
+
+        await EnsureWatchdogAsync();
+        await state.WriteStateAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task<JobInfo> SubmitAsync(JobSubmission submission)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        if (Submitted)
+        {
+            if (!string.Equals(Info.ClientId, submission.ClientId, StringComparison.Ordinal))
+            {
+                throw new AccessDeniedException($"job {JobId} belongs to another client");
+            }
+
+            return Info;
+        }
+
+        JobSubmissionValidator.Validate(JobId, submission);
+        var reference = submission.Program.Trim();
+        ProgramInfo? program;
+        string programId;
+        if (JobSubmissionValidator.IsProgramId(reference))
+        {
+            programId = reference;
+            program = await lookups.ProgramAsync(GrainFactory, reference);
+        }
+        else
+        {
+            program = await GrainFactory.GetGrain<IProgramCatalogGrain>(IProgramCatalogGrain.DefaultKey).ResolveAsync(reference);
+            programId = program.Id;
+        }
+
+        if (submission.InputBlobId is { } blobId && await GrainFactory.GetGrain<IBlobGrain>(blobId).GetManifestAsync() is null)
+        {
+            throw new BlobNotFoundException($"inputBlobId: blob {blobId} does not exist");
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        state.State = new JobState
+        {
+            Info = new JobInfo
+            {
+                JobId = JobId,
+                ClientId = submission.ClientId,
+                RequestId = string.IsNullOrEmpty(submission.RequestId) ? null : submission.RequestId,
+                ProgramId = programId,
+                Status = JobStatus.Pending,
+                CreatedAt = now,
+                MaxRetries = submission.MaxRetries,
+                MaxFuel = submission.MaxFuel > 0 ? submission.MaxFuel : program?.Manifest.MaxFuel ?? DefaultFuel,
+                MaxMemoryBytes = submission.MaxMemoryBytes > 0 ? submission.MaxMemoryBytes : program?.Manifest.MaxMemoryBytes ?? DefaultMemoryBytes,
+                TimeoutMs = submission.TimeoutMs > 0 ? submission.TimeoutMs : program?.Manifest.TimeoutMs ?? DefaultTimeoutMs,
+                Labels = submission.Labels ?? [],
+            },
+            MaxPricePerMillionFuel = submission.MaxPricePerMillionFuel,
+            Constraints = submission.Constraints ?? [],
+            TtlMs = submission.TtlMs,
+            InputBlobId = submission.InputBlobId,
+            InputInline = submission.InputInline,
+            NextMatchAt = now,
+        };
+        AddLog("info", $"submitted: program {programId}, fuel {Info.MaxFuel}, memory {Info.MaxMemoryBytes} bytes, timeout {Info.TimeoutMs} ms, max retries {Info.MaxRetries}"
+            + (submission.TtlMs > 0 ? $", ttl {submission.TtlMs} ms" : "")
+            + (program is null ? "; the program is not deployed (attempts fail with MissingDependency until it is)" : ""));
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State = new JobState();
+            throw;
+        }
+
+        await GrainFactory.GetGrain<IClientJobsGrain>(Info.ClientId).AddAsync(Summary());
+        await StartMatchingAsync();
+        return Info;
+    }
+
+    /// <inheritdoc />
+    public Task<JobInfo> GetAsync(string clientId)
+    {
+        RequireOwner(clientId);
+        return Task.FromResult(Info);
+    }
+
+    /// <inheritdoc />
+    public async Task<JobInfo> CancelAsync(string clientId)
+    {
+        RequireOwner(clientId);
+        if (Terminal)
+        {
+            throw new JobConflictException($"job {JobId} is already terminal ({StatusText(Info.Status)}); only pending, matching or running jobs can be cancelled");
+        }
+
+        if (Info.Status == JobStatus.Running && _attemptId is not null && Info.WorkerId is not null)
+        {
+            await GrainFactory.GetGrain<IWorkerGrain>(Info.WorkerId).CancelAttemptAsync(JobId, _attemptId);
+        }
+
+        await FinishAsync(JobStatus.Cancelled, FailureReason.None, "cancelled by the client");
+        return Info;
+    }
+
+    /// <inheritdoc />
+    public Task<List<JobLogEntry>> GetLogsAsync(string clientId)
+    {
+        RequireOwner(clientId);
+        return Task.FromResult(new List<JobLogEntry>(state.State.Logs));
+    }
+
+    /// <inheritdoc />
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (!Submitted || Terminal)
+        {
+            await DropWatchdogAsync(force: true);
+            if (Submitted)
+            {
+                await state.WriteStateAsync();
+            }
+
+            return;
+        }
+
+        Schedule();
+    }
+
+    private static bool IsTerminal(JobStatus status) => status >= JobStatus.Completed;
+
+    private static string StatusText(JobStatus status) => status switch
+    {
+        JobStatus.TimedOut => "timed_out",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
+    private void RequireOwner(string clientId)
+    {
+        if (!Submitted)
+        {
+            throw new JobNotFoundException($"job {JobId} does not exist");
+        }
+
+        if (!string.Equals(Info.ClientId, clientId, StringComparison.Ordinal))
+        {
+            throw new AccessDeniedException($"job {JobId} belongs to another client");
+        }
+    }
+
+    private JobSummary Summary() => new()
+    {
+        JobId = Info.JobId,
+        RequestId = Info.RequestId,
+        ProgramId = Info.ProgramId,
+        Status = Info.Status,
+        CreatedAt = Info.CreatedAt,
+        CompletedAt = Info.CompletedAt,
+    };
+
+    private void AddLog(string level, string message, int attempt = 0)
+    {
+        var logs = state.State.Logs;
+        if (logs.Count >= _options.MaxLogEntries)
+        {
+            logs.RemoveAt(1);
+        }
+
+        logs.Add(new JobLogEntry { Timestamp = DateTimeOffset.UtcNow, Level = level, Message = message, Attempt = attempt });
+    }
+
+    private async Task FinishAsync(JobStatus status, FailureReason reason, string? error)
+    {
+        Info.Status = status;
+        Info.FailureReason = reason;
+        Info.ErrorMessage = error;
+        Info.CompletedAt = DateTimeOffset.UtcNow;
+        _attemptId = null;
+        AddLog(status == JobStatus.Completed ? "info" : status == JobStatus.Cancelled ? "warn" : "error", status == JobStatus.Completed
+            ? $"completed on worker {Info.WorkerId}: fuel {Info.FuelConsumed}, output {Info.OutputSize} bytes"
+            : $"{StatusText(status)}{(reason == FailureReason.None ? "" : $" ({reason})")}: {error}");
+        _timer?.Dispose();
+        _timer = null;
+        await DropWatchdogAsync();
+        await state.WriteStateAsync();
+        var summary = Summary();
+        await GrainFactory.GetGrain<IClientJobsGrain>(Info.ClientId).UpdateAsync(summary);
+        await this.GetStreamProvider(MarketplaceStreams.Provider)
+            .GetStream<JobSummary>(StreamId.Create(JobEvents.Namespace, Info.ClientId))
+            .OnNextAsync(summary);
+    }
+
+    private async Task RetryOrFinishAsync(FailureReason reason, string error, bool retriable)
+    {
+        _attemptId = null;
+        Info.FailureReason = reason;
+        Info.ErrorMessage = error;
+        if (retriable && Info.RetryCount < Info.MaxRetries)
+        {
+            Info.RetryCount++;
+            var delay = RetryBackoff.Delay(Info.RetryCount, _options.RetryBaseDelay, _options.MaxRetryDelay);
+            state.State.NextMatchAt = DateTimeOffset.UtcNow + delay;
+            Info.Status = JobStatus.Pending;
+            AddLog("warn", $"retry {Info.RetryCount} of {Info.MaxRetries} in {delay.TotalMilliseconds:0} ms after {reason}: {error}");
+            await state.WriteStateAsync();
+            Schedule();
+            return;
+        }
+
+        if (retriable && Info.MaxRetries > 0)
+        {
+            error += $" (no retry left after {Info.RetryCount})";
+        }
+
+        await FinishAsync(reason == FailureReason.Timeout ? JobStatus.TimedOut : JobStatus.Failed, reason, error);
+    }
+
+    private bool TtlApplies => state.State.TtlMs > 0 && !state.State.Started;
+
+    private DateTimeOffset TtlDeadline => Info.CreatedAt.AddMilliseconds(state.State.TtlMs);
+
+    private Task ExpireAsync()
+    {
+        var why = $"expired: not started within its ttl of {state.State.TtlMs} ms";
+        if (Info.Ineligible.Count > 0)
+        {
+            why += "; no eligible worker: " + IneligibleText();
+        }
+
+        return FinishAsync(JobStatus.Expired, Info.Ineligible.Count > 0 ? FailureReason.NoEligibleWorker : FailureReason.None, why);
+    }
+
+    private string IneligibleText()
+    {
+        var parts = new string[Info.Ineligible.Count];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            parts[i] = Info.Ineligible[i].Reason;
+        }
+
+        return string.Join("; ", parts);
+    }
+
+    /// <summary>Arms the one-shot timer for the nearest deadline of the current state.</summary>
+    private void Schedule()
+    {
+        if (Terminal)
+        {
+            _timer?.Dispose();
+            _timer = null;
+            return;
+        }
+
+        var due = Info.Status switch
+        {
+            JobStatus.Matching => _windowCloseAt,
+            JobStatus.Running => _leaseExpiresAt,
+            _ => state.State.NextMatchAt,
+        };
+        if (TtlApplies && TtlDeadline < due)
+        {
+            due = TtlDeadline;
+        }
+
+        var watchdogAt = Info.CreatedAt + _options.WatchdogAfter;
+        if (!state.State.WatchdogRegistered && watchdogAt < due)
+        {
+            due = watchdogAt;
+        }
+
+        if (_timer is not null && due == _timerDue)
+        {
+            return;
+        }
+
+        _timer?.Dispose();
+        var delay = due - DateTimeOffset.UtcNow;
+        _timerDue = due;
+        _timer = RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    private async Task OnTimerAsync(CancellationToken cancellationToken)
+    {
+        _timer?.Dispose();
+        _timer = null;
+        if (!Submitted || Terminal)
+        {
+            return;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        if (TtlApplies && now >= TtlDeadline && Info.Status is JobStatus.Pending or JobStatus.Matching)
+        {
+            await ExpireAsync();
+            return;
+        }
+
+        if (!state.State.WatchdogRegistered && now >= Info.CreatedAt + _options.WatchdogAfter)
+        {
+            await EnsureWatchdogAsync();
+        }
+
+        switch (Info.Status)
+        {
+            case JobStatus.Matching when now >= _windowCloseAt:
+                await OnBidWindowEndAsync();
+                break;
+            case JobStatus.Pending when now >= state.State.NextMatchAt:
+                await StartMatchingAsync();
+                break;
+            case JobStatus.Running when now >= _leaseExpiresAt:
+                await LoseAttemptAsync();
+                break;
+        }
+
+        Schedule();
+    }
+
+    private async Task EnsureWatchdogAsync()
+    {
+        if (state.State.WatchdogRegistered)
+        {
+            return;
+        }
+
+        var period = _options.WatchdogPeriod;
+        await this.RegisterOrUpdateReminder(WatchdogReminder, period, period);
+        state.State.WatchdogRegistered = true;
+    }
+
+    private async Task DropWatchdogAsync(bool force = false)
+    {
+        if (!state.State.WatchdogRegistered && !force)
+        {
+            return;
+        }
+
+        if (await this.GetReminder(WatchdogReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        state.State.WatchdogRegistered = false;
+    }
+}

@@ -1,0 +1,46 @@
+using Marketplace.GrainInterfaces;
+using Marketplace.Runtime.Serialization;
+
+namespace Marketplace.Grains.Jobs;
+
+/// <summary>What a job grain persists: the public view plus what matching and retries need.</summary>
+[GenerateSerializer]
+[Alias("marketplace.job-state")]
+internal sealed class JobState
+{
+    /// <summary>The job as clients see it (empty <see cref="JobInfo.JobId"/>: never submitted).</summary>
+    [Id(0)] public JobInfo Info { get; set; } = new();
+
+    /// <summary>Highest acceptable price per million fuel (0: any).</summary>
+    [Id(1)] public long MaxPricePerMillionFuel { get; set; }
+
+    /// <summary>Required worker labels.</summary>
+    [Id(2)] public Dictionary<string, string> Constraints { get; set; } = [];
+
+    /// <summary>Time to live before the first start, ms (0: none).</summary>
+    [Id(3)] public long TtlMs { get; set; }
+
+    /// <summary>Input blob, if any.</summary>
+    [Id(4)] public string? InputBlobId { get; set; }
+
+    /// <summary>Inline input, if any.</summary>
+    [Id(5)] public byte[]? InputInline { get; set; }
+
+    /// <summary>When the next matching round may start (end of a backoff).</summary>
+    [Id(6)] public DateTimeOffset NextMatchAt { get; set; }
+
+    /// <summary>The job's log, oldest first, bounded.</summary>
+    [Id(7)] public List<JobLogEntry> Logs { get; set; } = [];
+
+    /// <summary>Attempts assigned so far.</summary>
+    [Id(8)] public int Attempts { get; set; }
+
+    /// <summary>True once an attempt started executing (the TTL no longer applies).</summary>
+    [Id(9)] public bool Started { get; set; }
+
+    /// <summary>True while the durable watchdog reminder is registered.</summary>
+    [Id(10)] public bool WatchdogRegistered { get; set; }
+
+    /// <summary>Workers that lost an attempt of this job; later rounds prefer others.</summary>
+    [Id(11)] public List<string> LostOn { get; set; } = [];
+}

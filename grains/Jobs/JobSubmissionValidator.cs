@@ -1,0 +1,133 @@
+using System.Globalization;
+using Marketplace.GrainInterfaces;
+
+namespace Marketplace.Grains.Jobs;
+
+/// <summary>Checks a <see cref="JobSubmission"/> field by field; each failure names the field and the limit.</summary>
+internal static class JobSubmissionValidator
+{
+    /// <summary>Largest client id, request id, label key or value, in characters.</summary>
+    public const int MaxTextLength = 128;
+
+    /// <summary>Most labels or constraints per job.</summary>
+    public const int MaxEntries = 32;
+
+    /// <summary>Most retries a job may ask for.</summary>
+    public const int MaxRetries = 10;
+
+    /// <summary>Throws <see cref="InvalidRequestException"/> for the first bad field of <paramref name="s"/>, submitted
+    /// to the job grain keyed <paramref name="jobId"/>.</summary>
+    public static void Validate(string jobId, JobSubmission s)
+    {
+        if (string.IsNullOrEmpty(s.ClientId) || s.ClientId.Length > MaxTextLength)
+        {
+            throw Invalid($"clientId: must be 1-{MaxTextLength} characters");
+        }
+
+        if (s.RequestId is { Length: > MaxTextLength })
+        {
+            throw Invalid($"requestId: must be at most {MaxTextLength} characters");
+        }
+
+        if (!JobIds.IsValid(jobId))
+        {
+            throw Invalid($"jobId: '{jobId}' is not a job id (job + 32 hex)");
+        }
+
+        if (!string.IsNullOrEmpty(s.RequestId) && !string.Equals(JobIds.For(s.ClientId, s.RequestId), jobId, StringComparison.Ordinal))
+        {
+            throw Invalid("requestId: a job with a request id must be submitted to JobIds.For(clientId, requestId)");
+        }
+
+        if (string.IsNullOrWhiteSpace(s.Program) || s.Program.Length > 200)
+        {
+            throw Invalid("program: give a program id, name@version or a name (1-200 characters)");
+        }
+
+        Range("maxFuel", s.MaxFuel, JobLimits.MaxFuel);
+        Range("maxMemoryBytes", s.MaxMemoryBytes, JobLimits.MaxMemoryBytes);
+        Range("timeoutMs", s.TimeoutMs, JobLimits.MaxTimeoutMs);
+        if (s.MaxPricePerMillionFuel < 0)
+        {
+            throw Invalid("maxPricePerMillionFuel: must not be negative");
+        }
+
+        if (s.MaxRetries is < 0 or > MaxRetries)
+        {
+            throw Invalid(string.Create(CultureInfo.InvariantCulture, $"maxRetries: {s.MaxRetries} is outside 0-{MaxRetries}"));
+        }
+
+        if (s.TtlMs < 0)
+        {
+            throw Invalid("ttlMs: must not be negative");
+        }
+
+        if (s.InputBlobId is not null && s.InputInline is not null)
+        {
+            throw Invalid("input: give inputBlobId or inputInline, not both");
+        }
+
+        if (s.InputInline is { Length: > JobLimits.MaxInlineInputBytes })
+        {
+            throw Invalid(string.Create(CultureInfo.InvariantCulture, $"inputInline: {s.InputInline.Length} bytes is above the inline limit of {JobLimits.MaxInlineInputBytes} bytes (1 MiB); upload larger inputs as a blob"));
+        }
+
+        if (s.InputBlobId is not null && (!s.InputBlobId.StartsWith("blob", StringComparison.Ordinal) || s.InputBlobId.Length != 68))
+        {
+            throw Invalid($"inputBlobId: '{s.InputBlobId}' is not a blob id (blob + 64 hex)");
+        }
+
+        Entries("labels", s.Labels);
+        Entries("constraints", s.Constraints);
+    }
+
+    /// <summary>True for a program id (<c>prog</c> + 64 lowercase hex).</summary>
+    public static bool IsProgramId(string reference)
+    {
+        if (reference.Length != 68 || !reference.StartsWith("prog", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var c in reference.AsSpan(4))
+        {
+            if (!char.IsAsciiDigit(c) && c is not (>= 'a' and <= 'f'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void Range(string field, long value, long max)
+    {
+        if (value < 0 || value > max)
+        {
+            throw Invalid(string.Create(CultureInfo.InvariantCulture, $"{field}: {value} is outside 0-{max} (0 takes the program manifest's value)"));
+        }
+    }
+
+    private static void Entries(string field, Dictionary<string, string>? entries)
+    {
+        if (entries is null)
+        {
+            return;
+        }
+
+        if (entries.Count > MaxEntries)
+        {
+            throw Invalid($"{field}: at most {MaxEntries} entries");
+        }
+
+        foreach (var (key, value) in entries)
+        {
+            if (string.IsNullOrEmpty(key) || key.Length > MaxTextLength || value is null || value.Length > MaxTextLength)
+            {
+                throw Invalid($"{field}: keys must be 1-{MaxTextLength} characters and values at most {MaxTextLength}");
+            }
+        }
+    }
+
+    private static InvalidRequestException Invalid(string message) => new(message);
+}

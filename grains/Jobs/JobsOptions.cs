@@ -1,0 +1,60 @@
+namespace Marketplace.Grains.Jobs;
+
+/// <summary>Jobs and workers settings, bound from <c>Marketplace:Jobs</c>. Defaults suit a production silo; tests
+/// shorten the delays.</summary>
+internal sealed class JobsOptions
+{
+    /// <summary>How long a matching round collects bids (default 5 ms); it closes early once every online worker
+    /// answered.</summary>
+    public TimeSpan BidWindow { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>When the bid window ends without an eligible bid while online workers have not answered yet (a busy
+    /// silo), matching keeps waiting for them up to this long after the announcement (default 2 s), then gives up on
+    /// the silent ones.</summary>
+    public TimeSpan BidWaitLimit { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Backoff before retry n is <c>RetryBaseDelay × 2^(n-1)</c> (default 5 s), capped by
+    /// <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest backoff (default 5 min).</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long an attempt stays assigned without a lease renewal from its worker (default 10 s); then the
+    /// attempt counts as lost (<c>WorkerLost</c>) and the job retries elsewhere.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often worker hosts heartbeat and renew the leases of their attempts (default 2 s).</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A worker without a heartbeat for this long is offline (default 6 s).</summary>
+    public TimeSpan WorkerOfflineAfter { get; set; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>Log lines kept per job; older lines are dropped, the first is kept (default 200).</summary>
+    public int MaxLogEntries { get; set; } = 200;
+
+    /// <summary>Jobs kept in a client's list, newest first (default 1,000; older jobs stay readable by id).</summary>
+    public int MaxClientJobs { get; set; } = 1_000;
+
+    /// <summary>How long a client's list may stay unwritten after a change; changes in between share one write
+    /// (default 1 s).</summary>
+    public TimeSpan ClientListFlushDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A job still unfinished this long after submit registers a durable reminder so it resumes after a
+    /// silo restart (default 2 s; jobs are also written with their reminder when their grain deactivates).</summary>
+    public TimeSpan WatchdogAfter { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Period of that reminder (default 1 min; at least the silo's minimum reminder period).</summary>
+    public TimeSpan WatchdogPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a silo reuses the list of online workers before asking the directory again (default
+    /// 100 ms).</summary>
+    public TimeSpan OnlineWorkersCacheAge { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Workers hosted when <c>Marketplace:Workers</c> is empty (default 2).</summary>
+    public int DefaultWorkers { get; set; } = 2;
+
+    /// <summary>Where worker BLS keys are kept (default <c>{Marketplace:DataFolder}/workers</c>, else
+    /// <c>./data/workers</c>).</summary>
+    public string? WorkerKeyFolder { get; set; }
+}

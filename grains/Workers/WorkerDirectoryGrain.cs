@@ -1,0 +1,82 @@
+using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Jobs;
+using Marketplace.Runtime;
+using Marketplace.Runtime.Streams;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Grains.Workers;
+
+/// <summary>Every worker heard on the <c>capabilities</c> stream. Kept in memory: heartbeats rebuild it within one
+/// heartbeat interval after a restart.</summary>
+[CollectionAgeLimit(AlwaysActive = true)]
+internal sealed class WorkerDirectoryGrain(IOptions<JobsOptions> options) : Grain, IWorkerDirectoryGrain
+{
+    private readonly Dictionary<string, WorkerInfo> _workers = new(StringComparer.Ordinal);
+    private readonly TimeSpan _offlineAfter = options.Value.WorkerOfflineAfter;
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var stream = this.GetStreamProvider(MarketplaceStreams.Provider)
+            .GetStream<WorkerInfo>(StreamId.Create(MarketplaceStreams.Capabilities, MarketplaceStreams.BroadcastKey));
+        var handles = await stream.GetAllSubscriptionHandles();
+        if (handles.Count == 0)
+        {
+            await stream.SubscribeAsync(OnWorkerAsync);
+            return;
+        }
+
+        await handles[0].ResumeAsync((w, _) => OnWorkerAsync(w));
+        for (var i = 1; i < handles.Count; i++)
+        {
+            await handles[i].UnsubscribeAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<List<WorkerInfo>> ListAsync()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var list = new List<WorkerInfo>(_workers.Count);
+        foreach (var worker in _workers.Values)
+        {
+            worker.Online = now - worker.LastHeartbeat < _offlineAfter;
+            list.Add(worker);
+        }
+
+        list.Sort(static (a, b) => string.CompareOrdinal(a.WorkerId, b.WorkerId));
+        return Task.FromResult(list);
+    }
+
+    /// <inheritdoc />
+    public Task<string[]> ListOnlineIdsAsync()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var count = 0;
+        foreach (var worker in _workers.Values)
+        {
+            if (now - worker.LastHeartbeat < _offlineAfter)
+            {
+                count++;
+            }
+        }
+
+        var ids = new string[count];
+        var i = 0;
+        foreach (var worker in _workers.Values)
+        {
+            if (i < count && now - worker.LastHeartbeat < _offlineAfter)
+            {
+                ids[i++] = worker.WorkerId;
+            }
+        }
+
+        return Task.FromResult(ids);
+    }
+
+    private Task OnWorkerAsync(WorkerInfo worker)
+    {
+        _workers[worker.WorkerId] = worker;
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,354 @@
+// Design: a worker's executor runs attempts outside the worker grain's turns so the grain keeps answering bids,
+// heartbeats and cancels while programs run. Capacity slot loops read a channel; the channel is unbounded but
+// TryEnqueue admits at most Capacity + MaxQueueDepth attempts in flight, so the queue stays bounded. Every attempt
+// has its own CancellationTokenSource (job cancel, lost lease) linked to the executor's (shutdown, kill). Results go
+// straight to the job grain; the worker grain only reads the counters. Kill/Partition simulate a crashed or cut-off
+// worker host for the A11 scenario: Kill drops runs without a word, Partition lets them finish and report late.
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Execution;
+using Marketplace.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Marketplace.Grains.Workers;
+
+/// <summary>Runs one worker's attempts: <see cref="WorkerCapabilities.Capacity"/> at once plus a bounded queue.</summary>
+internal sealed partial class WorkerExecutor : IAsyncDisposable
+{
+    private readonly IGrainFactory _grains;
+    private readonly IProgramRunner? _runner;
+    private readonly ILogger _log;
+    private readonly Channel<Attempt> _queue = Channel.CreateUnbounded<Attempt>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
+    private readonly ConcurrentDictionary<string, Attempt> _inFlight = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task[] _slots;
+    private readonly int _limit;
+    private readonly TimeSpan _renewEvery;
+    private int _running;
+    private int _queued;
+    private long _succeeded;
+    private volatile bool _silent;
+    private volatile bool _partitioned;
+
+    public WorkerExecutor(string workerId, int capacity, int maxQueueDepth, TimeSpan renewEvery, IGrainFactory grains, IProgramRunner? runner, ILogger log)
+    {
+        WorkerId = workerId;
+        Capacity = capacity;
+        _limit = capacity + maxQueueDepth;
+        _renewEvery = renewEvery;
+        _grains = grains;
+        _runner = runner;
+        _log = log;
+        _slots = new Task[capacity];
+        for (var i = 0; i < capacity; i++)
+        {
+            _slots[i] = Task.Run(SlotLoopAsync);
+        }
+    }
+
+    /// <summary>The worker.</summary>
+    public string WorkerId { get; }
+
+    /// <summary>Runs executed at once.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Attempts executing now.</summary>
+    public int Running => Volatile.Read(ref _running);
+
+    /// <summary>Attempts waiting for a slot.</summary>
+    public int Queued => Volatile.Read(ref _queued);
+
+    /// <summary>False after shutdown, <see cref="Kill"/> or <see cref="Partition"/>: the worker no longer takes work
+    /// and its host no longer heartbeats.</summary>
+    public bool IsAlive => !_stop.IsCancellationRequested && !_partitioned;
+
+    /// <summary>Attempts of this worker that succeeded since the last call (for the worker's reputation).</summary>
+    public long TakeSucceeded() => Interlocked.Exchange(ref _succeeded, 0);
+
+    /// <summary>Admits an attempt unless the executor is stopped or full; null when admitted, else the reason.</summary>
+    public string? TryEnqueue(JobAssignment assignment)
+    {
+        if (!IsAlive)
+        {
+            return $"worker {WorkerId} is not running jobs (its executor stopped)";
+        }
+
+        var inFlight = Interlocked.Increment(ref _queued) + Volatile.Read(ref _running);
+        if (inFlight > _limit)
+        {
+            Interlocked.Decrement(ref _queued);
+            return $"worker {WorkerId} is full ({_limit} attempts in flight)";
+        }
+
+        var attempt = new Attempt(assignment, CancellationTokenSource.CreateLinkedTokenSource(_stop.Token));
+        if (!_inFlight.TryAdd(assignment.AttemptId, attempt))
+        {
+            Interlocked.Decrement(ref _queued);
+            attempt.Cancellation.Dispose();
+            return null; // The same attempt delivered twice: already queued.
+        }
+
+        _queue.Writer.TryWrite(attempt);
+        return null;
+    }
+
+    /// <summary>Stops one attempt (job cancelled or lease lost); its result is not reported.</summary>
+    public void Cancel(string attemptId)
+    {
+        if (_partitioned)
+        {
+            return; // Cut off: the message never reaches this worker.
+        }
+
+        if (_inFlight.TryGetValue(attemptId, out var attempt))
+        {
+            attempt.Abandoned = true;
+            attempt.Cancel();
+        }
+    }
+
+    /// <summary>Simulates a crashed worker host: every run stops at once, nothing is reported, no lease is renewed.</summary>
+    public void Kill()
+    {
+        _silent = true;
+        _stop.Cancel();
+        _queue.Writer.TryComplete();
+    }
+
+    /// <summary>Simulates a worker cut off from the cluster: runs continue and report when they finish, but no lease
+    /// is renewed, no heartbeat is sent, no cancel arrives and no new work is taken.</summary>
+    public void Partition() => _partitioned = true;
+
+    /// <summary>Renews the leases of attempts whose last renewal is older than the renewal interval; stops attempts
+    /// the job no longer wants.</summary>
+    public async Task RenewLeasesAsync()
+    {
+        if (!IsAlive)
+        {
+            return;
+        }
+
+        var now = Environment.TickCount64;
+        foreach (var (id, attempt) in _inFlight)
+        {
+            if (now - attempt.LastRenewal < (long)(_renewEvery.TotalMilliseconds / 2))
+            {
+                continue;
+            }
+
+            attempt.LastRenewal = now;
+            try
+            {
+                if (!await _grains.GetGrain<IJobGrain>(attempt.Assignment.JobId).RenewLeaseAsync(id))
+                {
+                    attempt.Abandoned = true;
+                    attempt.Cancel();
+                }
+            }
+            catch (Exception e) when (e is TimeoutException or GrainRuntimeException)
+            {
+                LogRenewFailed(_log, e, WorkerId, attempt.Assignment.JobId);
+            }
+        }
+    }
+
+    /// <summary>Stops taking work, cancels runs without reporting them (the jobs resume elsewhere) and waits for the
+    /// slot loops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        await Task.WhenAll(_slots).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task SlotLoopAsync()
+    {
+        try
+        {
+            await foreach (var attempt in _queue.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            {
+                Interlocked.Decrement(ref _queued);
+                Interlocked.Increment(ref _running);
+                try
+                {
+                    await RunAsync(attempt).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A fault outside the program (the runner or the grain calls around it): the slot survives, the
+                    // attempt is not reported and its lease expires, so the job retries elsewhere.
+                    LogAttemptFault(_log, e, WorkerId, attempt.Assignment.JobId);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _running);
+                    _inFlight.TryRemove(attempt.Assignment.AttemptId, out _);
+                    attempt.Cancellation.Dispose();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Shutdown or kill: queued attempts are dropped; their leases expire and the jobs retry elsewhere.
+        }
+    }
+
+    private async Task RunAsync(Attempt attempt)
+    {
+        var a = attempt.Assignment;
+        var token = attempt.Cancellation.Token;
+        if (token.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var job = _grains.GetGrain<IJobGrain>(a.JobId);
+        await job.AttemptStartedAsync(a.AttemptId, DateTimeOffset.UtcNow).ConfigureAwait(false);
+        var report = await ExecuteAsync(a, token).ConfigureAwait(false);
+        if (_silent || attempt.Abandoned)
+        {
+            return;
+        }
+
+        if (report.Succeeded)
+        {
+            Interlocked.Increment(ref _succeeded);
+        }
+
+        try
+        {
+            await job.ReportAttemptAsync(report).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or GrainRuntimeException)
+        {
+            // The job will not hear from this attempt: its lease expires and it retries elsewhere.
+            LogReportFailed(_log, e, WorkerId, a.JobId);
+        }
+    }
+
+    private async Task<AttemptReport> ExecuteAsync(JobAssignment a, CancellationToken token)
+    {
+        var report = new AttemptReport { AttemptId = a.AttemptId, WorkerId = WorkerId };
+        if (_runner is null)
+        {
+            return Fail(report, FailureReason.InvalidProgram, "no program runner is registered on this silo");
+        }
+
+        ReadOnlyMemory<byte> input;
+        try
+        {
+            input = a.InputInline ?? (a.InputBlobId is null ? ReadOnlyMemory<byte>.Empty : await AttemptBlobs.ReadAsync(_grains, a.InputBlobId, token).ConfigureAwait(false));
+        }
+        catch (BlobNotFoundException e)
+        {
+            return Fail(report, FailureReason.MissingDependency, e.Message);
+        }
+        catch (BlobIntegrityException e)
+        {
+            return Fail(report, FailureReason.MissingDependency, "input blob is damaged: " + e.Message);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return Fail(report, FailureReason.WorkerLost, "attempt stopped before it ran");
+        }
+
+        var result = await _runner.RunAsync(
+            new ProgramRunRequest
+            {
+                ProgramId = a.ProgramId,
+                Input = input,
+                MaxFuel = a.MaxFuel,
+                MaxMemoryBytes = a.MaxMemoryBytes,
+                Timeout = TimeSpan.FromMilliseconds(a.TimeoutMs),
+                JobId = a.JobId,
+            },
+            token).ConfigureAwait(false);
+
+        report.FuelConsumed = result.FuelConsumed;
+        report.DurationMs = result.Duration.TotalMilliseconds;
+        report.StateRoot = string.IsNullOrEmpty(result.StateRoot) ? null : result.StateRoot;
+        report.Logs = result.Logs as List<JobLogEntry> ?? [.. result.Logs];
+        switch (result.Outcome)
+        {
+            case ProgramRunOutcome.Succeeded:
+                if (!result.Output.IsEmpty)
+                {
+                    try
+                    {
+                        report.OutputBlobId = await AttemptBlobs.StoreAsync(_grains, result.Output, token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (token.IsCancellationRequested)
+                    {
+                        return Fail(report, FailureReason.WorkerLost, "attempt stopped while storing its output");
+                    }
+                    catch (Exception e) when (e is MarketplaceException or GrainRuntimeException or TimeoutException)
+                    {
+                        return Fail(report, FailureReason.WorkerLost, $"worker {WorkerId} could not store the output: {e.Message}");
+                    }
+                }
+
+                report.OutputSize = result.Output.Length;
+                report.Succeeded = true;
+                return report;
+            case ProgramRunOutcome.OutOfFuel:
+                return Fail(report, FailureReason.OutOfFuel, result.Error ?? $"out of fuel after {a.MaxFuel} fuel");
+            case ProgramRunOutcome.OutOfMemory:
+                return Fail(report, FailureReason.OutOfMemory, result.Error ?? "memory limit exceeded");
+            case ProgramRunOutcome.TimedOut:
+                return Fail(report, FailureReason.Timeout, $"timed out after {a.TimeoutMs} ms");
+            case ProgramRunOutcome.MissingProgram:
+                return Fail(report, FailureReason.MissingDependency, result.Error ?? $"program {a.ProgramId} is not deployed");
+            case ProgramRunOutcome.InvalidProgram:
+                return Fail(report, FailureReason.InvalidProgram, result.Error ?? "the program cannot be run");
+            case ProgramRunOutcome.StateConflict:
+                report.Retriable = true;
+                return Fail(report, FailureReason.ExecutionError, result.Error ?? "the program's state kept changing under the run");
+            case ProgramRunOutcome.Cancelled:
+                return Fail(report, FailureReason.WorkerLost, "the run was interrupted on the worker");
+            default:
+                return Fail(report, FailureReason.ExecutionError, result.Error ?? "the program trapped");
+        }
+    }
+
+    private static AttemptReport Fail(AttemptReport report, FailureReason reason, string error)
+    {
+        report.Succeeded = false;
+        report.FailureReason = reason;
+        report.Error = error;
+        return report;
+    }
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Worker {WorkerId} could not renew the lease of job {JobId}")]
+    private static partial void LogRenewFailed(ILogger log, Exception e, string workerId, string jobId);
+
+    [LoggerMessage(EventId = 5100, Level = LogLevel.Error, Message = "Worker {WorkerId} failed to run an attempt of job {JobId}; its lease will expire")]
+    private static partial void LogAttemptFault(ILogger log, Exception e, string workerId, string jobId);
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "Worker {WorkerId} could not report the attempt of job {JobId}; its lease will expire")]
+    private static partial void LogReportFailed(ILogger log, Exception e, string workerId, string jobId);
+
+    /// <summary>One admitted attempt.</summary>
+    private sealed class Attempt(JobAssignment assignment, CancellationTokenSource cancellation)
+    {
+        public JobAssignment Assignment { get; } = assignment;
+
+        public CancellationTokenSource Cancellation { get; } = cancellation;
+
+        public long LastRenewal { get; set; } = Environment.TickCount64;
+
+        public volatile bool Abandoned;
+
+        public void Cancel()
+        {
+            try
+            {
+                Cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The attempt just finished.
+            }
+        }
+    }
+}

@@ -1,0 +1,297 @@
+// Design: the worker grain is the worker's face in the cluster: it checks and stores the registration (BLS proof of
+// possession), turns host heartbeats into announcements on the capabilities stream, answers every job announcement
+// on the jobs stream with a bid or a decline (one-way, so a worker turn never waits for a job), and hands assigned
+// attempts to the local executor. Its turns are short; programs run on the executor. Counters are written with the
+// next heartbeat, not per attempt.
+using System.Text.RegularExpressions;
+using Marketplace.Crypto.Bls;
+using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Jobs;
+using Marketplace.Runtime;
+using Marketplace.Runtime.Storage;
+using Marketplace.Runtime.Streams;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Grains.Workers;
+
+/// <summary>One worker (key = worker id).</summary>
+internal sealed partial class WorkerGrain(
+    [PersistentState("worker")] IPersistentState<WorkerState> state,
+    LocalWorkers localWorkers,
+    IOptions<JobsOptions> options) : Grain, IWorkerGrain
+{
+    private readonly JobsOptions _options = options.Value;
+    private DateTimeOffset _lastHeartbeat;
+    private bool _dirty;
+
+    private string WorkerId => this.GetPrimaryKeyString();
+
+    private bool Online => DateTimeOffset.UtcNow - _lastHeartbeat < _options.WorkerOfflineAfter;
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Capabilities is not null)
+        {
+            await AttachJobsStreamAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_dirty)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<WorkerInfo> GetAsync()
+    {
+        RequireRegistered();
+        return Task.FromResult(Info());
+    }
+
+    /// <inheritdoc />
+    public async Task<WorkerInfo> RegisterAsync(WorkerRegistration registration)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        ValidateId(WorkerId);
+        ValidateCapabilities(registration.Capabilities);
+        var key = DecodeKey(registration);
+        if (state.State.BlsPublicKey.Length > 0 && !string.Equals(state.State.BlsPublicKey, registration.BlsPublicKey, StringComparison.Ordinal))
+        {
+            throw new WorkerRejectedException($"worker {WorkerId} is registered with another BLS key; a worker keeps its key (register a new worker id for a new key)");
+        }
+
+        var first = state.State.Capabilities is null;
+        state.State.Capabilities = registration.Capabilities;
+        state.State.BlsPublicKey = Convert.ToHexStringLower(key.ToBytes());
+        if (first)
+        {
+            state.State.RegisteredAt = DateTimeOffset.UtcNow;
+        }
+
+        await state.WriteStateAsync();
+        _dirty = false;
+        await AttachJobsStreamAsync();
+        _lastHeartbeat = DateTimeOffset.UtcNow;
+        await AnnounceAsync();
+        return Info();
+    }
+
+    /// <inheritdoc />
+    public async Task HeartbeatAsync()
+    {
+        RequireRegistered();
+        _lastHeartbeat = DateTimeOffset.UtcNow;
+        if (localWorkers.Find(WorkerId) is { } executor && executor.TakeSucceeded() is var done and > 0)
+        {
+            state.State.Completed += done;
+            _dirty = true;
+        }
+
+        if (_dirty)
+        {
+            await state.WriteStateAsync();
+            _dirty = false;
+        }
+
+        await AnnounceAsync();
+    }
+
+    /// <inheritdoc />
+    public Task<AssignmentAnswer> AssignAsync(JobAssignment assignment)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        var reason = state.State.Capabilities is null ? $"worker {WorkerId} is not registered"
+            : !Online ? OfflineReason()
+            : localWorkers.Find(WorkerId) is not { } executor ? $"worker {WorkerId} is not hosted on this silo"
+            : executor.TryEnqueue(assignment);
+        return Task.FromResult(new AssignmentAnswer { Accepted = reason is null, Reason = reason });
+    }
+
+    /// <inheritdoc />
+    public Task CancelAttemptAsync(string jobId, string attemptId)
+    {
+        localWorkers.Find(WorkerId)?.Cancel(attemptId);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task AttemptLostAsync(string jobId, string attemptId)
+    {
+        localWorkers.Find(WorkerId)?.Cancel(attemptId);
+        if (state.State.Capabilities is not null)
+        {
+            state.State.Failed++;
+            _dirty = true;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Reputation in [0, 1]: successes over attempts with a prior of 4 successes in 5 (a new worker starts at
+    /// 0.8, CIRO's starting score).</summary>
+    internal static double Reputation(long completed, long failed) => (completed + 4.0) / (completed + failed + 5.0);
+
+    private async Task OnJobAnnouncedAsync(JobAnnouncement job)
+    {
+        var caps = state.State.Capabilities;
+        if (caps is null)
+        {
+            return;
+        }
+
+        var executor = localWorkers.Find(WorkerId);
+        var running = executor?.Running ?? 0;
+        var queued = executor?.Queued ?? 0;
+        var reason = !Online ? OfflineReason()
+            : executor is null ? $"worker {WorkerId} is not hosted on this silo"
+            : !executor.IsAlive ? $"worker {WorkerId} is not running jobs (its executor stopped)"
+            : WorkerEligibility.Check(WorkerId, caps, job, running, queued);
+        var bid = new WorkerBid
+        {
+            WorkerId = WorkerId,
+            Round = job.Round,
+            Eligible = reason is null,
+            DeclineReason = reason,
+            PricePerMillionFuel = caps.PricePerMillionFuel,
+            Reputation = Reputation(state.State.Completed, state.State.Failed),
+            Running = running,
+            Queued = queued,
+            Capacity = caps.Capacity,
+            MaxQueueDepth = caps.MaxQueueDepth,
+        };
+        await GrainFactory.GetGrain<IJobGrain>(job.JobId).BidAsync(bid);
+    }
+
+    private string OfflineReason()
+    {
+        var age = DateTimeOffset.UtcNow - _lastHeartbeat;
+        return _lastHeartbeat == default
+            ? $"worker {WorkerId} is offline (no heartbeat since its activation)"
+            : $"worker {WorkerId} is offline (last heartbeat {age.TotalSeconds:0.#} s ago)";
+    }
+
+    private async Task AttachJobsStreamAsync()
+    {
+        var stream = this.GetStreamProvider(MarketplaceStreams.Provider)
+            .GetStream<JobAnnouncement>(StreamId.Create(MarketplaceStreams.Jobs, MarketplaceStreams.BroadcastKey));
+        var handles = await stream.GetAllSubscriptionHandles();
+        if (handles.Count == 0)
+        {
+            await stream.SubscribeAsync(OnJobAnnouncedAsync);
+            return;
+        }
+
+        await handles[0].ResumeAsync((j, _) => OnJobAnnouncedAsync(j));
+        for (var i = 1; i < handles.Count; i++)
+        {
+            await handles[i].UnsubscribeAsync();
+        }
+    }
+
+    private Task AnnounceAsync() => this.GetStreamProvider(MarketplaceStreams.Provider)
+        .GetStream<WorkerInfo>(StreamId.Create(MarketplaceStreams.Capabilities, MarketplaceStreams.BroadcastKey))
+        .OnNextAsync(Info());
+
+    private WorkerInfo Info()
+    {
+        var executor = localWorkers.Find(WorkerId);
+        return new WorkerInfo
+        {
+            WorkerId = WorkerId,
+            Capabilities = state.State.Capabilities ?? new WorkerCapabilities(),
+            BlsPublicKey = state.State.BlsPublicKey,
+            Running = executor?.Running ?? 0,
+            Queued = executor?.Queued ?? 0,
+            LastHeartbeat = _lastHeartbeat,
+            Online = Online,
+            Reputation = Reputation(state.State.Completed, state.State.Failed),
+            Completed = state.State.Completed,
+            Failed = state.State.Failed,
+        };
+    }
+
+    private void RequireRegistered()
+    {
+        if (state.State.Capabilities is null)
+        {
+            throw new WorkerNotFoundException($"worker {WorkerId} has not registered");
+        }
+    }
+
+    private static void ValidateId(string id)
+    {
+        if (!WorkerIdPattern().IsMatch(id))
+        {
+            throw new WorkerRejectedException($"worker id '{id}' is invalid: use 1-64 letters, digits, '-', '_' or '.'");
+        }
+    }
+
+    private static void ValidateCapabilities(WorkerCapabilities? caps)
+    {
+        if (caps is null)
+        {
+            throw new WorkerRejectedException("capabilities are missing");
+        }
+
+        if (caps.Runtimes is null || caps.Runtimes.Count == 0)
+        {
+            throw new WorkerRejectedException("capabilities.runtimes: at least one runtime is required");
+        }
+
+        if (caps.MaxFuel <= 0 || caps.MaxMemoryBytes <= 0)
+        {
+            throw new WorkerRejectedException("capabilities.maxFuel and capabilities.maxMemoryBytes must be positive");
+        }
+
+        if (caps.PricePerMillionFuel < 0)
+        {
+            throw new WorkerRejectedException("capabilities.pricePerMillionFuel must not be negative");
+        }
+
+        if (caps.Capacity < 1 || caps.Capacity > 1024 || caps.MaxQueueDepth < 0 || caps.MaxQueueDepth > 100_000)
+        {
+            throw new WorkerRejectedException("capabilities.capacity must be 1-1024 and capabilities.maxQueueDepth 0-100000");
+        }
+
+        caps.Labels ??= [];
+    }
+
+    private static PublicKey DecodeKey(WorkerRegistration registration)
+    {
+        byte[] keyBytes, proofBytes;
+        try
+        {
+            keyBytes = Convert.FromHexString(registration.BlsPublicKey ?? "");
+            proofBytes = Convert.FromHexString(registration.ProofOfPossession ?? "");
+        }
+        catch (FormatException)
+        {
+            throw new WorkerRejectedException("blsPublicKey and proofOfPossession must be hex");
+        }
+
+        if (!PublicKey.TryFromBytes(keyBytes, out var key) || key is null)
+        {
+            throw new WorkerRejectedException("blsPublicKey is not a valid BLS12-381 G1 public key (48 bytes compressed)");
+        }
+
+        if (!Signature.TryFromBytes(proofBytes, out var proof) || proof is null)
+        {
+            throw new WorkerRejectedException("proofOfPossession is not a valid BLS12-381 G2 signature (96 bytes compressed)");
+        }
+
+        if (!Bls.PopVerify(key, proof))
+        {
+            throw new WorkerRejectedException("proofOfPossession does not verify for blsPublicKey: the registrant does not hold the secret key");
+        }
+
+        return key;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex WorkerIdPattern();
+}

@@ -1,0 +1,143 @@
+using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Execution;
+using Marketplace.Grains.Jobs;
+using Marketplace.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Grains.Workers;
+
+/// <summary>
+/// Hosts this silo's workers: at start it creates each worker's executor, loads or creates its BLS key and registers
+/// it; then it heartbeats every worker and renews the leases of their attempts every
+/// <see cref="JobsOptions.HeartbeatInterval"/>. On stop the executors stop without reporting (the jobs resume).
+/// </summary>
+internal sealed partial class WorkerHostedService(
+    IServiceProvider services,
+    IGrainFactory grains,
+    LocalWorkers localWorkers,
+    IOptions<JobsOptions> jobsOptions,
+    IOptions<List<WorkerOptions>> workerOptions,
+    ILogger<WorkerHostedService> log) : IHostedService, IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+
+    /// <summary>The workers this silo hosts: the configured list, else <see cref="JobsOptions.DefaultWorkers"/>
+    /// default workers <c>w1</c>, <c>w2</c>, ....</summary>
+    internal static List<WorkerOptions> Resolve(List<WorkerOptions> configured, JobsOptions options)
+    {
+        if (configured.Count > 0)
+        {
+            return configured;
+        }
+
+        var defaults = new List<WorkerOptions>(options.DefaultWorkers);
+        for (var i = 1; i <= options.DefaultWorkers; i++)
+        {
+            defaults.Add(new WorkerOptions { Id = "w" + i });
+        }
+
+        return defaults;
+    }
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var options = jobsOptions.Value;
+        var workers = Resolve(workerOptions.Value, options);
+        if (workers.Count == 0)
+        {
+            return;
+        }
+
+        var keyFolder = options.WorkerKeyFolder ?? throw new InvalidOperationException("Marketplace:Jobs:WorkerKeyFolder (or Marketplace:DataFolder) must be set to host workers.");
+        var runner = services.GetService<IProgramRunner>();
+        if (runner is null)
+        {
+            LogNoRunner(log);
+        }
+
+        await grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey).ListAsync();
+        foreach (var worker in workers)
+        {
+            var caps = new WorkerCapabilities
+            {
+                Runtimes = worker.Runtimes.Count > 0 ? worker.Runtimes : ["wasm"],
+                MaxFuel = worker.MaxFuel,
+                MaxMemoryBytes = worker.MaxMemoryBytes,
+                PricePerMillionFuel = worker.PricePerMillionFuel,
+                Labels = worker.Labels.Count > 0 ? worker.Labels : new Dictionary<string, string> { ["region"] = "local" },
+                Capacity = worker.Capacity,
+                MaxQueueDepth = worker.MaxQueueDepth,
+            };
+            var registration = WorkerKeyStore.LoadOrCreate(keyFolder, worker.Id, caps);
+            localWorkers.Add(new WorkerExecutor(worker.Id, Math.Max(1, worker.Capacity), Math.Max(0, worker.MaxQueueDepth), options.HeartbeatInterval, grains, runner, log));
+            await grains.GetGrain<IWorkerGrain>(worker.Id).RegisterAsync(registration);
+        }
+
+        _loop = Task.Run(() => HeartbeatLoopAsync(options.HeartbeatInterval, _stop.Token), CancellationToken.None);
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stop.CancelAsync();
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+
+        foreach (var executor in localWorkers.RemoveAll())
+        {
+            await executor.DisposeAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        _stop.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task HeartbeatLoopAsync(TimeSpan interval, CancellationToken token)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(token).ConfigureAwait(false))
+            {
+                foreach (var executor in localWorkers.All)
+                {
+                    if (!executor.IsAlive)
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        await grains.GetGrain<IWorkerGrain>(executor.WorkerId).HeartbeatAsync().ConfigureAwait(false);
+                        await executor.RenewLeasesAsync().ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is TimeoutException or GrainRuntimeException or MarketplaceException)
+                    {
+                        LogHeartbeatFailed(log, e, executor.WorkerId);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "No program runner is registered: workers will fail every attempt with InvalidProgram")]
+    private static partial void LogNoRunner(ILogger log);
+
+    [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Heartbeat of worker {WorkerId} failed")]
+    private static partial void LogHeartbeatFailed(ILogger log, Exception e, string workerId);
+}

@@ -1,0 +1,107 @@
+using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Jobs;
+using Marketplace.Grains.Workers;
+using Xunit;
+
+namespace Marketplace.Grains.Tests.Jobs;
+
+public sealed class MatchingRulesTests
+{
+    private static readonly WorkerCapabilities Caps = new()
+    {
+        Runtimes = ["wasm"],
+        MaxFuel = 100_000_000,
+        MaxMemoryBytes = 1L << 30,
+        PricePerMillionFuel = 10,
+        Labels = new() { ["region"] = "us" },
+        Capacity = 2,
+        MaxQueueDepth = 1,
+    };
+
+    private static JobAnnouncement Job(Action<JobAnnouncement>? change = null)
+    {
+        var job = new JobAnnouncement { JobId = "job1", Runtime = "wasm", MaxFuel = 1_000, MaxMemoryBytes = 1 << 20, TimeoutMs = 1000 };
+        change?.Invoke(job);
+        return job;
+    }
+
+    [Fact]
+    public void EachUnmetRequirementIsExplainedInWords()
+    {
+        Assert.Null(WorkerEligibility.Check("w3", Caps, Job(), 0, 0));
+        Assert.Equal("needs 2 GiB memory, worker w3 offers 1 GiB", WorkerEligibility.Check("w3", Caps, Job(j => j.MaxMemoryBytes = 2L << 30), 0, 0));
+        Assert.Equal("needs 200,000,000 fuel, worker w3 offers 100,000,000", WorkerEligibility.Check("w3", Caps, Job(j => j.MaxFuel = 200_000_000), 0, 0));
+        Assert.Equal("needs runtime python, worker w3 offers wasm", WorkerEligibility.Check("w3", Caps, Job(j => j.Runtime = "python"), 0, 0));
+        Assert.Equal("pays at most 5 per million fuel, worker w3 asks 10", WorkerEligibility.Check("w3", Caps, Job(j => j.MaxPricePerMillionFuel = 5), 0, 0));
+        Assert.Null(WorkerEligibility.Check("w3", Caps, Job(j => j.MaxPricePerMillionFuel = 10), 0, 0));
+        Assert.Equal("needs region=eu, worker w3 has region=us", WorkerEligibility.Check("w3", Caps, Job(j => j.Constraints["region"] = "eu"), 0, 0));
+        Assert.Equal("needs gpu=yes, worker w3 has no gpu label", WorkerEligibility.Check("w3", Caps, Job(j => j.Constraints["gpu"] = "yes"), 0, 0));
+        Assert.StartsWith("worker w3 is full", WorkerEligibility.Check("w3", Caps, Job(), 2, 1));
+        Assert.Null(WorkerEligibility.Check("w3", Caps, Job(), 2, 0));
+    }
+
+    [Theory]
+    [InlineData(1536L * 1024 * 1024, "1.5 GiB")]
+    [InlineData(64L * 1024 * 1024, "64 MiB")]
+    [InlineData(1000L, "1000 bytes")]
+    [InlineData(2048L, "2 KiB")]
+    public void BytesAreWrittenAsPeopleWriteThem(long bytes, string text) => Assert.Equal(text, WorkerEligibility.FormatBytes(bytes));
+
+    [Fact]
+    public void TheCheaperWorkerWinsAtEqualLoadAndReputation()
+    {
+        var bids = new List<WorkerBid> { Bid("dear", price: 20), Bid("cheap", price: 5), Bid("mid", price: 10) };
+        BidScore.Rank(bids);
+        Assert.Equal(["cheap", "mid", "dear"], bids.Select(b => b.WorkerId));
+    }
+
+    [Fact]
+    public void AtEqualPriceTheLessLoadedWorkerWins()
+    {
+        var bids = new List<WorkerBid> { Bid("busy", running: 2, queued: 4), Bid("idle"), Bid("half", running: 2) };
+        BidScore.Rank(bids);
+        Assert.Equal(["idle", "half", "busy"], bids.Select(b => b.WorkerId));
+    }
+
+    [Fact]
+    public void ReputationCanOutweighASmallPriceDifference()
+    {
+        // 0.5 * 11/12 + 0.3 * 0.2 = 0.518 for the slightly cheaper but unreliable one; 0.5 + 0.3 * 1.0 = 0.8 otherwise.
+        var bids = new List<WorkerBid> { Bid("flaky", price: 10, reputation: 0.2), Bid("solid", price: 11, reputation: 1.0) };
+        BidScore.Rank(bids);
+        Assert.Equal("solid", bids[0].WorkerId);
+        Assert.Equal(0.5 + 0.3 + 0.2, BidScore.Of(Bid("x", price: 3, reputation: 1), minPrice: 3), 9);
+    }
+
+    [Fact]
+    public void BackoffDoublesFromItsBaseUpToTheCap()
+    {
+        var b = TimeSpan.FromSeconds(5);
+        var max = TimeSpan.FromMinutes(5);
+        Assert.Equal(TimeSpan.FromSeconds(5), RetryBackoff.Delay(1, b, max));
+        Assert.Equal(TimeSpan.FromSeconds(10), RetryBackoff.Delay(2, b, max));
+        Assert.Equal(TimeSpan.FromSeconds(40), RetryBackoff.Delay(4, b, max));
+        Assert.Equal(max, RetryBackoff.Delay(10, b, max));
+        Assert.Equal(max, RetryBackoff.Delay(1000, b, max));
+    }
+
+    [Fact]
+    public void ReputationStartsAtCirosInitialScoreAndFollowsOutcomes()
+    {
+        Assert.Equal(0.8, WorkerGrain.Reputation(0, 0), 9);
+        Assert.True(WorkerGrain.Reputation(100, 0) > 0.99);
+        Assert.True(WorkerGrain.Reputation(0, 10) < 0.3);
+    }
+
+    private static WorkerBid Bid(string id, long price = 10, double reputation = 0.8, int running = 0, int queued = 0) => new()
+    {
+        WorkerId = id,
+        Eligible = true,
+        PricePerMillionFuel = price,
+        Reputation = reputation,
+        Running = running,
+        Queued = queued,
+        Capacity = 2,
+        MaxQueueDepth = 4,
+    };
+}
