@@ -32,14 +32,22 @@ internal sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMid
             return;
         }
 
-        if (!context.Response.HasStarted && context.Response.ContentType is null
-            && context.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed)
+        // Routing answers a miss with a bare status: 404 (no route), 405 (other method), 415 (an endpoint that
+        // accepts JSON only got another media type).
+        if (!context.Response.HasStarted && context.Response.ContentType is null)
         {
-            var code = context.Response.StatusCode == StatusCodes.Status404NotFound ? ProblemCodes.NotFound : ProblemCodes.MethodNotAllowed;
-            var detail = code == ProblemCodes.NotFound
-                ? $"No endpoint serves {context.Request.Path}; the API lives under /v1 (see /v1/openapi.json)."
-                : $"{context.Request.Method} is not allowed on {context.Request.Path}.";
-            await WriteAsync(context, code, detail, null);
+            var request = context.Request;
+            var (code, detail) = context.Response.StatusCode switch
+            {
+                StatusCodes.Status404NotFound => (ProblemCodes.NotFound, $"No endpoint serves {request.Path}; the API lives under /v1 (see /v1/openapi.json)."),
+                StatusCodes.Status405MethodNotAllowed => (ProblemCodes.MethodNotAllowed, $"{request.Method} is not allowed on {request.Path}."),
+                StatusCodes.Status415UnsupportedMediaType => (ProblemCodes.UnsupportedMediaType, $"The body must be application/json, not '{request.ContentType ?? "(none)"}'."),
+                _ => (null, ""),
+            };
+            if (code is not null)
+            {
+                await WriteAsync(context, code, detail, null);
+            }
         }
     }
 
