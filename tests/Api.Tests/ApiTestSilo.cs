@@ -123,6 +123,10 @@ public sealed class ApiTestSilo : IAsyncDisposable
         var builder = MarketplaceSiloHost.CreateBuilder([]);
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (Environment.GetEnvironmentVariable("MARKETPLACE_TEST_LOGS") == "1")
+        {
+            builder.Logging.AddConsole();
+        }
         builder.Configuration.AddInMemoryCollection(_settings);
         var app = MarketplaceSiloHost.Build(builder, _notices);
         await app.StartAsync();
