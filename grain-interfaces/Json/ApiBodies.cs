@@ -1,0 +1,46 @@
+namespace Marketplace.GrainInterfaces.Json;
+
+/// <summary>Body of <c>GET /v1/jobs</c>: the caller's jobs, newest first.</summary>
+public sealed class JobList
+{
+    /// <summary>The jobs.</summary>
+    public List<JobSummary> Jobs { get; set; } = [];
+}
+
+/// <summary>Body of <c>GET /v1/jobs/{id}/logs</c>.</summary>
+public sealed class JobLogList
+{
+    /// <summary>The log lines, oldest first.</summary>
+    public List<JobLogEntry> Logs { get; set; } = [];
+}
+
+/// <summary>Body of <c>GET /v1/programs</c>: the catalog.</summary>
+public sealed class ProgramList
+{
+    /// <summary>Every deployed program, by name then version.</summary>
+    public List<ProgramInfo> Programs { get; set; } = [];
+}
+
+/// <summary>Body of <c>GET /v1/workers</c>.</summary>
+public sealed class WorkerList
+{
+    /// <summary>Every known worker.</summary>
+    public List<WorkerInfo> Workers { get; set; } = [];
+}
+
+/// <summary>Body of <c>GET /v1/client</c>: who the API key belongs to.</summary>
+public sealed class ClientIdentity
+{
+    /// <summary>The client id jobs are submitted and listed under.</summary>
+    public string ClientId { get; set; } = "";
+}
+
+/// <summary>Body of <c>GET /v1/health</c> and <c>GET /v1/health/ready</c>.</summary>
+public sealed class HealthReport
+{
+    /// <summary><c>alive</c>, <c>ready</c> or <c>not_ready</c>.</summary>
+    public string Status { get; set; } = "";
+
+    /// <summary>Each check by name with <c>ok</c> or what failed.</summary>
+    public Dictionary<string, string> Checks { get; set; } = [];
+}

@@ -1,0 +1,323 @@
+// Design: a thin, allocation-light client of the /v1 API. Every request carries the API key as a bearer token; JSON
+// travels in the shared MarketplaceJson wire format; blob bodies stream both ways (never buffered whole). A
+// non-success answer is read as problem+json and rethrown as the same typed MarketplaceException the grains throw,
+// so callers handle errors identically whichever client they use. A download cut short (the server aborts the
+// connection when it meets a damaged chunk after the headers went out, or the network fails) is resumed with a
+// Range request from the last byte received: a damaged chunk then answers blob_integrity before any header, which
+// becomes a BlobIntegrityException; a network hiccup just continues.
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Marketplace.GrainInterfaces;
+using Marketplace.GrainInterfaces.Json;
+
+namespace Marketplace.Sdk;
+
+/// <summary>
+/// <see cref="IMarketplaceClient"/> over the HTTP API (<c>/v1</c>), authenticated with an API key.
+/// <code>
+/// using var client = new HttpMarketplaceClient(new Uri("http://127.0.0.1:8080"), apiKey);
+/// await client.ConnectAsync();                     // checks the key, learns the client id
+/// var blob = await client.UploadBlobAsync(File.OpenRead("input.bin"));
+/// </code>
+/// </summary>
+public sealed class HttpMarketplaceClient : IMarketplaceClient, IDisposable
+{
+    /// <summary>How often a download cut short is resumed without receiving a byte in between.</summary>
+    public const int MaxResumeAttempts = 3;
+
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly Uri _base;
+    private readonly AuthenticationHeaderValue _authorization;
+    private string? _clientId;
+
+    /// <summary>A client with its own <see cref="HttpClient"/> (no overall timeout: transfers may be long; use
+    /// cancellation tokens).</summary>
+    /// <param name="baseAddress">The silo's HTTP address, e.g. <c>http://127.0.0.1:8080</c>.</param>
+    /// <param name="apiKey">The API key (<c>Marketplace:Api:Keys</c> on the silo, or its development key).</param>
+    public HttpMarketplaceClient(Uri baseAddress, string apiKey)
+        : this(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, baseAddress, apiKey, ownsHttp: true)
+    {
+    }
+
+    /// <summary>A client on an injected <see cref="HttpClient"/> (not disposed by this client; its
+    /// <see cref="HttpClient.Timeout"/> bounds transfers too).</summary>
+    public HttpMarketplaceClient(HttpClient httpClient, Uri baseAddress, string apiKey)
+        : this(httpClient, baseAddress, apiKey, ownsHttp: false)
+    {
+    }
+
+    private HttpMarketplaceClient(HttpClient httpClient, Uri baseAddress, string apiKey, bool ownsHttp)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(baseAddress);
+        ArgumentException.ThrowIfNullOrWhiteSpace(apiKey);
+        if (!baseAddress.IsAbsoluteUri)
+        {
+            throw new ArgumentException("The base address must be absolute, e.g. http://127.0.0.1:8080.", nameof(baseAddress));
+        }
+
+        _http = httpClient;
+        _ownsHttp = ownsHttp;
+        _base = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
+        _authorization = new AuthenticationHeaderValue("Bearer", apiKey.Trim());
+    }
+
+    /// <summary>The client id of the API key: known after <see cref="ConnectAsync"/> (or after a job call).</summary>
+    /// <exception cref="InvalidOperationException">Neither has happened yet.</exception>
+    public string ClientId => _clientId
+        ?? throw new InvalidOperationException("The client id is learned from the server: call ConnectAsync first.");
+
+    /// <summary>Checks the API key against the server and learns its client id (<c>GET /v1/client</c>).
+    /// Throws <see cref="HttpApiException"/> with code <c>unauthorized</c> for a bad key.</summary>
+    public async Task<string> ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        var identity = await SendJsonAsync<ClientIdentity>(HttpMethod.Get, "v1/client", null, cancellationToken);
+        _clientId = identity.ClientId;
+        return identity.ClientId;
+    }
+
+    /// <inheritdoc />
+    public async Task<BlobManifest> UploadBlobAsync(Stream content, string? mediaType = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        using var request = NewRequest(HttpMethod.Post, "v1/blobs");
+        request.Content = new HttpProgressContent(content, progress);
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(mediaType ?? "application/octet-stream");
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        return await ReadJsonAsync<BlobManifest>(response, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<BlobManifest> GetBlobManifestAsync(string blobId, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<BlobManifest>(HttpMethod.Get, $"v1/blobs/{Escape(blobId)}/manifest", null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task DownloadBlobAsync(string blobId, Stream destination, long offset = 0, long? length = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default) =>
+        DownloadAsync($"v1/blobs/{Escape(blobId)}", destination, offset, length, progress, cancellationToken);
+
+    /// <summary>Streams a completed job's output into <paramref name="destination"/>. Throws
+    /// <see cref="JobConflictException"/> while the job has not completed.</summary>
+    public Task DownloadJobOutputAsync(string jobId, Stream destination, IProgress<long>? progress = null, CancellationToken cancellationToken = default) =>
+        DownloadAsync($"v1/jobs/{Escape(jobId)}/output", destination, 0, null, progress, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<ChunkProof> GetChunkProofAsync(string blobId, int index, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<ChunkProof>(HttpMethod.Get, $"v1/blobs/{Escape(blobId)}/chunks/{index}/proof", null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<ProgramInfo> DeployProgramAsync(ProgramDeployment deployment, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        return SendJsonAsync<ProgramInfo>(HttpMethod.Post, "v1/programs", Json(deployment), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<ProgramInfo> GetProgramAsync(string reference, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<ProgramInfo>(HttpMethod.Get, $"v1/programs/{Escape(reference)}", null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<List<ProgramInfo>> ListProgramsAsync(CancellationToken cancellationToken = default) =>
+        (await SendJsonAsync<ProgramList>(HttpMethod.Get, "v1/programs", null, cancellationToken)).Programs;
+
+    /// <inheritdoc />
+    public async Task<JobInfo> SubmitJobAsync(JobSubmission submission, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        return Learn(await SendJsonAsync<JobInfo>(HttpMethod.Post, "v1/jobs", Json(submission), cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public async Task<JobInfo> GetJobAsync(string jobId, CancellationToken cancellationToken = default) =>
+        Learn(await SendJsonAsync<JobInfo>(HttpMethod.Get, $"v1/jobs/{Escape(jobId)}", null, cancellationToken));
+
+    /// <inheritdoc />
+    public async Task<JobInfo> CancelJobAsync(string jobId, CancellationToken cancellationToken = default) =>
+        Learn(await SendJsonAsync<JobInfo>(HttpMethod.Post, $"v1/jobs/{Escape(jobId)}/cancel", null, cancellationToken));
+
+    /// <inheritdoc />
+    public async Task<List<JobLogEntry>> GetJobLogsAsync(string jobId, CancellationToken cancellationToken = default) =>
+        (await SendJsonAsync<JobLogList>(HttpMethod.Get, $"v1/jobs/{Escape(jobId)}/logs", null, cancellationToken)).Logs;
+
+    /// <inheritdoc />
+    public async Task<List<JobSummary>> ListJobsAsync(JobStatus? status = null, int limit = 100, CancellationToken cancellationToken = default)
+    {
+        var path = new StringBuilder("v1/jobs?limit=").Append(limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (status is { } filter)
+        {
+            path.Append("&status=").Append(MarketplaceJson.EnumName(filter));
+        }
+
+        return (await SendJsonAsync<JobList>(HttpMethod.Get, path.ToString(), null, cancellationToken)).Jobs;
+    }
+
+    /// <inheritdoc />
+    public async Task<List<WorkerInfo>> ListWorkersAsync(CancellationToken cancellationToken = default) =>
+        (await SendJsonAsync<WorkerList>(HttpMethod.Get, "v1/workers", null, cancellationToken)).Workers;
+
+    /// <summary>One worker. Throws <see cref="WorkerNotFoundException"/>.</summary>
+    public Task<WorkerInfo> GetWorkerAsync(string workerId, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<WorkerInfo>(HttpMethod.Get, $"v1/workers/{Escape(workerId)}", null, cancellationToken);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
+
+    private async Task DownloadAsync(string path, Stream destination, long offset, long? length, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        if (length is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), length, "A download length must be positive (null: to the end).");
+        }
+
+        long received = 0;
+        long? expected = length;
+        var attemptsWithoutProgress = 0;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(80 * 1024);
+        try
+        {
+            while (expected is null || received < expected)
+            {
+                using var request = NewRequest(HttpMethod.Get, path);
+                var from = offset + received;
+                if (from > 0 || expected is not null)
+                {
+                    request.Headers.Range = new RangeHeaderValue(from, expected is { } total ? offset + total - 1 : null);
+                }
+
+                using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                if (request.Headers.Range is not null && response.StatusCode != HttpStatusCode.PartialContent)
+                {
+                    throw new HttpApiException((int)response.StatusCode, HttpApiException.UnexpectedResponseCode, "The server ignored the Range of a blob download.");
+                }
+
+                expected ??= received + (response.Content.Headers.ContentLength
+                    ?? throw new HttpApiException((int)response.StatusCode, HttpApiException.UnexpectedResponseCode, "A blob download came without Content-Length."));
+                var before = received;
+                try
+                {
+                    await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+                    int read;
+                    while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+                    {
+                        if (received + read > expected)
+                        {
+                            throw new HttpApiException((int)response.StatusCode, HttpApiException.UnexpectedResponseCode, "A blob download sent more bytes than announced.");
+                        }
+
+                        await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                        received += read;
+                        progress?.Report(received);
+                    }
+                }
+                catch (Exception cut) when (cut is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+                {
+                    // Cut short: resume below (the server answers a damaged chunk with a problem before any header).
+                    attemptsWithoutProgress = received > before ? 0 : attemptsWithoutProgress + 1;
+                    if (attemptsWithoutProgress >= MaxResumeAttempts)
+                    {
+                        throw new HttpApiException((int)response.StatusCode, HttpApiException.ConnectionFailedCode,
+                            $"The download of {path} kept breaking off at byte {offset + received}: {cut.Message}");
+                    }
+
+                    continue;
+                }
+
+                if (received < expected)
+                {
+                    attemptsWithoutProgress = received > before ? 0 : attemptsWithoutProgress + 1;
+                    if (attemptsWithoutProgress >= MaxResumeAttempts)
+                    {
+                        throw new HttpApiException((int)response.StatusCode, HttpApiException.ConnectionFailedCode,
+                            $"The download of {path} kept ending early at byte {offset + received}.");
+                    }
+                }
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private JobInfo Learn(JobInfo job)
+    {
+        _clientId ??= job.ClientId;
+        return job;
+    }
+
+    private async Task<T> SendJsonAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+        where T : class
+    {
+        using var request = NewRequest(method, path);
+        request.Content = content;
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        return await ReadJsonAsync<T>(response, cancellationToken);
+    }
+
+    private HttpRequestMessage NewRequest(HttpMethod method, string path)
+    {
+        var request = new HttpRequestMessage(method, new Uri(_base, path));
+        request.Headers.Authorization = _authorization;
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return request;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, completion, cancellationToken);
+        }
+        catch (HttpRequestException failure)
+        {
+            throw new HttpApiException(0, HttpApiException.ConnectionFailedCode,
+                $"{request.Method} {request.RequestUri} got no answer: {failure.Message}");
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            throw await HttpProblems.ReadAsync(response, cancellationToken);
+        }
+    }
+
+    private static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            return await JsonSerializer.DeserializeAsync<T>(stream, MarketplaceJson.Options, cancellationToken)
+                ?? throw new JsonException("The body is null.");
+        }
+        catch (JsonException failure)
+        {
+            throw new HttpApiException((int)response.StatusCode, HttpApiException.UnexpectedResponseCode,
+                $"The server's answer is not a {typeof(T).Name}: {failure.Message}");
+        }
+    }
+
+    private static JsonContent Json<T>(T value) => JsonContent.Create(value, MarketplaceJson.Options.GetTypeInfo(typeof(T)), new MediaTypeHeaderValue("application/json"));
+
+    private static string Escape(string segment)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(segment);
+        return Uri.EscapeDataString(segment);
+    }
+}

@@ -1,0 +1,16 @@
+namespace Marketplace.Silo.Api;
+
+/// <summary>The authenticated caller of a request: the client id its API key maps to.</summary>
+internal sealed record ApiClient(string ClientId)
+{
+    /// <summary>The caller of an authenticated endpoint (set by <see cref="ApiKeyMiddleware"/>).</summary>
+    public static string IdOf(HttpContext context) =>
+        context.Features.Get<ApiClient>()?.ClientId
+        ?? throw new InvalidOperationException("The endpoint is not marked as requiring an API key.");
+}
+
+/// <summary>Endpoint metadata: the endpoint needs an API key.</summary>
+internal sealed class RequiresApiKey
+{
+    public static RequiresApiKey Instance { get; } = new();
+}

@@ -1,0 +1,63 @@
+using Marketplace.GrainInterfaces;
+using Marketplace.GrainInterfaces.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Marketplace.Silo.Api;
+
+/// <summary>Registers and maps the HTTP API under <c>/v1</c>.</summary>
+internal static class ApiHostingExtensions
+{
+    /// <summary>Path of the OpenAPI document.</summary>
+    public const string OpenApiPath = "/v1/openapi.json";
+
+    public static IServiceCollection AddMarketplaceApi(this IServiceCollection services, IConfiguration configuration, ApiKeyRegistry keys)
+    {
+        var options = new ApiOptions();
+        configuration.GetSection("Marketplace:Api").Bind(options);
+        options.MaxBlobBytes = configuration.GetValue("Marketplace:Blobs:MaxBlobBytes", BlobLimits.DefaultMaxBlobBytes);
+        if (options.MaxJsonBodyBytes <= 0 || options.MaxBlobBytes <= 0)
+        {
+            throw new InvalidOperationException("Marketplace:Api:MaxJsonBodyBytes and Marketplace:Blobs:MaxBlobBytes must be positive.");
+        }
+
+        services.AddSingleton(keys);
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+        services.Configure<KestrelServerOptions>(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // JSON bodies; the blob upload lifts the limit for its own request and counts against MaxBlobBytes.
+            kestrel.Limits.MaxRequestBodySize = options.MaxJsonBodyBytes;
+        });
+        services.ConfigureHttpJsonOptions(json => MarketplaceJson.Configure(json.SerializerOptions));
+        services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Marketplace API";
+            document.Info.Version = "v1";
+            document.Info.Description =
+                "Blobs, programs, jobs and workers of the Marketplace. Send the API key as 'Authorization: Bearer <key>' "
+                + "or 'X-Api-Key: <key>' (health and this document are public). Errors are application/problem+json "
+                + "with a stable 'code'.";
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    public static WebApplication UseMarketplaceApi(this WebApplication app)
+    {
+        app.UseMiddleware<ProblemMiddleware>();
+        app.UseRouting();
+        app.UseMiddleware<ApiKeyMiddleware>();
+
+        var v1 = app.MapGroup("/v1");
+        HealthEndpoints.Map(v1.MapGroup("").WithTags("health"));
+        app.MapOpenApi(OpenApiPath);
+
+        var secured = v1.MapGroup("").WithMetadata(RequiresApiKey.Instance);
+        secured.WithTags("marketplace");
+        BlobEndpoints.Map(secured.MapGroup("").WithTags("blobs"));
+        ProgramEndpoints.Map(secured.MapGroup("").WithTags("programs"));
+        JobEndpoints.Map(secured.MapGroup("").WithTags("jobs"));
+        WorkerEndpoints.Map(secured.MapGroup("").WithTags("workers"));
+        return app;
+    }
+}

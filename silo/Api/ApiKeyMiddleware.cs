@@ -1,0 +1,52 @@
+namespace Marketplace.Silo.Api;
+
+/// <summary>
+/// Authenticates requests to endpoints marked <see cref="RequiresApiKey"/>: the key comes from
+/// <c>Authorization: Bearer &lt;key&gt;</c> or <c>X-Api-Key</c>; a missing or unknown key is a 401 problem. Runs after
+/// routing so unknown routes still answer 404 and public endpoints (health, OpenAPI) need no key.
+/// </summary>
+internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRegistry keys)
+{
+    public const string HeaderName = "X-Api-Key";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<RequiresApiKey>() is null)
+        {
+            return next(context);
+        }
+
+        var presented = ReadKey(context.Request);
+        if (presented is null)
+        {
+            throw Unauthorized("This endpoint needs an API key: send 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.");
+        }
+
+        if (!keys.TryAuthenticate(presented, out var clientId))
+        {
+            throw Unauthorized("The API key is not valid.");
+        }
+
+        context.Features.Set(new ApiClient(clientId));
+        return next(context);
+    }
+
+    private static string? ReadKey(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.Length > 7 && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return authorization[7..].Trim();
+        }
+
+        var header = request.Headers[HeaderName].ToString().Trim();
+        return header.Length > 0 ? header : null;
+    }
+
+    private static ApiProblemException Unauthorized(string detail)
+    {
+        var problem = new ApiProblemException(ProblemCodes.Unauthorized, detail);
+        problem.Headers["WWW-Authenticate"] = "Bearer realm=\"marketplace\"";
+        return problem;
+    }
+}

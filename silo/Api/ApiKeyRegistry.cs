@@ -1,0 +1,75 @@
+// Design: keys are kept only as SHA-256 digests; a presented key is hashed and compared against every configured
+// digest with a fixed-time comparison and no early exit, so neither the position of a match nor a shared prefix
+// shows in the response time.
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Marketplace.Silo.Api;
+
+/// <summary>The API keys the silo accepts, each mapping to a client id.</summary>
+internal sealed class ApiKeyRegistry
+{
+    /// <summary>Client id of the generated development key.</summary>
+    public const string DevClientId = "dev";
+
+    private readonly (byte[] Digest, string ClientId)[] _entries;
+
+    public ApiKeyRegistry(IEnumerable<KeyValuePair<string, string>> keys)
+    {
+        var entries = new List<(byte[], string)>();
+        foreach (var (key, clientId) in keys)
+        {
+            if (string.IsNullOrWhiteSpace(key) || string.IsNullOrWhiteSpace(clientId))
+            {
+                throw new InvalidOperationException("Marketplace:Api:Keys: every entry needs a non-empty key and a non-empty client id.");
+            }
+
+            entries.Add((Digest(key.Trim()), clientId.Trim()));
+        }
+
+        _entries = [.. entries];
+    }
+
+    /// <summary>Number of configured keys.</summary>
+    public int Count => _entries.Length;
+
+    /// <summary>Reads <c>Marketplace:Api:Keys</c> (key → client id). With no keys and <c>Marketplace:Api:DevKey</c>
+    /// not false, the development key from the data folder (created and announced on first start) is the only key.</summary>
+    public static ApiKeyRegistry Load(IConfiguration configuration, string dataFolder, TextWriter notices)
+    {
+        var keys = new List<KeyValuePair<string, string>>();
+        foreach (var child in configuration.GetSection("Marketplace:Api:Keys").GetChildren())
+        {
+            keys.Add(new(child.Key, child.Value ?? ""));
+        }
+
+        if (keys.Count == 0 && configuration.GetValue("Marketplace:Api:DevKey", defaultValue: true))
+        {
+            var url = configuration["Marketplace:Http:Urls"]?.Split(';')[0] ?? MarketplaceSiloHost.DefaultHttpUrl;
+            keys.Add(new(DevApiKeyStore.LoadOrCreate(dataFolder, url, notices), DevClientId));
+        }
+
+        return new ApiKeyRegistry(keys);
+    }
+
+    /// <summary>Finds the client of <paramref name="presented"/> in constant time over all keys.</summary>
+    public bool TryAuthenticate(string presented, out string clientId)
+    {
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        var bytes = Encoding.UTF8.GetBytes(presented);
+        SHA256.HashData(bytes, digest);
+        string? found = null;
+        foreach (var (candidate, client) in _entries)
+        {
+            if (CryptographicOperations.FixedTimeEquals(candidate, digest))
+            {
+                found = client;
+            }
+        }
+
+        clientId = found ?? "";
+        return found is not null;
+    }
+
+    private static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+}

@@ -1,0 +1,16 @@
+using Marketplace.GrainInterfaces;
+
+namespace Marketplace.Silo.Api;
+
+/// <summary>Options of the HTTP API, section <c>Marketplace:Api</c> (keys are read by <see cref="ApiKeyRegistry"/>).</summary>
+internal sealed class ApiOptions
+{
+    /// <summary>Largest JSON request body (a deploy carries the module in base64): 16 MiB.</summary>
+    public long MaxJsonBodyBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>Largest blob upload; from <c>Marketplace:Blobs:MaxBlobBytes</c> (default 1 GiB).</summary>
+    public long MaxBlobBytes { get; set; } = BlobLimits.DefaultMaxBlobBytes;
+
+    /// <summary>How long the readiness probe waits for its grain call.</summary>
+    public TimeSpan ReadinessTimeout { get; set; } = TimeSpan.FromSeconds(2);
+}

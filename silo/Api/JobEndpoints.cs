@@ -1,0 +1,106 @@
+using System.Globalization;
+using Marketplace.GrainInterfaces;
+using Marketplace.GrainInterfaces.Json;
+using Marketplace.Runtime;
+
+namespace Marketplace.Silo.Api;
+
+/// <summary><c>/v1/jobs</c>: submit, list, status, cancel, logs, output. A client sees only its own jobs.</summary>
+internal static class JobEndpoints
+{
+    /// <summary>Largest <c>limit</c> of a job listing.</summary>
+    public const int MaxListLimit = 1000;
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapPost("/jobs", SubmitAsync)
+            .WithName("SubmitJob")
+            .WithSummary("Submits a job (program, input_base64 or input_blob_id, limits); idempotent per request_id.")
+            .AcceptsJson<JobSubmission>()
+            .Produces<JobInfo>(StatusCodes.Status202Accepted)
+            .ProducesProblems(400, 404, 413, 415);
+        api.MapGet("/jobs", ListAsync)
+            .WithName("ListJobs")
+            .WithSummary("The caller's jobs, newest first (?status=running&limit=100).")
+            .Produces<JobList>()
+            .ProducesProblems(400);
+        api.MapGet("/jobs/{id}", GetAsync)
+            .WithName("GetJob")
+            .WithSummary("A job's status.")
+            .Produces<JobInfo>()
+            .ProducesProblems(400, 403, 404);
+        api.MapPost("/jobs/{id}/cancel", CancelAsync)
+            .WithName("CancelJob")
+            .WithSummary("Cancels a job that has not finished.")
+            .Produces<JobInfo>()
+            .ProducesProblems(400, 403, 404, 409);
+        api.MapGet("/jobs/{id}/logs", GetLogsAsync)
+            .WithName("GetJobLogs")
+            .WithSummary("A job's log lines, oldest first.")
+            .Produces<JobLogList>()
+            .ProducesProblems(400, 403, 404);
+        api.MapMethods("/jobs/{id}/output", [HttpMethods.Get, HttpMethods.Head], GetOutputAsync)
+            .WithName("GetJobOutput")
+            .WithSummary("Streams a completed job's output blob (Range supported).")
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "application/octet-stream")
+            .Produces(StatusCodes.Status206PartialContent, typeof(Stream), "application/octet-stream")
+            .ProducesProblems(400, 403, 404, 409, 416);
+    }
+
+    private static async Task<IResult> SubmitAsync(HttpContext context, IGrainFactory grains)
+    {
+        var submission = await JsonRequestBody.ReadAsync<JobSubmission>(context.Request);
+        submission.ClientId = ApiClient.IdOf(context);
+        var jobId = JobIds.For(submission.ClientId, submission.RequestId);
+        var job = await grains.GetGrain<IJobGrain>(jobId).SubmitAsync(submission);
+        return Results.Accepted($"/v1/jobs/{job.JobId}", job);
+    }
+
+    private static async Task<IResult> ListAsync(string? status, string? limit, HttpContext context, IGrainFactory grains)
+    {
+        JobStatus? filter = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            if (!MarketplaceJson.TryParseEnum<JobStatus>(status, out var parsed))
+            {
+                throw new InvalidRequestException($"status '{status}' is not one of pending, matching, running, completed, failed, cancelled, timed_out, expired.");
+            }
+
+            filter = parsed;
+        }
+
+        var count = 100;
+        if (!string.IsNullOrEmpty(limit)
+            && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxListLimit))
+        {
+            throw new InvalidRequestException($"limit '{limit}' must be an integer from 1 to {MaxListLimit}.");
+        }
+
+        var jobs = await grains.GetGrain<IClientJobsGrain>(ApiClient.IdOf(context)).ListAsync(filter, count);
+        return Results.Ok(new JobList { Jobs = jobs });
+    }
+
+    private static async Task<IResult> GetAsync(string id, HttpContext context, IGrainFactory grains) =>
+        Results.Ok(await Job(grains, id).GetAsync(ApiClient.IdOf(context)));
+
+    private static async Task<IResult> CancelAsync(string id, HttpContext context, IGrainFactory grains) =>
+        Results.Ok(await Job(grains, id).CancelAsync(ApiClient.IdOf(context)));
+
+    private static async Task<IResult> GetLogsAsync(string id, HttpContext context, IGrainFactory grains) =>
+        Results.Ok(new JobLogList { Logs = await Job(grains, id).GetLogsAsync(ApiClient.IdOf(context)) });
+
+    private static async Task<IResult> GetOutputAsync(string id, HttpContext context, IGrainFactory grains)
+    {
+        var job = await Job(grains, id).GetAsync(ApiClient.IdOf(context));
+        if (job.Status != JobStatus.Completed || job.OutputBlobId is null)
+        {
+            throw new JobConflictException(
+                $"Job '{job.JobId}' is {MarketplaceJson.EnumName(job.Status)}; its output exists once it has completed.");
+        }
+
+        await BlobStreaming.WriteAsync(context, grains, job.OutputBlobId);
+        return Results.Empty;
+    }
+
+    private static IJobGrain Job(IGrainFactory grains, string id) => grains.GetGrain<IJobGrain>(ResourceIds.RequireJobId(id));
+}

@@ -1,0 +1,70 @@
+using Marketplace.GrainInterfaces;
+
+namespace Marketplace.Silo.Api;
+
+/// <summary>
+/// The one table of problem codes and their HTTP statuses: the grain errors' stable codes
+/// (<see cref="MarketplaceException.Code"/>) and the API's own transport codes. silo/README.md documents it.
+/// </summary>
+internal static class ProblemCodes
+{
+    public const string Unauthorized = "unauthorized";
+    public const string InvalidJson = "invalid_json";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string NotFound = "not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string RangeNotSatisfiable = "range_not_satisfiable";
+    public const string Timeout = "timeout";
+    public const string Unavailable = "unavailable";
+    public const string Internal = "internal";
+
+    /// <summary>Prefix of the problem <c>type</c> URI: <c>urn:marketplace:problem:&lt;code&gt;</c>.</summary>
+    public const string TypePrefix = "urn:marketplace:problem:";
+
+    /// <summary>Every code with its status and title, in the README's order.</summary>
+    public static IReadOnlyList<(string Code, int Status, string Title)> All { get; } =
+    [
+        (InvalidRequestException.ErrorCode, 400, "Invalid request"),
+        (InvalidJson, 400, "Malformed JSON body"),
+        (BlobEmptyException.ErrorCode, 400, "Empty blob"),
+        (Unauthorized, 401, "Missing or unknown API key"),
+        (AccessDeniedException.ErrorCode, 403, "Forbidden"),
+        (NotFound, 404, "No such endpoint"),
+        (BlobNotFoundException.ErrorCode, 404, "Blob not found"),
+        (ProgramNotFoundException.ErrorCode, 404, "Program not found"),
+        (JobNotFoundException.ErrorCode, 404, "Job not found"),
+        (WorkerNotFoundException.ErrorCode, 404, "Worker not found"),
+        (MethodNotAllowed, 405, "Method not allowed"),
+        (JobConflictException.ErrorCode, 409, "Job state conflict"),
+        (PayloadTooLarge, 413, "Request body too large"),
+        (BlobTooLargeException.ErrorCode, 413, "Blob too large"),
+        (UnsupportedMediaType, 415, "Unsupported media type"),
+        (RangeNotSatisfiable, 416, "Range not satisfiable"),
+        (ProgramRejectedException.ErrorCode, 422, "Program rejected"),
+        (WorkerRejectedException.ErrorCode, 422, "Worker rejected"),
+        (Internal, 500, "Internal error"),
+        (BlobIntegrityException.ErrorCode, 500, "Stored blob damaged"),
+        (Unavailable, 503, "Service unavailable"),
+        (Timeout, 504, "Timed out"),
+    ];
+
+    /// <summary>The HTTP status of <paramref name="code"/>; 400 for a marketplace code this table does not know.</summary>
+    public static int StatusFor(string code) => Find(code).Status;
+
+    /// <summary>The short title of <paramref name="code"/>.</summary>
+    public static string TitleFor(string code) => Find(code).Title;
+
+    private static (string Code, int Status, string Title) Find(string code)
+    {
+        foreach (var entry in All)
+        {
+            if (string.Equals(entry.Code, code, StringComparison.Ordinal))
+            {
+                return entry;
+            }
+        }
+
+        return (code, 400, "Request failed");
+    }
+}

@@ -1,0 +1,136 @@
+// Design: the API's outermost middleware. Every failure becomes an application/problem+json response with a stable
+// code (ProblemCodes) and the request's trace id; nothing leaves with a stack trace. A failure after the response
+// started (a blob stream that hits a damaged chunk) cannot change the status any more, so the connection is aborted
+// and the client sees a truncated body instead of bytes that look complete. Route misses (404/405) that ASP.NET
+// answers with an empty body are turned into problems on the way out.
+using System.Diagnostics;
+using System.Text.Json;
+using Marketplace.GrainInterfaces;
+using Marketplace.GrainInterfaces.Json;
+using Marketplace.Runtime;
+
+namespace Marketplace.Silo.Api;
+
+/// <summary>Turns exceptions and empty 404/405 answers into problem responses.</summary>
+internal sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception exception) when (context.RequestAborted.IsCancellationRequested
+                                          && exception is OperationCanceledException or IOException or BadHttpRequestException)
+        {
+            // The client went away; there is nobody to answer.
+            return;
+        }
+        catch (Exception exception)
+        {
+            await HandleAsync(context, exception);
+            return;
+        }
+
+        // Routing answers a miss with a bare status: 404 (no route), 405 (other method), 415 (an endpoint that
+        // accepts JSON only got another media type).
+        if (!context.Response.HasStarted && context.Response.ContentType is null)
+        {
+            var request = context.Request;
+            var (code, detail) = context.Response.StatusCode switch
+            {
+                StatusCodes.Status404NotFound => (ProblemCodes.NotFound, $"No endpoint serves {request.Path}; the API lives under /v1 (see /v1/openapi.json)."),
+                StatusCodes.Status405MethodNotAllowed => (ProblemCodes.MethodNotAllowed, $"{request.Method} is not allowed on {request.Path}."),
+                StatusCodes.Status415UnsupportedMediaType => (ProblemCodes.UnsupportedMediaType, $"The body must be application/json, not '{request.ContentType ?? "(none)"}'."),
+                _ => (null, ""),
+            };
+            if (code is not null)
+            {
+                await WriteAsync(context, code, detail, null);
+            }
+        }
+    }
+
+    /// <summary>Writes a problem response with <paramref name="code"/>'s status.</summary>
+    public static async Task WriteAsync(HttpContext context, string code, string detail, IReadOnlyDictionary<string, string>? headers)
+    {
+        var status = ProblemCodes.StatusFor(code);
+        var response = context.Response;
+        response.Clear();
+        response.StatusCode = status;
+        response.ContentType = ApiProblem.MediaType;
+        response.Headers.CacheControl = "no-store";
+        if (headers is not null)
+        {
+            foreach (var (name, value) in headers)
+            {
+                response.Headers[name] = value;
+            }
+        }
+
+        var problem = new ApiProblem
+        {
+            Type = ProblemCodes.TypePrefix + code,
+            Title = ProblemCodes.TitleFor(code),
+            Status = status,
+            Detail = detail,
+            Code = code,
+            Instance = context.Request.Path.Value ?? "",
+            TraceId = TraceIdOf(context),
+        };
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await JsonSerializer.SerializeAsync(response.Body, problem, MarketplaceJson.Options, context.RequestAborted);
+        }
+    }
+
+    /// <summary>The W3C trace id of the request, or ASP.NET's request id when no activity runs.</summary>
+    public static string TraceIdOf(HttpContext context) =>
+        Activity.Current is { } activity ? activity.TraceId.ToHexString() : context.TraceIdentifier;
+
+    private async Task HandleAsync(HttpContext context, Exception exception)
+    {
+        var (code, detail, headers) = Classify(exception, context);
+        var status = ProblemCodes.StatusFor(code);
+        if (status >= 500)
+        {
+            logger.LogError(exception, "{Method} {Path} failed with {Code} (trace {TraceId})", context.Request.Method, context.Request.Path, code, TraceIdOf(context));
+        }
+
+        if (context.Response.HasStarted)
+        {
+            if (status < 500)
+            {
+                logger.LogWarning(exception, "{Method} {Path} failed with {Code} after the response started; aborting it", context.Request.Method, context.Request.Path, code);
+            }
+
+            context.Abort();
+            return;
+        }
+
+        await WriteAsync(context, code, detail, headers);
+    }
+
+    private static (string Code, string Detail, IReadOnlyDictionary<string, string>? Headers) Classify(Exception exception, HttpContext context)
+    {
+        switch (exception)
+        {
+            case ApiProblemException problem:
+                return (problem.Code, problem.Message, problem.Headers);
+            case MarketplaceException marketplace:
+                return (marketplace.Code, marketplace.Message, null);
+            case JsonException json:
+                return (ProblemCodes.InvalidJson, JsonRequestBody.Describe(json), null);
+            case BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge:
+                return (ProblemCodes.PayloadTooLarge, "The request body is larger than this endpoint accepts.", null);
+            case BadHttpRequestException bad:
+                return (InvalidRequestException.ErrorCode, $"The HTTP request is malformed: {bad.Message}", null);
+            case TimeoutException:
+                return (ProblemCodes.Timeout, "The silo did not answer in time; the operation may still complete.", null);
+            case SiloUnavailableException:
+                return (ProblemCodes.Unavailable, "The silo is not running (starting or shutting down); retry shortly.", null);
+            default:
+                return (ProblemCodes.Internal, $"An internal error occurred; quote trace id {TraceIdOf(context)} when reporting it.", null);
+        }
+    }
+}

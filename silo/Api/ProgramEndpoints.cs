@@ -1,0 +1,58 @@
+using Marketplace.GrainInterfaces;
+using Marketplace.GrainInterfaces.Json;
+using Marketplace.Runtime;
+
+namespace Marketplace.Silo.Api;
+
+/// <summary><c>/v1/programs</c>: deploy, catalog, lookup by id or name@version.</summary>
+internal static class ProgramEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapPost("/programs", DeployAsync)
+            .WithName("DeployProgram")
+            .WithSummary("Deploys a signed wasm module (wasm_base64, manifest, signature_hex).")
+            .AcceptsJson<ProgramDeployment>()
+            .Produces<ProgramInfo>(StatusCodes.Status201Created)
+            .ProducesProblems(400, 413, 415, 422);
+        api.MapGet("/programs", ListAsync)
+            .WithName("ListPrograms")
+            .WithSummary("The program catalog, by name then version.")
+            .Produces<ProgramList>();
+        api.MapGet("/programs/{reference}", GetAsync)
+            .WithName("GetProgram")
+            .WithSummary("A program by id, name@version, name@latest or bare name (latest).")
+            .Produces<ProgramInfo>()
+            .ProducesProblems(400, 404);
+    }
+
+    private static async Task<IResult> DeployAsync(HttpContext context, IGrainFactory grains)
+    {
+        var deployment = await JsonRequestBody.ReadAsync<ProgramDeployment>(context.Request);
+        if (deployment.Manifest is null)
+        {
+            throw new InvalidRequestException("manifest is required.");
+        }
+
+        if (deployment.Wasm.Length == 0)
+        {
+            throw new InvalidRequestException("wasm_base64 is empty.");
+        }
+
+        var info = await grains.GetGrain<IProgramGrain>(ResourceIds.ProgramIdOf(deployment)).DeployAsync(deployment);
+        return Results.Created($"/v1/programs/{info.Id}", info);
+    }
+
+    private static async Task<IResult> ListAsync(IGrainFactory grains)
+    {
+        var programs = await grains.GetGrain<IProgramCatalogGrain>(IProgramCatalogGrain.DefaultKey).ListAsync();
+        return Results.Ok(new ProgramList { Programs = programs });
+    }
+
+    private static async Task<IResult> GetAsync(string reference, IGrainFactory grains)
+    {
+        ResourceIds.RequireReference(reference, "program reference");
+        var program = await grains.GetGrain<IProgramCatalogGrain>(IProgramCatalogGrain.DefaultKey).ResolveAsync(reference);
+        return Results.Ok(program);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using Marketplace.GrainInterfaces;
+
+namespace Marketplace.Silo.Api;
+
+/// <summary>Checks of ids in request paths, and the program id of a deployment.</summary>
+internal static class ResourceIds
+{
+    /// <summary>Throws <see cref="InvalidRequestException"/> unless <paramref name="id"/> is <c>blob</c> + 64 lowercase hex.</summary>
+    public static string RequireBlobId(string id)
+    {
+        if (!IsPrefixedHex(id, "blob", 64))
+        {
+            throw new InvalidRequestException($"'{Clip(id)}' is not a blob id ('blob' followed by 64 lowercase hex digits).");
+        }
+
+        return id;
+    }
+
+    /// <summary>Throws <see cref="InvalidRequestException"/> unless <paramref name="id"/> is a job id.</summary>
+    public static string RequireJobId(string id)
+    {
+        if (!JobIds.IsValid(id))
+        {
+            throw new InvalidRequestException($"'{Clip(id)}' is not a job id ('job' followed by 32 lowercase hex digits).");
+        }
+
+        return id;
+    }
+
+    /// <summary>Throws <see cref="InvalidRequestException"/> for an empty or overlong reference (id, name@version, name).</summary>
+    public static string RequireReference(string reference, string what)
+    {
+        if (string.IsNullOrWhiteSpace(reference) || reference.Length > 200)
+        {
+            throw new InvalidRequestException($"'{Clip(reference)}' is not a valid {what}.");
+        }
+
+        return reference;
+    }
+
+    /// <summary>The program id of a deployment: <c>prog</c> + 64 hex of SHA-256(wasm ‖ salt bytes).</summary>
+    public static string ProgramIdOf(ProgramDeployment deployment)
+    {
+        var salt = deployment.Manifest?.Salt ?? "";
+        byte[] saltBytes;
+        try
+        {
+            saltBytes = Convert.FromHexString(salt.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? salt[2..] : salt);
+        }
+        catch (FormatException)
+        {
+            throw new InvalidRequestException($"manifest.salt '{Clip(salt)}' is not hex.");
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(deployment.Wasm);
+        hash.AppendData(saltBytes);
+        return "prog" + Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static bool IsPrefixedHex(string id, string prefix, int digits)
+    {
+        if (id.Length != prefix.Length + digits || !id.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var c in id.AsSpan(prefix.Length))
+        {
+            if (!char.IsAsciiDigit(c) && c is not (>= 'a' and <= 'f'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Clip(string text) => text.Length > 80 ? text[..80] + "…" : text;
+}

@@ -1,0 +1,120 @@
+// Design: the one place that builds the silo process (grain runtime + HTTP API) so Program.cs and the tests start the
+// same thing. CreateBuilder gives a WebApplicationBuilder whose configuration callers may still extend (tests add a
+// temporary data folder and port 0); Build reads the final configuration, configures the silo exactly as the
+// embedded defaults say (gateway, memory streams, SQLite storage and reminders under the data folder, the marketplace
+// grains), the HTTP listener and the /v1 API, and returns the application ready to start.
+using System.Net;
+using Marketplace.Grains.Hosting;
+using Marketplace.Runtime.Hosting;
+using Marketplace.Runtime.Networking;
+using Marketplace.Runtime.Streams;
+using Marketplace.Silo.Api;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Marketplace.Silo;
+
+/// <summary>Builds the Marketplace silo: the grain runtime with the marketplace and the HTTP API under <c>/v1</c>.</summary>
+public static class MarketplaceSiloHost
+{
+    /// <summary>The HTTP address used when no URL is configured.</summary>
+    public const string DefaultHttpUrl = "http://127.0.0.1:8080";
+
+    /// <summary>A builder on the standard ASP.NET Core sources (appsettings.json next to the executable,
+    /// environment, command line). Add configuration to it before <see cref="Build(WebApplicationBuilder)"/>.</summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+    }
+
+    /// <summary>Configures the silo and the HTTP API from the builder's configuration and builds the application.
+    /// The data folder (<c>Marketplace:DataFolder</c>, default <c>./data</c>) is created if missing.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder) => Build(builder, Console.Out);
+
+    /// <summary>The HTTP addresses the started application listens on (with real ports when port 0 was asked).</summary>
+    public static IReadOnlyList<Uri> GetHttpAddresses(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+            ?? throw new InvalidOperationException("The HTTP server reports no addresses.");
+        var result = new List<Uri>(addresses.Count);
+        foreach (var address in addresses)
+        {
+            result.Add(new Uri(address));
+        }
+
+        return result;
+    }
+
+    /// <summary>The endpoint of the grain client gateway once the application started (with the real port when
+    /// port 0 was asked).</summary>
+    public static IPEndPoint GetGatewayEndpoint(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetRequiredService<GatewayListener>().Endpoint
+            ?? throw new InvalidOperationException("The gateway has not started.");
+    }
+
+    internal static WebApplication Build(WebApplicationBuilder builder, TextWriter notices)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configuration = builder.Configuration;
+        var dataFolder = Path.GetFullPath(configuration["Marketplace:DataFolder"] ?? Path.Combine(Environment.CurrentDirectory, "data"));
+        Directory.CreateDirectory(dataFolder);
+        configuration["Marketplace:DataFolder"] = dataFolder;
+        var connection = $"Data Source={Path.Combine(dataFolder, "marketplace.db")}";
+        var serviceId = configuration["Marketplace:Silo:ServiceId"] ?? SiloOptions.DEFAULT_SERVICE_ID;
+
+        builder.UseMarketplaceSilo(silo =>
+        {
+            // Clients (sdk/) connect here: 127.0.0.1:30000 unless Marketplace:Gateway says otherwise.
+            silo.UseGateway();
+            // In-memory streams named "Default"; subscriptions persist in the Default (SQLite) storage.
+            silo.AddMemoryStreams("Default");
+            silo.Services.AddAdoNetGrainStorage(GrainStorageServiceCollectionExtensions.DefaultStorageName, o =>
+            {
+                o.ConnectionString = connection;
+                o.ServiceId = serviceId;
+            });
+            silo.Services.AddAdoNetReminderTable(o =>
+            {
+                o.ConnectionString = connection;
+                o.ServiceId = serviceId;
+            });
+            // Blobs, programs, workers and jobs (options under Marketplace:Blobs, :Programs, :Jobs, :Workers).
+            silo.AddMarketplace();
+        });
+
+        ConfigureHttpListener(builder);
+        var keys = ApiKeyRegistry.Load(configuration, dataFolder, notices);
+        builder.Services.AddMarketplaceApi(configuration, keys);
+
+        var app = builder.Build();
+        app.UseMarketplaceApi();
+        return app;
+    }
+
+    // Marketplace:Http:Urls wins; otherwise ASP.NET Core's own keys (urls / ASPNETCORE_URLS / Kestrel:Endpoints)
+    // apply; with none of them the API listens on loopback 8080.
+    private static void ConfigureHttpListener(WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var urls = configuration["Marketplace:Http:Urls"];
+        if (!string.IsNullOrWhiteSpace(urls))
+        {
+            builder.WebHost.UseUrls(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+        else if (string.IsNullOrWhiteSpace(configuration[WebHostDefaults.ServerUrlsKey])
+                 && string.IsNullOrWhiteSpace(configuration["http_ports"])
+                 && string.IsNullOrWhiteSpace(configuration["https_ports"])
+                 && !configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            builder.WebHost.UseUrls(DefaultHttpUrl);
+        }
+    }
+}

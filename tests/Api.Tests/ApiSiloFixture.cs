@@ -1,0 +1,31 @@
+using Xunit;
+
+namespace Marketplace.Api.Tests;
+
+/// <summary>One silo shared by the tests of the <c>api</c> collection (starting a silo per test would cost seconds).</summary>
+public sealed class ApiSiloFixture : IAsyncLifetime
+{
+    /// <summary>Blob size limit of the shared silo: 24 MiB, so the oversize tests stay fast.</summary>
+    public const long MaxBlobBytes = 24L * 1024 * 1024;
+
+    /// <summary>JSON body limit of the shared silo: 2 MiB.</summary>
+    public const long MaxJsonBodyBytes = 2L * 1024 * 1024;
+
+    public ApiTestSilo Silo { get; private set; } = null!;
+
+    public async Task InitializeAsync() =>
+        Silo = await ApiTestSilo.StartAsync(new Dictionary<string, string?>
+        {
+            ["Marketplace:Blobs:MaxBlobBytes"] = MaxBlobBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Marketplace:Api:MaxJsonBodyBytes"] = MaxJsonBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+    public async Task DisposeAsync() => await Silo.DisposeAsync();
+}
+
+/// <summary>The tests that share <see cref="ApiSiloFixture"/>.</summary>
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiSiloFixture>
+{
+    public const string Name = "api";
+}
