@@ -36,7 +36,8 @@ internal static class MarketplaceCli
         if (parse.Errors.Count > 0)
         {
             var verb = parse.CommandResult.Command == root ? "" : " " + parse.CommandResult.Command.Name;
-            var message = string.Join(' ', parse.Errors[0].Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            var messages = parse.Errors.Select(e => string.Join(' ', e.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+            var message = string.Join(" ", messages.Distinct(StringComparer.Ordinal));
             await environment.Error.WriteLineAsync($"error usage: {message} (see `marketplace{verb} --help`)").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
