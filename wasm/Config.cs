@@ -18,6 +18,13 @@ public sealed class Config
     /// <summary>Whether every NaN produced by float arithmetic is replaced by the positive canonical NaN.</summary>
     public bool NaNCanonicalization { get; private set; } = true;
 
+    /// <summary>
+    /// Fuel handed to running code at a time (default 1,000,000, about a millisecond of execution): the store keeps
+    /// the rest of the budget in reserve and checks for <see cref="Store.Interrupt"/> each time a slice runs out, so
+    /// this bounds how long an interrupted run keeps going at no cost on the metered fast path.
+    /// </summary>
+    public long InterruptCheckInterval { get; private set; } = 1_000_000;
+
     /// <summary>Whether compiled functions skip .NET tiered compilation and are fully optimized on first call.</summary>
     public bool AggressiveOptimization { get; private set; } = true;
 
@@ -25,6 +32,14 @@ public sealed class Config
     public Config WithAggressiveOptimization(bool enable)
     {
         AggressiveOptimization = enable;
+        return this;
+    }
+
+    /// <summary>Sets <see cref="InterruptCheckInterval"/> in fuel units (at least 1,000).</summary>
+    public Config WithInterruptCheckInterval(long fuel)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(fuel, 1_000);
+        InterruptCheckInterval = fuel;
         return this;
     }
 

@@ -47,6 +47,11 @@ public sealed class Function
         var invoker = Engine.Invokers.Get(Type);
         var store = Store;
         var saved = store?.DepthLeft ?? 0;
+        if (store is { IsInterrupted: true })
+        {
+            throw new WasmTrap(TrapCode.Interrupted);
+        }
+
         try
         {
             invoker(this, args, results, store?.DepthLeft ?? int.MaxValue, store?.Fuel ?? 0);

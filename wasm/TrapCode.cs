@@ -35,4 +35,7 @@ public enum TrapCode
 
     /// <summary>A memory or table exceeds the configured limits, or the host could not allocate it.</summary>
     MemoryLimitExceeded,
+
+    /// <summary>The host called <see cref="Store.Interrupt"/> (a deadline passed, the run was cancelled).</summary>
+    Interrupted,
 }

@@ -31,6 +31,7 @@ public sealed class WasmTrap : WasmException
         TrapCode.CallStackExhausted => "call stack exhausted",
         TrapCode.OutOfFuel => "all fuel consumed",
         TrapCode.MemoryLimitExceeded => "memory limit exceeded",
+        TrapCode.Interrupted => "interrupted by the host",
         _ => code.ToString(),
     };
 }

@@ -4,7 +4,8 @@
 // locals keyed by (depth, type), so every IL label is reached with an empty IL stack. Branches copy their values
 // into the target's slots. Dead code (after br/return/unreachable) is not emitted.
 // Fuel: each straight-line stretch (see FuelPlan) is charged once at its start; the counter is checked at function
-// entry, loop headers, returns and host-reaching calls, and a negative counter traps with OutOfFuel (remaining 0).
+// entry, loop headers, returns and host-reaching calls; a negative counter calls Store.Refuel, which hands over the
+// next slice of the budget or traps (OutOfFuel with remaining 0, or Interrupted after Store.Interrupt).
 // Fuel and call depth travel as hidden arguments (..., long fuel, int depth, InstanceContext ctx).
 using System.Reflection;
 using System.Reflection.Emit;
@@ -208,8 +209,9 @@ internal sealed partial class FunctionCompiler
         il.Emit(OpCodes.Ldc_I8, 0L);
         il.Emit(OpCodes.Bge, ok);
         il.Emit(OpCodes.Ldloc, store);
-        il.Emit(OpCodes.Call, Members.Op(nameof(Ops.OutOfFuel)));
-        il.Emit(OpCodes.Throw);
+        il.Emit(OpCodes.Ldloc, fuel!);
+        il.Emit(OpCodes.Call, Members.Op(nameof(Ops.Refuel)));
+        il.Emit(OpCodes.Stloc, fuel!);
         il.MarkLabel(ok);
     }
 

@@ -13,13 +13,7 @@ internal static partial class Ops
             return;
         }
 
-        if (units > store.Fuel)
-        {
-            store.Fuel = 0;
-            throw new WasmTrap(TrapCode.OutOfFuel);
-        }
-
-        store.Fuel -= units;
+        store.ConsumeFuel((ulong)units);
     }
 
     private static long BytesFuel(uint n) => ((long)n + BytesPerFuel - 1) / BytesPerFuel;

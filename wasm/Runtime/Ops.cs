@@ -21,12 +21,9 @@ internal static partial class Ops
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Throw(TrapCode code) => throw new WasmTrap(code);
 
+    /// <summary>The slow path of a fuel check: the slice is used up; refill it or trap (out of fuel, interrupted).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static Exception OutOfFuel(Store store)
-    {
-        store.Fuel = 0;
-        return new WasmTrap(TrapCode.OutOfFuel);
-    }
+    public static long Refuel(Store store, long fuel) => store.Refuel(fuel);
 
     /// <summary>Called on function entry when the depth counter hits a multiple of 16 (or always for big frames).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -5,8 +5,10 @@ using Microsoft.Data.Sqlite;
 namespace Marketplace.Runtime.Persistence;
 
 /// <summary>
-/// A SQLite file: pooled connections, WAL journal (readers never block the writer), a busy timeout so concurrent
-/// writers in one process queue on the file lock instead of failing. Every write the providers issue is a single
+/// A SQLite file: pooled connections, WAL journal (readers never block the writer) with <c>synchronous = NORMAL</c>
+/// (a commit is durable across a process crash; after an OS crash or power loss the last commits before the WAL
+/// checkpoint may roll back, SQLite's documented WAL trade-off that avoids one fsync per commit), a busy timeout so
+/// concurrent writers in one process queue on the file lock instead of failing. Every write the providers issue is a single
 /// autocommit statement, so SQLite's write lock alone makes each conditional update or insert-if-absent atomic.
 /// </summary>
 internal sealed class SqliteDatabase : SqlDatabase
@@ -51,7 +53,7 @@ internal sealed class SqliteDatabase : SqlDatabase
         builder.DefaultTimeout = Math.Max(builder.DefaultTimeout, seconds);
         _connectionString = builder.ToString();
         _busyTimeoutPragma = "PRAGMA busy_timeout = " +
-            ((long)busyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + ";";
+            ((long)busyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "; PRAGMA synchronous = NORMAL;";
     }
 
     public override string Invariant => AdoNetInvariants.Sqlite;
