@@ -13,16 +13,20 @@ namespace Marketplace.Cli;
 /// <summary>What the CLI prints and returns for a failure.</summary>
 internal readonly record struct ErrorReport(string Code, int ExitCode, string Message)
 {
+    /// <summary>The HTTP client's code for a request that got no answer.</summary>
+    public const string ConnectionFailedCode = "connection_failed";
+
     /// <summary>The line printed on stderr.</summary>
     public string Line => $"error {Code}: {Message}";
 
     /// <summary>The exit code of a marketplace error code.</summary>
     public static int ExitCodeOf(string code) => code switch
     {
+        ConnectionFailedCode => ExitCodes.Connection,
         _ when code.EndsWith("_not_found", StringComparison.Ordinal) || code == "not_found" => ExitCodes.NotFound,
         BlobIntegrityException.ErrorCode => ExitCodes.Integrity,
         AccessDeniedException.ErrorCode or "unauthorized" => ExitCodes.Auth,
-        "internal" or "internal_error" or "server_error" or "unavailable" => ExitCodes.Server,
+        "internal" or "internal_error" or "server_error" or "unavailable" or "unexpected_response" => ExitCodes.Server,
         _ => ExitCodes.Rejected,
     };
 
@@ -32,7 +36,8 @@ internal readonly record struct ErrorReport(string Code, int ExitCode, string Me
     public static ErrorReport? From(Exception error, string endpoint) => error switch
     {
         CliException e => new ErrorReport(e.Code, e.ExitCode, e.Message),
-        MarketplaceException e => new ErrorReport(e.Code, ExitCodeOf(e.Code), e.Message),
+        MarketplaceException { Code: ConnectionFailedCode } e => new ErrorReport("unreachable", ExitCodes.Connection, $"cannot reach the marketplace at {endpoint}: {OneLine(e.Message)}"),
+        MarketplaceException e => new ErrorReport(e.Code, ExitCodeOf(e.Code), OneLine(e.Message)),
         JobWaitTimeoutException e => new ErrorReport("wait_timeout", ExitCodes.WaitTimeout, e.Message),
         SiloUnavailableException e => new ErrorReport("unreachable", ExitCodes.Connection, $"cannot reach the marketplace at {endpoint}: {OneLine(e.Message)}"),
         ConnectionToClusterLostException e => new ErrorReport("connection_lost", ExitCodes.Connection, $"the connection to {endpoint} broke: {OneLine(e.Message)}"),
