@@ -26,7 +26,7 @@ internal readonly record struct ErrorReport(string Code, int ExitCode, string Me
         _ when code.EndsWith("_not_found", StringComparison.Ordinal) || code == "not_found" => ExitCodes.NotFound,
         BlobIntegrityException.ErrorCode => ExitCodes.Integrity,
         AccessDeniedException.ErrorCode or "unauthorized" => ExitCodes.Auth,
-        "internal" or "internal_error" or "server_error" or "unavailable" or "unexpected_response" => ExitCodes.Server,
+        "internal" or "internal_error" or "server_error" or "unavailable" or "unexpected_response" or "blob_store_failed" => ExitCodes.Server,
         _ => ExitCodes.Rejected,
     };
 

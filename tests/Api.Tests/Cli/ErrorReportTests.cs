@@ -28,6 +28,7 @@ public sealed class ErrorReportTests
         ["forbidden"] = 4,
         ["unauthorized"] = 4,
         ["blob_integrity"] = 6,
+        ["blob_store_failed"] = 10,
     };
 
     public static TheoryData<string> MarketplaceErrorTypes()
