@@ -1,3 +1,11 @@
-// The marketplace CLI is being built (issue 5); until then it says so and fails.
-Console.Error.WriteLine("marketplace: the CLI is not built yet (issue 5).");
-return 2;
+// The `marketplace` CLI; cli/README.md documents verbs, options, environment variables and exit codes.
+using Marketplace.Cli;
+
+using var interrupt = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    interrupt.Cancel();
+};
+
+return await MarketplaceCli.RunAsync(args, CliEnvironment.ForProcess(), interrupt.Token);

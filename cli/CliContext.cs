@@ -1,0 +1,173 @@
+// Design: System.CommandLine parses; every verb's action goes through RunAsync, which turns expected failures into
+// one `error <code>: <message>` line and an exit code (ErrorReport) and lets bugs propagate. Verbs check their local
+// inputs (files, value syntax) before asking for a client, so usage mistakes never wait on the network.
+using System.CommandLine;
+using Marketplace.Cli.Connection;
+using Marketplace.Cli.Parsing;
+using Marketplace.Sdk;
+
+namespace Marketplace.Cli;
+
+/// <summary>The options every verb shares and the run wrapper of each verb's action.</summary>
+internal sealed class CliContext
+{
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+    public const string DefaultClientId = "cli";
+    public const string DefaultClusterId = "dev";
+
+    public CliContext(CliEnvironment environment)
+    {
+        Environment = environment;
+        Url = new Option<string>("--url")
+        {
+            Description = "HTTP API base address (env MARKETPLACE_URL).",
+            DefaultValueFactory = _ => environment.GetVariable("MARKETPLACE_URL") ?? DefaultUrl,
+            Recursive = true,
+        };
+        ApiKey = new Option<string?>("--api-key")
+        {
+            Description = "API key for the HTTP API (env MARKETPLACE_API_KEY).",
+            DefaultValueFactory = _ => environment.GetVariable("MARKETPLACE_API_KEY"),
+            Recursive = true,
+        };
+        Gateway = new Option<string?>("--gateway")
+        {
+            Description = "Talk to a silo gateway (host:port) with grain calls instead of the HTTP API (env MARKETPLACE_GATEWAY).",
+            DefaultValueFactory = _ => environment.GetVariable("MARKETPLACE_GATEWAY"),
+            Recursive = true,
+        };
+        ClientId = new Option<string>("--client-id")
+        {
+            Description = "Client id to act as over --gateway (env MARKETPLACE_CLIENT_ID).",
+            DefaultValueFactory = _ => environment.GetVariable("MARKETPLACE_CLIENT_ID") ?? DefaultClientId,
+            Recursive = true,
+        };
+        ClusterId = new Option<string>("--cluster-id")
+        {
+            Description = "Cluster id the gateway expects (env MARKETPLACE_CLUSTER_ID).",
+            DefaultValueFactory = _ => environment.GetVariable("MARKETPLACE_CLUSTER_ID") ?? DefaultClusterId,
+            Recursive = true,
+        };
+        Json = new Option<bool>("--json")
+        {
+            Description = "Print machine-readable JSON instead of tables.",
+            Recursive = true,
+        };
+    }
+
+    public CliEnvironment Environment { get; }
+
+    public Option<string> Url { get; }
+
+    public Option<string?> ApiKey { get; }
+
+    public Option<string?> Gateway { get; }
+
+    public Option<string> ClientId { get; }
+
+    public Option<string> ClusterId { get; }
+
+    public Option<bool> Json { get; }
+
+    public void AddGlobalOptions(Command root)
+    {
+        root.Options.Add(Url);
+        root.Options.Add(ApiKey);
+        root.Options.Add(Gateway);
+        root.Options.Add(ClientId);
+        root.Options.Add(ClusterId);
+        root.Options.Add(Json);
+    }
+
+    /// <summary>Makes <paramref name="body"/> the action of <paramref name="command"/>.</summary>
+    public void SetAction(Command command, Func<VerbRun, Task<int>> body) =>
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, body, cancellationToken));
+
+    private async Task<int> RunAsync(ParseResult parse, Func<VerbRun, Task<int>> body, CancellationToken cancellationToken)
+    {
+        var run = new VerbRun(this, parse, cancellationToken);
+        try
+        {
+            return await body(run).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await Environment.Error.WriteLineAsync("error interrupted: cancelled.").ConfigureAwait(false);
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception error) when (ErrorReport.From(error, run.Endpoint) is { } report)
+        {
+            await Environment.Error.WriteLineAsync(report.Line).ConfigureAwait(false);
+            return report.ExitCode;
+        }
+        finally
+        {
+            await run.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>One verb's run: its parsed values, output mode and (on demand) its connection.</summary>
+internal sealed class VerbRun : IAsyncDisposable
+{
+    private readonly CliContext _context;
+    private ConnectedClient? _connection;
+
+    public VerbRun(CliContext context, ParseResult parse, CancellationToken cancellationToken)
+    {
+        _context = context;
+        Parse = parse;
+        CancellationToken = cancellationToken;
+        Json = parse.GetValue(context.Json);
+        var gateway = parse.GetValue(context.Gateway);
+        Endpoint = string.IsNullOrWhiteSpace(gateway) ? parse.GetValue(context.Url) ?? CliContext.DefaultUrl : $"gateway {gateway}";
+    }
+
+    public ParseResult Parse { get; }
+
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>True with <c>--json</c>.</summary>
+    public bool Json { get; }
+
+    /// <summary>Where this run connects, for messages.</summary>
+    public string Endpoint { get; }
+
+    public CliEnvironment Environment => _context.Environment;
+
+    public T? Get<T>(Option<T> option) => Parse.GetValue(option);
+
+    /// <summary>Connects (once) and returns the client.</summary>
+    public async Task<IMarketplaceClient> ClientAsync()
+    {
+        if (_connection is null)
+        {
+            var settings = Settings();
+            _connection = await Environment.Clients.ConnectAsync(settings, CancellationToken).ConfigureAwait(false);
+        }
+
+        return _connection.Client;
+    }
+
+    public ValueTask DisposeAsync() => _connection?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    private ConnectionSettings Settings()
+    {
+        var urlText = Parse.GetValue(_context.Url) ?? CliContext.DefaultUrl;
+        if (!Uri.TryCreate(urlText, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            throw CliException.Usage($"--url: '{urlText}' is not an http:// or https:// address.");
+        }
+
+        var gateway = Parse.GetValue(_context.Gateway);
+        gateway = string.IsNullOrWhiteSpace(gateway) ? null : ValueText.Gateway(gateway.Trim());
+        var clientId = Parse.GetValue(_context.ClientId);
+        if (string.IsNullOrWhiteSpace(clientId) || clientId.Length > 128)
+        {
+            throw CliException.Usage("--client-id: give 1 to 128 characters.");
+        }
+
+        var apiKey = Parse.GetValue(_context.ApiKey);
+        return new ConnectionSettings(url, string.IsNullOrWhiteSpace(apiKey) ? null : apiKey, gateway, clientId, Parse.GetValue(_context.ClusterId) ?? CliContext.DefaultClusterId);
+    }
+}

@@ -1,0 +1,9 @@
+namespace Marketplace.Cli.Connection;
+
+/// <summary>Where and as whom the CLI connects: the HTTP API (<see cref="Url"/>, <see cref="ApiKey"/>) unless a
+/// silo <see cref="Gateway"/> is given, then grain calls as <see cref="ClientId"/>.</summary>
+internal sealed record ConnectionSettings(Uri Url, string? ApiKey, string? Gateway, string ClientId, string ClusterId)
+{
+    /// <summary>The address named in connection errors.</summary>
+    public string Endpoint => Gateway is null ? Url.ToString().TrimEnd('/') : $"gateway {Gateway}";
+}

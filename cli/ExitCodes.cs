@@ -1,0 +1,39 @@
+namespace Marketplace.Cli;
+
+/// <summary>The CLI's process exit codes (cli/README.md lists them).</summary>
+internal static class ExitCodes
+{
+    /// <summary>Success.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Bad command line: unknown verb or option, missing or malformed value, missing local file.</summary>
+    public const int Usage = 1;
+
+    /// <summary>A blob, program, job or worker does not exist.</summary>
+    public const int NotFound = 2;
+
+    /// <summary>The marketplace refused the request: invalid request, rejected program, empty or too large blob,
+    /// job in the wrong state.</summary>
+    public const int Rejected = 3;
+
+    /// <summary>Missing or wrong API key, or the resource belongs to another client.</summary>
+    public const int Auth = 4;
+
+    /// <summary>The server or gateway cannot be reached, the connection broke, or a call timed out.</summary>
+    public const int Connection = 5;
+
+    /// <summary>Stored or received bytes do not match their hash.</summary>
+    public const int Integrity = 6;
+
+    /// <summary><c>submit-job --wait</c>: the job ended failed, cancelled, timed out or expired.</summary>
+    public const int JobUnsuccessful = 7;
+
+    /// <summary><c>submit-job --wait</c>: the job was still not finished when the wait timed out.</summary>
+    public const int WaitTimeout = 8;
+
+    /// <summary>The server failed in a way the CLI cannot attribute to the request.</summary>
+    public const int Server = 10;
+
+    /// <summary>Interrupted (Ctrl+C).</summary>
+    public const int Interrupted = 130;
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using Marketplace.GrainInterfaces;
+using Spectre.Console;
+
+namespace Marketplace.Cli.Output;
+
+/// <summary>How programs are shown.</summary>
+internal static class ProgramView
+{
+    public static void Show(VerbRun run, ProgramInfo program)
+    {
+        if (run.Json)
+        {
+            JsonOutput.Write(run.Environment.Output, program);
+            return;
+        }
+
+        var m = program.Manifest;
+        run.Environment.Console.Write(Text.Grid(
+            ("id", program.Id),
+            ("name", $"{m.Name}@{m.Version}"),
+            ("entrypoint", $"{m.Entrypoint} ({program.EntrypointShape})"),
+            ("deployer", program.Deployer),
+            ("module", $"{Text.Bytes(program.ModuleSize)}, sha256 {program.ModuleHash}"),
+            ("limits", $"fuel {Text.Number(m.MaxFuel)}, memory {Text.Bytes(m.MaxMemoryBytes)}, timeout {Text.Ms(m.TimeoutMs)}"),
+            ("imports", program.Imports.Count == 0 ? "-" : string.Join(", ", program.Imports)),
+            ("blob refs", m.BlobRefs.Count == 0 ? "-" : string.Join(", ", m.BlobRefs)),
+            ("salt", m.Salt.Length == 0 ? "-" : m.Salt),
+            ("deployed", Text.Time(program.DeployedAt))));
+    }
+
+    public static void List(VerbRun run, List<ProgramInfo> programs)
+    {
+        if (run.Json)
+        {
+            JsonOutput.Write(run.Environment.Output, programs);
+            return;
+        }
+
+        var table = new Table().AddColumns("NAME", "VERSION", "ID", "ENTRYPOINT", "SIZE", "DEPLOYER", "DEPLOYED");
+        table.Columns[2].NoWrap();
+        foreach (var p in programs)
+        {
+            table.AddRow(
+                Text.Safe(p.Manifest.Name),
+                Text.Safe(p.Manifest.Version),
+                Text.Safe(p.Id),
+                Text.Safe(p.Manifest.Entrypoint),
+                Text.Bytes(p.ModuleSize),
+                Text.Safe(p.Deployer),
+                Text.Time(p.DeployedAt));
+        }
+
+        run.Environment.Console.Write(table);
+        run.Environment.Output.WriteLine(programs.Count.ToString(CultureInfo.InvariantCulture) + (programs.Count == 1 ? " program" : " programs"));
+    }
+}

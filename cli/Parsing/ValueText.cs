@@ -1,0 +1,104 @@
+using System.Globalization;
+
+namespace Marketplace.Cli.Parsing;
+
+/// <summary>Parses the CLI's value syntaxes: durations, byte sizes and <c>key=value</c> pairs. Every failure is a
+/// <see cref="CliException"/> (usage) naming the option and the accepted forms.</summary>
+internal static class ValueText
+{
+    /// <summary>A duration in milliseconds: a plain number is milliseconds; suffixes <c>ms</c>, <c>s</c>, <c>m</c>,
+    /// <c>h</c> (<c>250ms</c>, <c>30s</c>, <c>1.5m</c>).</summary>
+    public static long DurationMs(string option, string text)
+    {
+        var (number, unit) = Split(text);
+        var factor = unit switch
+        {
+            "" or "ms" => 1d,
+            "s" => 1_000d,
+            "m" or "min" => 60_000d,
+            "h" => 3_600_000d,
+            _ => double.NaN,
+        };
+        if (double.IsNaN(factor) || !double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+            || value * factor > long.MaxValue)
+        {
+            throw CliException.Usage($"{option}: '{text}' is not a duration (e.g. 500, 500ms, 30s, 5m, 1h).");
+        }
+
+        return (long)Math.Round(value * factor);
+    }
+
+    /// <summary>A size in bytes: a plain number is bytes; suffixes <c>KiB</c>, <c>MiB</c>, <c>GiB</c> (and
+    /// <c>K</c>/<c>M</c>/<c>G</c>, binary as well).</summary>
+    public static long Bytes(string option, string text)
+    {
+        var (number, unit) = Split(text);
+        long factor = unit.ToUpperInvariant() switch
+        {
+            "" or "B" => 1,
+            "K" or "KB" or "KIB" => 1L << 10,
+            "M" or "MB" or "MIB" => 1L << 20,
+            "G" or "GB" or "GIB" => 1L << 30,
+            _ => 0,
+        };
+        if (factor == 0 || !double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+            || value * factor > long.MaxValue)
+        {
+            throw CliException.Usage($"{option}: '{text}' is not a size (e.g. 65536, 64KiB, 64MiB, 1GiB).");
+        }
+
+        return (long)Math.Round(value * factor);
+    }
+
+    /// <summary><c>key=value</c> items into a dictionary; the key is non-empty, the value may be empty, a repeated
+    /// key is an error.</summary>
+    public static Dictionary<string, string> Pairs(string option, IEnumerable<string>? items)
+    {
+        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var item in items ?? [])
+        {
+            var equals = item.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw CliException.Usage($"{option}: '{item}' is not key=value.");
+            }
+
+            var key = item[..equals].Trim();
+            if (key.Length == 0)
+            {
+                throw CliException.Usage($"{option}: '{item}' has an empty key.");
+            }
+
+            if (!pairs.TryAdd(key, item[(equals + 1)..]))
+            {
+                throw CliException.Usage($"{option}: key '{key}' is given twice.");
+            }
+        }
+
+        return pairs;
+    }
+
+    /// <summary>Checks a gateway address: <c>host:port</c> with a port in 1..65535.</summary>
+    public static string Gateway(string text)
+    {
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            throw CliException.Usage($"--gateway: '{text}' is not host:port (e.g. 127.0.0.1:30000).");
+        }
+
+        return text;
+    }
+
+    private static (string Number, string Unit) Split(string text)
+    {
+        var t = text.Trim();
+        var i = 0;
+        while (i < t.Length && (char.IsAsciiDigit(t[i]) || t[i] == '.'))
+        {
+            i++;
+        }
+
+        return (t[..i], t[i..].Trim());
+    }
+}

@@ -1,0 +1,155 @@
+// Design: a thin adapter from IMarketplaceClient to the grains, for trusted code next to the cluster. Each operation
+// is one or a few grain calls; the grains own every rule (limits, idempotency, ownership), so the adapter only
+// checks id shapes before addressing a grain (a malformed id must not activate a grain) and stamps its own client id on
+// every submission. Blob transfers are in GrainMarketplaceClient.Blobs.cs.
+using System.Security.Cryptography;
+using Marketplace.GrainInterfaces;
+using Marketplace.Runtime;
+
+namespace Marketplace.Sdk;
+
+/// <summary>
+/// <see cref="IMarketplaceClient"/> over grain calls: give it a connected <see cref="IClusterClient"/> (or any
+/// <see cref="IGrainFactory"/>, e.g. a silo's own) and the client id to act as. The client id is trusted as given;
+/// use this class only in code that is allowed to act for that client (the HTTP API authenticates its callers with
+/// API keys instead). Grain errors arrive as the typed <see cref="MarketplaceException"/> subclasses; transport
+/// failures as the runtime's <see cref="GrainRuntimeException"/> family or <see cref="TimeoutException"/>.
+/// </summary>
+public sealed partial class GrainMarketplaceClient : IMarketplaceClient
+{
+    private const int MaxListLimit = 1000;
+    private readonly IGrainFactory _grains;
+
+    /// <summary>Creates the client.</summary>
+    /// <param name="grains">A connected cluster client (or a silo's grain factory).</param>
+    /// <param name="clientId">The client to act as: jobs are submitted, listed and cancelled under this id.</param>
+    /// <exception cref="ArgumentException"><paramref name="clientId"/> is empty or longer than 128 characters.</exception>
+    public GrainMarketplaceClient(IGrainFactory grains, string clientId)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
+        if (clientId.Length > 128)
+        {
+            throw new ArgumentException("A client id has at most 128 characters.", nameof(clientId));
+        }
+
+        _grains = grains;
+        ClientId = clientId;
+    }
+
+    /// <inheritdoc />
+    public string ClientId { get; }
+
+    /// <inheritdoc />
+    public async Task<ProgramInfo> DeployProgramAsync(ProgramDeployment deployment, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        cancellationToken.ThrowIfCancellationRequested();
+        var id = ProgramIdOf(deployment);
+        return await _grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<ProgramInfo> GetProgramAsync(string reference, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(reference))
+        {
+            throw new InvalidRequestException("program: a program id, name@version or name is required.");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var catalog = _grains.GetGrain<IProgramCatalogGrain>(IProgramCatalogGrain.DefaultKey);
+        return await catalog.ResolveAsync(reference).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<List<ProgramInfo>> ListProgramsAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var catalog = _grains.GetGrain<IProgramCatalogGrain>(IProgramCatalogGrain.DefaultKey);
+        return await catalog.ListAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Sets <see cref="JobSubmission.ClientId"/> of <paramref name="submission"/> to <see cref="ClientId"/>.</remarks>
+    public async Task<JobInfo> SubmitJobAsync(JobSubmission submission, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        cancellationToken.ThrowIfCancellationRequested();
+        submission.ClientId = ClientId;
+        var jobId = JobIds.For(ClientId, submission.RequestId);
+        return await _grains.GetGrain<IJobGrain>(jobId).SubmitAsync(submission).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<JobInfo> GetJobAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Job(jobId).GetAsync(ClientId).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<JobInfo> CancelJobAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Job(jobId).CancelAsync(ClientId).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<List<JobLogEntry>> GetJobLogsAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Job(jobId).GetLogsAsync(ClientId).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<List<JobSummary>> ListJobsAsync(JobStatus? status = null, int limit = 100, CancellationToken cancellationToken = default)
+    {
+        if (limit is < 1 or > MaxListLimit)
+        {
+            throw new InvalidRequestException($"limit: {limit} is outside 1..{MaxListLimit}.");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var jobs = _grains.GetGrain<IClientJobsGrain>(ClientId);
+        return await jobs.ListAsync(status, limit).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<List<WorkerInfo>> ListWorkersAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var directory = _grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey);
+        return await directory.ListAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The program id a deployment lands under: <c>prog</c> + hex SHA-256(wasm ‖ salt bytes).</summary>
+    internal static string ProgramIdOf(ProgramDeployment deployment)
+    {
+        var saltText = deployment.Manifest?.Salt ?? "";
+        byte[] salt;
+        try
+        {
+            salt = Convert.FromHexString(saltText);
+        }
+        catch (FormatException)
+        {
+            throw new InvalidRequestException($"salt: '{saltText}' is not hex.");
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(deployment.Wasm ?? []);
+        hash.AppendData(salt);
+        return "prog" + Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private IJobGrain Job(string jobId)
+    {
+        if (!JobIds.IsValid(jobId))
+        {
+            throw new InvalidRequestException($"job id: '{jobId}' is not a job id (job + 32 lowercase hex).");
+        }
+
+        return _grains.GetGrain<IJobGrain>(jobId);
+    }
+}

@@ -1,0 +1,214 @@
+using Xunit;
+using System.Text.Json;
+
+namespace Marketplace.Api.Tests.Cli;
+
+/// <summary>Command-line mistakes: each gives one <c>error usage: ...</c> line and exit 1, before any connection
+/// (the runs below point at a closed port, so touching the network would give exit 5 instead).</summary>
+public sealed class CliUsageTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("marketplace-cli-").FullName;
+    private readonly CliRunner _cli = new CliRunner().With("MARKETPLACE_GATEWAY", "127.0.0.1:1");
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task NoVerbIsAUsageError()
+    {
+        var result = await _cli.RunAsync();
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("error usage: ", result.ErrorLine, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownVerbIsAUsageError()
+    {
+        var result = await _cli.RunAsync("frobnicate");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("frobnicate", result.ErrorLine, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingFileOptionIsNamed()
+    {
+        var result = await _cli.RunAsync("upload-blob");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error usage: Option '--file' is required. (see `marketplace upload-blob --help`)", result.ErrorLine);
+    }
+
+    [Fact]
+    public async Task NonexistentFileIsNamed()
+    {
+        var path = Path.Combine(_folder, "missing.bin");
+        var result = await _cli.RunAsync("upload-blob", "--file", path);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error usage: --file: file '{path}' does not exist.", result.ErrorLine);
+    }
+
+    [Fact]
+    public async Task DirectoryInsteadOfFileIsNamed()
+    {
+        var result = await _cli.RunAsync("deploy", "--file", _folder, "--name", "echo", "--version", "1.0.0", "--key", "k");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("is a directory", result.ErrorLine, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--label", "novalue", "error usage: --label: 'novalue' is not key=value.")]
+    [InlineData("--label", "=v", "error usage: --label: '=v' is not key=value.")]
+    [InlineData("--constraint", "region", "error usage: --constraint: 'region' is not key=value.")]
+    public async Task BadPairSyntaxIsNamed(string option, string value, string expected)
+    {
+        var result = await _cli.RunAsync("submit-job", "--program", "echo", option, value);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(expected, result.ErrorLine);
+    }
+
+    [Fact]
+    public async Task RepeatedLabelKeyIsAnError()
+    {
+        var result = await _cli.RunAsync("submit-job", "--program", "echo", "--label", "a=1", "--label", "a=2");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error usage: --label: key 'a' is given twice.", result.ErrorLine);
+    }
+
+    [Fact]
+    public async Task TwoInputsAreAnError()
+    {
+        var result = await _cli.RunAsync("submit-job", "--program", "echo", "--input-text", "a", "--input-blob", "blob00");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("at most one of --input, --input-text and --input-blob", result.ErrorLine, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--timeout", "fast")]
+    [InlineData("--ttl", "10 parsecs")]
+    [InlineData("--memory", "lots")]
+    public async Task BadDurationsAndSizesAreNamed(string option, string value)
+    {
+        var result = await _cli.RunAsync("submit-job", "--program", "echo", option, value);
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith($"error usage: {option}: '{value}' is not a ", result.ErrorLine, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NonNumericFuelIsAParseError()
+    {
+        var result = await _cli.RunAsync("submit-job", "--program", "echo", "--fuel", "many");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("--fuel", result.ErrorLine, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownStatusListsTheChoices()
+    {
+        var result = await _cli.RunAsync("list-jobs", "--status", "done");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("'timed_out'", result.ErrorLine, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LimitOutOfRangeIsAnError()
+    {
+        var result = await _cli.RunAsync("list-jobs", "--limit", "0");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error usage: --limit: 0 is outside 1..1000.", result.ErrorLine);
+    }
+
+    [Fact]
+    public async Task BadGatewayAddressIsAnError()
+    {
+        var result = await new CliRunner().RunAsync("workers", "--gateway", "localhost");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error usage: --gateway: 'localhost' is not host:port (e.g. 127.0.0.1:30000).", result.ErrorLine);
+    }
+
+    [Fact]
+    public async Task BadUrlIsAnError()
+    {
+        var result = await new CliRunner().RunAsync("workers", "--url", "ftp://example");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error usage: --url: 'ftp://example' is not an http:// or https:// address.", result.ErrorLine);
+    }
+
+    [Fact]
+    public async Task DeployWithoutKeyIsAnError()
+    {
+        var wasm = Path.Combine(_folder, "m.wasm");
+        await File.WriteAllBytesAsync(wasm, [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+        var result = await _cli.RunAsync("deploy", "--file", wasm, "--name", "m", "--version", "1.0.0");
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("error usage: --key:", result.ErrorLine, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeployWithBadSaltIsAnError()
+    {
+        var wasm = Path.Combine(_folder, "m.wasm");
+        await File.WriteAllBytesAsync(wasm, [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+        var result = await _cli.RunAsync("deploy", "--file", wasm, "--name", "m", "--version", "1.0.0", "--key", "k", "--salt", "xyz");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error usage: --salt: 'xyz' is not hex (an even number of 0-9a-f digits).", result.ErrorLine);
+    }
+
+    [Fact]
+    public async Task DeployWithNotAKeyFileIsAnError()
+    {
+        var wasm = Path.Combine(_folder, "m.wasm");
+        var key = Path.Combine(_folder, "key.json");
+        await File.WriteAllBytesAsync(wasm, [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+        await File.WriteAllTextAsync(key, "{\"kind\":\"something-else\"}");
+        var result = await _cli.RunAsync("deploy", "--file", wasm, "--name", "m", "--version", "1.0.0", "--key", key);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error invalid_key: --key: '{key}' is not a deployer key file.", result.ErrorLine);
+    }
+
+    [Fact]
+    public async Task HelpPrintsVerbsAndSucceeds()
+    {
+        var result = await _cli.RunAsync("--help");
+        Assert.Equal(0, result.ExitCode);
+        foreach (var verb in new[] { "upload-blob", "get-blob", "deploy", "programs", "submit-job", "job-status", "job-output", "job-logs", "cancel-job", "list-jobs", "workers", "keygen" })
+        {
+            Assert.Contains(verb, result.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task KeygenWritesAPrivateFileThatDeployReads()
+    {
+        var key = Path.Combine(_folder, "deployer.json");
+        var result = await _cli.RunAsync("keygen", "--out", key, "--json");
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Output);
+        var address = json.RootElement.GetProperty("address").GetString()!;
+        Assert.Matches("^0x[0-9a-fA-F]{40}$", address);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
+        }
+
+        var again = await _cli.RunAsync("keygen", "--out", key);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Equal($"error exists: '{key}' already exists; pass --force to replace it.", again.ErrorLine);
+
+        Assert.Equal(address, Marketplace.Cli.Signing.DeployerKeyFile.AddressOf(Marketplace.Cli.Signing.DeployerKeyFile.Read(key)));
+        var replaced = await _cli.RunAsync("keygen", "--out", key, "--force", "--json");
+        Assert.Equal(0, replaced.ExitCode);
+        using var second = JsonDocument.Parse(replaced.Output);
+        Assert.NotEqual(address, second.RootElement.GetProperty("address").GetString());
+    }
+
+    [Fact]
+    public async Task KeyFileWithWrongAddressIsRefused()
+    {
+        var key = Path.Combine(_folder, "deployer.json");
+        Assert.Equal(0, (await _cli.RunAsync("keygen", "--out", key)).ExitCode);
+        var text = await File.ReadAllTextAsync(key);
+        var address = Marketplace.Cli.Signing.DeployerKeyFile.AddressOf(Marketplace.Cli.Signing.DeployerKeyFile.Read(key));
+        await File.WriteAllTextAsync(key, text.Replace(address, "0x0000000000000000000000000000000000000001", StringComparison.Ordinal));
+        var error = Assert.Throws<Marketplace.Cli.CliException>(() => Marketplace.Cli.Signing.DeployerKeyFile.Read(key));
+        Assert.Equal("invalid_key", error.Code);
+        Assert.Contains("but its key belongs to " + address, error.Message, StringComparison.Ordinal);
+    }
+}

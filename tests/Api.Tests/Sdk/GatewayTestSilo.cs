@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Sockets;
+using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Hosting;
+using Marketplace.Runtime;
+using Marketplace.Runtime.Hosting;
+using Marketplace.Runtime.Streams;
+using Marketplace.Sdk;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Marketplace.Api.Tests.Sdk;
+
+/// <summary>
+/// A real silo with the marketplace grains on embedded defaults (SQLite in a fresh temp folder, memory streams, the
+/// chunk store) and an open client gateway on a free loopback port, built the way silo/Program.cs builds it.
+/// <see cref="ConnectAsync"/> opens a real gateway connection; the folder is deleted on dispose.
+/// </summary>
+public sealed class GatewayTestSilo : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly List<IClusterClient> _clients = [];
+
+    private GatewayTestSilo(string dataFolder, IHost host, int port)
+    {
+        DataFolder = dataFolder;
+        _host = host;
+        Gateway = $"127.0.0.1:{port}";
+    }
+
+    /// <summary>The silo's data folder.</summary>
+    public string DataFolder { get; }
+
+    /// <summary>The gateway address, host:port.</summary>
+    public string Gateway { get; }
+
+    /// <summary>The silo's services.</summary>
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>Starts a silo; <paramref name="settings"/> are extra configuration keys.</summary>
+    public static async Task<GatewayTestSilo> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "marketplace-api-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort();
+            try
+            {
+                var host = await BuildAndStartAsync(folder, port, settings);
+                return new GatewayTestSilo(folder, host, port);
+            }
+            catch (GrainRuntimeException) when (attempt < 3)
+            {
+                // The free port was taken between probing and binding; try another one.
+            }
+        }
+    }
+
+    /// <summary>A connected cluster client (closed with the silo).</summary>
+    public async Task<IClusterClient> ConnectAsync()
+    {
+        var client = new ClientBuilder().Configure(o => o.GatewayEndpoints.Add(Gateway)).Build();
+        await client.ConnectAsync();
+        _clients.Add(client);
+        return client;
+    }
+
+    /// <summary>A <see cref="GrainMarketplaceClient"/> over a new gateway connection, acting as <paramref name="clientId"/>.</summary>
+    public async Task<GrainMarketplaceClient> MarketplaceAsync(string clientId = "tests") =>
+        new(await ConnectAsync(), clientId);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            await client.DisposeAsync();
+        }
+
+        await _host.StopAsync();
+        _host.Dispose();
+        try
+        {
+            Directory.Delete(DataFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A handle still closing; the OS cleans the temp folder eventually.
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    private static async Task<IHost> BuildAndStartAsync(string folder, int port, IDictionary<string, string?>? extra)
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Marketplace:DataFolder"] = folder,
+            ["Marketplace:Reminders:MinimumReminderPeriod"] = "00:00:01",
+        };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[k] = v;
+        }
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(settings);
+        var connection = $"Data Source={Path.Combine(folder, "marketplace.db")}";
+        builder.UseMarketplaceSilo(silo =>
+        {
+            silo.UseGateway(o => o.Port = port);
+            silo.AddMemoryStreams(MarketplaceStreams.Provider);
+            silo.Services.AddAdoNetGrainStorage(GrainStorageServiceCollectionExtensions.DefaultStorageName, o =>
+            {
+                o.ConnectionString = connection;
+                o.ServiceId = "marketplace-api-tests";
+            });
+            silo.Services.AddAdoNetReminderTable(o =>
+            {
+                o.ConnectionString = connection;
+                o.ServiceId = "marketplace-api-tests";
+            });
+            silo.AddMarketplace();
+        });
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch (GrainRuntimeException)
+        {
+            host.Dispose();
+            throw;
+        }
+
+        return host;
+    }
+}

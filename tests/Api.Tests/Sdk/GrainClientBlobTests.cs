@@ -1,0 +1,122 @@
+using Marketplace.GrainInterfaces;
+using Marketplace.Sdk;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Marketplace.Api.Tests.Sdk;
+
+/// <summary>GrainMarketplaceClient's blob operations over a real gateway connection to a real silo.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class GrainClientBlobTests(GatewaySiloFixture fixture, ITestOutputHelper log)
+{
+    [NeedsGrainsFact(typeof(IBlobGrain), typeof(IBlobUploadGrain))]
+    public async Task UploadAndDownloadRoundTripAcrossChunksWithProgress()
+    {
+        var seed = Environment.TickCount;
+        log.WriteLine($"seed {seed}");
+        var data = new byte[(3 * 1024 * 1024) + 12345];
+        new Random(seed).NextBytes(data);
+        var client = await fixture.Silo.MarketplaceAsync();
+
+        var sent = new ProgressLog();
+        var manifest = await client.UploadBlobAsync(new MemoryStream(data), "application/x-test", sent);
+        Assert.Equal(data.Length, manifest.Size);
+        Assert.Equal("application/x-test", manifest.MediaType);
+        Assert.True(manifest.Chunks.Count > 1, $"{manifest.Chunks.Count} chunks");
+        Assert.Equal(data.Length, sent.Values[^1]);
+        Assert.True(sent.Values.SequenceEqual(sent.Values.Order()), "progress only grows");
+
+        Assert.Equal(manifest.Id, (await client.GetBlobManifestAsync(manifest.Id)).Id);
+        var received = new ProgressLog();
+        var copy = new MemoryStream();
+        await client.DownloadBlobAsync(manifest.Id, copy, progress: received);
+        Assert.Equal(data, copy.ToArray());
+        Assert.Equal(data.Length, received.Values[^1]);
+
+        var again = await client.UploadBlobAsync(new MemoryStream(data));
+        Assert.Equal(manifest.Id, again.Id);
+    }
+
+    [NeedsGrainsFact(typeof(IBlobGrain), typeof(IBlobUploadGrain))]
+    public async Task RangesReturnExactlyTheirBytes()
+    {
+        var data = new byte[(2 * 1024 * 1024) + 777];
+        new Random(7).NextBytes(data);
+        var client = await fixture.Silo.MarketplaceAsync();
+        var id = (await client.UploadBlobAsync(new MemoryStream(data))).Id;
+        foreach (var (offset, length) in new (long, long?)[] { (0, 10), (1_048_570, 20), (5, null), (data.Length - 3, 100), (data.Length, null), (123, 0) })
+        {
+            var part = new MemoryStream();
+            await client.DownloadBlobAsync(id, part, offset, length);
+            var end = length is { } l ? Math.Min(data.Length, offset + l) : data.Length;
+            Assert.Equal(data.AsSpan((int)offset, (int)(end - offset)).ToArray(), part.ToArray());
+        }
+
+        var past = await Assert.ThrowsAsync<InvalidRequestException>(() => client.DownloadBlobAsync(id, Stream.Null, data.Length + 1));
+        Assert.Equal("invalid_request", past.Code);
+    }
+
+    [NeedsGrainsFact(typeof(IBlobGrain), typeof(IBlobUploadGrain))]
+    public async Task EmptyTooLargeUnknownAndMalformedBlobsAreTypedErrors()
+    {
+        var client = await fixture.Silo.MarketplaceAsync();
+        await Assert.ThrowsAsync<BlobEmptyException>(() => client.UploadBlobAsync(new MemoryStream()));
+        await Assert.ThrowsAsync<BlobTooLargeException>(() => client.UploadBlobAsync(new MemoryStream(new byte[GatewaySiloFixture.MaxBlobBytes + 1])));
+        var unknown = "blob" + new string('a', 64);
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => client.GetBlobManifestAsync(unknown));
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => client.DownloadBlobAsync(unknown, Stream.Null));
+        await Assert.ThrowsAsync<InvalidRequestException>(() => client.GetBlobManifestAsync("blob-not-an-id"));
+    }
+
+    [NeedsGrainsFact(typeof(IBlobGrain), typeof(IBlobUploadGrain))]
+    public async Task ChunkProofsNameTheChunk()
+    {
+        var data = new byte[(2 * 1024 * 1024) + 1];
+        new Random(11).NextBytes(data);
+        var client = await fixture.Silo.MarketplaceAsync();
+        var manifest = await client.UploadBlobAsync(new MemoryStream(data));
+        var proof = await client.GetChunkProofAsync(manifest.Id, 1);
+        Assert.Equal(manifest.Id, proof.BlobId);
+        Assert.Equal(1, proof.Index);
+        Assert.Equal(manifest.Chunks.Count, proof.ChunkCount);
+        Assert.Equal(manifest.Chunks[1].Hash, proof.ChunkHash);
+    }
+
+    [Fact]
+    public async Task MalformedIdsFailBeforeAnyCall()
+    {
+        // No gateway connection at all: a malformed id must be refused before a grain is addressed.
+        await using var cluster = new ClientBuilder().Configure(o => o.GatewayEndpoints.Add("127.0.0.1:1")).Build();
+        var client = new GrainMarketplaceClient(cluster, "tests");
+        await Assert.ThrowsAsync<InvalidRequestException>(() => client.GetJobAsync("job-1"));
+        await Assert.ThrowsAsync<InvalidRequestException>(() => client.CancelJobAsync("JOB" + new string('0', 32)));
+        await Assert.ThrowsAsync<InvalidRequestException>(() => client.GetBlobManifestAsync("blob" + new string('g', 64)));
+        await Assert.ThrowsAsync<InvalidRequestException>(() => client.ListJobsAsync(limit: 0));
+        Assert.Throws<ArgumentException>(() => new GrainMarketplaceClient(cluster, " "));
+    }
+
+    /// <summary>Records progress values synchronously (Progress&lt;T&gt; would post them later).</summary>
+    internal sealed class ProgressLog : IProgress<long>
+    {
+        private readonly List<long> _values = [];
+
+        public IReadOnlyList<long> Values
+        {
+            get
+            {
+                lock (_values)
+                {
+                    return [.. _values];
+                }
+            }
+        }
+
+        public void Report(long value)
+        {
+            lock (_values)
+            {
+                _values.Add(value);
+            }
+        }
+    }
+}
