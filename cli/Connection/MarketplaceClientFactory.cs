@@ -3,8 +3,9 @@ using Marketplace.Sdk;
 namespace Marketplace.Cli.Connection;
 
 /// <summary>
-/// The real connections: a silo gateway through <see cref="ClientBuilder"/> and <see cref="GrainMarketplaceClient"/>
-/// when a gateway is given, otherwise the HTTP API.
+/// The real connections: the HTTP API through <see cref="HttpMarketplaceClient"/> (the key is checked and the client id
+/// learned before the verb runs), or a silo gateway through <see cref="ClientBuilder"/> and
+/// <see cref="GrainMarketplaceClient"/> when a gateway is given.
 /// </summary>
 internal sealed class MarketplaceClientFactory : IMarketplaceClientFactory
 {
@@ -15,7 +16,7 @@ internal sealed class MarketplaceClientFactory : IMarketplaceClientFactory
     {
         if (settings.Gateway is null)
         {
-            return ConnectHttp(settings);
+            return await ConnectHttpAsync(settings, cancellationToken).ConfigureAwait(false);
         }
 
         var cluster = new ClientBuilder()
@@ -40,9 +41,34 @@ internal sealed class MarketplaceClientFactory : IMarketplaceClientFactory
         return new ConnectedClient(new GrainMarketplaceClient(cluster, settings.ClientId), cluster);
     }
 
-    // The HTTP client (HttpMarketplaceClient) is built by the HTTP API part of the sdk; this is the one place that
-    // creates it.
-    private static ConnectedClient ConnectHttp(ConnectionSettings settings) =>
-        throw new CliException("not_available", ExitCodes.Connection,
-            $"this build has no HTTP client yet, so it cannot talk to {settings.Endpoint}; connect to a silo gateway with --gateway host:port instead.");
+    private static async Task<ConnectedClient> ConnectHttpAsync(ConnectionSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.ApiKey is null)
+        {
+            throw new CliException("unauthorized", ExitCodes.Auth,
+                $"{settings.Endpoint} needs an API key: pass --api-key or set MARKETPLACE_API_KEY (a silo on embedded defaults stores its development key in <data folder>/dev-api-key).");
+        }
+
+        var http = new HttpMarketplaceClient(settings.Url, settings.ApiKey);
+        try
+        {
+            await http.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            http.Dispose();
+            throw;
+        }
+
+        return new ConnectedClient(http, new Disposal(http));
+    }
+
+    private sealed class Disposal(IDisposable inner) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            inner.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
 }

@@ -113,29 +113,29 @@ internal sealed class ProgramExecution
             switch (_program.EntrypointShape)
             {
                 case EntrypointShape.MultiValue:
-                {
-                    var r = entry.Invoke(WasmValue.FromInt32((int)inPtr), WasmValue.FromInt32(input.Length));
-                    outPtr = (uint)r[0].AsInt32();
-                    outLength = (uint)r[1].AsInt32();
-                    break;
-                }
+                    {
+                        var r = entry.Invoke(WasmValue.FromInt32((int)inPtr), WasmValue.FromInt32(input.Length));
+                        outPtr = (uint)r[0].AsInt32();
+                        outLength = (uint)r[1].AsInt32();
+                        break;
+                    }
 
                 case EntrypointShape.Packed:
-                {
-                    var packed = (ulong)entry.Invoke(WasmValue.FromInt32((int)inPtr), WasmValue.FromInt32(input.Length))[0].AsInt64();
-                    outPtr = (long)(packed >> 32);
-                    outLength = (long)(packed & 0xFFFF_FFFF);
-                    break;
-                }
+                    {
+                        var packed = (ulong)entry.Invoke(WasmValue.FromInt32((int)inPtr), WasmValue.FromInt32(input.Length))[0].AsInt64();
+                        outPtr = (long)(packed >> 32);
+                        outLength = (long)(packed & 0xFFFF_FFFF);
+                        break;
+                    }
 
                 default:
-                {
-                    var sret = inPtr + input.Length;
-                    entry.Invoke(WasmValue.FromInt32((int)sret), WasmValue.FromInt32((int)inPtr), WasmValue.FromInt32(input.Length));
-                    outPtr = (uint)memory.ReadInt32(sret);
-                    outLength = (uint)memory.ReadInt32(sret + 4);
-                    break;
-                }
+                    {
+                        var sret = inPtr + input.Length;
+                        entry.Invoke(WasmValue.FromInt32((int)sret), WasmValue.FromInt32((int)inPtr), WasmValue.FromInt32(input.Length));
+                        outPtr = (uint)memory.ReadInt32(sret);
+                        outLength = (uint)memory.ReadInt32(sret + 4);
+                        break;
+                    }
             }
 
             if (outPtr + outLength > memory.ByteLength)

@@ -2,7 +2,6 @@
 // is one or a few grain calls; the grains own every rule (limits, idempotency, ownership), so the adapter only
 // checks id shapes before addressing a grain (a malformed id must not activate a grain) and stamps its own client id on
 // every submission. Blob transfers are in GrainMarketplaceClient.Blobs.cs.
-using System.Security.Cryptography;
 using Marketplace.GrainInterfaces;
 using Marketplace.Runtime;
 
@@ -45,7 +44,7 @@ public sealed partial class GrainMarketplaceClient : IMarketplaceClient
     {
         ArgumentNullException.ThrowIfNull(deployment);
         cancellationToken.ThrowIfCancellationRequested();
-        var id = ProgramIdOf(deployment);
+        var id = ProgramDeployments.ComputeProgramId(deployment.Wasm ?? [], deployment.Manifest?.Salt ?? "");
         return await _grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -121,26 +120,6 @@ public sealed partial class GrainMarketplaceClient : IMarketplaceClient
         cancellationToken.ThrowIfCancellationRequested();
         var directory = _grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey);
         return await directory.ListAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The program id a deployment lands under: <c>prog</c> + hex SHA-256(wasm ‖ salt bytes).</summary>
-    internal static string ProgramIdOf(ProgramDeployment deployment)
-    {
-        var saltText = deployment.Manifest?.Salt ?? "";
-        byte[] salt;
-        try
-        {
-            salt = Convert.FromHexString(saltText);
-        }
-        catch (FormatException)
-        {
-            throw new InvalidRequestException($"salt: '{saltText}' is not hex.");
-        }
-
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(deployment.Wasm ?? []);
-        hash.AppendData(salt);
-        return "prog" + Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     private IJobGrain Job(string jobId)

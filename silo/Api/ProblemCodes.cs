@@ -45,6 +45,7 @@ internal static class ProblemCodes
         (WorkerRejectedException.ErrorCode, 422, "Worker rejected"),
         (Internal, 500, "Internal error"),
         (BlobIntegrityException.ErrorCode, 500, "Stored blob damaged"),
+        (BlobStoreException.ErrorCode, 500, "Blob store failed"),
         (Unavailable, 503, "Service unavailable"),
         (Timeout, 504, "Timed out"),
     ];

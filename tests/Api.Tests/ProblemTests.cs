@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Marketplace.GrainInterfaces;
+using Marketplace.Silo.Api;
 using Xunit;
 
 namespace Marketplace.Api.Tests;
@@ -167,6 +169,20 @@ public sealed class ProblemTests(ApiSiloFixture fixture)
         using var http = _silo.NewHttpClient(ApiTestSilo.AliceKey);
         using var response = await http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
         await ProblemAssert.IsProblemAsync(response, 405, "method_not_allowed");
+    }
+
+    [Fact]
+    public void Every_marketplace_error_code_has_its_own_status_in_the_table()
+    {
+        // Scans the contract assembly, so an error added later without a row fails here instead of answering 400.
+        var codes = typeof(MarketplaceException).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(MarketplaceException)) && !t.IsAbstract)
+            .Select(t => (string)t.GetField("ErrorCode")!.GetValue(null)!)
+            .ToList();
+        Assert.True(codes.Count >= 13, $"found only {codes.Count} error types");
+        var table = ProblemCodes.All.Select(e => e.Code).ToHashSet();
+        Assert.All(codes, code => Assert.Contains(code, table));
+        Assert.Equal(500, ProblemCodes.StatusFor(BlobStoreException.ErrorCode));
     }
 
     [Fact]

@@ -12,8 +12,15 @@ public sealed class ProgramDeploymentsTests
     {
         static ProgramManifest M() => new()
         {
-            Name = "n", Version = "1.0.0", Entrypoint = "onvm_main", MaxFuel = 1, MaxMemoryBytes = 2, TimeoutMs = 3,
-            BlobRefs = ["b"], Salt = "00", Capabilities = ["time"],
+            Name = "n",
+            Version = "1.0.0",
+            Entrypoint = "onvm_main",
+            MaxFuel = 1,
+            MaxMemoryBytes = 2,
+            TimeoutMs = 3,
+            BlobRefs = ["b"],
+            Salt = "00",
+            Capabilities = ["time"],
         };
         var baseline = Convert.ToHexString(ProgramDeployments.ComputeDigest(Wasm, M()));
         Assert.Equal(baseline, Convert.ToHexString(ProgramDeployments.ComputeDigest(Wasm, M())));
