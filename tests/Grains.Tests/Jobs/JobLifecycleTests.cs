@@ -78,7 +78,8 @@ public sealed class JobLifecycleTests(ITestOutputHelper output)
         await using var silo = await JobsKit.StartAsync(new JobsSettings().Worker("w1", capacity: 1));
         var program = await JobsKit.DeployAsync(silo, "slow_loop");
         var job = await silo.Grains.SubmitAsync(JobsKit.Job(program, s => { s.InputInline = JobsKit.Iterations(int.MaxValue); s.MaxFuel = JobLimits.MaxFuel; s.TimeoutMs = 60_000; }));
-        await silo.Grains.WaitAsync(job.JobId, j => j.StartedAt is not null);
+        var started = await silo.Grains.WaitAsync(job.JobId, j => j.StartedAt is not null);
+        Assert.True(started.Status == JobStatus.Running, await silo.Grains.DescribeAsync(job.JobId));
         var cancelled = await silo.Grains.GetGrain<IJobGrain>(job.JobId).CancelAsync(JobsKit.Client);
         Assert.Equal(JobStatus.Cancelled, cancelled.Status);
         Assert.Equal("cancelled by the client", cancelled.ErrorMessage);

@@ -59,6 +59,15 @@ internal static class JobsKit
     public static Task<JobInfo> SubmitAsync(this IGrainFactory grains, JobSubmission s) =>
         grains.GetGrain<IJobGrain>(JobIds.For(s.ClientId, s.RequestId)).SubmitAsync(s);
 
+    /// <summary>A job's status, reason and logs in one line, for assertion messages.</summary>
+    public static async Task<string> DescribeAsync(this IGrainFactory grains, string jobId)
+    {
+        var info = await grains.GetGrain<IJobGrain>(jobId).GetAsync(Client);
+        var logs = await grains.GetGrain<IJobGrain>(jobId).GetLogsAsync(Client);
+        return $"{info.Status} {info.FailureReason} on {info.WorkerId}: {info.ErrorMessage}; logs: " +
+            string.Join(" | ", logs.Select(l => $"{l.Timestamp:HH:mm:ss.fff} [{l.Attempt}] {l.Message}"));
+    }
+
     public static Task<JobInfo> WaitTerminalAsync(this IGrainFactory grains, string jobId, TimeSpan? timeout = null) =>
         grains.WaitAsync(jobId, j => j.Status >= JobStatus.Completed, timeout);
 
