@@ -21,15 +21,18 @@ internal sealed partial class ProgramRunner : IProgramRunner
 {
     private readonly IGrainFactory _grains;
     private readonly ProgramModuleCache _modules;
+    private readonly SandboxThreads _threads;
     private readonly ProgramOptions _options;
     private readonly ILogger<ProgramRunner> _logger;
     private readonly ConcurrentDictionary<string, (ProgramInfo Info, byte[] Wasm)> _programs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StateView> _states = new(StringComparer.Ordinal);
 
-    public ProgramRunner(IGrainFactory grains, ProgramModuleCache modules, IOptions<ProgramOptions> options, ILogger<ProgramRunner> logger)
+    public ProgramRunner(
+        IGrainFactory grains, ProgramModuleCache modules, SandboxThreads threads, IOptions<ProgramOptions> options, ILogger<ProgramRunner> logger)
     {
         _grains = grains;
         _modules = modules;
+        _threads = threads;
         _options = options.Value;
         _logger = logger;
     }
@@ -138,10 +141,10 @@ internal sealed partial class ProgramRunner : IProgramRunner
         }
     }
 
-    private static async Task<ProgramExecution.Result> ExecuteAsync(ProgramExecution execution, CancellationToken stopped)
+    private async Task<ProgramExecution.Result> ExecuteAsync(ProgramExecution execution, CancellationToken stopped)
     {
         using var registration = stopped.Register(execution.Interrupt);
-        return await Task.Run(execution.Run, CancellationToken.None);
+        return await _threads.RunAsync(execution.Run);
     }
 
     private ProgramRunResult Interrupted(

@@ -14,6 +14,7 @@ internal static class ProgramsSiloBuilderExtensions
     {
         silo.Services.AddOptions<ProgramOptions>().Bind(silo.Configuration.GetSection(ProgramOptions.Section));
         silo.Services.AddSingleton<ProgramModuleCache>();
+        silo.Services.AddSingleton(_ => new SandboxThreads(idleTimeout: TimeSpan.FromSeconds(30)));
         silo.Services.AddSingleton<IProgramRunner, ProgramRunner>();
         return silo;
     }

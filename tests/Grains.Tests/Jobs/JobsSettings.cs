@@ -12,7 +12,7 @@ internal sealed class JobsSettings
         ["Marketplace:Jobs:MaxRetryDelay"] = "00:00:01",
         ["Marketplace:Jobs:LeaseDuration"] = "00:00:00.800",
         ["Marketplace:Jobs:HeartbeatInterval"] = "00:00:00.100",
-        ["Marketplace:Jobs:WorkerOfflineAfter"] = "00:00:01",
+        ["Marketplace:Jobs:WorkerOfflineAfter"] = "00:00:02",
         ["Marketplace:Jobs:BidWindow"] = "00:00:00.200",
         ["Marketplace:Jobs:WatchdogAfter"] = "00:00:00.500",
         ["Marketplace:Jobs:WatchdogPeriod"] = "00:00:01",
