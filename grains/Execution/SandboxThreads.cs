@@ -65,12 +65,18 @@ internal sealed class SandboxThreads : IDisposable
 
     private abstract class WorkItem
     {
+        /// <summary>Runs the work and keeps its result or exception.</summary>
         public abstract void Execute();
+
+        /// <summary>Hands the kept result or exception to the caller.</summary>
+        public abstract void Complete();
     }
 
     private sealed class WorkItem<T>(Func<T> work) : WorkItem
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+        private Exception? _error;
 
         public Task<T> Task => _completion.Task;
 
@@ -78,12 +84,24 @@ internal sealed class SandboxThreads : IDisposable
         {
             try
             {
-                _completion.SetResult(work());
+                _result = work();
             }
             catch (Exception e)
             {
-                // Not swallowed: the exception travels to the awaiting caller.
-                _completion.SetException(e);
+                // Not swallowed: Complete hands the exception to the awaiting caller.
+                _error = e;
+            }
+        }
+
+        public override void Complete()
+        {
+            if (_error is null)
+            {
+                _completion.SetResult(_result!);
+            }
+            else
+            {
+                _completion.SetException(_error);
             }
         }
     }
@@ -135,11 +153,14 @@ internal sealed class SandboxThreads : IDisposable
                     item?.Execute();
                     if (_owner._disposed)
                     {
+                        item?.Complete();
                         return;
                     }
 
+                    // Idle before the caller hears the result, so a caller that runs again at once finds this thread.
                     Volatile.Write(ref _state, Idle);
                     _owner._idle.Push(this);
+                    item?.Complete();
                     if (!_signal.Wait(_owner._idleTimeout))
                     {
                         if (Interlocked.CompareExchange(ref _state, Retired, Idle) == Idle)
