@@ -26,8 +26,8 @@ internal sealed class CliContext
         };
         ApiKey = new Option<string?>("--api-key")
         {
+            // No default value factory: help would print the key from the environment. Read at use instead.
             Description = "API key for the HTTP API (env MARKETPLACE_API_KEY).",
-            DefaultValueFactory = _ => environment.GetVariable("MARKETPLACE_API_KEY"),
             Recursive = true,
         };
         Gateway = new Option<string?>("--gateway")
@@ -167,7 +167,7 @@ internal sealed class VerbRun : IAsyncDisposable
             throw CliException.Usage("--client-id: give 1 to 128 characters.");
         }
 
-        var apiKey = Parse.GetValue(_context.ApiKey);
+        var apiKey = Parse.GetValue(_context.ApiKey) ?? _context.Environment.GetVariable("MARKETPLACE_API_KEY");
         return new ConnectionSettings(url, string.IsNullOrWhiteSpace(apiKey) ? null : apiKey, gateway, clientId, Parse.GetValue(_context.ClusterId) ?? CliContext.DefaultClusterId);
     }
 }

@@ -175,6 +175,15 @@ public sealed class CliUsageTests : IDisposable
     }
 
     [Fact]
+    public async Task HelpNeverPrintsTheApiKeyFromTheEnvironment()
+    {
+        var result = await _cli.With("MARKETPLACE_API_KEY", "mk_secret_do_not_show").RunAsync("submit-job", "--help");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("--api-key", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("mk_secret_do_not_show", result.Output + result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task KeygenWritesAPrivateFileThatDeployReads()
     {
         var key = Path.Combine(_folder, "deployer.json");
