@@ -48,6 +48,16 @@ for (var i = 0; i < 4; i++)
     settings[$"Marketplace:Workers:{i}:MaxQueueDepth"] = "4096";
 }
 
+// --set key=value (repeatable): any silo setting, e.g. --set Marketplace:Blobs:FlushToDisk=false
+for (var i = 0; i + 1 < args.Length; i++)
+{
+    if (args[i] == "--set" && args[i + 1].Split('=', 2) is [var key, var value])
+    {
+        settings[key] = value;
+        Console.WriteLine($"setting {key} = {value}");
+    }
+}
+
 builder.Configuration.AddInMemoryCollection(settings);
 var connection = $"Data Source={Path.Combine(folder, "marketplace.db")}";
 builder.UseMarketplaceSilo(silo =>
