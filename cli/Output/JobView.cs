@@ -92,7 +92,8 @@ internal static class JobView
 
         foreach (var line in lines)
         {
-            var attempt = line.Attempt > 0 ? $" attempt {line.Attempt}" : "";
+            // The attempt number in brackets: many messages already begin with "attempt N ...".
+            var attempt = line.Attempt > 0 ? $" [{line.Attempt}]" : "";
             run.Environment.Output.WriteLine($"{Text.Time(line.Timestamp)} {line.Level,-5}{attempt} {line.Message}");
         }
     }

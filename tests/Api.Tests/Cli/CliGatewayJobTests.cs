@@ -76,6 +76,9 @@ public sealed class CliGatewayJobTests(GatewaySiloFixture fixture) : IDisposable
         var logs = await Cli().RunAsync("job-logs", "--id", jobId, "--json");
         Assert.Equal(0, logs.ExitCode);
         Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(logs.Output).RootElement.ValueKind);
+        var logLines = await Cli().RunAsync("job-logs", "--id", jobId);
+        Assert.Matches(@"info +\[1\] attempt 1 assigned to worker", logLines.Output);
+        Assert.DoesNotContain("attempt 1 attempt 1", logLines.Output, StringComparison.Ordinal);
 
         var again = await Cli().RunAsync("submit-job", "--program", _name + "@1.0.0", "--input-text", "hello world", "--request-id", "cli-flow-1", "--json");
         Assert.Equal(jobId, JsonDocument.Parse(again.Output).RootElement.GetProperty("job_id").GetString());
