@@ -186,10 +186,7 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
         finally
         {
             _executeNextQueuedInline = null;
-            _running = null;
-            deferred = _afterTask;
-            _afterTask = null;
-            Release(preferLocal: true);
+            deferred = EndInlineTurn();
         }
 
         try
@@ -282,10 +279,7 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
         }
         finally
         {
-            _running = null;
-            deferred = _afterTask;
-            _afterTask = null;
-            Release(preferLocal: true);
+            deferred = EndInlineTurn();
         }
 
         try
@@ -313,6 +307,17 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
     }
 
     /// <summary>Runs deferred work items in order; if one throws, the rest go to the thread pool.</summary>
+    /// <summary>Ends a turn run inline on this thread: clears the running marker, takes the work deferred until after
+    /// the turn and releases the activation.</summary>
+    private List<IThreadPoolWorkItem>? EndInlineTurn()
+    {
+        _running = null;
+        var deferred = _afterTask;
+        _afterTask = null;
+        Release(preferLocal: true);
+        return deferred;
+    }
+
     private static void RunDeferred(List<IThreadPoolWorkItem> items)
     {
         var wasRunningDeferred = _runningDeferred;
