@@ -139,7 +139,8 @@ public static class ProgramDeployments
 
         if (salt.Length % 2 != 0 || salt.Length > 128 || !salt.All(char.IsAsciiHexDigit))
         {
-            throw new InvalidRequestException($"salt: expected up to 64 bytes as hex digits, got '{salt}'");
+            var shown = salt.Length > 80 ? salt[..80] + "…" : salt;
+            throw new InvalidRequestException($"salt: expected up to 64 bytes as hex digits, got '{shown}' ({salt.Length} characters)");
         }
 
         return Convert.FromHexString(salt);

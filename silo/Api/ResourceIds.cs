@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Marketplace.GrainInterfaces;
 
 namespace Marketplace.Silo.Api;
@@ -39,25 +38,10 @@ internal static class ResourceIds
         return reference;
     }
 
-    /// <summary>The program id of a deployment: <c>prog</c> + 64 hex of SHA-256(wasm ‖ salt bytes).</summary>
-    public static string ProgramIdOf(ProgramDeployment deployment)
-    {
-        var salt = deployment.Manifest?.Salt ?? "";
-        byte[] saltBytes;
-        try
-        {
-            saltBytes = Convert.FromHexString(salt.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? salt[2..] : salt);
-        }
-        catch (FormatException)
-        {
-            throw new InvalidRequestException($"manifest.salt '{Clip(salt)}' is not hex.");
-        }
-
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(deployment.Wasm);
-        hash.AppendData(saltBytes);
-        return "prog" + Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
+    /// <summary>The program id of a deployment: <c>prog</c> + 64 hex of SHA-256(wasm ‖ salt bytes), computed by the same
+    /// code the program grain checks it with.</summary>
+    public static string ProgramIdOf(ProgramDeployment deployment) =>
+        ProgramDeployments.ComputeProgramId(deployment.Wasm, deployment.Manifest?.Salt ?? "");
 
     private static bool IsPrefixedHex(string id, string prefix, int digits)
     {
