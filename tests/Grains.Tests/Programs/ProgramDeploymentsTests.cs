@@ -71,4 +71,14 @@ public sealed class ProgramDeploymentsTests
         manifest.Version = "2.0.0";
         Assert.NotEqual(signer, ProgramDeployments.RecoverDeployer(deployment));
     }
+
+    [Fact]
+    public void ABadSaltIsAnInvalidRequestThatDoesNotEchoHugeInput()
+    {
+        var odd = Assert.Throws<InvalidRequestException>(() => ProgramDeployments.ComputeProgramId([1, 2], "abc"));
+        Assert.StartsWith("salt: expected up to 64 bytes as hex digits, got 'abc'", odd.Message, StringComparison.Ordinal);
+        var huge = Assert.Throws<InvalidRequestException>(() => ProgramDeployments.ComputeProgramId([1, 2], new string('z', 100_000)));
+        Assert.InRange(huge.Message.Length, 1, 300);
+        Assert.Contains("(100000 characters)", huge.Message, StringComparison.Ordinal);
+    }
 }
