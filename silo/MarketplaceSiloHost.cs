@@ -76,16 +76,7 @@ public static class MarketplaceSiloHost
             silo.UseGateway();
             // In-memory streams named "Default"; subscriptions persist in the Default (SQLite) storage.
             silo.AddMemoryStreams("Default");
-            silo.Services.AddAdoNetGrainStorage(GrainStorageServiceCollectionExtensions.DefaultStorageName, o =>
-            {
-                o.ConnectionString = connection;
-                o.ServiceId = serviceId;
-            });
-            silo.Services.AddAdoNetReminderTable(o =>
-            {
-                o.ConnectionString = connection;
-                o.ServiceId = serviceId;
-            });
+            silo.UseAdoNetStorage(connection, serviceId);
             // Blobs, programs, workers and jobs (options under Marketplace:Blobs, :Programs, :Jobs, :Workers).
             silo.AddMarketplace();
         });

@@ -70,8 +70,7 @@ builder.UseMarketplaceSilo(silo =>
     }
     else
     {
-        silo.Services.AddAdoNetGrainStorage(GrainStorageServiceCollectionExtensions.DefaultStorageName, o => o.ConnectionString = connection);
-        silo.Services.AddAdoNetReminderTable(o => o.ConnectionString = connection);
+        silo.UseAdoNetStorage(connection, "marketplace-jobs-bench");
     }
     silo.AddMarketplace();
 });

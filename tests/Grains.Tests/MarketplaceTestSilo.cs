@@ -92,16 +92,7 @@ public sealed class MarketplaceTestSilo : IAsyncDisposable
         builder.UseMarketplaceSilo(silo =>
         {
             silo.AddMemoryStreams(MarketplaceStreams.Provider);
-            silo.Services.AddAdoNetGrainStorage(GrainStorageServiceCollectionExtensions.DefaultStorageName, o =>
-            {
-                o.ConnectionString = connection;
-                o.ServiceId = "marketplace-tests";
-            });
-            silo.Services.AddAdoNetReminderTable(o =>
-            {
-                o.ConnectionString = connection;
-                o.ServiceId = "marketplace-tests";
-            });
+            silo.UseAdoNetStorage(connection, "marketplace-tests");
             silo.AddMarketplace();
         });
         var host = builder.Build();

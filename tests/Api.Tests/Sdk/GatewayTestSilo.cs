@@ -120,16 +120,7 @@ public sealed class GatewayTestSilo : IAsyncDisposable
         {
             silo.UseGateway(o => o.Port = port);
             silo.AddMemoryStreams(MarketplaceStreams.Provider);
-            silo.Services.AddAdoNetGrainStorage(GrainStorageServiceCollectionExtensions.DefaultStorageName, o =>
-            {
-                o.ConnectionString = connection;
-                o.ServiceId = "marketplace-api-tests";
-            });
-            silo.Services.AddAdoNetReminderTable(o =>
-            {
-                o.ConnectionString = connection;
-                o.ServiceId = "marketplace-api-tests";
-            });
+            silo.UseAdoNetStorage(connection, "marketplace-api-tests");
             silo.AddMarketplace();
         });
         var host = builder.Build();

@@ -1,4 +1,7 @@
 using Marketplace.Runtime.Hosting;
+using Marketplace.Runtime.Persistence;
+using Marketplace.Runtime.Reminders;
+using Marketplace.Runtime.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -17,6 +20,27 @@ public sealed class SiloHostingTests
         Assert.Equal(TimeSpan.FromSeconds(30), host.Services.GetRequiredService<IOptions<MessagingOptions>>().Value.ResponseTimeout);
         Assert.Equal(TimeSpan.FromMinutes(15), host.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value.CollectionAge);
         Assert.Equal(TimeSpan.FromMinutes(1), host.Services.GetRequiredService<IOptions<ReminderOptions>>().Value.MinimumReminderPeriod);
+    }
+
+    [Fact]
+    public void UseAdoNetStoragePutsDefaultStorageAndRemindersOnOneDatabase()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.UseMarketplaceSilo(silo => silo.UseAdoNetStorage("Host=db;Database=m", "svc-a", AdoNetInvariants.PostgreSql));
+        using var host = builder.Build();
+        var storage = host.Services.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(GrainStorageServiceCollectionExtensions.DefaultStorageName);
+        Assert.Equal(("Host=db;Database=m", "svc-a", AdoNetInvariants.PostgreSql), (storage.ConnectionString, storage.ServiceId, storage.Invariant));
+        var reminders = host.Services.GetRequiredService<IOptions<AdoNetReminderTableOptions>>().Value;
+        Assert.Equal(("Host=db;Database=m", "svc-a", AdoNetInvariants.PostgreSql), (reminders.ConnectionString, reminders.ServiceId, reminders.Invariant));
+        Assert.IsType<AdoNetReminderTable>(host.Services.GetRequiredService<IReminderTable>());
+
+        var sqlite = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        sqlite.UseMarketplaceSilo(silo => silo.UseAdoNetStorage("Data Source=x.db", "svc-b"));
+        using var sqliteHost = sqlite.Build();
+        Assert.Equal(AdoNetInvariants.Sqlite, sqliteHost.Services.GetRequiredService<IOptions<AdoNetReminderTableOptions>>().Value.Invariant);
+
+        var bad = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        Assert.Throws<ArgumentException>(() => bad.UseMarketplaceSilo(silo => silo.UseAdoNetStorage(" ", "svc")));
     }
 
     [Fact]
