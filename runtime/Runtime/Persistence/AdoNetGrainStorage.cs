@@ -71,9 +71,8 @@ public sealed class AdoNetGrainStorage : IGrainStorage, IAsyncDisposable, IDispo
         var found = false;
         try
         {
-            await using var connection = await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
-            await using var command = connection.CreateCommand();
-            command.CommandText = _sql.Read;
+            await using var session = await _database.OpenSessionAsync(CancellationToken.None).ConfigureAwait(false);
+            var command = session.Command(_sql.Read);
             AddKey(command, key);
             await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
             if (await reader.ReadAsync().ConfigureAwait(false))
@@ -125,9 +124,8 @@ public sealed class AdoNetGrainStorage : IGrainStorage, IAsyncDisposable, IDispo
         int? newVersion;
         try
         {
-            await using var connection = await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
-            await using var command = connection.CreateCommand();
-            command.CommandText = expectedVersion is null ? _sql.Insert : _sql.Update;
+            await using var session = await _database.OpenSessionAsync(CancellationToken.None).ConfigureAwait(false);
+            var command = session.Command(expectedVersion is null ? _sql.Insert : _sql.Update);
             AddKey(command, key);
             SqlDatabase.AddParameter(command, "payloadbinary", payload);
             if (expectedVersion is not null)
@@ -179,9 +177,8 @@ public sealed class AdoNetGrainStorage : IGrainStorage, IAsyncDisposable, IDispo
         {
             try
             {
-                await using var connection = await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
-                await using var command = connection.CreateCommand();
-                command.CommandText = _deleteStateOnClear ? _sql.Delete : _sql.Clear;
+                await using var session = await _database.OpenSessionAsync(CancellationToken.None).ConfigureAwait(false);
+                var command = session.Command(_deleteStateOnClear ? _sql.Delete : _sql.Clear);
                 AddKey(command, key);
                 SqlDatabase.AddParameter(command, "version", expectedVersion.Value);
                 result = await ExecuteVersionAsync(command).ConfigureAwait(false);
@@ -291,9 +288,8 @@ public sealed class AdoNetGrainStorage : IGrainStorage, IAsyncDisposable, IDispo
     {
         try
         {
-            await using var connection = await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
-            await using var command = connection.CreateCommand();
-            command.CommandText = _sql.ReadVersion;
+            await using var session = await _database.OpenSessionAsync(CancellationToken.None).ConfigureAwait(false);
+            var command = session.Command(_sql.ReadVersion);
             AddKey(command, key);
             return await ExecuteVersionAsync(command).ConfigureAwait(false);
         }

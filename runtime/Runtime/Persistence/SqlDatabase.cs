@@ -35,6 +35,10 @@ internal abstract class SqlDatabase : IAsyncDisposable, IDisposable
     /// <summary>Opens a connection ready for use.</summary>
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>Lends an open connection to one operation (see <see cref="SqlSession"/>); dispose it when done.</summary>
+    public virtual async ValueTask<SqlSession> OpenSessionAsync(CancellationToken cancellationToken) =>
+        new OwnedConnectionSession(await OpenAsync(cancellationToken).ConfigureAwait(false));
+
     /// <summary>Applies a schema script; safe to run concurrently and repeatedly.</summary>
     public abstract Task ApplyScriptAsync(string script, CancellationToken cancellationToken);
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
@@ -15,6 +16,14 @@ internal sealed class SqliteDatabase : SqlDatabase
 {
     private readonly string _connectionString;
     private readonly string _busyTimeoutPragma;
+
+    /// <summary>Open connections with prepared commands, waiting for the next operation (at most <see cref="MaxIdleSessions"/>).</summary>
+    private readonly ConcurrentBag<PreparedSqliteSession> _idle = [];
+    private int _idleCount;
+    private volatile bool _disposed;
+
+    /// <summary>How many idle open connections are kept; more concurrent operations open extra ones and close them after.</summary>
+    private const int MaxIdleSessions = 16;
 
     public SqliteDatabase(string connectionString, TimeSpan busyTimeout)
     {
@@ -76,6 +85,53 @@ internal sealed class SqliteDatabase : SqlDatabase
         }
     }
 
+    public override async ValueTask<SqlSession> OpenSessionAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_idle.TryTake(out var session))
+        {
+            Interlocked.Decrement(ref _idleCount);
+            return session;
+        }
+
+        var connection = (SqliteConnection)await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return new PreparedSqliteSession(this, connection);
+    }
+
+    /// <summary>Takes a session back: kept for the next operation, or closed when the database is gone, the connection
+    /// broke or enough sessions wait already.</summary>
+    internal void Return(PreparedSqliteSession session)
+    {
+        if (!_disposed && session.IsUsable && Interlocked.Increment(ref _idleCount) <= MaxIdleSessions)
+        {
+            _idle.Add(session);
+            if (!_disposed)
+            {
+                return;
+            }
+
+            // Disposed meanwhile: drain what may have been added after the drain in Dispose.
+            CloseIdle();
+            return;
+        }
+
+        if (!_disposed && session.IsUsable)
+        {
+            Interlocked.Decrement(ref _idleCount);
+        }
+
+        session.Close();
+    }
+
+    private void CloseIdle()
+    {
+        while (_idle.TryTake(out var session))
+        {
+            Interlocked.Decrement(ref _idleCount);
+            session.Close();
+        }
+    }
+
     public override async Task ApplyScriptAsync(string script, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -103,6 +159,8 @@ internal sealed class SqliteDatabase : SqlDatabase
 
     public override void Dispose()
     {
+        _disposed = true;
+        CloseIdle();
         // Release pooled handles so the file can be moved or deleted once the provider is gone.
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);

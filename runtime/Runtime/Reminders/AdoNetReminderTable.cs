@@ -98,14 +98,12 @@ public sealed class AdoNetReminderTable : IReminderTable, IAsyncDisposable, IDis
         var startTime = ReminderRowCodec.ToStoredTime(entry.StartAt);
         try
         {
-            await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = connection.CreateCommand();
-            command.CommandText =
-                "INSERT INTO OrleansRemindersTable (ServiceId, GrainId, ReminderName, StartTime, Period, GrainHash, Version) " +
+            await using var session = await _database.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+            var command = session.Command("INSERT INTO OrleansRemindersTable (ServiceId, GrainId, ReminderName, StartTime, Period, GrainHash, Version) " +
                 "VALUES (@serviceid, @grainid, @remindername, @starttime, @period, @grainhash, 1) " +
                 "ON CONFLICT (ServiceId, GrainId, ReminderName) DO UPDATE SET StartTime = excluded.StartTime, " +
                 "Period = excluded.Period, GrainHash = excluded.GrainHash, Version = OrleansRemindersTable.Version + 1 " +
-                "RETURNING Version";
+                "RETURNING Version");
             SqlDatabase.AddParameter(command, "serviceid", _serviceId);
             AddRowKey(command, entry.GrainId, entry.ReminderName);
             SqlDatabase.AddParameter(command, "starttime", _database.IsSqlite ? ReminderRowCodec.FormatSqliteTime(startTime) : startTime);
@@ -133,9 +131,8 @@ public sealed class AdoNetReminderTable : IReminderTable, IAsyncDisposable, IDis
         await InitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"DELETE FROM OrleansRemindersTable WHERE {RowFilter} AND Version = @version";
+            await using var session = await _database.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+            var command = session.Command($"DELETE FROM OrleansRemindersTable WHERE {RowFilter} AND Version = @version");
             SqlDatabase.AddParameter(command, "serviceid", _serviceId);
             AddRowKey(command, grainId, reminderName);
             SqlDatabase.AddParameter(command, "version", version.Value);
@@ -182,9 +179,8 @@ public sealed class AdoNetReminderTable : IReminderTable, IAsyncDisposable, IDis
         var rows = new List<ReminderEntry>();
         try
         {
-            await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
+            await using var session = await _database.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+            var command = session.Command(sql);
             SqlDatabase.AddParameter(command, "serviceid", _serviceId);
             bind(command);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
