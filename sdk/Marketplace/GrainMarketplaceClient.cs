@@ -62,6 +62,14 @@ public sealed partial class GrainMarketplaceClient : IMarketplaceClient
     }
 
     /// <inheritdoc />
+    public async Task<StateProof> GetStateProofAsync(string program, byte[] key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var info = await GetProgramAsync(program, cancellationToken).ConfigureAwait(false);
+        return await _grains.GetGrain<IProgramStateGrain>(info.Id).GetProofAsync(key).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task<List<ProgramInfo>> ListProgramsAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -120,6 +120,14 @@ public sealed class HttpMarketplaceClient : IMarketplaceClient, IDisposable
         SendJsonAsync<ProgramInfo>(HttpMethod.Get, $"v1/programs/{Escape(reference)}", null, cancellationToken);
 
     /// <inheritdoc />
+    public Task<StateProof> GetStateProofAsync(string program, byte[] key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return SendJsonAsync<StateProof>(
+            HttpMethod.Get, $"v1/programs/{Escape(program)}/state/proof?key_hex={Convert.ToHexStringLower(key)}", null, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task<List<ProgramInfo>> ListProgramsAsync(CancellationToken cancellationToken = default) =>
         (await SendJsonAsync<ProgramList>(HttpMethod.Get, "v1/programs", null, cancellationToken)).Programs;
 

@@ -37,6 +37,10 @@ public interface IMarketplaceClient
     /// <summary>A program by id, <c>name@version</c>, <c>name@latest</c> or bare name.</summary>
     Task<ProgramInfo> GetProgramAsync(string reference, CancellationToken cancellationToken = default);
 
+    /// <summary>The value of <paramref name="key"/> in a program's state (null when absent) with its sparse Merkle
+    /// proof against the state root; check it with <see cref="StateProofs.Verify"/>.</summary>
+    Task<StateProof> GetStateProofAsync(string program, byte[] key, CancellationToken cancellationToken = default);
+
     /// <summary>The program catalog.</summary>
     Task<List<ProgramInfo>> ListProgramsAsync(CancellationToken cancellationToken = default);
 

@@ -4,7 +4,7 @@ using Marketplace.Runtime;
 
 namespace Marketplace.Silo.Api;
 
-/// <summary><c>/v1/programs</c>: deploy, catalog, lookup by id or name@version.</summary>
+/// <summary><c>/v1/programs</c>: deploy, catalog, lookup by id or name@version, state proofs.</summary>
 internal static class ProgramEndpoints
 {
     public static void Map(RouteGroupBuilder api)
@@ -23,6 +23,11 @@ internal static class ProgramEndpoints
             .WithName("GetProgram")
             .WithSummary("A program by id, name@version, name@latest or bare name (latest).")
             .Produces<ProgramInfo>()
+            .ProducesProblems(400, 404);
+        api.MapGet("/programs/{reference}/state/proof", GetStateProofAsync)
+            .WithName("GetStateProof")
+            .WithSummary("One key of a program's state (?key=text or ?key_hex=...) with its sparse Merkle proof against the state root.")
+            .Produces<StateProof>()
             .ProducesProblems(400, 404);
     }
 
@@ -54,5 +59,19 @@ internal static class ProgramEndpoints
         ResourceIds.RequireReference(reference, "program reference");
         var program = await grains.GetGrain<IProgramCatalogGrain>(IProgramCatalogGrain.DefaultKey).ResolveAsync(reference);
         return Results.Ok(program);
+    }
+
+    private static async Task<IResult> GetStateProofAsync(string reference, string? key, string? key_hex, IGrainFactory grains)
+    {
+        ResourceIds.RequireReference(reference, "program reference");
+        var bytes = (key, key_hex) switch
+        {
+            ({ } text, null) => System.Text.Encoding.UTF8.GetBytes(text),
+            (null, { } hex) when hex.Length % 2 == 0 && hex.All(char.IsAsciiHexDigit) => Convert.FromHexString(hex),
+            (null, { } hex) => throw new InvalidRequestException($"key_hex: '{(hex.Length > 80 ? hex[..80] + "…" : hex)}' is not hex."),
+            _ => throw new InvalidRequestException("give exactly one of key (text) and key_hex."),
+        };
+        var program = await grains.GetGrain<IProgramCatalogGrain>(IProgramCatalogGrain.DefaultKey).ResolveAsync(reference);
+        return Results.Ok(await grains.GetGrain<IProgramStateGrain>(program.Id).GetProofAsync(bytes));
     }
 }

@@ -15,7 +15,7 @@ public sealed class BlobApiTests(ApiSiloFixture fixture, ITestOutputHelper outpu
 {
     private readonly ApiTestSilo _silo = fixture.Silo;
 
-    [GrainFact(typeof(IBlobGrain), typeof(IBlobUploadGrain))]
+    [Fact]
     public async Task A_multi_mebibyte_blob_streams_up_and_down_with_ranges()
     {
         var seed = Environment.TickCount;
@@ -89,7 +89,7 @@ public sealed class BlobApiTests(ApiSiloFixture fixture, ITestOutputHelper outpu
         await ProblemAssert.IsProblemAsync(await http.GetAsync($"v1/blobs/{manifest.Id}/chunks/{manifest.Chunks.Count}/proof"), 400, "invalid_request");
     }
 
-    [GrainFact(typeof(IBlobGrain), typeof(IBlobUploadGrain))]
+    [Fact]
     public async Task Unknown_blobs_are_blob_not_found()
     {
         using var http = _silo.NewHttpClient(ApiTestSilo.AliceKey);
@@ -99,7 +99,7 @@ public sealed class BlobApiTests(ApiSiloFixture fixture, ITestOutputHelper outpu
         await ProblemAssert.IsProblemAsync(await http.GetAsync($"v1/blobs/{id}/chunks/0/proof"), 404, "blob_not_found");
     }
 
-    [GrainFact(typeof(IBlobGrain), typeof(IBlobUploadGrain))]
+    [Fact]
     public async Task The_same_bytes_give_the_same_id_and_the_default_media_type()
     {
         using var http = _silo.NewHttpClient(ApiTestSilo.AliceKey);
@@ -113,7 +113,7 @@ public sealed class BlobApiTests(ApiSiloFixture fixture, ITestOutputHelper outpu
         Assert.Equal(data, await http.GetByteArrayAsync($"v1/blobs/{a.Id}"));
     }
 
-    [GrainFact(typeof(IBlobGrain), typeof(IBlobUploadGrain))]
+    [Fact]
     public async Task A_chunked_upload_past_the_limit_stops_at_the_limit()
     {
         using var http = _silo.NewHttpClient(ApiTestSilo.AliceKey);
@@ -124,7 +124,7 @@ public sealed class BlobApiTests(ApiSiloFixture fixture, ITestOutputHelper outpu
         await ProblemAssert.IsProblemAsync(response, 413, "payload_too_large");
     }
 
-    [GrainFact(typeof(IBlobGrain), typeof(IBlobUploadGrain))]
+    [Fact]
     public async Task A_damaged_first_chunk_is_a_blob_integrity_problem_and_a_damaged_later_chunk_aborts_the_stream()
     {
         var seed = Environment.TickCount;

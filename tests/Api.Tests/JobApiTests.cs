@@ -14,7 +14,7 @@ public sealed class JobApiTests(ApiSiloFixture fixture)
 {
     private readonly ApiTestSilo _silo = fixture.Silo;
 
-    [EndToEndFact]
+    [Fact]
     public async Task Deploy_submit_and_read_the_output_over_http()
     {
         using var http = _silo.NewHttpClient(ApiTestSilo.AliceKey);
@@ -68,7 +68,7 @@ public sealed class JobApiTests(ApiSiloFixture fixture)
         await ProblemAssert.IsProblemAsync(await http.PostAsync($"v1/jobs/{job.JobId}/cancel", null), 409, "job_conflict");
     }
 
-    [EndToEndFact]
+    [Fact]
     public async Task A_client_sees_and_cancels_only_its_own_jobs()
     {
         using var alice = _silo.NewHttpClient(ApiTestSilo.AliceKey);
@@ -86,7 +86,7 @@ public sealed class JobApiTests(ApiSiloFixture fixture)
         Assert.Equal("alice", (await WaitAsync(alice, job.JobId)).ClientId);
     }
 
-    [EndToEndFact]
+    [Fact]
     public async Task The_same_request_id_returns_the_same_job()
     {
         using var http = _silo.NewHttpClient(ApiTestSilo.AliceKey);
@@ -100,7 +100,7 @@ public sealed class JobApiTests(ApiSiloFixture fixture)
         Assert.Equal("HI", await http.GetStringAsync($"v1/jobs/{(await WaitAsync(http, first.JobId)).JobId}/output"));
     }
 
-    [EndToEndFact]
+    [Fact]
     public async Task Program_and_job_errors_have_their_codes()
     {
         using var http = _silo.NewHttpClient(ApiTestSilo.AliceKey);
@@ -125,7 +125,7 @@ public sealed class JobApiTests(ApiSiloFixture fixture)
         await ProblemAssert.IsProblemAsync(both, 400, "invalid_request");
     }
 
-    [GrainFact(typeof(IWorkerDirectoryGrain), typeof(IWorkerGrain))]
+    [Fact]
     public async Task Workers_are_listed_and_found_and_the_silo_is_ready()
     {
         using var http = _silo.NewHttpClient(ApiTestSilo.AliceKey);

@@ -74,7 +74,7 @@ public sealed class SdkClientTests(ApiSiloFixture fixture, ITestOutputHelper out
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    [GrainFact(typeof(IBlobGrain), typeof(IBlobUploadGrain))]
+    [Fact]
     public async Task Blobs_round_trip_with_progress_and_ranges()
     {
         var seed = Environment.TickCount;

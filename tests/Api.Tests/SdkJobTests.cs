@@ -12,7 +12,7 @@ public sealed class SdkJobTests(ApiSiloFixture fixture)
 {
     private readonly ApiTestSilo _silo = fixture.Silo;
 
-    [EndToEndFact]
+    [Fact]
     public async Task Programs_and_jobs_round_trip_through_the_sdk()
     {
         using var alice = _silo.NewClient(ApiTestSilo.AliceKey);

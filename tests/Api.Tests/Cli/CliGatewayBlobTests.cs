@@ -15,7 +15,7 @@ public sealed class CliGatewayBlobTests(GatewaySiloFixture fixture) : IDisposabl
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    [NeedsGrainsFact(typeof(IBlobGrain), typeof(IBlobUploadGrain))]
+    [Fact]
     public async Task UploadThenDownloadToFileAndStdout()
     {
         var data = new byte[(2 * 1024 * 1024) + 99];
@@ -43,7 +43,7 @@ public sealed class CliGatewayBlobTests(GatewaySiloFixture fixture) : IDisposabl
         Assert.Equal(data.AsSpan(1024 * 1024, 100).ToArray(), range.StandardOutput);
     }
 
-    [NeedsGrainsFact(typeof(IBlobGrain), typeof(IBlobUploadGrain))]
+    [Fact]
     public async Task UploadTableShowsTheManifest()
     {
         var input = Path.Combine(_folder, "hello.txt");
@@ -55,7 +55,7 @@ public sealed class CliGatewayBlobTests(GatewaySiloFixture fixture) : IDisposabl
         Assert.Matches(@"media type\s+text/plain", result.Output);
     }
 
-    [NeedsGrainsFact(typeof(IBlobGrain), typeof(IBlobUploadGrain))]
+    [Fact]
     public async Task TypedBlobErrorsBecomeLinesAndExitCodes()
     {
         var missing = await Cli.RunAsync("get-blob", "--id", "blob" + new string('c', 64), "--out", Path.Combine(_folder, "x"));
@@ -74,7 +74,7 @@ public sealed class CliGatewayBlobTests(GatewaySiloFixture fixture) : IDisposabl
         Assert.StartsWith("error invalid_request: ", malformed.ErrorLine, StringComparison.Ordinal);
     }
 
-    [NeedsGrainsFact(typeof(IBlobGrain), typeof(IBlobUploadGrain))]
+    [Fact]
     public async Task TamperedChunkIsAnIntegrityErrorAndLeavesNoFile()
     {
         var data = new byte[(2 * 1024 * 1024) + 5];

@@ -42,7 +42,7 @@ public sealed class CliGatewayJobTests(GatewaySiloFixture fixture) : IDisposable
         return program.RootElement.GetProperty("id").GetString()!;
     }
 
-    [NeedsGrainsFact(typeof(IProgramGrain), typeof(IProgramCatalogGrain), typeof(IJobGrain), typeof(IClientJobsGrain), typeof(IBlobGrain))]
+    [Fact]
     public async Task DeploySubmitWaitAndReadTheOutput()
     {
         var programId = await DeployEchoAsync("1.0.0");
@@ -97,7 +97,7 @@ public sealed class CliGatewayJobTests(GatewaySiloFixture fixture) : IDisposable
         Assert.StartsWith("error forbidden: ", other.ErrorLine, StringComparison.Ordinal);
     }
 
-    [NeedsGrainsFact(typeof(IProgramGrain), typeof(IProgramCatalogGrain), typeof(IJobGrain))]
+    [Fact]
     public async Task ProgramAndJobErrorsBecomeLinesAndExitCodes()
     {
         var unknownJob = await Cli().RunAsync("job-status", "--id", "job" + new string('0', 32));
@@ -117,7 +117,7 @@ public sealed class CliGatewayJobTests(GatewaySiloFixture fixture) : IDisposable
         Assert.StartsWith("error program_rejected: ", rejected.ErrorLine, StringComparison.Ordinal);
     }
 
-    [NeedsGrainsFact(typeof(IProgramGrain), typeof(IJobGrain), typeof(IBlobGrain))]
+    [Fact]
     public async Task WaitOnAFailingJobExitsSeven()
     {
         await DeployEchoAsync("2.0.0");
@@ -127,7 +127,7 @@ public sealed class CliGatewayJobTests(GatewaySiloFixture fixture) : IDisposable
         Assert.StartsWith("error job_failed: ", result.ErrorLine, StringComparison.Ordinal);
     }
 
-    [NeedsGrainsFact(typeof(IWorkerDirectoryGrain))]
+    [Fact]
     public async Task WorkersTableAndJson()
     {
         var json = await Cli().RunAsync("workers", "--json");

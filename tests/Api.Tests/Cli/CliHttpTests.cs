@@ -19,7 +19,7 @@ public sealed class CliHttpTests(ApiSiloFixture fixture) : IDisposable
     private CliRunner Cli(string key = ApiTestSilo.AliceKey) =>
         new CliRunner().With("MARKETPLACE_URL", fixture.Silo.BaseAddress.ToString()).With("MARKETPLACE_API_KEY", key);
 
-    [GrainFact(typeof(IProgramGrain), typeof(IJobGrain), typeof(IBlobGrain), typeof(IClientJobsGrain))]
+    [Fact]
     public async Task UploadDeploySubmitWaitAndReadTheOutputOverHttp()
     {
         var key = Path.Combine(_folder, "deployer.json");

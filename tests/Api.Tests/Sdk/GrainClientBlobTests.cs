@@ -9,7 +9,7 @@ namespace Marketplace.Api.Tests.Sdk;
 [Collection(GatewayCollection.Name)]
 public sealed class GrainClientBlobTests(GatewaySiloFixture fixture, ITestOutputHelper log)
 {
-    [NeedsGrainsFact(typeof(IBlobGrain), typeof(IBlobUploadGrain))]
+    [Fact]
     public async Task UploadAndDownloadRoundTripAcrossChunksWithProgress()
     {
         var seed = Environment.TickCount;
@@ -37,7 +37,7 @@ public sealed class GrainClientBlobTests(GatewaySiloFixture fixture, ITestOutput
         Assert.Equal(manifest.Id, again.Id);
     }
 
-    [NeedsGrainsFact(typeof(IBlobGrain), typeof(IBlobUploadGrain))]
+    [Fact]
     public async Task RangesReturnExactlyTheirBytes()
     {
         var data = new byte[(2 * 1024 * 1024) + 777];
@@ -56,7 +56,7 @@ public sealed class GrainClientBlobTests(GatewaySiloFixture fixture, ITestOutput
         Assert.Equal("invalid_request", past.Code);
     }
 
-    [NeedsGrainsFact(typeof(IBlobGrain), typeof(IBlobUploadGrain))]
+    [Fact]
     public async Task EmptyTooLargeUnknownAndMalformedBlobsAreTypedErrors()
     {
         var client = await fixture.Silo.MarketplaceAsync();
@@ -68,7 +68,7 @@ public sealed class GrainClientBlobTests(GatewaySiloFixture fixture, ITestOutput
         await Assert.ThrowsAsync<InvalidRequestException>(() => client.GetBlobManifestAsync("blob-not-an-id"));
     }
 
-    [NeedsGrainsFact(typeof(IBlobGrain), typeof(IBlobUploadGrain))]
+    [Fact]
     public async Task ChunkProofsNameTheChunk()
     {
         var data = new byte[(2 * 1024 * 1024) + 1];
