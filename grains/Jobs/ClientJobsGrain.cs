@@ -57,18 +57,7 @@ internal sealed class ClientJobsGrain(
     }
 
     /// <inheritdoc />
-    public Task UpdateAsync(JobSummary job)
-    {
-        ArgumentNullException.ThrowIfNull(job);
-        if (_index.TryGetValue(job.JobId, out var at))
-        {
-            state.State.Jobs[at] = job;
-            MarkDirty();
-            return Task.CompletedTask;
-        }
-
-        return AddAsync(job);
-    }
+    public Task UpdateAsync(JobSummary job) => AddAsync(job);
 
     /// <inheritdoc />
     public Task<List<JobSummary>> ListAsync(JobStatus? status, int limit)
@@ -118,8 +107,11 @@ internal sealed class ClientJobsGrain(
     {
         _dirty = true;
         _version++;
-        _flush ??= RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(_options.ClientListFlushDelay, Timeout.InfiniteTimeSpan));
+        ArmFlush();
     }
+
+    private void ArmFlush() =>
+        _flush ??= RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(_options.ClientListFlushDelay, Timeout.InfiniteTimeSpan));
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
@@ -136,7 +128,7 @@ internal sealed class ClientJobsGrain(
             }
             else
             {
-                _flush ??= RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(_options.ClientListFlushDelay, Timeout.InfiniteTimeSpan));
+                ArmFlush();
             }
         }
     }

@@ -10,6 +10,7 @@
 // unfinished WatchdogAfter after submit registers a reminder so it resumes after a silo restart even if nobody calls
 // it; deactivation writes the state and registers the reminder too.
 using Marketplace.GrainInterfaces;
+using Marketplace.GrainInterfaces.Json;
 using Marketplace.Runtime;
 using Marketplace.Runtime.Reminders;
 using Marketplace.Runtime.Storage;
@@ -159,7 +160,7 @@ internal sealed partial class JobGrain(
         RequireOwner(clientId);
         if (Terminal)
         {
-            throw new JobConflictException($"job {JobId} is already terminal ({StatusText(Info.Status)}); only pending, matching or running jobs can be cancelled");
+            throw new JobConflictException($"job {JobId} is already terminal ({MarketplaceJson.EnumName(Info.Status)}); only pending, matching or running jobs can be cancelled");
         }
 
         if (Info.Status == JobStatus.Running && _attemptId is not null && Info.WorkerId is not null)
@@ -196,12 +197,6 @@ internal sealed partial class JobGrain(
     }
 
     private static bool IsTerminal(JobStatus status) => status >= JobStatus.Completed;
-
-    private static string StatusText(JobStatus status) => status switch
-    {
-        JobStatus.TimedOut => "timed_out",
-        _ => status.ToString().ToLowerInvariant(),
-    };
 
     private void RequireOwner(string clientId)
     {
@@ -246,7 +241,7 @@ internal sealed partial class JobGrain(
         _attemptId = null;
         AddLog(status == JobStatus.Completed ? "info" : status == JobStatus.Cancelled ? "warn" : "error", status == JobStatus.Completed
             ? $"completed on worker {Info.WorkerId}: fuel {Info.FuelConsumed}, output {Info.OutputSize} bytes"
-            : $"{StatusText(status)}{(reason == FailureReason.None ? "" : $" ({reason})")}: {error}");
+            : $"{MarketplaceJson.EnumName(status)}{(reason == FailureReason.None ? "" : $" ({reason})")}: {error}");
         _timer?.Dispose();
         _timer = null;
         await DropWatchdogAsync();

@@ -72,9 +72,10 @@ internal static class JobSubmissionValidator
             throw Invalid(string.Create(CultureInfo.InvariantCulture, $"inputInline: {s.InputInline.Length} bytes is above the inline limit of {JobLimits.MaxInlineInputBytes} bytes (1 MiB); upload larger inputs as a blob"));
         }
 
-        if (s.InputBlobId is not null && (!s.InputBlobId.StartsWith("blob", StringComparison.Ordinal) || s.InputBlobId.Length != 68))
+        if (s.InputBlobId is not null && !BlobIds.TryNormalize(s.InputBlobId, out _))
         {
-            throw Invalid($"inputBlobId: '{s.InputBlobId}' is not a blob id (blob + 64 hex)");
+            var shown = s.InputBlobId.Length > 80 ? s.InputBlobId[..80] + "…" : s.InputBlobId;
+            throw Invalid($"inputBlobId: '{shown}' is not a blob id (blob + 64 hex)");
         }
 
         Entries("labels", s.Labels);
@@ -82,23 +83,8 @@ internal static class JobSubmissionValidator
     }
 
     /// <summary>True for a program id (<c>prog</c> + 64 lowercase hex).</summary>
-    public static bool IsProgramId(string reference)
-    {
-        if (reference.Length != 68 || !reference.StartsWith("prog", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        foreach (var c in reference.AsSpan(4))
-        {
-            if (!char.IsAsciiDigit(c) && c is not (>= 'a' and <= 'f'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsProgramId(string reference) =>
+        string.Equals(ProgramDeployments.NormalizeProgramId(reference), reference, StringComparison.Ordinal);
 
     private static void Range(string field, long value, long max)
     {

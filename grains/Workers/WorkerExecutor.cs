@@ -34,7 +34,6 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
     public WorkerExecutor(string workerId, int capacity, int maxQueueDepth, TimeSpan renewEvery, IGrainFactory grains, IProgramRunner? runner, ILogger log)
     {
         WorkerId = workerId;
-        Capacity = capacity;
         _limit = capacity + maxQueueDepth;
         _renewEvery = renewEvery;
         _grains = grains;
@@ -49,9 +48,6 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
 
     /// <summary>The worker.</summary>
     public string WorkerId { get; }
-
-    /// <summary>Runs executed at once.</summary>
-    public int Capacity { get; }
 
     /// <summary>Attempts executing now.</summary>
     public int Running => Volatile.Read(ref _running);
@@ -129,7 +125,9 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
             return;
         }
 
+        // Renewed concurrently: one job grain busy in a long turn must not hold up the other attempts' leases.
         var now = Environment.TickCount64;
+        List<Task>? renewals = null;
         foreach (var (id, attempt) in _inFlight)
         {
             if (now - attempt.LastRenewal < (long)(_renewEvery.TotalMilliseconds / 2))
@@ -138,18 +136,28 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
             }
 
             attempt.LastRenewal = now;
-            try
+            (renewals ??= []).Add(RenewAsync(id, attempt));
+        }
+
+        if (renewals is not null)
+        {
+            await Task.WhenAll(renewals).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RenewAsync(string attemptId, Attempt attempt)
+    {
+        try
+        {
+            if (!await _grains.GetGrain<IJobGrain>(attempt.Assignment.JobId).RenewLeaseAsync(attemptId).ConfigureAwait(false))
             {
-                if (!await _grains.GetGrain<IJobGrain>(attempt.Assignment.JobId).RenewLeaseAsync(id))
-                {
-                    attempt.Abandoned = true;
-                    attempt.Cancel();
-                }
+                attempt.Abandoned = true;
+                attempt.Cancel();
             }
-            catch (Exception e) when (e is TimeoutException or GrainRuntimeException)
-            {
-                LogRenewFailed(_log, e, WorkerId, attempt.Assignment.JobId);
-            }
+        }
+        catch (Exception e) when (e is TimeoutException or GrainRuntimeException)
+        {
+            LogRenewFailed(_log, e, WorkerId, attempt.Assignment.JobId);
         }
     }
 
@@ -240,7 +248,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
         {
             input = a.InputInline ?? (a.InputBlobId is null ? ReadOnlyMemory<byte>.Empty : await AttemptBlobs.ReadAsync(_grains, a.InputBlobId, token).ConfigureAwait(false));
         }
-        catch (BlobNotFoundException e)
+        catch (Exception e) when (e is BlobNotFoundException or InvalidRequestException)
         {
             return Fail(report, FailureReason.MissingDependency, e.Message);
         }
