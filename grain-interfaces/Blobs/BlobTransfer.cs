@@ -42,7 +42,10 @@ public static class BlobTransfer
         ct.ThrowIfCancellationRequested();
         var uploadId = Guid.NewGuid();
         var upload = grains.GetGrain<IBlobUploadGrain>(uploadId);
-        var buffer = new byte[PieceBytes];
+        // A piece of at most 1 MiB; a seekable stream that holds less (a job's small output) gets a buffer its size,
+        // not a large-object-heap allocation per upload.
+        var remaining = content.CanSeek ? content.Length - content.Position : PieceBytes;
+        var buffer = new byte[(int)Math.Clamp(remaining, 1, PieceBytes)];
         long sent = 0;
         try
         {
