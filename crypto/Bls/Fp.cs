@@ -7,6 +7,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
+using Marketplace.Crypto.Bls.Kernels;
 
 namespace Marketplace.Crypto.Bls;
 
@@ -18,7 +19,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
         P3 = 0x64774b84f38512bf, P4 = 0x4b1ba7b6434bacd7, P5 = 0x1a0111ea397fe69a;
 
     /// <summary>-p^-1 mod 2^64.</summary>
-    private const ulong Inv = 0x89f3fffcfffcfffd;
+    internal const ulong Inv = 0x89f3fffcfffcfffd;
 
     internal readonly ulong L0, L1, L2, L3, L4, L5;
 
@@ -147,8 +148,24 @@ internal readonly partial struct Fp : IFieldElement<Fp>
             s3 ^ (keep & (s3 ^ t3)), s4 ^ (keep & (s4 ^ t4)), s5 ^ (keep & (s5 ^ t5)));
     }
 
+    public static unsafe Fp Add(in Fp a, in Fp b)
+    {
+        if (FieldKernels.Enabled)
+        {
+            Unsafe.SkipInit(out Fp r);
+            fixed (Fp* pa = &a, pb = &b)
+            {
+                FieldKernels.FpAdd(&r, pa, pb);
+            }
+
+            return r;
+        }
+
+        return AddManaged(a, b);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Fp Add(in Fp a, in Fp b)
+    internal static Fp AddManaged(in Fp a, in Fp b)
     {
         ulong c = 0;
         ulong t0 = AddC(a.L0, b.L0, ref c), t1 = AddC(a.L1, b.L1, ref c), t2 = AddC(a.L2, b.L2, ref c);
@@ -173,8 +190,24 @@ internal readonly partial struct Fp : IFieldElement<Fp>
 
     public static Fp Double(in Fp a) => Add(a, a);
 
+    public static unsafe Fp Sub(in Fp a, in Fp b)
+    {
+        if (FieldKernels.Enabled)
+        {
+            Unsafe.SkipInit(out Fp r);
+            fixed (Fp* pa = &a, pb = &b)
+            {
+                FieldKernels.FpSub(&r, pa, pb);
+            }
+
+            return r;
+        }
+
+        return SubManaged(a, b);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Fp Sub(in Fp a, in Fp b)
+    internal static Fp SubManaged(in Fp a, in Fp b)
     {
         ulong br = 0;
         ulong t0 = SubB(a.L0, b.L0, ref br), t1 = SubB(a.L1, b.L1, ref br), t2 = SubB(a.L2, b.L2, ref br);
@@ -197,8 +230,42 @@ internal readonly partial struct Fp : IFieldElement<Fp>
         return new Fp(t0 & m, t1 & m, t2 & m, t3 & m, t4 & m, t5 & m);
     }
 
-    /// <summary>Montgomery product a * b / R mod p.</summary>
-    public static Fp Mul(in Fp a, in Fp b)
+    /// <summary>Montgomery product a * b / R mod p (generated kernel when enabled, else managed).</summary>
+    public static unsafe Fp Mul(in Fp a, in Fp b)
+    {
+        if (FieldKernels.Enabled)
+        {
+            Unsafe.SkipInit(out Fp r);
+            fixed (Fp* pa = &a, pb = &b)
+            {
+                FieldKernels.FpMul(&r, pa, pb);
+            }
+
+            return r;
+        }
+
+        return MulManaged(a, b);
+    }
+
+    /// <summary>Montgomery square a^2 / R mod p (generated kernel when enabled, else managed).</summary>
+    public static unsafe Fp Square(in Fp a)
+    {
+        if (FieldKernels.Enabled)
+        {
+            Unsafe.SkipInit(out Fp r);
+            fixed (Fp* pa = &a)
+            {
+                FieldKernels.FpSquare(&r, pa);
+            }
+
+            return r;
+        }
+
+        return SquareManaged(a);
+    }
+
+    /// <summary>Montgomery product a * b / R mod p in managed code.</summary>
+    internal static Fp MulManaged(in Fp a, in Fp b)
     {
         ulong t0, t1, t2, t3, t4, t5, A, C, m, bi;
         bi = b.L0;
@@ -294,8 +361,8 @@ internal readonly partial struct Fp : IFieldElement<Fp>
         return Reduce(t0, t1, t2, t3, t4, t5);
     }
 
-    /// <summary>Montgomery square: 15 cross products doubled, 6 diagonal products, then 36-product reduction.</summary>
-    public static Fp Square(in Fp a)
+    /// <summary>Montgomery square in managed code: 15 cross products doubled, 6 diagonal products, then 36-product reduction.</summary>
+    internal static Fp SquareManaged(in Fp a)
     {
         ulong a0 = a.L0, a1 = a.L1, a2 = a.L2, a3 = a.L3, a4 = a.L4, a5 = a.L5;
         ulong r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0, r8 = 0, r9 = 0, r10 = 0, r11 = 0, c, c2, m;

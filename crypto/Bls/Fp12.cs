@@ -3,6 +3,8 @@
 // coefficient followed by a multiplication with xi^(j(p^k - 1)/6), constants computed once at start-up.
 // Miller-loop lines are sparse: a + b*v + c*v*w (coefficients at w^0, w^2, w^3).
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using Marketplace.Crypto.Bls.Kernels;
 
 namespace Marketplace.Crypto.Bls;
 
@@ -28,7 +30,24 @@ internal readonly partial struct Fp12
 
     public static Fp12 operator *(in Fp12 a, in Fp12 b) => Mul(a, b);
 
-    public static Fp12 Mul(in Fp12 a, in Fp12 b)
+    public static unsafe Fp12 Mul(in Fp12 a, in Fp12 b)
+    {
+        if (FieldKernels.Enabled)
+        {
+            Unsafe.SkipInit(out Fp12 r);
+            fixed (Fp12* pa = &a, pb = &b)
+            {
+                FieldKernels.Fp12Mul(&r, pa, pb);
+            }
+
+            return r;
+        }
+
+        return MulManaged(a, b);
+    }
+
+    /// <summary>Karatsuba product in managed code.</summary>
+    internal static Fp12 MulManaged(in Fp12 a, in Fp12 b)
     {
         Fp6 t0 = a.C0 * b.C0;
         Fp6 t1 = a.C1 * b.C1;
@@ -36,7 +55,24 @@ internal readonly partial struct Fp12
         return new Fp12(t0 + Fp6.MulByV(t1), c1);
     }
 
-    public static Fp12 Square(in Fp12 a)
+    public static unsafe Fp12 Square(in Fp12 a)
+    {
+        if (FieldKernels.Enabled)
+        {
+            Unsafe.SkipInit(out Fp12 r);
+            fixed (Fp12* pa = &a)
+            {
+                FieldKernels.Fp12Square(&r, pa);
+            }
+
+            return r;
+        }
+
+        return SquareManaged(a);
+    }
+
+    /// <summary>Squaring in managed code.</summary>
+    internal static Fp12 SquareManaged(in Fp12 a)
     {
         Fp6 t = a.C0 * a.C1;
         Fp6 c0 = (a.C0 + a.C1) * (a.C0 + Fp6.MulByV(a.C1)) - t - Fp6.MulByV(t);
@@ -48,7 +84,24 @@ internal readonly partial struct Fp12
     /// element is A + B w + C w^2 with A = g0 + g3 t, B = g1 + g4 t, C = g2 + g5 t (g_i the w^i coefficients), and
     /// the square is (3A^2 - 2 conj A) + (3 t C^2 + 2 conj B) w + (3B^2 - 2 conj C) w^2: nine Fp2 squarings.
     /// </summary>
-    public static Fp12 CyclotomicSquare(in Fp12 f)
+    public static unsafe Fp12 CyclotomicSquare(in Fp12 f)
+    {
+        if (FieldKernels.Enabled)
+        {
+            Unsafe.SkipInit(out Fp12 r);
+            fixed (Fp12* pf = &f)
+            {
+                FieldKernels.Fp12CyclotomicSquare(&r, pf);
+            }
+
+            return r;
+        }
+
+        return CyclotomicSquareManaged(f);
+    }
+
+    /// <summary>Granger-Scott squaring in managed code.</summary>
+    internal static Fp12 CyclotomicSquareManaged(in Fp12 f)
     {
         Fp2 g0 = f.C0.C0, g1 = f.C1.C0, g2 = f.C0.C1, g3 = f.C1.C1, g4 = f.C0.C2, g5 = f.C1.C2;
         Fp4Square(g0, g3, out var a0, out var a1);
@@ -75,7 +128,25 @@ internal readonly partial struct Fp12
     }
 
     /// <summary>Multiplies by the sparse line value a + b*v + c*v*w.</summary>
-    public static Fp12 MulByLine(in Fp12 f, in Fp2 a, in Fp2 b, in Fp2 c)
+    public static unsafe Fp12 MulByLine(in Fp12 f, in Fp2 a, in Fp2 b, in Fp2 c)
+    {
+        if (FieldKernels.Enabled)
+        {
+            Unsafe.SkipInit(out Fp12 r);
+            fixed (Fp12* pf = &f)
+            fixed (Fp2* pa = &a, pb = &b, pc = &c)
+            {
+                FieldKernels.Fp12MulByLine(&r, pf, pa, pb, pc);
+            }
+
+            return r;
+        }
+
+        return MulByLineManaged(f, a, b, c);
+    }
+
+    /// <summary>Sparse line multiplication in managed code.</summary>
+    internal static Fp12 MulByLineManaged(in Fp12 f, in Fp2 a, in Fp2 b, in Fp2 c)
     {
         Fp6 t0 = Fp6.MulBy01(f.C0, a, b);
         Fp6 t1 = Fp6.MulBy1(f.C1, c);

@@ -4,6 +4,8 @@
 // The square root follows Adj and Rodriguez-Henriquez (Algorithm 9, p = 3 mod 4); it is used only on public data
 // (decompression, hashing). The twist constant xi = 1 + u is the non-residue of the Fp6 and Fp12 towers.
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using Marketplace.Crypto.Bls.Kernels;
 
 namespace Marketplace.Crypto.Bls;
 
@@ -29,15 +31,74 @@ internal readonly struct Fp2 : IFieldElement<Fp2>
 
     public ulong IsZeroMask() => C0.IsZeroMask() & C1.IsZeroMask();
 
-    public static Fp2 Add(in Fp2 a, in Fp2 b) => new(a.C0 + b.C0, a.C1 + b.C1);
+    public static unsafe Fp2 Add(in Fp2 a, in Fp2 b)
+    {
+        if (FieldKernels.Enabled)
+        {
+            Unsafe.SkipInit(out Fp2 r);
+            fixed (Fp2* pa = &a, pb = &b)
+            {
+                FieldKernels.Fp2Add(&r, pa, pb);
+            }
 
-    public static Fp2 Sub(in Fp2 a, in Fp2 b) => new(a.C0 - b.C0, a.C1 - b.C1);
+            return r;
+        }
+
+        return new(Fp.AddManaged(a.C0, b.C0), Fp.AddManaged(a.C1, b.C1));
+    }
+
+    public static unsafe Fp2 Sub(in Fp2 a, in Fp2 b)
+    {
+        if (FieldKernels.Enabled)
+        {
+            Unsafe.SkipInit(out Fp2 r);
+            fixed (Fp2* pa = &a, pb = &b)
+            {
+                FieldKernels.Fp2Sub(&r, pa, pb);
+            }
+
+            return r;
+        }
+
+        return new(Fp.SubManaged(a.C0, b.C0), Fp.SubManaged(a.C1, b.C1));
+    }
 
     public static Fp2 Neg(in Fp2 a) => new(-a.C0, -a.C1);
 
-    public static Fp2 Double(in Fp2 a) => new(Fp.Double(a.C0), Fp.Double(a.C1));
+    public static unsafe Fp2 Double(in Fp2 a)
+    {
+        if (FieldKernels.Enabled)
+        {
+            Unsafe.SkipInit(out Fp2 r);
+            fixed (Fp2* pa = &a)
+            {
+                FieldKernels.Fp2Double(&r, pa);
+            }
 
-    public static Fp2 Mul(in Fp2 a, in Fp2 b)
+            return r;
+        }
+
+        return new(Fp.AddManaged(a.C0, a.C0), Fp.AddManaged(a.C1, a.C1));
+    }
+
+    public static unsafe Fp2 Mul(in Fp2 a, in Fp2 b)
+    {
+        if (FieldKernels.Enabled)
+        {
+            Unsafe.SkipInit(out Fp2 r);
+            fixed (Fp2* pa = &a, pb = &b)
+            {
+                FieldKernels.Fp2Mul(&r, pa, pb);
+            }
+
+            return r;
+        }
+
+        return MulManaged(a, b);
+    }
+
+    /// <summary>Karatsuba product in managed code.</summary>
+    internal static Fp2 MulManaged(in Fp2 a, in Fp2 b)
     {
         // Lazy reduction: three plain products, two Montgomery reductions. Inputs are reduced (below p), so
         // t0, t1 < p^2, t2 < 4p^2, a0 b1 + a1 b0 = t2 - t0 - t1 is exact and below 2p^2, and t0 - t1 is taken
@@ -48,7 +109,24 @@ internal readonly struct Fp2 : IFieldElement<Fp2>
         return new Fp2(Fp.Redc(Fp.SubWideModP(t0, t1)), Fp.Redc(Fp.SubWide(Fp.SubWide(t2, t0), t1)));
     }
 
-    public static Fp2 Square(in Fp2 a)
+    public static unsafe Fp2 Square(in Fp2 a)
+    {
+        if (FieldKernels.Enabled)
+        {
+            Unsafe.SkipInit(out Fp2 r);
+            fixed (Fp2* pa = &a)
+            {
+                FieldKernels.Fp2Square(&r, pa);
+            }
+
+            return r;
+        }
+
+        return SquareManaged(a);
+    }
+
+    /// <summary>Complex squaring in managed code.</summary>
+    internal static Fp2 SquareManaged(in Fp2 a)
     {
         Fp s = Fp.Mul(Fp.AddUnreduced(a.C0, a.C1), a.C0 - a.C1);
         Fp d = Fp.Mul(Fp.AddUnreduced(a.C0, a.C0), a.C1); // 2 a0 below 2p: no separate doubling
@@ -56,10 +134,39 @@ internal readonly struct Fp2 : IFieldElement<Fp2>
     }
 
     /// <summary>Multiplies by an element of the base field.</summary>
-    public static Fp2 MulByFp(in Fp2 a, in Fp b) => new(a.C0 * b, a.C1 * b);
+    public static unsafe Fp2 MulByFp(in Fp2 a, in Fp b)
+    {
+        if (FieldKernels.Enabled)
+        {
+            Unsafe.SkipInit(out Fp2 r);
+            fixed (Fp2* pa = &a)
+            fixed (Fp* pb = &b)
+            {
+                FieldKernels.Fp2MulByFp(&r, pa, pb);
+            }
+
+            return r;
+        }
+
+        return new(Fp.MulManaged(a.C0, b), Fp.MulManaged(a.C1, b));
+    }
 
     /// <summary>Multiplies by xi = 1 + u: (c0 - c1) + (c0 + c1)u.</summary>
-    public static Fp2 MulByXi(in Fp2 a) => new(a.C0 - a.C1, a.C0 + a.C1);
+    public static unsafe Fp2 MulByXi(in Fp2 a)
+    {
+        if (FieldKernels.Enabled)
+        {
+            Unsafe.SkipInit(out Fp2 r);
+            fixed (Fp2* pa = &a)
+            {
+                FieldKernels.Fp2MulByXi(&r, pa);
+            }
+
+            return r;
+        }
+
+        return new(Fp.SubManaged(a.C0, a.C1), Fp.AddManaged(a.C0, a.C1));
+    }
 
     public static Fp2 Conjugate(in Fp2 a) => new(a.C0, -a.C1);
 

@@ -1,5 +1,8 @@
 // Design note: Fp6 = Fp2[v]/(v^3 - xi), xi = 1 + u. Karatsuba-style multiplication (6 Fp2 products); the sparse
 // products used by the Miller loop multiply by a + b*v and by b*v only.
+using System.Runtime.CompilerServices;
+using Marketplace.Crypto.Bls.Kernels;
+
 namespace Marketplace.Crypto.Bls;
 
 /// <summary>An element c0 + c1*v + c2*v^2 of Fp6.</summary>
@@ -30,7 +33,24 @@ internal readonly struct Fp6
 
     public static bool Equal(in Fp6 a, in Fp6 b) => Fp2.Equal(a.C0, b.C0) && Fp2.Equal(a.C1, b.C1) && Fp2.Equal(a.C2, b.C2);
 
-    public static Fp6 Mul(in Fp6 a, in Fp6 b)
+    public static unsafe Fp6 Mul(in Fp6 a, in Fp6 b)
+    {
+        if (FieldKernels.Enabled)
+        {
+            Unsafe.SkipInit(out Fp6 r);
+            fixed (Fp6* pa = &a, pb = &b)
+            {
+                FieldKernels.Fp6Mul(&r, pa, pb);
+            }
+
+            return r;
+        }
+
+        return MulManaged(a, b);
+    }
+
+    /// <summary>Karatsuba product in managed code (over the Fp2 operations, kernel or managed).</summary>
+    internal static Fp6 MulManaged(in Fp6 a, in Fp6 b)
     {
         Fp2 t0 = a.C0 * b.C0;
         Fp2 t1 = a.C1 * b.C1;

@@ -1,0 +1,283 @@
+// Design note: generates the x86-64 field kernels (BMI2 MULX + ADX ADCX/ADOX) that FieldKernels loads.
+// The building blocks are macros over memory operands: MontMul (CIOS Montgomery multiplication with two
+// independent carry chains per row: ADOX gathers the low halves, ADCX the high halves), AddMod, SubMod and the
+// unreduced AddPlain. Every macro clobbers rax, rcx, rdx, rbp and r8-r15 and leaves rbx, rsi, rdi and rsp alone, so
+// operands are addressed from those four. Exported entry points follow the System V AMD64 convention (arguments in
+// rdi, rsi, rdx; rbx, rbp, r12-r15 saved and restored). All paths are straight-line: no branch and no memory address
+// depends on the values, so the kernels are as constant-time as the managed code they replace.
+namespace Marketplace.Crypto.Bls.Kernels;
+
+/// <summary>Emits the field kernels and records the entry offset of each.</summary>
+internal sealed partial class FieldKernelEmitter
+{
+    private static readonly Reg[] Window = [Reg.R8, Reg.R9, Reg.R10, Reg.R11, Reg.R12, Reg.R13, Reg.R14];
+    private static readonly Reg[] Six = [Reg.R8, Reg.R9, Reg.R10, Reg.R11, Reg.R12, Reg.R13];
+    private static readonly Reg[] OtherSix = [Reg.Rax, Reg.Rcx, Reg.Rdx, Reg.Rbp, Reg.R14, Reg.R15];
+
+    private readonly X64Assembler asm = new();
+    private readonly Label modulus, inverse, zero;
+    private readonly Label[] exports = new Label[(int)FieldKernel.Count];
+
+    private FieldKernelEmitter()
+    {
+        modulus = asm.NewLabel();
+        inverse = asm.NewLabel();
+        zero = asm.NewLabel();
+        fpMul = asm.NewLabel();
+        fpSqr = asm.NewLabel();
+        fpAdd = asm.NewLabel();
+        fpSub = asm.NewLabel();
+        fp2Add = asm.NewLabel();
+        fp2Sub = asm.NewLabel();
+        fp2Dbl = asm.NewLabel();
+        fp2Neg = asm.NewLabel();
+        fp2MulXi = asm.NewLabel();
+        fp2Mul = asm.NewLabel();
+        fp2Sqr = asm.NewLabel();
+        fp2MulFp = asm.NewLabel();
+        fp2Copy = asm.NewLabel();
+        fp6Mul = asm.NewLabel();
+        fp6MulBy01 = asm.NewLabel();
+        fp6MulBy1 = asm.NewLabel();
+        fp12Mul = asm.NewLabel();
+        fp12Sqr = asm.NewLabel();
+        fp12CycloSqr = asm.NewLabel();
+        fp12MulByLine = asm.NewLabel();
+    }
+
+    /// <summary>The generated code and the entry offsets, in <see cref="FieldKernel"/> order.</summary>
+    internal static (byte[] Code, int[] Entries) Emit()
+    {
+        var e = new FieldKernelEmitter();
+        e.EmitRoutines();
+        var entries = new int[(int)FieldKernel.Count];
+        for (int k = 0; k < entries.Length; k++)
+        {
+            entries[k] = e.EmitExport(e.exports[k]);
+        }
+
+        e.EmitConstants();
+        return (e.asm.Finish(), entries);
+    }
+
+    /// <summary>
+    /// An exported entry point: saves the registers System V asks a callee to keep, calls the internal routine
+    /// (which takes its arguments in the same registers and clobbers everything else), restores them.
+    /// </summary>
+    private int EmitExport(Label routine)
+    {
+        asm.Align(16);
+        int entry = asm.Position;
+        Reg[] saved = [Reg.Rbx, Reg.Rbp, Reg.R12, Reg.R13, Reg.R14, Reg.R15];
+        foreach (var r in saved)
+        {
+            asm.Push(r);
+        }
+
+        asm.Call(routine);
+        for (int k = saved.Length - 1; k >= 0; k--)
+        {
+            asm.Pop(saved[k]);
+        }
+
+        asm.Ret();
+        return entry;
+    }
+
+    // --- macros -------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// dst = a b / 2^384 mod p, fully reduced, for a, b below 2p. Six rows; row i adds a b_i to the seven-limb
+    /// window, then m p with m = w0 (-p^-1) mod 2^64, which clears w0; the window then slides up one limb.
+    /// </summary>
+    private void MontMul(Mem dst, Mem a, Mem b)
+    {
+        const Reg Hi = Reg.Rcx, Lo = Reg.Rbp;
+        int s = 0;
+        Reg W(int k) => Window[(s + k) % 7];
+
+        // Row 0: the window starts as a b_0 (one carry chain).
+        asm.Mov(Reg.Rdx, b);
+        asm.Mulx(W(1), W(0), a);
+        for (int k = 1; k < 6; k++)
+        {
+            asm.Mulx(W(k + 1), Lo, a.Offset(8 * k));
+            if (k == 1)
+            {
+                asm.Add(W(k), Lo);
+            }
+            else
+            {
+                asm.Adc(W(k), Lo);
+            }
+        }
+
+        asm.AdcImm(W(6), 0);
+        asm.Zero(Reg.Rax);
+        Reduce();
+
+        for (int i = 1; i < 6; i++)
+        {
+            s++;
+            asm.Mov(Reg.Rdx, b.Offset(8 * i));
+            asm.Zero(W(6));
+            for (int k = 0; k < 6; k++)
+            {
+                asm.Mulx(Hi, Lo, a.Offset(8 * k));
+                asm.Adox(W(k), Lo);
+                asm.Adcx(k == 5 ? W(6) : W(k + 1), Hi);
+            }
+
+            asm.Adox(W(6), Reg.Rax);
+            Reduce();
+        }
+
+        // The result is W(1)..W(6) (below 2p); subtract p once unless that borrows.
+        s++;
+        Reg[] res = [W(0), W(1), W(2), W(3), W(4), W(5)];
+        Reg[] tmp = [W(6), Reg.Rax, Reg.Rcx, Reg.Rdx, Reg.Rbp, Reg.R15];
+        ConditionalSubtractModulus(dst, res, tmp);
+
+        void Reduce()
+        {
+            // rax is zero here; Zero(rax) below also clears CF and OF for the two chains.
+            asm.Mov(Reg.Rdx, W(0));
+            asm.Imul(Reg.Rdx, Mem.Rip(inverse));
+            asm.Zero(Reg.Rax);
+            for (int k = 0; k < 6; k++)
+            {
+                asm.Mulx(Hi, Lo, ModulusLimb(k));
+                asm.Adox(W(k), Lo);
+                asm.Adcx(W(k + 1), Hi);
+            }
+
+            asm.Adox(W(6), Reg.Rax);
+        }
+    }
+
+    /// <summary>dst = res - p when res &gt;= p, else res (res below 2p, in registers; tmp is scratch).</summary>
+    private void ConditionalSubtractModulus(Mem dst, Reg[] res, Reg[] tmp)
+    {
+        for (int k = 0; k < 6; k++)
+        {
+            asm.Mov(tmp[k], res[k]);
+        }
+
+        asm.Sub(tmp[0], ModulusLimb(0));
+        for (int k = 1; k < 6; k++)
+        {
+            asm.Sbb(tmp[k], ModulusLimb(k));
+        }
+
+        for (int k = 0; k < 6; k++)
+        {
+            asm.Cmovc(tmp[k], res[k]);
+            asm.Mov(dst.Offset(8 * k), tmp[k]);
+        }
+    }
+
+    /// <summary>dst = x + y mod p for x, y below p.</summary>
+    private void AddMod(Mem dst, Mem x, Mem y)
+    {
+        AddIntoSix(x, y);
+        ConditionalSubtractModulus(dst, Six, OtherSix);
+    }
+
+    /// <summary>dst = x + y without reduction (x + y must stay below 2^384; below 2p for MontMul inputs).</summary>
+    private void AddPlain(Mem dst, Mem x, Mem y)
+    {
+        AddIntoSix(x, y);
+        for (int k = 0; k < 6; k++)
+        {
+            asm.Mov(dst.Offset(8 * k), Six[k]);
+        }
+    }
+
+    private void AddIntoSix(Mem x, Mem y)
+    {
+        for (int k = 0; k < 6; k++)
+        {
+            asm.Mov(Six[k], x.Offset(8 * k));
+        }
+
+        asm.Add(Six[0], y);
+        for (int k = 1; k < 6; k++)
+        {
+            asm.Adc(Six[k], y.Offset(8 * k));
+        }
+    }
+
+    /// <summary>dst = x - y mod p for x, y below p: p is added back, masked, when the subtraction borrows.</summary>
+    private void SubMod(Mem dst, Mem x, Mem y)
+    {
+        for (int k = 0; k < 6; k++)
+        {
+            asm.Mov(Six[k], x.Offset(8 * k));
+        }
+
+        asm.Sub(Six[0], y);
+        for (int k = 1; k < 6; k++)
+        {
+            asm.Sbb(Six[k], y.Offset(8 * k));
+        }
+
+        // rax = all-ones on borrow; the masked limbs are formed before the carry chain (AND clears CF).
+        asm.Sbb(Reg.Rax, Reg.Rax);
+        Reg[] masked = [Reg.Rcx, Reg.Rdx, Reg.Rbp, Reg.R14, Reg.R15, Reg.Rax];
+        for (int k = 0; k < 5; k++)
+        {
+            asm.Mov(masked[k], ModulusLimb(k));
+            asm.And(masked[k], Reg.Rax);
+        }
+
+        asm.And(Reg.Rax, ModulusLimb(5));
+        asm.Add(Six[0], masked[0]);
+        for (int k = 1; k < 6; k++)
+        {
+            asm.Adc(Six[k], masked[k]);
+        }
+
+        for (int k = 0; k < 6; k++)
+        {
+            asm.Mov(dst.Offset(8 * k), Six[k]);
+        }
+    }
+
+    private void Copy(Mem dst, Mem src)
+    {
+        for (int k = 0; k < 6; k++)
+        {
+            asm.Mov(Six[k], src.Offset(8 * k));
+        }
+
+        for (int k = 0; k < 6; k++)
+        {
+            asm.Mov(dst.Offset(8 * k), Six[k]);
+        }
+    }
+
+    // --- frame and constants ------------------------------------------------------------------------------
+
+    private static Mem Stack(int offset) => new(Reg.Rsp, offset);
+
+    private Mem ModulusLimb(int k) => Mem.Rip(modulus, 8 * k);
+
+    private void EmitConstants()
+    {
+        asm.Align(64);
+        asm.Bind(modulus);
+        foreach (ulong limb in (ReadOnlySpan<ulong>)[Fp.P0, Fp.P1, Fp.P2, Fp.P3, Fp.P4, Fp.P5])
+        {
+            asm.Quad(limb);
+        }
+
+        asm.Bind(inverse);
+        asm.Quad(Fp.Inv);
+        asm.Align(64);
+        asm.Bind(zero);
+        for (int k = 0; k < 6; k++)
+        {
+            asm.Quad(0);
+        }
+    }
+}

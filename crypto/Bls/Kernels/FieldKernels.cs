@@ -1,0 +1,129 @@
+// Design note: the entry points of the generated x86-64 field kernels, and the switch between them and the managed
+// field code. The kernels are emitted and mapped once, at first use; when the processor lacks MULX/ADX, the OS is
+// not Linux, or mapping fails, Available stays false, Status says why, and the managed code runs (same results,
+// about four times slower per multiplication). MARKETPLACE_BLS_KERNELS=managed turns the kernels off for a process;
+// tests flip Enabled to run the vectors on both paths. Calls suppress the GC transition: the kernels run for well
+// under a microsecond, never block and never call back into the runtime. Operands are pinned by the callers.
+namespace Marketplace.Crypto.Bls.Kernels;
+
+/// <summary>The generated routines, in the order of <see cref="FieldKernels"/>' entry table.</summary>
+internal enum FieldKernel
+{
+    FpMul,
+    FpSquare,
+    FpAdd,
+    FpSub,
+    Fp2Mul,
+    Fp2Square,
+    Fp2Add,
+    Fp2Sub,
+    Fp2Double,
+    Fp2MulByXi,
+    Fp2MulByFp,
+    Fp6Mul,
+    Fp12Mul,
+    Fp12Square,
+    Fp12CyclotomicSquare,
+    Fp12MulByLine,
+    Count,
+}
+
+/// <summary>Function pointers to the generated field kernels, and whether they are in use.</summary>
+internal static unsafe class FieldKernels
+{
+    /// <summary>Environment variable that forces the managed field code when set to <c>managed</c>.</summary>
+    internal const string SelectionVariable = "MARKETPLACE_BLS_KERNELS";
+
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp*, Fp*, Fp*, void> FpMul;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp*, Fp*, void> FpSquare;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp*, Fp*, Fp*, void> FpAdd;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp*, Fp*, Fp*, void> FpSub;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp2*, Fp2*, Fp2*, void> Fp2Mul;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp2*, Fp2*, void> Fp2Square;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp2*, Fp2*, Fp2*, void> Fp2Add;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp2*, Fp2*, Fp2*, void> Fp2Sub;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp2*, Fp2*, void> Fp2Double;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp2*, Fp2*, void> Fp2MulByXi;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp2*, Fp2*, Fp*, void> Fp2MulByFp;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp6*, Fp6*, Fp6*, void> Fp6Mul;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, Fp12*, void> Fp12Mul;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, void> Fp12Square;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, void> Fp12CyclotomicSquare;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, Fp2*, Fp2*, Fp2*, void> Fp12MulByLine;
+
+    private static bool enabled;
+
+    static FieldKernels()
+    {
+        if (!CpuFeatures.HasMulxAndAdx())
+        {
+            Status = "managed field code (the processor lacks x86-64 BMI2/ADX)";
+            return;
+        }
+
+        if (!OperatingSystem.IsLinux())
+        {
+            Status = "managed field code (the generated kernels are mapped on Linux only)";
+            return;
+        }
+
+        IntPtr code;
+        int[] entries;
+        try
+        {
+            (byte[] bytes, entries) = FieldKernelEmitter.Emit();
+            code = ExecutableMemory.Load(bytes);
+        }
+        catch (InvalidOperationException e)
+        {
+            Status = "managed field code (" + e.Message + ")";
+            return;
+        }
+
+        byte* b = (byte*)code;
+        void* At(FieldKernel k) => b + entries[(int)k];
+        FpMul = (delegate* unmanaged[SuppressGCTransition]<Fp*, Fp*, Fp*, void>)At(FieldKernel.FpMul);
+        FpSquare = (delegate* unmanaged[SuppressGCTransition]<Fp*, Fp*, void>)At(FieldKernel.FpSquare);
+        FpAdd = (delegate* unmanaged[SuppressGCTransition]<Fp*, Fp*, Fp*, void>)At(FieldKernel.FpAdd);
+        FpSub = (delegate* unmanaged[SuppressGCTransition]<Fp*, Fp*, Fp*, void>)At(FieldKernel.FpSub);
+        Fp2Mul = (delegate* unmanaged[SuppressGCTransition]<Fp2*, Fp2*, Fp2*, void>)At(FieldKernel.Fp2Mul);
+        Fp2Square = (delegate* unmanaged[SuppressGCTransition]<Fp2*, Fp2*, void>)At(FieldKernel.Fp2Square);
+        Fp2Add = (delegate* unmanaged[SuppressGCTransition]<Fp2*, Fp2*, Fp2*, void>)At(FieldKernel.Fp2Add);
+        Fp2Sub = (delegate* unmanaged[SuppressGCTransition]<Fp2*, Fp2*, Fp2*, void>)At(FieldKernel.Fp2Sub);
+        Fp2Double = (delegate* unmanaged[SuppressGCTransition]<Fp2*, Fp2*, void>)At(FieldKernel.Fp2Double);
+        Fp2MulByXi = (delegate* unmanaged[SuppressGCTransition]<Fp2*, Fp2*, void>)At(FieldKernel.Fp2MulByXi);
+        Fp2MulByFp = (delegate* unmanaged[SuppressGCTransition]<Fp2*, Fp2*, Fp*, void>)At(FieldKernel.Fp2MulByFp);
+        Fp6Mul = (delegate* unmanaged[SuppressGCTransition]<Fp6*, Fp6*, Fp6*, void>)At(FieldKernel.Fp6Mul);
+        Fp12Mul = (delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, Fp12*, void>)At(FieldKernel.Fp12Mul);
+        Fp12Square = (delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, void>)At(FieldKernel.Fp12Square);
+        Fp12CyclotomicSquare = (delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, void>)At(FieldKernel.Fp12CyclotomicSquare);
+        Fp12MulByLine = (delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, Fp2*, Fp2*, Fp2*, void>)At(FieldKernel.Fp12MulByLine);
+        Available = true;
+        enabled = !string.Equals(Environment.GetEnvironmentVariable(SelectionVariable), "managed", StringComparison.OrdinalIgnoreCase);
+        Status = enabled
+            ? "x86-64 BMI2/ADX field kernels"
+            : $"managed field code ({SelectionVariable}=managed)";
+    }
+
+    /// <summary>True when the kernels were generated and mapped on this machine.</summary>
+    internal static bool Available { get; }
+
+    /// <summary>Which field code runs, and why.</summary>
+    internal static string Status { get; private set; }
+
+    /// <summary>True when field operations go to the kernels; settable (tests) only where they are available.</summary>
+    internal static bool Enabled
+    {
+        get => enabled;
+        set
+        {
+            if (value && !Available)
+            {
+                throw new InvalidOperationException("the field kernels are not available: " + Status);
+            }
+
+            enabled = value;
+            Status = value ? "x86-64 BMI2/ADX field kernels" : "managed field code (switched off)";
+        }
+    }
+}

@@ -1,0 +1,384 @@
+// Design note: a minimal x86-64 encoder for the field kernels (FieldKernelEmitter). It knows only the instructions
+// those kernels use: 64-bit integer moves and arithmetic (ADD/ADC/SUB/SBB/AND/OR/XOR), the BMI2/ADX carry-chain
+// instructions (MULX, ADCX, ADOX), IMUL, CMOVC/CMOVNC, LEA, PUSH/POP, CALL/RET and data for RIP-relative constants.
+// Memory operands are [base + disp] or [rip + label]; there is no index register. Every encoding follows the
+// Intel SDM (REX.W for 64-bit operands, SIB byte for rsp/r12 bases, explicit displacement for rbp/r13 bases,
+// three-byte VEX for MULX), and tests compare them byte for byte with a reference assembler's output.
+namespace Marketplace.Crypto.Bls.Kernels;
+
+/// <summary>A general-purpose 64-bit register, numbered as in the ModRM/REX encoding.</summary>
+internal enum Reg : byte
+{
+    Rax, Rcx, Rdx, Rbx, Rsp, Rbp, Rsi, Rdi, R8, R9, R10, R11, R12, R13, R14, R15,
+}
+
+/// <summary>A position in the code, bound once and referenced by calls and RIP-relative operands.</summary>
+internal readonly record struct Label(int Id);
+
+/// <summary>A memory operand: [base + displacement], or [rip + label + displacement] when the label is set.</summary>
+internal readonly record struct Mem(Reg Base, int Disp, Label? RipLabel = null)
+{
+    /// <summary>[label + disp], addressed relative to the next instruction.</summary>
+    public static Mem Rip(Label label, int disp = 0) => new(Reg.Rax, disp, label);
+
+    /// <summary>The same operand moved by <paramref name="bytes"/>.</summary>
+    public Mem Offset(int bytes) => this with { Disp = Disp + bytes };
+}
+
+/// <summary>Appends encoded x86-64 instructions to a growing buffer; labels are resolved by <see cref="Finish"/>.</summary>
+internal sealed class X64Assembler
+{
+    private readonly List<byte> code = new(16384);
+    private readonly List<int> labelPositions = [];
+    private readonly List<(int Position, Label Target, int Addend)> fixups = [];
+
+    /// <summary>Current offset from the start of the code.</summary>
+    public int Position => code.Count;
+
+    public Label NewLabel()
+    {
+        labelPositions.Add(-1);
+        return new Label(labelPositions.Count - 1);
+    }
+
+    public void Bind(Label label)
+    {
+        if (labelPositions[label.Id] >= 0)
+        {
+            throw new InvalidOperationException($"label {label.Id} bound twice");
+        }
+
+        labelPositions[label.Id] = code.Count;
+    }
+
+    public int PositionOf(Label label) => labelPositions[label.Id] >= 0
+        ? labelPositions[label.Id]
+        : throw new InvalidOperationException($"label {label.Id} never bound");
+
+    /// <summary>Resolves every label reference and returns the machine code.</summary>
+    public byte[] Finish()
+    {
+        var bytes = code.ToArray();
+        foreach (var (position, target, addend) in fixups)
+        {
+            // rel32 fields are relative to the end of the instruction; every fixed-up field here is the last four
+            // bytes of its instruction (this encoder never follows a RIP-relative operand with an immediate).
+            int rel = PositionOf(target) + addend - (position + 4);
+            BitConverter.TryWriteBytes(bytes.AsSpan(position, 4), rel);
+        }
+
+        return bytes;
+    }
+
+    // --- data ---------------------------------------------------------------------------------------------
+
+    public void Align(int boundary, byte fill = 0xCC)
+    {
+        while (code.Count % boundary != 0)
+        {
+            code.Add(fill);
+        }
+    }
+
+    public void Quad(ulong value)
+    {
+        for (int i = 0; i < 8; i++)
+        {
+            code.Add((byte)(value >> (8 * i)));
+        }
+    }
+
+    // --- moves --------------------------------------------------------------------------------------------
+
+    /// <summary>mov dst, src.</summary>
+    public void Mov(Reg dst, Reg src) => RegReg(0x89, src, dst);
+
+    /// <summary>mov dst, qword [src].</summary>
+    public void Mov(Reg dst, Mem src) => RegMem([], true, [0x8B], dst, src);
+
+    /// <summary>mov qword [dst], src.</summary>
+    public void Mov(Mem dst, Reg src) => RegMem([], true, [0x89], src, dst);
+
+    /// <summary>mov dst, imm64.</summary>
+    public void MovImm(Reg dst, ulong value)
+    {
+        code.Add(Rex(true, 0, (int)dst));
+        code.Add((byte)(0xB8 + ((int)dst & 7)));
+        Quad(value);
+    }
+
+    /// <summary>lea dst, [src].</summary>
+    public void Lea(Reg dst, Mem src) => RegMem([], true, [0x8D], dst, src);
+
+    /// <summary>xor dst32, dst32: zeroes the register and clears CF and OF.</summary>
+    public void Zero(Reg reg)
+    {
+        int r = (int)reg;
+        if (r >= 8)
+        {
+            code.Add((byte)(0x40 | 0x04 | 0x01));
+        }
+
+        code.Add(0x31);
+        code.Add((byte)(0xC0 | ((r & 7) << 3) | (r & 7)));
+    }
+
+    // --- integer arithmetic -------------------------------------------------------------------------------
+
+    public void Add(Reg dst, Reg src) => RegReg(0x01, src, dst);
+
+    public void Add(Reg dst, Mem src) => RegMem([], true, [0x03], dst, src);
+
+    public void Adc(Reg dst, Reg src) => RegReg(0x11, src, dst);
+
+    public void Adc(Reg dst, Mem src) => RegMem([], true, [0x13], dst, src);
+
+    public void Sub(Reg dst, Reg src) => RegReg(0x29, src, dst);
+
+    public void Sub(Reg dst, Mem src) => RegMem([], true, [0x2B], dst, src);
+
+    public void Sbb(Reg dst, Reg src) => RegReg(0x19, src, dst);
+
+    public void Sbb(Reg dst, Mem src) => RegMem([], true, [0x1B], dst, src);
+
+    public void And(Reg dst, Reg src) => RegReg(0x21, src, dst);
+
+    public void And(Reg dst, Mem src) => RegMem([], true, [0x23], dst, src);
+
+    public void Or(Reg dst, Reg src) => RegReg(0x09, src, dst);
+
+    public void Xor(Reg dst, Reg src) => RegReg(0x31, src, dst);
+
+    /// <summary>add dst, imm8 (sign-extended).</summary>
+    public void AddImm(Reg dst, sbyte value) => GroupImm8(0, dst, value);
+
+    /// <summary>adc dst, imm8 (sign-extended).</summary>
+    public void AdcImm(Reg dst, sbyte value) => GroupImm8(2, dst, value);
+
+    /// <summary>sbb dst, imm8 (sign-extended).</summary>
+    public void SbbImm(Reg dst, sbyte value) => GroupImm8(3, dst, value);
+
+    /// <summary>sub dst, imm32 (sign-extended).</summary>
+    public void SubImm32(Reg dst, int value) => GroupImm32(5, dst, value);
+
+    /// <summary>add dst, imm32 (sign-extended).</summary>
+    public void AddImm32(Reg dst, int value) => GroupImm32(0, dst, value);
+
+    /// <summary>shr dst, imm8.</summary>
+    public void Shr(Reg dst, byte count) => Shift(5, dst, count);
+
+    /// <summary>shl dst, imm8.</summary>
+    public void Shl(Reg dst, byte count) => Shift(4, dst, count);
+
+    /// <summary>shld dst, src, imm8: dst = (dst &lt;&lt; count) | (src &gt;&gt; (64 - count)).</summary>
+    public void Shld(Reg dst, Reg src, byte count)
+    {
+        code.Add(Rex(true, (int)src, (int)dst));
+        code.Add(0x0F);
+        code.Add(0xA4);
+        code.Add(ModRmReg((int)src, (int)dst));
+        code.Add(count);
+    }
+
+    /// <summary>imul dst, qword [src] (low 64 bits of the product).</summary>
+    public void Imul(Reg dst, Mem src) => RegMem([], true, [0x0F, 0xAF], dst, src);
+
+    /// <summary>imul dst, src (low 64 bits of the product).</summary>
+    public void Imul(Reg dst, Reg src)
+    {
+        code.Add(Rex(true, (int)dst, (int)src));
+        code.Add(0x0F);
+        code.Add(0xAF);
+        code.Add(ModRmReg((int)dst, (int)src));
+    }
+
+    /// <summary>adcx dst, src: dst += src + CF, touching only CF.</summary>
+    public void Adcx(Reg dst, Reg src) => AdxRegReg(0x66, dst, src);
+
+    /// <summary>adox dst, src: dst += src + OF, touching only OF.</summary>
+    public void Adox(Reg dst, Reg src) => AdxRegReg(0xF3, dst, src);
+
+    /// <summary>adcx dst, qword [src].</summary>
+    public void Adcx(Reg dst, Mem src) => RegMem([0x66], true, [0x0F, 0x38, 0xF6], dst, src);
+
+    /// <summary>adox dst, qword [src].</summary>
+    public void Adox(Reg dst, Mem src) => RegMem([0xF3], true, [0x0F, 0x38, 0xF6], dst, src);
+
+    /// <summary>mulx hi, lo, src: hi:lo = rdx * src, flags untouched.</summary>
+    public void Mulx(Reg hi, Reg lo, Reg src)
+    {
+        Vex3(hi, lo, (int)src);
+        code.Add(ModRmReg((int)hi, (int)src));
+    }
+
+    /// <summary>mulx hi, lo, qword [src].</summary>
+    public void Mulx(Reg hi, Reg lo, Mem src)
+    {
+        Vex3(hi, lo, src.RipLabel is null ? (int)src.Base : 0);
+        ModRmMem((int)hi, src);
+    }
+
+    /// <summary>cmovc dst, src: dst = src when CF is set.</summary>
+    public void Cmovc(Reg dst, Reg src) => Cmov(0x42, dst, src);
+
+    /// <summary>cmovnc dst, src: dst = src when CF is clear.</summary>
+    public void Cmovnc(Reg dst, Reg src) => Cmov(0x43, dst, src);
+
+    /// <summary>cmovz dst, src: dst = src when ZF is set.</summary>
+    public void Cmovz(Reg dst, Reg src) => Cmov(0x44, dst, src);
+
+    // --- control ------------------------------------------------------------------------------------------
+
+    public void Push(Reg reg)
+    {
+        if ((int)reg >= 8)
+        {
+            code.Add(0x41);
+        }
+
+        code.Add((byte)(0x50 + ((int)reg & 7)));
+    }
+
+    public void Pop(Reg reg)
+    {
+        if ((int)reg >= 8)
+        {
+            code.Add(0x41);
+        }
+
+        code.Add((byte)(0x58 + ((int)reg & 7)));
+    }
+
+    public void Ret() => code.Add(0xC3);
+
+    /// <summary>call rel32 to a label in this code.</summary>
+    public void Call(Label target)
+    {
+        code.Add(0xE8);
+        fixups.Add((code.Count, target, 0));
+        code.AddRange([0, 0, 0, 0]);
+    }
+
+    // --- encoding -----------------------------------------------------------------------------------------
+
+    private static byte Rex(bool w, int reg, int rm) =>
+        (byte)(0x40 | (w ? 0x08 : 0) | ((reg >> 3) << 2) | (rm >> 3));
+
+    private static byte ModRmReg(int reg, int rm) => (byte)(0xC0 | ((reg & 7) << 3) | (rm & 7));
+
+    /// <summary>opcode with ModRM "r/m64, r64" in register form: rm = dst, reg = src.</summary>
+    private void RegReg(byte opcode, Reg src, Reg dst)
+    {
+        code.Add(Rex(true, (int)src, (int)dst));
+        code.Add(opcode);
+        code.Add(ModRmReg((int)src, (int)dst));
+    }
+
+    private void Cmov(byte op, Reg dst, Reg src)
+    {
+        code.Add(Rex(true, (int)dst, (int)src));
+        code.Add(0x0F);
+        code.Add(op);
+        code.Add(ModRmReg((int)dst, (int)src));
+    }
+
+    private void AdxRegReg(byte prefix, Reg dst, Reg src)
+    {
+        code.Add(prefix);
+        code.Add(Rex(true, (int)dst, (int)src));
+        code.AddRange([0x0F, 0x38, 0xF6]);
+        code.Add(ModRmReg((int)dst, (int)src));
+    }
+
+    private void GroupImm8(int ext, Reg dst, sbyte value)
+    {
+        code.Add(Rex(true, 0, (int)dst));
+        code.Add(0x83);
+        code.Add(ModRmReg(ext, (int)dst));
+        code.Add((byte)value);
+    }
+
+    private void GroupImm32(int ext, Reg dst, int value)
+    {
+        code.Add(Rex(true, 0, (int)dst));
+        code.Add(0x81);
+        code.Add(ModRmReg(ext, (int)dst));
+        for (int i = 0; i < 4; i++)
+        {
+            code.Add((byte)(value >> (8 * i)));
+        }
+    }
+
+    private void Shift(int ext, Reg dst, byte count)
+    {
+        code.Add(Rex(true, 0, (int)dst));
+        code.Add(0xC1);
+        code.Add(ModRmReg(ext, (int)dst));
+        code.Add(count);
+    }
+
+    /// <summary>Legacy prefixes, REX, opcode bytes, then ModRM (+SIB, displacement) for a memory operand.</summary>
+    private void RegMem(ReadOnlySpan<byte> prefixes, bool w, ReadOnlySpan<byte> opcode, Reg reg, Mem mem)
+    {
+        foreach (byte p in prefixes)
+        {
+            code.Add(p);
+        }
+
+        int rmBase = mem.RipLabel is null ? (int)mem.Base : 0;
+        byte rex = Rex(w, (int)reg, rmBase);
+        if (rex != 0x40)
+        {
+            code.Add(rex);
+        }
+
+        foreach (byte o in opcode)
+        {
+            code.Add(o);
+        }
+
+        ModRmMem((int)reg, mem);
+    }
+
+    private void ModRmMem(int reg, Mem mem)
+    {
+        if (mem.RipLabel is { } label)
+        {
+            code.Add((byte)(((reg & 7) << 3) | 0x05));
+            fixups.Add((code.Count, label, mem.Disp));
+            code.AddRange([0, 0, 0, 0]);
+            return;
+        }
+
+        int b = (int)mem.Base & 7;
+        int disp = mem.Disp;
+        int mod = disp == 0 && b != 5 ? 0 : disp is >= -128 and <= 127 ? 1 : 2;
+        code.Add((byte)((mod << 6) | ((reg & 7) << 3) | b));
+        if (b == 4)
+        {
+            code.Add(0x24); // SIB: no index, base = rsp/r12
+        }
+
+        if (mod == 1)
+        {
+            code.Add((byte)(sbyte)disp);
+        }
+        else if (mod == 2)
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                code.Add((byte)(disp >> (8 * i)));
+            }
+        }
+    }
+
+    /// <summary>Three-byte VEX prefix and opcode of MULX (VEX.LZ.F2.0F38.W1 F6 /r), vvvv = lo.</summary>
+    private void Vex3(Reg hi, Reg lo, int rmBase)
+    {
+        code.Add(0xC4);
+        int r = ((int)hi >> 3) ^ 1, b = (rmBase >> 3) ^ 1;
+        code.Add((byte)((r << 7) | (1 << 6) | (b << 5) | 0x02)); // R X B (inverted), map 0F38
+        code.Add((byte)(0x80 | ((~(int)lo & 15) << 3) | 0x03));  // W=1, vvvv = ~lo, L=0, pp = F2
+        code.Add(0xF6);
+    }
+}
