@@ -18,53 +18,53 @@ internal sealed partial class FieldKernelEmitter
 
     private void EmitRoutines()
     {
-        Leaf(fpMul, 0, () =>
+        Leaf(nameof(fpMul), fpMul, 0, () =>
         {
             asm.Mov(Reg.Rbx, Reg.Rdx);
             MontMul(Rdi(), Rsi(), Rbx());
         });
-        Leaf(fpSqr, 0, () => MontMul(Rdi(), Rsi(), Rsi()));
-        Leaf(fpAdd, 0, () =>
+        Leaf(nameof(fpSqr), fpSqr, 0, () => MontMul(Rdi(), Rsi(), Rsi()));
+        Leaf(nameof(fpAdd), fpAdd, 0, () =>
         {
             asm.Mov(Reg.Rbx, Reg.Rdx);
             AddMod(Rdi(), Rsi(), Rbx());
         });
-        Leaf(fpSub, 0, () =>
+        Leaf(nameof(fpSub), fpSub, 0, () =>
         {
             asm.Mov(Reg.Rbx, Reg.Rdx);
             SubMod(Rdi(), Rsi(), Rbx());
         });
 
-        Leaf(fp2Add, 0, () =>
+        Leaf(nameof(fp2Add), fp2Add, 0, () =>
         {
             asm.Mov(Reg.Rbx, Reg.Rdx);
             AddMod(Rdi(), Rsi(), Rbx());
             AddMod(Rdi(48), Rsi(48), Rbx(48));
         });
-        Leaf(fp2Sub, 0, () =>
+        Leaf(nameof(fp2Sub), fp2Sub, 0, () =>
         {
             asm.Mov(Reg.Rbx, Reg.Rdx);
             SubMod(Rdi(), Rsi(), Rbx());
             SubMod(Rdi(48), Rsi(48), Rbx(48));
         });
-        Leaf(fp2Dbl, 0, () =>
+        Leaf(nameof(fp2Dbl), fp2Dbl, 0, () =>
         {
             AddMod(Rdi(), Rsi(), Rsi());
             AddMod(Rdi(48), Rsi(48), Rsi(48));
         });
-        Leaf(fp2Neg, 0, () =>
+        Leaf(nameof(fp2Neg), fp2Neg, 0, () =>
         {
             SubMod(Rdi(), Mem.Rip(zero), Rsi());
             SubMod(Rdi(48), Mem.Rip(zero), Rsi(48));
         });
-        Leaf(fp2Copy, 0, () =>
+        Leaf(nameof(fp2Copy), fp2Copy, 0, () =>
         {
             Copy(Rdi(), Rsi());
             Copy(Rdi(48), Rsi(48));
         });
 
         // (a0 + a1 u)(1 + u) = (a0 - a1) + (a0 + a1) u; c1 goes through the stack so r == a works.
-        Leaf(fp2MulXi, 48, () =>
+        Leaf(nameof(fp2MulXi), fp2MulXi, 48, () =>
         {
             AddMod(Stack(0), Rsi(), Rsi(48));
             SubMod(Rdi(), Rsi(), Rsi(48));
@@ -72,7 +72,7 @@ internal sealed partial class FieldKernelEmitter
         });
 
         // Karatsuba: c0 = a0 b0 - a1 b1, c1 = (a0 + a1)(b0 + b1) - a0 b0 - a1 b1, sums unreduced (below 2p).
-        Leaf(fp2Mul, 240, () =>
+        Leaf(nameof(fp2Mul), fp2Mul, 240, () =>
         {
             const int SumA = 0, SumB = 48, T0 = 96, T1 = 144, T2 = 192;
             asm.Mov(Reg.Rbx, Reg.Rdx);
@@ -87,7 +87,7 @@ internal sealed partial class FieldKernelEmitter
         });
 
         // Complex squaring: c0 = (a0 + a1)(a0 - a1), c1 = 2 a0 a1.
-        Leaf(fp2Sqr, 192, () =>
+        Leaf(nameof(fp2Sqr), fp2Sqr, 192, () =>
         {
             const int Sum = 0, Diff = 48, Twice = 96, C1 = 144;
             AddPlain(Stack(Sum), Rsi(), Rsi(48));
@@ -99,7 +99,7 @@ internal sealed partial class FieldKernelEmitter
         });
 
         // (a0 + a1 u) b for b in Fp.
-        Leaf(fp2MulFp, 0, () =>
+        Leaf(nameof(fp2MulFp), fp2MulFp, 0, () =>
         {
             asm.Mov(Reg.Rbx, Reg.Rdx);
             MontMul(Rdi(), Rsi(), Rbx());
@@ -123,9 +123,9 @@ internal sealed partial class FieldKernelEmitter
     private void Export(FieldKernel kernel, Label routine) => exports[(int)kernel] = routine;
 
     /// <summary>A routine without calls: optional stack frame, body, return.</summary>
-    private void Leaf(Label label, int frame, Action body)
+    private void Leaf(string name, Label label, int frame, Action body)
     {
-        asm.Align(16);
+        Symbol(name);
         asm.Bind(label);
         if (frame > 0)
         {

@@ -51,7 +51,7 @@ internal sealed partial class FieldKernelEmitter
     {
         Slot r = Arg(0), a = Arg(1), b = Arg(2);
         Slot t0 = Temp(0), t1 = Temp(96), t2 = Temp(192), x = Temp(288), y = Temp(384), r0 = Temp(480), r1 = Temp(576);
-        BeginProgram(fp6Mul, 3, 672);
+        BeginProgram(nameof(fp6Mul), fp6Mul, 3, 672);
         Call(fp2Mul, t0, a.C(0), b.C(0));
         Call(fp2Mul, t1, a.C(1), b.C(1));
         Call(fp2Mul, t2, a.C(2), b.C(2));
@@ -91,7 +91,7 @@ internal sealed partial class FieldKernelEmitter
     {
         Slot r = Arg(0), a = Arg(1), b0 = Arg(2), b1 = Arg(3);
         Slot t0 = Temp(0), t1 = Temp(96), x = Temp(192), y = Temp(288), r0 = Temp(384), r1 = Temp(480);
-        BeginProgram(fp6MulBy01, 4, 576);
+        BeginProgram(nameof(fp6MulBy01), fp6MulBy01, 4, 576);
         Call(fp2Mul, t0, a.C(0), b0);
         Call(fp2Mul, t1, a.C(1), b1);
 
@@ -119,7 +119,7 @@ internal sealed partial class FieldKernelEmitter
     private void EmitFp6MulBy1()
     {
         Slot r = Arg(0), a = Arg(1), b1 = Arg(2), x = Temp(0);
-        BeginProgram(fp6MulBy1, 3, 96);
+        BeginProgram(nameof(fp6MulBy1), fp6MulBy1, 3, 96);
         Call(fp2Mul, x, a.C(2), b1);
         Call(fp2Mul, r.C(2), a.C(1), b1);
         Call(fp2Mul, r.C(1), a.C(0), b1);
@@ -132,7 +132,7 @@ internal sealed partial class FieldKernelEmitter
     {
         Slot r = Arg(0), a = Arg(1), b = Arg(2);
         Slot t0 = Temp(0), t1 = Temp(288), x = Temp(576), y = Temp(864);
-        BeginProgram(fp12Mul, 3, 1152);
+        BeginProgram(nameof(fp12Mul), fp12Mul, 3, 1152);
         Call(fp6Mul, t0, a.Half(0), b.Half(0));
         Call(fp6Mul, t1, a.Half(1), b.Half(1));
         Fp6Add(x, a.Half(0), a.Half(1));
@@ -149,7 +149,7 @@ internal sealed partial class FieldKernelEmitter
     {
         Slot r = Arg(0), a = Arg(1);
         Slot t = Temp(0), x = Temp(288), y = Temp(576), s = Temp(864);
-        BeginProgram(fp12Sqr, 2, 960);
+        BeginProgram(nameof(fp12Sqr), fp12Sqr, 2, 960);
         Call(fp6Mul, t, a.Half(0), a.Half(1));
         Fp6Add(x, a.Half(0), a.Half(1));
         AddTimesV(y, a.Half(0), a.Half(1), s);
@@ -181,7 +181,7 @@ internal sealed partial class FieldKernelEmitter
         Slot h0 = r.C(0), h1 = r.C(3), h2 = r.C(1), h3 = r.C(4), h4 = r.C(2), h5 = r.C(5);
         Slot a0 = Temp(0), a1 = Temp(96), b0 = Temp(192), b1 = Temp(288), c0 = Temp(384), c1 = Temp(480);
         Slot t0 = Temp(576), t1 = Temp(672), s = Temp(768);
-        BeginProgram(fp12CycloSqr, 2, 864);
+        BeginProgram(nameof(fp12CycloSqr), fp12CycloSqr, 2, 864);
         Fp4Square(a0, a1, g0, g3, t0, t1);
         Fp4Square(b0, b1, g1, g4, t0, t1);
         Fp4Square(c0, c1, g2, g5, t0, t1);
@@ -229,7 +229,7 @@ internal sealed partial class FieldKernelEmitter
     {
         Slot r = Arg(0), f = Arg(1), a = Arg(2), b = Arg(3), c = Arg(4);
         Slot t0 = Temp(0), t1 = Temp(288), x = Temp(576), s = Temp(864);
-        BeginProgram(fp12MulByLine, 5, 960);
+        BeginProgram(nameof(fp12MulByLine), fp12MulByLine, 5, 960);
         Call(fp6MulBy01, t0, f.Half(0), a, b);
         Call(fp6MulBy1, t1, f.Half(1), c);
         Fp6Add(x, f.Half(0), f.Half(1));
@@ -268,9 +268,9 @@ internal sealed partial class FieldKernelEmitter
 
     // --- program frame ------------------------------------------------------------------------------------
 
-    private void BeginProgram(Label label, int arguments, int tempBytes)
+    private void BeginProgram(string name, Label label, int arguments, int tempBytes)
     {
-        asm.Align(16);
+        Symbol(name);
         asm.Bind(label);
         argumentBase = tempBytes;
         programFrame = tempBytes + 8 * arguments;

@@ -16,6 +16,7 @@ internal sealed partial class FieldKernelEmitter
 
     private readonly X64Assembler asm = new();
     private readonly Label modulus, inverse, zero;
+    private int constantsStart;
     private readonly Label[] exports = new Label[(int)FieldKernel.Count];
 
     private FieldKernelEmitter()
@@ -45,19 +46,37 @@ internal sealed partial class FieldKernelEmitter
         fp12MulByLine = asm.NewLabel();
     }
 
-    /// <summary>The generated code and the entry offsets, in <see cref="FieldKernel"/> order.</summary>
-    internal static (byte[] Code, int[] Entries) Emit()
+    private readonly List<(string Name, int Offset)> symbols = [];
+
+    /// <summary>The generated code, the entry offsets in <see cref="FieldKernel"/> order, and a symbol table.</summary>
+    internal static GeneratedKernels Emit()
     {
         var e = new FieldKernelEmitter();
         e.EmitRoutines();
         var entries = new int[(int)FieldKernel.Count];
         for (int k = 0; k < entries.Length; k++)
         {
+            e.Symbol("export_" + (FieldKernel)k);
             entries[k] = e.EmitExport(e.exports[k]);
         }
 
         e.EmitConstants();
-        return (e.asm.Finish(), entries);
+        var code = e.asm.Finish();
+        var table = new (string Name, int Offset, int Length)[e.symbols.Count];
+        for (int k = 0; k < table.Length; k++)
+        {
+            int end = k + 1 < table.Length ? e.symbols[k + 1].Offset : e.constantsStart;
+            table[k] = (e.symbols[k].Name, e.symbols[k].Offset, end - e.symbols[k].Offset);
+        }
+
+        return new GeneratedKernels(code, entries, table);
+    }
+
+    /// <summary>Starts a named routine at the next 16-byte boundary (for the profiler symbol table).</summary>
+    private void Symbol(string name)
+    {
+        asm.Align(16);
+        symbols.Add(("bls_" + name, asm.Position));
     }
 
     /// <summary>
@@ -265,6 +284,7 @@ internal sealed partial class FieldKernelEmitter
     private void EmitConstants()
     {
         asm.Align(64);
+        constantsStart = asm.Position;
         asm.Bind(modulus);
         foreach (ulong limb in (ReadOnlySpan<ulong>)[Fp.P0, Fp.P1, Fp.P2, Fp.P3, Fp.P4, Fp.P5])
         {
@@ -281,3 +301,6 @@ internal sealed partial class FieldKernelEmitter
         }
     }
 }
+
+/// <summary>The emitter's output: machine code, exported entry offsets and named routine ranges.</summary>
+internal sealed record GeneratedKernels(byte[] Code, int[] Entries, (string Name, int Offset, int Length)[] Symbols);

@@ -68,11 +68,11 @@ internal static unsafe class FieldKernels
         }
 
         IntPtr code;
-        int[] entries;
+        GeneratedKernels generated;
         try
         {
-            (byte[] bytes, entries) = FieldKernelEmitter.Emit();
-            code = ExecutableMemory.Load(bytes);
+            generated = FieldKernelEmitter.Emit();
+            code = ExecutableMemory.Load(generated.Code);
         }
         catch (InvalidOperationException e)
         {
@@ -81,6 +81,7 @@ internal static unsafe class FieldKernels
         }
 
         byte* b = (byte*)code;
+        int[] entries = generated.Entries;
         void* At(FieldKernel k) => b + entries[(int)k];
         FpMul = (delegate* unmanaged[SuppressGCTransition]<Fp*, Fp*, Fp*, void>)At(FieldKernel.FpMul);
         FpSquare = (delegate* unmanaged[SuppressGCTransition]<Fp*, Fp*, void>)At(FieldKernel.FpSquare);
@@ -98,12 +99,21 @@ internal static unsafe class FieldKernels
         Fp12Square = (delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, void>)At(FieldKernel.Fp12Square);
         Fp12CyclotomicSquare = (delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, void>)At(FieldKernel.Fp12CyclotomicSquare);
         Fp12MulByLine = (delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, Fp2*, Fp2*, Fp2*, void>)At(FieldKernel.Fp12MulByLine);
+        CodeAddress = code;
+        CodeLength = generated.Code.Length;
         Available = true;
+        PerfMap.Announce(code, generated.Symbols);
         enabled = !string.Equals(Environment.GetEnvironmentVariable(SelectionVariable), "managed", StringComparison.OrdinalIgnoreCase);
         Status = enabled
             ? "x86-64 BMI2/ADX field kernels"
             : $"managed field code ({SelectionVariable}=managed)";
     }
+
+    /// <summary>Start of the mapped kernel code (zero when unavailable).</summary>
+    internal static IntPtr CodeAddress { get; }
+
+    /// <summary>Length in bytes of the generated code.</summary>
+    internal static int CodeLength { get; }
 
     /// <summary>True when the kernels were generated and mapped on this machine.</summary>
     internal static bool Available { get; }

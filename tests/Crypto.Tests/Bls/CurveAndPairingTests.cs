@@ -8,7 +8,7 @@ using G2Point = Marketplace.Crypto.Bls.ProjectivePoint<Marketplace.Crypto.Bls.Fp
 namespace Marketplace.Crypto.Tests.Bls;
 
 /// <summary>Group law, scalar multiplication, subgroup checks and pairing bilinearity (seeded; seeds printed).</summary>
-public sealed class CurveAndPairingTests(ITestOutputHelper output)
+public abstract class CurveAndPairingSuite(ITestOutputHelper output)
 {
     private static readonly BigInteger R = Scalar.Order;
 
@@ -219,3 +219,6 @@ public sealed class CurveAndPairingTests(ITestOutputHelper output)
         return [.. l];
     }
 }
+
+/// <summary>The suite on the field code this machine uses (the generated kernels where available).</summary>
+public sealed class CurveAndPairingTests(ITestOutputHelper output) : CurveAndPairingSuite(output);

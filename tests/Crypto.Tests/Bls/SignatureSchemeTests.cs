@@ -6,7 +6,7 @@ using BlsScheme = Marketplace.Crypto.Bls.Bls;
 namespace Marketplace.Crypto.Tests.Bls;
 
 /// <summary>Behaviour of the public API: keys, signing, aggregation, proofs of possession, batch verification.</summary>
-public sealed class SignatureSchemeTests
+public abstract class SignatureSchemeSuite
 {
     private static readonly SecretKey[] Keys = Enumerable.Range(1, 4).Select(i => BlsScheme.KeyGen(Ikm(i))).ToArray();
 
@@ -118,3 +118,6 @@ public sealed class SignatureSchemeTests
         return b;
     }
 }
+
+/// <summary>The suite on the field code this machine uses (the generated kernels where available).</summary>
+public sealed class SignatureSchemeTests : SignatureSchemeSuite;

@@ -1,0 +1,123 @@
+using Marketplace.Crypto.Bls.Kernels;
+using Xunit;
+
+namespace Marketplace.Crypto.Tests.Bls.Kernels;
+
+/// <summary>
+/// The encoder against GNU as 2.40 (binutils, Debian bookworm): every expected byte string below is what
+/// `as` produced for the Intel-syntax instruction in the comment (objdump -d -M intel).
+/// </summary>
+public sealed class X64AssemblerTests
+{
+    public static TheoryData<string, string> Encodings()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (name, _, hex) in Cases)
+        {
+            data.Add(name, hex);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Encodings))]
+    public void EncodesLikeTheReferenceAssembler(string instruction, string expectedHex)
+    {
+        var asm = new X64Assembler();
+        Cases.Single(c => c.Name == instruction).Emit(asm);
+        Assert.Equal(expectedHex, Convert.ToHexStringLower(asm.Finish()));
+    }
+
+    [Fact]
+    public void CallsAndRipOperandsResolveToTheirLabels()
+    {
+        var asm = new X64Assembler();
+        var target = asm.NewLabel();
+        var data = asm.NewLabel();
+        asm.Call(target);                          // 0: e8 rel32, ends at 5
+        asm.Mov(Reg.Rax, Mem.Rip(data, 8));        // 5: 48 8b 05 rel32, ends at 12
+        asm.Bind(target);                          // 12
+        asm.Ret();                                 // 12: c3
+        asm.Bind(data);                            // 13
+        asm.Quad(0x0807060504030201);
+        asm.Quad(0x100f0e0d0c0b0a09);
+        byte[] code = asm.Finish();
+        Assert.Equal(12 - 5, BitConverter.ToInt32(code, 1));
+        Assert.Equal(13 + 8 - 12, BitConverter.ToInt32(code, 8));
+        Assert.Equal("e807000000488b0509000000c3", Convert.ToHexStringLower(code.AsSpan(0, 13)));
+    }
+
+    [Fact]
+    public void BackwardCallsAreNegative()
+    {
+        var asm = new X64Assembler();
+        var top = asm.NewLabel();
+        asm.Bind(top);
+        asm.Ret();
+        asm.Call(top);
+        Assert.Equal(-6, BitConverter.ToInt32(asm.Finish(), 2));
+    }
+
+    [Fact]
+    public void LabelMistakesAreReported()
+    {
+        var asm = new X64Assembler();
+        var label = asm.NewLabel();
+        asm.Bind(label);
+        Assert.Throws<InvalidOperationException>(() => asm.Bind(label));
+
+        var unbound = new X64Assembler();
+        unbound.Call(unbound.NewLabel());
+        Assert.Throws<InvalidOperationException>(() => unbound.Finish());
+    }
+
+    private static readonly (string Name, Action<X64Assembler> Emit, string Hex)[] Cases =
+    [
+        ("mov rax, rbx", a => a.Mov(Reg.Rax, Reg.Rbx), "4889d8"),
+        ("mov r15, rsi", a => a.Mov(Reg.R15, Reg.Rsi), "4989f7"),
+        ("mov r9, [rsp+8]", a => a.Mov(Reg.R9, new Mem(Reg.Rsp, 8)), "4c8b4c2408"),
+        ("mov [r12], r10", a => a.Mov(new Mem(Reg.R12, 0), Reg.R10), "4d891424"),
+        ("mov rdx, [rbp]", a => a.Mov(Reg.Rdx, new Mem(Reg.Rbp, 0)), "488b5500"),
+        ("mov [r13+200], rcx", a => a.Mov(new Mem(Reg.R13, 200), Reg.Rcx), "49898dc8000000"),
+        ("mov rax, [rsi-8]", a => a.Mov(Reg.Rax, new Mem(Reg.Rsi, -8)), "488b46f8"),
+        ("movabs r11, 0x1122334455667788", a => a.MovImm(Reg.R11, 0x1122334455667788), "49bb8877665544332211"),
+        ("lea rdi, [rsp+1000]", a => a.Lea(Reg.Rdi, new Mem(Reg.Rsp, 1000)), "488dbc24e8030000"),
+        ("xor eax, eax", a => a.Zero(Reg.Rax), "31c0"),
+        ("xor r14d, r14d", a => a.Zero(Reg.R14), "4531f6"),
+        ("add r8, r9", a => a.Add(Reg.R8, Reg.R9), "4d01c8"),
+        ("add rax, [rbx+40]", a => a.Add(Reg.Rax, new Mem(Reg.Rbx, 40)), "48034328"),
+        ("adc r13, [rdi+16]", a => a.Adc(Reg.R13, new Mem(Reg.Rdi, 16)), "4c136f10"),
+        ("sub rsi, r15", a => a.Sub(Reg.Rsi, Reg.R15), "4c29fe"),
+        ("sbb r10, [rsp+48]", a => a.Sbb(Reg.R10, new Mem(Reg.Rsp, 48)), "4c1b542430"),
+        ("and rax, rcx", a => a.And(Reg.Rax, Reg.Rcx), "4821c8"),
+        ("and rbp, [rsi]", a => a.And(Reg.Rbp, new Mem(Reg.Rsi, 0)), "48232e"),
+        ("adc r14, 0", a => a.AdcImm(Reg.R14, 0), "4983d600"),
+        ("sbb rax, rax", a => a.Sbb(Reg.Rax, Reg.Rax), "4819c0"),
+        ("sub rsp, 1152", a => a.SubImm32(Reg.Rsp, 1152), "4881ec80040000"),
+        ("add rsp, 1152", a => a.AddImm32(Reg.Rsp, 1152), "4881c480040000"),
+        ("adcx r9, rbp", a => a.Adcx(Reg.R9, Reg.Rbp), "664c0f38f6cd"),
+        ("adox r8, r15", a => a.Adox(Reg.R8, Reg.R15), "f34d0f38f6c7"),
+        ("adcx rax, [rsi+8]", a => a.Adcx(Reg.Rax, new Mem(Reg.Rsi, 8)), "66480f38f64608"),
+        ("adox r11, [r12+24]", a => a.Adox(Reg.R11, new Mem(Reg.R12, 24)), "f34d0f38f65c2418"),
+        ("mulx rcx, rbp, [rsi+40]", a => a.Mulx(Reg.Rcx, Reg.Rbp, new Mem(Reg.Rsi, 40)), "c4e2d3f64e28"),
+        ("mulx r9, r8, [rsi]", a => a.Mulx(Reg.R9, Reg.R8, new Mem(Reg.Rsi, 0)), "c462bbf60e"),
+        ("mulx r14, r13, r10", a => a.Mulx(Reg.R14, Reg.R13, Reg.R10), "c44293f6f2"),
+        ("mulx rax, rdx, [rbx]", a => a.Mulx(Reg.Rax, Reg.Rdx, new Mem(Reg.Rbx, 0)), "c4e2ebf603"),
+        ("imul rdx, r8", a => a.Imul(Reg.Rdx, Reg.R8), "490fafd0"),
+        ("imul rdx, [rsi+8]", a => a.Imul(Reg.Rdx, new Mem(Reg.Rsi, 8)), "480faf5608"),
+        ("cmovc r8, rax", a => a.Cmovc(Reg.R8, Reg.Rax), "4c0f42c0"),
+        ("cmovnc r15, r9", a => a.Cmovnc(Reg.R15, Reg.R9), "4d0f43f9"),
+        ("cmovz rcx, rdx", a => a.Cmovz(Reg.Rcx, Reg.Rdx), "480f44ca"),
+        ("push rbx", a => a.Push(Reg.Rbx), "53"),
+        ("push r15", a => a.Push(Reg.R15), "4157"),
+        ("pop r12", a => a.Pop(Reg.R12), "415c"),
+        ("pop rbp", a => a.Pop(Reg.Rbp), "5d"),
+        ("ret", a => a.Ret(), "c3"),
+        ("shl rax, 3", a => a.Shl(Reg.Rax, 3), "48c1e003"),
+        ("shr r9, 63", a => a.Shr(Reg.R9, 63), "49c1e93f"),
+        ("shld r10, r11, 8", a => a.Shld(Reg.R10, Reg.R11, 8), "4d0fa4da08"),
+        ("or rax, r9", a => a.Or(Reg.Rax, Reg.R9), "4c09c8"),
+        ("xor r8, r10", a => a.Xor(Reg.R8, Reg.R10), "4d31d0"),
+    ];
+}
