@@ -7,6 +7,9 @@
 // The exponentiation by |x| squares 63 times and decompresses the six intermediate powers at the set bits of |x|
 // with one shared inversion (Montgomery's trick). Pairing values are public, so the g2 = 0 case may branch: it
 // falls back to plain cyclotomic squaring.
+using System.Runtime.CompilerServices;
+using Marketplace.Crypto.Bls.Kernels;
+
 namespace Marketplace.Crypto.Bls;
 
 /// <summary>Compressed cyclotomic squaring and the exponentiation by |x| built on it.</summary>
@@ -19,7 +22,24 @@ internal readonly partial struct Fp12
     /// The square of a compressed cyclotomic element: only the w^1, w^2, w^4, w^5 coefficients are read and
     /// written (the w^0 and w^3 coefficients of the result are zero until <see cref="Decompress"/>).
     /// </summary>
-    public static Fp12 CompressedSquare(in Fp12 f)
+    public static unsafe Fp12 CompressedSquare(in Fp12 f)
+    {
+        if (FieldKernels.Enabled)
+        {
+            Unsafe.SkipInit(out Fp12 r);
+            fixed (Fp12* pf = &f)
+            {
+                FieldKernels.Fp12CompressedSquare(&r, pf);
+            }
+
+            return r;
+        }
+
+        return CompressedSquareManaged(f);
+    }
+
+    /// <summary>Compressed squaring in managed code.</summary>
+    internal static Fp12 CompressedSquareManaged(in Fp12 f)
     {
         Fp2 g1 = f.C1.C0, g2 = f.C0.C1, g4 = f.C0.C2, g5 = f.C1.C2; // Granger-Scott numbering (w^i)
         Fp4Square(g1, g4, out var b0, out var b1);

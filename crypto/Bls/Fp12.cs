@@ -9,6 +9,7 @@ using Marketplace.Crypto.Bls.Kernels;
 namespace Marketplace.Crypto.Bls;
 
 /// <summary>An element c0 + c1*w of Fp12 (the pairing target group lives here).</summary>
+[SkipLocalsInit] // stack buffers here are always written before use
 internal readonly partial struct Fp12
 {
     internal readonly Fp6 C0, C1;

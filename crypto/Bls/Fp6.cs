@@ -6,6 +6,7 @@ using Marketplace.Crypto.Bls.Kernels;
 namespace Marketplace.Crypto.Bls;
 
 /// <summary>An element c0 + c1*v + c2*v^2 of Fp6.</summary>
+[SkipLocalsInit] // locals here are always written before use
 internal readonly struct Fp6
 {
     internal readonly Fp2 C0, C1, C2;

@@ -8,7 +8,7 @@ internal sealed partial class FieldKernelEmitter
     private const int Fp2Bytes = 96;
 
     private readonly Label fpMul, fpSqr, fpAdd, fpSub;
-    private readonly Label fp2Add, fp2Sub, fp2Dbl, fp2Neg, fp2MulXi, fp2Mul, fp2Sqr, fp2MulFp, fp2Copy;
+    private readonly Label fp2Add, fp2Sub, fp2Dbl, fp2Neg, fp2MulXi, fp2Mul, fp2Sqr, fp2MulFp, fp2Copy, fp2Zero;
 
     private static Mem Rdi(int offset = 0) => new(Reg.Rdi, offset);
 
@@ -61,6 +61,15 @@ internal sealed partial class FieldKernelEmitter
         {
             Copy(Rdi(), Rsi());
             Copy(Rdi(48), Rsi(48));
+        });
+
+        Leaf(nameof(fp2Zero), fp2Zero, 0, () =>
+        {
+            asm.Zero(Reg.Rax);
+            for (int k = 0; k < 12; k++)
+            {
+                asm.Mov(Rdi(8 * k), Reg.Rax);
+            }
         });
 
         // (a0 + a1 u)(1 + u) = (a0 - a1) + (a0 + a1) u; c1 goes through the stack so r == a works.

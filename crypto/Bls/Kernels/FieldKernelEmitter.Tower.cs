@@ -11,7 +11,7 @@ internal sealed partial class FieldKernelEmitter
     private const int Fp6Bytes = 3 * Fp2Bytes, Fp12Bytes = 2 * Fp6Bytes;
     private static readonly Reg[] ArgumentRegisters = [Reg.Rdi, Reg.Rsi, Reg.Rdx, Reg.Rcx, Reg.R8];
 
-    private readonly Label fp6Mul, fp6MulBy01, fp6MulBy1, fp12Mul, fp12Sqr, fp12CycloSqr, fp12MulByLine;
+    private readonly Label fp6Mul, fp6MulBy01, fp6MulBy1, fp12Mul, fp12Sqr, fp12CycloSqr, fp12CompressedSqr, fp12MulByLine;
     private int argumentBase, programFrame;
 
     /// <summary>An operand: <see cref="Offset"/> bytes into argument <see cref="Arg"/>, or into the frame (Arg -1).</summary>
@@ -38,11 +38,13 @@ internal sealed partial class FieldKernelEmitter
         EmitFp12Mul();
         EmitFp12Square();
         EmitFp12CyclotomicSquare();
+        EmitFp12CompressedSquare();
         EmitFp12MulByLine();
         Export(FieldKernel.Fp6Mul, fp6Mul);
         Export(FieldKernel.Fp12Mul, fp12Mul);
         Export(FieldKernel.Fp12Square, fp12Sqr);
         Export(FieldKernel.Fp12CyclotomicSquare, fp12CycloSqr);
+        Export(FieldKernel.Fp12CompressedSquare, fp12CompressedSqr);
         Export(FieldKernel.Fp12MulByLine, fp12MulByLine);
     }
 
@@ -195,20 +197,44 @@ internal sealed partial class FieldKernelEmitter
         ThreeMinusTwo(h2, b0, g2, s);
         ThreePlusTwo(h5, b1, g5, s);
         EndProgram();
+    }
 
-        void ThreeMinusTwo(Slot h, Slot x, Slot g, Slot tmp)
-        {
-            Call(fp2Sub, tmp, x, g);
-            Call(fp2Dbl, tmp, tmp);
-            Call(fp2Add, h, tmp, x);
-        }
+    /// <summary>
+    /// fp12_compressed_sqr(r, f): Karabina's compressed squaring (see Fp12.CompressedSquare): only g1, g2, g4 and
+    /// g5 (memory slots 3, 1, 2, 5) are read and written; slots 0 and 4 of the result are set to zero.
+    /// </summary>
+    private void EmitFp12CompressedSquare()
+    {
+        Slot r = Arg(0), f = Arg(1);
+        Slot g1 = f.C(3), g2 = f.C(1), g4 = f.C(2), g5 = f.C(5);
+        Slot b0 = Temp(0), b1 = Temp(96), c0 = Temp(192), c1 = Temp(288), t0 = Temp(384), t1 = Temp(480), s = Temp(576);
+        BeginProgram(nameof(fp12CompressedSqr), fp12CompressedSqr, 2, 672);
+        Fp4Square(b0, b1, g1, g4, t0, t1);
+        Fp4Square(c0, c1, g2, g5, t0, t1);
+        Call(fp2MulXi, c1, c1);
+        ThreePlusTwo(r.C(3), c1, g1, s);
+        ThreeMinusTwo(r.C(2), c0, g4, s);
+        ThreeMinusTwo(r.C(1), b0, g2, s);
+        ThreePlusTwo(r.C(5), b1, g5, s);
+        Call(fp2Zero, r.C(0));
+        Call(fp2Zero, r.C(4));
+        EndProgram();
+    }
 
-        void ThreePlusTwo(Slot h, Slot x, Slot g, Slot tmp)
-        {
-            Call(fp2Add, tmp, x, g);
-            Call(fp2Dbl, tmp, tmp);
-            Call(fp2Add, h, tmp, x);
-        }
+    /// <summary>h = 3x - 2g = 2(x - g) + x.</summary>
+    private void ThreeMinusTwo(Slot h, Slot x, Slot g, Slot tmp)
+    {
+        Call(fp2Sub, tmp, x, g);
+        Call(fp2Dbl, tmp, tmp);
+        Call(fp2Add, h, tmp, x);
+    }
+
+    /// <summary>h = 3x + 2g = 2(x + g) + x.</summary>
+    private void ThreePlusTwo(Slot h, Slot x, Slot g, Slot tmp)
+    {
+        Call(fp2Add, tmp, x, g);
+        Call(fp2Dbl, tmp, tmp);
+        Call(fp2Add, h, tmp, x);
     }
 
     /// <summary>(x + y t)^2 = (x^2 + xi y^2) + ((x + y)^2 - x^2 - y^2) t, into (c0, c1).</summary>

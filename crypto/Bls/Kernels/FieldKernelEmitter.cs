@@ -43,6 +43,8 @@ internal sealed partial class FieldKernelEmitter
         fp12Mul = asm.NewLabel();
         fp12Sqr = asm.NewLabel();
         fp12CycloSqr = asm.NewLabel();
+        fp12CompressedSqr = asm.NewLabel();
+        fp2Zero = asm.NewLabel();
         fp12MulByLine = asm.NewLabel();
     }
 

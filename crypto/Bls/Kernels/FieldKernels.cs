@@ -24,6 +24,7 @@ internal enum FieldKernel
     Fp12Mul,
     Fp12Square,
     Fp12CyclotomicSquare,
+    Fp12CompressedSquare,
     Fp12MulByLine,
     Count,
 }
@@ -49,6 +50,7 @@ internal static unsafe class FieldKernels
     internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, Fp12*, void> Fp12Mul;
     internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, void> Fp12Square;
     internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, void> Fp12CyclotomicSquare;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, void> Fp12CompressedSquare;
     internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, Fp2*, Fp2*, Fp2*, void> Fp12MulByLine;
 
     private static bool enabled;
@@ -98,6 +100,7 @@ internal static unsafe class FieldKernels
         Fp12Mul = (delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, Fp12*, void>)At(FieldKernel.Fp12Mul);
         Fp12Square = (delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, void>)At(FieldKernel.Fp12Square);
         Fp12CyclotomicSquare = (delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, void>)At(FieldKernel.Fp12CyclotomicSquare);
+        Fp12CompressedSquare = (delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, void>)At(FieldKernel.Fp12CompressedSquare);
         Fp12MulByLine = (delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, Fp2*, Fp2*, Fp2*, void>)At(FieldKernel.Fp12MulByLine);
         CodeAddress = code;
         CodeLength = generated.Code.Length;

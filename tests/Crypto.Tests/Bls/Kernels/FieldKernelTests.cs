@@ -140,6 +140,10 @@ public sealed unsafe class FieldKernelTests(ITestOutputHelper output)
             y = f;
             FieldKernels.Fp12CyclotomicSquare(&y, &y);
             Assert.True(Fp12.Equal(want, y));
+            FieldKernels.Fp12CompressedSquare(&want, &f);
+            y = f;
+            FieldKernels.Fp12CompressedSquare(&y, &y);
+            Assert.True(Fp12.Equal(want, y));
             Fp2 la = RandomFp2(rng), lb = RandomFp2(rng), lc = RandomFp2(rng);
             FieldKernels.Fp12MulByLine(&want, &f, &la, &lb, &lc);
             y = f;
@@ -161,11 +165,12 @@ public sealed unsafe class FieldKernelTests(ITestOutputHelper output)
                 Fp12 f = RandomFp12(rng), g = RandomFp12(rng);
                 Fp2 la = RandomFp2(rng), lb = RandomFp2(rng), lc = RandomFp2(rng);
                 Fp6 r6;
-                Fp12 mul, sqr, cyc, line;
+                Fp12 mul, sqr, cyc, compressed, line;
                 FieldKernels.Fp6Mul(&r6, &a6, &b6);
                 FieldKernels.Fp12Mul(&mul, &f, &g);
                 FieldKernels.Fp12Square(&sqr, &f);
                 FieldKernels.Fp12CyclotomicSquare(&cyc, &f);
+                FieldKernels.Fp12CompressedSquare(&compressed, &f);
                 FieldKernels.Fp12MulByLine(&line, &f, &la, &lb, &lc);
 
                 FieldKernels.Enabled = false;
@@ -173,6 +178,7 @@ public sealed unsafe class FieldKernelTests(ITestOutputHelper output)
                 Assert.True(Fp12.Equal(Fp12.Mul(f, g), mul));
                 Assert.True(Fp12.Equal(Fp12.Square(f), sqr));
                 Assert.True(Fp12.Equal(Fp12.CyclotomicSquare(f), cyc));
+                Assert.True(Fp12.Equal(Fp12.CompressedSquare(f), compressed));
                 Assert.True(Fp12.Equal(Fp12.MulByLine(f, la, lb, lc), line));
                 FieldKernels.Enabled = previous;
             }
