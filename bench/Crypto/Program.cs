@@ -1,6 +1,8 @@
 // BLS12-381 benchmarks: ops/s, ms per op, ratio to blst (figures measured on the CI machine kind, from
-// shared/reference/crypto.md) and a BigInteger field-multiplication baseline measured in the same run.
-// Usage: dotnet run -c Release --project bench/Crypto [-- --quick] [--wall] | [-- --repeat verify|sign|pairing|hash N]
+// shared/reference/crypto.md), a BigInteger field-multiplication baseline measured in the same run, and, where the
+// generated x86-64 field kernels run, the main operations again on the managed field code (same-run speed-up).
+// Usage: dotnet run -c Release --project bench/Crypto [-- --quick] [--wall] | [-- --micro] | [-- --repeat OP N]
+// MARKETPLACE_BLS_KERNELS=managed runs everything on the managed field code.
 // "us/op" is process CPU time per operation (best of three rounds; wall-clock time with --wall), because the build
 // machine is shared; "wall us" is wall-clock time. Everything is single-threaded except AggregateVerify and
 // BatchVerify with many messages, which hash and run Miller loops on all cores: there CPU time is the total work
@@ -9,6 +11,7 @@ using System.Diagnostics;
 using System.Numerics;
 using System.Text.Json;
 using Marketplace.Crypto.Bls;
+using Marketplace.Crypto.Bls.Kernels;
 
 // --repeat OPERATION N: run one operation N times and exit (for instruction counting with valgrind --tool=callgrind,
 // which is stable on a loaded machine: compare N = 1 and N = 5 runs).
@@ -172,9 +175,31 @@ foreach (int n in new[] { 8, 128 })
 
 Measure("Aggregate 128 signatures", 1, 128, () => Bls.Aggregate(sameMsgSigs));
 
+// Same-run baseline for the generated kernels: the same operations on the managed field code.
+var kernelRows = new List<(string Name, Action Op)>
+{
+    ("Fp multiplication (6x64 Montgomery)", () => { var x = fa; for (int i = 0; i < 1000; i++) { x = Fp.Mul(x, fb); } fa = x; }),
+    ("hash_to_G2", () => Bls.HashToPoint(message, "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_"u8)),
+    ("Sign", () => Bls.Sign(keys[0], message)),
+    ("Verify", () => Check(Bls.Verify(pubs[0], message, sig0))),
+    ("  Miller loop, 1 pair", () => Pairing.MillerLoop([pairInput])),
+    ("  final exponentiation", () => Pairing.FinalExponentiation(millerOut)),
+};
+var managedRows = new List<Row>();
+if (FieldKernels.Available && FieldKernels.Enabled)
+{
+    FieldKernels.Enabled = false;
+    foreach (var (name, op) in kernelRows)
+    {
+        managedRows.Add(Measure(name + " [managed field code]", name.StartsWith("Fp ", StringComparison.Ordinal) ? 1000 : 1, null, op));
+    }
+
+    FieldKernels.Enabled = true;
+}
+
 Console.WriteLine();
 Console.WriteLine($"{"operation",-42} {"ops/s",12} {"ms/op",10} {"us/op",12} {"wall us",12} {"blst us",10} {"x blst",8}");
-foreach (var r in rows)
+foreach (var r in rows.Where(r => !managedRows.Contains(r)))
 {
     string blst = r.BlstMicroseconds is { } b ? b.ToString("F0") : "-";
     string ratio = r.RatioToBlst is { } q ? q.ToString("F2") : "-";
@@ -200,13 +225,25 @@ foreach (var (name, goalMs, perMessage) in new[]
     Console.WriteLine($"goal {name}{(perMessage ? " per message" : string.Empty)} <= {goalMs} ms: {ms:F3} ms, {(ms <= goalMs ? "met" : "MISSED")}");
 }
 
+Console.WriteLine();
+Console.WriteLine($"field code: {FieldKernels.Status}");
+if (managedRows.Count > 0)
+{
+    Console.WriteLine($"{"same run, managed field code instead",-42} {"managed us",12} {"kernels us",12} {"speed-up",10}");
+    for (int i = 0; i < managedRows.Count; i++)
+    {
+        var kernel = rows.Find(r => r.Operation == kernelRows[i].Name)!;
+        Console.WriteLine($"{kernelRows[i].Name,-42} {managedRows[i].MicrosecondsPerOp,12:F3} {kernel.MicrosecondsPerOp,12:F3} {managedRows[i].MicrosecondsPerOp / kernel.MicrosecondsPerOp,9:F2}x");
+    }
+}
+
 double ours = rows[0].MicrosecondsPerOp;
 double big = rows[1].MicrosecondsPerOp;
 Console.WriteLine($"\nField multiplication: BigInteger baseline is {big / ours:F1}x slower than the Montgomery code.");
 Console.WriteLine(JsonSerializer.Serialize(new { rows, bigIntegerOverMontgomery = big / ours }, new JsonSerializerOptions { WriteIndented = true }));
 return 0;
 
-void Measure(string name, int opsPerCall, double? blstMicroseconds, Action action, int perItem = 0)
+Row Measure(string name, int opsPerCall, double? blstMicroseconds, Action action, int perItem = 0)
 {
     action(); // warm-up (JIT, static set-up)
     var process = Process.GetCurrentProcess();
@@ -244,6 +281,7 @@ void Measure(string name, int opsPerCall, double? blstMicroseconds, Action actio
         perItem > 0 ? best / perItem : null);
     rows.Add(row);
     Console.Error.WriteLine($"{name}: {best:F3} us");
+    return row;
 }
 
 // 1000 dependent applications of step (the delegate call is small next to a field operation).

@@ -9,6 +9,8 @@
 // the hard part raised to 3 (Hayashida-Hayasaka-Teruya): 3 (p^4 - p^2 + 1)/r = (x-1)^2 (x+p)(x^2+p^2-1) + 3. The
 // result is the cube of the reduced pairing, still a non-degenerate bilinear map (gcd(3, r) = 1), and "== 1"
 // checks are unaffected.
+using System.Runtime.CompilerServices;
+using Marketplace.Crypto.Bls.Kernels;
 using G2Point = Marketplace.Crypto.Bls.ProjectivePoint<Marketplace.Crypto.Bls.Fp2>;
 
 namespace Marketplace.Crypto.Bls;
@@ -41,8 +43,8 @@ internal static class Pairing
             {
                 ref readonly PairingInput pair = ref pairs[i];
                 ref G2Point ti = ref t[i];
-                DoublingStep(ref ti, out var a, out var b, out var c);
-                f = Fp12.MulByLine(f, a, Fp2.MulByFp(b, negPx[i]), Fp2.MulByFp(c, pair.Py));
+                Fp6 line = DoublingStepWithLine(ref ti, negPx[i], pair.Py);
+                f = Fp12.MulByLine(f, line.C0, line.C1, line.C2);
             }
 
             if (((G1.AbsX >> bit) & 1) != 0)
@@ -63,6 +65,28 @@ internal static class Pairing
         }
 
         return Fp12.Conjugate(f);
+    }
+
+    /// <summary>
+    /// Doubles T in place and returns the tangent line (a, b (-xP), c yP) as the three Fp2 coefficients of an Fp6
+    /// (kernel when enabled, else <see cref="DoublingStep"/> and two products).
+    /// </summary>
+    internal static unsafe Fp6 DoublingStepWithLine(ref G2Point t, in Fp negPx, in Fp py)
+    {
+        if (FieldKernels.Enabled)
+        {
+            Unsafe.SkipInit(out Fp6 line);
+            fixed (G2Point* pt = &t)
+            fixed (Fp* px = &negPx, pp = &py)
+            {
+                FieldKernels.MillerDoublingStep(pt, &line, px, pp);
+            }
+
+            return line;
+        }
+
+        DoublingStep(ref t, out var a, out var b, out var c);
+        return new Fp6(a, Fp2.MulByFp(b, negPx), Fp2.MulByFp(c, py));
     }
 
     /// <summary>

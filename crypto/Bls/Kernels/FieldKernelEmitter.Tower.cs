@@ -40,6 +40,8 @@ internal sealed partial class FieldKernelEmitter
         EmitFp12CyclotomicSquare();
         EmitFp12CompressedSquare();
         EmitFp12MulByLine();
+        EmitMillerDoublingStep();
+        Export(FieldKernel.MillerDoublingStep, millerDoublingStep);
         Export(FieldKernel.Fp6Mul, fp6Mul);
         Export(FieldKernel.Fp12Mul, fp12Mul);
         Export(FieldKernel.Fp12Square, fp12Sqr);

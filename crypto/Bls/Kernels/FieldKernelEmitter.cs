@@ -45,6 +45,7 @@ internal sealed partial class FieldKernelEmitter
         fp12CycloSqr = asm.NewLabel();
         fp12CompressedSqr = asm.NewLabel();
         fp2Zero = asm.NewLabel();
+        millerDoublingStep = asm.NewLabel();
         fp12MulByLine = asm.NewLabel();
     }
 

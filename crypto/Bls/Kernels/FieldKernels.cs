@@ -26,6 +26,7 @@ internal enum FieldKernel
     Fp12CyclotomicSquare,
     Fp12CompressedSquare,
     Fp12MulByLine,
+    MillerDoublingStep,
     Count,
 }
 
@@ -52,6 +53,7 @@ internal static unsafe class FieldKernels
     internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, void> Fp12CyclotomicSquare;
     internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, void> Fp12CompressedSquare;
     internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, Fp2*, Fp2*, Fp2*, void> Fp12MulByLine;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<ProjectivePoint<Fp2>*, Fp6*, Fp*, Fp*, void> MillerDoublingStep;
 
     private static bool enabled;
 
@@ -101,6 +103,7 @@ internal static unsafe class FieldKernels
         Fp12Square = (delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, void>)At(FieldKernel.Fp12Square);
         Fp12CyclotomicSquare = (delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, void>)At(FieldKernel.Fp12CyclotomicSquare);
         Fp12CompressedSquare = (delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, void>)At(FieldKernel.Fp12CompressedSquare);
+        MillerDoublingStep = (delegate* unmanaged[SuppressGCTransition]<ProjectivePoint<Fp2>*, Fp6*, Fp*, Fp*, void>)At(FieldKernel.MillerDoublingStep);
         Fp12MulByLine = (delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, Fp2*, Fp2*, Fp2*, void>)At(FieldKernel.Fp12MulByLine);
         CodeAddress = code;
         CodeLength = generated.Code.Length;

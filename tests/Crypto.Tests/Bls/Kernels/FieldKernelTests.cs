@@ -190,6 +190,37 @@ public sealed unsafe class FieldKernelTests(ITestOutputHelper output)
     }
 
     [KernelFact]
+    public void MillerDoublingStepKernelMatchesTheManagedStep()
+    {
+        var rng = Seeded(4105);
+        bool previous = FieldKernels.Enabled;
+        try
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                var start = new ProjectivePoint<Fp2>(RandomFp2(rng), RandomFp2(rng), RandomFp2(rng));
+                Fp negPx = FromRaw(RandomBelow(rng, P)), py = FromRaw(RandomBelow(rng, P));
+                var t = start;
+                Fp6 line;
+                FieldKernels.MillerDoublingStep(&t, &line, &negPx, &py);
+
+                FieldKernels.Enabled = false;
+                var expected = start;
+                Pairing.DoublingStep(ref expected, out var a, out var b, out var c);
+                Assert.True(ProjectivePoint<Fp2>.Equal(expected, t) && Fp2.Equal(expected.Z, t.Z) && Fp2.Equal(expected.X, t.X));
+                Assert.True(Fp2.Equal(a, line.C0));
+                Assert.True(Fp2.Equal(Fp2.MulByFp(b, negPx), line.C1));
+                Assert.True(Fp2.Equal(Fp2.MulByFp(c, py), line.C2));
+                FieldKernels.Enabled = previous;
+            }
+        }
+        finally
+        {
+            FieldKernels.Enabled = previous;
+        }
+    }
+
+    [KernelFact]
     public void CyclotomicSquareKernelSquaresPairingValues()
     {
         var pair = new PairingInput(G1.GeneratorX, G1.GeneratorY, G2.GeneratorX, G2.GeneratorY);
