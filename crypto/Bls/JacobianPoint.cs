@@ -2,6 +2,9 @@
 // (multiplication by the BLS parameter in subgroup checks and cofactor clearing). Doubling is 2M + 5S instead of
 // the complete formula's 6M + 2S; the addition is the general 11M + 5S one with explicit checks for the identity,
 // P = Q and P = -Q, so it is correct for every input, but its running time depends on the data.
+using System.Runtime.CompilerServices;
+using Marketplace.Crypto.Bls.Kernels;
+
 namespace Marketplace.Crypto.Bls;
 
 /// <summary>A point in Jacobian coordinates; identity has Z = 0.</summary>
@@ -49,7 +52,25 @@ internal readonly struct JacobianPoint<T>
     public ProjectivePoint<T> ToProjective() =>
         IsIdentity ? ProjectivePoint<T>.Identity : new ProjectivePoint<T>(T.Mul(X, Z), Y, T.Mul(T.Square(Z), Z));
 
-    public static JacobianPoint<T> Double(in JacobianPoint<T> p)
+    public static unsafe JacobianPoint<T> Double(in JacobianPoint<T> p)
+    {
+        if (typeof(T) == typeof(Fp2) && FieldKernels.Enabled)
+        {
+            // One kernel for the whole G2 doubling (the check above is resolved when the JIT specialises T).
+            Unsafe.SkipInit(out JacobianPoint<Fp2> r);
+            fixed (JacobianPoint<T>* pp = &p)
+            {
+                FieldKernels.G2JacobianDouble(&r, (JacobianPoint<Fp2>*)pp);
+            }
+
+            return Unsafe.As<JacobianPoint<Fp2>, JacobianPoint<T>>(ref r);
+        }
+
+        return DoubleManaged(p);
+    }
+
+    /// <summary>2M + 5S doubling over the field operations (kernel or managed).</summary>
+    internal static JacobianPoint<T> DoubleManaged(in JacobianPoint<T> p)
     {
         T a = T.Square(p.X);
         T b = T.Square(p.Y);

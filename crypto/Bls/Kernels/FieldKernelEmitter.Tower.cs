@@ -41,7 +41,9 @@ internal sealed partial class FieldKernelEmitter
         EmitFp12CompressedSquare();
         EmitFp12MulByLine();
         EmitMillerDoublingStep();
+        EmitG2JacobianDouble();
         Export(FieldKernel.MillerDoublingStep, millerDoublingStep);
+        Export(FieldKernel.G2JacobianDouble, g2JacobianDouble);
         Export(FieldKernel.Fp6Mul, fp6Mul);
         Export(FieldKernel.Fp12Mul, fp12Mul);
         Export(FieldKernel.Fp12Square, fp12Sqr);

@@ -46,6 +46,7 @@ internal sealed partial class FieldKernelEmitter
         fp12CompressedSqr = asm.NewLabel();
         fp2Zero = asm.NewLabel();
         millerDoublingStep = asm.NewLabel();
+        g2JacobianDouble = asm.NewLabel();
         fp12MulByLine = asm.NewLabel();
     }
 

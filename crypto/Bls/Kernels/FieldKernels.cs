@@ -27,6 +27,7 @@ internal enum FieldKernel
     Fp12CompressedSquare,
     Fp12MulByLine,
     MillerDoublingStep,
+    G2JacobianDouble,
     Count,
 }
 
@@ -54,6 +55,7 @@ internal static unsafe class FieldKernels
     internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, void> Fp12CompressedSquare;
     internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, Fp2*, Fp2*, Fp2*, void> Fp12MulByLine;
     internal static readonly delegate* unmanaged[SuppressGCTransition]<ProjectivePoint<Fp2>*, Fp6*, Fp*, Fp*, void> MillerDoublingStep;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<JacobianPoint<Fp2>*, JacobianPoint<Fp2>*, void> G2JacobianDouble;
 
     private static bool enabled;
 
@@ -104,6 +106,7 @@ internal static unsafe class FieldKernels
         Fp12CyclotomicSquare = (delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, void>)At(FieldKernel.Fp12CyclotomicSquare);
         Fp12CompressedSquare = (delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, void>)At(FieldKernel.Fp12CompressedSquare);
         MillerDoublingStep = (delegate* unmanaged[SuppressGCTransition]<ProjectivePoint<Fp2>*, Fp6*, Fp*, Fp*, void>)At(FieldKernel.MillerDoublingStep);
+        G2JacobianDouble = (delegate* unmanaged[SuppressGCTransition]<JacobianPoint<Fp2>*, JacobianPoint<Fp2>*, void>)At(FieldKernel.G2JacobianDouble);
         Fp12MulByLine = (delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, Fp2*, Fp2*, Fp2*, void>)At(FieldKernel.Fp12MulByLine);
         CodeAddress = code;
         CodeLength = generated.Code.Length;

@@ -221,6 +221,35 @@ public sealed unsafe class FieldKernelTests(ITestOutputHelper output)
     }
 
     [KernelFact]
+    public void G2JacobianDoubleKernelMatchesTheManagedFormula()
+    {
+        var rng = Seeded(4106);
+        bool previous = FieldKernels.Enabled;
+        try
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                var p = new JacobianPoint<Fp2>(RandomFp2(rng), RandomFp2(rng), RandomFp2(rng));
+                JacobianPoint<Fp2> r, inPlace = p;
+                FieldKernels.G2JacobianDouble(&r, &p);
+                FieldKernels.G2JacobianDouble(&inPlace, &inPlace);
+
+                FieldKernels.Enabled = false;
+                var expected = JacobianPoint<Fp2>.DoubleManaged(p);
+                FieldKernels.Enabled = previous;
+                foreach (var actual in new[] { r, inPlace })
+                {
+                    Assert.True(Fp2.Equal(expected.X, actual.X) && Fp2.Equal(expected.Y, actual.Y) && Fp2.Equal(expected.Z, actual.Z));
+                }
+            }
+        }
+        finally
+        {
+            FieldKernels.Enabled = previous;
+        }
+    }
+
+    [KernelFact]
     public void CyclotomicSquareKernelSquaresPairingValues()
     {
         var pair = new PairingInput(G1.GeneratorX, G1.GeneratorY, G2.GeneratorX, G2.GeneratorY);
