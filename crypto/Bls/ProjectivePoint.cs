@@ -4,6 +4,7 @@
 // without points of order two (both BLS12-381 curves have odd order), so neither aggregation of attacker-chosen
 // points nor the constant-time ladder needs special cases. Generic over the coordinate field (Fp: G1, Fp2: G2).
 using System.Runtime.CompilerServices;
+using Marketplace.Crypto.Bls.Kernels;
 
 namespace Marketplace.Crypto.Bls;
 
@@ -27,7 +28,32 @@ internal readonly struct ProjectivePoint<T>
 
     public bool IsIdentity => Z.IsZero;
 
-    public static ProjectivePoint<T> Add(in ProjectivePoint<T> p, in ProjectivePoint<T> q)
+    public static unsafe ProjectivePoint<T> Add(in ProjectivePoint<T> p, in ProjectivePoint<T> q)
+    {
+        // One kernel for the whole addition when it runs (the type checks are resolved when the JIT specialises T).
+        if ((typeof(T) == typeof(Fp) || typeof(T) == typeof(Fp2)) && FieldKernels.Enabled)
+        {
+            Unsafe.SkipInit(out ProjectivePoint<T> r);
+            fixed (ProjectivePoint<T>* pp = &p, pq = &q)
+            {
+                if (typeof(T) == typeof(Fp))
+                {
+                    FieldKernels.G1Add((ProjectivePoint<Fp>*)&r, (ProjectivePoint<Fp>*)pp, (ProjectivePoint<Fp>*)pq);
+                }
+                else
+                {
+                    FieldKernels.G2Add((ProjectivePoint<Fp2>*)&r, (ProjectivePoint<Fp2>*)pp, (ProjectivePoint<Fp2>*)pq);
+                }
+            }
+
+            return r;
+        }
+
+        return AddManaged(p, q);
+    }
+
+    /// <summary>Algorithm 7 over the field operations (kernel or managed).</summary>
+    internal static ProjectivePoint<T> AddManaged(in ProjectivePoint<T> p, in ProjectivePoint<T> q)
     {
         T t0 = T.Mul(p.X, q.X);
         T t1 = T.Mul(p.Y, q.Y);
@@ -51,7 +77,31 @@ internal readonly struct ProjectivePoint<T>
         return new ProjectivePoint<T>(x3, y3, z3);
     }
 
-    public static ProjectivePoint<T> Double(in ProjectivePoint<T> p)
+    public static unsafe ProjectivePoint<T> Double(in ProjectivePoint<T> p)
+    {
+        if ((typeof(T) == typeof(Fp) || typeof(T) == typeof(Fp2)) && FieldKernels.Enabled)
+        {
+            Unsafe.SkipInit(out ProjectivePoint<T> r);
+            fixed (ProjectivePoint<T>* pp = &p)
+            {
+                if (typeof(T) == typeof(Fp))
+                {
+                    FieldKernels.G1Double((ProjectivePoint<Fp>*)&r, (ProjectivePoint<Fp>*)pp);
+                }
+                else
+                {
+                    FieldKernels.G2Double((ProjectivePoint<Fp2>*)&r, (ProjectivePoint<Fp2>*)pp);
+                }
+            }
+
+            return r;
+        }
+
+        return DoubleManaged(p);
+    }
+
+    /// <summary>Algorithm 9 over the field operations (kernel or managed).</summary>
+    internal static ProjectivePoint<T> DoubleManaged(in ProjectivePoint<T> p)
     {
         T t0 = T.Square(p.Y);
         T z3 = T.Double(T.Double(T.Double(t0)));

@@ -7,7 +7,7 @@ internal sealed partial class FieldKernelEmitter
 {
     private const int Fp2Bytes = 96;
 
-    private readonly Label fpMul, fpSqr, fpAdd, fpSub;
+    private readonly Label fpMul, fpSqr, fpAdd, fpSub, fpDbl, fpCopy;
     private readonly Label fp2Add, fp2Sub, fp2Dbl, fp2Neg, fp2MulXi, fp2Mul, fp2Sqr, fp2MulFp, fp2Copy, fp2Zero;
 
     private static Mem Rdi(int offset = 0) => new(Reg.Rdi, offset);
@@ -34,6 +34,9 @@ internal sealed partial class FieldKernelEmitter
             asm.Mov(Reg.Rbx, Reg.Rdx);
             SubMod(Rdi(), Rsi(), Rbx());
         });
+
+        Leaf(nameof(fpDbl), fpDbl, 0, () => AddMod(Rdi(), Rsi(), Rsi()));
+        Leaf(nameof(fpCopy), fpCopy, 0, () => Copy(Rdi(), Rsi()));
 
         Leaf(nameof(fp2Add), fp2Add, 0, () =>
         {

@@ -42,6 +42,7 @@ internal sealed partial class FieldKernelEmitter
         EmitFp12MulByLine();
         EmitMillerDoublingStep();
         EmitG2JacobianDouble();
+        EmitPointRoutines();
         Export(FieldKernel.MillerDoublingStep, millerDoublingStep);
         Export(FieldKernel.G2JacobianDouble, g2JacobianDouble);
         Export(FieldKernel.Fp6Mul, fp6Mul);

@@ -28,6 +28,12 @@ internal sealed partial class FieldKernelEmitter
         fpSqr = asm.NewLabel();
         fpAdd = asm.NewLabel();
         fpSub = asm.NewLabel();
+        fpDbl = asm.NewLabel();
+        fpCopy = asm.NewLabel();
+        g1Add = asm.NewLabel();
+        g1Double = asm.NewLabel();
+        g2Add = asm.NewLabel();
+        g2Double = asm.NewLabel();
         fp2Add = asm.NewLabel();
         fp2Sub = asm.NewLabel();
         fp2Dbl = asm.NewLabel();

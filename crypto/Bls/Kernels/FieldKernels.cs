@@ -28,6 +28,10 @@ internal enum FieldKernel
     Fp12MulByLine,
     MillerDoublingStep,
     G2JacobianDouble,
+    G1Add,
+    G1Double,
+    G2Add,
+    G2Double,
     Count,
 }
 
@@ -56,6 +60,10 @@ internal static unsafe class FieldKernels
     internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, Fp2*, Fp2*, Fp2*, void> Fp12MulByLine;
     internal static readonly delegate* unmanaged[SuppressGCTransition]<ProjectivePoint<Fp2>*, Fp6*, Fp*, Fp*, void> MillerDoublingStep;
     internal static readonly delegate* unmanaged[SuppressGCTransition]<JacobianPoint<Fp2>*, JacobianPoint<Fp2>*, void> G2JacobianDouble;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<ProjectivePoint<Fp>*, ProjectivePoint<Fp>*, ProjectivePoint<Fp>*, void> G1Add;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<ProjectivePoint<Fp>*, ProjectivePoint<Fp>*, void> G1Double;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<ProjectivePoint<Fp2>*, ProjectivePoint<Fp2>*, ProjectivePoint<Fp2>*, void> G2Add;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<ProjectivePoint<Fp2>*, ProjectivePoint<Fp2>*, void> G2Double;
 
     private static bool enabled;
 
@@ -107,6 +115,10 @@ internal static unsafe class FieldKernels
         Fp12CompressedSquare = (delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, void>)At(FieldKernel.Fp12CompressedSquare);
         MillerDoublingStep = (delegate* unmanaged[SuppressGCTransition]<ProjectivePoint<Fp2>*, Fp6*, Fp*, Fp*, void>)At(FieldKernel.MillerDoublingStep);
         G2JacobianDouble = (delegate* unmanaged[SuppressGCTransition]<JacobianPoint<Fp2>*, JacobianPoint<Fp2>*, void>)At(FieldKernel.G2JacobianDouble);
+        G1Add = (delegate* unmanaged[SuppressGCTransition]<ProjectivePoint<Fp>*, ProjectivePoint<Fp>*, ProjectivePoint<Fp>*, void>)At(FieldKernel.G1Add);
+        G1Double = (delegate* unmanaged[SuppressGCTransition]<ProjectivePoint<Fp>*, ProjectivePoint<Fp>*, void>)At(FieldKernel.G1Double);
+        G2Add = (delegate* unmanaged[SuppressGCTransition]<ProjectivePoint<Fp2>*, ProjectivePoint<Fp2>*, ProjectivePoint<Fp2>*, void>)At(FieldKernel.G2Add);
+        G2Double = (delegate* unmanaged[SuppressGCTransition]<ProjectivePoint<Fp2>*, ProjectivePoint<Fp2>*, void>)At(FieldKernel.G2Double);
         Fp12MulByLine = (delegate* unmanaged[SuppressGCTransition]<Fp12*, Fp12*, Fp2*, Fp2*, Fp2*, void>)At(FieldKernel.Fp12MulByLine);
         CodeAddress = code;
         CodeLength = generated.Code.Length;

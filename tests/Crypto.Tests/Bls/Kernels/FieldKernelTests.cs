@@ -250,6 +250,78 @@ public sealed unsafe class FieldKernelTests(ITestOutputHelper output)
     }
 
     [KernelFact]
+    public void PointKernelsMatchTheCompleteFormulas()
+    {
+        var rng = Seeded(4107);
+        bool previous = FieldKernels.Enabled;
+        try
+        {
+            var g1 = ProjectivePoint<Fp>.FromAffine(G1.GeneratorX, G1.GeneratorY);
+            var g2 = G2.Generator;
+            for (int i = 0; i < 100; i++)
+            {
+                // Random coordinates (the formulas are polynomials: they must agree off the curve too), then the
+                // cases complete formulas exist for: P + P, P + (-P), P + O, O + O.
+                var a1 = new ProjectivePoint<Fp>(FromRaw(RandomBelow(rng, P)), FromRaw(RandomBelow(rng, P)), FromRaw(RandomBelow(rng, P)));
+                var b1 = new ProjectivePoint<Fp>(FromRaw(RandomBelow(rng, P)), FromRaw(RandomBelow(rng, P)), FromRaw(RandomBelow(rng, P)));
+                var a2 = new ProjectivePoint<Fp2>(RandomFp2(rng), RandomFp2(rng), RandomFp2(rng));
+                var b2 = new ProjectivePoint<Fp2>(RandomFp2(rng), RandomFp2(rng), RandomFp2(rng));
+                CheckG1(a1, b1);
+                CheckG2(a2, b2);
+            }
+
+            CheckG1(g1, g1);
+            CheckG1(g1, ProjectivePoint<Fp>.Negate(g1));
+            CheckG1(g1, ProjectivePoint<Fp>.Identity);
+            CheckG1(ProjectivePoint<Fp>.Identity, ProjectivePoint<Fp>.Identity);
+            CheckG2(g2, g2);
+            CheckG2(g2, ProjectivePoint<Fp2>.Negate(g2));
+            CheckG2(ProjectivePoint<Fp2>.Identity, g2);
+            CheckG2(ProjectivePoint<Fp2>.Identity, ProjectivePoint<Fp2>.Identity);
+        }
+        finally
+        {
+            FieldKernels.Enabled = previous;
+        }
+
+        void CheckG1(ProjectivePoint<Fp> p, ProjectivePoint<Fp> q)
+        {
+            FieldKernels.Enabled = true;
+            ProjectivePoint<Fp> sum, twice, inPlace = p;
+            FieldKernels.G1Add(&sum, &p, &q);
+            FieldKernels.G1Double(&twice, &p);
+            FieldKernels.G1Add(&inPlace, &inPlace, &q);
+            FieldKernels.Enabled = false;
+            var expectedSum = ProjectivePoint<Fp>.AddManaged(p, q);
+            var expectedTwice = ProjectivePoint<Fp>.DoubleManaged(p);
+            foreach (var actual in new[] { sum, inPlace })
+            {
+                Assert.True(Fp.Equal(expectedSum.X, actual.X) && Fp.Equal(expectedSum.Y, actual.Y) && Fp.Equal(expectedSum.Z, actual.Z));
+            }
+
+            Assert.True(Fp.Equal(expectedTwice.X, twice.X) && Fp.Equal(expectedTwice.Y, twice.Y) && Fp.Equal(expectedTwice.Z, twice.Z));
+        }
+
+        void CheckG2(ProjectivePoint<Fp2> p, ProjectivePoint<Fp2> q)
+        {
+            FieldKernels.Enabled = true;
+            ProjectivePoint<Fp2> sum, twice, inPlace = q;
+            FieldKernels.G2Add(&sum, &p, &q);
+            FieldKernels.G2Double(&twice, &p);
+            FieldKernels.G2Add(&inPlace, &p, &inPlace);
+            FieldKernels.Enabled = false;
+            var expectedSum = ProjectivePoint<Fp2>.AddManaged(p, q);
+            var expectedTwice = ProjectivePoint<Fp2>.DoubleManaged(p);
+            foreach (var actual in new[] { sum, inPlace })
+            {
+                Assert.True(Fp2.Equal(expectedSum.X, actual.X) && Fp2.Equal(expectedSum.Y, actual.Y) && Fp2.Equal(expectedSum.Z, actual.Z));
+            }
+
+            Assert.True(Fp2.Equal(expectedTwice.X, twice.X) && Fp2.Equal(expectedTwice.Y, twice.Y) && Fp2.Equal(expectedTwice.Z, twice.Z));
+        }
+    }
+
+    [KernelFact]
     public void CyclotomicSquareKernelSquaresPairingValues()
     {
         var pair = new PairingInput(G1.GeneratorX, G1.GeneratorY, G2.GeneratorX, G2.GeneratorY);
