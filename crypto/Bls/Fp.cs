@@ -33,9 +33,6 @@ internal readonly partial struct Fp : IFieldElement<Fp>
         "01a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab",
         System.Globalization.NumberStyles.HexNumber);
 
-    /// <summary>R^3 mod p (raw limbs), to return from a plain inverse to Montgomery form.</summary>
-    private static readonly Fp R3Raw = RawFromBigInteger(BigInteger.ModPow(2, 384 * 3, Modulus));
-
     private static readonly Fp RawOne = new(1, 0, 0, 0, 0, 0);
 
     private static readonly ulong[] HalfLimbs = Limbs((Modulus - 1) / 2);
