@@ -128,7 +128,7 @@ if (args.Contains("--micro"))
         fa = x; fb = y; fc = z; fd = w;
     });
     Measure("Fp inverse (Fermat)", 1, null, () => fa = Fp.Inverse(fa));
-    Measure("Fp inverse (binary, public)", 1, null, () => fa = Fp.InversePublic(fa));
+    Measure("Fp inverse (safegcd, public)", 1, null, () => fa = Fp.InversePublic(fa));
     Measure("Fp sqrt candidate (pow)", 1, null, () => fa = Fp.Pow(fa, Fp.PPlus1Over4));
     Measure("Fp add x1000", 1000, null, () => { var x = fa; for (int i = 0; i < 1000; i++) { x = Fp.Add(x, fb); } fa = x; });
     Measure("Fp square x1000", 1000, null, () => { var x = fa; for (int i = 0; i < 1000; i++) { x = Fp.Square(x); } fa = x; });
