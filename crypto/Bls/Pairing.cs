@@ -159,7 +159,7 @@ internal static class Pairing
     /// </summary>
     internal static bool ProductIsOneParallel(PairingInput[] pairs, int count)
     {
-        int chunks = Math.Min(Environment.ProcessorCount, count / 4);
+        int chunks = Math.Min(Bls.Parallelism, count / 4);
         if (chunks < 2)
         {
             return ProductIsOne(pairs.AsSpan(0, count));

@@ -38,8 +38,15 @@ internal enum FieldKernel
 /// <summary>Function pointers to the generated field kernels, and whether they are in use.</summary>
 internal static unsafe class FieldKernels
 {
-    /// <summary>Environment variable that forces the managed field code when set to <c>managed</c>.</summary>
+    /// <summary>
+    /// Environment variable: <c>managed</c> forces the managed field code; <see cref="SkipCpuCheck"/> loads the kernels
+    /// without asking CPUID for ADX, for instruction counting under valgrind (which runs ADCX/ADOX but hides ADX from
+    /// CPUID). On a processor without ADX that ends the process with an illegal instruction: a diagnostic setting only.
+    /// </summary>
     internal const string SelectionVariable = "MARKETPLACE_BLS_KERNELS";
+
+    /// <summary>The <see cref="SelectionVariable"/> value that skips the CPUID check (valgrind only).</summary>
+    internal const string SkipCpuCheck = "kernels-without-cpuid-check";
 
     internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp*, Fp*, Fp*, void> FpMul;
     internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp*, Fp*, void> FpSquare;
@@ -69,7 +76,9 @@ internal static unsafe class FieldKernels
 
     static FieldKernels()
     {
-        if (!CpuFeatures.HasMulxAndAdx())
+        string? selection = Environment.GetEnvironmentVariable(SelectionVariable);
+        bool skipCpuCheck = string.Equals(selection, SkipCpuCheck, StringComparison.OrdinalIgnoreCase);
+        if (!CpuFeatures.HasMulxAndAdx() && !(skipCpuCheck && CpuFeatures.IsX64))
         {
             Status = "managed field code (the processor lacks x86-64 BMI2/ADX)";
             return;
@@ -124,7 +133,7 @@ internal static unsafe class FieldKernels
         CodeLength = generated.Code.Length;
         Available = true;
         PerfMap.Announce(code, generated.Symbols);
-        enabled = !string.Equals(Environment.GetEnvironmentVariable(SelectionVariable), "managed", StringComparison.OrdinalIgnoreCase);
+        enabled = !string.Equals(selection, "managed", StringComparison.OrdinalIgnoreCase);
         Status = enabled
             ? "x86-64 BMI2/ADX field kernels"
             : $"managed field code ({SelectionVariable}=managed)";
