@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using Marketplace.Crypto.Bls.Kernels;
 
 namespace Marketplace.Crypto.Bls;
 
@@ -7,11 +9,29 @@ namespace Marketplace.Crypto.Bls;
 internal readonly partial struct Fp
 {
     /// <summary>
-    /// a^e for a public exponent given as little-endian limbs: sliding windows of up to 5 bits over the odd powers
+    /// a^e for a public exponent (generated kernel when enabled): sliding windows of up to 5 bits over the odd powers
     /// a, a^3, ..., a^31. The sequence of squarings and multiplications depends only on e (always a public constant
     /// here), never on a, so this stays constant time in a.
     /// </summary>
-    internal static Fp Pow(in Fp a, ReadOnlySpan<ulong> e)
+    internal static unsafe Fp Pow(in Fp a, FpExponent e)
+    {
+        if (FieldKernels.Enabled && e.Steps > 0)
+        {
+            Unsafe.SkipInit(out Fp r);
+            fixed (Fp* pa = &a)
+            fixed (ulong* schedule = e.Schedule)
+            {
+                FieldKernels.FpPow(&r, pa, schedule, (ulong)e.Steps);
+            }
+
+            return r;
+        }
+
+        return PowManaged(a, e.Limbs);
+    }
+
+    /// <summary>a^e in managed code for a public exponent (sliding windows, as described above).</summary>
+    internal static Fp PowManaged(in Fp a, ReadOnlySpan<ulong> e)
     {
         Span<Fp> odd = stackalloc Fp[16];
         odd[0] = a;

@@ -49,17 +49,17 @@ internal readonly partial struct Fp : IFieldElement<Fp>
     /// <summary>One.</summary>
     public static Fp One => OneValue;
 
-    /// <summary>(p - 3) / 4, the exponent of the square-root candidate's helper (little-endian limbs).</summary>
-    internal static readonly ulong[] PMinus3Over4 = Limbs((Modulus - 3) / 4);
+    /// <summary>(p - 3) / 4, the exponent of the square-root candidate's helper.</summary>
+    internal static readonly FpExponent PMinus3Over4 = new((Modulus - 3) / 4);
 
     /// <summary>(p + 1) / 4: a^((p+1)/4) is a square root of a when a is a square.</summary>
-    internal static readonly ulong[] PPlus1Over4 = Limbs((Modulus + 1) / 4);
+    internal static readonly FpExponent PPlus1Over4 = new((Modulus + 1) / 4);
 
     /// <summary>(p - 1) / 2, the Legendre exponent.</summary>
-    internal static readonly ulong[] PMinus1Over2 = Limbs((Modulus - 1) / 2);
+    internal static readonly FpExponent PMinus1Over2 = new((Modulus - 1) / 2);
 
     /// <summary>p - 2, Fermat inversion exponent.</summary>
-    internal static readonly ulong[] PMinus2 = Limbs(Modulus - 2);
+    internal static readonly FpExponent PMinus2 = new(Modulus - 2);
 
     public bool IsZero => (L0 | L1 | L2 | L3 | L4 | L5) == 0;
 

@@ -123,6 +123,7 @@ internal sealed partial class FieldKernelEmitter
         });
 
         EmitTowerRoutines();
+        EmitFpPow();
         Export(FieldKernel.FpMul, fpMul);
         Export(FieldKernel.FpSquare, fpSqr);
         Export(FieldKernel.FpAdd, fpAdd);

@@ -31,6 +31,8 @@ internal sealed partial class FieldKernelEmitter
         fpDbl = asm.NewLabel();
         fpCopy = asm.NewLabel();
         g1Add = asm.NewLabel();
+        fpPow = asm.NewLabel();
+        one = asm.NewLabel();
         g1Double = asm.NewLabel();
         g2Add = asm.NewLabel();
         g2Double = asm.NewLabel();
@@ -468,6 +470,14 @@ internal sealed partial class FieldKernelEmitter
 
         asm.Bind(inverse);
         asm.Quad(Fp.Inv);
+        asm.Align(64);
+        asm.Bind(one);
+        var r = Fp.OneValue;
+        foreach (ulong limb in (ReadOnlySpan<ulong>)[r.L0, r.L1, r.L2, r.L3, r.L4, r.L5])
+        {
+            asm.Quad(limb);
+        }
+
         asm.Align(64);
         asm.Bind(zero);
         for (int k = 0; k < 6; k++)

@@ -32,6 +32,7 @@ internal enum FieldKernel
     G1Double,
     G2Add,
     G2Double,
+    FpPow,
     Count,
 }
 
@@ -50,6 +51,7 @@ internal static unsafe class FieldKernels
 
     internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp*, Fp*, Fp*, void> FpMul;
     internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp*, Fp*, void> FpSquare;
+    internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp*, Fp*, ulong*, ulong, void> FpPow;
     internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp*, Fp*, Fp*, void> FpAdd;
     internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp*, Fp*, Fp*, void> FpSub;
     internal static readonly delegate* unmanaged[SuppressGCTransition]<Fp2*, Fp2*, Fp2*, void> Fp2Mul;
@@ -108,6 +110,7 @@ internal static unsafe class FieldKernels
         void* At(FieldKernel k) => b + entries[(int)k];
         FpMul = (delegate* unmanaged[SuppressGCTransition]<Fp*, Fp*, Fp*, void>)At(FieldKernel.FpMul);
         FpSquare = (delegate* unmanaged[SuppressGCTransition]<Fp*, Fp*, void>)At(FieldKernel.FpSquare);
+        FpPow = (delegate* unmanaged[SuppressGCTransition]<Fp*, Fp*, ulong*, ulong, void>)At(FieldKernel.FpPow);
         FpAdd = (delegate* unmanaged[SuppressGCTransition]<Fp*, Fp*, Fp*, void>)At(FieldKernel.FpAdd);
         FpSub = (delegate* unmanaged[SuppressGCTransition]<Fp*, Fp*, Fp*, void>)At(FieldKernel.FpSub);
         Fp2Mul = (delegate* unmanaged[SuppressGCTransition]<Fp2*, Fp2*, Fp2*, void>)At(FieldKernel.Fp2Mul);

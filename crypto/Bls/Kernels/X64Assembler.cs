@@ -227,7 +227,27 @@ internal sealed class X64Assembler
     /// <summary>cmovz dst, src: dst = src when ZF is set.</summary>
     public void Cmovz(Reg dst, Reg src) => Cmov(0x44, dst, src);
 
+    /// <summary>test a, b (sets ZF when a &amp; b == 0).</summary>
+    public void Test(Reg a, Reg b) => RegReg(0x85, b, a);
+
+    /// <summary>cmp dst, imm8 (sign-extended).</summary>
+    public void CmpImm(Reg dst, sbyte value) => GroupImm8(7, dst, value);
+
     // --- control ------------------------------------------------------------------------------------------
+
+    /// <summary>jz rel32 to a label.</summary>
+    public void Jz(Label target) => Jcc(0x84, target);
+
+    /// <summary>jnz rel32 to a label.</summary>
+    public void Jnz(Label target) => Jcc(0x85, target);
+
+    private void Jcc(byte condition, Label target)
+    {
+        code.Add(0x0F);
+        code.Add(condition);
+        fixups.Add((code.Count, target, 0));
+        code.AddRange([0, 0, 0, 0]);
+    }
 
     public void Push(Reg reg)
     {

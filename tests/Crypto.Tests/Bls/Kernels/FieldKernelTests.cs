@@ -97,6 +97,35 @@ public sealed unsafe class FieldKernelTests(ITestOutputHelper output)
     }
 
     [KernelFact]
+    public void PowKernelFollowsItsScheduleForEveryExponent()
+    {
+        var rng = Seeded(4108);
+        FpExponent[] fixedExponents = [Fp.PMinus2, Fp.PPlus1Over4, Fp.PMinus3Over4, Fp.PMinus1Over2];
+        for (int i = 0; i < 200; i++)
+        {
+            var exponent = i < 40 ? fixedExponents[i % 4] : new FpExponent(1 + RandomBelow(rng, BigInteger.One << rng.Next(1, 384)));
+            Fp a = FromRaw(RandomBelow(rng, i % 10 == 0 ? 2 * P : P));
+            Fp r, inPlace = a;
+            fixed (ulong* schedule = exponent.Schedule)
+            {
+                FieldKernels.FpPow(&r, &a, schedule, (ulong)exponent.Steps);
+                FieldKernels.FpPow(&inPlace, &inPlace, schedule, (ulong)exponent.Steps);
+            }
+
+            BigInteger e = 0;
+            for (int k = 5; k >= 0; k--)
+            {
+                e = (e << 64) + exponent.Limbs[k];
+            }
+
+            // Montgomery form: the kernel maps aR to a^e R.
+            BigInteger value = Raw(a) * RInverse % P;
+            AssertReduced(BigInteger.ModPow(value, e, P) * (BigInteger.One << 384), r);
+            Assert.True(Fp.Equal(r, inPlace));
+        }
+    }
+
+    [KernelFact]
     public void ResultsMayShareMemoryWithOperands()
     {
         var rng = Seeded(4103);
