@@ -472,8 +472,9 @@ internal sealed partial class FieldKernelEmitter
         asm.Quad(Fp.Inv);
         asm.Align(64);
         asm.Bind(one);
-        var r = Fp.OneValue;
-        foreach (ulong limb in (ReadOnlySpan<ulong>)[r.L0, r.L1, r.L2, r.L3, r.L4, r.L5])
+        // One in Montgomery form, R mod p, computed here rather than read from Fp's statics so that emitting the
+        // kernels never depends on the order in which the field types are initialised.
+        foreach (ulong limb in Fp.Limbs(System.Numerics.BigInteger.ModPow(2, 384, Fp.Modulus)))
         {
             asm.Quad(limb);
         }
