@@ -306,7 +306,13 @@ public static class Bls
     /// Cores that AggregateVerify and BatchVerify may use (default: all). The benchmark sets 1 to measure the work on
     /// one core, which is what blst's single-threaded figures compare with.
     /// </summary>
-    internal static int Parallelism { get; set; } = Environment.ProcessorCount;
+    internal static int Parallelism
+    {
+        get => parallelism;
+        set => parallelism = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "at least one core");
+    }
+
+    private static int parallelism = Environment.ProcessorCount;
 
     /// <summary>Fewest messages per parallel chunk of AggregateVerify (hashing and a Miller loop, ~0.5 ms each).</summary>
     private const int MessagesPerChunk = 2;

@@ -13,19 +13,36 @@ internal static unsafe partial class ExecutableMemory
     private const int ProtRead = 1, ProtWrite = 2, ProtExec = 4;
     private const int MapPrivate = 0x02, MapAnonymous = 0x20;
 
-    /// <summary>Maps <paramref name="code"/> into fresh read-execute pages; throws when the OS refuses.</summary>
+    /// <summary>Maps <paramref name="code"/> into fresh read-execute pages.</summary>
+    /// <exception cref="ExecutableMemoryException">The OS refused (or the C library could not be called).</exception>
     internal static IntPtr Load(ReadOnlySpan<byte> code)
     {
         if (!OperatingSystem.IsLinux())
         {
-            throw new PlatformNotSupportedException("executable memory for the field kernels is implemented for Linux only");
+            throw new ExecutableMemoryException("executable memory for the field kernels is implemented for Linux only");
         }
 
+        try
+        {
+            return MapAndProtect(code);
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new ExecutableMemoryException("the C library (mmap, mprotect) could not be loaded: " + e.Message);
+        }
+        catch (EntryPointNotFoundException e)
+        {
+            throw new ExecutableMemoryException("the C library lacks mmap or mprotect: " + e.Message);
+        }
+    }
+
+    private static IntPtr MapAndProtect(ReadOnlySpan<byte> code)
+    {
         nuint size = (nuint)((code.Length + 4095) & ~4095);
         IntPtr block = Mmap(IntPtr.Zero, size, ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, IntPtr.Zero);
         if (block == new IntPtr(-1))
         {
-            throw new InvalidOperationException($"mmap of {size} bytes failed (errno {Marshal.GetLastPInvokeError()})");
+            throw new ExecutableMemoryException($"mmap of {size} bytes failed (errno {Marshal.GetLastPInvokeError()})");
         }
 
         code.CopyTo(new Span<byte>((void*)block, code.Length));
@@ -33,7 +50,7 @@ internal static unsafe partial class ExecutableMemory
         {
             int errno = Marshal.GetLastPInvokeError();
             _ = Munmap(block, size);
-            throw new InvalidOperationException($"mprotect(PROT_READ | PROT_EXEC) failed (errno {errno})");
+            throw new ExecutableMemoryException($"mprotect(PROT_READ | PROT_EXEC) failed (errno {errno})");
         }
 
         return block;

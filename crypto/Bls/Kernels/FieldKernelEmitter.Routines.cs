@@ -8,7 +8,7 @@ internal sealed partial class FieldKernelEmitter
     private const int Fp2Bytes = 96;
 
     private readonly Label fpMul, fpSqr, fpAdd, fpSub, fpDbl, fpCopy;
-    private readonly Label fp2Add, fp2Sub, fp2Dbl, fp2Neg, fp2MulXi, fp2Mul, fp2Sqr, fp2MulFp, fp2Copy, fp2Zero;
+    private readonly Label fp2Add, fp2Sub, fp2Dbl, fp2MulXi, fp2Mul, fp2Sqr, fp2MulFp, fp2Copy, fp2Zero;
 
     private static Mem Rdi(int offset = 0) => new(Reg.Rdi, offset);
 
@@ -54,11 +54,6 @@ internal sealed partial class FieldKernelEmitter
         {
             AddMod(Rdi(), Rsi(), Rsi());
             AddMod(Rdi(48), Rsi(48), Rsi(48));
-        });
-        Leaf(nameof(fp2Neg), fp2Neg, 0, () =>
-        {
-            SubMod(Rdi(), Mem.Rip(zero), Rsi());
-            SubMod(Rdi(48), Mem.Rip(zero), Rsi(48));
         });
         Leaf(nameof(fp2Copy), fp2Copy, 0, () =>
         {

@@ -12,12 +12,13 @@ namespace Marketplace.Crypto.Bls.Kernels;
 /// </summary>
 internal static class PerfMap
 {
-    internal static void Announce(IntPtr code, (string Name, int Offset, int Length)[] symbols)
+    /// <summary>Writes the map when the runtime writes its own; returns why it could not, or null.</summary>
+    internal static string? Announce(IntPtr code, (string Name, int Offset, int Length)[] symbols)
     {
         string? setting = Environment.GetEnvironmentVariable("DOTNET_PerfMapEnabled");
         if (setting is not ("1" or "3"))
         {
-            return;
+            return null;
         }
 
         var text = new StringBuilder();
@@ -29,15 +30,19 @@ internal static class PerfMap
         string path = $"/tmp/perf-{Environment.ProcessId}.kernels.map";
         try
         {
-            File.WriteAllText(path, text.ToString());
+            // CreateNew: never follow a link or overwrite a file someone else put at this predictable path.
+            using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+            using var writer = new StreamWriter(file);
+            writer.Write(text.ToString());
+            return null;
         }
-        catch (IOException)
+        catch (IOException e)
         {
-            // Profiling aid only: a missing or unwritable map leaves the kernels unnamed in perf, nothing else.
+            return $"kernel perf map {path} not written: {e.Message}";
         }
-        catch (UnauthorizedAccessException)
+        catch (UnauthorizedAccessException e)
         {
-            // As above.
+            return $"kernel perf map {path} not written: {e.Message}";
         }
     }
 }

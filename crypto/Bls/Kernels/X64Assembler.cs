@@ -1,29 +1,10 @@
 // Design note: a minimal x86-64 encoder for the field kernels (FieldKernelEmitter). It knows only the instructions
-// those kernels use: 64-bit integer moves and arithmetic (ADD/ADC/SUB/SBB/AND/OR/XOR), the BMI2/ADX carry-chain
-// instructions (MULX, ADCX, ADOX), IMUL, CMOVC/CMOVNC, LEA, PUSH/POP, CALL/RET and data for RIP-relative constants.
+// those kernels use: 64-bit integer moves and arithmetic (ADD/ADC/SUB/SBB/AND, TEST, CMP), the BMI2/ADX carry-chain
+// instructions (MULX, ADCX, ADOX), IMUL, CMOVC, LEA, PUSH/POP, CALL/RET, JZ/JNZ and data for RIP-relative constants.
 // Memory operands are [base + disp] or [rip + label]; there is no index register. Every encoding follows the
 // Intel SDM (REX.W for 64-bit operands, SIB byte for rsp/r12 bases, explicit displacement for rbp/r13 bases,
 // three-byte VEX for MULX), and tests compare them byte for byte with a reference assembler's output.
 namespace Marketplace.Crypto.Bls.Kernels;
-
-/// <summary>A general-purpose 64-bit register, numbered as in the ModRM/REX encoding.</summary>
-internal enum Reg : byte
-{
-    Rax, Rcx, Rdx, Rbx, Rsp, Rbp, Rsi, Rdi, R8, R9, R10, R11, R12, R13, R14, R15,
-}
-
-/// <summary>A position in the code, bound once and referenced by calls and RIP-relative operands.</summary>
-internal readonly record struct Label(int Id);
-
-/// <summary>A memory operand: [base + displacement], or [rip + label + displacement] when the label is set.</summary>
-internal readonly record struct Mem(Reg Base, int Disp, Label? RipLabel = null)
-{
-    /// <summary>[label + disp], addressed relative to the next instruction.</summary>
-    public static Mem Rip(Label label, int disp = 0) => new(Reg.Rax, disp, label);
-
-    /// <summary>The same operand moved by <paramref name="bytes"/>.</summary>
-    public Mem Offset(int bytes) => this with { Disp = Disp + bytes };
-}
 
 /// <summary>Appends encoded x86-64 instructions to a growing buffer; labels are resolved by <see cref="Finish"/>.</summary>
 internal sealed class X64Assembler
@@ -35,12 +16,14 @@ internal sealed class X64Assembler
     /// <summary>Current offset from the start of the code.</summary>
     public int Position => code.Count;
 
+    /// <summary>A new, unbound label.</summary>
     public Label NewLabel()
     {
         labelPositions.Add(-1);
         return new Label(labelPositions.Count - 1);
     }
 
+    /// <summary>Binds <paramref name="label"/> to the current position; a label is bound once.</summary>
     public void Bind(Label label)
     {
         if (labelPositions[label.Id] >= 0)
@@ -51,6 +34,7 @@ internal sealed class X64Assembler
         labelPositions[label.Id] = code.Count;
     }
 
+    /// <summary>The offset a bound label stands for.</summary>
     public int PositionOf(Label label) => labelPositions[label.Id] >= 0
         ? labelPositions[label.Id]
         : throw new InvalidOperationException($"label {label.Id} never bound");
@@ -72,6 +56,7 @@ internal sealed class X64Assembler
 
     // --- data ---------------------------------------------------------------------------------------------
 
+    /// <summary>Pads with <paramref name="fill"/> (int3 by default) up to a multiple of <paramref name="boundary"/>.</summary>
     public void Align(int boundary, byte fill = 0xCC)
     {
         while (code.Count % boundary != 0)
@@ -80,6 +65,7 @@ internal sealed class X64Assembler
         }
     }
 
+    /// <summary>Appends a little-endian 64-bit constant.</summary>
     public void Quad(ulong value)
     {
         for (int i = 0; i < 8; i++)
@@ -99,14 +85,6 @@ internal sealed class X64Assembler
     /// <summary>mov qword [dst], src.</summary>
     public void Mov(Mem dst, Reg src) => RegMem([], true, [0x89], src, dst);
 
-    /// <summary>mov dst, imm64.</summary>
-    public void MovImm(Reg dst, ulong value)
-    {
-        code.Add(Rex(true, 0, (int)dst));
-        code.Add((byte)(0xB8 + ((int)dst & 7)));
-        Quad(value);
-    }
-
     /// <summary>lea dst, [src].</summary>
     public void Lea(Reg dst, Mem src) => RegMem([], true, [0x8D], dst, src);
 
@@ -125,29 +103,35 @@ internal sealed class X64Assembler
 
     // --- integer arithmetic -------------------------------------------------------------------------------
 
+    /// <summary>add dst, src.</summary>
     public void Add(Reg dst, Reg src) => RegReg(0x01, src, dst);
 
+    /// <summary>add dst, qword [src].</summary>
     public void Add(Reg dst, Mem src) => RegMem([], true, [0x03], dst, src);
 
+    /// <summary>adc dst, src.</summary>
     public void Adc(Reg dst, Reg src) => RegReg(0x11, src, dst);
 
+    /// <summary>adc dst, qword [src].</summary>
     public void Adc(Reg dst, Mem src) => RegMem([], true, [0x13], dst, src);
 
+    /// <summary>sub dst, src.</summary>
     public void Sub(Reg dst, Reg src) => RegReg(0x29, src, dst);
 
+    /// <summary>sub dst, qword [src].</summary>
     public void Sub(Reg dst, Mem src) => RegMem([], true, [0x2B], dst, src);
 
+    /// <summary>sbb dst, src.</summary>
     public void Sbb(Reg dst, Reg src) => RegReg(0x19, src, dst);
 
+    /// <summary>sbb dst, qword [src].</summary>
     public void Sbb(Reg dst, Mem src) => RegMem([], true, [0x1B], dst, src);
 
+    /// <summary>and dst, src (clears CF and OF).</summary>
     public void And(Reg dst, Reg src) => RegReg(0x21, src, dst);
 
+    /// <summary>and dst, qword [src] (clears CF and OF).</summary>
     public void And(Reg dst, Mem src) => RegMem([], true, [0x23], dst, src);
-
-    public void Or(Reg dst, Reg src) => RegReg(0x09, src, dst);
-
-    public void Xor(Reg dst, Reg src) => RegReg(0x31, src, dst);
 
     /// <summary>add dst, imm8 (sign-extended).</summary>
     public void AddImm(Reg dst, sbyte value) => GroupImm8(0, dst, value);
@@ -155,30 +139,11 @@ internal sealed class X64Assembler
     /// <summary>adc dst, imm8 (sign-extended).</summary>
     public void AdcImm(Reg dst, sbyte value) => GroupImm8(2, dst, value);
 
-    /// <summary>sbb dst, imm8 (sign-extended).</summary>
-    public void SbbImm(Reg dst, sbyte value) => GroupImm8(3, dst, value);
-
     /// <summary>sub dst, imm32 (sign-extended).</summary>
     public void SubImm32(Reg dst, int value) => GroupImm32(5, dst, value);
 
     /// <summary>add dst, imm32 (sign-extended).</summary>
     public void AddImm32(Reg dst, int value) => GroupImm32(0, dst, value);
-
-    /// <summary>shr dst, imm8.</summary>
-    public void Shr(Reg dst, byte count) => Shift(5, dst, count);
-
-    /// <summary>shl dst, imm8.</summary>
-    public void Shl(Reg dst, byte count) => Shift(4, dst, count);
-
-    /// <summary>shld dst, src, imm8: dst = (dst &lt;&lt; count) | (src &gt;&gt; (64 - count)).</summary>
-    public void Shld(Reg dst, Reg src, byte count)
-    {
-        code.Add(Rex(true, (int)src, (int)dst));
-        code.Add(0x0F);
-        code.Add(0xA4);
-        code.Add(ModRmReg((int)src, (int)dst));
-        code.Add(count);
-    }
 
     /// <summary>imul dst, qword [src] (low 64 bits of the product).</summary>
     public void Imul(Reg dst, Mem src) => RegMem([], true, [0x0F, 0xAF], dst, src);
@@ -221,11 +186,6 @@ internal sealed class X64Assembler
     /// <summary>cmovc dst, src: dst = src when CF is set.</summary>
     public void Cmovc(Reg dst, Reg src) => Cmov(0x42, dst, src);
 
-    /// <summary>cmovnc dst, src: dst = src when CF is clear.</summary>
-    public void Cmovnc(Reg dst, Reg src) => Cmov(0x43, dst, src);
-
-    /// <summary>cmovz dst, src: dst = src when ZF is set.</summary>
-    public void Cmovz(Reg dst, Reg src) => Cmov(0x44, dst, src);
 
     /// <summary>test a, b (sets ZF when a &amp; b == 0).</summary>
     public void Test(Reg a, Reg b) => RegReg(0x85, b, a);
@@ -249,6 +209,7 @@ internal sealed class X64Assembler
         code.AddRange([0, 0, 0, 0]);
     }
 
+    /// <summary>push reg.</summary>
     public void Push(Reg reg)
     {
         if ((int)reg >= 8)
@@ -259,6 +220,7 @@ internal sealed class X64Assembler
         code.Add((byte)(0x50 + ((int)reg & 7)));
     }
 
+    /// <summary>pop reg.</summary>
     public void Pop(Reg reg)
     {
         if ((int)reg >= 8)
@@ -269,6 +231,7 @@ internal sealed class X64Assembler
         code.Add((byte)(0x58 + ((int)reg & 7)));
     }
 
+    /// <summary>ret.</summary>
     public void Ret() => code.Add(0xC3);
 
     /// <summary>call rel32 to a label in this code.</summary>
@@ -327,14 +290,6 @@ internal sealed class X64Assembler
         {
             code.Add((byte)(value >> (8 * i)));
         }
-    }
-
-    private void Shift(int ext, Reg dst, byte count)
-    {
-        code.Add(Rex(true, 0, (int)dst));
-        code.Add(0xC1);
-        code.Add(ModRmReg(ext, (int)dst));
-        code.Add(count);
     }
 
     /// <summary>Legacy prefixes, REX, opcode bytes, then ModRM (+SIB, displacement) for a memory operand.</summary>

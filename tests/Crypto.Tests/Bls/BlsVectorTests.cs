@@ -206,3 +206,12 @@ public abstract class BlsVectorSuite(ITestOutputHelper output)
 
 /// <summary>The suite on the field code this machine uses (the generated kernels where available).</summary>
 public sealed class BlsVectorTests(ITestOutputHelper output) : BlsVectorSuite(output);
+
+/// <summary>The suite again on the managed field code (the fallback where the kernels are unavailable).</summary>
+[Collection(FieldBackendCollection.Name)]
+public sealed class BlsVectorTestsOnManagedCode(ITestOutputHelper output) : BlsVectorSuite(output), IDisposable
+{
+    private readonly ManagedScope scope = new();
+
+    public void Dispose() => scope.Dispose();
+}

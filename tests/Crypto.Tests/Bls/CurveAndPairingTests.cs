@@ -222,3 +222,12 @@ public abstract class CurveAndPairingSuite(ITestOutputHelper output)
 
 /// <summary>The suite on the field code this machine uses (the generated kernels where available).</summary>
 public sealed class CurveAndPairingTests(ITestOutputHelper output) : CurveAndPairingSuite(output);
+
+/// <summary>The suite again on the managed field code (the fallback where the kernels are unavailable).</summary>
+[Collection(FieldBackendCollection.Name)]
+public sealed class CurveAndPairingTestsOnManagedCode(ITestOutputHelper output) : CurveAndPairingSuite(output), IDisposable
+{
+    private readonly ManagedScope scope = new();
+
+    public void Dispose() => scope.Dispose();
+}

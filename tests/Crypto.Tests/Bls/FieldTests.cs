@@ -417,3 +417,12 @@ public abstract class FieldSuite(ITestOutputHelper output)
 
 /// <summary>The suite on the field code this machine uses (the generated kernels where available).</summary>
 public sealed class FieldTests(ITestOutputHelper output) : FieldSuite(output);
+
+/// <summary>The suite again on the managed field code (the fallback where the kernels are unavailable).</summary>
+[Collection(FieldBackendCollection.Name)]
+public sealed class FieldTestsOnManagedCode(ITestOutputHelper output) : FieldSuite(output), IDisposable
+{
+    private readonly ManagedScope scope = new();
+
+    public void Dispose() => scope.Dispose();
+}

@@ -121,3 +121,12 @@ public abstract class SignatureSchemeSuite
 
 /// <summary>The suite on the field code this machine uses (the generated kernels where available).</summary>
 public sealed class SignatureSchemeTests : SignatureSchemeSuite;
+
+/// <summary>The suite again on the managed field code (the fallback where the kernels are unavailable).</summary>
+[Collection(FieldBackendCollection.Name)]
+public sealed class SignatureSchemeTestsOnManagedCode : SignatureSchemeSuite, IDisposable
+{
+    private readonly ManagedScope scope = new();
+
+    public void Dispose() => scope.Dispose();
+}

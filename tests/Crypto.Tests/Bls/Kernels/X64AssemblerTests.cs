@@ -5,7 +5,8 @@ namespace Marketplace.Crypto.Tests.Bls.Kernels;
 
 /// <summary>
 /// The encoder against GNU as 2.40 (binutils, Debian bookworm): every expected byte string below is what
-/// `as` produced for the Intel-syntax instruction in the comment (objdump -d -M intel).
+/// `as` produced for the Intel-syntax instruction named with it (objdump -d -M intel), for every instruction form and
+/// operand shape the kernels use.
 /// </summary>
 public sealed class X64AssemblerTests
 {
@@ -48,6 +49,57 @@ public sealed class X64AssemblerTests
         Assert.Equal("e807000000488b0509000000c3", Convert.ToHexStringLower(code.AsSpan(0, 13)));
     }
 
+    /// <summary>
+    /// A block in the shape the kernels use: RIP-relative operands with addends on SUB/SBB/AND/ADD/IMUL/MULX, loads
+    /// through a pointer, ADD with rsp, ADD/CMP with imm8, TEST, forward and backward JZ/JNZ (rel32: the reference
+    /// source forces {disp32}), CMOVC, a backward CALL and the constant table, against GNU as byte for byte.
+    /// </summary>
+    [Fact]
+    public void KernelShapedBlockMatchesTheReferenceAssembler()
+    {
+        var asm = new X64Assembler();
+        Label top = asm.NewLabel(), forward = asm.NewLabel(), data = asm.NewLabel(), inverse = asm.NewLabel();
+        asm.Bind(top);
+        asm.Sub(Reg.R9, Mem.Rip(data, 8));
+        asm.Sbb(Reg.Rax, Mem.Rip(data, 40));
+        asm.And(Reg.Rcx, Mem.Rip(data));
+        asm.Add(Reg.R14, Mem.Rip(data, 16));
+        asm.Imul(Reg.Rdx, Mem.Rip(inverse));
+        asm.Mulx(Reg.Rcx, Reg.Rbp, Mem.Rip(data, 24));
+        asm.Mov(Reg.Rcx, new Mem(Reg.Rax, 0));
+        asm.Mov(Reg.Rbx, new Mem(Reg.Rax, 8));
+        asm.Add(Reg.Rbx, Reg.Rsp);
+        asm.AddImm(Reg.Rax, 16);
+        asm.AddImm(Reg.Rcx, -1);
+        asm.Test(Reg.Rcx, Reg.Rcx);
+        asm.CmpImm(Reg.Rbx, -1);
+        asm.Jz(forward);
+        asm.Jnz(top);
+        asm.Cmovc(Reg.R8, Reg.Rax);
+        asm.Adc(Reg.R12, Reg.R10);
+        asm.Sbb(Reg.R13, Reg.R11);
+        asm.Sub(Reg.R8, Reg.R9);
+        asm.Bind(forward);
+        asm.Lea(Reg.Rdi, new Mem(Reg.Rsp, 48));
+        asm.Mov(new Mem(Reg.Rsp, 872), Reg.Rdx);
+        asm.Call(top);
+        asm.Ret();
+        asm.Bind(data);
+        for (ulong k = 1; k <= 6; k++)
+        {
+            asm.Quad(k);
+        }
+
+        asm.Bind(inverse);
+        asm.Quad(7);
+        const string expected =
+            "4c2b0d73000000481b058c00000048230d5d0000004c033566000000480faf157e000000c4e2d3f60d5d000000488b08488b5808" +
+            "4801e34883c0104883c1ff4885c94883fbff0f84130000000f85aeffffff4c0f42c04d11d44d19dd4d29c8488d7c24304889942468" +
+            "030000e88fffffffc3" +
+            "0100000000000000020000000000000003000000000000000400000000000000050000000000000006000000000000000700000000000000";
+        Assert.Equal(expected, Convert.ToHexStringLower(asm.Finish()));
+    }
+
     [Fact]
     public void BackwardCallsAreNegative()
     {
@@ -81,7 +133,6 @@ public sealed class X64AssemblerTests
         ("mov rdx, [rbp]", a => a.Mov(Reg.Rdx, new Mem(Reg.Rbp, 0)), "488b5500"),
         ("mov [r13+200], rcx", a => a.Mov(new Mem(Reg.R13, 200), Reg.Rcx), "49898dc8000000"),
         ("mov rax, [rsi-8]", a => a.Mov(Reg.Rax, new Mem(Reg.Rsi, -8)), "488b46f8"),
-        ("movabs r11, 0x1122334455667788", a => a.MovImm(Reg.R11, 0x1122334455667788), "49bb8877665544332211"),
         ("lea rdi, [rsp+1000]", a => a.Lea(Reg.Rdi, new Mem(Reg.Rsp, 1000)), "488dbc24e8030000"),
         ("xor eax, eax", a => a.Zero(Reg.Rax), "31c0"),
         ("xor r14d, r14d", a => a.Zero(Reg.R14), "4531f6"),
@@ -107,17 +158,10 @@ public sealed class X64AssemblerTests
         ("imul rdx, r8", a => a.Imul(Reg.Rdx, Reg.R8), "490fafd0"),
         ("imul rdx, [rsi+8]", a => a.Imul(Reg.Rdx, new Mem(Reg.Rsi, 8)), "480faf5608"),
         ("cmovc r8, rax", a => a.Cmovc(Reg.R8, Reg.Rax), "4c0f42c0"),
-        ("cmovnc r15, r9", a => a.Cmovnc(Reg.R15, Reg.R9), "4d0f43f9"),
-        ("cmovz rcx, rdx", a => a.Cmovz(Reg.Rcx, Reg.Rdx), "480f44ca"),
         ("push rbx", a => a.Push(Reg.Rbx), "53"),
         ("push r15", a => a.Push(Reg.R15), "4157"),
         ("pop r12", a => a.Pop(Reg.R12), "415c"),
         ("pop rbp", a => a.Pop(Reg.Rbp), "5d"),
         ("ret", a => a.Ret(), "c3"),
-        ("shl rax, 3", a => a.Shl(Reg.Rax, 3), "48c1e003"),
-        ("shr r9, 63", a => a.Shr(Reg.R9, 63), "49c1e93f"),
-        ("shld r10, r11, 8", a => a.Shld(Reg.R10, Reg.R11, 8), "4d0fa4da08"),
-        ("or rax, r9", a => a.Or(Reg.Rax, Reg.R9), "4c09c8"),
-        ("xor r8, r10", a => a.Xor(Reg.R8, Reg.R10), "4d31d0"),
     ];
 }
