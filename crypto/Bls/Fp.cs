@@ -149,13 +149,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
     {
         if (FieldKernels.Enabled)
         {
-            Unsafe.SkipInit(out Fp r);
-            fixed (Fp* pa = &a, pb = &b)
-            {
-                FieldKernels.FpAdd(&r, pa, pb);
-            }
-
-            return r;
+            return KernelCall.Binary(FieldKernels.FpAdd, a, b);
         }
 
         return AddManaged(a, b);
@@ -191,13 +185,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
     {
         if (FieldKernels.Enabled)
         {
-            Unsafe.SkipInit(out Fp r);
-            fixed (Fp* pa = &a, pb = &b)
-            {
-                FieldKernels.FpSub(&r, pa, pb);
-            }
-
-            return r;
+            return KernelCall.Binary(FieldKernels.FpSub, a, b);
         }
 
         return SubManaged(a, b);
@@ -232,13 +220,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
     {
         if (FieldKernels.Enabled)
         {
-            Unsafe.SkipInit(out Fp r);
-            fixed (Fp* pa = &a, pb = &b)
-            {
-                FieldKernels.FpMul(&r, pa, pb);
-            }
-
-            return r;
+            return KernelCall.Binary(FieldKernels.FpMul, a, b);
         }
 
         return MulManaged(a, b);
@@ -249,13 +231,7 @@ internal readonly partial struct Fp : IFieldElement<Fp>
     {
         if (FieldKernels.Enabled)
         {
-            Unsafe.SkipInit(out Fp r);
-            fixed (Fp* pa = &a)
-            {
-                FieldKernels.FpSquare(&r, pa);
-            }
-
-            return r;
+            return KernelCall.Unary(FieldKernels.FpSquare, a);
         }
 
         return SquareManaged(a);

@@ -7,7 +7,6 @@
 // The exponentiation by |x| squares 63 times and decompresses the six intermediate powers at the set bits of |x|
 // with one shared inversion (Montgomery's trick). Pairing values are public, so the g2 = 0 case may branch: it
 // falls back to plain cyclotomic squaring.
-using System.Runtime.CompilerServices;
 using Marketplace.Crypto.Bls.Kernels;
 
 namespace Marketplace.Crypto.Bls;
@@ -26,13 +25,7 @@ internal readonly partial struct Fp12
     {
         if (FieldKernels.Enabled)
         {
-            Unsafe.SkipInit(out Fp12 r);
-            fixed (Fp12* pf = &f)
-            {
-                FieldKernels.Fp12CompressedSquare(&r, pf);
-            }
-
-            return r;
+            return KernelCall.Unary(FieldKernels.Fp12CompressedSquare, f);
         }
 
         return CompressedSquareManaged(f);

@@ -35,13 +35,7 @@ internal readonly partial struct Fp12
     {
         if (FieldKernels.Enabled)
         {
-            Unsafe.SkipInit(out Fp12 r);
-            fixed (Fp12* pa = &a, pb = &b)
-            {
-                FieldKernels.Fp12Mul(&r, pa, pb);
-            }
-
-            return r;
+            return KernelCall.Binary(FieldKernels.Fp12Mul, a, b);
         }
 
         return MulManaged(a, b);
@@ -60,13 +54,7 @@ internal readonly partial struct Fp12
     {
         if (FieldKernels.Enabled)
         {
-            Unsafe.SkipInit(out Fp12 r);
-            fixed (Fp12* pa = &a)
-            {
-                FieldKernels.Fp12Square(&r, pa);
-            }
-
-            return r;
+            return KernelCall.Unary(FieldKernels.Fp12Square, a);
         }
 
         return SquareManaged(a);
@@ -89,13 +77,7 @@ internal readonly partial struct Fp12
     {
         if (FieldKernels.Enabled)
         {
-            Unsafe.SkipInit(out Fp12 r);
-            fixed (Fp12* pf = &f)
-            {
-                FieldKernels.Fp12CyclotomicSquare(&r, pf);
-            }
-
-            return r;
+            return KernelCall.Unary(FieldKernels.Fp12CyclotomicSquare, f);
         }
 
         return CyclotomicSquareManaged(f);

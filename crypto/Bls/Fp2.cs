@@ -35,13 +35,7 @@ internal readonly struct Fp2 : IFieldElement<Fp2>
     {
         if (FieldKernels.Enabled)
         {
-            Unsafe.SkipInit(out Fp2 r);
-            fixed (Fp2* pa = &a, pb = &b)
-            {
-                FieldKernels.Fp2Add(&r, pa, pb);
-            }
-
-            return r;
+            return KernelCall.Binary(FieldKernels.Fp2Add, a, b);
         }
 
         return new(Fp.AddManaged(a.C0, b.C0), Fp.AddManaged(a.C1, b.C1));
@@ -51,13 +45,7 @@ internal readonly struct Fp2 : IFieldElement<Fp2>
     {
         if (FieldKernels.Enabled)
         {
-            Unsafe.SkipInit(out Fp2 r);
-            fixed (Fp2* pa = &a, pb = &b)
-            {
-                FieldKernels.Fp2Sub(&r, pa, pb);
-            }
-
-            return r;
+            return KernelCall.Binary(FieldKernels.Fp2Sub, a, b);
         }
 
         return new(Fp.SubManaged(a.C0, b.C0), Fp.SubManaged(a.C1, b.C1));
@@ -69,13 +57,7 @@ internal readonly struct Fp2 : IFieldElement<Fp2>
     {
         if (FieldKernels.Enabled)
         {
-            Unsafe.SkipInit(out Fp2 r);
-            fixed (Fp2* pa = &a)
-            {
-                FieldKernels.Fp2Double(&r, pa);
-            }
-
-            return r;
+            return KernelCall.Unary(FieldKernels.Fp2Double, a);
         }
 
         return new(Fp.AddManaged(a.C0, a.C0), Fp.AddManaged(a.C1, a.C1));
@@ -85,13 +67,7 @@ internal readonly struct Fp2 : IFieldElement<Fp2>
     {
         if (FieldKernels.Enabled)
         {
-            Unsafe.SkipInit(out Fp2 r);
-            fixed (Fp2* pa = &a, pb = &b)
-            {
-                FieldKernels.Fp2Mul(&r, pa, pb);
-            }
-
-            return r;
+            return KernelCall.Binary(FieldKernels.Fp2Mul, a, b);
         }
 
         return MulManaged(a, b);
@@ -113,13 +89,7 @@ internal readonly struct Fp2 : IFieldElement<Fp2>
     {
         if (FieldKernels.Enabled)
         {
-            Unsafe.SkipInit(out Fp2 r);
-            fixed (Fp2* pa = &a)
-            {
-                FieldKernels.Fp2Square(&r, pa);
-            }
-
-            return r;
+            return KernelCall.Unary(FieldKernels.Fp2Square, a);
         }
 
         return SquareManaged(a);
@@ -156,13 +126,7 @@ internal readonly struct Fp2 : IFieldElement<Fp2>
     {
         if (FieldKernels.Enabled)
         {
-            Unsafe.SkipInit(out Fp2 r);
-            fixed (Fp2* pa = &a)
-            {
-                FieldKernels.Fp2MulByXi(&r, pa);
-            }
-
-            return r;
+            return KernelCall.Unary(FieldKernels.Fp2MulByXi, a);
         }
 
         return new(Fp.SubManaged(a.C0, a.C1), Fp.AddManaged(a.C0, a.C1));

@@ -38,13 +38,7 @@ internal readonly struct Fp6
     {
         if (FieldKernels.Enabled)
         {
-            Unsafe.SkipInit(out Fp6 r);
-            fixed (Fp6* pa = &a, pb = &b)
-            {
-                FieldKernels.Fp6Mul(&r, pa, pb);
-            }
-
-            return r;
+            return KernelCall.Binary(FieldKernels.Fp6Mul, a, b);
         }
 
         return MulManaged(a, b);
