@@ -31,8 +31,6 @@ internal sealed class FpExponent
     /// <summary>Number of (squarings, offset) pairs.</summary>
     internal int Steps => Schedule.Length / 2;
 
-    public static implicit operator ReadOnlySpan<ulong>(FpExponent e) => e.Limbs;
-
     /// <summary>The windows of <see cref="Fp.PowManaged"/>: up to 5 bits, ending in a set bit, odd powers a..a^31.</summary>
     private static ulong[] BuildSchedule(ulong[] e)
     {

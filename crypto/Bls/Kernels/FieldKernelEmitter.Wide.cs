@@ -11,47 +11,20 @@ internal sealed partial class FieldKernelEmitter
     /// </summary>
     private void MulWide(Mem dst, Mem a, Mem b)
     {
-        const Reg Hi = Reg.Rcx, Lo = Reg.Rbp;
-        int s = 0;
-        Reg W(int k) => Window[(s + k) % 7];
-
-        asm.Mov(Reg.Rdx, b);
-        asm.Mulx(W(1), W(0), a);
-        for (int k = 1; k < 6; k++)
-        {
-            asm.Mulx(W(k + 1), Lo, a.Offset(8 * k));
-            if (k == 1)
-            {
-                asm.Add(W(k), Lo);
-            }
-            else
-            {
-                asm.Adc(W(k), Lo);
-            }
-        }
-
-        asm.AdcImm(W(6), 0);
-        asm.Mov(dst, W(0));
+        var w = new LimbWindow();
+        FirstProductRow(w, a, b);
+        asm.Mov(dst, w[0]);
         asm.Zero(Reg.Rax);
         for (int i = 1; i < 6; i++)
         {
-            s++;
-            asm.Mov(Reg.Rdx, b.Offset(8 * i));
-            asm.Zero(W(6));
-            for (int k = 0; k < 6; k++)
-            {
-                asm.Mulx(Hi, Lo, a.Offset(8 * k));
-                asm.Adox(W(k), Lo);
-                asm.Adcx(W(k + 1), Hi);
-            }
-
-            asm.Adox(W(6), Reg.Rax);
-            asm.Mov(dst.Offset(8 * i), W(0));
+            w.Slide();
+            ProductRow(w, a, b.Offset(8 * i));
+            asm.Mov(dst.Offset(8 * i), w[0]);
         }
 
         for (int k = 1; k < 7; k++)
         {
-            asm.Mov(dst.Offset(8 * (5 + k)), W(k));
+            asm.Mov(dst.Offset(8 * (5 + k)), w[k]);
         }
     }
 
@@ -62,40 +35,26 @@ internal sealed partial class FieldKernelEmitter
     /// </summary>
     private void Redc(Mem dst, Mem t)
     {
-        const Reg Hi = Reg.Rcx, Lo = Reg.Rbp;
-        int s = 0;
-        Reg W(int k) => Window[(s + k) % 7];
+        var w = new LimbWindow();
         for (int k = 0; k < 6; k++)
         {
-            asm.Mov(W(k), t.Offset(8 * k));
+            asm.Mov(w[k], t.Offset(8 * k));
         }
 
         asm.Zero(Reg.Rax);
         for (int i = 0; i < 6; i++)
         {
-            asm.Mov(Reg.Rdx, W(0));
-            asm.Imul(Reg.Rdx, Mem.Rip(inverse));
-            asm.Zero(W(6));
-            for (int k = 0; k < 6; k++)
-            {
-                asm.Mulx(Hi, Lo, ModulusLimb(k));
-                asm.Adox(W(k), Lo);
-                asm.Adcx(W(k + 1), Hi);
-            }
-
-            asm.Adox(W(6), Reg.Rax);
-            s++;
+            ReductionRow(w, topIsNew: true);
+            w.Slide();
         }
 
-        asm.Add(W(0), t.Offset(48));
+        asm.Add(w[0], t.Offset(48));
         for (int k = 1; k < 6; k++)
         {
-            asm.Adc(W(k), t.Offset(48 + (8 * k)));
+            asm.Adc(w[k], t.Offset(48 + (8 * k)));
         }
 
-        Reg[] res = [W(0), W(1), W(2), W(3), W(4), W(5)];
-        Reg[] tmp = [W(6), Reg.Rax, Reg.Rcx, Reg.Rdx, Reg.Rbp, Reg.R15];
-        ConditionalSubtractModulus(dst, res, tmp);
+        ConditionalSubtractModulus(dst, [w[0], w[1], w[2], w[3], w[4], w[5]], [w[6], Reg.Rax, Reg.Rcx, Reg.Rdx, Reg.Rbp, Reg.R15]);
     }
 
     /// <summary>dst = x - y over 12 limbs; the caller guarantees x &gt;= y.</summary>

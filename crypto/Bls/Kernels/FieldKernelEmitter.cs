@@ -10,7 +10,9 @@ namespace Marketplace.Crypto.Bls.Kernels;
 /// <summary>Emits the field kernels and records the entry offset of each.</summary>
 internal sealed partial class FieldKernelEmitter
 {
-    private static readonly Reg[] Window = [Reg.R8, Reg.R9, Reg.R10, Reg.R11, Reg.R12, Reg.R13, Reg.R14];
+    /// <summary>High and low halves of each row product.</summary>
+    private const Reg RowHigh = Reg.Rcx, RowLow = Reg.Rbp;
+
     private static readonly Reg[] Six = [Reg.R8, Reg.R9, Reg.R10, Reg.R11, Reg.R12, Reg.R13];
     private static readonly Reg[] OtherSix = [Reg.Rax, Reg.Rcx, Reg.Rdx, Reg.Rbp, Reg.R14, Reg.R15];
 
@@ -121,67 +123,75 @@ internal sealed partial class FieldKernelEmitter
     /// </summary>
     private void MontMul(Mem dst, Mem a, Mem b)
     {
-        const Reg Hi = Reg.Rcx, Lo = Reg.Rbp;
-        int s = 0;
-        Reg W(int k) => Window[(s + k) % 7];
+        var w = new LimbWindow();
+        FirstProductRow(w, a, b);
+        asm.Zero(Reg.Rax);
+        ReductionRow(w);
+        for (int i = 1; i < 6; i++)
+        {
+            w.Slide();
+            ProductRow(w, a, b.Offset(8 * i));
+            ReductionRow(w);
+        }
 
-        // Row 0: the window starts as a b_0 (one carry chain).
-        asm.Mov(Reg.Rdx, b);
-        asm.Mulx(W(1), W(0), a);
+        // The result is w1..w6 (below 2p); subtract p once unless that borrows.
+        w.Slide();
+        ConditionalSubtractModulus(dst, [w[0], w[1], w[2], w[3], w[4], w[5]], [w[6], Reg.Rax, Reg.Rcx, Reg.Rdx, Reg.Rbp, Reg.R15]);
+    }
+
+    /// <summary>w0..w6 = a b_0 (one carry chain; the window's registers need no clearing first).</summary>
+    private void FirstProductRow(LimbWindow w, Mem a, Mem b0)
+    {
+        asm.Mov(Reg.Rdx, b0);
+        asm.Mulx(w[1], w[0], a);
         for (int k = 1; k < 6; k++)
         {
-            asm.Mulx(W(k + 1), Lo, a.Offset(8 * k));
+            asm.Mulx(w[k + 1], RowLow, a.Offset(8 * k));
             if (k == 1)
             {
-                asm.Add(W(k), Lo);
+                asm.Add(w[k], RowLow);
             }
             else
             {
-                asm.Adc(W(k), Lo);
+                asm.Adc(w[k], RowLow);
             }
         }
 
-        asm.AdcImm(W(6), 0);
-        asm.Zero(Reg.Rax);
-        Reduce();
+        asm.AdcImm(w[6], 0);
+    }
 
-        for (int i = 1; i < 6; i++)
+    /// <summary>w0..w6 += a b_i with w6 starting at zero: ADOX gathers the low halves, ADCX the high ones. rax = 0.</summary>
+    private void ProductRow(LimbWindow w, Mem a, Mem bi)
+    {
+        asm.Mov(Reg.Rdx, bi);
+        asm.Zero(w[6]);
+        for (int k = 0; k < 6; k++)
         {
-            s++;
-            asm.Mov(Reg.Rdx, b.Offset(8 * i));
-            asm.Zero(W(6));
-            for (int k = 0; k < 6; k++)
-            {
-                asm.Mulx(Hi, Lo, a.Offset(8 * k));
-                asm.Adox(W(k), Lo);
-                asm.Adcx(W(k + 1), Hi);
-            }
-
-            asm.Adox(W(6), Reg.Rax);
-            Reduce();
+            asm.Mulx(RowHigh, RowLow, a.Offset(8 * k));
+            asm.Adox(w[k], RowLow);
+            asm.Adcx(w[k + 1], RowHigh);
         }
 
-        // The result is W(1)..W(6) (below 2p); subtract p once unless that borrows.
-        s++;
-        Reg[] res = [W(0), W(1), W(2), W(3), W(4), W(5)];
-        Reg[] tmp = [W(6), Reg.Rax, Reg.Rcx, Reg.Rdx, Reg.Rbp, Reg.R15];
-        ConditionalSubtractModulus(dst, res, tmp);
+        asm.Adox(w[6], Reg.Rax);
+    }
 
-        void Reduce()
+    /// <summary>
+    /// w0..w6 += m p with m = w0 (-p^-1) mod 2^64, which clears w0; leaves rax = 0. With <paramref name="topIsNew"/>
+    /// w6 starts at zero (Redc) and rax must already be zero; otherwise w6 holds the product row's top limb.
+    /// </summary>
+    private void ReductionRow(LimbWindow w, bool topIsNew = false)
+    {
+        asm.Mov(Reg.Rdx, w[0]);
+        asm.Imul(Reg.Rdx, Mem.Rip(inverse));
+        asm.Zero(topIsNew ? w[6] : Reg.Rax); // also clears CF and OF for the two chains
+        for (int k = 0; k < 6; k++)
         {
-            // rax is zero here; Zero(rax) below also clears CF and OF for the two chains.
-            asm.Mov(Reg.Rdx, W(0));
-            asm.Imul(Reg.Rdx, Mem.Rip(inverse));
-            asm.Zero(Reg.Rax);
-            for (int k = 0; k < 6; k++)
-            {
-                asm.Mulx(Hi, Lo, ModulusLimb(k));
-                asm.Adox(W(k), Lo);
-                asm.Adcx(W(k + 1), Hi);
-            }
-
-            asm.Adox(W(6), Reg.Rax);
+            asm.Mulx(RowHigh, RowLow, ModulusLimb(k));
+            asm.Adox(w[k], RowLow);
+            asm.Adcx(w[k + 1], RowHigh);
         }
+
+        asm.Adox(w[6], Reg.Rax);
     }
 
     /// <summary>dst = res - p when res &gt;= p, else res (res below 2p, in registers; tmp is scratch).</summary>

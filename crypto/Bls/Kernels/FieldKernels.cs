@@ -19,6 +19,9 @@ internal static unsafe class FieldKernels
     /// </summary>
     internal const string SelectionVariable = "MARKETPLACE_BLS_KERNELS";
 
+    /// <summary><see cref="Status"/> while the kernels run.</summary>
+    private const string KernelsStatus = "x86-64 BMI2/ADX field kernels";
+
     /// <summary>The <see cref="SelectionVariable"/> value that skips the CPUID check (valgrind only).</summary>
     internal const string SkipCpuCheck = "kernels-without-cpuid-check";
 
@@ -106,11 +109,10 @@ internal static unsafe class FieldKernels
         G2Double = (delegate* unmanaged<ProjectivePoint<Fp2>*, ProjectivePoint<Fp2>*, void>)At(FieldKernel.G2Double);
         Fp12MulByLine = (delegate* unmanaged<Fp12*, Fp12*, Fp2*, Fp2*, Fp2*, void>)At(FieldKernel.Fp12MulByLine);
         CodeAddress = code;
-        CodeLength = generated.Code.Length;
         Available = true;
         enabled = !string.Equals(selection, "managed", StringComparison.OrdinalIgnoreCase);
         Status = enabled
-            ? "x86-64 BMI2/ADX field kernels"
+            ? KernelsStatus
             : $"managed field code ({SelectionVariable}=managed)";
         if (PerfMap.Announce(code, generated.Symbols) is { } problem)
         {
@@ -120,9 +122,6 @@ internal static unsafe class FieldKernels
 
     /// <summary>Start of the mapped kernel code (zero when unavailable).</summary>
     internal static IntPtr CodeAddress { get; }
-
-    /// <summary>Length in bytes of the generated code.</summary>
-    internal static int CodeLength { get; }
 
     /// <summary>True when the kernels were generated and mapped on this machine.</summary>
     internal static bool Available { get; }
@@ -142,7 +141,7 @@ internal static unsafe class FieldKernels
             }
 
             enabled = value;
-            Status = value ? "x86-64 BMI2/ADX field kernels" : "managed field code (switched off)";
+            Status = value ? KernelsStatus : "managed field code (switched off)";
         }
     }
 }

@@ -35,7 +35,7 @@ internal sealed class X64Assembler
     }
 
     /// <summary>The offset a bound label stands for.</summary>
-    public int PositionOf(Label label) => labelPositions[label.Id] >= 0
+    private int PositionOf(Label label) => labelPositions[label.Id] >= 0
         ? labelPositions[label.Id]
         : throw new InvalidOperationException($"label {label.Id} never bound");
 
