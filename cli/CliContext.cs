@@ -32,7 +32,7 @@ internal sealed class CliContext
         };
         Gateway = new Option<string?>("--gateway")
         {
-            Description = "Talk to a silo gateway (host:port) with grain calls instead of the HTTP API (env MARKETPLACE_GATEWAY).",
+            Description = "Talk to silo gateways (host:port, several separated by commas) with grain calls instead of the HTTP API (env MARKETPLACE_GATEWAY).",
             DefaultValueFactory = _ => environment.GetVariable("MARKETPLACE_GATEWAY"),
             Recursive = true,
         };

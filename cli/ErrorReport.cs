@@ -5,7 +5,11 @@
 using System.Net.Sockets;
 using Marketplace.Crypto;
 using Marketplace.GrainInterfaces;
-using Marketplace.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
+using Orleans.Serialization;
 using Marketplace.Sdk;
 
 namespace Marketplace.Cli;
@@ -40,12 +44,13 @@ internal readonly record struct ErrorReport(string Code, int ExitCode, string Me
         MarketplaceException e => new ErrorReport(e.Code, ExitCodeOf(e.Code), OneLine(e.Message)),
         JobWaitTimeoutException e => new ErrorReport("wait_timeout", ExitCodes.WaitTimeout, e.Message),
         SiloUnavailableException e => new ErrorReport("unreachable", ExitCodes.Connection, $"cannot reach the marketplace at {endpoint}: {OneLine(e.Message)}"),
-        ConnectionToClusterLostException e => new ErrorReport("connection_lost", ExitCodes.Connection, $"the connection to {endpoint} broke: {OneLine(e.Message)}"),
+        ConnectionFailedException e => new ErrorReport("unreachable", ExitCodes.Connection, $"cannot reach the marketplace at {endpoint}: {OneLine(e.Message)}"),
+        OrleansMessageRejectionException e => new ErrorReport("connection_lost", ExitCodes.Connection, $"the connection to {endpoint} broke: {OneLine(e.Message)}"),
         HttpRequestException e => new ErrorReport("unreachable", ExitCodes.Connection, $"cannot reach the marketplace at {endpoint}: {Innermost(e)}"),
         SocketException e => new ErrorReport("unreachable", ExitCodes.Connection, $"cannot reach the marketplace at {endpoint}: {e.Message}"),
         TimeoutException e => new ErrorReport("timeout", ExitCodes.Connection, $"{endpoint} did not answer in time: {OneLine(e.Message)}"),
-        RemoteGrainException e => new ErrorReport("server_error", ExitCodes.Server, $"{e.OriginalTypeName}: {OneLine(e.OriginalMessage)}"),
-        GrainRuntimeException e => new ErrorReport("server_error", ExitCodes.Server, OneLine(e.Message)),
+        UnavailableExceptionFallbackException e => new ErrorReport("server_error", ExitCodes.Server, $"{e.ExceptionType}: {OneLine(e.Message)}"),
+        OrleansException e => new ErrorReport("server_error", ExitCodes.Server, OneLine(e.Message)),
         CryptoFormatException e => new ErrorReport("invalid_key", ExitCodes.Usage, e.Message),
         FileNotFoundException e => new ErrorReport("usage", ExitCodes.Usage, $"file '{e.FileName}' does not exist."),
         DirectoryNotFoundException e => new ErrorReport("usage", ExitCodes.Usage, OneLine(e.Message)),

@@ -1,16 +1,17 @@
-// Design: the one place that builds the silo process (grain runtime + HTTP API) so Program.cs and the tests start the
+// Design: the one place that builds the silo process (Orleans silo + HTTP API) so Program.cs and the tests start the
 // same thing. CreateBuilder gives a WebApplicationBuilder whose configuration callers may still extend (tests add a
-// temporary data folder and port 0); Build reads the final configuration, configures the silo exactly as the
-// embedded defaults say (gateway, memory streams, SQLite storage and reminders under the data folder, the marketplace
-// grains), the HTTP listener and the /v1 API, and returns the application ready to start.
+// temporary data folder and free ports); Build reads the final configuration, configures Orleans as
+// Marketplace:Cluster says (localhost clustering with SQLite storage and reminders, or a PostgreSQL cluster), memory
+// streams, the marketplace grains, the dashboard, the HTTP listener and the /v1 API, and returns the application ready
+// to start.
 using System.Net;
 using Marketplace.Grains.Hosting;
-using Marketplace.Runtime.Hosting;
-using Marketplace.Runtime.Networking;
-using Marketplace.Runtime.Streams;
 using Marketplace.Silo.Api;
+using Marketplace.Silo.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
 
 namespace Marketplace.Silo;
 
@@ -51,13 +52,12 @@ public static class MarketplaceSiloHost
         return result;
     }
 
-    /// <summary>The endpoint of the grain client gateway once the application started (with the real port when
-    /// port 0 was asked).</summary>
+    /// <summary>The endpoint of the grain client gateway (<c>Marketplace:Cluster:Address</c> and <c>:GatewayPort</c>).</summary>
     public static IPEndPoint GetGatewayEndpoint(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        return app.Services.GetRequiredService<GatewayListener>().Endpoint
-            ?? throw new InvalidOperationException("The gateway has not started.");
+        var options = app.Services.GetRequiredService<IOptions<SiloClusterOptions>>().Value;
+        return new IPEndPoint(IPAddress.Parse(options.Address), options.GatewayPort);
     }
 
     internal static WebApplication Build(WebApplicationBuilder builder, TextWriter notices)
@@ -67,18 +67,16 @@ public static class MarketplaceSiloHost
         var dataFolder = Path.GetFullPath(configuration["Marketplace:DataFolder"] ?? Path.Combine(Environment.CurrentDirectory, "data"));
         Directory.CreateDirectory(dataFolder);
         configuration["Marketplace:DataFolder"] = dataFolder;
-        var connection = $"Data Source={Path.Combine(dataFolder, "marketplace.db")}";
-        var serviceId = configuration["Marketplace:Silo:ServiceId"] ?? SiloOptions.DEFAULT_SERVICE_ID;
 
-        builder.UseMarketplaceSilo(silo =>
+        builder.UseOrleans(silo =>
         {
-            // Clients (sdk/) connect here: 127.0.0.1:30000 unless Marketplace:Gateway says otherwise.
-            silo.UseGateway();
-            // In-memory streams named "Default"; subscriptions persist in the Default (SQLite) storage.
-            silo.AddMemoryStreams("Default");
-            silo.UseAdoNetStorage(connection, serviceId);
+            // Localhost clustering with SQLite under the data folder, or a PostgreSQL cluster (Marketplace:Cluster).
+            silo.UseMarketplaceCluster(dataFolder);
+            // Memory streams named "Default"; subscriptions persist in the PubSubStore storage.
+            silo.AddMemoryStreams(Marketplace.GrainInterfaces.MarketplaceStreams.Provider);
             // Blobs, programs, workers and jobs (options under Marketplace:Blobs, :Programs, :Jobs, :Workers).
             silo.AddMarketplace();
+            silo.AddDashboard();
         });
 
         ConfigureHttpListener(builder);

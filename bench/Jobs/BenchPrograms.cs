@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using Marketplace.GrainInterfaces;
-using Marketplace.Runtime;
-using Marketplace.Runtime.Streams;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using Orleans.Streams;
 
 namespace Marketplace.Jobs.Bench;
 
@@ -19,7 +21,7 @@ internal static class BenchPrograms
 
     /// <summary>Completes the waiter of each finished job heard on the client's job-events stream.</summary>
     public static async Task SubmitAndWatch(this IAsyncStream<JobSummary> events, ConcurrentDictionary<string, TaskCompletionSource<JobSummary>> waiters) =>
-        await events.SubscribeAsync(summary =>
+        await events.SubscribeAsync((summary, _) =>
         {
             if (waiters.TryRemove(summary.JobId, out var waiter))
             {

@@ -9,10 +9,11 @@ using System.Globalization;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Hosting;
 using Marketplace.Jobs.Bench;
-using Marketplace.Runtime;
-using Marketplace.Runtime.Hosting;
-using Marketplace.Runtime.Streams;
 using Marketplace.Wasm;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Runtime;
+using Orleans.Streams;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -62,19 +63,13 @@ for (var i = 0; i + 1 < args.Length; i++)
 }
 
 builder.Configuration.AddInMemoryCollection(settings);
-var connection = $"Data Source={Path.Combine(folder, "marketplace.db")}";
-builder.UseMarketplaceSilo(silo =>
+builder.UseOrleans(silo =>
 {
+    silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "marketplace-jobs-bench");
     silo.AddMemoryStreams(MarketplaceStreams.Provider);
-    if (memoryStorage)
-    {
-        silo.Services.AddMemoryGrainStorage(GrainStorageServiceCollectionExtensions.DefaultStorageName);
-        silo.Services.AddMemoryReminderTable();
-    }
-    else
-    {
-        silo.UseAdoNetStorage(connection, "marketplace-jobs-bench");
-    }
+    silo.AddMemoryGrainStorageAsDefault();
+    silo.AddMemoryGrainStorage("PubSubStore");
+    silo.UseInMemoryReminderService();
     silo.AddMarketplace();
 });
 using var host = builder.Build();
@@ -89,7 +84,7 @@ while ((await directory.ListOnlineIdsAsync()).Length < 4)
 var program = await BenchPrograms.DeployAsync(grains, wasm);
 var client = "bench";
 var waiters = new ConcurrentDictionary<string, TaskCompletionSource<JobSummary>>();
-await host.Services.GetStreamProvider(MarketplaceStreams.Provider)
+await host.Services.GetRequiredService<IClusterClient>().GetStreamProvider(MarketplaceStreams.Provider)
     .GetStream<JobSummary>(StreamId.Create(JobEvents.Namespace, client))
     .SubmitAndWatch(waiters);
 
@@ -157,6 +152,13 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  under that loa
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"one job at a time ({latencyJobs} jobs): submit->start p50 {Percentile(startLatency, 0.50):0.00} ms, p99 {Percentile(startLatency, 0.99):0.00} ms; submit->completed p50 {Percentile(endToEnd, 0.50):0.00} ms, p99 {Percentile(endToEnd, 0.99):0.00} ms; goal p50 < 5 ms"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  p50 submit->completed vs direct call p50: {Percentile(endToEnd, 0.50) * 1000 / baseline.P50Micros:N0}x"));
 return 0;
+
+static int FreePort()
+{
+    using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+    listener.Start();
+    return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+}
 
 static int Option(string[] args, string name, int fallback)
 {

@@ -4,14 +4,11 @@ namespace Marketplace.Cli.Connection;
 
 /// <summary>
 /// The real connections: the HTTP API through <see cref="HttpMarketplaceClient"/> (the key is checked and the client id
-/// learned before the verb runs), or a silo gateway through <see cref="ClientBuilder"/> and
+/// learned before the verb runs), or a silo gateway through <see cref="GatewayConnection"/> and
 /// <see cref="GrainMarketplaceClient"/> when a gateway is given.
 /// </summary>
 internal sealed class MarketplaceClientFactory : IMarketplaceClientFactory
 {
-    /// <summary>How long one gateway connection attempt may take.</summary>
-    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
-
     public async Task<ConnectedClient> ConnectAsync(ConnectionSettings settings, CancellationToken cancellationToken)
     {
         if (settings.Gateway is null)
@@ -19,26 +16,9 @@ internal sealed class MarketplaceClientFactory : IMarketplaceClientFactory
             return await ConnectHttpAsync(settings, cancellationToken).ConfigureAwait(false);
         }
 
-        var cluster = new ClientBuilder()
-            .Configure(o =>
-            {
-                o.GatewayEndpoints.Add(settings.Gateway);
-                o.ClusterId = settings.ClusterId;
-                o.ConnectTimeout = ConnectTimeout;
-                o.ReconnectWaitTimeout = TimeSpan.Zero;
-            })
-            .Build();
-        try
-        {
-            await cluster.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await cluster.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        return new ConnectedClient(new GrainMarketplaceClient(cluster, settings.ClientId), cluster);
+        var gateways = settings.Gateway.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var connection = await GatewayConnection.ConnectAsync(gateways, settings.ClusterId, cancellationToken).ConfigureAwait(false);
+        return new ConnectedClient(new GrainMarketplaceClient(connection.Client, settings.ClientId), connection);
     }
 
     private static async Task<ConnectedClient> ConnectHttpAsync(ConnectionSettings settings, CancellationToken cancellationToken)

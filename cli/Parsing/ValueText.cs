@@ -81,10 +81,13 @@ internal static class ValueText
     /// <summary>Checks a gateway address: <c>host:port</c> with a port in 1..65535.</summary>
     public static string Gateway(string text)
     {
-        var colon = text.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        foreach (var gateway in text.Split(',', StringSplitOptions.TrimEntries))
         {
-            throw CliException.Usage($"--gateway: '{text}' is not host:port (e.g. 127.0.0.1:30000).");
+            var colon = gateway.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(gateway.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            {
+                throw CliException.Usage($"--gateway: '{gateway}' is not host:port (e.g. 127.0.0.1:30000, or several separated by commas).");
+            }
         }
 
         return text;

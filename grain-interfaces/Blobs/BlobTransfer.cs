@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
-using Marketplace.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 
 namespace Marketplace.GrainInterfaces;
 
@@ -224,7 +226,7 @@ public static class BlobTransfer
         {
             await upload.AbortAsync().ConfigureAwait(false);
         }
-        catch (GrainRuntimeException)
+        catch (OrleansException)
         {
             // The silo is unreachable: the upload grain aborts itself after its idle timeout. The caller sees the
             // original failure, which is rethrown.

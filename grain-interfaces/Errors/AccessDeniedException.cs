@@ -1,9 +1,10 @@
-using Marketplace.Runtime.Serialization;
+using Orleans;
 
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>The caller may not see or change this resource (for example another client's job). Code <c>forbidden</c>.</summary>
 [GenerateSerializer]
+[Alias("marketplace.error.access-denied")]
 public sealed class AccessDeniedException : MarketplaceException
 {
     /// <summary>The stable code of this error.</summary>

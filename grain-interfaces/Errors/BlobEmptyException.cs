@@ -1,9 +1,10 @@
-using Marketplace.Runtime.Serialization;
+using Orleans;
 
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>An upload ended without a single byte: empty blobs are rejected. Code <c>blob_empty</c>.</summary>
 [GenerateSerializer]
+[Alias("marketplace.error.blob-empty")]
 public sealed class BlobEmptyException : MarketplaceException
 {
     /// <summary>The stable code of this error.</summary>

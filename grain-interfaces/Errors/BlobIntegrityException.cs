@@ -1,9 +1,10 @@
-using Marketplace.Runtime.Serialization;
+using Orleans;
 
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>Stored bytes no longer match their SHA-256 address (a chunk was damaged or is missing). Code <c>blob_integrity</c>.</summary>
 [GenerateSerializer]
+[Alias("marketplace.error.blob-integrity")]
 public sealed class BlobIntegrityException : MarketplaceException
 {
     /// <summary>The stable code of this error.</summary>

@@ -1,9 +1,10 @@
-using Marketplace.Runtime.Serialization;
+using Orleans;
 
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>No blob with this id is stored. Code <c>blob_not_found</c>.</summary>
 [GenerateSerializer]
+[Alias("marketplace.error.blob-not-found")]
 public sealed class BlobNotFoundException : MarketplaceException
 {
     /// <summary>The stable code of this error.</summary>

@@ -1,4 +1,4 @@
-using Marketplace.Runtime.Serialization;
+using Orleans;
 
 namespace Marketplace.GrainInterfaces;
 
@@ -8,6 +8,7 @@ namespace Marketplace.GrainInterfaces;
 /// message names the chunk or upload; retrying the whole upload or read may succeed. Code <c>blob_store_failed</c>.
 /// </summary>
 [GenerateSerializer]
+[Alias("marketplace.error.blob-store")]
 public sealed class BlobStoreException : MarketplaceException
 {
     /// <summary>The stable code of this error.</summary>

@@ -1,9 +1,10 @@
-using Marketplace.Runtime.Serialization;
+using Orleans;
 
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>An upload went past the configured size limit. Code <c>blob_too_large</c>.</summary>
 [GenerateSerializer]
+[Alias("marketplace.error.blob-too-large")]
 public sealed class BlobTooLargeException : MarketplaceException
 {
     /// <summary>The stable code of this error.</summary>

@@ -1,9 +1,10 @@
-using Marketplace.Runtime.Serialization;
+using Orleans;
 
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>A request field is missing, malformed or out of range (the message names the field). Code <c>invalid_request</c>.</summary>
 [GenerateSerializer]
+[Alias("marketplace.error.invalid-request")]
 public sealed class InvalidRequestException : MarketplaceException
 {
     /// <summary>The stable code of this error.</summary>

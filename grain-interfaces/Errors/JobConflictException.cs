@@ -1,9 +1,10 @@
-using Marketplace.Runtime.Serialization;
+using Orleans;
 
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>The job is in a state that does not allow the operation (for example cancelling a completed job). Code <c>job_conflict</c>.</summary>
 [GenerateSerializer]
+[Alias("marketplace.error.job-conflict")]
 public sealed class JobConflictException : MarketplaceException
 {
     /// <summary>The stable code of this error.</summary>

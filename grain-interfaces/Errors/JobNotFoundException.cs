@@ -1,9 +1,10 @@
-using Marketplace.Runtime.Serialization;
+using Orleans;
 
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>No job with this id was submitted. Code <c>job_not_found</c>.</summary>
 [GenerateSerializer]
+[Alias("marketplace.error.job-not-found")]
 public sealed class JobNotFoundException : MarketplaceException
 {
     /// <summary>The stable code of this error.</summary>

@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>
@@ -5,6 +7,8 @@ namespace Marketplace.GrainInterfaces;
 /// HTTP API's problem+json <c>code</c>, the CLI's error line); the message says what was wrong with which value.
 /// Grain calls carry the concrete type and message to the caller.
 /// </summary>
+[GenerateSerializer]
+[Alias("marketplace.error")]
 public abstract class MarketplaceException : Exception
 {
     /// <summary>Creates the error.</summary>

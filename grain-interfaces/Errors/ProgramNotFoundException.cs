@@ -1,9 +1,10 @@
-using Marketplace.Runtime.Serialization;
+using Orleans;
 
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>No program with this id, or no version of this name, is deployed. Code <c>program_not_found</c>.</summary>
 [GenerateSerializer]
+[Alias("marketplace.error.program-not-found")]
 public sealed class ProgramNotFoundException : MarketplaceException
 {
     /// <summary>The stable code of this error.</summary>

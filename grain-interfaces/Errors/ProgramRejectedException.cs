@@ -1,9 +1,10 @@
-using Marketplace.Runtime.Serialization;
+using Orleans;
 
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>A module or manifest failed deploy checks (validation, exports, imports, limits, signature). Code <c>program_rejected</c>.</summary>
 [GenerateSerializer]
+[Alias("marketplace.error.program-rejected")]
 public sealed class ProgramRejectedException : MarketplaceException
 {
     /// <summary>The stable code of this error.</summary>

@@ -1,9 +1,10 @@
-using Marketplace.Runtime.Serialization;
+using Orleans;
 
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>No worker with this id registered. Code <c>worker_not_found</c>.</summary>
 [GenerateSerializer]
+[Alias("marketplace.error.worker-not-found")]
 public sealed class WorkerNotFoundException : MarketplaceException
 {
     /// <summary>The stable code of this error.</summary>

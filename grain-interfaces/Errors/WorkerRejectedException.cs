@@ -1,9 +1,10 @@
-using Marketplace.Runtime.Serialization;
+using Orleans;
 
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>A worker registration failed its checks (capabilities, proof of possession). Code <c>worker_rejected</c>.</summary>
 [GenerateSerializer]
+[Alias("marketplace.error.worker-rejected")]
 public sealed class WorkerRejectedException : MarketplaceException
 {
     /// <summary>The stable code of this error.</summary>

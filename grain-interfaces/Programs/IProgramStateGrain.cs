@@ -1,4 +1,6 @@
-using Marketplace.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 
 namespace Marketplace.GrainInterfaces;
 

@@ -3,8 +3,9 @@
 // [ReadOnly] and interleave; registration is the only writer and runs alone.
 using System.Buffers;
 using Marketplace.GrainInterfaces;
-using Marketplace.Runtime;
-using Marketplace.Runtime.Storage;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 
 namespace Marketplace.Grains.Blobs;
 
@@ -15,7 +16,7 @@ internal sealed class BlobGrain(
     ChunkStore store,
     BlobLog log) : Grain, IBlobGrain, IBlobRegistryGrain
 {
-    private string Id => GrainContext.GrainId.Key;
+    private string Id => this.GetPrimaryKeyString();
 
     /// <inheritdoc />
     public Task<BlobManifest?> GetManifestAsync()

@@ -6,7 +6,9 @@
 using System.Buffers;
 using System.Diagnostics;
 using Marketplace.GrainInterfaces;
-using Marketplace.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Blobs;
@@ -36,7 +38,7 @@ internal sealed class BlobUploadGrain(ChunkStore store, IOptions<BlobOptions> op
         Aborted,
     }
 
-    private Guid UploadId => GrainKey.ParseGuid(GrainContext.GrainId.Key, out _);
+    private Guid UploadId => this.GetPrimaryKey();
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -44,7 +46,7 @@ internal sealed class BlobUploadGrain(ChunkStore store, IOptions<BlobOptions> op
         Touch();
         var timeout = _options.UploadIdleTimeout;
         var period = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks));
-        RegisterGrainTimer(CheckIdleAsync, period, period);
+        this.RegisterGrainTimer(CheckIdleAsync, period, period);
         return Task.CompletedTask;
     }
 

@@ -1,5 +1,7 @@
 using Marketplace.GrainInterfaces;
-using Marketplace.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 
 namespace Marketplace.Grains.Blobs;
 

@@ -1,5 +1,5 @@
 using Marketplace.Grains.Blobs;
-using Marketplace.Runtime.Hosting;
+using Orleans.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

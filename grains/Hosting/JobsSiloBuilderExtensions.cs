@@ -1,6 +1,6 @@
 using Marketplace.Grains.Jobs;
 using Marketplace.Grains.Workers;
-using Marketplace.Runtime.Hosting;
+using Orleans.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,5 @@
 using Marketplace.GrainInterfaces;
-using Marketplace.Runtime.Hosting;
+using Orleans.Hosting;
 
 namespace Marketplace.Grains.Hosting;
 
@@ -14,8 +14,6 @@ public static class MarketplaceSiloBuilderExtensions
     public static ISiloBuilder AddMarketplace(this ISiloBuilder silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        silo.AddGrainAssembly(typeof(IJobGrain).Assembly);
-        silo.AddGrainAssembly(typeof(MarketplaceSiloBuilderExtensions).Assembly);
         silo.AddBlobs();
         silo.AddPrograms();
         silo.AddJobs();

@@ -1,6 +1,6 @@
 using Marketplace.Grains.Execution;
 using Marketplace.Grains.Programs;
-using Marketplace.Runtime.Hosting;
+using Orleans.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Grains.Hosting;

@@ -3,8 +3,9 @@
 // ClientListFlushDelay, and deactivation flushes. The jobs themselves are durable; after a crash the list may miss
 // the changes of the last flush delay (documented in the README).
 using Marketplace.GrainInterfaces;
-using Marketplace.Runtime;
-using Marketplace.Runtime.Storage;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Jobs;
@@ -111,7 +112,7 @@ internal sealed class ClientJobsGrain(
     }
 
     private void ArmFlush() =>
-        _flush ??= RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(_options.ClientListFlushDelay, Timeout.InfiniteTimeSpan));
+        _flush ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(_options.ClientListFlushDelay, Timeout.InfiniteTimeSpan));
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Marketplace.GrainInterfaces;
-using Marketplace.Runtime;
-using Marketplace.Runtime.Streams;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using Orleans.Streams;
 
 namespace Marketplace.Grains.Jobs;
 
@@ -155,7 +157,7 @@ internal sealed partial class JobGrain
             {
                 answer = await GrainFactory.GetGrain<IWorkerGrain>(bid.WorkerId).AssignAsync(assignment);
             }
-            catch (Exception e) when (e is TimeoutException or GrainRuntimeException)
+            catch (Exception e) when (e is TimeoutException or OrleansException)
             {
                 answer = new AssignmentAnswer { Accepted = false, Reason = $"worker {bid.WorkerId} did not take the assignment: {e.Message}" };
             }

@@ -11,10 +11,10 @@
 // it; deactivation writes the state and registers the reminder too.
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
-using Marketplace.Runtime;
-using Marketplace.Runtime.Reminders;
-using Marketplace.Runtime.Storage;
-using Marketplace.Runtime.Streams;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using Orleans.Streams;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Jobs;
@@ -339,7 +339,7 @@ internal sealed partial class JobGrain(
         _timer?.Dispose();
         var delay = due - DateTimeOffset.UtcNow;
         _timerDue = due;
-        _timer = RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        _timer = this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
     private async Task OnTimerAsync(CancellationToken cancellationToken)

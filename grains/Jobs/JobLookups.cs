@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Marketplace.GrainInterfaces;
-using Marketplace.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Jobs;

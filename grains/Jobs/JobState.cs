@@ -1,5 +1,5 @@
 using Marketplace.GrainInterfaces;
-using Marketplace.Runtime.Serialization;
+using Orleans;
 
 namespace Marketplace.Grains.Jobs;
 

@@ -8,9 +8,9 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
-using Marketplace.Runtime;
-using Marketplace.Runtime.Serialization;
-using Marketplace.Runtime.Storage;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 using Marketplace.Wasm;
 using Microsoft.Extensions.Options;
 

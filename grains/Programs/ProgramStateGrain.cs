@@ -5,9 +5,9 @@
 
 using Marketplace.Crypto.Hashing;
 using Marketplace.GrainInterfaces;
-using Marketplace.Runtime;
-using Marketplace.Runtime.Serialization;
-using Marketplace.Runtime.Storage;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 
 namespace Marketplace.Grains.Programs;
 

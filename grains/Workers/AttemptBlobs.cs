@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using Marketplace.GrainInterfaces;
-using Marketplace.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 
 namespace Marketplace.Grains.Workers;
 

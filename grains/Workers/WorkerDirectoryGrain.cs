@@ -1,7 +1,9 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Jobs;
-using Marketplace.Runtime;
-using Marketplace.Runtime.Streams;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using Orleans.Streams;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Workers;
@@ -22,7 +24,7 @@ internal sealed class WorkerDirectoryGrain(IOptions<JobsOptions> options) : Grai
         var handles = await stream.GetAllSubscriptionHandles();
         if (handles.Count == 0)
         {
-            await stream.SubscribeAsync(OnWorkerAsync);
+            await stream.SubscribeAsync((w, _) => OnWorkerAsync(w));
             return;
         }
 

@@ -8,7 +8,9 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
-using Marketplace.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Marketplace.Grains.Workers;
@@ -155,7 +157,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
                 attempt.Cancel();
             }
         }
-        catch (Exception e) when (e is TimeoutException or GrainRuntimeException)
+        catch (Exception e) when (e is TimeoutException or OrleansException)
         {
             LogRenewFailed(_log, e, WorkerId, attempt.Assignment.JobId);
         }
@@ -228,7 +230,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
         {
             await job.ReportAttemptAsync(report).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is TimeoutException or GrainRuntimeException)
+        catch (Exception e) when (e is TimeoutException or OrleansException)
         {
             // The job will not hear from this attempt: its lease expires and it retries elsewhere.
             LogReportFailed(_log, e, WorkerId, a.JobId);
@@ -290,7 +292,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
                     {
                         return Fail(report, FailureReason.WorkerLost, "attempt stopped while storing its output");
                     }
-                    catch (Exception e) when (e is MarketplaceException or GrainRuntimeException or TimeoutException)
+                    catch (Exception e) when (e is MarketplaceException or OrleansException or TimeoutException)
                     {
                         return Fail(report, FailureReason.WorkerLost, $"worker {WorkerId} could not store the output: {e.Message}");
                     }

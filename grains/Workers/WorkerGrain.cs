@@ -7,9 +7,10 @@ using System.Text.RegularExpressions;
 using Marketplace.Crypto.Bls;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Jobs;
-using Marketplace.Runtime;
-using Marketplace.Runtime.Storage;
-using Marketplace.Runtime.Streams;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using Orleans.Streams;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Workers;
@@ -182,7 +183,7 @@ internal sealed partial class WorkerGrain(
         var handles = await stream.GetAllSubscriptionHandles();
         if (handles.Count == 0)
         {
-            await stream.SubscribeAsync(OnJobAnnouncedAsync);
+            await stream.SubscribeAsync((j, _) => OnJobAnnouncedAsync(j));
             return;
         }
 

@@ -1,7 +1,9 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
 using Marketplace.Grains.Jobs;
-using Marketplace.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -122,7 +124,7 @@ internal sealed partial class WorkerHostedService(
                         await grains.GetGrain<IWorkerGrain>(executor.WorkerId).HeartbeatAsync().ConfigureAwait(false);
                         await executor.RenewLeasesAsync().ConfigureAwait(false);
                     }
-                    catch (Exception e) when (e is TimeoutException or GrainRuntimeException or MarketplaceException)
+                    catch (Exception e) when (e is TimeoutException or OrleansException or MarketplaceException)
                     {
                         LogHeartbeatFailed(log, e, executor.WorkerId);
                     }

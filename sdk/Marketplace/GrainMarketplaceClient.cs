@@ -3,7 +3,9 @@
 // checks id shapes before addressing a grain (a malformed id must not activate a grain) and stamps its own client id on
 // every submission. Blob transfers are in GrainMarketplaceClient.Blobs.cs.
 using Marketplace.GrainInterfaces;
-using Marketplace.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 
 namespace Marketplace.Sdk;
 
@@ -12,7 +14,7 @@ namespace Marketplace.Sdk;
 /// <see cref="IGrainFactory"/>, e.g. a silo's own) and the client id to act as. The client id is trusted as given;
 /// use this class only in code that is allowed to act for that client (the HTTP API authenticates its callers with
 /// API keys instead). Grain errors arrive as the typed <see cref="MarketplaceException"/> subclasses; transport
-/// failures as the runtime's <see cref="GrainRuntimeException"/> family or <see cref="TimeoutException"/>.
+/// failures as the runtime's <see cref="OrleansException"/> family or <see cref="TimeoutException"/>.
 /// </summary>
 public sealed partial class GrainMarketplaceClient : IMarketplaceClient
 {

@@ -1,6 +1,7 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Orleans.Dashboard;
 
 namespace Marketplace.Silo.Api;
 
@@ -9,6 +10,9 @@ internal static class ApiHostingExtensions
 {
     /// <summary>Path of the OpenAPI document.</summary>
     public const string OpenApiPath = "/v1/openapi.json";
+
+    /// <summary>Path of the Orleans dashboard.</summary>
+    public const string DashboardPath = "/dashboard";
 
     public static IServiceCollection AddMarketplaceApi(this IServiceCollection services, IConfiguration configuration, ApiKeyRegistry keys)
     {
@@ -45,6 +49,7 @@ internal static class ApiHostingExtensions
     public static WebApplication UseMarketplaceApi(this WebApplication app)
     {
         app.UseMiddleware<ProblemMiddleware>();
+        app.UseMiddleware<OperatorOnlyMiddleware>(DashboardPath);
         app.UseRouting();
         app.UseMiddleware<ApiKeyMiddleware>();
 
@@ -58,6 +63,10 @@ internal static class ApiHostingExtensions
         ProgramEndpoints.Map(secured.MapGroup("").WithTags("programs"));
         JobEndpoints.Map(secured.MapGroup("").WithTags("jobs"));
         WorkerEndpoints.Map(secured.MapGroup("").WithTags("workers"));
+
+        // The Orleans dashboard: operators only, so it answers requests from this machine (or the addresses the
+        // operator lists) and nobody else, whatever address the API listens on.
+        app.MapOrleansDashboard(DashboardPath);
         return app;
     }
 }

@@ -7,7 +7,9 @@
 // one is written. The first piece is read before any header is sent, so a damaged first chunk is a clean problem
 // response; a damaged later chunk aborts the connection (ProblemMiddleware) so a truncated body never looks complete.
 using Marketplace.GrainInterfaces;
-using Marketplace.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
@@ -221,7 +223,7 @@ internal static class BlobStreaming
         {
             await upload.AbortAsync();
         }
-        catch (Exception failure) when (failure is MarketplaceException or GrainRuntimeException or TimeoutException)
+        catch (Exception failure) when (failure is MarketplaceException or OrleansException or TimeoutException)
         {
             logger.LogWarning(failure, "Aborting a failed blob upload failed too; its chunks are left for collection");
         }

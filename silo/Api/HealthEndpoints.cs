@@ -1,6 +1,8 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
-using Marketplace.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Silo.Api;

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
-using Marketplace.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 
 namespace Marketplace.Silo.Api;
 

@@ -7,7 +7,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
-using Marketplace.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 
 namespace Marketplace.Silo.Api;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Marketplace.Sdk;
+using Marketplace.TestSupport;
 using Marketplace.Silo;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -57,8 +58,9 @@ public sealed class ApiTestSilo : IAsyncDisposable
         {
             ["Marketplace:DataFolder"] = folder,
             ["Marketplace:Http:Urls"] = "http://127.0.0.1:0",
-            ["Marketplace:Gateway:Port"] = "0",
-            ["Marketplace:Silo:ServiceId"] = "marketplace-api-tests",
+            ["Marketplace:Cluster:SiloPort"] = FreeTcpPorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Marketplace:Cluster:GatewayPort"] = FreeTcpPorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Marketplace:Cluster:ServiceId"] = "marketplace-api-tests",
             ["Marketplace:Reminders:MinimumReminderPeriod"] = "00:00:01",
         };
         if (withKeys)

@@ -1,9 +1,13 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Hosting;
-using Marketplace.Runtime;
-using Marketplace.Runtime.Hosting;
-using Marketplace.Runtime.Streams;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using Orleans.Hosting;
+using Orleans.Streams;
+using Marketplace.TestSupport;
 using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -46,6 +50,8 @@ public sealed class MarketplaceTestSilo : IAsyncDisposable
         {
             ["Marketplace:DataFolder"] = folder,
             ["Marketplace:Reminders:MinimumReminderPeriod"] = "00:00:01",
+            ["Marketplace:Cluster:SiloPort"] = FreeTcpPorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Marketplace:Cluster:GatewayPort"] = FreeTcpPorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (settings is not null)
         {
@@ -88,11 +94,16 @@ public sealed class MarketplaceTestSilo : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Configuration.AddInMemoryCollection(settings);
-        var connection = $"Data Source={Path.Combine(folder, "marketplace.db")}";
-        builder.UseMarketplaceSilo(silo =>
+        var siloPort = int.Parse(settings["Marketplace:Cluster:SiloPort"]!, System.Globalization.CultureInfo.InvariantCulture);
+        var gatewayPort = int.Parse(settings["Marketplace:Cluster:GatewayPort"]!, System.Globalization.CultureInfo.InvariantCulture);
+        builder.UseOrleans(silo =>
         {
+            silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: "marketplace-tests");
+            silo.Services.Configure<ReminderOptions>(builder.Configuration.GetSection("Marketplace:Reminders"));
             silo.AddMemoryStreams(MarketplaceStreams.Provider);
-            silo.UseAdoNetStorage(connection, "marketplace-tests");
+            silo.AddMemoryGrainStorageAsDefault();
+            silo.AddMemoryGrainStorage("PubSubStore");
+            silo.UseInMemoryReminderService();
             silo.AddMarketplace();
         });
         var host = builder.Build();

@@ -120,7 +120,7 @@ public sealed class CliUsageTests : IDisposable
     {
         var result = await new CliRunner().RunAsync("workers", "--gateway", "localhost");
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("error usage: --gateway: 'localhost' is not host:port (e.g. 127.0.0.1:30000).", result.ErrorLine);
+        Assert.Equal("error usage: --gateway: 'localhost' is not host:port (e.g. 127.0.0.1:30000, or several separated by commas).", result.ErrorLine);
     }
 
     [Fact]

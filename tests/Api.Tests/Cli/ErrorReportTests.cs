@@ -1,7 +1,10 @@
 using System.Net.Sockets;
 using Marketplace.Cli;
 using Marketplace.GrainInterfaces;
-using Marketplace.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
 using Marketplace.Sdk;
 using Xunit;
 
@@ -87,7 +90,7 @@ public sealed class ErrorReportTests
     [Fact]
     public void LostConnectionAndTimeoutAreConnectionFailures()
     {
-        Assert.Equal(("connection_lost", ExitCodes.Connection), Pair(new ConnectionToClusterLostException("closed")));
+        Assert.Equal(("unreachable", ExitCodes.Connection), Pair(new ConnectionFailedException("the gateway closed the connection")));
         Assert.Equal(("timeout", ExitCodes.Connection), Pair(new TimeoutException("30 s")));
     }
 
@@ -103,8 +106,8 @@ public sealed class ErrorReportTests
     [Fact]
     public void ServerSideRuntimeFailuresAreServerErrors()
     {
-        Assert.Equal(("server_error", ExitCodes.Server), Pair(new RemoteGrainException("Some.Type", "boom", null)));
-        Assert.Equal(("server_error", ExitCodes.Server), Pair(new GrainTypeNotFoundException("no grain for IJobGrain")));
+        Assert.Equal(("server_error", ExitCodes.Server), Pair(new OrleansException("no grain for IJobGrain")));
+        Assert.Equal(("unreachable", ExitCodes.Connection), Pair(new SiloUnavailableException("no gateway")));
     }
 
     [Fact]

@@ -1,11 +1,8 @@
-using System.Net;
-using System.Net.Sockets;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Hosting;
-using Marketplace.Runtime;
-using Marketplace.Runtime.Hosting;
-using Marketplace.Runtime.Streams;
 using Marketplace.Sdk;
+using Marketplace.Silo.Hosting;
+using Marketplace.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -21,7 +18,7 @@ namespace Marketplace.Api.Tests.Sdk;
 public sealed class GatewayTestSilo : IAsyncDisposable
 {
     private readonly IHost _host;
-    private readonly List<IClusterClient> _clients = [];
+    private readonly List<GatewayConnection> _clients = [];
 
     private GatewayTestSilo(string dataFolder, IHost host, int port)
     {
@@ -44,28 +41,16 @@ public sealed class GatewayTestSilo : IAsyncDisposable
     {
         var folder = Path.Combine(Path.GetTempPath(), "marketplace-api-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        for (var attempt = 1; ; attempt++)
-        {
-            var port = FreePort();
-            try
-            {
-                var host = await BuildAndStartAsync(folder, port, settings);
-                return new GatewayTestSilo(folder, host, port);
-            }
-            catch (GrainRuntimeException) when (attempt < 3)
-            {
-                // The free port was taken between probing and binding; try another one.
-            }
-        }
+        var port = FreeTcpPorts.Next();
+        var host = await BuildAndStartAsync(folder, port, settings);
+        return new GatewayTestSilo(folder, host, port);
     }
 
-    /// <summary>A connected cluster client (closed with the silo).</summary>
     public async Task<IClusterClient> ConnectAsync()
     {
-        var client = new ClientBuilder().Configure(o => o.GatewayEndpoints.Add(Gateway)).Build();
-        await client.ConnectAsync();
-        _clients.Add(client);
-        return client;
+        var connection = await GatewayConnection.ConnectAsync([Gateway]);
+        _clients.Add(connection);
+        return connection.Client;
     }
 
     /// <summary>A <see cref="GrainMarketplaceClient"/> over a new gateway connection, acting as <paramref name="clientId"/>.</summary>
@@ -92,19 +77,15 @@ public sealed class GatewayTestSilo : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
-
     private static async Task<IHost> BuildAndStartAsync(string folder, int port, IDictionary<string, string?>? extra)
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["Marketplace:DataFolder"] = folder,
             ["Marketplace:Reminders:MinimumReminderPeriod"] = "00:00:01",
+            ["Marketplace:Cluster:SiloPort"] = FreeTcpPorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Marketplace:Cluster:GatewayPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Marketplace:Cluster:ServiceId"] = "marketplace-api-tests",
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
         {
@@ -115,25 +96,14 @@ public sealed class GatewayTestSilo : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Configuration.AddInMemoryCollection(settings);
-        var connection = $"Data Source={Path.Combine(folder, "marketplace.db")}";
-        builder.UseMarketplaceSilo(silo =>
+        builder.UseOrleans(silo =>
         {
-            silo.UseGateway(o => o.Port = port);
+            silo.UseMarketplaceCluster(folder);
             silo.AddMemoryStreams(MarketplaceStreams.Provider);
-            silo.UseAdoNetStorage(connection, "marketplace-api-tests");
             silo.AddMarketplace();
         });
         var host = builder.Build();
-        try
-        {
-            await host.StartAsync();
-        }
-        catch (GrainRuntimeException)
-        {
-            host.Dispose();
-            throw;
-        }
-
+        await host.StartAsync();
         return host;
     }
 }

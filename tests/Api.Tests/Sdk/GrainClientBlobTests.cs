@@ -85,14 +85,21 @@ public sealed class GrainClientBlobTests(GatewaySiloFixture fixture, ITestOutput
     [Fact]
     public async Task MalformedIdsFailBeforeAnyCall()
     {
-        // No gateway connection at all: a malformed id must be refused before a grain is addressed.
-        await using var cluster = new ClientBuilder().Configure(o => o.GatewayEndpoints.Add("127.0.0.1:1")).Build();
+        // A grain factory that fails any use: a malformed id must be refused before a grain is addressed.
+        var cluster = System.Reflection.DispatchProxy.Create<IGrainFactory, UnusableGrainFactory>();
         var client = new GrainMarketplaceClient(cluster, "tests");
         await Assert.ThrowsAsync<InvalidRequestException>(() => client.GetJobAsync("job-1"));
         await Assert.ThrowsAsync<InvalidRequestException>(() => client.CancelJobAsync("JOB" + new string('0', 32)));
         await Assert.ThrowsAsync<InvalidRequestException>(() => client.GetBlobManifestAsync("blob" + new string('g', 64)));
         await Assert.ThrowsAsync<InvalidRequestException>(() => client.ListJobsAsync(limit: 0));
         Assert.Throws<ArgumentException>(() => new GrainMarketplaceClient(cluster, " "));
+    }
+
+    /// <summary>Fails every call: proves a code path never reaches the grain factory.</summary>
+    public class UnusableGrainFactory : System.Reflection.DispatchProxy
+    {
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args) =>
+            throw new InvalidOperationException($"{targetMethod?.Name} was called on a grain factory the test forbids using");
     }
 
     /// <summary>Records progress values synchronously (Progress&lt;T&gt; would post them later).</summary>

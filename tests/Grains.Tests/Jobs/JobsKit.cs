@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Workers;
-using Marketplace.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Grains.Tests.Jobs;

@@ -1,6 +1,8 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
-using Marketplace.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
