@@ -3,6 +3,7 @@ using Marketplace.Grains.Workers;
 using Orleans.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace Marketplace.Grains.Hosting;
 
@@ -30,6 +31,18 @@ internal static class JobsSiloBuilderExtensions
                 && o.MaxClientJobs >= 1 && o.DefaultWorkers >= 0, "Marketplace:Jobs has a negative or zero duration or count")
             .ValidateOnStart();
         silo.Services.AddOptions<List<WorkerOptions>>().Configure(list => marketplace.GetSection("Workers").Bind(list));
+
+        // Worker grains live on the silo that hosts their executors: publish this silo's worker ids to the cluster.
+        var jobs = new JobsOptions();
+        marketplace.GetSection("Jobs").Bind(jobs);
+        var configured = new List<WorkerOptions>();
+        marketplace.GetSection("Workers").Bind(configured);
+        var hosted = WorkerHostedService.Resolve(configured, jobs);
+        silo.UseSiloMetadata(new Dictionary<string, string>
+        {
+            [WorkerHostPlacement.MetadataKey] = string.Join(',', hosted.Select(w => w.Id)),
+        });
+        silo.Services.AddPlacementDirector<WorkerHostPlacement, WorkerHostPlacementDirector>();
         silo.Services.AddSingleton<LocalWorkers>();
         silo.Services.AddSingleton<JobLookups>();
         silo.Services.AddHostedService<WorkerHostedService>();

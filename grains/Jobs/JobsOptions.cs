@@ -54,6 +54,11 @@ internal sealed class JobsOptions
     /// <summary>Workers hosted when <c>Marketplace:Workers</c> is empty (default 2).</summary>
     public int DefaultWorkers { get; set; } = 2;
 
+    /// <summary>Id prefix of the default workers: <c>{prefix}1</c>, <c>{prefix}2</c>, ... (default <c>w</c>). Worker ids
+    /// are unique in a cluster, so each silo of a cluster needs its own prefix (the silo host sets one from its silo
+    /// port when none is configured).</summary>
+    public string DefaultWorkerPrefix { get; set; } = "w";
+
     /// <summary>Where worker BLS keys are kept (default <c>{Marketplace:DataFolder}/workers</c>, else
     /// <c>./data/workers</c>).</summary>
     public string? WorkerKeyFolder { get; set; }

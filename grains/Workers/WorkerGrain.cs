@@ -15,7 +15,8 @@ using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Workers;
 
-/// <summary>One worker (key = worker id).</summary>
+/// <summary>One worker (key = worker id), placed on the silo that hosts its executor.</summary>
+[WorkerHostPlacement]
 internal sealed partial class WorkerGrain(
     [PersistentState("worker")] IPersistentState<WorkerState> state,
     LocalWorkers localWorkers,
@@ -50,6 +51,7 @@ internal sealed partial class WorkerGrain(
     /// <inheritdoc />
     public Task<WorkerInfo> GetAsync()
     {
+        LeaveUnlessHosted();
         RequireRegistered();
         return Task.FromResult(Info());
     }
@@ -57,6 +59,7 @@ internal sealed partial class WorkerGrain(
     /// <inheritdoc />
     public async Task<WorkerInfo> RegisterAsync(WorkerRegistration registration)
     {
+        LeaveUnlessHosted();
         ArgumentNullException.ThrowIfNull(registration);
         ValidateId(WorkerId);
         ValidateCapabilities(registration.Capabilities);
@@ -85,6 +88,7 @@ internal sealed partial class WorkerGrain(
     /// <inheritdoc />
     public async Task HeartbeatAsync()
     {
+        LeaveUnlessHosted();
         RequireRegistered();
         _lastHeartbeat = DateTimeOffset.UtcNow;
         if (localWorkers.Find(WorkerId) is { } executor && executor.TakeSucceeded() is var done and > 0)
@@ -105,6 +109,7 @@ internal sealed partial class WorkerGrain(
     /// <inheritdoc />
     public Task<AssignmentAnswer> AssignAsync(JobAssignment assignment)
     {
+        LeaveUnlessHosted();
         ArgumentNullException.ThrowIfNull(assignment);
         var reason = state.State.Capabilities is null ? $"worker {WorkerId} is not registered"
             : !Online ? OfflineReason()
@@ -139,6 +144,7 @@ internal sealed partial class WorkerGrain(
 
     private async Task OnJobAnnouncedAsync(JobAnnouncement job)
     {
+        LeaveUnlessHosted();
         var caps = state.State.Capabilities;
         if (caps is null)
         {
@@ -166,6 +172,19 @@ internal sealed partial class WorkerGrain(
             MaxQueueDepth = caps.MaxQueueDepth,
         };
         await GrainFactory.GetGrain<IJobGrain>(job.JobId).BidAsync(bid);
+    }
+
+    /// <summary>
+    /// An activation on a silo that does not host the worker's executor exists only because no live silo hosts it
+    /// (see <see cref="WorkerHostPlacementDirector"/>): it answers the current call as an offline worker and then
+    /// deactivates, so the next call is placed again and finds the host once it is back.
+    /// </summary>
+    private void LeaveUnlessHosted()
+    {
+        if (localWorkers.Find(WorkerId) is null)
+        {
+            DeactivateOnIdle();
+        }
     }
 
     private string OfflineReason()

@@ -39,7 +39,7 @@ internal sealed partial class WorkerHostedService(
         var defaults = new List<WorkerOptions>(options.DefaultWorkers);
         for (var i = 1; i <= options.DefaultWorkers; i++)
         {
-            defaults.Add(new WorkerOptions { Id = "w" + i });
+            defaults.Add(new WorkerOptions { Id = options.DefaultWorkerPrefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         }
 
         return defaults;
