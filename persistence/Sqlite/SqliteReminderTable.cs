@@ -137,6 +137,7 @@ public sealed partial class SqliteReminderTable : IReminderTable, IDisposable
         {
             await using var session = await _database.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
             var command = session.Command(Upsert);
+            command.Parameters.AddWithValue("@serviceid", _serviceId);
             BindRowKey(command, entry.GrainId, entry.ReminderName);
             command.Parameters.AddWithValue("@starttime", ReminderRowCodec.FormatTime(ReminderRowCodec.ToStoredTime(entry.StartAt)));
             command.Parameters.AddWithValue("@period", ReminderRowCodec.ToStoredPeriod(entry.Period));
@@ -169,6 +170,7 @@ public sealed partial class SqliteReminderTable : IReminderTable, IDisposable
         {
             await using var session = await _database.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
             var command = session.Command(Remove);
+            command.Parameters.AddWithValue("@serviceid", _serviceId);
             BindRowKey(command, grainId, reminderName);
             command.Parameters.AddWithValue("@version", version);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
@@ -226,9 +228,9 @@ public sealed partial class SqliteReminderTable : IReminderTable, IDisposable
         LogInitialized(_database.DataSource, _serviceId);
     }
 
-    private void BindRowKey(SqliteCommand command, GrainId grainId, string reminderName)
+    /// <summary>Adds the grain and reminder name (the service id is added by each caller once).</summary>
+    private static void BindRowKey(SqliteCommand command, GrainId grainId, string reminderName)
     {
-        command.Parameters.AddWithValue("@serviceid", _serviceId);
         command.Parameters.AddWithValue("@grainid", grainId.ToString());
         command.Parameters.AddWithValue("@remindername", reminderName);
     }
