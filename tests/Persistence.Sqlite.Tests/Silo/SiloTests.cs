@@ -1,0 +1,130 @@
+// Real Orleans silos on real SQLite files: the providers as the silo wires them, state and reminders across a silo
+// restart on the same file, ETag conflicts reaching the grain's caller, and option validation at start.
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Storage;
+
+namespace Marketplace.Persistence.Sqlite.Tests.Silo;
+
+public sealed class SiloTests : IDisposable
+{
+    /// <summary>Generous bound for events on a loaded 2-core machine; tests wait on the event, never a fixed sleep.</summary>
+    private static readonly TimeSpan EventBound = TimeSpan.FromMinutes(2);
+
+    private readonly TempFolder _folder = new();
+
+    private string DatabaseFile => _folder.File("silo.db");
+
+    [Fact]
+    public async Task ProvidersAreRegisteredAsOrleansResolvesThem()
+    {
+        await using var silo = await SqliteSilo.StartAsync(DatabaseFile);
+        Assert.IsType<SqliteGrainStorage>(silo.Services.GetRequiredKeyedService<IGrainStorage>("sqlite"));
+        Assert.IsType<SqliteGrainStorage>(silo.Services.GetRequiredKeyedService<IGrainStorage>("Default"));
+        Assert.IsType<SqliteGrainStorage>(silo.Services.GetRequiredService<IGrainStorage>());
+        Assert.IsType<SqliteReminderTable>(silo.Services.GetRequiredService<IReminderTable>());
+
+        // The default storage serves grains whose state names no storage, with Orleans' default serializer.
+        var eTag = await silo.Grains.GetGrain<IDefaultStorageGrain>(1).WriteAsync("default");
+        Assert.Equal("1", eTag);
+    }
+
+    [Fact]
+    public async Task StateSurvivesASiloRestartOnTheSameFile()
+    {
+        await using (var first = await SqliteSilo.StartAsync(DatabaseFile))
+        {
+            var grain = first.Grains.GetGrain<IProfileGrain>("alice");
+            var fresh = await grain.GetAsync();
+            Assert.False(fresh.RecordExists);
+            Assert.Null(fresh.ETag);
+            await grain.SetAsync("alice", 5);
+            await grain.SetAsync("alice", 6);
+            await first.Grains.GetGrain<IProfileGrain>("bob").SetAsync("bob", 1);
+            await first.Grains.GetGrain<IProfileGrain>("bob").ClearAsync();
+        }
+
+        await using var second = await SqliteSilo.StartAsync(DatabaseFile);
+        var alice = await second.Grains.GetGrain<IProfileGrain>("alice").GetAsync();
+        Assert.Equal(new ProfileView("alice", 6, true, "2"), alice);
+        var bob = await second.Grains.GetGrain<IProfileGrain>("bob").GetAsync();
+        Assert.Equal(new ProfileView(string.Empty, 0, false, "2"), bob);
+    }
+
+    [Fact]
+    public async Task AWriteBehindTheGrainsBackFailsItsNextWriteWithInconsistentState()
+    {
+        await using var silo = await SqliteSilo.StartAsync(DatabaseFile);
+        var grain = silo.Grains.GetGrain<IProfileGrain>("carol");
+        await grain.SetAsync("carol", 1);
+
+        // Another writer (a duplicate activation, another silo) moves the row on.
+        var storage = silo.Services.GetRequiredKeyedService<IGrainStorage>("sqlite");
+        var grainId = GrainId.Create("profile", "carol");
+        var other = new TestGrainState<SampleState>();
+        await storage.ReadStateAsync("profile", grainId, other);
+        Assert.Equal("carol", other.State.Name);
+        other.State.Name = "mallory";
+        await storage.WriteStateAsync("profile", grainId, other);
+
+        var error = await Assert.ThrowsAsync<InconsistentStateException>(() => grain.SetAsync("carol", 2));
+        Assert.Equal("2", error.StoredEtag);
+        Assert.Equal("1", error.CurrentEtag);
+    }
+
+    [Fact]
+    public async Task AReminderFiresAfterTheSiloIsStoppedAndStartedAgainOnTheSameFile()
+    {
+        var period = TimeSpan.FromSeconds(2);
+        await using (var first = await SqliteSilo.StartAsync(DatabaseFile))
+        {
+            await first.Grains.GetGrain<IReminderProbeGrain>("probe").StartAsync(TimeSpan.FromSeconds(1), period);
+            await first.Signal.FirstTick("probe", "tick").WaitAsync(EventBound);
+        }
+
+        // The new silo has never seen the grain: only the row in the file can make it tick.
+        await using var second = await SqliteSilo.StartAsync(DatabaseFile);
+        await second.Signal.FirstTick("probe", "tick").WaitAsync(EventBound);
+
+        var row = await second.Services.GetRequiredService<IReminderTable>().ReadRow(GrainId.Create("reminderprobe", "probe"), "tick");
+        Assert.NotNull(row);
+        Assert.Equal(period, row.Period);
+
+        await second.Grains.GetGrain<IReminderProbeGrain>("probe").StopAsync();
+        Assert.Null(await second.Services.GetRequiredService<IReminderTable>().ReadRow(GrainId.Create("reminderprobe", "probe"), "tick"));
+    }
+
+    [Fact]
+    public async Task InvalidStorageOptionsStopTheStartNamingTheFieldAndValue()
+    {
+        var error = await StartFailureAsync(s => s.AddSqliteGrainStorage("broken", o => o.ConnectionString = "Data Source=:memory:"));
+        Assert.Contains(
+            "SQLite grain storage 'broken': SqliteGrainStorageOptions.ConnectionString 'Data Source=:memory:' names an in-memory database",
+            error.Message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvalidReminderOptionsStopTheStartNamingTheFieldAndValue()
+    {
+        var error = await StartFailureAsync(s => s.UseSqliteReminderService(o =>
+        {
+            o.ConnectionString = $"Data Source={DatabaseFile}";
+            o.BusyTimeout = TimeSpan.FromSeconds(-3);
+        }));
+        Assert.Contains("SqliteReminderTableOptions.BusyTimeout -00:00:03 is negative", error.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    /// <remarks>
+    /// The silo builds its lifecycle participants (the providers among them) before the host runs the start-up
+    /// validators, so the first invalid options surface when a provider is built: one failure, not a list.
+    /// </remarks>
+    private async Task<OptionsValidationException> StartFailureAsync(Action<ISiloBuilder> configure)
+    {
+        var silo = SqliteSilo.Build(DatabaseFile, configure);
+        using var host = silo.Host;
+        return await Assert.ThrowsAnyAsync<OptionsValidationException>(() => host.StartAsync());
+    }
+}
