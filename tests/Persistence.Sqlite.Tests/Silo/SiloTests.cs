@@ -1,8 +1,12 @@
 // Real Orleans silos on real SQLite files: the providers as the silo wires them, state and reminders across a silo
 // restart on the same file, ETag conflicts reaching the grain's caller, and option validation at start.
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Hosting;
+using Orleans.Providers;
 using Orleans.Storage;
+using Orleans.Streams;
 
 namespace Marketplace.Persistence.Sqlite.Tests.Silo;
 
@@ -95,6 +99,32 @@ public sealed class SiloTests : IDisposable
     }
 
     [Fact]
+    public async Task StreamSubscriptionsInAPubSubStoreOnSqliteSurviveASiloRestart()
+    {
+        static void Streams(ISiloBuilder silo, string file) => silo
+            .AddMemoryStreams(StreamConsumerGrain.Provider)
+            .AddSqliteGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, o => o.ConnectionString = $"Data Source={file}");
+
+        var streamId = StreamId.Create(StreamConsumerGrain.Namespace, "dave");
+        await using (var first = await SqliteSilo.StartAsync(DatabaseFile, s => Streams(s, DatabaseFile)))
+        {
+            await first.Grains.GetGrain<IStreamConsumerGrain>("dave").SubscribeAsync();
+            await Producer(first).OnNextAsync(1);
+            await first.Services.GetRequiredService<StreamSignal>().Received("dave", 1).WaitAsync(EventBound);
+        }
+
+        Assert.True(await CountRowsAsync("PubSubRendezvousGrain") >= 1, "the subscription is not in the SQLite PubSubStore");
+
+        // The new silo has no activation and no subscription in memory: only the row can route the item.
+        await using var second = await SqliteSilo.StartAsync(DatabaseFile, s => Streams(s, DatabaseFile));
+        await Producer(second).OnNextAsync(2);
+        await second.Services.GetRequiredService<StreamSignal>().Received("dave", 2).WaitAsync(EventBound);
+
+        IAsyncStream<int> Producer(SqliteSilo silo) =>
+            silo.Services.GetRequiredService<IClusterClient>().GetStreamProvider(StreamConsumerGrain.Provider).GetStream<int>(streamId);
+    }
+
+    [Fact]
     public async Task InvalidStorageOptionsStopTheStartNamingTheFieldAndValue()
     {
         var error = await StartFailureAsync(s => s.AddSqliteGrainStorage("broken", o => o.ConnectionString = "Data Source=:memory:"));
@@ -116,6 +146,16 @@ public sealed class SiloTests : IDisposable
     }
 
     public void Dispose() => _folder.Dispose();
+
+    private async Task<long> CountRowsAsync(string stateName)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabaseFile};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM OrleansStorage WHERE graintypestring = @name AND payloadbinary IS NOT NULL";
+        command.Parameters.AddWithValue("@name", stateName);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 
     /// <remarks>
     /// The silo builds its lifecycle participants (the providers among them) before the host runs the start-up

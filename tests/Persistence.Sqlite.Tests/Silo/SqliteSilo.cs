@@ -32,6 +32,7 @@ public sealed class SqliteSilo : IAsyncDisposable
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<ReminderSignal>();
+        builder.Services.AddSingleton<StreamSignal>();
         var connectionString = $"Data Source={databaseFile}";
         builder.UseOrleans(silo =>
         {
