@@ -46,26 +46,54 @@ public sealed class SqliteSilo : IAsyncDisposable
         return new SqliteSilo(builder.Build());
     }
 
+    /// <summary>
+    /// Builds and starts the host. A free port can be taken by another process between choosing and binding it;
+    /// such a start is retried on new ports (at most three attempts), any other failure is thrown at once.
+    /// </summary>
     public static async Task<SqliteSilo> StartAsync(string databaseFile, Action<ISiloBuilder>? configure = null)
     {
-        var silo = Build(databaseFile, configure);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await silo.Host.StartAsync();
+            var silo = Build(databaseFile, configure);
+            try
+            {
+                await silo.Host.StartAsync();
+                return silo;
+            }
+            catch (Exception ex) when (attempt < 3 && IsAddressInUse(ex))
+            {
+                silo.Host.Dispose();
+            }
+            catch
+            {
+                silo.Host.Dispose();
+                throw;
+            }
         }
-        catch
-        {
-            silo.Host.Dispose();
-            throw;
-        }
-
-        return silo;
     }
 
     public async ValueTask DisposeAsync()
     {
         await Host.StopAsync();
         Host.Dispose();
+    }
+
+    private static bool IsAddressInUse(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
+
+            if (ex is AggregateException aggregate && aggregate.InnerExceptions.Any(IsAddressInUse))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int FreePort()
