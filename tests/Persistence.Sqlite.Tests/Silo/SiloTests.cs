@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 using Orleans.Providers;
+using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.Streams;
 
@@ -31,6 +32,24 @@ public sealed class SiloTests : IDisposable
         // The default storage serves grains whose state names no storage, with Orleans' default serializer.
         var eTag = await silo.Grains.GetGrain<IDefaultStorageGrain>(1).WriteAsync("default");
         Assert.Equal("1", eTag);
+    }
+
+    [Fact]
+    public async Task PayloadsUseTheSilosSerializerUnlessOneIsRegisteredUnderTheStorageName()
+    {
+        await using var silo = await SqliteSilo.StartAsync(DatabaseFile, s => s.Services.AddKeyedSingleton<IGrainStorageSerializer>(
+            "sqlite", (sp, _) => new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>())));
+        var options = silo.Services.GetRequiredService<IOptionsMonitor<SqliteGrainStorageOptions>>();
+        Assert.Same(silo.Services.GetRequiredService<IGrainStorageSerializer>(), options.Get("Default").GrainStorageSerializer);
+        Assert.IsType<OrleansGrainStorageSerializer>(options.Get("sqlite").GrainStorageSerializer);
+
+        await silo.Grains.GetGrain<IDefaultStorageGrain>(2).WriteAsync("json");
+        await silo.Grains.GetGrain<IProfileGrain>("erin").SetAsync("binary", 1);
+        var json = await PayloadAsync("state");
+        var binary = await PayloadAsync("profile");
+        Assert.Equal((byte)'{', json[0]); // Orleans registers a JSON serializer for grain state by default
+        Assert.NotEqual((byte)'{', binary[0]);
+        Assert.Contains("json", System.Text.Encoding.UTF8.GetString(json), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -146,6 +165,16 @@ public sealed class SiloTests : IDisposable
     }
 
     public void Dispose() => _folder.Dispose();
+
+    private async Task<byte[]> PayloadAsync(string stateName)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabaseFile};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT payloadbinary FROM OrleansStorage WHERE graintypestring = @name";
+        command.Parameters.AddWithValue("@name", stateName);
+        return (byte[])(await command.ExecuteScalarAsync())!;
+    }
 
     private async Task<long> CountRowsAsync(string stateName)
     {
