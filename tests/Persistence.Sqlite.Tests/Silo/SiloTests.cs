@@ -144,6 +144,35 @@ public sealed class SiloTests : IDisposable
     }
 
     [Fact]
+    public async Task AnUnusableFileStopsTheSiloStartWithATypedError()
+    {
+        // The "file" of storage "broken" is a folder: the schema cannot be applied and the start fails saying why.
+        var folder = Path.Combine(_folder.Path, "not-a-file");
+        Directory.CreateDirectory(folder);
+        var silo = SqliteSilo.Build(DatabaseFile, s => s.AddSqliteGrainStorage("broken", o => o.ConnectionString = $"Data Source={folder}"));
+        using var host = silo.Host;
+        var error = await Assert.ThrowsAsync<SqliteStorageException>(() => host.StartAsync());
+        Assert.Equal("broken", error.ProviderName);
+        Assert.Equal("Init", error.Operation);
+        Assert.IsType<SqliteException>(error.InnerException);
+    }
+
+    [Fact]
+    public async Task AnUnreadableStateReachesTheGrainsCallerAsATypedError()
+    {
+        await using var silo = await SqliteSilo.StartAsync(DatabaseFile, s => s.AddSqliteGrainStorage("broken", o => o.ConnectionString = $"Data Source={DatabaseFile}"));
+        var storage = silo.Services.GetRequiredKeyedService<IGrainStorage>("broken");
+        await storage.WriteStateAsync("state", GrainId.Create("brokenstorage", "frank"), new TestGrainState<OtherState> { State = new OtherState { Value = Guid.NewGuid() } });
+
+        // The row holds an OtherState; the grain reads a SampleState at activation: the call fails with our exception,
+        // serialized across the call boundary with its provider name and operation.
+        var error = await Assert.ThrowsAsync<SqliteStorageException>(() => silo.Grains.GetGrain<IBrokenStorageGrain>("frank").GetAsync());
+        Assert.Equal("broken", error.ProviderName);
+        Assert.Equal("Deserialize", error.Operation);
+        Assert.Contains("brokenstorage/frank", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task InvalidStorageOptionsStopTheStartNamingTheFieldAndValue()
     {
         var error = await StartFailureAsync(s => s.AddSqliteGrainStorage("broken", o => o.ConnectionString = "Data Source=:memory:"));

@@ -89,3 +89,14 @@ public sealed class ReminderSignal
     private TaskCompletionSource Source(string key, string reminderName) =>
         _ticks.GetOrAdd(key + "/" + reminderName, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 }
+
+/// <summary>A grain whose state lives on the storage named "broken" (a tests points it at an unusable file).</summary>
+public interface IBrokenStorageGrain : IGrainWithStringKey
+{
+    Task<string> GetAsync();
+}
+
+public sealed class BrokenStorageGrain([PersistentState("state", "broken")] IPersistentState<SampleState> state) : Grain, IBrokenStorageGrain
+{
+    public Task<string> GetAsync() => Task.FromResult(state.State.Name);
+}
