@@ -9,6 +9,7 @@ using System.Globalization;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Hosting;
 using Marketplace.Jobs.Bench;
+using Marketplace.Persistence.Sqlite;
 using Marketplace.Wasm;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -67,9 +68,16 @@ builder.UseOrleans(silo =>
 {
     silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "marketplace-jobs-bench");
     silo.AddMemoryStreams(MarketplaceStreams.Provider);
-    silo.AddMemoryGrainStorageAsDefault();
-    silo.AddMemoryGrainStorage("PubSubStore");
-    silo.UseInMemoryReminderService();
+    if (memoryStorage)
+    {
+        silo.AddMemoryGrainStorageAsDefault();
+        silo.AddMemoryGrainStorage("PubSubStore");
+        silo.UseInMemoryReminderService();
+    }
+    else
+    {
+        silo.UseSqliteStorage($"Data Source={Path.Combine(folder, "marketplace.db")}");
+    }
     silo.AddMarketplace();
 });
 using var host = builder.Build();

@@ -1,4 +1,6 @@
 using Marketplace.GrainInterfaces;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Orleans.Hosting;
 
 namespace Marketplace.Grains.Hosting;
@@ -14,6 +16,9 @@ public static class MarketplaceSiloBuilderExtensions
     public static ISiloBuilder AddMarketplace(this ISiloBuilder silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
+        // Grain state in Orleans' own version-tolerant binary format (the [Id]s of the state types), whatever the
+        // storage provider.
+        silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         silo.AddBlobs();
         silo.AddPrograms();
         silo.AddJobs();

@@ -78,4 +78,18 @@ public static class SqliteSiloBuilderExtensions
         services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
         services.GetRequiredService<IActivatorProvider>(),
         services.GetRequiredService<ILogger<SqliteGrainStorage>>());
+
+    /// <summary>Grain state (the default storage and the stream subscriptions' <c>PubSubStore</c>) and reminders in one
+    /// SQLite file: the embedded default.</summary>
+    /// <param name="silo">The silo builder.</param>
+    /// <param name="connectionString">An SQLite connection string, e.g. <c>Data Source=data/marketplace.db</c>.</param>
+    public static ISiloBuilder UseSqliteStorage(this ISiloBuilder silo, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        silo.AddSqliteGrainStorageAsDefault(o => o.ConnectionString = connectionString);
+        silo.AddSqliteGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, o => o.ConnectionString = connectionString);
+        silo.UseSqliteReminderService(o => o.ConnectionString = connectionString);
+        return silo;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using Marketplace.Persistence.Sqlite;
 using Orleans.Configuration;
 
 namespace Marketplace.Silo.Hosting;
@@ -45,9 +46,7 @@ public static class ClusterSiloBuilderExtensions
         {
             case ClusterMode.Localhost:
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-                silo.AddMemoryGrainStorageAsDefault();
-                silo.AddMemoryGrainStorage("PubSubStore");
-                silo.UseInMemoryReminderService();
+                silo.UseSqliteStorage($"Data Source={Path.Combine(dataFolder, "marketplace.db")}");
                 break;
             default:
                 throw new NotSupportedException($"{SiloClusterOptions.Section}:Mode {options.Mode} is not supported yet.");

@@ -5,6 +5,7 @@ using Orleans.Concurrency;
 using Orleans.Runtime;
 using Orleans.Hosting;
 using Orleans.Streams;
+using Marketplace.Persistence.Sqlite;
 using Marketplace.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
@@ -101,9 +102,7 @@ public sealed class MarketplaceTestSilo : IAsyncDisposable
             silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: "marketplace-tests");
             silo.Services.Configure<ReminderOptions>(builder.Configuration.GetSection("Marketplace:Reminders"));
             silo.AddMemoryStreams(MarketplaceStreams.Provider);
-            silo.AddMemoryGrainStorageAsDefault();
-            silo.AddMemoryGrainStorage("PubSubStore");
-            silo.UseInMemoryReminderService();
+            silo.UseSqliteStorage($"Data Source={Path.Combine(folder, "marketplace.db")}");
             silo.AddMarketplace();
         });
         var host = builder.Build();
