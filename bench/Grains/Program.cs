@@ -6,8 +6,9 @@
 // logging off; every figure is a ratio against the baseline of the same run.
 // --repeat SCENARIO N (direct | in-silo | grain-to-grain): start the silo, make N sequential calls from one caller and
 // exit, for instruction counting with valgrind --tool=callgrind, which is stable on a loaded machine (run N = 10000
-// and N = 20000 and divide the difference by 10000). It also prints the process's CPU time and allocated bytes per call
-// over the N calls (use N of a million or more: the first calls run before tiered compilation has optimized the path).
+// and N = 20000 and divide the difference by 10000; the Orleans silo starts very slowly under it). It also prints the
+// process's CPU time and allocated bytes per call over the N calls (use N of a million or more: the first calls run
+// before tiered compilation has optimized the path).
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
