@@ -1,5 +1,3 @@
-using Marketplace.Runtime;
-
 namespace Marketplace.Grains.Bench;
 
 /// <summary>The benchmarked grain interface: one small call with an argument and a result.</summary>
@@ -9,7 +7,7 @@ public interface IBenchGrain : IGrainWithIntegerKey
     Task<int> Next(int value);
 }
 
-/// <summary>The grain; the direct-call baseline calls the same method on an instance created with <c>new</c>.</summary>
+/// <summary>The grain; the direct-call baseline calls the same method body on a plain object.</summary>
 public sealed class BenchGrain : Grain, IBenchGrain
 {
     /// <inheritdoc />
@@ -19,22 +17,22 @@ public sealed class BenchGrain : Grain, IBenchGrain
 /// <summary>A grain that forwards each call to a <see cref="IBenchGrain"/>: measures a call made from inside a turn.</summary>
 public interface IForwardGrain : IGrainWithIntegerKey
 {
-    /// <summary>Returns <see cref="IBenchGrain.Next"/> of the bench grain with the same key.</summary>
+    /// <summary>Returns <see cref="IBenchGrain.Next"/> of the bench grain with this key + 1,000,000.</summary>
     Task<int> Next(int value);
 }
 
-/// <summary>Calls the bench grain with its own key and returns its answer.</summary>
+/// <summary>Calls the bench grain with its own key + 1,000,000 and returns its answer.</summary>
 public sealed class ForwardGrain : Grain, IForwardGrain
 {
     private IBenchGrain? _target;
 
     /// <inheritdoc />
-    public Task<int> Next(int value) => (_target ??= GrainFactory.GetGrain<IBenchGrain>(GrainReference.GetPrimaryKeyLong() + 1_000_000)).Next(value);
+    public Task<int> Next(int value) => (_target ??= GrainFactory.GetGrain<IBenchGrain>(this.GetPrimaryKeyLong() + 1_000_000)).Next(value);
 }
 
 /// <summary>
-/// The direct-call baseline: the grain method's exact body on a plain object (grain classes cannot be created with
-/// <c>new</c>), called through an interface like a proxy would be.
+/// The direct-call baseline: the grain method's exact body on a plain object (grain classes are created by the
+/// runtime, not with <c>new</c>), called through an interface like a grain reference would be.
 /// </summary>
 public sealed class DirectTarget : IDirectTarget
 {

@@ -2,7 +2,9 @@
 // Throughput counts completed calls over the measured time; latency is timed per call with Stopwatch timestamps, each
 // caller writing into its own preallocated array (no shared state, no allocation while measuring), merged and sorted
 // once at the end for p50/p99. "At once" = share of calls whose task was complete when the call returned (no
-// thread-pool hop). Allocated bytes per call = process-wide allocated bytes over the measured time / calls.
+// thread-pool hop). Allocated bytes per call = process-wide allocated bytes over the measured time / calls. All callers
+// start together behind a gate, and with several callers each takes its turn through the thread pool's FIFO queue, so
+// "64 callers" keeps all 64 in play (see RunCallersAsync).
 using System.Diagnostics;
 
 namespace Marketplace.Grains.Bench;
@@ -29,9 +31,7 @@ internal static class CallBenchmark
 
         GC.Collect();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        var started = Stopwatch.GetTimestamp();
-        await RunCallersAsync(callers, duration, call, (samples, counts, atOnce));
-        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var seconds = await RunCallersAsync(callers, duration, call, (samples, counts, atOnce));
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
         long total = 0;
@@ -55,15 +55,28 @@ internal static class CallBenchmark
         return new Measurement(scenario, callers, total, seconds, total / seconds, Percentile(all, at, 0.50), Percentile(all, at, 0.99), total == 0 ? 0 : (double)allocated / total, total == 0 ? 0 : (double)completedAtOnce / total);
     }
 
-    private static async Task RunCallersAsync(int callers, TimeSpan duration, Func<int, int, Task<int>> call, (long[][] Samples, int[] Counts, int[] AtOnce)? record)
+    private static async Task<double> RunCallersAsync(int callers, TimeSpan duration, Func<int, int, Task<int>> call, (long[][] Samples, int[] Counts, int[] AtOnce)? record)
     {
-        var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        // Every caller is started on the thread pool and parked on the gate before the clock starts: started one by
+        // one while others' calls keep the pool's local queues busy, late callers would sit in the global queue for
+        // up to hundreds of milliseconds and "64 callers" would mean a handful. The gate completes synchronously, so
+        // opening it issues every caller's first call from this thread at once.
+        var gate = new TaskCompletionSource();
+        var allParked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var parked = 0;
+        long stopAt = 0;
         var tasks = new Task[callers];
         for (var c = 0; c < callers; c++)
         {
             var caller = c;
             tasks[c] = Task.Run(async () =>
             {
+                if (Interlocked.Increment(ref parked) == callers)
+                {
+                    allParked.SetResult();
+                }
+
+                await gate.Task;
                 var samples = record?.Samples[caller];
                 var i = 0;
                 var atOnce = 0;
@@ -89,6 +102,14 @@ internal static class CallBenchmark
                     }
 
                     i++;
+
+                    // With several callers, the next call waits its turn in the pool's global (FIFO) queue: resumed
+                    // from the pool's local (LIFO) queues, the few callers that run first would keep the two threads
+                    // busy and the others would wait out most of the run.
+                    if (callers > 1)
+                    {
+                        await Task.Yield();
+                    }
                 }
 
                 if (record is { } r)
@@ -99,7 +120,12 @@ internal static class CallBenchmark
             });
         }
 
+        await allParked.Task;
+        var started = Stopwatch.GetTimestamp();
+        stopAt = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        gate.SetResult();
         await Task.WhenAll(tasks);
+        return Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
     private static double Percentile(long[] sorted, int count, double p)
