@@ -1,7 +1,7 @@
 namespace Marketplace.Persistence.PostgreSql.Tests.Grains;
 
-/// <summary>A test grain that reports where it runs, keeps a persistent counter and registers reminders.</summary>
-public interface IProbeGrain : IGrainWithStringKey
+/// <summary>What the test grains do: report where they run, keep a persistent counter, register reminders.</summary>
+public interface IProbe : IGrainWithStringKey
 {
     /// <summary>The silo port of the silo hosting this activation.</summary>
     Task<int> GetSiloPortAsync();
@@ -21,3 +21,9 @@ public interface IProbeGrain : IGrainWithStringKey
     /// <summary>Deactivates this activation after the call returns.</summary>
     Task DeactivateAsync();
 }
+
+/// <summary>The probe placed at random over the silos (<see cref="ProbeGrain"/>).</summary>
+public interface IProbeGrain : IProbe;
+
+/// <summary>The probe placed on the calling silo when it has no activation (<see cref="LocalProbeGrain"/>).</summary>
+public interface ILocalProbeGrain : IProbe;

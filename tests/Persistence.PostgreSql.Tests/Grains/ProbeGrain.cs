@@ -4,14 +4,10 @@ using Orleans.Runtime;
 namespace Marketplace.Persistence.PostgreSql.Tests.Grains;
 
 /// <summary>
-/// Implements <see cref="IProbeGrain"/> on the default storage provider. Random placement spreads keys over the
-/// silos, so a test can find a key hosted on a chosen silo.
+/// Implements <see cref="IProbe"/> on the default storage provider (state name <c>probe</c>); the two concrete grains
+/// below differ only in placement.
 /// </summary>
-[RandomPlacement]
-[GrainType("probe")]
-public sealed class ProbeGrain(
-    [PersistentState("probe")] IPersistentState<ProbeState> state,
-    ILocalSiloDetails silo) : Grain, IProbeGrain, IRemindable
+public abstract class ProbeGrainBase(IPersistentState<ProbeState> state, ILocalSiloDetails silo) : Grain, IProbe, IRemindable
 {
     public Task<int> GetSiloPortAsync() => Task.FromResult(silo.SiloAddress.Endpoint.Port);
 
@@ -47,3 +43,15 @@ public sealed class ProbeGrain(
         return Task.CompletedTask;
     }
 }
+
+/// <summary>Random placement spreads keys over the silos, so a test can find a key hosted on a chosen silo.</summary>
+[RandomPlacement]
+[GrainType("probe")]
+public sealed class ProbeGrain([PersistentState("probe")] IPersistentState<ProbeState> state, ILocalSiloDetails silo)
+    : ProbeGrainBase(state, silo), IProbeGrain;
+
+/// <summary>Activates on the silo that calls it first, so a test decides where the grain lives.</summary>
+[PreferLocalPlacement]
+[GrainType("local-probe")]
+public sealed class LocalProbeGrain([PersistentState("probe")] IPersistentState<ProbeState> state, ILocalSiloDetails silo)
+    : ProbeGrainBase(state, silo), ILocalProbeGrain;
