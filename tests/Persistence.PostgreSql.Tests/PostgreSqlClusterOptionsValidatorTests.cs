@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace Marketplace.Persistence.PostgreSql.Tests;
@@ -32,5 +34,21 @@ public sealed class PostgreSqlClusterOptionsValidatorTests
         var result = _validator.Validate(null, new PostgreSqlClusterOptions { ConnectionString = "Host=127.0.0.1;Database=marketplace" });
 
         Assert.True(result.Succeeded);
+    }
+}
+
+/// <summary>The silo builder extension validates its options when the host starts, before the silo does anything.</summary>
+public sealed class UsePostgreSqlClusterValidationTests
+{
+    [Fact]
+    public async Task SiloWithoutConnectionStringFailsToStartNamingTheField()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.UseOrleans(silo => silo.UsePostgreSqlCluster(_ => { }));
+        using var host = builder.Build();
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("PostgreSqlClusterOptions.ConnectionString", failure.Message, StringComparison.Ordinal);
     }
 }
