@@ -4,11 +4,12 @@ using Marketplace.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Marketplace.Persistence.PostgreSql.Tests;
 
 /// <summary>A silo process killed with SIGKILL is declared dead by the survivors through the PostgreSQL table.</summary>
-public sealed class SiloFailureTests
+public sealed class SiloFailureTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
 
@@ -48,10 +49,12 @@ public sealed class SiloFailureTests
             Assert.Equal(1, await hosted.IncrementAsync());
 
             victim.Kill();
+            var killed = System.Diagnostics.Stopwatch.StartNew();
 
             await Eventually.HoldsAsync("the survivors mark the killed silo Dead in the membership table", Bound, async () =>
                 await database.ScalarAsync<long>(
                     $"SELECT count(*) FROM OrleansMembershipTable WHERE DeploymentId = '{cluster.ClusterId}' AND Port = {victim.SiloPort} AND Status = 6") == 1);
+            output.WriteLine($"killed silo marked Dead after {killed.Elapsed.TotalSeconds:0.0} s");
             await Eventually.HoldsAsync("every survivor sees only the two survivors Active", Bound, async () =>
             {
                 foreach (var (host, _) in survivors)
@@ -73,6 +76,7 @@ public sealed class SiloFailureTests
                 newPort = await hosted.GetSiloPortAsync();
                 return survivorPorts.Contains(newPort);
             });
+            output.WriteLine($"grain answered from survivor {newPort} after {killed.Elapsed.TotalSeconds:0.0} s");
             Assert.Contains(newPort, survivorPorts);
             Assert.Equal(1, await hosted.GetCountAsync());
         }
