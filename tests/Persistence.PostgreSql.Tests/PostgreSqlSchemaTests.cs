@@ -55,6 +55,35 @@ public sealed class PostgreSqlSchemaTests
     }
 
     [PostgresFact]
+    public async Task ReapplyingDoesNotBlockWritesOfRunningSilos()
+    {
+        await using var database = await PostgresDatabase.CreateAsync("schema_locks");
+        await PostgreSqlSchema.ApplyAsync(database.ConnectionString, CancellationToken.None);
+
+        // A starting silo's apply transaction, held open after all scripts ran.
+        await using var applier = new NpgsqlConnection(database.ConnectionString);
+        await applier.OpenAsync();
+        await using var transaction = await applier.BeginTransactionAsync();
+        foreach (var script in PostgreSqlSchema.ScriptNames)
+        {
+            await using var command = new NpgsqlCommand(PostgreSqlSchema.ReadScript(script), applier, transaction);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        // Running silos keep writing grain state, reminders and membership meanwhile (lock_timeout turns a block
+        // into an error instead of a hang).
+        await database.ExecuteAsync("""
+            SET lock_timeout = '5s';
+            SELECT orleans_storage_write(1, 2, 3, 4, 'type', NULL, 'service', NULL, '\x01'::bytea);
+            INSERT INTO OrleansRemindersTable VALUES ('service', 'probe/1', 'r', now(), 1000, 5, 0);
+            INSERT INTO OrleansMembershipVersionTable (DeploymentId) VALUES ('cluster');
+            """);
+        await transaction.CommitAsync();
+
+        Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM OrleansStorage"));
+    }
+
+    [PostgresFact]
     public async Task FailingScriptIsNamedAndNothingIsCommitted()
     {
         await using var database = await PostgresDatabase.CreateAsync("schema_fail");

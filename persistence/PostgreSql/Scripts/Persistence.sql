@@ -29,7 +29,15 @@ CREATE TABLE IF NOT EXISTS OrleansStorage
     version integer
 );
 
-CREATE INDEX IF NOT EXISTS ix_orleansstorage ON OrleansStorage USING btree (grainidhash, graintypehash);
+-- Not "CREATE INDEX IF NOT EXISTS": that takes a SHARE lock on the table before it finds the index, and the lock is
+-- held until the applying transaction commits, blocking the grain writes of running silos while a new one starts.
+DO $do$
+BEGIN
+    IF to_regclass('ix_orleansstorage') IS NULL THEN
+        CREATE INDEX ix_orleansstorage ON OrleansStorage USING btree (grainidhash, graintypehash);
+    END IF;
+END
+$do$;
 
 -- Writes one grain state. A NULL p_expected_version means "the grain never saw a row": insert, unless a row already
 -- exists. Without a unique key two concurrent inserts could both pass a NOT EXISTS check under READ COMMITTED, so

@@ -24,7 +24,15 @@ CREATE TABLE IF NOT EXISTS OrleansRemindersTable
     CONSTRAINT PK_RemindersTable_ServiceId_GrainId_ReminderName PRIMARY KEY (ServiceId, GrainId, ReminderName)
 );
 
-CREATE INDEX IF NOT EXISTS ix_orleansreminderstable_grainhash ON OrleansRemindersTable (ServiceId, GrainHash);
+-- Looked up first rather than "CREATE INDEX IF NOT EXISTS", which would lock the table against writes (see
+-- Persistence.sql) every time a silo starts.
+DO $do$
+BEGIN
+    IF to_regclass('ix_orleansreminderstable_grainhash') IS NULL THEN
+        CREATE INDEX ix_orleansreminderstable_grainhash ON OrleansRemindersTable (ServiceId, GrainHash);
+    END IF;
+END
+$do$;
 
 INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES
 ('UpsertReminderRowKey', $query$
