@@ -13,6 +13,8 @@ public sealed class PostgreSqlClusterTests(PostgresClusterFixture fixture) : ICl
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
 
+    private IGrainFactory Factory(int silo) => fixture.Silos[silo].Services.GetRequiredService<IGrainFactory>();
+
     [PostgresFact]
     public async Task SilosSeeEachOtherActiveAndClientCallsThroughAGateway()
     {
@@ -40,33 +42,42 @@ public sealed class PostgreSqlClusterTests(PostgresClusterFixture fixture) : ICl
     [PostgresFact]
     public async Task GrainStateIsReadBackAfterTheGrainReactivatesOnAnotherSilo()
     {
-        // Prefer-local placement: written through silo A, the grain lives on A; once that activation is gone, a call
-        // made on silo B activates it on B, which must load what A wrote.
-        var (siloA, siloB) = (fixture.Silos[0], fixture.Silos[1]);
-        var onA = siloA.Services.GetRequiredService<IGrainFactory>().GetGrain<ILocalProbeGrain>("reactivates");
-        for (var i = 0; i < 3; i++)
+        // Prefer-local placement: written through silo A, the grain lives on A. Once that activation is gone from
+        // the cluster, the first call made on silo B (which never cached its address) activates it on B, which must
+        // load what A wrote. A call that races the directory still reaches A and recreates it there; then the next
+        // key is tried, since B has cached A's address for this one.
+        var (factoryA, factoryB) = (Factory(0), Factory(1));
+        var management = factoryA.GetGrain<IManagementGrain>(0);
+        var attempt = 0;
+        ILocalProbeGrain? onB = null;
+        await Eventually.HoldsAsync("a grain written on silo A reactivates on silo B", Bound, async () =>
         {
-            await onA.IncrementAsync();
-        }
-
-        Assert.Equal(fixture.SiloPorts[0], await onA.GetSiloPortAsync());
-        await onA.DeactivateAsync();
-
-        var onB = siloB.Services.GetRequiredService<IGrainFactory>().GetGrain<ILocalProbeGrain>("reactivates");
-        await Eventually.HoldsAsync("the grain reactivates on silo B", Bound, async () =>
-        {
-            if (await onB.GetSiloPortAsync() == fixture.SiloPorts[1])
+            var key = $"reactivates-{attempt++}";
+            var onA = factoryA.GetGrain<ILocalProbeGrain>(key);
+            for (var i = 0; i < 3; i++)
             {
-                return true;
+                await onA.IncrementAsync();
             }
 
-            // A call raced the deactivation and kept (or recreated) the activation on A: ask it to go again.
-            await onB.DeactivateAsync();
-            return false;
+            Assert.Equal(fixture.SiloPorts[0], await onA.GetSiloPortAsync());
+            await onA.DeactivateAsync();
+            // Asks every silo's catalog (GetActivationAddress would answer from a directory cache).
+            await Eventually.HoldsAsync("the activation on silo A is gone", Bound, async () =>
+                !(await management.GetActiveGrains(GrainType.Create("local-probe"))).Contains(onA.GetGrainId()));
+
+            var candidate = factoryB.GetGrain<ILocalProbeGrain>(key);
+            if (await candidate.GetSiloPortAsync() != fixture.SiloPorts[1])
+            {
+                return false;
+            }
+
+            onB = candidate;
+            return true;
         });
 
-        Assert.Equal(3, await onB.GetCountAsync());
-        Assert.Equal(4, await onB.IncrementAsync());
+        var reactivated = onB ?? throw new InvalidOperationException("no grain reactivated on silo B");
+        Assert.Equal(3, await reactivated.GetCountAsync());
+        Assert.Equal(4, await reactivated.IncrementAsync());
     }
 
     [PostgresFact]
