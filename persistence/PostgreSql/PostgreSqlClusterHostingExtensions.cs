@@ -46,7 +46,8 @@ public static class PostgreSqlClusterHostingExtensions
         silo.Services.AddOptions<PostgreSqlClusterOptions>().Configure(configure).ValidateOnStart();
         silo.Services.TryAddEnumerable(
             ServiceDescriptor.Singleton<IValidateOptions<PostgreSqlClusterOptions>, PostgreSqlClusterOptionsValidator>());
-        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PostgreSqlSchemaInitializer>();
+        silo.Services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, PostgreSqlSchemaInitializer>());
 
         silo.UseAdoNetClustering(options => options.Configure<IOptions<PostgreSqlClusterOptions>>((clustering, cluster) =>
         {

@@ -84,6 +84,33 @@ public sealed class PostgreSqlSchemaTests
     }
 
     [PostgresFact]
+    public async Task SiloStartAppliesTheSchemaUnlessTurnedOff()
+    {
+        await using var database = await PostgresDatabase.CreateAsync("schema_start");
+        var cluster = ClusterIdentity.New(database);
+
+        // Turned off on an empty database: nothing creates the tables, so the silo cannot start.
+        var (off, _) = TestSilo.Build(cluster, options => options.ApplySchemaOnStart = false);
+        using (off)
+        {
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            var failure = await Assert.ThrowsAnyAsync<Exception>(() => off.StartAsync(bound.Token));
+            Assert.True(Flatten(failure).OfType<PostgresException>().Any(e => e.SqlState == PostgresErrorCodes.UndefinedTable), failure.ToString());
+            Assert.False(await database.ScalarAsync<bool>("SELECT to_regclass('orleansquery') IS NOT NULL"));
+        }
+
+        // On (the default): the silo applies the schema before membership reads it, and joins.
+        var (on, _) = TestSilo.Build(cluster);
+        using (on)
+        {
+            await on.StartAsync();
+            Assert.Equal(RequiredQueryKeys.Length, (int)await database.ScalarAsync<long>("SELECT count(*) FROM OrleansQuery"));
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await on.StopAsync(bound.Token);
+        }
+    }
+
+    [PostgresFact]
     public async Task FailingScriptIsNamedAndNothingIsCommitted()
     {
         await using var database = await PostgresDatabase.CreateAsync("schema_fail");
@@ -128,5 +155,16 @@ public sealed class PostgreSqlSchemaTests
         }
 
         Assert.Equal(RequiredQueryKeys.Order(StringComparer.Ordinal), await database.ColumnAsync("SELECT QueryKey FROM OrleansQuery ORDER BY QueryKey COLLATE \"C\""));
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception exception)
+    {
+        IEnumerable<Exception> children = exception switch
+        {
+            AggregateException aggregate => aggregate.InnerExceptions,
+            { InnerException: { } inner } => [inner],
+            _ => [],
+        };
+        return children.SelectMany(Flatten).Prepend(exception);
     }
 }

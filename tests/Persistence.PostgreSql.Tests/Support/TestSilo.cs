@@ -33,9 +33,14 @@ public static class TestSilo
     }
 
     /// <summary>The PostgreSQL cluster plus test-speed membership, reminders and loopback endpoints.</summary>
-    public static void Configure(ISiloBuilder silo, ClusterIdentity cluster, int siloPort, int gatewayPort)
+    public static void Configure(
+        ISiloBuilder silo, ClusterIdentity cluster, int siloPort, int gatewayPort, Action<PostgreSqlClusterOptions>? configure = null)
     {
-        silo.UsePostgreSqlCluster(options => options.ConnectionString = cluster.ConnectionString);
+        silo.UsePostgreSqlCluster(options =>
+        {
+            options.ConnectionString = cluster.ConnectionString;
+            configure?.Invoke(options);
+        });
         silo.Configure<ClusterOptions>(options =>
         {
             options.ClusterId = cluster.ClusterId;
@@ -47,13 +52,13 @@ public static class TestSilo
     }
 
     /// <summary>Builds (does not start) a silo host on fresh ports.</summary>
-    public static (IHost Host, int SiloPort) Build(ClusterIdentity cluster)
+    public static (IHost Host, int SiloPort) Build(ClusterIdentity cluster, Action<PostgreSqlClusterOptions>? configure = null)
     {
         var siloPort = FreePort.Next();
         var gatewayPort = FreePort.Next();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ConfigureLogging(builder.Logging);
-        builder.UseOrleans(silo => Configure(silo, cluster, siloPort, gatewayPort));
+        builder.UseOrleans(silo => Configure(silo, cluster, siloPort, gatewayPort, configure));
         return (builder.Build(), siloPort);
     }
 
