@@ -9,7 +9,7 @@ using Xunit;
 namespace Marketplace.Persistence.PostgreSql.Tests;
 
 /// <summary>A cluster of real silos on PostgreSQL: membership, gateways, grain state with ETags, reminders.</summary>
-public sealed class PostgreSqlClusterTests(PostgresClusterFixture fixture) : IClassFixture<PostgresClusterFixture>
+public sealed partial class PostgreSqlClusterTests(PostgresClusterFixture fixture) : IClassFixture<PostgresClusterFixture>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
 

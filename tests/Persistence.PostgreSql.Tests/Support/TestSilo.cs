@@ -18,6 +18,9 @@ public sealed record ClusterIdentity(string ConnectionString, string ClusterId, 
 /// <summary>Builds the silos and clients the tests run: a plain generic host with <c>UseOrleans</c>.</summary>
 public static class TestSilo
 {
+    /// <summary>Name of the extra grain storage provider configured with <c>DeleteStateOnClear = true</c>.</summary>
+    public const string DeleteOnClearStorage = "DeleteOnClear";
+
     /// <summary>
     /// Membership tuned so a killed silo is declared dead within seconds, yet a loaded 2-core machine does not
     /// evict live silos: a probe waits 2 s and three must be missed in a row, and two silos must vote.
@@ -47,6 +50,14 @@ public static class TestSilo
             options.ServiceId = cluster.ServiceId;
         });
         silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort);
+
+        // A provider that deletes the row on clear, so the tests also reach DeleteStorageKey.
+        silo.AddAdoNetGrainStorage(DeleteOnClearStorage, options =>
+        {
+            options.Invariant = "Npgsql";
+            options.ConnectionString = cluster.ConnectionString;
+            options.DeleteStateOnClear = true;
+        });
         silo.Configure<ClusterMembershipOptions>(ConfigureMembership);
         silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
     }
