@@ -19,6 +19,7 @@ public static class Program
             return 2;
         }
 
+        WatchParent();
         var cluster = new ClusterIdentity(connectionString, clusterId, serviceId);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         TestSilo.ConfigureLogging(builder.Logging);
@@ -28,5 +29,37 @@ public static class Program
         Console.WriteLine($"READY {siloPort}");
         await host.WaitForShutdownAsync();
         return 0;
+    }
+
+    /// <summary>Exits when the test process that started this one is gone, so an aborted run leaves no silo behind.</summary>
+    private static void WatchParent()
+    {
+        if (!int.TryParse(Environment.GetEnvironmentVariable(ChildSilo.ParentProcessVariable), out var parent))
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                try
+                {
+                    using var process = System.Diagnostics.Process.GetProcessById(parent);
+                    if (process.HasExited)
+                    {
+                        break;
+                    }
+                }
+                catch (ArgumentException)
+                {
+                    break; // no such process
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
+
+            Environment.Exit(3);
+        });
     }
 }

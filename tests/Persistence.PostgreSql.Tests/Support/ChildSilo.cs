@@ -5,6 +5,9 @@ namespace Marketplace.Persistence.PostgreSql.Tests.Support;
 /// <summary>A silo in its own process (this test assembly run through <see cref="Program"/>), so it can be killed.</summary>
 public sealed class ChildSilo : IAsyncDisposable
 {
+    /// <summary>Environment variable naming the test process id; the child exits when that process is gone.</summary>
+    public const string ParentProcessVariable = "MARKETPLACE_TEST_PARENT_PID";
+
     private readonly Process _process;
 
     private ChildSilo(Process process, int siloPort)
@@ -27,6 +30,7 @@ public sealed class ChildSilo : IAsyncDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
+        start.Environment[ParentProcessVariable] = Environment.ProcessId.ToString();
         foreach (var argument in new[]
         {
             "exec", typeof(ChildSilo).Assembly.Location, "silo", cluster.ConnectionString, cluster.ClusterId,
