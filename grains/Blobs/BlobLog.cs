@@ -8,24 +8,24 @@ internal sealed partial class BlobLog(ILogger logger)
     /// <summary>The log category.</summary>
     public const string Category = "Marketplace.Grains.Blobs";
 
-    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Chunk store at {Path}; removed {Count} stale temporary files")]
+    [LoggerMessage(EventId = MarketplaceEventIds.ChunkStoreOpened, Level = LogLevel.Information, Message = "Chunk store at {Path}; removed {Count} stale temporary files")]
     public partial void ChunkStoreOpened(string path, int count);
 
-    [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "Chunk {Hash} on disk did not match its hash; replaced it with the verified bytes of an upload")]
+    [LoggerMessage(EventId = MarketplaceEventIds.ChunkRepaired, Level = LogLevel.Warning, Message = "Chunk {Hash} on disk did not match its hash; replaced it with the verified bytes of an upload")]
     public partial void ChunkRepaired(string hash);
 
-    [LoggerMessage(EventId = 5103, Level = LogLevel.Error, Message = "Integrity failure reading chunk {Index} ({Hash}) of blob {BlobId} at {Path}: {Problem}")]
+    [LoggerMessage(EventId = MarketplaceEventIds.ChunkIntegrityFailure, Level = LogLevel.Error, Message = "Integrity failure reading chunk {Index} ({Hash}) of blob {BlobId} at {Path}: {Problem}")]
     public partial void ChunkDamaged(string blobId, int index, string hash, string path, string problem);
 
-    [LoggerMessage(EventId = 5104, Level = LogLevel.Error, Message = "Chunk store I/O failed on {Path}")]
+    [LoggerMessage(EventId = MarketplaceEventIds.ChunkStoreIoFailed, Level = LogLevel.Error, Message = "Chunk store I/O failed on {Path}")]
     public partial void ChunkStoreFailed(Exception exception, string path);
 
-    [LoggerMessage(EventId = 5105, Level = LogLevel.Information, Message = "Upload {UploadId} aborted: {Reason}")]
+    [LoggerMessage(EventId = MarketplaceEventIds.UploadAborted, Level = LogLevel.Information, Message = "Upload {UploadId} aborted: {Reason}")]
     public partial void UploadAborted(Guid uploadId, string reason);
 
-    [LoggerMessage(EventId = 5106, Level = LogLevel.Debug, Message = "Blob {BlobId} registered: {Size} bytes in {Chunks} chunks")]
+    [LoggerMessage(EventId = MarketplaceEventIds.BlobRegistered, Level = LogLevel.Debug, Message = "Blob {BlobId} registered: {Size} bytes in {Chunks} chunks")]
     public partial void BlobRegistered(string blobId, long size, int chunks);
 
-    [LoggerMessage(EventId = 5107, Level = LogLevel.Warning, Message = "Upload {UploadId} was still open at deactivation ({Size} bytes received); it is lost")]
+    [LoggerMessage(EventId = MarketplaceEventIds.UploadLostAtDeactivation, Level = LogLevel.Warning, Message = "Upload {UploadId} was still open at deactivation ({Size} bytes received); it is lost")]
     public partial void UploadLostAtDeactivation(Guid uploadId, long size);
 }

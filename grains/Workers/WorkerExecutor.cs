@@ -329,13 +329,13 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
         return report;
     }
 
-    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Worker {WorkerId} could not renew the lease of job {JobId}")]
+    [LoggerMessage(EventId = MarketplaceEventIds.LeaseRenewalFailed, Level = LogLevel.Warning, Message = "Worker {WorkerId} could not renew the lease of job {JobId}")]
     private static partial void LogRenewFailed(ILogger log, Exception e, string workerId, string jobId);
 
-    [LoggerMessage(EventId = 5100, Level = LogLevel.Error, Message = "Worker {WorkerId} failed to run an attempt of job {JobId}; its lease will expire")]
+    [LoggerMessage(EventId = MarketplaceEventIds.AttemptFailed, Level = LogLevel.Error, Message = "Worker {WorkerId} failed to run an attempt of job {JobId}; its lease will expire")]
     private static partial void LogAttemptFault(ILogger log, Exception e, string workerId, string jobId);
 
-    [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "Worker {WorkerId} could not report the attempt of job {JobId}; its lease will expire")]
+    [LoggerMessage(EventId = MarketplaceEventIds.AttemptReportFailed, Level = LogLevel.Warning, Message = "Worker {WorkerId} could not report the attempt of job {JobId}; its lease will expire")]
     private static partial void LogReportFailed(ILogger log, Exception e, string workerId, string jobId);
 
     /// <summary>One admitted attempt.</summary>

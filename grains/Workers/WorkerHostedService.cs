@@ -137,9 +137,9 @@ internal sealed partial class WorkerHostedService(
         }
     }
 
-    [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "No program runner is registered: workers will fail every attempt with InvalidProgram")]
+    [LoggerMessage(EventId = MarketplaceEventIds.NoProgramRunner, Level = LogLevel.Warning, Message = "No program runner is registered: workers will fail every attempt with InvalidProgram")]
     private static partial void LogNoRunner(ILogger log);
 
-    [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Heartbeat of worker {WorkerId} failed")]
+    [LoggerMessage(EventId = MarketplaceEventIds.HeartbeatFailed, Level = LogLevel.Warning, Message = "Heartbeat of worker {WorkerId} failed")]
     private static partial void LogHeartbeatFailed(ILogger log, Exception e, string workerId);
 }

@@ -225,7 +225,7 @@ internal static class BlobStreaming
         }
         catch (Exception failure) when (failure is MarketplaceException or OrleansException or TimeoutException)
         {
-            logger.LogWarning(failure, "Aborting a failed blob upload failed too; its chunks are left for collection");
+            ApiLog.UploadAbortFailed(logger, failure);
         }
     }
 }

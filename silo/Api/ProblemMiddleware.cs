@@ -96,14 +96,14 @@ internal sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMid
         var status = ProblemCodes.StatusFor(code);
         if (status >= 500)
         {
-            logger.LogError(exception, "{Method} {Path} failed with {Code} (trace {TraceId})", context.Request.Method, context.Request.Path, code, TraceIdOf(context));
+            ApiLog.RequestFailed(logger, exception, context.Request.Method, context.Request.Path, code, TraceIdOf(context));
         }
 
         if (context.Response.HasStarted)
         {
             if (status < 500)
             {
-                logger.LogWarning(exception, "{Method} {Path} failed with {Code} after the response started; aborting it", context.Request.Method, context.Request.Path, code);
+                ApiLog.RequestFailedAfterResponseStarted(logger, exception, context.Request.Method, context.Request.Path, code);
             }
 
             context.Abort();

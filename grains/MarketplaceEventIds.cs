@@ -1,0 +1,30 @@
+namespace Marketplace.Grains;
+
+/// <summary>
+/// Every log event id of the marketplace, in one table so two subsystems never share an id. Ranges: blobs 5100-5199,
+/// workers 5200-5299, jobs 5300-5399, programs 5400-5499, execution 5600-5699, the HTTP API 6000-6099, telemetry
+/// 5900-5999; the storage libraries keep their own ranges (persistence/Sqlite 7100-7199, persistence/PostgreSql
+/// 7200-7299).
+/// </summary>
+internal static class MarketplaceEventIds
+{
+    public const int ChunkStoreOpened = 5100;
+    public const int ChunkRepaired = 5101;
+    public const int ChunkIntegrityFailure = 5102;
+    public const int ChunkStoreIoFailed = 5103;
+    public const int UploadAborted = 5104;
+    public const int BlobRegistered = 5105;
+    public const int UploadLostAtDeactivation = 5106;
+
+    public const int AttemptFailed = 5200;
+    public const int LeaseRenewalFailed = 5201;
+    public const int AttemptReportFailed = 5202;
+    public const int NoProgramRunner = 5203;
+    public const int HeartbeatFailed = 5204;
+
+    public const int HostFunctionFailed = 5600;
+
+    public const int RequestFailed = 6000;
+    public const int RequestFailedAfterResponseStarted = 6001;
+    public const int UploadAbortFailed = 6002;
+}

@@ -1,0 +1,16 @@
+using Marketplace.Grains;
+
+namespace Marketplace.Silo.Api;
+
+/// <summary>The HTTP API's log events (ids in <see cref="MarketplaceEventIds"/>).</summary>
+internal static partial class ApiLog
+{
+    [LoggerMessage(EventId = MarketplaceEventIds.RequestFailed, Level = LogLevel.Error, Message = "{Method} {Path} failed with {Code} (trace {TraceId})")]
+    public static partial void RequestFailed(ILogger logger, Exception exception, string method, string path, string code, string traceId);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.RequestFailedAfterResponseStarted, Level = LogLevel.Warning, Message = "{Method} {Path} failed with {Code} after the response started; aborting it")]
+    public static partial void RequestFailedAfterResponseStarted(ILogger logger, Exception exception, string method, string path, string code);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.UploadAbortFailed, Level = LogLevel.Warning, Message = "Aborting a failed blob upload failed too; its chunks are left for collection")]
+    public static partial void UploadAbortFailed(ILogger logger, Exception exception);
+}
