@@ -90,6 +90,16 @@ internal sealed class ProgramExecution
             };
         }
 
+        if (_engine.LinkerFor(_module.Abi) is not { } linker)
+        {
+            return new Result
+            {
+                Outcome = ProgramRunOutcome.InvalidProgram,
+                Error = $"the module is a {_module.Abi} program and this silo has no host for that ABI",
+                Logs = run.Logs,
+            };
+        }
+
         var budget = (ulong)_request.MaxFuel;
         using var store = new Store(_engine.Engine, run);
         store.Fuel = budget;
@@ -106,7 +116,7 @@ internal sealed class ProgramExecution
         var instantiated = false;
         try
         {
-            var instance = _engine.LinkerFor(_module.Abi).Instantiate(store, _module.Module);
+            var instance = linker.Instantiate(store, _module.Module);
             instantiated = true;
             memory = instance.GetMemory("memory");
             if (memory is null)

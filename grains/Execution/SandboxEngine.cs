@@ -61,12 +61,12 @@ internal sealed class SandboxEngine : IDisposable
     /// <summary>The linker with the ONVM host functions (module <c>env</c>).</summary>
     public Linker OnvmLinker { get; }
 
-    /// <summary>The linker of <paramref name="abi"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">No host of that ABI is registered in this silo.</exception>
-    public Linker LinkerFor(ProgramAbi abi) => abi switch
+    /// <summary>The linker of <paramref name="abi"/>, or null when no host of that ABI is registered in this silo
+    /// (today: WASI, whose host is added beside the ONVM one when it exists).</summary>
+    public Linker? LinkerFor(ProgramAbi abi) => abi switch
     {
         ProgramAbi.Onvm => OnvmLinker,
-        _ => throw new ArgumentOutOfRangeException(nameof(abi), abi, "no host for this ABI is registered"),
+        _ => null,
     };
 
     /// <inheritdoc />
