@@ -137,7 +137,17 @@ internal sealed class ProgramExecution
                         $"the input ({input.Length} bytes) does not fit under the memory limit of {limitBytes} bytes");
                 }
 
-                inPtr = memory.Grow(pages) * Memory.PageSize;
+                try
+                {
+                    inPtr = memory.Grow(pages) * Memory.PageSize;
+                }
+                catch (WasmtimeException)
+                {
+                    // The module declares a maximum below what the input needs (the limit was checked above).
+                    return Fail(ProgramRunOutcome.OutOfMemory, run, store, budget,
+                        $"the input ({input.Length} bytes) does not fit under the module's declared maximum memory");
+                }
+
                 input.CopyTo(memory.GetSpan(inPtr, input.Length));
             }
 

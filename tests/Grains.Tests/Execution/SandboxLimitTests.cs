@@ -92,6 +92,19 @@ public sealed class SandboxLimitTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task AnInputOverTheModulesDeclaredMaximumIsOutOfMemory()
+    {
+        var capped = Wat("""
+            (module (memory (export "memory") 1 2)
+              (func (export "onvm_main") (param i32 i32) (result i32 i32) (local.get 0) (local.get 1)))
+            """);
+        var result = await _harness.RunAsync(capped, new byte[2 * 65536]);
+        Assert.Equal(ProgramRunOutcome.OutOfMemory, result.Outcome);
+        Assert.Contains("declared maximum", result.Error, StringComparison.Ordinal);
+        await AssertServesNextAsync();
+    }
+
+    [Fact]
     public async Task HostCallsWithOutOfBoundsPointersGetErrorCodes()
     {
         // onvm_log and onvm_state_put with ranges past the end of memory (and wrapping past 4 GiB) answer their
