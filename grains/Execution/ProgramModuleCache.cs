@@ -78,12 +78,15 @@ internal sealed partial class ProgramModuleCache
 
 
     /// <summary>The compiled module of <paramref name="wasm"/>, compiling (or loading from disk) on a miss.</summary>
+    /// <param name="wasm">The module bytes.</param>
+    /// <param name="sha256">SHA-256 of <paramref name="wasm"/> when the caller already computed it from these very
+    /// bytes (the runner hashes once per program load); computed here otherwise.</param>
     /// <exception cref="WasmtimeException">The module does not validate or compile.</exception>
     /// <exception cref="ModuleCompileTimeoutException">Compiling took longer than the bound.</exception>
-    public CompiledModule Get(byte[] wasm)
+    public CompiledModule Get(byte[] wasm, byte[]? sha256 = null)
     {
         ArgumentNullException.ThrowIfNull(wasm);
-        var hash = SHA256.HashData(wasm);
+        var hash = sha256 ?? SHA256.HashData(wasm);
         var key = Convert.ToHexStringLower(hash) + "-" + _engine.ConfigurationDigest;
         if (_modules.TryGetValue(key, out var entry))
         {

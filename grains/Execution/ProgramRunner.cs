@@ -24,7 +24,7 @@ internal sealed partial class ProgramRunner : IProgramRunner
     private readonly SandboxThreads _threads;
     private readonly ProgramOptions _options;
     private readonly ILogger<ProgramRunner> _logger;
-    private readonly ConcurrentDictionary<string, (ProgramInfo Info, byte[] Wasm)> _programs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ProgramInfo Info, byte[] Wasm, byte[] Hash)> _programs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StateView> _states = new(StringComparer.Ordinal);
 
     public ProgramRunner(
@@ -56,11 +56,11 @@ internal sealed partial class ProgramRunner : IProgramRunner
                 return Finish(started, ProgramRunOutcome.MissingProgram, $"program {request.ProgramId} is not deployed");
             }
 
-            var (info, wasm) = program.Value;
+            var (info, wasm, hash) = program.Value;
             CompiledModule module;
             try
             {
-                module = _modules.Get(wasm);
+                module = _modules.Get(wasm, hash);
             }
             catch (WasmtimeException e)
             {
@@ -177,7 +177,7 @@ internal sealed partial class ProgramRunner : IProgramRunner
     private static JobLogEntry Note(string message, int attempt) =>
         new() { Timestamp = DateTimeOffset.UtcNow, Level = "info", Message = message, Attempt = attempt };
 
-    private async Task<(ProgramInfo Info, byte[] Wasm)?> LoadProgramAsync(string reference)
+    private async Task<(ProgramInfo Info, byte[] Wasm, byte[] Hash)?> LoadProgramAsync(string reference)
     {
         var id = ProgramDeployments.NormalizeProgramId(reference);
         if (id is null)
@@ -197,7 +197,9 @@ internal sealed partial class ProgramRunner : IProgramRunner
             return null;
         }
 
-        var entry = (info, await grain.GetModuleAsync());
+        var wasm = await grain.GetModuleAsync();
+        // Hashed once per program load, not per run: the compiled-module cache is keyed by it.
+        var entry = (info, wasm, System.Security.Cryptography.SHA256.HashData(wasm));
         if (_programs.Count >= _options.StateCacheCapacity)
         {
             _programs.Clear();
