@@ -1,10 +1,13 @@
-using Marketplace.Wasm;
+// Design note: each host function takes the Caller Wasmtime passes (its store data is the run's OnvmRunState) and
+// lets nothing but a HostTrapException leave it: the program's own faults are answered with ABI error codes or a
+// HostTrapException, and any other exception (a bug in the host) is recorded on the run, logged by the runner and
+// turned into a HostTrapException here, so the binding never meets an exception we did not mean to raise.
+
+using Wasmtime;
 
 namespace Marketplace.Grains.Execution;
 
-/// <summary>Defines the ONVM host functions (module <c>env</c>, see <see cref="OnvmImports"/>) on a linker. Each one
-/// finds its run through <see cref="OnvmRunState.Current"/> and turns any unexpected .NET exception into a trap, so
-/// nothing but a <see cref="WasmTrap"/> ever reaches the engine.</summary>
+/// <summary>Defines the ONVM host functions (module <c>env</c>, see <see cref="OnvmImports"/>) on a linker.</summary>
 internal static class OnvmHost
 {
     /// <summary>A linker of <paramref name="engine"/> with every host function defined.</summary>
@@ -12,208 +15,208 @@ internal static class OnvmHost
     {
         var linker = new Linker(engine);
         const string env = OnvmImports.Module;
-        linker.DefineFunction(env, "onvm_blob_read", (int a, int b, int c, int d) =>
+        linker.DefineFunction(env, "onvm_blob_read", (Caller caller, int a, int b, int c, int d) =>
         {
-            var s = OnvmRunState.Current;
+            var run = OnvmRunState.From(caller);
             try
             {
-                return s.BlobRead(a, b, c, d);
+                return run.BlobRead(caller, a, b, c, d);
             }
-            catch (Exception e) when (e is not WasmTrap)
+            catch (Exception x) when (x is not HostTrapException)
             {
-                throw s.Fail("onvm_blob_read", e);
+                throw run.Fail("onvm_blob_read", x);
             }
         });
-        linker.DefineFunction(env, "onvm_blob_exists", (int a, int b) =>
+        linker.DefineFunction(env, "onvm_blob_exists", (Caller caller, int a, int b) =>
         {
-            var s = OnvmRunState.Current;
+            var run = OnvmRunState.From(caller);
             try
             {
-                return s.BlobExists(a, b);
+                return run.BlobExists(caller, a, b);
             }
-            catch (Exception e) when (e is not WasmTrap)
+            catch (Exception x) when (x is not HostTrapException)
             {
-                throw s.Fail("onvm_blob_exists", e);
+                throw run.Fail("onvm_blob_exists", x);
             }
         });
-        linker.DefineFunction(env, "onvm_blob_len", (int a, int b) =>
+        linker.DefineFunction(env, "onvm_blob_len", (Caller caller, int a, int b) =>
         {
-            var s = OnvmRunState.Current;
+            var run = OnvmRunState.From(caller);
             try
             {
-                return s.BlobLen(a, b);
+                return run.BlobLen(caller, a, b);
             }
-            catch (Exception e) when (e is not WasmTrap)
+            catch (Exception x) when (x is not HostTrapException)
             {
-                throw s.Fail("onvm_blob_len", e);
+                throw run.Fail("onvm_blob_len", x);
             }
         });
-        linker.DefineFunction(env, "onvm_blob_hash", (int a, int b, int c) =>
+        linker.DefineFunction(env, "onvm_blob_hash", (Caller caller, int a, int b, int c) =>
         {
-            var s = OnvmRunState.Current;
+            var run = OnvmRunState.From(caller);
             try
             {
-                return s.BlobHash(a, b, c);
+                return run.BlobHash(caller, a, b, c);
             }
-            catch (Exception e) when (e is not WasmTrap)
+            catch (Exception x) when (x is not HostTrapException)
             {
-                throw s.Fail("onvm_blob_hash", e);
+                throw run.Fail("onvm_blob_hash", x);
             }
         });
-        linker.DefineFunction(env, "onvm_state_get", (int a, int b, int c, int d) =>
+        linker.DefineFunction(env, "onvm_state_get", (Caller caller, int a, int b, int c, int d) =>
         {
-            var s = OnvmRunState.Current;
+            var run = OnvmRunState.From(caller);
             try
             {
-                return s.StateGet(a, b, c, d);
+                return run.StateGet(caller, a, b, c, d);
             }
-            catch (Exception e) when (e is not WasmTrap)
+            catch (Exception x) when (x is not HostTrapException)
             {
-                throw s.Fail("onvm_state_get", e);
+                throw run.Fail("onvm_state_get", x);
             }
         });
-        linker.DefineFunction(env, "onvm_state_put", (int a, int b, int c, int d) =>
+        linker.DefineFunction(env, "onvm_state_put", (Caller caller, int a, int b, int c, int d) =>
         {
-            var s = OnvmRunState.Current;
+            var run = OnvmRunState.From(caller);
             try
             {
-                return s.StatePut(a, b, c, d);
+                return run.StatePut(caller, a, b, c, d);
             }
-            catch (Exception e) when (e is not WasmTrap)
+            catch (Exception x) when (x is not HostTrapException)
             {
-                throw s.Fail("onvm_state_put", e);
+                throw run.Fail("onvm_state_put", x);
             }
         });
-        linker.DefineFunction(env, "onvm_state_del", (int a, int b) =>
+        linker.DefineFunction(env, "onvm_state_del", (Caller caller, int a, int b) =>
         {
-            var s = OnvmRunState.Current;
+            var run = OnvmRunState.From(caller);
             try
             {
-                return s.StateDel(a, b);
+                return run.StateDel(caller, a, b);
             }
-            catch (Exception e) when (e is not WasmTrap)
+            catch (Exception x) when (x is not HostTrapException)
             {
-                throw s.Fail("onvm_state_del", e);
+                throw run.Fail("onvm_state_del", x);
             }
         });
-        linker.DefineFunction(env, "onvm_state_exists", (int a, int b) =>
+        linker.DefineFunction(env, "onvm_state_exists", (Caller caller, int a, int b) =>
         {
-            var s = OnvmRunState.Current;
+            var run = OnvmRunState.From(caller);
             try
             {
-                return s.StateExists(a, b);
+                return run.StateExists(caller, a, b);
             }
-            catch (Exception e) when (e is not WasmTrap)
+            catch (Exception x) when (x is not HostTrapException)
             {
-                throw s.Fail("onvm_state_exists", e);
+                throw run.Fail("onvm_state_exists", x);
             }
         });
-        linker.DefineFunction(env, "onvm_state_len", (int a, int b) =>
+        linker.DefineFunction(env, "onvm_state_len", (Caller caller, int a, int b) =>
         {
-            var s = OnvmRunState.Current;
+            var run = OnvmRunState.From(caller);
             try
             {
-                return s.StateLen(a, b);
+                return run.StateLen(caller, a, b);
             }
-            catch (Exception e) when (e is not WasmTrap)
+            catch (Exception x) when (x is not HostTrapException)
             {
-                throw s.Fail("onvm_state_len", e);
+                throw run.Fail("onvm_state_len", x);
             }
         });
-        linker.DefineFunction(env, "onvm_state_list", (int a, int b, int c, int d) =>
+        linker.DefineFunction(env, "onvm_state_list", (Caller caller, int a, int b, int c, int d) =>
         {
-            var s = OnvmRunState.Current;
+            var run = OnvmRunState.From(caller);
             try
             {
-                return s.StateList(a, b, c, d);
+                return run.StateList(caller, a, b, c, d);
             }
-            catch (Exception e) when (e is not WasmTrap)
+            catch (Exception x) when (x is not HostTrapException)
             {
-                throw s.Fail("onvm_state_list", e);
+                throw run.Fail("onvm_state_list", x);
             }
         });
-        linker.DefineFunction(env, "onvm_state_root", (int a) =>
+        linker.DefineFunction(env, "onvm_state_root", (Caller caller, int a) =>
         {
-            var s = OnvmRunState.Current;
+            var run = OnvmRunState.From(caller);
             try
             {
-                return s.StateRoot(a);
+                return run.StateRoot(caller, a);
             }
-            catch (Exception e) when (e is not WasmTrap)
+            catch (Exception x) when (x is not HostTrapException)
             {
-                throw s.Fail("onvm_state_root", e);
+                throw run.Fail("onvm_state_root", x);
             }
         });
-        linker.DefineFunction(env, "onvm_log", (int a, int b, int c) =>
+        linker.DefineFunction(env, "onvm_log", (Caller caller, int a, int b, int c) =>
         {
-            var s = OnvmRunState.Current;
+            var run = OnvmRunState.From(caller);
             try
             {
-                return s.Log(a, b, c);
+                return run.Log(caller, a, b, c);
             }
-            catch (Exception e) when (e is not WasmTrap)
+            catch (Exception x) when (x is not HostTrapException)
             {
-                throw s.Fail("onvm_log", e);
+                throw run.Fail("onvm_log", x);
             }
         });
-        linker.DefineFunction(env, "onvm_crypto_hash", (int a, int b, int c, int d, int e) =>
+        linker.DefineFunction(env, "onvm_crypto_hash", (Caller caller, int a, int b, int c, int d, int e) =>
         {
-            var s = OnvmRunState.Current;
+            var run = OnvmRunState.From(caller);
             try
             {
-                return s.CryptoHash(a, b, c, d, e);
+                return run.CryptoHash(caller, a, b, c, d, e);
             }
-            catch (Exception x) when (x is not WasmTrap)
+            catch (Exception x) when (x is not HostTrapException)
             {
-                throw s.Fail("onvm_crypto_hash", x);
+                throw run.Fail("onvm_crypto_hash", x);
             }
         });
-        linker.DefineFunction(env, "onvm_crypto_secp256k1_verify", (int a, int b, int c) =>
+        linker.DefineFunction(env, "onvm_crypto_secp256k1_verify", (Caller caller, int a, int b, int c) =>
         {
-            var s = OnvmRunState.Current;
+            var run = OnvmRunState.From(caller);
             try
             {
-                return s.Secp256k1Verify(a, b, c);
+                return run.Secp256k1Verify(caller, a, b, c);
             }
-            catch (Exception e) when (e is not WasmTrap)
+            catch (Exception x) when (x is not HostTrapException)
             {
-                throw s.Fail("onvm_crypto_secp256k1_verify", e);
+                throw run.Fail("onvm_crypto_secp256k1_verify", x);
             }
         });
-        linker.DefineFunction(env, "onvm_crypto_secp256k1_recover", (int a, int b, int c) =>
+        linker.DefineFunction(env, "onvm_crypto_secp256k1_recover", (Caller caller, int a, int b, int c) =>
         {
-            var s = OnvmRunState.Current;
+            var run = OnvmRunState.From(caller);
             try
             {
-                return s.Secp256k1Recover(a, b, c);
+                return run.Secp256k1Recover(caller, a, b, c);
             }
-            catch (Exception e) when (e is not WasmTrap)
+            catch (Exception x) when (x is not HostTrapException)
             {
-                throw s.Fail("onvm_crypto_secp256k1_recover", e);
+                throw run.Fail("onvm_crypto_secp256k1_recover", x);
             }
         });
-        linker.DefineFunction(env, "onvm_now_ms", () =>
+        linker.DefineFunction(env, "onvm_now_ms", (Caller caller) =>
         {
-            var s = OnvmRunState.Current;
+            var run = OnvmRunState.From(caller);
             try
             {
-                return s.NowMs();
+                return run.NowMs(caller);
             }
-            catch (Exception e) when (e is not WasmTrap)
+            catch (Exception x) when (x is not HostTrapException)
             {
-                throw s.Fail("onvm_now_ms", e);
+                throw run.Fail("onvm_now_ms", x);
             }
         });
-        linker.DefineFunction(env, "onvm_random_bytes", (int a, int b) =>
+        linker.DefineFunction(env, "onvm_random_bytes", (Caller caller, int a, int b) =>
         {
-            var s = OnvmRunState.Current;
+            var run = OnvmRunState.From(caller);
             try
             {
-                return s.RandomBytes(a, b);
+                return run.RandomBytes(caller, a, b);
             }
-            catch (Exception e) when (e is not WasmTrap)
+            catch (Exception x) when (x is not HostTrapException)
             {
-                throw s.Fail("onvm_random_bytes", e);
+                throw run.Fail("onvm_random_bytes", x);
             }
         });
         return linker;

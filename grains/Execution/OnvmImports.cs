@@ -1,4 +1,4 @@
-using Marketplace.Wasm;
+using Wasmtime;
 
 namespace Marketplace.Grains.Execution;
 
@@ -22,8 +22,8 @@ internal static class OnvmImports
     public static IReadOnlySet<string> Capabilities { get; } = new HashSet<string>(StringComparer.Ordinal) { TimeCapability, RandomCapability };
 
     /// <summary>Name → (signature, capability or null).</summary>
-    public static IReadOnlyDictionary<string, (FuncType Type, string? Capability)> Functions { get; } =
-        new Dictionary<string, (FuncType, string?)>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, (WasmSignature Type, string? Capability)> Functions { get; } =
+        new Dictionary<string, (WasmSignature, string?)>(StringComparer.Ordinal)
         {
             ["onvm_blob_read"] = (Sig([I32, I32, I32, I32], [I32]), null),
             ["onvm_blob_exists"] = (Sig([I32, I32], [I32]), null),
@@ -44,5 +44,5 @@ internal static class OnvmImports
             ["onvm_random_bytes"] = (Sig([I32, I32], [I32]), RandomCapability),
         };
 
-    private static FuncType Sig(ValueKind[] parameters, ValueKind[] results) => new(parameters, results);
+    private static WasmSignature Sig(ValueKind[] parameters, ValueKind[] results) => new(parameters, results);
 }

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using Marketplace.Crypto;
 using Marketplace.Crypto.Ethereum;
 
+using Wasmtime;
+
 namespace Marketplace.Grains.Execution;
 
 /// <summary>The crypto host functions.</summary>
@@ -12,9 +14,9 @@ internal sealed partial class OnvmRunState
 
     /// <summary><c>onvm_crypto_hash(algo, in_ptr, in_len, out_ptr, out_cap) → i32</c>: algo 1 SHA-256, 2 Keccak-256;
     /// returns 32; −32 when out_cap is below 32; −3 unknown algo; −2 input unreadable; −4 output unwritable.</summary>
-    public int CryptoHash(int algorithm, int inPtr, int inLength, int outPtr, int outCapacity)
+    public int CryptoHash(Caller caller, int algorithm, int inPtr, int inLength, int outPtr, int outCapacity)
     {
-        Charge(inLength * 4L);
+        Charge(caller, inLength * 4L);
         if (algorithm is not (1 or 2))
         {
             return -3;
@@ -25,12 +27,12 @@ internal sealed partial class OnvmRunState
             return -32;
         }
 
-        if (!TryGet(inPtr, inLength, out var input))
+        if (!TryGet(caller, inPtr, inLength, out var input))
         {
             return -2;
         }
 
-        if (!TryGet(outPtr, 32, out var destination))
+        if (!TryGet(caller, outPtr, 32, out var destination))
         {
             return -4;
         }
@@ -49,11 +51,11 @@ internal sealed partial class OnvmRunState
 
     /// <summary><c>onvm_crypto_secp256k1_verify(msg32_ptr, sig65_ptr, pub64_ptr) → i32</c>: 0 valid, 1 invalid; −1
     /// an input unreadable; −2 malformed signature; −3 malformed public key. The recovery byte is ignored.</summary>
-    public int Secp256k1Verify(int messagePtr, int signaturePtr, int publicKeyPtr)
+    public int Secp256k1Verify(Caller caller, int messagePtr, int signaturePtr, int publicKeyPtr)
     {
-        Charge(0, Secp256k1Fuel);
-        if (!TryGet(messagePtr, 32, out var message) || !TryGet(signaturePtr, 65, out var signatureBytes) ||
-            !TryGet(publicKeyPtr, 64, out var publicKeyBytes))
+        Charge(caller, 0, Secp256k1Fuel);
+        if (!TryGet(caller, messagePtr, 32, out var message) || !TryGet(caller, signaturePtr, 65, out var signatureBytes) ||
+            !TryGet(caller, publicKeyPtr, 64, out var publicKeyBytes))
         {
             return -1;
         }
@@ -87,10 +89,10 @@ internal sealed partial class OnvmRunState
     /// <summary><c>onvm_crypto_secp256k1_recover(msg32_ptr, sig65_ptr, out_pub64_ptr) → i32</c>: writes the 64-byte
     /// public key (no 0x04 prefix); 0; −1 an input unreadable; −2 malformed signature or recovery id (sig[64] % 4
     /// must be 0 or 1); −3 no key recovers; −4 output unwritable.</summary>
-    public int Secp256k1Recover(int messagePtr, int signaturePtr, int outPtr)
+    public int Secp256k1Recover(Caller caller, int messagePtr, int signaturePtr, int outPtr)
     {
-        Charge(0, Secp256k1Fuel);
-        if (!TryGet(messagePtr, 32, out var message) || !TryGet(signaturePtr, 65, out var signatureBytes))
+        Charge(caller, 0, Secp256k1Fuel);
+        if (!TryGet(caller, messagePtr, 32, out var message) || !TryGet(caller, signaturePtr, 65, out var signatureBytes))
         {
             return -1;
         }
@@ -121,7 +123,7 @@ internal sealed partial class OnvmRunState
             return -3;
         }
 
-        if (!TryGet(outPtr, 64, out var destination))
+        if (!TryGet(caller, outPtr, 64, out var destination))
         {
             return -4;
         }

@@ -3,6 +3,8 @@ using Marketplace.Crypto.Hashing;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Programs;
 
+using Wasmtime;
+
 namespace Marketplace.Grains.Execution;
 
 /// <summary>The state host functions: reads see the overlay first, writes go only to the overlay.</summary>
@@ -30,15 +32,15 @@ internal sealed partial class OnvmRunState
 
     /// <summary><c>onvm_state_put(key_ptr, key_len, val_ptr, val_len) → i32</c>: 0; −1 key unreadable; −2 value
     /// unreadable; −3 key, value or the run's total writes over the limit.</summary>
-    public int StatePut(int keyPtr, int keyLength, int valuePtr, int valueLength)
+    public int StatePut(Caller caller, int keyPtr, int keyLength, int valuePtr, int valueLength)
     {
-        Charge((long)(uint)keyLength + (uint)valueLength);
-        if (!TryGet(keyPtr, keyLength, out var key))
+        Charge(caller, (long)(uint)keyLength + (uint)valueLength);
+        if (!TryGet(caller, keyPtr, keyLength, out var key))
         {
             return -1;
         }
 
-        if (!TryGet(valuePtr, valueLength, out var value))
+        if (!TryGet(caller, valuePtr, valueLength, out var value))
         {
             return -2;
         }
@@ -57,10 +59,10 @@ internal sealed partial class OnvmRunState
     }
 
     /// <summary><c>onvm_state_del(key_ptr, key_len) → i32</c>: 0; −1 key unreadable.</summary>
-    public int StateDel(int keyPtr, int keyLength)
+    public int StateDel(Caller caller, int keyPtr, int keyLength)
     {
-        Charge(keyLength);
-        if (!TryGet(keyPtr, keyLength, out var key))
+        Charge(caller, keyLength);
+        if (!TryGet(caller, keyPtr, keyLength, out var key))
         {
             return -1;
         }
@@ -73,10 +75,10 @@ internal sealed partial class OnvmRunState
 
     /// <summary><c>onvm_state_get(key_ptr, key_len, out_ptr, out_cap) → i32</c>: the length; 0 when missing,
     /// deleted or empty; −needed when out_cap is too small; −2 key unreadable; −4 output unwritable.</summary>
-    public int StateGet(int keyPtr, int keyLength, int outPtr, int outCapacity)
+    public int StateGet(Caller caller, int keyPtr, int keyLength, int outPtr, int outCapacity)
     {
-        Charge(keyLength);
-        if (!TryGet(keyPtr, keyLength, out var key))
+        Charge(caller, keyLength);
+        if (!TryGet(caller, keyPtr, keyLength, out var key))
         {
             return -2;
         }
@@ -92,8 +94,8 @@ internal sealed partial class OnvmRunState
             return -value.Length;
         }
 
-        Charge(value.Length);
-        if (!TryGet(outPtr, value.Length, out var destination))
+        Charge(caller, value.Length);
+        if (!TryGet(caller, outPtr, value.Length, out var destination))
         {
             return -4;
         }
@@ -104,26 +106,26 @@ internal sealed partial class OnvmRunState
 
     /// <summary><c>onvm_state_exists(key_ptr, key_len) → i32</c>: 1 or 0 (an empty value exists); −3 key
     /// unreadable.</summary>
-    public int StateExists(int keyPtr, int keyLength)
+    public int StateExists(Caller caller, int keyPtr, int keyLength)
     {
-        Charge(keyLength);
-        return !TryGet(keyPtr, keyLength, out var key) ? -3 : Lookup(key) is null ? 0 : 1;
+        Charge(caller, keyLength);
+        return !TryGet(caller, keyPtr, keyLength, out var key) ? -3 : Lookup(key) is null ? 0 : 1;
     }
 
     /// <summary><c>onvm_state_len(key_ptr, key_len) → i64</c>: the length; −1 missing; −2 key unreadable.</summary>
-    public long StateLen(int keyPtr, int keyLength)
+    public long StateLen(Caller caller, int keyPtr, int keyLength)
     {
-        Charge(keyLength);
-        return !TryGet(keyPtr, keyLength, out var key) ? -2 : Lookup(key)?.Length ?? -1;
+        Charge(caller, keyLength);
+        return !TryGet(caller, keyPtr, keyLength, out var key) ? -2 : Lookup(key)?.Length ?? -1;
     }
 
     /// <summary><c>onvm_state_list(prefix_ptr, prefix_len, out_ptr, out_cap) → i32</c>: writes the sorted keys
     /// with the prefix as repeated [u32 LE length][key] and returns the byte count; −total when out_cap is too
     /// small; −2 prefix unreadable; −4 output unwritable.</summary>
-    public int StateList(int prefixPtr, int prefixLength, int outPtr, int outCapacity)
+    public int StateList(Caller caller, int prefixPtr, int prefixLength, int outPtr, int outCapacity)
     {
-        Charge(prefixLength);
-        if (!TryGet(prefixPtr, prefixLength, out var prefixSpan))
+        Charge(caller, prefixLength);
+        if (!TryGet(caller, prefixPtr, prefixLength, out var prefixSpan))
         {
             return -2;
         }
@@ -172,7 +174,7 @@ internal sealed partial class OnvmRunState
             total += 4 + key.Length;
         }
 
-        Charge(total, keys.Count);
+        Charge(caller, total, keys.Count);
         if (total > int.MaxValue)
         {
             return int.MinValue + 1;
@@ -183,7 +185,7 @@ internal sealed partial class OnvmRunState
             return -(int)total;
         }
 
-        if (!TryGet(outPtr, (int)total, out var destination))
+        if (!TryGet(caller, outPtr, (int)total, out var destination))
         {
             return -4;
         }
@@ -201,10 +203,10 @@ internal sealed partial class OnvmRunState
 
     /// <summary><c>onvm_state_root(out_ptr) → i32</c>: writes the 32-byte sparse Merkle root of committed state
     /// merged with the overlay; 0; −1 output unwritable.</summary>
-    public int StateRoot(int outPtr)
+    public int StateRoot(Caller caller, int outPtr)
     {
         _overlayTree ??= State.Tree;
-        Charge(32, (long)_rootPending.Count * StateRootFuelPerKey);
+        Charge(caller, 32, (long)_rootPending.Count * StateRootFuelPerKey);
         foreach (var key in _rootPending)
         {
             var value = _overlay[key];
@@ -212,7 +214,7 @@ internal sealed partial class OnvmRunState
         }
 
         _rootPending.Clear();
-        if (!TryGet(outPtr, 32, out var destination))
+        if (!TryGet(caller, outPtr, 32, out var destination))
         {
             return -1;
         }

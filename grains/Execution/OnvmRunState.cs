@@ -1,25 +1,24 @@
-// Design note: everything one attempt of a run needs inside host functions: the store (fuel), the instance's
-// memory, the committed state snapshot plus the write overlay, the prefetched blobs and the log buffer. The engine
-// has no caller object, so host functions find the run through a thread-static set around instantiation and the
-// entrypoint call (both run synchronously on the calling thread). Guest pointers and lengths are unsigned i32s and
-// every range is checked before use; a bad range gives the error code the ABI table names, never an exception.
+// Design note: everything one attempt of a run needs inside host functions: the interrupt flag, the instance's
+// memory, the committed state snapshot plus the write overlay, the prefetched blobs and the log buffer. It is the
+// Wasmtime store's data: host functions get it from their Caller (Caller.GetData), never from a thread-static, and
+// charge fuel through the same Caller. Guest pointers and lengths are unsigned i32s and every range is checked
+// before use; a bad range gives the error code the ABI table names, never an exception. What a host function
+// cannot answer with an error code (a missing capability, fuel running out inside the call) it ends with a
+// HostTrapException.
 
 using System.Text;
 using System.Text.Unicode;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Programs;
-using Marketplace.Wasm;
+using Wasmtime;
 
 namespace Marketplace.Grains.Execution;
 
-/// <summary>The state of one run attempt that the ONVM host functions work on.</summary>
+/// <summary>The state of one run attempt that the ONVM host functions work on (the store's data).</summary>
 internal sealed partial class OnvmRunState
 {
     /// <summary>Fuel every host call costs on top of the call instruction.</summary>
     public const int HostCallFuel = 10;
-
-    [ThreadStatic]
-    private static OnvmRunState? t_current;
 
     private readonly ProgramOptions _options;
     private readonly IReadOnlyDictionary<string, byte[]> _blobs;
@@ -28,16 +27,15 @@ internal sealed partial class OnvmRunState
     private readonly int _attempt;
     private long _logBytes;
     private bool _logsDropped;
+    private volatile bool _interrupted;
 
     public OnvmRunState(
-        Store store,
         StateView state,
         IReadOnlyDictionary<string, byte[]> blobs,
         IEnumerable<string> capabilities,
         ProgramOptions options,
         int attempt)
     {
-        Store = store;
         State = state;
         _blobs = blobs;
         _capabilities = new HashSet<string>(capabilities, StringComparer.Ordinal);
@@ -45,10 +43,7 @@ internal sealed partial class OnvmRunState
         _attempt = attempt;
     }
 
-    /// <summary>The store of the attempt.</summary>
-    public Store Store { get; }
-
-    /// <summary>The instance's exported memory, once instantiated.</summary>
+    /// <summary>The instance's exported memory, once instantiated (or first looked up through a caller).</summary>
     public Memory? Memory { get; set; }
 
     /// <summary>The committed state the attempt reads.</summary>
@@ -60,35 +55,46 @@ internal sealed partial class OnvmRunState
     /// <summary>A host function failed inside (a bug, not the program's fault); the run reports it.</summary>
     public Exception? HostFailure { get; private set; }
 
-    /// <summary>The run state of the calling thread; traps when a host function runs outside a run.</summary>
-    public static OnvmRunState Current =>
-        t_current ?? throw new WasmTrap(TrapCode.Unreachable, "an ONVM host function was called outside a program run");
+    /// <summary>Whether <see cref="Interrupt"/> was called.</summary>
+    public bool Interrupted => _interrupted;
 
-    /// <summary>Makes this the calling thread's run state until the returned scope is disposed.</summary>
-    public Scope Enter()
+    /// <summary>The run state of the store the caller runs in.</summary>
+    public static OnvmRunState From(Caller caller) =>
+        caller.GetData() as OnvmRunState
+            ?? throw new HostTrapException(ProgramRunOutcome.Trapped, "an ONVM host function was called outside a program run");
+
+    /// <summary>Asks the run to stop: the next epoch tick unwinds the guest (any thread, any time).</summary>
+    public void Interrupt() => _interrupted = true;
+
+    /// <summary>The epoch-deadline callback of the run's store: stops an interrupted run, else checks again at the
+    /// next tick.</summary>
+    public static ulong OnEpochDeadline(Store store)
     {
-        var previous = t_current;
-        t_current = this;
-        return new Scope(previous);
+        if (store.GetData() is OnvmRunState { Interrupted: true })
+        {
+            throw new SandboxInterruptedException();
+        }
+
+        return 1;
     }
 
     /// <summary>Turns an unexpected host exception into a trap and remembers it.</summary>
-    public WasmTrap Fail(string function, Exception e)
+    public HostTrapException Fail(string function, Exception e)
     {
         HostFailure ??= e;
-        return new WasmTrap(TrapCode.Unreachable, $"host function {function} failed: {e.Message}");
+        return new HostTrapException(ProgramRunOutcome.Trapped, $"host function {function} failed: {e.GetType().Name}: {e.Message}", e);
     }
 
     /// <summary><c>onvm_log(level, msg_ptr, msg_len) → i32</c>.</summary>
-    public int Log(int level, int ptr, int length)
+    public int Log(Caller caller, int level, int ptr, int length)
     {
-        Charge(length);
+        Charge(caller, length);
         if (level is < 0 or > 3)
         {
             return -4;
         }
 
-        if (!TryGet(ptr, length, out var bytes))
+        if (!TryGet(caller, ptr, length, out var bytes))
         {
             return -2;
         }
@@ -128,19 +134,19 @@ internal sealed partial class OnvmRunState
     }
 
     /// <summary><c>onvm_now_ms() → i64</c> (capability <c>time</c>).</summary>
-    public long NowMs()
+    public long NowMs(Caller caller)
     {
         Require(OnvmImports.TimeCapability);
-        Charge(0);
+        Charge(caller, 0);
         return DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     }
 
     /// <summary><c>onvm_random_bytes(out_ptr, out_len) → i32</c> (capability <c>random</c>).</summary>
-    public int RandomBytes(int ptr, int length)
+    public int RandomBytes(Caller caller, int ptr, int length)
     {
         Require(OnvmImports.RandomCapability);
-        Charge(length);
-        if (!TryGet(ptr, length, out var destination))
+        Charge(caller, length);
+        if (!TryGet(caller, ptr, length, out var destination))
         {
             return -1;
         }
@@ -149,20 +155,29 @@ internal sealed partial class OnvmRunState
         return 0;
     }
 
-    /// <summary>Charges <see cref="HostCallFuel"/> plus one unit per started 64 bytes.</summary>
-    private void Charge(long bytes, long extra = 0)
+    /// <summary>Charges <see cref="HostCallFuel"/> plus one unit per started 64 bytes; traps with
+    /// <see cref="ProgramRunOutcome.OutOfFuel"/> (fuel left at 0) when the budget cannot pay.</summary>
+    private static void Charge(Caller caller, long bytes, long extra = 0)
     {
-        var units = HostCallFuel + extra + ((Math.Max(0, bytes) + 63) / 64);
-        Store.ConsumeFuel((ulong)units);
+        var units = (ulong)(HostCallFuel + extra + ((Math.Max(0, bytes) + 63) / 64));
+        var left = caller.Fuel;
+        if (left < units)
+        {
+            caller.Fuel = 0;
+            throw new HostTrapException(ProgramRunOutcome.OutOfFuel, "all fuel consumed by a host call");
+        }
+
+        caller.Fuel = left - units;
     }
 
     /// <summary>The guest range [ptr, ptr + length) as a span, when it lies inside memory.</summary>
-    private bool TryGet(int ptr, int length, out Span<byte> span)
+    private bool TryGet(Caller caller, int ptr, int length, out Span<byte> span)
     {
-        var memory = Memory ?? throw new WasmTrap(TrapCode.Unreachable, "a host function was called before the module's memory was available (start function)");
+        var memory = Memory ??= caller.GetMemory("memory")
+            ?? throw new HostTrapException(ProgramRunOutcome.Trapped, "a host function was called without an exported memory named 'memory'");
         var start = (ulong)(uint)ptr;
         var count = (ulong)(uint)length;
-        if (start + count > (ulong)memory.ByteLength)
+        if (start + count > (ulong)memory.GetLength())
         {
             span = default;
             return false;
@@ -176,14 +191,7 @@ internal sealed partial class OnvmRunState
     {
         if (!_capabilities.Contains(capability))
         {
-            throw new WasmTrap(TrapCode.Unreachable, $"the program's manifest does not grant the '{capability}' capability");
+            throw new HostTrapException(ProgramRunOutcome.Trapped, $"the program's manifest does not grant the '{capability}' capability");
         }
-    }
-
-    /// <summary>Restores the previous run state of the thread.</summary>
-    public readonly struct Scope(OnvmRunState? previous) : IDisposable
-    {
-        /// <inheritdoc />
-        public void Dispose() => t_current = previous;
     }
 }

@@ -1,38 +1,44 @@
-// Design note: one attempt, run synchronously on a pool thread: a fresh store with the fuel budget and memory
-// limit, instantiation through the shared linker, the input copied into fresh pages grown at the end of memory (never
-// at offset 0 unless the module declares no memory of its own pages: Rust's shadow stack grows down toward 0 below
-// 1 MiB, so a large input there would collide with it), the entrypoint called in its shape, and the output range
-// checked before it is copied. Every engine failure becomes an outcome; nothing but a bug escapes. Interrupt() may
-// be called from any thread at any time, also before the store exists.
+// Design note: one attempt, run synchronously on a sandbox thread: a fresh Wasmtime Store whose data is the run's
+// OnvmRunState, with the fuel budget, the job's memory limit (Store.SetLimits, with the silo's fixed table, instance
+// and memory counts), a one-tick epoch deadline whose callback stops the run once it is interrupted, then
+// instantiation through the ABI's shared linker, the input copied into fresh pages grown at the end of memory
+// (never at offset 0: Rust's shadow stack grows down toward 0 below 1 MiB, so a large input there would collide with
+// it), the entrypoint called in its shape, and the output range checked before it is copied. The store is disposed
+// when the attempt ends, which releases its linear memory (mapped outside the .NET heap) at once. Every Wasmtime
+// failure becomes an outcome; nothing but a bug escapes. Interrupt() may be called from any thread at any time, also
+// before the store exists.
 //
-// The engine does not report a refused memory.grow (it just returns -1 to the program), so a trap with the memory at
-// 75 % of the limit or more is reported as OutOfMemory: programs abort right after an allocation fails, and their
-// last grow request was at least a quarter of the limit away only when it was huge.
+// Wasmtime does not report a refused memory.grow (the program just sees -1), so a trap with the memory at 75 % of the
+// limit or more is reported as OutOfMemory: programs abort right after an allocation fails, and their last grow
+// request was at least a quarter of the limit away only when it was huge.
 
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Programs;
-using Marketplace.Wasm;
+using Wasmtime;
 
 namespace Marketplace.Grains.Execution;
 
 /// <summary>Runs one attempt of a program.</summary>
 internal sealed class ProgramExecution
 {
+    /// <summary>Largest linear memory a run may have (the 32-bit address space).</summary>
+    public const long MaxMemoryBytes = 65536L * Memory.PageSize;
+
     private readonly object _gate = new();
-    private readonly Module _module;
-    private readonly Linker _linker;
+    private readonly SandboxEngine _engine;
+    private readonly CompiledModule _module;
     private readonly ProgramInfo _program;
     private readonly StateView _state;
     private readonly IReadOnlyDictionary<string, byte[]> _blobs;
     private readonly ProgramRunRequest _request;
     private readonly ProgramOptions _options;
     private readonly int _attempt;
-    private Store? _store;
+    private OnvmRunState? _run;
     private bool _interrupted;
 
     public ProgramExecution(
-        Module module,
-        Linker linker,
+        SandboxEngine engine,
+        CompiledModule module,
         ProgramInfo program,
         StateView state,
         IReadOnlyDictionary<string, byte[]> blobs,
@@ -40,8 +46,8 @@ internal sealed class ProgramExecution
         ProgramOptions options,
         int attempt)
     {
+        _engine = engine;
         _module = module;
-        _linker = linker;
         _program = program;
         _state = state;
         _blobs = blobs;
@@ -50,103 +56,111 @@ internal sealed class ProgramExecution
         _attempt = attempt;
     }
 
-    /// <summary>Stops the attempt as soon as the engine can (the run then reports <see cref="Result.Interrupted"/>).</summary>
+    /// <summary>Stops the attempt within one epoch tick (the run then reports <see cref="Result.Interrupted"/>).</summary>
     public void Interrupt()
     {
         lock (_gate)
         {
             _interrupted = true;
-            if (_store is not null)
-            {
-                _store.Interrupt();
-            }
+            _run?.Interrupt();
         }
     }
 
     /// <summary>Runs the attempt.</summary>
     public Result Run()
     {
-        var store = new Store(_module.Engine);
-        store.SetFuel((ulong)_request.MaxFuel);
-        var limitPages = (uint)Math.Clamp(_request.MaxMemoryBytes / Memory.PageSize, 1, 32767);
-        store.SetLimits(memoryPages: limitPages);
-        var limitBytes = (long)store.MaxMemoryPages * Memory.PageSize;
+        var run = new OnvmRunState(_state, _blobs, _program.Manifest.Capabilities, _options, _attempt);
         lock (_gate)
         {
-            _store = store;
+            _run = run;
             if (_interrupted)
             {
                 return new Result { Interrupted = true };
             }
         }
 
-        var run = new OnvmRunState(store, _state, _blobs, _program.Manifest.Capabilities, _options, _attempt);
-        using var scope = run.Enter();
+        var limitBytes = Math.Clamp(_request.MaxMemoryBytes / Memory.PageSize, 1, MaxMemoryBytes / Memory.PageSize) * Memory.PageSize;
+        if (_module.MemoryMinimumPages is { } minimum && minimum * Memory.PageSize > limitBytes)
+        {
+            return new Result
+            {
+                Outcome = ProgramRunOutcome.OutOfMemory,
+                Error = $"cannot instantiate under the limits: the module's memory starts at {minimum * Memory.PageSize} bytes, above the memory limit of {limitBytes} bytes",
+                Logs = run.Logs,
+            };
+        }
+
+        if (_engine.LinkerFor(_module.Abi) is not { } linker)
+        {
+            return new Result
+            {
+                Outcome = ProgramRunOutcome.InvalidProgram,
+                Error = $"the module is a {_module.Abi} program and this silo has no host for that ABI",
+                Logs = run.Logs,
+            };
+        }
+
+        var budget = (ulong)_request.MaxFuel;
+        using var store = new Store(_engine.Engine, run);
+        store.Fuel = budget;
+        store.SetLimits(
+            memorySize: limitBytes,
+            tableElements: (uint)_options.MaxTableElements,
+            instances: 1,
+            tables: _options.MaxTables,
+            memories: 1);
+        store.SetEpochDeadline(1);
+        store.SetEpochDeadlineCallback(OnvmRunState.OnEpochDeadline);
+
         Memory? memory = null;
+        var instantiated = false;
         try
         {
-            var instance = _linker.Instantiate(store, _module);
-            memory = instance.GetMemory("memory")
-                ?? throw new WasmLinkException("the module exports no memory named 'memory'");
-            run.Memory = memory;
-            var entry = instance.GetFunction(_program.Manifest.Entrypoint)
-                ?? throw new WasmLinkException($"the module exports no function '{_program.Manifest.Entrypoint}'");
+            var instance = linker.Instantiate(store, _module.Module);
+            instantiated = true;
+            memory = instance.GetMemory("memory");
+            if (memory is null)
+            {
+                return Fail(ProgramRunOutcome.InvalidProgram, run, store, budget, "the module exports no memory named 'memory'");
+            }
 
+            run.Memory = memory;
             var input = _request.Input.Span;
             var reserve = _program.EntrypointShape == EntrypointShape.StructReturn ? 8L : 0L;
-            var pages = (uint)((input.Length + reserve + Memory.PageSize - 1) / Memory.PageSize);
-            long inPtr = memory.ByteLength;
+            var pages = (input.Length + reserve + Memory.PageSize - 1) / Memory.PageSize;
+            var inPtr = memory.GetLength();
             if (pages > 0)
             {
-                var old = memory.Grow(pages);
-                if (old < 0)
+                if (memory.GetLength() + (pages * Memory.PageSize) > limitBytes)
                 {
-                    return Fail(ProgramRunOutcome.OutOfMemory, run, store,
+                    return Fail(ProgramRunOutcome.OutOfMemory, run, store, budget,
                         $"the input ({input.Length} bytes) does not fit under the memory limit of {limitBytes} bytes");
                 }
 
-                inPtr = (long)old * Memory.PageSize;
+                try
+                {
+                    inPtr = memory.Grow(pages) * Memory.PageSize;
+                }
+                catch (WasmtimeException)
+                {
+                    // The module declares a maximum below what the input needs (the limit was checked above).
+                    return Fail(ProgramRunOutcome.OutOfMemory, run, store, budget,
+                        $"the input ({input.Length} bytes) does not fit under the module's declared maximum memory");
+                }
+
                 input.CopyTo(memory.GetSpan(inPtr, input.Length));
             }
 
-            long outPtr, outLength;
-            switch (_program.EntrypointShape)
+            var (outPtr, outLength) = Call(instance, memory, (int)inPtr, input.Length);
+            if (outPtr + outLength > memory.GetLength())
             {
-                case EntrypointShape.MultiValue:
-                    {
-                        var r = entry.Invoke(WasmValue.FromInt32((int)inPtr), WasmValue.FromInt32(input.Length));
-                        outPtr = (uint)r[0].AsInt32();
-                        outLength = (uint)r[1].AsInt32();
-                        break;
-                    }
-
-                case EntrypointShape.Packed:
-                    {
-                        var packed = (ulong)entry.Invoke(WasmValue.FromInt32((int)inPtr), WasmValue.FromInt32(input.Length))[0].AsInt64();
-                        outPtr = (long)(packed >> 32);
-                        outLength = (long)(packed & 0xFFFF_FFFF);
-                        break;
-                    }
-
-                default:
-                    {
-                        var sret = inPtr + input.Length;
-                        entry.Invoke(WasmValue.FromInt32((int)sret), WasmValue.FromInt32((int)inPtr), WasmValue.FromInt32(input.Length));
-                        outPtr = (uint)memory.ReadInt32(sret);
-                        outLength = (uint)memory.ReadInt32(sret + 4);
-                        break;
-                    }
-            }
-
-            if (outPtr + outLength > memory.ByteLength)
-            {
-                return Fail(ProgramRunOutcome.Trapped, run, store,
-                    $"the entrypoint returned the output range [{outPtr}, {outPtr + outLength}), outside linear memory ({memory.ByteLength} bytes)");
+                return Fail(ProgramRunOutcome.Trapped, run, store, budget,
+                    $"the entrypoint returned the output range [{outPtr}, {outPtr + outLength}), outside linear memory ({memory.GetLength()} bytes)");
             }
 
             if (outLength > _options.MaxOutputBytes)
             {
-                return Fail(ProgramRunOutcome.Trapped, run, store,
+                return Fail(ProgramRunOutcome.Trapped, run, store, budget,
                     $"the output of {outLength} bytes exceeds the limit of {_options.MaxOutputBytes} bytes");
             }
 
@@ -154,53 +168,116 @@ internal sealed class ProgramExecution
             {
                 Outcome = ProgramRunOutcome.Succeeded,
                 Output = memory.GetSpan(outPtr, (int)outLength).ToArray(),
-                FuelConsumed = (long)store.FuelConsumed,
+                FuelConsumed = Consumed(store, budget),
                 Logs = run.Logs,
                 Writes = run.Writes(),
             };
         }
-        catch (WasmTrap trap)
+        catch (WasmtimeException e)
         {
-            if (trap.Code == TrapCode.Interrupted)
-            {
-                return new Result { Interrupted = true, FuelConsumed = (long)store.FuelConsumed, Logs = run.Logs };
-            }
-
-            if (run.HostFailure is { } failure)
-            {
-                return Fail(ProgramRunOutcome.Trapped, run, store, $"host error: {failure.GetType().Name}: {failure.Message}", failure);
-            }
-
-            return trap.Code switch
-            {
-                TrapCode.OutOfFuel => Fail(ProgramRunOutcome.OutOfFuel, run, store,
-                    $"out of fuel: the budget of {_request.MaxFuel} is used up"),
-                TrapCode.MemoryLimitExceeded => Fail(ProgramRunOutcome.OutOfMemory, run, store,
-                    $"memory limit of {limitBytes} bytes exceeded: {trap.Message}"),
-                _ when memory is not null && memory.ByteLength * 4 >= limitBytes * 3 => Fail(
-                    ProgramRunOutcome.OutOfMemory, run, store,
-                    $"memory limit of {limitBytes} bytes reached ({memory.ByteLength} bytes in use), then the program trapped: {trap.Message}"),
-                _ => Fail(ProgramRunOutcome.Trapped, run, store, $"trap: {trap.Message}"),
-            };
-        }
-        catch (WasmLinkException e) when (e.Message.Contains("exceeds the limit", StringComparison.Ordinal))
-        {
-            return Fail(ProgramRunOutcome.OutOfMemory, run, store, $"cannot instantiate under the limits: {e.Message}");
-        }
-        catch (WasmException e)
-        {
-            return Fail(ProgramRunOutcome.InvalidProgram, run, store, $"cannot instantiate: {e.Message}");
+            return Map(e, run, store, budget, memory, limitBytes, instantiated);
         }
     }
 
-    private static Result Fail(ProgramRunOutcome outcome, OnvmRunState run, Store store, string error, Exception? hostFailure = null) => new()
+    /// <summary>Calls the entrypoint in its shape and returns the output range.</summary>
+    private (long Pointer, long Length) Call(Instance instance, Memory memory, int inPtr, int inLength)
     {
-        Outcome = outcome,
-        Error = error,
-        FuelConsumed = (long)store.FuelConsumed,
-        Logs = run.Logs,
-        HostFailure = hostFailure,
-    };
+        var name = _program.Manifest.Entrypoint;
+        switch (_program.EntrypointShape)
+        {
+            case EntrypointShape.MultiValue:
+                {
+                    var entry = instance.GetFunction<int, int, ValueTuple<int, int>>(name) ?? throw Missing(name);
+                    var (ptr, length) = entry(inPtr, inLength);
+                    return ((uint)ptr, (uint)length);
+                }
+
+            case EntrypointShape.Packed:
+                {
+                    var entry = instance.GetFunction<int, int, long>(name) ?? throw Missing(name);
+                    var packed = (ulong)entry(inPtr, inLength);
+                    return ((long)(packed >> 32), (long)(packed & 0xFFFF_FFFF));
+                }
+
+            default:
+                {
+                    var entry = instance.GetAction<int, int, int>(name) ?? throw Missing(name);
+                    var sret = inPtr + inLength;
+                    entry(sret, inPtr, inLength);
+                    return ((uint)memory.ReadInt32(sret), (uint)memory.ReadInt32(sret + 4L));
+                }
+        }
+    }
+
+    private static WasmtimeException Missing(string name) =>
+        new($"the module exports no function '{name}' of the deployed entrypoint shape");
+
+    private Result Map(WasmtimeException e, OnvmRunState run, Store store, ulong budget, Memory? memory, long limitBytes, bool instantiated)
+    {
+        if (e.InnerException is SandboxInterruptedException || (run.Interrupted && e is TrapException { Type: TrapCode.Interrupt }))
+        {
+            return new Result { Interrupted = true, FuelConsumed = Consumed(store, budget), Logs = run.Logs };
+        }
+
+        if (e.InnerException is HostTrapException host)
+        {
+            if (host.Outcome == ProgramRunOutcome.OutOfFuel)
+            {
+                return Fail(ProgramRunOutcome.OutOfFuel, run, store, budget, OutOfFuelText());
+            }
+
+            return run.HostFailure is { } failure
+                ? Fail(ProgramRunOutcome.Trapped, run, store, budget, $"host error: {failure.GetType().Name}: {failure.Message}", failure)
+                : Fail(ProgramRunOutcome.Trapped, run, store, budget, $"trap (host): {host.Message}");
+        }
+
+        if (e is not TrapException trap)
+        {
+            return instantiated
+                ? Fail(ProgramRunOutcome.Trapped, run, store, budget, $"trap: {Cause(e)}")
+                : Fail(ProgramRunOutcome.InvalidProgram, run, store, budget, $"cannot instantiate: {Cause(e)}");
+        }
+
+        return trap.Type switch
+        {
+            TrapCode.OutOfFuel => Fail(ProgramRunOutcome.OutOfFuel, run, store, budget, OutOfFuelText()),
+            TrapCode.StackOverflow => Fail(ProgramRunOutcome.StackOverflow, run, store, budget,
+                $"trap (StackOverflow): {Cause(trap)}; the wasm stack is limited to {_engine.MaxStackBytes} bytes"),
+            _ when memory is not null && memory.GetLength() * 4 >= limitBytes * 3 => Fail(
+                ProgramRunOutcome.OutOfMemory, run, store, budget,
+                $"memory limit of {limitBytes} bytes reached ({memory.GetLength()} bytes in use), then the program trapped ({trap.Type}): {Cause(trap)}"),
+            _ => Fail(ProgramRunOutcome.Trapped, run, store, budget, $"trap ({trap.Type}): {Cause(trap)}"),
+        };
+    }
+
+    private string OutOfFuelText() => $"out of fuel: the budget of {_request.MaxFuel} is used up";
+
+    /// <summary>The "Caused by" line of a Wasmtime error (its message without the backtrace).</summary>
+    internal static string Cause(Exception e)
+    {
+        var message = e.Message;
+        var at = message.LastIndexOf("Caused by:", StringComparison.Ordinal);
+        var cause = at < 0 ? message : message[(at + "Caused by:".Length)..];
+        cause = cause.Trim();
+        var newline = cause.IndexOf('\n', StringComparison.Ordinal);
+        return newline < 0 ? cause : cause[..newline].TrimEnd();
+    }
+
+    private static long Consumed(Store store, ulong budget)
+    {
+        var left = store.Fuel;
+        return (long)(left >= budget ? 0 : budget - left);
+    }
+
+    private static Result Fail(
+        ProgramRunOutcome outcome, OnvmRunState run, Store store, ulong budget, string error, Exception? hostFailure = null) => new()
+        {
+            Outcome = outcome,
+            Error = error,
+            FuelConsumed = Consumed(store, budget),
+            Logs = run.Logs,
+            HostFailure = hostFailure,
+        };
 
     /// <summary>What the attempt did.</summary>
     internal sealed class Result

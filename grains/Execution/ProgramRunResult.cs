@@ -32,6 +32,10 @@ internal enum ProgramRunOutcome
     /// <summary>Every re-run found the program's state changed again by another run before it could commit
     /// (optimistic concurrency gave up); nothing was written.</summary>
     StateConflict,
+
+    /// <summary>The program exceeded the maximum wasm stack (deep or unbounded recursion). Jobs report it as
+    /// <see cref="FailureReason.ExecutionError"/> with the trap code in the error text.</summary>
+    StackOverflow,
 }
 
 /// <summary>What one run did.</summary>

@@ -1,7 +1,7 @@
 // Design note: one run = load the program (cached: a program id's content never changes), compile (bounded module
 // cache), prefetch the manifest's blobs (host functions are synchronous), then attempts: read the state view (cached
-// per program, refreshed only when the state grain's version moved), execute on a pool thread under fuel, memory
-// and a wall-clock token, and on success commit the overlay's writes with the version read. A refused commit means
+// per program, refreshed only when the state grain's version moved), execute on a sandbox thread under fuel, memory
+// and a wall-clock token (the token sets the run's interrupt flag; the next epoch tick stops the guest), and on success commit the overlay's writes with the version read. A refused commit means
 // another run committed first: re-run on the new state, at most MaxConflictRetries times. The wall-clock limit
 // covers the whole run (prefetch and re-runs); the commit itself is never interrupted.
 
@@ -10,11 +10,10 @@ using System.Diagnostics;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Programs;
 using Orleans;
-using Orleans.Concurrency;
 using Orleans.Runtime;
-using Marketplace.Wasm;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Wasmtime;
 
 namespace Marketplace.Grains.Execution;
 
@@ -26,7 +25,7 @@ internal sealed partial class ProgramRunner : IProgramRunner
     private readonly SandboxThreads _threads;
     private readonly ProgramOptions _options;
     private readonly ILogger<ProgramRunner> _logger;
-    private readonly ConcurrentDictionary<string, (ProgramInfo Info, byte[] Wasm)> _programs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ProgramInfo Info, byte[] Wasm, byte[] Hash)> _programs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StateView> _states = new(StringComparer.Ordinal);
 
     public ProgramRunner(
@@ -58,14 +57,17 @@ internal sealed partial class ProgramRunner : IProgramRunner
                 return Finish(started, ProgramRunOutcome.MissingProgram, $"program {request.ProgramId} is not deployed");
             }
 
-            var (info, wasm) = program.Value;
-            Module module;
-            Linker linker;
+            var (info, wasm, hash) = program.Value;
+            CompiledModule module;
             try
             {
-                (module, linker) = _modules.Get(info.Id, wasm);
+                module = _modules.Get(wasm, hash);
             }
-            catch (WasmException e)
+            catch (WasmtimeException e)
+            {
+                return Finish(started, ProgramRunOutcome.InvalidProgram, $"the module does not compile: {ProgramExecution.Cause(e)}");
+            }
+            catch (ModuleCompileTimeoutException e)
             {
                 return Finish(started, ProgramRunOutcome.InvalidProgram, $"the module does not compile: {e.Message}");
             }
@@ -77,7 +79,7 @@ internal sealed partial class ProgramRunner : IProgramRunner
                 var view = await GetStateAsync(info.Id, stateGrain);
                 root = view.Root;
                 stopped.ThrowIfCancellationRequested();
-                var execution = new ProgramExecution(module, linker, info, view, blobs, request, _options, attempt + 1);
+                var execution = new ProgramExecution(_modules.Engine, module, info, view, blobs, request, _options, attempt + 1);
                 var result = await ExecuteAsync(execution, stopped);
                 var logs = notes.Count == 0 ? result.Logs : [.. notes, .. result.Logs];
                 if (result.Interrupted)
@@ -176,7 +178,7 @@ internal sealed partial class ProgramRunner : IProgramRunner
     private static JobLogEntry Note(string message, int attempt) =>
         new() { Timestamp = DateTimeOffset.UtcNow, Level = "info", Message = message, Attempt = attempt };
 
-    private async Task<(ProgramInfo Info, byte[] Wasm)?> LoadProgramAsync(string reference)
+    private async Task<(ProgramInfo Info, byte[] Wasm, byte[] Hash)?> LoadProgramAsync(string reference)
     {
         var id = ProgramDeployments.NormalizeProgramId(reference);
         if (id is null)
@@ -196,7 +198,9 @@ internal sealed partial class ProgramRunner : IProgramRunner
             return null;
         }
 
-        var entry = (info, await grain.GetModuleAsync());
+        var wasm = await grain.GetModuleAsync();
+        // Hashed once per program load, not per run: the compiled-module cache is keyed by it.
+        var entry = (info, wasm, System.Security.Cryptography.SHA256.HashData(wasm));
         if (_programs.Count >= _options.StateCacheCapacity)
         {
             _programs.Clear();
@@ -281,6 +285,6 @@ internal sealed partial class ProgramRunner : IProgramRunner
         return blobs;
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A host function failed while running program {ProgramId}")]
+    [LoggerMessage(EventId = 5610, Level = LogLevel.Error, Message = "A host function failed while running program {ProgramId}")]
     private static partial void LogHostFailure(ILogger logger, Exception exception, string programId);
 }

@@ -4,7 +4,9 @@
 // lapse while the silo is merely busy. Runs therefore get threads of their own. The set is elastic: a run takes an
 // idle thread if one waits, else starts a new one, so runs never queue behind each other (the number of concurrent
 // runs is already bounded by the workers' capacities); a thread idle for IdleTimeout ends. Handing a run to a waiting
-// thread costs one semaphore release, so short jobs keep their throughput.
+// thread costs one semaphore release, so short jobs keep their throughput. Wasmtime runs guest code on the calling
+// thread's native stack, so each thread gets StackBytes of stack, well above the engine's maximum wasm stack
+// (SandboxEngine checks that it is at most half): a stack overflow is always Wasmtime's trap, never the process's.
 
 using System.Collections.Concurrent;
 
@@ -13,6 +15,9 @@ namespace Marketplace.Grains.Execution;
 /// <summary>Dedicated threads for sandboxed runs, kept off the shared thread pool (see the design note).</summary>
 internal sealed class SandboxThreads : IDisposable
 {
+    /// <summary>Native stack of each sandbox thread, bytes: 8 MiB.</summary>
+    public const int StackBytes = 8 * 1024 * 1024;
+
     private const int Idle = 0;
     private const int Assigned = 1;
     private const int Retired = 2;
@@ -118,7 +123,7 @@ internal sealed class SandboxThreads : IDisposable
         {
             _owner = owner;
             _next = first;
-            _thread = new Thread(Loop) { IsBackground = true, Name = "marketplace-sandbox" };
+            _thread = new Thread(Loop, StackBytes) { IsBackground = true, Name = "marketplace-sandbox" };
         }
 
         public void Start() => _thread.Start();

@@ -1,5 +1,5 @@
 // Design note: deploy runs the cheap checks first (sizes, id, manifest syntax and limits, signature), then the
-// module checks (our engine validates and compiles it, warming the runner's cache; exports; imports against the
+// module checks (Wasmtime validates it, then compiles it within the compile-time bound, warming the runner's cache; exports; imports against the
 // host-function table), then the blob refs (one grain call each), and registers with the catalog before saving, so a
 // name@version conflict leaves nothing behind. Each failure is one ProgramRejectedException whose message starts
 // with the part that failed.
@@ -9,10 +9,9 @@ using System.Text.RegularExpressions;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
 using Orleans;
-using Orleans.Concurrency;
 using Orleans.Runtime;
-using Marketplace.Wasm;
 using Microsoft.Extensions.Options;
+using Wasmtime;
 
 namespace Marketplace.Grains.Programs;
 
@@ -91,7 +90,7 @@ internal sealed partial class ProgramGrain(
 
         CheckManifest(manifest);
         var deployer = ProgramDeployments.RecoverDeployer(deployment);
-        var (shape, imports) = CheckModule(id, wasm, manifest);
+        var (shape, imports) = CheckModule(wasm, manifest);
         var blobRefs = await CheckBlobRefsAsync(manifest.BlobRefs);
 
         var stored = CopyManifest(manifest);
@@ -180,19 +179,29 @@ internal sealed partial class ProgramGrain(
         }
     }
 
-    private (EntrypointShape Shape, List<string> Imports) CheckModule(string id, byte[] wasm, ProgramManifest manifest)
+    private (EntrypointShape Shape, List<string> Imports) CheckModule(byte[] wasm, ProgramManifest manifest)
     {
-        try
+        if (Module.Validate(modules.Engine.Engine, wasm) is { } invalid)
         {
-            modules.Get(id, wasm);
-        }
-        catch (WasmException e)
-        {
-            throw new ProgramRejectedException($"module: does not validate: {e.Message}");
+            throw new ProgramRejectedException($"module: does not validate: {invalid}");
         }
 
-        var summary = WasmModuleSummary.Read(wasm);
-        if (!summary.Exports.Any(e => e.Name == "memory" && e.Kind == ExternType.Memory))
+        CompiledModule compiled;
+        try
+        {
+            compiled = modules.Get(wasm);
+        }
+        catch (WasmtimeException e)
+        {
+            throw new ProgramRejectedException($"module: does not validate: {ProgramExecution.Cause(e)}");
+        }
+        catch (ModuleCompileTimeoutException e)
+        {
+            throw new ProgramRejectedException($"module: {e.Message}");
+        }
+
+        var summary = WasmModuleSummary.From(compiled.Module);
+        if (!summary.Exports.Any(e => e.Name == "memory" && e.Kind == WasmModuleSummary.ExternKind.Memory))
         {
             throw new ProgramRejectedException("module: does not export a memory named 'memory'");
         }
@@ -204,7 +213,7 @@ internal sealed partial class ProgramGrain(
         }
 
         var entry = summary.Exports.FirstOrDefault(e => e.Name == manifest.Entrypoint);
-        if (entry is null || entry.Kind != ExternType.Function)
+        if (entry is null || entry.Kind != WasmModuleSummary.ExternKind.Function)
         {
             throw new ProgramRejectedException($"entrypoint: the module exports no function '{manifest.Entrypoint}'");
         }
@@ -212,12 +221,14 @@ internal sealed partial class ProgramGrain(
         var shape = EntrypointShapes.Of(entry.Type!) ?? throw new ProgramRejectedException(
             $"entrypoint: '{manifest.Entrypoint}' has signature {entry.Type}, expected (i32 i32) -> (i32 i32), (i32 i32) -> i64 or (i32 i32 i32) -> ()");
 
+        // The ABI is recognised from the imports. Only the ONVM host is registered in this silo, so a WASI module's
+        // imports fail the ONVM table below, as any other unknown import does.
         var imports = new List<string>();
         var granted = manifest.Capabilities ?? [];
         foreach (var import in summary.Imports)
         {
             var name = $"{import.Module}.{import.Name}";
-            if (import.Kind != ExternType.Function)
+            if (import.Kind != WasmModuleSummary.ExternKind.Function)
             {
                 throw new ProgramRejectedException($"import {name}: only host functions can be imported, not a {import.Kind.ToString().ToLowerInvariant()}");
             }

@@ -20,8 +20,28 @@ internal sealed class ProgramOptions
     /// <summary>Silo maximum of a manifest's timeout, ms.</summary>
     public long MaxTimeoutMs { get; set; } = JobLimits.MaxTimeoutMs;
 
-    /// <summary>Compiled modules kept per engine generation before a fresh engine replaces it.</summary>
+    /// <summary>Compiled modules kept in memory (least recently used evicted first): 64.</summary>
     public int ModuleCacheCapacity { get; set; } = 64;
+
+    /// <summary>Directory of the on-disk compiled-module cache (the silo's own; never a client's); null (the default)
+    /// keeps compiled modules in memory only.</summary>
+    public string? ModuleCacheDirectory { get; set; }
+
+    /// <summary>Longest a module may take to compile before deploy (or a run) rejects it: 10 000 ms.</summary>
+    public long MaxCompileMs { get; set; } = 10_000;
+
+    /// <summary>Maximum wasm stack of a run, bytes (deeper recursion traps as a stack overflow): 512 KiB, Wasmtime's
+    /// default.</summary>
+    public int MaxStackBytes { get; set; } = 512 * 1024;
+
+    /// <summary>Interval of the epoch ticker, ms: the resolution of timeouts and cancellation of running programs. 10.</summary>
+    public int EpochTickMs { get; set; } = 10;
+
+    /// <summary>Most elements a run's table may hold: 100 000.</summary>
+    public int MaxTableElements { get; set; } = 100_000;
+
+    /// <summary>Most tables a run's instance may have: 4.</summary>
+    public int MaxTables { get; set; } = 4;
 
     /// <summary>Program state snapshots the runner keeps (one per program).</summary>
     public int StateCacheCapacity { get; set; } = 256;

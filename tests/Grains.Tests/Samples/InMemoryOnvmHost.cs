@@ -1,17 +1,17 @@
 using System.Text;
-using Marketplace.Wasm;
+using Wasmtime;
 
 namespace Marketplace.Grains.Tests.Samples;
 
 /// <summary>
-/// Test-only stand-in for the ONVM host, used to exercise the sample modules on the real wasm engine without a silo:
+/// Test-only stand-in for the ONVM host, used to exercise the sample modules on the real Wasmtime engine without a silo:
 /// <c>onvm_state_get</c>/<c>onvm_state_put</c> over an in-memory dictionary (writes apply at once, no overlay or
 /// state root), input placed in fresh pages above the module's memory as the Marketplace runner does. The acceptance
 /// tests (SampleProgramRunnerTests) use the real runner instead.
 /// </summary>
 internal sealed class InMemoryOnvmHost
 {
-    private static readonly Engine Engine = new(new Config().WithFuelConsumption(true));
+    private static readonly Engine Engine = new(new Config().WithFuelConsumption(true).WithCraneliftNaNCanonicalization(true));
 
     /// <summary>The program's state: key bytes (as Latin-1 text, one char per byte) to value bytes.</summary>
     public SortedDictionary<string, byte[]> State { get; } = new(StringComparer.Ordinal);
@@ -20,8 +20,8 @@ internal sealed class InMemoryOnvmHost
     /// or, with <paramref name="atOffsetZero"/>, at offset 0 as ONVM does.</summary>
     public (byte[] Output, long FuelConsumed) Run(byte[] wasm, byte[] input, long fuel = 50_000_000, bool atOffsetZero = false)
     {
-        var module = Module.FromBytes(Engine, wasm);
-        var linker = new Linker(Engine);
+        using var module = Module.FromBytes(Engine, "sample", wasm);
+        using var linker = new Linker(Engine);
         Instance? instance = null;
         Memory Memory() => instance!.GetMemory("memory")!;
         linker.DefineFunction("env", "onvm_state_get", (int keyPtr, int keyLen, int outPtr, int outCap) =>
@@ -46,26 +46,26 @@ internal sealed class InMemoryOnvmHost
             State[key] = Memory().GetSpan(valuePtr, valueLen).ToArray();
             return 0;
         });
-        var store = new Store(Engine);
-        store.SetFuel((ulong)fuel);
-        store.SetLimits(memoryPages: 1024);
+        using var store = new Store(Engine);
+        store.Fuel = (ulong)fuel;
+        store.SetLimits(memorySize: 1024L * Wasmtime.Memory.PageSize);
         instance = linker.Instantiate(store, module);
         var inPtr = 0;
         if (!atOffsetZero)
         {
-            var pages = Memory().Grow((uint)(input.Length / Wasm.Memory.PageSize + 1));
+            var pages = Memory().Grow(input.Length / Wasmtime.Memory.PageSize + 1);
             if (pages < 0)
             {
                 throw new InvalidOperationException("memory did not grow for the input");
             }
 
-            inPtr = pages * Wasm.Memory.PageSize;
+            inPtr = (int)(pages * Wasmtime.Memory.PageSize);
         }
 
         input.CopyTo(Memory().GetSpan(inPtr, input.Length));
-        var results = instance.GetFunction("onvm_main")!.Invoke(WasmValue.FromInt32(inPtr), WasmValue.FromInt32(input.Length));
-        var output = Memory().GetSpan(results[0].AsInt32(), results[1].AsInt32()).ToArray();
-        return (output, (long)store.FuelConsumed);
+        var (outPtr, outLength) = instance.GetFunction<int, int, ValueTuple<int, int>>("onvm_main")!(inPtr, input.Length);
+        var output = Memory().GetSpan(outPtr, outLength).ToArray();
+        return (output, (long)((ulong)fuel - store.Fuel));
     }
 
     /// <summary>Runs with UTF-8 text in and out.</summary>

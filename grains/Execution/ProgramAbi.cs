@@ -1,0 +1,13 @@
+namespace Marketplace.Grains.Execution;
+
+/// <summary>The host ABI a program is written against, recognised from its imports at deploy (see
+/// <see cref="ProgramAbis.Recognize"/>); the runner picks the host of that ABI.</summary>
+internal enum ProgramAbi
+{
+    /// <summary>ONVM: host functions in module <c>env</c> (<see cref="OnvmImports"/>), an <c>onvm_main</c>-style entrypoint.</summary>
+    Onvm,
+
+    /// <summary>WASI preview 1: imports from <c>wasi_snapshot_preview1</c>. No host for it is registered yet, so
+    /// deploy rejects such modules.</summary>
+    Wasi,
+}

@@ -1,0 +1,108 @@
+// Design note: one Wasmtime Engine per silo, built once from a fixed list of settings. The list is the single source
+// of truth: it configures the engine and its text is hashed into ConfigurationDigest, which keys compiled modules in
+// memory and on disk (a module compiled under other settings is never reused). The rule for proposals is
+// determinism first: a proposal whose results can differ between machines or runs (threads, relaxed SIMD in its
+// non-deterministic mode) is off; a deterministic one that our host ABI can carry (plain values in, plain values
+// out) may stay on; GC, exceptions, stack switching, memory64 and the component model are off because no program
+// we accept needs them and each adds engine surface. The engine also owns the linkers of the host ABIs (today the
+// ONVM one); a linker holds no store, so every run shares it.
+
+using System.Security.Cryptography;
+using System.Text;
+using Marketplace.Grains.Programs;
+using Microsoft.Extensions.Options;
+using Wasmtime;
+
+namespace Marketplace.Grains.Execution;
+
+/// <summary>The silo's Wasmtime engine with its documented, fixed configuration and the host ABI linkers.</summary>
+internal sealed class SandboxEngine : IDisposable
+{
+    /// <summary>The Wasmtime release this build runs on (the pinned NuGet package); part of the module cache key.</summary>
+    public const string WasmtimeVersion = "50.0.1";
+
+    /// <summary>Creates the engine from the options' stack size.</summary>
+    public SandboxEngine(IOptions<ProgramOptions> options)
+        : this(options.Value.MaxStackBytes)
+    {
+    }
+
+    /// <summary>Creates the engine with a maximum wasm stack of <paramref name="maxStackBytes"/>.</summary>
+    public SandboxEngine(int maxStackBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxStackBytes, 64 * 1024);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxStackBytes, SandboxThreads.StackBytes / 2);
+        var settings = Settings(maxStackBytes);
+        using var config = new Config();
+        foreach (var (_, apply) in settings)
+        {
+            apply(config);
+        }
+
+        Engine = new Engine(config);
+        MaxStackBytes = maxStackBytes;
+        Configuration = string.Join('\n', settings.Select(s => s.Name));
+        ConfigurationDigest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"wasmtime {WasmtimeVersion}\n{Configuration}")));
+        OnvmLinker = OnvmHost.CreateLinker(Engine);
+    }
+
+    /// <summary>The engine every module of this silo is compiled with.</summary>
+    public Engine Engine { get; }
+
+    /// <summary>The maximum stack a run's wasm frames may use, bytes.</summary>
+    public int MaxStackBytes { get; }
+
+    /// <summary>The settings, one per line, as applied (documented in grains/Execution/README.md).</summary>
+    public string Configuration { get; }
+
+    /// <summary>SHA-256 (hex) of the Wasmtime version and <see cref="Configuration"/>.</summary>
+    public string ConfigurationDigest { get; }
+
+    /// <summary>The linker with the ONVM host functions (module <c>env</c>).</summary>
+    public Linker OnvmLinker { get; }
+
+    /// <summary>The linker of <paramref name="abi"/>, or null when no host of that ABI is registered in this silo
+    /// (today: WASI, whose host is added beside the ONVM one when it exists).</summary>
+    public Linker? LinkerFor(ProgramAbi abi) => abi switch
+    {
+        ProgramAbi.Onvm => OnvmLinker,
+        _ => null,
+    };
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        OnvmLinker.Dispose();
+        Engine.Dispose();
+    }
+
+    private static List<(string Name, Action<Config> Apply)> Settings(int maxStackBytes) =>
+    [
+        ("compiler=cranelift", c => c.WithCompilerStrategy(CompilerStrategy.Cranelift)),
+        ("optimization=speed", c => c.WithOptimizationLevel(OptimizationLevel.Speed)),
+        // Fuel is the billing and limit unit: deterministic, counted per operator.
+        ("fuel=on", c => c.WithFuelConsumption(true)),
+        // Wall-clock limit and cancellation: one ticker per silo increments the epoch (EpochTicker).
+        ("epoch-interruption=on", c => c.WithEpochInterruption(true)),
+        // Every NaN a float operation produces is the canonical NaN, the same on x86-64 and arm64.
+        ("nan-canonicalization=on", c => c.WithCraneliftNaNCanonicalization(true)),
+        ($"max-wasm-stack={maxStackBytes}", c => c.WithMaximumStackSize(maxStackBytes)),
+        // Off: non-deterministic (shared memory, scheduling) or not needed by any accepted program.
+        ("threads=off", c => c.WithWasmThreads(false)),
+        ("relaxed-simd=off", c => c.WithRelaxedSIMD(false, true)),
+        ("memory64=off", c => c.WithMemory64(false)),
+        ("gc=off", c => c.WithGc(false)),
+        ("function-references=off", c => c.WithFunctionReferences(false)),
+        ("exceptions=off", c => c.WithExceptions(false)),
+        ("component-model=off", c => c.WithComponentModel(false)),
+        // On: deterministic proposals of WebAssembly 2.0 that compilers emit by default.
+        ("simd=on", c => c.WithSIMD(true)),
+        ("bulk-memory=on", c => c.WithBulkMemory(true)),
+        ("multi-value=on", c => c.WithMultiValue(true)),
+        ("reference-types=on", c => c.WithReferenceTypes(true)),
+        ("multi-memory=off", c => c.WithMultiMemory(false)),
+        ("tail-calls=on", c => c.WithTailCalls(true)),
+        // One compile occupies one core: the silo's other work keeps the second core of a small machine.
+        ("parallel-compilation=off", c => c.WithParallelCompilation(false)),
+    ];
+}
