@@ -22,7 +22,11 @@ internal static class MarketplaceEventIds
     public const int NoProgramRunner = 5203;
     public const int HeartbeatFailed = 5204;
 
-    public const int HostFunctionFailed = 5600;
+    public const int ModuleCompiled = 5600;
+    public const int ModuleCompileTooSlow = 5601;
+    public const int ModuleDiskCacheUnusable = 5602;
+    public const int ModuleDiskCacheEntryMismatch = 5603;
+    public const int HostFunctionFailed = 5610;
 
     public const int RequestFailed = 6000;
     public const int RequestFailedAfterResponseStarted = 6001;

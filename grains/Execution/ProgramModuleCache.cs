@@ -257,16 +257,16 @@ internal sealed partial class ProgramModuleCache
         }
     }
 
-    [LoggerMessage(EventId = 5600, Level = LogLevel.Debug, Message = "Compiled module {Key} ({Bytes} bytes of wasm) in {Milliseconds} ms")]
+    [LoggerMessage(EventId = MarketplaceEventIds.ModuleCompiled, Level = LogLevel.Debug, Message = "Compiled module {Key} ({Bytes} bytes of wasm) in {Milliseconds} ms")]
     private static partial void LogCompiled(ILogger logger, string key, int bytes, double milliseconds);
 
-    [LoggerMessage(EventId = 5601, Level = LogLevel.Warning, Message = "Compiling module {Hash} ({Bytes} bytes of wasm) took longer than {LimitMs} ms; rejected")]
+    [LoggerMessage(EventId = MarketplaceEventIds.ModuleCompileTooSlow, Level = LogLevel.Warning, Message = "Compiling module {Hash} ({Bytes} bytes of wasm) took longer than {LimitMs} ms; rejected")]
     private static partial void LogCompileTimeout(ILogger logger, string hash, int bytes, long limitMs);
 
-    [LoggerMessage(EventId = 5602, Level = LogLevel.Warning, Message = "The compiled-module disk cache could not use {Path}")]
+    [LoggerMessage(EventId = MarketplaceEventIds.ModuleDiskCacheUnusable, Level = LogLevel.Warning, Message = "The compiled-module disk cache could not use {Path}")]
     private static partial void LogDiskCacheFailure(ILogger logger, Exception exception, string path);
 
-    [LoggerMessage(EventId = 5603, Level = LogLevel.Warning, Message = "The compiled-module file {Path} does not match its key; deleted")]
+    [LoggerMessage(EventId = MarketplaceEventIds.ModuleDiskCacheEntryMismatch, Level = LogLevel.Warning, Message = "The compiled-module file {Path} does not match its key; deleted")]
     private static partial void LogDiskCacheRejected(ILogger logger, string path);
 
     private sealed class Entry(CompiledModule module)

@@ -285,6 +285,6 @@ internal sealed partial class ProgramRunner : IProgramRunner
         return blobs;
     }
 
-    [LoggerMessage(EventId = 5610, Level = LogLevel.Error, Message = "A host function failed while running program {ProgramId}")]
+    [LoggerMessage(EventId = MarketplaceEventIds.HostFunctionFailed, Level = LogLevel.Error, Message = "A host function failed while running program {ProgramId}")]
     private static partial void LogHostFailure(ILogger logger, Exception exception, string programId);
 }

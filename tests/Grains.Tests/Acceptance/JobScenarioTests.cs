@@ -64,8 +64,10 @@ public sealed class JobScenarioTests(ITestOutputHelper output)
         Assert.StartsWith("timed out after 30 ms", done.ErrorMessage);
         Assert.Equal(1, done.RetryCount);
 
-        // Each attempt was stopped: fuel far below the budget, and no run is left on any worker.
-        Assert.InRange(done.FuelConsumed, 1, JobLimits.MaxFuel - 1);
+        // Each attempt was stopped before its budget ran out, and no run is left on any worker. The fuel figure of an
+        // interrupted run is what Wasmtime had written back at the program's last call or return (it does not flush
+        // its counter on an epoch interrupt; see grains/Execution/README.md), so it may be 0 for a loop without calls.
+        Assert.InRange(done.FuelConsumed, 0, JobLimits.MaxFuel - 1);
         await silo.WaitIdleAsync(TimeSpan.FromSeconds(2));
         var logs = await silo.Grains.LogsAsync(job.JobId);
         Assert.Equal(2, logs.Count(l => l.Message.Contains("failed (Timeout): timed out after 30 ms", StringComparison.Ordinal)));
