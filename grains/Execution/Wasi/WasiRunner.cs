@@ -92,14 +92,10 @@ internal sealed class WasiRunner : IDisposable
                 TrapCode.Interrupt => WasiRunOutcome.Interrupted,
                 _ => WasiRunOutcome.Trapped,
             };
-            if (outcome == WasiRunOutcome.Trapped && trap.Type == TrapCode.Undefined && e.InnerException is not null)
-            {
-                return Result(context, WasiRunOutcome.HostFailure, fuelConsumed, message: $"host function failed: {e.InnerException}");
-            }
-
             return Result(context, outcome, fuelConsumed, trap.Type == TrapCode.Undefined ? null : trap.Type, Describe(e));
         }
 
+        // A .NET exception thrown in a host function reaches here as a WasmtimeException carrying it.
         if (e.InnerException is not null)
         {
             return Result(context, WasiRunOutcome.HostFailure, fuelConsumed, message: $"host function failed: {e.InnerException}");
