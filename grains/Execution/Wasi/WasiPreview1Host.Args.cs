@@ -122,11 +122,6 @@ internal static partial class WasiPreview1Host
     {
         var context = ContextOf(caller);
         var memory = GuestMemory.Of(caller);
-        if (count == 0)
-        {
-            return WasiErrno.Inval;
-        }
-
         var subscriptionsLength = (long)(uint)count * SubscriptionSize;
         if (subscriptionsLength > int.MaxValue
             || !memory.TryGet(subscriptionsPointer, (int)subscriptionsLength, out var subscriptions)
@@ -134,6 +129,11 @@ internal static partial class WasiPreview1Host
             || !memory.Contains(eventCountPointer, 4))
         {
             return WasiErrno.Fault;
+        }
+
+        if (count == 0)
+        {
+            return WasiErrno.Inval;
         }
 
         var written = 0;

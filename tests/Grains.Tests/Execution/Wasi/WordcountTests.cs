@@ -96,6 +96,24 @@ public sealed class WordcountTests(WasiFixture fixture, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task ConcurrentRunsOnOneRunnerGiveTheSameResultsAsSequentialOnes()
+    {
+        var inputs = Enumerable.Range(1, 6).Select(i => Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat($"word{i} ", i * 500)))).ToList();
+        var sequential = inputs.Select(input => fixture.Runner.Run(fixture.Wordcount, WasiFixture.Options($"job-{input.Length}", input), 100_000_000)).ToList();
+
+        var concurrent = await Task.WhenAll(inputs.Select(input =>
+            Task.Run(() => fixture.Runner.Run(fixture.Wordcount, WasiFixture.Options($"job-{input.Length}", input), 100_000_000))));
+
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            Assert.Equal(WasiRunOutcome.Succeeded, concurrent[i].Outcome);
+            Assert.Equal($"0 {(i + 1) * 500} {inputs[i].Length}\n", Encoding.UTF8.GetString(concurrent[i].Stdout.Span));
+            Assert.Equal(sequential[i].Stdout.ToArray(), concurrent[i].Stdout.ToArray());
+            Assert.Equal(sequential[i].FuelConsumed, concurrent[i].FuelConsumed);
+        }
+    }
+
+    [Fact]
     public void TooLittleFuelEndsTheRunOutOfFuel()
     {
         var input = SamplePrograms.Input("wordcount", "input.txt");
