@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Wasmtime;
 
 namespace Marketplace.Grains.Execution.Wasi;
@@ -19,8 +20,8 @@ internal static partial class WasiPreview1Host
         linker.DefineFunction(M, "fd_close", (Caller caller, int fd) => ContextOf(caller).Close(fd) ? WasiErrno.Success : WasiErrno.Badf);
         linker.DefineFunction(M, "fd_seek", (Caller caller, int fd, long offset, int whence, int resultPointer) => StreamOnly(caller, fd));
         linker.DefineFunction(M, "fd_tell", (Caller caller, int fd, int resultPointer) => StreamOnly(caller, fd));
-        linker.DefineFunction(M, "fd_fdstat_get", (Caller caller, int fd, int resultPointer) => FdstatGet(caller, fd, resultPointer));
-        linker.DefineFunction(M, "fd_filestat_get", (Caller caller, int fd, int resultPointer) => FilestatGet(caller, fd, resultPointer));
+        linker.DefineFunction(M, "fd_fdstat_get", (Caller caller, int fd, int resultPointer) => StatGet(caller, fd, resultPointer, FdstatSize, rights: true));
+        linker.DefineFunction(M, "fd_filestat_get", (Caller caller, int fd, int resultPointer) => StatGet(caller, fd, resultPointer, FilestatSize, rights: false));
         linker.DefineFunction(M, "fd_prestat_get", (Caller caller, int fd, int resultPointer) => WasiErrno.Badf);
         linker.DefineFunction(M, "fd_prestat_dir_name", (Caller caller, int fd, int pathPointer, int pathLength) => WasiErrno.Badf);
     }
@@ -99,40 +100,28 @@ internal static partial class WasiPreview1Host
     /// <summary>fd_seek and fd_tell: stdio is a stream, so ESPIPE; any other descriptor EBADF.</summary>
     private static int StreamOnly(Caller caller, int fd) => ContextOf(caller).IsOpen(fd) ? WasiErrno.Spipe : WasiErrno.Badf;
 
-    private static int FdstatGet(Caller caller, int fd, int resultPointer)
+    /// <summary>fd_fdstat_get (with <paramref name="rights"/>) and fd_filestat_get (without): a zeroed record of
+    /// <paramref name="size"/> bytes. Filetype unknown (0), as for a pipe: not a terminal, so wasi-libc buffers stdout
+    /// fully. No flags; a stream has no device, inode, size or times. Rights: read or write plus poll, never seek or
+    /// tell.</summary>
+    private static int StatGet(Caller caller, int fd, int resultPointer, int size, bool rights)
     {
         if (!ContextOf(caller).IsOpen(fd))
         {
             return WasiErrno.Badf;
         }
 
-        if (!GuestMemory.Of(caller).TryGet(resultPointer, FdstatSize, out var stat))
+        if (!GuestMemory.Of(caller).TryGet(resultPointer, size, out var stat))
         {
             return WasiErrno.Fault;
         }
 
-        // Filetype unknown (0), as for a pipe: not a terminal, so wasi-libc buffers stdout fully. No flags. Rights:
-        // read or write plus poll, never seek or tell.
         stat.Clear();
-        var rights = (fd == 0 ? RightFdRead : RightFdWrite) | RightPollFdReadwrite;
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(stat[8..], rights);
-        return WasiErrno.Success;
-    }
-
-    private static int FilestatGet(Caller caller, int fd, int resultPointer)
-    {
-        if (!ContextOf(caller).IsOpen(fd))
+        if (rights)
         {
-            return WasiErrno.Badf;
+            BinaryPrimitives.WriteUInt64LittleEndian(stat[8..], (fd == 0 ? RightFdRead : RightFdWrite) | RightPollFdReadwrite);
         }
 
-        if (!GuestMemory.Of(caller).TryGet(resultPointer, FilestatSize, out var stat))
-        {
-            return WasiErrno.Fault;
-        }
-
-        // Device, inode, filetype (unknown), links, size and times: all zero for a stream.
-        stat.Clear();
         return WasiErrno.Success;
     }
 }

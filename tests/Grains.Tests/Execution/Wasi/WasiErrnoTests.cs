@@ -33,7 +33,10 @@ public sealed class WasiErrnoTests(WasiFixture fixture, ITestOutputHelper output
             """);
         var result = fixture.Run(wat, new WasiRunOptions
         {
-            JobId = "job-1", ProgramName = "test", Input = "abc"u8.ToArray(), Environment = [new("K", "V")],
+            JobId = "job-1",
+            ProgramName = "test",
+            Input = "abc"u8.ToArray(),
+            Environment = [new("K", "V")],
         });
 
         Assert.Equal(WasiRunOutcome.Succeeded, result.Outcome);

@@ -115,6 +115,35 @@ public sealed class WasiObservablesTests(WasiFixture fixture, ITestOutputHelper 
     }
 
     [Fact]
+    public void PollReportsReadyStdinWithoutAdvancingTheClock()
+    {
+        // Subscription 1: fd_read on stdin (userdata 1); subscription 2: monotonic clock in 5 s (userdata 2).
+        var wat = Wat.Start("""
+            (i64.store (i32.const 2048) (i64.const 1))
+            (i32.store8 (i32.const 2056) (i32.const 1))
+            (i32.store (i32.const 2064) (i32.const 0))
+            (i64.store (i32.const 2096) (i64.const 2))
+            (i32.store8 (i32.const 2104) (i32.const 0))
+            (i32.store (i32.const 2112) (i32.const 1))
+            (i64.store (i32.const 2120) (i64.const 5000000000))
+            (drop (call $poll_oneoff (i32.const 2048) (i32.const 3072) (i32.const 2) (i32.const 1024)))
+            (drop (call $clock_time_get (i32.const 1) (i64.const 0) (i32.const 1032)))
+            (drop (call $write (i32.const 1) (i32.const 1024) (i32.const 4)))
+            (drop (call $write (i32.const 1) (i32.const 3072) (i32.const 32)))
+            (drop (call $write (i32.const 1) (i32.const 1032) (i32.const 8)))
+            """);
+
+        var bytes = fixture.Run(wat, WasiFixture.Options(input: "abc"u8.ToArray())).Stdout.ToArray().AsSpan();
+
+        Assert.Equal(1, BinaryPrimitives.ReadInt32LittleEndian(bytes));
+        Assert.Equal(1UL, BinaryPrimitives.ReadUInt64LittleEndian(bytes[4..]));
+        Assert.Equal(0, BinaryPrimitives.ReadUInt16LittleEndian(bytes[12..]));
+        Assert.Equal(1, bytes[14]);
+        Assert.Equal(3UL, BinaryPrimitives.ReadUInt64LittleEndian(bytes[20..]));
+        Assert.Equal(0UL, BinaryPrimitives.ReadUInt64LittleEndian(bytes[36..]));
+    }
+
+    [Fact]
     public void RandomBytesAreTheJobsSha256CounterStream()
     {
         var wat = Wat.Start("""
