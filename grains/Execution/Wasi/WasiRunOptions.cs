@@ -22,7 +22,8 @@ internal sealed class WasiRunOptions
     public ReadOnlyMemory<byte> Input { get; init; }
 
     /// <summary>The job's logical instant: <c>CLOCK_REALTIME</c> starts here (the monotonic and CPU-time clocks start
-    /// at 0) and every clock reading advances all clocks by 1 µs. Default: the Unix epoch. Must not be before it.</summary>
+    /// at 0) and every clock reading advances all clocks by 1 µs. Default: the Unix epoch. Must lie from the epoch to before the year 2500 (WASI timestamps are u64
+    /// nanoseconds).</summary>
     public DateTimeOffset StartTime { get; init; } = DateTimeOffset.UnixEpoch;
 
     /// <summary>The most bytes the program may write to stdout. A write that would pass it ends the run with

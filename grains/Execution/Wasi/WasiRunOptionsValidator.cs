@@ -3,6 +3,8 @@ namespace Marketplace.Grains.Execution.Wasi;
 /// <summary>Checks <see cref="WasiRunOptions"/>, naming the failing field and its value.</summary>
 internal static class WasiRunOptionsValidator
 {
+    private static readonly DateTimeOffset LatestStart = new(2500, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary>Throws when an option is out of range.</summary>
     /// <exception cref="ArgumentException">A field is invalid; the message names it and its value.</exception>
     public static void Validate(WasiRunOptions options)
@@ -36,9 +38,9 @@ internal static class WasiRunOptionsValidator
             }
         }
 
-        if (options.StartTime < DateTimeOffset.UnixEpoch)
+        if (options.StartTime < DateTimeOffset.UnixEpoch || options.StartTime >= LatestStart)
         {
-            throw Invalid(nameof(options.StartTime), options.StartTime.ToString("O"), "must not be before the Unix epoch");
+            throw Invalid(nameof(options.StartTime), options.StartTime.ToString("O"), "must lie from the Unix epoch to before the year 2500 (Unix nanoseconds in 64 bits)");
         }
 
         if (options.StdoutLimitBytes < 1)

@@ -166,6 +166,26 @@ public sealed class WasiEndingsTests(WasiFixture fixture, ITestOutputHelper outp
         Assert.Equal(0, result.FuelConsumed);
     }
 
+    [Theory]
+    [InlineData("", "test", "JobId")]
+    [InlineData("job-1", "", "ProgramName")]
+    public void InvalidOptionsNameTheField(string jobId, string programName, string field)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new WasiContext(new WasiRunOptions { JobId = jobId, ProgramName = programName }));
+        Assert.Contains($"WasiRunOptions.{field}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InvalidLimitsAndTimesNameTheFieldAndValue()
+    {
+        var stdout = Assert.Throws<ArgumentException>(() => new WasiContext(new WasiRunOptions { JobId = "j", ProgramName = "p", StdoutLimitBytes = 0 }));
+        Assert.Contains("WasiRunOptions.StdoutLimitBytes = 0", stdout.Message, StringComparison.Ordinal);
+        var time = Assert.Throws<ArgumentException>(() => new WasiContext(new WasiRunOptions { JobId = "j", ProgramName = "p", StartTime = new DateTimeOffset(2600, 1, 1, 0, 0, 0, TimeSpan.Zero) }));
+        Assert.Contains("WasiRunOptions.StartTime = 2600-01-01", time.Message, StringComparison.Ordinal);
+        var environment = Assert.Throws<ArgumentException>(() => new WasiContext(new WasiRunOptions { JobId = "j", ProgramName = "p", Environment = [new("A=B", "1")] }));
+        Assert.Contains("WasiRunOptions.Environment[0]", environment.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ACommandNeedsMemoryAndStartExports()
     {
