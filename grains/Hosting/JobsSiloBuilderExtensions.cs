@@ -3,6 +3,7 @@ using Marketplace.Grains.Workers;
 using Orleans.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace Marketplace.Grains.Hosting;
@@ -26,10 +27,8 @@ internal static class JobsSiloBuilderExtensions
                     o.WorkerKeyFolder = Path.Combine(data, "workers");
                 }
             })
-            .Validate(o => o.BidWindow >= TimeSpan.Zero && o.RetryBaseDelay >= TimeSpan.Zero && o.LeaseDuration > TimeSpan.Zero
-                && o.HeartbeatInterval > TimeSpan.Zero && o.WorkerOfflineAfter > TimeSpan.Zero && o.MaxLogEntries >= 2
-                && o.MaxClientJobs >= 1 && o.DefaultWorkers >= 0, "Marketplace:Jobs has a negative or zero duration or count")
             .ValidateOnStart();
+        silo.Services.AddSingleton<IValidateOptions<JobsOptions>, JobsOptionsValidator>();
         silo.Services.AddOptions<List<WorkerOptions>>().Configure(list => marketplace.GetSection("Workers").Bind(list));
 
         // Worker grains live on the silo that hosts their executors: publish this silo's worker ids to the cluster.

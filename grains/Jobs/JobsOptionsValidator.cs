@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Grains.Jobs;
+
+/// <summary>Checks <see cref="JobsOptions"/> at start and names every failing field with its value.</summary>
+internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
+{
+    private const string Section = "Marketplace:Jobs";
+
+    public ValidateOptionsResult Validate(string? name, JobsOptions options)
+    {
+        var problems = new List<string>();
+        NotNegative(problems, nameof(options.BidWindow), options.BidWindow);
+        NotNegative(problems, nameof(options.BidWaitLimit), options.BidWaitLimit);
+        NotNegative(problems, nameof(options.RetryBaseDelay), options.RetryBaseDelay);
+        NotNegative(problems, nameof(options.MaxRetryDelay), options.MaxRetryDelay);
+        NotNegative(problems, nameof(options.OnlineWorkersCacheAge), options.OnlineWorkersCacheAge);
+        Positive(problems, nameof(options.LeaseDuration), options.LeaseDuration);
+        Positive(problems, nameof(options.HeartbeatInterval), options.HeartbeatInterval);
+        Positive(problems, nameof(options.WorkerOfflineAfter), options.WorkerOfflineAfter);
+        Positive(problems, nameof(options.ClientListFlushDelay), options.ClientListFlushDelay);
+        Positive(problems, nameof(options.WatchdogAfter), options.WatchdogAfter);
+        Positive(problems, nameof(options.WatchdogPeriod), options.WatchdogPeriod);
+        if (options.MaxLogEntries < 2)
+        {
+            problems.Add($"{Section}:{nameof(options.MaxLogEntries)} is {options.MaxLogEntries}; it must be at least 2");
+        }
+
+        if (options.MaxClientJobs < 1)
+        {
+            problems.Add($"{Section}:{nameof(options.MaxClientJobs)} is {options.MaxClientJobs}; it must be at least 1");
+        }
+
+        if (options.DefaultWorkers < 0)
+        {
+            problems.Add($"{Section}:{nameof(options.DefaultWorkers)} is {options.DefaultWorkers}; it must not be negative");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.DefaultWorkerPrefix) || options.DefaultWorkerPrefix.Length > 60)
+        {
+            problems.Add($"{Section}:{nameof(options.DefaultWorkerPrefix)} '{options.DefaultWorkerPrefix}' must have 1-60 characters");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    private static void NotNegative(List<string> problems, string field, TimeSpan value)
+    {
+        if (value < TimeSpan.Zero)
+        {
+            problems.Add($"{Section}:{field} is {value}; it must not be negative");
+        }
+    }
+
+    private static void Positive(List<string> problems, string field, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            problems.Add($"{Section}:{field} is {value}; it must be positive");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using Marketplace.Grains.Jobs;
+using Xunit;
+
+namespace Marketplace.Grains.Tests.Jobs;
+
+public sealed class JobsOptionsValidatorTests
+{
+    [Fact]
+    public void DefaultsAreValid() => Assert.True(new JobsOptionsValidator().Validate(null, new JobsOptions()).Succeeded);
+
+    [Fact]
+    public void EveryBadFieldIsNamedWithItsValue()
+    {
+        var options = new JobsOptions
+        {
+            LeaseDuration = TimeSpan.Zero,
+            BidWindow = TimeSpan.FromSeconds(-1),
+            MaxLogEntries = 1,
+            DefaultWorkers = -3,
+            DefaultWorkerPrefix = " ",
+        };
+        var result = new JobsOptionsValidator().Validate(null, options);
+        Assert.True(result.Failed);
+        var failures = result.Failures!.ToList();
+        Assert.Equal(5, failures.Count);
+        Assert.Contains("Marketplace:Jobs:LeaseDuration is 00:00:00; it must be positive", failures);
+        Assert.Contains("Marketplace:Jobs:BidWindow is -00:00:01; it must not be negative", failures);
+        Assert.Contains("Marketplace:Jobs:MaxLogEntries is 1; it must be at least 2", failures);
+        Assert.Contains("Marketplace:Jobs:DefaultWorkers is -3; it must not be negative", failures);
+        Assert.Contains("Marketplace:Jobs:DefaultWorkerPrefix ' ' must have 1-60 characters", failures);
+    }
+}
