@@ -23,14 +23,4 @@ internal sealed class LocalWorkers
         _executors.Clear();
         return all;
     }
-
-    /// <summary>Simulates a crash of <paramref name="workerId"/>'s host: its runs stop without a report, no more
-    /// heartbeats or lease renewals. Throws <see cref="InvalidOperationException"/> when not hosted here.</summary>
-    public void Kill(string workerId) => Require(workerId).Kill();
-
-    /// <summary>Cuts <paramref name="workerId"/> off: runs finish and report late; no heartbeats, renewals or new work.</summary>
-    public void Partition(string workerId) => Require(workerId).Partition();
-
-    private WorkerExecutor Require(string workerId) =>
-        Find(workerId) ?? throw new InvalidOperationException($"Worker {workerId} is not hosted on this silo.");
 }

@@ -57,7 +57,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
     /// <summary>Attempts waiting for a slot.</summary>
     public int Queued => Volatile.Read(ref _queued);
 
-    /// <summary>False after shutdown, <see cref="Kill"/> or <see cref="Partition"/>: the worker no longer takes work
+    /// <summary>False after shutdown, <see cref="SimulateCrash"/> or <see cref="SimulatePartition"/>: the worker no longer takes work
     /// and its host no longer heartbeats.</summary>
     public bool IsAlive => !_stop.IsCancellationRequested && !_partitioned;
 
@@ -106,17 +106,20 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
         }
     }
 
-    /// <summary>Simulates a crashed worker host: every run stops at once, nothing is reported, no lease is renewed.</summary>
-    public void Kill()
+    /// <summary>Simulates a crashed worker host (fault injection for tests): every run stops at once, nothing is
+    /// reported, no lease is renewed.</summary>
+    internal void SimulateCrash() => StopSilently();
+
+    private void StopSilently()
     {
         _silent = true;
         _stop.Cancel();
         _queue.Writer.TryComplete();
     }
 
-    /// <summary>Simulates a worker cut off from the cluster: runs continue and report when they finish, but no lease
-    /// is renewed, no heartbeat is sent, no cancel arrives and no new work is taken.</summary>
-    public void Partition() => _partitioned = true;
+    /// <summary>Simulates a worker cut off from the cluster (fault injection for tests): runs continue and report
+    /// when they finish, but no lease is renewed, no heartbeat is sent, no cancel arrives and no new work is taken.</summary>
+    internal void SimulatePartition() => _partitioned = true;
 
     /// <summary>Renews the leases of attempts whose last renewal is older than the renewal interval; stops attempts
     /// the job no longer wants.</summary>
@@ -167,7 +170,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
     /// slot loops.</summary>
     public async ValueTask DisposeAsync()
     {
-        Kill();
+        StopSilently();
         await Task.WhenAll(_slots).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         _stop.Dispose();
     }

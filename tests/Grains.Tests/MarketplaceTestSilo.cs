@@ -5,6 +5,7 @@ using Orleans.Concurrency;
 using Orleans.Runtime;
 using Orleans.Hosting;
 using Orleans.Streams;
+using Marketplace.Grains.Workers.TestHooks;
 using Marketplace.Persistence.Sqlite;
 using Marketplace.TestSupport;
 using Microsoft.Extensions.Configuration;
@@ -104,6 +105,7 @@ public sealed class MarketplaceTestSilo : IAsyncDisposable
             silo.AddMemoryStreams(MarketplaceStreams.Provider);
             silo.UseSqliteStorage($"Data Source={Path.Combine(folder, "marketplace.db")}");
             silo.AddMarketplace();
+            silo.Services.AddSingleton<WorkerFaultInjection>();
         });
         var host = builder.Build();
         await host.StartAsync();

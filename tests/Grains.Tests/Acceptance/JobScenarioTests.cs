@@ -82,7 +82,7 @@ public sealed class JobScenarioTests(ITestOutputHelper output)
         var job = await silo.Grains.SubmitAsync(JobsKit.Job(slow, s => { s.InputInline = JobsKit.Iterations(11_000_000); s.MaxFuel = JobLimits.MaxFuel; s.MaxRetries = 2; }));
         var running = await silo.Grains.WaitAsync(job.JobId, j => j.Status == JobStatus.Running);
         var victim = running.WorkerId!;
-        silo.Workers().Kill(victim);
+        silo.Faults().Crash(victim);
         Assert.True((await silo.Grains.GetGrain<IJobGrain>(job.JobId).GetAsync(JobsKit.Client)).Status < JobStatus.Completed, "the run ended before the kill");
 
         var done = await silo.Grains.WaitTerminalAsync(job.JobId);
@@ -104,7 +104,7 @@ public sealed class JobScenarioTests(ITestOutputHelper output)
         var job = await silo.Grains.SubmitAsync(JobsKit.Job(slow, s => { s.InputInline = JobsKit.Iterations(11_000_000); s.MaxFuel = JobLimits.MaxFuel; s.MaxRetries = 5; }));
         var running = await silo.Grains.WaitAsync(job.JobId, j => j.StartedAt is not null);
         var cutOff = running.WorkerId!;
-        silo.Workers().Partition(cutOff);
+        silo.Faults().Partition(cutOff);
 
         var done = await silo.Grains.WaitTerminalAsync(job.JobId, TimeSpan.FromSeconds(60));
         output.WriteLine($"run took {(done.CompletedAt - done.StartedAt)?.TotalMilliseconds:0} ms");

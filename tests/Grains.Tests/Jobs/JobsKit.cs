@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Workers;
+using Marketplace.Grains.Workers.TestHooks;
 using Orleans;
 using Orleans.Concurrency;
 using Orleans.Runtime;
@@ -99,6 +100,9 @@ internal static class JobsKit
         grains.GetGrain<IJobGrain>(jobId).GetLogsAsync(Client);
 
     public static LocalWorkers Workers(this MarketplaceTestSilo silo) => silo.Services.GetRequiredService<LocalWorkers>();
+
+    /// <summary>The fault injection hooks of the test silo (crash or cut off a worker).</summary>
+    internal static WorkerFaultInjection Faults(this MarketplaceTestSilo silo) => silo.Services.GetRequiredService<WorkerFaultInjection>();
 
     /// <summary>Waits until no attempt runs or waits on any worker of the silo.</summary>
     public static async Task WaitIdleAsync(this MarketplaceTestSilo silo, TimeSpan timeout)

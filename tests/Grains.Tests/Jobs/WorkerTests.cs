@@ -98,7 +98,7 @@ public sealed class WorkerTests
     {
         await using var silo = await MarketplaceTestSilo.StartAsync(new JobsSettings().Worker("a").Worker("b").Values);
         await WaitForWorkersAsync(silo, 2);
-        silo.Services.GetRequiredService<LocalWorkers>().Kill("a");
+        silo.Faults().Crash("a");
         var directory = silo.Grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey);
         var deadline = DateTime.UtcNow.AddSeconds(10);
         string[] online;
