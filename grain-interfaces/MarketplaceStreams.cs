@@ -1,6 +1,6 @@
 namespace Marketplace.GrainInterfaces;
 
-/// <summary>The broadcast streams of the marketplace (the design card's gossip topics).</summary>
+/// <summary>The streams of the marketplace: worker capability advertisements and per-client job events.</summary>
 public static class MarketplaceStreams
 {
     /// <summary>The stream provider the marketplace uses.</summary>
@@ -8,9 +8,6 @@ public static class MarketplaceStreams
 
     /// <summary>Namespace of the stream workers announce capabilities on (key <see cref="BroadcastKey"/>).</summary>
     public const string Capabilities = "capabilities";
-
-    /// <summary>Namespace of the stream jobs are announced on (key <see cref="BroadcastKey"/>).</summary>
-    public const string Jobs = "jobs";
 
     /// <summary>The key of the broadcast streams.</summary>
     public const string BroadcastKey = "all";

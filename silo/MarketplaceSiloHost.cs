@@ -72,8 +72,8 @@ public static class MarketplaceSiloHost
         {
             // Localhost clustering with SQLite under the data folder, or a PostgreSQL cluster (Marketplace:Cluster).
             silo.UseMarketplaceCluster(dataFolder);
-            // Memory streams named "Default"; subscriptions persist in the PubSubStore storage.
-            silo.AddMemoryStreams(Marketplace.GrainInterfaces.MarketplaceStreams.Provider);
+            // Capability advertisements and job events on memory streams; subscriptions persist in PubSubStore.
+            silo.AddMarketplaceStreams();
             // Blobs, programs, workers and jobs (options under Marketplace:Blobs, :Programs, :Jobs, :Workers).
             silo.AddMarketplace();
             silo.AddDashboard();

@@ -66,7 +66,7 @@ builder.Configuration.AddInMemoryCollection(settings);
 builder.UseOrleans(silo =>
 {
     silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "marketplace-jobs-bench");
-    silo.AddMemoryStreams(MarketplaceStreams.Provider);
+    silo.AddMarketplaceStreams();
     if (memoryStorage)
     {
         silo.AddMemoryGrainStorageAsDefault();

@@ -3,7 +3,7 @@ using Orleans;
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>
-/// What a job in matching announces on the <c>jobs</c> stream (<see cref="MarketplaceStreams.Jobs"/>): the
+/// What a job in matching offers each online worker (<see cref="IWorkerGrain.OfferJobAsync"/>): the
 /// requirements every worker checks before answering with <see cref="IJobGrain.BidAsync"/>.
 /// </summary>
 [GenerateSerializer]

@@ -24,6 +24,12 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// <c>capabilities</c> stream. Throws <see cref="WorkerNotFoundException"/> before registration.</summary>
     Task HeartbeatAsync();
 
+    /// <summary>A job in matching offers itself (round <see cref="JobAnnouncement.Round"/>): the worker answers the
+    /// job with a one-way bid or a decline naming its reason (<see cref="IJobGrain.BidAsync"/>). One-way, so a job
+    /// never waits for a worker's turn.</summary>
+    [OneWay]
+    Task OfferJobAsync(JobAnnouncement job);
+
     /// <summary>Queues one attempt on the worker's executor (capacity slots plus a bounded queue). Not accepted when
     /// the worker is offline, not hosted on this silo, or its queue is full. Interleaves with the worker's other
     /// turns: a job assigns in the turn where the worker's (one-way) bid arrived.</summary>

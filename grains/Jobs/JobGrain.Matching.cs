@@ -17,7 +17,6 @@ internal sealed partial class JobGrain
     private DateTimeOffset _windowCloseAt;
     private DateTimeOffset _announcedAt;
     private bool _haveEligibleBid;
-    private IAsyncStream<JobAnnouncement>? _jobsStream;
 
     /// <inheritdoc />
     public async Task BidAsync(WorkerBid bid)
@@ -63,9 +62,9 @@ internal sealed partial class JobGrain
             _waitingFor.Add(id);
         }
 
-        _jobsStream ??= this.GetStreamProvider(MarketplaceStreams.Provider)
-            .GetStream<JobAnnouncement>(StreamId.Create(MarketplaceStreams.Jobs, MarketplaceStreams.BroadcastKey));
-        await _jobsStream.OnNextAsync(new JobAnnouncement
+        // Each online worker (on whichever silo hosts it) gets the offer as a one-way grain call: delivered at once,
+        // where a stream would wait for its pulling agent's next poll.
+        var announcement = new JobAnnouncement
         {
             JobId = JobId,
             Round = _round,
@@ -76,7 +75,12 @@ internal sealed partial class JobGrain
             TimeoutMs = Info.TimeoutMs,
             MaxPricePerMillionFuel = state.State.MaxPricePerMillionFuel,
             Constraints = state.State.Constraints,
-        });
+        };
+        foreach (var workerId in _expected)
+        {
+            await GrainFactory.GetGrain<IWorkerGrain>(workerId).OfferJobAsync(announcement);
+        }
+
         if (_expected.Length == 0)
         {
             await CloseMatchingAsync();

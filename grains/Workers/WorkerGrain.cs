@@ -31,14 +31,6 @@ internal sealed partial class WorkerGrain(
     private bool Online => DateTimeOffset.UtcNow - _lastHeartbeat < _options.WorkerOfflineAfter;
 
     /// <inheritdoc />
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        if (state.State.Capabilities is not null)
-        {
-            await AttachJobsStreamAsync();
-        }
-    }
-
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -79,7 +71,6 @@ internal sealed partial class WorkerGrain(
 
         await state.WriteStateAsync();
         _dirty = false;
-        await AttachJobsStreamAsync();
         _lastHeartbeat = DateTimeOffset.UtcNow;
         await AnnounceAsync();
         return Info();
@@ -142,7 +133,8 @@ internal sealed partial class WorkerGrain(
     /// 0.8, CIRO's starting score).</summary>
     internal static double Reputation(long completed, long failed) => (completed + 4.0) / (completed + failed + 5.0);
 
-    private async Task OnJobAnnouncedAsync(JobAnnouncement job)
+    /// <inheritdoc />
+    public async Task OfferJobAsync(JobAnnouncement job)
     {
         LeaveUnlessHosted();
         var caps = state.State.Capabilities;
@@ -193,24 +185,6 @@ internal sealed partial class WorkerGrain(
         return _lastHeartbeat == default
             ? $"worker {WorkerId} is offline (no heartbeat since its activation)"
             : $"worker {WorkerId} is offline (last heartbeat {age.TotalSeconds:0.#} s ago)";
-    }
-
-    private async Task AttachJobsStreamAsync()
-    {
-        var stream = this.GetStreamProvider(MarketplaceStreams.Provider)
-            .GetStream<JobAnnouncement>(StreamId.Create(MarketplaceStreams.Jobs, MarketplaceStreams.BroadcastKey));
-        var handles = await stream.GetAllSubscriptionHandles();
-        if (handles.Count == 0)
-        {
-            await stream.SubscribeAsync((j, _) => OnJobAnnouncedAsync(j));
-            return;
-        }
-
-        await handles[0].ResumeAsync((j, _) => OnJobAnnouncedAsync(j));
-        for (var i = 1; i < handles.Count; i++)
-        {
-            await handles[i].UnsubscribeAsync();
-        }
     }
 
     private Task AnnounceAsync() => this.GetStreamProvider(MarketplaceStreams.Provider)

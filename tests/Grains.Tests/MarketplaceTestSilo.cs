@@ -102,7 +102,7 @@ public sealed class MarketplaceTestSilo : IAsyncDisposable
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: "marketplace-tests");
             silo.Services.Configure<ReminderOptions>(builder.Configuration.GetSection("Marketplace:Reminders"));
-            silo.AddMemoryStreams(MarketplaceStreams.Provider);
+            silo.AddMarketplaceStreams();
             silo.UseSqliteStorage($"Data Source={Path.Combine(folder, "marketplace.db")}");
             silo.AddMarketplace();
             silo.Services.AddSingleton<WorkerFaultInjection>();

@@ -99,7 +99,7 @@ public sealed class GatewayTestSilo : IAsyncDisposable
         builder.UseOrleans(silo =>
         {
             silo.UseMarketplaceCluster(folder);
-            silo.AddMemoryStreams(MarketplaceStreams.Provider);
+            silo.AddMarketplaceStreams();
             silo.AddMarketplace();
         });
         var host = builder.Build();
