@@ -63,6 +63,8 @@ public sealed class GatewayConnection : IAsyncDisposable
         {
             client.UseStaticClustering(endpoints.ToArray());
             client.Configure<ClusterOptions>(o => o.ClusterId = clusterId);
+            // The caller's Activity (W3C trace context) travels with each grain call, so the silos' spans join its trace.
+            client.AddActivityPropagation();
         });
         var host = builder.Build();
         try

@@ -2,12 +2,13 @@
 // same thing. CreateBuilder gives a WebApplicationBuilder whose configuration callers may still extend (tests add a
 // temporary data folder and free ports); Build reads the final configuration, configures Orleans as
 // Marketplace:Cluster says (localhost clustering with SQLite storage and reminders, or a PostgreSQL cluster), memory
-// streams, the marketplace grains, the dashboard, the HTTP listener and the /v1 API, and returns the application ready
-// to start.
+// streams, the marketplace grains, the dashboard, trace propagation across grain calls, the HTTP listener, the /v1 API
+// and telemetry (Marketplace:Telemetry), and returns the application ready to start.
 using System.Net;
 using Marketplace.Grains.Hosting;
 using Marketplace.Silo.Api;
 using Marketplace.Silo.Hosting;
+using Marketplace.Silo.Telemetry;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -77,14 +78,19 @@ public static class MarketplaceSiloHost
             // Blobs, programs, workers and jobs (options under Marketplace:Blobs, :Programs, :Jobs, :Workers).
             silo.AddMarketplace();
             silo.AddDashboard();
+            // W3C trace context rides in the RequestContext of every grain call, to this silo's grains and others'.
+            silo.AddActivityPropagation();
         });
 
         ConfigureHttpListener(builder);
         var keys = ApiKeyRegistry.Load(configuration, dataFolder, notices);
         builder.Services.AddMarketplaceApi(configuration, keys);
+        // Metrics and traces (Marketplace:Telemetry): OpenTelemetry, the Prometheus scrape endpoint, OTLP export.
+        builder.AddMarketplaceTelemetry();
 
         var app = builder.Build();
         app.UseMarketplaceApi();
+        app.MapMarketplaceTelemetry();
         return app;
     }
 

@@ -33,4 +33,11 @@ public sealed class JobAssignment
 
     /// <summary>Wall-clock limit, ms.</summary>
     [Id(8)] public long TimeoutMs { get; set; }
+
+    /// <summary>W3C <c>traceparent</c> of the job's submit (null: none); the worker's run span joins that trace even
+    /// when the attempt starts from a timer, after a retry or on another silo.</summary>
+    [Id(9)] public string? TraceParent { get; set; }
+
+    /// <summary>W3C <c>tracestate</c> that goes with <see cref="TraceParent"/>.</summary>
+    [Id(10)] public string? TraceState { get; set; }
 }

@@ -1,4 +1,5 @@
 using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Telemetry;
 
 namespace Marketplace.Grains.Jobs;
 
@@ -13,6 +14,11 @@ internal sealed partial class JobGrain
     {
         if (Info.Status == JobStatus.Running && string.Equals(attemptId, _attemptId, StringComparison.Ordinal))
         {
+            if (!state.State.Started)
+            {
+                MarketplaceTelemetry.JobStarted(startedAt - Info.CreatedAt);
+            }
+
             Info.StartedAt = startedAt;
             state.State.Started = true;
         }

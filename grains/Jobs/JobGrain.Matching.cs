@@ -154,6 +154,8 @@ internal sealed partial class JobGrain
                 MaxFuel = Info.MaxFuel,
                 MaxMemoryBytes = Info.MaxMemoryBytes,
                 TimeoutMs = Info.TimeoutMs,
+                TraceParent = state.State.TraceParent,
+                TraceState = state.State.TraceState,
             };
             var matchedAt = DateTimeOffset.UtcNow;
             AssignmentAnswer answer;

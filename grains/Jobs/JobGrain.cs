@@ -9,8 +9,10 @@
 // matching or running job from pending, i.e. execution is at-least-once, completion exactly-once). A job still
 // unfinished WatchdogAfter after submit registers a reminder so it resumes after a silo restart even if nobody calls
 // it; deactivation writes the state and registers the reminder too.
+using System.Diagnostics;
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
+using Marketplace.Grains.Telemetry;
 using Orleans;
 using Orleans.Concurrency;
 using Orleans.Runtime;
@@ -128,6 +130,8 @@ internal sealed partial class JobGrain(
             InputBlobId = submission.InputBlobId,
             InputInline = submission.InputInline,
             NextMatchAt = now,
+            TraceParent = MarketplaceTelemetry.TraceParentOf(Activity.Current),
+            TraceState = Activity.Current?.TraceStateString,
         };
         AddLog("info", $"submitted: program {programId}, fuel {Info.MaxFuel}, memory {Info.MaxMemoryBytes} bytes, timeout {Info.TimeoutMs} ms, max retries {Info.MaxRetries}"
             + (submission.TtlMs > 0 ? $", ttl {submission.TtlMs} ms" : "")
@@ -142,6 +146,7 @@ internal sealed partial class JobGrain(
             throw;
         }
 
+        MarketplaceTelemetry.JobSubmitted();
         await GrainFactory.GetGrain<IClientJobsGrain>(Info.ClientId).AddAsync(Summary());
         await StartMatchingAsync();
         return Info;
@@ -239,6 +244,7 @@ internal sealed partial class JobGrain(
         Info.ErrorMessage = error;
         Info.CompletedAt = DateTimeOffset.UtcNow;
         _attemptId = null;
+        MarketplaceTelemetry.JobFinished(status, reason);
         AddLog(status == JobStatus.Completed ? "info" : status == JobStatus.Cancelled ? "warn" : "error", status == JobStatus.Completed
             ? $"completed on worker {Info.WorkerId}: fuel {Info.FuelConsumed}, output {Info.OutputSize} bytes"
             : $"{MarketplaceJson.EnumName(status)}{(reason == FailureReason.None ? "" : $" ({reason})")}: {error}");

@@ -43,4 +43,11 @@ internal sealed class JobState
 
     /// <summary>Workers that lost an attempt of this job; later rounds prefer others.</summary>
     [Id(11)] public List<string> LostOn { get; set; } = [];
+
+    /// <summary>W3C <c>traceparent</c> of the submitting call (null: it ran outside a trace); every attempt's
+    /// <c>marketplace.job.run</c> span joins that trace.</summary>
+    [Id(12)] public string? TraceParent { get; set; }
+
+    /// <summary>W3C <c>tracestate</c> of the submitting call.</summary>
+    [Id(13)] public string? TraceState { get; set; }
 }

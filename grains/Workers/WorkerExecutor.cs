@@ -5,9 +5,11 @@
 // straight to the job grain; the worker grain only reads the counters. Kill/Partition simulate a crashed or cut-off
 // worker host for the A11 scenario: Kill drops runs without a word, Partition lets them finish and report late.
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
+using Marketplace.Grains.Telemetry;
 using Orleans;
 using Orleans.Concurrency;
 using Orleans.Runtime;
@@ -46,6 +48,8 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
         {
             _slots[i] = Task.Run(SlotLoopAsync);
         }
+
+        MarketplaceTelemetry.Track(this);
     }
 
     /// <summary>The worker.</summary>
@@ -170,6 +174,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
     /// slot loops.</summary>
     public async ValueTask DisposeAsync()
     {
+        MarketplaceTelemetry.Untrack(this);
         StopSilently();
         await Task.WhenAll(_slots).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         _stop.Dispose();
@@ -216,11 +221,27 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
             return;
         }
 
+        // The span joins the submitting request's trace (carried by the assignment); the grain calls below run
+        // inside it, so Orleans propagates the same trace to the job grain and the blob grains.
+        using var activity = MarketplaceTelemetry.StartJobRun(a.TraceParent, a.TraceState, a.JobId, a.ProgramId, WorkerId, a.Attempt);
+        var started = Stopwatch.GetTimestamp();
         var job = _grains.GetGrain<IJobGrain>(a.JobId);
         await job.AttemptStartedAsync(a.AttemptId, DateTimeOffset.UtcNow).ConfigureAwait(false);
         var report = await ExecuteAsync(a, token).ConfigureAwait(false);
+        var outcome = MarketplaceTelemetry.OutcomeOf(report.Succeeded, report.FailureReason);
+        MarketplaceTelemetry.JobRan(Stopwatch.GetElapsedTime(started), outcome);
+        if (activity is not null)
+        {
+            activity.SetTag(MarketplaceTelemetry.OutcomeTag, outcome);
+            if (!report.Succeeded)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, report.Error);
+            }
+        }
+
         if (_silent || attempt.Abandoned)
         {
+            activity?.SetTag(MarketplaceTelemetry.ReportedTag, false);
             return;
         }
 
@@ -290,6 +311,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
                     try
                     {
                         report.OutputBlobId = await AttemptBlobs.StoreAsync(_grains, result.Output, token).ConfigureAwait(false);
+                        MarketplaceTelemetry.BlobUploaded(result.Output.Length, MarketplaceTelemetry.BlobSourceJobOutput);
                     }
                     catch (OperationCanceledException) when (token.IsCancellationRequested)
                     {

@@ -1,4 +1,5 @@
 using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Telemetry;
 using Orleans;
 using Orleans.Concurrency;
 using Orleans.Runtime;
@@ -38,6 +39,7 @@ internal static class BlobEndpoints
     private static async Task<IResult> UploadAsync(HttpContext context, IGrainFactory grains, IOptions<ApiOptions> options, ILoggerFactory loggers)
     {
         var manifest = await BlobStreaming.UploadAsync(grains, context.Request, options.Value.MaxBlobBytes, loggers.CreateLogger("Marketplace.Api.Blobs"));
+        MarketplaceTelemetry.BlobUploaded(manifest.Size, MarketplaceTelemetry.BlobSourceApi);
         return Results.Created($"/v1/blobs/{manifest.Id}", manifest);
     }
 
