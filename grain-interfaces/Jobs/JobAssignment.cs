@@ -33,4 +33,13 @@ public sealed class JobAssignment
 
     /// <summary>Wall-clock limit, ms.</summary>
     [Id(8)] public long TimeoutMs { get; set; }
+
+    /// <summary>WASI programs: <c>argv[1..]</c> (from <see cref="JobSubmission.Args"/>).</summary>
+    [Id(9)] public List<string> Args { get; set; } = [];
+
+    /// <summary>WASI programs: the environment (from <see cref="JobSubmission.Env"/>).</summary>
+    [Id(10)] public Dictionary<string, string> Env { get; set; } = [];
+
+    /// <summary>The job's creation time: a WASI program's logical <c>CLOCK_REALTIME</c> starts here on every attempt.</summary>
+    [Id(11)] public DateTimeOffset CreatedAt { get; set; }
 }

@@ -150,6 +150,9 @@ internal sealed partial class JobGrain
                 MaxFuel = Info.MaxFuel,
                 MaxMemoryBytes = Info.MaxMemoryBytes,
                 TimeoutMs = Info.TimeoutMs,
+                Args = state.State.Args,
+                Env = state.State.Env,
+                CreatedAt = Info.CreatedAt,
             };
             var matchedAt = DateTimeOffset.UtcNow;
             AssignmentAnswer answer;

@@ -128,6 +128,8 @@ internal sealed partial class JobGrain(
             InputBlobId = submission.InputBlobId,
             InputInline = submission.InputInline,
             NextMatchAt = now,
+            Args = submission.Args ?? [],
+            Env = submission.Env ?? [],
         };
         AddLog("info", $"submitted: program {programId}, fuel {Info.MaxFuel}, memory {Info.MaxMemoryBytes} bytes, timeout {Info.TimeoutMs} ms, max retries {Info.MaxRetries}"
             + (submission.TtlMs > 0 ? $", ttl {submission.TtlMs} ms" : "")

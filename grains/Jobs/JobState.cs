@@ -43,4 +43,10 @@ internal sealed class JobState
 
     /// <summary>Workers that lost an attempt of this job; later rounds prefer others.</summary>
     [Id(11)] public List<string> LostOn { get; set; } = [];
+
+    /// <summary>WASI program arguments from the submission.</summary>
+    [Id(12)] public List<string> Args { get; set; } = [];
+
+    /// <summary>WASI program environment from the submission.</summary>
+    [Id(13)] public Dictionary<string, string> Env { get; set; } = [];
 }
