@@ -86,6 +86,19 @@ public sealed class WasiJobTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AWasiRunPastItsTimeoutIsInterruptedLikeAnOnvmRun()
+    {
+        await using var silo = await JobsKit.StartAsync(new JobsSettings().Worker("w1"));
+        var program = await DeployAsync(silo, Module.ConvertText(Wat.Start("(loop $forever (br $forever))")), "wasi-loop");
+        var job = await silo.Grains.SubmitAsync(JobsKit.Job(program, s => { s.MaxFuel = JobLimits.MaxFuel; s.TimeoutMs = 30; }));
+        var done = await silo.Grains.WaitTerminalAsync(job.JobId);
+        Assert.True(done.Status == JobStatus.TimedOut, await silo.Grains.DescribeAsync(job.JobId));
+        Assert.Equal(FailureReason.Timeout, done.FailureReason);
+        Assert.InRange(done.FuelConsumed, 0, JobLimits.MaxFuel - 1);
+        await silo.WaitIdleAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task AWasiModuleImportingAnUnsupportedFunctionIsRejectedAtDeployWithItsName()
     {
         await using var silo = await JobsKit.StartAsync(new JobsSettings().Worker("w1"));
