@@ -7,7 +7,8 @@ using Marketplace.Sdk;
 
 namespace Marketplace.Cli.Commands;
 
-/// <summary><c>submit-job --program P [input] [limits] [--wait]</c>: submits a job; inputs above the inline limit
+/// <summary><c>submit-job --program P [input] [limits] [--arg A]... [--env K=V]... [--wait]</c>: submits a job (a
+/// WASI program gets the arguments and environment); inputs above the inline limit
 /// are uploaded as a blob first. With <c>--wait</c> it polls until the job ends and exits 7 unless it completed.</summary>
 internal static class SubmitJobCommand
 {
@@ -29,11 +30,13 @@ internal static class SubmitJobCommand
         var requestId = new Option<string?>("--request-id") { Description = "Idempotency key: the same id returns the same job." };
         var labels = new Option<string[]>("--label") { Description = "key=value label recorded with the job (repeatable)." };
         var constraints = new Option<string[]>("--constraint") { Description = "key=value worker label the job requires (repeatable)." };
+        var args = new Option<string[]>("--arg") { Description = "Argument of a WASI program, argv[1..] in order (repeatable; --arg=-x for one starting with '-')." };
+        var env = new Option<string[]>("--env") { Description = "KEY=VALUE environment entry of a WASI program (repeatable)." };
         var wait = new Option<bool>("--wait", "-w") { Description = "Wait until the job ends; exit 7 unless it completed." };
         var waitTimeout = new Option<string>("--wait-timeout") { Description = "How long --wait waits (exit 8 after it).", DefaultValueFactory = _ => DefaultWaitTimeout };
         var command = new Command("submit-job", "Submit a job.")
         {
-            program, input, inputText, inputBlob, fuel, memory, maxPrice, timeout, retries, ttl, requestId, labels, constraints, wait, waitTimeout,
+            program, input, inputText, inputBlob, fuel, memory, maxPrice, timeout, retries, ttl, requestId, labels, constraints, args, env, wait, waitTimeout,
         };
         context.SetAction(command, async run =>
         {
@@ -48,6 +51,8 @@ internal static class SubmitJobCommand
                 TtlMs = run.Get(ttl) is { } l ? ValueText.DurationMs("--ttl", l) : 0,
                 Labels = ValueText.Pairs("--label", run.Get(labels)),
                 Constraints = ValueText.Pairs("--constraint", run.Get(constraints)),
+                Args = [.. run.Get(args) ?? []],
+                Env = ValueText.Pairs("--env", run.Get(env)),
             };
             if (run.Get(retries) is { } r)
             {

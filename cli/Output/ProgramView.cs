@@ -19,7 +19,8 @@ internal static class ProgramView
         run.Environment.Console.Write(Text.Grid(
             ("id", program.Id),
             ("name", $"{m.Name}@{m.Version}"),
-            ("entrypoint", $"{m.Entrypoint} ({program.EntrypointShape})"),
+            ("abi", program.Abi),
+            ("entrypoint", program.Abi == ProgramAbiNames.Wasi ? "_start (WASI command)" : $"{m.Entrypoint} ({program.EntrypointShape})"),
             ("deployer", program.Deployer),
             ("module", $"{Text.Bytes(program.ModuleSize)}, sha256 {program.ModuleHash}"),
             ("limits", $"fuel {Text.Number(m.MaxFuel)}, memory {Text.Bytes(m.MaxMemoryBytes)}, timeout {Text.Ms(m.TimeoutMs)}"),
@@ -37,7 +38,7 @@ internal static class ProgramView
             return;
         }
 
-        var table = new Table().AddColumns("NAME", "VERSION", "ID", "ENTRYPOINT", "SIZE", "DEPLOYER", "DEPLOYED");
+        var table = new Table().AddColumns("NAME", "VERSION", "ID", "ABI", "ENTRYPOINT", "SIZE", "DEPLOYER", "DEPLOYED");
         table.Columns[2].NoWrap();
         foreach (var p in programs)
         {
@@ -45,7 +46,8 @@ internal static class ProgramView
                 Text.Safe(p.Manifest.Name),
                 Text.Safe(p.Manifest.Version),
                 Text.Safe(p.Id),
-                Text.Safe(p.Manifest.Entrypoint),
+                Text.Safe(p.Abi),
+                Text.Safe(p.Abi == ProgramAbiNames.Wasi ? "_start" : p.Manifest.Entrypoint),
                 Text.Bytes(p.ModuleSize),
                 Text.Safe(p.Deployer),
                 Text.Time(p.DeployedAt));

@@ -40,4 +40,13 @@ public sealed class JobAssignment
 
     /// <summary>W3C <c>tracestate</c> that goes with <see cref="TraceParent"/>.</summary>
     [Id(10)] public string? TraceState { get; set; }
+
+    /// <summary>WASI programs: <c>argv[1..]</c> (from <see cref="JobSubmission.Args"/>).</summary>
+    [Id(11)] public List<string> Args { get; set; } = [];
+
+    /// <summary>WASI programs: the environment (from <see cref="JobSubmission.Env"/>).</summary>
+    [Id(12)] public Dictionary<string, string> Env { get; set; } = [];
+
+    /// <summary>The job's creation time: a WASI program's logical <c>CLOCK_REALTIME</c> starts here on every attempt.</summary>
+    [Id(13)] public DateTimeOffset CreatedAt { get; set; }
 }

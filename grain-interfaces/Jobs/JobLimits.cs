@@ -14,4 +14,13 @@ public static class JobLimits
 
     /// <summary>Largest inline input: 1 MiB (larger inputs go through a blob).</summary>
     public const int MaxInlineInputBytes = 1024 * 1024;
+
+    /// <summary>Most arguments a job may pass to a WASI program: 64.</summary>
+    public const int MaxArgs = 64;
+
+    /// <summary>Most environment entries a job may pass to a WASI program: 64.</summary>
+    public const int MaxEnvEntries = 64;
+
+    /// <summary>Largest argument, or environment entry as <c>KEY=VALUE</c>, in bytes of UTF-8: 4 KiB.</summary>
+    public const int MaxArgOrEnvBytes = 4096;
 }

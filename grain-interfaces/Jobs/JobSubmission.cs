@@ -58,4 +58,16 @@ public sealed class JobSubmission
     /// <summary>Memory limit in bytes (0: the manifest's).</summary>
     [Id(12)]
     public long MaxMemoryBytes { get; set; }
+
+    /// <summary>Arguments of a WASI program, <c>argv[1..]</c> in order (argv[0] is the program's name); ONVM
+    /// programs ignore them. At most <see cref="JobLimits.MaxArgs"/>, each at most
+    /// <see cref="JobLimits.MaxArgOrEnvBytes"/> bytes of UTF-8, no NUL.</summary>
+    [Id(13)]
+    public List<string> Args { get; set; } = [];
+
+    /// <summary>Environment of a WASI program, seen as <c>KEY=VALUE</c> in ordinal key order; ONVM programs ignore
+    /// it. At most <see cref="JobLimits.MaxEnvEntries"/> entries; keys non-empty without <c>=</c>; no NUL; each
+    /// <c>KEY=VALUE</c> at most <see cref="JobLimits.MaxArgOrEnvBytes"/> bytes of UTF-8.</summary>
+    [Id(14)]
+    public Dictionary<string, string> Env { get; set; } = [];
 }

@@ -31,13 +31,31 @@ public sealed class ProgramInfo
     [Id(5)]
     public EntrypointShape EntrypointShape { get; set; }
 
-    /// <summary>The host functions the module imports (module <c>env</c>).</summary>
+    /// <summary>The host functions the module imports (from module <c>env</c> for ONVM, <c>wasi_snapshot_preview1</c>
+    /// for WASI).</summary>
     [Id(6)]
     public List<string> Imports { get; set; } = [];
 
     /// <summary>When it was deployed.</summary>
     [Id(7)]
     public DateTimeOffset DeployedAt { get; set; }
+
+    /// <summary>The host ABI, recognised from the imports at deploy: <see cref="ProgramAbiNames.Onvm"/> or
+    /// <see cref="ProgramAbiNames.Wasi"/> (a WASI program starts at <c>_start</c>; the manifest's entrypoint and
+    /// <see cref="EntrypointShape"/> do not apply to it).</summary>
+    [Id(8)]
+    public string Abi { get; set; } = ProgramAbiNames.Onvm;
+}
+
+/// <summary>The values of <see cref="ProgramInfo.Abi"/>.</summary>
+public static class ProgramAbiNames
+{
+    /// <summary>ONVM: host functions in module <c>env</c>, an entrypoint of one of the <see cref="EntrypointShape"/>s.</summary>
+    public const string Onvm = "onvm";
+
+    /// <summary>WASI preview 1: imports from <c>wasi_snapshot_preview1</c>, a <c>_start</c> command; stdin is the job
+    /// input, stdout the output, stderr the log.</summary>
+    public const string Wasi = "wasi";
 }
 
 /// <summary>The three entrypoint signatures ONVM accepts.</summary>

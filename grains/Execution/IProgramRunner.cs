@@ -1,7 +1,7 @@
 namespace Marketplace.Grains.Execution;
 
 /// <summary>
-/// Runs one attempt of a program in the wasm sandbox with the ONVM host ABI: loads (and caches) the compiled module,
+/// Runs one attempt of a program in the wasm sandbox on the host of its ABI (ONVM or WASI preview 1): loads (and caches) the compiled module,
 /// reads the program's committed state, runs the entrypoint under the fuel, memory and wall-clock limits, and commits
 /// the buffered state writes only when the run succeeds. Never throws for a failing program: the outcome says what
 /// happened. Registered in the silo's services; workers call it.

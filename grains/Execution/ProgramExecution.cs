@@ -1,4 +1,6 @@
-// Design note: one attempt, run synchronously on a sandbox thread: a fresh Wasmtime Store whose data is the run's
+// Design note: one attempt, run synchronously on a sandbox thread, on the host of the module's ABI: ONVM here, WASI
+// preview 1 in ProgramExecution.Wasi.cs (same limits, deadline and interrupt; the store's data is then a
+// WasiContext). An ONVM attempt is a fresh Wasmtime Store whose data is the run's
 // OnvmRunState, with the fuel budget, the job's memory limit (Store.SetLimits, with the silo's fixed table, instance
 // and memory counts), a one-tick epoch deadline whose callback stops the run once it is interrupted, then
 // instantiation through the ABI's shared linker, the input copied into fresh pages grown at the end of memory
@@ -13,13 +15,14 @@
 // request was at least a quarter of the limit away only when it was huge.
 
 using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Execution.Wasi;
 using Marketplace.Grains.Programs;
 using Wasmtime;
 
 namespace Marketplace.Grains.Execution;
 
 /// <summary>Runs one attempt of a program.</summary>
-internal sealed class ProgramExecution
+internal sealed partial class ProgramExecution
 {
     /// <summary>Largest linear memory a run may have (the 32-bit address space).</summary>
     public const long MaxMemoryBytes = 65536L * Memory.PageSize;
@@ -34,6 +37,7 @@ internal sealed class ProgramExecution
     private readonly ProgramOptions _options;
     private readonly int _attempt;
     private OnvmRunState? _run;
+    private WasiContext? _wasi;
     private bool _interrupted;
 
     public ProgramExecution(
@@ -63,11 +67,38 @@ internal sealed class ProgramExecution
         {
             _interrupted = true;
             _run?.Interrupt();
+            _wasi?.Interrupt();
         }
     }
 
-    /// <summary>Runs the attempt.</summary>
-    public Result Run()
+    /// <summary>Runs the attempt on the host of the module's ABI.</summary>
+    public Result Run() => _module.Abi == ProgramAbi.Wasi ? RunWasi() : RunOnvm();
+
+    /// <summary>The memory limit of the attempt: the request's, in whole pages, within the 32-bit address space.</summary>
+    private long LimitBytes() =>
+        Math.Clamp(_request.MaxMemoryBytes / Memory.PageSize, 1, MaxMemoryBytes / Memory.PageSize) * Memory.PageSize;
+
+    /// <summary>Why the module cannot start under <paramref name="limitBytes"/>, or null when its memory fits.</summary>
+    private string? InitialMemoryTooLarge(long limitBytes) =>
+        _module.MemoryMinimumPages is { } minimum && minimum * Memory.PageSize > limitBytes
+            ? $"cannot instantiate under the limits: the module's memory starts at {minimum * Memory.PageSize} bytes, above the memory limit of {limitBytes} bytes"
+            : null;
+
+    /// <summary>Sets the store's fuel, limits and epoch deadline, the same for every ABI.</summary>
+    private void Limit(Store store, ulong budget, long limitBytes, Store.EpochDeadlineCallback onEpochDeadline)
+    {
+        store.Fuel = budget;
+        store.SetLimits(
+            memorySize: limitBytes,
+            tableElements: (uint)_options.MaxTableElements,
+            instances: 1,
+            tables: _options.MaxTables,
+            memories: 1);
+        store.SetEpochDeadline(1);
+        store.SetEpochDeadlineCallback(onEpochDeadline);
+    }
+
+    private Result RunOnvm()
     {
         var run = new OnvmRunState(_state, _blobs, _program.Manifest.Capabilities, _options, _attempt);
         lock (_gate)
@@ -79,15 +110,10 @@ internal sealed class ProgramExecution
             }
         }
 
-        var limitBytes = Math.Clamp(_request.MaxMemoryBytes / Memory.PageSize, 1, MaxMemoryBytes / Memory.PageSize) * Memory.PageSize;
-        if (_module.MemoryMinimumPages is { } minimum && minimum * Memory.PageSize > limitBytes)
+        var limitBytes = LimitBytes();
+        if (InitialMemoryTooLarge(limitBytes) is { } tooLarge)
         {
-            return new Result
-            {
-                Outcome = ProgramRunOutcome.OutOfMemory,
-                Error = $"cannot instantiate under the limits: the module's memory starts at {minimum * Memory.PageSize} bytes, above the memory limit of {limitBytes} bytes",
-                Logs = run.Logs,
-            };
+            return new Result { Outcome = ProgramRunOutcome.OutOfMemory, Error = tooLarge, Logs = run.Logs };
         }
 
         if (_engine.LinkerFor(_module.Abi) is not { } linker)
@@ -102,15 +128,7 @@ internal sealed class ProgramExecution
 
         var budget = (ulong)_request.MaxFuel;
         using var store = new Store(_engine.Engine, run);
-        store.Fuel = budget;
-        store.SetLimits(
-            memorySize: limitBytes,
-            tableElements: (uint)_options.MaxTableElements,
-            instances: 1,
-            tables: _options.MaxTables,
-            memories: 1);
-        store.SetEpochDeadline(1);
-        store.SetEpochDeadlineCallback(OnvmRunState.OnEpochDeadline);
+        Limit(store, budget, limitBytes, OnvmRunState.OnEpochDeadline);
 
         Memory? memory = null;
         var instantiated = false;
@@ -238,17 +256,20 @@ internal sealed class ProgramExecution
                 : Fail(ProgramRunOutcome.InvalidProgram, run, store, budget, $"cannot instantiate: {Cause(e)}");
         }
 
-        return trap.Type switch
-        {
-            TrapCode.OutOfFuel => Fail(ProgramRunOutcome.OutOfFuel, run, store, budget, OutOfFuelText()),
-            TrapCode.StackOverflow => Fail(ProgramRunOutcome.StackOverflow, run, store, budget,
-                $"trap (StackOverflow): {Cause(trap)}; the wasm stack is limited to {_engine.MaxStackBytes} bytes"),
-            _ when memory is not null && memory.GetLength() * 4 >= limitBytes * 3 => Fail(
-                ProgramRunOutcome.OutOfMemory, run, store, budget,
-                $"memory limit of {limitBytes} bytes reached ({memory.GetLength()} bytes in use), then the program trapped ({trap.Type}): {Cause(trap)}"),
-            _ => Fail(ProgramRunOutcome.Trapped, run, store, budget, $"trap ({trap.Type}): {Cause(trap)}"),
-        };
+        var (outcome, error) = TrapEnding(trap, memory, limitBytes);
+        return Fail(outcome, run, store, budget, error);
     }
+
+    /// <summary>How a Wasmtime trap from wasm code ends the run, for every ABI.</summary>
+    private (ProgramRunOutcome Outcome, string Error) TrapEnding(TrapException trap, Memory? memory, long limitBytes) => trap.Type switch
+    {
+        TrapCode.OutOfFuel => (ProgramRunOutcome.OutOfFuel, OutOfFuelText()),
+        TrapCode.StackOverflow => (ProgramRunOutcome.StackOverflow,
+            $"trap (StackOverflow): {Cause(trap)}; the wasm stack is limited to {_engine.MaxStackBytes} bytes"),
+        _ when memory is not null && memory.GetLength() * 4 >= limitBytes * 3 => (ProgramRunOutcome.OutOfMemory,
+            $"memory limit of {limitBytes} bytes reached ({memory.GetLength()} bytes in use), then the program trapped ({trap.Type}): {Cause(trap)}"),
+        _ => (ProgramRunOutcome.Trapped, $"trap ({trap.Type}): {Cause(trap)}"),
+    };
 
     private string OutOfFuelText() => $"out of fuel: the budget of {_request.MaxFuel} is used up";
 

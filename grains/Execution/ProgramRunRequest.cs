@@ -18,6 +18,18 @@ internal sealed class ProgramRunRequest
     /// <summary>Wall-clock limit.</summary>
     public required TimeSpan Timeout { get; init; }
 
-    /// <summary>For log lines: the job and attempt this run belongs to (optional).</summary>
+    /// <summary>The job this run belongs to (optional): log lines name it, and it seeds a WASI program's
+    /// <c>random_get</c> stream (without it the program id does).</summary>
     public string? JobId { get; init; }
+
+    /// <summary>WASI programs: <c>argv[1..]</c>, in order (argv[0] is the manifest's name). Ignored by ONVM programs.</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    /// <summary>WASI programs: the environment, seen as <c>KEY=VALUE</c> in ordinal order of the keys. Ignored by
+    /// ONVM programs.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>(0);
+
+    /// <summary>WASI programs: the logical instant <c>CLOCK_REALTIME</c> starts at (the job's creation time, so every
+    /// attempt of a job sees the same clock). Null: the Unix epoch.</summary>
+    public DateTimeOffset? StartTime { get; init; }
 }

@@ -36,6 +36,14 @@ internal enum ProgramRunOutcome
     /// <summary>The program exceeded the maximum wasm stack (deep or unbounded recursion). Jobs report it as
     /// <see cref="FailureReason.ExecutionError"/> with the trap code in the error text.</summary>
     StackOverflow,
+
+    /// <summary>A WASI program called <c>proc_exit</c> with a non-zero code; the error text carries the code. Jobs
+    /// report it as <see cref="FailureReason.ExecutionError"/>.</summary>
+    Exited,
+
+    /// <summary>A WASI program wrote more to stdout than the output limit allows (the output is never truncated).
+    /// Jobs report it as <see cref="FailureReason.ExecutionError"/>.</summary>
+    OutputLimitExceeded,
 }
 
 /// <summary>What one run did.</summary>
@@ -56,7 +64,8 @@ internal sealed class ProgramRunResult
     /// <summary>The program's log lines (size-limited).</summary>
     public IReadOnlyList<JobLogEntry> Logs { get; init; } = [];
 
-    /// <summary>The state root after the run (committed on success, unchanged otherwise), 64 hex.</summary>
+    /// <summary>The state root after the run (committed on success, unchanged otherwise; always unchanged for WASI
+    /// programs, which have no program state), 64 hex.</summary>
     public string StateRoot { get; init; } = "";
 
     /// <summary>Wall-clock duration of the run.</summary>

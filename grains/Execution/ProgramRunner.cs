@@ -17,7 +17,8 @@ using Wasmtime;
 
 namespace Marketplace.Grains.Execution;
 
-/// <summary>Runs programs with the ONVM host ABI (see grains/Programs/README.md).</summary>
+/// <summary>Runs programs on the host of their ABI, ONVM or WASI preview 1 (see grains/Programs/README.md and
+/// grains/Execution/README.md).</summary>
 internal sealed partial class ProgramRunner : IProgramRunner
 {
     private readonly IGrainFactory _grains;
@@ -72,7 +73,10 @@ internal sealed partial class ProgramRunner : IProgramRunner
                 return Finish(started, ProgramRunOutcome.InvalidProgram, $"the module does not compile: {e.Message}");
             }
 
-            var blobs = await PrefetchBlobsAsync(info.Manifest.BlobRefs, notes, stopped);
+            // Blobs are read through ONVM host functions; a WASI program has no way to ask for them.
+            var blobs = module.Abi == ProgramAbi.Onvm
+                ? await PrefetchBlobsAsync(info.Manifest.BlobRefs, notes, stopped)
+                : new Dictionary<string, byte[]>(0);
             var stateGrain = _grains.GetGrain<IProgramStateGrain>(info.Id);
             for (var attempt = 0; ; attempt++)
             {

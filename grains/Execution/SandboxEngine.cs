@@ -4,11 +4,12 @@
 // determinism first: a proposal whose results can differ between machines or runs (threads, relaxed SIMD in its
 // non-deterministic mode) is off; a deterministic one that our host ABI can carry (plain values in, plain values
 // out) may stay on; GC, exceptions, stack switching, memory64 and the component model are off because no program
-// we accept needs them and each adds engine surface. The engine also owns the linkers of the host ABIs (today the
-// ONVM one); a linker holds no store, so every run shares it.
+// we accept needs them and each adds engine surface. The engine also owns the linkers of the host ABIs (ONVM and
+// WASI preview 1), each defined once; a linker holds no store, so every run shares it.
 
 using System.Security.Cryptography;
 using System.Text;
+using Marketplace.Grains.Execution.Wasi;
 using Marketplace.Grains.Programs;
 using Microsoft.Extensions.Options;
 using Wasmtime;
@@ -44,6 +45,8 @@ internal sealed class SandboxEngine : IDisposable
         Configuration = string.Join('\n', settings.Select(s => s.Name));
         ConfigurationDigest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"wasmtime {WasmtimeVersion}\n{Configuration}")));
         OnvmLinker = OnvmHost.CreateLinker(Engine);
+        WasiLinker = new Linker(Engine);
+        WasiPreview1Host.Define(WasiLinker);
     }
 
     /// <summary>The engine every module of this silo is compiled with.</summary>
@@ -61,11 +64,15 @@ internal sealed class SandboxEngine : IDisposable
     /// <summary>The linker with the ONVM host functions (module <c>env</c>).</summary>
     public Linker OnvmLinker { get; }
 
-    /// <summary>The linker of <paramref name="abi"/>, or null when no host of that ABI is registered in this silo
-    /// (today: WASI, whose host is added beside the ONVM one when it exists).</summary>
+    /// <summary>The linker with the deterministic WASI preview 1 functions (module <c>wasi_snapshot_preview1</c>,
+    /// see grains/Execution/Wasi/README.md); its stores hold a <c>WasiContext</c> as data.</summary>
+    public Linker WasiLinker { get; }
+
+    /// <summary>The linker of <paramref name="abi"/>, or null when no host of that ABI is registered in this silo.</summary>
     public Linker? LinkerFor(ProgramAbi abi) => abi switch
     {
         ProgramAbi.Onvm => OnvmLinker,
+        ProgramAbi.Wasi => WasiLinker,
         _ => null,
     };
 
@@ -73,6 +80,7 @@ internal sealed class SandboxEngine : IDisposable
     public void Dispose()
     {
         OnvmLinker.Dispose();
+        WasiLinker.Dispose();
         Engine.Dispose();
     }
 

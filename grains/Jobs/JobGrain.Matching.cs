@@ -156,6 +156,9 @@ internal sealed partial class JobGrain
                 TimeoutMs = Info.TimeoutMs,
                 TraceParent = state.State.TraceParent,
                 TraceState = state.State.TraceState,
+                Args = state.State.Args,
+                Env = state.State.Env,
+                CreatedAt = Info.CreatedAt,
             };
             var matchedAt = DateTimeOffset.UtcNow;
             AssignmentAnswer answer;

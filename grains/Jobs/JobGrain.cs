@@ -132,6 +132,8 @@ internal sealed partial class JobGrain(
             NextMatchAt = now,
             TraceParent = MarketplaceTelemetry.TraceParentOf(Activity.Current),
             TraceState = Activity.Current?.TraceStateString,
+            Args = submission.Args ?? [],
+            Env = submission.Env ?? [],
         };
         AddLog("info", $"submitted: program {programId}, fuel {Info.MaxFuel}, memory {Info.MaxMemoryBytes} bytes, timeout {Info.TimeoutMs} ms, max retries {Info.MaxRetries}"
             + (submission.TtlMs > 0 ? $", ttl {submission.TtlMs} ms" : "")

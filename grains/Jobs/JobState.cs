@@ -50,4 +50,10 @@ internal sealed class JobState
 
     /// <summary>W3C <c>tracestate</c> of the submitting call.</summary>
     [Id(13)] public string? TraceState { get; set; }
+
+    /// <summary>WASI program arguments from the submission.</summary>
+    [Id(14)] public List<string> Args { get; set; } = [];
+
+    /// <summary>WASI program environment from the submission.</summary>
+    [Id(15)] public Dictionary<string, string> Env { get; set; } = [];
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Marketplace.GrainInterfaces;
 
 namespace Marketplace.Grains.Jobs;
@@ -80,6 +81,8 @@ internal static class JobSubmissionValidator
 
         Entries("labels", s.Labels);
         Entries("constraints", s.Constraints);
+        Arguments(s.Args);
+        EnvironmentEntries(s.Env);
     }
 
     /// <summary>True for a program id (<c>prog</c> + 64 lowercase hex).</summary>
@@ -111,6 +114,66 @@ internal static class JobSubmissionValidator
             if (string.IsNullOrEmpty(key) || key.Length > MaxTextLength || value is null || value.Length > MaxTextLength)
             {
                 throw Invalid($"{field}: keys must be 1-{MaxTextLength} characters and values at most {MaxTextLength}");
+            }
+        }
+    }
+
+    private static void Arguments(List<string>? args)
+    {
+        if (args is null)
+        {
+            return;
+        }
+
+        if (args.Count > JobLimits.MaxArgs)
+        {
+            throw Invalid(string.Create(CultureInfo.InvariantCulture, $"args: {args.Count} arguments, at most {JobLimits.MaxArgs}"));
+        }
+
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg is null || arg.Contains('\0', StringComparison.Ordinal))
+            {
+                throw Invalid(string.Create(CultureInfo.InvariantCulture, $"args[{i}]: must be a string without NUL"));
+            }
+
+            if (Encoding.UTF8.GetByteCount(arg) > JobLimits.MaxArgOrEnvBytes)
+            {
+                throw Invalid(string.Create(CultureInfo.InvariantCulture, $"args[{i}]: {Encoding.UTF8.GetByteCount(arg)} bytes of UTF-8, at most {JobLimits.MaxArgOrEnvBytes}"));
+            }
+        }
+    }
+
+    private static void EnvironmentEntries(Dictionary<string, string>? env)
+    {
+        if (env is null)
+        {
+            return;
+        }
+
+        if (env.Count > JobLimits.MaxEnvEntries)
+        {
+            throw Invalid(string.Create(CultureInfo.InvariantCulture, $"env: {env.Count} entries, at most {JobLimits.MaxEnvEntries}"));
+        }
+
+        foreach (var (key, value) in env)
+        {
+            var shown = key.Length > 40 ? key[..40] + "…" : key;
+            if (key.Length == 0 || key.Contains('=', StringComparison.Ordinal) || key.Contains('\0', StringComparison.Ordinal))
+            {
+                throw Invalid($"env: key '{shown.Replace("\0", "\\0", StringComparison.Ordinal)}' must be non-empty without '=' or NUL");
+            }
+
+            if (value is null || value.Contains('\0', StringComparison.Ordinal))
+            {
+                throw Invalid($"env[{shown}]: the value must be a string without NUL");
+            }
+
+            var bytes = Encoding.UTF8.GetByteCount(key) + 1 + Encoding.UTF8.GetByteCount(value);
+            if (bytes > JobLimits.MaxArgOrEnvBytes)
+            {
+                throw Invalid(string.Create(CultureInfo.InvariantCulture, $"env[{shown}]: KEY=VALUE is {bytes} bytes of UTF-8, at most {JobLimits.MaxArgOrEnvBytes}"));
             }
         }
     }

@@ -1,13 +1,15 @@
 // Design note: deploy runs the cheap checks first (sizes, id, manifest syntax and limits, signature), then the
-// module checks (Wasmtime validates it, then compiles it within the compile-time bound, warming the runner's cache; exports; imports against the
-// host-function table), then the blob refs (one grain call each), and registers with the catalog before saving, so a
-// name@version conflict leaves nothing behind. Each failure is one ProgramRejectedException whose message starts
-// with the part that failed.
+// module checks (Wasmtime validates it, then compiles it within the compile-time bound, warming the runner's cache;
+// the ABI is recognised from the imports; ONVM: exports, entrypoint shape, imports against the host-function table;
+// WASI: WasiPreview1.Check, whose messages name each unsupported import or missing export), then the blob refs (one
+// grain call each), and registers with the catalog before saving, so a name@version conflict leaves nothing behind.
+// Each failure is one ProgramRejectedException whose message starts with the part that failed.
 
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
+using Marketplace.Grains.Execution.Wasi;
 using Orleans;
 using Orleans.Runtime;
 using Microsoft.Extensions.Options;
@@ -90,7 +92,7 @@ internal sealed partial class ProgramGrain(
 
         CheckManifest(manifest);
         var deployer = ProgramDeployments.RecoverDeployer(deployment);
-        var (shape, imports) = CheckModule(wasm, manifest);
+        var (abi, shape, imports) = CheckModule(wasm, manifest);
         var blobRefs = await CheckBlobRefsAsync(manifest.BlobRefs);
 
         var stored = CopyManifest(manifest);
@@ -105,6 +107,7 @@ internal sealed partial class ProgramGrain(
             EntrypointShape = shape,
             Imports = imports,
             DeployedAt = DateTimeOffset.UtcNow,
+            Abi = abi,
         };
 
         await GrainFactory.GetGrain<IProgramCatalogGrain>(IProgramCatalogGrain.DefaultKey).RegisterAsync(info);
@@ -179,7 +182,7 @@ internal sealed partial class ProgramGrain(
         }
     }
 
-    private (EntrypointShape Shape, List<string> Imports) CheckModule(byte[] wasm, ProgramManifest manifest)
+    private (string Abi, EntrypointShape Shape, List<string> Imports) CheckModule(byte[] wasm, ProgramManifest manifest)
     {
         if (Module.Validate(modules.Engine.Engine, wasm) is { } invalid)
         {
@@ -198,6 +201,11 @@ internal sealed partial class ProgramGrain(
         catch (ModuleCompileTimeoutException e)
         {
             throw new ProgramRejectedException($"module: {e.Message}");
+        }
+
+        if (compiled.Abi == ProgramAbi.Wasi)
+        {
+            return (ProgramAbiNames.Wasi, default, CheckWasiModule(compiled, manifest));
         }
 
         var summary = WasmModuleSummary.From(compiled.Module);
@@ -221,8 +229,8 @@ internal sealed partial class ProgramGrain(
         var shape = EntrypointShapes.Of(entry.Type!) ?? throw new ProgramRejectedException(
             $"entrypoint: '{manifest.Entrypoint}' has signature {entry.Type}, expected (i32 i32) -> (i32 i32), (i32 i32) -> i64 or (i32 i32 i32) -> ()");
 
-        // The ABI is recognised from the imports. Only the ONVM host is registered in this silo, so a WASI module's
-        // imports fail the ONVM table below, as any other unknown import does.
+        // The ABI is recognised from the imports: a module importing nothing from wasi_snapshot_preview1 is checked
+        // against the ONVM table.
         var imports = new List<string>();
         var granted = manifest.Capabilities ?? [];
         foreach (var import in summary.Imports)
@@ -252,7 +260,39 @@ internal sealed partial class ProgramGrain(
             imports.Add(import.Name);
         }
 
-        return (shape, imports);
+        return (ProgramAbiNames.Onvm, shape, imports);
+    }
+
+    /// <summary>The deploy check of a WASI preview 1 module: every import is a provided function with its exact
+    /// signature, <c>memory</c> and <c>_start: () -> ()</c> are exported, the initial memory fits the manifest's
+    /// limit, and the manifest grants no ONVM capability. Returns the imported function names.</summary>
+    private static List<string> CheckWasiModule(CompiledModule compiled, ProgramManifest manifest)
+    {
+        var problems = WasiPreview1.Check(compiled.Module);
+        if (problems.Count > 0)
+        {
+            throw new ProgramRejectedException($"module: not runnable as a WASI preview 1 program: {string.Join("; ", problems)}");
+        }
+
+        if (compiled.MemoryMinimumPages is { } pages && pages * Memory.PageSize > manifest.MaxMemoryBytes)
+        {
+            throw new ProgramRejectedException(
+                $"module: its memory starts at {pages * Memory.PageSize} bytes, above the manifest's limit of {manifest.MaxMemoryBytes}");
+        }
+
+        if (manifest.Capabilities is { Count: > 0 })
+        {
+            throw new ProgramRejectedException(
+                $"manifest capabilities: a WASI program calls no ONVM host function, so it takes no capability (got {string.Join(", ", manifest.Capabilities)})");
+        }
+
+        var imports = new List<string>();
+        foreach (var import in compiled.Module.Imports)
+        {
+            imports.Add(import.Name);
+        }
+
+        return imports;
     }
 
     private async Task<List<string>> CheckBlobRefsAsync(List<string>? blobRefs)

@@ -296,6 +296,9 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
                 MaxMemoryBytes = a.MaxMemoryBytes,
                 Timeout = TimeSpan.FromMilliseconds(a.TimeoutMs),
                 JobId = a.JobId,
+                Arguments = a.Args,
+                Environment = a.Env,
+                StartTime = a.CreatedAt == default ? null : a.CreatedAt,
             },
             token).ConfigureAwait(false);
 
@@ -339,6 +342,10 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
             case ProgramRunOutcome.StateConflict:
                 report.Retriable = true;
                 return Fail(report, FailureReason.ExecutionError, result.Error ?? "the program's state kept changing under the run");
+            case ProgramRunOutcome.Exited:
+                return Fail(report, FailureReason.ExecutionError, result.Error ?? "the program exited with a non-zero code");
+            case ProgramRunOutcome.OutputLimitExceeded:
+                return Fail(report, FailureReason.ExecutionError, result.Error ?? "the program's output is over the limit");
             case ProgramRunOutcome.Cancelled:
                 return Fail(report, FailureReason.WorkerLost, "the run was interrupted on the worker");
             default:

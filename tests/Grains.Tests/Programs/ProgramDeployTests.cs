@@ -44,7 +44,7 @@ public sealed class ProgramDeployTests(ProgramsSiloFixture fixture) : IClassFixt
 
     [Theory]
     [InlineData("forbidden_import", "import env.system: not an allowed host function")]
-    [InlineData("wasi_import", "import wasi_snapshot_preview1.fd_write: not an allowed host function")]
+    [InlineData("wasi_import", "module: not runnable as a WASI preview 1 program: export _start: a WASI command must export \"_start\"")]
     [InlineData("wrong_import_type", "import env.onvm_log: has signature")]
     [InlineData("no_memory", "does not export a memory named 'memory'")]
     [InlineData("wrong_entrypoint", "entrypoint: 'onvm_main' has signature")]

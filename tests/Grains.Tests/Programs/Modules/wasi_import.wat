@@ -1,4 +1,4 @@
-;; Imports a WASI function, which the host does not provide.
+;; Imports a WASI function, so it is a WASI program, but exports an ONVM entrypoint instead of _start.
 (module
   (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
   (memory (export "memory") 1)
