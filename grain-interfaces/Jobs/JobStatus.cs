@@ -57,4 +57,8 @@ public enum FailureReason
 
     /// <summary>The worker disappeared or stopped answering.</summary>
     WorkerLost = 8,
+
+    /// <summary>The program exceeded the sandbox's stack (deep or unbounded recursion); the error text carries
+    /// Wasmtime's trap code and message. Not retried: the same program and input overflow again.</summary>
+    StackOverflow = 9,
 }

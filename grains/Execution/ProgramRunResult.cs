@@ -34,7 +34,7 @@ internal enum ProgramRunOutcome
     StateConflict,
 
     /// <summary>The program exceeded the maximum wasm stack (deep or unbounded recursion). Jobs report it as
-    /// <see cref="FailureReason.ExecutionError"/> with the trap code in the error text.</summary>
+    /// <see cref="FailureReason.StackOverflow"/> with the trap code in the error text.</summary>
     StackOverflow,
 
     /// <summary>A WASI program called <c>proc_exit</c> with a non-zero code; the error text carries the code. Jobs

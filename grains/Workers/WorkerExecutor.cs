@@ -342,6 +342,8 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
             case ProgramRunOutcome.StateConflict:
                 report.Retriable = true;
                 return Fail(report, FailureReason.ExecutionError, result.Error ?? "the program's state kept changing under the run");
+            case ProgramRunOutcome.StackOverflow:
+                return Fail(report, FailureReason.StackOverflow, result.Error ?? "the program overflowed the sandbox's stack");
             case ProgramRunOutcome.Exited:
                 return Fail(report, FailureReason.ExecutionError, result.Error ?? "the program exited with a non-zero code");
             case ProgramRunOutcome.OutputLimitExceeded:

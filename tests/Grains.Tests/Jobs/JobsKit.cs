@@ -15,7 +15,7 @@ internal static class JobsKit
     public const string Client = "client-a";
 
     /// <summary>A fixed secp256k1 deployer key.</summary>
-    private static readonly byte[] DeployerKey = Convert.FromHexString("4646464646464646464646464646464646464646464646464646464646464646");
+    internal static readonly byte[] DeployerKey = Convert.FromHexString("4646464646464646464646464646464646464646464646464646464646464646");
 
     private static readonly Lazy<string> ModulesFolder = new(() =>
     {
