@@ -1,6 +1,7 @@
-// Design: the marketplace announces each job to every worker on one memory stream (explicit subscriptions, kept in the
-// pub-sub store). The probe measures how long one announcement takes to reach N grains spread over 3 silos of one
-// cluster in this process, by that stream and by a broadcast channel. A broadcast channel's implicit subscription
+// Design: how long one announcement takes to reach N grains spread over 3 silos of one cluster in this process: by a
+// memory stream (explicit subscriptions kept in the pub-sub store, as worker grains once subscribed to a jobs stream),
+// on the marketplace's stream settings and on Orleans' defaults; by a broadcast channel; and by one-way grain calls to
+// the known grains (as the job grain offers a job to the online workers). A broadcast channel's implicit subscription
 // delivers a message published on channel (namespace, key) to the grain of each subscribing type whose key is that
 // key, so reaching N grains takes N publishes, one per grain key: the announcer must know the subscribers, as the job
 // grain does (it waits for bids from the online workers' ids). Latency is measured from just before the publish to
@@ -12,6 +13,7 @@ using Marketplace.GrainInterfaces;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 using Orleans.BroadcastChannel;
+using Orleans.Concurrency;
 using Orleans.Hosting;
 using Orleans.Placement;
 using Orleans.Runtime;
@@ -45,6 +47,28 @@ public interface IProbeChannelSubscriber : IGrainWithStringKey
     Task PingAsync();
 }
 
+/// <summary>A probe subscriber called directly.</summary>
+public interface IProbeCallSubscriber : IGrainWithStringKey
+{
+    /// <summary>Activates the grain where it is called from.</summary>
+    Task PingAsync();
+
+    /// <summary>The announcement, one-way as the job grain's offers to workers.</summary>
+    [OneWay]
+    Task OfferAsync(ProbeAnnouncement announcement);
+}
+
+/// <summary>Receives announcements by one-way calls.</summary>
+[PreferLocalPlacement]
+internal sealed class ProbeCallSubscriber : Grain, IProbeCallSubscriber
+{
+    /// <inheritdoc />
+    public Task PingAsync() => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task OfferAsync(ProbeAnnouncement announcement) => BroadcastProbe.Deliveries.Record(announcement);
+}
+
 /// <summary>Subscribes on activation to the probe stream the way worker grains subscribe to the jobs stream.</summary>
 [PreferLocalPlacement]
 internal sealed class ProbeStreamSubscriber : Grain, IProbeStreamSubscriber
@@ -52,9 +76,9 @@ internal sealed class ProbeStreamSubscriber : Grain, IProbeStreamSubscriber
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // Keys "probe-fast:..." subscribe on the fast-polling provider.
+        // Keys "probe-stock:..." subscribe on the provider with Orleans' defaults.
         var key = this.GetPrimaryKeyString();
-        var provider = key.StartsWith(BroadcastProbe.FastStreamProvider + ":", StringComparison.Ordinal) ? BroadcastProbe.FastStreamProvider : MarketplaceStreams.Provider;
+        var provider = key.StartsWith(BroadcastProbe.StockStreamProvider + ":", StringComparison.Ordinal) ? BroadcastProbe.StockStreamProvider : MarketplaceStreams.Provider;
         var stream = this.GetStreamProvider(provider).GetStream<ProbeAnnouncement>(StreamId.Create(BroadcastProbe.Namespace, MarketplaceStreams.BroadcastKey));
         var handles = await stream.GetAllSubscriptionHandles();
         if (handles.Count == 0)
@@ -91,8 +115,9 @@ internal static class BroadcastProbe
 
     private const string ChannelProvider = "probe-channel";
 
-    /// <summary>A memory stream provider whose pulling agents look at their queues every 5 ms instead of 100 ms.</summary>
-    public const string FastStreamProvider = "probe-fast";
+    /// <summary>A memory stream provider on Orleans' defaults (pulling agents look at their queues every 100 ms; the
+    /// marketplace's provider looks every 10 ms).</summary>
+    public const string StockStreamProvider = "probe-stock";
 
     /// <summary>Where the subscribers report.</summary>
     public static readonly DeliveryLog Deliveries = new();
@@ -108,7 +133,7 @@ internal static class BroadcastProbe
             silo =>
             {
                 silo.AddBroadcastChannel(ChannelProvider, o => o.FireAndForgetDelivery = true);
-                silo.AddMemoryStreams(FastStreamProvider, b => b.ConfigurePullingAgent(o => o.Configure(p => p.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(5))));
+                silo.AddMemoryStreams(StockStreamProvider);
             });
         var factories = cluster.Silos.Select(s => s.GetRequiredService<IGrainFactory>()).ToArray();
         var client = cluster.Silos[0].GetRequiredService<IClusterClient>();
@@ -121,16 +146,35 @@ internal static class BroadcastProbe
         }
 
         var stream = client.GetStreamProvider(MarketplaceStreams.Provider).GetStream<ProbeAnnouncement>(StreamId.Create(Namespace, MarketplaceStreams.BroadcastKey));
-        Print("memory stream, default 100 ms queue poll (1 publish)", await MeasureAsync(subscribers, warmup, announcements, a => stream.OnNextAsync(a)));
+        Print("memory stream as AddMarketplaceStreams configures it, 10 ms queue poll (1 publish)", await MeasureAsync(subscribers, warmup, announcements, a => stream.OnNextAsync(a)));
 
-        // The same on a provider polling every 5 ms (its own subscribers).
+        // The same on a provider with Orleans' defaults (its own subscribers).
         for (var i = 0; i < subscribers; i++)
         {
-            await factories[i % 3].GetGrain<IProbeStreamSubscriber>(FastStreamProvider + ":" + keys[i]).PingAsync();
+            await factories[i % 3].GetGrain<IProbeStreamSubscriber>(StockStreamProvider + ":" + keys[i]).PingAsync();
         }
 
-        var fast = client.GetStreamProvider(FastStreamProvider).GetStream<ProbeAnnouncement>(StreamId.Create(Namespace, MarketplaceStreams.BroadcastKey));
-        Print("memory stream, 5 ms queue poll (1 publish)", await MeasureAsync(subscribers, warmup, announcements, a => fast.OnNextAsync(a)));
+        var stock = client.GetStreamProvider(StockStreamProvider).GetStream<ProbeAnnouncement>(StreamId.Create(Namespace, MarketplaceStreams.BroadcastKey));
+        Print("memory stream on Orleans' defaults, 100 ms queue poll (1 publish)", await MeasureAsync(subscribers, warmup, announcements, a => stock.OnNextAsync(a)));
+
+        // One-way grain calls to the known subscribers, as the job grain offers a job to the online workers.
+        var callees = new IProbeCallSubscriber[subscribers];
+        for (var i = 0; i < subscribers; i++)
+        {
+            callees[i] = factories[i % 3].GetGrain<IProbeCallSubscriber>(keys[i]);
+            await callees[i].PingAsync();
+        }
+
+        var callTasks = new Task[subscribers];
+        Print($"one-way grain calls ({subscribers} calls)", await MeasureAsync(subscribers, warmup, announcements, a =>
+        {
+            for (var i = 0; i < callees.Length; i++)
+            {
+                callTasks[i] = callees[i].OfferAsync(a);
+            }
+
+            return Task.WhenAll(callTasks);
+        }));
 
         // Broadcast channel: one publish per subscriber key.
         for (var i = 0; i < subscribers; i++)

@@ -166,7 +166,7 @@ internal sealed class MarketplaceTestCluster : IAsyncDisposable
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort, primary, serviceId: "marketplace-cluster-tests", clusterId: "marketplace-cluster-tests");
             silo.Services.Configure<ReminderOptions>(builder.Configuration.GetSection("Marketplace:Reminders"));
-            silo.AddMemoryStreams(MarketplaceStreams.Provider);
+            silo.AddMarketplaceStreams();
             silo.UseSqliteStorage($"Data Source={Path.Combine(folder, "marketplace.db")}");
             silo.AddMarketplace();
         });
