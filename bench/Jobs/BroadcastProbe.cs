@@ -158,11 +158,12 @@ internal static class BroadcastProbe
         Print("memory stream on Orleans' defaults, 100 ms queue poll (1 publish)", await MeasureAsync(subscribers, warmup, announcements, a => stock.OnNextAsync(a)));
 
         // One-way grain calls to the known subscribers, as the job grain offers a job to the online workers.
+        // Activated through silo i mod 3 (placed there), called from silo A like the other ways publish.
         var callees = new IProbeCallSubscriber[subscribers];
         for (var i = 0; i < subscribers; i++)
         {
-            callees[i] = factories[i % 3].GetGrain<IProbeCallSubscriber>(keys[i]);
-            await callees[i].PingAsync();
+            await factories[i % 3].GetGrain<IProbeCallSubscriber>(keys[i]).PingAsync();
+            callees[i] = factories[0].GetGrain<IProbeCallSubscriber>(keys[i]);
         }
 
         var callTasks = new Task[subscribers];
