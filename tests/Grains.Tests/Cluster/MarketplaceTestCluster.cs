@@ -45,9 +45,10 @@ internal sealed class MarketplaceTestCluster : IAsyncDisposable
     /// <summary>
     /// Starts one silo per entry of <paramref name="siloSettings"/> (configuration keys such as
     /// <c>Marketplace:Workers:0:Id</c>), waits until they form one cluster and until the directory lists
-    /// <paramref name="workers"/> online workers.
+    /// <paramref name="workers"/> online workers. <paramref name="configure"/> adds anything more to every silo, e.g. a
+    /// default placement.
     /// </summary>
-    public static async Task<MarketplaceTestCluster> StartAsync(IReadOnlyList<IDictionary<string, string?>> siloSettings, int workers)
+    public static async Task<MarketplaceTestCluster> StartAsync(IReadOnlyList<IDictionary<string, string?>> siloSettings, int workers, Action<ISiloBuilder>? configure = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "marketplace-tests", "cluster-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -59,7 +60,7 @@ internal sealed class MarketplaceTestCluster : IAsyncDisposable
             for (var i = 0; i < siloSettings.Count; i++)
             {
                 var siloPort = FreeTcpPorts.Next();
-                var host = await BuildAndStartAsync(folder, siloSettings[i], siloPort, FreeTcpPorts.Next(), primary);
+                var host = await BuildAndStartAsync(folder, siloSettings[i], siloPort, FreeTcpPorts.Next(), primary, configure);
                 primary ??= new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, siloPort);
                 silos.Add(new ClusterSilo(((char)('A' + i)).ToString(), host));
             }
@@ -144,7 +145,7 @@ internal sealed class MarketplaceTestCluster : IAsyncDisposable
             () => $"fewer than {count} workers online: " + string.Join(", ", directory.ListOnlineIdsAsync().GetAwaiter().GetResult()));
     }
 
-    private static async Task<IHost> BuildAndStartAsync(string folder, IDictionary<string, string?> siloSettings, int siloPort, int gatewayPort, System.Net.IPEndPoint? primary)
+    private static async Task<IHost> BuildAndStartAsync(string folder, IDictionary<string, string?> siloSettings, int siloPort, int gatewayPort, System.Net.IPEndPoint? primary, Action<ISiloBuilder>? configure)
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
@@ -169,6 +170,7 @@ internal sealed class MarketplaceTestCluster : IAsyncDisposable
             silo.AddMarketplaceStreams();
             silo.UseSqliteStorage($"Data Source={Path.Combine(folder, "marketplace.db")}");
             silo.AddMarketplace();
+            configure?.Invoke(silo);
         });
         var host = builder.Build();
         try

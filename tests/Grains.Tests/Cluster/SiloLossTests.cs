@@ -2,6 +2,8 @@ using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Tests.Jobs;
 using Orleans;
 using Orleans.Runtime;
+using Orleans.Placement;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -22,10 +24,20 @@ public sealed class SiloLossTests(ITestOutputHelper output)
     [InlineData(true)]
     public async Task AJobRunningOnAStoppedSiloIsRetriedOnAnotherSiloAndCompletesOnce(bool jobGrainOnStoppedSilo)
     {
-        // b-1 is cheaper, so the first attempt goes to silo B; c-1 on silo C is the only other worker.
+        // b-1 is cheaper, so the first attempt goes to silo B; c-1 on silo C is the only other worker. The worker
+        // directory keeps its list in memory: when it lived on silo B, it starts empty elsewhere and fills again as
+        // capability announcements arrive once the streams' queues have moved off B, which took more than 1.5 s in a
+        // loaded run; the retries' backoff (10 retries, up to 2 s apart) covers that.
         await using var cluster = await MarketplaceTestCluster.StartAsync(
-            [ClusterKit.NoWorkers().Values, ClusterKit.Silo().Worker("b-1", price: 1).Values, ClusterKit.Silo().Worker("c-1", price: 5).Values],
-            workers: 2);
+            [
+                WithRetries(ClusterKit.NoWorkers()).Values,
+                WithRetries(ClusterKit.Silo().Worker("b-1", price: 1)).Values,
+                WithRetries(ClusterKit.Silo().Worker("c-1", price: 5)).Values,
+            ],
+            workers: 2,
+            // Grains without a placement of their own (job grains) go where they are first called from, so the test
+            // can put the job's grain on silo B or off it; Orleans' default placement weighs silo load instead.
+            silo => silo.Services.AddSingleton<PlacementStrategy, PreferLocalPlacement>());
         var a = cluster[0];
         var b = cluster[1];
         var slow = await ClusterKit.DeployAsync(a.Grains, "slow_loop");
@@ -39,7 +51,7 @@ public sealed class SiloLossTests(ITestOutputHelper output)
             s.InputInline = JobsKit.Iterations(11_000_000);
             s.MaxFuel = JobLimits.MaxFuel;
             s.TimeoutMs = 120_000;
-            s.MaxRetries = 5;
+            s.MaxRetries = 10;
         }));
         var running = await a.Grains.WaitAsync(job.JobId, j => j.StartedAt is not null, TimeSpan.FromSeconds(60));
         Assert.Equal("b-1", running.WorkerId);
@@ -66,9 +78,13 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         await MarketplaceTestCluster.WaitAsync(async () => (await c1.GetAsync()).Completed == 1, () => "c-1 never counted the run");
     }
 
+    private static JobsSettings WithRetries(JobsSettings settings) => settings
+        .Set("Marketplace:Jobs:RetryBaseDelay", "00:00:00.200")
+        .Set("Marketplace:Jobs:MaxRetryDelay", "00:00:02");
+
     /// <summary>Activates job grains for request ids r0, r1, ... (a read of a job not yet submitted, called from
     /// <paramref name="via"/>) until one lands on <paramref name="silo"/> (or, when <paramref name="on"/> is false,
-    /// anywhere else). The default placement prefers the calling silo, so a few tries suffice.</summary>
+    /// anywhere else); with local placement, the first does.</summary>
     private static async Task<string> ActivateJobGrainAsync(ClusterSilo via, ClusterSilo observer, SiloAddress silo, bool on)
     {
         var management = observer.Grains.GetGrain<IManagementGrain>(0);
