@@ -1,0 +1,105 @@
+using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Tests.Jobs;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Placement;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Marketplace.Grains.Tests.Cluster;
+
+/// <summary>A silo that leaves the cluster while its worker runs a job.</summary>
+public sealed class SiloLossTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// Job grains are placed anywhere, so the job's own grain may live on the stopped silo or elsewhere; both are
+    /// forced here. On the stopped silo, the job's grain leaves with it and its next activation abandons the attempt.
+    /// Elsewhere, the job sees the attempt's lease expire, unless Orleans deactivates the job's grain too: a silo that
+    /// leaves takes its part of the grain directory along, and activations registered there are deactivated on every
+    /// silo (about one run in three here). Either way the job runs again on silo C and completes once.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AJobRunningOnAStoppedSiloIsRetriedOnAnotherSiloAndCompletesOnce(bool jobGrainOnStoppedSilo)
+    {
+        // b-1 is cheaper, so the first attempt goes to silo B; c-1 on silo C is the only other worker. The worker
+        // directory keeps its list in memory: when it lived on silo B, it starts empty elsewhere and fills again as
+        // capability announcements arrive once the streams' queues have moved off B, which took more than 1.5 s in a
+        // loaded run; the retries' backoff (10 retries, up to 2 s apart) covers that.
+        await using var cluster = await MarketplaceTestCluster.StartAsync(
+            [
+                WithRetries(ClusterKit.NoWorkers()).Values,
+                WithRetries(ClusterKit.Silo().Worker("b-1", price: 1)).Values,
+                WithRetries(ClusterKit.Silo().Worker("c-1", price: 5)).Values,
+            ],
+            workers: 2,
+            // Grains without a placement of their own (job grains) go where they are first called from, so the test
+            // can put the job's grain on silo B or off it; Orleans' default placement weighs silo load instead.
+            silo => silo.Services.AddSingleton<PlacementStrategy, PreferLocalPlacement>());
+        var a = cluster[0];
+        var b = cluster[1];
+        var slow = await ClusterKit.DeployAsync(a.Grains, "slow_loop");
+        var requestId = await ActivateJobGrainAsync(jobGrainOnStoppedSilo ? b : a, a, b.Address, jobGrainOnStoppedSilo);
+
+        // 11 million iterations (462 million fuel): about a second of work on an idle core, several under load; the
+        // silo stops as soon as the run has started, long before it could end.
+        var job = await a.Grains.SubmitAsync(JobsKit.Job(slow, s =>
+        {
+            s.RequestId = requestId;
+            s.InputInline = JobsKit.Iterations(11_000_000);
+            s.MaxFuel = JobLimits.MaxFuel;
+            s.TimeoutMs = 120_000;
+            s.MaxRetries = 10;
+        }));
+        var running = await a.Grains.WaitAsync(job.JobId, j => j.StartedAt is not null, TimeSpan.FromSeconds(60));
+        Assert.Equal("b-1", running.WorkerId);
+
+        await cluster.StopSiloAsync(1);
+        var done = await a.Grains.WaitTerminalAsync(job.JobId, TimeSpan.FromSeconds(120));
+        var describe = await a.Grains.DescribeAsync(job.JobId);
+        output.WriteLine(describe);
+        Assert.True(done.Status == JobStatus.Completed, describe);
+        Assert.Equal("c-1", done.WorkerId);
+
+        var logs = await a.Grains.LogsAsync(job.JobId);
+        const string LeaseLost = "attempt 1 on worker b-1 lost: no lease renewal";
+        const string Reactivated = "resumed after the job's grain was reactivated";
+        var lost = logs.Any(l => l.Message.StartsWith(LeaseLost, StringComparison.Ordinal));
+        var reactivated = logs.Any(l => l.Message.StartsWith(Reactivated, StringComparison.Ordinal));
+        output.WriteLine((lost ? "the attempt's lease expired; " : "") + (reactivated ? "the job's grain was reactivated" : ""));
+        Assert.True(jobGrainOnStoppedSilo ? reactivated : lost || reactivated, describe);
+        Assert.Single(logs, l => l.Message.StartsWith("completed on worker", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs, l => l.Message.StartsWith("ignored a report", StringComparison.Ordinal));
+        var listed = Assert.Single(await a.Grains.GetGrain<IClientJobsGrain>(JobsKit.Client).ListAsync(null, 10));
+        Assert.Equal(JobStatus.Completed, listed.Status);
+        var c1 = a.Grains.GetGrain<IWorkerGrain>("c-1");
+        await MarketplaceTestCluster.WaitAsync(async () => (await c1.GetAsync()).Completed == 1, () => "c-1 never counted the run");
+    }
+
+    private static JobsSettings WithRetries(JobsSettings settings) => settings
+        .Set("Marketplace:Jobs:RetryBaseDelay", "00:00:00.200")
+        .Set("Marketplace:Jobs:MaxRetryDelay", "00:00:02");
+
+    /// <summary>Activates job grains for request ids r0, r1, ... (a read of a job not yet submitted, called from
+    /// <paramref name="via"/>) until one lands on <paramref name="silo"/> (or, when <paramref name="on"/> is false,
+    /// anywhere else); with local placement, the first does.</summary>
+    private static async Task<string> ActivateJobGrainAsync(ClusterSilo via, ClusterSilo observer, SiloAddress silo, bool on)
+    {
+        var management = observer.Grains.GetGrain<IManagementGrain>(0);
+        for (var i = 0; i < 100; i++)
+        {
+            var requestId = "r" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var jobId = JobIds.For(JobsKit.Client, requestId);
+            await Assert.ThrowsAsync<JobNotFoundException>(() => via.Grains.GetGrain<IJobGrain>(jobId).GetAsync(JobsKit.Client));
+            var where = (await management.GetDetailedGrainStatistics()).Single(s => s.GrainId.Key.ToString() == jobId).SiloAddress;
+            if (where.Equals(silo) == on)
+            {
+                return requestId;
+            }
+        }
+
+        throw new InvalidOperationException($"no job grain landed {(on ? "on" : "off")} {silo} in 100 tries");
+    }
+}
