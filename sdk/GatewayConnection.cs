@@ -20,6 +20,9 @@ public sealed class GatewayConnection : IAsyncDisposable
     /// <summary>The gateway used when none is given.</summary>
     public const string DefaultGateway = "127.0.0.1:30000";
 
+    /// <summary>How long <see cref="ConnectAsync"/> tries by default: 10 s.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>The cluster id silos use by default.</summary>
     public const string DefaultClusterId = "dev";
 
@@ -45,9 +48,12 @@ public sealed class GatewayConnection : IAsyncDisposable
     /// <param name="gateways">At least one gateway; empty means <see cref="DefaultGateway"/>.</param>
     /// <param name="clusterId">The silos' cluster id (<c>Marketplace:Cluster:ClusterId</c>).</param>
     /// <param name="cancellationToken">Cancels the connection attempt.</param>
+    /// <param name="connectTimeout">How long to try before giving up (default <see cref="DefaultConnectTimeout"/>);
+    /// Orleans' client would otherwise keep retrying an unreachable gateway for minutes.</param>
     /// <exception cref="ArgumentException">A gateway is not <c>host:port</c>.</exception>
-    /// <exception cref="SiloUnavailableException">No gateway could be reached.</exception>
-    public static async Task<GatewayConnection> ConnectAsync(IReadOnlyList<string> gateways, string clusterId = DefaultClusterId, CancellationToken cancellationToken = default)
+    /// <exception cref="SiloUnavailableException">No gateway could be reached within the timeout.</exception>
+    public static async Task<GatewayConnection> ConnectAsync(
+        IReadOnlyList<string> gateways, string clusterId = DefaultClusterId, CancellationToken cancellationToken = default, TimeSpan? connectTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(gateways);
         ArgumentException.ThrowIfNullOrWhiteSpace(clusterId);
@@ -67,9 +73,17 @@ public sealed class GatewayConnection : IAsyncDisposable
             client.AddActivityPropagation();
         });
         var host = builder.Build();
+        var timeout = connectTimeout ?? DefaultConnectTimeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
         try
         {
-            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            await host.StartAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            host.Dispose();
+            throw new SiloUnavailableException($"No gateway of cluster '{clusterId}' answered at {string.Join(", ", endpoints)} within {timeout.TotalSeconds:0.#} s.");
         }
         catch (Exception e) when (e is not OperationCanceledException and not SiloUnavailableException)
         {
