@@ -82,6 +82,13 @@ internal sealed partial class JobGrain(
                 throw new AccessDeniedException($"job {JobId} belongs to another client");
             }
 
+            if (!Terminal && _timer is null)
+            {
+                // A resubmit after a first submit that failed past its state write (the client list or the stream
+                // was unreachable): make sure the job moves on.
+                Schedule();
+            }
+
             return Info;
         }
 
@@ -363,20 +370,27 @@ internal sealed partial class JobGrain(
             await EnsureWatchdogAsync();
         }
 
-        switch (Info.Status)
+        try
         {
-            case JobStatus.Matching when now >= _windowCloseAt:
-                await OnBidWindowEndAsync();
-                break;
-            case JobStatus.Pending when now >= state.State.NextMatchAt:
-                await StartMatchingAsync();
-                break;
-            case JobStatus.Running when now >= _leaseExpiresAt:
-                await LoseAttemptAsync();
-                break;
+            switch (Info.Status)
+            {
+                case JobStatus.Matching when now >= _windowCloseAt:
+                    await OnBidWindowEndAsync();
+                    break;
+                case JobStatus.Pending when now >= state.State.NextMatchAt:
+                    await StartMatchingAsync();
+                    break;
+                case JobStatus.Running when now >= _leaseExpiresAt:
+                    await LoseAttemptAsync();
+                    break;
+            }
         }
-
-        Schedule();
+        finally
+        {
+            // Re-arm even when a step failed (storage or a grain call unreachable): a job without a timer would
+            // wait for its next reminder tick, or forever while it stays active.
+            Schedule();
+        }
     }
 
     private async Task EnsureWatchdogAsync()
