@@ -365,13 +365,14 @@ internal sealed partial class JobGrain(
             return;
         }
 
-        if (!state.State.WatchdogRegistered && now >= Info.CreatedAt + _options.WatchdogAfter)
-        {
-            await EnsureWatchdogAsync();
-        }
-
         try
         {
+            if (!state.State.WatchdogRegistered && now >= Info.CreatedAt + _options.WatchdogAfter)
+            {
+                // Throws while the reminder service is rebalancing after a silo died; the finally re-arms.
+                await EnsureWatchdogAsync();
+            }
+
             switch (Info.Status)
             {
                 case JobStatus.Matching when now >= _windowCloseAt:

@@ -32,10 +32,21 @@ public sealed class SiloKillTests(SiloKillFixture fixture, ITestOutputHelper out
         await using var gateway = await GatewayConnection.ConnectAsync([$"127.0.0.1:{survivors[0].GatewayPort}", $"127.0.0.1:{survivors[1].GatewayPort}"], cluster.ClusterId);
         var management = gateway.Client.GetGrain<IManagementGrain>(0);
 
-        // The victim's workers are the cheapest, so it runs most jobs; kill it right after seeing it run some.
+        // The victim's workers are the cheapest, so it runs most jobs. A burst of long jobs (about 0.8 s each, near the fuel cap) lands
+        // on its four run slots; kill it once it runs two of them, so they are cut off mid-run.
         await load.WaitAcceptedAsync(8, _bound);
         var onVictim = JobGrainsOn(await management.GetDetailedGrainStatistics(), victim.SiloPort);
-        var runningOnVictim = await RunningOnAsync(load, reader, victim, _bound);
+        var burst = await load.SubmitBurstAsync(4, SamplePrograms.HashInput(300_000, new string('x', 64)));
+        var runningOnVictim = new List<string>();
+        var seen = "";
+        await Eventually.Until(async () =>
+        {
+            var infos = await Task.WhenAll(burst.Select(id => reader.GetJobAsync(id)));
+            seen = string.Join("; ", infos.Select(i => $"{i.Status}@{i.WorkerId} fuel {i.FuelConsumed} {i.FailureReason} {i.ErrorMessage}"));
+            runningOnVictim = infos.Where(i => i.Status == JobStatus.Running
+                && i.WorkerId!.StartsWith(victim.WorkerPrefix, StringComparison.Ordinal)).Select(i => i.JobId).ToList();
+            return runningOnVictim.Count >= 2;
+        }, _bound, () => $"two long jobs running on {victim.Name}: {seen}");
         var acceptedBeforeKill = load.Accepted.Count;
         var killedAt = DateTimeOffset.UtcNow;
         var sinceKill = Stopwatch.StartNew();

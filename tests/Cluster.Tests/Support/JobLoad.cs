@@ -167,7 +167,7 @@ public sealed class JobLoad : IAsyncDisposable
             do
             {
                 var n = Interlocked.Increment(ref _next);
-                _submits.Add(SubmitAsync($"load-{_prefix}-{n}", n));
+                _submits.Add(SubmitAsync($"load-{_prefix}-{n}", n, _input));
             }
             while (await timer.WaitForNextTickAsync(_stop.Token));
         }
@@ -177,11 +177,22 @@ public sealed class JobLoad : IAsyncDisposable
         }
     }
 
-    private async Task SubmitAsync(string requestId, int n)
+    /// <summary>Submits <paramref name="count"/> extra jobs with <paramref name="input"/> at once (counted among
+    /// <see cref="Accepted"/>) and returns their ids once all were accepted.</summary>
+    public async Task<IReadOnlyList<string>> SubmitBurstAsync(int count, byte[] input)
+    {
+        var ids = Enumerable.Range(0, count).Select(i => $"burst-{_prefix}-{Interlocked.Increment(ref _next)}").ToList();
+        await Task.WhenAll(ids.Select((id, i) => SubmitAsync(id, i, input)));
+        ThrowIfAbandoned();
+        var accepted = ids.ToHashSet(StringComparer.Ordinal);
+        return _accepted.Where(j => accepted.Contains(j.RequestId)).Select(j => j.JobId).ToList();
+    }
+
+    private async Task SubmitAsync(string requestId, int n, byte[] input)
     {
         using var clients = new ClientPool();
         var started = Stopwatch.StartNew();
-        var submission = new JobSubmission { Program = _program, RequestId = requestId, InputInline = _input, MaxRetries = 10 /* the most the API allows */, MaxFuel = JobLimits.MaxFuel, TimeoutMs = 60_000 };
+        var submission = new JobSubmission { Program = _program, RequestId = requestId, InputInline = input, MaxRetries = 10 /* the most the API allows */, MaxFuel = JobLimits.MaxFuel, TimeoutMs = 60_000 };
         for (var tries = 1; ; tries++)
         {
             var targets = _targets();

@@ -111,13 +111,13 @@ public sealed class SiloCluster : IAsyncDisposable
             await silo.DisposeAsync();
         }
 
-        await _database.DisposeAsync();
         if (Environment.GetEnvironmentVariable("MARKETPLACE_TEST_KEEP") == "1")
         {
-            Console.WriteLine($"[cluster] kept the silos' folders (logs in silo.log) under {_root}");
+            Console.WriteLine($"[cluster] kept database {_database.Name} and the silos' folders (logs in silo.log) under {_root}");
             return;
         }
 
+        await _database.DisposeAsync();
         try
         {
             Directory.Delete(_root, recursive: true);
