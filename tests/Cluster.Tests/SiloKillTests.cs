@@ -32,11 +32,11 @@ public sealed class SiloKillTests(SiloKillFixture fixture, ITestOutputHelper out
         await using var gateway = await GatewayConnection.ConnectAsync([$"127.0.0.1:{survivors[0].GatewayPort}", $"127.0.0.1:{survivors[1].GatewayPort}"], cluster.ClusterId);
         var management = gateway.Client.GetGrain<IManagementGrain>(0);
 
-        // The victim's workers are the cheapest, so it runs most jobs. A burst of long jobs (about 0.8 s each, near the fuel cap) lands
-        // on its four run slots; kill it once it runs two of them, so they are cut off mid-run.
+        // The victim's workers are the cheapest, so it runs most jobs. A burst of twelve long jobs (near the fuel cap)
+        // fills its four run slots and queues behind them; kill it while it holds some, so they are cut off.
         await load.WaitAcceptedAsync(8, _bound);
         var onVictim = JobGrainsOn(await management.GetDetailedGrainStatistics(), victim.SiloPort);
-        var burst = await load.SubmitBurstAsync(4, SamplePrograms.HashInput(300_000, new string('x', 64)));
+        var burst = await load.SubmitBurstAsync(12, SamplePrograms.HashInput(300_000, new string('x', 64)));
         var runningOnVictim = new List<string>();
         var seen = "";
         await Eventually.Until(async () =>
