@@ -1,8 +1,15 @@
 // The Marketplace silo on embedded defaults: SQLite grain storage and reminders under ./data, one local silo, the
 // grain gateway on 127.0.0.1:30000 and the HTTP API on http://127.0.0.1:8080/v1. Override anything through
 // appsettings.json, environment (Marketplace__Silo__ServiceId=...) or the command line
-// (--Marketplace:Http:Urls=http://0.0.0.0:8080); see silo/README.md.
+// (--Marketplace:Http:Urls=http://0.0.0.0:8080); see silo/README.md. `--apply-schema` applies the PostgreSQL cluster
+// schema and exits.
 using Marketplace.Silo;
+using Marketplace.Silo.Hosting;
+
+if (ApplySchemaCommand.IsRequested(args))
+{
+    return await ApplySchemaCommand.RunAsync(args, Console.Out, Console.Error);
+}
 
 var app = MarketplaceSiloHost.Build(MarketplaceSiloHost.CreateBuilder(args));
 await app.RunAsync();

@@ -56,6 +56,32 @@ internal sealed partial class JobGrain
         Info.Status = JobStatus.Matching;
         _announcedAt = DateTimeOffset.UtcNow;
         _windowCloseAt = _announcedAt + _options.BidWindow;
+        try
+        {
+            await AnnounceAsync();
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            // The worker directory or the jobs stream did not answer (typically: a silo just died and the grains it
+            // hosted are not reactivated yet). Left in Matching the job would wait for bids that never come; go back
+            // to pending and announce again shortly, without charging the job a retry.
+            Info.Status = JobStatus.Pending;
+            state.State.NextMatchAt = DateTimeOffset.UtcNow + _options.RetryBaseDelay;
+            AddLog("warn", string.Create(CultureInfo.InvariantCulture, $"matching round {_round} could not announce the job ({e.GetType().Name}: {e.Message}); announcing again in {_options.RetryBaseDelay.TotalMilliseconds:0} ms"));
+            Schedule();
+            return;
+        }
+
+        if (_expected.Length == 0)
+        {
+            await CloseMatchingAsync();
+        }
+
+        Schedule();
+    }
+
+    private async Task AnnounceAsync()
+    {
         _expected = await lookups.OnlineWorkersAsync(GrainFactory);
         foreach (var id in _expected)
         {
@@ -80,13 +106,6 @@ internal sealed partial class JobGrain
         {
             await GrainFactory.GetGrain<IWorkerGrain>(workerId).OfferJobAsync(announcement);
         }
-
-        if (_expected.Length == 0)
-        {
-            await CloseMatchingAsync();
-        }
-
-        Schedule();
     }
 
     /// <summary>The bid window ended: pick now, or keep waiting for silent online workers while no eligible bid

@@ -84,6 +84,13 @@ internal sealed partial class JobGrain(
                 throw new AccessDeniedException($"job {JobId} belongs to another client");
             }
 
+            if (!Terminal && _timer is null)
+            {
+                // A resubmit after a first submit that failed past its state write (the client list or the stream
+                // was unreachable): make sure the job moves on.
+                Schedule();
+            }
+
             return Info;
         }
 
@@ -366,25 +373,33 @@ internal sealed partial class JobGrain(
             return;
         }
 
-        if (!state.State.WatchdogRegistered && now >= Info.CreatedAt + _options.WatchdogAfter)
+        try
         {
-            await EnsureWatchdogAsync();
-        }
+            if (!state.State.WatchdogRegistered && now >= Info.CreatedAt + _options.WatchdogAfter)
+            {
+                // Throws while the reminder service is rebalancing after a silo died; the finally re-arms.
+                await EnsureWatchdogAsync();
+            }
 
-        switch (Info.Status)
+            switch (Info.Status)
+            {
+                case JobStatus.Matching when now >= _windowCloseAt:
+                    await OnBidWindowEndAsync();
+                    break;
+                case JobStatus.Pending when now >= state.State.NextMatchAt:
+                    await StartMatchingAsync();
+                    break;
+                case JobStatus.Running when now >= _leaseExpiresAt:
+                    await LoseAttemptAsync();
+                    break;
+            }
+        }
+        finally
         {
-            case JobStatus.Matching when now >= _windowCloseAt:
-                await OnBidWindowEndAsync();
-                break;
-            case JobStatus.Pending when now >= state.State.NextMatchAt:
-                await StartMatchingAsync();
-                break;
-            case JobStatus.Running when now >= _leaseExpiresAt:
-                await LoseAttemptAsync();
-                break;
+            // Re-arm even when a step failed (storage or a grain call unreachable): a job without a timer would
+            // wait for its next reminder tick, or forever while it stays active.
+            Schedule();
         }
-
-        Schedule();
     }
 
     private async Task EnsureWatchdogAsync()

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Options;
+using Marketplace.Persistence.PostgreSql;
 using Marketplace.Persistence.Sqlite;
 using Orleans.Configuration;
 
@@ -8,14 +10,29 @@ namespace Marketplace.Silo.Hosting;
 /// <summary>Configures how the silo joins its cluster: <c>silo.UseMarketplaceCluster(dataFolder)</c>.</summary>
 public static class ClusterSiloBuilderExtensions
 {
+    /// <summary>Configuration key of the default workers' id prefix (see <c>JobsOptions.DefaultWorkerPrefix</c>).</summary>
+    public const string DefaultWorkerPrefixKey = "Marketplace:Jobs:DefaultWorkerPrefix";
+
+    /// <summary>Configuration key of the blob chunk store folder (see <c>BlobOptions.ChunkStorePath</c>).</summary>
+    public const string ChunkStorePathKey = "Marketplace:Blobs:ChunkStorePath";
+
     /// <summary>
     /// Reads <see cref="SiloClusterOptions"/> from <c>Marketplace:Cluster</c> (throwing
     /// <see cref="OptionsValidationException"/> that names every bad field), then configures clustering, the cluster
     /// and service ids, endpoints, grain storage (the default provider and <c>PubSubStore</c>), reminders, and Orleans'
     /// own options bound from <c>Marketplace:Messaging</c> (<see cref="SiloMessagingOptions"/>),
-    /// <c>Marketplace:GrainCollection</c> (<see cref="GrainCollectionOptions"/>) and <c>Marketplace:Reminders</c>
-    /// (<see cref="ReminderOptions"/>).
+    /// <c>Marketplace:GrainCollection</c> (<see cref="GrainCollectionOptions"/>), <c>Marketplace:Reminders</c>
+    /// (<see cref="ReminderOptions"/>) and <c>Marketplace:Membership</c> (<see cref="ClusterMembershipOptions"/>:
+    /// failure detection).
     /// </summary>
+    /// <remarks>
+    /// In <see cref="ClusterMode.PostgreSql"/> mode membership, grain state and reminders live in PostgreSQL
+    /// (<see cref="PostgreSqlClusterHostingExtensions.UsePostgreSqlCluster"/>, schema applied at start). Two settings
+    /// that are per-machine defaults in the localhost mode must then be cluster-wide: the default workers' ids get the
+    /// prefix <c>s{SiloPort}-w</c> unless <c>Marketplace:Jobs:DefaultWorkerPrefix</c> is set (worker ids are unique in
+    /// a cluster), and <c>Marketplace:Blobs:ChunkStorePath</c> must be set explicitly, to a folder every silo shares
+    /// (a blob's grain may activate on any silo and reads its chunks from there).
+    /// </remarks>
     /// <param name="silo">The silo builder.</param>
     /// <param name="dataFolder">The silo's data folder: the SQLite file of the localhost mode lives here.</param>
     public static ISiloBuilder UseMarketplaceCluster(this ISiloBuilder silo, string dataFolder)
@@ -40,6 +57,8 @@ public static class ClusterSiloBuilderExtensions
         silo.Configure<SiloMessagingOptions>(configuration.GetSection("Marketplace:Messaging"));
         silo.Configure<GrainCollectionOptions>(configuration.GetSection("Marketplace:GrainCollection"));
         silo.Services.Configure<ReminderOptions>(configuration.GetSection("Marketplace:Reminders"));
+        silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Marketplace:Membership"));
+        WatchParentProcess(silo, configuration);
 
         var address = IPAddress.Parse(options.Address);
         switch (options.Mode)
@@ -48,8 +67,19 @@ public static class ClusterSiloBuilderExtensions
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
                 silo.UseSqliteStorage($"Data Source={Path.Combine(dataFolder, "marketplace.db")}");
                 break;
+            case ClusterMode.PostgreSql:
+                RequireSharedChunkStore(configuration);
+                if (string.IsNullOrWhiteSpace(configuration[DefaultWorkerPrefixKey]))
+                {
+                    // Read by the jobs part when it registers this silo's workers (AddMarketplace runs after this).
+                    configuration[DefaultWorkerPrefixKey] = string.Create(CultureInfo.InvariantCulture, $"s{options.SiloPort}-w");
+                }
+
+                var connectionString = options.PostgreSqlConnectionString!;
+                silo.UsePostgreSqlCluster(o => o.ConnectionString = connectionString);
+                break;
             default:
-                throw new NotSupportedException($"{SiloClusterOptions.Section}:Mode {options.Mode} is not supported yet.");
+                throw new NotSupportedException($"{SiloClusterOptions.Section}:Mode {options.Mode} is not supported.");
         }
 
         silo.Configure<EndpointOptions>(o =>
@@ -61,5 +91,38 @@ public static class ClusterSiloBuilderExtensions
             o.GatewayListeningEndpoint = new IPEndPoint(address, options.GatewayPort);
         });
         return silo;
+    }
+
+    // Marketplace:ParentProcessId: the silo stops when that process is gone (a supervisor or test harness that
+    // started it may die without stopping it).
+    private static void WatchParentProcess(ISiloBuilder silo, IConfiguration configuration)
+    {
+        if (configuration[ParentProcessWatch.Key] is not { Length: > 0 } value)
+        {
+            return;
+        }
+
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parent) || parent <= 0)
+        {
+            throw new OptionsValidationException(ParentProcessWatch.Key, typeof(SiloClusterOptions),
+                [$"{ParentProcessWatch.Key} '{value}' is not a process id"]);
+        }
+
+        silo.Services.AddHostedService(services => new ParentProcessWatch(
+            parent, services.GetRequiredService<IHostApplicationLifetime>(), services.GetRequiredService<ILogger<ParentProcessWatch>>()));
+    }
+
+    // The chunk store is a plain folder. Its default (<data folder>/chunks) is private to one silo, so in a cluster a
+    // blob uploaded through one silo would be missing on the others: refuse to start rather than lose reads later.
+    private static void RequireSharedChunkStore(IConfiguration configuration)
+    {
+        if (string.IsNullOrWhiteSpace(configuration[ChunkStorePathKey]))
+        {
+            throw new OptionsValidationException(ChunkStorePathKey, typeof(SiloClusterOptions),
+            [
+                $"{ChunkStorePathKey} must be set in {SiloClusterOptions.Section}:Mode PostgreSql: every silo of the cluster "
+                + "must use one shared folder (a shared volume), since a blob's grain may activate on any silo",
+            ]);
+        }
     }
 }

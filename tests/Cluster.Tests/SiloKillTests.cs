@@ -1,0 +1,114 @@
+// A silo process killed with SIGKILL while jobs arrive at a steady rate through the other silos' APIs.
+using System.Diagnostics;
+using Marketplace.Cluster.Tests.Support;
+using Marketplace.GrainInterfaces;
+using Marketplace.Sdk;
+using Marketplace.TestSupport;
+using Orleans;
+using Orleans.Runtime;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Marketplace.Cluster.Tests;
+
+/// <summary>The cluster of <see cref="SiloKillTests"/>.</summary>
+public sealed class SiloKillFixture() : ClusterFixture("kill");
+
+/// <summary>SIGKILL of one of three silos under load.</summary>
+public sealed class SiloKillTests(SiloKillFixture fixture, ITestOutputHelper output) : IClassFixture<SiloKillFixture>
+{
+    private static readonly TimeSpan _bound = TimeSpan.FromSeconds(120);
+
+    [PostgresFact]
+    public async Task Killed_silo_loses_no_job_and_completes_none_twice()
+    {
+        var cluster = await fixture.ClusterAsync();
+        var victim = cluster.Silos[2];
+        IReadOnlyList<SiloProcess> survivors = [cluster.Silos[0], cluster.Silos[1]];
+
+        // About 0.4 s of CPU per job: long enough to be caught running on the victim's workers.
+        await using var load = JobLoad.Start(() => survivors, fixture.Program, SamplePrograms.HashInput(150_000, new string('x', 64)), TimeSpan.FromMilliseconds(300));
+        using var reader = SiloCluster.Client(survivors[0]);
+        await using var gateway = await GatewayConnection.ConnectAsync([$"127.0.0.1:{survivors[0].GatewayPort}", $"127.0.0.1:{survivors[1].GatewayPort}"], cluster.ClusterId);
+        var management = gateway.Client.GetGrain<IManagementGrain>(0);
+
+        // The victim's workers are the cheapest, so it runs most jobs. A burst of twelve long jobs (near the fuel cap)
+        // fills its four run slots and queues behind them; kill it while it holds some, so they are cut off.
+        await load.WaitAcceptedAsync(8, _bound);
+        var onVictim = JobGrainsOn(await management.GetDetailedGrainStatistics(), victim.SiloPort);
+        var burst = await load.SubmitBurstAsync(12, SamplePrograms.HashInput(300_000, new string('x', 64)));
+        var runningOnVictim = new List<string>();
+        var seen = "";
+        await Eventually.Until(async () =>
+        {
+            var infos = await Task.WhenAll(burst.Select(id => reader.GetJobAsync(id)));
+            seen = string.Join("; ", infos.Select(i => $"{i.Status}@{i.WorkerId} fuel {i.FuelConsumed} {i.FailureReason} {i.ErrorMessage}"));
+            runningOnVictim = infos.Where(i => i.Status == JobStatus.Running
+                && i.WorkerId!.StartsWith(victim.WorkerPrefix, StringComparison.Ordinal)).Select(i => i.JobId).ToList();
+            return runningOnVictim.Count >= 2;
+        }, _bound, () => $"two long jobs running on {victim.Name}: {seen}");
+        var acceptedBeforeKill = load.Accepted.Count;
+        var killedAt = DateTimeOffset.UtcNow;
+        var sinceKill = Stopwatch.StartNew();
+        victim.Kill();
+        var declaredDead = await Eventually.Until(
+            async () => await cluster.Database.MembershipStatusAsync(cluster.ClusterId, victim.SiloPort) == ClusterDatabase.DeadStatus,
+            _bound, $"{victim.Name} declared dead in the membership table");
+        await load.WaitAcceptedAsync(acceptedBeforeKill + 20, _bound);
+        await load.StopAsync();
+
+        var outcomes = await JobLoad.AuditAsync(load.Accepted, () => survivors, _bound);
+        var recovered = sinceKill.Elapsed;
+
+        Assert.Equal(load.Accepted.Count, outcomes.Count);
+        Assert.All(outcomes, o => Assert.True(o.Info.Status == JobStatus.Completed,
+            $"{o.Info.JobId} ended {o.Info.Status} ({o.Info.FailureReason}: {o.Info.ErrorMessage})"));
+        Assert.All(outcomes, o => Assert.True(o.Completions == 1, $"{o.Info.JobId} records {o.Completions} completions"));
+        var byId = outcomes.ToDictionary(o => o.Info.JobId);
+        var runTimes = outcomes.Where(o => o.Info.StartedAt is not null).Select(o => (o.Info.CompletedAt!.Value - o.Info.StartedAt!.Value).TotalMilliseconds).Order().ToList();
+        // A report the victim sent just before it died may still be processed after the kill; a job whose attempt was
+        // cut off by the kill completes on a survivor's worker.
+        var handedOff = runningOnVictim.Where(id => !byId[id].Info.WorkerId!.StartsWith(victim.WorkerPrefix, StringComparison.Ordinal)).ToList();
+        Assert.True(handedOff.Count > 0, $"none of the {runningOnVictim.Count} jobs seen running on {victim.Name} just before the kill was still running at the kill ({killedAt:HH:mm:ss.fff}, median run {runTimes[runTimes.Count / 2]:0} ms): "
+            + string.Join("; ", runningOnVictim.Select(id => $"{id} matched {byId[id].Info.MatchedAt:HH:mm:ss.fff} started {byId[id].Info.StartedAt:HH:mm:ss.fff} completed {byId[id].Info.CompletedAt:HH:mm:ss.fff} on {byId[id].Info.WorkerId}")));
+
+        // The victim's job grains answered again from survivors: where do they live now?
+        Assert.NotEmpty(onVictim);
+        var after = await management.GetDetailedGrainStatistics();
+        var survivorPorts = survivors.Select(s => s.SiloPort).ToHashSet();
+        var reactivated = after.Where(s => onVictim.Contains(s.GrainId.Key.ToString()!) && survivorPorts.Contains(s.SiloAddress.Endpoint.Port))
+            .Select(s => s.GrainId.Key.ToString()).Distinct().Count();
+        Assert.True(reactivated > 0, $"none of the {onVictim.Count} job grains of {victim.Name} is active on a survivor");
+
+        var firstOnSurvivor = outcomes.Where(o => o.Info.CompletedAt > killedAt).Min(o => o.Info.CompletedAt!.Value) - killedAt;
+        var retriedDone = handedOff.Max(id => byId[id].Info.CompletedAt!.Value) - killedAt;
+        var report = $"kill -9 of {victim.Name}: declared dead after {declaredDead.TotalSeconds:0.0} s; first job completed on a survivor "
+            + $"{firstOnSurvivor.TotalSeconds:0.0} s after the kill; the {handedOff.Count} job(s) running on its workers completed elsewhere "
+            + $"within {retriedDone.TotalSeconds:0.0} s; {onVictim.Count} of its job grains, {reactivated} seen reactivated on survivors; "
+            + $"{outcomes.Count} jobs accepted ({outcomes.Count - acceptedBeforeKill} after the kill), all completed exactly once, "
+            + $"{load.RetriedCalls} submit calls retried; median run {runTimes[runTimes.Count / 2]:0} ms; audit done {recovered.TotalSeconds:0.0} s after the kill";
+        output.WriteLine(report);
+        Console.WriteLine("[cluster] " + report);
+    }
+
+    /// <summary>Waits until recently accepted jobs are running on <paramref name="silo"/>'s workers and returns them.</summary>
+    internal static async Task<List<string>> RunningOnAsync(JobLoad load, HttpMarketplaceClient reader, SiloProcess silo, TimeSpan bound)
+    {
+        var running = new List<string>();
+        var seen = "";
+        await Eventually.Until(async () =>
+        {
+            load.ThrowIfAbandoned();
+            var recent = await Task.WhenAll(load.Accepted.OrderByDescending(j => j.AcceptedAt).Take(12).Select(j => reader.GetJobAsync(j.JobId)));
+            running = recent.Where(i => i.Status == JobStatus.Running && i.WorkerId?.StartsWith(silo.WorkerPrefix, StringComparison.Ordinal) == true)
+                .Select(i => i.JobId).ToList();
+            seen = string.Join(", ", recent.Select(i => $"{i.Status}@{i.WorkerId}{(i.CompletedAt - i.StartedAt is { } took ? $" {took.TotalMilliseconds:0} ms" : "")}"));
+            return running.Count > 0;
+        }, bound, () => $"a job running on a worker of {silo.Name} ({silo.WorkerPrefix}*); recent jobs: {seen}");
+        return running;
+    }
+
+    private static HashSet<string> JobGrainsOn(DetailedGrainStatistic[] statistics, int siloPort) =>
+        statistics.Where(s => s.SiloAddress.Endpoint.Port == siloPort && JobIds.IsValid(s.GrainId.Key.ToString()))
+            .Select(s => s.GrainId.Key.ToString()!).ToHashSet(StringComparer.Ordinal);
+}
