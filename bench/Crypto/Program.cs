@@ -212,7 +212,7 @@ foreach (var r in rows.Where(r => !managedRows.Contains(r)))
     Console.WriteLine($"{r.Operation,-42} {r.OpsPerSecond,12:F1} {r.MicrosecondsPerOp / 1000,10:F4} {r.MicrosecondsPerOp,12:F3} {r.WallMicrosecondsPerOp,12:F3} {blst,10} {ratio,8}{per}");
 }
 
-// The speed goals of issue 4 (CPU time per operation; AggregateVerify per distinct message).
+// The speed goals of the BLS library (CPU time per operation; AggregateVerify per distinct message).
 Console.WriteLine();
 foreach (var (name, goalMs, perMessage) in new[]
 {

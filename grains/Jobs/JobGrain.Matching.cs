@@ -62,7 +62,7 @@ internal sealed partial class JobGrain
         }
         catch (Exception e) when (e is TimeoutException or OrleansException)
         {
-            // The worker directory or the jobs stream did not answer (typically: a silo just died and the grains it
+            // The worker directory or a worker did not answer (typically: a silo just died and the grains it
             // hosted are not reactivated yet). Left in Matching the job would wait for bids that never come; go back
             // to pending and announce again shortly, without charging the job a retry.
             Info.Status = JobStatus.Pending;

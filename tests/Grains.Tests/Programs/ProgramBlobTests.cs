@@ -4,37 +4,16 @@ using Marketplace.Crypto.Hashing;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace Marketplace.Grains.Tests.Programs;
 
-/// <summary>Needs the blobs part (BlobGrain); until it is merged into this branch these tests say so and return.
-/// Both passed against the blobs branch merged in a scratch worktree.</summary>
-public sealed class ProgramBlobTests(ProgramsSiloFixture fixture, ITestOutputHelper output) : IClassFixture<ProgramsSiloFixture>
+/// <summary>Programs that name blobs in their manifest: unknown refs are rejected at deploy, stored ones are readable
+/// through the host ABI.</summary>
+public sealed class ProgramBlobTests(ProgramsSiloFixture fixture) : IClassFixture<ProgramsSiloFixture>
 {
-    private bool BlobsPartMissing
-    {
-        get
-        {
-            var missing = !typeof(Hosting.MarketplaceSiloBuilderExtensions).Assembly.GetTypes()
-                .Any(t => typeof(IBlobGrain).IsAssignableFrom(t) && t.IsClass);
-            if (missing)
-            {
-                output.WriteLine("NOT RUN: no IBlobGrain implementation in Marketplace.Grains yet (blobs part not merged)");
-            }
-
-            return missing;
-        }
-    }
-
     [Fact]
     public async Task UnknownBlobRefIsRejectedAtDeploy()
     {
-        if (BlobsPartMissing)
-        {
-            return;
-        }
-
         var manifest = ProgramsSiloFixture.Manifest("blobref");
         var missing = "blob" + new string('c', 64);
         manifest.BlobRefs = [missing];
@@ -46,11 +25,6 @@ public sealed class ProgramBlobTests(ProgramsSiloFixture fixture, ITestOutputHel
     [Fact]
     public async Task ManifestBlobsAreReadableThroughTheHostAbi()
     {
-        if (BlobsPartMissing)
-        {
-            return;
-        }
-
         var content = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("blob content for a program. ", 100)));
         var upload = fixture.Grains.GetGrain<IBlobUploadGrain>(Guid.NewGuid());
         await upload.AppendAsync(content);
