@@ -87,6 +87,9 @@ public sealed class SiloCluster : IAsyncDisposable
             {
                 settings[$"Marketplace:Workers:{i}:Id"] = $"s{siloPort}-w{i + 1}";
                 settings[$"Marketplace:Workers:{i}:PricePerMillionFuel"] = "0";
+                // One run slot each: jobs assigned beyond two wait in the workers' queues, so a burst leaves attempts
+                // that are assigned but not yet started for a kill to cut off.
+                settings[$"Marketplace:Workers:{i}:Capacity"] = "1";
             }
         }
 
