@@ -77,7 +77,9 @@ public sealed class JobScenarioTests(ITestOutputHelper output)
     [Fact]
     public async Task A11_AWorkerKilledMidJobLosesItsLeaseAndTheJobCompletesOnceOnAnotherWorker()
     {
-        await using var silo = await JobsKit.StartAsync(new JobsSettings().Worker("k1", capacity: 1).Worker("k2", capacity: 1));
+        // A 3 s lease: the healthy worker's renewals (every 0.1 s) must never lapse on a loaded machine, or the job
+        // would be retried a second time.
+        await using var silo = await JobsKit.StartAsync(new JobsSettings().Worker("k1", capacity: 1).Worker("k2", capacity: 1).Set("Marketplace:Jobs:LeaseDuration", "00:00:03"));
         var slow = await JobsKit.DeployAsync(silo, "slow_loop");
         var job = await silo.Grains.SubmitAsync(JobsKit.Job(slow, s => { s.InputInline = JobsKit.Iterations(11_000_000); s.MaxFuel = JobLimits.MaxFuel; s.MaxRetries = 2; }));
         var running = await silo.Grains.WaitAsync(job.JobId, j => j.Status == JobStatus.Running);
