@@ -14,7 +14,9 @@ public sealed class SiloLossTests(ITestOutputHelper output)
 {
     /// <summary>
     /// Job grains are placed anywhere, so the job's own grain may live on the stopped silo or elsewhere; both are
-    /// forced here. On the stopped silo, the job's grain leaves with it and its next activation abandons the attempt.
+    /// forced here. On the stopped silo, the job's grain leaves with it and its next activation abandons the attempt,
+    /// unless the silo's shutdown is slow enough (a loaded run) that the grain, still active there, sees the attempt's
+    /// lease expire first and retries from where it is.
     /// Elsewhere, the job sees the attempt's lease expire, unless Orleans deactivates the job's grain too: a silo that
     /// leaves takes its part of the grain directory along, and activations registered there are deactivated on every
     /// silo (about one run in three here). Either way the job runs again on silo C and completes once.
@@ -69,7 +71,7 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         var lost = logs.Any(l => l.Message.StartsWith(LeaseLost, StringComparison.Ordinal));
         var reactivated = logs.Any(l => l.Message.StartsWith(Reactivated, StringComparison.Ordinal));
         output.WriteLine((lost ? "the attempt's lease expired; " : "") + (reactivated ? "the job's grain was reactivated" : ""));
-        Assert.True(jobGrainOnStoppedSilo ? reactivated : lost || reactivated, describe);
+        Assert.True(lost || reactivated, describe);
         Assert.Single(logs, l => l.Message.StartsWith("completed on worker", StringComparison.Ordinal));
         Assert.DoesNotContain(logs, l => l.Message.StartsWith("ignored a report", StringComparison.Ordinal));
         var listed = Assert.Single(await a.Grains.GetGrain<IClientJobsGrain>(JobsKit.Client).ListAsync(null, 10));
