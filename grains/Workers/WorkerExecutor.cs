@@ -18,7 +18,7 @@ using Microsoft.Extensions.Logging;
 namespace Marketplace.Grains.Workers;
 
 /// <summary>Runs one worker's attempts: <see cref="WorkerCapabilities.Capacity"/> at once plus a bounded queue.</summary>
-internal sealed partial class WorkerExecutor : IAsyncDisposable
+internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
 {
     private readonly IGrainFactory _grains;
     private readonly IProgramRunner? _runner;
