@@ -43,6 +43,19 @@ public static class BlobIds
         return true;
     }
 
+    /// <summary>The canonical id a program manifest's blob reference names: a blob id in any letter case, or its 64
+    /// hex digits without the prefix; null for anything else.</summary>
+    internal static string? FromManifestReference(string? reference)
+    {
+        if (reference is null)
+        {
+            return null;
+        }
+
+        var hex = reference.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? reference[Prefix.Length..] : reference;
+        return hex.Length == 64 && hex.All(char.IsAsciiHexDigit) ? Prefix + hex.ToLowerInvariant() : null;
+    }
+
     /// <summary>True when <paramref name="hash"/> is a chunk hash: 64 lowercase hex digits.</summary>
     public static bool IsValidChunkHash([NotNullWhen(true)] string? hash) => hash is { Length: 64 } && IsLowerHex(hash, 64);
 

@@ -2,7 +2,7 @@ using Orleans;
 
 namespace Marketplace.GrainInterfaces;
 
-/// <summary>How one attempt ended, reported by the worker that ran it (<see cref="IJobGrain.ReportAttemptAsync"/>).</summary>
+/// <summary>How one attempt ended, reported by the worker that ran it (<see cref="IJobAttemptGrain.ReportAttemptAsync"/>).</summary>
 [GenerateSerializer]
 [Alias("marketplace.attempt-report")]
 public sealed class AttemptReport

@@ -1,13 +1,12 @@
 using Orleans;
-using Orleans.Concurrency;
 using Orleans.Runtime;
 
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>
-/// One job, keyed by its id (<see cref="JobIds"/>). Client-facing operations are below; the worker-facing protocol
-/// (bids, assignment, attempt results) is declared by the jobs library beside them. Every client-facing call names
-/// the calling client: a client sees and cancels only its own jobs (<see cref="AccessDeniedException"/>).
+/// One job as its client sees it, keyed by its id (<see cref="JobIds"/>). Every call names the calling client: a
+/// client sees and cancels only its own jobs (<see cref="AccessDeniedException"/>). The protocol workers speak with
+/// the same job (bids, attempt starts, lease renewals, attempt reports) is <see cref="IJobAttemptGrain"/>.
 /// </summary>
 public interface IJobGrain : IGrainWithStringKey
 {
@@ -25,23 +24,4 @@ public interface IJobGrain : IGrainWithStringKey
 
     /// <summary>The job's log lines (host log calls of the program, attempts, retries, matching), oldest first.</summary>
     Task<List<JobLogEntry>> GetLogsAsync(string clientId);
-
-    // Worker-facing protocol. Bids and start notices are one-way so a worker's turn never waits for a job.
-
-    /// <summary>A worker's bid or decline for matching round <see cref="WorkerBid.Round"/> (answers
-    /// <see cref="JobAnnouncement"/>); answers of an older round are ignored.</summary>
-    [OneWay]
-    Task BidAsync(WorkerBid bid);
-
-    /// <summary>The worker started executing attempt <paramref name="attemptId"/>.</summary>
-    [OneWay]
-    Task AttemptStartedAsync(string attemptId, DateTimeOffset startedAt);
-
-    /// <summary>How an attempt ended. A report of an attempt that is no longer current (the job was cancelled, or
-    /// the attempt's lease expired and the job moved on) is ignored, so a job completes exactly once.</summary>
-    Task ReportAttemptAsync(AttemptReport report);
-
-    /// <summary>Extends the lease of attempt <paramref name="attemptId"/>; false when that attempt is no longer
-    /// current (the worker should stop it).</summary>
-    Task<bool> RenewLeaseAsync(string attemptId);
 }

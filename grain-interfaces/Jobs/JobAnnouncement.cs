@@ -4,7 +4,7 @@ namespace Marketplace.GrainInterfaces;
 
 /// <summary>
 /// What a job in matching offers each online worker (<see cref="IWorkerGrain.OfferJobAsync"/>): the
-/// requirements every worker checks before answering with <see cref="IJobGrain.BidAsync"/>.
+/// requirements every worker checks before answering with <see cref="IJobAttemptGrain.BidAsync"/>.
 /// </summary>
 [GenerateSerializer]
 [Alias("marketplace.job-announcement")]

@@ -25,7 +25,7 @@ public interface IWorkerGrain : IGrainWithStringKey
     Task HeartbeatAsync();
 
     /// <summary>A job in matching offers itself (round <see cref="JobAnnouncement.Round"/>): the worker answers the
-    /// job with a one-way bid or a decline naming its reason (<see cref="IJobGrain.BidAsync"/>). One-way, so a job
+    /// job with a one-way bid or a decline naming its reason (<see cref="IJobAttemptGrain.BidAsync"/>). One-way, so a job
     /// never waits for a worker's turn.</summary>
     [OneWay]
     Task OfferJobAsync(JobAnnouncement job);

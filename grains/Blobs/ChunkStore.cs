@@ -34,7 +34,7 @@ internal sealed class ChunkStore
     public ChunkStore(IOptions<BlobOptions> options, BlobLog log)
     {
         var o = options.Value;
-        RootPath = Path.GetFullPath(o.ChunkStorePath ?? throw new InvalidOperationException("BlobOptions.ChunkStorePath was not resolved; register the store with AddBlobs()."));
+        RootPath = Path.GetFullPath(o.ChunkStorePath ?? throw new InvalidOperationException("BlobOptions.ChunkStorePath was not resolved; register the store with AddMarketplaceBlobs()."));
         _flushToDisk = o.FlushToDisk;
         _log = log;
         _tempFolder = Path.Combine(RootPath, TempFolderName);

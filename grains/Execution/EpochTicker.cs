@@ -6,7 +6,6 @@
 // cancellation stops a running program at most one tick after the flag is set, plus the time the guest needs to
 // reach its next loop header or call (bounded by one straight-line stretch of code, or the host call in progress).
 
-using Marketplace.Grains.Programs;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 

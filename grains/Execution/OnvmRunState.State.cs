@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using Marketplace.Crypto.Hashing;
 using Marketplace.GrainInterfaces;
-using Marketplace.Grains.Programs;
 
 using Wasmtime;
 

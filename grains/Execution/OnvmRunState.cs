@@ -9,7 +9,6 @@
 using System.Text;
 using System.Text.Unicode;
 using Marketplace.GrainInterfaces;
-using Marketplace.Grains.Programs;
 using Wasmtime;
 
 namespace Marketplace.Grains.Execution;

@@ -9,7 +9,6 @@
 
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution.Wasi;
-using Marketplace.Grains.Programs;
 using Wasmtime;
 
 namespace Marketplace.Grains.Execution;

@@ -16,7 +16,6 @@
 
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution.Wasi;
-using Marketplace.Grains.Programs;
 using Wasmtime;
 
 namespace Marketplace.Grains.Execution;

@@ -8,7 +8,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Marketplace.GrainInterfaces;
-using Marketplace.Grains.Programs;
 using Orleans;
 using Orleans.Runtime;
 using Microsoft.Extensions.Logging;
@@ -239,7 +238,7 @@ internal sealed partial class ProgramRunner : IProgramRunner
         long budget = _options.MaxBlobPrefetchBytes;
         foreach (var reference in blobRefs)
         {
-            var id = ProgramGrain.NormalizeBlobId(reference);
+            var id = BlobIds.FromManifestReference(reference);
             if (id is null || blobs.ContainsKey(id[4..]))
             {
                 continue;

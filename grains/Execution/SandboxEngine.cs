@@ -10,7 +10,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Marketplace.Grains.Execution.Wasi;
-using Marketplace.Grains.Programs;
 using Microsoft.Extensions.Options;
 using Wasmtime;
 

@@ -1,6 +1,5 @@
 using Marketplace.Crypto.Hashing;
 using Marketplace.GrainInterfaces;
-using Marketplace.Grains.Programs;
 
 namespace Marketplace.Grains.Execution;
 

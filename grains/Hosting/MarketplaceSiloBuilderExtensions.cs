@@ -1,6 +1,4 @@
 using Marketplace.GrainInterfaces;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Storage;
 using Orleans.Hosting;
 
 namespace Marketplace.Grains.Hosting;
@@ -9,19 +7,23 @@ namespace Marketplace.Grains.Hosting;
 public static class MarketplaceSiloBuilderExtensions
 {
     /// <summary>
-    /// Adds the blob store, programs, workers and jobs with their options bound from the <c>Marketplace</c>
-    /// configuration section. Needs a stream provider named <see cref="MarketplaceStreams.Provider"/> and the default
-    /// grain storage on the silo.
+    /// Adds every feature of the marketplace with its options bound from the <c>Marketplace</c> configuration
+    /// section: the blob store (<see cref="BlobsSiloBuilderExtensions.AddMarketplaceBlobs"/>), the program sandbox
+    /// (<see cref="ExecutionSiloBuilderExtensions.AddMarketplaceExecution"/>), programs
+    /// (<see cref="ProgramsSiloBuilderExtensions.AddMarketplacePrograms"/>), jobs
+    /// (<see cref="JobsSiloBuilderExtensions.AddMarketplaceJobs"/>) and workers
+    /// (<see cref="WorkersSiloBuilderExtensions.AddMarketplaceWorkers"/>). Grain state is written in Orleans' own
+    /// version-tolerant binary format whatever the storage provider. Needs a stream provider named
+    /// <see cref="MarketplaceStreams.Provider"/> and the default grain storage on the silo.
     /// </summary>
     public static ISiloBuilder AddMarketplace(this ISiloBuilder silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        // Grain state in Orleans' own version-tolerant binary format (the [Id]s of the state types), whatever the
-        // storage provider.
-        silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
-        silo.AddBlobs();
-        silo.AddPrograms();
-        silo.AddJobs();
+        silo.AddMarketplaceBlobs();
+        silo.AddMarketplaceExecution();
+        silo.AddMarketplacePrograms();
+        silo.AddMarketplaceJobs();
+        silo.AddMarketplaceWorkers();
         return silo;
     }
 

@@ -21,11 +21,12 @@ using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Jobs;
 
-/// <summary>One job (key = job id, see <see cref="JobIds"/>).</summary>
+/// <summary>One job (key = job id, see <see cref="JobIds"/>): the client-facing <see cref="IJobGrain"/> and the
+/// worker-facing <see cref="IJobAttemptGrain"/> of the same activation.</summary>
 internal sealed partial class JobGrain(
     [PersistentState("job")] IPersistentState<JobState> state,
     JobLookups lookups,
-    IOptions<JobsOptions> options) : Grain, IJobGrain, IRemindable
+    IOptions<JobsOptions> options) : Grain, IJobGrain, IJobAttemptGrain, IRemindable
 {
     private const string WatchdogReminder = "job-watchdog";
     private const long DefaultFuel = 50_000_000;

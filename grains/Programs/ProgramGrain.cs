@@ -300,7 +300,7 @@ internal sealed partial class ProgramGrain(
         var normalized = new List<string>();
         foreach (var reference in blobRefs ?? [])
         {
-            var id = NormalizeBlobId(reference) ?? throw new ProgramRejectedException(
+            var id = BlobIds.FromManifestReference(reference) ?? throw new ProgramRejectedException(
                 $"blob ref '{reference}': not a blob id (blob + 64 hex digits)");
             if (await GrainFactory.GetGrain<IBlobGrain>(id).GetManifestAsync() is null)
             {
@@ -314,18 +314,6 @@ internal sealed partial class ProgramGrain(
         }
 
         return normalized;
-    }
-
-    /// <summary><c>blob</c> + 64 lowercase hex from the prefixed (any case) or bare form; null otherwise.</summary>
-    internal static string? NormalizeBlobId(string? reference)
-    {
-        if (reference is null)
-        {
-            return null;
-        }
-
-        var hex = reference.StartsWith("blob", StringComparison.OrdinalIgnoreCase) ? reference[4..] : reference;
-        return hex.Length == 64 && hex.All(char.IsAsciiHexDigit) ? "blob" + hex.ToLowerInvariant() : null;
     }
 
     private static ProgramManifest CopyManifest(ProgramManifest m) => new()

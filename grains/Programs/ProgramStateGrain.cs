@@ -5,6 +5,7 @@
 
 using Marketplace.Crypto.Hashing;
 using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Execution;
 using Orleans;
 using Orleans.Concurrency;
 using Orleans.Runtime;

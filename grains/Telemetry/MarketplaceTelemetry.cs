@@ -10,7 +10,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
-using Marketplace.Grains.Workers;
 
 namespace Marketplace.Grains.Telemetry;
 
@@ -95,7 +94,7 @@ public static class MarketplaceTelemetry
     private static readonly Counter<long> JobsFailedCounter = Meter.CreateCounter<long>("marketplace.jobs.failed", "{job}", "Jobs that ended without completing, by status and failure reason.");
     private static readonly Histogram<double> StartDelayHistogram = Meter.CreateHistogram<double>("marketplace.job.start_delay", "ms", "Time from submit to the start of the first attempt that ran.");
     private static readonly Histogram<double> RunDurationHistogram = Meter.CreateHistogram<double>("marketplace.job.run.duration", "ms", "Duration of one attempt on a worker, by outcome.");
-    private static readonly ConcurrentDictionary<WorkerExecutor, byte> Executors = new();
+    private static readonly ConcurrentDictionary<IWorkerLoad, byte> Executors = new();
 
     // Read at collection time from the live executors, so the figures cannot drift from the executors' own.
     private static readonly ObservableGauge<int> AttemptsRunningGauge = Meter.CreateObservableGauge("marketplace.worker.attempts.running", static () => SumExecutors(running: true), "{attempt}", "Attempts executing on the workers this process hosts.");
@@ -134,11 +133,12 @@ public static class MarketplaceTelemetry
     public static void JobRan(TimeSpan duration, string outcome) =>
         RunDurationHistogram.Record(duration.TotalMilliseconds, new KeyValuePair<string, object?>(OutcomeTag, outcome));
 
-    /// <summary>Counts <paramref name="executor"/> in the worker gauges until <see cref="Untrack"/>.</summary>
-    internal static void Track(WorkerExecutor executor) => Executors.TryAdd(executor, 0);
+    /// <summary>Counts <paramref name="executor"/> (a worker's executor) in the worker gauges until
+    /// <see cref="Untrack"/>.</summary>
+    internal static void Track(IWorkerLoad executor) => Executors.TryAdd(executor, 0);
 
     /// <summary>Stops counting <paramref name="executor"/>.</summary>
-    internal static void Untrack(WorkerExecutor executor) => Executors.TryRemove(executor, out _);
+    internal static void Untrack(IWorkerLoad executor) => Executors.TryRemove(executor, out _);
 
     /// <summary>Counts stored blob bytes from <paramref name="source"/> (<see cref="BlobSourceApi"/> or
     /// <see cref="BlobSourceJobOutput"/>).</summary>

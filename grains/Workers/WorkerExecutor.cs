@@ -18,7 +18,7 @@ using Microsoft.Extensions.Logging;
 namespace Marketplace.Grains.Workers;
 
 /// <summary>Runs one worker's attempts: <see cref="WorkerCapabilities.Capacity"/> at once plus a bounded queue.</summary>
-internal sealed partial class WorkerExecutor : IAsyncDisposable
+internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
 {
     private readonly IGrainFactory _grains;
     private readonly IProgramRunner? _runner;
@@ -158,7 +158,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
     {
         try
         {
-            if (!await _grains.GetGrain<IJobGrain>(attempt.Assignment.JobId).RenewLeaseAsync(attemptId).ConfigureAwait(false))
+            if (!await _grains.GetGrain<IJobAttemptGrain>(attempt.Assignment.JobId).RenewLeaseAsync(attemptId).ConfigureAwait(false))
             {
                 attempt.Abandoned = true;
                 attempt.Cancel();
@@ -225,7 +225,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable
         // inside it, so Orleans propagates the same trace to the job grain and the blob grains.
         using var activity = MarketplaceTelemetry.StartJobRun(a.TraceParent, a.TraceState, a.JobId, a.ProgramId, WorkerId, a.Attempt);
         var started = Stopwatch.GetTimestamp();
-        var job = _grains.GetGrain<IJobGrain>(a.JobId);
+        var job = _grains.GetGrain<IJobAttemptGrain>(a.JobId);
         await job.AttemptStartedAsync(a.AttemptId, DateTimeOffset.UtcNow).ConfigureAwait(false);
         var report = await ExecuteAsync(a, token).ConfigureAwait(false);
         var outcome = MarketplaceTelemetry.OutcomeOf(report.Succeeded, report.FailureReason);

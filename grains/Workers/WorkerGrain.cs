@@ -163,7 +163,7 @@ internal sealed partial class WorkerGrain(
             Capacity = caps.Capacity,
             MaxQueueDepth = caps.MaxQueueDepth,
         };
-        await GrainFactory.GetGrain<IJobGrain>(job.JobId).BidAsync(bid);
+        await GrainFactory.GetGrain<IJobAttemptGrain>(job.JobId).BidAsync(bid);
     }
 
     /// <summary>

@@ -1,4 +1,4 @@
-namespace Marketplace.Grains.Programs;
+namespace Marketplace.Grains.Execution;
 
 /// <summary>Bytewise (ordinal) equality and order of byte arrays: the key order of program state.</summary>
 internal sealed class ByteArrayComparer : IComparer<byte[]>, IEqualityComparer<byte[]>

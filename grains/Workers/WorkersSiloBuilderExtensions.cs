@@ -3,32 +3,25 @@ using Marketplace.Grains.Workers;
 using Orleans.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace Marketplace.Grains.Hosting;
 
-/// <summary>Registers the jobs and workers part of the marketplace.</summary>
-internal static class JobsSiloBuilderExtensions
+/// <summary>Adds the marketplace's workers to a silo: <c>silo.AddMarketplaceWorkers()</c>.</summary>
+public static class WorkersSiloBuilderExtensions
 {
-    /// <summary>Adds the jobs options (<c>Marketplace:Jobs</c>), the workers this silo hosts (<c>Marketplace:Workers</c>)
-    /// and the hosted service that starts them.</summary>
-    public static ISiloBuilder AddJobs(this ISiloBuilder silo)
+    /// <summary>Adds the workers this silo hosts (<c>Marketplace:Workers</c>, else the default workers of
+    /// <c>Marketplace:Jobs</c>), the hosted service that starts them, the placement that keeps each worker grain on
+    /// its host (the silo publishes its worker ids in its metadata) and the worker and directory grains of this
+    /// assembly. Workers run attempts with the program runner of
+    /// <see cref="ExecutionSiloBuilderExtensions.AddMarketplaceExecution"/> when the silo has one. Needs the default
+    /// grain storage and the stream provider of <c>AddMarketplaceStreams()</c> on the silo.</summary>
+    public static ISiloBuilder AddMarketplaceWorkers(this ISiloBuilder silo)
     {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.AddMarketplaceGrainStateFormat();
+        silo.AddMarketplaceJobsOptions();
         var marketplace = silo.Configuration.GetSection("Marketplace");
-        silo.Services.AddOptions<JobsOptions>()
-            .Bind(marketplace.GetSection("Jobs"))
-            .PostConfigure(o =>
-            {
-                if (o.WorkerKeyFolder is null)
-                {
-                    // The silo's data folder, else ./data as silo/Program.cs defaults it.
-                    var data = marketplace["DataFolder"] is { Length: > 0 } configured ? configured : Path.Combine(Environment.CurrentDirectory, "data");
-                    o.WorkerKeyFolder = Path.Combine(data, "workers");
-                }
-            })
-            .ValidateOnStart();
-        silo.Services.AddSingleton<IValidateOptions<JobsOptions>, JobsOptionsValidator>();
         silo.Services.AddOptions<List<WorkerOptions>>().Configure(list => marketplace.GetSection("Workers").Bind(list));
 
         // Worker grains live on the silo that hosts their executors: publish this silo's worker ids to the cluster.
@@ -43,7 +36,6 @@ internal static class JobsSiloBuilderExtensions
         });
         silo.Services.AddPlacementDirector<WorkerHostPlacement, WorkerHostPlacementDirector>();
         silo.Services.AddSingleton<LocalWorkers>();
-        silo.Services.AddSingleton<JobLookups>();
         silo.Services.AddHostedService<WorkerHostedService>();
         return silo;
     }

@@ -1,6 +1,6 @@
 using Marketplace.GrainInterfaces;
 
-namespace Marketplace.Grains.Programs;
+namespace Marketplace.Grains.Execution;
 
 /// <summary>Settings of the programs part, bound from <c>Marketplace:Programs</c>.</summary>
 internal sealed class ProgramOptions

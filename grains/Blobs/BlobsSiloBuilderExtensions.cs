@@ -7,19 +7,22 @@ using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Hosting;
 
-/// <summary>Registers the blobs part of the marketplace.</summary>
-internal static class BlobsSiloBuilderExtensions
+/// <summary>Adds the marketplace's blob store to a silo: <c>silo.AddMarketplaceBlobs()</c>.</summary>
+public static class BlobsSiloBuilderExtensions
 {
     /// <summary>Configuration section of <see cref="BlobOptions"/>.</summary>
-    public const string SectionName = "Marketplace:Blobs";
+    internal const string SectionName = "Marketplace:Blobs";
 
     /// <summary>
     /// Adds the blobs services and options: <see cref="BlobOptions"/> bound from <c>Marketplace:Blobs</c> and checked at
     /// start, the chunk store under <see cref="BlobOptions.ChunkStorePath"/> (default <c>&lt;Marketplace:DataFolder&gt;/chunks</c>,
-    /// the data folder defaulting to <c>./data</c> as in silo/Program.cs).
+    /// the data folder defaulting to <c>./data</c> as in silo/Program.cs), beside the blob, upload and registry grains of
+    /// this assembly. Needs the default grain storage on the silo.
     /// </summary>
-    public static ISiloBuilder AddBlobs(this ISiloBuilder silo)
+    public static ISiloBuilder AddMarketplaceBlobs(this ISiloBuilder silo)
     {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.AddMarketplaceGrainStateFormat();
         var configuration = silo.Configuration;
         silo.Services.AddOptions<BlobOptions>()
             .Bind(configuration.GetSection(SectionName))

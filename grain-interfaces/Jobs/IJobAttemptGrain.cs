@@ -1,0 +1,35 @@
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+
+namespace Marketplace.GrainInterfaces;
+
+/// <summary>
+/// The worker-facing side of one job (the same grain and key as <see cref="IJobGrain"/>, see <see cref="JobIds"/>):
+/// the protocol a worker speaks while it bids for the job and runs its attempts. Clients never call it; they use
+/// <see cref="IJobGrain"/>. Bids and start notices are one-way so a worker's turn never waits for a job.
+/// </summary>
+[Alias("marketplace.job-attempt")]
+public interface IJobAttemptGrain : IGrainWithStringKey
+{
+    /// <summary>A worker's bid or decline for matching round <see cref="WorkerBid.Round"/> (answers
+    /// <see cref="JobAnnouncement"/>); answers of an older round are ignored.</summary>
+    [OneWay]
+    [Alias("bid")]
+    Task BidAsync(WorkerBid bid);
+
+    /// <summary>The worker started executing attempt <paramref name="attemptId"/>.</summary>
+    [OneWay]
+    [Alias("attempt-started")]
+    Task AttemptStartedAsync(string attemptId, DateTimeOffset startedAt);
+
+    /// <summary>How an attempt ended. A report of an attempt that is no longer current (the job was cancelled, or
+    /// the attempt's lease expired and the job moved on) is ignored, so a job completes exactly once.</summary>
+    [Alias("report-attempt")]
+    Task ReportAttemptAsync(AttemptReport report);
+
+    /// <summary>Extends the lease of attempt <paramref name="attemptId"/>; false when that attempt is no longer
+    /// current (the worker should stop it).</summary>
+    [Alias("renew-lease")]
+    Task<bool> RenewLeaseAsync(string attemptId);
+}
