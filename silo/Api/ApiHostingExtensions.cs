@@ -25,6 +25,9 @@ internal static class ApiHostingExtensions
         }
 
         services.AddSingleton(keys);
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        services.AddSingleton<ClientRateLimiter>();
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         services.Configure<KestrelServerOptions>(kestrel =>
         {

@@ -3,9 +3,10 @@ namespace Marketplace.Silo.Api;
 /// <summary>
 /// Authenticates requests to endpoints marked <see cref="RequiresApiKey"/>: the key comes from
 /// <c>Authorization: Bearer &lt;key&gt;</c> or <c>X-Api-Key</c>; a missing or unknown key is a 401 problem. Runs after
-/// routing so unknown routes still answer 404 and public endpoints (health, OpenAPI) need no key.
+/// routing so unknown routes still answer 404 and public endpoints (health, OpenAPI) need no key. An authenticated
+/// request then takes a token from its client's bucket (<see cref="ClientRateLimiter"/>).
 /// </summary>
-internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRegistry keys)
+internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRegistry keys, ClientRateLimiter rateLimiter)
 {
     public const string HeaderName = "X-Api-Key";
 
@@ -27,6 +28,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRegistry keys
             throw Unauthorized("The API key is not valid.");
         }
 
+        rateLimiter.Admit(clientId);
         context.Features.Set(new ApiClient(clientId));
         return next(context);
     }

@@ -17,6 +17,7 @@ internal static class ProblemCodes
     public const string RangeNotSatisfiable = "range_not_satisfiable";
     public const string Timeout = "timeout";
     public const string Unavailable = "unavailable";
+    public const string RateLimited = "rate_limited";
     public const string Internal = "internal";
 
     /// <summary>Prefix of the problem <c>type</c> URI: <c>urn:marketplace:problem:&lt;code&gt;</c>.</summary>
@@ -43,6 +44,7 @@ internal static class ProblemCodes
         (RangeNotSatisfiable, 416, "Range not satisfiable"),
         (ProgramRejectedException.ErrorCode, 422, "Program rejected"),
         (WorkerRejectedException.ErrorCode, 422, "Worker rejected"),
+        (RateLimited, 429, "Too many requests"),
         (Internal, 500, "Internal error"),
         (BlobIntegrityException.ErrorCode, 500, "Stored blob damaged"),
         (BlobStoreException.ErrorCode, 500, "Blob store failed"),

@@ -69,7 +69,8 @@ public sealed class ProgramRunnerTests(ProgramsSiloFixture fixture) : IClassFixt
         Assert.Null(absent.Value);
         Assert.True(StateProofs.Verify(absent, put.StateRoot));
         proof.Value = Encoding.UTF8.GetBytes("Hello, KVSTORE?");
-        Assert.False(StateProofs.Verify(proof));
+        Assert.False(StateProofs.Verify(proof, put.StateRoot));
+        Assert.Throws<ArgumentException>(() => StateProofs.Verify(proof, ""));
 
         // clear = empty values, which are stored, not deleted.
         await RunTextAsync(program, Op('P', "alpha", ""));
