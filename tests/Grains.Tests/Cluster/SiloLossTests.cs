@@ -80,6 +80,53 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         await MarketplaceTestCluster.WaitAsync(async () => (await c1.GetAsync()).Completed == 1, () => "c-1 never counted the run");
     }
 
+    /// <summary>
+    /// Silo B is killed (its host stops with a cancelled token: no graceful shutdown, as a crashed process) while its
+    /// worker runs a job whose grain lives on silo A. The job sees the attempt's lease expire, or its grain is
+    /// reactivated when the directory part B held moves, and the job runs again on silo C and completes once.
+    /// </summary>
+    [Fact]
+    public async Task AJobRunningOnAKilledSiloIsRetriedOnAnotherSiloAndCompletesOnce()
+    {
+        await using var cluster = await MarketplaceTestCluster.StartAsync(
+            [
+                WithRetries(ClusterKit.NoWorkers()).Values,
+                WithRetries(ClusterKit.Silo().Worker("b-1", price: 1)).Values,
+                WithRetries(ClusterKit.Silo().Worker("c-1", price: 5)).Values,
+            ],
+            workers: 2,
+            silo => silo.Services.AddSingleton<PlacementStrategy, PreferLocalPlacement>());
+        var a = cluster[0];
+        var b = cluster[1];
+        var slow = await ClusterKit.DeployAsync(a.Grains, "slow_loop");
+        var requestId = await ActivateJobGrainAsync(a, a, b.Address, on: false);
+
+        var job = await a.Grains.SubmitAsync(JobsKit.Job(slow, s =>
+        {
+            s.RequestId = requestId;
+            s.InputInline = JobsKit.Iterations(11_000_000);
+            s.MaxFuel = JobLimits.MaxFuel;
+            s.TimeoutMs = 120_000;
+            s.MaxRetries = 10;
+        }));
+        var running = await a.Grains.WaitAsync(job.JobId, j => j.StartedAt is not null, TimeSpan.FromSeconds(60));
+        Assert.Equal("b-1", running.WorkerId);
+
+        await cluster.KillSiloAsync(1);
+        var done = await a.Grains.WaitTerminalAsync(job.JobId, TimeSpan.FromSeconds(120));
+        var describe = await a.Grains.DescribeAsync(job.JobId);
+        output.WriteLine(describe);
+        Assert.True(done.Status == JobStatus.Completed, describe);
+        Assert.Equal("c-1", done.WorkerId);
+
+        var logs = await a.Grains.LogsAsync(job.JobId);
+        Assert.Contains(logs, l => l.Message.StartsWith("attempt 1 on worker b-1 lost: no lease renewal", StringComparison.Ordinal)
+            || l.Message.StartsWith("resumed after the job's grain was reactivated", StringComparison.Ordinal));
+        Assert.Single(logs, l => l.Message.StartsWith("completed on worker", StringComparison.Ordinal));
+        var c1 = a.Grains.GetGrain<IWorkerGrain>("c-1");
+        await MarketplaceTestCluster.WaitAsync(async () => (await c1.GetAsync()).Completed == 1, () => "c-1 never counted the run");
+    }
+
     private static JobsSettings WithRetries(JobsSettings settings) => settings
         .Set("Marketplace:Jobs:RetryBaseDelay", "00:00:00.200")
         .Set("Marketplace:Jobs:MaxRetryDelay", "00:00:02");
