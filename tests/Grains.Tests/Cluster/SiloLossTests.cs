@@ -43,18 +43,19 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         var a = cluster[0];
         var b = cluster[1];
         var slow = await ClusterKit.DeployAsync(a.Grains, "slow_loop");
-        var requestId = await ActivateJobGrainAsync(jobGrainOnStoppedSilo ? b : a, a, b.Address, jobGrainOnStoppedSilo);
 
         // 11 million iterations (462 million fuel): about a second of work on an idle core, several under load; the
         // silo stops as soon as the run has started, long before it could end.
-        var job = await a.Grains.SubmitAsync(JobsKit.Job(slow, s =>
+        // With local placement the job's grain activates on the silo the submit is called from.
+        var job = await (jobGrainOnStoppedSilo ? b : a).Grains.SubmitAsync(JobsKit.Job(slow, s =>
         {
-            s.RequestId = requestId;
+            s.RequestId = "r0";
             s.InputInline = JobsKit.Iterations(11_000_000);
             s.MaxFuel = JobLimits.MaxFuel;
             s.TimeoutMs = 120_000;
             s.MaxRetries = 10;
         }));
+        await AssertJobGrainPlacedAsync(a, job.JobId, b.Address, jobGrainOnStoppedSilo);
         var running = await a.Grains.WaitAsync(job.JobId, j => j.StartedAt is not null, TimeSpan.FromSeconds(60));
         Assert.Equal("b-1", running.WorkerId);
 
@@ -99,16 +100,15 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         var a = cluster[0];
         var b = cluster[1];
         var slow = await ClusterKit.DeployAsync(a.Grains, "slow_loop");
-        var requestId = await ActivateJobGrainAsync(a, a, b.Address, on: false);
-
         var job = await a.Grains.SubmitAsync(JobsKit.Job(slow, s =>
         {
-            s.RequestId = requestId;
+            s.RequestId = "r0";
             s.InputInline = JobsKit.Iterations(11_000_000);
             s.MaxFuel = JobLimits.MaxFuel;
             s.TimeoutMs = 120_000;
             s.MaxRetries = 10;
         }));
+        await AssertJobGrainPlacedAsync(a, job.JobId, b.Address, on: false);
         var running = await a.Grains.WaitAsync(job.JobId, j => j.StartedAt is not null, TimeSpan.FromSeconds(60));
         Assert.Equal("b-1", running.WorkerId);
 
@@ -131,24 +131,12 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         .Set("Marketplace:Jobs:RetryBaseDelay", "00:00:00.200")
         .Set("Marketplace:Jobs:MaxRetryDelay", "00:00:02");
 
-    /// <summary>Activates job grains for request ids r0, r1, ... (a read of a job not yet submitted, called from
-    /// <paramref name="via"/>) until one lands on <paramref name="silo"/> (or, when <paramref name="on"/> is false,
-    /// anywhere else); with local placement, the first does.</summary>
-    private static async Task<string> ActivateJobGrainAsync(ClusterSilo via, ClusterSilo observer, SiloAddress silo, bool on)
+    /// <summary>Checks that the job's grain lives on <paramref name="silo"/> (or, when <paramref name="on"/> is false,
+    /// elsewhere), as the test's placement intends.</summary>
+    private static async Task AssertJobGrainPlacedAsync(ClusterSilo observer, string jobId, SiloAddress silo, bool on)
     {
-        var management = observer.Grains.GetGrain<IManagementGrain>(0);
-        for (var i = 0; i < 100; i++)
-        {
-            var requestId = "r" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var jobId = JobIds.For(JobsKit.Client, requestId);
-            await Assert.ThrowsAsync<JobNotFoundException>(() => via.Grains.GetGrain<IJobGrain>(jobId).GetAsync(JobsKit.Client));
-            var where = (await management.GetDetailedGrainStatistics()).Single(s => s.GrainId.Key.ToString() == jobId).SiloAddress;
-            if (where.Equals(silo) == on)
-            {
-                return requestId;
-            }
-        }
-
-        throw new InvalidOperationException($"no job grain landed {(on ? "on" : "off")} {silo} in 100 tries");
+        var statistics = await observer.Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        var where = Assert.Single(statistics, s => s.GrainId.Key.ToString() == jobId).SiloAddress;
+        Assert.True(where.Equals(silo) == on, $"the job's grain is on {where}; the test wanted it {(on ? "on" : "off")} {silo}");
     }
 }
