@@ -6,6 +6,10 @@ public static class JobLimits
     /// <summary>Largest fuel budget a job may ask for: 500,000,000.</summary>
     public const long MaxFuel = 500_000_000;
 
+    /// <summary>Smallest memory limit other than 0 (which takes the manifest's): one WebAssembly page, 64 KiB; no
+    /// program can run in less, so a smaller limit is refused at submit rather than failing on every worker.</summary>
+    public const long MinMemoryBytes = 64 * 1024;
+
     /// <summary>Largest memory limit: 512 MiB.</summary>
     public const long MaxMemoryBytes = 512L * 1024 * 1024;
 

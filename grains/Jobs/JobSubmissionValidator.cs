@@ -50,6 +50,11 @@ internal static class JobSubmissionValidator
 
         Range("maxFuel", s.MaxFuel, JobLimits.MaxFuel);
         Range("maxMemoryBytes", s.MaxMemoryBytes, JobLimits.MaxMemoryBytes);
+        if (s.MaxMemoryBytes is > 0 and < JobLimits.MinMemoryBytes)
+        {
+            throw Invalid(string.Create(CultureInfo.InvariantCulture, $"maxMemoryBytes: expected 0 or at least {JobLimits.MinMemoryBytes} (one WebAssembly page), got {s.MaxMemoryBytes}"));
+        }
+
         Range("timeoutMs", s.TimeoutMs, JobLimits.MaxTimeoutMs);
         if (s.MaxPricePerMillionFuel < 0)
         {

@@ -26,6 +26,11 @@ internal static class JobSubmissionChecks
 
         Range("max_fuel", s.MaxFuel, JobLimits.MaxFuel, " (0 takes the program manifest's value)");
         Range("max_memory_bytes", s.MaxMemoryBytes, JobLimits.MaxMemoryBytes, " (0 takes the program manifest's value)");
+        if (s.MaxMemoryBytes is > 0 and < JobLimits.MinMemoryBytes)
+        {
+            throw Invalid(string.Create(CultureInfo.InvariantCulture, $"$.max_memory_bytes: expected 0 or at least {JobLimits.MinMemoryBytes} (one WebAssembly page), got {s.MaxMemoryBytes}"));
+        }
+
         Range("timeout_ms", s.TimeoutMs, JobLimits.MaxTimeoutMs, " (0 takes the program manifest's value)");
         Range("max_price_per_million_fuel", s.MaxPricePerMillionFuel, long.MaxValue, " (0: any price)");
         Range("max_retries", s.MaxRetries, JobSubmissionValidator.MaxRetries, "");

@@ -48,6 +48,8 @@ public sealed class StrictJsonTests(ApiSiloFixture fixture)
     [InlineData("ttl_ms", "9223372036854775807", "$.ttl_ms: expected an integer from 0 to 31536000000")]
     [InlineData("max_fuel", "500000001", "$.max_fuel: expected an integer from 0 to 500000000")]
     [InlineData("max_memory_bytes", "-1", "$.max_memory_bytes: expected an integer from 0 to")]
+    [InlineData("max_memory_bytes", "1", "$.max_memory_bytes: expected 0 or at least 65536 (one WebAssembly page), got 1")]
+    [InlineData("max_memory_bytes", "65535", "$.max_memory_bytes: expected 0 or at least 65536 (one WebAssembly page), got 65535")]
     [InlineData("timeout_ms", "9007199254740992", "$.timeout_ms: expected an integer from 0 to 300000")]
     [InlineData("max_price_per_million_fuel", "-9223372036854775808", "$.max_price_per_million_fuel: expected an integer from 0 to")]
     [InlineData("max_retries", "11", "$.max_retries: expected an integer from 0 to 10")]
