@@ -19,7 +19,13 @@ internal sealed class BlobGrain(
     public Task<BlobManifest?> GetManifestAsync()
     {
         RequireValidId();
-        return Task.FromResult(manifest.RecordExists ? manifest.State : null);
+        if (!manifest.RecordExists)
+        {
+            DeactivateOnIdle();
+            return Task.FromResult<BlobManifest?>(null);
+        }
+
+        return Task.FromResult<BlobManifest?>(manifest.State);
     }
 
     /// <inheritdoc />
@@ -129,6 +135,7 @@ internal sealed class BlobGrain(
     {
         if (!BlobIds.IsValid(Id))
         {
+            DeactivateOnIdle();
             throw new InvalidRequestException($"blobId '{Id}' is not a blob id: expected 'blob' followed by 64 lowercase hex digits.");
         }
     }
@@ -136,7 +143,13 @@ internal sealed class BlobGrain(
     private BlobManifest RequireManifest()
     {
         RequireValidId();
-        return manifest.RecordExists ? manifest.State : throw new BlobNotFoundException($"Blob {Id} is not stored.");
+        if (!manifest.RecordExists)
+        {
+            DeactivateOnIdle();
+            throw new BlobNotFoundException($"Blob {Id} is not stored.");
+        }
+
+        return manifest.State;
     }
 
     private static void RequireChunkIndex(BlobManifest m, int index)

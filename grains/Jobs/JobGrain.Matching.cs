@@ -12,6 +12,7 @@ internal sealed partial class JobGrain
     private int _round;
     private DateTimeOffset _windowCloseAt;
     private DateTimeOffset _announcedAt;
+    private DateTimeOffset _resumedAt = DateTimeOffset.MinValue;
     private bool _haveEligibleBid;
 
     /// <inheritdoc />
@@ -212,6 +213,16 @@ internal sealed partial class JobGrain
         foreach (var id in _waitingFor)
         {
             reasons.Add(new WorkerIneligibility { WorkerId = id, Reason = $"worker {id} did not answer within {(DateTimeOffset.UtcNow - _announcedAt).TotalMilliseconds:0} ms" });
+        }
+
+        if (reasons.Count == 0 && _expected.Length == 0 && DateTimeOffset.UtcNow < _resumedAt + _options.ResumeGrace)
+        {
+            // Reactivated after a restart: the workers' hosts may not have announced themselves again yet.
+            Info.Status = JobStatus.Pending;
+            state.State.NextMatchAt = DateTimeOffset.UtcNow + _options.RetryBaseDelay;
+            AddLog("info", string.Create(CultureInfo.InvariantCulture, $"matching round {_round} found no worker online after the job resumed; looking again in {_options.RetryBaseDelay.TotalMilliseconds:0} ms"));
+            Schedule();
+            return;
         }
 
         if (reasons.Count == 0)

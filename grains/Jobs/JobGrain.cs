@@ -52,6 +52,7 @@ internal sealed partial class JobGrain(
                 Info.Status = JobStatus.Pending;
             }
 
+            _resumedAt = DateTimeOffset.UtcNow;
             Schedule();
         }
 
@@ -81,6 +82,13 @@ internal sealed partial class JobGrain(
                 throw new AccessDeniedException($"job {JobId} belongs to another client");
             }
 
+            if (state.State.SubmissionDigest is { } digest
+                && !string.Equals(digest, JobSubmissionDigest.Compute(submission), StringComparison.Ordinal))
+            {
+                throw new RequestIdConflictException(
+                    $"request id '{Info.RequestId}' was used for job {JobId} with a different body; use a new request id for a different job, or resend the same body to get the existing job");
+            }
+
             if (!Terminal && _timer is null)
             {
                 // A resubmit after a first submit that failed past its state write (the client list or the stream
@@ -91,7 +99,16 @@ internal sealed partial class JobGrain(
             return Info;
         }
 
-        JobSubmissionValidator.Validate(JobId, submission);
+        try
+        {
+            JobSubmissionValidator.Validate(JobId, submission);
+        }
+        catch (InvalidRequestException)
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+
         var reference = submission.Program.Trim();
         ProgramInfo? program;
         string programId;
@@ -138,6 +155,7 @@ internal sealed partial class JobGrain(
             TraceState = Activity.Current?.TraceStateString,
             Args = submission.Args ?? [],
             Env = submission.Env ?? [],
+            SubmissionDigest = JobSubmissionDigest.Compute(submission),
         };
         AddLog("info", $"submitted: program {programId}, fuel {Info.MaxFuel}, memory {Info.MaxMemoryBytes} bytes, timeout {Info.TimeoutMs} ms, max retries {Info.MaxRetries}"
             + (submission.TtlMs > 0 ? $", ttl {submission.TtlMs} ms" : "")
@@ -213,6 +231,8 @@ internal sealed partial class JobGrain(
     {
         if (!Submitted)
         {
+            // A read of a job that does not exist must not keep an activation in memory.
+            DeactivateOnIdle();
             throw new JobNotFoundException($"job {JobId} does not exist");
         }
 

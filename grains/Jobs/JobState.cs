@@ -55,4 +55,8 @@ internal sealed class JobState
 
     /// <summary>WASI program environment from the submission.</summary>
     [Id(15)] public Dictionary<string, string> Env { get; set; } = [];
+
+    /// <summary>SHA-256 of the submission's body (<see cref="JobSubmissionDigest"/>): a resubmit with the same request
+    /// id must match it. Null for jobs stored before it was recorded; those accept any resubmit.</summary>
+    [Id(16)] public string? SubmissionDigest { get; set; }
 }

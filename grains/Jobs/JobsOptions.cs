@@ -20,6 +20,11 @@ internal sealed class JobsOptions
     /// <summary>Longest backoff (default 5 min).</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>After a job's grain is reactivated with the job unfinished (its silo restarted or died), a matching
+    /// round that finds no worker at all waits for workers to come back instead of failing the job, for up to this
+    /// long after the reactivation (default 60 s); such rounds cost the job no retry.</summary>
+    public TimeSpan ResumeGrace { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How long an attempt stays assigned without a lease renewal from its worker (default 10 s); then the
     /// attempt counts as lost (<c>WorkerLost</c>) and the job retries elsewhere.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(10);

@@ -13,6 +13,7 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
         NotNegative(problems, nameof(options.BidWindow), options.BidWindow);
         NotNegative(problems, nameof(options.BidWaitLimit), options.BidWaitLimit);
         NotNegative(problems, nameof(options.RetryBaseDelay), options.RetryBaseDelay);
+        NotNegative(problems, nameof(options.ResumeGrace), options.ResumeGrace);
         NotNegative(problems, nameof(options.MaxRetryDelay), options.MaxRetryDelay);
         NotNegative(problems, nameof(options.OnlineWorkersCacheAge), options.OnlineWorkersCacheAge);
         Positive(problems, nameof(options.LeaseDuration), options.LeaseDuration);

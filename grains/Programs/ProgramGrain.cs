@@ -115,13 +115,29 @@ internal sealed partial class ProgramGrain(
     }
 
     /// <inheritdoc />
-    public Task<ProgramInfo?> GetInfoAsync() => Task.FromResult(record.State.Info);
+    public Task<ProgramInfo?> GetInfoAsync()
+    {
+        LeaveUnlessDeployed();
+        return Task.FromResult(record.State.Info);
+    }
 
     /// <inheritdoc />
-    public Task<byte[]> GetModuleAsync() =>
-        record.State.Info is null
+    public Task<byte[]> GetModuleAsync()
+    {
+        LeaveUnlessDeployed();
+        return record.State.Info is null
             ? throw new ProgramNotFoundException($"program {this.GetPrimaryKeyString()} is not deployed")
             : Task.FromResult(record.State.Wasm);
+    }
+
+    /// <summary>A read of a program that is not deployed must not keep an activation in memory.</summary>
+    private void LeaveUnlessDeployed()
+    {
+        if (record.State.Info is null)
+        {
+            DeactivateOnIdle();
+        }
+    }
 
     private void CheckManifest(ProgramManifest manifest)
     {

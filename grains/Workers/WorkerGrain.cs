@@ -209,6 +209,7 @@ internal sealed partial class WorkerGrain(
     {
         if (state.State.Capabilities is null)
         {
+            DeactivateOnIdle();
             throw new WorkerNotFoundException($"worker {WorkerId} has not registered");
         }
     }

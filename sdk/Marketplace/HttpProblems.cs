@@ -50,6 +50,7 @@ internal static class HttpProblems
         InvalidRequestException.ErrorCode => new InvalidRequestException(detail),
         JobConflictException.ErrorCode => new JobConflictException(detail),
         JobNotFoundException.ErrorCode => new JobNotFoundException(detail),
+        RequestIdConflictException.ErrorCode => new RequestIdConflictException(detail),
         ProgramNotFoundException.ErrorCode => new ProgramNotFoundException(detail),
         ProgramRejectedException.ErrorCode => new ProgramRejectedException(detail),
         WorkerNotFoundException.ErrorCode => new WorkerNotFoundException(detail),

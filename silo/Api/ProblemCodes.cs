@@ -38,6 +38,7 @@ internal static class ProblemCodes
         (WorkerNotFoundException.ErrorCode, 404, "Worker not found"),
         (MethodNotAllowed, 405, "Method not allowed"),
         (JobConflictException.ErrorCode, 409, "Job state conflict"),
+        (RequestIdConflictException.ErrorCode, 409, "Request id used with another body"),
         (PayloadTooLarge, 413, "Request body too large"),
         (BlobTooLargeException.ErrorCode, 413, "Blob too large"),
         (UnsupportedMediaType, 415, "Unsupported media type"),

@@ -79,8 +79,11 @@ public sealed class CliGatewayJobTests(GatewaySiloFixture fixture) : IDisposable
         Assert.Matches(@"info +\[1\] attempt 1 assigned to worker", logLines.Output);
         Assert.DoesNotContain("attempt 1 attempt 1", logLines.Output, StringComparison.Ordinal);
 
-        var again = await Cli().RunAsync("submit-job", "--program", _name + "@1.0.0", "--input-text", "hello world", "--request-id", "cli-flow-1", "--json");
+        var again = await Cli().RunAsync("submit-job", "--program", _name + "@1.0.0", "--input-text", "hello world", "--label", "team=blue", "--request-id", "cli-flow-1", "--json");
         Assert.Equal(jobId, JsonDocument.Parse(again.Output).RootElement.GetProperty("job_id").GetString());
+        var conflict = await Cli().RunAsync("submit-job", "--program", _name + "@1.0.0", "--input-text", "another input", "--label", "team=blue", "--request-id", "cli-flow-1");
+        Assert.Equal(3, conflict.ExitCode);
+        Assert.Contains("error request_id_conflict", conflict.ToString(), StringComparison.Ordinal);
 
         var jobs = await Cli().RunAsync("list-jobs", "--status", "completed", "--json");
         Assert.Contains(jobId, jobs.Output, StringComparison.Ordinal);

@@ -25,6 +25,7 @@ public sealed class ErrorReportTests
         ["blob_empty"] = 3,
         ["blob_too_large"] = 3,
         ["job_conflict"] = 3,
+        ["request_id_conflict"] = 3,
         ["forbidden"] = 4,
         ["unauthorized"] = 4,
         ["blob_integrity"] = 6,

@@ -17,10 +17,19 @@ public static class SamplePrograms
     public static byte[] HashInput(int iterations, string data) =>
         Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{{\"task\":\"hash\",\"iterations\":{iterations},\"data\":\"{data}\"}}"));
 
-    private static ProgramDeployment Deployment(string program, string name)
+    /// <summary>A signed deployment of the module at <paramref name="path"/> (relative to the repository root) under
+    /// <paramref name="name"/>@1.0.0 with <paramref name="salt"/> (hex): the same arguments give the same deployment
+    /// and so the same program id on every silo.</summary>
+    public static ProgramDeployment FromFile(string path, string name, string salt)
     {
-        var wasm = File.ReadAllBytes(Path.Combine(TestSupport.SharedData.RepositoryRoot, "programs", program, program + ".wasm"));
-        var manifest = new ProgramManifest { Name = name, Version = "1.0.0", Salt = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) };
+        var wasm = File.ReadAllBytes(Path.Combine(TestSupport.SharedData.RepositoryRoot, path));
+        var manifest = new ProgramManifest { Name = name, Version = "1.0.0", Salt = salt };
         return ProgramDeployments.Create(wasm, manifest, DeployerKey);
     }
+
+    /// <summary>The bytes of the file at <paramref name="path"/> relative to the repository root.</summary>
+    public static byte[] Read(string path) => File.ReadAllBytes(Path.Combine(TestSupport.SharedData.RepositoryRoot, path));
+
+    private static ProgramDeployment Deployment(string program, string name) =>
+        FromFile($"programs/{program}/{program}.wasm", name, Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()));
 }

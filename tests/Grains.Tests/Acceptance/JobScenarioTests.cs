@@ -130,7 +130,7 @@ public sealed class JobScenarioTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A20_TheSameRequestIdReturnsTheSameJobAndRunsItOnce()
+    public async Task A20_TheSameRequestIdWithTheSameBodyReturnsTheSameJobAndRunsItOnceAndAnotherBodyConflicts()
     {
         await using var silo = await JobsKit.StartAsync(new JobsSettings().Worker("w1").Worker("w2"));
         var quick = await JobsKit.DeployAsync(silo, "quick");
@@ -138,8 +138,14 @@ public sealed class JobScenarioTests(ITestOutputHelper output)
         var infos = await Task.WhenAll(submits);
         Assert.Single(infos.Select(i => i.JobId).Distinct());
         var done = await silo.Grains.WaitTerminalAsync(infos[0].JobId);
-        var again = await silo.Grains.SubmitAsync(JobsKit.Job(quick, s => { s.RequestId = "order-42"; s.InputInline = [9]; }));
+        var again = await silo.Grains.SubmitAsync(JobsKit.Job(quick, s => { s.RequestId = "order-42"; s.InputInline = [1, 2, 3]; }));
         Assert.Equal(done.JobId, again.JobId);
+
+        // The same request id with another body is a conflict, never silently the first job; one field is enough.
+        var other = await Assert.ThrowsAsync<RequestIdConflictException>(() => silo.Grains.SubmitAsync(JobsKit.Job(quick, s => { s.RequestId = "order-42"; s.InputInline = [9]; })));
+        Assert.Equal("request_id_conflict", other.Code);
+        await Assert.ThrowsAsync<RequestIdConflictException>(() => silo.Grains.SubmitAsync(JobsKit.Job(quick, s => { s.RequestId = "order-42"; s.InputInline = [1, 2, 3]; s.Env = new() { ["A"] = "1" }; })));
+        await Assert.ThrowsAsync<RequestIdConflictException>(() => silo.Grains.SubmitAsync(JobsKit.Job(quick, s => { s.RequestId = "order-42"; s.InputInline = [1, 2, 3]; s.MaxRetries = 1; })));
         Assert.Equal(JobStatus.Completed, again.Status);
         Assert.Equal(done.CompletedAt, again.CompletedAt);
         await Task.Delay(200);

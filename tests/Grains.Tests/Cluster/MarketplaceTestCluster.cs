@@ -1,20 +1,21 @@
-// Design: several real silos in one process, each a generic host built the way MarketplaceTestSilo builds one, joined
-// by development clustering (the first silo is the primary and keeps the membership table, so it is never stopped).
-// Each silo has its own settings (its own workers), and all share one data folder: one SQLite file (WAL, busy
-// timeout) for grain state and reminders, one chunk store, one worker key folder, as silos of one deployment share
-// a database. Start returns once every silo sees every other as active and knows its metadata (the worker ids it
-// hosts), which is what worker placement reads.
-using System.Globalization;
+// Design: several real silos in one process on Orleans' own test cluster (Microsoft.Orleans.TestingHost's
+// InProcessTestCluster): its in-memory membership table, grain directory and connection transport join the silos, and
+// it stops (gracefully) or kills (a cancelled stop, no goodbye to the cluster) any one of them. Each silo is otherwise a
+// generic host built the way MarketplaceTestSilo builds one, with its own settings (its own workers), and all share one
+// data folder: one SQLite file (WAL, busy timeout) for grain state and reminders, one chunk store, one worker key
+// folder, as silos of one deployment share a database. Silos start one after another, so each picks up its own
+// settings. Start returns once every silo sees every other as active and knows its metadata (the worker ids it hosts),
+// which is what worker placement reads.
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Hosting;
 using Marketplace.Grains.Workers;
 using Marketplace.Persistence.Sqlite;
-using Marketplace.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.TestingHost;
 
 namespace Marketplace.Grains.Tests.Cluster;
 
@@ -23,16 +24,19 @@ internal sealed class MarketplaceTestCluster : IAsyncDisposable
 {
     private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(60);
 
-    private MarketplaceTestCluster(string dataFolder, List<ClusterSilo> silos)
+    private readonly InProcessTestCluster _cluster;
+
+    private MarketplaceTestCluster(string dataFolder, InProcessTestCluster cluster, List<ClusterSilo> silos)
     {
         DataFolder = dataFolder;
+        _cluster = cluster;
         Silos = silos;
     }
 
     /// <summary>The shared data folder.</summary>
     public string DataFolder { get; }
 
-    /// <summary>The silos in start order; the first is the primary.</summary>
+    /// <summary>The silos in start order.</summary>
     public IReadOnlyList<ClusterSilo> Silos { get; }
 
     /// <summary>Silo <paramref name="index"/>.</summary>
@@ -48,17 +52,27 @@ internal sealed class MarketplaceTestCluster : IAsyncDisposable
     {
         var folder = Path.Combine(Path.GetTempPath(), "marketplace-tests", "cluster-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
+
+        // The settings of the silo being started; silos start one at a time, so the host delegate reads this one.
+        IDictionary<string, string?>? starting = null;
+        var builder = new InProcessTestClusterBuilder(initialSilosCount: 0);
+        builder.Options.ClusterId = "marketplace-cluster-tests";
+        builder.Options.ServiceId = "marketplace-cluster-tests";
+        builder.Options.ConfigureFileLogging = false;
+        builder.Options.InitializeClientOnDeploy = false;
+        builder.ConfigureSiloHost((_, host) => ConfigureSilo(host, folder, starting ?? throw new InvalidOperationException("a silo started outside StartAsync"), configure));
+
+        var testCluster = builder.Build();
         var silos = new List<ClusterSilo>(siloSettings.Count);
-        var cluster = new MarketplaceTestCluster(folder, silos);
+        var cluster = new MarketplaceTestCluster(folder, testCluster, silos);
         try
         {
-            System.Net.IPEndPoint? primary = null;
+            await testCluster.DeployAsync();
             for (var i = 0; i < siloSettings.Count; i++)
             {
-                var siloPort = FreeTcpPorts.Next();
-                var host = await BuildAndStartAsync(folder, siloSettings[i], siloPort, FreeTcpPorts.Next(), primary, configure);
-                primary ??= new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, siloPort);
-                silos.Add(new ClusterSilo(((char)('A' + i)).ToString(), host));
+                starting = siloSettings[i];
+                var handle = (await testCluster.StartSilosAsync(1)).Single();
+                silos.Add(new ClusterSilo(((char)('A' + i)).ToString(), handle, testCluster));
             }
 
             await cluster.WaitForMembershipAsync(silos.Count);
@@ -77,11 +91,17 @@ internal sealed class MarketplaceTestCluster : IAsyncDisposable
     public async Task StopSiloAsync(int index)
     {
         var silo = Silos[index];
-        var address = silo.Address;
         await silo.StopAsync();
-        await WaitAsync(
-            () => Task.FromResult(Running().All(s => !s.Services.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.Members.TryGetValue(address, out var m) || m.Status != SiloStatus.Active)),
-            () => $"silo {silo.Name} ({address}) still active in the others' membership view");
+        await WaitUntilGoneAsync(silo);
+    }
+
+    /// <summary>Kills silo <paramref name="index"/>: its host stops at once, without leaving the cluster (as a crashed
+    /// process would); waits until the other silos declare it dead.</summary>
+    public async Task KillSiloAsync(int index)
+    {
+        var silo = Silos[index];
+        await silo.KillAsync();
+        await WaitUntilGoneAsync(silo);
     }
 
     /// <summary>The silos still running.</summary>
@@ -106,12 +126,12 @@ internal sealed class MarketplaceTestCluster : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        // The primary last: the others need its membership table to leave cleanly.
         for (var i = Silos.Count - 1; i >= 0; i--)
         {
             await Silos[i].StopAsync();
         }
 
+        await _cluster.DisposeAsync();
         try
         {
             Directory.Delete(DataFolder, recursive: true);
@@ -121,6 +141,35 @@ internal sealed class MarketplaceTestCluster : IAsyncDisposable
             // A file still open by a finalizer-owned handle; the temp folder is cleaned by the OS eventually.
         }
     }
+
+    private static void ConfigureSilo(IHostApplicationBuilder host, string folder, IDictionary<string, string?> siloSettings, Action<ISiloBuilder>? configure)
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Marketplace:DataFolder"] = folder,
+            ["Marketplace:Reminders:MinimumReminderPeriod"] = "00:00:01",
+        };
+        foreach (var (k, v) in siloSettings)
+        {
+            settings[k] = v;
+        }
+
+        host.Logging.ClearProviders();
+        host.Logging.SetMinimumLevel(LogLevel.Warning);
+        host.Configuration.AddInMemoryCollection(settings);
+        host.UseOrleans(silo =>
+        {
+            silo.Services.Configure<ReminderOptions>(host.Configuration.GetSection("Marketplace:Reminders"));
+            silo.AddMarketplaceStreams();
+            silo.UseSqliteStorage($"Data Source={Path.Combine(folder, "marketplace.db")}");
+            silo.AddMarketplace();
+            configure?.Invoke(silo);
+        });
+    }
+
+    private Task WaitUntilGoneAsync(ClusterSilo silo) => WaitAsync(
+        () => Task.FromResult(Running().All(s => !s.Services.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.Members.TryGetValue(silo.Address, out var m) || m.Status != SiloStatus.Active)),
+        () => $"silo {silo.Name} ({silo.Address}) still active in the others' membership view");
 
     private Task WaitForMembershipAsync(int count) => WaitAsync(
         () => Task.FromResult(Silos.All(s =>
@@ -140,72 +189,39 @@ internal sealed class MarketplaceTestCluster : IAsyncDisposable
             async () => (await directory.ListOnlineIdsAsync()).Length >= count,
             () => $"fewer than {count} workers online: " + string.Join(", ", directory.ListOnlineIdsAsync().GetAwaiter().GetResult()));
     }
-
-    private static async Task<IHost> BuildAndStartAsync(string folder, IDictionary<string, string?> siloSettings, int siloPort, int gatewayPort, System.Net.IPEndPoint? primary, Action<ISiloBuilder>? configure)
-    {
-        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["Marketplace:DataFolder"] = folder,
-            ["Marketplace:Reminders:MinimumReminderPeriod"] = "00:00:01",
-            ["Marketplace:Cluster:SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
-            ["Marketplace:Cluster:GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
-        };
-        foreach (var (k, v) in siloSettings)
-        {
-            settings[k] = v;
-        }
-
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.UseOrleans(silo =>
-        {
-            silo.UseLocalhostClustering(siloPort, gatewayPort, primary, serviceId: "marketplace-cluster-tests", clusterId: "marketplace-cluster-tests");
-            silo.Services.Configure<ReminderOptions>(builder.Configuration.GetSection("Marketplace:Reminders"));
-            silo.AddMarketplaceStreams();
-            silo.UseSqliteStorage($"Data Source={Path.Combine(folder, "marketplace.db")}");
-            silo.AddMarketplace();
-            configure?.Invoke(silo);
-        });
-        var host = builder.Build();
-        try
-        {
-            await host.StartAsync();
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-
-        return host;
-    }
 }
 
 /// <summary>One silo of a <see cref="MarketplaceTestCluster"/>.</summary>
-internal sealed class ClusterSilo(string name, IHost host)
+internal sealed class ClusterSilo(string name, InProcessSiloHandle handle, InProcessTestCluster cluster)
 {
     /// <summary>A, B, C... in start order.</summary>
     public string Name { get; } = name;
 
     /// <summary>The silo's address in the cluster.</summary>
-    public SiloAddress Address { get; } = host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+    public SiloAddress Address { get; } = handle.SiloAddress;
 
     /// <summary>The silo's grain factory: calls made through it start on this silo.</summary>
-    public IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
     /// <summary>The silo's services.</summary>
-    public IServiceProvider Services => host.Services;
+    public IServiceProvider Services { get; } = handle.ServiceProvider;
 
     /// <summary>The executors of the workers this silo hosts.</summary>
-    public LocalWorkers Workers => host.Services.GetRequiredService<LocalWorkers>();
+    public LocalWorkers Workers => Services.GetRequiredService<LocalWorkers>();
 
-    /// <summary>True once stopped.</summary>
+    /// <summary>True once stopped or killed.</summary>
     public bool Stopped { get; private set; }
 
-    /// <summary>Stops and disposes the host (once).</summary>
-    public async Task StopAsync()
+    /// <summary>Stops the silo gracefully and disposes its host (once).</summary>
+    public Task StopAsync() => EndAsync(kill: false);
+
+    /// <summary>Kills the silo (a stop with a cancelled token: no graceful shutdown) and disposes its host (once).</summary>
+    public Task KillAsync() => EndAsync(kill: true);
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name} ({Address})";
+
+    private async Task EndAsync(bool kill)
     {
         if (Stopped)
         {
@@ -213,16 +229,6 @@ internal sealed class ClusterSilo(string name, IHost host)
         }
 
         Stopped = true;
-        try
-        {
-            await host.StopAsync();
-        }
-        finally
-        {
-            host.Dispose();
-        }
+        await (kill ? cluster.KillSiloAsync(handle) : cluster.StopSiloAsync(handle));
     }
-
-    /// <inheritdoc />
-    public override string ToString() => $"{Name} ({Address})";
 }

@@ -40,18 +40,19 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         var a = cluster[0];
         var b = cluster[1];
         var slow = await ClusterKit.DeployAsync(a.Grains, "slow_loop");
-        var requestId = await ActivateJobGrainAsync(jobGrainOnStoppedSilo ? b : a, a, b.Address, jobGrainOnStoppedSilo);
 
         // 11 million iterations (462 million fuel): about a second of work on an idle core, several under load; the
         // silo stops as soon as the run has started, long before it could end.
-        var job = await a.Grains.SubmitAsync(JobsKit.Job(slow, s =>
+        // With local placement the job's grain activates on the silo the submit is called from.
+        var job = await (jobGrainOnStoppedSilo ? b : a).Grains.SubmitAsync(JobsKit.Job(slow, s =>
         {
-            s.RequestId = requestId;
+            s.RequestId = "r0";
             s.InputInline = JobsKit.Iterations(11_000_000);
             s.MaxFuel = JobLimits.MaxFuel;
             s.TimeoutMs = 120_000;
             s.MaxRetries = 10;
         }));
+        await AssertJobGrainPlacedAsync(a, job.JobId, b.Address, jobGrainOnStoppedSilo);
         var running = await a.Grains.WaitAsync(job.JobId, j => j.StartedAt is not null, TimeSpan.FromSeconds(60));
         Assert.Equal("b-1", running.WorkerId);
 
@@ -77,28 +78,62 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         await MarketplaceTestCluster.WaitAsync(async () => (await c1.GetAsync()).Completed == 1, () => "c-1 never counted the run");
     }
 
+    /// <summary>
+    /// Silo B is killed (its host stops with a cancelled token: no graceful shutdown, as a crashed process) while its
+    /// worker runs a job whose grain lives on silo A. The job sees the attempt's lease expire, or its grain is
+    /// reactivated when the directory part B held moves, and the job runs again on silo C and completes once.
+    /// </summary>
+    [Fact]
+    public async Task AJobRunningOnAKilledSiloIsRetriedOnAnotherSiloAndCompletesOnce()
+    {
+        await using var cluster = await MarketplaceTestCluster.StartAsync(
+            [
+                WithRetries(ClusterKit.NoWorkers()).Values,
+                WithRetries(ClusterKit.Silo().Worker("b-1", price: 1)).Values,
+                WithRetries(ClusterKit.Silo().Worker("c-1", price: 5)).Values,
+            ],
+            workers: 2,
+            silo => silo.Services.AddSingleton<PlacementStrategy, PreferLocalPlacement>());
+        var a = cluster[0];
+        var b = cluster[1];
+        var slow = await ClusterKit.DeployAsync(a.Grains, "slow_loop");
+        var job = await a.Grains.SubmitAsync(JobsKit.Job(slow, s =>
+        {
+            s.RequestId = "r0";
+            s.InputInline = JobsKit.Iterations(11_000_000);
+            s.MaxFuel = JobLimits.MaxFuel;
+            s.TimeoutMs = 120_000;
+            s.MaxRetries = 10;
+        }));
+        await AssertJobGrainPlacedAsync(a, job.JobId, b.Address, on: false);
+        var running = await a.Grains.WaitAsync(job.JobId, j => j.StartedAt is not null, TimeSpan.FromSeconds(60));
+        Assert.Equal("b-1", running.WorkerId);
+
+        await cluster.KillSiloAsync(1);
+        var done = await a.Grains.WaitTerminalAsync(job.JobId, TimeSpan.FromSeconds(120));
+        var describe = await a.Grains.DescribeAsync(job.JobId);
+        output.WriteLine(describe);
+        Assert.True(done.Status == JobStatus.Completed, describe);
+        Assert.Equal("c-1", done.WorkerId);
+
+        var logs = await a.Grains.LogsAsync(job.JobId);
+        Assert.Contains(logs, l => l.Message.StartsWith("attempt 1 on worker b-1 lost: no lease renewal", StringComparison.Ordinal)
+            || l.Message.StartsWith("resumed after the job's grain was reactivated", StringComparison.Ordinal));
+        Assert.Single(logs, l => l.Message.StartsWith("completed on worker", StringComparison.Ordinal));
+        var c1 = a.Grains.GetGrain<IWorkerGrain>("c-1");
+        await MarketplaceTestCluster.WaitAsync(async () => (await c1.GetAsync()).Completed == 1, () => "c-1 never counted the run");
+    }
+
     private static JobsSettings WithRetries(JobsSettings settings) => settings
         .Set("Marketplace:Jobs:RetryBaseDelay", "00:00:00.200")
         .Set("Marketplace:Jobs:MaxRetryDelay", "00:00:02");
 
-    /// <summary>Activates job grains for request ids r0, r1, ... (a read of a job not yet submitted, called from
-    /// <paramref name="via"/>) until one lands on <paramref name="silo"/> (or, when <paramref name="on"/> is false,
-    /// anywhere else); with local placement, the first does.</summary>
-    private static async Task<string> ActivateJobGrainAsync(ClusterSilo via, ClusterSilo observer, SiloAddress silo, bool on)
+    /// <summary>Checks that the job's grain lives on <paramref name="silo"/> (or, when <paramref name="on"/> is false,
+    /// elsewhere), as the test's placement intends.</summary>
+    private static async Task AssertJobGrainPlacedAsync(ClusterSilo observer, string jobId, SiloAddress silo, bool on)
     {
-        var management = observer.Grains.GetGrain<IManagementGrain>(0);
-        for (var i = 0; i < 100; i++)
-        {
-            var requestId = "r" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var jobId = JobIds.For(JobsKit.Client, requestId);
-            await Assert.ThrowsAsync<JobNotFoundException>(() => via.Grains.GetGrain<IJobGrain>(jobId).GetAsync(JobsKit.Client));
-            var where = (await management.GetDetailedGrainStatistics()).Single(s => s.GrainId.Key.ToString() == jobId).SiloAddress;
-            if (where.Equals(silo) == on)
-            {
-                return requestId;
-            }
-        }
-
-        throw new InvalidOperationException($"no job grain landed {(on ? "on" : "off")} {silo} in 100 tries");
+        var statistics = await observer.Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        var where = Assert.Single(statistics, s => s.GrainId.Key.ToString() == jobId).SiloAddress;
+        Assert.True(where.Equals(silo) == on, $"the job's grain is on {where}; the test wanted it {(on ? "on" : "off")} {silo}");
     }
 }

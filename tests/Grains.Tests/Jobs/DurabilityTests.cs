@@ -8,7 +8,9 @@ public sealed class DurabilityTests
     [Fact]
     public async Task AJobCaughtByASiloRestartResumesByItselfAndCompletes()
     {
-        await using var silo = await JobsKit.StartAsync(new JobsSettings().Worker("w1", capacity: 1));
+        // No retries are allowed, so a lease missed on a loaded machine would end the job early: the lease here is
+        // long, since the test is about the restart, not about lost workers.
+        await using var silo = await JobsKit.StartAsync(new JobsSettings().Worker("w1", capacity: 1).Set("Marketplace:Jobs:LeaseDuration", "00:00:30"));
         var slow = await JobsKit.DeployAsync(silo, "slow_loop");
         var job = await silo.Grains.SubmitAsync(JobsKit.Job(slow, s => { s.InputInline = JobsKit.Iterations(int.MaxValue); s.MaxFuel = JobLimits.MaxFuel; s.TimeoutMs = 1_500; s.MaxRetries = 0; }));
         await silo.Grains.WaitAsync(job.JobId, j => j.StartedAt is not null);
@@ -28,7 +30,7 @@ public sealed class DurabilityTests
         Assert.True(summary.Status is JobStatus.TimedOut or JobStatus.Failed, $"{summary.Status} after the restart; logs: {string.Join(" | ", (await silo.Grains.LogsAsync(job.JobId)).Select(l => l.Message))}");
 
         var done = await silo.Grains.GetGrain<IJobGrain>(job.JobId).GetAsync(JobsKit.Client);
-        Assert.True(done.FailureReason is FailureReason.Timeout or FailureReason.OutOfFuel, done.FailureReason.ToString());
+        Assert.True(done.FailureReason is FailureReason.Timeout or FailureReason.OutOfFuel, $"{done.FailureReason}; logs: {string.Join(" | ", (await silo.Grains.LogsAsync(job.JobId)).Select(l => l.Message))}");
         Assert.Equal(0, done.RetryCount);
         var logs = await silo.Grains.LogsAsync(job.JobId);
         Assert.Contains(logs, l => l.Message.StartsWith("resumed after the job's grain was reactivated", StringComparison.Ordinal));

@@ -1,0 +1,72 @@
+using System.Globalization;
+using Marketplace.GrainInterfaces;
+using Orleans.Runtime;
+using Xunit;
+
+namespace Marketplace.Grains.Tests.Jobs;
+
+/// <summary>Reads of ids that do not exist answer not-found and leave no activation behind, so a flood of random ids
+/// cannot fill a silo's memory.</summary>
+public sealed class MissingResourceTests
+{
+    private const int Reads = 200;
+
+    [Fact]
+    public async Task ReadsOfMissingJobsBlobsProgramsAndWorkersLeaveNoActivations()
+    {
+        await using var silo = await JobsKit.StartAsync(new JobsSettings().Worker("w1"));
+        var seed = 20261123;
+        Console.WriteLine($"seed {seed}");
+        var random = new Random(seed);
+        var before = await CountAsync(silo);
+        for (var i = 0; i < Reads; i++)
+        {
+            var hex = RandomHex(random);
+            await Assert.ThrowsAsync<JobNotFoundException>(() => silo.Grains.GetGrain<IJobGrain>("job" + hex[..32]).GetAsync(JobsKit.Client));
+            await Assert.ThrowsAsync<BlobNotFoundException>(() => silo.Grains.GetGrain<IBlobGrain>("blob" + hex).ReadChunkAsync(0));
+            Assert.Null(await silo.Grains.GetGrain<IProgramGrain>("prog" + hex).GetInfoAsync());
+            await Assert.ThrowsAsync<WorkerNotFoundException>(() => silo.Grains.GetGrain<IWorkerGrain>("w-" + hex[..16]).GetAsync());
+        }
+
+        // Deactivation follows each answer; wait for it (bounded) rather than for a fixed time.
+        var leftover = -1;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            leftover = await CountAsync(silo) - before;
+            if (leftover <= 0)
+            {
+                break;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.True(leftover <= 0, string.Create(CultureInfo.InvariantCulture, $"{leftover} activations left after {Reads * 4} reads of missing ids"));
+    }
+
+    private static async Task<int> CountAsync(MarketplaceTestSilo silo)
+    {
+        var stats = await silo.Grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
+        var count = 0;
+        foreach (var s in stats)
+        {
+            if (s.GrainType.Contains("JobGrain", StringComparison.Ordinal) && !s.GrainType.Contains("Client", StringComparison.Ordinal)
+                || s.GrainType.Contains("BlobGrain", StringComparison.Ordinal)
+                || s.GrainType.Contains("ProgramGrain", StringComparison.Ordinal)
+                || s.GrainType.Contains("WorkerGrain", StringComparison.Ordinal))
+            {
+                count += s.ActivationCount;
+            }
+        }
+
+        return count;
+    }
+
+    private static string RandomHex(Random random)
+    {
+        Span<byte> bytes = stackalloc byte[32];
+        random.NextBytes(bytes);
+        return Convert.ToHexStringLower(bytes);
+    }
+}
