@@ -91,7 +91,19 @@ public static class MarketplaceSiloHost
         var app = builder.Build();
         app.UseMarketplaceApi();
         app.MapMarketplaceTelemetry();
+        app.Lifetime.ApplicationStarted.Register(() => LogAddresses(app));
         return app;
+    }
+
+    // Once the silo is active and Kestrel listens: where the HTTP API, the grain gateway and the dashboard are.
+    private static void LogAddresses(WebApplication app)
+    {
+        var http = GetHttpAddresses(app).Select(address => address.AbsoluteUri.TrimEnd('/')).ToList();
+        ApiLog.SiloListening(
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Marketplace.Silo"),
+            string.Join(", ", http.Select(address => address + "/v1")),
+            GetGatewayEndpoint(app).ToString(),
+            string.Join(", ", http.Select(address => address + ApiHostingExtensions.DashboardPath)));
     }
 
     // Marketplace:Http:Urls wins; otherwise ASP.NET Core's own keys (urls / ASPNETCORE_URLS / Kestrel:Endpoints)

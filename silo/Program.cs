@@ -2,7 +2,7 @@
 // grain gateway on 127.0.0.1:30000 and the HTTP API on http://127.0.0.1:8080/v1. Override anything through
 // appsettings.json, environment (Marketplace__Silo__ServiceId=...) or the command line
 // (--Marketplace:Http:Urls=http://0.0.0.0:8080); see silo/README.md. `--apply-schema` applies the PostgreSQL cluster
-// schema and exits.
+// schema and exits. A configured port already in use ends the start with one line naming its setting (exit code 2).
 using Marketplace.Silo;
 using Marketplace.Silo.Hosting;
 
@@ -12,5 +12,13 @@ if (ApplySchemaCommand.IsRequested(args))
 }
 
 var app = MarketplaceSiloHost.Build(MarketplaceSiloHost.CreateBuilder(args));
+if (BusyPorts.Describe(app) is { } busy)
+{
+    // One line naming the setting to change, not a hosting stack trace.
+    await Console.Error.WriteLineAsync(busy);
+    await app.DisposeAsync();
+    return 2;
+}
+
 await app.RunAsync();
 return 0;

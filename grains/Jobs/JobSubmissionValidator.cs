@@ -16,6 +16,9 @@ internal static class JobSubmissionValidator
     /// <summary>Most retries a job may ask for.</summary>
     public const int MaxRetries = 10;
 
+    /// <summary>Longest time to live a job may ask for: 365 days in ms (larger values overflow the deadline).</summary>
+    public const long MaxTtlMs = 365L * 24 * 60 * 60 * 1000;
+
     /// <summary>Throws <see cref="InvalidRequestException"/> for the first bad field of <paramref name="s"/>, submitted
     /// to the job grain keyed <paramref name="jobId"/>.</summary>
     public static void Validate(string jobId, JobSubmission s)
@@ -58,9 +61,9 @@ internal static class JobSubmissionValidator
             throw Invalid(string.Create(CultureInfo.InvariantCulture, $"maxRetries: {s.MaxRetries} is outside 0-{MaxRetries}"));
         }
 
-        if (s.TtlMs < 0)
+        if (s.TtlMs is < 0 or > MaxTtlMs)
         {
-            throw Invalid("ttlMs: must not be negative");
+            throw Invalid(string.Create(CultureInfo.InvariantCulture, $"ttlMs: must be 0-{MaxTtlMs}"));
         }
 
         if (s.InputBlobId is not null && s.InputInline is not null)

@@ -2,7 +2,7 @@ namespace Marketplace.Grains;
 
 /// <summary>
 /// Every log event id of the marketplace, in one table so two subsystems never share an id. Ranges: blobs 5100-5199,
-/// workers 5200-5299, jobs 5300-5399, programs 5400-5499, execution 5600-5699, the HTTP API 6000-6099, telemetry
+/// workers 5200-5299, jobs 5300-5399, programs 5400-5499, execution 5600-5699, the silo and its HTTP API 6000-6099, telemetry
 /// 5900-5999; the storage libraries keep their own ranges (persistence/Sqlite 7100-7199, persistence/PostgreSql
 /// 7200-7299).
 /// </summary>
@@ -31,4 +31,7 @@ internal static class MarketplaceEventIds
     public const int RequestFailed = 6000;
     public const int RequestFailedAfterResponseStarted = 6001;
     public const int UploadAbortFailed = 6002;
+    public const int ReadinessCheckFailed = 6003;
+    public const int SiloListening = 6004;
+    public const int ParentProcessGone = 6005;
 }

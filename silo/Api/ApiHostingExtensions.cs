@@ -32,6 +32,8 @@ internal static class ApiHostingExtensions
         services.Configure<KestrelServerOptions>(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // Kestrel's own answers to requests it refuses before the API runs get a problem+json body.
+            kestrel.ConfigureEndpointDefaults(listen => listen.Use(TransportProblems.Middleware));
             // JSON bodies; the blob upload lifts the limit for its own request and counts against MaxBlobBytes.
             kestrel.Limits.MaxRequestBodySize = options.MaxJsonBodyBytes;
         });

@@ -13,4 +13,10 @@ internal static partial class ApiLog
 
     [LoggerMessage(EventId = MarketplaceEventIds.UploadAbortFailed, Level = LogLevel.Warning, Message = "Aborting a failed blob upload failed too; its chunks are left for collection")]
     public static partial void UploadAbortFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.ReadinessCheckFailed, Level = LogLevel.Warning, Message = "Readiness check failed: the grain call did not answer ({ExceptionType}: {Reason})")]
+    public static partial void ReadinessCheckFailed(ILogger logger, Exception exception, string exceptionType, string reason);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.SiloListening, Level = LogLevel.Information, Message = "Silo ready: HTTP API {HttpApi}, grain gateway {Gateway}, dashboard {Dashboard}")]
+    public static partial void SiloListening(ILogger logger, string httpApi, string gateway, string dashboard);
 }

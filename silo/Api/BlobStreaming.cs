@@ -15,6 +15,8 @@ namespace Marketplace.Silo.Api;
 /// <summary>Streams blob uploads into grains and blob reads (with ranges) out to HTTP responses.</summary>
 internal static class BlobStreaming
 {
+    private const int MaxMediaTypeLength = 255;
+
     /// <summary>Bytes per upload append call.</summary>
     public const int UploadPieceBytes = 1024 * 1024;
 
@@ -39,6 +41,13 @@ internal static class BlobStreaming
             }
 
             mediaType = parsed.ToString();
+            // The upload grain's own rule (printable ASCII, at most 255 characters), checked here so the answer
+            // names the header rather than the grain's parameter.
+            if (mediaType.Length > MaxMediaTypeLength || mediaType.Any(c => c < ' ' || c >= 0x7f))
+            {
+                throw new InvalidRequestException(
+                    $"Content-Type: a media type is at most {MaxMediaTypeLength} characters of printable ASCII.");
+            }
         }
 
         if (request.ContentLength == 0)

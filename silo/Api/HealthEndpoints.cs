@@ -4,7 +4,9 @@ using Microsoft.Extensions.Options;
 
 namespace Marketplace.Silo.Api;
 
-/// <summary><c>/v1/health</c> (liveness) and <c>/v1/health/ready</c> (readiness): public, no key.</summary>
+/// <summary><c>/v1/health</c> (liveness) and <c>/v1/health/ready</c> (readiness): public, no key. The bodies are
+/// fixed words (<c>ok</c>, <c>starting</c>, <c>stopping</c>, <c>failed</c>); why a check failed is logged, never
+/// answered.</summary>
 internal static class HealthEndpoints
 {
     public static void Map(RouteGroupBuilder api)
@@ -22,7 +24,7 @@ internal static class HealthEndpoints
 
     private static IResult Live() => Results.Ok(new HealthReport { Status = "alive", Checks = { ["http"] = "ok" } });
 
-    private static async Task<IResult> ReadyAsync(IHostApplicationLifetime lifetime, IGrainFactory grains, IOptions<ApiOptions> options, CancellationToken aborted)
+    private static async Task<IResult> ReadyAsync(IHostApplicationLifetime lifetime, IGrainFactory grains, IOptions<ApiOptions> options, ILoggerFactory loggers, CancellationToken aborted)
     {
         var report = new HealthReport();
         var ready = true;
@@ -48,8 +50,10 @@ internal static class HealthEndpoints
             }
             catch (Exception failure) when (failure is not OperationCanceledException)
             {
-                // A probe reports failures instead of throwing them: any of them means "not ready".
-                report.Checks["grains"] = $"{failure.GetType().Name}: {failure.Message}";
+                // A probe reports failures instead of throwing them: any of them means "not ready". The probe is
+                // public, so the reason goes to the log and the body says only which check failed.
+                ApiLog.ReadinessCheckFailed(loggers.CreateLogger("Marketplace.Api.Health"), failure, failure.GetType().Name, failure.Message);
+                report.Checks["grains"] = "failed";
                 ready = false;
             }
         }

@@ -49,6 +49,7 @@ internal static class JobEndpoints
     private static async Task<IResult> SubmitAsync(HttpContext context, IGrainFactory grains)
     {
         var submission = await JsonRequestBody.ReadAsync<JobSubmission>(context.Request);
+        JobSubmissionChecks.Check(submission);
         submission.ClientId = ApiClient.IdOf(context);
         var jobId = JobIds.For(submission.ClientId, submission.RequestId);
         var job = await grains.GetGrain<IJobGrain>(jobId).SubmitAsync(submission);

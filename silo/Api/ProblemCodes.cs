@@ -10,6 +10,13 @@ internal static class ProblemCodes
 {
     public const string Unauthorized = "unauthorized";
     public const string InvalidJson = "invalid_json";
+    public const string MalformedRequest = "malformed_request";
+    public const string RequestTimeout = "request_timeout";
+    public const string LengthRequired = "length_required";
+    public const string UriTooLong = "uri_too_long";
+    public const string UnsupportedCharset = "unsupported_charset";
+    public const string HeadersTooLarge = "headers_too_large";
+    public const string HttpVersionNotSupported = "http_version_not_supported";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string PayloadTooLarge = "payload_too_large";
     public const string NotFound = "not_found";
@@ -28,6 +35,7 @@ internal static class ProblemCodes
     [
         (InvalidRequestException.ErrorCode, 400, "Invalid request"),
         (InvalidJson, 400, "Malformed JSON body"),
+        (MalformedRequest, 400, "Malformed HTTP request"),
         (BlobEmptyException.ErrorCode, 400, "Empty blob"),
         (Unauthorized, 401, "Missing or unknown API key"),
         (AccessDeniedException.ErrorCode, 403, "Forbidden"),
@@ -37,21 +45,56 @@ internal static class ProblemCodes
         (JobNotFoundException.ErrorCode, 404, "Job not found"),
         (WorkerNotFoundException.ErrorCode, 404, "Worker not found"),
         (MethodNotAllowed, 405, "Method not allowed"),
+        (RequestTimeout, 408, "Request timed out"),
         (JobConflictException.ErrorCode, 409, "Job state conflict"),
         (RequestIdConflictException.ErrorCode, 409, "Request id used with another body"),
+        (LengthRequired, 411, "Length required"),
         (PayloadTooLarge, 413, "Request body too large"),
         (BlobTooLargeException.ErrorCode, 413, "Blob too large"),
+        (UriTooLong, 414, "URI too long"),
         (UnsupportedMediaType, 415, "Unsupported media type"),
+        (UnsupportedCharset, 415, "Unsupported charset"),
         (RangeNotSatisfiable, 416, "Range not satisfiable"),
         (ProgramRejectedException.ErrorCode, 422, "Program rejected"),
         (WorkerRejectedException.ErrorCode, 422, "Worker rejected"),
         (RateLimited, 429, "Too many requests"),
+        (HeadersTooLarge, 431, "Request headers too large"),
         (Internal, 500, "Internal error"),
         (BlobIntegrityException.ErrorCode, 500, "Stored blob damaged"),
         (BlobStoreException.ErrorCode, 500, "Blob store failed"),
         (Unavailable, 503, "Service unavailable"),
         (Timeout, 504, "Timed out"),
+        (HttpVersionNotSupported, 505, "HTTP version not supported"),
     ];
+
+    /// <summary>The code of a transport-level failure (Kestrel's own status for a request it refused or could not
+    /// frame): <paramref name="status"/> to its code, <see cref="MalformedRequest"/> for any other 4xx.</summary>
+    public static string ForTransportStatus(int status) => status switch
+    {
+        StatusCodes.Status408RequestTimeout => RequestTimeout,
+        StatusCodes.Status411LengthRequired => LengthRequired,
+        StatusCodes.Status413PayloadTooLarge => PayloadTooLarge,
+        StatusCodes.Status414UriTooLong => UriTooLong,
+        StatusCodes.Status431RequestHeaderFieldsTooLarge => HeadersTooLarge,
+        StatusCodes.Status505HttpVersionNotsupported => HttpVersionNotSupported,
+        StatusCodes.Status503ServiceUnavailable => Unavailable,
+        >= 500 => Internal,
+        _ => MalformedRequest,
+    };
+
+    /// <summary>A plain sentence for a transport-level failure with <paramref name="code"/>.</summary>
+    public static string TransportDetail(string code) => code switch
+    {
+        RequestTimeout => "The request was not received in time; send the request line, headers and body without long pauses.",
+        LengthRequired => "The request has a body but neither Content-Length nor Transfer-Encoding: chunked.",
+        PayloadTooLarge => "The request body is larger than this endpoint accepts.",
+        UriTooLong => "The request line (method, path and query) is longer than this server accepts.",
+        HeadersTooLarge => "The request headers are larger than this server accepts, in total or in number.",
+        HttpVersionNotSupported => "Only HTTP/1.0 and HTTP/1.1 are served on this address.",
+        Unavailable => "The server is not accepting requests right now; retry shortly.",
+        Internal => "The server could not answer this request.",
+        _ => "The HTTP request is malformed (request line, a header, Content-Length, Transfer-Encoding or chunk framing).",
+    };
 
     /// <summary>The HTTP status of <paramref name="code"/>; 400 for a marketplace code this table does not know.</summary>
     public static int StatusFor(string code) => Find(code).Status;

@@ -2,7 +2,9 @@
 // code (ProblemCodes) and the request's trace id; nothing leaves with a stack trace. A failure after the response
 // started (a blob stream that hits a damaged chunk) cannot change the status any more, so the connection is aborted
 // and the client sees a truncated body instead of bytes that look complete. Route misses (404/405) that ASP.NET
-// answers with an empty body are turned into problems on the way out.
+// answers with an empty body are turned into problems on the way out. Kestrel's framing errors met while a body is
+// read (BadHttpRequestException) are mapped by their status; those Kestrel answers before this middleware runs get
+// their body from TransportProblems.
 using System.Diagnostics;
 using System.Text.Json;
 using Marketplace.GrainInterfaces;
@@ -15,6 +17,8 @@ internal sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMid
 {
     public async Task InvokeAsync(HttpContext context)
     {
+        TransportProblems.EnterApplication(context);
+        context.Request.Body = new RequestBodyGuard(context.Request.Body);
         try
         {
             await next(context);
@@ -120,10 +124,12 @@ internal sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMid
                 return (marketplace.Code, marketplace.Message, null);
             case JsonException json:
                 return (ProblemCodes.InvalidJson, JsonRequestBody.Describe(json), null);
-            case BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge:
-                return (ProblemCodes.PayloadTooLarge, "The request body is larger than this endpoint accepts.", null);
             case BadHttpRequestException bad:
-                return (InvalidRequestException.ErrorCode, $"The HTTP request is malformed: {bad.Message}", null);
+                // Kestrel's framing errors while the body is read: bad chunk size, truncated body, body too large.
+                var code = ProblemCodes.ForTransportStatus(bad.StatusCode);
+                return code == ProblemCodes.MalformedRequest
+                    ? (code, $"The HTTP request is malformed: {bad.Message}", null)
+                    : (code, ProblemCodes.TransportDetail(code), null);
             case TimeoutException:
                 return (ProblemCodes.Timeout, "The silo did not answer in time; the operation may still complete.", null);
             case SiloUnavailableException:

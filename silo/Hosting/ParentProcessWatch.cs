@@ -50,6 +50,6 @@ internal sealed partial class ParentProcessWatch(int parentProcessId, IHostAppli
         }
     }
 
-    [LoggerMessage(EventId = 5400, Level = LogLevel.Warning, Message = "Parent process {ProcessId} is gone: stopping the silo")]
+    [LoggerMessage(EventId = Marketplace.Grains.MarketplaceEventIds.ParentProcessGone, Level = LogLevel.Warning, Message = "Parent process {ProcessId} is gone: stopping the silo")]
     private static partial void LogParentGone(ILogger log, int processId);
 }

@@ -11,6 +11,12 @@ public sealed class ApiSiloFixture : IAsyncLifetime
     /// <summary>JSON body limit of the shared silo: 2 MiB.</summary>
     public const long MaxJsonBodyBytes = 2L * 1024 * 1024;
 
+    /// <summary>API key of the abuse suite's client, whose rate limit is out of reach.</summary>
+    public const string FuzzKey = "test-key-fuzzer-0123456789abcdef";
+
+    /// <summary>Client id of <see cref="FuzzKey"/>.</summary>
+    public const string FuzzClient = "fuzzer";
+
     public ApiTestSilo Silo { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
@@ -18,6 +24,10 @@ public sealed class ApiSiloFixture : IAsyncLifetime
         {
             ["Marketplace:Blobs:MaxBlobBytes"] = MaxBlobBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Marketplace:Api:MaxJsonBodyBytes"] = MaxJsonBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // The abuse suite's client: its requests are meant to reach every check behind the rate limit.
+            ["Marketplace:Api:Keys:" + FuzzKey] = FuzzClient,
+            ["Marketplace:Api:RateLimit:Clients:" + FuzzClient + ":RequestsPerSecond"] = "1000000",
+            ["Marketplace:Api:RateLimit:Clients:" + FuzzClient + ":Burst"] = "1000000",
         });
 
     public async Task DisposeAsync() => await Silo.DisposeAsync();

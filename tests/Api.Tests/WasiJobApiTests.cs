@@ -77,8 +77,8 @@ public sealed class WasiJobApiTests(ApiSiloFixture fixture) : IDisposable
     [InlineData("\"args\": [\"ok\", \"bad\\u0000\"]", "invalid_request", "args[1]: must be a string without NUL")]
     [InlineData("\"env\": {\"A=B\": \"1\"}", "invalid_request", "env: key 'A=B' must be non-empty without '='")]
     [InlineData("\"env\": {\"K\": \"v\\u0000\"}", "invalid_request", "env[K]: the value must be a string without NUL")]
-    [InlineData("\"args\": [1]", "invalid_json", "'$.args[0]'")]
-    [InlineData("\"env\": {\"K\": 5}", "invalid_json", "'$.env.K'")]
+    [InlineData("\"args\": [1]", "invalid_json", "$.args[0]: expected a string")]
+    [InlineData("\"env\": {\"K\": 5}", "invalid_json", "$.env.K: expected a string")]
     public async Task Bad_args_or_env_are_400_problems_naming_the_field(string member, string code, string detail)
     {
         using var http = fixture.Silo.NewHttpClient(ApiTestSilo.AliceKey);

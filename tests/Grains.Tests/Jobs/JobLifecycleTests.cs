@@ -44,6 +44,7 @@ public sealed class JobLifecycleTests(ITestOutputHelper output)
         Assert.StartsWith("inputInline:", await Rejected(s => s.InputInline = new byte[JobLimits.MaxInlineInputBytes + 1]));
         Assert.StartsWith("input:", await Rejected(s => { s.InputInline = [1]; s.InputBlobId = "blob" + new string('0', 64); }));
         Assert.StartsWith("ttlMs:", await Rejected(s => s.TtlMs = -5));
+        Assert.StartsWith("ttlMs:", await Rejected(s => s.TtlMs = long.MaxValue));
         Assert.StartsWith("program:", await Rejected(s => s.Program = " "));
         var wrongGrain = silo.Grains.GetGrain<IJobGrain>(JobIds.For(JobsKit.Client, "a")).SubmitAsync(JobsKit.Job(program, s => s.RequestId = "b"));
         Assert.StartsWith("requestId:", (await Assert.ThrowsAsync<InvalidRequestException>(() => wrongGrain)).Message);
