@@ -5,12 +5,9 @@
 using System.Net.Sockets;
 using Marketplace.Crypto;
 using Marketplace.GrainInterfaces;
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
+using Marketplace.Sdk;
 using Orleans.Runtime.Messaging;
 using Orleans.Serialization;
-using Marketplace.Sdk;
 
 namespace Marketplace.Cli;
 

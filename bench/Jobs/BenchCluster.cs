@@ -1,16 +1,12 @@
 // Design: the benchmarks' silos, one generic host each in this process, joined by development clustering (the first
 // is the primary). All share one data folder (one SQLite file in WAL mode, one chunk store) as silos of one
 // deployment share a database; with memory storage, grain state lives in storage grains spread over the silos.
-using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Hosting;
 using Marketplace.Persistence.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans;
-using Orleans.Hosting;
-using Orleans.Runtime;
 
 namespace Marketplace.Jobs.Bench;
 
@@ -107,7 +103,7 @@ internal sealed class BenchCluster : IAsyncDisposable
         }
     }
 
-    private static readonly HashSet<int> _givenPorts = [];
+    private static readonly HashSet<int> GivenPorts = [];
 
     /// <summary>A free loopback port not handed out before in this process (Orleans needs its ports before binding).</summary>
     private static int FreePort()
@@ -117,7 +113,7 @@ internal sealed class BenchCluster : IAsyncDisposable
             using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
             listener.Start();
             var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-            if (_givenPorts.Add(port))
+            if (GivenPorts.Add(port))
             {
                 return port;
             }

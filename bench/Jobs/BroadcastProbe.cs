@@ -11,12 +11,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Marketplace.GrainInterfaces;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans;
 using Orleans.BroadcastChannel;
 using Orleans.Concurrency;
-using Orleans.Hosting;
 using Orleans.Placement;
-using Orleans.Runtime;
 using Orleans.Streams;
 
 namespace Marketplace.Jobs.Bench;

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
-using Marketplace.Grains.Programs;
 using Microsoft.Extensions.Options;
 using Wasmtime;
 

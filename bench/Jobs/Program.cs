@@ -14,8 +14,6 @@ using System.Globalization;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Hosting;
 using Marketplace.Jobs.Bench;
-using Orleans.Runtime;
-using Orleans.Streams;
 using Microsoft.Extensions.DependencyInjection;
 
 if (args.Contains("--broadcast-probe"))

@@ -1,5 +1,4 @@
 using Marketplace.GrainInterfaces;
-using Spectre.Console;
 
 namespace Marketplace.Cli.Output;
 

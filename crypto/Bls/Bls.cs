@@ -308,11 +308,11 @@ public static class Bls
     /// </summary>
     internal static int Parallelism
     {
-        get => parallelism;
-        set => parallelism = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "at least one core");
+        get => _parallelism;
+        set => _parallelism = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "at least one core");
     }
 
-    private static int parallelism = Environment.ProcessorCount;
+    private static int _parallelism = Environment.ProcessorCount;
 
     /// <summary>Fewest messages per parallel chunk of AggregateVerify (hashing and a Miller loop, ~0.5 ms each).</summary>
     private const int MessagesPerChunk = 2;

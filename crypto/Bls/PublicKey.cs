@@ -11,11 +11,11 @@ public sealed class PublicKey : IEquatable<PublicKey>
     /// <summary>Size of the compressed encoding.</summary>
     public const int Size = 48;
 
-    private readonly byte[] encoded;
+    private readonly byte[] _encoded;
 
     internal PublicKey(byte[] encoded, in Fp x, in Fp y)
     {
-        this.encoded = encoded;
+        _encoded = encoded;
         X = x;
         Y = y;
     }
@@ -61,17 +61,17 @@ public sealed class PublicKey : IEquatable<PublicKey>
     }
 
     /// <summary>The 48-byte compressed encoding.</summary>
-    public byte[] ToBytes() => (byte[])encoded.Clone();
+    public byte[] ToBytes() => (byte[])_encoded.Clone();
 
     /// <inheritdoc/>
-    public bool Equals(PublicKey? other) => other is not null && encoded.AsSpan().SequenceEqual(other.encoded);
+    public bool Equals(PublicKey? other) => other is not null && _encoded.AsSpan().SequenceEqual(other._encoded);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as PublicKey);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => BitConverter.ToInt32(encoded, 1);
+    public override int GetHashCode() => BitConverter.ToInt32(_encoded, 1);
 
     /// <summary>Lower-case hex of the encoding.</summary>
-    public override string ToString() => Convert.ToHexStringLower(encoded);
+    public override string ToString() => Convert.ToHexStringLower(_encoded);
 }

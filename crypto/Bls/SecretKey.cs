@@ -12,11 +12,11 @@ public sealed class SecretKey : IDisposable
     /// <summary>Size of the big-endian encoding.</summary>
     public const int Size = 32;
 
-    private readonly ulong[] limbs;
+    private readonly ulong[] _limbs;
 
-    private SecretKey(ulong[] limbs) => this.limbs = limbs;
+    private SecretKey(ulong[] limbs) => _limbs = limbs;
 
-    internal ReadOnlySpan<ulong> Limbs => limbs;
+    internal ReadOnlySpan<ulong> Limbs => _limbs;
 
     /// <summary>Parses a 32-byte big-endian secret key; it must satisfy 1 &lt;= SK &lt; r.</summary>
     /// <exception cref="CryptoFormatException">Wrong length, zero, or not below the group order.</exception>
@@ -87,7 +87,7 @@ public sealed class SecretKey : IDisposable
     public SecretKey DeriveChild(uint index)
     {
         Span<byte> parent = stackalloc byte[32];
-        Scalar.WriteBigEndian(limbs, parent);
+        Scalar.WriteBigEndian(_limbs, parent);
         Span<byte> salt = stackalloc byte[4];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(salt, index);
         byte[] lamportPk = new byte[2 * 255 * 32];
@@ -132,14 +132,14 @@ public sealed class SecretKey : IDisposable
     public byte[] ToBytes()
     {
         var b = new byte[Size];
-        Scalar.WriteBigEndian(limbs, b);
+        Scalar.WriteBigEndian(_limbs, b);
         return b;
     }
 
     /// <summary>SkToPk: the public key SK * G1.</summary>
     public PublicKey PublicKey()
     {
-        var p = G1ScalarMultiplication.MulSecret(G1.Generator, limbs);
+        var p = G1ScalarMultiplication.MulSecret(G1.Generator, _limbs);
         return PublicKeyFromTrustedPoint(p);
     }
 
@@ -152,5 +152,5 @@ public sealed class SecretKey : IDisposable
     }
 
     /// <summary>Wipes the key material.</summary>
-    public void Dispose() => Array.Clear(limbs);
+    public void Dispose() => Array.Clear(_limbs);
 }

@@ -11,11 +11,11 @@ public sealed class Signature : IEquatable<Signature>
     /// <summary>Size of the compressed encoding.</summary>
     public const int Size = 96;
 
-    private readonly byte[] encoded;
+    private readonly byte[] _encoded;
 
     internal Signature(byte[] encoded, in G2Point point)
     {
-        this.encoded = encoded;
+        _encoded = encoded;
         Point = point;
     }
 
@@ -58,17 +58,17 @@ public sealed class Signature : IEquatable<Signature>
     }
 
     /// <summary>The 96-byte compressed encoding.</summary>
-    public byte[] ToBytes() => (byte[])encoded.Clone();
+    public byte[] ToBytes() => (byte[])_encoded.Clone();
 
     /// <inheritdoc/>
-    public bool Equals(Signature? other) => other is not null && encoded.AsSpan().SequenceEqual(other.encoded);
+    public bool Equals(Signature? other) => other is not null && _encoded.AsSpan().SequenceEqual(other._encoded);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as Signature);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => BitConverter.ToInt32(encoded, 1);
+    public override int GetHashCode() => BitConverter.ToInt32(_encoded, 1);
 
     /// <summary>Lower-case hex of the encoding.</summary>
-    public override string ToString() => Convert.ToHexStringLower(encoded);
+    public override string ToString() => Convert.ToHexStringLower(_encoded);
 }

@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>What a blob is: its id, size, media type and ordered chunk list.</summary>

@@ -1,7 +1,4 @@
 using System.Security.Cryptography;
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
 
 namespace Marketplace.GrainInterfaces;
 

@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>The caller may not see or change this resource (for example another client's job). Code <c>forbidden</c>.</summary>

@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>An upload ended without a single byte: empty blobs are rejected. Code <c>blob_empty</c>.</summary>

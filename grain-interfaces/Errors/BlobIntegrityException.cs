@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>Stored bytes no longer match their SHA-256 address (a chunk was damaged or is missing). Code <c>blob_integrity</c>.</summary>

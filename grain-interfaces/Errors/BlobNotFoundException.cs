@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>No blob with this id is stored. Code <c>blob_not_found</c>.</summary>

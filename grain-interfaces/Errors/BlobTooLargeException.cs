@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>An upload went past the configured size limit. Code <c>blob_too_large</c>.</summary>

@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>A request field is missing, malformed or out of range (the message names the field). Code <c>invalid_request</c>.</summary>

@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>The job is in a state that does not allow the operation (for example cancelling a completed job). Code <c>job_conflict</c>.</summary>

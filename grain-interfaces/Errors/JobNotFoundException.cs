@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>No job with this id was submitted. Code <c>job_not_found</c>.</summary>

@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>No program with this id, or no version of this name, is deployed. Code <c>program_not_found</c>.</summary>

@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>A module or manifest failed deploy checks (validation, exports, imports, limits, signature). Code <c>program_rejected</c>.</summary>

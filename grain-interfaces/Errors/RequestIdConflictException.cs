@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>A job with the same request id was submitted before with a different body (program, input, limits,

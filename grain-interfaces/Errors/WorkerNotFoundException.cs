@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>No worker with this id registered. Code <c>worker_not_found</c>.</summary>

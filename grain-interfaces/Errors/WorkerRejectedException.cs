@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>A worker registration failed its checks (capabilities, proof of possession). Code <c>worker_rejected</c>.</summary>

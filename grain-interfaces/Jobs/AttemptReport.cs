@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>How one attempt ended, reported by the worker that ran it (<see cref="IJobAttemptGrain.ReportAttemptAsync"/>).</summary>

@@ -1,7 +1,3 @@
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>The jobs of one client (key = client id), newest first; jobs add themselves on submit.</summary>

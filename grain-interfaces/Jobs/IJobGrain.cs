@@ -1,6 +1,3 @@
-using Orleans;
-using Orleans.Runtime;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>

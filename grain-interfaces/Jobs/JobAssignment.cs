@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>One attempt of a job handed to the winning worker (<see cref="IWorkerGrain.AssignAsync"/>).</summary>

@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>What a client asks for. Zero limits mean "the program manifest's value".</summary>

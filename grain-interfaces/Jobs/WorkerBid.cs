@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>A worker's answer to a <see cref="JobAnnouncement"/>: a bid, or a decline with the reason.</summary>

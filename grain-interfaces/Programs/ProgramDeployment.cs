@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>A deploy request: the module, its manifest and the deployer's signature over both.</summary>

@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>What a deployer says about a module: name, version, entrypoint, limits, blob refs and salt. Signed by

@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>What a worker host sends to register a worker: capabilities and a BLS key with its proof of possession.</summary>

@@ -3,9 +3,6 @@
 // [ReadOnly] and interleave; registration is the only writer and runs alone.
 using System.Buffers;
 using Marketplace.GrainInterfaces;
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
 
 namespace Marketplace.Grains.Blobs;
 

@@ -6,9 +6,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using Marketplace.GrainInterfaces;
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Blobs;

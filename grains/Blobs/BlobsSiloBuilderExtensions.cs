@@ -1,5 +1,4 @@
 using Marketplace.Grains.Blobs;
-using Orleans.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

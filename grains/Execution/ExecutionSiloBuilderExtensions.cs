@@ -1,5 +1,4 @@
 using Marketplace.Grains.Execution;
-using Orleans.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

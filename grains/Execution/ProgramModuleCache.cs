@@ -15,7 +15,6 @@
 // serialized bytes. Module.Deserialize trusts its input (it maps native code), so a file is loaded only when every
 // header field matches; bytes from a client never reach Deserialize.
 
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;

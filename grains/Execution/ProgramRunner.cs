@@ -8,8 +8,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Marketplace.GrainInterfaces;
-using Orleans;
-using Orleans.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wasmtime;

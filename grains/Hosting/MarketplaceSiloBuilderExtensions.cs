@@ -1,5 +1,4 @@
 using Marketplace.GrainInterfaces;
-using Orleans.Hosting;
 
 namespace Marketplace.Grains.Hosting;
 

@@ -3,10 +3,8 @@
 // ClientListFlushDelay, and deactivation flushes. The jobs themselves are durable; after a crash the list may miss
 // the changes of the last flush delay (documented in the README).
 using Marketplace.GrainInterfaces;
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 
 namespace Marketplace.Grains.Jobs;
 

@@ -1,9 +1,5 @@
 using System.Globalization;
 using Marketplace.GrainInterfaces;
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
-using Orleans.Streams;
 
 namespace Marketplace.Grains.Jobs;
 

@@ -13,10 +13,6 @@ using System.Diagnostics;
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
 using Marketplace.Grains.Telemetry;
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
-using Orleans.Streams;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Jobs;

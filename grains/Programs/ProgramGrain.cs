@@ -10,8 +10,6 @@ using System.Text.RegularExpressions;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
 using Marketplace.Grains.Execution.Wasi;
-using Orleans;
-using Orleans.Runtime;
 using Microsoft.Extensions.Options;
 using Wasmtime;
 

@@ -6,9 +6,6 @@
 using Marketplace.Crypto.Hashing;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
 
 namespace Marketplace.Grains.Programs;
 

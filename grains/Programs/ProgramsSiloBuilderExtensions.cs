@@ -1,5 +1,3 @@
-using Orleans.Hosting;
-
 namespace Marketplace.Grains.Hosting;
 
 /// <summary>Adds the marketplace's programs to a silo: <c>silo.AddMarketplacePrograms()</c>.</summary>

@@ -1,8 +1,5 @@
 using System.Runtime.InteropServices;
 using Marketplace.GrainInterfaces;
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
 
 namespace Marketplace.Grains.Workers;
 

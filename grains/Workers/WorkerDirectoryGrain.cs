@@ -1,10 +1,7 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Jobs;
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
-using Orleans.Streams;
 using Microsoft.Extensions.Options;
+using Orleans.Streams;
 
 namespace Marketplace.Grains.Workers;
 

@@ -10,9 +10,6 @@ using System.Threading.Channels;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
 using Marketplace.Grains.Telemetry;
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Marketplace.Grains.Workers;

@@ -7,10 +7,6 @@ using System.Text.RegularExpressions;
 using Marketplace.Crypto.Bls;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Jobs;
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
-using Orleans.Streams;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Workers;

@@ -1,5 +1,4 @@
 using Marketplace.GrainInterfaces;
-using Orleans;
 
 namespace Marketplace.Grains.Workers;
 

@@ -1,6 +1,5 @@
 using Marketplace.Grains.Jobs;
 using Marketplace.Grains.Workers;
-using Orleans.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.MembershipService.SiloMetadata;

@@ -8,7 +8,6 @@
 // advisory lock, so concurrent appliers queue and each sees the finished schema of the one before; DDL that races
 // without the lock (two CREATE TABLE IF NOT EXISTS) can fail on PostgreSQL's catalog unique indexes.
 using System.Diagnostics;
-using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

@@ -7,8 +7,6 @@
 // ports, so a silo that cannot reach PostgreSQL fails fast and never joins.
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans;
-using Orleans.Runtime;
 
 namespace Marketplace.Persistence.PostgreSql;
 

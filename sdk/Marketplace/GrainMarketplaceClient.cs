@@ -3,9 +3,6 @@
 // checks id shapes before addressing a grain (a malformed id must not activate a grain) and stamps its own client id on
 // every submission. Blob transfers are in GrainMarketplaceClient.Blobs.cs.
 using Marketplace.GrainInterfaces;
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
 
 namespace Marketplace.Sdk;
 

@@ -1,8 +1,5 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Telemetry;
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Silo.Api;

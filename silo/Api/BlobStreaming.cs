@@ -7,9 +7,6 @@
 // one is written. The first piece is read before any header is sent, so a damaged first chunk is a clean problem
 // response; a damaged later chunk aborts the connection (ProblemMiddleware) so a truncated body never looks complete.
 using Marketplace.GrainInterfaces;
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 

@@ -1,9 +1,6 @@
 using System.Globalization;
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
 
 namespace Marketplace.Silo.Api;
 

@@ -9,9 +9,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
 
 namespace Marketplace.Silo.Api;
 

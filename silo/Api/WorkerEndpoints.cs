@@ -1,8 +1,5 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
 
 namespace Marketplace.Silo.Api;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
-using Microsoft.Extensions.Options;
 using Marketplace.Persistence.PostgreSql;
 using Marketplace.Persistence.Sqlite;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
 namespace Marketplace.Silo.Hosting;

@@ -13,12 +13,12 @@ internal sealed partial class ParentProcessWatch(int parentProcessId, IHostAppli
     /// <summary>The configuration key.</summary>
     public const string Key = "Marketplace:ParentProcessId";
 
-    private static readonly TimeSpan _pollInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(_pollInterval);
+        using var timer = new PeriodicTimer(PollInterval);
         try
         {
             while (IsRunning(parentProcessId) && await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))

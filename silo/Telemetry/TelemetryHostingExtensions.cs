@@ -10,7 +10,6 @@ using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 using OrleansActivitySources = Orleans.Diagnostics.ActivitySources;
 
 namespace Marketplace.Silo.Telemetry;

@@ -1,7 +1,7 @@
 using System.Net;
 using Marketplace.Sdk;
-using Marketplace.TestSupport;
 using Marketplace.Silo;
+using Marketplace.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;

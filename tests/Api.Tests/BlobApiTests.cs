@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
 using Xunit;

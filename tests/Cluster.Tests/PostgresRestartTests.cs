@@ -35,7 +35,7 @@ public sealed class PostgresRestartFixture() : ClusterFixture("pgrestart")
 /// <summary>PostgreSQL restarted while jobs flow through a three-silo cluster.</summary>
 public sealed class PostgresRestartTests(PostgresRestartFixture fixture, ITestOutputHelper output) : IClassFixture<PostgresRestartFixture>
 {
-    private static readonly TimeSpan _bound = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
 
     [PostgresFact]
     public async Task Cluster_recovers_from_a_database_restart_without_losing_jobs()
@@ -43,18 +43,18 @@ public sealed class PostgresRestartTests(PostgresRestartFixture fixture, ITestOu
         var (server, cluster) = await fixture.StartAsync();
         var silos = cluster.Silos;
         await using var load = JobLoad.Start(() => silos, fixture.Program, SamplePrograms.HashInput(50_000, new string('x', 64)), TimeSpan.FromMilliseconds(300));
-        await load.WaitAcceptedAsync(8, _bound);
+        await load.WaitAcceptedAsync(8, Bound);
 
         var restartedAt = DateTimeOffset.UtcNow;
         var restart = Stopwatch.StartNew();
         await server.RestartAsync();
         var restartTook = restart.Elapsed;
         var acceptedAtRestart = load.Accepted.Count;
-        await load.WaitAcceptedAsync(acceptedAtRestart + 15, _bound);
+        await load.WaitAcceptedAsync(acceptedAtRestart + 15, Bound);
         var firstAcceptedAfter = load.Accepted.Where(j => j.AcceptedAt > restartedAt).Min(j => j.AcceptedAt) - restartedAt;
         await load.StopAsync();
 
-        var outcomes = await JobLoad.AuditAsync(load.Accepted, () => cluster.Running, _bound);
+        var outcomes = await JobLoad.AuditAsync(load.Accepted, () => cluster.Running, Bound);
         Assert.Equal(load.Accepted.Count, outcomes.Count);
         Assert.All(outcomes, o => Assert.True(o.Info.Status == JobStatus.Completed,
             $"{o.Info.JobId} ended {o.Info.Status} ({o.Info.FailureReason}: {o.Info.ErrorMessage})"));

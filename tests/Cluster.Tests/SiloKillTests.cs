@@ -4,8 +4,6 @@ using Marketplace.Cluster.Tests.Support;
 using Marketplace.GrainInterfaces;
 using Marketplace.Sdk;
 using Marketplace.TestSupport;
-using Orleans;
-using Orleans.Runtime;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -17,7 +15,7 @@ public sealed class SiloKillFixture() : ClusterFixture("kill");
 /// <summary>SIGKILL of one of three silos under load.</summary>
 public sealed class SiloKillTests(SiloKillFixture fixture, ITestOutputHelper output) : IClassFixture<SiloKillFixture>
 {
-    private static readonly TimeSpan _bound = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
 
     [PostgresFact]
     public async Task Killed_silo_loses_no_job_and_completes_none_twice()
@@ -34,7 +32,7 @@ public sealed class SiloKillTests(SiloKillFixture fixture, ITestOutputHelper out
 
         // The victim's workers are the cheapest, so it runs most jobs. A burst of twelve long jobs (near the fuel cap)
         // fills its two run slots and queues behind them; kill it while one of them waits in a queue, so it is cut off.
-        await load.WaitAcceptedAsync(8, _bound);
+        await load.WaitAcceptedAsync(8, Bound);
         // Matching may spread a burst over every silo; send bursts until one leaves jobs waiting on the victim (at most
         // eight bursts, each watched for 20 s).
         var runningOnVictim = new List<string>();
@@ -69,11 +67,11 @@ public sealed class SiloKillTests(SiloKillFixture fixture, ITestOutputHelper out
         victim.Kill();
         var declaredDead = await Eventually.Until(
             async () => await cluster.Database.MembershipStatusAsync(cluster.ClusterId, victim.SiloPort) == ClusterDatabase.DeadStatus,
-            _bound, $"{victim.Name} declared dead in the membership table");
-        await load.WaitAcceptedAsync(acceptedBeforeKill + 20, _bound);
+            Bound, $"{victim.Name} declared dead in the membership table");
+        await load.WaitAcceptedAsync(acceptedBeforeKill + 20, Bound);
         await load.StopAsync();
 
-        var outcomes = await JobLoad.AuditAsync(load.Accepted, () => survivors, _bound);
+        var outcomes = await JobLoad.AuditAsync(load.Accepted, () => survivors, Bound);
         var recovered = sinceKill.Elapsed;
 
         Assert.Equal(load.Accepted.Count, outcomes.Count);

@@ -15,7 +15,7 @@ public sealed class SiloStopAndJoinFixture() : ClusterFixture("stopjoin");
 /// <summary>SIGTERM of one of three silos under load, then a fourth silo joining under load.</summary>
 public sealed class SiloStopAndJoinTests(SiloStopAndJoinFixture fixture, ITestOutputHelper output) : IClassFixture<SiloStopAndJoinFixture>
 {
-    private static readonly TimeSpan _bound = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
 
     [PostgresFact]
     public async Task Stopped_silo_hands_off_its_jobs_and_a_joining_silo_takes_work()
@@ -27,16 +27,16 @@ public sealed class SiloStopAndJoinTests(SiloStopAndJoinFixture fixture, ITestOu
         using var reader = SiloCluster.Client(stayers[0]);
 
         // Phase 1: SIGTERM while the leaving silo's (cheapest) workers run jobs.
-        await load.WaitAcceptedAsync(8, _bound);
-        var runningOnLeaving = await SiloKillTests.RunningOnAsync(load, reader, leaving, _bound);
+        await load.WaitAcceptedAsync(8, Bound);
+        var runningOnLeaving = await SiloKillTests.RunningOnAsync(load, reader, leaving, Bound);
         var stopping = Stopwatch.StartNew();
-        await leaving.TerminateAsync(_bound);
+        await leaving.TerminateAsync(Bound);
         var stopTook = stopping.Elapsed;
         var markedDead = await Eventually.Until(
             async () => await cluster.Database.MembershipStatusAsync(cluster.ClusterId, leaving.SiloPort) == ClusterDatabase.DeadStatus,
-            _bound, $"{leaving.Name} marked dead in the membership table after its graceful stop");
+            Bound, $"{leaving.Name} marked dead in the membership table after its graceful stop");
         var acceptedAtStop = load.Accepted.Count;
-        await load.WaitAcceptedAsync(acceptedAtStop + 10, _bound);
+        await load.WaitAcceptedAsync(acceptedAtStop + 10, Bound);
 
         // Phase 2: a new silo (cheapest workers again) joins while jobs keep coming through the two others.
         var joining = Stopwatch.StartNew();
@@ -48,10 +48,10 @@ public sealed class SiloStopAndJoinTests(SiloStopAndJoinFixture fixture, ITestOu
             load.ThrowIfAbandoned();
             var recent = await Task.WhenAll(load.Accepted.OrderByDescending(j => j.AcceptedAt).Take(10).Select(j => reader.GetJobAsync(j.JobId)));
             return recent.Any(i => i.Status == JobStatus.Completed && i.WorkerId!.StartsWith(joiner.WorkerPrefix, StringComparison.Ordinal));
-        }, _bound, $"a job completed on a worker of the joining {joiner.Name} ({joiner.WorkerPrefix}*)");
+        }, Bound, $"a job completed on a worker of the joining {joiner.Name} ({joiner.WorkerPrefix}*)");
         await load.StopAsync();
 
-        var outcomes = await JobLoad.AuditAsync(load.Accepted, () => [.. stayers, joiner], _bound);
+        var outcomes = await JobLoad.AuditAsync(load.Accepted, () => [.. stayers, joiner], Bound);
         Assert.Equal(load.Accepted.Count, outcomes.Count);
         Assert.All(outcomes, o => Assert.True(o.Info.Status == JobStatus.Completed,
             $"{o.Info.JobId} ended {o.Info.Status} ({o.Info.FailureReason}: {o.Info.ErrorMessage})"));

@@ -1,15 +1,8 @@
-using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Hosting;
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
-using Orleans.Hosting;
-using Orleans.Streams;
 using Marketplace.Grains.Workers.TestHooks;
 using Marketplace.Persistence.Sqlite;
 using Marketplace.TestSupport;
 using Microsoft.Extensions.Configuration;
-using Orleans.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -2,7 +2,6 @@ using Marketplace.Persistence.PostgreSql.Tests.Grains;
 using Marketplace.Persistence.PostgreSql.Tests.Support;
 using Marketplace.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Runtime;
 using Orleans.Storage;
 using Xunit;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Orleans.Storage;
 
 namespace Marketplace.Persistence.Sqlite.Tests;
 

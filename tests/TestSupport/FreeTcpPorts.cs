@@ -10,19 +10,19 @@ namespace Marketplace.TestSupport;
 /// </summary>
 public static class FreeTcpPorts
 {
-    private static readonly HashSet<int> _given = [];
+    private static readonly HashSet<int> Given = [];
 
     /// <summary>A loopback TCP port that was free a moment ago and was not handed out before in this process.</summary>
     public static int Next()
     {
-        lock (_given)
+        lock (Given)
         {
             while (true)
             {
                 using var listener = new TcpListener(IPAddress.Loopback, 0);
                 listener.Start();
                 var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-                if (_given.Add(port))
+                if (Given.Add(port))
                 {
                     return port;
                 }

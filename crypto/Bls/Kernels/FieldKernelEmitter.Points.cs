@@ -6,25 +6,25 @@ namespace Marketplace.Crypto.Bls.Kernels;
 
 internal sealed partial class FieldKernelEmitter
 {
-    private readonly Label g1Add, g1Double, g2Add, g2Double;
+    private readonly Label _g1Add, _g1Double, _g2Add, _g2Double;
 
     /// <summary>The routines of one coordinate field: element size, arithmetic, and whether 3b carries xi.</summary>
     private readonly record struct CoordinateField(int Size, Label Mul, Label Sqr, Label Add, Label Sub, Label Dbl, Label Copy, Label? MulXi);
 
-    private CoordinateField G1Field => new(48, fpMul, fpSqr, fpAdd, fpSub, fpDbl, fpCopy, null);
+    private CoordinateField G1Field => new(48, _fpMul, _fpSqr, _fpAdd, _fpSub, _fpDbl, _fpCopy, null);
 
-    private CoordinateField G2Field => new(96, fp2Mul, fp2Sqr, fp2Add, fp2Sub, fp2Dbl, fp2Copy, fp2MulXi);
+    private CoordinateField G2Field => new(96, _fp2Mul, _fp2Sqr, _fp2Add, _fp2Sub, _fp2Dbl, _fp2Copy, _fp2MulXi);
 
     private void EmitPointRoutines()
     {
-        EmitProjectiveAdd(nameof(g1Add), g1Add, G1Field);
-        EmitProjectiveDouble(nameof(g1Double), g1Double, G1Field);
-        EmitProjectiveAdd(nameof(g2Add), g2Add, G2Field);
-        EmitProjectiveDouble(nameof(g2Double), g2Double, G2Field);
-        Export(FieldKernel.G1Add, g1Add);
-        Export(FieldKernel.G1Double, g1Double);
-        Export(FieldKernel.G2Add, g2Add);
-        Export(FieldKernel.G2Double, g2Double);
+        EmitProjectiveAdd("g1Add", _g1Add, G1Field);
+        EmitProjectiveDouble("g1Double", _g1Double, G1Field);
+        EmitProjectiveAdd("g2Add", _g2Add, G2Field);
+        EmitProjectiveDouble("g2Double", _g2Double, G2Field);
+        Export(FieldKernel.G1Add, _g1Add);
+        Export(FieldKernel.G1Double, _g1Double);
+        Export(FieldKernel.G2Add, _g2Add);
+        Export(FieldKernel.G2Double, _g2Double);
     }
 
     /// <summary>point_add(r, p, q): algorithm 7 (12 products); r may be p or q.</summary>

@@ -7,17 +7,17 @@ namespace Marketplace.Crypto.Bls.Kernels;
 
 internal sealed partial class FieldKernelEmitter
 {
-    private readonly Label fpPow, one;
+    private readonly Label _fpPow, _one;
 
     /// <summary>fp_pow(out, a, schedule, steps): out = a^e for the exponent whose schedule is given; out may be a.</summary>
     private void EmitFpPow()
     {
         const int Table = 0, Square = 768, Acc = 816, Out = 864, Cursor = 872, StepsLeft = 880, SquaresLeft = 888, Frame = 896;
-        Leaf(nameof(fpPow), fpPow, Frame, () =>
+        Leaf("fpPow", _fpPow, Frame, () =>
         {
-            asm.Mov(Stack(Out), Reg.Rdi);
-            asm.Mov(Stack(Cursor), Reg.Rdx);
-            asm.Mov(Stack(StepsLeft), Reg.Rcx);
+            _asm.Mov(Stack(Out), Reg.Rdi);
+            _asm.Mov(Stack(Cursor), Reg.Rdx);
+            _asm.Mov(Stack(StepsLeft), Reg.Rcx);
 
             // Odd powers: table[j] = a^(2j+1), from a and a^2 (rsi survives MontMul).
             Copy(Stack(Table), Rsi());
@@ -27,44 +27,44 @@ internal sealed partial class FieldKernelEmitter
                 MontMul(Stack(Table + (48 * j)), Stack(Table + (48 * (j - 1))), Stack(Square));
             }
 
-            Copy(Stack(Acc), Mem.Rip(one));
+            Copy(Stack(Acc), Mem.Rip(_one));
 
-            var step = asm.NewLabel();
-            var squaring = asm.NewLabel();
-            var afterSquarings = asm.NewLabel();
-            var afterMultiply = asm.NewLabel();
-            asm.Bind(step);
-            asm.Mov(Reg.Rax, Stack(Cursor));
-            asm.Mov(Reg.Rcx, new Mem(Reg.Rax, 0));
-            asm.Mov(Stack(SquaresLeft), Reg.Rcx);
-            asm.Test(Reg.Rcx, Reg.Rcx);
-            asm.Jz(afterSquarings);
-            asm.Bind(squaring);
+            var step = _asm.NewLabel();
+            var squaring = _asm.NewLabel();
+            var afterSquarings = _asm.NewLabel();
+            var afterMultiply = _asm.NewLabel();
+            _asm.Bind(step);
+            _asm.Mov(Reg.Rax, Stack(Cursor));
+            _asm.Mov(Reg.Rcx, new Mem(Reg.Rax, 0));
+            _asm.Mov(Stack(SquaresLeft), Reg.Rcx);
+            _asm.Test(Reg.Rcx, Reg.Rcx);
+            _asm.Jz(afterSquarings);
+            _asm.Bind(squaring);
             MontMul(Stack(Acc), Stack(Acc), Stack(Acc));
-            asm.Mov(Reg.Rcx, Stack(SquaresLeft));
-            asm.AddImm(Reg.Rcx, -1);
-            asm.Mov(Stack(SquaresLeft), Reg.Rcx);
-            asm.Jnz(squaring);
-            asm.Bind(afterSquarings);
+            _asm.Mov(Reg.Rcx, Stack(SquaresLeft));
+            _asm.AddImm(Reg.Rcx, -1);
+            _asm.Mov(Stack(SquaresLeft), Reg.Rcx);
+            _asm.Jnz(squaring);
+            _asm.Bind(afterSquarings);
 
-            asm.Mov(Reg.Rax, Stack(Cursor));
-            asm.Mov(Reg.Rbx, new Mem(Reg.Rax, 8));
-            asm.AddImm(Reg.Rax, 16);
-            asm.Mov(Stack(Cursor), Reg.Rax);
-            asm.CmpImm(Reg.Rbx, -1);
-            asm.Jz(afterMultiply);
-            asm.Add(Reg.Rbx, Reg.Rsp); // rbx = &table[j]
+            _asm.Mov(Reg.Rax, Stack(Cursor));
+            _asm.Mov(Reg.Rbx, new Mem(Reg.Rax, 8));
+            _asm.AddImm(Reg.Rax, 16);
+            _asm.Mov(Stack(Cursor), Reg.Rax);
+            _asm.CmpImm(Reg.Rbx, -1);
+            _asm.Jz(afterMultiply);
+            _asm.Add(Reg.Rbx, Reg.Rsp); // rbx = &table[j]
             MontMul(Stack(Acc), Stack(Acc), Rbx());
-            asm.Bind(afterMultiply);
+            _asm.Bind(afterMultiply);
 
-            asm.Mov(Reg.Rcx, Stack(StepsLeft));
-            asm.AddImm(Reg.Rcx, -1);
-            asm.Mov(Stack(StepsLeft), Reg.Rcx);
-            asm.Jnz(step);
+            _asm.Mov(Reg.Rcx, Stack(StepsLeft));
+            _asm.AddImm(Reg.Rcx, -1);
+            _asm.Mov(Stack(StepsLeft), Reg.Rcx);
+            _asm.Jnz(step);
 
-            asm.Mov(Reg.Rdi, Stack(Out));
+            _asm.Mov(Reg.Rdi, Stack(Out));
             Copy(Rdi(), Stack(Acc));
         });
-        Export(FieldKernel.FpPow, fpPow);
+        Export(FieldKernel.FpPow, _fpPow);
     }
 }

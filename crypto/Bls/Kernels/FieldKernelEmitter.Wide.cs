@@ -13,18 +13,18 @@ internal sealed partial class FieldKernelEmitter
     {
         var w = new LimbWindow();
         FirstProductRow(w, a, b);
-        asm.Mov(dst, w[0]);
-        asm.Zero(Reg.Rax);
+        _asm.Mov(dst, w[0]);
+        _asm.Zero(Reg.Rax);
         for (int i = 1; i < 6; i++)
         {
             w.Slide();
             ProductRow(w, a, b.Offset(8 * i));
-            asm.Mov(dst.Offset(8 * i), w[0]);
+            _asm.Mov(dst.Offset(8 * i), w[0]);
         }
 
         for (int k = 1; k < 7; k++)
         {
-            asm.Mov(dst.Offset(8 * (5 + k)), w[k]);
+            _asm.Mov(dst.Offset(8 * (5 + k)), w[k]);
         }
     }
 
@@ -38,20 +38,20 @@ internal sealed partial class FieldKernelEmitter
         var w = new LimbWindow();
         for (int k = 0; k < 6; k++)
         {
-            asm.Mov(w[k], t.Offset(8 * k));
+            _asm.Mov(w[k], t.Offset(8 * k));
         }
 
-        asm.Zero(Reg.Rax);
+        _asm.Zero(Reg.Rax);
         for (int i = 0; i < 6; i++)
         {
             ReductionRow(w, topIsNew: true);
             w.Slide();
         }
 
-        asm.Add(w[0], t.Offset(48));
+        _asm.Add(w[0], t.Offset(48));
         for (int k = 1; k < 6; k++)
         {
-            asm.Adc(w[k], t.Offset(48 + (8 * k)));
+            _asm.Adc(w[k], t.Offset(48 + (8 * k)));
         }
 
         ConditionalSubtractModulus(dst, [w[0], w[1], w[2], w[3], w[4], w[5]], [w[6], Reg.Rax, Reg.Rcx, Reg.Rdx, Reg.Rbp, Reg.R15]);
@@ -66,24 +66,24 @@ internal sealed partial class FieldKernelEmitter
             int o = 48 * half;
             for (int k = 0; k < 6; k++)
             {
-                asm.Mov(Six[k], x.Offset(o + (8 * k)));
+                _asm.Mov(Six[k], x.Offset(o + (8 * k)));
             }
 
             for (int k = 0; k < 6; k++)
             {
                 if (half == 0 && k == 0)
                 {
-                    asm.Sub(Six[k], y.Offset(o));
+                    _asm.Sub(Six[k], y.Offset(o));
                 }
                 else
                 {
-                    asm.Sbb(Six[k], y.Offset(o + (8 * k)));
+                    _asm.Sbb(Six[k], y.Offset(o + (8 * k)));
                 }
             }
 
             for (int k = 0; k < 6; k++)
             {
-                asm.Mov(dst.Offset(o + (8 * k)), Six[k]);
+                _asm.Mov(dst.Offset(o + (8 * k)), Six[k]);
             }
         }
     }
@@ -96,28 +96,28 @@ internal sealed partial class FieldKernelEmitter
     {
         for (int k = 0; k < 6; k++)
         {
-            asm.Mov(Six[k], x.Offset(8 * k));
+            _asm.Mov(Six[k], x.Offset(8 * k));
         }
 
-        asm.Sub(Six[0], y);
+        _asm.Sub(Six[0], y);
         for (int k = 1; k < 6; k++)
         {
-            asm.Sbb(Six[k], y.Offset(8 * k));
+            _asm.Sbb(Six[k], y.Offset(8 * k));
         }
 
         for (int k = 0; k < 6; k++)
         {
-            asm.Mov(dst.Offset(8 * k), Six[k]);
+            _asm.Mov(dst.Offset(8 * k), Six[k]);
         }
 
         for (int k = 0; k < 6; k++)
         {
-            asm.Mov(Six[k], x.Offset(48 + (8 * k)));
+            _asm.Mov(Six[k], x.Offset(48 + (8 * k)));
         }
 
         for (int k = 0; k < 6; k++)
         {
-            asm.Sbb(Six[k], y.Offset(48 + (8 * k)));
+            _asm.Sbb(Six[k], y.Offset(48 + (8 * k)));
         }
 
         AddModulusOnBorrow(dst.Offset(48));
@@ -127,24 +127,24 @@ internal sealed partial class FieldKernelEmitter
     private void AddModulusOnBorrow(Mem dst)
     {
         // rax = all-ones on borrow; the masked limbs are formed before the carry chain (AND clears CF).
-        asm.Sbb(Reg.Rax, Reg.Rax);
+        _asm.Sbb(Reg.Rax, Reg.Rax);
         Reg[] masked = [Reg.Rcx, Reg.Rdx, Reg.Rbp, Reg.R14, Reg.R15, Reg.Rax];
         for (int k = 0; k < 5; k++)
         {
-            asm.Mov(masked[k], ModulusLimb(k));
-            asm.And(masked[k], Reg.Rax);
+            _asm.Mov(masked[k], ModulusLimb(k));
+            _asm.And(masked[k], Reg.Rax);
         }
 
-        asm.And(Reg.Rax, ModulusLimb(5));
-        asm.Add(Six[0], masked[0]);
+        _asm.And(Reg.Rax, ModulusLimb(5));
+        _asm.Add(Six[0], masked[0]);
         for (int k = 1; k < 6; k++)
         {
-            asm.Adc(Six[k], masked[k]);
+            _asm.Adc(Six[k], masked[k]);
         }
 
         for (int k = 0; k < 6; k++)
         {
-            asm.Mov(dst.Offset(8 * k), Six[k]);
+            _asm.Mov(dst.Offset(8 * k), Six[k]);
         }
     }
 }

@@ -16,49 +16,49 @@ internal sealed partial class FieldKernelEmitter
     private static readonly Reg[] Six = [Reg.R8, Reg.R9, Reg.R10, Reg.R11, Reg.R12, Reg.R13];
     private static readonly Reg[] OtherSix = [Reg.Rax, Reg.Rcx, Reg.Rdx, Reg.Rbp, Reg.R14, Reg.R15];
 
-    private readonly X64Assembler asm = new();
-    private readonly Label modulus, inverse;
-    private int constantsStart;
-    private readonly Label[] exports = new Label[(int)FieldKernel.Count];
+    private readonly X64Assembler _asm = new();
+    private readonly Label _modulus, _inverse;
+    private int _constantsStart;
+    private readonly Label[] _exports = new Label[(int)FieldKernel.Count];
 
     private FieldKernelEmitter()
     {
-        modulus = asm.NewLabel();
-        inverse = asm.NewLabel();
-        fpMul = asm.NewLabel();
-        fpSqr = asm.NewLabel();
-        fpAdd = asm.NewLabel();
-        fpSub = asm.NewLabel();
-        fpDbl = asm.NewLabel();
-        fpCopy = asm.NewLabel();
-        g1Add = asm.NewLabel();
-        fpPow = asm.NewLabel();
-        one = asm.NewLabel();
-        g1Double = asm.NewLabel();
-        g2Add = asm.NewLabel();
-        g2Double = asm.NewLabel();
-        fp2Add = asm.NewLabel();
-        fp2Sub = asm.NewLabel();
-        fp2Dbl = asm.NewLabel();
-        fp2MulXi = asm.NewLabel();
-        fp2Mul = asm.NewLabel();
-        fp2Sqr = asm.NewLabel();
-        fp2MulFp = asm.NewLabel();
-        fp2Copy = asm.NewLabel();
-        fp6Mul = asm.NewLabel();
-        fp6MulBy01 = asm.NewLabel();
-        fp6MulBy1 = asm.NewLabel();
-        fp12Mul = asm.NewLabel();
-        fp12Sqr = asm.NewLabel();
-        fp12CycloSqr = asm.NewLabel();
-        fp12CompressedSqr = asm.NewLabel();
-        fp2Zero = asm.NewLabel();
-        millerDoublingStep = asm.NewLabel();
-        g2JacobianDouble = asm.NewLabel();
-        fp12MulByLine = asm.NewLabel();
+        _modulus = _asm.NewLabel();
+        _inverse = _asm.NewLabel();
+        _fpMul = _asm.NewLabel();
+        _fpSqr = _asm.NewLabel();
+        _fpAdd = _asm.NewLabel();
+        _fpSub = _asm.NewLabel();
+        _fpDbl = _asm.NewLabel();
+        _fpCopy = _asm.NewLabel();
+        _g1Add = _asm.NewLabel();
+        _fpPow = _asm.NewLabel();
+        _one = _asm.NewLabel();
+        _g1Double = _asm.NewLabel();
+        _g2Add = _asm.NewLabel();
+        _g2Double = _asm.NewLabel();
+        _fp2Add = _asm.NewLabel();
+        _fp2Sub = _asm.NewLabel();
+        _fp2Dbl = _asm.NewLabel();
+        _fp2MulXi = _asm.NewLabel();
+        _fp2Mul = _asm.NewLabel();
+        _fp2Sqr = _asm.NewLabel();
+        _fp2MulFp = _asm.NewLabel();
+        _fp2Copy = _asm.NewLabel();
+        _fp6Mul = _asm.NewLabel();
+        _fp6MulBy01 = _asm.NewLabel();
+        _fp6MulBy1 = _asm.NewLabel();
+        _fp12Mul = _asm.NewLabel();
+        _fp12Sqr = _asm.NewLabel();
+        _fp12CycloSqr = _asm.NewLabel();
+        _fp12CompressedSqr = _asm.NewLabel();
+        _fp2Zero = _asm.NewLabel();
+        _millerDoublingStep = _asm.NewLabel();
+        _g2JacobianDouble = _asm.NewLabel();
+        _fp12MulByLine = _asm.NewLabel();
     }
 
-    private readonly List<(string Name, int Offset)> symbols = [];
+    private readonly List<(string Name, int Offset)> _symbols = [];
 
     /// <summary>The generated code, the entry offsets in <see cref="FieldKernel"/> order, and a symbol table.</summary>
     internal static GeneratedKernels Emit()
@@ -69,16 +69,16 @@ internal sealed partial class FieldKernelEmitter
         for (int k = 0; k < entries.Length; k++)
         {
             e.Symbol("export_" + (FieldKernel)k);
-            entries[k] = e.EmitExport(e.exports[k]);
+            entries[k] = e.EmitExport(e._exports[k]);
         }
 
         e.EmitConstants();
-        var code = e.asm.Finish();
-        var table = new (string Name, int Offset, int Length)[e.symbols.Count];
+        var code = e._asm.Finish();
+        var table = new (string Name, int Offset, int Length)[e._symbols.Count];
         for (int k = 0; k < table.Length; k++)
         {
-            int end = k + 1 < table.Length ? e.symbols[k + 1].Offset : e.constantsStart;
-            table[k] = (e.symbols[k].Name, e.symbols[k].Offset, end - e.symbols[k].Offset);
+            int end = k + 1 < table.Length ? e._symbols[k + 1].Offset : e._constantsStart;
+            table[k] = (e._symbols[k].Name, e._symbols[k].Offset, end - e._symbols[k].Offset);
         }
 
         return new GeneratedKernels(code, entries, table);
@@ -87,8 +87,8 @@ internal sealed partial class FieldKernelEmitter
     /// <summary>Starts a named routine at the next 16-byte boundary (for the profiler symbol table).</summary>
     private void Symbol(string name)
     {
-        asm.Align(16);
-        symbols.Add(("bls_" + name, asm.Position));
+        _asm.Align(16);
+        _symbols.Add(("bls_" + name, _asm.Position));
     }
 
     /// <summary>
@@ -97,21 +97,21 @@ internal sealed partial class FieldKernelEmitter
     /// </summary>
     private int EmitExport(Label routine)
     {
-        asm.Align(16);
-        int entry = asm.Position;
+        _asm.Align(16);
+        int entry = _asm.Position;
         Reg[] saved = [Reg.Rbx, Reg.Rbp, Reg.R12, Reg.R13, Reg.R14, Reg.R15];
         foreach (var r in saved)
         {
-            asm.Push(r);
+            _asm.Push(r);
         }
 
-        asm.Call(routine);
+        _asm.Call(routine);
         for (int k = saved.Length - 1; k >= 0; k--)
         {
-            asm.Pop(saved[k]);
+            _asm.Pop(saved[k]);
         }
 
-        asm.Ret();
+        _asm.Ret();
         return entry;
     }
 
@@ -125,7 +125,7 @@ internal sealed partial class FieldKernelEmitter
     {
         var w = new LimbWindow();
         FirstProductRow(w, a, b);
-        asm.Zero(Reg.Rax);
+        _asm.Zero(Reg.Rax);
         ReductionRow(w);
         for (int i = 1; i < 6; i++)
         {
@@ -142,37 +142,37 @@ internal sealed partial class FieldKernelEmitter
     /// <summary>w0..w6 = a b_0 (one carry chain; the window's registers need no clearing first).</summary>
     private void FirstProductRow(LimbWindow w, Mem a, Mem b0)
     {
-        asm.Mov(Reg.Rdx, b0);
-        asm.Mulx(w[1], w[0], a);
+        _asm.Mov(Reg.Rdx, b0);
+        _asm.Mulx(w[1], w[0], a);
         for (int k = 1; k < 6; k++)
         {
-            asm.Mulx(w[k + 1], RowLow, a.Offset(8 * k));
+            _asm.Mulx(w[k + 1], RowLow, a.Offset(8 * k));
             if (k == 1)
             {
-                asm.Add(w[k], RowLow);
+                _asm.Add(w[k], RowLow);
             }
             else
             {
-                asm.Adc(w[k], RowLow);
+                _asm.Adc(w[k], RowLow);
             }
         }
 
-        asm.AdcImm(w[6], 0);
+        _asm.AdcImm(w[6], 0);
     }
 
     /// <summary>w0..w6 += a b_i with w6 starting at zero: ADOX gathers the low halves, ADCX the high ones. rax = 0.</summary>
     private void ProductRow(LimbWindow w, Mem a, Mem bi)
     {
-        asm.Mov(Reg.Rdx, bi);
-        asm.Zero(w[6]);
+        _asm.Mov(Reg.Rdx, bi);
+        _asm.Zero(w[6]);
         for (int k = 0; k < 6; k++)
         {
-            asm.Mulx(RowHigh, RowLow, a.Offset(8 * k));
-            asm.Adox(w[k], RowLow);
-            asm.Adcx(w[k + 1], RowHigh);
+            _asm.Mulx(RowHigh, RowLow, a.Offset(8 * k));
+            _asm.Adox(w[k], RowLow);
+            _asm.Adcx(w[k + 1], RowHigh);
         }
 
-        asm.Adox(w[6], Reg.Rax);
+        _asm.Adox(w[6], Reg.Rax);
     }
 
     /// <summary>
@@ -181,17 +181,17 @@ internal sealed partial class FieldKernelEmitter
     /// </summary>
     private void ReductionRow(LimbWindow w, bool topIsNew = false)
     {
-        asm.Mov(Reg.Rdx, w[0]);
-        asm.Imul(Reg.Rdx, Mem.Rip(inverse));
-        asm.Zero(topIsNew ? w[6] : Reg.Rax); // also clears CF and OF for the two chains
+        _asm.Mov(Reg.Rdx, w[0]);
+        _asm.Imul(Reg.Rdx, Mem.Rip(_inverse));
+        _asm.Zero(topIsNew ? w[6] : Reg.Rax); // also clears CF and OF for the two chains
         for (int k = 0; k < 6; k++)
         {
-            asm.Mulx(RowHigh, RowLow, ModulusLimb(k));
-            asm.Adox(w[k], RowLow);
-            asm.Adcx(w[k + 1], RowHigh);
+            _asm.Mulx(RowHigh, RowLow, ModulusLimb(k));
+            _asm.Adox(w[k], RowLow);
+            _asm.Adcx(w[k + 1], RowHigh);
         }
 
-        asm.Adox(w[6], Reg.Rax);
+        _asm.Adox(w[6], Reg.Rax);
     }
 
     /// <summary>dst = res - p when res &gt;= p, else res (res below 2p, in registers; tmp is scratch).</summary>
@@ -199,19 +199,19 @@ internal sealed partial class FieldKernelEmitter
     {
         for (int k = 0; k < 6; k++)
         {
-            asm.Mov(tmp[k], res[k]);
+            _asm.Mov(tmp[k], res[k]);
         }
 
-        asm.Sub(tmp[0], ModulusLimb(0));
+        _asm.Sub(tmp[0], ModulusLimb(0));
         for (int k = 1; k < 6; k++)
         {
-            asm.Sbb(tmp[k], ModulusLimb(k));
+            _asm.Sbb(tmp[k], ModulusLimb(k));
         }
 
         for (int k = 0; k < 6; k++)
         {
-            asm.Cmovc(tmp[k], res[k]);
-            asm.Mov(dst.Offset(8 * k), tmp[k]);
+            _asm.Cmovc(tmp[k], res[k]);
+            _asm.Mov(dst.Offset(8 * k), tmp[k]);
         }
     }
 
@@ -228,7 +228,7 @@ internal sealed partial class FieldKernelEmitter
         AddIntoSix(x, y);
         for (int k = 0; k < 6; k++)
         {
-            asm.Mov(dst.Offset(8 * k), Six[k]);
+            _asm.Mov(dst.Offset(8 * k), Six[k]);
         }
     }
 
@@ -236,13 +236,13 @@ internal sealed partial class FieldKernelEmitter
     {
         for (int k = 0; k < 6; k++)
         {
-            asm.Mov(Six[k], x.Offset(8 * k));
+            _asm.Mov(Six[k], x.Offset(8 * k));
         }
 
-        asm.Add(Six[0], y);
+        _asm.Add(Six[0], y);
         for (int k = 1; k < 6; k++)
         {
-            asm.Adc(Six[k], y.Offset(8 * k));
+            _asm.Adc(Six[k], y.Offset(8 * k));
         }
     }
 
@@ -251,13 +251,13 @@ internal sealed partial class FieldKernelEmitter
     {
         for (int k = 0; k < 6; k++)
         {
-            asm.Mov(Six[k], x.Offset(8 * k));
+            _asm.Mov(Six[k], x.Offset(8 * k));
         }
 
-        asm.Sub(Six[0], y);
+        _asm.Sub(Six[0], y);
         for (int k = 1; k < 6; k++)
         {
-            asm.Sbb(Six[k], y.Offset(8 * k));
+            _asm.Sbb(Six[k], y.Offset(8 * k));
         }
 
         AddModulusOnBorrow(dst);
@@ -267,12 +267,12 @@ internal sealed partial class FieldKernelEmitter
     {
         for (int k = 0; k < 6; k++)
         {
-            asm.Mov(Six[k], src.Offset(8 * k));
+            _asm.Mov(Six[k], src.Offset(8 * k));
         }
 
         for (int k = 0; k < 6; k++)
         {
-            asm.Mov(dst.Offset(8 * k), Six[k]);
+            _asm.Mov(dst.Offset(8 * k), Six[k]);
         }
     }
 
@@ -280,22 +280,22 @@ internal sealed partial class FieldKernelEmitter
 
     private static Mem Stack(int offset) => new(Reg.Rsp, offset);
 
-    private Mem ModulusLimb(int k) => Mem.Rip(modulus, 8 * k);
+    private Mem ModulusLimb(int k) => Mem.Rip(_modulus, 8 * k);
 
     private void EmitConstants()
     {
-        asm.Align(64);
-        constantsStart = asm.Position;
-        asm.Bind(modulus);
+        _asm.Align(64);
+        _constantsStart = _asm.Position;
+        _asm.Bind(_modulus);
         foreach (ulong limb in (ReadOnlySpan<ulong>)[Fp.P0, Fp.P1, Fp.P2, Fp.P3, Fp.P4, Fp.P5])
         {
-            asm.Quad(limb);
+            _asm.Quad(limb);
         }
 
-        asm.Bind(inverse);
-        asm.Quad(Fp.Inv);
-        asm.Align(64);
-        asm.Bind(one);
+        _asm.Bind(_inverse);
+        _asm.Quad(Fp.Inv);
+        _asm.Align(64);
+        _asm.Bind(_one);
         // One in Montgomery form, R mod p, computed from the limb constants rather than read from Fp's statics, so
         // that emitting the kernels never depends on the order in which the field types are initialised.
         var p = System.Numerics.BigInteger.Zero;
@@ -307,7 +307,7 @@ internal sealed partial class FieldKernelEmitter
         var montgomeryOne = System.Numerics.BigInteger.ModPow(2, 384, p);
         for (int k = 0; k < 6; k++)
         {
-            asm.Quad((ulong)((montgomeryOne >> (64 * k)) & ulong.MaxValue));
+            _asm.Quad((ulong)((montgomeryOne >> (64 * k)) & ulong.MaxValue));
         }
 
     }

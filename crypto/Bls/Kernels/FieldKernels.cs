@@ -50,7 +50,7 @@ internal static unsafe class FieldKernels
     internal static readonly delegate* unmanaged<ProjectivePoint<Fp2>*, ProjectivePoint<Fp2>*, ProjectivePoint<Fp2>*, void> G2Add;
     internal static readonly delegate* unmanaged<ProjectivePoint<Fp2>*, ProjectivePoint<Fp2>*, void> G2Double;
 
-    private static bool enabled;
+    private static bool _enabled;
 
     static FieldKernels()
     {
@@ -110,8 +110,8 @@ internal static unsafe class FieldKernels
         Fp12MulByLine = (delegate* unmanaged<Fp12*, Fp12*, Fp2*, Fp2*, Fp2*, void>)At(FieldKernel.Fp12MulByLine);
         CodeAddress = code;
         Available = true;
-        enabled = !string.Equals(selection, "managed", StringComparison.OrdinalIgnoreCase);
-        Status = enabled
+        _enabled = !string.Equals(selection, "managed", StringComparison.OrdinalIgnoreCase);
+        Status = _enabled
             ? KernelsStatus
             : $"managed field code ({SelectionVariable}=managed)";
         if (PerfMap.Announce(code, generated.Symbols) is { } problem)
@@ -132,7 +132,7 @@ internal static unsafe class FieldKernels
     /// <summary>True when field operations go to the kernels; settable (tests) only where they are available.</summary>
     internal static bool Enabled
     {
-        get => enabled;
+        get => _enabled;
         set
         {
             if (value && !Available)
@@ -140,7 +140,7 @@ internal static unsafe class FieldKernels
                 throw new InvalidOperationException("the field kernels are not available: " + Status);
             }
 
-            enabled = value;
+            _enabled = value;
             Status = value ? KernelsStatus : "managed field code (switched off)";
         }
     }

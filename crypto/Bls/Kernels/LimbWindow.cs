@@ -8,11 +8,11 @@ namespace Marketplace.Crypto.Bls.Kernels;
 internal sealed class LimbWindow
 {
     private static readonly Reg[] Registers = [Reg.R8, Reg.R9, Reg.R10, Reg.R11, Reg.R12, Reg.R13, Reg.R14];
-    private int start;
+    private int _start;
 
     /// <summary>The register holding limb k of the window (0 = lowest, 6 = top).</summary>
-    public Reg this[int k] => Registers[(start + k) % 7];
+    public Reg this[int k] => Registers[(_start + k) % 7];
 
     /// <summary>Moves the window up one limb.</summary>
-    public void Slide() => start++;
+    public void Slide() => _start++;
 }

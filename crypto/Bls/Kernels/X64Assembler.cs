@@ -9,41 +9,41 @@ namespace Marketplace.Crypto.Bls.Kernels;
 /// <summary>Appends encoded x86-64 instructions to a growing buffer; labels are resolved by <see cref="Finish"/>.</summary>
 internal sealed class X64Assembler
 {
-    private readonly List<byte> code = new(16384);
-    private readonly List<int> labelPositions = [];
-    private readonly List<(int Position, Label Target, int Addend)> fixups = [];
+    private readonly List<byte> _code = new(16384);
+    private readonly List<int> _labelPositions = [];
+    private readonly List<(int Position, Label Target, int Addend)> _fixups = [];
 
     /// <summary>Current offset from the start of the code.</summary>
-    public int Position => code.Count;
+    public int Position => _code.Count;
 
     /// <summary>A new, unbound label.</summary>
     public Label NewLabel()
     {
-        labelPositions.Add(-1);
-        return new Label(labelPositions.Count - 1);
+        _labelPositions.Add(-1);
+        return new Label(_labelPositions.Count - 1);
     }
 
     /// <summary>Binds <paramref name="label"/> to the current position; a label is bound once.</summary>
     public void Bind(Label label)
     {
-        if (labelPositions[label.Id] >= 0)
+        if (_labelPositions[label.Id] >= 0)
         {
             throw new InvalidOperationException($"label {label.Id} bound twice");
         }
 
-        labelPositions[label.Id] = code.Count;
+        _labelPositions[label.Id] = _code.Count;
     }
 
     /// <summary>The offset a bound label stands for.</summary>
-    private int PositionOf(Label label) => labelPositions[label.Id] >= 0
-        ? labelPositions[label.Id]
+    private int PositionOf(Label label) => _labelPositions[label.Id] >= 0
+        ? _labelPositions[label.Id]
         : throw new InvalidOperationException($"label {label.Id} never bound");
 
     /// <summary>Resolves every label reference and returns the machine code.</summary>
     public byte[] Finish()
     {
-        var bytes = code.ToArray();
-        foreach (var (position, target, addend) in fixups)
+        var bytes = _code.ToArray();
+        foreach (var (position, target, addend) in _fixups)
         {
             // rel32 fields are relative to the end of the instruction; every fixed-up field here is the last four
             // bytes of its instruction (this encoder never follows a RIP-relative operand with an immediate).
@@ -59,9 +59,9 @@ internal sealed class X64Assembler
     /// <summary>Pads with <paramref name="fill"/> (int3 by default) up to a multiple of <paramref name="boundary"/>.</summary>
     public void Align(int boundary, byte fill = 0xCC)
     {
-        while (code.Count % boundary != 0)
+        while (_code.Count % boundary != 0)
         {
-            code.Add(fill);
+            _code.Add(fill);
         }
     }
 
@@ -70,7 +70,7 @@ internal sealed class X64Assembler
     {
         for (int i = 0; i < 8; i++)
         {
-            code.Add((byte)(value >> (8 * i)));
+            _code.Add((byte)(value >> (8 * i)));
         }
     }
 
@@ -94,11 +94,11 @@ internal sealed class X64Assembler
         int r = (int)reg;
         if (r >= 8)
         {
-            code.Add((byte)(0x40 | 0x04 | 0x01));
+            _code.Add((byte)(0x40 | 0x04 | 0x01));
         }
 
-        code.Add(0x31);
-        code.Add((byte)(0xC0 | ((r & 7) << 3) | (r & 7)));
+        _code.Add(0x31);
+        _code.Add((byte)(0xC0 | ((r & 7) << 3) | (r & 7)));
     }
 
     // --- integer arithmetic -------------------------------------------------------------------------------
@@ -151,10 +151,10 @@ internal sealed class X64Assembler
     /// <summary>imul dst, src (low 64 bits of the product).</summary>
     public void Imul(Reg dst, Reg src)
     {
-        code.Add(Rex(true, (int)dst, (int)src));
-        code.Add(0x0F);
-        code.Add(0xAF);
-        code.Add(ModRmReg((int)dst, (int)src));
+        _code.Add(Rex(true, (int)dst, (int)src));
+        _code.Add(0x0F);
+        _code.Add(0xAF);
+        _code.Add(ModRmReg((int)dst, (int)src));
     }
 
     /// <summary>adcx dst, src: dst += src + CF, touching only CF.</summary>
@@ -173,7 +173,7 @@ internal sealed class X64Assembler
     public void Mulx(Reg hi, Reg lo, Reg src)
     {
         Vex3(hi, lo, (int)src);
-        code.Add(ModRmReg((int)hi, (int)src));
+        _code.Add(ModRmReg((int)hi, (int)src));
     }
 
     /// <summary>mulx hi, lo, qword [src].</summary>
@@ -203,10 +203,10 @@ internal sealed class X64Assembler
 
     private void Jcc(byte condition, Label target)
     {
-        code.Add(0x0F);
-        code.Add(condition);
-        fixups.Add((code.Count, target, 0));
-        code.AddRange([0, 0, 0, 0]);
+        _code.Add(0x0F);
+        _code.Add(condition);
+        _fixups.Add((_code.Count, target, 0));
+        _code.AddRange([0, 0, 0, 0]);
     }
 
     /// <summary>push reg.</summary>
@@ -214,10 +214,10 @@ internal sealed class X64Assembler
     {
         if ((int)reg >= 8)
         {
-            code.Add(0x41);
+            _code.Add(0x41);
         }
 
-        code.Add((byte)(0x50 + ((int)reg & 7)));
+        _code.Add((byte)(0x50 + ((int)reg & 7)));
     }
 
     /// <summary>pop reg.</summary>
@@ -225,21 +225,21 @@ internal sealed class X64Assembler
     {
         if ((int)reg >= 8)
         {
-            code.Add(0x41);
+            _code.Add(0x41);
         }
 
-        code.Add((byte)(0x58 + ((int)reg & 7)));
+        _code.Add((byte)(0x58 + ((int)reg & 7)));
     }
 
     /// <summary>ret.</summary>
-    public void Ret() => code.Add(0xC3);
+    public void Ret() => _code.Add(0xC3);
 
     /// <summary>call rel32 to a label in this code.</summary>
     public void Call(Label target)
     {
-        code.Add(0xE8);
-        fixups.Add((code.Count, target, 0));
-        code.AddRange([0, 0, 0, 0]);
+        _code.Add(0xE8);
+        _fixups.Add((_code.Count, target, 0));
+        _code.AddRange([0, 0, 0, 0]);
     }
 
     // --- encoding -----------------------------------------------------------------------------------------
@@ -252,43 +252,43 @@ internal sealed class X64Assembler
     /// <summary>opcode with ModRM "r/m64, r64" in register form: rm = dst, reg = src.</summary>
     private void RegReg(byte opcode, Reg src, Reg dst)
     {
-        code.Add(Rex(true, (int)src, (int)dst));
-        code.Add(opcode);
-        code.Add(ModRmReg((int)src, (int)dst));
+        _code.Add(Rex(true, (int)src, (int)dst));
+        _code.Add(opcode);
+        _code.Add(ModRmReg((int)src, (int)dst));
     }
 
     private void Cmov(byte op, Reg dst, Reg src)
     {
-        code.Add(Rex(true, (int)dst, (int)src));
-        code.Add(0x0F);
-        code.Add(op);
-        code.Add(ModRmReg((int)dst, (int)src));
+        _code.Add(Rex(true, (int)dst, (int)src));
+        _code.Add(0x0F);
+        _code.Add(op);
+        _code.Add(ModRmReg((int)dst, (int)src));
     }
 
     private void AdxRegReg(byte prefix, Reg dst, Reg src)
     {
-        code.Add(prefix);
-        code.Add(Rex(true, (int)dst, (int)src));
-        code.AddRange([0x0F, 0x38, 0xF6]);
-        code.Add(ModRmReg((int)dst, (int)src));
+        _code.Add(prefix);
+        _code.Add(Rex(true, (int)dst, (int)src));
+        _code.AddRange([0x0F, 0x38, 0xF6]);
+        _code.Add(ModRmReg((int)dst, (int)src));
     }
 
     private void GroupImm8(int ext, Reg dst, sbyte value)
     {
-        code.Add(Rex(true, 0, (int)dst));
-        code.Add(0x83);
-        code.Add(ModRmReg(ext, (int)dst));
-        code.Add((byte)value);
+        _code.Add(Rex(true, 0, (int)dst));
+        _code.Add(0x83);
+        _code.Add(ModRmReg(ext, (int)dst));
+        _code.Add((byte)value);
     }
 
     private void GroupImm32(int ext, Reg dst, int value)
     {
-        code.Add(Rex(true, 0, (int)dst));
-        code.Add(0x81);
-        code.Add(ModRmReg(ext, (int)dst));
+        _code.Add(Rex(true, 0, (int)dst));
+        _code.Add(0x81);
+        _code.Add(ModRmReg(ext, (int)dst));
         for (int i = 0; i < 4; i++)
         {
-            code.Add((byte)(value >> (8 * i)));
+            _code.Add((byte)(value >> (8 * i)));
         }
     }
 
@@ -297,19 +297,19 @@ internal sealed class X64Assembler
     {
         foreach (byte p in prefixes)
         {
-            code.Add(p);
+            _code.Add(p);
         }
 
         int rmBase = mem.RipLabel is null ? (int)mem.Base : 0;
         byte rex = Rex(w, (int)reg, rmBase);
         if (rex != 0x40)
         {
-            code.Add(rex);
+            _code.Add(rex);
         }
 
         foreach (byte o in opcode)
         {
-            code.Add(o);
+            _code.Add(o);
         }
 
         ModRmMem((int)reg, mem);
@@ -319,30 +319,30 @@ internal sealed class X64Assembler
     {
         if (mem.RipLabel is { } label)
         {
-            code.Add((byte)(((reg & 7) << 3) | 0x05));
-            fixups.Add((code.Count, label, mem.Disp));
-            code.AddRange([0, 0, 0, 0]);
+            _code.Add((byte)(((reg & 7) << 3) | 0x05));
+            _fixups.Add((_code.Count, label, mem.Disp));
+            _code.AddRange([0, 0, 0, 0]);
             return;
         }
 
         int b = (int)mem.Base & 7;
         int disp = mem.Disp;
         int mod = disp == 0 && b != 5 ? 0 : disp is >= -128 and <= 127 ? 1 : 2;
-        code.Add((byte)((mod << 6) | ((reg & 7) << 3) | b));
+        _code.Add((byte)((mod << 6) | ((reg & 7) << 3) | b));
         if (b == 4)
         {
-            code.Add(0x24); // SIB: no index, base = rsp/r12
+            _code.Add(0x24); // SIB: no index, base = rsp/r12
         }
 
         if (mod == 1)
         {
-            code.Add((byte)(sbyte)disp);
+            _code.Add((byte)(sbyte)disp);
         }
         else if (mod == 2)
         {
             for (int i = 0; i < 4; i++)
             {
-                code.Add((byte)(disp >> (8 * i)));
+                _code.Add((byte)(disp >> (8 * i)));
             }
         }
     }
@@ -350,10 +350,10 @@ internal sealed class X64Assembler
     /// <summary>Three-byte VEX prefix and opcode of MULX (VEX.LZ.F2.0F38.W1 F6 /r), vvvv = lo.</summary>
     private void Vex3(Reg hi, Reg lo, int rmBase)
     {
-        code.Add(0xC4);
+        _code.Add(0xC4);
         int r = ((int)hi >> 3) ^ 1, b = (rmBase >> 3) ^ 1;
-        code.Add((byte)((r << 7) | (1 << 6) | (b << 5) | 0x02)); // R X B (inverted), map 0F38
-        code.Add((byte)(0x80 | ((~(int)lo & 15) << 3) | 0x03));  // W=1, vvvv = ~lo, L=0, pp = F2
-        code.Add(0xF6);
+        _code.Add((byte)((r << 7) | (1 << 6) | (b << 5) | 0x02)); // R X B (inverted), map 0F38
+        _code.Add((byte)(0x80 | ((~(int)lo & 15) << 3) | 0x03));  // W=1, vvvv = ~lo, L=0, pp = F2
+        _code.Add(0xF6);
     }
 }

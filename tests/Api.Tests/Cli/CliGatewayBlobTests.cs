@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Marketplace.Api.Tests.Sdk;
-using Marketplace.GrainInterfaces;
 using Xunit;
 
 namespace Marketplace.Api.Tests.Cli;

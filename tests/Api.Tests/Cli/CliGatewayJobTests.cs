@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Marketplace.Api.Tests.Sdk;
-using Marketplace.GrainInterfaces;
 using Marketplace.TestSupport;
 using Xunit;
 

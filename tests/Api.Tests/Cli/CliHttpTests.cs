@@ -1,6 +1,4 @@
-using System.Text;
 using System.Text.Json;
-using Marketplace.GrainInterfaces;
 using Marketplace.TestSupport;
 using Xunit;
 

@@ -1,7 +1,7 @@
-using Xunit;
 using System.Text;
 using Marketplace.Cli;
 using Marketplace.Cli.Connection;
+using Xunit;
 
 namespace Marketplace.Api.Tests.Cli;
 

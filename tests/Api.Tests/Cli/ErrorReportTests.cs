@@ -1,11 +1,8 @@
 using System.Net.Sockets;
 using Marketplace.Cli;
 using Marketplace.GrainInterfaces;
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
-using Orleans.Runtime.Messaging;
 using Marketplace.Sdk;
+using Orleans.Runtime.Messaging;
 using Xunit;
 
 namespace Marketplace.Api.Tests.Cli;

@@ -1,4 +1,3 @@
-using Marketplace.GrainInterfaces;
 using Xunit;
 
 namespace Marketplace.Api.Tests.Sdk;

@@ -1,10 +1,8 @@
-using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Hosting;
 using Marketplace.Sdk;
 using Marketplace.Silo.Hosting;
 using Marketplace.TestSupport;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -27,7 +27,7 @@ public sealed record JobOutcome(JobInfo Info, int Completions, IReadOnlyList<str
 /// <summary>Submits jobs at a steady rate and audits their outcomes.</summary>
 public sealed class JobLoad : IAsyncDisposable
 {
-    private static readonly TimeSpan _submitBound = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan SubmitBound = TimeSpan.FromSeconds(90);
     private readonly Func<IReadOnlyList<SiloProcess>> _targets;
     private readonly string _program;
     private readonly byte[] _input;
@@ -73,7 +73,7 @@ public sealed class JobLoad : IAsyncDisposable
     {
         if (!_abandoned.IsEmpty)
         {
-            throw new InvalidOperationException($"{_abandoned.Count} submits were refused or found no silo within {_submitBound.TotalSeconds:0} s: {string.Join("; ", _abandoned.Take(3))}");
+            throw new InvalidOperationException($"{_abandoned.Count} submits were refused or found no silo within {SubmitBound.TotalSeconds:0} s: {string.Join("; ", _abandoned.Take(3))}");
         }
     }
 
@@ -217,7 +217,7 @@ public sealed class JobLoad : IAsyncDisposable
                 }
             }
 
-            if (started.Elapsed > _submitBound)
+            if (started.Elapsed > SubmitBound)
             {
                 _abandoned.Add(requestId);
                 return;

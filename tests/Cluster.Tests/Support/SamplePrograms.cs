@@ -7,7 +7,7 @@ namespace Marketplace.Cluster.Tests.Support;
 /// <summary>The repository's sample programs, signed with a fixed test deployer key.</summary>
 public static class SamplePrograms
 {
-    private static readonly byte[] _deployerKey = Convert.FromHexString("4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318");
+    private static readonly byte[] DeployerKey = Convert.FromHexString("4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318");
 
     /// <summary>A signed deployment of <c>programs/job-test/job-test.wasm</c> under <paramref name="name"/>@1.0.0.</summary>
     public static ProgramDeployment JobTest(string name) => Deployment("job-test", name);
@@ -24,7 +24,7 @@ public static class SamplePrograms
     {
         var wasm = File.ReadAllBytes(Path.Combine(TestSupport.SharedData.RepositoryRoot, path));
         var manifest = new ProgramManifest { Name = name, Version = "1.0.0", Salt = salt };
-        return ProgramDeployments.Create(wasm, manifest, _deployerKey);
+        return ProgramDeployments.Create(wasm, manifest, DeployerKey);
     }
 
     /// <summary>The bytes of the file at <paramref name="path"/> relative to the repository root.</summary>

@@ -211,7 +211,7 @@ public sealed class BlsVectorTests(ITestOutputHelper output) : BlsVectorSuite(ou
 [Collection(FieldBackendCollection.Name)]
 public sealed class BlsVectorTestsOnManagedCode(ITestOutputHelper output) : BlsVectorSuite(output), IDisposable
 {
-    private readonly ManagedScope scope = new();
+    private readonly ManagedScope _scope = new();
 
-    public void Dispose() => scope.Dispose();
+    public void Dispose() => _scope.Dispose();
 }

@@ -227,7 +227,7 @@ public sealed class CurveAndPairingTests(ITestOutputHelper output) : CurveAndPai
 [Collection(FieldBackendCollection.Name)]
 public sealed class CurveAndPairingTestsOnManagedCode(ITestOutputHelper output) : CurveAndPairingSuite(output), IDisposable
 {
-    private readonly ManagedScope scope = new();
+    private readonly ManagedScope _scope = new();
 
-    public void Dispose() => scope.Dispose();
+    public void Dispose() => _scope.Dispose();
 }

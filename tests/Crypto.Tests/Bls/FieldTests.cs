@@ -422,7 +422,7 @@ public sealed class FieldTests(ITestOutputHelper output) : FieldSuite(output);
 [Collection(FieldBackendCollection.Name)]
 public sealed class FieldTestsOnManagedCode(ITestOutputHelper output) : FieldSuite(output), IDisposable
 {
-    private readonly ManagedScope scope = new();
+    private readonly ManagedScope _scope = new();
 
-    public void Dispose() => scope.Dispose();
+    public void Dispose() => _scope.Dispose();
 }

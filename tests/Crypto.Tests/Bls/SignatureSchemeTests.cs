@@ -126,7 +126,7 @@ public sealed class SignatureSchemeTests : SignatureSchemeSuite;
 [Collection(FieldBackendCollection.Name)]
 public sealed class SignatureSchemeTestsOnManagedCode : SignatureSchemeSuite, IDisposable
 {
-    private readonly ManagedScope scope = new();
+    private readonly ManagedScope _scope = new();
 
-    public void Dispose() => scope.Dispose();
+    public void Dispose() => _scope.Dispose();
 }

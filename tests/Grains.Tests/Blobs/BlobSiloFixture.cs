@@ -1,8 +1,5 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Blobs;
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 

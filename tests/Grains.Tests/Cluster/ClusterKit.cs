@@ -1,7 +1,5 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Tests.Jobs;
-using Orleans;
-using Orleans.Runtime;
 
 namespace Marketplace.Grains.Tests.Cluster;
 

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Telemetry;
 using Marketplace.Grains.Tests.Jobs;
-using Orleans.Hosting;
 using Xunit;
 
 namespace Marketplace.Grains.Tests.Cluster;

@@ -1,8 +1,5 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Tests.Jobs;
-using Orleans;
-using Orleans.Runtime;
-using Orleans.Placement;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using Xunit.Abstractions;

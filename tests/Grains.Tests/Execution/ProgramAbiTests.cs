@@ -1,6 +1,5 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
-using Marketplace.Grains.Programs;
 using Marketplace.Grains.Tests.Execution.Wasi;
 using Xunit;
 

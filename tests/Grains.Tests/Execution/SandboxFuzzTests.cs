@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Marketplace.Grains.Execution;
-using Marketplace.Grains.Programs;
 using Marketplace.Grains.Tests.Samples;
 using Marketplace.TestSupport;
 using Wasmtime;

@@ -1,7 +1,5 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
-using Marketplace.Grains.Programs;
-using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Tests.Execution;
 

@@ -1,7 +1,5 @@
 using System.Text;
-using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
-using Marketplace.Grains.Programs;
 using Wasmtime;
 using Xunit;
 using Xunit.Abstractions;

@@ -2,9 +2,6 @@ using System.Buffers.Binary;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Workers;
 using Marketplace.Grains.Workers.TestHooks;
-using Orleans;
-using Orleans.Concurrency;
-using Orleans.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Grains.Tests.Jobs;

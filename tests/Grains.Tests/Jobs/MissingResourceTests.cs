@@ -1,7 +1,5 @@
 using System.Globalization;
 using Marketplace.GrainInterfaces;
-using Orleans;
-using Orleans.Runtime;
 using Xunit;
 
 namespace Marketplace.Grains.Tests.Jobs;

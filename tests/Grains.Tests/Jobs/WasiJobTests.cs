@@ -3,7 +3,6 @@ using System.Text;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Tests.Execution.Wasi;
 using Marketplace.Grains.Tests.Samples;
-using Orleans;
 using Wasmtime;
 using Xunit;
 using Xunit.Abstractions;

@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using Marketplace.Crypto.Bls;
 using Marketplace.GrainInterfaces;
-using Marketplace.Grains.Workers;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Marketplace.Grains.Tests.Jobs;

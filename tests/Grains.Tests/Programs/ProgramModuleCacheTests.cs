@@ -1,5 +1,4 @@
 using Marketplace.Grains.Execution;
-using Marketplace.Grains.Programs;
 using Marketplace.Grains.Tests.Execution;
 using Microsoft.Extensions.Options;
 using Wasmtime;

@@ -1,5 +1,4 @@
 using Orleans.Placement;
-using Orleans.Runtime;
 
 namespace Marketplace.Persistence.PostgreSql.Tests.Grains;
 

@@ -3,7 +3,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Orleans.Hosting;
 using Orleans.Providers;
 using Orleans.Serialization;
 using Orleans.Storage;
