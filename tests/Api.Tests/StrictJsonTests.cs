@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text;
 using Marketplace.Api.Tests.Abuse;
 using Xunit;
