@@ -6,6 +6,11 @@ public interface IClientJobsGrain : IGrainWithStringKey
     /// <summary>Records a job of this client (called by <see cref="IJobGrain"/>).</summary>
     Task AddAsync(JobSummary job);
 
+    /// <summary>Holds a place for job <paramref name="jobId"/> before it is stored; throws
+    /// <see cref="QuotaExceededException"/> when the client already has as many unfinished jobs as its quota allows.
+    /// The place is taken by the job's <see cref="AddAsync"/>.</summary>
+    Task ReserveAsync(string jobId);
+
     /// <summary>Updates the summary of a recorded job (called by <see cref="IJobGrain"/> on state changes).</summary>
     Task UpdateAsync(JobSummary job);
 

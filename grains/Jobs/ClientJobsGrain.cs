@@ -16,6 +16,8 @@ internal sealed class ClientJobsGrain(
 {
     private readonly JobsOptions _options = options.Value;
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _reserved = new(StringComparer.Ordinal);
+    private int _unfinished;
     private IGrainTimer? _flush;
     private bool _dirty;
     private long _version;
@@ -40,18 +42,35 @@ internal sealed class ClientJobsGrain(
     public Task AddAsync(JobSummary job)
     {
         ArgumentNullException.ThrowIfNull(job);
+        _reserved.Remove(job.JobId);
         if (_index.TryGetValue(job.JobId, out var at))
         {
+            _unfinished += (IsUnfinished(job.Status) ? 1 : 0) - (IsUnfinished(state.State.Jobs[at].Status) ? 1 : 0);
             state.State.Jobs[at] = job;
         }
         else
         {
+            _unfinished += IsUnfinished(job.Status) ? 1 : 0;
             _index[job.JobId] = state.State.Jobs.Count;
             state.State.Jobs.Add(job);
             Trim();
         }
 
         MarkDirty();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task ReserveAsync(string jobId)
+    {
+        ArgumentNullException.ThrowIfNull(jobId);
+        var limit = _options.UnfinishedJobsPerClient.TryGetValue(this.GetPrimaryKeyString(), out var own) ? own : _options.MaxUnfinishedJobsPerClient;
+        if (!_index.ContainsKey(jobId) && !_reserved.Contains(jobId) && _unfinished + _reserved.Count >= limit)
+        {
+            throw new QuotaExceededException($"this client has {_unfinished + _reserved.Count} unfinished jobs, its limit; submit more once some have finished");
+        }
+
+        _reserved.Add(jobId);
         return Task.CompletedTask;
     }
 
@@ -88,19 +107,25 @@ internal sealed class ClientJobsGrain(
             return;
         }
 
-        jobs.RemoveRange(0, jobs.Count - max);
+        // Oldest finished jobs go first; unfinished ones stay listed, so the quota on unfinished jobs counts them all.
+        var excess = jobs.Count - max;
+        jobs.RemoveAll(j => excess > 0 && !IsUnfinished(j.Status) && excess-- > 0);
         Reindex();
     }
 
     private void Reindex()
     {
         _index.Clear();
+        _unfinished = 0;
         var jobs = state.State.Jobs;
         for (var i = 0; i < jobs.Count; i++)
         {
             _index[jobs[i].JobId] = i;
+            _unfinished += IsUnfinished(jobs[i].Status) ? 1 : 0;
         }
     }
+
+    private static bool IsUnfinished(JobStatus status) => status < JobStatus.Completed;
 
     private void MarkDirty()
     {

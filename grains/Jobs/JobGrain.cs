@@ -128,6 +128,16 @@ internal sealed partial class JobGrain(
             throw new BlobNotFoundException($"inputBlobId: blob {blobId} does not exist");
         }
 
+        try
+        {
+            await GrainFactory.GetGrain<IClientJobsGrain>(submission.ClientId).ReserveAsync(JobId);
+        }
+        catch (QuotaExceededException)
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+
         var now = DateTimeOffset.UtcNow;
         state.State = new JobState
         {

@@ -41,6 +41,13 @@ internal sealed class JobsOptions
     /// <summary>Jobs kept in a client's list, newest first (default 1,000; older jobs stay readable by id).</summary>
     public int MaxClientJobs { get; set; } = 1_000;
 
+    /// <summary>Unfinished (pending, matching or running) jobs one client may have at once (default 500); a submit
+    /// beyond it answers <c>quota_exceeded</c> (HTTP 429). At most <see cref="MaxClientJobs"/>.</summary>
+    public int MaxUnfinishedJobsPerClient { get; set; } = 500;
+
+    /// <summary>Per-client overrides of <see cref="MaxUnfinishedJobsPerClient"/> (client id → limit).</summary>
+    public Dictionary<string, int> UnfinishedJobsPerClient { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>How long a client's list may stay unwritten after a change; changes in between share one write
     /// (default 1 s).</summary>
     public TimeSpan ClientListFlushDelay { get; set; } = TimeSpan.FromSeconds(1);

@@ -27,6 +27,19 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
             problems.Add($"{Section}:{nameof(options.MaxLogEntries)} is {options.MaxLogEntries}; it must be at least 2");
         }
 
+        if (options.MaxUnfinishedJobsPerClient < 1 || options.MaxUnfinishedJobsPerClient > options.MaxClientJobs)
+        {
+            problems.Add($"{Section}:{nameof(options.MaxUnfinishedJobsPerClient)} is {options.MaxUnfinishedJobsPerClient}; it must be from 1 to MaxClientJobs ({options.MaxClientJobs})");
+        }
+
+        foreach (var (client, limit) in options.UnfinishedJobsPerClient)
+        {
+            if (limit < 1 || limit > options.MaxClientJobs)
+            {
+                problems.Add($"{Section}:{nameof(options.UnfinishedJobsPerClient)}:{client} is {limit}; it must be from 1 to MaxClientJobs ({options.MaxClientJobs})");
+            }
+        }
+
         if (options.MaxClientJobs < 1)
         {
             problems.Add($"{Section}:{nameof(options.MaxClientJobs)} is {options.MaxClientJobs}; it must be at least 1");

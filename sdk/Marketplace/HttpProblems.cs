@@ -51,6 +51,7 @@ internal static class HttpProblems
         JobConflictException.ErrorCode => new JobConflictException(detail),
         JobNotFoundException.ErrorCode => new JobNotFoundException(detail),
         RequestIdConflictException.ErrorCode => new RequestIdConflictException(detail),
+        QuotaExceededException.ErrorCode => new QuotaExceededException(detail),
         ProgramNotFoundException.ErrorCode => new ProgramNotFoundException(detail),
         ProgramRejectedException.ErrorCode => new ProgramRejectedException(detail),
         WorkerNotFoundException.ErrorCode => new WorkerNotFoundException(detail),

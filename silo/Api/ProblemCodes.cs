@@ -58,6 +58,7 @@ internal static class ProblemCodes
         (ProgramRejectedException.ErrorCode, 422, "Program rejected"),
         (WorkerRejectedException.ErrorCode, 422, "Worker rejected"),
         (RateLimited, 429, "Too many requests"),
+        (QuotaExceededException.ErrorCode, 429, "Quota exceeded"),
         (HeadersTooLarge, 431, "Request headers too large"),
         (Internal, 500, "Internal error"),
         (BlobIntegrityException.ErrorCode, 500, "Stored blob damaged"),

@@ -26,6 +26,7 @@ public sealed class ErrorReportTests
         ["blob_too_large"] = 3,
         ["job_conflict"] = 3,
         ["request_id_conflict"] = 3,
+        ["quota_exceeded"] = 3,
         ["forbidden"] = 4,
         ["unauthorized"] = 4,
         ["blob_integrity"] = 6,
