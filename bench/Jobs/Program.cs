@@ -65,7 +65,12 @@ async Task<double> MeasureAsync(int siloCount)
     Console.WriteLine($"--- {siloCount} silo(s), 4 workers (worker i on silo i mod {siloCount}), jobs submitted round-robin through the silos");
     await using var cluster = await BenchCluster.StartAsync(siloCount, common, silo =>
     {
-        var settings = new Dictionary<string, string?>();
+        // The bench client keeps thousands of jobs in flight: above the default quota on unfinished jobs.
+        var settings = new Dictionary<string, string?>
+        {
+            ["Marketplace:Jobs:MaxClientJobs"] = "1000000",
+            ["Marketplace:Jobs:MaxUnfinishedJobsPerClient"] = "1000000",
+        };
         var n = 0;
         for (var w = silo; w < 4; w += siloCount)
         {
