@@ -108,8 +108,20 @@ internal sealed class ClientJobsGrain(
         }
 
         // Oldest finished jobs go first; unfinished ones stay listed, so the quota on unfinished jobs counts them all.
+        var kept = new List<JobSummary>(max);
         var excess = jobs.Count - max;
-        jobs.RemoveAll(j => excess > 0 && !IsUnfinished(j.Status) && excess-- > 0);
+        foreach (var job in jobs)
+        {
+            if (excess > 0 && !IsUnfinished(job.Status))
+            {
+                excess--;
+                continue;
+            }
+
+            kept.Add(job);
+        }
+
+        state.State.Jobs = kept;
         Reindex();
     }
 

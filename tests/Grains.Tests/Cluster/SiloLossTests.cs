@@ -27,16 +27,7 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         // directory keeps its list in memory: when it lived on silo B, it starts empty elsewhere and fills again as
         // capability announcements arrive once the streams' queues have moved off B, which took more than 1.5 s in a
         // loaded run; the retries' backoff (10 retries, up to 2 s apart) covers that.
-        await using var cluster = await MarketplaceTestCluster.StartAsync(
-            [
-                WithRetries(ClusterKit.NoWorkers()).Values,
-                WithRetries(ClusterKit.Silo().Worker("b-1", price: 1)).Values,
-                WithRetries(ClusterKit.Silo().Worker("c-1", price: 5)).Values,
-            ],
-            workers: 2,
-            // Grains without a placement of their own (job grains) go where they are first called from, so the test
-            // can put the job's grain on silo B or off it; Orleans' default placement weighs silo load instead.
-            silo => silo.Services.AddSingleton<PlacementStrategy, PreferLocalPlacement>());
+        await using var cluster = await StartClusterAsync();
         var a = cluster[0];
         var b = cluster[1];
         var slow = await ClusterKit.DeployAsync(a.Grains, "slow_loop");
@@ -86,14 +77,7 @@ public sealed class SiloLossTests(ITestOutputHelper output)
     [Fact]
     public async Task AJobRunningOnAKilledSiloIsRetriedOnAnotherSiloAndCompletesOnce()
     {
-        await using var cluster = await MarketplaceTestCluster.StartAsync(
-            [
-                WithRetries(ClusterKit.NoWorkers()).Values,
-                WithRetries(ClusterKit.Silo().Worker("b-1", price: 1)).Values,
-                WithRetries(ClusterKit.Silo().Worker("c-1", price: 5)).Values,
-            ],
-            workers: 2,
-            silo => silo.Services.AddSingleton<PlacementStrategy, PreferLocalPlacement>());
+        await using var cluster = await StartClusterAsync();
         var a = cluster[0];
         var b = cluster[1];
         var slow = await ClusterKit.DeployAsync(a.Grains, "slow_loop");
@@ -123,6 +107,18 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         var c1 = a.Grains.GetGrain<IWorkerGrain>("c-1");
         await MarketplaceTestCluster.WaitAsync(async () => (await c1.GetAsync()).Completed == 1, () => "c-1 never counted the run");
     }
+
+    /// <summary>Silo A without workers, silo B with the cheap worker b-1, silo C with c-1.</summary>
+    private static Task<MarketplaceTestCluster> StartClusterAsync() => MarketplaceTestCluster.StartAsync(
+        [
+            WithRetries(ClusterKit.NoWorkers()).Values,
+            WithRetries(ClusterKit.Silo().Worker("b-1", price: 1)).Values,
+            WithRetries(ClusterKit.Silo().Worker("c-1", price: 5)).Values,
+        ],
+        workers: 2,
+        // Grains without a placement of their own (job grains) go where they are first called from, so a test can
+        // put the job's grain on silo B or off it; Orleans' default placement weighs silo load instead.
+        silo => silo.Services.AddSingleton<PlacementStrategy, PreferLocalPlacement>());
 
     private static JobsSettings WithRetries(JobsSettings settings) => settings
         .Set("Marketplace:Jobs:RetryBaseDelay", "00:00:00.200")
