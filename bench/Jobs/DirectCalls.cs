@@ -14,7 +14,7 @@ internal static class DirectCalls
         byte[] wasm, byte[] input, TimeSpan duration)
     {
         var options = new ProgramOptions();
-        using var engine = new SandboxEngine(options.MaxStackBytes);
+        using var engine = new SandboxEngine(options);
         var compile = Stopwatch.StartNew();
         var module = new ProgramModuleCache(engine, Options.Create(options)).Get(wasm);
         var coldCompileMs = compile.Elapsed.TotalMilliseconds;
@@ -65,7 +65,7 @@ internal static class DirectCalls
         var memory = instance.GetMemory("memory")!;
         var at = memory.Grow(1) * Memory.PageSize;
         input.CopyTo(memory.GetSpan(at, input.Length));
-        var (ptr, length) = instance.GetFunction<int, int, ValueTuple<int, int>>("onvm_main")!((int)at, input.Length);
-        return memory.GetSpan(ptr, length).ToArray();
+        var results = (object[])instance.GetFunction("onvm_main")!.Invoke([(int)at, input.Length])!;
+        return memory.GetSpan((int)results[0], (int)results[1]).ToArray();
     }
 }

@@ -65,11 +65,12 @@ async Task<double> MeasureAsync(int siloCount)
     Console.WriteLine($"--- {siloCount} silo(s), 4 workers (worker i on silo i mod {siloCount}), jobs submitted round-robin through the silos");
     await using var cluster = await BenchCluster.StartAsync(siloCount, common, silo =>
     {
-        // The bench client keeps thousands of jobs in flight: above the default quota on unfinished jobs.
+        // One bench client keeps up to --concurrency jobs in flight: the defaults (500 unfinished jobs, a list of
+        // 1,000) hold unless --concurrency is larger.
         var settings = new Dictionary<string, string?>
         {
-            ["Marketplace:Jobs:MaxClientJobs"] = "1000000",
-            ["Marketplace:Jobs:MaxUnfinishedJobsPerClient"] = "1000000",
+            ["Marketplace:Jobs:MaxUnfinishedJobsPerClient"] = Math.Max(500, concurrency).ToString(CultureInfo.InvariantCulture),
+            ["Marketplace:Jobs:MaxClientJobs"] = Math.Max(1_000, concurrency).ToString(CultureInfo.InvariantCulture),
         };
         var n = 0;
         for (var w = silo; w < 4; w += siloCount)
@@ -87,8 +88,9 @@ async Task<double> MeasureAsync(int siloCount)
 
         return settings;
     }, memoryStorage, silo => silo.AddMarketplace());
-    var factories = cluster.Silos.Select(s => s.GetRequiredService<IGrainFactory>()).ToArray();
-    var grains = factories[0];
+    var grains = cluster.Silos[0].GetRequiredService<IGrainFactory>();
+    // Job references as the silo's HTTP API makes them (GrainReferences: no per-call type lookups).
+    var jobRefs = cluster.Silos.Select(s => s.GetRequiredService<GrainReferences<IJobGrain>>()).ToArray();
     var directory = grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey);
     while ((await directory.ListOnlineIdsAsync()).Length < 4)
     {
@@ -110,7 +112,7 @@ async Task<double> MeasureAsync(int siloCount)
         var done = new TaskCompletionSource<JobSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
         waiters[id] = done;
         var submittedAt = DateTimeOffset.UtcNow;
-        var job = factories[(int)((uint)Interlocked.Increment(ref next) % (uint)factories.Length)].GetGrain<IJobGrain>(id);
+        var job = jobRefs[(int)((uint)Interlocked.Increment(ref next) % (uint)jobRefs.Length)].Create(id);
         await job.SubmitAsync(submission);
         var summary = await done.Task;
         if (summary.Status != JobStatus.Completed)

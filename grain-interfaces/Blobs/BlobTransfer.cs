@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace Marketplace.GrainInterfaces;
@@ -39,6 +40,16 @@ public static class BlobTransfer
         }
 
         ct.ThrowIfCancellationRequested();
+        if (content.CanSeek && content.Length - content.Position is > 0 and <= PieceBytes and var whole)
+        {
+            // Known to fit in one piece: read it whole and store it in one call.
+            var bytes = new byte[whole];
+            await content.ReadExactlyAsync(bytes, ct).ConfigureAwait(false);
+            var stored = await StoreAsync(grains, bytes, mediaType, ct).ConfigureAwait(false);
+            progress?.Report(bytes.Length);
+            return stored;
+        }
+
         var uploadId = Guid.NewGuid();
         var upload = grains.GetGrain<IBlobUploadGrain>(uploadId);
         // A piece of at most 1 MiB; a seekable stream that holds less (a job's small output) gets a buffer its size,
@@ -90,6 +101,37 @@ public static class BlobTransfer
             await AbortAfterFailureAsync(upload).ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Stores <paramref name="content"/>, held whole in memory, as a blob and returns its manifest: up to
+    /// <see cref="BlobLimits.MaxAppendBytes"/> in one call to <see cref="IBlobWriterGrain"/> on the caller's silo,
+    /// more through an upload. Errors as <see cref="UploadAsync"/>.
+    /// </summary>
+    /// <param name="grains">The silo's or a client's grain factory.</param>
+    /// <param name="content">The bytes; the caller does not change them until the call returns.</param>
+    /// <param name="mediaType">The media type to record (null: <c>application/octet-stream</c>).</param>
+    /// <param name="ct">Cancels before the bytes are sent.</param>
+    public static async Task<BlobManifest> StoreAsync(IGrainFactory grains, ReadOnlyMemory<byte> content, string? mediaType, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        ct.ThrowIfCancellationRequested();
+        if (content.Length > BlobLimits.MaxAppendBytes)
+        {
+            using var stream = new MemoryStream(content.ToArray(), writable: false);
+            return await UploadAsync(grains, stream, mediaType, null, ct).ConfigureAwait(false);
+        }
+
+        var bytes = MemoryMarshal.TryGetArray(content, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : content.ToArray();
+        var manifest = await grains.GetGrain<IBlobWriterGrain>(IBlobWriterGrain.LocalKey).StoreAsync(bytes, mediaType).ConfigureAwait(false);
+        if (manifest.Size != bytes.Length)
+        {
+            throw new BlobStoreException($"Blob {manifest.Id} was registered with {manifest.Size} bytes but {bytes.Length} were sent. Store it again.");
+        }
+
+        return manifest;
     }
 
     /// <summary>

@@ -1,8 +1,11 @@
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>How one attempt ended, reported by the worker that ran it (<see cref="IJobAttemptGrain.ReportAttemptAsync"/>).</summary>
+/// <remarks>Never changed once sent ([Immutable]): Orleans passes it by reference between grains of one silo instead of
+/// copying it.</remarks>
 [GenerateSerializer]
 [Alias("marketplace.attempt-report")]
+[Immutable]
 public sealed class AttemptReport
 {
     /// <summary>The attempt token from the <see cref="JobAssignment"/>.</summary>

@@ -1,18 +1,25 @@
+using Orleans.Concurrency;
+
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>The jobs of one client (key = client id), newest first; jobs add themselves on submit.</summary>
 public interface IClientJobsGrain : IGrainWithStringKey
 {
-    /// <summary>Records a job of this client (called by <see cref="IJobGrain"/>).</summary>
-    Task AddAsync(JobSummary job);
+    /// <summary>Records a job of this client (called by <see cref="IJobGrain"/> once the job is stored). One-way: the
+    /// job does not wait for its list; a summary never replaces one of a finished job, so an add that arrives after
+    /// the job's final update changes nothing.</summary>
+    [OneWay]
+    Task AddAsync([Immutable] JobSummary job);
 
     /// <summary>Holds a place for job <paramref name="jobId"/> before it is stored; throws
     /// <see cref="QuotaExceededException"/> when the client already has as many unfinished jobs as its quota allows.
     /// The place is taken by the job's <see cref="AddAsync"/>.</summary>
     Task ReserveAsync(string jobId);
 
-    /// <summary>Updates the summary of a recorded job (called by <see cref="IJobGrain"/> on state changes).</summary>
-    Task UpdateAsync(JobSummary job);
+    /// <summary>Updates the summary of a recorded job (called by <see cref="IJobGrain"/> when it finishes). One-way,
+    /// as <see cref="AddAsync"/>.</summary>
+    [OneWay]
+    Task UpdateAsync([Immutable] JobSummary job);
 
     /// <summary>Up to <paramref name="limit"/> jobs, newest first, optionally only those in <paramref name="status"/>.</summary>
     Task<List<JobSummary>> ListAsync(JobStatus? status, int limit);

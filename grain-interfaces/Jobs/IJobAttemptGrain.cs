@@ -10,11 +10,11 @@ namespace Marketplace.GrainInterfaces;
 [Alias("marketplace.job-attempt")]
 public interface IJobAttemptGrain : IGrainWithStringKey
 {
-    /// <summary>A worker's bid or decline for matching round <see cref="WorkerBid.Round"/> (answers
-    /// <see cref="JobAnnouncement"/>); answers of an older round are ignored.</summary>
+    /// <summary>The bids or declines of the workers of one host for matching round <see cref="WorkerBid.Round"/>
+    /// (answers <see cref="IWorkerHostGrain.OfferJobAsync"/>); answers of an older round are ignored.</summary>
     [OneWay]
-    [Alias("bid")]
-    Task BidAsync(WorkerBid bid);
+    [Alias("bids")]
+    Task BidsAsync([Immutable] WorkerBid[] bids);
 
     /// <summary>The worker started executing attempt <paramref name="attemptId"/>.</summary>
     [OneWay]

@@ -1,11 +1,14 @@
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>
-/// What a job in matching offers each online worker (<see cref="IWorkerGrain.OfferJobAsync"/>): the
-/// requirements every worker checks before answering with <see cref="IJobAttemptGrain.BidAsync"/>.
+/// What a job in matching offers the online workers, one host at a time (<see cref="IWorkerHostGrain.OfferJobAsync"/>):
+/// the requirements every worker is checked against before its host answers with <see cref="IJobAttemptGrain.BidsAsync"/>.
 /// </summary>
+/// <remarks>Never changed once sent ([Immutable]): Orleans passes it by reference between grains of one silo instead of
+/// copying it.</remarks>
 [GenerateSerializer]
 [Alias("marketplace.job-announcement")]
+[Immutable]
 public sealed class JobAnnouncement
 {
     /// <summary>The job.</summary>

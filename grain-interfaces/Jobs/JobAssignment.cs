@@ -1,8 +1,11 @@
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>One attempt of a job handed to the winning worker (<see cref="IWorkerGrain.AssignAsync"/>).</summary>
+/// <remarks>Never changed once sent ([Immutable]): Orleans passes it by reference between grains of one silo instead of
+/// copying it.</remarks>
 [GenerateSerializer]
 [Alias("marketplace.job-assignment")]
+[Immutable]
 public sealed class JobAssignment
 {
     /// <summary>The job.</summary>

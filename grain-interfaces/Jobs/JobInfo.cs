@@ -92,8 +92,11 @@ public sealed class WorkerIneligibility
 }
 
 /// <summary>A job as lists show it.</summary>
+/// <remarks>Never changed once sent ([Immutable]): Orleans passes it by reference between grains of one silo instead of
+/// copying it.</remarks>
 [GenerateSerializer]
 [Alias("marketplace.job-summary")]
+[Immutable]
 public sealed class JobSummary
 {
     /// <summary>The job id.</summary>

@@ -1,8 +1,11 @@
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>What a client asks for. Zero limits mean "the program manifest's value".</summary>
+/// <remarks>Never changed once sent ([Immutable]): Orleans passes it by reference between grains of one silo instead of
+/// copying it.</remarks>
 [GenerateSerializer]
 [Alias("marketplace.job-submission")]
+[Immutable]
 public sealed class JobSubmission
 {
     /// <summary>The submitting client (from its API key or client options).</summary>

@@ -1,8 +1,11 @@
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>A worker's answer to a <see cref="JobAnnouncement"/>: a bid, or a decline with the reason.</summary>
+/// <remarks>Never changed once sent ([Immutable]): Orleans passes it by reference between grains of one silo instead of
+/// copying it.</remarks>
 [GenerateSerializer]
 [Alias("marketplace.worker-bid")]
+[Immutable]
 public sealed class WorkerBid
 {
     /// <summary>The answering worker.</summary>

@@ -14,4 +14,9 @@ public interface IWorkerDirectoryGrain : IGrainWithStringKey
     /// <summary>The ids of the workers whose heartbeat is fresh (matching waits for their answers).</summary>
     [ReadOnly]
     Task<string[]> ListOnlineIdsAsync();
+
+    /// <summary>The workers whose heartbeat is fresh, grouped by host (matching offers a job once per host and waits
+    /// for every listed worker's answer).</summary>
+    [ReadOnly]
+    Task<OnlineWorkerHost[]> ListOnlineHostsAsync();
 }

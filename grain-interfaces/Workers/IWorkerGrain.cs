@@ -4,9 +4,9 @@ namespace Marketplace.GrainInterfaces;
 
 /// <summary>
 /// One worker (key = worker id). A silo hosts the workers its configuration names; each registers its capabilities
-/// and a BLS public key with a proof of possession, heartbeats, announces itself on the <c>capabilities</c> stream
-/// and hears jobs on the <c>jobs</c> stream (<see cref="MarketplaceStreams"/>). The job-facing protocol (bids,
-/// assignments) is declared by the jobs library.
+/// and a BLS public key with a proof of possession, heartbeats and announces itself on the <c>capabilities</c> stream
+/// (<see cref="MarketplaceStreams"/>). Jobs are offered to its host (<see cref="IWorkerHostGrain"/>), which bids for
+/// it; an assignment comes here (<see cref="AssignAsync"/>).
 /// </summary>
 public interface IWorkerGrain : IGrainWithStringKey
 {
@@ -21,12 +21,6 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// <summary>The worker's host is alive: refreshes the heartbeat and announces the worker on the
     /// <c>capabilities</c> stream. Throws <see cref="WorkerNotFoundException"/> before registration.</summary>
     Task HeartbeatAsync();
-
-    /// <summary>A job in matching offers itself (round <see cref="JobAnnouncement.Round"/>): the worker answers the
-    /// job with a one-way bid or a decline naming its reason (<see cref="IJobAttemptGrain.BidAsync"/>). One-way, so a job
-    /// never waits for a worker's turn.</summary>
-    [OneWay]
-    Task OfferJobAsync(JobAnnouncement job);
 
     /// <summary>Queues one attempt on the worker's executor (capacity slots plus a bounded queue). Not accepted when
     /// the worker is offline, not hosted on this silo, or its queue is full. Interleaves with the worker's other

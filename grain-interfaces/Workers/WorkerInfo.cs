@@ -61,4 +61,7 @@ public sealed class WorkerInfo
 
     /// <summary>Attempts that failed on this worker's side (lost, crashed).</summary>
     [Id(9)] public long Failed { get; set; }
+
+    /// <summary>The worker host (its silo's <see cref="IWorkerHostGrain"/> key) that bids for it and runs its jobs.</summary>
+    [Id(10)] public string HostId { get; set; } = "";
 }

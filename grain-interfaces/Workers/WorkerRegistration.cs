@@ -16,8 +16,11 @@ public sealed class WorkerRegistration
 }
 
 /// <summary>A worker's answer to <see cref="IWorkerGrain.AssignAsync"/>.</summary>
+/// <remarks>Never changed once sent ([Immutable]): Orleans passes it by reference between grains of one silo instead of
+/// copying it.</remarks>
 [GenerateSerializer]
 [Alias("marketplace.assignment-answer")]
+[Immutable]
 public sealed class AssignmentAnswer
 {
     /// <summary>True when the attempt was queued for execution.</summary>

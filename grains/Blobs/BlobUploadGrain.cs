@@ -14,9 +14,6 @@ namespace Marketplace.Grains.Blobs;
 [GrainType("blob-upload")]
 internal sealed class BlobUploadGrain(ChunkStore store, IOptions<BlobOptions> options, BlobLog log) : Grain, IBlobUploadGrain
 {
-    private const string DefaultMediaType = "application/octet-stream";
-    private const int MaxMediaTypeLength = 255;
-
     private readonly BlobOptions _options = options.Value;
     private readonly List<ChunkRef> _chunks = [];
     private byte[]? _partial;
@@ -92,7 +89,7 @@ internal sealed class BlobUploadGrain(ChunkStore store, IOptions<BlobOptions> op
         }
 
         RequireOpen();
-        var type = NormalizeMediaType(mediaType);
+        var type = BlobMediaType.Normalize(mediaType);
         if (_size == 0)
         {
             End(UploadState.Aborted, "it was completed without any bytes", deactivate: false);
@@ -281,33 +278,4 @@ internal sealed class BlobUploadGrain(ChunkStore store, IOptions<BlobOptions> op
 
         _partialLength = 0;
     }
-
-    /// <summary>The media type to record: null or blank means <c>application/octet-stream</c>; otherwise
-    /// <c>type/subtype</c> with optional parameters (<c>text/plain; charset=utf-8</c>), printable ASCII, trimmed.</summary>
-    private static string NormalizeMediaType(string? mediaType)
-    {
-        if (string.IsNullOrWhiteSpace(mediaType))
-        {
-            return DefaultMediaType;
-        }
-
-        mediaType = mediaType.Trim();
-        var slash = mediaType.IndexOf('/', StringComparison.Ordinal);
-        if (mediaType.Length > MaxMediaTypeLength || slash <= 0 || slash == mediaType.Length - 1)
-        {
-            throw new InvalidRequestException($"mediaType '{Truncate(mediaType)}' is not a media type such as 'application/wasm' (type/subtype, at most {MaxMediaTypeLength} characters).");
-        }
-
-        foreach (var c in mediaType)
-        {
-            if (c < ' ' || c >= 0x7f)
-            {
-                throw new InvalidRequestException($"mediaType '{Truncate(mediaType)}' contains a control or non-ASCII character.");
-            }
-        }
-
-        return mediaType;
-    }
-
-    private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
 }

@@ -1,5 +1,7 @@
+using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Hosting;
@@ -28,6 +30,7 @@ public static class ExecutionSiloBuilderExtensions
         silo.Services.AddSingleton<ProgramModuleCache>();
         silo.Services.AddSingleton(_ => new SandboxThreads(idleTimeout: TimeSpan.FromSeconds(30)));
         silo.Services.AddSingleton<IProgramRunner, ProgramRunner>();
+        silo.Services.TryAddSingleton(typeof(GrainReferences<>));
         return silo;
     }
 }

@@ -9,6 +9,9 @@ internal static class OnvmImports
     /// <summary>The import module name.</summary>
     public const string Module = "env";
 
+    /// <summary>The name prefix of the state host functions.</summary>
+    public const string StatePrefix = "onvm_state_";
+
     /// <summary>Capability for <c>onvm_now_ms</c>.</summary>
     public const string TimeCapability = "time";
 

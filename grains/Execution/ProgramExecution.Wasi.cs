@@ -44,6 +44,12 @@ internal sealed partial class ProgramExecution
             return new Result { Outcome = ProgramRunOutcome.OutOfMemory, Error = tooLarge };
         }
 
+        using var slot = _engine.EnterRun(IsInterrupted);
+        if (slot is null)
+        {
+            return new Result { Interrupted = true };
+        }
+
         var budget = (ulong)_request.MaxFuel;
         using var store = new Store(_engine.Engine, context);
         Limit(store, budget, limitBytes, WasiContext.OnEpochDeadline);

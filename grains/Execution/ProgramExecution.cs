@@ -73,6 +73,14 @@ internal sealed partial class ProgramExecution
     /// <summary>Runs the attempt on the host of the module's ABI.</summary>
     public Result Run() => _module.Abi == ProgramAbi.Wasi ? RunWasi() : RunOnvm();
 
+    private bool IsInterrupted()
+    {
+        lock (_gate)
+        {
+            return _interrupted;
+        }
+    }
+
     /// <summary>The memory limit of the attempt: the request's, in whole pages, within the 32-bit address space.</summary>
     private long LimitBytes() =>
         Math.Clamp(_request.MaxMemoryBytes / Memory.PageSize, 1, MaxMemoryBytes / Memory.PageSize) * Memory.PageSize;
@@ -123,6 +131,12 @@ internal sealed partial class ProgramExecution
                 Error = $"the module is a {_module.Abi} program and this silo has no host for that ABI",
                 Logs = run.Logs,
             };
+        }
+
+        using var slot = _engine.EnterRun(IsInterrupted);
+        if (slot is null)
+        {
+            return new Result { Interrupted = true, Logs = run.Logs };
         }
 
         var budget = (ulong)_request.MaxFuel;
@@ -199,28 +213,29 @@ internal sealed partial class ProgramExecution
     /// <summary>Calls the entrypoint in its shape and returns the output range.</summary>
     private (long Pointer, long Length) Call(Instance instance, Memory memory, int inPtr, int inLength)
     {
+        // The untyped call: the binding's typed delegates (GetFunction<int, int, (int, int)>) build their result
+        // factory by reflection on every lookup, a few microseconds per run. The shape, and so the signature, was
+        // checked at deploy.
         var name = _program.Manifest.Entrypoint;
+        var entry = instance.GetFunction(name) ?? throw Missing(name);
         switch (_program.EntrypointShape)
         {
             case EntrypointShape.MultiValue:
                 {
-                    var entry = instance.GetFunction<int, int, ValueTuple<int, int>>(name) ?? throw Missing(name);
-                    var (ptr, length) = entry(inPtr, inLength);
-                    return ((uint)ptr, (uint)length);
+                    var results = entry.Invoke([inPtr, inLength]) as object[] ?? throw Missing(name);
+                    return ((uint)(int)results[0], (uint)(int)results[1]);
                 }
 
             case EntrypointShape.Packed:
                 {
-                    var entry = instance.GetFunction<int, int, long>(name) ?? throw Missing(name);
-                    var packed = (ulong)entry(inPtr, inLength);
+                    var packed = (ulong)(long)(entry.Invoke([inPtr, inLength]) ?? throw Missing(name));
                     return ((long)(packed >> 32), (long)(packed & 0xFFFF_FFFF));
                 }
 
             default:
                 {
-                    var entry = instance.GetAction<int, int, int>(name) ?? throw Missing(name);
                     var sret = inPtr + inLength;
-                    entry(sret, inPtr, inLength);
+                    entry.Invoke([sret, inPtr, inLength]);
                     return ((uint)memory.ReadInt32(sret), (uint)memory.ReadInt32(sret + 4L));
                 }
         }

@@ -37,6 +37,11 @@ internal sealed class ProgramOptions
     /// <summary>Interval of the epoch ticker, ms: the resolution of timeouts and cancellation of running programs. 10.</summary>
     public int EpochTickMs { get; set; } = 10;
 
+    /// <summary>Runs that may hold a Wasmtime store at once on this silo (default 64): the pooling allocator's
+    /// instance slots, reserved at start (virtual address space only: 4 GiB and a guard region each). More runs than
+    /// that wait for a slot. At least the sum of the silo's worker capacities, or some runs will queue.</summary>
+    public int MaxConcurrentRuns { get; set; } = 64;
+
     /// <summary>Most elements a run's table may hold: 100 000.</summary>
     public int MaxTableElements { get; set; } = 100_000;
 

@@ -18,6 +18,10 @@ internal sealed class ProgramOptionsValidator : IValidateOptions<ProgramOptions>
         Positive(problems, nameof(options.MaxStackBytes), options.MaxStackBytes);
         Positive(problems, nameof(options.EpochTickMs), options.EpochTickMs);
         NotNegative(problems, nameof(options.ModuleCacheCapacity), options.ModuleCacheCapacity);
+        if (options.MaxConcurrentRuns is < 1 or > 1000)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{ProgramOptions.Section}:{nameof(options.MaxConcurrentRuns)} is {options.MaxConcurrentRuns}; it must be from 1 to 1000"));
+        }
         NotNegative(problems, nameof(options.MaxTableElements), options.MaxTableElements);
         NotNegative(problems, nameof(options.MaxTables), options.MaxTables);
         NotNegative(problems, nameof(options.StateCacheCapacity), options.StateCacheCapacity);

@@ -19,6 +19,7 @@ namespace Marketplace.Grains.Execution;
 internal sealed partial class ProgramRunner : IProgramRunner
 {
     private readonly IGrainFactory _grains;
+    private readonly GrainReferences<IProgramStateGrain> _stateGrains;
     private readonly ProgramModuleCache _modules;
     private readonly SandboxThreads _threads;
     private readonly ProgramOptions _options;
@@ -27,9 +28,10 @@ internal sealed partial class ProgramRunner : IProgramRunner
     private readonly ConcurrentDictionary<string, StateView> _states = new(StringComparer.Ordinal);
 
     public ProgramRunner(
-        IGrainFactory grains, ProgramModuleCache modules, SandboxThreads threads, IOptions<ProgramOptions> options, ILogger<ProgramRunner> logger)
+        IGrainFactory grains, GrainReferences<IProgramStateGrain> stateGrains, ProgramModuleCache modules, SandboxThreads threads, IOptions<ProgramOptions> options, ILogger<ProgramRunner> logger)
     {
         _grains = grains;
+        _stateGrains = stateGrains;
         _modules = modules;
         _threads = threads;
         _options = options.Value;
@@ -74,10 +76,10 @@ internal sealed partial class ProgramRunner : IProgramRunner
             var blobs = module.Abi == ProgramAbi.Onvm
                 ? await PrefetchBlobsAsync(info.Manifest.BlobRefs, notes, stopped)
                 : new Dictionary<string, byte[]>(0);
-            var stateGrain = _grains.GetGrain<IProgramStateGrain>(info.Id);
+            var stateGrain = _stateGrains.Get(info.Id);
             for (var attempt = 0; ; attempt++)
             {
-                var view = await GetStateAsync(info.Id, stateGrain);
+                var view = module.UsesState ? await GetStateAsync(info.Id, stateGrain) : StateView.Empty;
                 root = view.Root;
                 stopped.ThrowIfCancellationRequested();
                 var execution = new ProgramExecution(_modules.Engine, module, info, view, blobs, request, _options, attempt + 1);

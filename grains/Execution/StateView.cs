@@ -15,6 +15,9 @@ internal sealed class StateView
         Tree = tree;
     }
 
+    /// <summary>A program's state before its first write: version 0, no keys.</summary>
+    public static StateView Empty { get; } = new(0, new Dictionary<byte[], byte[]>(ByteArrayComparer.Instance), [], SparseMerkleTree.Empty);
+
     /// <summary>The committed version.</summary>
     public long Version { get; }
 

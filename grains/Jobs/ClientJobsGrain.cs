@@ -45,7 +45,13 @@ internal sealed class ClientJobsGrain(
         _reserved.Remove(job.JobId);
         if (_index.TryGetValue(job.JobId, out var at))
         {
-            _unfinished += (IsUnfinished(job.Status) ? 1 : 0) - (IsUnfinished(state.State.Jobs[at].Status) ? 1 : 0);
+            if (!IsUnfinished(state.State.Jobs[at].Status))
+            {
+                // A finished job's summary is final: an add overtaken by its final update changes nothing.
+                return Task.CompletedTask;
+            }
+
+            _unfinished += (IsUnfinished(job.Status) ? 1 : 0) - 1;
             state.State.Jobs[at] = job;
         }
         else

@@ -84,7 +84,7 @@ internal sealed partial class JobGrain
 
         if (attemptId is not null && worker.Length > 0)
         {
-            await GrainFactory.GetGrain<IWorkerGrain>(worker).AttemptLostAsync(JobId, attemptId);
+            await lookups.Worker(worker).AttemptLostAsync(JobId, attemptId);
         }
 
         await RetryOrFinishAsync(FailureReason.WorkerLost, $"worker {worker} stopped renewing the lease of attempt {attempt}", retriable: true);

@@ -8,7 +8,7 @@ internal sealed partial class JobGrain
 {
     private readonly Dictionary<string, WorkerBid> _bids = new(StringComparer.Ordinal);
     private readonly HashSet<string> _waitingFor = new(StringComparer.Ordinal);
-    private string[] _expected = [];
+    private int _expected;
     private int _round;
     private DateTimeOffset _windowCloseAt;
     private DateTimeOffset _announcedAt;
@@ -16,17 +16,28 @@ internal sealed partial class JobGrain
     private bool _haveEligibleBid;
 
     /// <inheritdoc />
-    public async Task BidAsync(WorkerBid bid)
+    public async Task BidsAsync(WorkerBid[] bids)
     {
-        if (Info.Status != JobStatus.Matching || bid is null || bid.Round != _round)
+        if (Info.Status != JobStatus.Matching || bids is null)
         {
             return;
         }
 
-        _bids[bid.WorkerId] = bid;
-        _haveEligibleBid |= bid.Eligible;
-        if ((_waitingFor.Remove(bid.WorkerId) && _waitingFor.Count == 0)
-            || (bid.Eligible && DateTimeOffset.UtcNow >= _windowCloseAt))
+        var close = false;
+        foreach (var bid in bids)
+        {
+            if (bid is null || bid.Round != _round)
+            {
+                continue;
+            }
+
+            _bids[bid.WorkerId] = bid;
+            _haveEligibleBid |= bid.Eligible;
+            close |= (_waitingFor.Remove(bid.WorkerId) && _waitingFor.Count == 0)
+                || (bid.Eligible && DateTimeOffset.UtcNow >= _windowCloseAt);
+        }
+
+        if (close)
         {
             await CloseMatchingAsync();
             Schedule();
@@ -69,7 +80,7 @@ internal sealed partial class JobGrain
             return;
         }
 
-        if (_expected.Length == 0)
+        if (_expected == 0)
         {
             await CloseMatchingAsync();
         }
@@ -79,14 +90,19 @@ internal sealed partial class JobGrain
 
     private async Task AnnounceAsync()
     {
-        _expected = await lookups.OnlineWorkersAsync(GrainFactory);
-        foreach (var id in _expected)
+        var hosts = await lookups.OnlineHostsAsync();
+        foreach (var host in hosts)
         {
-            _waitingFor.Add(id);
+            foreach (var id in host.WorkerIds)
+            {
+                _waitingFor.Add(id);
+            }
         }
 
-        // Each online worker (on whichever silo hosts it) gets the offer as a one-way grain call: delivered at once,
-        // where a stream would wait for its pulling agent's next poll.
+        _expected = _waitingFor.Count;
+
+        // Each host (the workers of one silo) gets the offer as one one-way grain call and answers for all of its
+        // workers at once: delivered at once, where a stream would wait for its pulling agent's next poll.
         var announcement = new JobAnnouncement
         {
             JobId = JobId,
@@ -99,9 +115,9 @@ internal sealed partial class JobGrain
             MaxPricePerMillionFuel = state.State.MaxPricePerMillionFuel,
             Constraints = state.State.Constraints,
         };
-        foreach (var workerId in _expected)
+        foreach (var host in hosts)
         {
-            await GrainFactory.GetGrain<IWorkerGrain>(workerId).OfferJobAsync(announcement);
+            await lookups.WorkerHost(host.HostId).OfferJobAsync(announcement, host.WorkerIds);
         }
     }
 
@@ -180,7 +196,7 @@ internal sealed partial class JobGrain
             AssignmentAnswer answer;
             try
             {
-                answer = await GrainFactory.GetGrain<IWorkerGrain>(bid.WorkerId).AssignAsync(assignment);
+                answer = await lookups.Worker(bid.WorkerId).AssignAsync(assignment);
             }
             catch (Exception e) when (e is TimeoutException or OrleansException)
             {
@@ -215,7 +231,7 @@ internal sealed partial class JobGrain
             reasons.Add(new WorkerIneligibility { WorkerId = id, Reason = $"worker {id} did not answer within {(DateTimeOffset.UtcNow - _announcedAt).TotalMilliseconds:0} ms" });
         }
 
-        if (reasons.Count == 0 && _expected.Length == 0 && DateTimeOffset.UtcNow < _resumedAt + _options.ResumeGrace)
+        if (reasons.Count == 0 && _expected == 0 && DateTimeOffset.UtcNow < _resumedAt + _options.ResumeGrace)
         {
             // Reactivated after a restart: the workers' hosts may not have announced themselves again yet.
             Info.Status = JobStatus.Pending;
@@ -237,7 +253,7 @@ internal sealed partial class JobGrain
 
     private async Task ExplainNoWorkersAsync(List<WorkerIneligibility> reasons)
     {
-        var workers = await GrainFactory.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey).ListAsync();
+        var workers = await lookups.Directory.ListAsync();
         var now = DateTimeOffset.UtcNow;
         foreach (var worker in workers)
         {

@@ -44,7 +44,11 @@ internal sealed partial class JobGrain(
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (Submitted && !Terminal)
+        if (Submitted && Terminal)
+        {
+            RetireWhenIdle();
+        }
+        else if (Submitted)
         {
             if (Info.Status is JobStatus.Running or JobStatus.Matching)
             {
@@ -115,11 +119,11 @@ internal sealed partial class JobGrain(
         if (JobSubmissionValidator.IsProgramId(reference))
         {
             programId = reference;
-            program = await lookups.ProgramAsync(GrainFactory, reference);
+            program = await lookups.ProgramAsync(reference);
         }
         else
         {
-            program = await GrainFactory.GetGrain<IProgramCatalogGrain>(IProgramCatalogGrain.DefaultKey).ResolveAsync(reference);
+            program = await lookups.Catalog.ResolveAsync(reference);
             programId = program.Id;
         }
 
@@ -130,7 +134,7 @@ internal sealed partial class JobGrain(
 
         try
         {
-            await GrainFactory.GetGrain<IClientJobsGrain>(submission.ClientId).ReserveAsync(JobId);
+            await lookups.ClientJobs(submission.ClientId).ReserveAsync(JobId);
         }
         catch (QuotaExceededException)
         {
@@ -181,7 +185,7 @@ internal sealed partial class JobGrain(
         }
 
         MarketplaceTelemetry.JobSubmitted();
-        await GrainFactory.GetGrain<IClientJobsGrain>(Info.ClientId).AddAsync(Summary());
+        await lookups.ClientJobs(Info.ClientId).AddAsync(Summary());
         await StartMatchingAsync();
         return Info;
     }
@@ -204,7 +208,7 @@ internal sealed partial class JobGrain(
 
         if (Info.Status == JobStatus.Running && _attemptId is not null && Info.WorkerId is not null)
         {
-            await GrainFactory.GetGrain<IWorkerGrain>(Info.WorkerId).CancelAttemptAsync(JobId, _attemptId);
+            await lookups.Worker(Info.WorkerId).CancelAttemptAsync(JobId, _attemptId);
         }
 
         await FinishAsync(JobStatus.Cancelled, FailureReason.None, "cancelled by the client");
@@ -289,11 +293,21 @@ internal sealed partial class JobGrain(
         await DropWatchdogAsync();
         await state.WriteStateAsync();
         var summary = Summary();
-        await GrainFactory.GetGrain<IClientJobsGrain>(Info.ClientId).UpdateAsync(summary);
+        await lookups.ClientJobs(Info.ClientId).UpdateAsync(summary);
         await this.GetStreamProvider(MarketplaceStreams.Provider)
             .GetStream<JobSummary>(StreamId.Create(JobEvents.Namespace, Info.ClientId))
             .OnNextAsync(summary);
+        RetireWhenIdle();
     }
+
+    /// <summary>A finished job leaves memory <see cref="JobsOptions.FinishedJobIdle"/> from now; its state stays in
+    /// storage for later reads.</summary>
+    private void RetireWhenIdle() =>
+        this.RegisterGrainTimer(static (grain, _) =>
+        {
+            grain.DeactivateOnIdle();
+            return Task.CompletedTask;
+        }, this, new GrainTimerCreationOptions(_options.FinishedJobIdle, Timeout.InfiniteTimeSpan));
 
     private async Task RetryOrFinishAsync(FailureReason reason, string error, bool retriable)
     {

@@ -6,26 +6,35 @@ namespace Marketplace.Grains.Jobs;
 
 /// <summary>
 /// Per-silo caches on the job hot path: deployed programs by id (ids are content hashes, so a deployed program never
-/// changes; misses are not cached) and the online worker ids (refreshed from the directory at most every
+/// changes; misses are not cached) and the online workers by host (refreshed from the directory at most every
 /// <see cref="JobsOptions.OnlineWorkersCacheAge"/>; an empty list is never reused). Each saves a grain call per job.
+/// References to the grains a job calls again and again (workers, client job lists, the directory and catalog) are
+/// made once per silo (<see cref="GrainReferences{TGrain}"/>).
 /// </summary>
-internal sealed class JobLookups(IOptions<JobsOptions> options)
+internal sealed class JobLookups(
+    IOptions<JobsOptions> options,
+    GrainReferences<IWorkerGrain> workers,
+    GrainReferences<IWorkerHostGrain> hosts,
+    GrainReferences<IClientJobsGrain> clientJobs,
+    GrainReferences<IWorkerDirectoryGrain> directory,
+    GrainReferences<IProgramCatalogGrain> catalog,
+    GrainReferences<IProgramGrain> programs)
 {
     private const int MaxPrograms = 4096;
     private readonly ConcurrentDictionary<string, ProgramInfo> _programs = new(StringComparer.Ordinal);
     private readonly long _onlineAgeMs = (long)options.Value.OnlineWorkersCacheAge.TotalMilliseconds;
-    private string[] _online = [];
+    private OnlineWorkerHost[] _online = [];
     private long _onlineAt;
 
     /// <summary>The program with id <paramref name="programId"/>, or null when it is not deployed.</summary>
-    public async ValueTask<ProgramInfo?> ProgramAsync(IGrainFactory grains, string programId)
+    public async ValueTask<ProgramInfo?> ProgramAsync(string programId)
     {
         if (_programs.TryGetValue(programId, out var cached))
         {
             return cached;
         }
 
-        var info = await grains.GetGrain<IProgramGrain>(programId).GetInfoAsync();
+        var info = await programs.Create(programId).GetInfoAsync();
         if (info is not null)
         {
             if (_programs.Count >= MaxPrograms)
@@ -39,8 +48,8 @@ internal sealed class JobLookups(IOptions<JobsOptions> options)
         return info;
     }
 
-    /// <summary>The ids of the online workers.</summary>
-    public async ValueTask<string[]> OnlineWorkersAsync(IGrainFactory grains)
+    /// <summary>The online workers, by host.</summary>
+    public async ValueTask<OnlineWorkerHost[]> OnlineHostsAsync()
     {
         var cached = Volatile.Read(ref _online);
         if (cached.Length > 0 && Environment.TickCount64 - Volatile.Read(ref _onlineAt) < _onlineAgeMs)
@@ -48,9 +57,24 @@ internal sealed class JobLookups(IOptions<JobsOptions> options)
             return cached;
         }
 
-        var online = await grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey).ListOnlineIdsAsync();
+        var online = await Directory.ListOnlineHostsAsync();
         Volatile.Write(ref _online, online);
         Volatile.Write(ref _onlineAt, Environment.TickCount64);
         return online;
     }
+
+    /// <summary>The worker <paramref name="workerId"/>.</summary>
+    public IWorkerGrain Worker(string workerId) => workers.Get(workerId);
+
+    /// <summary>The bidder for the workers of host <paramref name="hostId"/>.</summary>
+    public IWorkerHostGrain WorkerHost(string hostId) => hosts.Get(hostId);
+
+    /// <summary>The job list of client <paramref name="clientId"/>.</summary>
+    public IClientJobsGrain ClientJobs(string clientId) => clientJobs.Get(clientId);
+
+    /// <summary>The worker directory.</summary>
+    public IWorkerDirectoryGrain Directory => directory.Get(IWorkerDirectoryGrain.DefaultKey);
+
+    /// <summary>The program catalog.</summary>
+    public IProgramCatalogGrain Catalog => catalog.Get(IProgramCatalogGrain.DefaultKey);
 }

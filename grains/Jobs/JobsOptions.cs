@@ -35,6 +35,11 @@ internal sealed class JobsOptions
     /// <summary>A worker without a heartbeat for this long is offline (default 6 s).</summary>
     public TimeSpan WorkerOfflineAfter { get; set; } = TimeSpan.FromSeconds(6);
 
+    /// <summary>How long a finished job's grain stays in memory after the job ended or was read back from storage
+    /// (default 30 s); later reads load it again. Bounds the memory of a busy silo: without it a finished job's
+    /// activation would stay until Orleans' idle collection (15 minutes by default).</summary>
+    public TimeSpan FinishedJobIdle { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Log lines kept per job; older lines are dropped, the first is kept (default 200).</summary>
     public int MaxLogEntries { get; set; } = 200;
 

@@ -16,6 +16,7 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
         NotNegative(problems, nameof(options.ResumeGrace), options.ResumeGrace);
         NotNegative(problems, nameof(options.MaxRetryDelay), options.MaxRetryDelay);
         NotNegative(problems, nameof(options.OnlineWorkersCacheAge), options.OnlineWorkersCacheAge);
+        NotNegative(problems, nameof(options.FinishedJobIdle), options.FinishedJobIdle);
         Positive(problems, nameof(options.LeaseDuration), options.LeaseDuration);
         Positive(problems, nameof(options.HeartbeatInterval), options.HeartbeatInterval);
         Positive(problems, nameof(options.WorkerOfflineAfter), options.WorkerOfflineAfter);

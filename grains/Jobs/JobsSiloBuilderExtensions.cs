@@ -1,6 +1,8 @@
+using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Jobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Hosting;
@@ -18,6 +20,7 @@ public static class JobsSiloBuilderExtensions
         silo.AddMarketplaceGrainStateFormat();
         silo.AddMarketplaceJobsOptions();
         silo.Services.AddSingleton<JobLookups>();
+        silo.Services.TryAddSingleton(typeof(GrainReferences<>));
         return silo;
     }
 

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Marketplace.GrainInterfaces;
 
 namespace Marketplace.Grains.Workers;
@@ -18,10 +17,7 @@ internal static class AttemptBlobs
     /// <summary>Stores <paramref name="output"/> (not empty) as a blob and returns its id.</summary>
     public static async Task<string> StoreAsync(IGrainFactory grains, ReadOnlyMemory<byte> output, CancellationToken token)
     {
-        using var content = MemoryMarshal.TryGetArray(output, out var segment)
-            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-            : new MemoryStream(output.ToArray(), writable: false);
-        var manifest = await BlobTransfer.UploadAsync(grains, content, "application/octet-stream", null, token).ConfigureAwait(false);
+        var manifest = await BlobTransfer.StoreAsync(grains, output, "application/octet-stream", token).ConfigureAwait(false);
         return manifest.Id;
     }
 }

@@ -7,6 +7,10 @@ internal sealed class LocalWorkers
 {
     private readonly ConcurrentDictionary<string, WorkerExecutor> _executors = new(StringComparer.Ordinal);
 
+    /// <summary>This silo's worker host id (<see cref="Marketplace.GrainInterfaces.IWorkerHostGrain"/>'s key): the id
+    /// of its first configured worker; empty while the silo hosts none.</summary>
+    public string HostId { get; set; } = "";
+
     /// <summary>The executors.</summary>
     public ICollection<WorkerExecutor> All => _executors.Values;
 

@@ -73,6 +73,39 @@ internal sealed class WorkerDirectoryGrain(IOptions<JobsOptions> options) : Grai
         return Task.FromResult(ids);
     }
 
+    /// <inheritdoc />
+    public Task<OnlineWorkerHost[]> ListOnlineHostsAsync()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var hosts = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var worker in _workers.Values)
+        {
+            if (now - worker.LastHeartbeat >= _offlineAfter)
+            {
+                continue;
+            }
+
+            // A worker announced without a host (not hosted by a silo when it last heartbeat) is its own host.
+            var host = worker.HostId.Length > 0 ? worker.HostId : worker.WorkerId;
+            if (!hosts.TryGetValue(host, out var ids))
+            {
+                hosts[host] = ids = [];
+            }
+
+            ids.Add(worker.WorkerId);
+        }
+
+        var list = new OnlineWorkerHost[hosts.Count];
+        var i = 0;
+        foreach (var (host, ids) in hosts)
+        {
+            ids.Sort(StringComparer.Ordinal);
+            list[i++] = new OnlineWorkerHost { HostId = host, WorkerIds = [.. ids] };
+        }
+
+        return Task.FromResult(list);
+    }
+
     private Task OnWorkerAsync(WorkerInfo worker)
     {
         _workers[worker.WorkerId] = worker;

@@ -18,6 +18,7 @@ namespace Marketplace.Grains.Workers;
 internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
 {
     private readonly IGrainFactory _grains;
+    private readonly GrainReferences<IJobAttemptGrain> _jobs;
     private readonly IProgramRunner? _runner;
     private readonly ILogger _log;
     private readonly Channel<Attempt> _queue = Channel.CreateUnbounded<Attempt>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
@@ -31,13 +32,15 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
     private long _succeeded;
     private volatile bool _silent;
     private volatile bool _partitioned;
+    private WorkerProfile? _profile;
 
-    public WorkerExecutor(string workerId, int capacity, int maxQueueDepth, TimeSpan renewEvery, IGrainFactory grains, IProgramRunner? runner, ILogger log)
+    public WorkerExecutor(string workerId, int capacity, int maxQueueDepth, TimeSpan renewEvery, IGrainFactory grains, GrainReferences<IJobAttemptGrain> jobs, IProgramRunner? runner, ILogger log)
     {
         WorkerId = workerId;
         _limit = capacity + maxQueueDepth;
         _renewEvery = renewEvery;
         _grains = grains;
+        _jobs = jobs;
         _runner = runner;
         _log = log;
         _slots = new Task[capacity];
@@ -51,6 +54,13 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
 
     /// <summary>The worker.</summary>
     public string WorkerId { get; }
+
+    /// <summary>The worker's latest profile, published by its grain (null before it registered).</summary>
+    public WorkerProfile? Profile
+    {
+        get => Volatile.Read(ref _profile);
+        set => Volatile.Write(ref _profile, value);
+    }
 
     /// <summary>Attempts executing now.</summary>
     public int Running => Volatile.Read(ref _running);
@@ -80,7 +90,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
             return $"worker {WorkerId} is full ({_limit} attempts in flight)";
         }
 
-        var attempt = new Attempt(assignment, CancellationTokenSource.CreateLinkedTokenSource(_stop.Token));
+        var attempt = new Attempt(assignment, _jobs.Create(assignment.JobId), CancellationTokenSource.CreateLinkedTokenSource(_stop.Token));
         if (!_inFlight.TryAdd(assignment.AttemptId, attempt))
         {
             Interlocked.Decrement(ref _queued);
@@ -155,7 +165,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
     {
         try
         {
-            if (!await _grains.GetGrain<IJobAttemptGrain>(attempt.Assignment.JobId).RenewLeaseAsync(attemptId).ConfigureAwait(false))
+            if (!await attempt.Job.RenewLeaseAsync(attemptId).ConfigureAwait(false))
             {
                 attempt.Abandoned = true;
                 attempt.Cancel();
@@ -222,7 +232,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
         // inside it, so Orleans propagates the same trace to the job grain and the blob grains.
         using var activity = MarketplaceTelemetry.StartJobRun(a.TraceParent, a.TraceState, a.JobId, a.ProgramId, WorkerId, a.Attempt);
         var started = Stopwatch.GetTimestamp();
-        var job = _grains.GetGrain<IJobAttemptGrain>(a.JobId);
+        var job = attempt.Job;
         await job.AttemptStartedAsync(a.AttemptId, DateTimeOffset.UtcNow).ConfigureAwait(false);
         var report = await ExecuteAsync(a, token).ConfigureAwait(false);
         var outcome = MarketplaceTelemetry.OutcomeOf(report.Succeeded, report.FailureReason);
@@ -370,9 +380,12 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
     private static partial void LogReportFailed(ILogger log, Exception e, string workerId, string jobId);
 
     /// <summary>One admitted attempt.</summary>
-    private sealed class Attempt(JobAssignment assignment, CancellationTokenSource cancellation)
+    private sealed class Attempt(JobAssignment assignment, IJobAttemptGrain job, CancellationTokenSource cancellation)
     {
         public JobAssignment Assignment { get; } = assignment;
+
+        /// <summary>The job's worker-facing grain: started, lease renewals and the report go to it.</summary>
+        public IJobAttemptGrain Job { get; } = job;
 
         public CancellationTokenSource Cancellation { get; } = cancellation;
 

@@ -1,8 +1,8 @@
 // Design: the worker grain is the worker's face in the cluster: it checks and stores the registration (BLS proof of
-// possession), turns host heartbeats into announcements on the capabilities stream, answers every job announcement
-// on the jobs stream with a bid or a decline (one-way, so a worker turn never waits for a job), and hands assigned
-// attempts to the local executor. Its turns are short; programs run on the executor. Counters are written with the
-// next heartbeat, not per attempt.
+// possession), turns host heartbeats into announcements on the capabilities stream, publishes its profile
+// (capabilities, counters, last heartbeat) on the local executor for its host to bid with (WorkerHostGrain), and
+// hands assigned attempts to the executor. Its turns are short; programs run on the executor. Counters are written
+// with the next heartbeat, not per attempt.
 using System.Text.RegularExpressions;
 using Marketplace.Crypto.Bls;
 using Marketplace.GrainInterfaces;
@@ -68,6 +68,7 @@ internal sealed partial class WorkerGrain(
         await state.WriteStateAsync();
         _dirty = false;
         _lastHeartbeat = DateTimeOffset.UtcNow;
+        PublishProfile();
         await AnnounceAsync();
         return Info();
     }
@@ -90,6 +91,7 @@ internal sealed partial class WorkerGrain(
             _dirty = false;
         }
 
+        PublishProfile();
         await AnnounceAsync();
     }
 
@@ -120,46 +122,19 @@ internal sealed partial class WorkerGrain(
         {
             state.State.Failed++;
             _dirty = true;
+            PublishProfile();
         }
 
         return Task.CompletedTask;
     }
 
-    /// <summary>Reputation in [0, 1]: successes over attempts with a prior of 4 successes in 5 (a new worker starts at
-    /// 0.8, CIRO's starting score).</summary>
-    internal static double Reputation(long completed, long failed) => (completed + 4.0) / (completed + failed + 5.0);
-
-    /// <inheritdoc />
-    public async Task OfferJobAsync(JobAnnouncement job)
+    /// <summary>Gives the host what it bids with: the current capabilities, counters and last heartbeat.</summary>
+    private void PublishProfile()
     {
-        LeaveUnlessHosted();
-        var caps = state.State.Capabilities;
-        if (caps is null)
+        if (state.State.Capabilities is { } caps && localWorkers.Find(WorkerId) is { } executor)
         {
-            return;
+            executor.Profile = new WorkerProfile(caps, state.State.Completed, state.State.Failed, _lastHeartbeat);
         }
-
-        var executor = localWorkers.Find(WorkerId);
-        var running = executor?.Running ?? 0;
-        var queued = executor?.Queued ?? 0;
-        var reason = !Online ? OfflineReason()
-            : executor is null ? $"worker {WorkerId} is not hosted on this silo"
-            : !executor.IsAlive ? $"worker {WorkerId} is not running jobs (its executor stopped)"
-            : WorkerEligibility.Check(WorkerId, caps, job, running, queued);
-        var bid = new WorkerBid
-        {
-            WorkerId = WorkerId,
-            Round = job.Round,
-            Eligible = reason is null,
-            DeclineReason = reason,
-            PricePerMillionFuel = caps.PricePerMillionFuel,
-            Reputation = Reputation(state.State.Completed, state.State.Failed),
-            Running = running,
-            Queued = queued,
-            Capacity = caps.Capacity,
-            MaxQueueDepth = caps.MaxQueueDepth,
-        };
-        await GrainFactory.GetGrain<IJobAttemptGrain>(job.JobId).BidAsync(bid);
     }
 
     /// <summary>
@@ -175,13 +150,7 @@ internal sealed partial class WorkerGrain(
         }
     }
 
-    private string OfflineReason()
-    {
-        var age = DateTimeOffset.UtcNow - _lastHeartbeat;
-        return _lastHeartbeat == default
-            ? $"worker {WorkerId} is offline (no heartbeat since its activation)"
-            : $"worker {WorkerId} is offline (last heartbeat {age.TotalSeconds:0.#} s ago)";
-    }
+    private string OfflineReason() => WorkerProfile.OfflineReason(WorkerId, _lastHeartbeat, DateTimeOffset.UtcNow);
 
     private Task AnnounceAsync() => this.GetStreamProvider(MarketplaceStreams.Provider)
         .GetStream<WorkerInfo>(StreamId.Create(MarketplaceStreams.Capabilities, MarketplaceStreams.BroadcastKey))
@@ -199,9 +168,10 @@ internal sealed partial class WorkerGrain(
             Queued = executor?.Queued ?? 0,
             LastHeartbeat = _lastHeartbeat,
             Online = Online,
-            Reputation = Reputation(state.State.Completed, state.State.Failed),
+            Reputation = WorkerProfile.ReputationOf(state.State.Completed, state.State.Failed),
             Completed = state.State.Completed,
             Failed = state.State.Failed,
+            HostId = localWorkers.HostId,
         };
     }
 

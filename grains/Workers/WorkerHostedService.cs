@@ -16,6 +16,7 @@ namespace Marketplace.Grains.Workers;
 internal sealed partial class WorkerHostedService(
     IServiceProvider services,
     IGrainFactory grains,
+    GrainReferences<IJobAttemptGrain> jobs,
     LocalWorkers localWorkers,
     IOptions<JobsOptions> jobsOptions,
     IOptions<List<WorkerOptions>> workerOptions,
@@ -52,6 +53,7 @@ internal sealed partial class WorkerHostedService(
             return;
         }
 
+        localWorkers.HostId = workers[0].Id;
         var keyFolder = options.WorkerKeyFolder ?? throw new InvalidOperationException("Marketplace:Jobs:WorkerKeyFolder (or Marketplace:DataFolder) must be set to host workers.");
         var runner = services.GetService<IProgramRunner>();
         if (runner is null)
@@ -73,7 +75,7 @@ internal sealed partial class WorkerHostedService(
                 MaxQueueDepth = worker.MaxQueueDepth,
             };
             var registration = WorkerKeyStore.LoadOrCreate(keyFolder, worker.Id, caps);
-            localWorkers.Add(new WorkerExecutor(worker.Id, Math.Max(1, worker.Capacity), Math.Max(0, worker.MaxQueueDepth), options.HeartbeatInterval, grains, runner, log));
+            localWorkers.Add(new WorkerExecutor(worker.Id, Math.Max(1, worker.Capacity), Math.Max(0, worker.MaxQueueDepth), options.HeartbeatInterval, grains, jobs, runner, log));
             await grains.GetGrain<IWorkerGrain>(worker.Id).RegisterAsync(registration);
         }
 

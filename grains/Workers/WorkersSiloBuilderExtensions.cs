@@ -1,7 +1,9 @@
+using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Jobs;
 using Marketplace.Grains.Workers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace Marketplace.Grains.Hosting;
@@ -35,6 +37,7 @@ public static class WorkersSiloBuilderExtensions
         });
         silo.Services.AddPlacementDirector<WorkerHostPlacement, WorkerHostPlacementDirector>();
         silo.Services.AddSingleton<LocalWorkers>();
+        silo.Services.TryAddSingleton(typeof(GrainReferences<>));
         silo.Services.AddHostedService<WorkerHostedService>();
         return silo;
     }

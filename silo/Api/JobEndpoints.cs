@@ -46,17 +46,17 @@ internal static class JobEndpoints
             .ProducesProblems(400, 403, 404, 409, 416);
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> SubmitAsync(HttpContext context, GrainReferences<IJobGrain> jobs)
     {
         var submission = await JsonRequestBody.ReadAsync<JobSubmission>(context.Request);
         JobSubmissionChecks.Check(submission);
         submission.ClientId = ApiClient.IdOf(context);
         var jobId = JobIds.For(submission.ClientId, submission.RequestId);
-        var job = await grains.GetGrain<IJobGrain>(jobId).SubmitAsync(submission);
+        var job = await jobs.Create(jobId).SubmitAsync(submission);
         return Results.Accepted($"/v1/jobs/{job.JobId}", job);
     }
 
-    private static async Task<IResult> ListAsync(string? status, string? limit, HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> ListAsync(string? status, string? limit, HttpContext context, GrainReferences<IClientJobsGrain> clients)
     {
         JobStatus? filter = null;
         if (!string.IsNullOrEmpty(status))
@@ -76,22 +76,22 @@ internal static class JobEndpoints
             throw new InvalidRequestException($"limit '{limit}' must be an integer from 1 to {MaxListLimit}.");
         }
 
-        var jobs = await grains.GetGrain<IClientJobsGrain>(ApiClient.IdOf(context)).ListAsync(filter, count);
+        var jobs = await clients.Get(ApiClient.IdOf(context)).ListAsync(filter, count);
         return Results.Ok(new JobList { Jobs = jobs });
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext context, IGrainFactory grains) =>
-        Results.Ok(await Job(grains, id).GetAsync(ApiClient.IdOf(context)));
+    private static async Task<IResult> GetAsync(string id, HttpContext context, GrainReferences<IJobGrain> jobs) =>
+        Results.Ok(await Job(jobs, id).GetAsync(ApiClient.IdOf(context)));
 
-    private static async Task<IResult> CancelAsync(string id, HttpContext context, IGrainFactory grains) =>
-        Results.Ok(await Job(grains, id).CancelAsync(ApiClient.IdOf(context)));
+    private static async Task<IResult> CancelAsync(string id, HttpContext context, GrainReferences<IJobGrain> jobs) =>
+        Results.Ok(await Job(jobs, id).CancelAsync(ApiClient.IdOf(context)));
 
-    private static async Task<IResult> GetLogsAsync(string id, HttpContext context, IGrainFactory grains) =>
-        Results.Ok(new JobLogList { Logs = await Job(grains, id).GetLogsAsync(ApiClient.IdOf(context)) });
+    private static async Task<IResult> GetLogsAsync(string id, HttpContext context, GrainReferences<IJobGrain> jobs) =>
+        Results.Ok(new JobLogList { Logs = await Job(jobs, id).GetLogsAsync(ApiClient.IdOf(context)) });
 
-    private static async Task<IResult> GetOutputAsync(string id, HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> GetOutputAsync(string id, HttpContext context, GrainReferences<IJobGrain> jobs, IGrainFactory grains)
     {
-        var job = await Job(grains, id).GetAsync(ApiClient.IdOf(context));
+        var job = await Job(jobs, id).GetAsync(ApiClient.IdOf(context));
         if (job.Status != JobStatus.Completed || job.OutputBlobId is null)
         {
             throw new JobConflictException(
@@ -102,5 +102,5 @@ internal static class JobEndpoints
         return Results.Empty;
     }
 
-    private static IJobGrain Job(IGrainFactory grains, string id) => grains.GetGrain<IJobGrain>(ResourceIds.RequireJobId(id));
+    private static IJobGrain Job(GrainReferences<IJobGrain> jobs, string id) => jobs.Create(ResourceIds.RequireJobId(id));
 }

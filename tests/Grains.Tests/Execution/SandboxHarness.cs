@@ -15,7 +15,7 @@ internal sealed class SandboxHarness : IDisposable
     public SandboxHarness(ProgramOptions? options = null)
     {
         Options = options ?? new ProgramOptions();
-        Engine = new SandboxEngine(Options.MaxStackBytes);
+        Engine = new SandboxEngine(Options);
         Ticker = new EpochTicker(Engine, TimeSpan.FromMilliseconds(Options.EpochTickMs));
         Ticker.Start();
         Modules = new ProgramModuleCache(Engine, Microsoft.Extensions.Options.Options.Create(Options));

@@ -186,6 +186,49 @@ public sealed class SandboxLimitTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, harness.Modules.Count);
     }
 
+    [Fact]
+    public async Task ARunBeyondTheInstanceSlotsWaitsForOneInsteadOfFailing()
+    {
+        using var harness = new SandboxHarness(new ProgramOptions { MaxConcurrentRuns = 2 });
+        var held = new[] { harness.Engine.EnterRun(static () => false)!, harness.Engine.EnterRun(static () => false)! };
+        var run = harness.RunAsync(Wat(Echo), "queued"u8.ToArray());
+        await Until(() => harness.Engine.WaitingRuns == 1, "the run never waited for a slot");
+        Assert.False(run.IsCompleted);
+        held[0].Dispose();
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(ProgramRunOutcome.Succeeded == result.Outcome, result.Error);
+        Assert.Equal("queued", Encoding.ASCII.GetString(result.Output));
+        held[1].Dispose();
+        held[1].Dispose(); // a slot is given back once
+        var both = await Task.WhenAll(harness.RunAsync(Wat(Echo), "a"u8.ToArray()), harness.RunAsync(Wat(Echo), "b"u8.ToArray()));
+        Assert.All(both, r => Assert.Equal(ProgramRunOutcome.Succeeded, r.Outcome));
+    }
+
+    [Fact]
+    public async Task ARunWaitingForASlotStopsWhenInterrupted()
+    {
+        using var harness = new SandboxHarness(new ProgramOptions { MaxConcurrentRuns = 1 });
+        using var held = harness.Engine.EnterRun(static () => false)!;
+        ProgramExecution? execution = null;
+        var run = harness.RunAsync(Wat(Echo), [], started: e => execution = e);
+        await Until(() => harness.Engine.WaitingRuns == 1, "the run never waited for a slot");
+        execution!.Interrupt();
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(result.Interrupted);
+        Assert.Equal(0, harness.Engine.WaitingRuns);
+    }
+
+    /// <summary>Waits for <paramref name="condition"/> (checked every 5 ms, up to 60 s).</summary>
+    private static async Task Until(Func<bool> condition, string failure)
+    {
+        for (var i = 0; i < 12_000 && !condition(); i++)
+        {
+            await Task.Delay(5);
+        }
+
+        Assert.True(condition(), failure);
+    }
+
     /// <summary>A valid module of <paramref name="functions"/> functions, each a chain of
     /// <paramref name="operations"/> dependent i32 operations.</summary>
     internal static byte[] LargeModule(int functions, int operations)

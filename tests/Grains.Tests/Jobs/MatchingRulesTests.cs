@@ -88,9 +88,9 @@ public sealed class MatchingRulesTests
     [Fact]
     public void ReputationStartsAtCirosInitialScoreAndFollowsOutcomes()
     {
-        Assert.Equal(0.8, WorkerGrain.Reputation(0, 0), 9);
-        Assert.True(WorkerGrain.Reputation(100, 0) > 0.99);
-        Assert.True(WorkerGrain.Reputation(0, 10) < 0.3);
+        Assert.Equal(0.8, WorkerProfile.ReputationOf(0, 0), 9);
+        Assert.True(WorkerProfile.ReputationOf(100, 0) > 0.99);
+        Assert.True(WorkerProfile.ReputationOf(0, 10) < 0.3);
     }
 
     private static WorkerBid Bid(string id, long price = 10, double reputation = 0.8, int running = 0, int queued = 0) => new()
