@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Marketplace.GrainInterfaces;
-using Orleans.Streams;
 
 namespace Marketplace.Jobs.Bench;
 
@@ -16,15 +15,26 @@ internal static class BenchPrograms
         return info.Id;
     }
 
-    /// <summary>Completes the waiter of each finished job heard on the client's job-events stream.</summary>
-    public static async Task SubmitAndWatch(this IAsyncStream<JobSummary> events, ConcurrentDictionary<string, TaskCompletionSource<JobSummary>> waiters) =>
-        await events.SubscribeAsync((summary, _) =>
+    /// <summary>Completes the waiter of each finished job the client's job list reports (an
+    /// <see cref="IJobEventsObserver"/> subscribed on <paramref name="grains"/>' silo); keep the returned observer alive.</summary>
+    public static async Task<IJobEventsObserver> WatchAsync(IGrainFactory grains, string client, ConcurrentDictionary<string, TaskCompletionSource<JobSummary>> waiters)
+    {
+        var watcher = new Watcher(waiters);
+        var reference = grains.CreateObjectReference<IJobEventsObserver>(watcher);
+        await grains.GetGrain<IClientJobsGrain>(client).SubscribeAsync(reference);
+        return watcher;
+    }
+
+    private sealed class Watcher(ConcurrentDictionary<string, TaskCompletionSource<JobSummary>> waiters) : IJobEventsObserver
+    {
+        public Task JobFinishedAsync(JobSummary job)
         {
-            if (waiters.TryRemove(summary.JobId, out var waiter))
+            if (waiters.TryRemove(job.JobId, out var waiter))
             {
-                waiter.TrySetResult(summary);
+                waiter.TrySetResult(job);
             }
 
             return Task.CompletedTask;
-        });
+        }
+    }
 }

@@ -16,10 +16,17 @@ public interface IClientJobsGrain : IGrainWithStringKey
     /// The place is taken by the job's <see cref="AddAsync"/>.</summary>
     Task ReserveAsync(string jobId);
 
-    /// <summary>Updates the summary of a recorded job (called by <see cref="IJobGrain"/> when it finishes). One-way,
-    /// as <see cref="AddAsync"/>.</summary>
+    /// <summary>Updates the summary of a recorded job (called by <see cref="IJobGrain"/> when it finishes) and tells
+    /// the subscribed <see cref="IJobEventsObserver"/>s. One-way, as <see cref="AddAsync"/>.</summary>
     [OneWay]
     Task UpdateAsync([Immutable] JobSummary job);
+
+    /// <summary>Sends this client's finished jobs to <paramref name="observer"/> from now on, for
+    /// <see cref="JobEvents.SubscriptionLifetime"/>; subscribing again renews it.</summary>
+    Task SubscribeAsync(IJobEventsObserver observer);
+
+    /// <summary>Stops sending to <paramref name="observer"/>.</summary>
+    Task UnsubscribeAsync(IJobEventsObserver observer);
 
     /// <summary>Up to <paramref name="limit"/> jobs, newest first, optionally only those in <paramref name="status"/>.</summary>
     Task<List<JobSummary>> ListAsync(JobStatus? status, int limit);

@@ -1,12 +1,13 @@
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>
-/// The per-client stream of finished jobs: every job publishes its <see cref="JobSummary"/> once, when it reaches a
-/// terminal status, on stream (<see cref="Namespace"/>, client id) of provider <see cref="MarketplaceStreams.Provider"/>.
-/// Lets a client wait for its jobs without polling.
+/// A client's finished jobs, pushed to its <see cref="IJobEventsObserver"/>s by its <see cref="IClientJobsGrain"/>:
+/// every job is reported once, when it reaches a terminal status. Lets a client wait for its jobs without polling.
+/// Subscriptions are held in memory: renew them well within <see cref="SubscriptionLifetime"/> (and after a silo
+/// restart); a job that finishes while no subscription is live is still in the client's list.
 /// </summary>
 public static class JobEvents
 {
-    /// <summary>The stream namespace; the key is the client id.</summary>
-    public const string Namespace = "job-events";
+    /// <summary>How long a subscription lasts without renewal: 5 minutes.</summary>
+    public static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromMinutes(5);
 }

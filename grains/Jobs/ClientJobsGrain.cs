@@ -1,10 +1,14 @@
 // Design: one grain per client lists its jobs. Every job of a busy client passes through it twice (submit, end), so
 // calls only touch memory (list + index by id) and writes are coalesced: a change arms a flush after
 // ClientListFlushDelay, and deactivation flushes. The jobs themselves are durable; after a crash the list may miss
-// the changes of the last flush delay (documented in the README).
+// the changes of the last flush delay (documented in the README). A job's final update is also pushed to the
+// client's subscribed observers (IJobEventsObserver, Orleans' ObserverManager with expiring subscriptions): one
+// one-way message per finished job and listener, none when nobody listens.
 using Marketplace.GrainInterfaces;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Utilities;
 
 namespace Marketplace.Grains.Jobs;
 
@@ -12,9 +16,11 @@ namespace Marketplace.Grains.Jobs;
 [Reentrant]
 internal sealed class ClientJobsGrain(
     [PersistentState("client-jobs")] IPersistentState<ClientJobsState> state,
-    IOptions<JobsOptions> options) : Grain, IClientJobsGrain
+    IOptions<JobsOptions> options,
+    ILogger<ClientJobsGrain> log) : Grain, IClientJobsGrain
 {
     private readonly JobsOptions _options = options.Value;
+    private readonly ObserverManager<IJobEventsObserver> _observers = new(JobEvents.SubscriptionLifetime, log);
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reserved = new(StringComparer.Ordinal);
     private int _unfinished;
@@ -81,7 +87,32 @@ internal sealed class ClientJobsGrain(
     }
 
     /// <inheritdoc />
-    public Task UpdateAsync(JobSummary job) => AddAsync(job);
+    public async Task UpdateAsync(JobSummary job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var known = _index.TryGetValue(job.JobId, out var at) ? state.State.Jobs[at] : null;
+        await AddAsync(job);
+        if (!IsUnfinished(job.Status) && (known is null || IsUnfinished(known.Status)) && _observers.Count > 0)
+        {
+            await _observers.Notify(observer => observer.JobFinishedAsync(job));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task SubscribeAsync(IJobEventsObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        _observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task UnsubscribeAsync(IJobEventsObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public Task<List<JobSummary>> ListAsync(JobStatus? status, int limit)

@@ -292,11 +292,7 @@ internal sealed partial class JobGrain(
         _timer = null;
         await DropWatchdogAsync();
         await state.WriteStateAsync();
-        var summary = Summary();
-        await lookups.ClientJobs(Info.ClientId).UpdateAsync(summary);
-        await this.GetStreamProvider(MarketplaceStreams.Provider)
-            .GetStream<JobSummary>(StreamId.Create(JobEvents.Namespace, Info.ClientId))
-            .OnNextAsync(summary);
+        await lookups.ClientJobs(Info.ClientId).UpdateAsync(Summary());
         RetireWhenIdle();
     }
 
