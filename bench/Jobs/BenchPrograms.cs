@@ -16,16 +16,67 @@ internal static class BenchPrograms
     }
 
     /// <summary>Completes the waiter of each finished job the client's job list reports (an
-    /// <see cref="IJobEventsObserver"/> subscribed on <paramref name="grains"/>' silo); keep the returned observer alive.</summary>
-    public static async Task<IJobEventsObserver> WatchAsync(IGrainFactory grains, string client, ConcurrentDictionary<string, TaskCompletionSource<JobSummary>> waiters)
+    /// <see cref="IJobEventsObserver"/> subscribed on <paramref name="grains"/>' silo and renewed every minute, well
+    /// within <see cref="JobEvents.SubscriptionLifetime"/>); dispose it to stop.</summary>
+    public static async Task<IAsyncDisposable> WatchAsync(IGrainFactory grains, string client, ConcurrentDictionary<string, TaskCompletionSource<JobSummary>> waiters)
     {
-        var watcher = new Watcher(waiters);
-        var reference = grains.CreateObjectReference<IJobEventsObserver>(watcher);
-        await grains.GetGrain<IClientJobsGrain>(client).SubscribeAsync(reference);
+        var watcher = new Watcher(grains, client, waiters);
+        await watcher.SubscribeAsync();
+        watcher.Start();
         return watcher;
     }
 
-    private sealed class Watcher(ConcurrentDictionary<string, TaskCompletionSource<JobSummary>> waiters) : IJobEventsObserver
+    private sealed class Watcher : IAsyncDisposable
+    {
+        // Orleans holds an observer object weakly: this field keeps it alive as long as the watcher.
+        private readonly Forwarder _forwarder;
+        private readonly IJobEventsObserver _reference;
+        private readonly IGrainFactory _grains;
+        private readonly string _client;
+        private readonly CancellationTokenSource _stop = new();
+        private Task? _renewals;
+
+        public Watcher(IGrainFactory grains, string client, ConcurrentDictionary<string, TaskCompletionSource<JobSummary>> waiters)
+        {
+            _grains = grains;
+            _client = client;
+            _forwarder = new Forwarder(waiters);
+            _reference = grains.CreateObjectReference<IJobEventsObserver>(_forwarder);
+        }
+
+        public Task SubscribeAsync() => _grains.GetGrain<IClientJobsGrain>(_client).SubscribeAsync(_reference);
+
+        public void Start() => _renewals = RenewAsync();
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            if (_renewals is not null)
+            {
+                await _renewals;
+            }
+
+            _stop.Dispose();
+        }
+
+        private async Task RenewAsync()
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1));
+            try
+            {
+                while (await timer.WaitForNextTickAsync(_stop.Token))
+                {
+                    await SubscribeAsync();
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Disposed.
+            }
+        }
+    }
+
+    private sealed class Forwarder(ConcurrentDictionary<string, TaskCompletionSource<JobSummary>> waiters) : IJobEventsObserver
     {
         public Task JobFinishedAsync(JobSummary job)
         {

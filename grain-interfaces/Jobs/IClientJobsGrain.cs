@@ -11,14 +11,21 @@ public interface IClientJobsGrain : IGrainWithStringKey
     [OneWay]
     Task AddAsync([Immutable] JobSummary job);
 
-    /// <summary>Holds a place for job <paramref name="jobId"/> before it is stored; throws
-    /// <see cref="QuotaExceededException"/> when the client already has as many unfinished jobs as its quota allows.
-    /// The place is taken by the job's <see cref="AddAsync"/>.</summary>
-    Task ReserveAsync(string jobId);
+    /// <summary>Holds a place for job <paramref name="jobId"/> with a budget of <paramref name="maxFuel"/> before it is
+    /// stored; throws <see cref="QuotaExceededException"/> when the client already has as many unfinished jobs as its
+    /// quota allows, or when the fuel its jobs burned in the last hour plus the budgets of its unfinished jobs and this
+    /// one would pass its fuel-per-hour quota. The place is taken by the job's <see cref="AddAsync"/>.</summary>
+    Task ReserveAsync(string jobId, long maxFuel);
 
-    /// <summary>Updates the summary of a recorded job (called by <see cref="IJobGrain"/> when it finishes) and tells
-    /// the subscribed <see cref="IJobEventsObserver"/>s. One-way, as <see cref="AddAsync"/>.</summary>
-    [OneWay]
+    /// <summary>Asks for one of the client's concurrent places before job <paramref name="jobId"/> looks for a worker:
+    /// true when it has one (until it finishes); false when the client's concurrent jobs are at their quota, in which
+    /// case the job waits and is told (<see cref="IJobAttemptGrain.RoomAvailableAsync"/>) when a place is its turn,
+    /// in submit order.</summary>
+    Task<bool> TryStartAsync(string jobId);
+
+    /// <summary>Updates the summary of a recorded job (called by <see cref="IJobGrain"/> when it finishes, before
+    /// the job answers as finished, so the list and the client's quota agree with it) and tells the subscribed
+    /// <see cref="IJobEventsObserver"/>s.</summary>
     Task UpdateAsync([Immutable] JobSummary job);
 
     /// <summary>Sends this client's finished jobs to <paramref name="observer"/> from now on, for

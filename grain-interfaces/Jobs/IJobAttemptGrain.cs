@@ -16,6 +16,12 @@ public interface IJobAttemptGrain : IGrainWithStringKey
     [Alias("bids")]
     Task BidsAsync([Immutable] WorkerBid[] bids);
 
+    /// <summary>A worker that had no room for this job when it last offered itself has room now: a job waiting for
+    /// room offers itself again at once; any other job ignores the call.</summary>
+    [OneWay]
+    [Alias("room-available")]
+    Task RoomAvailableAsync();
+
     /// <summary>The worker started executing attempt <paramref name="attemptId"/>.</summary>
     [OneWay]
     [Alias("attempt-started")]

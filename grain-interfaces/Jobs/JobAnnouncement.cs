@@ -37,4 +37,7 @@ public sealed class JobAnnouncement
 
     /// <summary>Worker labels the job requires (key = label, value = required value; <c>region</c> included).</summary>
     [Id(8)] public Dictionary<string, string> Constraints { get; set; } = [];
+
+    /// <summary>The client whose job this is (a worker keeps room in its queue for other clients).</summary>
+    [Id(9)] public string ClientId { get; set; } = "";
 }

@@ -116,6 +116,12 @@ public sealed class JobSummary
 
     /// <summary>Terminal time, if any.</summary>
     [Id(5)] public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>The fuel budget.</summary>
+    [Id(6)] public long MaxFuel { get; set; }
+
+    /// <summary>Fuel consumed (0 until the job finished).</summary>
+    [Id(7)] public long FuelConsumed { get; set; }
 }
 
 /// <summary>One log line of a job.</summary>

@@ -37,4 +37,8 @@ public sealed class WorkerBid
 
     /// <summary>Runs it queues beyond <see cref="Capacity"/>.</summary>
     [Id(9)] public int MaxQueueDepth { get; set; }
+
+    /// <summary>Declined only for lack of room (full, or holding the client's share of its queue): the worker would
+    /// take the job later, so the job waits for room instead of failing.</summary>
+    [Id(10)] public bool Busy { get; set; }
 }

@@ -28,4 +28,7 @@ public sealed class AssignmentAnswer
 
     /// <summary>Why not, e.g. "queue is full (16 of 16)".</summary>
     [Id(1)] public string? Reason { get; set; }
+
+    /// <summary>Refused only for lack of room: the job should wait and try again, not fail.</summary>
+    [Id(2)] public bool Busy { get; set; }
 }

@@ -81,9 +81,10 @@ internal sealed partial class ProgramExecution
         }
     }
 
-    /// <summary>The memory limit of the attempt: the request's, in whole pages, within the 32-bit address space.</summary>
+    /// <summary>The memory limit of the attempt: the request's, in whole pages, at most the silo's maximum (the size of a
+    /// pooled memory slot) and the 32-bit address space.</summary>
     private long LimitBytes() =>
-        Math.Clamp(_request.MaxMemoryBytes / Memory.PageSize, 1, MaxMemoryBytes / Memory.PageSize) * Memory.PageSize;
+        Math.Clamp(_request.MaxMemoryBytes / Memory.PageSize, 1, Math.Min(MaxMemoryBytes, _options.MaxMemoryBytes) / Memory.PageSize) * Memory.PageSize;
 
     /// <summary>Why the module cannot start under <paramref name="limitBytes"/>, or null when its memory fits.</summary>
     private string? InitialMemoryTooLarge(long limitBytes) =>

@@ -1,28 +1,27 @@
-// Design: one grain per client lists its jobs. Every job of a busy client passes through it twice (submit, end), so
-// calls only touch memory (list + index by id) and writes are coalesced: a change arms a flush after
-// ClientListFlushDelay, and deactivation flushes. The jobs themselves are durable; after a crash the list may miss
-// the changes of the last flush delay (documented in the README). A job's final update is also pushed to the
-// client's subscribed observers (IJobEventsObserver, Orleans' ObserverManager with expiring subscriptions): one
-// one-way message per finished job and listener, none when nobody listens.
+// Design: one grain per client lists its jobs and keeps its quotas. Every job of a busy client passes through it
+// twice (submit, end), so calls only touch memory (list + index by id) and writes are coalesced: a change arms a
+// flush after ClientListFlushDelay, and deactivation flushes. The jobs themselves are durable; after a crash the list
+// may miss the changes of the last flush delay (documented in the README). The quotas (ClientJobsGrain.Quotas.cs)
+// ride on the same two calls: unfinished jobs and fuel per hour are checked when a job reserves its place, and a
+// client's concurrent jobs hold places handed out in submit order. A job's final update is also pushed to the
+// client's subscribed observers (ClientJobsGrain.Events.cs).
 using Marketplace.GrainInterfaces;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
-using Orleans.Utilities;
 
 namespace Marketplace.Grains.Jobs;
 
 /// <summary>The jobs of one client (key = client id). Reentrant: adds and updates go on while a flush writes.</summary>
 [Reentrant]
-internal sealed class ClientJobsGrain(
+internal sealed partial class ClientJobsGrain(
     [PersistentState("client-jobs")] IPersistentState<ClientJobsState> state,
     IOptions<JobsOptions> options,
+    GrainReferences<IJobAttemptGrain> jobGrains,
     ILogger<ClientJobsGrain> log) : Grain, IClientJobsGrain
 {
     private readonly JobsOptions _options = options.Value;
-    private readonly ObserverManager<IJobEventsObserver> _observers = new(JobEvents.SubscriptionLifetime, log);
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _reserved = new(StringComparer.Ordinal);
     private int _unfinished;
     private IGrainTimer? _flush;
     private bool _dirty;
@@ -48,41 +47,7 @@ internal sealed class ClientJobsGrain(
     public Task AddAsync(JobSummary job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        _reserved.Remove(job.JobId);
-        if (_index.TryGetValue(job.JobId, out var at))
-        {
-            if (!IsUnfinished(state.State.Jobs[at].Status))
-            {
-                // A finished job's summary is final: an add overtaken by its final update changes nothing.
-                return Task.CompletedTask;
-            }
-
-            _unfinished += (IsUnfinished(job.Status) ? 1 : 0) - 1;
-            state.State.Jobs[at] = job;
-        }
-        else
-        {
-            _unfinished += IsUnfinished(job.Status) ? 1 : 0;
-            _index[job.JobId] = state.State.Jobs.Count;
-            state.State.Jobs.Add(job);
-            Trim();
-        }
-
-        MarkDirty();
-        return Task.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public Task ReserveAsync(string jobId)
-    {
-        ArgumentNullException.ThrowIfNull(jobId);
-        var limit = _options.UnfinishedJobsPerClient.TryGetValue(this.GetPrimaryKeyString(), out var own) ? own : _options.MaxUnfinishedJobsPerClient;
-        if (!_index.ContainsKey(jobId) && !_reserved.Contains(jobId) && _unfinished + _reserved.Count >= limit)
-        {
-            throw new QuotaExceededException($"this client has {_unfinished + _reserved.Count} unfinished jobs, its limit; submit more once some have finished");
-        }
-
-        _reserved.Add(jobId);
+        Record(job);
         return Task.CompletedTask;
     }
 
@@ -90,28 +55,46 @@ internal sealed class ClientJobsGrain(
     public async Task UpdateAsync(JobSummary job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var known = _index.TryGetValue(job.JobId, out var at) ? state.State.Jobs[at] : null;
-        await AddAsync(job);
-        if (!IsUnfinished(job.Status) && (known is null || IsUnfinished(known.Status)) && _observers.Count > 0)
+        if (Record(job))
         {
-            await _observers.Notify(observer => observer.JobFinishedAsync(job));
+            OnFinished(job);
+            await NotifyFinishedAsync(job);
         }
     }
 
-    /// <inheritdoc />
-    public Task SubscribeAsync(IJobEventsObserver observer)
+    /// <summary>Lists or updates <paramref name="job"/>; true when this is the change that finished it.</summary>
+    private bool Record(JobSummary job)
     {
-        ArgumentNullException.ThrowIfNull(observer);
-        _observers.Subscribe(observer, observer);
-        return Task.CompletedTask;
-    }
+        ReleaseReservation(job.JobId);
+        var finishedNow = !IsUnfinished(job.Status);
+        if (_index.TryGetValue(job.JobId, out var at))
+        {
+            var listed = state.State.Jobs[at];
+            if (!IsUnfinished(listed.Status))
+            {
+                // A finished job's summary is final: an add overtaken by its final update changes nothing.
+                return false;
+            }
 
-    /// <inheritdoc />
-    public Task UnsubscribeAsync(IJobEventsObserver observer)
-    {
-        ArgumentNullException.ThrowIfNull(observer);
-        _observers.Unsubscribe(observer);
-        return Task.CompletedTask;
+            _unfinished += (finishedNow ? 0 : 1) - 1;
+            _unfinishedFuel -= listed.MaxFuel;
+            state.State.Jobs[at] = job;
+        }
+        else
+        {
+            _unfinished += finishedNow ? 0 : 1;
+            _index[job.JobId] = state.State.Jobs.Count;
+            state.State.Jobs.Add(job);
+            Trim();
+        }
+
+        if (!finishedNow)
+        {
+            _unfinishedFuel += job.MaxFuel;
+        }
+
+        MarkDirty();
+        return finishedNow;
     }
 
     /// <inheritdoc />
@@ -166,11 +149,16 @@ internal sealed class ClientJobsGrain(
     {
         _index.Clear();
         _unfinished = 0;
+        _unfinishedFuel = 0;
         var jobs = state.State.Jobs;
         for (var i = 0; i < jobs.Count; i++)
         {
             _index[jobs[i].JobId] = i;
-            _unfinished += IsUnfinished(jobs[i].Status) ? 1 : 0;
+            if (IsUnfinished(jobs[i].Status))
+            {
+                _unfinished++;
+                _unfinishedFuel += jobs[i].MaxFuel;
+            }
         }
     }
 

@@ -9,4 +9,7 @@ internal sealed class ClientJobsState
 {
     /// <summary>The summaries, oldest first.</summary>
     [Id(0)] public List<JobSummary> Jobs { get; set; } = [];
+
+    /// <summary>Fuel the client's finished jobs burned in the last hour.</summary>
+    [Id(1)] public FuelHourWindow FuelWindow { get; set; } = new();
 }

@@ -14,6 +14,9 @@ internal sealed partial class JobGrain
     private DateTimeOffset _announcedAt;
     private DateTimeOffset _resumedAt = DateTimeOffset.MinValue;
     private bool _haveEligibleBid;
+    private int _busyRounds;
+    private bool _hasPlace;
+    private bool _waitingForPlace;
 
     /// <inheritdoc />
     public async Task BidsAsync(WorkerBid[] bids)
@@ -44,6 +47,16 @@ internal sealed partial class JobGrain
         }
     }
 
+    /// <inheritdoc />
+    public async Task RoomAvailableAsync()
+    {
+        if (Info.Status == JobStatus.Pending && (_busyRounds > 0 || _waitingForPlace))
+        {
+            await StartMatchingAsync();
+            Schedule();
+        }
+    }
+
     private async Task StartMatchingAsync()
     {
         if (Terminal)
@@ -55,6 +68,18 @@ internal sealed partial class JobGrain
         {
             await ExpireAsync();
             return;
+        }
+
+        if (!_hasPlace && _options.ConcurrentJobLimit(Info.ClientId) != int.MaxValue)
+        {
+            if (!await lookups.ClientJobs(Info.ClientId).TryStartAsync(JobId))
+            {
+                WaitForPlace();
+                return;
+            }
+
+            _hasPlace = true;
+            _waitingForPlace = false;
         }
 
         _round++;
@@ -114,6 +139,7 @@ internal sealed partial class JobGrain
             TimeoutMs = Info.TimeoutMs,
             MaxPricePerMillionFuel = state.State.MaxPricePerMillionFuel,
             Constraints = state.State.Constraints,
+            ClientId = Info.ClientId,
         };
         foreach (var host in hosts)
         {
@@ -145,10 +171,12 @@ internal sealed partial class JobGrain
         var eligible = new List<WorkerBid>(_bids.Count);
         var lostOn = new List<WorkerBid>();
         var reasons = new List<WorkerIneligibility>();
+        var busy = false;
         foreach (var bid in _bids.Values)
         {
             if (!bid.Eligible)
             {
+                busy |= bid.Busy;
                 reasons.Add(new WorkerIneligibility { WorkerId = bid.WorkerId, Reason = bid.DeclineReason ?? $"worker {bid.WorkerId} declined" });
             }
             else if (state.State.LostOn.Contains(bid.WorkerId))
@@ -191,6 +219,7 @@ internal sealed partial class JobGrain
                 Args = state.State.Args,
                 Env = state.State.Env,
                 CreatedAt = Info.CreatedAt,
+                ClientId = Info.ClientId,
             };
             var matchedAt = DateTimeOffset.UtcNow;
             AssignmentAnswer answer;
@@ -210,6 +239,7 @@ internal sealed partial class JobGrain
 
             if (answer.Accepted)
             {
+                _busyRounds = 0;
                 state.State.Attempts = assignment.Attempt;
                 _attemptId = assignment.AttemptId;
                 _leaseExpiresAt = DateTimeOffset.UtcNow + _options.LeaseDuration;
@@ -223,6 +253,7 @@ internal sealed partial class JobGrain
                 return;
             }
 
+            busy |= answer.Busy;
             reasons.Add(new WorkerIneligibility { WorkerId = bid.WorkerId, Reason = answer.Reason ?? $"worker {bid.WorkerId} refused the assignment" });
         }
 
@@ -248,7 +279,46 @@ internal sealed partial class JobGrain
 
         reasons.Sort(static (a, b) => string.CompareOrdinal(a.WorkerId, b.WorkerId));
         Info.Ineligible = reasons;
+        if (busy)
+        {
+            WaitForRoom();
+            return;
+        }
+
         await RetryOrFinishAsync(FailureReason.NoEligibleWorker, "no eligible worker: " + IneligibleText(), retriable: true);
+    }
+
+    /// <summary>A worker that could run the job has no room now (full, or holding this client's share of its queue):
+    /// the job waits, pending, and offers itself again after a growing delay, charged no retry; its TTL still
+    /// applies.</summary>
+    private void WaitForRoom()
+    {
+        var delay = RetryBackoff.Delay(_busyRounds + 1, _options.BusyWaitBase, _options.BusyWaitMax);
+        if (_busyRounds == 0)
+        {
+            AddLog("info", string.Create(CultureInfo.InvariantCulture, $"waiting for room on a worker: {IneligibleText()}"));
+        }
+
+        _busyRounds++;
+        Info.Status = JobStatus.Pending;
+        state.State.NextMatchAt = DateTimeOffset.UtcNow + delay;
+        Schedule();
+    }
+
+    /// <summary>The client's concurrent jobs are at its quota: the job waits, pending, until its client's job list
+    /// hands it a place (<see cref="RoomAvailableAsync"/>), in submit order; it asks again after
+    /// <see cref="JobsOptions.BusyWaitMax"/> in case that word is lost.</summary>
+    private void WaitForPlace()
+    {
+        if (!_waitingForPlace)
+        {
+            AddLog("info", string.Create(CultureInfo.InvariantCulture, $"waiting: client {Info.ClientId} has {_options.ConcurrentJobLimit(Info.ClientId)} jobs looking for workers or running, its quota"));
+        }
+
+        _waitingForPlace = true;
+        Info.Status = JobStatus.Pending;
+        state.State.NextMatchAt = DateTimeOffset.UtcNow + _options.BusyWaitMax;
+        Schedule();
     }
 
     private async Task ExplainNoWorkersAsync(List<WorkerIneligibility> reasons)

@@ -95,8 +95,8 @@ internal sealed partial class JobGrain(
 
             if (!Terminal && _timer is null)
             {
-                // A resubmit after a first submit that failed past its state write (the client list or the stream
-                // was unreachable): make sure the job moves on.
+                // A resubmit after a first submit that failed past its state write (the client list was
+                // unreachable): make sure the job moves on.
                 Schedule();
             }
 
@@ -134,7 +134,7 @@ internal sealed partial class JobGrain(
 
         try
         {
-            await lookups.ClientJobs(submission.ClientId).ReserveAsync(JobId);
+            await lookups.ClientJobs(submission.ClientId).ReserveAsync(JobId, MaxFuelOf(submission, program));
         }
         catch (QuotaExceededException)
         {
@@ -154,21 +154,23 @@ internal sealed partial class JobGrain(
                 Status = JobStatus.Pending,
                 CreatedAt = now,
                 MaxRetries = submission.MaxRetries,
-                MaxFuel = submission.MaxFuel > 0 ? submission.MaxFuel : program?.Manifest.MaxFuel ?? DefaultFuel,
+                MaxFuel = MaxFuelOf(submission, program),
                 MaxMemoryBytes = submission.MaxMemoryBytes > 0 ? submission.MaxMemoryBytes : program?.Manifest.MaxMemoryBytes ?? DefaultMemoryBytes,
                 TimeoutMs = submission.TimeoutMs > 0 ? submission.TimeoutMs : program?.Manifest.TimeoutMs ?? DefaultTimeoutMs,
-                Labels = submission.Labels ?? [],
+                // The submission crosses in-silo calls by reference ([Immutable]): the job keeps copies of what it
+                // stores, so a caller reusing its objects cannot change a submitted job.
+                Labels = submission.Labels is { } labels ? new Dictionary<string, string>(labels) : [],
             },
             MaxPricePerMillionFuel = submission.MaxPricePerMillionFuel,
-            Constraints = submission.Constraints ?? [],
+            Constraints = submission.Constraints is { } constraints ? new Dictionary<string, string>(constraints) : [],
             TtlMs = submission.TtlMs,
             InputBlobId = submission.InputBlobId,
-            InputInline = submission.InputInline,
+            InputInline = submission.InputInline?.ToArray(),
             NextMatchAt = now,
             TraceParent = MarketplaceTelemetry.TraceParentOf(Activity.Current),
             TraceState = Activity.Current?.TraceStateString,
-            Args = submission.Args ?? [],
-            Env = submission.Env ?? [],
+            Args = submission.Args is { } args ? [.. args] : [],
+            Env = submission.Env is { } env ? new Dictionary<string, string>(env) : [],
             SubmissionDigest = JobSubmissionDigest.Compute(submission),
         };
         AddLog("info", $"submitted: program {programId}, fuel {Info.MaxFuel}, memory {Info.MaxMemoryBytes} bytes, timeout {Info.TimeoutMs} ms, max retries {Info.MaxRetries}"
@@ -264,7 +266,12 @@ internal sealed partial class JobGrain(
         Status = Info.Status,
         CreatedAt = Info.CreatedAt,
         CompletedAt = Info.CompletedAt,
+        MaxFuel = Info.MaxFuel,
+        FuelConsumed = Info.FuelConsumed,
     };
+
+    private static long MaxFuelOf(JobSubmission submission, ProgramInfo? program) =>
+        submission.MaxFuel > 0 ? submission.MaxFuel : program?.Manifest.MaxFuel ?? DefaultFuel;
 
     private void AddLog(string level, string message, int attempt = 0)
     {

@@ -17,6 +17,15 @@ internal sealed class JobsOptions
     /// <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>A job whose workers are all busy (full, or holding the client's share of their queues) waits for a
+    /// worker to tell it that room opened; it also offers itself again after <c>BusyWaitBase × 2^(n-1)</c> for its
+    /// n-th busy round (default 100 ms), capped by <see cref="BusyWaitMax"/>, in case that word never comes. These
+    /// rounds cost no retry.</summary>
+    public TimeSpan BusyWaitBase { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest wait between busy rounds (default 2 s).</summary>
+    public TimeSpan BusyWaitMax { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Longest backoff (default 5 min).</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -52,6 +61,36 @@ internal sealed class JobsOptions
 
     /// <summary>Per-client overrides of <see cref="MaxUnfinishedJobsPerClient"/> (client id → limit).</summary>
     public Dictionary<string, int> UnfinishedJobsPerClient { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Jobs of one client looking for a worker or running at once (default 0: no quota beyond the fair
+    /// share every worker gives each client); the client's other unfinished jobs wait, pending, in submit order.</summary>
+    public int MaxConcurrentJobsPerClient { get; set; }
+
+    /// <summary>Per-client overrides of <see cref="MaxConcurrentJobsPerClient"/> (client id → limit; 0: none).</summary>
+    public Dictionary<string, int> ConcurrentJobsPerClient { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Fuel one client's jobs may burn per hour, counting the budgets of its unfinished jobs (default
+    /// 1,000,000,000,000, two thousand jobs at the largest budget; 0: no quota). A submit beyond it answers
+    /// <c>quota_exceeded</c> (HTTP 429).</summary>
+    public long MaxFuelPerHourPerClient { get; set; } = 1_000_000_000_000;
+
+    /// <summary>Per-client overrides of <see cref="MaxFuelPerHourPerClient"/> (client id → fuel; 0: none).</summary>
+    public Dictionary<string, long> FuelPerHourPerClient { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The unfinished-jobs quota of <paramref name="clientId"/>.</summary>
+    internal int UnfinishedJobLimit(string clientId) =>
+        UnfinishedJobsPerClient.TryGetValue(clientId, out var own) ? own : MaxUnfinishedJobsPerClient;
+
+    /// <summary>The concurrent-jobs quota of <paramref name="clientId"/>; <see cref="int.MaxValue"/> when none.</summary>
+    internal int ConcurrentJobLimit(string clientId)
+    {
+        var limit = ConcurrentJobsPerClient.TryGetValue(clientId, out var own) ? own : MaxConcurrentJobsPerClient;
+        return limit > 0 ? limit : int.MaxValue;
+    }
+
+    /// <summary>The fuel-per-hour quota of <paramref name="clientId"/>; 0 when none.</summary>
+    internal long FuelPerHourLimit(string clientId) =>
+        FuelPerHourPerClient.TryGetValue(clientId, out var own) ? own : MaxFuelPerHourPerClient;
 
     /// <summary>How long a client's list may stay unwritten after a change; changes in between share one write
     /// (default 1 s).</summary>

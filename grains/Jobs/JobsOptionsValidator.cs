@@ -17,6 +17,8 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
         NotNegative(problems, nameof(options.MaxRetryDelay), options.MaxRetryDelay);
         NotNegative(problems, nameof(options.OnlineWorkersCacheAge), options.OnlineWorkersCacheAge);
         NotNegative(problems, nameof(options.FinishedJobIdle), options.FinishedJobIdle);
+        Positive(problems, nameof(options.BusyWaitBase), options.BusyWaitBase);
+        Positive(problems, nameof(options.BusyWaitMax), options.BusyWaitMax);
         Positive(problems, nameof(options.LeaseDuration), options.LeaseDuration);
         Positive(problems, nameof(options.HeartbeatInterval), options.HeartbeatInterval);
         Positive(problems, nameof(options.WorkerOfflineAfter), options.WorkerOfflineAfter);
@@ -38,6 +40,32 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
             if (limit < 1 || limit > options.MaxClientJobs)
             {
                 problems.Add($"{Section}:{nameof(options.UnfinishedJobsPerClient)}:{client} is {limit}; it must be from 1 to MaxClientJobs ({options.MaxClientJobs})");
+            }
+        }
+
+        if (options.MaxConcurrentJobsPerClient < 0)
+        {
+            problems.Add($"{Section}:{nameof(options.MaxConcurrentJobsPerClient)} is {options.MaxConcurrentJobsPerClient}; it must not be negative (0: no quota)");
+        }
+
+        foreach (var (client, limit) in options.ConcurrentJobsPerClient)
+        {
+            if (limit < 0)
+            {
+                problems.Add($"{Section}:{nameof(options.ConcurrentJobsPerClient)}:{client} is {limit}; it must not be negative (0: no quota)");
+            }
+        }
+
+        if (options.MaxFuelPerHourPerClient < 0)
+        {
+            problems.Add($"{Section}:{nameof(options.MaxFuelPerHourPerClient)} is {options.MaxFuelPerHourPerClient}; it must not be negative (0: no quota)");
+        }
+
+        foreach (var (client, limit) in options.FuelPerHourPerClient)
+        {
+            if (limit < 0)
+            {
+                problems.Add($"{Section}:{nameof(options.FuelPerHourPerClient)}:{client} is {limit}; it must not be negative (0: no quota)");
             }
         }
 

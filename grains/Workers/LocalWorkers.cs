@@ -11,6 +11,9 @@ internal sealed class LocalWorkers
     /// of its first configured worker; empty while the silo hosts none.</summary>
     public string HostId { get; set; } = "";
 
+    /// <summary>Jobs waiting for room on these workers.</summary>
+    public WorkerWaitlist Waitlist { get; } = new();
+
     /// <summary>The executors.</summary>
     public ICollection<WorkerExecutor> All => _executors.Values;
 

@@ -9,8 +9,9 @@ namespace Marketplace.Grains.Workers;
 /// </summary>
 internal static class WorkerEligibility
 {
-    /// <summary>Null when <paramref name="workerId"/> can bid on <paramref name="job"/>, else the reason.</summary>
-    public static string? Check(string workerId, WorkerCapabilities caps, JobAnnouncement job, int running, int queued)
+    /// <summary>Null when <paramref name="workerId"/> can ever take <paramref name="job"/>, else the reason. Whether it
+    /// has room now is the executor's to say (<see cref="WorkerExecutor.BusyReason"/>).</summary>
+    public static string? Check(string workerId, WorkerCapabilities caps, JobAnnouncement job)
     {
         if (!caps.Runtimes.Contains(job.Runtime))
         {
@@ -43,11 +44,6 @@ internal static class WorkerEligibility
             {
                 return $"needs {key}={wanted}, worker {workerId} has {key}={have}";
             }
-        }
-
-        if (running + queued >= caps.Capacity + caps.MaxQueueDepth)
-        {
-            return $"worker {workerId} is full ({running} running, {queued} queued; capacity {caps.Capacity}, queue {caps.MaxQueueDepth})";
         }
 
         return null;

@@ -1,12 +1,13 @@
 // Design: a worker's executor runs attempts outside the worker grain's turns so the grain keeps answering bids,
-// heartbeats and cancels while programs run. Capacity slot loops read a channel; the channel is unbounded but
-// TryEnqueue admits at most Capacity + MaxQueueDepth attempts in flight, so the queue stays bounded. Every attempt
+// heartbeats and cancels while programs run. Capacity slot loops take attempts from a fair queue (FairAttemptQueue:
+// one FIFO per client, the client that has had the least of this worker goes first); TryEnqueue admits at most
+// Capacity + MaxQueueDepth attempts in flight and, while no slot is free, at most MaxQueuedPerClient waiting attempts
+// of one client, so one client's backlog always leaves room for another's. Every attempt
 // has its own CancellationTokenSource (job cancel, lost lease) linked to the executor's (shutdown, kill). Results go
 // straight to the job grain; the worker grain only reads the counters. Kill/Partition simulate a crashed or cut-off
 // worker host for the A11 scenario: Kill drops runs without a word, Partition lets them finish and report late.
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Threading.Channels;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
 using Marketplace.Grains.Telemetry;
@@ -19,13 +20,16 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
 {
     private readonly IGrainFactory _grains;
     private readonly GrainReferences<IJobAttemptGrain> _jobs;
+    private readonly WorkerWaitlist _waitlist;
     private readonly IProgramRunner? _runner;
     private readonly ILogger _log;
-    private readonly Channel<Attempt> _queue = Channel.CreateUnbounded<Attempt>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
+    private readonly FairAttemptQueue<Attempt> _queue = new();
     private readonly ConcurrentDictionary<string, Attempt> _inFlight = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task[] _slots;
     private readonly int _limit;
+    private readonly int _capacity;
+    private readonly int _maxQueuedPerClient;
     private readonly TimeSpan _renewEvery;
     private int _running;
     private int _queued;
@@ -34,10 +38,13 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
     private volatile bool _partitioned;
     private WorkerProfile? _profile;
 
-    public WorkerExecutor(string workerId, int capacity, int maxQueueDepth, TimeSpan renewEvery, IGrainFactory grains, GrainReferences<IJobAttemptGrain> jobs, IProgramRunner? runner, ILogger log)
+    public WorkerExecutor(string workerId, int capacity, int maxQueueDepth, int maxQueuedPerClient, TimeSpan renewEvery, IGrainFactory grains, GrainReferences<IJobAttemptGrain> jobs, WorkerWaitlist waitlist, IProgramRunner? runner, ILogger log)
     {
+        _waitlist = waitlist;
         WorkerId = workerId;
         _limit = capacity + maxQueueDepth;
+        _capacity = capacity;
+        _maxQueuedPerClient = Math.Max(1, maxQueuedPerClient);
         _renewEvery = renewEvery;
         _grains = grains;
         _jobs = jobs;
@@ -75,19 +82,44 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
     /// <summary>Attempts of this worker that succeeded since the last call (for the worker's reputation).</summary>
     public long TakeSucceeded() => Interlocked.Exchange(ref _succeeded, 0);
 
-    /// <summary>Admits an attempt unless the executor is stopped or full; null when admitted, else the reason.</summary>
-    public string? TryEnqueue(JobAssignment assignment)
+    /// <summary>Attempts of <paramref name="clientId"/> waiting for a slot.</summary>
+    public int QueuedOf(string clientId) => _queue.CountOf(clientId);
+
+    /// <summary>Why <paramref name="clientId"/>'s next attempt would wait elsewhere (this worker is full, or holds
+    /// that client's share of its queue), or null when it would be admitted now.</summary>
+    public string? BusyReason(string clientId)
+    {
+        var running = Running;
+        var queued = Queued;
+        if (running + queued >= _limit)
+        {
+            return $"worker {WorkerId} is full ({running} running, {queued} queued; capacity {_capacity}, queue {_limit - _capacity})";
+        }
+
+        return running + queued >= _capacity && _queue.CountOf(clientId) >= _maxQueuedPerClient
+            ? $"worker {WorkerId} already queues {_maxQueuedPerClient} attempts of this client, its share of the queue"
+            : null;
+    }
+
+    /// <summary>Admits an attempt unless the executor is stopped, full or holds the client's share of its queue;
+    /// null when admitted, else why not.</summary>
+    public WorkerRefusal? TryEnqueue(JobAssignment assignment)
     {
         if (!IsAlive)
         {
-            return $"worker {WorkerId} is not running jobs (its executor stopped)";
+            return new WorkerRefusal($"worker {WorkerId} is not running jobs (its executor stopped)", Busy: false);
+        }
+
+        if (BusyReason(assignment.ClientId) is { } busy)
+        {
+            return new WorkerRefusal(busy, Busy: true);
         }
 
         var inFlight = Interlocked.Increment(ref _queued) + Volatile.Read(ref _running);
         if (inFlight > _limit)
         {
             Interlocked.Decrement(ref _queued);
-            return $"worker {WorkerId} is full ({_limit} attempts in flight)";
+            return new WorkerRefusal($"worker {WorkerId} is full ({_limit} attempts in flight)", Busy: true);
         }
 
         var attempt = new Attempt(assignment, _jobs.Create(assignment.JobId), CancellationTokenSource.CreateLinkedTokenSource(_stop.Token));
@@ -98,7 +130,14 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
             return null; // The same attempt delivered twice: already queued.
         }
 
-        _queue.Writer.TryWrite(attempt);
+        if (!_queue.Enqueue(assignment.ClientId, attempt))
+        {
+            _inFlight.TryRemove(assignment.AttemptId, out _);
+            Interlocked.Decrement(ref _queued);
+            attempt.Cancellation.Dispose();
+            return new WorkerRefusal($"worker {WorkerId} is not running jobs (its executor stopped)", Busy: false);
+        }
+
         return null;
     }
 
@@ -125,7 +164,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
     {
         _silent = true;
         _stop.Cancel();
-        _queue.Writer.TryComplete();
+        _queue.Complete();
     }
 
     /// <summary>Simulates a worker cut off from the cluster (fault injection for tests): runs continue and report
@@ -191,13 +230,15 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
     {
         try
         {
-            await foreach (var attempt in _queue.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            while (await _queue.DequeueAsync(_stop.Token).ConfigureAwait(false) is { } next)
             {
+                var (clientId, attempt) = next;
                 Interlocked.Decrement(ref _queued);
                 Interlocked.Increment(ref _running);
+                WakeWaitingJob(); // a place in the queue opened
                 try
                 {
-                    await RunAsync(attempt).ConfigureAwait(false);
+                    _queue.Charge(clientId, await RunAsync(attempt).ConfigureAwait(false));
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -210,6 +251,10 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
                     Interlocked.Decrement(ref _running);
                     _inFlight.TryRemove(attempt.Assignment.AttemptId, out _);
                     attempt.Cancellation.Dispose();
+                    if (_queue.Count == 0)
+                    {
+                        WakeWaitingJob(); // the slot goes idle
+                    }
                 }
             }
         }
@@ -219,13 +264,23 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
         }
     }
 
-    private async Task RunAsync(Attempt attempt)
+    /// <summary>Tells the next job waiting for room on this silo's workers to offer itself again (one-way).</summary>
+    private void WakeWaitingJob()
+    {
+        if (IsAlive && _waitlist.TakeNext() is { } jobId)
+        {
+            _ = _jobs.Create(jobId).RoomAvailableAsync();
+        }
+    }
+
+    /// <summary>Runs one attempt and reports it; returns the fuel it burned.</summary>
+    private async Task<long> RunAsync(Attempt attempt)
     {
         var a = attempt.Assignment;
         var token = attempt.Cancellation.Token;
         if (token.IsCancellationRequested)
         {
-            return;
+            return 0;
         }
 
         // The span joins the submitting request's trace (carried by the assignment); the grain calls below run
@@ -249,7 +304,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
         if (_silent || attempt.Abandoned)
         {
             activity?.SetTag(MarketplaceTelemetry.ReportedTag, false);
-            return;
+            return report.FuelConsumed;
         }
 
         if (report.Succeeded)
@@ -266,6 +321,8 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
             // The job will not hear from this attempt: its lease expires and it retries elsewhere.
             LogReportFailed(_log, e, WorkerId, a.JobId);
         }
+
+        return report.FuelConsumed;
     }
 
     private async Task<AttemptReport> ExecuteAsync(JobAssignment a, CancellationToken token)

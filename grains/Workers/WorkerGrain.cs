@@ -100,11 +100,11 @@ internal sealed partial class WorkerGrain(
     {
         LeaveUnlessHosted();
         ArgumentNullException.ThrowIfNull(assignment);
-        var reason = state.State.Capabilities is null ? $"worker {WorkerId} is not registered"
-            : !Online ? OfflineReason()
-            : localWorkers.Find(WorkerId) is not { } executor ? $"worker {WorkerId} is not hosted on this silo"
+        var refusal = state.State.Capabilities is null ? new WorkerRefusal($"worker {WorkerId} is not registered", Busy: false)
+            : !Online ? new WorkerRefusal(OfflineReason(), Busy: false)
+            : localWorkers.Find(WorkerId) is not { } executor ? new WorkerRefusal($"worker {WorkerId} is not hosted on this silo", Busy: false)
             : executor.TryEnqueue(assignment);
-        return Task.FromResult(new AssignmentAnswer { Accepted = reason is null, Reason = reason });
+        return Task.FromResult(new AssignmentAnswer { Accepted = refusal is null, Reason = refusal?.Reason, Busy = refusal?.Busy ?? false });
     }
 
     /// <inheritdoc />

@@ -55,7 +55,15 @@ internal sealed class WorkerHostGrain(
             : profile is null ? $"worker {workerId} is not registered"
             : now - profile.LastHeartbeat >= _offlineAfter ? WorkerProfile.OfflineReason(workerId, profile.LastHeartbeat, now)
             : !executor.IsAlive ? $"worker {workerId} is not running jobs (its executor stopped)"
-            : WorkerEligibility.Check(workerId, profile.Capabilities, job, running, queued);
+            : WorkerEligibility.Check(workerId, profile.Capabilities, job);
+        var busy = false;
+        if (reason is null && executor!.BusyReason(job.ClientId) is { } full)
+        {
+            // The job waits for room; the executor wakes it when room opens (WorkerWaitlist).
+            reason = full;
+            busy = true;
+            localWorkers.Waitlist.Add(job.JobId, job.ClientId);
+        }
         return new WorkerBid
         {
             WorkerId = workerId,
@@ -68,6 +76,7 @@ internal sealed class WorkerHostGrain(
             Queued = queued,
             Capacity = profile?.Capabilities.Capacity ?? 0,
             MaxQueueDepth = profile?.Capabilities.MaxQueueDepth ?? 0,
+            Busy = busy,
         };
     }
 }

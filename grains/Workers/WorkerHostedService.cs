@@ -75,7 +75,7 @@ internal sealed partial class WorkerHostedService(
                 MaxQueueDepth = worker.MaxQueueDepth,
             };
             var registration = WorkerKeyStore.LoadOrCreate(keyFolder, worker.Id, caps);
-            localWorkers.Add(new WorkerExecutor(worker.Id, Math.Max(1, worker.Capacity), Math.Max(0, worker.MaxQueueDepth), options.HeartbeatInterval, grains, jobs, runner, log));
+            localWorkers.Add(new WorkerExecutor(worker.Id, Math.Max(1, worker.Capacity), Math.Max(0, worker.MaxQueueDepth), worker.QueuedPerClientLimit, options.HeartbeatInterval, grains, jobs, localWorkers.Waitlist, runner, log));
             await grains.GetGrain<IWorkerGrain>(worker.Id).RegisterAsync(registration);
         }
 

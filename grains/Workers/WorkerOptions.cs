@@ -30,4 +30,11 @@ internal sealed class WorkerOptions
 
     /// <summary>Assigned runs queued beyond <see cref="Capacity"/> before the worker stops bidding (default 16).</summary>
     public int MaxQueueDepth { get; set; } = 16;
+
+    /// <summary>Runs of one client the worker queues while no slot is free (default 0: a quarter of
+    /// <see cref="MaxQueueDepth"/>, at least 1), so one client's backlog leaves room for others.</summary>
+    public int MaxQueuedPerClient { get; set; }
+
+    /// <summary>The effective <see cref="MaxQueuedPerClient"/>.</summary>
+    internal int QueuedPerClientLimit => MaxQueuedPerClient > 0 ? MaxQueuedPerClient : Math.Max(1, (MaxQueueDepth + 3) / 4);
 }
