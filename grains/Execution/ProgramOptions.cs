@@ -27,6 +27,9 @@ internal sealed class ProgramOptions
     /// keeps compiled modules in memory only.</summary>
     public string? ModuleCacheDirectory { get; set; }
 
+    /// <summary>Most functions a module may define, checked at deploy before it is compiled: 20,000.</summary>
+    public int MaxFunctions { get; set; } = 20_000;
+
     /// <summary>Longest a module may take to compile before deploy (or a run) rejects it: 10 000 ms.</summary>
     public long MaxCompileMs { get; set; } = 10_000;
 

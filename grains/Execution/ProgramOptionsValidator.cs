@@ -15,6 +15,7 @@ internal sealed class ProgramOptionsValidator : IValidateOptions<ProgramOptions>
         Positive(problems, nameof(options.MaxMemoryBytes), options.MaxMemoryBytes);
         Positive(problems, nameof(options.MaxTimeoutMs), options.MaxTimeoutMs);
         Positive(problems, nameof(options.MaxCompileMs), options.MaxCompileMs);
+        Positive(problems, nameof(options.MaxFunctions), options.MaxFunctions);
         Positive(problems, nameof(options.MaxStackBytes), options.MaxStackBytes);
         Positive(problems, nameof(options.EpochTickMs), options.EpochTickMs);
         NotNegative(problems, nameof(options.ModuleCacheCapacity), options.ModuleCacheCapacity);

@@ -198,6 +198,13 @@ internal sealed partial class ProgramGrain(
 
     private (string Abi, EntrypointShape Shape, List<string> Imports) CheckModule(byte[] wasm, ProgramManifest manifest)
     {
+        // Compile work is bounded before any is spent: the module's size (checked by the caller), its function count
+        // here, the compile time in the module cache.
+        if (WasmFunctionCount.Of(wasm) is { } functions && functions > _options.MaxFunctions)
+        {
+            throw new ProgramRejectedException($"module: defines {functions} functions, above the limit of {_options.MaxFunctions}");
+        }
+
         if (Module.Validate(modules.Engine.Engine, wasm) is { } invalid)
         {
             throw new ProgramRejectedException($"module: does not validate: {invalid}");

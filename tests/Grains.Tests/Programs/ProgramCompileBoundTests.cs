@@ -5,8 +5,9 @@ using Xunit;
 
 namespace Marketplace.Grains.Tests.Programs;
 
-/// <summary>Deploy rejects a module whose compile takes longer than <c>MaxCompileMs</c> with a typed error and keeps
-/// nothing of it.</summary>
+/// <summary>Deploy bounds compile work: a module with more functions than <c>MaxFunctions</c> is refused before it is
+/// compiled, one whose compile takes longer than <c>MaxCompileMs</c> after; either way with a typed error and
+/// nothing kept.</summary>
 public sealed class ProgramCompileBoundTests
 {
     [Fact]
@@ -27,4 +28,36 @@ public sealed class ProgramCompileBoundTests
         Assert.Equal(0, cache.Count);
         Assert.Null(await silo.Grains.GetGrain<IProgramGrain>(id).GetInfoAsync());
     }
+
+    [Fact]
+    public async Task AModuleWithTooManyFunctionsIsRejectedBeforeItIsCompiled()
+    {
+        await using var silo = await MarketplaceTestSilo.StartAsync(new Dictionary<string, string?>
+        {
+            ["Marketplace:Programs:MaxFunctions"] = "100",
+        });
+        var many = SandboxLimitTests.LargeModule(functions: 101, operations: 1);
+        var deployment = ProgramDeployments.Create(many, ProgramsSiloFixture.Manifest("many"), ProgramsSiloFixture.DeployerKey);
+        var id = ProgramDeployments.ComputeProgramId(many, deployment.Manifest.Salt);
+        var e = await Assert.ThrowsAsync<ProgramRejectedException>(() => silo.Grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment));
+        Assert.Equal("module: defines 102 functions, above the limit of 100", e.Message);
+        var cache = (ProgramModuleCache)silo.Services.GetService(typeof(ProgramModuleCache))!;
+        Assert.Equal(0, cache.Count);
+
+        // At the limit it deploys.
+        var enough = SandboxLimitTests.LargeModule(functions: 99, operations: 1);
+        var fits = ProgramDeployments.Create(enough, ProgramsSiloFixture.Manifest("enough"), ProgramsSiloFixture.DeployerKey);
+        var info = await silo.Grains.GetGrain<IProgramGrain>(ProgramDeployments.ComputeProgramId(enough, fits.Manifest.Salt)).DeployAsync(fits);
+        Assert.Equal(fits.Manifest.Name, info.Manifest.Name);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0, 0x61, 0x73, 0x6d, 1, 0, 0, 0 }, 0L)]
+    [InlineData(new byte[] { 0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 3, 2, 1, 0 }, 1L)]
+    [InlineData(new byte[] { 0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 1, 0, 3, 3, 0x80, 0x01, 0 }, 128L)]
+    [InlineData(new byte[] { 0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 3, 9, 0 }, null)]
+    [InlineData(new byte[] { 1, 2, 3 }, null)]
+    [InlineData(new byte[] { 0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 3, 0x80 }, null)]
+    public void TheFunctionCountIsReadFromTheFunctionSection(byte[] wasm, long? expected) =>
+        Assert.Equal(expected, Marketplace.Grains.Programs.WasmFunctionCount.Of(wasm));
 }
