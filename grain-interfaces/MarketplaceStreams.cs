@@ -1,6 +1,7 @@
 namespace Marketplace.GrainInterfaces;
 
-/// <summary>The streams of the marketplace: worker capability advertisements and per-client job events.</summary>
+/// <summary>The stream of the marketplace: worker capability advertisements, read by the worker directory. (Job offers
+/// and finished-job events are grain calls: see <see cref="IWorkerHostGrain"/> and <see cref="IJobEventsObserver"/>.)</summary>
 public static class MarketplaceStreams
 {
     /// <summary>The stream provider the marketplace uses.</summary>

@@ -24,7 +24,7 @@ public interface IWorkerGrain : IGrainWithStringKey
 
     /// <summary>Queues one attempt on the worker's executor (capacity slots plus a bounded queue). Not accepted when
     /// the worker is offline, not hosted on this silo, or its queue is full. Interleaves with the worker's other
-    /// turns: a job assigns in the turn where the worker's (one-way) bid arrived.</summary>
+    /// turns: a job assigns in the turn where its host's (one-way) bids arrived.</summary>
     [AlwaysInterleave]
     Task<AssignmentAnswer> AssignAsync(JobAssignment assignment);
 

@@ -28,17 +28,13 @@ public static class MarketplaceSiloBuilderExtensions
 
     /// <summary>
     /// Adds the marketplace's stream provider (<see cref="MarketplaceStreams.Provider"/>): Orleans memory streams
-    /// carrying worker capability advertisements and per-client job events, on 2 queues polled every 10 ms (Orleans'
-    /// default polls every 100 ms, which a job-events subscriber would see as latency). Subscriptions persist in the
-    /// <c>PubSubStore</c> grain storage.
+    /// carrying worker capability advertisements, on one queue polled every 100 ms (Orleans' default period; an
+    /// advertisement comes every heartbeat, so its latency does not matter, and one queue keeps an idle silo's polling
+    /// to ten calls a second). Subscriptions persist in the <c>PubSubStore</c> grain storage.
     /// </summary>
     public static ISiloBuilder AddMarketplaceStreams(this ISiloBuilder silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        return silo.AddMemoryStreams(MarketplaceStreams.Provider, streams =>
-        {
-            streams.ConfigurePartitioning(2);
-            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(10)));
-        });
+        return silo.AddMemoryStreams(MarketplaceStreams.Provider, streams => streams.ConfigurePartitioning(1));
     }
 }

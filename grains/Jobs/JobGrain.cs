@@ -1,7 +1,9 @@
 // Design: one grain per job runs the whole lifecycle in its own turns (non-reentrant, so no locks):
-//   submit -> pending -> matching (announce on the jobs stream, collect bids for BidWindow or until every online
-//   worker answered) -> running (assigned attempt with a lease the worker renews) -> completed | failed | timed_out,
-//   with retries (exponential backoff) back to pending, and cancelled / expired from any non-terminal state.
+//   submit -> pending -> matching (offer once to each worker host, collect its workers' bids for BidWindow or until
+//   every online worker answered) -> running (assigned attempt with a lease the worker renews) -> completed | failed
+//   | timed_out, with retries (exponential backoff) back to pending, and cancelled / expired from any non-terminal
+//   state. A job whose workers have no room, or whose client is at its concurrent quota, waits pending (no retry
+//   charged) until it is told room opened (RoomAvailableAsync) or its next poll.
 // A single one-shot grain timer is armed for the nearest deadline (bid window, backoff end, TTL, lease expiry,
 // watchdog); each tick re-evaluates the state and re-arms. Attempts carry a random token: a report or lease renewal
 // with another token is stale and ignored, so a job completes exactly once.
