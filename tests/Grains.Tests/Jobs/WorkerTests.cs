@@ -28,6 +28,28 @@ public sealed class WorkerTests
     }
 
     [Fact]
+    public async Task JobsFailingForReasonsTheClientCausedCostTheWorkerNoReputation()
+    {
+        await using var silo = await JobsKit.StartAsync(new JobsSettings().Worker("w1"));
+        var loop = await JobsKit.DeployAsync(silo, "infinite_loop");
+        var bomb = await JobsKit.DeployAsync(silo, "memory_bomb");
+        var trap = await JobsKit.DeployAsync(silo, "trap");
+        var outcomes = new List<FailureReason>();
+        foreach (var (program, request) in new[] { (loop, "fuel"), (bomb, "memory"), (trap, "trap") })
+        {
+            var job = await silo.Grains.SubmitAsync(JobsKit.Job(program, s => { s.RequestId = request; s.MaxFuel = 5_000_000; s.MaxMemoryBytes = 8L << 20; }));
+            var done = await silo.Grains.WaitTerminalAsync(job.JobId);
+            Assert.Equal(JobStatus.Failed, done.Status);
+            outcomes.Add(done.FailureReason);
+        }
+
+        Assert.Equal([FailureReason.OutOfFuel, FailureReason.OutOfMemory, FailureReason.ExecutionError], outcomes);
+        var worker = await silo.Grains.GetGrain<IWorkerGrain>("w1").GetAsync();
+        Assert.Equal(0, worker.Failed);
+        Assert.Equal(0.8, worker.Reputation, 3);
+    }
+
+    [Fact]
     public async Task ConfiguredWorkersRegisterWithTheirCapabilities()
     {
         var settings = new JobsSettings().Worker("eu-1", price: 7, maxMemoryBytes: 1L << 30, region: "eu", capacity: 3, queue: 4).Worker("us-1", region: "us");
