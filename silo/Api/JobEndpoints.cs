@@ -1,6 +1,7 @@
 using System.Globalization;
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
+using Marketplace.Grains.Jobs;
 
 namespace Marketplace.Silo.Api;
 
@@ -49,7 +50,7 @@ internal static class JobEndpoints
     private static async Task<IResult> SubmitAsync(HttpContext context, GrainReferences<IJobGrain> jobs)
     {
         var submission = await JsonRequestBody.ReadAsync<JobSubmission>(context.Request);
-        JobSubmissionChecks.Check(submission);
+        JobSubmissionValidator.ValidateFields(submission, JobFieldNames.Wire);
         submission.ClientId = ApiClient.IdOf(context);
         var jobId = JobIds.For(submission.ClientId, submission.RequestId);
         var job = await jobs.Create(jobId).SubmitAsync(submission);

@@ -42,7 +42,7 @@ public sealed class JobLifecycleTests(ITestOutputHelper output)
         Assert.StartsWith("timeoutMs:", await Rejected(s => s.TimeoutMs = -1));
         Assert.StartsWith("maxRetries:", await Rejected(s => s.MaxRetries = 11));
         Assert.StartsWith("inputInline:", await Rejected(s => s.InputInline = new byte[JobLimits.MaxInlineInputBytes + 1]));
-        Assert.StartsWith("input:", await Rejected(s => { s.InputInline = [1]; s.InputBlobId = "blob" + new string('0', 64); }));
+        Assert.StartsWith("inputBlobId: give inputBlobId or inputInline, not both", await Rejected(s => { s.InputInline = [1]; s.InputBlobId = "blob" + new string('0', 64); }));
         Assert.StartsWith("ttlMs:", await Rejected(s => s.TtlMs = -5));
         Assert.StartsWith("ttlMs:", await Rejected(s => s.TtlMs = long.MaxValue));
         Assert.StartsWith("maxMemoryBytes: expected 0 or at least 65536", await Rejected(s => s.MaxMemoryBytes = 65_535));
