@@ -50,4 +50,7 @@ public sealed class JobAssignment
 
     /// <summary>The job's creation time: a WASI program's logical <c>CLOCK_REALTIME</c> starts here on every attempt.</summary>
     [Id(13)] public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The job's client: the worker stores the output on its behalf, so the client owns the output blob.</summary>
+    [Id(14)] public string ClientId { get; set; } = "";
 }

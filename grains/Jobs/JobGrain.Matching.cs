@@ -191,6 +191,7 @@ internal sealed partial class JobGrain
                 Args = state.State.Args,
                 Env = state.State.Env,
                 CreatedAt = Info.CreatedAt,
+                ClientId = Info.ClientId,
             };
             var matchedAt = DateTimeOffset.UtcNow;
             AssignmentAnswer answer;

@@ -1,3 +1,6 @@
+// Design: every blob endpoint reads as the API key's client (ApiClient.BlobCallerOf), and the blob grain answers a blob
+// the client may not read exactly as one that is not stored, so these endpoints give the same 404 blob_not_found for
+// both and never look at the request further (range, validators, chunk index) before that check.
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Telemetry;
 using Microsoft.Extensions.Options;
@@ -11,13 +14,13 @@ internal static class BlobEndpoints
     {
         api.MapPost("/blobs", UploadAsync)
             .WithName("UploadBlob")
-            .WithSummary("Uploads a blob from the raw request body (streamed; media type from Content-Type).")
+            .WithSummary("Uploads a blob from the raw request body (streamed; media type from Content-Type); the caller becomes an owner.")
             .Accepts(typeof(Stream), "application/octet-stream", "*/*")
             .Produces<BlobManifest>(StatusCodes.Status201Created)
-            .ProducesProblems(400, 413);
+            .ProducesProblems(400, 409, 413);
         api.MapMethods("/blobs/{id}", [HttpMethods.Get, HttpMethods.Head], DownloadAsync)
             .WithName("DownloadBlob")
-            .WithSummary("Streams a blob, every chunk verified; a single Range gives 206.")
+            .WithSummary("Streams a blob the caller may read, every chunk verified; a single Range gives 206.")
             .Produces(StatusCodes.Status200OK, typeof(Stream), "application/octet-stream")
             .Produces(StatusCodes.Status206PartialContent, typeof(Stream), "application/octet-stream")
             .ProducesProblems(400, 404, 416, 500);
@@ -35,25 +38,25 @@ internal static class BlobEndpoints
 
     private static async Task<IResult> UploadAsync(HttpContext context, IGrainFactory grains, IOptions<ApiOptions> options, ILoggerFactory loggers)
     {
-        var manifest = await BlobStreaming.UploadAsync(grains, context.Request, options.Value.MaxBlobBytes, loggers.CreateLogger("Marketplace.Api.Blobs"));
+        var manifest = await BlobStreaming.UploadAsync(grains, ApiClient.BlobCallerOf(context), context.Request, options.Value.MaxBlobBytes, loggers.CreateLogger("Marketplace.Api.Blobs"));
         MarketplaceTelemetry.BlobUploaded(manifest.Size, MarketplaceTelemetry.BlobSourceApi);
         return Results.Created($"/v1/blobs/{manifest.Id}", manifest);
     }
 
     private static async Task<IResult> DownloadAsync(string id, HttpContext context, IGrainFactory grains)
     {
-        await BlobStreaming.WriteAsync(context, grains, ResourceIds.RequireBlobId(id));
+        await BlobStreaming.WriteAsync(context, grains, ApiClient.BlobCallerOf(context), ResourceIds.RequireBlobId(id));
         return Results.Empty;
     }
 
-    private static async Task<IResult> GetManifestAsync(string id, IGrainFactory grains)
+    private static async Task<IResult> GetManifestAsync(string id, HttpContext context, IGrainFactory grains)
     {
-        var manifest = await grains.GetGrain<IBlobGrain>(ResourceIds.RequireBlobId(id)).GetManifestAsync()
+        var manifest = await Blob(grains, id).GetManifestAsync(ApiClient.BlobCallerOf(context))
             ?? throw new BlobNotFoundException($"No blob '{id}' is stored.");
         return Results.Ok(manifest);
     }
 
-    private static async Task<IResult> GetChunkProofAsync(string id, string index, IGrainFactory grains)
+    private static async Task<IResult> GetChunkProofAsync(string id, string index, HttpContext context, IGrainFactory grains)
     {
         ResourceIds.RequireBlobId(id);
         if (!int.TryParse(index, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var chunk))
@@ -61,6 +64,8 @@ internal static class BlobEndpoints
             throw new InvalidRequestException($"Chunk index '{index}' is not a non-negative integer.");
         }
 
-        return Results.Ok(await grains.GetGrain<IBlobGrain>(id).GetChunkProofAsync(chunk));
+        return Results.Ok(await grains.GetGrain<IBlobGrain>(id).GetChunkProofAsync(ApiClient.BlobCallerOf(context), chunk));
     }
+
+    private static IBlobGrain Blob(IGrainFactory grains, string id) => grains.GetGrain<IBlobGrain>(ResourceIds.RequireBlobId(id));
 }

@@ -19,7 +19,7 @@ public sealed class ProgramCompileBoundTests
         var large = SandboxLimitTests.LargeModule(functions: 400, operations: 400);
         var deployment = ProgramDeployments.Create(large, ProgramsSiloFixture.Manifest("slow"), ProgramsSiloFixture.DeployerKey);
         var id = ProgramDeployments.ComputeProgramId(large, deployment.Manifest.Salt);
-        var e = await Assert.ThrowsAsync<ProgramRejectedException>(() => silo.Grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment));
+        var e = await Assert.ThrowsAsync<ProgramRejectedException>(() => silo.Grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment, BlobCaller.Silo));
         Assert.Equal("module: compiling the module took longer than 1 ms", e.Message);
 
         // Nothing of it was kept, and the program was not registered.
