@@ -32,6 +32,43 @@ public sealed partial class GrainMarketplaceClient
         return await Blob(blobId).GetChunkProofAsync(_caller, index).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public async Task<BlobAccessList> GetBlobAccessAsync(string blobId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Blob(blobId).GetAccessAsync(_caller).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<BlobAccessList> ShareBlobAsync(string blobId, string clientId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var grantee = ClientIds.Require(clientId, "client id");
+        return await Blob(blobId).ShareAsync(_caller, grantee).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<BlobAccessList> UnshareBlobAsync(string blobId, string clientId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var grantee = ClientIds.Require(clientId, "client id");
+        return await Blob(blobId).UnshareAsync(_caller, grantee).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<BlobAccessList> PublishBlobAsync(string blobId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Blob(blobId).PublishAsync(_caller).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<BlobAccessList> UnpublishBlobAsync(string blobId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Blob(blobId).UnpublishAsync(_caller).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private IBlobGrain Blob(string blobId)
     {
         if (!BlobIds.TryNormalize(blobId, out var id))

@@ -2,7 +2,8 @@
 // is one or a few grain calls; the grains own every rule (limits, idempotency, ownership), so the adapter only
 // checks id shapes before addressing a grain (a malformed id must not activate a grain), stamps its own client id on
 // every submission and names its BlobCaller on every blob call: a named client is checked against each blob's access
-// list exactly as the HTTP API checks that client's key. Blob transfers are in GrainMarketplaceClient.Blobs.cs.
+// list exactly as the HTTP API checks that client's key; an operator client has full access. Blob transfers and
+// access changes are in GrainMarketplaceClient.Blobs.cs.
 using Marketplace.GrainInterfaces;
 
 namespace Marketplace.Sdk;
@@ -16,7 +17,9 @@ namespace Marketplace.Sdk;
 /// </summary>
 /// <remarks>
 /// <c>new GrainMarketplaceClient(grains, "alice")</c> behaves as the HTTP API does for alice's key: it reads only the
-/// blobs alice owns, was granted or that are public.
+/// blobs alice owns, was granted or that are public, and changes access only of blobs alice owns.
+/// <see cref="ForOperator"/> keeps the operators' full access: every blob is readable and its access may be changed,
+/// while jobs and uploads still go under the given client id.
 /// </remarks>
 public sealed partial class GrainMarketplaceClient : IMarketplaceClient
 {
@@ -50,6 +53,17 @@ public sealed partial class GrainMarketplaceClient : IMarketplaceClient
 
     /// <inheritdoc />
     public string ClientId { get; }
+
+    /// <summary>True for a client made by <see cref="ForOperator"/>: full access to every blob.</summary>
+    public bool IsOperator => _caller.FullAccess;
+
+    /// <summary>
+    /// Creates an operators' client: jobs and uploads go under <paramref name="clientId"/> as for any client, but every
+    /// blob is readable (those of other clients, and those stored before blobs had owners) and the access of any blob
+    /// may be changed. For operators' own tooling inside the trusted boundary only.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="clientId"/> is not a client id.</exception>
+    public static GrainMarketplaceClient ForOperator(IGrainFactory grains, string clientId) => new(grains, clientId, fullAccess: true);
 
     /// <inheritdoc />
     public async Task<ProgramInfo> DeployProgramAsync(ProgramDeployment deployment, CancellationToken cancellationToken = default)

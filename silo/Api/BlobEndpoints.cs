@@ -1,13 +1,16 @@
 // Design: every blob endpoint reads as the API key's client (ApiClient.BlobCallerOf), and the blob grain answers a blob
 // the client may not read exactly as one that is not stored, so these endpoints give the same 404 blob_not_found for
-// both and never look at the request further (range, validators, chunk index) before that check.
+// both and never look at the request further (range, validators, chunk index) before that check. Access changes
+// (share, revoke, publish, unpublish) and the access list are for the blob's owners; everyone else gets the same 404.
 using Marketplace.GrainInterfaces;
+using Marketplace.GrainInterfaces.Json;
 using Marketplace.Grains.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Silo.Api;
 
-/// <summary><c>/v1/blobs</c>: streaming upload, verified download with ranges, manifest, chunk proofs.</summary>
+/// <summary><c>/v1/blobs</c>: streaming upload, verified download with ranges, manifest, chunk proofs, sharing and
+/// publishing.</summary>
 internal static class BlobEndpoints
 {
     public static void Map(RouteGroupBuilder api)
@@ -33,6 +36,32 @@ internal static class BlobEndpoints
             .WithName("GetChunkProof")
             .WithSummary("A Merkle inclusion proof for one chunk of a blob.")
             .Produces<ChunkProof>()
+            .ProducesProblems(400, 404);
+        api.MapGet("/blobs/{id}/access", GetAccessAsync)
+            .WithName("GetBlobAccess")
+            .WithSummary("Who may read a blob the caller owns: owner count, the clients it is shared with, public or not.")
+            .Produces<BlobAccessList>()
+            .ProducesProblems(400, 404);
+        api.MapPost("/blobs/{id}/share", ShareAsync)
+            .WithName("ShareBlob")
+            .WithSummary("Lets another client read a blob the caller owns ({\"client_id\"}).")
+            .AcceptsJson<BlobShareRequest>()
+            .Produces<BlobAccessList>()
+            .ProducesProblems(400, 404, 409, 413, 415);
+        api.MapDelete("/blobs/{id}/share/{client_id}", UnshareAsync)
+            .WithName("UnshareBlob")
+            .WithSummary("Revokes what sharing a blob the caller owns granted a client.")
+            .Produces<BlobAccessList>()
+            .ProducesProblems(400, 404);
+        api.MapPost("/blobs/{id}/publish", PublishAsync)
+            .WithName("PublishBlob")
+            .WithSummary("Makes a blob the caller owns readable by every API key.")
+            .Produces<BlobAccessList>()
+            .ProducesProblems(400, 404);
+        api.MapDelete("/blobs/{id}/publish", UnpublishAsync)
+            .WithName("UnpublishBlob")
+            .WithSummary("Makes a blob the caller owns readable again only by its owners and the clients it is shared with.")
+            .Produces<BlobAccessList>()
             .ProducesProblems(400, 404);
     }
 
@@ -66,6 +95,30 @@ internal static class BlobEndpoints
 
         return Results.Ok(await grains.GetGrain<IBlobGrain>(id).GetChunkProofAsync(ApiClient.BlobCallerOf(context), chunk));
     }
+
+    private static async Task<IResult> GetAccessAsync(string id, HttpContext context, IGrainFactory grains) =>
+        Results.Ok(await Blob(grains, id).GetAccessAsync(ApiClient.BlobCallerOf(context)));
+
+    private static async Task<IResult> ShareAsync(string id, HttpContext context, IGrainFactory grains)
+    {
+        var blob = Blob(grains, id);
+        var request = await JsonRequestBody.ReadAsync<BlobShareRequest>(context.Request);
+        var clientId = ClientIds.Require(request.ClientId, "$.client_id");
+        return Results.Ok(await blob.ShareAsync(ApiClient.BlobCallerOf(context), clientId));
+    }
+
+    private static async Task<IResult> UnshareAsync(string id, string client_id, HttpContext context, IGrainFactory grains)
+    {
+        var blob = Blob(grains, id);
+        var clientId = ClientIds.Require(client_id, "client_id");
+        return Results.Ok(await blob.UnshareAsync(ApiClient.BlobCallerOf(context), clientId));
+    }
+
+    private static async Task<IResult> PublishAsync(string id, HttpContext context, IGrainFactory grains) =>
+        Results.Ok(await Blob(grains, id).PublishAsync(ApiClient.BlobCallerOf(context)));
+
+    private static async Task<IResult> UnpublishAsync(string id, HttpContext context, IGrainFactory grains) =>
+        Results.Ok(await Blob(grains, id).UnpublishAsync(ApiClient.BlobCallerOf(context)));
 
     private static IBlobGrain Blob(IGrainFactory grains, string id) => grains.GetGrain<IBlobGrain>(ResourceIds.RequireBlobId(id));
 }
