@@ -4,6 +4,7 @@
 using System.CommandLine;
 using Marketplace.Cli.Connection;
 using Marketplace.Cli.Parsing;
+using Marketplace.GrainInterfaces;
 using Marketplace.Sdk;
 
 namespace Marketplace.Cli;
@@ -38,7 +39,7 @@ internal sealed class CliContext
         };
         ClientId = new Option<string>("--client-id")
         {
-            Description = "Client id to act as over --gateway (env MARKETPLACE_CLIENT_ID).",
+            Description = "Client id to act as over --gateway, with that client's access to blobs (env MARKETPLACE_CLIENT_ID); without it the CLI acts as 'cli' with the operators' full access.",
             DefaultValueFactory = _ => environment.GetVariable("MARKETPLACE_CLIENT_ID") ?? DefaultClientId,
             Recursive = true,
         };
@@ -162,12 +163,15 @@ internal sealed class VerbRun : IAsyncDisposable
         var gateway = Parse.GetValue(_context.Gateway);
         gateway = string.IsNullOrWhiteSpace(gateway) ? null : ValueText.Gateway(gateway.Trim());
         var clientId = Parse.GetValue(_context.ClientId);
-        if (string.IsNullOrWhiteSpace(clientId) || clientId.Length > 128)
+        if (!ClientIds.IsValid(clientId))
         {
-            throw CliException.Usage("--client-id: give 1 to 128 characters.");
+            throw CliException.Usage("--client-id: give 1 to 128 characters without control characters, '/' or surrounding spaces.");
         }
 
+        // A client named on the command line or in the environment is acted as, with its own access to blobs, as
+        // over HTTP; with neither, the CLI is the operators' tool with full access (jobs and uploads under 'cli').
+        var named = Parse.GetResult(_context.ClientId) is { Implicit: false } || _context.Environment.GetVariable("MARKETPLACE_CLIENT_ID") is not null;
         var apiKey = Parse.GetValue(_context.ApiKey) ?? _context.Environment.GetVariable("MARKETPLACE_API_KEY");
-        return new ConnectionSettings(url, string.IsNullOrWhiteSpace(apiKey) ? null : apiKey, gateway, clientId, Parse.GetValue(_context.ClusterId) ?? CliContext.DefaultClusterId);
+        return new ConnectionSettings(url, string.IsNullOrWhiteSpace(apiKey) ? null : apiKey, gateway, clientId, Parse.GetValue(_context.ClusterId) ?? CliContext.DefaultClusterId, named);
     }
 }

@@ -13,6 +13,11 @@ internal static class MarketplaceCli
         {
             UploadBlobCommand.Create(context),
             GetBlobCommand.Create(context),
+            BlobAccessCommand.Create(context),
+            ShareBlobCommand.Create(context),
+            UnshareBlobCommand.Create(context),
+            PublishBlobCommand.Create(context),
+            UnpublishBlobCommand.Create(context),
             DeployCommand.Create(context),
             ProgramsCommand.Create(context),
             SubmitJobCommand.Create(context),

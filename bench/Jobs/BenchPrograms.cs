@@ -11,7 +11,7 @@ internal static class BenchPrograms
         var key = Convert.FromHexString("4646464646464646464646464646464646464646464646464646464646464646");
         var deployment = ProgramDeployments.Create(wasm, new ProgramManifest { Name = "trivial", Version = "1.0.0" }, key);
         var id = ProgramDeployments.ComputeProgramId(deployment.Wasm, deployment.Manifest.Salt);
-        var info = await grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment);
+        var info = await grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment, BlobCaller.Silo);
         return info.Id;
     }
 

@@ -5,7 +5,8 @@ namespace Marketplace.Cli.Connection;
 /// <summary>
 /// The real connections: the HTTP API through <see cref="HttpMarketplaceClient"/> (the key is checked and the client id
 /// learned before the verb runs), or a silo gateway through <see cref="GatewayConnection"/> and
-/// <see cref="GrainMarketplaceClient"/> when a gateway is given.
+/// <see cref="GrainMarketplaceClient"/> when a gateway is given: as the named client (the HTTP API's rules for that
+/// client) or, when no client was named, as the operators' client with full access.
 /// </summary>
 internal sealed class MarketplaceClientFactory : IMarketplaceClientFactory
 {
@@ -18,7 +19,10 @@ internal sealed class MarketplaceClientFactory : IMarketplaceClientFactory
 
         var gateways = settings.Gateway.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var connection = await GatewayConnection.ConnectAsync(gateways, settings.ClusterId, cancellationToken).ConfigureAwait(false);
-        return new ConnectedClient(new GrainMarketplaceClient(connection.Client, settings.ClientId), connection);
+        var client = settings.ClientNamed
+            ? new GrainMarketplaceClient(connection.Client, settings.ClientId)
+            : GrainMarketplaceClient.ForOperator(connection.Client, settings.ClientId);
+        return new ConnectedClient(client, connection);
     }
 
     private static async Task<ConnectedClient> ConnectHttpAsync(ConnectionSettings settings, CancellationToken cancellationToken)

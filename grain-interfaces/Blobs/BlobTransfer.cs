@@ -20,19 +20,21 @@ public static class BlobTransfer
     public const int PieceBytes = 1 << 20;
 
     /// <summary>
-    /// Uploads <paramref name="content"/> (read to its end) as a new blob and returns its manifest. On any failure or
-    /// cancellation the upload grain is aborted and the error rethrown: <see cref="BlobEmptyException"/>,
-    /// <see cref="BlobTooLargeException"/>, <see cref="BlobStoreException"/>, <see cref="OperationCanceledException"/>,
-    /// or the stream's own exception.
+    /// Uploads <paramref name="content"/> (read to its end) as a new blob owned by <paramref name="owner"/>'s client
+    /// and returns its manifest. On any failure or cancellation the upload grain is aborted and the error rethrown:
+    /// <see cref="BlobEmptyException"/>, <see cref="BlobTooLargeException"/>, <see cref="BlobStoreException"/>,
+    /// <see cref="BlobAccessListFullException"/>, <see cref="OperationCanceledException"/>, or the stream's own exception.
     /// </summary>
     /// <param name="grains">The silo's or a client's grain factory.</param>
+    /// <param name="owner">Who uploads (see <see cref="IBlobUploadGrain.CompleteAsync"/>).</param>
     /// <param name="content">The bytes; read sequentially, need not be seekable.</param>
     /// <param name="mediaType">The media type to record (null: <c>application/octet-stream</c>).</param>
     /// <param name="progress">Receives the number of bytes sent so far after each piece.</param>
     /// <param name="ct">Cancels between pieces and during reads of <paramref name="content"/>.</param>
-    public static async Task<BlobManifest> UploadAsync(IGrainFactory grains, Stream content, string? mediaType, IProgress<long>? progress, CancellationToken ct)
+    public static async Task<BlobManifest> UploadAsync(IGrainFactory grains, BlobCaller owner, Stream content, string? mediaType, IProgress<long>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(grains);
+        ArgumentNullException.ThrowIfNull(owner);
         ArgumentNullException.ThrowIfNull(content);
         if (!content.CanRead)
         {
@@ -45,7 +47,7 @@ public static class BlobTransfer
             // Known to fit in one piece: read it whole and store it in one call.
             var bytes = new byte[whole];
             await content.ReadExactlyAsync(bytes, ct).ConfigureAwait(false);
-            var stored = await StoreAsync(grains, bytes, mediaType, ct).ConfigureAwait(false);
+            var stored = await StoreAsync(grains, owner, bytes, mediaType, ct).ConfigureAwait(false);
             progress?.Report(bytes.Length);
             return stored;
         }
@@ -82,7 +84,7 @@ public static class BlobTransfer
             BlobManifest manifest;
             try
             {
-                manifest = await upload.CompleteAsync(mediaType).ConfigureAwait(false);
+                manifest = await upload.CompleteAsync(mediaType, owner).ConfigureAwait(false);
             }
             catch (BlobEmptyException) when (sent > 0)
             {
@@ -104,28 +106,31 @@ public static class BlobTransfer
     }
 
     /// <summary>
-    /// Stores <paramref name="content"/>, held whole in memory, as a blob and returns its manifest: up to
+    /// Stores <paramref name="content"/>, held whole in memory, as a blob owned by <paramref name="owner"/>'s client
+    /// and returns its manifest: up to
     /// <see cref="BlobLimits.MaxAppendBytes"/> in one call to <see cref="IBlobWriterGrain"/> on the caller's silo,
     /// more through an upload. Errors as <see cref="UploadAsync"/>.
     /// </summary>
     /// <param name="grains">The silo's or a client's grain factory.</param>
+    /// <param name="owner">Who stores it (see <see cref="IBlobWriterGrain.StoreAsync"/>).</param>
     /// <param name="content">The bytes; the caller does not change them until the call returns.</param>
     /// <param name="mediaType">The media type to record (null: <c>application/octet-stream</c>).</param>
     /// <param name="ct">Cancels before the bytes are sent.</param>
-    public static async Task<BlobManifest> StoreAsync(IGrainFactory grains, ReadOnlyMemory<byte> content, string? mediaType, CancellationToken ct)
+    public static async Task<BlobManifest> StoreAsync(IGrainFactory grains, BlobCaller owner, ReadOnlyMemory<byte> content, string? mediaType, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(grains);
+        ArgumentNullException.ThrowIfNull(owner);
         ct.ThrowIfCancellationRequested();
         if (content.Length > BlobLimits.MaxAppendBytes)
         {
             using var stream = new MemoryStream(content.ToArray(), writable: false);
-            return await UploadAsync(grains, stream, mediaType, null, ct).ConfigureAwait(false);
+            return await UploadAsync(grains, owner, stream, mediaType, null, ct).ConfigureAwait(false);
         }
 
         var bytes = MemoryMarshal.TryGetArray(content, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array
             : content.ToArray();
-        var manifest = await grains.GetGrain<IBlobWriterGrain>(IBlobWriterGrain.LocalKey).StoreAsync(bytes, mediaType).ConfigureAwait(false);
+        var manifest = await grains.GetGrain<IBlobWriterGrain>(IBlobWriterGrain.LocalKey).StoreAsync(bytes, mediaType, owner).ConfigureAwait(false);
         if (manifest.Size != bytes.Length)
         {
             throw new BlobStoreException($"Blob {manifest.Id} was registered with {manifest.Size} bytes but {bytes.Length} were sent. Store it again.");
@@ -136,9 +141,11 @@ public static class BlobTransfer
 
     /// <summary>
     /// Writes blob <paramref name="blobId"/> (or its range [<paramref name="offset"/>, +<paramref name="length"/>),
-    /// clamped to the blob's end) to <paramref name="destination"/>, one verified chunk at a time.
+    /// clamped to the blob's end) to <paramref name="destination"/>, one verified chunk at a time, as
+    /// <paramref name="caller"/> (a blob the caller may not read is <see cref="BlobNotFoundException"/>).
     /// </summary>
     /// <param name="grains">The silo's or a client's grain factory.</param>
+    /// <param name="caller">Who reads.</param>
     /// <param name="blobId">The blob id; upper-case hex is accepted (see <see cref="BlobIds.TryNormalize"/>).</param>
     /// <param name="destination">Receives the bytes in order.</param>
     /// <param name="offset">First byte, 0 to the blob's size.</param>
@@ -146,11 +153,12 @@ public static class BlobTransfer
     /// <param name="progress">Receives the number of bytes written so far after each chunk.</param>
     /// <param name="ct">Cancels between chunks and during writes.</param>
     /// <exception cref="InvalidRequestException">A malformed id, or a negative or past-the-end offset or length.</exception>
-    /// <exception cref="BlobNotFoundException">No such blob.</exception>
+    /// <exception cref="BlobNotFoundException">No such blob, or the caller may not read it.</exception>
     /// <exception cref="BlobIntegrityException">A chunk on the silo's disk (or on the way) does not match its hash.</exception>
-    public static async Task DownloadAsync(IGrainFactory grains, string blobId, Stream destination, long offset, long? length, IProgress<long>? progress, CancellationToken ct)
+    public static async Task DownloadAsync(IGrainFactory grains, BlobCaller caller, string blobId, Stream destination, long offset, long? length, IProgress<long>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(grains);
+        ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(destination);
         if (!BlobIds.TryNormalize(blobId, out var id))
         {
@@ -169,7 +177,7 @@ public static class BlobTransfer
 
         ct.ThrowIfCancellationRequested();
         var blob = grains.GetGrain<IBlobGrain>(id);
-        var manifest = await blob.GetManifestAsync().ConfigureAwait(false)
+        var manifest = await blob.GetManifestAsync(caller).ConfigureAwait(false)
             ?? throw new BlobNotFoundException($"Blob {id} is not stored.");
         if (!string.Equals(manifest.Id, id, StringComparison.Ordinal) || !BlobMerkle.VerifyManifest(manifest))
         {
@@ -189,7 +197,7 @@ public static class BlobTransfer
         long written = 0;
 
         // One chunk is fetched ahead while the current one is checked and written: at most two chunks in hand.
-        Task<byte[]>? next = index <= last ? blob.ReadChunkAsync(index) : null;
+        Task<byte[]>? next = index <= last ? blob.ReadChunkAsync(caller, index) : null;
         try
         {
             while (next is not null)
@@ -199,7 +207,7 @@ public static class BlobTransfer
                 ct.ThrowIfCancellationRequested();
                 if (index < last)
                 {
-                    next = blob.ReadChunkAsync(index + 1);
+                    next = blob.ReadChunkAsync(caller, index + 1);
                 }
 
                 var chunk = chunks[index];

@@ -6,29 +6,60 @@ namespace Marketplace.GrainInterfaces;
 /// One stored blob, keyed by its id (<c>blob</c> + 64 hex, the Merkle root over its chunk hashes, see
 /// <see cref="BlobManifest"/>). Chunk bytes live in the silo's content-addressed chunk store, not in grain state;
 /// every read verifies each chunk against its SHA-256 and fails with <see cref="BlobIntegrityException"/> on a mismatch.
-/// Blobs are written through <see cref="IBlobUploadGrain"/>. A malformed id (see <see cref="BlobIds"/>) fails every
-/// call with <see cref="InvalidRequestException"/>; an id that is not stored fails with
-/// <see cref="BlobNotFoundException"/> (except <see cref="GetManifestAsync"/>, which returns null). Reads are
-/// <c>[ReadOnly]</c>: downloads of the same blob interleave.
+/// Blobs are written through <see cref="IBlobUploadGrain"/> or <see cref="IBlobWriterGrain"/>.
 /// </summary>
+/// <remarks>
+/// <para>Every call names its <see cref="BlobCaller"/>. A blob belongs to the clients that uploaded it (the same bytes
+/// uploaded by two clients are one blob with two owners) and to the client whose job produced it. A client may read a
+/// blob it owns, one an owner shared with it, or a public one; an owner may share it with another client id, revoke
+/// that, publish it and unpublish it. Sharing is not transitive: a client a blob is shared with may read it but not
+/// share it further. A blob stored before blobs had owners has none: only the silo's authority and operators read it
+/// until a client uploads the same bytes again (and becomes its owner) or an operator shares or publishes it.</para>
+/// <para>A caller that may not read a blob, or may not change its access, gets exactly what a caller of a blob that is
+/// not stored gets (null from <see cref="GetManifestAsync"/>, <see cref="BlobNotFoundException"/> from the others), so
+/// ids do not leak. A malformed id (see <see cref="BlobIds"/>) fails every call with
+/// <see cref="InvalidRequestException"/>. Reads are <c>[ReadOnly]</c>: downloads of the same blob interleave.</para>
+/// </remarks>
 public interface IBlobGrain : IGrainWithStringKey
 {
-    /// <summary>The manifest, or null when no blob with this id is stored.</summary>
+    /// <summary>The manifest, or null when no blob with this id is stored or <paramref name="caller"/> may not read it.</summary>
     [ReadOnly]
-    Task<BlobManifest?> GetManifestAsync();
+    Task<BlobManifest?> GetManifestAsync(BlobCaller caller);
 
     /// <summary>The bytes of chunk <paramref name="index"/>, verified. Throws <see cref="BlobNotFoundException"/>,
     /// <see cref="InvalidRequestException"/> (index out of range) or <see cref="BlobIntegrityException"/>.</summary>
     [ReadOnly]
-    Task<byte[]> ReadChunkAsync(int index);
+    Task<byte[]> ReadChunkAsync(BlobCaller caller, int index);
 
     /// <summary>Up to <paramref name="count"/> bytes from <paramref name="offset"/> (fewer at the end of the blob),
     /// read from verified chunks. <paramref name="count"/> is 0 to <see cref="BlobLimits.MaxReadBytes"/>;
     /// <paramref name="offset"/> is 0 to the blob's size (at the size: empty), else <see cref="InvalidRequestException"/>.</summary>
     [ReadOnly]
-    Task<byte[]> ReadRangeAsync(long offset, int count);
+    Task<byte[]> ReadRangeAsync(BlobCaller caller, long offset, int count);
 
     /// <summary>A Merkle inclusion proof that chunk <paramref name="index"/> belongs to this blob.</summary>
     [ReadOnly]
-    Task<ChunkProof> GetChunkProofAsync(int index);
+    Task<ChunkProof> GetChunkProofAsync(BlobCaller caller, int index);
+
+    /// <summary>The blob's access list. Only an owner (or full access) sees it; anyone else gets
+    /// <see cref="BlobNotFoundException"/>, also a client the blob is shared with.</summary>
+    [ReadOnly]
+    Task<BlobAccessList> GetAccessAsync(BlobCaller caller);
+
+    /// <summary>Lets <paramref name="clientId"/> read the blob (idempotent; nothing changes for an owner or a client
+    /// it is already shared with). Only an owner (or full access) may; anyone else gets
+    /// <see cref="BlobNotFoundException"/>. Throws <see cref="InvalidRequestException"/> for a malformed client id and
+    /// <see cref="BlobAccessListFullException"/> when owners and grants already fill the silo's bound.</summary>
+    Task<BlobAccessList> ShareAsync(BlobCaller caller, string clientId);
+
+    /// <summary>Revokes what <see cref="ShareAsync"/> granted <paramref name="clientId"/> (idempotent). An owner stays
+    /// an owner: ownership comes from holding the bytes and is not revoked. Same checks as <see cref="ShareAsync"/>.</summary>
+    Task<BlobAccessList> UnshareAsync(BlobCaller caller, string clientId);
+
+    /// <summary>Makes the blob readable by every client (idempotent). Only an owner (or full access) may.</summary>
+    Task<BlobAccessList> PublishAsync(BlobCaller caller);
+
+    /// <summary>Makes the blob readable again only by its owners and the clients it is shared with (idempotent). Only
+    /// an owner (or full access) may.</summary>
+    Task<BlobAccessList> UnpublishAsync(BlobCaller caller);
 }

@@ -27,11 +27,14 @@ public interface IBlobUploadGrain : IGrainWithGuidKey
     Task AppendAtAsync(long offset, byte[] data);
 
     /// <summary>Ends the upload and returns the blob's manifest (the stored one when the same content was uploaded
-    /// before: the first upload's media type and creation time stay). Throws <see cref="BlobEmptyException"/> when no
-    /// byte was appended, <see cref="InvalidRequestException"/> for a malformed media type.</summary>
+    /// before: the first upload's media type and creation time stay), and makes <paramref name="owner"/>'s client an
+    /// owner of the blob (the silo's authority records none). Throws <see cref="BlobEmptyException"/> when no byte was
+    /// appended, <see cref="InvalidRequestException"/> for a malformed media type, <see cref="BlobAccessListFullException"/>
+    /// when the blob is already stored, not public, and its access list has no room for another owner.</summary>
     /// <param name="mediaType">The media type to record (null or blank: <c>application/octet-stream</c>); <c>type/subtype</c>
     /// with optional parameters, printable ASCII, at most 255 characters.</param>
-    Task<BlobManifest> CompleteAsync(string? mediaType);
+    /// <param name="owner">Who uploads: its <see cref="BlobCaller.ClientId"/> becomes an owner.</param>
+    Task<BlobManifest> CompleteAsync(string? mediaType, BlobCaller owner);
 
     /// <summary>Abandons the upload (idempotent) and frees its buffer; nothing is registered. Chunks it already wrote
     /// stay in the chunk store (they may be shared with other blobs; unreferenced chunks are not collected yet).</summary>

@@ -13,13 +13,16 @@ public interface IBlobWriterGrain : IGrainWithIntegerKey
     /// <summary>The key every caller uses: the grain is a stateless worker, so the call stays on the caller's silo.</summary>
     public const long LocalKey = 0;
 
-    /// <summary>Stores <paramref name="content"/> and returns the blob's manifest (the stored one when the same
-    /// content was stored before). Throws <see cref="BlobEmptyException"/> for no bytes,
+    /// <summary>Stores <paramref name="content"/> for <paramref name="owner"/> and returns the blob's manifest (the
+    /// stored one when the same content was stored before). Throws <see cref="BlobEmptyException"/> for no bytes,
     /// <see cref="InvalidRequestException"/> for more than <see cref="BlobLimits.MaxAppendBytes"/> or a malformed media
     /// type, <see cref="BlobTooLargeException"/> past the silo's blob size limit, <see cref="BlobStoreException"/>
-    /// when the chunk store's disk fails.</summary>
+    /// when the chunk store's disk fails, <see cref="BlobAccessListFullException"/> as
+    /// <see cref="IBlobUploadGrain.CompleteAsync"/>.</summary>
     /// <param name="content">The whole blob; never changed by the caller once sent.</param>
     /// <param name="mediaType">As for <see cref="IBlobUploadGrain.CompleteAsync"/>.</param>
-    [Alias("store")]
-    Task<BlobManifest> StoreAsync([Immutable] byte[] content, string? mediaType);
+    /// <param name="owner">Who stores it: its <see cref="BlobCaller.ClientId"/> becomes an owner (a worker stores a
+    /// job's output for the job's client).</param>
+    [Alias("store-for")]
+    Task<BlobManifest> StoreAsync([Immutable] byte[] content, string? mediaType, BlobCaller owner);
 }

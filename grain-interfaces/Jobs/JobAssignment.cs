@@ -51,6 +51,6 @@ public sealed class JobAssignment
     /// <summary>The job's creation time: a WASI program's logical <c>CLOCK_REALTIME</c> starts here on every attempt.</summary>
     [Id(13)] public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>The client whose job this is (the worker queues attempts fairly across clients).</summary>
+    /// <summary>The job's client: the worker queues attempts fairly across clients and stores the output on the client's behalf, so the client owns the output blob.</summary>
     [Id(14)] public string ClientId { get; set; } = "";
 }

@@ -35,6 +35,13 @@ public sealed class ClientIdentity
     public string ClientId { get; set; } = "";
 }
 
+/// <summary>Body of <c>POST /v1/blobs/{id}/share</c>: the client to share the blob with.</summary>
+public sealed class BlobShareRequest
+{
+    /// <summary>The client id that may read the blob from now on (see <see cref="ClientIds"/>).</summary>
+    public required string ClientId { get; set; }
+}
+
 /// <summary>Body of <c>GET /v1/health</c> and <c>GET /v1/health/ready</c>.</summary>
 public sealed class HealthReport
 {

@@ -1,37 +1,54 @@
-// One blob: its manifest in grain state (the default storage), its bytes in the ChunkStore. Every read goes to disk
-// and verifies each chunk it touches (nothing big is cached here: hot chunks stay in the OS page cache). Reads are
-// [ReadOnly] and interleave; registration is the only writer and runs alone.
+// One blob: its record in grain state (the default storage) holds the manifest and who may read the blob; its bytes
+// are in the ChunkStore. Every read goes to disk and verifies each chunk it touches (nothing big is cached here: hot
+// chunks stay in the OS page cache). Reads are [ReadOnly] and interleave; registration and access changes are the
+// writers and run alone.
+//
+// Access: every call names its BlobCaller. The owners, the grants and the public flag live in the record, bounded
+// together by BlobOptions.MaxAccessListEntries; the clients that may read are also kept in a set in memory, so the
+// check on every chunk read is one lookup. A caller that may not read gets exactly the answer for a blob that is not
+// stored (same exception type and message), so probing ids tells nothing. Access changes are in BlobGrain.Access.cs.
 using System.Buffers;
 using Marketplace.GrainInterfaces;
+using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Blobs;
 
 /// <summary>The grain of one stored blob (<see cref="IBlobGrain"/>), keyed by its blob id.</summary>
 [GrainType("blob")]
-internal sealed class BlobGrain(
-    [PersistentState("manifest")] IPersistentState<BlobManifest> manifest,
+internal sealed partial class BlobGrain(
+    [PersistentState("manifest")] IPersistentState<BlobRecord> record,
     ChunkStore store,
+    IOptions<BlobOptions> options,
     BlobLog log) : Grain, IBlobGrain, IBlobRegistryGrain
 {
+    private readonly int _maxAccessEntries = options.Value.MaxAccessListEntries;
+    private readonly HashSet<string> _readers = new(StringComparer.Ordinal);
+    private BlobManifest? _manifest;
+
     private string Id => this.GetPrimaryKeyString();
 
     /// <inheritdoc />
-    public Task<BlobManifest?> GetManifestAsync()
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        RequireValidId();
-        if (!manifest.RecordExists)
+        if (record.RecordExists)
         {
-            DeactivateOnIdle();
-            return Task.FromResult<BlobManifest?>(null);
+            Loaded();
         }
 
-        return Task.FromResult<BlobManifest?>(manifest.State);
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public async Task<byte[]> ReadChunkAsync(int index)
+    public Task<BlobManifest?> GetManifestAsync(BlobCaller caller)
     {
-        var m = RequireManifest();
+        RequireValidId();
+        return Task.FromResult(Readable(caller));
+    }
+
+    /// <inheritdoc />
+    public async Task<byte[]> ReadChunkAsync(BlobCaller caller, int index)
+    {
+        var m = RequireReadable(caller);
         RequireChunkIndex(m, index);
         var chunk = m.Chunks[index];
         var bytes = new byte[chunk.Size];
@@ -40,9 +57,9 @@ internal sealed class BlobGrain(
     }
 
     /// <inheritdoc />
-    public async Task<byte[]> ReadRangeAsync(long offset, int count)
+    public async Task<byte[]> ReadRangeAsync(BlobCaller caller, long offset, int count)
     {
-        var m = RequireManifest();
+        var m = RequireReadable(caller);
         if (count is < 0 or > BlobLimits.MaxReadBytes)
         {
             throw new InvalidRequestException($"count {count} must be 0..{BlobLimits.MaxReadBytes} bytes.");
@@ -89,25 +106,31 @@ internal sealed class BlobGrain(
     }
 
     /// <inheritdoc />
-    public Task<ChunkProof> GetChunkProofAsync(int index)
+    public Task<ChunkProof> GetChunkProofAsync(BlobCaller caller, int index)
     {
-        var m = RequireManifest();
+        var m = RequireReadable(caller);
         RequireChunkIndex(m, index);
         return Task.FromResult(BlobMerkle.CreateProof(m.Id, m.Chunks, index));
     }
 
     /// <inheritdoc />
-    public async Task<BlobManifest> RegisterAsync(BlobManifest candidate)
+    public async Task<BlobManifest> RegisterAsync(BlobManifest candidate, BlobCaller owner)
     {
         RequireValidId();
-        if (manifest.RecordExists)
-        {
-            return manifest.State;
-        }
-
+        ArgumentNullException.ThrowIfNull(owner);
         if (candidate is null || !string.Equals(candidate.Id, Id, StringComparison.Ordinal) || !BlobMerkle.VerifyManifest(candidate))
         {
             throw new InvalidRequestException($"The manifest offered for blob {Id} does not hash to that id.");
+        }
+
+        if (record.RecordExists)
+        {
+            if (owner.ClientId is { } client)
+            {
+                await AddOwnerAsync(client);
+            }
+
+            return _manifest!;
         }
 
         for (var i = 0; i < candidate.Chunks.Count; i++)
@@ -125,31 +148,107 @@ internal sealed class BlobGrain(
             }
         }
 
-        manifest.State = candidate;
-        await manifest.WriteStateAsync();
+        var created = BlobRecord.From(candidate);
+        if (owner.ClientId is { } first)
+        {
+            created.Owners.Add(first);
+        }
+
+        record.State = created;
+        try
+        {
+            await record.WriteStateAsync();
+        }
+        catch
+        {
+            record.State = new BlobRecord();
+            throw;
+        }
+
+        Loaded();
         log.BlobRegistered(Id, candidate.Size, candidate.Chunks.Count);
-        return candidate;
+        return _manifest!;
     }
+
+    /// <summary>Makes <paramref name="client"/> an owner of the stored blob: a grant becomes ownership (the entry count
+    /// stays), a new owner needs room in the bound unless the blob is public (then everybody reads it anyway and the
+    /// owner is not recorded).</summary>
+    private async Task AddOwnerAsync(string client)
+    {
+        var r = record.State;
+        if (r.Owners.Contains(client))
+        {
+            return;
+        }
+
+        var granted = r.SharedWith.Contains(client);
+        if (!granted && r.AccessEntries >= _maxAccessEntries)
+        {
+            if (r.Public)
+            {
+                return;
+            }
+
+            throw AccessListFull(r);
+        }
+
+        await ChangeAsync(x =>
+        {
+            x.SharedWith.Remove(client);
+            x.Owners.Add(client);
+        });
+    }
+
+    /// <summary>The manifest when <paramref name="caller"/> may read the blob, else null (not stored or not readable:
+    /// the caller cannot tell which).</summary>
+    private BlobManifest? Readable(BlobCaller caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!record.RecordExists)
+        {
+            // No state for nothing: a read of a blob that does not exist leaves no activation behind.
+            DeactivateOnIdle();
+            return null;
+        }
+
+        return CanRead(caller) ? _manifest : null;
+    }
+
+    private BlobManifest RequireReadable(BlobCaller caller)
+    {
+        RequireValidId();
+        return Readable(caller) ?? throw NotStored();
+    }
+
+    private bool CanRead(BlobCaller caller) =>
+        caller.FullAccess || record.State.Public || (caller.ClientId is { } client && _readers.Contains(client));
+
+    private bool IsOwner(BlobCaller caller) =>
+        caller.FullAccess || (caller.ClientId is { } client && record.State.Owners.Contains(client));
+
+    /// <summary>Rebuilds what is derived from the stored record: the manifest clients get and the set of readers.</summary>
+    private void Loaded()
+    {
+        var r = record.State;
+        _manifest = r.ToManifest();
+        _readers.Clear();
+        _readers.UnionWith(r.Owners);
+        _readers.UnionWith(r.SharedWith);
+    }
+
+    /// <summary>The one answer for a blob that is not stored and for one the caller may not see.</summary>
+    private BlobNotFoundException NotStored() => new($"Blob {Id} is not stored.");
+
+    private BlobAccessListFullException AccessListFull(BlobRecord r) => new(
+        $"Blob {Id} has {r.Owners.Count} owners and is shared with {r.SharedWith.Count} clients, the most one blob records ({_maxAccessEntries}); publish it to let every client read it.");
 
     private void RequireValidId()
     {
         if (!BlobIds.IsValid(Id))
         {
             DeactivateOnIdle();
-            throw new InvalidRequestException($"blobId '{Id}' is not a blob id: expected 'blob' followed by 64 lowercase hex digits.");
+            throw new InvalidRequestException($"'{Id}' is not a blob id: expected 'blob' followed by 64 lowercase hex digits.");
         }
-    }
-
-    private BlobManifest RequireManifest()
-    {
-        RequireValidId();
-        if (!manifest.RecordExists)
-        {
-            DeactivateOnIdle();
-            throw new BlobNotFoundException($"Blob {Id} is not stored.");
-        }
-
-        return manifest.State;
     }
 
     private static void RequireChunkIndex(BlobManifest m, int index)

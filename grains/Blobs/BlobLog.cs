@@ -26,6 +26,15 @@ internal sealed partial class BlobLog(ILogger logger)
     [LoggerMessage(EventId = MarketplaceEventIds.BlobRegistered, Level = LogLevel.Debug, Message = "Blob {BlobId} registered: {Size} bytes in {Chunks} chunks")]
     public partial void BlobRegistered(string blobId, long size, int chunks);
 
+    [LoggerMessage(EventId = MarketplaceEventIds.BlobShared, Level = LogLevel.Information, Message = "Blob {BlobId} shared with client {ClientId} by {Caller}")]
+    public partial void BlobShared(string blobId, string clientId, string caller);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.BlobUnshared, Level = LogLevel.Information, Message = "Blob {BlobId} no longer shared with client {ClientId}, revoked by {Caller}")]
+    public partial void BlobUnshared(string blobId, string clientId, string caller);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.BlobPublicChanged, Level = LogLevel.Information, Message = "Blob {BlobId} public: {Public}, set by {Caller}")]
+    public partial void BlobPublicChanged(string blobId, bool @public, string caller);
+
     [LoggerMessage(EventId = MarketplaceEventIds.UploadLostAtDeactivation, Level = LogLevel.Warning, Message = "Upload {UploadId} was still open at deactivation ({Size} bytes received); it is lost")]
     public partial void UploadLostAtDeactivation(Guid uploadId, long size);
 }

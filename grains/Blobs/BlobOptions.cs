@@ -15,6 +15,13 @@ public sealed class BlobOptions
     /// it, which keeps a manifest (about 100 bytes per chunk in grain state) under ~7 MB.</summary>
     public const int MaxChunksPerBlob = 1 << 16;
 
+    /// <summary>Default <see cref="MaxAccessListEntries"/>: 1,000.</summary>
+    public const int DefaultMaxAccessListEntries = 1000;
+
+    /// <summary>Largest allowed <see cref="MaxAccessListEntries"/>: 10,000 (client ids of up to 128 characters keep
+    /// the list under ~1.3 MB of grain state).</summary>
+    public const int MaxAccessListEntriesLimit = 10_000;
+
     /// <summary>Largest blob an upload may produce, in bytes. Default <see cref="BlobLimits.DefaultMaxBlobBytes"/> (1 GiB).</summary>
     public long MaxBlobBytes { get; set; } = BlobLimits.DefaultMaxBlobBytes;
 
@@ -37,6 +44,14 @@ public sealed class BlobOptions
     /// stores.</summary>
     public bool FlushToDisk { get; set; } = true;
 
+    /// <summary>
+    /// Most owners and grants together one blob records, 1 to <see cref="MaxAccessListEntriesLimit"/>. Default
+    /// <see cref="DefaultMaxAccessListEntries"/>. A share past it fails with <c>blob_access_list_full</c>: a blob
+    /// for thousands of clients is published instead. The list lives in the blob grain's state and is rewritten on
+    /// every change, so the bound keeps that state small.
+    /// </summary>
+    public int MaxAccessListEntries { get; set; } = DefaultMaxAccessListEntries;
+
     /// <summary>The problems with these settings, empty when valid.</summary>
     internal List<string> Problems()
     {
@@ -53,6 +68,11 @@ public sealed class BlobOptions
         else if (ChunkSize > 0 && (MaxBlobBytes + ChunkSize - 1) / ChunkSize > MaxChunksPerBlob)
         {
             problems.Add($"Marketplace:Blobs:MaxBlobBytes {MaxBlobBytes} with ChunkSize {ChunkSize} allows more than {MaxChunksPerBlob} chunks per blob; raise ChunkSize or lower MaxBlobBytes.");
+        }
+
+        if (MaxAccessListEntries is < 1 or > MaxAccessListEntriesLimit)
+        {
+            problems.Add($"Marketplace:Blobs:MaxAccessListEntries {MaxAccessListEntries} must be 1..{MaxAccessListEntriesLimit}.");
         }
 
         if (UploadIdleTimeout <= TimeSpan.Zero)

@@ -80,9 +80,10 @@ internal sealed class BlobUploadGrain(ChunkStore store, IOptions<BlobOptions> op
     }
 
     /// <inheritdoc />
-    public async Task<BlobManifest> CompleteAsync(string? mediaType)
+    public async Task<BlobManifest> CompleteAsync(string? mediaType, BlobCaller owner)
     {
         Touch();
+        ArgumentNullException.ThrowIfNull(owner);
         if (_state == UploadState.Completed && _completed is not null)
         {
             return _completed;
@@ -119,9 +120,9 @@ internal sealed class BlobUploadGrain(ChunkStore store, IOptions<BlobOptions> op
                 Chunks = _chunks,
                 CreatedAt = DateTimeOffset.UtcNow,
             };
-            _completed = await GrainFactory.GetGrain<IBlobRegistryGrain>(id).RegisterAsync(candidate);
+            _completed = await GrainFactory.GetGrain<IBlobRegistryGrain>(id).RegisterAsync(candidate, owner);
         }
-        catch (BlobStoreException e)
+        catch (Exception e) when (e is BlobStoreException or BlobAccessListFullException)
         {
             End(UploadState.Aborted, e.Message, deactivate: false);
             throw;

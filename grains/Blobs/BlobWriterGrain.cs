@@ -16,8 +16,9 @@ internal sealed class BlobWriterGrain(ChunkStore store, IOptions<BlobOptions> op
     private readonly BlobOptions _options = options.Value;
 
     /// <inheritdoc />
-    public async Task<BlobManifest> StoreAsync(byte[] content, string? mediaType)
+    public async Task<BlobManifest> StoreAsync(byte[] content, string? mediaType, BlobCaller owner)
     {
+        ArgumentNullException.ThrowIfNull(owner);
         if (content is null)
         {
             throw new InvalidRequestException("content is required.");
@@ -52,6 +53,6 @@ internal sealed class BlobWriterGrain(ChunkStore store, IOptions<BlobOptions> op
 
         var id = BlobMerkle.ComputeBlobId(hashes);
         var manifest = new BlobManifest { Id = id, Size = content.Length, MediaType = type, Chunks = chunks, CreatedAt = DateTimeOffset.UtcNow };
-        return await GrainFactory.GetGrain<IBlobRegistryGrain>(id).RegisterAsync(manifest);
+        return await GrainFactory.GetGrain<IBlobRegistryGrain>(id).RegisterAsync(manifest, owner);
     }
 }

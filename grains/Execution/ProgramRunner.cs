@@ -245,7 +245,7 @@ internal sealed partial class ProgramRunner : IProgramRunner
             }
 
             var grain = _grains.GetGrain<IBlobGrain>(id);
-            var manifest = await grain.GetManifestAsync();
+            var manifest = await grain.GetManifestAsync(BlobCaller.Silo);
             if (manifest is null)
             {
                 notes.Add(Note($"blob {id} is not stored; onvm_blob_read answers -6 for it", 0));
@@ -265,7 +265,7 @@ internal sealed partial class ProgramRunner : IProgramRunner
                 while (offset < data.Length)
                 {
                     stopped.ThrowIfCancellationRequested();
-                    var piece = await grain.ReadRangeAsync(offset, (int)Math.Min(BlobLimits.MaxReadBytes, data.Length - offset));
+                    var piece = await grain.ReadRangeAsync(BlobCaller.Silo, offset, (int)Math.Min(BlobLimits.MaxReadBytes, data.Length - offset));
                     if (piece.Length == 0)
                     {
                         break;

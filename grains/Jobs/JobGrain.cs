@@ -129,8 +129,12 @@ internal sealed partial class JobGrain(
             programId = program.Id;
         }
 
-        if (submission.InputBlobId is { } blobId && await GrainFactory.GetGrain<IBlobGrain>(blobId).GetManifestAsync() is null)
+        // The job's client must be able to read its input (a blob it may not read answers as one that is not stored);
+        // workers read it later with the silo's authority, so a grant revoked after submit does not break the job.
+        if (submission.InputBlobId is { } blobId
+            && await GrainFactory.GetGrain<IBlobGrain>(blobId).GetManifestAsync(BlobCaller.Client(submission.ClientId)) is null)
         {
+            DeactivateOnIdle();
             throw new BlobNotFoundException($"inputBlobId: blob {blobId} does not exist");
         }
 

@@ -31,9 +31,9 @@ internal static class JobSubmissionValidator
     /// to the job grain keyed <paramref name="jobId"/>.</summary>
     public static void Validate(string jobId, JobSubmission s)
     {
-        if (string.IsNullOrEmpty(s.ClientId) || s.ClientId.Length > MaxTextLength)
+        if (!ClientIds.IsValid(s.ClientId))
         {
-            throw Invalid($"clientId: must be 1-{MaxTextLength} characters");
+            throw Invalid($"clientId: must be 1-{ClientIds.MaxLength} characters without control characters, '/' or surrounding spaces");
         }
 
         if (!JobIds.IsValid(jobId))

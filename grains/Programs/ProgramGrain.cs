@@ -42,8 +42,9 @@ internal sealed partial class ProgramGrain(
     private readonly ProgramOptions _options = options.Value;
 
     /// <inheritdoc />
-    public async Task<ProgramInfo> DeployAsync(ProgramDeployment deployment)
+    public async Task<ProgramInfo> DeployAsync(ProgramDeployment deployment, BlobCaller client)
     {
+        ArgumentNullException.ThrowIfNull(client);
         if (deployment?.Wasm is null || deployment.Manifest is null)
         {
             throw new ProgramRejectedException("deployment: module and manifest are required");
@@ -91,7 +92,7 @@ internal sealed partial class ProgramGrain(
         CheckManifest(manifest);
         var deployer = ProgramDeployments.RecoverDeployer(deployment);
         var (abi, shape, imports) = CheckModule(wasm, manifest);
-        var blobRefs = await CheckBlobRefsAsync(manifest.BlobRefs);
+        var blobRefs = await CheckBlobRefsAsync(manifest.BlobRefs, client);
 
         var stored = CopyManifest(manifest);
         stored.BlobRefs = blobRefs;
@@ -316,14 +317,16 @@ internal sealed partial class ProgramGrain(
         return imports;
     }
 
-    private async Task<List<string>> CheckBlobRefsAsync(List<string>? blobRefs)
+    /// <summary>The canonical ids of the manifest's blob refs, each stored and readable by <paramref name="client"/>;
+    /// a ref the client may not read is rejected with the words of a ref that is not stored.</summary>
+    private async Task<List<string>> CheckBlobRefsAsync(List<string>? blobRefs, BlobCaller client)
     {
         var normalized = new List<string>();
         foreach (var reference in blobRefs ?? [])
         {
             var id = BlobIds.FromManifestReference(reference) ?? throw new ProgramRejectedException(
                 $"blob ref '{reference}': not a blob id (blob + 64 hex digits)");
-            if (await GrainFactory.GetGrain<IBlobGrain>(id).GetManifestAsync() is null)
+            if (await GrainFactory.GetGrain<IBlobGrain>(id).GetManifestAsync(client) is null)
             {
                 throw new ProgramRejectedException($"blob ref {id}: no such blob is stored");
             }

@@ -15,6 +15,9 @@ internal static class MarketplaceEventIds
     public const int UploadAborted = 5104;
     public const int BlobRegistered = 5105;
     public const int UploadLostAtDeactivation = 5106;
+    public const int BlobShared = 5107;
+    public const int BlobUnshared = 5108;
+    public const int BlobPublicChanged = 5109;
 
     public const int AttemptFailed = 5200;
     public const int LeaseRenewalFailed = 5201;

@@ -6,18 +6,31 @@ namespace Marketplace.Grains.Workers;
 /// against its hash; a failed output upload aborted).</summary>
 internal static class AttemptBlobs
 {
-    /// <summary>The whole blob (job inputs fit in memory: the runner copies them into the module's memory anyway).</summary>
+    /// <summary>The whole blob (job inputs fit in memory: the runner copies them into the module's memory anyway),
+    /// read with the silo's authority: the job's client was checked when it named the blob at submit.</summary>
     public static async Task<ReadOnlyMemory<byte>> ReadAsync(IGrainFactory grains, string blobId, CancellationToken token)
     {
         var buffer = new MemoryStream();
-        await BlobTransfer.DownloadAsync(grains, blobId, buffer, 0, null, null, token).ConfigureAwait(false);
+        await BlobTransfer.DownloadAsync(grains, BlobCaller.Silo, blobId, buffer, 0, null, null, token).ConfigureAwait(false);
         return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
-    /// <summary>Stores <paramref name="output"/> (not empty) as a blob and returns its id.</summary>
-    public static async Task<string> StoreAsync(IGrainFactory grains, ReadOnlyMemory<byte> output, CancellationToken token)
+    /// <summary>Stores <paramref name="output"/> (not empty) as a blob owned by the job's client
+    /// <paramref name="clientId"/> and returns its id.</summary>
+    /// <remarks>When those bytes are already stored and their access list is full (many clients produced or uploaded
+    /// the same bytes and nobody published them), the client cannot be recorded as one more owner. The output is
+    /// stored all the same, without the owner: the job's client still reads it through its job
+    /// (<c>GET /v1/jobs/{id}/output</c>), and the job does not fail for another client's data.</remarks>
+    public static async Task<string> StoreAsync(IGrainFactory grains, string clientId, ReadOnlyMemory<byte> output, CancellationToken token)
     {
-        var manifest = await BlobTransfer.StoreAsync(grains, output, "application/octet-stream", token).ConfigureAwait(false);
-        return manifest.Id;
+        var owner = string.IsNullOrEmpty(clientId) ? BlobCaller.Silo : BlobCaller.Client(clientId);
+        try
+        {
+            return (await BlobTransfer.StoreAsync(grains, owner, output, "application/octet-stream", token).ConfigureAwait(false)).Id;
+        }
+        catch (BlobAccessListFullException)
+        {
+            return (await BlobTransfer.StoreAsync(grains, BlobCaller.Silo, output, "application/octet-stream", token).ConfigureAwait(false)).Id;
+        }
     }
 }

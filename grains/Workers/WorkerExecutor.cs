@@ -377,7 +377,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
                 {
                     try
                     {
-                        report.OutputBlobId = await AttemptBlobs.StoreAsync(_grains, result.Output, token).ConfigureAwait(false);
+                        report.OutputBlobId = await AttemptBlobs.StoreAsync(_grains, a.ClientId, result.Output, token).ConfigureAwait(false);
                         MarketplaceTelemetry.BlobUploaded(result.Output.Length, MarketplaceTelemetry.BlobSourceJobOutput);
                     }
                     catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -1,6 +1,7 @@
 // Design: blob transfers go through BlobTransfer (grain-interfaces/Blobs), the one implementation the HTTP API uses
 // too: uploads stream in 1 MiB pieces and abort the upload grain on any failure; downloads read chunk by chunk and
-// check the manifest against the id and every chunk against its SHA-256 on this side as well.
+// check the manifest against the id and every chunk against its SHA-256 on this side as well. Every call names this
+// client's BlobCaller, so the blob grain applies the access rules the HTTP API applies to the same client.
 using Marketplace.GrainInterfaces;
 
 namespace Marketplace.Sdk;
@@ -10,25 +11,62 @@ public sealed partial class GrainMarketplaceClient
 {
     /// <inheritdoc />
     public Task<BlobManifest> UploadBlobAsync(Stream content, string? mediaType = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default) =>
-        BlobTransfer.UploadAsync(_grains, content, mediaType, progress, cancellationToken);
+        BlobTransfer.UploadAsync(_grains, _caller, content, mediaType, progress, cancellationToken);
 
     /// <inheritdoc />
     public async Task<BlobManifest> GetBlobManifestAsync(string blobId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var manifest = await Blob(blobId).GetManifestAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var manifest = await Blob(blobId).GetManifestAsync(_caller).WaitAsync(cancellationToken).ConfigureAwait(false);
         return manifest ?? throw new BlobNotFoundException($"Blob {blobId} is not stored.");
     }
 
     /// <inheritdoc />
     public Task DownloadBlobAsync(string blobId, Stream destination, long offset = 0, long? length = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default) =>
-        BlobTransfer.DownloadAsync(_grains, blobId, destination, offset, length, progress, cancellationToken);
+        BlobTransfer.DownloadAsync(_grains, _caller, blobId, destination, offset, length, progress, cancellationToken);
 
     /// <inheritdoc />
     public async Task<ChunkProof> GetChunkProofAsync(string blobId, int index, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return await Blob(blobId).GetChunkProofAsync(index).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await Blob(blobId).GetChunkProofAsync(_caller, index).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<BlobAccessList> GetBlobAccessAsync(string blobId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Blob(blobId).GetAccessAsync(_caller).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<BlobAccessList> ShareBlobAsync(string blobId, string clientId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var grantee = ClientIds.Require(clientId, "client id");
+        return await Blob(blobId).ShareAsync(_caller, grantee).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<BlobAccessList> UnshareBlobAsync(string blobId, string clientId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var grantee = ClientIds.Require(clientId, "client id");
+        return await Blob(blobId).UnshareAsync(_caller, grantee).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<BlobAccessList> PublishBlobAsync(string blobId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Blob(blobId).PublishAsync(_caller).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<BlobAccessList> UnpublishBlobAsync(string blobId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Blob(blobId).UnpublishAsync(_caller).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private IBlobGrain Blob(string blobId)

@@ -1,7 +1,9 @@
 // Design: a thin adapter from IMarketplaceClient to the grains, for trusted code next to the cluster. Each operation
 // is one or a few grain calls; the grains own every rule (limits, idempotency, ownership), so the adapter only
-// checks id shapes before addressing a grain (a malformed id must not activate a grain) and stamps its own client id on
-// every submission. Blob transfers are in GrainMarketplaceClient.Blobs.cs.
+// checks id shapes before addressing a grain (a malformed id must not activate a grain), stamps its own client id on
+// every submission and names its BlobCaller on every blob call: a named client is checked against each blob's access
+// list exactly as the HTTP API checks that client's key; an operator client has full access. Blob transfers and
+// access changes are in GrainMarketplaceClient.Blobs.cs.
 using Marketplace.GrainInterfaces;
 
 namespace Marketplace.Sdk;
@@ -13,30 +15,55 @@ namespace Marketplace.Sdk;
 /// API keys instead). Grain errors arrive as the typed <see cref="MarketplaceException"/> subclasses; transport
 /// failures as the runtime's <see cref="OrleansException"/> family or <see cref="TimeoutException"/>.
 /// </summary>
+/// <remarks>
+/// <c>new GrainMarketplaceClient(grains, "alice")</c> behaves as the HTTP API does for alice's key: it reads only the
+/// blobs alice owns, was granted or that are public, and changes access only of blobs alice owns.
+/// <see cref="ForOperator"/> keeps the operators' full access: every blob is readable and its access may be changed,
+/// while jobs and uploads still go under the given client id.
+/// </remarks>
 public sealed partial class GrainMarketplaceClient : IMarketplaceClient
 {
     private const int MaxListLimit = 1000;
     private readonly IGrainFactory _grains;
+    private readonly BlobCaller _caller;
 
-    /// <summary>Creates the client.</summary>
+    /// <summary>Creates a client that acts as <paramref name="clientId"/>, with that client's access to blobs.</summary>
     /// <param name="grains">A connected cluster client (or a silo's grain factory).</param>
-    /// <param name="clientId">The client to act as: jobs are submitted, listed and cancelled under this id.</param>
-    /// <exception cref="ArgumentException"><paramref name="clientId"/> is empty or longer than 128 characters.</exception>
+    /// <param name="clientId">The client to act as: jobs are submitted, listed and cancelled under this id, uploads are
+    /// owned by it and blob reads are checked against it.</param>
+    /// <exception cref="ArgumentException"><paramref name="clientId"/> is not a client id (<see cref="ClientIds"/>:
+    /// 1 to 128 characters, no control characters or '/').</exception>
     public GrainMarketplaceClient(IGrainFactory grains, string clientId)
+        : this(grains, clientId, fullAccess: false)
+    {
+    }
+
+    private GrainMarketplaceClient(IGrainFactory grains, string clientId, bool fullAccess)
     {
         ArgumentNullException.ThrowIfNull(grains);
-        ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
-        if (clientId.Length > 128)
+        if (!ClientIds.IsValid(clientId))
         {
-            throw new ArgumentException("A client id has at most 128 characters.", nameof(clientId));
+            throw new ArgumentException("A client id has 1 to 128 characters, without control characters, '/' or surrounding spaces.", nameof(clientId));
         }
 
         _grains = grains;
         ClientId = clientId;
+        _caller = fullAccess ? BlobCaller.Operator(clientId) : BlobCaller.Client(clientId);
     }
 
     /// <inheritdoc />
     public string ClientId { get; }
+
+    /// <summary>True for a client made by <see cref="ForOperator"/>: full access to every blob.</summary>
+    public bool IsOperator => _caller.FullAccess;
+
+    /// <summary>
+    /// Creates an operators' client: jobs and uploads go under <paramref name="clientId"/> as for any client, but every
+    /// blob is readable (those of other clients, and those stored before blobs had owners) and the access of any blob
+    /// may be changed. For operators' own tooling inside the trusted boundary only.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="clientId"/> is not a client id.</exception>
+    public static GrainMarketplaceClient ForOperator(IGrainFactory grains, string clientId) => new(grains, clientId, fullAccess: true);
 
     /// <inheritdoc />
     public async Task<ProgramInfo> DeployProgramAsync(ProgramDeployment deployment, CancellationToken cancellationToken = default)
@@ -44,7 +71,7 @@ public sealed partial class GrainMarketplaceClient : IMarketplaceClient
         ArgumentNullException.ThrowIfNull(deployment);
         cancellationToken.ThrowIfCancellationRequested();
         var id = ProgramDeployments.ComputeProgramId(deployment.Wasm ?? [], deployment.Manifest?.Salt ?? "");
-        return await _grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await _grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment, _caller).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

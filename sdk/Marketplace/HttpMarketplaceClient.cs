@@ -109,6 +109,26 @@ public sealed class HttpMarketplaceClient : IMarketplaceClient, IDisposable
         SendJsonAsync<ChunkProof>(HttpMethod.Get, $"v1/blobs/{Escape(blobId)}/chunks/{index}/proof", null, cancellationToken);
 
     /// <inheritdoc />
+    public Task<BlobAccessList> GetBlobAccessAsync(string blobId, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<BlobAccessList>(HttpMethod.Get, $"v1/blobs/{Escape(blobId)}/access", null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<BlobAccessList> ShareBlobAsync(string blobId, string clientId, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<BlobAccessList>(HttpMethod.Post, $"v1/blobs/{Escape(blobId)}/share", Json(new BlobShareRequest { ClientId = clientId }), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<BlobAccessList> UnshareBlobAsync(string blobId, string clientId, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<BlobAccessList>(HttpMethod.Delete, $"v1/blobs/{Escape(blobId)}/share/{Escape(clientId)}", null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<BlobAccessList> PublishBlobAsync(string blobId, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<BlobAccessList>(HttpMethod.Post, $"v1/blobs/{Escape(blobId)}/publish", null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<BlobAccessList> UnpublishBlobAsync(string blobId, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<BlobAccessList>(HttpMethod.Delete, $"v1/blobs/{Escape(blobId)}/publish", null, cancellationToken);
+
+    /// <inheritdoc />
     public Task<ProgramInfo> DeployProgramAsync(ProgramDeployment deployment, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(deployment);

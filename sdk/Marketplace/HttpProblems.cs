@@ -43,6 +43,7 @@ internal static class HttpProblems
     public static MarketplaceException Create(int status, string code, string detail, string? traceId) => code switch
     {
         AccessDeniedException.ErrorCode => new AccessDeniedException(detail),
+        BlobAccessListFullException.ErrorCode => new BlobAccessListFullException(detail),
         BlobEmptyException.ErrorCode => new BlobEmptyException(detail),
         BlobIntegrityException.ErrorCode => new BlobIntegrityException(detail),
         BlobNotFoundException.ErrorCode => new BlobNotFoundException(detail),

@@ -11,7 +11,7 @@ namespace Marketplace.Sdk;
 /// </summary>
 public interface IMarketplaceClient
 {
-    /// <summary>The client id jobs are submitted and listed under.</summary>
+    /// <summary>The client id jobs are submitted and listed under, and blobs are uploaded for and read as.</summary>
     string ClientId { get; }
 
     /// <summary>Uploads <paramref name="content"/> as a blob, streaming (never buffered whole).</summary>
@@ -21,7 +21,8 @@ public interface IMarketplaceClient
     /// <param name="cancellationToken">Stops the upload.</param>
     Task<BlobManifest> UploadBlobAsync(Stream content, string? mediaType = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default);
 
-    /// <summary>A blob's manifest. Throws <see cref="BlobNotFoundException"/>.</summary>
+    /// <summary>A blob's manifest. Throws <see cref="BlobNotFoundException"/>, also for a blob this client may not
+    /// read.</summary>
     Task<BlobManifest> GetBlobManifestAsync(string blobId, CancellationToken cancellationToken = default);
 
     /// <summary>Streams a blob (or the range [<paramref name="offset"/>, +<paramref name="length"/>)) into
@@ -30,6 +31,25 @@ public interface IMarketplaceClient
 
     /// <summary>A Merkle inclusion proof for chunk <paramref name="index"/> of a blob.</summary>
     Task<ChunkProof> GetChunkProofAsync(string blobId, int index, CancellationToken cancellationToken = default);
+
+    /// <summary>Who may read a blob this client owns. Throws <see cref="BlobNotFoundException"/> for a blob it does not
+    /// own (also one shared with it).</summary>
+    Task<BlobAccessList> GetBlobAccessAsync(string blobId, CancellationToken cancellationToken = default);
+
+    /// <summary>Lets <paramref name="clientId"/> read a blob this client owns (idempotent). Throws
+    /// <see cref="BlobNotFoundException"/> for a blob it does not own, <see cref="BlobAccessListFullException"/> when
+    /// the blob's owners and grants are at the silo's bound (publish it instead).</summary>
+    Task<BlobAccessList> ShareBlobAsync(string blobId, string clientId, CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes what <see cref="ShareBlobAsync"/> granted <paramref name="clientId"/> (idempotent; an owner
+    /// stays an owner).</summary>
+    Task<BlobAccessList> UnshareBlobAsync(string blobId, string clientId, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes a blob this client owns readable by every client (idempotent).</summary>
+    Task<BlobAccessList> PublishBlobAsync(string blobId, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes a blob this client owns readable again only by its owners and the clients it is shared with.</summary>
+    Task<BlobAccessList> UnpublishBlobAsync(string blobId, CancellationToken cancellationToken = default);
 
     /// <summary>Deploys a signed program. Throws <see cref="ProgramRejectedException"/> naming the failed check.</summary>
     Task<ProgramInfo> DeployProgramAsync(ProgramDeployment deployment, CancellationToken cancellationToken = default);

@@ -1,3 +1,5 @@
+using Marketplace.GrainInterfaces;
+
 namespace Marketplace.Silo.Api;
 
 /// <summary>The authenticated caller of a request: the client id its API key maps to.</summary>
@@ -7,6 +9,10 @@ internal sealed record ApiClient(string ClientId)
     public static string IdOf(HttpContext context) =>
         context.Features.Get<ApiClient>()?.ClientId
         ?? throw new InvalidOperationException("The endpoint is not marked as requiring an API key.");
+
+    /// <summary>The caller of an authenticated endpoint as blob grains see it: a client, checked against each blob's
+    /// access list.</summary>
+    public static BlobCaller BlobCallerOf(HttpContext context) => BlobCaller.Client(IdOf(context));
 }
 
 /// <summary>Endpoint metadata: the endpoint needs an API key.</summary>

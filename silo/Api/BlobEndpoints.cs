@@ -1,23 +1,29 @@
+// Design: every blob endpoint reads as the API key's client (ApiClient.BlobCallerOf), and the blob grain answers a blob
+// the client may not read exactly as one that is not stored, so these endpoints give the same 404 blob_not_found for
+// both and never look at the request further (range, validators, chunk index) before that check. Access changes
+// (share, revoke, publish, unpublish) and the access list are for the blob's owners; everyone else gets the same 404.
 using Marketplace.GrainInterfaces;
+using Marketplace.GrainInterfaces.Json;
 using Marketplace.Grains.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Silo.Api;
 
-/// <summary><c>/v1/blobs</c>: streaming upload, verified download with ranges, manifest, chunk proofs.</summary>
+/// <summary><c>/v1/blobs</c>: streaming upload, verified download with ranges, manifest, chunk proofs, sharing and
+/// publishing.</summary>
 internal static class BlobEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
         api.MapPost("/blobs", UploadAsync)
             .WithName("UploadBlob")
-            .WithSummary("Uploads a blob from the raw request body (streamed; media type from Content-Type).")
+            .WithSummary("Uploads a blob from the raw request body (streamed; media type from Content-Type); the caller becomes an owner.")
             .Accepts(typeof(Stream), "application/octet-stream", "*/*")
             .Produces<BlobManifest>(StatusCodes.Status201Created)
-            .ProducesProblems(400, 413);
+            .ProducesProblems(400, 409, 413);
         api.MapMethods("/blobs/{id}", [HttpMethods.Get, HttpMethods.Head], DownloadAsync)
             .WithName("DownloadBlob")
-            .WithSummary("Streams a blob, every chunk verified; a single Range gives 206.")
+            .WithSummary("Streams a blob the caller may read, every chunk verified; a single Range gives 206.")
             .Produces(StatusCodes.Status200OK, typeof(Stream), "application/octet-stream")
             .Produces(StatusCodes.Status206PartialContent, typeof(Stream), "application/octet-stream")
             .ProducesProblems(400, 404, 416, 500);
@@ -31,29 +37,55 @@ internal static class BlobEndpoints
             .WithSummary("A Merkle inclusion proof for one chunk of a blob.")
             .Produces<ChunkProof>()
             .ProducesProblems(400, 404);
+        api.MapGet("/blobs/{id}/access", GetAccessAsync)
+            .WithName("GetBlobAccess")
+            .WithSummary("Who may read a blob the caller owns: owner count, the clients it is shared with, public or not.")
+            .Produces<BlobAccessList>()
+            .ProducesProblems(400, 404);
+        api.MapPost("/blobs/{id}/share", ShareAsync)
+            .WithName("ShareBlob")
+            .WithSummary("Lets another client read a blob the caller owns ({\"client_id\"}).")
+            .AcceptsJson<BlobShareRequest>()
+            .Produces<BlobAccessList>()
+            .ProducesProblems(400, 404, 409, 413, 415);
+        api.MapDelete("/blobs/{id}/share/{client_id}", UnshareAsync)
+            .WithName("UnshareBlob")
+            .WithSummary("Revokes what sharing a blob the caller owns granted a client.")
+            .Produces<BlobAccessList>()
+            .ProducesProblems(400, 404);
+        api.MapPost("/blobs/{id}/publish", PublishAsync)
+            .WithName("PublishBlob")
+            .WithSummary("Makes a blob the caller owns readable by every API key.")
+            .Produces<BlobAccessList>()
+            .ProducesProblems(400, 404);
+        api.MapDelete("/blobs/{id}/publish", UnpublishAsync)
+            .WithName("UnpublishBlob")
+            .WithSummary("Makes a blob the caller owns readable again only by its owners and the clients it is shared with.")
+            .Produces<BlobAccessList>()
+            .ProducesProblems(400, 404);
     }
 
     private static async Task<IResult> UploadAsync(HttpContext context, IGrainFactory grains, IOptions<ApiOptions> options, ILoggerFactory loggers)
     {
-        var manifest = await BlobStreaming.UploadAsync(grains, context.Request, options.Value.MaxBlobBytes, loggers.CreateLogger("Marketplace.Api.Blobs"));
+        var manifest = await BlobStreaming.UploadAsync(grains, ApiClient.BlobCallerOf(context), context.Request, options.Value.MaxBlobBytes, loggers.CreateLogger("Marketplace.Api.Blobs"));
         MarketplaceTelemetry.BlobUploaded(manifest.Size, MarketplaceTelemetry.BlobSourceApi);
         return Results.Created($"/v1/blobs/{manifest.Id}", manifest);
     }
 
     private static async Task<IResult> DownloadAsync(string id, HttpContext context, IGrainFactory grains)
     {
-        await BlobStreaming.WriteAsync(context, grains, ResourceIds.RequireBlobId(id));
+        await BlobStreaming.WriteAsync(context, grains, ApiClient.BlobCallerOf(context), ResourceIds.RequireBlobId(id));
         return Results.Empty;
     }
 
-    private static async Task<IResult> GetManifestAsync(string id, IGrainFactory grains)
+    private static async Task<IResult> GetManifestAsync(string id, HttpContext context, IGrainFactory grains)
     {
-        var manifest = await grains.GetGrain<IBlobGrain>(ResourceIds.RequireBlobId(id)).GetManifestAsync()
+        var manifest = await Blob(grains, id).GetManifestAsync(ApiClient.BlobCallerOf(context))
             ?? throw new BlobNotFoundException($"No blob '{id}' is stored.");
         return Results.Ok(manifest);
     }
 
-    private static async Task<IResult> GetChunkProofAsync(string id, string index, IGrainFactory grains)
+    private static async Task<IResult> GetChunkProofAsync(string id, string index, HttpContext context, IGrainFactory grains)
     {
         ResourceIds.RequireBlobId(id);
         if (!int.TryParse(index, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var chunk))
@@ -61,6 +93,32 @@ internal static class BlobEndpoints
             throw new InvalidRequestException($"Chunk index '{index}' is not a non-negative integer.");
         }
 
-        return Results.Ok(await grains.GetGrain<IBlobGrain>(id).GetChunkProofAsync(chunk));
+        return Results.Ok(await grains.GetGrain<IBlobGrain>(id).GetChunkProofAsync(ApiClient.BlobCallerOf(context), chunk));
     }
+
+    private static async Task<IResult> GetAccessAsync(string id, HttpContext context, IGrainFactory grains) =>
+        Results.Ok(await Blob(grains, id).GetAccessAsync(ApiClient.BlobCallerOf(context)));
+
+    private static async Task<IResult> ShareAsync(string id, HttpContext context, IGrainFactory grains)
+    {
+        var blob = Blob(grains, id);
+        var request = await JsonRequestBody.ReadAsync<BlobShareRequest>(context.Request);
+        var clientId = ClientIds.Require(request.ClientId, "$.client_id");
+        return Results.Ok(await blob.ShareAsync(ApiClient.BlobCallerOf(context), clientId));
+    }
+
+    private static async Task<IResult> UnshareAsync(string id, string client_id, HttpContext context, IGrainFactory grains)
+    {
+        var blob = Blob(grains, id);
+        var clientId = ClientIds.Require(client_id, "client_id");
+        return Results.Ok(await blob.UnshareAsync(ApiClient.BlobCallerOf(context), clientId));
+    }
+
+    private static async Task<IResult> PublishAsync(string id, HttpContext context, IGrainFactory grains) =>
+        Results.Ok(await Blob(grains, id).PublishAsync(ApiClient.BlobCallerOf(context)));
+
+    private static async Task<IResult> UnpublishAsync(string id, HttpContext context, IGrainFactory grains) =>
+        Results.Ok(await Blob(grains, id).UnpublishAsync(ApiClient.BlobCallerOf(context)));
+
+    private static IBlobGrain Blob(IGrainFactory grains, string id) => grains.GetGrain<IBlobGrain>(ResourceIds.RequireBlobId(id));
 }

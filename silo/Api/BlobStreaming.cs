@@ -20,7 +20,7 @@ internal static class BlobStreaming
     /// <summary>Bytes per upload append call.</summary>
     public const int UploadPieceBytes = 1024 * 1024;
 
-    public static async Task<BlobManifest> UploadAsync(IGrainFactory grains, HttpRequest request, long maxBytes, ILogger logger)
+    public static async Task<BlobManifest> UploadAsync(IGrainFactory grains, BlobCaller owner, HttpRequest request, long maxBytes, ILogger logger)
     {
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -88,7 +88,7 @@ internal static class BlobStreaming
                 throw new BlobEmptyException("The upload body is empty; empty blobs are not stored.");
             }
 
-            return await upload.CompleteAsync(mediaType);
+            return await upload.CompleteAsync(mediaType, owner);
         }
         catch (Exception) when (started)
         {
@@ -97,12 +97,13 @@ internal static class BlobStreaming
         }
     }
 
-    /// <summary>Answers a GET or HEAD for a stored blob: 200 with the whole blob, 206 for a <c>Range</c>, 304 for a
-    /// matching <c>If-None-Match</c>.</summary>
-    public static async Task WriteAsync(HttpContext context, IGrainFactory grains, string blobId)
+    /// <summary>Answers a GET or HEAD for a stored blob <paramref name="caller"/> may read: 200 with the whole blob,
+    /// 206 for a <c>Range</c>, 304 for a matching <c>If-None-Match</c>; 404 <c>blob_not_found</c> for a blob that is
+    /// not stored or not readable by the caller, before any header (range or validator) is looked at.</summary>
+    public static async Task WriteAsync(HttpContext context, IGrainFactory grains, BlobCaller caller, string blobId)
     {
         var blob = grains.GetGrain<IBlobGrain>(blobId);
-        var manifest = await blob.GetManifestAsync() ?? throw new BlobNotFoundException($"No blob '{blobId}' is stored.");
+        var manifest = await blob.GetManifestAsync(caller) ?? throw new BlobNotFoundException($"No blob '{blobId}' is stored.");
         var request = context.Request;
         var response = context.Response;
         var etag = $"\"{manifest.Id}\"";
@@ -127,7 +128,7 @@ internal static class BlobStreaming
         var head = HttpMethods.IsHead(request.Method);
         var aborted = context.RequestAborted;
 
-        var current = head ? [] : await ReadPieceAsync(blob, manifest, start, end);
+        var current = head ? [] : await ReadPieceAsync(blob, caller, manifest, start, end);
         response.StatusCode = range is null ? StatusCodes.Status200OK : StatusCodes.Status206PartialContent;
         response.ContentType = manifest.MediaType;
         response.ContentLength = end - start + 1;
@@ -148,7 +149,7 @@ internal static class BlobStreaming
         while (true)
         {
             offset += current.Length;
-            var next = offset <= end ? ReadPieceAsync(blob, manifest, offset, end) : null;
+            var next = offset <= end ? ReadPieceAsync(blob, caller, manifest, offset, end) : null;
             try
             {
                 await response.Body.WriteAsync(current, aborted);
@@ -169,10 +170,10 @@ internal static class BlobStreaming
         }
     }
 
-    private static async Task<byte[]> ReadPieceAsync(IBlobGrain blob, BlobManifest manifest, long offset, long end)
+    private static async Task<byte[]> ReadPieceAsync(IBlobGrain blob, BlobCaller caller, BlobManifest manifest, long offset, long end)
     {
         var length = (int)(PieceEnd(manifest.Chunks, offset, end) - offset);
-        var bytes = await blob.ReadRangeAsync(offset, length);
+        var bytes = await blob.ReadRangeAsync(caller, offset, length);
         if (bytes.Length != length)
         {
             throw new BlobIntegrityException($"Blob '{manifest.Id}' returned {bytes.Length} bytes at offset {offset} where {length} were expected.");

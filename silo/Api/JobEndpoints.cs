@@ -99,7 +99,9 @@ internal static class JobEndpoints
                 $"Job '{job.JobId}' is {MarketplaceJson.EnumName(job.Status)}; its output exists once it has completed.");
         }
 
-        await BlobStreaming.WriteAsync(context, grains, job.OutputBlobId);
+        // The job is the caller's (checked above), and its output is read through the job with the silo's authority:
+        // an output stored before blobs had owners, or one whose access list was full, stays readable here.
+        await BlobStreaming.WriteAsync(context, grains, BlobCaller.Silo, job.OutputBlobId);
         return Results.Empty;
     }
 

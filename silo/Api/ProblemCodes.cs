@@ -48,6 +48,7 @@ internal static class ProblemCodes
         (RequestTimeout, 408, "Request timed out"),
         (JobConflictException.ErrorCode, 409, "Job state conflict"),
         (RequestIdConflictException.ErrorCode, 409, "Request id used with another body"),
+        (BlobAccessListFullException.ErrorCode, 409, "Blob access list full"),
         (LengthRequired, 411, "Length required"),
         (PayloadTooLarge, 413, "Request body too large"),
         (BlobTooLargeException.ErrorCode, 413, "Blob too large"),

@@ -43,7 +43,7 @@ internal static class ProgramEndpoints
             throw new InvalidRequestException("wasm_base64 is empty.");
         }
 
-        var info = await grains.GetGrain<IProgramGrain>(ResourceIds.ProgramIdOf(deployment)).DeployAsync(deployment);
+        var info = await grains.GetGrain<IProgramGrain>(ResourceIds.ProgramIdOf(deployment)).DeployAsync(deployment, ApiClient.BlobCallerOf(context));
         return Results.Created($"/v1/programs/{info.Id}", info);
     }
 

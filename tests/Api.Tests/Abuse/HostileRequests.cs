@@ -34,7 +34,7 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
 
     private static readonly string[] Categories =
     [
-        "json-job", "json-job", "json-job", "json-job", "json-deploy", "json-deploy", "ids", "ids", "ids", "auth", "auth",
+        "json-job", "json-job", "json-job", "json-job", "json-deploy", "json-deploy", "json-share", "ids", "ids", "ids", "auth", "auth",
         "framing", "framing", "framing", "framing", "blob-upload", "pipelined", "slow", "truncated", "reads",
     ];
 
@@ -57,6 +57,7 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
         {
             "json-job" => JsonJob(random),
             "json-deploy" => JsonDeploy(random),
+            "json-share" => JsonShare(random),
             "ids" => Ids(random),
             "auth" => Auth(random),
             "framing" => Framing(random),
@@ -104,10 +105,30 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
         return JsonPost("json-deploy", "/v1/programs", body, ContentType(random));
     }
 
+    // Share bodies (the one JSON body of the blob access endpoints): wrong types, unknown and duplicate members, hostile
+    // client ids, nesting and garbage, aimed at the fuzzer's own blob (so some reach the grain) or at a hostile id.
+    private RawExchange JsonShare(Random random)
+    {
+        var body = random.Next(9) switch
+        {
+            0 => Encoding.UTF8.GetBytes($"{{\"client_id\": {Pick(random, WrongValues)}}}"),
+            1 => Encoding.UTF8.GetBytes($"{{\"client_id\": \"{HostileClientId(random)}\"}}"),
+            2 => Encoding.UTF8.GetBytes($"{{\"client_id\": \"bob\", \"{UnknownName(random)}\": {Pick(random, WrongValues)}}}"),
+            3 => Encoding.UTF8.GetBytes("{\"client_id\": \"a\", \"client_id\": \"b\"}"),
+            4 => Encoding.UTF8.GetBytes("{}"),
+            5 => Encoding.UTF8.GetBytes($"{{\"client_id\": {Nested(random)}}}"),
+            6 => Garbage(random),
+            7 => Encoding.UTF8.GetBytes($"{{\"client_id\": \"fuzz-{random.Next(50)}\"}}"),
+            _ => Encoding.UTF8.GetBytes($"{{\"client_id\": {Pick(random, HostileNumbers)}}}"),
+        };
+        var blob = random.Next(3) == 0 ? HostileId(random) : targets.BlobId;
+        return JsonPost("json-share", $"/v1/blobs/{blob}/share", body, ContentType(random));
+    }
+
     private RawExchange Ids(Random random)
     {
         var id = HostileId(random);
-        var (method, path) = random.Next(12) switch
+        var (method, path) = random.Next(17) switch
         {
             0 => ("GET", $"/v1/jobs/{id}"),
             1 => ("POST", $"/v1/jobs/{id}/cancel"),
@@ -120,9 +141,15 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
             8 => ("GET", $"/v1/programs/{(random.Next(2) == 0 ? targets.ProgramName : id)}/state/proof?{HostileQuery(random)}"),
             9 => ("GET", $"/v1/workers/{id}"),
             10 => ("GET", $"/v1/jobs?status={HostileId(random)}&limit={Pick(random, HostileNumbers).Trim('"')}"),
+            11 => ("GET", $"/v1/blobs/{id}/access"),
+            12 => (random.Next(2) == 0 ? "POST" : "DELETE", $"/v1/blobs/{id}/publish"),
+            13 => ("DELETE", $"/v1/blobs/{(random.Next(2) == 0 ? targets.BlobId : id)}/share/{Uri.EscapeDataString(HostileClientId(random))}"),
+            14 => ("DELETE", $"/v1/blobs/{id}/share/{HostileId(random)}"),
+            15 => ("POST", $"/v1/blobs/{id}/share"),
             _ => ("GET", $"/v1/{id}"),
         };
-        return Request("ids", method, path, Key(), null, null, method == "HEAD");
+        var body = path.EndsWith("/share", StringComparison.Ordinal) ? Encoding.UTF8.GetBytes("{\"client_id\": \"bob\"}") : null;
+        return Request("ids", method, path, Key(), body, body is null ? null : "application/json", method == "HEAD");
     }
 
     private RawExchange Auth(Random random)
@@ -263,6 +290,8 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
         ("GET", "/v1/programs"), ("GET", $"/v1/programs/{targets.ProgramId}"), ("GET", $"/v1/programs/{targets.ProgramName}/state/proof?key=a"),
         ("GET", $"/v1/blobs/{targets.BlobId}"), ("GET", $"/v1/blobs/{targets.BlobId}/manifest"), ("GET", $"/v1/blobs/{targets.BlobId}/chunks/0/proof"),
         ("GET", "/v1/workers"), ("GET", $"/v1/workers/{targets.WorkerId}"), ("GET", "/v1/client"),
+        ("GET", $"/v1/blobs/{targets.BlobId}/access"), ("POST", $"/v1/blobs/{targets.BlobId}/share"), ("DELETE", $"/v1/blobs/{targets.BlobId}/share/bob"),
+        ("POST", $"/v1/blobs/{targets.BlobId}/publish"), ("DELETE", $"/v1/blobs/{targets.BlobId}/publish"),
     ];
 
     private string Key() => $"Authorization: Bearer {targets.ApiKey}\r\n";
@@ -358,6 +387,22 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
         13 => Uri.EscapeDataString(RandomText(random, random.Next(1, 40))),
         14 => Pick(random, new[] { targets.JobId, targets.BlobId, targets.ProgramId, targets.WorkerId, targets.ProgramName + "@latest", targets.ProgramName + "@9.9.9" }),
         _ => "-1",
+    };
+
+    // Client ids a share or revoke must refuse (or, for the last ones, accept): empty, blank, surrounding spaces, a '/',
+    // control characters (as JSON escapes), too long, non-ASCII.
+    private static string HostileClientId(Random random) => random.Next(10) switch
+    {
+        0 => "",
+        1 => "   ",
+        2 => " bob",
+        3 => "a/b",
+        4 => "tab\\there",
+        5 => "nul\\u0000x",
+        6 => new string('c', random.Next(129, 3000)),
+        7 => "\u00e9l\u00e8ve",
+        8 => "..",
+        _ => RandomText(random, random.Next(1, 40)),
     };
 
     private static string HostileIndex(Random random) =>

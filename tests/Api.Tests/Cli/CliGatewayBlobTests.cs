@@ -74,6 +74,39 @@ public sealed class CliGatewayBlobTests(GatewaySiloFixture fixture) : IDisposabl
     }
 
     [Fact]
+    public async Task ANamedClientActsAsOverHttpAndWithoutANameTheCliHasFullAccess()
+    {
+        var input = Path.Combine(_folder, "private.txt");
+        await File.WriteAllTextAsync(input, "alice's private bytes " + Guid.NewGuid());
+        var upload = await Cli.With("MARKETPLACE_CLIENT_ID", "alice").RunAsync("upload-blob", "--file", input, "--json");
+        Assert.True(upload.ExitCode == 0, upload.ToString());
+        var id = JsonDocument.Parse(upload.Output).RootElement.GetProperty("id").GetString()!;
+
+        var bob = await Cli.RunAsync("--client-id", "bob", "get-blob", "--id", id);
+        Assert.Equal(2, bob.ExitCode);
+        Assert.StartsWith("error blob_not_found: ", bob.ErrorLine, StringComparison.Ordinal);
+        var bobShares = await Cli.RunAsync("--client-id", "bob", "share-blob", "--id", id, "--client", "bob");
+        Assert.Equal(2, bobShares.ExitCode);
+
+        // No client named: the operators' tool reads every blob.
+        var operators = await Cli.RunAsync("get-blob", "--id", id);
+        Assert.True(operators.ExitCode == 0, operators.ToString());
+        Assert.Equal(await File.ReadAllTextAsync(input), operators.StandardOutputText);
+
+        var shared = await Cli.RunAsync("--client-id", "alice", "share-blob", "--id", id, "--client", "bob", "--json");
+        Assert.True(shared.ExitCode == 0, shared.ToString());
+        Assert.Equal("bob", JsonDocument.Parse(shared.Output).RootElement.GetProperty("shared_with")[0].GetString());
+        Assert.Equal(0, (await Cli.RunAsync("--client-id", "bob", "get-blob", "--id", id)).ExitCode);
+        Assert.Equal(0, (await Cli.RunAsync("--client-id", "alice", "unshare-blob", "--id", id, "--client", "bob")).ExitCode);
+        Assert.Equal(2, (await Cli.RunAsync("--client-id", "bob", "get-blob", "--id", id)).ExitCode);
+
+        var table = await Cli.RunAsync("--client-id", "alice", "blob-access", "--id", id);
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Matches(@"public\s+no", table.Output);
+        Assert.Matches(@"owners\s+1", table.Output);
+    }
+
+    [Fact]
     public async Task TamperedChunkIsAnIntegrityErrorAndLeavesNoFile()
     {
         var data = new byte[(2 * 1024 * 1024) + 5];

@@ -53,6 +53,38 @@ public sealed class CliHttpTests(ApiSiloFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task OwnersShareAndPublishBlobsAndOtherKeysSeeNotFound()
+    {
+        var input = Path.Combine(_folder, "shared.txt");
+        await File.WriteAllTextAsync(input, "shared over http " + Guid.NewGuid());
+        var upload = await Cli().RunAsync("upload-blob", "--file", input, "--json");
+        Assert.True(upload.ExitCode == 0, upload.ToString());
+        var id = JsonDocument.Parse(upload.Output).RootElement.GetProperty("id").GetString()!;
+
+        var denied = await Cli(ApiTestSilo.BobKey).RunAsync("get-blob", "--id", id);
+        Assert.Equal(2, denied.ExitCode);
+        Assert.StartsWith("error blob_not_found: ", denied.ErrorLine, StringComparison.Ordinal);
+        Assert.Equal(2, (await Cli(ApiTestSilo.BobKey).RunAsync("publish-blob", "--id", id)).ExitCode);
+
+        var published = await Cli().RunAsync("publish-blob", "--id", id, "--json");
+        Assert.True(published.ExitCode == 0, published.ToString());
+        Assert.True(JsonDocument.Parse(published.Output).RootElement.GetProperty("public").GetBoolean());
+        var read = await Cli(ApiTestSilo.BobKey).RunAsync("get-blob", "--id", id);
+        Assert.Equal(await File.ReadAllTextAsync(input), read.StandardOutputText);
+
+        Assert.Equal(0, (await Cli().RunAsync("unpublish-blob", "--id", id)).ExitCode);
+        Assert.Equal(2, (await Cli(ApiTestSilo.BobKey).RunAsync("get-blob", "--id", id)).ExitCode);
+        var shared = await Cli().RunAsync("share-blob", "--id", id, "--client", "bob");
+        Assert.True(shared.ExitCode == 0, shared.ToString());
+        Assert.Matches(@"shared with\s+bob", shared.Output);
+        Assert.Equal(0, (await Cli(ApiTestSilo.BobKey).RunAsync("get-blob", "--id", id)).ExitCode);
+
+        var badClient = await Cli().RunAsync("share-blob", "--id", id, "--client", "a/b");
+        Assert.Equal(3, badClient.ExitCode);
+        Assert.StartsWith("error invalid_request: ", badClient.ErrorLine, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MissingAndWrongApiKeysAreAuthErrors()
     {
         var none = await new CliRunner().With("MARKETPLACE_URL", fixture.Silo.BaseAddress.ToString()).RunAsync("programs");

@@ -37,6 +37,27 @@ public sealed class CliUsageTests : IDisposable
     }
 
     [Fact]
+    public async Task BlobAccessVerbsNameTheirMissingOptions()
+    {
+        var share = await _cli.RunAsync("share-blob", "--id", "blob" + new string('0', 64));
+        Assert.Equal(1, share.ExitCode);
+        Assert.Equal("error usage: Option '--client' is required. (see `marketplace share-blob --help`)", share.ErrorLine);
+        var publish = await _cli.RunAsync("publish-blob");
+        Assert.Equal(1, publish.ExitCode);
+        Assert.StartsWith("error usage: Option '--id' is required.", publish.ErrorLine, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("a/b")]
+    [InlineData(" padded")]
+    public async Task AMalformedClientIdIsAUsageError(string clientId)
+    {
+        var result = await _cli.RunAsync("--client-id", clientId, "workers");
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("error usage: --client-id:", result.ErrorLine, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NonexistentFileIsNamed()
     {
         var path = Path.Combine(_folder, "missing.bin");

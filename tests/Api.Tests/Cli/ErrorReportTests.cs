@@ -27,6 +27,7 @@ public sealed class ErrorReportTests
         ["job_conflict"] = 3,
         ["request_id_conflict"] = 3,
         ["quota_exceeded"] = 3,
+        ["blob_access_list_full"] = 3,
         ["forbidden"] = 4,
         ["unauthorized"] = 4,
         ["blob_integrity"] = 6,

@@ -83,6 +83,46 @@ public sealed class GrainClientBlobTests(GatewaySiloFixture fixture, ITestOutput
     }
 
     [Fact]
+    public async Task ANamedClientHasThatClientsAccessAndTheOperatorHasFullAccess()
+    {
+        var seed = Environment.TickCount;
+        log.WriteLine($"seed {seed}");
+        var data = new byte[5000];
+        new Random(seed).NextBytes(data);
+        var alice = await fixture.Silo.MarketplaceAsync("alice");
+        var bob = await fixture.Silo.MarketplaceAsync("bob");
+        var cluster = await fixture.Silo.ConnectAsync();
+        var ops = GrainMarketplaceClient.ForOperator(cluster, "ops");
+        Assert.False(alice.IsOperator);
+        Assert.True(ops.IsOperator);
+        var blob = await alice.UploadBlobAsync(new MemoryStream(data));
+
+        // Bob over the gateway is Bob over HTTP: another client's blob is not found, on every call.
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => bob.GetBlobManifestAsync(blob.Id));
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => bob.DownloadBlobAsync(blob.Id, new MemoryStream()));
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => bob.GetChunkProofAsync(blob.Id, 0));
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => bob.GetBlobAccessAsync(blob.Id));
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => bob.PublishBlobAsync(blob.Id));
+
+        // The operator reads and manages it; its own uploads are owned by its client id.
+        var copy = new MemoryStream();
+        await ops.DownloadBlobAsync(blob.Id, copy);
+        Assert.Equal(data, copy.ToArray());
+        Assert.Equal(["bob"], (await ops.ShareBlobAsync(blob.Id, "bob")).SharedWith);
+        Assert.Equal(blob.Id, (await bob.GetBlobManifestAsync(blob.Id)).Id);
+        Assert.Empty((await alice.UnshareBlobAsync(blob.Id, "bob")).SharedWith);
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => bob.GetBlobManifestAsync(blob.Id));
+        Assert.True((await alice.PublishBlobAsync(blob.Id)).Public);
+        Assert.Equal(blob.Id, (await bob.GetBlobManifestAsync(blob.Id)).Id);
+        Assert.False((await alice.UnpublishBlobAsync(blob.Id)).Public);
+
+        var opsBlob = await ops.UploadBlobAsync(new MemoryStream(data.AsSpan(0, 1000).ToArray()));
+        Assert.Equal(1, (await ops.GetBlobAccessAsync(opsBlob.Id)).OwnerCount);
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => alice.GetBlobManifestAsync(opsBlob.Id));
+        Assert.Equal(opsBlob.Id, (await new GrainMarketplaceClient(cluster, "ops").GetBlobManifestAsync(opsBlob.Id)).Id);
+    }
+
+    [Fact]
     public async Task MalformedIdsFailBeforeAnyCall()
     {
         // A grain factory that fails any use: a malformed id must be refused before a grain is addressed.
@@ -93,6 +133,8 @@ public sealed class GrainClientBlobTests(GatewaySiloFixture fixture, ITestOutput
         await Assert.ThrowsAsync<InvalidRequestException>(() => client.GetBlobManifestAsync("blob" + new string('g', 64)));
         await Assert.ThrowsAsync<InvalidRequestException>(() => client.ListJobsAsync(limit: 0));
         Assert.Throws<ArgumentException>(() => new GrainMarketplaceClient(cluster, " "));
+        Assert.Throws<ArgumentException>(() => GrainMarketplaceClient.ForOperator(cluster, "a/b"));
+        await Assert.ThrowsAsync<InvalidRequestException>(() => client.ShareBlobAsync("blob" + new string('0', 64), "bad\nid"));
     }
 
     /// <summary>Fails every call: proves a code path never reaches the grain factory.</summary>

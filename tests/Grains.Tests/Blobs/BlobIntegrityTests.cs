@@ -29,12 +29,12 @@ public sealed class BlobIntegrityTests(BlobSiloFixture fixture) : IClassFixture<
         Assert.Contains(actual, error.Message, StringComparison.Ordinal);
 
         var blob = fixture.Grains.GetGrain<IBlobGrain>(manifest.Id);
-        await Assert.ThrowsAsync<BlobIntegrityException>(() => blob.ReadChunkAsync(1));
-        await Assert.ThrowsAsync<BlobIntegrityException>(() => blob.ReadRangeAsync(MiB + 12345, 1));
-        await Assert.ThrowsAsync<BlobIntegrityException>(() => blob.ReadRangeAsync(MiB - 1, 2));
+        await Assert.ThrowsAsync<BlobIntegrityException>(() => blob.ReadChunkAsync(BlobCaller.Silo, 1));
+        await Assert.ThrowsAsync<BlobIntegrityException>(() => blob.ReadRangeAsync(BlobCaller.Silo, MiB + 12345, 1));
+        await Assert.ThrowsAsync<BlobIntegrityException>(() => blob.ReadRangeAsync(BlobCaller.Silo, MiB - 1, 2));
 
         // Chunks that were not touched still read, as do ranges that avoid the damaged chunk.
-        Assert.Equal(content.AsSpan(0, MiB).ToArray(), await blob.ReadChunkAsync(0));
+        Assert.Equal(content.AsSpan(0, MiB).ToArray(), await blob.ReadChunkAsync(BlobCaller.Silo, 0));
         Assert.Equal(content.AsSpan(2 * MiB, 100).ToArray(), await DownloadAsync(fixture.Grains, manifest.Id, 2 * MiB, 100));
     }
 
@@ -62,7 +62,7 @@ public sealed class BlobIntegrityTests(BlobSiloFixture fixture) : IClassFixture<
         var shorter = (await File.ReadAllBytesAsync(path))[..1000];
         await File.WriteAllBytesAsync(path, shorter);
 
-        var error = await Assert.ThrowsAsync<BlobIntegrityException>(() => fixture.Grains.GetGrain<IBlobGrain>(manifest.Id).ReadChunkAsync(0));
+        var error = await Assert.ThrowsAsync<BlobIntegrityException>(() => fixture.Grains.GetGrain<IBlobGrain>(manifest.Id).ReadChunkAsync(BlobCaller.Silo, 0));
         Assert.Contains(Convert.ToHexStringLower(SHA256.HashData(shorter)), error.Message, StringComparison.Ordinal);
         Assert.Contains("1000 bytes on disk", error.Message, StringComparison.Ordinal);
     }

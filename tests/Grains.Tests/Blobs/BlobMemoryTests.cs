@@ -27,7 +27,7 @@ public sealed class BlobMemoryTests(ITestOutputHelper output)
         using var source = new GeneratedStream(seed, size, () => store.BytesAccepted);
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var manifest = await BlobTransfer.UploadAsync(silo.Grains, source, null, null, CancellationToken.None);
+        var manifest = await BlobTransfer.UploadAsync(silo.Grains, BlobCaller.Silo, source, null, null, CancellationToken.None);
         output.WriteLine($"upload: {size / (double)MiB / clock.Elapsed.TotalSeconds:F0} MiB/s (in-silo, chunk files written through)");
 
         output.WriteLine($"peak bytes read from the source but not yet in the chunk store: {source.PeakInFlight} ({source.PeakInFlight / (double)MiB:F2} MiB) over {source.Reads} reads");
@@ -39,7 +39,7 @@ public sealed class BlobMemoryTests(ITestOutputHelper output)
         // The content arrived intact: hash the download as it streams by.
         using var check = new HashingStream();
         clock.Restart();
-        await BlobTransfer.DownloadAsync(silo.Grains, manifest.Id, check, 0, null, null, CancellationToken.None);
+        await BlobTransfer.DownloadAsync(silo.Grains, BlobCaller.Silo, manifest.Id, check, 0, null, null, CancellationToken.None);
         output.WriteLine($"download: {size / (double)MiB / clock.Elapsed.TotalSeconds:F0} MiB/s (in-silo, verified on silo and client)");
         Assert.Equal(size, check.Length);
         Assert.Equal(source.Sha256(), check.Sha256());

@@ -21,7 +21,7 @@ public sealed class BlobRoundTripTests(BlobSiloFixture fixture, ITestOutputHelpe
         long lastProgress = 0;
         var progress = new SynchronousProgress(p => lastProgress = p);
 
-        var manifest = await BlobTransfer.UploadAsync(fixture.Grains, new MemoryStream(content), "application/x-test", progress, CancellationToken.None);
+        var manifest = await BlobTransfer.UploadAsync(fixture.Grains, BlobCaller.Silo, new MemoryStream(content), "application/x-test", progress, CancellationToken.None);
 
         Assert.Equal(size, lastProgress);
         Assert.Equal(ExpectedId(content), manifest.Id);
@@ -31,7 +31,7 @@ public sealed class BlobRoundTripTests(BlobSiloFixture fixture, ITestOutputHelpe
         Assert.True(BlobMerkle.VerifyManifest(manifest));
         Assert.All(manifest.Chunks, c => Assert.True(File.Exists(fixture.Store.PathOf(c.Hash))));
 
-        var stored = await fixture.Grains.GetGrain<IBlobGrain>(manifest.Id).GetManifestAsync();
+        var stored = await fixture.Grains.GetGrain<IBlobGrain>(manifest.Id).GetManifestAsync(BlobCaller.Silo);
         Assert.NotNull(stored);
         Assert.Equal(manifest.Id, stored.Id);
         Assert.Equal(manifest.Chunks.Select(c => c.Hash), stored.Chunks.Select(c => c.Hash));
@@ -125,20 +125,20 @@ public sealed class BlobRoundTripTests(BlobSiloFixture fixture, ITestOutputHelpe
         foreach (var (offset, count) in ranges)
         {
             var expected = content.AsSpan((int)offset, (int)Math.Min(count, size - offset)).ToArray();
-            Assert.Equal(expected, await blob.ReadRangeAsync(offset, count));
+            Assert.Equal(expected, await blob.ReadRangeAsync(BlobCaller.Silo, offset, count));
             Assert.Equal(expected, await DownloadAsync(fixture.Grains, manifest.Id, offset, count));
         }
 
-        Assert.Empty(await blob.ReadRangeAsync(size, 10));
-        Assert.Empty(await blob.ReadRangeAsync(0, 0));
+        Assert.Empty(await blob.ReadRangeAsync(BlobCaller.Silo, size, 10));
+        Assert.Empty(await blob.ReadRangeAsync(BlobCaller.Silo, 0, 0));
         Assert.Empty(await DownloadAsync(fixture.Grains, manifest.Id, size, null));
         Assert.Equal(content.AsSpan(MiB + 7).ToArray(), await DownloadAsync(fixture.Grains, manifest.Id, MiB + 7, null));
         Assert.Equal(content.AsSpan(MiB + 7).ToArray(), await DownloadAsync(fixture.Grains, manifest.Id, MiB + 7, long.MaxValue));
 
-        await Assert.ThrowsAsync<InvalidRequestException>(() => blob.ReadRangeAsync(size + 1, 1));
-        await Assert.ThrowsAsync<InvalidRequestException>(() => blob.ReadRangeAsync(-1, 1));
-        await Assert.ThrowsAsync<InvalidRequestException>(() => blob.ReadRangeAsync(0, -1));
-        await Assert.ThrowsAsync<InvalidRequestException>(() => blob.ReadRangeAsync(0, BlobLimits.MaxReadBytes + 1));
+        await Assert.ThrowsAsync<InvalidRequestException>(() => blob.ReadRangeAsync(BlobCaller.Silo, size + 1, 1));
+        await Assert.ThrowsAsync<InvalidRequestException>(() => blob.ReadRangeAsync(BlobCaller.Silo, -1, 1));
+        await Assert.ThrowsAsync<InvalidRequestException>(() => blob.ReadRangeAsync(BlobCaller.Silo, 0, -1));
+        await Assert.ThrowsAsync<InvalidRequestException>(() => blob.ReadRangeAsync(BlobCaller.Silo, 0, BlobLimits.MaxReadBytes + 1));
         await Assert.ThrowsAsync<InvalidRequestException>(() => DownloadAsync(fixture.Grains, manifest.Id, size + 1, null));
         await Assert.ThrowsAsync<InvalidRequestException>(() => DownloadAsync(fixture.Grains, manifest.Id, -1, null));
         await Assert.ThrowsAsync<InvalidRequestException>(() => DownloadAsync(fixture.Grains, manifest.Id, 0, -1));
@@ -153,13 +153,13 @@ public sealed class BlobRoundTripTests(BlobSiloFixture fixture, ITestOutputHelpe
         for (var i = 0; i < manifest.Chunks.Count; i++)
         {
             var c = manifest.Chunks[i];
-            Assert.Equal(content.AsSpan((int)c.Offset, c.Size).ToArray(), await blob.ReadChunkAsync(i));
+            Assert.Equal(content.AsSpan((int)c.Offset, c.Size).ToArray(), await blob.ReadChunkAsync(BlobCaller.Silo, i));
         }
 
-        var error = await Assert.ThrowsAsync<InvalidRequestException>(() => blob.ReadChunkAsync(3));
+        var error = await Assert.ThrowsAsync<InvalidRequestException>(() => blob.ReadChunkAsync(BlobCaller.Silo, 3));
         Assert.Contains("3 chunks", error.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<InvalidRequestException>(() => blob.ReadChunkAsync(-1));
-        await Assert.ThrowsAsync<InvalidRequestException>(() => blob.GetChunkProofAsync(3));
+        await Assert.ThrowsAsync<InvalidRequestException>(() => blob.ReadChunkAsync(BlobCaller.Silo, -1));
+        await Assert.ThrowsAsync<InvalidRequestException>(() => blob.GetChunkProofAsync(BlobCaller.Silo, 3));
     }
 
     [Fact]
@@ -167,17 +167,17 @@ public sealed class BlobRoundTripTests(BlobSiloFixture fixture, ITestOutputHelpe
     {
         var unknown = ExpectedId("never uploaded"u8.ToArray());
         var blob = fixture.Grains.GetGrain<IBlobGrain>(unknown);
-        Assert.Null(await blob.GetManifestAsync());
-        var notFound = await Assert.ThrowsAsync<BlobNotFoundException>(() => blob.ReadChunkAsync(0));
+        Assert.Null(await blob.GetManifestAsync(BlobCaller.Silo));
+        var notFound = await Assert.ThrowsAsync<BlobNotFoundException>(() => blob.ReadChunkAsync(BlobCaller.Silo, 0));
         Assert.Contains(unknown, notFound.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<BlobNotFoundException>(() => blob.ReadRangeAsync(0, 1));
-        await Assert.ThrowsAsync<BlobNotFoundException>(() => blob.GetChunkProofAsync(0));
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => blob.ReadRangeAsync(BlobCaller.Silo, 0, 1));
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => blob.GetChunkProofAsync(BlobCaller.Silo, 0));
         await Assert.ThrowsAsync<BlobNotFoundException>(() => DownloadAsync(fixture.Grains, unknown));
 
         var malformed = fixture.Grains.GetGrain<IBlobGrain>("not-a-blob");
-        var invalid = await Assert.ThrowsAsync<InvalidRequestException>(() => malformed.GetManifestAsync());
+        var invalid = await Assert.ThrowsAsync<InvalidRequestException>(() => malformed.GetManifestAsync(BlobCaller.Silo));
         Assert.Contains("not-a-blob", invalid.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<InvalidRequestException>(() => malformed.ReadChunkAsync(0));
+        await Assert.ThrowsAsync<InvalidRequestException>(() => malformed.ReadChunkAsync(BlobCaller.Silo, 0));
         await Assert.ThrowsAsync<InvalidRequestException>(() => DownloadAsync(fixture.Grains, "not-a-blob"));
     }
 
@@ -207,12 +207,12 @@ public sealed class BlobRoundTripTests(BlobSiloFixture fixture, ITestOutputHelpe
         var blob = fixture.Grains.GetGrain<IBlobGrain>(manifest.Id);
         for (var i = 0; i < manifest.Chunks.Count; i++)
         {
-            var proof = await blob.GetChunkProofAsync(i);
+            var proof = await blob.GetChunkProofAsync(BlobCaller.Silo, i);
             Assert.Equal(manifest.Id, proof.BlobId);
             Assert.Equal(manifest.Chunks.Count, proof.ChunkCount);
-            Assert.True(BlobMerkle.VerifyChunk(proof, await blob.ReadChunkAsync(i)));
+            Assert.True(BlobMerkle.VerifyChunk(proof, await blob.ReadChunkAsync(BlobCaller.Silo, i)));
 
-            var bytes = await blob.ReadChunkAsync(i);
+            var bytes = await blob.ReadChunkAsync(BlobCaller.Silo, i);
             bytes[^1] ^= 0x01;
             Assert.False(BlobMerkle.VerifyChunk(proof, bytes));
             proof.Siblings[0] = proof.ChunkHash;
@@ -229,7 +229,7 @@ public sealed class BlobRoundTripTests(BlobSiloFixture fixture, ITestOutputHelpe
         Assert.Contains("offset 3", skipped.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<InvalidRequestException>(() => upload.AppendAsync(new byte[BlobLimits.MaxAppendBytes + 1]));
         await upload.AppendAsync([4]);
-        var manifest = await upload.CompleteAsync(null);
+        var manifest = await upload.CompleteAsync(null, BlobCaller.Silo);
         Assert.Equal(4, manifest.Size);
 
         // The finished upload is gone: a late piece at its old offset is refused, not started as a new upload.
@@ -249,8 +249,8 @@ public sealed class BlobRoundTripTests(BlobSiloFixture fixture, ITestOutputHelpe
             }
         });
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => BlobTransfer.UploadAsync(fixture.Grains, new MemoryStream(content), null, progress, cts.Token));
-        Assert.Null(await fixture.Grains.GetGrain<IBlobGrain>(ExpectedId(content)).GetManifestAsync());
+            () => BlobTransfer.UploadAsync(fixture.Grains, BlobCaller.Silo, new MemoryStream(content), null, progress, cts.Token));
+        Assert.Null(await fixture.Grains.GetGrain<IBlobGrain>(ExpectedId(content)).GetManifestAsync(BlobCaller.Silo));
     }
 
     [Fact]
@@ -258,7 +258,7 @@ public sealed class BlobRoundTripTests(BlobSiloFixture fixture, ITestOutputHelpe
     {
         var source = new FailingStream(RandomBytes(53, (2 * MiB) + 10), failAfter: MiB + 100);
         var error = await Assert.ThrowsAsync<IOException>(
-            () => BlobTransfer.UploadAsync(fixture.Grains, source, null, null, CancellationToken.None));
+            () => BlobTransfer.UploadAsync(fixture.Grains, BlobCaller.Silo, source, null, null, CancellationToken.None));
         Assert.Equal("source broke", error.Message);
     }
 
@@ -269,7 +269,7 @@ public sealed class BlobRoundTripTests(BlobSiloFixture fixture, ITestOutputHelpe
         var manifest = await UploadAsync(fixture.Grains, content);
         var destination = new FailingStream([], failAfter: MiB + 1);
         await Assert.ThrowsAsync<IOException>(
-            () => BlobTransfer.DownloadAsync(fixture.Grains, manifest.Id, destination, 0, null, null, CancellationToken.None));
+            () => BlobTransfer.DownloadAsync(fixture.Grains, BlobCaller.Silo, manifest.Id, destination, 0, null, null, CancellationToken.None));
         Assert.Equal(content, await DownloadAsync(fixture.Grains, manifest.Id));
     }
 

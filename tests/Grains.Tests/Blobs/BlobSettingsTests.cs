@@ -23,7 +23,7 @@ public sealed class BlobSettingsTests
         var error = await Assert.ThrowsAsync<BlobTooLargeException>(() => UploadAsync(silo.Grains, tooLarge));
         Assert.Equal("blob_too_large", error.Code);
         Assert.Contains(limit.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
-        Assert.Null(await silo.Grains.GetGrain<IBlobGrain>(ExpectedId(tooLarge)).GetManifestAsync());
+        Assert.Null(await silo.Grains.GetGrain<IBlobGrain>(ExpectedId(tooLarge)).GetManifestAsync(BlobCaller.Silo));
 
         var fits = RandomBytes(202, limit);
         var manifest = await UploadAsync(silo.Grains, fits);
@@ -34,7 +34,7 @@ public sealed class BlobSettingsTests
         var upload = silo.Grains.GetGrain<IBlobUploadGrain>(Guid.NewGuid());
         await upload.AppendAsync(new byte[2 * MiB]);
         await Assert.ThrowsAsync<BlobTooLargeException>(() => upload.AppendAsync(new byte[6]));
-        var over = await Assert.ThrowsAsync<InvalidRequestException>(() => upload.CompleteAsync(null));
+        var over = await Assert.ThrowsAsync<InvalidRequestException>(() => upload.CompleteAsync(null, BlobCaller.Silo));
         Assert.Contains("limit", over.Message, StringComparison.Ordinal);
     }
 
@@ -47,7 +47,7 @@ public sealed class BlobSettingsTests
 
         await silo.RestartAsync();
 
-        var stored = await silo.Grains.GetGrain<IBlobGrain>(manifest.Id).GetManifestAsync();
+        var stored = await silo.Grains.GetGrain<IBlobGrain>(manifest.Id).GetManifestAsync(BlobCaller.Silo);
         Assert.NotNull(stored);
         Assert.Equal(manifest.Size, stored.Size);
         Assert.Equal("application/wasm", stored.MediaType);
@@ -103,9 +103,11 @@ public sealed class BlobSettingsTests
                 ["Marketplace:DataFolder"] = folder,
                 ["Marketplace:Blobs:ChunkSize"] = "100",
                 ["Marketplace:Blobs:MaxBlobBytes"] = "0",
+                ["Marketplace:Blobs:MaxAccessListEntries"] = "0",
             }));
             Assert.Contains("ChunkSize 100", error.Message, StringComparison.Ordinal);
             Assert.Contains("MaxBlobBytes 0", error.Message, StringComparison.Ordinal);
+            Assert.Contains("MaxAccessListEntries 0", error.Message, StringComparison.Ordinal);
         }
         finally
         {

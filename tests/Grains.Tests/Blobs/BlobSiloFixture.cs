@@ -42,12 +42,12 @@ internal static class BlobTestData
     }
 
     public static Task<BlobManifest> UploadAsync(IGrainFactory grains, byte[] content, string? mediaType = null) =>
-        BlobTransfer.UploadAsync(grains, new MemoryStream(content, writable: false), mediaType, null, CancellationToken.None);
+        BlobTransfer.UploadAsync(grains, BlobCaller.Silo, new MemoryStream(content, writable: false), mediaType, null, CancellationToken.None);
 
     public static async Task<byte[]> DownloadAsync(IGrainFactory grains, string id, long offset = 0, long? length = null)
     {
         var target = new MemoryStream();
-        await BlobTransfer.DownloadAsync(grains, id, target, offset, length, null, CancellationToken.None);
+        await BlobTransfer.DownloadAsync(grains, BlobCaller.Silo, id, target, offset, length, null, CancellationToken.None);
         return target.ToArray();
     }
 

@@ -59,7 +59,7 @@ public sealed class ChunkStoreTests
         var content = RandomBytes(310, MiB + 10);
         var error = await Assert.ThrowsAsync<BlobStoreException>(() => UploadAsync(silo.Grains, content));
         Assert.Equal("blob_store_failed", error.Code);
-        Assert.Null(await silo.Grains.GetGrain<IBlobGrain>(ExpectedId(content)).GetManifestAsync());
+        Assert.Null(await silo.Grains.GetGrain<IBlobGrain>(ExpectedId(content)).GetManifestAsync(BlobCaller.Silo));
 
         File.Delete(tmp);
         Directory.CreateDirectory(tmp);

@@ -26,7 +26,7 @@ internal static class ClusterKit
     {
         var deployment = ProgramDeployments.Create(JobsKit.Module(name), new ProgramManifest { Name = name.Replace('_', '-'), Version = "1.0.0" }, DeployerKey);
         var id = ProgramDeployments.ComputeProgramId(deployment.Wasm, deployment.Manifest.Salt);
-        return (await grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment)).Id;
+        return (await grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment, BlobCaller.Silo)).Id;
     }
 
     /// <summary>The silo whose <see cref="ClusterSilo.Workers"/> hosts <paramref name="workerId"/>, or null.</summary>

@@ -36,7 +36,7 @@ internal static class JobsKit
     {
         var deployment = ProgramDeployments.Create(Module(name), new ProgramManifest { Name = name.Replace('_', '-'), Version = "1.0.0" }, DeployerKey);
         var id = ProgramDeployments.ComputeProgramId(deployment.Wasm, deployment.Manifest.Salt);
-        var info = await silo.Grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment);
+        var info = await silo.Grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment, BlobCaller.Silo);
         return info.Id;
     }
 

@@ -22,7 +22,7 @@ public sealed class MissingResourceTests
         {
             var hex = RandomHex(random);
             await Assert.ThrowsAsync<JobNotFoundException>(() => silo.Grains.GetGrain<IJobGrain>("job" + hex[..32]).GetAsync(JobsKit.Client));
-            await Assert.ThrowsAsync<BlobNotFoundException>(() => silo.Grains.GetGrain<IBlobGrain>("blob" + hex).ReadChunkAsync(0));
+            await Assert.ThrowsAsync<BlobNotFoundException>(() => silo.Grains.GetGrain<IBlobGrain>("blob" + hex).ReadChunkAsync(BlobCaller.Silo, 0));
             Assert.Null(await silo.Grains.GetGrain<IProgramGrain>("prog" + hex).GetInfoAsync());
             await Assert.ThrowsAsync<WorkerNotFoundException>(() => silo.Grains.GetGrain<IWorkerGrain>("w-" + hex[..16]).GetAsync());
         }

@@ -18,7 +18,7 @@ public sealed class StackOverflowJobTests
               (func (export "onvm_main") (param i32 i32) (result i32 i32) (drop (call $down (i32.const 0))) (i32.const 0) (i32.const 0)))
             """);
         var deployment = ProgramDeployments.Create(recursion, new ProgramManifest { Name = "recursion", Version = "1.0.0" }, JobsKit.DeployerKey);
-        var program = await silo.Grains.GetGrain<IProgramGrain>(ProgramDeployments.ComputeProgramId(deployment.Wasm, deployment.Manifest.Salt)).DeployAsync(deployment);
+        var program = await silo.Grains.GetGrain<IProgramGrain>(ProgramDeployments.ComputeProgramId(deployment.Wasm, deployment.Manifest.Salt)).DeployAsync(deployment, BlobCaller.Silo);
 
         var job = await silo.Grains.SubmitAsync(JobsKit.Job(program.Id, s => { s.MaxFuel = JobLimits.MaxFuel; s.MaxRetries = 2; }));
         var done = await silo.Grains.WaitTerminalAsync(job.JobId);

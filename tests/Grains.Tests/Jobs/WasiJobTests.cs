@@ -160,7 +160,7 @@ public sealed class WasiJobTests(ITestOutputHelper output)
         var manifest = new ProgramManifest { Name = name, Version = "1.0.0" };
         var deployment = ProgramDeployments.Create(wasm, manifest, Convert.FromHexString("4646464646464646464646464646464646464646464646464646464646464646"));
         var id = ProgramDeployments.ComputeProgramId(deployment.Wasm, deployment.Manifest.Salt);
-        return (await silo.Grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment)).Id;
+        return (await silo.Grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment, BlobCaller.Silo)).Id;
     }
 
     /// <summary>Submits, waits until the job completed and reads its output blob.</summary>
@@ -175,7 +175,7 @@ public sealed class WasiJobTests(ITestOutputHelper output)
         }
 
         var blob = silo.Grains.GetGrain<IBlobGrain>(done.OutputBlobId);
-        var size = (await blob.GetManifestAsync())!.Size;
-        return (done, await blob.ReadRangeAsync(0, (int)size));
+        var size = (await blob.GetManifestAsync(BlobCaller.Silo))!.Size;
+        return (done, await blob.ReadRangeAsync(BlobCaller.Silo, 0, (int)size));
     }
 }

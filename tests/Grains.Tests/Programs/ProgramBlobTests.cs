@@ -23,12 +23,33 @@ public sealed class ProgramBlobTests(ProgramsSiloFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task ABlobRefTheDeployingClientCannotReadIsRejectedAsIfItWereNotStored()
+    {
+        var content = Encoding.UTF8.GetBytes($"alice's blob {Guid.NewGuid():N}");
+        var alice = BlobCaller.Client("alice");
+        var blob = await BlobTransfer.StoreAsync(fixture.Grains, alice, content, null, CancellationToken.None);
+        var manifest = ProgramsSiloFixture.Manifest("blobref-owned");
+        manifest.BlobRefs = [blob.Id];
+        manifest.Salt = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+        var deployment = ProgramDeployments.Create(ProgramsSiloFixture.Module("blob"), manifest, ProgramsSiloFixture.DeployerKey);
+        var program = fixture.Grains.GetGrain<IProgramGrain>(ProgramDeployments.ComputeProgramId(deployment.Wasm, manifest.Salt));
+
+        var e = await Assert.ThrowsAsync<ProgramRejectedException>(() => program.DeployAsync(deployment, BlobCaller.Client("bob")));
+        Assert.Contains($"blob ref {blob.Id}: no such blob is stored", e.Message, StringComparison.Ordinal);
+
+        // Alice may: the deploy passes, and runs read the ref with the silo's authority, whoever submits the job.
+        var info = await program.DeployAsync(deployment, alice);
+        var read = await RunAsync(info, 'R', blob.Id);
+        Assert.Equal(content, read[4..]);
+    }
+
+    [Fact]
     public async Task ManifestBlobsAreReadableThroughTheHostAbi()
     {
         var content = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("blob content for a program. ", 100)));
         var upload = fixture.Grains.GetGrain<IBlobUploadGrain>(Guid.NewGuid());
         await upload.AppendAsync(content);
-        var blob = await upload.CompleteAsync("text/plain");
+        var blob = await upload.CompleteAsync("text/plain", BlobCaller.Silo);
 
         var manifest = ProgramsSiloFixture.Manifest("blobreader");
         manifest.BlobRefs = [blob.Id.ToUpperInvariant()];

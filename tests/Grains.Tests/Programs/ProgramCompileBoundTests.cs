@@ -20,7 +20,7 @@ public sealed class ProgramCompileBoundTests
         var large = SandboxLimitTests.LargeModule(functions: 400, operations: 400);
         var deployment = ProgramDeployments.Create(large, ProgramsSiloFixture.Manifest("slow"), ProgramsSiloFixture.DeployerKey);
         var id = ProgramDeployments.ComputeProgramId(large, deployment.Manifest.Salt);
-        var e = await Assert.ThrowsAsync<ProgramRejectedException>(() => silo.Grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment));
+        var e = await Assert.ThrowsAsync<ProgramRejectedException>(() => silo.Grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment, BlobCaller.Silo));
         Assert.Equal("module: compiling the module took longer than 1 ms", e.Message);
 
         // Nothing of it was kept, and the program was not registered.
@@ -39,7 +39,7 @@ public sealed class ProgramCompileBoundTests
         var many = SandboxLimitTests.LargeModule(functions: 101, operations: 1);
         var deployment = ProgramDeployments.Create(many, ProgramsSiloFixture.Manifest("many"), ProgramsSiloFixture.DeployerKey);
         var id = ProgramDeployments.ComputeProgramId(many, deployment.Manifest.Salt);
-        var e = await Assert.ThrowsAsync<ProgramRejectedException>(() => silo.Grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment));
+        var e = await Assert.ThrowsAsync<ProgramRejectedException>(() => silo.Grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment, BlobCaller.Silo));
         Assert.Equal("module: defines 102 functions, above the limit of 100", e.Message);
         var cache = (ProgramModuleCache)silo.Services.GetService(typeof(ProgramModuleCache))!;
         Assert.Equal(0, cache.Count);
@@ -47,7 +47,7 @@ public sealed class ProgramCompileBoundTests
         // At the limit it deploys.
         var enough = SandboxLimitTests.LargeModule(functions: 99, operations: 1);
         var fits = ProgramDeployments.Create(enough, ProgramsSiloFixture.Manifest("enough"), ProgramsSiloFixture.DeployerKey);
-        var info = await silo.Grains.GetGrain<IProgramGrain>(ProgramDeployments.ComputeProgramId(enough, fits.Manifest.Salt)).DeployAsync(fits);
+        var info = await silo.Grains.GetGrain<IProgramGrain>(ProgramDeployments.ComputeProgramId(enough, fits.Manifest.Salt)).DeployAsync(fits, BlobCaller.Silo);
         Assert.Equal(fits.Manifest.Name, info.Manifest.Name);
     }
 

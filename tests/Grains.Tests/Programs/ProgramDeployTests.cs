@@ -166,7 +166,7 @@ public sealed class ProgramDeployTests(ProgramsSiloFixture fixture) : IClassFixt
         manifest.Salt = "xyz";
         var deployment = ProgramDeployments.Create(ProgramsSiloFixture.Module("echo_multi"), manifest, ProgramsSiloFixture.DeployerKey);
         e = await Assert.ThrowsAsync<ProgramRejectedException>(() =>
-            fixture.Grains.GetGrain<IProgramGrain>("prog" + new string('0', 64)).DeployAsync(deployment));
+            fixture.Grains.GetGrain<IProgramGrain>("prog" + new string('0', 64)).DeployAsync(deployment, BlobCaller.Silo));
         Assert.Contains("salt", e.Message, StringComparison.Ordinal);
     }
 
@@ -175,7 +175,7 @@ public sealed class ProgramDeployTests(ProgramsSiloFixture fixture) : IClassFixt
     {
         var deployment = ProgramDeployments.Create(ProgramsSiloFixture.Module("echo_multi"), ProgramsSiloFixture.Manifest("echo"), ProgramsSiloFixture.DeployerKey);
         var e = await Assert.ThrowsAsync<ProgramRejectedException>(() =>
-            fixture.Grains.GetGrain<IProgramGrain>("prog" + new string('1', 64)).DeployAsync(deployment));
+            fixture.Grains.GetGrain<IProgramGrain>("prog" + new string('1', 64)).DeployAsync(deployment, BlobCaller.Silo));
         Assert.Contains("program id: the module and salt hash to", e.Message, StringComparison.Ordinal);
     }
 

@@ -15,7 +15,7 @@ public sealed class ProgramDurabilityTests
         var manifest = ProgramsSiloFixture.Manifest("durable");
         var deployment = ProgramDeployments.Create(ProgramsSiloFixture.Module("state"), manifest, ProgramsSiloFixture.DeployerKey);
         var id = ProgramDeployments.ComputeProgramId(deployment.Wasm, manifest.Salt);
-        var info = await silo.Grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment);
+        var info = await silo.Grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment, BlobCaller.Silo);
         var put = await RunAsync(silo, info, [(byte)'P', 5, .. "alpha"u8, .. "Hello, KVSTORE!"u8]);
         Assert.Equal(ProgramRunOutcome.Succeeded, put.Outcome);
 

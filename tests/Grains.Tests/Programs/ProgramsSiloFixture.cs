@@ -58,7 +58,7 @@ public sealed class ProgramsSiloFixture : IAsyncLifetime
     public Task<ProgramInfo> DeployAsync(ProgramDeployment deployment)
     {
         var id = ProgramDeployments.ComputeProgramId(deployment.Wasm, deployment.Manifest.Salt);
-        return Grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment);
+        return Grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment, BlobCaller.Silo);
     }
 
     /// <summary>Deploys a test module under a fresh salt (so every test gets its own program and state).</summary>

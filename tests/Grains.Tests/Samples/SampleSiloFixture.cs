@@ -44,7 +44,7 @@ public sealed class SampleSiloFixture : IAsyncLifetime
         };
         var deployment = ProgramDeployments.Create(SamplePrograms.Wasm(program), manifest, DeployerKey);
         var id = ProgramDeployments.ComputeProgramId(deployment.Wasm, manifest.Salt);
-        return Grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment);
+        return Grains.GetGrain<IProgramGrain>(id).DeployAsync(deployment, BlobCaller.Silo);
     }
 
     /// <summary>Runs a deployed program once.</summary>
