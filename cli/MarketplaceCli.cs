@@ -15,6 +15,8 @@ internal static class MarketplaceCli
             GetBlobCommand.Create(context),
             DeployCommand.Create(context),
             ProgramsCommand.Create(context),
+            DelegateCommand.Create(context),
+            DelegatesCommand.Create(context),
             SubmitJobCommand.Create(context),
             JobStatusCommand.Create(context),
             JobOutputCommand.Create(context),
