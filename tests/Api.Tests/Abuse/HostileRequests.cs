@@ -34,7 +34,7 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
 
     private static readonly string[] Categories =
     [
-        "json-job", "json-job", "json-job", "json-job", "json-deploy", "json-deploy", "ids", "ids", "ids", "auth", "auth",
+        "json-job", "json-job", "json-job", "json-job", "json-deploy", "json-deploy", "json-delegation", "ids", "ids", "ids", "auth", "auth",
         "framing", "framing", "framing", "framing", "blob-upload", "pipelined", "slow", "truncated", "reads",
     ];
 
@@ -57,6 +57,7 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
         {
             "json-job" => JsonJob(random),
             "json-deploy" => JsonDeploy(random),
+            "json-delegation" => JsonDelegation(random),
             "ids" => Ids(random),
             "auth" => Auth(random),
             "framing" => Framing(random),
@@ -104,10 +105,27 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
         return JsonPost("json-deploy", "/v1/programs", body, ContentType(random));
     }
 
+    private RawExchange JsonDelegation(Random random)
+    {
+        var signature = RandomHex(random, random.Next(0, 70) * 2);
+        var body = random.Next(7) switch
+        {
+            0 => $"{{\"delegate\": \"0x{RandomHex(random, 40)}\", \"action\": \"grant\", \"nonce\": {Pick(random, HostileNumbers)}, \"signature_hex\": \"{signature}\"}}",
+            1 => $"{{\"delegate\": {Pick(random, WrongValues)}, \"action\": \"revoke\", \"nonce\": 1, \"signature_hex\": \"{signature}\"}}",
+            2 => $"{{\"delegate\": \"0x{RandomHex(random, 40)}\", \"action\": {Pick(random, new[] { "\"lend\"", "0", "1", "null", "\"GRANT\"" })}, \"nonce\": 1, \"signature_hex\": \"{signature}\"}}",
+            3 => $"{{\"delegate\": \"0x{RandomHex(random, 40)}\", \"action\": \"grant\", \"nonce\": 1, \"signature_hex\": \"{signature}\", \"{Pick(random, new[] { "name", "signer", UnknownName(random) })}\": \"x\"}}",
+            4 => $"{{\"delegate\": \"{RandomText(random, random.Next(0, 60)).Replace("\"", "", StringComparison.Ordinal).Replace("\\", "", StringComparison.Ordinal)}\", \"action\": \"grant\", \"nonce\": {random.Next(1, 5)}, \"signature_hex\": \"{signature}\", \"signer\": \"0x{RandomHex(random, 40)}\"}}",
+            5 => Nested(random),
+            _ => Encoding.UTF8.GetString(Garbage(random)),
+        };
+        var name = random.Next(3) == 0 ? HostileId(random) : targets.ProgramName;
+        return JsonPost("json-delegation", $"/v1/programs/{name}/delegates", Encoding.UTF8.GetBytes(body), ContentType(random));
+    }
+
     private RawExchange Ids(Random random)
     {
         var id = HostileId(random);
-        var (method, path) = random.Next(12) switch
+        var (method, path) = random.Next(15) switch
         {
             0 => ("GET", $"/v1/jobs/{id}"),
             1 => ("POST", $"/v1/jobs/{id}/cancel"),
@@ -120,6 +138,9 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
             8 => ("GET", $"/v1/programs/{(random.Next(2) == 0 ? targets.ProgramName : id)}/state/proof?{HostileQuery(random)}"),
             9 => ("GET", $"/v1/workers/{id}"),
             10 => ("GET", $"/v1/jobs?status={HostileId(random)}&limit={Pick(random, HostileNumbers).Trim('"')}"),
+            11 => ("GET", $"/v1/{Pick(random, ListPaths())}{(random.Next(2) == 0 ? "?" : "?limit=2&")}cursor={HostileId(random)}"),
+            12 => ("GET", $"/v1/{Pick(random, ListPaths())}?limit={Pick(random, HostileNumbers).Trim('"')}&cursor={Pick(random, new[] { "", "AQ", "AQhwcm9ncmFtcwA", "AQRqb2JzAgAAAAE1" })}"),
+            13 => ("GET", $"/v1/programs/{id}/{Pick(random, new[] { "delegates", "versions" })}"),
             _ => ("GET", $"/v1/{id}"),
         };
         return Request("ids", method, path, Key(), null, null, method == "HEAD");
@@ -256,6 +277,9 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
         return Request("reads", method, path, Key() + extra, null, null, method == "HEAD");
     }
 
+    private string[] ListPaths() =>
+        ["programs", "jobs", "workers", $"jobs/{targets.JobId}/logs", $"programs/{targets.ProgramName}/versions"];
+
     private (string Method, string Path)[] SecuredEndpoints() =>
     [
         ("GET", "/v1/jobs"), ("POST", "/v1/jobs"), ("GET", $"/v1/jobs/{targets.JobId}"), ("POST", $"/v1/jobs/{targets.JobId}/cancel"),
@@ -263,6 +287,8 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
         ("GET", "/v1/programs"), ("GET", $"/v1/programs/{targets.ProgramId}"), ("GET", $"/v1/programs/{targets.ProgramName}/state/proof?key=a"),
         ("GET", $"/v1/blobs/{targets.BlobId}"), ("GET", $"/v1/blobs/{targets.BlobId}/manifest"), ("GET", $"/v1/blobs/{targets.BlobId}/chunks/0/proof"),
         ("GET", "/v1/workers"), ("GET", $"/v1/workers/{targets.WorkerId}"), ("GET", "/v1/client"),
+        ("GET", $"/v1/programs/{targets.ProgramName}/versions"), ("GET", $"/v1/programs/{targets.ProgramName}/delegates"),
+        ("POST", $"/v1/programs/{targets.ProgramName}/delegates"),
     ];
 
     private string Key() => $"Authorization: Bearer {targets.ApiKey}\r\n";
