@@ -20,6 +20,8 @@ internal static class MarketplaceCli
             UnpublishBlobCommand.Create(context),
             DeployCommand.Create(context),
             ProgramsCommand.Create(context),
+            DelegateCommand.Create(context),
+            DelegatesCommand.Create(context),
             SubmitJobCommand.Create(context),
             JobStatusCommand.Create(context),
             JobOutputCommand.Create(context),

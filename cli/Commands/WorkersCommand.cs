@@ -3,16 +3,20 @@ using Marketplace.Cli.Output;
 
 namespace Marketplace.Cli.Commands;
 
-/// <summary><c>workers</c>: registered workers with capabilities, load and reputation.</summary>
+/// <summary><c>workers [--limit N] [--cursor C] [--all]</c>: registered workers with capabilities, load and
+/// reputation, by id, a page at a time.</summary>
 internal static class WorkersCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("workers", "List the registered workers.");
+        var pages = new PageOptions("workers");
+        var command = new Command("workers", "List the registered workers, a page at a time.");
+        pages.AddTo(command);
         context.SetAction(command, async run =>
         {
+            var request = pages.Resolve(run);
             var client = await run.ClientAsync().ConfigureAwait(false);
-            WorkerView.List(run, await client.ListWorkersAsync(run.CancellationToken).ConfigureAwait(false));
+            WorkerView.List(run, await request.ReadAsync((cursor, limit, token) => client.ListWorkersAsync(cursor, limit, token), run.CancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;
         });
         return command;

@@ -1,5 +1,5 @@
-using System.Globalization;
 using Marketplace.GrainInterfaces;
+using Marketplace.GrainInterfaces.Json;
 using Spectre.Console;
 
 namespace Marketplace.Cli.Output;
@@ -62,11 +62,12 @@ internal static class JobView
         run.Environment.Console.Write(Text.Grid([.. rows]));
     }
 
-    public static void List(VerbRun run, List<JobSummary> jobs)
+    public static void List(VerbRun run, Page<JobSummary> page)
     {
+        var jobs = page.Items;
         if (run.Json)
         {
-            JsonOutput.Write(run.Environment.Output, jobs);
+            JsonOutput.Write(run.Environment.Output, new JobList { Jobs = jobs, NextCursor = page.NextCursor });
             return;
         }
 
@@ -79,14 +80,15 @@ internal static class JobView
         }
 
         run.Environment.Console.Write(table);
-        run.Environment.Output.WriteLine(jobs.Count.ToString(CultureInfo.InvariantCulture) + (jobs.Count == 1 ? " job" : " jobs"));
+        PageFooter.Write(run, jobs.Count, "job", "jobs", page.NextCursor);
     }
 
-    public static void Logs(VerbRun run, List<JobLogEntry> lines)
+    public static void Logs(VerbRun run, Page<JobLogEntry> page)
     {
+        var lines = page.Items;
         if (run.Json)
         {
-            JsonOutput.Write(run.Environment.Output, lines);
+            JsonOutput.Write(run.Environment.Output, new JobLogList { Logs = lines, NextCursor = page.NextCursor });
             return;
         }
 
@@ -95,6 +97,11 @@ internal static class JobView
             // The attempt number in brackets: many messages already begin with "attempt N ...".
             var attempt = line.Attempt > 0 ? $" [{line.Attempt}]" : "";
             run.Environment.Output.WriteLine($"{Text.Time(line.Timestamp)} {line.Level,-5}{attempt} {line.Message}");
+        }
+
+        if (page.NextCursor is not null)
+        {
+            run.Environment.Output.WriteLine($"more: --cursor {page.NextCursor} (or --all)");
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Marketplace.GrainInterfaces;
+using Marketplace.GrainInterfaces.Json;
 using Spectre.Console;
 
 namespace Marketplace.Cli.Output;
@@ -30,11 +31,28 @@ internal static class ProgramView
             ("deployed", Text.Time(program.DeployedAt))));
     }
 
-    public static void List(VerbRun run, List<ProgramInfo> programs)
+    public static void ShowName(VerbRun run, ProgramNameInfo name)
     {
         if (run.Json)
         {
-            JsonOutput.Write(run.Environment.Output, programs);
+            JsonOutput.Write(run.Environment.Output, name);
+            return;
+        }
+
+        run.Environment.Console.Write(Text.Grid(
+            ("name", name.Name),
+            ("owner", name.Owner),
+            ("delegates", name.Delegates.Count == 0 ? "-" : string.Join(", ", name.Delegates)),
+            ("delegation nonce", name.DelegationNonce.ToString(CultureInfo.InvariantCulture)),
+            ("versions", $"{name.VersionCount.ToString(CultureInfo.InvariantCulture)} (latest {name.LatestVersion})")));
+    }
+
+    public static void List(VerbRun run, Page<ProgramInfo> page)
+    {
+        var programs = page.Items;
+        if (run.Json)
+        {
+            JsonOutput.Write(run.Environment.Output, new ProgramList { Programs = programs, NextCursor = page.NextCursor });
             return;
         }
 
@@ -54,6 +72,6 @@ internal static class ProgramView
         }
 
         run.Environment.Console.Write(table);
-        run.Environment.Output.WriteLine(programs.Count.ToString(CultureInfo.InvariantCulture) + (programs.Count == 1 ? " program" : " programs"));
+        PageFooter.Write(run, programs.Count, "program", "programs", page.NextCursor);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Marketplace.GrainInterfaces;
+using Marketplace.GrainInterfaces.Json;
 using Spectre.Console;
 
 namespace Marketplace.Cli.Output;
@@ -7,11 +8,12 @@ namespace Marketplace.Cli.Output;
 /// <summary>How workers are shown.</summary>
 internal static class WorkerView
 {
-    public static void List(VerbRun run, List<WorkerInfo> workers)
+    public static void List(VerbRun run, Page<WorkerInfo> page)
     {
+        var workers = page.Items;
         if (run.Json)
         {
-            JsonOutput.Write(run.Environment.Output, workers);
+            JsonOutput.Write(run.Environment.Output, new WorkerList { Workers = workers, NextCursor = page.NextCursor });
             return;
         }
 
@@ -36,6 +38,6 @@ internal static class WorkerView
         }
 
         run.Environment.Console.Write(table);
-        run.Environment.Output.WriteLine(workers.Count.ToString(CultureInfo.InvariantCulture) + (workers.Count == 1 ? " worker" : " workers"));
+        PageFooter.Write(run, workers.Count, "worker", "workers", page.NextCursor);
     }
 }

@@ -35,6 +35,9 @@ public interface IClientJobsGrain : IGrainWithStringKey
     /// <summary>Stops sending to <paramref name="observer"/>.</summary>
     Task UnsubscribeAsync(IJobEventsObserver observer);
 
-    /// <summary>Up to <paramref name="limit"/> jobs, newest first, optionally only those in <paramref name="status"/>.</summary>
-    Task<List<JobSummary>> ListAsync(JobStatus? status, int limit);
+    /// <summary>Up to <paramref name="limit"/> jobs (1 to <see cref="PageLimits.Max"/>), newest first, optionally
+    /// only those in <paramref name="status"/>, starting below the list position <paramref name="before"/> (null: from
+    /// the newest). Each job keeps its position while it is listed, so a page after a
+    /// <see cref="JobSummaryPage.Next"/> neither repeats nor skips jobs that stayed.</summary>
+    Task<JobSummaryPage> ListAsync(JobStatus? status, long? before, int limit);
 }

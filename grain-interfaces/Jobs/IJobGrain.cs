@@ -19,6 +19,9 @@ public interface IJobGrain : IGrainWithStringKey
     /// <see cref="JobConflictException"/> ("already terminal") for a finished job.</summary>
     Task<JobInfo> CancelAsync(string clientId);
 
-    /// <summary>The job's log lines (host log calls of the program, attempts, retries, matching), oldest first.</summary>
-    Task<List<JobLogEntry>> GetLogsAsync(string clientId);
+    /// <summary>Up to <paramref name="limit"/> (1 to <see cref="PageLimits.Max"/>) of the job's log lines (host log
+    /// calls of the program, attempts, retries, matching), oldest first, starting after the line with sequence number
+    /// <paramref name="after"/> (null: from the first). Lines dropped by the log's bound between two pages are
+    /// skipped, never repeated.</summary>
+    Task<JobLogPage> GetLogsAsync(string clientId, long? after, int limit);
 }

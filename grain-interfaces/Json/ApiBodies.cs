@@ -1,31 +1,43 @@
 namespace Marketplace.GrainInterfaces.Json;
 
-/// <summary>Body of <c>GET /v1/jobs</c>: the caller's jobs, newest first.</summary>
+/// <summary>Body of <c>GET /v1/jobs</c>: a page of the caller's jobs, newest first.</summary>
 public sealed class JobList
 {
     /// <summary>The jobs.</summary>
     public List<JobSummary> Jobs { get; set; } = [];
+
+    /// <summary>The cursor of the next page; null on the last page.</summary>
+    public string? NextCursor { get; set; }
 }
 
-/// <summary>Body of <c>GET /v1/jobs/{id}/logs</c>.</summary>
+/// <summary>Body of <c>GET /v1/jobs/{id}/logs</c>: a page of a job's log.</summary>
 public sealed class JobLogList
 {
     /// <summary>The log lines, oldest first.</summary>
     public List<JobLogEntry> Logs { get; set; } = [];
+
+    /// <summary>The cursor of the next page; null on the last page.</summary>
+    public string? NextCursor { get; set; }
 }
 
-/// <summary>Body of <c>GET /v1/programs</c>: the catalog.</summary>
+/// <summary>Body of <c>GET /v1/programs</c> and <c>GET /v1/programs/{name}/versions</c>: a page of the catalog.</summary>
 public sealed class ProgramList
 {
-    /// <summary>Every deployed program, by name then version.</summary>
+    /// <summary>Deployed programs, by name then version.</summary>
     public List<ProgramInfo> Programs { get; set; } = [];
+
+    /// <summary>The cursor of the next page; null on the last page.</summary>
+    public string? NextCursor { get; set; }
 }
 
-/// <summary>Body of <c>GET /v1/workers</c>.</summary>
+/// <summary>Body of <c>GET /v1/workers</c>: a page of the workers, by id.</summary>
 public sealed class WorkerList
 {
-    /// <summary>Every known worker.</summary>
+    /// <summary>Known workers.</summary>
     public List<WorkerInfo> Workers { get; set; } = [];
+
+    /// <summary>The cursor of the next page; null on the last page.</summary>
+    public string? NextCursor { get; set; }
 }
 
 /// <summary>Body of <c>GET /v1/client</c>: who the API key belongs to.</summary>

@@ -1,8 +1,9 @@
 // Design: one set of JSON settings for the HTTP API, shared by the silo (server) and the sdk (client) so both agree
 // on every wire name. The data types stay plain (no JSON attributes): a type-info modifier renames the few members
 // whose wire name differs from the snake_case of their CLR name (inline bytes travel as `input_base64`/`wasm_base64`,
-// the signature as `signature_hex`), drops `client_id` from job submissions (the server takes it from the API key)
-// and makes request bodies strict (unknown members and missing required members are errors, not silently ignored).
+// signatures as `signature_hex`), drops `client_id` from job submissions (the server takes it from the API key) and
+// `name` from delegations (the request path names it), and makes request bodies strict (unknown members and missing
+// required members are errors, not silently ignored).
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -92,6 +93,30 @@ public static class MarketplaceJson
                         property.Name = "input_base64";
                         break;
                     case nameof(JobSubmission.Program):
+                        property.IsRequired = true;
+                        break;
+                }
+            }
+        }
+        else if (type.Type == typeof(ProgramDelegation))
+        {
+            type.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            for (var i = type.Properties.Count - 1; i >= 0; i--)
+            {
+                var property = type.Properties[i];
+                switch (property.AttributeProvider is System.Reflection.MemberInfo member ? member.Name : "")
+                {
+                    case nameof(ProgramDelegation.Name):
+                        type.Properties.RemoveAt(i);
+                        break;
+                    case nameof(ProgramDelegation.Signature):
+                        property.Name = "signature_hex";
+                        property.IsRequired = true;
+                        property.CustomConverter = HexBytesJsonConverter.Instance;
+                        break;
+                    case nameof(ProgramDelegation.Delegate):
+                    case nameof(ProgramDelegation.Action):
+                    case nameof(ProgramDelegation.Nonce):
                         property.IsRequired = true;
                         break;
                 }

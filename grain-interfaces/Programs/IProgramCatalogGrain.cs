@@ -1,21 +1,24 @@
+using Orleans.Concurrency;
+
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>
-/// The catalog of deployed programs (one grain, key <see cref="DefaultKey"/>): listing and name@version resolution,
-/// several versions per name, <c>latest</c> = the highest version (semantic-version order).
+/// The catalog's index of program names (one grain, key <see cref="DefaultKey"/>): the normalized names in ordinal
+/// order, so the catalog can be listed page by page. Each name's versions, owner and delegates live in its own
+/// <see cref="IProgramNameGrain"/>; references resolve there (<see cref="ProgramReferences"/>), not here.
 /// </summary>
 public interface IProgramCatalogGrain : IGrainWithStringKey
 {
     /// <summary>The key of the catalog grain.</summary>
     const string DefaultKey = "default";
 
-    /// <summary>Records a deployed program (called by <see cref="IProgramGrain"/>).</summary>
-    Task RegisterAsync(ProgramInfo program);
+    /// <summary>Adds a normalized name (called by <see cref="IProgramGrain"/> before a deploy registers with the name's
+    /// grain); a known name changes nothing. Throws <see cref="InvalidRequestException"/> for a name that is not
+    /// normalized.</summary>
+    Task AddNameAsync(string name);
 
-    /// <summary>Every deployed program, by name then version.</summary>
-    Task<List<ProgramInfo>> ListAsync();
-
-    /// <summary>Resolves a reference: a program id (<c>prog…</c> or 64 hex), <c>name@version</c>, <c>name@latest</c>
-    /// or a bare name (latest). Throws <see cref="ProgramNotFoundException"/>.</summary>
-    Task<ProgramInfo> ResolveAsync(string reference);
+    /// <summary>Up to <paramref name="limit"/> names (1 to <see cref="PageLimits.Max"/> + 1) in ordinal order,
+    /// starting after <paramref name="after"/> (null: from the first).</summary>
+    [ReadOnly]
+    Task<List<string>> ListNamesAsync(string? after, int limit);
 }

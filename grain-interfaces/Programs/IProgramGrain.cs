@@ -4,7 +4,8 @@ namespace Marketplace.GrainInterfaces;
 /// One deployed program, keyed by its id (<c>prog</c> + 64 hex of SHA-256(wasm ‖ salt)). Deploy checks the module
 /// (validates, exports <c>memory</c> and the entrypoint with a supported signature, imports only allowed host
 /// functions), the manifest (limits within the silo's maxima, blob refs the deploying client may read) and the
-/// deployer's signature, then records it in the <see cref="IProgramCatalogGrain"/>.
+/// deployer's signature, then adds its name to the <see cref="IProgramCatalogGrain"/> and records it with the name's
+/// <see cref="IProgramNameGrain"/> (which refuses a deployer that is neither the name's owner nor a delegate).
 /// </summary>
 public interface IProgramGrain : IGrainWithStringKey
 {

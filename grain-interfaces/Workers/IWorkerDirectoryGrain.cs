@@ -8,8 +8,14 @@ public interface IWorkerDirectoryGrain : IGrainWithStringKey
     /// <summary>The key of the directory grain.</summary>
     const string DefaultKey = "default";
 
-    /// <summary>Every worker heard from, by id; <see cref="WorkerInfo.Online"/> says whether its heartbeat is fresh.</summary>
-    Task<List<WorkerInfo>> ListAsync();
+    /// <summary>Up to <paramref name="limit"/> workers heard from (1 to <see cref="PageLimits.Max"/> + 1), by id
+    /// (ordinal), starting after the id <paramref name="after"/> (null: from the first);
+    /// <see cref="WorkerInfo.Online"/> says whether a worker's heartbeat is fresh.</summary>
+    Task<List<WorkerInfo>> ListAsync(string? after, int limit);
+
+    /// <summary>How many workers have been heard from (the readiness probe reports it).</summary>
+    [ReadOnly]
+    Task<int> CountAsync();
 
     /// <summary>The ids of the workers whose heartbeat is fresh (matching waits for their answers).</summary>
     [ReadOnly]

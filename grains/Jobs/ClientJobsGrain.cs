@@ -85,6 +85,7 @@ internal sealed partial class ClientJobsGrain(
             _unfinished += finishedNow ? 0 : 1;
             _index[job.JobId] = state.State.Jobs.Count;
             state.State.Jobs.Add(job);
+            state.State.Sequences.Add(state.State.NextSequence++);
             Trim();
         }
 
@@ -98,24 +99,41 @@ internal sealed partial class ClientJobsGrain(
     }
 
     /// <inheritdoc />
-    public Task<List<JobSummary>> ListAsync(JobStatus? status, int limit)
+    public Task<JobSummaryPage> ListAsync(JobStatus? status, long? before, int limit)
     {
-        if (limit < 1)
-        {
-            throw new InvalidRequestException("limit: must be at least 1");
-        }
-
+        PageLimits.Check(limit);
         var jobs = state.State.Jobs;
-        var list = new List<JobSummary>(Math.Min(limit, jobs.Count));
-        for (var i = jobs.Count - 1; i >= 0 && list.Count < limit; i--)
+        var sequences = state.State.Sequences;
+
+        // Newest first: start at the last job below the position (sequences ascend with the list).
+        var i = jobs.Count - 1;
+        if (before is { } position)
         {
-            if (status is null || jobs[i].Status == status)
-            {
-                list.Add(jobs[i]);
-            }
+            var at = sequences.BinarySearch(position);
+            i = (at >= 0 ? at : ~at) - 1;
         }
 
-        return Task.FromResult(list);
+        var page = new JobSummaryPage { Jobs = new List<JobSummary>(Math.Clamp(i + 1, 0, limit)) };
+        var last = -1;
+        for (; i >= 0; i--)
+        {
+            if (status is not null && jobs[i].Status != status)
+            {
+                continue;
+            }
+
+            if (page.Jobs.Count == limit)
+            {
+                // One more job matches: the page ends at the last one returned.
+                page.Next = sequences[last];
+                break;
+            }
+
+            page.Jobs.Add(jobs[i]);
+            last = i;
+        }
+
+        return Task.FromResult(page);
     }
 
     private void Trim()
@@ -129,19 +147,22 @@ internal sealed partial class ClientJobsGrain(
 
         // Oldest finished jobs go first; unfinished ones stay listed, so the quota on unfinished jobs counts them all.
         var kept = new List<JobSummary>(max);
+        var keptSequences = new List<long>(max);
         var excess = jobs.Count - max;
-        foreach (var job in jobs)
+        for (var i = 0; i < jobs.Count; i++)
         {
-            if (excess > 0 && !IsUnfinished(job.Status))
+            if (excess > 0 && !IsUnfinished(jobs[i].Status))
             {
                 excess--;
                 continue;
             }
 
-            kept.Add(job);
+            kept.Add(jobs[i]);
+            keptSequences.Add(state.State.Sequences[i]);
         }
 
         state.State.Jobs = kept;
+        state.State.Sequences = keptSequences;
         Reindex();
     }
 
@@ -151,6 +172,13 @@ internal sealed partial class ClientJobsGrain(
         _unfinished = 0;
         _unfinishedFuel = 0;
         var jobs = state.State.Jobs;
+        if (state.State.Sequences.Count != jobs.Count)
+        {
+            // A record of an earlier version, without positions.
+            state.State.Sequences = [.. Enumerable.Range(1, jobs.Count).Select(n => (long)n)];
+            state.State.NextSequence = jobs.Count + 1;
+        }
+
         for (var i = 0; i < jobs.Count; i++)
         {
             _index[jobs[i].JobId] = i;

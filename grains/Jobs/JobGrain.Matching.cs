@@ -323,7 +323,8 @@ internal sealed partial class JobGrain
 
     private async Task ExplainNoWorkersAsync(List<WorkerIneligibility> reasons)
     {
-        var workers = await lookups.Directory.ListAsync();
+        // The first workers by id: the reasons stay a bounded part of the job's info.
+        var workers = await lookups.Directory.ListAsync(null, PageLimits.Default);
         var now = DateTimeOffset.UtcNow;
         foreach (var worker in workers)
         {

@@ -125,7 +125,7 @@ internal sealed partial class JobGrain(
         }
         else
         {
-            program = await lookups.Catalog.ResolveAsync(reference);
+            program = await lookups.ResolveAsync(reference);
             programId = program.Id;
         }
 
@@ -224,10 +224,31 @@ internal sealed partial class JobGrain(
     }
 
     /// <inheritdoc />
-    public Task<List<JobLogEntry>> GetLogsAsync(string clientId)
+    /// <remarks>Line i of the stored log has sequence number 0 (the first line, always kept) or i +
+    /// <see cref="JobState.LogsDropped"/>, so a line keeps its number while older lines are dropped.</remarks>
+    public Task<JobLogPage> GetLogsAsync(string clientId, long? after, int limit)
     {
         RequireOwner(clientId);
-        return Task.FromResult(new List<JobLogEntry>(state.State.Logs));
+        PageLimits.Check(limit);
+        var logs = state.State.Logs;
+        var dropped = state.State.LogsDropped;
+        var start = 0;
+        if (after is { } position)
+        {
+            // The first line numbered above the position; lines dropped since the position are gone.
+            var index = position - dropped;
+            start = index >= logs.Count - 1 ? logs.Count : (int)Math.Max(1, index + 1);
+        }
+
+        var count = Math.Min(limit, logs.Count - start);
+        var page = new JobLogPage { Logs = logs.GetRange(start, count) };
+        if (start + count < logs.Count)
+        {
+            var last = start + count - 1;
+            page.Next = last == 0 ? 0 : last + dropped;
+        }
+
+        return Task.FromResult(page);
     }
 
     /// <inheritdoc />
@@ -285,6 +306,7 @@ internal sealed partial class JobGrain(
         if (logs.Count >= _options.MaxLogEntries)
         {
             logs.RemoveAt(1);
+            state.State.LogsDropped++;
         }
 
         logs.Add(new JobLogEntry { Timestamp = DateTimeOffset.UtcNow, Level = level, Message = message, Attempt = attempt });

@@ -8,8 +8,8 @@ namespace Marketplace.Grains.Jobs;
 /// Per-silo caches on the job hot path: deployed programs by id (ids are content hashes, so a deployed program never
 /// changes; misses are not cached) and the online workers by host (refreshed from the directory at most every
 /// <see cref="JobsOptions.OnlineWorkersCacheAge"/>; an empty list is never reused). Each saves a grain call per job.
-/// References to the grains a job calls again and again (workers, client job lists, the directory and catalog) are
-/// made once per silo (<see cref="GrainReferences{TGrain}"/>).
+/// References to the grains a job calls again and again (workers, client job lists, the directory and program names)
+/// are made once per silo (<see cref="GrainReferences{TGrain}"/>).
 /// </summary>
 internal sealed class JobLookups(
     IOptions<JobsOptions> options,
@@ -17,7 +17,7 @@ internal sealed class JobLookups(
     GrainReferences<IWorkerHostGrain> hosts,
     GrainReferences<IClientJobsGrain> clientJobs,
     GrainReferences<IWorkerDirectoryGrain> directory,
-    GrainReferences<IProgramCatalogGrain> catalog,
+    GrainReferences<IProgramNameGrain> programNames,
     GrainReferences<IProgramGrain> programs)
 {
     private const int MaxPrograms = 4096;
@@ -75,6 +75,8 @@ internal sealed class JobLookups(
     /// <summary>The worker directory.</summary>
     public IWorkerDirectoryGrain Directory => directory.Get(IWorkerDirectoryGrain.DefaultKey);
 
-    /// <summary>The program catalog.</summary>
-    public IProgramCatalogGrain Catalog => catalog.Get(IProgramCatalogGrain.DefaultKey);
+    /// <summary>Resolves a program reference (id, <c>name@version</c>, <c>name@latest</c>, name) as
+    /// <see cref="ProgramReferences"/> does, ids through <see cref="ProgramAsync"/>.</summary>
+    public Task<ProgramInfo> ResolveAsync(string reference) =>
+        ProgramReferences.ResolveAsync(reference, ProgramAsync, programNames.Get);
 }

@@ -59,4 +59,8 @@ internal sealed class JobState
     /// <summary>SHA-256 of the submission's body (<see cref="JobSubmissionDigest"/>): a resubmit with the same request
     /// id must match it. Null for jobs stored before it was recorded; those accept any resubmit.</summary>
     [Id(16)] public string? SubmissionDigest { get; set; }
+
+    /// <summary>Log lines dropped so far to keep <see cref="Logs"/> bounded (always the oldest after the first); line
+    /// i ≥ 1 of <see cref="Logs"/> has sequence number i + this.</summary>
+    [Id(17)] public long LogsDropped { get; set; }
 }

@@ -1,4 +1,14 @@
+// Design note: the catalog used to be this grain's one record holding every deployed program, rewritten on every
+// deploy. Now each name is a grain of its own (ProgramNameGrain: versions, owner, delegates) and this grain keeps only
+// the index of names, sorted, so the catalog lists page by page; it is written only when a new name appears.
+// Upgrading a silo whose storage still holds the old record: on activation this grain adds the record's names to the
+// index and keeps its programs in memory; a name grain that has never stored a record asks for its name's programs
+// when it activates (GetLegacyVersionsAsync, which interleaves), so every read is right from the first call. A timer
+// then activates every such name grain, a few at a time, and when all have stored their own record empties the old
+// list (one write). A crash before that repeats the move on the next activation; name grains that already stored
+// their record ignore it.
 using Marketplace.GrainInterfaces;
+using Microsoft.Extensions.Logging;
 
 namespace Marketplace.Grains.Programs;
 
@@ -7,92 +17,166 @@ namespace Marketplace.Grains.Programs;
 [Alias("marketplace.program-catalog-record")]
 internal sealed class ProgramCatalogRecord
 {
-    /// <summary>Every registered program.</summary>
+    /// <summary>Every program, as the single record of earlier versions held them (deploy order); empty once they are
+    /// moved to their name grains.</summary>
     [Id(0)]
     public List<ProgramInfo> Programs { get; set; } = [];
+
+    /// <summary>The normalized names, ordinal order.</summary>
+    [Id(1)]
+    public List<string> Names { get; set; } = [];
 }
 
-/// <summary>The program catalog: names, versions, <c>latest</c> and reference resolution. A name belongs to the
-/// deployer who first registered it; every version of it must come from the same address.</summary>
+/// <summary>The catalog's index of program names (key <see cref="IProgramCatalogGrain.DefaultKey"/>), and the move of
+/// the single record of earlier versions to one grain per name.</summary>
 internal sealed class ProgramCatalogGrain(
-    [PersistentState("program-catalog")] IPersistentState<ProgramCatalogRecord> record) : Grain, IProgramCatalogGrain
+    [PersistentState("program-catalog")] IPersistentState<ProgramCatalogRecord> record,
+    ILoggerFactory loggers) : Grain, IProgramCatalogGrain, ILegacyProgramCatalogGrain
 {
+    /// <summary>Name grains activated at once while moving the single record.</summary>
+    internal const int MoveBatch = 16;
+
+    private static readonly TimeSpan MovePause = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan MoveRetry = TimeSpan.FromSeconds(5);
+
+    private readonly ProgramsLog _log = new(loggers.CreateLogger(ProgramsLog.Category));
+    private readonly Dictionary<string, List<ProgramInfo>> _legacy = new(StringComparer.Ordinal);
+    private readonly Queue<string> _toMove = new();
+    private IGrainTimer? _move;
+
     /// <inheritdoc />
-    public async Task RegisterAsync(ProgramInfo program)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(program);
         var programs = record.State.Programs;
-        if (programs.Any(p => p.Id == program.Id))
+        if (programs.Count == 0)
         {
             return;
         }
 
-        var name = program.Manifest.Name;
-        var sameName = programs.Where(p => string.Equals(p.Manifest.Name, name, StringComparison.OrdinalIgnoreCase)).ToList();
-        if (sameName.Count > 0 && !string.Equals(sameName[0].Deployer, program.Deployer, StringComparison.OrdinalIgnoreCase))
+        foreach (var program in programs)
         {
-            throw new ProgramRejectedException($"manifest name: '{name}' belongs to deployer {sameName[0].Deployer}");
+            var key = ProgramNames.Normalize(program.Manifest.Name);
+            if (key is null)
+            {
+                continue;
+            }
+
+            if (!_legacy.TryGetValue(key, out var versions))
+            {
+                _legacy[key] = versions = [];
+                _toMove.Enqueue(key);
+            }
+
+            versions.Add(program);
         }
 
-        if (sameName.FirstOrDefault(p => p.Manifest.Version == program.Manifest.Version) is { } taken)
+        var names = record.State.Names;
+        var added = false;
+        foreach (var key in _legacy.Keys)
         {
-            throw new ProgramRejectedException(
-                $"manifest version: {name}@{program.Manifest.Version} is already deployed as {taken.Id}");
+            var at = names.BinarySearch(key, StringComparer.Ordinal);
+            if (at < 0)
+            {
+                names.Insert(~at, key);
+                added = true;
+            }
         }
 
-        programs.Add(program);
+        if (added)
+        {
+            await record.WriteStateAsync(cancellationToken);
+        }
+
+        _log.CatalogMigrationStarted(programs.Count, _legacy.Count);
+        _move = this.RegisterGrainTimer(MoveAsync, new GrainTimerCreationOptions(TimeSpan.Zero, MovePause) { KeepAlive = true });
+    }
+
+    /// <inheritdoc />
+    public async Task AddNameAsync(string name)
+    {
+        if (!ProgramNames.IsNormalized(name))
+        {
+            throw new InvalidRequestException($"name: '{name}' is not a normalized program name");
+        }
+
+        var names = record.State.Names;
+        var at = names.BinarySearch(name, StringComparer.Ordinal);
+        if (at >= 0)
+        {
+            return;
+        }
+
+        names.Insert(~at, name);
         try
         {
             await record.WriteStateAsync();
         }
         catch
         {
-            programs.Remove(program);
+            names.RemoveAt(~at);
             throw;
         }
     }
 
     /// <inheritdoc />
-    public Task<List<ProgramInfo>> ListAsync()
+    public Task<List<string>> ListNamesAsync(string? after, int limit)
     {
-        var list = record.State.Programs
-            .OrderBy(p => p.Manifest.Name, StringComparer.Ordinal)
-            .ThenBy(p => SemanticVersion.TryParse(p.Manifest.Version))
-            .ToList();
-        return Task.FromResult(list);
+        PageLimits.CheckGrainCall(limit);
+        var names = record.State.Names;
+        var start = 0;
+        if (after is not null)
+        {
+            var at = names.BinarySearch(after, StringComparer.Ordinal);
+            start = at >= 0 ? at + 1 : ~at;
+        }
+
+        return Task.FromResult(names.GetRange(start, Math.Min(limit, names.Count - start)));
     }
 
     /// <inheritdoc />
-    public Task<ProgramInfo> ResolveAsync(string reference)
+    public Task<List<ProgramInfo>> GetLegacyVersionsAsync(string name) =>
+        Task.FromResult(_legacy.TryGetValue(name, out var versions) ? new List<ProgramInfo>(versions) : []);
+
+    private async Task MoveAsync(CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(reference))
+        try
         {
-            throw new InvalidRequestException("program: a program id, name@version, name@latest or name is required");
-        }
+            var batch = new List<string>(MoveBatch);
+            foreach (var key in _toMove)
+            {
+                if (batch.Count == MoveBatch)
+                {
+                    break;
+                }
 
-        var programs = record.State.Programs;
-        if (ProgramDeployments.NormalizeProgramId(reference) is { } id)
+                batch.Add(key);
+            }
+
+            // Activating a name grain that has no record of its own makes it take its versions from here.
+            await Task.WhenAll(batch.Select(key => GrainFactory.GetGrain<IProgramNameGrain>(key).GetAsync()));
+            foreach (var _ in batch)
+            {
+                _toMove.Dequeue();
+            }
+
+            if (_toMove.Count > 0)
+            {
+                _move?.Change(MovePause, MovePause);
+                return;
+            }
+
+            var moved = _legacy.Count;
+            record.State.Programs = [];
+            await record.WriteStateAsync(cancellationToken);
+            _legacy.Clear();
+            _move?.Dispose();
+            _move = null;
+            _log.CatalogMigrationFinished(moved);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return Task.FromResult(programs.FirstOrDefault(p => p.Id == id)
-                ?? throw new ProgramNotFoundException($"program {id} is not deployed"));
+            _log.CatalogMigrationRetry(e, _toMove.Count, MoveRetry.TotalSeconds);
+            _move?.Change(MoveRetry, MoveRetry);
         }
-
-        var at = reference.IndexOf('@', StringComparison.Ordinal);
-        var name = at >= 0 ? reference[..at] : reference;
-        var version = at >= 0 ? reference[(at + 1)..] : "latest";
-        var versions = programs.Where(p => string.Equals(p.Manifest.Name, name, StringComparison.Ordinal)).ToList();
-        if (versions.Count == 0)
-        {
-            throw new ProgramNotFoundException($"no program named '{name}' is deployed");
-        }
-
-        if (version == "latest")
-        {
-            return Task.FromResult(versions.MaxBy(p => SemanticVersion.TryParse(p.Manifest.Version))!);
-        }
-
-        return Task.FromResult(versions.FirstOrDefault(p => p.Manifest.Version == version)
-            ?? throw new ProgramNotFoundException(
-                $"program '{name}' has no version {version} (deployed: {string.Join(", ", versions.Select(p => p.Manifest.Version))})"));
     }
 }

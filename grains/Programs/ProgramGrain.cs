@@ -2,11 +2,12 @@
 // module checks (Wasmtime validates it, then compiles it within the compile-time bound, warming the runner's cache;
 // the ABI is recognised from the imports; ONVM: exports, entrypoint shape, imports against the host-function table;
 // WASI: WasiPreview1.Check, whose messages name each unsupported import or missing export), then the blob refs (one
-// grain call each), and registers with the catalog before saving, so a name@version conflict leaves nothing behind.
+// grain call each), then adds the name to the catalog's index and registers with the name's grain (which owns the
+// ownership and name@version rules) before saving, so a refused registration leaves no program behind; an index entry
+// whose registration failed lists no version.
 // Each failure is one ProgramRejectedException whose message starts with the part that failed.
 
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
 using Marketplace.Grains.Execution.Wasi;
@@ -34,7 +35,7 @@ internal sealed class ProgramRecord
 }
 
 /// <summary>One deployed program (key = program id).</summary>
-internal sealed partial class ProgramGrain(
+internal sealed class ProgramGrain(
     [PersistentState("program")] IPersistentState<ProgramRecord> record,
     ProgramModuleCache modules,
     IOptions<ProgramOptions> options) : Grain, IProgramGrain
@@ -109,7 +110,9 @@ internal sealed partial class ProgramGrain(
             Abi = abi,
         };
 
-        await GrainFactory.GetGrain<IProgramCatalogGrain>(IProgramCatalogGrain.DefaultKey).RegisterAsync(info);
+        var nameKey = ProgramNames.Normalize(stored.Name)!;
+        await GrainFactory.GetGrain<IProgramCatalogGrain>(IProgramCatalogGrain.DefaultKey).AddNameAsync(nameKey);
+        await GrainFactory.GetGrain<IProgramNameGrain>(nameKey).RegisterAsync(info);
         record.State = new ProgramRecord { Info = info, Wasm = wasm, Digest = digest };
         await record.WriteStateAsync();
         return info;
@@ -142,7 +145,7 @@ internal sealed partial class ProgramGrain(
 
     private void CheckManifest(ProgramManifest manifest)
     {
-        if (manifest.Name is null || !NamePattern().IsMatch(manifest.Name))
+        if (!ProgramNames.IsValid(manifest.Name))
         {
             throw new ProgramRejectedException(
                 $"manifest name: '{manifest.Name}' must be 1-64 letters, digits, '-', '_' or '.', starting with a letter or digit");
@@ -352,7 +355,4 @@ internal sealed partial class ProgramGrain(
         Salt = m.Salt,
         Capabilities = [.. m.Capabilities ?? []],
     };
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
-    private static partial Regex NamePattern();
 }

@@ -25,6 +25,11 @@ internal static class MarketplaceEventIds
     public const int NoProgramRunner = 5203;
     public const int HeartbeatFailed = 5204;
 
+    public const int CatalogMigrationStarted = 5400;
+    public const int CatalogMigrationFinished = 5401;
+    public const int CatalogMigrationRetry = 5402;
+    public const int ProgramNameDelegation = 5403;
+
     public const int ModuleCompiled = 5600;
     public const int ModuleCompileTooSlow = 5601;
     public const int ModuleDiskCacheUnusable = 5602;

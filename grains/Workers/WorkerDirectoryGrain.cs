@@ -11,6 +11,7 @@ namespace Marketplace.Grains.Workers;
 internal sealed class WorkerDirectoryGrain(IOptions<JobsOptions> options) : Grain, IWorkerDirectoryGrain
 {
     private readonly Dictionary<string, WorkerInfo> _workers = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> _ids = new(StringComparer.Ordinal);
     private readonly TimeSpan _offlineAfter = options.Value.WorkerOfflineAfter;
 
     /// <inheritdoc />
@@ -33,19 +34,44 @@ internal sealed class WorkerDirectoryGrain(IOptions<JobsOptions> options) : Grai
     }
 
     /// <inheritdoc />
-    public Task<List<WorkerInfo>> ListAsync()
+    public Task<List<WorkerInfo>> ListAsync(string? after, int limit)
     {
+        PageLimits.CheckGrainCall(limit);
         var now = DateTimeOffset.UtcNow;
-        var list = new List<WorkerInfo>(_workers.Count);
-        foreach (var worker in _workers.Values)
+        var ids = _ids;
+        if (after is not null)
         {
+            if (_ids.Max is not { } max || string.CompareOrdinal(after, max) >= 0)
+            {
+                return Task.FromResult(new List<WorkerInfo>());
+            }
+
+            ids = _ids.GetViewBetween(after, max);
+        }
+
+        var list = new List<WorkerInfo>(Math.Min(limit, ids.Count));
+        foreach (var id in ids)
+        {
+            if (list.Count == limit)
+            {
+                break;
+            }
+
+            if (after is not null && string.CompareOrdinal(id, after) <= 0)
+            {
+                continue;
+            }
+
+            var worker = _workers[id];
             worker.Online = now - worker.LastHeartbeat < _offlineAfter;
             list.Add(worker);
         }
 
-        list.Sort(static (a, b) => string.CompareOrdinal(a.WorkerId, b.WorkerId));
         return Task.FromResult(list);
     }
+
+    /// <inheritdoc />
+    public Task<int> CountAsync() => Task.FromResult(_workers.Count);
 
     /// <inheritdoc />
     public Task<string[]> ListOnlineIdsAsync()
@@ -109,6 +135,7 @@ internal sealed class WorkerDirectoryGrain(IOptions<JobsOptions> options) : Grai
     private Task OnWorkerAsync(WorkerInfo worker)
     {
         _workers[worker.WorkerId] = worker;
+        _ids.Add(worker.WorkerId);
         return Task.CompletedTask;
     }
 }

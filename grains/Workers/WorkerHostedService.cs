@@ -61,7 +61,7 @@ internal sealed partial class WorkerHostedService(
             LogNoRunner(log);
         }
 
-        await grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey).ListAsync();
+        await grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey).ListAsync(null, 1);
         foreach (var worker in workers)
         {
             var caps = new WorkerCapabilities

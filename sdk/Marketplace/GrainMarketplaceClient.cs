@@ -23,7 +23,6 @@ namespace Marketplace.Sdk;
 /// </remarks>
 public sealed partial class GrainMarketplaceClient : IMarketplaceClient
 {
-    private const int MaxListLimit = 1000;
     private readonly IGrainFactory _grains;
     private readonly BlobCaller _caller;
 
@@ -83,8 +82,7 @@ public sealed partial class GrainMarketplaceClient : IMarketplaceClient
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var catalog = _grains.GetGrain<IProgramCatalogGrain>(IProgramCatalogGrain.DefaultKey);
-        return await catalog.ResolveAsync(reference).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await ProgramReferences.ResolveAsync(_grains, reference).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -96,11 +94,33 @@ public sealed partial class GrainMarketplaceClient : IMarketplaceClient
     }
 
     /// <inheritdoc />
-    public async Task<List<ProgramInfo>> ListProgramsAsync(CancellationToken cancellationToken = default)
+    public async Task<Page<ProgramInfo>> ListProgramsAsync(string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var catalog = _grains.GetGrain<IProgramCatalogGrain>(IProgramCatalogGrain.DefaultKey);
-        return await catalog.ListAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await Listings.ProgramsAsync(_grains, cursor, limit).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<Page<ProgramInfo>> ListProgramVersionsAsync(string name, string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Listings.ProgramVersionsAsync(_grains, name, cursor, limit).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<ProgramNameInfo> GetProgramNameAsync(string name, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var info = await NameGrain(name).GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return info ?? throw new ProgramNotFoundException($"no program named '{name}' is deployed");
+    }
+
+    /// <inheritdoc />
+    public async Task<ProgramNameInfo> DelegateProgramNameAsync(ProgramDelegation delegation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(delegation);
+        cancellationToken.ThrowIfCancellationRequested();
+        return await NameGrain(delegation.Name).DelegateAsync(delegation).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -129,31 +149,36 @@ public sealed partial class GrainMarketplaceClient : IMarketplaceClient
     }
 
     /// <inheritdoc />
-    public async Task<List<JobLogEntry>> GetJobLogsAsync(string jobId, CancellationToken cancellationToken = default)
+    public async Task<Page<JobLogEntry>> GetJobLogsAsync(string jobId, string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default)
     {
+        PageLimits.Check(limit);
         cancellationToken.ThrowIfCancellationRequested();
-        return await Job(jobId).GetLogsAsync(ClientId).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await Listings.JobLogsAsync(Job(jobId), jobId, ClientId, cursor, limit).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async Task<List<JobSummary>> ListJobsAsync(JobStatus? status = null, int limit = 100, CancellationToken cancellationToken = default)
+    public async Task<Page<JobSummary>> ListJobsAsync(JobStatus? status = null, int limit = PageLimits.Default, string? cursor = null, CancellationToken cancellationToken = default)
     {
-        if (limit is < 1 or > MaxListLimit)
-        {
-            throw new InvalidRequestException($"limit: {limit} is outside 1..{MaxListLimit}.");
-        }
-
+        PageLimits.Check(limit);
         cancellationToken.ThrowIfCancellationRequested();
         var jobs = _grains.GetGrain<IClientJobsGrain>(ClientId);
-        return await jobs.ListAsync(status, limit).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await Listings.JobsAsync(jobs, status, cursor, limit).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async Task<List<WorkerInfo>> ListWorkersAsync(CancellationToken cancellationToken = default)
+    public async Task<Page<WorkerInfo>> ListWorkersAsync(string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default)
     {
+        PageLimits.Check(limit);
         cancellationToken.ThrowIfCancellationRequested();
         var directory = _grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey);
-        return await directory.ListAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await Listings.WorkersAsync(directory, cursor, limit).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private IProgramNameGrain NameGrain(string name)
+    {
+        var key = ProgramNames.Normalize(name)
+            ?? throw new InvalidRequestException($"name: '{name}' is not a program name (1-64 letters, digits, '-', '_' or '.').");
+        return _grains.GetGrain<IProgramNameGrain>(key);
     }
 
     private IJobGrain Job(string jobId)

@@ -148,8 +148,29 @@ public sealed class HttpMarketplaceClient : IMarketplaceClient, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<List<ProgramInfo>> ListProgramsAsync(CancellationToken cancellationToken = default) =>
-        (await SendJsonAsync<ProgramList>(HttpMethod.Get, "v1/programs", null, cancellationToken)).Programs;
+    public async Task<Page<ProgramInfo>> ListProgramsAsync(string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default)
+    {
+        var list = await SendJsonAsync<ProgramList>(HttpMethod.Get, PagePath("v1/programs?", cursor, limit), null, cancellationToken);
+        return new Page<ProgramInfo> { Items = list.Programs, NextCursor = list.NextCursor };
+    }
+
+    /// <inheritdoc />
+    public async Task<Page<ProgramInfo>> ListProgramVersionsAsync(string name, string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default)
+    {
+        var list = await SendJsonAsync<ProgramList>(HttpMethod.Get, PagePath($"v1/programs/{Escape(name)}/versions?", cursor, limit), null, cancellationToken);
+        return new Page<ProgramInfo> { Items = list.Programs, NextCursor = list.NextCursor };
+    }
+
+    /// <inheritdoc />
+    public Task<ProgramNameInfo> GetProgramNameAsync(string name, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<ProgramNameInfo>(HttpMethod.Get, $"v1/programs/{Escape(name)}/delegates", null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<ProgramNameInfo> DelegateProgramNameAsync(ProgramDelegation delegation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(delegation);
+        return SendJsonAsync<ProgramNameInfo>(HttpMethod.Post, $"v1/programs/{Escape(delegation.Name)}/delegates", Json(delegation), cancellationToken);
+    }
 
     /// <inheritdoc />
     public async Task<JobInfo> SubmitJobAsync(JobSubmission submission, CancellationToken cancellationToken = default)
@@ -167,24 +188,26 @@ public sealed class HttpMarketplaceClient : IMarketplaceClient, IDisposable
         Learn(await SendJsonAsync<JobInfo>(HttpMethod.Post, $"v1/jobs/{Escape(jobId)}/cancel", null, cancellationToken));
 
     /// <inheritdoc />
-    public async Task<List<JobLogEntry>> GetJobLogsAsync(string jobId, CancellationToken cancellationToken = default) =>
-        (await SendJsonAsync<JobLogList>(HttpMethod.Get, $"v1/jobs/{Escape(jobId)}/logs", null, cancellationToken)).Logs;
-
-    /// <inheritdoc />
-    public async Task<List<JobSummary>> ListJobsAsync(JobStatus? status = null, int limit = 100, CancellationToken cancellationToken = default)
+    public async Task<Page<JobLogEntry>> GetJobLogsAsync(string jobId, string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default)
     {
-        var path = new StringBuilder("v1/jobs?limit=").Append(limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (status is { } filter)
-        {
-            path.Append("&status=").Append(MarketplaceJson.EnumName(filter));
-        }
-
-        return (await SendJsonAsync<JobList>(HttpMethod.Get, path.ToString(), null, cancellationToken)).Jobs;
+        var list = await SendJsonAsync<JobLogList>(HttpMethod.Get, PagePath($"v1/jobs/{Escape(jobId)}/logs?", cursor, limit), null, cancellationToken);
+        return new Page<JobLogEntry> { Items = list.Logs, NextCursor = list.NextCursor };
     }
 
     /// <inheritdoc />
-    public async Task<List<WorkerInfo>> ListWorkersAsync(CancellationToken cancellationToken = default) =>
-        (await SendJsonAsync<WorkerList>(HttpMethod.Get, "v1/workers", null, cancellationToken)).Workers;
+    public async Task<Page<JobSummary>> ListJobsAsync(JobStatus? status = null, int limit = PageLimits.Default, string? cursor = null, CancellationToken cancellationToken = default)
+    {
+        var path = status is { } filter ? $"v1/jobs?status={MarketplaceJson.EnumName(filter)}&" : "v1/jobs?";
+        var list = await SendJsonAsync<JobList>(HttpMethod.Get, PagePath(path, cursor, limit), null, cancellationToken);
+        return new Page<JobSummary> { Items = list.Jobs, NextCursor = list.NextCursor };
+    }
+
+    /// <inheritdoc />
+    public async Task<Page<WorkerInfo>> ListWorkersAsync(string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default)
+    {
+        var list = await SendJsonAsync<WorkerList>(HttpMethod.Get, PagePath("v1/workers?", cursor, limit), null, cancellationToken);
+        return new Page<WorkerInfo> { Items = list.Workers, NextCursor = list.NextCursor };
+    }
 
     /// <summary>One worker. Throws <see cref="WorkerNotFoundException"/>.</summary>
     public Task<WorkerInfo> GetWorkerAsync(string workerId, CancellationToken cancellationToken = default) =>
@@ -342,6 +365,17 @@ public sealed class HttpMarketplaceClient : IMarketplaceClient, IDisposable
     }
 
     private static JsonContent Json<T>(T value) => JsonContent.Create(value, MarketplaceJson.Options.GetTypeInfo(typeof(T)), new MediaTypeHeaderValue("application/json"));
+
+    private static string PagePath(string pathAndQueryStart, string? cursor, int limit)
+    {
+        var path = new StringBuilder(pathAndQueryStart).Append("limit=").Append(limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (cursor is not null)
+        {
+            path.Append("&cursor=").Append(Uri.EscapeDataString(cursor));
+        }
+
+        return path.ToString();
+    }
 
     private static string Escape(string segment)
     {

@@ -61,8 +61,23 @@ public interface IMarketplaceClient
     /// proof against the state root; check it with <see cref="StateProofs.Verify"/>.</summary>
     Task<StateProof> GetStateProofAsync(string program, byte[] key, CancellationToken cancellationToken = default);
 
-    /// <summary>The program catalog.</summary>
-    Task<List<ProgramInfo>> ListProgramsAsync(CancellationToken cancellationToken = default);
+    /// <summary>A page of the program catalog (every deployed version, by name then version): up to
+    /// <paramref name="limit"/> entries (1 to <see cref="PageLimits.Max"/>) after <paramref name="cursor"/> (null: the
+    /// first page). Throws <see cref="InvalidRequestException"/> for a bad limit or cursor.</summary>
+    Task<Page<ProgramInfo>> ListProgramsAsync(string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default);
+
+    /// <summary>A page of the versions deployed under one program name, by version. Throws
+    /// <see cref="ProgramNotFoundException"/> when nothing is deployed under it.</summary>
+    Task<Page<ProgramInfo>> ListProgramVersionsAsync(string name, string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default);
+
+    /// <summary>A program name's owner, delegates, delegation nonce and version count. Throws
+    /// <see cref="ProgramNotFoundException"/>.</summary>
+    Task<ProgramNameInfo> GetProgramNameAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a delegation signed by the name's owner (<see cref="ProgramDelegations.Create"/>) and returns
+    /// the name's new info. Throws <see cref="ProgramRejectedException"/> (bad signature, stale nonce),
+    /// <see cref="AccessDeniedException"/> (not signed by the owner), <see cref="ProgramNotFoundException"/>.</summary>
+    Task<ProgramNameInfo> DelegateProgramNameAsync(ProgramDelegation delegation, CancellationToken cancellationToken = default);
 
     /// <summary>Submits a job under <see cref="ClientId"/> (the submission's own ClientId is ignored). Idempotent per
     /// request id.</summary>
@@ -74,12 +89,13 @@ public interface IMarketplaceClient
     /// <summary>Cancels a job. Throws <see cref="JobConflictException"/> when it already finished.</summary>
     Task<JobInfo> CancelJobAsync(string jobId, CancellationToken cancellationToken = default);
 
-    /// <summary>A job's log lines.</summary>
-    Task<List<JobLogEntry>> GetJobLogsAsync(string jobId, CancellationToken cancellationToken = default);
+    /// <summary>A page of a job's log lines, oldest first.</summary>
+    Task<Page<JobLogEntry>> GetJobLogsAsync(string jobId, string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default);
 
-    /// <summary>This client's jobs, newest first.</summary>
-    Task<List<JobSummary>> ListJobsAsync(JobStatus? status = null, int limit = 100, CancellationToken cancellationToken = default);
+    /// <summary>A page of this client's jobs, newest first, optionally only those in <paramref name="status"/> (a
+    /// cursor continues the listing it came from, status included).</summary>
+    Task<Page<JobSummary>> ListJobsAsync(JobStatus? status = null, int limit = PageLimits.Default, string? cursor = null, CancellationToken cancellationToken = default);
 
-    /// <summary>The registered workers.</summary>
-    Task<List<WorkerInfo>> ListWorkersAsync(CancellationToken cancellationToken = default);
+    /// <summary>A page of the registered workers, by id.</summary>
+    Task<Page<WorkerInfo>> ListWorkersAsync(string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Marketplace.GrainInterfaces;
 
 namespace Marketplace.Sdk;
@@ -85,6 +86,61 @@ public static class MarketplaceClientExtensions
         {
             return await client.UploadBlobAsync(file, mediaType, progress, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Every entry of a paginated list, following each page's cursor until the last page.</summary>
+    /// <param name="page">Gets one page: the cursor (null: the first page) and the cancellation token.</param>
+    /// <param name="cancellationToken">Stops the walk.</param>
+    public static async IAsyncEnumerable<T> AllPagesAsync<T>(Func<string?, CancellationToken, Task<Page<T>>> page, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        string? cursor = null;
+        do
+        {
+            var current = await page(cursor, cancellationToken).ConfigureAwait(false);
+            foreach (var item in current.Items)
+            {
+                yield return item;
+            }
+
+            cursor = current.NextCursor;
+        }
+        while (cursor is not null);
+    }
+
+    /// <summary>The whole program catalog, page after page (<paramref name="pageSize"/> entries a call).</summary>
+    public static IAsyncEnumerable<ProgramInfo> ListAllProgramsAsync(this IMarketplaceClient client, int pageSize = PageLimits.Max, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return AllPagesAsync((cursor, token) => client.ListProgramsAsync(cursor, pageSize, token), cancellationToken);
+    }
+
+    /// <summary>Every version deployed under <paramref name="name"/>, page after page.</summary>
+    public static IAsyncEnumerable<ProgramInfo> ListAllProgramVersionsAsync(this IMarketplaceClient client, string name, int pageSize = PageLimits.Max, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return AllPagesAsync((cursor, token) => client.ListProgramVersionsAsync(name, cursor, pageSize, token), cancellationToken);
+    }
+
+    /// <summary>All of this client's jobs (optionally in one status), newest first, page after page.</summary>
+    public static IAsyncEnumerable<JobSummary> ListAllJobsAsync(this IMarketplaceClient client, JobStatus? status = null, int pageSize = PageLimits.Max, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return AllPagesAsync((cursor, token) => client.ListJobsAsync(status, pageSize, cursor, token), cancellationToken);
+    }
+
+    /// <summary>All registered workers, by id, page after page.</summary>
+    public static IAsyncEnumerable<WorkerInfo> ListAllWorkersAsync(this IMarketplaceClient client, int pageSize = PageLimits.Max, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return AllPagesAsync((cursor, token) => client.ListWorkersAsync(cursor, pageSize, token), cancellationToken);
+    }
+
+    /// <summary>A job's whole log, oldest first, page after page.</summary>
+    public static IAsyncEnumerable<JobLogEntry> GetAllJobLogsAsync(this IMarketplaceClient client, string jobId, int pageSize = PageLimits.Max, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return AllPagesAsync((cursor, token) => client.GetJobLogsAsync(jobId, cursor, pageSize, token), cancellationToken);
     }
 
     /// <summary>The wire name of a status: <c>pending</c>, <c>timed_out</c>, ...</summary>

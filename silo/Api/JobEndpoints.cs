@@ -1,4 +1,3 @@
-using System.Globalization;
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
 using Marketplace.Grains.Jobs;
@@ -8,9 +7,6 @@ namespace Marketplace.Silo.Api;
 /// <summary><c>/v1/jobs</c>: submit, list, status, cancel, logs, output. A client sees only its own jobs.</summary>
 internal static class JobEndpoints
 {
-    /// <summary>Largest <c>limit</c> of a job listing.</summary>
-    public const int MaxListLimit = 1000;
-
     public static void Map(RouteGroupBuilder api)
     {
         api.MapPost("/jobs", SubmitAsync)
@@ -21,7 +17,7 @@ internal static class JobEndpoints
             .ProducesProblems(400, 404, 413, 415);
         api.MapGet("/jobs", ListAsync)
             .WithName("ListJobs")
-            .WithSummary("The caller's jobs, newest first (?status=running&limit=100).")
+            .WithSummary("A page of the caller's jobs, newest first (?status=running&limit=100&cursor=...).")
             .Produces<JobList>()
             .ProducesProblems(400);
         api.MapGet("/jobs/{id}", GetAsync)
@@ -36,7 +32,7 @@ internal static class JobEndpoints
             .ProducesProblems(400, 403, 404, 409);
         api.MapGet("/jobs/{id}/logs", GetLogsAsync)
             .WithName("GetJobLogs")
-            .WithSummary("A job's log lines, oldest first.")
+            .WithSummary("A page of a job's log lines, oldest first (?limit=100&cursor=...).")
             .Produces<JobLogList>()
             .ProducesProblems(400, 403, 404);
         api.MapMethods("/jobs/{id}/output", [HttpMethods.Get, HttpMethods.Head], GetOutputAsync)
@@ -57,7 +53,7 @@ internal static class JobEndpoints
         return Results.Accepted($"/v1/jobs/{job.JobId}", job);
     }
 
-    private static async Task<IResult> ListAsync(string? status, string? limit, HttpContext context, GrainReferences<IClientJobsGrain> clients)
+    private static async Task<IResult> ListAsync(string? status, string? limit, string? cursor, HttpContext context, GrainReferences<IClientJobsGrain> clients)
     {
         JobStatus? filter = null;
         if (!string.IsNullOrEmpty(status))
@@ -70,15 +66,9 @@ internal static class JobEndpoints
             filter = parsed;
         }
 
-        var count = 100;
-        if (!string.IsNullOrEmpty(limit)
-            && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxListLimit))
-        {
-            throw new InvalidRequestException($"limit '{limit}' must be an integer from 1 to {MaxListLimit}.");
-        }
-
-        var jobs = await clients.Get(ApiClient.IdOf(context)).ListAsync(filter, count);
-        return Results.Ok(new JobList { Jobs = jobs });
+        var count = PageLimits.Parse(limit);
+        var page = await Listings.JobsAsync(clients.Get(ApiClient.IdOf(context)), filter, ResourceIds.Cursor(cursor), count);
+        return Results.Ok(new JobList { Jobs = page.Items, NextCursor = page.NextCursor });
     }
 
     private static async Task<IResult> GetAsync(string id, HttpContext context, GrainReferences<IJobGrain> jobs) =>
@@ -87,8 +77,12 @@ internal static class JobEndpoints
     private static async Task<IResult> CancelAsync(string id, HttpContext context, GrainReferences<IJobGrain> jobs) =>
         Results.Ok(await Job(jobs, id).CancelAsync(ApiClient.IdOf(context)));
 
-    private static async Task<IResult> GetLogsAsync(string id, HttpContext context, GrainReferences<IJobGrain> jobs) =>
-        Results.Ok(new JobLogList { Logs = await Job(jobs, id).GetLogsAsync(ApiClient.IdOf(context)) });
+    private static async Task<IResult> GetLogsAsync(string id, string? limit, string? cursor, HttpContext context, GrainReferences<IJobGrain> jobs)
+    {
+        var count = PageLimits.Parse(limit);
+        var page = await Listings.JobLogsAsync(Job(jobs, id), id, ApiClient.IdOf(context), ResourceIds.Cursor(cursor), count);
+        return Results.Ok(new JobLogList { Logs = page.Items, NextCursor = page.NextCursor });
+    }
 
     private static async Task<IResult> GetOutputAsync(string id, HttpContext context, GrainReferences<IJobGrain> jobs, IGrainFactory grains)
     {

@@ -32,6 +32,7 @@ internal static class JsonRequestBody
         ["max_retries"] = (0, JobSubmissionValidator.MaxRetries),
         ["ttl_ms"] = (0, JobSubmissionValidator.MaxTtlMs),
         ["max_price_per_million_fuel"] = (0, long.MaxValue),
+        ["nonce"] = (1, long.MaxValue),
     };
 
     /// <summary>Reads a <typeparamref name="T"/> from a body that must be <c>application/json</c> (or <c>+json</c>)

@@ -3,7 +3,8 @@ using Marketplace.GrainInterfaces.Json;
 
 namespace Marketplace.Silo.Api;
 
-/// <summary><c>/v1/programs</c>: deploy, catalog, lookup by id or name@version, state proofs.</summary>
+/// <summary><c>/v1/programs</c>: deploy, catalog pages, lookup by id or name@version, a name's versions, owner and
+/// delegates, state proofs.</summary>
 internal static class ProgramEndpoints
 {
     public static void Map(RouteGroupBuilder api)
@@ -16,13 +17,30 @@ internal static class ProgramEndpoints
             .ProducesProblems(400, 413, 415, 422);
         api.MapGet("/programs", ListAsync)
             .WithName("ListPrograms")
-            .WithSummary("The program catalog, by name then version.")
-            .Produces<ProgramList>();
+            .WithSummary("A page of the program catalog, by name then version (?limit=100&cursor=...).")
+            .Produces<ProgramList>()
+            .ProducesProblems(400);
         api.MapGet("/programs/{reference}", GetAsync)
             .WithName("GetProgram")
             .WithSummary("A program by id, name@version, name@latest or bare name (latest).")
             .Produces<ProgramInfo>()
             .ProducesProblems(400, 404);
+        api.MapGet("/programs/{name}/versions", ListVersionsAsync)
+            .WithName("ListProgramVersions")
+            .WithSummary("A page of the versions deployed under one name, by version (?limit=100&cursor=...).")
+            .Produces<ProgramList>()
+            .ProducesProblems(400, 404);
+        api.MapGet("/programs/{name}/delegates", GetNameAsync)
+            .WithName("GetProgramName")
+            .WithSummary("A program name's owner, delegates, delegation nonce and version count.")
+            .Produces<ProgramNameInfo>()
+            .ProducesProblems(400, 404);
+        api.MapPost("/programs/{name}/delegates", DelegateAsync)
+            .WithName("DelegateProgramName")
+            .WithSummary("Records a grant or revocation signed by the name's owner (delegate, action, nonce, signature_hex, signer).")
+            .AcceptsJson<ProgramDelegation>()
+            .Produces<ProgramNameInfo>()
+            .ProducesProblems(400, 403, 404, 413, 415, 422);
         api.MapGet("/programs/{reference}/state/proof", GetStateProofAsync)
             .WithName("GetStateProof")
             .WithSummary("One key of a program's state (?key=text or ?key_hex=...) with its sparse Merkle proof against the state root.")
@@ -47,17 +65,37 @@ internal static class ProgramEndpoints
         return Results.Created($"/v1/programs/{info.Id}", info);
     }
 
-    private static async Task<IResult> ListAsync(IGrainFactory grains)
+    private static async Task<IResult> ListAsync(string? limit, string? cursor, IGrainFactory grains)
     {
-        var programs = await grains.GetGrain<IProgramCatalogGrain>(IProgramCatalogGrain.DefaultKey).ListAsync();
-        return Results.Ok(new ProgramList { Programs = programs });
+        var page = await Listings.ProgramsAsync(grains, ResourceIds.Cursor(cursor), PageLimits.Parse(limit));
+        return Results.Ok(new ProgramList { Programs = page.Items, NextCursor = page.NextCursor });
     }
 
     private static async Task<IResult> GetAsync(string reference, IGrainFactory grains)
     {
         ResourceIds.RequireReference(reference, "program reference");
-        var program = await grains.GetGrain<IProgramCatalogGrain>(IProgramCatalogGrain.DefaultKey).ResolveAsync(reference);
-        return Results.Ok(program);
+        return Results.Ok(await ProgramReferences.ResolveAsync(grains, reference));
+    }
+
+    private static async Task<IResult> ListVersionsAsync(string name, string? limit, string? cursor, IGrainFactory grains)
+    {
+        var page = await Listings.ProgramVersionsAsync(grains, ResourceIds.RequireProgramName(name), ResourceIds.Cursor(cursor), PageLimits.Parse(limit));
+        return Results.Ok(new ProgramList { Programs = page.Items, NextCursor = page.NextCursor });
+    }
+
+    private static async Task<IResult> GetNameAsync(string name, IGrainFactory grains)
+    {
+        var key = ProgramNames.Normalize(ResourceIds.RequireProgramName(name))!;
+        return Results.Ok(await grains.GetGrain<IProgramNameGrain>(key).GetAsync()
+            ?? throw new ProgramNotFoundException($"no program named '{name}' is deployed"));
+    }
+
+    private static async Task<IResult> DelegateAsync(string name, HttpContext context, IGrainFactory grains)
+    {
+        var key = ProgramNames.Normalize(ResourceIds.RequireProgramName(name))!;
+        var delegation = await JsonRequestBody.ReadAsync<ProgramDelegation>(context.Request);
+        delegation.Name = name;
+        return Results.Ok(await grains.GetGrain<IProgramNameGrain>(key).DelegateAsync(delegation));
     }
 
     private static async Task<IResult> GetStateProofAsync(string reference, string? key, string? key_hex, IGrainFactory grains)
@@ -70,7 +108,7 @@ internal static class ProgramEndpoints
             (null, { } hex) => throw new InvalidRequestException($"key_hex: '{(hex.Length > 80 ? hex[..80] + "…" : hex)}' is not hex."),
             _ => throw new InvalidRequestException("give exactly one of key (text) and key_hex."),
         };
-        var program = await grains.GetGrain<IProgramCatalogGrain>(IProgramCatalogGrain.DefaultKey).ResolveAsync(reference);
+        var program = await ProgramReferences.ResolveAsync(grains, reference);
         return Results.Ok(await grains.GetGrain<IProgramStateGrain>(program.Id).GetProofAsync(bytes));
     }
 }

@@ -38,6 +38,27 @@ internal static class ResourceIds
         return reference;
     }
 
+    /// <summary>Throws <see cref="InvalidRequestException"/> naming <c>name</c> unless <paramref name="name"/> is a
+    /// program name (not an id, not <c>name@version</c>).</summary>
+    public static string RequireProgramName(string name)
+    {
+        if (!ProgramNames.IsValid(name))
+        {
+            throw new InvalidRequestException($"name: '{Clip(name)}' is not a program name (1-64 letters, digits, '-', '_' or '.', starting with a letter or digit).");
+        }
+
+        return name;
+    }
+
+    /// <summary>The <c>cursor</c> query value: null when absent, else the value (an empty one is an
+    /// <see cref="InvalidRequestException"/> naming <c>cursor</c>).</summary>
+    public static string? Cursor(string? cursor) => cursor switch
+    {
+        null => null,
+        "" => throw new InvalidRequestException("cursor: empty; leave it out for the first page, or pass the next_cursor of the previous page."),
+        _ => cursor,
+    };
+
     /// <summary>The program id of a deployment: <c>prog</c> + 64 hex of SHA-256(wasm ‖ salt bytes), computed by the same
     /// code the program grain checks it with.</summary>
     public static string ProgramIdOf(ProgramDeployment deployment) =>

@@ -10,8 +10,9 @@ internal static class WorkerEndpoints
     {
         api.MapGet("/workers", ListAsync)
             .WithName("ListWorkers")
-            .WithSummary("Every known worker with capabilities, load and heartbeat.")
-            .Produces<WorkerList>();
+            .WithSummary("A page of the known workers with capabilities, load and heartbeat, by id (?limit=100&cursor=...).")
+            .Produces<WorkerList>()
+            .ProducesProblems(400);
         api.MapGet("/workers/{id}", GetAsync)
             .WithName("GetWorker")
             .WithSummary("One worker.")
@@ -23,10 +24,11 @@ internal static class WorkerEndpoints
             .Produces<ClientIdentity>();
     }
 
-    private static async Task<IResult> ListAsync(IGrainFactory grains)
+    private static async Task<IResult> ListAsync(string? limit, string? cursor, IGrainFactory grains)
     {
-        var workers = await grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey).ListAsync();
-        return Results.Ok(new WorkerList { Workers = workers });
+        var count = PageLimits.Parse(limit);
+        var page = await Listings.WorkersAsync(grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey), ResourceIds.Cursor(cursor), count);
+        return Results.Ok(new WorkerList { Workers = page.Items, NextCursor = page.NextCursor });
     }
 
     private static async Task<IResult> GetAsync(string id, IGrainFactory grains) =>

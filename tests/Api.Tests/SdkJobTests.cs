@@ -22,7 +22,7 @@ public sealed class SdkJobTests(ApiSiloFixture fixture)
 
         var program = await client.DeployProgramAsync(SamplePrograms.Echo(name));
         Assert.Equal(program.Id, (await client.GetProgramAsync(name + "@latest")).Id);
-        Assert.Contains(await client.ListProgramsAsync(), p => p.Id == program.Id);
+        Assert.Contains(await client.ListAllProgramsAsync().ToListAsync(), p => p.Id == program.Id);
         await Assert.ThrowsAsync<ProgramRejectedException>(() => client.DeployProgramAsync(SamplePrograms.Echo("bad", wasm: [0, 1, 2])));
         await Assert.ThrowsAsync<ProgramNotFoundException>(() => client.GetProgramAsync("missing-" + name));
 
@@ -39,14 +39,14 @@ public sealed class SdkJobTests(ApiSiloFixture fixture)
         await client.DownloadBlobAsync(job.OutputBlobId!, viaBlob);
         Assert.Equal(output.ToArray(), viaBlob.ToArray());
 
-        Assert.NotEmpty(await client.GetJobLogsAsync(job.JobId));
-        Assert.Contains(await client.ListJobsAsync(JobStatus.Completed, 1000), j => j.JobId == job.JobId);
+        Assert.NotEmpty((await client.GetJobLogsAsync(job.JobId)).Items);
+        Assert.Contains((await client.ListJobsAsync(JobStatus.Completed, 1000)).Items, j => j.JobId == job.JobId);
         await Assert.ThrowsAsync<JobConflictException>(() => client.CancelJobAsync(job.JobId));
         await Assert.ThrowsAsync<AccessDeniedException>(() => bob.GetJobAsync(job.JobId));
         await Assert.ThrowsAsync<AccessDeniedException>(() => bob.CancelJobAsync(job.JobId));
         await Assert.ThrowsAsync<JobNotFoundException>(() => client.GetJobAsync("job" + new string('f', 32)));
 
-        var workers = await client.ListWorkersAsync();
+        var workers = (await client.ListWorkersAsync()).Items;
         Assert.NotEmpty(workers);
         Assert.Equal(workers[0].WorkerId, (await alice.GetWorkerAsync(workers[0].WorkerId)).WorkerId);
         await Assert.ThrowsAsync<WorkerNotFoundException>(() => alice.GetWorkerAsync("nobody-" + name));

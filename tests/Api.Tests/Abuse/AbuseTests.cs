@@ -184,8 +184,8 @@ public sealed class AbuseTests(ApiSiloFixture fixture, ITestOutputHelper output)
 
     private static List<string> ForbiddenNames()
     {
-        var words = new List<string> { "System.", "Microsoft.", "Orleans.", "Marketplace.", "`1", "Int64", "Int32", "Nullable", "String[]", "JobSubmission", "ProgramDeployment", "ProgramManifest", "Exception", "mediaType", "blobId", "clientId", "jobId" };
-        foreach (var type in new[] { typeof(JobSubmission), typeof(ProgramDeployment), typeof(ProgramManifest) })
+        var words = new List<string> { "System.", "Microsoft.", "Orleans.", "Marketplace.", "`1", "Int64", "Int32", "Nullable", "String[]", "JobSubmission", "ProgramDeployment", "ProgramManifest", "ProgramDelegation", "ProgramNameInfo", "Exception", "mediaType", "blobId", "clientId", "jobId" };
+        foreach (var type in new[] { typeof(JobSubmission), typeof(ProgramDeployment), typeof(ProgramManifest), typeof(ProgramDelegation) })
         {
             foreach (var property in type.GetProperties())
             {
@@ -210,7 +210,7 @@ public sealed class AbuseTests(ApiSiloFixture fixture, ITestOutputHelper output)
         var blob = await client.UploadBlobAsync(new MemoryStream(Encoding.UTF8.GetBytes("fuzz target blob")));
         var job = await client.SubmitJobAsync(new JobSubmission { Program = name, InputInline = Encoding.UTF8.GetBytes("fuzz") });
         await client.WaitForJobAsync(job.JobId, TimeSpan.FromSeconds(120));
-        var workers = await client.ListWorkersAsync();
+        var workers = (await client.ListWorkersAsync()).Items;
         return new AbuseTargets(ApiSiloFixture.FuzzKey, ApiTestSilo.BobKey, blob.Id, job.JobId, program.Id, name, workers[0].WorkerId);
     }
 

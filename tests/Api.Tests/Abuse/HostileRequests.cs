@@ -34,7 +34,7 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
 
     private static readonly string[] Categories =
     [
-        "json-job", "json-job", "json-job", "json-job", "json-deploy", "json-deploy", "json-share", "ids", "ids", "ids", "auth", "auth",
+        "json-job", "json-job", "json-job", "json-job", "json-deploy", "json-deploy", "json-share", "json-delegation", "ids", "ids", "ids", "auth", "auth",
         "framing", "framing", "framing", "framing", "blob-upload", "pipelined", "slow", "truncated", "reads",
     ];
 
@@ -58,6 +58,7 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
             "json-job" => JsonJob(random),
             "json-deploy" => JsonDeploy(random),
             "json-share" => JsonShare(random),
+            "json-delegation" => JsonDelegation(random),
             "ids" => Ids(random),
             "auth" => Auth(random),
             "framing" => Framing(random),
@@ -125,10 +126,27 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
         return JsonPost("json-share", $"/v1/blobs/{blob}/share", body, ContentType(random));
     }
 
+    private RawExchange JsonDelegation(Random random)
+    {
+        var signature = RandomHex(random, random.Next(0, 70) * 2);
+        var body = random.Next(7) switch
+        {
+            0 => $"{{\"delegate\": \"0x{RandomHex(random, 40)}\", \"action\": \"grant\", \"nonce\": {Pick(random, HostileNumbers)}, \"signature_hex\": \"{signature}\"}}",
+            1 => $"{{\"delegate\": {Pick(random, WrongValues)}, \"action\": \"revoke\", \"nonce\": 1, \"signature_hex\": \"{signature}\"}}",
+            2 => $"{{\"delegate\": \"0x{RandomHex(random, 40)}\", \"action\": {Pick(random, new[] { "\"lend\"", "0", "1", "null", "\"GRANT\"" })}, \"nonce\": 1, \"signature_hex\": \"{signature}\"}}",
+            3 => $"{{\"delegate\": \"0x{RandomHex(random, 40)}\", \"action\": \"grant\", \"nonce\": 1, \"signature_hex\": \"{signature}\", \"{Pick(random, new[] { "name", "signer", UnknownName(random) })}\": \"x\"}}",
+            4 => $"{{\"delegate\": \"{RandomText(random, random.Next(0, 60)).Replace("\"", "", StringComparison.Ordinal).Replace("\\", "", StringComparison.Ordinal)}\", \"action\": \"grant\", \"nonce\": {random.Next(1, 5)}, \"signature_hex\": \"{signature}\", \"signer\": \"0x{RandomHex(random, 40)}\"}}",
+            5 => Nested(random),
+            _ => Encoding.UTF8.GetString(Garbage(random)),
+        };
+        var name = random.Next(3) == 0 ? HostileId(random) : targets.ProgramName;
+        return JsonPost("json-delegation", $"/v1/programs/{name}/delegates", Encoding.UTF8.GetBytes(body), ContentType(random));
+    }
+
     private RawExchange Ids(Random random)
     {
         var id = HostileId(random);
-        var (method, path) = random.Next(17) switch
+        var (method, path) = random.Next(20) switch
         {
             0 => ("GET", $"/v1/jobs/{id}"),
             1 => ("POST", $"/v1/jobs/{id}/cancel"),
@@ -146,6 +164,9 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
             13 => ("DELETE", $"/v1/blobs/{(random.Next(2) == 0 ? targets.BlobId : id)}/share/{Uri.EscapeDataString(HostileClientId(random))}"),
             14 => ("DELETE", $"/v1/blobs/{id}/share/{HostileId(random)}"),
             15 => ("POST", $"/v1/blobs/{id}/share"),
+            16 => ("GET", $"/v1/{Pick(random, ListPaths())}{(random.Next(2) == 0 ? "?" : "?limit=2&")}cursor={HostileId(random)}"),
+            17 => ("GET", $"/v1/{Pick(random, ListPaths())}?limit={Pick(random, HostileNumbers).Trim('"')}&cursor={Pick(random, new[] { "", "AQ", "AQhwcm9ncmFtcwA", "AQRqb2JzAgAAAAE1" })}"),
+            18 => ("GET", $"/v1/programs/{id}/{Pick(random, new[] { "delegates", "versions" })}"),
             _ => ("GET", $"/v1/{id}"),
         };
         var body = path.EndsWith("/share", StringComparison.Ordinal) ? Encoding.UTF8.GetBytes("{\"client_id\": \"bob\"}") : null;
@@ -283,6 +304,9 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
         return Request("reads", method, path, Key() + extra, null, null, method == "HEAD");
     }
 
+    private string[] ListPaths() =>
+        ["programs", "jobs", "workers", $"jobs/{targets.JobId}/logs", $"programs/{targets.ProgramName}/versions"];
+
     private (string Method, string Path)[] SecuredEndpoints() =>
     [
         ("GET", "/v1/jobs"), ("POST", "/v1/jobs"), ("GET", $"/v1/jobs/{targets.JobId}"), ("POST", $"/v1/jobs/{targets.JobId}/cancel"),
@@ -292,6 +316,8 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
         ("GET", "/v1/workers"), ("GET", $"/v1/workers/{targets.WorkerId}"), ("GET", "/v1/client"),
         ("GET", $"/v1/blobs/{targets.BlobId}/access"), ("POST", $"/v1/blobs/{targets.BlobId}/share"), ("DELETE", $"/v1/blobs/{targets.BlobId}/share/bob"),
         ("POST", $"/v1/blobs/{targets.BlobId}/publish"), ("DELETE", $"/v1/blobs/{targets.BlobId}/publish"),
+        ("GET", $"/v1/programs/{targets.ProgramName}/versions"), ("GET", $"/v1/programs/{targets.ProgramName}/delegates"),
+        ("POST", $"/v1/programs/{targets.ProgramName}/delegates"),
     ];
 
     private string Key() => $"Authorization: Bearer {targets.ApiKey}\r\n";

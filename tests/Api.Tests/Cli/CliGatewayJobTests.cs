@@ -74,7 +74,7 @@ public sealed class CliGatewayJobTests(GatewaySiloFixture fixture) : IDisposable
 
         var logs = await Cli().RunAsync("job-logs", "--id", jobId, "--json");
         Assert.Equal(0, logs.ExitCode);
-        Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(logs.Output).RootElement.ValueKind);
+        Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(logs.Output).RootElement.GetProperty("logs").ValueKind);
         var logLines = await Cli().RunAsync("job-logs", "--id", jobId);
         Assert.Matches(@"info +\[1\] attempt 1 assigned to worker", logLines.Output);
         Assert.DoesNotContain("attempt 1 attempt 1", logLines.Output, StringComparison.Ordinal);
@@ -134,7 +134,7 @@ public sealed class CliGatewayJobTests(GatewaySiloFixture fixture) : IDisposable
     {
         var json = await Cli().RunAsync("workers", "--json");
         Assert.True(json.ExitCode == 0, json.ToString());
-        var workers = JsonDocument.Parse(json.Output).RootElement;
+        var workers = JsonDocument.Parse(json.Output).RootElement.GetProperty("workers");
         Assert.True(workers.GetArrayLength() > 0, json.Output);
         var table = await Cli().RunAsync("workers");
         Assert.Contains("WORKER", table.Output, StringComparison.Ordinal);

@@ -110,11 +110,13 @@ public sealed class CliHttpTests(ApiSiloFixture fixture) : IDisposable
     [Fact]
     public async Task JsonOutputsParse()
     {
-        foreach (var verb in new[] { "programs", "list-jobs", "workers" })
+        foreach (var (verb, list) in new[] { ("programs", "programs"), ("list-jobs", "jobs"), ("workers", "workers") })
         {
             var result = await Cli().RunAsync(verb, "--json");
             Assert.True(result.ExitCode == 0, verb + ": " + result);
-            Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(result.Output).RootElement.ValueKind);
+            var page = JsonDocument.Parse(result.Output).RootElement;
+            Assert.Equal(JsonValueKind.Array, page.GetProperty(list).ValueKind);
+            Assert.True(page.TryGetProperty("next_cursor", out _), verb + ": " + result.Output);
         }
     }
 }

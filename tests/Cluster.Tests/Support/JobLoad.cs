@@ -127,7 +127,7 @@ public sealed class JobLoad : IAsyncDisposable
         var outcomes = new ConcurrentBag<JobOutcome>();
         await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (job, _) =>
         {
-            var logs = await clients.TryAsync(silos(), c => c.GetJobLogsAsync(job.JobId))
+            var logs = await clients.TryAsync(silos(), async c => (await c.GetJobLogsAsync(job.JobId, null, PageLimits.Max)).Items)
                 ?? throw new InvalidOperationException($"no silo answered for the log of {job.JobId}");
             var completions = logs.Count(l => l.Message.StartsWith("completed on worker", StringComparison.Ordinal));
             var attempts = logs.Where(l => l.Message.StartsWith("attempt ", StringComparison.Ordinal)).Select(l => l.Message).ToList();

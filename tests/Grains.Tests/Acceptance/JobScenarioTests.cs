@@ -151,7 +151,7 @@ public sealed class JobScenarioTests(ITestOutputHelper output)
         await Task.Delay(200);
         var logs = await silo.Grains.LogsAsync(done.JobId);
         Assert.Single(logs, l => l.Message.Contains("assigned to worker", StringComparison.Ordinal));
-        Assert.Single(await silo.Grains.GetGrain<IClientJobsGrain>(JobsKit.Client).ListAsync(null, 100));
+        Assert.Single((await silo.Grains.GetGrain<IClientJobsGrain>(JobsKit.Client).ListAsync(null, null, 100)).Jobs);
     }
 
     [Fact]

@@ -95,7 +95,7 @@ public sealed class CrossSiloJobTests
             workers: 4);
         foreach (var silo in cluster.Silos)
         {
-            var listed = await silo.Grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey).ListAsync();
+            var listed = await silo.Grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey).ListAsync(null, PageLimits.Max);
             Assert.Equal(
                 [("a-1", "a", 1L, true), ("b-1", "b", 2L, true), ("b-2", "b", 3L, true), ("c-1", "c", 4L, true)],
                 listed.Select(w => (w.WorkerId, w.Capabilities.Labels["region"], w.Capabilities.PricePerMillionFuel, w.Online)));
@@ -103,9 +103,9 @@ public sealed class CrossSiloJobTests
 
         // Heartbeats keep arriving from every silo: each worker's last heartbeat moves on.
         var directory = cluster[0].Grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey);
-        var first = (await directory.ListAsync()).ToDictionary(w => w.WorkerId, w => w.LastHeartbeat);
+        var first = (await directory.ListAsync(null, PageLimits.Max)).ToDictionary(w => w.WorkerId, w => w.LastHeartbeat);
         await MarketplaceTestCluster.WaitAsync(
-            async () => (await directory.ListAsync()).All(w => w.LastHeartbeat > first[w.WorkerId]),
+            async () => (await directory.ListAsync(null, PageLimits.Max)).All(w => w.LastHeartbeat > first[w.WorkerId]),
             () => "a worker's heartbeat did not reach the directory again");
     }
 }

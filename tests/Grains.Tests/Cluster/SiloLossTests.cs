@@ -63,7 +63,7 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         Assert.True(lost || reactivated, describe);
         Assert.Single(logs, l => l.Message.StartsWith("completed on worker", StringComparison.Ordinal));
         Assert.DoesNotContain(logs, l => l.Message.StartsWith("ignored a report", StringComparison.Ordinal));
-        var listed = Assert.Single(await a.Grains.GetGrain<IClientJobsGrain>(JobsKit.Client).ListAsync(null, 10));
+        var listed = Assert.Single((await a.Grains.GetGrain<IClientJobsGrain>(JobsKit.Client).ListAsync(null, null, 10)).Jobs);
         Assert.Equal(JobStatus.Completed, listed.Status);
         var c1 = a.Grains.GetGrain<IWorkerGrain>("c-1");
         await MarketplaceTestCluster.WaitAsync(async () => (await c1.GetAsync()).Completed == 1, () => "c-1 never counted the run");

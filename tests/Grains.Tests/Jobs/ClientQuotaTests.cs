@@ -122,8 +122,8 @@ public sealed class ClientQuotaTests
             Assert.True(overlapping <= 2, $"{overlapping} jobs were matched or running when {job.RequestId} was matched");
         }
 
-        var logs = await silo.Grains.GetGrain<IJobGrain>(both[1][^1].JobId).GetLogsAsync("two-at-a-time");
-        Assert.Contains(logs, l => l.Message.StartsWith("waiting: client two-at-a-time has 2 jobs", StringComparison.Ordinal));
+        var logs = await silo.Grains.GetGrain<IJobGrain>(both[1][^1].JobId).GetLogsAsync("two-at-a-time", null, 1000);
+        Assert.Contains(logs.Logs, l => l.Message.StartsWith("waiting: client two-at-a-time has 2 jobs", StringComparison.Ordinal));
     }
 
     private static async Task<JobInfo> WaitTerminalAsync(MarketplaceTestSilo silo, string client, string jobId)

@@ -24,7 +24,7 @@ public sealed class DurabilityTests
         do
         {
             await Task.Delay(100);
-            summary = (await list.ListAsync(null, 10)).Single();
+            summary = (await list.ListAsync(null, null, 10)).Jobs.Single();
         }
         while (summary.Status < JobStatus.Completed && DateTime.UtcNow < deadline);
         Assert.True(summary.Status is JobStatus.TimedOut or JobStatus.Failed, $"{summary.Status} after the restart; logs: {string.Join(" | ", (await silo.Grains.LogsAsync(job.JobId)).Select(l => l.Message))}");
@@ -50,6 +50,6 @@ public sealed class DurabilityTests
         Assert.Equal(done.CompletedAt, again.CompletedAt);
         Assert.Equal(logs.Select(l => l.Message), (await silo.Grains.LogsAsync(done.JobId)).Select(l => l.Message));
         Assert.Equal(done.JobId, (await silo.Grains.SubmitAsync(JobsKit.Job(quick, s => s.RequestId = "keep"))).JobId);
-        Assert.Equal(done.JobId, Assert.Single(await silo.Grains.GetGrain<IClientJobsGrain>(JobsKit.Client).ListAsync(JobStatus.Completed, 10)).JobId);
+        Assert.Equal(done.JobId, Assert.Single((await silo.Grains.GetGrain<IClientJobsGrain>(JobsKit.Client).ListAsync(JobStatus.Completed, null, 10)).Jobs).JobId);
     }
 }

@@ -21,7 +21,7 @@ public sealed class JobEventsTests
         Assert.Equal(ok.JobId, first.JobId);
         Assert.Equal(JobStatus.Completed, first.Status);
         Assert.NotNull(first.CompletedAt);
-        Assert.Equal(JobStatus.Completed, Assert.Single(await list.ListAsync(JobStatus.Completed, 10)).Status);
+        Assert.Equal(JobStatus.Completed, Assert.Single((await list.ListAsync(JobStatus.Completed, null, 10)).Jobs).Status);
 
         // A job that fails (no worker offers that much memory) is reported with its terminal status, once.
         var failed = await silo.Grains.SubmitAsync(JobsKit.Job(program, s => { s.RequestId = "big"; s.MaxMemoryBytes = 128L << 20; }));

@@ -63,7 +63,7 @@ internal static class JobsKit
     public static async Task<string> DescribeAsync(this IGrainFactory grains, string jobId)
     {
         var info = await grains.GetGrain<IJobGrain>(jobId).GetAsync(Client);
-        var logs = await grains.GetGrain<IJobGrain>(jobId).GetLogsAsync(Client);
+        var logs = (await grains.GetGrain<IJobGrain>(jobId).GetLogsAsync(Client, null, PageLimits.Max)).Logs;
         return $"{info.Status} {info.FailureReason} on {info.WorkerId}: {info.ErrorMessage}; logs: " +
             string.Join(" | ", logs.Select(l => $"{l.Timestamp:HH:mm:ss.fff} [{l.Attempt}] {l.Message}"));
     }
@@ -85,7 +85,7 @@ internal static class JobsKit
 
             if (DateTime.UtcNow > deadline)
             {
-                var logs = await job.GetLogsAsync(Client);
+                var logs = (await job.GetLogsAsync(Client, null, PageLimits.Max)).Logs;
                 throw new TimeoutException($"job {jobId} stuck in {info.Status} ({info.ErrorMessage}); logs:\n" + string.Join("\n", logs.Select(l => $"  {l.Level} [{l.Attempt}] {l.Message}")));
             }
 
@@ -93,8 +93,8 @@ internal static class JobsKit
         }
     }
 
-    public static Task<List<JobLogEntry>> LogsAsync(this IGrainFactory grains, string jobId) =>
-        grains.GetGrain<IJobGrain>(jobId).GetLogsAsync(Client);
+    public static async Task<List<JobLogEntry>> LogsAsync(this IGrainFactory grains, string jobId) =>
+        (await grains.GetGrain<IJobGrain>(jobId).GetLogsAsync(Client, null, PageLimits.Max)).Logs;
 
     public static LocalWorkers Workers(this MarketplaceTestSilo silo) => silo.Services.GetRequiredService<LocalWorkers>();
 

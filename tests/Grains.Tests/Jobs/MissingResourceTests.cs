@@ -4,14 +4,14 @@ using Xunit;
 
 namespace Marketplace.Grains.Tests.Jobs;
 
-/// <summary>Reads of ids that do not exist answer not-found and leave no activation behind, so a flood of random ids
-/// cannot fill a silo's memory.</summary>
+/// <summary>Reads of ids and program names that do not exist answer not-found and leave no activation behind, so a
+/// flood of random ids cannot fill a silo's memory.</summary>
 public sealed class MissingResourceTests
 {
     private const int Reads = 200;
 
     [Fact]
-    public async Task ReadsOfMissingJobsBlobsProgramsAndWorkersLeaveNoActivations()
+    public async Task ReadsOfMissingJobsBlobsProgramsNamesAndWorkersLeaveNoActivations()
     {
         await using var silo = await JobsKit.StartAsync(new JobsSettings().Worker("w1"));
         var seed = 20261123;
@@ -25,6 +25,8 @@ public sealed class MissingResourceTests
             await Assert.ThrowsAsync<BlobNotFoundException>(() => silo.Grains.GetGrain<IBlobGrain>("blob" + hex).ReadChunkAsync(BlobCaller.Silo, 0));
             Assert.Null(await silo.Grains.GetGrain<IProgramGrain>("prog" + hex).GetInfoAsync());
             await Assert.ThrowsAsync<WorkerNotFoundException>(() => silo.Grains.GetGrain<IWorkerGrain>("w-" + hex[..16]).GetAsync());
+            await Assert.ThrowsAsync<ProgramNotFoundException>(() => ProgramReferences.ResolveAsync(silo.Grains, "name-" + hex[..16] + "@1.0.0"));
+            Assert.Null(await silo.Grains.GetGrain<IProgramNameGrain>("n-" + hex[16..32]).GetAsync());
         }
 
         // Deactivation follows each answer; wait for it (bounded) rather than for a fixed time.
@@ -41,7 +43,32 @@ public sealed class MissingResourceTests
             await Task.Delay(50);
         }
 
-        Assert.True(leftover <= 0, string.Create(CultureInfo.InvariantCulture, $"{leftover} activations left after {Reads * 4} reads of missing ids"));
+        Assert.True(leftover <= 0, string.Create(CultureInfo.InvariantCulture, $"{leftover} activations left after {Reads * 6} reads of missing ids"));
+    }
+
+    [Fact]
+    public async Task ABurstOfReadsOfOneMissingNameAnswersNotFoundEveryTimeAndLeavesNoActivation()
+    {
+        await using var silo = await JobsKit.StartAsync(new JobsSettings().Worker("w1"));
+        var before = await CountAsync(silo);
+        for (var round = 0; round < 5; round++)
+        {
+            var reads = Enumerable.Range(0, 100).Select(async _ =>
+            {
+                var e = await Assert.ThrowsAsync<ProgramNotFoundException>(() => ProgramReferences.ResolveAsync(silo.Grains, "always-missing@1.0.0"));
+                Assert.Equal("no program named 'always-missing' is deployed", e.Message);
+            });
+            await Task.WhenAll(reads);
+        }
+
+        var leftover = -1;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && (leftover = await CountAsync(silo) - before) > 0)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(leftover <= 0, $"{leftover} activations left after reads of one missing name");
     }
 
     private static async Task<int> CountAsync(MarketplaceTestSilo silo)
@@ -53,7 +80,8 @@ public sealed class MissingResourceTests
             if (s.GrainType.Contains("JobGrain", StringComparison.Ordinal) && !s.GrainType.Contains("Client", StringComparison.Ordinal)
                 || s.GrainType.Contains("BlobGrain", StringComparison.Ordinal)
                 || s.GrainType.Contains("ProgramGrain", StringComparison.Ordinal)
-                || s.GrainType.Contains("WorkerGrain", StringComparison.Ordinal))
+                || s.GrainType.Contains("WorkerGrain", StringComparison.Ordinal)
+                || s.GrainType.Contains("ProgramNameGrain", StringComparison.Ordinal))
             {
                 count += s.ActivationCount;
             }

@@ -129,7 +129,7 @@ public sealed class WorkerTests
         }
         while (online.Length != 1 && DateTime.UtcNow < deadline);
         Assert.Equal(["b"], online);
-        var list = await directory.ListAsync();
+        var list = await directory.ListAsync(null, PageLimits.Max);
         Assert.False(list.Single(w => w.WorkerId == "a").Online);
     }
 
@@ -139,7 +139,7 @@ public sealed class WorkerTests
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
-            var list = await directory.ListAsync();
+            var list = await directory.ListAsync(null, PageLimits.Max);
             if (list.Count(w => w.Online) >= count || DateTime.UtcNow > deadline)
             {
                 return list;

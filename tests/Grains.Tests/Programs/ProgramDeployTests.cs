@@ -190,19 +190,19 @@ public sealed class ProgramDeployTests(ProgramsSiloFixture fixture) : IClassFixt
             ids[version] = (await fixture.DeployAsync(ProgramsSiloFixture.Module("echo_multi"), manifest)).Id;
         }
 
-        var catalog = fixture.Grains.GetGrain<IProgramCatalogGrain>(IProgramCatalogGrain.DefaultKey);
-        var listed = (await catalog.ListAsync()).Where(p => p.Manifest.Name == name).Select(p => p.Manifest.Version).ToList();
+        var listed = (await Listings.ProgramVersionsAsync(fixture.Grains, name, null, PageLimits.Max)).Items.Select(p => p.Manifest.Version).ToList();
         Assert.Equal(["0.9.9", "1.2.0", "1.10.0-rc.1", "1.10.0"], listed);
 
-        Assert.Equal(ids["1.10.0"], (await catalog.ResolveAsync(name)).Id);
-        Assert.Equal(ids["1.10.0"], (await catalog.ResolveAsync(name + "@latest")).Id);
-        Assert.Equal(ids["1.2.0"], (await catalog.ResolveAsync(name + "@1.2.0")).Id);
-        Assert.Equal(ids["0.9.9"], (await catalog.ResolveAsync(ids["0.9.9"])).Id);
-        Assert.Equal(ids["0.9.9"], (await catalog.ResolveAsync(ids["0.9.9"][4..].ToUpperInvariant())).Id);
-        var missing = await Assert.ThrowsAsync<ProgramNotFoundException>(() => catalog.ResolveAsync(name + "@2.0.0"));
+        Task<ProgramInfo> Resolve(string reference) => ProgramReferences.ResolveAsync(fixture.Grains, reference);
+        Assert.Equal(ids["1.10.0"], (await Resolve(name)).Id);
+        Assert.Equal(ids["1.10.0"], (await Resolve(name + "@latest")).Id);
+        Assert.Equal(ids["1.2.0"], (await Resolve(name + "@1.2.0")).Id);
+        Assert.Equal(ids["0.9.9"], (await Resolve(ids["0.9.9"])).Id);
+        Assert.Equal(ids["0.9.9"], (await Resolve(ids["0.9.9"][4..].ToUpperInvariant())).Id);
+        var missing = await Assert.ThrowsAsync<ProgramNotFoundException>(() => Resolve(name + "@2.0.0"));
         Assert.Contains("has no version 2.0.0", missing.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<ProgramNotFoundException>(() => catalog.ResolveAsync("no-such-program-" + Guid.NewGuid().ToString("N")));
-        await Assert.ThrowsAsync<ProgramNotFoundException>(() => catalog.ResolveAsync("prog" + new string('a', 64)));
+        await Assert.ThrowsAsync<ProgramNotFoundException>(() => Resolve("no-such-program-" + Guid.NewGuid().ToString("N")));
+        await Assert.ThrowsAsync<ProgramNotFoundException>(() => Resolve("prog" + new string('a', 64)));
 
         // The same name@version with other content, and the name from another deployer, are refused.
         var taken = new ProgramManifest { Name = name, Version = "1.2.0", Salt = "abcd" };

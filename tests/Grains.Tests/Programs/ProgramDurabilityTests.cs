@@ -21,8 +21,7 @@ public sealed class ProgramDurabilityTests
 
         await silo.RestartAsync();
 
-        var catalog = silo.Grains.GetGrain<IProgramCatalogGrain>(IProgramCatalogGrain.DefaultKey);
-        Assert.Equal(id, (await catalog.ResolveAsync(manifest.Name + "@latest")).Id);
+        Assert.Equal(id, (await ProgramReferences.ResolveAsync(silo.Grains, manifest.Name + "@latest")).Id);
         Assert.Equal(deployment.Wasm, await silo.Grains.GetGrain<IProgramGrain>(id).GetModuleAsync());
         var snapshot = await silo.Grains.GetGrain<IProgramStateGrain>(id).GetSnapshotAsync();
         Assert.Equal(1, snapshot.Version);
