@@ -138,6 +138,8 @@ internal sealed class VerbRun : IAsyncDisposable
 
     public T? Get<T>(Option<T> option) => Parse.GetValue(option);
 
+    public T? Get<T>(Argument<T> argument) => Parse.GetValue(argument);
+
     /// <summary>Connects (once) and returns the client.</summary>
     public async Task<IMarketplaceClient> ClientAsync()
     {

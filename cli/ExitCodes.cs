@@ -31,6 +31,9 @@ internal static class ExitCodes
     /// <summary><c>submit-job --wait</c>: the job was still not finished when the wait timed out.</summary>
     public const int WaitTimeout = 8;
 
+    /// <summary><c>verify-receipt</c>: the receipt file is malformed, or its hash or signature does not check.</summary>
+    public const int ReceiptInvalid = 9;
+
     /// <summary>The server failed in a way the CLI cannot attribute to the request.</summary>
     public const int Server = 10;
 

@@ -26,6 +26,8 @@ internal static class MarketplaceCli
             JobStatusCommand.Create(context),
             JobOutputCommand.Create(context),
             JobLogsCommand.Create(context),
+            JobReceiptCommand.Create(context),
+            VerifyReceiptCommand.Create(context),
             CancelJobCommand.Create(context),
             ListJobsCommand.Create(context),
             WorkersCommand.Create(context),

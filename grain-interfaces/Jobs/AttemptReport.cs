@@ -44,4 +44,8 @@ public sealed class AttemptReport
     /// <summary>True when the failure is transient although its reason is usually final (e.g. the program's state
     /// kept changing under it): the job retries it like a timeout.</summary>
     [Id(11)] public bool Retriable { get; set; }
+
+    /// <summary>The run's receipt signed by the worker (null for an ending that gets no receipt: see
+    /// <see cref="ReceiptOutcome"/>). The job checks it against the attempt and the worker's registered key.</summary>
+    [Id(12)] public SignedExecutionReceipt? Receipt { get; set; }
 }

@@ -24,4 +24,10 @@ public interface IJobGrain : IGrainWithStringKey
     /// <paramref name="after"/> (null: from the first). Lines dropped by the log's bound between two pages are
     /// skipped, never repeated.</summary>
     Task<JobLogPage> GetLogsAsync(string clientId, long? after, int limit);
+
+    /// <summary>The signed receipt of the job's run as <paramref name="clientId"/> sees it: the receipt, its hash, the
+    /// executing worker's public key and its signature. Throws <see cref="JobNotFoundException"/>,
+    /// <see cref="AccessDeniedException"/> for another client's job, and <see cref="JobConflictException"/> while the
+    /// job has not finished or when its run got no receipt (see grain-interfaces/Receipts/README.md).</summary>
+    Task<SignedExecutionReceipt> GetReceiptAsync(string clientId);
 }

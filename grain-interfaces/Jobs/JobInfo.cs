@@ -77,6 +77,10 @@ public sealed class JobInfo
 
     /// <summary>The program's state root after the completed run, 64 hex.</summary>
     [Id(23)] public string? StateRoot { get; set; }
+
+    /// <summary>The hash of the receipt of the job's last receipted run (<see cref="ReceiptCodec.Hash"/>), 64 hex; null
+    /// until a run that gets a receipt was reported. The signed receipt: <see cref="IJobGrain.GetReceiptAsync"/>.</summary>
+    [Id(24)] public string? ReceiptHash { get; set; }
 }
 
 /// <summary>Why one worker could not take a job.</summary>

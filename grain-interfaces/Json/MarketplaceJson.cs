@@ -1,7 +1,7 @@
 // Design: one set of JSON settings for the HTTP API, shared by the silo (server) and the sdk (client) so both agree
 // on every wire name. The data types stay plain (no JSON attributes): a type-info modifier renames the few members
 // whose wire name differs from the snake_case of their CLR name (inline bytes travel as `input_base64`/`wasm_base64`,
-// signatures as `signature_hex`), drops `client_id` from job submissions (the server takes it from the API key) and
+// signatures as `signature_hex`), writes receipts' hashes, keys and signatures as hex, drops `client_id` from job submissions (the server takes it from the API key) and
 // `name` from delegations (the request path names it), and makes request bodies strict (unknown members and missing
 // required members are errors, not silently ignored).
 using System.Text.Encodings.Web;
@@ -119,6 +119,19 @@ public static class MarketplaceJson
                     case nameof(ProgramDelegation.Nonce):
                         property.IsRequired = true;
                         break;
+                }
+            }
+        }
+        else if (type.Type == typeof(ExecutionReceipt) || type.Type == typeof(SignedExecutionReceipt))
+        {
+            // Receipts travel as files too (receipt.json): every member is required, none unknown, bytes are hex.
+            type.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            foreach (var property in type.Properties)
+            {
+                property.IsRequired = true;
+                if (property.PropertyType == typeof(byte[]))
+                {
+                    property.CustomConverter = HexBytesJsonConverter.Instance;
                 }
             }
         }

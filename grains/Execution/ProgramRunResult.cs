@@ -70,4 +70,8 @@ internal sealed class ProgramRunResult
 
     /// <summary>Wall-clock duration of the run.</summary>
     public TimeSpan Duration { get; init; }
+
+    /// <summary>What the run ran on (module, ABI, state read, engine), for its receipt; null when it ended before the
+    /// sandbox (missing or invalid program) or was interrupted.</summary>
+    public ProgramRunProvenance? Provenance { get; init; }
 }

@@ -81,6 +81,7 @@ internal sealed partial class ProgramRunner : IProgramRunner
             {
                 var view = module.UsesState ? await GetStateAsync(info.Id, stateGrain) : StateView.Empty;
                 root = view.Root;
+                var provenance = new ProgramRunProvenance(hash, module.Abi, root, _modules.Engine.ConfigurationDigest);
                 stopped.ThrowIfCancellationRequested();
                 var execution = new ProgramExecution(_modules.Engine, module, info, view, blobs, request, _options, attempt + 1);
                 var result = await ExecuteAsync(execution, stopped);
@@ -97,12 +98,12 @@ internal sealed partial class ProgramRunner : IProgramRunner
 
                 if (result.Outcome != ProgramRunOutcome.Succeeded)
                 {
-                    return Finish(started, result.Outcome, result.Error, result.FuelConsumed, logs, root);
+                    return Finish(started, result.Outcome, result.Error, result.FuelConsumed, logs, root, provenance: provenance);
                 }
 
                 if (result.Writes.Count == 0)
                 {
-                    return Finish(started, ProgramRunOutcome.Succeeded, null, result.FuelConsumed, logs, root, result.Output);
+                    return Finish(started, ProgramRunOutcome.Succeeded, null, result.FuelConsumed, logs, root, result.Output, provenance);
                 }
 
                 var commit = await stateGrain.CommitAsync(view.Version, result.Writes);
@@ -110,7 +111,7 @@ internal sealed partial class ProgramRunner : IProgramRunner
                 {
                     var next = view.Apply(result.Writes, commit.Version);
                     _states.AddOrUpdate(info.Id, next, (_, old) => old.Version > next.Version ? old : next);
-                    return Finish(started, ProgramRunOutcome.Succeeded, null, result.FuelConsumed, logs, commit.Root, result.Output);
+                    return Finish(started, ProgramRunOutcome.Succeeded, null, result.FuelConsumed, logs, commit.Root, result.Output, provenance);
                 }
 
                 _states.TryRemove(info.Id, out _);
@@ -167,7 +168,8 @@ internal sealed partial class ProgramRunner : IProgramRunner
         long fuel = 0,
         IReadOnlyList<JobLogEntry>? logs = null,
         string root = "",
-        byte[]? output = null) => new()
+        byte[]? output = null,
+        ProgramRunProvenance? provenance = null) => new()
         {
             Outcome = outcome,
             Error = error,
@@ -176,6 +178,7 @@ internal sealed partial class ProgramRunner : IProgramRunner
             StateRoot = root,
             Output = output ?? ReadOnlyMemory<byte>.Empty,
             Duration = Stopwatch.GetElapsedTime(started),
+            Provenance = provenance,
         };
 
     private static JobLogEntry Note(string message, int attempt) =>

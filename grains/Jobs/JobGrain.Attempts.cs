@@ -3,7 +3,7 @@ using Marketplace.Grains.Telemetry;
 
 namespace Marketplace.Grains.Jobs;
 
-/// <summary>Running attempts: start notices, leases, reports, losses.</summary>
+/// <summary>Running attempts: start notices, leases, reports (their receipts checked first, see JobGrain.Receipts.cs), losses.</summary>
 internal sealed partial class JobGrain
 {
     private string? _attemptId;
@@ -48,6 +48,13 @@ internal sealed partial class JobGrain
             return;
         }
 
+        if (await ReceiptProblemAsync(report) is { } problem)
+        {
+            await RejectReportAsync(report, problem);
+            return;
+        }
+
+        KeepReceipt(report);
         var attempt = state.State.Attempts;
         foreach (var line in report.Logs)
         {

@@ -6,8 +6,9 @@ namespace Marketplace.Grains.Jobs;
 
 /// <summary>
 /// Per-silo caches on the job hot path: deployed programs by id (ids are content hashes, so a deployed program never
-/// changes; misses are not cached) and the online workers by host (refreshed from the directory at most every
-/// <see cref="JobsOptions.OnlineWorkersCacheAge"/>; an empty list is never reused). Each saves a grain call per job.
+/// changes; misses are not cached), workers' registered BLS keys (a worker keeps its key) and the online workers by
+/// host (refreshed from the directory at most every <see cref="JobsOptions.OnlineWorkersCacheAge"/>; an empty list is
+/// never reused). Each saves a grain call per job.
 /// References to the grains a job calls again and again (workers, client job lists, the directory and program names)
 /// are made once per silo (<see cref="GrainReferences{TGrain}"/>).
 /// </summary>
@@ -21,6 +22,8 @@ internal sealed class JobLookups(
     GrainReferences<IProgramGrain> programs)
 {
     private const int MaxPrograms = 4096;
+    private const int MaxWorkerKeys = 4096;
+    private readonly ConcurrentDictionary<string, byte[]> _workerKeys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ProgramInfo> _programs = new(StringComparer.Ordinal);
     private readonly long _onlineAgeMs = (long)options.Value.OnlineWorkersCacheAge.TotalMilliseconds;
     private OnlineWorkerHost[] _online = [];
@@ -61,6 +64,30 @@ internal sealed class JobLookups(
         Volatile.Write(ref _online, online);
         Volatile.Write(ref _onlineAt, Environment.TickCount64);
         return online;
+    }
+
+    /// <summary>The BLS public key (48 bytes compressed) <paramref name="workerId"/> registered; empty when the worker
+    /// has none. A worker keeps its key for life (<see cref="IWorkerGrain.RegisterAsync"/>), so keys are cached.</summary>
+    public async ValueTask<byte[]> WorkerKeyAsync(string workerId)
+    {
+        if (_workerKeys.TryGetValue(workerId, out var cached))
+        {
+            return cached;
+        }
+
+        var info = await workers.Get(workerId).GetAsync();
+        var key = Convert.FromHexString(info.BlsPublicKey);
+        if (key.Length > 0)
+        {
+            if (_workerKeys.Count >= MaxWorkerKeys)
+            {
+                _workerKeys.Clear();
+            }
+
+            _workerKeys[workerId] = key;
+        }
+
+        return key;
     }
 
     /// <summary>The worker <paramref name="workerId"/>.</summary>

@@ -63,4 +63,12 @@ internal sealed class JobState
     /// <summary>Log lines dropped so far to keep <see cref="Logs"/> bounded (always the oldest after the first); line
     /// i ≥ 1 of <see cref="Logs"/> has sequence number i + this.</summary>
     [Id(17)] public long LogsDropped { get; set; }
+
+    /// <summary>The signed receipt of the last reported run that got one (checked on report, see
+    /// <see cref="JobGrain"/>); null before one, and again after a later attempt without one.</summary>
+    [Id(18)] public SignedExecutionReceipt? Receipt { get; set; }
+
+    /// <summary>SHA-256 of the job's input bytes, computed at the first receipt checked (a blob input is read once for
+    /// it); null before.</summary>
+    [Id(19)] public byte[]? InputHash { get; set; }
 }

@@ -4,7 +4,8 @@
 // Capacity + MaxQueueDepth attempts in flight and, while no slot is free, at most MaxQueuedPerClient waiting attempts
 // of one client, so one client's backlog always leaves room for another's. Every attempt
 // has its own CancellationTokenSource (job cancel, lost lease) linked to the executor's (shutdown, kill). Results go
-// straight to the job grain; the worker grain only reads the counters. Kill/Partition simulate a crashed or cut-off
+// straight to the job grain, with the run's receipt signed by the worker's key (ReceiptSigner); the worker grain only
+// reads the counters. Kill/Partition simulate a crashed or cut-off
 // worker host for the A11 scenario: Kill drops runs without a word, Partition lets them finish and report late.
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -22,6 +23,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
     private readonly GrainReferences<IJobAttemptGrain> _jobs;
     private readonly WorkerWaitlist _waitlist;
     private readonly IProgramRunner? _runner;
+    private readonly ReceiptSigner _signer;
     private readonly ILogger _log;
     private readonly FairAttemptQueue<Attempt> _queue = new();
     private readonly ConcurrentDictionary<string, Attempt> _inFlight = new(StringComparer.Ordinal);
@@ -38,7 +40,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
     private volatile bool _partitioned;
     private WorkerProfile? _profile;
 
-    public WorkerExecutor(string workerId, int capacity, int maxQueueDepth, int maxQueuedPerClient, TimeSpan renewEvery, IGrainFactory grains, GrainReferences<IJobAttemptGrain> jobs, WorkerWaitlist waitlist, IProgramRunner? runner, ILogger log)
+    public WorkerExecutor(string workerId, int capacity, int maxQueueDepth, int maxQueuedPerClient, TimeSpan renewEvery, IGrainFactory grains, GrainReferences<IJobAttemptGrain> jobs, WorkerWaitlist waitlist, IProgramRunner? runner, ReceiptSigner signer, ILogger log)
     {
         _waitlist = waitlist;
         WorkerId = workerId;
@@ -49,6 +51,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
         _grains = grains;
         _jobs = jobs;
         _runner = runner;
+        _signer = signer;
         _log = log;
         _slots = new Task[capacity];
         for (var i = 0; i < capacity; i++)
@@ -224,6 +227,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
         StopSilently();
         await Task.WhenAll(_slots).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         _stop.Dispose();
+        _signer.Dispose();
     }
 
     private async Task SlotLoopAsync()
@@ -370,6 +374,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
         report.DurationMs = result.Duration.TotalMilliseconds;
         report.StateRoot = string.IsNullOrEmpty(result.StateRoot) ? null : result.StateRoot;
         report.Logs = result.Logs as List<JobLogEntry> ?? [.. result.Logs];
+        report.Receipt = _signer.Sign(a, input.Span, result);
         switch (result.Outcome)
         {
             case ProgramRunOutcome.Succeeded:
@@ -382,10 +387,12 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
                     }
                     catch (OperationCanceledException) when (token.IsCancellationRequested)
                     {
+                        report.Receipt = null;
                         return Fail(report, FailureReason.WorkerLost, "attempt stopped while storing its output");
                     }
                     catch (Exception e) when (e is MarketplaceException or OrleansException or TimeoutException)
                     {
+                        report.Receipt = null;
                         return Fail(report, FailureReason.WorkerLost, $"worker {WorkerId} could not store the output: {e.Message}");
                     }
                 }

@@ -9,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace Marketplace.Grains.Workers;
 
 /// <summary>
-/// Hosts this silo's workers: at start it creates each worker's executor, loads or creates its BLS key and registers
-/// it; then it heartbeats every worker and renews the leases of their attempts every
+/// Hosts this silo's workers: at start it loads or creates each worker's BLS key, creates its executor (which signs
+/// the worker's receipts with that key) and registers it; then it heartbeats every worker and renews the leases of their attempts every
 /// <see cref="JobsOptions.HeartbeatInterval"/>. On stop the executors stop without reporting (the jobs resume).
 /// </summary>
 internal sealed partial class WorkerHostedService(
@@ -20,6 +20,7 @@ internal sealed partial class WorkerHostedService(
     LocalWorkers localWorkers,
     IOptions<JobsOptions> jobsOptions,
     IOptions<List<WorkerOptions>> workerOptions,
+    TimeProvider time,
     ILogger<WorkerHostedService> log) : IHostedService, IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
@@ -74,8 +75,9 @@ internal sealed partial class WorkerHostedService(
                 Capacity = worker.Capacity,
                 MaxQueueDepth = worker.MaxQueueDepth,
             };
-            var registration = WorkerKeyStore.LoadOrCreate(keyFolder, worker.Id, caps);
-            localWorkers.Add(new WorkerExecutor(worker.Id, Math.Max(1, worker.Capacity), Math.Max(0, worker.MaxQueueDepth), worker.QueuedPerClientLimit, options.HeartbeatInterval, grains, jobs, localWorkers.Waitlist, runner, log));
+            var key = WorkerKeyStore.LoadOrCreate(keyFolder, worker.Id);
+            var registration = WorkerKeyStore.Registration(key, caps);
+            localWorkers.Add(new WorkerExecutor(worker.Id, Math.Max(1, worker.Capacity), Math.Max(0, worker.MaxQueueDepth), worker.QueuedPerClientLimit, options.HeartbeatInterval, grains, jobs, localWorkers.Waitlist, runner, new ReceiptSigner(worker.Id, key, time), log));
             await grains.GetGrain<IWorkerGrain>(worker.Id).RegisterAsync(registration);
         }
 

@@ -7,24 +7,26 @@ namespace Marketplace.Grains.Workers;
 
 /// <summary>
 /// Each hosted worker's BLS secret key, one 32-byte file per worker (<c>{folder}/{id}.bls</c>, owner-only on Unix),
-/// created on first start so the worker keeps its key across restarts.
+/// created on first start so the worker keeps its key across restarts. The worker registers the key's public half
+/// with a proof of possession and signs its receipts with it.
 /// </summary>
 internal static class WorkerKeyStore
 {
-    /// <summary>The registration for <paramref name="workerId"/>: its public key and proof of possession, creating the
-    /// key on first use.</summary>
-    public static WorkerRegistration LoadOrCreate(string folder, string workerId, WorkerCapabilities capabilities)
+    /// <summary>The secret key of <paramref name="workerId"/>, created on first use. The caller owns (disposes) it.</summary>
+    public static SecretKey LoadOrCreate(string folder, string workerId)
     {
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, workerId + ".bls");
-        using var key = File.Exists(path) ? Load(path) : Create(path);
-        return new WorkerRegistration
-        {
-            Capabilities = capabilities,
-            BlsPublicKey = Convert.ToHexStringLower(Bls.SkToPk(key).ToBytes()),
-            ProofOfPossession = Convert.ToHexStringLower(Bls.PopProve(key).ToBytes()),
-        };
+        return File.Exists(path) ? Load(path) : Create(path);
     }
+
+    /// <summary>The registration of the worker holding <paramref name="key"/>: its public key and proof of possession.</summary>
+    public static WorkerRegistration Registration(SecretKey key, WorkerCapabilities capabilities) => new()
+    {
+        Capabilities = capabilities,
+        BlsPublicKey = Convert.ToHexStringLower(Bls.SkToPk(key).ToBytes()),
+        ProofOfPossession = Convert.ToHexStringLower(Bls.PopProve(key).ToBytes()),
+    };
 
     private static SecretKey Load(string path)
     {

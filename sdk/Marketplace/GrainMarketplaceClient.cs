@@ -142,6 +142,13 @@ public sealed partial class GrainMarketplaceClient : IMarketplaceClient
     }
 
     /// <inheritdoc />
+    public async Task<SignedExecutionReceipt> GetJobReceiptAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Job(jobId).GetReceiptAsync(ClientId).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task<JobInfo> CancelJobAsync(string jobId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -184,6 +184,10 @@ public sealed class HttpMarketplaceClient : IMarketplaceClient, IDisposable
         Learn(await SendJsonAsync<JobInfo>(HttpMethod.Get, $"v1/jobs/{Escape(jobId)}", null, cancellationToken));
 
     /// <inheritdoc />
+    public Task<SignedExecutionReceipt> GetJobReceiptAsync(string jobId, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<SignedExecutionReceipt>(HttpMethod.Get, $"v1/jobs/{Escape(jobId)}/receipt", null, cancellationToken);
+
+    /// <inheritdoc />
     public async Task<JobInfo> CancelJobAsync(string jobId, CancellationToken cancellationToken = default) =>
         Learn(await SendJsonAsync<JobInfo>(HttpMethod.Post, $"v1/jobs/{Escape(jobId)}/cancel", null, cancellationToken));
 

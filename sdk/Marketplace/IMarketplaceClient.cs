@@ -86,6 +86,11 @@ public interface IMarketplaceClient
     /// <summary>A job's status. Throws <see cref="JobNotFoundException"/>, <see cref="AccessDeniedException"/>.</summary>
     Task<JobInfo> GetJobAsync(string jobId, CancellationToken cancellationToken = default);
 
+    /// <summary>A finished job's signed execution receipt (check it offline with <see cref="ReceiptVerifier"/>). Throws
+    /// <see cref="JobNotFoundException"/>, <see cref="AccessDeniedException"/>, and <see cref="JobConflictException"/>
+    /// while the job has not finished or when its run got no receipt.</summary>
+    Task<SignedExecutionReceipt> GetJobReceiptAsync(string jobId, CancellationToken cancellationToken = default);
+
     /// <summary>Cancels a job. Throws <see cref="JobConflictException"/> when it already finished.</summary>
     Task<JobInfo> CancelJobAsync(string jobId, CancellationToken cancellationToken = default);
 

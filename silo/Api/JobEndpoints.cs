@@ -4,7 +4,7 @@ using Marketplace.Grains.Jobs;
 
 namespace Marketplace.Silo.Api;
 
-/// <summary><c>/v1/jobs</c>: submit, list, status, cancel, logs, output. A client sees only its own jobs.</summary>
+/// <summary><c>/v1/jobs</c>: submit, list, status, cancel, logs, receipt, output. A client sees only its own jobs.</summary>
 internal static class JobEndpoints
 {
     public static void Map(RouteGroupBuilder api)
@@ -35,6 +35,11 @@ internal static class JobEndpoints
             .WithSummary("A page of a job's log lines, oldest first (?limit=100&cursor=...).")
             .Produces<JobLogList>()
             .ProducesProblems(400, 403, 404);
+        api.MapGet("/jobs/{id}/receipt", GetReceiptAsync)
+            .WithName("GetJobReceipt")
+            .WithSummary("A finished job's execution receipt, its hash, and the executing worker's public key and BLS signature over the hash.")
+            .Produces<SignedExecutionReceipt>()
+            .ProducesProblems(400, 403, 404, 409);
         api.MapMethods("/jobs/{id}/output", [HttpMethods.Get, HttpMethods.Head], GetOutputAsync)
             .WithName("GetJobOutput")
             .WithSummary("Streams a completed job's output blob (Range supported).")
@@ -98,6 +103,9 @@ internal static class JobEndpoints
         await BlobStreaming.WriteAsync(context, grains, BlobCaller.Silo, job.OutputBlobId);
         return Results.Empty;
     }
+
+    private static async Task<IResult> GetReceiptAsync(string id, HttpContext context, GrainReferences<IJobGrain> jobs) =>
+        Results.Ok(await Job(jobs, id).GetReceiptAsync(ApiClient.IdOf(context)));
 
     private static IJobGrain Job(GrainReferences<IJobGrain> jobs, string id) => jobs.Create(ResourceIds.RequireJobId(id));
 }
