@@ -24,6 +24,9 @@ public static class Listings
     /// <summary>List name of a job's log in cursors.</summary>
     public const string JobLogsList = "job-logs";
 
+    /// <summary>List name of the settlement journal in cursors.</summary>
+    public const string LedgerJournalList = "ledger-journal";
+
     /// <summary>List name of the workers in cursors.</summary>
     public const string WorkersList = "workers";
 

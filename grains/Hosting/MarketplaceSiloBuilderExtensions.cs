@@ -10,8 +10,9 @@ public static class MarketplaceSiloBuilderExtensions
     /// section: the blob store (<see cref="BlobsSiloBuilderExtensions.AddMarketplaceBlobs"/>), the program sandbox
     /// (<see cref="ExecutionSiloBuilderExtensions.AddMarketplaceExecution"/>), programs
     /// (<see cref="ProgramsSiloBuilderExtensions.AddMarketplacePrograms"/>), jobs
-    /// (<see cref="JobsSiloBuilderExtensions.AddMarketplaceJobs"/>) and workers
-    /// (<see cref="WorkersSiloBuilderExtensions.AddMarketplaceWorkers"/>). Grain state is written in Orleans' own
+    /// (<see cref="JobsSiloBuilderExtensions.AddMarketplaceJobs"/>), workers
+    /// (<see cref="WorkersSiloBuilderExtensions.AddMarketplaceWorkers"/>) and the ledger behind the settlement
+    /// (<see cref="LedgerSiloBuilderExtensions.AddMarketplaceLedger"/>). Grain state is written in Orleans' own
     /// version-tolerant binary format whatever the storage provider. Needs a stream provider named
     /// <see cref="MarketplaceStreams.Provider"/> and the default grain storage on the silo.
     /// </summary>
@@ -23,6 +24,7 @@ public static class MarketplaceSiloBuilderExtensions
         silo.AddMarketplacePrograms();
         silo.AddMarketplaceJobs();
         silo.AddMarketplaceWorkers();
+        silo.AddMarketplaceLedger();
         return silo;
     }
 

@@ -17,12 +17,14 @@ namespace Marketplace.Grains.Tests;
 public sealed class MarketplaceTestSilo : IAsyncDisposable
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
     private IHost _host;
 
-    private MarketplaceTestSilo(string dataFolder, Dictionary<string, string?> settings, IHost host)
+    private MarketplaceTestSilo(string dataFolder, Dictionary<string, string?> settings, Action<IServiceCollection>? services, IHost host)
     {
         DataFolder = dataFolder;
         _settings = settings;
+        _services = services;
         _host = host;
     }
 
@@ -36,8 +38,9 @@ public sealed class MarketplaceTestSilo : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
 
     /// <summary>Starts a silo. <paramref name="settings"/> are configuration keys such as
-    /// <c>Marketplace:Blobs:MaxBlobBytes</c>.</summary>
-    public static async Task<MarketplaceTestSilo> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <c>Marketplace:Blobs:MaxBlobBytes</c>; <paramref name="services"/> registers test services after the
+    /// marketplace's (again at each restart), e.g. a clock.</summary>
+    public static async Task<MarketplaceTestSilo> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "marketplace-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -56,8 +59,8 @@ public sealed class MarketplaceTestSilo : IAsyncDisposable
             }
         }
 
-        var host = await BuildAndStartAsync(folder, all);
-        return new MarketplaceTestSilo(folder, all, host);
+        var host = await BuildAndStartAsync(folder, all, services);
+        return new MarketplaceTestSilo(folder, all, services, host);
     }
 
     /// <summary>Stops the silo gracefully and starts a new one on the same data folder.</summary>
@@ -65,7 +68,7 @@ public sealed class MarketplaceTestSilo : IAsyncDisposable
     {
         await _host.StopAsync();
         _host.Dispose();
-        _host = await BuildAndStartAsync(DataFolder, _settings);
+        _host = await BuildAndStartAsync(DataFolder, _settings, _services);
     }
 
     /// <inheritdoc />
@@ -83,7 +86,7 @@ public sealed class MarketplaceTestSilo : IAsyncDisposable
         }
     }
 
-    private static async Task<IHost> BuildAndStartAsync(string folder, IDictionary<string, string?> settings)
+    private static async Task<IHost> BuildAndStartAsync(string folder, IDictionary<string, string?> settings, Action<IServiceCollection>? services)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -99,6 +102,7 @@ public sealed class MarketplaceTestSilo : IAsyncDisposable
             silo.UseSqliteStorage($"Data Source={Path.Combine(folder, "marketplace.db")}");
             silo.AddMarketplace();
             silo.Services.AddSingleton<WorkerFaultInjection>();
+            services?.Invoke(silo.Services);
         });
         var host = builder.Build();
         await host.StartAsync();

@@ -1,0 +1,195 @@
+using Marketplace.GrainInterfaces;
+using static Marketplace.GrainInterfaces.LedgerPosting;
+
+namespace Marketplace.Grains.Ledger;
+
+/// <summary>Job escrow and its one settlement: paid on a verified result or refunded.</summary>
+internal sealed partial class LedgerGrain
+{
+    /// <inheritdoc />
+    public async Task<JobEscrow> EscrowAsync(string jobId, string clientId, UInt128 amount)
+    {
+        SettlementIds.Require(jobId, nameof(jobId));
+        SettlementIds.Require(clientId, nameof(clientId));
+        SettlementIds.RequirePositive(amount, nameof(amount));
+        if (State.Jobs.TryGetValue(jobId, out var existing))
+        {
+            if (!string.Equals(existing.ClientId, clientId, StringComparison.Ordinal) || existing.Amount != amount)
+            {
+                throw new SettlementConflictException(
+                    $"jobId: job {jobId} is escrowed with {existing.Amount} of client {existing.ClientId}, not {amount} of client {clientId}");
+            }
+
+            return existing;
+        }
+
+        var available = Book.Balance(LedgerAccounts.ClientAvailable(clientId));
+        if (available < amount)
+        {
+            throw new InsufficientFundsException($"client {clientId} has {available} available; job {jobId} escrows {amount}");
+        }
+
+        var entry = Book.Post(LedgerOperation.Escrow, jobId, clock.Now,
+            [Debit(LedgerAccounts.ClientAvailable(clientId), amount), Credit(LedgerAccounts.JobEscrow(jobId), amount)]);
+        var escrow = new JobEscrow { JobId = jobId, ClientId = clientId, Amount = amount, Sequence = entry.Sequence, At = entry.At };
+        State.Jobs[jobId] = escrow;
+        State.EscrowedByClient[clientId] = checked(State.EscrowedByClient.GetValueOrDefault(clientId) + amount);
+        await CommitAsync();
+        return escrow;
+    }
+
+    /// <inheritdoc />
+    public Task<JobEscrow?> GetEscrowAsync(string jobId)
+    {
+        SettlementIds.Require(jobId, nameof(jobId));
+        return Task.FromResult(State.Jobs.GetValueOrDefault(jobId));
+    }
+
+    /// <inheritdoc />
+    public async Task<JobSettlement> PayAsync(string jobId, JobPayout payout)
+    {
+        SettlementIds.Require(jobId, nameof(jobId));
+        ArgumentNullException.ThrowIfNull(payout);
+        var job = OpenOrSettled(jobId, SettlementOutcome.Paid, out var settled);
+        if (settled is not null)
+        {
+            return settled;
+        }
+
+        SettlementIds.Require(payout.ExecutorId, "payout.ExecutorId");
+        var members = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var member in payout.Committee)
+        {
+            SettlementIds.Require(member, "payout.Committee");
+            if (!members.Add(member))
+            {
+                throw new InvalidRequestException($"payout.Committee: '{member}' is named twice");
+            }
+        }
+
+        if (payout.Charge > job.Amount)
+        {
+            throw new InvalidRequestException($"payout.Charge: {payout.Charge} exceeds the escrow of job {jobId} ({job.Amount})");
+        }
+
+        var fee = payout.Committee.Count == 0 ? UInt128.Zero : PercentOf(payout.Charge, _options.CommitteeFeePercent);
+        var shares = Split(fee, payout.Committee);
+        var executorAmount = payout.Charge - fee;
+        var refunded = job.Amount - payout.Charge;
+        List<LedgerPosting> postings = [Debit(LedgerAccounts.JobEscrow(jobId), job.Amount)];
+        if (executorAmount != UInt128.Zero)
+        {
+            postings.Add(Credit(LedgerAccounts.WorkerEarnings(payout.ExecutorId), executorAmount));
+        }
+
+        postings.AddRange(shares.Where(s => s.Amount != UInt128.Zero).Select(s => Credit(LedgerAccounts.WorkerEarnings(s.WorkerId), s.Amount)));
+        if (refunded != UInt128.Zero)
+        {
+            postings.Add(Credit(LedgerAccounts.ClientAvailable(job.ClientId), refunded));
+        }
+
+        var entry = Book.Post(LedgerOperation.Payment, jobId, clock.Now, postings);
+        return await SettleAsync(job, new JobSettlement
+        {
+            JobId = jobId,
+            ClientId = job.ClientId,
+            Outcome = SettlementOutcome.Paid,
+            Escrowed = job.Amount,
+            Charged = payout.Charge,
+            ExecutorId = payout.ExecutorId,
+            ExecutorAmount = executorAmount,
+            CommitteeShares = shares,
+            Refunded = refunded,
+            Sequence = entry.Sequence,
+            At = entry.At,
+        });
+    }
+
+    /// <inheritdoc />
+    public async Task<JobSettlement> RefundAsync(string jobId, RefundReason reason)
+    {
+        SettlementIds.Require(jobId, nameof(jobId));
+        if (!Enum.IsDefined(reason))
+        {
+            throw new InvalidRequestException($"reason: {(int)reason} is not a refund reason");
+        }
+
+        var job = OpenOrSettled(jobId, SettlementOutcome.Refunded, out var settled);
+        if (settled is not null)
+        {
+            return settled;
+        }
+
+        var entry = Book.Post(LedgerOperation.Refund, jobId, clock.Now,
+            [Debit(LedgerAccounts.JobEscrow(jobId), job.Amount), Credit(LedgerAccounts.ClientAvailable(job.ClientId), job.Amount)]);
+        return await SettleAsync(job, new JobSettlement
+        {
+            JobId = jobId,
+            ClientId = job.ClientId,
+            Outcome = SettlementOutcome.Refunded,
+            Escrowed = job.Amount,
+            Refunded = job.Amount,
+            RefundReason = reason,
+            Sequence = entry.Sequence,
+            At = entry.At,
+        });
+    }
+
+    /// <summary>The job's escrow while open; its settlement when already settled the same way; a conflict when it
+    /// was never escrowed or settled the other way.</summary>
+    private JobEscrow OpenOrSettled(string jobId, SettlementOutcome wanted, out JobSettlement? settled)
+    {
+        if (!State.Jobs.TryGetValue(jobId, out var job))
+        {
+            throw new SettlementConflictException($"jobId: job {jobId} has no escrow to settle");
+        }
+
+        settled = job.Settlement;
+        if (settled is not null && settled.Outcome != wanted)
+        {
+            throw new SettlementConflictException(settled.Outcome == SettlementOutcome.Paid
+                ? $"jobId: job {jobId} was paid (entry {settled.Sequence}); it cannot be refunded"
+                : $"jobId: job {jobId} was refunded ({settled.RefundReason}, entry {settled.Sequence}); it cannot be paid");
+        }
+
+        return job;
+    }
+
+    private async Task<JobSettlement> SettleAsync(JobEscrow job, JobSettlement settlement)
+    {
+        job.Settlement = settlement;
+        var open = State.EscrowedByClient.GetValueOrDefault(job.ClientId) - job.Amount;
+        if (open == UInt128.Zero)
+        {
+            State.EscrowedByClient.Remove(job.ClientId);
+        }
+        else
+        {
+            State.EscrowedByClient[job.ClientId] = open;
+        }
+
+        await CommitAsync();
+        return settlement;
+    }
+
+    /// <summary>Splits <paramref name="fee"/> evenly among <paramref name="members"/>; the units left over go one each
+    /// to the first members in the order given.</summary>
+    private static List<CommitteeShare> Split(UInt128 fee, List<string> members)
+    {
+        var shares = new List<CommitteeShare>(members.Count);
+        if (members.Count == 0)
+        {
+            return shares;
+        }
+
+        var count = (UInt128)(uint)members.Count;
+        var each = fee / count;
+        var left = fee % count;
+        for (var i = 0; i < members.Count; i++)
+        {
+            shares.Add(new CommitteeShare { WorkerId = members[i], Amount = (UInt128)(uint)i < left ? each + 1 : each });
+        }
+
+        return shares;
+    }
+}
