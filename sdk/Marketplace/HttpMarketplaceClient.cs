@@ -92,6 +92,28 @@ public sealed class HttpMarketplaceClient : IMarketplaceClient, IDisposable
     }
 
     /// <inheritdoc />
+    public async Task DeleteBlobAsync(string blobId, CancellationToken cancellationToken = default)
+    {
+        using var request = NewRequest(HttpMethod.Delete, $"v1/blobs/{Escape(blobId)}");
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<ClientStorage> GetStorageAsync(CancellationToken cancellationToken = default)
+    {
+        var identity = await SendJsonAsync<ClientIdentity>(HttpMethod.Get, "v1/client", null, cancellationToken);
+        _clientId ??= identity.ClientId;
+        return new ClientStorage
+        {
+            ClientId = identity.ClientId,
+            StoredBytes = identity.StoredBytes,
+            MaxStoredBytes = identity.MaxStoredBytes,
+            BlobCount = identity.BlobCount,
+            MaxBlobs = identity.MaxBlobs,
+        };
+    }
+
+    /// <inheritdoc />
     public Task<BlobManifest> GetBlobManifestAsync(string blobId, CancellationToken cancellationToken = default) =>
         SendJsonAsync<BlobManifest>(HttpMethod.Get, $"v1/blobs/{Escape(blobId)}/manifest", null, cancellationToken);
 

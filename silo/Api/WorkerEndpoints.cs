@@ -18,9 +18,9 @@ internal static class WorkerEndpoints
             .WithSummary("One worker.")
             .Produces<WorkerInfo>()
             .ProducesProblems(400, 404);
-        api.MapGet("/client", GetClient)
+        api.MapGet("/client", GetClientAsync)
             .WithName("GetClient")
-            .WithSummary("The client id the presented API key belongs to.")
+            .WithSummary("The client id the presented API key belongs to, the bytes and number of the blobs it owns and its quota.")
             .Produces<ClientIdentity>();
     }
 
@@ -34,5 +34,16 @@ internal static class WorkerEndpoints
     private static async Task<IResult> GetAsync(string id, IGrainFactory grains) =>
         Results.Ok(await grains.GetGrain<IWorkerGrain>(ResourceIds.RequireReference(id, "worker id")).GetAsync());
 
-    private static IResult GetClient(HttpContext context) => Results.Ok(new ClientIdentity { ClientId = ApiClient.IdOf(context) });
+    private static async Task<IResult> GetClientAsync(HttpContext context, IGrainFactory grains)
+    {
+        var storage = await grains.GetGrain<IClientStorageGrain>(ApiClient.IdOf(context)).GetAsync();
+        return Results.Ok(new ClientIdentity
+        {
+            ClientId = storage.ClientId,
+            StoredBytes = storage.StoredBytes,
+            MaxStoredBytes = storage.MaxStoredBytes,
+            BlobCount = storage.BlobCount,
+            MaxBlobs = storage.MaxBlobs,
+        });
+    }
 }
