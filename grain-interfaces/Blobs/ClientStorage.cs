@@ -1,7 +1,7 @@
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>
-/// The bytes one client's blobs take and its quota (<see cref="IClientStorageGrain.GetAsync"/>, <c>GET /v1/client</c>).
+/// The bytes one client's blobs take and its quota (<see cref="IClientStorageGrain.GetAsync"/>, <c>GET /v1/client/storage</c>).
 /// </summary>
 /// <remarks>Every owner of a blob is charged its full size, once however often it uploads the same bytes: two clients
 /// owning the same bytes are each charged for them. A blob stops counting when the client gives it up.</remarks>

@@ -40,24 +40,11 @@ public sealed class WorkerList
     public string? NextCursor { get; set; }
 }
 
-/// <summary>Body of <c>GET /v1/client</c>: who the API key belongs to, and its stored bytes (see
-/// <see cref="ClientStorage"/>).</summary>
+/// <summary>Body of <c>GET /v1/client</c>: who the API key belongs to.</summary>
 public sealed class ClientIdentity
 {
     /// <summary>The client id jobs are submitted and listed under.</summary>
     public string ClientId { get; set; } = "";
-
-    /// <summary>Bytes of the blobs the client owns (each blob counted once, at its full size).</summary>
-    public long StoredBytes { get; set; }
-
-    /// <summary>The client's stored-bytes quota; 0: no limit.</summary>
-    public long MaxStoredBytes { get; set; }
-
-    /// <summary>Number of blobs the client owns.</summary>
-    public int BlobCount { get; set; }
-
-    /// <summary>The most blobs the client's uploads may bring it to.</summary>
-    public int MaxBlobs { get; set; }
 }
 
 /// <summary>Body of <c>POST /v1/blobs/{id}/share</c>: the client to share the blob with.</summary>

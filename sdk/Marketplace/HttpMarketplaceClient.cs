@@ -99,19 +99,8 @@ public sealed class HttpMarketplaceClient : IMarketplaceClient, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<ClientStorage> GetStorageAsync(CancellationToken cancellationToken = default)
-    {
-        var identity = await SendJsonAsync<ClientIdentity>(HttpMethod.Get, "v1/client", null, cancellationToken);
-        _clientId ??= identity.ClientId;
-        return new ClientStorage
-        {
-            ClientId = identity.ClientId,
-            StoredBytes = identity.StoredBytes,
-            MaxStoredBytes = identity.MaxStoredBytes,
-            BlobCount = identity.BlobCount,
-            MaxBlobs = identity.MaxBlobs,
-        };
-    }
+    public Task<ClientStorage> GetStorageAsync(CancellationToken cancellationToken = default) =>
+        SendJsonAsync<ClientStorage>(HttpMethod.Get, "v1/client/storage", null, cancellationToken);
 
     /// <inheritdoc />
     public Task<BlobManifest> GetBlobManifestAsync(string blobId, CancellationToken cancellationToken = default) =>

@@ -3,7 +3,7 @@ using Marketplace.GrainInterfaces.Json;
 
 namespace Marketplace.Silo.Api;
 
-/// <summary><c>/v1/workers</c> and <c>/v1/client</c>.</summary>
+/// <summary><c>/v1/workers</c>, <c>/v1/client</c> and <c>/v1/client/storage</c>.</summary>
 internal static class WorkerEndpoints
 {
     public static void Map(RouteGroupBuilder api)
@@ -18,10 +18,14 @@ internal static class WorkerEndpoints
             .WithSummary("One worker.")
             .Produces<WorkerInfo>()
             .ProducesProblems(400, 404);
-        api.MapGet("/client", GetClientAsync)
+        api.MapGet("/client", GetClient)
             .WithName("GetClient")
-            .WithSummary("The client id the presented API key belongs to, the bytes and number of the blobs it owns and its quota.")
+            .WithSummary("The client id the presented API key belongs to.")
             .Produces<ClientIdentity>();
+        api.MapGet("/client/storage", GetStorageAsync)
+            .WithName("GetClientStorage")
+            .WithSummary("The bytes and number of the blobs the caller owns, and its quota (max_stored_bytes 0: none).")
+            .Produces<ClientStorage>();
     }
 
     private static async Task<IResult> ListAsync(string? limit, string? cursor, IGrainFactory grains)
@@ -34,16 +38,8 @@ internal static class WorkerEndpoints
     private static async Task<IResult> GetAsync(string id, IGrainFactory grains) =>
         Results.Ok(await grains.GetGrain<IWorkerGrain>(ResourceIds.RequireReference(id, "worker id")).GetAsync());
 
-    private static async Task<IResult> GetClientAsync(HttpContext context, IGrainFactory grains)
-    {
-        var storage = await grains.GetGrain<IClientStorageGrain>(ApiClient.IdOf(context)).GetAsync();
-        return Results.Ok(new ClientIdentity
-        {
-            ClientId = storage.ClientId,
-            StoredBytes = storage.StoredBytes,
-            MaxStoredBytes = storage.MaxStoredBytes,
-            BlobCount = storage.BlobCount,
-            MaxBlobs = storage.MaxBlobs,
-        });
-    }
+    private static IResult GetClient(HttpContext context) => Results.Ok(new ClientIdentity { ClientId = ApiClient.IdOf(context) });
+
+    private static async Task<IResult> GetStorageAsync(HttpContext context, IGrainFactory grains) =>
+        Results.Ok(await grains.GetGrain<IClientStorageGrain>(ApiClient.IdOf(context)).GetAsync());
 }
