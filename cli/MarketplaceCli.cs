@@ -18,6 +18,8 @@ internal static class MarketplaceCli
             UnshareBlobCommand.Create(context),
             PublishBlobCommand.Create(context),
             UnpublishBlobCommand.Create(context),
+            DeleteBlobCommand.Create(context),
+            ClientCommand.Create(context),
             DeployCommand.Create(context),
             ProgramsCommand.Create(context),
             DelegateCommand.Create(context),

@@ -16,6 +16,8 @@ namespace Marketplace.GrainInterfaces;
 /// owner when it stores a blob.</item>
 /// <item><see cref="Operator"/>: an operators' grain client: full access like the silo, and its uploads are owned by
 /// the client id it runs jobs under.</item>
+/// <item><see cref="JobOutputFor"/>: a worker storing a job's output for the job's client: read access as that client,
+/// the client owns the output and is charged for it even past its storage quota.</item>
 /// </list>
 /// <para>Never changed once made ([Immutable]): Orleans passes it by reference between grains of one silo.</para>
 /// </remarks>
@@ -36,6 +38,11 @@ public sealed class BlobCaller
     [Id(1)]
     public bool FullAccess { get; set; }
 
+    /// <summary>True when the caller stores a job's output for <see cref="ClientId"/>: the output is charged to the
+    /// client's stored bytes but never refused for its quota (the job already ran; refusing would lose its result).</summary>
+    [Id(2)]
+    public bool JobOutput { get; set; }
+
     /// <summary>A marketplace client, checked against each blob's access list.</summary>
     /// <exception cref="InvalidRequestException"><paramref name="clientId"/> is not a client id (see <see cref="ClientIds"/>).</exception>
     public static BlobCaller Client(string clientId) => new() { ClientId = ClientIds.Require(clientId, "client id") };
@@ -45,11 +52,17 @@ public sealed class BlobCaller
     /// <exception cref="InvalidRequestException"><paramref name="clientId"/> is not a client id.</exception>
     public static BlobCaller Operator(string clientId) => new() { ClientId = ClientIds.Require(clientId, "client id"), FullAccess = true };
 
+    /// <summary>A worker storing the output of a job of <paramref name="clientId"/>: the client owns the output and is
+    /// charged for it, past its storage quota too.</summary>
+    /// <exception cref="InvalidRequestException"><paramref name="clientId"/> is not a client id.</exception>
+    public static BlobCaller JobOutputFor(string clientId) => new() { ClientId = ClientIds.Require(clientId, "client id"), JobOutput = true };
+
     /// <inheritdoc />
-    public override string ToString() => (ClientId, FullAccess) switch
+    public override string ToString() => (ClientId, FullAccess, JobOutput) switch
     {
-        (null, _) => "the silo",
-        ({ } id, true) => $"operator as client '{id}'",
-        ({ } id, false) => $"client '{id}'",
+        (null, _, _) => "the silo",
+        ({ } id, true, _) => $"operator as client '{id}'",
+        ({ } id, false, true) => $"a job of client '{id}'",
+        ({ } id, false, false) => $"client '{id}'",
     };
 }

@@ -23,7 +23,10 @@ public static class BlobTransfer
     /// Uploads <paramref name="content"/> (read to its end) as a new blob owned by <paramref name="owner"/>'s client
     /// and returns its manifest. On any failure or cancellation the upload grain is aborted and the error rethrown:
     /// <see cref="BlobEmptyException"/>, <see cref="BlobTooLargeException"/>, <see cref="BlobStoreException"/>,
-    /// <see cref="BlobAccessListFullException"/>, <see cref="OperationCanceledException"/>, or the stream's own exception.
+    /// <see cref="BlobAccessListFullException"/>, <see cref="QuotaExceededException"/> (the client's stored bytes would
+    /// pass its quota: checked before the first piece for a seekable source, as soon as the size passes the client's room
+    /// otherwise, and when the blob registers the owner), <see cref="OperationCanceledException"/>, or the stream's own
+    /// exception.
     /// </summary>
     /// <param name="grains">The silo's or a client's grain factory.</param>
     /// <param name="owner">Who uploads (see <see cref="IBlobUploadGrain.CompleteAsync"/>).</param>
@@ -52,6 +55,10 @@ public static class BlobTransfer
             return stored;
         }
 
+        // The early quota check: a seekable source is checked for its whole length before a byte is sent, any other
+        // once it passes the room the client has (the blob grain's charge at the end is the authoritative check).
+        var storage = owner.ClientId is { } client && !owner.JobOutput ? grains.GetGrain<IClientStorageGrain>(client) : null;
+        var room = storage is null ? long.MaxValue : await storage.CheckUploadAsync(content.CanSeek ? content.Length - content.Position : 0).ConfigureAwait(false);
         var uploadId = Guid.NewGuid();
         var upload = grains.GetGrain<IBlobUploadGrain>(uploadId);
         // A piece of at most 1 MiB; a seekable stream that holds less (a job's small output) gets a buffer its size,
@@ -67,6 +74,11 @@ public static class BlobTransfer
                 if (read == 0)
                 {
                     break;
+                }
+
+                if (sent + read > room)
+                {
+                    room = await storage!.CheckUploadAsync(sent + read).ConfigureAwait(false);
                 }
 
                 // The buffer is reused only after the call returned: the grain is done with it (and a remote call

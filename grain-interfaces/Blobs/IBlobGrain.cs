@@ -62,4 +62,22 @@ public interface IBlobGrain : IGrainWithStringKey
     /// <summary>Makes the blob readable again only by its owners and the clients it is shared with (idempotent). Only
     /// an owner (or full access) may.</summary>
     Task<BlobAccessList> UnpublishAsync(BlobCaller caller);
+
+    /// <summary>
+    /// Gives up <paramref name="caller"/>'s ownership of the blob and releases its charge in the client's stored bytes
+    /// (<see cref="IClientStorageGrain"/>). Only an owner may: anyone else (a client the blob is shared with, a reader
+    /// of a public blob, an operator whose client does not own it) gets <see cref="BlobNotFoundException"/>, as for a
+    /// blob that is not stored. The silo's authority owns nothing: <see cref="InvalidRequestException"/>.
+    /// </summary>
+    /// <remarks>
+    /// <para>When other owners remain, the blob stays as it is for them (grants and the public flag belong to the
+    /// blob); the caller keeps reading it only if it is public. When the last owner leaves, the blob's record is
+    /// cleared: the blob answers as one that is not stored to everyone, the silo and operators included, and a job
+    /// whose output it was answers <c>blob_not_found</c> for that output. Its chunks stay on disk (other blobs may share
+    /// them; unreferenced chunks are not collected yet); uploading the same bytes again stores the blob anew.</para>
+    /// <para>A caller that is not an owner also has any charge for the blob released (a charge can outlive ownership
+    /// only through a failure between the blob's write and the client's), so repeating a delete that failed is safe:
+    /// it answers <see cref="BlobNotFoundException"/> and leaves the client's usage right.</para>
+    /// </remarks>
+    Task DeleteAsync(BlobCaller caller);
 }

@@ -30,7 +30,10 @@ public interface IBlobUploadGrain : IGrainWithGuidKey
     /// before: the first upload's media type and creation time stay), and makes <paramref name="owner"/>'s client an
     /// owner of the blob (the silo's authority records none). Throws <see cref="BlobEmptyException"/> when no byte was
     /// appended, <see cref="InvalidRequestException"/> for a malformed media type, <see cref="BlobAccessListFullException"/>
-    /// when the blob is already stored, not public, and its access list has no room for another owner.</summary>
+    /// when the blob is already stored, not public, and its access list has no room for another owner,
+    /// <see cref="QuotaExceededException"/> when owning the blob would take the client past its storage quota (bytes it
+    /// already owns never do; a <see cref="BlobCaller.JobOutputFor"/> owner is charged without the check). A refused
+    /// upload registers nothing for the client.</summary>
     /// <param name="mediaType">The media type to record (null or blank: <c>application/octet-stream</c>); <c>type/subtype</c>
     /// with optional parameters, printable ASCII, at most 255 characters.</param>
     /// <param name="owner">Who uploads: its <see cref="BlobCaller.ClientId"/> becomes an owner.</param>

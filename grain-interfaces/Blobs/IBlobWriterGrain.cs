@@ -17,12 +17,12 @@ public interface IBlobWriterGrain : IGrainWithIntegerKey
     /// stored one when the same content was stored before). Throws <see cref="BlobEmptyException"/> for no bytes,
     /// <see cref="InvalidRequestException"/> for more than <see cref="BlobLimits.MaxAppendBytes"/> or a malformed media
     /// type, <see cref="BlobTooLargeException"/> past the silo's blob size limit, <see cref="BlobStoreException"/>
-    /// when the chunk store's disk fails, <see cref="BlobAccessListFullException"/> as
-    /// <see cref="IBlobUploadGrain.CompleteAsync"/>.</summary>
+    /// when the chunk store's disk fails, <see cref="BlobAccessListFullException"/> and
+    /// <see cref="QuotaExceededException"/> as <see cref="IBlobUploadGrain.CompleteAsync"/>.</summary>
     /// <param name="content">The whole blob; never changed by the caller once sent.</param>
     /// <param name="mediaType">As for <see cref="IBlobUploadGrain.CompleteAsync"/>.</param>
     /// <param name="owner">Who stores it: its <see cref="BlobCaller.ClientId"/> becomes an owner (a worker stores a
-    /// job's output for the job's client).</param>
+    /// job's output for the job's client with <see cref="BlobCaller.JobOutputFor"/>).</param>
     [Alias("store-for")]
     Task<BlobManifest> StoreAsync([Immutable] byte[] content, string? mediaType, BlobCaller owner);
 }

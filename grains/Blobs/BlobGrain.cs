@@ -6,7 +6,8 @@
 // Access: every call names its BlobCaller. The owners, the grants and the public flag live in the record, bounded
 // together by BlobOptions.MaxAccessListEntries; the clients that may read are also kept in a set in memory, so the
 // check on every chunk read is one lookup. A caller that may not read gets exactly the answer for a blob that is not
-// stored (same exception type and message), so probing ids tells nothing. Access changes are in BlobGrain.Access.cs.
+// stored (same exception type and message), so probing ids tells nothing. Access changes are in BlobGrain.Access.cs,
+// owners joining and leaving (and their charges in the clients' stored bytes) in BlobGrain.Owners.cs.
 using System.Buffers;
 using Marketplace.GrainInterfaces;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,7 @@ internal sealed partial class BlobGrain(
 {
     private readonly int _maxAccessEntries = options.Value.MaxAccessListEntries;
     private readonly HashSet<string> _readers = new(StringComparer.Ordinal);
+    private readonly AbsentResourceRetirement _absent = new();
     private BlobManifest? _manifest;
 
     private string Id => this.GetPrimaryKeyString();
@@ -127,7 +129,7 @@ internal sealed partial class BlobGrain(
         {
             if (owner.ClientId is { } client)
             {
-                await AddOwnerAsync(client);
+                await AddOwnerAsync(client, owner);
             }
 
             return _manifest!;
@@ -151,6 +153,8 @@ internal sealed partial class BlobGrain(
         var created = BlobRecord.From(candidate);
         if (owner.ClientId is { } first)
         {
+            // Charged before it is written as the owner: a refused charge leaves nothing stored for the client.
+            await ChargeAsync(first, candidate.Size, owner);
             created.Owners.Add(first);
         }
 
@@ -162,41 +166,17 @@ internal sealed partial class BlobGrain(
         catch
         {
             record.State = new BlobRecord();
+            if (owner.ClientId is { } charged)
+            {
+                await UndoChargeAsync(charged);
+            }
+
             throw;
         }
 
         Loaded();
         log.BlobRegistered(Id, candidate.Size, candidate.Chunks.Count);
         return _manifest!;
-    }
-
-    /// <summary>Makes <paramref name="client"/> an owner of the stored blob: a grant becomes ownership (the entry count
-    /// stays), a new owner needs room in the bound unless the blob is public (then everybody reads it anyway and the
-    /// owner is not recorded).</summary>
-    private async Task AddOwnerAsync(string client)
-    {
-        var r = record.State;
-        if (r.Owners.Contains(client))
-        {
-            return;
-        }
-
-        var granted = r.SharedWith.Contains(client);
-        if (!granted && r.AccessEntries >= _maxAccessEntries)
-        {
-            if (r.Public)
-            {
-                return;
-            }
-
-            throw AccessListFull(r);
-        }
-
-        await ChangeAsync(x =>
-        {
-            x.SharedWith.Remove(client);
-            x.Owners.Add(client);
-        });
     }
 
     /// <summary>The manifest when <paramref name="caller"/> may read the blob, else null (not stored or not readable:
@@ -207,7 +187,7 @@ internal sealed partial class BlobGrain(
         if (!record.RecordExists)
         {
             // No state for nothing: a read of a blob that does not exist leaves no activation behind.
-            DeactivateOnIdle();
+            _absent.Schedule(this, () => !record.RecordExists, DeactivateOnIdle);
             return null;
         }
 

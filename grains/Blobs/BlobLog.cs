@@ -35,6 +35,18 @@ internal sealed partial class BlobLog(ILogger logger)
     [LoggerMessage(EventId = MarketplaceEventIds.BlobPublicChanged, Level = LogLevel.Information, Message = "Blob {BlobId} public: {Public}, set by {Caller}")]
     public partial void BlobPublicChanged(string blobId, bool @public, string caller);
 
+    [LoggerMessage(EventId = MarketplaceEventIds.BlobOwnerLeft, Level = LogLevel.Information, Message = "Blob {BlobId}: client {ClientId} gave it up; {Owners} owners remain")]
+    public partial void BlobOwnerLeft(string blobId, string clientId, int owners);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.BlobCleared, Level = LogLevel.Information, Message = "Blob {BlobId}: its last owner {ClientId} gave it up; the record is cleared (its chunks stay in the chunk store)")]
+    public partial void BlobCleared(string blobId, string clientId);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.StorageChargeUndoFailed, Level = LogLevel.Warning, Message = "Blob {BlobId}: the charge of client {ClientId} could not be taken back after the blob's write failed; it is released when the client deletes the blob")]
+    public partial void StorageChargeUndoFailed(Exception exception, string blobId, string clientId);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.StorageQuotaRefused, Level = LogLevel.Information, Message = "Client {ClientId} refused blob {BlobId} of {Size} bytes: {Reason}")]
+    public partial void StorageQuotaRefused(string clientId, string blobId, long size, string reason);
+
     [LoggerMessage(EventId = MarketplaceEventIds.UploadLostAtDeactivation, Level = LogLevel.Warning, Message = "Upload {UploadId} was still open at deactivation ({Size} bytes received); it is lost")]
     public partial void UploadLostAtDeactivation(Guid uploadId, long size);
 }

@@ -22,6 +22,16 @@ public sealed class BlobOptions
     /// the list under ~1.3 MB of grain state).</summary>
     public const int MaxAccessListEntriesLimit = 10_000;
 
+    /// <summary>Default <see cref="MaxStoredBytesPerClient"/>: 10 GiB.</summary>
+    public const long DefaultMaxStoredBytesPerClient = 10L << 30;
+
+    /// <summary>Default <see cref="MaxBlobsPerClient"/>: 10,000.</summary>
+    public const int DefaultMaxBlobsPerClient = 10_000;
+
+    /// <summary>Largest allowed <see cref="MaxBlobsPerClient"/>: 100,000 (a client's ledger holds one entry of about 90
+    /// bytes per blob and is rewritten on every change, so it stays under ~9 MB).</summary>
+    public const int MaxBlobsPerClientLimit = 100_000;
+
     /// <summary>Largest blob an upload may produce, in bytes. Default <see cref="BlobLimits.DefaultMaxBlobBytes"/> (1 GiB).</summary>
     public long MaxBlobBytes { get; set; } = BlobLimits.DefaultMaxBlobBytes;
 
@@ -52,6 +62,28 @@ public sealed class BlobOptions
     /// </summary>
     public int MaxAccessListEntries { get; set; } = DefaultMaxAccessListEntries;
 
+    /// <summary>
+    /// Bytes of the blobs one client may own before its uploads are refused (default
+    /// <see cref="DefaultMaxStoredBytesPerClient"/>, 10 GiB; 0: no quota). Every owner of a blob is charged its full
+    /// size, once however often it uploads the same bytes. An upload that would take the client past it answers
+    /// <c>quota_exceeded</c> (HTTP 429) and leaves the client no owner; a job's output is charged past it.
+    /// </summary>
+    public long MaxStoredBytesPerClient { get; set; } = DefaultMaxStoredBytesPerClient;
+
+    /// <summary>Per-client overrides of <see cref="MaxStoredBytesPerClient"/> (client id → bytes; 0: none).</summary>
+    public Dictionary<string, long> StoredBytesPerClient { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Blobs one client may own before its uploads are refused, 1 to <see cref="MaxBlobsPerClientLimit"/> (default
+    /// <see cref="DefaultMaxBlobsPerClient"/>). It bounds the client's ledger of charged blob ids; job outputs are
+    /// recorded past it, as past the bytes quota.
+    /// </summary>
+    public int MaxBlobsPerClient { get; set; } = DefaultMaxBlobsPerClient;
+
+    /// <summary>The stored-bytes quota of <paramref name="clientId"/>; 0 when none.</summary>
+    internal long StoredBytesLimit(string clientId) =>
+        StoredBytesPerClient.TryGetValue(clientId, out var own) ? own : MaxStoredBytesPerClient;
+
     /// <summary>The problems with these settings, empty when valid.</summary>
     internal List<string> Problems()
     {
@@ -73,6 +105,24 @@ public sealed class BlobOptions
         if (MaxAccessListEntries is < 1 or > MaxAccessListEntriesLimit)
         {
             problems.Add($"Marketplace:Blobs:MaxAccessListEntries {MaxAccessListEntries} must be 1..{MaxAccessListEntriesLimit}.");
+        }
+
+        if (MaxStoredBytesPerClient < 0)
+        {
+            problems.Add($"Marketplace:Blobs:MaxStoredBytesPerClient {MaxStoredBytesPerClient} must not be negative (0: no quota).");
+        }
+
+        foreach (var (client, limit) in StoredBytesPerClient)
+        {
+            if (limit < 0)
+            {
+                problems.Add($"Marketplace:Blobs:StoredBytesPerClient:{client} {limit} must not be negative (0: no quota).");
+            }
+        }
+
+        if (MaxBlobsPerClient is < 1 or > MaxBlobsPerClientLimit)
+        {
+            problems.Add($"Marketplace:Blobs:MaxBlobsPerClient {MaxBlobsPerClient} must be 1..{MaxBlobsPerClientLimit}.");
         }
 
         if (UploadIdleTimeout <= TimeSpan.Zero)

@@ -122,7 +122,7 @@ internal sealed class BlobUploadGrain(ChunkStore store, IOptions<BlobOptions> op
             };
             _completed = await GrainFactory.GetGrain<IBlobRegistryGrain>(id).RegisterAsync(candidate, owner);
         }
-        catch (Exception e) when (e is BlobStoreException or BlobAccessListFullException)
+        catch (Exception e) when (e is BlobStoreException or BlobAccessListFullException or QuotaExceededException)
         {
             End(UploadState.Aborted, e.Message, deactivate: false);
             throw;

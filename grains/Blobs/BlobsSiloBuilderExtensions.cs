@@ -15,7 +15,7 @@ public static class BlobsSiloBuilderExtensions
     /// <summary>
     /// Adds the blobs services and options: <see cref="BlobOptions"/> bound from <c>Marketplace:Blobs</c> and checked at
     /// start, the chunk store under <see cref="BlobOptions.ChunkStorePath"/> (default <c>&lt;Marketplace:DataFolder&gt;/chunks</c>,
-    /// the data folder defaulting to <c>./data</c> as in silo/Program.cs), beside the blob, upload and registry grains of
+    /// the data folder defaulting to <c>./data</c> as in silo/Program.cs), beside the blob, upload, registry and client storage grains of
     /// this assembly. Needs the default grain storage on the silo.
     /// </summary>
     public static ISiloBuilder AddMarketplaceBlobs(this ISiloBuilder silo)

@@ -32,6 +32,7 @@ internal sealed partial class JobGrain(
     private const long DefaultTimeoutMs = 30_000;
 
     private readonly JobsOptions _options = options.Value;
+    private readonly AbsentResourceRetirement _absent = new();
     private IGrainTimer? _timer;
     private DateTimeOffset _timerDue = DateTimeOffset.MaxValue;
 
@@ -275,7 +276,7 @@ internal sealed partial class JobGrain(
         if (!Submitted)
         {
             // A read of a job that does not exist must not keep an activation in memory.
-            DeactivateOnIdle();
+            _absent.Schedule(this, () => !Submitted, DeactivateOnIdle);
             throw new JobNotFoundException($"job {JobId} does not exist");
         }
 

@@ -41,6 +41,7 @@ internal sealed class ProgramGrain(
     IOptions<ProgramOptions> options) : Grain, IProgramGrain
 {
     private readonly ProgramOptions _options = options.Value;
+    private readonly AbsentResourceRetirement _absent = new();
 
     /// <inheritdoc />
     public async Task<ProgramInfo> DeployAsync(ProgramDeployment deployment, BlobCaller client)
@@ -139,7 +140,7 @@ internal sealed class ProgramGrain(
     {
         if (record.State.Info is null)
         {
-            DeactivateOnIdle();
+            _absent.Schedule(this, () => record.State.Info is null, DeactivateOnIdle);
         }
     }
 

@@ -18,6 +18,10 @@ internal static class MarketplaceEventIds
     public const int BlobShared = 5107;
     public const int BlobUnshared = 5108;
     public const int BlobPublicChanged = 5109;
+    public const int BlobOwnerLeft = 5110;
+    public const int BlobCleared = 5111;
+    public const int StorageChargeUndoFailed = 5112;
+    public const int StorageQuotaRefused = 5113;
 
     public const int AttemptFailed = 5200;
     public const int LeaseRenewalFailed = 5201;

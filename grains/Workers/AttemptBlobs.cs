@@ -16,14 +16,16 @@ internal static class AttemptBlobs
     }
 
     /// <summary>Stores <paramref name="output"/> (not empty) as a blob owned by the job's client
-    /// <paramref name="clientId"/> and returns its id.</summary>
+    /// <paramref name="clientId"/> and returns its id. The output is charged to the client's stored bytes, past its
+    /// quota too: the job already ran, and refusing its output would lose it (the client's next uploads are refused
+    /// until it gives up blobs).</summary>
     /// <remarks>When those bytes are already stored and their access list is full (many clients produced or uploaded
     /// the same bytes and nobody published them), the client cannot be recorded as one more owner. The output is
     /// stored all the same, without the owner: the job's client still reads it through its job
     /// (<c>GET /v1/jobs/{id}/output</c>), and the job does not fail for another client's data.</remarks>
     public static async Task<string> StoreAsync(IGrainFactory grains, string clientId, ReadOnlyMemory<byte> output, CancellationToken token)
     {
-        var owner = string.IsNullOrEmpty(clientId) ? BlobCaller.Silo : BlobCaller.Client(clientId);
+        var owner = string.IsNullOrEmpty(clientId) ? BlobCaller.Silo : BlobCaller.JobOutputFor(clientId);
         try
         {
             return (await BlobTransfer.StoreAsync(grains, owner, output, "application/octet-stream", token).ConfigureAwait(false)).Id;

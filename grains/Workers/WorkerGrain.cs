@@ -19,6 +19,7 @@ internal sealed partial class WorkerGrain(
     IOptions<JobsOptions> options) : Grain, IWorkerGrain
 {
     private readonly JobsOptions _options = options.Value;
+    private readonly AbsentResourceRetirement _absent = new();
     private DateTimeOffset _lastHeartbeat;
     private bool _dirty;
 
@@ -139,14 +140,14 @@ internal sealed partial class WorkerGrain(
 
     /// <summary>
     /// An activation on a silo that does not host the worker's executor exists only because no live silo hosts it
-    /// (see <see cref="WorkerHostPlacementDirector"/>): it answers the current call as an offline worker and then
-    /// deactivates, so the next call is placed again and finds the host once it is back.
+    /// (see <see cref="WorkerHostPlacementDirector"/>): it answers as an offline worker and deactivates a moment later
+    /// (<see cref="AbsentResourceRetirement"/>), so a later call is placed again and finds the host once it is back.
     /// </summary>
     private void LeaveUnlessHosted()
     {
         if (localWorkers.Find(WorkerId) is null)
         {
-            DeactivateOnIdle();
+            _absent.Schedule(this, () => localWorkers.Find(WorkerId) is null, DeactivateOnIdle);
         }
     }
 
@@ -179,7 +180,7 @@ internal sealed partial class WorkerGrain(
     {
         if (state.State.Capabilities is null)
         {
-            DeactivateOnIdle();
+            _absent.Schedule(this, () => state.State.Capabilities is null, DeactivateOnIdle);
             throw new WorkerNotFoundException($"worker {WorkerId} has not registered");
         }
     }

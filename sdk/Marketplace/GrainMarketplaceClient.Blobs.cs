@@ -6,7 +6,7 @@ using Marketplace.GrainInterfaces;
 
 namespace Marketplace.Sdk;
 
-/// <content>Blob operations.</content>
+/// <content>Blob operations and the client's stored bytes.</content>
 public sealed partial class GrainMarketplaceClient
 {
     /// <inheritdoc />
@@ -67,6 +67,20 @@ public sealed partial class GrainMarketplaceClient
     {
         cancellationToken.ThrowIfCancellationRequested();
         return await Blob(blobId).UnpublishAsync(_caller).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteBlobAsync(string blobId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await Blob(blobId).DeleteAsync(_caller).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<ClientStorage> GetStorageAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await _grains.GetGrain<IClientStorageGrain>(ClientId).GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private IBlobGrain Blob(string blobId)

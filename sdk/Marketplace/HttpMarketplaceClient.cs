@@ -92,6 +92,17 @@ public sealed class HttpMarketplaceClient : IMarketplaceClient, IDisposable
     }
 
     /// <inheritdoc />
+    public async Task DeleteBlobAsync(string blobId, CancellationToken cancellationToken = default)
+    {
+        using var request = NewRequest(HttpMethod.Delete, $"v1/blobs/{Escape(blobId)}");
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<ClientStorage> GetStorageAsync(CancellationToken cancellationToken = default) =>
+        SendJsonAsync<ClientStorage>(HttpMethod.Get, "v1/client/storage", null, cancellationToken);
+
+    /// <inheritdoc />
     public Task<BlobManifest> GetBlobManifestAsync(string blobId, CancellationToken cancellationToken = default) =>
         SendJsonAsync<BlobManifest>(HttpMethod.Get, $"v1/blobs/{Escape(blobId)}/manifest", null, cancellationToken);
 

@@ -19,6 +19,8 @@ public interface IMarketplaceClient
     /// <param name="mediaType">Media type to record (null: application/octet-stream).</param>
     /// <param name="progress">Receives the number of bytes sent so far.</param>
     /// <param name="cancellationToken">Stops the upload.</param>
+    /// <exception cref="QuotaExceededException">Owning the blob would take this client past its stored-bytes quota
+    /// (bytes it owns already are free).</exception>
     Task<BlobManifest> UploadBlobAsync(Stream content, string? mediaType = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>A blob's manifest. Throws <see cref="BlobNotFoundException"/>, also for a blob this client may not
@@ -50,6 +52,15 @@ public interface IMarketplaceClient
 
     /// <summary>Makes a blob this client owns readable again only by its owners and the clients it is shared with.</summary>
     Task<BlobAccessList> UnpublishBlobAsync(string blobId, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives up this client's ownership of a blob and releases its bytes from the client's stored bytes; when
+    /// it was the last owner the blob is removed (it then answers as not stored to everyone). Throws
+    /// <see cref="BlobNotFoundException"/> for a blob this client does not own (also one shared with it or public).</summary>
+    Task DeleteBlobAsync(string blobId, CancellationToken cancellationToken = default);
+
+    /// <summary>The bytes and number of the blobs this client owns, and its quota (<see cref="ClientStorage"/>). An
+    /// upload past the quota throws <see cref="QuotaExceededException"/>.</summary>
+    Task<ClientStorage> GetStorageAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Deploys a signed program. Throws <see cref="ProgramRejectedException"/> naming the failed check.</summary>
     Task<ProgramInfo> DeployProgramAsync(ProgramDeployment deployment, CancellationToken cancellationToken = default);

@@ -1,7 +1,8 @@
 // Design: every blob endpoint reads as the API key's client (ApiClient.BlobCallerOf), and the blob grain answers a blob
 // the client may not read exactly as one that is not stored, so these endpoints give the same 404 blob_not_found for
 // both and never look at the request further (range, validators, chunk index) before that check. Access changes
-// (share, revoke, publish, unpublish) and the access list are for the blob's owners; everyone else gets the same 404.
+// (share, revoke, publish, unpublish), the access list and giving a blob up (DELETE) are for the blob's owners; everyone
+// else gets the same 404.
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
 using Marketplace.Grains.Telemetry;
@@ -9,8 +10,8 @@ using Microsoft.Extensions.Options;
 
 namespace Marketplace.Silo.Api;
 
-/// <summary><c>/v1/blobs</c>: streaming upload, verified download with ranges, manifest, chunk proofs, sharing and
-/// publishing.</summary>
+/// <summary><c>/v1/blobs</c>: streaming upload, verified download with ranges, manifest, chunk proofs, sharing,
+/// publishing and giving a blob up.</summary>
 internal static class BlobEndpoints
 {
     public static void Map(RouteGroupBuilder api)
@@ -20,13 +21,18 @@ internal static class BlobEndpoints
             .WithSummary("Uploads a blob from the raw request body (streamed; media type from Content-Type); the caller becomes an owner.")
             .Accepts(typeof(Stream), "application/octet-stream", "*/*")
             .Produces<BlobManifest>(StatusCodes.Status201Created)
-            .ProducesProblems(400, 409, 413);
+            .ProducesProblems(400, 409, 413, 429);
         api.MapMethods("/blobs/{id}", [HttpMethods.Get, HttpMethods.Head], DownloadAsync)
             .WithName("DownloadBlob")
             .WithSummary("Streams a blob the caller may read, every chunk verified; a single Range gives 206.")
             .Produces(StatusCodes.Status200OK, typeof(Stream), "application/octet-stream")
             .Produces(StatusCodes.Status206PartialContent, typeof(Stream), "application/octet-stream")
             .ProducesProblems(400, 404, 416, 500);
+        api.MapDelete("/blobs/{id}", DeleteAsync)
+            .WithName("DeleteBlob")
+            .WithSummary("Gives up the caller's ownership of a blob and releases its bytes from the caller's stored bytes; the last owner's delete removes the blob.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblems(400, 404);
         api.MapGet("/blobs/{id}/manifest", GetManifestAsync)
             .WithName("GetBlobManifest")
             .WithSummary("A blob's manifest: size, media type, chunk list.")
@@ -76,6 +82,12 @@ internal static class BlobEndpoints
     {
         await BlobStreaming.WriteAsync(context, grains, ApiClient.BlobCallerOf(context), ResourceIds.RequireBlobId(id));
         return Results.Empty;
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, HttpContext context, IGrainFactory grains)
+    {
+        await Blob(grains, id).DeleteAsync(ApiClient.BlobCallerOf(context));
+        return Results.NoContent();
     }
 
     private static async Task<IResult> GetManifestAsync(string id, HttpContext context, IGrainFactory grains)

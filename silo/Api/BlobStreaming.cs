@@ -1,7 +1,8 @@
 // Design: blob bytes never sit whole in memory on their way through the API.
 // Upload: the request body is read in 1 MiB pieces, each appended to a fresh IBlobUploadGrain, which cuts chunks and
 // writes them to the chunk store; the size limit is counted here (Kestrel's own body limit is lifted for this request)
-// so an oversized upload stops at the limit whether or not it declared a Content-Length.
+// so an oversized upload stops at the limit whether or not it declared a Content-Length. The client's storage quota is
+// checked the same way: a declared length before the body is read, a counted one as soon as it passes the client's room.
 // Download: pieces of up to BlobLimits.MaxReadBytes are read through IBlobGrain.ReadRangeAsync (which verifies every
 // chunk it touches), cut at chunk boundaries so no chunk is read twice, and the next piece is read while the current
 // one is written. The first piece is read before any header is sent, so a damaged first chunk is a clean problem
@@ -55,6 +56,10 @@ internal static class BlobStreaming
             throw new BlobEmptyException("The upload body is empty; empty blobs are not stored.");
         }
 
+        // The early quota check: a declared length before a byte is read, otherwise once the count passes the room
+        // the client has; the blob grain's charge at the end is the authoritative check.
+        var storage = owner.ClientId is { } client ? grains.GetGrain<IClientStorageGrain>(client) : null;
+        var room = storage is null ? long.MaxValue : await storage.CheckUploadAsync(request.ContentLength ?? 0);
         var upload = grains.GetGrain<IBlobUploadGrain>(Guid.NewGuid());
         var buffer = new byte[UploadPieceBytes];
         long total = 0;
@@ -73,6 +78,11 @@ internal static class BlobStreaming
                 if (total > maxBytes)
                 {
                     throw TooLarge(maxBytes);
+                }
+
+                if (total > room)
+                {
+                    room = await storage!.CheckUploadAsync(total);
                 }
 
                 started = true;

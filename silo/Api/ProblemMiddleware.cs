@@ -134,6 +134,10 @@ internal sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMid
                 return (ProblemCodes.Timeout, "The silo did not answer in time; the operation may still complete.", null);
             case SiloUnavailableException:
                 return (ProblemCodes.Unavailable, "The silo is not running (starting or shutting down); retry shortly.", null);
+            case OrleansMessageRejectionException:
+                // The call did not reach its grain: e.g. forwarded too often while the grain's activations came and went
+                // (many concurrent reads of an id that is not stored, each retiring the activation it found).
+                return (ProblemCodes.Unavailable, "The request could not reach its resource just now; retry shortly.", null);
             default:
                 return (ProblemCodes.Internal, $"An internal error occurred; quote trace id {TraceIdOf(context)} when reporting it.", null);
         }

@@ -3,7 +3,7 @@ using Marketplace.GrainInterfaces.Json;
 
 namespace Marketplace.Silo.Api;
 
-/// <summary><c>/v1/workers</c> and <c>/v1/client</c>.</summary>
+/// <summary><c>/v1/workers</c>, <c>/v1/client</c> and <c>/v1/client/storage</c>.</summary>
 internal static class WorkerEndpoints
 {
     public static void Map(RouteGroupBuilder api)
@@ -22,6 +22,10 @@ internal static class WorkerEndpoints
             .WithName("GetClient")
             .WithSummary("The client id the presented API key belongs to.")
             .Produces<ClientIdentity>();
+        api.MapGet("/client/storage", GetStorageAsync)
+            .WithName("GetClientStorage")
+            .WithSummary("The bytes and number of the blobs the caller owns, and its quota (max_stored_bytes 0: none).")
+            .Produces<ClientStorage>();
     }
 
     private static async Task<IResult> ListAsync(string? limit, string? cursor, IGrainFactory grains)
@@ -35,4 +39,7 @@ internal static class WorkerEndpoints
         Results.Ok(await grains.GetGrain<IWorkerGrain>(ResourceIds.RequireReference(id, "worker id")).GetAsync());
 
     private static IResult GetClient(HttpContext context) => Results.Ok(new ClientIdentity { ClientId = ApiClient.IdOf(context) });
+
+    private static async Task<IResult> GetStorageAsync(HttpContext context, IGrainFactory grains) =>
+        Results.Ok(await grains.GetGrain<IClientStorageGrain>(ApiClient.IdOf(context)).GetAsync());
 }

@@ -37,6 +37,7 @@ public sealed class BlobOwnershipApiTests(ApiSiloFixture fixture, ITestOutputHel
         ["DELETE share"] = id => new HttpRequestMessage(HttpMethod.Delete, $"v1/blobs/{id}/share/alice"),
         ["POST publish"] = id => new HttpRequestMessage(HttpMethod.Post, $"v1/blobs/{id}/publish"),
         ["DELETE publish"] = id => new HttpRequestMessage(HttpMethod.Delete, $"v1/blobs/{id}/publish"),
+        ["DELETE blob"] = id => new HttpRequestMessage(HttpMethod.Delete, $"v1/blobs/{id}"),
     };
 
     [Theory]

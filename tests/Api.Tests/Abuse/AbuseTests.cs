@@ -208,6 +208,17 @@ public sealed class AbuseTests(ApiSiloFixture fixture, ITestOutputHelper output)
         var name = "echo-fuzz-" + Guid.NewGuid().ToString("N")[..8];
         var program = await client.DeployProgramAsync(SamplePrograms.Echo(name));
         var blob = await client.UploadBlobAsync(new MemoryStream(Encoding.UTF8.GetBytes("fuzz target blob")));
+
+        // The suite's deletes may give up the fuzzer's and bob's ownership of the target (bob's key is among the
+        // generated ones); alice owns it too, so it stays stored, and published it stays readable by the fuzzer
+        // (until a hostile unpublish).
+        foreach (var key in new[] { ApiTestSilo.BobKey, ApiTestSilo.AliceKey })
+        {
+            using var owner = _silo.NewClient(key);
+            await owner.UploadBlobAsync(new MemoryStream(Encoding.UTF8.GetBytes("fuzz target blob")));
+        }
+
+        await client.PublishBlobAsync(blob.Id);
         var job = await client.SubmitJobAsync(new JobSubmission { Program = name, InputInline = Encoding.UTF8.GetBytes("fuzz") });
         await client.WaitForJobAsync(job.JobId, TimeSpan.FromSeconds(120));
         var workers = (await client.ListWorkersAsync()).Items;

@@ -146,7 +146,7 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
     private RawExchange Ids(Random random)
     {
         var id = HostileId(random);
-        var (method, path) = random.Next(20) switch
+        var (method, path) = random.Next(21) switch
         {
             0 => ("GET", $"/v1/jobs/{id}"),
             1 => ("POST", $"/v1/jobs/{id}/cancel"),
@@ -167,6 +167,7 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
             16 => ("GET", $"/v1/{Pick(random, ListPaths())}{(random.Next(2) == 0 ? "?" : "?limit=2&")}cursor={HostileId(random)}"),
             17 => ("GET", $"/v1/{Pick(random, ListPaths())}?limit={Pick(random, HostileNumbers).Trim('"')}&cursor={Pick(random, new[] { "", "AQ", "AQhwcm9ncmFtcwA", "AQRqb2JzAgAAAAE1" })}"),
             18 => ("GET", $"/v1/programs/{id}/{Pick(random, new[] { "delegates", "versions" })}"),
+            19 => ("DELETE", $"/v1/blobs/{(random.Next(4) == 0 ? targets.BlobId : id)}"),
             _ => ("GET", $"/v1/{id}"),
         };
         var body = path.EndsWith("/share", StringComparison.Ordinal) ? Encoding.UTF8.GetBytes("{\"client_id\": \"bob\"}") : null;
@@ -313,9 +314,9 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
         ("GET", $"/v1/jobs/{targets.JobId}/logs"), ("GET", $"/v1/jobs/{targets.JobId}/output"), ("POST", "/v1/programs"),
         ("GET", "/v1/programs"), ("GET", $"/v1/programs/{targets.ProgramId}"), ("GET", $"/v1/programs/{targets.ProgramName}/state/proof?key=a"),
         ("GET", $"/v1/blobs/{targets.BlobId}"), ("GET", $"/v1/blobs/{targets.BlobId}/manifest"), ("GET", $"/v1/blobs/{targets.BlobId}/chunks/0/proof"),
-        ("GET", "/v1/workers"), ("GET", $"/v1/workers/{targets.WorkerId}"), ("GET", "/v1/client"),
+        ("GET", "/v1/workers"), ("GET", $"/v1/workers/{targets.WorkerId}"), ("GET", "/v1/client"), ("GET", "/v1/client/storage"),
         ("GET", $"/v1/blobs/{targets.BlobId}/access"), ("POST", $"/v1/blobs/{targets.BlobId}/share"), ("DELETE", $"/v1/blobs/{targets.BlobId}/share/bob"),
-        ("POST", $"/v1/blobs/{targets.BlobId}/publish"), ("DELETE", $"/v1/blobs/{targets.BlobId}/publish"),
+        ("POST", $"/v1/blobs/{targets.BlobId}/publish"), ("DELETE", $"/v1/blobs/{targets.BlobId}/publish"), ("DELETE", $"/v1/blobs/{targets.BlobId}"),
         ("GET", $"/v1/programs/{targets.ProgramName}/versions"), ("GET", $"/v1/programs/{targets.ProgramName}/delegates"),
         ("POST", $"/v1/programs/{targets.ProgramName}/delegates"),
     ];

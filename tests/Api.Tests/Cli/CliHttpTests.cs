@@ -85,6 +85,35 @@ public sealed class CliHttpTests(ApiSiloFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task DeleteBlobGivesUpABlobAndClientShowsTheStoredBytes()
+    {
+        var file = Path.Combine(_folder, "owned.bin");
+        await File.WriteAllTextAsync(file, "bytes alice gives up " + Guid.NewGuid());
+        var size = new FileInfo(file).Length;
+        var before = await Cli().RunAsync("client", "--json");
+        Assert.True(before.ExitCode == 0, before.ToString());
+        var stored = JsonDocument.Parse(before.Output).RootElement.GetProperty("stored_bytes").GetInt64();
+        var upload = await Cli().RunAsync("upload-blob", "--file", file, "--json");
+        var blobId = JsonDocument.Parse(upload.Output).RootElement.GetProperty("id").GetString()!;
+
+        var table = await Cli().RunAsync("client");
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Matches(@"client\s+alice", table.Output);
+        Assert.Contains((stored + size).ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " bytes", table.Output, StringComparison.Ordinal);
+
+        var bob = await Cli(ApiTestSilo.BobKey).RunAsync("delete-blob", "--id", blobId);
+        Assert.Equal(2, bob.ExitCode);
+        Assert.StartsWith("error blob_not_found", bob.ErrorLine, StringComparison.Ordinal);
+
+        var deleted = await Cli().RunAsync("delete-blob", "--id", blobId, "--json");
+        Assert.True(deleted.ExitCode == 0, deleted.ToString());
+        using var after = JsonDocument.Parse(deleted.Output);
+        Assert.Equal(stored, after.RootElement.GetProperty("stored_bytes").GetInt64());
+        Assert.Equal("alice", after.RootElement.GetProperty("client_id").GetString());
+        Assert.Equal(2, (await Cli().RunAsync("delete-blob", "--id", blobId)).ExitCode);
+    }
+
+    [Fact]
     public async Task MissingAndWrongApiKeysAreAuthErrors()
     {
         var none = await new CliRunner().With("MARKETPLACE_URL", fixture.Silo.BaseAddress.ToString()).RunAsync("programs");

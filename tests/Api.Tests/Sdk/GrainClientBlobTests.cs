@@ -38,6 +38,26 @@ public sealed class GrainClientBlobTests(GatewaySiloFixture fixture, ITestOutput
     }
 
     [Fact]
+    public async Task ANamedClientGivesUpItsBlobAndSeesItsStoredBytes()
+    {
+        var client = await fixture.Silo.MarketplaceAsync("storage-" + Guid.NewGuid().ToString("N")[..8]);
+        var other = await fixture.Silo.MarketplaceAsync("other-" + Guid.NewGuid().ToString("N")[..8]);
+        var data = new byte[(2 * 1024 * 1024) + 5];
+        new Random(11).NextBytes(data);
+        var id = (await client.UploadBlobAsync(new MemoryStream(data))).Id;
+        await client.UploadBlobAsync(new MemoryStream(data));
+        var storage = await client.GetStorageAsync();
+        Assert.Equal((client.ClientId, (long)data.Length, 1, 10L << 30), (storage.ClientId, storage.StoredBytes, storage.BlobCount, storage.MaxStoredBytes));
+
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => other.DeleteBlobAsync(id));
+        await client.DeleteBlobAsync(id);
+        Assert.Equal((0L, 0), ((await client.GetStorageAsync()).StoredBytes, (await client.GetStorageAsync()).BlobCount));
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => client.GetBlobManifestAsync(id));
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => client.DeleteBlobAsync(id));
+        await Assert.ThrowsAsync<InvalidRequestException>(() => client.DeleteBlobAsync("blob-not-an-id"));
+    }
+
+    [Fact]
     public async Task RangesReturnExactlyTheirBytes()
     {
         var data = new byte[(2 * 1024 * 1024) + 777];

@@ -104,10 +104,16 @@ public sealed class BlobSettingsTests
                 ["Marketplace:Blobs:ChunkSize"] = "100",
                 ["Marketplace:Blobs:MaxBlobBytes"] = "0",
                 ["Marketplace:Blobs:MaxAccessListEntries"] = "0",
+                ["Marketplace:Blobs:MaxStoredBytesPerClient"] = "-1",
+                ["Marketplace:Blobs:StoredBytesPerClient:carol"] = "-5",
+                ["Marketplace:Blobs:MaxBlobsPerClient"] = "0",
             }));
             Assert.Contains("ChunkSize 100", error.Message, StringComparison.Ordinal);
             Assert.Contains("MaxBlobBytes 0", error.Message, StringComparison.Ordinal);
             Assert.Contains("MaxAccessListEntries 0", error.Message, StringComparison.Ordinal);
+            Assert.Contains("MaxStoredBytesPerClient -1", error.Message, StringComparison.Ordinal);
+            Assert.Contains("StoredBytesPerClient:carol -5", error.Message, StringComparison.Ordinal);
+            Assert.Contains("MaxBlobsPerClient 0", error.Message, StringComparison.Ordinal);
         }
         finally
         {

@@ -79,6 +79,32 @@ public sealed class JobBlobOwnershipTests(ITestOutputHelper output)
         Assert.Equal(1, (await silo.Grains.GetGrain<IBlobGrain>(theirs.Id).GetAccessAsync(BlobCaller.Silo)).OwnerCount);
     }
 
+    [Fact]
+    public async Task AJobsOutputIsChargedToItsClientPastItsQuotaAndItsNextUploadIsRefused()
+    {
+        await using var silo = await JobsKit.StartAsync(new JobsSettings().Worker("w1").Set("Marketplace:Blobs:StoredBytesPerClient:" + JobsKit.Client, "1000"));
+        var quick = await JobsKit.DeployAsync(silo, "quick");
+        var seed = Random.Shared.Next();
+        output.WriteLine($"seed {seed}");
+        var input = new byte[3000];
+        new Random(seed).NextBytes(input);
+
+        // The job ran, so its output is stored and owned even though it takes the client past its quota.
+        var job = await silo.Grains.SubmitAsync(JobsKit.Job(quick, s => s.InputInline = input));
+        var done = await silo.Grains.WaitTerminalAsync(job.JobId);
+        Assert.True(done.Status == JobStatus.Completed, await silo.Grains.DescribeAsync(job.JobId));
+        var client = BlobCaller.Client(JobsKit.Client);
+        Assert.Equal(input, await ReadAsync(silo, client, done.OutputBlobId!));
+        var storage = await silo.Grains.GetGrain<IClientStorageGrain>(JobsKit.Client).GetAsync();
+        Assert.Equal((3000L, 1, 1000L), (storage.StoredBytes, storage.BlobCount, storage.MaxStoredBytes));
+
+        // Until it gives blobs up, the client's uploads are refused.
+        await Assert.ThrowsAsync<QuotaExceededException>(() => BlobTransfer.StoreAsync(silo.Grains, client, new byte[] { 1, 2, 3 }, null, CancellationToken.None));
+        await silo.Grains.GetGrain<IBlobGrain>(done.OutputBlobId!).DeleteAsync(client);
+        await BlobTransfer.StoreAsync(silo.Grains, client, new byte[] { 1, 2, 3 }, null, CancellationToken.None);
+        Assert.Equal(3, (await silo.Grains.GetGrain<IClientStorageGrain>(JobsKit.Client).GetAsync()).StoredBytes);
+    }
+
     private static JobSubmission Job(string program, string requestId, string inputBlobId) =>
         JobsKit.Job(program, s =>
         {

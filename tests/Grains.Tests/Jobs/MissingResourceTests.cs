@@ -71,6 +71,37 @@ public sealed class MissingResourceTests
         Assert.True(leftover <= 0, $"{leftover} activations left after reads of one missing name");
     }
 
+    [Fact]
+    public async Task BurstsOfReadsOfOneMissingJobBlobProgramAndWorkerAnswerNotFoundEveryTimeAndLeaveNoActivation()
+    {
+        await using var silo = await JobsKit.StartAsync(new JobsSettings().Worker("w1"));
+        var before = await CountAsync(silo);
+        var hex = new string('a', 64);
+        for (var round = 0; round < 5; round++)
+        {
+            // Concurrent calls to one missing id queue on one activation; none may be refused on the way.
+            var reads = Enumerable.Range(0, 100).SelectMany(_ => new Task[]
+            {
+                Assert.ThrowsAsync<JobNotFoundException>(() => silo.Grains.GetGrain<IJobGrain>("job" + hex[..32]).GetAsync(JobsKit.Client)),
+                Assert.ThrowsAsync<BlobNotFoundException>(() => silo.Grains.GetGrain<IBlobGrain>("blob" + hex).GetChunkProofAsync(BlobCaller.Silo, 0)),
+                Assert.ThrowsAsync<WorkerNotFoundException>(() => silo.Grains.GetGrain<IWorkerGrain>("w-" + hex[..16]).GetAsync()),
+                NullProgramAsync(silo.Grains.GetGrain<IProgramGrain>("prog" + hex)),
+            });
+            await Task.WhenAll(reads);
+        }
+
+        var leftover = -1;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && (leftover = await CountAsync(silo) - before) > 0)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(leftover <= 0, $"{leftover} activations left after bursts of reads of missing ids");
+    }
+
+    private static async Task NullProgramAsync(IProgramGrain program) => Assert.Null(await program.GetInfoAsync());
+
     private static async Task<int> CountAsync(MarketplaceTestSilo silo)
     {
         var stats = await silo.Grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
