@@ -49,6 +49,18 @@ internal sealed class CliContext
             DefaultValueFactory = _ => environment.GetVariable("MARKETPLACE_CLUSTER_ID") ?? DefaultClusterId,
             Recursive = true,
         };
+        SigningKeyId = new Option<string?>("--signing-key-id")
+        {
+            Description = "Sign every HTTP request with this signing key (env MARKETPLACE_SIGNING_KEY_ID); needs --signing-secret-file.",
+            DefaultValueFactory = _ => environment.GetVariable("MARKETPLACE_SIGNING_KEY_ID"),
+            Recursive = true,
+        };
+        SigningSecretFile = new Option<string?>("--signing-secret-file")
+        {
+            Description = "File holding the signing key's base64 secret (env MARKETPLACE_SIGNING_SECRET_FILE).",
+            DefaultValueFactory = _ => environment.GetVariable("MARKETPLACE_SIGNING_SECRET_FILE"),
+            Recursive = true,
+        };
         Json = new Option<bool>("--json")
         {
             Description = "Print machine-readable JSON instead of tables.",
@@ -68,6 +80,10 @@ internal sealed class CliContext
 
     public Option<string> ClusterId { get; }
 
+    public Option<string?> SigningKeyId { get; }
+
+    public Option<string?> SigningSecretFile { get; }
+
     public Option<bool> Json { get; }
 
     public void AddGlobalOptions(Command root)
@@ -77,6 +93,8 @@ internal sealed class CliContext
         root.Options.Add(Gateway);
         root.Options.Add(ClientId);
         root.Options.Add(ClusterId);
+        root.Options.Add(SigningKeyId);
+        root.Options.Add(SigningSecretFile);
         root.Options.Add(Json);
     }
 
@@ -174,6 +192,46 @@ internal sealed class VerbRun : IAsyncDisposable
         // over HTTP; with neither, the CLI is the operators' tool with full access (jobs and uploads under 'cli').
         var named = Parse.GetResult(_context.ClientId) is { Implicit: false } || _context.Environment.GetVariable("MARKETPLACE_CLIENT_ID") is not null;
         var apiKey = Parse.GetValue(_context.ApiKey) ?? _context.Environment.GetVariable("MARKETPLACE_API_KEY");
-        return new ConnectionSettings(url, string.IsNullOrWhiteSpace(apiKey) ? null : apiKey, gateway, clientId, Parse.GetValue(_context.ClusterId) ?? CliContext.DefaultClusterId, named);
+        return new ConnectionSettings(url, string.IsNullOrWhiteSpace(apiKey) ? null : apiKey, gateway, clientId, Parse.GetValue(_context.ClusterId) ?? CliContext.DefaultClusterId, named)
+        {
+            SigningKey = gateway is null ? SigningKey() : null,
+        };
+    }
+
+    // The signing key of HTTP requests: both options or neither; the secret file holds the base64 secret.
+    private RequestSigningKey? SigningKey()
+    {
+        var keyId = Parse.GetValue(_context.SigningKeyId);
+        var secretFile = Parse.GetValue(_context.SigningSecretFile);
+        keyId = string.IsNullOrWhiteSpace(keyId) ? null : keyId.Trim();
+        secretFile = string.IsNullOrWhiteSpace(secretFile) ? null : secretFile;
+        if (keyId is null && secretFile is null)
+        {
+            return null;
+        }
+
+        if (keyId is null || secretFile is null)
+        {
+            throw CliException.Usage("--signing-key-id and --signing-secret-file go together: give both (or MARKETPLACE_SIGNING_KEY_ID and MARKETPLACE_SIGNING_SECRET_FILE) or neither.");
+        }
+
+        string secret;
+        try
+        {
+            secret = File.ReadAllText(secretFile);
+        }
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
+        {
+            throw CliException.Usage($"--signing-secret-file: cannot read '{secretFile}': {failure.Message}");
+        }
+
+        try
+        {
+            return RequestSigningKey.FromBase64(keyId, secret);
+        }
+        catch (ArgumentException)
+        {
+            throw CliException.Usage("--signing-key-id / --signing-secret-file: the key id must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '.' and '-', and the file must hold base64 of at least 32 bytes.");
+        }
     }
 }

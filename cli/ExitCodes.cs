@@ -16,7 +16,7 @@ internal static class ExitCodes
     /// job in the wrong state.</summary>
     public const int Rejected = 3;
 
-    /// <summary>Missing or wrong API key, or the resource belongs to another client.</summary>
+    /// <summary>Missing or wrong API key, a refused request signature, or the resource belongs to another client.</summary>
     public const int Auth = 4;
 
     /// <summary>The server or gateway cannot be reached, the connection broke, or a call timed out.</summary>

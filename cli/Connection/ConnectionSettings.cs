@@ -1,3 +1,5 @@
+using Marketplace.Sdk;
+
 namespace Marketplace.Cli.Connection;
 
 /// <summary>Where and as whom the CLI connects: the HTTP API (<see cref="Url"/>, <see cref="ApiKey"/>) unless a
@@ -6,6 +8,9 @@ namespace Marketplace.Cli.Connection;
 /// operators' full access.</summary>
 internal sealed record ConnectionSettings(Uri Url, string? ApiKey, string? Gateway, string ClientId, string ClusterId, bool ClientNamed = false)
 {
+    /// <summary>The key that signs every HTTP request, or null for unsigned requests.</summary>
+    public RequestSigningKey? SigningKey { get; init; }
+
     /// <summary>The address named in connection errors.</summary>
     public string Endpoint => Gateway is null ? Url.ToString().TrimEnd('/') : $"gateway {Gateway}";
 }

@@ -33,7 +33,9 @@ internal sealed class MarketplaceClientFactory : IMarketplaceClientFactory
                 $"{settings.Endpoint} needs an API key: pass --api-key or set MARKETPLACE_API_KEY (a silo on embedded defaults stores its development key in <data folder>/dev-api-key).");
         }
 
-        var http = new HttpMarketplaceClient(settings.Url, settings.ApiKey);
+        var http = settings.SigningKey is null
+            ? new HttpMarketplaceClient(settings.Url, settings.ApiKey)
+            : new HttpMarketplaceClient(settings.Url, settings.ApiKey, settings.SigningKey);
         try
         {
             await http.ConnectAsync(cancellationToken).ConfigureAwait(false);

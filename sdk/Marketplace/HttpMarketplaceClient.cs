@@ -4,13 +4,16 @@
 // so callers handle errors identically whichever client they use. A download cut short (the server aborts the
 // connection when it meets a damaged chunk after the headers went out, or the network fails) is resumed with a
 // Range request from the last byte received: a damaged chunk then answers blob_integrity before any header, which
-// becomes a BlobIntegrityException; a network hiccup just continues.
+// becomes a BlobIntegrityException; a network hiccup just continues. With a RequestSigningKey every request (each
+// resumed download included) is signed just before it is sent, with a fresh nonce and the time of the injected
+// TimeProvider; an upload's body is hashed first (a stream that cannot seek is spooled to a temporary file).
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Marketplace.GrainInterfaces;
+using Marketplace.GrainInterfaces.Http;
 using Marketplace.GrainInterfaces.Json;
 
 namespace Marketplace.Sdk;
@@ -32,25 +35,52 @@ public sealed class HttpMarketplaceClient : IMarketplaceClient, IDisposable
     private readonly bool _ownsHttp;
     private readonly Uri _base;
     private readonly AuthenticationHeaderValue _authorization;
+    private readonly RequestSigningKey? _signingKey;
+    private readonly TimeProvider _timeProvider;
     private string? _clientId;
+
+    private static readonly HttpRequestOptionsKey<string> ContentSha256Option = new("Marketplace.ContentSha256");
 
     /// <summary>A client with its own <see cref="HttpClient"/> (no overall timeout: transfers may be long; use
     /// cancellation tokens).</summary>
     /// <param name="baseAddress">The silo's HTTP address, e.g. <c>http://127.0.0.1:8080</c>.</param>
     /// <param name="apiKey">The API key (<c>Marketplace:Api:Keys</c> on the silo, or its development key).</param>
     public HttpMarketplaceClient(Uri baseAddress, string apiKey)
-        : this(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, baseAddress, apiKey, ownsHttp: true)
+        : this(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, baseAddress, apiKey, null, null, ownsHttp: true)
+    {
+    }
+
+    /// <summary>A client with its own <see cref="HttpClient"/> that signs every request with
+    /// <paramref name="signingKey"/>.</summary>
+    /// <param name="baseAddress">The silo's HTTP address, e.g. <c>http://127.0.0.1:8080</c>.</param>
+    /// <param name="apiKey">The API key.</param>
+    /// <param name="signingKey">The signing key of the API key's client (<c>Marketplace:Api:SigningKeys</c>).</param>
+    /// <param name="timeProvider">The clock of the signatures' timestamps; the system clock when null.</param>
+    public HttpMarketplaceClient(Uri baseAddress, string apiKey, RequestSigningKey signingKey, TimeProvider? timeProvider = null)
+        : this(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, baseAddress, apiKey, signingKey ?? throw new ArgumentNullException(nameof(signingKey)), timeProvider, ownsHttp: true)
     {
     }
 
     /// <summary>A client on an injected <see cref="HttpClient"/> (not disposed by this client; its
     /// <see cref="HttpClient.Timeout"/> bounds transfers too).</summary>
     public HttpMarketplaceClient(HttpClient httpClient, Uri baseAddress, string apiKey)
-        : this(httpClient, baseAddress, apiKey, ownsHttp: false)
+        : this(httpClient, baseAddress, apiKey, null, null, ownsHttp: false)
     {
     }
 
-    private HttpMarketplaceClient(HttpClient httpClient, Uri baseAddress, string apiKey, bool ownsHttp)
+    /// <summary>A client on an injected <see cref="HttpClient"/> that signs every request with
+    /// <paramref name="signingKey"/> (null: unsigned).</summary>
+    /// <param name="httpClient">The HTTP client (not disposed by this client).</param>
+    /// <param name="baseAddress">The silo's HTTP address.</param>
+    /// <param name="apiKey">The API key.</param>
+    /// <param name="signingKey">The signing key of the API key's client, or null.</param>
+    /// <param name="timeProvider">The clock of the signatures' timestamps; the system clock when null.</param>
+    public HttpMarketplaceClient(HttpClient httpClient, Uri baseAddress, string apiKey, RequestSigningKey? signingKey, TimeProvider? timeProvider = null)
+        : this(httpClient, baseAddress, apiKey, signingKey, timeProvider, ownsHttp: false)
+    {
+    }
+
+    private HttpMarketplaceClient(HttpClient httpClient, Uri baseAddress, string apiKey, RequestSigningKey? signingKey, TimeProvider? timeProvider, bool ownsHttp)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(baseAddress);
@@ -64,7 +94,12 @@ public sealed class HttpMarketplaceClient : IMarketplaceClient, IDisposable
         _ownsHttp = ownsHttp;
         _base = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
         _authorization = new AuthenticationHeaderValue("Bearer", apiKey.Trim());
+        _signingKey = signingKey;
+        _timeProvider = timeProvider ?? TimeProvider.System;
     }
+
+    /// <summary>Whether this client signs its requests.</summary>
+    public bool SignsRequests => _signingKey is not null;
 
     /// <summary>The client id of the API key: known after <see cref="ConnectAsync"/> (or after a job call).</summary>
     /// <exception cref="InvalidOperationException">Neither has happened yet.</exception>
@@ -85,7 +120,8 @@ public sealed class HttpMarketplaceClient : IMarketplaceClient, IDisposable
     {
         ArgumentNullException.ThrowIfNull(content);
         using var request = NewRequest(HttpMethod.Post, "v1/blobs");
-        request.Content = new HttpProgressContent(content, progress);
+        await using var spooled = _signingKey is null ? null : await PrepareSignedUploadAsync(content, request, cancellationToken);
+        request.Content = new HttpProgressContent(spooled ?? content, progress);
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(mediaType ?? "application/octet-stream");
         using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         return await ReadJsonAsync<BlobManifest>(response, cancellationToken);
@@ -339,8 +375,97 @@ public sealed class HttpMarketplaceClient : IMarketplaceClient, IDisposable
         return request;
     }
 
+    // Hashes an upload body before it is sent: a seekable stream in place (then rewound), any other into a temporary
+    // file that is returned to be sent instead (deleted when disposed).
+    private static async Task<Stream?> PrepareSignedUploadAsync(Stream content, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(80 * 1024);
+        FileStream? spool = null;
+        try
+        {
+            var start = content.CanSeek ? content.Position : 0;
+            if (!content.CanSeek)
+            {
+                spool = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 80 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            }
+
+            int read;
+            while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                if (spool is not null)
+                {
+                    await spool.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                }
+            }
+
+            if (spool is null)
+            {
+                content.Position = start;
+            }
+            else
+            {
+                spool.Position = 0;
+            }
+
+            request.Options.Set(ContentSha256Option, Convert.ToHexStringLower(hash.GetHashAndReset()));
+            return spool;
+        }
+        catch
+        {
+            if (spool is not null)
+            {
+                await spool.DisposeAsync();
+            }
+
+            throw;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task SignAsync(HttpRequestMessage request, RequestSigningKey key, CancellationToken cancellationToken)
+    {
+        if (!request.Options.TryGetValue(ContentSha256Option, out var contentSha256))
+        {
+            if (request.Content is null)
+            {
+                contentSha256 = RequestSignature.EmptyContentSha256;
+            }
+            else
+            {
+                await request.Content.LoadIntoBufferAsync(cancellationToken);
+                var body = await request.Content.ReadAsByteArrayAsync(cancellationToken);
+                contentSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body));
+            }
+        }
+
+        var timestamp = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
+        var nonce = RequestSignature.NewNonce();
+        var stringToSign = RequestSignature.StringToSign(request.Method.Method, request.RequestUri!.PathAndQuery, timestamp, nonce, contentSha256, key.KeyId);
+        var headers = request.Headers;
+        headers.Remove(RequestSignature.KeyIdHeader);
+        headers.Remove(RequestSignature.TimestampHeader);
+        headers.Remove(RequestSignature.NonceHeader);
+        headers.Remove(RequestSignature.ContentSha256Header);
+        headers.Remove(RequestSignature.SignatureHeader);
+        headers.TryAddWithoutValidation(RequestSignature.KeyIdHeader, key.KeyId);
+        headers.TryAddWithoutValidation(RequestSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        headers.TryAddWithoutValidation(RequestSignature.NonceHeader, nonce);
+        headers.TryAddWithoutValidation(RequestSignature.ContentSha256Header, contentSha256);
+        headers.TryAddWithoutValidation(RequestSignature.SignatureHeader, key.Sign(stringToSign));
+    }
+
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
+        if (_signingKey is not null)
+        {
+            await SignAsync(request, _signingKey, cancellationToken);
+        }
+
         HttpResponseMessage response;
         try
         {

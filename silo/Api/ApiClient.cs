@@ -20,3 +20,10 @@ internal sealed class RequiresApiKey
 {
     public static RequiresApiKey Instance { get; } = new();
 }
+
+/// <summary>Endpoint metadata: the handler streams its request body (blob uploads), so a signed request's body hash
+/// is checked while the body is read, at its end, instead of buffering the body first.</summary>
+internal sealed class StreamedRequestBody
+{
+    public static StreamedRequestBody Instance { get; } = new();
+}

@@ -1,6 +1,7 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Dashboard;
 
 namespace Marketplace.Silo.Api;
@@ -28,6 +29,10 @@ internal static class ApiHostingExtensions
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
         services.AddSingleton<ClientRateLimiter>();
+        services.AddOptions<RequestSigningOptions>().BindConfiguration(RequestSigningOptions.Section).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RequestSigningOptions>, RequestSigningOptionsValidator>();
+        services.TryAddKeyedSingleton(RequestSignatureVerifier.ClockKey, TimeProvider.System);
+        services.AddSingleton<RequestSignatureVerifier>();
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         services.Configure<KestrelServerOptions>(kestrel =>
         {

@@ -4,17 +4,19 @@ namespace Marketplace.Silo.Api;
 /// Authenticates requests to endpoints marked <see cref="RequiresApiKey"/>: the key comes from
 /// <c>Authorization: Bearer &lt;key&gt;</c> or <c>X-Api-Key</c>; a missing or unknown key is a 401 problem. Runs after
 /// routing so unknown routes still answer 404 and public endpoints (health, OpenAPI) need no key. An authenticated
-/// request then takes a token from its client's bucket (<see cref="ClientRateLimiter"/>).
+/// request then takes a token from its client's bucket (<see cref="ClientRateLimiter"/>) and has its signature, if
+/// any, verified (<see cref="RequestSignatureVerifier"/>).
 /// </summary>
-internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRegistry keys, ClientRateLimiter rateLimiter)
+internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRegistry keys, ClientRateLimiter rateLimiter, RequestSignatureVerifier signatures)
 {
     public const string HeaderName = "X-Api-Key";
 
-    public Task InvokeAsync(HttpContext context)
+    public async Task InvokeAsync(HttpContext context)
     {
         if (context.GetEndpoint()?.Metadata.GetMetadata<RequiresApiKey>() is null)
         {
-            return next(context);
+            await next(context);
+            return;
         }
 
         var presented = ReadKey(context.Request);
@@ -29,8 +31,9 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRegistry keys
         }
 
         rateLimiter.Admit(clientId);
+        await signatures.VerifyAsync(context, clientId);
         context.Features.Set(new ApiClient(clientId));
-        return next(context);
+        await next(context);
     }
 
     private static string? ReadKey(HttpRequest request)

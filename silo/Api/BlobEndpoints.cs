@@ -17,6 +17,7 @@ internal static class BlobEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         api.MapPost("/blobs", UploadAsync)
+            .WithMetadata(StreamedRequestBody.Instance)
             .WithName("UploadBlob")
             .WithSummary("Uploads a blob from the raw request body (streamed; media type from Content-Type); the caller becomes an owner.")
             .Accepts(typeof(Stream), "application/octet-stream", "*/*")

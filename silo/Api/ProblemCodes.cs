@@ -26,6 +26,13 @@ internal static class ProblemCodes
     public const string Unavailable = "unavailable";
     public const string RateLimited = "rate_limited";
     public const string Internal = "internal";
+    public const string SignatureRequired = "signature_required";
+    public const string SignatureInvalid = "signature_invalid";
+    public const string SignatureExpired = "signature_expired";
+    public const string SigningKeyUnknown = "signing_key_unknown";
+    public const string SigningKeyMismatch = "signing_key_mismatch";
+    public const string NonceReplayed = "nonce_replayed";
+    public const string ContentHashMismatch = "content_hash_mismatch";
 
     /// <summary>Prefix of the problem <c>type</c> URI: <c>urn:marketplace:problem:&lt;code&gt;</c>.</summary>
     public const string TypePrefix = "urn:marketplace:problem:";
@@ -38,6 +45,13 @@ internal static class ProblemCodes
         (MalformedRequest, 400, "Malformed HTTP request"),
         (BlobEmptyException.ErrorCode, 400, "Empty blob"),
         (Unauthorized, 401, "Missing or unknown API key"),
+        (SignatureRequired, 401, "Signed request required"),
+        (SignatureInvalid, 401, "Invalid request signature"),
+        (SignatureExpired, 401, "Request timestamp outside the allowed skew"),
+        (SigningKeyUnknown, 401, "Unknown signing key"),
+        (SigningKeyMismatch, 401, "Signing key of another client"),
+        (NonceReplayed, 401, "Nonce already used"),
+        (ContentHashMismatch, 401, "Body does not match its signed hash"),
         (AccessDeniedException.ErrorCode, 403, "Forbidden"),
         (NotFound, 404, "No such endpoint"),
         (BlobNotFoundException.ErrorCode, 404, "Blob not found"),

@@ -17,6 +17,12 @@ public sealed class ApiSiloFixture : IAsyncLifetime
     /// <summary>Client id of <see cref="FuzzKey"/>.</summary>
     public const string FuzzClient = "fuzzer";
 
+    /// <summary>Signing key id of <see cref="FuzzClient"/> (signing is optional for it).</summary>
+    public const string FuzzSigningKeyId = "fuzz-k1";
+
+    /// <summary>Secret of <see cref="FuzzSigningKeyId"/>: 32 bytes of 0x5a.</summary>
+    public static readonly byte[] FuzzSigningSecret = [.. Enumerable.Repeat((byte)0x5a, 32)];
+
     public ApiTestSilo Silo { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
@@ -28,6 +34,8 @@ public sealed class ApiSiloFixture : IAsyncLifetime
             ["Marketplace:Api:Keys:" + FuzzKey] = FuzzClient,
             ["Marketplace:Api:RateLimit:Clients:" + FuzzClient + ":RequestsPerSecond"] = "1000000",
             ["Marketplace:Api:RateLimit:Clients:" + FuzzClient + ":Burst"] = "1000000",
+            ["Marketplace:Api:SigningKeys:" + FuzzSigningKeyId + ":Client"] = FuzzClient,
+            ["Marketplace:Api:SigningKeys:" + FuzzSigningKeyId + ":Secret"] = Convert.ToBase64String(FuzzSigningSecret),
         });
 
     public async Task DisposeAsync() => await Silo.DisposeAsync();

@@ -4,6 +4,7 @@ using Marketplace.Silo;
 using Marketplace.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Marketplace.Api.Tests;
@@ -23,13 +24,15 @@ public sealed class ApiTestSilo : IAsyncDisposable
     public const string BobKey = "test-key-bob-0123456789abcdef01";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
     private readonly StringWriter _notices = new();
     private WebApplication _app;
 
-    private ApiTestSilo(string dataFolder, Dictionary<string, string?> settings, WebApplication app)
+    private ApiTestSilo(string dataFolder, Dictionary<string, string?> settings, Action<IServiceCollection>? services, WebApplication app)
     {
         DataFolder = dataFolder;
         _settings = settings;
+        _services = services;
         _app = app;
     }
 
@@ -49,8 +52,9 @@ public sealed class ApiTestSilo : IAsyncDisposable
     public string Notices => _notices.ToString();
 
     /// <summary>Starts a silo. <paramref name="settings"/> add or override configuration keys; with
-    /// <paramref name="withKeys"/> false no API keys are configured (the dev key path).</summary>
-    public static async Task<ApiTestSilo> StartAsync(IDictionary<string, string?>? settings = null, bool withKeys = true, string? dataFolder = null)
+    /// <paramref name="withKeys"/> false no API keys are configured (the dev key path); <paramref name="services"/>
+    /// registers services before the silo's own (e.g. a fake clock), which the silo then does not replace.</summary>
+    public static async Task<ApiTestSilo> StartAsync(IDictionary<string, string?>? settings = null, bool withKeys = true, string? dataFolder = null, Action<IServiceCollection>? services = null)
     {
         var folder = dataFolder ?? Path.Combine(Path.GetTempPath(), "marketplace-api-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -77,7 +81,7 @@ public sealed class ApiTestSilo : IAsyncDisposable
             }
         }
 
-        var silo = new ApiTestSilo(folder, all, null!);
+        var silo = new ApiTestSilo(folder, all, services, null!);
         silo._app = await silo.BuildAndStartAsync();
         return silo;
     }
@@ -130,6 +134,7 @@ public sealed class ApiTestSilo : IAsyncDisposable
             builder.Logging.AddConsole();
         }
         builder.Configuration.AddInMemoryCollection(_settings);
+        _services?.Invoke(builder.Services);
         var app = MarketplaceSiloHost.Build(builder, _notices);
         await app.StartAsync();
         BaseAddress = new Uri(MarketplaceSiloHost.GetHttpAddresses(app)[0].AbsoluteUri.TrimEnd('/') + "/");

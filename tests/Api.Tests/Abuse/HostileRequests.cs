@@ -34,7 +34,7 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
 
     private static readonly string[] Categories =
     [
-        "json-job", "json-job", "json-job", "json-job", "json-deploy", "json-deploy", "json-share", "json-delegation", "ids", "ids", "ids", "auth", "auth",
+        "json-job", "json-job", "json-job", "json-job", "json-deploy", "json-deploy", "json-share", "json-delegation", "ids", "ids", "ids", "auth", "auth", "signature", "signature",
         "framing", "framing", "framing", "framing", "blob-upload", "pipelined", "slow", "truncated", "reads",
     ];
 
@@ -61,6 +61,7 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
             "json-delegation" => JsonDelegation(random),
             "ids" => Ids(random),
             "auth" => Auth(random),
+            "signature" => Signature(random),
             "framing" => Framing(random),
             "blob-upload" => BlobUpload(random),
             "pipelined" => Pipelined(random),
@@ -194,6 +195,53 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
         };
         var body = method == "POST" ? Encoding.UTF8.GetBytes("{\"program\": \"fuzz-missing\"}") : null;
         return Request("auth", method, path, header, body, body is null ? null : "application/json", false);
+    }
+
+    // Signature headers: garbage, partial and duplicated sets, hostile values of each, and well-signed requests with
+    // one thing wrong (body, path, key id, timestamp, a replayed nonce). Well-signed ones carry the current time:
+    // the only part of a request not drawn from the seed.
+    private RawExchange Signature(Random random)
+    {
+        var (method, path) = Pick(random, SecuredEndpoints());
+        var body = method == "POST" ? Encoding.UTF8.GetBytes("{\"program\": \"fuzz-missing\"}") : null;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var keyId = ApiSiloFixture.FuzzSigningKeyId;
+        var nonce = RandomHex(random, 32);
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body ?? []));
+        string Signed(string m, string p, long t, string n, string h, string k) =>
+            Convert.ToHexStringLower(Marketplace.GrainInterfaces.Http.RequestSignature.Sign(ApiSiloFixture.FuzzSigningSecret, Marketplace.GrainInterfaces.Http.RequestSignature.StringToSign(m, p, t, n, h, k)));
+        string Headers(string k, string t, string n, string h, string sig) =>
+            $"Marketplace-Key-Id: {k}\r\nMarketplace-Timestamp: {t}\r\nMarketplace-Nonce: {n}\r\nMarketplace-Content-SHA256: {h}\r\nMarketplace-Signature: {sig}\r\n";
+        string Valid(string m, string p, long t, string n) => Headers(keyId, t.ToString(CultureInfo.InvariantCulture), n, hash, Signed(m, p, t, n, hash, keyId));
+        var ts = now.ToString(CultureInfo.InvariantCulture);
+        var sig = RandomHex(random, 64);
+        var variant = random.Next(15);
+        if (variant == 14)
+        {
+            // A streamed upload signed for one body (of the declared hash), sent with another.
+            return Request("signature", "POST", "/v1/blobs", Key() + Valid("POST", "/v1/blobs", now, nonce), Encoding.UTF8.GetBytes("not the signed bytes " + nonce), "text/plain", false);
+        }
+
+        var headers = variant switch
+        {
+            0 => Headers(RandomText(random, random.Next(0, 80)), RandomText(random, random.Next(0, 30)), RandomText(random, random.Next(0, 80)), RandomText(random, random.Next(0, 80)), RandomText(random, random.Next(0, 200))),
+            1 => string.Concat(Headers(keyId, ts, nonce, hash, sig).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Where(_ => random.Next(2) == 0).Select(h => h + "\r\n")),
+            2 => Headers(Pick(random, new[] { "nobody", "", "a/b", new string('k', 65), "fuzz-k1 ", "FUZZ-K1", "\u00e9" }), ts, nonce, hash, Signed(method, path, now, nonce, hash, "nobody")),
+            3 => Headers(keyId, ts, nonce, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("other"u8)), Signed(method, path, now, nonce, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("other"u8)), keyId)),
+            4 => Headers(keyId, ts, nonce, hash, Signed(method, path + "?x=1", now, nonce, hash, keyId)),
+            5 => Headers(keyId, Pick(random, new[] { "-1", "99999999999999999999", "9223372036854775807", "1e9", "", " ", "0x10", "1.5", "+1", "\u0661" }), nonce, hash, sig),
+            6 => Headers(keyId, ts, Pick(random, new[] { "", "short", new string('n', 65), "has spaces in it ok", "n\u00f6nce-0123456789abcdef", "../../../../etc/passwd" }), hash, sig),
+            7 => Headers(keyId, ts, nonce, Pick(random, new[] { "", RandomHex(random, 63), RandomHex(random, 65), new string('g', 64), hash.ToUpperInvariant() }), sig),
+            8 => Headers(keyId, ts, nonce, hash, Pick(random, new[] { "", "zz", RandomHex(random, 62), new string('f', random.Next(1000, 6000)) })),
+            9 => Headers(keyId, ts, nonce, hash, sig) + Headers(keyId, ts, nonce, hash, sig),
+            10 => Valid(method, path, now, nonce),
+            11 => Valid(method, path, now, "fuzz-replayed-nonce-" + method),
+            12 => Valid(method, path, now - Pick(random, new[] { 301L, 86_400L, now }), nonce),
+            13 => Valid(method, path, now + Pick(random, new[] { 301L, 86_400L, long.MaxValue / 2 - now }), nonce),
+            _ => Valid(method, path, now, nonce),
+        };
+
+        return Request("signature", method, path, Key() + headers, body, body is null ? null : "application/json", method == "HEAD");
     }
 
     private RawExchange Framing(Random random)

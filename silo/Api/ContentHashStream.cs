@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+
+namespace Marketplace.Silo.Api;
+
+/// <summary>A request body that hashes what is read through it and, at its end, fails the read with
+/// <c>content_hash_mismatch</c> unless the SHA-256 equals the signed one: a streamed upload never completes with
+/// bytes the client did not sign.</summary>
+internal sealed class ContentHashStream(Stream inner, byte[] expected) : Stream
+{
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private bool _checked;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Account(inner.Read(buffer, offset, count), buffer.AsSpan(offset));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Account(await inner.ReadAsync(buffer, cancellationToken), buffer.Span);
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _hash.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private int Account(int read, Span<byte> buffer)
+    {
+        if (read > 0)
+        {
+            _hash.AppendData(buffer[..read]);
+            return read;
+        }
+
+        if (!_checked)
+        {
+            _checked = true;
+            if (!CryptographicOperations.FixedTimeEquals(_hash.GetHashAndReset(), expected))
+            {
+                throw RequestSignatureVerifier.ContentHashMismatch();
+            }
+        }
+
+        return 0;
+    }
+}
