@@ -1,5 +1,4 @@
 using Marketplace.GrainInterfaces;
-using static Marketplace.GrainInterfaces.LedgerPosting;
 
 namespace Marketplace.Grains.Ledger;
 
@@ -7,50 +6,15 @@ namespace Marketplace.Grains.Ledger;
 internal sealed partial class LedgerGrain
 {
     /// <inheritdoc />
-    public async Task<LedgerReceipt> DepositAsync(string clientId, UInt128 amount, string depositId)
-    {
-        SettlementIds.Require(clientId, nameof(clientId));
-        SettlementIds.RequirePositive(amount, nameof(amount));
-        SettlementIds.Require(depositId, nameof(depositId));
-        var key = $"deposit/{depositId}";
-        if (Recorded(key, nameof(depositId), clientId, amount) is { } recorded)
-        {
-            return recorded;
-        }
-
-        var entry = Book.Post(LedgerOperation.Deposit, depositId, clock.Now,
-            [Debit(LedgerAccounts.Outside, amount), Credit(LedgerAccounts.ClientAvailable(clientId), amount)]);
-        var receipt = Receipt(entry, depositId, clientId, amount);
-        State.Operations[key] = receipt;
-        await CommitAsync();
-        return receipt;
-    }
+    public Task<LedgerReceipt> DepositAsync(string clientId, UInt128 amount, string depositId) =>
+        TransferAsync(LedgerOperation.Deposit, "deposit", (clientId, nameof(clientId)), amount, (depositId, nameof(depositId)),
+            LedgerAccounts.Outside, LedgerAccounts.ClientAvailable(clientId));
 
     /// <inheritdoc />
-    public async Task<LedgerReceipt> WithdrawAsync(string clientId, UInt128 amount, string withdrawalId)
-    {
-        SettlementIds.Require(clientId, nameof(clientId));
-        SettlementIds.RequirePositive(amount, nameof(amount));
-        SettlementIds.Require(withdrawalId, nameof(withdrawalId));
-        var key = $"withdrawal/{withdrawalId}";
-        if (Recorded(key, nameof(withdrawalId), clientId, amount) is { } recorded)
-        {
-            return recorded;
-        }
-
-        var available = Book.Balance(LedgerAccounts.ClientAvailable(clientId));
-        if (available < amount)
-        {
-            throw new InsufficientFundsException($"client {clientId} has {available} available; the withdrawal is {amount}");
-        }
-
-        var entry = Book.Post(LedgerOperation.Withdrawal, withdrawalId, clock.Now,
-            [Debit(LedgerAccounts.ClientAvailable(clientId), amount), Credit(LedgerAccounts.Outside, amount)]);
-        var receipt = Receipt(entry, withdrawalId, clientId, amount);
-        State.Operations[key] = receipt;
-        await CommitAsync();
-        return receipt;
-    }
+    public Task<LedgerReceipt> WithdrawAsync(string clientId, UInt128 amount, string withdrawalId) =>
+        TransferAsync(LedgerOperation.Withdrawal, "withdrawal", (clientId, nameof(clientId)), amount, (withdrawalId, nameof(withdrawalId)),
+            LedgerAccounts.ClientAvailable(clientId), LedgerAccounts.Outside,
+            available => $"client {clientId} has {available} available; the withdrawal is {amount}");
 
     /// <inheritdoc />
     public Task<ClientBalance> GetBalanceAsync(string clientId)

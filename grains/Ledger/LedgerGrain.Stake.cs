@@ -7,24 +7,9 @@ namespace Marketplace.Grains.Ledger;
 internal sealed partial class LedgerGrain
 {
     /// <inheritdoc />
-    public async Task<LedgerReceipt> StakeAsync(string workerId, UInt128 amount, string stakeId)
-    {
-        SettlementIds.Require(workerId, nameof(workerId));
-        SettlementIds.RequirePositive(amount, nameof(amount));
-        SettlementIds.Require(stakeId, nameof(stakeId));
-        var key = $"stake/{stakeId}";
-        if (Recorded(key, nameof(stakeId), workerId, amount) is { } recorded)
-        {
-            return recorded;
-        }
-
-        var entry = Book.Post(LedgerOperation.Stake, stakeId, clock.Now,
-            [Debit(LedgerAccounts.Outside, amount), Credit(LedgerAccounts.WorkerBonded(workerId), amount)]);
-        var receipt = Receipt(entry, stakeId, workerId, amount);
-        State.Operations[key] = receipt;
-        await CommitAsync();
-        return receipt;
-    }
+    public Task<LedgerReceipt> StakeAsync(string workerId, UInt128 amount, string stakeId) =>
+        TransferAsync(LedgerOperation.Stake, "stake", (workerId, nameof(workerId)), amount, (stakeId, nameof(stakeId)),
+            LedgerAccounts.Outside, LedgerAccounts.WorkerBonded(workerId));
 
     /// <inheritdoc />
     public async Task<LedgerReceipt> RequestUnstakeAsync(string workerId, UInt128 amount, string unstakeId)
@@ -90,30 +75,10 @@ internal sealed partial class LedgerGrain
     }
 
     /// <inheritdoc />
-    public async Task<LedgerReceipt> WithdrawEarningsAsync(string workerId, UInt128 amount, string withdrawalId)
-    {
-        SettlementIds.Require(workerId, nameof(workerId));
-        SettlementIds.RequirePositive(amount, nameof(amount));
-        SettlementIds.Require(withdrawalId, nameof(withdrawalId));
-        var key = $"earnings/{withdrawalId}";
-        if (Recorded(key, nameof(withdrawalId), workerId, amount) is { } recorded)
-        {
-            return recorded;
-        }
-
-        var earnings = Book.Balance(LedgerAccounts.WorkerEarnings(workerId));
-        if (earnings < amount)
-        {
-            throw new InsufficientFundsException($"worker {workerId} has earned {earnings}; the withdrawal is {amount}");
-        }
-
-        var entry = Book.Post(LedgerOperation.EarningsWithdrawal, withdrawalId, clock.Now,
-            [Debit(LedgerAccounts.WorkerEarnings(workerId), amount), Credit(LedgerAccounts.Outside, amount)]);
-        var receipt = Receipt(entry, withdrawalId, workerId, amount);
-        State.Operations[key] = receipt;
-        await CommitAsync();
-        return receipt;
-    }
+    public Task<LedgerReceipt> WithdrawEarningsAsync(string workerId, UInt128 amount, string withdrawalId) =>
+        TransferAsync(LedgerOperation.EarningsWithdrawal, "earnings", (workerId, nameof(workerId)), amount, (withdrawalId, nameof(withdrawalId)),
+            LedgerAccounts.WorkerEarnings(workerId), LedgerAccounts.Outside,
+            earnings => $"worker {workerId} has earned {earnings}; the withdrawal is {amount}");
 
     /// <inheritdoc />
     public Task<WorkerStake> GetStakeAsync(string workerId)

@@ -10,6 +10,8 @@ using Marketplace.GrainInterfaces;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
+using static Marketplace.GrainInterfaces.LedgerPosting;
+
 namespace Marketplace.Grains.Ledger;
 
 /// <summary>The embedded ledger behind <see cref="ISettlement"/>: client balances, job escrow and worker stake as
@@ -61,6 +63,43 @@ internal sealed partial class LedgerGrain(
             DeactivateOnIdle();
             throw;
         }
+    }
+
+    /// <summary>
+    /// One idempotent transfer of <paramref name="amount"/> from <paramref name="from"/> to <paramref name="to"/> on
+    /// behalf of <paramref name="owner"/>: checks the ids and the amount, answers a repeated operation id with its
+    /// first receipt, refuses what the debited account cannot cover (the outside world always can; the message from
+    /// <paramref name="shortage"/>, given the balance), then posts the entry and writes the ledger.
+    /// </summary>
+    private async Task<LedgerReceipt> TransferAsync(
+        LedgerOperation operation,
+        string keyPrefix,
+        (string Id, string Field) owner,
+        UInt128 amount,
+        (string Id, string Field) operationId,
+        string from,
+        string to,
+        Func<UInt128, string>? shortage = null)
+    {
+        SettlementIds.Require(owner.Id, owner.Field);
+        SettlementIds.RequirePositive(amount, nameof(amount));
+        SettlementIds.Require(operationId.Id, operationId.Field);
+        var key = $"{keyPrefix}/{operationId.Id}";
+        if (Recorded(key, operationId.Field, owner.Id, amount) is { } recorded)
+        {
+            return recorded;
+        }
+
+        if (shortage is not null && Book.Balance(from) is var balance && balance < amount)
+        {
+            throw new InsufficientFundsException(shortage(balance));
+        }
+
+        var entry = Book.Post(operation, operationId.Id, clock.Now, [Debit(from, amount), Credit(to, amount)]);
+        var receipt = Receipt(entry, operationId.Id, owner.Id, amount);
+        State.Operations[key] = receipt;
+        await CommitAsync();
+        return receipt;
     }
 
     /// <summary>The receipt of an operation already recorded under <paramref name="key"/>, or null; the same id with
