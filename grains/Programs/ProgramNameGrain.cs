@@ -18,11 +18,8 @@ internal sealed class ProgramNameGrain(
     /// <summary>Versions a "has no version" message lists before it says how many more there are.</summary>
     private const int VersionsShown = 20;
 
-    /// <summary>How long an activation of a name with nothing deployed stays after a read.</summary>
-    private static readonly TimeSpan LeaveAfter = TimeSpan.FromSeconds(1);
-
     private readonly ProgramsLog _log = new(loggers.CreateLogger(ProgramsLog.Category));
-    private IGrainTimer? _leaving;
+    private readonly AbsentResourceRetirement _absent = new();
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -297,29 +294,14 @@ internal sealed class ProgramNameGrain(
         };
     }
 
-    /// <summary>A read of a name with nothing deployed must not keep an activation in memory. It leaves a moment later,
-    /// not at once: a burst of reads of one missing name shares this activation, where deactivating after each read
-    /// would forward the queued calls from one short-lived activation to the next until Orleans refuses them.</summary>
+    /// <summary>A read of a name with nothing deployed must not keep an activation in memory; it leaves a moment later
+    /// (<see cref="AbsentResourceRetirement"/>).</summary>
     private void LeaveUnlessDeployed()
     {
-        if (State.Versions.Count > 0 || _leaving is not null)
+        if (State.Versions.Count == 0)
         {
-            return;
+            _absent.Schedule(this, () => State.Versions.Count == 0, DeactivateOnIdle);
         }
-
-        _leaving = this.RegisterGrainTimer(
-            _ =>
-            {
-                _leaving?.Dispose();
-                _leaving = null;
-                if (State.Versions.Count == 0)
-                {
-                    DeactivateOnIdle();
-                }
-
-                return Task.CompletedTask;
-            },
-            new GrainTimerCreationOptions(LeaveAfter, Timeout.InfiniteTimeSpan));
     }
 
     private static string Clip(string? text) => text is null ? "" : text.Length > 80 ? text[..80] + "…" : text;
