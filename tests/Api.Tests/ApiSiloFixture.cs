@@ -47,3 +47,11 @@ public sealed class ApiCollection : ICollectionFixture<ApiSiloFixture>
 {
     public const string Name = "api";
 }
+
+/// <summary>The abuse suite, on a shared-settings silo of its own and run alone: its bounds on the process's managed
+/// heap and working set must not count what other tests' silos hold at the same moment.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AbuseCollection : ICollectionFixture<ApiSiloFixture>
+{
+    public const string Name = "abuse";
+}

@@ -18,7 +18,7 @@ namespace Marketplace.Api.Tests.Abuse;
 /// and path-traversing ids, missing and wrong keys. Seeded: <c>MARKETPLACE_FUZZ_SEED</c> (default
 /// <see cref="DefaultSeed"/>), count <c>MARKETPLACE_FUZZ_REQUESTS</c> (default <see cref="DefaultRequests"/>).
 /// </summary>
-[Collection(ApiCollection.Name)]
+[Collection(AbuseCollection.Name)]
 public sealed class AbuseTests(ApiSiloFixture fixture, ITestOutputHelper output)
 {
     /// <summary>The seed when <c>MARKETPLACE_FUZZ_SEED</c> is not set.</summary>
