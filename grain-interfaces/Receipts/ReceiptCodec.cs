@@ -62,6 +62,44 @@ public static class ReceiptCodec
     /// <summary>SHA-256 of <see cref="Encode"/>: the 32 bytes a worker signs.</summary>
     public static byte[] Hash(ExecutionReceipt receipt) => SHA256.HashData(Encode(receipt));
 
+    /// <summary>The bytes every result digest hashes first: ASCII <c>marketplace/execution-result/v1</c> and a zero
+    /// byte (32 bytes).</summary>
+    public static ReadOnlySpan<byte> ResultDomainTag => "marketplace/execution-result/v1\0"u8;
+
+    /// <summary>
+    /// SHA-256 of what a run computed, without who ran it or when: the result domain tag, then the job id, program id,
+    /// wasm hash, ABI, input hash, invocation hash, state root in, outcome, output hash, fuel, state root out, engine
+    /// name, engine version and engine configuration digest, encoded as in <see cref="Encode"/>. Two honest runs of one
+    /// job on one engine configuration have the same digest whatever their attempt, worker and timestamp; two receipts
+    /// of one job with different digests disagree on its result.
+    /// </summary>
+    public static byte[] ResultDigest(ExecutionReceipt receipt)
+    {
+        Validate(receipt);
+        var jobId = Utf8(receipt.JobId, "job_id");
+        var programId = Utf8(receipt.ProgramId, "program_id");
+        var engineName = Utf8(receipt.EngineName, "engine_name");
+        var engineVersion = Utf8(receipt.EngineVersion, "engine_version");
+        var bytes = new byte[FixedBytes - 2 - 4 - 8 + jobId.Length + programId.Length + engineName.Length + engineVersion.Length];
+        var w = new Writer(bytes);
+        w.Raw(ResultDomainTag);
+        w.String(jobId);
+        w.String(programId);
+        w.Raw(receipt.WasmHash);
+        w.Byte((byte)receipt.Abi);
+        w.Raw(receipt.InputHash);
+        w.Raw(receipt.InvocationHash);
+        w.Raw(receipt.StateRootIn);
+        w.Byte((byte)receipt.Outcome);
+        w.Raw(receipt.OutputHash);
+        w.UInt64((ulong)receipt.FuelConsumed);
+        w.Raw(receipt.StateRootOut);
+        w.String(engineName);
+        w.String(engineVersion);
+        w.Raw(receipt.EngineConfigDigest);
+        return SHA256.HashData(bytes);
+    }
+
     /// <summary>The receipt encoded in <paramref name="encoding"/>. Throws <see cref="ReceiptFormatException"/> for a
     /// wrong domain tag, truncation, trailing bytes, a string length of 0 or over <see cref="MaxStringBytes"/>, invalid
     /// UTF-8, an unknown ABI or outcome byte, an attempt of 0 or over 2^31-1, fuel over 2^63-1, or a timestamp past
