@@ -13,7 +13,7 @@ public sealed class RateLimitTests
     private const int Burst = 5;
 
     [Fact]
-    public async Task A_client_over_its_limit_gets_429_with_retry_after_and_other_clients_are_unaffected()
+    public async Task A6_A_client_over_its_limit_gets_429_with_retry_after_and_other_clients_are_unaffected()
     {
         await using var silo = await ApiTestSilo.StartAsync(new Dictionary<string, string?>
         {

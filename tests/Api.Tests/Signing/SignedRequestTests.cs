@@ -121,7 +121,7 @@ public sealed class SignedRequestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task WrongSecretIsSignatureInvalid()
+    public async Task A6_WrongSecretIsSignatureInvalid()
     {
         using var http = _silo.NewHttpClient(ApiTestSilo.AliceKey);
         var wrong = AliceSecret.ToArray();
@@ -132,7 +132,7 @@ public sealed class SignedRequestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task UnknownKeyIdIsSigningKeyUnknown()
+    public async Task A6_UnknownKeyIdIsSigningKeyUnknown()
     {
         using var http = _silo.NewHttpClient(ApiTestSilo.AliceKey);
         await ProblemAssert.IsProblemAsync(await http.SendAsync(Sign(HttpMethod.Get, "/v1/client", null, keyId: "nobody-k9")), 401, "signing_key_unknown");
@@ -147,7 +147,7 @@ public sealed class SignedRequestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TimestampTooOldOrTooNewIsSignatureExpired()
+    public async Task A6_TimestampTooOldOrTooNewIsSignatureExpired()
     {
         using var http = _silo.NewHttpClient(ApiTestSilo.AliceKey);
         var skew = TimeSpan.FromMinutes(5);
@@ -177,7 +177,7 @@ public sealed class SignedRequestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ReplayedNonceIsNonceReplayed()
+    public async Task A5_ReplayedNonceIsNonceReplayed()
     {
         using var http = _silo.NewHttpClient(ApiTestSilo.AliceKey);
         var nonce = RequestSignature.NewNonce();
@@ -188,6 +188,30 @@ public sealed class SignedRequestTests : IAsyncLifetime
         var fresh = RequestSignature.NewNonce();
         await ProblemAssert.IsProblemAsync(await http.SendAsync(Sign(HttpMethod.Get, "/v1/client", null, nonce: fresh, secret: BobSecret)), 401, "signature_invalid");
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(Sign(HttpMethod.Get, "/v1/client", null, nonce: fresh))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A5_AReplayedStateChangingRequestIsRefusedAndChangesNothing()
+    {
+        using var alice = _silo.NewHttpClient(ApiTestSilo.AliceKey);
+        using var bob = _silo.NewHttpClient(ApiTestSilo.BobKey);
+        var blobId = await UploadAsync(alice);
+        var nonce = RequestSignature.NewNonce();
+        var body = """{"client_id":"bob"}"""u8.ToArray();
+        using (var share = await alice.SendAsync(Sign(HttpMethod.Post, $"/v1/blobs/{blobId}/share", body, "application/json", nonce: nonce)))
+        {
+            Assert.Equal(HttpStatusCode.OK, share.StatusCode);
+        }
+
+        using (var revoke = await alice.SendAsync(Sign(HttpMethod.Delete, $"/v1/blobs/{blobId}/share/bob", null)))
+        {
+            Assert.True(revoke.IsSuccessStatusCode, $"revoke answered {(int)revoke.StatusCode}");
+        }
+
+        // The captured share request, sent again byte for byte: refused, and bob's access stays revoked.
+        await ProblemAssert.IsProblemAsync(
+            await alice.SendAsync(Sign(HttpMethod.Post, $"/v1/blobs/{blobId}/share", body, "application/json", nonce: nonce)), 401, "nonce_replayed");
+        await ProblemAssert.IsProblemAsync(await bob.SendAsync(BobSigned(HttpMethod.Get, $"/v1/blobs/{blobId}")), 404, "blob_not_found");
     }
 
     [Theory]
@@ -296,6 +320,9 @@ public sealed class SignedRequestTests : IAsyncLifetime
     }
 
     private const int ExitCodesAuth = 4;
+
+    private HttpRequestMessage BobSigned(HttpMethod method, string pathAndQuery) =>
+        Sign(method, pathAndQuery, null, keyId: BobKeyId, secret: BobSecret);
 
     private async Task<string> UploadAsync(HttpClient http)
     {
