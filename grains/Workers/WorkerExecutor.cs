@@ -546,6 +546,11 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
             {
                 report.AgreedReceiptHash = hash;
                 report.Signature = _signer.SignHash(a.JobId, digest, hash);
+                if (_tampering is not null)
+                {
+                    report.Signature = _tampering.TamperAgreement(WorkerId, a.JobId, hash, report.Signature);
+                }
+
                 return (report, result.FuelConsumed);
             }
         }

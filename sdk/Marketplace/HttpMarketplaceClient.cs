@@ -232,7 +232,7 @@ public sealed class HttpMarketplaceClient : IMarketplaceClient, IDisposable
 
     /// <inheritdoc />
     public Task<SignedExecutionReceipt> GetJobReceiptAsync(string jobId, CancellationToken cancellationToken = default) =>
-        SendJsonAsync<SignedExecutionReceipt>(HttpMethod.Get, $"v1/jobs/{Escape(jobId)}/receipt", null, cancellationToken);
+        SendJsonAsync<SignedExecutionReceipt>(HttpMethod.Get, $"v1/jobs/{Escape(jobId)}/receipt?kind=executor", null, cancellationToken);
 
     /// <inheritdoc />
     public async Task<JobInfo> CancelJobAsync(string jobId, CancellationToken cancellationToken = default) =>

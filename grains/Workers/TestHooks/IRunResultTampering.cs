@@ -12,4 +12,8 @@ internal interface IRunResultTampering
     /// <summary>The result <paramref name="workerId"/> reports for a run of <paramref name="jobId"/> that produced
     /// <paramref name="result"/>.</summary>
     ProgramRunResult Tamper(string workerId, string jobId, ProgramRunResult result);
+
+    /// <summary>The agreement signature <paramref name="workerId"/> sends for job <paramref name="jobId"/> in place of
+    /// <paramref name="signature"/>, its real signature over <paramref name="receiptHash"/>.</summary>
+    byte[] TamperAgreement(string workerId, string jobId, byte[] receiptHash, byte[] signature);
 }
