@@ -260,6 +260,10 @@ public sealed class HttpMarketplaceClient : IMarketplaceClient, IDisposable
         return new Page<WorkerInfo> { Items = list.Workers, NextCursor = list.NextCursor };
     }
 
+    /// <inheritdoc />
+    public Task<WorkerKeyRegistry> GetWorkerKeyRegistryAsync(CancellationToken cancellationToken = default) =>
+        SendJsonAsync<WorkerKeyRegistry>(HttpMethod.Get, "v1/workers/registry", null, cancellationToken);
+
     /// <summary>One worker. Throws <see cref="WorkerNotFoundException"/>.</summary>
     public Task<WorkerInfo> GetWorkerAsync(string workerId, CancellationToken cancellationToken = default) =>
         SendJsonAsync<WorkerInfo>(HttpMethod.Get, $"v1/workers/{Escape(workerId)}", null, cancellationToken);
