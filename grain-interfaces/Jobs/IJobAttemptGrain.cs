@@ -36,4 +36,10 @@ public interface IJobAttemptGrain : IGrainWithStringKey
     /// current (the worker should stop it).</summary>
     [Alias("renew-lease")]
     Task<bool> RenewLeaseAsync(string attemptId);
+
+    /// <summary>A committee member's answer to <see cref="IWorkerGrain.AttestAsync"/>: an agreement, a dissent or why
+    /// it could not re-execute. An answer to a request that is no longer current (replaced after its deadline, or the
+    /// job settled) is ignored.</summary>
+    [Alias("report-attestation")]
+    Task ReportAttestationAsync(AttestationReport report);
 }

@@ -30,4 +30,8 @@ public interface IJobGrain : IGrainWithStringKey
     /// <see cref="AccessDeniedException"/> for another client's job, and <see cref="JobConflictException"/> while the
     /// job has not finished or when its run got no receipt (see grain-interfaces/Receipts/README.md).</summary>
     Task<SignedExecutionReceipt> GetReceiptAsync(string clientId);
+
+    /// <summary>The job's receipt aggregated by its committee, or null when it has none (no committee, or the committee
+    /// did not settle). Throws like <see cref="GetReceiptAsync"/>.</summary>
+    Task<AggregatedReceipt?> GetAggregatedReceiptAsync(string clientId);
 }

@@ -81,6 +81,10 @@ public sealed class JobInfo
     /// <summary>The hash of the receipt of the job's last receipted run (<see cref="ReceiptCodec.Hash"/>), 64 hex; null
     /// until a run that gets a receipt was reported. The signed receipt: <see cref="IJobGrain.GetReceiptAsync"/>.</summary>
     [Id(24)] public string? ReceiptHash { get; set; }
+
+    /// <summary>The committee's summary once the run was reported (null before, and for jobs stored before committees
+    /// existed): state, committee size, signers, distinct results.</summary>
+    [Id(25)] public JobVerification? Verification { get; set; }
 }
 
 /// <summary>Why one worker could not take a job.</summary>

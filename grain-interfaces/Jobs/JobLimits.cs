@@ -27,4 +27,7 @@ public static class JobLimits
 
     /// <summary>Largest argument, or environment entry as <c>KEY=VALUE</c>, in bytes of UTF-8: 4 KiB.</summary>
     public const int MaxArgOrEnvBytes = 4096;
+
+    /// <summary>Most workers a job's committee may have (<see cref="JobSubmission.CommitteeSize"/>).</summary>
+    public const int MaxCommitteeSize = 16;
 }

@@ -61,4 +61,8 @@ public enum FailureReason
     /// <summary>The program exceeded the sandbox's stack (deep or unbounded recursion); the error text carries
     /// Wasmtime's trap code and message. Not retried: the same program and input overflow again.</summary>
     StackOverflow = 9,
+
+    /// <summary>The workers that ran the job disagreed on its result and no result won a strict majority of the runs
+    /// within the allowed re-run rounds (see <see cref="JobInfo.Verification"/>). Not retried.</summary>
+    Disputed = 10,
 }

@@ -71,4 +71,10 @@ public sealed class JobSubmission
     /// <c>KEY=VALUE</c> at most <see cref="JobLimits.MaxArgOrEnvBytes"/> bytes of UTF-8.</summary>
     [Id(14)]
     public Dictionary<string, string> Env { get; set; } = [];
+
+    /// <summary>How many other workers re-execute the run and sign the receipt they agree with (0: none; null: the
+    /// silo's <c>Marketplace:Jobs:DefaultCommitteeSize</c>). At most <see cref="JobLimits.MaxCommitteeSize"/>. Fewer
+    /// are drawn when fewer other workers are online; with none the job completes unverified.</summary>
+    [Id(15)]
+    public int? CommitteeSize { get; set; }
 }

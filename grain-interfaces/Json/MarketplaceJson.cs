@@ -122,9 +122,12 @@ public static class MarketplaceJson
                 }
             }
         }
-        else if (type.Type == typeof(ExecutionReceipt) || type.Type == typeof(SignedExecutionReceipt))
+        else if (type.Type == typeof(ExecutionReceipt) || type.Type == typeof(SignedExecutionReceipt)
+            || type.Type == typeof(AggregatedReceipt) || type.Type == typeof(CommitteeMember)
+            || type.Type == typeof(WorkerKeyRegistry) || type.Type == typeof(RegisteredWorkerKey))
         {
-            // Receipts travel as files too (receipt.json): every member is required, none unknown, bytes are hex.
+            // Receipts and the worker key registry travel as files too (receipt.json, registry.json): every member is
+            // required, none unknown, bytes are hex.
             type.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             foreach (var property in type.Properties)
             {

@@ -25,4 +25,12 @@ public interface IWorkerDirectoryGrain : IGrainWithStringKey
     /// for every listed worker's answer).</summary>
     [ReadOnly]
     Task<OnlineWorkerHost[]> ListOnlineHostsAsync();
+
+    /// <summary>Records a worker's registered key and proof of possession (checked by the worker grain); the
+    /// registry's epoch grows by one when the worker had no key in it. Returns the epoch.</summary>
+    Task<long> RegisterKeyAsync(RegisteredWorkerKey key);
+
+    /// <summary>Every registered worker key at the current epoch (workers by id, ordinal).</summary>
+    [ReadOnly]
+    Task<WorkerKeyRegistry> GetKeyRegistryAsync();
 }

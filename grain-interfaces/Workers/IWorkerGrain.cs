@@ -36,4 +36,16 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// worker's reputation and stops the run if it is still going.</summary>
     [OneWay]
     Task AttemptLostAsync(string jobId, string attemptId);
+
+    /// <summary>Queues a re-execution of a job's run for its committee on the worker's executor, like an assignment;
+    /// the worker answers later with <see cref="IJobAttemptGrain.ReportAttestationAsync"/>. Not accepted when the
+    /// worker is offline, not hosted on this silo, or full.</summary>
+    [AlwaysInterleave]
+    Task<AssignmentAnswer> AttestAsync(AttestationRequest request);
+
+    /// <summary>Signs <paramref name="representative"/>'s receipt hash without re-running, only when the result digest
+    /// this worker recorded for the job (from its own run) is the representative's: a member whose own receipt has the
+    /// same result as the group's representative endorses it. Null when the worker recorded another digest or none.</summary>
+    [AlwaysInterleave]
+    Task<byte[]?> EndorseAsync(ExecutionReceipt representative);
 }

@@ -25,6 +25,7 @@ internal sealed class JobFieldNames
         Constraints = prefix + "constraints";
         Args = prefix + "args";
         Env = prefix + "env";
+        CommitteeSize = prefix + (prefix.Length == 0 ? "committeeSize" : "committee_size");
     }
 
     /// <summary>The contract's member names, for grain clients.</summary>
@@ -62,6 +63,8 @@ internal sealed class JobFieldNames
     public string Args { get; }
 
     public string Env { get; }
+
+    public string CommitteeSize { get; }
 
     /// <summary>A field's name without the JSON path prefix, for use inside a sentence.</summary>
     public string Bare(string name) => name.StartsWith(_prefix, StringComparison.Ordinal) ? name[_prefix.Length..] : name;

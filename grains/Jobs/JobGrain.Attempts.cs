@@ -68,6 +68,11 @@ internal sealed partial class JobGrain
             Info.OutputSize = report.OutputSize;
             Info.StateRoot = report.StateRoot;
             Info.StartedAt ??= Info.MatchedAt;
+            if (await StartCommitteeAsync(report))
+            {
+                return; // completes once the committee settles
+            }
+
             await FinishAsync(JobStatus.Completed, FailureReason.None, null);
             return;
         }

@@ -51,6 +51,11 @@ internal sealed partial class JobGrain(
         {
             RetireWhenIdle();
         }
+        else if (Submitted && Verifying)
+        {
+            // The committee's requests and deadlines are stored: members still answer, late ones are replaced.
+            Schedule();
+        }
         else if (Submitted)
         {
             if (Info.Status is JobStatus.Running or JobStatus.Matching)
@@ -179,6 +184,7 @@ internal sealed partial class JobGrain(
             Args = submission.Args is { } args ? [.. args] : [],
             Env = submission.Env is { } env ? new Dictionary<string, string>(env) : [],
             SubmissionDigest = JobSubmissionDigest.Compute(submission),
+            CommitteeSize = submission.CommitteeSize ?? _options.DefaultCommitteeSize,
         };
         AddLog("info", $"submitted: program {programId}, fuel {Info.MaxFuel}, memory {Info.MaxMemoryBytes} bytes, timeout {Info.TimeoutMs} ms, max retries {Info.MaxRetries}"
             + (submission.TtlMs > 0 ? $", ttl {submission.TtlMs} ms" : "")
@@ -218,6 +224,19 @@ internal sealed partial class JobGrain(
         if (Info.Status == JobStatus.Running && _attemptId is not null && Info.WorkerId is not null)
         {
             await lookups.Worker(Info.WorkerId).CancelAttemptAsync(JobId, _attemptId);
+        }
+
+        if (Verifying)
+        {
+            foreach (var seat in state.State.Committee!.Seats)
+            {
+                if (seat.Status == SeatStatus.Pending)
+                {
+                    await lookups.Worker(seat.WorkerId).CancelAttemptAsync(JobId, seat.RequestId);
+                }
+            }
+
+            state.State.Committee.Closed = true;
         }
 
         await FinishAsync(JobStatus.Cancelled, FailureReason.None, "cancelled by the client");
@@ -405,7 +424,7 @@ internal sealed partial class JobGrain(
         var due = Info.Status switch
         {
             JobStatus.Matching => _windowCloseAt,
-            JobStatus.Running => _leaseExpiresAt,
+            JobStatus.Running => Verifying ? CommitteeDeadline() : _leaseExpiresAt,
             _ => state.State.NextMatchAt,
         };
         if (TtlApplies && TtlDeadline < due)
@@ -461,6 +480,9 @@ internal sealed partial class JobGrain(
                     break;
                 case JobStatus.Pending when now >= state.State.NextMatchAt:
                     await StartMatchingAsync();
+                    break;
+                case JobStatus.Running when Verifying:
+                    await OnCommitteeDeadlineAsync(now);
                     break;
                 case JobStatus.Running when now >= _leaseExpiresAt:
                     await LoseAttemptAsync();

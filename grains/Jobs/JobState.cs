@@ -71,4 +71,11 @@ internal sealed class JobState
     /// <summary>SHA-256 of the job's input bytes, computed at the first receipt checked (a blob input is read once for
     /// it); null before.</summary>
     [Id(19)] public byte[]? InputHash { get; set; }
+
+    /// <summary>The committee size from the submission (null: <see cref="JobsOptions.DefaultCommitteeSize"/>).</summary>
+    [Id(20)] public int? CommitteeSize { get; set; }
+
+    /// <summary>The committee re-executing (or that re-executed) the completed run; null before the executor's run was
+    /// accepted or when no committee was drawn.</summary>
+    [Id(21)] public CommitteeRecord? Committee { get; set; }
 }

@@ -35,6 +35,13 @@ internal static class JobSubmissionDigest
             Text(hash, arg);
         }
 
+        if (s.CommitteeSize is { } committee)
+        {
+            // Only when given, so digests of submissions made before the committee existed stay as they were.
+            Text(hash, "committee_size");
+            Number(hash, committee);
+        }
+
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 

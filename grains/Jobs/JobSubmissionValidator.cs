@@ -74,6 +74,11 @@ internal static class JobSubmissionValidator
         Range(n.MaxPricePerMillionFuel, s.MaxPricePerMillionFuel, long.MaxValue, " (0: any price)");
         Range(n.MaxRetries, s.MaxRetries, MaxRetries, "");
         Range(n.TtlMs, s.TtlMs, MaxTtlMs, " (0: no expiry)");
+        if (s.CommitteeSize is { } committee)
+        {
+            Range(n.CommitteeSize, committee, JobLimits.MaxCommitteeSize, " (0: no committee re-executes the run)");
+        }
+
         if (s.InputBlobId is not null && s.InputInline is not null)
         {
             throw Invalid($"{n.InputBlobId}: give {n.Bare(n.InputBlobId)} or {n.Bare(n.InputInline)}, not both");

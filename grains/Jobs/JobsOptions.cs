@@ -118,4 +118,16 @@ internal sealed class JobsOptions
     /// <summary>Where worker BLS keys are kept (default <c>{Marketplace:DataFolder}/workers</c>, else
     /// <c>./data/workers</c>).</summary>
     public string? WorkerKeyFolder { get; set; }
+
+    /// <summary>Committee size of a job that does not name one (<c>committee_size</c>; default 2): how many other
+    /// workers re-execute a completed run and sign the receipt they agree with. 0: no committee.</summary>
+    public int DefaultCommitteeSize { get; set; } = 2;
+
+    /// <summary>Rounds of fresh re-run workers a job draws after its committee disagreed, before it fails as disputed
+    /// without a strict majority (default 2).</summary>
+    public int MaxRerunRounds { get; set; } = 2;
+
+    /// <summary>How long past the job's timeout a committee member has to answer (default 10 s); then it is recorded
+    /// unavailable and replaced by the next worker in draw order.</summary>
+    public TimeSpan CommitteeDeadlineMargin { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -1,3 +1,4 @@
+using Marketplace.GrainInterfaces;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Jobs;
@@ -73,6 +74,18 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
         {
             problems.Add($"{Section}:{nameof(options.MaxClientJobs)} is {options.MaxClientJobs}; it must be at least 1");
         }
+
+        if (options.DefaultCommitteeSize < 0 || options.DefaultCommitteeSize > JobLimits.MaxCommitteeSize)
+        {
+            problems.Add($"{Section}:{nameof(options.DefaultCommitteeSize)} is {options.DefaultCommitteeSize}; it must be 0-{JobLimits.MaxCommitteeSize}");
+        }
+
+        if (options.MaxRerunRounds < 0 || options.MaxRerunRounds > 10)
+        {
+            problems.Add($"{Section}:{nameof(options.MaxRerunRounds)} is {options.MaxRerunRounds}; it must be 0-10");
+        }
+
+        Positive(problems, nameof(options.CommitteeDeadlineMargin), options.CommitteeDeadlineMargin);
 
         if (options.DefaultWorkers < 0)
         {

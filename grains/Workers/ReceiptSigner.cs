@@ -56,8 +56,25 @@ internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider
             Receipt = receipt,
             ReceiptHash = hash,
             WorkerPublicKey = _publicKey,
-            Signature = Bls.Sign(key, hash).ToBytes(),
+            Signature = SignHash(receipt.JobId, ReceiptCodec.ResultDigest(receipt), hash),
         };
+    }
+
+    /// <summary>
+    /// The worker's BLS signature over the receipt hash <paramref name="hash"/> of a receipt of job
+    /// <paramref name="jobId"/> whose result digest is <paramref name="resultDigest"/>. Every signature the worker makes
+    /// goes through here (its own receipts, agreements with a candidate receipt, endorsements of a group's
+    /// representative), so one place sees every result the worker stands by for a job.
+    /// </summary>
+    public byte[] SignHash(string jobId, ReadOnlySpan<byte> resultDigest, ReadOnlySpan<byte> hash)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(jobId);
+        if (resultDigest.Length != ReceiptCodec.HashBytes || hash.Length != ReceiptCodec.HashBytes)
+        {
+            throw new ArgumentException($"a result digest and a receipt hash are {ReceiptCodec.HashBytes} bytes each");
+        }
+
+        return Bls.Sign(key, hash).ToBytes();
     }
 
     /// <inheritdoc />

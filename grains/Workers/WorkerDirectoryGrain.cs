@@ -5,11 +5,15 @@ using Orleans.Streams;
 
 namespace Marketplace.Grains.Workers;
 
-/// <summary>Every worker heard on the <c>capabilities</c> stream. Kept in memory: heartbeats rebuild it within one
-/// heartbeat interval after a restart.</summary>
+/// <summary>Every worker heard on the <c>capabilities</c> stream, kept in memory (heartbeats rebuild it within one
+/// heartbeat interval after a restart), and the worker key registry, persisted (its epoch must never go back).</summary>
 [CollectionAgeLimit(AlwaysActive = true)]
-internal sealed class WorkerDirectoryGrain(IOptions<JobsOptions> options) : Grain, IWorkerDirectoryGrain
+internal sealed class WorkerDirectoryGrain(
+    [PersistentState("worker-keys")] IPersistentState<WorkerKeyRegistryState> keys,
+    IOptions<JobsOptions> options) : Grain, IWorkerDirectoryGrain
 {
+    private WorkerKeyRegistry? _registry;
+
     private readonly Dictionary<string, WorkerInfo> _workers = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _ids = new(StringComparer.Ordinal);
     private readonly TimeSpan _offlineAfter = options.Value.WorkerOfflineAfter;
@@ -130,6 +134,46 @@ internal sealed class WorkerDirectoryGrain(IOptions<JobsOptions> options) : Grai
         }
 
         return Task.FromResult(list);
+    }
+
+    /// <inheritdoc />
+    public async Task<long> RegisterKeyAsync(RegisteredWorkerKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (keys.State.Keys.TryGetValue(key.WorkerId, out var known)
+            && known.PublicKey.AsSpan().SequenceEqual(key.PublicKey)
+            && known.ProofOfPossession.AsSpan().SequenceEqual(key.ProofOfPossession))
+        {
+            return keys.State.Epoch;
+        }
+
+        if (known is null || !known.PublicKey.AsSpan().SequenceEqual(key.PublicKey))
+        {
+            keys.State.Epoch++;
+        }
+
+        keys.State.Keys[key.WorkerId] = new RegisteredWorkerKey
+        {
+            WorkerId = key.WorkerId,
+            PublicKey = key.PublicKey.ToArray(),
+            ProofOfPossession = key.ProofOfPossession.ToArray(),
+        };
+        _registry = null;
+        await keys.WriteStateAsync();
+        return keys.State.Epoch;
+    }
+
+    /// <inheritdoc />
+    public Task<WorkerKeyRegistry> GetKeyRegistryAsync()
+    {
+        if (_registry is null)
+        {
+            var workers = new List<RegisteredWorkerKey>(keys.State.Keys.Values);
+            workers.Sort(static (a, b) => string.CompareOrdinal(a.WorkerId, b.WorkerId));
+            _registry = new WorkerKeyRegistry { Epoch = keys.State.Epoch, Workers = workers };
+        }
+
+        return Task.FromResult(_registry);
     }
 
     private Task OnWorkerAsync(WorkerInfo worker)

@@ -12,6 +12,7 @@ using System.Diagnostics;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
 using Marketplace.Grains.Telemetry;
+using Marketplace.Grains.Workers.TestHooks;
 using Microsoft.Extensions.Logging;
 
 namespace Marketplace.Grains.Workers;
@@ -19,11 +20,15 @@ namespace Marketplace.Grains.Workers;
 /// <summary>Runs one worker's attempts: <see cref="WorkerCapabilities.Capacity"/> at once plus a bounded queue.</summary>
 internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
 {
+    private const int MaxRecordedResults = 4096;
+
     private readonly IGrainFactory _grains;
     private readonly GrainReferences<IJobAttemptGrain> _jobs;
     private readonly WorkerWaitlist _waitlist;
     private readonly IProgramRunner? _runner;
     private readonly ReceiptSigner _signer;
+    private readonly IRunResultTampering? _tampering;
+    private readonly ConcurrentDictionary<string, byte[]> _resultDigests = new(StringComparer.Ordinal);
     private readonly ILogger _log;
     private readonly FairAttemptQueue<Attempt> _queue = new();
     private readonly ConcurrentDictionary<string, Attempt> _inFlight = new(StringComparer.Ordinal);
@@ -40,8 +45,9 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
     private volatile bool _partitioned;
     private WorkerProfile? _profile;
 
-    public WorkerExecutor(string workerId, int capacity, int maxQueueDepth, int maxQueuedPerClient, TimeSpan renewEvery, IGrainFactory grains, GrainReferences<IJobAttemptGrain> jobs, WorkerWaitlist waitlist, IProgramRunner? runner, ReceiptSigner signer, ILogger log)
+    public WorkerExecutor(string workerId, int capacity, int maxQueueDepth, int maxQueuedPerClient, TimeSpan renewEvery, IGrainFactory grains, GrainReferences<IJobAttemptGrain> jobs, WorkerWaitlist waitlist, IProgramRunner? runner, ReceiptSigner signer, ILogger log, IRunResultTampering? tampering = null)
     {
+        _tampering = tampering;
         _waitlist = waitlist;
         WorkerId = workerId;
         _limit = capacity + maxQueueDepth;
@@ -106,7 +112,32 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
 
     /// <summary>Admits an attempt unless the executor is stopped, full or holds the client's share of its queue;
     /// null when admitted, else why not.</summary>
-    public WorkerRefusal? TryEnqueue(JobAssignment assignment)
+    public WorkerRefusal? TryEnqueue(JobAssignment assignment) => TryEnqueue(assignment, null);
+
+    /// <summary>Admits a committee re-execution like an attempt (same slots, queue and limits); null when admitted,
+    /// else why not.</summary>
+    public WorkerRefusal? TryEnqueue(AttestationRequest request) => TryEnqueue(request.Run, request);
+
+    /// <summary>This worker's signature over <paramref name="representative"/>'s receipt hash when the result digest it
+    /// recorded for that job (from its own run) is the representative's; else null. Never re-runs anything.</summary>
+    public byte[]? Endorse(ExecutionReceipt representative)
+    {
+        byte[] digest;
+        try
+        {
+            digest = ReceiptCodec.ResultDigest(representative);
+        }
+        catch (ReceiptFormatException)
+        {
+            return null;
+        }
+
+        return _resultDigests.TryGetValue(representative.JobId, out var recorded) && recorded.AsSpan().SequenceEqual(digest)
+            ? _signer.SignHash(representative.JobId, digest, ReceiptCodec.Hash(representative))
+            : null;
+    }
+
+    private WorkerRefusal? TryEnqueue(JobAssignment assignment, AttestationRequest? attestation)
     {
         if (!IsAlive)
         {
@@ -125,7 +156,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
             return new WorkerRefusal($"worker {WorkerId} is full ({_limit} attempts in flight)", Busy: true);
         }
 
-        var attempt = new Attempt(assignment, _jobs.Create(assignment.JobId), CancellationTokenSource.CreateLinkedTokenSource(_stop.Token));
+        var attempt = new Attempt(assignment, _jobs.Create(assignment.JobId), CancellationTokenSource.CreateLinkedTokenSource(_stop.Token)) { Attestation = attestation };
         if (!_inFlight.TryAdd(assignment.AttemptId, attempt))
         {
             Interlocked.Decrement(ref _queued);
@@ -188,6 +219,11 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
         List<Task>? renewals = null;
         foreach (var (id, attempt) in _inFlight)
         {
+            if (attempt.Attestation is not null)
+            {
+                continue; // A re-execution has a deadline, not a lease.
+            }
+
             if (now - attempt.LastRenewal < (long)(_renewEvery.TotalMilliseconds / 2))
             {
                 continue;
@@ -287,6 +323,11 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
             return 0;
         }
 
+        if (attempt.Attestation is { } attestation)
+        {
+            return await AttestAsync(attempt, attestation, token).ConfigureAwait(false);
+        }
+
         // The span joins the submitting request's trace (carried by the assignment); the grain calls below run
         // inside it, so Orleans propagates the same trace to the job grain and the blob grains.
         using var activity = MarketplaceTelemetry.StartJobRun(a.TraceParent, a.TraceState, a.JobId, a.ProgramId, WorkerId, a.Attempt);
@@ -329,12 +370,12 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
         return report.FuelConsumed;
     }
 
-    private async Task<AttemptReport> ExecuteAsync(JobAssignment a, CancellationToken token)
+    /// <summary>Reads the input and runs the program of <paramref name="a"/>; a null result comes with why not.</summary>
+    private async Task<(ReadOnlyMemory<byte> Input, ProgramRunResult? Result, FailureReason Reason, string? Error)> RunProgramAsync(JobAssignment a, CancellationToken token)
     {
-        var report = new AttemptReport { AttemptId = a.AttemptId, WorkerId = WorkerId };
         if (_runner is null)
         {
-            return Fail(report, FailureReason.InvalidProgram, "no program runner is registered on this silo");
+            return (default, null, FailureReason.InvalidProgram, "no program runner is registered on this silo");
         }
 
         ReadOnlyMemory<byte> input;
@@ -344,15 +385,15 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
         }
         catch (Exception e) when (e is BlobNotFoundException or InvalidRequestException)
         {
-            return Fail(report, FailureReason.MissingDependency, e.Message);
+            return (default, null, FailureReason.MissingDependency, e.Message);
         }
         catch (BlobIntegrityException e)
         {
-            return Fail(report, FailureReason.MissingDependency, "input blob is damaged: " + e.Message);
+            return (default, null, FailureReason.MissingDependency, "input blob is damaged: " + e.Message);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            return Fail(report, FailureReason.WorkerLost, "attempt stopped before it ran");
+            return (default, null, FailureReason.WorkerLost, "attempt stopped before it ran");
         }
 
         var result = await _runner.RunAsync(
@@ -369,12 +410,33 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
                 StartTime = a.CreatedAt == default ? null : a.CreatedAt,
             },
             token).ConfigureAwait(false);
+        if (_tampering is not null)
+        {
+            result = _tampering.Tamper(WorkerId, a.JobId, result);
+        }
+
+        return (input, result, FailureReason.None, null);
+    }
+
+    private async Task<AttemptReport> ExecuteAsync(JobAssignment a, CancellationToken token)
+    {
+        var report = new AttemptReport { AttemptId = a.AttemptId, WorkerId = WorkerId };
+        var (input, ran, reason, problem) = await RunProgramAsync(a, token).ConfigureAwait(false);
+        if (ran is not { } result)
+        {
+            return Fail(report, reason, problem ?? reason.ToString());
+        }
 
         report.FuelConsumed = result.FuelConsumed;
         report.DurationMs = result.Duration.TotalMilliseconds;
         report.StateRoot = string.IsNullOrEmpty(result.StateRoot) ? null : result.StateRoot;
         report.Logs = result.Logs as List<JobLogEntry> ?? [.. result.Logs];
         report.Receipt = _signer.Sign(a, input.Span, result);
+        if (report.Receipt is { } own)
+        {
+            RecordResult(own.Receipt);
+        }
+
         switch (result.Outcome)
         {
             case ProgramRunOutcome.Succeeded:
@@ -426,6 +488,109 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
         }
     }
 
+    /// <summary>Re-executes a job's run for its committee and answers the job: agreement with a candidate whose result
+    /// digest matches this run's, else a dissent with this run's signed receipt (and its output stored, so its result
+    /// can win). Not counted as the worker's executed attempts.</summary>
+    private async Task<long> AttestAsync(Attempt attempt, AttestationRequest request, CancellationToken token)
+    {
+        var a = attempt.Assignment;
+        var report = await AttestationReportAsync(a, request, token).ConfigureAwait(false);
+        if (_silent || attempt.Abandoned)
+        {
+            return report.Fuel;
+        }
+
+        try
+        {
+            await attempt.Job.ReportAttestationAsync(report.Report).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            // The job replaces this member when its deadline passes.
+            LogReportFailed(_log, e, WorkerId, a.JobId);
+        }
+
+        return report.Fuel;
+    }
+
+    private async Task<(AttestationReport Report, long Fuel)> AttestationReportAsync(JobAssignment a, AttestationRequest request, CancellationToken token)
+    {
+        var report = new AttestationReport { RequestId = a.AttemptId, WorkerId = WorkerId };
+        var (input, ran, reason, problem) = await RunProgramAsync(a, token).ConfigureAwait(false);
+        if (ran is not { } result)
+        {
+            report.Unable = problem ?? reason.ToString();
+            return (report, 0);
+        }
+
+        if (_signer.Sign(a, input.Span, result) is not { } own)
+        {
+            report.Unable = $"the re-execution ended without a receipt ({result.Outcome}): {result.Error}";
+            return (report, result.FuelConsumed);
+        }
+
+        var digest = RecordResult(own.Receipt);
+        foreach (var candidate in request.Candidates)
+        {
+            byte[] candidateDigest;
+            try
+            {
+                candidateDigest = ReceiptCodec.ResultDigest(candidate.Receipt);
+            }
+            catch (ReceiptFormatException)
+            {
+                continue;
+            }
+
+            if (candidateDigest.AsSpan().SequenceEqual(digest) && candidate.ReceiptHash is { Length: ReceiptCodec.HashBytes } hash)
+            {
+                report.AgreedReceiptHash = hash;
+                report.Signature = _signer.SignHash(a.JobId, digest, hash);
+                if (_tampering is not null)
+                {
+                    report.Signature = _tampering.TamperAgreement(WorkerId, a.JobId, hash, report.Signature);
+                }
+
+                return (report, result.FuelConsumed);
+            }
+        }
+
+        report.Dissent = own;
+        if (result.Outcome == ProgramRunOutcome.Succeeded && !result.Output.IsEmpty)
+        {
+            try
+            {
+                report.OutputBlobId = await AttemptBlobs.StoreAsync(_grains, a.ClientId, result.Output, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                report.Dissent = null;
+                report.Unable = "the re-execution stopped while storing its output";
+            }
+            catch (Exception e) when (e is MarketplaceException or OrleansException or TimeoutException)
+            {
+                report.Dissent = null;
+                report.Unable = $"worker {WorkerId} could not store the re-execution's output: {e.Message}";
+            }
+        }
+
+        report.OutputSize = result.Output.Length;
+        return (report, result.FuelConsumed);
+    }
+
+    /// <summary>Remembers the result digest of this worker's own run of a job (for endorsements); bounded.</summary>
+    private byte[] RecordResult(ExecutionReceipt receipt)
+    {
+        var digest = ReceiptCodec.ResultDigest(receipt);
+        if (_resultDigests.Count >= MaxRecordedResults)
+        {
+            _resultDigests.Clear();
+        }
+
+        _resultDigests[receipt.JobId] = digest;
+        return digest;
+    }
+
     private static AttemptReport Fail(AttemptReport report, FailureReason reason, string error)
     {
         report.Succeeded = false;
@@ -452,6 +617,9 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
         public IJobAttemptGrain Job { get; } = job;
 
         public CancellationTokenSource Cancellation { get; } = cancellation;
+
+        /// <summary>Set for a committee re-execution: answered with an attestation, not a report.</summary>
+        public AttestationRequest? Attestation { get; init; }
 
         public long LastRenewal { get; set; } = Environment.TickCount64;
 

@@ -67,6 +67,12 @@ internal sealed partial class WorkerGrain(
         }
 
         await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey).RegisterKeyAsync(new RegisteredWorkerKey
+        {
+            WorkerId = WorkerId,
+            PublicKey = key.ToBytes(),
+            ProofOfPossession = Convert.FromHexString(registration.ProofOfPossession),
+        });
         _dirty = false;
         _lastHeartbeat = DateTimeOffset.UtcNow;
         PublishProfile();
@@ -106,6 +112,25 @@ internal sealed partial class WorkerGrain(
             : localWorkers.Find(WorkerId) is not { } executor ? new WorkerRefusal($"worker {WorkerId} is not hosted on this silo", Busy: false)
             : executor.TryEnqueue(assignment);
         return Task.FromResult(new AssignmentAnswer { Accepted = refusal is null, Reason = refusal?.Reason, Busy = refusal?.Busy ?? false });
+    }
+
+    /// <inheritdoc />
+    public Task<AssignmentAnswer> AttestAsync(AttestationRequest request)
+    {
+        LeaveUnlessHosted();
+        ArgumentNullException.ThrowIfNull(request);
+        var refusal = state.State.Capabilities is null ? new WorkerRefusal($"worker {WorkerId} is not registered", Busy: false)
+            : !Online ? new WorkerRefusal(OfflineReason(), Busy: false)
+            : localWorkers.Find(WorkerId) is not { } executor ? new WorkerRefusal($"worker {WorkerId} is not hosted on this silo", Busy: false)
+            : executor.TryEnqueue(request);
+        return Task.FromResult(new AssignmentAnswer { Accepted = refusal is null, Reason = refusal?.Reason, Busy = refusal?.Busy ?? false });
+    }
+
+    /// <inheritdoc />
+    public Task<byte[]?> EndorseAsync(ExecutionReceipt representative)
+    {
+        ArgumentNullException.ThrowIfNull(representative);
+        return Task.FromResult(localWorkers.Find(WorkerId)?.Endorse(representative));
     }
 
     /// <inheritdoc />

@@ -77,7 +77,7 @@ internal sealed partial class WorkerHostedService(
             };
             var key = WorkerKeyStore.LoadOrCreate(keyFolder, worker.Id);
             var registration = WorkerKeyStore.Registration(key, caps);
-            localWorkers.Add(new WorkerExecutor(worker.Id, Math.Max(1, worker.Capacity), Math.Max(0, worker.MaxQueueDepth), worker.QueuedPerClientLimit, options.HeartbeatInterval, grains, jobs, localWorkers.Waitlist, runner, new ReceiptSigner(worker.Id, key, time), log));
+            localWorkers.Add(new WorkerExecutor(worker.Id, Math.Max(1, worker.Capacity), Math.Max(0, worker.MaxQueueDepth), worker.QueuedPerClientLimit, options.HeartbeatInterval, grains, jobs, localWorkers.Waitlist, runner, new ReceiptSigner(worker.Id, key, time), log, services.GetService<TestHooks.IRunResultTampering>()));
             await grains.GetGrain<IWorkerGrain>(worker.Id).RegisterAsync(registration);
         }
 

@@ -181,6 +181,14 @@ public sealed partial class GrainMarketplaceClient : IMarketplaceClient
         return await Listings.WorkersAsync(directory, cursor, limit).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public async Task<WorkerKeyRegistry> GetWorkerKeyRegistryAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var directory = _grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey);
+        return await directory.GetKeyRegistryAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private IProgramNameGrain NameGrain(string name)
     {
         var key = ProgramNames.Normalize(name)

@@ -232,7 +232,7 @@ public sealed class HttpMarketplaceClient : IMarketplaceClient, IDisposable
 
     /// <inheritdoc />
     public Task<SignedExecutionReceipt> GetJobReceiptAsync(string jobId, CancellationToken cancellationToken = default) =>
-        SendJsonAsync<SignedExecutionReceipt>(HttpMethod.Get, $"v1/jobs/{Escape(jobId)}/receipt", null, cancellationToken);
+        SendJsonAsync<SignedExecutionReceipt>(HttpMethod.Get, $"v1/jobs/{Escape(jobId)}/receipt?kind=executor", null, cancellationToken);
 
     /// <inheritdoc />
     public async Task<JobInfo> CancelJobAsync(string jobId, CancellationToken cancellationToken = default) =>
@@ -259,6 +259,10 @@ public sealed class HttpMarketplaceClient : IMarketplaceClient, IDisposable
         var list = await SendJsonAsync<WorkerList>(HttpMethod.Get, PagePath("v1/workers?", cursor, limit), null, cancellationToken);
         return new Page<WorkerInfo> { Items = list.Workers, NextCursor = list.NextCursor };
     }
+
+    /// <inheritdoc />
+    public Task<WorkerKeyRegistry> GetWorkerKeyRegistryAsync(CancellationToken cancellationToken = default) =>
+        SendJsonAsync<WorkerKeyRegistry>(HttpMethod.Get, "v1/workers/registry", null, cancellationToken);
 
     /// <summary>One worker. Throws <see cref="WorkerNotFoundException"/>.</summary>
     public Task<WorkerInfo> GetWorkerAsync(string workerId, CancellationToken cancellationToken = default) =>

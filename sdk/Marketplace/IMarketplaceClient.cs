@@ -114,4 +114,8 @@ public interface IMarketplaceClient
 
     /// <summary>A page of the registered workers, by id.</summary>
     Task<Page<WorkerInfo>> ListWorkersAsync(string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default);
+
+    /// <summary>The worker key registry: its epoch and every registered worker's BLS key and proof of possession (what
+    /// a verifier checks an aggregated receipt's members against).</summary>
+    Task<WorkerKeyRegistry> GetWorkerKeyRegistryAsync(CancellationToken cancellationToken = default);
 }

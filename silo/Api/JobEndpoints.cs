@@ -37,8 +37,9 @@ internal static class JobEndpoints
             .ProducesProblems(400, 403, 404);
         api.MapGet("/jobs/{id}/receipt", GetReceiptAsync)
             .WithName("GetJobReceipt")
-            .WithSummary("A finished job's execution receipt, its hash, and the executing worker's public key and BLS signature over the hash.")
+            .WithSummary("A finished job's receipt: the committee's aggregated form (kind aggregated) when its committee settled, else the executing worker's signed receipt (kind executor). ?kind=executor or ?kind=aggregated asks for one form.")
             .Produces<SignedExecutionReceipt>()
+            .Produces<AggregatedReceipt>()
             .ProducesProblems(400, 403, 404, 409);
         api.MapMethods("/jobs/{id}/output", [HttpMethods.Get, HttpMethods.Head], GetOutputAsync)
             .WithName("GetJobOutput")
@@ -104,8 +105,25 @@ internal static class JobEndpoints
         return Results.Empty;
     }
 
-    private static async Task<IResult> GetReceiptAsync(string id, HttpContext context, GrainReferences<IJobGrain> jobs) =>
-        Results.Ok(await Job(jobs, id).GetReceiptAsync(ApiClient.IdOf(context)));
+    private static async Task<IResult> GetReceiptAsync(string id, string? kind, HttpContext context, GrainReferences<IJobGrain> jobs)
+    {
+        var job = Job(jobs, id);
+        var client = ApiClient.IdOf(context);
+        switch (kind)
+        {
+            case SignedExecutionReceipt.ExecutorKind:
+                return Results.Ok(await job.GetReceiptAsync(client));
+            case AggregatedReceipt.AggregatedKind:
+                return Results.Ok(await job.GetAggregatedReceiptAsync(client)
+                    ?? throw new JobConflictException($"job {id} has no aggregated receipt: no committee settled its result (see its verification)"));
+            case null:
+                return await job.GetAggregatedReceiptAsync(client) is { } aggregated
+                    ? Results.Ok(aggregated)
+                    : Results.Ok(await job.GetReceiptAsync(client));
+            default:
+                throw new InvalidRequestException($"kind: '{kind}' is not a receipt kind; use {SignedExecutionReceipt.ExecutorKind} or {AggregatedReceipt.AggregatedKind}");
+        }
+    }
 
     private static IJobGrain Job(GrainReferences<IJobGrain> jobs, string id) => jobs.Create(ResourceIds.RequireJobId(id));
 }

@@ -31,6 +31,7 @@ internal static class JsonRequestBody
         ["timeout_ms"] = (0, JobLimits.MaxTimeoutMs),
         ["max_retries"] = (0, JobSubmissionValidator.MaxRetries),
         ["ttl_ms"] = (0, JobSubmissionValidator.MaxTtlMs),
+        ["committee_size"] = (0, JobLimits.MaxCommitteeSize),
         ["max_price_per_million_fuel"] = (0, long.MaxValue),
         ["nonce"] = (1, long.MaxValue),
     };

@@ -13,6 +13,10 @@ internal static class WorkerEndpoints
             .WithSummary("A page of the known workers with capabilities, load and heartbeat, by id (?limit=100&cursor=...).")
             .Produces<WorkerList>()
             .ProducesProblems(400);
+        api.MapGet("/workers/registry", GetRegistryAsync)
+            .WithName("GetWorkerKeyRegistry")
+            .WithSummary("The worker key registry: its epoch and every registered worker's BLS public key and proof of possession (hex), by worker id; what a verifier checks an aggregated receipt's members against.")
+            .Produces<WorkerKeyRegistry>();
         api.MapGet("/workers/{id}", GetAsync)
             .WithName("GetWorker")
             .WithSummary("One worker.")
@@ -37,6 +41,9 @@ internal static class WorkerEndpoints
 
     private static async Task<IResult> GetAsync(string id, IGrainFactory grains) =>
         Results.Ok(await grains.GetGrain<IWorkerGrain>(ResourceIds.RequireReference(id, "worker id")).GetAsync());
+
+    private static async Task<IResult> GetRegistryAsync(IGrainFactory grains) =>
+        Results.Ok(await grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey).GetKeyRegistryAsync());
 
     private static IResult GetClient(HttpContext context) => Results.Ok(new ClientIdentity { ClientId = ApiClient.IdOf(context) });
 

@@ -66,6 +66,10 @@ public sealed class ApiTestSilo : IAsyncDisposable
             ["Marketplace:Cluster:GatewayPort"] = FreeTcpPorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Marketplace:Cluster:ServiceId"] = "marketplace-api-tests",
             ["Marketplace:Reminders:MinimumReminderPeriod"] = "00:00:01",
+
+            // Jobs run once unless a test asks for a committee (committee_size): the receipt and job tests read the
+            // executor's receipt and count runs.
+            ["Marketplace:Jobs:DefaultCommitteeSize"] = "0",
         };
         if (withKeys)
         {
