@@ -34,6 +34,13 @@ internal static class ExitCodes
     /// <summary><c>verify-receipt</c>: the receipt file is malformed, or its hash or signature does not check.</summary>
     public const int ReceiptInvalid = 9;
 
+    /// <summary><c>replay</c>: the local run does not give the receipt's figures (the differing fields are listed).</summary>
+    public const int ReplayMismatch = 11;
+
+    /// <summary><c>replay</c>: the run read program state, which the marketplace does not export at a past root, so
+    /// only the fields that do not depend on running it were compared.</summary>
+    public const int ReplayUnsupported = 12;
+
     /// <summary>The server failed in a way the CLI cannot attribute to the request.</summary>
     public const int Server = 10;
 

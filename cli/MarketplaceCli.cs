@@ -30,6 +30,7 @@ internal static class MarketplaceCli
             JobLogsCommand.Create(context),
             JobReceiptCommand.Create(context),
             VerifyReceiptCommand.Create(context),
+            ReplayCommand.Create(context),
             CancelJobCommand.Create(context),
             ListJobsCommand.Create(context),
             WorkersCommand.Create(context),

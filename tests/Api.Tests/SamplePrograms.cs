@@ -14,6 +14,9 @@ public static class SamplePrograms
     /// <summary>The bytes of <c>programs/kvstore/kvstore.wasm</c> (ONVM's key-value store).</summary>
     public static byte[] KvStoreWasm => File.ReadAllBytes(Path.Combine(RepositoryRoot, "programs", "kvstore", "kvstore.wasm"));
 
+    /// <summary>The bytes of <c>programs/wordcount/wordcount.wasm</c> (a WASI command counting its stdin's words).</summary>
+    public static byte[] WordcountWasm => File.ReadAllBytes(Path.Combine(RepositoryRoot, "programs", "wordcount", "wordcount.wasm"));
+
     /// <summary>A signed deployment of <paramref name="wasm"/> (default: the echo sample) under
     /// <paramref name="name"/>@<paramref name="version"/>, with a fresh random salt unless one is given (the program
     /// id is SHA-256(wasm ‖ salt), so each test gets its own id).</summary>
