@@ -36,4 +36,9 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// worker's reputation and stops the run if it is still going.</summary>
     [OneWay]
     Task AttemptLostAsync(string jobId, string attemptId);
+
+    /// <summary>The worker's reputation changed (an event was recorded): its host bids with the new score and ban
+    /// from now on. Sent by the worker's <see cref="IReputationGrain"/>.</summary>
+    [OneWay]
+    Task ReputationChangedAsync(WorkerReputation reputation);
 }

@@ -68,12 +68,14 @@ internal sealed partial class JobGrain
             Info.OutputSize = report.OutputSize;
             Info.StateRoot = report.StateRoot;
             Info.StartedAt ??= Info.MatchedAt;
+            await RecordSuccessAsync(report);
             await FinishAsync(JobStatus.Completed, FailureReason.None, null);
             return;
         }
 
         var error = report.Error ?? report.FailureReason.ToString();
         AddLog("error", $"attempt {attempt} on worker {report.WorkerId} failed ({report.FailureReason}): {error}; fuel {report.FuelConsumed}", attempt);
+        await RecordReportedFailureAsync(report);
         var retriable = report.Retriable || report.FailureReason is FailureReason.Timeout or FailureReason.MissingDependency or FailureReason.WorkerLost;
         await RetryOrFinishAsync(report.FailureReason, error, retriable);
     }
@@ -94,6 +96,7 @@ internal sealed partial class JobGrain
             await lookups.Worker(worker).AttemptLostAsync(JobId, attemptId);
         }
 
+        await RecordLostAttemptAsync(worker);
         await RetryOrFinishAsync(FailureReason.WorkerLost, $"worker {worker} stopped renewing the lease of attempt {attempt}", retriable: true);
     }
 }
