@@ -114,4 +114,12 @@ public interface IMarketplaceClient
 
     /// <summary>A page of the registered workers, by id.</summary>
     Task<Page<WorkerInfo>> ListWorkersAsync(string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default);
+
+    /// <summary>A worker's reputation: score, counts, ban, and what the score is computed from. Throws
+    /// <see cref="WorkerNotFoundException"/> for a worker that never registered.</summary>
+    Task<WorkerReputation> GetWorkerReputationAsync(string workerId, CancellationToken cancellationToken = default);
+
+    /// <summary>A page of a worker's kept reputation events, oldest first. Throws
+    /// <see cref="WorkerNotFoundException"/> for a worker that never registered.</summary>
+    Task<Page<ReputationEvent>> ListWorkerReputationEventsAsync(string workerId, string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default);
 }
