@@ -44,6 +44,9 @@ internal static class ExitCodes
     /// <summary>The server failed in a way the CLI cannot attribute to the request.</summary>
     public const int Server = 10;
 
+    /// <summary><c>reputation --recompute</c>: the score recomputed from the events differs from the reported one.</summary>
+    public const int ReputationMismatch = 13;
+
     /// <summary>Interrupted (Ctrl+C).</summary>
     public const int Interrupted = 130;
 }

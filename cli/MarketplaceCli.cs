@@ -34,6 +34,7 @@ internal static class MarketplaceCli
             CancelJobCommand.Create(context),
             ListJobsCommand.Create(context),
             WorkersCommand.Create(context),
+            ReputationCommand.Create(context),
             KeygenCommand.Create(context),
         };
         context.AddGlobalOptions(root);

@@ -40,6 +40,17 @@ public sealed class WorkerList
     public string? NextCursor { get; set; }
 }
 
+/// <summary>Body of <c>GET /v1/workers/{id}/reputation/events</c>: a page of a worker's kept reputation events,
+/// oldest first.</summary>
+public sealed class ReputationEventList
+{
+    /// <summary>The events.</summary>
+    public List<ReputationEvent> Events { get; set; } = [];
+
+    /// <summary>The cursor of the next page; null on the last page.</summary>
+    public string? NextCursor { get; set; }
+}
+
 /// <summary>Body of <c>GET /v1/client</c>: who the API key belongs to.</summary>
 public sealed class ClientIdentity
 {

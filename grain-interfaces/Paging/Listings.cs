@@ -30,6 +30,9 @@ public static class Listings
     /// <summary>List name of the workers in cursors.</summary>
     public const string WorkersList = "workers";
 
+    /// <summary>List name of a worker's reputation events in cursors.</summary>
+    public const string ReputationEventsList = "reputation-events";
+
     private const int NamesPerIndexCall = 64;
     private const int NamesAtOnce = 8;
 
@@ -175,6 +178,32 @@ public static class Listings
 
         var items = await directory.ListAsync(after, limit + 1);
         return Cut(items, limit, last => PageCursor.Encode(WorkersList, last.WorkerId));
+    }
+
+    /// <summary>A worker's kept reputation events, oldest first. A cursor is bound to its worker.</summary>
+    /// <exception cref="InvalidRequestException">A bad <c>limit</c> or <c>cursor</c>.</exception>
+    public static async Task<Page<ReputationEvent>> ReputationEventsAsync(IReputationGrain reputation, string workerId, string? cursor, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(reputation);
+        PageLimits.Check(limit);
+        long? after = null;
+        if (cursor is not null)
+        {
+            var fields = PageCursor.Decode(cursor, ReputationEventsList, 2);
+            if (!string.Equals(fields[0], workerId, StringComparison.Ordinal))
+            {
+                throw new InvalidRequestException($"cursor: it was issued for the events of worker {Clip(fields[0])}, not of {workerId}");
+            }
+
+            after = Sequence(cursor, fields[1], minimum: 1);
+        }
+
+        var page = await reputation.GetEventsAsync(after, limit);
+        return new Page<ReputationEvent>
+        {
+            Items = page.Events,
+            NextCursor = page.Next is { } next ? PageCursor.Encode(ReputationEventsList, workerId, next.ToString(CultureInfo.InvariantCulture)) : null,
+        };
     }
 
     private static (string Key, string Name, string Version) ProgramPosition(string cursor, string list)

@@ -48,4 +48,9 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// same result as the group's representative endorses it. Null when the worker recorded another digest or none.</summary>
     [AlwaysInterleave]
     Task<byte[]?> EndorseAsync(ExecutionReceipt representative);
+
+    /// <summary>The worker's reputation changed (an event was recorded): its host bids with the new score and ban
+    /// from now on. Sent by the worker's <see cref="IReputationGrain"/>.</summary>
+    [OneWay]
+    Task ReputationChangedAsync(WorkerReputation reputation);
 }

@@ -53,7 +53,8 @@ public sealed class WorkerInfo
     /// <summary>True while heartbeats are fresh.</summary>
     [Id(6)] public bool Online { get; set; }
 
-    /// <summary>Reputation in [0, 1] used by matching (the reputation issue replaces its source).</summary>
+    /// <summary>Reputation score in [0, 1] used by matching, as the worker last heard it from its
+    /// <see cref="IReputationGrain"/> (<c>GET /v1/workers/{id}/reputation</c> has the details).</summary>
     [Id(7)] public double Reputation { get; set; }
 
     /// <summary>Attempts completed successfully.</summary>

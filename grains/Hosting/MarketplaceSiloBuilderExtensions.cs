@@ -11,7 +11,8 @@ public static class MarketplaceSiloBuilderExtensions
     /// (<see cref="ExecutionSiloBuilderExtensions.AddMarketplaceExecution"/>), programs
     /// (<see cref="ProgramsSiloBuilderExtensions.AddMarketplacePrograms"/>), jobs
     /// (<see cref="JobsSiloBuilderExtensions.AddMarketplaceJobs"/>), workers
-    /// (<see cref="WorkersSiloBuilderExtensions.AddMarketplaceWorkers"/>) and the ledger behind the settlement
+    /// (<see cref="WorkersSiloBuilderExtensions.AddMarketplaceWorkers"/>), workers' reputation
+    /// (<see cref="ReputationSiloBuilderExtensions.AddMarketplaceReputation"/>) and the ledger behind the settlement
     /// (<see cref="LedgerSiloBuilderExtensions.AddMarketplaceLedger"/>). Grain state is written in Orleans' own
     /// version-tolerant binary format whatever the storage provider. Needs a stream provider named
     /// <see cref="MarketplaceStreams.Provider"/> and the default grain storage on the silo.
@@ -24,6 +25,7 @@ public static class MarketplaceSiloBuilderExtensions
         silo.AddMarketplacePrograms();
         silo.AddMarketplaceJobs();
         silo.AddMarketplaceWorkers();
+        silo.AddMarketplaceReputation();
         silo.AddMarketplaceLedger();
         return silo;
     }

@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
 using Marketplace.GrainInterfaces;
 
 namespace Marketplace.Grains.Jobs;
@@ -5,8 +8,10 @@ namespace Marketplace.Grains.Jobs;
 /// <summary>
 /// How a job ranks eligible bids (README "Matching score"):
 /// <c>score = 0.5 · (minPrice + 1) / (price + 1) + 0.3 · reputation + 0.2 · (1 − load)</c>, where minPrice is the
-/// lowest price among the eligible bids and load = (running + queued) / (capacity + maxQueueDepth). Highest first;
-/// ties go to the lower load, then the lower worker id.
+/// lowest price among the eligible bids, reputation the worker's reputation score and load = (running + queued) /
+/// (capacity + maxQueueDepth). Highest first. Scores are compared at a resolution of <see cref="TieResolution"/>:
+/// bids whose scores fall in the same step tie, and ties go by the job's tie hash of each worker
+/// (<see cref="TieHash"/>), lowest first, so equal workers each win an even share of jobs, reproducibly.
 /// </summary>
 internal static class BidScore
 {
@@ -18,6 +23,9 @@ internal static class BidScore
 
     /// <summary>Weight of the free-capacity term.</summary>
     public const double LoadWeight = 0.2;
+
+    /// <summary>Scores are compared as whole multiples of this (1e-6): closer scores tie.</summary>
+    public const double TieResolution = 1e-6;
 
     /// <summary>The load of a bid in [0, 1].</summary>
     public static double Load(WorkerBid bid)
@@ -32,8 +40,23 @@ internal static class BidScore
         + (ReputationWeight * Math.Clamp(bid.Reputation, 0, 1))
         + (LoadWeight * (1 - Load(bid)));
 
-    /// <summary>Sorts <paramref name="bids"/> (all eligible) best first.</summary>
-    public static void Rank(List<WorkerBid> bids)
+    /// <summary>The tie-break of <paramref name="workerId"/> for job <paramref name="jobId"/>: the first 8 bytes, big
+    /// endian, of SHA-256(UTF-8(job id) ‖ 0x00 ‖ UTF-8(worker id)). Uniform over workers for a given job and
+    /// independent between jobs, so among equal bids each worker comes first for its share of jobs.</summary>
+    public static ulong TieHash(string jobId, string workerId)
+    {
+        var length = Encoding.UTF8.GetByteCount(jobId) + 1 + Encoding.UTF8.GetByteCount(workerId);
+        var buffer = length <= 512 ? stackalloc byte[length] : new byte[length];
+        var written = Encoding.UTF8.GetBytes(jobId, buffer);
+        buffer[written++] = 0;
+        Encoding.UTF8.GetBytes(workerId, buffer[written..]);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(buffer, hash);
+        return BinaryPrimitives.ReadUInt64BigEndian(hash);
+    }
+
+    /// <summary>Sorts <paramref name="bids"/> (all eligible for job <paramref name="jobId"/>) best first.</summary>
+    public static void Rank(List<WorkerBid> bids, string jobId)
     {
         if (bids.Count < 2)
         {
@@ -46,16 +69,31 @@ internal static class BidScore
             minPrice = Math.Min(minPrice, bid.PricePerMillionFuel);
         }
 
-        bids.Sort((a, b) =>
+        var keys = new RankKey[bids.Count];
+        var items = bids.ToArray();
+        for (var i = 0; i < items.Length; i++)
         {
-            var byScore = Of(b, minPrice).CompareTo(Of(a, minPrice));
-            if (byScore != 0)
+            keys[i] = new RankKey((long)Math.Round(Of(items[i], minPrice) / TieResolution), TieHash(jobId, items[i].WorkerId), items[i].WorkerId);
+        }
+
+        Array.Sort(keys, items);
+        bids.Clear();
+        bids.AddRange(items);
+    }
+
+    /// <summary>Ordering of one bid: higher score step first, then lower tie hash, then worker id (a total order).</summary>
+    private readonly record struct RankKey(long Step, ulong Tie, string WorkerId) : IComparable<RankKey>
+    {
+        public int CompareTo(RankKey other)
+        {
+            var byStep = other.Step.CompareTo(Step);
+            if (byStep != 0)
             {
-                return byScore;
+                return byStep;
             }
 
-            var byLoad = Load(a).CompareTo(Load(b));
-            return byLoad != 0 ? byLoad : string.CompareOrdinal(a.WorkerId, b.WorkerId);
-        });
+            var byTie = Tie.CompareTo(other.Tie);
+            return byTie != 0 ? byTie : string.CompareOrdinal(WorkerId, other.WorkerId);
+        }
     }
 }

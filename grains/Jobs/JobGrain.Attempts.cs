@@ -73,12 +73,14 @@ internal sealed partial class JobGrain
                 return; // completes once the committee settles
             }
 
+            await RecordSuccessAsync(report);
             await FinishAsync(JobStatus.Completed, FailureReason.None, null);
             return;
         }
 
         var error = report.Error ?? report.FailureReason.ToString();
         AddLog("error", $"attempt {attempt} on worker {report.WorkerId} failed ({report.FailureReason}): {error}; fuel {report.FuelConsumed}", attempt);
+        await RecordReportedFailureAsync(report);
         var retriable = report.Retriable || report.FailureReason is FailureReason.Timeout or FailureReason.MissingDependency or FailureReason.WorkerLost;
         await RetryOrFinishAsync(report.FailureReason, error, retriable);
     }
@@ -99,6 +101,7 @@ internal sealed partial class JobGrain
             await lookups.Worker(worker).AttemptLostAsync(JobId, attemptId);
         }
 
+        await RecordLostAttemptAsync(worker);
         await RetryOrFinishAsync(FailureReason.WorkerLost, $"worker {worker} stopped renewing the lease of attempt {attempt}", retriable: true);
     }
 }

@@ -194,7 +194,7 @@ internal sealed partial class JobGrain
             eligible = lostOn;
         }
 
-        BidScore.Rank(eligible);
+        BidScore.Rank(eligible, JobId);
         var minPrice = long.MaxValue;
         foreach (var bid in eligible)
         {

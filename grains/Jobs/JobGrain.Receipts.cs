@@ -123,6 +123,7 @@ internal sealed partial class JobGrain
             await lookups.Worker(worker).AttemptLostAsync(JobId, attemptId);
         }
 
+        await RecordRejectedReportAsync(report);
         await RetryOrFinishAsync(FailureReason.WorkerLost, $"worker {worker} sent a bad report for attempt {attempt}: {problem}", retriable: true);
     }
 

@@ -19,7 +19,8 @@ internal sealed class JobLookups(
     GrainReferences<IClientJobsGrain> clientJobs,
     GrainReferences<IWorkerDirectoryGrain> directory,
     GrainReferences<IProgramNameGrain> programNames,
-    GrainReferences<IProgramGrain> programs)
+    GrainReferences<IProgramGrain> programs,
+    JobReputationRecorder reputation)
 {
     private const int MaxPrograms = 4096;
     private const int MaxWorkerKeys = 4096;
@@ -98,6 +99,9 @@ internal sealed class JobLookups(
 
     /// <summary>The job list of client <paramref name="clientId"/>.</summary>
     public IClientJobsGrain ClientJobs(string clientId) => clientJobs.Get(clientId);
+
+    /// <summary>Records reputation events of the job flow.</summary>
+    public JobReputationRecorder Reputation => reputation;
 
     /// <summary>The worker directory.</summary>
     public IWorkerDirectoryGrain Directory => directory.Get(IWorkerDirectoryGrain.DefaultKey);

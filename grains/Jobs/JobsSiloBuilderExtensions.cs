@@ -20,6 +20,7 @@ public static class JobsSiloBuilderExtensions
         silo.AddMarketplaceGrainStateFormat();
         silo.AddMarketplaceJobsOptions();
         silo.Services.AddSingleton<JobLookups>();
+        silo.Services.AddSingleton<JobReputationRecorder>();
         silo.Services.TryAddSingleton(typeof(GrainReferences<>));
         return silo;
     }

@@ -2,11 +2,15 @@
 // possession), turns host heartbeats into announcements on the capabilities stream, publishes its profile
 // (capabilities, counters, last heartbeat) on the local executor for its host to bid with (WorkerHostGrain), and
 // hands assigned attempts to the executor. Its turns are short; programs run on the executor. Counters are written
-// with the next heartbeat, not per attempt.
+// with the next heartbeat, not per attempt. Its reputation (score and ban) comes from its IReputationGrain: pushed
+// at once when an event changes it, read again at registration and then at most every RefreshInterval with a
+// heartbeat (so the profile follows the score's decay between events); kept in memory only.
 using System.Text.RegularExpressions;
 using Marketplace.Crypto.Bls;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Jobs;
+using Marketplace.Grains.Reputation;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Workers;
@@ -16,9 +20,14 @@ namespace Marketplace.Grains.Workers;
 internal sealed partial class WorkerGrain(
     [PersistentState("worker")] IPersistentState<WorkerState> state,
     LocalWorkers localWorkers,
-    IOptions<JobsOptions> options) : Grain, IWorkerGrain
+    IOptions<JobsOptions> options,
+    IOptions<ReputationOptions> reputationOptions,
+    ILogger<WorkerGrain> logger) : Grain, IWorkerGrain
 {
     private readonly JobsOptions _options = options.Value;
+    private readonly ReputationOptions _reputationOptions = reputationOptions.Value;
+    private WorkerReputation? _reputation;
+    private long _reputationReadAt;
     private readonly AbsentResourceRetirement _absent = new();
     private DateTimeOffset _lastHeartbeat;
     private bool _dirty;
@@ -27,7 +36,6 @@ internal sealed partial class WorkerGrain(
 
     private bool Online => DateTimeOffset.UtcNow - _lastHeartbeat < _options.WorkerOfflineAfter;
 
-    /// <inheritdoc />
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -75,6 +83,7 @@ internal sealed partial class WorkerGrain(
         });
         _dirty = false;
         _lastHeartbeat = DateTimeOffset.UtcNow;
+        await ReadReputationAsync(force: true);
         PublishProfile();
         await AnnounceAsync();
         return Info();
@@ -98,6 +107,7 @@ internal sealed partial class WorkerGrain(
             _dirty = false;
         }
 
+        await ReadReputationAsync(force: false);
         PublishProfile();
         await AnnounceAsync();
     }
@@ -154,14 +164,66 @@ internal sealed partial class WorkerGrain(
         return Task.CompletedTask;
     }
 
-    /// <summary>Gives the host what it bids with: the current capabilities, counters and last heartbeat.</summary>
+    /// <inheritdoc />
+    public Task ReputationChangedAsync(WorkerReputation reputation)
+    {
+        LeaveUnlessHosted();
+        if (reputation is not null && IsNewer(reputation))
+        {
+            _reputation = reputation;
+            PublishProfile();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Gives the host what it bids with: the current capabilities, counters, last heartbeat and
+    /// reputation.</summary>
     private void PublishProfile()
     {
         if (state.State.Capabilities is { } caps && localWorkers.Find(WorkerId) is { } executor)
         {
-            executor.Profile = new WorkerProfile(caps, state.State.Completed, state.State.Failed, _lastHeartbeat);
+            executor.Profile = new WorkerProfile(caps, state.State.Completed, state.State.Failed, _lastHeartbeat, Score, _reputation?.BannedUntil, _reputation?.BanReason);
         }
     }
+
+    /// <summary>The score as last heard; the prior before the reputation grain answered once.</summary>
+    private double Score => _reputation?.Score ?? _reputationOptions.Score.Prior;
+
+    /// <summary>Reads the reputation from its grain when <paramref name="force"/>d or last read longer than
+    /// <see cref="ReputationOptions.RefreshInterval"/> ago. An unreachable reputation grain leaves the last known
+    /// reputation in place.</summary>
+    private async Task ReadReputationAsync(bool force)
+    {
+        var now = Environment.TickCount64;
+        if (!force && _reputation is not null && now - _reputationReadAt < (long)_reputationOptions.RefreshInterval.TotalMilliseconds)
+        {
+            return;
+        }
+
+        _reputationReadAt = now;
+        try
+        {
+            var read = await GrainFactory.GetGrain<IReputationGrain>(WorkerId).GetAsync();
+            if (IsNewer(read))
+            {
+                _reputation = read;
+            }
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            LogReputationUnread(logger, e, WorkerId);
+        }
+    }
+
+    /// <summary>Pushes and reads may arrive out of order: the one with more events, then the later evaluation, wins.</summary>
+    private bool IsNewer(WorkerReputation reputation) =>
+        _reputation is not { } current
+        || reputation.EventCount > current.EventCount
+        || (reputation.EventCount == current.EventCount && reputation.EvaluatedAt >= current.EvaluatedAt);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.ReputationRefreshFailed, Level = LogLevel.Warning, Message = "Worker {WorkerId} could not read its reputation; it bids with the last one it heard")]
+    private static partial void LogReputationUnread(ILogger logger, Exception exception, string workerId);
 
     /// <summary>
     /// An activation on a silo that does not host the worker's executor exists only because no live silo hosts it
@@ -194,7 +256,7 @@ internal sealed partial class WorkerGrain(
             Queued = executor?.Queued ?? 0,
             LastHeartbeat = _lastHeartbeat,
             Online = Online,
-            Reputation = WorkerProfile.ReputationOf(state.State.Completed, state.State.Failed),
+            Reputation = Score,
             Completed = state.State.Completed,
             Failed = state.State.Failed,
             HostId = localWorkers.HostId,

@@ -1,12 +1,13 @@
 // Design: a job in matching used to offer itself to every online worker grain, and each answered with its own bid:
 // two messages and two grain turns per worker per job. The workers of one silo share their executors' process, and
 // everything a bid needs is there: the profile the worker grain publishes on its executor (capabilities, attempt
-// counters, last heartbeat) and the executor's load. So a job offers itself once per hosting silo, to this grain,
+// counters, last heartbeat, reputation score and ban) and the executor's load. So a job offers itself once per hosting silo, to this grain,
 // which answers for all of that silo's workers in one message. The grain is keyed by the host id (the id of the
 // silo's first worker) and placed like that worker's grain, on the silo that lists it in its metadata; activated
 // anywhere else (the silo is gone), it declines for every worker it is asked about and leaves.
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Jobs;
+using Marketplace.Grains.Reputation;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
@@ -19,9 +20,12 @@ namespace Marketplace.Grains.Workers;
 internal sealed class WorkerHostGrain(
     LocalWorkers localWorkers,
     GrainReferences<IJobAttemptGrain> jobs,
-    IOptions<JobsOptions> options) : Grain, IWorkerHostGrain
+    IOptions<JobsOptions> options,
+    IOptions<ReputationOptions> reputation,
+    ReputationClock clock) : Grain, IWorkerHostGrain
 {
     private readonly TimeSpan _offlineAfter = options.Value.WorkerOfflineAfter;
+    private readonly double _minimumReputation = reputation.Value.MinimumReputation;
 
     /// <inheritdoc />
     public Task OfferJobAsync(JobAnnouncement job, string[] workerIds)
@@ -55,7 +59,8 @@ internal sealed class WorkerHostGrain(
             : profile is null ? $"worker {workerId} is not registered"
             : now - profile.LastHeartbeat >= _offlineAfter ? WorkerProfile.OfflineReason(workerId, profile.LastHeartbeat, now)
             : !executor.IsAlive ? $"worker {workerId} is not running jobs (its executor stopped)"
-            : WorkerEligibility.Check(workerId, profile.Capabilities, job);
+            : ReputationEligibility.Check(workerId, profile.Reputation, profile.BannedUntil, profile.BanReason, clock.Now, _minimumReputation)
+                ?? WorkerEligibility.Check(workerId, profile.Capabilities, job);
         var busy = false;
         if (reason is null && executor!.BusyReason(job.ClientId) is { } full)
         {

@@ -16,12 +16,14 @@ public static class WorkersSiloBuilderExtensions
     /// its host (the silo publishes its worker ids in its metadata) and the worker and directory grains of this
     /// assembly. Workers run attempts with the program runner of
     /// <see cref="ExecutionSiloBuilderExtensions.AddMarketplaceExecution"/> when the silo has one. Needs the default
-    /// grain storage and the stream provider of <c>AddMarketplaceStreams()</c> on the silo.</summary>
+    /// grain storage and the stream provider of <c>AddMarketplaceStreams()</c> on the silo. Adds reputation
+    /// (<see cref="ReputationSiloBuilderExtensions.AddMarketplaceReputation"/>): hosts bid with it.</summary>
     public static ISiloBuilder AddMarketplaceWorkers(this ISiloBuilder silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.AddMarketplaceGrainStateFormat();
         silo.AddMarketplaceJobsOptions();
+        silo.AddMarketplaceReputation();
         var marketplace = silo.Configuration.GetSection("Marketplace");
         silo.Services.AddOptions<List<WorkerOptions>>().Configure(list => marketplace.GetSection("Workers").Bind(list));
 

@@ -189,6 +189,35 @@ public sealed partial class GrainMarketplaceClient : IMarketplaceClient
         return await directory.GetKeyRegistryAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public async Task<WorkerReputation> GetWorkerReputationAsync(string workerId, CancellationToken cancellationToken = default)
+    {
+        var reputation = await RegisteredWorkerAsync(workerId, cancellationToken).ConfigureAwait(false);
+        return await reputation.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<Page<ReputationEvent>> ListWorkerReputationEventsAsync(string workerId, string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default)
+    {
+        PageLimits.Check(limit);
+        var reputation = await RegisteredWorkerAsync(workerId, cancellationToken).ConfigureAwait(false);
+        return await Listings.ReputationEventsAsync(reputation, workerId, cursor, limit).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The reputation grain of <paramref name="workerId"/> once the worker is known to have registered
+    /// (<see cref="WorkerNotFoundException"/> otherwise).</summary>
+    private async Task<IReputationGrain> RegisteredWorkerAsync(string workerId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(workerId))
+        {
+            throw new InvalidRequestException("worker id: missing");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        await _grains.GetGrain<IWorkerGrain>(workerId).GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return _grains.GetGrain<IReputationGrain>(workerId);
+    }
+
     private IProgramNameGrain NameGrain(string name)
     {
         var key = ProgramNames.Normalize(name)

@@ -264,6 +264,17 @@ public sealed class HttpMarketplaceClient : IMarketplaceClient, IDisposable
     public Task<WorkerKeyRegistry> GetWorkerKeyRegistryAsync(CancellationToken cancellationToken = default) =>
         SendJsonAsync<WorkerKeyRegistry>(HttpMethod.Get, "v1/workers/registry", null, cancellationToken);
 
+    /// <inheritdoc />
+    public Task<WorkerReputation> GetWorkerReputationAsync(string workerId, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<WorkerReputation>(HttpMethod.Get, $"v1/workers/{Escape(workerId)}/reputation", null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<Page<ReputationEvent>> ListWorkerReputationEventsAsync(string workerId, string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default)
+    {
+        var list = await SendJsonAsync<ReputationEventList>(HttpMethod.Get, PagePath($"v1/workers/{Escape(workerId)}/reputation/events?", cursor, limit), null, cancellationToken);
+        return new Page<ReputationEvent> { Items = list.Events, NextCursor = list.NextCursor };
+    }
+
     /// <summary>One worker. Throws <see cref="WorkerNotFoundException"/>.</summary>
     public Task<WorkerInfo> GetWorkerAsync(string workerId, CancellationToken cancellationToken = default) =>
         SendJsonAsync<WorkerInfo>(HttpMethod.Get, $"v1/workers/{Escape(workerId)}", null, cancellationToken);

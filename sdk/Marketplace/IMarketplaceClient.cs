@@ -118,4 +118,12 @@ public interface IMarketplaceClient
     /// <summary>The worker key registry: its epoch and every registered worker's BLS key and proof of possession (what
     /// a verifier checks an aggregated receipt's members against).</summary>
     Task<WorkerKeyRegistry> GetWorkerKeyRegistryAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>A worker's reputation: score, counts, ban, and what the score is computed from. Throws
+    /// <see cref="WorkerNotFoundException"/> for a worker that never registered.</summary>
+    Task<WorkerReputation> GetWorkerReputationAsync(string workerId, CancellationToken cancellationToken = default);
+
+    /// <summary>A page of a worker's kept reputation events, oldest first. Throws
+    /// <see cref="WorkerNotFoundException"/> for a worker that never registered.</summary>
+    Task<Page<ReputationEvent>> ListWorkerReputationEventsAsync(string workerId, string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default);
 }

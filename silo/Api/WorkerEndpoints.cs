@@ -22,6 +22,16 @@ internal static class WorkerEndpoints
             .WithSummary("One worker.")
             .Produces<WorkerInfo>()
             .ProducesProblems(400, 404);
+        api.MapGet("/workers/{id}/reputation", GetReputationAsync)
+            .WithName("GetWorkerReputation")
+            .WithSummary("A worker's reputation: score, counts by kind, latencies, ban, and the parameters and checkpoint the score is computed from.")
+            .Produces<WorkerReputation>()
+            .ProducesProblems(400, 404);
+        api.MapGet("/workers/{id}/reputation/events", ListReputationEventsAsync)
+            .WithName("ListWorkerReputationEvents")
+            .WithSummary("A page of a worker's kept reputation events, oldest first (?limit=100&cursor=...).")
+            .Produces<ReputationEventList>()
+            .ProducesProblems(400, 404);
         api.MapGet("/client", GetClient)
             .WithName("GetClient")
             .WithSummary("The client id the presented API key belongs to.")
@@ -44,6 +54,28 @@ internal static class WorkerEndpoints
 
     private static async Task<IResult> GetRegistryAsync(IGrainFactory grains) =>
         Results.Ok(await grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey).GetKeyRegistryAsync());
+
+    private static async Task<IResult> GetReputationAsync(string id, IGrainFactory grains)
+    {
+        var worker = await RegisteredAsync(id, grains);
+        return Results.Ok(await grains.GetGrain<IReputationGrain>(worker).GetAsync());
+    }
+
+    private static async Task<IResult> ListReputationEventsAsync(string id, string? limit, string? cursor, IGrainFactory grains)
+    {
+        var count = PageLimits.Parse(limit);
+        var worker = await RegisteredAsync(id, grains);
+        var page = await Listings.ReputationEventsAsync(grains.GetGrain<IReputationGrain>(worker), worker, ResourceIds.Cursor(cursor), count);
+        return Results.Ok(new ReputationEventList { Events = page.Items, NextCursor = page.NextCursor });
+    }
+
+    /// <summary>The worker id of a registered worker (<c>worker_not_found</c> otherwise).</summary>
+    private static async Task<string> RegisteredAsync(string id, IGrainFactory grains)
+    {
+        var worker = ResourceIds.RequireReference(id, "worker id");
+        await grains.GetGrain<IWorkerGrain>(worker).GetAsync();
+        return worker;
+    }
 
     private static IResult GetClient(HttpContext context) => Results.Ok(new ClientIdentity { ClientId = ApiClient.IdOf(context) });
 

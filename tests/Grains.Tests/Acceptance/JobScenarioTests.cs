@@ -95,6 +95,12 @@ public sealed class JobScenarioTests(ITestOutputHelper output)
         Assert.Single(logs, l => l.Message.StartsWith($"attempt 1 on worker {victim} lost", StringComparison.Ordinal));
         Assert.Single(logs, l => l.Message.StartsWith("completed", StringComparison.Ordinal));
         Assert.Equal(1, (await silo.Grains.GetGrain<IWorkerGrain>(victim).GetAsync()).Failed);
+
+        // The dead worker gets a timeout in its reputation, once, named after the lost attempt.
+        var reputation = await silo.Grains.GetGrain<IReputationGrain>(victim).GetAsync();
+        Assert.Equal(1, reputation.Counts.Timeouts);
+        var events = await silo.Grains.GetGrain<IReputationGrain>(victim).GetEventsAsync(null, 10);
+        Assert.Contains(events.Events, e => e.EventId == ReputationEventIds.ForAttempt(job.JobId, 1, ReputationEventKind.Timeout));
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public sealed class MatchingRulesTests
     public void TheCheaperWorkerWinsAtEqualLoadAndReputation()
     {
         var bids = new List<WorkerBid> { Bid("dear", price: 20), Bid("cheap", price: 5), Bid("mid", price: 10) };
-        BidScore.Rank(bids);
+        BidScore.Rank(bids, "job1");
         Assert.Equal(["cheap", "mid", "dear"], bids.Select(b => b.WorkerId));
     }
 
@@ -57,7 +57,7 @@ public sealed class MatchingRulesTests
     public void AtEqualPriceTheLessLoadedWorkerWins()
     {
         var bids = new List<WorkerBid> { Bid("busy", running: 2, queued: 4), Bid("idle"), Bid("half", running: 2) };
-        BidScore.Rank(bids);
+        BidScore.Rank(bids, "job1");
         Assert.Equal(["idle", "half", "busy"], bids.Select(b => b.WorkerId));
     }
 
@@ -66,7 +66,7 @@ public sealed class MatchingRulesTests
     {
         // 0.5 * 11/12 + 0.3 * 0.2 = 0.518 for the slightly cheaper but unreliable one; 0.5 + 0.3 * 1.0 = 0.8 otherwise.
         var bids = new List<WorkerBid> { Bid("flaky", price: 10, reputation: 0.2), Bid("solid", price: 11, reputation: 1.0) };
-        BidScore.Rank(bids);
+        BidScore.Rank(bids, "job1");
         Assert.Equal("solid", bids[0].WorkerId);
         Assert.Equal(0.5 + 0.3 + 0.2, BidScore.Of(Bid("x", price: 3, reputation: 1), minPrice: 3), 9);
     }
@@ -81,14 +81,6 @@ public sealed class MatchingRulesTests
         Assert.Equal(TimeSpan.FromSeconds(40), RetryBackoff.Delay(4, b, max));
         Assert.Equal(max, RetryBackoff.Delay(10, b, max));
         Assert.Equal(max, RetryBackoff.Delay(1000, b, max));
-    }
-
-    [Fact]
-    public void ReputationStartsAtCirosInitialScoreAndFollowsOutcomes()
-    {
-        Assert.Equal(0.8, WorkerProfile.ReputationOf(0, 0), 9);
-        Assert.True(WorkerProfile.ReputationOf(100, 0) > 0.99);
-        Assert.True(WorkerProfile.ReputationOf(0, 10) < 0.3);
     }
 
     private static WorkerBid Bid(string id, long price = 10, double reputation = 0.8, int running = 0, int queued = 0) => new()

@@ -1,0 +1,63 @@
+using System.Globalization;
+using Marketplace.Cli.Commands;
+using Marketplace.GrainInterfaces;
+
+namespace Marketplace.Cli.Output;
+
+/// <summary>How a worker's reputation is shown.</summary>
+internal static class ReputationView
+{
+    public static void Show(VerbRun run, WorkerReputation reputation, ReputationRecomputation? recomputation)
+    {
+        if (run.Json)
+        {
+            if (recomputation is null)
+            {
+                JsonOutput.Write(run.Environment.Output, reputation);
+            }
+            else
+            {
+                JsonOutput.Write(run.Environment.Output, new ReputationCheck { Reputation = reputation, Recomputed = recomputation });
+            }
+
+            return;
+        }
+
+        var c = reputation.Counts;
+        var rows = new List<(string, string)>
+        {
+            ("worker", reputation.WorkerId),
+            ("score", Score(reputation.Score)),
+            ("evaluated", Text.Time(reputation.EvaluatedAt)),
+            ("banned", reputation.BannedUntil is { } until ? $"until {Text.Time(until)}: {reputation.BanReason}" : "no"),
+            ("successes", Text.Number(c.Successes)),
+            ("verified results", Text.Number(c.VerifiedResults)),
+            ("failures", Text.Number(c.Failures)),
+            ("timeouts", Text.Number(c.Timeouts)),
+            ("unavailable", Text.Number(c.Unavailable)),
+            ("wrong results", Text.Number(c.WrongResults)),
+            ("double signs", Text.Number(c.DoubleSigns)),
+            ("latency", string.Create(CultureInfo.InvariantCulture, $"mean {reputation.MeanLatencyMs:0.#} ms, recent {reputation.RecentLatencyMs:0.#} ms")),
+            ("events", $"{Text.Number(reputation.EventCount)} ({Text.Number(reputation.Checkpoint.Events)} folded into the checkpoint)"),
+        };
+        if (recomputation is not null)
+        {
+            rows.Add(("recomputed", $"{Score(recomputation.Score)} from the checkpoint and {Text.Number(recomputation.Events)} events"));
+            rows.Add(("matches", recomputation.Matches ? "yes" : "NO: the reported score differs from the recomputed one"));
+        }
+
+        run.Environment.Console.Write(Text.Grid([.. rows]));
+    }
+
+    private static string Score(double score) => score.ToString("0.000000", CultureInfo.InvariantCulture);
+}
+
+/// <summary>The JSON of <c>reputation --recompute --json</c>.</summary>
+internal sealed class ReputationCheck
+{
+    /// <summary>The reputation as reported.</summary>
+    public WorkerReputation Reputation { get; set; } = new();
+
+    /// <summary>The local recomputation.</summary>
+    public ReputationRecomputation Recomputed { get; set; } = new();
+}

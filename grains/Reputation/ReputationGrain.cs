@@ -1,0 +1,324 @@
+// Design: one grain per worker (key = worker id) records what happened to the worker, in one stored record: the newest
+// MaxEvents events, a checkpoint folding the older ones (their decayed weights as of the newest folded event, which
+// keep decaying exactly as the events would have), totals and the ban. Recording is idempotent by event id (the kept
+// ids are looked up; an event older than the checkpoint is refused, its id can no longer be checked). Each recorded
+// event is written, then pushed to the worker's grain (one one-way call), which hands score and ban to its host for
+// bidding: matching never calls this grain. The score is ReputationScore.Of(parameters, checkpoint, events, now), the
+// same function the CLI runs to recompute it.
+using Marketplace.GrainInterfaces;
+using Marketplace.GrainInterfaces.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Grains.Reputation;
+
+/// <summary>The reputation of one worker (<see cref="IReputationGrain"/>).</summary>
+internal sealed class ReputationGrain(
+    [PersistentState("reputation")] IPersistentState<ReputationState> state,
+    IOptions<ReputationOptions> options,
+    ReputationClock clock,
+    ILoggerFactory loggers) : Grain, IReputationGrain
+{
+    /// <summary>How far ahead of the grain's clock an event's time may be.</summary>
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
+
+    private readonly ReputationOptions _options = options.Value;
+    private readonly ReputationLog _log = new(loggers.CreateLogger(ReputationLog.Category));
+    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+
+    private ReputationState State => state.State;
+
+    private string WorkerId => this.GetPrimaryKeyString();
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        foreach (var e in State.Events)
+        {
+            _ids.Add(e.EventId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RecordAsync(ReputationEvent reputationEvent)
+    {
+        Validate(reputationEvent);
+        if (_ids.Contains(reputationEvent.EventId))
+        {
+            return false;
+        }
+
+        var now = clock.Now;
+        var time = reputationEvent.Time == default ? now : reputationEvent.Time;
+        if (time > now + MaxClockSkew)
+        {
+            throw new InvalidRequestException($"time: {time:O} is more than {MaxClockSkew.TotalMinutes:0} minutes ahead of the silo's clock ({now:O})");
+        }
+
+        if (State.Checkpoint.Events > 0 && time < State.Checkpoint.At)
+        {
+            _log.EventTooOld(WorkerId, reputationEvent.EventId, time, State.Checkpoint.At);
+            return false;
+        }
+
+        var recorded = new ReputationEvent
+        {
+            EventId = reputationEvent.EventId,
+            WorkerId = WorkerId,
+            Kind = reputationEvent.Kind,
+            JobId = reputationEvent.JobId ?? "",
+            Time = time,
+            LatencyMs = reputationEvent.Kind == ReputationEventKind.Success ? reputationEvent.LatencyMs : 0,
+            Hash = string.IsNullOrEmpty(reputationEvent.Hash) ? null : reputationEvent.Hash.ToLowerInvariant(),
+            Sequence = State.LastSequence + 1,
+        };
+        State.LastSequence = recorded.Sequence;
+        State.Events.Add(recorded);
+        _ids.Add(recorded.EventId);
+        State.Counts.Add(recorded.Kind);
+        if (recorded.Kind == ReputationEventKind.Success && recorded.LatencyMs > 0)
+        {
+            State.LatencySumMs += recorded.LatencyMs;
+            State.LatencyCount++;
+        }
+
+        while (State.Events.Count > _options.MaxEvents)
+        {
+            Fold();
+        }
+
+        if (!_options.Score.WeightOf(recorded.Kind).Good)
+        {
+            CheckBan(recorded, now);
+        }
+
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            _log.WriteFailed(e, WorkerId, recorded.Sequence);
+            DeactivateOnIdle();
+            throw;
+        }
+
+        GrainFactory.GetGrain<IWorkerGrain>(WorkerId).ReputationChangedAsync(Snapshot(now)).Ignore();
+        return true;
+    }
+
+    /// <inheritdoc />
+    public Task<WorkerReputation> GetAsync() => Task.FromResult(Snapshot(clock.Now));
+
+    /// <inheritdoc />
+    public Task<ReputationEventPage> GetEventsAsync(long? after, int limit)
+    {
+        PageLimits.CheckGrainCall(limit);
+        if (after is < 0)
+        {
+            throw new InvalidRequestException($"after: {after} must not be negative");
+        }
+
+        var events = State.Events;
+        var start = 0;
+        if (after is { } position)
+        {
+            // Sequence numbers increase along the list: the first kept event above the position.
+            int lo = 0, hi = events.Count;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (events[mid].Sequence <= position)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            start = lo;
+        }
+
+        var count = Math.Min(limit, events.Count - start);
+        var page = new ReputationEventPage { Events = events.GetRange(start, count) };
+        if (start + count < events.Count)
+        {
+            page.Next = events[start + count - 1].Sequence;
+        }
+
+        return Task.FromResult(page);
+    }
+
+    private WorkerReputation Snapshot(DateTimeOffset now)
+    {
+        var banned = State.BannedUntil is { } until && until > now;
+        return new WorkerReputation
+        {
+            WorkerId = WorkerId,
+            Score = ReputationScore.Of(_options.Score, State.Checkpoint, State.Events, now),
+            EvaluatedAt = now,
+            Counts = State.Counts.Clone(),
+            MeanLatencyMs = State.LatencyCount == 0 ? 0 : State.LatencySumMs / (double)State.LatencyCount,
+            RecentLatencyMs = RecentLatency(),
+            BannedUntil = banned ? State.BannedUntil : null,
+            BanReason = banned ? State.BanReason : null,
+            EventCount = State.LastSequence,
+            Parameters = _options.Score,
+            Checkpoint = State.Checkpoint,
+        };
+    }
+
+    private double RecentLatency()
+    {
+        long sum = 0;
+        var count = 0;
+        for (var i = State.Events.Count - 1; i >= 0 && count < WorkerReputation.RecentLatencyWindow; i--)
+        {
+            var e = State.Events[i];
+            if (e.Kind == ReputationEventKind.Success && e.LatencyMs > 0)
+            {
+                sum += e.LatencyMs;
+                count++;
+            }
+        }
+
+        return count == 0 ? 0 : sum / (double)count;
+    }
+
+    /// <summary>Folds the oldest kept event into the checkpoint: the checkpoint's sums are decayed to the later of its
+    /// time and the event's, then the event's weight, decayed to that time, is added.</summary>
+    private void Fold()
+    {
+        var e = State.Events[0];
+        State.Events.RemoveAt(0);
+        _ids.Remove(e.EventId);
+        var c = State.Checkpoint;
+        var at = c.Events == 0 || e.Time > c.At ? e.Time : c.At;
+        var carried = c.Events == 0 ? 0 : ReputationScore.Decay(_options.Score, c.At, at);
+        var (weight, good) = _options.Score.WeightOf(e.Kind);
+        var w = weight * ReputationScore.Decay(_options.Score, e.Time, at);
+        c.Weight = (c.Weight * carried) + w;
+        c.GoodWeight = (c.GoodWeight * carried) + (good ? w : 0);
+        c.At = at;
+        if (e.Kind == ReputationEventKind.DoubleSign && (c.LastDoubleSignAt is null || e.Time > c.LastDoubleSignAt))
+        {
+            c.LastDoubleSignAt = e.Time;
+        }
+
+        c.Events++;
+        c.ThroughSequence = e.Sequence;
+        c.Counts.Add(e.Kind);
+        if (e.Kind == ReputationEventKind.Success && e.LatencyMs > 0)
+        {
+            c.LatencySumMs += e.LatencyMs;
+            c.LatencyCount++;
+        }
+    }
+
+    /// <summary>Bans the worker after the bad event <paramref name="e"/> when it was a double sign, when it made
+    /// <see cref="ReputationOptions.WrongResultBanCount"/> wrong results within the window, or when the score is now
+    /// below the floor. A ban only ever lengthens.</summary>
+    private void CheckBan(ReputationEvent e, DateTimeOffset now)
+    {
+        if (e.Kind == ReputationEventKind.DoubleSign)
+        {
+            Ban(now + _options.DoubleSignBanDuration, $"signed two results of job {Named(e.JobId)}{Evidence(e.Hash)}");
+            return;
+        }
+
+        if (e.Kind == ReputationEventKind.WrongResult)
+        {
+            var since = now - _options.WrongResultWindow;
+            var wrong = 0;
+            foreach (var kept in State.Events)
+            {
+                if (kept.Kind == ReputationEventKind.WrongResult && kept.Time > since)
+                {
+                    wrong++;
+                }
+            }
+
+            if (wrong >= _options.WrongResultBanCount)
+            {
+                Ban(now + _options.BanDuration, $"{wrong} wrong results within {Hours(_options.WrongResultWindow)}, the last on job {Named(e.JobId)}{Evidence(e.Hash)}");
+                return;
+            }
+        }
+
+        var score = ReputationScore.Of(_options.Score, State.Checkpoint, State.Events, now);
+        if (score < _options.BanFloor)
+        {
+            Ban(now + _options.BanDuration, FormattableString.Invariant($"score {score:0.000} fell below {_options.BanFloor:0.###} after a {MarketplaceJson.EnumName(e.Kind)} on job {Named(e.JobId)}"));
+        }
+    }
+
+    private void Ban(DateTimeOffset until, string reason)
+    {
+        if (State.BannedUntil is { } current && current >= until)
+        {
+            return;
+        }
+
+        State.BannedUntil = until;
+        State.BanReason = reason;
+        _log.Banned(WorkerId, until, reason);
+    }
+
+    private static string Named(string jobId) => jobId.Length == 0 ? "(none)" : jobId;
+
+    private static string Evidence(string? hash) => hash is null ? "" : $" (evidence {hash})";
+
+    private static string Hours(TimeSpan span) => FormattableString.Invariant($"{span.TotalHours:0.##} h");
+
+    private void Validate(ReputationEvent e)
+    {
+        if (e is null)
+        {
+            throw new InvalidRequestException("event: missing");
+        }
+
+        if (string.IsNullOrEmpty(e.EventId) || e.EventId.Length > ReputationEvent.MaxEventIdLength)
+        {
+            throw new InvalidRequestException($"event_id: must be 1 to {ReputationEvent.MaxEventIdLength} characters");
+        }
+
+        if (!string.Equals(e.WorkerId, WorkerId, StringComparison.Ordinal))
+        {
+            throw new InvalidRequestException($"worker_id: the event names worker '{Clip(e.WorkerId ?? "")}', this is the reputation of worker {WorkerId}");
+        }
+
+        if (!Enum.IsDefined(e.Kind))
+        {
+            throw new InvalidRequestException($"kind: {(int)e.Kind} is not a reputation event kind");
+        }
+
+        if (e.LatencyMs < 0)
+        {
+            throw new InvalidRequestException($"latency_ms: {e.LatencyMs} must not be negative");
+        }
+
+        if (e.Hash is { Length: > 0 } hash && (hash.Length > ReputationEvent.MaxHashLength || hash.Length % 2 != 0 || !IsHex(hash)))
+        {
+            throw new InvalidRequestException($"hash: '{Clip(hash)}' is not a hex hash of at most {ReputationEvent.MaxHashLength / 2} bytes");
+        }
+    }
+
+    private static bool IsHex(string text)
+    {
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiHexDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Clip(string text) => text.Length > 40 ? text[..40] + "…" : text;
+}
