@@ -71,4 +71,23 @@ internal sealed class JobState
     /// <summary>SHA-256 of the job's input bytes, computed at the first receipt checked (a blob input is read once for
     /// it); null before.</summary>
     [Id(19)] public byte[]? InputHash { get; set; }
+
+    /// <summary>What the job escrowed at submit (<c>max_fuel × max price</c>, see JobGrain.Settlement.cs); 0 when
+    /// the job was submitted while jobs were not paid through the settlement.</summary>
+    [Id(20)] public UInt128 Escrowed { get; set; }
+
+    /// <summary>True from the moment the job ended with an escrow until the settlement answered its pay or refund;
+    /// the job's timer and watchdog reminder retry it while it is set.</summary>
+    [Id(21)] public bool SettlementOwed { get; set; }
+
+    /// <summary>The settlement's answer (paid or refunded) once it landed; null before.</summary>
+    [Id(22)] public JobSettlement? Settlement { get; set; }
+
+    /// <summary>The committee members that verified the job's result and share the committee fee
+    /// (<see cref="JobPayout.Committee"/>). The one place the payout takes them from: empty until committees verify
+    /// results, then the executor gets the whole charge.</summary>
+    [Id(23)] public List<string> CommitteeMemberIds { get; set; } = [];
+
+    /// <summary>Settlement calls that failed so far (shown in the job's log; the retry delay grows with it).</summary>
+    [Id(24)] public int SettlementFailures { get; set; }
 }

@@ -20,6 +20,7 @@ public static class JobsSiloBuilderExtensions
         silo.AddMarketplaceGrainStateFormat();
         silo.AddMarketplaceJobsOptions();
         silo.Services.AddSingleton<JobLookups>();
+        silo.Services.AddSingleton<JobSettlements>();
         silo.Services.TryAddSingleton(typeof(GrainReferences<>));
         return silo;
     }
