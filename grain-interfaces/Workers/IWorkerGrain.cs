@@ -36,4 +36,8 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// worker's reputation and stops the run if it is still going.</summary>
     [OneWay]
     Task AttemptLostAsync(string jobId, string attemptId);
+
+    /// <summary>Reads the worker's bonded stake from the settlement again now (after a stake, unstake or slash),
+    /// instead of at its next periodic refresh; bids use the result at once.</summary>
+    Task RefreshStakeAsync();
 }

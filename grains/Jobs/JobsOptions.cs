@@ -125,6 +125,11 @@ internal sealed class JobsOptions
     /// the watchdog reminder also retries it after a restart.</summary>
     public TimeSpan SettlementRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>While jobs are paid through the settlement, a worker reads its bonded stake from the settlement at
+    /// registration, then with a heartbeat at most this often (default 30 s), and at once when the stake routes
+    /// change it (<c>IWorkerGrain.RefreshStakeAsync</c>); bids use the cached value, never a settlement call.</summary>
+    public TimeSpan StakeRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Where worker BLS keys are kept (default <c>{Marketplace:DataFolder}/workers</c>, else
     /// <c>./data/workers</c>).</summary>
     public string? WorkerKeyFolder { get; set; }

@@ -55,7 +55,7 @@ internal sealed class WorkerHostGrain(
             : profile is null ? $"worker {workerId} is not registered"
             : now - profile.LastHeartbeat >= _offlineAfter ? WorkerProfile.OfflineReason(workerId, profile.LastHeartbeat, now)
             : !executor.IsAlive ? $"worker {workerId} is not running jobs (its executor stopped)"
-            : WorkerEligibility.Check(workerId, profile.Capabilities, job);
+            : profile.StakeShortfall ?? WorkerEligibility.Check(workerId, profile.Capabilities, job);
         var busy = false;
         if (reason is null && executor!.BusyReason(job.ClientId) is { } full)
         {

@@ -5,9 +5,11 @@ namespace Marketplace.Grains.Workers;
 /// <summary>
 /// What a worker's host needs to bid for it without a call to its grain: the registered capabilities, the attempt
 /// counters behind its reputation and its last heartbeat. The worker grain publishes a new profile on its executor
-/// whenever one of them changes (registration, heartbeat, a lost attempt); the host reads the latest.
+/// whenever one of them changes (registration, heartbeat, a lost attempt, a stake refresh); the host reads the latest.
+/// <paramref name="StakeShortfall"/> is why the worker may not bid while jobs are paid through the settlement (its
+/// bonded stake below the minimum), or null.
 /// </summary>
-internal sealed record WorkerProfile(WorkerCapabilities Capabilities, long Completed, long Failed, DateTimeOffset LastHeartbeat)
+internal sealed record WorkerProfile(WorkerCapabilities Capabilities, long Completed, long Failed, DateTimeOffset LastHeartbeat, string? StakeShortfall = null)
 {
     /// <summary>The worker's reputation (<see cref="ReputationOf"/>).</summary>
     public double Reputation => ReputationOf(Completed, Failed);
