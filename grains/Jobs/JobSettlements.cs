@@ -34,27 +34,27 @@ internal sealed class JobSettlements(IGrainFactory grains, IServiceProvider serv
     /// <summary>Escrows <paramref name="amount"/> for the job (<see cref="ISettlement.EscrowAsync"/>).</summary>
     public async Task<JobEscrow> EscrowAsync(string jobId, string clientId, UInt128 amount)
     {
-        _faults?.Before(jobId);
+        _faults?.Before(SettlementCall.Escrow, jobId);
         var escrow = await Ledger.EscrowAsync(jobId, clientId, amount);
-        _faults?.After(jobId);
+        _faults?.After(SettlementCall.Escrow, jobId);
         return escrow;
     }
 
     /// <summary>Pays the job (<see cref="ISettlement.PayAsync"/>).</summary>
     public async Task<JobSettlement> PayAsync(string jobId, JobPayout payout)
     {
-        _faults?.Before(jobId);
+        _faults?.Before(SettlementCall.Settle, jobId);
         var settlement = await Ledger.PayAsync(jobId, payout);
-        _faults?.After(jobId);
+        _faults?.After(SettlementCall.Settle, jobId);
         return settlement;
     }
 
     /// <summary>Refunds the job (<see cref="ISettlement.RefundAsync"/>).</summary>
     public async Task<JobSettlement> RefundAsync(string jobId, RefundReason reason)
     {
-        _faults?.Before(jobId);
+        _faults?.Before(SettlementCall.Settle, jobId);
         var settlement = await Ledger.RefundAsync(jobId, reason);
-        _faults?.After(jobId);
+        _faults?.After(SettlementCall.Settle, jobId);
         return settlement;
     }
 }
