@@ -17,6 +17,10 @@ public interface IClientJobsGrain : IGrainWithStringKey
     /// one would pass its fuel-per-hour quota. The place is taken by the job's <see cref="AddAsync"/>.</summary>
     Task ReserveAsync(string jobId, long maxFuel);
 
+    /// <summary>Gives back the place <see cref="ReserveAsync"/> held for job <paramref name="jobId"/> when the job is
+    /// not stored after all (its escrow was refused); nothing for a job that holds none.</summary>
+    Task ReleaseReservationAsync(string jobId);
+
     /// <summary>Asks for one of the client's concurrent places before job <paramref name="jobId"/> looks for a worker:
     /// true when it has one (until it finishes); false when the client's concurrent jobs are at their quota, in which
     /// case the job waits and is told (<see cref="IJobAttemptGrain.RoomAvailableAsync"/>) when a place is its turn,

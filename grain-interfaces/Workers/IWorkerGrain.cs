@@ -53,4 +53,8 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// from now on. Sent by the worker's <see cref="IReputationGrain"/>.</summary>
     [OneWay]
     Task ReputationChangedAsync(WorkerReputation reputation);
+
+    /// <summary>Reads the worker's bonded stake from the settlement again now (after a stake, unstake or slash),
+    /// instead of at its next periodic refresh; bids use the result at once.</summary>
+    Task RefreshStakeAsync();
 }

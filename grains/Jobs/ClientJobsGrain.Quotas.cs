@@ -48,6 +48,14 @@ internal sealed partial class ClientJobsGrain
     }
 
     /// <inheritdoc />
+    public Task ReleaseReservationAsync(string jobId)
+    {
+        ArgumentNullException.ThrowIfNull(jobId);
+        ReleaseReservation(jobId);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public Task<bool> TryStartAsync(string jobId)
     {
         ArgumentNullException.ThrowIfNull(jobId);

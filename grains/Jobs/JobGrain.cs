@@ -24,6 +24,7 @@ namespace Marketplace.Grains.Jobs;
 internal sealed partial class JobGrain(
     [PersistentState("job")] IPersistentState<JobState> state,
     JobLookups lookups,
+    JobSettlements settlements,
     IOptions<JobsOptions> options) : Grain, IJobGrain, IJobAttemptGrain, IRemindable
 {
     private const string WatchdogReminder = "job-watchdog";
@@ -50,6 +51,10 @@ internal sealed partial class JobGrain(
         if (Submitted && Terminal)
         {
             RetireWhenIdle();
+            if (state.State.SettlementOwed)
+            {
+                ArmSettlementRetry(TimeSpan.Zero);
+            }
         }
         else if (Submitted && Verifying)
         {
@@ -144,14 +149,39 @@ internal sealed partial class JobGrain(
             throw new BlobNotFoundException($"inputBlobId: blob {blobId} does not exist");
         }
 
+        var maxFuel = MaxFuelOf(submission, program);
+        var paid = (await settlements.TermsAsync()).Enabled;
+        long maxPrice;
         try
         {
-            await lookups.ClientJobs(submission.ClientId).ReserveAsync(JobId, MaxFuelOf(submission, program));
+            maxPrice = paid ? EscrowPriceOf(submission) : submission.MaxPricePerMillionFuel;
+            await lookups.ClientJobs(submission.ClientId).ReserveAsync(JobId, maxFuel);
         }
-        catch (QuotaExceededException)
+        catch (MarketplaceException)
         {
             DeactivateOnIdle();
             throw;
+        }
+
+        UInt128 escrowed = 0;
+        if (paid)
+        {
+            // Escrow last before the state write, so only that write can fail after it (then it is refunded).
+            try
+            {
+                escrowed = await EscrowAtSubmitAsync(submission.ClientId, SettlementAmounts.ForFuel(maxFuel, maxPrice));
+            }
+            catch (Exception e) when (e is MarketplaceException or TimeoutException or OrleansException)
+            {
+                if (e is not MarketplaceException)
+                {
+                    await RefundAbandonedEscrowAsync();
+                }
+
+                await lookups.ClientJobs(submission.ClientId).ReleaseReservationAsync(JobId);
+                DeactivateOnIdle();
+                throw;
+            }
         }
 
         var now = DateTimeOffset.UtcNow;
@@ -173,7 +203,8 @@ internal sealed partial class JobGrain(
                 // stores, so a caller reusing its objects cannot change a submitted job.
                 Labels = submission.Labels is { } labels ? new Dictionary<string, string>(labels) : [],
             },
-            MaxPricePerMillionFuel = submission.MaxPricePerMillionFuel,
+            MaxPricePerMillionFuel = maxPrice,
+            Escrowed = escrowed,
             Constraints = submission.Constraints is { } constraints ? new Dictionary<string, string>(constraints) : [],
             TtlMs = submission.TtlMs,
             InputBlobId = submission.InputBlobId,
@@ -188,7 +219,8 @@ internal sealed partial class JobGrain(
         };
         AddLog("info", $"submitted: program {programId}, fuel {Info.MaxFuel}, memory {Info.MaxMemoryBytes} bytes, timeout {Info.TimeoutMs} ms, max retries {Info.MaxRetries}"
             + (submission.TtlMs > 0 ? $", ttl {submission.TtlMs} ms" : "")
-            + (program is null ? "; the program is not deployed (attempts fail with MissingDependency until it is)" : ""));
+            + (program is null ? "; the program is not deployed (attempts fail with MissingDependency until it is)" : "")
+            + (paid ? $"; escrowed {escrowed} (max fuel × {maxPrice} per million fuel)" : ""));
         try
         {
             await state.WriteStateAsync();
@@ -196,6 +228,11 @@ internal sealed partial class JobGrain(
         catch
         {
             state.State = new JobState();
+            if (paid)
+            {
+                await RefundAbandonedEscrowAsync();
+            }
+
             throw;
         }
 
@@ -274,6 +311,12 @@ internal sealed partial class JobGrain(
     /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (Submitted && Terminal && state.State.SettlementOwed)
+        {
+            await SettleAsync();
+            return;
+        }
+
         if (!Submitted || Terminal)
         {
             await DropWatchdogAsync(force: true);
@@ -345,8 +388,14 @@ internal sealed partial class JobGrain(
             : $"{MarketplaceJson.EnumName(status)}{(reason == FailureReason.None ? "" : $" ({reason})")}: {error}");
         _timer?.Dispose();
         _timer = null;
-        await DropWatchdogAsync();
+        state.State.SettlementOwed = state.State.Escrowed > UInt128.Zero && state.State.Settlement is null;
+        if (!state.State.SettlementOwed)
+        {
+            await DropWatchdogAsync();
+        }
+
         await state.WriteStateAsync();
+        await SettleAsync();
         await lookups.ClientJobs(Info.ClientId).UpdateAsync(Summary());
         RetireWhenIdle();
     }
@@ -409,118 +458,5 @@ internal sealed partial class JobGrain(
         }
 
         return string.Join("; ", parts);
-    }
-
-    /// <summary>Arms the one-shot timer for the nearest deadline of the current state.</summary>
-    private void Schedule()
-    {
-        if (Terminal)
-        {
-            _timer?.Dispose();
-            _timer = null;
-            return;
-        }
-
-        var due = Info.Status switch
-        {
-            JobStatus.Matching => _windowCloseAt,
-            JobStatus.Running => Verifying ? CommitteeDeadline() : _leaseExpiresAt,
-            _ => state.State.NextMatchAt,
-        };
-        if (TtlApplies && TtlDeadline < due)
-        {
-            due = TtlDeadline;
-        }
-
-        var watchdogAt = Info.CreatedAt + _options.WatchdogAfter;
-        if (!state.State.WatchdogRegistered && watchdogAt < due)
-        {
-            due = watchdogAt;
-        }
-
-        if (_timer is not null && due == _timerDue)
-        {
-            return;
-        }
-
-        _timer?.Dispose();
-        var delay = due - DateTimeOffset.UtcNow;
-        _timerDue = due;
-        _timer = this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
-    }
-
-    private async Task OnTimerAsync(CancellationToken cancellationToken)
-    {
-        _timer?.Dispose();
-        _timer = null;
-        if (!Submitted || Terminal)
-        {
-            return;
-        }
-
-        var now = DateTimeOffset.UtcNow;
-        if (TtlApplies && now >= TtlDeadline && Info.Status is JobStatus.Pending or JobStatus.Matching)
-        {
-            await ExpireAsync();
-            return;
-        }
-
-        try
-        {
-            if (!state.State.WatchdogRegistered && now >= Info.CreatedAt + _options.WatchdogAfter)
-            {
-                // Throws while the reminder service is rebalancing after a silo died; the finally re-arms.
-                await EnsureWatchdogAsync();
-            }
-
-            switch (Info.Status)
-            {
-                case JobStatus.Matching when now >= _windowCloseAt:
-                    await OnBidWindowEndAsync();
-                    break;
-                case JobStatus.Pending when now >= state.State.NextMatchAt:
-                    await StartMatchingAsync();
-                    break;
-                case JobStatus.Running when Verifying:
-                    await OnCommitteeDeadlineAsync(now);
-                    break;
-                case JobStatus.Running when now >= _leaseExpiresAt:
-                    await LoseAttemptAsync();
-                    break;
-            }
-        }
-        finally
-        {
-            // Re-arm even when a step failed (storage or a grain call unreachable): a job without a timer would
-            // wait for its next reminder tick, or forever while it stays active.
-            Schedule();
-        }
-    }
-
-    private async Task EnsureWatchdogAsync()
-    {
-        if (state.State.WatchdogRegistered)
-        {
-            return;
-        }
-
-        var period = _options.WatchdogPeriod;
-        await this.RegisterOrUpdateReminder(WatchdogReminder, period, period);
-        state.State.WatchdogRegistered = true;
-    }
-
-    private async Task DropWatchdogAsync(bool force = false)
-    {
-        if (!state.State.WatchdogRegistered && !force)
-        {
-            return;
-        }
-
-        if (await this.GetReminder(WatchdogReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-
-        state.State.WatchdogRegistered = false;
     }
 }

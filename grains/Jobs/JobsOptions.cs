@@ -115,6 +115,21 @@ internal sealed class JobsOptions
     /// port when none is configured).</summary>
     public string DefaultWorkerPrefix { get; set; } = "w";
 
+    /// <summary>When jobs are paid through the settlement (<c>Marketplace:Ledger:Enabled</c>), a job submitted without
+    /// a max price (0) is escrowed and matched at this price per million fuel (default 10; the default worker asks 1).
+    /// 0: such a job is refused with <c>invalid_request</c> naming <c>maxPricePerMillionFuel</c>.</summary>
+    public long DefaultMaxPricePerMillionFuel { get; set; } = 10;
+
+    /// <summary>A settlement call (pay or refund) of a finished job that failed is retried after
+    /// <c>SettlementRetryDelay × 2^(n-1)</c> (default 1 s), capped by <see cref="MaxRetryDelay"/>, until it lands;
+    /// the watchdog reminder also retries it after a restart.</summary>
+    public TimeSpan SettlementRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>While jobs are paid through the settlement, a worker reads its bonded stake from the settlement at
+    /// registration, then with a heartbeat at most this often (default 30 s), and at once when the stake routes
+    /// change it (<c>IWorkerGrain.RefreshStakeAsync</c>); bids use the cached value, never a settlement call.</summary>
+    public TimeSpan StakeRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Where worker BLS keys are kept (default <c>{Marketplace:DataFolder}/workers</c>, else
     /// <c>./data/workers</c>).</summary>
     public string? WorkerKeyFolder { get; set; }

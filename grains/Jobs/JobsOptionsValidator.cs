@@ -26,6 +26,12 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
         Positive(problems, nameof(options.ClientListFlushDelay), options.ClientListFlushDelay);
         Positive(problems, nameof(options.WatchdogAfter), options.WatchdogAfter);
         Positive(problems, nameof(options.WatchdogPeriod), options.WatchdogPeriod);
+        Positive(problems, nameof(options.SettlementRetryDelay), options.SettlementRetryDelay);
+        Positive(problems, nameof(options.StakeRefreshInterval), options.StakeRefreshInterval);
+        if (options.DefaultMaxPricePerMillionFuel < 0)
+        {
+            problems.Add($"{Section}:{nameof(options.DefaultMaxPricePerMillionFuel)} is {options.DefaultMaxPricePerMillionFuel}; it must not be negative");
+        }
         if (options.MaxLogEntries < 2)
         {
             problems.Add($"{Section}:{nameof(options.MaxLogEntries)} is {options.MaxLogEntries}; it must be at least 2");

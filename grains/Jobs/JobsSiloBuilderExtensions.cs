@@ -21,6 +21,7 @@ public static class JobsSiloBuilderExtensions
         silo.AddMarketplaceJobsOptions();
         silo.Services.AddSingleton<JobLookups>();
         silo.Services.AddSingleton<JobReputationRecorder>();
+        silo.Services.AddSingleton<JobSettlements>();
         silo.Services.TryAddSingleton(typeof(GrainReferences<>));
         return silo;
     }

@@ -20,6 +20,7 @@ namespace Marketplace.Grains.Workers;
 internal sealed partial class WorkerGrain(
     [PersistentState("worker")] IPersistentState<WorkerState> state,
     LocalWorkers localWorkers,
+    JobSettlements settlements,
     IOptions<JobsOptions> options,
     IOptions<ReputationOptions> reputationOptions,
     ILogger<WorkerGrain> logger) : Grain, IWorkerGrain
@@ -31,6 +32,8 @@ internal sealed partial class WorkerGrain(
     private readonly AbsentResourceRetirement _absent = new();
     private DateTimeOffset _lastHeartbeat;
     private bool _dirty;
+    private string? _stakeShortfall;
+    private long _stakeReadAt = long.MinValue;
 
     private string WorkerId => this.GetPrimaryKeyString();
 
@@ -84,6 +87,7 @@ internal sealed partial class WorkerGrain(
         _dirty = false;
         _lastHeartbeat = DateTimeOffset.UtcNow;
         await ReadReputationAsync(force: true);
+        await ReadStakeAsync();
         PublishProfile();
         await AnnounceAsync();
         return Info();
@@ -108,6 +112,11 @@ internal sealed partial class WorkerGrain(
         }
 
         await ReadReputationAsync(force: false);
+        if (Environment.TickCount64 - _stakeReadAt >= (long)_options.StakeRefreshInterval.TotalMilliseconds)
+        {
+            await ReadStakeAsync();
+        }
+
         PublishProfile();
         await AnnounceAsync();
     }
@@ -177,13 +186,47 @@ internal sealed partial class WorkerGrain(
         return Task.CompletedTask;
     }
 
-    /// <summary>Gives the host what it bids with: the current capabilities, counters, last heartbeat and
-    /// reputation.</summary>
+    /// <inheritdoc />
+    public async Task RefreshStakeAsync()
+    {
+        LeaveUnlessHosted();
+        await ReadStakeAsync();
+        PublishProfile();
+    }
+
+    /// <summary>Gives the host what it bids with: the current capabilities, counters, last heartbeat, reputation
+    /// and stake shortfall.</summary>
     private void PublishProfile()
     {
         if (state.State.Capabilities is { } caps && localWorkers.Find(WorkerId) is { } executor)
         {
-            executor.Profile = new WorkerProfile(caps, state.State.Completed, state.State.Failed, _lastHeartbeat, Score, _reputation?.BannedUntil, _reputation?.BanReason);
+            executor.Profile = new WorkerProfile(caps, state.State.Completed, state.State.Failed, _lastHeartbeat, Score, _reputation?.BannedUntil, _reputation?.BanReason, _stakeShortfall);
+        }
+    }
+
+    /// <summary>Reads whether the worker's bonded stake reaches the settlement's minimum (only while jobs are paid
+    /// through it). An unreachable settlement keeps the last known answer until the next refresh.</summary>
+    private async Task ReadStakeAsync()
+    {
+        try
+        {
+            var terms = await settlements.TermsAsync();
+            if (!terms.Enabled)
+            {
+                _stakeShortfall = null;
+            }
+            else
+            {
+                var stake = await settlements.Ledger.GetStakeAsync(WorkerId);
+                _stakeShortfall = stake.MeetsMinimum ? null
+                    : $"worker {WorkerId} has a bonded stake of {stake.Bonded}, below the minimum stake of {stake.MinimumStake} to take paid jobs";
+            }
+
+            _stakeReadAt = Environment.TickCount64;
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            // Kept as it was; the next heartbeat reads again.
         }
     }
 

@@ -60,6 +60,7 @@ internal sealed class WorkerHostGrain(
             : now - profile.LastHeartbeat >= _offlineAfter ? WorkerProfile.OfflineReason(workerId, profile.LastHeartbeat, now)
             : !executor.IsAlive ? $"worker {workerId} is not running jobs (its executor stopped)"
             : ReputationEligibility.Check(workerId, profile.Reputation, profile.BannedUntil, profile.BanReason, clock.Now, _minimumReputation)
+                ?? profile.StakeShortfall
                 ?? WorkerEligibility.Check(workerId, profile.Capabilities, job);
         var busy = false;
         if (reason is null && executor!.BusyReason(job.ClientId) is { } full)

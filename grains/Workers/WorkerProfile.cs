@@ -6,7 +6,8 @@ namespace Marketplace.Grains.Workers;
 /// What a worker's host needs to bid for it without a call to a grain: the registered capabilities, the attempt
 /// counters, its last heartbeat, and its reputation score and ban as its reputation grain last reported them. The
 /// worker grain publishes a new profile on its executor whenever one of them changes (registration, heartbeat, a
-/// lost attempt, a reputation change); the host reads the latest.
+/// lost attempt, a reputation change, a stake refresh); the host reads the latest. <paramref name="StakeShortfall"/> is
+/// why the worker may not bid while jobs are paid through the settlement (its bonded stake below the minimum), or null.
 /// </summary>
 internal sealed record WorkerProfile(
     WorkerCapabilities Capabilities,
@@ -15,7 +16,8 @@ internal sealed record WorkerProfile(
     DateTimeOffset LastHeartbeat,
     double Reputation,
     DateTimeOffset? BannedUntil,
-    string? BanReason)
+    string? BanReason,
+    string? StakeShortfall = null)
 {
     /// <summary>Why <paramref name="workerId"/> counts as offline, its last heartbeat at <paramref name="lastHeartbeat"/>
     /// (default: none since its grain was activated).</summary>

@@ -1,4 +1,5 @@
 using Marketplace.Grains.Hosting;
+using Marketplace.Grains.Jobs.TestHooks;
 using Marketplace.Grains.Workers.TestHooks;
 using Marketplace.Persistence.Sqlite;
 using Marketplace.TestSupport;
@@ -102,6 +103,7 @@ public sealed class MarketplaceTestSilo : IAsyncDisposable
             silo.UseSqliteStorage($"Data Source={Path.Combine(folder, "marketplace.db")}");
             silo.AddMarketplace();
             silo.Services.AddSingleton<WorkerFaultInjection>();
+            silo.Services.AddSingleton<SettlementFaultInjection>();
             services?.Invoke(silo.Services);
         });
         var host = builder.Build();

@@ -1,0 +1,157 @@
+// Design: money moves through the settlement (ISettlement) when its terms say jobs are paid (Marketplace:Ledger:Enabled).
+// Submit escrows max_fuel × the job's max price before the job is stored; a submit that fails after that refunds the
+// escrow (so no money stays locked by a job that does not exist). The end of a job marks the settlement owed in the
+// same state write that makes it terminal, then pays (completed: its receipt was checked before it could complete) or
+// refunds (anything else); the answer is stored and the mark cleared. A failed call leaves the mark: a grain timer
+// retries with a growing delay and the watchdog reminder (kept while the mark is set) retries after a restart. Every
+// call is idempotent by the job id in the ledger, so a retry whose first try landed (a lost answer) gets the first
+// settlement back and moves nothing: a job is paid or refunded exactly once.
+using System.Globalization;
+using Marketplace.GrainInterfaces;
+
+namespace Marketplace.Grains.Jobs;
+
+/// <summary>Escrow at submit, pay or refund at the end, retried until the settlement answers.</summary>
+internal sealed partial class JobGrain
+{
+    private IGrainTimer? _settlementTimer;
+
+    /// <summary>The price per million fuel a submission is escrowed and matched at when jobs are paid: its own max
+    /// price, else <see cref="JobsOptions.DefaultMaxPricePerMillionFuel"/>.</summary>
+    /// <exception cref="InvalidRequestException">No max price and no default.</exception>
+    private long EscrowPriceOf(JobSubmission submission)
+    {
+        if (submission.MaxPricePerMillionFuel > 0)
+        {
+            return submission.MaxPricePerMillionFuel;
+        }
+
+        if (_options.DefaultMaxPricePerMillionFuel > 0)
+        {
+            return _options.DefaultMaxPricePerMillionFuel;
+        }
+
+        throw new InvalidRequestException("maxPricePerMillionFuel: jobs are paid through the settlement, so a job must name the most it pays per million fuel (a positive number); this silo has no default price");
+    }
+
+    /// <summary>Escrows <paramref name="amount"/> for this job at submit. An escrow that the settlement already
+    /// refunded (an earlier submit with the same request id failed after escrowing) cannot be reused.</summary>
+    private async Task<UInt128> EscrowAtSubmitAsync(string clientId, UInt128 amount)
+    {
+        var escrow = await settlements.EscrowAsync(JobId, clientId, amount);
+        if (escrow.Settlement is not null)
+        {
+            throw new RequestIdConflictException($"job {JobId}: an earlier submit with this request id failed after its escrow was taken, and the escrow was refunded; submit with a new request id");
+        }
+
+        return escrow.Amount;
+    }
+
+    /// <summary>A submit failed after asking for an escrow: give the escrow back so no money stays locked by a job that
+    /// was never stored. If the settlement cannot be reached either, the escrow stays open and a resubmit with the
+    /// same request id takes it up again (same amount).</summary>
+    private async Task RefundAbandonedEscrowAsync()
+    {
+        try
+        {
+            await settlements.RefundAsync(JobId, RefundReason.Failed);
+        }
+        catch (SettlementConflictException)
+        {
+            // The escrow never happened (its call failed before the ledger applied it): nothing to give back.
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            // Left open on purpose, see the summary; the submit's own error reaches the client.
+        }
+    }
+
+    /// <summary>Pays or refunds the finished job when it owes its settlement; on a failure keeps owing it, arms the
+    /// retry timer and keeps the watchdog reminder so a restart retries too.</summary>
+    private async Task SettleAsync()
+    {
+        if (!state.State.SettlementOwed || !Terminal)
+        {
+            return;
+        }
+
+        _settlementTimer?.Dispose();
+        _settlementTimer = null;
+        JobSettlement settlement;
+        try
+        {
+            settlement = Info.Status == JobStatus.Completed
+                ? await settlements.PayAsync(JobId, Payout())
+                : await settlements.RefundAsync(JobId, RefundReasonOf(Info.Status));
+        }
+        catch (MarketplaceException e)
+        {
+            // The settlement refused the call for good (a conflict with how the job's escrow already ended): retrying
+            // cannot change that; the escrow's state is in the ledger for the operator.
+            state.State.SettlementOwed = false;
+            AddLog("error", $"settlement refused ({e.Code}): {e.Message}");
+            await DropWatchdogAsync();
+            await state.WriteStateAsync();
+            return;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Transient (the ledger unreachable, its storage failing, an answer lost): owed until it lands. Logged in
+            // the job's log and retried; the ledger's idempotency by job id makes a retry of a call that landed safe.
+            state.State.SettlementFailures++;
+            var delay = RetryBackoff.Delay(state.State.SettlementFailures, _options.SettlementRetryDelay, _options.MaxRetryDelay);
+            AddLog("warn", string.Create(CultureInfo.InvariantCulture, $"settlement failed ({e.GetType().Name}: {e.Message}); retrying in {delay.TotalMilliseconds:0} ms"));
+            ArmSettlementRetry(delay);
+            await EnsureWatchdogAsync();
+            await state.WriteStateAsync();
+            return;
+        }
+
+        state.State.Settlement = settlement;
+        state.State.SettlementOwed = false;
+        AddLog("info", settlement.Outcome == SettlementOutcome.Paid
+            ? $"paid: charged {settlement.Charged} of the escrow of {settlement.Escrowed}, worker {settlement.ExecutorId} got {settlement.ExecutorAmount}, committee {CommitteeTotal(settlement)}, refunded {settlement.Refunded}"
+            : $"refunded the escrow of {settlement.Refunded} ({settlement.RefundReason})");
+        await DropWatchdogAsync();
+        await state.WriteStateAsync();
+    }
+
+    /// <summary>What a completed job pays: fuel used (at most the job's max fuel) × the winning bid's price, at most the
+    /// escrow, to the worker that ran it, with <see cref="JobState.CommitteeMemberIds"/> sharing the fee.</summary>
+    private JobPayout Payout()
+    {
+        var fuel = Math.Min(Info.FuelConsumed, Info.MaxFuel);
+        var charge = SettlementAmounts.ForFuel(fuel, Info.PricePerMillionFuel);
+        return new JobPayout
+        {
+            ExecutorId = Info.WorkerId ?? "",
+            Charge = charge > state.State.Escrowed ? state.State.Escrowed : charge,
+            Committee = [.. state.State.CommitteeMemberIds],
+        };
+    }
+
+    private static RefundReason RefundReasonOf(JobStatus status) => status switch
+    {
+        JobStatus.TimedOut => RefundReason.TimedOut,
+        JobStatus.Cancelled => RefundReason.Cancelled,
+        JobStatus.Expired => RefundReason.Expired,
+        _ => RefundReason.Failed,
+    };
+
+    private static UInt128 CommitteeTotal(JobSettlement settlement)
+    {
+        UInt128 total = 0;
+        foreach (var share in settlement.CommitteeShares)
+        {
+            total += share.Amount;
+        }
+
+        return total;
+    }
+
+    private void ArmSettlementRetry(TimeSpan delay)
+    {
+        _settlementTimer?.Dispose();
+        _settlementTimer = this.RegisterGrainTimer(static (grain, _) => grain.SettleAsync(), this, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+}

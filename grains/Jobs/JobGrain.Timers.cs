@@ -1,0 +1,120 @@
+using Marketplace.GrainInterfaces;
+
+namespace Marketplace.Grains.Jobs;
+
+/// <summary>The job's one-shot timer for its nearest deadline and its durable watchdog reminder.</summary>
+internal sealed partial class JobGrain
+{
+    /// <summary>Arms the one-shot timer for the nearest deadline of the current state.</summary>
+    private void Schedule()
+    {
+        if (Terminal)
+        {
+            _timer?.Dispose();
+            _timer = null;
+            return;
+        }
+
+        var due = Info.Status switch
+        {
+            JobStatus.Matching => _windowCloseAt,
+            JobStatus.Running => Verifying ? CommitteeDeadline() : _leaseExpiresAt,
+            _ => state.State.NextMatchAt,
+        };
+        if (TtlApplies && TtlDeadline < due)
+        {
+            due = TtlDeadline;
+        }
+
+        var watchdogAt = Info.CreatedAt + _options.WatchdogAfter;
+        if (!state.State.WatchdogRegistered && watchdogAt < due)
+        {
+            due = watchdogAt;
+        }
+
+        if (_timer is not null && due == _timerDue)
+        {
+            return;
+        }
+
+        _timer?.Dispose();
+        var delay = due - DateTimeOffset.UtcNow;
+        _timerDue = due;
+        _timer = this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    private async Task OnTimerAsync(CancellationToken cancellationToken)
+    {
+        _timer?.Dispose();
+        _timer = null;
+        if (!Submitted || Terminal)
+        {
+            return;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        if (TtlApplies && now >= TtlDeadline && Info.Status is JobStatus.Pending or JobStatus.Matching)
+        {
+            await ExpireAsync();
+            return;
+        }
+
+        try
+        {
+            if (!state.State.WatchdogRegistered && now >= Info.CreatedAt + _options.WatchdogAfter)
+            {
+                // Throws while the reminder service is rebalancing after a silo died; the finally re-arms.
+                await EnsureWatchdogAsync();
+            }
+
+            switch (Info.Status)
+            {
+                case JobStatus.Matching when now >= _windowCloseAt:
+                    await OnBidWindowEndAsync();
+                    break;
+                case JobStatus.Pending when now >= state.State.NextMatchAt:
+                    await StartMatchingAsync();
+                    break;
+                case JobStatus.Running when Verifying:
+                    await OnCommitteeDeadlineAsync(now);
+                    break;
+                case JobStatus.Running when now >= _leaseExpiresAt:
+                    await LoseAttemptAsync();
+                    break;
+            }
+        }
+        finally
+        {
+            // Re-arm even when a step failed (storage or a grain call unreachable): a job without a timer would
+            // wait for its next reminder tick, or forever while it stays active.
+            Schedule();
+        }
+    }
+
+    private async Task EnsureWatchdogAsync()
+    {
+        if (state.State.WatchdogRegistered)
+        {
+            return;
+        }
+
+        var period = _options.WatchdogPeriod;
+        await this.RegisterOrUpdateReminder(WatchdogReminder, period, period);
+        state.State.WatchdogRegistered = true;
+    }
+
+    private async Task DropWatchdogAsync(bool force = false)
+    {
+        if (!state.State.WatchdogRegistered && !force)
+        {
+            return;
+        }
+
+        if (await this.GetReminder(WatchdogReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        state.State.WatchdogRegistered = false;
+    }
+}
