@@ -109,7 +109,10 @@ public sealed class JobScenarioTests(ITestOutputHelper output)
         // The run (11 M iterations, about 1 s on an idle core, within the 500 M fuel a job may have) must outlast the
         // cut-off worker's lease, so the lease is short; the healthy worker renews it every 15 ms, and a lapse of its
         // lease only adds a retry on the same worker, which the assertions below allow.
-        var settings = new JobsSettings().Worker("p1", capacity: 1).Worker("p2", capacity: 1).Set("Marketplace:Jobs:LeaseDuration", "00:00:00.060").Set("Marketplace:Jobs:HeartbeatInterval", "00:00:00.015");
+        var settings = new JobsSettings().Worker("p1", capacity: 1).Worker("p2", capacity: 1).Set("Marketplace:Jobs:LeaseDuration", "00:00:00.060").Set("Marketplace:Jobs:HeartbeatInterval", "00:00:00.015")
+            // Lapsed leases of the healthy worker each count as a timeout in its reputation; this scenario is about
+            // the stale report, so no reputation minimum may take the healthy worker out of matching.
+            .Set("Marketplace:Reputation:MinimumReputation", "0");
         await using var silo = await JobsKit.StartAsync(settings);
         var slow = await JobsKit.DeployAsync(silo, "slow_loop");
         var job = await silo.Grains.SubmitAsync(JobsKit.Job(slow, s => { s.InputInline = JobsKit.Iterations(11_000_000); s.MaxFuel = JobLimits.MaxFuel; s.MaxRetries = 5; }));
