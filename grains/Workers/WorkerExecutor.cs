@@ -374,7 +374,17 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
         report.DurationMs = result.Duration.TotalMilliseconds;
         report.StateRoot = string.IsNullOrEmpty(result.StateRoot) ? null : result.StateRoot;
         report.Logs = result.Logs as List<JobLogEntry> ?? [.. result.Logs];
-        report.Receipt = _signer.Sign(a, input.Span, result);
+        try
+        {
+            report.Receipt = _signer.Sign(a, input.Span, result);
+        }
+        catch (DoubleSignRefusedException e)
+        {
+            LogDoubleSignRefused(_log, e, WorkerId, a.JobId);
+            report.Retriable = true;
+            return Fail(report, FailureReason.WorkerLost, e.Message);
+        }
+
         switch (result.Outcome)
         {
             case ProgramRunOutcome.Succeeded:
@@ -433,6 +443,9 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
         report.Error = error;
         return report;
     }
+
+    [LoggerMessage(EventId = MarketplaceEventIds.DoubleSignRefused, Level = LogLevel.Error, Message = "Worker {WorkerId} refused to sign a second result for job {JobId}; the attempt is reported as failed without a receipt")]
+    private static partial void LogDoubleSignRefused(ILogger log, Exception e, string workerId, string jobId);
 
     [LoggerMessage(EventId = MarketplaceEventIds.LeaseRenewalFailed, Level = LogLevel.Warning, Message = "Worker {WorkerId} could not renew the lease of job {JobId}")]
     private static partial void LogRenewFailed(ILogger log, Exception e, string workerId, string jobId);
