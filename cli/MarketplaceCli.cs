@@ -30,6 +30,8 @@ internal static class MarketplaceCli
             JobLogsCommand.Create(context),
             JobReceiptCommand.Create(context),
             VerifyReceiptCommand.Create(context),
+            VerifyEvidenceCommand.Create(context),
+            EvidenceCommand.Create(context),
             CancelJobCommand.Create(context),
             ListJobsCommand.Create(context),
             WorkersCommand.Create(context),
