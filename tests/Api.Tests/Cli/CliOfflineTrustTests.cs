@@ -114,6 +114,21 @@ public sealed class CliOfflineTrustTests : IDisposable
         await ExpectAsync("different_keys", "evidence", "--first", first, "--second", otherKey, code: "evidence_invalid");
     }
 
+    [Fact]
+    public void TheSdkVerifiesEitherFormOffline()
+    {
+        var executor = ReceiptJson.Serialize(Sign(Receipt(), _keys[0]));
+        Assert.True(Marketplace.Sdk.ReceiptFiles.Verify(executor).IsValid);
+        Assert.Equal(ReceiptVerificationFailure.WrongProgram, Marketplace.Sdk.ReceiptFiles.Verify(executor, new AggregatedReceiptPolicy { ExpectedProgramId = "other" }).Failure);
+
+        var aggregated = AggregatedReceiptJson.Serialize(Aggregate(0, 1, 2));
+        Assert.True(Marketplace.Sdk.ReceiptFiles.Verify(aggregated, new AggregatedReceiptPolicy { Registry = Registry(epoch: 7) }).IsValid);
+        Assert.Equal(ReceiptVerificationFailure.WrongEpoch, Marketplace.Sdk.ReceiptFiles.Verify(aggregated, new AggregatedReceiptPolicy { Registry = Registry(epoch: 6) }).Failure);
+        Assert.Equal(ReceiptVerificationFailure.TooFewSigners, Marketplace.Sdk.ReceiptFiles.Verify(AggregatedReceiptJson.Serialize(Aggregate(0))).Failure);
+        Assert.Equal(ReceiptVerificationFailure.UnknownKind, Marketplace.Sdk.ReceiptFiles.Verify("{\"kind\":\"other\"}"u8).Failure);
+        Assert.Equal(ReceiptVerificationFailure.MalformedReceipt, Marketplace.Sdk.ReceiptFiles.Verify("{\"kind\":\"aggregated\"}"u8).Failure);
+    }
+
     private async Task ExpectAsync(string failure, params string[] args) => await ExpectAsync(failure, args, "receipt_invalid");
 
     private async Task ExpectAsync(string failure, string verb, string file, string option, string value, string code) =>
