@@ -31,6 +31,8 @@ internal static class MarketplaceCli
             JobReceiptCommand.Create(context),
             VerifyReceiptCommand.Create(context),
             ReplayCommand.Create(context),
+            VerifyEvidenceCommand.Create(context),
+            EvidenceCommand.Create(context),
             CancelJobCommand.Create(context),
             ListJobsCommand.Create(context),
             WorkersCommand.Create(context),

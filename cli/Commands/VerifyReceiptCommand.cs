@@ -4,9 +4,10 @@ using Marketplace.GrainInterfaces;
 
 namespace Marketplace.Cli.Commands;
 
-/// <summary><c>verify-receipt receipt.json [--public-key HEX]</c>: checks a receipt file offline (no server): the hash
-/// against the fields and the signature against the key. Exit 0 when valid, <see cref="ExitCodes.ReceiptInvalid"/>
-/// with one line naming what failed otherwise.</summary>
+/// <summary><c>verify-receipt receipt.json [--public-key HEX] [--registry registry.json] [--program ID]
+/// [--min-signers N]</c>: checks a receipt file offline (no server), in either form: one executor's signature or a
+/// committee's aggregate. Exit 0 when valid, <see cref="ExitCodes.ReceiptInvalid"/> with one line naming what failed
+/// otherwise.</summary>
 internal static class VerifyReceiptCommand
 {
     public static Command Create(CliContext context)
@@ -14,45 +15,103 @@ internal static class VerifyReceiptCommand
         var file = new Argument<string>("file") { Description = "The receipt file (from job-receipt --out)." };
         var publicKey = new Option<string?>("--public-key")
         {
-            Description = "The worker's BLS public key you trust (hex, e.g. bls_public_key from `marketplace workers`); default: the key in the file.",
+            Description = "Executor form: the worker's BLS public key you trust (hex, e.g. bls_public_key from `marketplace workers`); default: the key in the file.",
         };
-        var command = new Command("verify-receipt", "Check a receipt file offline: its hash and the worker's signature.") { file, publicKey };
+        var registry = new Option<string?>("--registry")
+        {
+            Description = "Aggregated form: the worker key registry file (GET /v1/workers/registry) to check the members' keys and proofs of possession against.",
+        };
+        var program = new Option<string?>("--program") { Description = "The program id the receipt must name." };
+        var minSigners = new Option<int?>("--min-signers") { Description = "Aggregated form: signers you require at least (default 1; a strict majority of the members is always required)." };
+        var command = new Command("verify-receipt", "Check a receipt file offline: its hash and the worker's or the committee's signature.") { file, publicKey, registry, program, minSigners };
         context.SetAction(command, async run =>
         {
             var path = LocalFiles.Existing("file", run.Get(file));
             var bytes = await File.ReadAllBytesAsync(path, run.CancellationToken).ConfigureAwait(false);
-            SignedExecutionReceipt signed;
-            try
+            var kind = AggregatedReceiptJson.ReadKind(bytes);
+            if (kind == AggregatedReceipt.AggregatedKind)
             {
-                signed = ReceiptJson.Parse(bytes);
-            }
-            catch (ReceiptFormatException e)
-            {
-                throw Invalid("malformed", e.Message);
+                if (run.Get(publicKey) is not null)
+                {
+                    throw CliException.Usage("--public-key: an aggregated receipt has many keys; give --registry instead.");
+                }
+
+                var policy = new AggregatedReceiptPolicy
+                {
+                    MinimumSigners = MinSigners(run.Get(minSigners)),
+                    Registry = run.Get(registry) is { } registryPath ? await ReadRegistryAsync(registryPath, run.CancellationToken).ConfigureAwait(false) : null,
+                    ExpectedProgramId = run.Get(program),
+                };
+                return AggregatedReceiptReport.Verify(run, bytes, policy);
             }
 
-            var check = run.Get(publicKey) is { } trusted
-                ? ReceiptVerifier.VerifySigned(signed, TrustedKey(trusted))
-                : ReceiptVerifier.VerifySigned(signed);
-            if (!check.IsValid)
+            if (run.Get(registry) is not null || run.Get(minSigners) is not null)
             {
-                throw Invalid(ReceiptFailureName(check.Failure), check.Detail);
+                throw CliException.Usage("--registry and --min-signers apply to aggregated receipts; this file is not one.");
             }
 
-            var receipt = signed.Receipt;
-            var hash = Convert.ToHexStringLower(signed.ReceiptHash);
-            if (run.Json)
-            {
-                JsonOutput.Write(run.Environment.Output, new { valid = true, receipt_hash = hash, job_id = receipt.JobId, attempt = receipt.Attempt, worker_id = receipt.WorkerId, worker_public_key = Convert.ToHexStringLower(signed.WorkerPublicKey) });
-            }
-            else
-            {
-                run.Environment.Output.WriteLine($"valid: receipt {hash} of job {receipt.JobId} attempt {receipt.Attempt} ({receipt.Outcome}), signed by worker {receipt.WorkerId} with key {Convert.ToHexStringLower(signed.WorkerPublicKey)}");
-            }
-
-            return ExitCodes.Ok;
+            return VerifyExecutor(run, bytes, run.Get(publicKey), run.Get(program));
         });
         return command;
+    }
+
+    private static int VerifyExecutor(VerbRun run, byte[] bytes, string? publicKey, string? program)
+    {
+        SignedExecutionReceipt signed;
+        try
+        {
+            signed = ReceiptJson.Parse(bytes);
+        }
+        catch (ReceiptFormatException e)
+        {
+            throw Invalid("malformed", e.Message);
+        }
+
+        var check = publicKey is { } trusted
+            ? ReceiptVerifier.VerifySigned(signed, TrustedKey(trusted))
+            : ReceiptVerifier.VerifySigned(signed);
+        if (!check.IsValid)
+        {
+            throw Invalid(ReceiptFailureName(check.Failure), check.Detail);
+        }
+
+        var receipt = signed.Receipt;
+        if (program is not null && !string.Equals(program, receipt.ProgramId, StringComparison.Ordinal))
+        {
+            throw Invalid(ReceiptFailureName(ReceiptVerificationFailure.WrongProgram), $"the receipt names program '{receipt.ProgramId}', not '{program}'");
+        }
+
+        var hash = Convert.ToHexStringLower(signed.ReceiptHash);
+        if (run.Json)
+        {
+            JsonOutput.Write(run.Environment.Output, new { valid = true, kind = signed.Kind, receipt_hash = hash, job_id = receipt.JobId, attempt = receipt.Attempt, worker_id = receipt.WorkerId, worker_public_key = Convert.ToHexStringLower(signed.WorkerPublicKey) });
+        }
+        else
+        {
+            run.Environment.Output.WriteLine($"valid: receipt {hash} of job {receipt.JobId} attempt {receipt.Attempt} ({receipt.Outcome}), signed by worker {receipt.WorkerId} with key {Convert.ToHexStringLower(signed.WorkerPublicKey)}");
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static int MinSigners(int? value) => value switch
+    {
+        null => 1,
+        >= 1 => value.Value,
+        _ => throw CliException.Usage($"--min-signers: must be at least 1, got {value}."),
+    };
+
+    private static async Task<WorkerKeyRegistry> ReadRegistryAsync(string path, CancellationToken cancellationToken)
+    {
+        var full = LocalFiles.Existing("--registry", path);
+        try
+        {
+            return WorkerKeyRegistryJson.Parse(await File.ReadAllBytesAsync(full, cancellationToken).ConfigureAwait(false));
+        }
+        catch (ReceiptFormatException e)
+        {
+            throw CliException.Usage("--registry: " + e.Message);
+        }
     }
 
     private static byte[] TrustedKey(string hex)
@@ -68,7 +127,8 @@ internal static class VerifyReceiptCommand
         }
     }
 
-    private static string ReceiptFailureName(ReceiptVerificationFailure failure) => failure switch
+    /// <summary>The wire name of a failure, as the error line shows it.</summary>
+    internal static string ReceiptFailureName(ReceiptVerificationFailure failure) => failure switch
     {
         ReceiptVerificationFailure.UnknownKind => "unknown_kind",
         ReceiptVerificationFailure.MalformedReceipt => "malformed",
@@ -77,9 +137,18 @@ internal static class VerifyReceiptCommand
         ReceiptVerificationFailure.MalformedSignature => "malformed_signature",
         ReceiptVerificationFailure.BadSignature => "bad_signature",
         ReceiptVerificationFailure.WrongKey => "wrong_key",
+        ReceiptVerificationFailure.MalformedMembers => "malformed_members",
+        ReceiptVerificationFailure.MalformedBitmap => "malformed_bitmap",
+        ReceiptVerificationFailure.TooFewSigners => "too_few_signers",
+        ReceiptVerificationFailure.WrongEpoch => "wrong_epoch",
+        ReceiptVerificationFailure.UnknownKey => "unknown_key",
+        ReceiptVerificationFailure.BadProofOfPossession => "bad_proof_of_possession",
+        ReceiptVerificationFailure.WrongProgram => "wrong_program",
+        ReceiptVerificationFailure.BadAggregate => "bad_aggregate",
         _ => "invalid",
     };
 
-    private static CliException Invalid(string what, string detail) =>
+    /// <summary>The <c>receipt_invalid</c> error (exit 9) naming <paramref name="what"/> failed, on one line.</summary>
+    internal static CliException Invalid(string what, string detail) =>
         new("receipt_invalid", ExitCodes.ReceiptInvalid, $"{what}: {string.Join(' ', detail.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries))}");
 }

@@ -1,72 +1,47 @@
-using System.Text.Json;
-using Marketplace.GrainInterfaces.Json;
-
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>
-/// The JSON form of an <see cref="AggregatedReceipt"/> (<c>kind: "aggregated"</c>), as <c>GET /v1/jobs/{id}/receipt</c>
-/// answers it for a job its committee settled: the conventions of <see cref="ReceiptJson"/> (snake_case, lowercase hex,
-/// roles as snake_case strings) and its strict reading (UTF-8, no duplicate, unknown or missing members, a canonical
-/// receipt).
+/// The JSON form of an <see cref="AggregatedReceipt"/>, as <c>GET /v1/jobs/{id}/receipt</c> answers it for a job a
+/// committee settled (<c>kind: "aggregated"</c>): <c>kind</c>, <c>receipt</c> (the same object as in the executor form),
+/// <c>receipt_hash</c>, <c>members</c> (<c>worker_id</c>, <c>public_key</c>, <c>role</c>), <c>signer_bitmap</c>,
+/// <c>aggregate_signature</c>, <c>threshold</c>, <c>registry_epoch</c> and <c>draw_seed</c>; bytes as lowercase hex,
+/// roles as snake_case strings. Reading is strict like <see cref="ReceiptJson"/>: UTF-8 only, no duplicate, unknown or
+/// missing members, and every receipt field canonical.
 /// </summary>
 public static class AggregatedReceiptJson
 {
-    private static readonly JsonSerializerOptions FileOptions = CreateOptions();
-
     /// <summary><paramref name="aggregated"/> as indented JSON (UTF-8 bytes).</summary>
     public static byte[] Serialize(AggregatedReceipt aggregated)
     {
         ArgumentNullException.ThrowIfNull(aggregated);
-        return JsonSerializer.SerializeToUtf8Bytes(aggregated, FileOptions);
+        return System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(aggregated, ReceiptFileJson.Options);
     }
 
     /// <summary>The aggregated receipt in <paramref name="utf8Json"/>. Throws <see cref="ReceiptFormatException"/> for
-    /// anything but one JSON object of its shape with kind <c>aggregated</c> and a canonical receipt. Signatures, the
-    /// hash and the members' keys are not checked here: that is a verifier's work.</summary>
+    /// anything but one JSON object of that shape with canonical receipt fields. Hashes, members and signatures are
+    /// not checked here: that is <see cref="AggregatedReceiptVerifier"/>'s work.</summary>
     public static AggregatedReceipt Parse(ReadOnlySpan<byte> utf8Json)
     {
-        AggregatedReceipt? aggregated;
-        try
-        {
-            aggregated = JsonSerializer.Deserialize<AggregatedReceipt>(utf8Json, FileOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new ReceiptFormatException($"not an aggregated receipt file: {e.Message}", e);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new ReceiptFormatException($"not an aggregated receipt file: {e.Message}", e);
-        }
-
-        if (aggregated is null || aggregated.Kind is null || aggregated.Receipt is null || aggregated.ReceiptHash is null
-            || aggregated.Members is null || aggregated.SignerBitmap is null || aggregated.AggregateSignature is null
-            || aggregated.DrawSeed is null || aggregated.Members.Exists(static m => m is null || m.WorkerId is null || m.PublicKey is null))
+        var aggregated = ReceiptFileJson.Parse<AggregatedReceipt>(utf8Json, "an aggregated receipt file");
+        if (aggregated.Kind is null || aggregated.Receipt is null || aggregated.ReceiptHash is null || aggregated.Members is null
+            || aggregated.SignerBitmap is null || aggregated.AggregateSignature is null || aggregated.DrawSeed is null)
         {
             throw new ReceiptFormatException("not an aggregated receipt file: a member is null");
         }
 
-        if (!string.Equals(aggregated.Kind, AggregatedReceipt.AggregatedKind, StringComparison.Ordinal))
+        foreach (var member in aggregated.Members)
         {
-            throw new ReceiptFormatException($"kind: '{aggregated.Kind}' is not '{AggregatedReceipt.AggregatedKind}'");
-        }
-
-        if (aggregated.SignerBitmap.Length != (aggregated.Members.Count + 7) / 8)
-        {
-            throw new ReceiptFormatException($"signer_bitmap: {aggregated.SignerBitmap.Length} bytes for {aggregated.Members.Count} members, must be {(aggregated.Members.Count + 7) / 8}");
+            if (member is null || member.WorkerId is null || member.PublicKey is null)
+            {
+                throw new ReceiptFormatException("not an aggregated receipt file: a member of members is null");
+            }
         }
 
         ReceiptCodec.Validate(aggregated.Receipt);
         return aggregated;
     }
 
-    private static JsonSerializerOptions CreateOptions()
-    {
-        var options = new JsonSerializerOptions();
-        MarketplaceJson.Configure(options);
-        options.WriteIndented = true;
-        options.AllowDuplicateProperties = false;
-        options.MakeReadOnly();
-        return options;
-    }
+    /// <summary>The <c>kind</c> member of a receipt file (<c>executor</c> or <c>aggregated</c>), read before the rest
+    /// so a reader knows which parser to use; null when the bytes are not a JSON object with a string <c>kind</c>.</summary>
+    public static string? ReadKind(ReadOnlySpan<byte> utf8Json) => ReceiptFileJson.KindOf(utf8Json);
 }

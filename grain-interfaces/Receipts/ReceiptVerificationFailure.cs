@@ -26,4 +26,30 @@ public enum ReceiptVerificationFailure
 
     /// <summary>The receipt verifies, but under another public key than the one the caller trusts for its worker.</summary>
     WrongKey,
+
+    /// <summary>An aggregated receipt's member list is not well formed: empty, a key that is not a valid 48-byte G1
+    /// key, an empty worker id, or a worker id or key listed twice.</summary>
+    MalformedMembers,
+
+    /// <summary>An aggregated receipt's signer bitmap is not ⌈members / 8⌉ bytes, or sets a bit past the last member.</summary>
+    MalformedBitmap,
+
+    /// <summary>Fewer members signed than the receipt's threshold, the verifier's minimum or a strict majority of the
+    /// members.</summary>
+    TooFewSigners,
+
+    /// <summary>The registry given to check keys against is not at the epoch the receipt names.</summary>
+    WrongEpoch,
+
+    /// <summary>A member's key is not the key the registry holds for that worker (or the worker is not registered).</summary>
+    UnknownKey,
+
+    /// <summary>A signer's registered proof of possession does not verify for its key.</summary>
+    BadProofOfPossession,
+
+    /// <summary>The receipt names another program or module than the one the verifier expects.</summary>
+    WrongProgram,
+
+    /// <summary>The aggregate signature does not verify for the receipt hash under the signers' keys.</summary>
+    BadAggregate,
 }

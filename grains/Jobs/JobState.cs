@@ -81,14 +81,14 @@ internal sealed class JobState
 
     /// <summary>What the job escrowed at submit (<c>max_fuel × max price</c>, see JobGrain.Settlement.cs); 0 when
     /// the job was submitted while jobs were not paid through the settlement.</summary>
-    [Id(26)] public UInt128 Escrowed { get; set; }
+    [Id(22)] public UInt128 Escrowed { get; set; }
 
     /// <summary>True from the moment the job ended with an escrow until the settlement answered its pay or refund;
     /// the job's timer and watchdog reminder retry it while it is set.</summary>
-    [Id(25)] public bool SettlementOwed { get; set; }
+    [Id(23)] public bool SettlementOwed { get; set; }
 
     /// <summary>The settlement's answer (paid or refunded) once it landed; null before.</summary>
-    [Id(26)] public JobSettlement? Settlement { get; set; }
+    [Id(24)] public JobSettlement? Settlement { get; set; }
 
     /// <summary>The committee members that verified the job's result and share the committee fee
     /// (<see cref="JobPayout.Committee"/>). The one place the payout takes them from: empty until committees verify

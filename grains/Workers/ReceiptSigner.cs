@@ -2,6 +2,8 @@
 // signed there with the worker's key, so the job never sees an unsigned claim. Only endings that replay the same way
 // get a receipt (ReceiptOutcome); the others (timeouts, cancels, state conflicts, memory limits, programs that never
 // reached the sandbox) report without one. Signing costs one BLS signature (about 0.5 ms) on the slot's thread.
+// Every signature the worker makes goes through SignHash, which first records the claim durably in the worker's
+// sign-intent log (SignIntentLog: append, fsync, and only then sign), so the worker never signs two results for a job.
 using System.Security.Cryptography;
 using Marketplace.Crypto.Bls;
 using Marketplace.GrainInterfaces;
@@ -9,16 +11,39 @@ using Marketplace.Grains.Execution;
 
 namespace Marketplace.Grains.Workers;
 
-/// <summary>Builds and signs one worker's execution receipts with its BLS key (see grain-interfaces/Receipts/README.md).</summary>
-internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider time) : IDisposable
+/// <summary>Builds and signs one worker's execution receipts with its BLS key (see grain-interfaces/Receipts/README.md),
+/// never two different results for one job (<see cref="SignIntentLog"/>).</summary>
+internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider time, SignIntentLog intents) : IDisposable
 {
     private readonly byte[] _publicKey = Bls.SkToPk(key).ToBytes();
 
     /// <summary>The worker's public key, 48 bytes compressed.</summary>
     public ReadOnlySpan<byte> PublicKey => _publicKey;
 
+    /// <summary>
+    /// The one way this worker signs anything: records in the sign-intent log that it claims
+    /// <paramref name="resultDigest"/> (<see cref="ReceiptCodec.ResultDigest"/>) for <paramref name="jobId"/>, waits for
+    /// the record to reach the disk, and only then signs <paramref name="messageHash"/> (96 bytes returned). Throws
+    /// <see cref="DoubleSignRefusedException"/>, signing nothing, when the worker already claimed another result for
+    /// the job; the same result again is signed (it is the same claim).
+    /// </summary>
+    /// <remarks>Its own receipts, agreements with a candidate receipt and endorsements of a group's representative all
+    /// come here, so one place sees every result the worker stands by for a job.</remarks>
+    public byte[] SignHash(string jobId, ReadOnlySpan<byte> resultDigest, ReadOnlySpan<byte> messageHash)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(jobId);
+        if (resultDigest.Length != ReceiptCodec.HashBytes || messageHash.Length != ReceiptCodec.HashBytes)
+        {
+            throw new ArgumentException($"a result digest and a receipt hash are {ReceiptCodec.HashBytes} bytes each");
+        }
+
+        intents.Record(jobId, resultDigest, messageHash);
+        return Bls.Sign(key, messageHash).ToBytes();
+    }
+
     /// <summary>The signed receipt of <paramref name="result"/>, the run of attempt <paramref name="assignment"/> on
-    /// <paramref name="input"/>; null when the run's ending gets no receipt.</summary>
+    /// <paramref name="input"/>; null when the run's ending gets no receipt. Throws
+    /// <see cref="DoubleSignRefusedException"/> when the worker already claimed another result for the job.</summary>
     public SignedExecutionReceipt? Sign(JobAssignment assignment, ReadOnlySpan<byte> input, ProgramRunResult result)
     {
         if (result.Provenance is not { } ran || OutcomeOf(result.Outcome) is not { } outcome)
@@ -60,25 +85,12 @@ internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider
         };
     }
 
-    /// <summary>
-    /// The worker's BLS signature over the receipt hash <paramref name="hash"/> of a receipt of job
-    /// <paramref name="jobId"/> whose result digest is <paramref name="resultDigest"/>. Every signature the worker makes
-    /// goes through here (its own receipts, agreements with a candidate receipt, endorsements of a group's
-    /// representative), so one place sees every result the worker stands by for a job.
-    /// </summary>
-    public byte[] SignHash(string jobId, ReadOnlySpan<byte> resultDigest, ReadOnlySpan<byte> hash)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(jobId);
-        if (resultDigest.Length != ReceiptCodec.HashBytes || hash.Length != ReceiptCodec.HashBytes)
-        {
-            throw new ArgumentException($"a result digest and a receipt hash are {ReceiptCodec.HashBytes} bytes each");
-        }
-
-        return Bls.Sign(key, hash).ToBytes();
-    }
-
     /// <inheritdoc />
-    public void Dispose() => key.Dispose();
+    public void Dispose()
+    {
+        key.Dispose();
+        intents.Dispose();
+    }
 
     private static ReceiptOutcome? OutcomeOf(ProgramRunOutcome outcome) => outcome switch
     {

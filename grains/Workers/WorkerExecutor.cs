@@ -132,9 +132,20 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
             return null;
         }
 
-        return _resultDigests.TryGetValue(representative.JobId, out var recorded) && recorded.AsSpan().SequenceEqual(digest)
-            ? _signer.SignHash(representative.JobId, digest, ReceiptCodec.Hash(representative))
-            : null;
+        if (!_resultDigests.TryGetValue(representative.JobId, out var recorded) || !recorded.AsSpan().SequenceEqual(digest))
+        {
+            return null;
+        }
+
+        try
+        {
+            return _signer.SignHash(representative.JobId, digest, ReceiptCodec.Hash(representative));
+        }
+        catch (DoubleSignRefusedException e)
+        {
+            LogDoubleSignRefused(_log, e, WorkerId, representative.JobId);
+            return null;
+        }
     }
 
     private WorkerRefusal? TryEnqueue(JobAssignment assignment, AttestationRequest? attestation)
@@ -431,7 +442,17 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
         report.DurationMs = result.Duration.TotalMilliseconds;
         report.StateRoot = string.IsNullOrEmpty(result.StateRoot) ? null : result.StateRoot;
         report.Logs = result.Logs as List<JobLogEntry> ?? [.. result.Logs];
-        report.Receipt = _signer.Sign(a, input.Span, result);
+        try
+        {
+            report.Receipt = _signer.Sign(a, input.Span, result);
+        }
+        catch (DoubleSignRefusedException e)
+        {
+            LogDoubleSignRefused(_log, e, WorkerId, a.JobId);
+            report.Retriable = true;
+            return Fail(report, FailureReason.WorkerLost, e.Message);
+        }
+
         if (report.Receipt is { } own)
         {
             RecordResult(own.Receipt);
@@ -523,7 +544,19 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
             return (report, 0);
         }
 
-        if (_signer.Sign(a, input.Span, result) is not { } own)
+        SignedExecutionReceipt? own;
+        try
+        {
+            own = _signer.Sign(a, input.Span, result);
+        }
+        catch (DoubleSignRefusedException e)
+        {
+            LogDoubleSignRefused(_log, e, WorkerId, a.JobId);
+            report.Unable = e.Message;
+            return (report, result.FuelConsumed);
+        }
+
+        if (own is null)
         {
             report.Unable = $"the re-execution ended without a receipt ({result.Outcome}): {result.Error}";
             return (report, result.FuelConsumed);
@@ -598,6 +631,9 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
         report.Error = error;
         return report;
     }
+
+    [LoggerMessage(EventId = MarketplaceEventIds.DoubleSignRefused, Level = LogLevel.Error, Message = "Worker {WorkerId} refused to sign a second result for job {JobId}; the attempt is reported as failed without a receipt")]
+    private static partial void LogDoubleSignRefused(ILogger log, Exception e, string workerId, string jobId);
 
     [LoggerMessage(EventId = MarketplaceEventIds.LeaseRenewalFailed, Level = LogLevel.Warning, Message = "Worker {WorkerId} could not renew the lease of job {JobId}")]
     private static partial void LogRenewFailed(ILogger log, Exception e, string workerId, string jobId);

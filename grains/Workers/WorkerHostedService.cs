@@ -75,9 +75,11 @@ internal sealed partial class WorkerHostedService(
                 Capacity = worker.Capacity,
                 MaxQueueDepth = worker.MaxQueueDepth,
             };
+            // The sign-intent log is read back before the key is loaded: a damaged log stops the worker here.
+            var intents = SignIntentLog.Open(keyFolder, worker.Id);
             var key = WorkerKeyStore.LoadOrCreate(keyFolder, worker.Id);
             var registration = WorkerKeyStore.Registration(key, caps);
-            localWorkers.Add(new WorkerExecutor(worker.Id, Math.Max(1, worker.Capacity), Math.Max(0, worker.MaxQueueDepth), worker.QueuedPerClientLimit, options.HeartbeatInterval, grains, jobs, localWorkers.Waitlist, runner, new ReceiptSigner(worker.Id, key, time), log, services.GetService<TestHooks.IRunResultTampering>()));
+            localWorkers.Add(new WorkerExecutor(worker.Id, Math.Max(1, worker.Capacity), Math.Max(0, worker.MaxQueueDepth), worker.QueuedPerClientLimit, options.HeartbeatInterval, grains, jobs, localWorkers.Waitlist, runner, new ReceiptSigner(worker.Id, key, time, intents), log, services.GetService<TestHooks.IRunResultTampering>()));
             await grains.GetGrain<IWorkerGrain>(worker.Id).RegisterAsync(registration);
         }
 
