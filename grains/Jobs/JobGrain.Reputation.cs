@@ -20,11 +20,16 @@ namespace Marketplace.Grains.Jobs;
 internal sealed partial class JobGrain
 {
     /// <summary>Records the success of the current attempt, reported by <paramref name="report"/>.</summary>
-    private Task RecordSuccessAsync(AttemptReport report)
+    private Task RecordSuccessAsync(AttemptReport report) =>
+        RecordExecutorSuccessAsync(Info.WorkerId ?? report.WorkerId, ReceiptHashOf(report));
+
+    /// <summary>Records the success of the current attempt on <paramref name="workerId"/>, justified by the receipt
+    /// hash <paramref name="receiptHash"/> (hex); the latency runs from the attempt's start (else its match).</summary>
+    private Task RecordExecutorSuccessAsync(string workerId, string? receiptHash)
     {
         var started = Info.StartedAt ?? Info.MatchedAt;
         var latency = started is { } at ? Math.Max(0, (long)(DateTimeOffset.UtcNow - at).TotalMilliseconds) : 0;
-        return RecordReputationAsync(Info.WorkerId ?? report.WorkerId, ReputationEventKind.Success, latency, ReceiptHashOf(report));
+        return RecordReputationAsync(workerId, ReputationEventKind.Success, latency, receiptHash);
     }
 
     /// <summary>Records a failure of the current attempt when its report blames the worker.</summary>

@@ -124,7 +124,7 @@ internal sealed partial class JobGrain
         var charge = SettlementAmounts.ForFuel(fuel, Info.PricePerMillionFuel);
         return new JobPayout
         {
-            ExecutorId = Info.WorkerId ?? "",
+            ExecutorId = state.State.PayeeId ?? Info.WorkerId ?? "",
             Charge = charge > state.State.Escrowed ? state.State.Escrowed : charge,
             Committee = [.. state.State.CommitteeMemberIds],
         };

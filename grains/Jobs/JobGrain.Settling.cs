@@ -140,19 +140,86 @@ internal sealed partial class JobGrain
             Note = why,
         };
         AddLog("warn", "completes unverified: " + why);
+        await RecordExecutorSuccessAsync(Info.WorkerId ?? "", Info.ReceiptHash);
         await FinishAsync(JobStatus.Completed, FailureReason.None, null);
     }
 
     /// <summary>
     /// The one place the job tells the rest of the marketplace how its committee ended: called once, when the
     /// committee settled (<see cref="CommitteeOutcome.Settled"/>) or the job was found disputed, before the job
-    /// finishes. Reputation (winners credited, losers and unavailable members penalised) and payment (the executor
-    /// and the committee fee, see grains/Ledger) hook in here; today it only logs.
+    /// finishes. Reputation: every winner gets a verified result (the executor also its success), every loser of a
+    /// settled committee a wrong result, every member that did not answer an unavailability; a disputed job charges
+    /// nobody a wrong result (no majority says who was wrong). Payment: the worker paid as executor is the executor
+    /// when it won, else the worker whose receipt represents the winning result; the other winners share the
+    /// committee fee. Stake: with the ledger on, each loser of a settled committee is slashed for a wrong result,
+    /// once per job and worker (the evidence hash, <see cref="WrongResultEvidenceHash"/>).
     /// </summary>
-    private Task OnCommitteeSettledAsync(CommitteeOutcome outcome)
+    private async Task OnCommitteeSettledAsync(CommitteeOutcome outcome)
     {
         AddLog("info", $"committee outcome: winners [{string.Join(", ", outcome.Winners)}], losers [{string.Join(", ", outcome.Losers)}], unavailable [{string.Join(", ", outcome.Unavailable)}]");
-        return Task.CompletedTask;
+        var executor = Info.WorkerId ?? "";
+        foreach (var worker in outcome.Unavailable)
+        {
+            await RecordReputationAsync(worker, ReputationEventKind.Unavailable, 0, null);
+        }
+
+        if (!outcome.Settled)
+        {
+            return;
+        }
+
+        var receiptHash = Info.ReceiptHash;
+        var payee = outcome.Winners.Contains(executor) ? executor : state.State.Receipt?.Receipt.WorkerId ?? executor;
+        state.State.PayeeId = payee;
+        state.State.CommitteeMemberIds.Clear();
+        foreach (var worker in outcome.Winners)
+        {
+            if (!string.Equals(worker, payee, StringComparison.Ordinal))
+            {
+                state.State.CommitteeMemberIds.Add(worker);
+            }
+
+            await RecordReputationAsync(worker, ReputationEventKind.VerifiedResult, 0, receiptHash);
+        }
+
+        if (outcome.Winners.Contains(executor))
+        {
+            await RecordExecutorSuccessAsync(executor, receiptHash);
+        }
+
+        var slash = (await settlements.TermsAsync()).Enabled;
+        foreach (var evidence in state.State.Committee?.Evidence ?? [])
+        {
+            var evidenceHash = WrongResultEvidenceHash(evidence);
+            await RecordReputationAsync(evidence.WorkerId, ReputationEventKind.WrongResult, 0, evidenceHash);
+            if (!slash)
+            {
+                continue;
+            }
+
+            try
+            {
+                var slashed = await settlements.Ledger.SlashAsync(evidence.WorkerId, evidenceHash, SlashReason.WrongResult);
+                AddLog("warn", $"worker {evidence.WorkerId} slashed {slashed.Slashed} for a wrong result (evidence {evidenceHash})");
+            }
+            catch (Exception e) when (e is MarketplaceException or TimeoutException or OrleansException)
+            {
+                AddLog("warn", $"could not slash worker {evidence.WorkerId} for a wrong result (evidence {evidenceHash}): {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>The hash that names one loser's wrong result in reputation and in a slash: hex SHA-256 of
+    /// <c>marketplace/wrong-result/v1</c>, the settled receipt hash, the loser's result digest (hex, ASCII) and its
+    /// worker id (UTF-8).</summary>
+    private static string WrongResultEvidenceHash(CommitteeEvidence evidence)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        sha.AppendData("marketplace/wrong-result/v1"u8);
+        sha.AppendData(evidence.SettledReceiptHash);
+        sha.AppendData(System.Text.Encoding.ASCII.GetBytes(evidence.ResultDigest));
+        sha.AppendData(System.Text.Encoding.UTF8.GetBytes(evidence.WorkerId));
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
     /// <summary>A parallel dissenter's signature over the representative's hash, verified; null when it does not endorse.</summary>

@@ -97,4 +97,8 @@ internal sealed class JobState
 
     /// <summary>Settlement calls that failed so far (shown in the job's log; the retry delay grows with it).</summary>
     [Id(26)] public int SettlementFailures { get; set; }
+
+    /// <summary>The worker paid as the job's executor when a committee settled against the executor's result (the
+    /// worker whose receipt represents the winning result); null: <see cref="JobInfo.WorkerId"/>.</summary>
+    [Id(27)] public string? PayeeId { get; set; }
 }

@@ -87,6 +87,15 @@ public sealed class CommitteeTests
         var logs = await silo.Grains.LogsAsync(done.JobId);
         Assert.Contains(logs, l => l.Message.Contains("committee member w3 (committee) dissented", StringComparison.Ordinal));
         Assert.Contains(logs, l => l.Message.Contains("losers kept as evidence: w3", StringComparison.Ordinal));
+
+        // Reputation hears the outcome: the liar a wrong result, the winners a verified one, the executor its success.
+        var liar = await silo.Grains.GetGrain<IReputationGrain>("w3").GetAsync();
+        Assert.Equal(1, liar.Counts.WrongResults);
+        Assert.Equal(0, liar.Counts.VerifiedResults);
+        var executor = await silo.Grains.GetGrain<IReputationGrain>("w1").GetAsync();
+        Assert.Equal((1L, 1L, 0L), (executor.Counts.VerifiedResults, executor.Counts.Successes, executor.Counts.WrongResults));
+        Assert.Equal(1, (await silo.Grains.GetGrain<IReputationGrain>("w2").GetAsync()).Counts.VerifiedResults);
+        Assert.True(liar.Score < executor.Score, $"the liar's score {liar.Score} is not below the executor's {executor.Score}");
     }
 
     [Fact]
