@@ -37,6 +37,16 @@ public static class AggregatedReceiptJson
             }
         }
 
+        if (!string.Equals(aggregated.Kind, AggregatedReceipt.AggregatedKind, StringComparison.Ordinal))
+        {
+            throw new ReceiptFormatException($"not an aggregated receipt file: kind is '{aggregated.Kind}', not '{AggregatedReceipt.AggregatedKind}'");
+        }
+
+        if (aggregated.SignerBitmap.Length != (aggregated.Members.Count + 7) / 8)
+        {
+            throw new ReceiptFormatException($"signer_bitmap: {aggregated.SignerBitmap.Length} bytes for {aggregated.Members.Count} members, {(aggregated.Members.Count + 7) / 8} expected");
+        }
+
         ReceiptCodec.Validate(aggregated.Receipt);
         return aggregated;
     }

@@ -23,6 +23,7 @@ internal sealed partial class WorkerGrain(
     JobSettlements settlements,
     IOptions<JobsOptions> options,
     IOptions<ReputationOptions> reputationOptions,
+    ReputationClock reputationClock,
     ILogger<WorkerGrain> logger) : Grain, IWorkerGrain
 {
     private readonly JobsOptions _options = options.Value;
@@ -134,6 +135,8 @@ internal sealed partial class WorkerGrain(
     }
 
     /// <inheritdoc />
+    /// <remarks>A worker that may not bid (banned, or below the minimum reputation) may not sit on a committee either:
+    /// it refuses, and the job takes the next worker in the draw order.</remarks>
     public Task<AssignmentAnswer> AttestAsync(AttestationRequest request)
     {
         LeaveUnlessHosted();
@@ -141,6 +144,8 @@ internal sealed partial class WorkerGrain(
         var refusal = state.State.Capabilities is null ? new WorkerRefusal($"worker {WorkerId} is not registered", Busy: false)
             : !Online ? new WorkerRefusal(OfflineReason(), Busy: false)
             : localWorkers.Find(WorkerId) is not { } executor ? new WorkerRefusal($"worker {WorkerId} is not hosted on this silo", Busy: false)
+            : ReputationEligibility.Check(WorkerId, Score, _reputation?.BannedUntil, _reputation?.BanReason, reputationClock.Now, _reputationOptions.MinimumReputation) is { } barred
+                ? new WorkerRefusal(barred, Busy: false)
             : executor.TryEnqueue(request);
         return Task.FromResult(new AssignmentAnswer { Accepted = refusal is null, Reason = refusal?.Reason, Busy = refusal?.Busy ?? false });
     }

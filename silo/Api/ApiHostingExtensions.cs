@@ -74,6 +74,7 @@ internal static class ApiHostingExtensions
         JobEndpoints.Map(secured.MapGroup("").WithTags("jobs"));
         WorkerEndpoints.Map(secured.MapGroup("").WithTags("workers"));
         MoneyEndpoints.Map(secured.MapGroup("").WithTags("money"));
+        EvidenceEndpoints.Map(secured.MapGroup("").WithTags("evidence"));
 
         // The Orleans dashboard: operators only, so it answers requests from this machine (or the addresses the
         // operator lists) and nobody else, whatever address the API listens on.

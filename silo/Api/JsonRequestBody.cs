@@ -85,7 +85,7 @@ internal static class JsonRequestBody
         return options;
     }
 
-    private static void RequireJsonMediaType(string? contentType)
+    public static void RequireJsonMediaType(string? contentType)
     {
         if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var parsed))
         {

@@ -44,6 +44,7 @@ internal static class ProblemCodes
         (InvalidJson, 400, "Malformed JSON body"),
         (MalformedRequest, 400, "Malformed HTTP request"),
         (BlobEmptyException.ErrorCode, 400, "Empty blob"),
+        (EvidenceInvalidException.ErrorCode, 400, "Invalid evidence"),
         (Unauthorized, 401, "Missing or unknown API key"),
         (SignatureRequired, 401, "Signed request required"),
         (SignatureInvalid, 401, "Invalid request signature"),

@@ -47,15 +47,17 @@ public sealed class MoneyApiTests
             Assert.Equal(HttpStatusCode.Created, deployed.StatusCode);
         }
 
-        // 10 M fuel × 2 per million = 20,000,000 escrowed of 30,000,000; a second such job does not fit.
+        // 10 M fuel × 2 per million = 20,000,000 escrowed of 30,000,000.
         var job = "{\"program\": \"" + name + "@1.0.0\", \"input_base64\": \"aGk=\", \"max_fuel\": 10000000, \"max_price_per_million_fuel\": 2, \"request_id\": \"REQ\"}";
         using var submitted = await Post(alice, "v1/jobs", job.Replace("REQ", "paid-1", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
         var info = (await submitted.Content.ReadFromJsonAsync<JobInfo>(MarketplaceJson.Options))!;
         var balance = (await alice.GetFromJsonAsync<ClientBalance>("v1/client/balance", MarketplaceJson.Options))!;
         Assert.Equal((UInt128)30_000_000, balance.Available + balance.Escrowed);
-        var refused = await ProblemAssert.IsProblemAsync(await Post(alice, "v1/jobs", job.Replace("REQ", "paid-2", StringComparison.Ordinal)), 402, "insufficient_funds");
-        Assert.Contains("escrows 20000000", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // A job escrowing more than the whole deposit is refused whether or not the first one has settled yet.
+        var large = job.Replace("REQ", "paid-2", StringComparison.Ordinal).Replace("\"max_fuel\": 10000000", "\"max_fuel\": 20000000", StringComparison.Ordinal);
+        var refused = await ProblemAssert.IsProblemAsync(await Post(alice, "v1/jobs", large), 402, "insufficient_funds");
+        Assert.Contains("escrows 40000000", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         JobSettlementView view;
         var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -109,12 +109,12 @@ public sealed class ReputationApiTests(ApiSiloFixture fixture)
     }
 
     [Fact]
-    public async Task TheCliExitsElevenWhenTheReportedScoreDoesNotFollowFromTheEvents()
+    public async Task TheCliExitsThirteenWhenTheReportedScoreDoesNotFollowFromTheEvents()
     {
         var worker = await WorkerWithEventsAsync();
         var cli = new CliRunner(new TamperingFactory(fixture.Silo.BaseAddress)).With("MARKETPLACE_URL", fixture.Silo.BaseAddress.ToString()).With("MARKETPLACE_API_KEY", ApiTestSilo.AliceKey);
         var result = await cli.RunAsync("reputation", worker, "--recompute");
-        Assert.True(result.ExitCode == 11, result.ToString());
+        Assert.True(result.ExitCode == 13, result.ToString());
         Assert.Contains("NO: the reported score differs", result.Output, StringComparison.Ordinal);
     }
 

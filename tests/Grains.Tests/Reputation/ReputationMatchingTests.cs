@@ -30,8 +30,10 @@ public sealed class ReputationMatchingTests
         var logs = await silo.Grains.LogsAsync(job.JobId);
         Assert.Contains(logs, l => l.Message.Contains("assigned to worker r3", StringComparison.Ordinal) && l.Message.Contains("1 bid(s), 2 decline(s)", StringComparison.Ordinal));
 
-        // The completion was recorded on r3 with its receipt hash and latency.
-        var success = Assert.Single(await silo.Grains.EventsAsync("r3"));
+        // The completion was recorded on r3 with its receipt hash and latency (and its committee's verification).
+        var events = await silo.Grains.EventsAsync("r3");
+        var success = Assert.Single(events, e => e.Kind == ReputationEventKind.Success);
+        Assert.Equal(events.Count - 1, events.Count(e => e.Kind == ReputationEventKind.VerifiedResult));
         Assert.Equal(ReputationEventIds.ForAttempt(job.JobId, 1, ReputationEventKind.Success), success.EventId);
         Assert.Equal(done.ReceiptHash, success.Hash);
         Assert.Equal(job.JobId, success.JobId);

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Text.Json;
+using Marketplace.Crypto.Bls;
+using Marketplace.GrainInterfaces;
+using Xunit;
+
+namespace Marketplace.Api.Tests;
+
+/// <summary>
+/// Scenario A7 over HTTP, on a silo of its own (it bans one of its workers): anyone holding two conflicting signatures
+/// of a worker's key hands them in as evidence; the worker gets the maximum penalty once; bad evidence is a typed 400.
+/// </summary>
+public sealed class EvidenceApiTests : IAsyncLifetime
+{
+    private ApiTestSilo _silo = null!;
+
+    public async Task InitializeAsync() => _silo = await ApiTestSilo.StartAsync();
+
+    public async Task DisposeAsync() => await _silo.DisposeAsync();
+
+    [Fact]
+    public async Task A7_EvidenceOfAWorkersDoubleSignBansItOnceAndBadEvidenceIsRefused()
+    {
+        using var http = _silo.NewHttpClient(ApiTestSilo.AliceKey);
+        using var workers = JsonDocument.Parse(await http.GetStringAsync("v1/workers"));
+        var worker = workers.RootElement.GetProperty("workers")[0].GetProperty("worker_id").GetString()!;
+        using var key = SecretKey.FromBytes(await File.ReadAllBytesAsync(Path.Combine(_silo.DataFolder, "workers", worker + ".bls")));
+
+        // The worker's key signed two results for one job: whoever holds both builds the evidence.
+        var evidence = DoubleSignEvidence.From(Signed(Receipt(worker, 0x55), key), Signed(Receipt(worker, 0x5a), key));
+        var body = DoubleSignEvidenceJson.Serialize(evidence);
+        var hash = Convert.ToHexStringLower(DoubleSignEvidenceVerifier.Verify(evidence).EvidenceHash);
+
+        using (var first = await PostAsync(http, body))
+        {
+            Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+            using var accepted = JsonDocument.Parse(await first.Content.ReadAsStringAsync());
+            Assert.Equal(hash, accepted.RootElement.GetProperty("evidence_hash").GetString());
+            Assert.Equal(worker, accepted.RootElement.GetProperty("worker_id").GetString());
+            Assert.False(accepted.RootElement.GetProperty("repeated").GetBoolean());
+        }
+
+        using (var reputation = JsonDocument.Parse(await http.GetStringAsync($"v1/workers/{worker}/reputation")))
+        {
+            Assert.Equal(0, reputation.RootElement.GetProperty("score").GetDouble());
+            Assert.Equal(JsonValueKind.String, reputation.RootElement.GetProperty("banned_until").ValueKind);
+        }
+
+        using (var repeat = await PostAsync(http, body))
+        {
+            Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
+            using var again = JsonDocument.Parse(await repeat.Content.ReadAsStringAsync());
+            Assert.True(again.RootElement.GetProperty("repeated").GetBoolean());
+        }
+
+        // Not evidence, a forged signature, one result twice, a key no worker holds: 400 evidence_invalid each.
+        await ProblemAssert.IsProblemAsync(await PostAsync(http, "{\"kind\":\"double_sign\"}"u8.ToArray()), 400, "evidence_invalid");
+        var forged = DoubleSignEvidenceJson.Parse(body);
+        forged.First.Signature[7] ^= 1;
+        await ProblemAssert.IsProblemAsync(await PostAsync(http, DoubleSignEvidenceJson.Serialize(forged)), 400, "evidence_invalid");
+        var same = DoubleSignEvidenceJson.Parse(body);
+        same.Second = same.First;
+        await ProblemAssert.IsProblemAsync(await PostAsync(http, DoubleSignEvidenceJson.Serialize(same)), 400, "evidence_invalid");
+        using var stranger = Bls.KeyGen(Enumerable.Repeat((byte)99, 32).ToArray());
+        var unknown = DoubleSignEvidence.From(Signed(Receipt(worker, 0x55), stranger), Signed(Receipt(worker, 0x5a), stranger));
+        var problem = await ProblemAssert.IsProblemAsync(await PostAsync(http, DoubleSignEvidenceJson.Serialize(unknown)), 400, "evidence_invalid");
+        Assert.Contains("no registered worker", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient http, byte[] body) =>
+        http.PostAsync("v1/evidence", new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } });
+
+    private static ExecutionReceipt Receipt(string worker, byte output) => new()
+    {
+        JobId = "job-double-signed",
+        Attempt = 1,
+        ProgramId = "prog-double-signed",
+        WasmHash = Filled(0x11),
+        Abi = ReceiptAbi.Onvm,
+        InputHash = Filled(0x22),
+        InvocationHash = new byte[32],
+        StateRootIn = Filled(0x44),
+        Outcome = ReceiptOutcome.Completed,
+        OutputHash = Filled(output),
+        FuelConsumed = 351,
+        StateRootOut = Filled(0x66),
+        EngineName = "wasmtime",
+        EngineVersion = "50.0.1",
+        EngineConfigDigest = Filled(0x77),
+        WorkerId = worker,
+        Timestamp = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero),
+    };
+
+    private static SignedExecutionReceipt Signed(ExecutionReceipt receipt, SecretKey key)
+    {
+        var hash = ReceiptCodec.Hash(receipt);
+        return new SignedExecutionReceipt { Receipt = receipt, ReceiptHash = hash, WorkerPublicKey = Bls.SkToPk(key).ToBytes(), Signature = Bls.Sign(key, hash).ToBytes() };
+    }
+
+    private static byte[] Filled(byte value) => Enumerable.Repeat(value, 32).ToArray();
+}
