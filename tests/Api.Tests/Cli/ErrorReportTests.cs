@@ -30,6 +30,7 @@ public sealed class ErrorReportTests
         ["insufficient_funds"] = 3,
         ["settlement_conflict"] = 3,
         ["amount_overflow"] = 3,
+        ["evidence_invalid"] = 3,
         ["blob_access_list_full"] = 3,
         ["forbidden"] = 4,
         ["unauthorized"] = 4,
