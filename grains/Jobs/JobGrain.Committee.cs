@@ -216,24 +216,7 @@ internal sealed partial class JobGrain
 
         var request = new AttestationRequest
         {
-            Run = new JobAssignment
-            {
-                JobId = JobId,
-                AttemptId = seat.RequestId,
-                Attempt = Math.Max(1, state.State.Attempts),
-                ProgramId = Info.ProgramId,
-                InputBlobId = state.State.InputBlobId,
-                InputInline = state.State.InputInline,
-                MaxFuel = Info.MaxFuel,
-                MaxMemoryBytes = Info.MaxMemoryBytes,
-                TimeoutMs = Info.TimeoutMs,
-                TraceParent = state.State.TraceParent,
-                TraceState = state.State.TraceState,
-                Args = state.State.Args,
-                Env = state.State.Env,
-                CreatedAt = Info.CreatedAt,
-                ClientId = Info.ClientId,
-            },
+            Run = RunOf(seat.RequestId, Math.Max(1, state.State.Attempts)),
             Candidates = candidates,
         };
         string? refused;

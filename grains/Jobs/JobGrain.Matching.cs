@@ -147,6 +147,27 @@ internal sealed partial class JobGrain
         }
     }
 
+    /// <summary>One run of the job as a worker gets it: attempt <paramref name="attempt"/>, identified by
+    /// <paramref name="attemptId"/>, with the job's program, input, limits, invocation and trace context.</summary>
+    private JobAssignment RunOf(string attemptId, int attempt) => new()
+    {
+        JobId = JobId,
+        AttemptId = attemptId,
+        Attempt = attempt,
+        ProgramId = Info.ProgramId,
+        InputBlobId = state.State.InputBlobId,
+        InputInline = state.State.InputInline,
+        MaxFuel = Info.MaxFuel,
+        MaxMemoryBytes = Info.MaxMemoryBytes,
+        TimeoutMs = Info.TimeoutMs,
+        TraceParent = state.State.TraceParent,
+        TraceState = state.State.TraceState,
+        Args = state.State.Args,
+        Env = state.State.Env,
+        CreatedAt = Info.CreatedAt,
+        ClientId = Info.ClientId,
+    };
+
     /// <summary>The bid window ended: pick now, or keep waiting for silent online workers while no eligible bid
     /// arrived (up to <see cref="JobsOptions.BidWaitLimit"/> after the announcement).</summary>
     private Task OnBidWindowEndAsync()
@@ -203,24 +224,7 @@ internal sealed partial class JobGrain
 
         foreach (var bid in eligible)
         {
-            var assignment = new JobAssignment
-            {
-                JobId = JobId,
-                AttemptId = Guid.NewGuid().ToString("N"),
-                Attempt = state.State.Attempts + 1,
-                ProgramId = Info.ProgramId,
-                InputBlobId = state.State.InputBlobId,
-                InputInline = state.State.InputInline,
-                MaxFuel = Info.MaxFuel,
-                MaxMemoryBytes = Info.MaxMemoryBytes,
-                TimeoutMs = Info.TimeoutMs,
-                TraceParent = state.State.TraceParent,
-                TraceState = state.State.TraceState,
-                Args = state.State.Args,
-                Env = state.State.Env,
-                CreatedAt = Info.CreatedAt,
-                ClientId = Info.ClientId,
-            };
+            var assignment = RunOf(Guid.NewGuid().ToString("N"), state.State.Attempts + 1);
             var matchedAt = DateTimeOffset.UtcNow;
             AssignmentAnswer answer;
             try
