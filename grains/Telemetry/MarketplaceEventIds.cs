@@ -29,6 +29,7 @@ internal static class MarketplaceEventIds
     public const int NoProgramRunner = 5203;
     public const int HeartbeatFailed = 5204;
     public const int DoubleSignRefused = 5205;
+    public const int WorkerStopIncomplete = 5206;
 
     public const int CatalogMigrationStarted = 5400;
     public const int CatalogMigrationFinished = 5401;

@@ -18,7 +18,7 @@ using Microsoft.Extensions.Logging;
 namespace Marketplace.Grains.Workers;
 
 /// <summary>Runs one worker's attempts: <see cref="WorkerCapabilities.Capacity"/> at once plus a bounded queue.</summary>
-internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
+internal sealed partial class WorkerExecutor : IWorkerLoad
 {
     private const int MaxRecordedResults = 4096;
 
@@ -267,15 +267,27 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
     }
 
     /// <summary>Stops taking work, cancels runs without reporting them (the jobs resume elsewhere) and waits for the
-    /// slot loops.</summary>
-    public async ValueTask DisposeAsync()
+    /// slot loops until <paramref name="stopping"/> fires (the host's shutdown timeout). A slot still busy then is
+    /// logged and left behind: its attempt's lease expires and the job retries elsewhere.</summary>
+    public async Task StopAsync(CancellationToken stopping)
     {
         MarketplaceTelemetry.Untrack(this);
         StopSilently();
-        await Task.WhenAll(_slots).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        var slots = Task.WhenAll(_slots);
+        try
+        {
+            await slots.WaitAsync(stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            LogStopIncomplete(_log, WorkerId, _slots.Count(s => !s.IsCompleted));
+            return; // The signer and token stay with the slots still running; the process is going away.
+        }
+
         _stop.Dispose();
         _signer.Dispose();
     }
+
 
     private async Task SlotLoopAsync()
     {
@@ -423,7 +435,7 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
             token).ConfigureAwait(false);
         if (_tampering is not null)
         {
-            result = _tampering.Tamper(WorkerId, a.JobId, result);
+            result = await _tampering.TamperAsync(WorkerId, a.JobId, result).ConfigureAwait(false);
         }
 
         return (input, result, FailureReason.None, null);
@@ -640,6 +652,9 @@ internal sealed partial class WorkerExecutor : IAsyncDisposable, IWorkerLoad
 
     [LoggerMessage(EventId = MarketplaceEventIds.AttemptFailed, Level = LogLevel.Error, Message = "Worker {WorkerId} failed to run an attempt of job {JobId}; its lease will expire")]
     private static partial void LogAttemptFault(ILogger log, Exception e, string workerId, string jobId);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.WorkerStopIncomplete, Level = LogLevel.Warning, Message = "Worker {WorkerId} stopped with {Busy} run slot(s) still busy at the shutdown deadline; their leases will expire")]
+    private static partial void LogStopIncomplete(ILogger log, string workerId, int busy);
 
     [LoggerMessage(EventId = MarketplaceEventIds.AttemptReportFailed, Level = LogLevel.Warning, Message = "Worker {WorkerId} could not report the attempt of job {JobId}; its lease will expire")]
     private static partial void LogReportFailed(ILogger log, Exception e, string workerId, string jobId);

@@ -97,7 +97,7 @@ internal sealed partial class WorkerHostedService(
 
         foreach (var executor in localWorkers.RemoveAll())
         {
-            await executor.DisposeAsync();
+            await executor.StopAsync(cancellationToken);
         }
     }
 

@@ -10,8 +10,8 @@ namespace Marketplace.Grains.Workers.TestHooks;
 internal interface IRunResultTampering
 {
     /// <summary>The result <paramref name="workerId"/> reports for a run of <paramref name="jobId"/> that produced
-    /// <paramref name="result"/>.</summary>
-    ProgramRunResult Tamper(string workerId, string jobId, ProgramRunResult result);
+    /// <paramref name="result"/>; may hold the run back (a silent worker) without blocking a thread.</summary>
+    ValueTask<ProgramRunResult> TamperAsync(string workerId, string jobId, ProgramRunResult result);
 
     /// <summary>The agreement signature <paramref name="workerId"/> sends for job <paramref name="jobId"/> in place of
     /// <paramref name="signature"/>, its real signature over <paramref name="receiptHash"/>.</summary>

@@ -81,7 +81,7 @@ internal static class CommitteeKit
 /// <summary>What the test makes workers do wrong.</summary>
 internal sealed class Tampering : IRunResultTampering, IDisposable
 {
-    private readonly ManualResetEventSlim _release = new();
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<string, byte> _silenced = new(StringComparer.Ordinal);
 
     /// <summary>Workers whose runs output something else than the program did (they still sign it).</summary>
@@ -96,11 +96,11 @@ internal sealed class Tampering : IRunResultTampering, IDisposable
     /// <summary>The worker that was silenced.</summary>
     public string? Silenced => _silenced.Keys.FirstOrDefault();
 
-    public ProgramRunResult Tamper(string workerId, string jobId, ProgramRunResult result)
+    public async ValueTask<ProgramRunResult> TamperAsync(string workerId, string jobId, ProgramRunResult result)
     {
         if (SilenceFirstMemberBesides is { } executor && workerId != executor && _silenced.IsEmpty && _silenced.TryAdd(workerId, 0))
         {
-            _release.Wait(TimeSpan.FromSeconds(30));
+            await _release.Task;
         }
 
         if (!Liars.Contains(workerId) || result.Outcome != ProgramRunOutcome.Succeeded)
@@ -135,11 +135,7 @@ internal sealed class Tampering : IRunResultTampering, IDisposable
     }
 
     /// <summary>Lets the silenced run finish (its late answer is ignored), so the silo can stop.</summary>
-    public void Release() => _release.Set();
+    public void Release() => _release.TrySetResult();
 
-    public void Dispose()
-    {
-        _release.Set();
-        _release.Dispose();
-    }
+    public void Dispose() => _release.TrySetResult();
 }

@@ -244,17 +244,15 @@ public sealed class ProgramRunnerTests(ProgramsSiloFixture fixture) : IClassFixt
         var program = await fixture.DeployFreshAsync("state");
         var stateGrain = fixture.Grains.GetGrain<IProgramStateGrain>(program.Id);
 
-        // The run reads counter = 0 and then spins (SHA-256 rounds); meanwhile another writer commits counter = 41
-        // and "nospin". The run's commit is refused, it re-runs on the new state (no spin) and writes 42.
-        var run = fixture.RunAsync(program, Op('C', "", BitConverter.GetBytes(300_000)), maxFuel: 500_000_000);
-        await Task.Delay(300);
-        var other = await stateGrain.CommitAsync(0,
+        // The run reads counter = 0; the moment it has, another writer commits counter = 41 and "nospin". The run's
+        // commit is refused, it re-runs on the new state (no spin) and writes 42.
+        var other = fixture.CompetingCommit.ArmAsync(program.Id, 0,
         [
             new StateWrite { Key = Encoding.ASCII.GetBytes("counter"), Value = BitConverter.GetBytes(41L) },
             new StateWrite { Key = Encoding.ASCII.GetBytes("nospin"), Value = [] },
         ]);
-        Assert.True(other.Committed);
-        var result = await run;
+        var result = await fixture.RunAsync(program, Op('C', "", BitConverter.GetBytes(1_000)), maxFuel: 500_000_000);
+        Assert.True((await other.WaitAsync(TimeSpan.FromSeconds(30))).Committed);
         Assert.True(ProgramRunOutcome.Succeeded == result.Outcome, result.Error);
         Assert.Equal(42L, BinaryPrimitives.ReadInt64LittleEndian(result.Output.Span));
         Assert.Contains(result.Logs, l => l.Message.Contains("re-running on the new state", StringComparison.Ordinal));

@@ -24,12 +24,19 @@ public sealed class ProgramsSiloFixture : IAsyncLifetime
 
     internal IProgramRunner Runner => Silo.Services.GetRequiredService<IProgramRunner>();
 
+    /// <summary>Commits for another writer the moment a run has read a program's state.</summary>
+    internal CompetingStateCommit CompetingCommit => Silo.Services.GetRequiredService<CompetingStateCommit>();
+
     public async Task InitializeAsync()
     {
         _silo = await MarketplaceTestSilo.StartAsync(new Dictionary<string, string?>
         {
             ["Marketplace:Programs:MaxModuleBytes"] = MaxModuleBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Marketplace:Programs:MaxLogLines"] = MaxLogLines.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, services =>
+        {
+            services.AddSingleton<CompetingStateCommit>();
+            services.AddSingleton<IOutgoingGrainCallFilter>(sp => sp.GetRequiredService<CompetingStateCommit>());
         });
     }
 
