@@ -33,6 +33,7 @@ internal static class MarketplaceCli
             ReplayCommand.Create(context),
             VerifyEvidenceCommand.Create(context),
             EvidenceCommand.Create(context),
+            SubmitEvidenceCommand.Create(context),
             CancelJobCommand.Create(context),
             ListJobsCommand.Create(context),
             WorkersCommand.Create(context),

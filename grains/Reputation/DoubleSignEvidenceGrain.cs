@@ -1,5 +1,5 @@
-// Design: the evidence is its own proof, so the grain trusts nothing but the verifier: it recomputes the evidence
-// hash and requires it to be the grain's key, so one piece of evidence has one grain and is penalised once. The
+// Design: the evidence is its own proof, so the grain trusts nothing but the verifier, even for a repeat: every
+// submission is verified, and its recomputed evidence hash must be the grain's key, so one piece of evidence has one grain and is penalised once. The
 // worker is found by its registered key in the worker key registry (the key signed both receipts; the receipts may
 // name other workers, e.g. a committee member signs the executor's receipt hash). The penalty is two idempotent calls,
 // each keyed by the evidence hash: a double-sign reputation event (event id "evidence/{hash}") and, while jobs are paid
@@ -17,19 +17,6 @@ internal sealed class DoubleSignEvidenceGrain(
     /// <inheritdoc />
     public async Task<EvidenceAcceptance> SubmitAsync(DoubleSignEvidence evidence)
     {
-        if (state.State.Acceptance is { } accepted)
-        {
-            return new EvidenceAcceptance
-            {
-                EvidenceHash = accepted.EvidenceHash,
-                WorkerId = accepted.WorkerId,
-                JobId = accepted.JobId,
-                AcceptedAt = accepted.AcceptedAt,
-                Slashed = accepted.Slashed,
-                Repeated = true,
-            };
-        }
-
         if (evidence is null)
         {
             throw new EvidenceInvalidException("evidence: missing");
@@ -47,6 +34,19 @@ internal sealed class DoubleSignEvidenceGrain(
         {
             DeactivateOnIdle();
             throw new EvidenceInvalidException($"the evidence hash is {hash}, not {this.GetPrimaryKeyString()}");
+        }
+
+        if (state.State.Acceptance is { } accepted)
+        {
+            return new EvidenceAcceptance
+            {
+                EvidenceHash = accepted.EvidenceHash,
+                WorkerId = accepted.WorkerId,
+                JobId = accepted.JobId,
+                AcceptedAt = accepted.AcceptedAt,
+                Slashed = accepted.Slashed,
+                Repeated = true,
+            };
         }
 
         var workerId = await SignerAsync(evidence.PublicKey);

@@ -149,6 +149,29 @@ public sealed partial class GrainMarketplaceClient : IMarketplaceClient
     }
 
     /// <inheritdoc />
+    public async Task<AggregatedReceipt> GetJobAggregatedReceiptAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Job(jobId).GetAggregatedReceiptAsync(ClientId).WaitAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new JobConflictException($"job {jobId} has no aggregated receipt: no committee settled its result (see its verification)");
+    }
+
+    /// <inheritdoc />
+    public async Task<EvidenceAcceptance> SubmitEvidenceAsync(DoubleSignEvidence evidence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        cancellationToken.ThrowIfCancellationRequested();
+        var check = DoubleSignEvidenceVerifier.Verify(evidence);
+        if (!check.IsValid)
+        {
+            throw new EvidenceInvalidException($"{check.Failure}: {check.Detail}");
+        }
+
+        var hash = Convert.ToHexStringLower(check.EvidenceHash);
+        return await _grains.GetGrain<IDoubleSignEvidenceGrain>(hash).SubmitAsync(evidence).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task<JobInfo> CancelJobAsync(string jobId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -235,6 +235,19 @@ public sealed class HttpMarketplaceClient : IMarketplaceClient, IDisposable
         SendJsonAsync<SignedExecutionReceipt>(HttpMethod.Get, $"v1/jobs/{Escape(jobId)}/receipt?kind=executor", null, cancellationToken);
 
     /// <inheritdoc />
+    public Task<AggregatedReceipt> GetJobAggregatedReceiptAsync(string jobId, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<AggregatedReceipt>(HttpMethod.Get, $"v1/jobs/{Escape(jobId)}/receipt?kind=aggregated", null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<EvidenceAcceptance> SubmitEvidenceAsync(DoubleSignEvidence evidence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        var body = new ByteArrayContent(DoubleSignEvidenceJson.Serialize(evidence));
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return SendJsonAsync<EvidenceAcceptance>(HttpMethod.Post, "v1/evidence", body, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task<JobInfo> CancelJobAsync(string jobId, CancellationToken cancellationToken = default) =>
         Learn(await SendJsonAsync<JobInfo>(HttpMethod.Post, $"v1/jobs/{Escape(jobId)}/cancel", null, cancellationToken));
 

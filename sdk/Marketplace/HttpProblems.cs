@@ -43,10 +43,15 @@ internal static class HttpProblems
     public static MarketplaceException Create(int status, string code, string detail, string? traceId) => code switch
     {
         AccessDeniedException.ErrorCode => new AccessDeniedException(detail),
+        AmountOverflowException.ErrorCode => new AmountOverflowException(detail),
+        EvidenceInvalidException.ErrorCode => new EvidenceInvalidException(detail),
+        InsufficientFundsException.ErrorCode => new InsufficientFundsException(detail),
+        SettlementConflictException.ErrorCode => new SettlementConflictException(detail),
         BlobAccessListFullException.ErrorCode => new BlobAccessListFullException(detail),
         BlobEmptyException.ErrorCode => new BlobEmptyException(detail),
         BlobIntegrityException.ErrorCode => new BlobIntegrityException(detail),
         BlobNotFoundException.ErrorCode => new BlobNotFoundException(detail),
+        BlobStoreException.ErrorCode => new BlobStoreException(detail),
         BlobTooLargeException.ErrorCode => new BlobTooLargeException(detail),
         InvalidRequestException.ErrorCode => new InvalidRequestException(detail),
         JobConflictException.ErrorCode => new JobConflictException(detail),

@@ -102,6 +102,13 @@ public interface IMarketplaceClient
     /// while the job has not finished or when its run got no receipt.</summary>
     Task<SignedExecutionReceipt> GetJobReceiptAsync(string jobId, CancellationToken cancellationToken = default);
 
+    /// <summary>A finished job's receipt as its committee settled it: the winning receipt with the members' aggregate
+    /// BLS signature (check it offline with <see cref="AggregatedReceiptVerifier"/> against
+    /// <see cref="GetWorkerKeyRegistryAsync"/>). Throws <see cref="JobNotFoundException"/>,
+    /// <see cref="AccessDeniedException"/>, and <see cref="JobConflictException"/> while the job has not finished or
+    /// when no committee settled it (committee size 0, no other worker, or a run that changed program state).</summary>
+    Task<AggregatedReceipt> GetJobAggregatedReceiptAsync(string jobId, CancellationToken cancellationToken = default);
+
     /// <summary>Cancels a job. Throws <see cref="JobConflictException"/> when it already finished.</summary>
     Task<JobInfo> CancelJobAsync(string jobId, CancellationToken cancellationToken = default);
 
@@ -122,6 +129,12 @@ public interface IMarketplaceClient
     /// <summary>A worker's reputation: score, counts, ban, and what the score is computed from. Throws
     /// <see cref="WorkerNotFoundException"/> for a worker that never registered.</summary>
     Task<WorkerReputation> GetWorkerReputationAsync(string workerId, CancellationToken cancellationToken = default);
+
+    /// <summary>Hands in double-sign evidence (<see cref="DoubleSignEvidence.From"/>): once checked, the worker whose key
+    /// signed both receipts gets the maximum penalty, once per piece of evidence (a repeat answers
+    /// <see cref="EvidenceAcceptance.Repeated"/> and changes nothing). Throws <see cref="EvidenceInvalidException"/>
+    /// when it does not prove a double sign by a registered worker.</summary>
+    Task<EvidenceAcceptance> SubmitEvidenceAsync(DoubleSignEvidence evidence, CancellationToken cancellationToken = default);
 
     /// <summary>A page of a worker's kept reputation events, oldest first. Throws
     /// <see cref="WorkerNotFoundException"/> for a worker that never registered.</summary>

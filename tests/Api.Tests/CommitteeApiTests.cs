@@ -70,6 +70,45 @@ public sealed class CommitteeApiTests(ApiSiloFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task The_sdk_and_the_cli_fetch_the_aggregated_receipt_and_it_verifies_offline_against_the_registry()
+    {
+        using var client = new Marketplace.Sdk.HttpMarketplaceClient(_silo.BaseAddress, ApiTestSilo.AliceKey);
+        var name = "echo-sdk-committee-" + Guid.NewGuid().ToString("N")[..8];
+        await client.DeployProgramAsync(SamplePrograms.Echo(name));
+        var submitted = await client.SubmitJobAsync(new JobSubmission { Program = name, InputInline = Encoding.UTF8.GetBytes("sdk"), CommitteeSize = 1 });
+        var job = await JobApiTests.WaitAsync(_silo.NewHttpClient(ApiTestSilo.AliceKey), submitted.JobId);
+        Assert.Equal(VerificationState.Verified, job.Verification!.State);
+
+        var aggregated = await client.GetJobAggregatedReceiptAsync(job.JobId);
+        Assert.Equal(job.ReceiptHash, Convert.ToHexStringLower(aggregated.ReceiptHash));
+        var registry = await client.GetWorkerKeyRegistryAsync();
+        var policy = new AggregatedReceiptPolicy { Registry = registry, ExpectedProgramId = job.ProgramId, MinimumSigners = 2 };
+        var check = Marketplace.Sdk.ReceiptFiles.Verify(AggregatedReceiptJson.Serialize(aggregated), policy);
+        Assert.True(check.IsValid, check.Detail);
+
+        // The CLI writes the same file, and verify-receipt checks it against the registry file.
+        var cli = new CliRunner().With("MARKETPLACE_URL", _silo.BaseAddress.ToString()).With("MARKETPLACE_API_KEY", ApiTestSilo.AliceKey);
+        var receiptFile = Path.Combine(_folder, "aggregated.json");
+        var registryFile = Path.Combine(_folder, "registry.json");
+        var written = await cli.RunAsync("job-receipt", "--id", job.JobId, "--kind", "aggregated", "--out", receiptFile);
+        Assert.True(written.ExitCode == 0, written.ToString());
+        Assert.Contains("signed by 2 of 2 committee members", written.Output, StringComparison.Ordinal);
+        Assert.Equal(AggregatedReceiptJson.Serialize(aggregated), await File.ReadAllBytesAsync(receiptFile));
+        Assert.Equal(0, (await cli.RunAsync("workers", "registry", "--out", registryFile)).ExitCode);
+        var verified = await new CliRunner().RunAsync("verify-receipt", receiptFile, "--registry", registryFile, "--program", job.ProgramId, "--min-signers", "2");
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+
+        // A job no committee settled: a typed conflict from the SDK, exit 3 from the CLI.
+        var alone = await client.SubmitJobAsync(new JobSubmission { Program = name, InputInline = [2] });
+        await JobApiTests.WaitAsync(_silo.NewHttpClient(ApiTestSilo.AliceKey), alone.JobId);
+        await Assert.ThrowsAsync<JobConflictException>(() => client.GetJobAggregatedReceiptAsync(alone.JobId));
+        var refused = await cli.RunAsync("job-receipt", "--id", alone.JobId, "--kind", "aggregated");
+        Assert.True(refused.ExitCode == 3, refused.ToString());
+        Assert.Contains("job_conflict", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(1, (await cli.RunAsync("job-receipt", "--id", alone.JobId, "--kind", "merkle")).ExitCode);
+    }
+
+    [Fact]
     public async Task A_job_without_a_committee_has_no_aggregated_receipt()
     {
         using var alice = _silo.NewHttpClient(ApiTestSilo.AliceKey);

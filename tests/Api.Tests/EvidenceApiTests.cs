@@ -67,6 +67,69 @@ public sealed class EvidenceApiTests : IAsyncLifetime
         Assert.Contains("no registered worker", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A7_TheCliBuildsChecksAndHandsInEvidenceAndTheSdkSeesTheRepeat()
+    {
+        var folder = Directory.CreateTempSubdirectory("marketplace-cli-evidence-").FullName;
+        try
+        {
+            using var http = _silo.NewHttpClient(ApiTestSilo.AliceKey);
+            using var workers = JsonDocument.Parse(await http.GetStringAsync("v1/workers"));
+            var worker = workers.RootElement.GetProperty("workers")[0].GetProperty("worker_id").GetString()!;
+            using var key = SecretKey.FromBytes(await File.ReadAllBytesAsync(Path.Combine(_silo.DataFolder, "workers", worker + ".bls")));
+            var first = Path.Combine(folder, "a.json");
+            var second = Path.Combine(folder, "b.json");
+            await File.WriteAllBytesAsync(first, ReceiptJson.Serialize(Signed(Receipt(worker, 0x31), key)));
+            await File.WriteAllBytesAsync(second, ReceiptJson.Serialize(Signed(Receipt(worker, 0x32), key)));
+            var evidenceFile = Path.Combine(folder, "evidence.json");
+            var cli = new Cli.CliRunner().With("MARKETPLACE_URL", _silo.BaseAddress.ToString()).With("MARKETPLACE_API_KEY", ApiTestSilo.AliceKey);
+            Assert.Equal(0, (await cli.RunAsync("evidence", "--first", first, "--second", second, "--out", evidenceFile)).ExitCode);
+            var evidence = DoubleSignEvidenceJson.Parse(await File.ReadAllBytesAsync(evidenceFile));
+            var hash = Convert.ToHexStringLower(DoubleSignEvidenceVerifier.Verify(evidence).EvidenceHash);
+
+            // A forged copy is refused offline (exit 9) and never reaches the silo: the worker is still in good standing.
+            var forged = DoubleSignEvidenceJson.Parse(await File.ReadAllBytesAsync(evidenceFile));
+            forged.Second.Signature[3] ^= 1;
+            var forgedFile = Path.Combine(folder, "forged.json");
+            await File.WriteAllBytesAsync(forgedFile, DoubleSignEvidenceJson.Serialize(forged));
+            var refused = await cli.RunAsync("submit-evidence", forgedFile);
+            Assert.True(refused.ExitCode == 9, refused.ToString());
+            Assert.Contains("evidence_invalid", refused.Error, StringComparison.Ordinal);
+            using (var reputation = JsonDocument.Parse(await http.GetStringAsync($"v1/workers/{worker}/reputation")))
+            {
+                Assert.Equal(JsonValueKind.Null, reputation.RootElement.GetProperty("banned_until").ValueKind);
+            }
+
+            var submitted = await cli.RunAsync("submit-evidence", evidenceFile);
+            Assert.True(submitted.ExitCode == 0, submitted.ToString());
+            Assert.Contains($"accepted: evidence {hash}: worker {worker} double-signed job job-double-signed", submitted.Output, StringComparison.Ordinal);
+            using (var reputation = JsonDocument.Parse(await http.GetStringAsync($"v1/workers/{worker}/reputation")))
+            {
+                Assert.Equal(0, reputation.RootElement.GetProperty("score").GetDouble());
+            }
+
+            var again = await cli.RunAsync("--json", "submit-evidence", evidenceFile);
+            Assert.True(again.ExitCode == 0, again.ToString());
+            using (var json = JsonDocument.Parse(again.Output))
+            {
+                Assert.True(json.RootElement.GetProperty("repeated").GetBoolean());
+                Assert.Equal(hash, json.RootElement.GetProperty("evidence_hash").GetString());
+            }
+
+            using var sdk = new Marketplace.Sdk.HttpMarketplaceClient(_silo.BaseAddress, ApiTestSilo.AliceKey);
+            var repeat = await sdk.SubmitEvidenceAsync(evidence);
+            Assert.True(repeat.Repeated);
+            Assert.Equal((worker, "job-double-signed"), (repeat.WorkerId, repeat.JobId));
+            using var stranger = Bls.KeyGen(Enumerable.Repeat((byte)98, 32).ToArray());
+            var unknown = DoubleSignEvidence.From(Signed(Receipt(worker, 0x31), stranger), Signed(Receipt(worker, 0x32), stranger));
+            await Assert.ThrowsAsync<EvidenceInvalidException>(() => sdk.SubmitEvidenceAsync(unknown));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static Task<HttpResponseMessage> PostAsync(HttpClient http, byte[] body) =>
         http.PostAsync("v1/evidence", new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } });
 

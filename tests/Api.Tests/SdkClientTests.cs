@@ -62,6 +62,35 @@ public sealed class SdkClientTests(ApiSiloFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task Every_marketplace_error_code_reaches_the_caller_as_its_typed_exception()
+    {
+        // Scans the contract assembly, so an error type added later without an SDK mapping fails here.
+        var types = typeof(MarketplaceException).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(MarketplaceException)) && !t.IsAbstract)
+            .ToList();
+        Assert.True(types.Count >= 17, $"found only {types.Count} error types");
+        foreach (var type in types)
+        {
+            var code = (string)type.GetField("ErrorCode")!.GetValue(null)!;
+            using var http = new HttpClient(new ProblemAnswer(code, Silo.Api.ProblemCodes.StatusFor(code)));
+            using var client = new HttpMarketplaceClient(http, new Uri("http://127.0.0.1:1/"), ApiTestSilo.AliceKey);
+            var thrown = await Assert.ThrowsAnyAsync<MarketplaceException>(() => client.GetJobAsync("job-any"));
+            Assert.True(thrown.GetType() == type, $"{code} came back as {thrown.GetType().Name}, not {type.Name}");
+            Assert.Equal(code, thrown.Code);
+            Assert.Equal("what went wrong", thrown.Message);
+        }
+    }
+
+    private sealed class ProblemAnswer(string code, int status) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage((HttpStatusCode)status)
+            {
+                Content = new StringContent($$"""{"type":"about:blank","title":"t","status":{{status}},"detail":"what went wrong","code":"{{code}}"}""", System.Text.Encoding.UTF8, "application/problem+json"),
+            });
+    }
+
+    [Fact]
     public async Task An_injected_http_client_is_used_and_not_disposed()
     {
         using var http = new HttpClient();

@@ -30,6 +30,12 @@ public sealed class DoubleSignEvidenceGrainTests(ReputationSiloFixture fixture) 
         var again = await fixture.Grains.GetGrain<IDoubleSignEvidenceGrain>(hash).SubmitAsync(evidence);
         Assert.True(again.Repeated);
         Assert.Equal(1, (await fixture.Grains.GetGrain<IReputationGrain>(worker).GetAsync()).Counts.DoubleSigns);
+
+        // A forged copy handed to the same grain is checked like new evidence, not answered as a repeat.
+        var forged = DoubleSignEvidenceJson.Parse(DoubleSignEvidenceJson.Serialize(evidence));
+        forged.First.Signature[7] ^= 1;
+        await Assert.ThrowsAsync<EvidenceInvalidException>(() => fixture.Grains.GetGrain<IDoubleSignEvidenceGrain>(hash).SubmitAsync(forged));
+        Assert.True((await fixture.Grains.GetGrain<IDoubleSignEvidenceGrain>(hash).SubmitAsync(evidence)).Repeated);
     }
 
     [Fact]

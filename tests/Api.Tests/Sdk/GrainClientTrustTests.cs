@@ -1,0 +1,77 @@
+using Marketplace.Crypto.Bls;
+using Marketplace.GrainInterfaces;
+using Marketplace.Sdk;
+using Xunit;
+
+namespace Marketplace.Api.Tests.Sdk;
+
+/// <summary>GrainMarketplaceClient's trust calls over a real gateway connection: the committee's aggregated receipt
+/// and handing in evidence, with the same contract as the HTTP client.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class GrainClientTrustTests(GatewaySiloFixture fixture)
+{
+    [Fact]
+    public async Task TheAggregatedReceiptComesOverTheGatewayAndVerifiesAgainstTheRegistry()
+    {
+        var client = await fixture.Silo.MarketplaceAsync("grain-trust");
+        var name = "grain-committee-" + Guid.NewGuid().ToString("N")[..8];
+        await client.DeployProgramAsync(SamplePrograms.Echo(name));
+        var job = await client.SubmitJobAsync(new JobSubmission { Program = name, InputInline = "committee"u8.ToArray(), CommitteeSize = 1 });
+        var done = await client.WaitForJobAsync(job.JobId, TimeSpan.FromSeconds(60));
+        Assert.Equal(JobStatus.Completed, done.Status);
+        Assert.Equal(VerificationState.Verified, done.Verification!.State);
+
+        var aggregated = await client.GetJobAggregatedReceiptAsync(job.JobId);
+        Assert.Equal(done.ReceiptHash, Convert.ToHexStringLower(aggregated.ReceiptHash));
+        var policy = new AggregatedReceiptPolicy { Registry = await client.GetWorkerKeyRegistryAsync(), ExpectedProgramId = done.ProgramId, MinimumSigners = 2 };
+        var check = AggregatedReceiptVerifier.Verify(aggregated, policy);
+        Assert.True(check.IsValid, check.Detail);
+
+        var alone = await client.SubmitJobAsync(new JobSubmission { Program = name, InputInline = "alone"u8.ToArray(), CommitteeSize = 0 });
+        await client.WaitForJobAsync(alone.JobId, TimeSpan.FromSeconds(60));
+        await Assert.ThrowsAsync<JobConflictException>(() => client.GetJobAggregatedReceiptAsync(alone.JobId));
+    }
+
+    [Fact]
+    public async Task EvidenceThatDoesNotProveADoubleSignByARegisteredWorkerIsRefused()
+    {
+        var client = await fixture.Silo.MarketplaceAsync("grain-evidence");
+        using var stranger = Bls.KeyGen(Enumerable.Repeat((byte)77, 32).ToArray());
+        var evidence = DoubleSignEvidence.From(Signed(Receipt(0x41), stranger), Signed(Receipt(0x42), stranger));
+        var unknown = await Assert.ThrowsAsync<EvidenceInvalidException>(() => client.SubmitEvidenceAsync(evidence));
+        Assert.Contains("no registered worker", unknown.Message, StringComparison.Ordinal);
+
+        var forged = DoubleSignEvidenceJson.Parse(DoubleSignEvidenceJson.Serialize(evidence));
+        forged.First.Signature[9] ^= 1;
+        await Assert.ThrowsAsync<EvidenceInvalidException>(() => client.SubmitEvidenceAsync(forged));
+    }
+
+    private static ExecutionReceipt Receipt(byte output) => new()
+    {
+        JobId = "job-grain-evidence",
+        Attempt = 1,
+        ProgramId = "prog-grain-evidence",
+        WasmHash = Filled(0x11),
+        Abi = ReceiptAbi.Onvm,
+        InputHash = Filled(0x22),
+        InvocationHash = new byte[32],
+        StateRootIn = Filled(0x44),
+        Outcome = ReceiptOutcome.Completed,
+        OutputHash = Filled(output),
+        FuelConsumed = 99,
+        StateRootOut = Filled(0x66),
+        EngineName = "wasmtime",
+        EngineVersion = "50.0.1",
+        EngineConfigDigest = Filled(0x77),
+        WorkerId = "w-stranger",
+        Timestamp = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero),
+    };
+
+    private static SignedExecutionReceipt Signed(ExecutionReceipt receipt, SecretKey key)
+    {
+        var hash = ReceiptCodec.Hash(receipt);
+        return new SignedExecutionReceipt { Receipt = receipt, ReceiptHash = hash, WorkerPublicKey = Bls.SkToPk(key).ToBytes(), Signature = Bls.Sign(key, hash).ToBytes() };
+    }
+
+    private static byte[] Filled(byte value) => Enumerable.Repeat(value, 32).ToArray();
+}
