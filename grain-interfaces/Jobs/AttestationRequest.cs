@@ -51,4 +51,8 @@ public sealed class AttestationReport
     /// <summary>The member could not re-execute (the run timed out, was interrupted, or its program is missing
     /// there): why. Counts as an unavailable member.</summary>
     [Id(7)] public string? Unable { get; set; }
+
+    /// <summary>With <see cref="Unable"/>: the program's state at the run's root is no longer kept, so no worker can
+    /// re-execute it. The job checks that with the state before it excuses the member.</summary>
+    [Id(8)] public bool StateUnavailable { get; set; }
 }

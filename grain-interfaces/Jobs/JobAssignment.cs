@@ -53,4 +53,8 @@ public sealed class JobAssignment
 
     /// <summary>The job's client: the worker queues attempts fairly across clients and stores the output on the client's behalf, so the client owns the output blob.</summary>
     [Id(14)] public string ClientId { get; set; } = "";
+
+    /// <summary>Committee re-executions: the program state's root the executor's run read (its receipt's state root
+    /// in, 64 hex). The member runs against the state at that root and commits nothing; null for an attempt.</summary>
+    [Id(15)] public string? StateRoot { get; set; }
 }

@@ -14,6 +14,16 @@ public interface IProgramStateGrain : IGrainWithStringKey
     /// cheap check for callers that cache a snapshot).</summary>
     Task<StateSnapshot?> GetSnapshotIfChangedAsync(long knownVersion);
 
+    /// <summary>The state as it was when its root was <paramref name="root"/> (64 hex): the current state, or a past
+    /// version still kept (the last commits, bounded by <c>Marketplace:Programs:StateHistoryCommits</c> and
+    /// <c>StateHistoryBytes</c>); null when no kept version has that root. Lets a committee re-execute a run against
+    /// the state it read.</summary>
+    Task<StateSnapshot?> GetSnapshotAtRootAsync(string root);
+
+    /// <summary>Whether <see cref="GetSnapshotAtRootAsync"/> would find <paramref name="root"/> (64 hex), without
+    /// building the snapshot.</summary>
+    Task<bool> KeepsRootAsync(string root);
+
     /// <summary>Applies <paramref name="writes"/> (in key order) if the state is still at
     /// <paramref name="expectedVersion"/>; returns whether it did and the new version and root.</summary>
     Task<StateCommitResult> CommitAsync(long expectedVersion, List<StateWrite> writes);

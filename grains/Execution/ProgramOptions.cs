@@ -63,6 +63,15 @@ internal sealed class ProgramOptions
     /// <summary>How many times a run is repeated on fresh state when its commit finds the state moved on.</summary>
     public int MaxConflictRetries { get; set; } = 3;
 
+    /// <summary>Past versions of a program's state that stay readable by their root (kept as undo records of the
+    /// last commits, persisted with the state), so a committee re-executes a run against the state it read: 128
+    /// commits.</summary>
+    public int StateHistoryCommits { get; set; } = 128;
+
+    /// <summary>Most bytes of keys and previous values the undo records of one program's state hold; the oldest are
+    /// dropped first: 16 MiB.</summary>
+    public long StateHistoryBytes { get; set; } = 16L * 1024 * 1024;
+
     /// <summary>Largest state key, bytes.</summary>
     public int MaxStateKeyBytes { get; set; } = 1024;
 

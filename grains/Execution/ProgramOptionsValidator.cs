@@ -29,6 +29,8 @@ internal sealed class ProgramOptionsValidator : IValidateOptions<ProgramOptions>
         NotNegative(problems, nameof(options.MaxLogBytes), options.MaxLogBytes);
         NotNegative(problems, nameof(options.MaxLogLines), options.MaxLogLines);
         NotNegative(problems, nameof(options.MaxConflictRetries), options.MaxConflictRetries);
+        NotNegative(problems, nameof(options.StateHistoryCommits), options.StateHistoryCommits);
+        NotNegative(problems, nameof(options.StateHistoryBytes), options.StateHistoryBytes);
         NotNegative(problems, nameof(options.MaxStateKeyBytes), options.MaxStateKeyBytes);
         NotNegative(problems, nameof(options.MaxStateValueBytes), options.MaxStateValueBytes);
         NotNegative(problems, nameof(options.MaxStateWriteBytesPerRun), options.MaxStateWriteBytesPerRun);

@@ -32,4 +32,10 @@ internal sealed class ProgramRunRequest
     /// <summary>WASI programs: the logical instant <c>CLOCK_REALTIME</c> starts at (the job's creation time, so every
     /// attempt of a job sees the same clock). Null: the Unix epoch.</summary>
     public DateTimeOffset? StartTime { get; init; }
+
+    /// <summary>When set (64 hex), the run reads the program's state as it was at this root and never commits: a
+    /// re-execution of a run that read that state (a committee member's). Its result's state root is the root its
+    /// writes would give. A state no longer kept ends the run <see cref="ProgramRunOutcome.StateUnavailable"/>.
+    /// Ignored for a module that does not use state.</summary>
+    public string? StateRoot { get; init; }
 }

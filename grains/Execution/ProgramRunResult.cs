@@ -44,6 +44,10 @@ internal enum ProgramRunOutcome
     /// <summary>A WASI program wrote more to stdout than the output limit allows (the output is never truncated).
     /// Jobs report it as <see cref="FailureReason.ExecutionError"/>.</summary>
     OutputLimitExceeded,
+
+    /// <summary>A re-execution asked for the state at a root (<see cref="ProgramRunRequest.StateRoot"/>) the program's
+    /// state no longer keeps; nothing ran.</summary>
+    StateUnavailable,
 }
 
 /// <summary>What one run did.</summary>

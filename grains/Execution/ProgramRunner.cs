@@ -79,7 +79,25 @@ internal sealed partial class ProgramRunner : IProgramRunner
             var stateGrain = _stateGrains.Get(info.Id);
             for (var attempt = 0; ; attempt++)
             {
-                var view = module.UsesState ? await GetStateAsync(info.Id, stateGrain) : StateView.Empty;
+                StateView view;
+                if (!module.UsesState)
+                {
+                    view = StateView.Empty;
+                }
+                else if (request.StateRoot is { } pinned)
+                {
+                    if (await GetStateAtRootAsync(info.Id, stateGrain, pinned) is not { } past)
+                    {
+                        return Finish(started, ProgramRunOutcome.StateUnavailable, $"the program's state at root {pinned} is no longer kept", logs: notes);
+                    }
+
+                    view = past;
+                }
+                else
+                {
+                    view = await GetStateAsync(info.Id, stateGrain);
+                }
+
                 root = view.Root;
                 var provenance = new ProgramRunProvenance(hash, module.Abi, root, _modules.Engine.ConfigurationDigest);
                 stopped.ThrowIfCancellationRequested();
@@ -104,6 +122,12 @@ internal sealed partial class ProgramRunner : IProgramRunner
                 if (result.Writes.Count == 0)
                 {
                     return Finish(started, ProgramRunOutcome.Succeeded, null, result.FuelConsumed, logs, root, result.Output, provenance);
+                }
+
+                if (request.StateRoot is not null)
+                {
+                    // A re-execution: the root the writes give, and nothing committed.
+                    return Finish(started, ProgramRunOutcome.Succeeded, null, result.FuelConsumed, logs, view.Apply(result.Writes, view.Version + 1).Root, result.Output, provenance);
                 }
 
                 var commit = await stateGrain.CommitAsync(view.Version, result.Writes);
@@ -214,6 +238,18 @@ internal sealed partial class ProgramRunner : IProgramRunner
 
         _programs[id] = entry;
         return entry;
+    }
+
+    /// <summary>The state at <paramref name="root"/>: the cached view when it is at that root, else the state grain's
+    /// kept version (not cached: it is a past state); null when no longer kept.</summary>
+    private async Task<StateView?> GetStateAtRootAsync(string id, IProgramStateGrain grain, string root)
+    {
+        if (_states.TryGetValue(id, out var cached) && string.Equals(cached.Root, root, StringComparison.OrdinalIgnoreCase))
+        {
+            return cached;
+        }
+
+        return await grain.GetSnapshotAtRootAsync(root) is { } snapshot ? StateView.FromSnapshot(snapshot) : null;
     }
 
     private async Task<StateView> GetStateAsync(string id, IProgramStateGrain grain)

@@ -59,6 +59,10 @@ internal enum SeatStatus
 
     /// <summary>Answered with a claim that does not check (not aggregated); replaced.</summary>
     Rejected = 5,
+
+    /// <summary>Could not re-execute through no fault of its own: the program state the run read is no longer kept
+    /// (checked with the state). Not replaced (no worker could) and not penalised.</summary>
+    Excused = 6,
 }
 
 /// <summary>One worker asked to run the job for its committee (or the executor).</summary>

@@ -47,7 +47,16 @@ internal sealed partial class JobGrain
         }
         else if (report.Unable is { } unable)
         {
-            await ReplaceSeatAsync(seat, SeatStatus.Unavailable, $"could not re-execute: {unable}");
+            if (report.StateUnavailable && !await KeepsStateRootInAsync(committee))
+            {
+                seat.Status = SeatStatus.Excused;
+                seat.Note = $"could not re-execute: {unable}";
+                AddLog("warn", $"committee member {seat.WorkerId} excused: the program state the run read is no longer kept, so no worker can re-execute it");
+            }
+            else
+            {
+                await ReplaceSeatAsync(seat, SeatStatus.Unavailable, $"could not re-execute: {unable}");
+            }
         }
         else if (report.AgreedReceiptHash is { } agreed)
         {
@@ -118,9 +127,9 @@ internal sealed partial class JobGrain
             return false;
         }
 
-        if (!executor.Receipt.StateRootIn.AsSpan().SequenceEqual(executor.Receipt.StateRootOut))
+        if (!await lookups.ProgramState(executor.Receipt.ProgramId).KeepsRootAsync(Convert.ToHexStringLower(executor.Receipt.StateRootIn)))
         {
-            Info.Verification.Note = "the run changed the program's state; re-executing it against the state it read is not supported yet";
+            Info.Verification.Note = "the program state the run read is no longer kept, so no committee can re-execute it";
             AddLog("warn", "completes unverified: " + Info.Verification.Note);
             return false;
         }
@@ -172,6 +181,13 @@ internal sealed partial class JobGrain
         return true;
     }
 
+    /// <summary>Whether the program's state still keeps the root the executor's run read.</summary>
+    private async Task<bool> KeepsStateRootInAsync(CommitteeRecord committee)
+    {
+        var executor = committee.Seats[0].Receipt!.Receipt;
+        return await lookups.ProgramState(executor.ProgramId).KeepsRootAsync(Convert.ToHexStringLower(executor.StateRootIn));
+    }
+
     /// <summary>Online workers with a registered key, other than <paramref name="exclude"/>, by id.</summary>
     private async Task<List<string>> CandidatesAsync(WorkerKeyRegistry registry, IReadOnlyCollection<string> exclude)
     {
@@ -214,11 +230,9 @@ internal sealed partial class JobGrain
             candidates.Add(result.Representative);
         }
 
-        var request = new AttestationRequest
-        {
-            Run = RunOf(seat.RequestId, Math.Max(1, state.State.Attempts)),
-            Candidates = candidates,
-        };
+        var run = RunOf(seat.RequestId, Math.Max(1, state.State.Attempts));
+        run.StateRoot = Convert.ToHexStringLower(committee.Seats[0].Receipt!.Receipt.StateRootIn);
+        var request = new AttestationRequest { Run = run, Candidates = candidates };
         string? refused;
         try
         {

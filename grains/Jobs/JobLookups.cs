@@ -20,6 +20,7 @@ internal sealed class JobLookups(
     GrainReferences<IWorkerDirectoryGrain> directory,
     GrainReferences<IProgramNameGrain> programNames,
     GrainReferences<IProgramGrain> programs,
+    GrainReferences<IProgramStateGrain> programStates,
     JobReputationRecorder reputation)
 {
     private const int MaxPrograms = 4096;
@@ -93,6 +94,9 @@ internal sealed class JobLookups(
 
     /// <summary>The worker <paramref name="workerId"/>.</summary>
     public IWorkerGrain Worker(string workerId) => workers.Get(workerId);
+
+    /// <summary>The committed state of program <paramref name="programId"/>.</summary>
+    public IProgramStateGrain ProgramState(string programId) => programStates.Get(programId);
 
     /// <summary>The bidder for the workers of host <paramref name="hostId"/>.</summary>
     public IWorkerHostGrain WorkerHost(string hostId) => hosts.Get(hostId);

@@ -1,11 +1,14 @@
 // Design note: the committed state of one program. The entries persist as a sorted list in grain state; in memory
 // they are also kept as a sorted dictionary and a sparse Merkle tree (built once on activation, then updated per
 // commit in about 256 hashes per written key). Commits are optimistic: the writer names the version it read, and a
-// stale writer is refused so it can re-run on the new state.
+// stale writer is refused so it can re-run on the new state. Each commit also records an undo (the root before it and
+// the previous value of every key it wrote), the last ones kept within a count and byte budget, so a past version is
+// rebuilt by undoing commits from the current state back to the root asked for.
 
 using Marketplace.Crypto.Hashing;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
+using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Programs;
 
@@ -21,12 +24,40 @@ internal sealed class ProgramStateRecord
     /// <summary>Entries sorted by key.</summary>
     [Id(1)]
     public List<StateEntry> Entries { get; set; } = [];
+
+    /// <summary>Undo records of the last commits, oldest first.</summary>
+    [Id(2)]
+    public List<StateUndo> History { get; set; } = [];
+}
+
+/// <summary>What undoes one commit.</summary>
+[GenerateSerializer]
+[Alias("marketplace.program-state-undo")]
+internal sealed class StateUndo
+{
+    /// <summary>The version before the commit.</summary>
+    [Id(0)]
+    public long Version { get; set; }
+
+    /// <summary>The root before the commit, 64 hex.</summary>
+    [Id(1)]
+    public string Root { get; set; } = "";
+
+    /// <summary>Every key the commit wrote with its value before it (null: the key did not exist).</summary>
+    [Id(2)]
+    public List<StateWrite> Previous { get; set; } = [];
+
+    /// <summary>Bytes of keys and previous values held.</summary>
+    [Id(3)]
+    public long Bytes { get; set; }
 }
 
 /// <summary>One program's committed key-value state (key = program id).</summary>
 internal sealed class ProgramStateGrain(
-    [PersistentState("program-state")] IPersistentState<ProgramStateRecord> record) : Grain, IProgramStateGrain
+    [PersistentState("program-state")] IPersistentState<ProgramStateRecord> record,
+    IOptions<ProgramOptions> options) : Grain, IProgramStateGrain
 {
+    private readonly ProgramOptions _options = options.Value;
     private SortedDictionary<byte[], byte[]> _values = new(ByteArrayComparer.Instance);
     private SparseMerkleTree _tree = SparseMerkleTree.Empty;
 
@@ -51,6 +82,60 @@ internal sealed class ProgramStateGrain(
         Task.FromResult(knownVersion == record.State.Version ? null : Snapshot());
 
     /// <inheritdoc />
+    public Task<StateSnapshot?> GetSnapshotAtRootAsync(string root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        if (string.Equals(root, _tree.GetRootHex(), StringComparison.OrdinalIgnoreCase))
+        {
+            return Task.FromResult<StateSnapshot?>(Snapshot());
+        }
+
+        var history = record.State.History;
+        var values = new SortedDictionary<byte[], byte[]>(_values, ByteArrayComparer.Instance);
+        for (var i = history.Count - 1; i >= 0; i--)
+        {
+            foreach (var previous in history[i].Previous)
+            {
+                if (previous.Value is null)
+                {
+                    values.Remove(previous.Key);
+                }
+                else
+                {
+                    values[previous.Key] = previous.Value;
+                }
+            }
+
+            if (string.Equals(history[i].Root, root, StringComparison.OrdinalIgnoreCase))
+            {
+                return Task.FromResult<StateSnapshot?>(new StateSnapshot { Version = history[i].Version, Root = history[i].Root, Entries = ToEntries(values) });
+            }
+        }
+
+        return Task.FromResult<StateSnapshot?>(null);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> KeepsRootAsync(string root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        if (string.Equals(root, _tree.GetRootHex(), StringComparison.OrdinalIgnoreCase))
+        {
+            return Task.FromResult(true);
+        }
+
+        foreach (var undo in record.State.History)
+        {
+            if (string.Equals(undo.Root, root, StringComparison.OrdinalIgnoreCase))
+            {
+                return Task.FromResult(true);
+            }
+        }
+
+        return Task.FromResult(false);
+    }
+
+    /// <inheritdoc />
     public async Task<StateCommitResult> CommitAsync(long expectedVersion, List<StateWrite> writes)
     {
         ArgumentNullException.ThrowIfNull(writes);
@@ -69,8 +154,16 @@ internal sealed class ProgramStateGrain(
 
         var values = new SortedDictionary<byte[], byte[]>(_values, ByteArrayComparer.Instance);
         var tree = _tree;
+        var undo = new StateUndo { Version = record.State.Version, Root = _tree.GetRootHex() };
         foreach (var write in writes.OrderBy(w => w.Key, ByteArrayComparer.Instance))
         {
+            if (undo.Previous.Count == 0 || !undo.Previous[^1].Key.AsSpan().SequenceEqual(write.Key))
+            {
+                var before = _values.TryGetValue(write.Key, out var old) ? old : null;
+                undo.Previous.Add(new StateWrite { Key = write.Key, Value = before });
+                undo.Bytes += write.Key.Length + (before?.Length ?? 0);
+            }
+
             if (write.Value is null)
             {
                 values.Remove(write.Key);
@@ -83,7 +176,7 @@ internal sealed class ProgramStateGrain(
             }
         }
 
-        var next = new ProgramStateRecord { Version = record.State.Version + 1, Entries = ToEntries(values) };
+        var next = new ProgramStateRecord { Version = record.State.Version + 1, Entries = ToEntries(values), History = KeptHistory(undo) };
         var previous = record.State;
         record.State = next;
         try
@@ -113,6 +206,34 @@ internal sealed class ProgramStateGrain(
             Siblings = [.. _tree.GetProof(key).Select(Convert.ToHexStringLower)],
         };
         return Task.FromResult(proof);
+    }
+
+    /// <summary>The undo records to keep after a commit that adds <paramref name="undo"/>: the newest within the count
+    /// and byte budgets.</summary>
+    private List<StateUndo> KeptHistory(StateUndo undo)
+    {
+        var kept = new List<StateUndo>(Math.Min(record.State.History.Count + 1, Math.Max(_options.StateHistoryCommits, 0)));
+        if (_options.StateHistoryCommits <= 0 || undo.Bytes > _options.StateHistoryBytes)
+        {
+            return kept;
+        }
+
+        var bytes = undo.Bytes;
+        var first = record.State.History.Count;
+        while (first > 0 && record.State.History.Count - first + 1 < _options.StateHistoryCommits
+            && bytes + record.State.History[first - 1].Bytes <= _options.StateHistoryBytes)
+        {
+            first--;
+            bytes += record.State.History[first].Bytes;
+        }
+
+        for (var i = first; i < record.State.History.Count; i++)
+        {
+            kept.Add(record.State.History[i]);
+        }
+
+        kept.Add(undo);
+        return kept;
     }
 
     private StateSnapshot Snapshot() => new()

@@ -431,6 +431,7 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
                 Arguments = a.Args,
                 Environment = a.Env,
                 StartTime = a.CreatedAt == default ? null : a.CreatedAt,
+                StateRoot = a.StateRoot,
             },
             token).ConfigureAwait(false);
         if (_tampering is not null)
@@ -553,6 +554,13 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
         if (ran is not { } result)
         {
             report.Unable = problem ?? reason.ToString();
+            return (report, 0);
+        }
+
+        if (result.Outcome == ProgramRunOutcome.StateUnavailable)
+        {
+            report.Unable = result.Error ?? "the program's state the run read is no longer kept";
+            report.StateUnavailable = true;
             return (report, 0);
         }
 

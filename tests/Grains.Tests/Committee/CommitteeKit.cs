@@ -15,7 +15,11 @@ internal static class CommitteeKit
 {
     /// <summary>Starts a silo with <paramref name="workers"/> (the first is the cheapest, so it executes) and the
     /// tampering hooks, committee size <paramref name="committee"/> by default.</summary>
-    public static async Task<MarketplaceTestSilo> StartAsync(Tampering tampering, int committee, params string[] workers)
+    public static Task<MarketplaceTestSilo> StartAsync(Tampering tampering, int committee, params string[] workers) =>
+        StartAsync(tampering, committee, null, null, workers);
+
+    /// <summary>Starts a silo like <see cref="StartAsync(Tampering, int, string[])"/> with more settings and services.</summary>
+    public static async Task<MarketplaceTestSilo> StartAsync(Tampering tampering, int committee, Action<JobsSettings>? configure, Action<IServiceCollection>? services, params string[] workers)
     {
         var settings = new JobsSettings()
             .Set("Marketplace:Jobs:DefaultCommitteeSize", committee.ToString(System.Globalization.CultureInfo.InvariantCulture))
@@ -26,7 +30,12 @@ internal static class CommitteeKit
             settings.Worker(workers[i], price: i == 0 ? 1 : 50);
         }
 
-        var silo = await MarketplaceTestSilo.StartAsync(settings.Values, services => services.AddSingleton<IRunResultTampering>(tampering));
+        configure?.Invoke(settings);
+        var silo = await MarketplaceTestSilo.StartAsync(settings.Values, collection =>
+        {
+            collection.AddSingleton<IRunResultTampering>(tampering);
+            services?.Invoke(collection);
+        });
         await WorkerTests.WaitForWorkersAsync(silo, workers.Length);
         return silo;
     }
