@@ -156,8 +156,9 @@ public static class AbiEncoder
     {
         var slot = word[..32];
         slot.Fill(value.Sign < 0 ? (byte)0xff : (byte)0);
-        var count = value.GetByteCount();
-        value.TryWriteBytes(slot[(32 - count)..], out _, isUnsigned: false, isBigEndian: true);
+        var unsigned = value.Sign >= 0;
+        var count = value.GetByteCount(unsigned);
+        value.TryWriteBytes(slot[(32 - count)..], out _, unsigned, isBigEndian: true);
     }
 
     private static void WriteDynamicBytes(ReadOnlySpan<byte> bytes, Span<byte> destination)
