@@ -10,9 +10,12 @@ case " $* " in
     echo "Version: $(node "$here/node_modules/solc/solc.js" --version)"
     exit 0 ;;
 esac
+in=$(mktemp)
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-# solc-js writes the JSON to a file first: node's process.exit would cut a large piped output short.
-node "$here/node_modules/solc/solc.js" --standard-json > "$out"
+trap 'rm -f "$in" "$out"' EXIT
+# Both ends go through files: solc-js reads stdin with one synchronous read, which fails with EAGAIN on a
+# non-blocking pipe, and node's process.exit would cut a large piped output short.
+cat > "$in"
+node "$here/node_modules/solc/solc.js" --standard-json < "$in" > "$out"
 # solc-js may print notes starting with '>>>' before the JSON.
 sed '/^>>> /d' "$out"
