@@ -24,7 +24,7 @@ internal readonly record struct ErrorReport(string Code, int ExitCode, string Me
     public static int ExitCodeOf(string code) => code switch
     {
         ConnectionFailedCode => ExitCodes.Connection,
-        _ when code.EndsWith("_not_found", StringComparison.Ordinal) || code == "not_found" => ExitCodes.NotFound,
+        _ when code.EndsWith("_not_found", StringComparison.Ordinal) || code == "not_found" || code == StateNotKeptException.ErrorCode => ExitCodes.NotFound,
         BlobIntegrityException.ErrorCode => ExitCodes.Integrity,
         AccessDeniedException.ErrorCode or "unauthorized" or "signature_required" or "signature_invalid" or "signature_expired"
             or "signing_key_unknown" or "signing_key_mismatch" or "nonce_replayed" or "content_hash_mismatch" => ExitCodes.Auth,

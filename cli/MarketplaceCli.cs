@@ -34,6 +34,7 @@ internal static class MarketplaceCli
             VerifyEvidenceCommand.Create(context),
             EvidenceCommand.Create(context),
             SubmitEvidenceCommand.Create(context),
+            ProgramStateCommand.Create(context),
             CancelJobCommand.Create(context),
             ListJobsCommand.Create(context),
             WorkersCommand.Create(context),

@@ -30,10 +30,11 @@ internal static class ReplayCommand
         var memory = new Option<string?>("--memory") { Description = "Memory limit (default: the job's with --from-silo, else 64 MiB)." };
         var entrypoint = new Option<string?>("--entrypoint") { Description = "ONVM entrypoint without --from-silo (default onvm_main)." };
         var programName = new Option<string?>("--program-name") { Description = "WASI argv[0], the manifest's name, without --from-silo." };
+        var stateFile = new Option<string?>("--state-file") { Description = "The program state the run read, as `marketplace program-state --root <state_root_in>` writes it (with --from-silo it is fetched when the run read state)." };
         var capabilities = new Option<string[]>("--capability") { Description = "ONVM capability the manifest grants, without --from-silo (repeatable: time, random)." };
         var command = new Command("replay", "Re-run a receipt's job locally on the workers' engine configuration and compare every field.")
         {
-            file, programFile, inputFile, inputText, inputBlob, args, env, clockStart, fromSilo, fuel, memory, entrypoint, programName, capabilities,
+            file, programFile, inputFile, inputText, inputBlob, args, env, clockStart, fromSilo, fuel, memory, entrypoint, programName, capabilities, stateFile,
         };
         context.SetAction(command, async run =>
         {
@@ -57,6 +58,12 @@ internal static class ReplayCommand
 
             JobInfo? job = null;
             ProgramInfo? program = null;
+            StateSnapshot? state = null;
+            if (run.Get(stateFile) is { } statePath)
+            {
+                state = ReadState(await File.ReadAllBytesAsync(LocalFiles.Existing("--state-file", statePath), run.CancellationToken).ConfigureAwait(false));
+            }
+
             byte[] input = [];
             if (run.Get(fromSilo) || run.Get(inputBlob) is not null)
             {
@@ -65,6 +72,11 @@ internal static class ReplayCommand
                 {
                     job = await client.GetJobAsync(receipt.JobId, run.CancellationToken).ConfigureAwait(false);
                     program = await client.GetProgramAsync(receipt.ProgramId, run.CancellationToken).ConfigureAwait(false);
+                    var rootIn = Convert.ToHexStringLower(receipt.StateRootIn);
+                    if (state is null && rootIn != ReceiptReplay.EmptyStateRoot)
+                    {
+                        state = await client.GetProgramStateAsync(receipt.ProgramId, rootIn, run.CancellationToken).ConfigureAwait(false);
+                    }
                 }
 
                 if (run.Get(inputBlob) is { } blob)
@@ -97,6 +109,7 @@ internal static class ReplayCommand
                 ClockStart = run.Get(clockStart) is { } start ? ClockStart(start) : job?.CreatedAt,
                 MaxFuel = run.Get(fuel) ?? (job is { MaxFuel: > 0 } ? job.MaxFuel : null),
                 MaxMemoryBytes = run.Get(memory) is { } m ? ValueText.Bytes("--memory", m) : job is { MaxMemoryBytes: > 0 } ? job.MaxMemoryBytes : null,
+                State = state,
             };
 
             ReceiptReplayReport report;
@@ -112,6 +125,7 @@ internal static class ReplayCommand
                     {
                         ReceiptReplayRefusal.WasmHashMismatch => new CliException("wasm_hash_mismatch", ExitCodes.Integrity, e.Message),
                         ReceiptReplayRefusal.InputHashMismatch => new CliException("input_hash_mismatch", ExitCodes.Integrity, e.Message),
+                        ReceiptReplayRefusal.StateRootMismatch => new CliException("state_root_mismatch", ExitCodes.Integrity, e.Message),
                         _ => new CliException("replay_refused", ExitCodes.Rejected, e.Message),
                     };
                 }
@@ -121,7 +135,7 @@ internal static class ReplayCommand
             if (report.StatefulNotSupported)
             {
                 await run.Environment.Error.WriteLineAsync(
-                    $"error replay_stateful_unsupported: the run read program state at root {Convert.ToHexStringLower(receipt.StateRootIn)}, which the marketplace does not export; outcome, output, fuel and state roots were not replayed").ConfigureAwait(false);
+                    $"error replay_stateful_unsupported: the run read program state at root {Convert.ToHexStringLower(receipt.StateRootIn)} and no state was given (--state-file, or --from-silo while the marketplace keeps that version); outcome, output, fuel and state roots were not replayed").ConfigureAwait(false);
                 return report.Differences.Any() ? ExitCodes.ReplayMismatch : ExitCodes.ReplayUnsupported;
             }
 
@@ -135,6 +149,25 @@ internal static class ReplayCommand
             return ExitCodes.ReplayMismatch;
         });
         return command;
+    }
+
+    /// <summary>Reads a state file (the JSON of <c>GET /v1/programs/{id}/state</c>).</summary>
+    private static StateSnapshot ReadState(byte[] bytes)
+    {
+        try
+        {
+            var snapshot = System.Text.Json.JsonSerializer.Deserialize<StateSnapshot>(bytes, GrainInterfaces.Json.MarketplaceJson.Options);
+            if (snapshot is null || snapshot.Entries.Exists(e => e?.Key is null || e.Value is null))
+            {
+                throw CliException.Usage("--state-file: not a program state file (entries with key and value are required).");
+            }
+
+            return snapshot;
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw CliException.Usage("--state-file: not a program state file: " + e.Message);
+        }
     }
 
     private static void Write(VerbRun run, ExecutionReceipt receipt, ReceiptReplayReport report)

@@ -220,6 +220,10 @@ public sealed class HttpMarketplaceClient : IMarketplaceClient, IDisposable
     }
 
     /// <inheritdoc />
+    public Task<StateSnapshot> GetProgramStateAsync(string program, string? root = null, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<StateSnapshot>(HttpMethod.Get, $"v1/programs/{Escape(program)}/state" + (root is null ? "" : "?root=" + Uri.EscapeDataString(root)), null, cancellationToken);
+
+    /// <inheritdoc />
     public async Task<JobInfo> SubmitJobAsync(JobSubmission submission, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(submission);

@@ -47,6 +47,7 @@ internal static class HttpProblems
         EvidenceInvalidException.ErrorCode => new EvidenceInvalidException(detail),
         InsufficientFundsException.ErrorCode => new InsufficientFundsException(detail),
         SettlementConflictException.ErrorCode => new SettlementConflictException(detail),
+        StateNotKeptException.ErrorCode => new StateNotKeptException(detail),
         BlobAccessListFullException.ErrorCode => new BlobAccessListFullException(detail),
         BlobEmptyException.ErrorCode => new BlobEmptyException(detail),
         BlobIntegrityException.ErrorCode => new BlobIntegrityException(detail),

@@ -90,6 +90,12 @@ public interface IMarketplaceClient
     /// <see cref="AccessDeniedException"/> (not signed by the owner), <see cref="ProgramNotFoundException"/>.</summary>
     Task<ProgramNameInfo> DelegateProgramNameAsync(ProgramDelegation delegation, CancellationToken cancellationToken = default);
 
+    /// <summary>A program's whole state (version, root, entries): the current one, or with <paramref name="root"/> (64
+    /// hex) the version it had at that root while it still keeps it, e.g. a receipt's <c>state_root_in</c> to replay
+    /// the run. Throws <see cref="ProgramNotFoundException"/>, <see cref="StateNotKeptException"/>,
+    /// <see cref="InvalidRequestException"/> for a malformed root.</summary>
+    Task<StateSnapshot> GetProgramStateAsync(string program, string? root = null, CancellationToken cancellationToken = default);
+
     /// <summary>Submits a job under <see cref="ClientId"/> (the submission's own ClientId is ignored). Idempotent per
     /// request id.</summary>
     Task<JobInfo> SubmitJobAsync(JobSubmission submission, CancellationToken cancellationToken = default);

@@ -62,6 +62,7 @@ internal static class ProblemCodes
         (MethodNotAllowed, 405, "Method not allowed"),
         (RequestTimeout, 408, "Request timed out"),
         (InsufficientFundsException.ErrorCode, 402, "Insufficient funds"),
+        (StateNotKeptException.ErrorCode, 404, "Program state not kept"),
         (JobConflictException.ErrorCode, 409, "Job state conflict"),
         (RequestIdConflictException.ErrorCode, 409, "Request id used with another body"),
         (BlobAccessListFullException.ErrorCode, 409, "Blob access list full"),

@@ -41,6 +41,11 @@ internal static class ProgramEndpoints
             .AcceptsJson<ProgramDelegation>()
             .Produces<ProgramNameInfo>()
             .ProducesProblems(400, 403, 404, 413, 415, 422);
+        api.MapGet("/programs/{reference}/state", GetStateAsync)
+            .WithName("GetProgramState")
+            .WithSummary("A program's whole state (version, root, entries) as it is now, or ?root=<64 hex> as it was at that root while the state still keeps that version: what replaying a run that read state needs.")
+            .Produces<StateSnapshot>()
+            .ProducesProblems(400, 404);
         api.MapGet("/programs/{reference}/state/proof", GetStateProofAsync)
             .WithName("GetStateProof")
             .WithSummary("One key of a program's state (?key=text or ?key_hex=...) with its sparse Merkle proof against the state root.")
@@ -96,6 +101,22 @@ internal static class ProgramEndpoints
         var delegation = await JsonRequestBody.ReadAsync<ProgramDelegation>(context.Request);
         delegation.Name = name;
         return Results.Ok(await grains.GetGrain<IProgramNameGrain>(key).DelegateAsync(delegation));
+    }
+
+    private static async Task<IResult> GetStateAsync(string reference, string? root, IGrainFactory grains)
+    {
+        ResourceIds.RequireReference(reference, "program reference");
+        if (root is not null && (root.Length != 64 || !root.All(char.IsAsciiHexDigit)))
+        {
+            throw new InvalidRequestException($"root: '{(root.Length > 80 ? root[..80] + "…" : root)}' is not 64 hex digits.");
+        }
+
+        var program = await ProgramReferences.ResolveAsync(grains, reference);
+        var state = grains.GetGrain<IProgramStateGrain>(program.Id);
+        return Results.Ok(root is null
+            ? await state.GetSnapshotAsync()
+            : await state.GetSnapshotAtRootAsync(root.ToLowerInvariant())
+                ?? throw new StateNotKeptException($"program {program.Id} no longer keeps its state at root {root.ToLowerInvariant()} (only its last versions are kept)"));
     }
 
     private static async Task<IResult> GetStateProofAsync(string reference, string? key, string? key_hex, IGrainFactory grains)

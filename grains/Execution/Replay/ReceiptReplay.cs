@@ -3,8 +3,9 @@
 // digest) and compares every field a run determines. It takes the module and input as bytes and checks them against
 // the receipt's hashes before compiling anything, so a wrong file is a refusal, not a long list of differences. The
 // run goes through the same ProgramExecution a worker uses (ONVM or WASI host, fuel, limits), on a sandbox thread,
-// with empty program state: the marketplace does not export a program's state at a past root, so a run that read a
-// non-empty state is compared only on the fields that do not depend on running it. Nothing here needs a silo.
+// with the program state the request gives (its root checked against the receipt's state_root_in first), or an empty
+// one: a run that read a non-empty state and comes without it is compared only on the fields that do not depend on
+// running it. Nothing here needs a silo.
 using System.Security.Cryptography;
 using Marketplace.GrainInterfaces;
 using Microsoft.Extensions.Options;
@@ -89,17 +90,28 @@ public sealed class ReceiptReplay : IDisposable
         var invocation = abi == ReceiptAbi.Wasi
             ? ReceiptInvocation.Hash(request.Arguments, request.Environment, request.ClockStart)
             : ReceiptInvocation.None;
-        var emptyRoot = StateView.Empty.Root;
         var fields = new List<ReplayField>(12);
-        var statefulRun = module.UsesState && !string.Equals(Hex(receipt.StateRootIn), emptyRoot, StringComparison.Ordinal);
+        var view = StateView.Empty;
+        if (module.UsesState && request.State is { } given)
+        {
+            view = StateView.FromSnapshot(given);
+            if (!string.Equals(view.Root, Hex(receipt.StateRootIn), StringComparison.Ordinal))
+            {
+                throw new ReceiptReplayException(ReceiptReplayRefusal.StateRootMismatch,
+                    $"the state given has root {view.Root}, not the receipt's state_root_in {Hex(receipt.StateRootIn)}");
+            }
+        }
+
+        var statefulRun = module.UsesState && !string.Equals(Hex(receipt.StateRootIn), view.Root, StringComparison.Ordinal);
         ProgramExecution.Result? result = null;
-        string stateRootOut = emptyRoot;
+        var stateRootIn = view.Root;
+        string stateRootOut = stateRootIn;
         if (!statefulRun)
         {
-            result = await RunAsync(module, program, receipt, request, cancellationToken).ConfigureAwait(false);
+            result = await RunAsync(module, program, receipt, request, view, cancellationToken).ConfigureAwait(false);
             if (result.Outcome == ProgramRunOutcome.Succeeded && result.Writes.Count > 0)
             {
-                stateRootOut = StateView.Empty.Apply(result.Writes, 1).Root;
+                stateRootOut = view.Apply(result.Writes, view.Version + 1).Root;
             }
         }
 
@@ -110,11 +122,11 @@ public sealed class ReceiptReplay : IDisposable
         fields.Add(Compare("abi", receipt.Abi == ReceiptAbi.Wasi ? "wasi" : "onvm", abi == ReceiptAbi.Wasi ? "wasi" : "onvm"));
         fields.Add(Compare("input_hash", Hex(receipt.InputHash), Hex(inputHash)));
         fields.Add(Compare("invocation_hash", Hex(receipt.InvocationHash), Hex(invocation)));
-        fields.Add(Compare("state_root_in", Hex(receipt.StateRootIn), statefulRun ? null : emptyRoot));
+        fields.Add(Compare("state_root_in", Hex(receipt.StateRootIn), statefulRun ? null : stateRootIn));
         fields.Add(Compare("output_hash", Hex(receipt.OutputHash), result is null ? null : Hex(SHA256.HashData(completed ? result.Output : []))));
         fields.Add(Compare("fuel_consumed", receipt.FuelConsumed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             result?.FuelConsumed.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        fields.Add(Compare("state_root_out", Hex(receipt.StateRootOut), result is null ? null : completed ? stateRootOut : emptyRoot));
+        fields.Add(Compare("state_root_out", Hex(receipt.StateRootOut), result is null ? null : completed ? stateRootOut : stateRootIn));
         fields.Add(Compare("engine_name", receipt.EngineName, ExecutionReceipt.Wasmtime));
         fields.Add(Compare("engine_version", receipt.EngineVersion, SandboxEngine.WasmtimeVersion));
         fields.Add(Compare("engine_config_digest", Hex(receipt.EngineConfigDigest), _engine.ConfigurationDigest));
@@ -135,7 +147,7 @@ public sealed class ReceiptReplay : IDisposable
     }
 
     private async Task<ProgramExecution.Result> RunAsync(
-        CompiledModule module, ProgramInfo program, ExecutionReceipt receipt, ReceiptReplayRequest request, CancellationToken cancellationToken)
+        CompiledModule module, ProgramInfo program, ExecutionReceipt receipt, ReceiptReplayRequest request, StateView state, CancellationToken cancellationToken)
     {
         var maxFuel = request.MaxFuel ?? (receipt.Outcome == ReceiptOutcome.OutOfFuel ? receipt.FuelConsumed : JobLimits.MaxFuel);
         if (maxFuel <= 0)
@@ -155,7 +167,7 @@ public sealed class ReceiptReplay : IDisposable
             Environment = request.Environment,
             StartTime = request.ClockStart,
         };
-        var execution = new ProgramExecution(_engine, module, program, StateView.Empty, new Dictionary<string, byte[]>(0), run, _options, receipt.Attempt);
+        var execution = new ProgramExecution(_engine, module, program, state, new Dictionary<string, byte[]>(0), run, _options, receipt.Attempt);
 
         // Nothing in a replay ticks the engine's epoch but this timer; it lets the timeout and the caller's token stop
         // the guest within a tick, as a silo's ticker does.

@@ -12,6 +12,10 @@ public enum ReceiptReplayRefusal
 
     /// <summary>The module does not compile on the replay engine, or the request's values are out of range.</summary>
     InvalidProgram,
+
+    /// <summary>The state given is not the one the receipt names: its root is not the receipt's
+    /// <c>state_root_in</c>.</summary>
+    StateRootMismatch,
 }
 
 /// <summary>A replay refused before the program ran (<see cref="Refusal"/> says why).</summary>

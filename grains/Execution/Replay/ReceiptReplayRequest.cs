@@ -43,6 +43,12 @@ public sealed class ReceiptReplayRequest
     /// <summary>The memory limit, bytes; null: the manifest's (or the manifest default of 64 MiB).</summary>
     public long? MaxMemoryBytes { get; init; }
 
+    /// <summary>The program's state the run read (e.g. <c>GET /v1/programs/{id}/state?root=</c> with the receipt's
+    /// <c>state_root_in</c>); checked against the receipt's <c>state_root_in</c> before anything runs. Needed only
+    /// for a run that read a non-empty state; null: such a run is compared only on the fields that do not depend on
+    /// running it.</summary>
+    public StateSnapshot? State { get; init; }
+
     /// <summary>Wall-clock limit of the local run (it does not enter any figure); default 5 minutes.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
 }

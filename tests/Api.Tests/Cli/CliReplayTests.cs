@@ -85,6 +85,61 @@ public sealed class CliReplayTests(ApiSiloFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task ARunThatReadStateReplaysWithTheStateItReadFromAFileOrTheSilo()
+    {
+        using var http = fixture.Silo.NewHttpClient(ApiTestSilo.AliceKey);
+        var name = "kv-cli-replay-" + Guid.NewGuid().ToString("N")[..8];
+        var deployment = SamplePrograms.Echo(name, wasm: SamplePrograms.KvStoreWasm);
+        (await JobApiTests.PostJsonAsync(http, "v1/programs", deployment)).EnsureSuccessStatusCode();
+        var programId = SamplePrograms.ProgramIdOf(deployment);
+        var put = Encoding.UTF8.GetBytes("""{"op":"put","key":"k1","data_base64":"AQID"}""");
+        var second = Encoding.UTF8.GetBytes("""{"op":"put","key":"k2","data_base64":"BAU="}""");
+        Assert.Equal(JobStatus.Completed, (await JobApiTests.WaitAsync(http, (await JobApiTests.SubmitAsync(http, new JobSubmission { Program = name, InputInline = put })).JobId)).Status);
+        var job = await JobApiTests.WaitAsync(http, (await JobApiTests.SubmitAsync(http, new JobSubmission { Program = name, InputInline = second })).JobId);
+        Assert.Equal(JobStatus.Completed, job.Status);
+        var receiptFile = Path.Combine(_folder, "kv-receipt.json");
+        Assert.Equal(0, (await Cli().RunAsync("job-receipt", "--id", job.JobId, "--out", receiptFile)).ExitCode);
+        var receipt = ReceiptJson.Parse(await File.ReadAllBytesAsync(receiptFile)).Receipt;
+        var rootIn = Convert.ToHexStringLower(receipt.StateRootIn);
+        var wasmFile = Path.Combine(_folder, "kv.wasm");
+        await File.WriteAllBytesAsync(wasmFile, SamplePrograms.KvStoreWasm);
+        var inputFile = Path.Combine(_folder, "kv-input.bin");
+        await File.WriteAllBytesAsync(inputFile, second);
+
+        // Without the state: only the fields that do not need the run are compared, exit 12.
+        var bare = await Offline().RunAsync("replay", receiptFile, "--program-file", wasmFile, "--input-file", inputFile, "--program-name", name);
+        Assert.True(bare.ExitCode == 12, bare.ToString());
+        Assert.Contains("replay_stateful_unsupported", bare.Error, StringComparison.Ordinal);
+
+        // The state at the run's root, exported while the program keeps it, replays every field offline.
+        var stateFile = Path.Combine(_folder, "state.json");
+        var exported = await Cli().RunAsync("program-state", "--program", programId, "--root", rootIn, "--out", stateFile);
+        Assert.True(exported.ExitCode == 0, exported.ToString());
+        Assert.Contains($"wrote version 1 (root {rootIn}, ", exported.Output, StringComparison.Ordinal);
+        var full = await Offline().RunAsync("replay", receiptFile, "--program-file", wasmFile, "--input-file", inputFile, "--program-name", name, "--state-file", stateFile);
+        Assert.True(full.ExitCode == 0, full.ToString());
+        Assert.Equal(12, full.Output.Split('\n').Count(l => l.Contains(" match ", StringComparison.Ordinal)));
+
+        // --from-silo fetches it; the current state (another root) is refused before running, exit 6.
+        var fromSilo = await Cli().RunAsync("replay", receiptFile, "--program-file", wasmFile, "--input-file", inputFile, "--from-silo");
+        Assert.True(fromSilo.ExitCode == 0, fromSilo.ToString());
+        var currentFile = Path.Combine(_folder, "current.json");
+        Assert.Equal(0, (await Cli().RunAsync("program-state", "--program", programId, "--out", currentFile)).ExitCode);
+        var wrong = await Offline().RunAsync("replay", receiptFile, "--program-file", wasmFile, "--input-file", inputFile, "--program-name", name, "--state-file", currentFile);
+        Assert.True(wrong.ExitCode == 6, wrong.ToString());
+        Assert.Contains("state_root_mismatch", wrong.Error, StringComparison.Ordinal);
+
+        // Over HTTP: a malformed root is a typed 400, a root never kept a typed 404.
+        await ProblemAssert.IsProblemAsync(await http.GetAsync($"v1/programs/{programId}/state?root=xyz"), 400, "invalid_request");
+        await ProblemAssert.IsProblemAsync(await http.GetAsync($"v1/programs/{programId}/state?root={new string('0', 64)}"), 404, "state_not_kept");
+        var notKept = await Cli().RunAsync("program-state", "--program", programId, "--root", new string('0', 64));
+        Assert.True(notKept.ExitCode == 2, notKept.ToString());
+        using var sdk = new Marketplace.Sdk.HttpMarketplaceClient(fixture.Silo.BaseAddress, ApiTestSilo.AliceKey);
+        Assert.Equal(rootIn, (await sdk.GetProgramStateAsync(programId, rootIn)).Root);
+        await Assert.ThrowsAsync<StateNotKeptException>(() => sdk.GetProgramStateAsync(programId, new string('1', 64)));
+    }
+
+    [Fact]
     public async Task AWasiJobWithArgsAndEnvReplaysWithItsCreationTimeFromTheSilo()
     {
         using var http = fixture.Silo.NewHttpClient(ApiTestSilo.AliceKey);

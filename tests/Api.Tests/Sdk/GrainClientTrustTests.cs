@@ -33,6 +33,26 @@ public sealed class GrainClientTrustTests(GatewaySiloFixture fixture)
     }
 
     [Fact]
+    public async Task AProgramsStateComesOverTheGatewayNowAndAtAKeptPastRoot()
+    {
+        var client = await fixture.Silo.MarketplaceAsync("grain-state");
+        var name = "grain-kv-" + Guid.NewGuid().ToString("N")[..8];
+        var program = await client.DeployProgramAsync(SamplePrograms.Echo(name, wasm: SamplePrograms.KvStoreWasm));
+        var empty = await client.GetProgramStateAsync(program.Id);
+        var job = await client.SubmitJobAsync(new JobSubmission { Program = name, InputInline = """{"op":"put","key":"a","data_base64":"AQID"}"""u8.ToArray(), CommitteeSize = 0 });
+        var done = await client.WaitForJobAsync(job.JobId, TimeSpan.FromSeconds(60));
+        Assert.Equal(JobStatus.Completed, done.Status);
+
+        var now = await client.GetProgramStateAsync(name);
+        Assert.Equal((1L, done.StateRoot), (now.Version, now.Root));
+        Assert.NotEmpty(now.Entries);
+        var before = await client.GetProgramStateAsync(program.Id, empty.Root);
+        Assert.Equal((0L, empty.Root, 0), (before.Version, before.Root, before.Entries.Count));
+        await Assert.ThrowsAsync<StateNotKeptException>(() => client.GetProgramStateAsync(program.Id, new string('2', 64)));
+        await Assert.ThrowsAsync<InvalidRequestException>(() => client.GetProgramStateAsync(program.Id, "not-a-root"));
+    }
+
+    [Fact]
     public async Task EvidenceThatDoesNotProveADoubleSignByARegisteredWorkerIsRefused()
     {
         var client = await fixture.Silo.MarketplaceAsync("grain-evidence");
