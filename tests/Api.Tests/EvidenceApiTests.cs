@@ -22,8 +22,7 @@ public sealed class EvidenceApiTests : IAsyncLifetime
     public async Task A7_EvidenceOfAWorkersDoubleSignBansItOnceAndBadEvidenceIsRefused()
     {
         using var http = _silo.NewHttpClient(ApiTestSilo.AliceKey);
-        using var workers = JsonDocument.Parse(await http.GetStringAsync("v1/workers"));
-        var worker = workers.RootElement.GetProperty("workers")[0].GetProperty("worker_id").GetString()!;
+        var worker = await FirstWorkerAsync(http);
         using var key = SecretKey.FromBytes(await File.ReadAllBytesAsync(Path.Combine(_silo.DataFolder, "workers", worker + ".bls")));
 
         // The worker's key signed two results for one job: whoever holds both builds the evidence.
@@ -74,8 +73,7 @@ public sealed class EvidenceApiTests : IAsyncLifetime
         try
         {
             using var http = _silo.NewHttpClient(ApiTestSilo.AliceKey);
-            using var workers = JsonDocument.Parse(await http.GetStringAsync("v1/workers"));
-            var worker = workers.RootElement.GetProperty("workers")[0].GetProperty("worker_id").GetString()!;
+            var worker = await FirstWorkerAsync(http);
             using var key = SecretKey.FromBytes(await File.ReadAllBytesAsync(Path.Combine(_silo.DataFolder, "workers", worker + ".bls")));
             var first = Path.Combine(folder, "a.json");
             var second = Path.Combine(folder, "b.json");
@@ -127,6 +125,24 @@ public sealed class EvidenceApiTests : IAsyncLifetime
         finally
         {
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The first registered worker, once the fresh silo's workers have registered (waits on the listing, not
+    /// on time).</summary>
+    private static async Task<string> FirstWorkerAsync(HttpClient http)
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            using var workers = JsonDocument.Parse(await http.GetStringAsync("v1/workers", bound.Token));
+            var list = workers.RootElement.GetProperty("workers");
+            if (list.GetArrayLength() > 0)
+            {
+                return list[0].GetProperty("worker_id").GetString()!;
+            }
+
+            await Task.Delay(20, bound.Token);
         }
     }
 

@@ -19,6 +19,7 @@ public sealed class ErrorReportTests
         ["program_not_found"] = 2,
         ["job_not_found"] = 2,
         ["worker_not_found"] = 2,
+        ["state_not_kept"] = 2,
         ["invalid_request"] = 3,
         ["program_rejected"] = 3,
         ["worker_rejected"] = 3,
