@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Marketplace.Cli.Output;
-using Marketplace.GrainInterfaces;
 
 namespace Marketplace.Cli.Commands;
 
@@ -15,24 +14,7 @@ internal static class SubmitEvidenceCommand
         var command = new Command("submit-evidence", "Hand double-sign evidence to the marketplace: the worker that signed both results is penalised once.") { file };
         context.SetAction(command, async run =>
         {
-            var path = LocalFiles.Existing("file", run.Get(file));
-            var bytes = await File.ReadAllBytesAsync(path, run.CancellationToken).ConfigureAwait(false);
-            DoubleSignEvidence evidence;
-            try
-            {
-                evidence = DoubleSignEvidenceJson.Parse(bytes);
-            }
-            catch (ReceiptFormatException e)
-            {
-                throw VerifyEvidenceCommand.Invalid("malformed", e.Message);
-            }
-
-            var check = DoubleSignEvidenceVerifier.Verify(evidence);
-            if (!check.IsValid)
-            {
-                throw VerifyEvidenceCommand.Invalid(GrainInterfaces.Json.MarketplaceJson.EnumName(check.Failure), check.Detail);
-            }
-
+            var (evidence, _) = await VerifyEvidenceCommand.ReadCheckedAsync(run.Get(file), run.CancellationToken).ConfigureAwait(false);
             var client = await run.ClientAsync().ConfigureAwait(false);
             var accepted = await client.SubmitEvidenceAsync(evidence, run.CancellationToken).ConfigureAwait(false);
             if (run.Json)

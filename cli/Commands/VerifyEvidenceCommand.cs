@@ -14,28 +14,32 @@ internal static class VerifyEvidenceCommand
         var command = new Command("verify-evidence", "Check double-sign evidence offline: one key signed two results of one job.") { file };
         context.SetAction(command, async run =>
         {
-            var path = LocalFiles.Existing("file", run.Get(file));
-            var bytes = await File.ReadAllBytesAsync(path, run.CancellationToken).ConfigureAwait(false);
-            DoubleSignEvidence evidence;
-            try
-            {
-                evidence = DoubleSignEvidenceJson.Parse(bytes);
-            }
-            catch (ReceiptFormatException e)
-            {
-                throw Invalid("malformed", e.Message);
-            }
-
-            var check = DoubleSignEvidenceVerifier.Verify(evidence);
-            if (!check.IsValid)
-            {
-                throw Invalid(GrainInterfaces.Json.MarketplaceJson.EnumName(check.Failure), check.Detail);
-            }
-
-            Report(run, evidence, check.EvidenceHash);
+            var (evidence, hash) = await ReadCheckedAsync(run.Get(file), run.CancellationToken).ConfigureAwait(false);
+            Report(run, evidence, hash);
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Reads the evidence file at <paramref name="path"/> and checks it offline; the evidence and its hash, or
+    /// <c>evidence_invalid</c>.</summary>
+    internal static async Task<(DoubleSignEvidence Evidence, byte[] Hash)> ReadCheckedAsync(string? path, CancellationToken cancellationToken)
+    {
+        var bytes = await File.ReadAllBytesAsync(LocalFiles.Existing("file", path), cancellationToken).ConfigureAwait(false);
+        DoubleSignEvidence evidence;
+        try
+        {
+            evidence = DoubleSignEvidenceJson.Parse(bytes);
+        }
+        catch (ReceiptFormatException e)
+        {
+            throw Invalid("malformed", e.Message);
+        }
+
+        var check = DoubleSignEvidenceVerifier.Verify(evidence);
+        return check.IsValid
+            ? (evidence, check.EvidenceHash)
+            : throw Invalid(GrainInterfaces.Json.MarketplaceJson.EnumName(check.Failure), check.Detail);
     }
 
     /// <summary>Prints valid evidence: its hash, the key, the job and the two receipt hashes.</summary>

@@ -96,17 +96,8 @@ public sealed partial class GrainMarketplaceClient : IMarketplaceClient
     /// <inheritdoc />
     public async Task<StateSnapshot> GetProgramStateAsync(string program, string? root = null, CancellationToken cancellationToken = default)
     {
-        if (root is not null && (root.Length != 64 || !root.All(char.IsAsciiHexDigit)))
-        {
-            throw new InvalidRequestException($"root: '{(root.Length > 80 ? root[..80] + "…" : root)}' is not 64 hex digits.");
-        }
-
         var info = await GetProgramAsync(program, cancellationToken).ConfigureAwait(false);
-        var state = _grains.GetGrain<IProgramStateGrain>(info.Id);
-        return root is null
-            ? await state.GetSnapshotAsync().WaitAsync(cancellationToken).ConfigureAwait(false)
-            : await state.GetSnapshotAtRootAsync(root.ToLowerInvariant()).WaitAsync(cancellationToken).ConfigureAwait(false)
-                ?? throw new StateNotKeptException($"program {info.Id} no longer keeps its state at root {root.ToLowerInvariant()} (only its last versions are kept)");
+        return await _grains.GetGrain<IProgramStateGrain>(info.Id).GetStateAsync(info.Id, root).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

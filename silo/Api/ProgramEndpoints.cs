@@ -106,17 +106,8 @@ internal static class ProgramEndpoints
     private static async Task<IResult> GetStateAsync(string reference, string? root, IGrainFactory grains)
     {
         ResourceIds.RequireReference(reference, "program reference");
-        if (root is not null && (root.Length != 64 || !root.All(char.IsAsciiHexDigit)))
-        {
-            throw new InvalidRequestException($"root: '{(root.Length > 80 ? root[..80] + "…" : root)}' is not 64 hex digits.");
-        }
-
         var program = await ProgramReferences.ResolveAsync(grains, reference);
-        var state = grains.GetGrain<IProgramStateGrain>(program.Id);
-        return Results.Ok(root is null
-            ? await state.GetSnapshotAsync()
-            : await state.GetSnapshotAtRootAsync(root.ToLowerInvariant())
-                ?? throw new StateNotKeptException($"program {program.Id} no longer keeps its state at root {root.ToLowerInvariant()} (only its last versions are kept)"));
+        return Results.Ok(await grains.GetGrain<IProgramStateGrain>(program.Id).GetStateAsync(program.Id, root));
     }
 
     private static async Task<IResult> GetStateProofAsync(string reference, string? key, string? key_hex, IGrainFactory grains)

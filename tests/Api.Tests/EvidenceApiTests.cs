@@ -149,32 +149,7 @@ public sealed class EvidenceApiTests : IAsyncLifetime
     private static Task<HttpResponseMessage> PostAsync(HttpClient http, byte[] body) =>
         http.PostAsync("v1/evidence", new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } });
 
-    private static ExecutionReceipt Receipt(string worker, byte output) => new()
-    {
-        JobId = "job-double-signed",
-        Attempt = 1,
-        ProgramId = "prog-double-signed",
-        WasmHash = Filled(0x11),
-        Abi = ReceiptAbi.Onvm,
-        InputHash = Filled(0x22),
-        InvocationHash = new byte[32],
-        StateRootIn = Filled(0x44),
-        Outcome = ReceiptOutcome.Completed,
-        OutputHash = Filled(output),
-        FuelConsumed = 351,
-        StateRootOut = Filled(0x66),
-        EngineName = "wasmtime",
-        EngineVersion = "50.0.1",
-        EngineConfigDigest = Filled(0x77),
-        WorkerId = worker,
-        Timestamp = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero),
-    };
+    private static ExecutionReceipt Receipt(string worker, byte output) => TrustSamples.Receipt("job-double-signed", "prog-double-signed", worker, output, 351);
 
-    private static SignedExecutionReceipt Signed(ExecutionReceipt receipt, SecretKey key)
-    {
-        var hash = ReceiptCodec.Hash(receipt);
-        return new SignedExecutionReceipt { Receipt = receipt, ReceiptHash = hash, WorkerPublicKey = Bls.SkToPk(key).ToBytes(), Signature = Bls.Sign(key, hash).ToBytes() };
-    }
-
-    private static byte[] Filled(byte value) => Enumerable.Repeat(value, 32).ToArray();
+    private static SignedExecutionReceipt Signed(ExecutionReceipt receipt, SecretKey key) => TrustSamples.Signed(receipt, key);
 }

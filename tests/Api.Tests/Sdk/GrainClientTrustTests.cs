@@ -66,32 +66,7 @@ public sealed class GrainClientTrustTests(GatewaySiloFixture fixture)
         await Assert.ThrowsAsync<EvidenceInvalidException>(() => client.SubmitEvidenceAsync(forged));
     }
 
-    private static ExecutionReceipt Receipt(byte output) => new()
-    {
-        JobId = "job-grain-evidence",
-        Attempt = 1,
-        ProgramId = "prog-grain-evidence",
-        WasmHash = Filled(0x11),
-        Abi = ReceiptAbi.Onvm,
-        InputHash = Filled(0x22),
-        InvocationHash = new byte[32],
-        StateRootIn = Filled(0x44),
-        Outcome = ReceiptOutcome.Completed,
-        OutputHash = Filled(output),
-        FuelConsumed = 99,
-        StateRootOut = Filled(0x66),
-        EngineName = "wasmtime",
-        EngineVersion = "50.0.1",
-        EngineConfigDigest = Filled(0x77),
-        WorkerId = "w-stranger",
-        Timestamp = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero),
-    };
+    private static ExecutionReceipt Receipt(byte output) => TrustSamples.Receipt("job-grain-evidence", "prog-grain-evidence", "w-stranger", output, 99);
 
-    private static SignedExecutionReceipt Signed(ExecutionReceipt receipt, SecretKey key)
-    {
-        var hash = ReceiptCodec.Hash(receipt);
-        return new SignedExecutionReceipt { Receipt = receipt, ReceiptHash = hash, WorkerPublicKey = Bls.SkToPk(key).ToBytes(), Signature = Bls.Sign(key, hash).ToBytes() };
-    }
-
-    private static byte[] Filled(byte value) => Enumerable.Repeat(value, 32).ToArray();
+    private static SignedExecutionReceipt Signed(ExecutionReceipt receipt, SecretKey key) => TrustSamples.Signed(receipt, key);
 }
