@@ -47,7 +47,7 @@ internal sealed partial class JobGrain
         }
         else if (report.Unable is { } unable)
         {
-            if (report.StateUnavailable && !await KeepsStateRootInAsync(committee))
+            if (report.StateUnavailable && !await KeepsStateRootInAsync(committee.Seats[0].Receipt!.Receipt))
             {
                 seat.Status = SeatStatus.Excused;
                 seat.Note = $"could not re-execute: {unable}";
@@ -127,7 +127,7 @@ internal sealed partial class JobGrain
             return false;
         }
 
-        if (!await lookups.ProgramState(executor.Receipt.ProgramId).KeepsRootAsync(Convert.ToHexStringLower(executor.Receipt.StateRootIn)))
+        if (!await KeepsStateRootInAsync(executor.Receipt))
         {
             Info.Verification.Note = "the program state the run read is no longer kept, so no committee can re-execute it";
             AddLog("warn", "completes unverified: " + Info.Verification.Note);
@@ -181,12 +181,9 @@ internal sealed partial class JobGrain
         return true;
     }
 
-    /// <summary>Whether the program's state still keeps the root the executor's run read.</summary>
-    private async Task<bool> KeepsStateRootInAsync(CommitteeRecord committee)
-    {
-        var executor = committee.Seats[0].Receipt!.Receipt;
-        return await lookups.ProgramState(executor.ProgramId).KeepsRootAsync(Convert.ToHexStringLower(executor.StateRootIn));
-    }
+    /// <summary>Whether the program's state still keeps the root the executor's run (<paramref name="executor"/>) read.</summary>
+    private Task<bool> KeepsStateRootInAsync(ExecutionReceipt executor) =>
+        lookups.ProgramState(executor.ProgramId).KeepsRootAsync(Convert.ToHexStringLower(executor.StateRootIn));
 
     /// <summary>Online workers with a registered key, other than <paramref name="exclude"/>, by id.</summary>
     private async Task<List<string>> CandidatesAsync(WorkerKeyRegistry registry, IReadOnlyCollection<string> exclude)
