@@ -24,7 +24,10 @@ internal static class CommitteeKit
         var settings = new JobsSettings()
             .Set("Marketplace:Jobs:DefaultCommitteeSize", committee.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .Set("Marketplace:Jobs:CommitteeDeadlineMargin", "00:00:00.500")
-            .Set("Marketplace:Jobs:MaxRerunRounds", "1");
+            .Set("Marketplace:Jobs:MaxRerunRounds", "1")
+            // A loaded machine can stall heartbeats for seconds; a member that looks offline at the draw would leave
+            // the job unverified for a reason no committee test is about.
+            .Set("Marketplace:Jobs:WorkerOfflineAfter", "00:00:30");
         for (var i = 0; i < workers.Length; i++)
         {
             settings.Worker(workers[i], price: i == 0 ? 1 : 50);

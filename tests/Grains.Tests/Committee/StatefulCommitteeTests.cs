@@ -78,7 +78,7 @@ public sealed class StatefulCommitteeTests
         var done = await silo.Grains.WaitTerminalAsync(job.JobId, TimeSpan.FromSeconds(30));
 
         Assert.True(done.Status == JobStatus.Completed, await silo.Grains.DescribeAsync(job.JobId));
-        Assert.True(churn.Churned, "the state did not move on before the member was asked");
+        Assert.True(churn.Churned, "the state did not move on before the member was asked: " + await silo.Grains.DescribeAsync(job.JobId));
         Assert.Equal(VerificationState.Unverified, done.Verification!.State);
         Assert.Empty(done.Verification.Unavailable);
         Assert.Contains(await silo.Grains.LogsAsync(job.JobId), l => l.Message.Contains("committee member w2 excused", StringComparison.Ordinal));

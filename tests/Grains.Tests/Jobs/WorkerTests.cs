@@ -136,13 +136,18 @@ public sealed class WorkerTests
     internal static async Task<List<WorkerInfo>> WaitForWorkersAsync(MarketplaceTestSilo silo, int count)
     {
         var directory = silo.Grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             var list = await directory.ListAsync(null, PageLimits.Max);
-            if (list.Count(w => w.Online) >= count || DateTime.UtcNow > deadline)
+            if (list.Count(w => w.Online) >= count)
             {
                 return list;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"only {list.Count(w => w.Online)} of {count} workers came online within 60 s");
             }
 
             await Task.Delay(20);
