@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Marketplace.GrainInterfaces;
+using Marketplace.TestSupport;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -21,6 +22,9 @@ public sealed class MetricsEndpointTests(ApiSiloFixture fixture, ITestOutputHelp
         (await http.PostAsync("v1/blobs", new ByteArrayContent(Encoding.UTF8.GetBytes("counted bytes")))).EnsureSuccessStatusCode();
         var job = await JobApiTests.SubmitAsync(http, new JobSubmission { Program = name, InputInline = [1, 2, 3] });
         Assert.Equal(JobStatus.Completed, (await JobApiTests.WaitAsync(http, job.JobId)).Status);
+        // A job that runs out of fuel, so the failure counter has a series too.
+        var starved = await JobApiTests.SubmitAsync(http, new JobSubmission { Program = name, InputInline = [1, 2, 3], MaxFuel = 1, MaxRetries = 0 });
+        Assert.Equal(JobStatus.Failed, (await JobApiTests.WaitAsync(http, starved.JobId)).Status);
 
         using var anonymous = _silo.NewHttpClient();
         string[] expected =
@@ -33,6 +37,12 @@ public sealed class MetricsEndpointTests(ApiSiloFixture fixture, ITestOutputHelp
             "marketplace_workers_hosted",
             "orleans_",
         ];
+        // Every series the Grafana dashboard queries must be one the silo exports.
+        var dashboard = await File.ReadAllTextAsync(Path.Combine(SharedData.RepositoryRoot, "dashboards", "grafana", "marketplace.json"));
+        var queried = System.Text.RegularExpressions.Regex.Matches(dashboard, @"\b(marketplace_[a-z_]+|http_server_[a-z_]+)\b")
+            .Select(m => m.Value).Distinct().ToArray();
+        Assert.NotEmpty(queried);
+        expected = [.. expected, .. queried];
         // The exporter reuses a scrape answer for a short while: scrape until the fresh figures show, within a bound.
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)

@@ -1,0 +1,42 @@
+# Images of the marketplace, built from the repository root:
+#   docker build --target silo -t marketplace-silo .
+#   docker build --target cli  -t marketplace-cli  .
+#   docker build --target anvil -t marketplace-anvil .   (the development chain, from contracts/package-lock.json)
+# Configuration comes only from the environment (Marketplace__Section__Key=value) and mounted files (--config); the
+# silo keeps its data under one volume, /var/lib/marketplace. Nothing here was built on the development machines
+# (no Docker engine runs there); docker-compose.yml is checked with `docker-compose config -q` in CI.
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY . .
+RUN dotnet publish silo/Marketplace.Silo.csproj -c Release -o /out/silo \
+ && dotnet publish cli/Marketplace.Cli.csproj -c Release -o /out/cli
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS silo
+# curl for the health check only.
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+ && mkdir -p /var/lib/marketplace && chown app:app /var/lib/marketplace
+WORKDIR /app
+COPY --from=build /out/silo .
+ENV Marketplace__DataFolder=/var/lib/marketplace \
+    Marketplace__Http__Urls=http://0.0.0.0:8080
+VOLUME /var/lib/marketplace
+EXPOSE 8080 11111 30000
+USER app
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD curl -fsS http://127.0.0.1:8080/v1/health/ready || exit 1
+ENTRYPOINT ["dotnet", "Marketplace.Silo.dll"]
+
+FROM mcr.microsoft.com/dotnet/runtime:10.0 AS cli
+WORKDIR /app
+COPY --from=build /out/cli .
+USER app
+ENTRYPOINT ["dotnet", "marketplace.dll"]
+
+FROM node:20-bookworm-slim AS anvil
+WORKDIR /opt/contracts
+COPY contracts/package.json contracts/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+USER node
+EXPOSE 8545
+ENTRYPOINT ["/opt/contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil", "--host", "0.0.0.0", "--port", "8545", "--chain-id", "31337"]
