@@ -1,8 +1,10 @@
 // Design: every failure the CLI expects ends here and becomes one line on stderr plus an exit code. Marketplace
 // errors keep their stable code and are grouped by it (any *_not_found is "not found", so a new error type lands in
 // the right group without a change here); transport failures become "unreachable"/"connection_lost"/"timeout"
-// with the address in the message, never a stack trace. Exceptions outside these families are bugs and propagate.
+// with the address in the message, never a stack trace; a chain node's failures (chain deploy) get chain_* codes. Exceptions outside these families are bugs and propagate.
 using System.Net.Sockets;
+using Marketplace.Chain;
+using Marketplace.Chain.Rpc;
 using Marketplace.Crypto;
 using Marketplace.GrainInterfaces;
 using Marketplace.Sdk;
@@ -28,7 +30,7 @@ internal readonly record struct ErrorReport(string Code, int ExitCode, string Me
         BlobIntegrityException.ErrorCode => ExitCodes.Integrity,
         AccessDeniedException.ErrorCode or "unauthorized" or "signature_required" or "signature_invalid" or "signature_expired"
             or "signing_key_unknown" or "signing_key_mismatch" or "nonce_replayed" or "content_hash_mismatch" => ExitCodes.Auth,
-        "internal" or "internal_error" or "server_error" or "unavailable" or "unexpected_response" or "blob_store_failed" => ExitCodes.Server,
+        "internal" or "internal_error" or "server_error" or "unavailable" or "unexpected_response" or "blob_store_failed" or StorageUnavailableException.ErrorCode => ExitCodes.Server,
         _ => ExitCodes.Rejected,
     };
 
@@ -50,6 +52,10 @@ internal readonly record struct ErrorReport(string Code, int ExitCode, string Me
         UnavailableExceptionFallbackException e => new ErrorReport("server_error", ExitCodes.Server, $"{e.ExceptionType}: {OneLine(e.Message)}"),
         OrleansException e => new ErrorReport("server_error", ExitCodes.Server, OneLine(e.Message)),
         CryptoFormatException e => new ErrorReport("invalid_key", ExitCodes.Usage, e.Message),
+        ChainTransportException e => new ErrorReport("chain_unreachable", ExitCodes.Connection, $"cannot reach the chain's node: {OneLine(e.Message)}"),
+        ChainTimeoutException e => new ErrorReport("chain_timeout", ExitCodes.Connection, OneLine(e.Message)),
+        ContractRevertException e => new ErrorReport("chain_reverted", ExitCodes.Rejected, OneLine(e.Message)),
+        ChainException e => new ErrorReport("chain_rejected", ExitCodes.Rejected, OneLine(e.Message)),
         FileNotFoundException e => new ErrorReport("usage", ExitCodes.Usage, $"file '{e.FileName}' does not exist."),
         DirectoryNotFoundException e => new ErrorReport("usage", ExitCodes.Usage, OneLine(e.Message)),
         UnauthorizedAccessException e => new ErrorReport("io", ExitCodes.Usage, OneLine(e.Message)),

@@ -40,7 +40,13 @@ internal static class MarketplaceCli
             WorkersCommand.Create(context),
             ReputationCommand.Create(context),
             KeygenCommand.Create(context),
+            ChainCommand.Create(context),
         };
+        foreach (var command in DealCommands.Create(context))
+        {
+            root.Subcommands.Add(command);
+        }
+
         context.AddGlobalOptions(root);
         return root;
     }

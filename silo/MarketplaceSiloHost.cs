@@ -23,15 +23,20 @@ public static class MarketplaceSiloHost
     public const string DefaultHttpUrl = "http://127.0.0.1:8080";
 
     /// <summary>A builder on the standard ASP.NET Core sources (appsettings.json next to the executable,
-    /// environment, command line). Add configuration to it before <see cref="Build(WebApplicationBuilder)"/>.</summary>
+    /// environment, command line), then the silo's switches (<see cref="SiloSwitches"/>: <c>--config</c> files and
+    /// <c>--chain</c>). Add configuration to it before <see cref="Build(WebApplicationBuilder)"/>.</summary>
+    /// <exception cref="SiloSwitchException">A switch is given wrongly.</exception>
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        return WebApplication.CreateBuilder(new WebApplicationOptions
+        var switches = SiloSwitches.Parse(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = args,
+            Args = switches.Rest,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        SiloSwitches.AddTo(builder.Configuration, switches);
+        return builder;
     }
 
     /// <summary>Configures the silo and the HTTP API from the builder's configuration and builds the application.

@@ -1,7 +1,8 @@
 // The Marketplace silo on embedded defaults: SQLite grain storage and reminders under ./data, one local silo, the
 // grain gateway on 127.0.0.1:30000 and the HTTP API on http://127.0.0.1:8080/v1. Override anything through
 // appsettings.json, environment (Marketplace__Silo__ServiceId=...) or the command line
-// (--Marketplace:Http:Urls=http://0.0.0.0:8080); see silo/README.md. `--apply-schema` applies the PostgreSQL cluster
+// (--Marketplace:Http:Urls=http://0.0.0.0:8080); `--config <file>` adds a JSON file and `--chain <rpc-url>` settles on
+// an EVM chain; see silo/README.md. `--apply-schema` applies the PostgreSQL cluster
 // schema and exits. A configured port already in use ends the start with one line naming its setting (exit code 2).
 using Marketplace.Silo;
 using Marketplace.Silo.Hosting;
@@ -11,7 +12,18 @@ if (ApplySchemaCommand.IsRequested(args))
     return await ApplySchemaCommand.RunAsync(args, Console.Out, Console.Error);
 }
 
-var app = MarketplaceSiloHost.Build(MarketplaceSiloHost.CreateBuilder(args));
+WebApplicationBuilder builder;
+try
+{
+    builder = MarketplaceSiloHost.CreateBuilder(args);
+}
+catch (SiloSwitchException wrong)
+{
+    await Console.Error.WriteLineAsync(wrong.Message);
+    return 2;
+}
+
+var app = MarketplaceSiloHost.Build(builder);
 if (BusyPorts.Describe(app) is { } busy)
 {
     // One line naming the setting to change, not a hosting stack trace.

@@ -24,4 +24,48 @@ public static class SettlementAmounts
 
         return (UInt128)(ulong)fuel * (ulong)pricePerMillionFuel;
     }
+
+    /// <summary><paramref name="percent"/> % of <paramref name="amount"/>, rounded down, without overflow.</summary>
+    public static UInt128 PercentOf(UInt128 amount, int percent) =>
+        (amount / 100 * (uint)percent) + (amount % 100 * (uint)percent / 100);
+
+    /// <summary>A job's payout split as every settlement splits it: the committee fee
+    /// (<paramref name="committeeFeePercent"/> % of the charge, none without a committee) evenly among the members
+    /// (the units left over one each to the first members in the order given), the rest of the charge to the
+    /// executor, the rest of the escrow back to the client.</summary>
+    /// <exception cref="InvalidRequestException">A malformed or repeated id, or a charge above the escrow.</exception>
+    public static (UInt128 Executor, List<CommitteeShare> Committee, UInt128 Refunded) SplitPayout(string jobId, UInt128 escrowed, JobPayout payout, int committeeFeePercent)
+    {
+        ArgumentNullException.ThrowIfNull(payout);
+        SettlementIds.Require(payout.ExecutorId, "payout.ExecutorId");
+        var members = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var member in payout.Committee)
+        {
+            SettlementIds.Require(member, "payout.Committee");
+            if (!members.Add(member))
+            {
+                throw new InvalidRequestException($"payout.Committee: '{member}' is named twice");
+            }
+        }
+
+        if (payout.Charge > escrowed)
+        {
+            throw new InvalidRequestException($"payout.Charge: {payout.Charge} exceeds the escrow of job {jobId} ({escrowed})");
+        }
+
+        var fee = payout.Committee.Count == 0 ? UInt128.Zero : PercentOf(payout.Charge, committeeFeePercent);
+        var shares = new List<CommitteeShare>(payout.Committee.Count);
+        if (payout.Committee.Count > 0)
+        {
+            var count = (UInt128)(uint)payout.Committee.Count;
+            var each = fee / count;
+            var left = fee % count;
+            for (var i = 0; i < payout.Committee.Count; i++)
+            {
+                shares.Add(new CommitteeShare { WorkerId = payout.Committee[i], Amount = (UInt128)(uint)i < left ? each + 1 : each });
+            }
+        }
+
+        return (payout.Charge - fee, shares, escrowed - payout.Charge);
+    }
 }

@@ -13,7 +13,8 @@ public static class MarketplaceSiloBuilderExtensions
     /// (<see cref="JobsSiloBuilderExtensions.AddMarketplaceJobs"/>), workers
     /// (<see cref="WorkersSiloBuilderExtensions.AddMarketplaceWorkers"/>), workers' reputation
     /// (<see cref="ReputationSiloBuilderExtensions.AddMarketplaceReputation"/>) and the ledger behind the settlement
-    /// (<see cref="LedgerSiloBuilderExtensions.AddMarketplaceLedger"/>). Grain state is written in Orleans' own
+    /// (<see cref="LedgerSiloBuilderExtensions.AddMarketplaceLedger"/>), or on an EVM chain when
+    /// <c>Marketplace:Settlement:Chain:Enabled</c> is on (<see cref="ChainSettlementSiloBuilderExtensions.AddMarketplaceChainSettlement"/>), and the storage market (<see cref="StorageSiloBuilderExtensions.AddMarketplaceStorage"/>). Grain state is written in Orleans' own
     /// version-tolerant binary format whatever the storage provider. Needs a stream provider named
     /// <see cref="MarketplaceStreams.Provider"/> and the default grain storage on the silo.
     /// </summary>
@@ -27,6 +28,8 @@ public static class MarketplaceSiloBuilderExtensions
         silo.AddMarketplaceWorkers();
         silo.AddMarketplaceReputation();
         silo.AddMarketplaceLedger();
+        silo.AddMarketplaceChainSettlement();
+        silo.AddMarketplaceStorage();
         return silo;
     }
 

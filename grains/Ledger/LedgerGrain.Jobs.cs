@@ -56,26 +56,7 @@ internal sealed partial class LedgerGrain
             return settled;
         }
 
-        SettlementIds.Require(payout.ExecutorId, "payout.ExecutorId");
-        var members = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var member in payout.Committee)
-        {
-            SettlementIds.Require(member, "payout.Committee");
-            if (!members.Add(member))
-            {
-                throw new InvalidRequestException($"payout.Committee: '{member}' is named twice");
-            }
-        }
-
-        if (payout.Charge > job.Amount)
-        {
-            throw new InvalidRequestException($"payout.Charge: {payout.Charge} exceeds the escrow of job {jobId} ({job.Amount})");
-        }
-
-        var fee = payout.Committee.Count == 0 ? UInt128.Zero : PercentOf(payout.Charge, _options.CommitteeFeePercent);
-        var shares = Split(fee, payout.Committee);
-        var executorAmount = payout.Charge - fee;
-        var refunded = job.Amount - payout.Charge;
+        var (executorAmount, shares, refunded) = SettlementAmounts.SplitPayout(jobId, job.Amount, payout, _options.CommitteeFeePercent);
         List<LedgerPosting> postings = [Debit(LedgerAccounts.JobEscrow(jobId), job.Amount)];
         if (executorAmount != UInt128.Zero)
         {
@@ -170,26 +151,5 @@ internal sealed partial class LedgerGrain
 
         await CommitAsync();
         return settlement;
-    }
-
-    /// <summary>Splits <paramref name="fee"/> evenly among <paramref name="members"/>; the units left over go one each
-    /// to the first members in the order given.</summary>
-    private static List<CommitteeShare> Split(UInt128 fee, List<string> members)
-    {
-        var shares = new List<CommitteeShare>(members.Count);
-        if (members.Count == 0)
-        {
-            return shares;
-        }
-
-        var count = (UInt128)(uint)members.Count;
-        var each = fee / count;
-        var left = fee % count;
-        for (var i = 0; i < members.Count; i++)
-        {
-            shares.Add(new CommitteeShare { WorkerId = members[i], Amount = (UInt128)(uint)i < left ? each + 1 : each });
-        }
-
-        return shares;
     }
 }

@@ -121,7 +121,7 @@ internal sealed partial class LedgerGrain
         var percent = _options.SlashPercent(reason);
         var bonded = Book.Balance(LedgerAccounts.WorkerBonded(workerId));
         var unbonding = Book.Balance(LedgerAccounts.WorkerUnbonding(workerId));
-        var slashed = PercentOf(checked(bonded + unbonding), percent);
+        var slashed = SettlementAmounts.PercentOf(checked(bonded + unbonding), percent);
         var fromBonded = UInt128.Min(bonded, slashed);
         var fromUnbonding = slashed - fromBonded;
         var result = new SlashResult

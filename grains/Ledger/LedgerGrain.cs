@@ -130,8 +130,4 @@ internal sealed partial class LedgerGrain(
         At = entry.At,
         ReleaseAt = releaseAt,
     };
-
-    /// <summary><paramref name="percent"/> % of <paramref name="amount"/>, rounded down, without overflow.</summary>
-    private static UInt128 PercentOf(UInt128 amount, int percent) =>
-        (amount / 100 * (uint)percent) + (amount % 100 * (uint)percent / 100);
 }

@@ -2,7 +2,7 @@ namespace Marketplace.Grains;
 
 /// <summary>
 /// Every log event id of the marketplace, in one table so two subsystems never share an id. Ranges: blobs 5100-5199,
-/// workers 5200-5299, jobs 5300-5399, programs 5400-5499, execution 5600-5699, the ledger 5700-5799, reputation 5800-5899, the silo and its
+/// workers 5200-5299, jobs 5300-5399, programs 5400-5499, execution 5600-5699, the ledger 5700-5749, the chain settlement 5750-5799, reputation 5800-5899, the silo and its
 /// HTTP API 6000-6099, telemetry 5900-5999; the storage libraries keep their own ranges (persistence/Sqlite
 /// 7100-7199, persistence/PostgreSql 7200-7299).
 /// </summary>
@@ -46,11 +46,30 @@ internal static class MarketplaceEventIds
     public const int LedgerSlashed = 5701;
     public const int LedgerJournalCompacted = 5702;
 
+    public const int ChainSettlementWriteFailed = 5750;
+    public const int ChainTransactionDropped = 5751;
+    public const int ChainBatchSent = 5752;
+    public const int ChainBatchConfirmed = 5753;
+    public const int ChainBatchNotApplied = 5754;
+    public const int ChainBatchFailed = 5755;
+    public const int ChainBatchRootMismatch = 5756;
+    public const int ChainSettlementDiverged = 5757;
+    public const int ChainRefundedOnChain = 5758;
+    public const int ChainSlashed = 5759;
+    public const int ChainEventScanFailed = 5760;
+    public const int ChainTransactionUnmined = 5761;
+    public const int ChainTransactionReplaced = 5762;
+
     public const int ReputationWriteFailed = 5800;
     public const int ReputationBanned = 5801;
     public const int ReputationEventTooOld = 5802;
     public const int ReputationNotRecorded = 5803;
     public const int ReputationRefreshFailed = 5804;
+
+    public const int StorageFragmentStored = 5850;
+    public const int StorageAuditFailed = 5851;
+    public const int StorageRepaired = 5852;
+    public const int StorageStateChanged = 5853;
 
     public const int RequestFailed = 6000;
     public const int RequestFailedAfterResponseStarted = 6001;

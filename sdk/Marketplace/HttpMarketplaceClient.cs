@@ -26,7 +26,7 @@ namespace Marketplace.Sdk;
 /// var blob = await client.UploadBlobAsync(File.OpenRead("input.bin"));
 /// </code>
 /// </summary>
-public sealed class HttpMarketplaceClient : IMarketplaceClient, IDisposable
+public sealed partial class HttpMarketplaceClient : IMarketplaceClient, IDisposable
 {
     /// <summary>How often a download cut short is resumed without receiving a byte in between.</summary>
     public const int MaxResumeAttempts = 3;

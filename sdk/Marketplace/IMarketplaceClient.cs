@@ -145,4 +145,24 @@ public interface IMarketplaceClient
     /// <summary>A page of a worker's kept reputation events, oldest first. Throws
     /// <see cref="WorkerNotFoundException"/> for a worker that never registered.</summary>
     Task<Page<ReputationEvent>> ListWorkerReputationEventsAsync(string workerId, string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores <paramref name="content"/> with storage providers under <paramref name="policy"/> (default
+    /// 4+2) at most <paramref name="maxPricePerGiBMonth"/> (default: any price); <paramref name="dealId"/> makes the
+    /// call idempotent (default: the server makes one). Throws <see cref="DealNotPlacedException"/> naming each
+    /// provider refused and why.</summary>
+    Task<DealStatus> StoreAsync(byte[] content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>One of this client's deals with its fragments' health. Throws <see cref="DealNotFoundException"/>.</summary>
+    Task<DealStatus> GetDealAsync(string dealId, CancellationToken cancellationToken = default);
+
+    /// <summary>This client's newest deals (1-100), newest first.</summary>
+    Task<DealList> ListDealsAsync(int limit = 20, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a stored blob (or <paramref name="length"/> bytes from <paramref name="offset"/>; null: to the
+    /// end), rebuilt from the first k fragments that verify. Throws <see cref="StorageUnavailableException"/> when
+    /// fewer than k answer.</summary>
+    Task<byte[]> RetrieveAsync(string dealId, long offset = 0, long? length = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs an audit round of the deal now (and a repair when it is due); returns the deal after it.</summary>
+    Task<DealStatus> AuditDealAsync(string dealId, CancellationToken cancellationToken = default);
 }

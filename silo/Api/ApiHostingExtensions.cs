@@ -75,6 +75,7 @@ internal static class ApiHostingExtensions
         WorkerEndpoints.Map(secured.MapGroup("").WithTags("workers"));
         MoneyEndpoints.Map(secured.MapGroup("").WithTags("money"));
         EvidenceEndpoints.Map(secured.MapGroup("").WithTags("evidence"));
+        DealEndpoints.Map(secured.MapGroup("").WithTags("storage"));
 
         // The Orleans dashboard: operators only, so it answers requests from this machine (or the addresses the
         // operator lists) and nobody else, whatever address the API listens on.

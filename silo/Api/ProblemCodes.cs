@@ -59,6 +59,7 @@ internal static class ProblemCodes
         (ProgramNotFoundException.ErrorCode, 404, "Program not found"),
         (JobNotFoundException.ErrorCode, 404, "Job not found"),
         (WorkerNotFoundException.ErrorCode, 404, "Worker not found"),
+        (DealNotFoundException.ErrorCode, 404, "Storage deal not found"),
         (MethodNotAllowed, 405, "Method not allowed"),
         (RequestTimeout, 408, "Request timed out"),
         (InsufficientFundsException.ErrorCode, 402, "Insufficient funds"),
@@ -67,6 +68,7 @@ internal static class ProblemCodes
         (RequestIdConflictException.ErrorCode, 409, "Request id used with another body"),
         (BlobAccessListFullException.ErrorCode, 409, "Blob access list full"),
         (SettlementConflictException.ErrorCode, 409, "Settlement conflict"),
+        (DealNotPlacedException.ErrorCode, 409, "Storage deal not placed"),
         (LengthRequired, 411, "Length required"),
         (PayloadTooLarge, 413, "Request body too large"),
         (BlobTooLargeException.ErrorCode, 413, "Blob too large"),
@@ -84,6 +86,7 @@ internal static class ProblemCodes
         (BlobIntegrityException.ErrorCode, 500, "Stored blob damaged"),
         (BlobStoreException.ErrorCode, 500, "Blob store failed"),
         (Unavailable, 503, "Service unavailable"),
+        (StorageUnavailableException.ErrorCode, 503, "Stored blob unavailable"),
         (Timeout, 504, "Timed out"),
         (HttpVersionNotSupported, 505, "HTTP version not supported"),
     ];

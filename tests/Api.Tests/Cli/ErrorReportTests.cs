@@ -19,6 +19,8 @@ public sealed class ErrorReportTests
         ["program_not_found"] = 2,
         ["job_not_found"] = 2,
         ["worker_not_found"] = 2,
+        ["deal_not_found"] = 2,
+        ["deal_not_placed"] = 3,
         ["state_not_kept"] = 2,
         ["invalid_request"] = 3,
         ["program_rejected"] = 3,
@@ -37,6 +39,7 @@ public sealed class ErrorReportTests
         ["unauthorized"] = 4,
         ["blob_integrity"] = 6,
         ["blob_store_failed"] = 10,
+        ["storage_unavailable"] = 10,
     };
 
     public static TheoryData<string> MarketplaceErrorTypes()

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Numerics;
+using Marketplace.Chain.Development;
 using Marketplace.Chain.Rpc;
 using Marketplace.Chain.Sending;
 using Marketplace.Crypto.Ethereum;
@@ -8,90 +8,45 @@ using Xunit;
 namespace Marketplace.Chain.Tests.Anvil;
 
 /// <summary>
-/// A private anvil per test class: started on 127.0.0.1 with port 0, ready when it prints <c>Listening on</c>;
-/// its output is drained for its whole life, and it is killed on dispose.
+/// A private anvil per test class (<see cref="AnvilNode"/>: 127.0.0.1, a free port, killed on dispose) and the nonces
+/// its senders share.
 /// </summary>
 public sealed class AnvilFixture : IAsyncLifetime
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-    private readonly HttpClient _http = new();
-    private Process? _process;
-    private EvmRpcClient? _rpc;
+    private AnvilNode? _node;
     private string? _startError;
 
     /// <summary>The JSON-RPC client of the running anvil.</summary>
-    public EvmRpcClient Rpc => _rpc ?? throw new InvalidOperationException(_startError ?? "anvil is not running.");
+    public EvmRpcClient Rpc => _node?.Rpc ?? throw new InvalidOperationException(_startError ?? "anvil is not running.");
 
     /// <summary>Nonces shared by every sender of the class, as in one process.</summary>
     public NonceManager Nonces { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        var path = AnvilLocator.Find();
-        if (path is null)
+        if (AnvilBinary.Find() is null)
         {
-            _startError = $"anvil not found: {AnvilLocator.Describe()}.";
+            _startError = $"anvil not found: {AnvilBinary.Describe()}.";
             return;
         }
 
-        var start = new ProcessStartInfo(path)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "--host", "127.0.0.1", "--port", "0" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is { } line && line.StartsWith("Listening on ", StringComparison.Ordinal))
-            {
-                listening.TrySetResult(line["Listening on ".Length..].Trim());
-            }
-        };
-        process.ErrorDataReceived += (_, _) => { };
-        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"anvil exited with code {process.ExitCode} before listening."));
-        process.Start();
-        _process = process;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var hostAndPort = await listening.Task.WaitAsync(StartTimeout);
-        _rpc = new EvmRpcClient(_http, new EvmRpcClientOptions
-        {
-            Endpoint = new Uri("http://" + hostAndPort),
-            RequestTimeout = TimeSpan.FromSeconds(20),
-        });
-        Nonces = new NonceManager(_rpc);
+        _node = await AnvilNode.StartAsync();
+        Nonces = new NonceManager(_node.Rpc);
     }
 
     public async Task DisposeAsync()
     {
-        if (_process is { } process)
+        if (_node is { } node)
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-            process.Dispose();
+            await node.DisposeAsync();
         }
-
-        _http.Dispose();
     }
 
     /// <summary>A fresh key whose account holds exactly <paramref name="balance"/> wei (set with <c>anvil_setBalance</c>).</summary>
     public async Task<Secp256k1PrivateKey> FundedKeyAsync(BigInteger balance)
     {
-        var key = Secp256k1PrivateKey.Generate();
-        var address = Address.FromPublicKey(key.PublicKey);
-        await Rpc.RequestAsync("anvil_setBalance", $"[\"{address}\",\"{Hex.EncodeQuantity(balance)}\"]");
-        Assert.Equal(balance, await Rpc.GetBalanceAsync(address));
+        var key = await _node!.FundedKeyAsync(balance);
+        Assert.Equal(balance, await Rpc.GetBalanceAsync(Address.FromPublicKey(key.PublicKey)));
         return key;
     }
 

@@ -1,0 +1,140 @@
+// Design: the storage market's verbs. `store` sends a file's bytes as one deal (a progress bar covers the read; the
+// deal answers once every fragment is stored), `retrieve` writes a stored blob (or a range) through a .partial file,
+// `deal-status` shows fragment health, `deals` lists the newest deals, `audit-deal` runs an audit round now.
+using System.CommandLine;
+using Marketplace.Cli.Output;
+using Marketplace.Cli.Parsing;
+using Marketplace.GrainInterfaces;
+
+namespace Marketplace.Cli.Commands;
+
+/// <summary><c>store</c>, <c>deals</c>, <c>deal-status</c>, <c>retrieve</c>, <c>audit-deal</c>.</summary>
+internal static class DealCommands
+{
+    public static IEnumerable<Command> Create(CliContext context) =>
+        [Store(context), List(context), Status(context), Retrieve(context), Audit(context)];
+
+    private static Option<string> DealId() => new("--id", "--deal-id") { Description = "The deal id.", Required = true };
+
+    private static Command Store(CliContext context)
+    {
+        var file = new Option<string>("--file", "-f") { Description = "The file to store.", Required = true };
+        var preset = new Option<string?>("--preset") { Description = "Durability preset: dev (4+2, default), standard (10+4), archive (16+8)." };
+        var k = new Option<int?>("--k") { Description = "Data fragments (any k rebuild the blob); with --m instead of a preset." };
+        var m = new Option<int?>("--m") { Description = "Parity fragments (how many may be lost)." };
+        var maxPrice = new Option<long?>("--max-price") { Description = "The highest price per GiB-month to accept, in the ledger's smallest unit." };
+        var dealId = new Option<string?>("--deal-id") { Description = "Your id for the deal (makes a repeat safe)." };
+        var command = new Command("store", "Store a file with storage providers, erasure-coded.") { file, preset, k, m, maxPrice, dealId };
+        context.SetAction(command, async run =>
+        {
+            var path = LocalFiles.Existing("--file", run.Get(file));
+            var policy = PolicyOf(run.Get(preset), run.Get(k), run.Get(m));
+            var content = await File.ReadAllBytesAsync(path, run.CancellationToken).ConfigureAwait(false);
+            var client = await run.ClientAsync().ConfigureAwait(false);
+            var deal = await client.StoreAsync(content, policy, run.Get(maxPrice), run.Get(dealId), run.CancellationToken).ConfigureAwait(false);
+            DealView.Show(run, deal);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command List(CliContext context)
+    {
+        var limit = new Option<int>("--limit") { Description = "How many (1-100).", DefaultValueFactory = _ => 20 };
+        var command = new Command("deals", "List your newest storage deals.") { limit };
+        context.SetAction(command, async run =>
+        {
+            var client = await run.ClientAsync().ConfigureAwait(false);
+            DealView.List(run, await client.ListDealsAsync(run.Get(limit), run.CancellationToken).ConfigureAwait(false));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Status(CliContext context)
+    {
+        var id = DealId();
+        var command = new Command("deal-status", "Show a storage deal: state, history and each fragment's health.") { id };
+        context.SetAction(command, async run =>
+        {
+            var client = await run.ClientAsync().ConfigureAwait(false);
+            DealView.Show(run, await client.GetDealAsync(run.Get(id)!, run.CancellationToken).ConfigureAwait(false));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Audit(CliContext context)
+    {
+        var id = DealId();
+        var command = new Command("audit-deal", "Audit a storage deal now (and repair it when due).") { id };
+        context.SetAction(command, async run =>
+        {
+            var client = await run.ClientAsync().ConfigureAwait(false);
+            DealView.Show(run, await client.AuditDealAsync(run.Get(id)!, run.CancellationToken).ConfigureAwait(false));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Retrieve(CliContext context)
+    {
+        var id = DealId();
+        var output = new Option<string?>("--out", "-o") { Description = "Write to this file (default or '-': stdout)." };
+        var offset = new Option<string?>("--offset") { Description = "First byte of a range (bytes, or 4KiB, 1MiB, ...)." };
+        var length = new Option<string?>("--length") { Description = "Length of a range (default: to the end)." };
+        var command = new Command("retrieve", "Read a stored blob back (or a range), rebuilt from the first fragments that verify.") { id, output, offset, length };
+        context.SetAction(command, async run =>
+        {
+            var from = run.Get(offset) is { } o ? ValueText.Bytes("--offset", o) : 0;
+            long? count = run.Get(length) is { } l ? ValueText.Bytes("--length", l) : null;
+            var client = await run.ClientAsync().ConfigureAwait(false);
+            var bytes = await client.RetrieveAsync(run.Get(id)!, from, count, run.CancellationToken).ConfigureAwait(false);
+            var outPath = run.Get(output);
+            if (LocalFiles.IsStandardOutput(outPath))
+            {
+                var stdout = run.Environment.OpenStandardOutput();
+                await using (stdout.ConfigureAwait(false))
+                {
+                    await stdout.WriteAsync(bytes, run.CancellationToken).ConfigureAwait(false);
+                }
+
+                return ExitCodes.Ok;
+            }
+
+            await LocalFiles.WriteAtomicallyAsync(outPath!, async file =>
+            {
+                await file.WriteAsync(bytes, run.CancellationToken).ConfigureAwait(false);
+                return true;
+            }).ConfigureAwait(false);
+            run.Environment.Output.WriteLine($"wrote {Text.Number(bytes.Length)} bytes of deal {run.Get(id)} to {outPath}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static DurabilityPolicy? PolicyOf(string? preset, int? k, int? m)
+    {
+        if (preset is not null)
+        {
+            if (k is not null || m is not null)
+            {
+                throw CliException.Usage("--preset: give a preset or --k and --m, not both.");
+            }
+
+            return DurabilityPolicy.Preset(preset) ?? throw CliException.Usage($"--preset: '{preset}' is not one of dev, standard, archive.");
+        }
+
+        if (k is null && m is null)
+        {
+            return null;
+        }
+
+        if (k is null || m is null)
+        {
+            throw CliException.Usage("--k and --m go together.");
+        }
+
+        return new DurabilityPolicy { DataFragments = k.Value, ParityFragments = m.Value };
+    }
+}

@@ -1,0 +1,21 @@
+namespace Marketplace.GrainInterfaces;
+
+/// <summary>A client's storage deals (key: the client id), oldest first, the newest 10,000 kept.</summary>
+public interface IClientDealsGrain : IGrainWithStringKey
+{
+    /// <summary>Records a deal of this client (idempotent).</summary>
+    Task AddAsync(string dealId);
+
+    /// <summary>The newest <paramref name="limit"/> deal ids (1-100), newest first.</summary>
+    [Orleans.Concurrency.ReadOnly]
+    Task<IReadOnlyList<string>> ListAsync(int limit);
+}
+
+/// <summary>A client's deals (<c>GET /v1/deals</c>), newest first.</summary>
+[GenerateSerializer]
+[Alias("marketplace.deal-list")]
+public sealed class DealList
+{
+    /// <summary>The deals.</summary>
+    [Id(0)] public List<DealStatus> Deals { get; set; } = [];
+}

@@ -1,0 +1,36 @@
+namespace Marketplace.GrainInterfaces;
+
+/// <summary>
+/// A storage deal (key: the deal id): a blob erasure-coded under a <see cref="DurabilityPolicy"/> and kept by
+/// distinct storage providers, audited, repaired and read back. grains/Storage/README.md has the whole story.
+/// </summary>
+public interface IStorageDealGrain : IGrainWithStringKey
+{
+    /// <summary>Encodes <paramref name="content"/>, places its k + m fragments on distinct providers (distinct silos
+    /// first), stores them and records the placement. Calling again with the same client and content returns the
+    /// deal as it is.</summary>
+    /// <exception cref="InvalidRequestException">A bad policy, an empty blob or a price below zero.</exception>
+    /// <exception cref="DealNotPlacedException">Too few eligible providers; the message says why each was refused.</exception>
+    /// <exception cref="AccessDeniedException">The id is another client's deal.</exception>
+    Task<DealStatus> CreateAsync(string clientId, DurabilityPolicy policy, long maxPricePerGiBMonth, [Immutable] byte[] content);
+
+    /// <summary>The deal, with its fragments' health.</summary>
+    /// <exception cref="DealNotFoundException">No such deal, or another client's.</exception>
+    Task<DealStatus> GetStatusAsync(string clientId);
+
+    /// <summary>Reads <paramref name="length"/> bytes from <paramref name="offset"/> (a length of -1 reads to the end):
+    /// fragments are fetched from their providers at once, the first k that match their digests are decoded, the
+    /// others are cancelled.</summary>
+    /// <exception cref="StorageUnavailableException">Fewer than k fragments could be fetched and verified.</exception>
+    Task<byte[]> ReadAsync(string clientId, long offset, long length);
+
+    /// <summary>Runs an audit round now: each fragment's provider is challenged for a random chunk and its proof;
+    /// health is updated and, when the healthy count falls below the threshold, a repair follows. Returns the
+    /// deal after it.</summary>
+    Task<DealStatus> AuditAsync();
+
+    /// <summary>Rebuilds every fragment not healthy from k healthy ones onto providers that hold none of this
+    /// deal's fragments (idempotent: a finished repair does nothing).</summary>
+    /// <exception cref="StorageUnavailableException">Fewer than k healthy fragments.</exception>
+    Task<DealStatus> RepairAsync();
+}

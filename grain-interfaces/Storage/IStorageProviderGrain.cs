@@ -1,0 +1,29 @@
+namespace Marketplace.GrainInterfaces;
+
+/// <summary>
+/// A storage provider (key: its id): keeps deals' fragments in its own directory under a quota and answers audits.
+/// It lives on the silo that hosts it (configured under <c>Marketplace:Storage:Providers</c>); while no live silo
+/// hosts it, every call fails with <see cref="StorageUnavailableException"/> and <see cref="GetInfoAsync"/> says
+/// offline.
+/// </summary>
+public interface IStorageProviderGrain : IGrainWithStringKey
+{
+    /// <summary>Capacity, use, price, labels, silo and whether it is online.</summary>
+    Task<StorageProviderInfo> GetInfoAsync();
+
+    /// <summary>Stores fragment <paramref name="index"/> of deal <paramref name="dealId"/> durably (written, flushed
+    /// to disk, then renamed into place); storing the same bytes again is a no-op.</summary>
+    /// <exception cref="QuotaExceededException">It would pass the provider's capacity.</exception>
+    Task PutFragmentAsync(string dealId, int index, [Immutable] byte[] data);
+
+    /// <summary>The fragment's bytes as stored (the caller checks them against the deal's digests).</summary>
+    /// <exception cref="StorageUnavailableException">The provider does not hold it.</exception>
+    Task<byte[]> GetFragmentAsync(string dealId, int index, CancellationToken cancellationToken = default);
+
+    /// <summary>Answers an audit from the stored fragment.</summary>
+    /// <exception cref="StorageUnavailableException">The provider does not hold the fragment.</exception>
+    Task<StorageProof> ProveAsync(StorageChallenge challenge);
+
+    /// <summary>Deletes a fragment (a no-op when absent).</summary>
+    Task DeleteFragmentAsync(string dealId, int index);
+}

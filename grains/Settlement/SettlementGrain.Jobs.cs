@@ -1,0 +1,280 @@
+using System.Numerics;
+using System.Text;
+using Marketplace.Chain;
+using Marketplace.Crypto.Ethereum;
+using Marketplace.GrainInterfaces;
+using static Marketplace.GrainInterfaces.LedgerPosting;
+
+namespace Marketplace.Grains.Settlement;
+
+/// <summary>Job escrow: a deposit from the client's custodial account at submit; the settlement recorded here and
+/// queued for its batch.</summary>
+internal sealed partial class SettlementGrain
+{
+    /// <summary>The contract's job states.</summary>
+    private enum EscrowJobState
+    {
+        None = 0,
+        Open = 1,
+        Released = 2,
+        Refunded = 3,
+    }
+
+    /// <inheritdoc />
+    public async Task<JobEscrow> EscrowAsync(string jobId, string clientId, UInt128 amount)
+    {
+        SettlementIds.Require(jobId, nameof(jobId));
+        SettlementIds.Require(clientId, nameof(clientId));
+        SettlementIds.RequirePositive(amount, nameof(amount));
+        if (amount > MaxEscrow)
+        {
+            throw new InvalidRequestException($"amount: {amount} is above the largest escrow the contract holds ({MaxEscrow})");
+        }
+
+        if (State.Jobs.TryGetValue(jobId, out var job))
+        {
+            if (!string.Equals(job.Escrow.ClientId, clientId, StringComparison.Ordinal) || job.Escrow.Amount != amount)
+            {
+                throw new SettlementConflictException(
+                    $"jobId: job {jobId} is escrowed with {job.Escrow.Amount} of client {job.Escrow.ClientId}, not {amount} of client {clientId}");
+            }
+
+            if (job.Stage != ChainJobStage.Escrowing)
+            {
+                return job.Escrow;
+            }
+        }
+        else
+        {
+            var client = chain.Accounts.AddressOf(AccountRole.Client, clientId);
+            var available = await ChainAsync(async () => await chain.TokenBalanceAsync(client) + await chain.ClaimableAsync(client));
+            if (available < amount)
+            {
+                throw new InsufficientFundsException($"client {clientId} has {available} available; job {jobId} escrows {amount}");
+            }
+
+            job = new ChainJob
+            {
+                Escrow = new JobEscrow { JobId = jobId, ClientId = clientId, Amount = amount },
+                ChainJobId = Hex.Encode(ChainJobIdOf(jobId)),
+                Stage = ChainJobStage.Escrowing,
+            };
+            State.Jobs[jobId] = job;
+        }
+
+        await ChainAsync(() => DepositAsync(job));
+        var entry = Post(LedgerOperation.Escrow, jobId,
+            [Debit(LedgerAccounts.ClientAvailable(clientId), amount), Credit(LedgerAccounts.JobEscrow(jobId), amount)]);
+        job.Escrow.Sequence = entry.Sequence;
+        job.Escrow.At = entry.At;
+        job.Stage = ChainJobStage.Open;
+        ForgetSteps(EscrowOperation(jobId));
+        await WriteAsync();
+        return job.Escrow;
+    }
+
+    /// <inheritdoc />
+    public Task<JobEscrow?> GetEscrowAsync(string jobId)
+    {
+        SettlementIds.Require(jobId, nameof(jobId));
+        return Task.FromResult(State.Jobs.TryGetValue(jobId, out var job) && job.Stage != ChainJobStage.Escrowing ? job.Escrow : null);
+    }
+
+    /// <inheritdoc />
+    public async Task<JobSettlement> PayAsync(string jobId, JobPayout payout)
+    {
+        SettlementIds.Require(jobId, nameof(jobId));
+        ArgumentNullException.ThrowIfNull(payout);
+        var job = await OpenOrSettledAsync(jobId, SettlementOutcome.Paid);
+        if (job.Escrow.Settlement is { } settled)
+        {
+            return settled;
+        }
+
+        var escrowed = job.Escrow.Amount;
+        var (executorAmount, shares, refunded) = SettlementAmounts.SplitPayout(jobId, escrowed, payout, Options.CommitteeFeePercent);
+        List<LedgerPosting> postings = [Debit(LedgerAccounts.JobEscrow(jobId), escrowed), Credit(LedgerAccounts.WorkerEarnings(payout.ExecutorId), executorAmount)];
+        foreach (var share in shares)
+        {
+            postings.Add(Credit(LedgerAccounts.WorkerEarnings(share.WorkerId), share.Amount));
+        }
+
+        postings.Add(Credit(LedgerAccounts.ClientAvailable(job.Escrow.ClientId), refunded));
+        var entry = Post(LedgerOperation.Payment, jobId, postings);
+        return await QueueAsync(job, new JobSettlement
+        {
+            JobId = jobId,
+            ClientId = job.Escrow.ClientId,
+            Outcome = SettlementOutcome.Paid,
+            Escrowed = escrowed,
+            Charged = payout.Charge,
+            ExecutorId = payout.ExecutorId,
+            ExecutorAmount = executorAmount,
+            CommitteeShares = shares,
+            Refunded = refunded,
+            Sequence = entry.Sequence,
+            At = entry.At,
+        });
+    }
+
+    /// <inheritdoc />
+    public async Task<JobSettlement> RefundAsync(string jobId, RefundReason reason)
+    {
+        SettlementIds.Require(jobId, nameof(jobId));
+        if (!Enum.IsDefined(reason))
+        {
+            throw new InvalidRequestException($"reason: {(int)reason} is not a refund reason");
+        }
+
+        var job = await OpenOrSettledAsync(jobId, SettlementOutcome.Refunded);
+        if (job.Escrow.Settlement is { } settled)
+        {
+            return settled;
+        }
+
+        return await QueueAsync(job, RefundOf(job, reason));
+    }
+
+    /// <summary>The largest escrow of one job (the contract's <c>MAX_ESCROW</c>, 2^96 - 1).</summary>
+    private static UInt128 MaxEscrow => (UInt128.One << 96) - 1;
+
+    /// <summary>The job's id on the chain: keccak-256 of the job id's UTF-8 bytes.</summary>
+    internal static byte[] ChainJobIdOf(string jobId) => Keccak256.Hash(Encoding.UTF8.GetBytes(jobId));
+
+    private static string EscrowOperation(string jobId) => "escrow/" + jobId;
+
+    /// <summary>The deposit's steps from the client's custodial account: gas, the claimable part withdrawn when the
+    /// wallet is short, the approval, the deposit. A deposit the contract already has (its job id is single-use) is
+    /// taken as done.</summary>
+    private async Task DepositAsync(ChainJob job)
+    {
+        var operation = EscrowOperation(job.Escrow.JobId);
+        var chainJobId = Hex.Decode(job.ChainJobId);
+        if (!HasStep(operation + "#deposit") && await JobOfAsync(chainJobId) is { State: not EscrowJobState.None } existing)
+        {
+            Adopt(job, existing);
+            return;
+        }
+
+        var key = chain.Accounts.KeyOf(AccountRole.Client, job.Escrow.ClientId);
+        var client = chain.Accounts.AddressOf(AccountRole.Client, job.Escrow.ClientId);
+        var amount = (BigInteger)job.Escrow.Amount;
+        if (!HasStep(operation + "#deposit"))
+        {
+            await EnsureGasAsync(operation, client);
+            var wallet = await chain.TokenBalanceAsync(client);
+            if (HasStep(operation + "#claim") || wallet < amount)
+            {
+                await StepAsync(operation + "#claim", key, chain.Escrow, SettlementChain.EscrowAbi.GetFunction("withdraw").EncodeCall(amount - wallet));
+            }
+
+            var allowance = await chain.UIntAsync(SettlementChain.TokenAbi, chain.Token, "allowance", client, chain.Escrow);
+            if (HasStep(operation + "#approve") || allowance < amount)
+            {
+                await StepAsync(operation + "#approve", key, chain.Token, SettlementChain.TokenAbi.GetFunction("approve").EncodeCall(chain.Escrow, UnlimitedAllowance));
+            }
+        }
+
+        var now = await ChainTimeAsync();
+        var deadline = now + (ulong)Options.DeadlineMargin.TotalSeconds;
+        var receipt = await StepAsync(operation + "#deposit", key, chain.Escrow,
+            SettlementChain.EscrowAbi.GetFunction("deposit").EncodeCall(chainJobId, amount, deadline));
+        job.DepositTransaction = receipt.TransactionHash.ToString();
+        Adopt(job, await JobOfAsync(chainJobId) ?? throw new ChainSettlementUnavailableException($"job {job.Escrow.JobId}: the deposit was mined but the contract does not know the job"));
+    }
+
+    private static void Adopt(ChainJob job, ChainJobView view)
+    {
+        job.JobIndex = view.JobIndex;
+        job.Deadline = view.Deadline;
+    }
+
+    /// <summary>The job when open, or settled the same way; a conflict when it was never escrowed or settled the
+    /// other way. A job whose deposit is under way finishes it first; a job refunded on the chain by its client after
+    /// its deadline is recorded as refunded.</summary>
+    private async Task<ChainJob> OpenOrSettledAsync(string jobId, SettlementOutcome wanted)
+    {
+        if (!State.Jobs.TryGetValue(jobId, out var job))
+        {
+            throw new SettlementConflictException($"jobId: job {jobId} has no escrow to settle");
+        }
+
+        if (job.Stage == ChainJobStage.Escrowing)
+        {
+            await EscrowAsync(jobId, job.Escrow.ClientId, job.Escrow.Amount);
+        }
+
+        if (job.Escrow.Settlement is null && await ChainAsync(() => JobStateAtAsync(job.JobIndex)) == EscrowJobState.Refunded)
+        {
+            // Refunded on the chain without us (from its deadline on anyone may): that is how it settled.
+            var refund = RefundOf(job, RefundReason.Expired);
+            job.Escrow.Settlement = refund;
+            job.Stage = ChainJobStage.Confirmed;
+            _log.RefundedOnChain(jobId, job.JobIndex);
+            await WriteAsync();
+        }
+
+        var settled = job.Escrow.Settlement;
+        if (settled is not null && settled.Outcome != wanted)
+        {
+            throw new SettlementConflictException(settled.Outcome == SettlementOutcome.Paid
+                ? $"jobId: job {jobId} was paid (entry {settled.Sequence}); it cannot be refunded"
+                : $"jobId: job {jobId} was refunded ({settled.RefundReason}, entry {settled.Sequence}); it cannot be paid");
+        }
+
+        return job;
+    }
+
+    private JobSettlement RefundOf(ChainJob job, RefundReason reason)
+    {
+        var jobId = job.Escrow.JobId;
+        var entry = Post(LedgerOperation.Refund, jobId,
+            [Debit(LedgerAccounts.JobEscrow(jobId), job.Escrow.Amount), Credit(LedgerAccounts.ClientAvailable(job.Escrow.ClientId), job.Escrow.Amount)]);
+        return new JobSettlement
+        {
+            JobId = jobId,
+            ClientId = job.Escrow.ClientId,
+            Outcome = SettlementOutcome.Refunded,
+            Escrowed = job.Escrow.Amount,
+            Refunded = job.Escrow.Amount,
+            RefundReason = reason,
+            Sequence = entry.Sequence,
+            At = entry.At,
+        };
+    }
+
+    /// <summary>Records the settlement and queues the job for its batch.</summary>
+    private async Task<JobSettlement> QueueAsync(ChainJob job, JobSettlement settlement)
+    {
+        job.Escrow.Settlement = settlement;
+        job.Stage = ChainJobStage.Queued;
+        State.Queue.Add(job.Escrow.JobId);
+        await WriteAsync();
+        ScheduleBatch();
+        return settlement;
+    }
+
+    /// <summary>The contract's record of a job, or null when it has none.</summary>
+    private async Task<ChainJobView?> JobOfAsync(byte[] chainJobId)
+    {
+        var values = await chain.CallAsync(SettlementChain.EscrowAbi, chain.Escrow, "jobOf", chainJobId);
+        var state = (EscrowJobState)(int)(BigInteger)values[4]!;
+        return state == EscrowJobState.None ? null : new ChainJobView((ulong)(BigInteger)values[0]!, (ulong)(BigInteger)values[3]!, state);
+    }
+
+    private async Task<EscrowJobState> JobStateAtAsync(ulong jobIndex) =>
+        (EscrowJobState)(int)await chain.UIntAsync(SettlementChain.EscrowAbi, chain.Escrow, "jobStateAt", jobIndex);
+
+    /// <summary>The latest block's time (unix seconds).</summary>
+    private async Task<ulong> ChainTimeAsync()
+    {
+        var block = await chain.Rpc.GetBlockAsync(Chain.Rpc.BlockTag.Latest)
+            ?? throw new ChainSettlementUnavailableException("the node has no latest block");
+        return block.Timestamp;
+    }
+
+    private static readonly BigInteger UnlimitedAllowance = (BigInteger.One << 256) - 1;
+
+    /// <summary>What <c>jobOf</c> answers.</summary>
+    private sealed record ChainJobView(ulong JobIndex, ulong Deadline, EscrowJobState State);
+}

@@ -1,0 +1,218 @@
+// Design note: the deal grain owns a blob's life in the storage market. At create it encodes the blob (systematic
+// Reed-Solomon, storage/ReedSolomon), places the k + m fragments on distinct providers (distinct silos first), stores
+// them and records where each is with its SHA-256 and the Merkle root of its chunks. From then on only those digests
+// are trusted: reads verify every fragment against them and decode from the first k that match; audits ask each
+// provider for random chunks and check the proof against the recorded root; repair rebuilds what is not healthy from
+// k healthy fragments onto providers holding none of the deal. State is written before data moves (a repair plan
+// first), so a silo restart in the middle resumes the same work.
+using System.Security.Cryptography;
+using Marketplace.GrainInterfaces;
+using Marketplace.Storage.ReedSolomon;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Grains.Storage;
+
+/// <summary>A storage deal (<see cref="IStorageDealGrain"/>).</summary>
+internal sealed partial class StorageDealGrain(
+    [PersistentState("storage-deal")] IPersistentState<StorageDealState> state,
+    IOptions<StorageOptions> options,
+    [FromKeyedServices(StorageOptions.ClockKey)] TimeProvider time,
+    ILogger<StorageDealGrain> log) : Grain, IStorageDealGrain, IRemindable
+{
+    private const string AuditReminder = "storage-audit";
+    private IGrainTimer? _auditTimer;
+
+    private string DealId => this.GetPrimaryKeyString();
+
+    private StorageOptions Options => options.Value;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Status is not null)
+        {
+            ArmAuditTimer();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<DealStatus> CreateAsync(string clientId, DurabilityPolicy policy, long maxPricePerGiBMonth, byte[] content)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(content);
+        if (!StorageIds.IsValid(DealId))
+        {
+            throw new InvalidRequestException($"dealId: '{DealId}' is not a deal id");
+        }
+
+        var contentHash = Convert.ToHexStringLower(SHA256.HashData(content));
+        if (state.State.Status is { } existing)
+        {
+            if (existing.ClientId != clientId)
+            {
+                throw new AccessDeniedException($"deal {DealId} belongs to another client");
+            }
+
+            if (existing.ContentSha256 != contentHash)
+            {
+                throw new InvalidRequestException($"dealId: deal {DealId} already stores other content");
+            }
+
+            return existing;
+        }
+
+        policy.Validate();
+        if (content.Length == 0)
+        {
+            throw new InvalidRequestException("content: an empty blob cannot be stored");
+        }
+
+        if (content.Length > Options.MaxDealBytes)
+        {
+            throw new InvalidRequestException($"content: {content.Length} bytes; a deal stores at most {Options.MaxDealBytes}");
+        }
+
+        if (maxPricePerGiBMonth < 0)
+        {
+            throw new InvalidRequestException("max_price_per_gib_month: must not be negative");
+        }
+
+        var encoded = new BlobEncoder(policy.DataFragments, policy.ParityFragments).Encode(content);
+        var manifest = encoded.Manifest;
+        var fragmentBytes = manifest.FragmentLength;
+        var (chosen, refusals) = await PlaceAsync(policy.TotalFragments, fragmentBytes, maxPricePerGiBMonth, exclude: new HashSet<string>());
+        if (chosen.Count < policy.TotalFragments)
+        {
+            throw new DealNotPlacedException($"deal {DealId} needs {policy.TotalFragments} providers with {fragmentBytes} bytes free at most {maxPricePerGiBMonth} per GiB-month and found {chosen.Count}: {Describe(refusals)}");
+        }
+
+        var now = time.GetUtcNow();
+        var status = new DealStatus
+        {
+            DealId = DealId,
+            ClientId = clientId,
+            State = DealState.Placing,
+            Policy = policy,
+            Length = content.Length,
+            ContentSha256 = contentHash,
+            ChunkSize = manifest.ChunkSize,
+            ChunkCount = manifest.ChunkCount,
+            CreatedAt = now,
+            MaxPricePerGiBMonth = maxPricePerGiBMonth,
+            WhyNotPlaced = refusals,
+            History = [new DealTransition { State = DealState.Placing, At = now, Reason = "created" }],
+        };
+        var prices = await Task.WhenAll(chosen.Select(id => Provider(id).GetInfoAsync()));
+        for (var i = 0; i < policy.TotalFragments; i++)
+        {
+            status.Fragments.Add(new DealFragment
+            {
+                Index = i,
+                ProviderId = chosen[i],
+                PricePerGiBMonth = prices[i].PricePerGiBMonth,
+                Sha256 = Convert.ToHexStringLower(manifest.Fragments[i].Sha256.Span),
+                MerkleRoot = Convert.ToHexStringLower(manifest.Fragments[i].MerkleRoot.Span),
+                Health = FragmentHealth.Missing,
+            });
+        }
+
+        status.Paid = (await Settlement.GetTermsAsync()).Enabled;
+        if (status.Paid)
+        {
+            // The first period is escrowed before anything is stored: a client without the funds gets
+            // insufficient_funds and no deal.
+            await EscrowPeriodAsync(status, 0);
+        }
+
+        state.State.Status = status;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IClientDealsGrain>(clientId).AddAsync(DealId);
+
+        var uploads = new Task[policy.TotalFragments];
+        for (var i = 0; i < uploads.Length; i++)
+        {
+            uploads[i] = Provider(chosen[i]).PutFragmentAsync(DealId, i, encoded.Fragments[i]);
+        }
+
+        await Task.WhenAll(uploads);
+        foreach (var fragment in status.Fragments)
+        {
+            fragment.Health = FragmentHealth.Healthy;
+        }
+
+        Enter(status, DealState.Active, $"{policy.TotalFragments} fragments stored on {chosen.Count} providers");
+        await state.WriteStateAsync();
+        await this.RegisterOrUpdateReminder(AuditReminder, Options.AuditInterval, Options.AuditInterval);
+        ArmAuditTimer();
+        return status;
+    }
+
+    public Task<DealStatus> GetStatusAsync(string clientId) => Task.FromResult(Owned(clientId));
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // The reminder only keeps the deal active (and so audited) across restarts; the rounds come from the timer.
+        if (state.State.Status is null)
+        {
+            await this.UnregisterReminder(await this.GetReminder(reminderName) ?? throw new InvalidOperationException("reminder vanished"));
+            return;
+        }
+
+        ArmAuditTimer();
+        if (state.State.RepairPlan.Count > 0)
+        {
+            await RepairAsync();
+        }
+    }
+
+    private DealStatus Owned(string clientId) =>
+        state.State.Status is { } status && status.ClientId == clientId
+            ? status
+            : throw new DealNotFoundException($"no storage deal {DealId}");
+
+    private DealStatus Existing() =>
+        state.State.Status ?? throw new DealNotFoundException($"no storage deal {DealId}");
+
+    private IStorageProviderGrain Provider(string id) => GrainFactory.GetGrain<IStorageProviderGrain>(id);
+
+    private void Enter(DealStatus status, DealState next, string reason)
+    {
+        if (status.State == next && status.History.Count > 0)
+        {
+            return;
+        }
+
+        status.State = next;
+        status.History.Add(new DealTransition { State = next, At = time.GetUtcNow(), Reason = reason });
+        StorageLog.StateChanged(log, DealId, next.ToString(), reason);
+    }
+
+    private Marketplace.Storage.ReedSolomon.BlobManifest ManifestOf(DealStatus status)
+    {
+        var digests = new List<FragmentDigest>(status.Fragments.Count);
+        foreach (var fragment in status.Fragments)
+        {
+            digests.Add(new FragmentDigest(Convert.FromHexString(fragment.Sha256), Convert.FromHexString(fragment.MerkleRoot)));
+        }
+
+        return new Marketplace.Storage.ReedSolomon.BlobManifest(status.Policy.DataFragments, status.Policy.ParityFragments, status.Length, status.ChunkSize, status.ChunkCount, digests);
+    }
+
+    private static string Describe(List<ProviderRefusal> refusals)
+    {
+        if (refusals.Count == 0)
+        {
+            return "no storage provider is registered";
+        }
+
+        var parts = new List<string>(refusals.Count);
+        foreach (var refusal in refusals)
+        {
+            parts.Add($"{refusal.ProviderId}: {refusal.Reason}");
+        }
+
+        return string.Join(", ", parts);
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace Marketplace.Grains.Storage;
+
+/// <summary>The storage market's log events (event ids 5850-5899).</summary>
+internal static partial class StorageLog
+{
+    [LoggerMessage(EventId = MarketplaceEventIds.StorageFragmentStored, Level = LogLevel.Debug, Message = "Storage provider {ProviderId} stored fragment {Index} of deal {DealId} ({Bytes} bytes)")]
+    public static partial void FragmentStored(ILogger log, string providerId, string dealId, int index, int bytes);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.StorageAuditFailed, Level = LogLevel.Warning, Message = "Storage deal {DealId}: fragment {Index} on provider {ProviderId} failed its audit: {Health}")]
+    public static partial void AuditFailed(ILogger log, string dealId, int index, string providerId, string health);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.StorageRepaired, Level = LogLevel.Information, Message = "Storage deal {DealId}: fragment {Index} rebuilt onto provider {ProviderId}")]
+    public static partial void Repaired(ILogger log, string dealId, int index, string providerId);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.StorageStateChanged, Level = LogLevel.Information, Message = "Storage deal {DealId} is now {State}: {Reason}")]
+    public static partial void StateChanged(ILogger log, string dealId, string state, string reason);
+}

@@ -1,0 +1,53 @@
+namespace Marketplace.Grains.Storage;
+
+/// <summary>The storage market's settings, bound from <c>Marketplace:Storage</c>.</summary>
+public sealed class StorageOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Marketplace:Storage";
+
+    /// <summary>The service key of the clock deals read (the silo's <see cref="TimeProvider"/> unless one is
+    /// registered under this key, as tests do to move payment periods without moving the silo's own clock).</summary>
+    public const string ClockKey = "marketplace.storage.clock";
+
+    /// <summary>The providers this silo hosts (<c>Marketplace:Storage:Providers:0:Id=p1</c>, ...); none by default.</summary>
+    public List<StorageProviderOptions> Providers { get; set; } = [];
+
+    /// <summary>The largest blob one deal stores (default 64 MiB; at most 1 GiB).</summary>
+    public long MaxDealBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>The mean time between two audit rounds of a deal (default 10 minutes); each round is drawn at a
+    /// random time from half to one and a half of it, so providers cannot tell when the next one comes.</summary>
+    public TimeSpan AuditInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Random chunks asked of each fragment per audit round (default 2).</summary>
+    public int ChallengesPerFragment { get; set; } = 2;
+
+    /// <summary>How often providers are paid (default 1 day): each period every fragment's price is escrowed from
+    /// the client at its start and, at its end, paid to the provider when the fragment passed its last audit,
+    /// refunded otherwise. Prices are per GiB-month of 30 days.</summary>
+    public TimeSpan PaymentPeriod { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How long a fragment fetch or an audit answer may take (default 30 s); a slower provider counts as
+    /// unreachable.</summary>
+    public TimeSpan ProviderTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>One storage provider a silo hosts.</summary>
+public sealed class StorageProviderOptions
+{
+    /// <summary>Its id (1-64 characters of letters, digits, '-', '_' and '.').</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>Where it keeps fragments; empty means <c>{Marketplace:DataFolder}/providers/{Id}</c>.</summary>
+    public string Directory { get; set; } = "";
+
+    /// <summary>Bytes it may hold (default 1 GiB).</summary>
+    public long CapacityBytes { get; set; } = 1L << 30;
+
+    /// <summary>What it asks per GiB-month in the ledger's smallest unit (default 1,000,000: one price unit).</summary>
+    public long PricePerGiBMonth { get; set; } = 1_000_000;
+
+    /// <summary>Free-form labels.</summary>
+    public Dictionary<string, string> Labels { get; set; } = [];
+}

@@ -1,0 +1,65 @@
+using Marketplace.GrainInterfaces;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Grains.Storage;
+
+/// <summary>Checks <see cref="StorageOptions"/> at start; each problem names its key.</summary>
+internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StorageOptions options)
+    {
+        var problems = new List<string>();
+        const string S = StorageOptions.Section;
+        if (options.MaxDealBytes is < 1 or > 1L << 30)
+        {
+            problems.Add($"{S}:MaxDealBytes is {options.MaxDealBytes}; it must be from 1 to 1 GiB");
+        }
+
+        if (options.AuditInterval < TimeSpan.FromSeconds(1))
+        {
+            problems.Add($"{S}:AuditInterval is {options.AuditInterval}; it must be at least 1 second");
+        }
+
+        if (options.PaymentPeriod < TimeSpan.FromSeconds(1))
+        {
+            problems.Add($"{S}:PaymentPeriod is {options.PaymentPeriod}; it must be at least 1 second");
+        }
+
+        if (options.ChallengesPerFragment is < 1 or > 64)
+        {
+            problems.Add($"{S}:ChallengesPerFragment is {options.ChallengesPerFragment}; it must be from 1 to 64");
+        }
+
+        if (options.ProviderTimeout <= TimeSpan.Zero)
+        {
+            problems.Add($"{S}:ProviderTimeout must be positive");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Providers.Count; i++)
+        {
+            var provider = options.Providers[i];
+            var at = $"{S}:Providers:{i}";
+            if (!StorageIds.IsValid(provider.Id))
+            {
+                problems.Add($"{at}:Id '{provider.Id}' must be 1-64 characters of letters, digits, '-', '_' and '.'");
+            }
+            else if (!seen.Add(provider.Id))
+            {
+                problems.Add($"{at}:Id '{provider.Id}' is listed twice");
+            }
+
+            if (provider.CapacityBytes < 1)
+            {
+                problems.Add($"{at}:CapacityBytes must be positive");
+            }
+
+            if (provider.PricePerGiBMonth < 0)
+            {
+                problems.Add($"{at}:PricePerGiBMonth must not be negative");
+            }
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

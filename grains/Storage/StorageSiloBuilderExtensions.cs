@@ -1,0 +1,36 @@
+using Marketplace.Grains.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+
+namespace Marketplace.Grains.Hosting;
+
+/// <summary>Adds the storage market to a silo: <c>silo.AddMarketplaceStorage()</c>.</summary>
+public static class StorageSiloBuilderExtensions
+{
+    /// <summary>Adds the storage provider, directory and deal grains, the providers this silo hosts
+    /// (<c>Marketplace:Storage:Providers</c>, published in the silo's metadata so each provider grain lives here) and
+    /// their registration at start. Needs the default grain storage and reminders.</summary>
+    public static ISiloBuilder AddMarketplaceStorage(this ISiloBuilder silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.Services.AddOptions<StorageOptions>().Bind(silo.Configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
+        silo.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        var configured = new StorageOptions();
+        silo.Configuration.GetSection(StorageOptions.Section).Bind(configured);
+        var ids = new List<string>(configured.Providers.Count);
+        foreach (var provider in configured.Providers)
+        {
+            ids.Add(provider.Id);
+        }
+
+        silo.UseSiloMetadata(new Dictionary<string, string> { [StorageProviderPlacement.MetadataKey] = string.Join(',', ids) });
+        silo.Services.AddPlacementDirector<StorageProviderPlacement, StorageProviderPlacementDirector>();
+        silo.Services.AddSingleton<LocalStorageProviders>();
+        silo.Services.AddHostedService<StorageProviderRegistration>();
+        silo.Services.TryAddKeyedSingleton<TimeProvider>(StorageOptions.ClockKey, static (services, _) => services.GetService<TimeProvider>() ?? TimeProvider.System);
+        return silo;
+    }
+}

@@ -1,0 +1,148 @@
+// Design: storing a blob in the storage market is one request whose body is the blob's bytes (the policy, price and an
+// optional deal id in the query), answered with the deal's status once every fragment is stored. A deal id given by
+// the client makes the request idempotent; without one the silo makes one. Only the deal's client sees it: any other
+// API key gets deal_not_found, as for a deal that does not exist.
+using Marketplace.GrainInterfaces;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Marketplace.Silo.Api;
+
+/// <summary><c>/v1/deals</c>: store a blob with providers, read its status and content, audit it now.</summary>
+internal static class DealEndpoints
+{
+    /// <summary>The largest body <c>POST /v1/deals</c> reads (the deal grain's own limit may be lower).</summary>
+    private const long MaxBodyBytes = 1L << 30;
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapPost("/deals", CreateAsync)
+            .WithMetadata(StreamedRequestBody.Instance)
+            .WithName("CreateDeal")
+            .WithSummary("Stores the body's bytes with storage providers under a durability policy (query: preset or k and m, max_price_per_gib_month, deal_id).")
+            .Produces<DealStatus>(StatusCodes.Status201Created)
+            .ProducesProblems(400, 409, 413);
+        api.MapGet("/deals", ListAsync)
+            .WithName("ListDeals")
+            .WithSummary("The caller's newest deals (limit 1-100, default 20), newest first, with their state and fragment health.")
+            .Produces<DealList>()
+            .ProducesProblems(400);
+        api.MapGet("/deals/{id}", GetAsync)
+            .WithName("GetDeal")
+            .WithSummary("The deal: its state, history, fragments with their providers and health, and why providers were not used.")
+            .Produces<DealStatus>()
+            .ProducesProblems(400, 404);
+        api.MapGet("/deals/{id}/content", ReadAsync)
+            .WithName("ReadDeal")
+            .WithSummary("The stored blob, rebuilt from the first k fragments that verify; one byte range with Range.")
+            .ProducesProblems(400, 404, 416, 503);
+        api.MapPost("/deals/{id}/audit", AuditAsync)
+            .WithName("AuditDeal")
+            .WithSummary("Runs an audit round now (random chunks with Merkle proofs from every provider) and repairs when needed.")
+            .Produces<DealStatus>()
+            .ProducesProblems(400, 404);
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext context, IGrainFactory grains)
+    {
+        var query = context.Request.Query;
+        var policy = PolicyOf(query);
+        var maxPrice = LongOf(query, "max_price_per_gib_month", long.MaxValue);
+        var dealId = query["deal_id"].ToString();
+        if (dealId.Length == 0)
+        {
+            dealId = "deal-" + Guid.NewGuid().ToString("N");
+        }
+        else if (!StorageIds.IsValid(dealId))
+        {
+            throw new InvalidRequestException("deal_id: 1-64 characters of letters, digits, '-', '_' and '.'");
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBodyBytes;
+        }
+
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        var status = await grains.GetGrain<IStorageDealGrain>(dealId).CreateAsync(ApiClient.IdOf(context), policy, maxPrice, buffer.ToArray());
+        return Results.Created($"/v1/deals/{status.DealId}", status);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, IGrainFactory grains)
+    {
+        var client = ApiClient.IdOf(context);
+        var limit = (int)LongOf(context.Request.Query, "limit", 20);
+        var ids = await grains.GetGrain<IClientDealsGrain>(client).ListAsync(limit);
+        var statuses = await Task.WhenAll(ids.Select(id => grains.GetGrain<IStorageDealGrain>(id).GetStatusAsync(client)));
+        return Results.Ok(new DealList { Deals = [.. statuses] });
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context, IGrainFactory grains, string id) =>
+        Results.Ok(await Deal(grains, id).GetStatusAsync(ApiClient.IdOf(context)));
+
+    private static async Task ReadAsync(HttpContext context, IGrainFactory grains, string id)
+    {
+        var deal = Deal(grains, id);
+        var status = await deal.GetStatusAsync(ApiClient.IdOf(context));
+        var range = ByteRange.Parse(context.Request.Headers.Range, status.Length);
+        var offset = range?.Start ?? 0;
+        var length = range?.Length ?? status.Length;
+        var bytes = await deal.ReadAsync(status.ClientId, offset, length);
+        context.Response.Headers.AcceptRanges = "bytes";
+        context.Response.ContentType = "application/octet-stream";
+        if (range is { } r)
+        {
+            context.Response.StatusCode = StatusCodes.Status206PartialContent;
+            context.Response.Headers.ContentRange = $"bytes {r.Start}-{r.End}/{status.Length}";
+        }
+
+        context.Response.ContentLength = bytes.Length;
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+    }
+
+    private static async Task<IResult> AuditAsync(HttpContext context, IGrainFactory grains, string id)
+    {
+        var deal = Deal(grains, id);
+        await deal.GetStatusAsync(ApiClient.IdOf(context));
+        return Results.Ok(await deal.AuditAsync());
+    }
+
+    private static IStorageDealGrain Deal(IGrainFactory grains, string id) =>
+        StorageIds.IsValid(id) ? grains.GetGrain<IStorageDealGrain>(id) : throw new InvalidRequestException($"id: '{id}' is not a deal id");
+
+    private static DurabilityPolicy PolicyOf(IQueryCollection query)
+    {
+        var preset = query["preset"].ToString();
+        if (preset.Length > 0)
+        {
+            if (query.ContainsKey("k") || query.ContainsKey("m"))
+            {
+                throw new InvalidRequestException("preset: give a preset or k and m, not both");
+            }
+
+            return DurabilityPolicy.Preset(preset) ?? throw new InvalidRequestException($"preset: '{preset}' is not one of dev, standard, archive");
+        }
+
+        if (!query.ContainsKey("k") && !query.ContainsKey("m"))
+        {
+            return DurabilityPolicy.Dev;
+        }
+
+        var policy = new DurabilityPolicy { DataFragments = (int)LongOf(query, "k", -1), ParityFragments = (int)LongOf(query, "m", -1) };
+        policy.Validate();
+        return policy;
+    }
+
+    private static long LongOf(IQueryCollection query, string name, long fallback)
+    {
+        var text = query[name].ToString();
+        if (text.Length == 0)
+        {
+            return fallback;
+        }
+
+        return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value <= int.MaxValue * 1024L * 1024
+            ? value
+            : throw new InvalidRequestException($"{name}: '{text}' is not a whole number");
+    }
+}

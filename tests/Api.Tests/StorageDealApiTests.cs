@@ -1,0 +1,274 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Marketplace.GrainInterfaces;
+using Marketplace.GrainInterfaces.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Marketplace.Api.Tests;
+
+/// <summary>The storage market over HTTP, with eight providers on one silo (six for a 4+2 deal, two spare): a blob
+/// stored, read back after providers lose or garble their fragments, audited, repaired onto new providers; placement
+/// refusals and bad input.</summary>
+public sealed class StorageDealApiTests(ITestOutputHelper output)
+{
+    private static Dictionary<string, string?> Providers(int count, long price = 1_000_000)
+    {
+        var settings = new Dictionary<string, string?>();
+        for (var i = 0; i < count; i++)
+        {
+            settings[$"Marketplace:Storage:Providers:{i}:Id"] = $"p{i + 1}";
+            settings[$"Marketplace:Storage:Providers:{i}:PricePerGiBMonth"] = price.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return settings;
+    }
+
+    private byte[] Content(int length)
+    {
+        var seed = Random.Shared.Next();
+        output.WriteLine($"content seed {seed}");
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    [Fact]
+    public async Task A_4_plus_2_blob_reads_back_exactly_after_two_providers_lose_their_fragments_and_an_audit_repairs_it_onto_new_providers()
+    {
+        await using var silo = await ApiTestSilo.StartAsync(Providers(8));
+        using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
+        var content = Content(1_000_003);
+
+        var created = await alice.PostAsync("v1/deals?preset=dev&deal_id=deal-a", new ByteArrayContent(content));
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var deal = (await created.Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        Assert.Equal(DealState.Active, deal.State);
+        Assert.Equal(6, deal.Fragments.Count);
+        Assert.Equal(6, deal.Fragments.Select(f => f.ProviderId).Distinct().Count());
+        Assert.All(deal.Fragments, f => Assert.Equal(FragmentHealth.Healthy, f.Health));
+        Assert.Equal(2, deal.WhyNotPlaced.Count(r => r.Reason == "not_needed"));
+        Assert.Equal(content, await alice.GetByteArrayAsync("v1/deals/deal-a/content"));
+
+        // Two providers lose the deal: one holds a data fragment, one a parity fragment.
+        var lost = new[] { deal.Fragments[0].ProviderId, deal.Fragments[5].ProviderId };
+        foreach (var provider in lost)
+        {
+            Directory.Delete(Path.Combine(silo.DataFolder, "providers", provider, "deal-a"), recursive: true);
+        }
+
+        Assert.Equal(content, await alice.GetByteArrayAsync("v1/deals/deal-a/content"));
+
+        var audited = (await (await alice.PostAsync("v1/deals/deal-a/audit", null)).Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        Assert.Equal(DealState.Active, audited.State);
+        Assert.All(audited.Fragments, f => Assert.Equal(FragmentHealth.Healthy, f.Health));
+        Assert.DoesNotContain(audited.Fragments, f => lost.Contains(f.ProviderId));
+        Assert.Equal(6, audited.Fragments.Select(f => f.ProviderId).Distinct().Count());
+        Assert.Equal([DealState.Placing, DealState.Active, DealState.Degraded, DealState.Repairing, DealState.Active], audited.History.Select(h => h.State));
+        Assert.Equal(1, audited.Fragments[0].AuditsFailed);
+        foreach (var index in new[] { 0, 5 })
+        {
+            Assert.True(File.Exists(Path.Combine(silo.DataFolder, "providers", audited.Fragments[index].ProviderId, "deal-a", $"{index}.frag")));
+        }
+
+        // After the repair the two rebuilt fragments alone with two others decode: the original four survivors are not needed.
+        foreach (var index in new[] { 1, 2 })
+        {
+            Directory.Delete(Path.Combine(silo.DataFolder, "providers", audited.Fragments[index].ProviderId, "deal-a"), recursive: true);
+        }
+
+        Assert.Equal(content, await alice.GetByteArrayAsync("v1/deals/deal-a/content"));
+
+        using var ranged = new HttpRequestMessage(HttpMethod.Get, "v1/deals/deal-a/content");
+        ranged.Headers.Range = new RangeHeaderValue(500_000, 500_099);
+        using var slice = await alice.SendAsync(ranged);
+        Assert.Equal(HttpStatusCode.PartialContent, slice.StatusCode);
+        Assert.Equal(content.AsSpan(500_000, 100).ToArray(), await slice.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task A_provider_answering_garbage_is_caught_by_the_audit_never_read_and_its_fragment_rebuilt()
+    {
+        await using var silo = await ApiTestSilo.StartAsync(Providers(7));
+        using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
+        var content = Content(300_000);
+        var deal = (await (await alice.PostAsync("v1/deals?k=4&m=2&deal_id=deal-g", new ByteArrayContent(content))).Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        var garbler = deal.Fragments[2].ProviderId;
+        var file = Path.Combine(silo.DataFolder, "providers", garbler, "deal-g", "2.frag");
+        var garbage = new byte[new FileInfo(file).Length];
+        new Random(7).NextBytes(garbage);
+        await File.WriteAllBytesAsync(file, garbage);
+
+        Assert.Equal(content, await alice.GetByteArrayAsync("v1/deals/deal-g/content"));
+        var audited = (await (await alice.PostAsync("v1/deals/deal-g/audit", null)).Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        Assert.Contains(audited.History, h => h.State == DealState.Degraded && h.Reason.Contains("5 of 6", StringComparison.Ordinal));
+        Assert.Equal(1, audited.Fragments[2].AuditsFailed);
+        Assert.NotEqual(garbler, audited.Fragments[2].ProviderId);
+        Assert.Equal(DealState.Active, audited.State);
+        Assert.Equal(content, await alice.GetByteArrayAsync("v1/deals/deal-g/content"));
+    }
+
+    [Fact]
+    public async Task Placement_says_why_not_and_bad_input_gets_typed_problems()
+    {
+        await using var silo = await ApiTestSilo.StartAsync(Providers(5));
+        using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
+        using var bob = silo.NewHttpClient(ApiTestSilo.BobKey);
+        var content = Content(10_000);
+
+        var tooFew = await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?preset=dev", new ByteArrayContent(content)), 409, "deal_not_placed");
+        Assert.Contains("needs 6 providers", tooFew.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var tooCheap = await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?k=2&m=1&max_price_per_gib_month=10", new ByteArrayContent(content)), 409, "deal_not_placed");
+        Assert.Contains("p1: price_above_maximum", tooCheap.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?k=0&m=2", new ByteArrayContent(content)), 400, "invalid_request");
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?k=200&m=100", new ByteArrayContent(content)), 400, "invalid_request");
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?preset=bogus", new ByteArrayContent(content)), 400, "invalid_request");
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?preset=dev&k=2", new ByteArrayContent(content)), 400, "invalid_request");
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?k=2&m=1&max_price_per_gib_month=-5", new ByteArrayContent(content)), 400, "invalid_request");
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?k=2&m=1&deal_id=bad/id", new ByteArrayContent(content)), 400, "invalid_request");
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?k=2&m=1", new ByteArrayContent([])), 400, "invalid_request");
+
+        var created = await alice.PostAsync("v1/deals?k=2&m=1&deal_id=deal-p", new ByteArrayContent(content));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        // The same request again returns the deal as it is; other content under the id is refused.
+        Assert.Equal(HttpStatusCode.Created, (await alice.PostAsync("v1/deals?k=2&m=1&deal_id=deal-p", new ByteArrayContent(content))).StatusCode);
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?k=2&m=1&deal_id=deal-p", new ByteArrayContent(Content(10))), 400, "invalid_request");
+
+        await ProblemAssert.IsProblemAsync(await bob.GetAsync("v1/deals/deal-p"), 404, "deal_not_found");
+        await ProblemAssert.IsProblemAsync(await bob.GetAsync("v1/deals/deal-p/content"), 404, "deal_not_found");
+        await ProblemAssert.IsProblemAsync(await bob.PostAsync("v1/deals/deal-p/audit", null), 404, "deal_not_found");
+        await ProblemAssert.IsProblemAsync(await alice.GetAsync("v1/deals/no-such-deal"), 404, "deal_not_found");
+        await ProblemAssert.IsProblemAsync(await bob.PostAsync("v1/deals?k=2&m=1&deal_id=deal-p", new ByteArrayContent(content)), 403, "forbidden");
+        using var beyond = new HttpRequestMessage(HttpMethod.Get, "v1/deals/deal-p/content");
+        beyond.Headers.Range = new RangeHeaderValue(20_000, 20_010);
+        await ProblemAssert.IsProblemAsync(await alice.SendAsync(beyond), 416, "range_not_satisfiable");
+    }
+
+    [Fact]
+    public async Task The_sdk_clients_and_the_cli_store_list_show_audit_and_retrieve_a_deal()
+    {
+        await using var silo = await ApiTestSilo.StartAsync(Providers(6));
+        var content = Content(200_001);
+        using var http = silo.NewClient();
+        var stored = await http.StoreAsync(content, DurabilityPolicy.Dev, dealId: "deal-sdk");
+        Assert.Equal(DealState.Active, stored.State);
+        Assert.Equal(content, await http.RetrieveAsync("deal-sdk"));
+        Assert.Equal(content.AsSpan(1_000, 50).ToArray(), await http.RetrieveAsync("deal-sdk", 1_000, 50));
+        Assert.Equal(DealState.Active, (await http.AuditDealAsync("deal-sdk")).State);
+        Assert.Equal(["deal-sdk"], (await http.ListDealsAsync()).Deals.Select(d => d.DealId));
+        await Assert.ThrowsAsync<DealNotFoundException>(() => silo.NewClient(ApiTestSilo.BobKey).GetDealAsync("deal-sdk"));
+        await Assert.ThrowsAsync<DealNotPlacedException>(() => http.StoreAsync(content, DurabilityPolicy.Standard));
+
+        var grains = new Marketplace.Sdk.GrainMarketplaceClient(silo.App.Services.GetRequiredService<IGrainFactory>(), "alice");
+        Assert.Equal(content, await grains.RetrieveAsync("deal-sdk"));
+        var second = await grains.StoreAsync(content[..1000], new DurabilityPolicy { DataFragments = 3, ParityFragments = 2 }, dealId: "deal-grain");
+        Assert.Equal(5, second.Fragments.Count);
+        Assert.Equal(["deal-grain", "deal-sdk"], (await grains.ListDealsAsync()).Deals.Select(d => d.DealId));
+        await Assert.ThrowsAsync<InvalidRequestException>(() => grains.GetDealAsync("bad/id"));
+
+        var folder = Path.Combine(silo.DataFolder, "cli");
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, "input.bin");
+        await File.WriteAllBytesAsync(file, content);
+        var cli = new Cli.CliRunner().With("MARKETPLACE_URL", silo.BaseAddress.ToString()).With("MARKETPLACE_API_KEY", ApiTestSilo.AliceKey);
+        var store = await cli.RunAsync("store", "--file", file, "--k", "2", "--m", "1", "--deal-id", "deal-cli", "--json");
+        Assert.True(store.ExitCode == 0, store.Error);
+        var retrieved = Path.Combine(folder, "out.bin");
+        Assert.Equal(0, (await cli.RunAsync("retrieve", "--id", "deal-cli", "--out", retrieved)).ExitCode);
+        Assert.Equal(content, await File.ReadAllBytesAsync(retrieved));
+        var status = await cli.RunAsync("deal-status", "--id", "deal-cli");
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("healthy", status.Output, StringComparison.Ordinal);
+        var list = await cli.RunAsync("deals");
+        Assert.Contains("deal-cli", list.Output, StringComparison.Ordinal);
+        Assert.Contains("3 deals", list.Output, StringComparison.Ordinal);
+        Assert.Equal(0, (await cli.RunAsync("audit-deal", "--id", "deal-cli")).ExitCode);
+        var missing = await cli.RunAsync("deal-status", "--id", "no-such-deal");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.StartsWith("error deal_not_found: ", missing.ErrorLine, StringComparison.Ordinal);
+        var both = await cli.RunAsync("store", "--file", file, "--preset", "dev", "--k", "2");
+        Assert.Equal(1, both.ExitCode);
+        var tooMany = await cli.RunAsync("store", "--file", file, "--preset", "archive");
+        Assert.Equal(3, tooMany.ExitCode);
+        Assert.StartsWith("error deal_not_placed: ", tooMany.ErrorLine, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Providers_are_paid_per_period_for_healthy_fragments_exactly_once_across_a_restart_and_a_lost_fragment_is_refunded()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero));
+        var settings = Providers(7, price: 3_000_000_000);
+        settings["Marketplace:Ledger:Enabled"] = "true";
+        settings["Marketplace:Api:Operators:0"] = "bob";
+        settings["Marketplace:Storage:PaymentPeriod"] = "1.00:00:00";
+        await using var silo = await ApiTestSilo.StartAsync(settings, services: s => s.AddKeyedSingleton<TimeProvider>(Marketplace.Grains.Storage.StorageOptions.ClockKey, clock));
+        using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
+        using var bob = silo.NewHttpClient(ApiTestSilo.BobKey);
+        var content = Content(400_000);
+
+        // Without funds no deal is made and nothing is stored.
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?preset=dev&deal_id=deal-broke", new ByteArrayContent(content)), 402, "insufficient_funds");
+        using (var deposit = await bob.PostAsync("v1/client/deposits", new StringContent("{\"client_id\": \"alice\", \"amount\": 1000000000, \"deposit_id\": \"bank-1\"}", System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.OK, deposit.StatusCode);
+        }
+
+        var deal = (await (await alice.PostAsync("v1/deals?preset=dev&deal_id=deal-pay", new ByteArrayContent(content))).Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        Assert.True(deal.Paid);
+        var ledger = silo.App.Services.GetRequiredService<IGrainFactory>().GetGrain<ISettlement>(ISettlement.DefaultKey);
+        var fragmentBytes = (long)deal.ChunkSize * deal.ChunkCount;
+        // 3,000,000,000 per GiB-month for one day of one fragment, rounded up.
+        var perPeriod = (UInt128)(((System.Numerics.BigInteger)3_000_000_000 * fragmentBytes + ((1L << 30) * 30L) - 1) / ((1L << 30) * 30L));
+        Assert.Equal(perPeriod, (await ledger.GetEscrowAsync("deal:deal-pay:p0:f0"))!.Amount);
+        var balance = await ledger.GetBalanceAsync("alice");
+        Assert.Equal(6 * perPeriod, balance.Escrowed);
+
+        // A day later fragment 3's provider has lost it: the audit pays the five others for the day, refunds the
+        // sixth, escrows the next day and repairs.
+        Directory.Delete(Path.Combine(silo.DataFolder, "providers", deal.Fragments[3].ProviderId, "deal-pay"), recursive: true);
+        var lostProvider = deal.Fragments[3].ProviderId;
+        clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        var audited = (await (await alice.PostAsync("v1/deals/deal-pay/audit", null)).Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        Assert.Equal(1, audited.PeriodsSettled);
+        foreach (var fragment in deal.Fragments)
+        {
+            var settled = (await ledger.GetEscrowAsync($"deal:deal-pay:p0:f{fragment.Index}"))!.Settlement!;
+            Assert.Equal(fragment.Index == 3 ? SettlementOutcome.Refunded : SettlementOutcome.Paid, settled.Outcome);
+        }
+
+        Assert.Equal(UInt128.Zero, (await ledger.GetStakeAsync(lostProvider)).Earnings);
+        Assert.Equal(perPeriod, (await ledger.GetStakeAsync(deal.Fragments[0].ProviderId)).Earnings);
+        Assert.NotNull(await ledger.GetEscrowAsync("deal:deal-pay:p1:f5"));
+
+        // A restart and another audit in the same day pay nothing again.
+        await silo.RestartAsync();
+        ledger = silo.App.Services.GetRequiredService<IGrainFactory>().GetGrain<ISettlement>(ISettlement.DefaultKey);
+        using var again = silo.NewHttpClient(ApiTestSilo.AliceKey);
+        var reaudited = (await (await again.PostAsync("v1/deals/deal-pay/audit", null)).Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        Assert.Equal(1, reaudited.PeriodsSettled);
+        Assert.Equal(perPeriod, (await ledger.GetStakeAsync(deal.Fragments[0].ProviderId)).Earnings);
+        var payments = 0;
+        string? cursor = null;
+        do
+        {
+            var page = await ledger.GetJournalAsync(cursor, 1000);
+            payments += page.Entries.Count(e => e.Operation == LedgerOperation.Payment && e.Reference.StartsWith("deal:deal-pay:p0:", StringComparison.Ordinal));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+        Assert.Equal(5, payments);
+    }
+
+    /// <summary>A clock that moves only when told.</summary>
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset _now = start;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
+}
