@@ -73,6 +73,12 @@ public static class MarketplaceSiloHost
         var dataFolder = Path.GetFullPath(configuration["Marketplace:DataFolder"] ?? Path.Combine(Environment.CurrentDirectory, "data"));
         Directory.CreateDirectory(dataFolder);
         configuration["Marketplace:DataFolder"] = dataFolder;
+        // Shutdown timeout (Marketplace:Host) and console format (Marketplace:Logging); in JSON, standard output
+        // carries only log lines, so the operator notices (the development key banner) go to standard error.
+        if (builder.AddMarketplaceHostSettings().Format == LogFormat.Json && ReferenceEquals(notices, Console.Out))
+        {
+            notices = Console.Error;
+        }
 
         builder.UseOrleans(silo =>
         {
@@ -97,6 +103,7 @@ public static class MarketplaceSiloHost
         app.UseMarketplaceApi();
         app.MapMarketplaceTelemetry();
         app.Lifetime.ApplicationStarted.Register(() => LogAddresses(app));
+        SiloHostingExtensions.LogLifetime(app);
         return app;
     }
 

@@ -77,4 +77,8 @@ internal static class MarketplaceEventIds
     public const int ReadinessCheckFailed = 6003;
     public const int SiloListening = 6004;
     public const int ParentProcessGone = 6005;
+    public const int SiloStopping = 6006;
+    public const int SiloStopped = 6007;
+    public const int DatabaseBackupWritten = 6008;
+    public const int DatabaseBackupFailed = 6009;
 }

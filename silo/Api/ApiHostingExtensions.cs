@@ -33,6 +33,7 @@ internal static class ApiHostingExtensions
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RequestSigningOptions>, RequestSigningOptionsValidator>();
         services.TryAddKeyedSingleton(RequestSignatureVerifier.ClockKey, TimeProvider.System);
         services.AddSingleton<RequestSignatureVerifier>();
+        services.AddSingleton<ReadinessProbe>();
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         services.Configure<KestrelServerOptions>(kestrel =>
         {
@@ -76,6 +77,7 @@ internal static class ApiHostingExtensions
         MoneyEndpoints.Map(secured.MapGroup("").WithTags("money"));
         EvidenceEndpoints.Map(secured.MapGroup("").WithTags("evidence"));
         DealEndpoints.Map(secured.MapGroup("").WithTags("storage"));
+        AdminEndpoints.Map(secured.MapGroup("").WithTags("admin"));
 
         // The Orleans dashboard: operators only, so it answers requests from this machine (or the addresses the
         // operator lists) and nobody else, whatever address the API listens on.

@@ -14,9 +14,15 @@ internal static partial class ApiLog
     [LoggerMessage(EventId = MarketplaceEventIds.UploadAbortFailed, Level = LogLevel.Warning, Message = "Aborting a failed blob upload failed too; its chunks are left for collection")]
     public static partial void UploadAbortFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = MarketplaceEventIds.ReadinessCheckFailed, Level = LogLevel.Warning, Message = "Readiness check failed: the grain call did not answer ({ExceptionType}: {Reason})")]
-    public static partial void ReadinessCheckFailed(ILogger logger, Exception exception, string exceptionType, string reason);
+    [LoggerMessage(EventId = MarketplaceEventIds.ReadinessCheckFailed, Level = LogLevel.Warning, Message = "Readiness check {Check} failed ({ExceptionType}: {Reason})")]
+    public static partial void ReadinessCheckFailed(ILogger logger, Exception exception, string check, string exceptionType, string reason);
 
     [LoggerMessage(EventId = MarketplaceEventIds.SiloListening, Level = LogLevel.Information, Message = "Silo ready: HTTP API {HttpApi}, grain gateway {Gateway}, dashboard {Dashboard}")]
     public static partial void SiloListening(ILogger logger, string httpApi, string gateway, string dashboard);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.DatabaseBackupWritten, Level = LogLevel.Information, Message = "Database backup written to {Path} ({Bytes} bytes)")]
+    public static partial void DatabaseBackupWritten(ILogger logger, string path, long bytes);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.DatabaseBackupFailed, Level = LogLevel.Error, Message = "Database backup under {Folder} failed ({ExceptionType}: {Reason})")]
+    public static partial void DatabaseBackupFailed(ILogger logger, Exception exception, string folder, string exceptionType, string reason);
 }

@@ -13,6 +13,9 @@ public static class ClusterSiloBuilderExtensions
     /// <summary>Configuration key of the default workers' id prefix (see <c>JobsOptions.DefaultWorkerPrefix</c>).</summary>
     public const string DefaultWorkerPrefixKey = "Marketplace:Jobs:DefaultWorkerPrefix";
 
+    /// <summary>The SQLite file of the <c>Localhost</c> mode (grain state and reminders), under the data folder.</summary>
+    public const string DatabaseFileName = "marketplace.db";
+
     /// <summary>Configuration key of the blob chunk store folder (see <c>BlobOptions.ChunkStorePath</c>).</summary>
     public const string ChunkStorePathKey = "Marketplace:Blobs:ChunkStorePath";
 
@@ -65,7 +68,11 @@ public static class ClusterSiloBuilderExtensions
         {
             case ClusterMode.Localhost:
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-                silo.UseSqliteStorage($"Data Source={Path.Combine(dataFolder, "marketplace.db")}");
+                var database = $"Data Source={Path.Combine(dataFolder, DatabaseFileName)}";
+                silo.UseSqliteStorage(database);
+                // POST /v1/admin/backup copies this file while the silo runs (silo/README.md, "Backup and restore").
+                silo.Services.AddSingleton(services => new DatabaseBackups(
+                    database, Path.Combine(dataFolder, "backups"), services.GetService<TimeProvider>() ?? TimeProvider.System));
                 break;
             case ClusterMode.PostgreSql:
                 RequireSharedChunkStore(configuration);

@@ -37,6 +37,18 @@ public sealed class EmbeddedSilos : IAsyncDisposable
         }
     }
 
+    /// <summary>An empty set (no silo yet): <see cref="Start(IReadOnlyDictionary{string, string}?, string?, IReadOnlyDictionary{string, string}?)"/> adds
+    /// them one by one.</summary>
+    public static EmbeddedSilos Create() => new();
+
+    /// <summary>A fresh folder under this set's root, for a silo's data or a copy of it.</summary>
+    public string NewFolder(string name)
+    {
+        var folder = Path.Combine(_root, name);
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -61,15 +73,18 @@ public sealed class EmbeddedSilos : IAsyncDisposable
         }
     }
 
-    private void Start()
+    /// <summary>Starts one more silo process (not waiting for it): the embedded defaults with free ports,
+    /// <paramref name="settings"/> added or overriding, in <paramref name="dataFolder"/> or a new folder, with
+    /// <paramref name="environment"/> added to its environment.</summary>
+    public SiloProcess Start(IReadOnlyDictionary<string, string>? settings = null, string? dataFolder = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
         var index = _silos.Count + 1;
         var siloPort = FreeTcpPorts.Next();
         var gatewayPort = FreeTcpPorts.Next();
         var httpPort = FreeTcpPorts.Next();
-        var dataFolder = Path.Combine(_root, $"silo-{index}-{siloPort}");
-        var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        dataFolder ??= Path.Combine(_root, $"silo-{index}-{siloPort}");
+        var all = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
             ["Marketplace:Cluster:ClusterId"] = $"embedded-{index}-{siloPort}",
             ["Marketplace:Cluster:ServiceId"] = "marketplace-embedded-tests",
@@ -82,6 +97,13 @@ public sealed class EmbeddedSilos : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         };
-        _silos.Add(SiloProcess.Start($"silo-{index}", dataFolder, siloPort, gatewayPort, httpPort, "local-", settings));
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
+        var silo = SiloProcess.Start($"silo-{index}", dataFolder, siloPort, gatewayPort, httpPort, "local-", all, environment);
+        _silos.Add(silo);
+        return silo;
     }
 }

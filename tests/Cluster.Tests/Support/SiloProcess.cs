@@ -14,6 +14,7 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly Lock _logLock = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _standardOutput = new();
     private bool _logClosed;
 
     private SiloProcess(Process process, string name, string dataFolder, int siloPort, int gatewayPort, int httpPort, string workerPrefix)
@@ -27,7 +28,15 @@ public sealed class SiloProcess : IAsyncDisposable
         WorkerPrefix = workerPrefix;
         BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/");
         _log = new StreamWriter(Path.Combine(dataFolder, "silo.log"), append: true) { AutoFlush = true };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                _standardOutput.Enqueue(e.Data);
+            }
+
+            Append(e.Data);
+        };
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -63,8 +72,15 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>True once the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts a silo with <paramref name="settings"/> as <c>--key=value</c> arguments.</summary>
-    public static SiloProcess Start(string name, string dataFolder, int siloPort, int gatewayPort, int httpPort, string workerPrefix, IReadOnlyDictionary<string, string> settings)
+    /// <summary>The exit code (after <see cref="HasExited"/>).</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>The lines the silo wrote to standard output so far, in order (standard error is not among them).</summary>
+    public IReadOnlyList<string> StandardOutputLines => [.. _standardOutput];
+
+    /// <summary>Starts a silo with <paramref name="settings"/> as <c>--key=value</c> arguments and
+    /// <paramref name="environment"/> (e.g. <c>Marketplace__Logging__Format</c>) added to its environment.</summary>
+    public static SiloProcess Start(string name, string dataFolder, int siloPort, int gatewayPort, int httpPort, string workerPrefix, IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string>? environment = null)
     {
         Directory.CreateDirectory(dataFolder);
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath ? hostPath : "dotnet";
@@ -75,6 +91,11 @@ public sealed class SiloProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = dataFolder,
         };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(SiloAssembly);
         foreach (var (key, value) in settings)

@@ -1,0 +1,230 @@
+// What an operator relies on when running the silo executable: the readiness probe checks membership and storage,
+// the JSON console format (selected through the environment variable form), a graceful stop on SIGTERM within the
+// documented shutdown timeout, and an online backup of the embedded SQLite database that a fresh silo starts from.
+// Each test starts real `Marketplace.Silo.dll` processes on the embedded defaults (free ports, temporary folders) and
+// drives them over HTTP and signals. Needs no outside service.
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Marketplace.Cluster.Tests.Support;
+using Marketplace.GrainInterfaces;
+using Marketplace.Sdk;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Marketplace.Cluster.Tests.Operations;
+
+/// <summary>Health, JSON logs, SIGTERM and backup/restore of the silo process.</summary>
+public sealed class SiloOperationsTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    /// <summary>The documented default of <c>Marketplace:Host:ShutdownTimeout</c> (silo/Hosting/SiloHostOptions.cs).</summary>
+    private static readonly TimeSpan DocumentedShutdownTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Bound on one job from submit to terminal, generous for a loaded 2-core machine.</summary>
+    private static readonly TimeSpan JobBound = TimeSpan.FromSeconds(180);
+
+    /// <summary>A second client, not an operator.</summary>
+    private const string BobKey = "cluster-test-key-bob-0123456789abcdef01";
+
+    private readonly EmbeddedSilos _silos = EmbeddedSilos.Create();
+
+    /// <inheritdoc />
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public async Task DisposeAsync() => await _silos.DisposeAsync();
+
+    [Fact]
+    public async Task Readiness_reports_membership_storage_and_grains_of_a_running_silo()
+    {
+        var silo = _silos.Start();
+        await silo.WaitReadyAsync(SiloCluster.StartBound);
+        using var http = new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        using var ready = await http.GetAsync(new Uri("v1/health/ready", UriKind.Relative));
+        var body = await ready.Content.ReadAsStringAsync();
+        output.WriteLine(body);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        using var report = JsonDocument.Parse(body);
+        var checks = report.RootElement.GetProperty("checks");
+        Assert.Equal("ready", report.RootElement.GetProperty("status").GetString());
+        Assert.Equal("ok", checks.GetProperty("silo").GetString());
+        Assert.Equal("ok", checks.GetProperty("membership").GetString());
+        Assert.Equal("ok", checks.GetProperty("storage").GetString());
+        Assert.Equal("ok", checks.GetProperty("grains").GetString());
+
+        // Public: no key needed for either probe, and liveness answers too.
+        using var live = await http.GetAsync(new Uri("v1/health", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+    }
+
+    [Fact]
+    public async Task Json_log_format_from_the_environment_writes_one_json_object_per_line()
+    {
+        var silo = _silos.Start(
+            new Dictionary<string, string> { ["Logging:LogLevel:Default"] = "Information", ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning" },
+            environment: new Dictionary<string, string> { ["Marketplace__Logging__Format"] = "json" });
+        await silo.WaitReadyAsync(SiloCluster.StartBound);
+        // The "silo ready" line (event 6004) is written once the host started; wait for it, not for a time.
+        await Eventually.Until(
+            () => Task.FromResult(silo.StandardOutputLines.Any(line => line.Contains("\"EventId\":6004", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(60),
+            () => "the silo-ready log line on standard output:\n" + silo.Tail());
+
+        var lines = silo.StandardOutputLines.Where(line => line.Length > 0).ToList();
+        output.WriteLine($"{lines.Count} lines on standard output; first: {lines[0]}");
+        Assert.True(lines.Count >= 2, "expected several log lines:\n" + string.Join('\n', lines));
+        foreach (var line in lines)
+        {
+            using var entry = ParseLogLine(line);
+            var root = entry.RootElement;
+            var timestamp = root.GetProperty("Timestamp").GetString()!;
+            Assert.EndsWith("Z", timestamp, StringComparison.Ordinal);
+            Assert.True(DateTimeOffset.TryParse(timestamp, System.Globalization.CultureInfo.InvariantCulture, out _), "timestamp: " + timestamp);
+            Assert.Equal(JsonValueKind.Number, root.GetProperty("EventId").ValueKind);
+            Assert.Contains(root.GetProperty("LogLevel").GetString(), new[] { "Trace", "Debug", "Information", "Warning", "Error", "Critical" });
+            Assert.False(string.IsNullOrEmpty(root.GetProperty("Category").GetString()), line);
+            Assert.Equal(JsonValueKind.String, root.GetProperty("Message").ValueKind);
+        }
+
+        var ready = lines.Select(ParseLogLine).Single(d => d.RootElement.GetProperty("EventId").GetInt32() == 6004);
+        Assert.Equal("Marketplace.Silo", ready.RootElement.GetProperty("Category").GetString());
+        Assert.StartsWith("Silo ready: HTTP API http://127.0.0.1:", ready.RootElement.GetProperty("Message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sigterm_stops_the_silo_with_exit_code_zero_within_the_documented_shutdown_timeout()
+    {
+        var silo = _silos.Start(new Dictionary<string, string> { ["Logging:LogLevel:Marketplace.Silo"] = "Information" });
+        await silo.WaitReadyAsync(SiloCluster.StartBound);
+        // A completed job: the job, program and worker grains are active and hold state when the signal comes.
+        using (var client = SiloCluster.Client(silo))
+        {
+            var program = await client.DeployProgramAsync(SamplePrograms.FromFile("programs/echo/echo.wasm", "echo", "01"));
+            var job = await client.SubmitJobAsync(new JobSubmission { Program = program.Id, InputInline = "before stop"u8.ToArray() });
+            Assert.Equal(JobStatus.Completed, (await client.WaitForJobAsync(job.JobId, JobBound)).Status);
+        }
+
+        var watch = Stopwatch.StartNew();
+        await silo.TerminateAsync(DocumentedShutdownTimeout);
+        output.WriteLine($"exited {watch.Elapsed.TotalSeconds:0.0} s after SIGTERM with code {silo.ExitCode}");
+        Assert.Equal(0, silo.ExitCode);
+        var log = silo.Tail(400);
+        Assert.Contains("Silo stopping: leaving the cluster (shutdown timeout 30 s)", log, StringComparison.Ordinal);
+        Assert.Contains("Silo stopped", log.Replace("Silo stopping", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Backup_taken_while_jobs_are_submitted_starts_a_fresh_silo_with_the_same_blob_program_and_job()
+    {
+        var operators = new Dictionary<string, string>
+        {
+            ["Marketplace:Api:Operators:0"] = SiloCluster.ClientId,
+            ["Marketplace:Api:Keys:" + BobKey] = "bob",
+        };
+        var first = _silos.Start(operators);
+        await first.WaitReadyAsync(SiloCluster.StartBound);
+        using var client = SiloCluster.Client(first);
+        var blobBytes = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("backup me ", 1000)));
+        var blob = await client.UploadBlobAsync(new MemoryStream(blobBytes), "text/plain");
+        var program = await client.DeployProgramAsync(SamplePrograms.FromFile("programs/echo/echo.wasm", "echo", "02"));
+        var job = await client.SubmitJobAsync(new JobSubmission { Program = program.Id, RequestId = "kept", InputInline = "hello backup"u8.ToArray() });
+        var done = await client.WaitForJobAsync(job.JobId, JobBound);
+        Assert.Equal(JobStatus.Completed, done.Status);
+
+        // Jobs keep arriving while the backup runs; the copy is of one moment among them.
+        using var stop = new CancellationTokenSource();
+        var submitted = 0;
+        var load = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await client.SubmitJobAsync(new JobSubmission { Program = program.Id, RequestId = $"load-{submitted}", InputInline = "load"u8.ToArray() });
+                submitted++;
+            }
+        });
+        await Eventually.Until(() => Task.FromResult(Volatile.Read(ref submitted) >= 3), TimeSpan.FromSeconds(120), "three submits under way");
+
+        using var http = new HttpClient { BaseAddress = first.BaseAddress, Timeout = TimeSpan.FromSeconds(120) };
+        using (var denied = new HttpRequestMessage(HttpMethod.Post, "v1/admin/backup"))
+        {
+            denied.Headers.Authorization = new AuthenticationHeaderValue("Bearer", BobKey);
+            using var answer = await http.SendAsync(denied);
+            Assert.Equal(HttpStatusCode.Forbidden, answer.StatusCode);
+        }
+
+        string backupPath;
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "v1/admin/backup"))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", SiloCluster.ApiKey);
+            using var answer = await http.SendAsync(request);
+            var body = await answer.Content.ReadAsStringAsync();
+            output.WriteLine($"backup: {body}");
+            Assert.Equal(HttpStatusCode.Created, answer.StatusCode);
+            using var info = JsonDocument.Parse(body);
+            backupPath = info.RootElement.GetProperty("path").GetString()!;
+            Assert.Equal(new FileInfo(backupPath).Length, info.RootElement.GetProperty("bytes").GetInt64());
+            Assert.StartsWith(Path.Combine(first.DataFolder, "backups"), backupPath, StringComparison.Ordinal);
+        }
+
+        var submittedDuringBackup = Volatile.Read(ref submitted);
+        await stop.CancelAsync();
+        await load;
+        output.WriteLine($"{submittedDuringBackup} jobs submitted before the backup answered, {submitted} in all");
+
+        // Restore as silo/README.md says: a new data folder holding the backup as its database, the chunk files
+        // (content-addressed, never rewritten) copied after the backup so every chunk the database names is there,
+        // and the workers' keys (a worker keeps its key for life; the database names each worker's public key).
+        var restored = _silos.NewFolder("restored");
+        File.Copy(backupPath, Path.Combine(restored, "marketplace.db"));
+        CopyFolder(Path.Combine(first.DataFolder, "chunks"), Path.Combine(restored, "chunks"));
+        CopyFolder(Path.Combine(first.DataFolder, "workers"), Path.Combine(restored, "workers"));
+        await first.TerminateAsync(DocumentedShutdownTimeout);
+
+        var second = _silos.Start(operators, restored);
+        await second.WaitReadyAsync(SiloCluster.StartBound);
+        using var again = SiloCluster.Client(second);
+        using (var read = new MemoryStream())
+        {
+            await again.DownloadBlobAsync(blob.Id, read);
+            Assert.Equal(blobBytes, read.ToArray());
+        }
+
+        Assert.Equal(program.Id, (await again.GetProgramAsync("echo@1.0.0")).Id);
+        var kept = await again.GetJobAsync(job.JobId);
+        Assert.Equal(JobStatus.Completed, kept.Status);
+        using (var jobOutput = new MemoryStream())
+        {
+            await again.GetJobOutputAsync(job.JobId, jobOutput);
+            Assert.Equal("HELLO BACKUP", Encoding.UTF8.GetString(jobOutput.ToArray()));
+        }
+
+        // The same request id reaches the same job on the restored silo: no second run.
+        var resubmitted = await again.SubmitJobAsync(new JobSubmission { Program = program.Id, RequestId = "kept", InputInline = "hello backup"u8.ToArray() });
+        Assert.Equal(job.JobId, resubmitted.JobId);
+    }
+
+    private static JsonDocument ParseLogLine(string line)
+    {
+        try
+        {
+            return JsonDocument.Parse(line);
+        }
+        catch (JsonException wrong)
+        {
+            throw new Xunit.Sdk.XunitException($"not a JSON log line ({wrong.Message}): {line}");
+        }
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}
