@@ -93,6 +93,7 @@ public sealed class ReadinessFailureTests
         using var response = await http.GetAsync("v1/health/ready");
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(503, (int)response.StatusCode);
-        Assert.Equal("{\"status\":\"not_ready\",\"checks\":{\"silo\":\"ok\",\"grains\":\"failed\"}}", body);
+        // The storage read may finish before a zero timeout is checked; the grain call never does.
+        Assert.Matches("^\\{\"status\":\"not_ready\",\"checks\":\\{\"silo\":\"ok\",\"membership\":\"ok\",\"storage\":\"(ok|failed)\",\"grains\":\"failed\"\\}\\}$", body);
     }
 }
