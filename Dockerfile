@@ -15,12 +15,15 @@ RUN dotnet publish silo/Marketplace.Silo.csproj -c Release -o /out/silo \
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS silo
 # curl for the health check only.
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
- && mkdir -p /var/lib/marketplace && chown app:app /var/lib/marketplace
+ && mkdir -p /var/lib/marketplace /var/lib/marketplace-chunks \
+ && chown app:app /var/lib/marketplace /var/lib/marketplace-chunks
 WORKDIR /app
 COPY --from=build /out/silo .
 ENV Marketplace__DataFolder=/var/lib/marketplace \
     Marketplace__Http__Urls=http://0.0.0.0:8080
 VOLUME /var/lib/marketplace
+# The chunk store a cluster's silos share (compose mounts one volume here; Marketplace:Blobs:ChunkStorePath).
+VOLUME /var/lib/marketplace-chunks
 EXPOSE 8080 11111 30000
 USER app
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
@@ -28,6 +31,9 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 ENTRYPOINT ["dotnet", "Marketplace.Silo.dll"]
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0 AS cli
+# The folder `chain deploy` writes the settlement key and chain.json into, owned by the same `app` user the silo
+# runs as, so a volume mounted here starts owned by it and the silos can read the key (mode 0600).
+RUN mkdir -p /etc/marketplace/chain && chown app:app /etc/marketplace/chain
 WORKDIR /app
 COPY --from=build /out/cli .
 USER app
