@@ -1,12 +1,12 @@
 // Design: the services of docker-compose.yml as docker-compose itself resolves them. When the docker-compose program
 // is installed (CI installs it), its `config` output is read: anchors, merge keys and ${VAR:-default} interpolation
-// are then exactly docker-compose's. Without it the file itself is read with YamlDotNet (merge keys through
-// MergingParser, ${VAR}, ${VAR:-default} and $$ interpolated here). Both shapes (short and long syntax) land in one
-// model; anything the model does not recognise is kept by key so the translation can refuse it.
+// are then exactly docker-compose's. Without it the file itself is read with YamlDotNet: merge keys are applied here
+// with the mapping's own keys winning (YamlDotNet's MergingParser keeps both, a duplicate key), and ${VAR},
+// ${VAR:-default} and $$ are interpolated here. ComposeFileTests checks that both readings agree. Both shapes (short
+// and long syntax) land in one model; keys the model does not read are kept by name so the translation refuses them.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Marketplace.Compose.Tests;
@@ -42,7 +42,7 @@ internal sealed partial class ComposeFile
     public static ComposeFile Parse(string yaml, string folder, string source)
     {
         var stream = new YamlStream();
-        stream.Load(new MergingParser(new Parser(new StringReader(yaml))));
+        stream.Load(new StringReader(yaml));
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
         var services = new Dictionary<string, ComposeService>(StringComparer.Ordinal);
         foreach (var (name, node) in Mapping(root, "services"))
@@ -56,7 +56,7 @@ internal sealed partial class ComposeFile
     private static ComposeService ReadService(string name, YamlMappingNode node, string folder)
     {
         var service = new ComposeService(name);
-        foreach (var (key, value) in node.Children.Select(c => (((YamlScalarNode)c.Key).Value!, c.Value)))
+        foreach (var (key, value) in Entries(node))
         {
             service.Keys.Add(key);
             switch (key)
@@ -92,9 +92,9 @@ internal sealed partial class ComposeFile
                     }
                     else
                     {
-                        foreach (var (dependency, condition) in ((YamlMappingNode)value).Children)
+                        foreach (var (dependency, condition) in Entries((YamlMappingNode)value))
                         {
-                            service.DependsOn[Scalar(dependency)] = condition is YamlMappingNode c && c.Children.TryGetValue("condition", out var cond)
+                            service.DependsOn[dependency] = condition is YamlMappingNode c && c.Children.TryGetValue("condition", out var cond)
                                 ? Scalar(cond)
                                 : "service_started";
                         }
@@ -147,14 +147,38 @@ internal sealed partial class ComposeFile
 
     private static IEnumerable<(string Key, YamlNode Value)> Mapping(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(key, out var child) && child is YamlMappingNode mapping
-            ? mapping.Children.Select(c => (Scalar(c.Key), c.Value))
+            ? Entries(mapping)
             : [];
+
+    // A mapping's entries with YAML merge keys (<<: *anchor, or a list of anchors) applied as docker-compose applies
+    // them: the mapping's own keys win over merged ones, merged mappings may merge in turn.
+    private static IEnumerable<(string Key, YamlNode Value)> Entries(YamlMappingNode node)
+    {
+        var entries = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        foreach (var (key, value) in node.Children.Where(c => Scalar(c.Key) != "<<"))
+        {
+            entries[Scalar(key)] = value;
+        }
+
+        foreach (var (_, merged) in node.Children.Where(c => Scalar(c.Key) == "<<"))
+        {
+            foreach (var source in merged is YamlSequenceNode list ? list.Children : [merged])
+            {
+                foreach (var (key, value) in Entries((YamlMappingNode)source))
+                {
+                    entries.TryAdd(key, value);
+                }
+            }
+        }
+
+        return entries.Select(e => (e.Key, e.Value));
+    }
 
     private static IEnumerable<(string Key, string Value)> Pairs(YamlNode node)
     {
         if (node is YamlMappingNode mapping)
         {
-            return mapping.Children.Select(c => (Scalar(c.Key), Scalar(c.Value)));
+            return Entries(mapping).Select(e => (e.Key, Scalar(e.Value)));
         }
 
         return ((YamlSequenceNode)node).Children.Select(Scalar).Select(item =>
