@@ -81,4 +81,6 @@ internal static class MarketplaceEventIds
     public const int SiloStopped = 6007;
     public const int DatabaseBackupWritten = 6008;
     public const int DatabaseBackupFailed = 6009;
+
+    public const int DashboardSectionFailed = 6050;
 }

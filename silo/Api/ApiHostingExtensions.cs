@@ -1,5 +1,6 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
+using Marketplace.Silo.Dashboard;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Dashboard;
@@ -54,6 +55,8 @@ internal static class ApiHostingExtensions
                 + "with a stable 'code'.";
             return Task.CompletedTask;
         }));
+        // The operators' marketplace page under /dashboard/marketplace (Marketplace:Dashboard).
+        services.AddMarketplaceDashboard();
         return services;
     }
 
@@ -78,6 +81,9 @@ internal static class ApiHostingExtensions
         EvidenceEndpoints.Map(secured.MapGroup("").WithTags("evidence"));
         DealEndpoints.Map(secured.MapGroup("").WithTags("storage"));
         AdminEndpoints.Map(secured.MapGroup("").WithTags("admin"));
+
+        // The operators' marketplace page: its files are public, its data needs an operator's API key.
+        app.MapMarketplaceDashboard();
 
         // The Orleans dashboard: operators only, so it answers requests from this machine (or the addresses the
         // operator lists) and nobody else, whatever address the API listens on.

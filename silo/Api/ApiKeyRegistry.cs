@@ -35,10 +35,14 @@ internal sealed class ApiKeyRegistry
         }
 
         _entries = [.. entries];
+        KnownClients = [.. entries.Select(entry => entry.Item2).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>Number of configured keys.</summary>
     public int Count => _entries.Length;
+
+    /// <summary>The clients the keys belong to, each once, by id (ordinal).</summary>
+    public IReadOnlyList<string> KnownClients { get; }
 
     /// <summary>Reads <c>Marketplace:Api:Keys</c> (key → client id). With no keys and <c>Marketplace:Api:DevKey</c>
     /// not false, the development key from the data folder (created and announced on first start) is the only key.</summary>
