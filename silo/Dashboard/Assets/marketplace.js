@@ -157,6 +157,7 @@
     while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
     return (unit === 0 ? value : value.toFixed(1)) + " " + units[unit];
   }
+  function plural(count, noun) { return count + " " + noun + (count === 1 ? "" : "s"); }
   function amount(value) { return value === null || value === undefined ? "–" : Number(value).toLocaleString("en-US"); }
 
   function fillRows(tableId, rows, columns, emptyText) {
@@ -197,7 +198,7 @@
 
   function renderJobs(jobs) {
     sectionNote("jobs-note", jobs.problem,
-      jobs.listed + " jobs in the lists of " + jobs.clients + " clients with API keys" + (jobs.clients_truncated ? " (more clients not read)" : "") + ".");
+      plural(jobs.listed, "job") + " in the lists of " + plural(jobs.clients, "client") + " with API keys" + (jobs.clients_truncated ? " (more clients not read)" : "") + ".");
     tiles("job-states", jobs.by_state, count => count.state);
     fillRows("recent-jobs", jobs.recent.map(job => {
       const row = el("tr", null,
@@ -229,7 +230,7 @@
 
   function renderWorkers(workers) {
     sectionNote("workers-note", workers.problem,
-      workers.online + " of " + workers.total + " workers online; " + workers.running + " running, " + workers.queued +
+      workers.online + " of " + plural(workers.total, "worker") + " online; " + workers.running + " running, " + workers.queued +
       " queued, capacity " + workers.capacity + (workers.truncated ? " (more workers not shown)" : "") + ".");
     fillRows("worker-table", workers.workers.map(worker => {
       const banned = worker.banned_until ? badge("banned") : "–";
@@ -247,7 +248,7 @@
 
   function renderVerification(verification) {
     sectionNote("verification-note", verification.problem,
-      "Of the " + verification.jobs + " most recent jobs, " + verification.with_receipt + " have a signed receipt.");
+      "Of the " + plural(verification.jobs, "most recent job") + ", " + verification.with_receipt + " with a signed receipt.");
     tiles("verification-states", verification.by_state, count => count.state || "not_reported");
     fillRows("attention-table", verification.attention.map(note => el("tr", null,
       idCell(note.job_id, 14), el("td", null, badge(note.state)), num(note.committee_size), num(note.distinct_results),
