@@ -99,11 +99,13 @@ public sealed class SiloOperationsTests(ITestOutputHelper output) : IAsyncLifeti
         var silo = _silos.Start(new Dictionary<string, string> { ["Logging:LogLevel:Marketplace.Silo"] = "Information" });
         await silo.WaitReadyAsync(SiloCluster.StartBound);
         // A completed job: the job, program and worker grains are active and hold state when the signal comes.
+        string jobId;
         using (var client = SiloCluster.Client(silo))
         {
             var program = await client.DeployProgramAsync(SamplePrograms.FromFile("programs/echo/echo.wasm", "echo", "01"));
             var job = await client.SubmitJobAsync(new JobSubmission { Program = program.Id, InputInline = "before stop"u8.ToArray() });
             Assert.Equal(JobStatus.Completed, (await client.WaitForJobAsync(job.JobId, JobBound)).Status);
+            jobId = job.JobId;
         }
 
         var watch = Stopwatch.StartNew();
@@ -113,6 +115,15 @@ public sealed class SiloOperationsTests(ITestOutputHelper output) : IAsyncLifeti
         var log = silo.Tail(400);
         Assert.Contains("Silo stopping: leaving the cluster (shutdown timeout 30 s)", log, StringComparison.Ordinal);
         Assert.Contains("Silo stopped", log.Replace("Silo stopping", "", StringComparison.Ordinal), StringComparison.Ordinal);
+
+        // What the grains held is on disk: a silo started again on the same folder reads the job as it was.
+        var again = _silos.Start(dataFolder: silo.DataFolder);
+        await again.WaitReadyAsync(SiloCluster.StartBound);
+        using var reader = SiloCluster.Client(again);
+        Assert.Equal(JobStatus.Completed, (await reader.GetJobAsync(jobId)).Status);
+        using var bytes = new MemoryStream();
+        await reader.GetJobOutputAsync(jobId, bytes);
+        Assert.Equal("BEFORE STOP", Encoding.UTF8.GetString(bytes.ToArray()));
     }
 
     [Fact]
