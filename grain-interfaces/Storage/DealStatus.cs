@@ -66,6 +66,10 @@ public sealed class DealFragment
 
     /// <summary>Its provider's price per GiB-month when it was placed there.</summary>
     [Id(8)] public long PricePerGiBMonth { get; set; }
+
+    /// <summary>Its provider's signed commitment to the fragment's digests (null for a fragment stored before
+    /// providers signed): a signed audit answer that contradicts it is evidence against the provider.</summary>
+    [Id(9)] public FragmentCommitment? Commitment { get; set; }
 }
 
 /// <summary>A state the deal entered, and when.</summary>
@@ -94,7 +98,7 @@ public sealed class ProviderRefusal
     [Id(0)] public string ProviderId { get; set; } = "";
 
     /// <summary>Why: <c>offline</c>, <c>not_enough_space</c>, <c>price_above_maximum</c>, <c>holds_a_fragment</c>,
-    /// <c>same_silo</c> (used only when distinct silos ran out).</summary>
+    /// <c>stake_below_minimum</c>, <c>not_needed</c>.</summary>
     [Id(1)] public string Reason { get; set; } = "";
 }
 

@@ -20,7 +20,14 @@ public interface IStorageProviderGrain : IGrainWithStringKey
     /// <exception cref="StorageUnavailableException">The provider does not hold it.</exception>
     Task<byte[]> GetFragmentAsync(string dealId, int index, CancellationToken cancellationToken = default);
 
-    /// <summary>Answers an audit from the stored fragment.</summary>
+    /// <summary>Reads back fragment <paramref name="index"/> of deal <paramref name="dealId"/>, computes its SHA-256
+    /// and the Merkle root of its <paramref name="chunkSize"/>-byte chunks, and signs them with the provider's key:
+    /// its commitment to hold those bytes, against which its audit answers are judged.</summary>
+    /// <exception cref="StorageUnavailableException">The provider does not hold the fragment.</exception>
+    /// <exception cref="InvalidRequestException">The fragment is not a whole number of chunks.</exception>
+    Task<FragmentCommitment> CommitAsync(string dealId, int index, int chunkSize);
+
+    /// <summary>Answers an audit from the stored fragment, signed with the provider's key.</summary>
     /// <exception cref="StorageUnavailableException">The provider does not hold the fragment.</exception>
     Task<StorageProof> ProveAsync(StorageChallenge challenge);
 

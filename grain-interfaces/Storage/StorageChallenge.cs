@@ -22,7 +22,8 @@ public sealed class StorageChallenge
 }
 
 /// <summary>A provider's answer: the chunk and its Merkle proof (sibling hashes, leaf level first) against the
-/// fragment's root recorded in the deal.</summary>
+/// fragment's root recorded in the deal, signed with the provider's key, so a wrong answer is evidence against it
+/// (<see cref="StorageFaultEvidence"/>).</summary>
 [GenerateSerializer]
 [Alias("marketplace.storage-proof")]
 [Immutable]
@@ -33,4 +34,22 @@ public sealed class StorageProof
 
     /// <summary>The proof, 32 bytes per level.</summary>
     [Id(1)] public byte[] Proof { get; set; } = [];
+
+    /// <summary>The provider's BLS signature over <see cref="MessageHash"/> of this answer, 96 bytes compressed;
+    /// empty from a provider that signs nothing (its answer then counts as wrong).</summary>
+    [Id(2)] public byte[] Signature { get; set; } = [];
+
+    /// <summary>The bytes the signed statement starts with: ASCII <c>marketplace/storage-proof/v1</c>.</summary>
+    public static ReadOnlySpan<byte> DomainTag => "marketplace/storage-proof/v1"u8;
+
+    /// <summary>What the provider signs for an answer to <paramref name="challenge"/>: SHA-256 over
+    /// <see cref="DomainTag"/>, the deal id (2-byte big-endian length, UTF-8), the fragment index, the chunk index and
+    /// the chunk size (4 bytes big-endian each), SHA-256 of the chunk, and the proof (4-byte length, bytes).</summary>
+    public static byte[] MessageHash(StorageChallenge challenge, ReadOnlySpan<byte> chunk, ReadOnlySpan<byte> proof)
+    {
+        ArgumentNullException.ThrowIfNull(challenge);
+        using var statement = new StorageStatement(DomainTag);
+        return statement.Text(challenge.DealId).Int(challenge.Fragment).Int(challenge.ChunkIndex).Int(challenge.ChunkSize)
+            .Bytes(System.Security.Cryptography.SHA256.HashData(chunk)).Sized(proof).Hash();
+    }
 }

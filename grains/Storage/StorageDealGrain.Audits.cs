@@ -9,9 +9,10 @@ internal sealed partial class StorageDealGrain
     public async Task<DealStatus> AuditAsync()
     {
         var status = Existing();
-        var results = await Task.WhenAll(status.Fragments.Select(f => ChallengeAsync(status, f)));
+        var findings = await Task.WhenAll(status.Fragments.Select(f => ChallengeAsync(status, f)));
         var now = time.GetUtcNow();
-        for (var i = 0; i < results.Length; i++)
+        var penalties = new List<(DealFragment Fragment, AuditFinding Finding)>();
+        for (var i = 0; i < findings.Length; i++)
         {
             var fragment = status.Fragments[i];
             if (state.State.RepairPlan.ContainsKey(fragment.Index))
@@ -19,17 +20,26 @@ internal sealed partial class StorageDealGrain
                 continue;
             }
 
-            fragment.Health = results[i];
+            var health = findings[i].Health;
+            fragment.Health = health;
             fragment.AuditedAt = now;
-            if (results[i] == FragmentHealth.Healthy)
+            if (health == FragmentHealth.Healthy)
             {
                 fragment.AuditsPassed++;
             }
             else
             {
                 fragment.AuditsFailed++;
-                StorageLog.AuditFailed(log, DealId, fragment.Index, fragment.ProviderId, results[i].ToString());
+                StorageLog.AuditFailed(log, DealId, fragment.Index, fragment.ProviderId, health.ToString());
+                penalties.Add((fragment, findings[i]));
             }
+        }
+
+        // Penalties before the state write: a crash in between records them again under the same ids, which the
+        // reputation grain and the evidence grain recognise.
+        foreach (var (fragment, finding) in penalties)
+        {
+            await PenaliseAsync(fragment, finding);
         }
 
         var healthy = status.HealthyFragments;
@@ -53,8 +63,9 @@ internal sealed partial class StorageDealGrain
     }
 
     /// <summary>Asks the fragment's provider for <see cref="StorageOptions.ChallengesPerFragment"/> random chunks and
-    /// checks each against the recorded Merkle root.</summary>
-    private async Task<FragmentHealth> ChallengeAsync(DealStatus status, DealFragment fragment)
+    /// checks each answer's signature and its proof against the recorded Merkle root. A signed answer that fails the
+    /// proof, from a provider that committed to the root, comes back with its evidence.</summary>
+    private async Task<AuditFinding> ChallengeAsync(DealStatus status, DealFragment fragment)
     {
         var root = Convert.FromHexString(fragment.MerkleRoot);
         try
@@ -69,24 +80,35 @@ internal sealed partial class StorageDealGrain
                     ChunkSize = status.ChunkSize,
                 };
                 var proof = await Provider(fragment.ProviderId).ProveAsync(challenge).WaitAsync(Options.ProviderTimeout);
-                if (proof.Chunk.Length != status.ChunkSize
-                    || !ChunkMerkleTree.Verify(root, status.ChunkCount, challenge.ChunkIndex, proof.Chunk, proof.Proof))
+                var valid = proof.Chunk.Length == status.ChunkSize
+                    && ChunkMerkleTree.Verify(root, status.ChunkCount, challenge.ChunkIndex, proof.Chunk, proof.Proof);
+                var signed = fragment.Commitment is null || SignedBy(fragment.Commitment.PublicKey, challenge, proof);
+                if (valid && signed)
                 {
-                    return FragmentHealth.Corrupt;
+                    continue;
                 }
+
+                var evidence = !valid && signed && fragment.Commitment is { } commitment
+                    ? new StorageFaultEvidence { ProviderId = fragment.ProviderId, Commitment = commitment, Challenge = challenge, Answer = proof }
+                    : null;
+                return new AuditFinding(FragmentHealth.Corrupt, evidence);
             }
 
-            return FragmentHealth.Healthy;
+            return new AuditFinding(FragmentHealth.Healthy, null);
         }
         catch (StorageUnavailableException)
         {
-            return FragmentHealth.Missing;
+            // A provider no live silo hosts answers the same way as one that lost the fragment: tell them apart.
+            return new AuditFinding((await InfoOrOfflineAsync(fragment.ProviderId)).Online ? FragmentHealth.Missing : FragmentHealth.Unreachable, null);
         }
         catch (Exception e) when (e is TimeoutException or OrleansException)
         {
-            return FragmentHealth.Unreachable;
+            return new AuditFinding(FragmentHealth.Unreachable, null);
         }
     }
+
+    private static bool SignedBy(byte[] publicKey, StorageChallenge challenge, StorageProof proof) =>
+        Marketplace.Crypto.Bls.Bls.Verify(publicKey, StorageProof.MessageHash(challenge, proof.Chunk, proof.Proof), proof.Signature ?? []);
 
     /// <summary>Arms the next audit round at a random time around <see cref="StorageOptions.AuditInterval"/>.</summary>
     private void ArmAuditTimer()

@@ -68,8 +68,9 @@ internal sealed partial class StorageDealGrain
                 throw new StorageUnavailableException($"deal {DealId}: fragment {index} rebuilt with another digest; nothing was replaced");
             }
 
-            await Provider(providerId).PutFragmentAsync(DealId, index, bytes);
+            var commitment = await StoreAndCommitAsync(fragment, providerId, bytes, status.ChunkSize);
             fragment.ProviderId = providerId;
+            fragment.Commitment = commitment;
             fragment.PricePerGiBMonth = (await Provider(providerId).GetInfoAsync()).PricePerGiBMonth;
             fragment.Health = FragmentHealth.Healthy;
             fragment.AuditedAt = null;

@@ -130,15 +130,16 @@ internal sealed partial class StorageDealGrain(
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IClientDealsGrain>(clientId).AddAsync(DealId);
 
-        var uploads = new Task[policy.TotalFragments];
+        var uploads = new Task<FragmentCommitment>[policy.TotalFragments];
         for (var i = 0; i < uploads.Length; i++)
         {
-            uploads[i] = Provider(chosen[i]).PutFragmentAsync(DealId, i, encoded.Fragments[i]);
+            uploads[i] = StoreAndCommitAsync(status.Fragments[i], chosen[i], encoded.Fragments[i], status.ChunkSize);
         }
 
-        await Task.WhenAll(uploads);
+        var commitments = await Task.WhenAll(uploads);
         foreach (var fragment in status.Fragments)
         {
+            fragment.Commitment = commitments[fragment.Index];
             fragment.Health = FragmentHealth.Healthy;
         }
 

@@ -16,4 +16,10 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = MarketplaceEventIds.StorageStateChanged, Level = LogLevel.Information, Message = "Storage deal {DealId} is now {State}: {Reason}")]
     public static partial void StateChanged(ILogger log, string dealId, string state, string reason);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.StorageProviderPenalised, Level = LogLevel.Warning, Message = "Storage deal {DealId}: provider {ProviderId} penalised for fragment {Index}: {Kind} ({Reference}), {Slashed} slashed")]
+    public static partial void ProviderPenalised(ILogger log, string dealId, int index, string providerId, string kind, string reference, string slashed);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.StoragePenaltyFailed, Level = LogLevel.Warning, Message = "Storage deal {DealId}: the penalty of provider {ProviderId} for fragment {Index} could not be recorded")]
+    public static partial void PenaltyFailed(ILogger log, Exception exception, string dealId, int index, string providerId);
 }

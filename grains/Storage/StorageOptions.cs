@@ -31,6 +31,11 @@ public sealed class StorageOptions
     /// <summary>How long a fragment fetch or an audit answer may take (default 30 s); a slower provider counts as
     /// unreachable.</summary>
     public TimeSpan ProviderTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Bonded stake (in the settlement, <see cref="GrainInterfaces.ISettlement.GetStakeAsync"/> under the
+    /// provider's id) a provider needs to be given fragments, in the ledger's smallest unit (default 0: no stake
+    /// needed). Placement and repair pass over a provider below it with the reason <c>stake_below_minimum</c>.</summary>
+    public long MinimumProviderStake { get; set; }
 }
 
 /// <summary>One storage provider a silo hosts.</summary>

@@ -35,6 +35,11 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             problems.Add($"{S}:ProviderTimeout must be positive");
         }
 
+        if (options.MinimumProviderStake < 0)
+        {
+            problems.Add($"{S}:MinimumProviderStake is {options.MinimumProviderStake}; it must not be negative");
+        }
+
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Providers.Count; i++)
         {

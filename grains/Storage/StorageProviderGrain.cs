@@ -1,6 +1,10 @@
 // Design: the provider grain is a thin, stateless front of its silo's fragment store: its durable state is the files
-// in its directory, nothing else. Placed by StorageProviderPlacement on its hosting silo; activated anywhere else
-// (its silo is gone) it reports itself offline, refuses every fragment call and deactivates.
+// in its directory (and its key file), nothing else. Placed by StorageProviderPlacement on its hosting silo; activated
+// anywhere else (its silo is gone) it reports itself offline, refuses every fragment call and deactivates. Hosted, it
+// announces itself on the capabilities stream when it activates (its silo registers it at start) and after every
+// write or delete changes its free space, and it signs what it stands by: a commitment to each fragment's digests and
+// every audit answer, so a wrong answer is evidence against it.
+using Marketplace.Crypto.Bls;
 using Marketplace.GrainInterfaces;
 using Marketplace.Storage.ReedSolomon;
 using Microsoft.Extensions.Logging;
@@ -12,6 +16,14 @@ namespace Marketplace.Grains.Storage;
 internal sealed class StorageProviderGrain(LocalStorageProviders local, ILocalSiloDetails silo, ILogger<StorageProviderGrain> log) : Grain, IStorageProviderGrain
 {
     private string Id => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (local.TryGet(Id, out _, out _))
+        {
+            await AdvertiseAsync();
+        }
+    }
 
     public Task<StorageProviderInfo> GetInfoAsync()
     {
@@ -36,36 +48,93 @@ internal sealed class StorageProviderGrain(LocalStorageProviders local, ILocalSi
     public async Task PutFragmentAsync(string dealId, int index, byte[] data)
     {
         var store = Store();
+        var before = store.UsedBytes;
         await store.PutAsync(Checked(dealId), index, data);
         StorageLog.FragmentStored(log, Id, dealId, index, data.Length);
+        if (store.UsedBytes != before)
+        {
+            await AdvertiseAsync();
+        }
     }
 
     public async Task<byte[]> GetFragmentAsync(string dealId, int index, CancellationToken cancellationToken = default) =>
         await Store().GetAsync(Checked(dealId), index, cancellationToken)
             ?? throw new StorageUnavailableException($"storage provider {Id} does not hold fragment {index} of deal {dealId}");
 
+    public async Task<FragmentCommitment> CommitAsync(string dealId, int index, int chunkSize)
+    {
+        var fragment = await GetFragmentAsync(dealId, index);
+        if (chunkSize < 1 || fragment.Length == 0 || fragment.Length % chunkSize != 0)
+        {
+            throw new InvalidRequestException($"chunkSize: fragment {index} of deal {dealId} holds {fragment.Length} bytes, not a whole number of {chunkSize}-byte chunks");
+        }
+
+        var key = local.KeyOf(Id);
+        var commitment = new FragmentCommitment
+        {
+            DealId = dealId,
+            Fragment = index,
+            ChunkSize = chunkSize,
+            ChunkCount = fragment.Length / chunkSize,
+            Sha256 = System.Security.Cryptography.SHA256.HashData(fragment),
+            MerkleRoot = ChunkMerkleTree.Build(fragment, chunkSize).Root.ToArray(),
+            PublicKey = local.PublicKeyOf(Id),
+        };
+        commitment.Signature = Bls.Sign(key, commitment.MessageHash()).ToBytes();
+        return commitment;
+    }
+
     public async Task<StorageProof> ProveAsync(StorageChallenge challenge)
     {
         var fragment = await GetFragmentAsync(challenge.DealId, challenge.Fragment);
-        if (challenge.ChunkSize < 1 || fragment.Length % challenge.ChunkSize != 0 || challenge.ChunkIndex < 0
-            || challenge.ChunkIndex >= fragment.Length / challenge.ChunkSize)
+        byte[] chunk = [], proof = [];
+        if (challenge.ChunkSize >= 1 && fragment.Length % challenge.ChunkSize == 0 && challenge.ChunkIndex >= 0
+            && challenge.ChunkIndex < fragment.Length / challenge.ChunkSize)
         {
-            // The stored fragment does not have the deal's shape: what it answers cannot verify, and the audit says so.
-            return new StorageProof { Chunk = [], Proof = [] };
+            chunk = fragment.AsSpan(challenge.ChunkIndex * challenge.ChunkSize, challenge.ChunkSize).ToArray();
+            proof = ChunkMerkleTree.Build(fragment, challenge.ChunkSize).GetProof(challenge.ChunkIndex);
         }
 
-        var tree = ChunkMerkleTree.Build(fragment, challenge.ChunkSize);
+        // A stored fragment without the deal's shape answers empty: it cannot verify, and the audit says so. Every
+        // answer is signed: the provider stands by what it holds.
         return new StorageProof
         {
-            Chunk = fragment.AsSpan(challenge.ChunkIndex * challenge.ChunkSize, challenge.ChunkSize).ToArray(),
-            Proof = tree.GetProof(challenge.ChunkIndex),
+            Chunk = chunk,
+            Proof = proof,
+            Signature = Bls.Sign(local.KeyOf(Id), StorageProof.MessageHash(challenge, chunk, proof)).ToBytes(),
         };
     }
 
-    public Task DeleteFragmentAsync(string dealId, int index)
+    public async Task DeleteFragmentAsync(string dealId, int index)
     {
-        Store().Delete(Checked(dealId), index);
-        return Task.CompletedTask;
+        var store = Store();
+        var before = store.UsedBytes;
+        store.Delete(Checked(dealId), index);
+        if (store.UsedBytes != before)
+        {
+            await AdvertiseAsync();
+        }
+    }
+
+    /// <summary>Announces the provider's offer on the capabilities stream.</summary>
+    private async Task AdvertiseAsync()
+    {
+        var info = await GetInfoAsync();
+        var advertisement = new StorageProviderAdvertisement
+        {
+            ProviderId = Id,
+            CapacityBytes = info.CapacityBytes,
+            FreeBytes = info.FreeBytes,
+            PricePerGiBMonth = info.PricePerGiBMonth,
+            Labels = info.Labels,
+            Online = info.Online,
+            Silo = info.Silo,
+            PublicKey = Convert.ToHexStringLower(local.PublicKeyOf(Id)),
+            At = DateTimeOffset.UtcNow,
+        };
+        await this.GetStreamProvider(MarketplaceStreams.Provider)
+            .GetStream<StorageProviderAdvertisement>(StreamId.Create(MarketplaceStreams.Capabilities, MarketplaceStreams.BroadcastKey))
+            .OnNextAsync(advertisement);
     }
 
     private FragmentStore Store()

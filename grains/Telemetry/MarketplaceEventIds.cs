@@ -70,6 +70,8 @@ internal static class MarketplaceEventIds
     public const int StorageAuditFailed = 5851;
     public const int StorageRepaired = 5852;
     public const int StorageStateChanged = 5853;
+    public const int StorageProviderPenalised = 5854;
+    public const int StoragePenaltyFailed = 5855;
 
     public const int RequestFailed = 6000;
     public const int RequestFailedAfterResponseStarted = 6001;

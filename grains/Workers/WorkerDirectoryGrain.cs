@@ -21,16 +21,18 @@ internal sealed class WorkerDirectoryGrain(
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // Storage providers announce on the same stream (StorageProviderAdvertisement): subscribed untyped, the
+        // directory takes the workers' announcements and passes over the rest.
         var stream = this.GetStreamProvider(MarketplaceStreams.Provider)
-            .GetStream<WorkerInfo>(StreamId.Create(MarketplaceStreams.Capabilities, MarketplaceStreams.BroadcastKey));
+            .GetStream<object>(StreamId.Create(MarketplaceStreams.Capabilities, MarketplaceStreams.BroadcastKey));
         var handles = await stream.GetAllSubscriptionHandles();
         if (handles.Count == 0)
         {
-            await stream.SubscribeAsync((w, _) => OnWorkerAsync(w));
+            await stream.SubscribeAsync((item, _) => item is WorkerInfo w ? OnWorkerAsync(w) : Task.CompletedTask);
             return;
         }
 
-        await handles[0].ResumeAsync((w, _) => OnWorkerAsync(w));
+        await handles[0].ResumeAsync((item, _) => item is WorkerInfo w ? OnWorkerAsync(w) : Task.CompletedTask);
         for (var i = 1; i < handles.Count; i++)
         {
             await handles[i].UnsubscribeAsync();
