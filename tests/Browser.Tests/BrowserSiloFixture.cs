@@ -65,6 +65,8 @@ public sealed class BrowserSiloFixture : IAsyncLifetime
             ["Marketplace:Api:Keys:" + AliceKey] = "alice",
             ["Marketplace:Api:Operators:0"] = "ops",
             ["Marketplace:Dashboard:RefreshInterval"] = "00:00:01",
+            // Streams end often, so every test also sees the page reconnect (and its key checked again).
+            ["Marketplace:Dashboard:StreamLifetime"] = "00:00:04",
         });
         _app = MarketplaceSiloHost.Build(builder);
         await _app.StartAsync();

@@ -42,6 +42,10 @@ public sealed class MarketplacePageTests(BrowserSiloFixture silo, ITestOutputHel
         // Snapshots keep arriving on the same document.
         var first = int.Parse(await page.Locator("body").GetAttributeAsync("data-snapshots") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         await Expect(page.Locator("body")).Not.ToHaveAttributeAsync("data-snapshots", first.ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = Patience });
+
+        // A stream ends after its lifetime (4 s here); the page reconnects on its own and stays live.
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-streams", new Regex("^([2-9]|[1-9][0-9]+)$"), new() { Timeout = Patience });
+        await Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = Patience });
         output.WriteLine("screenshot: " + await BrowserSiloFixture.ScreenshotAsync(page, "marketplace-page"));
     }
 

@@ -81,6 +81,7 @@
 
     showProblem(0, null);
     setConnection("live", "live");
+    document.body.dataset.streams = String(Number(document.body.dataset.streams || 0) + 1);
     try {
       await readEvents(response.body, signal);
     } catch (error) {
