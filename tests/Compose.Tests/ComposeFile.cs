@@ -201,9 +201,8 @@ internal sealed partial class ComposeFile
             return "$";
         }
 
-        var set = Environment.GetEnvironmentVariable(m.Groups["name"].Value);
-        var colon = m.Groups["op"].Value == ":-";
-        return m.Groups["op"].Success && (set is null || (colon && set.Length == 0)) ? m.Groups["default"].Value : set ?? "";
+        // The file's defaults, never this machine's environment: the test runs what the file says by itself.
+        return m.Groups["op"].Success ? m.Groups["default"].Value : "";
     });
 
     private static string? RunDockerComposeConfig(string path)
@@ -222,7 +221,13 @@ internal sealed partial class ComposeFile
         }
 
         // The defaults of the file, not whatever this machine exports.
-        start.Environment.Remove("POSTGRES_PASSWORD");
+        foreach (Match variable in Variable().Matches(File.ReadAllText(path)))
+        {
+            if (variable.Groups["name"].Success)
+            {
+                start.Environment.Remove(variable.Groups["name"].Value);
+            }
+        }
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
