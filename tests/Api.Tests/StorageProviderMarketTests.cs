@@ -62,6 +62,7 @@ public sealed class StorageProviderMarketTests(ITestOutputHelper output)
 
         // A subscriber of its own, on the stream the workers announce on, taking every kind of announcement.
         var heard = new ConcurrentQueue<StorageProviderAdvertisement>();
+        var workersHeard = new ConcurrentQueue<WorkerInfo>();
         var stream = silo.App.Services.GetRequiredService<IClusterClient>().GetStreamProvider(MarketplaceStreams.Provider)
             .GetStream<object>(StreamId.Create(MarketplaceStreams.Capabilities, MarketplaceStreams.BroadcastKey));
         var subscription = await stream.SubscribeAsync((item, _) =>
@@ -69,6 +70,10 @@ public sealed class StorageProviderMarketTests(ITestOutputHelper output)
             if (item is StorageProviderAdvertisement advertisement)
             {
                 heard.Enqueue(advertisement);
+            }
+            else if (item is WorkerInfo worker)
+            {
+                workersHeard.Enqueue(worker);
             }
 
             return Task.CompletedTask;
@@ -83,6 +88,11 @@ public sealed class StorageProviderMarketTests(ITestOutputHelper output)
         await WaitForAsync(() => Task.FromResult(heard.ToArray()), ads => deal.Fragments.All(f => ads.Any(a => a.ProviderId == f.ProviderId && a.FreeBytes == 10_000_000 - fragmentBytes)), "the subscriber hearing every provider of the deal with less free space");
         var after = await WaitForAsync(directory.ListAdvertisementsAsync, ads => ads.All(a => a.FreeBytes == 10_000_000 - fragmentBytes), "the directory's advertisements with less free space");
         Assert.Equal(initial.Select(a => a.PublicKey), after.Select(a => a.PublicKey));
+
+        // One stream, two kinds: the workers' heartbeats come on it too, and the worker directory still hears them.
+        await WaitForAsync(() => Task.FromResult(workersHeard.Count), n => n > 0, "a worker announcement on the same stream");
+        var workerDirectory = grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey);
+        await WaitForAsync(workerDirectory.ListOnlineIdsAsync, ids => ids.Length > 0, "the worker directory listing online workers");
         await subscription.UnsubscribeAsync();
     }
 
