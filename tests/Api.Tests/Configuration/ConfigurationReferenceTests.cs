@@ -25,6 +25,7 @@ public sealed partial class ConfigurationReferenceTests(ITestOutputHelper output
         ("Marketplace.Silo", "Marketplace.Silo.Api.RateLimitOptions", "Marketplace:Api:RateLimit"),
         ("Marketplace.Silo", "Marketplace.Silo.Api.ClientRateLimit", "Marketplace:Api:RateLimit:Clients:{client id}"),
         ("Marketplace.Silo", "Marketplace.Silo.Telemetry.TelemetryOptions", "Marketplace:Telemetry"),
+        ("Marketplace.Silo", "Marketplace.Silo.Dashboard.MarketplaceDashboardOptions", "Marketplace:Dashboard"),
         ("Marketplace.Grains.Blobs", "Marketplace.Grains.Blobs.BlobOptions", "Marketplace:Blobs"),
         ("Marketplace.Grains.Execution", "Marketplace.Grains.Execution.ProgramOptions", "Marketplace:Programs"),
         ("Marketplace.Grains.Jobs", "Marketplace.Grains.Jobs.JobsOptions", "Marketplace:Jobs"),
