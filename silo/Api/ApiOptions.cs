@@ -14,7 +14,8 @@ internal sealed class ApiOptions
     /// <summary>How long the readiness probe waits for its grain call.</summary>
     public TimeSpan ReadinessTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Client ids whose API keys may move money in (deposits to any client) and bond, unbond or pay out worker
-    /// stake (<c>Marketplace:Api:Operators:0=...</c>; default none). Slashing has no route.</summary>
+    /// <summary>Client ids whose API keys may move money in (deposits to any client), bond, unbond or pay out worker
+    /// stake, and back up the silo's database (<c>Marketplace:Api:Operators:0=...</c>; default none). Slashing has no
+    /// route.</summary>
     public List<string> Operators { get; set; } = [];
 }
