@@ -157,6 +157,11 @@ public sealed class DealStatus
     /// <summary>Why payments stopped (the client's balance ran out), or empty.</summary>
     [Id(15)] public string PaymentProblem { get; set; } = "";
 
+    /// <summary>The blob id of the stored bytes (<c>blob</c> + the Merkle root of their blob-layer chunks, as
+    /// <c>POST /v1/blobs</c> would name them), so <c>GET /v1/blobs/{id}</c> reads the deal for its client; empty until
+    /// the bytes are stored.</summary>
+    [Id(16)] public string BlobId { get; set; } = "";
+
     /// <summary>Fragments whose last check found them healthy.</summary>
     public int HealthyFragments => Fragments.Count(f => f.Health == FragmentHealth.Healthy);
 }

@@ -6,6 +6,14 @@ public interface IClientDealsGrain : IGrainWithStringKey
     /// <summary>Records a deal of this client (idempotent).</summary>
     Task AddAsync(string dealId);
 
+    /// <summary>Records that deal <paramref name="dealId"/> stores the blob <paramref name="blobId"/> (the newest
+    /// such deal wins).</summary>
+    Task IndexBlobAsync(string blobId, string dealId);
+
+    /// <summary>The newest of this client's deals that stores blob <paramref name="blobId"/>, or null.</summary>
+    [Orleans.Concurrency.ReadOnly]
+    Task<string?> FindByBlobAsync(string blobId);
+
     /// <summary>The newest <paramref name="limit"/> deal ids (1-100), newest first.</summary>
     [Orleans.Concurrency.ReadOnly]
     Task<IReadOnlyList<string>> ListAsync(int limit);

@@ -33,4 +33,19 @@ public interface IStorageDealGrain : IGrainWithStringKey
     /// deal's fragments (idempotent: a finished repair does nothing).</summary>
     /// <exception cref="StorageUnavailableException">Fewer than k healthy fragments.</exception>
     Task<DealStatus> RepairAsync();
+
+    /// <summary>Starts a deal for <paramref name="length"/> bytes that arrive as a stream: places its k + m fragments,
+    /// escrows the first period and records the placement (state <see cref="DealState.Placing"/>, no digests yet).
+    /// The caller then writes the fragments to their providers in pieces and calls <see cref="CompleteAsync"/>. A deal
+    /// of this client already stored is returned as it is (the caller compares <see cref="DealStatus.ContentSha256"/>);
+    /// one still placing is placed again.</summary>
+    /// <exception cref="InvalidRequestException">A bad policy or length, or a price below zero.</exception>
+    /// <exception cref="DealNotPlacedException">Too few eligible providers.</exception>
+    /// <exception cref="AccessDeniedException">The id is another client's deal.</exception>
+    Task<DealStatus> BeginAsync(string clientId, DurabilityPolicy policy, long maxPricePerGiBMonth, long length);
+
+    /// <summary>Records the digests of the fragments written since <see cref="BeginAsync"/> and makes the deal
+    /// active (audited from then on).</summary>
+    /// <exception cref="InvalidRequestException">The deal is not placing, or the digests do not fit it.</exception>
+    Task<DealStatus> CompleteAsync(string clientId, DealContent content);
 }

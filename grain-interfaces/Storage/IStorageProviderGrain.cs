@@ -33,4 +33,31 @@ public interface IStorageProviderGrain : IGrainWithStringKey
 
     /// <summary>Deletes a fragment (a no-op when absent).</summary>
     Task DeleteFragmentAsync(string dealId, int index);
+
+    /// <summary>Starts writing fragment <paramref name="index"/> of <paramref name="length"/> bytes (chunks of
+    /// <paramref name="chunkSize"/>) in pieces, reserving its length against the quota; a write of the same fragment
+    /// under way is dropped.</summary>
+    /// <exception cref="QuotaExceededException">It would pass the provider's capacity.</exception>
+    Task BeginFragmentAsync(string dealId, int index, long length, int chunkSize);
+
+    /// <summary>Appends a piece (whole chunks) at <paramref name="offset"/>, which must follow the previous piece.</summary>
+    /// <exception cref="InvalidRequestException">No write under way, or a piece out of order or of the wrong shape.</exception>
+    Task WriteFragmentAsync(string dealId, int index, long offset, [Immutable] byte[] piece);
+
+    /// <summary>Makes the fragment written in pieces durable (flushed to disk with its chunk hashes, then renamed into
+    /// place).</summary>
+    Task CommitFragmentAsync(string dealId, int index);
+
+    /// <summary>Drops a fragment write under way and gives back its quota (a no-op when there is none).</summary>
+    Task AbortFragmentAsync(string dealId, int index);
+
+    /// <summary>Up to <paramref name="count"/> bytes (at most 16 MiB) of the fragment from <paramref name="offset"/>,
+    /// as stored: the caller checks each chunk.</summary>
+    /// <exception cref="StorageUnavailableException">The provider does not hold it.</exception>
+    Task<byte[]> ReadFragmentAsync(string dealId, int index, long offset, int count, CancellationToken cancellationToken = default);
+
+    /// <summary>The fragment's chunk hashes (SHA-256 of 0x00 and the chunk, 32 bytes each, in order), as the provider
+    /// has them: the caller checks them against the fragment's Merkle root.</summary>
+    /// <exception cref="StorageUnavailableException">The provider does not hold it, or not as whole chunks.</exception>
+    Task<byte[]> GetChunkHashesAsync(string dealId, int index, int chunkSize, CancellationToken cancellationToken = default);
 }

@@ -19,11 +19,30 @@ internal sealed class ClientDealsGrain([PersistentState("client-deals")] IPersis
         deals.Add(dealId);
         if (deals.Count > Kept)
         {
+            var dropped = new HashSet<string>(deals.Take(deals.Count - Kept), StringComparer.Ordinal);
             deals.RemoveRange(0, deals.Count - Kept);
+            foreach (var blob in state.State.DealsByBlob.Where(e => dropped.Contains(e.Value)).Select(e => e.Key).ToList())
+            {
+                state.State.DealsByBlob.Remove(blob);
+            }
         }
 
         await state.WriteStateAsync();
     }
+
+    public async Task IndexBlobAsync(string blobId, string dealId)
+    {
+        if (state.State.DealsByBlob.TryGetValue(blobId, out var known) && known == dealId)
+        {
+            return;
+        }
+
+        state.State.DealsByBlob[blobId] = dealId;
+        await state.WriteStateAsync();
+    }
+
+    public Task<string?> FindByBlobAsync(string blobId) =>
+        Task.FromResult(state.State.DealsByBlob.TryGetValue(blobId, out var dealId) ? dealId : null);
 
     public Task<IReadOnlyList<string>> ListAsync(int limit)
     {
@@ -50,4 +69,7 @@ internal sealed class ClientDealsState
 {
     /// <summary>Deal ids, oldest first.</summary>
     [Id(0)] public List<string> Deals { get; set; } = [];
+
+    /// <summary>Blob id → the newest deal storing it.</summary>
+    [Id(1)] public Dictionary<string, string> DealsByBlob { get; set; } = [];
 }

@@ -43,21 +43,19 @@ internal sealed partial class StorageDealGrain
         }
     }
 
-    /// <summary>Stores <paramref name="bytes"/> as <paramref name="fragment"/>'s index on
-    /// <paramref name="providerId"/> and takes its signed commitment, which must name the recorded digests under a
-    /// valid signature.</summary>
+    /// <summary>Takes the signed commitment of <paramref name="providerId"/> to fragment <paramref name="index"/>,
+    /// which it computed from the chunk hashes it kept while the fragment streamed in; it must name
+    /// <paramref name="sha256"/> and <paramref name="merkleRoot"/> (lower-case hex) under a valid signature.</summary>
     /// <exception cref="StorageUnavailableException">The provider committed to other digests or did not sign.</exception>
-    private async Task<FragmentCommitment> StoreAndCommitAsync(DealFragment fragment, string providerId, byte[] bytes, int chunkSize)
+    private async Task<FragmentCommitment> TakeCommitmentAsync(int index, string providerId, string sha256, string merkleRoot, int chunkSize)
     {
-        var provider = Provider(providerId);
-        await provider.PutFragmentAsync(DealId, fragment.Index, bytes);
-        var commitment = await provider.CommitAsync(DealId, fragment.Index, chunkSize);
-        if (commitment.DealId != DealId || commitment.Fragment != fragment.Index
-            || Convert.ToHexStringLower(commitment.Sha256) != fragment.Sha256
-            || Convert.ToHexStringLower(commitment.MerkleRoot) != fragment.MerkleRoot
+        var commitment = await Provider(providerId).CommitAsync(DealId, index, chunkSize);
+        if (commitment.DealId != DealId || commitment.Fragment != index
+            || Convert.ToHexStringLower(commitment.Sha256) != sha256
+            || Convert.ToHexStringLower(commitment.MerkleRoot) != merkleRoot
             || !Marketplace.Crypto.Bls.Bls.Verify(commitment.PublicKey, commitment.MessageHash(), commitment.Signature))
         {
-            throw new StorageUnavailableException($"storage provider {providerId} did not commit to fragment {fragment.Index} of deal {DealId} as stored");
+            throw new StorageUnavailableException($"storage provider {providerId} did not commit to fragment {index} of deal {DealId} as stored");
         }
 
         return commitment;

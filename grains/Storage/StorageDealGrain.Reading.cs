@@ -1,11 +1,13 @@
-using System.Security.Cryptography;
 using Marketplace.GrainInterfaces;
-using Marketplace.Storage.ReedSolomon;
 
 namespace Marketplace.Grains.Storage;
 
 internal sealed partial class StorageDealGrain
 {
+    /// <summary>The largest range <see cref="ReadAsync"/> returns in one answer; larger reads go through
+    /// <see cref="DealTransfers.ReadAsync"/> (the HTTP API) or in ranges.</summary>
+    public const long MaxReadBytes = 64L * 1024 * 1024;
+
     public async Task<byte[]> ReadAsync(string clientId, long offset, long length)
     {
         var status = Owned(clientId);
@@ -21,73 +23,14 @@ internal sealed partial class StorageDealGrain
             throw new InvalidRequestException($"length: {length} bytes from {offset} pass the blob's end ({status.Length} bytes)");
         }
 
-        var fragments = await FetchFirstAsync(status, status.Policy.DataFragments, skip: null);
-        byte[] blob;
-        try
+        if (take > MaxReadBytes)
         {
-            blob = new BlobDecoder().Decode(ManifestOf(status), fragments);
-        }
-        catch (ErasureCodingException e)
-        {
-            throw new StorageUnavailableException($"deal {DealId} cannot be decoded: {e.Message}");
+            throw new InvalidRequestException($"length: {take} bytes; one read returns at most {MaxReadBytes} (read in ranges, or stream /v1/deals/{{id}}/content)");
         }
 
-        return offset == 0 && take == blob.Length ? blob : blob.AsSpan((int)offset, (int)take).ToArray();
-    }
-
-    /// <summary>
-    /// Fetches fragments from their providers all at once and keeps the first <paramref name="wanted"/> whose SHA-256
-    /// matches the deal's record; the rest are cancelled. Fragments in <paramref name="skip"/> are not asked for.
-    /// Entries are null where nothing was kept.
-    /// </summary>
-    /// <exception cref="StorageUnavailableException">Fewer than <paramref name="wanted"/> verified.</exception>
-    private async Task<byte[]?[]> FetchFirstAsync(DealStatus status, int wanted, IReadOnlySet<int>? skip)
-    {
-        using var done = new CancellationTokenSource(Options.ProviderTimeout);
-        var pending = new Dictionary<Task<byte[]?>, int>();
-        foreach (var fragment in status.Fragments)
-        {
-            if (skip?.Contains(fragment.Index) != true)
-            {
-                pending[FetchVerifiedAsync(fragment, done.Token)] = fragment.Index;
-            }
-        }
-
-        var result = new byte[]?[status.Fragments.Count];
-        var kept = 0;
-        while (pending.Count > 0 && kept < wanted)
-        {
-            var finished = await Task.WhenAny(pending.Keys);
-            var index = pending[finished];
-            pending.Remove(finished);
-            if (await finished is { } bytes)
-            {
-                result[index] = bytes;
-                kept++;
-            }
-        }
-
-        await done.CancelAsync();
-        if (kept < wanted)
-        {
-            throw new StorageUnavailableException($"deal {DealId}: only {kept} of the {wanted} fragments needed could be fetched and verified");
-        }
-
-        return result;
-    }
-
-    /// <summary>The fragment when its provider returns bytes with the recorded SHA-256; null otherwise (missing,
-    /// unreachable, too slow, or other bytes).</summary>
-    private async Task<byte[]?> FetchVerifiedAsync(DealFragment fragment, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var bytes = await Provider(fragment.ProviderId).GetFragmentAsync(DealId, fragment.Index, cancellationToken);
-            return Convert.ToHexStringLower(SHA256.HashData(bytes)) == fragment.Sha256 ? bytes : null;
-        }
-        catch (Exception e) when (e is StorageUnavailableException or OrleansException or TimeoutException or OperationCanceledException)
-        {
-            return null;
-        }
+        var bytes = new byte[take];
+        using var destination = new MemoryStream(bytes);
+        await transfers.ReadAsync(status, offset, take, destination, CancellationToken.None);
+        return bytes;
     }
 }

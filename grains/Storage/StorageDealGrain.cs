@@ -1,11 +1,11 @@
-// Design note: the deal grain owns a blob's life in the storage market. At create it encodes the blob (systematic
-// Reed-Solomon, storage/ReedSolomon), places the k + m fragments on distinct providers (distinct silos first), stores
-// them and records where each is with its SHA-256 and the Merkle root of its chunks. From then on only those digests
+// Design note: the deal grain owns a blob's life in the storage market. At create it places the k + m fragments on
+// distinct providers (distinct silos first) and records the placement; the bytes are then encoded (systematic
+// Reed-Solomon, storage/ReedSolomon) stripe by stripe as they stream in and written to the providers in pieces
+// (DealTransfers), and the grain records each fragment's SHA-256 and the Merkle root of its chunks. From then on only those digests
 // are trusted: reads verify every fragment against them and decode from the first k that match; audits ask each
 // provider for random chunks and check the proof against the recorded root; repair rebuilds what is not healthy from
 // k healthy fragments onto providers holding none of the deal. State is written before data moves (a repair plan
 // first), so a silo restart in the middle resumes the same work.
-using System.Security.Cryptography;
 using Marketplace.GrainInterfaces;
 using Marketplace.Storage.ReedSolomon;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +19,7 @@ internal sealed partial class StorageDealGrain(
     [PersistentState("storage-deal")] IPersistentState<StorageDealState> state,
     IOptions<StorageOptions> options,
     [FromKeyedServices(StorageOptions.ClockKey)] TimeProvider time,
+    DealTransfers transfers,
     ILogger<StorageDealGrain> log) : Grain, IStorageDealGrain, IRemindable
 {
     private const string AuditReminder = "storage-audit";
@@ -40,14 +41,25 @@ internal sealed partial class StorageDealGrain(
 
     public async Task<DealStatus> CreateAsync(string clientId, DurabilityPolicy policy, long maxPricePerGiBMonth, byte[] content)
     {
-        ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(content);
+        var status = await BeginAsync(clientId, policy, maxPricePerGiBMonth, content.Length);
+        using var source = new MemoryStream(content, writable: false);
+        if (status.State != DealState.Placing)
+        {
+            return await DealTransfers.SameContentAsync(status, source, content.Length, CancellationToken.None);
+        }
+
+        return await CompleteAsync(clientId, await transfers.UploadAsync(status, source, content.Length, CancellationToken.None));
+    }
+
+    public async Task<DealStatus> BeginAsync(string clientId, DurabilityPolicy policy, long maxPricePerGiBMonth, long length)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
         if (!StorageIds.IsValid(DealId))
         {
             throw new InvalidRequestException($"dealId: '{DealId}' is not a deal id");
         }
 
-        var contentHash = Convert.ToHexStringLower(SHA256.HashData(content));
         if (state.State.Status is { } existing)
         {
             if (existing.ClientId != clientId)
@@ -55,23 +67,21 @@ internal sealed partial class StorageDealGrain(
                 throw new AccessDeniedException($"deal {DealId} belongs to another client");
             }
 
-            if (existing.ContentSha256 != contentHash)
+            if (existing.State != DealState.Placing)
             {
-                throw new InvalidRequestException($"dealId: deal {DealId} already stores other content");
+                return existing;
             }
-
-            return existing;
         }
 
         policy.Validate();
-        if (content.Length == 0)
+        if (length <= 0)
         {
             throw new InvalidRequestException("content: an empty blob cannot be stored");
         }
 
-        if (content.Length > Options.MaxDealBytes)
+        if (length > Options.MaxDealBytes)
         {
-            throw new InvalidRequestException($"content: {content.Length} bytes; a deal stores at most {Options.MaxDealBytes}");
+            throw new InvalidRequestException($"content: {length} bytes; a deal stores at most {Options.MaxDealBytes}");
         }
 
         if (maxPricePerGiBMonth < 0)
@@ -79,9 +89,8 @@ internal sealed partial class StorageDealGrain(
             throw new InvalidRequestException("max_price_per_gib_month: must not be negative");
         }
 
-        var encoded = new BlobEncoder(policy.DataFragments, policy.ParityFragments).Encode(content);
-        var manifest = encoded.Manifest;
-        var fragmentBytes = manifest.FragmentLength;
+        var (chunkSize, chunkCount) = new BlobEncoder(policy.DataFragments, policy.ParityFragments).LayoutOf(length);
+        var fragmentBytes = (long)chunkSize * chunkCount;
         var (chosen, refusals) = await PlaceAsync(policy.TotalFragments, fragmentBytes, maxPricePerGiBMonth, exclude: new HashSet<string>());
         if (chosen.Count < policy.TotalFragments)
         {
@@ -95,10 +104,9 @@ internal sealed partial class StorageDealGrain(
             ClientId = clientId,
             State = DealState.Placing,
             Policy = policy,
-            Length = content.Length,
-            ContentSha256 = contentHash,
-            ChunkSize = manifest.ChunkSize,
-            ChunkCount = manifest.ChunkCount,
+            Length = length,
+            ChunkSize = chunkSize,
+            ChunkCount = chunkCount,
             CreatedAt = now,
             MaxPricePerGiBMonth = maxPricePerGiBMonth,
             WhyNotPlaced = refusals,
@@ -112,8 +120,6 @@ internal sealed partial class StorageDealGrain(
                 Index = i,
                 ProviderId = chosen[i],
                 PricePerGiBMonth = prices[i].PricePerGiBMonth,
-                Sha256 = Convert.ToHexStringLower(manifest.Fragments[i].Sha256.Span),
-                MerkleRoot = Convert.ToHexStringLower(manifest.Fragments[i].MerkleRoot.Span),
                 Health = FragmentHealth.Missing,
             });
         }
@@ -129,22 +135,46 @@ internal sealed partial class StorageDealGrain(
         state.State.Status = status;
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IClientDealsGrain>(clientId).AddAsync(DealId);
+        return status;
+    }
 
-        var uploads = new Task<FragmentCommitment>[policy.TotalFragments];
-        for (var i = 0; i < uploads.Length; i++)
+    public async Task<DealStatus> CompleteAsync(string clientId, DealContent content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var status = Owned(clientId);
+        if (status.State != DealState.Placing)
         {
-            uploads[i] = StoreAndCommitAsync(status.Fragments[i], chosen[i], encoded.Fragments[i], status.ChunkSize);
+            return status.ContentSha256 == content.ContentSha256
+                ? status
+                : throw new InvalidRequestException($"dealId: deal {DealId} already stores other content");
         }
 
-        var commitments = await Task.WhenAll(uploads);
+        if (content.FragmentSha256.Count != status.Fragments.Count || content.FragmentMerkleRoots.Count != status.Fragments.Count)
+        {
+            throw new InvalidRequestException($"content: {content.FragmentSha256.Count} fragment digests for a deal of {status.Fragments.Count} fragments");
+        }
+
+        // Each provider signs what it computed itself while its fragment streamed in; the deal keeps a commitment
+        // only when it names the digests the encoder produced.
+        var commitments = await Task.WhenAll(status.Fragments.Select(f => TakeCommitmentAsync(
+            f.Index, f.ProviderId, content.FragmentSha256[f.Index], content.FragmentMerkleRoots[f.Index], status.ChunkSize)));
         foreach (var fragment in status.Fragments)
         {
+            fragment.Sha256 = content.FragmentSha256[fragment.Index];
+            fragment.MerkleRoot = content.FragmentMerkleRoots[fragment.Index];
             fragment.Commitment = commitments[fragment.Index];
             fragment.Health = FragmentHealth.Healthy;
         }
 
-        Enter(status, DealState.Active, $"{policy.TotalFragments} fragments stored on {chosen.Count} providers");
+        status.ContentSha256 = content.ContentSha256;
+        status.BlobId = content.BlobId;
+        Enter(status, DealState.Active, $"{status.Fragments.Count} fragments stored on {status.Fragments.Select(f => f.ProviderId).Distinct().Count()} providers");
         await state.WriteStateAsync();
+        if (BlobIds.IsValid(status.BlobId))
+        {
+            await GrainFactory.GetGrain<IClientDealsGrain>(clientId).IndexBlobAsync(status.BlobId, DealId);
+        }
+
         await this.RegisterOrUpdateReminder(AuditReminder, Options.AuditInterval, Options.AuditInterval);
         ArmAuditTimer();
         return status;
@@ -188,17 +218,6 @@ internal sealed partial class StorageDealGrain(
         status.State = next;
         status.History.Add(new DealTransition { State = next, At = time.GetUtcNow(), Reason = reason });
         StorageLog.StateChanged(log, DealId, next.ToString(), reason);
-    }
-
-    private Marketplace.Storage.ReedSolomon.BlobManifest ManifestOf(DealStatus status)
-    {
-        var digests = new List<FragmentDigest>(status.Fragments.Count);
-        foreach (var fragment in status.Fragments)
-        {
-            digests.Add(new FragmentDigest(Convert.FromHexString(fragment.Sha256), Convert.FromHexString(fragment.MerkleRoot)));
-        }
-
-        return new Marketplace.Storage.ReedSolomon.BlobManifest(status.Policy.DataFragments, status.Policy.ParityFragments, status.Length, status.ChunkSize, status.ChunkCount, digests);
     }
 
     private static string Describe(List<ProviderRefusal> refusals)

@@ -22,4 +22,10 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = MarketplaceEventIds.StoragePenaltyFailed, Level = LogLevel.Warning, Message = "Storage deal {DealId}: the penalty of provider {ProviderId} for fragment {Index} could not be recorded")]
     public static partial void PenaltyFailed(ILogger log, Exception exception, string dealId, int index, string providerId);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.StorageFragmentCommitted, Level = LogLevel.Debug, Message = "Storage provider {ProviderId} committed fragment {Index} of deal {DealId}")]
+    public static partial void FragmentCommitted(ILogger log, string providerId, string dealId, int index);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.StorageUploadFailed, Level = LogLevel.Warning, Message = "Storage deal {DealId}: a fragment write could not be dropped after a failed upload")]
+    public static partial void UploadCleanupFailed(ILogger log, string dealId, Exception exception);
 }

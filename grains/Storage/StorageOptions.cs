@@ -13,8 +13,17 @@ public sealed class StorageOptions
     /// <summary>The providers this silo hosts (<c>Marketplace:Storage:Providers:0:Id=p1</c>, ...); none by default.</summary>
     public List<StorageProviderOptions> Providers { get; set; } = [];
 
-    /// <summary>The largest blob one deal stores (default 64 MiB; at most 1 GiB).</summary>
+    /// <summary>The largest value <see cref="MaxDealBytes"/> may take: 16 GiB.</summary>
+    public const long MaxDealBytesLimit = 16L << 30;
+
+    /// <summary>The largest blob one deal stores (default 64 MiB; at most 16 GiB). Uploads, reads and repairs stream
+    /// stripe by stripe, so this bounds disk use and time, not memory.</summary>
     public long MaxDealBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>The buffer budget of one streamed upload, read or repair (default 16 MiB, at least 1 MiB): fragment
+    /// pieces are sized so that two per fragment and the stripe buffers fit in it, and never smaller than one chunk
+    /// (so a policy with many fragments may need more than the budget: 2 (k + m) + 2 chunks of up to 64 KiB).</summary>
+    public long TransferBufferBytes { get; set; } = 16L * 1024 * 1024;
 
     /// <summary>The mean time between two audit rounds of a deal (default 10 minutes); each round is drawn at a
     /// random time from half to one and a half of it, so providers cannot tell when the next one comes.</summary>

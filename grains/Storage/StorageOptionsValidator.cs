@@ -10,9 +10,14 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
     {
         var problems = new List<string>();
         const string S = StorageOptions.Section;
-        if (options.MaxDealBytes is < 1 or > 1L << 30)
+        if (options.MaxDealBytes is < 1 or > StorageOptions.MaxDealBytesLimit)
         {
-            problems.Add($"{S}:MaxDealBytes is {options.MaxDealBytes}; it must be from 1 to 1 GiB");
+            problems.Add($"{S}:MaxDealBytes is {options.MaxDealBytes}; it must be from 1 to 16 GiB");
+        }
+
+        if (options.TransferBufferBytes is < 1L << 20 or > 1L << 30)
+        {
+            problems.Add($"{S}:TransferBufferBytes is {options.TransferBufferBytes}; it must be from 1 MiB to 1 GiB");
         }
 
         if (options.AuditInterval < TimeSpan.FromSeconds(1))

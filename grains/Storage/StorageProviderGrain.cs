@@ -13,7 +13,7 @@ namespace Marketplace.Grains.Storage;
 
 /// <summary>A storage provider (<see cref="IStorageProviderGrain"/>).</summary>
 [StorageProviderPlacement]
-internal sealed class StorageProviderGrain(LocalStorageProviders local, ILocalSiloDetails silo, ILogger<StorageProviderGrain> log) : Grain, IStorageProviderGrain
+internal sealed partial class StorageProviderGrain(LocalStorageProviders local, ILocalSiloDetails silo, ILogger<StorageProviderGrain> log) : Grain, IStorageProviderGrain
 {
     private string Id => this.GetPrimaryKeyString();
 
@@ -63,36 +63,46 @@ internal sealed class StorageProviderGrain(LocalStorageProviders local, ILocalSi
 
     public async Task<FragmentCommitment> CommitAsync(string dealId, int index, int chunkSize)
     {
-        var fragment = await GetFragmentAsync(dealId, index);
-        if (chunkSize < 1 || fragment.Length == 0 || fragment.Length % chunkSize != 0)
+        // The digests come from what the provider kept while the fragment streamed in (its chunk hashes and its
+        // SHA-256), so a commitment never loads the fragment.
+        var store = Store();
+        var digests = await store.DigestsAsync(Checked(dealId), index, chunkSize, CancellationToken.None);
+        if (digests is not { } held)
         {
-            throw new InvalidRequestException($"chunkSize: fragment {index} of deal {dealId} holds {fragment.Length} bytes, not a whole number of {chunkSize}-byte chunks");
+            await EnsureHeldAsync(store, dealId, index);
+            throw new InvalidRequestException($"chunkSize: fragment {index} of deal {dealId} is not a whole number of {chunkSize}-byte chunks");
         }
 
-        var key = local.KeyOf(Id);
         var commitment = new FragmentCommitment
         {
             DealId = dealId,
             Fragment = index,
             ChunkSize = chunkSize,
-            ChunkCount = fragment.Length / chunkSize,
-            Sha256 = System.Security.Cryptography.SHA256.HashData(fragment),
-            MerkleRoot = ChunkMerkleTree.Build(fragment, chunkSize).Root.ToArray(),
+            ChunkCount = held.Leaves.Length / ChunkMerkleTree.HashSize,
+            Sha256 = held.Sha256,
+            MerkleRoot = ChunkMerkleTree.FromLeafHashes(held.Leaves).Root.ToArray(),
             PublicKey = local.PublicKeyOf(Id),
         };
-        commitment.Signature = Bls.Sign(key, commitment.MessageHash()).ToBytes();
+        commitment.Signature = Bls.Sign(local.KeyOf(Id), commitment.MessageHash()).ToBytes();
         return commitment;
     }
 
     public async Task<StorageProof> ProveAsync(StorageChallenge challenge)
     {
-        var fragment = await GetFragmentAsync(challenge.DealId, challenge.Fragment);
+        // One chunk is read and the proof comes from the fragment's chunk hashes, so an audit never loads a fragment.
+        var store = Store();
+        var leaves = challenge.ChunkSize >= 1
+            ? await store.ChunkHashesAsync(Checked(challenge.DealId), challenge.Fragment, challenge.ChunkSize, CancellationToken.None)
+            : null;
         byte[] chunk = [], proof = [];
-        if (challenge.ChunkSize >= 1 && fragment.Length % challenge.ChunkSize == 0 && challenge.ChunkIndex >= 0
-            && challenge.ChunkIndex < fragment.Length / challenge.ChunkSize)
+        if (leaves is null)
         {
-            chunk = fragment.AsSpan(challenge.ChunkIndex * challenge.ChunkSize, challenge.ChunkSize).ToArray();
-            proof = ChunkMerkleTree.Build(fragment, challenge.ChunkSize).GetProof(challenge.ChunkIndex);
+            await EnsureHeldAsync(store, challenge.DealId, challenge.Fragment);
+        }
+        else if (challenge.ChunkIndex >= 0 && challenge.ChunkIndex < leaves.Length / ChunkMerkleTree.HashSize)
+        {
+            chunk = await ReadFragmentAsync(challenge.DealId, challenge.Fragment, (long)challenge.ChunkIndex * challenge.ChunkSize, challenge.ChunkSize);
+            proof = ChunkMerkleTree.FromLeafHashes(leaves).GetProof(challenge.ChunkIndex);
         }
 
         // A stored fragment without the deal's shape answers empty: it cannot verify, and the audit says so. Every
@@ -135,6 +145,15 @@ internal sealed class StorageProviderGrain(LocalStorageProviders local, ILocalSi
         await this.GetStreamProvider(MarketplaceStreams.Provider)
             .GetStream<StorageProviderAdvertisement>(StreamId.Create(MarketplaceStreams.Capabilities, MarketplaceStreams.BroadcastKey))
             .OnNextAsync(advertisement);
+    }
+
+    /// <summary>Throws <see cref="StorageUnavailableException"/> when the fragment is not held.</summary>
+    private async Task EnsureHeldAsync(FragmentStore store, string dealId, int index)
+    {
+        if (await store.ReadAsync(Checked(dealId), index, 0, 0, CancellationToken.None) is null)
+        {
+            throw new StorageUnavailableException($"storage provider {Id} does not hold fragment {index} of deal {dealId}");
+        }
     }
 
     private FragmentStore Store()

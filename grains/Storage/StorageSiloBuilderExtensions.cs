@@ -29,6 +29,8 @@ public static class StorageSiloBuilderExtensions
         silo.UseSiloMetadata(new Dictionary<string, string> { [StorageProviderPlacement.MetadataKey] = string.Join(',', ids) });
         silo.Services.AddPlacementDirector<StorageProviderPlacement, StorageProviderPlacementDirector>();
         silo.Services.AddSingleton<LocalStorageProviders>();
+        silo.Services.TryAddSingleton<StorageBufferMeter>();
+        silo.Services.TryAddSingleton<DealTransfers>();
         silo.Services.AddHostedService<StorageProviderRegistration>();
         silo.Services.TryAddKeyedSingleton<TimeProvider>(StorageOptions.ClockKey, static (services, _) => services.GetService<TimeProvider>() ?? TimeProvider.System);
         return silo;

@@ -72,6 +72,8 @@ internal static class MarketplaceEventIds
     public const int StorageStateChanged = 5853;
     public const int StorageProviderPenalised = 5854;
     public const int StoragePenaltyFailed = 5855;
+    public const int StorageFragmentCommitted = 5870;
+    public const int StorageUploadFailed = 5871;
 
     public const int RequestFailed = 6000;
     public const int RequestFailedAfterResponseStarted = 6001;

@@ -2,9 +2,11 @@
 // the client may not read exactly as one that is not stored, so these endpoints give the same 404 blob_not_found for
 // both and never look at the request further (range, validators, chunk index) before that check. Access changes
 // (share, revoke, publish, unpublish), the access list and giving a blob up (DELETE) are for the blob's owners; everyone
-// else gets the same 404.
+// else gets the same 404. A blob id the chunk store does not have for the caller may name one of the caller's storage
+// deals: DealBlobStreaming serves it.
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
+using Marketplace.Grains.Storage;
 using Marketplace.Grains.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -79,9 +81,15 @@ internal static class BlobEndpoints
         return Results.Created($"/v1/blobs/{manifest.Id}", manifest);
     }
 
-    private static async Task<IResult> DownloadAsync(string id, HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> DownloadAsync(string id, HttpContext context, IGrainFactory grains, DealTransfers transfers)
     {
-        await BlobStreaming.WriteAsync(context, grains, ApiClient.BlobCallerOf(context), ResourceIds.RequireBlobId(id));
+        var blobId = ResourceIds.RequireBlobId(id);
+        var caller = ApiClient.BlobCallerOf(context);
+        if (!await DealBlobStreaming.TryWriteAsync(context, grains, transfers, caller, blobId))
+        {
+            await BlobStreaming.WriteAsync(context, grains, caller, blobId);
+        }
+
         return Results.Empty;
     }
 

@@ -1,18 +1,19 @@
 // Design: storing a blob in the storage market is one request whose body is the blob's bytes (the policy, price and an
-// optional deal id in the query), answered with the deal's status once every fragment is stored. A deal id given by
+// optional deal id in the query), answered with the deal's status once every fragment is stored. The body streams
+// through DealTransfers (encoded stripe by stripe, fragments written in pieces); a body without a Content-Length is
+// first spooled to a temporary file, since placement needs the length. Reads stream the same way, stripe by stripe. A deal id given by
 // the client makes the request idempotent; without one the silo makes one. Only the deal's client sees it: any other
 // API key gets deal_not_found, as for a deal that does not exist.
 using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Storage;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 
 namespace Marketplace.Silo.Api;
 
 /// <summary><c>/v1/deals</c>: store a blob with providers, read its status and content, audit it now.</summary>
 internal static class DealEndpoints
 {
-    /// <summary>The largest body <c>POST /v1/deals</c> reads (the deal grain's own limit may be lower).</summary>
-    private const long MaxBodyBytes = 1L << 30;
-
     public static void Map(RouteGroupBuilder api)
     {
         api.MapPost("/deals", CreateAsync)
@@ -42,7 +43,7 @@ internal static class DealEndpoints
             .ProducesProblems(400, 404);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> CreateAsync(HttpContext context, DealTransfers transfers, IOptions<StorageOptions> options)
     {
         var query = context.Request.Query;
         var policy = PolicyOf(query);
@@ -57,15 +58,43 @@ internal static class DealEndpoints
             throw new InvalidRequestException("deal_id: 1-64 characters of letters, digits, '-', '_' and '.'");
         }
 
+        // The deal grain refuses a length above MaxDealBytes; the body limit only stops reading one byte past it.
+        var maxBytes = options.Value.MaxDealBytes;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = MaxBodyBytes;
+            limit.MaxRequestBodySize = null;
         }
 
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
-        var status = await grains.GetGrain<IStorageDealGrain>(dealId).CreateAsync(ApiClient.IdOf(context), policy, maxPrice, buffer.ToArray());
+        var aborted = context.RequestAborted;
+        DealStatus status;
+        if (context.Request.ContentLength is { } declared)
+        {
+            status = await transfers.StoreAsync(ApiClient.IdOf(context), dealId, policy, maxPrice, context.Request.Body, declared, aborted);
+        }
+        else
+        {
+            var spool = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+            await using (spool)
+            {
+                await CopyAtMostAsync(context.Request.Body, spool, maxBytes + 1, aborted);
+                spool.Position = 0;
+                status = await transfers.StoreAsync(ApiClient.IdOf(context), dealId, policy, maxPrice, spool, spool.Length, aborted);
+            }
+        }
+
         return Results.Created($"/v1/deals/{status.DealId}", status);
+    }
+
+    private static async Task CopyAtMostAsync(Stream source, Stream destination, long limit, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[81920];
+        long total = 0;
+        int read;
+        while (total < limit && (read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, limit - total)), cancellationToken)) > 0)
+        {
+            await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            total += read;
+        }
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, IGrainFactory grains)
@@ -80,14 +109,13 @@ internal static class DealEndpoints
     private static async Task<IResult> GetAsync(HttpContext context, IGrainFactory grains, string id) =>
         Results.Ok(await Deal(grains, id).GetStatusAsync(ApiClient.IdOf(context)));
 
-    private static async Task ReadAsync(HttpContext context, IGrainFactory grains, string id)
+    private static async Task ReadAsync(HttpContext context, IGrainFactory grains, DealTransfers transfers, string id)
     {
         var deal = Deal(grains, id);
         var status = await deal.GetStatusAsync(ApiClient.IdOf(context));
         var range = ByteRange.Parse(context.Request.Headers.Range, status.Length);
         var offset = range?.Start ?? 0;
         var length = range?.Length ?? status.Length;
-        var bytes = await deal.ReadAsync(status.ClientId, offset, length);
         context.Response.Headers.AcceptRanges = "bytes";
         context.Response.ContentType = "application/octet-stream";
         if (range is { } r)
@@ -96,8 +124,9 @@ internal static class DealEndpoints
             context.Response.Headers.ContentRange = $"bytes {r.Start}-{r.End}/{status.Length}";
         }
 
-        context.Response.ContentLength = bytes.Length;
-        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+        // Headers go out with the first decoded bytes: a deal that cannot be read at all is still a clean problem.
+        context.Response.ContentLength = length;
+        await transfers.ReadAsync(status, offset, length, context.Response.Body, context.RequestAborted);
     }
 
     private static async Task<IResult> AuditAsync(HttpContext context, IGrainFactory grains, string id)

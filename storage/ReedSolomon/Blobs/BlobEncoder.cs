@@ -39,6 +39,19 @@ public sealed class BlobEncoder
     /// <summary>The largest chunk size a manifest from this encoder can have.</summary>
     public int MaxChunkSize { get; }
 
+    /// <summary>The chunk size and chunk (stripe) count a blob of <paramref name="blobLength"/> bytes gets from this
+    /// encoder, known before a byte is read: each fragment is ChunkSize x ChunkCount bytes.</summary>
+    /// <exception cref="ErasureCodingException"><see cref="ErasureCodingError.InvalidSize"/> for a negative or too large length.</exception>
+    public (int ChunkSize, int ChunkCount) LayoutOf(long blobLength)
+    {
+        if (blobLength < 0)
+        {
+            throw new ErasureCodingException(ErasureCodingError.InvalidSize, $"Blob length {blobLength} is negative.");
+        }
+
+        return BlobLayout.For(blobLength, DataFragments, MaxChunkSize);
+    }
+
     /// <summary>Encodes a blob held in memory into k + m fragments held in memory.</summary>
     public EncodedBlob Encode(ReadOnlySpan<byte> blob)
     {
