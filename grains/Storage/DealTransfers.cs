@@ -82,12 +82,14 @@ public sealed class DealTransfers
         return new DealReader(_grains, status, _options.Value, Meter).ReadAsync(offset, length, destination, cancellationToken);
     }
 
-    /// <summary>The bytes per fragment piece of one call: about <see cref="StorageOptions.TransferBufferBytes"/> over
-    /// 2 (k + m) + 2, in whole chunks, at least one chunk and at most the provider's largest piece.</summary>
+    /// <summary>The bytes per fragment piece of one call: <see cref="StorageOptions.TransferBufferBytes"/> over
+    /// 3 (k + m), in whole chunks, at least one chunk and at most the provider's largest piece. An upload holds two
+    /// pieces per fragment and one stripe, a read k pieces and one stripe of scratch, so both stay within the budget
+    /// once it is at least 3 (k + m) chunks.</summary>
     internal static int PieceBytes(StorageOptions options, DealStatus status)
     {
         var chunk = status.ChunkSize;
-        var share = options.TransferBufferBytes / ((2L * status.Policy.TotalFragments) + 2);
+        var share = options.TransferBufferBytes / (3L * status.Policy.TotalFragments);
         var chunks = Math.Clamp(share / chunk, 1, Math.Min(status.ChunkCount, StorageProviderGrain.MaxPieceBytes / chunk));
         return (int)(chunks * chunk);
     }

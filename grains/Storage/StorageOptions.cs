@@ -21,8 +21,9 @@ public sealed class StorageOptions
     public long MaxDealBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>The buffer budget of one streamed upload, read or repair (default 16 MiB, at least 1 MiB): fragment
-    /// pieces are sized so that two per fragment and the stripe buffers fit in it, and never smaller than one chunk
-    /// (so a policy with many fragments may need more than the budget: 2 (k + m) + 2 chunks of up to 64 KiB).</summary>
+    /// pieces are a third of the budget's share per fragment, in whole chunks (an upload holds two pieces per fragment
+    /// and one stripe), and never smaller than one chunk, so a policy with many fragments needs at least 3 (k + m)
+    /// chunks of up to 64 KiB (1.2 MiB for 4+2, 4.5 MiB for 16+8) to stay within it.</summary>
     public long TransferBufferBytes { get; set; } = 16L * 1024 * 1024;
 
     /// <summary>The mean time between two audit rounds of a deal (default 10 minutes); each round is drawn at a
