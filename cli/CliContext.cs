@@ -66,6 +66,11 @@ internal sealed class CliContext
             Description = "Print machine-readable JSON instead of tables.",
             Recursive = true,
         };
+        Quiet = new Option<bool>("--quiet", "-q")
+        {
+            Description = "Draw no progress lines on stderr.",
+            Recursive = true,
+        };
     }
 
     public CliEnvironment Environment { get; }
@@ -86,6 +91,8 @@ internal sealed class CliContext
 
     public Option<bool> Json { get; }
 
+    public Option<bool> Quiet { get; }
+
     public void AddGlobalOptions(Command root)
     {
         root.Options.Add(Url);
@@ -96,6 +103,7 @@ internal sealed class CliContext
         root.Options.Add(SigningKeyId);
         root.Options.Add(SigningSecretFile);
         root.Options.Add(Json);
+        root.Options.Add(Quiet);
     }
 
     /// <summary>Makes <paramref name="body"/> the action of <paramref name="command"/>.</summary>
@@ -138,6 +146,7 @@ internal sealed class VerbRun : IAsyncDisposable
         Parse = parse;
         CancellationToken = cancellationToken;
         Json = parse.GetValue(context.Json);
+        Quiet = parse.GetValue(context.Quiet);
         var gateway = parse.GetValue(context.Gateway);
         Endpoint = string.IsNullOrWhiteSpace(gateway) ? parse.GetValue(context.Url) ?? CliContext.DefaultUrl : $"gateway {gateway}";
     }
@@ -148,6 +157,9 @@ internal sealed class VerbRun : IAsyncDisposable
 
     /// <summary>True with <c>--json</c>.</summary>
     public bool Json { get; }
+
+    /// <summary>True with <c>--quiet</c>: no progress lines.</summary>
+    public bool Quiet { get; }
 
     /// <summary>Where this run connects, for messages.</summary>
     public string Endpoint { get; }

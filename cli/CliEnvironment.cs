@@ -53,7 +53,13 @@ internal sealed class CliEnvironment
     /// <summary>Renders tables on <see cref="Output"/>.</summary>
     public IAnsiConsole Console { get; }
 
-    /// <summary>Renders progress bars on <see cref="Error"/> (so stdout stays clean for data).</summary>
+    /// <summary>True when <see cref="Error"/> is a terminal: progress lines are drawn only then.</summary>
+    public bool ErrorIsTerminal { get; init; }
+
+    /// <summary>The clock progress lines measure rates with.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Renders status output on <see cref="Error"/> (so stdout stays clean for data).</summary>
     public IAnsiConsole StatusConsole { get; }
 
     /// <summary>The process's real console, environment and connection factory.</summary>
@@ -65,7 +71,10 @@ internal sealed class CliEnvironment
         var status = System.Console.IsErrorRedirected
             ? CreateConsole(error, interactive: false)
             : AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
-        return new CliEnvironment(output, error, System.Console.OpenStandardOutput, new MarketplaceClientFactory(), Environment.GetEnvironmentVariable, console, status);
+        return new CliEnvironment(output, error, System.Console.OpenStandardOutput, new MarketplaceClientFactory(), Environment.GetEnvironmentVariable, console, status)
+        {
+            ErrorIsTerminal = !System.Console.IsErrorRedirected,
+        };
     }
 
     private static IAnsiConsole CreateConsole(TextWriter writer, bool interactive)

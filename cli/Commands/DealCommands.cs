@@ -1,5 +1,5 @@
-// Design: the storage market's verbs. `store` sends a file's bytes as one deal (a progress bar covers the read; the
-// deal answers once every fragment is stored), `retrieve` writes a stored blob (or a range) through a .partial file,
+// Design: the storage market's verbs. `store` streams a file as one deal (a progress line covers the bytes sent; the
+// deal answers once every fragment is stored), `retrieve` streams a stored blob (or a range) through a .partial file,
 // `deal-status` shows fragment health, `deals` lists the newest deals, `audit-deal` runs an audit round now.
 using System.CommandLine;
 using Marketplace.Cli.Output;
@@ -24,14 +24,21 @@ internal static class DealCommands
         var m = new Option<int?>("--m") { Description = "Parity fragments (how many may be lost)." };
         var maxPrice = new Option<long?>("--max-price") { Description = "The highest price per GiB-month to accept, in the ledger's smallest unit." };
         var dealId = new Option<string?>("--deal-id") { Description = "Your id for the deal (makes a repeat safe)." };
-        var command = new Command("store", "Store a file with storage providers, erasure-coded.") { file, preset, k, m, maxPrice, dealId };
+        var noProgress = new Option<bool>("--no-progress") { Description = "Do not draw a progress line." };
+        var command = new Command("store", "Store a file with storage providers, erasure-coded.") { file, preset, k, m, maxPrice, dealId, noProgress };
         context.SetAction(command, async run =>
         {
             var path = LocalFiles.Existing("--file", run.Get(file));
             var policy = PolicyOf(run.Get(preset), run.Get(k), run.Get(m));
-            var content = await File.ReadAllBytesAsync(path, run.CancellationToken).ConfigureAwait(false);
             var client = await run.ClientAsync().ConfigureAwait(false);
-            var deal = await client.StoreAsync(content, policy, run.Get(maxPrice), run.Get(dealId), run.CancellationToken).ConfigureAwait(false);
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            DealStatus deal;
+            await using (stream.ConfigureAwait(false))
+            {
+                deal = await TransferProgress.RunAsync(run, "store " + Path.GetFileName(path), stream.Length, !run.Get(noProgress),
+                    progress => client.StoreAsync(stream, policy, run.Get(maxPrice), run.Get(dealId), progress, run.CancellationToken)).ConfigureAwait(false);
+            }
+
             DealView.Show(run, deal);
             return ExitCodes.Ok;
         });
@@ -83,31 +90,39 @@ internal static class DealCommands
         var output = new Option<string?>("--out", "-o") { Description = "Write to this file (default or '-': stdout)." };
         var offset = new Option<string?>("--offset") { Description = "First byte of a range (bytes, or 4KiB, 1MiB, ...)." };
         var length = new Option<string?>("--length") { Description = "Length of a range (default: to the end)." };
-        var command = new Command("retrieve", "Read a stored blob back (or a range), rebuilt from the first fragments that verify.") { id, output, offset, length };
+        var noProgress = new Option<bool>("--no-progress") { Description = "Do not draw a progress line." };
+        var command = new Command("retrieve", "Read a stored blob back (or a range), rebuilt from the first fragments that verify.") { id, output, offset, length, noProgress };
         context.SetAction(command, async run =>
         {
             var from = run.Get(offset) is { } o ? ValueText.Bytes("--offset", o) : 0;
             long? count = run.Get(length) is { } l ? ValueText.Bytes("--length", l) : null;
             var client = await run.ClientAsync().ConfigureAwait(false);
-            var bytes = await client.RetrieveAsync(run.Get(id)!, from, count, run.CancellationToken).ConfigureAwait(false);
+            var dealId = run.Get(id)!;
             var outPath = run.Get(output);
             if (LocalFiles.IsStandardOutput(outPath))
             {
                 var stdout = run.Environment.OpenStandardOutput();
                 await using (stdout.ConfigureAwait(false))
                 {
-                    await stdout.WriteAsync(bytes, run.CancellationToken).ConfigureAwait(false);
+                    await client.RetrieveAsync(dealId, stdout, from, count, null, run.CancellationToken).ConfigureAwait(false);
                 }
 
                 return ExitCodes.Ok;
             }
 
+            var total = count ?? (await client.GetDealAsync(dealId, run.CancellationToken).ConfigureAwait(false)).Length - from;
+            long written = 0;
             await LocalFiles.WriteAtomicallyAsync(outPath!, async file =>
             {
-                await file.WriteAsync(bytes, run.CancellationToken).ConfigureAwait(false);
+                await TransferProgress.RunAsync(run, "retrieve " + Path.GetFileName(outPath!), total, !run.Get(noProgress), async progress =>
+                {
+                    await client.RetrieveAsync(dealId, file, from, count, progress, run.CancellationToken).ConfigureAwait(false);
+                    return true;
+                }).ConfigureAwait(false);
+                written = file.Length;
                 return true;
             }).ConfigureAwait(false);
-            run.Environment.Output.WriteLine($"wrote {Text.Number(bytes.Length)} bytes of deal {run.Get(id)} to {outPath}");
+            run.Environment.Output.WriteLine($"wrote {Text.Number(written)} bytes of deal {dealId} to {outPath}");
             return ExitCodes.Ok;
         });
         return command;

@@ -20,6 +20,7 @@ internal static class DealView
             ("state", Wire(deal.State)),
             ("size", $"{Text.Number(deal.Length)} bytes ({Text.Bytes(deal.Length)})"),
             ("sha256", deal.ContentSha256),
+            ("blob id", deal.BlobId),
             ("policy", $"{deal.Policy.DataFragments}+{deal.Policy.ParityFragments}"),
             ("healthy", $"{deal.HealthyFragments} of {deal.Fragments.Count} fragments"),
             ("created", Text.Time(deal.CreatedAt))));

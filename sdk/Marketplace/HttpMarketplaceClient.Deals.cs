@@ -12,6 +12,26 @@ public sealed partial class HttpMarketplaceClient
     public Task<DealStatus> StoreAsync(byte[] content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
+        var body = new ByteArrayContent(content);
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        return SendJsonAsync<DealStatus>(HttpMethod.Post, StorePath(policy, maxPricePerGiBMonth, dealId), body, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<DealStatus> StoreAsync(Stream content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var body = new HttpProgressContent(content, progress);
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        return SendJsonAsync<DealStatus>(HttpMethod.Post, StorePath(policy, maxPricePerGiBMonth, dealId), body, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task RetrieveAsync(string dealId, Stream destination, long offset = 0, long? length = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default) =>
+        DownloadAsync($"v1/deals/{Escape(dealId)}/content", destination, offset, length, progress, cancellationToken);
+
+    private static string StorePath(DurabilityPolicy? policy, long? maxPricePerGiBMonth, string? dealId)
+    {
         var path = new StringBuilder("v1/deals?");
         var p = policy ?? DurabilityPolicy.Dev;
         path.Append(CultureInfo.InvariantCulture, $"k={p.DataFragments}&m={p.ParityFragments}");
@@ -25,9 +45,7 @@ public sealed partial class HttpMarketplaceClient
             path.Append("&deal_id=").Append(Uri.EscapeDataString(dealId));
         }
 
-        var body = new ByteArrayContent(content);
-        body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        return SendJsonAsync<DealStatus>(HttpMethod.Post, path.ToString(), body, cancellationToken);
+        return path.ToString();
     }
 
     /// <inheritdoc />

@@ -152,6 +152,12 @@ public interface IMarketplaceClient
     /// provider refused and why.</summary>
     Task<DealStatus> StoreAsync(byte[] content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Stores the rest of <paramref name="content"/> as <see cref="StoreAsync(byte[], DurabilityPolicy?, long?, string?, CancellationToken)"/>
+    /// does, reading it as it is sent and reporting the bytes sent to <paramref name="progress"/>. Over HTTP the body
+    /// streams (a seekable stream gives its length; the silo encodes it stripe by stripe); through the grains the
+    /// stream is read into memory first.</summary>
+    Task<DealStatus> StoreAsync(Stream content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default);
+
     /// <summary>One of this client's deals with its fragments' health. Throws <see cref="DealNotFoundException"/>.</summary>
     Task<DealStatus> GetDealAsync(string dealId, CancellationToken cancellationToken = default);
 
@@ -162,6 +168,11 @@ public interface IMarketplaceClient
     /// end), rebuilt from the first k fragments that verify. Throws <see cref="StorageUnavailableException"/> when
     /// fewer than k answer.</summary>
     Task<byte[]> RetrieveAsync(string dealId, long offset = 0, long? length = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes a stored blob (or <paramref name="length"/> bytes from <paramref name="offset"/>) into
+    /// <paramref name="destination"/> as it is decoded, reporting the bytes written to <paramref name="progress"/>.
+    /// Throws <see cref="DealNotFoundException"/>, <see cref="StorageUnavailableException"/>.</summary>
+    Task RetrieveAsync(string dealId, Stream destination, long offset = 0, long? length = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>Runs an audit round of the deal now (and a repair when it is due); returns the deal after it.</summary>
     Task<DealStatus> AuditDealAsync(string dealId, CancellationToken cancellationToken = default);
