@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Marketplace.Cli.Output;
 using Marketplace.Cli.Parsing;
+using Marketplace.GrainInterfaces;
 
 namespace Marketplace.Cli.Commands;
 
@@ -34,8 +35,20 @@ internal static class GetBlobCommand
                 return ExitCodes.Ok;
             }
 
-            var manifest = await client.GetBlobManifestAsync(blobId, run.CancellationToken).ConfigureAwait(false);
-            var total = Math.Max(0, Math.Min(manifest.Size - from, count ?? long.MaxValue));
+            // The manifest gives the progress line its total. A blob stored as one of the client's storage deals has
+            // no chunk-store manifest but downloads all the same; its total is then unknown up front.
+            long? total = count;
+            try
+            {
+                var manifest = await client.GetBlobManifestAsync(blobId, run.CancellationToken).ConfigureAwait(false);
+                total = Math.Max(0, Math.Min(manifest.Size - from, count ?? long.MaxValue));
+            }
+            catch (BlobNotFoundException)
+            {
+                // No chunk-store blob: the download below reads a deal's blob or reports blob_not_found itself.
+                total = count;
+            }
+
             var written = await LocalFiles.WriteAtomicallyAsync(outPath!, async file =>
             {
                 await TransferProgress.RunAsync(run, "download " + Path.GetFileName(outPath!), total, !run.Get(noProgress), async progress =>
@@ -47,11 +60,11 @@ internal static class GetBlobCommand
             }).ConfigureAwait(false);
             if (run.Json)
             {
-                JsonOutput.Write(run.Environment.Output, new { id = manifest.Id, offset = from, bytes = written, file = Path.GetFullPath(outPath!) });
+                JsonOutput.Write(run.Environment.Output, new { id = blobId, offset = from, bytes = written, file = Path.GetFullPath(outPath!) });
             }
             else
             {
-                run.Environment.Output.WriteLine($"wrote {Text.Number(written)} bytes of {manifest.Id} to {outPath}");
+                run.Environment.Output.WriteLine($"wrote {Text.Number(written)} bytes of {blobId} to {outPath}");
             }
 
             return ExitCodes.Ok;

@@ -14,6 +14,9 @@ internal sealed class CliRunner
 
     public IMarketplaceClientFactory Clients { get; }
 
+    /// <summary>Whether the run's stderr counts as a terminal (progress lines are drawn only then); false by default.</summary>
+    public bool ErrorIsTerminal { get; init; }
+
     public CliRunner With(string variable, string value)
     {
         _variables[variable] = value;
@@ -25,7 +28,10 @@ internal sealed class CliRunner
         var output = new StringWriter();
         var error = new StringWriter();
         var stdout = new MemoryStream();
-        var environment = new CliEnvironment(output, error, () => new NonClosingStream(stdout), Clients, name => _variables.GetValueOrDefault(name));
+        var environment = new CliEnvironment(output, error, () => new NonClosingStream(stdout), Clients, name => _variables.GetValueOrDefault(name))
+        {
+            ErrorIsTerminal = ErrorIsTerminal,
+        };
         var exit = await MarketplaceCli.RunAsync(args, environment);
         return new CliResult(exit, output.ToString(), error.ToString(), stdout.ToArray());
     }

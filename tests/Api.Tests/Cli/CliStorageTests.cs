@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Marketplace.Api.Tests.Cli;
+
+/// <summary>The storage verbs over HTTP: <c>store</c> and <c>retrieve</c> stream files (whole and by range),
+/// <c>get-blob</c> reads a deal by its blob id, and progress lines appear on a terminal's stderr only, never with
+/// <c>--json</c> or <c>--quiet</c>.</summary>
+public sealed class CliStorageTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Store_and_retrieve_stream_files_get_blob_reads_the_deal_and_progress_shows_only_on_a_terminal()
+    {
+        var settings = new Dictionary<string, string?>();
+        for (var i = 0; i < 6; i++)
+        {
+            settings[$"Marketplace:Storage:Providers:{i}:Id"] = $"p{i + 1}";
+        }
+
+        await using var silo = await ApiTestSilo.StartAsync(settings);
+        CliRunner Cli(bool terminal = false) => new CliRunner { ErrorIsTerminal = terminal }
+            .With("MARKETPLACE_URL", silo.BaseAddress.ToString()).With("MARKETPLACE_API_KEY", ApiTestSilo.AliceKey);
+
+        var seed = Random.Shared.Next();
+        output.WriteLine($"content seed {seed}");
+        var content = new byte[(5 * 1024 * 1024) + 321];
+        new Random(seed).NextBytes(content);
+        var folder = Path.Combine(silo.DataFolder, "cli");
+        Directory.CreateDirectory(folder);
+        var input = Path.Combine(folder, "input.bin");
+        await File.WriteAllBytesAsync(input, content);
+
+        var stored = await Cli().RunAsync("store", "--file", input, "--deal-id", "cli-deal", "--json");
+        Assert.True(stored.ExitCode == 0, stored.Error);
+        Assert.Equal("", stored.Error);
+        var blobId = JsonDocument.Parse(stored.Output).RootElement.GetProperty("blob_id").GetString()!;
+
+        var copy = Path.Combine(folder, "copy.bin");
+        var retrieved = await Cli(terminal: true).RunAsync("retrieve", "--id", "cli-deal", "--out", copy);
+        Assert.True(retrieved.ExitCode == 0, retrieved.Error);
+        Assert.Equal(content, await File.ReadAllBytesAsync(copy));
+        Assert.Contains("retrieve copy.bin [########################] 100%", retrieved.Error, StringComparison.Ordinal);
+        Assert.EndsWith(Environment.NewLine, retrieved.Error, StringComparison.Ordinal);
+
+        var slice = await Cli().RunAsync("retrieve", "--id", "cli-deal", "--offset", "1MiB", "--length", "4096");
+        Assert.Equal(0, slice.ExitCode);
+        Assert.Equal(content.AsSpan(1 << 20, 4096).ToArray(), slice.StandardOutput);
+
+        var viaBlob = Path.Combine(folder, "via-blob.bin");
+        var got = await Cli().RunAsync("get-blob", "--id", blobId, "--out", viaBlob);
+        Assert.True(got.ExitCode == 0, got.Error);
+        Assert.Equal(content, await File.ReadAllBytesAsync(viaBlob));
+
+        // A terminal gets a progress line for a store; --quiet and --json draw none even there.
+        var shown = await Cli(terminal: true).RunAsync("store", "--file", input, "--deal-id", "cli-deal-2");
+        Assert.Equal(0, shown.ExitCode);
+        Assert.Contains("store input.bin [", shown.Error, StringComparison.Ordinal);
+        Assert.Contains(" 100%  5.0 MiB / 5.0 MiB  ", shown.Error, StringComparison.Ordinal);
+        var quiet = await Cli(terminal: true).RunAsync("store", "--file", input, "--deal-id", "cli-deal-3", "--quiet");
+        Assert.Equal(0, quiet.ExitCode);
+        Assert.Equal("", quiet.Error);
+        var json = await Cli(terminal: true).RunAsync("retrieve", "--id", "cli-deal", "--out", copy, "--json");
+        Assert.Equal(0, json.ExitCode);
+        Assert.Equal("", json.Error);
+    }
+}
