@@ -6,8 +6,8 @@ using Xunit;
 namespace Marketplace.Api.Tests.Storage;
 
 /// <summary>A provider's fragment files written in pieces, on a real temporary directory: quota reserved at the start
-/// and given back on abort, pieces only in order and in whole chunks, chunk hashes written at the commit (and computed
-/// again when that file is gone), range reads, deletes.</summary>
+/// and given back on abort, pieces only in order and in whole chunks, chunk hashes and SHA-256 written at the commit
+/// (and computed again when those files are gone), range reads, deletes.</summary>
 public sealed class FragmentStoreTests : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "marketplace-fragment-store-" + Guid.NewGuid().ToString("N"));
@@ -39,14 +39,31 @@ public sealed class FragmentStoreTests : IDisposable
 
         Assert.Equal(expected, await store.ChunkHashesAsync("d1", 0, 100, CancellationToken.None));
         Assert.True(File.Exists(Path.Combine(_folder, "d1", "0.leaves")));
+        var digests = await store.DigestsAsync("d1", 0, 100, CancellationToken.None);
+        Assert.NotNull(digests);
+        Assert.Equal(expected, digests.Value.Leaves);
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(bytes), digests.Value.Sha256);
+        Assert.True(File.Exists(Path.Combine(_folder, "d1", "0.sha256")));
         Assert.Equal(bytes[250..400], await store.ReadAsync("d1", 0, 250, 150, CancellationToken.None));
         Assert.Equal(bytes[550..], await store.ReadAsync("d1", 0, 550, 150, CancellationToken.None));
         Assert.Null(await store.ReadAsync("d1", 3, 0, 10, CancellationToken.None));
 
-        // Without its chunk hashes file the provider computes them from the fragment.
+        // Without its chunk hashes and SHA-256 files the provider computes them from the fragment.
         File.Delete(Path.Combine(_folder, "d1", "0.leaves"));
+        File.Delete(Path.Combine(_folder, "d1", "0.sha256"));
         Assert.Equal(expected, await store.ChunkHashesAsync("d1", 0, 100, CancellationToken.None));
+        var computed = await store.DigestsAsync("d1", 0, 100, CancellationToken.None);
+        Assert.NotNull(computed);
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(bytes), computed.Value.Sha256);
         Assert.Null(await store.ChunkHashesAsync("d1", 0, 7, CancellationToken.None));
+        Assert.Null(await store.DigestsAsync("d1", 0, 7, CancellationToken.None));
+        Assert.Null(await store.DigestsAsync("d1", 4, 100, CancellationToken.None));
+
+        await store.BeginWriteAsync("d1", 2, length: 200, chunkSize: 100);
+        await store.AppendAsync("d1", 2, 0, bytes[..200]);
+        await store.CommitAsync("d1", 2);
+        store.Delete("d1", 2);
+        Assert.Empty(Directory.GetFiles(Path.Combine(_folder, "d1"), "2.*"));
 
         store.Delete("d1", 0);
         Assert.Equal(0, store.UsedBytes);
