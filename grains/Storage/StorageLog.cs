@@ -28,4 +28,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = MarketplaceEventIds.StorageUploadFailed, Level = LogLevel.Warning, Message = "Storage deal {DealId}: a fragment write could not be dropped after a failed upload")]
     public static partial void UploadCleanupFailed(ILogger log, string dealId, Exception exception);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.StorageAdvertiseFailed, Level = LogLevel.Warning, Message = "Storage provider {ProviderId} could not announce itself on the capabilities stream")]
+    public static partial void AdvertiseFailed(ILogger log, Exception exception, string providerId);
 }

@@ -126,8 +126,21 @@ internal sealed partial class StorageProviderGrain(LocalStorageProviders local, 
         }
     }
 
-    /// <summary>Announces the provider's offer on the capabilities stream.</summary>
+    /// <summary>Announces the provider's offer on the capabilities stream. A failed announcement is logged, never
+    /// thrown: the fragment call that caused it succeeded, and the next change announces again.</summary>
     private async Task AdvertiseAsync()
+    {
+        try
+        {
+            await PublishAsync();
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            StorageLog.AdvertiseFailed(log, e, Id);
+        }
+    }
+
+    private async Task PublishAsync()
     {
         var info = await GetInfoAsync();
         var advertisement = new StorageProviderAdvertisement
