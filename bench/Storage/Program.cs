@@ -54,7 +54,7 @@ try
     var store = await TimeAsync(async () =>
     {
         await using var from = OpenRead(source);
-        deal = await transfers.StoreAsync(Client, DealId, DurabilityPolicy.Dev, long.MaxValue, from, size, CancellationToken.None);
+        deal = await transfers.StoreAsync(Client, DealId, DurabilityPolicy.Dev, long.MaxValue, StorageDeals.DefaultDuration, from, size, CancellationToken.None);
     });
     var storeMemory = (sampler.Peak, transfers.Meter.PeakBytes);
 

@@ -24,8 +24,9 @@ internal static class DealCommands
         var m = new Option<int?>("--m") { Description = "Parity fragments (how many may be lost)." };
         var maxPrice = new Option<long?>("--max-price") { Description = "The highest price per GiB-month to accept, in the ledger's smallest unit." };
         var dealId = new Option<string?>("--deal-id") { Description = "Your id for the deal (makes a repeat safe)." };
+        var durationDays = new Option<int?>("--duration-days") { Description = "How long the providers keep it, in days (1-3650, default 30); then it is deleted." };
         var noProgress = new Option<bool>("--no-progress") { Description = "Do not draw a progress line." };
-        var command = new Command("store", "Store a file with storage providers, erasure-coded.") { file, preset, k, m, maxPrice, dealId, noProgress };
+        var command = new Command("store", "Store a file with storage providers, erasure-coded.") { file, preset, k, m, maxPrice, dealId, durationDays, noProgress };
         context.SetAction(command, async run =>
         {
             var path = LocalFiles.Existing("--file", run.Get(file));
@@ -36,7 +37,7 @@ internal static class DealCommands
             await using (stream.ConfigureAwait(false))
             {
                 deal = await TransferProgress.RunAsync(run, "store " + Path.GetFileName(path), stream.Length, !run.Get(noProgress),
-                    progress => client.StoreAsync(stream, policy, run.Get(maxPrice), run.Get(dealId), progress, run.CancellationToken)).ConfigureAwait(false);
+                    progress => client.StoreAsync(stream, policy, run.Get(maxPrice), run.Get(dealId), run.Get(durationDays), progress, run.CancellationToken)).ConfigureAwait(false);
             }
 
             DealView.Show(run, deal);

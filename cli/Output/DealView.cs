@@ -23,7 +23,8 @@ internal static class DealView
             ("blob id", deal.BlobId),
             ("policy", $"{deal.Policy.DataFragments}+{deal.Policy.ParityFragments}"),
             ("healthy", $"{deal.HealthyFragments} of {deal.Fragments.Count} fragments"),
-            ("created", Text.Time(deal.CreatedAt))));
+            ("created", Text.Time(deal.CreatedAt)),
+            ("ends", Text.Time(deal.EndsAt))));
         var table = new Table().AddColumns("fragment", "provider", "health", "audits passed", "failed", "last audit");
         foreach (var fragment in deal.Fragments)
         {

@@ -17,6 +17,10 @@ public enum DealState
 
     /// <summary>Fewer than k healthy fragments: the blob cannot be rebuilt.</summary>
     Lost = 4,
+
+    /// <summary>Its term is over: the last period is settled, the providers' fragments are deleted and audits
+    /// stopped. The blob can no longer be read.</summary>
+    Ended = 5,
 }
 
 /// <summary>What the last check found of a fragment.</summary>
@@ -161,6 +165,10 @@ public sealed class DealStatus
     /// <c>POST /v1/blobs</c> would name them), so <c>GET /v1/blobs/{id}</c> reads the deal for its client; empty until
     /// the bytes are stored.</summary>
     [Id(16)] public string BlobId { get; set; } = "";
+
+    /// <summary>When the deal's term ends (<see cref="CreatedAt"/> plus the duration the client asked for): the first
+    /// audit round from then on settles the last period, deletes the fragments and ends the deal.</summary>
+    [Id(17)] public DateTimeOffset EndsAt { get; set; }
 
     /// <summary>Fragments whose last check found them healthy.</summary>
     public int HealthyFragments => Fragments.Count(f => f.Health == FragmentHealth.Healthy);

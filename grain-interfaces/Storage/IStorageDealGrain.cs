@@ -9,10 +9,12 @@ public interface IStorageDealGrain : IGrainWithStringKey
     /// <summary>Encodes <paramref name="content"/>, places its k + m fragments on distinct providers (distinct silos
     /// first), stores them and records the placement. Calling again with the same client and content returns the
     /// deal as it is.</summary>
-    /// <exception cref="InvalidRequestException">A bad policy, an empty blob or a price below zero.</exception>
+    /// <remarks>The deal lasts <c>duration</c> from its creation (<see cref="StorageDeals.MinDuration"/> to
+    /// <see cref="StorageDeals.MaxDuration"/>); then it ends and its fragments are deleted.</remarks>
+    /// <exception cref="InvalidRequestException">A bad policy or duration, an empty blob or a price below zero.</exception>
     /// <exception cref="DealNotPlacedException">Too few eligible providers; the message says why each was refused.</exception>
     /// <exception cref="AccessDeniedException">The id is another client's deal.</exception>
-    Task<DealStatus> CreateAsync(string clientId, DurabilityPolicy policy, long maxPricePerGiBMonth, [Immutable] byte[] content);
+    Task<DealStatus> CreateAsync(string clientId, DurabilityPolicy policy, long maxPricePerGiBMonth, TimeSpan duration, [Immutable] byte[] content);
 
     /// <summary>The deal, with its fragments' health.</summary>
     /// <exception cref="DealNotFoundException">No such deal, or another client's.</exception>
@@ -39,10 +41,10 @@ public interface IStorageDealGrain : IGrainWithStringKey
     /// The caller then writes the fragments to their providers in pieces and calls <see cref="CompleteAsync"/>. A deal
     /// of this client already stored is returned as it is (the caller compares <see cref="DealStatus.ContentSha256"/>);
     /// one still placing is placed again.</summary>
-    /// <exception cref="InvalidRequestException">A bad policy or length, or a price below zero.</exception>
+    /// <exception cref="InvalidRequestException">A bad policy, length or duration, or a price below zero.</exception>
     /// <exception cref="DealNotPlacedException">Too few eligible providers.</exception>
     /// <exception cref="AccessDeniedException">The id is another client's deal.</exception>
-    Task<DealStatus> BeginAsync(string clientId, DurabilityPolicy policy, long maxPricePerGiBMonth, long length);
+    Task<DealStatus> BeginAsync(string clientId, DurabilityPolicy policy, long maxPricePerGiBMonth, TimeSpan duration, long length);
 
     /// <summary>Records the digests of the fragments written since <see cref="BeginAsync"/> and makes the deal
     /// active (audited from then on).</summary>

@@ -42,7 +42,7 @@ public sealed class DealTransfers
     /// <exception cref="InvalidRequestException">Bad input, other bytes under a used id, or a source shorter than
     /// <paramref name="length"/>.</exception>
     /// <exception cref="DealNotPlacedException">Too few eligible providers.</exception>
-    public async Task<DealStatus> StoreAsync(string clientId, string dealId, DurabilityPolicy policy, long maxPricePerGiBMonth, Stream content, long length, CancellationToken cancellationToken)
+    public async Task<DealStatus> StoreAsync(string clientId, string dealId, DurabilityPolicy policy, long maxPricePerGiBMonth, TimeSpan duration, Stream content, long length, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         if (!StorageIds.IsValid(dealId))
@@ -51,7 +51,7 @@ public sealed class DealTransfers
         }
 
         var deal = _grains.GetGrain<IStorageDealGrain>(dealId);
-        var status = await deal.BeginAsync(clientId, policy, maxPricePerGiBMonth, length);
+        var status = await deal.BeginAsync(clientId, policy, maxPricePerGiBMonth, duration, length);
         if (status.State != DealState.Placing)
         {
             return await SameContentAsync(status, content, length, cancellationToken);

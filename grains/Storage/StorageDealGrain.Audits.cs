@@ -9,6 +9,18 @@ internal sealed partial class StorageDealGrain
     public async Task<DealStatus> AuditAsync()
     {
         var status = Existing();
+        if (status.State == DealState.Ended)
+        {
+            return status;
+        }
+
+        if (TermOver(status))
+        {
+            // No challenge after the term: the last period pays on the last audit's findings, then the fragments go.
+            await SettlePeriodsAsync(status);
+            return await EndAsync(status);
+        }
+
         var findings = await Task.WhenAll(status.Fragments.Select(f => ChallengeAsync(status, f)));
         var now = time.GetUtcNow();
         var penalties = new List<(DealFragment Fragment, AuditFinding Finding)>();
@@ -107,6 +119,8 @@ internal sealed partial class StorageDealGrain
         }
     }
 
+    private bool Ended => state.State.Status is { State: DealState.Ended };
+
     private static bool SignedBy(byte[] publicKey, StorageChallenge challenge, StorageProof proof) =>
         Marketplace.Crypto.Bls.Bls.Verify(publicKey, StorageProof.MessageHash(challenge, proof.Chunk, proof.Proof), proof.Signature ?? []);
 
@@ -127,7 +141,10 @@ internal sealed partial class StorageDealGrain
                 // The deal says so in its state; the next round tries again.
             }
 
-            grain.ArmAuditTimer();
+            if (!grain.Ended)
+            {
+                grain.ArmAuditTimer();
+            }
         }, this, new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, Interleave = false });
     }
 }

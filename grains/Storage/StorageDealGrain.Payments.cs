@@ -2,8 +2,9 @@
 // exactly-once rules as jobs. Every fragment's price for a period is escrowed from the client under the id
 // deal:{deal}:p{period}:f{fragment} when the period starts; when it ends (found by the next audit round), the escrow is
 // paid to the fragment's provider if the fragment passed its last audit, refunded to the client otherwise, and the
-// next period is escrowed. The settlement is idempotent by those ids and the count of settled periods is written
-// after each period, so a retry or a restart in the middle pays nothing twice.
+// next period is escrowed, up to the last period of the deal's term (StorageDealGrain.Term.cs). The settlement is
+// idempotent by those ids and the count of settled periods is written after each period, so a retry or a restart in
+// the middle pays nothing twice.
 using System.Numerics;
 using Marketplace.GrainInterfaces;
 
@@ -50,6 +51,12 @@ internal sealed partial class StorageDealGrain
         }
 
         var ended = (int)Math.Min(int.MaxValue, (time.GetUtcNow() - status.CreatedAt).Ticks / Options.PaymentPeriod.Ticks);
+        var term = TermPeriods(status);
+        if (term > 0)
+        {
+            ended = TermOver(status) ? term : Math.Min(ended, term);
+        }
+
         while (status.PeriodsSettled < ended)
         {
             var period = status.PeriodsSettled;
@@ -67,7 +74,7 @@ internal sealed partial class StorageDealGrain
                 }
             }
 
-            if (status.State != DealState.Lost)
+            if (status.State != DealState.Lost && (term == 0 || period + 1 < term))
             {
                 try
                 {

@@ -10,7 +10,7 @@ internal sealed partial class StorageDealGrain
 
     public async Task<byte[]> ReadAsync(string clientId, long offset, long length)
     {
-        var status = Owned(clientId);
+        var status = Readable(clientId);
         if (offset < 0 || offset > status.Length)
         {
             throw new InvalidRequestException($"offset: {offset} is outside the blob's {status.Length} bytes");

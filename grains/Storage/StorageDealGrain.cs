@@ -31,7 +31,7 @@ internal sealed partial class StorageDealGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Status is not null)
+        if (state.State.Status is { State: not DealState.Ended })
         {
             ArmAuditTimer();
         }
@@ -39,10 +39,10 @@ internal sealed partial class StorageDealGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<DealStatus> CreateAsync(string clientId, DurabilityPolicy policy, long maxPricePerGiBMonth, byte[] content)
+    public async Task<DealStatus> CreateAsync(string clientId, DurabilityPolicy policy, long maxPricePerGiBMonth, TimeSpan duration, byte[] content)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var status = await BeginAsync(clientId, policy, maxPricePerGiBMonth, content.Length);
+        var status = await BeginAsync(clientId, policy, maxPricePerGiBMonth, duration, content.Length);
         using var source = new MemoryStream(content, writable: false);
         if (status.State != DealState.Placing)
         {
@@ -52,7 +52,7 @@ internal sealed partial class StorageDealGrain(
         return await CompleteAsync(clientId, await transfers.UploadAsync(status, source, content.Length, CancellationToken.None));
     }
 
-    public async Task<DealStatus> BeginAsync(string clientId, DurabilityPolicy policy, long maxPricePerGiBMonth, long length)
+    public async Task<DealStatus> BeginAsync(string clientId, DurabilityPolicy policy, long maxPricePerGiBMonth, TimeSpan duration, long length)
     {
         ArgumentNullException.ThrowIfNull(policy);
         if (!StorageIds.IsValid(DealId))
@@ -74,6 +74,7 @@ internal sealed partial class StorageDealGrain(
         }
 
         policy.Validate();
+        StorageDeals.ValidateDuration(duration);
         if (length <= 0)
         {
             throw new InvalidRequestException("content: an empty blob cannot be stored");
@@ -108,6 +109,7 @@ internal sealed partial class StorageDealGrain(
             ChunkSize = chunkSize,
             ChunkCount = chunkCount,
             CreatedAt = now,
+            EndsAt = now + duration,
             MaxPricePerGiBMonth = maxPricePerGiBMonth,
             WhyNotPlaced = refusals,
             History = [new DealTransition { State = DealState.Placing, At = now, Reason = "created" }],
@@ -185,7 +187,7 @@ internal sealed partial class StorageDealGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         // The reminder only keeps the deal active (and so audited) across restarts; the rounds come from the timer.
-        if (state.State.Status is null)
+        if (state.State.Status is null or { State: DealState.Ended })
         {
             await this.UnregisterReminder(await this.GetReminder(reminderName) ?? throw new InvalidOperationException("reminder vanished"));
             return;
@@ -202,6 +204,15 @@ internal sealed partial class StorageDealGrain(
         state.State.Status is { } status && status.ClientId == clientId
             ? status
             : throw new DealNotFoundException($"no storage deal {DealId}");
+
+    /// <summary>The deal of <paramref name="clientId"/> while its fragments exist.</summary>
+    private DealStatus Readable(string clientId)
+    {
+        var status = Owned(clientId);
+        return status.State == DealState.Ended
+            ? throw new DealNotFoundException($"storage deal {DealId} ended at {status.EndsAt:O}; its fragments were deleted")
+            : status;
+    }
 
     private DealStatus Existing() =>
         state.State.Status ?? throw new DealNotFoundException($"no storage deal {DealId}");

@@ -31,4 +31,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = MarketplaceEventIds.StorageAdvertiseFailed, Level = LogLevel.Warning, Message = "Storage provider {ProviderId} could not announce itself on the capabilities stream")]
     public static partial void AdvertiseFailed(ILogger log, Exception exception, string providerId);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.StorageEndDeleteFailed, Level = LogLevel.Warning, Message = "Storage deal {DealId} ended: provider {ProviderId} could not delete fragment {Index}")]
+    public static partial void EndDeleteFailed(ILogger log, Exception exception, string dealId, int index, string providerId);
 }

@@ -73,6 +73,7 @@ internal static class MarketplaceEventIds
     public const int StorageProviderPenalised = 5854;
     public const int StoragePenaltyFailed = 5855;
     public const int StorageAdvertiseFailed = 5856;
+    public const int StorageEndDeleteFailed = 5857;
     public const int StorageFragmentCommitted = 5870;
     public const int StorageUploadFailed = 5871;
 

@@ -6,7 +6,7 @@ namespace Marketplace.Sdk;
 public sealed partial class GrainMarketplaceClient
 {
     /// <inheritdoc />
-    public Task<DealStatus> StoreAsync(byte[] content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, CancellationToken cancellationToken = default)
+    public Task<DealStatus> StoreAsync(byte[] content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, int? durationDays = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         var id = dealId ?? "deal-" + Guid.NewGuid().ToString("N");
@@ -15,11 +15,12 @@ public sealed partial class GrainMarketplaceClient
             throw new InvalidRequestException($"deal_id: '{id}' is not a deal id");
         }
 
-        return Deal(id).CreateAsync(ClientId, policy ?? DurabilityPolicy.Dev, maxPricePerGiBMonth ?? long.MaxValue, content).WaitAsync(cancellationToken);
+        var duration = durationDays is { } days ? TimeSpan.FromDays(Math.Clamp(days, 0, 100_000)) : StorageDeals.DefaultDuration;
+        return Deal(id).CreateAsync(ClientId, policy ?? DurabilityPolicy.Dev, maxPricePerGiBMonth ?? long.MaxValue, duration, content).WaitAsync(cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<DealStatus> StoreAsync(Stream content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<DealStatus> StoreAsync(Stream content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, int? durationDays = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         // One grain call carries the bytes, so they are read into memory first (HTTP streams instead).
@@ -32,7 +33,7 @@ public sealed partial class GrainMarketplaceClient
             progress?.Report(buffer.Length);
         }
 
-        return await StoreAsync(buffer.ToArray(), policy, maxPricePerGiBMonth, dealId, cancellationToken).ConfigureAwait(false);
+        return await StoreAsync(buffer.ToArray(), policy, maxPricePerGiBMonth, dealId, durationDays, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

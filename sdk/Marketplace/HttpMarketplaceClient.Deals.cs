@@ -9,32 +9,37 @@ namespace Marketplace.Sdk;
 public sealed partial class HttpMarketplaceClient
 {
     /// <inheritdoc />
-    public Task<DealStatus> StoreAsync(byte[] content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, CancellationToken cancellationToken = default)
+    public Task<DealStatus> StoreAsync(byte[] content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, int? durationDays = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         var body = new ByteArrayContent(content);
         body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        return SendJsonAsync<DealStatus>(HttpMethod.Post, StorePath(policy, maxPricePerGiBMonth, dealId), body, cancellationToken);
+        return SendJsonAsync<DealStatus>(HttpMethod.Post, StorePath(policy, maxPricePerGiBMonth, dealId, durationDays), body, cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<DealStatus> StoreAsync(Stream content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    public Task<DealStatus> StoreAsync(Stream content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, int? durationDays = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         var body = new HttpProgressContent(content, progress);
         body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        return SendJsonAsync<DealStatus>(HttpMethod.Post, StorePath(policy, maxPricePerGiBMonth, dealId), body, cancellationToken);
+        return SendJsonAsync<DealStatus>(HttpMethod.Post, StorePath(policy, maxPricePerGiBMonth, dealId, durationDays), body, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task RetrieveAsync(string dealId, Stream destination, long offset = 0, long? length = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default) =>
         DownloadAsync($"v1/deals/{Escape(dealId)}/content", destination, offset, length, progress, cancellationToken);
 
-    private static string StorePath(DurabilityPolicy? policy, long? maxPricePerGiBMonth, string? dealId)
+    private static string StorePath(DurabilityPolicy? policy, long? maxPricePerGiBMonth, string? dealId, int? durationDays)
     {
         var path = new StringBuilder("v1/deals?");
         var p = policy ?? DurabilityPolicy.Dev;
         path.Append(CultureInfo.InvariantCulture, $"k={p.DataFragments}&m={p.ParityFragments}");
+        if (durationDays is { } days)
+        {
+            path.Append(CultureInfo.InvariantCulture, $"&duration_days={days}");
+        }
+
         if (maxPricePerGiBMonth is { } price)
         {
             path.Append(CultureInfo.InvariantCulture, $"&max_price_per_gib_month={price}");

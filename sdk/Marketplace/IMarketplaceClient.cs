@@ -148,15 +148,16 @@ public interface IMarketplaceClient
 
     /// <summary>Stores <paramref name="content"/> with storage providers under <paramref name="policy"/> (default
     /// 4+2) at most <paramref name="maxPricePerGiBMonth"/> (default: any price); <paramref name="dealId"/> makes the
-    /// call idempotent (default: the server makes one). Throws <see cref="DealNotPlacedException"/> naming each
+    /// call idempotent (default: the server makes one); the deal lasts <paramref name="durationDays"/> days (default 30,
+    /// 1 to 3650), then its fragments are deleted. Throws <see cref="DealNotPlacedException"/> naming each
     /// provider refused and why.</summary>
-    Task<DealStatus> StoreAsync(byte[] content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, CancellationToken cancellationToken = default);
+    Task<DealStatus> StoreAsync(byte[] content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, int? durationDays = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores the rest of <paramref name="content"/> as <see cref="StoreAsync(byte[], DurabilityPolicy?, long?, string?, CancellationToken)"/>
+    /// <summary>Stores the rest of <paramref name="content"/> as <see cref="StoreAsync(byte[], DurabilityPolicy?, long?, string?, int?, CancellationToken)"/>
     /// does, reading it as it is sent and reporting the bytes sent to <paramref name="progress"/>. Over HTTP the body
     /// streams (a seekable stream gives its length; the silo encodes it stripe by stripe); through the grains the
     /// stream is read into memory first.</summary>
-    Task<DealStatus> StoreAsync(Stream content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default);
+    Task<DealStatus> StoreAsync(Stream content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, int? durationDays = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>One of this client's deals with its fragments' health. Throws <see cref="DealNotFoundException"/>.</summary>
     Task<DealStatus> GetDealAsync(string dealId, CancellationToken cancellationToken = default);

@@ -37,7 +37,7 @@ internal static class DealBlobStreaming
             return false;
         }
 
-        if (status.BlobId != blobId || status.State == DealState.Placing)
+        if (status.BlobId != blobId || status.State is DealState.Placing or DealState.Ended)
         {
             return false;
         }

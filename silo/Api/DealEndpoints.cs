@@ -19,7 +19,7 @@ internal static class DealEndpoints
         api.MapPost("/deals", CreateAsync)
             .WithMetadata(StreamedRequestBody.Instance)
             .WithName("CreateDeal")
-            .WithSummary("Stores the body's bytes with storage providers under a durability policy (query: preset or k and m, max_price_per_gib_month, deal_id).")
+            .WithSummary("Stores the body's bytes with storage providers under a durability policy (query: preset or k and m, max_price_per_gib_month, duration_days, deal_id).")
             .Produces<DealStatus>(StatusCodes.Status201Created)
             .ProducesProblems(400, 409, 413);
         api.MapGet("/deals", ListAsync)
@@ -48,6 +48,13 @@ internal static class DealEndpoints
         var query = context.Request.Query;
         var policy = PolicyOf(query);
         var maxPrice = LongOf(query, "max_price_per_gib_month", long.MaxValue);
+        var days = LongOf(query, "duration_days", (long)StorageDeals.DefaultDuration.TotalDays);
+        if (days < StorageDeals.MinDuration.TotalDays || days > StorageDeals.MaxDuration.TotalDays)
+        {
+            throw new InvalidRequestException($"duration_days: {days}; a deal lasts from {StorageDeals.MinDuration.TotalDays:0} to {StorageDeals.MaxDuration.TotalDays:0} days");
+        }
+
+        var duration = TimeSpan.FromDays(days);
         var dealId = query["deal_id"].ToString();
         if (dealId.Length == 0)
         {
@@ -69,7 +76,7 @@ internal static class DealEndpoints
         DealStatus status;
         if (context.Request.ContentLength is { } declared)
         {
-            status = await transfers.StoreAsync(ApiClient.IdOf(context), dealId, policy, maxPrice, context.Request.Body, declared, aborted);
+            status = await transfers.StoreAsync(ApiClient.IdOf(context), dealId, policy, maxPrice, duration, context.Request.Body, declared, aborted);
         }
         else
         {
@@ -78,7 +85,7 @@ internal static class DealEndpoints
             {
                 await CopyAtMostAsync(context.Request.Body, spool, maxBytes + 1, aborted);
                 spool.Position = 0;
-                status = await transfers.StoreAsync(ApiClient.IdOf(context), dealId, policy, maxPrice, spool, spool.Length, aborted);
+                status = await transfers.StoreAsync(ApiClient.IdOf(context), dealId, policy, maxPrice, duration, spool, spool.Length, aborted);
             }
         }
 
@@ -113,6 +120,11 @@ internal static class DealEndpoints
     {
         var deal = Deal(grains, id);
         var status = await deal.GetStatusAsync(ApiClient.IdOf(context));
+        if (status.State == DealState.Ended)
+        {
+            throw new DealNotFoundException($"storage deal {status.DealId} ended at {status.EndsAt:O}; its fragments were deleted");
+        }
+
         var range = ByteRange.Parse(context.Request.Headers.Range, status.Length);
         var offset = range?.Start ?? 0;
         var length = range?.Length ?? status.Length;

@@ -262,6 +262,67 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         Assert.Equal(5, payments);
     }
 
+    [Fact]
+    public async Task A_deal_ends_after_its_term_paying_every_period_of_it_once_deleting_its_fragments_and_refusing_reads()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero));
+        var settings = Providers(6, price: 3_000_000_000);
+        settings["Marketplace:Ledger:Enabled"] = "true";
+        settings["Marketplace:Api:Operators:0"] = "bob";
+        settings["Marketplace:Storage:PaymentPeriod"] = "1.00:00:00";
+        await using var silo = await ApiTestSilo.StartAsync(settings, services: s => s.AddKeyedSingleton<TimeProvider>(Marketplace.Grains.Storage.StorageOptions.ClockKey, clock));
+        using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
+        using var bob = silo.NewHttpClient(ApiTestSilo.BobKey);
+        using (var deposit = await bob.PostAsync("v1/client/deposits", new StringContent("{\"client_id\": \"alice\", \"amount\": 1000000000, \"deposit_id\": \"bank-1\"}", System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.OK, deposit.StatusCode);
+        }
+
+        // Terms outside 1-3650 days are refused before anything is placed.
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?preset=dev&duration_days=0", new ByteArrayContent(Content(1000))), 400, "invalid_request");
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?preset=dev&duration_days=3651", new ByteArrayContent(Content(1000))), 400, "invalid_request");
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?preset=dev&duration_days=two", new ByteArrayContent(Content(1000))), 400, "invalid_request");
+
+        var content = Content(300_000);
+        var created = await alice.PostAsync("v1/deals?preset=dev&deal_id=deal-term&duration_days=2", new ByteArrayContent(content));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var deal = (await created.Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        Assert.Equal(deal.CreatedAt + TimeSpan.FromDays(2), deal.EndsAt);
+        var ledger = silo.App.Services.GetRequiredService<IGrainFactory>().GetGrain<ISettlement>(ISettlement.DefaultKey);
+
+        // Day one is over: paid, and the second (last) day escrowed.
+        clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        var first = (await (await alice.PostAsync("v1/deals/deal-term/audit", null)).Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        Assert.Equal(DealState.Active, first.State);
+        Assert.Equal(1, first.PeriodsSettled);
+        Assert.NotNull(await ledger.GetEscrowAsync("deal:deal-term:p1:f0"));
+
+        // The term is over: the last day is paid, no third day is escrowed, every fragment is gone from its provider
+        // and the deal is ended; another round, a restart and reads change nothing.
+        clock.Advance(TimeSpan.FromDays(1));
+        var ended = (await (await alice.PostAsync("v1/deals/deal-term/audit", null)).Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        Assert.Equal(DealState.Ended, ended.State);
+        Assert.Equal(2, ended.PeriodsSettled);
+        Assert.Null(await ledger.GetEscrowAsync("deal:deal-term:p2:f0"));
+        foreach (var fragment in deal.Fragments)
+        {
+            Assert.Equal(SettlementOutcome.Paid, (await ledger.GetEscrowAsync($"deal:deal-term:p1:f{fragment.Index}"))!.Settlement!.Outcome);
+            Assert.False(Directory.Exists(Path.Combine(silo.DataFolder, "providers", fragment.ProviderId, "deal-term"))
+                && Directory.EnumerateFiles(Path.Combine(silo.DataFolder, "providers", fragment.ProviderId, "deal-term"), $"{fragment.Index}.*").Any(),
+                $"fragment {fragment.Index} is still on {fragment.ProviderId}");
+        }
+
+        Assert.Equal(UInt128.Zero, (await ledger.GetBalanceAsync("alice")).Escrowed);
+        clock.Advance(TimeSpan.FromDays(3));
+        await silo.RestartAsync();
+        using var again = silo.NewHttpClient(ApiTestSilo.AliceKey);
+        var after = (await (await again.PostAsync("v1/deals/deal-term/audit", null)).Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        Assert.Equal(DealState.Ended, after.State);
+        Assert.Equal(2, after.PeriodsSettled);
+        await ProblemAssert.IsProblemAsync(await again.GetAsync("v1/deals/deal-term/content"), 404, "deal_not_found");
+        Assert.Equal(DealState.Ended, (await again.GetFromJsonAsync<DealStatus>("v1/deals/deal-term", MarketplaceJson.Options))!.State);
+    }
+
     /// <summary>A clock that moves only when told.</summary>
     private sealed class ManualClock(DateTimeOffset start) : TimeProvider
     {

@@ -41,7 +41,7 @@ public sealed class StorageSiloLossTests(ITestOutputHelper output)
         var content = new byte[700_001];
         new Random(seed).NextBytes(content);
         var deal = a.Grains.GetGrain<IStorageDealGrain>("deal-kill");
-        var created = await deal.CreateAsync("alice", DurabilityPolicy.Dev, long.MaxValue, content);
+        var created = await deal.CreateAsync("alice", DurabilityPolicy.Dev, long.MaxValue, StorageDeals.DefaultDuration, content);
         Assert.Equal(DealState.Active, created.State);
         Assert.Equal(6, created.Fragments.Select(f => f.ProviderId).Distinct().Count());
         Assert.All(new[] { "a", "b", "c" }, silo => Assert.Equal(2, created.Fragments.Count(f => f.ProviderId.StartsWith(silo, StringComparison.Ordinal))));
