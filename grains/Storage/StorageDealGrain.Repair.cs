@@ -49,6 +49,10 @@ internal sealed partial class StorageDealGrain
 
             Enter(status, DealState.Repairing, $"rebuilding {bad.Count} fragments");
             await state.WriteStateAsync();
+            foreach (var interruption in interruptions)
+            {
+                interruption.AfterPlanRecorded(DealId);
+            }
         }
 
         await RebuildOntoAsync(status, plan);

@@ -20,6 +20,7 @@ internal sealed partial class StorageDealGrain(
     IOptions<StorageOptions> options,
     [FromKeyedServices(StorageOptions.ClockKey)] TimeProvider time,
     DealTransfers transfers,
+    IEnumerable<TestHooks.IRepairInterruption> interruptions,
     ILogger<StorageDealGrain> log) : Grain, IStorageDealGrain, IRemindable
 {
     private const string AuditReminder = "storage-audit";

@@ -323,6 +323,69 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         Assert.Equal(DealState.Ended, (await again.GetFromJsonAsync<DealStatus>("v1/deals/deal-term", MarketplaceJson.Options))!.State);
     }
 
+    [Fact]
+    public async Task A_repair_stopped_after_its_plan_is_recorded_finishes_the_same_plan_after_a_silo_restart()
+    {
+        var interruption = new OneRepairInterruption();
+        await using var silo = await ApiTestSilo.StartAsync(Providers(8), services: s => s.AddSingleton<Marketplace.Grains.Storage.TestHooks.IRepairInterruption>(interruption));
+        using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
+        var content = Content(250_000);
+        var deal = (await (await alice.PostAsync("v1/deals?preset=dev&deal_id=deal-resume", new ByteArrayContent(content))).Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        var placed = deal.Fragments.Select(f => f.ProviderId).ToHashSet();
+        var spares = Enumerable.Range(1, 8).Select(i => $"p{i}").Where(p => !placed.Contains(p)).ToHashSet();
+        Assert.Equal(2, spares.Count);
+        foreach (var index in new[] { 1, 4 })
+        {
+            Directory.Delete(Path.Combine(silo.DataFolder, "providers", deal.Fragments[index].ProviderId, "deal-resume"), recursive: true);
+        }
+
+        // The audit finds the loss, records the repair plan and is stopped there, as a crash would stop it.
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals/deal-resume/audit", null), 503, "storage_unavailable");
+        Assert.Equal(1, interruption.Stopped);
+        var stopped = (await alice.GetFromJsonAsync<DealStatus>("v1/deals/deal-resume", MarketplaceJson.Options))!;
+        Assert.Equal(DealState.Repairing, stopped.State);
+        foreach (var spare in spares)
+        {
+            Assert.False(Directory.Exists(Path.Combine(silo.DataFolder, "providers", spare, "deal-resume")), $"{spare} got bytes before the stop");
+        }
+
+        // After a restart the next round finishes the recorded plan: each spare holds one rebuilt fragment, and the
+        // blob reads back exactly from fragments that include them.
+        await silo.RestartAsync();
+        using var again = silo.NewHttpClient(ApiTestSilo.AliceKey);
+        var repaired = (await (await again.PostAsync("v1/deals/deal-resume/audit", null)).Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        Assert.Equal(DealState.Active, repaired.State);
+        Assert.Equal(1, interruption.Stopped);
+        Assert.True(spares.SetEquals(new[] { 1, 4 }.Select(i => repaired.Fragments[i].ProviderId)), "the rebuilt fragments are not on the spares");
+        Assert.Equal(6, repaired.Fragments.Select(f => f.ProviderId).Distinct().Count());
+        Assert.All(repaired.Fragments, f => Assert.Equal(FragmentHealth.Healthy, f.Health));
+        Assert.Equal(new[] { DealState.Placing, DealState.Active, DealState.Degraded, DealState.Repairing, DealState.Active }, repaired.History.Select(h => h.State));
+        foreach (var index in new[] { 0, 2 })
+        {
+            Directory.Delete(Path.Combine(silo.DataFolder, "providers", repaired.Fragments[index].ProviderId, "deal-resume"), recursive: true);
+        }
+
+        Assert.Equal(content, await again.GetByteArrayAsync("v1/deals/deal-resume/content"));
+    }
+
+    /// <summary>Stops the first repair after its plan is recorded; lets every later one run.</summary>
+    private sealed class OneRepairInterruption : Marketplace.Grains.Storage.TestHooks.IRepairInterruption
+    {
+        private int _stopped;
+
+        public int Stopped => _stopped;
+
+        public void AfterPlanRecorded(string dealId)
+        {
+            if (Interlocked.Increment(ref _stopped) == 1)
+            {
+                throw new StorageUnavailableException($"deal {dealId}: repair stopped after its plan was recorded");
+            }
+
+            Interlocked.Decrement(ref _stopped);
+        }
+    }
+
     /// <summary>A clock that moves only when told.</summary>
     private sealed class ManualClock(DateTimeOffset start) : TimeProvider
     {
