@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using Marketplace.Crypto;
 using Marketplace.Crypto.Bls;
+using Marketplace.Grains.Telemetry;
 
 namespace Marketplace.Grains.Storage;
 
@@ -15,51 +14,8 @@ internal static class ProviderKeyStore
     public const string FileName = "provider.bls";
 
     /// <summary>The secret key kept in <paramref name="directory"/>, created on first use. The caller disposes it.</summary>
-    public static SecretKey LoadOrCreate(string directory)
-    {
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, FileName);
-        return File.Exists(path) ? Load(path) : Create(path);
-    }
-
-    private static SecretKey Load(string path)
-    {
-        var bytes = File.ReadAllBytes(path);
-        try
-        {
-            return SecretKey.FromBytes(bytes);
-        }
-        catch (CryptoFormatException e)
-        {
-            throw new InvalidOperationException($"The storage provider key file {path} is damaged: {e.Message}. Restore it, or delete it to give the provider a new key (its old commitments then cannot be answered with signatures that match).", e);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(bytes);
-        }
-    }
-
-    private static SecretKey Create(string path)
-    {
-        var ikm = RandomNumberGenerator.GetBytes(32);
-        var key = Bls.KeyGen(ikm);
-        CryptographicOperations.ZeroMemory(ikm);
-        var bytes = key.ToBytes();
-        var temporary = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var file = new FileStream(temporary, options))
-        {
-            file.Write(bytes);
-            file.Flush(flushToDisk: true);
-        }
-
-        CryptographicOperations.ZeroMemory(bytes);
-        File.Move(temporary, path, overwrite: false);
-        return key;
-    }
+    public static SecretKey LoadOrCreate(string directory) =>
+        BlsKeyFile.LoadOrCreate(
+            Path.Combine(directory, FileName),
+            "Restore it, or delete it to give the storage provider a new key (its old commitments then cannot be answered with signatures that match).");
 }

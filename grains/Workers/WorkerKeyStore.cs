@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
-using Marketplace.Crypto;
 using Marketplace.Crypto.Bls;
 using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Telemetry;
 
 namespace Marketplace.Grains.Workers;
 
@@ -13,12 +12,10 @@ namespace Marketplace.Grains.Workers;
 internal static class WorkerKeyStore
 {
     /// <summary>The secret key of <paramref name="workerId"/>, created on first use. The caller owns (disposes) it.</summary>
-    public static SecretKey LoadOrCreate(string folder, string workerId)
-    {
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, workerId + ".bls");
-        return File.Exists(path) ? Load(path) : Create(path);
-    }
+    public static SecretKey LoadOrCreate(string folder, string workerId) =>
+        BlsKeyFile.LoadOrCreate(
+            Path.Combine(folder, workerId + ".bls"),
+            "Restore it or delete it to give the worker a new key (the worker must then be re-registered under a new id).");
 
     /// <summary>The registration of the worker holding <paramref name="key"/>: its public key and proof of possession.</summary>
     public static WorkerRegistration Registration(SecretKey key, WorkerCapabilities capabilities) => new()
@@ -27,45 +24,4 @@ internal static class WorkerKeyStore
         BlsPublicKey = Convert.ToHexStringLower(Bls.SkToPk(key).ToBytes()),
         ProofOfPossession = Convert.ToHexStringLower(Bls.PopProve(key).ToBytes()),
     };
-
-    private static SecretKey Load(string path)
-    {
-        var bytes = File.ReadAllBytes(path);
-        try
-        {
-            return SecretKey.FromBytes(bytes);
-        }
-        catch (CryptoFormatException e)
-        {
-            throw new InvalidOperationException($"The worker key file {path} is damaged: {e.Message}. Restore it or delete it to give the worker a new key (the worker must then be re-registered under a new id).", e);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(bytes);
-        }
-    }
-
-    private static SecretKey Create(string path)
-    {
-        var ikm = RandomNumberGenerator.GetBytes(32);
-        var key = Bls.KeyGen(ikm);
-        CryptographicOperations.ZeroMemory(ikm);
-        var bytes = key.ToBytes();
-        var temp = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var file = new FileStream(temp, options))
-        {
-            file.Write(bytes);
-            file.Flush(flushToDisk: true);
-        }
-
-        CryptographicOperations.ZeroMemory(bytes);
-        File.Move(temp, path, overwrite: false);
-        return key;
-    }
 }
