@@ -1,7 +1,8 @@
 namespace Marketplace.Grains.Tests.Jobs;
 
-/// <summary>Silo settings for job tests: short delays (backoff, lease, heartbeat) so retries and lost workers play out
-/// in tens of milliseconds, and explicit workers.</summary>
+/// <summary>Silo settings for job tests: short delays (backoff, bid window, heartbeat) so retries play out in tens of
+/// milliseconds, and explicit workers. The lease is long enough to ride out a stall of a loaded machine; a test about
+/// lost workers sets its own short lease.</summary>
 internal sealed class JobsSettings
 {
     private int _workers;
@@ -10,7 +11,7 @@ internal sealed class JobsSettings
     {
         ["Marketplace:Jobs:RetryBaseDelay"] = "00:00:00.050",
         ["Marketplace:Jobs:MaxRetryDelay"] = "00:00:01",
-        ["Marketplace:Jobs:LeaseDuration"] = "00:00:00.800",
+        ["Marketplace:Jobs:LeaseDuration"] = "00:00:05",
         ["Marketplace:Jobs:HeartbeatInterval"] = "00:00:00.100",
         ["Marketplace:Jobs:WorkerOfflineAfter"] = "00:00:02",
         ["Marketplace:Jobs:BidWindow"] = "00:00:00.200",
