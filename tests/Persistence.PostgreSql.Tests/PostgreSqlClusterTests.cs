@@ -41,40 +41,34 @@ public sealed partial class PostgreSqlClusterTests(PostgresClusterFixture fixtur
     [PostgresFact]
     public async Task GrainStateIsReadBackAfterTheGrainReactivatesOnAnotherSilo()
     {
-        // Prefer-local placement: written through silo A, the grain lives on A. Once that activation is gone from
-        // the cluster, the first call made on silo B (which never cached its address) activates it on B, which must
-        // load what A wrote. A call that races the directory still reaches A and recreates it there; then the next
-        // key is tried, since B has cached A's address for this one.
-        var (factoryA, factoryB) = (Factory(0), Factory(1));
-        var management = factoryA.GetGrain<IManagementGrain>(0);
-        var attempt = 0;
-        ILocalProbeGrain? onB = null;
-        await Eventually.HoldsAsync("a grain written on silo A reactivates on silo B", Bound, async () =>
+        // A third silo joins, a prefer-local grain is written through it, and the silo leaves gracefully: its
+        // activations and directory entries go with it, so the next call from silo B can only activate the grain on
+        // A or B, which must load what the third silo wrote. No call can reach a stale activation.
+        var (host, port) = TestSilo.Build(fixture.Cluster);
+        await host.StartAsync();
+        try
         {
-            var key = $"reactivates-{attempt++}";
-            var onA = factoryA.GetGrain<ILocalProbeGrain>(key);
+            var writer = host.Services.GetRequiredService<IGrainFactory>().GetGrain<ILocalProbeGrain>("reactivates");
             for (var i = 0; i < 3; i++)
             {
-                await onA.IncrementAsync();
+                await writer.IncrementAsync();
             }
 
-            Assert.Equal(fixture.SiloPorts[0], await onA.GetSiloPortAsync());
-            await onA.DeactivateAsync();
-            // Asks every silo's catalog (GetActivationAddress would answer from a directory cache).
-            await Eventually.HoldsAsync("the activation on silo A is gone", Bound, async () =>
-                !(await management.GetActiveGrains(GrainType.Create("local-probe"))).Contains(onA.GetGrainId()));
+            Assert.Equal(port, await writer.GetSiloPortAsync());
+        }
+        finally
+        {
+            using var bound = new CancellationTokenSource(Bound);
+            await host.StopAsync(bound.Token);
+            host.Dispose();
+        }
 
-            var candidate = factoryB.GetGrain<ILocalProbeGrain>(key);
-            if (await candidate.GetSiloPortAsync() != fixture.SiloPorts[1])
-            {
-                return false;
-            }
+        var management = Factory(1).GetGrain<IManagementGrain>(0);
+        await Eventually.HoldsAsync("the third silo has left silo B's view", Bound, async () =>
+            (await management.GetHosts(onlyActive: true)).Keys.All(silo => silo.Endpoint.Port != port));
 
-            onB = candidate;
-            return true;
-        });
-
-        var reactivated = onB ?? throw new InvalidOperationException("no grain reactivated on silo B");
+        var reactivated = Factory(1).GetGrain<ILocalProbeGrain>("reactivates");
+        Assert.Contains(await reactivated.GetSiloPortAsync(), fixture.SiloPorts);
         Assert.Equal(3, await reactivated.GetCountAsync());
         Assert.Equal(4, await reactivated.IncrementAsync());
     }
