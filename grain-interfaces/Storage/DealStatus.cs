@@ -102,7 +102,8 @@ public sealed class ProviderRefusal
     [Id(0)] public string ProviderId { get; set; } = "";
 
     /// <summary>Why: <c>offline</c>, <c>not_enough_space</c>, <c>price_above_maximum</c>, <c>holds_a_fragment</c>,
-    /// <c>stake_below_minimum</c>, <c>not_needed</c>.</summary>
+    /// <c>stake_below_minimum</c>, <c>reputation_unavailable</c>, <c>banned</c>, <c>reputation_below_minimum</c>,
+    /// <c>not_needed</c>.</summary>
     [Id(1)] public string Reason { get; set; } = "";
 }
 

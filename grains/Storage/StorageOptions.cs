@@ -46,6 +46,13 @@ public sealed class StorageOptions
     /// provider's id) a provider needs to be given fragments, in the ledger's smallest unit (default 0: no stake
     /// needed). Placement and repair pass over a provider below it with the reason <c>stake_below_minimum</c>.</summary>
     public long MinimumProviderStake { get; set; }
+
+    /// <summary>Lowest reputation score (the provider's reputation grain, in [0, 1]) with which a provider is given
+    /// fragments (default 0.5, as for workers' bids): a fresh provider starts at the prior, 0.8. Placement and repair
+    /// pass over a provider below it with the reason <c>reputation_below_minimum</c>, and over a banned one with
+    /// <c>banned</c>; among the rest, the cheaper comes first and, at one price, the better reputation. 0 gives
+    /// fragments to every provider that is not banned.</summary>
+    public double MinimumProviderReputation { get; set; } = 0.5;
 }
 
 /// <summary>One storage provider a silo hosts.</summary>

@@ -45,6 +45,11 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             problems.Add($"{S}:MinimumProviderStake is {options.MinimumProviderStake}; it must not be negative");
         }
 
+        if (!(options.MinimumProviderReputation is >= 0 and <= 1))
+        {
+            problems.Add($"{S}:MinimumProviderReputation is {options.MinimumProviderReputation}; it must be from 0 to 1");
+        }
+
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Providers.Count; i++)
         {

@@ -190,6 +190,60 @@ public sealed class StorageProviderMarketTests(ITestOutputHelper output)
         Assert.Contains("no fault", StorageFaultEvidenceVerifier.Verify(new StorageFaultEvidence { ProviderId = honestFragment.ProviderId, Commitment = honestFragment.Commitment!, Challenge = honestChallenge, Answer = honestAnswer }), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Placement_passes_over_banned_providers_and_those_below_the_minimum_reputation_and_prefers_the_better_reputation_at_one_price()
+    {
+        await using var silo = await ApiTestSilo.StartAsync(Providers(9));
+        var grains = silo.App.Services.GetRequiredService<IGrainFactory>();
+
+        // Failed audits as the deals record them: p3 falls below the minimum (0.5) but above the ban floor (0.3), p5
+        // falls through the floor and is banned, p4 fails once and stays eligible with the lowest score of the rest.
+        var low = await FailUntilAsync(grains, "p3", r => r.Score < 0.5);
+        Assert.Null(low.BannedUntil);
+        var banned = await FailUntilAsync(grains, "p5", r => r.BannedUntil is not null);
+        var once = await FailUntilAsync(grains, "p4", _ => true);
+        Assert.InRange(once.Score, 0.5, 0.8 - 1e-9);
+        output.WriteLine($"p3 {low.Score:0.000}, p4 {once.Score:0.000}, p5 {banned.Score:0.000} banned: {banned.BanReason}");
+
+        using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
+        var created = await alice.PostAsync("v1/deals?preset=dev&deal_id=deal-reputation", new ByteArrayContent(Content(200_000)));
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var deal = (await created.Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        Assert.Equal(["p1", "p2", "p6", "p7", "p8", "p9"], deal.Fragments.Select(f => f.ProviderId).Order(StringComparer.Ordinal));
+        Assert.Contains(deal.WhyNotPlaced, r => r.ProviderId == "p3" && r.Reason == "reputation_below_minimum");
+        Assert.Contains(deal.WhyNotPlaced, r => r.ProviderId == "p5" && r.Reason == "banned");
+        Assert.Contains(deal.WhyNotPlaced, r => r.ProviderId == "p4" && r.Reason == "not_needed");
+
+        // Six providers, one of them banned: the deal cannot be placed, and the problem names why.
+        await using var fewer = await ApiTestSilo.StartAsync(Providers(6));
+        var fewerGrains = fewer.App.Services.GetRequiredService<IGrainFactory>();
+        await FailUntilAsync(fewerGrains, "p2", r => r.BannedUntil is not null);
+        using var bob = fewer.NewHttpClient(ApiTestSilo.AliceKey);
+        using var refused = await bob.PostAsync("v1/deals?preset=dev&deal_id=deal-barred", new ByteArrayContent(Content(1_000)));
+        var problem = await refused.Content.ReadAsStringAsync();
+        Assert.True(refused.StatusCode == HttpStatusCode.Conflict, problem);
+        Assert.Contains("deal_not_placed", problem, StringComparison.Ordinal);
+        Assert.Contains("banned", problem, StringComparison.Ordinal);
+    }
+
+    /// <summary>Records failed audits against <paramref name="providerId"/>, as a deal's penalties do, until its
+    /// reputation satisfies <paramref name="done"/> (at most 50).</summary>
+    private static async Task<WorkerReputation> FailUntilAsync(IGrainFactory grains, string providerId, Func<WorkerReputation, bool> done)
+    {
+        var reputation = grains.GetGrain<IReputationGrain>(providerId);
+        for (var i = 0; i < 50; i++)
+        {
+            await reputation.RecordAsync(new ReputationEvent { EventId = $"storage/test/{i}", WorkerId = providerId, Kind = ReputationEventKind.Failure, JobId = "test" });
+            var now = await reputation.GetAsync();
+            if (done(now))
+            {
+                return now;
+            }
+        }
+
+        throw new InvalidOperationException($"{providerId}'s reputation never reached the wanted state");
+    }
+
     private static async Task<DealStatus> AuditAsync(HttpClient client, string dealId)
     {
         using var response = await client.PostAsync($"v1/deals/{dealId}/audit", null);
