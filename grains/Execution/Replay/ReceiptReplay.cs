@@ -169,9 +169,12 @@ public sealed class ReceiptReplay : IDisposable
         };
         var execution = new ProgramExecution(_engine, module, program, state, new Dictionary<string, byte[]>(0), run, _options, receipt.Attempt);
 
-        // Nothing in a replay ticks the engine's epoch but this timer; it lets the timeout and the caller's token stop
-        // the guest within a tick, as a silo's ticker does.
-        using var ticker = new Timer(_ => _engine.Engine.IncrementEpoch(), null, _options.EpochTickMs, _options.EpochTickMs);
+        // Nothing in a replay ticks the engine's epoch but this ticker; it lets the timeout and the caller's token stop
+        // the guest within a tick, as a silo's ticker does. Its disposal joins its thread, so no tick reaches the
+        // engine after the run (a pool timer's disposal does not wait for a callback already queued, which then finds
+        // the engine disposed along with this replay).
+        using var ticker = new EpochTicker(_engine, TimeSpan.FromMilliseconds(_options.EpochTickMs));
+        ticker.Start();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(request.Timeout);
         using var registration = timeout.Token.Register(execution.Interrupt);

@@ -94,13 +94,14 @@ public sealed class JobLoad : IAsyncDisposable
         var clients = new ClientPool();
         var terminal = new ConcurrentDictionary<string, JobInfo>(StringComparer.Ordinal);
         var last = new ConcurrentDictionary<string, JobInfo>(StringComparer.Ordinal);
+        var errors = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var deadline = Stopwatch.StartNew();
         while (terminal.Count < jobs.Count)
         {
             var pending = jobs.Where(j => !terminal.ContainsKey(j.JobId)).ToList();
             await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (job, _) =>
             {
-                if (await clients.TryAsync(silos(), c => c.GetJobAsync(job.JobId)) is { } info)
+                if (await clients.TryAsync(silos(), c => c.GetJobAsync(job.JobId), e => errors[job.JobId] = $"{e.GetType().Name}: {e.Message}") is { } info)
                 {
                     last[job.JobId] = info;
                     if (IsTerminal(info.Status))
@@ -117,7 +118,8 @@ public sealed class JobLoad : IAsyncDisposable
             if (deadline.Elapsed > bound)
             {
                 var stuck = jobs.Where(j => !terminal.ContainsKey(j.JobId))
-                    .Select(j => $"{j.JobId} {(last.TryGetValue(j.JobId, out var i) ? i.Status + " on " + i.WorkerId : "unreadable")}");
+                    .Select(j => $"{j.JobId} {(last.TryGetValue(j.JobId, out var i) ? i.Status + " on " + i.WorkerId : "unreadable")}"
+                        + (errors.TryGetValue(j.JobId, out var error) ? $" (last error: {error})" : ""));
                 throw new TimeoutException($"{jobs.Count - terminal.Count} of {jobs.Count} accepted jobs are not terminal after {bound.TotalSeconds:0} s: {string.Join(", ", stuck.Take(10))}");
             }
 
@@ -127,8 +129,9 @@ public sealed class JobLoad : IAsyncDisposable
         var outcomes = new ConcurrentBag<JobOutcome>();
         await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (job, _) =>
         {
-            var logs = await clients.TryAsync(silos(), async c => (await c.GetJobLogsAsync(job.JobId, null, PageLimits.Max)).Items)
-                ?? throw new InvalidOperationException($"no silo answered for the log of {job.JobId}");
+            Exception? error = null;
+            var logs = await clients.TryAsync(silos(), async c => (await c.GetJobLogsAsync(job.JobId, null, PageLimits.Max)).Items, e => error = e)
+                ?? throw new InvalidOperationException($"no silo answered for the log of {job.JobId}", error);
             var completions = logs.Count(l => l.Message.StartsWith("completed on worker", StringComparison.Ordinal));
             var attempts = logs.Where(l => l.Message.StartsWith("attempt ", StringComparison.Ordinal)).Select(l => l.Message).ToList();
             outcomes.Add(new JobOutcome(terminal[job.JobId], completions, attempts));
@@ -238,7 +241,7 @@ public sealed class JobLoad : IAsyncDisposable
             return (http, new HttpMarketplaceClient(http, s.BaseAddress, SiloCluster.ApiKey));
         }).Client;
 
-        public async Task<T?> TryAsync<T>(IReadOnlyList<SiloProcess> silos, Func<HttpMarketplaceClient, Task<T>> call)
+        public async Task<T?> TryAsync<T>(IReadOnlyList<SiloProcess> silos, Func<HttpMarketplaceClient, Task<T>> call, Action<Exception>? failed = null)
             where T : class
         {
             foreach (var silo in silos)
@@ -249,7 +252,8 @@ public sealed class JobLoad : IAsyncDisposable
                 }
                 catch (Exception e) when (e is HttpApiException or HttpRequestException or TaskCanceledException)
                 {
-                    // This silo is gone, busy or answered 5xx; ask the next one.
+                    // This silo is gone, busy or answered 5xx; ask the next one (the caller keeps the last error).
+                    failed?.Invoke(e);
                 }
             }
 
