@@ -2,14 +2,20 @@
 // grain gateway on 127.0.0.1:30000 and the HTTP API on http://127.0.0.1:8080/v1. Override anything through
 // appsettings.json, environment (Marketplace__Silo__ServiceId=...) or the command line
 // (--Marketplace:Http:Urls=http://0.0.0.0:8080); `--config <file>` adds a JSON file and `--chain <rpc-url>` settles on
-// an EVM chain; see silo/README.md. `--apply-schema` applies the PostgreSQL cluster
-// schema and exits. A configured port already in use ends the start with one line naming its setting (exit code 2).
+// an EVM chain; see silo/README.md. `--apply-schema` applies the PostgreSQL cluster schema and exits; `--restore
+// <backup.db>` puts a database backup back into the data folder and exits. A configured port already in use ends the
+// start with one line naming its setting (exit code 2).
 using Marketplace.Silo;
 using Marketplace.Silo.Hosting;
 
 if (ApplySchemaCommand.IsRequested(args))
 {
     return await ApplySchemaCommand.RunAsync(args, Console.Out, Console.Error);
+}
+
+if (RestoreCommand.IsRequested(args))
+{
+    return await RestoreCommand.RunAsync(args, Console.Out, Console.Error);
 }
 
 WebApplicationBuilder builder;

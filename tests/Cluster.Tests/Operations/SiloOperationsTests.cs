@@ -184,11 +184,22 @@ public sealed class SiloOperationsTests(ITestOutputHelper output) : IAsyncLifeti
         await load;
         output.WriteLine($"{submittedDuringBackup} jobs submitted before the backup answered, {submitted} in all");
 
-        // Restore as silo/README.md says: a new data folder holding the backup as its database, the chunk files
-        // (content-addressed, never rewritten) copied after the backup so every chunk the database names is there,
-        // and the workers' keys (a worker keeps its key for life; the database names each worker's public key).
+        // The restore command refuses the database of the silo that is still running, and changes nothing.
+        var refused = await RunSiloCommandAsync("--restore", backupPath, $"--Marketplace:DataFolder={first.DataFolder}");
+        Assert.True(refused.ExitCode == 1, refused.ToString());
+        Assert.Contains("in use: stop the silo first", refused.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(first.DataFolder, "replaced")));
+        var wrongFile = await RunSiloCommandAsync("--restore", Path.Combine(first.DataFolder, "no-such-backup.db"), $"--Marketplace:DataFolder={first.DataFolder}");
+        Assert.True(wrongFile.ExitCode == 1 && wrongFile.Error.Contains("does not exist", StringComparison.Ordinal), wrongFile.ToString());
+
+        // Restore as silo/README.md says: the restore command puts the backup in a new data folder as its database,
+        // then the chunk files (content-addressed, never rewritten) are copied after the backup so every chunk the
+        // database names is there, and the workers' keys (a worker keeps its key for life; the database names each
+        // worker's public key).
         var restored = _silos.NewFolder("restored");
-        File.Copy(backupPath, Path.Combine(restored, "marketplace.db"));
+        var restore = await RunSiloCommandAsync("--restore", backupPath, $"--Marketplace:DataFolder={restored}");
+        Assert.True(restore.ExitCode == 0, restore.ToString());
+        Assert.Contains($"restored as {Path.Combine(restored, "marketplace.db")}", restore.Output, StringComparison.Ordinal);
         CopyFolder(Path.Combine(first.DataFolder, "chunks"), Path.Combine(restored, "chunks"));
         CopyFolder(Path.Combine(first.DataFolder, "workers"), Path.Combine(restored, "workers"));
         await first.TerminateAsync(DocumentedShutdownTimeout);
@@ -214,6 +225,38 @@ public sealed class SiloOperationsTests(ITestOutputHelper output) : IAsyncLifeti
         // The same request id reaches the same job on the restored silo: no second run.
         var resubmitted = await again.SubmitJobAsync(new JobSubmission { Program = program.Id, RequestId = "kept", InputInline = "hello backup"u8.ToArray() });
         Assert.Equal(job.JobId, resubmitted.JobId);
+    }
+
+    /// <summary>Runs the silo executable as a one-shot command (it exits by itself) and collects what it wrote.</summary>
+    private static async Task<CommandResult> RunSiloCommandAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(SiloProcess.SiloAssembly);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        try
+        {
+            await process.WaitForExitAsync(bound.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the silo command {string.Join(' ', arguments)} did not exit within 120 s");
+        }
+
+        return new CommandResult(process.ExitCode, await output, await error);
+    }
+
+    private sealed record CommandResult(int ExitCode, string Output, string Error)
+    {
+        public override string ToString() => $"exit {ExitCode}; stdout: {Output}; stderr: {Error}";
     }
 
     private static JsonDocument ParseLogLine(string line)
