@@ -9,7 +9,7 @@ internal static class ExitCodes
     /// <summary>Bad command line: unknown verb or option, missing or malformed value, missing local file.</summary>
     public const int Usage = 1;
 
-    /// <summary>A blob, program, job or worker does not exist.</summary>
+    /// <summary>A blob, program, job, worker, storage deal or storage provider does not exist.</summary>
     public const int NotFound = 2;
 
     /// <summary>The marketplace refused the request: invalid request, rejected program, empty or too large blob,

@@ -42,7 +42,7 @@ internal static class MarketplaceCli
             KeygenCommand.Create(context),
             ChainCommand.Create(context),
         };
-        foreach (var command in DealCommands.Create(context))
+        foreach (var command in DealCommands.Create(context).Concat(ProviderCommands.Create(context)))
         {
             root.Subcommands.Add(command);
         }

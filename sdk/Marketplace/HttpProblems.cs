@@ -59,6 +59,7 @@ internal static class HttpProblems
         JobNotFoundException.ErrorCode => new JobNotFoundException(detail),
         DealNotFoundException.ErrorCode => new DealNotFoundException(detail),
         DealNotPlacedException.ErrorCode => new DealNotPlacedException(detail),
+        ProviderNotFoundException.ErrorCode => new ProviderNotFoundException(detail),
         StorageUnavailableException.ErrorCode => new StorageUnavailableException(detail),
         RequestIdConflictException.ErrorCode => new RequestIdConflictException(detail),
         QuotaExceededException.ErrorCode => new QuotaExceededException(detail),

@@ -177,4 +177,14 @@ public interface IMarketplaceClient
 
     /// <summary>Runs an audit round of the deal now (and a repair when it is due); returns the deal after it.</summary>
     Task<DealStatus> AuditDealAsync(string dealId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every storage provider the directory knows, ordered by id: online, capacity, free bytes, price per
+    /// GiB-month, labels, public key, silo and when it last announced itself. A provider registered but not heard since
+    /// the directory started is listed offline with nothing to offer.</summary>
+    Task<StorageProviderList> ListStorageProvidersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>One storage provider: its newest advertisement, its reputation and its stake in the settlement. Throws
+    /// <see cref="ProviderNotFoundException"/> for a provider the directory does not know and
+    /// <see cref="InvalidRequestException"/> for an id that is not a provider id.</summary>
+    Task<StorageProviderView> GetStorageProviderAsync(string providerId, CancellationToken cancellationToken = default);
 }

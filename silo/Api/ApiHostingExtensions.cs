@@ -80,6 +80,7 @@ internal static class ApiHostingExtensions
         MoneyEndpoints.Map(secured.MapGroup("").WithTags("money"));
         EvidenceEndpoints.Map(secured.MapGroup("").WithTags("evidence"));
         DealEndpoints.Map(secured.MapGroup("").WithTags("storage"));
+        ProviderEndpoints.Map(secured.MapGroup("").WithTags("storage"));
         AdminEndpoints.Map(secured.MapGroup("").WithTags("admin"));
 
         // The operators' marketplace page: its files are public, its data needs an operator's API key.

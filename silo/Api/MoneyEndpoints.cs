@@ -99,11 +99,12 @@ internal static class MoneyEndpoints
     /// <summary>The worker bids with its new stake at once (a worker hosted nowhere reads it when it registers).</summary>
     private static Task RefreshAsync(IGrainFactory grains, string worker) => grains.GetGrain<IWorkerGrain>(worker).RefreshStakeAsync();
 
-    private static void RequireOperator(HttpContext context, ApiOptions options)
+    /// <summary>Throws <see cref="AccessDeniedException"/> unless the caller is one of the silo's operators.</summary>
+    internal static void RequireOperator(HttpContext context, ApiOptions options)
     {
         if (!options.Operators.Contains(ApiClient.IdOf(context)))
         {
-            throw new AccessDeniedException("only the silo's operators (Marketplace:Api:Operators) may move money in or change worker stake");
+            throw new AccessDeniedException("only the silo's operators (Marketplace:Api:Operators) may move money in or change worker or storage provider stake");
         }
     }
 }

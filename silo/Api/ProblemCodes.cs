@@ -60,6 +60,7 @@ internal static class ProblemCodes
         (JobNotFoundException.ErrorCode, 404, "Job not found"),
         (WorkerNotFoundException.ErrorCode, 404, "Worker not found"),
         (DealNotFoundException.ErrorCode, 404, "Storage deal not found"),
+        (ProviderNotFoundException.ErrorCode, 404, "Storage provider not found"),
         (MethodNotAllowed, 405, "Method not allowed"),
         (RequestTimeout, 408, "Request timed out"),
         (InsufficientFundsException.ErrorCode, 402, "Insufficient funds"),
