@@ -20,6 +20,7 @@ public sealed class ErrorReportTests
         ["job_not_found"] = 2,
         ["worker_not_found"] = 2,
         ["deal_not_found"] = 2,
+        ["provider_not_found"] = 2,
         ["deal_not_placed"] = 3,
         ["state_not_kept"] = 2,
         ["invalid_request"] = 3,
