@@ -97,6 +97,22 @@ public sealed class ProviderApiTests(ITestOutputHelper output)
         var grains = silo.App.Services.GetRequiredService<IGrainFactory>();
         Assert.Equal((await grains.GetGrain<IReputationGrain>("p1").GetAsync()).Score, view.Reputation.Score, 9);
 
+        // A provider registered in the directory (as its silo registers it at start) but never heard announcing itself is
+        // listed, offline with nothing to offer and its registered key, and is known to the stake routes.
+        var ghostKey = string.Concat(Enumerable.Repeat("ab", 48));
+        await grains.GetGrain<IStorageProviderDirectoryGrain>(IStorageProviderDirectoryGrain.DefaultKey).RegisterAsync("ghost", ghostKey);
+        var withGhost = await WaitForListAsync(alice, list => list.Providers.Count == 7, "the registered provider listed");
+        Assert.Equal(["ghost", "p1", "p2", "p3", "p4", "p5", "p6"], withGhost.Providers.Select(p => p.ProviderId));
+        var ghost = withGhost.Providers[0];
+        Assert.False(ghost.Online);
+        Assert.Equal(ghostKey, ghost.PublicKey);
+        Assert.Equal(0, ghost.CapacityBytes);
+        Assert.Equal(0, ghost.FreeBytes);
+        await PostJsonAsync(bob, "v1/providers/ghost/stake", """{"amount": 300, "operation_id": "s-ghost"}""", HttpStatusCode.OK);
+        var ghostView = (await alice.GetFromJsonAsync<StorageProviderView>("v1/providers/ghost", MarketplaceJson.Options))!;
+        Assert.False(ghostView.Advertisement.Online);
+        Assert.Equal((UInt128)300, ghostView.Stake.Bonded);
+
         // The SDK says the same over HTTP and through the grains.
         var now = await WaitForListAsync(alice, _ => true, "the list");
         using var http = silo.NewClient(ApiTestSilo.AliceKey);
