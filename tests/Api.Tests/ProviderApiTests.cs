@@ -170,6 +170,9 @@ public sealed class ProviderApiTests(ITestOutputHelper output)
         // unknown member.
         await ProblemAssert.IsProblemAsync(await PostAsync(alice, $"v1/providers/{garbler}/evidence", "{\"provider_id\": "), 400, "invalid_json");
         await ProblemAssert.IsProblemAsync(await PostAsync(alice, $"v1/providers/{garbler}/evidence", "{\"provider_id\": \"" + garbler + "\", \"verdict\": 1}"), 400, "invalid_json");
+        await ProblemAssert.IsProblemAsync(await PostAsync(alice, $"v1/providers/{garbler}/evidence", "{\"provider_id\": \"" + garbler + "\", \"commitment\": null}"), 400, "invalid_json");
+        await ProblemAssert.IsProblemAsync(await PostAsync(alice, $"v1/providers/{garbler}/evidence", "{\"provider_id\": \"" + garbler + "\"}"), 400, "evidence_invalid");
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync($"v1/providers/{garbler}/evidence", new StringContent(json, Encoding.UTF8, "text/plain")), 415, "unsupported_media_type");
         var wrongRoute = await ProblemAssert.IsProblemAsync(await PostAsync(alice, $"v1/providers/{honest}/evidence", json), 400, "evidence_invalid");
         Assert.Contains(honest, wrongRoute.GetProperty("detail").GetString(), StringComparison.Ordinal);
         var tampered = new StorageFaultEvidence { ProviderId = garbler, Commitment = evidence.Commitment, Challenge = challenge, Answer = new StorageProof { Chunk = [.. answer.Chunk.Reverse()], Proof = answer.Proof, Signature = answer.Signature } };
