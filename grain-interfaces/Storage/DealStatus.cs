@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>Where a storage deal is.</summary>
@@ -69,6 +71,7 @@ public sealed class DealFragment
     [Id(7)] public int AuditsFailed { get; set; }
 
     /// <summary>Its provider's price per GiB-month when it was placed there.</summary>
+    [JsonPropertyName("price_per_gib_month")]
     [Id(8)] public long PricePerGiBMonth { get; set; }
 
     /// <summary>Its provider's signed commitment to the fragment's digests (null for a fragment stored before
@@ -149,6 +152,7 @@ public sealed class DealStatus
     [Id(11)] public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>The highest price per GiB-month the client accepts (placement and repair keep to it).</summary>
+    [JsonPropertyName("max_price_per_gib_month")]
     [Id(12)] public long MaxPricePerGiBMonth { get; set; }
 
     /// <summary>Whether the deal pays its providers through the settlement (the settlement's terms were enabled

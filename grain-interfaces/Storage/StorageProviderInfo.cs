@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>What a storage provider offers (<see cref="IStorageProviderGrain.GetInfoAsync"/>).</summary>
@@ -16,6 +18,7 @@ public sealed class StorageProviderInfo
     [Id(2)] public long UsedBytes { get; set; }
 
     /// <summary>What it asks per GiB-month, in the ledger's smallest unit.</summary>
+    [JsonPropertyName("price_per_gib_month")]
     [Id(3)] public long PricePerGiBMonth { get; set; }
 
     /// <summary>Free-form labels (region, disk class).</summary>

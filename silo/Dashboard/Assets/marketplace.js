@@ -267,7 +267,7 @@
       7, storage.problem ? "Could not read deals: " + storage.problem + "." : "No storage deals.");
     fillRows("provider-table", storage.providers.map(provider => el("tr", null,
       idCell(provider.provider_id, 20), el("td", null, badge(provider.online ? "online" : "offline")),
-      num(bytes(provider.used_bytes) + " / " + bytes(provider.capacity_bytes)), num(amount(provider.price_per_gi_b_month)),
+      num(bytes(provider.used_bytes) + " / " + bytes(provider.capacity_bytes)), num(amount(provider.price_per_gib_month)),
       el("td", null, provider.silo))), 5, "No storage provider.");
   }
 

@@ -42,7 +42,7 @@ public sealed class CliProviderTests
             {
                 Assert.True(p.GetProperty("online").GetBoolean());
                 Assert.Equal(10_000_000, p.GetProperty("free_bytes").GetInt64());
-                Assert.Equal(1_000_000, p.GetProperty("price_per_gi_b_month").GetInt64());
+                Assert.Equal(1_000_000, p.GetProperty("price_per_gib_month").GetInt64());
                 Assert.Equal("eu", p.GetProperty("labels").GetProperty("region").GetString());
             });
         }
