@@ -12,6 +12,9 @@ public static class StorageDeals
     /// <summary>The longest term: ten years of 365 days.</summary>
     public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(3650);
 
+    /// <summary>The largest piece one <see cref="IDealUploadGrain.WriteAsync"/> takes: 4 MiB.</summary>
+    public const int MaxUploadPieceBytes = 4 * 1024 * 1024;
+
     /// <summary>Checks a requested term.</summary>
     /// <exception cref="InvalidRequestException">Outside <see cref="MinDuration"/> to <see cref="MaxDuration"/>.</exception>
     public static void ValidateDuration(TimeSpan duration)

@@ -34,4 +34,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = MarketplaceEventIds.StorageEndDeleteFailed, Level = LogLevel.Warning, Message = "Storage deal {DealId} ended: provider {ProviderId} could not delete fragment {Index}")]
     public static partial void EndDeleteFailed(ILogger log, Exception exception, string dealId, int index, string providerId);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.StorageUploadDropped, Level = LogLevel.Information, Message = "Storage deal {DealId}: the upload under way was dropped ({Reason}); the deal stays placing")]
+    public static partial void UploadDropped(ILogger log, string dealId, string reason);
 }

@@ -76,6 +76,7 @@ internal static class MarketplaceEventIds
     public const int StorageEndDeleteFailed = 5857;
     public const int StorageFragmentCommitted = 5870;
     public const int StorageUploadFailed = 5871;
+    public const int StorageUploadDropped = 5872;
 
     public const int RequestFailed = 6000;
     public const int RequestFailedAfterResponseStarted = 6001;

@@ -6,7 +6,20 @@ namespace Marketplace.Sdk;
 public sealed partial class GrainMarketplaceClient
 {
     /// <inheritdoc />
-    public Task<DealStatus> StoreAsync(byte[] content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, int? durationDays = null, CancellationToken cancellationToken = default)
+    public async Task<DealStatus> StoreAsync(byte[] content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, int? durationDays = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        using var source = new MemoryStream(content, writable: false);
+        return await StoreAsync(source, policy, maxPricePerGiBMonth, dealId, durationDays, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The bytes go in pieces of 1 MiB through <see cref="IDealUploadGrain"/>, each sent once the silo has
+    /// queued the previous one for the providers, so neither side holds the blob. The deal is placed from the length
+    /// first: a stream that cannot seek is spooled to a temporary file (deleted on close) to learn it, as the HTTP API
+    /// spools a body without a Content-Length. Cancelling drops the upload; the deal then stays placing, as after an
+    /// aborted HTTP upload.</remarks>
+    public async Task<DealStatus> StoreAsync(Stream content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, int? durationDays = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         var id = dealId ?? "deal-" + Guid.NewGuid().ToString("N");
@@ -16,24 +29,18 @@ public sealed partial class GrainMarketplaceClient
         }
 
         var duration = durationDays is { } days ? TimeSpan.FromDays(Math.Clamp(days, 0, 100_000)) : StorageDeals.DefaultDuration;
-        return Deal(id).CreateAsync(ClientId, policy ?? DurabilityPolicy.Dev, maxPricePerGiBMonth ?? long.MaxValue, duration, content).WaitAsync(cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public async Task<DealStatus> StoreAsync(Stream content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, int? durationDays = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(content);
-        // One grain call carries the bytes, so they are read into memory first (HTTP streams instead).
-        using var buffer = new MemoryStream();
-        var piece = new byte[1 << 20];
-        int read;
-        while ((read = await content.ReadAsync(piece, cancellationToken).ConfigureAwait(false)) > 0)
+        if (content.CanSeek)
         {
-            buffer.Write(piece, 0, read);
-            progress?.Report(buffer.Length);
+            return await UploadAsync(id, content, content.Length - content.Position, policy ?? DurabilityPolicy.Dev, maxPricePerGiBMonth ?? long.MaxValue, duration, progress, cancellationToken).ConfigureAwait(false);
         }
 
-        return await StoreAsync(buffer.ToArray(), policy, maxPricePerGiBMonth, dealId, durationDays, cancellationToken).ConfigureAwait(false);
+        var spool = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        await using (spool.ConfigureAwait(false))
+        {
+            await content.CopyToAsync(spool, cancellationToken).ConfigureAwait(false);
+            spool.Position = 0;
+            return await UploadAsync(id, spool, spool.Length, policy ?? DurabilityPolicy.Dev, maxPricePerGiBMonth ?? long.MaxValue, duration, progress, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
@@ -94,6 +101,41 @@ public sealed partial class GrainMarketplaceClient
     }
 
     private const long RetrievePieceBytes = 16L * 1024 * 1024;
+
+    /// <summary>The bytes of one <see cref="IDealUploadGrain.WriteAsync"/> call: 1 MiB.</summary>
+    private const int UploadPieceBytes = 1024 * 1024;
+
+    private async Task<DealStatus> UploadAsync(string dealId, Stream content, long length, DurabilityPolicy policy, long maxPricePerGiBMonth, TimeSpan duration, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var upload = _grains.GetGrain<IDealUploadGrain>(dealId);
+        await upload.BeginAsync(ClientId, policy, maxPricePerGiBMonth, duration, length).WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // The piece is reused only after its call returned: the silo has copied it by then.
+            var piece = new byte[(int)Math.Min(UploadPieceBytes, length)];
+            long sent = 0;
+            while (sent < length)
+            {
+                var read = await content.ReadAtLeastAsync(piece.AsMemory(0, (int)Math.Min(piece.Length, length - sent)), 1, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    // Shorter than its length: the silo answers as the HTTP API does for a short body.
+                    break;
+                }
+
+                await upload.WriteAsync(ClientId, sent, read == piece.Length ? piece : piece[..read]).WaitAsync(cancellationToken).ConfigureAwait(false);
+                sent += read;
+                progress?.Report(sent);
+            }
+
+            return await upload.CompleteAsync(ClientId).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await upload.AbortAsync(ClientId).ConfigureAwait(false);
+            throw;
+        }
+    }
 
     private IStorageDealGrain Deal(string dealId) =>
         StorageIds.IsValid(dealId) ? _grains.GetGrain<IStorageDealGrain>(dealId) : throw new InvalidRequestException($"dealId: '{dealId}' is not a deal id");
