@@ -6,6 +6,7 @@ using Marketplace.GrainInterfaces.Json;
 using Marketplace.Grains.Storage;
 using Marketplace.Sdk;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core.Internal;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -172,6 +173,34 @@ public sealed class GrainClientDealUploadTests(ITestOutputHelper output)
         var created = await http.PostAsync("v1/deals?preset=dev&deal_id=gw-cancelled", new ByteArrayContent(content));
         Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         Assert.Equal(DealState.Active, (await created.Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!.State);
+    }
+
+    [Fact]
+    public async Task Losing_the_upload_activation_mid_upload_drops_the_partial_writes_and_leaves_the_deal_placing()
+    {
+        await using var silo = await ApiTestSilo.StartAsync(Settings());
+        var (connection, client) = await ConnectAsync(silo);
+        await using var _ = connection;
+        var content = Content((6 * 1024 * 1024) + 3);
+        var upload = connection.Client.GetGrain<IDealUploadGrain>("gw-lost");
+        var mib = 1024 * 1024;
+        await upload.BeginAsync("alice", DurabilityPolicy.Dev, long.MaxValue, StorageDeals.DefaultDuration, content.Length);
+        for (var at = 0; at < 3 * mib; at += mib)
+        {
+            await upload.WriteAsync("alice", at, content[at..(at + mib)]);
+        }
+
+        // Past the pipe's pause threshold the providers have begun their fragments.
+        Assert.NotEmpty(FragmentFiles(silo, "gw-lost"));
+        await silo.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IDealUploadGrain>("gw-lost")
+            .AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+
+        var gone = await Assert.ThrowsAsync<InvalidRequestException>(() => upload.WriteAsync("alice", 3 * mib, content[(3 * mib)..(4 * mib)]));
+        Assert.Contains("no upload", gone.Message, StringComparison.Ordinal);
+        Assert.Equal(DealState.Placing, (await client.GetDealAsync("gw-lost")).State);
+        Assert.Empty(FragmentFiles(silo, "gw-lost"));
+        Assert.Equal(DealState.Active, (await client.StoreAsync(content, DurabilityPolicy.Dev, dealId: "gw-lost")).State);
+        Assert.Equal(content, await ReadOverHttpAsync(silo, "gw-lost"));
     }
 
     /// <summary>A stream that reads but cannot seek, as a pipe or a socket.</summary>
