@@ -203,6 +203,47 @@ public sealed class GrainClientDealUploadTests(ITestOutputHelper output)
         Assert.Equal(content, await ReadOverHttpAsync(silo, "gw-lost"));
     }
 
+    [Fact]
+    public async Task A_provider_dropping_its_fragment_mid_upload_fails_the_upload_with_the_typed_error_and_drops_the_other_writes()
+    {
+        await using var silo = await ApiTestSilo.StartAsync(Settings());
+        var (connection, client) = await ConnectAsync(silo);
+        await using var _ = connection;
+        var content = Content((6 * 1024 * 1024) + 5);
+        var upload = connection.Client.GetGrain<IDealUploadGrain>("gw-failed");
+        var mib = 1024 * 1024;
+        var begun = await upload.BeginAsync("alice", DurabilityPolicy.Dev, long.MaxValue, StorageDeals.DefaultDuration, content.Length);
+        await upload.WriteAsync("alice", 0, content[..mib]);
+
+        // The provider of fragment 0 loses its write under way (as in a restart): the next piece to it fails.
+        await connection.Client.GetGrain<IStorageProviderGrain>(begun.Fragments[0].ProviderId).AbortFragmentAsync("gw-failed", 0);
+        var failure = await Assert.ThrowsAsync<InvalidRequestException>(async () =>
+        {
+            for (var at = mib; at < content.Length; at += mib)
+            {
+                await upload.WriteAsync("alice", at, content[at..Math.Min(at + mib, content.Length)]);
+            }
+
+            await upload.CompleteAsync("alice");
+        });
+        output.WriteLine(failure.Message);
+        Assert.Contains("is not being written here", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(DealState.Placing, (await client.GetDealAsync("gw-failed")).State);
+        Assert.Empty(FragmentFiles(silo, "gw-failed"));
+        await Assert.ThrowsAsync<InvalidRequestException>(() => upload.CompleteAsync("alice"));
+
+        // The CLI stores through the gateway too, under the same id, placing the deal afresh.
+        var folder = Path.Combine(silo.DataFolder, "cli");
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, "input.bin");
+        await File.WriteAllBytesAsync(file, content);
+        var cli = new Cli.CliRunner().With("MARKETPLACE_GATEWAY", silo.GatewayEndpoint.ToString()).With("MARKETPLACE_CLIENT_ID", "alice");
+        var stored = await cli.RunAsync("store", "--gateway", silo.GatewayEndpoint.ToString(), "--file", file, "--deal-id", "gw-failed", "--json");
+        Assert.True(stored.ExitCode == 0, stored.Error);
+        Assert.Equal(DealState.Active, (await client.GetDealAsync("gw-failed")).State);
+        Assert.Equal(content, await ReadOverHttpAsync(silo, "gw-failed"));
+    }
+
     /// <summary>A stream that reads but cannot seek, as a pipe or a socket.</summary>
     private sealed class OneWayStream(Stream inner) : Stream
     {
