@@ -4,7 +4,7 @@ namespace Marketplace.GrainInterfaces;
 /// One streamed upload of a storage deal through grain calls (key: the deal id, so a deal has one upload at a time):
 /// what <c>POST /v1/deals</c> does with a request body, for clients that speak to the cluster through a gateway.
 /// The bytes arrive in pieces, in order, and are encoded and written to the providers as they come, so neither the
-/// client nor the silo holds the blob. grains/Storage/README.md ("Gateway uploads") has the whole story.
+/// client nor the silo holds the blob. grains/Storage/README.md ("Through the gateway") has the whole story.
 /// </summary>
 /// <remarks>The upload lives in the grain's activation only. If the activation goes (its silo stops, or it is
 /// collected after the client went quiet) the providers' partial writes are dropped and the deal stays
