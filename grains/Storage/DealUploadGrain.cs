@@ -14,6 +14,9 @@ using Microsoft.Extensions.Options;
 namespace Marketplace.Grains.Storage;
 
 /// <summary>One streamed upload of a deal through grain calls (<see cref="IDealUploadGrain"/>).</summary>
+/// <remarks>Collected after two idle minutes rather than the silo's default: an upload its client abandoned gives back
+/// the providers' reserved space soon (deactivation drops it).</remarks>
+[CollectionAgeLimit(Minutes = 2)]
 internal sealed class DealUploadGrain(DealTransfers transfers, IOptions<StorageOptions> options, ILogger<DealUploadGrain> log) : Grain, IDealUploadGrain
 {
     /// <summary>Bytes waiting in the pipe at which a write waits for the providers: two of the SDK's 1 MiB pieces.
