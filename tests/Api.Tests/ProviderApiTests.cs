@@ -23,18 +23,9 @@ public sealed class ProviderApiTests(ITestOutputHelper output)
     /// <summary><paramref name="count"/> providers p1.. of 10 MB in region eu, the ledger on, bob an operator.</summary>
     internal static Dictionary<string, string?> Settings(int count)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Marketplace:Ledger:Enabled"] = "true",
-            ["Marketplace:Api:Operators:0"] = "bob",
-        };
-        for (var i = 0; i < count; i++)
-        {
-            settings[$"Marketplace:Storage:Providers:{i}:Id"] = $"p{i + 1}";
-            settings[$"Marketplace:Storage:Providers:{i}:CapacityBytes"] = Capacity.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            settings[$"Marketplace:Storage:Providers:{i}:Labels:region"] = "eu";
-        }
-
+        var settings = StorageTestSettings.Providers(count, capacityBytes: Capacity, region: "eu");
+        settings["Marketplace:Ledger:Enabled"] = "true";
+        settings["Marketplace:Api:Operators:0"] = "bob";
         return settings;
     }
 
@@ -245,10 +236,7 @@ public sealed class ProviderApiTests(ITestOutputHelper output)
 
     private async Task<DealStatus> StoreAsync(HttpClient client, string dealId, int length)
     {
-        var seed = Random.Shared.Next();
-        output.WriteLine($"content seed {seed}");
-        var content = new byte[length];
-        new Random(seed).NextBytes(content);
+        var content = StorageTestSettings.SeededContent(output, length);
         using var created = await client.PostAsync($"v1/deals?preset=dev&deal_id={dealId}", new ByteArrayContent(content));
         Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         return (await created.Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;

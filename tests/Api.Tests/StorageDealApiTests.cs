@@ -14,26 +14,9 @@ namespace Marketplace.Api.Tests;
 /// refusals and bad input.</summary>
 public sealed class StorageDealApiTests(ITestOutputHelper output)
 {
-    private static Dictionary<string, string?> Providers(int count, long price = 1_000_000)
-    {
-        var settings = new Dictionary<string, string?>();
-        for (var i = 0; i < count; i++)
-        {
-            settings[$"Marketplace:Storage:Providers:{i}:Id"] = $"p{i + 1}";
-            settings[$"Marketplace:Storage:Providers:{i}:PricePerGiBMonth"] = price.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
+    private static Dictionary<string, string?> Providers(int count, long price = 1_000_000) => StorageTestSettings.Providers(count, pricePerGiBMonth: price);
 
-        return settings;
-    }
-
-    private byte[] Content(int length)
-    {
-        var seed = Random.Shared.Next();
-        output.WriteLine($"content seed {seed}");
-        var bytes = new byte[length];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
+    private byte[] Content(int length) => StorageTestSettings.SeededContent(output, length);
 
     [Fact]
     public async Task A_4_plus_2_blob_reads_back_exactly_after_two_providers_lose_their_fragments_and_an_audit_repairs_it_onto_new_providers()

@@ -18,27 +18,9 @@ public sealed class StorageProviderMarketTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
 
-    private static Dictionary<string, string?> Providers(int count)
-    {
-        var settings = new Dictionary<string, string?>();
-        for (var i = 0; i < count; i++)
-        {
-            settings[$"Marketplace:Storage:Providers:{i}:Id"] = $"p{i + 1}";
-            settings[$"Marketplace:Storage:Providers:{i}:CapacityBytes"] = "10000000";
-            settings[$"Marketplace:Storage:Providers:{i}:Labels:region"] = "eu";
-        }
+    private static Dictionary<string, string?> Providers(int count) => StorageTestSettings.Providers(count, capacityBytes: 10_000_000, region: "eu");
 
-        return settings;
-    }
-
-    private byte[] Content(int length)
-    {
-        var seed = Random.Shared.Next();
-        output.WriteLine($"content seed {seed}");
-        var bytes = new byte[length];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
+    private byte[] Content(int length) => StorageTestSettings.SeededContent(output, length);
 
     [Fact]
     public async Task Providers_advertise_on_the_capabilities_stream_and_a_subscriber_sees_their_free_space_drop_after_a_deal()

@@ -20,27 +20,13 @@ public sealed class StorageStreamingApiTests(ITestOutputHelper output)
 
     private static Dictionary<string, string?> Settings(int providers)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Marketplace:Storage:MaxDealBytes"] = (256L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Marketplace:Storage:TransferBufferBytes"] = Budget.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        for (var i = 0; i < providers; i++)
-        {
-            settings[$"Marketplace:Storage:Providers:{i}:Id"] = $"p{i + 1}";
-        }
-
+        var settings = StorageTestSettings.Providers(providers);
+        settings["Marketplace:Storage:MaxDealBytes"] = (256L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Marketplace:Storage:TransferBufferBytes"] = Budget.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return settings;
     }
 
-    private byte[] Content(int length)
-    {
-        var seed = Random.Shared.Next();
-        output.WriteLine($"content seed {seed}");
-        var bytes = new byte[length];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
+    private byte[] Content(int length) => StorageTestSettings.SeededContent(output, length);
 
     private static async Task<DealStatus> StoreAsync(HttpClient client, string dealId, byte[] content)
     {

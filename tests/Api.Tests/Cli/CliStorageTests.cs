@@ -12,20 +12,11 @@ public sealed class CliStorageTests(ITestOutputHelper output)
     [Fact]
     public async Task Store_and_retrieve_stream_files_get_blob_reads_the_deal_and_progress_shows_only_on_a_terminal()
     {
-        var settings = new Dictionary<string, string?>();
-        for (var i = 0; i < 6; i++)
-        {
-            settings[$"Marketplace:Storage:Providers:{i}:Id"] = $"p{i + 1}";
-        }
-
-        await using var silo = await ApiTestSilo.StartAsync(settings);
+        await using var silo = await ApiTestSilo.StartAsync(StorageTestSettings.Providers(6));
         CliRunner Cli(bool terminal = false) => new CliRunner { ErrorIsTerminal = terminal }
             .With("MARKETPLACE_URL", silo.BaseAddress.ToString()).With("MARKETPLACE_API_KEY", ApiTestSilo.AliceKey);
 
-        var seed = Random.Shared.Next();
-        output.WriteLine($"content seed {seed}");
-        var content = new byte[(5 * 1024 * 1024) + 321];
-        new Random(seed).NextBytes(content);
+        var content = StorageTestSettings.SeededContent(output, (5 * 1024 * 1024) + 321);
         var folder = Path.Combine(silo.DataFolder, "cli");
         Directory.CreateDirectory(folder);
         var input = Path.Combine(folder, "input.bin");

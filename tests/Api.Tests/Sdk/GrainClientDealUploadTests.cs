@@ -22,27 +22,13 @@ public sealed class GrainClientDealUploadTests(ITestOutputHelper output)
 
     private static Dictionary<string, string?> Settings()
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Marketplace:Storage:MaxDealBytes"] = (256L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Marketplace:Storage:TransferBufferBytes"] = Budget.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        for (var i = 0; i < 6; i++)
-        {
-            settings[$"Marketplace:Storage:Providers:{i}:Id"] = $"p{i + 1}";
-        }
-
+        var settings = StorageTestSettings.Providers(6);
+        settings["Marketplace:Storage:MaxDealBytes"] = (256L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Marketplace:Storage:TransferBufferBytes"] = Budget.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return settings;
     }
 
-    private byte[] Content(int length)
-    {
-        var seed = Random.Shared.Next();
-        output.WriteLine($"content seed {seed}");
-        var bytes = new byte[length];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
+    private byte[] Content(int length) => StorageTestSettings.SeededContent(output, length);
 
     private static async Task<(GatewayConnection Connection, GrainMarketplaceClient Client)> ConnectAsync(ApiTestSilo silo, string clientId = "alice")
     {
