@@ -45,7 +45,8 @@ internal sealed class ApiKeyRegistry
     public IReadOnlyList<string> KnownClients { get; }
 
     /// <summary>Reads <c>Marketplace:Api:Keys</c> (key → client id). With no keys and <c>Marketplace:Api:DevKey</c>
-    /// not false, the development key from the data folder (created and announced on first start) is the only key.</summary>
+    /// not false, the development key is the only key: read from <c>Marketplace:Api:DevKeyFile</c> (default
+    /// <c>dev-api-key</c> in the data folder), created and announced by the first start that finds none.</summary>
     public static ApiKeyRegistry Load(IConfiguration configuration, string dataFolder, TextWriter notices)
     {
         var keys = new List<KeyValuePair<string, string>>();
@@ -57,7 +58,9 @@ internal sealed class ApiKeyRegistry
         if (keys.Count == 0 && configuration.GetValue("Marketplace:Api:DevKey", defaultValue: true))
         {
             var url = configuration["Marketplace:Http:Urls"]?.Split(';')[0] ?? MarketplaceSiloHost.DefaultHttpUrl;
-            keys.Add(new(DevApiKeyStore.LoadOrCreate(dataFolder, url, notices), DevClientId));
+            var file = configuration["Marketplace:Api:DevKeyFile"];
+            var path = string.IsNullOrWhiteSpace(file) ? Path.Combine(dataFolder, DevApiKeyStore.FileName) : file.Trim();
+            keys.Add(new(DevApiKeyStore.LoadOrCreate(path, url, notices), DevClientId));
         }
 
         return new ApiKeyRegistry(keys);

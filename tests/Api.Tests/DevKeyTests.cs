@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Marketplace.Silo.Api;
 using Xunit;
 
 namespace Marketplace.Api.Tests;
@@ -56,6 +57,39 @@ public sealed class DevKeyTests
         Assert.False(File.Exists(Path.Combine(silo.DataFolder, "dev-api-key")));
         using var http = silo.NewHttpClient("anything-at-all-0123456789");
         await ProblemAssert.IsProblemAsync(await http.GetAsync("v1/client"), 401, "unauthorized");
+    }
+
+    [Fact]
+    public async Task Silos_naming_one_dev_key_file_share_one_key()
+    {
+        var shared = Path.Combine(Path.GetTempPath(), "marketplace-api-tests", Guid.NewGuid().ToString("N"), "keys", "dev-api-key");
+        var settings = new Dictionary<string, string?> { ["Marketplace:Api:DevKeyFile"] = shared };
+        await using var first = await ApiTestSilo.StartAsync(settings, withKeys: false);
+        await using var second = await ApiTestSilo.StartAsync(settings, withKeys: false);
+        var key = File.ReadAllText(shared).Trim();
+        Assert.False(File.Exists(Path.Combine(first.DataFolder, "dev-api-key")));
+        Assert.False(File.Exists(Path.Combine(second.DataFolder, "dev-api-key")));
+        Assert.Contains(key, first.Notices, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, second.Notices, StringComparison.Ordinal);
+        Assert.Contains(shared, second.Notices, StringComparison.Ordinal);
+        Assert.Equal("dev", await ClientIdAsync(first, key));
+        Assert.Equal("dev", await ClientIdAsync(second, key));
+    }
+
+    [Fact]
+    public async Task Silos_starting_at_once_agree_on_one_key_and_leave_no_stray_files()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "marketplace-api-tests", Guid.NewGuid().ToString("N"));
+        var path = Path.Combine(folder, "dev-api-key");
+        using var start = new Barrier(8);
+        var keys = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            start.SignalAndWait();
+            return DevApiKeyStore.LoadOrCreate(path, "http://127.0.0.1:8080", TextWriter.Null);
+        })));
+        Assert.Single(keys.Distinct(StringComparer.Ordinal));
+        Assert.Equal(keys[0], File.ReadAllText(path).Trim());
+        Assert.Equal(["dev-api-key"], Directory.GetFiles(folder).Select(Path.GetFileName));
     }
 
     private static async Task<string> ClientIdAsync(ApiTestSilo silo, string key)

@@ -43,7 +43,7 @@ public sealed partial class ConfigurationReferenceTests(ITestOutputHelper output
     private static readonly string[] LooseKeys =
     [
         "Marketplace:DataFolder", "Marketplace:Http:Urls", "Marketplace:ParentProcessId", "Marketplace:Api:Keys:<key>",
-        "Marketplace:Api:DevKey", "Marketplace:Messaging", "Marketplace:GrainCollection", "Marketplace:Reminders",
+        "Marketplace:Api:DevKey", "Marketplace:Api:DevKeyFile", "Marketplace:Messaging", "Marketplace:GrainCollection", "Marketplace:Reminders",
         "Marketplace:Membership",
     ];
 
