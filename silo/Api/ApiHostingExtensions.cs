@@ -86,8 +86,8 @@ internal static class ApiHostingExtensions
         // The operators' marketplace page: its files are public, its data needs an operator's API key.
         app.MapMarketplaceDashboard();
 
-        // The Orleans dashboard: operators only, so it answers requests from this machine (or the addresses the
-        // operator lists) and nobody else, whatever address the API listens on.
+        // The Orleans dashboard: operators only. It answers callers on this machine, and callers elsewhere (a
+        // published container port, a load balancer) that present an operator's API key (OperatorOnlyMiddleware).
         app.MapOrleansDashboard(DashboardPath);
         return app;
     }

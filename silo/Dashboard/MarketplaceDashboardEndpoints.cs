@@ -1,6 +1,6 @@
 // Design: the operators' marketplace page is three static files embedded in this assembly (HTML, CSS, vanilla JS; no
 // build step, nothing fetched from elsewhere) and two data endpoints. It lives under /dashboard, so like the Orleans
-// dashboard it answers only loopback callers (OperatorOnlyMiddleware). The files are public: they hold no data. The
+// dashboard it answers loopback callers, and other callers only with an operator's key (OperatorOnlyMiddleware). The files are public: they hold no data. The
 // data endpoints are API endpoints in all but their prefix: RequiresApiKey puts them behind the same ApiKeyMiddleware
 // as /v1 (the same 401 problem for a missing or unknown key, the same rate limit and request signatures), and they
 // answer only operators (Marketplace:Api:Operators), since they show every client's jobs, deals and balances. The
