@@ -40,19 +40,30 @@ internal static class ChainCommand
         var chainId = new Option<long?>("--chain-id") { Description = "The chain id the node must report (refuse to deploy elsewhere)." };
         var output = new Option<string>("--out", "-o") { Description = "Where to write the silo's chain settings (JSON for the silo's --config).", DefaultValueFactory = _ => "chain.json" };
         var force = new Option<bool>("--force") { Description = "Replace an existing settings file." };
+        var keepDeployed = new Option<bool>("--keep-deployed")
+        {
+            Description = "When the settings file exists and the chain still has code at its three addresses, keep it and deploy nothing (safe to run on every start); deploy anew only when the chain has none of them.",
+        };
         var unstakeDelay = new Option<ulong>("--unstake-delay-seconds") { Description = "The Staking contract's unstake delay.", DefaultValueFactory = _ => 7 * 24 * 3600 };
         var minimumStake = new Option<string>("--minimum-stake") { Description = "The minimum stake to bid, in the token's smallest unit.", DefaultValueFactory = _ => "1000000000" };
         var command = new Command("deploy", "Deploy the token, Escrow and Staking contracts from the settlement key and write the silo's chain settings.")
         {
-            rpc, keyFile, newKey, fundDev, chainId, output, force, unstakeDelay, minimumStake,
+            rpc, keyFile, newKey, fundDev, chainId, output, force, keepDeployed, unstakeDelay, minimumStake,
         };
         context.SetAction(command, async run =>
         {
             var url = ParseUrl(run.Get(rpc)!);
             var outPath = Path.GetFullPath(run.Get(output)!);
-            if (File.Exists(outPath) && !run.Get(force))
+            var keep = run.Get(keepDeployed);
+            if (keep && run.Get(force))
             {
-                throw new CliException("exists", ExitCodes.Usage, $"'{run.Get(output)}' already exists; pass --force to replace it.");
+                throw CliException.Usage("--keep-deployed and --force contradict each other: pass one.");
+            }
+
+            if (File.Exists(outPath) && !run.Get(force) && !keep)
+            {
+                throw new CliException("exists", ExitCodes.Usage,
+                    $"'{run.Get(output)}' already exists; pass --keep-deployed to keep it while the chain has its contracts, or --force to deploy anew and replace it.");
             }
 
             if (!BigInteger.TryParse(run.Get(minimumStake), NumberStyles.None, CultureInfo.InvariantCulture, out var stake))
@@ -68,6 +79,19 @@ internal static class ChainCommand
             if (run.Get(chainId) is { } expected && expected != reported)
             {
                 throw new CliException("chain_id_mismatch", ExitCodes.Rejected, $"the node at {url} reports chain id {reported}, not {expected}; nothing was deployed.");
+            }
+
+            if (keep && File.Exists(outPath))
+            {
+                var kept = await DeployedSettings.CheckAsync(client, outPath, reported, run.CancellationToken);
+                if (kept.Missing.Count == 0)
+                {
+                    WriteKept(run, outPath, kept);
+                    return ExitCodes.Ok;
+                }
+
+                run.Environment.Error.WriteLine(
+                    $"{outPath} names contracts the chain at {url} does not have ({string.Join(", ", kept.Missing)}): the chain was reset, so no balance or stake is held there; deploying anew.");
             }
 
             var settlement = Address.FromPublicKey(key.PublicKey);
@@ -107,6 +131,29 @@ internal static class ChainCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static void WriteKept(VerbRun run, string outPath, DeployedSettings kept)
+    {
+        if (run.Json)
+        {
+            JsonOutput.Write(run.Environment.Output, new
+            {
+                chain_id = kept.ChainId,
+                token = kept.Token,
+                escrow = kept.Escrow,
+                staking = kept.Staking,
+                settings = outPath,
+                kept = true,
+            });
+            return;
+        }
+
+        var text = run.Environment.Output;
+        text.WriteLine($"kept the deployment in {outPath}: chain {kept.ChainId} has code at all three addresses");
+        text.WriteLine($"  token    {kept.Token}");
+        text.WriteLine($"  escrow   {kept.Escrow}");
+        text.WriteLine($"  staking  {kept.Staking}");
     }
 
     private static Uri ParseUrl(string text)

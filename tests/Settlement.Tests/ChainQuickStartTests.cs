@@ -174,11 +174,67 @@ public sealed class ChainQuickStartTests(ITestOutputHelper output)
         var again = await RunCliAsync("chain", "deploy", "--rpc", anvil.Url, "--key-file", keyFile, "--out", settings);
         Assert.Equal(1, again.Exit);
         Assert.Contains("--force", again.Error, StringComparison.Ordinal);
+        Assert.Contains("--keep-deployed", again.Error, StringComparison.Ordinal);
 
         await anvil.StopAsync();
         var dead = await RunCliAsync("chain", "deploy", "--rpc", anvil.Url, "--key-file", keyFile, "--out", Path.Combine(folder, "other.json"));
         Assert.Equal(5, dead.Exit);
         Assert.Contains("error chain_unreachable", dead.Error, StringComparison.Ordinal);
+    }
+
+    [AnvilFact]
+    public async Task Chain_deploy_keep_deployed_keeps_a_live_deployment_and_deploys_anew_only_on_a_chain_that_lost_it()
+    {
+        await using var anvil = await AnvilNode.StartAsync();
+        var folder = Path.Combine(Path.GetTempPath(), "marketplace-quickstart-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var keyFile = Path.Combine(folder, "settlement.key");
+        var settings = Path.Combine(folder, "chain.json");
+        string[] Deploy(params string[] extra) =>
+            ["chain", "deploy", "--rpc", anvil.Url, "--key-file", keyFile, "--new-key", "--fund-dev", "--out", settings, .. extra];
+
+        // The first run deploys (nothing to keep), as docker-compose's deploy service does on a new volume.
+        var first = await RunCliAsync(Deploy("--keep-deployed"));
+        Assert.True(first.Exit == 0, first.Error);
+        Assert.StartsWith("deployed on chain 31337", first.Output, StringComparison.Ordinal);
+        var written = await File.ReadAllTextAsync(settings);
+        var blockBefore = await anvil.Rpc.GetBlockNumberAsync();
+
+        // Every later run keeps the file and sends nothing while the chain has the contracts, across a node restart.
+        for (var run = 0; run < 2; run++)
+        {
+            var kept = await RunCliAsync(Deploy("--keep-deployed", "--json"));
+            Assert.True(kept.Exit == 0, kept.Error);
+            using var json = JsonDocument.Parse(kept.Output);
+            Assert.True(json.RootElement.GetProperty("kept").GetBoolean());
+            Assert.Equal(written, await File.ReadAllTextAsync(settings));
+            Assert.Equal(blockBefore, await anvil.Rpc.GetBlockNumberAsync());
+            await anvil.RestartAsync();
+        }
+
+        // A chain that lost its state (anvil's container recreated): deployed anew, the reason said on stderr.
+        await anvil.StopAsync();
+        await using var fresh = await AnvilNode.StartAsync();
+        var redeployed = await RunCliAsync(["chain", "deploy", "--rpc", fresh.Url, "--key-file", keyFile, "--fund-dev", "--out", settings, "--keep-deployed"]);
+        Assert.True(redeployed.Exit == 0, redeployed.Error);
+        Assert.Contains("does not have (token 0x", redeployed.Error, StringComparison.Ordinal);
+        Assert.Contains("deploying anew", redeployed.Error, StringComparison.Ordinal);
+        Assert.NotEqual(written, await File.ReadAllTextAsync(settings));
+
+        // Contradictory switches, a settings file of another chain, and a file that is not settings: typed refusals.
+        var both = await RunCliAsync(["chain", "deploy", "--rpc", fresh.Url, "--key-file", keyFile, "--out", settings, "--keep-deployed", "--force"]);
+        Assert.Equal(1, both.Exit);
+        Assert.Contains("contradict", both.Error, StringComparison.Ordinal);
+        await using var other = await AnvilNode.StartAsync(chainId: 4242);
+        var otherChain = await RunCliAsync(["chain", "deploy", "--rpc", other.Url, "--key-file", keyFile, "--out", settings, "--keep-deployed"]);
+        Assert.Equal(3, otherChain.Exit);
+        Assert.Contains("error chain_id_mismatch", otherChain.Error, StringComparison.Ordinal);
+        var junk = Path.Combine(folder, "junk.json");
+        await File.WriteAllTextAsync(junk, "{\"Marketplace\": 7}");
+        var notSettings = await RunCliAsync(["chain", "deploy", "--rpc", fresh.Url, "--key-file", keyFile, "--out", junk, "--keep-deployed"]);
+        Assert.Equal(1, notSettings.Exit);
+        Assert.Contains("error invalid_settings", notSettings.Error, StringComparison.Ordinal);
+        Assert.Equal("{\"Marketplace\": 7}", await File.ReadAllTextAsync(junk));
     }
 
     private static async Task<(int Exit, string Output, string Error)> RunCliAsync(params string[] args)
