@@ -15,6 +15,8 @@ internal sealed partial class JobGrain
     private DateTimeOffset _resumedAt = DateTimeOffset.MinValue;
     private bool _haveEligibleBid;
     private int _busyRounds;
+    private int _absentRounds;
+    private DateTimeOffset? _absentSince;
     private bool _hasPlace;
     private bool _waitingForPlace;
 
@@ -193,6 +195,7 @@ internal sealed partial class JobGrain
         var lostOn = new List<WorkerBid>();
         var reasons = new List<WorkerIneligibility>();
         var busy = false;
+        var absences = 0; // reasons that say a worker is absent (offline, silent, unreachable) rather than unwilling
         foreach (var bid in _bids.Values)
         {
             if (!bid.Eligible)
@@ -233,7 +236,9 @@ internal sealed partial class JobGrain
             }
             catch (Exception e) when (e is TimeoutException or OrleansException)
             {
+                // Its silo is overloaded or just died: absent, not unwilling.
                 answer = new AssignmentAnswer { Accepted = false, Reason = $"worker {bid.WorkerId} did not take the assignment: {e.Message}" };
+                absences++;
             }
 
             if (Info.Status != JobStatus.Matching)
@@ -244,6 +249,8 @@ internal sealed partial class JobGrain
             if (answer.Accepted)
             {
                 _busyRounds = 0;
+                _absentRounds = 0;
+                _absentSince = null;
                 state.State.Attempts = assignment.Attempt;
                 _attemptId = assignment.AttemptId;
                 _leaseExpiresAt = DateTimeOffset.UtcNow + _options.LeaseDuration;
@@ -264,6 +271,7 @@ internal sealed partial class JobGrain
         foreach (var id in _waitingFor)
         {
             reasons.Add(new WorkerIneligibility { WorkerId = id, Reason = $"worker {id} did not answer within {(DateTimeOffset.UtcNow - _announcedAt).TotalMilliseconds:0} ms" });
+            absences++;
         }
 
         if (reasons.Count == 0 && _expected == 0 && DateTimeOffset.UtcNow < _resumedAt + _options.ResumeGrace)
@@ -278,7 +286,7 @@ internal sealed partial class JobGrain
 
         if (reasons.Count == 0)
         {
-            await ExplainNoWorkersAsync(reasons);
+            absences += await ExplainNoWorkersAsync(reasons);
         }
 
         reasons.Sort(static (a, b) => string.CompareOrdinal(a.WorkerId, b.WorkerId));
@@ -286,6 +294,11 @@ internal sealed partial class JobGrain
         if (busy)
         {
             WaitForRoom();
+            return;
+        }
+
+        if (absences > 0 && absences == reasons.Count && WaitForAbsentWorkers())
+        {
             return;
         }
 
@@ -309,6 +322,36 @@ internal sealed partial class JobGrain
         Schedule();
     }
 
+    /// <summary>Every worker that could have bid is absent: offline (a late heartbeat), silent in the bid window, or
+    /// unreachable when assigned, as on an overloaded machine or while a dead silo is not yet declared dead. The job
+    /// waits, pending, charged no retry, and offers itself again after a growing delay (<see cref="JobsOptions.BusyWaitBase"/>
+    /// to <see cref="JobsOptions.BusyWaitMax"/>), for up to <see cref="JobsOptions.AbsentWorkerWait"/> from the first
+    /// such round; then it retries or fails as any round without a worker. Its TTL still applies.</summary>
+    /// <returns>False once the wait is over.</returns>
+    private bool WaitForAbsentWorkers()
+    {
+        var now = DateTimeOffset.UtcNow;
+        _absentSince ??= now;
+        if (now - _absentSince.Value >= _options.AbsentWorkerWait)
+        {
+            AddLog("warn", string.Create(CultureInfo.InvariantCulture, $"workers absent for {(now - _absentSince.Value).TotalSeconds:0.#} s, the longest a job waits for them: {IneligibleText()}"));
+            _absentSince = null;
+            _absentRounds = 0;
+            return false;
+        }
+
+        if (_absentRounds == 0)
+        {
+            AddLog("info", string.Create(CultureInfo.InvariantCulture, $"waiting up to {_options.AbsentWorkerWait.TotalSeconds:0.#} s for absent workers: {IneligibleText()}"));
+        }
+
+        _absentRounds++;
+        Info.Status = JobStatus.Pending;
+        state.State.NextMatchAt = now + RetryBackoff.Delay(_absentRounds, _options.BusyWaitBase, _options.BusyWaitMax);
+        Schedule();
+        return true;
+    }
+
     /// <summary>The client's concurrent jobs are at its quota: the job waits, pending, until its client's job list
     /// hands it a place (<see cref="RoomAvailableAsync"/>), in submit order; it asks again after
     /// <see cref="JobsOptions.BusyWaitMax"/> in case that word is lost.</summary>
@@ -325,7 +368,8 @@ internal sealed partial class JobGrain
         Schedule();
     }
 
-    private async Task ExplainNoWorkersAsync(List<WorkerIneligibility> reasons)
+    /// <returns>How many known workers it lists (each absent: offline or silent).</returns>
+    private async Task<int> ExplainNoWorkersAsync(List<WorkerIneligibility> reasons)
     {
         // The first workers by id: the reasons stay a bounded part of the job's info.
         var workers = await lookups.Directory.ListAsync(null, PageLimits.Default);
@@ -341,9 +385,12 @@ internal sealed partial class JobGrain
             });
         }
 
+        var listed = reasons.Count;
         if (reasons.Count == 0)
         {
             reasons.Add(new WorkerIneligibility { WorkerId = "", Reason = "no workers are registered" });
         }
+
+        return listed;
     }
 }

@@ -26,6 +26,12 @@ internal sealed class JobsOptions
     /// <summary>Longest wait between busy rounds (default 2 s).</summary>
     public TimeSpan BusyWaitMax { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a job waits, charged no retry, when every worker that could run it is absent: offline (its
+    /// heartbeat is late), silent in the bid window, or unreachable when assigned, as on an overloaded machine or
+    /// while a dead silo is not yet declared dead (default 2 minutes). Past it the job retries or fails with
+    /// <c>no_eligible_worker</c> as before; a worker that declines for a reason of its own never makes a job wait.</summary>
+    public TimeSpan AbsentWorkerWait { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Longest backoff (default 5 min).</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -216,6 +216,9 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
     /// when they finish, but no lease is renewed, no heartbeat is sent, no cancel arrives and no new work is taken.</summary>
     internal void SimulatePartition() => _partitioned = true;
 
+    /// <summary>Ends a <see cref="SimulatePartition"/>: heartbeats, renewals and new work resume.</summary>
+    internal void SimulateHeal() => _partitioned = false;
+
     /// <summary>Renews the leases of attempts whose last renewal is older than the renewal interval; stops attempts
     /// the job no longer wants.</summary>
     public async Task RenewLeasesAsync()

@@ -13,6 +13,9 @@ internal sealed class WorkerFaultInjection(LocalWorkers workers)
     /// <summary>Cuts <paramref name="workerId"/> off: runs finish and report late; no heartbeats, renewals or new work.</summary>
     public void Partition(string workerId) => Require(workerId).SimulatePartition();
 
+    /// <summary>Reconnects a partitioned <paramref name="workerId"/>: it heartbeats and takes work again.</summary>
+    public void Heal(string workerId) => Require(workerId).SimulateHeal();
+
     private WorkerExecutor Require(string workerId) =>
         workers.Find(workerId) ?? throw new InvalidOperationException($"Worker {workerId} is not hosted on this silo.");
 }

@@ -18,15 +18,17 @@ public sealed class JobsOptionsValidatorTests
             MaxLogEntries = 1,
             DefaultWorkers = -3,
             DefaultWorkerPrefix = " ",
+            AbsentWorkerWait = TimeSpan.FromSeconds(-5),
         };
         var result = new JobsOptionsValidator().Validate(null, options);
         Assert.True(result.Failed);
         var failures = result.Failures!.ToList();
-        Assert.Equal(5, failures.Count);
+        Assert.Equal(6, failures.Count);
         Assert.Contains("Marketplace:Jobs:LeaseDuration is 00:00:00; it must be positive", failures);
         Assert.Contains("Marketplace:Jobs:BidWindow is -00:00:01; it must not be negative", failures);
         Assert.Contains("Marketplace:Jobs:MaxLogEntries is 1; it must be at least 2", failures);
         Assert.Contains("Marketplace:Jobs:DefaultWorkers is -3; it must not be negative", failures);
         Assert.Contains("Marketplace:Jobs:DefaultWorkerPrefix ' ' must have 1-60 characters", failures);
+        Assert.Contains("Marketplace:Jobs:AbsentWorkerWait is -00:00:05; it must not be negative", failures);
     }
 }
