@@ -22,6 +22,7 @@ modules=(
   programs/echo/echo.wat
   programs/kvstore/kvstore.wat
   programs/job-test/job-test.wat
+  programs/counter/counter.wat
 )
 # Test modules of other parts: tests/<project>/**/Modules/*.wat
 while IFS= read -r -d '' f; do modules+=("$f"); done < <(find tests -path '*/Modules/*.wat' -print0 | sort -z)

@@ -72,6 +72,36 @@ public sealed class SampleProgramRunnerTests(SampleSiloFixture fixture, ITestOut
     }
 
     [Fact]
+    public async Task CounterAddsOnePerRunAndRefusesBadNames()
+    {
+        var program = await fixture.DeployAsync("counter");
+        Assert.Equal(["onvm_state_get", "onvm_state_put"], program.Imports.Order(StringComparer.Ordinal));
+        async Task<string> Run(byte[] input)
+        {
+            var result = await fixture.RunAsync(program, input);
+            Assert.True(result.Outcome == ProgramRunOutcome.Succeeded, $"{result.Outcome} {result.Error}");
+            return Encoding.ASCII.GetString(result.Output.Span);
+        }
+
+        for (var expected = 1; expected <= 12; expected++)
+        {
+            Assert.Equal(expected.ToString(System.Globalization.CultureInfo.InvariantCulture), await Run("job-a"u8.ToArray()));
+        }
+
+        Assert.Equal("1", await Run("job-b"u8.ToArray()));
+        var state = fixture.Grains.GetGrain<IProgramStateGrain>(program.Id);
+        Assert.Equal(BitConverter.GetBytes(12L), (await state.GetProofAsync("job-a"u8.ToArray())).Value);
+        var rootBefore = (await state.GetProofAsync("job-a"u8.ToArray())).Root;
+
+        // A name that is empty or over 256 bytes is refused and writes nothing; 256 bytes is a name.
+        Assert.Equal("err: name must be 1-256 bytes", await Run([]));
+        Assert.Equal("err: name must be 1-256 bytes", await Run(new byte[257]));
+        Assert.Equal(rootBefore, (await state.GetProofAsync("job-a"u8.ToArray())).Root);
+        Assert.Equal("1", await Run(new byte[256]));
+        Assert.Equal("2", await Run(new byte[256]));
+    }
+
+    [Fact]
     public async Task KvStoreRunOutOfFuelLeavesStateUnchanged()
     {
         var program = await fixture.DeployAsync("kvstore");
