@@ -49,14 +49,14 @@ public static class PostgreSqlClusterHostingExtensions
         silo.UseAdoNetClustering(options => options.Configure<IOptions<PostgreSqlClusterOptions>>((clustering, cluster) =>
         {
             clustering.Invariant = Invariant;
-            clustering.ConnectionString = cluster.Value.ConnectionString;
+            clustering.ConnectionString = PostgreSqlConnectionDefaults.Apply(cluster.Value.ConnectionString);
         }));
         silo.AddAdoNetGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, ConfigureStorage);
         silo.AddAdoNetGrainStorage(PubSubStoreName, ConfigureStorage);
         silo.UseAdoNetReminderService(options => options.Configure<IOptions<PostgreSqlClusterOptions>>((reminders, cluster) =>
         {
             reminders.Invariant = Invariant;
-            reminders.ConnectionString = cluster.Value.ConnectionString;
+            reminders.ConnectionString = PostgreSqlConnectionDefaults.Apply(cluster.Value.ConnectionString);
         }));
         return silo;
     }
@@ -85,6 +85,6 @@ public static class PostgreSqlClusterHostingExtensions
         options.Configure<IOptions<PostgreSqlClusterOptions>>((storage, cluster) =>
         {
             storage.Invariant = Invariant;
-            storage.ConnectionString = cluster.Value.ConnectionString;
+            storage.ConnectionString = PostgreSqlConnectionDefaults.Apply(cluster.Value.ConnectionString);
         });
 }

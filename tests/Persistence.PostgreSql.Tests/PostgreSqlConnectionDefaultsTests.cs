@@ -1,0 +1,61 @@
+using Marketplace.TestSupport;
+using Npgsql;
+using Xunit;
+
+namespace Marketplace.Persistence.PostgreSql.Tests;
+
+/// <summary>The defaults a silo adds to its connection string: a capped pool, and keepalives that end the server
+/// sessions of a silo that died without closing them.</summary>
+public sealed class PostgreSqlConnectionDefaultsTests
+{
+    [Fact]
+    public void Unset_pool_size_and_keepalives_get_the_cluster_defaults()
+    {
+        var applied = new NpgsqlConnectionStringBuilder(PostgreSqlConnectionDefaults.Apply("Host=db;Username=u;Password=p;Database=d"));
+        Assert.Equal(30, applied.MaxPoolSize);
+        Assert.Equal(15, applied.KeepAlive);
+        Assert.Equal("-c tcp_keepalives_idle=15 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3", applied.Options);
+        Assert.Equal("db", applied.Host);
+        Assert.Equal("p", applied.Password);
+    }
+
+    [Theory]
+    [InlineData("Host=db;Maximum Pool Size=100", 100)]
+    [InlineData("Host=db;MaxPoolSize=7", 7)]
+    [InlineData("Host=db;maximum pool size=12", 12)]
+    public void An_explicit_pool_size_is_kept_even_at_npgsqls_default(string connectionString, int expected)
+    {
+        Assert.Equal(expected, new NpgsqlConnectionStringBuilder(PostgreSqlConnectionDefaults.Apply(connectionString)).MaxPoolSize);
+    }
+
+    [Fact]
+    public void The_operators_options_and_keepalives_are_kept()
+    {
+        var applied = new NpgsqlConnectionStringBuilder(PostgreSqlConnectionDefaults.Apply(
+            "Host=db;Keepalive=60;Options=-c statement_timeout=5000"));
+        Assert.Equal(60, applied.KeepAlive);
+        Assert.Equal("-c statement_timeout=5000 " + PostgreSqlConnectionDefaults.ServerKeepalives, applied.Options);
+
+        var own = new NpgsqlConnectionStringBuilder(PostgreSqlConnectionDefaults.Apply("Host=db;Options=-c tcp_keepalives_idle=99"));
+        Assert.Equal("-c tcp_keepalives_idle=99", own.Options);
+    }
+
+    [Fact]
+    public void A_string_that_is_not_a_connection_string_is_refused()
+    {
+        Assert.ThrowsAny<ArgumentException>(() => PostgreSqlConnectionDefaults.Apply("Host=db;NoSuchKeyword=1"));
+    }
+
+    [PostgresFact]
+    public async Task The_server_applies_the_keepalives_to_each_session()
+    {
+        var connectionString = PostgreSqlConnectionDefaults.Apply(Environment.GetEnvironmentVariable(PostgresFactAttribute.Variable)!);
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT current_setting('tcp_keepalives_idle'), current_setting('tcp_keepalives_count')", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal("15", reader.GetString(0));
+        Assert.Equal("3", reader.GetString(1));
+    }
+}
