@@ -2,9 +2,10 @@
 #   docker build --target silo -t marketplace-silo .
 #   docker build --target cli  -t marketplace-cli  .
 #   docker build --target anvil -t marketplace-anvil .   (the development chain, from contracts/package-lock.json)
+#   docker build --target prometheus -t marketplace-prometheus .   (Prometheus from Debian's package, for compose)
 # Configuration comes only from the environment (Marketplace__Section__Key=value) and mounted files (--config); the
-# silo keeps its data under one volume, /var/lib/marketplace. Nothing here was built on the development machines
-# (no Docker engine runs there); docker-compose.yml is checked with `docker-compose config -q` in CI.
+# silo keeps its data under one volume, /var/lib/marketplace. CI builds every target and runs docker-compose.yml
+# (tests/Chaos); on a machine that reaches no registry, the base images are made locally first (README, Docker).
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -15,8 +16,8 @@ RUN dotnet publish silo/Marketplace.Silo.csproj -c Release -o /out/silo \
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS silo
 # curl for the health check only.
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
- && mkdir -p /var/lib/marketplace /var/lib/marketplace-chunks \
- && chown app:app /var/lib/marketplace /var/lib/marketplace-chunks
+ && mkdir -p /var/lib/marketplace /var/lib/marketplace-chunks /var/lib/marketplace-keys \
+ && chown app:app /var/lib/marketplace /var/lib/marketplace-chunks /var/lib/marketplace-keys
 WORKDIR /app
 COPY --from=build /out/silo .
 ENV Marketplace__DataFolder=/var/lib/marketplace \
@@ -24,6 +25,8 @@ ENV Marketplace__DataFolder=/var/lib/marketplace \
 VOLUME /var/lib/marketplace
 # The chunk store a cluster's silos share (compose mounts one volume here; Marketplace:Blobs:ChunkStorePath).
 VOLUME /var/lib/marketplace-chunks
+# The cluster's development key, one file every silo of a cluster shares (Marketplace:Api:DevKeyFile).
+VOLUME /var/lib/marketplace-keys
 EXPOSE 8080 11111 30000
 USER app
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
@@ -46,3 +49,10 @@ RUN npm ci --no-audit --no-fund
 USER node
 EXPOSE 8545
 ENTRYPOINT ["/opt/contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil", "--host", "0.0.0.0", "--port", "8545", "--chain-id", "31337"]
+
+FROM mcr.microsoft.com/dotnet/runtime:10.0 AS prometheus
+RUN apt-get update && apt-get install -y --no-install-recommends prometheus && rm -rf /var/lib/apt/lists/* \
+ && mkdir -p /prometheus && chown app:app /prometheus
+USER app
+EXPOSE 9090
+ENTRYPOINT ["/usr/bin/prometheus", "--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", "--web.listen-address=0.0.0.0:9090"]
