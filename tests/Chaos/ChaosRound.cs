@@ -1,0 +1,62 @@
+namespace Marketplace.Chaos;
+
+/// <summary>One round: the job stream runs, the fault strikes at <see cref="FaultAt"/>, the stream goes on for
+/// <see cref="StreamAfterFault"/> after the fault began, then the cluster is made whole again.</summary>
+internal sealed class ChaosRound
+{
+    public required string Name { get; init; }
+
+    public required string Description { get; init; }
+
+    public TimeSpan FaultAt { get; init; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan StreamAfterFault { get; init; } = TimeSpan.FromSeconds(25);
+
+    public required Func<ComposeCluster, TextWriter, Task> Fault { get; init; }
+
+    public required Func<ComposeCluster, TextWriter, Task> Restore { get; init; }
+
+    /// <summary><c>docker kill</c> of silo3 (SIGKILL: its address goes silent, as a dead host's does); started again
+    /// after the stream.</summary>
+    public static ChaosRound Kill() => new()
+    {
+        Name = "kill",
+        Description = "docker kill of silo3",
+        Fault = async (cluster, log) =>
+        {
+            await cluster.RunAsync("kill silo3", TimeSpan.FromMinutes(1));
+            log.WriteLine("[chaos]   silo3 killed");
+        },
+        Restore = async (cluster, log) =>
+        {
+            await cluster.RunAsync("start silo3", TimeSpan.FromMinutes(2));
+            var took = await cluster.WaitReadyAsync("silo3", TimeSpan.FromMinutes(5));
+            log.WriteLine($"[chaos]   silo3 started again, ready after {took.TotalSeconds:0.0} s");
+        },
+    };
+
+    /// <summary>A rolling upgrade: each silo in turn stopped (SIGTERM, as <c>docker stop</c> does) and started again,
+    /// the next one only once the previous is ready.</summary>
+    public static ChaosRound Rolling() => new()
+    {
+        Name = "rolling",
+        Description = "docker stop and start of silo1, silo2 and silo3 in turn",
+        FaultAt = TimeSpan.FromSeconds(10),
+        StreamAfterFault = TimeSpan.Zero,
+        Fault = async (cluster, log) =>
+        {
+            foreach (var (service, _) in ComposeCluster.Silos)
+            {
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                await cluster.RunAsync($"stop {service}", TimeSpan.FromMinutes(2));
+                var stopped = watch.Elapsed;
+                await cluster.RunAsync($"start {service}", TimeSpan.FromMinutes(2));
+                var ready = await cluster.WaitReadyAsync(service, TimeSpan.FromMinutes(5));
+                log.WriteLine($"[chaos]   {service} stopped in {stopped.TotalSeconds:0.0} s, ready again {ready.TotalSeconds:0.0} s after its start");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(10));
+        },
+        Restore = (_, _) => Task.CompletedTask,
+    };
+}

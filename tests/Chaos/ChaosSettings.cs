@@ -1,0 +1,70 @@
+using System.Globalization;
+
+namespace Marketplace.Chaos;
+
+/// <summary>The run's settings from its command line.</summary>
+internal sealed class ChaosSettings
+{
+    public required string RepositoryRoot { get; init; }
+
+    public string Project { get; init; } = "mpchaos";
+
+    public double Rate { get; init; } = 30;
+
+    public TimeSpan ReadBackTimeout { get; init; } = TimeSpan.FromMinutes(3);
+
+    public bool KeepCluster { get; init; }
+
+    public IReadOnlyList<ChaosRound> Rounds { get; init; } = [ChaosRound.Kill(), ChaosRound.Rolling()];
+
+    /// <summary>A tag for this run's request ids, so a kept cluster can run again.</summary>
+    public string RunId { get; } = DateTimeOffset.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
+
+    public const string Usage = """
+        usage: Marketplace.Chaos [--project NAME] [--rate JOBS_PER_SECOND] [--rounds kill,rolling] [--keep]
+          Runs docker-compose.yml (images built beforehand: docker-compose build) under the project name
+          (default mpchaos), streams counter jobs through 127.0.0.1:8080-8082 while silos are killed and restarted,
+          prints what the client saw and checks what is promised; tears the cluster down (down -v) unless --keep.
+        """;
+
+    public static ChaosSettings Parse(string[] args, string repositoryRoot)
+    {
+        string project = "mpchaos";
+        double rate = 30;
+        var keep = false;
+        IReadOnlyList<ChaosRound> rounds = [ChaosRound.Kill(), ChaosRound.Rolling()];
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--project":
+                    project = Value();
+                    break;
+                case "--rate":
+                    rate = double.Parse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture);
+                    if (rate is <= 0 or > 500)
+                    {
+                        throw new ArgumentException("--rate: give 0 < jobs per second <= 500");
+                    }
+
+                    break;
+                case "--rounds":
+                    rounds = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(name => name switch
+                    {
+                        "kill" => ChaosRound.Kill(),
+                        "rolling" => ChaosRound.Rolling(),
+                        _ => throw new ArgumentException($"--rounds: unknown round '{name}' (kill, rolling)"),
+                    })];
+                    break;
+                case "--keep":
+                    keep = true;
+                    break;
+                default:
+                    throw new ArgumentException($"unknown argument '{args[i]}'");
+            }
+        }
+
+        return new ChaosSettings { RepositoryRoot = repositoryRoot, Project = project, Rate = rate, KeepCluster = keep, Rounds = rounds };
+    }
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+
+namespace Marketplace.Chaos;
+
+/// <summary>The compose file's cluster under one project name, driven through the docker-compose command: up, kill,
+/// stop and start of single services, and the published HTTP ports of the three silos on 127.0.0.1.</summary>
+internal sealed class ComposeCluster(string composeFile, string project, TextWriter log)
+{
+    /// <summary>The silo services and their published HTTP ports, as docker-compose.yml names them.</summary>
+    public static readonly IReadOnlyList<(string Service, int Port)> Silos = [("silo1", 8080), ("silo2", 8081), ("silo3", 8082)];
+
+    private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(3) };
+
+    /// <summary>The silo's HTTP address on this machine.</summary>
+    public static Uri HttpAddress(string service) =>
+        new($"http://127.0.0.1:{Silos.First(s => s.Service == service).Port}/");
+
+    /// <summary>Runs docker-compose with the project's file and name; a non-zero exit throws with its output.</summary>
+    public async Task<string> RunAsync(string arguments, TimeSpan timeout, bool check = true)
+    {
+        var start = new ProcessStartInfo("docker-compose", $"-f \"{composeFile}\" -p {project} {arguments}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(composeFile)!,
+        };
+        using var process = Process.Start(start) ?? throw new ChaosHarnessException("docker-compose did not start");
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new ChaosHarnessException($"docker-compose {arguments} did not finish within {timeout.TotalSeconds:0} s");
+        }
+
+        process.WaitForExit();
+        string text;
+        lock (output)
+        {
+            text = output.ToString();
+        }
+
+        if (check && process.ExitCode != 0)
+        {
+            throw new ChaosHarnessException($"docker-compose {arguments} exited {process.ExitCode}:\n{Tail(text, 40)}");
+        }
+
+        return text;
+    }
+
+    /// <summary>Brings the cluster up (images built beforehand) and waits until every silo is ready.</summary>
+    public async Task UpAsync()
+    {
+        log.WriteLine($"[chaos] docker-compose -p {project} up -d");
+        await RunAsync("up -d", TimeSpan.FromMinutes(10));
+        foreach (var (service, _) in Silos)
+        {
+            await WaitReadyAsync(service, TimeSpan.FromMinutes(5));
+        }
+    }
+
+    /// <summary>Waits until the silo's readiness probe answers 200 through its published port.</summary>
+    public async Task<TimeSpan> WaitReadyAsync(string service, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < timeout)
+        {
+            if (await IsReadyAsync(service))
+            {
+                return watch.Elapsed;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new ChaosHarnessException($"{service} was not ready within {timeout.TotalSeconds:0} s:\n{Tail(await LogsAsync(service), 30)}");
+    }
+
+    /// <summary>Whether the silo's readiness probe answers 200 now.</summary>
+    public static async Task<bool> IsReadyAsync(string service)
+    {
+        try
+        {
+            using var response = await Probe.GetAsync(new Uri(HttpAddress(service), "v1/health/ready"));
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The last lines of a service's log.</summary>
+    public Task<string> LogsAsync(string service) => RunAsync($"logs --no-color --tail 60 {service}", TimeSpan.FromMinutes(1), check: false);
+
+    /// <summary>A file's text inside a running service's container.</summary>
+    public async Task<string> ReadFileAsync(string service, string path) =>
+        (await RunAsync($"exec -T {service} cat {path}", TimeSpan.FromMinutes(1))).Trim();
+
+    /// <summary>Tears everything down, volumes included.</summary>
+    public Task DownAsync() => RunAsync("--profile monitoring down -v --remove-orphans", TimeSpan.FromMinutes(5), check: false);
+
+    private static string Tail(string text, int lines)
+    {
+        var all = text.Split('\n');
+        return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
+    }
+}
