@@ -4,7 +4,9 @@
 // (--Marketplace:Http:Urls=http://0.0.0.0:8080); `--config <file>` adds a JSON file and `--chain <rpc-url>` settles on
 // an EVM chain; see silo/README.md. `--apply-schema` applies the PostgreSQL cluster schema and exits; `--restore
 // <backup.db>` puts a database backup back into the data folder and exits. A configured port already in use ends the
-// start with one line naming its setting (exit code 2).
+// start with one line naming its setting (exit code 2); chain settings naming contracts the chain lacks end it with
+// one message naming the fix (exit code 3).
+using Marketplace.Grains.Settlement;
 using Marketplace.Silo;
 using Marketplace.Silo.Hosting;
 
@@ -38,5 +40,28 @@ if (BusyPorts.Describe(app) is { } busy)
     return 2;
 }
 
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (Exception e) when (ChainDeploymentMissing(e) is { } missing)
+{
+    // The chain settings name contracts the chain does not have: one message naming the fix, not a stack trace.
+    await Console.Error.WriteLineAsync(missing.Message);
+    return 3;
+}
+
 return 0;
+
+static ChainDeploymentMissingException? ChainDeploymentMissing(Exception? e)
+{
+    for (; e is not null; e = e.InnerException)
+    {
+        if (e is ChainDeploymentMissingException missing)
+        {
+            return missing;
+        }
+    }
+
+    return null;
+}

@@ -17,7 +17,9 @@ public static class ChainSettlementSiloBuilderExtensions
     /// <c>Marketplace:Settlement:Chain:Enabled</c>: on, this grain is the only implementation of
     /// <see cref="ISettlement"/> the silo offers (every other, the embedded ledger's included, is withdrawn), so the job
     /// flow, the HTTP API and evidence slashing reach the chain; off (the default), this grain is withdrawn and the
-    /// ledger settles. Every silo of a cluster must be configured alike. Needs the default grain storage.
+    /// ledger settles. Every silo of a cluster must be configured alike. Needs the default grain storage. With the
+    /// switch on, the silo checks while it starts that the chain has code at the settings' three contract addresses
+    /// and refuses to start (<see cref="ChainDeploymentMissingException"/>) when it has not.
     /// </summary>
     public static ISiloBuilder AddMarketplaceChainSettlement(this ISiloBuilder silo)
     {
@@ -31,6 +33,8 @@ public static class ChainSettlementSiloBuilderExtensions
         silo.Services.AddOptions<ChainSettlementOptions>().BindConfiguration(ChainSettlementOptions.Section).ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<ChainSettlementOptions>, ChainSettlementOptionsValidator>();
         silo.Services.TryAddSingleton<SettlementChain>();
+        // With settlement on a chain, the silo refuses to start when the chain lacks the contracts its settings name.
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ChainDeploymentCheck>();
         silo.Services.AddOptions<GrainTypeOptions>().PostConfigure<IConfiguration>((grainTypes, configuration) =>
         {
             var enabled = configuration.GetValue<bool>($"{ChainSettlementOptions.Section}:{nameof(ChainSettlementOptions.Enabled)}");

@@ -47,4 +47,7 @@ internal sealed partial class SettlementLog(ILogger logger)
 
     [LoggerMessage(EventId = MarketplaceEventIds.ChainSlashed, Level = LogLevel.Warning, Message = "Chain settlement: worker {WorkerId} slashed {Amount} ({Reason}, {Percent} %) for evidence {EvidenceHash}")]
     public partial void Slashed(string workerId, string amount, string reason, int percent, string evidenceHash);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.ChainDeploymentUnchecked, Level = LogLevel.Warning, Message = "Chain settlement: the node at {RpcUrl} did not answer at start ({Reason}); the contracts' addresses were not checked, and settlement calls retry until it answers")]
+    public partial void DeploymentUnchecked(string rpcUrl, string reason);
 }

@@ -59,6 +59,7 @@ internal static class MarketplaceEventIds
     public const int ChainEventScanFailed = 5760;
     public const int ChainTransactionUnmined = 5761;
     public const int ChainTransactionReplaced = 5762;
+    public const int ChainDeploymentUnchecked = 5763;
 
     public const int ReputationWriteFailed = 5800;
     public const int ReputationBanned = 5801;

@@ -237,6 +237,42 @@ public sealed class ChainQuickStartTests(ITestOutputHelper output)
         Assert.Equal("{\"Marketplace\": 7}", await File.ReadAllTextAsync(junk));
     }
 
+    [AnvilFact]
+    public async Task A_silo_whose_settings_name_contracts_the_chain_lacks_refuses_to_start_naming_the_fix()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "marketplace-quickstart-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var settingsFile = Path.Combine(folder, "chain.json");
+        await using (var deployedOn = await AnvilNode.StartAsync())
+        {
+            var deploy = await RunCliAsync("chain", "deploy", "--rpc", deployedOn.Url, "--key-file", Path.Combine(folder, "settlement.key"),
+                "--new-key", "--fund-dev", "--out", settingsFile);
+            Assert.True(deploy.Exit == 0, deploy.Error);
+        }
+
+        // The same chain id, restarted without its state: the settings' addresses hold no code.
+        await using var reset = await AnvilNode.StartAsync();
+        var builder = MarketplaceSiloHost.CreateBuilder(["--config", settingsFile, "--chain", reset.Url]);
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Marketplace:DataFolder"] = Path.Combine(folder, "data"),
+            ["Marketplace:Http:Urls"] = "http://127.0.0.1:0",
+            ["Marketplace:Cluster:SiloPort"] = FreeTcpPorts.Next().ToString(CultureInfo.InvariantCulture),
+            ["Marketplace:Cluster:GatewayPort"] = FreeTcpPorts.Next().ToString(CultureInfo.InvariantCulture),
+            ["Marketplace:Cluster:ServiceId"] = "marketplace-quickstart-tests",
+            ["Marketplace:Api:Keys:" + AliceKey] = "alice",
+        });
+        await using var app = MarketplaceSiloHost.Build(builder);
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
+        var missing = refused as ChainDeploymentMissingException ?? refused.InnerException as ChainDeploymentMissingException
+            ?? throw new Xunit.Sdk.XunitException($"expected {nameof(ChainDeploymentMissingException)}, got {refused}");
+        Assert.Contains($"the chain at {reset.Url} has no contract at token 0x", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("escrow 0x", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("--keep-deployed", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("docker-compose up -d --force-recreate deploy", missing.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<(int Exit, string Output, string Error)> RunCliAsync(params string[] args)
     {
         var outText = new StringWriter();
