@@ -35,6 +35,7 @@ internal sealed class ChaosRun(ComposeCluster cluster, ChaosSettings settings, T
         await CheckOneKeyAsync();
         await CheckDashboardsAsync();
         await CheckUpAgainKeepsContractsAsync();
+        await CheckPrometheusAsync();
 
         var program = await DeployCounterAsync();
         await FundAsync();
@@ -46,6 +47,13 @@ internal sealed class ChaosRun(ComposeCluster cluster, ChaosSettings settings, T
 
     private void Goal(string name, bool met, string detail) =>
         output.WriteLine($"[chaos]   goal {(met ? "met    " : "NOT MET")} {name}: {detail}");
+
+    private static string Failures(List<SubmittedJob> jobs)
+    {
+        var sample = jobs.Where(j => j.Final is { Status: JobStatus.Failed or JobStatus.TimedOut or JobStatus.Expired })
+            .Take(3).Select(j => $"{j.Final!.JobId} ({j.Final.ErrorMessage})").ToList();
+        return sample.Count == 0 ? "" : ": " + string.Join("; ", sample);
+    }
 
     private static string Sample(List<SubmittedJob> jobs, Func<SubmittedJob, bool> which)
     {
@@ -121,6 +129,38 @@ internal sealed class ChaosRun(ComposeCluster cluster, ChaosSettings settings, T
             before == after ? "chain.json unchanged; deploy: kept the deployment" : "chain.json CHANGED");
     }
 
+    /// <summary>The monitoring profile's Prometheus (Debian's package) scrapes every silo.</summary>
+    private async Task CheckPrometheusAsync()
+    {
+        await cluster.RunAsync("--profile monitoring up -d prometheus", TimeSpan.FromMinutes(5));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var watch = Stopwatch.StartNew();
+        var up = 0;
+        var seen = "no answer";
+        while (watch.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            try
+            {
+                using var targets = JsonDocument.Parse(await http.GetStringAsync("http://127.0.0.1:9090/api/v1/targets"));
+                var active = targets.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray().ToList();
+                up = active.Count(t => t.GetProperty("health").GetString() == "up");
+                seen = string.Join(", ", active.Select(t => $"{t.GetProperty("labels").GetProperty("instance").GetString()} {t.GetProperty("health").GetString()}"));
+                if (up == ComposeCluster.Silos.Count)
+                {
+                    break;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                seen = e.Message;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+
+        Check("the monitoring profile's Prometheus scrapes every silo", up == ComposeCluster.Silos.Count, seen);
+    }
+
     private async Task<string> DeployCounterAsync()
     {
         var wasm = await File.ReadAllBytesAsync(Path.Combine(settings.RepositoryRoot, "programs", "counter", "counter.wasm"));
@@ -193,7 +233,7 @@ internal sealed class ChaosRun(ComposeCluster cluster, ChaosSettings settings, T
         Goal("longest gap between accepted submits at most 1 s", figures.LongestGap <= TimeSpan.FromSeconds(1), $"{figures.LongestGap.TotalSeconds:0.00} s");
         Goal("jobs open at the fault finished within 10 s of it", figures.OpenJobsFinishedAfter is { } t && t <= TimeSpan.FromSeconds(10),
             figures.OpenJobsFinishedAfter is { } after ? $"{after.TotalSeconds:0.0} s" : "not all finished");
-        Goal("no failed job", figures.FailedByReason.Count == 0, $"{figures.FailedByReason.Values.Sum()} failed");
+        Goal("no failed job", figures.FailedByReason.Count == 0, $"{figures.FailedByReason.Values.Sum()} failed{Failures(jobs)}");
     }
 
     /// <summary>Reads every accepted job until it is finished (or the read-back's deadline passes), then its counter.</summary>
