@@ -31,11 +31,21 @@ public sealed class ComposeClusterTests(ITestOutputHelper output)
         var silos = cluster.Plan.Services.Where(s => s.Kind == LocalKind.Silo && !s.Arguments.Contains("--apply-schema")).ToList();
         Assert.Equal(3, silos.Count);
 
-        // One gateway: the first silo whose HTTP port compose publishes (silo1, host port 8080), with the development
-        // key it wrote into its data volume (client "dev", the operator in the compose file).
+        // One gateway: the first silo whose HTTP port compose publishes (silo1, host port 8080), with the cluster's
+        // development key (client "dev", the operator in the compose file): one file on the volume every silo mounts.
         var gateway = silos.First(s => s.Service.Ports.Any(p => s.Ports[p.ContainerPort] == new Uri(s.Environment["Marketplace__Http__Urls"]).Port));
         var baseAddress = new Uri(gateway.Environment["Marketplace__Http__Urls"] + "/");
-        var key = (await File.ReadAllTextAsync(Path.Combine(gateway.Environment["Marketplace__DataFolder"], "dev-api-key"))).Trim();
+        var keyFile = gateway.Environment["Marketplace__Api__DevKeyFile"];
+        Assert.All(silos, s => Assert.Equal(keyFile, s.Environment["Marketplace__Api__DevKeyFile"]));
+        var key = (await File.ReadAllTextAsync(keyFile)).Trim();
+        foreach (var silo in silos)
+        {
+            using var probe = new HttpClient { BaseAddress = new Uri(silo.Environment["Marketplace__Http__Urls"] + "/"), Timeout = TimeSpan.FromSeconds(60) };
+            probe.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            using var answer = await probe.GetAsync(new Uri("v1/client", UriKind.Relative));
+            Assert.True(answer.IsSuccessStatusCode, $"{silo.Name} answered {(int)answer.StatusCode} to the cluster's key");
+        }
+
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         output.WriteLine($"[compose] {watch.Elapsed.TotalSeconds,6:0.0} s  driving {gateway.Name} at {baseAddress}");
