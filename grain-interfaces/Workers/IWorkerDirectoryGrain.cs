@@ -33,4 +33,8 @@ public interface IWorkerDirectoryGrain : IGrainWithStringKey
     /// <summary>Every registered worker key at the current epoch (workers by id, ordinal).</summary>
     [ReadOnly]
     Task<WorkerKeyRegistry> GetKeyRegistryAsync();
+
+    /// <summary>The workers' silo is stopping: they are offline from now on (no new offers, no committee seats), and
+    /// announcements they sent before are ignored; their next heartbeat after a start brings them back.</summary>
+    Task LeaveAsync(string[] workerIds);
 }

@@ -30,6 +30,7 @@ internal static class MarketplaceEventIds
     public const int HeartbeatFailed = 5204;
     public const int DoubleSignRefused = 5205;
     public const int WorkerStopIncomplete = 5206;
+    public const int WorkerLeaveFailed = 5207;
 
     public const int CatalogMigrationStarted = 5400;
     public const int CatalogMigrationFinished = 5401;

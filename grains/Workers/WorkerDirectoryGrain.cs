@@ -18,6 +18,9 @@ internal sealed class WorkerDirectoryGrain(
     private readonly SortedSet<string> _ids = new(StringComparer.Ordinal);
     private readonly TimeSpan _offlineAfter = options.Value.WorkerOfflineAfter;
 
+    // Workers whose silo said they are leaving, and when: announcements of theirs from before then are stale.
+    private readonly Dictionary<string, DateTimeOffset> _left = new(StringComparer.Ordinal);
+
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -178,8 +181,36 @@ internal sealed class WorkerDirectoryGrain(
         return Task.FromResult(_registry);
     }
 
+    /// <inheritdoc />
+    public Task LeaveAsync(string[] workerIds)
+    {
+        ArgumentNullException.ThrowIfNull(workerIds);
+        var now = DateTimeOffset.UtcNow;
+        foreach (var id in workerIds)
+        {
+            if (id is not null && _workers.TryGetValue(id, out var worker))
+            {
+                _left[id] = now;
+                worker.LastHeartbeat = DateTimeOffset.MinValue;
+                worker.Online = false;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     private Task OnWorkerAsync(WorkerInfo worker)
     {
+        if (_left.TryGetValue(worker.WorkerId, out var leftAt))
+        {
+            if (worker.LastHeartbeat <= leftAt)
+            {
+                return Task.CompletedTask; // sent before its silo said it was leaving
+            }
+
+            _left.Remove(worker.WorkerId);
+        }
+
         _workers[worker.WorkerId] = worker;
         _ids.Add(worker.WorkerId);
         return Task.CompletedTask;

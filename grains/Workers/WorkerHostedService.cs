@@ -11,7 +11,8 @@ namespace Marketplace.Grains.Workers;
 /// <summary>
 /// Hosts this silo's workers: at start it loads or creates each worker's BLS key, creates its executor (which signs
 /// the worker's receipts with that key) and registers it; then it heartbeats every worker and renews the leases of their attempts every
-/// <see cref="JobsOptions.HeartbeatInterval"/>. On stop the executors stop without reporting (the jobs resume).
+/// <see cref="JobsOptions.HeartbeatInterval"/>. On stop it tells the directory its workers are leaving (offline at
+/// once), then the executors stop without reporting (the jobs resume).
 /// </summary>
 internal sealed partial class WorkerHostedService(
     IServiceProvider services,
@@ -23,6 +24,9 @@ internal sealed partial class WorkerHostedService(
     TimeProvider time,
     ILogger<WorkerHostedService> log) : IHostedService, IAsyncDisposable
 {
+    /// <summary>How long a stopping silo waits for the directory to take its workers offline.</summary>
+    private static readonly TimeSpan LeaveTimeout = TimeSpan.FromSeconds(5);
+
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
@@ -95,9 +99,36 @@ internal sealed partial class WorkerHostedService(
             await _loop.ConfigureAwait(false);
         }
 
+        await LeaveAsync(cancellationToken);
         foreach (var executor in localWorkers.RemoveAll())
         {
             await executor.StopAsync(cancellationToken);
+        }
+    }
+
+    // A graceful stop: the directory takes this silo's workers offline now, so no job offers itself to them and no
+    // committee seats them while the silo drains, rather than only once their heartbeats are missed.
+    private async Task LeaveAsync(CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        foreach (var executor in localWorkers.All)
+        {
+            ids.Add(executor.WorkerId);
+        }
+
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey).LeaveAsync([.. ids])
+                .WaitAsync(LeaveTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException or OperationCanceledException)
+        {
+            LogLeaveFailed(log, e, ids.Count);
         }
     }
 
@@ -142,6 +173,9 @@ internal sealed partial class WorkerHostedService(
 
     [LoggerMessage(EventId = MarketplaceEventIds.NoProgramRunner, Level = LogLevel.Warning, Message = "No program runner is registered: workers will fail every attempt with InvalidProgram")]
     private static partial void LogNoRunner(ILogger log);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.WorkerLeaveFailed, Level = LogLevel.Warning, Message = "Stopping: the directory did not take this silo's {Count} workers offline; they go offline when their heartbeats are missed")]
+    private static partial void LogLeaveFailed(ILogger log, Exception e, int count);
 
     [LoggerMessage(EventId = MarketplaceEventIds.HeartbeatFailed, Level = LogLevel.Warning, Message = "Heartbeat of worker {WorkerId} failed")]
     private static partial void LogHeartbeatFailed(ILogger log, Exception e, string workerId);
