@@ -19,6 +19,9 @@ public sealed class ReedSolomonCodec
     /// <summary>The largest number of shards, data plus parity, a codec can have.</summary>
     public const int MaxTotalShards = 255;
 
+    // Coefficient matrices up to this size live on the stack while a rebuild runs.
+    private const int StackMatrixBytes = 1024;
+
     private readonly byte[] _parityRows;
     private readonly RegionMultiplier _multiplier;
 
@@ -187,12 +190,14 @@ public sealed class ReedSolomonCodec
         if (!dataOnly && missingParity > 0)
         {
             var parityIndexes = missing.Slice(k, missingParity);
-            var rows = ArrayPool<byte>.Shared.Rent(missingParity * k);
+            byte[]? rented = null;
+            var size = missingParity * k;
+            var rows = size <= StackMatrixBytes ? stackalloc byte[size] : (rented = ArrayPool<byte>.Shared.Rent(size)).AsSpan(0, size);
             try
             {
                 for (var r = 0; r < missingParity; r++)
                 {
-                    _parityRows.AsSpan((parityIndexes[r] - k) * k, k).CopyTo(rows.AsSpan(r * k, k));
+                    _parityRows.AsSpan((parityIndexes[r] - k) * k, k).CopyTo(rows.Slice(r * k, k));
                 }
 
                 Span<int> dataIndexes = stackalloc int[k];
@@ -201,7 +206,10 @@ public sealed class ReedSolomonCodec
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(rows);
+                if (rented is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(rented);
+                }
             }
         }
     }
@@ -212,12 +220,16 @@ public sealed class ReedSolomonCodec
     {
         var k = DataShards;
         var pool = ArrayPool<byte>.Shared;
-        var matrix = pool.Rent(k * k);
-        var inverse = pool.Rent(k * k);
-        var rows = pool.Rent(missingData.Length * k);
+        // Small codes (k * k up to StackMatrixBytes, e.g. 10 + 4) keep their matrices on the stack: the shared pool
+        // drops idle arrays on a full collection, and renting them again would allocate on the hot path.
+        byte[]? rentedMatrix = null, rentedInverse = null, rentedRows = null;
+        var square = k * k;
+        var rowBytes = missingData.Length * k;
+        var sub = square <= StackMatrixBytes ? stackalloc byte[square] : (rentedMatrix = pool.Rent(square)).AsSpan(0, square);
+        var inverse = square <= StackMatrixBytes ? stackalloc byte[square] : (rentedInverse = pool.Rent(square)).AsSpan(0, square);
+        var rows = rowBytes <= StackMatrixBytes ? stackalloc byte[rowBytes] : (rentedRows = pool.Rent(rowBytes)).AsSpan(0, rowBytes);
         try
         {
-            var sub = matrix.AsSpan(0, k * k);
             for (var r = 0; r < k; r++)
             {
                 var row = sub.Slice(r * k, k);
@@ -240,16 +252,27 @@ public sealed class ReedSolomonCodec
 
             for (var r = 0; r < missingData.Length; r++)
             {
-                inverse.AsSpan(missingData[r] * k, k).CopyTo(rows.AsSpan(r * k, k));
+                inverse.Slice(missingData[r] * k, k).CopyTo(rows.Slice(r * k, k));
             }
 
             MultiplyRows(rows, shards, inputs, missingData, length);
         }
         finally
         {
-            pool.Return(matrix);
-            pool.Return(inverse);
-            pool.Return(rows);
+            if (rentedMatrix is not null)
+            {
+                pool.Return(rentedMatrix);
+            }
+
+            if (rentedInverse is not null)
+            {
+                pool.Return(rentedInverse);
+            }
+
+            if (rentedRows is not null)
+            {
+                pool.Return(rentedRows);
+            }
         }
     }
 
