@@ -15,6 +15,7 @@ using Marketplace.Grains.Settlement;
 using Marketplace.Sdk;
 using Marketplace.Silo;
 using Marketplace.TestSupport;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -59,17 +60,10 @@ public sealed class ChainQuickStartTests(ITestOutputHelper output)
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
         }
 
-        var builder = MarketplaceSiloHost.CreateBuilder(["--config", settingsFile, "--chain", anvil.Url]);
-        builder.Logging.ClearProviders();
+        var builder = SiloBuilder(settingsFile, anvil.Url, folder);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Marketplace:DataFolder"] = Path.Combine(folder, "data"),
-            ["Marketplace:Http:Urls"] = "http://127.0.0.1:0",
-            ["Marketplace:Cluster:SiloPort"] = FreeTcpPorts.Next().ToString(CultureInfo.InvariantCulture),
-            ["Marketplace:Cluster:GatewayPort"] = FreeTcpPorts.Next().ToString(CultureInfo.InvariantCulture),
-            ["Marketplace:Cluster:ServiceId"] = "marketplace-quickstart-tests",
             ["Marketplace:Jobs:DefaultCommitteeSize"] = "0",
-            ["Marketplace:Api:Keys:" + AliceKey] = "alice",
             ["Marketplace:Api:Keys:" + OperatorKey] = "ops",
             ["Marketplace:Api:Operators:0"] = "ops",
             // Settled jobs wait for FlushAsync below, not for a timer.
@@ -252,7 +246,22 @@ public sealed class ChainQuickStartTests(ITestOutputHelper output)
 
         // The same chain id, restarted without its state: the settings' addresses hold no code.
         await using var reset = await AnvilNode.StartAsync();
-        var builder = MarketplaceSiloHost.CreateBuilder(["--config", settingsFile, "--chain", reset.Url]);
+        var builder = SiloBuilder(settingsFile, reset.Url, folder);
+        await using var app = MarketplaceSiloHost.Build(builder);
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
+        var missing = refused as ChainDeploymentMissingException ?? refused.InnerException as ChainDeploymentMissingException
+            ?? throw new Xunit.Sdk.XunitException($"expected {nameof(ChainDeploymentMissingException)}, got {refused}");
+        Assert.Contains($"the chain at {reset.Url} has no contract at token 0x", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("escrow 0x", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("--keep-deployed", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("docker-compose up -d --force-recreate deploy", missing.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A silo as the quick start starts it (<c>--config chain.json --chain URL</c>), on free ports, with
+    /// Alice's key.</summary>
+    private static WebApplicationBuilder SiloBuilder(string settingsFile, string rpcUrl, string folder)
+    {
+        var builder = MarketplaceSiloHost.CreateBuilder(["--config", settingsFile, "--chain", rpcUrl]);
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -263,14 +272,7 @@ public sealed class ChainQuickStartTests(ITestOutputHelper output)
             ["Marketplace:Cluster:ServiceId"] = "marketplace-quickstart-tests",
             ["Marketplace:Api:Keys:" + AliceKey] = "alice",
         });
-        await using var app = MarketplaceSiloHost.Build(builder);
-        var refused = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
-        var missing = refused as ChainDeploymentMissingException ?? refused.InnerException as ChainDeploymentMissingException
-            ?? throw new Xunit.Sdk.XunitException($"expected {nameof(ChainDeploymentMissingException)}, got {refused}");
-        Assert.Contains($"the chain at {reset.Url} has no contract at token 0x", missing.Message, StringComparison.Ordinal);
-        Assert.Contains("escrow 0x", missing.Message, StringComparison.Ordinal);
-        Assert.Contains("--keep-deployed", missing.Message, StringComparison.Ordinal);
-        Assert.Contains("docker-compose up -d --force-recreate deploy", missing.Message, StringComparison.Ordinal);
+        return builder;
     }
 
     private static async Task<(int Exit, string Output, string Error)> RunCliAsync(params string[] args)
