@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 
 namespace Marketplace.Silo.Api;
 
@@ -6,8 +7,8 @@ namespace Marketplace.Silo.Api;
 /// The development API key of a silo on embedded defaults: generated at first start, stored in the data folder as
 /// <c>dev-api-key</c> (file mode 0600 on Unix), announced once with how to use it, reused on later starts. Silos of one
 /// cluster share one key by pointing <c>Marketplace:Api:DevKeyFile</c> at a file on storage they all mount: the first
-/// silo to start creates it (written aside, then linked into place, so a silo starting at the same moment reads the
-/// winner's whole key and never a half-written one), and the others read it.
+/// silo to start creates it (an exclusive create, so exactly one of silos starting at the same moment writes a key), and
+/// the others read it, waiting for the writer's whole key rather than a half-written one.
 /// </summary>
 internal static class DevApiKeyStore
 {
@@ -23,40 +24,53 @@ internal static class DevApiKeyStore
         }
 
         var key = "mk_dev_" + Base64Url(RandomNumberGenerator.GetBytes(32));
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(folder);
-        var aside = Path.Combine(folder, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var writer = new StreamWriter(aside, options))
-        {
-            writer.WriteLine(key);
-            writer.Flush();
-            ((FileStream)writer.BaseStream).Flush(flushToDisk: true);
-        }
-
+        FileStream stream;
         try
         {
-            // Without overwrite, a move on Unix links the new name and fails when it exists: one silo wins.
-            File.Move(aside, path, overwrite: false);
+            // CreateNew is an exclusive create: of silos starting at the same moment exactly one gets the file.
+            stream = new FileStream(path, options);
         }
         catch (IOException) when (File.Exists(path))
         {
-            File.Delete(aside);
             return ReadExisting(path, notices);
+        }
+
+        using (stream)
+        {
+            stream.Write(Encoding.ASCII.GetBytes(key + "\n"));
+            stream.Flush(flushToDisk: true);
         }
 
         Announce(key, path, baseUrl, notices);
         return key;
     }
 
+    /// <summary>
+    /// Reads a stored key. A key being written by a silo that won the create at the same moment is complete once it
+    /// ends with a line break (every generated key does); a file without one is taken as it is once it has not
+    /// changed for <see cref="SettleTime"/>, so a key written by hand needs no line break.
+    /// </summary>
     private static string ReadExisting(string path, TextWriter notices)
     {
-        var existing = File.ReadAllText(path).Trim();
+        var waited = TimeSpan.Zero;
+        var content = File.ReadAllText(path);
+        while (!content.EndsWith('\n')
+            && DateTime.UtcNow - File.GetLastWriteTimeUtc(path) < SettleTime
+            && waited < SettleTime + SettleTime)
+        {
+            Thread.Sleep(PollInterval);
+            waited += PollInterval;
+            content = File.ReadAllText(path);
+        }
+
+        var existing = content.Trim();
         if (existing.Length < 16)
         {
             throw new InvalidOperationException($"The development API key file {path} is damaged (delete it to generate a new key).");
@@ -65,6 +79,9 @@ internal static class DevApiKeyStore
         notices.WriteLine($"Marketplace API: using the development API key stored in {path} (client id '{ApiKeyRegistry.DevClientId}').");
         return existing;
     }
+
+    private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
     private static void Announce(string key, string path, string baseUrl, TextWriter notices)
     {

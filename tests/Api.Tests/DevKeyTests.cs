@@ -79,17 +79,45 @@ public sealed class DevKeyTests
     [Fact]
     public async Task Silos_starting_at_once_agree_on_one_key_and_leave_no_stray_files()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "marketplace-api-tests", Guid.NewGuid().ToString("N"));
-        var path = Path.Combine(folder, "dev-api-key");
-        using var start = new Barrier(8);
-        var keys = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        // Many rounds, so an interleaving that lets two starters each write a key has many chances to show.
+        for (var round = 0; round < 40; round++)
         {
-            start.SignalAndWait();
-            return DevApiKeyStore.LoadOrCreate(path, "http://127.0.0.1:8080", TextWriter.Null);
-        })));
-        Assert.Single(keys.Distinct(StringComparer.Ordinal));
-        Assert.Equal(keys[0], File.ReadAllText(path).Trim());
-        Assert.Equal(["dev-api-key"], Directory.GetFiles(folder).Select(Path.GetFileName));
+            var folder = Path.Combine(Path.GetTempPath(), "marketplace-api-tests", Guid.NewGuid().ToString("N"));
+            var path = Path.Combine(folder, "dev-api-key");
+            using var start = new Barrier(8);
+            var keys = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+            {
+                start.SignalAndWait();
+                return DevApiKeyStore.LoadOrCreate(path, "http://127.0.0.1:8080", TextWriter.Null);
+            })));
+            Assert.Single(keys.Distinct(StringComparer.Ordinal));
+            Assert.Equal(keys[0], File.ReadAllText(path).Trim());
+            Assert.Equal(["dev-api-key"], Directory.GetFiles(folder).Select(Path.GetFileName));
+        }
+    }
+
+    [Fact]
+    public void A_key_written_by_hand_without_a_line_break_is_read_as_it_is()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "marketplace-api-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "dev-api-key");
+        File.WriteAllText(path, "operator-chosen-key-0123456789");
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(-5));
+        var notices = new StringWriter();
+        Assert.Equal("operator-chosen-key-0123456789", DevApiKeyStore.LoadOrCreate(path, "http://127.0.0.1:8080", notices));
+        Assert.Contains(path, notices.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_damaged_key_file_is_refused_with_the_fix()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "marketplace-api-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "dev-api-key");
+        File.WriteAllText(path, "short\n");
+        var error = Assert.Throws<InvalidOperationException>(() => DevApiKeyStore.LoadOrCreate(path, "http://127.0.0.1:8080", TextWriter.Null));
+        Assert.Contains("delete it", error.Message, StringComparison.Ordinal);
     }
 
     private static async Task<string> ClientIdAsync(ApiTestSilo silo, string key)
