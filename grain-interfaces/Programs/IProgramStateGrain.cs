@@ -28,6 +28,14 @@ public interface IProgramStateGrain : IGrainWithStringKey
     /// <paramref name="expectedVersion"/>; returns whether it did and the new version and root.</summary>
     Task<StateCommitResult> CommitAsync(long expectedVersion, List<StateWrite> writes);
 
+    /// <summary>Applies a job's <paramref name="writes"/> as <see cref="CommitAsync"/> does, at most once per job:
+    /// when an earlier attempt of <paramref name="jobId"/> already committed, nothing is written and the result names
+    /// that commit (<see cref="StateCommitResult.CommittedEarlier"/>) with the root it was made on, so the attempt
+    /// re-executes there and reports the committed transition. The state remembers the jobs of its last commits
+    /// (<c>Marketplace:Programs:StateFenceJobs</c>, each for <c>StateFenceAge</c>); a job created before the oldest it
+    /// remembers is refused (<see cref="StateCommitResult.JobTooOld"/>).</summary>
+    Task<StateCommitResult> CommitForJobAsync(string jobId, DateTimeOffset jobCreatedAt, long expectedVersion, List<StateWrite> writes);
+
     /// <summary>The value of <paramref name="key"/> (null when absent) with a sparse Merkle proof against the root.</summary>
     Task<StateProof> GetProofAsync(byte[] key);
 }

@@ -62,6 +62,21 @@ public sealed class StateCommitResult
     /// <summary>The current root after the call, 64 hex.</summary>
     [Id(2)]
     public string Root { get; set; } = "";
+
+    /// <summary>For a job's commit (<see cref="IProgramStateGrain.CommitForJobAsync"/>): the version an earlier
+    /// attempt of the same job committed, so nothing was written now; 0 when the job had not committed.</summary>
+    [Id(3)]
+    public long CommittedEarlier { get; set; }
+
+    /// <summary>With <see cref="CommittedEarlier"/>: the root the earlier commit was made on (the state that attempt
+    /// read), 64 hex, or null when that version is no longer kept.</summary>
+    [Id(4)]
+    public string? CommittedEarlierRootIn { get; set; }
+
+    /// <summary>For a job's commit: true when the job was created before the oldest job the state still remembers,
+    /// so whether it committed earlier cannot be told; nothing was written.</summary>
+    [Id(5)]
+    public bool JobTooOld { get; set; }
 }
 
 /// <summary>A key's value (null when absent) and its sparse Merkle proof.</summary>

@@ -68,6 +68,15 @@ internal sealed class ProgramOptions
     /// commits.</summary>
     public int StateHistoryCommits { get; set; } = 128;
 
+    /// <summary>Jobs whose state commits a program's state remembers, so another attempt of the same job (a retry
+    /// after its silo died, a duplicate activation) commits nothing: the last 4096. A job created before the oldest
+    /// forgotten one can no longer commit.</summary>
+    public int StateFenceJobs { get; set; } = 4096;
+
+    /// <summary>Longest a job's commit is remembered: a commit older than this is forgotten even within
+    /// <see cref="StateFenceJobs"/>, and a job created before a forgotten one can no longer commit: 6 hours.</summary>
+    public TimeSpan StateFenceAge { get; set; } = TimeSpan.FromHours(6);
+
     /// <summary>Most bytes of keys and previous values the undo records of one program's state hold; the oldest are
     /// dropped first: 16 MiB.</summary>
     public long StateHistoryBytes { get; set; } = 16L * 1024 * 1024;

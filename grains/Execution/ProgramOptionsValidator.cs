@@ -31,6 +31,11 @@ internal sealed class ProgramOptionsValidator : IValidateOptions<ProgramOptions>
         NotNegative(problems, nameof(options.MaxConflictRetries), options.MaxConflictRetries);
         NotNegative(problems, nameof(options.StateHistoryCommits), options.StateHistoryCommits);
         NotNegative(problems, nameof(options.StateHistoryBytes), options.StateHistoryBytes);
+        Positive(problems, nameof(options.StateFenceJobs), options.StateFenceJobs);
+        if (options.StateFenceAge <= TimeSpan.Zero)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{ProgramOptions.Section}:{nameof(options.StateFenceAge)} is {options.StateFenceAge}; it must be positive"));
+        }
         NotNegative(problems, nameof(options.MaxStateKeyBytes), options.MaxStateKeyBytes);
         NotNegative(problems, nameof(options.MaxStateValueBytes), options.MaxStateValueBytes);
         NotNegative(problems, nameof(options.MaxStateWriteBytesPerRun), options.MaxStateWriteBytesPerRun);

@@ -46,7 +46,8 @@ internal enum ProgramRunOutcome
     OutputLimitExceeded,
 
     /// <summary>A re-execution asked for the state at a root (<see cref="ProgramRunRequest.StateRoot"/>) the program's
-    /// state no longer keeps; nothing ran.</summary>
+    /// state no longer keeps, or a job's run found an earlier attempt of the job committed on a state no longer kept,
+    /// or the job is older than the state's commit fence remembers; nothing was written.</summary>
     StateUnavailable,
 }
 

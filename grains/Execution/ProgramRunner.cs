@@ -3,7 +3,9 @@
 // per program, refreshed only when the state grain's version moved), execute on a sandbox thread under fuel, memory
 // and a wall-clock token (the token sets the run's interrupt flag; the next epoch tick stops the guest), and on success commit the overlay's writes with the version read. A refused commit means
 // another run committed first: re-run on the new state, at most MaxConflictRetries times. The wall-clock limit
-// covers the whole run (prefetch and re-runs); the commit itself is never interrupted.
+// covers the whole run (prefetch and re-runs); the commit itself is never interrupted. A job's run commits through the
+// job's fence: when another attempt of the job already committed, this one re-executes on the root that attempt read
+// and commits nothing, so the job's state effect is applied once however many attempts ran.
 
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -77,6 +79,7 @@ internal sealed partial class ProgramRunner : IProgramRunner
                 ? await PrefetchBlobsAsync(info.Manifest.BlobRefs, notes, stopped)
                 : new Dictionary<string, byte[]>(0);
             var stateGrain = _stateGrains.Get(info.Id);
+            var pinnedRoot = request.StateRoot;
             for (var attempt = 0; ; attempt++)
             {
                 StateView view;
@@ -84,7 +87,7 @@ internal sealed partial class ProgramRunner : IProgramRunner
                 {
                     view = StateView.Empty;
                 }
-                else if (request.StateRoot is { } pinned)
+                else if (pinnedRoot is { } pinned)
                 {
                     if (await GetStateAtRootAsync(info.Id, stateGrain, pinned) is not { } past)
                     {
@@ -124,18 +127,43 @@ internal sealed partial class ProgramRunner : IProgramRunner
                     return Finish(started, ProgramRunOutcome.Succeeded, null, result.FuelConsumed, logs, root, result.Output, provenance);
                 }
 
-                if (request.StateRoot is not null)
+                if (pinnedRoot is not null)
                 {
                     // A re-execution: the root the writes give, and nothing committed.
                     return Finish(started, ProgramRunOutcome.Succeeded, null, result.FuelConsumed, logs, view.Apply(result.Writes, view.Version + 1).Root, result.Output, provenance);
                 }
 
-                var commit = await stateGrain.CommitAsync(view.Version, result.Writes);
+                var commit = request.JobId is { Length: > 0 } jobId && request.StartTime is { } createdAt
+                    ? await stateGrain.CommitForJobAsync(jobId, createdAt, view.Version, result.Writes)
+                    : await stateGrain.CommitAsync(view.Version, result.Writes);
                 if (commit.Committed)
                 {
                     var next = view.Apply(result.Writes, commit.Version);
                     _states.AddOrUpdate(info.Id, next, (_, old) => old.Version > next.Version ? old : next);
                     return Finish(started, ProgramRunOutcome.Succeeded, null, result.FuelConsumed, logs, commit.Root, result.Output, provenance);
+                }
+
+                if (commit.CommittedEarlier > 0)
+                {
+                    // Another attempt of this job committed: its effect stands, and this attempt reproduces its result
+                    // by re-executing on the state that attempt read, committing nothing.
+                    if (commit.CommittedEarlierRootIn is not { } rootIn)
+                    {
+                        return Finish(started, ProgramRunOutcome.StateUnavailable,
+                            $"an earlier attempt of job {request.JobId} committed its state change (version {commit.CommittedEarlier}); the state it read is no longer kept, so this attempt cannot reproduce its result; nothing was written",
+                            result.FuelConsumed, logs, commit.Root);
+                    }
+
+                    notes.Add(Note($"an earlier attempt of this job committed state version {commit.CommittedEarlier}; re-executing on the state it read, committing nothing", attempt + 1));
+                    pinnedRoot = rootIn;
+                    continue;
+                }
+
+                if (commit.JobTooOld)
+                {
+                    return Finish(started, ProgramRunOutcome.StateUnavailable,
+                        $"job {request.JobId} is older than the oldest job the program's state remembers (Marketplace:Programs:StateFenceJobs, StateFenceAge), so whether it already committed cannot be told; nothing was written",
+                        result.FuelConsumed, logs, commit.Root);
                 }
 
                 _states.TryRemove(info.Id, out _);

@@ -3,7 +3,10 @@
 // commit in about 256 hashes per written key). Commits are optimistic: the writer names the version it read, and a
 // stale writer is refused so it can re-run on the new state. Each commit also records an undo (the root before it and
 // the previous value of every key it wrote), the last ones kept within a count and byte budget, so a past version is
-// rebuilt by undoing commits from the current state back to the root asked for.
+// rebuilt by undoing commits from the current state back to the root asked for. A job's commit is also fenced by the
+// job: the jobs of the last commits are remembered with the version each made, so another attempt of a job that already
+// committed writes nothing and learns the root to re-execute on; a job older than the oldest forgotten one (the floor)
+// is refused, since whether it committed can no longer be told.
 
 using Marketplace.Crypto.Hashing;
 using Marketplace.GrainInterfaces;
@@ -28,6 +31,15 @@ internal sealed class ProgramStateRecord
     /// <summary>Undo records of the last commits, oldest first.</summary>
     [Id(2)]
     public List<StateUndo> History { get; set; } = [];
+
+    /// <summary>The jobs of the last commits, oldest first.</summary>
+    [Id(3)]
+    public List<StateJobCommit> JobCommits { get; set; } = [];
+
+    /// <summary>Creation time of the newest job forgotten from <see cref="JobCommits"/>: a job created at or before it
+    /// may have committed and is refused.</summary>
+    [Id(4)]
+    public DateTimeOffset JobFloor { get; set; }
 }
 
 /// <summary>What undoes one commit.</summary>
@@ -55,9 +67,11 @@ internal sealed class StateUndo
 /// <summary>One program's committed key-value state (key = program id).</summary>
 internal sealed class ProgramStateGrain(
     [PersistentState("program-state")] IPersistentState<ProgramStateRecord> record,
-    IOptions<ProgramOptions> options) : Grain, IProgramStateGrain
+    IOptions<ProgramOptions> options,
+    ProgramStateClock clock) : Grain, IProgramStateGrain
 {
     private readonly ProgramOptions _options = options.Value;
+    private readonly Dictionary<string, long> _jobCommits = new(StringComparer.Ordinal);
     private SortedDictionary<byte[], byte[]> _values = new(ByteArrayComparer.Instance);
     private SparseMerkleTree _tree = SparseMerkleTree.Empty;
 
@@ -71,6 +85,11 @@ internal sealed class ProgramStateGrain(
         }
 
         _tree = SparseMerkleTree.Build(_values);
+        foreach (var commit in record.State.JobCommits)
+        {
+            _jobCommits[commit.JobId] = commit.Version;
+        }
+
         return Task.CompletedTask;
     }
 
@@ -136,7 +155,38 @@ internal sealed class ProgramStateGrain(
     }
 
     /// <inheritdoc />
-    public async Task<StateCommitResult> CommitAsync(long expectedVersion, List<StateWrite> writes)
+    public Task<StateCommitResult> CommitAsync(long expectedVersion, List<StateWrite> writes) =>
+        CommitAsync(expectedVersion, writes, job: null);
+
+    /// <inheritdoc />
+    public Task<StateCommitResult> CommitForJobAsync(string jobId, DateTimeOffset jobCreatedAt, long expectedVersion, List<StateWrite> writes)
+    {
+        if (string.IsNullOrEmpty(jobId))
+        {
+            throw new InvalidRequestException("job id: required for a job's commit");
+        }
+
+        if (_jobCommits.TryGetValue(jobId, out var version))
+        {
+            return Task.FromResult(new StateCommitResult
+            {
+                Committed = false,
+                Version = record.State.Version,
+                Root = _tree.GetRootHex(),
+                CommittedEarlier = version,
+                CommittedEarlierRootIn = RootBefore(version),
+            });
+        }
+
+        if (jobCreatedAt <= record.State.JobFloor)
+        {
+            return Task.FromResult(new StateCommitResult { Committed = false, Version = record.State.Version, Root = _tree.GetRootHex(), JobTooOld = true });
+        }
+
+        return CommitAsync(expectedVersion, writes, new StateJobCommit { JobId = jobId, JobCreatedAt = jobCreatedAt });
+    }
+
+    private async Task<StateCommitResult> CommitAsync(long expectedVersion, List<StateWrite> writes, StateJobCommit? job)
     {
         ArgumentNullException.ThrowIfNull(writes);
         if (expectedVersion != record.State.Version)
@@ -177,6 +227,9 @@ internal sealed class ProgramStateGrain(
         }
 
         var next = new ProgramStateRecord { Version = record.State.Version + 1, Entries = ToEntries(values), History = KeptHistory(undo) };
+        var (jobCommits, floor) = KeptJobCommits(job, next.Version);
+        next.JobCommits = jobCommits;
+        next.JobFloor = floor;
         var previous = record.State;
         record.State = next;
         try
@@ -191,6 +244,12 @@ internal sealed class ProgramStateGrain(
 
         _values = values;
         _tree = tree;
+        _jobCommits.Clear();
+        foreach (var commit in jobCommits)
+        {
+            _jobCommits[commit.JobId] = commit.Version;
+        }
+
         return new StateCommitResult { Committed = true, Version = next.Version, Root = tree.GetRootHex() };
     }
 
@@ -206,6 +265,57 @@ internal sealed class ProgramStateGrain(
             Siblings = [.. _tree.GetProof(key).Select(Convert.ToHexStringLower)],
         };
         return Task.FromResult(proof);
+    }
+
+    /// <summary>The root the commit that made <paramref name="version"/> was made on, when still kept.</summary>
+    private string? RootBefore(long version)
+    {
+        foreach (var undo in record.State.History)
+        {
+            if (undo.Version == version - 1)
+            {
+                return undo.Root;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The jobs to remember after a commit by <paramref name="job"/> (null: not a job's) that makes
+    /// <paramref name="version"/>, and the floor: commits older than the fence age and the oldest beyond the fence's
+    /// count are forgotten, and the floor rises to the newest creation time among them.</summary>
+    private (List<StateJobCommit> Kept, DateTimeOffset Floor) KeptJobCommits(StateJobCommit? job, long version)
+    {
+        var now = clock.Now;
+        var current = record.State.JobCommits;
+        var floor = record.State.JobFloor;
+        var total = current.Count + (job is null ? 0 : 1);
+        var kept = new List<StateJobCommit>(Math.Min(total, _options.StateFenceJobs));
+        for (var i = 0; i < current.Count; i++)
+        {
+            var commit = current[i];
+            if (total > _options.StateFenceJobs || now - commit.CommittedAt > _options.StateFenceAge)
+            {
+                total--;
+                if (commit.JobCreatedAt > floor)
+                {
+                    floor = commit.JobCreatedAt;
+                }
+
+                continue;
+            }
+
+            kept.Add(commit);
+        }
+
+        if (job is not null)
+        {
+            job.Version = version;
+            job.CommittedAt = now;
+            kept.Add(job);
+        }
+
+        return (kept, floor);
     }
 
     /// <summary>The undo records to keep after a commit that adds <paramref name="undo"/>: the newest within the count

@@ -1,3 +1,7 @@
+using Marketplace.Grains.Programs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Marketplace.Grains.Hosting;
 
 /// <summary>Adds the marketplace's programs to a silo: <c>silo.AddMarketplacePrograms()</c>.</summary>
@@ -11,6 +15,7 @@ public static class ProgramsSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         silo.AddMarketplaceGrainStateFormat();
         silo.AddMarketplaceExecution();
+        silo.Services.TryAddSingleton(sp => new ProgramStateClock(sp.GetService<TimeProvider>() ?? TimeProvider.System));
         return silo;
     }
 }

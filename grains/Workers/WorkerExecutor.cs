@@ -520,6 +520,8 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
                 return Fail(report, FailureReason.ExecutionError, result.Error ?? "the program's output is over the limit");
             case ProgramRunOutcome.Cancelled:
                 return Fail(report, FailureReason.WorkerLost, "the run was interrupted on the worker");
+            case ProgramRunOutcome.StateUnavailable:
+                return Fail(report, FailureReason.ExecutionError, result.Error ?? "the program's state the run needs is no longer kept");
             default:
                 return Fail(report, FailureReason.ExecutionError, result.Error ?? "the program trapped");
         }
