@@ -313,7 +313,9 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         await using var silo = await ApiTestSilo.StartAsync(Providers(8), services: s => s.AddSingleton<Marketplace.Grains.Storage.TestHooks.IRepairInterruption>(interruption));
         using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
         var content = Content(250_000);
-        var deal = (await (await alice.PostAsync("v1/deals?preset=dev&deal_id=deal-resume", new ByteArrayContent(content))).Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        var created = await alice.PostAsync("v1/deals?preset=dev&deal_id=deal-resume", new ByteArrayContent(content));
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var deal = (await created.Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
         var placed = deal.Fragments.Select(f => f.ProviderId).ToHashSet();
         var spares = Enumerable.Range(1, 8).Select(i => $"p{i}").Where(p => !placed.Contains(p)).ToHashSet();
         Assert.Equal(2, spares.Count);
