@@ -28,6 +28,12 @@ public class ChainRpcException : ChainException
     /// <summary>The error's <c>data</c>: the string itself when it is a JSON string (revert data is hex), else its JSON text.</summary>
     public string? ErrorData { get; }
 
+    /// <summary>True when the node refused a transaction for its fees: its max fee is below the block's base fee, or it is
+    /// underpriced (a replacement not paying enough more than the one it replaces).</summary>
+    public bool IsFeeTooLow =>
+        RpcMessage.Contains("less than block base fee", StringComparison.OrdinalIgnoreCase) ||
+        RpcMessage.Contains("underpriced", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>True when the node refused a transaction because its nonce was already used.</summary>
     public bool IsNonceTooLow =>
         RpcMessage.Contains("nonce too low", StringComparison.OrdinalIgnoreCase) ||

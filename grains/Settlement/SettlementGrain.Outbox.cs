@@ -246,7 +246,8 @@ internal sealed partial class SettlementGrain
     }
 
     /// <summary>Sends the stored bytes; a node that already has them, or whose account already used the nonce, is
-    /// not an error here (<see cref="FinishAsync"/> tells which).</summary>
+    /// not an error here (<see cref="FinishAsync"/> tells which), nor is one that refuses them for their fees (they are
+    /// replaced after <c>ReplaceAfter</c>).</summary>
     private async Task BroadcastAsync(OutboxTransaction tx)
     {
         try
@@ -261,6 +262,12 @@ internal sealed partial class SettlementGrain
             || e.RpcMessage.Contains("already imported", StringComparison.OrdinalIgnoreCase))
         {
             // Known to the node or its nonce is used: the receipt or the nonce check decides.
+        }
+        catch (ChainRpcException e) when (e.IsFeeTooLow)
+        {
+            // Fees rose past what it offers (or a replacement does not pay enough more): not an outage. The receipt
+            // wait goes on, and the replacement rule signs it again at the fees of the moment.
+            _log.TransactionUnderpriced(tx.Hash, tx.Key, e.RpcMessage);
         }
     }
 

@@ -42,6 +42,9 @@ internal sealed partial class SettlementLog(ILogger logger)
     [LoggerMessage(EventId = MarketplaceEventIds.ChainTransactionUnmined, Level = LogLevel.Warning, Message = "Chain settlement: transaction {Hash} ({Key}) was mined and then left the chain before its confirmations; it is sent again")]
     public partial void TransactionUnmined(string hash, string key);
 
+    [LoggerMessage(EventId = MarketplaceEventIds.ChainTransactionUnderpriced, Level = LogLevel.Warning, Message = "Chain settlement: the node refused transaction {Hash} ({Key}) for its fees ({Reason}); it is replaced with higher fees after ReplaceAfter")]
+    public partial void TransactionUnderpriced(string hash, string key, string reason);
+
     [LoggerMessage(EventId = MarketplaceEventIds.ChainTransactionReplaced, Level = LogLevel.Warning, Message = "Chain settlement: transaction {Replaced} ({Key}, nonce {Nonce}) had no receipt in time; replaced by {Hash} with a max fee of {MaxFeePerGas} wei")]
     public partial void TransactionReplaced(string replaced, string hash, string key, ulong nonce, string maxFeePerGas);
 

@@ -32,6 +32,10 @@ internal static class MarketplaceEventIds
     public const int WorkerStopIncomplete = 5206;
     public const int WorkerLeaveFailed = 5207;
 
+    /// <summary>A starting silo's call to register its workers went unanswered (a busy or changing cluster); it is
+    /// tried again until the start is cancelled.</summary>
+    public const int WorkerRegistrationRetried = 5208;
+
     public const int CatalogMigrationStarted = 5400;
     public const int CatalogMigrationFinished = 5401;
     public const int CatalogMigrationRetry = 5402;
@@ -61,6 +65,7 @@ internal static class MarketplaceEventIds
     public const int ChainTransactionUnmined = 5761;
     public const int ChainTransactionReplaced = 5762;
     public const int ChainDeploymentUnchecked = 5763;
+    public const int ChainTransactionUnderpriced = 5764;
 
     public const int ReputationWriteFailed = 5800;
     public const int ReputationBanned = 5801;

@@ -26,6 +26,7 @@ internal sealed partial class WorkerHostedService(
 {
     /// <summary>How long a stopping silo waits for the directory to take its workers offline.</summary>
     private static readonly TimeSpan LeaveTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RegistrationRetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
@@ -66,7 +67,7 @@ internal sealed partial class WorkerHostedService(
             LogNoRunner(log);
         }
 
-        await grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey).ListAsync(null, 1);
+        await UntilAnsweredAsync("the worker directory", () => grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey).ListAsync(null, 1), cancellationToken);
         foreach (var worker in workers)
         {
             var caps = new WorkerCapabilities
@@ -84,10 +85,30 @@ internal sealed partial class WorkerHostedService(
             var key = WorkerKeyStore.LoadOrCreate(keyFolder, worker.Id);
             var registration = WorkerKeyStore.Registration(key, caps);
             localWorkers.Add(new WorkerExecutor(worker.Id, Math.Max(1, worker.Capacity), Math.Max(0, worker.MaxQueueDepth), worker.QueuedPerClientLimit, options.HeartbeatInterval, grains, jobs, localWorkers.Waitlist, runner, new ReceiptSigner(worker.Id, key, time, intents), log, services.GetService<TestHooks.IRunResultTampering>()));
-            await grains.GetGrain<IWorkerGrain>(worker.Id).RegisterAsync(registration);
+            await UntilAnsweredAsync("worker " + worker.Id, () => grains.GetGrain<IWorkerGrain>(worker.Id).RegisterAsync(registration), cancellationToken);
         }
 
         _loop = Task.Run(() => HeartbeatLoopAsync(options.HeartbeatInterval, _stop.Token), CancellationToken.None);
+    }
+
+    // A silo that starts into a busy cluster (a rolling upgrade under load, a survivor still voting a dead silo out) can
+    // see a call go unanswered; the start waits and asks again instead of ending the process. A refusal (a damaged
+    // registration, another key) is not retried.
+    private async Task UntilAnsweredAsync(string what, Func<Task> call, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await call().ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException && !cancellationToken.IsCancellationRequested && !_stop.IsCancellationRequested)
+            {
+                LogRegistrationRetried(log, e, what, attempt);
+                await Task.Delay(RegistrationRetryDelay, time, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -173,6 +194,9 @@ internal sealed partial class WorkerHostedService(
 
     [LoggerMessage(EventId = MarketplaceEventIds.NoProgramRunner, Level = LogLevel.Warning, Message = "No program runner is registered: workers will fail every attempt with InvalidProgram")]
     private static partial void LogNoRunner(ILogger log);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.WorkerRegistrationRetried, Level = LogLevel.Warning, Message = "Starting: {What} did not answer (try {Attempt}); asking again")]
+    private static partial void LogRegistrationRetried(ILogger log, Exception e, string what, int attempt);
 
     [LoggerMessage(EventId = MarketplaceEventIds.WorkerLeaveFailed, Level = LogLevel.Warning, Message = "Stopping: the directory did not take this silo's {Count} workers offline; they go offline when their heartbeats are missed")]
     private static partial void LogLeaveFailed(ILogger log, Exception e, int count);

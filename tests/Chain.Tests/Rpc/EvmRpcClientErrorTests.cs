@@ -21,8 +21,19 @@ public sealed class EvmRpcClientErrorTests
         Assert.Equal("nonce too low", error.RpcMessage);
         Assert.Equal("""{"x":1}""", error.ErrorData);
         Assert.True(error.IsNonceTooLow);
+        Assert.False(error.IsFeeTooLow);
         Assert.Equal("eth_blockNumber", error.Method);
     }
+
+    [Theory]
+    [InlineData("max fee per gas less than block base fee", true)]
+    [InlineData("fee cap less than block base fee", true)]
+    [InlineData("replacement transaction underpriced", true)]
+    [InlineData("transaction underpriced", true)]
+    [InlineData("insufficient funds for gas * price + value", false)]
+    [InlineData("nonce too low", false)]
+    public void A_refusal_for_fees_is_told_apart_from_other_refusals(string message, bool feeTooLow) =>
+        Assert.Equal(feeTooLow, new ChainRpcException("eth_sendRawTransaction", -32003, message, null).IsFeeTooLow);
 
     [Fact]
     public async Task ARevertFromEthCallIsDecoded()
