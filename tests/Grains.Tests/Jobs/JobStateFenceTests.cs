@@ -1,6 +1,7 @@
 using System.Text;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
+using Marketplace.Grains.Tests.Committee;
 using Marketplace.Grains.Tests.Samples;
 using Marketplace.Grains.Workers.TestHooks;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,9 +38,7 @@ public sealed class JobStateFenceTests
         var state = silo.Grains.GetGrain<IProgramStateGrain>(program);
         Assert.Equal(1, (await state.GetSnapshotAsync()).Version);
         Assert.Equal(BitConverter.GetBytes(1L), (await state.GetProofAsync("tally"u8.ToArray())).Value);
-        var output = new MemoryStream();
-        await BlobTransfer.DownloadAsync(silo.Grains, BlobCaller.Silo, done.OutputBlobId!, output, 0, null, null, CancellationToken.None);
-        Assert.Equal("1", Encoding.ASCII.GetString(output.ToArray()));
+        Assert.Equal("1", Encoding.ASCII.GetString(await CommitteeKit.ReadOutputAsync(silo, done)));
         Assert.Equal((await state.GetSnapshotAsync()).Root, done.StateRoot);
         Assert.Contains(await silo.Grains.LogsAsync(job.JobId), l => l.Message.Contains("earlier attempt of this job committed state version 1", StringComparison.Ordinal));
     }
