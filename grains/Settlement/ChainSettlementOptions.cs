@@ -78,6 +78,16 @@ public sealed class ChainSettlementOptions
     /// <summary>What a top-up sends, in wei (default 0.05 ether).</summary>
     public string GasTopUpWei { get; set; } = "50000000000000000";
 
+    /// <summary>Settled jobs whose batch is confirmed that the settlement keeps in its own record, newest first
+    /// (default 128; 0 to 100,000). Older ones move to a record of their own per job, read again only when the job is
+    /// asked about, so the settlement's record, written on every escrow and settlement, stays the same size however
+    /// many jobs the marketplace has run.</summary>
+    public int SettledJobsKept { get; set; } = 128;
+
+    /// <summary>Journal entries kept (default 256; 10 to 100,000). Balances are the chain's, so older entries are only
+    /// history; they are dropped, and the journal page says through which entry it is compacted.</summary>
+    public int JournalEntriesKept { get; set; } = 256;
+
     /// <summary>Where a client's or worker's withdrawals go, by client or worker id (an address each). An owner not
     /// listed withdraws to the settlement account, the marketplace's side of "outside".</summary>
     public Dictionary<string, string> WithdrawalAddresses { get; set; } = new(StringComparer.Ordinal);

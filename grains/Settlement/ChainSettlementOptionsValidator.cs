@@ -13,6 +13,9 @@ internal sealed class ChainSettlementOptionsValidator : IValidateOptions<ChainSe
     /// <summary>The largest batch accepted (a batch of 1,000 jobs is about 6.5 million gas).</summary>
     public const int MaxBatchSize = 1_000;
 
+    /// <summary>The most settled jobs or journal entries the settlement's own record may keep.</summary>
+    public const int MaxKept = 100_000;
+
     /// <summary>The highest committee fee accepted, percent (as the ledger).</summary>
     public const int MaxCommitteeFeePercent = 10;
 
@@ -46,6 +49,16 @@ internal sealed class ChainSettlementOptionsValidator : IValidateOptions<ChainSe
         if (options.BatchSize is < 1 or > MaxBatchSize)
         {
             problems.Add($"{S}:{nameof(options.BatchSize)} is {options.BatchSize}; it must be from 1 to {MaxBatchSize}");
+        }
+
+        if (options.SettledJobsKept is < 0 or > MaxKept)
+        {
+            problems.Add($"{S}:{nameof(options.SettledJobsKept)} is {options.SettledJobsKept}; it must be from 0 to {MaxKept}");
+        }
+
+        if (options.JournalEntriesKept is < 10 or > MaxKept)
+        {
+            problems.Add($"{S}:{nameof(options.JournalEntriesKept)} is {options.JournalEntriesKept}; it must be from 10 to {MaxKept}");
         }
 
         Positive(problems, nameof(options.BatchInterval), options.BatchInterval);

@@ -40,6 +40,10 @@ public sealed class ChainSettlementStatus
 
     /// <summary>The last confirmed batches, oldest first: local number, contract batch id, jobs, gas, root.</summary>
     [Id(4)] public List<ChainBatchSummary> RecentBatches { get; set; } = [];
+
+    /// <summary>Jobs held in the settlement's own record: the unsettled ones and at most
+    /// <see cref="ChainSettlementOptions.SettledJobsKept"/> (plus a small slack) settled ones.</summary>
+    [Id(5)] public int JobsHeld { get; set; }
 }
 
 /// <summary>A confirmed batch.</summary>

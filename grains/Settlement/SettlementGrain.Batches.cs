@@ -28,6 +28,7 @@ internal sealed partial class SettlementGrain
             QueuedJobs = State.Queue.Count + (State.InFlight?.JobIds.Count ?? 0),
             UnfinishedTransactions = State.Outbox.Values.Count(t => t.Unfinished),
             BatchesSent = State.BatchCount,
+            JobsHeld = State.Jobs.Count,
         };
         foreach (var batch in State.Batches)
         {
@@ -35,7 +36,7 @@ internal sealed partial class SettlementGrain
             {
                 Number = batch.Number,
                 ChainBatchId = batch.ChainBatchId,
-                Jobs = batch.JobIds.Count,
+                Jobs = Math.Max(batch.JobCount, batch.JobIds.Count),
                 GasUsed = batch.GasUsed,
                 Root = batch.Root,
                 TransactionHash = batch.TransactionHash,
@@ -223,13 +224,15 @@ internal sealed partial class SettlementGrain
             job.SettlementTransaction = tx.Hash;
         }
 
+        record.JobCount = record.JobIds.Count;
+        record.JobIds = [];
         State.Batches.Add(record);
         if (State.Batches.Count > BatchesKept)
         {
             State.Batches.RemoveRange(0, State.Batches.Count - BatchesKept);
         }
 
-        _log.BatchConfirmed(record.Number, record.ChainBatchId, record.JobIds.Count, receipt.GasUsed);
+        _log.BatchConfirmed(record.Number, record.ChainBatchId, record.JobCount, receipt.GasUsed);
         await WriteAsync();
     }
 

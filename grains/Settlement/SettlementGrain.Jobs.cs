@@ -31,6 +31,7 @@ internal sealed partial class SettlementGrain
             throw new InvalidRequestException($"amount: {amount} is above the largest escrow the contract holds ({MaxEscrow})");
         }
 
+        var absentOnChain = false;
         if (State.Jobs.TryGetValue(jobId, out var job))
         {
             if (!string.Equals(job.Escrow.ClientId, clientId, StringComparison.Ordinal) || job.Escrow.Amount != amount)
@@ -46,6 +47,21 @@ internal sealed partial class SettlementGrain
         }
         else
         {
+            // The contract knowing a job this record does not: its settled record moved out (answer it), or a deposit
+            // whose record was lost before it was written (adopted by the deposit below).
+            var onChain = await ChainAsync(() => JobOfAsync(ChainJobIdOf(jobId)));
+            absentOnChain = onChain is null;
+            if (onChain is not null && await SettledJobAsync(jobId) is { } settled)
+            {
+                if (!string.Equals(settled.Escrow.ClientId, clientId, StringComparison.Ordinal) || settled.Escrow.Amount != amount)
+                {
+                    throw new SettlementConflictException(
+                        $"jobId: job {jobId} is escrowed with {settled.Escrow.Amount} of client {settled.Escrow.ClientId}, not {amount} of client {clientId}");
+                }
+
+                return settled.Escrow;
+            }
+
             var client = chain.Accounts.AddressOf(AccountRole.Client, clientId);
             var available = await ChainAsync(async () => await chain.TokenBalanceAsync(client) + await chain.ClaimableAsync(client));
             if (available < amount)
@@ -62,7 +78,7 @@ internal sealed partial class SettlementGrain
             State.Jobs[jobId] = job;
         }
 
-        await ChainAsync(() => DepositAsync(job));
+        await ChainAsync(() => DepositAsync(job, absentOnChain));
         var entry = Post(LedgerOperation.Escrow, jobId,
             [Debit(LedgerAccounts.ClientAvailable(clientId), amount), Credit(LedgerAccounts.JobEscrow(jobId), amount)]);
         job.Escrow.Sequence = entry.Sequence;
@@ -74,10 +90,15 @@ internal sealed partial class SettlementGrain
     }
 
     /// <inheritdoc />
-    public Task<JobEscrow?> GetEscrowAsync(string jobId)
+    public async Task<JobEscrow?> GetEscrowAsync(string jobId)
     {
         SettlementIds.Require(jobId, nameof(jobId));
-        return Task.FromResult(State.Jobs.TryGetValue(jobId, out var job) && job.Stage != ChainJobStage.Escrowing ? job.Escrow : null);
+        if (State.Jobs.TryGetValue(jobId, out var job))
+        {
+            return job.Stage != ChainJobStage.Escrowing ? job.Escrow : null;
+        }
+
+        return (await SettledJobAsync(jobId))?.Escrow;
     }
 
     /// <inheritdoc />
@@ -146,11 +167,13 @@ internal sealed partial class SettlementGrain
     /// <summary>The deposit's steps from the client's custodial account: gas, the claimable part withdrawn when the
     /// wallet is short, the approval, the deposit. A deposit the contract already has (its job id is single-use) is
     /// taken as done.</summary>
-    private async Task DepositAsync(ChainJob job)
+    /// <param name="job">The job.</param>
+    /// <param name="absentOnChain">True when the contract was just asked and did not know the job.</param>
+    private async Task DepositAsync(ChainJob job, bool absentOnChain)
     {
         var operation = EscrowOperation(job.Escrow.JobId);
         var chainJobId = Hex.Decode(job.ChainJobId);
-        if (!HasStep(operation + "#deposit") && await JobOfAsync(chainJobId) is { State: not EscrowJobState.None } existing)
+        if (!absentOnChain && !HasStep(operation + "#deposit") && await JobOfAsync(chainJobId) is { State: not EscrowJobState.None } existing)
         {
             Adopt(job, existing);
             return;
@@ -196,7 +219,7 @@ internal sealed partial class SettlementGrain
     {
         if (!State.Jobs.TryGetValue(jobId, out var job))
         {
-            throw new SettlementConflictException($"jobId: job {jobId} has no escrow to settle");
+            job = await SettledJobAsync(jobId) ?? throw new SettlementConflictException($"jobId: job {jobId} has no escrow to settle");
         }
 
         if (job.Stage == ChainJobStage.Escrowing)

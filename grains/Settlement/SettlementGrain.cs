@@ -26,9 +26,6 @@ internal sealed partial class SettlementGrain(
     /// <summary>Confirmed batches kept in the state for the status.</summary>
     public const int BatchesKept = 20;
 
-    /// <summary>Journal entries kept.</summary>
-    public const int JournalKept = 1_000;
-
     private const string ResumeReminder = "chain-settlement-resume";
 
     private readonly SettlementLog _log = new(loggers.CreateLogger(SettlementLog.Category));
@@ -135,9 +132,9 @@ internal sealed partial class SettlementGrain(
             Postings = postings,
         };
         State.Journal.Add(entry);
-        if (State.Journal.Count > JournalKept)
+        if (State.Journal.Count > Options.JournalEntriesKept)
         {
-            State.Journal.RemoveRange(0, State.Journal.Count - JournalKept);
+            State.Journal.RemoveRange(0, State.Journal.Count - Options.JournalEntriesKept);
         }
 
         return entry;
@@ -147,6 +144,7 @@ internal sealed partial class SettlementGrain(
     /// outbox holds whatever was signed) and rethrows.</summary>
     private async Task WriteAsync()
     {
+        await MoveSettledJobsOutAsync();
         try
         {
             await state.WriteStateAsync();

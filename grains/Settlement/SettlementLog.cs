@@ -53,4 +53,7 @@ internal sealed partial class SettlementLog(ILogger logger)
 
     [LoggerMessage(EventId = MarketplaceEventIds.ChainDeploymentUnchecked, Level = LogLevel.Warning, Message = "Chain settlement: the node at {RpcUrl} did not answer at start ({Reason}); the contracts' addresses were not checked, and settlement calls retry until it answers")]
     public partial void DeploymentUnchecked(string rpcUrl, string reason);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.ChainSettledJobsNotMoved, Level = LogLevel.Warning, Message = "Chain settlement: {Failed} of {Count} settled jobs could not be moved to their own records ({Reason}); they stay in the settlement's record and are moved on a later write")]
+    public partial void SettledJobsNotMoved(int failed, int count, string reason);
 }

@@ -16,7 +16,8 @@ internal sealed class SettlementState
     /// <c>operation/id</c>; kept for good.</summary>
     [Id(1)] public Dictionary<string, LedgerReceipt> Operations { get; set; } = [];
 
-    /// <summary>Every job escrowed (or being escrowed) by job id; kept for good.</summary>
+    /// <summary>Jobs escrowed (or being escrowed) by job id: every unsettled one, and the newest settled ones
+    /// (<see cref="ChainSettlementOptions.SettledJobsKept"/>); older settled ones are in <see cref="ISettledChainJobGrain"/>.</summary>
     [Id(2)] public Dictionary<string, ChainJob> Jobs { get; set; } = [];
 
     /// <summary>Every slash by evidence hash.</summary>
@@ -118,6 +119,10 @@ internal sealed class BatchRecord
 
     /// <summary>Gas used once mined.</summary>
     [Id(6)] public ulong GasUsed { get; set; }
+
+    /// <summary>How many jobs it settled, kept once it is confirmed (its job ids are dropped then: each settled job
+    /// names its batch).</summary>
+    [Id(7)] public int JobCount { get; set; }
 }
 
 /// <summary>Where an outbox transaction is.</summary>

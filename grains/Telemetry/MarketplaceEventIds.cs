@@ -66,6 +66,7 @@ internal static class MarketplaceEventIds
     public const int ChainTransactionReplaced = 5762;
     public const int ChainDeploymentUnchecked = 5763;
     public const int ChainTransactionUnderpriced = 5764;
+    public const int ChainSettledJobsNotMoved = 5765;
 
     public const int ReputationWriteFailed = 5800;
     public const int ReputationBanned = 5801;

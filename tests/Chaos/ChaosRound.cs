@@ -16,6 +16,17 @@ internal sealed class ChaosRound
 
     public required Func<ComposeCluster, TextWriter, Task> Restore { get; init; }
 
+    /// <summary>No fault: the stream runs for 30 s on the whole cluster, the baseline the other rounds compare with.</summary>
+    public static ChaosRound Steady() => new()
+    {
+        Name = "steady",
+        Description = "no fault",
+        FaultAt = TimeSpan.FromSeconds(30),
+        StreamAfterFault = TimeSpan.Zero,
+        Fault = (_, _) => Task.CompletedTask,
+        Restore = (_, _) => Task.CompletedTask,
+    };
+
     /// <summary><c>docker kill</c> of silo3 (SIGKILL: its address goes silent, as a dead host's does); started again
     /// after the stream.</summary>
     public static ChaosRound Kill() => new()

@@ -164,7 +164,7 @@ internal sealed class ChaosRun(ComposeCluster cluster, ChaosSettings settings, T
     private async Task<string> DeployCounterAsync()
     {
         var wasm = await File.ReadAllBytesAsync(Path.Combine(settings.RepositoryRoot, "programs", "counter", "counter.wasm"));
-        var manifest = new ProgramManifest { Name = "chaos-counter", Version = "1.0.0", Salt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) };
+        var manifest = new ProgramManifest { Name = $"chaos-counter-{settings.RunId}", Version = "1.0.0", Salt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) };
         var info = await _silos[0].Client.DeployProgramAsync(ProgramDeployments.Create(wasm, manifest, RandomNumberGenerator.GetBytes(32)));
         output.WriteLine($"[chaos] deployed programs/counter as {info.Id}");
         return info.Id;

@@ -15,13 +15,13 @@ internal sealed class ChaosSettings
 
     public bool KeepCluster { get; init; }
 
-    public IReadOnlyList<ChaosRound> Rounds { get; init; } = [ChaosRound.Kill(), ChaosRound.Rolling()];
+    public IReadOnlyList<ChaosRound> Rounds { get; init; } = [ChaosRound.Steady(), ChaosRound.Kill(), ChaosRound.Rolling()];
 
     /// <summary>A tag for this run's request ids, so a kept cluster can run again.</summary>
     public string RunId { get; } = DateTimeOffset.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
 
     public const string Usage = """
-        usage: Marketplace.Chaos [--project NAME] [--rate JOBS_PER_SECOND] [--rounds kill,rolling] [--keep]
+        usage: Marketplace.Chaos [--project NAME] [--rate JOBS_PER_SECOND] [--rounds steady,kill,rolling] [--keep]
           Runs docker-compose.yml (images built beforehand: docker-compose build) under the project name
           (default mpchaos), streams counter jobs through 127.0.0.1:8080-8082 while silos are killed and restarted,
           prints what the client saw and checks what is promised; tears the cluster down (down -v) unless --keep.
@@ -32,7 +32,7 @@ internal sealed class ChaosSettings
         string project = "mpchaos";
         double rate = 30;
         var keep = false;
-        IReadOnlyList<ChaosRound> rounds = [ChaosRound.Kill(), ChaosRound.Rolling()];
+        IReadOnlyList<ChaosRound> rounds = [ChaosRound.Steady(), ChaosRound.Kill(), ChaosRound.Rolling()];
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -52,9 +52,10 @@ internal sealed class ChaosSettings
                 case "--rounds":
                     rounds = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(name => name switch
                     {
+                        "steady" => ChaosRound.Steady(),
                         "kill" => ChaosRound.Kill(),
                         "rolling" => ChaosRound.Rolling(),
-                        _ => throw new ArgumentException($"--rounds: unknown round '{name}' (kill, rolling)"),
+                        _ => throw new ArgumentException($"--rounds: unknown round '{name}' (steady, kill, rolling)"),
                     })];
                     break;
                 case "--keep":

@@ -45,6 +45,15 @@ internal sealed class RoundFigures
     /// <summary>How long after the fault the last of them finished; null when one never did.</summary>
     public TimeSpan? OpenJobsFinishedAfter { get; init; }
 
+    /// <summary>Submit (first try) to accepted, median and 99th percentile, of accepted jobs.</summary>
+    public (TimeSpan P50, TimeSpan P99) AcceptLatency { get; init; }
+
+    /// <summary>Submit (first try) to finished, median and 99th percentile, of completed jobs.</summary>
+    public (TimeSpan P50, TimeSpan P99) CompleteLatency { get; init; }
+
+    /// <summary>Completed jobs per second, from the stream's start to the last completion.</summary>
+    public double CompletedPerSecond { get; init; }
+
     /// <summary>Refused tries by what the client got (silo, status and code, or no connection).</summary>
     public SortedDictionary<string, int> Refusals { get; init; } = new(StringComparer.Ordinal);
 
@@ -55,6 +64,9 @@ internal sealed class RoundFigures
         var refusals = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var repeated = new SortedSet<long>();
         var acceptedAt = new List<DateTimeOffset>();
+        var acceptLatency = new List<TimeSpan>();
+        var completeLatency = new List<TimeSpan>();
+        var lastCompleted = streamStart;
         DateTimeOffset? lastOpenFinished = null;
         var anOpenJobNeverFinished = false;
         foreach (var job in jobs)
@@ -71,6 +83,7 @@ internal sealed class RoundFigures
 
             accepted++;
             acceptedAt.Add(at);
+            acceptLatency.Add(at - job.Due);
             withinTwo += job.Tries <= 2 ? 1 : 0;
             mostTries = Math.Max(mostTries, job.Tries);
             split += job.JobIds.Count > 1 ? 1 : 0;
@@ -90,6 +103,11 @@ internal sealed class RoundFigures
             {
                 completed++;
                 noEffect += job.Applied == 0 ? 1 : 0;
+                if (final.CompletedAt is { } done)
+                {
+                    completeLatency.Add(done - job.Due);
+                    lastCompleted = done > lastCompleted ? done : lastCompleted;
+                }
             }
             else
             {
@@ -139,7 +157,21 @@ internal sealed class RoundFigures
             OpenAtFault = open,
             OpenJobsFinishedAfter = anOpenJobNeverFinished ? null : lastOpenFinished is { } last ? last - faultAt : TimeSpan.Zero,
             Refusals = refusals,
+            AcceptLatency = Percentiles(acceptLatency),
+            CompleteLatency = Percentiles(completeLatency),
+            CompletedPerSecond = lastCompleted > streamStart ? completed / (lastCompleted - streamStart).TotalSeconds : 0,
         };
+    }
+
+    private static (TimeSpan P50, TimeSpan P99) Percentiles(List<TimeSpan> values)
+    {
+        if (values.Count == 0)
+        {
+            return (TimeSpan.Zero, TimeSpan.Zero);
+        }
+
+        values.Sort();
+        return (values[(values.Count - 1) / 2], values[(int)Math.Ceiling(values.Count * 0.99) - 1]);
     }
 
     public void Print(TextWriter output)
@@ -147,7 +179,9 @@ internal sealed class RoundFigures
         var c = CultureInfo.InvariantCulture;
         output.WriteLine($"[chaos] round {Round}");
         output.WriteLine(string.Create(c, $"  accepted           {Accepted} / {Submitted} ({WithinTwoTries} within two tries, most tries {MostTries})"));
-        output.WriteLine(string.Create(c, $"  completed          {Completed}"));
+        output.WriteLine(string.Create(c, $"  completed          {Completed} ({CompletedPerSecond:0.0} a second from the stream's start to the last)"));
+        output.WriteLine(string.Create(c, $"  submit to accepted p50 {AcceptLatency.P50.TotalMilliseconds:0} ms, p99 {AcceptLatency.P99.TotalMilliseconds:0} ms"));
+        output.WriteLine(string.Create(c, $"  submit to completed p50 {CompleteLatency.P50.TotalMilliseconds:0} ms, p99 {CompleteLatency.P99.TotalMilliseconds:0} ms"));
         output.WriteLine($"  failed             {(FailedByReason.Count == 0 ? "0" : string.Join(", ", FailedByReason.Select(f => $"{f.Value} {f.Key}")))}");
         output.WriteLine(string.Create(c, $"  lost               {Lost}"));
         output.WriteLine(string.Create(c, $"  applied twice      {AppliedMoreThanOnce}{(RepeatedCounts.Count > 0 ? $" (counters read {string.Join(", ", RepeatedCounts)})" : "")}"));
