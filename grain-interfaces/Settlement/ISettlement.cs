@@ -51,6 +51,16 @@ public interface ISettlement : IGrainWithStringKey
     /// <exception cref="SettlementConflictException">The job was escrowed for another client or amount.</exception>
     Task<JobEscrow> EscrowAsync(string jobId, string clientId, UInt128 amount);
 
+    /// <summary>Escrows several jobs in one call, each exactly as <see cref="EscrowAsync"/> would, answering one
+    /// outcome per request in order (an escrow, or the error <see cref="EscrowAsync"/> would have thrown for it). A
+    /// settlement may record them together: the chain settlement signs and stores their deposits in one write and
+    /// waits for their receipts together, so many jobs submitted at once cost it about what one did.</summary>
+    /// <exception cref="InvalidRequestException">More than <see cref="MaxEscrowsPerCall"/> requests.</exception>
+    Task<EscrowOutcome[]> EscrowManyAsync(EscrowRequest[] requests);
+
+    /// <summary>The most requests one <see cref="EscrowManyAsync"/> call takes.</summary>
+    const int MaxEscrowsPerCall = 256;
+
     /// <summary>The job's escrow and settlement, or null when the job was never escrowed.</summary>
     [ReadOnly]
     Task<JobEscrow?> GetEscrowAsync(string jobId);

@@ -31,11 +31,12 @@ internal sealed class JobSettlements(IGrainFactory grains, IServiceProvider serv
         return terms;
     }
 
-    /// <summary>Escrows <paramref name="amount"/> for the job (<see cref="ISettlement.EscrowAsync"/>).</summary>
+    /// <summary>Escrows <paramref name="amount"/> for the job (<see cref="ISettlement.EscrowAsync"/>), grouped with the
+    /// silo's other escrows of the moment (<see cref="IEscrowGroupingGrain"/>).</summary>
     public async Task<JobEscrow> EscrowAsync(string jobId, string clientId, UInt128 amount)
     {
         _faults?.Before(SettlementCall.Escrow, jobId);
-        var escrow = await Ledger.EscrowAsync(jobId, clientId, amount);
+        var escrow = await grains.GetGrain<IEscrowGroupingGrain>(0).EscrowAsync(jobId, clientId, amount);
         _faults?.After(SettlementCall.Escrow, jobId);
         return escrow;
     }

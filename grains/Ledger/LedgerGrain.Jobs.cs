@@ -9,6 +9,52 @@ internal sealed partial class LedgerGrain
     /// <inheritdoc />
     public async Task<JobEscrow> EscrowAsync(string jobId, string clientId, UInt128 amount)
     {
+        var escrow = Escrow(jobId, clientId, amount, out var posted);
+        if (posted)
+        {
+            await CommitAsync();
+        }
+
+        return escrow;
+    }
+
+    /// <inheritdoc />
+    public async Task<EscrowOutcome[]> EscrowManyAsync(EscrowRequest[] requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Length > ISettlement.MaxEscrowsPerCall)
+        {
+            throw new InvalidRequestException($"requests: {requests.Length} escrows in one call; at most {ISettlement.MaxEscrowsPerCall}");
+        }
+
+        // Every escrow is posted in memory, then one write records them all; if it fails, none of the posted ones
+        // happened (the activation is dropped and reloads what was stored).
+        var outcomes = new EscrowOutcome[requests.Length];
+        var posted = new bool[requests.Length];
+        for (var i = 0; i < requests.Length; i++)
+        {
+            try
+            {
+                outcomes[i] = new EscrowOutcome { Escrow = Escrow(requests[i].JobId, requests[i].ClientId, requests[i].Amount, out posted[i]) };
+            }
+            catch (MarketplaceException e)
+            {
+                outcomes[i] = new EscrowOutcome { Error = e };
+            }
+        }
+
+        if (Array.IndexOf(posted, true) >= 0)
+        {
+            await CommitAsync();
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>Posts the escrow in memory (<paramref name="posted"/> true), or answers the recorded one.</summary>
+    private JobEscrow Escrow(string jobId, string clientId, UInt128 amount, out bool posted)
+    {
+        posted = false;
         SettlementIds.Require(jobId, nameof(jobId));
         SettlementIds.Require(clientId, nameof(clientId));
         SettlementIds.RequirePositive(amount, nameof(amount));
@@ -34,7 +80,7 @@ internal sealed partial class LedgerGrain
         var escrow = new JobEscrow { JobId = jobId, ClientId = clientId, Amount = amount, Sequence = entry.Sequence, At = entry.At };
         State.Jobs[jobId] = escrow;
         State.EscrowedByClient[clientId] = checked(State.EscrowedByClient.GetValueOrDefault(clientId) + amount);
-        await CommitAsync();
+        posted = true;
         return escrow;
     }
 

@@ -1,6 +1,7 @@
 using System.Numerics;
 using Marketplace.Chain;
 using Marketplace.Chain.Rpc;
+using Marketplace.Chain.Sending;
 using Marketplace.Chain.Transactions;
 using Marketplace.Crypto.Ethereum;
 using Marketplace.GrainInterfaces;
@@ -33,6 +34,9 @@ internal sealed partial class SettlementGrain
         _signers[Address.FromPublicKey(signer.PublicKey).ToString()] = signer;
         if (State.Outbox.TryGetValue(key, out var stored))
         {
+            // A group stores several transactions of one account before sending them: those with lower nonces are
+            // finished first, so this one is not sent ahead of a nonce gap.
+            await DrainAsync();
             var receipt = await FinishAsync(stored);
             if (receipt is not null)
             {
@@ -291,6 +295,40 @@ internal sealed partial class SettlementGrain
 
         var fees = await chain.Fees.EstimateAsync();
         var nonce = await chain.Rpc.GetTransactionCountAsync(from, BlockTag.Pending);
+        return Sign(key, signer, nonce, estimate, fees, to, data, value);
+    }
+
+    /// <summary>Signs one transaction per call in <paramref name="calls"/> to <paramref name="to"/>, with consecutive
+    /// nonces from the account's next one (every earlier one is finished), the first call's gas estimate plus 20 %
+    /// for each (the calls are alike) and the estimated fees. A first call the chain would refuse fails here, before
+    /// anything is stored.</summary>
+    private async Task<List<OutboxTransaction>> SignGroupAsync(List<string> keys, Secp256k1PrivateKey signer, Address to, List<byte[]> calls)
+    {
+        var from = Address.FromPublicKey(signer.PublicKey);
+        _signers[from.ToString()] = signer;
+        ulong estimate;
+        try
+        {
+            estimate = await chain.Rpc.EstimateGasAsync(new CallRequest { From = from, To = to, Data = calls[0] });
+        }
+        catch (ContractRevertException e)
+        {
+            throw new SettlementConflictException($"the chain refuses {keys[0]}: {SettlementChain.EscrowAbi.DecodeRevert(e.Reason.Data)}");
+        }
+
+        var fees = await chain.Fees.EstimateAsync();
+        var nonce = await chain.Rpc.GetTransactionCountAsync(from, BlockTag.Pending);
+        var signed = new List<OutboxTransaction>(calls.Count);
+        for (var k = 0; k < calls.Count; k++)
+        {
+            signed.Add(Sign(keys[k], signer, nonce + (ulong)k, estimate, fees, to, calls[k], BigInteger.Zero));
+        }
+
+        return signed;
+    }
+
+    private OutboxTransaction Sign(string key, Secp256k1PrivateKey signer, ulong nonce, ulong estimate, Eip1559Fees fees, Address to, byte[] data, BigInteger value)
+    {
         var transaction = new Eip1559Transaction
         {
             ChainId = Options.ChainId,
@@ -306,7 +344,7 @@ internal sealed partial class SettlementGrain
         return new OutboxTransaction
         {
             Key = key,
-            From = from.ToString(),
+            From = Address.FromPublicKey(signer.PublicKey).ToString(),
             Nonce = nonce,
             Raw = signed.RawHex,
             Hash = signed.Hash.ToString(),

@@ -24,6 +24,41 @@ public sealed class LedgerJobTests(LedgerSiloFixture fixture) : IClassFixture<Le
     }
 
     [Fact]
+    public async Task EscrowsInOneCallAnswerEachAsAnEscrowAloneWouldInOneWrite()
+    {
+        await _ledger.DepositAsync("alice", 1_000, "d1");
+        await _ledger.DepositAsync("bob", 300, "d2");
+        var before = (await _ledger.GetTrialBalanceAsync()).Sequence;
+        var outcomes = await _ledger.EscrowManyAsync(
+        [
+            new EscrowRequest { JobId = "a1", ClientId = "alice", Amount = 200 },
+            new EscrowRequest { JobId = "a2", ClientId = "alice", Amount = 700 },
+            new EscrowRequest { JobId = "b1", ClientId = "bob", Amount = 200 },
+            new EscrowRequest { JobId = "a3", ClientId = "alice", Amount = 200 },
+            new EscrowRequest { JobId = "", ClientId = "alice", Amount = 1 },
+            new EscrowRequest { JobId = "a1", ClientId = "alice", Amount = 200 },
+            new EscrowRequest { JobId = "a1", ClientId = "alice", Amount = 201 },
+        ]);
+        Assert.Equal(7, outcomes.Length);
+        Assert.Equal((UInt128)200, outcomes[0].Escrow!.Amount);
+        Assert.Equal((UInt128)700, outcomes[1].Escrow!.Amount);
+        Assert.Equal((UInt128)200, outcomes[2].Escrow!.Amount);
+        Assert.IsType<InsufficientFundsException>(outcomes[3].Error);
+        Assert.IsType<InvalidRequestException>(outcomes[4].Error);
+        Assert.Equal(outcomes[0].Escrow!.Sequence, outcomes[5].Escrow!.Sequence);
+        Assert.IsType<SettlementConflictException>(outcomes[6].Error);
+        Assert.Equal(before + 3, (await _ledger.GetTrialBalanceAsync()).Sequence);
+        Assert.Equal((UInt128)100, (await _ledger.GetBalanceAsync("alice")).Available);
+        Assert.Equal((UInt128)900, (await _ledger.GetBalanceAsync("alice")).Escrowed);
+        Assert.Equal((UInt128)100, (await _ledger.GetBalanceAsync("bob")).Available);
+        Assert.Null(await _ledger.GetEscrowAsync("a3"));
+
+        var tooMany = new EscrowRequest[ISettlement.MaxEscrowsPerCall + 1];
+        Array.Fill(tooMany, new EscrowRequest { JobId = "x", ClientId = "alice", Amount = 1 });
+        await Assert.ThrowsAsync<InvalidRequestException>(() => _ledger.EscrowManyAsync(tooMany));
+    }
+
+    [Fact]
     public async Task EscrowBeyondTheAvailableBalanceIsInsufficientFunds()
     {
         await _ledger.DepositAsync("alice", 100, "d1");

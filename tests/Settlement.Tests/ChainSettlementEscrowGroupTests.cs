@@ -1,0 +1,89 @@
+using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Settlement;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Marketplace.Settlement.Tests;
+
+/// <summary>Escrows in one call (<see cref="ISettlement.EscrowManyAsync"/>) on the chain: each answered as alone, the
+/// new jobs of one client deposited as a group, and a group cut off half way finished once after a restart.</summary>
+public sealed class ChainSettlementEscrowGroupTests(ITestOutputHelper output)
+{
+    [AnvilFact]
+    public async Task EscrowsInOneCallAreAnsweredEachAsAloneAndDepositedOnce()
+    {
+        await using var silo = await ChainSilo.StartAsync();
+        var settlement = silo.Settlement;
+        await settlement.DepositAsync("client-a", 1_000_000, "deposit-a");
+        await settlement.DepositAsync("client-b", 300_000, "deposit-b");
+
+        var outcomes = await settlement.EscrowManyAsync(
+        [
+            new EscrowRequest { JobId = "a1", ClientId = "client-a", Amount = 200_000 },
+            new EscrowRequest { JobId = "a2", ClientId = "client-a", Amount = 300_000 },
+            new EscrowRequest { JobId = "b1", ClientId = "client-b", Amount = 200_000 },
+            new EscrowRequest { JobId = "a3", ClientId = "client-a", Amount = 400_000 },
+            new EscrowRequest { JobId = "b2", ClientId = "client-b", Amount = 200_000 },
+            new EscrowRequest { JobId = "", ClientId = "client-a", Amount = 1 },
+            new EscrowRequest { JobId = "a1", ClientId = "client-a", Amount = 200_000 },
+            new EscrowRequest { JobId = "a4", ClientId = "client-a", Amount = 200_000 },
+        ]);
+        output.WriteLine(string.Join("; ", outcomes.Select(o => o.Escrow is { } e ? $"{e.JobId} {e.Amount}" : o.Error!.GetType().Name)));
+        Assert.Equal((UInt128)200_000, outcomes[0].Escrow!.Amount);
+        Assert.Equal((UInt128)300_000, outcomes[1].Escrow!.Amount);
+        Assert.Equal((UInt128)200_000, outcomes[2].Escrow!.Amount);
+        Assert.Equal((UInt128)400_000, outcomes[3].Escrow!.Amount);
+        Assert.IsType<InsufficientFundsException>(outcomes[4].Error);
+        Assert.IsType<InvalidRequestException>(outcomes[5].Error);
+        Assert.Equal(outcomes[0].Escrow!.Sequence, outcomes[6].Escrow!.Sequence);
+        Assert.IsType<InsufficientFundsException>(outcomes[7].Error);
+
+        Assert.Equal(4, await silo.EscrowViewAsync("jobCount"));
+        Assert.Equal(1_100_000, await silo.EscrowViewAsync("totalEscrowed"));
+        Assert.Equal((UInt128)100_000, (await settlement.GetBalanceAsync("client-a")).Available);
+        Assert.Equal((UInt128)900_000, (await settlement.GetBalanceAsync("client-a")).Escrowed);
+        Assert.Equal((UInt128)100_000, (await settlement.GetBalanceAsync("client-b")).Available);
+        Assert.Null(await settlement.GetEscrowAsync("b2"));
+
+        // Again: the recorded escrows, and another amount for one of them is a conflict; nothing moves.
+        var again = await settlement.EscrowManyAsync(
+        [
+            new EscrowRequest { JobId = "a2", ClientId = "client-a", Amount = 300_000 },
+            new EscrowRequest { JobId = "a3", ClientId = "client-a", Amount = 1 },
+        ]);
+        Assert.Equal(outcomes[1].Escrow!.Sequence, again[0].Escrow!.Sequence);
+        Assert.IsType<SettlementConflictException>(again[1].Error);
+        Assert.Equal(4, await silo.EscrowViewAsync("jobCount"));
+
+        // The settled jobs pay as any.
+        var paid = await settlement.PayAsync("a1", new JobPayout { ExecutorId = "w1", Charge = 50_000 });
+        Assert.Equal(SettlementOutcome.Paid, paid.Outcome);
+    }
+
+    [AnvilFact]
+    public async Task AGroupCutOffAfterItsSecondDepositWasSentIsFinishedOnceAfterARestart()
+    {
+        await using var silo = await ChainSilo.StartAsync();
+        await silo.Settlement.DepositAsync("carol", 1_000_000, "deposit-c");
+        await silo.Settlement.EscrowAsync("c0", "carol", 100_000); // the account's approval is in place before the group
+
+        silo.Faults.CrashAfterSend("escrow/c2#deposit");
+        EscrowRequest[] group =
+        [
+            new EscrowRequest { JobId = "c1", ClientId = "carol", Amount = 100_000 },
+            new EscrowRequest { JobId = "c2", ClientId = "carol", Amount = 200_000 },
+            new EscrowRequest { JobId = "c3", ClientId = "carol", Amount = 300_000 },
+        ];
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => silo.Settlement.EscrowManyAsync(group));
+        Assert.Equal(1, silo.Faults.Injected);
+        Assert.Equal(3, await silo.EscrowViewAsync("jobCount")); // c0, c1 and c2 were sent; c3 was stored, not sent
+
+        await silo.RestartSiloAsync();
+        var outcomes = await silo.Settlement.EscrowManyAsync(group);
+        Assert.All(outcomes, o => Assert.NotNull(o.Escrow));
+        Assert.Equal(4, await silo.EscrowViewAsync("jobCount"));
+        Assert.Equal(700_000, await silo.EscrowViewAsync("totalEscrowed"));
+        Assert.Equal((UInt128)300_000, (await silo.Settlement.GetBalanceAsync("carol")).Available);
+        Assert.Equal((UInt128)700_000, (await silo.Settlement.GetBalanceAsync("carol")).Escrowed);
+    }
+}
