@@ -58,8 +58,13 @@ public interface ISettlement : IGrainWithStringKey
     /// <exception cref="InvalidRequestException">More than <see cref="MaxEscrowsPerCall"/> requests.</exception>
     Task<EscrowOutcome[]> EscrowManyAsync(EscrowRequest[] requests);
 
-    /// <summary>The most requests one <see cref="EscrowManyAsync"/> call takes.</summary>
+    /// <summary>The most requests one <see cref="EscrowManyAsync"/> or <see cref="SettleManyAsync"/> call takes.</summary>
     const int MaxEscrowsPerCall = 256;
+
+    /// <summary>Settles several jobs in one call, each exactly as <see cref="PayAsync"/> or <see cref="RefundAsync"/>
+    /// would, answering one outcome per request in order; the settlements are recorded in one write.</summary>
+    /// <exception cref="InvalidRequestException">More than <see cref="MaxEscrowsPerCall"/> requests.</exception>
+    Task<JobSettlementOutcome[]> SettleManyAsync(JobSettlementRequest[] requests);
 
     /// <summary>The job's escrow and settlement, or null when the job was never escrowed.</summary>
     [ReadOnly]

@@ -18,6 +18,9 @@ internal sealed class JobSettlements(IGrainFactory grains, IServiceProvider serv
     /// <summary>The settlement grain.</summary>
     public ISettlement Ledger => grains.GetGrain<ISettlement>(ISettlement.DefaultKey);
 
+    /// <summary>The silo's grouping of settlement calls.</summary>
+    private ISettlementGroupingGrain Grouping => grains.GetGrain<ISettlementGroupingGrain>(0);
+
     /// <summary>The settlement's terms (cached for the silo's life).</summary>
     public async ValueTask<SettlementTerms> TermsAsync()
     {
@@ -32,29 +35,31 @@ internal sealed class JobSettlements(IGrainFactory grains, IServiceProvider serv
     }
 
     /// <summary>Escrows <paramref name="amount"/> for the job (<see cref="ISettlement.EscrowAsync"/>), grouped with the
-    /// silo's other escrows of the moment (<see cref="IEscrowGroupingGrain"/>).</summary>
+    /// silo's other escrows of the moment (<see cref="ISettlementGroupingGrain"/>).</summary>
     public async Task<JobEscrow> EscrowAsync(string jobId, string clientId, UInt128 amount)
     {
         _faults?.Before(SettlementCall.Escrow, jobId);
-        var escrow = await grains.GetGrain<IEscrowGroupingGrain>(0).EscrowAsync(jobId, clientId, amount);
+        var escrow = await Grouping.EscrowAsync(jobId, clientId, amount);
         _faults?.After(SettlementCall.Escrow, jobId);
         return escrow;
     }
 
-    /// <summary>Pays the job (<see cref="ISettlement.PayAsync"/>).</summary>
+    /// <summary>Pays the job (<see cref="ISettlement.PayAsync"/>), grouped with the silo's other settlements of the
+    /// moment.</summary>
     public async Task<JobSettlement> PayAsync(string jobId, JobPayout payout)
     {
         _faults?.Before(SettlementCall.Settle, jobId);
-        var settlement = await Ledger.PayAsync(jobId, payout);
+        var settlement = await Grouping.PayAsync(jobId, payout);
         _faults?.After(SettlementCall.Settle, jobId);
         return settlement;
     }
 
-    /// <summary>Refunds the job (<see cref="ISettlement.RefundAsync"/>).</summary>
+    /// <summary>Refunds the job (<see cref="ISettlement.RefundAsync"/>), grouped with the silo's other settlements of
+    /// the moment.</summary>
     public async Task<JobSettlement> RefundAsync(string jobId, RefundReason reason)
     {
         _faults?.Before(SettlementCall.Settle, jobId);
-        var settlement = await Ledger.RefundAsync(jobId, reason);
+        var settlement = await Grouping.RefundAsync(jobId, reason);
         _faults?.After(SettlementCall.Settle, jobId);
         return settlement;
     }

@@ -94,6 +94,58 @@ internal sealed partial class LedgerGrain
     /// <inheritdoc />
     public async Task<JobSettlement> PayAsync(string jobId, JobPayout payout)
     {
+        var settlement = Pay(jobId, payout, out var posted);
+        if (posted)
+        {
+            await CommitAsync();
+        }
+
+        return settlement;
+    }
+
+    /// <inheritdoc />
+    public async Task<JobSettlementOutcome[]> SettleManyAsync(JobSettlementRequest[] requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Length > ISettlement.MaxEscrowsPerCall)
+        {
+            throw new InvalidRequestException($"requests: {requests.Length} settlements in one call; at most {ISettlement.MaxEscrowsPerCall}");
+        }
+
+        // Every settlement is posted in memory, then one write records them all; if it fails, none of the posted
+        // ones happened (the activation is dropped and reloads what was stored).
+        var outcomes = new JobSettlementOutcome[requests.Length];
+        var any = false;
+        for (var i = 0; i < requests.Length; i++)
+        {
+            var request = requests[i];
+            try
+            {
+                bool posted;
+                var settlement = request.Payout is { } payout
+                    ? Pay(request.JobId, payout, out posted)
+                    : Refund(request.JobId, request.Refund ?? throw new InvalidRequestException($"requests[{i}]: neither a payout nor a refund reason"), out posted);
+                outcomes[i] = new JobSettlementOutcome { Settlement = settlement };
+                any |= posted;
+            }
+            catch (MarketplaceException e)
+            {
+                outcomes[i] = new JobSettlementOutcome { Error = e };
+            }
+        }
+
+        if (any)
+        {
+            await CommitAsync();
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>Posts the payment in memory (<paramref name="posted"/> true), or answers the recorded settlement.</summary>
+    private JobSettlement Pay(string jobId, JobPayout payout, out bool posted)
+    {
+        posted = false;
         SettlementIds.Require(jobId, nameof(jobId));
         ArgumentNullException.ThrowIfNull(payout);
         var job = OpenOrSettled(jobId, SettlementOutcome.Paid, out var settled);
@@ -101,6 +153,8 @@ internal sealed partial class LedgerGrain
         {
             return settled;
         }
+
+        posted = true;
 
         var (executorAmount, shares, refunded) = SettlementAmounts.SplitPayout(jobId, job.Amount, payout, _options.CommitteeFeePercent);
         List<LedgerPosting> postings = [Debit(LedgerAccounts.JobEscrow(jobId), job.Amount)];
@@ -116,7 +170,7 @@ internal sealed partial class LedgerGrain
         }
 
         var entry = Book.Post(LedgerOperation.Payment, jobId, clock.Now, postings);
-        return await SettleAsync(job, new JobSettlement
+        return Settle(job, new JobSettlement
         {
             JobId = jobId,
             ClientId = job.ClientId,
@@ -135,6 +189,19 @@ internal sealed partial class LedgerGrain
     /// <inheritdoc />
     public async Task<JobSettlement> RefundAsync(string jobId, RefundReason reason)
     {
+        var settlement = Refund(jobId, reason, out var posted);
+        if (posted)
+        {
+            await CommitAsync();
+        }
+
+        return settlement;
+    }
+
+    /// <summary>Posts the refund in memory (<paramref name="posted"/> true), or answers the recorded settlement.</summary>
+    private JobSettlement Refund(string jobId, RefundReason reason, out bool posted)
+    {
+        posted = false;
         SettlementIds.Require(jobId, nameof(jobId));
         if (!Enum.IsDefined(reason))
         {
@@ -147,9 +214,10 @@ internal sealed partial class LedgerGrain
             return settled;
         }
 
+        posted = true;
         var entry = Book.Post(LedgerOperation.Refund, jobId, clock.Now,
             [Debit(LedgerAccounts.JobEscrow(jobId), job.Amount), Credit(LedgerAccounts.ClientAvailable(job.ClientId), job.Amount)]);
-        return await SettleAsync(job, new JobSettlement
+        return Settle(job, new JobSettlement
         {
             JobId = jobId,
             ClientId = job.ClientId,
@@ -182,7 +250,8 @@ internal sealed partial class LedgerGrain
         return job;
     }
 
-    private async Task<JobSettlement> SettleAsync(JobEscrow job, JobSettlement settlement)
+    /// <summary>Records the settlement in memory; the caller writes the ledger.</summary>
+    private JobSettlement Settle(JobEscrow job, JobSettlement settlement)
     {
         job.Settlement = settlement;
         var open = State.EscrowedByClient.GetValueOrDefault(job.ClientId) - job.Amount;
@@ -195,7 +264,6 @@ internal sealed partial class LedgerGrain
             State.EscrowedByClient[job.ClientId] = open;
         }
 
-        await CommitAsync();
         return settlement;
     }
 }

@@ -104,12 +104,25 @@ internal sealed partial class SettlementGrain
     /// <inheritdoc />
     public async Task<JobSettlement> PayAsync(string jobId, JobPayout payout)
     {
+        var (settlement, queued) = await PayInMemoryAsync(jobId, payout);
+        if (queued)
+        {
+            await WriteQueuedAsync();
+        }
+
+        return settlement;
+    }
+
+    /// <summary>Records the payment and queues the job for its batch, in memory (queued true); or answers the
+    /// recorded settlement.</summary>
+    private async Task<(JobSettlement Settlement, bool Queued)> PayInMemoryAsync(string jobId, JobPayout payout)
+    {
         SettlementIds.Require(jobId, nameof(jobId));
         ArgumentNullException.ThrowIfNull(payout);
         var job = await OpenOrSettledAsync(jobId, SettlementOutcome.Paid);
         if (job.Escrow.Settlement is { } settled)
         {
-            return settled;
+            return (settled, false);
         }
 
         var escrowed = job.Escrow.Amount;
@@ -122,7 +135,7 @@ internal sealed partial class SettlementGrain
 
         postings.Add(Credit(LedgerAccounts.ClientAvailable(job.Escrow.ClientId), refunded));
         var entry = Post(LedgerOperation.Payment, jobId, postings);
-        return await QueueAsync(job, new JobSettlement
+        return (Queue(job, new JobSettlement
         {
             JobId = jobId,
             ClientId = job.Escrow.ClientId,
@@ -135,11 +148,24 @@ internal sealed partial class SettlementGrain
             Refunded = refunded,
             Sequence = entry.Sequence,
             At = entry.At,
-        });
+        }), true);
     }
 
     /// <inheritdoc />
     public async Task<JobSettlement> RefundAsync(string jobId, RefundReason reason)
+    {
+        var (settlement, queued) = await RefundInMemoryAsync(jobId, reason);
+        if (queued)
+        {
+            await WriteQueuedAsync();
+        }
+
+        return settlement;
+    }
+
+    /// <summary>Records the refund and queues the job for its batch, in memory (queued true); or answers the
+    /// recorded settlement.</summary>
+    private async Task<(JobSettlement Settlement, bool Queued)> RefundInMemoryAsync(string jobId, RefundReason reason)
     {
         SettlementIds.Require(jobId, nameof(jobId));
         if (!Enum.IsDefined(reason))
@@ -150,10 +176,48 @@ internal sealed partial class SettlementGrain
         var job = await OpenOrSettledAsync(jobId, SettlementOutcome.Refunded);
         if (job.Escrow.Settlement is { } settled)
         {
-            return settled;
+            return (settled, false);
         }
 
-        return await QueueAsync(job, RefundOf(job, reason));
+        return (Queue(job, RefundOf(job, reason)), true);
+    }
+
+    /// <inheritdoc />
+    public async Task<JobSettlementOutcome[]> SettleManyAsync(JobSettlementRequest[] requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Length > ISettlement.MaxEscrowsPerCall)
+        {
+            throw new InvalidRequestException($"requests: {requests.Length} settlements in one call; at most {ISettlement.MaxEscrowsPerCall}");
+        }
+
+        // Each settlement is recorded in memory as its own call would, then one write records them all; if it fails,
+        // the activation is dropped and none of them happened.
+        var outcomes = new JobSettlementOutcome[requests.Length];
+        var queued = false;
+        for (var i = 0; i < requests.Length; i++)
+        {
+            var request = requests[i];
+            try
+            {
+                var (settlement, added) = request.Payout is { } payout
+                    ? await PayInMemoryAsync(request.JobId, payout)
+                    : await RefundInMemoryAsync(request.JobId, request.Refund ?? throw new InvalidRequestException($"requests[{i}]: neither a payout nor a refund reason"));
+                outcomes[i] = new JobSettlementOutcome { Settlement = settlement };
+                queued |= added;
+            }
+            catch (Exception e) when (e is MarketplaceException or ChainSettlementUnavailableException)
+            {
+                outcomes[i] = new JobSettlementOutcome { Error = e };
+            }
+        }
+
+        if (queued)
+        {
+            await WriteQueuedAsync();
+        }
+
+        return outcomes;
     }
 
     /// <summary>The largest escrow of one job (the contract's <c>MAX_ESCROW</c>, 2^96 - 1).</summary>
@@ -266,15 +330,21 @@ internal sealed partial class SettlementGrain
         };
     }
 
-    /// <summary>Records the settlement and queues the job for its batch.</summary>
-    private async Task<JobSettlement> QueueAsync(ChainJob job, JobSettlement settlement)
+    /// <summary>Records the settlement and queues the job for its batch, in memory (<see cref="WriteQueuedAsync"/>
+    /// writes it).</summary>
+    private JobSettlement Queue(ChainJob job, JobSettlement settlement)
     {
         job.Escrow.Settlement = settlement;
         job.Stage = ChainJobStage.Queued;
         State.Queue.Add(job.Escrow.JobId);
+        return settlement;
+    }
+
+    /// <summary>Writes settlements queued in memory and schedules their batch.</summary>
+    private async Task WriteQueuedAsync()
+    {
         await WriteAsync();
         ScheduleBatch();
-        return settlement;
     }
 
     /// <summary>The contract's record of a job, or null when it has none.</summary>

@@ -55,9 +55,24 @@ public sealed class ChainSettlementEscrowGroupTests(ITestOutputHelper output)
         Assert.IsType<SettlementConflictException>(again[1].Error);
         Assert.Equal(4, await silo.EscrowViewAsync("jobCount"));
 
-        // The settled jobs pay as any.
-        var paid = await settlement.PayAsync("a1", new JobPayout { ExecutorId = "w1", Charge = 50_000 });
-        Assert.Equal(SettlementOutcome.Paid, paid.Outcome);
+        // Settled in one call: each as alone, one write, then released in a batch as any.
+        var settled = await settlement.SettleManyAsync(
+        [
+            new JobSettlementRequest { JobId = "a1", Payout = new JobPayout { ExecutorId = "w1", Charge = 50_000 } },
+            new JobSettlementRequest { JobId = "a2", Refund = RefundReason.Failed },
+            new JobSettlementRequest { JobId = "a2", Payout = new JobPayout { ExecutorId = "w1", Charge = 1 } },
+            new JobSettlementRequest { JobId = "b2", Refund = RefundReason.Failed },
+            new JobSettlementRequest { JobId = "a1", Payout = new JobPayout { ExecutorId = "w1", Charge = 50_000 } },
+        ]);
+        Assert.Equal(SettlementOutcome.Paid, settled[0].Settlement!.Outcome);
+        Assert.Equal(SettlementOutcome.Refunded, settled[1].Settlement!.Outcome);
+        Assert.IsType<SettlementConflictException>(settled[2].Error);
+        Assert.IsType<SettlementConflictException>(settled[3].Error);
+        Assert.Equal(settled[0].Settlement!.Sequence, settled[4].Settlement!.Sequence);
+        var status = await silo.Chain.FlushAsync();
+        Assert.Equal(0, status.QueuedJobs);
+        Assert.Equal(50_000, await silo.EscrowViewAsync("claimable", await silo.WorkerAsync("w1"))); // no committee: the whole charge
+        Assert.Equal((UInt128)(100_000 + 150_000 + 300_000), (await settlement.GetBalanceAsync("client-a")).Available);
     }
 
     [AnvilFact]

@@ -24,7 +24,7 @@ public sealed class LedgerJobTests(LedgerSiloFixture fixture) : IClassFixture<Le
     }
 
     [Fact]
-    public async Task EscrowsInOneCallAnswerEachAsAnEscrowAloneWouldInOneWrite()
+    public async Task EscrowsAndSettlementsInOneCallAnswerEachAsAloneInOneWrite()
     {
         await _ledger.DepositAsync("alice", 1_000, "d1");
         await _ledger.DepositAsync("bob", 300, "d2");
@@ -52,6 +52,26 @@ public sealed class LedgerJobTests(LedgerSiloFixture fixture) : IClassFixture<Le
         Assert.Equal((UInt128)900, (await _ledger.GetBalanceAsync("alice")).Escrowed);
         Assert.Equal((UInt128)100, (await _ledger.GetBalanceAsync("bob")).Available);
         Assert.Null(await _ledger.GetEscrowAsync("a3"));
+
+        var before2 = (await _ledger.GetTrialBalanceAsync()).Sequence;
+        var settled = await _ledger.SettleManyAsync(
+        [
+            new JobSettlementRequest { JobId = "a1", Payout = new JobPayout { ExecutorId = "w1", Charge = 50 } },
+            new JobSettlementRequest { JobId = "a2", Refund = RefundReason.Failed },
+            new JobSettlementRequest { JobId = "a1", Refund = RefundReason.Failed },
+            new JobSettlementRequest { JobId = "a1", Payout = new JobPayout { ExecutorId = "w2", Charge = 1 } },
+            new JobSettlementRequest { JobId = "a3", Refund = RefundReason.Failed },
+            new JobSettlementRequest { JobId = "b1" },
+        ]);
+        Assert.Equal(SettlementOutcome.Paid, settled[0].Settlement!.Outcome);
+        Assert.Equal(SettlementOutcome.Refunded, settled[1].Settlement!.Outcome);
+        Assert.IsType<SettlementConflictException>(settled[2].Error);
+        Assert.Equal(settled[0].Settlement!.Sequence, settled[3].Settlement!.Sequence);
+        Assert.IsType<SettlementConflictException>(settled[4].Error);
+        Assert.IsType<InvalidRequestException>(settled[5].Error);
+        Assert.Equal(before2 + 2, (await _ledger.GetTrialBalanceAsync()).Sequence);
+        Assert.Equal((UInt128)(100 + 150 + 700), (await _ledger.GetBalanceAsync("alice")).Available);
+        Assert.Equal((UInt128)0, (await _ledger.GetBalanceAsync("alice")).Escrowed);
 
         var tooMany = new EscrowRequest[ISettlement.MaxEscrowsPerCall + 1];
         Array.Fill(tooMany, new EscrowRequest { JobId = "x", ClientId = "alice", Amount = 1 });
