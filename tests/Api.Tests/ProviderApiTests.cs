@@ -36,7 +36,8 @@ public sealed class ProviderApiTests(ITestOutputHelper output)
         using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
         using var bob = silo.NewHttpClient(ApiTestSilo.BobKey);
 
-        var initial = await WaitForListAsync(alice, list => list.Providers.Count == 6, "six providers listed");
+        // Listed once each has registered, online once each has advertised its space: wait for both.
+        var initial = await WaitForListAsync(alice, list => list.Providers.Count == 6 && list.Providers.All(p => p.Online), "six providers listed and online");
         Assert.Equal(["p1", "p2", "p3", "p4", "p5", "p6"], initial.Providers.Select(p => p.ProviderId));
         Assert.All(initial.Providers, p =>
         {
