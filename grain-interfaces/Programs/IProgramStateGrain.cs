@@ -20,6 +20,13 @@ public interface IProgramStateGrain : IGrainWithStringKey
     /// the state it read.</summary>
     Task<StateSnapshot?> GetSnapshotAtRootAsync(string root);
 
+    /// <summary>The changes from version <paramref name="fromVersion"/> (whose root the caller holds as
+    /// <paramref name="fromRoot"/>) to the state at <paramref name="toRoot"/>, or to the current state when it is null;
+    /// null when either end is not a kept version (the caller then reads a whole snapshot). A runner keeps a view of the
+    /// state and moves it forward, or back to the root a committee re-executes on, in the cost of the keys written
+    /// between, not of the whole state.</summary>
+    Task<StateChanges?> GetChangesAsync(long fromVersion, string fromRoot, string? toRoot);
+
     /// <summary>Whether <see cref="GetSnapshotAtRootAsync"/> would find <paramref name="root"/> (64 hex), without
     /// building the snapshot.</summary>
     Task<bool> KeepsRootAsync(string root);

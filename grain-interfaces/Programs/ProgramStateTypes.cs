@@ -46,6 +46,31 @@ public sealed class StateSnapshot
     public List<StateEntry> Entries { get; set; } = [];
 }
 
+/// <summary>What turns one kept version of program state into another: the value at the target version of every key
+/// written between the two (null: absent there), so a holder of the first version derives the second without the
+/// whole state.</summary>
+[GenerateSerializer]
+[Alias("marketplace.state-changes")]
+public sealed class StateChanges
+{
+    /// <summary>The version the changes start from.</summary>
+    [Id(0)]
+    public long FromVersion { get; set; }
+
+    /// <summary>The version they lead to.</summary>
+    [Id(1)]
+    public long Version { get; set; }
+
+    /// <summary>The root at <see cref="Version"/>, 64 hex.</summary>
+    [Id(2)]
+    public string Root { get; set; } = "";
+
+    /// <summary>Each key written between the two versions with its value at <see cref="Version"/>, in key order
+    /// (bytewise); empty when the versions are the same.</summary>
+    [Id(3)]
+    public List<StateWrite> Writes { get; set; } = [];
+}
+
 /// <summary>What a commit did.</summary>
 [GenerateSerializer]
 [Alias("marketplace.state-commit-result")]

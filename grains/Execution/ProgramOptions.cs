@@ -64,9 +64,14 @@ internal sealed class ProgramOptions
     public int MaxConflictRetries { get; set; } = 3;
 
     /// <summary>Past versions of a program's state that stay readable by their root (kept as undo records of the
-    /// last commits, persisted with the state), so a committee re-executes a run against the state it read: 128
-    /// commits.</summary>
-    public int StateHistoryCommits { get; set; } = 128;
+    /// last commits, persisted with the state), so a committee re-executes a run against the state it read, and a
+    /// retried job reproduces the commit an earlier attempt made: 1024 commits.</summary>
+    public int StateHistoryCommits { get; set; } = 1024;
+
+    /// <summary>Commits between two writes of a program's whole state record (its checkpoint); each commit between is
+    /// one small record of its own (its writes, undo record and job), so a commit costs what it wrote, not the whole
+    /// state: 64.</summary>
+    public int StateCheckpointCommits { get; set; } = 64;
 
     /// <summary>Jobs whose state commits a program's state remembers, so another attempt of the same job (a retry
     /// after its silo died, a duplicate activation) commits nothing: the last 4096. A job created before the oldest

@@ -32,6 +32,10 @@ internal sealed class ProgramOptionsValidator : IValidateOptions<ProgramOptions>
         NotNegative(problems, nameof(options.StateHistoryCommits), options.StateHistoryCommits);
         NotNegative(problems, nameof(options.StateHistoryBytes), options.StateHistoryBytes);
         Positive(problems, nameof(options.StateFenceJobs), options.StateFenceJobs);
+        if (options.StateCheckpointCommits is < 1 or > 4096)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{ProgramOptions.Section}:{nameof(options.StateCheckpointCommits)} is {options.StateCheckpointCommits}; it must be from 1 to 4096"));
+        }
         if (options.StateFenceAge <= TimeSpan.Zero)
         {
             problems.Add(string.Create(CultureInfo.InvariantCulture, $"{ProgramOptions.Section}:{nameof(options.StateFenceAge)} is {options.StateFenceAge}; it must be positive"));

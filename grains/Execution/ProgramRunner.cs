@@ -138,8 +138,7 @@ internal sealed partial class ProgramRunner : IProgramRunner
                     : await stateGrain.CommitAsync(view.Version, result.Writes);
                 if (commit.Committed)
                 {
-                    var next = view.Apply(result.Writes, commit.Version);
-                    _states.AddOrUpdate(info.Id, next, (_, old) => old.Version > next.Version ? old : next);
+                    Cache(info.Id, view.Apply(result.Writes, commit.Version));
                     return Finish(started, ProgramRunOutcome.Succeeded, null, result.FuelConsumed, logs, commit.Root, result.Output, provenance);
                 }
 
@@ -166,7 +165,6 @@ internal sealed partial class ProgramRunner : IProgramRunner
                         result.FuelConsumed, logs, commit.Root);
                 }
 
-                _states.TryRemove(info.Id, out _);
                 if (attempt >= _options.MaxConflictRetries)
                 {
                     return Finish(started, ProgramRunOutcome.StateConflict,
@@ -268,35 +266,83 @@ internal sealed partial class ProgramRunner : IProgramRunner
         return entry;
     }
 
-    /// <summary>The state at <paramref name="root"/>: the cached view when it is at that root, else the state grain's
-    /// kept version (not cached: it is a past state); null when no longer kept.</summary>
+    /// <summary>The state at <paramref name="root"/>: the cached view when it is at that root; else the cached view
+    /// moved there by the changes between (kept as the cached view when it is newer); else the state grain's whole
+    /// kept version; null when that root is no longer kept.</summary>
     private async Task<StateView?> GetStateAtRootAsync(string id, IProgramStateGrain grain, string root)
     {
-        if (_states.TryGetValue(id, out var cached) && string.Equals(cached.Root, root, StringComparison.OrdinalIgnoreCase))
+        if (_states.TryGetValue(id, out var cached))
         {
-            return cached;
+            if (string.Equals(cached.Root, root, StringComparison.OrdinalIgnoreCase))
+            {
+                return cached;
+            }
+
+            if (await MoveAsync(id, grain, cached, root) is { } moved)
+            {
+                return moved;
+            }
         }
 
-        return await grain.GetSnapshotAtRootAsync(root) is { } snapshot ? StateView.FromSnapshot(snapshot) : null;
+        if (await grain.GetSnapshotAtRootAsync(root) is not { } snapshot)
+        {
+            return null;
+        }
+
+        var view = StateView.FromSnapshot(snapshot);
+        Cache(id, view);
+        return view;
     }
 
+    /// <summary>The current state: the cached view moved forward by the changes since it, or a whole snapshot when
+    /// nothing is cached or the cached version is no longer kept.</summary>
     private async Task<StateView> GetStateAsync(string id, IProgramStateGrain grain)
     {
-        _states.TryGetValue(id, out var cached);
-        var snapshot = await grain.GetSnapshotIfChangedAsync(cached?.Version ?? -1);
-        if (snapshot is null && cached is not null)
+        if (_states.TryGetValue(id, out var cached) && await MoveAsync(id, grain, cached, toRoot: null) is { } moved)
+        {
+            return moved;
+        }
+
+        var view = StateView.FromSnapshot(await grain.GetSnapshotAsync());
+        Cache(id, view);
+        return view;
+    }
+
+    /// <summary>The <paramref name="cached"/> view moved to <paramref name="toRoot"/> (null: the current state) by the
+    /// state grain's changes; null when the grain no longer keeps either end.</summary>
+    private async Task<StateView?> MoveAsync(string id, IProgramStateGrain grain, StateView cached, string? toRoot)
+    {
+        if (await grain.GetChangesAsync(cached.Version, cached.Root, toRoot) is not { } changes)
+        {
+            return null;
+        }
+
+        if (changes.Version == cached.Version)
         {
             return cached;
         }
 
-        var view = StateView.FromSnapshot(snapshot ?? await grain.GetSnapshotAsync());
-        if (_states.Count >= _options.StateCacheCapacity)
+        var moved = cached.Apply(changes.Writes, changes.Version);
+        if (!string.Equals(moved.Root, changes.Root, StringComparison.OrdinalIgnoreCase))
+        {
+            LogStateChangesMismatch(_logger, id, changes.FromVersion, changes.Version, moved.Root, changes.Root);
+            _states.TryRemove(id, out _);
+            return null;
+        }
+
+        Cache(id, moved);
+        return moved;
+    }
+
+    /// <summary>Keeps <paramref name="view"/> as the program's cached view unless a newer one is cached.</summary>
+    private void Cache(string id, StateView view)
+    {
+        if (!_states.ContainsKey(id) && _states.Count >= _options.StateCacheCapacity)
         {
             _states.Clear();
         }
 
-        _states[id] = view;
-        return view;
+        _states.AddOrUpdate(id, view, (_, old) => old.Version > view.Version ? old : view);
     }
 
     private async Task<Dictionary<string, byte[]>> PrefetchBlobsAsync(List<string> blobRefs, List<JobLogEntry> notes, CancellationToken stopped)
@@ -357,4 +403,8 @@ internal sealed partial class ProgramRunner : IProgramRunner
 
     [LoggerMessage(EventId = MarketplaceEventIds.HostFunctionFailed, Level = LogLevel.Error, Message = "A host function failed while running program {ProgramId}")]
     private static partial void LogHostFailure(ILogger logger, Exception exception, string programId);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.StateChangesMismatch, Level = LogLevel.Error,
+        Message = "The state changes of program {ProgramId} from version {FromVersion} to {Version} gave root {Computed}, not the state's {Expected}; reading the whole state instead")]
+    private static partial void LogStateChangesMismatch(ILogger logger, string programId, long fromVersion, long version, string computed, string expected);
 }

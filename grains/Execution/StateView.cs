@@ -7,9 +7,12 @@ namespace Marketplace.Grains.Execution;
 /// sparse Merkle tree. Shared by concurrent runs; a commit derives the next view incrementally.</summary>
 internal sealed class StateView
 {
+    private readonly Dictionary<byte[], byte[]> _values;
+
     private StateView(long version, Dictionary<byte[], byte[]> values, byte[][] sortedKeys, SparseMerkleTree tree)
     {
         Version = version;
+        _values = values;
         Values = values;
         SortedKeys = sortedKeys;
         Tree = tree;
@@ -48,28 +51,83 @@ internal sealed class StateView
         return new StateView(snapshot.Version, values, keys, tree);
     }
 
-    /// <summary>The view after <paramref name="writes"/> at <paramref name="version"/>.</summary>
+    /// <summary>The view after <paramref name="writes"/> at <paramref name="version"/>. Costs a copy of the value map,
+    /// one tree path per written key, and a merge of the key order only when keys appear or disappear.</summary>
     public StateView Apply(IReadOnlyList<StateWrite> writes, long version)
     {
-        var values = new Dictionary<byte[], byte[]>(Values, ByteArrayComparer.Instance);
+        var values = new Dictionary<byte[], byte[]>(_values, ByteArrayComparer.Instance);
         var tree = Tree;
-        foreach (var write in writes)
+        HashSet<byte[]>? added = null;
+        HashSet<byte[]>? removed = null;
+        for (var i = 0; i < writes.Count; i++)
         {
+            var write = writes[i];
             if (write.Value is null)
             {
-                values.Remove(write.Key);
-                tree = tree.Remove(write.Key);
+                if (values.Remove(write.Key))
+                {
+                    tree = tree.Remove(write.Key);
+                    if (added is not null && added.Remove(write.Key))
+                    {
+                        continue; // added and removed again by these writes: never in the key order
+                    }
+
+                    (removed ??= new HashSet<byte[]>(ByteArrayComparer.Instance)).Add(write.Key);
+                }
             }
             else
             {
-                values[write.Key] = write.Value;
+                if (values.TryAdd(write.Key, write.Value))
+                {
+                    if (removed is null || !removed.Remove(write.Key))
+                    {
+                        (added ??= new HashSet<byte[]>(ByteArrayComparer.Instance)).Add(write.Key);
+                    }
+                }
+                else
+                {
+                    values[write.Key] = write.Value;
+                }
+
                 tree = tree.Set(write.Key, write.Value);
             }
         }
 
-        var keys = values.Keys.ToArray();
-        Array.Sort(keys, ByteArrayComparer.Instance);
+        var keys = added is null && removed is null ? SortedKeys : MergeKeys(SortedKeys, added, removed);
         return new StateView(version, values, keys, tree);
+    }
+
+    /// <summary>The key order after the <paramref name="appeared"/> keys appear and the <paramref name="removed"/> ones go.</summary>
+    private static byte[][] MergeKeys(byte[][] sorted, HashSet<byte[]>? appeared, HashSet<byte[]>? removed)
+    {
+        byte[][]? added = null;
+        if (appeared is not null)
+        {
+            added = new byte[appeared.Count][];
+            appeared.CopyTo(added);
+            Array.Sort(added, ByteArrayComparer.Instance);
+        }
+
+        var count = sorted.Length + (added?.Length ?? 0) - (removed?.Count ?? 0);
+        var keys = new byte[count][];
+        int from = 0, next = 0, to = 0;
+        while (from < sorted.Length || (added is not null && next < added.Length))
+        {
+            if (from < sorted.Length && (added is null || next >= added.Length || ByteArrayComparer.Instance.Compare(sorted[from], added[next]) < 0))
+            {
+                var key = sorted[from++];
+                if (removed is null || !removed.Contains(key))
+                {
+                    keys[to++] = key;
+                }
+            }
+            else
+            {
+                keys[to++] = added![next++];
+            }
+        }
+
+        return keys;
     }
 
     /// <summary>The keys starting with <paramref name="prefix"/>, in order.</summary>

@@ -1,6 +1,7 @@
-// Design note: the committed state of one program. The entries persist as a sorted list in grain state; in memory
-// they are also kept as a sorted dictionary and a sparse Merkle tree (built once on activation, then updated per
-// commit in about 256 hashes per written key). Commits are optimistic: the writer names the version it read, and a
+// Design note: the committed state of one program. The entries persist as a checkpoint (the whole state, in grain
+// state) written every StateCheckpointCommits commits, and each commit between as a small record of its own (see
+// ProgramStateGrain.Storage.cs); in memory they are kept as a sorted dictionary and a sparse Merkle tree (built once
+// on activation, then updated per commit in about 256 hashes per written key). Commits are optimistic: the writer names the version it read, and a
 // stale writer is refused so it can re-run on the new state. Each commit also records an undo (the root before it and
 // the previous value of every key it wrote), the last ones kept within a count and byte budget, so a past version is
 // rebuilt by undoing commits from the current state back to the root asked for. A job's commit is also fenced by the
@@ -15,57 +16,8 @@ using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Programs;
 
-/// <summary>The persisted state of a program's key-value store.</summary>
-[GenerateSerializer]
-[Alias("marketplace.program-state-record")]
-internal sealed class ProgramStateRecord
-{
-    /// <summary>Commit count.</summary>
-    [Id(0)]
-    public long Version { get; set; }
-
-    /// <summary>Entries sorted by key.</summary>
-    [Id(1)]
-    public List<StateEntry> Entries { get; set; } = [];
-
-    /// <summary>Undo records of the last commits, oldest first.</summary>
-    [Id(2)]
-    public List<StateUndo> History { get; set; } = [];
-
-    /// <summary>The jobs of the last commits, oldest first.</summary>
-    [Id(3)]
-    public List<StateJobCommit> JobCommits { get; set; } = [];
-
-    /// <summary>Creation time of the newest job forgotten from <see cref="JobCommits"/>: a job created at or before it
-    /// may have committed and is refused.</summary>
-    [Id(4)]
-    public DateTimeOffset JobFloor { get; set; }
-}
-
-/// <summary>What undoes one commit.</summary>
-[GenerateSerializer]
-[Alias("marketplace.program-state-undo")]
-internal sealed class StateUndo
-{
-    /// <summary>The version before the commit.</summary>
-    [Id(0)]
-    public long Version { get; set; }
-
-    /// <summary>The root before the commit, 64 hex.</summary>
-    [Id(1)]
-    public string Root { get; set; } = "";
-
-    /// <summary>Every key the commit wrote with its value before it (null: the key did not exist).</summary>
-    [Id(2)]
-    public List<StateWrite> Previous { get; set; } = [];
-
-    /// <summary>Bytes of keys and previous values held.</summary>
-    [Id(3)]
-    public long Bytes { get; set; }
-}
-
 /// <summary>One program's committed key-value state (key = program id).</summary>
-internal sealed class ProgramStateGrain(
+internal sealed partial class ProgramStateGrain(
     [PersistentState("program-state")] IPersistentState<ProgramStateRecord> record,
     IOptions<ProgramOptions> options,
     ProgramStateClock clock) : Grain, IProgramStateGrain
@@ -74,31 +26,17 @@ internal sealed class ProgramStateGrain(
     private readonly Dictionary<string, long> _jobCommits = new(StringComparer.Ordinal);
     private SortedDictionary<byte[], byte[]> _values = new(ByteArrayComparer.Instance);
     private SparseMerkleTree _tree = SparseMerkleTree.Empty;
-
-    /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        _values = new SortedDictionary<byte[], byte[]>(ByteArrayComparer.Instance);
-        foreach (var entry in record.State.Entries)
-        {
-            _values[entry.Key] = entry.Value;
-        }
-
-        _tree = SparseMerkleTree.Build(_values);
-        foreach (var commit in record.State.JobCommits)
-        {
-            _jobCommits[commit.JobId] = commit.Version;
-        }
-
-        return Task.CompletedTask;
-    }
+    private long _version;
+    private List<StateUndo> _history = [];
+    private List<StateJobCommit> _jobs = [];
+    private DateTimeOffset _jobFloor;
 
     /// <inheritdoc />
     public Task<StateSnapshot> GetSnapshotAsync() => Task.FromResult(Snapshot());
 
     /// <inheritdoc />
     public Task<StateSnapshot?> GetSnapshotIfChangedAsync(long knownVersion) =>
-        Task.FromResult(knownVersion == record.State.Version ? null : Snapshot());
+        Task.FromResult(knownVersion == _version ? null : Snapshot());
 
     /// <inheritdoc />
     public Task<StateSnapshot?> GetSnapshotAtRootAsync(string root)
@@ -109,7 +47,7 @@ internal sealed class ProgramStateGrain(
             return Task.FromResult<StateSnapshot?>(Snapshot());
         }
 
-        var history = record.State.History;
+        var history = _history;
         var values = new SortedDictionary<byte[], byte[]>(_values, ByteArrayComparer.Instance);
         for (var i = history.Count - 1; i >= 0; i--)
         {
@@ -135,6 +73,94 @@ internal sealed class ProgramStateGrain(
     }
 
     /// <inheritdoc />
+    public Task<StateChanges?> GetChangesAsync(long fromVersion, string fromRoot, string? toRoot)
+    {
+        ArgumentNullException.ThrowIfNull(fromRoot);
+        var history = _history;
+        var current = _tree.GetRootHex();
+        long to;
+        string rootTo;
+        if (toRoot is null || string.Equals(toRoot, current, StringComparison.OrdinalIgnoreCase))
+        {
+            (to, rootTo) = (_version, current);
+        }
+        else
+        {
+            var kept = history.FindLastIndex(undo => string.Equals(undo.Root, toRoot, StringComparison.OrdinalIgnoreCase));
+            if (kept < 0)
+            {
+                return Task.FromResult<StateChanges?>(null);
+            }
+
+            (to, rootTo) = (history[kept].Version, history[kept].Root);
+        }
+
+        if (!string.Equals(RootAt(fromVersion), fromRoot, StringComparison.OrdinalIgnoreCase))
+        {
+            return Task.FromResult<StateChanges?>(null);
+        }
+
+        var changes = new StateChanges { FromVersion = fromVersion, Version = to, Root = rootTo };
+        if (fromVersion == to)
+        {
+            return Task.FromResult<StateChanges?>(changes);
+        }
+
+        // A key's value at `to` is the value before the first commit at or after `to` that wrote it, or the current
+        // value when no such commit did; the keys are those written by the commits between the two versions.
+        var before = new Dictionary<byte[], byte[]?>(ByteArrayComparer.Instance);
+        for (var i = history.Count - 1; i >= 0 && history[i].Version >= to; i--)
+        {
+            foreach (var previous in history[i].Previous)
+            {
+                before[previous.Key] = previous.Value;
+            }
+        }
+
+        var (low, high) = fromVersion < to ? (fromVersion, to) : (to, fromVersion);
+        var written = new SortedDictionary<byte[], byte[]?>(ByteArrayComparer.Instance);
+        foreach (var undo in history)
+        {
+            if (undo.Version < low || undo.Version >= high)
+            {
+                continue;
+            }
+
+            foreach (var previous in undo.Previous)
+            {
+                written[previous.Key] = before.TryGetValue(previous.Key, out var value) ? value
+                    : _values.TryGetValue(previous.Key, out var now) ? now : null;
+            }
+        }
+
+        foreach (var (key, value) in written)
+        {
+            changes.Writes.Add(new StateWrite { Key = key, Value = value });
+        }
+
+        return Task.FromResult<StateChanges?>(changes);
+    }
+
+    /// <summary>The root at <paramref name="version"/> when it is the current version or a kept one, else null.</summary>
+    private string? RootAt(long version)
+    {
+        if (version == _version)
+        {
+            return _tree.GetRootHex();
+        }
+
+        foreach (var undo in _history)
+        {
+            if (undo.Version == version)
+            {
+                return undo.Root;
+            }
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc />
     public Task<bool> KeepsRootAsync(string root)
     {
         ArgumentNullException.ThrowIfNull(root);
@@ -143,7 +169,7 @@ internal sealed class ProgramStateGrain(
             return Task.FromResult(true);
         }
 
-        foreach (var undo in record.State.History)
+        foreach (var undo in _history)
         {
             if (string.Equals(undo.Root, root, StringComparison.OrdinalIgnoreCase))
             {
@@ -171,16 +197,16 @@ internal sealed class ProgramStateGrain(
             return Task.FromResult(new StateCommitResult
             {
                 Committed = false,
-                Version = record.State.Version,
+                Version = _version,
                 Root = _tree.GetRootHex(),
                 CommittedEarlier = version,
                 CommittedEarlierRootIn = RootBefore(version),
             });
         }
 
-        if (jobCreatedAt <= record.State.JobFloor)
+        if (jobCreatedAt <= _jobFloor)
         {
-            return Task.FromResult(new StateCommitResult { Committed = false, Version = record.State.Version, Root = _tree.GetRootHex(), JobTooOld = true });
+            return Task.FromResult(new StateCommitResult { Committed = false, Version = _version, Root = _tree.GetRootHex(), JobTooOld = true });
         }
 
         return CommitAsync(expectedVersion, writes, new StateJobCommit { JobId = jobId, JobCreatedAt = jobCreatedAt });
@@ -189,9 +215,9 @@ internal sealed class ProgramStateGrain(
     private async Task<StateCommitResult> CommitAsync(long expectedVersion, List<StateWrite> writes, StateJobCommit? job)
     {
         ArgumentNullException.ThrowIfNull(writes);
-        if (expectedVersion != record.State.Version)
+        if (expectedVersion != _version)
         {
-            return new StateCommitResult { Committed = false, Version = record.State.Version, Root = _tree.GetRootHex() };
+            return new StateCommitResult { Committed = false, Version = _version, Root = _tree.GetRootHex() };
         }
 
         foreach (var write in writes)
@@ -202,55 +228,47 @@ internal sealed class ProgramStateGrain(
             }
         }
 
-        var values = new SortedDictionary<byte[], byte[]>(_values, ByteArrayComparer.Instance);
-        var tree = _tree;
-        var undo = new StateUndo { Version = record.State.Version, Root = _tree.GetRootHex() };
+        // The last write of each key, in key order (a stable sort keeps a key's writes in the run's order).
+        var ordered = new List<StateWrite>(writes.Count);
         foreach (var write in writes.OrderBy(w => w.Key, ByteArrayComparer.Instance))
         {
-            if (undo.Previous.Count == 0 || !undo.Previous[^1].Key.AsSpan().SequenceEqual(write.Key))
+            if (ordered.Count > 0 && ordered[^1].Key.AsSpan().SequenceEqual(write.Key))
             {
-                var before = _values.TryGetValue(write.Key, out var old) ? old : null;
-                undo.Previous.Add(new StateWrite { Key = write.Key, Value = before });
-                undo.Bytes += write.Key.Length + (before?.Length ?? 0);
-            }
-
-            if (write.Value is null)
-            {
-                values.Remove(write.Key);
-                tree = tree.Remove(write.Key);
+                ordered[^1] = write;
             }
             else
             {
-                values[write.Key] = write.Value;
-                tree = tree.Set(write.Key, write.Value);
+                ordered.Add(write);
             }
         }
 
-        var next = new ProgramStateRecord { Version = record.State.Version + 1, Entries = ToEntries(values), History = KeptHistory(undo) };
-        var (jobCommits, floor) = KeptJobCommits(job, next.Version);
-        next.JobCommits = jobCommits;
-        next.JobFloor = floor;
-        var previous = record.State;
-        record.State = next;
-        try
+        var tree = _tree;
+        var undo = new StateUndo { Version = _version, Root = _tree.GetRootHex() };
+        foreach (var write in ordered)
         {
-            await record.WriteStateAsync();
-        }
-        catch
-        {
-            record.State = previous;
-            throw;
+            var before = _values.TryGetValue(write.Key, out var old) ? old : null;
+            undo.Previous.Add(new StateWrite { Key = write.Key, Value = before });
+            undo.Bytes += write.Key.Length + (before?.Length ?? 0);
+            tree = write.Value is null ? tree.Remove(write.Key) : tree.Set(write.Key, write.Value);
         }
 
-        _values = values;
+        var version = _version + 1;
+        var drop = DroppedUndos(undo);
+        var (forget, floor) = ForgottenJobs(job is not null);
+        if (job is not null)
+        {
+            job.Version = version;
+            job.CommittedAt = clock.Now;
+        }
+
+        await StoreCommitAsync(new StateCommitRecord { Version = version, Writes = ordered, Undo = undo, Job = job }, drop, forget, floor);
+
+        Apply(ordered);
+        _version = version;
         _tree = tree;
-        _jobCommits.Clear();
-        foreach (var commit in jobCommits)
-        {
-            _jobCommits[commit.JobId] = commit.Version;
-        }
-
-        return new StateCommitResult { Committed = true, Version = next.Version, Root = tree.GetRootHex() };
+        AddUndo(undo, drop);
+        ForgetAndAddJob(forget, floor, job);
+        return new StateCommitResult { Committed = true, Version = version, Root = tree.GetRootHex() };
     }
 
     /// <inheritdoc />
@@ -270,7 +288,7 @@ internal sealed class ProgramStateGrain(
     /// <summary>The root the commit that made <paramref name="version"/> was made on, when still kept.</summary>
     private string? RootBefore(long version)
     {
-        foreach (var undo in record.State.History)
+        foreach (var undo in _history)
         {
             if (undo.Version == version - 1)
             {
@@ -281,74 +299,9 @@ internal sealed class ProgramStateGrain(
         return null;
     }
 
-    /// <summary>The jobs to remember after a commit by <paramref name="job"/> (null: not a job's) that makes
-    /// <paramref name="version"/>, and the floor: commits older than the fence age and the oldest beyond the fence's
-    /// count are forgotten, and the floor rises to the newest creation time among them.</summary>
-    private (List<StateJobCommit> Kept, DateTimeOffset Floor) KeptJobCommits(StateJobCommit? job, long version)
-    {
-        var now = clock.Now;
-        var current = record.State.JobCommits;
-        var floor = record.State.JobFloor;
-        var total = current.Count + (job is null ? 0 : 1);
-        var kept = new List<StateJobCommit>(Math.Min(total, _options.StateFenceJobs));
-        for (var i = 0; i < current.Count; i++)
-        {
-            var commit = current[i];
-            if (total > _options.StateFenceJobs || now - commit.CommittedAt > _options.StateFenceAge)
-            {
-                total--;
-                if (commit.JobCreatedAt > floor)
-                {
-                    floor = commit.JobCreatedAt;
-                }
-
-                continue;
-            }
-
-            kept.Add(commit);
-        }
-
-        if (job is not null)
-        {
-            job.Version = version;
-            job.CommittedAt = now;
-            kept.Add(job);
-        }
-
-        return (kept, floor);
-    }
-
-    /// <summary>The undo records to keep after a commit that adds <paramref name="undo"/>: the newest within the count
-    /// and byte budgets.</summary>
-    private List<StateUndo> KeptHistory(StateUndo undo)
-    {
-        var kept = new List<StateUndo>(Math.Min(record.State.History.Count + 1, Math.Max(_options.StateHistoryCommits, 0)));
-        if (_options.StateHistoryCommits <= 0 || undo.Bytes > _options.StateHistoryBytes)
-        {
-            return kept;
-        }
-
-        var bytes = undo.Bytes;
-        var first = record.State.History.Count;
-        while (first > 0 && record.State.History.Count - first + 1 < _options.StateHistoryCommits
-            && bytes + record.State.History[first - 1].Bytes <= _options.StateHistoryBytes)
-        {
-            first--;
-            bytes += record.State.History[first].Bytes;
-        }
-
-        for (var i = first; i < record.State.History.Count; i++)
-        {
-            kept.Add(record.State.History[i]);
-        }
-
-        kept.Add(undo);
-        return kept;
-    }
-
     private StateSnapshot Snapshot() => new()
     {
-        Version = record.State.Version,
+        Version = _version,
         Root = _tree.GetRootHex(),
         Entries = ToEntries(_values),
     };

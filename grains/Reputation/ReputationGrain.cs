@@ -1,14 +1,19 @@
-// Design: one grain per worker (key = worker id) records what happened to the worker, in one stored record: the newest
-// MaxEvents events, a checkpoint folding the older ones (their decayed weights as of the newest folded event, which
-// keep decaying exactly as the events would have), totals and the ban. Recording is idempotent by event id (the kept
+// Design: one grain per worker (key = worker id) records what happened to the worker: the newest MaxEvents events, a
+// checkpoint folding the older ones (their decayed weights as of the newest folded event, which keep decaying exactly
+// as the events would have), totals and the ban. Its own record holds the checkpoint, totals, ban and the events since
+// the last sealed page; every PageEvents events are sealed into a page record of their own (written once, removed when
+// folded), so a write costs the newest events, not all kept ones. Recording is idempotent by event id (the kept
 // ids are looked up; an event older than the checkpoint is refused, its id can no longer be checked). Each recorded
 // event is written, then pushed to the worker's grain (one one-way call), which hands score and ban to its host for
 // bidding: matching never calls this grain. The score is ReputationScore.Of(parameters, checkpoint, events, now), the
 // same function the CLI runs to recompute it.
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Providers;
+using Orleans.Storage;
 
 namespace Marketplace.Grains.Reputation;
 
@@ -24,21 +29,45 @@ internal sealed class ReputationGrain(
 
     private readonly ReputationOptions _options = options.Value;
     private readonly ReputationLog _log = new(loggers.CreateLogger(ReputationLog.Category));
+    /// <summary>Events per sealed page.</summary>
+    internal const int PageEvents = 64;
+
     private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+
+    /// <summary>Every kept event, by sequence number: the sealed pages' unfolded events, then the record's own.</summary>
+    private readonly List<ReputationEvent> _kept = [];
+    private readonly List<long> _emptiedPages = [];
+    private GrainSideRecords<ReputationPage>? _pages;
 
     private ReputationState State => state.State;
 
     private string WorkerId => this.GetPrimaryKeyString();
 
+    private GrainSideRecords<ReputationPage> Pages => _pages ??= new GrainSideRecords<ReputationPage>(
+        ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME), "reputation-page", "reputation-page");
+
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        foreach (var e in State.Events)
+        foreach (var page in State.Pages)
+        {
+            if (await Pages.ReadAsync(PageKey(page.Number)) is not { } stored)
+            {
+                _log.PageMissing(WorkerId, page.Number);
+                continue;
+            }
+
+            for (var i = page.Folded; i < stored.Events.Count; i++)
+            {
+                _kept.Add(stored.Events[i]);
+            }
+        }
+
+        _kept.AddRange(State.Events);
+        foreach (var e in _kept)
         {
             _ids.Add(e.EventId);
         }
-
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -76,6 +105,7 @@ internal sealed class ReputationGrain(
         };
         State.LastSequence = recorded.Sequence;
         State.Events.Add(recorded);
+        _kept.Add(recorded);
         _ids.Add(recorded.EventId);
         State.Counts.Add(recorded.Kind);
         if (recorded.Kind == ReputationEventKind.Success && recorded.LatencyMs > 0)
@@ -84,7 +114,7 @@ internal sealed class ReputationGrain(
             State.LatencyCount++;
         }
 
-        while (State.Events.Count > _options.MaxEvents)
+        while (_kept.Count > _options.MaxEvents)
         {
             Fold();
         }
@@ -96,6 +126,13 @@ internal sealed class ReputationGrain(
 
         try
         {
+            // A page is stored before the record that names it; a page stored by a write that then failed is
+            // replaced by the next seal under the same number.
+            while (State.Events.Count >= PageEvents)
+            {
+                await SealPageAsync();
+            }
+
             await state.WriteStateAsync();
         }
         catch (Exception e)
@@ -104,6 +141,8 @@ internal sealed class ReputationGrain(
             DeactivateOnIdle();
             throw;
         }
+
+        await RemoveEmptiedPagesAsync();
 
         GrainFactory.GetGrain<IWorkerGrain>(WorkerId).ReputationChangedAsync(Snapshot(now)).Ignore();
         return true;
@@ -121,7 +160,7 @@ internal sealed class ReputationGrain(
             throw new InvalidRequestException($"after: {after} must not be negative");
         }
 
-        var events = State.Events;
+        var events = _kept;
         var start = 0;
         if (after is { } position)
         {
@@ -159,7 +198,7 @@ internal sealed class ReputationGrain(
         return new WorkerReputation
         {
             WorkerId = WorkerId,
-            Score = ReputationScore.Of(_options.Score, State.Checkpoint, State.Events, now),
+            Score = ReputationScore.Of(_options.Score, State.Checkpoint, _kept, now),
             EvaluatedAt = now,
             Counts = State.Counts.Clone(),
             MeanLatencyMs = State.LatencyCount == 0 ? 0 : State.LatencySumMs / (double)State.LatencyCount,
@@ -176,9 +215,9 @@ internal sealed class ReputationGrain(
     {
         long sum = 0;
         var count = 0;
-        for (var i = State.Events.Count - 1; i >= 0 && count < WorkerReputation.RecentLatencyWindow; i--)
+        for (var i = _kept.Count - 1; i >= 0 && count < WorkerReputation.RecentLatencyWindow; i--)
         {
-            var e = State.Events[i];
+            var e = _kept[i];
             if (e.Kind == ReputationEventKind.Success && e.LatencyMs > 0)
             {
                 sum += e.LatencyMs;
@@ -193,8 +232,22 @@ internal sealed class ReputationGrain(
     /// time and the event's, then the event's weight, decayed to that time, is added.</summary>
     private void Fold()
     {
-        var e = State.Events[0];
-        State.Events.RemoveAt(0);
+        var e = _kept[0];
+        _kept.RemoveAt(0);
+        if (State.Pages.Count > 0)
+        {
+            var page = State.Pages[0];
+            if (++page.Folded >= page.Count)
+            {
+                State.Pages.RemoveAt(0);
+                _emptiedPages.Add(page.Number);
+            }
+        }
+        else
+        {
+            State.Events.RemoveAt(0);
+        }
+
         _ids.Remove(e.EventId);
         var c = State.Checkpoint;
         var at = c.Events == 0 || e.Time > c.At ? e.Time : c.At;
@@ -234,7 +287,7 @@ internal sealed class ReputationGrain(
         {
             var since = now - _options.WrongResultWindow;
             var wrong = 0;
-            foreach (var kept in State.Events)
+            foreach (var kept in _kept)
             {
                 if (kept.Kind == ReputationEventKind.WrongResult && kept.Time > since)
                 {
@@ -249,12 +302,44 @@ internal sealed class ReputationGrain(
             }
         }
 
-        var score = ReputationScore.Of(_options.Score, State.Checkpoint, State.Events, now);
+        var score = ReputationScore.Of(_options.Score, State.Checkpoint, _kept, now);
         if (score < _options.BanFloor)
         {
             Ban(now + _options.BanDuration, FormattableString.Invariant($"score {score:0.000} fell below {_options.BanFloor:0.###} after a {MarketplaceJson.EnumName(e.Kind)} on job {Named(e.JobId)}"));
         }
     }
+
+    /// <summary>Moves the record's oldest <see cref="PageEvents"/> events into a page record of their own.</summary>
+    private async Task SealPageAsync()
+    {
+        var number = State.NextPage;
+        var events = State.Events.GetRange(0, PageEvents);
+        await Pages.WriteAsync(PageKey(number), new ReputationPage { Events = events });
+        State.Events.RemoveRange(0, PageEvents);
+        State.Pages.Add(new ReputationPageRef { Number = number, Count = events.Count });
+        State.NextPage = number + 1;
+    }
+
+    /// <summary>Removes the records of pages whose events are all folded, now that the record no longer names them; one
+    /// that cannot be removed is logged and left (nothing reads it).</summary>
+    private async Task RemoveEmptiedPagesAsync()
+    {
+        while (_emptiedPages.Count > 0)
+        {
+            var number = _emptiedPages[^1];
+            _emptiedPages.RemoveAt(_emptiedPages.Count - 1);
+            try
+            {
+                await Pages.ClearAsync(PageKey(number));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _log.PageNotRemoved(e, WorkerId, number);
+            }
+        }
+    }
+
+    private string PageKey(long number) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{WorkerId}/{number}");
 
     private void Ban(DateTimeOffset until, string reason)
     {

@@ -16,4 +16,10 @@ internal sealed partial class ReputationLog(ILogger logger)
 
     [LoggerMessage(EventId = MarketplaceEventIds.ReputationEventTooOld, Level = LogLevel.Debug, Message = "Reputation of worker {WorkerId}: event {EventId} at {Time:O} is older than the checkpoint ({CheckpointAt:O}) and is not recorded")]
     public partial void EventTooOld(string workerId, string eventId, DateTimeOffset time, DateTimeOffset checkpointAt);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.ReputationPageMissing, Level = LogLevel.Error, Message = "Reputation of worker {WorkerId}: page {Page} of kept events is named by the record but not stored; its events are left out of the score")]
+    public partial void PageMissing(string workerId, long page);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.ReputationPageNotRemoved, Level = LogLevel.Warning, Message = "Reputation of worker {WorkerId}: page {Page}, whose events are all folded, could not be removed; it is left in storage and never read")]
+    public partial void PageNotRemoved(Exception exception, string workerId, long page);
 }

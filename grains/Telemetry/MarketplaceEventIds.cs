@@ -46,6 +46,7 @@ internal static class MarketplaceEventIds
     public const int ModuleDiskCacheUnusable = 5602;
     public const int ModuleDiskCacheEntryMismatch = 5603;
     public const int HostFunctionFailed = 5610;
+    public const int StateChangesMismatch = 5611;
 
     public const int LedgerWriteFailed = 5700;
     public const int LedgerSlashed = 5701;
@@ -73,6 +74,8 @@ internal static class MarketplaceEventIds
     public const int ReputationEventTooOld = 5802;
     public const int ReputationNotRecorded = 5803;
     public const int ReputationRefreshFailed = 5804;
+    public const int ReputationPageMissing = 5805;
+    public const int ReputationPageNotRemoved = 5806;
 
     public const int StorageFragmentStored = 5850;
     public const int StorageAuditFailed = 5851;

@@ -28,7 +28,7 @@ internal sealed class CompetingStateCommit(IServiceProvider services) : IOutgoin
     {
         await context.Invoke();
         if (context.InterfaceMethod?.DeclaringType != typeof(IProgramStateGrain)
-            || context.InterfaceMethod?.Name is not (nameof(IProgramStateGrain.GetSnapshotAsync) or nameof(IProgramStateGrain.GetSnapshotIfChangedAsync)))
+            || context.InterfaceMethod?.Name is not (nameof(IProgramStateGrain.GetSnapshotAsync) or nameof(IProgramStateGrain.GetSnapshotIfChangedAsync) or nameof(IProgramStateGrain.GetChangesAsync)))
         {
             return;
         }

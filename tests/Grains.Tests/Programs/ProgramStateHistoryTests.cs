@@ -141,5 +141,5 @@ public sealed class ProgramStateHistoryTests(ProgramsSiloFixture fixture) : ICla
     private static string Describe(StateSnapshot snapshot) =>
         string.Join(";", snapshot.Entries.Select(e => Encoding.ASCII.GetString(e.Key) + "=" + Encoding.ASCII.GetString(e.Value)));
 
-    private static byte[] Op(char op, string key, byte[] rest) => [(byte)op, (byte)key.Length, .. Encoding.ASCII.GetBytes(key), .. rest];
+    internal static byte[] Op(char op, string key, byte[] rest) => [(byte)op, (byte)key.Length, .. Encoding.ASCII.GetBytes(key), .. rest];
 }

@@ -37,6 +37,8 @@ public sealed class ProgramsSiloFixture : IAsyncLifetime
         {
             services.AddSingleton<CompetingStateCommit>();
             services.AddSingleton<IOutgoingGrainCallFilter>(sp => sp.GetRequiredService<CompetingStateCommit>());
+            services.AddSingleton<StateReadCounter>();
+            services.AddSingleton<IOutgoingGrainCallFilter>(sp => sp.GetRequiredService<StateReadCounter>());
         });
     }
 
