@@ -310,7 +310,7 @@ internal sealed partial class JobGrain
     /// applies.</summary>
     private void WaitForRoom()
     {
-        var delay = RetryBackoff.Delay(_busyRounds + 1, _options.BusyWaitBase, _options.BusyWaitMax);
+        var delay = RetryBackoff.Delay(_busyRounds + 1, _options.BusyWaitBase, _options.WokenWaitMax);
         if (_busyRounds == 0)
         {
             AddLog("info", string.Create(CultureInfo.InvariantCulture, $"waiting for room on a worker: {IneligibleText()}"));
@@ -354,7 +354,7 @@ internal sealed partial class JobGrain
 
     /// <summary>The client's concurrent jobs are at its quota: the job waits, pending, until its client's job list
     /// hands it a place (<see cref="RoomAvailableAsync"/>), in submit order; it asks again after
-    /// <see cref="JobsOptions.BusyWaitMax"/> in case that word is lost.</summary>
+    /// <see cref="JobsOptions.WokenWaitMax"/> in case that word is lost.</summary>
     private void WaitForPlace()
     {
         if (!_waitingForPlace)
@@ -364,7 +364,7 @@ internal sealed partial class JobGrain
 
         _waitingForPlace = true;
         Info.Status = JobStatus.Pending;
-        state.State.NextMatchAt = DateTimeOffset.UtcNow + _options.BusyWaitMax;
+        state.State.NextMatchAt = DateTimeOffset.UtcNow + _options.WokenWaitMax;
         Schedule();
     }
 

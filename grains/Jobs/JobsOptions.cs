@@ -19,12 +19,20 @@ internal sealed class JobsOptions
 
     /// <summary>A job whose workers are all busy (full, or holding the client's share of their queues) waits for a
     /// worker to tell it that room opened; it also offers itself again after <c>BusyWaitBase × 2^(n-1)</c> for its
-    /// n-th busy round (default 100 ms), capped by <see cref="BusyWaitMax"/>, in case that word never comes. These
-    /// rounds cost no retry.</summary>
+    /// n-th busy round (default 100 ms), capped by <see cref="WokenWaitMax"/>, in case that word never comes. These
+    /// rounds cost no retry. The same base, capped by <see cref="BusyWaitMax"/>, spaces the rounds of a job waiting
+    /// for absent workers.</summary>
     public TimeSpan BusyWaitBase { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Longest wait between busy rounds (default 2 s).</summary>
+    /// <summary>Longest wait between the rounds of a job waiting for absent workers (default 2 s).</summary>
     public TimeSpan BusyWaitMax { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Longest wait between the fallback polls of a job that is woken when it may go on: one waiting for room
+    /// on a worker (the worker's waitlist wakes it when room opens) or for a place in its client's quota (the client's
+    /// job list hands places in submit order). Polls are only for a wake that is lost, so they are rare; each is a
+    /// matching round, and a backlog of hundreds of jobs polling every 2 s kept the cluster busy announcing them
+    /// (default 10 s).</summary>
+    public TimeSpan WokenWaitMax { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a job waits, charged no retry, when every worker that could run it is absent: offline (its
     /// heartbeat is late), silent in the bid window, or unreachable when assigned, as on an overloaded machine or

@@ -20,6 +20,7 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
         NotNegative(problems, nameof(options.FinishedJobIdle), options.FinishedJobIdle);
         Positive(problems, nameof(options.BusyWaitBase), options.BusyWaitBase);
         Positive(problems, nameof(options.BusyWaitMax), options.BusyWaitMax);
+        Positive(problems, nameof(options.WokenWaitMax), options.WokenWaitMax);
         NotNegative(problems, nameof(options.AbsentWorkerWait), options.AbsentWorkerWait);
         Positive(problems, nameof(options.LeaseDuration), options.LeaseDuration);
         Positive(problems, nameof(options.HeartbeatInterval), options.HeartbeatInterval);

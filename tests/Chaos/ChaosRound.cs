@@ -70,4 +70,50 @@ internal sealed class ChaosRound
         },
         Restore = (_, _) => Task.CompletedTask,
     };
+
+    /// <summary><c>docker kill</c> of silo2 and silo3 together: one silo of three is left, which may refuse work but
+    /// must say so and lose nothing; both are started again after the stream.</summary>
+    public static ChaosRound TwoKilled() => new()
+    {
+        Name = "two-killed",
+        Description = "docker kill of silo2 and silo3",
+        Fault = async (cluster, log) =>
+        {
+            await cluster.RunAsync("kill silo2 silo3", TimeSpan.FromMinutes(1));
+            log.WriteLine("[chaos]   silo2 and silo3 killed");
+        },
+        Restore = async (cluster, log) =>
+        {
+            await cluster.RunAsync("start silo2 silo3", TimeSpan.FromMinutes(2));
+            foreach (var service in new[] { "silo2", "silo3" })
+            {
+                var took = await cluster.WaitReadyAsync(service, TimeSpan.FromMinutes(5));
+                log.WriteLine($"[chaos]   {service} started again, ready after {took.TotalSeconds:0.0} s");
+            }
+        },
+    };
+
+    /// <summary>PostgreSQL killed (SIGKILL, as a crashed database host) and started again 5 s later, under the stream:
+    /// membership, grain state and reminders are away meanwhile; it recovers from its write-ahead log.</summary>
+    public static ChaosRound Postgres() => new()
+    {
+        Name = "postgres",
+        Description = "docker kill of postgres, started again 5 s later",
+        Fault = async (cluster, log) =>
+        {
+            await cluster.RunAsync("kill postgres", TimeSpan.FromMinutes(1));
+            log.WriteLine("[chaos]   postgres killed");
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            await cluster.RunAsync("start postgres", TimeSpan.FromMinutes(2));
+            log.WriteLine("[chaos]   postgres started again");
+        },
+        Restore = async (cluster, log) =>
+        {
+            foreach (var (service, _) in ComposeCluster.Silos)
+            {
+                var took = await cluster.WaitReadyAsync(service, TimeSpan.FromMinutes(5));
+                log.WriteLine($"[chaos]   {service} ready {took.TotalSeconds:0.0} s after the stream ended");
+            }
+        },
+    };
 }

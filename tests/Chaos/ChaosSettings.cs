@@ -21,7 +21,7 @@ internal sealed class ChaosSettings
     public string RunId { get; } = DateTimeOffset.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
 
     public const string Usage = """
-        usage: Marketplace.Chaos [--project NAME] [--rate JOBS_PER_SECOND] [--rounds steady,kill,rolling] [--keep]
+        usage: Marketplace.Chaos [--project NAME] [--rate JOBS_PER_SECOND] [--rounds steady,kill,rolling,two-killed,postgres] [--keep]
           Runs docker-compose.yml (images built beforehand: docker-compose build) under the project name
           (default mpchaos), streams counter jobs through 127.0.0.1:8080-8082 while silos are killed and restarted,
           prints what the client saw and checks what is promised; tears the cluster down (down -v) unless --keep.
@@ -55,7 +55,9 @@ internal sealed class ChaosSettings
                         "steady" => ChaosRound.Steady(),
                         "kill" => ChaosRound.Kill(),
                         "rolling" => ChaosRound.Rolling(),
-                        _ => throw new ArgumentException($"--rounds: unknown round '{name}' (steady, kill, rolling)"),
+                        "two-killed" => ChaosRound.TwoKilled(),
+                        "postgres" => ChaosRound.Postgres(),
+                        _ => throw new ArgumentException($"--rounds: unknown round '{name}' (steady, kill, rolling, two-killed, postgres)"),
                     })];
                     break;
                 case "--keep":
