@@ -114,7 +114,22 @@ internal sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMid
         await WriteAsync(context, code, detail, headers);
     }
 
-    private static (string Code, string Detail, IReadOnlyDictionary<string, string>? Headers) Classify(Exception exception, HttpContext context)
+    /// <summary>Whether <paramref name="exception"/> or one it wraps is a database failure
+    /// (<see cref="System.Data.Common.DbException"/>: Npgsql's and SQLite's).</summary>
+    private static bool IsStorageOutage(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Data.Common.DbException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    internal static (string Code, string Detail, IReadOnlyDictionary<string, string>? Headers) Classify(Exception exception, HttpContext context)
     {
         switch (exception)
         {
@@ -138,6 +153,11 @@ internal sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMid
                 // The call did not reach its grain: e.g. forwarded too often while the grain's activations came and went
                 // (many concurrent reads of an id that is not stored, each retiring the activation it found).
                 return (ProblemCodes.Unavailable, "The request could not reach its resource just now; retry shortly.", null);
+            case var outage when IsStorageOutage(outage):
+                // The cluster's database did not answer (PostgreSQL restarting, a connection refused or dropped), as
+                // the grain storage or the membership table reports it: the request may be retried, with the same
+                // request id where it has one.
+                return (ProblemCodes.Unavailable, "The cluster's storage did not answer; the request may not have taken effect. Retry shortly (a submission with the same request id is applied once).", null);
             default:
                 return (ProblemCodes.Internal, $"An internal error occurred; quote trace id {TraceIdOf(context)} when reporting it.", null);
         }
