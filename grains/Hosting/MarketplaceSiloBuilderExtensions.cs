@@ -16,7 +16,8 @@ public static class MarketplaceSiloBuilderExtensions
     /// (<see cref="LedgerSiloBuilderExtensions.AddMarketplaceLedger"/>), or on an EVM chain when
     /// <c>Marketplace:Settlement:Chain:Enabled</c> is on (<see cref="ChainSettlementSiloBuilderExtensions.AddMarketplaceChainSettlement"/>), and the storage market (<see cref="StorageSiloBuilderExtensions.AddMarketplaceStorage"/>). Grain state is written in Orleans' own
     /// version-tolerant binary format whatever the storage provider. Needs a stream provider named
-    /// <see cref="MarketplaceStreams.Provider"/> and the default grain storage on the silo.
+    /// <see cref="MarketplaceStreams.Provider"/> and the default grain storage on the silo. A database failure that
+    /// escapes a grain call reaches its caller as <see cref="ClusterStorageUnavailableException"/>.
     /// </summary>
     public static ISiloBuilder AddMarketplace(this ISiloBuilder silo)
     {
@@ -30,6 +31,7 @@ public static class MarketplaceSiloBuilderExtensions
         silo.AddMarketplaceLedger();
         silo.AddMarketplaceChainSettlement();
         silo.AddMarketplaceStorage();
+        silo.AddIncomingGrainCallFilter<StorageOutageCallFilter>();
         return silo;
     }
 

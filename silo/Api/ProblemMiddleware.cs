@@ -153,6 +153,10 @@ internal sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMid
                 // The call did not reach its grain: e.g. forwarded too often while the grain's activations came and went
                 // (many concurrent reads of an id that is not stored, each retiring the activation it found).
                 return (ProblemCodes.Unavailable, "The request could not reach its resource just now; retry shortly.", null);
+            case Orleans.Storage.InconsistentStateException:
+                // A grain's write found its stored record changed (typically: a write that reached the database just
+                // before the connection dropped, sent again): the activation is dropped and reloads on the next call.
+                return (ProblemCodes.Unavailable, "The request met a stored record that had changed under it; retry shortly (a submission with the same request id is applied once).", null);
             case var outage when IsStorageOutage(outage):
                 // The cluster's database did not answer (PostgreSQL restarting, a connection refused or dropped), as
                 // the grain storage or the membership table reports it: the request may be retried, with the same

@@ -33,6 +33,13 @@ public sealed class StorageOutageProblemTests
     }
 
     [Fact]
+    public async Task AStoredRecordChangedUnderAWriteAndAStorageOutageFromAnotherSiloAreServiceUnavailable()
+    {
+        Assert.Equal((503, "unavailable"), await AnswerAsync(new Orleans.Storage.InconsistentStateException("Version conflict (WriteState)", "", "")));
+        Assert.Equal((503, "unavailable"), await AnswerAsync(new Marketplace.GrainInterfaces.ClusterStorageUnavailableException("the cluster's storage did not answer")));
+    }
+
+    [Fact]
     public async Task AnyOtherFailureStaysInternal()
     {
         var (status, code) = await AnswerAsync(new InvalidOperationException("a bug"));
