@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Marketplace.GrainInterfaces;
 using Orleans.Storage;
 
 namespace Marketplace.Grains;

@@ -153,6 +153,8 @@ internal sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMid
                 // The call did not reach its grain: e.g. forwarded too often while the grain's activations came and went
                 // (many concurrent reads of an id that is not stored, each retiring the activation it found).
                 return (ProblemCodes.Unavailable, "The request could not reach its resource just now; retry shortly.", null);
+            case Marketplace.Grains.ClusterStorageUnavailableException:
+                return (ProblemCodes.Unavailable, "The cluster's storage did not answer; the request may not have taken effect. Retry shortly (a submission with the same request id is applied once).", null);
             case Orleans.Storage.InconsistentStateException:
                 // A grain's write found its stored record changed (typically: a write that reached the database just
                 // before the connection dropped, sent again): the activation is dropped and reloads on the next call.

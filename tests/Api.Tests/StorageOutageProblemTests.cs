@@ -36,7 +36,7 @@ public sealed class StorageOutageProblemTests
     public async Task AStoredRecordChangedUnderAWriteAndAStorageOutageFromAnotherSiloAreServiceUnavailable()
     {
         Assert.Equal((503, "unavailable"), await AnswerAsync(new Orleans.Storage.InconsistentStateException("Version conflict (WriteState)", "", "")));
-        Assert.Equal((503, "unavailable"), await AnswerAsync(new Marketplace.GrainInterfaces.ClusterStorageUnavailableException("the cluster's storage did not answer")));
+        Assert.Equal((503, "unavailable"), await AnswerAsync(new Marketplace.Grains.ClusterStorageUnavailableException("the cluster's storage did not answer")));
     }
 
     [Fact]
