@@ -26,7 +26,8 @@ internal sealed class StorageOutageCallFilter : IIncomingGrainCallFilter
         }
     }
 
-    private static DbException? DatabaseFailure(Exception exception)
+    /// <summary>The database failure <paramref name="exception"/> is or wraps, or null.</summary>
+    internal static DbException? DatabaseFailure(Exception exception)
     {
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {

@@ -114,21 +114,6 @@ internal sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMid
         await WriteAsync(context, code, detail, headers);
     }
 
-    /// <summary>Whether <paramref name="exception"/> or one it wraps is a database failure
-    /// (<see cref="System.Data.Common.DbException"/>: Npgsql's and SQLite's).</summary>
-    private static bool IsStorageOutage(Exception exception)
-    {
-        for (Exception? e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is System.Data.Common.DbException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     internal static (string Code, string Detail, IReadOnlyDictionary<string, string>? Headers) Classify(Exception exception, HttpContext context)
     {
         switch (exception)
@@ -159,7 +144,7 @@ internal sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMid
                 // A grain's write found its stored record changed (typically: a write that reached the database just
                 // before the connection dropped, sent again): the activation is dropped and reloads on the next call.
                 return (ProblemCodes.Unavailable, "The request met a stored record that had changed under it; retry shortly (a submission with the same request id is applied once).", null);
-            case var outage when IsStorageOutage(outage):
+            case var outage when Marketplace.Grains.StorageOutageCallFilter.DatabaseFailure(outage) is not null:
                 // The cluster's database did not answer (PostgreSQL restarting, a connection refused or dropped), as
                 // the grain storage or the membership table reports it: the request may be retried, with the same
                 // request id where it has one.
