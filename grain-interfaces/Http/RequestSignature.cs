@@ -1,9 +1,10 @@
 // Design: the one definition of a signed API request, shared by the silo (which verifies) and the sdk (which signs),
-// so both build the same bytes. The signed string is seven lines joined by '\n' (no trailing newline): the version
+// so both build the same bytes. The signed string is nine lines joined by '\n' (no trailing newline): the version
 // tag, the method, the path with its query exactly as sent on the request line, the Unix timestamp in seconds, the
-// nonce, the lowercase hex SHA-256 of the body (of no bytes when there is no body) and the key id. The signature is
-// the lowercase hex HMAC-SHA256 of its UTF-8 bytes under the key's secret. silo/README.md ("Signed requests") shows a
-// worked example.
+// nonce, the lowercase hex SHA-256 of the body (of no bytes when there is no body), the Content-Type and Range header
+// values as sent (empty lines when absent: both change how the silo reads the request or what it answers) and the
+// key id. The signature is the lowercase hex HMAC-SHA256 of its UTF-8 bytes under the key's secret. silo/README.md
+// ("Signed requests") shows a worked example.
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -14,7 +15,7 @@ namespace Marketplace.GrainInterfaces.Http;
 public static class RequestSignature
 {
     /// <summary>First line of the signed string: the layout's version.</summary>
-    public const string Version = "marketplace-request-v1";
+    public const string Version = "marketplace-request-v2";
 
     /// <summary>Header naming the signing key.</summary>
     public const string KeyIdHeader = "Marketplace-Key-Id";
@@ -64,9 +65,13 @@ public static class RequestSignature
     /// <param name="timestamp">Unix seconds.</param>
     /// <param name="nonce">The request's nonce.</param>
     /// <param name="contentSha256">Lowercase hex SHA-256 of the body.</param>
+    /// <param name="contentType">The <c>Content-Type</c> header's value as sent (trimmed), or empty when none is sent.</param>
+    /// <param name="range">The <c>Range</c> header's value as sent (trimmed), or empty when none is sent.</param>
     /// <param name="keyId">The signing key's id.</param>
-    public static string StringToSign(string method, string pathAndQuery, long timestamp, string nonce, string contentSha256, string keyId) =>
-        string.Join('\n', Version, method, pathAndQuery, timestamp.ToString(CultureInfo.InvariantCulture), nonce, contentSha256, keyId);
+    public static string StringToSign(string method, string pathAndQuery, long timestamp, string nonce, string contentSha256,
+        string contentType, string range, string keyId) =>
+        string.Join('\n', Version, method, pathAndQuery, timestamp.ToString(CultureInfo.InvariantCulture), nonce, contentSha256,
+            contentType.Trim(), range.Trim(), keyId);
 
     /// <summary>The HMAC-SHA256 of <paramref name="stringToSign"/> under <paramref name="secret"/>.</summary>
     public static byte[] Sign(ReadOnlySpan<byte> secret, string stringToSign) =>

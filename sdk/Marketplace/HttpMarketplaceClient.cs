@@ -477,7 +477,11 @@ public sealed partial class HttpMarketplaceClient : IMarketplaceClient, IDisposa
 
         var timestamp = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
         var nonce = RequestSignature.NewNonce();
-        var stringToSign = RequestSignature.StringToSign(request.Method.Method, request.RequestUri!.PathAndQuery, timestamp, nonce, contentSha256, key.KeyId);
+        // Content-Type and Range are signed as HttpClient writes them: the same formatting of the same header values.
+        var contentType = request.Content?.Headers.ContentType?.ToString() ?? "";
+        var range = request.Headers.Range?.ToString() ?? "";
+        var stringToSign = RequestSignature.StringToSign(request.Method.Method, request.RequestUri!.PathAndQuery, timestamp, nonce, contentSha256,
+            contentType, range, key.KeyId);
         var headers = request.Headers;
         headers.Remove(RequestSignature.KeyIdHeader);
         headers.Remove(RequestSignature.TimestampHeader);

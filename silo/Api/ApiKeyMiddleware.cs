@@ -4,8 +4,9 @@ namespace Marketplace.Silo.Api;
 /// Authenticates requests to endpoints marked <see cref="RequiresApiKey"/>: the key comes from
 /// <c>Authorization: Bearer &lt;key&gt;</c> or <c>X-Api-Key</c>; a missing or unknown key is a 401 problem. Runs after
 /// routing so unknown routes still answer 404 and public endpoints (health, OpenAPI) need no key. An authenticated
-/// request then takes a token from its client's bucket (<see cref="ClientRateLimiter"/>) and has its signature, if
-/// any, verified (<see cref="RequestSignatureVerifier"/>).
+/// request then has its signature, if any, verified (<see cref="RequestSignatureVerifier"/>), and only then takes a
+/// token from its client's bucket (<see cref="ClientRateLimiter"/>): requests forged with a stolen API key but without
+/// the signing secret cost the owner nothing. The nonce and body of a signed request are checked last.
 /// </summary>
 internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRegistry keys, ClientRateLimiter rateLimiter, RequestSignatureVerifier signatures)
 {
@@ -30,8 +31,13 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRegistry keys
             throw Unauthorized("The API key is not valid.");
         }
 
+        var signature = signatures.Authenticate(context, clientId);
         rateLimiter.Admit(clientId);
-        await signatures.VerifyAsync(context, clientId);
+        if (signature is not null)
+        {
+            await signatures.AcceptAsync(context, signature);
+        }
+
         context.Features.Set(new ApiClient(clientId));
         await next(context);
     }

@@ -1,13 +1,15 @@
-// Design: a signed request is checked after its API key authenticated it and took a rate-limit token, in this order,
-// each failure a 401 problem with its own code: all five headers present and well formed (else signature_invalid;
-// none at all is an unsigned request, refused with signature_required only for clients that must sign), the key id
-// known (signing_key_unknown) and belonging to the API key's client (signing_key_mismatch), the timestamp within
-// ±SignatureSkew of the injected clock (signature_expired), the HMAC over the signed string equal in constant time
-// (signature_invalid), the nonce unseen for this key (nonce_replayed; recorded only once the signature verified, so
-// forged requests cannot use up nonces), then the body's SHA-256 equal to the signed one (content_hash_mismatch).
-// The body is read into memory and hashed before the endpoint runs (Kestrel bounds it by MaxJsonBodyBytes), except
-// for endpoints that stream their body (blob uploads): there it is hashed as the endpoint reads it, and a mismatch
-// fails the read at the body's end, before the upload is committed.
+// Design: a signed request is checked in two steps around the client's rate-limit token, so a thief holding a
+// client's API key but not its signing secret cannot spend the owner's budget with forged requests. Authenticate,
+// after the API key: all five headers present and well formed (else signature_invalid; none at all is an unsigned
+// request, refused with signature_required only for clients that must sign), the key id known (signing_key_unknown)
+// and belonging to the API key's client (signing_key_mismatch), the timestamp within ±SignatureSkew of the injected
+// clock (signature_expired), the HMAC over the signed string (method, target, timestamp, nonce, body hash,
+// Content-Type, Range, key id) equal in constant time (signature_invalid). Then the caller takes the rate-limit token,
+// and AcceptAsync records the nonce (nonce_replayed when seen; only verified requests are recorded, so forged ones
+// cannot use up nonces) and checks the body's SHA-256 (content_hash_mismatch). The body is read into memory and
+// hashed before the endpoint runs (Kestrel bounds it by MaxJsonBodyBytes), except for endpoints that stream their
+// body (blob uploads): there it is hashed as the endpoint reads it, and a mismatch fails the read at the body's end,
+// before the upload is committed.
 using System.Security.Cryptography;
 using Marketplace.GrainInterfaces.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -33,17 +35,17 @@ internal sealed class RequestSignatureVerifier
     {
         _options = options.Value;
         _clock = clock;
-        _nonces = new NonceCache(_options.NonceCacheCapacity);
+        _nonces = new NonceCache(_options.NonceCacheCapacity, Math.Max(1, _options.SigningKeys.Count));
         foreach (var (keyId, key) in _options.SigningKeys)
         {
             _keys[keyId] = (key.Client, RequestSigningOptionsValidator.TryDecodeSecret(key.Secret)!);
         }
     }
 
-    /// <summary>Checks the signature headers of an authenticated request of <paramref name="clientId"/>; a request
-    /// without any is let through unless the client must sign. On success the body is verified before or while the
-    /// endpoint reads it.</summary>
-    public async Task VerifyAsync(HttpContext context, string clientId)
+    /// <summary>Checks the signature headers of an authenticated request of <paramref name="clientId"/>: null for a
+    /// request without any (refused when the client must sign), else the verified signature, whose nonce and body
+    /// <see cref="AcceptAsync"/> checks next.</summary>
+    public VerifiedSignature? Authenticate(HttpContext context, string clientId)
     {
         var request = context.Request;
         var present = 0;
@@ -62,7 +64,7 @@ internal sealed class RequestSignatureVerifier
                 throw Problem(ProblemCodes.SignatureRequired, "This client must sign its requests: send the Marketplace-Key-Id, -Timestamp, -Nonce, -Content-SHA256 and -Signature headers.");
             }
 
-            return;
+            return null;
         }
 
         if (present < RequestSignature.Headers.Count)
@@ -113,18 +115,35 @@ internal sealed class RequestSignatureVerifier
             throw Problem(ProblemCodes.SignatureExpired, $"Marketplace-Timestamp is more than {skew} seconds from the server's clock; sign with the current time.");
         }
 
+        var contentType = Optional(request, "Content-Type");
+        var range = Optional(request, "Range");
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.Path + request.QueryString).ToString();
-        var stringToSign = RequestSignature.StringToSign(request.Method, target, timestamp, nonce, Convert.ToHexStringLower(contentHash), keyId);
+        var stringToSign = RequestSignature.StringToSign(request.Method, target, timestamp, nonce, Convert.ToHexStringLower(contentHash),
+            contentType, range, keyId);
         var expected = RequestSignature.Sign(key.Secret, stringToSign);
         if (!CryptographicOperations.FixedTimeEquals(expected, signature))
         {
             throw Problem(ProblemCodes.SignatureInvalid, "The signature does not match the request.");
         }
 
+        return new VerifiedSignature(keyId, nonce, contentHash, now);
+    }
+
+    /// <summary>Records the nonce of a verified request (refusing a replay) and has its body checked against the
+    /// signed hash, before the endpoint runs or, for a streamed upload, as it reads the body.</summary>
+    public async Task AcceptAsync(HttpContext context, VerifiedSignature signature)
+    {
+        var request = context.Request;
+        var (keyId, nonce, contentHash, now) = signature;
         switch (_nonces.TryRecord(keyId, nonce, now, 2 * _options.SignatureSkew))
         {
             case NonceResult.Replayed:
                 throw Problem(ProblemCodes.NonceReplayed, "This nonce was used before with this signing key; sign every request with a fresh nonce.");
+            case NonceResult.KeyFull:
+                var problem = new ApiProblemException(ProblemCodes.RateLimited,
+                    $"This signing key sent {_nonces.KeyShare} signed requests within the last {(2 * _options.SignatureSkew).TotalMinutes:0.#} minutes, its share of the silo's nonce cache (Marketplace:Api:NonceCacheCapacity / signing keys); retry in a minute.");
+                problem.Headers["Retry-After"] = "60";
+                throw problem;
             case NonceResult.Full:
                 throw new ApiProblemException(ProblemCodes.Unavailable, "Too many signed requests are in flight to remember their nonces; retry shortly.");
         }
@@ -161,6 +180,18 @@ internal sealed class RequestSignatureVerifier
         return value.Trim();
     }
 
+    // A header that is signed when present: its value, or empty when absent; sent twice it is ambiguous.
+    private static string Optional(HttpRequest request, string header)
+    {
+        StringValues values = request.Headers[header];
+        if (values.Count > 1)
+        {
+            throw Problem(ProblemCodes.SignatureInvalid, $"{header} must appear at most once in a signed request.");
+        }
+
+        return values.Count == 0 ? "" : (values[0] ?? "").Trim();
+    }
+
     private static byte[]? Hex(string text, int bytes)
     {
         if (text.Length != 2 * bytes)
@@ -185,3 +216,6 @@ internal sealed class RequestSignatureVerifier
         return problem;
     }
 }
+
+/// <summary>A request whose signature verified: its key id, nonce, signed body hash and the clock when checked.</summary>
+internal sealed record VerifiedSignature(string KeyId, string Nonce, byte[] ContentHash, DateTimeOffset CheckedAt);

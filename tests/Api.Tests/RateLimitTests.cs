@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using Marketplace.Sdk;
 using Xunit;
 
 namespace Marketplace.Api.Tests;
@@ -57,6 +58,36 @@ public sealed class RateLimitTests
         Assert.Equal(HttpStatusCode.OK, bob.StatusCode);
         using var health = await http.GetAsync(new Uri("v1/health", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task Requests_forged_with_a_stolen_api_key_but_no_signing_secret_do_not_spend_the_owners_budget()
+    {
+        byte[] secret = [.. Enumerable.Range(0, 32).Select(i => (byte)(i + 7))];
+        await using var silo = await ApiTestSilo.StartAsync(new Dictionary<string, string?>
+        {
+            ["Marketplace:Api:RateLimit:Clients:alice:RequestsPerSecond"] = "1",
+            ["Marketplace:Api:RateLimit:Clients:alice:Burst"] = "2",
+            ["Marketplace:Api:SigningKeys:alice-k1:Client"] = "alice",
+            ["Marketplace:Api:SigningKeys:alice-k1:Secret"] = Convert.ToBase64String(secret),
+            ["Marketplace:Api:RequireSignedRequests:alice"] = "true",
+        });
+
+        // The thief's forged and unsigned requests are refused before they take a token: with a burst of 2, a
+        // single one charged would leave the owner's bucket drained long before the 40th.
+        var forgedSecret = secret.ToArray();
+        forgedSecret[0] ^= 0xff;
+        using var thief = new HttpMarketplaceClient(silo.BaseAddress, ApiTestSilo.AliceKey, new RequestSigningKey("alice-k1", forgedSecret));
+        using var unsigned = new HttpMarketplaceClient(silo.BaseAddress, ApiTestSilo.AliceKey);
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal("signature_invalid", (await Assert.ThrowsAsync<HttpApiException>(() => thief.ConnectAsync())).Code);
+            Assert.Equal("signature_required", (await Assert.ThrowsAsync<HttpApiException>(() => unsigned.ConnectAsync())).Code);
+        }
+
+        using var owner = new HttpMarketplaceClient(silo.BaseAddress, ApiTestSilo.AliceKey, new RequestSigningKey("alice-k1", secret));
+        Assert.Equal("alice", await owner.ConnectAsync());
+        Assert.Equal("alice", await owner.ConnectAsync());
     }
 
     [Fact]

@@ -208,8 +208,9 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
         var keyId = ApiSiloFixture.FuzzSigningKeyId;
         var nonce = RandomHex(random, 32);
         var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body ?? []));
+        var contentType = body is null ? "" : "application/json";
         string Signed(string m, string p, long t, string n, string h, string k) =>
-            Convert.ToHexStringLower(Marketplace.GrainInterfaces.Http.RequestSignature.Sign(ApiSiloFixture.FuzzSigningSecret, Marketplace.GrainInterfaces.Http.RequestSignature.StringToSign(m, p, t, n, h, k)));
+            Convert.ToHexStringLower(Marketplace.GrainInterfaces.Http.RequestSignature.Sign(ApiSiloFixture.FuzzSigningSecret, Marketplace.GrainInterfaces.Http.RequestSignature.StringToSign(m, p, t, n, h, contentType, "", k)));
         string Headers(string k, string t, string n, string h, string sig) =>
             $"Marketplace-Key-Id: {k}\r\nMarketplace-Timestamp: {t}\r\nMarketplace-Nonce: {n}\r\nMarketplace-Content-SHA256: {h}\r\nMarketplace-Signature: {sig}\r\n";
         string Valid(string m, string p, long t, string n) => Headers(keyId, t.ToString(CultureInfo.InvariantCulture), n, hash, Signed(m, p, t, n, hash, keyId));
@@ -219,6 +220,7 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
         if (variant == 14)
         {
             // A streamed upload signed for one body (of the declared hash), sent with another.
+            contentType = "text/plain";
             return Request("signature", "POST", "/v1/blobs", Key() + Valid("POST", "/v1/blobs", now, nonce), Encoding.UTF8.GetBytes("not the signed bytes " + nonce), "text/plain", false);
         }
 

@@ -50,7 +50,7 @@ public sealed class SignedRequestTests : IAsyncLifetime
     {
         var body = """{"program":"echo@1.0.0","input_base64":"aGk="}"""u8.ToArray();
         var contentSha256 = Convert.ToHexStringLower(SHA256.HashData(body));
-        var stringToSign = RequestSignature.StringToSign("POST", "/v1/jobs?wait=0", 1795000000, "n0nce-0123456789abcdef", contentSha256, AliceKeyId);
+        var stringToSign = RequestSignature.StringToSign("POST", "/v1/jobs?wait=0", 1795000000, "n0nce-0123456789abcdef", contentSha256, "application/json", "", AliceKeyId);
         var signature = Convert.ToHexStringLower(RequestSignature.Sign(AliceSecret, stringToSign));
 
         var readme = File.ReadAllText(Path.Combine(SharedData.RepositoryRoot, "silo", "README.md"));
@@ -118,6 +118,45 @@ public sealed class SignedRequestTests : IAsyncLifetime
         var request = Sign(HttpMethod.Get, signedPath, null);
         request.RequestUri = new Uri(_silo.BaseAddress, sentPath);
         await ProblemAssert.IsProblemAsync(await http.SendAsync(request), 401, "signature_invalid");
+    }
+
+    [Fact]
+    public async Task ContentTypeOfASignedUploadChangedInFlightIsSignatureInvalidAndTheSignedOneIsStored()
+    {
+        using var http = _silo.NewHttpClient(ApiTestSilo.AliceKey);
+        var bytes = Encoding.UTF8.GetBytes("<script>alert(1)</script> " + Guid.NewGuid());
+        var tampered = Sign(HttpMethod.Post, "/v1/blobs", bytes, "text/plain");
+        tampered.Content!.Headers.ContentType = new MediaTypeHeaderValue("text/html");
+        await ProblemAssert.IsProblemAsync(await http.SendAsync(tampered), 401, "signature_invalid");
+
+        using var stored = await http.SendAsync(Sign(HttpMethod.Post, "/v1/blobs", bytes, "text/plain"));
+        Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
+        var blobId = JsonDocument.Parse(await stored.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        using var read = await http.SendAsync(Sign(HttpMethod.Get, $"/v1/blobs/{blobId}", null));
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal("text/plain", read.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task RangeOfASignedDownloadIsSignedAndAChangedOrAddedRangeIsSignatureInvalid()
+    {
+        using var http = _silo.NewHttpClient(ApiTestSilo.AliceKey);
+        var bytes = Encoding.UTF8.GetBytes("0123456789 range of a signed download " + Guid.NewGuid());
+        using var upload = await http.SendAsync(Sign(HttpMethod.Post, "/v1/blobs", bytes, "application/octet-stream"));
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        var blobId = JsonDocument.Parse(await upload.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+
+        using var partial = await http.SendAsync(Sign(HttpMethod.Get, $"/v1/blobs/{blobId}", null, range: "bytes=0-9"));
+        Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Equal("0123456789", await partial.Content.ReadAsStringAsync());
+
+        var changed = Sign(HttpMethod.Get, $"/v1/blobs/{blobId}", null, range: "bytes=0-9");
+        changed.Headers.Range = new RangeHeaderValue(10, 20);
+        await ProblemAssert.IsProblemAsync(await http.SendAsync(changed), 401, "signature_invalid");
+
+        var added = Sign(HttpMethod.Get, $"/v1/blobs/{blobId}", null);
+        added.Headers.Range = new RangeHeaderValue(0, 3);
+        await ProblemAssert.IsProblemAsync(await http.SendAsync(added), 401, "signature_invalid");
     }
 
     [Fact]
@@ -333,7 +372,7 @@ public sealed class SignedRequestTests : IAsyncLifetime
 
     // A request signed by hand, following silo/README.md, at the silo's current clock.
     private HttpRequestMessage Sign(HttpMethod method, string pathAndQuery, byte[]? body, string? mediaType = null,
-        string keyId = AliceKeyId, byte[]? secret = null, string? nonce = null)
+        string keyId = AliceKeyId, byte[]? secret = null, string? nonce = null, string range = "")
     {
         var request = new HttpRequestMessage(method, new Uri(_silo.BaseAddress, pathAndQuery));
         if (body is not null)
@@ -344,7 +383,12 @@ public sealed class SignedRequestTests : IAsyncLifetime
         var timestamp = _clock.GetUtcNow().ToUnixTimeSeconds();
         nonce ??= RequestSignature.NewNonce();
         var contentSha256 = Convert.ToHexStringLower(SHA256.HashData(body ?? []));
-        var stringToSign = RequestSignature.StringToSign(method.Method, pathAndQuery, timestamp, nonce, contentSha256, keyId);
+        if (range.Length > 0)
+        {
+            request.Headers.TryAddWithoutValidation("Range", range);
+        }
+
+        var stringToSign = RequestSignature.StringToSign(method.Method, pathAndQuery, timestamp, nonce, contentSha256, mediaType ?? "", range, keyId);
         request.Headers.Add(RequestSignature.KeyIdHeader, keyId);
         request.Headers.Add(RequestSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add(RequestSignature.NonceHeader, nonce);
