@@ -1,4 +1,5 @@
-// Applies the Orleans ADO.NET schema for PostgreSQL that this library ships as embedded scripts.
+// Applies the Orleans ADO.NET schema for PostgreSQL that this library ships as embedded scripts, and the marketplace's
+// own table of signed-request nonces (RequestNonces.sql).
 //
 // Orleans' AdoNet packages carry no SQL: every provider reads its statements from the OrleansQuery table at start
 // and fails when a key is missing. The scripts under Scripts/ create that table, the tables and functions the
@@ -18,7 +19,7 @@ namespace Marketplace.Persistence.PostgreSql;
 public static class PostgreSqlSchema
 {
     /// <summary>Script files in the order they are applied (Main.sql creates the query table the others fill).</summary>
-    internal static readonly IReadOnlyList<string> ScriptNames = ["Main.sql", "Clustering.sql", "Persistence.sql", "Reminders.sql"];
+    internal static readonly IReadOnlyList<string> ScriptNames = ["Main.sql", "Clustering.sql", "Persistence.sql", "Reminders.sql", "RequestNonces.sql"];
 
     // Arbitrary but fixed key ("ORLNSQL1"); every applier of this schema must use the same one.
     private const long AdvisoryLockKey = 0x4F524C4E_53514C31;

@@ -5,8 +5,8 @@
 // and belonging to the API key's client (signing_key_mismatch), the timestamp within ±SignatureSkew of the injected
 // clock (signature_expired), the HMAC over the signed string (method, target, timestamp, nonce, body hash,
 // Content-Type, Range, key id) equal in constant time (signature_invalid). Then the caller takes the rate-limit token,
-// and AcceptAsync records the nonce (nonce_replayed when seen; only verified requests are recorded, so forged ones
-// cannot use up nonces) and checks the body's SHA-256 (content_hash_mismatch). The body is read into memory and
+// and AcceptAsync records the nonce, in this silo's cache and then in the cluster's store when there is one
+// (nonce_replayed when either has seen it; only verified requests are recorded, so forged ones cannot use up nonces) and checks the body's SHA-256 (content_hash_mismatch). The body is read into memory and
 // hashed before the endpoint runs (Kestrel bounds it by MaxJsonBodyBytes), except for endpoints that stream their
 // body (blob uploads): there it is hashed as the endpoint reads it, and a mismatch fails the read at the body's end,
 // before the upload is committed.
@@ -30,11 +30,13 @@ internal sealed class RequestSignatureVerifier
     private readonly Dictionary<string, (string Client, byte[] Secret)> _keys = new(StringComparer.Ordinal);
     private readonly TimeProvider _clock;
     private readonly NonceCache _nonces;
+    private readonly IClusterNonceStore? _cluster;
 
-    public RequestSignatureVerifier(IOptions<RequestSigningOptions> options, [FromKeyedServices(ClockKey)] TimeProvider clock)
+    public RequestSignatureVerifier(IOptions<RequestSigningOptions> options, [FromKeyedServices(ClockKey)] TimeProvider clock, IClusterNonceStore? cluster = null)
     {
         _options = options.Value;
         _clock = clock;
+        _cluster = cluster;
         _nonces = new NonceCache(_options.NonceCacheCapacity, Math.Max(1, _options.SigningKeys.Count));
         foreach (var (keyId, key) in _options.SigningKeys)
         {
@@ -138,7 +140,7 @@ internal sealed class RequestSignatureVerifier
         switch (_nonces.TryRecord(keyId, nonce, now, 2 * _options.SignatureSkew))
         {
             case NonceResult.Replayed:
-                throw Problem(ProblemCodes.NonceReplayed, "This nonce was used before with this signing key; sign every request with a fresh nonce.");
+                throw NonceReplayed();
             case NonceResult.KeyFull:
                 var problem = new ApiProblemException(ProblemCodes.RateLimited,
                     $"This signing key sent {_nonces.KeyShare} signed requests within the last {(2 * _options.SignatureSkew).TotalMinutes:0.#} minutes, its share of the silo's nonce cache (Marketplace:Api:NonceCacheCapacity / signing keys); retry in a minute.");
@@ -146,6 +148,13 @@ internal sealed class RequestSignatureVerifier
                 throw problem;
             case NonceResult.Full:
                 throw new ApiProblemException(ProblemCodes.Unavailable, "Too many signed requests are in flight to remember their nonces; retry shortly.");
+        }
+
+        // Fresh here; the cluster's record says whether another silo accepted it first.
+        if (_cluster is not null
+            && !await _cluster.TryRecordAsync(keyId, nonce, now, now + 2 * _options.SignatureSkew, context.RequestAborted))
+        {
+            throw NonceReplayed();
         }
 
         if (context.GetEndpoint()?.Metadata.GetMetadata<StreamedRequestBody>() is not null)
@@ -179,6 +188,9 @@ internal sealed class RequestSignatureVerifier
 
         return value.Trim();
     }
+
+    private static ApiProblemException NonceReplayed() =>
+        Problem(ProblemCodes.NonceReplayed, "This nonce was used before with this signing key; sign every request with a fresh nonce.");
 
     // A header that is signed when present: its value, or empty when absent; sent twice it is ambiguous.
     private static string Optional(HttpRequest request, string header)

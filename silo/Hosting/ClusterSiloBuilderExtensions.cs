@@ -84,6 +84,8 @@ public static class ClusterSiloBuilderExtensions
 
                 var connectionString = options.PostgreSqlConnectionString!;
                 silo.UsePostgreSqlCluster(o => o.ConnectionString = connectionString);
+                // Signed requests' nonces are recorded for the whole cluster (silo/README.md, "Nonces in a cluster").
+                silo.Services.AddSingleton<Api.IClusterNonceStore>(_ => new Api.PostgreSqlClusterNonceStore(connectionString));
                 break;
             default:
                 throw new NotSupportedException($"{SiloClusterOptions.Section}:Mode {options.Mode} is not supported.");
