@@ -5,10 +5,12 @@
 // an EVM chain; see silo/README.md. `--apply-schema` applies the PostgreSQL cluster schema and exits; `--restore
 // <backup.db>` puts a database backup back into the data folder and exits. A configured port already in use ends the
 // start with one line naming its setting (exit code 2); chain settings naming contracts the chain lacks end it with
-// one message naming the fix (exit code 3).
+// one message naming the fix (exit code 3). A setting that fails its checks (OptionsValidationException, whether found
+// while the host is built or when it starts) ends the start with one line per failing key, no stack trace (exit 2).
 using Marketplace.Grains.Settlement;
 using Marketplace.Silo;
 using Marketplace.Silo.Hosting;
+using Microsoft.Extensions.Options;
 
 if (ApplySchemaCommand.IsRequested(args))
 {
@@ -31,7 +33,20 @@ catch (SiloSwitchException wrong)
     return 2;
 }
 
-var app = MarketplaceSiloHost.Build(builder);
+WebApplication app;
+try
+{
+    app = MarketplaceSiloHost.Build(builder);
+    // The checks the host would run when it starts (ValidateOnStart), run first: a refused setting is then reported
+    // below and not also logged by the host as a failed start with its stack trace.
+    app.Services.GetService<IStartupValidator>()?.Validate();
+}
+catch (Exception e) when (Innermost<OptionsValidationException>(e) is { } invalid)
+{
+    await ReportAsync(invalid);
+    return 2;
+}
+
 if (BusyPorts.Describe(app) is { } busy)
 {
     // One line naming the setting to change, not a hosting stack trace.
@@ -44,24 +59,39 @@ try
 {
     await app.RunAsync();
 }
-catch (Exception e) when (ChainDeploymentMissing(e) is { } missing)
+catch (Exception e) when (Innermost<ChainDeploymentMissingException>(e) is { } missing)
 {
     // The chain settings name contracts the chain does not have: one message naming the fix, not a stack trace.
     await Console.Error.WriteLineAsync(missing.Message);
     return 3;
 }
+catch (Exception e) when (Innermost<OptionsValidationException>(e) is { } invalid)
+{
+    await ReportAsync(invalid);
+    return 2;
+}
 
 return 0;
 
-static ChainDeploymentMissingException? ChainDeploymentMissing(Exception? e)
+static T? Innermost<T>(Exception? e)
+    where T : Exception
 {
     for (; e is not null; e = e.InnerException)
     {
-        if (e is ChainDeploymentMissingException missing)
+        if (e is T found)
         {
-            return missing;
+            return found;
         }
     }
 
     return null;
+}
+
+// Each failure already names its key and value ("Marketplace:Cluster:Address '0.0.0.0' must ...").
+static async Task ReportAsync(OptionsValidationException invalid)
+{
+    foreach (var failure in invalid.Failures)
+    {
+        await Console.Error.WriteLineAsync("Marketplace silo: setting refused: " + failure);
+    }
 }

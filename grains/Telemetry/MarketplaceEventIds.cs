@@ -99,6 +99,7 @@ internal static class MarketplaceEventIds
     public const int SiloStopped = 6007;
     public const int DatabaseBackupWritten = 6008;
     public const int DatabaseBackupFailed = 6009;
+    public const int RequestRefused = 6010;
 
     public const int DashboardSectionFailed = 6050;
 }

@@ -4,6 +4,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Marketplace.GrainInterfaces;
+using Microsoft.Extensions.Options;
 
 namespace Marketplace.Silo.Api;
 
@@ -22,13 +23,14 @@ internal sealed class ApiKeyRegistry
         {
             if (string.IsNullOrWhiteSpace(key) || string.IsNullOrWhiteSpace(clientId))
             {
-                throw new InvalidOperationException("Marketplace:Api:Keys: every entry needs a non-empty key and a non-empty client id.");
+                throw new OptionsValidationException("Marketplace:Api:Keys", typeof(ApiKeyRegistry),
+                    ["Marketplace:Api:Keys: every entry needs a non-empty key and a non-empty client id."]);
             }
 
             if (!ClientIds.IsValid(clientId.Trim()))
             {
-                throw new InvalidOperationException(
-                    $"Marketplace:Api:Keys: client id '{clientId.Trim()}' must be 1 to {ClientIds.MaxLength} characters without control characters or '/'.");
+                throw new OptionsValidationException("Marketplace:Api:Keys", typeof(ApiKeyRegistry),
+                    [$"Marketplace:Api:Keys: client id '{clientId.Trim()}' must be 1 to {ClientIds.MaxLength} characters without control characters or '/'."]);
             }
 
             entries.Add((Digest(key.Trim()), clientId.Trim()));

@@ -8,8 +8,11 @@ internal static partial class ApiLog
     [LoggerMessage(EventId = MarketplaceEventIds.RequestFailed, Level = LogLevel.Error, Message = "{Method} {Path} failed with {Code} (trace {TraceId})")]
     public static partial void RequestFailed(ILogger logger, Exception exception, string method, string path, string code, string traceId);
 
-    [LoggerMessage(EventId = MarketplaceEventIds.RequestFailedAfterResponseStarted, Level = LogLevel.Warning, Message = "{Method} {Path} failed with {Code} after the response started; aborting it")]
-    public static partial void RequestFailedAfterResponseStarted(ILogger logger, Exception exception, string method, string path, string code);
+    [LoggerMessage(EventId = MarketplaceEventIds.RequestFailedAfterResponseStarted, Level = LogLevel.Warning, Message = "{Method} {Path} failed with {Code} after the response started; aborting it ({ExceptionType}: {Reason})")]
+    public static partial void RequestFailedAfterResponseStarted(ILogger logger, string method, string path, string code, string exceptionType, string reason);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.RequestRefused, Level = LogLevel.Warning, Message = "{Method} {Path} answered {Status} {Code} ({ExceptionType}: {Reason}) (trace {TraceId})")]
+    public static partial void RequestRefused(ILogger logger, string method, string path, int status, string code, string exceptionType, string reason, string traceId);
 
     [LoggerMessage(EventId = MarketplaceEventIds.UploadAbortFailed, Level = LogLevel.Warning, Message = "Aborting a failed blob upload failed too; its chunks are left for collection")]
     public static partial void UploadAbortFailed(ILogger logger, Exception exception);

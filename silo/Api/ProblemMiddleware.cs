@@ -95,16 +95,26 @@ internal sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMid
     {
         var (code, detail, headers) = Classify(exception, context);
         var status = ProblemCodes.StatusFor(code);
-        if (status >= 500)
+        if (status == StatusCodes.Status500InternalServerError)
         {
+            // A fault of this silo (internal, blob_integrity, blob_store_failed): logged with its stack trace for the
+            // trace id the answer quotes.
             ApiLog.RequestFailed(logger, exception, context.Request.Method, context.Request.Path, code, TraceIdOf(context));
+        }
+        else if (status >= 500)
+        {
+            // A refusal the silo meant or a cluster condition (unavailable, timeout, storage_unavailable, ...): one
+            // warning line naming it, no stack trace; a client cannot fill the error log by causing them.
+            ApiLog.RequestRefused(logger, context.Request.Method, context.Request.Path, status, code,
+                exception.GetType().Name, exception.Message, TraceIdOf(context));
         }
 
         if (context.Response.HasStarted)
         {
             if (status < 500)
             {
-                ApiLog.RequestFailedAfterResponseStarted(logger, exception, context.Request.Method, context.Request.Path, code);
+                ApiLog.RequestFailedAfterResponseStarted(logger, context.Request.Method, context.Request.Path, code,
+                    exception.GetType().Name, exception.Message);
             }
 
             context.Abort();
