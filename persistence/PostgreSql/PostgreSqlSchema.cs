@@ -1,5 +1,5 @@
 // Applies the Orleans ADO.NET schema for PostgreSQL that this library ships as embedded scripts, and the marketplace's
-// own table of signed-request nonces (RequestNonces.sql).
+// own tables: signed-request nonces (RequestNonces.sql) and values created once per cluster (ClusterSecrets.sql).
 //
 // Orleans' AdoNet packages carry no SQL: every provider reads its statements from the OrleansQuery table at start
 // and fails when a key is missing. The scripts under Scripts/ create that table, the tables and functions the
@@ -19,10 +19,10 @@ namespace Marketplace.Persistence.PostgreSql;
 public static class PostgreSqlSchema
 {
     /// <summary>Script files in the order they are applied (Main.sql creates the query table the others fill).</summary>
-    internal static readonly IReadOnlyList<string> ScriptNames = ["Main.sql", "Clustering.sql", "Persistence.sql", "Reminders.sql", "RequestNonces.sql"];
+    internal static readonly IReadOnlyList<string> ScriptNames = ["Main.sql", "Clustering.sql", "Persistence.sql", "Reminders.sql", "RequestNonces.sql", "ClusterSecrets.sql"];
 
     // Arbitrary but fixed key ("ORLNSQL1"); every applier of this schema must use the same one.
-    private const long AdvisoryLockKey = 0x4F524C4E_53514C31;
+    internal const long AdvisoryLockKey = 0x4F524C4E_53514C31;
 
     private const string ResourcePrefix = "Marketplace.Persistence.PostgreSql.Scripts.";
 

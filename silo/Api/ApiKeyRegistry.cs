@@ -48,7 +48,8 @@ internal sealed class ApiKeyRegistry
 
     /// <summary>Reads <c>Marketplace:Api:Keys</c> (key → client id). With no keys and <c>Marketplace:Api:DevKey</c>
     /// not false, the development key is the only key: read from <c>Marketplace:Api:DevKeyFile</c> (default
-    /// <c>dev-api-key</c> in the data folder), created and announced by the first start that finds none.</summary>
+    /// <c>dev-api-key</c> in the data folder), created and announced by the first start that finds none; in the
+    /// PostgreSql cluster mode read from the cluster's database (created once per cluster), the file a copy.</summary>
     public static ApiKeyRegistry Load(IConfiguration configuration, string dataFolder, TextWriter notices)
     {
         var keys = new List<KeyValuePair<string, string>>();
@@ -62,7 +63,12 @@ internal sealed class ApiKeyRegistry
             var url = configuration["Marketplace:Http:Urls"]?.Split(';')[0] ?? MarketplaceSiloHost.DefaultHttpUrl;
             var file = configuration["Marketplace:Api:DevKeyFile"];
             var path = string.IsNullOrWhiteSpace(file) ? Path.Combine(dataFolder, DevApiKeyStore.FileName) : file.Trim();
-            keys.Add(new(DevApiKeyStore.LoadOrCreate(path, url, notices), DevClientId));
+            var clusterDatabase = string.Equals(configuration["Marketplace:Cluster:Mode"], "PostgreSql", StringComparison.OrdinalIgnoreCase)
+                ? configuration["Marketplace:Cluster:PostgreSqlConnectionString"]
+                : null;
+            keys.Add(new(string.IsNullOrWhiteSpace(clusterDatabase)
+                ? DevApiKeyStore.LoadOrCreate(path, url, notices)
+                : DevApiKeyStore.LoadForCluster(clusterDatabase, path, url, notices), DevClientId));
         }
 
         return new ApiKeyRegistry(keys);

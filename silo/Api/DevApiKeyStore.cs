@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using Marketplace.Persistence.PostgreSql;
+using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Marketplace.Silo.Api;
 
@@ -8,22 +11,80 @@ namespace Marketplace.Silo.Api;
 /// <c>dev-api-key</c> (file mode 0600 on Unix), announced once with how to use it, reused on later starts. Silos of one
 /// cluster share one key by pointing <c>Marketplace:Api:DevKeyFile</c> at a file on storage they all mount: the first
 /// silo to start creates it (an exclusive create, so exactly one of silos starting at the same moment writes a key), and
-/// the others read it, waiting for the writer's whole key rather than a half-written one.
+/// the others read it, waiting for the writer's whole key rather than a half-written one. In the PostgreSql cluster mode
+/// the key is created once per cluster in the cluster's database (<see cref="LoadForCluster"/>), so silos on separate
+/// hosts share it without a shared file; each keeps a copy in its key file for the operator to read.
 /// </summary>
 internal static class DevApiKeyStore
 {
     /// <summary>File name of the key inside the data folder.</summary>
     public const string FileName = "dev-api-key";
 
+    /// <summary>Name of the development key's row in the cluster's secrets table.</summary>
+    public const string ClusterSecretName = "dev-api-key";
+
+    private static readonly TimeSpan DatabaseWait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan DatabaseRetry = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Returns the cluster's development key from its database, storing this silo's candidate when the cluster has
+    /// none (the key already in <paramref name="path"/>, so a cluster that shared a key file keeps its key, or a new
+    /// one); writes the cluster's key to <paramref name="path"/> when the file holds another or none. Waits up to 30 s
+    /// for a database that does not answer yet, then refuses the start naming the connection setting.
+    /// </summary>
+    public static string LoadForCluster(string connectionString, string path, string baseUrl, TextWriter notices)
+    {
+        var existing = File.Exists(path) ? ReadExisting(path) : null;
+        var candidate = existing ?? NewKey();
+        var waited = TimeSpan.Zero;
+        (string Value, bool Created) stored;
+        while (true)
+        {
+            try
+            {
+                stored = PostgreSqlClusterSecrets.GetOrCreateAsync(connectionString, ClusterSecretName, candidate, CancellationToken.None)
+                    .GetAwaiter().GetResult();
+                break;
+            }
+            catch (NpgsqlException e) when (waited < DatabaseWait)
+            {
+                notices.WriteLine($"Marketplace API: the cluster's database did not answer ({e.Message}); retrying for the development API key.");
+                Thread.Sleep(DatabaseRetry);
+                waited += DatabaseRetry;
+            }
+            catch (NpgsqlException e)
+            {
+                throw new OptionsValidationException("Marketplace:Cluster:PostgreSqlConnectionString", typeof(ApiKeyRegistry),
+                    [$"Marketplace:Cluster:PostgreSqlConnectionString: the cluster's database did not answer for {DatabaseWait.TotalSeconds:0} s while reading the development API key ({e.Message})"]);
+            }
+        }
+
+        if (!string.Equals(existing, stored.Value, StringComparison.Ordinal))
+        {
+            WriteCopy(path, stored.Value);
+        }
+
+        if (stored.Created && existing is null)
+        {
+            Announce(stored.Value, path + " (a copy; the cluster's database holds the key for every silo)", baseUrl, notices);
+        }
+        else
+        {
+            notices.WriteLine($"Marketplace API: using the cluster's development API key from its database, a copy in {path} (client id '{ApiKeyRegistry.DevClientId}').");
+        }
+
+        return stored.Value;
+    }
+
     /// <summary>Returns the key stored at <paramref name="path"/>, or creates, stores and announces a new one.</summary>
     public static string LoadOrCreate(string path, string baseUrl, TextWriter notices)
     {
         if (File.Exists(path))
         {
-            return ReadExisting(path, notices);
+            return ReadAndAnnounce(path, notices);
         }
 
-        var key = "mk_dev_" + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var key = NewKey();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
@@ -39,7 +100,7 @@ internal static class DevApiKeyStore
         }
         catch (IOException) when (File.Exists(path))
         {
-            return ReadExisting(path, notices);
+            return ReadAndAnnounce(path, notices);
         }
 
         using (stream)
@@ -57,7 +118,14 @@ internal static class DevApiKeyStore
     /// ends with a line break (every generated key does); a file without one is taken as it is once it has not
     /// changed for <see cref="SettleTime"/>, so a key written by hand needs no line break.
     /// </summary>
-    private static string ReadExisting(string path, TextWriter notices)
+    private static string ReadAndAnnounce(string path, TextWriter notices)
+    {
+        var existing = ReadExisting(path);
+        notices.WriteLine($"Marketplace API: using the development API key stored in {path} (client id '{ApiKeyRegistry.DevClientId}').");
+        return existing;
+    }
+
+    private static string ReadExisting(string path)
     {
         var waited = TimeSpan.Zero;
         var content = File.ReadAllText(path);
@@ -76,7 +144,6 @@ internal static class DevApiKeyStore
             throw new InvalidOperationException($"The development API key file {path} is damaged (delete it to generate a new key).");
         }
 
-        notices.WriteLine($"Marketplace API: using the development API key stored in {path} (client id '{ApiKeyRegistry.DevClientId}').");
         return existing;
     }
 
@@ -101,6 +168,23 @@ internal static class DevApiKeyStore
         notices.WriteLine("================================================================================");
         notices.WriteLine();
         notices.Flush();
+    }
+
+    private static string NewKey() => "mk_dev_" + Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    // The cluster's key, written over a missing or different copy (owner-only on Unix when created here).
+    private static void WriteCopy(string path, string key)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var stream = new FileStream(path, options);
+        stream.Write(Encoding.ASCII.GetBytes(key + "\n"));
+        stream.Flush(flushToDisk: true);
     }
 
     private static string Base64Url(byte[] bytes) =>

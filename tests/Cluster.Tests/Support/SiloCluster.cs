@@ -72,8 +72,9 @@ public sealed class SiloCluster : IAsyncDisposable
 
     /// <summary>Starts one more silo (not waiting for it); <paramref name="extra"/> adds or overrides settings. With
     /// <paramref name="cheap"/> its two workers (<c>s{port}-w1</c>, <c>-w2</c>) ask price 0 instead of 1, so matching
-    /// ranks them first while they have room (price weighs most in the bid score).</summary>
-    public SiloProcess Start(IReadOnlyDictionary<string, string>? extra = null, bool cheap = false)
+    /// ranks them first while they have room (price weighs most in the bid score). With
+    /// <paramref name="developmentKey"/> the silo has no configured API key, so it uses the cluster's development key.</summary>
+    public SiloProcess Start(IReadOnlyDictionary<string, string>? extra = null, bool cheap = false, bool developmentKey = false)
     {
         var index = _silos.Count + 1;
         var siloPort = FreeTcpPorts.Next();
@@ -96,6 +97,12 @@ public sealed class SiloCluster : IAsyncDisposable
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())
         {
             settings[key] = value;
+        }
+
+        if (developmentKey)
+        {
+            // No configured keys: the silo uses the cluster's development key.
+            settings.Remove("Marketplace:Api:Keys:" + ApiKey);
         }
 
         var silo = SiloProcess.Start($"silo-{index}", dataFolder, siloPort, gatewayPort, httpPort, $"s{siloPort}-", settings);
