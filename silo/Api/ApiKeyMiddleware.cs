@@ -32,7 +32,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRegistry keys
         }
 
         var signature = signatures.Authenticate(context, clientId);
-        rateLimiter.Admit(clientId);
+        await rateLimiter.AdmitAsync(clientId);
         if (signature is not null)
         {
             await signatures.AcceptAsync(context, signature);

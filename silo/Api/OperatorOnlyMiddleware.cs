@@ -24,13 +24,14 @@ internal sealed class OperatorOnlyMiddleware(
     /// <summary>The challenge sent with a 401, so a browser asks for the operator's key.</summary>
     public const string Challenge = "Basic realm=\"Marketplace operators\", charset=\"UTF-8\"";
 
-    public Task InvokeAsync(HttpContext context)
+    public async Task InvokeAsync(HttpContext context)
     {
         var remote = context.Connection.RemoteIpAddress;
         if (!context.Request.Path.StartsWithSegments(pathPrefix, StringComparison.OrdinalIgnoreCase)
             || (remote is not null && IPAddress.IsLoopback(remote)))
         {
-            return next(context);
+            await next(context);
+            return;
         }
 
         var presented = ReadKey(context.Request);
@@ -45,14 +46,14 @@ internal sealed class OperatorOnlyMiddleware(
             throw problem;
         }
 
-        rateLimiter.Admit(clientId);
+        await rateLimiter.AdmitAsync(clientId);
         if (!options.Value.Operators.Contains(clientId))
         {
             throw new AccessDeniedException(
                 $"client '{clientId}' is not an operator; add it to Marketplace:Api:Operators (e.g. Marketplace__Api__Operators__0={clientId}) to open the dashboards from other machines");
         }
 
-        return next(context);
+        await next(context);
     }
 
     private static string? ReadKey(HttpRequest request)

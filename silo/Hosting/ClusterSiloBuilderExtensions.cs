@@ -86,6 +86,8 @@ public static class ClusterSiloBuilderExtensions
                 silo.UsePostgreSqlCluster(o => o.ConnectionString = connectionString);
                 // Signed requests' nonces are recorded for the whole cluster (silo/README.md, "Nonces in a cluster").
                 silo.Services.AddSingleton<Api.IClusterNonceStore>(_ => new Api.PostgreSqlClusterNonceStore(connectionString));
+                // A client's rate limit is one budget for all silos (silo/README.md, "Rate limits").
+                silo.Services.AddSingleton<Api.ClusterRateBudget>();
                 break;
             default:
                 throw new NotSupportedException($"{SiloClusterOptions.Section}:Mode {options.Mode} is not supported.");
