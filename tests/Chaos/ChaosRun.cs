@@ -265,11 +265,21 @@ internal sealed class ChaosRun(ComposeCluster cluster, ChaosSettings settings, T
     private async Task<T?> TryOnAnySiloAsync<T>(int index, Func<HttpMarketplaceClient, Task<T>> call)
         where T : class
     {
+        // The dev client's rate limit is one budget for the whole cluster: a read-back refused for its rate waits the
+        // second the answer asks for and tries again (at most RateLimitedWaits times), other refusals ask the next silo.
+        const int RateLimitedWaits = 20;
+        var waits = 0;
         for (var i = 0; i < _silos.Count; i++)
         {
             try
             {
                 return await call(_silos[(index + i) % _silos.Count].Client);
+            }
+            catch (HttpApiException e) when (e.Code == "rate_limited" && waits < RateLimitedWaits)
+            {
+                waits++;
+                i--;
+                await Task.Delay(TimeSpan.FromSeconds(1));
             }
             catch (MarketplaceException)
             {
