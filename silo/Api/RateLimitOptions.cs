@@ -22,9 +22,15 @@ internal sealed class RateLimitOptions
     /// <summary>Limits for particular clients (client id → limit), overriding the defaults above.</summary>
     public Dictionary<string, ClientRateLimit> Clients { get; set; } = new(StringComparer.Ordinal);
 
+    private ClientRateLimit? _default;
+
     /// <summary>The limit that applies to <paramref name="clientId"/>.</summary>
     public ClientRateLimit For(string clientId) =>
-        Clients.TryGetValue(clientId, out var limit) ? limit : new ClientRateLimit { RequestsPerSecond = RequestsPerSecond, Burst = Burst };
+        Clients.TryGetValue(clientId, out var limit)
+            ? limit
+            : _default is { } known && known.RequestsPerSecond == RequestsPerSecond && known.Burst == Burst
+                ? known
+                : _default = new ClientRateLimit { RequestsPerSecond = RequestsPerSecond, Burst = Burst };
 }
 
 /// <summary>One client's request rate.</summary>

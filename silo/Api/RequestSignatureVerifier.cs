@@ -6,10 +6,11 @@
 // clock (signature_expired), the HMAC over the signed string (method, target, timestamp, nonce, body hash,
 // Content-Type, Range, key id) equal in constant time (signature_invalid). Then the caller takes the rate-limit token,
 // and AcceptAsync records the nonce, in this silo's cache and then in the cluster's store when there is one
-// (nonce_replayed when either has seen it; only verified requests are recorded, so forged ones cannot use up nonces) and checks the body's SHA-256 (content_hash_mismatch). The body is read into memory and
-// hashed before the endpoint runs (Kestrel bounds it by MaxJsonBodyBytes), except for endpoints that stream their
-// body (blob uploads): there it is hashed as the endpoint reads it, and a mismatch fails the read at the body's end,
-// before the upload is committed.
+// (nonce_replayed when either has seen it; only verified requests are recorded, so forged ones cannot use up
+// nonces), and checks the body's SHA-256 (content_hash_mismatch). The body is read into memory and hashed before the
+// endpoint runs (Kestrel bounds it by MaxJsonBodyBytes), except for endpoints that stream their body (blob uploads):
+// there it is hashed as the endpoint reads it, and a mismatch fails the read at the body's end, before the upload is
+// committed.
 using System.Security.Cryptography;
 using Marketplace.GrainInterfaces.Http;
 using Microsoft.AspNetCore.Http.Features;
