@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Marketplace.GrainInterfaces;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace Marketplace.Silo.Api;
 
@@ -14,9 +15,17 @@ internal sealed class ApiKeyRegistry
     /// <summary>Client id of the generated development key.</summary>
     public const string DevClientId = "dev";
 
-    private readonly (byte[] Digest, string ClientId)[] _entries;
+    private volatile Snapshot _current;
 
-    public ApiKeyRegistry(IEnumerable<KeyValuePair<string, string>> keys)
+    public ApiKeyRegistry(IEnumerable<KeyValuePair<string, string>> keys) => _current = Build(keys);
+
+    /// <summary>Number of keys accepted now.</summary>
+    public int Count => _current.Entries.Length;
+
+    /// <summary>The clients the keys belong to, each once, by id (ordinal).</summary>
+    public IReadOnlyList<string> KnownClients => _current.Clients;
+
+    private static Snapshot Build(IEnumerable<KeyValuePair<string, string>> keys)
     {
         var entries = new List<(byte[], string)>();
         foreach (var (key, clientId) in keys)
@@ -36,15 +45,10 @@ internal sealed class ApiKeyRegistry
             entries.Add((Digest(key.Trim()), clientId.Trim()));
         }
 
-        _entries = [.. entries];
-        KnownClients = [.. entries.Select(entry => entry.Item2).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        return new Snapshot([.. entries], [.. entries.Select(entry => entry.Item2).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
     }
 
-    /// <summary>Number of configured keys.</summary>
-    public int Count => _entries.Length;
-
-    /// <summary>The clients the keys belong to, each once, by id (ordinal).</summary>
-    public IReadOnlyList<string> KnownClients { get; }
+    private sealed record Snapshot((byte[] Digest, string ClientId)[] Entries, IReadOnlyList<string> Clients);
 
     /// <summary>Reads <c>Marketplace:Api:Keys</c> (key → client id). With no keys and <c>Marketplace:Api:DevKey</c>
     /// not false, the development key is the only key: read from <c>Marketplace:Api:DevKeyFile</c> (default
@@ -52,12 +56,7 @@ internal sealed class ApiKeyRegistry
     /// PostgreSql cluster mode read from the cluster's database (created once per cluster), the file a copy.</summary>
     public static ApiKeyRegistry Load(IConfiguration configuration, string dataFolder, TextWriter notices)
     {
-        var keys = new List<KeyValuePair<string, string>>();
-        foreach (var child in configuration.GetSection("Marketplace:Api:Keys").GetChildren())
-        {
-            keys.Add(new(child.Key, child.Value ?? ""));
-        }
-
+        var keys = Configured(configuration);
         if (keys.Count == 0 && configuration.GetValue("Marketplace:Api:DevKey", defaultValue: true))
         {
             var url = configuration["Marketplace:Http:Urls"]?.Split(';')[0] ?? MarketplaceSiloHost.DefaultHttpUrl;
@@ -69,9 +68,50 @@ internal sealed class ApiKeyRegistry
             keys.Add(new(string.IsNullOrWhiteSpace(clusterDatabase)
                 ? DevApiKeyStore.LoadOrCreate(path, url, notices)
                 : DevApiKeyStore.LoadForCluster(clusterDatabase, path, url, notices), DevClientId));
+            return new ApiKeyRegistry(keys);
         }
 
-        return new ApiKeyRegistry(keys);
+        var registry = new ApiKeyRegistry(keys);
+        // Keys from a configuration file that changes (appsettings.json, a --config file) are read again at once: a
+        // key removed there is refused from then on, without a restart. A change that would not load keeps the keys
+        // in force and says why.
+        ChangeToken.OnChange(configuration.GetReloadToken, () => registry.Reload(configuration, notices));
+        return registry;
+    }
+
+    private void Reload(IConfiguration configuration, TextWriter notices)
+    {
+        var keys = Configured(configuration);
+        if (keys.Count == 0)
+        {
+            notices.WriteLine("Marketplace API: the configuration now lists no API keys; the keys in force are kept (remove the last key by restarting the silo).");
+            return;
+        }
+
+        try
+        {
+            var next = Build(keys);
+            if (next.Entries.Length != _current.Entries.Length || !next.Entries.Zip(_current.Entries).All(pair => pair.First.Digest.AsSpan().SequenceEqual(pair.Second.Digest) && pair.First.ClientId == pair.Second.ClientId))
+            {
+                _current = next;
+                notices.WriteLine($"Marketplace API: API keys read again from the configuration: {next.Entries.Length} keys of {next.Clients.Count} clients.");
+            }
+        }
+        catch (OptionsValidationException refused)
+        {
+            notices.WriteLine($"Marketplace API: the changed API keys were refused and the keys in force kept: {string.Join("; ", refused.Failures)}");
+        }
+    }
+
+    private static List<KeyValuePair<string, string>> Configured(IConfiguration configuration)
+    {
+        var keys = new List<KeyValuePair<string, string>>();
+        foreach (var child in configuration.GetSection("Marketplace:Api:Keys").GetChildren())
+        {
+            keys.Add(new(child.Key, child.Value ?? ""));
+        }
+
+        return keys;
     }
 
     /// <summary>Finds the client of <paramref name="presented"/> in constant time over all keys.</summary>
@@ -81,7 +121,7 @@ internal sealed class ApiKeyRegistry
         var bytes = Encoding.UTF8.GetBytes(presented);
         SHA256.HashData(bytes, digest);
         string? found = null;
-        foreach (var (candidate, client) in _entries)
+        foreach (var (candidate, client) in _current.Entries)
         {
             if (CryptographicOperations.FixedTimeEquals(candidate, digest))
             {

@@ -76,7 +76,8 @@ public static class SiloSwitches
         ArgumentNullException.ThrowIfNull(values);
         foreach (var file in values.ConfigFiles)
         {
-            configuration.AddJsonFile(file, optional: false, reloadOnChange: false);
+            // Read again when the file changes: API keys added or removed there take effect without a restart.
+            configuration.AddJsonFile(file, optional: false, reloadOnChange: true);
         }
 
         if (values.ChainRpcUrl is { } url)
