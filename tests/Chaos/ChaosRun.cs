@@ -36,6 +36,7 @@ internal sealed class ChaosRun(ComposeCluster cluster, ChaosSettings settings, T
         await CheckDashboardsAsync();
         await CheckUpAgainKeepsContractsAsync();
         await CheckPrometheusAsync();
+        await CheckRateLimitSumsAsync();
 
         var program = await DeployCounterAsync();
         await FundAsync();
@@ -84,6 +85,51 @@ internal sealed class ChaosRun(ComposeCluster cluster, ChaosSettings settings, T
         }
 
         Check("one development key works on every silo", answers.All(a => a.EndsWith(" 200", StringComparison.Ordinal)), string.Join(", ", answers));
+    }
+
+    // The compose file sets no rate limit, so the dev client has the defaults: a burst of 400 and 200 a second, one
+    // budget for the three silos. Requests sent to all three as fast as 12 connections go for 5 s may be admitted at
+    // most at that rate in all (plus one slice of 20 per silo), not three times it.
+    private async Task CheckRateLimitSumsAsync()
+    {
+        const int Burst = 400, Rate = 200, Slice = 20;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var admitted = 0;
+        var refused = 0;
+        var other = 0;
+        var clock = Stopwatch.StartNew();
+        var duration = TimeSpan.FromSeconds(5);
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(async worker =>
+        {
+            var address = ComposeCluster.HttpAddress(ComposeCluster.Silos[worker % ComposeCluster.Silos.Count].Service);
+            while (clock.Elapsed < duration)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(address, "v1/client"));
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _key);
+                try
+                {
+                    using var response = await http.SendAsync(request);
+                    _ = response.StatusCode switch
+                    {
+                        HttpStatusCode.OK => Interlocked.Increment(ref admitted),
+                        HttpStatusCode.TooManyRequests => Interlocked.Increment(ref refused),
+                        _ => Interlocked.Increment(ref other),
+                    };
+                }
+                catch (HttpRequestException)
+                {
+                    Interlocked.Increment(ref other);
+                }
+            }
+        }));
+        var seconds = clock.Elapsed.TotalSeconds;
+        var bound = Burst + (int)Math.Ceiling(Rate * seconds) + Slice * ComposeCluster.Silos.Count;
+        Check("a client's rate limit is one budget across the silos",
+            admitted <= bound && other == 0,
+            $"{admitted} admitted, {refused} refused (429), {other} other in {seconds:0.0} s over 3 silos; at most {bound} may pass ({(admitted + refused + other) / seconds:0} requests/s offered)");
+
+        // Let the bucket fill again before the job stream.
+        await Task.Delay(TimeSpan.FromSeconds(Burst / Rate));
     }
 
     private async Task CheckDashboardsAsync()
