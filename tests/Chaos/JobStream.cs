@@ -92,6 +92,12 @@ internal sealed class JobStream
             catch (HttpApiException e)
             {
                 job.Refusals.Add(e.Status == 0 ? $"{service}: no connection" : $"{service}: {e.Status} {e.Code}");
+                if (e.Code == "rate_limited")
+                {
+                    // The client's rate is one budget for the cluster: another silo would refuse too. Wait the
+                    // second the answer asks for, as a client should.
+                    await Task.Delay(TimeSpan.FromSeconds(1));
+                }
             }
             catch (MarketplaceException e)
             {
