@@ -42,6 +42,7 @@ internal static class JsonRequestBody
         where T : class
     {
         RequireJsonMediaType(request.ContentType);
+        await OversizedBody.RefuseIfDeclaredOverLimitAsync(request);
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
         return Parse<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));

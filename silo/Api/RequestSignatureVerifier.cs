@@ -164,6 +164,7 @@ internal sealed class RequestSignatureVerifier
             return;
         }
 
+        await OversizedBody.RefuseIfDeclaredOverLimitAsync(request);
         var body = new MemoryStream();
         await request.Body.CopyToAsync(body, context.RequestAborted);
         if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(body.GetBuffer().AsSpan(0, (int)body.Length)), contentHash))
