@@ -1,14 +1,22 @@
 using System.Globalization;
 using Marketplace.GrainInterfaces;
+using Microsoft.Extensions.Logging;
 
 namespace Marketplace.Grains.Jobs;
 
 /// <summary>The client's quotas. Unfinished jobs and fuel per hour are checked when a job reserves its place (before
 /// it is stored); concurrent jobs hold places handed out in submit order, and a finished job passes its place to the
-/// next waiting job with a one-way call.</summary>
+/// next waiting job with a one-way call. A reservation whose job was never stored (its silo died between the
+/// reservation and the write, or the write failed) lapses after <see cref="ReservationLifetime"/>, so lost submits do
+/// not use up the client's quota.</summary>
 internal sealed partial class ClientJobsGrain
 {
-    private readonly Dictionary<string, long> _reserved = new(StringComparer.Ordinal);
+    /// <summary>How long a reservation holds a place without its job being stored: 2 minutes, four times the longest
+    /// a submit waits for a grain call.</summary>
+    internal static readonly TimeSpan ReservationLifetime = TimeSpan.FromMinutes(2);
+
+    private readonly Dictionary<string, (long Fuel, DateTimeOffset At)> _reserved = new(StringComparer.Ordinal);
+    private DateTimeOffset _nextLapseCheck;
     private readonly HashSet<string> _started = new(StringComparer.Ordinal);
     private readonly Queue<string> _waitingToStart = new();
     private readonly HashSet<string> _waitingSet = new(StringComparer.Ordinal);
@@ -26,6 +34,8 @@ internal sealed partial class ClientJobsGrain
             return Task.CompletedTask; // the same job again: already counted
         }
 
+        var now = _time.GetUtcNow();
+        DropLapsedReservations(now);
         var limit = _options.UnfinishedJobLimit(ClientId);
         if (_unfinished + _reserved.Count >= limit)
         {
@@ -34,7 +44,7 @@ internal sealed partial class ClientJobsGrain
 
         if (_options.FuelPerHourLimit(ClientId) is var fuelLimit and > 0)
         {
-            var burned = state.State.FuelWindow.Sum(DateTimeOffset.UtcNow);
+            var burned = state.State.FuelWindow.Sum(now);
             if (burned + _unfinishedFuel + maxFuel > fuelLimit)
             {
                 throw new QuotaExceededException(string.Create(CultureInfo.InvariantCulture,
@@ -42,10 +52,44 @@ internal sealed partial class ClientJobsGrain
             }
         }
 
-        _reserved[jobId] = maxFuel;
+        _reserved[jobId] = (maxFuel, now);
         _unfinishedFuel += maxFuel;
         return Task.CompletedTask;
     }
+
+    // At most once a second: reservations older than their lifetime give their place and fuel back.
+    private void DropLapsedReservations(DateTimeOffset now)
+    {
+        if (_reserved.Count == 0 || now < _nextLapseCheck)
+        {
+            return;
+        }
+
+        _nextLapseCheck = now + TimeSpan.FromSeconds(1);
+        List<string>? lapsed = null;
+        foreach (var (jobId, reservation) in _reserved)
+        {
+            if (now - reservation.At >= ReservationLifetime)
+            {
+                (lapsed ??= []).Add(jobId);
+            }
+        }
+
+        if (lapsed is null)
+        {
+            return;
+        }
+
+        foreach (var jobId in lapsed)
+        {
+            ReleaseReservation(jobId);
+        }
+
+        LogReservationsLapsed(log, ClientId, lapsed.Count, ReservationLifetime.TotalSeconds);
+    }
+
+    [LoggerMessage(EventId = MarketplaceEventIds.ReservationsLapsed, Level = LogLevel.Warning, Message = "Client {ClientId}: {Count} job reservations lapsed after {Seconds} s without their jobs being stored (submits lost to a silo failure); their places are free again")]
+    private static partial void LogReservationsLapsed(ILogger logger, string clientId, int count, double seconds);
 
     /// <inheritdoc />
     public Task ReleaseReservationAsync(string jobId)
@@ -82,16 +126,16 @@ internal sealed partial class ClientJobsGrain
     /// <summary>A reserved job was stored (or given up): its reservation becomes (or leaves) the list's count.</summary>
     private void ReleaseReservation(string jobId)
     {
-        if (_reserved.Remove(jobId, out var fuel))
+        if (_reserved.Remove(jobId, out var reservation))
         {
-            _unfinishedFuel -= fuel;
+            _unfinishedFuel -= reservation.Fuel;
         }
     }
 
     /// <summary>Books a finished job's fuel in the hour and passes its concurrent place on.</summary>
     private void OnFinished(JobSummary job)
     {
-        state.State.FuelWindow.Add(DateTimeOffset.UtcNow, job.FuelConsumed);
+        state.State.FuelWindow.Add(_time.GetUtcNow(), job.FuelConsumed);
         _waitingSet.Remove(job.JobId);
         if (_started.Remove(job.JobId))
         {

@@ -6,6 +6,7 @@
 // client's concurrent jobs hold places handed out in submit order. A job's final update is also pushed to the
 // client's subscribed observers (ClientJobsGrain.Events.cs).
 using Marketplace.GrainInterfaces;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -18,9 +19,11 @@ internal sealed partial class ClientJobsGrain(
     [PersistentState("client-jobs")] IPersistentState<ClientJobsState> state,
     IOptions<JobsOptions> options,
     GrainReferences<IJobAttemptGrain> jobGrains,
+    IServiceProvider services,
     ILogger<ClientJobsGrain> log) : Grain, IClientJobsGrain
 {
     private readonly JobsOptions _options = options.Value;
+    private readonly TimeProvider _time = services.GetService<TimeProvider>() ?? TimeProvider.System;
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private int _unfinished;
     private IGrainTimer? _flush;

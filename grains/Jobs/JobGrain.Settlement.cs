@@ -60,7 +60,7 @@ internal sealed partial class JobGrain
         {
             // The escrow never happened (its call failed before the ledger applied it): nothing to give back.
         }
-        catch (Exception e) when (e is TimeoutException or OrleansException)
+        catch (Exception e) when (e is TimeoutException or OrleansException or ChainSettlementUnavailableException)
         {
             // Left open on purpose, see the summary; the submit's own error reaches the client.
         }

@@ -171,9 +171,11 @@ internal sealed partial class JobGrain(
             {
                 escrowed = await EscrowAtSubmitAsync(submission.ClientId, SettlementAmounts.ForFuel(maxFuel, maxPrice));
             }
-            catch (Exception e) when (e is MarketplaceException or TimeoutException or OrleansException)
+            catch (Exception e) when (e is MarketplaceException or TimeoutException or OrleansException or ChainSettlementUnavailableException)
             {
-                if (e is not MarketplaceException)
+                // A refusal took nothing; a lost answer may have escrowed, so give it back. The chain not answering
+                // leaves the deposit in the settlement's outbox: a resubmit with the same request id takes it up.
+                if (e is TimeoutException or OrleansException)
                 {
                     await RefundAbandonedEscrowAsync();
                 }
@@ -231,6 +233,17 @@ internal sealed partial class JobGrain(
             if (paid)
             {
                 await RefundAbandonedEscrowAsync();
+            }
+
+            // The place this submit reserved goes back at once (else it lapses after the reservation lifetime).
+            try
+            {
+                await lookups.ClientJobs(submission.ClientId).ReleaseReservationAsync(JobId);
+            }
+            catch (Exception release) when (release is OrleansException or TimeoutException)
+            {
+                // The client jobs grain is unreachable too: the reservation lapses on its own, and the write's failure
+                // is what the caller hears.
             }
 
             throw;

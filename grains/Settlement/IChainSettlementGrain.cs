@@ -70,22 +70,3 @@ public sealed class ChainBatchSummary
     /// <summary>Its transaction.</summary>
     [Id(5)] public string TransactionHash { get; set; } = "";
 }
-
-/// <summary>The chain could not be reached or did not answer in time; nothing recorded was lost, and the call may be
-/// retried (the outbox sends the same transactions or finds their receipts).</summary>
-[GenerateSerializer]
-[Alias("marketplace.chain-settlement-unavailable")]
-public sealed class ChainSettlementUnavailableException : Exception
-{
-    /// <summary>Creates the exception.</summary>
-    public ChainSettlementUnavailableException(string message)
-        : base(message)
-    {
-    }
-
-    /// <summary>Creates the exception with its cause.</summary>
-    public ChainSettlementUnavailableException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}

@@ -212,7 +212,8 @@ internal sealed partial class SettlementGrain(
         }
         catch (Exception e) when (e is ChainTransportException or ChainTimeoutException or ChainRpcException or ChainFormatException)
         {
-            throw new ChainSettlementUnavailableException($"the settlement chain did not answer: {e.Message}", e);
+            // The cause's message only: the chain client's exception types have no codec and must not cross silos.
+            throw new ChainSettlementUnavailableException($"the settlement chain did not answer ({e.GetType().Name}): {e.Message}");
         }
     }
 

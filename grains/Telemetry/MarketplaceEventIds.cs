@@ -36,6 +36,8 @@ internal static class MarketplaceEventIds
     /// tried again until the start is cancelled.</summary>
     public const int WorkerRegistrationRetried = 5208;
 
+    public const int ReservationsLapsed = 5300;
+
     public const int CatalogMigrationStarted = 5400;
     public const int CatalogMigrationFinished = 5401;
     public const int CatalogMigrationRetry = 5402;
@@ -100,6 +102,10 @@ internal static class MarketplaceEventIds
     public const int DatabaseBackupWritten = 6008;
     public const int DatabaseBackupFailed = 6009;
     public const int RequestRefused = 6010;
+
+    public const int GatewayConnectionAccepted = 6020;
+    public const int GatewayConnectionRefused = 6021;
+    public const int GatewayCallRefused = 6022;
 
     public const int DashboardSectionFailed = 6050;
 }

@@ -148,6 +148,8 @@ internal sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMid
                 // The call did not reach its grain: e.g. forwarded too often while the grain's activations came and went
                 // (many concurrent reads of an id that is not stored, each retiring the activation it found).
                 return (ProblemCodes.Unavailable, "The request could not reach its resource just now; retry shortly.", null);
+            case ChainSettlementUnavailableException:
+                return (ProblemCodes.Unavailable, "The settlement chain did not answer; retry shortly (a submission with the same request id is applied once, its escrow taken up again).", null);
             case Marketplace.Grains.ClusterStorageUnavailableException:
                 return (ProblemCodes.Unavailable, "The cluster's storage did not answer; the request may not have taken effect. Retry shortly (a submission with the same request id is applied once).", null);
             case Orleans.Storage.InconsistentStateException:

@@ -6,7 +6,6 @@
 // pages cost one read per interval. Each section is read on its own; a section whose grains fail (a timeout, an
 // unreachable silo, a chain that does not answer) answers a fixed phrase in its `problem` and the others still show.
 using Marketplace.GrainInterfaces;
-using Marketplace.Grains.Settlement;
 using Marketplace.Silo.Api;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,6 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Settlement;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -100,5 +101,32 @@ public sealed class ChainSettlementEscrowGroupTests(ITestOutputHelper output)
         Assert.Equal(700_000, await silo.EscrowViewAsync("totalEscrowed"));
         Assert.Equal((UInt128)300_000, (await silo.Settlement.GetBalanceAsync("carol")).Available);
         Assert.Equal((UInt128)700_000, (await silo.Settlement.GetBalanceAsync("carol")).Escrowed);
+    }
+
+    [AnvilFact]
+    public async Task EscrowsAnsweredWhileTheChainIsDownCarryARetryableErrorThatCrossesSilos()
+    {
+        await using var silo = await ChainSilo.StartAsync();
+        await silo.Settlement.DepositAsync("dora", 500_000, "deposit-dora");
+        await silo.Anvil.StopAsync();
+
+        var outcomes = await silo.Settlement.EscrowManyAsync(
+        [
+            new EscrowRequest { JobId = "d1", ClientId = "dora", Amount = 100_000 },
+            new EscrowRequest { JobId = "d2", ClientId = "dora", Amount = 100_000 },
+        ]);
+
+        // The answer goes to a job grain on another silo in a cluster: it must serialize, and keep its type and the
+        // chain's message (the chain client's own exception types do not cross silos).
+        var serializer = silo.Services.GetRequiredService<Orleans.Serialization.Serializer>();
+        var copy = serializer.Deserialize<EscrowOutcome[]>(serializer.SerializeToArray(outcomes))!;
+        output.WriteLine(copy[0].Error?.Message);
+        Assert.All(copy, outcome =>
+        {
+            Assert.Null(outcome.Escrow);
+            var error = Assert.IsType<ChainSettlementUnavailableException>(outcome.Error);
+            Assert.Contains("did not answer", error.Message, StringComparison.Ordinal);
+            Assert.Null(error.InnerException);
+        });
     }
 }

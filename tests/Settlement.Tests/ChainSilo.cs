@@ -58,6 +58,9 @@ internal sealed class ChainSilo : IAsyncDisposable
     /// <summary>The running silo's grain factory.</summary>
     public IGrainFactory Grains => _host!.Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>The silo's services.</summary>
+    public IServiceProvider Services => _host!.Services;
+
     /// <summary>Starts anvil, deploys, starts the silo; <paramref name="settings"/> override the chain settings
     /// (keys below <c>Marketplace:Settlement:Chain:</c>, e.g. <c>BatchSize</c>).</summary>
     public static async Task<ChainSilo> StartAsync(IDictionary<string, string>? settings = null)
