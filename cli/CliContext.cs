@@ -37,6 +37,12 @@ internal sealed class CliContext
             DefaultValueFactory = _ => environment.GetVariable("MARKETPLACE_GATEWAY"),
             Recursive = true,
         };
+        GatewayCredential = new Option<string?>("--gateway-credential")
+        {
+            // No default value factory: help would print the secret from the environment. Read at use instead.
+            Description = "Operator service credential for --gateway, service:secret (env MARKETPLACE_GATEWAY_CREDENTIAL); a silo on embedded defaults accepts dev:<its development key>.",
+            Recursive = true,
+        };
         ClientId = new Option<string>("--client-id")
         {
             Description = "Client id to act as over --gateway, with that client's access to blobs (env MARKETPLACE_CLIENT_ID); without it the CLI acts as 'cli' with the operators' full access.",
@@ -89,6 +95,9 @@ internal sealed class CliContext
 
     public Option<string?> SigningSecretFile { get; }
 
+    /// <summary><c>--gateway-credential</c>: the operator service a gateway connection proves (service:secret).</summary>
+    public Option<string?> GatewayCredential { get; }
+
     public Option<bool> Json { get; }
 
     public Option<bool> Quiet { get; }
@@ -98,6 +107,7 @@ internal sealed class CliContext
         root.Options.Add(Url);
         root.Options.Add(ApiKey);
         root.Options.Add(Gateway);
+        root.Options.Add(GatewayCredential);
         root.Options.Add(ClientId);
         root.Options.Add(ClusterId);
         root.Options.Add(SigningKeyId);
@@ -207,7 +217,24 @@ internal sealed class VerbRun : IAsyncDisposable
         return new ConnectionSettings(url, string.IsNullOrWhiteSpace(apiKey) ? null : apiKey, gateway, clientId, Parse.GetValue(_context.ClusterId) ?? CliContext.DefaultClusterId, named)
         {
             SigningKey = gateway is null ? SigningKey() : null,
+            GatewayCredential = gateway is null ? null : GatewayCredential(),
         };
+    }
+
+    // The credential of a gateway connection, service:secret; read only when a gateway is given.
+    private GatewayCredential GatewayCredential()
+    {
+        var text = Parse.GetValue(_context.GatewayCredential) ?? _context.Environment.GetVariable("MARKETPLACE_GATEWAY_CREDENTIAL");
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new CliException("unauthorized", ExitCodes.Auth,
+                "--gateway needs an operator service's credential: pass --gateway-credential service:secret or set MARKETPLACE_GATEWAY_CREDENTIAL "
+                + "(a silo on embedded defaults accepts dev:$(cat silo/data/dev-api-key), acting as client 'dev').");
+        }
+
+        return Marketplace.GrainInterfaces.GatewayCredential.TryParse(text.Trim(), out var credential, out var error)
+            ? credential
+            : throw CliException.Usage($"--gateway-credential: {error}.");
     }
 
     // The signing key of HTTP requests: both options or neither; the secret file holds the base64 secret.

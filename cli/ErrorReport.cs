@@ -28,7 +28,7 @@ internal readonly record struct ErrorReport(string Code, int ExitCode, string Me
         ConnectionFailedCode => ExitCodes.Connection,
         _ when code.EndsWith("_not_found", StringComparison.Ordinal) || code == "not_found" || code == StateNotKeptException.ErrorCode => ExitCodes.NotFound,
         BlobIntegrityException.ErrorCode => ExitCodes.Integrity,
-        AccessDeniedException.ErrorCode or "unauthorized" or "signature_required" or "signature_invalid" or "signature_expired"
+        AccessDeniedException.ErrorCode or GatewayRefusedException.ErrorCode or "unauthorized" or "signature_required" or "signature_invalid" or "signature_expired"
             or "signing_key_unknown" or "signing_key_mismatch" or "nonce_replayed" or "content_hash_mismatch" => ExitCodes.Auth,
         "internal" or "internal_error" or "server_error" or "unavailable" or "unexpected_response" or "blob_store_failed" or StorageUnavailableException.ErrorCode => ExitCodes.Server,
         _ => ExitCodes.Rejected,

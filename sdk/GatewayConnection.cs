@@ -2,6 +2,7 @@
 // "connect to these gateways, give me a client, close it when done", so this wraps that host: static clustering over
 // the listed gateways, the cluster id, one connection attempt round with a clear error when no gateway answers.
 using System.Net;
+using Marketplace.GrainInterfaces;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,9 +11,11 @@ using Orleans.Configuration;
 namespace Marketplace.Sdk;
 
 /// <summary>
-/// A connected Orleans <see cref="IClusterClient"/> for operators' own services: the grain client reaches every grain
-/// with no authentication, so it belongs inside the operators' trusted boundary (the gateway listens on loopback or a
-/// private address). Public users go through the HTTP API with keys (<see cref="HttpMarketplaceClient"/>).
+/// A connected Orleans <see cref="IClusterClient"/> for operators' own services, connected as one operator service
+/// (<see cref="GatewayCredential"/>): the silos admit a connection only after it proves the service's secret, and run a
+/// call only when it carries the service's token and stays within what the service may do (an operator service
+/// anything; a service bound to one client only that client's calls). Public users go through the HTTP API with keys
+/// (<see cref="HttpMarketplaceClient"/>).
 /// </summary>
 public sealed class GatewayConnection : IAsyncDisposable
 {
@@ -45,16 +48,21 @@ public sealed class GatewayConnection : IAsyncDisposable
     /// Orleans balances calls across the ones that answer and moves off one that fails).
     /// </summary>
     /// <param name="gateways">At least one gateway; empty means <see cref="DefaultGateway"/>.</param>
+    /// <param name="credential">The operator service to connect as (<c>Marketplace:Gateway:Services</c> on the
+    /// silos): each connection proves its secret and each call carries a token signed with it.</param>
     /// <param name="clusterId">The silos' cluster id (<c>Marketplace:Cluster:ClusterId</c>).</param>
     /// <param name="cancellationToken">Cancels the connection attempt.</param>
     /// <param name="connectTimeout">How long to try before giving up (default <see cref="DefaultConnectTimeout"/>);
     /// Orleans' client would otherwise keep retrying an unreachable gateway for minutes.</param>
     /// <exception cref="ArgumentException">A gateway is not <c>host:port</c>.</exception>
     /// <exception cref="SiloUnavailableException">No gateway could be reached within the timeout.</exception>
+    /// <exception cref="GatewayRefusedException">A gateway refused the credential (unknown service, wrong secret); the
+    /// message has the silo's reason.</exception>
     public static async Task<GatewayConnection> ConnectAsync(
-        IReadOnlyList<string> gateways, string clusterId = DefaultClusterId, CancellationToken cancellationToken = default, TimeSpan? connectTimeout = null)
+        IReadOnlyList<string> gateways, GatewayCredential credential, string clusterId = DefaultClusterId, CancellationToken cancellationToken = default, TimeSpan? connectTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(gateways);
+        ArgumentNullException.ThrowIfNull(credential);
         ArgumentException.ThrowIfNullOrWhiteSpace(clusterId);
         var endpoints = new List<IPEndPoint>();
         foreach (var gateway in gateways.Count == 0 ? [DefaultGateway] : gateways)
@@ -62,6 +70,7 @@ public sealed class GatewayConnection : IAsyncDisposable
             endpoints.Add(await ResolveAsync(gateway, cancellationToken).ConfigureAwait(false));
         }
 
+        var handshake = new GatewayClientHandshake(credential);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(client =>
@@ -70,6 +79,11 @@ public sealed class GatewayConnection : IAsyncDisposable
             client.Configure<ClusterOptions>(o => o.ClusterId = clusterId);
             // The caller's Activity (W3C trace context) travels with each grain call, so the silos' spans join its trace.
             client.AddActivityPropagation();
+            // The credential check before Orleans' preamble on every gateway connection, and the call token on every
+            // grain call (the silos refuse calls without one).
+            client.Services.AddSingleton(handshake);
+            client.Configure<ClientConnectionOptions>(o => o.ConfigureConnection(connection => connection.Use(next => context => handshake.RunAsync(context, next))));
+            client.AddOutgoingGrainCallFilter(new GatewayCallTokens(credential, TimeProvider.System));
         });
         var host = builder.Build();
         var timeout = connectTimeout ?? DefaultConnectTimeout;
@@ -77,14 +91,29 @@ public sealed class GatewayConnection : IAsyncDisposable
         deadline.CancelAfter(timeout);
         try
         {
-            await host.StartAsync(deadline.Token).ConfigureAwait(false);
+            // A refusal ends the attempt at once: the client would otherwise retry the same credential until the
+            // deadline.
+            var start = host.StartAsync(deadline.Token);
+            if (await Task.WhenAny(start, handshake.Refusal).ConfigureAwait(false) != start)
+            {
+                deadline.Cancel();
+                await IgnoreFailure(start).ConfigureAwait(false);
+                throw await handshake.Refusal.ConfigureAwait(false);
+            }
+
+            await start.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
+            if (handshake.Refusal.IsCompleted)
+            {
+                throw await handshake.Refusal.ConfigureAwait(false);
+            }
+
             throw new SiloUnavailableException($"No gateway of cluster '{clusterId}' answered at {string.Join(", ", endpoints)} within {timeout.TotalSeconds:0.#} s.");
         }
-        catch (Exception e) when (e is not OperationCanceledException and not SiloUnavailableException)
+        catch (Exception e) when (e is not OperationCanceledException and not SiloUnavailableException and not GatewayRefusedException)
         {
             host.Dispose();
             throw new SiloUnavailableException($"No gateway of cluster '{clusterId}' answered at {string.Join(", ", endpoints)}: {e.Message}", e);
@@ -108,6 +137,23 @@ public sealed class GatewayConnection : IAsyncDisposable
         finally
         {
             _host.Dispose();
+        }
+    }
+
+    // Waits for a start that was cancelled, whatever it ends with: the refusal is what the caller hears.
+    private static async Task IgnoreFailure(Task start)
+    {
+        try
+        {
+            await start.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled by the refusal, as intended.
+        }
+        catch (OrleansException)
+        {
+            // The client's own report of the refused connection; the refusal says more.
         }
     }
 

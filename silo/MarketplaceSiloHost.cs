@@ -7,6 +7,7 @@
 using System.Net;
 using Marketplace.Grains.Hosting;
 using Marketplace.Silo.Api;
+using Marketplace.Silo.Gateway;
 using Marketplace.Silo.Hosting;
 using Marketplace.Silo.Telemetry;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -95,6 +96,9 @@ public static class MarketplaceSiloHost
 
         ConfigureHttpListener(builder);
         var keys = ApiKeyRegistry.Load(configuration, dataFolder, notices);
+        // The grain gateway's services (Marketplace:Gateway:Services); with none configured and the development key in
+        // use, the development service 'dev' (its secret the development key) acts as the development client.
+        builder.Services.AddSingleton(GatewayServiceRegistry.Load(configuration, keys.DevelopmentKey, notices));
         builder.Services.AddMarketplaceApi(configuration, keys);
         // Metrics and traces (Marketplace:Telemetry): OpenTelemetry, the Prometheus scrape endpoint, OTLP export.
         builder.AddMarketplaceTelemetry();

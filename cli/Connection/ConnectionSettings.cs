@@ -1,3 +1,4 @@
+using Marketplace.GrainInterfaces;
 using Marketplace.Sdk;
 
 namespace Marketplace.Cli.Connection;
@@ -10,6 +11,9 @@ internal sealed record ConnectionSettings(Uri Url, string? ApiKey, string? Gatew
 {
     /// <summary>The key that signs every HTTP request, or null for unsigned requests.</summary>
     public RequestSigningKey? SigningKey { get; init; }
+
+    /// <summary>The operator service a gateway connection proves; set whenever <see cref="Gateway"/> is.</summary>
+    public GatewayCredential? GatewayCredential { get; init; }
 
     /// <summary>The address named in connection errors.</summary>
     public string Endpoint => Gateway is null ? Url.ToString().TrimEnd('/') : $"gateway {Gateway}";

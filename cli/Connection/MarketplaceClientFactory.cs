@@ -18,7 +18,7 @@ internal sealed class MarketplaceClientFactory : IMarketplaceClientFactory
         }
 
         var gateways = settings.Gateway.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var connection = await GatewayConnection.ConnectAsync(gateways, settings.ClusterId, cancellationToken).ConfigureAwait(false);
+        var connection = await GatewayConnection.ConnectAsync(gateways, settings.GatewayCredential!, settings.ClusterId, cancellationToken).ConfigureAwait(false);
         var client = settings.ClientNamed
             ? new GrainMarketplaceClient(connection.Client, settings.ClientId)
             : GrainMarketplaceClient.ForOperator(connection.Client, settings.ClientId);

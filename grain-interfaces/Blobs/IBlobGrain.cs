@@ -24,43 +24,52 @@ public interface IBlobGrain : IGrainWithStringKey
 {
     /// <summary>The manifest, or null when no blob with this id is stored or <paramref name="caller"/> may not read it.</summary>
     [ReadOnly]
+    [ClientCallable(ClientCallScope.Argument)]
     Task<BlobManifest?> GetManifestAsync(BlobCaller caller);
 
     /// <summary>The bytes of chunk <paramref name="index"/>, verified. Throws <see cref="BlobNotFoundException"/>,
     /// <see cref="InvalidRequestException"/> (index out of range) or <see cref="BlobIntegrityException"/>.</summary>
     [ReadOnly]
+    [ClientCallable(ClientCallScope.Argument)]
     Task<byte[]> ReadChunkAsync(BlobCaller caller, int index);
 
     /// <summary>Up to <paramref name="count"/> bytes from <paramref name="offset"/> (fewer at the end of the blob),
     /// read from verified chunks. <paramref name="count"/> is 0 to <see cref="BlobLimits.MaxReadBytes"/>;
     /// <paramref name="offset"/> is 0 to the blob's size (at the size: empty), else <see cref="InvalidRequestException"/>.</summary>
     [ReadOnly]
+    [ClientCallable(ClientCallScope.Argument)]
     Task<byte[]> ReadRangeAsync(BlobCaller caller, long offset, int count);
 
     /// <summary>A Merkle inclusion proof that chunk <paramref name="index"/> belongs to this blob.</summary>
     [ReadOnly]
+    [ClientCallable(ClientCallScope.Argument)]
     Task<ChunkProof> GetChunkProofAsync(BlobCaller caller, int index);
 
     /// <summary>The blob's access list. Only an owner (or full access) sees it; anyone else gets
     /// <see cref="BlobNotFoundException"/>, also a client the blob is shared with.</summary>
     [ReadOnly]
+    [ClientCallable(ClientCallScope.Argument)]
     Task<BlobAccessList> GetAccessAsync(BlobCaller caller);
 
     /// <summary>Lets <paramref name="clientId"/> read the blob (idempotent; nothing changes for an owner or a client
     /// it is already shared with). Only an owner (or full access) may; anyone else gets
     /// <see cref="BlobNotFoundException"/>. Throws <see cref="InvalidRequestException"/> for a malformed client id and
     /// <see cref="BlobAccessListFullException"/> when owners and grants already fill the silo's bound.</summary>
+    [ClientCallable(ClientCallScope.Argument)]
     Task<BlobAccessList> ShareAsync(BlobCaller caller, string clientId);
 
     /// <summary>Revokes what <see cref="ShareAsync"/> granted <paramref name="clientId"/> (idempotent). An owner stays
     /// an owner: ownership comes from holding the bytes and is not revoked. Same checks as <see cref="ShareAsync"/>.</summary>
+    [ClientCallable(ClientCallScope.Argument)]
     Task<BlobAccessList> UnshareAsync(BlobCaller caller, string clientId);
 
     /// <summary>Makes the blob readable by every client (idempotent). Only an owner (or full access) may.</summary>
+    [ClientCallable(ClientCallScope.Argument)]
     Task<BlobAccessList> PublishAsync(BlobCaller caller);
 
     /// <summary>Makes the blob readable again only by its owners and the clients it is shared with (idempotent). Only
     /// an owner (or full access) may.</summary>
+    [ClientCallable(ClientCallScope.Argument)]
     Task<BlobAccessList> UnpublishAsync(BlobCaller caller);
 
     /// <summary>
@@ -79,5 +88,6 @@ public interface IBlobGrain : IGrainWithStringKey
     /// only through a failure between the blob's write and the client's), so repeating a delete that failed is safe:
     /// it answers <see cref="BlobNotFoundException"/> and leaves the client's usage right.</para>
     /// </remarks>
+    [ClientCallable(ClientCallScope.Argument)]
     Task DeleteAsync(BlobCaller caller);
 }

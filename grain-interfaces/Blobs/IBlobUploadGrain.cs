@@ -16,6 +16,7 @@ public interface IBlobUploadGrain : IGrainWithGuidKey
     /// <see cref="BlobLimits.MaxAppendBytes"/> or after an abort, <see cref="BlobStoreException"/> when the chunk store's
     /// disk fails. A completed upload deactivates, after which this form would start a new upload under the same key:
     /// prefer <see cref="AppendAtAsync"/>.</summary>
+    [ClientCallable(ClientCallScope.Public)]
     Task AppendAsync(byte[] data);
 
     /// <summary>
@@ -24,6 +25,7 @@ public interface IBlobUploadGrain : IGrainWithGuidKey
     /// upload whose activation was lost (aborted after its idle timeout, or a silo restart) before the next piece.
     /// Otherwise as <see cref="AppendAsync"/>; <see cref="BlobTransfer"/> uses this form.
     /// </summary>
+    [ClientCallable(ClientCallScope.Public)]
     Task AppendAtAsync(long offset, byte[] data);
 
     /// <summary>Ends the upload and returns the blob's manifest (the stored one when the same content was uploaded
@@ -37,9 +39,11 @@ public interface IBlobUploadGrain : IGrainWithGuidKey
     /// <param name="mediaType">The media type to record (null or blank: <c>application/octet-stream</c>); <c>type/subtype</c>
     /// with optional parameters, printable ASCII, at most 255 characters.</param>
     /// <param name="owner">Who uploads: its <see cref="BlobCaller.ClientId"/> becomes an owner.</param>
+    [ClientCallable(ClientCallScope.Argument, Index = 1)]
     Task<BlobManifest> CompleteAsync(string? mediaType, BlobCaller owner);
 
     /// <summary>Abandons the upload (idempotent) and frees its buffer; nothing is registered. Chunks it already wrote
     /// stay in the chunk store (they may be shared with other blobs; unreferenced chunks are not collected yet).</summary>
+    [ClientCallable(ClientCallScope.Public)]
     Task AbortAsync();
 }

@@ -24,5 +24,6 @@ public interface IBlobWriterGrain : IGrainWithIntegerKey
     /// <param name="owner">Who stores it: its <see cref="BlobCaller.ClientId"/> becomes an owner (a worker stores a
     /// job's output for the job's client with <see cref="BlobCaller.JobOutputFor"/>).</param>
     [Alias("store-for")]
+    [ClientCallable(ClientCallScope.Argument, Index = 2)]
     Task<BlobManifest> StoreAsync([Immutable] byte[] content, string? mediaType, BlobCaller owner);
 }

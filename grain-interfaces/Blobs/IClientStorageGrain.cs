@@ -14,6 +14,7 @@ public interface IClientStorageGrain : IGrainWithStringKey
 {
     /// <summary>The client's stored bytes, blob count and quota.</summary>
     [ReadOnly]
+    [ClientCallable(ClientCallScope.GrainKey)]
     Task<ClientStorage> GetAsync();
 
     /// <summary>
@@ -26,5 +27,6 @@ public interface IClientStorageGrain : IGrainWithStringKey
     /// client's largest blob, whichever is more: a repeated upload of an owned blob is never refused early. The
     /// authoritative check is the charge when the blob registers the owner.</remarks>
     [ReadOnly]
+    [ClientCallable(ClientCallScope.GrainKey)]
     Task<long> CheckUploadAsync(long bytes);
 }

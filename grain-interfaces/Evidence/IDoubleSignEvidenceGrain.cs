@@ -12,5 +12,6 @@ public interface IDoubleSignEvidenceGrain : IGrainWithStringKey
     /// A second submission answers the first one's result with <see cref="EvidenceAcceptance.Repeated"/> set.
     /// Throws <see cref="EvidenceInvalidException"/> for evidence that does not verify or whose hash is not this
     /// grain's key, and when no registered worker holds the key.</summary>
+    [ClientCallable(ClientCallScope.Public)]
     Task<EvidenceAcceptance> SubmitAsync(DoubleSignEvidence evidence);
 }

@@ -34,14 +34,17 @@ public interface IClientJobsGrain : IGrainWithStringKey
 
     /// <summary>Sends this client's finished jobs to <paramref name="observer"/> from now on, for
     /// <see cref="JobEvents.SubscriptionLifetime"/>; subscribing again renews it.</summary>
+    [ClientCallable(ClientCallScope.GrainKey)]
     Task SubscribeAsync(IJobEventsObserver observer);
 
     /// <summary>Stops sending to <paramref name="observer"/>.</summary>
+    [ClientCallable(ClientCallScope.GrainKey)]
     Task UnsubscribeAsync(IJobEventsObserver observer);
 
     /// <summary>Up to <paramref name="limit"/> jobs (1 to <see cref="PageLimits.Max"/>), newest first, optionally
     /// only those in <paramref name="status"/>, starting below the list position <paramref name="before"/> (null: from
     /// the newest). Each job keeps its position while it is listed, so a page after a
     /// <see cref="JobSummaryPage.Next"/> neither repeats nor skips jobs that stayed.</summary>
+    [ClientCallable(ClientCallScope.GrainKey)]
     Task<JobSummaryPage> ListAsync(JobStatus? status, long? before, int limit);
 }

@@ -10,28 +10,34 @@ public interface IJobGrain : IGrainWithStringKey
     /// <summary>Submits the job. Idempotent: submitting again (the same client and request id map to the same job)
     /// returns the existing job and never runs it twice. Throws <see cref="InvalidRequestException"/> for bad limits
     /// and <see cref="ProgramNotFoundException"/> when the program reference does not resolve at submit.</summary>
+    [ClientCallable(ClientCallScope.Argument)]
     Task<JobInfo> SubmitAsync(JobSubmission submission);
 
     /// <summary>The job as <paramref name="clientId"/> sees it. Throws <see cref="JobNotFoundException"/>.</summary>
+    [ClientCallable(ClientCallScope.Argument)]
     Task<JobInfo> GetAsync(string clientId);
 
     /// <summary>Cancels a non-terminal job (a running attempt is interrupted). Throws
     /// <see cref="JobConflictException"/> ("already terminal") for a finished job.</summary>
+    [ClientCallable(ClientCallScope.Argument)]
     Task<JobInfo> CancelAsync(string clientId);
 
     /// <summary>Up to <paramref name="limit"/> (1 to <see cref="PageLimits.Max"/>) of the job's log lines (host log
     /// calls of the program, attempts, retries, matching), oldest first, starting after the line with sequence number
     /// <paramref name="after"/> (null: from the first). Lines dropped by the log's bound between two pages are
     /// skipped, never repeated.</summary>
+    [ClientCallable(ClientCallScope.Argument)]
     Task<JobLogPage> GetLogsAsync(string clientId, long? after, int limit);
 
     /// <summary>The signed receipt of the job's run as <paramref name="clientId"/> sees it: the receipt, its hash, the
     /// executing worker's public key and its signature. Throws <see cref="JobNotFoundException"/>,
     /// <see cref="AccessDeniedException"/> for another client's job, and <see cref="JobConflictException"/> while the
     /// job has not finished or when its run got no receipt (see grain-interfaces/Receipts/README.md).</summary>
+    [ClientCallable(ClientCallScope.Argument)]
     Task<SignedExecutionReceipt> GetReceiptAsync(string clientId);
 
     /// <summary>The job's receipt aggregated by its committee, or null when it has none (no committee, or the committee
     /// did not settle). Throws like <see cref="GetReceiptAsync"/>.</summary>
+    [ClientCallable(ClientCallScope.Argument)]
     Task<AggregatedReceipt?> GetAggregatedReceiptAsync(string clientId);
 }

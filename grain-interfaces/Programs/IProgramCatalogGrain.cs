@@ -20,5 +20,6 @@ public interface IProgramCatalogGrain : IGrainWithStringKey
     /// <summary>Up to <paramref name="limit"/> names (1 to <see cref="PageLimits.Max"/> + 1) in ordinal order,
     /// starting after <paramref name="after"/> (null: from the first).</summary>
     [ReadOnly]
+    [ClientCallable(ClientCallScope.Public)]
     Task<List<string>> ListNamesAsync(string? after, int limit);
 }

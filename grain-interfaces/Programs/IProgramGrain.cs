@@ -15,11 +15,14 @@ public interface IProgramGrain : IGrainWithStringKey
     /// <param name="client">Who deploys (the API key's client over HTTP): every blob the manifest's
     /// <see cref="ProgramManifest.BlobRefs"/> name must be readable by it, else the deploy is rejected as if the blob
     /// were not stored. Runs read the refs with the silo's authority afterwards.</param>
+    [ClientCallable(ClientCallScope.Argument, Index = 1)]
     Task<ProgramInfo> DeployAsync(ProgramDeployment deployment, BlobCaller client);
 
     /// <summary>The program's info, or null when nothing is deployed under this id.</summary>
+    [ClientCallable(ClientCallScope.Public)]
     Task<ProgramInfo?> GetInfoAsync();
 
     /// <summary>The wasm module bytes. Throws <see cref="ProgramNotFoundException"/>.</summary>
+    [ClientCallable(ClientCallScope.Public)]
     Task<byte[]> GetModuleAsync();
 }

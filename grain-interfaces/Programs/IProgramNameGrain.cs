@@ -19,6 +19,7 @@ public interface IProgramNameGrain : IGrainWithStringKey
     /// <summary>The version <paramref name="version"/> (or <c>latest</c>) of the programs deployed exactly as
     /// <paramref name="name"/> (letter case included). Throws <see cref="ProgramNotFoundException"/>.</summary>
     [ReadOnly]
+    [ClientCallable(ClientCallScope.Public)]
     Task<ProgramInfo> ResolveAsync(string name, string version);
 
     /// <summary>Up to <paramref name="limit"/> versions (1 to <see cref="PageLimits.Max"/> + 1) in catalog order,
@@ -26,10 +27,12 @@ public interface IProgramNameGrain : IGrainWithStringKey
     /// first). Throws <see cref="InvalidRequestException"/> naming <c>cursor</c> when the position is not a name and a
     /// semantic version.</summary>
     [ReadOnly]
+    [ClientCallable(ClientCallScope.Public)]
     Task<List<ProgramInfo>> ListVersionsAsync(string? afterName, string? afterVersion, int limit);
 
     /// <summary>Owner, delegates and version count; null when nothing is deployed under the name.</summary>
     [ReadOnly]
+    [ClientCallable(ClientCallScope.Public)]
     Task<ProgramNameInfo?> GetAsync();
 
     /// <summary>
@@ -39,5 +42,6 @@ public interface IProgramNameGrain : IGrainWithStringKey
     /// <see cref="AccessDeniedException"/> when the signer is not the owner, <see cref="InvalidRequestException"/>
     /// for a malformed delegate address or a delegation to the owner.
     /// </summary>
+    [ClientCallable(ClientCallScope.Public)]
     Task<ProgramNameInfo> DelegateAsync(ProgramDelegation delegation);
 }

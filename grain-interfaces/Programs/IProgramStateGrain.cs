@@ -8,16 +8,19 @@ namespace Marketplace.GrainInterfaces;
 public interface IProgramStateGrain : IGrainWithStringKey
 {
     /// <summary>The committed entries, version and root.</summary>
+    [ClientCallable(ClientCallScope.Public)]
     Task<StateSnapshot> GetSnapshotAsync();
 
     /// <summary>The committed snapshot when its version differs from <paramref name="knownVersion"/>, else null (a
     /// cheap check for callers that cache a snapshot).</summary>
+    [ClientCallable(ClientCallScope.Public)]
     Task<StateSnapshot?> GetSnapshotIfChangedAsync(long knownVersion);
 
     /// <summary>The state as it was when its root was <paramref name="root"/> (64 hex): the current state, or a past
     /// version still kept (the last commits, bounded by <c>Marketplace:Programs:StateHistoryCommits</c> and
     /// <c>StateHistoryBytes</c>); null when no kept version has that root. Lets a committee re-execute a run against
     /// the state it read.</summary>
+    [ClientCallable(ClientCallScope.Public)]
     Task<StateSnapshot?> GetSnapshotAtRootAsync(string root);
 
     /// <summary>The changes from version <paramref name="fromVersion"/> (whose root the caller holds as
@@ -25,10 +28,12 @@ public interface IProgramStateGrain : IGrainWithStringKey
     /// null when either end is not a kept version (the caller then reads a whole snapshot). A runner keeps a view of the
     /// state and moves it forward, or back to the root a committee re-executes on, in the cost of the keys written
     /// between, not of the whole state.</summary>
+    [ClientCallable(ClientCallScope.Public)]
     Task<StateChanges?> GetChangesAsync(long fromVersion, string fromRoot, string? toRoot);
 
     /// <summary>Whether <see cref="GetSnapshotAtRootAsync"/> would find <paramref name="root"/> (64 hex), without
     /// building the snapshot.</summary>
+    [ClientCallable(ClientCallScope.Public)]
     Task<bool> KeepsRootAsync(string root);
 
     /// <summary>Applies <paramref name="writes"/> (in key order) if the state is still at
@@ -44,5 +49,6 @@ public interface IProgramStateGrain : IGrainWithStringKey
     Task<StateCommitResult> CommitForJobAsync(string jobId, DateTimeOffset jobCreatedAt, long expectedVersion, List<StateWrite> writes);
 
     /// <summary>The value of <paramref name="key"/> (null when absent) with a sparse Merkle proof against the root.</summary>
+    [ClientCallable(ClientCallScope.Public)]
     Task<StateProof> GetProofAsync(byte[] key);
 }

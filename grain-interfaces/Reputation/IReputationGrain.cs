@@ -15,9 +15,11 @@ public interface IReputationGrain : IGrainWithStringKey
     Task<bool> RecordAsync(ReputationEvent reputationEvent);
 
     /// <summary>The reputation now.</summary>
+    [ClientCallable(ClientCallScope.Public)]
     Task<WorkerReputation> GetAsync();
 
     /// <summary>Up to <paramref name="limit"/> (1 to <see cref="PageLimits.Max"/> + 1) kept events with a sequence
     /// number above <paramref name="after"/> (null: from the first kept), oldest first.</summary>
+    [ClientCallable(ClientCallScope.Public)]
     Task<ReputationEventPage> GetEventsAsync(long? after, int limit);
 }

@@ -104,6 +104,7 @@ public interface ISettlement : IGrainWithStringKey
     /// <summary>The worker's bonded stake, its unbonding amounts with release times, its earnings, and whether the
     /// bonded stake reaches <see cref="SettlementTerms.MinimumStake"/>.</summary>
     [ReadOnly]
+    [ClientCallable(ClientCallScope.Public)]
     Task<WorkerStake> GetStakeAsync(string workerId);
 
     /// <summary>Slashes the worker's stake by the reason's percentage (<see cref="SettlementTerms"/>) of its bonded

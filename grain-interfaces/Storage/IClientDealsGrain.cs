@@ -16,6 +16,7 @@ public interface IClientDealsGrain : IGrainWithStringKey
 
     /// <summary>The newest <paramref name="limit"/> deal ids (1-100), newest first.</summary>
     [Orleans.Concurrency.ReadOnly]
+    [ClientCallable(ClientCallScope.GrainKey)]
     Task<IReadOnlyList<string>> ListAsync(int limit);
 }
 

@@ -19,6 +19,7 @@ public interface IDealUploadGrain : IGrainWithStringKey
     /// <exception cref="InvalidRequestException">A bad policy, length or duration, or a price below zero.</exception>
     /// <exception cref="DealNotPlacedException">Too few eligible providers.</exception>
     /// <exception cref="AccessDeniedException">The id is another client's deal.</exception>
+    [ClientCallable(ClientCallScope.Argument)]
     Task<DealStatus> BeginAsync(string clientId, DurabilityPolicy policy, long maxPricePerGiBMonth, TimeSpan duration, long length);
 
     /// <summary>Takes the bytes at <paramref name="offset"/> (1 to <see cref="StorageDeals.MaxUploadPieceBytes"/> of
@@ -30,6 +31,7 @@ public interface IDealUploadGrain : IGrainWithStringKey
     /// <exception cref="AccessDeniedException">Another client's upload.</exception>
     /// <exception cref="StorageUnavailableException">The providers failed or took nothing within the timeout; the
     /// upload is dropped.</exception>
+    [ClientCallable(ClientCallScope.Argument)]
     Task WriteAsync(string clientId, long offset, [Immutable] byte[] piece);
 
     /// <summary>Ends the upload: waits for the last fragments to be committed, then calls
@@ -38,10 +40,12 @@ public interface IDealUploadGrain : IGrainWithStringKey
     /// placing, nothing kept at the providers), or other bytes under a stored deal's id.</exception>
     /// <exception cref="AccessDeniedException">Another client's upload.</exception>
     /// <exception cref="StorageUnavailableException">The providers failed or did not finish within the timeout.</exception>
+    [ClientCallable(ClientCallScope.Argument)]
     Task<DealStatus> CompleteAsync(string clientId);
 
     /// <summary>Drops the upload under way, if any, as an aborted <c>POST /v1/deals</c> is dropped: the providers'
     /// partial writes go, and the deal stays placing. Idempotent.</summary>
     /// <exception cref="AccessDeniedException">Another client's upload.</exception>
+    [ClientCallable(ClientCallScope.Argument)]
     Task AbortAsync(string clientId);
 }

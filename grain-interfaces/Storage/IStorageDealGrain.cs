@@ -18,12 +18,14 @@ public interface IStorageDealGrain : IGrainWithStringKey
 
     /// <summary>The deal, with its fragments' health.</summary>
     /// <exception cref="DealNotFoundException">No such deal, or another client's.</exception>
+    [ClientCallable(ClientCallScope.Argument)]
     Task<DealStatus> GetStatusAsync(string clientId);
 
     /// <summary>Reads <paramref name="length"/> bytes from <paramref name="offset"/> (a length of -1 reads to the end):
     /// fragments are fetched from their providers at once, the first k that match their digests are decoded, the
     /// others are cancelled.</summary>
     /// <exception cref="StorageUnavailableException">Fewer than k fragments could be fetched and verified.</exception>
+    [ClientCallable(ClientCallScope.Argument)]
     Task<byte[]> ReadAsync(string clientId, long offset, long length);
 
     /// <summary>Runs an audit round now: each fragment's provider is challenged for a random chunk and its proof;

@@ -14,14 +14,17 @@ public interface IStorageProviderDirectoryGrain : IGrainWithStringKey
 
     /// <summary>Every provider id recorded, in order.</summary>
     [Orleans.Concurrency.ReadOnly]
+    [ClientCallable(ClientCallScope.Public)]
     Task<IReadOnlyList<string>> ListAsync();
 
     /// <summary>The public keys (hex) the provider registered, oldest first; empty for an unknown provider.</summary>
     [Orleans.Concurrency.ReadOnly]
+    [ClientCallable(ClientCallScope.Public)]
     Task<IReadOnlyList<string>> GetKeysAsync(string providerId);
 
     /// <summary>The newest advertisement heard from each provider on the capabilities stream since this directory
     /// activated, by provider id.</summary>
     [Orleans.Concurrency.ReadOnly]
+    [ClientCallable(ClientCallScope.Public)]
     Task<IReadOnlyList<StorageProviderAdvertisement>> ListAdvertisementsAsync();
 }

@@ -9,6 +9,7 @@ namespace Marketplace.GrainInterfaces;
 public interface IStorageProviderGrain : IGrainWithStringKey
 {
     /// <summary>Capacity, use, price, labels, silo and whether it is online.</summary>
+    [ClientCallable(ClientCallScope.Public)]
     Task<StorageProviderInfo> GetInfoAsync();
 
     /// <summary>Stores fragment <paramref name="index"/> of deal <paramref name="dealId"/> durably (written, flushed

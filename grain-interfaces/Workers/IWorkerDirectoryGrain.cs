@@ -11,10 +11,12 @@ public interface IWorkerDirectoryGrain : IGrainWithStringKey
     /// <summary>Up to <paramref name="limit"/> workers heard from (1 to <see cref="PageLimits.Max"/> + 1), by id
     /// (ordinal), starting after the id <paramref name="after"/> (null: from the first);
     /// <see cref="WorkerInfo.Online"/> says whether a worker's heartbeat is fresh.</summary>
+    [ClientCallable(ClientCallScope.Public)]
     Task<List<WorkerInfo>> ListAsync(string? after, int limit);
 
     /// <summary>How many workers have been heard from (the readiness probe reports it).</summary>
     [ReadOnly]
+    [ClientCallable(ClientCallScope.Public)]
     Task<int> CountAsync();
 
     /// <summary>The ids of the workers whose heartbeat is fresh (matching waits for their answers).</summary>
@@ -32,6 +34,7 @@ public interface IWorkerDirectoryGrain : IGrainWithStringKey
 
     /// <summary>Every registered worker key at the current epoch (workers by id, ordinal).</summary>
     [ReadOnly]
+    [ClientCallable(ClientCallScope.Public)]
     Task<WorkerKeyRegistry> GetKeyRegistryAsync();
 
     /// <summary>The workers' silo is stopping: they are offline from now on (no new offers, no committee seats), and

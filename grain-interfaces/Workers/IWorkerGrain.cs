@@ -11,6 +11,7 @@ namespace Marketplace.GrainInterfaces;
 public interface IWorkerGrain : IGrainWithStringKey
 {
     /// <summary>The worker's current info. Throws <see cref="WorkerNotFoundException"/> if it never registered.</summary>
+    [ClientCallable(ClientCallScope.Public)]
     Task<WorkerInfo> GetAsync();
 
     /// <summary>Registers (or re-registers after a restart) with capabilities and a BLS public key. Throws

@@ -43,6 +43,7 @@ internal static class HttpProblems
     public static MarketplaceException Create(int status, string code, string detail, string? traceId) => code switch
     {
         AccessDeniedException.ErrorCode => new AccessDeniedException(detail),
+        GatewayRefusedException.ErrorCode => new GatewayRefusedException(detail),
         AmountOverflowException.ErrorCode => new AmountOverflowException(detail),
         EvidenceInvalidException.ErrorCode => new EvidenceInvalidException(detail),
         InsufficientFundsException.ErrorCode => new InsufficientFundsException(detail),

@@ -19,6 +19,9 @@ internal sealed class ApiKeyRegistry
 
     public ApiKeyRegistry(IEnumerable<KeyValuePair<string, string>> keys) => _current = Build(keys);
 
+    /// <summary>The development key when it is the only key (no keys configured), else null.</summary>
+    public string? DevelopmentKey { get; private init; }
+
     /// <summary>Number of keys accepted now.</summary>
     public int Count => _current.Entries.Length;
 
@@ -65,10 +68,11 @@ internal sealed class ApiKeyRegistry
             var clusterDatabase = string.Equals(configuration["Marketplace:Cluster:Mode"], "PostgreSql", StringComparison.OrdinalIgnoreCase)
                 ? configuration["Marketplace:Cluster:PostgreSqlConnectionString"]
                 : null;
-            keys.Add(new(string.IsNullOrWhiteSpace(clusterDatabase)
+            var devKey = string.IsNullOrWhiteSpace(clusterDatabase)
                 ? DevApiKeyStore.LoadOrCreate(path, url, notices)
-                : DevApiKeyStore.LoadForCluster(clusterDatabase, path, url, notices), DevClientId));
-            return new ApiKeyRegistry(keys);
+                : DevApiKeyStore.LoadForCluster(clusterDatabase, path, url, notices);
+            keys.Add(new(devKey, DevClientId));
+            return new ApiKeyRegistry(keys) { DevelopmentKey = devKey };
         }
 
         var registry = new ApiKeyRegistry(keys);

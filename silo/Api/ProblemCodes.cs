@@ -54,6 +54,7 @@ internal static class ProblemCodes
         (NonceReplayed, 401, "Nonce already used"),
         (ContentHashMismatch, 401, "Body does not match its signed hash"),
         (AccessDeniedException.ErrorCode, 403, "Forbidden"),
+        (GatewayRefusedException.ErrorCode, 403, "Gateway refused"),
         (NotFound, 404, "No such endpoint"),
         (BlobNotFoundException.ErrorCode, 404, "Blob not found"),
         (ProgramNotFoundException.ErrorCode, 404, "Program not found"),

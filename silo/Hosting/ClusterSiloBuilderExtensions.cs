@@ -3,6 +3,7 @@ using System.Net;
 using Marketplace.Persistence.PostgreSql;
 using Marketplace.Persistence.Sqlite;
 using Microsoft.Extensions.Options;
+using Marketplace.Silo.Gateway;
 using Orleans.Configuration;
 
 namespace Marketplace.Silo.Hosting;
@@ -101,6 +102,8 @@ public static class ClusterSiloBuilderExtensions
             o.SiloListeningEndpoint = new IPEndPoint(address, options.SiloPort);
             o.GatewayListeningEndpoint = new IPEndPoint(address, options.GatewayPort);
         });
+        // The gateway admits only clients that prove an operator service's secret (Marketplace:Gateway:Services).
+        silo.AddMarketplaceGateway();
         return silo;
     }
 

@@ -73,6 +73,7 @@ public sealed class ApiTestSilo : IAsyncDisposable
         };
         if (withKeys)
         {
+            TestGatewayServices.AddTo(all);
             all["Marketplace:Api:Keys:" + AliceKey] = "alice";
             all["Marketplace:Api:Keys:" + BobKey] = "bob";
         }

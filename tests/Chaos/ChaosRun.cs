@@ -37,6 +37,7 @@ internal sealed class ChaosRun(ComposeCluster cluster, ChaosSettings settings, T
         await CheckUpAgainKeepsContractsAsync();
         await CheckPrometheusAsync();
         await CheckRateLimitSumsAsync();
+        await CheckGatewayCredentialAsync();
 
         var program = await DeployCounterAsync();
         await FundAsync();
@@ -130,6 +131,62 @@ internal sealed class ChaosRun(ComposeCluster cluster, ChaosSettings settings, T
 
         // Let the bucket fill again before the job stream.
         await Task.Delay(TimeSpan.FromSeconds(Burst / Rate));
+    }
+
+    // silo1's gateway, published on 127.0.0.1:30000: raw bytes and a wrong secret are refused with a reason, the
+    // cluster's development service (secret: the development key) gets its calls through.
+    private async Task CheckGatewayCredentialAsync()
+    {
+        var gateway = "127.0.0.1:30000";
+        string raw;
+        try
+        {
+            using var socket = new System.Net.Sockets.TcpClient();
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await socket.ConnectAsync(IPEndPoint.Parse(gateway), deadline.Token);
+            var stream = socket.GetStream();
+            var hello = new byte[GatewayProtocol.HelloLength];
+            await stream.ReadExactlyAsync(hello, deadline.Token);
+            await stream.WriteAsync("GET / HTTP/1.1\r\n\r\n"u8.ToArray(), deadline.Token);
+            var verdict = new byte[1];
+            await stream.ReadExactlyAsync(verdict, deadline.Token);
+            raw = verdict[0] == GatewayProtocol.Refused ? "refused" : $"verdict {verdict[0]}";
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+        {
+            raw = e.GetType().Name;
+        }
+
+        string wrong;
+        try
+        {
+            await using var refused = await GatewayConnection.ConnectAsync([gateway], new GatewayCredential("dev", "not-the-development-key-00000000000000"), "compose", connectTimeout: TimeSpan.FromSeconds(30));
+            wrong = "connected";
+        }
+        catch (GatewayRefusedException)
+        {
+            wrong = "refused";
+        }
+        catch (SiloUnavailableException e)
+        {
+            wrong = "unavailable: " + e.Message;
+        }
+
+        string dev;
+        try
+        {
+            await using var connection = await GatewayConnection.ConnectAsync([gateway], new GatewayCredential("dev", _key), "compose", connectTimeout: TimeSpan.FromSeconds(30));
+            _ = await new GrainMarketplaceClient(connection.Client, "dev").ListJobsAsync(limit: 1);
+            dev = "listed jobs";
+        }
+        catch (Exception e) when (e is MarketplaceException or OrleansException or TimeoutException)
+        {
+            dev = $"{e.GetType().Name}: {e.Message}";
+        }
+
+        Check("the gateway asks who is calling",
+            raw == "refused" && wrong == "refused" && dev == "listed jobs",
+            $"raw bytes: {raw}; wrong secret: {wrong}; dev:<key>: {dev}");
     }
 
     private async Task CheckDashboardsAsync()

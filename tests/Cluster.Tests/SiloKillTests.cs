@@ -27,7 +27,7 @@ public sealed class SiloKillTests(SiloKillFixture fixture, ITestOutputHelper out
         // About 0.4 s of CPU per job: long enough to be caught running on the victim's workers.
         await using var load = JobLoad.Start(() => survivors, fixture.Program, SamplePrograms.HashInput(150_000, new string('x', 64)), TimeSpan.FromMilliseconds(300));
         using var reader = SiloCluster.Client(survivors[0]);
-        await using var gateway = await GatewayConnection.ConnectAsync([$"127.0.0.1:{survivors[0].GatewayPort}", $"127.0.0.1:{survivors[1].GatewayPort}"], cluster.ClusterId);
+        await using var gateway = await GatewayConnection.ConnectAsync([$"127.0.0.1:{survivors[0].GatewayPort}", $"127.0.0.1:{survivors[1].GatewayPort}"], new GatewayCredential(TestGatewayServices.Operator, TestGatewayServices.OperatorSecret), cluster.ClusterId);
         var management = gateway.Client.GetGrain<IManagementGrain>(0);
 
         // The victim's workers are the cheapest, so it runs most jobs. A burst of twelve long jobs (near the fuel cap)

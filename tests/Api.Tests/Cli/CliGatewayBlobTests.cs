@@ -10,7 +10,7 @@ public sealed class CliGatewayBlobTests(GatewaySiloFixture fixture) : IDisposabl
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("marketplace-cli-").FullName;
 
-    private CliRunner Cli => new CliRunner().With("MARKETPLACE_GATEWAY", fixture.Silo.Gateway);
+    private CliRunner Cli => new CliRunner().WithGateway(fixture.Silo.Gateway);
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 

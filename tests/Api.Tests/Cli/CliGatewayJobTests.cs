@@ -21,7 +21,7 @@ public sealed class CliGatewayJobTests(GatewaySiloFixture fixture) : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private CliRunner Cli(string clientId = "cli-tests") =>
-        new CliRunner().With("MARKETPLACE_GATEWAY", fixture.Silo.Gateway).With("MARKETPLACE_CLIENT_ID", clientId);
+        new CliRunner().WithGateway(fixture.Silo.Gateway).With("MARKETPLACE_CLIENT_ID", clientId);
 
     private async Task<string> DeployEchoAsync(string version)
     {

@@ -1,6 +1,7 @@
 using System.Text;
 using Marketplace.Cli;
 using Marketplace.Cli.Connection;
+using Marketplace.TestSupport;
 using Xunit;
 
 namespace Marketplace.Api.Tests.Cli;
@@ -22,6 +23,10 @@ internal sealed class CliRunner
         _variables[variable] = value;
         return this;
     }
+
+    /// <summary>Talks to <paramref name="gateway"/> as the test silos' operator service.</summary>
+    public CliRunner WithGateway(string gateway) =>
+        With("MARKETPLACE_GATEWAY", gateway).With("MARKETPLACE_GATEWAY_CREDENTIAL", $"{TestGatewayServices.Operator}:{TestGatewayServices.OperatorSecret}");
 
     public async Task<CliResult> RunAsync(params string[] args)
     {

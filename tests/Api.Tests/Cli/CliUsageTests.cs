@@ -8,7 +8,7 @@ namespace Marketplace.Api.Tests.Cli;
 public sealed class CliUsageTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("marketplace-cli-").FullName;
-    private readonly CliRunner _cli = new CliRunner().With("MARKETPLACE_GATEWAY", "127.0.0.1:1");
+    private readonly CliRunner _cli = new CliRunner().WithGateway("127.0.0.1:1");
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 

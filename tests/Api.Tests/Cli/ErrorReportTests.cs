@@ -37,6 +37,7 @@ public sealed class ErrorReportTests
         ["evidence_invalid"] = 3,
         ["blob_access_list_full"] = 3,
         ["forbidden"] = 4,
+        ["gateway_refused"] = 4,
         ["unauthorized"] = 4,
         ["blob_integrity"] = 6,
         ["blob_store_failed"] = 10,

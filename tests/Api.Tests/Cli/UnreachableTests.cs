@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Marketplace.TestSupport;
 using Xunit;
 
 namespace Marketplace.Api.Tests.Cli;
@@ -11,7 +12,7 @@ public sealed class UnreachableTests
     public async Task ClosedGatewayPortIsAClearMessage()
     {
         var port = ClosedPort();
-        var result = await new CliRunner().RunAsync("workers", "--gateway", $"127.0.0.1:{port}");
+        var result = await new CliRunner().RunAsync("workers", "--gateway", $"127.0.0.1:{port}", "--gateway-credential", $"{TestGatewayServices.Operator}:{TestGatewayServices.OperatorSecret}");
         Assert.Equal(5, result.ExitCode);
         Assert.StartsWith($"error unreachable: cannot reach the marketplace at gateway 127.0.0.1:{port}: ", result.ErrorLine, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
@@ -22,7 +23,7 @@ public sealed class UnreachableTests
     public async Task GatewayFromTheEnvironmentIsUsed()
     {
         var port = ClosedPort();
-        var result = await new CliRunner().With("MARKETPLACE_GATEWAY", $"127.0.0.1:{port}").RunAsync("list-jobs", "--json");
+        var result = await new CliRunner().WithGateway($"127.0.0.1:{port}").RunAsync("list-jobs", "--json");
         Assert.Equal(5, result.ExitCode);
         Assert.Contains($"gateway 127.0.0.1:{port}", result.ErrorLine, StringComparison.Ordinal);
     }

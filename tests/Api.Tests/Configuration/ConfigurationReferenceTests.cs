@@ -44,7 +44,8 @@ public sealed partial class ConfigurationReferenceTests(ITestOutputHelper output
     [
         "Marketplace:DataFolder", "Marketplace:Http:Urls", "Marketplace:ParentProcessId", "Marketplace:Api:Keys:<key>",
         "Marketplace:Api:DevKey", "Marketplace:Api:DevKeyFile", "Marketplace:Messaging", "Marketplace:GrainCollection", "Marketplace:Reminders",
-        "Marketplace:Membership",
+        "Marketplace:Membership", "Marketplace:Gateway:Services:<name>:Secret", "Marketplace:Gateway:Services:<name>:ClientId",
+        "Marketplace:Gateway:Services:<name>:Operator",
     ];
 
     [Fact]

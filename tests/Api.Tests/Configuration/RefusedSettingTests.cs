@@ -14,6 +14,8 @@ public sealed class RefusedSettingTests
     [InlineData("--Marketplace:Cluster:Address=not-an-address", "Marketplace:Cluster:Address 'not-an-address' is not an IP address")]
     [InlineData("--Marketplace:Api:Keys:refused-setting-key-0123456789=a/b", "Marketplace:Api:Keys: client id 'a/b'")]
     [InlineData("--Marketplace:Api:RateLimit:Clients:alice:Burst=0", "Marketplace:Api:RateLimit:Clients:alice:Burst is 0")]
+    [InlineData("--Marketplace:Gateway:Services:svc:Secret=short", "Marketplace:Gateway:Services:svc:Secret must be 32 to 512 characters")]
+    [InlineData("--Marketplace:Gateway:Services:svc:Operator=yes", "Marketplace:Gateway:Services:svc:Secret")]
     public async Task A_refused_setting_is_one_line_naming_the_key_and_exit_code_2(string argument, string expected)
     {
         var folder = Path.Combine(Path.GetTempPath(), "marketplace-api-tests", Guid.NewGuid().ToString("N"));

@@ -1,3 +1,4 @@
+using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Hosting;
 using Marketplace.Sdk;
 using Marketplace.Silo.Hosting;
@@ -11,7 +12,7 @@ namespace Marketplace.Api.Tests.Sdk;
 /// <summary>
 /// A real silo with the marketplace grains on embedded defaults (SQLite in a fresh temp folder, memory streams, the
 /// chunk store) and an open client gateway on a free loopback port, built the way silo/Program.cs builds it.
-/// <see cref="ConnectAsync"/> opens a real gateway connection; the folder is deleted on dispose.
+/// <see cref="ConnectAsync()"/> opens a real gateway connection; the folder is deleted on dispose.
 /// </summary>
 public sealed class GatewayTestSilo : IAsyncDisposable
 {
@@ -31,6 +32,9 @@ public sealed class GatewayTestSilo : IAsyncDisposable
     /// <summary>The gateway address, host:port.</summary>
     public string Gateway { get; }
 
+    /// <summary>The operator service every test connection uses.</summary>
+    public static GatewayCredential OperatorCredential { get; } = new(TestGatewayServices.Operator, TestGatewayServices.OperatorSecret);
+
     /// <summary>The silo's services.</summary>
     public IServiceProvider Services => _host.Services;
 
@@ -44,9 +48,12 @@ public sealed class GatewayTestSilo : IAsyncDisposable
         return new GatewayTestSilo(folder, host, port);
     }
 
-    public async Task<IClusterClient> ConnectAsync()
+    public Task<IClusterClient> ConnectAsync() => ConnectAsync(OperatorCredential);
+
+    /// <summary>A new gateway connection as the service of <paramref name="credential"/>.</summary>
+    public async Task<IClusterClient> ConnectAsync(GatewayCredential credential)
     {
-        var connection = await GatewayConnection.ConnectAsync([Gateway]);
+        var connection = await GatewayConnection.ConnectAsync([Gateway], credential);
         _clients.Add(connection);
         return connection.Client;
     }
@@ -85,6 +92,7 @@ public sealed class GatewayTestSilo : IAsyncDisposable
             ["Marketplace:Cluster:GatewayPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Marketplace:Cluster:ServiceId"] = "marketplace-api-tests",
         };
+        TestGatewayServices.AddTo(settings);
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
         {
             settings[k] = v;

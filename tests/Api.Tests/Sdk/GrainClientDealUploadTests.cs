@@ -32,7 +32,7 @@ public sealed class GrainClientDealUploadTests(ITestOutputHelper output)
 
     private static async Task<(GatewayConnection Connection, GrainMarketplaceClient Client)> ConnectAsync(ApiTestSilo silo, string clientId = "alice")
     {
-        var connection = await GatewayConnection.ConnectAsync([silo.GatewayEndpoint.ToString()]);
+        var connection = await GatewayConnection.ConnectAsync([silo.GatewayEndpoint.ToString()], GatewayTestSilo.OperatorCredential);
         return (connection, new GrainMarketplaceClient(connection.Client, clientId));
     }
 
@@ -223,7 +223,7 @@ public sealed class GrainClientDealUploadTests(ITestOutputHelper output)
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, "input.bin");
         await File.WriteAllBytesAsync(file, content);
-        var cli = new Cli.CliRunner().With("MARKETPLACE_GATEWAY", silo.GatewayEndpoint.ToString()).With("MARKETPLACE_CLIENT_ID", "alice");
+        var cli = new Cli.CliRunner().WithGateway(silo.GatewayEndpoint.ToString()).With("MARKETPLACE_CLIENT_ID", "alice");
         var stored = await cli.RunAsync("store", "--gateway", silo.GatewayEndpoint.ToString(), "--file", file, "--deal-id", "gw-failed", "--json");
         Assert.True(stored.ExitCode == 0, stored.Error);
         Assert.Equal(DealState.Active, (await client.GetDealAsync("gw-failed")).State);

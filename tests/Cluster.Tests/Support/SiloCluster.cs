@@ -168,6 +168,8 @@ public sealed class SiloCluster : IAsyncDisposable
             ["Marketplace:Jobs:MaxRetryDelay"] = "00:00:02",
             ["Marketplace:Jobs:WatchdogPeriod"] = "00:00:05",
             ["Marketplace:Reminders:MinimumReminderPeriod"] = "00:00:01",
+            [$"Marketplace:Gateway:Services:{TestGatewayServices.Operator}:Secret"] = TestGatewayServices.OperatorSecret,
+            [$"Marketplace:Gateway:Services:{TestGatewayServices.Operator}:Operator"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         };
