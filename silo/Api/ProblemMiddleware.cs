@@ -161,6 +161,10 @@ internal sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMid
                 // the grain storage or the membership table reports it: the request may be retried, with the same
                 // request id where it has one.
                 return (ProblemCodes.Unavailable, "The cluster's storage did not answer; the request may not have taken effect. Retry shortly (a submission with the same request id is applied once).", null);
+            case OrleansException:
+                // The runtime itself failed the call (an activation lost with its silo, a gateway too busy, a
+                // forwarding limit): transient, the request may be retried; logged with its type as a warning.
+                return (ProblemCodes.Unavailable, "The cluster could not complete the request just now; retry shortly (a submission with the same request id is applied once).", null);
             default:
                 return (ProblemCodes.Internal, $"An internal error occurred; quote trace id {TraceIdOf(context)} when reporting it.", null);
         }

@@ -1,8 +1,9 @@
 // Design: the filter runs on whichever silo hosts the called grain. A call whose source is an outside grain client
-// (Orleans' client id type, not a silo's own hosted client) must carry a call token of a service in force; an
-// operator service may then call anything, a service bound to one client only methods marked [ClientCallable] and
-// only for its client. Grain-to-grain calls, the silos' own clients and Orleans' system targets pass untouched. The
-// rule for a method is read once from its attribute and kept.
+// (Orleans' client id type) must carry a call token of a service in force; an operator service may then call
+// anything, a service bound to one client only methods marked [ClientCallable] and only for its client. A call that
+// names a silo's own hosted client as its source must carry the cluster's stamp instead (SiloCallStamp), so a gateway
+// client cannot pass as one. Grain-to-grain calls and Orleans' system targets pass untouched. The rule for a method is
+// read once from its attribute and kept.
 using System.Collections.Concurrent;
 using System.Reflection;
 using Marketplace.GrainInterfaces;
@@ -10,7 +11,7 @@ using Marketplace.GrainInterfaces;
 namespace Marketplace.Silo.Gateway;
 
 /// <summary>Refuses grain calls from gateway clients that lack a valid call token or step outside their service.</summary>
-internal sealed class GatewayCallFilter(GatewayServiceRegistry services, IServiceProvider provider, ILogger<GatewayCallFilter> logger) : IIncomingGrainCallFilter
+internal sealed class GatewayCallFilter(GatewayServiceRegistry services, SiloCallStamp stamp, IServiceProvider provider, ILogger<GatewayCallFilter> logger) : IIncomingGrainCallFilter
 {
     private readonly TimeProvider _time = provider.GetService<TimeProvider>() ?? TimeProvider.System;
 
@@ -21,13 +22,14 @@ internal sealed class GatewayCallFilter(GatewayServiceRegistry services, IServic
     /// <inheritdoc />
     public Task Invoke(IIncomingGrainCallContext context)
     {
-        if (context.SourceId is not { } source || !source.IsClient() || context.TargetId.IsSystemTarget()
-            || source.Key.ToString().StartsWith(HostedClientPrefix, StringComparison.Ordinal))
+        if (context.SourceId is not { } source || !source.IsClient() || context.TargetId.IsSystemTarget())
         {
             return context.Invoke();
         }
 
-        var refusal = Check(context);
+        var refusal = source.Key.ToString().StartsWith(HostedClientPrefix, StringComparison.Ordinal)
+            ? (stamp.Matches(RequestContext.Get(SiloCallStamp.Key) as string) ? null : "the call names a silo's own client as its source but lacks the cluster's stamp")
+            : Check(context);
         if (refusal is not null)
         {
             GatewayLog.CallRefused(logger, context.InterfaceName, context.MethodName, refusal);

@@ -19,7 +19,9 @@ public static class GatewaySiloBuilderExtensions
         var configuration = silo.Configuration;
         // The host may register a registry with the development service first (silo/MarketplaceSiloHost.cs).
         silo.Services.TryAddSingleton(_ => GatewayServiceRegistry.Load(configuration, null, Console.Error));
+        silo.Services.TryAddSingleton(_ => SiloCallStamp.ForOneSilo());
         silo.AddIncomingGrainCallFilter<GatewayCallFilter>();
+        silo.AddOutgoingGrainCallFilter<SiloCallStampFilter>();
         silo.Services.AddOptions<SiloConnectionOptions>().Configure<IServiceProvider>((options, services) =>
         {
             var handshake = new GatewayHandshake(

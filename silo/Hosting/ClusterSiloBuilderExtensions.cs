@@ -87,6 +87,8 @@ public static class ClusterSiloBuilderExtensions
                 silo.UsePostgreSqlCluster(o => o.ConnectionString = connectionString);
                 // Signed requests' nonces are recorded for the whole cluster (silo/README.md, "Nonces in a cluster").
                 silo.Services.AddSingleton<Api.IClusterNonceStore>(_ => new Api.PostgreSqlClusterNonceStore(connectionString));
+                // The stamp on the silos' own clients' calls is one value for the cluster (silo/Gateway/SiloCallStamp.cs).
+                silo.Services.AddSingleton(_ => Gateway.SiloCallStamp.ForCluster(connectionString));
                 // A client's rate limit is one budget for all silos (silo/README.md, "Rate limits").
                 silo.Services.AddSingleton<Api.ClusterRateBudget>();
                 break;

@@ -19,4 +19,13 @@ public sealed class SettlementUnavailableProblemTests
         Assert.Equal(503, ProblemCodes.StatusFor(code));
         Assert.Contains("same request id", detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_failure_of_the_orleans_runtime_is_unavailable_not_internal()
+    {
+        var (code, _, _) = ProblemMiddleware.Classify(new OrleansException("activation lost with its silo"), new DefaultHttpContext());
+        Assert.Equal("unavailable", code);
+        var (other, _, _) = ProblemMiddleware.Classify(new InvalidOperationException("a defect"), new DefaultHttpContext());
+        Assert.Equal("internal", other);
+    }
 }
