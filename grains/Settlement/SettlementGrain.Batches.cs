@@ -13,7 +13,7 @@ internal sealed partial class SettlementGrain
     {
         await ChainAsync(async () =>
         {
-            await DrainAsync();
+            await DrainAsync(chain.Accounts.SettlementAddress.ToString());
             await SendBatchesAsync(partial: true);
         });
         return await GetChainStatusAsync();
@@ -74,7 +74,7 @@ internal sealed partial class SettlementGrain
         {
             await ChainAsync(async () =>
             {
-                await DrainAsync();
+                await DrainAsync(chain.Accounts.SettlementAddress.ToString());
                 await SendBatchesAsync(partial: true);
             });
         }

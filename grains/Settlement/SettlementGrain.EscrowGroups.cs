@@ -185,7 +185,8 @@ internal sealed partial class SettlementGrain
             total += (BigInteger)job.Escrow.Amount;
         }
 
-        await EnsureGasAsync(first, client);
+        // The claim, the approval and every deposit of the group may be sent before any is mined.
+        await EnsureGasAsync(first, client, group.Count + 2);
         if (HasStep(first + "#claim") || wallet < total)
         {
             await StepAsync(first + "#claim", key, chain.Escrow, SettlementChain.EscrowAbi.GetFunction("withdraw").EncodeCall(total - wallet));
@@ -197,7 +198,7 @@ internal sealed partial class SettlementGrain
             await StepAsync(first + "#approve", key, chain.Token, SettlementChain.TokenAbi.GetFunction("approve").EncodeCall(chain.Escrow, UnlimitedAllowance));
         }
 
-        await DrainAsync();
+        await DrainAsync(client.ToString());
         var deadline = await ChainTimeAsync() + (ulong)Options.DeadlineMargin.TotalSeconds;
         var deposit = SettlementChain.EscrowAbi.GetFunction("deposit");
         var calls = group.ConvertAll(job => deposit.EncodeCall(Hex.Decode(job.ChainJobId), (BigInteger)job.Escrow.Amount, deadline));

@@ -36,7 +36,7 @@ internal sealed partial class SettlementGrain
         {
             // A group stores several transactions of one account before sending them: those with lower nonces are
             // finished first, so this one is not sent ahead of a nonce gap.
-            await DrainAsync();
+            await DrainAsync(stored.From);
             var receipt = await FinishAsync(stored);
             if (receipt is not null)
             {
@@ -46,7 +46,7 @@ internal sealed partial class SettlementGrain
             State.Outbox.Remove(key);
         }
 
-        await DrainAsync();
+        await DrainAsync(Address.FromPublicKey(signer.PublicKey).ToString());
         var tx = await SignAsync(key, signer, to, data, value);
         State.Outbox[key] = tx;
         await WriteAsync();
@@ -105,14 +105,17 @@ internal sealed partial class SettlementGrain
         throw new SettlementConflictException($"the chain reverted transaction {tx.Hash} ({tx.Key}); nothing of it was applied");
     }
 
-    /// <summary>Finishes every unfinished transaction of the outbox, oldest nonce first, so the next nonce of every
-    /// account is known. Dropped and reverted ones stay for their operation to handle.</summary>
-    private async Task DrainAsync()
+    /// <summary>Finishes every unfinished transaction of <paramref name="account"/> in the outbox, oldest nonce first,
+    /// so that account's next nonce is known. Only the account about to send is drained: a nonce counts per account,
+    /// and another account's stuck transaction (one whose sender lacks gas money until a top-up from the settlement
+    /// account is sent) must not hold up that top-up. Dropped and reverted ones stay for their operation to
+    /// handle.</summary>
+    private async Task DrainAsync(string account)
     {
         List<OutboxTransaction>? unfinished = null;
         foreach (var tx in State.Outbox.Values)
         {
-            if (tx.Unfinished)
+            if (tx.Unfinished && string.Equals(tx.From, account, StringComparison.OrdinalIgnoreCase))
             {
                 (unfinished ??= []).Add(tx);
             }
@@ -353,13 +356,36 @@ internal sealed partial class SettlementGrain
         };
     }
 
-    /// <summary>Tops <paramref name="account"/> up with gas money when it is low, as step <c>{operation}#gas</c>.</summary>
-    private async Task EnsureGasAsync(string operation, Address account)
+    /// <summary>Gas one custodial transaction may use, for the money it must hold up front (a deposit uses about
+    /// 120,000 with its 20 % margin).</summary>
+    private const ulong UpfrontGasPerTransaction = 250_000;
+
+    /// <summary>
+    /// Tops <paramref name="account"/> up with gas money, as step <c>{operation}#gas</c>, when it holds less than the
+    /// floor or less than <paramref name="transactions"/> transactions need up front at today's fees (gas limit times
+    /// max fee each: a node refuses a transaction its sender cannot cover, however little it would use). The top-up
+    /// is <c>GasTopUpWei</c>, or twice the need when fees have risen past it.
+    /// </summary>
+    private async Task EnsureGasAsync(string operation, Address account, int transactions = 1)
     {
         var key = operation + "#gas";
-        if (HasStep(key) || (chain.GasTopUp > 0 && await chain.Rpc.GetBalanceAsync(account) < chain.GasFloor))
+        if (HasStep(key))
         {
             await StepAsync(key, chain.Accounts.SettlementKey, account, [], chain.GasTopUp);
+            return;
+        }
+
+        if (chain.GasTopUp <= 0)
+        {
+            return;
+        }
+
+        var fees = await chain.Fees.EstimateAsync();
+        var needed = BigInteger.Max(chain.GasFloor, fees.MaxFeePerGas * UpfrontGasPerTransaction * transactions);
+        var balance = await chain.Rpc.GetBalanceAsync(account);
+        if (balance < needed)
+        {
+            await StepAsync(key, chain.Accounts.SettlementKey, account, [], BigInteger.Max(chain.GasTopUp, (needed * 2) - balance));
         }
     }
 }

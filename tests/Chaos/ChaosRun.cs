@@ -63,6 +63,40 @@ internal sealed class ChaosRun(ComposeCluster cluster, ChaosSettings settings, T
         return sample.Count == 0 ? "" : ": " + string.Join(", ", sample);
     }
 
+    // Why the silos refused with 5xx, from their own log lines (the answer a client sees names only the code): the
+    // three most frequent reasons per silo among its last 4,000 log lines, trace ids left out.
+    private async Task PrintServerRefusalsAsync()
+    {
+        foreach (var (service, _) in _silos)
+        {
+            var logs = await cluster.RunAsync($"logs --no-color --tail 4000 {service}", TimeSpan.FromMinutes(1), check: false);
+            var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var raw in logs.Split('\n'))
+            {
+                var line = raw.Trim();
+                var at = line.IndexOf(" answered 5", StringComparison.Ordinal);
+                if (at < 0)
+                {
+                    at = line.IndexOf(" failed with ", StringComparison.Ordinal);
+                }
+
+                if (at < 0 || !line.Contains(" /v1/", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var trace = line.LastIndexOf(" (trace ", StringComparison.Ordinal);
+                var reason = trace > at ? line[at..trace] : line[at..];
+                reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
+            }
+
+            foreach (var (reason, count) in reasons.OrderByDescending(pair => pair.Value).Take(3))
+            {
+                output.WriteLine($"  server said        {count} × {service}:{(reason.Length > 300 ? reason[..300] + "..." : reason)}");
+            }
+        }
+    }
+
     private void Check(string name, bool passed, string detail)
     {
         _checks.Add((name, passed, detail));
@@ -323,6 +357,7 @@ internal sealed class ChaosRun(ComposeCluster cluster, ChaosSettings settings, T
         await ReadBackAsync(jobs, program);
         var figures = RoundFigures.From(round.Name, jobs, faultAt, streamStart);
         figures.Print(output);
+        await PrintServerRefusalsAsync();
         _figures.Add(figures);
         Check($"{round.Name}: the stream got through (jobs accepted and completed)", figures.Accepted > 0 && figures.Completed > 0,
             $"{figures.Accepted} accepted, {figures.Completed} completed");

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Numerics;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Settlement;
 using Microsoft.Extensions.DependencyInjection;
@@ -128,5 +130,30 @@ public sealed class ChainSettlementEscrowGroupTests(ITestOutputHelper output)
             Assert.Contains("did not answer", error.Message, StringComparison.Ordinal);
             Assert.Null(error.InnerException);
         });
+    }
+
+    [AnvilFact]
+    public async Task AGroupIsToppedUpForWhatItsTransactionsNeedUpFrontWhenFeesHaveRisen()
+    {
+        await using var silo = await ChainSilo.StartAsync();
+        await silo.Settlement.DepositAsync("erin", 1_000_000, "deposit-erin");
+        await silo.Settlement.EscrowAsync("e0", "erin", 100_000); // the account's approval is in place before the group
+
+        // The client's account holds just over the gas floor (0.01 ether), and fees have risen: at a base fee of 400 gwei a
+        // deposit needs about 0.1 ether up front, so a node refuses it unless the account is topped up for that.
+        var client = await silo.ClientAsync("erin");
+        await silo.Anvil.SetBalanceAsync(client, BigInteger.Parse("11000000000000000", CultureInfo.InvariantCulture));
+        await silo.Anvil.Rpc.RequestAsync("anvil_setNextBlockBaseFeePerGas", "[\"0x5d21dba000\"]");
+        await silo.Anvil.Rpc.RequestAsync("evm_mine", "[]");
+
+        var outcomes = await silo.Settlement.EscrowManyAsync(
+        [
+            new EscrowRequest { JobId = "e1", ClientId = "erin", Amount = 100_000 },
+            new EscrowRequest { JobId = "e2", ClientId = "erin", Amount = 100_000 },
+            new EscrowRequest { JobId = "e3", ClientId = "erin", Amount = 100_000 },
+        ]);
+        output.WriteLine(string.Join("; ", outcomes.Select(o => o.Escrow is { } e ? $"{e.JobId} escrowed" : $"{o.Error!.GetType().Name}: {o.Error.Message}")));
+        Assert.All(outcomes, outcome => Assert.NotNull(outcome.Escrow));
+        Assert.Equal(400_000, await silo.EscrowViewAsync("totalEscrowed"));
     }
 }
