@@ -54,8 +54,11 @@ public sealed class ClusterDevKeyTests : IAsyncLifetime
 
         await using var connection = new NpgsqlConnection(_cluster.Database.ConnectionString);
         await connection.OpenAsync();
-        await using var count = new NpgsqlCommand("SELECT count(*) FROM MarketplaceClusterSecrets", connection);
+        // One development key for the cluster (the table also holds the silos' call stamp, likewise one).
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM MarketplaceClusterSecrets WHERE Name = 'dev-api-key'", connection);
         Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
+        await using var stamps = new NpgsqlCommand("SELECT count(*) FROM MarketplaceClusterSecrets WHERE Name = 'silo-call-stamp'", connection);
+        Assert.Equal(1L, (long)(await stamps.ExecuteScalarAsync())!);
     }
 
     // Each silo keeps a copy of the cluster's key in its own data folder.
