@@ -22,6 +22,15 @@ public interface IJobAttemptGrain : IGrainWithStringKey
     [Alias("room-available")]
     Task RoomAvailableAsync();
 
+    /// <summary>A silo of the cluster died (sent by the survivors to every unfinished job whose watchdog reminder
+    /// they read): a job whose activation died with it resumes now, on the silo this call activates it on, instead
+    /// of at its reminder's next tick; a job whose running attempt or pending committee re-execution was held by a
+    /// worker of that silo gives it to another worker now instead of at its lease or seat deadline. Any other job
+    /// only makes sure its timer is armed.</summary>
+    [OneWay]
+    [Alias("resume")]
+    Task ResumeAsync();
+
     /// <summary>The worker started executing attempt <paramref name="attemptId"/>.</summary>
     [OneWay]
     [Alias("attempt-started")]

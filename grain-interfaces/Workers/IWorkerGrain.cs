@@ -38,6 +38,14 @@ public interface IWorkerGrain : IGrainWithStringKey
     [OneWay]
     Task AttemptLostAsync(string jobId, string attemptId);
 
+    /// <summary>Whether this worker's executor still holds attempt (or committee re-execution)
+    /// <paramref name="attemptId"/> of <paramref name="jobId"/>, queued or running. False when the worker's silo is
+    /// gone: the grain then answers from a silo that hosts no executor for it. A job asks after a silo of the cluster
+    /// died, so that work lost with it is given to another worker at once rather than at its deadline.</summary>
+    [AlwaysInterleave]
+    [Alias("holds")]
+    Task<bool> HoldsAsync(string jobId, string attemptId);
+
     /// <summary>Queues a re-execution of a job's run for its committee on the worker's executor, like an assignment;
     /// the worker answers later with <see cref="IJobAttemptGrain.ReportAttestationAsync"/>. Not accepted when the
     /// worker is offline, not hosted on this silo, or full.</summary>

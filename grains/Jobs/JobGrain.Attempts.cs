@@ -85,12 +85,12 @@ internal sealed partial class JobGrain
         await RetryOrFinishAsync(report.FailureReason, error, retriable);
     }
 
-    private async Task LoseAttemptAsync()
+    private async Task LoseAttemptAsync(string? why = null)
     {
         var worker = Info.WorkerId ?? "";
         var attempt = state.State.Attempts;
         var attemptId = _attemptId;
-        AddLog("warn", $"attempt {attempt} on worker {worker} lost: no lease renewal for {_options.LeaseDuration.TotalMilliseconds:0} ms", attempt);
+        AddLog("warn", $"attempt {attempt} on worker {worker} lost: {why ?? $"no lease renewal for {_options.LeaseDuration.TotalMilliseconds:0} ms"}", attempt);
         if (!state.State.LostOn.Contains(worker))
         {
             state.State.LostOn.Add(worker);
@@ -102,6 +102,7 @@ internal sealed partial class JobGrain
         }
 
         await RecordLostAttemptAsync(worker);
-        await RetryOrFinishAsync(FailureReason.WorkerLost, $"worker {worker} stopped renewing the lease of attempt {attempt}", retriable: true);
+        var error = why is null ? $"worker {worker} stopped renewing the lease of attempt {attempt}" : $"worker {worker} lost attempt {attempt}: {why}";
+        await RetryOrFinishAsync(FailureReason.WorkerLost, error, retriable: true);
     }
 }

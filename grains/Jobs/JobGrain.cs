@@ -27,7 +27,8 @@ internal sealed partial class JobGrain(
     JobSettlements settlements,
     IOptions<JobsOptions> options) : Grain, IJobGrain, IJobAttemptGrain, IRemindable
 {
-    private const string WatchdogReminder = "job-watchdog";
+    /// <summary>The name of the reminder that resumes an unfinished job (also read by <see cref="OrphanedJobSweep"/>).</summary>
+    internal const string WatchdogReminder = "job-watchdog";
     private const long DefaultFuel = 50_000_000;
     private const long DefaultMemoryBytes = 64L * 1024 * 1024;
     private const long DefaultTimeoutMs = 30_000;
@@ -430,7 +431,11 @@ internal sealed partial class JobGrain(
         if (retriable && Info.RetryCount < Info.MaxRetries)
         {
             Info.RetryCount++;
-            var delay = RetryBackoff.Delay(Info.RetryCount, _options.RetryBaseDelay, _options.MaxRetryDelay);
+            // A run lost with its worker (its silo died, its lease lapsed) says nothing about the program: it goes to
+            // another worker at once. Failures of the run itself back off.
+            var delay = reason == FailureReason.WorkerLost
+                ? _options.BusyWaitBase
+                : RetryBackoff.Delay(Info.RetryCount, _options.RetryBaseDelay, _options.MaxRetryDelay);
             state.State.NextMatchAt = DateTimeOffset.UtcNow + delay;
             Info.Status = JobStatus.Pending;
             AddLog("warn", $"retry {Info.RetryCount} of {Info.MaxRetries} in {delay.TotalMilliseconds:0} ms after {reason}: {error}");

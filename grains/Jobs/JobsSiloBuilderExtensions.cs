@@ -22,6 +22,8 @@ public static class JobsSiloBuilderExtensions
         silo.Services.AddSingleton<JobLookups>();
         silo.Services.AddSingleton<JobReputationRecorder>();
         silo.Services.AddSingleton<JobSettlements>();
+        // When a silo dies, the survivors resume its unfinished jobs at once (OrphanedJobSweep.cs).
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, OrphanedJobSweep>();
         silo.Services.TryAddSingleton(typeof(GrainReferences<>));
         return silo;
     }

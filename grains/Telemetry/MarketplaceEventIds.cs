@@ -37,6 +37,8 @@ internal static class MarketplaceEventIds
     public const int WorkerRegistrationRetried = 5208;
 
     public const int ReservationsLapsed = 5300;
+    public const int OrphanedJobsResumed = 5301;
+    public const int OrphanedJobSweepFailed = 5302;
 
     public const int CatalogMigrationStarted = 5400;
     public const int CatalogMigrationFinished = 5401;

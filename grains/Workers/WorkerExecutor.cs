@@ -186,6 +186,10 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
         return null;
     }
 
+    /// <summary>Whether attempt <paramref name="attemptId"/> is queued or running here (false while cut off: the
+    /// question never reaches this worker).</summary>
+    public bool Holds(string attemptId) => !_partitioned && IsAlive && _inFlight.ContainsKey(attemptId);
+
     /// <summary>Stops one attempt (job cancelled or lease lost); its result is not reported.</summary>
     public void Cancel(string attemptId)
     {

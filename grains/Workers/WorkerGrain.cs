@@ -165,6 +165,13 @@ internal sealed partial class WorkerGrain(
     }
 
     /// <inheritdoc />
+    public Task<bool> HoldsAsync(string jobId, string attemptId)
+    {
+        LeaveUnlessHosted();
+        return Task.FromResult(localWorkers.Find(WorkerId)?.Holds(attemptId) ?? false);
+    }
+
+    /// <inheritdoc />
     public Task AttemptLostAsync(string jobId, string attemptId)
     {
         localWorkers.Find(WorkerId)?.Cancel(attemptId);
