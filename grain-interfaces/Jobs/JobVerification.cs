@@ -42,4 +42,17 @@ public sealed class JobVerification
 
     /// <summary>Why the job is unverified or disputed, e.g. "no other online worker with a registered key".</summary>
     [Id(6)] public string? Note { get; set; }
+
+    /// <summary>1 in how many runs of the job a committee re-executes (<see cref="CommitteeSample"/>): the silo's
+    /// <c>Marketplace:Jobs:CommitteeSampleEvery</c> for a job that named no committee size, 1 (every run) for one that
+    /// did.</summary>
+    [Id(7)] public int SampleEvery { get; set; }
+
+    /// <summary>Whether the run was drawn for a committee (always, at a rate of 1).</summary>
+    [Id(8)] public bool Sampled { get; set; }
+
+    /// <summary>The job's sample salt (hex), shown once its run was drawn or passed over: with the executor's receipt
+    /// hash it recomputes the draw (<see cref="CommitteeSample.IsSampled"/>), and its SHA-256 is the commitment the job's
+    /// log showed from submit. Null at a rate of 1.</summary>
+    [Id(9)] public string? SampleSalt { get; set; }
 }

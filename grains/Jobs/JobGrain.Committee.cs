@@ -127,6 +127,12 @@ internal sealed partial class JobGrain
             return false;
         }
 
+        if (!DrawnForCommittee(executor.ReceiptHash))
+        {
+            Info.Verification.Note = $"not drawn for re-execution: a committee checks 1 in {Info.Verification.SampleEvery} runs, drawn from the receipt hash and the job's sample salt";
+            return false;
+        }
+
         if (!await KeepsStateRootInAsync(executor.Receipt))
         {
             Info.Verification.Note = "the program state the run read is no longer kept, so no committee can re-execute it";
@@ -179,6 +185,25 @@ internal sealed partial class JobGrain
         await state.WriteStateAsync();
         await AdvanceCommitteeAsync();
         return true;
+    }
+
+    /// <summary>Draws whether the run with <paramref name="receiptHash"/> is re-executed (<see cref="CommitteeSample"/>)
+    /// and records the draw, with the salt that recomputes it, in the job's verification.</summary>
+    private bool DrawnForCommittee(byte[] receiptHash)
+    {
+        var verification = Info.Verification ??= new JobVerification();
+        var every = Math.Max(1, state.State.CommitteeSampleEvery);
+        if (every == 1 || state.State.SampleSalt is not { } salt)
+        {
+            verification.SampleEvery = 1;
+            verification.Sampled = true;
+            return true;
+        }
+
+        verification.SampleEvery = every;
+        verification.SampleSalt = Convert.ToHexStringLower(salt);
+        verification.Sampled = CommitteeSample.IsSampled(receiptHash, salt, every);
+        return verification.Sampled;
     }
 
     /// <summary>Whether the program's state still keeps the root the executor's run (<paramref name="executor"/>) read.</summary>

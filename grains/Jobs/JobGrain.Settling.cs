@@ -85,7 +85,7 @@ internal sealed partial class JobGrain
         state.State.Receipt = representative;
         Info.ReceiptHash = Convert.ToHexStringLower(hash);
         var unavailable = UnavailableSeats(committee);
-        Info.Verification = new JobVerification
+        Info.Verification = WithSampleDraw(new JobVerification
         {
             State = VerificationState.Verified,
             CommitteeSize = committee.Size,
@@ -93,11 +93,25 @@ internal sealed partial class JobGrain
             DistinctResults = committee.Results.Count,
             Unavailable = unavailable,
             Losers = losers,
-        };
+        });
         AddLog("info", $"the committee settled: {signers.Count} of {members.Count} runs signed receipt {Convert.ToHexStringLower(hash)} ({string.Join(", ", signers)})"
             + (losers.Count > 0 ? $"; losers kept as evidence: {string.Join(", ", losers)}" : ""));
         await OnCommitteeSettledAsync(new CommitteeOutcome(Settled: true, winners, losers, unavailable));
         await FinishAsync(JobStatus.Completed, FailureReason.None, null);
+    }
+
+    /// <summary>Carries the run's sample draw (rate, outcome, salt) over to the verification that replaces the
+    /// one the draw was recorded in.</summary>
+    private JobVerification WithSampleDraw(JobVerification next)
+    {
+        if (Info.Verification is { } drawn)
+        {
+            next.SampleEvery = drawn.SampleEvery;
+            next.Sampled = drawn.Sampled;
+            next.SampleSalt = drawn.SampleSalt;
+        }
+
+        return next;
     }
 
     /// <summary>Fails the job: the runs disagree and no result has the majority it needs.</summary>
@@ -112,14 +126,14 @@ internal sealed partial class JobGrain
         }
 
         var unavailable = UnavailableSeats(committee);
-        Info.Verification = new JobVerification
+        Info.Verification = WithSampleDraw(new JobVerification
         {
             State = VerificationState.Disputed,
             CommitteeSize = committee.Size,
             DistinctResults = committee.Results.Count,
             Unavailable = unavailable,
             Note = why,
-        };
+        });
         Info.OutputBlobId = null;
         Info.OutputSize = 0;
         await OnCommitteeSettledAsync(new CommitteeOutcome(Settled: false, [], ran, unavailable));
@@ -131,14 +145,14 @@ internal sealed partial class JobGrain
     {
         var committee = state.State.Committee!;
         committee.Closed = true;
-        Info.Verification = new JobVerification
+        Info.Verification = WithSampleDraw(new JobVerification
         {
             State = VerificationState.Unverified,
             CommitteeSize = committee.Size,
             DistinctResults = 1,
             Unavailable = UnavailableSeats(committee),
             Note = why,
-        };
+        });
         AddLog("warn", "completes unverified: " + why);
         await RecordExecutorSuccessAsync(Info.WorkerId ?? "", Info.ReceiptHash);
         await FinishAsync(JobStatus.Completed, FailureReason.None, null);

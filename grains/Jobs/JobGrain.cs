@@ -219,11 +219,16 @@ internal sealed partial class JobGrain(
             Env = submission.Env is { } env ? new Dictionary<string, string>(env) : [],
             SubmissionDigest = JobSubmissionDigest.Compute(submission),
             CommitteeSize = submission.CommitteeSize ?? _options.DefaultCommitteeSize,
+            CommitteeSampleEvery = submission.CommitteeSize is null ? _options.CommitteeSampleEvery : 1,
+            SampleSalt = CommitteeSample.NewSalt(),
         };
         AddLog("info", $"submitted: program {programId}, fuel {Info.MaxFuel}, memory {Info.MaxMemoryBytes} bytes, timeout {Info.TimeoutMs} ms, max retries {Info.MaxRetries}"
             + (submission.TtlMs > 0 ? $", ttl {submission.TtlMs} ms" : "")
             + (program is null ? "; the program is not deployed (attempts fail with MissingDependency until it is)" : "")
-            + (paid ? $"; escrowed {escrowed} (max fuel × {maxPrice} per million fuel)" : ""));
+            + (paid ? $"; escrowed {escrowed} (max fuel × {maxPrice} per million fuel)" : "")
+            + (state.State.CommitteeSize > 0 && state.State.CommitteeSampleEvery > 1
+                ? $"; committee of {state.State.CommitteeSize} on 1 in {state.State.CommitteeSampleEvery} runs, sample salt commitment {Convert.ToHexStringLower(CommitteeSample.Commitment(state.State.SampleSalt))}"
+                : ""));
         try
         {
             await state.WriteStateAsync();

@@ -101,4 +101,13 @@ internal sealed class JobState
     /// <summary>The worker paid as the job's executor when a committee settled against the executor's result (the
     /// worker whose receipt represents the winning result); null: <see cref="JobInfo.WorkerId"/>.</summary>
     [Id(27)] public string? PayeeId { get; set; }
+
+    /// <summary>1 in how many runs a committee re-executes (<see cref="CommitteeSample"/>): the silo's
+    /// <see cref="JobsOptions.CommitteeSampleEvery"/> when the submission named no committee size, else 1; 0 (a job
+    /// stored before sampling existed) is every run.</summary>
+    [Id(28)] public int CommitteeSampleEvery { get; set; }
+
+    /// <summary>The job's secret sample salt (<see cref="CommitteeSample.SaltBytes"/> random bytes from submit); its
+    /// commitment is in the job's log from submit, the salt itself is revealed with the verification of a run.</summary>
+    [Id(29)] public byte[]? SampleSalt { get; set; }
 }

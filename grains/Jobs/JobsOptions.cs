@@ -152,6 +152,12 @@ internal sealed class JobsOptions
     /// workers re-execute a completed run and sign the receipt they agree with. 0: no committee.</summary>
     public int DefaultCommitteeSize { get; set; } = 2;
 
+    /// <summary>1 in how many runs of a job that names no committee size the default committee re-executes (default
+    /// 16; 1: every run). Which runs is drawn from the run's receipt hash and a salt the job keeps secret until the run
+    /// is reported (<see cref="GrainInterfaces.CommitteeSample"/>), so no worker knows before it signs whether it will be checked. A job
+    /// that names its <c>committee_size</c> is re-executed on every run.</summary>
+    public int CommitteeSampleEvery { get; set; } = 16;
+
     /// <summary>Rounds of fresh re-run workers a job draws after its committee disagreed, before it fails as disputed
     /// without a strict majority (default 2).</summary>
     public int MaxRerunRounds { get; set; } = 2;

@@ -88,6 +88,11 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
             problems.Add($"{Section}:{nameof(options.DefaultCommitteeSize)} is {options.DefaultCommitteeSize}; it must be 0-{JobLimits.MaxCommitteeSize}");
         }
 
+        if (options.CommitteeSampleEvery < 1 || options.CommitteeSampleEvery > 1_000_000)
+        {
+            problems.Add($"{Section}:{nameof(options.CommitteeSampleEvery)} is {options.CommitteeSampleEvery}; it must be 1-1000000 (1: every run)");
+        }
+
         if (options.MaxRerunRounds < 0 || options.MaxRerunRounds > 10)
         {
             problems.Add($"{Section}:{nameof(options.MaxRerunRounds)} is {options.MaxRerunRounds}; it must be 0-10");

@@ -15,7 +15,7 @@ namespace Marketplace.Chaos;
 /// port, a second <c>up -d</c> that keeps the deployed contracts), then each round's job stream and fault, the jobs
 /// and their counters read back, figures printed and promises checked.
 /// </summary>
-internal sealed class ChaosRun(ComposeCluster cluster, ChaosSettings settings, TextWriter output)
+internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings settings, TextWriter output)
 {
     private readonly List<(string Check, bool Passed, string Detail)> _checks = [];
     private readonly List<RoundFigures> _figures = [];
@@ -38,6 +38,7 @@ internal sealed class ChaosRun(ComposeCluster cluster, ChaosSettings settings, T
         await CheckPrometheusAsync();
         await CheckRateLimitSumsAsync();
         await CheckGatewayCredentialAsync();
+        await CheckUploadAcrossAStopAsync();
 
         var program = await DeployCounterAsync();
         await FundAsync();

@@ -154,6 +154,11 @@ public sealed class SiloCluster : IAsyncDisposable
             ["Marketplace:Blobs:ChunkStorePath"] = ChunkFolder,
             ["Marketplace:Blobs:FlushToDisk"] = "false",
             ["Marketplace:Api:Keys:" + ApiKey] = ClientId,
+            // The fault tests poll a dozen jobs every 100 ms while a job stream submits under the same key; the budget is
+            // the client's across all silos, so the defaults (200 a second) refused polls. ClusterRateLimitTests sets
+            // its own.
+            [$"Marketplace:Api:RateLimit:Clients:{ClientId}:RequestsPerSecond"] = "5000",
+            [$"Marketplace:Api:RateLimit:Clients:{ClientId}:Burst"] = "10000",
             // Failure detection: probe every 2 s, three missed probes suspect a silo, two votes declare it dead.
             ["Marketplace:Membership:ProbeTimeout"] = "00:00:02",
             ["Marketplace:Membership:TableRefreshTimeout"] = "00:00:02",

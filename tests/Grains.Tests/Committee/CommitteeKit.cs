@@ -23,6 +23,8 @@ internal static class CommitteeKit
     {
         var settings = new JobsSettings()
             .Set("Marketplace:Jobs:DefaultCommitteeSize", committee.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            // Every run is re-executed here; sampling has its own tests (CommitteeSampleTests).
+            .Set("Marketplace:Jobs:CommitteeSampleEvery", "1")
             .Set("Marketplace:Jobs:CommitteeDeadlineMargin", "00:00:00.500")
             .Set("Marketplace:Jobs:MaxRerunRounds", "1")
             // A loaded machine can stall heartbeats for seconds; a member that looks offline at the draw would leave
