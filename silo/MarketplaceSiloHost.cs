@@ -102,6 +102,9 @@ public static class MarketplaceSiloHost
         builder.Services.AddMarketplaceApi(configuration, keys);
         // Metrics and traces (Marketplace:Telemetry): OpenTelemetry, the Prometheus scrape endpoint, OTLP export.
         builder.AddMarketplaceTelemetry();
+        // Orleans' watchdog can warn of a "stall" as long as the machine's uptime on a busy start: dropped, as it cannot
+        // have happened (Hosting/WatchdogFalseAlarmFilter.cs).
+        WatchdogFalseAlarmFilter.Apply(builder.Services);
 
         var app = builder.Build();
         app.UseMarketplaceApi();

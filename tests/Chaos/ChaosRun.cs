@@ -46,6 +46,11 @@ internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings set
         {
             await RunRoundAsync(round, program);
         }
+
+        if (settings.AnvilRestart)
+        {
+            await CheckAnvilRestartAsync(program);
+        }
     }
 
     private void Goal(string name, bool met, string detail) =>
@@ -310,7 +315,7 @@ internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings set
 
     /// <summary>The cluster settles on anvil, so as its operator would: every worker's minimum stake bonded, and
     /// money deposited for the development client (each job escrows its fuel budget times its price).</summary>
-    private async Task FundAsync()
+    private async Task FundAsync(string tag = "")
     {
         using var http = new HttpClient { BaseAddress = ComposeCluster.HttpAddress("silo1"), Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _key);
@@ -319,10 +324,10 @@ internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings set
         {
             using var stake = JsonDocument.Parse(await http.GetStringAsync($"v1/workers/{worker}/stake"));
             var minimum = stake.RootElement.GetProperty("minimum_stake").GetRawText();
-            await PostOkAsync(http, $"v1/workers/{worker}/stake", $$"""{"amount": {{minimum}}, "operation_id": "chaos-bond-{{worker}}"}""");
+            await PostOkAsync(http, $"v1/workers/{worker}/stake", $$"""{"amount": {{minimum}}, "operation_id": "chaos-bond-{{worker}}{{tag}}"}""");
         }
 
-        await PostOkAsync(http, "v1/client/deposits", $$"""{"client_id": "dev", "amount": 100000000000000, "deposit_id": "chaos-{{settings.RunId}}"}""");
+        await PostOkAsync(http, "v1/client/deposits", $$"""{"client_id": "dev", "amount": 100000000000000, "deposit_id": "chaos-{{settings.RunId}}{{tag}}"}""");
         output.WriteLine($"[chaos] bonded the minimum stake of {workers.Count} workers ({string.Join(", ", workers)}) and deposited 10^14 for client dev");
     }
 

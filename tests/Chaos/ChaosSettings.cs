@@ -15,16 +15,21 @@ internal sealed class ChaosSettings
 
     public bool KeepCluster { get; init; }
 
+    /// <summary>Whether the run ends by restarting anvil and following the guide's recovery (on unless
+    /// <c>--no-anvil-restart</c>).</summary>
+    public bool AnvilRestart { get; init; } = true;
+
     public IReadOnlyList<ChaosRound> Rounds { get; init; } = [ChaosRound.Steady(), ChaosRound.Kill(), ChaosRound.Rolling()];
 
     /// <summary>A tag for this run's request ids, so a kept cluster can run again.</summary>
     public string RunId { get; } = DateTimeOffset.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
 
     public const string Usage = """
-        usage: Marketplace.Chaos [--project NAME] [--rate JOBS_PER_SECOND] [--rounds steady,kill,rolling,two-killed,postgres] [--keep]
+        usage: Marketplace.Chaos [--project NAME] [--rate JOBS_PER_SECOND] [--rounds steady,kill,rolling,two-killed,postgres] [--no-anvil-restart] [--keep]
           Runs docker-compose.yml (images built beforehand: docker-compose build) under the project name
           (default mpchaos), streams counter jobs through 127.0.0.1:8080-8082 while silos are killed and restarted,
-          prints what the client saw and checks what is promised; tears the cluster down (down -v) unless --keep.
+          prints what the client saw and checks what is promised; then restarts anvil and follows the guide's recovery
+          (unless --no-anvil-restart); tears the cluster down (down -v) unless --keep.
         """;
 
     public static ChaosSettings Parse(string[] args, string repositoryRoot)
@@ -32,6 +37,7 @@ internal sealed class ChaosSettings
         string project = "mpchaos";
         double rate = 30;
         var keep = false;
+        var anvilRestart = true;
         IReadOnlyList<ChaosRound> rounds = [ChaosRound.Steady(), ChaosRound.Kill(), ChaosRound.Rolling()];
         for (var i = 0; i < args.Length; i++)
         {
@@ -63,11 +69,14 @@ internal sealed class ChaosSettings
                 case "--keep":
                     keep = true;
                     break;
+                case "--no-anvil-restart":
+                    anvilRestart = false;
+                    break;
                 default:
                     throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }
 
-        return new ChaosSettings { RepositoryRoot = repositoryRoot, Project = project, Rate = rate, KeepCluster = keep, Rounds = rounds };
+        return new ChaosSettings { RepositoryRoot = repositoryRoot, Project = project, Rate = rate, KeepCluster = keep, Rounds = rounds, AnvilRestart = anvilRestart };
     }
 }
