@@ -144,8 +144,11 @@ internal static class ReplayCommand
                 return ExitCodes.Ok;
             }
 
+            var hint = !run.Get(fromSilo) && report.Differences.Any(f => f.Name == "invocation_hash")
+                ? "; the invocation (argv, environment, clock start, limits) is not the job's: pass --from-silo to read it from the marketplace, or give what the job had with --arg, --env, --program-name, --clock-start (the job's created_at), --fuel and --memory"
+                : "";
             await run.Environment.Error.WriteLineAsync(
-                "error replay_mismatch: " + string.Join(", ", report.Differences.Select(f => f.Name)) + " differ from the receipt").ConfigureAwait(false);
+                "error replay_mismatch: " + string.Join(", ", report.Differences.Select(f => f.Name)) + " differ from the receipt" + hint).ConfigureAwait(false);
             return ExitCodes.ReplayMismatch;
         });
         return command;

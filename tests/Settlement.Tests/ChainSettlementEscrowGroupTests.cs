@@ -94,7 +94,16 @@ public sealed class ChainSettlementEscrowGroupTests(ITestOutputHelper output)
         ];
         await Assert.ThrowsAsync<SimulatedCrashException>(() => silo.Settlement.EscrowManyAsync(group));
         Assert.Equal(1, silo.Faults.Injected);
-        Assert.Equal(3, await silo.EscrowViewAsync("jobCount")); // c0, c1 and c2 were sent; c3 was stored, not sent
+        // c0, c1 and c2 were sent; c3 was stored, not sent. anvil mines a sent transaction just after it answers the
+        // send, so the crash can come before c2's block: wait for it (the count never passes 3 without c3 being sent).
+        var mined = System.Diagnostics.Stopwatch.StartNew();
+        BigInteger count;
+        while ((count = await silo.EscrowViewAsync("jobCount")) < 3 && mined.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(3, count);
 
         await silo.RestartSiloAsync();
         var outcomes = await silo.Settlement.EscrowManyAsync(group);

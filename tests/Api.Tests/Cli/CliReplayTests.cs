@@ -169,6 +169,14 @@ public sealed class CliReplayTests(ApiSiloFixture fixture) : IDisposable
         var noEnv = await Cli().RunAsync("replay", receiptFile, "--program-file", wasmFile, "--input-text", "one two three\nfour\n", "--arg", "-v", "--from-silo");
         Assert.Equal(11, noEnv.ExitCode);
         Assert.Contains("invocation_hash", noEnv.ErrorLine, StringComparison.Ordinal);
+        Assert.DoesNotContain("pass --from-silo", noEnv.ErrorLine, StringComparison.Ordinal);
+
+        // Offline without the creation time: the error says which options supply what the replay lacks.
+        var noClock = await Offline().RunAsync(
+            "replay", receiptFile, "--program-file", wasmFile, "--input-text", "one two three\nfour\n", "--arg", "-v", "--env", "MODE=fast", "--env", "LANG=C");
+        Assert.Equal(11, noClock.ExitCode);
+        Assert.StartsWith("error replay_mismatch: invocation_hash", noClock.ErrorLine, StringComparison.Ordinal);
+        Assert.Contains("pass --from-silo to read it from the marketplace, or give what the job had with --arg, --env, --program-name, --clock-start (the job's created_at), --fuel and --memory", noClock.ErrorLine, StringComparison.Ordinal);
     }
 
     private async Task<string> WriteChangedAsync(string receiptFile, Action<JsonNode> change)
