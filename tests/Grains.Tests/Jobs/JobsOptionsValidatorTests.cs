@@ -31,4 +31,15 @@ public sealed class JobsOptionsValidatorTests
         Assert.Contains("Marketplace:Jobs:DefaultWorkerPrefix ' ' must have 1-60 characters", failures);
         Assert.Contains("Marketplace:Jobs:AbsentWorkerWait is -00:00:05; it must not be negative", failures);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-16)]
+    [InlineData(1_000_001)]
+    public void ACommitteeSampleRateOutsideOneToAMillionIsRefused(int every)
+    {
+        var result = new JobsOptionsValidator().Validate(null, new JobsOptions { CommitteeSampleEvery = every });
+        Assert.Equal($"Marketplace:Jobs:CommitteeSampleEvery is {every}; it must be 1-1000000 (1: every run)", Assert.Single(result.Failures!));
+        Assert.True(new JobsOptionsValidator().Validate(null, new JobsOptions { CommitteeSampleEvery = 1 }).Succeeded);
+    }
 }
