@@ -44,8 +44,15 @@ internal sealed partial class OrphanedJobSweep(
     private async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stop.CancelAsync();
-        await _watch.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
-        _stop.Dispose();
+        try
+        {
+            await _watch.WaitAsync(cancellationToken);
+            _stop.Dispose();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The stop's own deadline passed; the watch, still holding the token, ends with the process.
+        }
     }
 
     private async Task WatchAsync(IReminderTable reminders, CancellationToken stop)

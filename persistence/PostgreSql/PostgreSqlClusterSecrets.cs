@@ -16,6 +16,31 @@ public static class PostgreSqlClusterSecrets
     public const int MaxNameLength = 64;
 
     /// <summary>
+    /// <see cref="GetOrCreateAsync"/> while a silo starts, before it serves anything: blocks, and asks again every 2 s
+    /// for up to <paramref name="wait"/> while the database does not answer (a cluster whose database starts beside
+    /// its silos), calling <paramref name="retrying"/> before each new try.
+    /// </summary>
+    /// <exception cref="NpgsqlException">The database still did not answer after <paramref name="wait"/>.</exception>
+    public static (string Value, bool Created) GetOrCreateWaiting(string connectionString, string name, string candidate, TimeSpan wait, Action<NpgsqlException>? retrying = null)
+    {
+        var retry = TimeSpan.FromSeconds(2);
+        var waited = TimeSpan.Zero;
+        while (true)
+        {
+            try
+            {
+                return GetOrCreateAsync(connectionString, name, candidate, CancellationToken.None).GetAwaiter().GetResult();
+            }
+            catch (NpgsqlException e) when (waited < wait)
+            {
+                retrying?.Invoke(e);
+                Thread.Sleep(retry);
+                waited += retry;
+            }
+        }
+    }
+
+    /// <summary>
     /// Returns the value stored under <paramref name="name"/>, storing <paramref name="candidate"/> first when there is
     /// none. Creates the table when the schema was not applied yet.
     /// </summary>

@@ -24,7 +24,6 @@ internal static class DevApiKeyStore
     public const string ClusterSecretName = "dev-api-key";
 
     private static readonly TimeSpan DatabaseWait = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan DatabaseRetry = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// Returns the cluster's development key from its database, storing this silo's candidate when the cluster has
@@ -36,27 +35,16 @@ internal static class DevApiKeyStore
     {
         var existing = File.Exists(path) ? ReadExisting(path) : null;
         var candidate = existing ?? NewKey();
-        var waited = TimeSpan.Zero;
         (string Value, bool Created) stored;
-        while (true)
+        try
         {
-            try
-            {
-                stored = PostgreSqlClusterSecrets.GetOrCreateAsync(connectionString, ClusterSecretName, candidate, CancellationToken.None)
-                    .GetAwaiter().GetResult();
-                break;
-            }
-            catch (NpgsqlException e) when (waited < DatabaseWait)
-            {
-                notices.WriteLine($"Marketplace API: the cluster's database did not answer ({e.Message}); retrying for the development API key.");
-                Thread.Sleep(DatabaseRetry);
-                waited += DatabaseRetry;
-            }
-            catch (NpgsqlException e)
-            {
-                throw new OptionsValidationException("Marketplace:Cluster:PostgreSqlConnectionString", typeof(ApiKeyRegistry),
-                    [$"Marketplace:Cluster:PostgreSqlConnectionString: the cluster's database did not answer for {DatabaseWait.TotalSeconds:0} s while reading the development API key ({e.Message})"]);
-            }
+            stored = PostgreSqlClusterSecrets.GetOrCreateWaiting(connectionString, ClusterSecretName, candidate, DatabaseWait,
+                e => notices.WriteLine($"Marketplace API: the cluster's database did not answer ({e.Message}); retrying for the development API key."));
+        }
+        catch (NpgsqlException e)
+        {
+            throw new OptionsValidationException("Marketplace:Cluster:PostgreSqlConnectionString", typeof(ApiKeyRegistry),
+                [$"Marketplace:Cluster:PostgreSqlConnectionString: the cluster's database did not answer for {DatabaseWait.TotalSeconds:0} s while reading the development API key ({e.Message})"]);
         }
 
         if (!string.Equals(existing, stored.Value, StringComparison.Ordinal))

@@ -19,7 +19,6 @@ internal sealed class SiloCallStamp
     public const string ClusterSecretName = "silo-call-stamp";
 
     private static readonly TimeSpan DatabaseWait = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan DatabaseRetry = TimeSpan.FromSeconds(2);
 
     private readonly byte[] _bytes;
 
@@ -38,24 +37,8 @@ internal sealed class SiloCallStamp
     /// <summary>The cluster's stamp from its database, created by the first silo that finds none; waits up to 30 s for
     /// a database that does not answer yet.</summary>
     /// <exception cref="NpgsqlException">The database did not answer for 30 s.</exception>
-    public static SiloCallStamp ForCluster(string connectionString)
-    {
-        var waited = TimeSpan.Zero;
-        while (true)
-        {
-            try
-            {
-                var stored = PostgreSqlClusterSecrets.GetOrCreateAsync(connectionString, ClusterSecretName, NewValue(), CancellationToken.None)
-                    .GetAwaiter().GetResult();
-                return new SiloCallStamp(stored.Value);
-            }
-            catch (NpgsqlException) when (waited < DatabaseWait)
-            {
-                Thread.Sleep(DatabaseRetry);
-                waited += DatabaseRetry;
-            }
-        }
-    }
+    public static SiloCallStamp ForCluster(string connectionString) =>
+        new(PostgreSqlClusterSecrets.GetOrCreateWaiting(connectionString, ClusterSecretName, NewValue(), DatabaseWait).Value);
 
     /// <summary>True when <paramref name="presented"/> is the stamp (fixed-time comparison).</summary>
     public bool Matches(string? presented) =>

@@ -1,5 +1,6 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Tests.Jobs;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Grains.Tests.Cluster;
 
@@ -20,6 +21,29 @@ internal static class ClusterKit
 
     /// <summary>The settings of a silo that hosts no workers.</summary>
     public static JobsSettings NoWorkers() => Silo().Set("Marketplace:Jobs:DefaultWorkers", "0");
+
+    /// <summary>Silo A without workers, silo B with the cheap worker b-1, silo C with c-1, each with the settings
+    /// <paramref name="tune"/> gives. Grains without a placement of their own (job grains) go where they are first
+    /// called from, so a test can put a job's grain on silo B or off it; Orleans' default placement weighs silo load.</summary>
+    public static Task<MarketplaceTestCluster> StartLossClusterAsync(Func<JobsSettings, JobsSettings> tune) => MarketplaceTestCluster.StartAsync(
+        [
+            tune(NoWorkers()).Values,
+            tune(Silo().Worker("b-1", price: 1)).Values,
+            tune(Silo().Worker("c-1", price: 5)).Values,
+        ],
+        workers: 2,
+        silo => silo.Services.AddSingleton<PlacementStrategy, PreferLocalPlacement>());
+
+    /// <summary>A job of <c>slow_loop</c> over 11 million iterations (462 million fuel): about a second of work on an
+    /// idle core, several under load, with room for ten retries.</summary>
+    public static JobSubmission SlowJob(string program) => JobsKit.Job(program, s =>
+    {
+        s.RequestId = "r0";
+        s.InputInline = JobsKit.Iterations(11_000_000);
+        s.MaxFuel = JobLimits.MaxFuel;
+        s.TimeoutMs = 120_000;
+        s.MaxRetries = 10;
+    });
 
     /// <summary>Deploys a test module (tests/Grains.Tests/Jobs/Modules) through <paramref name="grains"/>.</summary>
     public static async Task<string> DeployAsync(IGrainFactory grains, string name)

@@ -19,24 +19,10 @@ public sealed class OrphanedJobSweepTests(ITestOutputHelper output)
     [Fact]
     public async Task AnAttemptOnAKilledSiloGoesToAnotherWorkerWithoutWaitingForItsLeaseOrReminder()
     {
-        await using var cluster = await MarketplaceTestCluster.StartAsync(
-            [
-                Patient(ClusterKit.NoWorkers()).Values,
-                Patient(ClusterKit.Silo().Worker("b-1", price: 1)).Values,
-                Patient(ClusterKit.Silo().Worker("c-1", price: 5)).Values,
-            ],
-            workers: 2,
-            silo => silo.Services.AddSingleton<PlacementStrategy, PreferLocalPlacement>());
+        await using var cluster = await ClusterKit.StartLossClusterAsync(Patient);
         var a = cluster[0];
         var slow = await ClusterKit.DeployAsync(a.Grains, "slow_loop");
-        var job = await a.Grains.SubmitAsync(JobsKit.Job(slow, s =>
-        {
-            s.RequestId = "r0";
-            s.InputInline = JobsKit.Iterations(11_000_000);
-            s.MaxFuel = JobLimits.MaxFuel;
-            s.TimeoutMs = 120_000;
-            s.MaxRetries = 10;
-        }));
+        var job = await a.Grains.SubmitAsync(ClusterKit.SlowJob(slow));
         var reminders = a.Services.GetRequiredService<IReminderTable>();
         await MarketplaceTestCluster.WaitAsync(
             async () => (await reminders.ReadRows(0, 0)).Reminders.Any(r => r.ReminderName == JobGrain.WatchdogReminder && r.GrainId.Key.ToString() == job.JobId),

@@ -1,6 +1,5 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Tests.Jobs;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -35,14 +34,7 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         // 11 million iterations (462 million fuel): about a second of work on an idle core, several under load; the
         // silo stops as soon as the run has started, long before it could end.
         // With local placement the job's grain activates on the silo the submit is called from.
-        var job = await (jobGrainOnStoppedSilo ? b : a).Grains.SubmitAsync(JobsKit.Job(slow, s =>
-        {
-            s.RequestId = "r0";
-            s.InputInline = JobsKit.Iterations(11_000_000);
-            s.MaxFuel = JobLimits.MaxFuel;
-            s.TimeoutMs = 120_000;
-            s.MaxRetries = 10;
-        }));
+        var job = await (jobGrainOnStoppedSilo ? b : a).Grains.SubmitAsync(ClusterKit.SlowJob(slow));
         await AssertJobGrainPlacedAsync(a, job.JobId, b.Address, jobGrainOnStoppedSilo);
         var running = await a.Grains.WaitAsync(job.JobId, j => j.StartedAt is not null, TimeSpan.FromSeconds(60));
         Assert.Equal("b-1", running.WorkerId);
@@ -82,14 +74,7 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         var a = cluster[0];
         var b = cluster[1];
         var slow = await ClusterKit.DeployAsync(a.Grains, "slow_loop");
-        var job = await a.Grains.SubmitAsync(JobsKit.Job(slow, s =>
-        {
-            s.RequestId = "r0";
-            s.InputInline = JobsKit.Iterations(11_000_000);
-            s.MaxFuel = JobLimits.MaxFuel;
-            s.TimeoutMs = 120_000;
-            s.MaxRetries = 10;
-        }));
+        var job = await a.Grains.SubmitAsync(ClusterKit.SlowJob(slow));
         await AssertJobGrainPlacedAsync(a, job.JobId, b.Address, on: false);
         var running = await a.Grains.WaitAsync(job.JobId, j => j.StartedAt is not null, TimeSpan.FromSeconds(60));
         Assert.Equal("b-1", running.WorkerId);
@@ -110,16 +95,7 @@ public sealed class SiloLossTests(ITestOutputHelper output)
     }
 
     /// <summary>Silo A without workers, silo B with the cheap worker b-1, silo C with c-1.</summary>
-    private static Task<MarketplaceTestCluster> StartClusterAsync() => MarketplaceTestCluster.StartAsync(
-        [
-            WithRetries(ClusterKit.NoWorkers()).Values,
-            WithRetries(ClusterKit.Silo().Worker("b-1", price: 1)).Values,
-            WithRetries(ClusterKit.Silo().Worker("c-1", price: 5)).Values,
-        ],
-        workers: 2,
-        // Grains without a placement of their own (job grains) go where they are first called from, so a test can
-        // put the job's grain on silo B or off it; Orleans' default placement weighs silo load instead.
-        silo => silo.Services.AddSingleton<PlacementStrategy, PreferLocalPlacement>());
+    private static Task<MarketplaceTestCluster> StartClusterAsync() => ClusterKit.StartLossClusterAsync(WithRetries);
 
     private static JobsSettings WithRetries(JobsSettings settings) => settings
         .Set("Marketplace:Jobs:RetryBaseDelay", "00:00:00.200")
