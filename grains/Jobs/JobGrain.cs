@@ -436,11 +436,7 @@ internal sealed partial class JobGrain(
         if (retriable && Info.RetryCount < Info.MaxRetries)
         {
             Info.RetryCount++;
-            // A run lost with its worker (its silo died, its lease lapsed) says nothing about the program: it goes to
-            // another worker at once. Failures of the run itself back off.
-            var delay = reason == FailureReason.WorkerLost
-                ? _options.BusyWaitBase
-                : RetryBackoff.Delay(Info.RetryCount, _options.RetryBaseDelay, _options.MaxRetryDelay);
+            var delay = RetryBackoff.Delay(Info.RetryCount, _options.RetryBaseDelay, _options.MaxRetryDelay);
             state.State.NextMatchAt = DateTimeOffset.UtcNow + delay;
             Info.Status = JobStatus.Pending;
             AddLog("warn", $"retry {Info.RetryCount} of {Info.MaxRetries} in {delay.TotalMilliseconds:0} ms after {reason}: {error}");
