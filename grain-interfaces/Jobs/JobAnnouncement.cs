@@ -40,4 +40,8 @@ public sealed class JobAnnouncement
 
     /// <summary>The client whose job this is (a worker keeps room in its queue for other clients).</summary>
     [Id(9)] public string ClientId { get; set; } = "";
+
+    /// <summary>When the job was submitted: a worker with no room wakes the jobs of one client that wait for it in
+    /// this order.</summary>
+    [Id(10)] public DateTimeOffset SubmittedAt { get; set; }
 }

@@ -142,6 +142,7 @@ internal sealed partial class JobGrain
             MaxPricePerMillionFuel = state.State.MaxPricePerMillionFuel,
             Constraints = state.State.Constraints,
             ClientId = Info.ClientId,
+            SubmittedAt = Info.CreatedAt,
         };
         foreach (var host in hosts)
         {

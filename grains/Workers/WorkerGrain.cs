@@ -131,6 +131,12 @@ internal sealed partial class WorkerGrain(
             : !Online ? new WorkerRefusal(OfflineReason(), Busy: false)
             : localWorkers.Find(WorkerId) is not { } executor ? new WorkerRefusal($"worker {WorkerId} is not hosted on this silo", Busy: false)
             : executor.TryEnqueue(assignment);
+        if (refusal is { Busy: true })
+        {
+            // Another job took the room this one bid for: it waits for room here like a job turned away at bidding.
+            localWorkers.Waitlist.Add(assignment.JobId, assignment.ClientId, assignment.CreatedAt);
+        }
+
         return Task.FromResult(new AssignmentAnswer { Accepted = refusal is null, Reason = refusal?.Reason, Busy = refusal?.Busy ?? false });
     }
 

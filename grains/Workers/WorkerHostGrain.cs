@@ -68,7 +68,7 @@ internal sealed class WorkerHostGrain(
             // The job waits for room; the executor wakes it when room opens (WorkerWaitlist).
             reason = full;
             busy = true;
-            localWorkers.Waitlist.Add(job.JobId, job.ClientId);
+            localWorkers.Waitlist.Add(job.JobId, job.ClientId, job.SubmittedAt);
         }
         return new WorkerBid
         {
