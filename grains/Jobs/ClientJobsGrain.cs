@@ -1,7 +1,8 @@
 // Design: one grain per client lists its jobs and keeps its quotas. Every job of a busy client passes through it
 // twice (submit, end), so calls only touch memory (list + index by id) and writes are coalesced: a change arms a
 // flush after ClientListFlushDelay, and deactivation flushes. The jobs themselves are durable; after a crash the list
-// may miss the changes of the last flush delay (documented in the README). The quotas (ClientJobsGrain.Quotas.cs)
+// may miss the changes of the last flush delay (documented in the README), and its checks read the ends it missed
+// from the jobs (ClientJobsGrain.Checks.cs). The quotas (ClientJobsGrain.Quotas.cs)
 // ride on the same two calls: unfinished jobs and fuel per hour are checked when a job reserves its place, and a
 // client's concurrent jobs hold places handed out in submit order. A job's final update is also pushed to the
 // client's subscribed observers (ClientJobsGrain.Events.cs).
@@ -34,6 +35,7 @@ internal sealed partial class ClientJobsGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         Reindex();
+        StartChecks();
         return Task.CompletedTask;
     }
 

@@ -415,7 +415,17 @@ internal sealed partial class JobGrain(
 
         await state.WriteStateAsync();
         await SettleAsync();
-        await lookups.ClientJobs(Info.ClientId).UpdateAsync(Summary());
+        try
+        {
+            await lookups.ReportEndAsync(Info.ClientId, Summary());
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            // The job's own state has its end; the client's list reads it from there at its next check.
+            AddLog("warn", $"the client's job list did not hear of this end ({e.GetType().Name}); it reads it from the job at its next check");
+            await state.WriteStateAsync();
+        }
+
         RetireWhenIdle();
     }
 

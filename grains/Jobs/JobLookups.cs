@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Jobs.TestHooks;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Jobs;
@@ -21,8 +23,10 @@ internal sealed class JobLookups(
     GrainReferences<IProgramNameGrain> programNames,
     GrainReferences<IProgramGrain> programs,
     GrainReferences<IProgramStateGrain> programStates,
-    JobReputationRecorder reputation)
+    JobReputationRecorder reputation,
+    IServiceProvider services)
 {
+    private readonly ClientListFaultInjection? _listFaults = services.GetService<ClientListFaultInjection>();
     private const int MaxPrograms = 4096;
     private const int MaxWorkerKeys = 4096;
     private readonly ConcurrentDictionary<string, byte[]> _workerKeys = new(StringComparer.Ordinal);
@@ -30,6 +34,13 @@ internal sealed class JobLookups(
     private readonly long _onlineAgeMs = (long)options.Value.OnlineWorkersCacheAge.TotalMilliseconds;
     private OnlineWorkerHost[] _online = [];
     private long _onlineAt;
+
+    /// <summary>Tells <paramref name="clientId"/>'s list that a job ended (<see cref="IClientJobsGrain.UpdateAsync"/>).</summary>
+    public Task ReportEndAsync(string clientId, JobSummary summary)
+    {
+        _listFaults?.BeforeEnd(clientId);
+        return ClientJobs(clientId).UpdateAsync(summary);
+    }
 
     /// <summary>The program with id <paramref name="programId"/>, or null when it is not deployed.</summary>
     public async ValueTask<ProgramInfo?> ProgramAsync(string programId)

@@ -110,6 +110,12 @@ internal sealed class JobsOptions
     /// (default 1 s).</summary>
     public TimeSpan ClientListFlushDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often a client's list reads the jobs it lists as unfinished, and submitted at least this long
+    /// ago, from the jobs themselves, so an end it never heard of (its silo died before the next write, or the job's
+    /// call found that silo dead) stops counting against the client's quota; the first read is 5 s after the list is
+    /// activated (default 1 min).</summary>
+    public TimeSpan ClientListCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>A job still unfinished this long after submit registers a durable reminder so it resumes after a
     /// silo restart (default 2 s; jobs are also written with their reminder when their grain deactivates).</summary>
     public TimeSpan WatchdogAfter { get; set; } = TimeSpan.FromSeconds(2);

@@ -26,6 +26,7 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
         Positive(problems, nameof(options.HeartbeatInterval), options.HeartbeatInterval);
         Positive(problems, nameof(options.WorkerOfflineAfter), options.WorkerOfflineAfter);
         Positive(problems, nameof(options.ClientListFlushDelay), options.ClientListFlushDelay);
+        Positive(problems, nameof(options.ClientListCheckInterval), options.ClientListCheckInterval);
         Positive(problems, nameof(options.WatchdogAfter), options.WatchdogAfter);
         Positive(problems, nameof(options.WatchdogPeriod), options.WatchdogPeriod);
         Positive(problems, nameof(options.SettlementRetryDelay), options.SettlementRetryDelay);

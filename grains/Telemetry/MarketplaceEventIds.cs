@@ -40,6 +40,9 @@ internal static class MarketplaceEventIds
     public const int OrphanedJobsResumed = 5301;
     public const int OrphanedJobSweepFailed = 5302;
 
+    /// <summary>A client's list found jobs it listed as unfinished that had ended without telling it.</summary>
+    public const int ClientListChecked = 5303;
+
     public const int CatalogMigrationStarted = 5400;
     public const int CatalogMigrationFinished = 5401;
     public const int CatalogMigrationRetry = 5402;

@@ -104,6 +104,7 @@ public sealed class MarketplaceTestSilo : IAsyncDisposable
             silo.AddMarketplace();
             silo.Services.AddSingleton<WorkerFaultInjection>();
             silo.Services.AddSingleton<SettlementFaultInjection>();
+            silo.Services.AddSingleton<ClientListFaultInjection>();
             services?.Invoke(silo.Services);
         });
         var host = builder.Build();
