@@ -91,6 +91,27 @@ internal sealed partial class JobGrain
         }
     }
 
+    /// <summary>With <see cref="JobsOptions.WatchdogAfter"/> zero (the default), an accepted job has its watchdog
+    /// before the submit is answered, so the survivors of a silo that dies at once find it in the reminder table. When
+    /// the reminder service does not answer (it rebalances after a silo died), the submit still succeeds and the job's
+    /// timer registers the watchdog.</summary>
+    private async Task RegisterWatchdogAtSubmitAsync()
+    {
+        if (_options.WatchdogAfter > TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            await EnsureWatchdogAsync();
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            AddLog("warn", $"the watchdog reminder could not be registered at submit ({e.GetType().Name}); the job's timer registers it");
+        }
+    }
+
     private async Task EnsureWatchdogAsync()
     {
         if (state.State.WatchdogRegistered)

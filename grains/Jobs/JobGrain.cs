@@ -9,7 +9,7 @@
 // with another token is stale and ignored, so a job completes exactly once.
 // Durability: state is written at submit, at each retry and at the end (not at every transition: a restart resumes a
 // matching or running job from pending, i.e. execution is at-least-once, completion exactly-once). A job still
-// unfinished WatchdogAfter after submit registers a reminder so it resumes after a silo restart even if nobody calls
+// unfinished WatchdogAfter after submit (0, the default: at submit) registers a reminder so it resumes after a silo restart even if nobody calls
 // it; deactivation writes the state and registers the reminder too.
 using System.Diagnostics;
 using Marketplace.GrainInterfaces;
@@ -256,6 +256,7 @@ internal sealed partial class JobGrain(
         }
 
         MarketplaceTelemetry.JobSubmitted();
+        await RegisterWatchdogAtSubmitAsync();
         await lookups.ClientJobs(Info.ClientId).AddAsync(Summary());
         await StartMatchingAsync();
         return Info;

@@ -117,8 +117,11 @@ internal sealed class JobsOptions
     public TimeSpan ClientListCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>A job still unfinished this long after submit registers a durable reminder so it resumes after a
-    /// silo restart (default 2 s; jobs are also written with their reminder when their grain deactivates).</summary>
-    public TimeSpan WatchdogAfter { get; set; } = TimeSpan.FromSeconds(2);
+    /// silo restart or death (default 0: at submit, before the submit is answered, so the survivors of a silo that dies
+    /// at once find every accepted job; a positive value saves the reminder's two writes for jobs that finish sooner,
+    /// and such a job younger than it at a silo's death waits for its next call). Jobs are also written with their
+    /// reminder when their grain deactivates.</summary>
+    public TimeSpan WatchdogAfter { get; set; } = TimeSpan.Zero;
 
     /// <summary>Period of that reminder (default 1 min; at least the silo's minimum reminder period).</summary>
     public TimeSpan WatchdogPeriod { get; set; } = TimeSpan.FromMinutes(1);

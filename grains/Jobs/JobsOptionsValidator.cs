@@ -27,7 +27,10 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
         Positive(problems, nameof(options.WorkerOfflineAfter), options.WorkerOfflineAfter);
         Positive(problems, nameof(options.ClientListFlushDelay), options.ClientListFlushDelay);
         Positive(problems, nameof(options.ClientListCheckInterval), options.ClientListCheckInterval);
-        Positive(problems, nameof(options.WatchdogAfter), options.WatchdogAfter);
+        if (options.WatchdogAfter < TimeSpan.Zero)
+        {
+            problems.Add($"{Section}:{nameof(options.WatchdogAfter)} is {options.WatchdogAfter}; it must not be negative");
+        }
         Positive(problems, nameof(options.WatchdogPeriod), options.WatchdogPeriod);
         Positive(problems, nameof(options.SettlementRetryDelay), options.SettlementRetryDelay);
         Positive(problems, nameof(options.StakeRefreshInterval), options.StakeRefreshInterval);

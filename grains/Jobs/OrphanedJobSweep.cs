@@ -6,7 +6,8 @@
 // to each job watchdog in it (JobGrain.Resume.cs says what that call does). It does so twice: at once, and again
 // ResumeRepeat later, for calls that still went to the dead silo's address from a cache not yet cleared. The sweep is
 // best-effort: silos that briefly disagree on the membership may both take or both skip a range, and the reminders
-// remain the backstop. A job younger than WatchdogAfter has no watchdog yet and resumes on its next call.
+// remain the backstop. A job registers its watchdog at submit (WatchdogAfter 0, the default); with a positive
+// WatchdogAfter, a job younger than that has no watchdog yet and resumes on its next call.
 using System.Data.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
