@@ -9,7 +9,7 @@ internal static class MarketplaceCli
     public static RootCommand Build(CliEnvironment environment)
     {
         var context = new CliContext(environment);
-        var root = new RootCommand("marketplace: blobs, programs, jobs and workers of a Marketplace silo.")
+        var root = new RootCommand("marketplace: blobs, programs, jobs, workers, storage and money of a Marketplace silo.")
         {
             UploadBlobCommand.Create(context),
             GetBlobCommand.Create(context),
@@ -42,7 +42,7 @@ internal static class MarketplaceCli
             KeygenCommand.Create(context),
             ChainCommand.Create(context),
         };
-        foreach (var command in DealCommands.Create(context).Concat(ProviderCommands.Create(context)))
+        foreach (var command in DealCommands.Create(context).Concat(ProviderCommands.Create(context)).Concat(MoneyCommands.Create(context)))
         {
             root.Subcommands.Add(command);
         }

@@ -56,13 +56,11 @@ internal static class ProviderView
             ("reputation", r.Score.ToString("0.000000", CultureInfo.InvariantCulture)),
             ("banned", r.BannedUntil is { } until ? $"until {Text.Time(until)}: {r.BanReason}" : "no"),
             ("wrong results", Text.Number(r.Counts.WrongResults)),
-            ("bonded stake", Amount(s.Bonded)),
-            ("unbonding", Amount(unbonding)),
-            ("earnings", Amount(s.Earnings))));
+            ("bonded stake", Text.Amount(s.Bonded)),
+            ("unbonding", Text.Amount(unbonding)),
+            ("earnings", Text.Amount(s.Earnings))));
     }
 
     private static string Region(StorageProviderAdvertisement advertisement) =>
         advertisement.Labels.TryGetValue("region", out var region) ? region : "-";
-
-    private static string Amount(UInt128 value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -17,6 +17,9 @@ internal static class Text
 
     public static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>An amount of the settlement in smallest units, plain digits (as <c>--amount</c> takes it).</summary>
+    public static string Amount(UInt128 value) => value.ToString(CultureInfo.InvariantCulture);
+
     public static string Time(DateTimeOffset? time) =>
         time is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) : "-";
 

@@ -1,9 +1,10 @@
 using System.Globalization;
+using Marketplace.GrainInterfaces;
 
 namespace Marketplace.Cli.Parsing;
 
-/// <summary>Parses the CLI's value syntaxes: durations, byte sizes and <c>key=value</c> pairs. Every failure is a
-/// <see cref="CliException"/> (usage) naming the option and the accepted forms.</summary>
+/// <summary>Parses the CLI's value syntaxes: durations, byte sizes, amounts, ids and <c>key=value</c> pairs. Every
+/// failure is a <see cref="CliException"/> (usage) naming the option and the accepted forms.</summary>
 internal static class ValueText
 {
     /// <summary>A duration in milliseconds: a plain number is milliseconds; suffixes <c>ms</c>, <c>s</c>, <c>m</c>,
@@ -77,6 +78,32 @@ internal static class ValueText
 
         return pairs;
     }
+
+    /// <summary>An amount of the settlement: a whole number of smallest units (a millionth of a price unit), digits
+    /// only, from 1 to <see cref="UInt128.MaxValue"/>.</summary>
+    public static UInt128 Amount(string option, string text)
+    {
+        var t = text.Trim();
+        if (t.Length == 0 || !t.All(char.IsAsciiDigit))
+        {
+            throw CliException.Usage($"{option}: '{text}' is not an amount: give a whole number of smallest units (a millionth of a price unit) from 1 to {UInt128.MaxValue}.");
+        }
+
+        if (!UInt128.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
+        {
+            throw CliException.Usage($"{option}: '{text}' is more than the largest amount, {UInt128.MaxValue}.");
+        }
+
+        return amount != UInt128.Zero
+            ? amount
+            : throw CliException.Usage($"{option}: must be at least 1 smallest unit (0 moves nothing).");
+    }
+
+    /// <summary>Checks an id the settlement takes (a client, worker, deposit or operation id): 1 to 128 characters
+    /// without control characters, '/' or surrounding spaces.</summary>
+    public static string SettlementId(string option, string text) => ClientIds.IsValid(text)
+        ? text
+        : throw CliException.Usage($"{option}: '{text}' is not an id: give 1 to 128 characters without control characters, '/' or surrounding spaces.");
 
     /// <summary>Checks a gateway address: <c>host:port</c> with a port in 1..65535.</summary>
     public static string Gateway(string text)

@@ -42,6 +42,7 @@ public interface ISettlement : IGrainWithStringKey
 
     /// <summary>The client's available balance and the sum of its open escrows (zero for a client never seen).</summary>
     [ReadOnly]
+    [ClientCallable(ClientCallScope.Argument)]
     Task<ClientBalance> GetBalanceAsync(string clientId);
 
     /// <summary>Moves <paramref name="amount"/> (the job's <c>max_fuel × price</c>) from the client's available

@@ -3,10 +3,10 @@ using Marketplace.GrainInterfaces;
 namespace Marketplace.Sdk;
 
 /// <summary>
-/// The marketplace's operations for one client: blobs, programs, jobs and workers. Two implementations share this
-/// contract and its behaviour: <c>HttpMarketplaceClient</c> (the HTTP API under <c>/v1</c>, authenticated with an API
-/// key) and <c>GrainMarketplaceClient</c> (grain calls through a connected <see cref="IClusterClient"/>, for trusted
-/// code next to the cluster). Failures surface as the typed <see cref="MarketplaceException"/> subclasses of
+/// The marketplace's operations for one client: blobs, programs, jobs, workers, storage and money. Two
+/// implementations share this contract and its behaviour: <c>HttpMarketplaceClient</c> (the HTTP API under
+/// <c>/v1</c>, authenticated with an API key) and <c>GrainMarketplaceClient</c> (grain calls through a connected
+/// <see cref="IClusterClient"/>, for trusted code next to the cluster). Failures surface as the typed <see cref="MarketplaceException"/> subclasses of
 /// grain-interfaces with their stable codes, whichever transport carried them.
 /// </summary>
 public interface IMarketplaceClient
@@ -187,4 +187,41 @@ public interface IMarketplaceClient
     /// <see cref="ProviderNotFoundException"/> for a provider the directory does not know and
     /// <see cref="InvalidRequestException"/> for an id that is not a provider id.</summary>
     Task<StorageProviderView> GetStorageProviderAsync(string providerId, CancellationToken cancellationToken = default);
+
+    /// <summary>This client's available balance and the sum of its open job escrows, in smallest units (a millionth of
+    /// a price unit); zero for a client never funded.</summary>
+    Task<ClientBalance> GetBalanceAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Operators only: credits <paramref name="amount"/> smallest units from outside to the balance of
+    /// <paramref name="clientId"/> (null: <see cref="ClientId"/>). Idempotent by <paramref name="depositId"/>: a repeat
+    /// with the same id, client and amount returns the first receipt and credits nothing. Throws
+    /// <see cref="AccessDeniedException"/> over HTTP for a client that is not one of the silo's operators
+    /// (<c>Marketplace:Api:Operators</c>) and <see cref="GatewayRefusedException"/> through a gateway service that is
+    /// not an operator service; <see cref="InvalidRequestException"/> for an amount of 0 or a malformed id;
+    /// <see cref="SettlementConflictException"/> for an id used before with another client or amount;
+    /// <see cref="AmountOverflowException"/> when the balance would pass <see cref="UInt128.MaxValue"/>.</summary>
+    Task<LedgerReceipt> DepositAsync(UInt128 amount, string depositId, string? clientId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>A worker's bonded stake, its unbonding amounts with their release times, its earnings, and whether the
+    /// bonded stake reaches the settlement's minimum (zero for a worker never staked). Throws
+    /// <see cref="InvalidRequestException"/> for a malformed worker id.</summary>
+    Task<WorkerStake> GetWorkerStakeAsync(string workerId, CancellationToken cancellationToken = default);
+
+    /// <summary>Operators only (as for <see cref="DepositAsync"/>): bonds <paramref name="amount"/> smallest units from
+    /// outside as the worker's stake; the worker bids with it at once. Idempotent by <paramref name="operationId"/>.
+    /// Throws <see cref="InvalidRequestException"/> for an amount of 0 or a malformed id,
+    /// <see cref="SettlementConflictException"/> for an id used before with another worker or amount.</summary>
+    Task<LedgerReceipt> StakeAsync(string workerId, UInt128 amount, string operationId, CancellationToken cancellationToken = default);
+
+    /// <summary>Operators only (as for <see cref="DepositAsync"/>): moves <paramref name="amount"/> of the worker's
+    /// bonded stake to unbonding, released after the settlement's unstake delay (the receipt's
+    /// <see cref="LedgerReceipt.ReleaseAt"/>); unbonding stake no longer counts for matching but can still be slashed.
+    /// Idempotent by <paramref name="operationId"/>. Throws <see cref="InsufficientFundsException"/> when the bonded
+    /// stake is smaller, <see cref="InvalidRequestException"/>, <see cref="SettlementConflictException"/>.</summary>
+    Task<LedgerReceipt> UnstakeAsync(string workerId, UInt128 amount, string operationId, CancellationToken cancellationToken = default);
+
+    /// <summary>Operators only (as for <see cref="DepositAsync"/>): pays out every unbonding amount of the worker whose
+    /// release time has passed. A call that finds nothing released answers a receipt of 0 (sequence 0) and moves
+    /// nothing.</summary>
+    Task<LedgerReceipt> WithdrawUnstakedAsync(string workerId, CancellationToken cancellationToken = default);
 }

@@ -136,6 +136,61 @@ public sealed class CliUsageTests : IDisposable
         Assert.Equal("error usage: --limit: 0 is outside 1..1000.", result.ErrorLine);
     }
 
+    [Theory]
+    [InlineData("0", "error usage: --amount: must be at least 1 smallest unit (0 moves nothing).")]
+    [InlineData("-5", "error usage: --amount: '-5' is not an amount: give a whole number of smallest units (a millionth of a price unit) from 1 to 340282366920938463463374607431768211455.")]
+    [InlineData("1.5", "error usage: --amount: '1.5' is not an amount: give a whole number of smallest units (a millionth of a price unit) from 1 to 340282366920938463463374607431768211455.")]
+    [InlineData("ten", "error usage: --amount: 'ten' is not an amount: give a whole number of smallest units (a millionth of a price unit) from 1 to 340282366920938463463374607431768211455.")]
+    [InlineData("340282366920938463463374607431768211456", "error usage: --amount: '340282366920938463463374607431768211456' is more than the largest amount, 340282366920938463463374607431768211455.")]
+    public async Task AnAmountThatIsNotAWholeNumberFromOneToTheLargestIsNamed(string amount, string expected)
+    {
+        string[][] verbs = [["deposit", "--deposit-id", "d1"], ["stake", "w1", "--operation-id", "s1"], ["unstake", "w1", "--operation-id", "u1"]];
+        string[][] forms = [["--amount", amount], ["--amount=" + amount]];
+        foreach (var verb in verbs)
+        {
+            foreach (var form in forms)
+            {
+                var result = await _cli.RunAsync([.. verb, .. form]);
+                Assert.True(result.ExitCode == 1, result.ToString());
+                Assert.Equal(expected, result.ErrorLine);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("--amount", "")]
+    [InlineData("--amount=")]
+    public async Task AnEmptyAmountIsAUsageErrorNamingTheOption(params string[] amount)
+    {
+        var result = await _cli.RunAsync(["deposit", "--deposit-id", "d1", .. amount]);
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("error usage: ", result.ErrorLine, StringComparison.Ordinal);
+        Assert.Contains("--amount", result.ErrorLine, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("deposit", "--deposit-id", "d1")]
+    [InlineData("stake", "w1", "--operation-id", "s1")]
+    public async Task MoneyVerbsNameAMissingAmount(params string[] args)
+    {
+        var result = await _cli.RunAsync(args);
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("error usage: Option '--amount' is required.", result.ErrorLine, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--deposit-id", "a/b", "deposit", "--amount", "5", "--deposit-id", "a/b")]
+    [InlineData("--client", " padded", "deposit", "--amount", "5", "--deposit-id", "d1", "--client", " padded")]
+    [InlineData("--operation-id", "a/b", "unstake", "w1", "--amount", "5", "--operation-id", "a/b")]
+    [InlineData("worker-id", "w/1", "withdraw", "w/1")]
+    [InlineData("worker-id", "w/1", "earnings", "w/1")]
+    public async Task AMalformedMoneyIdIsNamed(string option, string value, params string[] args)
+    {
+        var result = await _cli.RunAsync(args);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error usage: {option}: '{value}' is not an id: give 1 to 128 characters without control characters, '/' or surrounding spaces.", result.ErrorLine);
+    }
+
     [Fact]
     public async Task BadGatewayAddressIsAnError()
     {
@@ -189,7 +244,8 @@ public sealed class CliUsageTests : IDisposable
     {
         var result = await _cli.RunAsync("--help");
         Assert.Equal(0, result.ExitCode);
-        foreach (var verb in new[] { "upload-blob", "get-blob", "deploy", "programs", "submit-job", "job-status", "job-output", "job-logs", "cancel-job", "list-jobs", "workers", "keygen" })
+        foreach (var verb in new[] { "upload-blob", "get-blob", "deploy", "programs", "submit-job", "job-status", "job-output", "job-logs", "cancel-job", "list-jobs", "workers", "keygen",
+            "balance", "deposit", "stake", "unstake", "withdraw", "earnings" })
         {
             Assert.Contains(verb, result.Output, StringComparison.Ordinal);
         }
