@@ -354,11 +354,13 @@ internal sealed partial class JobGrain
         await AdvanceCommitteeAsync();
     }
 
-    /// <summary>The earliest deadline of a pending seat.</summary>
-    private DateTimeOffset CommitteeDeadline()
+    /// <summary>The earliest deadline of a pending seat; <paramref name="now"/> when no seat is pending (every member
+    /// answered but the committee was not advanced yet, as when the job's silo died in between): it advances at
+    /// once.</summary>
+    internal static DateTimeOffset CommitteeDeadline(List<CommitteeSeat> seats, DateTimeOffset now)
     {
         var due = DateTimeOffset.MaxValue;
-        foreach (var seat in state.State.Committee!.Seats)
+        foreach (var seat in seats)
         {
             if (seat.Status == SeatStatus.Pending && seat.Deadline < due)
             {
@@ -366,7 +368,7 @@ internal sealed partial class JobGrain
             }
         }
 
-        return due;
+        return due == DateTimeOffset.MaxValue ? now : due;
     }
 
     /// <summary>Once no seat is pending: settles, draws a re-run round, or fails the job as disputed.</summary>

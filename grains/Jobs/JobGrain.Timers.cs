@@ -18,7 +18,7 @@ internal sealed partial class JobGrain
         var due = Info.Status switch
         {
             JobStatus.Matching => _windowCloseAt,
-            JobStatus.Running => Verifying ? CommitteeDeadline() : _leaseExpiresAt,
+            JobStatus.Running => Verifying ? CommitteeDeadline(state.State.Committee!.Seats, DateTimeOffset.UtcNow) : _leaseExpiresAt,
             _ => state.State.NextMatchAt,
         };
         if (TtlApplies && TtlDeadline < due)
@@ -38,9 +38,24 @@ internal sealed partial class JobGrain
         }
 
         _timer?.Dispose();
-        var delay = due - DateTimeOffset.UtcNow;
         _timerDue = due;
-        _timer = this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        _timer = this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(TimerDelay(due, DateTimeOffset.UtcNow), Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    /// <summary>The longest a job's timer waits before it looks again (Orleans refuses timers beyond about 49 days; a
+    /// due time that far away is a job waiting for something else, which the next look re-arms).</summary>
+    internal static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(1);
+
+    /// <summary>From <paramref name="now"/> to <paramref name="due"/>, at least zero and at most
+    /// <see cref="MaxTimerDelay"/>.</summary>
+    internal static TimeSpan TimerDelay(DateTimeOffset due, DateTimeOffset now)
+    {
+        if (due <= now)
+        {
+            return TimeSpan.Zero;
+        }
+
+        return due - now > MaxTimerDelay ? MaxTimerDelay : due - now;
     }
 
     private async Task OnTimerAsync(CancellationToken cancellationToken)
