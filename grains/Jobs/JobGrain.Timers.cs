@@ -27,6 +27,7 @@ internal sealed partial class JobGrain
         }
 
         var watchdogAt = Info.CreatedAt + _options.WatchdogAfter;
+        watchdogAt = _watchdogRetryAt > watchdogAt ? _watchdogRetryAt : watchdogAt;
         if (!state.State.WatchdogRegistered && watchdogAt < due)
         {
             due = watchdogAt;
@@ -76,10 +77,10 @@ internal sealed partial class JobGrain
 
         try
         {
-            if (!state.State.WatchdogRegistered && now >= Info.CreatedAt + _options.WatchdogAfter)
+            if (!state.State.WatchdogRegistered && now >= Info.CreatedAt + _options.WatchdogAfter && now >= _watchdogRetryAt)
             {
-                // Throws while the reminder service is rebalancing after a silo died; the finally re-arms.
-                await EnsureWatchdogAsync();
+                // Bounded: a reminder service on a silo that died and is not declared dead yet does not hold the job.
+                await TryRegisterWatchdogAsync();
             }
 
             switch (Info.Status)
@@ -106,24 +107,69 @@ internal sealed partial class JobGrain
         }
     }
 
+    /// <summary>How long after a registration of the watchdog that did not answer in time (or failed) the job's timer
+    /// tries again.</summary>
+    internal static readonly TimeSpan WatchdogRetryDelay = TimeSpan.FromSeconds(5);
+
+    private Task<IGrainReminder>? _watchdogRegistration;
+    private DateTimeOffset _watchdogRetryAt;
+
     /// <summary>With <see cref="JobsOptions.WatchdogAfter"/> zero (the default), an accepted job has its watchdog
     /// before the submit is answered, so the survivors of a silo that dies at once find it in the reminder table. When
-    /// the reminder service does not answer (it rebalances after a silo died), the submit still succeeds and the job's
-    /// timer registers the watchdog.</summary>
+    /// the reminder service does not answer within <see cref="JobsOptions.WatchdogAtSubmitWait"/> (the silo that owns
+    /// the job's hash range died and is not declared dead yet) or fails, the submit still succeeds and the job's timer
+    /// registers the watchdog.</summary>
     private async Task RegisterWatchdogAtSubmitAsync()
     {
-        if (_options.WatchdogAfter > TimeSpan.Zero)
+        if (_options.WatchdogAfter > TimeSpan.Zero || state.State.WatchdogRegistered)
         {
             return;
         }
 
+        if (await TryRegisterWatchdogAsync() is { } failure)
+        {
+            AddLog("warn", failure is TimeoutException
+                ? $"the watchdog reminder was not registered within {_options.WatchdogAtSubmitWait.TotalMilliseconds:0} ms of the submit; the job's timer registers it"
+                : $"the watchdog reminder could not be registered at submit ({failure.GetType().Name}); the job's timer registers it");
+        }
+    }
+
+    /// <summary>Registers the watchdog reminder, waiting at most <see cref="JobsOptions.WatchdogAtSubmitWait"/>; a
+    /// registration still under way is waited for again rather than sent twice. Answers null when registered, else
+    /// what stopped it (the timer tries again after <see cref="WatchdogRetryDelay"/>).</summary>
+    private async Task<Exception?> TryRegisterWatchdogAsync()
+    {
+        if (state.State.WatchdogRegistered)
+        {
+            return null;
+        }
+
+        if (_watchdogRegistration is null)
+        {
+            var period = _options.WatchdogPeriod;
+            _watchdogRegistration = this.RegisterOrUpdateReminder(WatchdogReminder, period, period);
+
+            // Observed here, so a registration that fails after the job stopped waiting for it raises nothing.
+            _ = _watchdogRegistration.ContinueWith(static t => t.Exception, CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
         try
         {
-            await EnsureWatchdogAsync();
+            await _watchdogRegistration.WaitAsync(_options.WatchdogAtSubmitWait);
+            _watchdogRegistration = null;
+            state.State.WatchdogRegistered = true;
+            return null;
         }
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {
-            AddLog("warn", $"the watchdog reminder could not be registered at submit ({e.GetType().Name}); the job's timer registers it");
+            if (e is not TimeoutException)
+            {
+                _watchdogRegistration = null;
+            }
+
+            _watchdogRetryAt = DateTimeOffset.UtcNow + WatchdogRetryDelay;
+            return e;
         }
     }
 

@@ -21,6 +21,7 @@ namespace Marketplace.Grains.Jobs;
 
 /// <summary>One job (key = job id, see <see cref="JobIds"/>): the client-facing <see cref="IJobGrain"/> and the
 /// worker-facing <see cref="IJobAttemptGrain"/> of the same activation.</summary>
+[Orleans.Placement.PreferLocalPlacement]
 internal sealed partial class JobGrain(
     [PersistentState("job")] IPersistentState<JobState> state,
     JobLookups lookups,

@@ -123,6 +123,11 @@ internal sealed class JobsOptions
     /// reminder when their grain deactivates.</summary>
     public TimeSpan WatchdogAfter { get; set; } = TimeSpan.Zero;
 
+    /// <summary>How long a submit waits for the watchdog reminder's registration before it answers without it
+    /// (default 500 ms). The reminder service of a job's hash range may sit on a silo that just died and is not yet
+    /// declared dead; the submit then does not wait for the declaration: the job's timer registers the reminder.</summary>
+    public TimeSpan WatchdogAtSubmitWait { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Period of that reminder (default 1 min; at least the silo's minimum reminder period).</summary>
     public TimeSpan WatchdogPeriod { get; set; } = TimeSpan.FromMinutes(1);
 

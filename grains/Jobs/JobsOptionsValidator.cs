@@ -27,6 +27,7 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
         Positive(problems, nameof(options.WorkerOfflineAfter), options.WorkerOfflineAfter);
         Positive(problems, nameof(options.ClientListFlushDelay), options.ClientListFlushDelay);
         Positive(problems, nameof(options.ClientListCheckInterval), options.ClientListCheckInterval);
+        Positive(problems, nameof(options.WatchdogAtSubmitWait), options.WatchdogAtSubmitWait);
         if (options.WatchdogAfter < TimeSpan.Zero)
         {
             problems.Add($"{Section}:{nameof(options.WatchdogAfter)} is {options.WatchdogAfter}; it must not be negative");

@@ -1,4 +1,5 @@
-// Wires a silo (or a client) to one PostgreSQL database for membership, grain state and reminders.
+// Wires a silo (or a client) to one PostgreSQL database for membership, grain state, reminders and the grain
+// directory.
 //
 // Orleans' AdoNet providers are configured through their own options (AdoNetClusteringSiloOptions,
 // AdoNetGrainStorageOptions, AdoNetReminderTableOptions); here each of them is filled from the one
@@ -8,6 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.GrainDirectory;
+using Orleans.Runtime.Hosting;
 using Orleans.Providers;
 
 namespace Marketplace.Persistence.PostgreSql;
@@ -23,7 +26,8 @@ public static class PostgreSqlClusterHostingExtensions
 
     /// <summary>
     /// Configures the silo to keep cluster membership, grain state (the default provider and
-    /// <c>"PubSubStore"</c>) and reminders in PostgreSQL, applying the schema at start unless told not to.
+    /// <c>"PubSubStore"</c>), reminders and the grain directory in PostgreSQL, applying the schema at start unless
+    /// told not to.
     /// </summary>
     /// <param name="silo">The silo builder.</param>
     /// <param name="configure">Sets <see cref="PostgreSqlClusterOptions.ConnectionString"/> and the other options.</param>
@@ -58,6 +62,11 @@ public static class PostgreSqlClusterHostingExtensions
             reminders.Invariant = Invariant;
             reminders.ConnectionString = PostgreSqlConnectionDefaults.Apply(cluster.Value.ConnectionString);
         }));
+
+        // The grain directory in the database, not partitioned over the silos: a silo that dies takes its own
+        // activations with it, but no other grain's way to a new activation (GrainDirectory.sql).
+        silo.AddGrainDirectory(GrainDirectoryAttribute.DEFAULT_GRAIN_DIRECTORY,
+            (services, name) => ActivatorUtilities.CreateInstance<PostgreSqlGrainDirectory>(services, name));
         return silo;
     }
 

@@ -19,7 +19,7 @@ namespace Marketplace.Persistence.PostgreSql;
 public static class PostgreSqlSchema
 {
     /// <summary>Script files in the order they are applied (Main.sql creates the query table the others fill).</summary>
-    internal static readonly IReadOnlyList<string> ScriptNames = ["Main.sql", "Clustering.sql", "Persistence.sql", "Reminders.sql", "RequestNonces.sql", "ClusterSecrets.sql"];
+    internal static readonly IReadOnlyList<string> ScriptNames = ["Main.sql", "Clustering.sql", "Persistence.sql", "Reminders.sql", "GrainDirectory.sql", "RequestNonces.sql", "ClusterSecrets.sql"];
 
     // Arbitrary but fixed key ("ORLNSQL1"); every applier of this schema must use the same one.
     internal const long AdvisoryLockKey = 0x4F524C4E_53514C31;

@@ -72,6 +72,7 @@ internal sealed class JobStream
         {
             var (service, client) = _silos[(job.Index + attempt) % _silos.Count];
             job.Tries++;
+            job.LastTryAt = DateTimeOffset.UtcNow;
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             try
             {

@@ -39,6 +39,15 @@ internal sealed class RoundFigures
 
     public TimeSpan LongestGap { get; init; }
 
+    /// <summary>When the longest gap began, from the fault (negative: before it).</summary>
+    public TimeSpan LongestGapFrom { get; init; }
+
+    /// <summary>The accepted jobs whose last try waited longest for its answer, slowest first: where a stall shows.</summary>
+    public IReadOnlyList<SubmittedJob> SlowestAccepts { get; init; } = [];
+
+    /// <summary>When the fault happened (for printing times relative to it).</summary>
+    public DateTimeOffset FaultAt { get; init; }
+
     /// <summary>Jobs accepted before the fault and not finished at it.</summary>
     public int OpenAtFault { get; init; }
 
@@ -132,12 +141,23 @@ internal sealed class RoundFigures
 
         acceptedAt.Sort();
         var gap = TimeSpan.Zero;
+        var gapFrom = streamStart;
         var previous = streamStart;
         foreach (var at in acceptedAt)
         {
-            gap = at - previous > gap ? at - previous : gap;
+            if (at - previous > gap)
+            {
+                gap = at - previous;
+                gapFrom = previous;
+            }
+
             previous = at;
         }
+
+        var slowest = jobs.Where(j => j.AcceptedAt is not null && j.LastTryAt is not null)
+            .OrderByDescending(j => j.AcceptedAt!.Value - j.LastTryAt!.Value)
+            .Take(5)
+            .ToList();
 
         return new RoundFigures
         {
@@ -154,6 +174,9 @@ internal sealed class RoundFigures
             CompletedWithoutEffect = noEffect,
             SplitRequestIds = split,
             LongestGap = gap,
+            LongestGapFrom = gapFrom - faultAt,
+            SlowestAccepts = slowest,
+            FaultAt = faultAt,
             OpenAtFault = open,
             OpenJobsFinishedAfter = anOpenJobNeverFinished ? null : lastOpenFinished is { } last ? last - faultAt : TimeSpan.Zero,
             Refusals = refusals,
@@ -187,7 +210,11 @@ internal sealed class RoundFigures
         output.WriteLine(string.Create(c, $"  applied twice      {AppliedMoreThanOnce}{(RepeatedCounts.Count > 0 ? $" (counters read {string.Join(", ", RepeatedCounts)})" : "")}"));
         output.WriteLine(string.Create(c, $"  completed, no effect {CompletedWithoutEffect}"));
         output.WriteLine(string.Create(c, $"  split request ids  {SplitRequestIds}"));
-        output.WriteLine(string.Create(c, $"  longest gap        {LongestGap.TotalSeconds:0.00} s between accepted submits"));
+        output.WriteLine(string.Create(c, $"  longest gap        {LongestGap.TotalSeconds:0.00} s between accepted submits, from {LongestGapFrom.TotalSeconds:0.00} s after the fault"));
+        foreach (var job in SlowestAccepts)
+        {
+            output.WriteLine(string.Create(c, $"  slow accept        {job.JobIds.FirstOrDefault()} on {job.AcceptedBy} (try {job.Tries}): sent {(job.LastTryAt!.Value - FaultAt).TotalSeconds:0.00} s after the fault, answered {(job.AcceptedAt!.Value - job.LastTryAt.Value).TotalSeconds:0.00} s later"));
+        }
         output.WriteLine(string.Create(c, $"  open at the fault  {OpenAtFault}, all finished {(OpenJobsFinishedAfter is { } t ? $"{t.TotalSeconds:0.0} s after it" : "NEVER")}"));
         foreach (var (what, count) in Refusals.OrderByDescending(r => r.Value).Take(8))
         {

@@ -19,6 +19,9 @@ internal sealed class SubmittedJob(int index, string requestId, DateTimeOffset d
 
     public DateTimeOffset? AcceptedAt { get; set; }
 
+    /// <summary>When the last try was sent.</summary>
+    public DateTimeOffset? LastTryAt { get; set; }
+
     public string? AcceptedBy { get; set; }
 
     /// <summary>Every distinct job id a silo answered for this request id (more than one is a split).</summary>

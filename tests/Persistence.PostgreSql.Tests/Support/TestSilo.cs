@@ -36,7 +36,8 @@ public static class TestSilo
 
     /// <summary>The PostgreSQL cluster plus test-speed membership, reminders and loopback endpoints.</summary>
     public static void Configure(
-        ISiloBuilder silo, ClusterIdentity cluster, int siloPort, int gatewayPort, Action<PostgreSqlClusterOptions>? configure = null)
+        ISiloBuilder silo, ClusterIdentity cluster, int siloPort, int gatewayPort, Action<PostgreSqlClusterOptions>? configure = null,
+        Action<ClusterMembershipOptions>? membership = null)
     {
         silo.UsePostgreSqlCluster(options =>
         {
@@ -57,18 +58,19 @@ public static class TestSilo
             options.ConnectionString = cluster.ConnectionString;
             options.DeleteStateOnClear = true;
         });
-        silo.Configure<ClusterMembershipOptions>(ConfigureMembership);
+        silo.Configure<ClusterMembershipOptions>(membership ?? ConfigureMembership);
         silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
     }
 
     /// <summary>Builds (does not start) a silo host on fresh ports.</summary>
-    public static (IHost Host, int SiloPort) Build(ClusterIdentity cluster, Action<PostgreSqlClusterOptions>? configure = null)
+    public static (IHost Host, int SiloPort) Build(
+        ClusterIdentity cluster, Action<PostgreSqlClusterOptions>? configure = null, Action<ClusterMembershipOptions>? membership = null)
     {
         var siloPort = FreePort.Next();
         var gatewayPort = FreePort.Next();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ConfigureLogging(builder.Logging);
-        builder.UseOrleans(silo => Configure(silo, cluster, siloPort, gatewayPort, configure));
+        builder.UseOrleans(silo => Configure(silo, cluster, siloPort, gatewayPort, configure, membership));
         return (builder.Build(), siloPort);
     }
 

@@ -1,0 +1,188 @@
+// Design: the cluster's grain directory as rows of the cluster's own database (GrainDirectory.sql), one per grain:
+// where its single activation lives. Orleans' default directory is partitioned over the silos; a silo that dies
+// without a word (its address drops packets or refuses connections) takes its partition with it until the others
+// declare it dead, and until then no silo can place a new grain whose id falls in that partition. Here every silo
+// reaches every row, so only the activations that lived on the dead silo wait for the declaration; Orleans'
+// CachedGrainLocator drops rows that name a silo it knows is dead, and asks UnregisterSilos for a declared death.
+//
+// Statements are bound by the caller's token only, never by the host's stopping token: a silo that stops still
+// unregisters the grains it deactivates (and registers any it activates while it drains), so the survivors do not
+// find rows pointing at a silo that has gone.
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.GrainDirectory;
+
+namespace Marketplace.Persistence.PostgreSql;
+
+/// <summary>Orleans' grain directory in the cluster's PostgreSQL database (table <c>OrleansGrainDirectory</c>).</summary>
+internal sealed partial class PostgreSqlGrainDirectory : IGrainDirectory
+{
+    private const string RegisterSql = """
+        INSERT INTO OrleansGrainDirectory AS d (ClusterId, ProviderId, GrainId, SiloAddress, ActivationId, MembershipVersion)
+        VALUES (@cluster, @provider, @grain, @silo, @activation, @version)
+        ON CONFLICT (ClusterId, ProviderId, GrainId) DO UPDATE SET GrainId = d.GrainId
+        RETURNING d.SiloAddress, d.ActivationId, d.MembershipVersion
+        """;
+
+    private const string ReplaceSql = """
+        UPDATE OrleansGrainDirectory SET SiloAddress = @silo, ActivationId = @activation, MembershipVersion = @version, CreatedOn = now()
+        WHERE ClusterId = @cluster AND ProviderId = @provider AND GrainId = @grain AND ActivationId = @previous
+        RETURNING SiloAddress, ActivationId, MembershipVersion
+        """;
+
+    private const string LookupSql = """
+        SELECT SiloAddress, ActivationId, MembershipVersion FROM OrleansGrainDirectory
+        WHERE ClusterId = @cluster AND ProviderId = @provider AND GrainId = @grain
+        """;
+
+    private const string UnregisterSql = """
+        DELETE FROM OrleansGrainDirectory
+        WHERE ClusterId = @cluster AND ProviderId = @provider AND GrainId = @grain AND ActivationId = @activation
+        """;
+
+    private const string UnregisterSilosSql = """
+        DELETE FROM OrleansGrainDirectory
+        WHERE ClusterId = @cluster AND ProviderId = @provider AND SiloAddress = ANY (@silos)
+        """;
+
+    private readonly string _provider;
+    private readonly string _clusterId;
+    private readonly string _connectionString;
+    private readonly ILogger _logger;
+
+    public PostgreSqlGrainDirectory(string provider, IOptions<PostgreSqlClusterOptions> cluster, IOptions<ClusterOptions> clusterOptions, ILogger<PostgreSqlGrainDirectory> logger)
+    {
+        _provider = provider;
+        _clusterId = clusterOptions.Value.ClusterId;
+        // The very string Orleans' providers use, so the directory shares their pool (one per silo, capped by
+        // PostgreSqlConnectionDefaults) instead of adding one of its own to the server's connection limit.
+        _connectionString = PostgreSqlConnectionDefaults.Apply(cluster.Value.ConnectionString);
+        _logger = logger;
+    }
+
+    public Task<GrainAddress?> Register(GrainAddress address) => Register(address, null, CancellationToken.None);
+
+    public Task<GrainAddress?> Register(GrainAddress address, CancellationToken cancellationToken) => Register(address, null, cancellationToken);
+
+    public Task<GrainAddress?> Register(GrainAddress address, GrainAddress? previousAddress) => Register(address, previousAddress, CancellationToken.None);
+
+    /// <summary>Registers <paramref name="address"/> unless another activation is registered already (answered
+    /// instead); with <paramref name="previousAddress"/>, takes over that activation's row if it is still the one
+    /// registered.</summary>
+    public async Task<GrainAddress?> Register(GrainAddress address, GrainAddress? previousAddress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var silo = address.SiloAddress ?? throw new ArgumentException("the address names no silo", nameof(address));
+        var grain = address.GrainId.ToString();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (previousAddress is not null)
+        {
+            await using var replace = Command(connection, ReplaceSql, grain);
+            replace.Parameters.AddWithValue("silo", silo.ToParsableString());
+            replace.Parameters.AddWithValue("activation", address.ActivationId.ToParsableString());
+            replace.Parameters.AddWithValue("version", address.MembershipVersion.Value);
+            replace.Parameters.AddWithValue("previous", previousAddress.ActivationId.ToParsableString());
+            if (await ReadAddressAsync(replace, address.GrainId, cancellationToken).ConfigureAwait(false) is { } replaced)
+            {
+                return replaced;
+            }
+        }
+
+        await using var command = Command(connection, RegisterSql, grain);
+        command.Parameters.AddWithValue("silo", silo.ToParsableString());
+        command.Parameters.AddWithValue("activation", address.ActivationId.ToParsableString());
+        command.Parameters.AddWithValue("version", address.MembershipVersion.Value);
+        return await ReadAddressAsync(command, address.GrainId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task Unregister(GrainAddress address) => Unregister(address, CancellationToken.None);
+
+    public async Task Unregister(GrainAddress address, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, UnregisterSql, address.GrainId.ToString());
+        command.Parameters.AddWithValue("activation", address.ActivationId.ToParsableString());
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<GrainAddress?> Lookup(GrainId grainId) => Lookup(grainId, CancellationToken.None);
+
+    public async Task<GrainAddress?> Lookup(GrainId grainId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, LookupSql, grainId.ToString());
+        return await ReadAddressAsync(command, grainId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task UnregisterSilos(List<SiloAddress> siloAddresses) => UnregisterSilos(siloAddresses, CancellationToken.None);
+
+    public async Task UnregisterSilos(List<SiloAddress> siloAddresses, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(siloAddresses);
+        if (siloAddresses.Count == 0)
+        {
+            return;
+        }
+
+        var silos = new string[siloAddresses.Count];
+        for (var i = 0; i < silos.Length; i++)
+        {
+            silos[i] = siloAddresses[i].ToParsableString();
+        }
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(UnregisterSilosSql, connection);
+        command.Parameters.AddWithValue("cluster", _clusterId);
+        command.Parameters.AddWithValue("provider", _provider);
+        command.Parameters.AddWithValue("silos", silos);
+        var dropped = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        LogSilosUnregistered(_logger, dropped, string.Join(", ", silos));
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private NpgsqlCommand Command(NpgsqlConnection connection, string sql, string grain)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("cluster", _clusterId);
+        command.Parameters.AddWithValue("provider", _provider);
+        command.Parameters.AddWithValue("grain", grain);
+        return command;
+    }
+
+    private static async Task<GrainAddress?> ReadAddressAsync(NpgsqlCommand command, GrainId grainId, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return new GrainAddress
+        {
+            GrainId = grainId,
+            SiloAddress = SiloAddress.FromParsableString(reader.GetString(0)),
+            ActivationId = ActivationId.FromParsableString(reader.GetString(1)),
+            MembershipVersion = new MembershipVersion(reader.GetInt64(2)),
+        };
+    }
+
+    [LoggerMessage(EventId = 7204, Level = LogLevel.Information, Message = "Grain directory: dropped {Count} activations of the silos declared dead ({Silos})")]
+    private static partial void LogSilosUnregistered(ILogger logger, int count, string silos);
+}

@@ -1,0 +1,100 @@
+using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Jobs;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Marketplace.Grains.Tests.Jobs;
+
+/// <summary>A submit does not wait for a reminder service that does not answer (the silo owning the job's hash range
+/// died and is not declared dead yet): it answers after <c>WatchdogAtSubmitWait</c>, and the job's timer registers the
+/// watchdog once the service answers again.</summary>
+public sealed class WatchdogWaitTests
+{
+    [Fact]
+    public async Task A_submit_answers_without_its_watchdog_while_the_reminder_table_stalls_and_the_watchdog_follows()
+    {
+        var table = new StallingReminderTable.Gate();
+        var settings = new JobsSettings().Worker("w1", region: "local")
+            .Set("Marketplace:Jobs:WatchdogAfter", "00:00:00")
+            .Set("Marketplace:Jobs:WatchdogAtSubmitWait", "00:00:00.200")
+            .Set("Marketplace:Jobs:RetryBaseDelay", "00:10:00");
+        await using var silo = await MarketplaceTestSilo.StartAsync(settings.Values, services =>
+        {
+            var original = services.Last(d => d.ServiceType == typeof(IReminderTable));
+            services.Remove(original);
+            services.AddSingleton<IReminderTable>(sp => new StallingReminderTable(
+                (IReminderTable)(original.ImplementationInstance
+                    ?? original.ImplementationFactory?.Invoke(sp)
+                    ?? ActivatorUtilities.CreateInstance(sp, original.ImplementationType!)),
+                table));
+        });
+        await WorkerTests.WaitForWorkersAsync(silo, 1);
+        var quick = await JobsKit.DeployAsync(silo, "quick");
+
+        // The job waits for a region no worker has, so it stays pending; every reminder write now hangs.
+        table.Stall();
+        var job = await silo.Grains.SubmitAsync(JobsKit.Job(quick, s =>
+        {
+            s.Constraints = new() { ["region"] = "mars" };
+            s.MaxRetries = 10;
+        })).WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.True(table.Stalled, "the submit was answered only after the reminder table answered again");
+        var grain = silo.Grains.GetGrain<IJobGrain>(job.JobId);
+        var logs = await grain.GetLogsAsync(JobsKit.Client, null, 50);
+        Assert.Contains(logs.Logs, e => e.Message.Contains("not registered within 200 ms of the submit", StringComparison.Ordinal));
+        Assert.True((await grain.GetAsync(JobsKit.Client)).Status < JobStatus.Completed);
+
+        // The table answers again: the watchdog reaches it (the stalled write, or the timer's own).
+        table.Release();
+        var reminders = silo.Services.GetRequiredService<IReminderTable>();
+        await Cluster.MarketplaceTestCluster.WaitAsync(
+            async () => await reminders.ReadRow(grain.GetGrainId(), JobGrain.WatchdogReminder) is not null,
+            () => "the job's watchdog never reached the reminder table");
+    }
+
+    /// <summary>A reminder table whose writes wait while its gate is closed.</summary>
+    private sealed class StallingReminderTable(IReminderTable inner, StallingReminderTable.Gate gate) : IReminderTable
+    {
+        public Task StartAsync(CancellationToken cancellationToken = default) => inner.StartAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken = default) => inner.StopAsync(cancellationToken);
+
+        public Task<ReminderTableData> ReadRows(GrainId grainId) => inner.ReadRows(grainId);
+
+        public Task<ReminderTableData> ReadRows(uint begin, uint end) => inner.ReadRows(begin, end);
+
+        public Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName) => inner.ReadRow(grainId, reminderName);
+
+        public async Task<string?> UpsertRow(ReminderEntry entry)
+        {
+            await gate.PassAsync();
+            return await inner.UpsertRow(entry);
+        }
+
+        public Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag) => inner.RemoveRow(grainId, reminderName, eTag);
+
+        public Task TestOnlyClearTable() => inner.TestOnlyClearTable();
+
+        /// <summary>Open until <see cref="Stall"/>; writes then wait for <see cref="Release"/>.</summary>
+        public sealed class Gate
+        {
+            private TaskCompletionSource _open = CompletedSource();
+
+            public bool Stalled => !_open.Task.IsCompleted;
+
+            public void Stall() => _open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            public void Release() => _open.TrySetResult();
+
+            public Task PassAsync() => _open.Task;
+
+            private static TaskCompletionSource CompletedSource()
+            {
+                var source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                source.SetResult();
+                return source;
+            }
+        }
+    }
+}
