@@ -35,6 +35,17 @@ internal sealed class ChaosRound
         Description = "docker kill of silo3",
         Fault = async (cluster, log) =>
         {
+            // Where the grains every submission of the stream passes through live (the grain directory is a table
+            // of the cluster's database): a kill of their silo shows in the gap, a kill of another does not.
+            var hosts = await cluster.RunAsync(
+                "exec -T -e PGPASSWORD=marketplace postgres psql -U marketplace -d marketplace -At -c "
+                + "\"SELECT GrainId, SiloAddress FROM OrleansGrainDirectory WHERE GrainId IN ('clientjobs/dev', 'settlement/default', 'clientratebudget/dev') ORDER BY 1\"",
+                TimeSpan.FromSeconds(30), check: false);
+            foreach (var line in hosts.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                log.WriteLine($"[chaos]   at the kill: {line} (silo3 is 172.28.0.13)");
+            }
+
             await cluster.RunAsync("kill silo3", TimeSpan.FromMinutes(1));
             log.WriteLine("[chaos]   silo3 killed");
         },
