@@ -1,0 +1,74 @@
+namespace Marketplace.Readme.Tests;
+
+/// <summary>
+/// Every shell block of the documents a user pastes from, and how each is accounted for.
+/// </summary>
+/// <remarks>
+/// <see cref="ShellBlockCoverageTests"/> fails when a block of <see cref="Documents"/> has no entry here, when an
+/// entry names a block that is gone, and when an excluded block's text changed: a new or edited block cannot escape
+/// unnoticed. Keep the exclusions few; each says why the block cannot run in a copy of the repository and what
+/// runs it (or its steps) instead.
+/// </remarks>
+internal static class ShellBlockCatalog
+{
+    /// <summary>The documents whose shell blocks are accounted for.</summary>
+    public static readonly IReadOnlyList<string> Documents = ["README.md", "docs/operators.md"];
+
+    /// <summary>One entry per shell block of <see cref="Documents"/>.</summary>
+    public static readonly IReadOnlyList<ShellBlockCoverage> Entries =
+    [
+        Run("README.md", "Quick start", 1, nameof(ReadmeBlockTests.The_quick_start_starts_a_silo_that_becomes_ready_and_prints_its_key)),
+        Excluded("README.md", "Quick start", 2, "51bc15bfddcd",
+            "runs every test, this project included; .ci/run runs exactly this command"),
+        Excluded("README.md", "Quick start", 3, "24d134cb4bcd",
+            "needs npm to fetch anvil and a free port 8545; tests/Settlement.Tests/ChainQuickStartTests runs the same deploy, "
+            + "silo switches and a paid job against anvil (an AnvilFact: skipped by hand without anvil, failing under CI=true)"),
+        Excluded("README.md", "Operators", 1, "ac4ce4b73470",
+            "needs Docker and builds every image; .ci/run builds them and runs tests/Chaos against docker-compose.yml, "
+            + "and tests/Compose.Tests starts the compose file's services as local processes"),
+        Run("README.md", "Walk-through (paste at the repository root; needs only the .NET SDK and curl)", 1,
+            nameof(ReadmeBlockTests.The_walk_through_uploads_deploys_and_runs_a_hundred_jobs_as_it_says)),
+        Run("README.md", "Paying for jobs", 1, nameof(ReadmeBlockTests.Paying_for_jobs_funds_a_client_and_bonds_a_worker_as_it_says)),
+        Excluded("README.md", "How trust works", 1, "19bd29c3a9dc",
+            "names a job, a program and receipt files the reader has to have; the verbs run in tests/Api.Tests/Cli "
+            + "(CliReceiptTests, CliOfflineTrustTests, CliReplayTests) against a silo's real jobs"),
+        Excluded("README.md", "Receipts", 1, "408bcc910e35",
+            "names a job the reader has to have; tests/Api.Tests/Cli/CliReceiptTests runs both verbs on a real job"),
+        Excluded("README.md", "Replaying a receipt", 1, "0d06f09b7ce2",
+            "names a receipt and program files the reader has to have; tests/Api.Tests/Cli/CliReplayTests replays real "
+            + "ONVM and WASI receipts"),
+        Run("docs/operators.md", "One silo", 1, nameof(ReadmeBlockTests.The_operator_guide_starts_one_silo_that_becomes_ready_and_prints_its_key)),
+        Excluded("docs/operators.md", "A cluster on PostgreSQL, by hand", 1, "5e3892841894",
+            "the operator's own database host and password; tests/Compose.Tests runs the compose file's schema service "
+            + "(--apply-schema) as a local process"),
+        Excluded("docs/operators.md", "A cluster on PostgreSQL, by hand", 2, "3245f5a2b57f",
+            "the operator's own hosts, addresses and keys; tests/Cluster.Tests starts silo processes in PostgreSQL mode "
+            + "with these settings and kills them"),
+        Excluded("docs/operators.md", "Gateway services", 1, "d84151c5afaa",
+            "settings to add to every silo's command, not a command; tests/Api.Tests/Configuration and tests/Api.Tests/Sdk "
+            + "start silos with gateway services configured this way"),
+        Excluded("docs/operators.md", "The same with docker-compose", 1, "c5827bf9d700",
+            "needs Docker; .ci/run runs docker-compose.yml with tests/Chaos, tests/Compose.Tests runs its services locally"),
+        Excluded("docs/operators.md", "The same with docker-compose", 2, "fe835046e70c",
+            "runs against the docker-compose cluster (its KEY from silo1); tests/Compose.Tests/ComposeClusterTests bonds "
+            + "every worker, deposits and runs a paid job the same way over HTTP on the compose file's services"),
+    ];
+
+    /// <summary>The blocks of <see cref="Documents"/>, read from <paramref name="repositoryRoot"/>.</summary>
+    public static IReadOnlyList<ShellBlock> Blocks(string repositoryRoot) =>
+        [.. Documents.SelectMany(d => MarkdownShellBlocks.Read(repositoryRoot, d))];
+
+    /// <summary>The block the test named <paramref name="test"/> runs, read from <paramref name="repositoryRoot"/>.</summary>
+    public static ShellBlock BlockRunBy(string test, string repositoryRoot)
+    {
+        var entry = Entries.Single(e => e.RunBy == test);
+        return Blocks(repositoryRoot).SingleOrDefault(entry.Describes)
+            ?? throw new InvalidOperationException($"{entry} (run by {test}) is not in the documents any more.");
+    }
+
+    private static ShellBlockCoverage Run(string document, string heading, int ordinal, string test) =>
+        new(document, heading, ordinal) { RunBy = test };
+
+    private static ShellBlockCoverage Excluded(string document, string heading, int ordinal, string fingerprint, string because) =>
+        new(document, heading, ordinal) { ExcludedBecause = because, Fingerprint = fingerprint };
+}
