@@ -34,10 +34,14 @@ public sealed class ReadmeBlockTests(RepositoryCopy repository, ITestOutputHelpe
     public Task The_operator_guide_starts_one_silo_that_becomes_ready_and_prints_its_key() =>
         RunUntilReadyAsync(nameof(The_operator_guide_starts_one_silo_that_becomes_ready_and_prints_its_key));
 
-    /// <summary>Runs a block that ends by itself (it stops the silo it started) and checks its exit and promises.</summary>
+    /// <summary>
+    /// Runs a block that ends by itself (it stops the silo it started), with the blocks that go on in its shell
+    /// pasted before its last line, and checks the exit and every promise.
+    /// </summary>
     private async Task RunToTheEndAsync(string test)
     {
-        var block = ShellBlockCatalog.BlockRunBy(test, RepositoryCopy.Origin);
+        var blocks = ShellBlockCatalog.BlocksRunBy(test, RepositoryCopy.Origin);
+        var block = blocks[0].ContinuedBy([.. blocks.Skip(1)]);
         LoopbackPorts.RequireSiloDefaultsFree();
         repository.ResetSiloData();
         var clock = Stopwatch.StartNew();
@@ -57,7 +61,7 @@ public sealed class ReadmeBlockTests(RepositoryCopy repository, ITestOutputHelpe
     /// </summary>
     private async Task RunUntilReadyAsync(string test)
     {
-        var block = ShellBlockCatalog.BlockRunBy(test, RepositoryCopy.Origin);
+        var block = ShellBlockCatalog.BlocksRunBy(test, RepositoryCopy.Origin).Single();
         LoopbackPorts.RequireSiloDefaultsFree();
         repository.ResetSiloData();
         var clock = Stopwatch.StartNew();

@@ -15,4 +15,23 @@ internal sealed record ShellBlock(string Document, string Heading, int Ordinal, 
 
     /// <summary>The block's lines, without their line feeds.</summary>
     public IReadOnlyList<string> Lines => Text.TrimEnd('\n').Split('\n');
+
+    /// <summary>
+    /// This block with <paramref name="continuations"/> pasted into its shell before its last line, as the documents
+    /// ask for blocks that go on in the walk-through's shell "before its <c>kill %1</c>": the continuations' lines
+    /// come after all of this block's lines but the last, which ends the whole.
+    /// </summary>
+    public ShellBlock ContinuedBy(IReadOnlyList<ShellBlock> continuations)
+    {
+        if (continuations.Count == 0)
+        {
+            return this;
+        }
+
+        var lines = Lines;
+        var text = string.Concat(lines.Take(lines.Count - 1).Select(l => l + "\n"))
+            + string.Concat(continuations.Select(c => c.Text))
+            + lines[^1] + "\n";
+        return this with { Heading = string.Join(" + ", [Heading, .. continuations.Select(c => c.Heading)]), Text = text };
+    }
 }
