@@ -15,9 +15,12 @@ internal static class LoopbackPorts
     /// Throws, naming the port and how to find its holder, when one of <see cref="SiloDefaults"/> is taken: a
     /// block's silo could not start there, and its <c>curl</c> and CLI calls would reach whatever listens instead.
     /// </summary>
-    public static void RequireSiloDefaultsFree()
+    public static void RequireSiloDefaultsFree() => RequireFree(SiloDefaults);
+
+    /// <summary>Throws, naming the first taken port of <paramref name="ports"/> and how to find its holder.</summary>
+    public static void RequireFree(IReadOnlyList<int> ports)
     {
-        foreach (var port in SiloDefaults)
+        foreach (var port in ports)
         {
             var listener = new TcpListener(IPAddress.Loopback, port);
             try

@@ -19,8 +19,8 @@ public sealed class ReadmeBlockTests(RepositoryCopy repository, ITestOutputHelpe
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(3);
 
     [Fact]
-    public Task The_walk_through_uploads_deploys_and_runs_a_hundred_jobs_as_it_says() =>
-        RunToTheEndAsync(nameof(The_walk_through_uploads_deploys_and_runs_a_hundred_jobs_as_it_says));
+    public Task The_walk_through_and_the_blocks_that_go_on_in_its_shell_print_what_they_say() =>
+        RunToTheEndAsync(nameof(The_walk_through_and_the_blocks_that_go_on_in_its_shell_print_what_they_say));
 
     [Fact]
     public Task Paying_for_jobs_funds_a_client_and_bonds_a_worker_as_it_says() =>

@@ -13,7 +13,8 @@ namespace Marketplace.Readme.Tests;
 /// key in <c>silo/data</c>; run in the developer's own checkout they would read, and the tests would reset, the
 /// developer's data. In the copy nothing of the checkout is touched, by hand or under CI. The copy takes the
 /// working tree's content of every file <c>git ls-files</c> lists, so uncommitted edits of tracked files are
-/// tested too; untracked files (build output, <c>node_modules</c>, <c>silo/data</c>) are left behind. Blocks run
+/// tested too; untracked files (build output, <c>node_modules</c>, <c>silo/data</c>) are left behind, and so they
+/// are in a source tree without git. Blocks run
 /// one at a time (one test collection), each after <see cref="ResetSiloData"/>, so each starts a fresh silo.
 /// Scratch folders a block makes with <c>mktemp -d</c> land under the copy's own <c>TMPDIR</c>, removed with it.
 /// </remarks>
@@ -34,7 +35,9 @@ public sealed class RepositoryCopy : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        foreach (var file in await TrackedFilesAsync(Origin))
+        // Fail before the build when the blocks could not run anyway.
+        LoopbackPorts.RequireSiloDefaultsFree();
+        foreach (var file in await FilesToCopyAsync(Origin))
         {
             var source = Path.Combine(Origin, file);
             if (!File.Exists(source))
@@ -90,6 +93,25 @@ public sealed class RepositoryCopy : IAsyncLifetime
             ["MSBUILDDISABLENODEREUSE"] = "1",
             ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
         });
+
+    /// <summary>
+    /// The files <c>git ls-files</c> lists; in a source tree without git (an unpacked archive), every file but build
+    /// output, <c>node_modules</c>, test results and the silo's data folder.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> FilesToCopyAsync(string repository)
+    {
+        if (Path.Exists(Path.Combine(repository, ".git")))
+        {
+            return await TrackedFilesAsync(repository);
+        }
+
+        string[] untracked = ["bin", "obj", "node_modules", "TestResults"];
+        var silo = Path.Combine(repository, "silo", "data");
+        return [.. Directory.EnumerateFiles(repository, "*", SearchOption.AllDirectories)
+            .Where(f => !f.StartsWith(silo + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(repository, f))
+            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(untracked.Contains))];
+    }
 
     private static async Task<IReadOnlyList<string>> TrackedFilesAsync(string repository)
     {

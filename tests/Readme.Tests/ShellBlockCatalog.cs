@@ -27,12 +27,11 @@ internal static class ShellBlockCatalog
             "needs Docker and builds every image; .ci/run builds them and runs tests/Chaos against docker-compose.yml, "
             + "and tests/Compose.Tests starts the compose file's services as local processes"),
         Run("README.md", "Walk-through (paste at the repository root; needs only the .NET SDK and curl)", 1,
-            nameof(ReadmeBlockTests.The_walk_through_uploads_deploys_and_runs_a_hundred_jobs_as_it_says)),
-        Run("README.md", "Receipts", 1, nameof(ReadmeBlockTests.The_walk_through_uploads_deploys_and_runs_a_hundred_jobs_as_it_says)),
-        Run("README.md", "Replaying a receipt", 1, nameof(ReadmeBlockTests.The_walk_through_uploads_deploys_and_runs_a_hundred_jobs_as_it_says)),
+            nameof(ReadmeBlockTests.The_walk_through_and_the_blocks_that_go_on_in_its_shell_print_what_they_say)),
+        Run("README.md", "How trust works", 1, nameof(ReadmeBlockTests.The_walk_through_and_the_blocks_that_go_on_in_its_shell_print_what_they_say)),
+        Run("README.md", "Receipts", 1, nameof(ReadmeBlockTests.The_walk_through_and_the_blocks_that_go_on_in_its_shell_print_what_they_say)),
+        Run("README.md", "Replaying a receipt", 1, nameof(ReadmeBlockTests.The_walk_through_and_the_blocks_that_go_on_in_its_shell_print_what_they_say)),
         Run("README.md", "Paying for jobs", 1, nameof(ReadmeBlockTests.Paying_for_jobs_funds_a_client_and_bonds_a_worker_as_it_says)),
-        Excluded("README.md", "How trust works", 1, "b7290839f05c",
-            "not run yet; tests/Api.Tests/Cli (CliReceiptTests, CliOfflineTrustTests, CliReplayTests) run its verbs on real jobs"),
         Excluded("README.md", "How trust works", 2, "f3a2869c86dc",
             "needs two conflicting receipts signed by one worker key, which the marketplace's workers never sign (their "
             + "intent log refuses it); tests/Api.Tests/Cli/CliOfflineTrustTests builds such a pair for evidence and "

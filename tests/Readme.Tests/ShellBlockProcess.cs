@@ -118,11 +118,19 @@ internal sealed partial class ShellBlockProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>
-    /// The output of the command that starts on <paramref name="blockLine"/> or, when a command spans lines, of the
-    /// last command that starts before it; every run of a command in a loop is included.
+    /// The output of the commands on the logical line that ends on <paramref name="blockLine"/>: that line and the
+    /// lines before it that it continues (a line ending in <c>\</c>), every run of them in a loop included. Bash
+    /// names a command spread over lines by its first or its last line, so the whole logical line counts.
     /// </summary>
     public string OutputOfCommandAt(int blockLine)
     {
+        var lines = Block.Lines;
+        var first = blockLine;
+        while (first > 1 && lines[first - 2].EndsWith('\\'))
+        {
+            first--;
+        }
+
         var raw = RawOutput;
         var segments = new List<(int Line, string Text)>();
         var line = 0;
@@ -135,8 +143,7 @@ internal sealed partial class ShellBlockProcess : IAsyncDisposable
         }
 
         segments.Add((line, raw[from..]));
-        var command = segments.Where(s => s.Line <= blockLine).Select(s => s.Line).DefaultIfEmpty(0).Max();
-        return string.Concat(segments.Where(s => s.Line == command).Select(s => s.Text));
+        return string.Concat(segments.Where(s => s.Line >= first && s.Line <= blockLine).Select(s => s.Text));
     }
 
     /// <summary>
