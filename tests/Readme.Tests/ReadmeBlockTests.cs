@@ -14,9 +14,13 @@ namespace Marketplace.Readme.Tests;
 /// </remarks>
 public sealed class ReadmeBlockTests(RepositoryCopy repository, ITestOutputHelper output) : IClassFixture<RepositoryCopy>
 {
+    /// <summary>The port the chain quick start starts anvil on.</summary>
+    private const int AnvilPort = 8545;
+
     private static readonly Uri ReadyUrl = new("http://127.0.0.1:8080/v1/health/ready");
     private static readonly TimeSpan BlockTimeout = TimeSpan.FromMinutes(6);
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(3);
+
 
     [Fact]
     public Task The_walk_through_and_the_blocks_that_go_on_in_its_shell_print_what_they_say() =>
@@ -29,6 +33,10 @@ public sealed class ReadmeBlockTests(RepositoryCopy repository, ITestOutputHelpe
     [Fact]
     public Task The_quick_start_starts_a_silo_that_becomes_ready_and_prints_its_key() =>
         RunUntilReadyAsync(nameof(The_quick_start_starts_a_silo_that_becomes_ready_and_prints_its_key));
+
+    [NpmFact]
+    public Task The_chain_quick_start_deploys_the_contracts_on_anvil_and_starts_a_silo_settling_there() =>
+        RunUntilReadyAsync(nameof(The_chain_quick_start_deploys_the_contracts_on_anvil_and_starts_a_silo_settling_there), AnvilPort);
 
     [Fact]
     public Task The_operator_guide_starts_one_silo_that_becomes_ready_and_prints_its_key() =>
@@ -56,13 +64,15 @@ public sealed class ReadmeBlockTests(RepositoryCopy repository, ITestOutputHelpe
     }
 
     /// <summary>
-    /// Runs a block whose command is a silo in the foreground, as a user does before pressing Ctrl-C: waits until the
-    /// silo answers ready on the README's address, stops it, and checks the promises against everything it printed.
+    /// Runs a block whose last command is a silo in the foreground, as a user does before pressing Ctrl-C: waits until
+    /// the silo answers ready on the README's address, stops it and all the block started (anvil too), and checks the
+    /// promises against everything it printed.
     /// </summary>
-    private async Task RunUntilReadyAsync(string test)
+    private async Task RunUntilReadyAsync(string test, params int[] otherPorts)
     {
         var block = ShellBlockCatalog.BlocksRunBy(test, RepositoryCopy.Origin).Single();
         LoopbackPorts.RequireSiloDefaultsFree();
+        LoopbackPorts.RequireFree(otherPorts);
         repository.ResetSiloData();
         var clock = Stopwatch.StartNew();
         await using var run = repository.Start(block);

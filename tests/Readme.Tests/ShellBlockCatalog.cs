@@ -20,9 +20,8 @@ internal static class ShellBlockCatalog
         Run("README.md", "Quick start", 1, nameof(ReadmeBlockTests.The_quick_start_starts_a_silo_that_becomes_ready_and_prints_its_key)),
         Excluded("README.md", "Quick start", 2, "51bc15bfddcd",
             "runs every test, this project included; .ci/run runs exactly this command"),
-        Excluded("README.md", "Quick start", 3, "24d134cb4bcd",
-            "needs npm to fetch anvil and a free port 8545; tests/Settlement.Tests/ChainQuickStartTests runs the same deploy, "
-            + "silo switches and a paid job against anvil (an AnvilFact: skipped by hand without anvil, failing under CI=true)"),
+        Run("README.md", "Quick start", 3,
+            nameof(ReadmeBlockTests.The_chain_quick_start_deploys_the_contracts_on_anvil_and_starts_a_silo_settling_there)),
         Excluded("README.md", "Operators", 1, "ac4ce4b73470",
             "needs Docker and builds every image; .ci/run builds them and runs tests/Chaos against docker-compose.yml, "
             + "and tests/Compose.Tests starts the compose file's services as local processes"),
