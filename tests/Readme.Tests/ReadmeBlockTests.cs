@@ -21,7 +21,6 @@ public sealed class ReadmeBlockTests(RepositoryCopy repository, ITestOutputHelpe
     private static readonly TimeSpan BlockTimeout = TimeSpan.FromMinutes(6);
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(3);
 
-
     [Fact]
     public Task The_walk_through_and_the_blocks_that_go_on_in_its_shell_print_what_they_say() =>
         RunToTheEndAsync(nameof(The_walk_through_and_the_blocks_that_go_on_in_its_shell_print_what_they_say));
