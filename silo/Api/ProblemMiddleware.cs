@@ -71,6 +71,13 @@ internal sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMid
             }
         }
 
+        if (status == StatusCodes.Status503ServiceUnavailable && !response.Headers.ContainsKey("Retry-After"))
+        {
+            // A cluster condition that passes (a silo dying until the others declare it dead, the database
+            // restarting): a second is the wait after which another try may find it passed.
+            response.Headers["Retry-After"] = "1";
+        }
+
         var problem = new ApiProblem
         {
             Type = ProblemCodes.TypePrefix + code,

@@ -33,6 +33,18 @@ public sealed class StorageOutageProblemTests
     }
 
     [Fact]
+    public async Task AServiceUnavailableAnswerSaysWhenToTryAgain()
+    {
+        var context = await ContextAsync(new UnreachableDatabaseException());
+        Assert.Equal(503, context.Response.StatusCode);
+        Assert.Equal("1", context.Response.Headers.RetryAfter.ToString());
+
+        var internalError = await ContextAsync(new InvalidOperationException("a bug"));
+        Assert.Equal(500, internalError.Response.StatusCode);
+        Assert.False(internalError.Response.Headers.ContainsKey("Retry-After"));
+    }
+
+    [Fact]
     public async Task AStoredRecordChangedUnderAWriteAndAStorageOutageFromAnotherSiloAreServiceUnavailable()
     {
         Assert.Equal((503, "unavailable"), await AnswerAsync(new Orleans.Storage.InconsistentStateException("Version conflict (WriteState)", "", "")));
@@ -48,6 +60,14 @@ public sealed class StorageOutageProblemTests
 
     private static async Task<(int Status, string Code)> AnswerAsync(Exception failure)
     {
+        var context = await ContextAsync(failure);
+        Assert.Equal("application/problem+json", context.Response.ContentType);
+        using var problem = JsonDocument.Parse(((MemoryStream)context.Response.Body).ToArray());
+        return (context.Response.StatusCode, problem.RootElement.GetProperty("code").GetString()!);
+    }
+
+    private static async Task<DefaultHttpContext> ContextAsync(Exception failure)
+    {
         var middleware = new ProblemMiddleware(_ => throw failure, NullLogger<ProblemMiddleware>.Instance);
         var context = new DefaultHttpContext();
         context.Request.Method = "POST";
@@ -56,9 +76,7 @@ public sealed class StorageOutageProblemTests
         var body = new MemoryStream();
         context.Response.Body = body;
         await middleware.InvokeAsync(context);
-        Assert.Equal("application/problem+json", context.Response.ContentType);
-        using var problem = JsonDocument.Parse(body.ToArray());
-        return (context.Response.StatusCode, problem.RootElement.GetProperty("code").GetString()!);
+        return context;
     }
 
     private sealed class UnreachableDatabaseException() : DbException("Failed to connect to 172.28.0.10:5432");

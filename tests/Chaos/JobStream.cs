@@ -93,10 +93,11 @@ internal sealed class JobStream
             catch (HttpApiException e)
             {
                 job.Refusals.Add(e.Status == 0 ? $"{service}: no connection" : $"{service}: {e.Status} {e.Code}");
-                if (e.Code == "rate_limited")
+                if (e.Code is "rate_limited" or "unavailable")
                 {
-                    // The client's rate is one budget for the cluster: another silo would refuse too. Wait the
-                    // second the answer asks for, as a client should.
+                    // The client's rate is one budget for the cluster, and a cluster condition (a silo not yet
+                    // declared dead) reaches every silo: another silo would refuse too. Wait the second the answer's
+                    // Retry-After asks for, as a client should.
                     await Task.Delay(TimeSpan.FromSeconds(1));
                 }
             }
