@@ -154,10 +154,11 @@ internal sealed partial class JobGrain(
         var maxFuel = MaxFuelOf(submission, program);
         var paid = (await settlements.TermsAsync()).Enabled;
         long maxPrice;
+        bool reserved;
         try
         {
             maxPrice = paid ? EscrowPriceOf(submission) : submission.MaxPricePerMillionFuel;
-            await lookups.ClientJobs(submission.ClientId).ReserveAsync(JobId, maxFuel);
+            reserved = await lookups.ClientLists.TryReserveAsync(submission.ClientId, JobId, maxFuel);
         }
         catch (MarketplaceException)
         {
@@ -182,7 +183,11 @@ internal sealed partial class JobGrain(
                     await RefundAbandonedEscrowAsync();
                 }
 
-                await lookups.ClientJobs(submission.ClientId).ReleaseReservationAsync(JobId);
+                if (reserved)
+                {
+                    await lookups.ClientLists.TryReleaseAsync(submission.ClientId, JobId);
+                }
+
                 DeactivateOnIdle();
                 throw;
             }
@@ -242,23 +247,28 @@ internal sealed partial class JobGrain(
                 await RefundAbandonedEscrowAsync();
             }
 
-            // The place this submit reserved goes back at once (else it lapses after the reservation lifetime).
-            try
+            // The place this submit reserved goes back at once (else it lapses after the reservation lifetime; so
+            // it does when the list is unreachable too, and the write's failure is what the caller hears).
+            if (reserved)
             {
-                await lookups.ClientJobs(submission.ClientId).ReleaseReservationAsync(JobId);
-            }
-            catch (Exception release) when (release is OrleansException or TimeoutException)
-            {
-                // The client jobs grain is unreachable too: the reservation lapses on its own, and the write's failure
-                // is what the caller hears.
+                await lookups.ClientLists.TryReleaseAsync(submission.ClientId, JobId);
             }
 
             throw;
         }
 
         MarketplaceTelemetry.JobSubmitted();
+        if (!reserved)
+        {
+            AddLog("warn", $"the client's job list did not answer within {ClientListCalls.CallBound.TotalSeconds:0} s (its silo may have died): the job was accepted without its quota check and is listed when the list answers");
+        }
+
         await RegisterWatchdogAtSubmitAsync();
-        await lookups.ClientJobs(Info.ClientId).AddAsync(Summary());
+        if (!await lookups.ClientLists.TryAddAsync(Info.ClientId, Summary()) && reserved)
+        {
+            AddLog("warn", "the client's job list did not answer the job's listing: the job is listed when the list answers its end");
+        }
+
         await StartMatchingAsync();
         return Info;
     }

@@ -27,6 +27,9 @@ internal sealed class JobLookups(
     IServiceProvider services)
 {
     private readonly ClientListFaultInjection? _listFaults = services.GetService<ClientListFaultInjection>();
+
+    /// <summary>The submit path's bounded calls to the client job lists.</summary>
+    public ClientListCalls ClientLists { get; } = new(clientJobs, services.GetService<ClientListFaultInjection>());
     private const int MaxPrograms = 4096;
     private const int MaxWorkerKeys = 4096;
     private readonly ConcurrentDictionary<string, byte[]> _workerKeys = new(StringComparer.Ordinal);
