@@ -319,7 +319,22 @@ internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings set
     {
         using var http = new HttpClient { BaseAddress = ComposeCluster.HttpAddress("silo1"), Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _key);
-        var workers = (await _silos[0].Client.ListWorkersAsync(limit: 100)).Items.Select(w => w.WorkerId).ToList();
+        // Each silo hosts two workers, which register once their silo is up: a list read right after the silos are
+        // ready (all three just recreated) can be short. Wait for all of them (at most two minutes).
+        var expected = 2 * ComposeCluster.Silos.Count;
+        var workers = new List<string>();
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(2);
+        while (true)
+        {
+            workers = (await _silos[0].Client.ListWorkersAsync(limit: 100)).Items.Select(w => w.WorkerId).ToList();
+            if (workers.Count >= expected || DateTimeOffset.UtcNow > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
         foreach (var worker in workers)
         {
             using var stake = JsonDocument.Parse(await http.GetStringAsync($"v1/workers/{worker}/stake"));
