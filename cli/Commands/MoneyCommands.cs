@@ -6,6 +6,8 @@
 // checked before connecting.
 using System.CommandLine;
 using Marketplace.Cli.Output;
+using Marketplace.GrainInterfaces;
+using Marketplace.Sdk;
 using Marketplace.Cli.Parsing;
 
 namespace Marketplace.Cli.Commands;
@@ -52,37 +54,33 @@ internal static class MoneyCommands
         return command;
     }
 
-    private static Command Stake(CliContext context)
-    {
-        var worker = WorkerId();
-        var amount = Amount("The amount to bond, in smallest units.");
-        var operationId = OperationId("Your id for the stake: a repeat with it bonds nothing again (default: a new one, printed).");
-        var command = new Command("stake", "Operators: bond stake for a worker from outside; the worker bids with it at once.") { worker, amount, operationId };
-        context.SetAction(command, async run =>
-        {
-            var workerId = ValueText.SettlementId(worker.Name, run.Get(worker)!);
-            var value = ValueText.Amount(amount.Name, run.Get(amount)!);
-            var id = await IdOrNewAsync(run, operationId, "stake").ConfigureAwait(false);
-            var client = await run.ClientAsync().ConfigureAwait(false);
-            MoneyView.Receipt(run, await client.StakeAsync(workerId, value, id, run.CancellationToken).ConfigureAwait(false));
-            return ExitCodes.Ok;
-        });
-        return command;
-    }
+    private static Command Stake(CliContext context) => StakeMove(context, "stake",
+        "Operators: bond stake for a worker from outside; the worker bids with it at once.",
+        "The amount to bond, in smallest units.",
+        "Your id for the stake: a repeat with it bonds nothing again (default: a new one, printed).",
+        static (client, workerId, value, id, cancellationToken) => client.StakeAsync(workerId, value, id, cancellationToken));
 
-    private static Command Unstake(CliContext context)
+    private static Command Unstake(CliContext context) => StakeMove(context, "unstake",
+        "Operators: move a worker's bonded stake to unbonding, released after the settlement's unstake delay.",
+        "The amount of bonded stake to unbond, in smallest units.",
+        "Your id for the unstake: a repeat with it unbonds nothing again (default: a new one, printed).",
+        static (client, workerId, value, id, cancellationToken) => client.UnstakeAsync(workerId, value, id, cancellationToken));
+
+    /// <summary>A verb that moves an amount of a worker's stake under an operation id (<c>stake</c>, <c>unstake</c>).</summary>
+    private static Command StakeMove(CliContext context, string name, string description, string amountHelp, string idHelp,
+        Func<IMarketplaceClient, string, UInt128, string, CancellationToken, Task<LedgerReceipt>> move)
     {
         var worker = WorkerId();
-        var amount = Amount("The amount of bonded stake to unbond, in smallest units.");
-        var operationId = OperationId("Your id for the unstake: a repeat with it unbonds nothing again (default: a new one, printed).");
-        var command = new Command("unstake", "Operators: move a worker's bonded stake to unbonding, released after the settlement's unstake delay.") { worker, amount, operationId };
+        var amount = Amount(amountHelp);
+        var operationId = OperationId(idHelp);
+        var command = new Command(name, description) { worker, amount, operationId };
         context.SetAction(command, async run =>
         {
             var workerId = ValueText.SettlementId(worker.Name, run.Get(worker)!);
             var value = ValueText.Amount(amount.Name, run.Get(amount)!);
-            var id = await IdOrNewAsync(run, operationId, "unstake").ConfigureAwait(false);
+            var id = await IdOrNewAsync(run, operationId, name).ConfigureAwait(false);
             var client = await run.ClientAsync().ConfigureAwait(false);
-            MoneyView.Receipt(run, await client.UnstakeAsync(workerId, value, id, run.CancellationToken).ConfigureAwait(false));
+            MoneyView.Receipt(run, await move(client, workerId, value, id, run.CancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;
         });
         return command;
