@@ -65,4 +65,9 @@ public enum FailureReason
     /// <summary>The workers that ran the job disagreed on its result and no result won a strict majority of the runs
     /// within the allowed re-run rounds (see <see cref="JobInfo.Verification"/>). Not retried.</summary>
     Disputed = 10,
+
+    /// <summary>A paid job whose escrow the settlement did not answer at submit (the job was accepted with its escrow
+    /// pending) was refused it before matching: the client's available balance does not cover max fuel × max price.
+    /// Nothing ran and nothing moved. Not retried.</summary>
+    InsufficientFunds = 11,
 }

@@ -72,6 +72,11 @@ internal sealed partial class JobGrain
             return;
         }
 
+        if (state.State.EscrowPending && !await TakePendingEscrowAsync())
+        {
+            return;
+        }
+
         if (!_hasPlace && _options.ConcurrentJobLimit(Info.ClientId) != int.MaxValue)
         {
             if (!await lookups.ClientJobs(Info.ClientId).TryStartAsync(JobId))

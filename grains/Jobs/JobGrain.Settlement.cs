@@ -1,6 +1,10 @@
 // Design: money moves through the settlement (ISettlement) when its terms say jobs are paid (Marketplace:Ledger:Enabled).
 // Submit escrows max_fuel × the job's max price before the job is stored; a submit that fails after that refunds the
-// escrow (so no money stays locked by a job that does not exist). The end of a job marks the settlement owed in the
+// escrow (so no money stays locked by a job that does not exist). The settlement is one grain per cluster: when it
+// does not answer within EscrowAtSubmitWait (its silo died and is not declared dead yet), the job is stored with its
+// escrow pending and takes it up before matching (the ledger keys escrows by job, so a call that landed late is the
+// one taken); a refusal then fails the job insufficient_funds before anything ran, and a job that ends while its
+// escrow is pending takes it up to refund it. The end of a job marks the settlement owed in the
 // same state write that makes it terminal, then pays (completed: its receipt was checked before it could complete) or
 // refunds (anything else); the answer is stored and the mark cleared. A failed call leaves the mark: a grain timer
 // retries with a growing delay and the watchdog reminder (kept while the mark is set) retries after a restart. Every
@@ -8,6 +12,7 @@
 // settlement back and moves nothing: a job is paid or refunded exactly once.
 using System.Globalization;
 using Marketplace.GrainInterfaces;
+using Marketplace.GrainInterfaces.Json;
 
 namespace Marketplace.Grains.Jobs;
 
@@ -47,6 +52,51 @@ internal sealed partial class JobGrain
         return escrow.Amount;
     }
 
+    /// <summary>Takes the escrow a submit left pending (the settlement did not answer it in time), before the job is
+    /// matched. True when the job is escrowed and may go on; false when it waits (the settlement still does not
+    /// answer: the job stays pending and its timer asks again) or failed (the escrow was refused: nothing ran, nothing
+    /// moved).</summary>
+    private async Task<bool> TakePendingEscrowAsync()
+    {
+        JobEscrow escrow;
+        try
+        {
+            escrow = await settlements.EscrowAsync(JobId, Info.ClientId, PendingEscrowAmount).WaitAsync(_options.EscrowAtSubmitWait);
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException or ChainSettlementUnavailableException)
+        {
+            var delay = _options.RetryBaseDelay < StepRetryDelay ? _options.RetryBaseDelay : StepRetryDelay;
+            state.State.NextMatchAt = DateTimeOffset.UtcNow + delay;
+            AddLog("warn", string.Create(CultureInfo.InvariantCulture, $"the escrow is still pending ({e.GetType().Name}); asking the settlement again in {delay.TotalMilliseconds:0} ms"));
+            return false;
+        }
+        catch (MarketplaceException e)
+        {
+            state.State.EscrowPending = false;
+            await FinishAsync(JobStatus.Failed, FailureReason.InsufficientFunds, $"the escrow was refused before matching ({e.Code}): {e.Message}");
+            return false;
+        }
+
+        if (escrow.Settlement is not null)
+        {
+            // Settled before this job took it up (an operator's refund): the job cannot run on it.
+            state.State.EscrowPending = false;
+            state.State.Escrowed = escrow.Amount;
+            state.State.Settlement = escrow.Settlement;
+            await FinishAsync(JobStatus.Failed, FailureReason.InsufficientFunds, $"the job's escrow was already settled ({MarketplaceJson.EnumName(escrow.Settlement.Outcome)}) when the job took it up");
+            return false;
+        }
+
+        state.State.EscrowPending = false;
+        state.State.Escrowed = escrow.Amount;
+        AddLog("info", $"escrowed {escrow.Amount} (max fuel × {state.State.MaxPricePerMillionFuel} per million fuel) before matching");
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    /// <summary>The amount a pending escrow asks for: the job's max fuel × its max price.</summary>
+    private UInt128 PendingEscrowAmount => SettlementAmounts.ForFuel(Info.MaxFuel, state.State.MaxPricePerMillionFuel);
+
     /// <summary>A submit failed after asking for an escrow: give the escrow back so no money stays locked by a job that
     /// was never stored. If the settlement cannot be reached either, the escrow stays open and a resubmit with the
     /// same request id takes it up again (same amount).</summary>
@@ -80,6 +130,11 @@ internal sealed partial class JobGrain
         JobSettlement settlement;
         try
         {
+            if (state.State.EscrowPending && !await ResolvePendingEscrowAsync())
+            {
+                return;
+            }
+
             settlement = Info.Status == JobStatus.Completed
                 ? await settlements.PayAsync(JobId, Payout())
                 : await settlements.RefundAsync(JobId, RefundReasonOf(Info.Status));
@@ -114,6 +169,42 @@ internal sealed partial class JobGrain
             : $"refunded the escrow of {settlement.Refunded} ({settlement.RefundReason})");
         await DropWatchdogAsync();
         await state.WriteStateAsync();
+    }
+
+    /// <summary>A job that ended with its escrow pending (cancelled or expired before it was matched): the escrow call
+    /// of its submit may have landed after the submit stopped waiting, so take it up (the ledger answers the landed
+    /// one, keyed by the job) to refund it. True when there is an escrow to refund; false when none was taken (the
+    /// ledger refused it: nothing to give back, nothing owed). A failure to reach the settlement throws and is retried
+    /// as any settlement call.</summary>
+    private async Task<bool> ResolvePendingEscrowAsync()
+    {
+        JobEscrow escrow;
+        try
+        {
+            escrow = await settlements.EscrowAsync(JobId, Info.ClientId, PendingEscrowAmount);
+        }
+        catch (MarketplaceException e)
+        {
+            state.State.EscrowPending = false;
+            state.State.SettlementOwed = false;
+            AddLog("info", $"no escrow was taken ({e.Code}); nothing to refund");
+            await DropWatchdogAsync();
+            await state.WriteStateAsync();
+            return false;
+        }
+
+        state.State.EscrowPending = false;
+        state.State.Escrowed = escrow.Amount;
+        if (escrow.Settlement is { } settled)
+        {
+            state.State.Settlement = settled;
+            state.State.SettlementOwed = false;
+            await DropWatchdogAsync();
+            await state.WriteStateAsync();
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>What a completed job pays: fuel used (at most the job's max fuel) × the winning bid's price, at most the

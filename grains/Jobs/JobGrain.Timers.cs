@@ -1,4 +1,5 @@
 using Marketplace.GrainInterfaces;
+using Orleans.Storage;
 
 namespace Marketplace.Grains.Jobs;
 
@@ -31,6 +32,11 @@ internal sealed partial class JobGrain
         if (!state.State.WatchdogRegistered && watchdogAt < due)
         {
             due = watchdogAt;
+        }
+
+        if (due < _stepRetryAt)
+        {
+            due = _stepRetryAt;
         }
 
         if (_timer is not null && due == _timerDue)
@@ -75,12 +81,14 @@ internal sealed partial class JobGrain
             return;
         }
 
+        var failed = true;
         try
         {
-            if (!state.State.WatchdogRegistered && now >= Info.CreatedAt + _options.WatchdogAfter && now >= _watchdogRetryAt)
+            if (!state.State.WatchdogRegistered && now >= Info.CreatedAt + _options.WatchdogAfter && now >= _watchdogRetryAt
+                && await TryRegisterWatchdogAsync() is { } failure)
             {
                 // Bounded: a reminder service on a silo that died and is not declared dead yet does not hold the job.
-                await TryRegisterWatchdogAsync();
+                AddLog("warn", $"the watchdog reminder is not registered yet ({failure.GetType().Name}); trying again in {WatchdogRetryDelay.TotalSeconds:0} s");
             }
 
             switch (Info.Status)
@@ -98,14 +106,37 @@ internal sealed partial class JobGrain
                     await LoseAttemptAsync();
                     break;
             }
+
+            failed = false;
+        }
+        catch (InconsistentStateException)
+        {
+            // The stored job moved on under this activation (a write whose answer was lost, e.g. to a database
+            // restart, did commit): every later write of this activation would be refused. A new activation reads
+            // the stored job; Orleans drops the activation for a grain call that throws this, not for a timer.
+            DeactivateOnIdle();
+            throw;
         }
         finally
         {
             // Re-arm even when a step failed (storage or a grain call unreachable): a job without a timer would
-            // wait for its next reminder tick, or forever while it stays active.
+            // wait for its next reminder tick, or forever while it stays active. After a failure the step is tried
+            // again after the retry delay, not at once: a database that is down is not called in a tight loop.
+            if (failed)
+            {
+                _stepRetryAt = DateTimeOffset.UtcNow + (_options.RetryBaseDelay < StepRetryDelay ? _options.RetryBaseDelay : StepRetryDelay);
+            }
+
             Schedule();
         }
     }
+
+    /// <summary>How long after a failed step the timer tries again, at most (shorter when
+    /// <see cref="JobsOptions.RetryBaseDelay"/> is).</summary>
+    internal static readonly TimeSpan StepRetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>Not before this does the timer try again a step that failed.</summary>
+    private DateTimeOffset _stepRetryAt;
 
     /// <summary>How long after a registration of the watchdog that did not answer in time (or failed) the job's timer
     /// tries again.</summary>
@@ -161,8 +192,11 @@ internal sealed partial class JobGrain
             state.State.WatchdogRegistered = true;
             return null;
         }
-        catch (Exception e) when (e is OrleansException or TimeoutException)
+        catch (Exception e)
         {
+            // Every failure of the registration means the same here: not registered yet, try again later. The
+            // reminder table's own errors (a database restarting: Npgsql's, or a fallback type when they cross
+            // silos) are not Orleans exceptions, and one escaping here left the job without matching.
             if (e is not TimeoutException)
             {
                 _watchdogRegistration = null;

@@ -167,22 +167,26 @@ internal sealed partial class JobGrain(
         }
 
         UInt128 escrowed = 0;
+        var escrowPending = false;
         if (paid)
         {
             // Escrow last before the state write, so only that write can fail after it (then it is refunded).
             try
             {
-                escrowed = await EscrowAtSubmitAsync(submission.ClientId, SettlementAmounts.ForFuel(maxFuel, maxPrice));
+                escrowed = await EscrowAtSubmitAsync(submission.ClientId, SettlementAmounts.ForFuel(maxFuel, maxPrice))
+                    .WaitAsync(_options.EscrowAtSubmitWait);
             }
-            catch (Exception e) when (e is MarketplaceException or TimeoutException or OrleansException or ChainSettlementUnavailableException)
+            catch (Exception e) when (e is TimeoutException or OrleansException)
             {
-                // A refusal took nothing; a lost answer may have escrowed, so give it back. The chain not answering
-                // leaves the deposit in the settlement's outbox: a resubmit with the same request id takes it up.
-                if (e is TimeoutException or OrleansException)
-                {
-                    await RefundAbandonedEscrowAsync();
-                }
-
+                // The settlement did not answer in time (its silo died and is not declared dead yet, or it is slow):
+                // accept the job with its escrow pending. It is escrowed before it is matched; the escrow is keyed by
+                // the job, so a first call that landed late is the one taken then, never a second one.
+                escrowPending = true;
+            }
+            catch (Exception e) when (e is MarketplaceException or ChainSettlementUnavailableException)
+            {
+                // A refusal took nothing. The chain not answering leaves the deposit in the settlement's outbox: a
+                // resubmit with the same request id takes it up.
                 if (reserved)
                 {
                     await lookups.ClientLists.TryReleaseAsync(submission.ClientId, JobId);
@@ -214,6 +218,7 @@ internal sealed partial class JobGrain(
             },
             MaxPricePerMillionFuel = maxPrice,
             Escrowed = escrowed,
+            EscrowPending = escrowPending,
             Constraints = submission.Constraints is { } constraints ? new Dictionary<string, string>(constraints) : [],
             TtlMs = submission.TtlMs,
             InputBlobId = submission.InputBlobId,
@@ -231,7 +236,8 @@ internal sealed partial class JobGrain(
         AddLog("info", $"submitted: program {programId}, fuel {Info.MaxFuel}, memory {Info.MaxMemoryBytes} bytes, timeout {Info.TimeoutMs} ms, max retries {Info.MaxRetries}"
             + (submission.TtlMs > 0 ? $", ttl {submission.TtlMs} ms" : "")
             + (program is null ? "; the program is not deployed (attempts fail with MissingDependency until it is)" : "")
-            + (paid ? $"; escrowed {escrowed} (max fuel × {maxPrice} per million fuel)" : "")
+            + (paid && !escrowPending ? $"; escrowed {escrowed} (max fuel × {maxPrice} per million fuel)" : "")
+            + (escrowPending ? $"; escrow of max fuel × {maxPrice} per million fuel pending: the settlement did not answer within {_options.EscrowAtSubmitWait.TotalMilliseconds:0} ms, the job is escrowed before it is matched" : "")
             + (state.State.CommitteeSize > 0 && state.State.CommitteeSampleEvery > 1
                 ? $"; committee of {state.State.CommitteeSize} on 1 in {state.State.CommitteeSampleEvery} runs, sample salt commitment {Convert.ToHexStringLower(CommitteeSample.Commitment(state.State.SampleSalt))}"
                 : ""));
@@ -244,6 +250,8 @@ internal sealed partial class JobGrain(
             state.State = new JobState();
             if (paid)
             {
+                // A pending escrow may still land: the refund is refused then (nothing to give back) and a resubmit
+                // with the same request id takes the escrow up.
                 await RefundAbandonedEscrowAsync();
             }
 
@@ -263,13 +271,28 @@ internal sealed partial class JobGrain(
             AddLog("warn", $"the client's job list did not answer within {ClientListCalls.CallBound.TotalSeconds:0} s (its silo may have died): the job was accepted without its quota check and is listed when the list answers");
         }
 
-        await RegisterWatchdogAtSubmitAsync();
-        if (!await lookups.ClientLists.TryAddAsync(Info.ClientId, Summary()) && reserved)
+        try
         {
-            AddLog("warn", "the client's job list did not answer the job's listing: the job is listed when the list answers its end");
+            await RegisterWatchdogAtSubmitAsync();
+            if (!await lookups.ClientLists.TryAddAsync(Info.ClientId, Summary()) && reserved)
+            {
+                AddLog("warn", "the client's job list did not answer the job's listing: the job is listed when the list answers its end");
+            }
+
+            if (!escrowPending)
+            {
+                // With the escrow pending the submit has waited for the settlement once already: the job's timer
+                // takes the escrow up (at once, after this answer), not the submit.
+                await StartMatchingAsync();
+            }
+        }
+        finally
+        {
+            // The job is stored: whatever failed after the write, its timer carries it on (a submit that throws here
+            // is retried by the client with its request id and answers the stored job).
+            Schedule();
         }
 
-        await StartMatchingAsync();
         return Info;
     }
 
@@ -419,7 +442,7 @@ internal sealed partial class JobGrain(
             : $"{MarketplaceJson.EnumName(status)}{(reason == FailureReason.None ? "" : $" ({reason})")}: {error}");
         _timer?.Dispose();
         _timer = null;
-        state.State.SettlementOwed = state.State.Escrowed > UInt128.Zero && state.State.Settlement is null;
+        state.State.SettlementOwed = (state.State.Escrowed > UInt128.Zero || state.State.EscrowPending) && state.State.Settlement is null;
         if (!state.State.SettlementOwed)
         {
             await DropWatchdogAsync();

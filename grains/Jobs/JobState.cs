@@ -110,4 +110,9 @@ internal sealed class JobState
     /// <summary>The job's secret sample salt (<see cref="CommitteeSample.SaltBytes"/> random bytes from submit); its
     /// commitment is in the job's log from submit, the salt itself is revealed with the verification of a run.</summary>
     [Id(29)] public byte[]? SampleSalt { get; set; }
+
+    /// <summary>True while the job's escrow is not confirmed: the settlement did not answer the submit's escrow within
+    /// <see cref="JobsOptions.EscrowAtSubmitWait"/> (its silo died, or it is slow). The job is escrowed before it is
+    /// matched, and fails <see cref="FailureReason.InsufficientFunds"/> when the escrow is refused.</summary>
+    [Id(30)] public bool EscrowPending { get; set; }
 }

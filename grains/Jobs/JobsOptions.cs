@@ -128,6 +128,12 @@ internal sealed class JobsOptions
     /// declared dead; the submit then does not wait for the declaration: the job's timer registers the reminder.</summary>
     public TimeSpan WatchdogAtSubmitWait { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long a paid submit waits for the settlement's escrow before it answers with the escrow pending
+    /// (default 1 s). The settlement is one grain per cluster; when its silo just died and is not declared dead yet,
+    /// the job is accepted all the same and escrowed before it is matched (it fails <c>insufficient_funds</c> if the
+    /// escrow is then refused). A refusal within the wait is the submit's answer, as before.</summary>
+    public TimeSpan EscrowAtSubmitWait { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Period of that reminder (default 1 min; at least the silo's minimum reminder period).</summary>
     public TimeSpan WatchdogPeriod { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -28,6 +28,7 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
         Positive(problems, nameof(options.ClientListFlushDelay), options.ClientListFlushDelay);
         Positive(problems, nameof(options.ClientListCheckInterval), options.ClientListCheckInterval);
         Positive(problems, nameof(options.WatchdogAtSubmitWait), options.WatchdogAtSubmitWait);
+        Positive(problems, nameof(options.EscrowAtSubmitWait), options.EscrowAtSubmitWait);
         if (options.WatchdogAfter < TimeSpan.Zero)
         {
             problems.Add($"{Section}:{nameof(options.WatchdogAfter)} is {options.WatchdogAfter}; it must not be negative");

@@ -27,35 +27,53 @@ internal sealed class ChaosRound
         Restore = (_, _) => Task.CompletedTask,
     };
 
-    /// <summary><c>docker kill</c> of silo3 (SIGKILL: its address goes silent, as a dead host's does); started again
-    /// after the stream.</summary>
-    public static ChaosRound Kill() => new()
+    /// <summary><c>docker kill</c> (SIGKILL: its address goes silent, as a dead host's does) of the silo that hosts the
+    /// settlement grain, the one grain every paid submission passes through (silo3 when the directory does not name
+    /// it); started again after the stream.</summary>
+    public static ChaosRound Kill()
     {
-        Name = "kill",
-        Description = "docker kill of silo3",
-        Fault = async (cluster, log) =>
+        var victim = "silo3";
+        return new()
         {
-            // Where the grains every submission of the stream passes through live (the grain directory is a table
-            // of the cluster's database): a kill of their silo shows in the gap, a kill of another does not.
-            var hosts = await cluster.RunAsync(
-                "exec -T -e PGPASSWORD=marketplace postgres psql -U marketplace -d marketplace -At -c "
-                + "\"SELECT GrainId, SiloAddress FROM OrleansGrainDirectory WHERE GrainId IN ('clientjobs/dev', 'settlement/default', 'clientratebudget/dev') ORDER BY 1\"",
-                TimeSpan.FromSeconds(30), check: false);
-            foreach (var line in hosts.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            Name = "kill",
+            Description = "docker kill of the silo hosting the settlement grain",
+            Fault = async (cluster, log) =>
             {
-                log.WriteLine($"[chaos]   at the kill: {line} (silo3 is 172.28.0.13)");
-            }
+                // Where the grains every submission of the stream passes through live (the grain directory is a
+                // table of the cluster's database).
+                var hosts = await cluster.RunAsync(
+                    "exec -T -e PGPASSWORD=marketplace postgres psql -U marketplace -d marketplace -At -c "
+                    + "\"SELECT GrainId, SiloAddress FROM OrleansGrainDirectory WHERE GrainId IN ('clientjobs/dev', 'settlement/default', 'clientratebudget/dev') ORDER BY 1\"",
+                    TimeSpan.FromSeconds(30), check: false);
+                foreach (var line in hosts.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    var service = ServiceAt(line);
+                    log.WriteLine($"[chaos]   at the kill: {line} ({service ?? "not a silo of the cluster"})");
+                    if (line.StartsWith("settlement/default|", StringComparison.Ordinal) && service is not null)
+                    {
+                        victim = service;
+                    }
+                }
 
-            await cluster.RunAsync("kill silo3", TimeSpan.FromMinutes(1));
-            log.WriteLine("[chaos]   silo3 killed");
-        },
-        Restore = async (cluster, log) =>
-        {
-            await cluster.RunAsync("start silo3", TimeSpan.FromMinutes(2));
-            var took = await cluster.WaitReadyAsync("silo3", TimeSpan.FromMinutes(5));
-            log.WriteLine($"[chaos]   silo3 started again, ready after {took.TotalSeconds:0.0} s");
-        },
-    };
+                await cluster.RunAsync($"kill {victim}", TimeSpan.FromMinutes(1));
+                log.WriteLine($"[chaos]   {victim} killed");
+            },
+            Restore = async (cluster, log) =>
+            {
+                await cluster.RunAsync($"start {victim}", TimeSpan.FromMinutes(2));
+                var took = await cluster.WaitReadyAsync(victim, TimeSpan.FromMinutes(5));
+                log.WriteLine($"[chaos]   {victim} started again, ready after {took.TotalSeconds:0.0} s");
+            },
+        };
+    }
+
+    /// <summary>The compose service of a directory row "grain|172.28.0.1N:port@generation": siloN.</summary>
+    internal static string? ServiceAt(string row)
+    {
+        var address = row[(row.IndexOf('|', StringComparison.Ordinal) + 1)..];
+        var host = address.Split(':')[0];
+        return host is ['1', '7', '2', '.', '2', '8', '.', '0', '.', '1', var n] && n is >= '1' and <= '3' ? $"silo{n}" : null;
+    }
 
     /// <summary>A rolling upgrade: each silo in turn stopped (SIGTERM, as <c>docker stop</c> does) and started again,
     /// the next one only once the previous is ready.</summary>

@@ -120,7 +120,11 @@ public sealed class JobLoad : IAsyncDisposable
                 var stuck = jobs.Where(j => !terminal.ContainsKey(j.JobId))
                     .Select(j => $"{j.JobId} {(last.TryGetValue(j.JobId, out var i) ? i.Status + " on " + i.WorkerId : "unreadable")}"
                         + (errors.TryGetValue(j.JobId, out var error) ? $" (last error: {error})" : ""));
-                throw new TimeoutException($"{jobs.Count - terminal.Count} of {jobs.Count} accepted jobs are not terminal after {bound.TotalSeconds:0} s: {string.Join(", ", stuck.Take(10))}");
+                // The first stuck job's own log says where it stopped.
+                var first = jobs.First(j => !terminal.ContainsKey(j.JobId));
+                var log = await clients.TryAsync(silos(), async c => (await c.GetJobLogsAsync(first.JobId, null, PageLimits.Max)).Items);
+                var lines = log is null ? "unreadable" : string.Join("\n  ", log.Select(l => $"{l.Timestamp:HH:mm:ss.fff} {l.Level} {l.Message}"));
+                throw new TimeoutException($"{jobs.Count - terminal.Count} of {jobs.Count} accepted jobs are not terminal after {bound.TotalSeconds:0} s: {string.Join(", ", stuck.Take(10))}\nlog of {first.JobId}:\n  {lines}");
             }
 
             await Task.Delay(250);

@@ -184,18 +184,78 @@ public sealed class PaidJobTests
     }
 
     [Fact]
-    public async Task ASubmitWhoseEscrowAnswerIsLostRefundsTheEscrowAndTheRequestIdCannotBeReused()
+    public async Task ASubmitWhoseEscrowAnswerIsLostIsAcceptedAndRunsOnTheEscrowThatLandedOnce()
     {
         await using var silo = await PaidJobKit.StartAsync(new JobsSettings().Worker("w1"), "w1");
         var quick = await JobsKit.DeployAsync(silo, "quick");
         var id = JobIds.For(JobsKit.Client, "lost");
         silo.SettlementFaults().FailAfter(SettlementCall.Escrow, id, 1);
         var submission = JobsKit.Job(quick, s => { s.RequestId = "lost"; s.MaxFuel = 1_000_000; s.MaxPricePerMillionFuel = 1; });
-        await Assert.ThrowsAsync<TimeoutException>(() => silo.Grains.SubmitAsync(submission));
-        Assert.Equal(SettlementOutcome.Refunded, (await silo.Ledger().GetEscrowAsync(id))!.Settlement!.Outcome);
-        Assert.Equal((UInt128)PaidJobKit.Deposit, (await silo.Ledger().GetBalanceAsync(JobsKit.Client)).Available);
-        await Assert.ThrowsAsync<RequestIdConflictException>(() => silo.Grains.SubmitAsync(submission));
-        await Assert.ThrowsAsync<JobNotFoundException>(() => silo.Grains.GetGrain<IJobGrain>(id).GetAsync(JobsKit.Client));
+
+        var job = await silo.Grains.SubmitAsync(submission);
+        var done = await silo.Grains.WaitTerminalAsync(job.JobId);
+
+        Assert.True(done.Status == JobStatus.Completed, await silo.Grains.DescribeAsync(id));
+        var settlement = await silo.WaitSettledAsync(id);
+        Assert.Equal(SettlementOutcome.Paid, settlement.Outcome);
+        Assert.Equal(1, await silo.SettlementEntriesAsync(id));
+        Assert.Equal(UInt128.Zero, (await silo.Ledger().GetBalanceAsync(JobsKit.Client)).Escrowed);
+        Assert.Equal((UInt128)PaidJobKit.Deposit, (await silo.Ledger().GetBalanceAsync(JobsKit.Client)).Available + await silo.EarningsAsync("w1"));
+        var logs = await silo.Grains.LogsAsync(id);
+        Assert.True(logs[0].Message.Contains("; escrow of max fuel × 1 per million fuel pending", StringComparison.Ordinal), logs[0].Message);
+        Assert.Contains(logs, e => e.Message.StartsWith("escrowed 1000000 ", StringComparison.Ordinal) && e.Message.EndsWith("before matching", StringComparison.Ordinal));
+        Assert.Equal(job.JobId, (await silo.Grains.SubmitAsync(submission)).JobId);
+    }
+
+    [Fact]
+    public async Task AJobWhosePendingEscrowIsRefusedFailsInsufficientFundsWithoutRunningOrMovingMoney()
+    {
+        await using var silo = await PaidJobKit.StartAsync(new JobsSettings().Worker("w1"), "w1");
+        var quick = await JobsKit.DeployAsync(silo, "quick");
+        var id = JobIds.For(JobsKit.Client, "too-dear");
+        silo.SettlementFaults().FailBefore(SettlementCall.Escrow, id, 1);
+        var submission = JobsKit.Job(quick, s => { s.RequestId = "too-dear"; s.MaxFuel = 1_000_000; s.MaxPricePerMillionFuel = PaidJobKit.Deposit + 1; });
+
+        var job = await silo.Grains.SubmitAsync(submission);
+        var done = await silo.Grains.WaitTerminalAsync(job.JobId);
+
+        Assert.Equal(JobStatus.Failed, done.Status);
+        Assert.Equal(FailureReason.InsufficientFunds, done.FailureReason);
+        Assert.Null(done.WorkerId);
+        Assert.Contains("the escrow was refused before matching (insufficient_funds)", done.ErrorMessage, StringComparison.Ordinal);
+        Assert.Null(await silo.Ledger().GetEscrowAsync(id));
+        var balance = await silo.Ledger().GetBalanceAsync(JobsKit.Client);
+        Assert.Equal((UInt128)PaidJobKit.Deposit, balance.Available);
+        Assert.Equal(UInt128.Zero, balance.Escrowed);
+    }
+
+    [Fact]
+    public async Task AJobCancelledWithItsEscrowPendingRefundsTheEscrowThatLandedExactlyOnce()
+    {
+        await using var silo = await PaidJobKit.StartAsync(new JobsSettings().Worker("w1"), "w1");
+        var quick = await JobsKit.DeployAsync(silo, "quick");
+        var id = JobIds.For(JobsKit.Client, "cancelled");
+
+        // Every escrow call lands and its answer is lost: the job cannot take its escrow up and stays pending.
+        silo.SettlementFaults().FailAfter(SettlementCall.Escrow, id, int.MaxValue);
+        var job = await silo.Grains.SubmitAsync(JobsKit.Job(quick, s => { s.RequestId = "cancelled"; s.MaxFuel = 1_000_000; s.MaxPricePerMillionFuel = 3; }));
+        Assert.Equal(JobStatus.Pending, job.Status);
+        Assert.Equal((UInt128)3_000_000, (await silo.Ledger().GetEscrowAsync(id))!.Amount);
+        await silo.Grains.GetGrain<IJobGrain>(id).CancelAsync(JobsKit.Client);
+
+        // The settlement answers again: the job takes up the landed escrow to refund it.
+        silo.SettlementFaults().FailAfter(SettlementCall.Escrow, id, 0);
+        var settlement = await silo.WaitSettledAsync(id);
+
+        Assert.Equal(SettlementOutcome.Refunded, settlement.Outcome);
+        Assert.Equal((UInt128)3_000_000, settlement.Refunded);
+        Assert.Equal(1, await silo.SettlementEntriesAsync(id));
+        var done = await silo.Grains.GetGrain<IJobGrain>(id).GetAsync(JobsKit.Client);
+        Assert.Equal(JobStatus.Cancelled, done.Status);
+        Assert.Null(done.WorkerId);
+        var balance = await silo.Ledger().GetBalanceAsync(JobsKit.Client);
+        Assert.Equal((UInt128)PaidJobKit.Deposit, balance.Available);
+        Assert.Equal(UInt128.Zero, balance.Escrowed);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Jobs;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,16 +19,7 @@ public sealed class WatchdogWaitTests
             .Set("Marketplace:Jobs:WatchdogAfter", "00:00:00")
             .Set("Marketplace:Jobs:WatchdogAtSubmitWait", "00:00:00.200")
             .Set("Marketplace:Jobs:RetryBaseDelay", "00:10:00");
-        await using var silo = await MarketplaceTestSilo.StartAsync(settings.Values, services =>
-        {
-            var original = services.Last(d => d.ServiceType == typeof(IReminderTable));
-            services.Remove(original);
-            services.AddSingleton<IReminderTable>(sp => new StallingReminderTable(
-                (IReminderTable)(original.ImplementationInstance
-                    ?? original.ImplementationFactory?.Invoke(sp)
-                    ?? ActivatorUtilities.CreateInstance(sp, original.ImplementationType!)),
-                table));
-        });
+        await using var silo = await MarketplaceTestSilo.StartAsync(settings.Values, services => Decorate(services, table));
         await WorkerTests.WaitForWorkersAsync(silo, 1);
         var quick = await JobsKit.DeployAsync(silo, "quick");
 
@@ -53,7 +45,44 @@ public sealed class WatchdogWaitTests
             () => "the job's watchdog never reached the reminder table");
     }
 
-    /// <summary>A reminder table whose writes wait while its gate is closed.</summary>
+    [Fact]
+    public async Task A_reminder_table_failing_with_its_own_errors_neither_fails_the_submit_nor_holds_the_job()
+    {
+        var table = new StallingReminderTable.Gate();
+        var settings = new JobsSettings().Worker("w1", region: "local")
+            .Set("Marketplace:Jobs:WatchdogAfter", "00:00:00")
+            .Set("Marketplace:Jobs:WatchdogAtSubmitWait", "00:00:00.200");
+        await using var silo = await MarketplaceTestSilo.StartAsync(settings.Values, services => Decorate(services, table));
+        await WorkerTests.WaitForWorkersAsync(silo, 1);
+        var quick = await JobsKit.DeployAsync(silo, "quick");
+
+        // Every reminder write now fails as a database that is restarting does (its driver's exception, not an
+        // Orleans one): the job is accepted, matched and completed all the same.
+        table.Fail();
+        var job = await silo.Grains.SubmitAsync(JobsKit.Job(quick)).WaitAsync(TimeSpan.FromMinutes(2));
+        var done = await silo.Grains.WaitTerminalAsync(job.JobId);
+
+        Assert.Equal(JobStatus.Completed, done.Status);
+        Assert.True(table.Failures > 0, "no reminder write was refused");
+        var logs = await silo.Grains.LogsAsync(job.JobId);
+        Assert.Contains(logs, e => e.Message.Contains("could not be registered at submit", StringComparison.Ordinal));
+    }
+
+    private static void Decorate(IServiceCollection services, StallingReminderTable.Gate table)
+    {
+        var original = services.Last(d => d.ServiceType == typeof(IReminderTable));
+        services.Remove(original);
+        services.AddSingleton<IReminderTable>(sp => new StallingReminderTable(
+            (IReminderTable)(original.ImplementationInstance
+                ?? original.ImplementationFactory?.Invoke(sp)
+                ?? ActivatorUtilities.CreateInstance(sp, original.ImplementationType!)),
+            table));
+    }
+
+    /// <summary>What a database driver throws while its server restarts.</summary>
+    private sealed class DatabaseRestartingException() : DbException("the database system is shutting down");
+
+    /// <summary>A reminder table whose writes wait while its gate is closed, or fail while it is failing.</summary>
     private sealed class StallingReminderTable(IReminderTable inner, StallingReminderTable.Gate gate) : IReminderTable
     {
         public Task StartAsync(CancellationToken cancellationToken = default) => inner.StartAsync(cancellationToken);
@@ -69,6 +98,12 @@ public sealed class WatchdogWaitTests
         public async Task<string?> UpsertRow(ReminderEntry entry)
         {
             await gate.PassAsync();
+            if (gate.Failing)
+            {
+                gate.CountFailure();
+                throw new DatabaseRestartingException();
+            }
+
             return await inner.UpsertRow(entry);
         }
 
@@ -80,8 +115,17 @@ public sealed class WatchdogWaitTests
         public sealed class Gate
         {
             private TaskCompletionSource _open = CompletedSource();
+            private int _failures;
 
             public bool Stalled => !_open.Task.IsCompleted;
+
+            public bool Failing { get; private set; }
+
+            public int Failures => Volatile.Read(ref _failures);
+
+            public void Fail() => Failing = true;
+
+            public void CountFailure() => Interlocked.Increment(ref _failures);
 
             public void Stall() => _open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
