@@ -279,7 +279,7 @@ internal sealed partial class ProgramModuleCache
     {
         private readonly object _gate = new();
         private Module? _module;
-        private WasmtimeException? _error;
+        private Exception? _error;
         private Action? _onAbandonedEnd;
         private bool _abandoned;
 
@@ -288,7 +288,7 @@ internal sealed partial class ProgramModuleCache
         public void Run()
         {
             Module? module = null;
-            WasmtimeException? error = null;
+            Exception? error = null;
             try
             {
                 module = Module.FromBytes(engine, "program", wasm);
@@ -296,6 +296,12 @@ internal sealed partial class ProgramModuleCache
             catch (WasmtimeException e)
             {
                 // Not swallowed: Result() rethrows it to the waiting caller.
+                error = e;
+            }
+            catch (ObjectDisposedException e)
+            {
+                // The silo is stopping and disposed the engine before this thread started to compile: the waiter
+                // hears it from Result(); thrown here, on a thread of its own, it would end the process.
                 error = e;
             }
 
