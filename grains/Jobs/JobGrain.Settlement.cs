@@ -43,7 +43,7 @@ internal sealed partial class JobGrain
     /// refunded (an earlier submit with the same request id failed after escrowing) cannot be reused.</summary>
     private async Task<UInt128> EscrowAtSubmitAsync(string clientId, UInt128 amount)
     {
-        var escrow = await settlements.EscrowAsync(JobId, clientId, amount);
+        var escrow = await AwaitEscrowCallAsync(() => settlements.EscrowAsync(JobId, clientId, amount), _options.EscrowAtSubmitWait);
         if (escrow.Settlement is not null)
         {
             throw new RequestIdConflictException($"job {JobId}: an earlier submit with this request id failed after its escrow was taken, and the escrow was refunded; submit with a new request id");
@@ -61,7 +61,7 @@ internal sealed partial class JobGrain
         JobEscrow escrow;
         try
         {
-            escrow = await settlements.EscrowAsync(JobId, Info.ClientId, PendingEscrowAmount).WaitAsync(_options.EscrowAtSubmitWait);
+            escrow = await AwaitEscrowCallAsync(() => settlements.EscrowAsync(JobId, Info.ClientId, PendingEscrowAmount), _options.EscrowAtSubmitWait);
         }
         catch (Exception e) when (e is TimeoutException or OrleansException or ChainSettlementUnavailableException)
         {
@@ -92,6 +92,40 @@ internal sealed partial class JobGrain
         AddLog("info", $"escrowed {escrow.Amount} (max fuel × {state.State.MaxPricePerMillionFuel} per million fuel) before matching");
         await state.WriteStateAsync();
         return true;
+    }
+
+    /// <summary>The escrow call of this activation still under way (its answer not waited for to the end), or null.
+    /// Waited for again rather than sent twice: under load the settlement answers late, and a second call would only
+    /// add to its queue.</summary>
+    private Task<JobEscrow>? _escrowCall;
+
+    /// <summary>Waits at most <paramref name="wait"/> for the escrow call under way, starting one with
+    /// <paramref name="start"/> when there is none. A call that did not answer in time stays under way (a
+    /// <see cref="TimeoutException"/> here); one that answered or failed is done.</summary>
+    private async Task<JobEscrow> AwaitEscrowCallAsync(Func<Task<JobEscrow>> start, TimeSpan wait)
+    {
+        if (_escrowCall is null)
+        {
+            _escrowCall = start();
+
+            // Observed here, so a call that fails after the job stopped waiting for it raises nothing.
+            _ = _escrowCall.ContinueWith(static t => t.Exception, CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        var call = _escrowCall;
+        try
+        {
+            var escrow = await call.WaitAsync(wait);
+            _escrowCall = null;
+            return escrow;
+        }
+        catch (Exception) when (call.IsCompleted)
+        {
+            // The call itself failed (not only the wait): the next attempt sends a new one.
+            _escrowCall = null;
+            throw;
+        }
     }
 
     /// <summary>The amount a pending escrow asks for: the job's max fuel × its max price.</summary>

@@ -173,8 +173,7 @@ internal sealed partial class JobGrain(
             // Escrow last before the state write, so only that write can fail after it (then it is refunded).
             try
             {
-                escrowed = await EscrowAtSubmitAsync(submission.ClientId, SettlementAmounts.ForFuel(maxFuel, maxPrice))
-                    .WaitAsync(_options.EscrowAtSubmitWait);
+                escrowed = await EscrowAtSubmitAsync(submission.ClientId, SettlementAmounts.ForFuel(maxFuel, maxPrice));
             }
             catch (Exception e) when (e is TimeoutException or OrleansException)
             {
