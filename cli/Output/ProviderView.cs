@@ -1,4 +1,3 @@
-using System.Globalization;
 using Marketplace.GrainInterfaces;
 using Spectre.Console;
 
@@ -53,7 +52,7 @@ internal static class ProviderView
             ("silo", a.Silo.Length == 0 ? "-" : a.Silo),
             ("public key", a.PublicKey.Length == 0 ? "-" : a.PublicKey),
             ("announced", a.At == default ? "-" : Text.Time(a.At)),
-            ("reputation", r.Score.ToString("0.000000", CultureInfo.InvariantCulture)),
+            ("reputation", Text.Reputation(r.Score)),
             ("banned", r.BannedUntil is { } until ? $"until {Text.Time(until)}: {r.BanReason}" : "no"),
             ("wrong results", Text.Number(r.Counts.WrongResults)),
             ("bonded stake", Text.Amount(s.Bonded)),

@@ -49,7 +49,7 @@ internal static class ReputationView
         run.Environment.Console.Write(Text.Grid([.. rows]));
     }
 
-    private static string Score(double score) => score.ToString("0.000000", CultureInfo.InvariantCulture);
+    private static string Score(double score) => Text.Reputation(score);
 }
 
 /// <summary>The JSON of <c>reputation --recompute --json</c>.</summary>

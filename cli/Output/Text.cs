@@ -17,6 +17,10 @@ internal static class Text
 
     public static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>A reputation score, three decimals, as every view shows it (the CLI's tables and the marketplace
+    /// dashboard alike): 0.995 stays 0.995 rather than rounding to 1.00 in one place only.</summary>
+    public static string Reputation(double score) => score.ToString("0.000", CultureInfo.InvariantCulture);
+
     /// <summary>An amount of the settlement in smallest units, plain digits (as <c>--amount</c> takes it).</summary>
     public static string Amount(UInt128 value) => value.ToString(CultureInfo.InvariantCulture);
 

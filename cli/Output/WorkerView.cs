@@ -30,7 +30,7 @@ internal static class WorkerView
                 w.Running.ToString(CultureInfo.InvariantCulture),
                 w.Queued.ToString(CultureInfo.InvariantCulture),
                 c.Capacity.ToString(CultureInfo.InvariantCulture),
-                w.Reputation.ToString("0.00", CultureInfo.InvariantCulture),
+                Text.Reputation(w.Reputation),
                 Text.Number(w.Completed),
                 Text.Number(w.Failed),
                 Text.Safe(Text.Pairs(c.Labels)),

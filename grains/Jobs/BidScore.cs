@@ -7,9 +7,12 @@ namespace Marketplace.Grains.Jobs;
 
 /// <summary>
 /// How a job ranks eligible bids (README "Matching score"):
-/// <c>score = 0.5 · (minPrice + 1) / (price + 1) + 0.3 · reputation + 0.2 · (1 − load)</c>, where minPrice is the
-/// lowest price among the eligible bids, reputation the worker's reputation score and load = (running + queued) /
-/// (capacity + maxQueueDepth). Highest first. Scores are compared at a resolution of <see cref="TieResolution"/>:
+/// <c>score = 0.5 · (minPrice + 1) / (price + 1) + 0.3 · min(1, reputation / atPar) + 0.2 · (1 − load)</c>, where
+/// minPrice is the lowest price among the eligible bids, reputation the worker's reputation score, atPar the
+/// reputation at which a worker ranks as fully trusted (<see cref="JobsOptions.ReputationAtPar"/>, the reputation
+/// prior by default) and load = (running + queued) / (capacity + maxQueueDepth). Highest first. Reputation above par
+/// does not rank higher: a fresh worker (at the prior) and a veteran rank as equals, so the first worker to win a job
+/// does not win every later one by the reputation that job gave it; a record of failures (below par) costs work. Scores are compared at a resolution of <see cref="TieResolution"/>:
 /// bids whose scores fall in the same step tie, and ties go by the job's tie hash of each worker
 /// (<see cref="TieHash"/>), lowest first, so equal workers each win an even share of jobs, reproducibly.
 /// </summary>
@@ -24,6 +27,9 @@ internal static class BidScore
     /// <summary>Weight of the free-capacity term.</summary>
     public const double LoadWeight = 0.2;
 
+    /// <summary>The default of <see cref="JobsOptions.ReputationAtPar"/>: the default reputation prior.</summary>
+    public const double DefaultReputationAtPar = 0.8;
+
     /// <summary>Scores are compared as whole multiples of this (1e-6): closer scores tie.</summary>
     public const double TieResolution = 1e-6;
 
@@ -34,10 +40,10 @@ internal static class BidScore
         return slots <= 0 ? 1 : Math.Clamp((bid.Running + bid.Queued) / (double)slots, 0, 1);
     }
 
-    /// <summary>The score of <paramref name="bid"/> given the lowest eligible price.</summary>
-    public static double Of(WorkerBid bid, long minPrice) =>
+    /// <summary>The score of <paramref name="bid"/> given the lowest eligible price and the reputation at par.</summary>
+    public static double Of(WorkerBid bid, long minPrice, double reputationAtPar = DefaultReputationAtPar) =>
         (PriceWeight * (minPrice + 1.0) / (bid.PricePerMillionFuel + 1.0))
-        + (ReputationWeight * Math.Clamp(bid.Reputation, 0, 1))
+        + (ReputationWeight * Math.Clamp(bid.Reputation / reputationAtPar, 0, 1))
         + (LoadWeight * (1 - Load(bid)));
 
     /// <summary>The tie-break of <paramref name="workerId"/> for job <paramref name="jobId"/>: the first 8 bytes, big
@@ -56,7 +62,7 @@ internal static class BidScore
     }
 
     /// <summary>Sorts <paramref name="bids"/> (all eligible for job <paramref name="jobId"/>) best first.</summary>
-    public static void Rank(List<WorkerBid> bids, string jobId)
+    public static void Rank(List<WorkerBid> bids, string jobId, double reputationAtPar = DefaultReputationAtPar)
     {
         if (bids.Count < 2)
         {
@@ -73,7 +79,7 @@ internal static class BidScore
         var items = bids.ToArray();
         for (var i = 0; i < items.Length; i++)
         {
-            keys[i] = new RankKey((long)Math.Round(Of(items[i], minPrice) / TieResolution), TieHash(jobId, items[i].WorkerId), items[i].WorkerId);
+            keys[i] = new RankKey((long)Math.Round(Of(items[i], minPrice, reputationAtPar) / TieResolution), TieHash(jobId, items[i].WorkerId), items[i].WorkerId);
         }
 
         Array.Sort(keys, items);

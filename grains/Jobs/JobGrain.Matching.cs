@@ -224,7 +224,7 @@ internal sealed partial class JobGrain
             eligible = lostOn;
         }
 
-        BidScore.Rank(eligible, JobId);
+        BidScore.Rank(eligible, JobId, _options.ReputationAtPar);
         var minPrice = long.MaxValue;
         foreach (var bid in eligible)
         {
@@ -266,7 +266,7 @@ internal sealed partial class JobGrain
                 Info.StartedAt = null;
                 Info.PricePerMillionFuel = bid.PricePerMillionFuel;
                 Info.Ineligible.Clear();
-                AddLog("info", string.Create(CultureInfo.InvariantCulture, $"attempt {assignment.Attempt} assigned to worker {bid.WorkerId}: price {bid.PricePerMillionFuel}, score {BidScore.Of(bid, minPrice):0.000}; {eligible.Count} bid(s), {reasons.Count} decline(s)"), assignment.Attempt);
+                AddLog("info", string.Create(CultureInfo.InvariantCulture, $"attempt {assignment.Attempt} assigned to worker {bid.WorkerId}: price {bid.PricePerMillionFuel}, score {BidScore.Of(bid, minPrice, _options.ReputationAtPar):0.000}; {eligible.Count} bid(s), {reasons.Count} decline(s)"), assignment.Attempt);
                 return;
             }
 

@@ -134,6 +134,12 @@ internal sealed class JobsOptions
     /// escrow is then refused). A refusal within the wait is the submit's answer, as before.</summary>
     public TimeSpan EscrowAtSubmitWait { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The reputation at or above which a worker ranks as fully trusted in matching (default 0.8, the
+    /// reputation prior, so a fresh worker ranks with a veteran and equal workers share the work; only a record of
+    /// failures, a score below it, costs work). Keep it at <c>Marketplace:Reputation:Score:Prior</c> when that
+    /// changes.</summary>
+    public double ReputationAtPar { get; set; } = BidScore.DefaultReputationAtPar;
+
     /// <summary>Period of that reminder (default 1 min; at least the silo's minimum reminder period).</summary>
     public TimeSpan WatchdogPeriod { get; set; } = TimeSpan.FromMinutes(1);
 

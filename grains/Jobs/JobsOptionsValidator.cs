@@ -29,6 +29,10 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
         Positive(problems, nameof(options.ClientListCheckInterval), options.ClientListCheckInterval);
         Positive(problems, nameof(options.WatchdogAtSubmitWait), options.WatchdogAtSubmitWait);
         Positive(problems, nameof(options.EscrowAtSubmitWait), options.EscrowAtSubmitWait);
+        if (!(options.ReputationAtPar is > 0 and <= 1))
+        {
+            problems.Add($"{Section}:{nameof(options.ReputationAtPar)} is {options.ReputationAtPar}; it must be above 0 and at most 1");
+        }
         if (options.WatchdogAfter < TimeSpan.Zero)
         {
             problems.Add($"{Section}:{nameof(options.WatchdogAfter)} is {options.WatchdogAfter}; it must not be negative");

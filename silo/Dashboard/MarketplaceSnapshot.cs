@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Marketplace.GrainInterfaces;
 
 namespace Marketplace.Silo.Dashboard;
@@ -173,7 +174,13 @@ internal sealed record WorkerRow(
 internal sealed record StorageSection(IReadOnlyList<ProviderRow> Providers, IReadOnlyList<DealStateCount> DealsByState, IReadOnlyList<DealRow> Deals, string? Problem);
 
 /// <summary>One storage provider.</summary>
-internal sealed record ProviderRow(string ProviderId, bool Online, long CapacityBytes, long UsedBytes, long PricePerGiBMonth, string Silo);
+internal sealed record ProviderRow(
+    string ProviderId,
+    bool Online,
+    long CapacityBytes,
+    long UsedBytes,
+    [property: JsonPropertyName("price_per_gib_month")] long PricePerGiBMonth,
+    string Silo);
 
 /// <summary>The number of deals read in one state.</summary>
 internal sealed record DealStateCount(DealState State, int Count);

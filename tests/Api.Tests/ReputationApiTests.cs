@@ -96,7 +96,7 @@ public sealed class ReputationApiTests(ApiSiloFixture fixture)
         var cli = new CliRunner().With("MARKETPLACE_URL", fixture.Silo.BaseAddress.ToString()).With("MARKETPLACE_API_KEY", ApiTestSilo.AliceKey);
         var shown = await cli.RunAsync("reputation", worker);
         Assert.True(shown.ExitCode == 0, shown.ToString());
-        Assert.Matches(@"score\s+0\.\d{6}", shown.Output);
+        Assert.Matches(@"score\s+0\.\d{3}\s", shown.Output);
         Assert.Matches(@"banned\s+no", shown.Output);
 
         var recomputed = await cli.RunAsync("reputation", worker, "--recompute", "--json");

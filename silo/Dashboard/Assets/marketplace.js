@@ -205,7 +205,7 @@
       const row = el("tr", null,
         idCell(job.job_id, 14), el("td", null, job.client_id), idCell(job.program_id, 12),
         el("td", "job-state", badge(job.state)), el("td", null, time(job.created_at)), num(ms(job.latency_ms)),
-        idCell(job.worker_id, 12), num(job.price_per_million_fuel), num(amount(job.fuel_consumed)),
+        idCell(job.worker_id, 12), num(amount(job.price_per_million_fuel)), num(amount(job.fuel_consumed)),
         el("td", null, job.verification ? badge(job.verification) : "–"), idCell(job.receipt_hash, 10),
         el("td", null, job.escrow === "none" ? "–" : badge(job.escrow)));
       row.dataset.jobId = job.job_id;
@@ -239,7 +239,7 @@
       const row = el("tr", null,
         idCell(worker.worker_id, 16), idCell(worker.host_id, 16), el("td", null, badge(worker.online ? "online" : "offline")),
         num(worker.running + " / " + worker.capacity), num(worker.queued + " / " + worker.max_queue_depth),
-        num(worker.price_per_million_fuel), num(worker.reputation.toFixed(3)), num(worker.completed + " / " + worker.failed),
+        num(amount(worker.price_per_million_fuel)), num(worker.reputation.toFixed(3)), num(worker.completed + " / " + worker.failed),
         num(ms(worker.recent_latency_ms || null)), el("td", null, banned),
         num(worker.bonded === null ? "–" : amount(worker.bonded) + (worker.meets_minimum_stake ? "" : " (below minimum)")));
       row.dataset.workerId = worker.worker_id;

@@ -64,7 +64,7 @@ public sealed class CliProviderTests
         Assert.Matches(@"free\s+10,000,000 bytes \(9\.5 MiB\)", one.Output);
         Assert.Matches(@"labels\s+region=eu", one.Output);
         Assert.Matches(@"public key\s+[0-9a-f]{96}", one.Output);
-        Assert.Matches(@"reputation\s+\d\.\d{6}", one.Output);
+        Assert.Matches(@"reputation\s+\d\.\d{3}\s", one.Output);
         Assert.Matches(@"banned\s+no", one.Output);
         Assert.Matches(@"bonded stake\s+7000", one.Output);
 

@@ -64,11 +64,34 @@ public sealed class MatchingRulesTests
     [Fact]
     public void ReputationCanOutweighASmallPriceDifference()
     {
-        // 0.5 * 11/12 + 0.3 * 0.2 = 0.518 for the slightly cheaper but unreliable one; 0.5 + 0.3 * 1.0 = 0.8 otherwise.
+        // 0.5 + 0.3 * 0.2/0.8 = 0.575 for the slightly cheaper but unreliable one; 0.5 * 11/12 + 0.3 = 0.758 otherwise.
         var bids = new List<WorkerBid> { Bid("flaky", price: 10, reputation: 0.2), Bid("solid", price: 11, reputation: 1.0) };
         BidScore.Rank(bids, "job1");
         Assert.Equal("solid", bids[0].WorkerId);
         Assert.Equal(0.5 + 0.3 + 0.2, BidScore.Of(Bid("x", price: 3, reputation: 1), minPrice: 3), 9);
+    }
+
+    [Fact]
+    public void ReputationAboveParRanksAsParSoAFreshWorkerSharesTheWorkWithAVeteran()
+    {
+        Assert.Equal(BidScore.Of(Bid("fresh", reputation: 0.8), minPrice: 10), BidScore.Of(Bid("veteran", reputation: 0.99), minPrice: 10), 12);
+        var freshWins = 0;
+        for (var i = 0; i < 2000; i++)
+        {
+            var bids = new List<WorkerBid> { Bid("veteran", reputation: 0.99), Bid("fresh", reputation: 0.8) };
+            BidScore.Rank(bids, JobIds.For("client-a", "par-" + i));
+            freshWins += bids[0].WorkerId == "fresh" ? 1 : 0;
+        }
+
+        Assert.InRange(freshWins, 900, 1100);
+
+        // Below par reputation still ranks: one failure too many loses to a clean record.
+        var ranked = new List<WorkerBid> { Bid("failing", reputation: 0.7), Bid("clean", reputation: 0.8) };
+        BidScore.Rank(ranked, "job1");
+        Assert.Equal("clean", ranked[0].WorkerId);
+
+        // A silo whose reputation prior is 0.5 puts par there.
+        Assert.Equal(0.5 + 0.3 + 0.2, BidScore.Of(Bid("x", reputation: 0.5), minPrice: 10, reputationAtPar: 0.5), 12);
     }
 
     [Fact]

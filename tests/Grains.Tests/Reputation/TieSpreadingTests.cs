@@ -54,7 +54,7 @@ public sealed class TieSpreadingTests
         var firstWins = 0;
         for (var i = 0; i < 200; i++)
         {
-            var bids = new List<WorkerBid> { Bid("a", 0.8), Bid("b", 0.8 + 1e-9) };
+            var bids = new List<WorkerBid> { Bid("a", 0.7), Bid("b", 0.7 + 1e-9) };
             BidScore.Rank(bids, JobIds.For("client-a", "t" + i));
             firstWins += bids[0].WorkerId == "a" ? 1 : 0;
         }
@@ -62,7 +62,7 @@ public sealed class TieSpreadingTests
         Assert.InRange(firstWins, 60, 140);
         for (var i = 0; i < 50; i++)
         {
-            var bids = new List<WorkerBid> { Bid("a", 0.8), Bid("b", 0.81) };
+            var bids = new List<WorkerBid> { Bid("a", 0.7), Bid("b", 0.71) };
             BidScore.Rank(bids, JobIds.For("client-a", "u" + i));
             Assert.Equal("b", bids[0].WorkerId);
         }
