@@ -26,6 +26,12 @@ internal static class ApiHostingExtensions
             throw new InvalidOperationException("Marketplace:Api:MaxJsonBodyBytes and Marketplace:Blobs:MaxBlobBytes must be positive.");
         }
 
+        if (keys.DevelopmentKey is not null && options.DevelopmentKeyIsOperator && options.Operators.Count == 0
+            && !string.Equals(configuration["Marketplace:Cluster:Mode"], nameof(Hosting.ClusterMode.PostgreSql), StringComparison.OrdinalIgnoreCase))
+        {
+            options.Operators.Add(ApiKeyRegistry.DevClientId);
+        }
+
         services.AddSingleton(keys);
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();

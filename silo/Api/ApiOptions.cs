@@ -18,4 +18,10 @@ internal sealed class ApiOptions
     /// stake, and back up the silo's database (<c>Marketplace:Api:Operators:0=...</c>; default none). Slashing has no
     /// route.</summary>
     public List<string> Operators { get; set; } = [];
+
+    /// <summary>Whether the development client <c>dev</c> is an operator when the silo runs embedded
+    /// (<c>Localhost</c> cluster mode) on its generated development key and no operators are listed (default true), so
+    /// the quick start's key opens the marketplace dashboard and funds clients. Development only: a silo given its own
+    /// keys (<c>Marketplace:Api:Keys</c>) has no development key, and a cluster lists its operators.</summary>
+    public bool DevelopmentKeyIsOperator { get; set; } = true;
 }

@@ -42,6 +42,28 @@ public sealed class DevKeyTests
     }
 
     [Fact]
+    public async Task The_embedded_silos_dev_key_is_an_operators_unless_turned_off_or_operators_are_listed()
+    {
+        await using (var silo = await ApiTestSilo.StartAsync(withKeys: false))
+        {
+            using var http = silo.NewHttpClient(File.ReadAllText(Path.Combine(silo.DataFolder, "dev-api-key")).Trim());
+            using var snapshot = await http.GetAsync("dashboard/marketplace/api/snapshot");
+            Assert.Equal(HttpStatusCode.OK, snapshot.StatusCode);
+        }
+
+        foreach (var settings in new[]
+        {
+            new Dictionary<string, string?> { ["Marketplace:Api:DevelopmentKeyIsOperator"] = "false" },
+            new Dictionary<string, string?> { ["Marketplace:Api:Operators:0"] = "someone-else" },
+        })
+        {
+            await using var silo = await ApiTestSilo.StartAsync(settings, withKeys: false);
+            using var http = silo.NewHttpClient(File.ReadAllText(Path.Combine(silo.DataFolder, "dev-api-key")).Trim());
+            await ProblemAssert.IsProblemAsync(await http.GetAsync("dashboard/marketplace/api/snapshot"), 403, "forbidden");
+        }
+    }
+
+    [Fact]
     public async Task Configured_keys_turn_the_dev_key_off()
     {
         await using var silo = await ApiTestSilo.StartAsync();
