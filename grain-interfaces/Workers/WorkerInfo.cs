@@ -65,4 +65,8 @@ public sealed class WorkerInfo
 
     /// <summary>The worker host (its silo's <see cref="IWorkerHostGrain"/> key) that bids for it and runs its jobs.</summary>
     [Id(10)] public string HostId { get; set; } = "";
+
+    /// <summary>The address of the silo that hosts the worker (its executor and bids), as Orleans writes it; empty
+    /// when the worker's grain answers away from its silo (that silo is gone).</summary>
+    [Id(11)] public string Silo { get; set; } = "";
 }

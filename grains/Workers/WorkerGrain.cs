@@ -24,6 +24,7 @@ internal sealed partial class WorkerGrain(
     IOptions<JobsOptions> options,
     IOptions<ReputationOptions> reputationOptions,
     ReputationClock reputationClock,
+    ILocalSiloDetails siloDetails,
     ILogger<WorkerGrain> logger) : Grain, IWorkerGrain
 {
     private readonly JobsOptions _options = options.Value;
@@ -321,6 +322,7 @@ internal sealed partial class WorkerGrain(
             Completed = state.State.Completed,
             Failed = state.State.Failed,
             HostId = localWorkers.HostId,
+            Silo = executor is null ? "" : siloDetails.SiloAddress.ToString(),
         };
     }
 

@@ -131,7 +131,8 @@ internal sealed record WorkersSection(int Total, int Online, int Capacity, int R
 
 /// <summary>One worker.</summary>
 /// <param name="WorkerId">The worker.</param>
-/// <param name="HostId">The host that bids for it.</param>
+/// <param name="HostId">The host that bids for it (named after its silo's first worker).</param>
+/// <param name="Silo">The address of the silo that hosts it (empty while that silo is gone).</param>
 /// <param name="Online">Heartbeat fresh.</param>
 /// <param name="LastHeartbeat">Its last heartbeat.</param>
 /// <param name="Capacity">Runs it executes at once.</param>
@@ -150,6 +151,7 @@ internal sealed record WorkersSection(int Total, int Online, int Capacity, int R
 internal sealed record WorkerRow(
     string WorkerId,
     string HostId,
+    string Silo,
     bool Online,
     DateTimeOffset LastHeartbeat,
     int Capacity,

@@ -27,6 +27,7 @@ internal sealed partial class MarketplaceSnapshotReader
             rows.Add(new WorkerRow(
                 worker.WorkerId,
                 worker.HostId,
+                worker.Silo,
                 worker.Online,
                 worker.LastHeartbeat,
                 worker.Capabilities.Capacity,

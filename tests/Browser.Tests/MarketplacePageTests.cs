@@ -31,6 +31,8 @@ public sealed class MarketplacePageTests(BrowserSiloFixture silo, ITestOutputHel
 
         // The silo's own workers (w1, w2) are listed with their capacity; every job state has a tile.
         await Expect(page.Locator("#worker-table tr[data-worker-id]")).Not.ToHaveCountAsync(0, new() { Timeout = Patience });
+        // Each names the silo that hosts it (as the providers' table does), not the host's first worker.
+        await Expect(page.Locator("#worker-table tr[data-worker-id] td:nth-child(2)").First).ToContainTextAsync("127.0.0.1", new() { Timeout = Patience });
         await Expect(page.Locator("#job-states .tile")).ToHaveCountAsync(Enum.GetValues<JobStatus>().Length);
         await Expect(page.Locator("#problem")).ToBeHiddenAsync();
         await Expect(page.Locator("a#orleans-dashboard")).ToHaveAttributeAsync("href", "/dashboard");

@@ -237,7 +237,7 @@
       const banned = worker.banned_until ? badge("banned") : "–";
       if (worker.banned_until) banned.title = (worker.ban_reason || "") + " until " + worker.banned_until;
       const row = el("tr", null,
-        idCell(worker.worker_id, 16), idCell(worker.host_id, 16), el("td", null, badge(worker.online ? "online" : "offline")),
+        idCell(worker.worker_id, 16), idCell(worker.silo || "–", 24), el("td", null, badge(worker.online ? "online" : "offline")),
         num(worker.running + " / " + worker.capacity), num(worker.queued + " / " + worker.max_queue_depth),
         num(amount(worker.price_per_million_fuel)), num(worker.reputation.toFixed(3)), num(worker.completed + " / " + worker.failed),
         num(ms(worker.recent_latency_ms || null)), el("td", null, banned),

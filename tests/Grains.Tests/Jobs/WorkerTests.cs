@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Marketplace.Crypto.Bls;
 using Marketplace.GrainInterfaces;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Marketplace.Grains.Tests.Jobs;
@@ -20,6 +21,7 @@ public sealed class WorkerTests
             Assert.Equal(["wasm"], w.Capabilities.Runtimes);
             Assert.Equal("local", w.Capabilities.Labels["region"]);
             Assert.Equal(0.8, w.Reputation, 3);
+            Assert.Equal(silo.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString(), (await silo.Grains.GetGrain<IWorkerGrain>(w.WorkerId).GetAsync()).Silo);
         }
 
         Assert.NotEqual(workers[0].BlsPublicKey, workers[1].BlsPublicKey);
