@@ -36,7 +36,19 @@ public sealed class ChainSettlementDurabilityTests
         // Killed right after the batch was sent and mined, before its receipt was recorded.
         silo.Faults.CrashAfterSend("batch/");
         await Assert.ThrowsAsync<SimulatedCrashException>(() => silo.Chain.FlushAsync());
-        Assert.Equal(1, await silo.EscrowViewAsync("batchCount"));
+
+        // The batch reached the chain: waited for on the chain itself (a loaded machine may show it a moment after
+        // the send returned), bounded.
+        var batches = 0;
+        for (var watch = System.Diagnostics.Stopwatch.StartNew(); watch.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(50))
+        {
+            if ((batches = (int)await silo.EscrowViewAsync("batchCount")) == 1)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(1, batches);
         await silo.RestartSiloAsync();
         var status = await silo.Chain.FlushAsync();
         Assert.Equal(1, status.BatchesSent);
