@@ -8,12 +8,14 @@
 // it), the entrypoint called in its shape, and the output range checked before it is copied. The store is disposed
 // when the attempt ends, which releases its linear memory (mapped outside the .NET heap) at once. Every Wasmtime
 // failure becomes an outcome; nothing but a bug escapes. Interrupt() may be called from any thread at any time, also
-// before the store exists.
+// before the store exists. A run given a deadline (a Stopwatch timestamp) also interrupts itself at the first tick past
+// it, whatever the pool timer that set the runner's timeout is doing.
 //
 // Wasmtime does not report a refused memory.grow (the program just sees -1), so a trap with the memory at 75 % of the
 // limit or more is reported as OutOfMemory: programs abort right after an allocation fails, and their last grow
 // request was at least a quarter of the limit away only when it was huge.
 
+using System.Diagnostics;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution.Wasi;
 using Wasmtime;
@@ -35,6 +37,7 @@ internal sealed partial class ProgramExecution
     private readonly ProgramRunRequest _request;
     private readonly ProgramOptions _options;
     private readonly int _attempt;
+    private readonly long _deadline;
     private OnvmRunState? _run;
     private WasiContext? _wasi;
     private bool _interrupted;
@@ -47,7 +50,8 @@ internal sealed partial class ProgramExecution
         IReadOnlyDictionary<string, byte[]> blobs,
         ProgramRunRequest request,
         ProgramOptions options,
-        int attempt)
+        int attempt,
+        long deadline = long.MaxValue)
     {
         _engine = engine;
         _module = module;
@@ -57,6 +61,7 @@ internal sealed partial class ProgramExecution
         _request = request;
         _options = options;
         _attempt = attempt;
+        _deadline = deadline;
     }
 
     /// <summary>Stops the attempt within one epoch tick (the run then reports <see cref="Result.Interrupted"/>).</summary>
@@ -103,7 +108,17 @@ internal sealed partial class ProgramExecution
             tables: _options.MaxTables,
             memories: 1);
         store.SetEpochDeadline(1);
-        store.SetEpochDeadlineCallback(onEpochDeadline);
+        store.SetEpochDeadlineCallback(_deadline == long.MaxValue ? onEpochDeadline : s =>
+        {
+            // The run's own clock, read on its own thread at every tick: a timeout needs no pool timer to fire, so
+            // a thread pool starved by other work cannot let a program run past it.
+            if (Stopwatch.GetTimestamp() >= _deadline)
+            {
+                Interrupt();
+            }
+
+            return onEpochDeadline(s);
+        });
     }
 
     private Result RunOnvm()

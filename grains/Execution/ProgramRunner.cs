@@ -104,7 +104,7 @@ internal sealed partial class ProgramRunner : IProgramRunner
                 root = view.Root;
                 var provenance = new ProgramRunProvenance(hash, module.Abi, root, _modules.Engine.ConfigurationDigest);
                 stopped.ThrowIfCancellationRequested();
-                var execution = new ProgramExecution(_modules.Engine, module, info, view, blobs, request, _options, attempt + 1);
+                var execution = new ProgramExecution(_modules.Engine, module, info, view, blobs, request, _options, attempt + 1, Deadline(started, request.Timeout));
                 var result = await ExecuteAsync(execution, stopped);
                 var logs = notes.Count == 0 ? result.Logs : [.. notes, .. result.Logs];
                 if (result.Interrupted)
@@ -198,6 +198,9 @@ internal sealed partial class ProgramRunner : IProgramRunner
             throw new InvalidRequestException($"timeout: must be positive and at most a day, got {request.Timeout}");
         }
     }
+
+    /// <summary>The Stopwatch timestamp at which a run that began at <paramref name="started"/> times out.</summary>
+    private static long Deadline(long started, TimeSpan timeout) => started + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
 
     private async Task<ProgramExecution.Result> ExecuteAsync(ProgramExecution execution, CancellationToken stopped)
     {

@@ -36,15 +36,16 @@ internal sealed class SandboxHarness : IDisposable
         long maxFuel = 50_000_000,
         long maxMemoryBytes = 64L * 1024 * 1024,
         EntrypointShape shape = EntrypointShape.MultiValue,
-        Action<ProgramExecution>? started = null)
+        Action<ProgramExecution>? started = null,
+        long deadline = long.MaxValue)
     {
         var module = Modules.Get(wasm);
-        var execution = Create(module, input, maxFuel, maxMemoryBytes, shape);
+        var execution = Create(module, input, maxFuel, maxMemoryBytes, shape, deadline);
         started?.Invoke(execution);
         return _threads.RunAsync(execution.Run);
     }
 
-    public ProgramExecution Create(CompiledModule module, byte[] input, long maxFuel, long maxMemoryBytes, EntrypointShape shape)
+    public ProgramExecution Create(CompiledModule module, byte[] input, long maxFuel, long maxMemoryBytes, EntrypointShape shape, long deadline = long.MaxValue)
     {
         var program = new ProgramInfo
         {
@@ -61,7 +62,7 @@ internal sealed class SandboxHarness : IDisposable
             Timeout = TimeSpan.FromMinutes(5),
         };
         var state = StateView.FromSnapshot(new StateSnapshot { Version = 0, Entries = [] });
-        return new ProgramExecution(Engine, module, program, state, new Dictionary<string, byte[]>(), request, Options, 1);
+        return new ProgramExecution(Engine, module, program, state, new Dictionary<string, byte[]>(), request, Options, 1, deadline);
     }
 
     public void Dispose()

@@ -184,6 +184,30 @@ public sealed class SandboxLimitTests(ITestOutputHelper output) : IDisposable
         await AssertServesNextAsync();
     }
 
+    [Theory]
+    [InlineData("loop")]
+    [InlineData("recursion")]
+    public async Task ARunPastItsDeadlineStopsItselfWithoutAnyTimerFiring(string kind)
+    {
+        // Nobody calls Interrupt: the deadline, already passed when the run starts, is read by the run's own epoch
+        // callback. Without it the huge budget would keep the run going for hours.
+        var module = Wat(kind == "loop"
+            ? """
+              (module (memory (export "memory") 1)
+                (func (export "onvm_main") (param i32 i32) (result i32 i32) (loop $l (br $l)) (i32.const 0) (i32.const 0)))
+              """
+            : """
+              (module (memory (export "memory") 1)
+                (func $fib (param i64) (result i64)
+                  (if (result i64) (i64.lt_u (local.get 0) (i64.const 2)) (then (local.get 0))
+                    (else (i64.add (call $fib (i64.sub (local.get 0) (i64.const 1))) (call $fib (i64.sub (local.get 0) (i64.const 2)))))))
+                (func (export "onvm_main") (param i32 i32) (result i32 i32) (drop (call $fib (i64.const 90))) (i32.const 0) (i32.const 0)))
+              """);
+        var result = await _harness.RunAsync(module, [], maxFuel: long.MaxValue / 4, deadline: System.Diagnostics.Stopwatch.GetTimestamp()).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(result.Interrupted, result.Error);
+        await AssertServesNextAsync();
+    }
+
     [Fact]
     public void ASlowToCompileModuleIsRejectedWithATypedError()
     {
