@@ -67,6 +67,12 @@ public static class MarketplaceSiloHost
         return new IPEndPoint(IPAddress.Parse(options.Address), options.GatewayPort);
     }
 
+    /// <summary>Configuration key of the number of default storage providers.</summary>
+    internal const string DefaultProvidersKey = "Marketplace:Storage:DefaultProviders";
+
+    /// <summary>Storage providers the silo hosts when none are listed and the setting is absent.</summary>
+    internal const int DefaultProviders = 6;
+
     internal static WebApplication Build(WebApplicationBuilder builder, TextWriter notices)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -74,6 +80,8 @@ public static class MarketplaceSiloHost
         var dataFolder = Path.GetFullPath(configuration["Marketplace:DataFolder"] ?? Path.Combine(Environment.CurrentDirectory, "data"));
         Directory.CreateDirectory(dataFolder);
         configuration["Marketplace:DataFolder"] = dataFolder;
+        // The storage market works out of the box: six providers (one default 4+2 deal) when none are listed.
+        configuration[DefaultProvidersKey] ??= DefaultProviders.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // Shutdown timeout (Marketplace:Host) and console format (Marketplace:Logging); in JSON, standard output
         // carries only log lines, so the operator notices (the development key banner) go to standard error.
         if (builder.AddMarketplaceHostSettings().Format == LogFormat.Json && ReferenceEquals(notices, Console.Out))

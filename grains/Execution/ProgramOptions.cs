@@ -68,6 +68,11 @@ internal sealed class ProgramOptions
     /// retried job reproduces the commit an earlier attempt made: 1024 commits.</summary>
     public int StateHistoryCommits { get; set; } = 1024;
 
+    /// <summary>Past versions younger than this stay readable even beyond <see cref="StateHistoryCommits"/> (within
+    /// <see cref="StateHistoryBytes"/>), so a job retried after its silo died, minutes later on a busy cluster, still
+    /// reproduces the commit its first attempt made: 15 minutes.</summary>
+    public TimeSpan StateHistoryAge { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Commits between two writes of a program's whole state record (its checkpoint); each commit between is
     /// one small record of its own (its writes, undo record and job), so a commit costs what it wrote, not the whole
     /// state: 64.</summary>

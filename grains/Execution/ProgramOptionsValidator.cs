@@ -31,6 +31,10 @@ internal sealed class ProgramOptionsValidator : IValidateOptions<ProgramOptions>
         NotNegative(problems, nameof(options.MaxConflictRetries), options.MaxConflictRetries);
         NotNegative(problems, nameof(options.StateHistoryCommits), options.StateHistoryCommits);
         NotNegative(problems, nameof(options.StateHistoryBytes), options.StateHistoryBytes);
+        if (options.StateHistoryAge < TimeSpan.Zero)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{ProgramOptions.Section}:{nameof(options.StateHistoryAge)} is {options.StateHistoryAge}; it must not be negative"));
+        }
         Positive(problems, nameof(options.StateFenceJobs), options.StateFenceJobs);
         if (options.StateCheckpointCommits is < 1 or > 4096)
         {

@@ -144,7 +144,9 @@ internal sealed partial class ProgramStateGrain
     }
 
     /// <summary>How many of the oldest undo records go when <paramref name="undo"/> is added within the count and
-    /// byte budgets; -1 when none is kept at all (history off, or the record alone is over the byte budget).</summary>
+    /// byte budgets; -1 when none is kept at all (history off, or the record alone is over the byte budget). A record
+    /// younger than <c>StateHistoryAge</c> stays beyond the count (a job retried minutes after its silo died reproduces
+    /// the commit its first attempt made, however many commits came between); the byte budget always holds.</summary>
     private int DroppedUndos(StateUndo undo)
     {
         if (_options.StateHistoryCommits <= 0 || undo.Bytes > _options.StateHistoryBytes)
@@ -155,7 +157,9 @@ internal sealed partial class ProgramStateGrain
         var count = _history.Count + 1;
         var bytes = _historyBytes + undo.Bytes;
         var drop = 0;
-        while (count - drop > _options.StateHistoryCommits || bytes > _options.StateHistoryBytes)
+        var now = clock.Now;
+        while (bytes > _options.StateHistoryBytes
+            || (count - drop > _options.StateHistoryCommits && now - _history[drop].At > _options.StateHistoryAge))
         {
             bytes -= _history[drop].Bytes;
             drop++;

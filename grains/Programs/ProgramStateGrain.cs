@@ -243,7 +243,7 @@ internal sealed partial class ProgramStateGrain(
         }
 
         var tree = _tree;
-        var undo = new StateUndo { Version = _version, Root = _tree.GetRootHex() };
+        var undo = new StateUndo { Version = _version, Root = _tree.GetRootHex(), At = clock.Now };
         foreach (var write in ordered)
         {
             var before = _values.TryGetValue(write.Key, out var old) ? old : null;

@@ -55,6 +55,10 @@ internal sealed class StateUndo
     /// <summary>Bytes of keys and previous values held.</summary>
     [Id(3)]
     public long Bytes { get; set; }
+
+    /// <summary>When the commit was made (the state's clock); a record stored without it counts as old.</summary>
+    [Id(4)]
+    public DateTimeOffset At { get; set; }
 }
 
 /// <summary>One commit after the checkpoint, stored as a record of its own: the version it made, its writes in key

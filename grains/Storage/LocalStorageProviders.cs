@@ -13,7 +13,7 @@ internal sealed class LocalStorageProviders : IDisposable
     public LocalStorageProviders(IOptions<StorageOptions> options, IConfiguration configuration)
     {
         var dataFolder = configuration["Marketplace:DataFolder"] ?? Path.Combine(Environment.CurrentDirectory, "data");
-        foreach (var provider in options.Value.Providers)
+        foreach (var provider in options.Value.Hosted())
         {
             var directory = string.IsNullOrWhiteSpace(provider.Directory)
                 ? Path.Combine(dataFolder, "providers", provider.Id)

@@ -14,6 +14,13 @@ internal sealed partial class StorageDealGrain
             return status;
         }
 
+        if (status.State == DealState.Placing)
+        {
+            // Fragments still arriving (or an upload its client abandoned) would fail every challenge: auditing them
+            // would cost honest providers reputation on the say-so of one client.
+            throw new InvalidRequestException($"deal {DealId} is still being placed; its audits begin once every fragment is stored");
+        }
+
         if (TermOver(status))
         {
             // No challenge after the term: the last period pays on the last audit's findings, then the fragments go.
@@ -121,6 +128,8 @@ internal sealed partial class StorageDealGrain
 
     private bool Ended => state.State.Status is { State: DealState.Ended };
 
+    private bool Placing => state.State.Status is { State: DealState.Placing };
+
     private static bool SignedBy(byte[] publicKey, StorageChallenge challenge, StorageProof proof) =>
         Marketplace.Crypto.Bls.Bls.Verify(publicKey, StorageProof.MessageHash(challenge, proof.Chunk, proof.Proof), proof.Signature ?? []);
 
@@ -134,7 +143,10 @@ internal sealed partial class StorageDealGrain
         {
             try
             {
-                await grain.AuditAsync();
+                if (!grain.Placing)
+                {
+                    await grain.AuditAsync();
+                }
             }
             catch (Exception e) when (e is StorageUnavailableException or DealNotPlacedException)
             {

@@ -96,7 +96,10 @@ internal sealed partial class StorageDealGrain(
         var (chosen, refusals) = await PlaceAsync(policy.TotalFragments, fragmentBytes, maxPricePerGiBMonth, exclude: new HashSet<string>());
         if (chosen.Count < policy.TotalFragments)
         {
-            throw new DealNotPlacedException($"deal {DealId} needs {policy.TotalFragments} providers with {fragmentBytes} bytes free at most {maxPricePerGiBMonth} per GiB-month and found {chosen.Count}: {Describe(refusals)}");
+            var price = maxPricePerGiBMonth == long.MaxValue ? "" : $" at most {maxPricePerGiBMonth} per GiB-month";
+            throw new DealNotPlacedException(
+                $"deal {DealId} needs {policy.TotalFragments} providers with {fragmentBytes} bytes free{price} and found {chosen.Count}: {Describe(refusals)}; "
+                + "providers are hosted per silo (Marketplace:Storage:Providers, or Marketplace:Storage:DefaultProviders of them)");
         }
 
         var now = time.GetUtcNow();

@@ -10,8 +10,38 @@ public sealed class StorageOptions
     /// registered under this key, as tests do to move payment periods without moving the silo's own clock).</summary>
     public const string ClockKey = "marketplace.storage.clock";
 
-    /// <summary>The providers this silo hosts (<c>Marketplace:Storage:Providers:0:Id=p1</c>, ...); none by default.</summary>
+    /// <summary>The providers this silo hosts (<c>Marketplace:Storage:Providers:0:Id=p1</c>, ...); when empty, the
+    /// <see cref="DefaultProviders"/> default providers.</summary>
     public List<StorageProviderOptions> Providers { get; set; } = [];
+
+    /// <summary>Providers hosted when <see cref="Providers"/> is empty, each with the default capacity and price
+    /// (default 0 here; the silo host sets 6, enough for one default 4+2 deal on a silo of its own).</summary>
+    public int DefaultProviders { get; set; }
+
+    /// <summary>The most default providers a silo may host: 64.</summary>
+    public const int MaxDefaultProviders = 64;
+
+    /// <summary>Id prefix of the default providers: <c>{prefix}1</c>, <c>{prefix}2</c>, ... (default <c>p</c>).
+    /// Provider ids are unique in a cluster, so each silo of a cluster needs its own prefix (the silo host sets one
+    /// from its silo port when none is configured).</summary>
+    public string DefaultProviderPrefix { get; set; } = "p";
+
+    /// <summary>The providers this silo hosts: <see cref="Providers"/>, else the default ones.</summary>
+    internal List<StorageProviderOptions> Hosted()
+    {
+        if (Providers.Count > 0 || DefaultProviders is <= 0 or > MaxDefaultProviders)
+        {
+            return Providers;
+        }
+
+        var defaults = new List<StorageProviderOptions>(DefaultProviders);
+        for (var i = 1; i <= DefaultProviders; i++)
+        {
+            defaults.Add(new StorageProviderOptions { Id = DefaultProviderPrefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        }
+
+        return defaults;
+    }
 
     /// <summary>The largest value <see cref="MaxDealBytes"/> may take: 16 GiB.</summary>
     public const long MaxDealBytesLimit = 16L << 30;

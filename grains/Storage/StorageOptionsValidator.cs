@@ -50,6 +50,17 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             problems.Add($"{S}:MinimumProviderReputation is {options.MinimumProviderReputation}; it must be from 0 to 1");
         }
 
+        if (options.DefaultProviders is < 0 or > StorageOptions.MaxDefaultProviders)
+        {
+            problems.Add($"{S}:DefaultProviders is {options.DefaultProviders}; it must be from 0 to {StorageOptions.MaxDefaultProviders}");
+        }
+
+        if (options.Providers.Count == 0 && options.DefaultProviders > 0
+            && !StorageIds.IsValid(options.DefaultProviderPrefix + options.DefaultProviders.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            problems.Add($"{S}:DefaultProviderPrefix '{options.DefaultProviderPrefix}' must be letters, digits, '-', '_' and '.', at most 62 characters");
+        }
+
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Providers.Count; i++)
         {

@@ -11,7 +11,7 @@ namespace Marketplace.Grains.Hosting;
 public static class StorageSiloBuilderExtensions
 {
     /// <summary>Adds the storage provider, directory and deal grains, the providers this silo hosts
-    /// (<c>Marketplace:Storage:Providers</c>, published in the silo's metadata so each provider grain lives here) and
+    /// (<c>Marketplace:Storage:Providers</c>, else <c>DefaultProviders</c> of them, published in the silo's metadata so each provider grain lives here) and
     /// their registration at start. Needs the default grain storage and reminders.</summary>
     public static ISiloBuilder AddMarketplaceStorage(this ISiloBuilder silo)
     {
@@ -20,8 +20,9 @@ public static class StorageSiloBuilderExtensions
         silo.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         var configured = new StorageOptions();
         silo.Configuration.GetSection(StorageOptions.Section).Bind(configured);
-        var ids = new List<string>(configured.Providers.Count);
-        foreach (var provider in configured.Providers)
+        var hosted = configured.Hosted();
+        var ids = new List<string>(hosted.Count);
+        foreach (var provider in hosted)
         {
             ids.Add(provider.Id);
         }

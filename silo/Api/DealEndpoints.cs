@@ -107,7 +107,7 @@ internal static class DealEndpoints
     private static async Task<IResult> ListAsync(HttpContext context, IGrainFactory grains)
     {
         var client = ApiClient.IdOf(context);
-        var limit = (int)LongOf(context.Request.Query, "limit", 20);
+        var limit = IntOf(context.Request.Query, "limit", 20);
         var ids = await grains.GetGrain<IClientDealsGrain>(client).ListAsync(limit);
         var statuses = await Task.WhenAll(ids.Select(id => grains.GetGrain<IStorageDealGrain>(id).GetStatusAsync(client)));
         return Results.Ok(new DealList { Deals = [.. statuses] });
@@ -169,9 +169,18 @@ internal static class DealEndpoints
             return DurabilityPolicy.Dev;
         }
 
-        var policy = new DurabilityPolicy { DataFragments = (int)LongOf(query, "k", -1), ParityFragments = (int)LongOf(query, "m", -1) };
+        var policy = new DurabilityPolicy { DataFragments = IntOf(query, "k", -1), ParityFragments = IntOf(query, "m", -1) };
         policy.Validate();
         return policy;
+    }
+
+    /// <summary>A whole-number query parameter that must fit an int: a larger one is refused, never wrapped.</summary>
+    private static int IntOf(IQueryCollection query, string name, int fallback)
+    {
+        var value = LongOf(query, name, fallback);
+        return value <= int.MaxValue
+            ? (int)value
+            : throw new InvalidRequestException($"{name}: {query[name]} is out of range (at most {int.MaxValue})");
     }
 
     private static long LongOf(IQueryCollection query, string name, long fallback)

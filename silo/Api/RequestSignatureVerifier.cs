@@ -160,7 +160,7 @@ internal sealed class RequestSignatureVerifier
 
         if (context.GetEndpoint()?.Metadata.GetMetadata<StreamedRequestBody>() is not null)
         {
-            request.Body = new ContentHashStream(request.Body, contentHash);
+            request.Body = new ContentHashStream(request.Body, contentHash, request.ContentLength);
             return;
         }
 

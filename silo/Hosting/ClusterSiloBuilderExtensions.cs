@@ -14,6 +14,10 @@ public static class ClusterSiloBuilderExtensions
     /// <summary>Configuration key of the default workers' id prefix (see <c>JobsOptions.DefaultWorkerPrefix</c>).</summary>
     public const string DefaultWorkerPrefixKey = "Marketplace:Jobs:DefaultWorkerPrefix";
 
+    /// <summary>Configuration key of the default storage providers' id prefix (see
+    /// <c>StorageOptions.DefaultProviderPrefix</c>).</summary>
+    public const string DefaultProviderPrefixKey = "Marketplace:Storage:DefaultProviderPrefix";
+
     /// <summary>The SQLite file of the <c>Localhost</c> mode (grain state and reminders), under the data folder.</summary>
     public const string DatabaseFileName = "marketplace.db";
 
@@ -34,7 +38,8 @@ public static class ClusterSiloBuilderExtensions
     /// (<see cref="PostgreSqlClusterHostingExtensions.UsePostgreSqlCluster"/>, schema applied at start). Two settings
     /// that are per-machine defaults in the localhost mode must then be cluster-wide: the default workers' ids get the
     /// prefix <c>s{SiloPort}-w</c> unless <c>Marketplace:Jobs:DefaultWorkerPrefix</c> is set (worker ids are unique in
-    /// a cluster), and <c>Marketplace:Blobs:ChunkStorePath</c> must be set explicitly, to a folder every silo shares
+    /// a cluster), the default storage providers' <c>s{SiloPort}-p</c> unless <c>Marketplace:Storage:DefaultProviderPrefix</c>
+    /// is set, and <c>Marketplace:Blobs:ChunkStorePath</c> must be set explicitly, to a folder every silo shares
     /// (a blob's grain may activate on any silo and reads its chunks from there).
     /// </remarks>
     /// <param name="silo">The silo builder.</param>
@@ -81,6 +86,11 @@ public static class ClusterSiloBuilderExtensions
                 {
                     // Read by the jobs part when it registers this silo's workers (AddMarketplace runs after this).
                     configuration[DefaultWorkerPrefixKey] = string.Create(CultureInfo.InvariantCulture, $"s{options.SiloPort}-w");
+                }
+
+                if (string.IsNullOrWhiteSpace(configuration[DefaultProviderPrefixKey]))
+                {
+                    configuration[DefaultProviderPrefixKey] = string.Create(CultureInfo.InvariantCulture, $"s{options.SiloPort}-p");
                 }
 
                 var connectionString = options.PostgreSqlConnectionString!;

@@ -72,6 +72,61 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_silo_with_no_provider_setting_hosts_six_and_places_a_default_deal_at_once()
+    {
+        await using var silo = await ApiTestSilo.StartAsync();
+        using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
+        var providers = await alice.GetStringAsync("v1/providers");
+        foreach (var id in new[] { "p1", "p2", "p3", "p4", "p5", "p6" })
+        {
+            Assert.Contains($"\"{id}\"", providers, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("\"p7\"", providers, StringComparison.Ordinal);
+        var content = Content(300_001);
+        var created = await alice.PostAsync("v1/deals?preset=dev&deal_id=out-of-the-box", new ByteArrayContent(content));
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var deal = (await created.Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        Assert.Equal(DealState.Active, deal.State);
+        Assert.Equal(6, deal.Fragments.Select(f => f.ProviderId).Distinct().Count());
+        Assert.Equal(content, await alice.GetByteArrayAsync("v1/deals/out-of-the-box/content"));
+    }
+
+    [Fact]
+    public async Task Audits_of_a_deal_still_being_placed_are_refused_and_cost_the_providers_nothing()
+    {
+        await using var silo = await ApiTestSilo.StartAsync(Providers(6));
+        var grains = silo.App.Services.GetRequiredService<IGrainFactory>();
+        // An upload begun and abandoned by its client: the deal stays placing, its fragments never arrive.
+        var begun = await grains.GetGrain<IStorageDealGrain>("abandoned").BeginAsync("alice", DurabilityPolicy.Dev, long.MaxValue, TimeSpan.FromDays(30), 500_000);
+        Assert.Equal(DealState.Placing, begun.State);
+        var before = new Dictionary<string, double>();
+        foreach (var f in begun.Fragments)
+        {
+            before[f.ProviderId] = (await grains.GetGrain<IReputationGrain>(f.ProviderId).GetAsync()).Score;
+        }
+
+        using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
+        for (var i = 0; i < 6; i++)
+        {
+            var refused = await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals/abandoned/audit", null), 400, "invalid_request");
+            Assert.Contains("still being placed", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        foreach (var (provider, score) in before)
+        {
+            var now = await grains.GetGrain<IReputationGrain>(provider).GetAsync();
+            Assert.Equal(score, now.Score);
+            Assert.Equal(0, now.EventCount);
+        }
+
+        // Another client's deal can be placed on the same providers afterwards.
+        using var bob = silo.NewHttpClient(ApiTestSilo.BobKey);
+        var created = await bob.PostAsync("v1/deals?preset=dev", new ByteArrayContent(Content(1_000)));
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_provider_answering_garbage_is_caught_by_the_audit_never_read_and_its_fragment_rebuilt()
     {
         await using var silo = await ApiTestSilo.StartAsync(Providers(7));
@@ -103,11 +158,18 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
 
         var tooFew = await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?preset=dev", new ByteArrayContent(content)), 409, "deal_not_placed");
         Assert.Contains("needs 6 providers", tooFew.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Marketplace:Storage:Providers", tooFew.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), tooFew.GetProperty("detail").GetString(), StringComparison.Ordinal);
         var tooCheap = await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?k=2&m=1&max_price_per_gib_month=10", new ByteArrayContent(content)), 409, "deal_not_placed");
         Assert.Contains("p1: price_above_maximum", tooCheap.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?k=0&m=2", new ByteArrayContent(content)), 400, "invalid_request");
         await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?k=200&m=100", new ByteArrayContent(content)), 400, "invalid_request");
+        // Numbers past an int are refused, never wrapped into a small valid one (4294967300 would wrap to 4).
+        var wrapped = await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?k=4294967300&m=4294967298", new ByteArrayContent(content)), 400, "invalid_request");
+        Assert.Contains("k: 4294967300 is out of range", wrapped.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var limit = await ProblemAssert.IsProblemAsync(await alice.GetAsync("v1/deals?limit=2147483648"), 400, "invalid_request");
+        Assert.DoesNotContain("-2147483648", limit.GetProperty("detail").GetString(), StringComparison.Ordinal);
         await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?preset=bogus", new ByteArrayContent(content)), 400, "invalid_request");
         await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?preset=dev&k=2", new ByteArrayContent(content)), 400, "invalid_request");
         await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?k=2&m=1&max_price_per_gib_month=-5", new ByteArrayContent(content)), 400, "invalid_request");

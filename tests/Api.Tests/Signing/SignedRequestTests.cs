@@ -108,6 +108,34 @@ public sealed class SignedRequestTests : IAsyncLifetime
         Assert.True(response.Headers.WwwAuthenticate.Count > 0);
     }
 
+    [Fact]
+    public async Task TamperedDealBodyOfTheSignedLengthIsContentHashMismatchAndNeverBecomesADeal()
+    {
+        // A deal reads exactly Content-Length bytes and never asks for the end of the stream: the hash is checked as
+        // the last declared byte arrives. The silo hosts its six default providers.
+        using var http = _silo.NewHttpClient(ApiTestSilo.AliceKey);
+        var signedBytes = Encoding.UTF8.GetBytes("the deal that was signed " + Guid.NewGuid());
+        var sentBytes = Encoding.UTF8.GetBytes("the deal that was SENT!! " + Guid.NewGuid());
+        Assert.Equal(signedBytes.Length, sentBytes.Length);
+        var request = Sign(HttpMethod.Post, "/v1/deals?preset=dev&deal_id=signed-deal", signedBytes, "application/octet-stream");
+        request.Content = new ByteArrayContent(sentBytes) { Headers = { ContentType = new("application/octet-stream") } };
+        using (var response = await http.SendAsync(request))
+        {
+            await ProblemAssert.IsProblemAsync(response, 401, "content_hash_mismatch");
+        }
+
+        using (var status = await http.SendAsync(Sign(HttpMethod.Get, "/v1/deals/signed-deal", null)))
+        {
+            var text = await status.Content.ReadAsStringAsync();
+            Assert.True(status.StatusCode == HttpStatusCode.NotFound || !text.Contains("\"active\"", StringComparison.Ordinal), text);
+        }
+
+        using var honest = await http.SendAsync(Sign(HttpMethod.Post, "/v1/deals?preset=dev&deal_id=signed-deal", signedBytes, "application/octet-stream"));
+        Assert.True(honest.StatusCode == HttpStatusCode.Created, await honest.Content.ReadAsStringAsync());
+        using var read = await http.SendAsync(Sign(HttpMethod.Get, "/v1/deals/signed-deal/content", null));
+        Assert.Equal(signedBytes, await read.Content.ReadAsByteArrayAsync());
+    }
+
     [Theory]
     [InlineData("/v1/jobs?status=completed", "/v1/jobs?status=failed")]
     [InlineData("/v1/jobs?status=completed", "/v1/jobs")]

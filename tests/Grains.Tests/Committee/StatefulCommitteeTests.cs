@@ -44,7 +44,7 @@ public sealed class StatefulCommitteeTests
     public async Task WithNoPastStateKeptAWritingRunCompletesUnverified()
     {
         using var tampering = new Tampering();
-        await using var silo = await CommitteeKit.StartAsync(tampering, 1, s => s.Set("Marketplace:Programs:StateHistoryCommits", "0"), null, "w1", "w2");
+        await using var silo = await CommitteeKit.StartAsync(tampering, 1, s => s.Set("Marketplace:Programs:StateHistoryCommits", "0").Set("Marketplace:Programs:StateHistoryAge", "00:00:00"), null, "w1", "w2");
         var program = await DeployKvStoreAsync(silo);
         var job = await silo.Grains.SubmitAsync(JobsKit.Job(program, s => s.InputInline = Encoding.UTF8.GetBytes("""{"op":"put","key":"a","data_base64":"AQID"}""")));
         var done = await silo.Grains.WaitTerminalAsync(job.JobId, TimeSpan.FromSeconds(30));
@@ -63,7 +63,7 @@ public sealed class StatefulCommitteeTests
         await using var silo = await CommitteeKit.StartAsync(
             tampering,
             1,
-            s => s.Set("Marketplace:Programs:StateHistoryCommits", "1"),
+            s => s.Set("Marketplace:Programs:StateHistoryCommits", "1").Set("Marketplace:Programs:StateHistoryAge", "00:00:00"),
             services =>
             {
                 services.AddSingleton<StateChurnBeforeAttestation>();

@@ -62,6 +62,7 @@ public sealed class ProgramStateChangesTests(ProgramsSiloFixture fixture, ITestO
         await using var silo = await MarketplaceTestSilo.StartAsync(new Dictionary<string, string?>
         {
             ["Marketplace:Programs:StateHistoryCommits"] = "2",
+            ["Marketplace:Programs:StateHistoryAge"] = "00:00:00",
         });
         var state = silo.Grains.GetGrain<IProgramStateGrain>("prog-changes-bounded");
         var roots = new List<string> { (await state.GetSnapshotAsync()).Root };

@@ -1,6 +1,9 @@
 using System.Text;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
+using Marketplace.Grains.Programs;
+using Marketplace.Grains.Tests.Ledger;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Marketplace.Grains.Tests.Programs;
@@ -74,6 +77,7 @@ public sealed class ProgramStateHistoryTests(ProgramsSiloFixture fixture) : ICla
         await using var silo = await MarketplaceTestSilo.StartAsync(new Dictionary<string, string?>
         {
             ["Marketplace:Programs:StateHistoryCommits"] = "3",
+            ["Marketplace:Programs:StateHistoryAge"] = "00:00:00",
             ["Marketplace:Programs:StateHistoryBytes"] = "100",
         });
         var state = silo.Grains.GetGrain<IProgramStateGrain>("prog-bounded");
@@ -97,6 +101,38 @@ public sealed class ProgramStateHistoryTests(ProgramsSiloFixture fixture) : ICla
 
         kept = await KeptAsync(state, roots);
         Assert.Equal(new[] { false, false, false, false, false, false, false, true, true }, kept);
+    }
+
+    [Fact]
+    public async Task VersionsYoungerThanTheHistoryAgeStayReadableBeyondTheCountThenAgeOut()
+    {
+        // A job retried minutes after its silo died finds the state its first attempt read, however many commits
+        // came between (here 10 against a count of 3); once older than the age, the count holds again.
+        var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 26, 4, 0, 0, TimeSpan.Zero));
+        await using var silo = await MarketplaceTestSilo.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["Marketplace:Programs:StateHistoryCommits"] = "3",
+                ["Marketplace:Programs:StateHistoryAge"] = "00:15:00",
+            },
+            services => services.AddSingleton(new ProgramStateClock(time)));
+        var state = silo.Grains.GetGrain<IProgramStateGrain>("prog-young-history");
+        var roots = new List<string> { (await state.GetSnapshotAsync()).Root };
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True((await state.CommitAsync(i, [Write("k", i.ToString(System.Globalization.CultureInfo.InvariantCulture))])).Committed);
+            roots.Add((await state.GetSnapshotAsync()).Root);
+            time.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        Assert.All(await KeptAsync(state, roots), Assert.True);
+
+        // Sixteen minutes on, one more commit: the ten old ones are past the age, so only the count keeps three.
+        time.Advance(TimeSpan.FromMinutes(16));
+        Assert.True((await state.CommitAsync(10, [Write("k", "10")])).Committed);
+        roots.Add((await state.GetSnapshotAsync()).Root);
+        var kept = await KeptAsync(state, roots);
+        Assert.Equal([.. Enumerable.Repeat(false, 8), true, true, true, true], kept);
     }
 
     [Fact]

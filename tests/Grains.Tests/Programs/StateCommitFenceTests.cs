@@ -94,6 +94,7 @@ public sealed class StateCommitFenceTests(ProgramsSiloFixture fixture) : IClassF
         await using var silo = await MarketplaceTestSilo.StartAsync(new Dictionary<string, string?>
         {
             ["Marketplace:Programs:StateHistoryCommits"] = "1",
+            ["Marketplace:Programs:StateHistoryAge"] = "00:00:00",
         });
         var manifest = ProgramsSiloFixture.Manifest("state");
         var deployment = ProgramDeployments.Create(ProgramsSiloFixture.Module("state"), manifest, ProgramsSiloFixture.DeployerKey);
