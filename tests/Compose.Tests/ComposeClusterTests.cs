@@ -130,6 +130,17 @@ public sealed class ComposeClusterTests(ITestOutputHelper output)
         Assert.Equal((BigInteger)settlement.Escrowed, await ViewAsync(rpc, escrow, "totalClaimable"));
         output.WriteLine($"[compose] {watch.Elapsed.TotalSeconds,6:0.0} s  settled on the chain: executor {settlement.ExecutorId} {settlement.ExecutorAmount}, "
             + $"committee {settlement.CommitteeShares.Count}, refunded {settlement.Refunded} of {settlement.Escrowed}");
+
+        // The storage market out of the box: two default providers per silo, so a default 4+2 deal places two
+        // fragments on each silo and reads back.
+        var content = Encoding.UTF8.GetBytes("stored on the compose cluster " + Guid.NewGuid());
+        using var created = await http.PostAsync(new Uri("v1/deals?preset=dev", UriKind.Relative), new ByteArrayContent(content));
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var deal = (await created.Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        var perSilo = deal.Fragments.GroupBy(f => f.ProviderId[..f.ProviderId.IndexOf("-p", StringComparison.Ordinal)]).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(new Dictionary<string, int> { ["silo1"] = 2, ["silo2"] = 2, ["silo3"] = 2 }, perSilo);
+        Assert.Equal(content, await http.GetByteArrayAsync(new Uri($"v1/deals/{deal.DealId}/content", UriKind.Relative)));
+        output.WriteLine($"[compose] {watch.Elapsed.TotalSeconds,6:0.0} s  deal {deal.DealId} placed on {string.Join(", ", deal.Fragments.Select(f => f.ProviderId))}");
     }
 
     private static async Task PostOkAsync(HttpClient http, string path, string json)
