@@ -1,5 +1,5 @@
 // One blob: its record in grain state (the default storage) holds the manifest and who may read the blob; its bytes
-// are in the ChunkStore. Every read goes to disk and verifies each chunk it touches (nothing big is cached here: hot
+// are in the chunk store (IChunkStore). Every read goes to disk and verifies each chunk it touches (nothing big is cached here: hot
 // chunks stay in the OS page cache). Reads are [ReadOnly] and interleave; registration and access changes are the
 // writers and run alone.
 //
@@ -18,7 +18,7 @@ namespace Marketplace.Grains.Blobs;
 [GrainType("blob")]
 internal sealed partial class BlobGrain(
     [PersistentState("manifest")] IPersistentState<BlobRecord> record,
-    ChunkStore store,
+    IChunkStore store,
     IOptions<BlobOptions> options,
     BlobLog log) : Grain, IBlobGrain, IBlobRegistryGrain
 {
@@ -143,7 +143,7 @@ internal sealed partial class BlobGrain(
                 throw new InvalidRequestException($"Chunk {i} of blob {Id} has {chunk.Size} bytes; chunks are at most {BlobLimits.MaxReadBytes} bytes.");
             }
 
-            if (!store.Contains(chunk.Hash, chunk.Size))
+            if (!await store.ContainsAsync(chunk.Hash, chunk.Size))
             {
                 throw new BlobIntegrityException(
                     $"Blob {Id} chunk {i} failed its integrity check before registration: expected sha256 {chunk.Hash} ({chunk.Size} bytes), actual: no such file in the chunk store.");

@@ -1,4 +1,4 @@
-// One upload in progress. Bytes arrive in pieces; full chunks go to the ChunkStore at once (a chunk lying whole inside
+// One upload in progress. Bytes arrive in pieces; full chunks go to the chunk store (IChunkStore) at once (a chunk lying whole inside
 // a piece is written straight from the piece, never copied), and only the tail that does not fill a chunk is kept, in
 // one pooled buffer of ChunkSize bytes. So an upload holds at most one partial chunk plus the piece being appended.
 // State is in memory only (an upload is short-lived; a restart loses it and the client uploads again); a grain timer
@@ -12,7 +12,7 @@ namespace Marketplace.Grains.Blobs;
 
 /// <summary>The grain of one upload (<see cref="IBlobUploadGrain"/>), keyed by a Guid the uploader picks.</summary>
 [GrainType("blob-upload")]
-internal sealed class BlobUploadGrain(ChunkStore store, IOptions<BlobOptions> options, BlobLog log) : Grain, IBlobUploadGrain
+internal sealed class BlobUploadGrain(IChunkStore store, IOptions<BlobOptions> options, BlobLog log) : Grain, IBlobUploadGrain
 {
     private readonly BlobOptions _options = options.Value;
     private readonly List<ChunkRef> _chunks = [];

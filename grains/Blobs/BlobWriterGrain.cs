@@ -11,7 +11,7 @@ namespace Marketplace.Grains.Blobs;
 /// <summary>Stores blobs that arrive in one piece (<see cref="IBlobWriterGrain"/>).</summary>
 [StatelessWorker]
 [GrainType("blob-writer")]
-internal sealed class BlobWriterGrain(ChunkStore store, IOptions<BlobOptions> options) : Grain, IBlobWriterGrain
+internal sealed class BlobWriterGrain(IChunkStore store, IOptions<BlobOptions> options) : Grain, IBlobWriterGrain
 {
     private readonly BlobOptions _options = options.Value;
 

@@ -1,6 +1,7 @@
 using Marketplace.Grains.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -35,7 +36,9 @@ public static class BlobsSiloBuilderExtensions
             .ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<BlobOptions>, BlobOptionsValidator>();
         silo.Services.AddSingleton(sp => new BlobLog(sp.GetRequiredService<ILoggerFactory>().CreateLogger(BlobLog.Category)));
-        silo.Services.AddSingleton<ChunkStore>();
+        silo.Services.AddSingleton<FileChunkStore>();
+        // A PostgreSQL cluster registers its own store first (silo/Hosting/PostgreSqlChunkStore.cs).
+        silo.Services.TryAddSingleton<IChunkStore>(services => services.GetRequiredService<FileChunkStore>());
         return silo;
     }
 

@@ -1,5 +1,6 @@
 // Applies the Orleans ADO.NET schema for PostgreSQL that this library ships as embedded scripts, and the marketplace's
-// own tables: signed-request nonces (RequestNonces.sql) and values created once per cluster (ClusterSecrets.sql).
+// own tables: signed-request nonces (RequestNonces.sql), values created once per cluster (ClusterSecrets.sql) and blob
+// chunks (Chunks.sql).
 //
 // Orleans' AdoNet packages carry no SQL: every provider reads its statements from the OrleansQuery table at start
 // and fails when a key is missing. The scripts under Scripts/ create that table, the tables and functions the
@@ -19,7 +20,7 @@ namespace Marketplace.Persistence.PostgreSql;
 public static class PostgreSqlSchema
 {
     /// <summary>Script files in the order they are applied (Main.sql creates the query table the others fill).</summary>
-    internal static readonly IReadOnlyList<string> ScriptNames = ["Main.sql", "Clustering.sql", "Persistence.sql", "Reminders.sql", "GrainDirectory.sql", "RequestNonces.sql", "ClusterSecrets.sql"];
+    internal static readonly IReadOnlyList<string> ScriptNames = ["Main.sql", "Clustering.sql", "Persistence.sql", "Reminders.sql", "GrainDirectory.sql", "RequestNonces.sql", "ClusterSecrets.sql", "Chunks.sql"];
 
     // Arbitrary but fixed key ("ORLNSQL1"); every applier of this schema must use the same one.
     internal const long AdvisoryLockKey = 0x4F524C4E_53514C31;

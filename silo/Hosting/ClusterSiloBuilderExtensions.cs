@@ -21,8 +21,6 @@ public static class ClusterSiloBuilderExtensions
     /// <summary>The SQLite file of the <c>Localhost</c> mode (grain state and reminders), under the data folder.</summary>
     public const string DatabaseFileName = "marketplace.db";
 
-    /// <summary>Configuration key of the blob chunk store folder (see <c>BlobOptions.ChunkStorePath</c>).</summary>
-    public const string ChunkStorePathKey = "Marketplace:Blobs:ChunkStorePath";
 
     /// <summary>
     /// Reads <see cref="SiloClusterOptions"/> from <c>Marketplace:Cluster</c> (throwing
@@ -39,8 +37,8 @@ public static class ClusterSiloBuilderExtensions
     /// that are per-machine defaults in the localhost mode must then be cluster-wide: the default workers' ids get the
     /// prefix <c>s{SiloPort}-w</c> unless <c>Marketplace:Jobs:DefaultWorkerPrefix</c> is set (worker ids are unique in
     /// a cluster), the default storage providers' <c>s{SiloPort}-p</c> unless <c>Marketplace:Storage:DefaultProviderPrefix</c>
-    /// is set, and <c>Marketplace:Blobs:ChunkStorePath</c> must be set explicitly, to a folder every silo shares
-    /// (a blob's grain may activate on any silo and reads its chunks from there).
+    /// is set, and blob chunks are rows of the cluster's database (a blob's grain may activate on any silo and reads
+    /// its chunks from there), not files.
     /// </remarks>
     /// <param name="silo">The silo builder.</param>
     /// <param name="dataFolder">The silo's data folder: the SQLite file of the localhost mode lives here.</param>
@@ -81,7 +79,6 @@ public static class ClusterSiloBuilderExtensions
                     database, Path.Combine(dataFolder, "backups"), services.GetService<TimeProvider>() ?? TimeProvider.System));
                 break;
             case ClusterMode.PostgreSql:
-                RequireSharedChunkStore(configuration);
                 if (string.IsNullOrWhiteSpace(configuration[DefaultWorkerPrefixKey]))
                 {
                     // Read by the jobs part when it registers this silo's workers (AddMarketplace runs after this).
@@ -95,6 +92,9 @@ public static class ClusterSiloBuilderExtensions
 
                 var connectionString = options.PostgreSqlConnectionString!;
                 silo.UsePostgreSqlCluster(o => o.ConnectionString = connectionString);
+                // Blob chunks are rows of the cluster's database, read by every silo: no shared folder.
+                silo.Services.AddSingleton<Grains.Blobs.IChunkStore>(services => new PostgreSqlChunkStore(
+                    new PostgreSqlChunks(connectionString), services.GetRequiredService<Grains.Blobs.BlobLog>()));
                 // Signed requests' nonces are recorded for the whole cluster (silo/README.md, "Nonces in a cluster").
                 silo.Services.AddSingleton<Api.IClusterNonceStore>(_ => new Api.PostgreSqlClusterNonceStore(connectionString));
                 // The stamp on the silos' own clients' calls is one value for the cluster (silo/Gateway/SiloCallStamp.cs).
@@ -136,19 +136,5 @@ public static class ClusterSiloBuilderExtensions
 
         silo.Services.AddHostedService(services => new ParentProcessWatch(
             parent, services.GetRequiredService<IHostApplicationLifetime>(), services.GetRequiredService<ILogger<ParentProcessWatch>>()));
-    }
-
-    // The chunk store is a plain folder. Its default (<data folder>/chunks) is private to one silo, so in a cluster a
-    // blob uploaded through one silo would be missing on the others: refuse to start rather than lose reads later.
-    private static void RequireSharedChunkStore(IConfiguration configuration)
-    {
-        if (string.IsNullOrWhiteSpace(configuration[ChunkStorePathKey]))
-        {
-            throw new OptionsValidationException(ChunkStorePathKey, typeof(SiloClusterOptions),
-            [
-                $"{ChunkStorePathKey} must be set in {SiloClusterOptions.Section}:Mode PostgreSql: every silo of the cluster "
-                + "must use one shared folder (a shared volume), since a blob's grain may activate on any silo",
-            ]);
-        }
     }
 }

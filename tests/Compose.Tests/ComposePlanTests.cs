@@ -59,8 +59,10 @@ public sealed class ComposePlanTests(ITestOutputHelper output)
         Assert.All(silos, s => Assert.Equal(written, s.Arguments[s.Arguments.IndexOf("--config") + 1]));
         Assert.All(silos, s => Assert.Equal(anvilUrl, s.Arguments[s.Arguments.IndexOf("--chain") + 1]));
 
-        // One shared chunk folder, a data folder, ports and worker ids of each silo's own, all on one database.
-        Assert.Single(silos.Select(s => s.Environment["Marketplace__Blobs__ChunkStorePath"]).Distinct());
+        // No shared folder (blob chunks are rows of the one database); a data folder, ports, worker and provider ids
+        // of each silo's own.
+        Assert.All(silos, s => Assert.False(s.Environment.ContainsKey("Marketplace__Blobs__ChunkStorePath")));
+        Assert.Equal(3, silos.Select(s => s.Environment["Marketplace__Storage__DefaultProviderPrefix"]).Distinct().Count());
         Assert.Equal(3, silos.Select(s => s.Environment["Marketplace__DataFolder"]).Distinct().Count());
         Assert.Equal(3, silos.Select(s => s.Environment["Marketplace__Jobs__DefaultWorkerPrefix"]).Distinct().Count());
         Assert.Equal(9, silos.SelectMany(s => s.Ports.Values).Distinct().Count());

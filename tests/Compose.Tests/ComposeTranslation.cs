@@ -114,7 +114,6 @@ internal static partial class ComposeTranslation
         ["Marketplace__Cluster__Address"] = ValueRule.ListenAddress,
         ["Marketplace__Http__Urls"] = ValueRule.ListenUrls,
         ["Marketplace__DataFolder"] = ValueRule.ContainerPath,
-        ["Marketplace__Blobs__ChunkStorePath"] = ValueRule.ContainerPath,
         ["Marketplace__Api__DevKeyFile"] = ValueRule.ContainerPath,
         ["Marketplace__Api__Operators__{n}"] = ValueRule.Verbatim,
         ["Marketplace__Jobs__DefaultWorkerPrefix"] = ValueRule.Verbatim,

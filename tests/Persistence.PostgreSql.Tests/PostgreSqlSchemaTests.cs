@@ -26,7 +26,7 @@ public sealed class PostgreSqlSchemaTests
     ];
 
     private static readonly string[] Tables =
-        ["marketplaceclustersecrets", "marketplacerequestnonces", "orleansgraindirectory", "orleansmembershiptable", "orleansmembershipversiontable", "orleansquery", "orleansreminderstable", "orleansstorage"];
+        ["marketplaceblobchunks", "marketplaceclustersecrets", "marketplacerequestnonces", "orleansgraindirectory", "orleansmembershiptable", "orleansmembershipversiontable", "orleansquery", "orleansreminderstable", "orleansstorage"];
 
     [PostgresFact]
     public async Task SchemaAppliesTwiceIntoAFreshDatabase()

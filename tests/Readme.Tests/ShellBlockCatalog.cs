@@ -40,7 +40,7 @@ internal static class ShellBlockCatalog
         Excluded("docs/operators.md", "A cluster on PostgreSQL, by hand", 1, "5e3892841894",
             "the operator's own database host and password; tests/Compose.Tests runs the compose file's schema service "
             + "(--apply-schema) as a local process"),
-        Excluded("docs/operators.md", "A cluster on PostgreSQL, by hand", 2, "3245f5a2b57f",
+        Excluded("docs/operators.md", "A cluster on PostgreSQL, by hand", 2, "b08395072ae8",
             "the operator's own hosts, addresses and keys; tests/Cluster.Tests starts silo processes in PostgreSQL mode "
             + "with these settings and kills them"),
         Excluded("docs/operators.md", "Gateway services", 1, "d84151c5afaa",

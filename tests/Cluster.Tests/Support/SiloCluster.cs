@@ -29,8 +29,6 @@ public sealed class SiloCluster : IAsyncDisposable
     {
         _database = database;
         _root = root;
-        ChunkFolder = Path.Combine(root, "shared-chunks");
-        Directory.CreateDirectory(ChunkFolder);
     }
 
     /// <summary>The cluster's database.</summary>
@@ -38,9 +36,6 @@ public sealed class SiloCluster : IAsyncDisposable
 
     /// <summary>The Orleans cluster id (the database name).</summary>
     public string ClusterId => _database.Name;
-
-    /// <summary>The chunk folder all silos share.</summary>
-    public string ChunkFolder { get; }
 
     /// <summary>Every silo started so far, in start order (stopped and killed ones included).</summary>
     public IReadOnlyList<SiloProcess> Silos => _silos;
@@ -151,7 +146,6 @@ public sealed class SiloCluster : IAsyncDisposable
             ["Marketplace:Cluster:GatewayPort"] = Port(gatewayPort),
             ["Marketplace:Http:Urls"] = $"http://127.0.0.1:{Port(httpPort)}",
             ["Marketplace:DataFolder"] = dataFolder,
-            ["Marketplace:Blobs:ChunkStorePath"] = ChunkFolder,
             ["Marketplace:Blobs:FlushToDisk"] = "false",
             ["Marketplace:Api:Keys:" + ApiKey] = ClientId,
             // The fault tests poll a dozen jobs every 100 ms while a job stream submits under the same key; the budget is

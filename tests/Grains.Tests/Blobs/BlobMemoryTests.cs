@@ -10,7 +10,7 @@ namespace Marketplace.Grains.Tests.Blobs;
 
 /// <summary>
 /// Uploads never hold the content: the test measures, at every read of the source, how many bytes have left the
-/// source but are not yet in the chunk store (<see cref="ChunkStore.BytesAccepted"/>). Those bytes are all the content
+/// source but are not yet in the chunk store (<see cref="FileChunkStore.BytesAccepted"/>). Those bytes are all the content
 /// the upload path can be holding anywhere (BlobTransfer's piece, the call in flight, the upload grain's partial
 /// chunk); buffering the whole content would make the figure grow with the upload instead of staying under two chunks.
 /// </summary>
@@ -21,7 +21,7 @@ public sealed class BlobMemoryTests(ITestOutputHelper output)
     {
         const long size = 64L * MiB;
         await using var silo = await MarketplaceTestSilo.StartAsync();
-        var store = silo.Services.GetRequiredService<ChunkStore>();
+        var store = silo.Services.GetRequiredService<FileChunkStore>();
         var seed = Environment.TickCount;
         output.WriteLine($"seed {seed}");
         using var source = new GeneratedStream(seed, size, () => store.BytesAccepted);

@@ -81,7 +81,7 @@ public sealed class BlobSettingsTests
             ["Marketplace:Blobs:ChunkStorePath"] = "elsewhere/chunks",
             ["Marketplace:Blobs:ChunkSize"] = "65536",
         });
-        var store = silo.Services.GetRequiredService<ChunkStore>();
+        var store = silo.Services.GetRequiredService<FileChunkStore>();
         Assert.Equal(Path.Combine(silo.DataFolder, "elsewhere", "chunks"), store.RootPath);
 
         var content = RandomBytes(205, 200_000);

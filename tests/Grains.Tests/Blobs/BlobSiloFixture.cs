@@ -13,7 +13,7 @@ public sealed class BlobSiloFixture : IAsyncLifetime
     /// <summary>The running silo.</summary>
     public MarketplaceTestSilo Silo => _silo ?? throw new InvalidOperationException("The silo is not started.");
 
-    internal ChunkStore Store => Silo.Services.GetRequiredService<ChunkStore>();
+    internal FileChunkStore Store => Silo.Services.GetRequiredService<FileChunkStore>();
 
     public IGrainFactory Grains => Silo.Grains;
 

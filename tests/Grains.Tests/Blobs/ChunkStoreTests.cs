@@ -13,7 +13,7 @@ public sealed class ChunkStoreTests
     public async Task ConcurrentWritersOfTheSameChunkLeaveOneIntactFile()
     {
         await using var silo = await MarketplaceTestSilo.StartAsync();
-        var store = silo.Services.GetRequiredService<ChunkStore>();
+        var store = silo.Services.GetRequiredService<FileChunkStore>();
         for (var round = 0; round < 10; round++)
         {
             var bytes = RandomBytes(300 + round, 256 * 1024);
@@ -32,15 +32,15 @@ public sealed class ChunkStoreTests
     public async Task StaleTemporaryFilesAreRemovedWhenTheStoreOpens()
     {
         await using var silo = await MarketplaceTestSilo.StartAsync();
-        var root = silo.Services.GetRequiredService<ChunkStore>().RootPath;
+        var root = silo.Services.GetRequiredService<FileChunkStore>().RootPath;
         var stale = Path.Combine(root, "tmp", "crashed.0.tmp");
         var fresh = Path.Combine(root, "tmp", "writing.1.tmp");
         await File.WriteAllBytesAsync(stale, [1]);
         await File.WriteAllBytesAsync(fresh, [2]);
-        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow - ChunkStore.StaleTempAge - TimeSpan.FromMinutes(5));
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow - FileChunkStore.StaleTempAge - TimeSpan.FromMinutes(5));
 
         await silo.RestartAsync();
-        _ = silo.Services.GetRequiredService<ChunkStore>();
+        _ = silo.Services.GetRequiredService<FileChunkStore>();
 
         Assert.False(File.Exists(stale));
         Assert.True(File.Exists(fresh));
@@ -50,7 +50,7 @@ public sealed class ChunkStoreTests
     public async Task AFailingDiskGivesBlobStoreExceptionAndRegistersNothing()
     {
         await using var silo = await MarketplaceTestSilo.StartAsync();
-        var store = silo.Services.GetRequiredService<ChunkStore>();
+        var store = silo.Services.GetRequiredService<FileChunkStore>();
         var tmp = Path.Combine(store.RootPath, "tmp");
 
         // A file where the temp folder should be: every new chunk write fails (permissions would not stop root).

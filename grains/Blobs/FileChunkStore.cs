@@ -1,4 +1,5 @@
-// The content-addressed chunk store.
+// The content-addressed chunk store on the silo's disk (the embedded default; a PostgreSQL cluster keeps its chunks in
+// the database instead, see silo/Hosting/PostgreSqlChunkStore.cs).
 //
 // A chunk lives at <root>/<h0h1>/<h2h3>/<h> where h is the 64-hex SHA-256 of its bytes (two fan-out levels keep each
 // folder small: a million chunks put ~16 files in a folder). A writer hashes the bytes, and when an intact copy is
@@ -17,7 +18,7 @@ using Microsoft.Win32.SafeHandles;
 namespace Marketplace.Grains.Blobs;
 
 /// <summary>Chunks on disk addressed by SHA-256, written atomically, deduplicated, verified on every read.</summary>
-internal sealed class ChunkStore
+internal sealed class FileChunkStore : IChunkStore
 {
     /// <summary>Temporary files older than this are left over from a crash and removed when the store opens.</summary>
     internal static readonly TimeSpan StaleTempAge = TimeSpan.FromHours(1);
@@ -31,7 +32,7 @@ internal sealed class ChunkStore
     private long _bytesAccepted;
 
     /// <summary>Opens (creating if needed) the store at <see cref="BlobOptions.ChunkStorePath"/>.</summary>
-    public ChunkStore(IOptions<BlobOptions> options, BlobLog log)
+    public FileChunkStore(IOptions<BlobOptions> options, BlobLog log)
     {
         var o = options.Value;
         RootPath = Path.GetFullPath(o.ChunkStorePath ?? throw new InvalidOperationException("BlobOptions.ChunkStorePath was not resolved; register the store with AddMarketplaceBlobs()."));
@@ -59,6 +60,10 @@ internal sealed class ChunkStore
         var info = new FileInfo(PathOf(hash));
         return info.Exists && info.Length == size;
     }
+
+    /// <inheritdoc />
+    public Task<bool> ContainsAsync(string hash, int size, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Contains(hash, size));
 
     /// <summary>Stores <paramref name="bytes"/> under their SHA-256 and returns it (64 lowercase hex).</summary>
     /// <exception cref="BlobStoreException">The disk failed.</exception>
