@@ -1,0 +1,135 @@
+// Chunk store throughput: the same seeded chunks written to and read back from the file store (the embedded silo's,
+// with FlushToDisk as shipped) and the PostgreSQL chunk table (a cluster's), in one run, through the stores the silo
+// uses (IChunkStore: hash on write, hash check on every read). Writers and readers run --concurrency at a time, as
+// the uploads and reads of several clients do. Throughput is MiB of chunk data per second; the PostgreSQL figures are
+// also given as a ratio of the file store's from the same round, and the best of --rounds rounds is kept. Space is the
+// store's size on disk per GiB of chunks (the folder's files; the table with its TOAST and index).
+// Usage: dotnet run -c Release --project bench/Blobs -- --postgres "Host=...;Username=...;Password=..."
+//        [--mib 256 --chunk 1048576 --concurrency 4 --rounds 3]   (or MARKETPLACE_POSTGRES for --postgres)
+using System.Diagnostics;
+using System.Globalization;
+using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Blobs;
+using Marketplace.Persistence.PostgreSql;
+using Marketplace.Silo.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+var server = OptionText("--postgres", Environment.GetEnvironmentVariable("MARKETPLACE_POSTGRES") ?? "");
+if (server.Length == 0)
+{
+    Console.Error.WriteLine("give --postgres <connection string> or set MARKETPLACE_POSTGRES (a server where the role may create databases)");
+    return 2;
+}
+
+var mib = Option("--mib", 256);
+var chunkSize = Option("--chunk", 1 << 20);
+var concurrency = Option("--concurrency", 4);
+var rounds = Option("--rounds", 3);
+const int Seed = 20261126;
+var count = (int)((long)mib * 1024 * 1024 / chunkSize);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"chunk stores: {count} chunks of {chunkSize} bytes ({mib} MiB), {concurrency} at a time, best of {rounds} rounds, seed {Seed}; "
+    + $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}"));
+
+var database = $"mkt_bench_chunks_{Guid.NewGuid():N}"[..40];
+await ExecuteAsync(server, $"CREATE DATABASE \"{database}\"");
+var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
+var folder = Path.Combine(Path.GetTempPath(), "mkt-bench-chunks-" + Guid.NewGuid().ToString("N"));
+try
+{
+    await PostgreSqlSchema.ApplyAsync(connectionString, CancellationToken.None);
+    var log = new BlobLog(NullLogger.Instance);
+    var best = new Dictionary<string, (double Write, double Read)>();
+    for (var round = 0; round < rounds; round++)
+    {
+        // Each round stores new chunks (another seed per round), so no write is a deduplicated no-op.
+        var file = new FileChunkStore(Options.Create(new BlobOptions { ChunkStorePath = Path.Combine(folder, $"round{round}") }), log);
+        await using var table = new PostgreSqlChunkStore(new PostgreSqlChunks(connectionString), log);
+        foreach (var (name, store) in new (string, IChunkStore)[] { ("files", file), ("postgresql", table) })
+        {
+            var (write, read) = await MeasureAsync(store, Seed + round, count, chunkSize, concurrency);
+            best[name] = best.TryGetValue(name, out var b) ? (Math.Max(b.Write, write), Math.Max(b.Read, read)) : (write, read);
+        }
+    }
+
+    var stored = (double)count * chunkSize * rounds;
+    var fileBytes = new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+    var tableBytes = await ScalarAsync(connectionString, "SELECT pg_total_relation_size('marketplaceblobchunks')");
+    var perGiB = (double)(1L << 30) / stored;
+    Console.WriteLine($"{"store",-12} {"write MiB/s",12} {"read MiB/s",11} {"x files w",10} {"x files r",10} {"bytes per GiB stored",22}");
+    foreach (var (name, onDisk) in new[] { ("files", fileBytes), ("postgresql", tableBytes) })
+    {
+        var (w, r) = best[name];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name,-12} {w,12:0.0} {r,11:0.0} {w / best["files"].Write,10:0.00} {r / best["files"].Read,10:0.00} {onDisk * perGiB,22:N0}"));
+    }
+}
+finally
+{
+    NpgsqlConnection.ClearAllPools();
+    await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+    if (Directory.Exists(folder))
+    {
+        Directory.Delete(folder, recursive: true);
+    }
+}
+
+return 0;
+
+static async Task<(double Write, double Read)> MeasureAsync(IChunkStore store, int seed, int count, int chunkSize, int concurrency)
+{
+    var chunks = new ChunkRef[count];
+    var next = -1;
+    var watch = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+    {
+        var bytes = new byte[chunkSize];
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < count)
+        {
+            new Random(unchecked((seed * 1_000_003) + i)).NextBytes(bytes);
+            chunks[i] = new ChunkRef { Hash = await store.WriteAsync(bytes), Size = chunkSize };
+        }
+    })));
+    var write = count * (double)chunkSize / (1 << 20) / watch.Elapsed.TotalSeconds;
+
+    next = -1;
+    watch.Restart();
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+    {
+        var bytes = new byte[chunkSize];
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < count)
+        {
+            await store.ReadVerifiedAsync("bench", i, chunks[i], bytes);
+        }
+    })));
+    var read = count * (double)chunkSize / (1 << 20) / watch.Elapsed.TotalSeconds;
+    return (write, read);
+}
+
+static async Task ExecuteAsync(string connectionString, string sql)
+{
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand(sql, connection);
+    await command.ExecuteNonQueryAsync();
+}
+
+static async Task<long> ScalarAsync(string connectionString, string sql)
+{
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand(sql, connection);
+    return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+}
+
+int Option(string name, int fallback) => int.Parse(OptionText(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+
+string OptionText(string name, string fallback)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
+}
