@@ -12,7 +12,7 @@ namespace Marketplace.Cli.Commands;
 internal static class DealCommands
 {
     public static IEnumerable<Command> Create(CliContext context) =>
-        [Store(context), List(context), Status(context), Retrieve(context), Audit(context)];
+        [Store(context), List(context), Status(context), Retrieve(context), Audit(context), Delete(context)];
 
     private static Option<string> DealId() => new("--id", "--deal-id") { Description = "The deal id.", Required = true };
 
@@ -67,6 +67,19 @@ internal static class DealCommands
         {
             var client = await run.ClientAsync().ConfigureAwait(false);
             DealView.Show(run, await client.GetDealAsync(run.Get(id)!, run.CancellationToken).ConfigureAwait(false));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Delete(CliContext context)
+    {
+        var id = DealId();
+        var command = new Command("delete-deal", "End a storage deal now: periods begun settled, every fragment deleted.") { id };
+        context.SetAction(command, async run =>
+        {
+            var client = await run.ClientAsync().ConfigureAwait(false);
+            DealView.Show(run, await client.DeleteDealAsync(run.Get(id)!, run.CancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;
         });
         return command;

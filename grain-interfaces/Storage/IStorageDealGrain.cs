@@ -28,6 +28,14 @@ public interface IStorageDealGrain : IGrainWithStringKey
     [ClientCallable(ClientCallScope.Argument)]
     Task<byte[]> ReadAsync(string clientId, long offset, long length);
 
+    /// <summary>Ends the deal now, at its owner's request, as its term's end would: the periods begun are settled (the
+    /// one under way paid to the providers whose fragments passed their last audit), every fragment is deleted from
+    /// its provider and the deal is recorded as ended. Idempotent: an ended deal is returned as it is.</summary>
+    /// <exception cref="DealNotFoundException">No such deal, or another client's.</exception>
+    /// <exception cref="InvalidRequestException">The deal is still being placed.</exception>
+    [ClientCallable(ClientCallScope.Argument)]
+    Task<DealStatus> DeleteAsync(string clientId);
+
     /// <summary>Runs an audit round now: each fragment's provider is challenged for a random chunk and its proof;
     /// health is updated and, when the healthy count falls below the threshold, a repair follows. Returns the
     /// deal after it.</summary>

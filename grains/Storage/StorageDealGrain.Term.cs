@@ -25,8 +25,35 @@ internal sealed partial class StorageDealGrain
         return (int)Math.Min(int.MaxValue, (term + period - 1) / period);
     }
 
+    public async Task<DealStatus> DeleteAsync(string clientId)
+    {
+        var status = await GetStatusAsync(clientId);
+        if (status.State == DealState.Ended)
+        {
+            return status;
+        }
+
+        if (status.State == DealState.Placing)
+        {
+            throw new InvalidRequestException($"deal {DealId} is still being placed; delete it once its upload has ended");
+        }
+
+        // The term ends now, recorded before anything is settled or deleted, so a crash in between finishes the same
+        // way on the next call or audit round: the period under way counts as the term's last, paid on the last
+        // audit's findings, and no further period is escrowed.
+        var now = time.GetUtcNow();
+        if (status.EndsAt == default || now < status.EndsAt)
+        {
+            status.EndsAt = now;
+            await state.WriteStateAsync();
+        }
+
+        await SettlePeriodsAsync(status);
+        return await EndAsync(status, $"deleted by its client at {now:O}");
+    }
+
     /// <summary>Deletes every fragment from its provider, then records the deal as ended and stops its audits.</summary>
-    private async Task<DealStatus> EndAsync(DealStatus status)
+    private async Task<DealStatus> EndAsync(DealStatus status, string? why = null)
     {
         var kept = 0;
         foreach (var fragment in status.Fragments)
@@ -45,9 +72,10 @@ internal sealed partial class StorageDealGrain
         }
 
         state.State.RepairPlan.Clear();
+        why ??= $"term ended at {status.EndsAt:O}";
         Enter(status, DealState.Ended, kept == 0
-            ? $"term ended at {status.EndsAt:O}; {status.PeriodsSettled} periods settled, every fragment deleted"
-            : $"term ended at {status.EndsAt:O}; {status.PeriodsSettled} periods settled, {kept} fragments left on providers out of reach");
+            ? $"{why}; {status.PeriodsSettled} periods settled, every fragment deleted"
+            : $"{why}; {status.PeriodsSettled} periods settled, {kept} fragments left on providers out of reach");
         await state.WriteStateAsync();
         _auditTimer?.Dispose();
         _auditTimer = null;

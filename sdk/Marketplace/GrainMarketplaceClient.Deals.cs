@@ -93,6 +93,10 @@ public sealed partial class GrainMarketplaceClient
         Deal(dealId).ReadAsync(ClientId, offset, length ?? -1).WaitAsync(cancellationToken);
 
     /// <inheritdoc />
+    public Task<DealStatus> DeleteDealAsync(string dealId, CancellationToken cancellationToken = default) =>
+        Deal(dealId).DeleteAsync(ClientId).WaitAsync(cancellationToken);
+
+    /// <inheritdoc />
     public async Task<DealStatus> AuditDealAsync(string dealId, CancellationToken cancellationToken = default)
     {
         var deal = Deal(dealId);

@@ -76,6 +76,10 @@ public sealed partial class HttpMarketplaceClient
     }
 
     /// <inheritdoc />
+    public Task<DealStatus> DeleteDealAsync(string dealId, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<DealStatus>(HttpMethod.Delete, $"v1/deals/{Escape(dealId)}", null, cancellationToken);
+
+    /// <inheritdoc />
     public Task<DealStatus> AuditDealAsync(string dealId, CancellationToken cancellationToken = default) =>
         SendJsonAsync<DealStatus>(HttpMethod.Post, $"v1/deals/{Escape(dealId)}/audit", null, cancellationToken);
 }

@@ -175,6 +175,11 @@ public interface IMarketplaceClient
     /// Throws <see cref="DealNotFoundException"/>, <see cref="StorageUnavailableException"/>.</summary>
     Task RetrieveAsync(string dealId, Stream destination, long offset = 0, long? length = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Ends the deal now, as its term's end would (periods begun settled, every fragment deleted); returns
+    /// it ended. Repeatable. Throws <see cref="DealNotFoundException"/>, <see cref="InvalidRequestException"/> while it
+    /// is still being placed.</summary>
+    Task<DealStatus> DeleteDealAsync(string dealId, CancellationToken cancellationToken = default);
+
     /// <summary>Runs an audit round of the deal now (and a repair when it is due); returns the deal after it.</summary>
     Task<DealStatus> AuditDealAsync(string dealId, CancellationToken cancellationToken = default);
 

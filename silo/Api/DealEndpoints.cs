@@ -36,6 +36,11 @@ internal static class DealEndpoints
             .WithName("ReadDeal")
             .WithSummary("The stored blob, rebuilt from the first k fragments that verify; one byte range with Range.")
             .ProducesProblems(400, 404, 416, 503);
+        api.MapDelete("/deals/{id}", DeleteAsync)
+            .WithName("DeleteDeal")
+            .WithSummary("Ends the deal now, as its term's end would: periods begun settled, every fragment deleted; repeatable.")
+            .Produces<DealStatus>()
+            .ProducesProblems(400, 404);
         api.MapPost("/deals/{id}/audit", AuditAsync)
             .WithName("AuditDeal")
             .WithSummary("Runs an audit round now (random chunks with Merkle proofs from every provider) and repairs when needed.")
@@ -140,6 +145,9 @@ internal static class DealEndpoints
         context.Response.ContentLength = length;
         await transfers.ReadAsync(status, offset, length, context.Response.Body, context.RequestAborted);
     }
+
+    private static async Task<IResult> DeleteAsync(HttpContext context, IGrainFactory grains, string id) =>
+        Results.Ok(await Deal(grains, id).DeleteAsync(ApiClient.IdOf(context)));
 
     private static async Task<IResult> AuditAsync(HttpContext context, IGrainFactory grains, string id)
     {

@@ -127,6 +127,39 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Its_owner_deletes_a_deal_its_fragments_leave_every_provider_and_a_repeat_or_a_stranger_changes_nothing()
+    {
+        await using var silo = await ApiTestSilo.StartAsync(Providers(6));
+        using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
+        using var bob = silo.NewHttpClient(ApiTestSilo.BobKey);
+        var created = await alice.PostAsync("v1/deals?preset=dev&deal_id=to-delete", new ByteArrayContent(Content(200_000)));
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var deal = (await created.Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        var folders = deal.Fragments.Select(f => Path.Combine(silo.DataFolder, "providers", f.ProviderId, "to-delete")).ToList();
+        Assert.All(folders, f => Assert.True(Directory.Exists(f), f));
+
+        // A stranger learns nothing and deletes nothing.
+        await ProblemAssert.IsProblemAsync(await bob.DeleteAsync("v1/deals/to-delete"), 404, "deal_not_found");
+        Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync("v1/deals/to-delete/content")).StatusCode);
+
+        using var deleted = await alice.DeleteAsync("v1/deals/to-delete");
+        Assert.True(deleted.StatusCode == HttpStatusCode.OK, await deleted.Content.ReadAsStringAsync());
+        var ended = (await deleted.Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        Assert.Equal(DealState.Ended, ended.State);
+        Assert.Contains("deleted by its client", ended.History[^1].Reason, StringComparison.Ordinal);
+        Assert.All(folders, f => Assert.False(Directory.Exists(f) && Directory.EnumerateFiles(f).Any(), $"{f} still holds fragments"));
+        await ProblemAssert.IsProblemAsync(await alice.GetAsync("v1/deals/to-delete/content"), 404, "deal_not_found");
+
+        // Again: the deal as it ended, nothing more.
+        using var again = await alice.DeleteAsync("v1/deals/to-delete");
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var same = (await again.Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        Assert.Equal(ended.History.Count, same.History.Count);
+        await ProblemAssert.IsProblemAsync(await alice.DeleteAsync("v1/deals/no-such-deal"), 404, "deal_not_found");
+        await ProblemAssert.IsProblemAsync(await alice.DeleteAsync("v1/deals/bad%2Fid"), 400, "invalid_request");
+    }
+
+    [Fact]
     public async Task A_provider_answering_garbage_is_caught_by_the_audit_never_read_and_its_fragment_rebuilt()
     {
         await using var silo = await ApiTestSilo.StartAsync(Providers(7));
@@ -366,6 +399,58 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         Assert.Equal(2, after.PeriodsSettled);
         await ProblemAssert.IsProblemAsync(await again.GetAsync("v1/deals/deal-term/content"), 404, "deal_not_found");
         Assert.Equal(DealState.Ended, (await again.GetFromJsonAsync<DealStatus>("v1/deals/deal-term", MarketplaceJson.Options))!.State);
+    }
+
+    [Fact]
+    public async Task A_paid_deal_deleted_mid_term_pays_the_periods_begun_once_and_escrows_no_more()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero));
+        var settings = Providers(6, price: 3_000_000_000);
+        settings["Marketplace:Ledger:Enabled"] = "true";
+        settings["Marketplace:Api:Operators:0"] = "bob";
+        settings["Marketplace:Storage:PaymentPeriod"] = "1.00:00:00";
+        await using var silo = await ApiTestSilo.StartAsync(settings, services: s => s.AddKeyedSingleton<TimeProvider>(Marketplace.Grains.Storage.StorageOptions.ClockKey, clock));
+        using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
+        using var bob = silo.NewHttpClient(ApiTestSilo.BobKey);
+        using (var deposit = await bob.PostAsync("v1/client/deposits", new StringContent("{\"client_id\": \"alice\", \"amount\": 1000000000, \"deposit_id\": \"bank-1\"}", System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.OK, deposit.StatusCode);
+        }
+
+        var created = await alice.PostAsync("v1/deals?preset=dev&deal_id=deal-gone&duration_days=10", new ByteArrayContent(Content(300_000)));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var deal = (await created.Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        var ledger = silo.App.Services.GetRequiredService<IGrainFactory>().GetGrain<ISettlement>(ISettlement.DefaultKey);
+        var before = await ledger.GetBalanceAsync("alice");
+
+        // Half way through day two: day one is over, day two under way; the deletion pays both and escrows no third.
+        clock.Advance(TimeSpan.FromDays(1.5));
+        using var deleted = await alice.DeleteAsync("v1/deals/deal-gone");
+        var ended = (await deleted.Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        Assert.Equal(DealState.Ended, ended.State);
+        Assert.Equal(2, ended.PeriodsSettled);
+        Assert.Null(await ledger.GetEscrowAsync("deal:deal-gone:p2:f0"));
+        UInt128 paid = UInt128.Zero;
+        foreach (var fragment in deal.Fragments)
+        {
+            for (var period = 0; period < 2; period++)
+            {
+                var escrow = (await ledger.GetEscrowAsync($"deal:deal-gone:p{period}:f{fragment.Index}"))!;
+                Assert.Equal(SettlementOutcome.Paid, escrow.Settlement!.Outcome);
+                paid += escrow.Amount;
+            }
+        }
+
+        var after = await ledger.GetBalanceAsync("alice");
+        Assert.Equal(UInt128.Zero, after.Escrowed);
+        Assert.Equal(before.Available + before.Escrowed - paid, after.Available);
+
+        // Deleting again, or the next audit round, settles nothing more.
+        Assert.Equal(HttpStatusCode.OK, (await alice.DeleteAsync("v1/deals/deal-gone")).StatusCode);
+        clock.Advance(TimeSpan.FromDays(2));
+        var audited = (await (await alice.PostAsync("v1/deals/deal-gone/audit", null)).Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        Assert.Equal((DealState.Ended, 2), (audited.State, audited.PeriodsSettled));
+        Assert.Equal(after.Available, (await ledger.GetBalanceAsync("alice")).Available);
     }
 
     [Fact]
