@@ -73,6 +73,10 @@ internal sealed class ClientStorageGrain(
         return Task.FromResult(room);
     }
 
+    /// <summary>How a charged id reads in a refusal: a storage deal's (<c>deal:{id}</c>) or a blob's.</summary>
+    private static string Described(string id) =>
+        id.StartsWith("deal:", StringComparison.Ordinal) ? "storage deal " + id[5..] : "blob " + id;
+
     /// <inheritdoc />
     public async Task ChargeAsync(string blobId, long size, bool enforceQuota)
     {
@@ -90,7 +94,7 @@ internal sealed class ClientStorageGrain(
             if (limit > 0 && _storedBytes + size > limit)
             {
                 var reason = string.Create(CultureInfo.InvariantCulture,
-                    $"stored bytes: this client stores {_storedBytes:N0} bytes; blob {blobId} of {size:N0} bytes would pass its limit of {limit:N0}. Delete blobs it no longer needs and upload again");
+                    $"stored bytes: this client stores {_storedBytes:N0} bytes; {Described(blobId)} of {size:N0} bytes would pass its limit of {limit:N0}. Delete blobs or deals it no longer needs and upload again");
                 log.StorageQuotaRefused(ClientId, blobId, size, reason);
                 throw new QuotaExceededException(reason);
             }

@@ -71,6 +71,7 @@ internal sealed partial class StorageDealGrain
             }
         }
 
+        await QuotaLedger(status.ClientId).ReleaseAsync(QuotaId);
         state.State.RepairPlan.Clear();
         why ??= $"term ended at {status.EndsAt:O}";
         Enter(status, DealState.Ended, kept == 0

@@ -7,6 +7,7 @@
 // k healthy fragments onto providers holding none of the deal. State is written before data moves (a repair plan
 // first), so a silo restart in the middle resumes the same work.
 using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Blobs;
 using Marketplace.Storage.ReedSolomon;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -93,9 +94,13 @@ internal sealed partial class StorageDealGrain(
 
         var (chunkSize, chunkCount) = new BlobEncoder(policy.DataFragments, policy.ParityFragments).LayoutOf(length);
         var fragmentBytes = (long)chunkSize * chunkCount;
+        // The deal counts in its client's stored-bytes quota, as its blobs do, from before anything is placed until
+        // it ends (QuotaExceededException otherwise).
+        await QuotaLedger(clientId).ChargeAsync(QuotaId, length, enforceQuota: true);
         var (chosen, refusals) = await PlaceAsync(policy.TotalFragments, fragmentBytes, maxPricePerGiBMonth, exclude: new HashSet<string>());
         if (chosen.Count < policy.TotalFragments)
         {
+            await QuotaLedger(clientId).ReleaseAsync(QuotaId);
             var price = maxPricePerGiBMonth == long.MaxValue ? "" : $" at most {maxPricePerGiBMonth} per GiB-month";
             throw new DealNotPlacedException(
                 $"deal {DealId} needs {policy.TotalFragments} providers with {fragmentBytes} bytes free{price} and found {chosen.Count}: {Describe(refusals)}; "
@@ -217,6 +222,11 @@ internal sealed partial class StorageDealGrain(
             ? throw new DealNotFoundException($"storage deal {DealId} ended at {status.EndsAt:O}; its fragments were deleted")
             : status;
     }
+
+    /// <summary>The id under which the deal is charged to its client's stored-bytes quota.</summary>
+    private string QuotaId => "deal:" + DealId;
+
+    private IClientStorageLedgerGrain QuotaLedger(string clientId) => GrainFactory.GetGrain<IClientStorageLedgerGrain>(clientId);
 
     private DealStatus Existing() =>
         state.State.Status ?? throw new DealNotFoundException($"no storage deal {DealId}");

@@ -402,6 +402,28 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Deals_count_in_the_clients_stored_bytes_quota_with_its_blobs_until_deleted()
+    {
+        var settings = Providers(6);
+        settings["Marketplace:Blobs:StoredBytesPerClient:alice"] = "1000000";
+        await using var silo = await ApiTestSilo.StartAsync(settings);
+        using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
+        var first = await alice.PostAsync("v1/deals?preset=dev&deal_id=quota-1", new ByteArrayContent(Content(600_000)));
+        Assert.True(first.StatusCode == HttpStatusCode.Created, await first.Content.ReadAsStringAsync());
+
+        // A second deal, or a blob, that would pass the quota is refused before anything is placed or stored.
+        var refused = await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?preset=dev&deal_id=quota-2", new ByteArrayContent(Content(600_001))), 429, "quota_exceeded");
+        Assert.Contains("storage deal quota-2", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await ProblemAssert.IsProblemAsync(await alice.GetAsync("v1/deals/quota-2"), 404, "deal_not_found");
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/blobs", new ByteArrayContent(Content(500_000))), 429, "quota_exceeded");
+
+        // Deleting the first frees its bytes: the second fits now.
+        Assert.Equal(HttpStatusCode.OK, (await alice.DeleteAsync("v1/deals/quota-1")).StatusCode);
+        var second = await alice.PostAsync("v1/deals?preset=dev&deal_id=quota-2", new ByteArrayContent(Content(600_001)));
+        Assert.True(second.StatusCode == HttpStatusCode.Created, await second.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_paid_deal_deleted_mid_term_pays_the_periods_begun_once_and_escrows_no_more()
     {
         var clock = new ManualClock(new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero));
