@@ -122,7 +122,7 @@ internal sealed partial class SettlementGrain
         foreach (var jobId in jobIds)
         {
             var job = State.Jobs[jobId];
-            var onChain = await JobStateAtAsync(job.JobIndex);
+            var onChain = SurelyOpenOnChain(job) ? EscrowJobState.Open : await JobStateAtAsync(job.JobIndex);
             if (onChain == EscrowJobState.Open)
             {
                 included.Add(job);
@@ -215,6 +215,7 @@ internal sealed partial class SettlementGrain
             }
         }
 
+        _verifyQueuedJobs = false;
         record.TransactionHash = tx.Hash;
         record.GasUsed = receipt.GasUsed;
         foreach (var jobId in record.JobIds)
@@ -238,6 +239,8 @@ internal sealed partial class SettlementGrain
 
     private void Requeue(BatchRecord record)
     {
+        // A batch refused or not applied: its jobs are asked about one by one until a batch goes through.
+        _verifyQueuedJobs = true;
         foreach (var jobId in record.JobIds)
         {
             State.Jobs[jobId].Stage = ChainJobStage.Queued;

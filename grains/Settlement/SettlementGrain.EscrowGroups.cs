@@ -217,6 +217,7 @@ internal sealed partial class SettlementGrain
 
         var errors = new Dictionary<string, Exception>(StringComparer.Ordinal);
         var mined = new List<ChainJob>(group.Count);
+        var deposited = new List<ChainJobView?>(group.Count);
         for (var k = 0; k < group.Count; k++)
         {
             var receipt = await FinishAsync(signed[k], justSent: true);
@@ -233,10 +234,13 @@ internal sealed partial class SettlementGrain
             {
                 group[k].DepositTransaction = receipt.TransactionHash.ToString();
                 mined.Add(group[k]);
+                deposited.Add(DepositedIn(receipt, group[k].ChainJobId));
             }
         }
 
-        var views = await Task.WhenAll(mined.ConvertAll(job => JobOfAsync(Hex.Decode(job.ChainJobId))));
+        // The job's index and deadline come from its deposit's Deposited event; the contract is asked only when a
+        // receipt has none (it always has one from the Escrow this settlement deployed).
+        var views = await Task.WhenAll(mined.Select((job, k) => deposited[k] is { } view ? Task.FromResult<ChainJobView?>(view) : JobOfAsync(Hex.Decode(job.ChainJobId))));
         for (var k = 0; k < mined.Count; k++)
         {
             var job = mined[k];

@@ -34,6 +34,17 @@ internal sealed partial class SettlementGrain(
     private IGrainTimer? _batchTimer;
     private bool _reminderRegistered;
 
+    /// <summary>How far a job's deadline must be past the chain's time for its state on the chain to be known without
+    /// asking (<see cref="SurelyOpenOnChain"/>): a day.</summary>
+    private static readonly TimeSpan OpenCheckMargin = TimeSpan.FromDays(1);
+
+    /// <summary>The chain's time at the last block read (unix seconds; 0 before any), and when it was read.</summary>
+    private ulong _chainTimeSeen;
+    private long _chainTimeSeenAt;
+
+    /// <summary>Set while a batch was refused or not applied: queued jobs are then asked about one by one.</summary>
+    private bool _verifyQueuedJobs;
+
     private SettlementState State => state.State;
 
     private ChainSettlementOptions Options => chain.Options;
