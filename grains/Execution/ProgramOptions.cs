@@ -69,9 +69,10 @@ internal sealed class ProgramOptions
     public int StateHistoryCommits { get; set; } = 1024;
 
     /// <summary>Past versions younger than this stay readable even beyond <see cref="StateHistoryCommits"/> (within
-    /// <see cref="StateHistoryBytes"/>), so a job retried after its silo died, minutes later on a busy cluster, still
-    /// reproduces the commit its first attempt made: 15 minutes.</summary>
-    public TimeSpan StateHistoryAge { get; set; } = TimeSpan.FromMinutes(15);
+    /// <see cref="StateHistoryBytes"/>), so a job retried after its silo died, a minute later on a busy cluster, still
+    /// reproduces the commit its first attempt made: 2 minutes (each kept record is rewritten with every state
+    /// checkpoint, so this bounds that cost too).</summary>
+    public TimeSpan StateHistoryAge { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Commits between two writes of a program's whole state record (its checkpoint); each commit between is
     /// one small record of its own (its writes, undo record and job), so a commit costs what it wrote, not the whole
