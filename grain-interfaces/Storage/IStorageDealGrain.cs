@@ -30,9 +30,9 @@ public interface IStorageDealGrain : IGrainWithStringKey
 
     /// <summary>Ends the deal now, at its owner's request, as its term's end would: the periods begun are settled (the
     /// one under way paid to the providers whose fragments passed their last audit), every fragment is deleted from
-    /// its provider and the deal is recorded as ended. Idempotent: an ended deal is returned as it is.</summary>
+    /// its provider and the deal is recorded as ended. Idempotent: an ended deal is returned as it is. A deal still
+    /// being placed (an upload under way or abandoned) ends the same way, and an upload under way then fails.</summary>
     /// <exception cref="DealNotFoundException">No such deal, or another client's.</exception>
-    /// <exception cref="InvalidRequestException">The deal is still being placed.</exception>
     [ClientCallable(ClientCallScope.Argument)]
     Task<DealStatus> DeleteAsync(string clientId);
 

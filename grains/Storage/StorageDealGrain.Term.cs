@@ -33,11 +33,6 @@ internal sealed partial class StorageDealGrain
             return status;
         }
 
-        if (status.State == DealState.Placing)
-        {
-            throw new InvalidRequestException($"deal {DealId} is still being placed; delete it once its upload has ended");
-        }
-
         // The term ends now, recorded before anything is settled or deleted, so a crash in between finishes the same
         // way on the next call or audit round: the period under way counts as the term's last, paid on the last
         // audit's findings, and no further period is escrowed.

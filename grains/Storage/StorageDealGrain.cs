@@ -155,6 +155,12 @@ internal sealed partial class StorageDealGrain(
         var status = Owned(clientId);
         if (status.State != DealState.Placing)
         {
+            if (status.State == DealState.Ended && status.ContentSha256.Length == 0)
+            {
+                // Deleted by its client while placing: the upload fails and drops what it wrote.
+                throw new InvalidRequestException($"dealId: deal {DealId} was deleted before its upload completed");
+            }
+
             return status.ContentSha256 == content.ContentSha256
                 ? status
                 : throw new InvalidRequestException($"dealId: deal {DealId} already stores other content");

@@ -176,8 +176,8 @@ public interface IMarketplaceClient
     Task RetrieveAsync(string dealId, Stream destination, long offset = 0, long? length = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>Ends the deal now, as its term's end would (periods begun settled, every fragment deleted); returns
-    /// it ended. Repeatable. Throws <see cref="DealNotFoundException"/>, <see cref="InvalidRequestException"/> while it
-    /// is still being placed.</summary>
+    /// it ended. Repeatable; a deal still being placed ends too (its upload under way fails). Throws
+    /// <see cref="DealNotFoundException"/>.</summary>
     Task<DealStatus> DeleteDealAsync(string dealId, CancellationToken cancellationToken = default);
 
     /// <summary>Runs an audit round of the deal now (and a repair when it is due); returns the deal after it.</summary>

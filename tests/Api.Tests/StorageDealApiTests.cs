@@ -421,6 +421,28 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, (await alice.DeleteAsync("v1/deals/quota-1")).StatusCode);
         var second = await alice.PostAsync("v1/deals?preset=dev&deal_id=quota-2", new ByteArrayContent(Content(600_001)));
         Assert.True(second.StatusCode == HttpStatusCode.Created, await second.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await alice.DeleteAsync("v1/deals/quota-2")).StatusCode);
+
+        // An upload begun and abandoned holds its bytes while the deal is placing; deleting it gives them back, and
+        // the upload, were it still under way, could no longer complete.
+        var grains = silo.App.Services.GetRequiredService<IGrainFactory>();
+        var abandoned = grains.GetGrain<IStorageDealGrain>("abandoned-upload");
+        Assert.Equal(DealState.Placing, (await abandoned.BeginAsync("alice", DurabilityPolicy.Dev, long.MaxValue, TimeSpan.FromDays(30), 900_000)).State);
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?preset=dev&deal_id=quota-3", new ByteArrayContent(Content(200_000))), 429, "quota_exceeded");
+        using (var deleted = await alice.DeleteAsync("v1/deals/abandoned-upload"))
+        {
+            Assert.Equal(DealState.Ended, (await deleted.Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!.State);
+        }
+
+        var late = await Assert.ThrowsAsync<InvalidRequestException>(() => abandoned.CompleteAsync("alice", new DealContent
+        {
+            ContentSha256 = new string('0', 64),
+            FragmentSha256 = [.. Enumerable.Repeat(new string('0', 64), 6)],
+            FragmentMerkleRoots = [.. Enumerable.Repeat(new string('0', 64), 6)],
+        }));
+        Assert.Contains("deleted before its upload completed", late.Message, StringComparison.Ordinal);
+        var third = await alice.PostAsync("v1/deals?preset=dev&deal_id=quota-3", new ByteArrayContent(Content(200_000)));
+        Assert.True(third.StatusCode == HttpStatusCode.Created, await third.Content.ReadAsStringAsync());
     }
 
     [Fact]
