@@ -16,6 +16,21 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
 {
     private static Dictionary<string, string?> Providers(int count, long price = 1_000_000) => StorageTestSettings.Providers(count, pricePerGiBMonth: price);
 
+    /// <summary>A silo with six providers at 3,000,000,000 per GiB-month, the ledger on, daily payment periods read from
+    /// <paramref name="clock"/>, bob an operator, and alice funded with 1,000,000,000 by him.</summary>
+    private static async Task<ApiTestSilo> StartPaidSiloAsync(ManualClock clock)
+    {
+        var settings = Providers(6, price: 3_000_000_000);
+        settings["Marketplace:Ledger:Enabled"] = "true";
+        settings["Marketplace:Api:Operators:0"] = "bob";
+        settings["Marketplace:Storage:PaymentPeriod"] = "1.00:00:00";
+        var silo = await ApiTestSilo.StartAsync(settings, services: s => s.AddKeyedSingleton<TimeProvider>(Marketplace.Grains.Storage.StorageOptions.ClockKey, clock));
+        using var bob = silo.NewHttpClient(ApiTestSilo.BobKey);
+        using var deposit = await bob.PostAsync("v1/client/deposits", new StringContent("{\"client_id\": \"alice\", \"amount\": 1000000000, \"deposit_id\": \"bank-1\"}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, deposit.StatusCode);
+        return silo;
+    }
+
     private byte[] Content(int length) => StorageTestSettings.SeededContent(output, length);
 
     [Fact]
@@ -344,17 +359,8 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
     public async Task A_deal_ends_after_its_term_paying_every_period_of_it_once_deleting_its_fragments_and_refusing_reads()
     {
         var clock = new ManualClock(new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero));
-        var settings = Providers(6, price: 3_000_000_000);
-        settings["Marketplace:Ledger:Enabled"] = "true";
-        settings["Marketplace:Api:Operators:0"] = "bob";
-        settings["Marketplace:Storage:PaymentPeriod"] = "1.00:00:00";
-        await using var silo = await ApiTestSilo.StartAsync(settings, services: s => s.AddKeyedSingleton<TimeProvider>(Marketplace.Grains.Storage.StorageOptions.ClockKey, clock));
+        await using var silo = await StartPaidSiloAsync(clock);
         using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
-        using var bob = silo.NewHttpClient(ApiTestSilo.BobKey);
-        using (var deposit = await bob.PostAsync("v1/client/deposits", new StringContent("{\"client_id\": \"alice\", \"amount\": 1000000000, \"deposit_id\": \"bank-1\"}", System.Text.Encoding.UTF8, "application/json")))
-        {
-            Assert.Equal(HttpStatusCode.OK, deposit.StatusCode);
-        }
 
         // Terms outside 1-3650 days are refused before anything is placed.
         await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?preset=dev&duration_days=0", new ByteArrayContent(Content(1000))), 400, "invalid_request");
@@ -449,17 +455,8 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
     public async Task A_paid_deal_deleted_mid_term_pays_the_periods_begun_once_and_escrows_no_more()
     {
         var clock = new ManualClock(new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero));
-        var settings = Providers(6, price: 3_000_000_000);
-        settings["Marketplace:Ledger:Enabled"] = "true";
-        settings["Marketplace:Api:Operators:0"] = "bob";
-        settings["Marketplace:Storage:PaymentPeriod"] = "1.00:00:00";
-        await using var silo = await ApiTestSilo.StartAsync(settings, services: s => s.AddKeyedSingleton<TimeProvider>(Marketplace.Grains.Storage.StorageOptions.ClockKey, clock));
+        await using var silo = await StartPaidSiloAsync(clock);
         using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
-        using var bob = silo.NewHttpClient(ApiTestSilo.BobKey);
-        using (var deposit = await bob.PostAsync("v1/client/deposits", new StringContent("{\"client_id\": \"alice\", \"amount\": 1000000000, \"deposit_id\": \"bank-1\"}", System.Text.Encoding.UTF8, "application/json")))
-        {
-            Assert.Equal(HttpStatusCode.OK, deposit.StatusCode);
-        }
 
         var created = await alice.PostAsync("v1/deals?preset=dev&deal_id=deal-gone&duration_days=10", new ByteArrayContent(Content(300_000)));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);

@@ -150,13 +150,9 @@ public sealed class SandboxLimitTests(ITestOutputHelper output) : IDisposable
         await AssertServesNextAsync();
     }
 
-    [Theory]
-    [InlineData("loop")]
-    [InlineData("recursion")]
-    public async Task InterruptStopsARunWithAHugeBudgetWithinBoundedTime(string kind)
-    {
-        // A loop (checked at its header) and call trees without loops (checked at function entry).
-        var module = Wat(kind == "loop"
+    /// <summary>A program that runs for hours unless stopped: a loop (checked at its header), or a call tree without
+    /// loops (checked at function entry).</summary>
+    private static byte[] Endless(string kind) => Wat(kind == "loop"
             ? """
               (module (memory (export "memory") 1)
                 (func (export "onvm_main") (param i32 i32) (result i32 i32) (loop $l (br $l)) (i32.const 0) (i32.const 0)))
@@ -168,6 +164,14 @@ public sealed class SandboxLimitTests(ITestOutputHelper output) : IDisposable
                     (else (i64.add (call $fib (i64.sub (local.get 0) (i64.const 1))) (call $fib (i64.sub (local.get 0) (i64.const 2)))))))
                 (func (export "onvm_main") (param i32 i32) (result i32 i32) (drop (call $fib (i64.const 90))) (i32.const 0) (i32.const 0)))
               """);
+
+    [Theory]
+    [InlineData("loop")]
+    [InlineData("recursion")]
+    public async Task InterruptStopsARunWithAHugeBudgetWithinBoundedTime(string kind)
+    {
+        // A loop (checked at its header) and call trees without loops (checked at function entry).
+        var module = Endless(kind);
         ProgramExecution? execution = null;
         var run = _harness.RunAsync(module, [], maxFuel: long.MaxValue / 4, started: e => execution = e);
         var ticks = _harness.Ticker.Ticks;
@@ -191,18 +195,7 @@ public sealed class SandboxLimitTests(ITestOutputHelper output) : IDisposable
     {
         // Nobody calls Interrupt: the deadline, already passed when the run starts, is read by the run's own epoch
         // callback. Without it the huge budget would keep the run going for hours.
-        var module = Wat(kind == "loop"
-            ? """
-              (module (memory (export "memory") 1)
-                (func (export "onvm_main") (param i32 i32) (result i32 i32) (loop $l (br $l)) (i32.const 0) (i32.const 0)))
-              """
-            : """
-              (module (memory (export "memory") 1)
-                (func $fib (param i64) (result i64)
-                  (if (result i64) (i64.lt_u (local.get 0) (i64.const 2)) (then (local.get 0))
-                    (else (i64.add (call $fib (i64.sub (local.get 0) (i64.const 1))) (call $fib (i64.sub (local.get 0) (i64.const 2)))))))
-                (func (export "onvm_main") (param i32 i32) (result i32 i32) (drop (call $fib (i64.const 90))) (i32.const 0) (i32.const 0)))
-              """);
+        var module = Endless(kind);
         var result = await _harness.RunAsync(module, [], maxFuel: long.MaxValue / 4, deadline: System.Diagnostics.Stopwatch.GetTimestamp()).WaitAsync(TimeSpan.FromSeconds(60));
         Assert.True(result.Interrupted, result.Error);
         await AssertServesNextAsync();
