@@ -16,11 +16,13 @@ public interface IJobAttemptGrain : IGrainWithStringKey
     [Alias("bids")]
     Task BidsAsync([Immutable] WorkerBid[] bids);
 
-    /// <summary>A worker that had no room for this job when it last offered itself has room now: a job waiting for
-    /// room offers itself again at once; any other job ignores the call.</summary>
-    [OneWay]
+    /// <summary>A worker that had no room for this job when it last offered itself has room now (or the client's
+    /// job list handed the job a place): a job waiting for room offers itself again at once, and a job still in a
+    /// matching round offers itself again as soon as that round finds no room.</summary>
+    /// <returns>False when the job has no use for the room (it runs, finished, or waits for something else), so the
+    /// caller can offer it to the next waiting job.</returns>
     [Alias("room-available")]
-    Task RoomAvailableAsync();
+    Task<bool> RoomAvailableAsync();
 
     /// <summary>A silo of the cluster died (sent by the survivors to every unfinished job whose watchdog reminder
     /// they read): a job whose activation died with it resumes now, on the silo this call activates it on, instead

@@ -19,6 +19,7 @@ internal sealed partial class JobGrain
     private DateTimeOffset? _absentSince;
     private bool _hasPlace;
     private bool _waitingForPlace;
+    private bool _roomOpenedInRound;
 
     /// <inheritdoc />
     public async Task BidsAsync(WorkerBid[] bids)
@@ -50,13 +51,24 @@ internal sealed partial class JobGrain
     }
 
     /// <inheritdoc />
-    public async Task RoomAvailableAsync()
+    public async Task<bool> RoomAvailableAsync()
     {
         if (Info.Status == JobStatus.Pending && (_busyRounds > 0 || _waitingForPlace))
         {
             await StartMatchingAsync();
             Schedule();
+            return true;
         }
+
+        if (Info.Status == JobStatus.Matching)
+        {
+            // A worker that turned this round's bid away already has room again, before the round closed: if the
+            // round finds no room, the job offers itself again at once instead of waiting for a wake already spent.
+            _roomOpenedInRound = true;
+            return true;
+        }
+
+        return false;
     }
 
     private async Task StartMatchingAsync()
@@ -90,6 +102,7 @@ internal sealed partial class JobGrain
         }
 
         _round++;
+        _roomOpenedInRound = false;
         _bids.Clear();
         _waitingFor.Clear();
         _haveEligibleBid = false;
@@ -316,7 +329,8 @@ internal sealed partial class JobGrain
     /// applies.</summary>
     private void WaitForRoom()
     {
-        var delay = RetryBackoff.Delay(_busyRounds + 1, _options.BusyWaitBase, _options.WokenWaitMax);
+        var delay = _roomOpenedInRound ? TimeSpan.Zero : RetryBackoff.Delay(_busyRounds + 1, _options.BusyWaitBase, _options.WokenWaitMax);
+        _roomOpenedInRound = false;
         if (_busyRounds == 0)
         {
             AddLog("info", string.Create(CultureInfo.InvariantCulture, $"waiting for room on a worker: {IneligibleText()}"));

@@ -36,6 +36,9 @@ internal static class MarketplaceEventIds
     /// tried again until the start is cancelled.</summary>
     public const int WorkerRegistrationRetried = 5208;
 
+    /// <summary>A job told that room opened on a worker did not answer; the next waiting job is told instead.</summary>
+    public const int RoomWakeFailed = 5209;
+
     public const int ReservationsLapsed = 5300;
     public const int OrphanedJobsResumed = 5301;
     public const int OrphanedJobSweepFailed = 5302;

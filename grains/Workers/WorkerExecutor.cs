@@ -22,6 +22,9 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
 {
     private const int MaxRecordedResults = 4096;
 
+    /// <summary>Waiting jobs asked at most, per opened room, until one takes it.</summary>
+    private const int WakeTries = 8;
+
     private readonly IGrainFactory _grains;
     private readonly GrainReferences<IJobAttemptGrain> _jobs;
     private readonly WorkerWaitlist _waitlist;
@@ -334,12 +337,34 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
         }
     }
 
-    /// <summary>Tells the next job waiting for room on this silo's workers to offer itself again (one-way).</summary>
+    /// <summary>Tells the next job waiting for room on this silo's workers to offer itself again. When that job has no
+    /// use for the room any more (it ran elsewhere, or finished) and the room is still free, the next one is told, up to
+    /// <see cref="WakeTries"/> jobs; room that a new job took meanwhile wakes no one else (on a saturated cluster every
+    /// extra wake is one more matching round).</summary>
     private void WakeWaitingJob()
     {
-        if (IsAlive && _waitlist.TakeNext() is { } jobId)
+        if (IsAlive && _waitlist.Count > 0)
         {
-            _ = _jobs.Create(jobId).RoomAvailableAsync();
+            _ = WakeNextAsync();
+        }
+    }
+
+    private async Task WakeNextAsync()
+    {
+        for (var tries = 0; tries < WakeTries && IsAlive && _waitlist.TakeNext() is { } jobId; tries++)
+        {
+            try
+            {
+                if (await _jobs.Create(jobId).RoomAvailableAsync().ConfigureAwait(false) || Running + Queued >= _limit)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                // The job's silo is overloaded or just died: its own backoff poll brings it back; wake the next.
+                LogWakeFailed(_log, WorkerId, jobId, e.Message);
+            }
         }
     }
 
@@ -672,6 +697,9 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
 
     [LoggerMessage(EventId = MarketplaceEventIds.WorkerStopIncomplete, Level = LogLevel.Warning, Message = "Worker {WorkerId} stopped with {Busy} run slot(s) still busy at the shutdown deadline; their leases will expire")]
     private static partial void LogStopIncomplete(ILogger log, string workerId, int busy);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.RoomWakeFailed, Level = LogLevel.Information, Message = "Worker {WorkerId} could not tell job {JobId} that room opened ({Error}); the next waiting job is told")]
+    private static partial void LogWakeFailed(ILogger log, string workerId, string jobId, string error);
 
     [LoggerMessage(EventId = MarketplaceEventIds.AttemptReportFailed, Level = LogLevel.Warning, Message = "Worker {WorkerId} could not report the attempt of job {JobId}; its lease will expire")]
     private static partial void LogReportFailed(ILogger log, Exception e, string workerId, string jobId);

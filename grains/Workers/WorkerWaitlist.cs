@@ -5,8 +5,9 @@
 // room to a newer job and comes back keeps its place), so a client with thousands of waiting jobs is woken once for
 // every turn of each other waiting client and its oldest job goes first. A job is listed when a worker declines its bid
 // for room and when a worker refuses its assignment for room (another job took the room first). It waits on the list
-// of every silo whose workers turned it away; one that found room elsewhere ignores the wake. Its backoff poll stays
-// as the fallback for a wake that never comes.
+// of every silo whose workers turned it away; one that found room elsewhere, or finished, answers that it has no use
+// for the room and the next job is woken. A job woken while its matching round is still open offers itself again as
+// soon as that round finds no room. Its backoff poll stays as the fallback for a wake that never comes.
 
 namespace Marketplace.Grains.Workers;
 
