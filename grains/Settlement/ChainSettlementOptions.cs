@@ -79,13 +79,14 @@ public sealed class ChainSettlementOptions
     public string GasTopUpWei { get; set; } = "50000000000000000";
 
     /// <summary>Settled jobs whose batch is confirmed that the settlement keeps in its own record, newest first
-    /// (default 128; 0 to 100,000). Older ones move to a record of their own per job, read again only when the job is
+    /// (default 16; 0 to 100,000). Older ones move to a record of their own per job, read again only when the job is
     /// asked about, so the settlement's record, written on every escrow and settlement, stays the same size however
     /// many jobs the marketplace has run.</summary>
-    public int SettledJobsKept { get; set; } = 128;
+    public int SettledJobsKept { get; set; } = 16;
 
-    /// <summary>Journal entries kept (default 256; 10 to 100,000). Balances are the chain's, so older entries are only
-    /// history; they are dropped, and the journal page says through which entry it is compacted.</summary>
+    /// <summary>Journal entries kept at least (default 256; 10 to 100,000), in sealed pages of 32 stored beside the
+    /// settlement's record plus the page being filled. Balances are the chain's, so older entries are only history;
+    /// they are dropped a page at a time, and the journal page says through which entry it is compacted.</summary>
     public int JournalEntriesKept { get; set; } = 256;
 
     /// <summary>Where a client's or worker's withdrawals go, by client or worker id (an address each). An owner not

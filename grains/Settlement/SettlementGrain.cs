@@ -6,7 +6,6 @@
 // never done twice, and never lost once stored. Before any new transaction, every unfinished one is finished first,
 // so nonces stay in order. Payments and refunds are recorded here at once (the job flow gets its settlement back)
 // and released on the chain in batches. grains/Settlement/README.md has the states and the reconciliation rules.
-using System.Globalization;
 using System.Numerics;
 using Marketplace.Chain;
 using Marketplace.Chain.Rpc;
@@ -94,33 +93,6 @@ internal sealed partial class SettlementGrain(
     }
 
     /// <inheritdoc />
-    public Task<LedgerJournalPage> GetJournalAsync(string? cursor, int limit)
-    {
-        PageLimits.Check(limit);
-        long after = 0;
-        if (cursor is not null)
-        {
-            var field = PageCursor.Decode(cursor, Listings.LedgerJournalList, 1)[0];
-            if (!long.TryParse(field, NumberStyles.None, CultureInfo.InvariantCulture, out after) || after < 1)
-            {
-                throw PageCursor.Malformed(cursor);
-            }
-        }
-
-        var journal = State.Journal;
-        var page = new LedgerJournalPage { CompactedThrough = journal.Count == 0 ? State.Sequence : journal[0].Sequence - 1 };
-        var start = journal.Count == 0 ? 0 : (int)Math.Clamp(after - journal[0].Sequence + 1, 0, journal.Count);
-        var count = Math.Min(limit, journal.Count - start);
-        page.Entries = journal.GetRange(start, count);
-        if (start + count < journal.Count)
-        {
-            page.NextCursor = PageCursor.Encode(Listings.LedgerJournalList, page.Entries[^1].Sequence.ToString(CultureInfo.InvariantCulture));
-        }
-
-        return Task.FromResult(page);
-    }
-
-    /// <inheritdoc />
     /// <remarks>The chain settlement keeps no balances of its own: they are the chain's (token balances, escrow
     /// balances, stakes; <see cref="GetBalanceAsync"/>, <see cref="GetStakeAsync"/>). It answers the journal's
     /// sequence and nothing else.</remarks>
@@ -130,27 +102,6 @@ internal sealed partial class SettlementGrain(
     /// <summary>True while something is left to do: a transaction under way, a batch in flight, jobs queued.</summary>
     private bool HasWork => State.Queue.Count > 0 || State.InFlight is not null || State.Outbox.Count > 0;
 
-    /// <summary>Appends a journal entry (postings of 0 left out) and returns it.</summary>
-    private LedgerEntry Post(LedgerOperation operation, string reference, List<LedgerPosting> postings)
-    {
-        postings.RemoveAll(p => p.Amount == UInt128.Zero);
-        var entry = new LedgerEntry
-        {
-            Sequence = ++State.Sequence,
-            At = _time.GetUtcNow(),
-            Operation = operation,
-            Reference = reference,
-            Postings = postings,
-        };
-        State.Journal.Add(entry);
-        if (State.Journal.Count > Options.JournalEntriesKept)
-        {
-            State.Journal.RemoveRange(0, State.Journal.Count - Options.JournalEntriesKept);
-        }
-
-        return entry;
-    }
-
     /// <summary>Writes the state; on failure drops the activation (the next call reloads the stored state, whose
     /// outbox holds whatever was signed) and rethrows.</summary>
     private async Task WriteAsync()
@@ -158,6 +109,7 @@ internal sealed partial class SettlementGrain(
         await MoveSettledJobsOutAsync();
         try
         {
+            await SealJournalPagesAsync();
             await state.WriteStateAsync();
         }
         catch (Exception e)
@@ -166,6 +118,8 @@ internal sealed partial class SettlementGrain(
             DeactivateOnIdle();
             throw;
         }
+
+        await RemoveDroppedJournalPagesAsync();
 
         await KeepResumingAsync();
     }

@@ -35,7 +35,8 @@ internal sealed class SettlementState
     /// <summary>Batches sent by this settlement (the local batch number of the last one).</summary>
     [Id(7)] public long BatchCount { get; set; }
 
-    /// <summary>The newest journal entries, oldest first.</summary>
+    /// <summary>The journal entries since the last sealed page, oldest first (older ones are in sealed pages, see
+    /// <see cref="JournalPages"/>).</summary>
     [Id(8)] public List<LedgerEntry> Journal { get; set; } = [];
 
     /// <summary>The last confirmed batches, newest last (at most <see cref="SettlementGrain.BatchesKept"/>).</summary>
@@ -43,6 +44,20 @@ internal sealed class SettlementState
 
     /// <summary>The last block whose Escrow events were read (refunds made on the chain without the marketplace).</summary>
     [Id(10)] public ulong EventsScannedThrough { get; set; }
+
+    /// <summary>The first sequence of each sealed journal page kept, oldest first: each page is a record of its own
+    /// (<see cref="SettlementGrain.JournalPageEntries"/> entries), written once, so the journal adds at most one page to
+    /// every write of this record.</summary>
+    [Id(11)] public List<long> JournalPages { get; set; } = [];
+}
+
+/// <summary>A sealed page of the chain settlement's journal, stored beside the settlement's record.</summary>
+[GenerateSerializer]
+[Alias("marketplace.chain-journal-page")]
+internal sealed class SettlementJournalPage
+{
+    /// <summary>The page's entries, oldest first, consecutive sequences.</summary>
+    [Id(0)] public List<LedgerEntry> Entries { get; set; } = [];
 }
 
 /// <summary>Where a job's escrow is on the chain.</summary>

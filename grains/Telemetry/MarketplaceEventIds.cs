@@ -78,6 +78,7 @@ internal static class MarketplaceEventIds
     public const int ChainDeploymentUnchecked = 5763;
     public const int ChainTransactionUnderpriced = 5764;
     public const int ChainSettledJobsNotMoved = 5765;
+    public const int ChainJournalPageNotRemoved = 5766;
 
     public const int ReputationWriteFailed = 5800;
     public const int ReputationBanned = 5801;
