@@ -35,8 +35,9 @@ ENTRYPOINT ["dotnet", "Marketplace.Silo.dll"]
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0 AS cli
 # The folder `chain deploy` writes the settlement key and chain.json into, owned by the same `app` user the silo
-# runs as, so a volume mounted here starts owned by it and the silos can read the key (mode 0600).
-RUN mkdir -p /etc/marketplace/chain && chown app:app /etc/marketplace/chain
+# runs as, so a volume mounted here starts owned by it and the silos can read the key (mode 0600); and /keys, where
+# the compose file's cli service keeps the files its verbs write.
+RUN mkdir -p /etc/marketplace/chain /keys && chown app:app /etc/marketplace/chain /keys
 WORKDIR /app
 COPY --from=build /out/cli .
 USER app

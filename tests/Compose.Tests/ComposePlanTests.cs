@@ -49,7 +49,7 @@ public sealed class ComposePlanTests(ITestOutputHelper output)
         var silos = plan.Services.Where(s => s.Kind == LocalKind.Silo && !s.Arguments.Contains("--apply-schema")).ToList();
         Assert.Equal(["silo1", "silo2", "silo3"], silos.Select(s => s.Name).Order());
         Assert.All(silos, s => Assert.True(names.IndexOf(s.Name) > Math.Max(names.IndexOf("schema"), names.IndexOf("deploy"))));
-        Assert.Equal(["grafana", "monitoring"], plan.NotStarted.Select(n => Load(out _).Services[n].Profiles.Single()).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["grafana", "monitoring", "tools"], plan.NotStarted.Select(n => Load(out _).Services[n].Profiles.Single()).Distinct().Order(StringComparer.Ordinal));
 
         // What deploy writes is what every silo reads, and they settle on the anvil deploy deployed to.
         var deploy = plan["deploy"];
