@@ -23,7 +23,7 @@ internal static partial class ApiLog
     [LoggerMessage(EventId = MarketplaceEventIds.SiloListening, Level = LogLevel.Information, Message = "Silo ready: HTTP API {HttpApi}, grain gateway {Gateway}, dashboard {Dashboard}")]
     public static partial void SiloListening(ILogger logger, string httpApi, string gateway, string dashboard);
 
-    [LoggerMessage(EventId = MarketplaceEventIds.DatabaseBackupWritten, Level = LogLevel.Information, Message = "Database backup written to {Path} ({Bytes} bytes)")]
+    [LoggerMessage(EventId = MarketplaceEventIds.DatabaseBackupWritten, Level = LogLevel.Information, Message = "Backup of the data folder written to {Path} ({Bytes} bytes)")]
     public static partial void DatabaseBackupWritten(ILogger logger, string path, long bytes);
 
     [LoggerMessage(EventId = MarketplaceEventIds.DatabaseBackupFailed, Level = LogLevel.Error, Message = "Database backup under {Folder} failed ({ExceptionType}: {Reason})")]

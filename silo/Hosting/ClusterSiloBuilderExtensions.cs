@@ -75,8 +75,8 @@ public static class ClusterSiloBuilderExtensions
                 var database = $"Data Source={Path.Combine(dataFolder, DatabaseFileName)}";
                 silo.UseSqliteStorage(database);
                 // POST /v1/admin/backup copies this file while the silo runs (silo/README.md, "Backup and restore").
-                silo.Services.AddSingleton(services => new DatabaseBackups(
-                    database, Path.Combine(dataFolder, "backups"), services.GetService<TimeProvider>() ?? TimeProvider.System));
+                silo.Services.AddSingleton(services => new DataFolderBackups(
+                    database, new DataFolderLayout(configuration), services.GetService<TimeProvider>() ?? TimeProvider.System));
                 break;
             case ClusterMode.PostgreSql:
                 if (string.IsNullOrWhiteSpace(configuration[DefaultWorkerPrefixKey]))

@@ -1,20 +1,22 @@
-// Design: `Marketplace.Silo --restore <backup.db>` puts a backup made by POST /v1/admin/backup back as the embedded
-// silo's database and exits; the operator then starts the silo as usual. It reads the same configuration a silo would
-// (appsettings.json, environment, command line, --config), so it restores into the data folder that silo uses. The
-// checks and the copy are SqliteBackupRestore's: a damaged or foreign file is refused, a database still open by a
-// running silo is refused, and the database replaced is kept under <data folder>/replaced.
+// Design: `Marketplace.Silo --restore <backup>` puts a backup made by POST /v1/admin/backup back and exits; the
+// operator then starts the silo as usual. A backup folder restores everything it holds (the database, the chunks, the
+// providers' fragments, the keys: DataFolderRestore); a bare database file (an older backup) restores the database
+// only. It reads the same configuration a silo would (appsettings.json, environment, command line, --config), so it
+// restores into the places that silo uses. Its chunks are checked first, then the database (SqliteBackupRestore: a
+// damaged or foreign file is refused, a database still open by a running silo is refused), and only then is anything
+// replaced; what it replaces is kept under <data folder>/replaced.
 using Marketplace.Persistence.Sqlite;
 
 namespace Marketplace.Silo.Hosting;
 
 /// <summary>The <c>--restore &lt;backup&gt;</c> command of the silo executable: restores an online backup of the
-/// embedded SQLite database into the data folder and exits.</summary>
+/// embedded silo (a backup folder, or a database file alone) into the places its configuration names and exits.</summary>
 public static class RestoreCommand
 {
     /// <summary>The command-line switch.</summary>
     public const string Switch = "--restore";
 
-    /// <summary>The folder, under the data folder, that keeps the databases a restore replaced.</summary>
+    /// <summary>The folder, under the data folder, that keeps what a restore replaced.</summary>
     public const string ReplacedFolder = "replaced";
 
     /// <summary>True when <paramref name="args"/> ask for the command (<c>--restore file</c> or <c>--restore=file</c>).</summary>
@@ -28,7 +30,7 @@ public static class RestoreCommand
     /// <param name="error">Where problems are written.</param>
     /// <param name="clock">Names the replaced database by the time of the restore (the system clock when null).</param>
     /// <returns>The exit code: 0 restored, 1 refused (the backup is missing, damaged or not a silo's, or the database is
-    /// in use), 2 used wrongly (no file after the switch, or the silo keeps its state in PostgreSQL).</returns>
+    /// in use) or not finished (a file could not be put in place), 2 used wrongly (no file after the switch, or the silo keeps its state in PostgreSQL).</returns>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -54,7 +56,7 @@ public static class RestoreCommand
 
         if (string.IsNullOrWhiteSpace(backup))
         {
-            await error.WriteLineAsync($"{Switch} needs the backup file: {Switch} data/backups/marketplace-<time>.db").ConfigureAwait(false);
+            await error.WriteLineAsync($"{Switch} needs the backup: {Switch} data/backups/marketplace-<time>").ConfigureAwait(false);
             return 2;
         }
 
@@ -77,22 +79,50 @@ public static class RestoreCommand
             return 2;
         }
 
-        var dataFolder = Path.GetFullPath(configuration["Marketplace:DataFolder"] ?? Path.Combine(Environment.CurrentDirectory, "data"));
-        var database = Path.Combine(dataFolder, ClusterSiloBuilderExtensions.DatabaseFileName);
+        var layout = new DataFolderLayout(configuration);
+        var database = Path.Combine(layout.DataFolder, ClusterSiloBuilderExtensions.DatabaseFileName);
+        var replacedFolder = Path.Combine(layout.DataFolder, ReplacedFolder);
+        var now = (clock ?? TimeProvider.System).GetUtcNow();
+        var folder = Directory.Exists(backup) ? Path.GetFullPath(backup) : null;
         try
         {
-            var replaced = SqliteBackupRestore.Restore(backup, database, Path.Combine(dataFolder, ReplacedFolder), (clock ?? TimeProvider.System).GetUtcNow());
-            await output.WriteLineAsync($"{Switch}: {Path.GetFullPath(backup)} restored as {database}").ConfigureAwait(false);
+            if (folder is not null)
+            {
+                var chunks = DataFolderRestore.CheckChunks(folder);
+                await output.WriteLineAsync($"{Switch}: {chunks} chunk files checked against their SHA-256").ConfigureAwait(false);
+            }
+
+            var file = folder is null ? backup : Path.Combine(folder, DataFolderBackups.DatabaseFileName);
+            var replaced = SqliteBackupRestore.Restore(file, database, replacedFolder, now);
+            await output.WriteLineAsync($"{Switch}: {Path.GetFullPath(file)} restored as {database}").ConfigureAwait(false);
             if (replaced is not null)
             {
                 await output.WriteLineAsync($"{Switch}: the database it replaced is kept at {replaced}").ConfigureAwait(false);
             }
+        }
+        catch (Exception e) when (e is SqliteRestoreException or DataFolderRestoreException or IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"{Switch}: nothing was changed: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        if (folder is null)
+        {
+            return 0;
+        }
+
+        try
+        {
+            foreach (var line in DataFolderRestore.PutInPlace(folder, layout, replacedFolder, now))
+            {
+                await output.WriteLineAsync($"{Switch}: {line}").ConfigureAwait(false);
+            }
 
             return 0;
         }
-        catch (Exception e) when (e is SqliteRestoreException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            await error.WriteLineAsync($"{Switch}: nothing was changed: {e.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"{Switch}: the database was restored, but its files were not all put in place: {e.Message}; what they replaced is under {replacedFolder}").ConfigureAwait(false);
             return 1;
         }
     }

@@ -32,10 +32,7 @@ internal static class ShellBlockCatalog
         Run("README.md", "Replaying a receipt", 1, nameof(ReadmeBlockTests.The_walk_through_and_the_blocks_that_go_on_in_its_shell_print_what_they_say)),
         Run("README.md", "Paying for jobs", 1, nameof(ReadmeBlockTests.Paying_for_jobs_funds_a_client_and_bonds_a_worker_as_it_says)),
         Run("README.md", "How trust works", 2, nameof(ReadmeBlockTests.The_walk_through_and_the_blocks_that_go_on_in_its_shell_print_what_they_say)),
-        Excluded("README.md", "How trust works", 3, "499aaf76a301",
-            "needs evidence against a registered worker, two conflicting receipts its key signed, which the marketplace's "
-            + "workers never sign (their intent log refuses it); tests/Api.Tests/EvidenceApiTests builds such a pair and "
-            + "submits it"),
+        Run("README.md", "How trust works", 3, nameof(ReadmeBlockTests.The_walk_through_and_the_blocks_that_go_on_in_its_shell_print_what_they_say)),
         Run("docs/operators.md", "One silo", 1, nameof(ReadmeBlockTests.The_operator_guide_starts_one_silo_that_becomes_ready_and_prints_its_key)),
         Excluded("docs/operators.md", "A cluster on PostgreSQL, by hand", 1, "5e3892841894",
             "the operator's own database host and password; tests/Compose.Tests runs the compose file's schema service "

@@ -69,7 +69,7 @@ public sealed class RestoreCommandTests : IDisposable
         var data = Path.Combine(_folder, "data");
         var (code, _, error) = await RunAsync(null, "--restore", $"--Marketplace:DataFolder={data}");
         Assert.Equal(2, code);
-        Assert.Contains("--restore needs the backup file", error, StringComparison.Ordinal);
+        Assert.Contains("--restore needs the backup", error, StringComparison.Ordinal);
 
         var backup = await BackupAsync("any");
         (code, _, error) = await RunAsync(null, "--restore", backup, "--Marketplace:Cluster:Mode=PostgreSql", $"--Marketplace:DataFolder={data}");

@@ -143,6 +143,8 @@ public sealed class SiloOperationsTests(ITestOutputHelper output) : IAsyncLifeti
         var job = await client.SubmitJobAsync(new JobSubmission { Program = program.Id, RequestId = "kept", InputInline = "hello backup"u8.ToArray() });
         var done = await client.WaitForJobAsync(job.JobId, JobBound);
         Assert.Equal(JobStatus.Completed, done.Status);
+        var dealBytes = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("stored with six providers ", 500)));
+        var deal = await client.StoreAsync(dealBytes, dealId: "kept-deal");
 
         // Jobs keep arriving while the backup runs; the copy is of one moment among them.
         using var stop = new CancellationTokenSource();
@@ -175,8 +177,21 @@ public sealed class SiloOperationsTests(ITestOutputHelper output) : IAsyncLifeti
             Assert.Equal(HttpStatusCode.Created, answer.StatusCode);
             using var info = JsonDocument.Parse(body);
             backupPath = info.RootElement.GetProperty("path").GetString()!;
-            Assert.Equal(new FileInfo(backupPath).Length, info.RootElement.GetProperty("bytes").GetInt64());
             Assert.StartsWith(Path.Combine(first.DataFolder, "backups"), backupPath, StringComparison.Ordinal);
+            var database = info.RootElement.GetProperty("database").GetString()!;
+            Assert.Equal(new FileInfo(database).Length, info.RootElement.GetProperty("database_bytes").GetInt64());
+
+            // The chunks are in it (hard links on one file system: no bytes copied), and so are the workers' keys.
+            var chunkFiles = Directory.GetFiles(Path.Combine(backupPath, "chunks"), "*", SearchOption.AllDirectories);
+            Assert.Equal(chunkFiles.Length, info.RootElement.GetProperty("chunk_files").GetInt32());
+            Assert.NotEmpty(chunkFiles);
+            var fragmentFiles = Directory.GetFiles(Path.Combine(backupPath, "providers"), "*", SearchOption.AllDirectories);
+            Assert.Equal(fragmentFiles.Length, info.RootElement.GetProperty("fragment_files").GetInt32());
+            Assert.True(fragmentFiles.Length >= 6, $"{fragmentFiles.Length} fragment files for a 4+2 deal");
+            Assert.Equal(chunkFiles.Length + fragmentFiles.Length, info.RootElement.GetProperty("linked_files").GetInt32());
+            Assert.Equal(
+                Directory.GetFiles(Path.Combine(first.DataFolder, "workers")).Select(Path.GetFileName).Order(),
+                Directory.GetFiles(Path.Combine(backupPath, "workers")).Select(Path.GetFileName).Order());
         }
 
         var submittedDuringBackup = Volatile.Read(ref submitted);
@@ -192,16 +207,26 @@ public sealed class SiloOperationsTests(ITestOutputHelper output) : IAsyncLifeti
         var wrongFile = await RunSiloCommandAsync("--restore", Path.Combine(first.DataFolder, "no-such-backup.db"), $"--Marketplace:DataFolder={first.DataFolder}");
         Assert.True(wrongFile.ExitCode == 1 && wrongFile.Error.Contains("does not exist", StringComparison.Ordinal), wrongFile.ToString());
 
-        // Restore as silo/README.md says: the restore command puts the backup in a new data folder as its database,
-        // then the chunk files (content-addressed, never rewritten) are copied after the backup so every chunk the
-        // database names is there, and the workers' keys (a worker keeps its key for life; the database names each
-        // worker's public key).
+        // A backup whose chunk no longer holds its bytes is refused before anything changes.
+        var damaged = _silos.NewFolder("damaged-backup");
+        CopyFolder(backupPath, damaged);
+        var victim = Directory.GetFiles(Path.Combine(damaged, "chunks"), "*", SearchOption.AllDirectories)[0];
+        File.SetAttributes(victim, FileAttributes.Normal);
+        File.WriteAllBytes(victim, [.. File.ReadAllBytes(victim), 0x21]);
+        var untouched = _silos.NewFolder("untouched");
+        var refusedDamaged = await RunSiloCommandAsync("--restore", damaged, $"--Marketplace:DataFolder={untouched}");
+        Assert.True(refusedDamaged.ExitCode == 1, refusedDamaged.ToString());
+        Assert.Contains("does not hold the bytes its name says", refusedDamaged.Error, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(untouched));
+
+        // Restore as silo/README.md says: the one command puts the backup's database, chunks and keys in a new data
+        // folder; nothing is copied by hand.
         var restored = _silos.NewFolder("restored");
         var restore = await RunSiloCommandAsync("--restore", backupPath, $"--Marketplace:DataFolder={restored}");
         Assert.True(restore.ExitCode == 0, restore.ToString());
         Assert.Contains($"restored as {Path.Combine(restored, "marketplace.db")}", restore.Output, StringComparison.Ordinal);
-        CopyFolder(Path.Combine(first.DataFolder, "chunks"), Path.Combine(restored, "chunks"));
-        CopyFolder(Path.Combine(first.DataFolder, "workers"), Path.Combine(restored, "workers"));
+        Assert.Contains("chunk files checked against their SHA-256", restore.Output, StringComparison.Ordinal);
+        Assert.Contains($"restored into {Path.Combine(restored, "workers")}", restore.Output, StringComparison.Ordinal);
         await first.TerminateAsync(DocumentedShutdownTimeout);
 
         var second = _silos.Start(operators, restored);
@@ -214,6 +239,7 @@ public sealed class SiloOperationsTests(ITestOutputHelper output) : IAsyncLifeti
         }
 
         Assert.Equal(program.Id, (await again.GetProgramAsync("echo@1.0.0")).Id);
+        Assert.Equal(dealBytes, await again.RetrieveAsync(deal.DealId));
         var kept = await again.GetJobAsync(job.JobId);
         Assert.Equal(JobStatus.Completed, kept.Status);
         using (var jobOutput = new MemoryStream())
