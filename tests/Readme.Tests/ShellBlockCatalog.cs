@@ -40,6 +40,9 @@ internal static class ShellBlockCatalog
         Excluded("docs/operators.md", "A cluster on PostgreSQL, by hand", 2, "b08395072ae8",
             "the operator's own hosts, addresses and keys; tests/Cluster.Tests starts silo processes in PostgreSQL mode "
             + "with these settings and kills them"),
+        Excluded("docs/operators.md", "Backup and restore of a cluster", 1, "911c54408f8c",
+            "the operator's own database host and role; tests/Cluster.Tests/Operations/ClusterBackupTests runs these "
+            + "three commands against a running test cluster's database and starts a silo on the restored one"),
         Excluded("docs/operators.md", "Gateway services", 1, "d84151c5afaa",
             "settings to add to every silo's command, not a command; tests/Api.Tests/Configuration and tests/Api.Tests/Sdk "
             + "start silos with gateway services configured this way"),
