@@ -48,6 +48,15 @@ public interface IProgramStateGrain : IGrainWithStringKey
     /// remembers is refused (<see cref="StateCommitResult.JobTooOld"/>).</summary>
     Task<StateCommitResult> CommitForJobAsync(string jobId, DateTimeOffset jobCreatedAt, long expectedVersion, List<StateWrite> writes);
 
+    /// <summary>Commits a job's run as <see cref="CommitForJobAsync"/> does, and also when the state moved past
+    /// <paramref name="readVersion"/> (the version the run read) by commits that wrote none of what the run read
+    /// (<paramref name="reads"/>): the run would have done exactly the same on the current state, so its writes apply
+    /// there, without running it again, and <see cref="StateCommitResult.RootIn"/> names the root they applied on.
+    /// When a commit since wrote a key the run read (or under a prefix it listed), or the run read the whole state, or
+    /// the versions between are no longer kept, nothing is written, as for any moved state.</summary>
+    [Alias("commit-for-job-reading")]
+    Task<StateCommitResult> CommitForJobReadingAsync(string jobId, DateTimeOffset jobCreatedAt, long readVersion, List<StateWrite> writes, StateReadSet reads);
+
     /// <summary>The value of <paramref name="key"/> (null when absent) with a sparse Merkle proof against the root.</summary>
     [ClientCallable(ClientCallScope.Public)]
     Task<StateProof> GetProofAsync(byte[] key);

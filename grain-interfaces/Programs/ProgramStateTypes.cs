@@ -102,6 +102,30 @@ public sealed class StateCommitResult
     /// so whether it committed earlier cannot be told; nothing was written.</summary>
     [Id(5)]
     public bool JobTooOld { get; set; }
+
+    /// <summary>When committed: the root the writes were applied on, 64 hex (the run's own root, or the newer one a
+    /// commit with <see cref="IProgramStateGrain.CommitForJobReadingAsync"/> moved them to).</summary>
+    [Id(6)]
+    public string? RootIn { get; set; }
+}
+
+/// <summary>What one run read of a program's state: the keys it looked up (get, exists, len), the prefixes it listed,
+/// or everything (it asked for the state root).</summary>
+[GenerateSerializer]
+[Alias("marketplace.state-read-set")]
+public sealed class StateReadSet
+{
+    /// <summary>Keys looked up, each once.</summary>
+    [Id(0)]
+    public List<byte[]> Keys { get; set; } = [];
+
+    /// <summary>Prefixes listed.</summary>
+    [Id(1)]
+    public List<byte[]> Prefixes { get; set; } = [];
+
+    /// <summary>True when the run read the whole state (its root): no other commit may come between.</summary>
+    [Id(2)]
+    public bool Everything { get; set; }
 }
 
 /// <summary>A key's value (null when absent) and its sparse Merkle proof.</summary>

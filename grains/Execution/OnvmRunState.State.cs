@@ -13,6 +13,9 @@ internal sealed partial class OnvmRunState
     public const int StateRootFuelPerKey = 600;
 
     private readonly SortedDictionary<byte[], byte[]?> _overlay = new(ByteArrayComparer.Instance);
+    private readonly HashSet<byte[]> _readKeys = new(ByteArrayComparer.Instance);
+    private readonly List<byte[]> _readPrefixes = [];
+    private bool _readEverything;
     private readonly List<byte[]> _rootPending = [];
     private SparseMerkleTree? _overlayTree;
     private long _overlayBytes;
@@ -28,6 +31,10 @@ internal sealed partial class OnvmRunState
 
         return writes;
     }
+
+    /// <summary>What the run read of the committed state: the keys it looked up, the prefixes it listed, or everything
+    /// (it asked for the root).</summary>
+    public StateReadSet Reads() => new() { Keys = [.. _readKeys], Prefixes = [.. _readPrefixes], Everything = _readEverything };
 
     /// <summary><c>onvm_state_put(key_ptr, key_len, val_ptr, val_len) → i32</c>: 0; −1 key unreadable; −2 value
     /// unreadable; −3 key, value or the run's total writes over the limit.</summary>
@@ -130,6 +137,7 @@ internal sealed partial class OnvmRunState
         }
 
         var prefix = prefixSpan.ToArray();
+        _readPrefixes.Add(prefix);
         var keys = new List<byte[]>();
         var committed = State.KeysWithPrefix(prefix);
         var overlay = new List<KeyValuePair<byte[], byte[]?>>();
@@ -204,6 +212,7 @@ internal sealed partial class OnvmRunState
     /// merged with the overlay; 0; −1 output unwritable.</summary>
     public int StateRoot(Caller caller, int outPtr)
     {
+        _readEverything = true;
         _overlayTree ??= State.Tree;
         Charge(caller, 32, (long)_rootPending.Count * StateRootFuelPerKey);
         foreach (var key in _rootPending)
@@ -225,6 +234,12 @@ internal sealed partial class OnvmRunState
     private byte[]? Lookup(ReadOnlySpan<byte> key)
     {
         var k = key.ToArray();
-        return _overlay.TryGetValue(k, out var value) ? value : State.Values.GetValueOrDefault(k);
+        if (_overlay.TryGetValue(k, out var value))
+        {
+            return value;
+        }
+
+        _readKeys.Add(k);
+        return State.Values.GetValueOrDefault(k);
     }
 }

@@ -218,6 +218,7 @@ internal sealed partial class ProgramExecution
                 FuelConsumed = Consumed(store, budget),
                 Logs = run.Logs,
                 Writes = run.Writes(),
+                Reads = run.Reads(),
             };
         }
         catch (WasmtimeException e)
@@ -347,6 +348,9 @@ internal sealed partial class ProgramExecution
         public List<JobLogEntry> Logs { get; init; } = [];
 
         public List<StateWrite> Writes { get; init; } = [];
+
+        /// <summary>What the run read of the committed state (null when it failed).</summary>
+        public StateReadSet? Reads { get; init; }
 
         public Exception? HostFailure { get; init; }
     }

@@ -134,10 +134,21 @@ internal sealed partial class ProgramRunner : IProgramRunner
                 }
 
                 var commit = request.JobId is { Length: > 0 } jobId && request.StartTime is { } createdAt
-                    ? await stateGrain.CommitForJobAsync(jobId, createdAt, view.Version, result.Writes)
+                    ? result.Reads is { } reads
+                        ? await stateGrain.CommitForJobReadingAsync(jobId, createdAt, view.Version, result.Writes, reads)
+                        : await stateGrain.CommitForJobAsync(jobId, createdAt, view.Version, result.Writes)
                     : await stateGrain.CommitAsync(view.Version, result.Writes);
                 if (commit.Committed)
                 {
+                    if (commit.RootIn is { } rootIn && !string.Equals(rootIn, root, StringComparison.Ordinal))
+                    {
+                        // Applied on a newer state that differs from the one read only where the run did not look:
+                        // the run is what it would have been there, so its receipt names that state.
+                        notes.Add(Note($"state moved from version {view.Version} to {commit.Version - 1} during the run without touching what it read; its writes applied on version {commit.Version - 1}", attempt + 1));
+                        logs = [.. notes, .. result.Logs];
+                        return Finish(started, ProgramRunOutcome.Succeeded, null, result.FuelConsumed, logs, commit.Root, result.Output, provenance with { StateRootIn = rootIn });
+                    }
+
                     Cache(info.Id, view.Apply(result.Writes, commit.Version));
                     return Finish(started, ProgramRunOutcome.Succeeded, null, result.FuelConsumed, logs, commit.Root, result.Output, provenance);
                 }

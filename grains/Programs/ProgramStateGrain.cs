@@ -212,6 +212,60 @@ internal sealed partial class ProgramStateGrain(
         return CommitAsync(expectedVersion, writes, new StateJobCommit { JobId = jobId, JobCreatedAt = jobCreatedAt });
     }
 
+    /// <inheritdoc />
+    public Task<StateCommitResult> CommitForJobReadingAsync(string jobId, DateTimeOffset jobCreatedAt, long readVersion, List<StateWrite> writes, StateReadSet reads)
+    {
+        ArgumentNullException.ThrowIfNull(reads);
+        return readVersion < _version && ReadsUntouchedSince(readVersion, reads)
+            ? CommitForJobAsync(jobId, jobCreatedAt, _version, writes)
+            : CommitForJobAsync(jobId, jobCreatedAt, readVersion, writes);
+    }
+
+    /// <summary>True when every commit after <paramref name="version"/> is still kept and none wrote a key of
+    /// <paramref name="reads"/> or under one of its prefixes, and the reads were not of the whole state.</summary>
+    private bool ReadsUntouchedSince(long version, StateReadSet reads)
+    {
+        if (reads.Everything || reads.Keys is null || reads.Prefixes is null)
+        {
+            return false;
+        }
+
+        var keys = new HashSet<byte[]>(reads.Keys.Count, ByteArrayComparer.Instance);
+        foreach (var key in reads.Keys)
+        {
+            keys.Add(key ?? []);
+        }
+
+        var seen = 0L;
+        foreach (var undo in _history)
+        {
+            if (undo.Version < version)
+            {
+                continue;
+            }
+
+            seen++;
+            foreach (var write in undo.Previous)
+            {
+                if (keys.Contains(write.Key))
+                {
+                    return false;
+                }
+
+                foreach (var prefix in reads.Prefixes)
+                {
+                    if (prefix is not null && write.Key.AsSpan().StartsWith(prefix))
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        // Every commit from the version read to now must have been looked at (none dropped from the history).
+        return seen == _version - version;
+    }
+
     private async Task<StateCommitResult> CommitAsync(long expectedVersion, List<StateWrite> writes, StateJobCommit? job)
     {
         ArgumentNullException.ThrowIfNull(writes);
@@ -268,7 +322,7 @@ internal sealed partial class ProgramStateGrain(
         _tree = tree;
         AddUndo(undo, drop);
         ForgetAndAddJob(forget, floor, job);
-        return new StateCommitResult { Committed = true, Version = version, Root = tree.GetRootHex() };
+        return new StateCommitResult { Committed = true, Version = version, Root = tree.GetRootHex(), RootIn = undo.Root };
     }
 
     /// <inheritdoc />

@@ -104,7 +104,7 @@ internal sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMid
         var status = ProblemCodes.StatusFor(code);
         if (status == StatusCodes.Status500InternalServerError)
         {
-            // A fault of this silo (internal, blob_integrity, blob_store_failed): logged with its stack trace for the
+            // A fault of this silo (internal, blob_integrity): logged with its stack trace for the
             // trace id the answer quotes.
             ApiLog.RequestFailed(logger, exception, context.Request.Method, context.Request.Path, code, TraceIdOf(context));
         }

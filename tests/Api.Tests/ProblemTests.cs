@@ -181,7 +181,7 @@ public sealed class ProblemTests(ApiSiloFixture fixture)
         Assert.True(codes.Count >= 13, $"found only {codes.Count} error types");
         var table = ProblemCodes.All.Select(e => e.Code).ToHashSet();
         Assert.All(codes, code => Assert.Contains(code, table));
-        Assert.Equal(500, ProblemCodes.StatusFor(BlobStoreException.ErrorCode));
+        Assert.Equal(503, ProblemCodes.StatusFor(BlobStoreException.ErrorCode));
     }
 
     [Fact]

@@ -261,6 +261,68 @@ public sealed class ProgramRunnerTests(ProgramsSiloFixture fixture) : IClassFixt
         Assert.Equal(result.StateRoot, snapshot.Root);
     }
 
+    [Fact]
+    public async Task A_jobs_run_whose_state_moved_only_where_it_did_not_read_commits_on_the_new_state_without_running_again()
+    {
+        var program = await fixture.DeployFreshAsync("state");
+        var stateGrain = fixture.Grains.GetGrain<IProgramStateGrain>(program.Id);
+
+        // The run reads "counter" and "nospin"; the moment it has, another commit writes only "other". The run's
+        // writes apply on top of that commit (no second run), and its receipt's state root in is the newer state's.
+        var other = fixture.CompetingCommit.ArmAsync(program.Id, 0, [new StateWrite { Key = Encoding.ASCII.GetBytes("other"), Value = [7] }]);
+        var result = await RunJobAsync(program, "job-disjoint", Op('C', "", BitConverter.GetBytes(1_000)));
+        var landed = await other.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(landed.Committed);
+        Assert.True(ProgramRunOutcome.Succeeded == result.Outcome, result.Error);
+        Assert.Equal(1L, BinaryPrimitives.ReadInt64LittleEndian(result.Output.Span));
+        Assert.Contains(result.Logs, l => l.Message.Contains("without touching what it read", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.Logs, l => l.Message.Contains("re-running", StringComparison.Ordinal));
+        var snapshot = await stateGrain.GetSnapshotAsync();
+        Assert.Equal(2, snapshot.Version);
+        Assert.Equal(result.StateRoot, snapshot.Root);
+        Assert.Equal(landed.Root, result.Provenance!.StateRootIn);
+        Assert.Equal([7], snapshot.Entries.Single(e => e.Key.AsSpan().SequenceEqual("other"u8)).Value);
+    }
+
+    [Fact]
+    public async Task A_jobs_run_runs_again_when_a_commit_wrote_what_it_read_or_it_read_the_whole_state()
+    {
+        // A key it read: the counter.
+        var program = await fixture.DeployFreshAsync("state");
+        var other = fixture.CompetingCommit.ArmAsync(program.Id, 0, [new StateWrite { Key = Encoding.ASCII.GetBytes("counter"), Value = BitConverter.GetBytes(41L) }]);
+        var result = await RunJobAsync(program, "job-read-key", Op('C', "", BitConverter.GetBytes(1_000)));
+        Assert.True((await other.WaitAsync(TimeSpan.FromSeconds(30))).Committed);
+        Assert.True(ProgramRunOutcome.Succeeded == result.Outcome, result.Error);
+        Assert.Equal(42L, BinaryPrimitives.ReadInt64LittleEndian(result.Output.Span));
+        Assert.Contains(result.Logs, l => l.Message.Contains("re-running on the new state", StringComparison.Ordinal));
+
+        // The whole state: a run that writes a key and asks for the state root, with a commit of an unrelated key in
+        // between. The root it saw must be the root its write makes, so it runs again on the newer state.
+        var rooted = await fixture.DeployFreshAsync("state");
+        other = fixture.CompetingCommit.ArmAsync(rooted.Id, 0, [new StateWrite { Key = Encoding.ASCII.GetBytes("other"), Value = [7] }]);
+        result = await RunJobAsync(rooted, "job-root", Op('W', "mine", "v"));
+        Assert.True((await other.WaitAsync(TimeSpan.FromSeconds(30))).Committed);
+        Assert.True(ProgramRunOutcome.Succeeded == result.Outcome, result.Error);
+        Assert.Contains(result.Logs, l => l.Message.Contains("re-running on the new state", StringComparison.Ordinal));
+        var snapshot = await fixture.Grains.GetGrain<IProgramStateGrain>(rooted.Id).GetSnapshotAsync();
+        Assert.Equal(2, snapshot.Version);
+        Assert.Equal(snapshot.Root, Convert.ToHexStringLower(result.Output.Span.Slice(4, 32)));
+    }
+
+    private Task<ProgramRunResult> RunJobAsync(ProgramInfo program, string jobId, byte[] input) =>
+        fixture.Runner.RunAsync(
+            new ProgramRunRequest
+            {
+                ProgramId = program.Id,
+                Input = input,
+                MaxFuel = 500_000_000,
+                MaxMemoryBytes = 64L * 1024 * 1024,
+                Timeout = TimeSpan.FromSeconds(30),
+                JobId = jobId,
+                StartTime = DateTimeOffset.UtcNow,
+            },
+            CancellationToken.None);
+
     private static byte[] Spin => Op('C', "", BitConverter.GetBytes(int.MaxValue));
 
     private async Task<string> RunTextAsync(ProgramInfo program, byte[] input)
