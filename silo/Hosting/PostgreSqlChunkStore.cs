@@ -30,7 +30,7 @@ internal sealed class PostgreSqlChunkStore(PostgreSqlChunks chunks, BlobLog log)
         {
             await chunks.WriteAsync(hash, bytes, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
         {
             log.ChunkStoreFailed(e, Table);
             throw new BlobStoreException($"The chunk store could not write chunk {hex}: the database did not take it ({e.GetType().Name}). Check the cluster's PostgreSQL server.");
@@ -50,7 +50,7 @@ internal sealed class PostgreSqlChunkStore(PostgreSqlChunks chunks, BlobLog log)
         {
             stored = await chunks.ReadAsync(Convert.FromHexString(chunk.Hash), destination, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
         {
             log.ChunkStoreFailed(e, Table);
             throw new BlobStoreException($"The chunk store could not read chunk {chunk.Hash} of blob {blobId}: the database did not answer ({e.GetType().Name}). Check the cluster's PostgreSQL server.");
@@ -91,7 +91,7 @@ internal sealed class PostgreSqlChunkStore(PostgreSqlChunks chunks, BlobLog log)
         {
             return await chunks.SizeOfAsync(Convert.FromHexString(hash), cancellationToken).ConfigureAwait(false) == size;
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
         {
             log.ChunkStoreFailed(e, Table);
             throw new BlobStoreException($"The chunk store could not look up chunk {hash}: the database did not answer ({e.GetType().Name}). Check the cluster's PostgreSQL server.");

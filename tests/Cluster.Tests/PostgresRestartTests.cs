@@ -105,14 +105,16 @@ public sealed class PostgresRestartTests(PostgresRestartFixture fixture, ITestOu
         using (var answer = await sending)
         {
             var body = await answer.Content.ReadAsStringAsync();
-            outcome = $"{(int)answer.StatusCode} {body[..Math.Min(200, body.Length)]}";
+            outcome = $"{(int)answer.StatusCode} {body[..Math.Min(300, body.Length)]}";
             if (answer.StatusCode == System.Net.HttpStatusCode.Created)
             {
                 Assert.Contains(blobId, body, StringComparison.Ordinal);
             }
             else
             {
-                // A clean refusal: a problem with a stable code, never a success with fewer bytes.
+                // A clean refusal: a problem with a stable code (the store or the cluster unavailable, not an internal
+                // error), never a success with fewer bytes.
+                Assert.True(answer.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable, $"{outcome}\n{silos[0].Tail(160)}");
                 Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
                 Assert.DoesNotContain(blobId, body, StringComparison.Ordinal);
             }
