@@ -152,8 +152,23 @@ public sealed class PostgresRestartTests(PostgresRestartFixture fixture, ITestOu
             }
         }
 
+        // Uploaded again as a client does after a 503: retried shortly while a silo still meets connections the
+        // restart cut (each is dropped on first use).
         using var client = SiloCluster.Client(silos[1]);
-        var stored = await client.UploadBlobAsync(new MemoryStream(content), "application/octet-stream");
+        BlobManifest? stored = null;
+        for (var attempt = 1; stored is null; attempt++)
+        {
+            try
+            {
+                stored = await client.UploadBlobAsync(new MemoryStream(content), "application/octet-stream");
+            }
+            catch (BlobStoreException refused) when (attempt < 30)
+            {
+                output.WriteLine($"upload again, try {attempt}: {refused.Message}");
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
+
         Assert.Equal(blobId, stored.Id);
         foreach (var silo in silos)
         {
