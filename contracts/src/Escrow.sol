@@ -161,6 +161,45 @@ contract Escrow is AccessControl, ReentrancyGuardTransient {
         token.safeTransferFrom(msg.sender, address(this), amount);
     }
 
+    /// @notice Escrows several jobs of the caller in one transaction, each exactly as `deposit` would (same checks,
+    /// same `Deposited` event, consecutive indexes in the order given) and all with one `deadline`; the tokens move in
+    /// one transfer of the sum. All or nothing: one refused job (an id used before or named twice, a zero or too
+    /// large amount) reverts the whole call with that job's error.
+    /// @return firstIndex The index of `jobIds[0]`; job `i` has index `firstIndex + i`.
+    function depositBatch(bytes32[] calldata jobIds, uint256[] calldata amounts, uint64 deadline)
+        external
+        nonReentrant
+        returns (uint64 firstIndex)
+    {
+        uint256 count = jobIds.length;
+        if (count == 0) revert EmptyBatch();
+        if (amounts.length != count) revert LengthMismatch(count, amounts.length);
+        if (deadline <= block.timestamp) revert DeadlineNotInFuture(deadline, block.timestamp);
+
+        uint64 jobIndex = jobCount;
+        firstIndex = jobIndex + 1;
+        uint256 clientBits = uint256(uint160(msg.sender)) << 96;
+        uint256 total;
+        for (uint256 i; i < count; ++i) {
+            bytes32 jobId = jobIds[i];
+            uint256 amount = amounts[i];
+            if (jobId == bytes32(0)) revert ZeroJobId();
+            if (amount == 0) revert ZeroAmount();
+            if (amount > MAX_ESCROW) revert AmountTooLarge(amount, MAX_ESCROW);
+            if (_jobRefs[jobId] != 0) revert JobExists(jobId);
+
+            ++jobIndex;
+            _jobRefs[jobId] = uint256(jobIndex) | (uint256(deadline) << 64);
+            _escrows[jobIndex] = amount | clientBits;
+            total += amount;
+            emit Deposited(jobId, jobIndex, msg.sender, amount, deadline);
+        }
+
+        jobCount = jobIndex;
+        totalEscrowed += total;
+        token.safeTransferFrom(msg.sender, address(this), total);
+    }
+
     /// @notice Transfers a job's whole escrow back to its client: by anyone from the job's deadline on, by a
     /// settler at any time (failed, timed out, cancelled jobs).
     function refund(bytes32 jobId) external nonReentrant {

@@ -8,11 +8,12 @@ namespace Marketplace.Grains.Settlement;
 
 /// <summary>
 /// Escrows in groups (<see cref="ISettlement.EscrowManyAsync"/>): the new jobs of one client are checked against its
-/// funds once, their deposits signed with consecutive nonces of its account and stored in one write before any is
-/// sent, sent in nonce order, and their receipts recorded in one more write. The steps keep the names and the outbox
-/// rules of one escrow (<c>escrow/{job}#deposit</c>; a group's gas top-up, claim and approval are steps of its first
-/// job), so a call that fails half way is finished by a later escrow of the same job exactly as a single one is.
-/// Jobs already known here or on the chain, a job named twice and a group of one go through <see cref="EscrowAsync"/>.
+/// funds once and escrowed by one <c>depositBatch</c> transaction, stored with the jobs in one write before it is
+/// sent, its receipt recorded in one more write. A group's gas top-up, claim and approval are steps of its first job
+/// (<c>escrow/{job}#…</c>), its deposit the step <c>escrow-batch/{first job}#deposit</c> that each job names until it
+/// is open, so a call that fails half way is finished by a later escrow of any of its jobs: the batch's receipt when
+/// it was mined, else a deposit of that job on its own. Jobs already known here or on the chain, a job named twice
+/// and a group of one go through <see cref="EscrowAsync"/>.
 /// </summary>
 internal sealed partial class SettlementGrain
 {
@@ -154,17 +155,16 @@ internal sealed partial class SettlementGrain
 
         try
         {
-            var errors = await ChainAsync(() => DepositGroupAsync(clientId, client, wallet, group));
+            await ChainAsync(() => DepositGroupAsync(clientId, client, wallet, group));
             for (var k = 0; k < group.Count; k++)
             {
-                outcomes[admitted[k]] = group[k].Stage == ChainJobStage.Open
-                    ? new EscrowOutcome { Escrow = group[k].Escrow }
-                    : new EscrowOutcome { Error = errors.GetValueOrDefault(group[k].Escrow.JobId) ?? new ChainSettlementUnavailableException($"job {group[k].Escrow.JobId}: its deposit was not recorded; retry to finish it") };
+                outcomes[admitted[k]] = new EscrowOutcome { Escrow = group[k].Escrow };
             }
         }
         catch (Exception e) when (e is MarketplaceException or ChainSettlementUnavailableException)
         {
-            // The group stopped part way: what was signed is in the outbox, and an escrow of the same job finishes it.
+            // The group stopped part way: what was signed is in the outbox, each job names its batch deposit, and an
+            // escrow of the same job finishes it (or, when the batch never ran, deposits the job on its own).
             for (var k = 0; k < group.Count; k++)
             {
                 outcomes[admitted[k]] = group[k].Stage == ChainJobStage.Open ? new EscrowOutcome { Escrow = group[k].Escrow } : new EscrowOutcome { Error = e };
@@ -172,10 +172,12 @@ internal sealed partial class SettlementGrain
         }
     }
 
-    /// <summary>The group's gas, claim and approval (steps of its first job), then its deposits: signed, stored in one
-    /// write, sent in nonce order, finished in nonce order, read back and recorded in one more write. Answers why
-    /// each job whose deposit was dropped or reverted was not escrowed.</summary>
-    private async Task<Dictionary<string, Exception>> DepositGroupAsync(string clientId, Address client, BigInteger wallet, List<ChainJob> group)
+    /// <summary>The group's gas, claim and approval (steps of its first job), then one <c>depositBatch</c> transaction
+    /// that escrows every job of the group (step <see cref="EscrowBatchOperation"/> of its first job, named by each
+    /// job's <see cref="ChainJob.DepositStep"/> and stored with them in one write before it is sent); once mined, each
+    /// job's index and deadline are read from its own <c>Deposited</c> event and the group recorded in one more write.
+    /// The contract takes the batch whole or not at all, so a refusal is every job's.</summary>
+    private async Task DepositGroupAsync(string clientId, Address client, BigInteger wallet, List<ChainJob> group)
     {
         var first = EscrowOperation(group[0].Escrow.JobId);
         var key = chain.Accounts.KeyOf(AccountRole.Client, clientId);
@@ -185,8 +187,8 @@ internal sealed partial class SettlementGrain
             total += (BigInteger)job.Escrow.Amount;
         }
 
-        // The claim, the approval and every deposit of the group may be sent before any is mined.
-        await EnsureGasAsync(first, client, group.Count + 2);
+        // Up front: the claim and the approval, and the batch's gas limit in units of one transaction's allowance.
+        await EnsureGasAsync(first, client, 2 + 1 + (int)(DepositBatchGasPerJob * (ulong)group.Count / UpfrontGasPerTransaction));
         if (HasStep(first + "#claim") || wallet < total)
         {
             await StepAsync(first + "#claim", key, chain.Escrow, SettlementChain.EscrowAbi.GetFunction("withdraw").EncodeCall(total - wallet));
@@ -198,62 +200,80 @@ internal sealed partial class SettlementGrain
             await StepAsync(first + "#approve", key, chain.Token, SettlementChain.TokenAbi.GetFunction("approve").EncodeCall(chain.Escrow, UnlimitedAllowance));
         }
 
-        await DrainAsync(client.ToString());
         var deadline = await ChainTimeAsync() + (ulong)Options.DeadlineMargin.TotalSeconds;
-        var deposit = SettlementChain.EscrowAbi.GetFunction("deposit");
-        var calls = group.ConvertAll(job => deposit.EncodeCall(Hex.Decode(job.ChainJobId), (BigInteger)job.Escrow.Amount, deadline));
-        var signed = await SignGroupAsync(group.ConvertAll(job => EscrowOperation(job.Escrow.JobId) + "#deposit"), key, chain.Escrow, calls);
-        foreach (var tx in signed)
-        {
-            State.Outbox[tx.Key] = tx;
-        }
-
-        await WriteAsync();
-        foreach (var tx in signed)
-        {
-            await BroadcastAsync(tx);
-            AfterSend(tx.Key);
-        }
-
-        var errors = new Dictionary<string, Exception>(StringComparer.Ordinal);
-        var mined = new List<ChainJob>(group.Count);
-        var deposited = new List<ChainJobView?>(group.Count);
+        var ids = new byte[group.Count][];
+        var amounts = new BigInteger[group.Count];
+        var step = EscrowBatchOperation(group[0].Escrow.JobId) + "#deposit";
         for (var k = 0; k < group.Count; k++)
         {
-            var receipt = await FinishAsync(signed[k], justSent: true);
-            if (receipt is null)
-            {
-                errors[group[k].Escrow.JobId] = new ChainSettlementUnavailableException($"transaction {signed[k].Hash} ({signed[k].Key}) was dropped: its nonce {signed[k].Nonce} was used by another transaction of {signed[k].From}; retry to send it again");
-            }
-            else if (!receipt.Succeeded)
-            {
-                State.Outbox.Remove(signed[k].Key);
-                errors[group[k].Escrow.JobId] = new SettlementConflictException($"the chain reverted transaction {signed[k].Hash} ({signed[k].Key}); nothing of it was applied");
-            }
-            else
-            {
-                group[k].DepositTransaction = receipt.TransactionHash.ToString();
-                mined.Add(group[k]);
-                deposited.Add(DepositedIn(receipt, group[k].ChainJobId));
-            }
+            ids[k] = Hex.Decode(group[k].ChainJobId);
+            amounts[k] = (BigInteger)group[k].Escrow.Amount;
+            group[k].DepositStep = step;
         }
 
-        // The job's index and deadline come from its deposit's Deposited event; the contract is asked only when a
-        // receipt has none (it always has one from the Escrow this settlement deployed).
-        var views = await Task.WhenAll(mined.Select((job, k) => deposited[k] is { } view ? Task.FromResult<ChainJobView?>(view) : JobOfAsync(Hex.Decode(job.ChainJobId))));
-        for (var k = 0; k < mined.Count; k++)
+        var receipt = await StepAsync(step, key, chain.Escrow, SettlementChain.EscrowAbi.GetFunction("depositBatch").EncodeCall(ids, amounts, deadline));
+        foreach (var job in group)
         {
-            var job = mined[k];
-            Adopt(job, views[k] ?? throw new ChainSettlementUnavailableException($"job {job.Escrow.JobId}: the deposit was mined but the contract does not know the job"));
+            job.DepositTransaction = receipt.TransactionHash.ToString();
+            job.DepositStep = "";
+            Adopt(job, DepositedIn(receipt, job.ChainJobId) ?? await JobOfAsync(Hex.Decode(job.ChainJobId))
+                ?? throw new ChainSettlementUnavailableException($"job {job.Escrow.JobId}: the deposit was mined but the contract does not know the job"));
             var entry = Post(LedgerOperation.Escrow, job.Escrow.JobId,
                 [Debit(LedgerAccounts.ClientAvailable(clientId), job.Escrow.Amount), Credit(LedgerAccounts.JobEscrow(job.Escrow.JobId), job.Escrow.Amount)]);
             job.Escrow.Sequence = entry.Sequence;
             job.Escrow.At = entry.At;
             job.Stage = ChainJobStage.Open;
-            ForgetSteps(EscrowOperation(job.Escrow.JobId));
         }
 
+        ForgetSteps(first);
+        ForgetSteps(EscrowBatchOperation(group[0].Escrow.JobId));
         await WriteAsync();
-        return errors;
+    }
+
+    /// <summary>The gas limit a batch deposit asks per job: 54,590 measured (contracts/README.md, "Gas") plus the 20 %
+    /// margin every transaction is signed with.</summary>
+    private const ulong DepositBatchGasPerJob = 66_000;
+
+    /// <summary>The operation of a group's batch deposit, named after its first job.</summary>
+    private static string EscrowBatchOperation(string firstJobId) => "escrow-batch/" + firstJobId;
+
+    /// <summary>
+    /// The part of a single escrow that finishes a batch deposit its job was stored in: the batch's receipt when it
+    /// was mined (the job adopts its own <c>Deposited</c> event; true), or, when it never ran (dropped, reverted, or
+    /// already forgotten), the job leaves the batch and deposits on its own (false). The batch's step is forgotten
+    /// once no job still escrowing names it.
+    /// </summary>
+    private async Task<bool> FinishBatchDepositAsync(ChainJob job)
+    {
+        var step = job.DepositStep;
+        if (!State.Outbox.TryGetValue(step, out var stored))
+        {
+            job.DepositStep = "";
+            return false;
+        }
+
+        await DrainAsync(stored.From);
+        var receipt = await FinishAsync(stored);
+        var mined = receipt is { Succeeded: true };
+        job.DepositStep = "";
+        if (mined)
+        {
+            job.DepositTransaction = receipt!.TransactionHash.ToString();
+            Adopt(job, DepositedIn(receipt, job.ChainJobId) ?? await JobOfAsync(Hex.Decode(job.ChainJobId))
+                ?? throw new ChainSettlementUnavailableException($"job {job.Escrow.JobId}: the deposit was mined but the contract does not know the job"));
+        }
+
+        var named = false;
+        foreach (var other in State.Jobs.Values)
+        {
+            named |= other.Stage == ChainJobStage.Escrowing && string.Equals(other.DepositStep, step, StringComparison.Ordinal);
+        }
+
+        if (!mined || !named)
+        {
+            State.Outbox.Remove(step);
+        }
+
+        return mined;
     }
 }

@@ -235,6 +235,11 @@ internal sealed partial class SettlementGrain
     /// <param name="absentOnChain">True when the contract was just asked and did not know the job.</param>
     private async Task DepositAsync(ChainJob job, bool absentOnChain)
     {
+        if (job.DepositStep.Length > 0 && await FinishBatchDepositAsync(job))
+        {
+            return;
+        }
+
         var operation = EscrowOperation(job.Escrow.JobId);
         var chainJobId = Hex.Decode(job.ChainJobId);
         if (!absentOnChain && !HasStep(operation + "#deposit") && await JobOfAsync(chainJobId) is { State: not EscrowJobState.None } existing)

@@ -301,35 +301,6 @@ internal sealed partial class SettlementGrain
         return Sign(key, signer, nonce, estimate, fees, to, data, value);
     }
 
-    /// <summary>Signs one transaction per call in <paramref name="calls"/> to <paramref name="to"/>, with consecutive
-    /// nonces from the account's next one (every earlier one is finished), the first call's gas estimate plus 20 %
-    /// for each (the calls are alike) and the estimated fees. A first call the chain would refuse fails here, before
-    /// anything is stored.</summary>
-    private async Task<List<OutboxTransaction>> SignGroupAsync(List<string> keys, Secp256k1PrivateKey signer, Address to, List<byte[]> calls)
-    {
-        var from = Address.FromPublicKey(signer.PublicKey);
-        _signers[from.ToString()] = signer;
-        ulong estimate;
-        try
-        {
-            estimate = await chain.Rpc.EstimateGasAsync(new CallRequest { From = from, To = to, Data = calls[0] });
-        }
-        catch (ContractRevertException e)
-        {
-            throw new SettlementConflictException($"the chain refuses {keys[0]}: {SettlementChain.EscrowAbi.DecodeRevert(e.Reason.Data)}");
-        }
-
-        var fees = await chain.Fees.EstimateAsync();
-        var nonce = await chain.Rpc.GetTransactionCountAsync(from, BlockTag.Pending);
-        var signed = new List<OutboxTransaction>(calls.Count);
-        for (var k = 0; k < calls.Count; k++)
-        {
-            signed.Add(Sign(keys[k], signer, nonce + (ulong)k, estimate, fees, to, calls[k], BigInteger.Zero));
-        }
-
-        return signed;
-    }
-
     private OutboxTransaction Sign(string key, Secp256k1PrivateKey signer, ulong nonce, ulong estimate, Eip1559Fees fees, Address to, byte[] data, BigInteger value)
     {
         var transaction = new Eip1559Transaction

@@ -107,6 +107,10 @@ internal sealed class ChainJob
 
     /// <summary>The transaction that settled it on the chain.</summary>
     [Id(7)] public string SettlementTransaction { get; set; } = "";
+
+    /// <summary>While it is escrowing with other jobs of its client: the outbox key of their batch deposit
+    /// (empty: a deposit of its own).</summary>
+    [Id(8)] public string DepositStep { get; set; } = "";
 }
 
 /// <summary>A <c>releaseBatch</c> transaction and the jobs it settles.</summary>

@@ -9,7 +9,8 @@ using Xunit.Abstractions;
 namespace Marketplace.Settlement.Tests;
 
 /// <summary>Escrows in one call (<see cref="ISettlement.EscrowManyAsync"/>) on the chain: each answered as alone, the
-/// new jobs of one client deposited as a group, and a group cut off half way finished once after a restart.</summary>
+/// new jobs of one client deposited by one batch transaction, and a group cut off half way (or whose transaction the
+/// node lost) finished once after a restart.</summary>
 public sealed class ChainSettlementEscrowGroupTests(ITestOutputHelper output)
 {
     [AnvilFact]
@@ -79,13 +80,13 @@ public sealed class ChainSettlementEscrowGroupTests(ITestOutputHelper output)
     }
 
     [AnvilFact]
-    public async Task AGroupCutOffAfterItsSecondDepositWasSentIsFinishedOnceAfterARestart()
+    public async Task AGroupCutOffAfterItsBatchDepositWasSentIsFinishedOnceAfterARestart()
     {
         await using var silo = await ChainSilo.StartAsync();
         await silo.Settlement.DepositAsync("carol", 1_000_000, "deposit-c");
         await silo.Settlement.EscrowAsync("c0", "carol", 100_000); // the account's approval is in place before the group
 
-        silo.Faults.CrashAfterSend("escrow/c2#deposit");
+        silo.Faults.CrashAfterSend("escrow-batch/c1#deposit");
         EscrowRequest[] group =
         [
             new EscrowRequest { JobId = "c1", ClientId = "carol", Amount = 100_000 },
@@ -94,24 +95,56 @@ public sealed class ChainSettlementEscrowGroupTests(ITestOutputHelper output)
         ];
         await Assert.ThrowsAsync<SimulatedCrashException>(() => silo.Settlement.EscrowManyAsync(group));
         Assert.Equal(1, silo.Faults.Injected);
-        // c0, c1 and c2 were sent; c3 was stored, not sent. anvil mines a sent transaction just after it answers the
-        // send, so the crash can come before c2's block: wait for it (the count never passes 3 without c3 being sent).
+        // The one transaction of the group was sent; anvil mines it just after it answers the send, so the crash can
+        // come before its block: wait for it.
         var mined = System.Diagnostics.Stopwatch.StartNew();
         BigInteger count;
-        while ((count = await silo.EscrowViewAsync("jobCount")) < 3 && mined.Elapsed < TimeSpan.FromSeconds(30))
+        while ((count = await silo.EscrowViewAsync("jobCount")) < 4 && mined.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(50);
         }
 
-        Assert.Equal(3, count);
+        Assert.Equal(4, count);
 
+        // After the restart an escrow of the middle job alone finds the batch's receipt; the others then too.
         await silo.RestartSiloAsync();
+        var middle = await silo.Settlement.EscrowAsync("c2", "carol", 200_000);
+        Assert.Equal((UInt128)200_000, middle.Amount);
         var outcomes = await silo.Settlement.EscrowManyAsync(group);
         Assert.All(outcomes, o => Assert.NotNull(o.Escrow));
         Assert.Equal(4, await silo.EscrowViewAsync("jobCount"));
         Assert.Equal(700_000, await silo.EscrowViewAsync("totalEscrowed"));
         Assert.Equal((UInt128)300_000, (await silo.Settlement.GetBalanceAsync("carol")).Available);
         Assert.Equal((UInt128)700_000, (await silo.Settlement.GetBalanceAsync("carol")).Escrowed);
+    }
+
+    [AnvilFact]
+    public async Task AGroupWhoseBatchDepositTheNodeLostIsSentAgainAndEscrowedOnce()
+    {
+        await using var silo = await ChainSilo.StartAsync();
+        await silo.Settlement.DepositAsync("gus", 1_000_000, "deposit-g");
+        await silo.Settlement.EscrowAsync("g0", "gus", 100_000);
+
+        // The batch is sent to a node that does not mine, the silo dies, and the node forgets the transaction.
+        await silo.Anvil.Rpc.RequestAsync("evm_setAutomine", "[false]");
+        silo.Faults.CrashAfterSend("escrow-batch/g1#deposit");
+        EscrowRequest[] group =
+        [
+            new EscrowRequest { JobId = "g1", ClientId = "gus", Amount = 100_000 },
+            new EscrowRequest { JobId = "g2", ClientId = "gus", Amount = 100_000 },
+        ];
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => silo.Settlement.EscrowManyAsync(group));
+        await silo.Anvil.Rpc.RequestAsync("anvil_dropAllTransactions", "[]");
+        await silo.Anvil.Rpc.RequestAsync("evm_setAutomine", "[true]");
+        Assert.Equal(1, await silo.EscrowViewAsync("jobCount"));
+
+        await silo.RestartSiloAsync();
+        var outcomes = await silo.Settlement.EscrowManyAsync(group);
+        output.WriteLine(string.Join("; ", outcomes.Select(o => o.Escrow is { } e ? $"{e.JobId} escrowed" : $"{o.Error!.GetType().Name}: {o.Error.Message}")));
+        Assert.All(outcomes, o => Assert.NotNull(o.Escrow));
+        Assert.Equal(3, await silo.EscrowViewAsync("jobCount"));
+        Assert.Equal(300_000, await silo.EscrowViewAsync("totalEscrowed"));
+        Assert.Equal((UInt128)700_000, (await silo.Settlement.GetBalanceAsync("gus")).Available);
     }
 
     [AnvilFact]
