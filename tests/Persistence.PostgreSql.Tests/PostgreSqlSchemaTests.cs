@@ -41,6 +41,10 @@ public sealed class PostgreSqlSchemaTests
         Assert.Equal(RequiredQueryKeys.Order(StringComparer.Ordinal), await database.ColumnAsync("SELECT QueryKey FROM OrleansQuery ORDER BY QueryKey COLLATE \"C\""));
         Assert.Equal(Tables, await database.ColumnAsync(
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1"));
+
+        // Grain states are compressed with lz4 (Debian's servers have it), not pglz.
+        Assert.Equal(["l"], await database.ColumnAsync(
+            "SELECT attcompression::text FROM pg_attribute WHERE attrelid = 'orleansstorage'::regclass AND attname = 'payloadbinary'"));
     }
 
     [PostgresFact]
