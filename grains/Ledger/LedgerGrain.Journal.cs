@@ -1,4 +1,3 @@
-using System.Globalization;
 using Marketplace.GrainInterfaces;
 
 namespace Marketplace.Grains.Ledger;
@@ -10,15 +9,7 @@ internal sealed partial class LedgerGrain
     public Task<LedgerJournalPage> GetJournalAsync(string? cursor, int limit)
     {
         PageLimits.Check(limit);
-        long after = 0;
-        if (cursor is not null)
-        {
-            var field = PageCursor.Decode(cursor, Listings.LedgerJournalList, 1)[0];
-            if (!long.TryParse(field, NumberStyles.None, CultureInfo.InvariantCulture, out after) || after < 1)
-            {
-                throw PageCursor.Malformed(cursor);
-            }
-        }
+        var after = JournalCursor.Position(cursor);
 
         var journal = State.Journal;
         var page = new LedgerJournalPage { CompactedThrough = State.Checkpoint.Sequence };
@@ -34,7 +25,7 @@ internal sealed partial class LedgerGrain
         page.Entries = journal.GetRange(start, count);
         if (start + count < journal.Count)
         {
-            page.NextCursor = PageCursor.Encode(Listings.LedgerJournalList, page.Entries[^1].Sequence.ToString(CultureInfo.InvariantCulture));
+            page.NextCursor = JournalCursor.After(page.Entries[^1].Sequence);
         }
 
         return Task.FromResult(page);

@@ -29,15 +29,7 @@ internal sealed partial class SettlementGrain
     public async Task<LedgerJournalPage> GetJournalAsync(string? cursor, int limit)
     {
         PageLimits.Check(limit);
-        long after = 0;
-        if (cursor is not null)
-        {
-            var field = PageCursor.Decode(cursor, Listings.LedgerJournalList, 1)[0];
-            if (!long.TryParse(field, NumberStyles.None, CultureInfo.InvariantCulture, out after) || after < 1)
-            {
-                throw PageCursor.Malformed(cursor);
-            }
-        }
+        var after = JournalCursor.Position(cursor);
 
         var pages = State.JournalPages.ToArray();
         var open = State.Journal.ToArray();
@@ -62,7 +54,7 @@ internal sealed partial class SettlementGrain
         page.Entries = entries;
         if (more)
         {
-            page.NextCursor = PageCursor.Encode(Listings.LedgerJournalList, entries[^1].Sequence.ToString(CultureInfo.InvariantCulture));
+            page.NextCursor = JournalCursor.After(entries[^1].Sequence);
         }
 
         return page;
