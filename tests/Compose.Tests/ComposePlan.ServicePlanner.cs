@@ -340,6 +340,8 @@ internal sealed partial class ComposePlan
                     return _plan.LocalPath(value) ?? Problem<string>($"{where}: {value} is on no volume of the service (a file written there is lost, one read there cannot be there)");
                 case ValueRule.PostgresConnection:
                     return PostgresConnection(value, where);
+                case ValueRule.RuntimeSwitch when value is "0" or "1":
+                    return null;
                 default:
                     Problem($"{where}: '{value}' does not fit the rule {rule}");
                     return null;

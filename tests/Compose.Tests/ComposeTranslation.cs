@@ -81,6 +81,10 @@ internal enum ValueRule
 
     /// <summary>A word of a command (<c>chain deploy</c>).</summary>
     Word,
+
+    /// <summary>A .NET runtime switch the image sets for its precompiled build (<c>DOTNET_TieredCompilation</c>):
+    /// checked to be 0 or 1 and not passed on, since the local processes run the SDK's own build.</summary>
+    RuntimeSwitch,
 }
 
 /// <summary>The table (see the file's opening comment).</summary>
@@ -119,6 +123,7 @@ internal static partial class ComposeTranslation
         ["Marketplace__Jobs__DefaultWorkerPrefix"] = ValueRule.Verbatim,
         ["Marketplace__Storage__DefaultProviders"] = ValueRule.Verbatim,
         ["Marketplace__Storage__DefaultProviderPrefix"] = ValueRule.Verbatim,
+        ["DOTNET_TieredCompilation"] = ValueRule.RuntimeSwitch,
         ["POSTGRES_USER"] = ValueRule.PostgresServer,
         ["POSTGRES_PASSWORD"] = ValueRule.PostgresServer,
         ["POSTGRES_DB"] = ValueRule.PostgresServer,
