@@ -1,41 +1,18 @@
 // SPDX-License-Identifier: UNLICENSED
 pragma solidity ^0.8.28;
 
-import {TestBase} from "./utils/Vm.sol";
+import {EscrowFixture} from "./utils/EscrowFixture.sol";
 import {JobPayout, Payouts} from "./utils/Payouts.sol";
 import {MarketToken} from "../src/MarketToken.sol";
 import {Escrow} from "../src/Escrow.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
-contract EscrowTest is TestBase {
-    MarketToken private token;
-    Escrow private escrow;
-    address private constant ADMIN = address(0xAD);
-    address private constant SETTLER = address(0x5E7);
-    address private constant CLIENT = address(0xC1);
-    address private constant CLIENT2 = address(0xC2);
+contract EscrowTest is EscrowFixture {
     address private constant EXEC = address(0xE1);
     address private constant MEMBER = address(0xE2);
     address private constant STRANGER = address(0xBAD);
     bytes32 private constant JOB = keccak256("job-1");
-    uint64 private deadline;
-
-    function setUp() public {
-        vm.warp(1_000_000);
-        deadline = uint64(block.timestamp + 1 hours);
-        token = new MarketToken("Market Token", "MKT", 6, address(this));
-        escrow = new Escrow(token, ADMIN);
-        bytes32 settlerRole = escrow.SETTLER_ROLE();
-        vm.prank(ADMIN);
-        escrow.grantRole(settlerRole, SETTLER);
-        for (uint256 i; i < 2; ++i) {
-            address c = i == 0 ? CLIENT : CLIENT2;
-            token.mint(c, 1e12);
-            vm.prank(c);
-            token.approve(address(escrow), type(uint256).max);
-        }
-    }
 
     // ------------------------------------------------------------------ constructor and roles
 

@@ -1,32 +1,12 @@
 // SPDX-License-Identifier: UNLICENSED
 pragma solidity ^0.8.28;
 
-import {TestBase, console} from "./utils/Vm.sol";
-import {MarketToken} from "../src/MarketToken.sol";
+import {console} from "./utils/Vm.sol";
+import {EscrowFixture} from "./utils/EscrowFixture.sol";
 import {Escrow} from "../src/Escrow.sol";
 
 /// `depositBatch`: several jobs of one client escrowed in one transaction, each as `deposit` would, all or nothing.
-contract EscrowDepositBatchTest is TestBase {
-    MarketToken private token;
-    Escrow private escrow;
-    address private constant ADMIN = address(0xAD);
-    address private constant CLIENT = address(0xC1);
-    address private constant CLIENT2 = address(0xC2);
-    uint64 private deadline;
-
-    function setUp() public {
-        vm.warp(1_000_000);
-        deadline = uint64(block.timestamp + 1 hours);
-        token = new MarketToken("Market Token", "MKT", 6, address(this));
-        escrow = new Escrow(token, ADMIN);
-        for (uint256 i; i < 2; ++i) {
-            address c = i == 0 ? CLIENT : CLIENT2;
-            token.mint(c, 1e12);
-            vm.prank(c);
-            token.approve(address(escrow), type(uint256).max);
-        }
-    }
-
+contract EscrowDepositBatchTest is EscrowFixture {
     function test_DepositBatch_EscrowsEveryJobWithConsecutiveIndexes() public {
         vm.prank(CLIENT2);
         escrow.deposit(keccak256("before"), 5, deadline);

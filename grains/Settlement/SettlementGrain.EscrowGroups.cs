@@ -199,19 +199,12 @@ internal sealed partial class SettlementGrain
         // The allowance and the chain's time are read while the gas is checked (neither depends on it).
         var allowanceCall = chain.UIntAsync(SettlementChain.TokenAbi, chain.Token, "allowance", client, chain.Escrow);
         var timeCall = ChainTimeAsync();
-        try
+
+        // Up front: the claim and the approval, and the batch's gas limit in units of one transaction's allowance.
+        await EnsureGasAsync(first, client, 2 + 1 + (int)(DepositBatchGasPerJob * (ulong)group.Count / UpfrontGasPerTransaction));
+        if (HasStep(first + "#claim") || wallet < total)
         {
-            // Up front: the claim and the approval, and the batch's gas limit in units of one transaction's allowance.
-            await EnsureGasAsync(first, client, 2 + 1 + (int)(DepositBatchGasPerJob * (ulong)group.Count / UpfrontGasPerTransaction));
-            if (HasStep(first + "#claim") || wallet < total)
-            {
-                await StepAsync(first + "#claim", key, chain.Escrow, SettlementChain.EscrowAbi.GetFunction("withdraw").EncodeCall(total - wallet));
-            }
-        }
-        finally
-        {
-            // Observed whatever happened above, so a failed read is never left unobserved.
-            await Task.WhenAll(allowanceCall, timeCall).ContinueWith(static _ => { }, TaskScheduler.Current);
+            await StepAsync(first + "#claim", key, chain.Escrow, SettlementChain.EscrowAbi.GetFunction("withdraw").EncodeCall(total - wallet));
         }
 
         var allowance = await allowanceCall;
@@ -234,10 +227,8 @@ internal sealed partial class SettlementGrain
         var receipt = await StepAsync(step, key, chain.Escrow, SettlementChain.EscrowAbi.GetFunction("depositBatch").EncodeCall(ids, amounts, deadline));
         foreach (var job in group)
         {
-            job.DepositTransaction = receipt.TransactionHash.ToString();
             job.DepositStep = "";
-            Adopt(job, DepositedIn(receipt, job.ChainJobId) ?? await JobOfAsync(Hex.Decode(job.ChainJobId))
-                ?? throw new ChainSettlementUnavailableException($"job {job.Escrow.JobId}: the deposit was mined but the contract does not know the job"));
+            await AdoptDepositAsync(job, receipt);
             var entry = Post(LedgerOperation.Escrow, job.Escrow.JobId,
                 [Debit(LedgerAccounts.ClientAvailable(clientId), job.Escrow.Amount), Credit(LedgerAccounts.JobEscrow(job.Escrow.JobId), job.Escrow.Amount)]);
             job.Escrow.Sequence = entry.Sequence;
@@ -278,9 +269,7 @@ internal sealed partial class SettlementGrain
         job.DepositStep = "";
         if (mined)
         {
-            job.DepositTransaction = receipt!.TransactionHash.ToString();
-            Adopt(job, DepositedIn(receipt, job.ChainJobId) ?? await JobOfAsync(Hex.Decode(job.ChainJobId))
-                ?? throw new ChainSettlementUnavailableException($"job {job.Escrow.JobId}: the deposit was mined but the contract does not know the job"));
+            await AdoptDepositAsync(job, receipt!);
         }
 
         var named = false;

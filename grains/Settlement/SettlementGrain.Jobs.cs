@@ -271,8 +271,16 @@ internal sealed partial class SettlementGrain
         var deadline = now + (ulong)Options.DeadlineMargin.TotalSeconds;
         var receipt = await StepAsync(operation + "#deposit", key, chain.Escrow,
             SettlementChain.EscrowAbi.GetFunction("deposit").EncodeCall(chainJobId, amount, deadline));
+        await AdoptDepositAsync(job, receipt);
+    }
+
+    /// <summary>Records <paramref name="job"/> as deposited by the mined <paramref name="receipt"/>: its index and
+    /// deadline from its own <c>Deposited</c> event there, or from the contract when the receipt has none.</summary>
+    private async Task AdoptDepositAsync(ChainJob job, Chain.Rpc.TransactionReceipt receipt)
+    {
         job.DepositTransaction = receipt.TransactionHash.ToString();
-        Adopt(job, await JobOfAsync(chainJobId) ?? throw new ChainSettlementUnavailableException($"job {job.Escrow.JobId}: the deposit was mined but the contract does not know the job"));
+        Adopt(job, DepositedIn(receipt, job.ChainJobId) ?? await JobOfAsync(Hex.Decode(job.ChainJobId))
+            ?? throw new ChainSettlementUnavailableException($"job {job.Escrow.JobId}: the deposit was mined but the contract does not know the job"));
     }
 
     /// <summary>The index and deadline the Escrow gave job <paramref name="chainJobIdHex"/>, read from the Deposited
