@@ -28,6 +28,17 @@ public interface IWorkerDirectoryGrain : IGrainWithStringKey
     [ReadOnly]
     Task<OnlineWorkerHost[]> ListOnlineHostsAsync();
 
+    /// <summary>A worker's registration or heartbeat, sent by its grain straight to the directory (one way: a
+    /// heartbeat lost while the directory moves to another silo is replaced by the next one).</summary>
+    [OneWay]
+    Task AnnounceAsync(WorkerInfo worker);
+
+    /// <summary>When this directory began to hear heartbeats (its activation). The list is rebuilt from heartbeats, so
+    /// until one offline period has passed since then a worker missing from it may only not have been heard yet (the
+    /// directory was reactivated after its silo died or stopped).</summary>
+    [ReadOnly]
+    Task<DateTimeOffset> GetListeningSinceAsync();
+
     /// <summary>Records a worker's registered key and proof of possession (checked by the worker grain); the
     /// registry's epoch grows by one when the worker had no key in it. Returns the epoch.</summary>
     Task<long> RegisterKeyAsync(RegisteredWorkerKey key);

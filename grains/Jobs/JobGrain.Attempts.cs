@@ -85,7 +85,9 @@ internal sealed partial class JobGrain
         await RetryOrFinishAsync(report.FailureReason, error, retriable);
     }
 
-    private async Task LoseAttemptAsync(string? why = null)
+    /// <summary>The running attempt is lost: <paramref name="why"/> null when its lease ran out, else the reason; with
+    /// <paramref name="hostLeft"/> its worker's silo left the cluster, so the retry goes to another worker at once.</summary>
+    private async Task LoseAttemptAsync(string? why = null, bool hostLeft = false)
     {
         var worker = Info.WorkerId ?? "";
         var attempt = state.State.Attempts;
@@ -103,6 +105,6 @@ internal sealed partial class JobGrain
 
         await RecordLostAttemptAsync(worker);
         var error = why is null ? $"worker {worker} stopped renewing the lease of attempt {attempt}" : $"worker {worker} lost attempt {attempt}: {why}";
-        await RetryOrFinishAsync(FailureReason.WorkerLost, error, retriable: true);
+        await RetryOrFinishAsync(FailureReason.WorkerLost, error, retriable: true, retryAtOnce: hostLeft);
     }
 }

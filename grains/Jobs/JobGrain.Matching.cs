@@ -117,10 +117,13 @@ internal sealed partial class JobGrain
         {
             // The worker directory or a worker did not answer (typically: a silo just died and the grains it
             // hosted are not reactivated yet). Left in Matching the job would wait for bids that never come; go back
-            // to pending and announce again shortly, without charging the job a retry.
+            // to pending and announce again shortly (a growing delay, at most BusyWaitMax: the grains come back as
+            // soon as the silo is declared dead), without charging the job a retry.
+            _absentRounds++;
+            var delay = RetryBackoff.Delay(_absentRounds, _options.BusyWaitBase, _options.BusyWaitMax);
             Info.Status = JobStatus.Pending;
-            state.State.NextMatchAt = DateTimeOffset.UtcNow + _options.RetryBaseDelay;
-            AddLog("warn", string.Create(CultureInfo.InvariantCulture, $"matching round {_round} could not announce the job ({e.GetType().Name}: {e.Message}); announcing again in {_options.RetryBaseDelay.TotalMilliseconds:0} ms"));
+            state.State.NextMatchAt = DateTimeOffset.UtcNow + delay;
+            AddLog("warn", string.Create(CultureInfo.InvariantCulture, $"matching round {_round} could not announce the job ({e.GetType().Name}: {e.Message}); announcing again in {delay.TotalMilliseconds:0} ms"));
             Schedule();
             return;
         }
@@ -295,10 +298,17 @@ internal sealed partial class JobGrain
 
         if (reasons.Count == 0 && _expected == 0 && DateTimeOffset.UtcNow < _resumedAt + _options.ResumeGrace)
         {
-            // Reactivated after a restart: the workers' hosts may not have announced themselves again yet.
+            // Reactivated after a restart: the workers' hosts may not have announced themselves again yet (the
+            // worker directory, reactivated too, hears every host within one heartbeat), so look again soon.
+            _absentRounds++;
+            var delay = RetryBackoff.Delay(_absentRounds, _options.BusyWaitBase, _options.BusyWaitMax);
             Info.Status = JobStatus.Pending;
-            state.State.NextMatchAt = DateTimeOffset.UtcNow + _options.RetryBaseDelay;
-            AddLog("info", string.Create(CultureInfo.InvariantCulture, $"matching round {_round} found no worker online after the job resumed; looking again in {_options.RetryBaseDelay.TotalMilliseconds:0} ms"));
+            state.State.NextMatchAt = DateTimeOffset.UtcNow + delay;
+            if (_absentRounds == 1)
+            {
+                AddLog("info", string.Create(CultureInfo.InvariantCulture, $"matching round {_round} found no worker online after the job resumed; looking again in {delay.TotalMilliseconds:0} ms, then at most every {_options.BusyWaitMax.TotalMilliseconds:0} ms"));
+            }
+
             Schedule();
             return;
         }
@@ -408,6 +418,19 @@ internal sealed partial class JobGrain
         var listed = reasons.Count;
         if (reasons.Count == 0)
         {
+            // A directory reactivated moments ago (its silo died) has not heard every host's heartbeat yet: its workers
+            // are absent, not missing, and the job waits for them charged no retry.
+            var listening = now - await lookups.Directory.GetListeningSinceAsync();
+            if (listening < _options.WorkerOfflineAfter)
+            {
+                reasons.Add(new WorkerIneligibility
+                {
+                    WorkerId = "",
+                    Reason = string.Create(CultureInfo.InvariantCulture, $"the worker directory has listened for heartbeats for {listening.TotalSeconds:0.#} s only (it moved to another silo) and has heard no worker yet"),
+                });
+                return 1;
+            }
+
             reasons.Add(new WorkerIneligibility { WorkerId = "", Reason = "no workers are registered" });
         }
 

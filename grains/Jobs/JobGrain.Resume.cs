@@ -38,7 +38,7 @@ internal sealed partial class JobGrain
             else if (Info.Status == JobStatus.Running && _attemptId is { } attemptId && Info.WorkerId is { Length: > 0 } worker
                 && !await HoldsAsync(worker, attemptId))
             {
-                await LoseAttemptAsync($"worker {worker} no longer holds it (its silo left the cluster)");
+                await LoseAttemptAsync($"worker {worker} no longer holds it (its silo left the cluster)", hostLeft: true);
             }
         }
         finally

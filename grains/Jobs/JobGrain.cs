@@ -472,7 +472,10 @@ internal sealed partial class JobGrain(
             return Task.CompletedTask;
         }, this, new GrainTimerCreationOptions(_options.FinishedJobIdle, Timeout.InfiniteTimeSpan));
 
-    private async Task RetryOrFinishAsync(FailureReason reason, string error, bool retriable)
+    /// <summary>Charges the job a retry and schedules it after the backoff (at once with <paramref name="retryAtOnce"/>:
+    /// the attempt was lost with its worker's silo, which says nothing about the job), or finishes it failed when it is
+    /// not retriable or has no retry left.</summary>
+    private async Task RetryOrFinishAsync(FailureReason reason, string error, bool retriable, bool retryAtOnce = false)
     {
         _attemptId = null;
         Info.FailureReason = reason;
@@ -480,7 +483,7 @@ internal sealed partial class JobGrain(
         if (retriable && Info.RetryCount < Info.MaxRetries)
         {
             Info.RetryCount++;
-            var delay = RetryBackoff.Delay(Info.RetryCount, _options.RetryBaseDelay, _options.MaxRetryDelay);
+            var delay = retryAtOnce ? TimeSpan.Zero : RetryBackoff.Delay(Info.RetryCount, _options.RetryBaseDelay, _options.MaxRetryDelay);
             state.State.NextMatchAt = DateTimeOffset.UtcNow + delay;
             Info.Status = JobStatus.Pending;
             AddLog("warn", $"retry {Info.RetryCount} of {Info.MaxRetries} in {delay.TotalMilliseconds:0} ms after {reason}: {error}");

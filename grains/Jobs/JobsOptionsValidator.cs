@@ -29,6 +29,7 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
         Positive(problems, nameof(options.ClientListCheckInterval), options.ClientListCheckInterval);
         Positive(problems, nameof(options.WatchdogAtSubmitWait), options.WatchdogAtSubmitWait);
         Positive(problems, nameof(options.EscrowAtSubmitWait), options.EscrowAtSubmitWait);
+        NotNegative(problems, nameof(options.SubmitFailoverWait), options.SubmitFailoverWait);
         if (!(options.ReputationAtPar is > 0 and <= 1))
         {
             problems.Add($"{Section}:{nameof(options.ReputationAtPar)} is {options.ReputationAtPar}; it must be above 0 and at most 1");

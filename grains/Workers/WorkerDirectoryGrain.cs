@@ -5,8 +5,9 @@ using Orleans.Streams;
 
 namespace Marketplace.Grains.Workers;
 
-/// <summary>Every worker heard on the <c>capabilities</c> stream, kept in memory (heartbeats rebuild it within one
-/// heartbeat interval after a restart), and the worker key registry, persisted (its epoch must never go back).</summary>
+/// <summary>Every worker heard from, kept in memory (each worker grain announces its registration and every heartbeat
+/// here, so the list is rebuilt within one heartbeat interval after the directory moves or restarts), and the worker key
+/// registry, persisted (its epoch must never go back).</summary>
 [CollectionAgeLimit(AlwaysActive = true)]
 internal sealed class WorkerDirectoryGrain(
     [PersistentState("worker-keys")] IPersistentState<WorkerKeyRegistryState> keys,
@@ -17,6 +18,7 @@ internal sealed class WorkerDirectoryGrain(
     private readonly Dictionary<string, WorkerInfo> _workers = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _ids = new(StringComparer.Ordinal);
     private readonly TimeSpan _offlineAfter = options.Value.WorkerOfflineAfter;
+    private readonly DateTimeOffset _listeningSince = DateTimeOffset.UtcNow;
 
     // Workers whose silo said they are leaving, and when: announcements of theirs from before then are stale.
     private readonly Dictionary<string, DateTimeOffset> _left = new(StringComparer.Ordinal);
@@ -81,6 +83,16 @@ internal sealed class WorkerDirectoryGrain(
 
     /// <inheritdoc />
     public Task<int> CountAsync() => Task.FromResult(_workers.Count);
+
+    /// <inheritdoc />
+    public Task AnnounceAsync(WorkerInfo worker)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        return OnWorkerAsync(worker);
+    }
+
+    /// <inheritdoc />
+    public Task<DateTimeOffset> GetListeningSinceAsync() => Task.FromResult(_listeningSince);
 
     /// <inheritdoc />
     public Task<string[]> ListOnlineIdsAsync()

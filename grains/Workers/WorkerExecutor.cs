@@ -28,6 +28,7 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
     private readonly IGrainFactory _grains;
     private readonly GrainReferences<IJobAttemptGrain> _jobs;
     private readonly WorkerWaitlist _waitlist;
+    private readonly RoomHolds _holds;
     private readonly IProgramRunner? _runner;
     private readonly ReceiptSigner _signer;
     private readonly IRunResultTampering? _tampering;
@@ -48,10 +49,11 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
     private volatile bool _partitioned;
     private WorkerProfile? _profile;
 
-    public WorkerExecutor(string workerId, int capacity, int maxQueueDepth, int maxQueuedPerClient, TimeSpan renewEvery, IGrainFactory grains, GrainReferences<IJobAttemptGrain> jobs, WorkerWaitlist waitlist, IProgramRunner? runner, ReceiptSigner signer, ILogger log, IRunResultTampering? tampering = null)
+    public WorkerExecutor(string workerId, int capacity, int maxQueueDepth, int maxQueuedPerClient, TimeSpan renewEvery, IGrainFactory grains, GrainReferences<IJobAttemptGrain> jobs, WorkerWaitlist waitlist, IProgramRunner? runner, ReceiptSigner signer, ILogger log, TimeProvider time, IRunResultTampering? tampering = null)
     {
         _tampering = tampering;
         _waitlist = waitlist;
+        _holds = new RoomHolds(time);
         WorkerId = workerId;
         _limit = capacity + maxQueueDepth;
         _capacity = capacity;
@@ -99,16 +101,19 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
 
     /// <summary>Why <paramref name="clientId"/>'s next attempt would wait elsewhere (this worker is full, or holds
     /// that client's share of its queue), or null when it would be admitted now.</summary>
-    public string? BusyReason(string clientId)
+    public string? BusyReason(string clientId, string? jobId = null)
     {
         var running = Running;
         var queued = Queued;
-        if (running + queued >= _limit)
+        var (held, heldOfClient) = _holds.HeldForOthers(clientId, jobId);
+        if (running + queued + held >= _limit)
         {
-            return $"worker {WorkerId} is full ({running} running, {queued} queued; capacity {_capacity}, queue {_limit - _capacity})";
+            return held == 0
+                ? $"worker {WorkerId} is full ({running} running, {queued} queued; capacity {_capacity}, queue {_limit - _capacity})"
+                : $"worker {WorkerId} is full ({running} running, {queued} queued, {held} held for waiting jobs; capacity {_capacity}, queue {_limit - _capacity})";
         }
 
-        return running + queued >= _capacity && _queue.CountOf(clientId) >= _maxQueuedPerClient
+        return running + queued + held >= _capacity && _queue.CountOf(clientId) + heldOfClient >= _maxQueuedPerClient
             ? $"worker {WorkerId} already queues {_maxQueuedPerClient} attempts of this client, its share of the queue"
             : null;
     }
@@ -158,7 +163,7 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
             return new WorkerRefusal($"worker {WorkerId} is not running jobs (its executor stopped)", Busy: false);
         }
 
-        if (BusyReason(assignment.ClientId) is { } busy)
+        if (BusyReason(assignment.ClientId, assignment.JobId) is { } busy)
         {
             return new WorkerRefusal(busy, Busy: true);
         }
@@ -186,6 +191,7 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
             return new WorkerRefusal($"worker {WorkerId} is not running jobs (its executor stopped)", Busy: false);
         }
 
+        _holds.Release(assignment.JobId);
         return null;
     }
 
@@ -351,11 +357,13 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
 
     private async Task WakeNextAsync()
     {
-        for (var tries = 0; tries < WakeTries && IsAlive && _waitlist.TakeNext() is { } jobId; tries++)
+        for (var tries = 0; tries < WakeTries && IsAlive && _waitlist.TakeNext(out var clientId) is { } jobId; tries++)
         {
+            // Held for the woken job until it is admitted (RoomHolds): jobs submitted meanwhile do not take it first.
+            _holds.Hold(jobId, clientId);
             try
             {
-                if (await _jobs.Create(jobId).RoomAvailableAsync().ConfigureAwait(false) || Running + Queued >= _limit)
+                if (await _jobs.Create(jobId).RoomAvailableAsync().ConfigureAwait(false))
                 {
                     return;
                 }
@@ -364,6 +372,12 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
             {
                 // The job's silo is overloaded or just died: its own backoff poll brings it back; wake the next.
                 LogWakeFailed(_log, WorkerId, jobId, e.Message);
+            }
+
+            _holds.Release(jobId);
+            if (Running + Queued >= _limit)
+            {
+                return;
             }
         }
     }

@@ -302,9 +302,11 @@ internal sealed partial class WorkerGrain(
 
     private string OfflineReason() => WorkerProfile.OfflineReason(WorkerId, _lastHeartbeat, DateTimeOffset.UtcNow);
 
-    private Task AnnounceAsync() => this.GetStreamProvider(MarketplaceStreams.Provider)
-        .GetStream<WorkerInfo>(StreamId.Create(MarketplaceStreams.Capabilities, MarketplaceStreams.BroadcastKey))
-        .OnNextAsync(Info());
+    /// <summary>Tells the worker directory this worker's state, one way. Sent straight to the directory grain rather
+    /// than on a stream: a stream's queue that lived on a silo which died stopped every heartbeat for the seconds it
+    /// took to move, and jobs then found every worker offline.</summary>
+    private Task AnnounceAsync() =>
+        GrainFactory.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey).AnnounceAsync(Info());
 
     private WorkerInfo Info()
     {

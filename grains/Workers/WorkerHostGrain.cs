@@ -63,7 +63,7 @@ internal sealed class WorkerHostGrain(
                 ?? profile.StakeShortfall
                 ?? WorkerEligibility.Check(workerId, profile.Capabilities, job);
         var busy = false;
-        if (reason is null && executor!.BusyReason(job.ClientId) is { } full)
+        if (reason is null && executor!.BusyReason(job.ClientId, job.JobId) is { } full)
         {
             // The job waits for room; the executor wakes it when room opens (WorkerWaitlist).
             reason = full;

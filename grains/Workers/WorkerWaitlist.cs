@@ -62,13 +62,17 @@ internal sealed class WorkerWaitlist
 
     /// <summary>The next job to wake (round robin across clients, a client's oldest first), or null when none
     /// waits.</summary>
-    public string? TakeNext()
+    public string? TakeNext() => TakeNext(out _);
+
+    /// <summary>The next job to wake, as <see cref="TakeNext()"/>, and its client.</summary>
+    public string? TakeNext(out string clientId)
     {
+        clientId = "";
         lock (_gate)
         {
-            while (_turns.TryDequeue(out var clientId))
+            while (_turns.TryDequeue(out var client))
             {
-                if (!_byClient.TryGetValue(clientId, out var jobs) || jobs.Count == 0)
+                if (!_byClient.TryGetValue(client, out var jobs) || jobs.Count == 0)
                 {
                     continue;
                 }
@@ -78,13 +82,14 @@ internal sealed class WorkerWaitlist
                 _waiting.Remove(oldest.JobId);
                 if (jobs.Count > 0)
                 {
-                    _turns.Enqueue(clientId);
+                    _turns.Enqueue(client);
                 }
                 else
                 {
-                    _byClient.Remove(clientId);
+                    _byClient.Remove(client);
                 }
 
+                clientId = client;
                 return oldest.JobId;
             }
 

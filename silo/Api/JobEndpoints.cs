@@ -1,6 +1,7 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
 using Marketplace.Grains.Jobs;
+using Microsoft.Extensions.Options;
 
 namespace Marketplace.Silo.Api;
 
@@ -49,13 +50,15 @@ internal static class JobEndpoints
             .ProducesProblems(400, 403, 404, 409, 416);
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext context, GrainReferences<IJobGrain> jobs)
+    private static async Task<IResult> SubmitAsync(HttpContext context, GrainReferences<IJobGrain> jobs, IOptions<JobsOptions> options)
     {
         var submission = await JsonRequestBody.ReadAsync<JobSubmission>(context.Request);
         JobSubmissionValidator.ValidateFields(submission, JobFieldNames.Wire);
         submission.ClientId = ApiClient.IdOf(context);
         var jobId = JobIds.For(submission.ClientId, submission.RequestId);
-        var job = await jobs.Create(jobId).SubmitAsync(submission);
+        var grain = jobs.Create(jobId);
+        var time = context.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
+        var job = await SubmitFailover.RunAsync(() => grain.SubmitAsync(submission), options.Value.SubmitFailoverWait, time, context.RequestAborted);
         return Results.Accepted($"/v1/jobs/{job.JobId}", job);
     }
 

@@ -71,6 +71,25 @@ internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings set
 
     // Why the silos refused with 5xx, from their own log lines (the answer a client sees names only the code): the
     // three most frequent reasons per silo among its last 4,000 log lines, trace ids left out.
+    /// <summary>The walk of the jobs open at the fault that finished last: each step of the job and each line of its
+    /// log, in seconds from the fault.</summary>
+    private async Task PrintLastOpenJobsAsync(RoundFigures figures)
+    {
+        var c = CultureInfo.InvariantCulture;
+        foreach (var job in figures.LastOpenFinished)
+        {
+            var info = job.Final!;
+            string At(DateTimeOffset? t) => t is { } v ? string.Create(c, $"{(v - figures.FaultAt).TotalSeconds:0.00}") : "-";
+            output.WriteLine(string.Create(c,
+                $"  last open job      {info.JobId} via {job.AcceptedBy}: created {At(info.CreatedAt)}, matched {At(info.MatchedAt)}, started {At(info.StartedAt)}, finished {At(info.CompletedAt)} s, {info.RetryCount} retries, worker {info.WorkerId}"));
+            var logs = await TryOnAnySiloAsync(job.Index, client => client.GetJobLogsAsync(info.JobId, limit: 50));
+            foreach (var entry in logs?.Items ?? [])
+            {
+                output.WriteLine($"    {At(entry.Timestamp)} s attempt {entry.Attempt} {entry.Level}: {entry.Message}");
+            }
+        }
+    }
+
     private async Task PrintServerRefusalsAsync()
     {
         foreach (var (service, _) in _silos)
@@ -379,6 +398,7 @@ internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings set
         var figures = RoundFigures.From(round.Name, jobs, faultAt, streamStart);
         figures.Print(output);
         await PrintServerRefusalsAsync();
+        await PrintLastOpenJobsAsync(figures);
         _figures.Add(figures);
         Check($"{round.Name}: the stream got through (jobs accepted and completed)", figures.Accepted > 0 && figures.Completed > 0,
             $"{figures.Accepted} accepted, {figures.Completed} completed");

@@ -54,6 +54,9 @@ internal sealed class RoundFigures
     /// <summary>How long after the fault the last of them finished; null when one never did.</summary>
     public TimeSpan? OpenJobsFinishedAfter { get; init; }
 
+    /// <summary>The jobs open at the fault that finished last, last first: where a slow recovery shows.</summary>
+    public IReadOnlyList<SubmittedJob> LastOpenFinished { get; init; } = [];
+
     /// <summary>Submit (first try) to accepted, median and 99th percentile, of accepted jobs.</summary>
     public (TimeSpan P50, TimeSpan P99) AcceptLatency { get; init; }
 
@@ -154,6 +157,10 @@ internal sealed class RoundFigures
             previous = at;
         }
 
+        var lastOpen = jobs.Where(j => j.AcceptedAt is { } a && a < faultAt && j.Final?.CompletedAt is { } f && f > faultAt)
+            .OrderByDescending(j => j.Final!.CompletedAt)
+            .Take(3)
+            .ToList();
         var slowest = jobs.Where(j => j.AcceptedAt is not null && j.LastTryAt is not null)
             .OrderByDescending(j => j.AcceptedAt!.Value - j.LastTryAt!.Value)
             .Take(5)
@@ -178,6 +185,7 @@ internal sealed class RoundFigures
             SlowestAccepts = slowest,
             FaultAt = faultAt,
             OpenAtFault = open,
+            LastOpenFinished = lastOpen,
             OpenJobsFinishedAfter = anOpenJobNeverFinished ? null : lastOpenFinished is { } last ? last - faultAt : TimeSpan.Zero,
             Refusals = refusals,
             AcceptLatency = Percentiles(acceptLatency),

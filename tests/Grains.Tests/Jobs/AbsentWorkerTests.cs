@@ -1,4 +1,5 @@
 using Marketplace.GrainInterfaces;
+using Orleans.Core.Internal;
 using Xunit;
 
 namespace Marketplace.Grains.Tests.Jobs;
@@ -53,6 +54,40 @@ public sealed class AbsentWorkerTests
         Assert.Equal(FailureReason.NoEligibleWorker, done.FailureReason);
         Assert.StartsWith("worker w1 is offline", Assert.Single(done.Ineligible).Reason, StringComparison.Ordinal);
         Assert.Contains(await silo.Grains.LogsAsync(job.JobId), l => l.Message.StartsWith("workers absent for", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_job_waits_while_a_reactivated_worker_directory_has_not_heard_the_workers_yet()
+    {
+        // The directory lists workers from their heartbeats only: reactivated (its silo died, here it is deactivated)
+        // it knows no worker until the next heartbeat. w1 is cut off so none comes until it is healed; a job that
+        // cannot retry must wait for it, not fail "no workers are registered".
+        await using var silo = await JobsKit.StartAsync(new JobsSettings()
+            .Worker("w1")
+            .Set("Marketplace:Jobs:WorkerOfflineAfter", "00:05:00")
+            .Set("Marketplace:Jobs:AbsentWorkerWait", "00:05:00"));
+        var quick = await JobsKit.DeployAsync(silo, "quick");
+        await WaitOnlineAsync(silo, 1);
+        var directory = silo.Grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey);
+        var before = await directory.GetListeningSinceAsync();
+        silo.Faults().Partition("w1");
+        await directory.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await directory.GetListeningSinceAsync() == before)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the worker directory was never reactivated");
+            await Task.Delay(20);
+        }
+
+        Assert.Empty(await directory.ListAsync(null, 10));
+        var job = await silo.Grains.SubmitAsync(JobsKit.Job(quick, s => s.MaxRetries = 0));
+        await WaitLogAsync(silo, job.JobId, "waiting up to 300 s for absent workers: the worker directory has listened for heartbeats for");
+        Assert.Equal(0, (await silo.Grains.GetGrain<IJobGrain>(job.JobId).GetAsync(JobsKit.Client)).RetryCount);
+
+        silo.Faults().Heal("w1");
+        var done = await silo.Grains.WaitTerminalAsync(job.JobId, TimeSpan.FromSeconds(60));
+        Assert.Equal(JobStatus.Completed, done.Status);
+        Assert.Equal("w1", done.WorkerId);
     }
 
     [Fact]
