@@ -50,6 +50,17 @@ public sealed class StorageOptions
     /// stripe by stripe, so this bounds disk use and time, not memory.</summary>
     public long MaxDealBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>Deal uploads one client may have under way at once on one silo (default 4, at least 1): each holds
+    /// space on k + m providers until it ends, so a client cannot hold every provider's space with uploads it never
+    /// finishes. One more is refused <c>quota_exceeded</c> (HTTP 429).</summary>
+    public int MaxConcurrentDealUploadsPerClient { get; set; } = 4;
+
+    /// <summary>The slowest a deal upload's body may arrive, in bytes per second of the silo waiting for it, once it
+    /// has waited 5 s in all (default 65,536: 64 KiB/s, so the largest default deal waits at most about 17 minutes for
+    /// its client); a slower upload is aborted and stores nothing. <c>0</c>: the server's own minimum (240 bytes a
+    /// second).</summary>
+    public long MinUploadBytesPerSecond { get; set; } = 64 * 1024;
+
     /// <summary>The buffer budget of one streamed upload, read or repair (default 16 MiB, at least 1 MiB): fragment
     /// pieces are a third of the budget's share per fragment, in whole chunks (an upload holds two pieces per fragment
     /// and one stripe), and never smaller than one chunk, so a policy with many fragments needs at least 3 (k + m)

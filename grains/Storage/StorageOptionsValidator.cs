@@ -10,6 +10,16 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
     {
         var problems = new List<string>();
         const string S = StorageOptions.Section;
+        if (options.MaxConcurrentDealUploadsPerClient < 1)
+        {
+            problems.Add($"{S}:MaxConcurrentDealUploadsPerClient is {options.MaxConcurrentDealUploadsPerClient}; it must be at least 1");
+        }
+
+        if (options.MinUploadBytesPerSecond < 0)
+        {
+            problems.Add($"{S}:MinUploadBytesPerSecond is {options.MinUploadBytesPerSecond}; it must not be negative");
+        }
+
         if (options.MaxDealBytes is < 1 or > StorageOptions.MaxDealBytesLimit)
         {
             problems.Add($"{S}:MaxDealBytes is {options.MaxDealBytes}; it must be from 1 to 16 GiB");

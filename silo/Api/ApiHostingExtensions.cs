@@ -41,6 +41,7 @@ internal static class ApiHostingExtensions
         services.TryAddKeyedSingleton(RequestSignatureVerifier.ClockKey, TimeProvider.System);
         services.AddSingleton<RequestSignatureVerifier>();
         services.AddSingleton<ReadinessProbe>();
+        services.AddSingleton<DealUploadSlots>();
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         services.Configure<KestrelServerOptions>(kestrel =>
         {

@@ -14,6 +14,10 @@ namespace Marketplace.Silo.Api;
 /// <summary><c>/v1/deals</c>: store a blob with providers, read its status and content, audit it now.</summary>
 internal static class DealEndpoints
 {
+    /// <summary>How long an upload may wait for its client before <see cref="StorageOptions.MinUploadBytesPerSecond"/>
+    /// applies.</summary>
+    private static readonly TimeSpan UploadGrace = TimeSpan.FromSeconds(5);
+
     public static void Map(RouteGroupBuilder api)
     {
         api.MapPost("/deals", CreateAsync)
@@ -48,8 +52,16 @@ internal static class DealEndpoints
             .ProducesProblems(400, 404);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, DealTransfers transfers, IOptions<StorageOptions> options)
+    private static async Task<IResult> CreateAsync(HttpContext context, DealTransfers transfers, DealUploadSlots slots, IOptions<StorageOptions> options)
     {
+        var clientId = ApiClient.IdOf(context);
+        using var slot = slots.Take(clientId, options.Value.MaxConcurrentDealUploadsPerClient);
+        var time = context.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
+        await using var body = options.Value.MinUploadBytesPerSecond > 0
+            ? new MinimumRateBody(context.Request.Body, options.Value.MinUploadBytesPerSecond, UploadGrace, time, context.Abort)
+            : null;
+        var source = body ?? context.Request.Body;
+
         var query = context.Request.Query;
         var policy = PolicyOf(query);
         var maxPrice = LongOf(query, "max_price_per_gib_month", long.MaxValue);
@@ -81,16 +93,16 @@ internal static class DealEndpoints
         DealStatus status;
         if (context.Request.ContentLength is { } declared)
         {
-            status = await transfers.StoreAsync(ApiClient.IdOf(context), dealId, policy, maxPrice, duration, context.Request.Body, declared, aborted);
+            status = await transfers.StoreAsync(clientId, dealId, policy, maxPrice, duration, source, declared, aborted);
         }
         else
         {
             var spool = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
             await using (spool)
             {
-                await CopyAtMostAsync(context.Request.Body, spool, maxBytes + 1, aborted);
+                await CopyAtMostAsync(source, spool, maxBytes + 1, aborted);
                 spool.Position = 0;
-                status = await transfers.StoreAsync(ApiClient.IdOf(context), dealId, policy, maxPrice, duration, spool, spool.Length, aborted);
+                status = await transfers.StoreAsync(clientId, dealId, policy, maxPrice, duration, spool, spool.Length, aborted);
             }
         }
 
