@@ -119,10 +119,7 @@ internal sealed partial class JobGrain
             // hosted are not reactivated yet). Left in Matching the job would wait for bids that never come; go back
             // to pending and announce again shortly (a growing delay, at most BusyWaitMax: the grains come back as
             // soon as the silo is declared dead), without charging the job a retry.
-            _absentRounds++;
-            var delay = RetryBackoff.Delay(_absentRounds, _options.BusyWaitBase, _options.BusyWaitMax);
-            Info.Status = JobStatus.Pending;
-            state.State.NextMatchAt = DateTimeOffset.UtcNow + delay;
+            var delay = PendForAbsentWorkers();
             AddLog("warn", string.Create(CultureInfo.InvariantCulture, $"matching round {_round} could not announce the job ({e.GetType().Name}: {e.Message}); announcing again in {delay.TotalMilliseconds:0} ms"));
             Schedule();
             return;
@@ -300,10 +297,7 @@ internal sealed partial class JobGrain
         {
             // Reactivated after a restart: the workers' hosts may not have announced themselves again yet (the
             // worker directory, reactivated too, hears every host within one heartbeat), so look again soon.
-            _absentRounds++;
-            var delay = RetryBackoff.Delay(_absentRounds, _options.BusyWaitBase, _options.BusyWaitMax);
-            Info.Status = JobStatus.Pending;
-            state.State.NextMatchAt = DateTimeOffset.UtcNow + delay;
+            var delay = PendForAbsentWorkers();
             if (_absentRounds == 1)
             {
                 AddLog("info", string.Create(CultureInfo.InvariantCulture, $"matching round {_round} found no worker online after the job resumed; looking again in {delay.TotalMilliseconds:0} ms, then at most every {_options.BusyWaitMax.TotalMilliseconds:0} ms"));
@@ -375,11 +369,20 @@ internal sealed partial class JobGrain
             AddLog("info", string.Create(CultureInfo.InvariantCulture, $"waiting up to {_options.AbsentWorkerWait.TotalSeconds:0.#} s for absent workers: {IneligibleText()}"));
         }
 
-        _absentRounds++;
-        Info.Status = JobStatus.Pending;
-        state.State.NextMatchAt = now + RetryBackoff.Delay(_absentRounds, _options.BusyWaitBase, _options.BusyWaitMax);
+        PendForAbsentWorkers();
         Schedule();
         return true;
+    }
+
+    /// <summary>Back to pending, charged no retry, to look for workers again after this absent round's delay
+    /// (<see cref="JobsOptions.BusyWaitBase"/> doubling up to <see cref="JobsOptions.BusyWaitMax"/>); returns it.</summary>
+    private TimeSpan PendForAbsentWorkers()
+    {
+        _absentRounds++;
+        var delay = RetryBackoff.Delay(_absentRounds, _options.BusyWaitBase, _options.BusyWaitMax);
+        Info.Status = JobStatus.Pending;
+        state.State.NextMatchAt = DateTimeOffset.UtcNow + delay;
+        return delay;
     }
 
     /// <summary>The client's concurrent jobs are at its quota: the job waits, pending, until its client's job list

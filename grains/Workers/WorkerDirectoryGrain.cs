@@ -1,7 +1,6 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Jobs;
 using Microsoft.Extensions.Options;
-using Orleans.Streams;
 
 namespace Marketplace.Grains.Workers;
 
@@ -26,21 +25,14 @@ internal sealed class WorkerDirectoryGrain(
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // Storage providers announce on the same stream (StorageProviderAdvertisement): subscribed untyped, the
-        // directory takes the workers' announcements and passes over the rest.
+        // Workers announced on the capabilities stream before their heartbeats became calls to this grain: a
+        // subscription kept from then (pub-sub state is stored) is dropped, so the providers' advertisements on that
+        // stream are no longer delivered here.
         var stream = this.GetStreamProvider(MarketplaceStreams.Provider)
             .GetStream<object>(StreamId.Create(MarketplaceStreams.Capabilities, MarketplaceStreams.BroadcastKey));
-        var handles = await stream.GetAllSubscriptionHandles();
-        if (handles.Count == 0)
+        foreach (var handle in await stream.GetAllSubscriptionHandles())
         {
-            await stream.SubscribeAsync((item, _) => item is WorkerInfo w ? OnWorkerAsync(w) : Task.CompletedTask);
-            return;
-        }
-
-        await handles[0].ResumeAsync((item, _) => item is WorkerInfo w ? OnWorkerAsync(w) : Task.CompletedTask);
-        for (var i = 1; i < handles.Count; i++)
-        {
-            await handles[i].UnsubscribeAsync();
+            await handle.UnsubscribeAsync();
         }
     }
 
@@ -88,7 +80,19 @@ internal sealed class WorkerDirectoryGrain(
     public Task AnnounceAsync(WorkerInfo worker)
     {
         ArgumentNullException.ThrowIfNull(worker);
-        return OnWorkerAsync(worker);
+        if (_left.TryGetValue(worker.WorkerId, out var leftAt))
+        {
+            if (worker.LastHeartbeat <= leftAt)
+            {
+                return Task.CompletedTask; // sent before its silo said it was leaving
+            }
+
+            _left.Remove(worker.WorkerId);
+        }
+
+        _workers[worker.WorkerId] = worker;
+        _ids.Add(worker.WorkerId);
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -208,23 +212,6 @@ internal sealed class WorkerDirectoryGrain(
             }
         }
 
-        return Task.CompletedTask;
-    }
-
-    private Task OnWorkerAsync(WorkerInfo worker)
-    {
-        if (_left.TryGetValue(worker.WorkerId, out var leftAt))
-        {
-            if (worker.LastHeartbeat <= leftAt)
-            {
-                return Task.CompletedTask; // sent before its silo said it was leaving
-            }
-
-            _left.Remove(worker.WorkerId);
-        }
-
-        _workers[worker.WorkerId] = worker;
-        _ids.Add(worker.WorkerId);
         return Task.CompletedTask;
     }
 }

@@ -7,43 +7,16 @@ namespace Marketplace.Silo.Api;
 /// bytes the client did not sign. With a declared length the check runs as the last declared byte is read, before
 /// that read returns, so a reader that stops at Content-Length (a storage deal does) never sees the end of the stream
 /// and still never receives a tampered body whole.</summary>
-internal sealed class ContentHashStream(Stream inner, byte[] expected, long? declaredLength = null) : Stream
+internal sealed class ContentHashStream(Stream inner, byte[] expected, long? declaredLength = null) : ReadOnlyBodyStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _read;
     private bool _checked;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override int Read(byte[] buffer, int offset, int count) => Account(inner.Read(buffer, offset, count), buffer.AsSpan(offset));
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         Account(await inner.ReadAsync(buffer, cancellationToken), buffer.Span);
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

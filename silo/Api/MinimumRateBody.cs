@@ -8,7 +8,7 @@
 namespace Marketplace.Silo.Api;
 
 /// <summary>A read-only request body that must arrive at a minimum rate, else its request is aborted.</summary>
-internal sealed class MinimumRateBody : Stream
+internal sealed class MinimumRateBody : ReadOnlyBodyStream
 {
     private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(1);
 
@@ -37,23 +37,6 @@ internal sealed class MinimumRateBody : Stream
         _timer = time.CreateTimer(static state => ((MinimumRateBody)state!).Check(), this, CheckEvery, CheckEvery);
     }
 
-    /// <summary>True once the body was found too slow and its request aborted.</summary>
-    public bool TooSlow => Volatile.Read(ref _aborted) == 1;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -79,21 +62,8 @@ internal sealed class MinimumRateBody : Stream
         }
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override int Read(byte[] buffer, int offset, int count) =>
         throw new NotSupportedException("the request body is read asynchronously");
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -6,18 +6,8 @@
 namespace Marketplace.Silo.Api;
 
 /// <summary>A request body whose read failures are <see cref="BadHttpRequestException"/>s.</summary>
-internal sealed class RequestBodyGuard(Stream inner) : Stream
+internal sealed class RequestBodyGuard(Stream inner) : ReadOnlyBodyStream
 {
-    public override bool CanRead => inner.CanRead;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
     public override int Read(byte[] buffer, int offset, int count)
     {
         try
@@ -41,19 +31,6 @@ internal sealed class RequestBodyGuard(Stream inner) : Stream
             throw Framing(failure);
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     private static BadHttpRequestException Framing(IOException failure) =>
         new(failure.Message, StatusCodes.Status400BadRequest, failure);

@@ -66,7 +66,7 @@ public sealed class StorageProviderMarketTests(ITestOutputHelper output)
         var after = await WaitForAsync(directory.ListAdvertisementsAsync, ads => ads.All(a => a.FreeBytes == 10_000_000 - fragmentBytes), "the directory's advertisements with less free space");
         Assert.Equal(initial.Select(a => a.PublicKey), after.Select(a => a.PublicKey));
 
-        // The worker directory, subscribed to the same stream, still hears the workers (their heartbeats call it).
+        // The workers are heard all the same: their heartbeats call the worker directory, not this stream.
         var workerDirectory = grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey);
         await WaitForAsync(workerDirectory.ListOnlineIdsAsync, ids => ids.Length > 0, "the worker directory listing online workers");
         await subscription.UnsubscribeAsync();
