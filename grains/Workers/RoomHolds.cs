@@ -4,7 +4,9 @@
 // that had waited longest (those resumed after their silo died, above all) kept losing to new ones. The executor now
 // holds the room for the job it wakes: for everyone else the held room counts as taken (one more attempt in flight,
 // and one more of the woken job's client) until the woken job is admitted, says it has no use for the room, or the
-// hold runs out (HoldFor: the job found room elsewhere, or its answer was lost).
+// hold runs out (HoldFor: the job found room elsewhere, or its answer was lost). A hold that runs out unused passes the
+// room on: the executor wakes the next waiting job, or a room freed for a job that then ran elsewhere would wake no one
+// and an idle worker would leave its waiting jobs to their backoff polls.
 
 namespace Marketplace.Grains.Workers;
 
@@ -15,24 +17,28 @@ internal sealed class RoomHolds(TimeProvider time)
     public static readonly TimeSpan HoldFor = TimeSpan.FromSeconds(1);
 
     private readonly object _gate = new();
-    private readonly List<(string JobId, string ClientId, DateTimeOffset Until)> _holds = [];
+    private readonly List<(string JobId, string ClientId, DateTimeOffset Until, long Stamp)> _holds = [];
+    private long _stamps;
 
-    /// <summary>Holds a room for job <paramref name="jobId"/> of <paramref name="clientId"/> (once per job).</summary>
-    public void Hold(string jobId, string clientId)
+    /// <summary>Holds a room for job <paramref name="jobId"/> of <paramref name="clientId"/> (once per job: holding
+    /// it again renews its one hold); returns the stamp of this hold for <see cref="ReleaseUnused"/>.</summary>
+    public long Hold(string jobId, string clientId)
     {
         var until = time.GetUtcNow() + HoldFor;
         lock (_gate)
         {
-            for (var i = 0; i < _holds.Count; i++)
+            var stamp = ++_stamps;
+            var i = IndexOf(jobId);
+            if (i >= 0)
             {
-                if (string.Equals(_holds[i].JobId, jobId, StringComparison.Ordinal))
-                {
-                    _holds[i] = (jobId, clientId, until);
-                    return;
-                }
+                _holds[i] = (jobId, clientId, until, stamp);
+            }
+            else
+            {
+                _holds.Add((jobId, clientId, until, stamp));
             }
 
-            _holds.Add((jobId, clientId, until));
+            return stamp;
         }
     }
 
@@ -41,19 +47,34 @@ internal sealed class RoomHolds(TimeProvider time)
     {
         lock (_gate)
         {
-            for (var i = 0; i < _holds.Count; i++)
+            var i = IndexOf(jobId);
+            if (i >= 0)
             {
-                if (string.Equals(_holds[i].JobId, jobId, StringComparison.Ordinal))
-                {
-                    _holds.RemoveAt(i);
-                    return;
-                }
+                _holds.RemoveAt(i);
             }
         }
     }
 
+    /// <summary>Ends the hold <paramref name="stamp"/> of job <paramref name="jobId"/> when it is still in place (run
+    /// out or not): true when the woken job was neither admitted nor said it had no use for the room, so the room it
+    /// held went unused and the next waiting job must be told. False when the hold was released or renewed since.</summary>
+    public bool ReleaseUnused(string jobId, long stamp)
+    {
+        lock (_gate)
+        {
+            var i = IndexOf(jobId);
+            if (i < 0 || _holds[i].Stamp != stamp)
+            {
+                return false;
+            }
+
+            _holds.RemoveAt(i);
+            return true;
+        }
+    }
+
     /// <summary>The rooms held for jobs other than <paramref name="jobId"/> (null: for any job), in all and for jobs of
-    /// <paramref name="clientId"/>; holds that ran out are dropped.</summary>
+    /// <paramref name="clientId"/>; holds that ran out do not count.</summary>
     public (int All, int OfClient) HeldForOthers(string clientId, string? jobId)
     {
         var now = time.GetUtcNow();
@@ -65,13 +86,12 @@ internal sealed class RoomHolds(TimeProvider time)
             }
 
             int all = 0, ofClient = 0;
-            for (var i = _holds.Count - 1; i >= 0; i--)
+            for (var i = 0; i < _holds.Count; i++)
             {
-                var (held, client, until) = _holds[i];
+                var (held, client, until, _) = _holds[i];
                 if (until <= now)
                 {
-                    _holds.RemoveAt(i);
-                    continue;
+                    continue; // ran out: ReleaseUnused removes it and passes the room on
                 }
 
                 if (jobId is not null && string.Equals(held, jobId, StringComparison.Ordinal))
@@ -85,5 +105,18 @@ internal sealed class RoomHolds(TimeProvider time)
 
             return (all, ofClient);
         }
+    }
+
+    private int IndexOf(string jobId)
+    {
+        for (var i = 0; i < _holds.Count; i++)
+        {
+            if (string.Equals(_holds[i].JobId, jobId, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }

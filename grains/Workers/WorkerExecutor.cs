@@ -22,13 +22,10 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
 {
     private const int MaxRecordedResults = 4096;
 
-    /// <summary>Waiting jobs asked at most, per opened room, until one takes it.</summary>
-    private const int WakeTries = 8;
-
     private readonly IGrainFactory _grains;
     private readonly GrainReferences<IJobAttemptGrain> _jobs;
-    private readonly WorkerWaitlist _waitlist;
     private readonly RoomHolds _holds;
+    private readonly RoomWakes _wakes;
     private readonly IProgramRunner? _runner;
     private readonly ReceiptSigner _signer;
     private readonly IRunResultTampering? _tampering;
@@ -52,8 +49,15 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
     public WorkerExecutor(string workerId, int capacity, int maxQueueDepth, int maxQueuedPerClient, TimeSpan renewEvery, IGrainFactory grains, GrainReferences<IJobAttemptGrain> jobs, WorkerWaitlist waitlist, IProgramRunner? runner, ReceiptSigner signer, ILogger log, TimeProvider time, IRunResultTampering? tampering = null)
     {
         _tampering = tampering;
-        _waitlist = waitlist;
         _holds = new RoomHolds(time);
+        _wakes = new RoomWakes(
+            waitlist,
+            _holds,
+            jobId => jobs.Create(jobId).RoomAvailableAsync(),
+            () => _limit - Running - Queued,
+            () => IsAlive,
+            (jobId, error) => LogWakeFailed(log, workerId, jobId, error),
+            time);
         WorkerId = workerId;
         _limit = capacity + maxQueueDepth;
         _capacity = capacity;
@@ -314,7 +318,7 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
                 var (clientId, attempt) = next;
                 Interlocked.Decrement(ref _queued);
                 Interlocked.Increment(ref _running);
-                WakeWaitingJob(); // a place in the queue opened
+                _wakes.RoomOpened(); // a place in the queue opened
                 try
                 {
                     _queue.Charge(clientId, await RunAsync(attempt).ConfigureAwait(false));
@@ -332,7 +336,7 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
                     attempt.Cancellation.Dispose();
                     if (_queue.Count == 0)
                     {
-                        WakeWaitingJob(); // the slot goes idle
+                        _wakes.RoomOpened(); // the slot goes idle
                     }
                 }
             }
@@ -340,45 +344,6 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
             // Shutdown or kill: queued attempts are dropped; their leases expire and the jobs retry elsewhere.
-        }
-    }
-
-    /// <summary>Tells the next job waiting for room on this silo's workers to offer itself again. When that job has no
-    /// use for the room any more (it ran elsewhere, or finished) and the room is still free, the next one is told, up to
-    /// <see cref="WakeTries"/> jobs; room that a new job took meanwhile wakes no one else (on a saturated cluster every
-    /// extra wake is one more matching round).</summary>
-    private void WakeWaitingJob()
-    {
-        if (IsAlive && _waitlist.Count > 0)
-        {
-            _ = WakeNextAsync();
-        }
-    }
-
-    private async Task WakeNextAsync()
-    {
-        for (var tries = 0; tries < WakeTries && IsAlive && _waitlist.TakeNext(out var clientId) is { } jobId; tries++)
-        {
-            // Held for the woken job until it is admitted (RoomHolds): jobs submitted meanwhile do not take it first.
-            _holds.Hold(jobId, clientId);
-            try
-            {
-                if (await _jobs.Create(jobId).RoomAvailableAsync().ConfigureAwait(false))
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is TimeoutException or OrleansException)
-            {
-                // The job's silo is overloaded or just died: its own backoff poll brings it back; wake the next.
-                LogWakeFailed(_log, WorkerId, jobId, e.Message);
-            }
-
-            _holds.Release(jobId);
-            if (Running + Queued >= _limit)
-            {
-                return;
-            }
         }
     }
 

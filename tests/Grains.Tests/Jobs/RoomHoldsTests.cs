@@ -51,4 +51,24 @@ public sealed class RoomHoldsTests
         clock.Advance(RoomHolds.HoldFor / 2);
         Assert.Equal((1, 1), holds.HeldForOthers("a", "j9"));
     }
+
+    [Fact]
+    public void OnlyAHoldStillInPlaceIsReleasedAsUnused()
+    {
+        var clock = new ManualTimeProvider(T0);
+        var holds = new RoomHolds(clock);
+        var first = holds.Hold("j1", "a");
+        var renewed = holds.Hold("j1", "a");
+        Assert.False(holds.ReleaseUnused("j1", first));
+        Assert.Equal((1, 1), holds.HeldForOthers("a", "j9"));
+
+        clock.Advance(RoomHolds.HoldFor);
+        Assert.Equal((0, 0), holds.HeldForOthers("a", "j9"));
+        Assert.True(holds.ReleaseUnused("j1", renewed));
+        Assert.False(holds.ReleaseUnused("j1", renewed));
+
+        var admitted = holds.Hold("j2", "b");
+        holds.Release("j2");
+        Assert.False(holds.ReleaseUnused("j2", admitted));
+    }
 }
