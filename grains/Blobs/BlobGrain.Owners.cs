@@ -34,13 +34,15 @@ internal sealed partial class BlobGrain
 
         if (record.State.Owners.Count == 1)
         {
-            // The last owner: nobody holds the bytes any more. The record goes (grants and the public flag with it);
-            // the chunks stay, as other blobs may share them.
+            // The last owner: nobody holds the bytes any more. The record goes (grants and the public flag with it),
+            // then the blob's references to its chunks: those no other blob references are collected after the grace.
+            var chunks = record.State.Chunks;
             await record.ClearStateAsync();
             _manifest = null;
             _readers.Clear();
             DeactivateOnIdle();
             log.BlobCleared(Id, client);
+            await ForgetChunksAsync(chunks);
         }
         else
         {
@@ -109,6 +111,20 @@ internal sealed partial class BlobGrain
         catch (Exception e) when (e is OrleansException or TimeoutException or MarketplaceException)
         {
             log.StorageChargeUndoFailed(e, Id, client);
+        }
+    }
+
+    /// <summary>Removes this blob's references to <paramref name="chunks"/> once its record is gone. A store that fails
+    /// here leaves references too many (chunks kept), never too few.</summary>
+    private async Task ForgetChunksAsync(IReadOnlyList<ChunkRef> chunks)
+    {
+        try
+        {
+            await store.RemoveReferencesAsync(Id, chunks);
+        }
+        catch (BlobStoreException e)
+        {
+            log.ChunkReferencesNotRemoved(e, Id);
         }
     }
 

@@ -137,25 +137,40 @@ internal sealed partial class BlobGrain(
 
         for (var i = 0; i < candidate.Chunks.Count; i++)
         {
-            var chunk = candidate.Chunks[i];
-            if (chunk.Size > BlobLimits.MaxReadBytes)
+            if (candidate.Chunks[i].Size > BlobLimits.MaxReadBytes)
             {
-                throw new InvalidRequestException($"Chunk {i} of blob {Id} has {chunk.Size} bytes; chunks are at most {BlobLimits.MaxReadBytes} bytes.");
-            }
-
-            if (!await store.ContainsAsync(chunk.Hash, chunk.Size))
-            {
-                throw new BlobIntegrityException(
-                    $"Blob {Id} chunk {i} failed its integrity check before registration: expected sha256 {chunk.Hash} ({chunk.Size} bytes), actual: no such file in the chunk store.");
+                throw new InvalidRequestException($"Chunk {i} of blob {Id} has {candidate.Chunks[i].Size} bytes; chunks are at most {BlobLimits.MaxReadBytes} bytes.");
             }
         }
 
+        // Referenced before they are checked and before the record is written: a chunk checked here can no longer be
+        // collected, and a failure below leaves references too many (chunks kept), never a record without them.
+        await store.AddReferencesAsync(Id, candidate.Chunks);
         var created = BlobRecord.From(candidate);
-        if (owner.ClientId is { } first)
+        try
         {
-            // Charged before it is written as the owner: a refused charge leaves nothing stored for the client.
-            await ChargeAsync(first, candidate.Size, owner);
-            created.Owners.Add(first);
+            for (var i = 0; i < candidate.Chunks.Count; i++)
+            {
+                var chunk = candidate.Chunks[i];
+                if (!await store.ContainsAsync(chunk.Hash, chunk.Size))
+                {
+                    throw new BlobIntegrityException(
+                        $"Blob {Id} chunk {i} failed its integrity check before registration: expected sha256 {chunk.Hash} ({chunk.Size} bytes), actual: no such file in the chunk store.");
+                }
+            }
+
+            if (owner.ClientId is { } first)
+            {
+                // Charged before it is written as the owner: a refused charge leaves nothing stored for the client.
+                await ChargeAsync(first, candidate.Size, owner);
+                created.Owners.Add(first);
+            }
+        }
+        catch
+        {
+            // Nothing was written: the chunks go back to being collectable.
+            await ForgetChunksAsync(candidate.Chunks);
+            throw;
         }
 
         record.State = created;
@@ -171,6 +186,8 @@ internal sealed partial class BlobGrain(
                 await UndoChargeAsync(charged);
             }
 
+            // The references stay: a write that failed may still have reached the storage, and a record without its
+            // references could lose its chunks to a sweep.
             throw;
         }
 

@@ -38,7 +38,7 @@ internal sealed partial class BlobLog(ILogger logger)
     [LoggerMessage(EventId = MarketplaceEventIds.BlobOwnerLeft, Level = LogLevel.Information, Message = "Blob {BlobId}: client {ClientId} gave it up; {Owners} owners remain")]
     public partial void BlobOwnerLeft(string blobId, string clientId, int owners);
 
-    [LoggerMessage(EventId = MarketplaceEventIds.BlobCleared, Level = LogLevel.Information, Message = "Blob {BlobId}: its last owner {ClientId} gave it up; the record is cleared (its chunks stay in the chunk store)")]
+    [LoggerMessage(EventId = MarketplaceEventIds.BlobCleared, Level = LogLevel.Information, Message = "Blob {BlobId}: its last owner {ClientId} gave it up; the record is cleared (chunks no other blob references are collected after the grace)")]
     public partial void BlobCleared(string blobId, string clientId);
 
     [LoggerMessage(EventId = MarketplaceEventIds.StorageChargeUndoFailed, Level = LogLevel.Warning, Message = "Blob {BlobId}: the charge of client {ClientId} could not be taken back after the blob's write failed; it is released when the client deletes the blob")]
@@ -49,4 +49,10 @@ internal sealed partial class BlobLog(ILogger logger)
 
     [LoggerMessage(EventId = MarketplaceEventIds.UploadLostAtDeactivation, Level = LogLevel.Warning, Message = "Upload {UploadId} was still open at deactivation ({Size} bytes received); it is lost")]
     public partial void UploadLostAtDeactivation(Guid uploadId, long size);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.ChunksCollected, Level = LogLevel.Information, Message = "Collected {Chunks} unreferenced chunks ({Bytes} bytes) last written before {WrittenBefore}")]
+    public partial void ChunksCollected(int chunks, long bytes, DateTimeOffset writtenBefore);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.ChunkReferencesNotRemoved, Level = LogLevel.Warning, Message = "Blob {BlobId} was cleared but its chunk references could not be removed; its chunks stay until they are removed by hand or the blob is stored and given up again")]
+    public partial void ChunkReferencesNotRemoved(Exception exception, string blobId);
 }

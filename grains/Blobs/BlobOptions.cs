@@ -49,6 +49,21 @@ public sealed class BlobOptions
     /// <summary>An upload that receives no call for this long aborts itself and frees its buffer. Default 10 min.</summary>
     public TimeSpan UploadIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Longest an upload may take from its first call to its completion (default 1 h): past it the upload is
+    /// aborted. It bounds how long the chunks of an upload go without a blob that references them, so
+    /// <see cref="UnreferencedChunkGrace"/> can be set safely above it.</summary>
+    public TimeSpan MaxUploadDuration { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long a chunk that no blob references is kept after it was last written (default 2 h): the chunks of
+    /// aborted, refused and lost uploads and of blobs given up by their last owner are deleted once it has passed. At
+    /// least <see cref="MaxUploadDuration"/> plus 10 minutes, so no chunk of an upload still under way is
+    /// collected.</summary>
+    public TimeSpan UnreferencedChunkGrace { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>How often the silo looks for unreferenced chunks past their grace and deletes them (default 10 min;
+    /// at least 1 min, the period of an Orleans reminder).</summary>
+    public TimeSpan ChunkSweepInterval { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Write each new chunk file through to the disk (FileOptions.WriteThrough, O_SYNC) before it is renamed
     /// into place, so a chunk a manifest names survives a power loss. Default true; turn off only for throw-away
     /// stores.</summary>
@@ -130,6 +145,25 @@ public sealed class BlobOptions
             problems.Add($"Marketplace:Blobs:UploadIdleTimeout {UploadIdleTimeout} must be positive.");
         }
 
+        if (MaxUploadDuration <= TimeSpan.Zero)
+        {
+            problems.Add($"Marketplace:Blobs:MaxUploadDuration {MaxUploadDuration} must be positive.");
+        }
+
+        if (UnreferencedChunkGrace < MaxUploadDuration + MinGraceMargin)
+        {
+            problems.Add($"Marketplace:Blobs:UnreferencedChunkGrace {UnreferencedChunkGrace} must be at least MaxUploadDuration ({MaxUploadDuration}) plus {MinGraceMargin.TotalMinutes:0} minutes, or chunks of an upload under way could be collected.");
+        }
+
+        if (ChunkSweepInterval < TimeSpan.FromMinutes(1))
+        {
+            problems.Add($"Marketplace:Blobs:ChunkSweepInterval {ChunkSweepInterval} must be at least 1 minute.");
+        }
+
         return problems;
     }
+
+    /// <summary>What <see cref="UnreferencedChunkGrace"/> must exceed <see cref="MaxUploadDuration"/> by: room for the
+    /// registration that follows an upload's last chunk and for clocks of silos that differ a little.</summary>
+    internal static readonly TimeSpan MinGraceMargin = TimeSpan.FromMinutes(10);
 }

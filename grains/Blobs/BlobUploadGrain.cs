@@ -24,6 +24,7 @@ internal sealed class BlobUploadGrain(IChunkStore store, IOptions<BlobOptions> o
     private string _endReason = "";
     private BlobManifest? _completed;
     private long _lastCallTimestamp;
+    private long _startedTimestamp;
 
     private enum UploadState
     {
@@ -37,6 +38,7 @@ internal sealed class BlobUploadGrain(IChunkStore store, IOptions<BlobOptions> o
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _startedTimestamp = Stopwatch.GetTimestamp();
         Touch();
         var timeout = _options.UploadIdleTimeout;
         var period = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks));
@@ -111,6 +113,7 @@ internal sealed class BlobUploadGrain(IChunkStore store, IOptions<BlobOptions> o
                 hashes.Add(chunk.Hash);
             }
 
+            RequireWithinDuration();
             var id = BlobMerkle.ComputeBlobId(hashes);
             var candidate = new BlobManifest
             {
@@ -213,13 +216,32 @@ internal sealed class BlobUploadGrain(IChunkStore store, IOptions<BlobOptions> o
 
     private async Task WriteChunkAsync(ReadOnlyMemory<byte> bytes)
     {
+        RequireWithinDuration();
         var hash = await store.WriteAsync(bytes);
         _chunks.Add(new ChunkRef { Hash = hash, Offset = _chunkedBytes, Size = bytes.Length });
         _chunkedBytes += bytes.Length;
     }
 
+    /// <summary>An upload past <see cref="BlobOptions.MaxUploadDuration"/> is aborted: its chunks could otherwise be
+    /// older than the grace after which unreferenced chunks are collected by the time its blob references them.</summary>
+    private void RequireWithinDuration()
+    {
+        if (Stopwatch.GetElapsedTime(_startedTimestamp) > _options.MaxUploadDuration)
+        {
+            var reason = $"it took longer than the {_options.MaxUploadDuration} an upload may take";
+            End(UploadState.Aborted, reason, deactivate: false);
+            throw new InvalidRequestException($"Upload {UploadId} was aborted: {reason}. Upload again, faster or in smaller blobs.");
+        }
+    }
+
     private Task CheckIdleAsync(CancellationToken cancellationToken)
     {
+        if (_state == UploadState.Open && Stopwatch.GetElapsedTime(_startedTimestamp) > _options.MaxUploadDuration)
+        {
+            End(UploadState.Aborted, $"it took longer than the {_options.MaxUploadDuration} an upload may take");
+            return Task.CompletedTask;
+        }
+
         if (Stopwatch.GetElapsedTime(_lastCallTimestamp) >= _options.UploadIdleTimeout)
         {
             if (_state == UploadState.Open)

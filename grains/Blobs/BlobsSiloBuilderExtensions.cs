@@ -36,9 +36,16 @@ public static class BlobsSiloBuilderExtensions
             .ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<BlobOptions>, BlobOptionsValidator>();
         silo.Services.AddSingleton(sp => new BlobLog(sp.GetRequiredService<ILoggerFactory>().CreateLogger(BlobLog.Category)));
-        silo.Services.AddSingleton<FileChunkStore>();
+        silo.Services.AddSingleton(services => new FileChunkStore(
+            services.GetRequiredService<IOptions<BlobOptions>>(), services.GetRequiredService<BlobLog>(), services.GetService<TimeProvider>()));
         // A PostgreSQL cluster registers its own store first (silo/Hosting/PostgreSqlChunkStore.cs).
         silo.Services.TryAddSingleton<IChunkStore>(services => services.GetRequiredService<FileChunkStore>());
+        silo.Services.AddSingleton(services => new ChunkCollector(
+            services.GetRequiredService<IChunkStore>(),
+            services.GetRequiredService<IOptions<BlobOptions>>(),
+            services.GetRequiredService<BlobLog>(),
+            services.GetService<TimeProvider>() ?? TimeProvider.System));
+        silo.Services.AddHostedService(services => services.GetRequiredService<ChunkCollector>());
         return silo;
     }
 

@@ -9,6 +9,15 @@
 // need no lock: each renames its own complete, identical file and the last rename wins. A copy that fails the intact
 // check (damaged on disk) is replaced by the upload's verified bytes. Readers check the length and the SHA-256 of
 // every read against the address and fail with BlobIntegrityException.
+//
+// Collection: a blob's references are empty files <root>/refs/<h0h1>/<h2h3>/<h>/<blob id>, one per chunk it uses,
+// created before the blob's record is written and removed after it is cleared (crash between: a reference too many,
+// a chunk kept, never one lost). Every write sets the chunk file's last-write time from the silo's clock, also when an
+// intact copy was there. A sweep deletes chunk files with no reference and a last write older than the grace: it first
+// renames the file away (atomic), then looks again, and puts it back when it was written or referenced meanwhile. An
+// upload of the same bytes that touches the file before the rename is seen by that second look; one that comes after
+// finds no file and writes it anew. The chunks stored before references existed are given one reference each, to
+// "before-collection", when the store first opens with references (they are never collected).
 using System.Buffers;
 using System.Security.Cryptography;
 using Marketplace.GrainInterfaces;
@@ -18,28 +27,42 @@ using Microsoft.Win32.SafeHandles;
 namespace Marketplace.Grains.Blobs;
 
 /// <summary>Chunks on disk addressed by SHA-256, written atomically, deduplicated, verified on every read.</summary>
-internal sealed class FileChunkStore : IChunkStore
+internal sealed partial class FileChunkStore : IChunkStore
 {
     /// <summary>Temporary files older than this are left over from a crash and removed when the store opens.</summary>
     internal static readonly TimeSpan StaleTempAge = TimeSpan.FromHours(1);
 
+    /// <summary>The reference that pins every chunk stored before the store kept references.</summary>
+    internal const string BeforeCollection = "before-collection";
+
     private const string TempFolderName = "tmp";
+    /// <summary>The folder of the blobs' references to their chunks, under the store's folder.</summary>
+    internal const string ReferencesFolderName = "refs";
+
+    /// <summary>Written once every chunk stored before references existed has its reference.</summary>
+    private const string ReferencesReadyFileName = "READY";
     private const int HashBytes = 32;
 
     private readonly string _tempFolder;
+    private readonly string _referencesFolder;
     private readonly bool _flushToDisk;
     private readonly BlobLog _log;
+    private readonly TimeProvider _time;
     private long _bytesAccepted;
 
-    /// <summary>Opens (creating if needed) the store at <see cref="BlobOptions.ChunkStorePath"/>.</summary>
-    public FileChunkStore(IOptions<BlobOptions> options, BlobLog log)
+    /// <summary>Opens (creating if needed) the store at <see cref="BlobOptions.ChunkStorePath"/>; chunk write times
+    /// come from <paramref name="time"/> (the system clock when null).</summary>
+    public FileChunkStore(IOptions<BlobOptions> options, BlobLog log, TimeProvider? time = null)
     {
         var o = options.Value;
         RootPath = Path.GetFullPath(o.ChunkStorePath ?? throw new InvalidOperationException("BlobOptions.ChunkStorePath was not resolved; register the store with AddMarketplaceBlobs()."));
         _flushToDisk = o.FlushToDisk;
         _log = log;
+        _time = time ?? TimeProvider.System;
         _tempFolder = Path.Combine(RootPath, TempFolderName);
+        _referencesFolder = Path.Combine(RootPath, ReferencesFolderName);
         Directory.CreateDirectory(_tempFolder);
+        PinChunksStoredBeforeReferences();
         _log.ChunkStoreOpened(RootPath, RemoveStaleTempFiles());
     }
 
@@ -74,7 +97,7 @@ internal sealed class FileChunkStore : IChunkStore
         string? temp = null;
         try
         {
-            if (!await IsIntactCopyAsync(path, hash, bytes, cancellationToken).ConfigureAwait(false))
+            if (!await IsIntactCopyAsync(path, hash, bytes, cancellationToken).ConfigureAwait(false) || !TryTouch(path))
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 temp = Path.Combine(_tempFolder, $"{hash}.{Guid.NewGuid():N}.tmp");
@@ -85,6 +108,7 @@ internal sealed class FileChunkStore : IChunkStore
                     await file.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
                 }
 
+                File.SetLastWriteTimeUtc(temp, _time.GetUtcNow().UtcDateTime);
                 File.Move(temp, path, overwrite: true);
                 temp = null;
             }
@@ -264,11 +288,26 @@ internal sealed class FileChunkStore : IChunkStore
         return false;
     }
 
+    /// <summary>Renews the last-write time of an intact copy; false when the file went away meanwhile (a sweep took
+    /// it), so the caller writes it anew.</summary>
+    private bool TryTouch(string path)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(path, _time.GetUtcNow().UtcDateTime);
+            return true;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+    }
+
     private int RemoveStaleTempFiles()
     {
         var removed = 0;
         var cutoff = DateTime.UtcNow - StaleTempAge;
-        foreach (var file in new DirectoryInfo(_tempFolder).EnumerateFiles("*.tmp"))
+        foreach (var file in new DirectoryInfo(_tempFolder).EnumerateFiles("*.tmp").Concat(new DirectoryInfo(_tempFolder).EnumerateFiles("*.swept")))
         {
             if (file.LastWriteTimeUtc < cutoff && TryDeleteTemp(file.FullName))
             {

@@ -22,6 +22,8 @@ internal static class MarketplaceEventIds
     public const int BlobCleared = 5111;
     public const int StorageChargeUndoFailed = 5112;
     public const int StorageQuotaRefused = 5113;
+    public const int ChunksCollected = 5114;
+    public const int ChunkReferencesNotRemoved = 5115;
 
     public const int AttemptFailed = 5200;
     public const int LeaseRenewalFailed = 5201;

@@ -76,7 +76,10 @@ public static class ClusterSiloBuilderExtensions
                 silo.UseSqliteStorage(database);
                 // POST /v1/admin/backup copies this file while the silo runs (silo/README.md, "Backup and restore").
                 silo.Services.AddSingleton(services => new DataFolderBackups(
-                    database, new DataFolderLayout(configuration), services.GetService<TimeProvider>() ?? TimeProvider.System));
+                    database,
+                    new DataFolderLayout(configuration),
+                    services.GetService<TimeProvider>() ?? TimeProvider.System,
+                    services.GetService<Grains.Blobs.ChunkCollector>()?.SweepGate));
                 break;
             case ClusterMode.PostgreSql:
                 if (string.IsNullOrWhiteSpace(configuration[DefaultWorkerPrefixKey]))
@@ -94,7 +97,7 @@ public static class ClusterSiloBuilderExtensions
                 silo.UsePostgreSqlCluster(o => o.ConnectionString = connectionString);
                 // Blob chunks are rows of the cluster's database, read by every silo: no shared folder.
                 silo.Services.AddSingleton<Grains.Blobs.IChunkStore>(services => new PostgreSqlChunkStore(
-                    new PostgreSqlChunks(connectionString), services.GetRequiredService<Grains.Blobs.BlobLog>()));
+                    new PostgreSqlChunks(connectionString), services.GetRequiredService<Grains.Blobs.BlobLog>(), services.GetService<TimeProvider>()));
                 // Signed requests' nonces are recorded for the whole cluster (silo/README.md, "Nonces in a cluster").
                 silo.Services.AddSingleton<Api.IClusterNonceStore>(_ => new Api.PostgreSqlClusterNonceStore(connectionString));
                 // The stamp on the silos' own clients' calls is one value for the cluster (silo/Gateway/SiloCallStamp.cs).

@@ -3,8 +3,8 @@
 // back it all up while it runs: each backup is a new folder under <data folder>/backups named by its UTC time (so
 // backups sort by name and never overwrite each other), holding the database (SQLite's online backup: one consistent
 // moment), then the chunks and fragments (hard links where possible: FileTreeMirror), then copies of the keys. The
-// files are taken after the database, so every chunk and fragment it names is there (chunks are never deleted while
-// named; a later file is only an extra). The folder is built under a temporary name and renamed when whole, and one
+// files are taken after the database, so every chunk and fragment it names is there (a chunk is collected only when no
+// blob names it, and no sweep runs while a backup takes the database and the chunks; a later file is only an extra). The folder is built under a temporary name and renamed when whole, and one
 // backup runs at a time (two at once would only double the disk traffic).
 using System.Globalization;
 using System.Text.Json.Serialization;
@@ -13,7 +13,7 @@ using Marketplace.Persistence.Sqlite;
 namespace Marketplace.Silo.Hosting;
 
 /// <summary>Online backups of the embedded silo's data folder (registered in <c>Localhost</c> mode only).</summary>
-internal sealed class DataFolderBackups(string connectionString, DataFolderLayout layout, TimeProvider clock) : IDisposable
+internal sealed class DataFolderBackups(string connectionString, DataFolderLayout layout, TimeProvider clock, SemaphoreSlim? sweepGate = null) : IDisposable
 {
     /// <summary>The database's file name inside a backup folder.</summary>
     public const string DatabaseFileName = "marketplace.db";
@@ -53,9 +53,24 @@ internal sealed class DataFolderBackups(string connectionString, DataFolderLayou
             Directory.CreateDirectory(partial);
             try
             {
-                var databaseBytes = await SqliteOnlineBackup.BackupAsync(connectionString, Path.Combine(partial, DatabaseFileName), cancellationToken).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-                var chunks = FileTreeMirror.Mirror(layout.Chunks, Path.Combine(partial, ChunksFolder), link: true);
+                long databaseBytes;
+                (int Files, long Bytes, int Linked) chunks;
+                if (sweepGate is not null)
+                {
+                    await sweepGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                try
+                {
+                    databaseBytes = await SqliteOnlineBackup.BackupAsync(connectionString, Path.Combine(partial, DatabaseFileName), cancellationToken).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    chunks = FileTreeMirror.Mirror(layout.Chunks, Path.Combine(partial, ChunksFolder), link: true);
+                }
+                finally
+                {
+                    sweepGate?.Release();
+                }
+
                 var fragments = (Files: 0, Bytes: 0L, Linked: 0);
                 foreach (var id in layout.ProviderIds())
                 {

@@ -5,6 +5,7 @@
 // the backup's copy takes its place, by hard links for the write-once chunks and fragments where possible.
 using System.Globalization;
 using System.Security.Cryptography;
+using Marketplace.Grains.Blobs;
 
 namespace Marketplace.Silo.Hosting;
 
@@ -25,8 +26,14 @@ internal static class DataFolderRestore
 
         var count = 0;
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        var references = Path.Combine(folder, FileChunkStore.ReferencesFolderName) + Path.DirectorySeparatorChar;
         foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
         {
+            if (file.StartsWith(references, StringComparison.Ordinal))
+            {
+                continue; // the blobs' references to their chunks: empty files named by blob id
+            }
+
             var name = Path.GetFileName(file);
             if (name.Length != 2 * SHA256.HashSizeInBytes || !IsLowerHex(name))
             {

@@ -11,10 +11,15 @@ using Npgsql;
 namespace Marketplace.Silo.Hosting;
 
 /// <summary>Blob chunks in the cluster's PostgreSQL database, written once, verified on every read.</summary>
-internal sealed class PostgreSqlChunkStore(PostgreSqlChunks chunks, BlobLog log) : IChunkStore, IAsyncDisposable
+internal sealed class PostgreSqlChunkStore(PostgreSqlChunks chunks, BlobLog log, TimeProvider? time = null) : IChunkStore, IAsyncDisposable
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     /// <summary>What the log names as the place of a damaged chunk.</summary>
     private const string Table = "table MarketplaceBlobChunks";
+
+    /// <summary>What the log names as the place of the chunk references.</summary>
+    private const string References = "table MarketplaceBlobChunkRefs";
 
     private long _bytesAccepted;
 
@@ -28,7 +33,7 @@ internal sealed class PostgreSqlChunkStore(PostgreSqlChunks chunks, BlobLog log)
         var hex = Convert.ToHexStringLower(hash);
         try
         {
-            await chunks.WriteAsync(hash, bytes, cancellationToken).ConfigureAwait(false);
+            await chunks.WriteAsync(hash, bytes, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
         {
@@ -99,5 +104,61 @@ internal sealed class PostgreSqlChunkStore(PostgreSqlChunks chunks, BlobLog log)
     }
 
     /// <inheritdoc />
+    public async Task AddReferencesAsync(string blobId, IReadOnlyList<ChunkRef> chunkRefs, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await chunks.AddReferencesAsync(blobId, HashesOf(chunkRefs), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
+        {
+            log.ChunkStoreFailed(e, References);
+            throw new BlobStoreException($"The chunk store could not record the chunks of blob {blobId}: the database did not take them ({e.GetType().Name}). Check the cluster's PostgreSQL server.");
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task RemoveReferencesAsync(string blobId, IReadOnlyList<ChunkRef> chunkRefs, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await chunks.RemoveReferencesAsync(blobId, HashesOf(chunkRefs), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
+        {
+            log.ChunkStoreFailed(e, References);
+            throw new BlobStoreException($"The chunk store could not remove the chunk references of blob {blobId}: the database did not answer ({e.GetType().Name}). Check the cluster's PostgreSQL server.");
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ChunkSweep> SweepAsync(DateTimeOffset writtenBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        try
+        {
+            var (count, bytes) = await chunks.SweepAsync(writtenBefore, limit, cancellationToken).ConfigureAwait(false);
+            return new ChunkSweep(count, bytes);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
+        {
+            log.ChunkStoreFailed(e, Table);
+            throw new BlobStoreException($"The chunk store could not sweep unreferenced chunks: the database did not answer ({e.GetType().Name}). Check the cluster's PostgreSQL server.");
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => chunks.DisposeAsync();
+
+    private static byte[][] HashesOf(IReadOnlyList<ChunkRef> chunkRefs)
+    {
+        ArgumentNullException.ThrowIfNull(chunkRefs);
+        var hashes = new byte[chunkRefs.Count][];
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            hashes[i] = Convert.FromHexString(chunkRefs[i].Hash);
+        }
+
+        return hashes;
+    }
 }

@@ -210,7 +210,8 @@ public sealed class SiloOperationsTests(ITestOutputHelper output) : IAsyncLifeti
         // A backup whose chunk no longer holds its bytes is refused before anything changes.
         var damaged = _silos.NewFolder("damaged-backup");
         CopyFolder(backupPath, damaged);
-        var victim = Directory.GetFiles(Path.Combine(damaged, "chunks"), "*", SearchOption.AllDirectories)[0];
+        var victim = Directory.GetFiles(Path.Combine(damaged, "chunks"), "*", SearchOption.AllDirectories)
+            .First(f => Path.GetFileName(f).Length == 64 && !f.Contains(Path.DirectorySeparatorChar + "refs" + Path.DirectorySeparatorChar, StringComparison.Ordinal));
         File.SetAttributes(victim, FileAttributes.Normal);
         File.WriteAllBytes(victim, [.. File.ReadAllBytes(victim), 0x21]);
         var untouched = _silos.NewFolder("untouched");

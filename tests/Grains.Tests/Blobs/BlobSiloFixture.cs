@@ -65,9 +65,11 @@ internal static class BlobTestData
         return BlobMerkle.ComputeBlobId(hashes);
     }
 
-    /// <summary>Every chunk file in the store (temporary files excluded).</summary>
+    /// <summary>Every chunk file in the store: <c>&lt;root&gt;/&lt;h0h1&gt;/&lt;h2h3&gt;/&lt;hash&gt;</c> (temporary files
+    /// and references excluded).</summary>
     public static List<string> ChunkFiles(string root) =>
         Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Where(f => !Path.GetDirectoryName(f)!.EndsWith(Path.DirectorySeparatorChar + "tmp", StringComparison.Ordinal))
+            .Where(f => Path.GetFileName(f).Length == 64
+                && string.Equals(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(f))), Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)), StringComparison.Ordinal))
             .ToList();
 }

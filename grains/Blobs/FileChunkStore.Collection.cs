@@ -1,0 +1,224 @@
+using Marketplace.GrainInterfaces;
+
+namespace Marketplace.Grains.Blobs;
+
+/// <summary>References from blobs to their chunks, and the sweep of chunks no blob references (see the design note
+/// of FileChunkStore.cs).</summary>
+internal sealed partial class FileChunkStore
+{
+    /// <summary>Times a reference is written again when a concurrent removal took its folder away.</summary>
+    private const int ReferenceWriteTries = 3;
+
+    /// <inheritdoc />
+    public Task AddReferencesAsync(string blobId, IReadOnlyList<ChunkRef> chunks, CancellationToken cancellationToken = default)
+    {
+        RequireBlobId(blobId);
+        ArgumentNullException.ThrowIfNull(chunks);
+        foreach (var chunk in chunks)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            AddReference(chunk.Hash, blobId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task RemoveReferencesAsync(string blobId, IReadOnlyList<ChunkRef> chunks, CancellationToken cancellationToken = default)
+    {
+        RequireBlobId(blobId);
+        ArgumentNullException.ThrowIfNull(chunks);
+        foreach (var chunk in chunks)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var folder = ReferencesOf(chunk.Hash);
+            try
+            {
+                File.Delete(Path.Combine(folder, blobId));
+                if (!Directory.EnumerateFileSystemEntries(folder).Any())
+                {
+                    Directory.Delete(folder);
+                }
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // Removed already.
+            }
+            catch (IOException) when (Directory.Exists(folder))
+            {
+                // Another blob's reference arrived meanwhile: the folder stays with it.
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _log.ChunkStoreFailed(e, folder);
+                throw new BlobStoreException($"The chunk store could not remove blob {blobId}'s reference to chunk {chunk.Hash}: {e.GetType().Name}. Check the silo's disk.");
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<ChunkSweep> SweepAsync(DateTimeOffset writtenBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var cutoff = writtenBefore.UtcDateTime;
+        int chunks = 0;
+        long bytes = 0;
+        try
+        {
+            foreach (var first in Directory.EnumerateDirectories(RootPath))
+            {
+                if (!IsFanOut(first))
+                {
+                    continue; // tmp/ and refs/
+                }
+
+                foreach (var second in Directory.EnumerateDirectories(first))
+                {
+                    foreach (var file in new DirectoryInfo(second).EnumerateFiles())
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        if (chunks >= limit)
+                        {
+                            return Task.FromResult(new ChunkSweep(chunks, bytes));
+                        }
+
+                        if (file.LastWriteTimeUtc < cutoff && !IsReferenced(file.Name) && TryCollect(file.FullName, file.Name, cutoff) is { } freed)
+                        {
+                            chunks++;
+                            bytes += freed;
+                        }
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log.ChunkStoreFailed(e, RootPath);
+            throw new BlobStoreException($"The chunk store could not sweep its folder: {e.GetType().Name}. Check the silo's disk.");
+        }
+
+        return Task.FromResult(new ChunkSweep(chunks, bytes));
+    }
+
+    /// <summary>Takes an unreferenced chunk file away and deletes it, unless the second look finds it written or
+    /// referenced meanwhile (then it goes back); the bytes freed, or null when it was kept or is gone.</summary>
+    private long? TryCollect(string path, string hash, DateTime cutoff)
+    {
+        var claimed = Path.Combine(_tempFolder, $"{hash}.{Guid.NewGuid():N}.swept");
+        try
+        {
+            File.Move(path, claimed);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null; // another sweep took it
+        }
+
+        var info = new FileInfo(claimed);
+        if (info.LastWriteTimeUtc >= cutoff || IsReferenced(hash))
+        {
+            try
+            {
+                File.Move(claimed, path);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // An upload wrote the chunk anew meanwhile: the file in place is a whole copy.
+                File.Delete(claimed);
+            }
+
+            return null;
+        }
+
+        var size = info.Length;
+        File.Delete(claimed);
+        return size;
+    }
+
+    private void AddReference(string hash, string blobId)
+    {
+        var folder = ReferencesOf(hash);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Directory.CreateDirectory(folder);
+                using (File.Open(Path.Combine(folder, blobId), FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+                {
+                }
+
+                return;
+            }
+            catch (DirectoryNotFoundException) when (attempt < ReferenceWriteTries)
+            {
+                // A removal of the chunk's last other reference took the folder away between the two steps.
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _log.ChunkStoreFailed(e, folder);
+                throw new BlobStoreException($"The chunk store could not record blob {blobId}'s reference to chunk {hash}: {e.GetType().Name}. Check the silo's disk.");
+            }
+        }
+    }
+
+    private bool IsReferenced(string hash)
+    {
+        var folder = ReferencesOf(hash);
+        try
+        {
+            return Directory.EnumerateFileSystemEntries(folder).Any();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private string ReferencesOf(string hash) => Path.Combine(_referencesFolder, hash[..2], hash[2..4], hash);
+
+    /// <summary>Gives every chunk stored before the store kept references one reference, once (the ready file is
+    /// written last, so a start that stopped half way does it again).</summary>
+    private void PinChunksStoredBeforeReferences()
+    {
+        var ready = Path.Combine(_referencesFolder, ReferencesReadyFileName);
+        if (File.Exists(ready))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(_referencesFolder);
+        foreach (var first in Directory.EnumerateDirectories(RootPath))
+        {
+            if (!IsFanOut(first))
+            {
+                continue;
+            }
+
+            foreach (var second in Directory.EnumerateDirectories(first))
+            {
+                foreach (var file in Directory.EnumerateFiles(second))
+                {
+                    AddReference(Path.GetFileName(file), BeforeCollection);
+                }
+            }
+        }
+
+        File.WriteAllText(ready, "Chunks stored before references were kept carry the reference \"before-collection\".\n");
+    }
+
+    private static bool IsFanOut(string folder)
+    {
+        var name = Path.GetFileName(folder.AsSpan());
+        return name.Length == 2 && Uri.IsHexDigit(name[0]) && Uri.IsHexDigit(name[1]);
+    }
+
+    private static void RequireBlobId(string blobId)
+    {
+        if (!BlobIds.IsValid(blobId) && !string.Equals(blobId, BeforeCollection, StringComparison.Ordinal))
+        {
+            throw new InvalidRequestException($"'{blobId}' is not a blob id.");
+        }
+    }
+}
