@@ -1,5 +1,8 @@
 using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Execution;
 using Marketplace.Grains.Tests.Jobs;
+using Marketplace.Grains.Workers.TestHooks;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -106,36 +109,27 @@ public sealed class JobScenarioTests(ITestOutputHelper output)
     [Fact]
     public async Task A11_ACutOffWorkersLateReportIsIgnoredSoTheJobCompletesExactlyOnce()
     {
-        // The run (11 M iterations, about 1 s on an idle core, within the 500 M fuel a job may have) must outlast the
-        // cut-off worker's lease, so the lease is short; the healthy worker renews it every 15 ms, and a lapse of its
-        // lease only adds a retry on the same worker, which the assertions below allow.
-        var settings = new JobsSettings().Worker("p1", capacity: 1).Worker("p2", capacity: 1).Set("Marketplace:Jobs:LeaseDuration", "00:00:00.060").Set("Marketplace:Jobs:HeartbeatInterval", "00:00:00.015")
-            // Lapsed leases of the healthy worker each count as a timeout in its reputation; this scenario is about
-            // the stale report, so no reputation minimum may take the healthy worker out of matching.
-            .Set("Marketplace:Reputation:MinimumReputation", "0");
-        await using var silo = await JobsKit.StartAsync(settings);
+        // The first run's result is held back on its worker (the run itself is over) while that worker is cut off, so
+        // its report can only come after its lease lapsed and the job ran elsewhere: no race between the run's length
+        // and the lease. The lease (3 s, renewed every 100 ms) lapses only once the worker is cut off.
+        using var holdBack = new HoldBackFirstRun();
+        var settings = new JobsSettings().Worker("p1", capacity: 1).Worker("p2", capacity: 1)
+            .Set("Marketplace:Jobs:LeaseDuration", "00:00:03").Set("Marketplace:Jobs:HeartbeatInterval", "00:00:00.100");
+        await using var silo = await MarketplaceTestSilo.StartAsync(settings.Values, services => services.AddSingleton<IRunResultTampering>(holdBack));
+        await WorkerTests.WaitForWorkersAsync(silo, 2);
         var slow = await JobsKit.DeployAsync(silo, "slow_loop");
-        var job = await silo.Grains.SubmitAsync(JobsKit.Job(slow, s => { s.InputInline = JobsKit.Iterations(11_000_000); s.MaxFuel = JobLimits.MaxFuel; s.MaxRetries = 5; }));
-        var running = await silo.Grains.WaitAsync(job.JobId, j => j.StartedAt is not null);
-        var cutOff = running.WorkerId!;
+        var job = await silo.Grains.SubmitAsync(JobsKit.Job(slow, s => { s.InputInline = JobsKit.Iterations(1_000_000); s.MaxRetries = 5; }));
+        var cutOff = await holdBack.FirstRun.WaitAsync(TimeSpan.FromSeconds(60));
         silo.Faults().Partition(cutOff);
 
         var done = await silo.Grains.WaitTerminalAsync(job.JobId, TimeSpan.FromSeconds(60));
-        output.WriteLine($"run took {(done.CompletedAt - done.StartedAt)?.TotalMilliseconds:0} ms, ended {done.Status} {done.FailureReason} {done.ErrorMessage}");
+        output.WriteLine($"ended {done.Status} {done.FailureReason} {done.ErrorMessage} on {done.WorkerId}; cut off: {cutOff}");
         Assert.Equal(JobStatus.Completed, done.Status);
         Assert.NotEqual(cutOff, done.WorkerId);
 
-        // The cut-off worker finished too and reported; the job ignored that stale report.
-        // Its run is as long as the winning one and started first, so its report is due; the bound is generous for a
-        // loaded machine, and the job's log is printed if it never comes.
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        List<JobLogEntry> logs;
-        do
-        {
-            await Task.Delay(50);
-            logs = await silo.Grains.LogsAsync(job.JobId);
-        }
-        while (!logs.Any(l => l.Message.StartsWith($"ignored a report from worker {cutOff}", StringComparison.Ordinal)) && DateTime.UtcNow < deadline);
+        // The cut-off worker's run reports now, late; the job ignores it.
+        holdBack.Dispose();
+        var logs = await WaitForLogAsync(silo, job.JobId, $"ignored a report from worker {cutOff}");
         foreach (var line in logs)
         {
             output.WriteLine($"{line.Timestamp:HH:mm:ss.fff} {line.Level} [{line.Attempt}] {line.Message}");
@@ -146,6 +140,23 @@ public sealed class JobScenarioTests(ITestOutputHelper output)
         var final = await silo.Grains.GetGrain<IJobGrain>(job.JobId).GetAsync(JobsKit.Client);
         Assert.Equal(done.WorkerId, final.WorkerId);
         Assert.Equal(done.CompletedAt, final.CompletedAt);
+    }
+
+    /// <summary>The job's log once a line starting with <paramref name="prefix"/> is in it (the log as it stands after
+    /// two minutes otherwise, for the assertion to print).</summary>
+    private static async Task<List<JobLogEntry>> WaitForLogAsync(MarketplaceTestSilo silo, string jobId, string prefix)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        while (true)
+        {
+            var logs = await silo.Grains.LogsAsync(jobId);
+            if (logs.Any(l => l.Message.StartsWith(prefix, StringComparison.Ordinal)) || patience.IsCancellationRequested)
+            {
+                return logs;
+            }
+
+            await Task.Delay(20);
+        }
     }
 
     [Fact]
@@ -237,5 +248,28 @@ public sealed class JobScenarioTests(ITestOutputHelper output)
         Assert.Equal(FailureReason.NoEligibleWorker, done.FailureReason);
         Assert.True(done.CompletedAt - done.CreatedAt >= TimeSpan.FromMilliseconds(400));
         Assert.Equal("needs region=mars, worker w1 has region=earth", Assert.Single(done.Ineligible).Reason);
+    }
+
+    /// <summary>Holds the first run's result back on its worker until disposed, and names that worker.</summary>
+    private sealed class HoldBackFirstRun : IRunResultTampering, IDisposable
+    {
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<string> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<string> FirstRun => _first.Task;
+
+        public async ValueTask<ProgramRunResult> TamperAsync(string workerId, string jobId, ProgramRunResult result)
+        {
+            if (_first.TrySetResult(workerId))
+            {
+                await _release.Task;
+            }
+
+            return result;
+        }
+
+        public byte[] TamperAgreement(string workerId, string jobId, byte[] receiptHash, byte[] signature) => signature;
+
+        public void Dispose() => _release.TrySetResult();
     }
 }
