@@ -4,6 +4,7 @@
 // Marketplace:Cluster says (localhost clustering with SQLite storage and reminders, or a PostgreSQL cluster), memory
 // streams, the marketplace grains, the dashboard, trace propagation across grain calls, the HTTP listener, the /v1 API
 // and telemetry (Marketplace:Telemetry), and returns the application ready to start.
+using Marketplace.Grains;
 using System.Net;
 using Marketplace.Grains.Hosting;
 using Marketplace.Silo.Api;
@@ -77,9 +78,9 @@ public static class MarketplaceSiloHost
     {
         ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
-        var dataFolder = Path.GetFullPath(configuration["Marketplace:DataFolder"] ?? Path.Combine(Environment.CurrentDirectory, "data"));
+        var dataFolder = MarketplaceDataFolder.Resolve(configuration);
         Directory.CreateDirectory(dataFolder);
-        configuration["Marketplace:DataFolder"] = dataFolder;
+        configuration[MarketplaceDataFolder.Key] = dataFolder;
         // The storage market works out of the box: six providers (one default 4+2 deal) when none are listed.
         configuration[DefaultProvidersKey] ??= DefaultProviders.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // Shutdown timeout (Marketplace:Host) and console format (Marketplace:Logging); in JSON, standard output

@@ -28,9 +28,7 @@ public static class BlobsSiloBuilderExtensions
             .Bind(configuration.GetSection(SectionName))
             .PostConfigure(o =>
             {
-                var dataFolder = configuration["Marketplace:DataFolder"] is { Length: > 0 } folder
-                    ? folder
-                    : Path.Combine(Environment.CurrentDirectory, "data");
+                var dataFolder = MarketplaceDataFolder.Resolve(configuration);
                 o.ChunkStorePath = Path.GetFullPath(Path.Combine(dataFolder, o.ChunkStorePath is { Length: > 0 } path ? path : "chunks"));
             })
             .ValidateOnStart();

@@ -44,9 +44,7 @@ public static class JobsSiloBuilderExtensions
             {
                 if (o.WorkerKeyFolder is null)
                 {
-                    // The silo's data folder, else ./data as silo/Program.cs defaults it.
-                    var data = marketplace["DataFolder"] is { Length: > 0 } configured ? configured : Path.Combine(Environment.CurrentDirectory, "data");
-                    o.WorkerKeyFolder = Path.Combine(data, "workers");
+                    o.WorkerKeyFolder = Path.Combine(MarketplaceDataFolder.Resolve(silo.Configuration), "workers");
                 }
             })
             .ValidateOnStart();

@@ -12,7 +12,7 @@ internal sealed class LocalStorageProviders : IDisposable
 
     public LocalStorageProviders(IOptions<StorageOptions> options, IConfiguration configuration)
     {
-        var dataFolder = configuration["Marketplace:DataFolder"] ?? Path.Combine(Environment.CurrentDirectory, "data");
+        var dataFolder = MarketplaceDataFolder.Resolve(configuration);
         foreach (var provider in options.Value.Hosted())
         {
             var directory = string.IsNullOrWhiteSpace(provider.Directory)

@@ -1,3 +1,4 @@
+using Marketplace.Grains;
 using Marketplace.Silo.Api;
 
 namespace Marketplace.Silo.Hosting;
@@ -18,7 +19,7 @@ internal sealed class DataFolderLayout
     public DataFolderLayout(IConfiguration configuration)
     {
         _configuration = configuration;
-        DataFolder = Path.GetFullPath(configuration["Marketplace:DataFolder"] is { Length: > 0 } data ? data : Path.Combine(Environment.CurrentDirectory, "data"));
+        DataFolder = MarketplaceDataFolder.Resolve(configuration);
         Chunks = Path.GetFullPath(Path.Combine(DataFolder, configuration["Marketplace:Blobs:ChunkStorePath"] is { Length: > 0 } chunks ? chunks : "chunks"));
         Workers = configuration["Marketplace:Jobs:WorkerKeyFolder"] is { Length: > 0 } workers ? Path.GetFullPath(workers) : Path.Combine(DataFolder, "workers");
         DevKeyFile = configuration["Marketplace:Api:DevKeyFile"] is { Length: > 0 } key ? Path.GetFullPath(key.Trim()) : Path.Combine(DataFolder, DevApiKeyStore.FileName);

@@ -42,6 +42,7 @@ internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings set
 
         var program = await DeployCounterAsync();
         await FundAsync();
+        await CheckDealsAcrossAKillAsync();
         foreach (var round in settings.Rounds)
         {
             await RunRoundAsync(round, program);

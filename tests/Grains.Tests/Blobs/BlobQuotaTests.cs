@@ -51,6 +51,33 @@ public sealed class BlobQuotaTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AnUploadOfExactlyTheQuotaFitsAndOneByteMoreDoesNotEvenWithAQuotaOfOneByte()
+    {
+        await using var silo = await StartAsync(("MaxStoredBytesPerClient", 4096), ("StoredBytesPerClient:tiny", 1));
+        var seed = Seed();
+
+        // Exactly the quota, through both paths: stored; the next byte is refused, and nothing more is charged.
+        var exact = await UploadAsync(silo, Alice, new NonSeekable(RandomBytes(seed, 4096)));
+        Assert.Equal((4096L, 1), await UsageAsync(silo, "alice"));
+        await Assert.ThrowsAsync<QuotaExceededException>(() => StoreAsync(silo, Alice, RandomBytes(seed + 1, 1)));
+        await Assert.ThrowsAsync<QuotaExceededException>(() => UploadAsync(silo, Alice, new MemoryStream(RandomBytes(seed + 2, 1))));
+        Assert.Equal((4096L, 1), await UsageAsync(silo, "alice"));
+        Assert.NotNull(await Blob(silo, exact.Id).GetManifestAsync(Alice));
+
+        // A quota of one byte: a one-byte blob fits, a second one does not, and two bytes never did.
+        var tiny = BlobCaller.Client("tiny");
+        await Assert.ThrowsAsync<QuotaExceededException>(() => UploadAsync(silo, tiny, new NonSeekable(RandomBytes(seed + 3, 2))));
+        Assert.Equal((0L, 0), await UsageAsync(silo, "tiny"));
+        await StoreAsync(silo, tiny, [0x2a]);
+        await Assert.ThrowsAsync<QuotaExceededException>(() => StoreAsync(silo, tiny, [0x2b]));
+        Assert.Equal((1L, 1), await UsageAsync(silo, "tiny"));
+
+        // The byte it owns, uploaded again, is free.
+        Assert.Equal(ExpectedId([0x2a]), (await UploadAsync(silo, tiny, new MemoryStream([0x2a]))).Id);
+        Assert.Equal((1L, 1), await UsageAsync(silo, "tiny"));
+    }
+
+    [Fact]
     public async Task PerClientOverridesReplaceTheDefault()
     {
         await using var silo = await StartAsync(("MaxStoredBytesPerClient", 1000), ("StoredBytesPerClient:bob", 0), ("StoredBytesPerClient:carol", 5000));

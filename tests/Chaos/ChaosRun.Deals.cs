@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Marketplace.GrainInterfaces;
+using Marketplace.Sdk;
+
+namespace Marketplace.Chaos;
+
+/// <summary>A silo that hosts storage providers killed (<c>docker kill</c>) with deals stored on it.</summary>
+internal sealed partial class ChaosRun
+{
+    private const int DealBytes = 3 << 20;
+    private const int Deals = 3;
+
+    /// <summary>
+    /// Three deals of 3 MiB stored through silo1 (the default 4+2: two fragments on each silo's providers), then silo3
+    /// killed. While it is dead, every deal must read back byte-exact through silo1 and silo2 (from the four fragments
+    /// left) within a bound; after it is started again, every deal must read back whole once more and an audit must
+    /// find it readable.
+    /// </summary>
+    private async Task CheckDealsAcrossAKillAsync()
+    {
+        const int Seed = 20261126;
+        var silo1 = _silos.Single(s => s.Service == "silo1").Client;
+        var silo2 = _silos.Single(s => s.Service == "silo2").Client;
+        var stored = new List<(string DealId, string Sha256, int OnSilo3)>();
+        for (var i = 0; i < Deals; i++)
+        {
+            var content = new byte[DealBytes];
+            new Random(Seed + i).NextBytes(content);
+            var deal = await silo1.StoreAsync(content, dealId: $"chaos-{settings.RunId}-{i}");
+            stored.Add((deal.DealId, Convert.ToHexStringLower(SHA256.HashData(content)), deal.Fragments.Count(f => f.ProviderId.StartsWith("silo3-", StringComparison.Ordinal))));
+        }
+
+        var killed = Stopwatch.StartNew();
+        await cluster.RunAsync("kill silo3", TimeSpan.FromMinutes(1));
+        var whileDead = await ReadDealsAsync(stored, [silo1, silo2], killed);
+        await cluster.RunAsync("start silo3", TimeSpan.FromMinutes(2));
+        var ready = await cluster.WaitReadyAsync("silo3", TimeSpan.FromMinutes(5));
+        var afterwards = await ReadDealsAsync(stored, [silo2, silo1], killed);
+        var audits = new List<string>();
+        foreach (var (dealId, _, _) in stored)
+        {
+            try
+            {
+                var audited = await silo1.AuditDealAsync(dealId);
+                audits.Add(audited.State.ToString().ToLowerInvariant());
+            }
+            catch (Exception e) when (e is MarketplaceException or HttpRequestException or OperationCanceledException)
+            {
+                audits.Add($"audit failed ({e.GetType().Name}: {e.Message})");
+            }
+        }
+
+        var placed = stored.All(d => d.OnSilo3 > 0);
+        Check("deals read back byte-exact while a silo that holds their fragments is dead, and after it returns",
+            whileDead.All(r => r.Whole) && afterwards.All(r => r.Whole) && audits.All(a => a is "active" or "degraded" or "repairing"),
+            $"{Deals} deals of {DealBytes >> 20} MiB ({string.Join(", ", stored.Select(d => $"{d.OnSilo3} fragments on silo3"))}{(placed ? "" : "; SOME DEAL HAD NO FRAGMENT ON silo3")}); "
+            + $"silo3 dead: {string.Join(", ", whileDead.Select(r => r.Detail))}; silo3 ready again {ready.TotalSeconds:0.0} s after its start; "
+            + $"then: {string.Join(", ", afterwards.Select(r => r.Detail))}; audits: {string.Join(", ", audits)} (content seed {Seed})");
+    }
+
+    /// <summary>Reads every deal through the first client that answers in time, trying each of
+    /// <paramref name="clients"/> in turn until two minutes have passed since <paramref name="since"/> started.</summary>
+    private static async Task<List<(bool Whole, string Detail)>> ReadDealsAsync(
+        List<(string DealId, string Sha256, int OnSilo3)> deals, HttpMarketplaceClient[] clients, Stopwatch since)
+    {
+        var results = new List<(bool, string)>();
+        foreach (var (dealId, sha256, _) in deals)
+        {
+            var started = since.Elapsed;
+            string? last = null;
+            var whole = false;
+            for (var attempt = 0; !whole && since.Elapsed < started + TimeSpan.FromMinutes(2); attempt++)
+            {
+                try
+                {
+                    using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                    var bytes = await clients[attempt % clients.Length].RetrieveAsync(dealId, cancellationToken: bound.Token);
+                    whole = bytes.Length == DealBytes && Convert.ToHexStringLower(SHA256.HashData(bytes)) == sha256;
+                    last = whole ? null : $"{bytes.Length} bytes, NOT THE STORED CONTENT";
+                    if (!whole)
+                    {
+                        break;
+                    }
+                }
+                catch (Exception e) when (e is MarketplaceException or HttpRequestException or OperationCanceledException)
+                {
+                    last = $"{e.GetType().Name}: {e.Message}";
+                    await Task.Delay(TimeSpan.FromMilliseconds(500));
+                }
+            }
+
+            results.Add((whole, whole
+                ? $"whole at {since.Elapsed.TotalSeconds:0.0} s"
+                : $"NOT READ ({last})"));
+        }
+
+        return results;
+    }
+}
