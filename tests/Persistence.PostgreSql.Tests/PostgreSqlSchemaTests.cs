@@ -26,7 +26,7 @@ public sealed class PostgreSqlSchemaTests
     ];
 
     private static readonly string[] Tables =
-        ["marketplaceblobchunks", "marketplaceclustersecrets", "marketplacerequestnonces", "orleansgraindirectory", "orleansmembershiptable", "orleansmembershipversiontable", "orleansquery", "orleansreminderstable", "orleansstorage"];
+        ["marketplaceblobchunkrefs", "marketplaceblobchunks", "marketplaceclustersecrets", "marketplacerequestnonces", "orleansgraindirectory", "orleansmembershiptable", "orleansmembershipversiontable", "orleansquery", "orleansreminderstable", "orleansstorage"];
 
     [PostgresFact]
     public async Task SchemaAppliesTwiceIntoAFreshDatabase()
