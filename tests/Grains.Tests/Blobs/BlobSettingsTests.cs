@@ -74,6 +74,27 @@ public sealed class BlobSettingsTests
     }
 
     [Fact]
+    public async Task AnUploadThatTakesLongerThanItMayIsAbortedAndRegistersNothing()
+    {
+        await using var silo = await MarketplaceTestSilo.StartAsync(new Dictionary<string, string?>
+        {
+            ["Marketplace:Blobs:MaxUploadDuration"] = "00:00:01",
+            ["Marketplace:Blobs:UploadIdleTimeout"] = "00:10:00",
+        });
+        var upload = silo.Grains.GetGrain<IBlobUploadGrain>(Guid.NewGuid());
+        var first = RandomBytes(206, MiB);
+        await upload.AppendAtAsync(0, first);
+
+        // Still receiving pieces, never idle, but past its one second: the next piece ends it.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var error = await Assert.ThrowsAsync<InvalidRequestException>(() => upload.AppendAtAsync(MiB, new byte[MiB]));
+        Assert.Contains("took longer than the 00:00:01 an upload may take", error.Message, StringComparison.Ordinal);
+        var over = await Assert.ThrowsAsync<InvalidRequestException>(() => upload.CompleteAsync(null, BlobCaller.Silo));
+        Assert.Contains("is over", over.Message, StringComparison.Ordinal);
+        Assert.Null(await silo.Grains.GetGrain<IBlobGrain>(ExpectedId(first)).GetManifestAsync(BlobCaller.Silo));
+    }
+
+    [Fact]
     public async Task ChunkStorePathIsConfigurableAndRelativeToTheDataFolder()
     {
         await using var silo = await MarketplaceTestSilo.StartAsync(new Dictionary<string, string?>
@@ -107,6 +128,8 @@ public sealed class BlobSettingsTests
                 ["Marketplace:Blobs:MaxStoredBytesPerClient"] = "-1",
                 ["Marketplace:Blobs:StoredBytesPerClient:carol"] = "-5",
                 ["Marketplace:Blobs:MaxBlobsPerClient"] = "0",
+                ["Marketplace:Blobs:MaxUploadDuration"] = "02:00:00",
+                ["Marketplace:Blobs:ChunkSweepInterval"] = "00:00:30",
             }));
             Assert.Contains("ChunkSize 100", error.Message, StringComparison.Ordinal);
             Assert.Contains("MaxBlobBytes 0", error.Message, StringComparison.Ordinal);
@@ -114,6 +137,8 @@ public sealed class BlobSettingsTests
             Assert.Contains("MaxStoredBytesPerClient -1", error.Message, StringComparison.Ordinal);
             Assert.Contains("StoredBytesPerClient:carol -5", error.Message, StringComparison.Ordinal);
             Assert.Contains("MaxBlobsPerClient 0", error.Message, StringComparison.Ordinal);
+            Assert.Contains("UnreferencedChunkGrace 02:00:00 must be at least MaxUploadDuration (02:00:00) plus 10 minutes", error.Message, StringComparison.Ordinal);
+            Assert.Contains("ChunkSweepInterval 00:00:30 must be at least 1 minute", error.Message, StringComparison.Ordinal);
         }
         finally
         {
