@@ -7,7 +7,8 @@ using Xunit.Abstractions;
 namespace Marketplace.Grains.Tests.Execution;
 
 /// <summary>Our use of Wasmtime's limits: fuel, memory, stack, interruption, and the worker path serving the next
-/// run after each bad program.</summary>
+/// run after each bad program. One of them measures the resident set, so the class runs alone.</summary>
+[Collection(ResidentSetCollection.Name)]
 public sealed class SandboxLimitTests(ITestOutputHelper output) : IDisposable
 {
     private const string Echo = """
