@@ -201,16 +201,29 @@ public sealed class ReedSolomonCodecTests(ITestOutputHelper output)
             Assert.True(codec.Verify(shards));
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var round = 0; round < 10; round++)
+        // A garbage collection caused by tests running beside this one may trim the shared array pool, so the next
+        // rent after it allocates once. A codec that allocates per call allocates in every pass; one pass of the
+        // three allocating nothing is the proof.
+        var passes = new long[3];
+        for (var pass = 0; pass < passes.Length; pass++)
         {
-            codec.Encode(shards);
-            codec.Reconstruct(shards, present);
-            codec.ReconstructData(shards, present);
-            codec.Verify(shards);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var round = 0; round < 10; round++)
+            {
+                codec.Encode(shards);
+                codec.Reconstruct(shards, present);
+                codec.ReconstructData(shards, present);
+                codec.Verify(shards);
+            }
+
+            passes[pass] = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (passes[pass] == 0)
+            {
+                return;
+            }
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Fail($"every pass of 10 rounds allocated: {string.Join(", ", passes)} bytes");
     }
 
     // The number of ways to lose at most m of n shards: the sum of C(n, e) for e = 0..m.
