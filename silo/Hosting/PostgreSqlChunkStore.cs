@@ -31,16 +31,7 @@ internal sealed class PostgreSqlChunkStore(PostgreSqlChunks chunks, BlobLog log,
     {
         var hash = SHA256.HashData(bytes.Span);
         var hex = Convert.ToHexStringLower(hash);
-        try
-        {
-            await chunks.WriteAsync(hash, bytes, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
-        {
-            log.ChunkStoreFailed(e, Table);
-            throw new BlobStoreException($"The chunk store could not write chunk {hex}: the database did not take it ({e.GetType().Name}). Check the cluster's PostgreSQL server.");
-        }
-
+        await GuardAsync(chunks.WriteAsync(hash, bytes, _time.GetUtcNow(), cancellationToken), Table, $"could not write chunk {hex}: the database did not take it").ConfigureAwait(false);
         Interlocked.Add(ref _bytesAccepted, bytes.Length);
         return hex;
     }
@@ -50,16 +41,8 @@ internal sealed class PostgreSqlChunkStore(PostgreSqlChunks chunks, BlobLog log,
     {
         ArgumentNullException.ThrowIfNull(chunk);
         destination = destination[..chunk.Size];
-        long stored;
-        try
-        {
-            stored = await chunks.ReadAsync(Convert.FromHexString(chunk.Hash), destination, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
-        {
-            log.ChunkStoreFailed(e, Table);
-            throw new BlobStoreException($"The chunk store could not read chunk {chunk.Hash} of blob {blobId}: the database did not answer ({e.GetType().Name}). Check the cluster's PostgreSQL server.");
-        }
+        var stored = await GuardAsync(
+            chunks.ReadAsync(Convert.FromHexString(chunk.Hash), destination, cancellationToken), Table, $"could not read chunk {chunk.Hash} of blob {blobId}: the database did not answer").ConfigureAwait(false);
 
         string? problem = null;
         var actual = "none";
@@ -90,65 +73,56 @@ internal sealed class PostgreSqlChunkStore(PostgreSqlChunks chunks, BlobLog log,
     }
 
     /// <inheritdoc />
-    public async Task<bool> ContainsAsync(string hash, int size, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await chunks.SizeOfAsync(Convert.FromHexString(hash), cancellationToken).ConfigureAwait(false) == size;
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
-        {
-            log.ChunkStoreFailed(e, Table);
-            throw new BlobStoreException($"The chunk store could not look up chunk {hash}: the database did not answer ({e.GetType().Name}). Check the cluster's PostgreSQL server.");
-        }
-    }
+    public async Task<bool> ContainsAsync(string hash, int size, CancellationToken cancellationToken = default) =>
+        await GuardAsync(chunks.SizeOfAsync(Convert.FromHexString(hash), cancellationToken), Table, $"could not look up chunk {hash}: the database did not answer").ConfigureAwait(false) == size;
 
     /// <inheritdoc />
-    public async Task AddReferencesAsync(string blobId, IReadOnlyList<ChunkRef> chunkRefs, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await chunks.AddReferencesAsync(blobId, HashesOf(chunkRefs), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
-        {
-            log.ChunkStoreFailed(e, References);
-            throw new BlobStoreException($"The chunk store could not record the chunks of blob {blobId}: the database did not take them ({e.GetType().Name}). Check the cluster's PostgreSQL server.");
-        }
-    }
+    public Task AddReferencesAsync(string blobId, IReadOnlyList<ChunkRef> chunkRefs, CancellationToken cancellationToken = default) =>
+        GuardAsync(chunks.AddReferencesAsync(blobId, HashesOf(chunkRefs), cancellationToken), References, $"could not record the chunks of blob {blobId}: the database did not take them");
 
     /// <inheritdoc />
-    public async Task RemoveReferencesAsync(string blobId, IReadOnlyList<ChunkRef> chunkRefs, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await chunks.RemoveReferencesAsync(blobId, HashesOf(chunkRefs), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
-        {
-            log.ChunkStoreFailed(e, References);
-            throw new BlobStoreException($"The chunk store could not remove the chunk references of blob {blobId}: the database did not answer ({e.GetType().Name}). Check the cluster's PostgreSQL server.");
-        }
-    }
+    public Task RemoveReferencesAsync(string blobId, IReadOnlyList<ChunkRef> chunkRefs, CancellationToken cancellationToken = default) =>
+        GuardAsync(chunks.RemoveReferencesAsync(blobId, HashesOf(chunkRefs), cancellationToken), References, $"could not remove the chunk references of blob {blobId}: the database did not answer");
 
     /// <inheritdoc />
     public async Task<ChunkSweep> SweepAsync(DateTimeOffset writtenBefore, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        try
-        {
-            var (count, bytes) = await chunks.SweepAsync(writtenBefore, limit, cancellationToken).ConfigureAwait(false);
-            return new ChunkSweep(count, bytes);
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
-        {
-            log.ChunkStoreFailed(e, Table);
-            throw new BlobStoreException($"The chunk store could not sweep unreferenced chunks: the database did not answer ({e.GetType().Name}). Check the cluster's PostgreSQL server.");
-        }
+        var (count, bytes) = await GuardAsync(chunks.SweepAsync(writtenBefore, limit, cancellationToken), Table, "could not sweep unreferenced chunks: the database did not answer").ConfigureAwait(false);
+        return new ChunkSweep(count, bytes);
     }
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => chunks.DisposeAsync();
+
+    /// <summary>Awaits a database call; a failure of the database is logged against <paramref name="place"/> and
+    /// rethrown as the blob store's own error, saying what could not be done.</summary>
+    private async Task<T> GuardAsync<T>(Task<T> call, string place, string failure)
+    {
+        try
+        {
+            return await call.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
+        {
+            log.ChunkStoreFailed(e, place);
+            throw new BlobStoreException($"The chunk store {failure} ({e.GetType().Name}). Check the cluster's PostgreSQL server.");
+        }
+    }
+
+    /// <inheritdoc cref="GuardAsync{T}(Task{T}, string, string)"/>
+    private async Task GuardAsync(Task call, string place, string failure)
+    {
+        try
+        {
+            await call.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
+        {
+            log.ChunkStoreFailed(e, place);
+            throw new BlobStoreException($"The chunk store {failure} ({e.GetType().Name}). Check the cluster's PostgreSQL server.");
+        }
+    }
 
     private static byte[][] HashesOf(IReadOnlyList<ChunkRef> chunkRefs)
     {

@@ -1,5 +1,4 @@
 using Marketplace.GrainInterfaces;
-using Marketplace.Grains.Execution;
 using Marketplace.Grains.Tests.Jobs;
 using Marketplace.Grains.Workers.TestHooks;
 using Microsoft.Extensions.DependencyInjection;
@@ -248,28 +247,5 @@ public sealed class JobScenarioTests(ITestOutputHelper output)
         Assert.Equal(FailureReason.NoEligibleWorker, done.FailureReason);
         Assert.True(done.CompletedAt - done.CreatedAt >= TimeSpan.FromMilliseconds(400));
         Assert.Equal("needs region=mars, worker w1 has region=earth", Assert.Single(done.Ineligible).Reason);
-    }
-
-    /// <summary>Holds the first run's result back on its worker until disposed, and names that worker.</summary>
-    private sealed class HoldBackFirstRun : IRunResultTampering, IDisposable
-    {
-        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource<string> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task<string> FirstRun => _first.Task;
-
-        public async ValueTask<ProgramRunResult> TamperAsync(string workerId, string jobId, ProgramRunResult result)
-        {
-            if (_first.TrySetResult(workerId))
-            {
-                await _release.Task;
-            }
-
-            return result;
-        }
-
-        public byte[] TamperAgreement(string workerId, string jobId, byte[] receiptHash, byte[] signature) => signature;
-
-        public void Dispose() => _release.TrySetResult();
     }
 }

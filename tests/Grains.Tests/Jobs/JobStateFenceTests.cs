@@ -1,6 +1,5 @@
 using System.Text;
 using Marketplace.GrainInterfaces;
-using Marketplace.Grains.Execution;
 using Marketplace.Grains.Tests.Committee;
 using Marketplace.Grains.Tests.Samples;
 using Marketplace.Grains.Workers.TestHooks;
@@ -41,28 +40,5 @@ public sealed class JobStateFenceTests
         Assert.Equal("1", Encoding.ASCII.GetString(await CommitteeKit.ReadOutputAsync(silo, done)));
         Assert.Equal((await state.GetSnapshotAsync()).Root, done.StateRoot);
         Assert.Contains(await silo.Grains.LogsAsync(job.JobId), l => l.Message.Contains("earlier attempt of this job committed state version 1", StringComparison.Ordinal));
-    }
-
-    /// <summary>Holds the first run's result back (after its commit) until disposed, and names its worker.</summary>
-    private sealed class HoldBackFirstRun : IRunResultTampering, IDisposable
-    {
-        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource<string> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task<string> FirstRun => _first.Task;
-
-        public async ValueTask<ProgramRunResult> TamperAsync(string workerId, string jobId, ProgramRunResult result)
-        {
-            if (_first.TrySetResult(workerId))
-            {
-                await _release.Task;
-            }
-
-            return result;
-        }
-
-        public byte[] TamperAgreement(string workerId, string jobId, byte[] receiptHash, byte[] signature) => signature;
-
-        public void Dispose() => _release.TrySetResult();
     }
 }
