@@ -41,6 +41,9 @@ internal static class MarketplaceEventIds
     /// <summary>A job told that room opened on a worker did not answer; the next waiting job is told instead.</summary>
     public const int RoomWakeFailed = 5209;
 
+    /// <summary>A stopping worker's sent reports were not all answered by the shutdown deadline.</summary>
+    public const int WorkerReportsUnanswered = 5210;
+
     public const int ReservationsLapsed = 5300;
     public const int OrphanedJobsResumed = 5301;
     public const int OrphanedJobSweepFailed = 5302;

@@ -304,6 +304,12 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
             return; // The signer and token stay with the slots still running; the process is going away.
         }
 
+        // Reports already sent are waited for too: each completes its job rather than leaving it to a lease expiry.
+        if (!await ReportsAnsweredAsync(stopping).ConfigureAwait(false))
+        {
+            return;
+        }
+
         _stop.Dispose();
         _signer.Dispose();
     }
@@ -319,9 +325,18 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
                 Interlocked.Decrement(ref _queued);
                 Interlocked.Increment(ref _running);
                 _wakes.RoomOpened(); // a place in the queue opened
+                var reporting = false;
                 try
                 {
-                    _queue.Charge(clientId, await RunAsync(attempt).ConfigureAwait(false));
+                    var (fuel, report) = await RunAsync(attempt).ConfigureAwait(false);
+                    _queue.Charge(clientId, fuel);
+                    if (report is not null)
+                    {
+                        // The slot is free once the run is signed and its report sent: the job's handling of the
+                        // report (its receipt check, state write and settlement) runs while this slot runs the next.
+                        TrackReport(attempt, report);
+                        reporting = true;
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -332,8 +347,11 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
                 finally
                 {
                     Interlocked.Decrement(ref _running);
-                    _inFlight.TryRemove(attempt.Assignment.AttemptId, out _);
-                    attempt.Cancellation.Dispose();
+                    if (!reporting)
+                    {
+                        Retire(attempt);
+                    }
+
                     if (_queue.Count == 0)
                     {
                         _wakes.RoomOpened(); // the slot goes idle
@@ -347,14 +365,15 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
         }
     }
 
-    /// <summary>Runs one attempt and reports it; returns the fuel it burned.</summary>
-    private async Task<long> RunAsync(Attempt attempt)
+    /// <summary>Runs one attempt and sends its report; returns the fuel it burned and the report on its way (null when
+    /// nothing is reported).</summary>
+    private async Task<(long Fuel, Task? Report)> RunAsync(Attempt attempt)
     {
         var a = attempt.Assignment;
         var token = attempt.Cancellation.Token;
         if (token.IsCancellationRequested)
         {
-            return 0;
+            return (0, null);
         }
 
         if (attempt.Attestation is { } attestation)
@@ -383,7 +402,7 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
         if (_silent || attempt.Abandoned)
         {
             activity?.SetTag(MarketplaceTelemetry.ReportedTag, false);
-            return report.FuelConsumed;
+            return (report.FuelConsumed, null);
         }
 
         if (report.Succeeded)
@@ -391,17 +410,8 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
             Interlocked.Increment(ref _succeeded);
         }
 
-        try
-        {
-            await job.ReportAttemptAsync(report).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is TimeoutException or OrleansException)
-        {
-            // The job will not hear from this attempt: its lease expires and it retries elsewhere.
-            LogReportFailed(_log, e, WorkerId, a.JobId);
-        }
-
-        return report.FuelConsumed;
+        // Sent inside the run's span, so the job's handling joins the same trace.
+        return (report.FuelConsumed, job.ReportAttemptAsync(report));
     }
 
     /// <summary>Reads the input and runs the program of <paramref name="a"/>; a null result comes with why not.</summary>
@@ -538,26 +548,10 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
     /// <summary>Re-executes a job's run for its committee and answers the job: agreement with a candidate whose result
     /// digest matches this run's, else a dissent with this run's signed receipt (and its output stored, so its result
     /// can win). Not counted as the worker's executed attempts.</summary>
-    private async Task<long> AttestAsync(Attempt attempt, AttestationRequest request, CancellationToken token)
+    private async Task<(long Fuel, Task? Report)> AttestAsync(Attempt attempt, AttestationRequest request, CancellationToken token)
     {
-        var a = attempt.Assignment;
-        var report = await AttestationReportAsync(a, request, token).ConfigureAwait(false);
-        if (_silent || attempt.Abandoned)
-        {
-            return report.Fuel;
-        }
-
-        try
-        {
-            await attempt.Job.ReportAttestationAsync(report.Report).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is TimeoutException or OrleansException)
-        {
-            // The job replaces this member when its deadline passes.
-            LogReportFailed(_log, e, WorkerId, a.JobId);
-        }
-
-        return report.Fuel;
+        var report = await AttestationReportAsync(attempt.Assignment, request, token).ConfigureAwait(false);
+        return _silent || attempt.Abandoned ? (report.Fuel, null) : (report.Fuel, attempt.Job.ReportAttestationAsync(report.Report));
     }
 
     private async Task<(AttestationReport Report, long Fuel)> AttestationReportAsync(JobAssignment a, AttestationRequest request, CancellationToken token)
