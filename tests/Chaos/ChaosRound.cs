@@ -12,6 +12,10 @@ internal sealed class ChaosRound
 
     public TimeSpan StreamAfterFault { get; init; } = TimeSpan.FromSeconds(25);
 
+    /// <summary>Looks done at <see cref="FaultAt"/>, before the fault's moment is taken (so "open at the fault" counts
+    /// the jobs open when the fault itself strikes).</summary>
+    public Func<ComposeCluster, TextWriter, Task>? Prepare { get; init; }
+
     public required Func<ComposeCluster, TextWriter, Task> Fault { get; init; }
 
     public required Func<ComposeCluster, TextWriter, Task> Restore { get; init; }
@@ -37,7 +41,7 @@ internal sealed class ChaosRound
         {
             Name = "kill",
             Description = "docker kill of the silo hosting the settlement grain",
-            Fault = async (cluster, log) =>
+            Prepare = async (cluster, log) =>
             {
                 // Where the grains every submission of the stream passes through live (the grain directory is a
                 // table of the cluster's database).
@@ -54,7 +58,9 @@ internal sealed class ChaosRound
                         victim = service;
                     }
                 }
-
+            },
+            Fault = async (cluster, log) =>
+            {
                 await cluster.RunAsync($"kill {victim}", TimeSpan.FromMinutes(1));
                 log.WriteLine($"[chaos]   {victim} killed");
             },

@@ -383,6 +383,11 @@ internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings set
         var streamStart = DateTimeOffset.UtcNow;
         var streaming = stream.RunAsync(settings.Rate, stop.Token);
         await Task.Delay(round.FaultAt);
+        if (round.Prepare is { } prepare)
+        {
+            await prepare(cluster, output);
+        }
+
         var faultAt = DateTimeOffset.UtcNow;
         var faultWatch = Stopwatch.StartNew();
         await round.Fault(cluster, output);
