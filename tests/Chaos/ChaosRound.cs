@@ -18,6 +18,15 @@ internal sealed class ChaosRound
 
     public required Func<ComposeCluster, TextWriter, Task> Fault { get; init; }
 
+    /// <summary>Whether the service goals (every submission accepted within two tries, no gap over 1 s, jobs open at
+    /// the fault finished within 10 s) are checks of this round, not only printed: rounds that leave two silos of
+    /// three or more running.</summary>
+    public bool GoalsChecked { get; init; }
+
+    /// <summary>Whether the round's fault is a graceful stop (SIGTERM), which no client may notice beyond a closed
+    /// port.</summary>
+    public bool StopsGracefully { get; init; }
+
     public required Func<ComposeCluster, TextWriter, Task> Restore { get; init; }
 
     /// <summary>No fault: the stream runs for 30 s on the whole cluster, the baseline the other rounds compare with.</summary>
@@ -25,6 +34,7 @@ internal sealed class ChaosRound
     {
         Name = "steady",
         Description = "no fault",
+        GoalsChecked = true,
         FaultAt = TimeSpan.FromSeconds(30),
         StreamAfterFault = TimeSpan.Zero,
         Fault = (_, _) => Task.CompletedTask,
@@ -41,6 +51,7 @@ internal sealed class ChaosRound
         {
             Name = "kill",
             Description = "docker kill of the silo hosting the settlement grain",
+            GoalsChecked = true,
             Prepare = async (cluster, log) =>
             {
                 // Where the grains every submission of the stream passes through live (the grain directory is a
@@ -87,6 +98,8 @@ internal sealed class ChaosRound
     {
         Name = "rolling",
         Description = "docker stop and start of silo1, silo2 and silo3 in turn",
+        GoalsChecked = true,
+        StopsGracefully = true,
         FaultAt = TimeSpan.FromSeconds(10),
         StreamAfterFault = TimeSpan.Zero,
         Fault = async (cluster, log) =>
