@@ -19,13 +19,13 @@ internal sealed class ChaosSettings
     /// <c>--no-anvil-restart</c>).</summary>
     public bool AnvilRestart { get; init; } = true;
 
-    public IReadOnlyList<ChaosRound> Rounds { get; init; } = [ChaosRound.Steady(), ChaosRound.Kill(), ChaosRound.Rolling()];
+    public IReadOnlyList<ChaosRound> Rounds { get; init; } = [ChaosRound.Steady(), ChaosRound.Kill(), ChaosRound.KillTwice(), ChaosRound.Rolling()];
 
     /// <summary>A tag for this run's request ids, so a kept cluster can run again.</summary>
     public string RunId { get; } = DateTimeOffset.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
 
     public const string Usage = """
-        usage: Marketplace.Chaos [--project NAME] [--rate JOBS_PER_SECOND] [--rounds steady,kill,rolling,two-killed,postgres] [--no-anvil-restart] [--keep]
+        usage: Marketplace.Chaos [--project NAME] [--rate JOBS_PER_SECOND] [--rounds steady,kill,kill-twice,rolling,two-killed,postgres] [--no-anvil-restart] [--keep]
           Runs docker-compose.yml (images built beforehand: docker-compose build) under the project name
           (default mpchaos), streams counter jobs through 127.0.0.1:8080-8082 while silos are killed and restarted,
           prints what the client saw and checks what is promised; then restarts anvil and follows the guide's recovery
@@ -38,7 +38,7 @@ internal sealed class ChaosSettings
         double rate = 30;
         var keep = false;
         var anvilRestart = true;
-        IReadOnlyList<ChaosRound> rounds = [ChaosRound.Steady(), ChaosRound.Kill(), ChaosRound.Rolling()];
+        IReadOnlyList<ChaosRound> rounds = [ChaosRound.Steady(), ChaosRound.Kill(), ChaosRound.KillTwice(), ChaosRound.Rolling()];
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -60,10 +60,11 @@ internal sealed class ChaosSettings
                     {
                         "steady" => ChaosRound.Steady(),
                         "kill" => ChaosRound.Kill(),
+                        "kill-twice" => ChaosRound.KillTwice(),
                         "rolling" => ChaosRound.Rolling(),
                         "two-killed" => ChaosRound.TwoKilled(),
                         "postgres" => ChaosRound.Postgres(),
-                        _ => throw new ArgumentException($"--rounds: unknown round '{name}' (steady, kill, rolling, two-killed, postgres)"),
+                        _ => throw new ArgumentException($"--rounds: unknown round '{name}' (steady, kill, kill-twice, rolling, two-killed, postgres)"),
                     })];
                     break;
                 case "--keep":

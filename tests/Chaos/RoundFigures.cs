@@ -142,10 +142,12 @@ internal sealed class RoundFigures
             }
         }
 
+        // Gaps between accepted submits, from the first one: the wait for the very first answer (a cold cluster's first
+        // escrow group) is the accept latency's, not a gap.
         acceptedAt.Sort();
         var gap = TimeSpan.Zero;
-        var gapFrom = streamStart;
-        var previous = streamStart;
+        var gapFrom = acceptedAt.Count > 0 ? acceptedAt[0] : streamStart;
+        var previous = gapFrom;
         foreach (var at in acceptedAt)
         {
             if (at - previous > gap)
