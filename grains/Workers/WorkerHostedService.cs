@@ -179,8 +179,11 @@ internal sealed partial class WorkerHostedService(
                         await grains.GetGrain<IWorkerGrain>(executor.WorkerId).HeartbeatAsync().ConfigureAwait(false);
                         await executor.RenewLeasesAsync().ConfigureAwait(false);
                     }
-                    catch (Exception e) when (e is TimeoutException or OrleansException or MarketplaceException)
+                    catch (Exception e) when (!token.IsCancellationRequested)
                     {
+                        // Whatever failed this round (a busy cluster, or its database away: the grain directory's own
+                        // database error reaches the caller as it is), the next tick tries again. A loop that ended
+                        // here would leave this silo's workers offline for good.
                         LogHeartbeatFailed(log, e, executor.WorkerId);
                     }
                 }
