@@ -30,22 +30,15 @@ internal sealed partial class FileChunkStore
         return ChangeReferencesAsync(blobId, chunks, add: false, cancellationToken);
     }
 
-    private Task ChangeReferencesAsync(string blobId, IReadOnlyList<ChunkRef> chunks, bool add, CancellationToken cancellationToken)
+    private async Task ChangeReferencesAsync(string blobId, IReadOnlyList<ChunkRef> chunks, bool add, CancellationToken cancellationToken)
     {
         if (chunks.Count <= InlineReferenceChanges)
         {
-            try
-            {
-                ChangeReferences(blobId, chunks, add, cancellationToken);
-                return Task.CompletedTask;
-            }
-            catch (Exception e) when (e is BlobStoreException or OperationCanceledException)
-            {
-                return Task.FromException(e);
-            }
+            ChangeReferences(blobId, chunks, add, cancellationToken);
+            return;
         }
 
-        return Task.Run(() => ChangeReferences(blobId, chunks, add, cancellationToken), cancellationToken);
+        await Task.Run(() => ChangeReferences(blobId, chunks, add, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     private void ChangeReferences(string blobId, IReadOnlyList<ChunkRef> chunks, bool add, CancellationToken cancellationToken)

@@ -135,10 +135,11 @@ internal sealed class JobsOptions
     public TimeSpan EscrowAtSubmitWait { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a submit sent again (same request id) keeps asking for its job when the silo that took the
-    /// first try died with the job's grain and is not yet declared dead (default 4 s, under a client's usual 5 s
-    /// timeout): the grain cannot move before the declaration, so the silo asks again after 250 ms, 500 ms, then every
-    /// second, instead of answering <c>503</c> at once and costing the client a try. <c>0</c>: answer at once.</summary>
-    public TimeSpan SubmitFailoverWait { get; set; } = TimeSpan.FromSeconds(4);
+    /// first try died with the job's grain and is not yet declared dead (default 8 s: a declaration took up to 7 s on a
+    /// loaded 2-core host): the grain cannot move before the declaration, so the silo asks again (at once after a try
+    /// the declaration itself ended, else after 250 ms, 500 ms, then every second) instead of answering <c>503</c> and
+    /// costing the client a try. <c>0</c>: answer at once.</summary>
+    public TimeSpan SubmitFailoverWait { get; set; } = TimeSpan.FromSeconds(8);
 
     /// <summary>The reputation at or above which a worker ranks as fully trusted in matching (default 0.8, the
     /// reputation prior, so a fresh worker ranks with a veteran and equal workers share the work; only a record of

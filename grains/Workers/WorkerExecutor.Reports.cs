@@ -11,9 +11,6 @@ internal sealed partial class WorkerExecutor
 {
     private readonly ConcurrentDictionary<Attempt, Task> _reports = new();
 
-    /// <summary>Reports sent whose job has not answered yet.</summary>
-    internal int ReportsInFlight => _reports.Count;
-
     /// <summary>Keeps <paramref name="attempt"/> in flight until the job has answered its <paramref name="report"/>.</summary>
     private void TrackReport(Attempt attempt, Task report)
     {

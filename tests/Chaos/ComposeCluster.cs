@@ -100,6 +100,17 @@ internal sealed class ComposeCluster(string composeFile, string project, TextWri
         }
     }
 
+    /// <summary>The exit code of a service's stopped container: 0 after a graceful stop, 137 after SIGKILL.</summary>
+    public async Task<int?> ExitCodeAsync(string service)
+    {
+        var id = (await RunAsync($"ps -q {service}", TimeSpan.FromMinutes(1))).Trim();
+        var start = new ProcessStartInfo("docker", $"inspect --format {{{{.State.ExitCode}}}} {id}") { RedirectStandardOutput = true };
+        using var process = Process.Start(start) ?? throw new ChaosHarnessException("docker inspect did not start");
+        var text = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 && int.TryParse(text.Trim(), System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : null;
+    }
+
     /// <summary>The last lines of a service's log.</summary>
     public Task<string> LogsAsync(string service) => RunAsync($"logs --no-color --tail 60 {service}", TimeSpan.FromMinutes(1), check: false);
 

@@ -15,6 +15,11 @@ internal sealed class JobStream
     /// <summary>Tries per job before the client gives up on it.</summary>
     public const int MaxTries = 6;
 
+    /// <summary>How long one try waits for its answer: shorter than the SDK's (which waits as long as the silo takes),
+    /// longer than the silo's own wait for a job grain on a dead silo (<c>Marketplace:Jobs:SubmitFailoverWait</c>,
+    /// 8 s), so a try is answered rather than abandoned while the cluster declares a dead silo.</summary>
+    public static readonly TimeSpan TryTimeout = TimeSpan.FromSeconds(10);
+
     private readonly IReadOnlyList<(string Service, HttpMarketplaceClient Client)> _silos;
     private readonly string _program;
     private readonly string _prefix;
@@ -73,7 +78,7 @@ internal sealed class JobStream
             var (service, client) = _silos[(job.Index + attempt) % _silos.Count];
             job.Tries++;
             job.LastTryAt = DateTimeOffset.UtcNow;
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            using var timeout = new CancellationTokenSource(TryTimeout);
             try
             {
                 var info = await client.SubmitJobAsync(submission, timeout.Token);
@@ -88,7 +93,7 @@ internal sealed class JobStream
             }
             catch (OperationCanceledException)
             {
-                job.Refusals.Add($"{service}: no answer in 5 s");
+                job.Refusals.Add($"{service}: no answer in {TryTimeout.TotalSeconds:0} s");
             }
             catch (HttpApiException e)
             {

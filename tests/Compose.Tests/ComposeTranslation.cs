@@ -28,6 +28,7 @@
 // | restart, networks, ports, profiles, build | restart: none (an exit fails the test); networks: loopback; ports: |
 // |                                           | checked to name a port the service listens on; profiles: not       |
 // |                                           | started (bind-mounted files checked); build: the stage             |
+// | stop_grace_period                         | none: the test ends its processes itself                           |
 // | added for the test only                   | Marketplace__ParentProcessId (a silo stops when the test dies)     |
 using System.Text.RegularExpressions;
 
@@ -103,6 +104,7 @@ internal static partial class ComposeTranslation
         ["networks"] = "loopback; ipv4_address is checked against Marketplace__Cluster__Address",
         ["healthcheck"] = "translated to a local probe",
         ["restart"] = "none: a process that exits early fails the test",
+        ["stop_grace_period"] = "none: the test ends its processes itself",
         ["profiles"] = "services with a profile are not started",
     };
 
