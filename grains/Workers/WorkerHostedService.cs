@@ -181,9 +181,8 @@ internal sealed partial class WorkerHostedService(
                     }
                     catch (Exception e) when (!token.IsCancellationRequested)
                     {
-                        // Whatever failed this round (a busy cluster, or its database away: the grain directory's own
-                        // database error reaches the caller as it is), the next tick tries again. A loop that ended
-                        // here would leave this silo's workers offline for good.
+                        // Whatever failed this round (a busy cluster, or its database away), the next tick tries
+                        // again. A loop that ended here would leave this silo's workers offline for good.
                         LogHeartbeatFailed(log, e, executor.WorkerId);
                     }
                 }

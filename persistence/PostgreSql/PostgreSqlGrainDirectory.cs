@@ -5,9 +5,13 @@
 // reaches every row, so only the activations that lived on the dead silo wait for the declaration; Orleans'
 // CachedGrainLocator drops rows that name a silo it knows is dead, and asks UnregisterSilos for a declared death.
 //
+// A database failure leaves as PostgreSqlGrainDirectoryException, never as the driver's own exception: Orleans sends
+// a failed placement back to the calling silo, and the driver's exceptions have no codec there.
+//
 // Statements are bound by the caller's token only, never by the host's stopping token: a silo that stops still
 // unregisters the grains it deactivates (and registers any it activates while it drains), so the survivors do not
 // find rows pointing at a silo that has gone.
+using System.Data.Common;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -75,6 +79,18 @@ internal sealed partial class PostgreSqlGrainDirectory : IGrainDirectory
     {
         ArgumentNullException.ThrowIfNull(address);
         var silo = address.SiloAddress ?? throw new ArgumentException("the address names no silo", nameof(address));
+        try
+        {
+            return await RegisterAsync(address, silo, previousAddress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException failure)
+        {
+            throw Unavailable(nameof(Register), failure);
+        }
+    }
+
+    private async Task<GrainAddress?> RegisterAsync(GrainAddress address, SiloAddress silo, GrainAddress? previousAddress, CancellationToken cancellationToken)
+    {
         var grain = address.GrainId.ToString();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         if (previousAddress is not null)
@@ -102,19 +118,33 @@ internal sealed partial class PostgreSqlGrainDirectory : IGrainDirectory
     public async Task Unregister(GrainAddress address, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, UnregisterSql, address.GrainId.ToString());
-        command.Parameters.AddWithValue("activation", address.ActivationId.ToParsableString());
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = Command(connection, UnregisterSql, address.GrainId.ToString());
+            command.Parameters.AddWithValue("activation", address.ActivationId.ToParsableString());
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException failure)
+        {
+            throw Unavailable(nameof(Unregister), failure);
+        }
     }
 
     public Task<GrainAddress?> Lookup(GrainId grainId) => Lookup(grainId, CancellationToken.None);
 
     public async Task<GrainAddress?> Lookup(GrainId grainId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, LookupSql, grainId.ToString());
-        return await ReadAddressAsync(command, grainId, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = Command(connection, LookupSql, grainId.ToString());
+            return await ReadAddressAsync(command, grainId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException failure)
+        {
+            throw Unavailable(nameof(Lookup), failure);
+        }
     }
 
     public Task UnregisterSilos(List<SiloAddress> siloAddresses) => UnregisterSilos(siloAddresses, CancellationToken.None);
@@ -133,13 +163,30 @@ internal sealed partial class PostgreSqlGrainDirectory : IGrainDirectory
             silos[i] = siloAddresses[i].ToParsableString();
         }
 
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(UnregisterSilosSql, connection);
-        command.Parameters.AddWithValue("cluster", _clusterId);
-        command.Parameters.AddWithValue("provider", _provider);
-        command.Parameters.AddWithValue("silos", silos);
-        var dropped = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        int dropped;
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand(UnregisterSilosSql, connection);
+            command.Parameters.AddWithValue("cluster", _clusterId);
+            command.Parameters.AddWithValue("provider", _provider);
+            command.Parameters.AddWithValue("silos", silos);
+            dropped = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException failure)
+        {
+            throw Unavailable(nameof(UnregisterSilos), failure);
+        }
+
         LogSilosUnregistered(_logger, dropped, string.Join(", ", silos));
+    }
+
+    /// <summary>The typed, serializable error for <paramref name="failure"/>; the driver's exception with its stack is
+    /// logged here, since it cannot travel with the error.</summary>
+    private PostgreSqlGrainDirectoryException Unavailable(string operation, DbException failure)
+    {
+        LogDatabaseFailure(_logger, failure, operation);
+        return new PostgreSqlGrainDirectoryException(operation, failure.SqlState, $"{failure.GetType().Name}: {failure.Message}");
     }
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
@@ -185,4 +232,7 @@ internal sealed partial class PostgreSqlGrainDirectory : IGrainDirectory
 
     [LoggerMessage(EventId = 7204, Level = LogLevel.Information, Message = "Grain directory: dropped {Count} activations of the silos declared dead ({Silos})")]
     private static partial void LogSilosUnregistered(ILogger logger, int count, string silos);
+
+    [LoggerMessage(EventId = 7205, Level = LogLevel.Debug, Message = "Grain directory: {Operation} failed on the database")]
+    private static partial void LogDatabaseFailure(ILogger logger, Exception exception, string operation);
 }

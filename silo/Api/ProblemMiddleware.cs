@@ -157,7 +157,7 @@ internal sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMid
                 return (ProblemCodes.Unavailable, "The request could not reach its resource just now; retry shortly.", null);
             case ChainSettlementUnavailableException:
                 return (ProblemCodes.Unavailable, "The settlement chain did not answer; retry shortly (a submission with the same request id is applied once, its escrow taken up again).", null);
-            case Marketplace.Grains.ClusterStorageUnavailableException:
+            case Marketplace.Grains.ClusterStorageUnavailableException or Marketplace.Persistence.PostgreSql.PostgreSqlGrainDirectoryException:
                 return (ProblemCodes.Unavailable, "The cluster's storage did not answer; the request may not have taken effect. Retry shortly (a submission with the same request id is applied once).", null);
             case Orleans.Storage.InconsistentStateException:
                 // A grain's write found its stored record changed (typically: a write that reached the database just

@@ -49,6 +49,7 @@ public sealed class StorageOutageProblemTests
     {
         Assert.Equal((503, "unavailable"), await AnswerAsync(new Orleans.Storage.InconsistentStateException("Version conflict (WriteState)", "", "")));
         Assert.Equal((503, "unavailable"), await AnswerAsync(new Marketplace.Grains.ClusterStorageUnavailableException("the cluster's storage did not answer")));
+        Assert.Equal((503, "unavailable"), await AnswerAsync(new Marketplace.Persistence.PostgreSql.PostgreSqlGrainDirectoryException("Lookup", "57P01", "terminating connection due to administrator command")));
     }
 
     [Fact]
