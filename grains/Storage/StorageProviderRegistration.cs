@@ -1,21 +1,61 @@
 using Marketplace.GrainInterfaces;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Marketplace.Grains.Storage;
 
 /// <summary>At start, records this silo's providers and their public keys in the directory (placement and evidence
 /// read it), then activates each provider grain, which announces the provider on the capabilities stream.</summary>
-internal sealed class StorageProviderRegistration(IGrainFactory grains, LocalStorageProviders local) : IHostedService
+/// <remarks>The providers register side by side. A silo that starts into a busy cluster (a rolling upgrade under load)
+/// can see a call go unanswered: it is asked again until the start is cancelled, as the workers' registration does.</remarks>
+internal sealed partial class StorageProviderRegistration(
+    IGrainFactory grains, LocalStorageProviders local, TimeProvider time, ILogger<StorageProviderRegistration> log) : IHostedService
 {
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var directory = grains.GetGrain<IStorageProviderDirectoryGrain>(IStorageProviderDirectoryGrain.DefaultKey);
+        var started = time.GetTimestamp();
+        var registrations = new List<Task>();
         foreach (var id in local.Ids)
         {
-            await directory.RegisterAsync(id, Convert.ToHexStringLower(local.PublicKeyOf(id))).WaitAsync(cancellationToken);
-            await grains.GetGrain<IStorageProviderGrain>(id).GetInfoAsync().WaitAsync(cancellationToken);
+            registrations.Add(RegisterAsync(id, cancellationToken));
         }
+
+        if (registrations.Count == 0)
+        {
+            return;
+        }
+
+        await Task.WhenAll(registrations).ConfigureAwait(false);
+        LogRegistered(log, registrations.Count, time.GetElapsedTime(started).TotalMilliseconds);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task RegisterAsync(string id, CancellationToken cancellationToken)
+    {
+        var directory = grains.GetGrain<IStorageProviderDirectoryGrain>(IStorageProviderDirectoryGrain.DefaultKey);
+        var publicKey = Convert.ToHexStringLower(local.PublicKeyOf(id));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await directory.RegisterAsync(id, publicKey).WaitAsync(cancellationToken).ConfigureAwait(false);
+                await grains.GetGrain<IStorageProviderGrain>(id).GetInfoAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException && !cancellationToken.IsCancellationRequested)
+            {
+                LogRetried(log, e, id, attempt);
+                await Task.Delay(RetryDelay, time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = MarketplaceEventIds.StorageProvidersRegistered, Level = LogLevel.Information, Message = "Starting: {Count} storage providers registered in {ElapsedMs:F0} ms")]
+    private static partial void LogRegistered(ILogger log, int count, double elapsedMs);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.StorageProviderRegistrationRetried, Level = LogLevel.Warning, Message = "Starting: storage provider {ProviderId} could not register (try {Attempt}); asking again")]
+    private static partial void LogRetried(ILogger log, Exception e, string providerId, int attempt);
 }

@@ -44,6 +44,9 @@ internal static class MarketplaceEventIds
     /// <summary>A stopping worker's sent reports were not all answered by the shutdown deadline.</summary>
     public const int WorkerReportsUnanswered = 5210;
 
+    /// <summary>A starting silo registered its workers; says how long the registration took.</summary>
+    public const int WorkersRegistered = 5211;
+
     public const int ReservationsLapsed = 5300;
     public const int OrphanedJobsResumed = 5301;
     public const int OrphanedJobSweepFailed = 5302;
@@ -104,6 +107,12 @@ internal static class MarketplaceEventIds
     public const int StorageFragmentCommitted = 5870;
     public const int StorageUploadFailed = 5871;
     public const int StorageUploadDropped = 5872;
+
+    /// <summary>A starting silo registered its storage providers; says how long it took.</summary>
+    public const int StorageProvidersRegistered = 5873;
+
+    /// <summary>A starting silo's call to register a storage provider went unanswered; it is tried again.</summary>
+    public const int StorageProviderRegistrationRetried = 5874;
 
     public const int RequestFailed = 6000;
     public const int RequestFailedAfterResponseStarted = 6001;
