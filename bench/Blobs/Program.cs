@@ -6,6 +6,7 @@
 // store's size on disk per GiB of chunks (the folder's files; the table with its TOAST and index).
 // Usage: dotnet run -c Release --project bench/Blobs -- --postgres "Host=...;Username=...;Password=..."
 //        [--mib 256 --chunk 1048576 --concurrency 4 --rounds 3]   (or MARKETPLACE_POSTGRES for --postgres)
+//        dotnet run -c Release --project bench/Blobs -- --sweep [--sweep-chunks 50000 --changed 100]   (SweepBench.cs)
 using System.Diagnostics;
 using System.Globalization;
 using Marketplace.GrainInterfaces;
@@ -15,6 +16,11 @@ using Marketplace.Silo.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+
+if (args.Contains("--sweep"))
+{
+    return await SweepBench.RunAsync(Option("--sweep-chunks", 50_000), Option("--changed", 100));
+}
 
 var server = OptionText("--postgres", Environment.GetEnvironmentVariable("MARKETPLACE_POSTGRES") ?? "");
 if (server.Length == 0)

@@ -6,8 +6,16 @@ namespace Marketplace.Grains.Blobs;
 /// of FileChunkStore.cs).</summary>
 internal sealed partial class FileChunkStore
 {
-    /// <summary>Times a reference is written again when a concurrent removal took its folder away.</summary>
+    /// <summary>Times a reference or a sweep mark is written again when its folder was missing.</summary>
     private const int ReferenceWriteTries = 3;
+
+    /// <summary>A sweep mark is named by its chunk's hash with this extension, so nothing that looks for a chunk file
+    /// by its name finds a mark.</summary>
+    internal const string MarkExtension = ".mark";
+
+    /// <summary>Whether a sweep since the store opened got through every chunk file; until then each sweep walks them
+    /// all (the marks of a crash between a write and its mark are made there).</summary>
+    private bool _walkedOnce;
 
     /// <summary>Reference changes of at most this many chunks are made on the caller's thread; larger ones (a file
     /// per chunk, about 1,024 for a 1 GiB blob) run on the thread pool, so a blob grain's turn awaits them instead of
@@ -66,6 +74,7 @@ internal sealed partial class FileChunkStore
             if (!Directory.EnumerateFileSystemEntries(folder).Any())
             {
                 Directory.Delete(folder);
+                MarkForSweep(hash);
             }
         }
         catch (DirectoryNotFoundException)
@@ -83,12 +92,38 @@ internal sealed partial class FileChunkStore
         }
     }
 
+    /// <summary>Chunk files and marks the last sweep looked at: every chunk file on the first sweep after the store
+    /// opened, the marks of what changed since on the others.</summary>
+    internal int LastSweepVisited { get; private set; }
+
     /// <inheritdoc />
     public Task<ChunkSweep> SweepAsync(DateTimeOffset writtenBefore, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         var cutoff = writtenBefore.UtcDateTime;
-        int chunks = 0;
+        try
+        {
+            if (!_walkedOnce)
+            {
+                var (swept, complete) = SweepEveryChunk(cutoff, limit, cancellationToken);
+                _walkedOnce = complete;
+                return Task.FromResult(swept);
+            }
+
+            return Task.FromResult(SweepMarked(cutoff, limit, cancellationToken));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log.ChunkStoreFailed(e, RootPath);
+            throw new BlobStoreException($"The chunk store could not sweep its folder: {e.GetType().Name}. Check the silo's disk.");
+        }
+    }
+
+    /// <summary>Looks at every chunk file, collects the unreferenced ones past <paramref name="cutoff"/> and marks the
+    /// unreferenced ones still in their grace; complete when it got to the end before <paramref name="limit"/>.</summary>
+    private (ChunkSweep Swept, bool Complete) SweepEveryChunk(DateTime cutoff, int limit, CancellationToken cancellationToken)
+    {
+        int chunks = 0, visited = 0;
         long bytes = 0;
         try
         {
@@ -96,7 +131,7 @@ internal sealed partial class FileChunkStore
             {
                 if (!IsFanOut(first))
                 {
-                    continue; // tmp/ and refs/
+                    continue; // tmp/, refs/ and unswept/
                 }
 
                 foreach (var second in Directory.EnumerateDirectories(first))
@@ -106,25 +141,116 @@ internal sealed partial class FileChunkStore
                         cancellationToken.ThrowIfCancellationRequested();
                         if (chunks >= limit)
                         {
-                            return Task.FromResult(new ChunkSweep(chunks, bytes));
+                            return (new ChunkSweep(chunks, bytes), false);
                         }
 
-                        if (file.LastWriteTimeUtc < cutoff && !IsReferenced(file.Name) && TryCollect(file.FullName, file.Name, cutoff) is { } freed)
+                        visited++;
+                        if (file.LastWriteTimeUtc >= cutoff)
                         {
-                            chunks++;
-                            bytes += freed;
+                            MarkForSweep(file.Name); // In its grace: a later sweep drops the mark if it is referenced.
+                        }
+                        else if (!IsReferenced(file.Name))
+                        {
+                            if (TryCollect(file.FullName, file.Name, cutoff) is { } freed)
+                            {
+                                chunks++;
+                                bytes += freed;
+                            }
+                            else
+                            {
+                                MarkForSweep(file.Name);
+                            }
                         }
                     }
                 }
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        finally
         {
-            _log.ChunkStoreFailed(e, RootPath);
-            throw new BlobStoreException($"The chunk store could not sweep its folder: {e.GetType().Name}. Check the silo's disk.");
+            LastSweepVisited = visited;
         }
 
-        return Task.FromResult(new ChunkSweep(chunks, bytes));
+        return (new ChunkSweep(chunks, bytes), true);
+    }
+
+    /// <summary>Looks at the marked chunks only: each mark is taken away first, and put back for an unreferenced chunk
+    /// that is kept (still in its grace, or written again while the sweep looked).</summary>
+    private ChunkSweep SweepMarked(DateTime cutoff, int limit, CancellationToken cancellationToken)
+    {
+        int chunks = 0, visited = 0;
+        long bytes = 0;
+        if (!Directory.Exists(_unsweptFolder))
+        {
+            LastSweepVisited = 0;
+            return new ChunkSweep(0, 0);
+        }
+
+        try
+        {
+            foreach (var folder in Directory.EnumerateDirectories(_unsweptFolder))
+            {
+                foreach (var mark in Directory.EnumerateFiles(folder))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (chunks >= limit)
+                    {
+                        return new ChunkSweep(chunks, bytes);
+                    }
+
+                    visited++;
+                    var hash = Path.GetFileNameWithoutExtension(mark);
+                    File.Delete(mark);
+                    if (!BlobIds.IsValidChunkHash(hash))
+                    {
+                        continue; // Not a mark.
+                    }
+
+                    var chunk = new FileInfo(PathOf(hash));
+                    if (!chunk.Exists || IsReferenced(hash))
+                    {
+                        continue; // Gone, or held: a removal of its last reference marks it again.
+                    }
+
+                    if (chunk.LastWriteTimeUtc < cutoff && TryCollect(chunk.FullName, hash, cutoff) is { } freed)
+                    {
+                        chunks++;
+                        bytes += freed;
+                    }
+                    else if (!IsReferenced(hash))
+                    {
+                        MarkForSweep(hash);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            LastSweepVisited = visited;
+        }
+
+        return new ChunkSweep(chunks, bytes);
+    }
+
+    /// <summary>Puts chunk <paramref name="hash"/> in the journal of chunks the next sweep looks at.</summary>
+    private void MarkForSweep(string hash)
+    {
+        var folder = Path.Combine(_unsweptFolder, hash[..2]);
+        var mark = Path.Combine(folder, hash + MarkExtension);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using (File.Open(mark, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+                {
+                }
+
+                return;
+            }
+            catch (DirectoryNotFoundException) when (attempt < ReferenceWriteTries)
+            {
+                Directory.CreateDirectory(folder);
+            }
+        }
     }
 
     /// <summary>Takes an unreferenced chunk file away and deletes it, unless the second look finds it written or

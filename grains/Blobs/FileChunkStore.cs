@@ -18,6 +18,14 @@
 // upload of the same bytes that touches the file before the rename is seen by that second look; one that comes after
 // finds no file and writes it anew. The chunks stored before references existed are given one reference each, to
 // "before-collection", when the store first opens with references (they are never collected).
+//
+// A sweep does not walk every chunk file each time: the first sweep after the store opens does (it also finds what a
+// crash left unmarked), later ones read a journal of the chunks that may have become collectable, empty files
+// <root>/unswept/<h0h1>/<h>.mark. A write marks its chunk after the bytes are in place, and the removal of a chunk's last
+// reference marks it after the reference is gone. The sweep deletes a mark before it looks at the chunk, and marks it
+// again when it keeps an unreferenced chunk for its grace: a write or a removal that races the sweep either comes
+// before that look (and is seen by it) or marks the chunk after the sweep took the mark away. So a store of a
+// million referenced chunks costs a sweep nothing but the marks of what changed since the last one.
 using System.Buffers;
 using System.Security.Cryptography;
 using Marketplace.GrainInterfaces;
@@ -36,6 +44,9 @@ internal sealed partial class FileChunkStore : IChunkStore
     internal const string BeforeCollection = "before-collection";
 
     private const string TempFolderName = "tmp";
+
+    /// <summary>The journal of chunks a sweep should look at, under the store's folder.</summary>
+    internal const string UnsweptFolderName = "unswept";
     /// <summary>The folder of the blobs' references to their chunks, under the store's folder.</summary>
     internal const string ReferencesFolderName = "refs";
 
@@ -45,6 +56,7 @@ internal sealed partial class FileChunkStore : IChunkStore
 
     private readonly string _tempFolder;
     private readonly string _referencesFolder;
+    private readonly string _unsweptFolder;
     private readonly bool _flushToDisk;
     private readonly BlobLog _log;
     private readonly TimeProvider _time;
@@ -61,6 +73,7 @@ internal sealed partial class FileChunkStore : IChunkStore
         _time = time ?? TimeProvider.System;
         _tempFolder = Path.Combine(RootPath, TempFolderName);
         _referencesFolder = Path.Combine(RootPath, ReferencesFolderName);
+        _unsweptFolder = Path.Combine(RootPath, UnsweptFolderName);
         Directory.CreateDirectory(_tempFolder);
         PinChunksStoredBeforeReferences();
         _log.ChunkStoreOpened(RootPath, RemoveStaleTempFiles());
@@ -112,6 +125,8 @@ internal sealed partial class FileChunkStore : IChunkStore
                 File.Move(temp, path, overwrite: true);
                 temp = null;
             }
+
+            MarkForSweep(hash);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

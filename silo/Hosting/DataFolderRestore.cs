@@ -27,11 +27,12 @@ internal static class DataFolderRestore
         var count = 0;
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         var references = Path.Combine(folder, FileChunkStore.ReferencesFolderName) + Path.DirectorySeparatorChar;
+        var unswept = Path.Combine(folder, FileChunkStore.UnsweptFolderName) + Path.DirectorySeparatorChar;
         foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
         {
-            if (file.StartsWith(references, StringComparison.Ordinal))
+            if (file.StartsWith(references, StringComparison.Ordinal) || file.StartsWith(unswept, StringComparison.Ordinal))
             {
-                continue; // the blobs' references to their chunks: empty files named by blob id
+                continue; // the blobs' references to their chunks (empty files named by blob id), and the sweep's marks
             }
 
             var name = Path.GetFileName(file);
