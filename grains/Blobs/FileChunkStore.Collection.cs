@@ -189,7 +189,9 @@ internal sealed partial class FileChunkStore
         {
             foreach (var folder in Directory.EnumerateDirectories(_unsweptFolder))
             {
-                foreach (var mark in Directory.EnumerateFiles(folder))
+                // The folder's marks are listed before any is touched: a mark put back while the folder is read
+                // could otherwise be listed again, and again, on a file system that lists new names last.
+                foreach (var mark in Directory.GetFiles(folder))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     if (chunks >= limit)
