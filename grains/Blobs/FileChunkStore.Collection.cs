@@ -15,7 +15,10 @@ internal sealed partial class FileChunkStore
 
     /// <summary>Whether a sweep since the store opened got through every chunk file; until then each sweep walks them
     /// all (the marks of a crash between a write and its mark are made there).</summary>
-    private bool _walkedOnce;
+    private volatile bool _walkedOnce;
+
+    /// <summary>Marks that could not be written since the store opened.</summary>
+    private int _markFailures;
 
     /// <summary>Reference changes of at most this many chunks are made on the caller's thread; larger ones (a file
     /// per chunk, about 1,024 for a 1 GiB blob) run on the thread pool, so a blob grain's turn awaits them instead of
@@ -83,7 +86,9 @@ internal sealed partial class FileChunkStore
         }
         catch (IOException) when (Directory.Exists(folder))
         {
-            // Another blob's reference arrived meanwhile: the folder stays with it.
+            // Another blob's reference arrived meanwhile: the folder stays with it. Marked all the same, in case the
+            // folder stayed for another reason and is empty: the sweep drops the mark of a chunk that is held.
+            MarkForSweep(hash);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -105,8 +110,10 @@ internal sealed partial class FileChunkStore
         {
             if (!_walkedOnce)
             {
+                // A mark that could not be written during the walk may be of a chunk the walk had passed already.
+                var markFailures = Volatile.Read(ref _markFailures);
                 var (swept, complete) = SweepEveryChunk(cutoff, limit, cancellationToken);
-                _walkedOnce = complete;
+                _walkedOnce = complete && Volatile.Read(ref _markFailures) == markFailures;
                 return Task.FromResult(swept);
             }
 
@@ -145,6 +152,11 @@ internal sealed partial class FileChunkStore
                         }
 
                         visited++;
+                        if (!BlobIds.IsValidChunkHash(file.Name))
+                        {
+                            continue; // Not a chunk: never ours to delete.
+                        }
+
                         if (file.LastWriteTimeUtc >= cutoff)
                         {
                             MarkForSweep(file.Name); // In its grace: a later sweep drops the mark if it is referenced.
@@ -207,20 +219,29 @@ internal sealed partial class FileChunkStore
                         continue; // Not a mark.
                     }
 
-                    var chunk = new FileInfo(PathOf(hash));
-                    if (!chunk.Exists || IsReferenced(hash))
+                    try
                     {
-                        continue; // Gone, or held: a removal of its last reference marks it again.
-                    }
+                        var chunk = new FileInfo(PathOf(hash));
+                        if (!chunk.Exists || IsReferenced(hash))
+                        {
+                            continue; // Gone, or held: a removal of its last reference marks it again.
+                        }
 
-                    if (chunk.LastWriteTimeUtc < cutoff && TryCollect(chunk.FullName, hash, cutoff) is { } freed)
-                    {
-                        chunks++;
-                        bytes += freed;
+                        if (chunk.LastWriteTimeUtc < cutoff && TryCollect(chunk.FullName, hash, cutoff) is { } freed)
+                        {
+                            chunks++;
+                            bytes += freed;
+                        }
+                        else if (!IsReferenced(hash))
+                        {
+                            MarkForSweep(hash);
+                        }
                     }
-                    else if (!IsReferenced(hash))
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {
-                        MarkForSweep(hash);
+                        // The mark is away and the chunk's fate undecided: the next sweep walks every file again.
+                        _walkedOnce = false;
+                        throw;
                     }
                 }
             }
@@ -233,7 +254,9 @@ internal sealed partial class FileChunkStore
         return new ChunkSweep(chunks, bytes);
     }
 
-    /// <summary>Puts chunk <paramref name="hash"/> in the journal of chunks the next sweep looks at.</summary>
+    /// <summary>Puts chunk <paramref name="hash"/> in the journal of chunks the next sweep looks at. Never fails its
+    /// caller (a write or a reference removal that already took effect): a mark that cannot be written is logged, and
+    /// the next sweep walks every chunk file instead of the journal, which finds the chunk.</summary>
     private void MarkForSweep(string hash)
     {
         var folder = Path.Combine(_unsweptFolder, hash[..2]);
@@ -250,7 +273,21 @@ internal sealed partial class FileChunkStore
             }
             catch (DirectoryNotFoundException) when (attempt < ReferenceWriteTries)
             {
-                Directory.CreateDirectory(folder);
+                try
+                {
+                    Directory.CreateDirectory(folder);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Tried again, and given up on below.
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _log.ChunkStoreFailed(e, mark);
+                Interlocked.Increment(ref _markFailures);
+                _walkedOnce = false;
+                return;
             }
         }
     }

@@ -16,10 +16,11 @@ internal sealed partial class StorageProviderRegistration(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var registrations = new List<Task>();
         foreach (var id in local.Ids)
         {
-            registrations.Add(RegisterAsync(id, cancellationToken));
+            registrations.Add(RegisterOrAbandonAsync(id, abandon));
         }
 
         if (registrations.Count == 0)
@@ -32,6 +33,22 @@ internal sealed partial class StorageProviderRegistration(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // A refusal ends the start: it is logged at once and the other providers stop asking, rather than the start
+    // waiting on their retries with the cause unsaid.
+    private async Task RegisterOrAbandonAsync(string id, CancellationTokenSource abandon)
+    {
+        try
+        {
+            await RegisterAsync(id, abandon.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogRefused(log, e, id);
+            await abandon.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 
     private async Task RegisterAsync(string id, CancellationToken cancellationToken)
     {
@@ -55,6 +72,9 @@ internal sealed partial class StorageProviderRegistration(
 
     [LoggerMessage(EventId = MarketplaceEventIds.StorageProvidersRegistered, Level = LogLevel.Information, Message = "Starting: {Count} storage providers registered in {ElapsedMs:F0} ms")]
     private static partial void LogRegistered(ILogger log, int count, double elapsedMs);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.StorageProviderRegistrationRefused, Level = LogLevel.Error, Message = "Starting: storage provider {ProviderId} could not register; the silo does not start")]
+    private static partial void LogRefused(ILogger log, Exception e, string providerId);
 
     [LoggerMessage(EventId = MarketplaceEventIds.StorageProviderRegistrationRetried, Level = LogLevel.Warning, Message = "Starting: storage provider {ProviderId} could not register (try {Attempt}); asking again")]
     private static partial void LogRetried(ILogger log, Exception e, string providerId, int attempt);

@@ -47,6 +47,9 @@ internal static class MarketplaceEventIds
     /// <summary>A starting silo registered its workers; says how long the registration took.</summary>
     public const int WorkersRegistered = 5211;
 
+    /// <summary>A starting silo's worker was refused by the cluster (not a busy one): the start ends.</summary>
+    public const int WorkerRegistrationRefused = 5212;
+
     public const int ReservationsLapsed = 5300;
     public const int OrphanedJobsResumed = 5301;
     public const int OrphanedJobSweepFailed = 5302;
@@ -113,6 +116,9 @@ internal static class MarketplaceEventIds
 
     /// <summary>A starting silo's call to register a storage provider went unanswered; it is tried again.</summary>
     public const int StorageProviderRegistrationRetried = 5874;
+
+    /// <summary>A starting silo's storage provider was refused by the cluster (not a busy one): the start ends.</summary>
+    public const int StorageProviderRegistrationRefused = 5875;
 
     public const int RequestFailed = 6000;
     public const int RequestFailedAfterResponseStarted = 6001;

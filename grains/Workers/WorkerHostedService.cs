@@ -93,16 +93,32 @@ internal sealed partial class WorkerHostedService(
 
         // Every key is loaded (a damaged sign-intent log stopped the start above) before any worker registers; the
         // workers then register side by side: a silo restarted into a busy cluster is ready sooner.
+        // A refusal ends the start: logged at once, and the other workers stop asking.
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var calls = new List<Task>(registrations.Count);
         foreach (var (workerId, registration) in registrations)
         {
-            calls.Add(UntilAnsweredAsync("worker " + workerId, () => grains.GetGrain<IWorkerGrain>(workerId).RegisterAsync(registration), cancellationToken));
+            calls.Add(RegisterOrAbandonAsync(workerId, registration, abandon));
         }
 
         await Task.WhenAll(calls).ConfigureAwait(false);
 
         LogWorkersRegistered(log, workers.Count, time.GetElapsedTime(started).TotalMilliseconds, directoryAnswered.TotalMilliseconds);
         _loop = Task.Run(() => HeartbeatLoopAsync(options.HeartbeatInterval, _stop.Token), CancellationToken.None);
+    }
+
+    private async Task RegisterOrAbandonAsync(string workerId, WorkerRegistration registration, CancellationTokenSource abandon)
+    {
+        try
+        {
+            await UntilAnsweredAsync("worker " + workerId, () => grains.GetGrain<IWorkerGrain>(workerId).RegisterAsync(registration), abandon.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogRegistrationRefused(log, e, workerId);
+            await abandon.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     // A silo that starts into a busy cluster (a rolling upgrade under load, a survivor still voting a dead silo out) can
@@ -213,6 +229,9 @@ internal sealed partial class WorkerHostedService(
 
     [LoggerMessage(EventId = MarketplaceEventIds.WorkerRegistrationRetried, Level = LogLevel.Warning, Message = "Starting: {What} did not answer (try {Attempt}); asking again")]
     private static partial void LogRegistrationRetried(ILogger log, Exception e, string what, int attempt);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.WorkerRegistrationRefused, Level = LogLevel.Error, Message = "Starting: worker {WorkerId} could not register; the silo does not start")]
+    private static partial void LogRegistrationRefused(ILogger log, Exception e, string workerId);
 
     [LoggerMessage(EventId = MarketplaceEventIds.WorkersRegistered, Level = LogLevel.Information, Message = "Starting: {Count} workers registered in {ElapsedMs:F0} ms (the worker directory answered after {DirectoryMs:F0} ms)")]
     private static partial void LogWorkersRegistered(ILogger log, int count, double elapsedMs, double directoryMs);

@@ -35,15 +35,17 @@ public sealed class StorageProviderRegistrationTests : IDisposable
     }
 
     [Fact]
-    public async Task A_refusal_that_is_not_a_busy_cluster_stops_the_start()
+    public async Task A_refusal_that_is_not_a_busy_cluster_stops_the_start_while_another_provider_still_waits_for_an_answer()
     {
         var cluster = new ScriptedCluster();
-        using var providers = Providers(1);
+        using var providers = Providers(2);
         var registration = new StorageProviderRegistration(cluster.Factory, providers, TimeProvider.System, NullLogger<StorageProviderRegistration>.Instance);
         cluster.Refuse("p1");
+        cluster.FailFirst("p2", int.MaxValue);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => registration.StartAsync(CancellationToken.None));
-        Assert.Equal(1, cluster.RegisterCalls);
+        // p2 would be asked again for ever; the refusal of p1 ends the start all the same.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => registration.StartAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(1)));
+        Assert.Empty(cluster.Registered);
     }
 
     public void Dispose() => Directory.Delete(_dataFolder, recursive: true);
@@ -78,7 +80,7 @@ public sealed class StorageProviderRegistrationTests : IDisposable
 
         public int RegisterCalls => Volatile.Read(ref _registerCalls);
 
-        public void FailFirst(string providerId) => _failuresLeft[providerId] = 1;
+        public void FailFirst(string providerId, int times = 1) => _failuresLeft[providerId] = times;
 
         public void Refuse(string providerId) => _refused.Add(providerId);
 

@@ -251,6 +251,28 @@ public sealed class ChunkCollectionTests(ITestOutputHelper output)
         Assert.Equal(49, ChunkFiles(store.RootPath).Count);
     }
 
+    [Fact]
+    public async Task AMarkThatCannotBeWrittenFailsNoWriteAndTheNextSweepWalksEveryFile()
+    {
+        var folder = NewFolder();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 4, 30, 0, TimeSpan.Zero));
+        var store = OpenStore(folder, clock);
+        Assert.Equal(new ChunkSweep(0, 0), await store.SweepAsync(clock.GetUtcNow() - Grace, 100));
+
+        // A file where the mark's folder belongs: the mark cannot be written.
+        var bytes = RandomBytes(1020, ChunkSize);
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        Directory.CreateDirectory(Path.Combine(folder, FileChunkStore.UnsweptFolderName));
+        await File.WriteAllTextAsync(Path.Combine(folder, FileChunkStore.UnsweptFolderName, hash[..2]), "in the way");
+
+        Assert.Equal(hash, await store.WriteAsync(bytes));
+        Assert.True(File.Exists(store.PathOf(hash)));
+        clock.Advance(Grace + TimeSpan.FromMinutes(1));
+        Assert.Equal(new ChunkSweep(1, ChunkSize), await store.SweepAsync(clock.GetUtcNow() - Grace, 100));
+        Assert.Equal(1, store.LastSweepVisited);
+        Assert.False(File.Exists(store.PathOf(hash)));
+    }
+
     private static ChunkCollector Collector(MarketplaceTestSilo silo, TimeSpan later)
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow + later);
