@@ -20,7 +20,7 @@ public sealed class StorageProviderRegistrationTests : IDisposable
     {
         var cluster = new ScriptedCluster();
         using var providers = Providers(2);
-        var registration = new StorageProviderRegistration(cluster.Factory, providers, TimeProvider.System, NullLogger<StorageProviderRegistration>.Instance);
+        var registration = Registration(cluster, providers);
 
         // The first provider's first call times out; each provider's registration is held until both have asked,
         // which only registrations made side by side get past.
@@ -39,7 +39,7 @@ public sealed class StorageProviderRegistrationTests : IDisposable
     {
         var cluster = new ScriptedCluster();
         using var providers = Providers(2);
-        var registration = new StorageProviderRegistration(cluster.Factory, providers, TimeProvider.System, NullLogger<StorageProviderRegistration>.Instance);
+        var registration = Registration(cluster, providers);
         cluster.Refuse("p1");
         cluster.FailFirst("p2", int.MaxValue);
 
@@ -49,6 +49,9 @@ public sealed class StorageProviderRegistrationTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_dataFolder, recursive: true);
+
+    private static StorageProviderRegistration Registration(ScriptedCluster cluster, LocalStorageProviders providers) =>
+        new(cluster.Factory, providers, TimeProvider.System, NullLogger<StorageProviderRegistration>.Instance);
 
     private LocalStorageProviders Providers(int count)
     {
