@@ -1,5 +1,5 @@
 // Design: the storage market's verbs. `store` streams a file as one deal (a progress line covers the bytes sent; the
-// deal answers once every fragment is stored), `retrieve` streams a stored blob (or a range) through a .partial file,
+// deal answers once every fragment is stored), or stores a blob or a job's output from inside the cluster, `retrieve` streams a stored blob (or a range) through a .partial file,
 // `deal-status` shows fragment health, `deals` lists the newest deals, `audit-deal` runs an audit round now.
 using System.CommandLine;
 using Marketplace.Cli.Output;
@@ -18,7 +18,9 @@ internal static class DealCommands
 
     private static Command Store(CliContext context)
     {
-        var file = new Option<string>("--file", "-f") { Description = "The file to store.", Required = true };
+        var file = new Option<string?>("--file", "-f") { Description = "The file to store." };
+        var blob = new Option<string?>("--blob") { Description = "Instead of a file: a blob you may read, stored from inside the cluster." };
+        var jobOutput = new Option<string?>("--job-output") { Description = "Instead of a file: the output blob of one of your jobs." };
         var preset = new Option<string?>("--preset") { Description = "Durability preset: dev (4+2, default), standard (10+4), archive (16+8)." };
         var k = new Option<int?>("--k") { Description = "Data fragments (any k rebuild the blob); with --m instead of a preset." };
         var m = new Option<int?>("--m") { Description = "Parity fragments (how many may be lost)." };
@@ -26,12 +28,25 @@ internal static class DealCommands
         var dealId = new Option<string?>("--deal-id") { Description = "Your id for the deal (makes a repeat safe)." };
         var durationDays = new Option<int?>("--duration-days") { Description = "How long the providers keep it, in days (1-3650, default 30); then it is deleted." };
         var noProgress = new Option<bool>("--no-progress") { Description = "Do not draw a progress line." };
-        var command = new Command("store", "Store a file with storage providers, erasure-coded.") { file, preset, k, m, maxPrice, dealId, durationDays, noProgress };
+        var command = new Command("store", "Store a file, a blob or a job's output with storage providers, erasure-coded.") { file, blob, jobOutput, preset, k, m, maxPrice, dealId, durationDays, noProgress };
         context.SetAction(command, async run =>
         {
-            var path = LocalFiles.Existing("--file", run.Get(file));
+            var sources = (run.Get(file) is null ? 0 : 1) + (run.Get(blob) is null ? 0 : 1) + (run.Get(jobOutput) is null ? 0 : 1);
+            if (sources != 1)
+            {
+                throw CliException.Usage("give exactly one of --file, --blob and --job-output.");
+            }
+
             var policy = PolicyOf(run.Get(preset), run.Get(k), run.Get(m));
             var client = await run.ClientAsync().ConfigureAwait(false);
+            if (run.Get(file) is null)
+            {
+                var blobId = run.Get(blob) ?? await OutputBlobOfAsync(client, run.Get(jobOutput)!, run.CancellationToken).ConfigureAwait(false);
+                DealView.Show(run, await client.StoreBlobAsync(blobId, policy, run.Get(maxPrice), run.Get(dealId), run.Get(durationDays), run.CancellationToken).ConfigureAwait(false));
+                return ExitCodes.Ok;
+            }
+
+            var path = LocalFiles.Existing("--file", run.Get(file)!);
             var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
             DealStatus deal;
             await using (stream.ConfigureAwait(false))
@@ -44,6 +59,13 @@ internal static class DealCommands
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static async Task<string> OutputBlobOfAsync(Sdk.IMarketplaceClient client, string jobId, CancellationToken cancellationToken)
+    {
+        var job = await client.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false);
+        return job.OutputBlobId
+            ?? throw new CliException("no_output", ExitCodes.NotFound, $"job {jobId} has no output blob (status {job.Status}; an output carried inline or none at all cannot be stored this way).");
     }
 
     private static Command List(CliContext context)

@@ -57,4 +57,8 @@ public sealed class JobAssignment
     /// <summary>Committee re-executions: the program state's root the executor's run read (its receipt's state root
     /// in, 64 hex). The member runs against the state at that root and commits nothing; null for an attempt.</summary>
     [Id(15)] public string? StateRoot { get; set; }
+
+    /// <summary>The storage deal that stores <see cref="InputBlobId"/> when the chunk store does not: the worker reads
+    /// the input through the deal's decoder, every chunk checked against the deal's fragment roots.</summary>
+    [Id(16)] public string? InputDealId { get; set; }
 }

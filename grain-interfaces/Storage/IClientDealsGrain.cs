@@ -12,6 +12,7 @@ public interface IClientDealsGrain : IGrainWithStringKey
 
     /// <summary>The newest of this client's deals that stores blob <paramref name="blobId"/>, or null.</summary>
     [Orleans.Concurrency.ReadOnly]
+    [ClientCallable(ClientCallScope.GrainKey)]
     Task<string?> FindByBlobAsync(string blobId);
 
     /// <summary>The newest <paramref name="limit"/> deal ids (1-100), newest first.</summary>

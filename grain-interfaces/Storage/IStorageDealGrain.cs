@@ -56,6 +56,42 @@ public interface IStorageDealGrain : IGrainWithStringKey
     /// <exception cref="AccessDeniedException">The id is another client's deal.</exception>
     Task<DealStatus> BeginAsync(string clientId, DurabilityPolicy policy, long maxPricePerGiBMonth, TimeSpan duration, long length);
 
+    /// <summary>The deal when <paramref name="clientId"/> may read it (its owner, a client it is shared with, or anyone
+    /// once it is public) and its bytes are stored (not placing, not ended); null otherwise, whichever the reason.</summary>
+    [Orleans.Concurrency.ReadOnly]
+    [ClientCallable(ClientCallScope.Argument)]
+    Task<DealStatus?> FindReadableAsync(string clientId);
+
+    /// <summary>Reads <paramref name="length"/> bytes from <paramref name="offset"/> (at most
+    /// <see cref="StorageDeals.MaxSiloReadBytes"/>) with the silo's authority: a job's input, whose client was checked
+    /// when it named the deal's blob. Not callable by clients.</summary>
+    /// <exception cref="DealNotFoundException">No such deal, or it ended.</exception>
+    /// <exception cref="StorageUnavailableException">Fewer than k fragments could be fetched and verified.</exception>
+    Task<byte[]> ReadForSiloAsync(long offset, int length);
+
+    /// <summary>Who may read the deal's blob besides its owner, as the owner <paramref name="clientId"/> sees it.</summary>
+    /// <exception cref="DealNotFoundException">No such deal, another client's, or ended.</exception>
+    [ClientCallable(ClientCallScope.Argument)]
+    Task<BlobAccessList> GetAccessAsync(string clientId);
+
+    /// <summary>Lets <paramref name="granteeId"/> read the deal's blob (through the blob API and as a job's input).
+    /// Idempotent.</summary>
+    /// <exception cref="DealNotFoundException">No such deal, another client's, or ended.</exception>
+    /// <exception cref="BlobAccessListFullException">The deal already grants the most clients it may.</exception>
+    [ClientCallable(ClientCallScope.Argument)]
+    Task<BlobAccessList> ShareAsync(string clientId, string granteeId);
+
+    /// <summary>Revokes what <see cref="ShareAsync"/> granted <paramref name="granteeId"/>. Idempotent.</summary>
+    /// <exception cref="DealNotFoundException">No such deal, another client's, or ended.</exception>
+    [ClientCallable(ClientCallScope.Argument)]
+    Task<BlobAccessList> UnshareAsync(string clientId, string granteeId);
+
+    /// <summary>Makes the deal's blob readable by every API key (<paramref name="value"/> true) or again only by its
+    /// owner and grantees. Idempotent.</summary>
+    /// <exception cref="DealNotFoundException">No such deal, another client's, or ended.</exception>
+    [ClientCallable(ClientCallScope.Argument)]
+    Task<BlobAccessList> SetPublicAsync(string clientId, bool value);
+
     /// <summary>Records the digests of the fragments written since <see cref="BeginAsync"/> and makes the deal
     /// active (audited from then on).</summary>
     /// <exception cref="InvalidRequestException">The deal is not placing, or the digests do not fit it.</exception>

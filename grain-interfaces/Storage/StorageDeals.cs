@@ -15,6 +15,9 @@ public static class StorageDeals
     /// <summary>The largest piece one <see cref="IDealUploadGrain.WriteAsync"/> takes: 4 MiB.</summary>
     public const int MaxUploadPieceBytes = 4 * 1024 * 1024;
 
+    /// <summary>The largest range one <see cref="IStorageDealGrain.ReadForSiloAsync"/> returns: 4 MiB.</summary>
+    public const int MaxSiloReadBytes = 4 * 1024 * 1024;
+
     /// <summary>Checks a requested term.</summary>
     /// <exception cref="InvalidRequestException">Outside <see cref="MinDuration"/> to <see cref="MaxDuration"/>.</exception>
     public static void ValidateDuration(TimeSpan duration)

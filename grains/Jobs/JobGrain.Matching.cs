@@ -177,6 +177,7 @@ internal sealed partial class JobGrain
         Attempt = attempt,
         ProgramId = Info.ProgramId,
         InputBlobId = state.State.InputBlobId,
+        InputDealId = state.State.InputDealId,
         InputInline = state.State.InputInline,
         MaxFuel = Info.MaxFuel,
         MaxMemoryBytes = Info.MaxMemoryBytes,

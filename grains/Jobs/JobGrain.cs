@@ -142,10 +142,13 @@ internal sealed partial class JobGrain(
             programId = program.Id;
         }
 
-        // The job's client must be able to read its input (a blob it may not read answers as one that is not stored);
-        // workers read it later with the silo's authority, so a grant revoked after submit does not break the job.
+        // The job's client must be able to read its input (a blob it may not read answers as one that is not stored):
+        // a chunk-store blob, or else a storage deal's blob that is the client's own, shared with it or public. Workers
+        // read it later with the silo's authority, so a grant revoked after submit does not break the job.
+        DealStatus? inputDeal = null;
         if (submission.InputBlobId is { } blobId
-            && await GrainFactory.GetGrain<IBlobGrain>(blobId).GetManifestAsync(BlobCaller.Client(submission.ClientId)) is null)
+            && await GrainFactory.GetGrain<IBlobGrain>(blobId).GetManifestAsync(BlobCaller.Client(submission.ClientId)) is null
+            && (inputDeal = await DealBlobs.FindReadableAsync(GrainFactory, submission.ClientId, blobId)) is null)
         {
             DeactivateOnIdle();
             throw new BlobNotFoundException($"inputBlobId: blob {blobId} does not exist");
@@ -221,6 +224,10 @@ internal sealed partial class JobGrain(
             Constraints = submission.Constraints is { } constraints ? new Dictionary<string, string>(constraints) : [],
             TtlMs = submission.TtlMs,
             InputBlobId = submission.InputBlobId,
+            InputDealId = inputDeal?.DealId,
+
+            // A deal's content hash was recorded when its bytes were stored: the input hash receipts must carry.
+            InputHash = inputDeal is null ? null : Convert.FromHexString(inputDeal.ContentSha256),
             InputInline = submission.InputInline?.ToArray(),
             NextMatchAt = now,
             TraceParent = MarketplaceTelemetry.TraceParentOf(Activity.Current),

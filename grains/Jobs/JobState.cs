@@ -115,4 +115,8 @@ internal sealed class JobState
     /// <see cref="JobsOptions.EscrowAtSubmitWait"/> (its silo died, or it is slow). The job is escrowed before it is
     /// matched, and fails <see cref="FailureReason.InsufficientFunds"/> when the escrow is refused.</summary>
     [Id(30)] public bool EscrowPending { get; set; }
+
+    /// <summary>The storage deal whose blob is the input, when <see cref="InputBlobId"/> names a deal's blob rather than a
+    /// chunk-store blob the client may read; workers read it through the deal's decoder.</summary>
+    [Id(31)] public string? InputDealId { get; set; }
 }

@@ -80,6 +80,16 @@ internal sealed partial class StorageDealGrain
             await this.UnregisterReminder(reminder);
         }
 
+        try
+        {
+            await UnlistWhenPrivateAsync();
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            // The blob's index keeps naming the ended deal, which answers every reader "not readable".
+            StorageLog.UnlistFailed(log, e, DealId);
+        }
+
         return status;
     }
 }

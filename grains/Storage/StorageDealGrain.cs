@@ -19,6 +19,7 @@ namespace Marketplace.Grains.Storage;
 internal sealed partial class StorageDealGrain(
     [PersistentState("storage-deal")] IPersistentState<StorageDealState> state,
     IOptions<StorageOptions> options,
+    IOptions<BlobOptions> blobOptions,
     [FromKeyedServices(StorageOptions.ClockKey)] TimeProvider time,
     DealTransfers transfers,
     IEnumerable<TestHooks.IRepairInterruption> interruptions,

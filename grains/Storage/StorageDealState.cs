@@ -13,4 +13,13 @@ internal sealed class StorageDealState
     /// <summary>Fragment index → provider chosen for its rebuild, recorded before any byte moves so a repair
     /// interrupted by a restart resumes onto the same providers.</summary>
     [Id(1)] public Dictionary<int, string> RepairPlan { get; set; } = [];
+
+    /// <summary>Clients the owner lets read the deal's blob, in the order they were added.</summary>
+    [Id(2)] public List<string> SharedWith { get; set; } = [];
+
+    /// <summary>True when every API key may read the deal's blob.</summary>
+    [Id(3)] public bool Public { get; set; }
+
+    /// <summary>True while the deal is listed in its blob's <see cref="ISharedDealsGrain"/>.</summary>
+    [Id(4)] public bool Listed { get; set; }
 }

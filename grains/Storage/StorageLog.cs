@@ -37,4 +37,16 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = MarketplaceEventIds.StorageUploadDropped, Level = LogLevel.Information, Message = "Storage deal {DealId}: the upload under way was dropped ({Reason}); the deal stays placing")]
     public static partial void UploadDropped(ILogger log, string dealId, string reason);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.StorageDealShared, Level = LogLevel.Information, Message = "Storage deal {DealId}: its blob is shared with {ClientId}")]
+    public static partial void DealShared(ILogger log, string dealId, string clientId);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.StorageDealUnshared, Level = LogLevel.Information, Message = "Storage deal {DealId}: its blob is no longer shared with {ClientId}")]
+    public static partial void DealUnshared(ILogger log, string dealId, string clientId);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.StorageDealPublicChanged, Level = LogLevel.Information, Message = "Storage deal {DealId}: its blob is public: {Public}")]
+    public static partial void DealPublicChanged(ILogger log, string dealId, bool @public);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.StorageDealUnlistFailed, Level = LogLevel.Warning, Message = "Storage deal {DealId} ended but stays listed as shared: its blob's index did not answer")]
+    public static partial void UnlistFailed(ILogger log, Exception exception, string dealId);
 }

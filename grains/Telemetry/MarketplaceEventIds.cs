@@ -120,6 +120,18 @@ internal static class MarketplaceEventIds
     /// <summary>A starting silo's storage provider was refused by the cluster (not a busy one): the start ends.</summary>
     public const int StorageProviderRegistrationRefused = 5875;
 
+    /// <summary>A deal's owner let another client read its blob.</summary>
+    public const int StorageDealShared = 5876;
+
+    /// <summary>A deal's owner revoked another client's read of its blob.</summary>
+    public const int StorageDealUnshared = 5877;
+
+    /// <summary>A deal's blob was made public or private again.</summary>
+    public const int StorageDealPublicChanged = 5878;
+
+    /// <summary>An ended deal could not be dropped from its blob's index of shared deals.</summary>
+    public const int StorageDealUnlistFailed = 5879;
+
     public const int RequestFailed = 6000;
     public const int RequestFailedAfterResponseStarted = 6001;
     public const int UploadAbortFailed = 6002;

@@ -15,6 +15,25 @@ internal static class AttemptBlobs
         return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
+    /// <summary>The whole blob of storage deal <paramref name="dealId"/>, read range by range with the silo's authority
+    /// (the job's client was checked at submit). The deal's decoder checks every chunk against the deal's fragment
+    /// roots; the receipt's input hash is then checked against the deal's recorded content hash by the job.</summary>
+    public static async Task<ReadOnlyMemory<byte>> ReadDealAsync(IGrainFactory grains, string dealId, CancellationToken token)
+    {
+        var deal = grains.GetGrain<IStorageDealGrain>(dealId);
+        var buffer = new MemoryStream();
+        while (true)
+        {
+            token.ThrowIfCancellationRequested();
+            var piece = await deal.ReadForSiloAsync(buffer.Length, StorageDeals.MaxSiloReadBytes).WaitAsync(token).ConfigureAwait(false);
+            buffer.Write(piece);
+            if (piece.Length < StorageDeals.MaxSiloReadBytes)
+            {
+                return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+            }
+        }
+    }
+
     /// <summary>Stores <paramref name="output"/> (not empty) as a blob owned by the job's client
     /// <paramref name="clientId"/> and returns its id. The output is charged to the client's stored bytes, past its
     /// quota too: the job already ran, and refusing its output would lose it (the client's next uploads are refused

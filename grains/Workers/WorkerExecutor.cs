@@ -425,11 +425,18 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
         ReadOnlyMemory<byte> input;
         try
         {
-            input = a.InputInline ?? (a.InputBlobId is null ? ReadOnlyMemory<byte>.Empty : await AttemptBlobs.ReadAsync(_grains, a.InputBlobId, token).ConfigureAwait(false));
+            input = a.InputInline
+                ?? (a.InputDealId is { } dealId ? await AttemptBlobs.ReadDealAsync(_grains, dealId, token).ConfigureAwait(false)
+                : a.InputBlobId is null ? ReadOnlyMemory<byte>.Empty
+                : await AttemptBlobs.ReadAsync(_grains, a.InputBlobId, token).ConfigureAwait(false));
         }
-        catch (Exception e) when (e is BlobNotFoundException or InvalidRequestException)
+        catch (Exception e) when (e is BlobNotFoundException or InvalidRequestException or DealNotFoundException)
         {
             return (default, null, FailureReason.MissingDependency, e.Message);
+        }
+        catch (StorageUnavailableException e)
+        {
+            return (default, null, FailureReason.MissingDependency, "input deal is unreadable now: " + e.Message);
         }
         catch (BlobIntegrityException e)
         {

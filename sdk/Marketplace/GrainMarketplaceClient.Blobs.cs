@@ -1,7 +1,8 @@
 // Design: blob transfers go through BlobTransfer (grain-interfaces/Blobs), the one implementation the HTTP API uses
 // too: uploads stream in 1 MiB pieces and abort the upload grain on any failure; downloads read chunk by chunk and
 // check the manifest against the id and every chunk against its SHA-256 on this side as well. Every call names this
-// client's BlobCaller, so the blob grain applies the access rules the HTTP API applies to the same client.
+// client's BlobCaller, so the blob grain applies the access rules the HTTP API applies to the same client; access changes
+// to a blob stored as one of this client's deals go to the deal (DealBlobs.ChangeAccessAsync), as over HTTP.
 using Marketplace.GrainInterfaces;
 
 namespace Marketplace.Sdk;
@@ -36,7 +37,7 @@ public sealed partial class GrainMarketplaceClient
     public async Task<BlobAccessList> GetBlobAccessAsync(string blobId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return await Blob(blobId).GetAccessAsync(_caller).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await DealBlobs.ChangeAccessAsync(_grains, _caller, blobId, (b, c) => b.GetAccessAsync(c), (d, client) => d.GetAccessAsync(client)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -44,7 +45,7 @@ public sealed partial class GrainMarketplaceClient
     {
         cancellationToken.ThrowIfCancellationRequested();
         var grantee = ClientIds.Require(clientId, "client id");
-        return await Blob(blobId).ShareAsync(_caller, grantee).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await DealBlobs.ChangeAccessAsync(_grains, _caller, blobId, (b, c) => b.ShareAsync(c, grantee), (d, client) => d.ShareAsync(client, grantee)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -52,21 +53,21 @@ public sealed partial class GrainMarketplaceClient
     {
         cancellationToken.ThrowIfCancellationRequested();
         var grantee = ClientIds.Require(clientId, "client id");
-        return await Blob(blobId).UnshareAsync(_caller, grantee).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await DealBlobs.ChangeAccessAsync(_grains, _caller, blobId, (b, c) => b.UnshareAsync(c, grantee), (d, client) => d.UnshareAsync(client, grantee)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<BlobAccessList> PublishBlobAsync(string blobId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return await Blob(blobId).PublishAsync(_caller).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await DealBlobs.ChangeAccessAsync(_grains, _caller, blobId, (b, c) => b.PublishAsync(c), (d, client) => d.SetPublicAsync(client, true)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<BlobAccessList> UnpublishBlobAsync(string blobId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return await Blob(blobId).UnpublishAsync(_caller).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await DealBlobs.ChangeAccessAsync(_grains, _caller, blobId, (b, c) => b.UnpublishAsync(c), (d, client) => d.SetPublicAsync(client, false)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

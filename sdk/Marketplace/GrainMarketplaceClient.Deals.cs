@@ -44,6 +44,20 @@ public sealed partial class GrainMarketplaceClient
     }
 
     /// <inheritdoc />
+    /// <remarks>The blob is read as this client into a temporary file (deleted on close), every chunk verified, and
+    /// stored from there as <see cref="StoreAsync(Stream, DurabilityPolicy?, long?, string?, int?, IProgress{long}?, CancellationToken)"/> does.</remarks>
+    public async Task<DealStatus> StoreBlobAsync(string blobId, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, int? durationDays = null, CancellationToken cancellationToken = default)
+    {
+        var spool = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        await using (spool.ConfigureAwait(false))
+        {
+            await BlobTransfer.DownloadAsync(_grains, _caller, blobId, spool, 0, null, null, cancellationToken).ConfigureAwait(false);
+            spool.Position = 0;
+            return await StoreAsync(spool, policy, maxPricePerGiBMonth, dealId, durationDays, null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
     public async Task RetrieveAsync(string dealId, Stream destination, long offset = 0, long? length = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);

@@ -27,6 +27,14 @@ public sealed partial class HttpMarketplaceClient
     }
 
     /// <inheritdoc />
+    public Task<DealStatus> StoreBlobAsync(string blobId, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, int? durationDays = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(blobId);
+        var path = StorePath(policy, maxPricePerGiBMonth, dealId, durationDays) + "&blob_id=" + Uri.EscapeDataString(blobId);
+        return SendJsonAsync<DealStatus>(HttpMethod.Post, path, new ByteArrayContent([]), cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task RetrieveAsync(string dealId, Stream destination, long offset = 0, long? length = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default) =>
         DownloadAsync($"v1/deals/{Escape(dealId)}/content", destination, offset, length, progress, cancellationToken);
 

@@ -159,6 +159,12 @@ public interface IMarketplaceClient
     /// stream is read into memory first.</summary>
     Task<DealStatus> StoreAsync(Stream content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, int? durationDays = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Stores blob <paramref name="blobId"/>, which this client may read (an upload, a job's output, a blob
+    /// shared with it), as a deal, with the options of <see cref="StoreAsync(byte[], DurabilityPolicy?, long?, string?, int?, CancellationToken)"/>.
+    /// The bytes move inside the cluster over HTTP; through the grains they pass through this client. Throws
+    /// <see cref="BlobNotFoundException"/> for a blob it may not read.</summary>
+    Task<DealStatus> StoreBlobAsync(string blobId, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, int? durationDays = null, CancellationToken cancellationToken = default);
+
     /// <summary>One of this client's deals with its fragments' health. Throws <see cref="DealNotFoundException"/>.</summary>
     Task<DealStatus> GetDealAsync(string dealId, CancellationToken cancellationToken = default);
 

@@ -2,8 +2,9 @@
 // the client may not read exactly as one that is not stored, so these endpoints give the same 404 blob_not_found for
 // both and never look at the request further (range, validators, chunk index) before that check. Access changes
 // (share, revoke, publish, unpublish), the access list and giving a blob up (DELETE) are for the blob's owners; everyone
-// else gets the same 404. A blob id the chunk store does not have for the caller may name one of the caller's storage
-// deals: DealBlobStreaming serves it.
+// else gets the same 404. A blob id the chunk store does not have for the caller may name a storage deal's blob:
+// DealBlobStreaming serves it to whoever the deal lets read it, and DealBlobs.ChangeAccessAsync sends the deal
+// owner's access changes to the deal.
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
 using Marketplace.Grains.Storage;
@@ -118,28 +119,31 @@ internal static class BlobEndpoints
     }
 
     private static async Task<IResult> GetAccessAsync(string id, HttpContext context, IGrainFactory grains) =>
-        Results.Ok(await Blob(grains, id).GetAccessAsync(ApiClient.BlobCallerOf(context)));
+        Results.Ok(await AccessAsync(context, grains, id, (b, caller) => b.GetAccessAsync(caller), (d, client) => d.GetAccessAsync(client)));
 
     private static async Task<IResult> ShareAsync(string id, HttpContext context, IGrainFactory grains)
     {
-        var blob = Blob(grains, id);
+        ResourceIds.RequireBlobId(id);
         var request = await JsonRequestBody.ReadAsync<BlobShareRequest>(context.Request);
         var clientId = ClientIds.Require(request.ClientId, "$.client_id");
-        return Results.Ok(await blob.ShareAsync(ApiClient.BlobCallerOf(context), clientId));
+        return Results.Ok(await AccessAsync(context, grains, id, (b, caller) => b.ShareAsync(caller, clientId), (d, client) => d.ShareAsync(client, clientId)));
     }
 
     private static async Task<IResult> UnshareAsync(string id, string client_id, HttpContext context, IGrainFactory grains)
     {
-        var blob = Blob(grains, id);
+        ResourceIds.RequireBlobId(id);
         var clientId = ClientIds.Require(client_id, "client_id");
-        return Results.Ok(await blob.UnshareAsync(ApiClient.BlobCallerOf(context), clientId));
+        return Results.Ok(await AccessAsync(context, grains, id, (b, caller) => b.UnshareAsync(caller, clientId), (d, client) => d.UnshareAsync(client, clientId)));
     }
 
     private static async Task<IResult> PublishAsync(string id, HttpContext context, IGrainFactory grains) =>
-        Results.Ok(await Blob(grains, id).PublishAsync(ApiClient.BlobCallerOf(context)));
+        Results.Ok(await AccessAsync(context, grains, id, (b, caller) => b.PublishAsync(caller), (d, client) => d.SetPublicAsync(client, true)));
 
     private static async Task<IResult> UnpublishAsync(string id, HttpContext context, IGrainFactory grains) =>
-        Results.Ok(await Blob(grains, id).UnpublishAsync(ApiClient.BlobCallerOf(context)));
+        Results.Ok(await AccessAsync(context, grains, id, (b, caller) => b.UnpublishAsync(caller), (d, client) => d.SetPublicAsync(client, false)));
+
+    private static Task<BlobAccessList> AccessAsync(HttpContext context, IGrainFactory grains, string id, Func<IBlobGrain, BlobCaller, Task<BlobAccessList>> onBlob, Func<IStorageDealGrain, string, Task<BlobAccessList>> onDeal) =>
+        DealBlobs.ChangeAccessAsync(grains, ApiClient.BlobCallerOf(context), ResourceIds.RequireBlobId(id), onBlob, onDeal);
 
     private static IBlobGrain Blob(IGrainFactory grains, string id) => grains.GetGrain<IBlobGrain>(ResourceIds.RequireBlobId(id));
 }

@@ -1,18 +1,18 @@
 // Design: a blob stored as a storage deal is readable through the blob API too. Each deal records the blob id of its
 // bytes (the Merkle root of their blob-layer chunks, what POST /v1/blobs would have named them), and the client's deal
 // list indexes deals by blob id. A GET or HEAD of /v1/blobs/{id} that finds no chunk-store blob the caller may read
-// looks there: a deal of the caller's own client storing that blob is streamed, stripe by stripe, with the blob API's
-// validators and ranges. Only the deal's client reads it this way (deals are not shared or published); for anyone
-// else the answer stays 404 blob_not_found.
+// looks there: a deal storing that blob which the caller may read (its own, or one its owner shared with the caller or
+// published, see DealBlobs) is streamed, stripe by stripe, with the blob API's validators and ranges. For anyone else
+// the answer stays 404 blob_not_found.
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Storage;
 
 namespace Marketplace.Silo.Api;
 
-/// <summary>Serves a blob id from the caller's storage deal when the chunk store has no such blob for it.</summary>
+/// <summary>Serves a blob id from a storage deal the caller may read when the chunk store has no such blob for it.</summary>
 internal static class DealBlobStreaming
 {
-    /// <summary>Writes the response and returns true when <paramref name="blobId"/> is one of the caller's deals and
+    /// <summary>Writes the response and returns true when <paramref name="blobId"/> is a deal's blob the caller may read and
     /// not a chunk-store blob the caller may read; false (nothing written) otherwise.</summary>
     public static async Task<bool> TryWriteAsync(HttpContext context, IGrainFactory grains, DealTransfers transfers, BlobCaller caller, string blobId)
     {
@@ -21,23 +21,7 @@ internal static class DealBlobStreaming
             return false;
         }
 
-        var dealId = await grains.GetGrain<IClientDealsGrain>(client).FindByBlobAsync(blobId);
-        if (dealId is null)
-        {
-            return false;
-        }
-
-        DealStatus status;
-        try
-        {
-            status = await grains.GetGrain<IStorageDealGrain>(dealId).GetStatusAsync(client);
-        }
-        catch (DealNotFoundException)
-        {
-            return false;
-        }
-
-        if (status.BlobId != blobId || status.State is DealState.Placing or DealState.Ended)
+        if (await DealBlobs.FindReadableAsync(grains, client, blobId) is not { } status)
         {
             return false;
         }

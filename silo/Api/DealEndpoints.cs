@@ -23,9 +23,9 @@ internal static class DealEndpoints
         api.MapPost("/deals", CreateAsync)
             .WithMetadata(StreamedRequestBody.Instance)
             .WithName("CreateDeal")
-            .WithSummary("Stores the body's bytes with storage providers under a durability policy (query: preset or k and m, max_price_per_gib_month, duration_days, deal_id).")
+            .WithSummary("Stores the body's bytes, or with blob_id a blob the caller may read (a job's output, say), with storage providers under a durability policy (query: preset or k and m, max_price_per_gib_month, duration_days, deal_id).")
             .Produces<DealStatus>(StatusCodes.Status201Created)
-            .ProducesProblems(400, 409, 413);
+            .ProducesProblems(400, 404, 409, 413);
         api.MapGet("/deals", ListAsync)
             .WithName("ListDeals")
             .WithSummary("The caller's newest deals (limit 1-100, default 20), newest first, with their state and fragment health.")
@@ -91,7 +91,17 @@ internal static class DealEndpoints
 
         var aborted = context.RequestAborted;
         DealStatus status;
-        if (context.Request.ContentLength is { } declared)
+        if (query["blob_id"].ToString() is { Length: > 0 } blobId)
+        {
+            if (context.Request.ContentLength is not (null or 0)
+                || (context.Request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: true }))
+            {
+                throw new InvalidRequestException("blob_id: give a blob id or a body, not both");
+            }
+
+            status = await StoredBlobDeals.StoreAsync(context.RequestServices.GetRequiredService<IGrainFactory>(), transfers, clientId, ResourceIds.RequireBlobId(blobId), dealId, policy, maxPrice, duration, aborted);
+        }
+        else if (context.Request.ContentLength is { } declared)
         {
             status = await transfers.StoreAsync(clientId, dealId, policy, maxPrice, duration, source, declared, aborted);
         }
