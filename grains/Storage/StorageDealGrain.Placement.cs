@@ -12,7 +12,7 @@ internal sealed partial class StorageDealGrain
     /// silo has one, nor a third before every silo has two. Returns the chosen ids and why every other provider was
     /// not used.
     /// </summary>
-    private async Task<(List<string> Chosen, List<ProviderRefusal> Refusals)> PlaceAsync(int count, long fragmentBytes, long maxPrice, IReadOnlySet<string> exclude)
+    private async Task<(List<string> Chosen, List<ProviderRefusal> Refusals)> PlaceAsync(int count, long fragmentBytes, long maxPrice, IReadOnlySet<string> exclude, IReadOnlySet<string>? takeBack = null)
     {
         var ids = await GrainFactory.GetGrain<IStorageProviderDirectoryGrain>(IStorageProviderDirectoryGrain.DefaultKey).ListAsync();
         var infos = await Task.WhenAll(ids.Select(InfoOrOfflineAsync));
@@ -24,7 +24,7 @@ internal sealed partial class StorageDealGrain
         {
             var reputation = reputations.GetValueOrDefault(info.ProviderId);
             var reason = !info.Online ? "offline"
-                : exclude.Contains(info.ProviderId) ? "holds_a_fragment"
+                : exclude.Contains(info.ProviderId) && takeBack?.Contains(info.ProviderId) != true ? "holds_a_fragment"
                 : info.FreeBytes < fragmentBytes ? "not_enough_space"
                 : info.PricePerGiBMonth > maxPrice ? "price_above_maximum"
                 : !staked(info.ProviderId) ? "stake_below_minimum"

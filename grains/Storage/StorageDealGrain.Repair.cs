@@ -16,7 +16,9 @@ internal sealed partial class StorageDealGrain
         var plan = state.State.RepairPlan;
         if (plan.Count == 0)
         {
-            var bad = status.Fragments.Where(f => f.Health != FragmentHealth.Healthy).ToList();
+            // Fragments only a new provider can take first, so the new providers go where a take-back cannot.
+            var bad = status.Fragments.Where(f => f.Health != FragmentHealth.Healthy)
+                .OrderBy(f => f.Health == FragmentHealth.Missing ? 1 : 0).ToList();
             if (bad.Count == 0)
             {
                 Enter(status, DealState.Active, "every fragment healthy");
@@ -31,23 +33,48 @@ internal sealed partial class StorageDealGrain
                 throw new StorageUnavailableException($"deal {DealId} has {status.HealthyFragments} healthy fragments and needs {status.Policy.DataFragments} to rebuild");
             }
 
-            // New providers only: none that holds (or held) a fragment of this deal.
+            // New providers first: none that holds (or held) a fragment of this deal.
+            var fragmentBytes = (long)status.ChunkSize * status.ChunkCount;
             var exclude = new HashSet<string>(status.Fragments.Select(f => f.ProviderId), StringComparer.Ordinal);
-            var (chosen, refusals) = await PlaceAsync(bad.Count, (long)status.ChunkSize * status.ChunkCount, status.MaxPricePerGiBMonth, exclude);
+            var (chosen, refusals) = await PlaceAsync(bad.Count, fragmentBytes, status.MaxPricePerGiBMonth, exclude);
             status.WhyNotPlaced = refusals;
-            if (chosen.Count < bad.Count)
-            {
-                Enter(status, DealState.Degraded, $"repair needs {bad.Count} new providers and found {chosen.Count}");
-                await state.WriteStateAsync();
-                return status;
-            }
-
-            for (var i = 0; i < bad.Count; i++)
+            for (var i = 0; i < chosen.Count; i++)
             {
                 plan[bad[i].Index] = chosen[i];
             }
 
-            Enter(status, DealState.Repairing, $"rebuilding {bad.Count} fragments");
+            // Then, when no new provider is left, a fragment's own provider takes it back if it answered its audit that
+            // it no longer has the fragment (its host lost its disk, say) and is eligible now: it holds no other
+            // fragment of the deal, so each provider still holds at most one. One that did not answer, or answered with
+            // garbage (corrupt, signed: evidence against it), is not asked.
+            var unplaced = bad.Skip(chosen.Count).ToList();
+            var takeBack = new HashSet<string>(
+                unplaced.Where(f => f.Health == FragmentHealth.Missing).Select(f => f.ProviderId),
+                StringComparer.Ordinal);
+            if (takeBack.Count > 0)
+            {
+                exclude.UnionWith(chosen);
+                var (again, _) = await PlaceAsync(unplaced.Count, fragmentBytes, status.MaxPricePerGiBMonth, exclude, takeBack);
+                foreach (var fragment in unplaced)
+                {
+                    if (takeBack.Contains(fragment.ProviderId) && again.Contains(fragment.ProviderId))
+                    {
+                        plan[fragment.Index] = fragment.ProviderId;
+                    }
+                }
+            }
+
+            // What has a provider is rebuilt now; the rest waits for the next round (a provider may join or recover).
+            if (plan.Count == 0)
+            {
+                Enter(status, DealState.Degraded, $"repair needs {bad.Count} providers and found none");
+                await state.WriteStateAsync();
+                return status;
+            }
+
+            Enter(status, DealState.Repairing, plan.Count == bad.Count
+                ? $"rebuilding {bad.Count} fragments"
+                : $"rebuilding {plan.Count} of {bad.Count} fragments; repair needs {bad.Count} providers and found {plan.Count}");
             await state.WriteStateAsync();
             foreach (var interruption in interruptions)
             {
@@ -69,7 +96,8 @@ internal sealed partial class StorageDealGrain
         }
 
         plan.Clear();
-        Enter(status, DealState.Active, "repaired");
+        var left = status.Fragments.Count(f => f.Health != FragmentHealth.Healthy);
+        Enter(status, left == 0 ? DealState.Active : DealState.Degraded, left == 0 ? "repaired" : $"repaired in part; {left} of {status.Fragments.Count} fragments still need a provider");
         await state.WriteStateAsync();
         return status;
     }

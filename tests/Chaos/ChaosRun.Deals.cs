@@ -5,7 +5,8 @@ using Marketplace.Sdk;
 
 namespace Marketplace.Chaos;
 
-/// <summary>A silo that hosts storage providers killed (<c>docker kill</c>) with deals stored on it.</summary>
+/// <summary>A silo that hosts storage providers killed (<c>docker kill</c>) with deals stored on it, and its providers'
+/// disk lost.</summary>
 internal sealed partial class ChaosRun
 {
     private const int DealBytes = 3 << 20;
@@ -37,12 +38,65 @@ internal sealed partial class ChaosRun
         await cluster.RunAsync("start silo3", TimeSpan.FromMinutes(2));
         var ready = await cluster.WaitReadyAsync("silo3", TimeSpan.FromMinutes(5));
         var afterwards = await ReadDealsAsync(stored, [silo2, silo1], killed);
-        var audits = new List<string>();
+        var audits = await AuditDealsAsync(silo1, stored);
+
+        var placed = stored.All(d => d.OnSilo3 > 0);
+        Check("deals read back byte-exact while a silo that holds their fragments is dead, and after it returns",
+            whileDead.All(r => r.Whole) && afterwards.All(r => r.Whole) && audits.All(a => a is "active" or "degraded" or "repairing"),
+            $"{Deals} deals of {DealBytes >> 20} MiB ({string.Join(", ", stored.Select(d => $"{d.OnSilo3} fragments on silo3"))}{(placed ? "" : "; SOME DEAL HAD NO FRAGMENT ON silo3")}); "
+            + $"silo3 dead: {string.Join(", ", whileDead.Select(r => r.Detail))}; silo3 ready again {ready.TotalSeconds:0.0} s after its start; "
+            + $"then: {string.Join(", ", afterwards.Select(r => r.Detail))}; audits: {string.Join(", ", audits)} (content seed {Seed})");
+    }
+
+    /// <summary>
+    /// silo3's providers lose every fragment of the deals, as a host whose disk was replaced (the silo keeps running):
+    /// an audit must find them missing and repair each onto its own provider (every provider of the cluster already
+    /// holds one fragment of each deal, so there is no other), and the deals must then read back byte-exact with all
+    /// six fragments healthy.
+    /// </summary>
+    private async Task CheckDealsRepairedAfterADiskLossAsync()
+    {
+        const int Seed = 20261127;
+        var silo1 = _silos.Single(s => s.Service == "silo1").Client;
+        var stored = new List<(string DealId, string Sha256, int OnSilo3)>();
+        for (var i = 0; i < Deals; i++)
+        {
+            var content = new byte[DealBytes];
+            new Random(Seed + i).NextBytes(content);
+            var deal = await silo1.StoreAsync(content, dealId: $"chaos-{settings.RunId}-disk-{i}");
+            stored.Add((deal.DealId, Convert.ToHexStringLower(SHA256.HashData(content)), deal.Fragments.Count(f => f.ProviderId.StartsWith("silo3-", StringComparison.Ordinal))));
+        }
+
+        await cluster.RunAsync($"exec -T silo3 sh -c \"rm -rf /var/lib/marketplace/providers/*/chaos-{settings.RunId}-disk-*\"", TimeSpan.FromMinutes(1));
+        var watch = Stopwatch.StartNew();
+        var audits = await AuditDealsAsync(silo1, stored);
+        var repaired = new List<string>();
+        var allHealthy = true;
         foreach (var (dealId, _, _) in stored)
+        {
+            var status = await silo1.GetDealAsync(dealId);
+            var takenBack = status.Fragments.Count(f => f.ProviderId.StartsWith("silo3-", StringComparison.Ordinal) && f.AuditsFailed > 0 && f.Health == FragmentHealth.Healthy);
+            var healthy = status.State == DealState.Active && status.HealthyFragments == status.Fragments.Count
+                && status.History.Any(h => h.State == DealState.Repairing);
+            allHealthy &= healthy;
+            repaired.Add($"{status.HealthyFragments}/{status.Fragments.Count} healthy, {takenBack} rebuilt on silo3");
+        }
+
+        var reads = await ReadDealsAsync(stored, [_silos.Single(s => s.Service == "silo2").Client, silo1], watch);
+        Check("a provider that lost its disk gets its fragments back by repair, and the deals read back byte-exact",
+            allHealthy && reads.All(r => r.Whole) && stored.All(d => d.OnSilo3 > 0),
+            $"{Deals} deals of {DealBytes >> 20} MiB ({string.Join(", ", stored.Select(d => $"{d.OnSilo3} fragments on silo3"))}); after the loss: audits {string.Join(", ", audits)}; "
+            + $"{string.Join("; ", repaired)}; reads: {string.Join(", ", reads.Select(r => r.Detail))} (content seed {Seed})");
+    }
+
+    private static async Task<List<string>> AuditDealsAsync(HttpMarketplaceClient client, List<(string DealId, string Sha256, int OnSilo3)> deals)
+    {
+        var audits = new List<string>();
+        foreach (var (dealId, _, _) in deals)
         {
             try
             {
-                var audited = await silo1.AuditDealAsync(dealId);
+                var audited = await client.AuditDealAsync(dealId);
                 audits.Add(audited.State.ToString().ToLowerInvariant());
             }
             catch (Exception e) when (e is MarketplaceException or HttpRequestException or OperationCanceledException)
@@ -51,12 +105,7 @@ internal sealed partial class ChaosRun
             }
         }
 
-        var placed = stored.All(d => d.OnSilo3 > 0);
-        Check("deals read back byte-exact while a silo that holds their fragments is dead, and after it returns",
-            whileDead.All(r => r.Whole) && afterwards.All(r => r.Whole) && audits.All(a => a is "active" or "degraded" or "repairing"),
-            $"{Deals} deals of {DealBytes >> 20} MiB ({string.Join(", ", stored.Select(d => $"{d.OnSilo3} fragments on silo3"))}{(placed ? "" : "; SOME DEAL HAD NO FRAGMENT ON silo3")}); "
-            + $"silo3 dead: {string.Join(", ", whileDead.Select(r => r.Detail))}; silo3 ready again {ready.TotalSeconds:0.0} s after its start; "
-            + $"then: {string.Join(", ", afterwards.Select(r => r.Detail))}; audits: {string.Join(", ", audits)} (content seed {Seed})");
+        return audits;
     }
 
     /// <summary>Reads every deal through the first client that answers in time, trying each of

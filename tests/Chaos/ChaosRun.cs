@@ -39,10 +39,12 @@ internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings set
         await CheckRateLimitSumsAsync();
         await CheckGatewayCredentialAsync();
         await CheckUploadAcrossAStopAsync();
+        await CheckUploadAcrossAPostgresRestartAsync();
 
         var program = await DeployCounterAsync();
         await FundAsync();
         await CheckDealsAcrossAKillAsync();
+        await CheckDealsRepairedAfterADiskLossAsync();
         foreach (var round in settings.Rounds)
         {
             await RunRoundAsync(round, program);
