@@ -16,6 +16,7 @@ internal static class StorageView
         run.Environment.Console.Write(Text.Grid(
             ("client", storage.ClientId),
             ("stored", $"{Text.Number(storage.StoredBytes)} bytes ({Text.Bytes(storage.StoredBytes)})"),
+            ("uploads", $"{Text.Number(storage.UploadBytes)} bytes held by uploads under way or not yet collected"),
             ("quota", storage.MaxStoredBytes == 0 ? "none" : $"{Text.Number(storage.MaxStoredBytes)} bytes ({Text.Bytes(storage.MaxStoredBytes)})"),
             ("blobs", $"{Text.Number(storage.BlobCount)} of {Text.Number(storage.MaxBlobs)}")));
     }

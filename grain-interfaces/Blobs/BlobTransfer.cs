@@ -61,6 +61,7 @@ public static class BlobTransfer
         var room = storage is null ? long.MaxValue : await storage.CheckUploadAsync(content.CanSeek ? content.Length - content.Position : 0).ConfigureAwait(false);
         var uploadId = Guid.NewGuid();
         var upload = grains.GetGrain<IBlobUploadGrain>(uploadId);
+        await upload.BeginAsync(owner).ConfigureAwait(false);
         // A piece of at most 1 MiB; a seekable stream that holds less (a job's small output) gets a buffer its size,
         // not a large-object-heap allocation per upload.
         var remaining = content.CanSeek ? content.Length - content.Position : PieceBytes;

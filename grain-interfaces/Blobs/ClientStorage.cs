@@ -29,4 +29,9 @@ public sealed class ClientStorage
     /// <summary>The most blobs the client's uploads may bring it to (the silo's <c>Marketplace:Blobs:MaxBlobsPerClient</c>).</summary>
     [Id(4)]
     public int MaxBlobs { get; set; }
+
+    /// <summary>Bytes held for the client's uploads: under way, or abandoned with their chunks not collected yet. They
+    /// count against <see cref="MaxStoredBytes"/> beside <see cref="StoredBytes"/>.</summary>
+    [Id(5)]
+    public long UploadBytes { get; set; }
 }

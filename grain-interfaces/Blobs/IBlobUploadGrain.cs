@@ -11,8 +11,18 @@ namespace Marketplace.GrainInterfaces;
 /// </summary>
 public interface IBlobUploadGrain : IGrainWithGuidKey
 {
-    /// <summary>Appends bytes. Throws <see cref="BlobTooLargeException"/> past the configured blob size limit (the
-    /// upload is then aborted), <see cref="InvalidRequestException"/> for a piece over
+    /// <summary>Opens the upload for <paramref name="uploader"/>, before any byte: every byte it then sends is charged to
+    /// that client's stored bytes while the upload is under way and, after it is abandoned, until its chunks may be
+    /// collected (the silo's <c>Marketplace:Blobs:UnreferencedChunkGrace</c> past its last piece), so no sequence of
+    /// uploads takes a client past its quota. A piece that would is refused with <see cref="QuotaExceededException"/>
+    /// and the upload aborted. Repeatable for the same client; another client's call, or a piece before this call, is
+    /// refused with <see cref="InvalidRequestException"/>. The silo's authority is charged nothing.</summary>
+    [ClientCallable(ClientCallScope.Argument, Index = 0)]
+    Task BeginAsync(BlobCaller uploader);
+
+    /// <summary>Appends bytes (after <see cref="BeginAsync"/>). Throws <see cref="BlobTooLargeException"/> past the
+    /// configured blob size limit (the upload is then aborted), <see cref="QuotaExceededException"/> past the
+    /// uploader's stored-bytes quota (likewise), <see cref="InvalidRequestException"/> for a piece over
     /// <see cref="BlobLimits.MaxAppendBytes"/> or after an abort, <see cref="BlobStoreException"/> when the chunk store's
     /// disk fails. A completed upload deactivates, after which this form would start a new upload under the same key:
     /// prefer <see cref="AppendAtAsync"/>.</summary>
@@ -43,7 +53,8 @@ public interface IBlobUploadGrain : IGrainWithGuidKey
     Task<BlobManifest> CompleteAsync(string? mediaType, BlobCaller owner);
 
     /// <summary>Abandons the upload (idempotent) and frees its buffer; nothing is registered. Chunks it already wrote
-    /// stay in the chunk store (they may be shared with other blobs; unreferenced chunks are not collected yet).</summary>
+    /// stay in the chunk store until the collector frees those no blob references (after the grace), and stay
+    /// charged to the uploader until then.</summary>
     [ClientCallable(ClientCallScope.Public)]
     Task AbortAsync();
 }

@@ -5,6 +5,11 @@ namespace Marketplace.Grains.Blobs;
 /// <summary>The blob store's settings (configuration section <c>Marketplace:Blobs</c>).</summary>
 public sealed class BlobOptions
 {
+    /// <summary>The service key of the clock the client storage ledger reads for upload holds (the silo's
+    /// <see cref="TimeProvider"/> unless one is registered under this key, as tests do to let holds run out without
+    /// moving the silo's own clock).</summary>
+    public const string ClockKey = "marketplace.blobs.clock";
+
     /// <summary>Default <see cref="ChunkSize"/>: 1 MiB.</summary>
     public const int DefaultChunkSize = 1 << 20;
 

@@ -5,6 +5,7 @@
 // aborts the upload after UploadIdleTimeout without calls, and the activation deactivates once the upload is over.
 using System.Buffers;
 using System.Diagnostics;
+using System.Security.Cryptography;
 using Marketplace.GrainInterfaces;
 using Microsoft.Extensions.Options;
 
@@ -25,6 +26,8 @@ internal sealed class BlobUploadGrain(IChunkStore store, IOptions<BlobOptions> o
     private BlobManifest? _completed;
     private long _lastCallTimestamp;
     private long _startedTimestamp;
+    private BlobCaller? _uploader;
+    private long _newBytes;
 
     private enum UploadState
     {
@@ -55,6 +58,24 @@ internal sealed class BlobUploadGrain(IChunkStore store, IOptions<BlobOptions> o
         }
 
         ReleaseBuffer();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task BeginAsync(BlobCaller uploader)
+    {
+        Touch();
+        ArgumentNullException.ThrowIfNull(uploader);
+        RequireOpen();
+        if (_uploader is null)
+        {
+            _uploader = uploader;
+        }
+        else if (_uploader.ClientId != uploader.ClientId || _uploader.FullAccess != uploader.FullAccess)
+        {
+            throw new InvalidRequestException($"Upload {UploadId} was begun by another uploader.");
+        }
+
         return Task.CompletedTask;
     }
 
@@ -92,6 +113,12 @@ internal sealed class BlobUploadGrain(IChunkStore store, IOptions<BlobOptions> o
         }
 
         RequireOpen();
+        RequireBegun();
+        if (_uploader is { FullAccess: false } uploader && uploader.ClientId != owner.ClientId)
+        {
+            throw new InvalidRequestException($"Upload {UploadId} was begun by another uploader than the owner it completes for.");
+        }
+
         var type = BlobMediaType.Normalize(mediaType);
         if (_size == 0)
         {
@@ -123,6 +150,7 @@ internal sealed class BlobUploadGrain(IChunkStore store, IOptions<BlobOptions> o
                 Chunks = _chunks,
                 CreatedAt = DateTimeOffset.UtcNow,
             };
+            await HoldAsync(_newBytes, id);
             _completed = await GrainFactory.GetGrain<IBlobRegistryGrain>(id).RegisterAsync(candidate, owner);
         }
         catch (Exception e) when (e is BlobStoreException or BlobAccessListFullException or QuotaExceededException)
@@ -163,6 +191,7 @@ internal sealed class BlobUploadGrain(IChunkStore store, IOptions<BlobOptions> o
             throw new InvalidRequestException($"A piece of {data.Length} bytes is larger than {BlobLimits.MaxAppendBytes} bytes; split it.");
         }
 
+        RequireBegun();
         if (data.Length == 0)
         {
             return;
@@ -205,7 +234,7 @@ internal sealed class BlobUploadGrain(IChunkStore store, IOptions<BlobOptions> o
                 _partialLength += input.Length;
             }
         }
-        catch (BlobStoreException e)
+        catch (Exception e) when (e is BlobStoreException or QuotaExceededException)
         {
             End(UploadState.Aborted, e.Message, deactivate: false);
             throw;
@@ -217,9 +246,43 @@ internal sealed class BlobUploadGrain(IChunkStore store, IOptions<BlobOptions> o
     private async Task WriteChunkAsync(ReadOnlyMemory<byte> bytes)
     {
         RequireWithinDuration();
+        if (Holding && !await store.ContainsAsync(Convert.ToHexStringLower(SHA256.HashData(bytes.Span)), bytes.Length))
+        {
+            // A chunk the store does not have takes new space: held before it is written, refused past the quota.
+            await HoldAsync(_newBytes + bytes.Length, null);
+            _newBytes += bytes.Length;
+        }
+
         var hash = await store.WriteAsync(bytes);
         _chunks.Add(new ChunkRef { Hash = hash, Offset = _chunkedBytes, Size = bytes.Length });
         _chunkedBytes += bytes.Length;
+    }
+
+    /// <summary>True when this upload's new bytes are held for a client (see <see cref="IBlobUploadGrain.BeginAsync"/>);
+    /// the silo's authority holds nothing.</summary>
+    private bool Holding => _uploader is { ClientId: not null, FullAccess: false };
+
+    /// <summary>Holds <paramref name="bytes"/> of the uploader's stored bytes for this upload, the chunks it wrote that
+    /// the store did not have (bytes it already had take no new space, such as a blob the client uploads again): long
+    /// enough to outlast the upload's idle timeout and then the grace after which those chunks may be collected,
+    /// renewed with every new chunk. A job's output is held past the quota, as it is charged.</summary>
+    private async Task HoldAsync(long bytes, string? blobId)
+    {
+        if (_uploader is not { ClientId: { } client, FullAccess: false } uploader)
+        {
+            return;
+        }
+
+        var hold = _options.UploadIdleTimeout + _options.UnreferencedChunkGrace;
+        await GrainFactory.GetGrain<IClientStorageLedgerGrain>(client).HoldUploadAsync(UploadId, bytes, hold, !uploader.JobOutput, blobId);
+    }
+
+    private void RequireBegun()
+    {
+        if (_uploader is null)
+        {
+            throw new InvalidRequestException($"Upload {UploadId} was not begun: call BeginAsync with the uploader before the first piece.");
+        }
     }
 
     /// <summary>An upload past <see cref="BlobOptions.MaxUploadDuration"/> is aborted: its chunks could otherwise be

@@ -44,6 +44,7 @@ public static class BlobsSiloBuilderExtensions
             services.GetRequiredService<BlobLog>(),
             services.GetService<TimeProvider>() ?? TimeProvider.System));
         silo.Services.AddHostedService(services => services.GetRequiredService<ChunkCollector>());
+        silo.Services.TryAddKeyedSingleton<TimeProvider>(BlobOptions.ClockKey, static (services, _) => services.GetService<TimeProvider>() ?? TimeProvider.System);
         return silo;
     }
 

@@ -8,6 +8,7 @@
 // after the other, so together they cannot pass the quota.
 using System.Globalization;
 using Marketplace.GrainInterfaces;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Blobs;
@@ -15,10 +16,11 @@ namespace Marketplace.Grains.Blobs;
 /// <summary>The stored bytes of one client (<see cref="IClientStorageGrain"/>, <see cref="IClientStorageLedgerGrain"/>),
 /// keyed by its client id.</summary>
 [GrainType("client-storage")]
-internal sealed class ClientStorageGrain(
+internal sealed partial class ClientStorageGrain(
     [PersistentState("client-storage")] IPersistentState<ClientStorageState> state,
     IOptions<BlobOptions> options,
-    BlobLog log) : Grain, IClientStorageGrain, IClientStorageLedgerGrain
+    BlobLog log,
+    [FromKeyedServices(BlobOptions.ClockKey)] TimeProvider time) : Grain, IClientStorageGrain, IClientStorageLedgerGrain
 {
     private readonly BlobOptions _options = options.Value;
     private long _storedBytes;
@@ -44,6 +46,7 @@ internal sealed class ClientStorageGrain(
         MaxStoredBytes = _options.StoredBytesLimit(ClientId),
         BlobCount = state.State.Blobs.Count,
         MaxBlobs = _options.MaxBlobsPerClient,
+        UploadBytes = HeldBytes(null),
     });
 
     /// <inheritdoc />
@@ -63,11 +66,11 @@ internal sealed class ClientStorageGrain(
             largest = Math.Max(largest, size);
         }
 
-        var room = Math.Max(limit - _storedBytes, largest);
+        var room = Math.Max(limit - _storedBytes - HeldBytes(null), largest);
         if (bytes > room)
         {
             throw new QuotaExceededException(string.Create(CultureInfo.InvariantCulture,
-                $"stored bytes: this client stores {_storedBytes:N0} bytes of its limit of {limit:N0}; an upload of {bytes:N0} bytes (so far) does not fit. Delete blobs it no longer needs and upload again"));
+                $"stored bytes: this client stores {_storedBytes:N0} bytes of its limit of {limit:N0}, and its uploads hold {HeldBytes(null):N0}; an upload of {bytes:N0} bytes (so far) does not fit. Delete blobs it no longer needs and upload again"));
         }
 
         return Task.FromResult(room);
@@ -85,16 +88,19 @@ internal sealed class ClientStorageGrain(
         var blobs = state.State.Blobs;
         if (blobs.ContainsKey(blobId))
         {
+            DropHoldsOf(blobId);
             return; // charged already: the same blob counts once
         }
 
         if (enforceQuota)
         {
+            // The upload that brings this blob holds its bytes already: the charge takes its hold over.
+            var held = HeldBytes(blobId);
             var limit = _options.StoredBytesLimit(ClientId);
-            if (limit > 0 && _storedBytes + size > limit)
+            if (limit > 0 && _storedBytes + held + size > limit)
             {
                 var reason = string.Create(CultureInfo.InvariantCulture,
-                    $"stored bytes: this client stores {_storedBytes:N0} bytes; {Described(blobId)} of {size:N0} bytes would pass its limit of {limit:N0}. Delete blobs or deals it no longer needs and upload again");
+                    $"stored bytes: this client stores {_storedBytes:N0} bytes and its uploads hold {held:N0}; {Described(blobId)} of {size:N0} bytes would pass its limit of {limit:N0}. Delete blobs or deals it no longer needs and upload again");
                 log.StorageQuotaRefused(ClientId, blobId, size, reason);
                 throw new QuotaExceededException(reason);
             }
@@ -120,6 +126,8 @@ internal sealed class ClientStorageGrain(
             _storedBytes -= size;
             throw;
         }
+
+        DropHoldsOf(blobId);
     }
 
     /// <inheritdoc />

@@ -7,7 +7,7 @@ namespace Marketplace.Grains.Blobs;
 /// and release it when it stops being one. Not part of the client contract (grain-interfaces), so clients cannot change
 /// their own usage.
 /// </summary>
-/// <remarks>Both calls are idempotent by blob id: the ledger keeps the ids it charged, so a repeated charge (an upload
+/// <remarks>Charges and releases are idempotent by blob id: the ledger keeps the ids it charged, so a repeated charge (an upload
 /// retried after a failure, the same bytes stored again) counts the blob once, and a repeated release takes it off
 /// once.</remarks>
 internal interface IClientStorageLedgerGrain : IGrainWithStringKey
@@ -20,4 +20,11 @@ internal interface IClientStorageLedgerGrain : IGrainWithStringKey
 
     /// <summary>Takes blob <paramref name="blobId"/>'s charge off the client (nothing when it is not charged).</summary>
     Task ReleaseAsync(string blobId);
+
+    /// <summary>Holds <paramref name="bytes"/> of the client's stored bytes for upload <paramref name="uploadId"/> (the
+    /// new bytes it wrote so far, replacing what it held) until <paramref name="hold"/> from now. With
+    /// <paramref name="enforceQuota"/>, throws <see cref="QuotaExceededException"/> (holding what it held before) when
+    /// the client's stored bytes, every other upload's and these would pass its quota. <paramref name="blobId"/>, once
+    /// the upload knows it, names the blob whose charge takes the hold over.</summary>
+    Task HoldUploadAsync(Guid uploadId, long bytes, TimeSpan hold, bool enforceQuota, string? blobId);
 }

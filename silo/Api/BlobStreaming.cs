@@ -61,6 +61,7 @@ internal static class BlobStreaming
         var storage = owner.ClientId is { } client ? grains.GetGrain<IClientStorageGrain>(client) : null;
         var room = storage is null ? long.MaxValue : await storage.CheckUploadAsync(request.ContentLength ?? 0);
         var upload = grains.GetGrain<IBlobUploadGrain>(Guid.NewGuid());
+        await upload.BeginAsync(owner);
         var buffer = new byte[UploadPieceBytes];
         long total = 0;
         var started = false;

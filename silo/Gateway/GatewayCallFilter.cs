@@ -86,9 +86,9 @@ internal sealed class GatewayCallFilter(GatewayServiceRegistry services, SiloCal
                 return actsFor switch
                 {
                     string id when id == client => null,
-                    BlobCaller { FullAccess: false } caller when caller.ClientId == client => null,
+                    BlobCaller { FullAccess: false, JobOutput: false } caller when caller.ClientId == client => null,
                     JobSubmission submission when submission.ClientId == client => null,
-                    _ => $"service '{service.Name}' acts only as client '{client}' (with that client's access) and may not call {what} for another client or with full access",
+                    _ => $"service '{service.Name}' acts only as client '{client}' (with that client's access) and may not call {what} for another client, with full access or as a job's output",
                 };
             default:
                 return $"{what} is for operator services only; service '{service.Name}' acts as client '{client}' (set Marketplace:Gateway:Services:{service.Name}:Operator = true instead of :ClientId to allow it)";

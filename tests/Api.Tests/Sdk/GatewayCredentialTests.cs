@@ -131,6 +131,15 @@ public sealed class GatewayCredentialTests(GatewaySiloFixture fixture)
         var asOperator = GrainMarketplaceClient.ForOperator(grains, "alice");
         await Assert.ThrowsAsync<GatewayRefusedException>(() => asOperator.GetBlobManifestAsync(blob.Id));
 
+        // A job's output is charged past the quota: only the silo's workers store one, never a client through the gateway.
+        var upload = grains.GetGrain<IBlobUploadGrain>(Guid.NewGuid());
+        var asOutput = await Assert.ThrowsAsync<GatewayRefusedException>(() => upload.BeginAsync(BlobCaller.JobOutputFor("alice")));
+        Assert.Contains("as a job's output", asOutput.Message, StringComparison.Ordinal);
+        await upload.BeginAsync(BlobCaller.Client("alice"));
+        await upload.AppendAtAsync(0, "alice's bytes"u8.ToArray());
+        await Assert.ThrowsAsync<GatewayRefusedException>(() => upload.CompleteAsync(null, BlobCaller.JobOutputFor("alice")));
+        Assert.Equal(13, (await upload.CompleteAsync(null, BlobCaller.Client("alice"))).Size);
+
         // Money and stake: operators only.
         var deposit = await Assert.ThrowsAsync<GatewayRefusedException>(() => grains.GetGrain<ISettlement>(ISettlement.DefaultKey).DepositAsync("alice", 1_000_000, "bound-" + Guid.NewGuid().ToString("N")));
         Assert.Contains("for operator services only", deposit.Message, StringComparison.Ordinal);

@@ -224,6 +224,7 @@ public sealed class BlobRoundTripTests(BlobSiloFixture fixture, ITestOutputHelpe
     public async Task DirectUploadGrainUseChecksOffsetsAndPieceSizes()
     {
         var upload = fixture.Grains.GetGrain<IBlobUploadGrain>(Guid.NewGuid());
+        await upload.BeginAsync(BlobCaller.Silo);
         await upload.AppendAtAsync(0, [1, 2, 3]);
         var skipped = await Assert.ThrowsAsync<InvalidRequestException>(() => upload.AppendAtAsync(10, [4]));
         Assert.Contains("offset 3", skipped.Message, StringComparison.Ordinal);

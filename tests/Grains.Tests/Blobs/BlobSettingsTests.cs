@@ -32,6 +32,7 @@ public sealed class BlobSettingsTests
 
         // Direct use: the piece that crosses the limit is refused and the upload is over.
         var upload = silo.Grains.GetGrain<IBlobUploadGrain>(Guid.NewGuid());
+        await upload.BeginAsync(BlobCaller.Silo);
         await upload.AppendAsync(new byte[2 * MiB]);
         await Assert.ThrowsAsync<BlobTooLargeException>(() => upload.AppendAsync(new byte[6]));
         var over = await Assert.ThrowsAsync<InvalidRequestException>(() => upload.CompleteAsync(null, BlobCaller.Silo));
@@ -64,6 +65,7 @@ public sealed class BlobSettingsTests
             ["Marketplace:Blobs:UploadIdleTimeout"] = "00:00:01",
         });
         var upload = silo.Grains.GetGrain<IBlobUploadGrain>(Guid.NewGuid());
+        await upload.BeginAsync(BlobCaller.Silo);
         await upload.AppendAtAsync(0, new byte[1000]);
 
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -82,6 +84,7 @@ public sealed class BlobSettingsTests
             ["Marketplace:Blobs:UploadIdleTimeout"] = "00:10:00",
         });
         var upload = silo.Grains.GetGrain<IBlobUploadGrain>(Guid.NewGuid());
+        await upload.BeginAsync(BlobCaller.Silo);
         var first = RandomBytes(206, MiB);
         await upload.AppendAtAsync(0, first);
 

@@ -39,6 +39,7 @@ public sealed class ChunkCollectionTests(ITestOutputHelper output)
         await Parallel.ForEachAsync(Enumerable.Range(0, Uploads), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
             var upload = silo.Grains.GetGrain<IBlobUploadGrain>(Guid.NewGuid());
+            await upload.BeginAsync(BlobCaller.Silo);
             await upload.AppendAtAsync(0, RandomBytes(seed + i, (2 * ChunkSize) + 100));
             if (i % 10 == 0)
             {

@@ -48,6 +48,7 @@ public sealed class ProgramBlobTests(ProgramsSiloFixture fixture) : IClassFixtur
     {
         var content = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("blob content for a program. ", 100)));
         var upload = fixture.Grains.GetGrain<IBlobUploadGrain>(Guid.NewGuid());
+        await upload.BeginAsync(BlobCaller.Silo);
         await upload.AppendAsync(content);
         var blob = await upload.CompleteAsync("text/plain", BlobCaller.Silo);
 

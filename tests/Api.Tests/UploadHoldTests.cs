@@ -1,0 +1,107 @@
+using System.Net.Http.Json;
+using Marketplace.GrainInterfaces;
+using Marketplace.GrainInterfaces.Json;
+using Marketplace.Grains.Blobs;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Marketplace.Api.Tests;
+
+/// <summary>Uploads under way and abandoned count against the client's stored-bytes quota until their chunks may be
+/// collected: concurrent uploads cannot write more than the quota between them, and an abandoned one keeps holding its
+/// bytes through the collector's grace.</summary>
+public sealed class UploadHoldTests(ITestOutputHelper output)
+{
+    private const int MiB = 1 << 20;
+    private const long Quota = 4L * MiB;
+
+    private static readonly DateTimeOffset Start = new(2026, 11, 27, 0, 0, 0, TimeSpan.Zero);
+
+    private static async Task<(long Stored, long Uploads)> UsageAsync(HttpClient client)
+    {
+        var storage = (await client.GetFromJsonAsync<ClientStorage>("v1/client/storage", MarketplaceJson.Options))!;
+        return (storage.StoredBytes, storage.UploadBytes);
+    }
+
+    private byte[] Bytes(int length, int salt)
+    {
+        var seed = Random.Shared.Next();
+        output.WriteLine($"seed {seed} (salt {salt})");
+        var bytes = new byte[length];
+        new Random(seed ^ salt).NextBytes(bytes);
+        return bytes;
+    }
+
+    [Fact]
+    public async Task Uploads_under_way_share_the_quota_and_an_abandoned_one_holds_its_bytes_until_its_chunks_may_go()
+    {
+        var clock = new ManualClock(Start);
+        await using var silo = await ApiTestSilo.StartAsync(
+            new Dictionary<string, string?> { ["Marketplace:Blobs:StoredBytesPerClient:alice"] = Quota.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            services: s => s.AddKeyedSingleton<TimeProvider>(BlobOptions.ClockKey, clock));
+        using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
+        var grains = silo.App.Services.GetRequiredService<IGrainFactory>();
+        var options = silo.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BlobOptions>>().Value;
+
+        // Upload A holds 3 MiB while it runs.
+        var a = grains.GetGrain<IBlobUploadGrain>(Guid.NewGuid());
+        await a.BeginAsync(BlobCaller.Client("alice"));
+        var first = Bytes(3 * MiB, 1);
+        for (var offset = 0; offset < first.Length; offset += MiB)
+        {
+            await a.AppendAtAsync(offset, first[offset..(offset + MiB)]);
+        }
+
+        Assert.Equal((0L, 3L * MiB), await UsageAsync(alice));
+
+        // Upload B may bring 1 MiB more, not 2: its second piece is refused and the upload aborted.
+        var b = grains.GetGrain<IBlobUploadGrain>(Guid.NewGuid());
+        await b.BeginAsync(BlobCaller.Client("alice"));
+        await b.AppendAtAsync(0, Bytes(MiB, 2));
+        await Assert.ThrowsAsync<QuotaExceededException>(() => b.AppendAtAsync(MiB, Bytes(MiB, 3)));
+        await Assert.ThrowsAsync<InvalidRequestException>(() => b.AppendAtAsync(MiB, Bytes(MiB, 4)));
+
+        // An HTTP upload is refused before a byte is stored: the quota is full of uploads.
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/blobs", new ByteArrayContent(Bytes(MiB, 5))), 429, "quota_exceeded");
+
+        // A completes: its hold becomes its charge.
+        var manifest = await a.CompleteAsync(null, BlobCaller.Client("alice"));
+        Assert.Equal(3L * MiB, manifest.Size);
+        Assert.Equal((3L * MiB, (long)MiB), await UsageAsync(alice));
+
+        // B was abandoned: it holds its 1 MiB through the idle timeout and the grace after which its chunks may go.
+        clock.Advance(options.UnreferencedChunkGrace);
+        Assert.Equal((3L * MiB, (long)MiB), await UsageAsync(alice));
+        clock.Advance(options.UploadIdleTimeout + TimeSpan.FromSeconds(1));
+        Assert.Equal((3L * MiB, 0L), await UsageAsync(alice));
+        using var fits = await alice.PostAsync("v1/blobs", new ByteArrayContent(Bytes(MiB, 6)));
+        Assert.Equal(System.Net.HttpStatusCode.Created, fits.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_piece_before_the_upload_is_begun_and_a_completion_for_another_client_are_refused()
+    {
+        await using var silo = await ApiTestSilo.StartAsync();
+        var grains = silo.App.Services.GetRequiredService<IGrainFactory>();
+        var upload = grains.GetGrain<IBlobUploadGrain>(Guid.NewGuid());
+        var error = await Assert.ThrowsAsync<InvalidRequestException>(() => upload.AppendAtAsync(0, new byte[10]));
+        Assert.Contains("was not begun", error.Message, StringComparison.Ordinal);
+
+        await upload.BeginAsync(BlobCaller.Client("alice"));
+        await Assert.ThrowsAsync<InvalidRequestException>(() => upload.BeginAsync(BlobCaller.Client("bob")));
+        await upload.AppendAtAsync(0, new byte[10]);
+        await Assert.ThrowsAsync<InvalidRequestException>(() => upload.CompleteAsync(null, BlobCaller.Client("bob")));
+        Assert.Equal(10, (await upload.CompleteAsync(null, BlobCaller.Client("alice"))).Size);
+    }
+
+    /// <summary>A clock that moves only when told.</summary>
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset _now = start;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
+}
