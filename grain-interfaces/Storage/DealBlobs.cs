@@ -17,10 +17,23 @@ public static class DealBlobs
             return own;
         }
 
-        foreach (var dealId in await grains.GetGrain<ISharedDealsGrain>(blobId).ListAsync())
+        // Every listed deal is asked at once; the oldest that lets the client read it wins.
+        var listed = await grains.GetGrain<ISharedDealsGrain>(blobId).ListAsync();
+        if (listed.Count == 0)
         {
-            if (await grains.GetGrain<IStorageDealGrain>(dealId).FindReadableAsync(clientId) is { } shared
-                && shared.BlobId == blobId)
+            return null;
+        }
+
+        var answers = new Task<DealStatus?>[listed.Count];
+        for (var i = 0; i < answers.Length; i++)
+        {
+            answers[i] = grains.GetGrain<IStorageDealGrain>(listed[i]).FindReadableAsync(clientId);
+        }
+
+        await Task.WhenAll(answers);
+        foreach (var answer in answers)
+        {
+            if (answer.Result is { } shared && shared.BlobId == blobId)
             {
                 return shared;
             }
@@ -51,13 +64,18 @@ public static class DealBlobs
         catch (BlobNotFoundException)
         {
             if (caller.ClientId is { } client
-                && await grains.GetGrain<IClientDealsGrain>(client).FindByBlobAsync(blobId).ConfigureAwait(false) is { } dealId
-                && grains.GetGrain<IStorageDealGrain>(dealId) is var deal
-                && await deal.FindReadableAsync(client).ConfigureAwait(false) is { } status
-                && status.ClientId == client
-                && status.BlobId == blobId)
+                && await grains.GetGrain<IClientDealsGrain>(client).FindByBlobAsync(blobId).ConfigureAwait(false) is { } dealId)
             {
-                return await onDeal(deal, client).ConfigureAwait(false);
+                // The deal's own owner-only calls decide: another client's deal, or one ended or still placing,
+                // answers as the blob that is not stored.
+                try
+                {
+                    return await onDeal(grains.GetGrain<IStorageDealGrain>(dealId), client).ConfigureAwait(false);
+                }
+                catch (DealNotFoundException)
+                {
+                    // Not the caller's live deal: the blob API's own answer below.
+                }
             }
 
             throw;

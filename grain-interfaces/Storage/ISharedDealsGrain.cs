@@ -5,12 +5,16 @@ namespace Marketplace.GrainInterfaces;
 /// this index only says which deals to ask.</summary>
 public interface ISharedDealsGrain : IGrainWithStringKey
 {
-    /// <summary>The most deals one blob id lists: 256.</summary>
-    public const int MaxDeals = 256;
+    /// <summary>The most deals one blob id lists: 64.</summary>
+    public const int MaxDeals = 64;
 
-    /// <summary>Lists <paramref name="dealId"/> (idempotent).</summary>
-    /// <exception cref="BlobAccessListFullException">The blob already lists <see cref="MaxDeals"/> deals.</exception>
-    Task AddAsync(string dealId);
+    /// <summary>The most deals of one client one blob id lists: 4 (so one client cannot fill the list).</summary>
+    public const int MaxDealsPerClient = 4;
+
+    /// <summary>Lists <paramref name="dealId"/> of client <paramref name="clientId"/> (idempotent).</summary>
+    /// <exception cref="BlobAccessListFullException">The blob already lists <see cref="MaxDeals"/> deals, or
+    /// <see cref="MaxDealsPerClient"/> of that client.</exception>
+    Task AddAsync(string dealId, string clientId);
 
     /// <summary>Drops <paramref name="dealId"/> (idempotent).</summary>
     Task RemoveAsync(string dealId);

@@ -58,8 +58,9 @@ public interface IStorageDealGrain : IGrainWithStringKey
 
     /// <summary>The deal when <paramref name="clientId"/> may read it (its owner, a client it is shared with, or anyone
     /// once it is public) and its bytes are stored (not placing, not ended); null otherwise, whichever the reason.</summary>
+    /// <remarks>For the silo (the blob API's reads, a job's input); not callable by clients, as it answers grantees
+    /// with the owner's whole deal.</remarks>
     [Orleans.Concurrency.ReadOnly]
-    [ClientCallable(ClientCallScope.Argument)]
     Task<DealStatus?> FindReadableAsync(string clientId);
 
     /// <summary>Reads <paramref name="length"/> bytes from <paramref name="offset"/> (at most

@@ -17,6 +17,10 @@ internal sealed class BlobUploadGrain(IChunkStore store, IOptions<BlobOptions> o
 {
     private readonly BlobOptions _options = options.Value;
     private readonly List<ChunkRef> _chunks = [];
+
+    /// <summary>The key of this upload's hold: fresh for each activation, so an upload id begun again (the uploader
+    /// picks it) starts a hold of its own and never shrinks the one its abandoned chunks still need.</summary>
+    private readonly Guid _holdId = Guid.NewGuid();
     private byte[]? _partial;
     private int _partialLength;
     private long _size;
@@ -274,7 +278,7 @@ internal sealed class BlobUploadGrain(IChunkStore store, IOptions<BlobOptions> o
         }
 
         var hold = _options.UploadIdleTimeout + _options.UnreferencedChunkGrace;
-        await GrainFactory.GetGrain<IClientStorageLedgerGrain>(client).HoldUploadAsync(UploadId, bytes, hold, !uploader.JobOutput, blobId);
+        await GrainFactory.GetGrain<IClientStorageLedgerGrain>(client).HoldUploadAsync(_holdId, bytes, hold, !uploader.JobOutput, blobId);
     }
 
     private void RequireBegun()

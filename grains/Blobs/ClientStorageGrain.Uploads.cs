@@ -18,9 +18,12 @@ internal sealed partial class ClientStorageGrain
     public Task HoldUploadAsync(Guid uploadId, long bytes, TimeSpan hold, bool enforceQuota, string? blobId)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
-        var others = HeldBytes(null) - (_holds.TryGetValue(uploadId, out var mine) ? mine.Bytes : 0);
+        var held = _holds.TryGetValue(uploadId, out var mine) ? mine.Bytes : 0;
+        var others = HeldBytes(null) - held;
         var limit = _options.StoredBytesLimit(ClientId);
-        if (enforceQuota && limit > 0 && _storedBytes + others + bytes > limit)
+
+        // Only growth is checked: renewing or tagging what the upload holds already is never refused.
+        if (enforceQuota && limit > 0 && bytes > held && _storedBytes + others + bytes > limit)
         {
             var reason = string.Create(CultureInfo.InvariantCulture,
                 $"stored bytes: this client stores {_storedBytes:N0} bytes and its other uploads hold {others:N0}; an upload's {bytes:N0} new bytes (so far) would pass its limit of {limit:N0}. Delete blobs it no longer needs, or wait for abandoned uploads to be collected, and upload again");

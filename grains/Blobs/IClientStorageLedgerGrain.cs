@@ -21,10 +21,10 @@ internal interface IClientStorageLedgerGrain : IGrainWithStringKey
     /// <summary>Takes blob <paramref name="blobId"/>'s charge off the client (nothing when it is not charged).</summary>
     Task ReleaseAsync(string blobId);
 
-    /// <summary>Holds <paramref name="bytes"/> of the client's stored bytes for upload <paramref name="uploadId"/> (the
-    /// new bytes it wrote so far, replacing what it held) until <paramref name="hold"/> from now. With
-    /// <paramref name="enforceQuota"/>, throws <see cref="QuotaExceededException"/> (holding what it held before) when
-    /// the client's stored bytes, every other upload's and these would pass its quota. <paramref name="blobId"/>, once
+    /// <summary>Holds <paramref name="bytes"/> of the client's stored bytes for one upload activation
+    /// <paramref name="uploadId"/> (the new bytes it wrote so far, replacing what it held) until <paramref name="hold"/>
+    /// from now. With <paramref name="enforceQuota"/>, throws <see cref="QuotaExceededException"/> (holding what it held
+    /// before) when the hold grows and the client's stored bytes, every other upload's and these would pass its quota. <paramref name="blobId"/>, once
     /// the upload knows it, names the blob whose charge takes the hold over.</summary>
     Task HoldUploadAsync(Guid uploadId, long bytes, TimeSpan hold, bool enforceQuota, string? blobId);
 }

@@ -154,6 +154,12 @@ internal sealed partial class JobGrain(
             throw new BlobNotFoundException($"inputBlobId: blob {blobId} does not exist");
         }
 
+        if (inputDeal is { Length: > JobLimits.MaxMemoryBytes })
+        {
+            DeactivateOnIdle();
+            throw new InvalidRequestException($"inputBlobId: the deal's blob {inputDeal.BlobId} holds {inputDeal.Length} bytes; a job's input is read into its memory, at most {JobLimits.MaxMemoryBytes} bytes");
+        }
+
         var maxFuel = MaxFuelOf(submission, program);
         var paid = (await settlements.TermsAsync()).Enabled;
         long maxPrice;

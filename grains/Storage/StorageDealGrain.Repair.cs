@@ -38,9 +38,13 @@ internal sealed partial class StorageDealGrain
             var exclude = new HashSet<string>(status.Fragments.Select(f => f.ProviderId), StringComparer.Ordinal);
             var (chosen, refusals) = await PlaceAsync(bad.Count, fragmentBytes, status.MaxPricePerGiBMonth, exclude);
             status.WhyNotPlaced = refusals;
+
+            // The plan is made aside and enters the state only with the write below, so a placement call that fails
+            // half way leaves no plan the next round would take as recorded.
+            var next = new Dictionary<int, string>();
             for (var i = 0; i < chosen.Count; i++)
             {
-                plan[bad[i].Index] = chosen[i];
+                next[bad[i].Index] = chosen[i];
             }
 
             // Then, when no new provider is left, a fragment's own provider takes it back if it answered its audit that
@@ -59,17 +63,22 @@ internal sealed partial class StorageDealGrain
                 {
                     if (takeBack.Contains(fragment.ProviderId) && again.Contains(fragment.ProviderId))
                     {
-                        plan[fragment.Index] = fragment.ProviderId;
+                        next[fragment.Index] = fragment.ProviderId;
                     }
                 }
             }
 
             // What has a provider is rebuilt now; the rest waits for the next round (a provider may join or recover).
-            if (plan.Count == 0)
+            if (next.Count == 0)
             {
                 Enter(status, DealState.Degraded, $"repair needs {bad.Count} providers and found none");
                 await state.WriteStateAsync();
                 return status;
+            }
+
+            foreach (var (index, providerId) in next)
+            {
+                plan[index] = providerId;
             }
 
             Enter(status, DealState.Repairing, plan.Count == bad.Count

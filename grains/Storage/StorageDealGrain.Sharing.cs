@@ -2,7 +2,7 @@
 // blob's in its blob grain; the blob's ISharedDealsGrain only lists the deals that grant anyone anything, so a reader
 // of the blob id knows which deals to ask. A deal is listed before its first grant is written and unlisted after its
 // last one is gone (or it ends), so the index never misses a deal that grants: at worst it names one that no longer
-// does, and that deal answers "not readable".
+// does, and that deal answers "not readable". One client lists at most 4 deals per blob, so nobody fills the index.
 using Marketplace.GrainInterfaces;
 
 namespace Marketplace.Grains.Storage;
@@ -116,20 +116,18 @@ internal sealed partial class StorageDealGrain
             : status;
     }
 
-    /// <summary>Lists the deal in its blob's index before a grant is written.</summary>
+    /// <summary>Lists the deal in its blob's index before a grant is written (every time: listing is idempotent, and
+    /// the flag may be stale after a write that failed).</summary>
     private async Task ListAsync()
     {
-        if (state.State.Listed)
-        {
-            return;
-        }
-
-        await GrainFactory.GetGrain<ISharedDealsGrain>(Existing().BlobId).AddAsync(DealId);
+        var status = Existing();
+        await GrainFactory.GetGrain<ISharedDealsGrain>(status.BlobId).AddAsync(DealId, status.ClientId);
         state.State.Listed = true;
     }
 
-    /// <summary>Drops the deal from its blob's index once it grants nothing (or ended); a failure leaves it listed,
-    /// which only costs readers one question.</summary>
+    /// <summary>Drops the deal from its blob's index once it grants nothing (or ended). A failure is logged and leaves
+    /// it listed, which only costs readers one question; the next access change, or a repeated delete of an ended
+    /// deal, tries again.</summary>
     private async Task UnlistWhenPrivateAsync()
     {
         var access = state.State;
@@ -139,9 +137,17 @@ internal sealed partial class StorageDealGrain
             return;
         }
 
-        await GrainFactory.GetGrain<ISharedDealsGrain>(Existing().BlobId).RemoveAsync(DealId);
-        access.Listed = false;
-        await state.WriteStateAsync();
+        try
+        {
+            await GrainFactory.GetGrain<ISharedDealsGrain>(Existing().BlobId).RemoveAsync(DealId);
+            access.Listed = false;
+            await state.WriteStateAsync();
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException or MarketplaceException or ClusterStorageUnavailableException)
+        {
+            access.Listed = true;
+            StorageLog.UnlistFailed(log, e, DealId);
+        }
     }
 
     /// <summary>Writes the state after an access change; when the write fails, <paramref name="undo"/> puts the change

@@ -30,6 +30,7 @@ internal sealed partial class StorageDealGrain
         var status = await GetStatusAsync(clientId);
         if (status.State == DealState.Ended)
         {
+            await UnlistWhenPrivateAsync();
             return status;
         }
 
@@ -80,16 +81,9 @@ internal sealed partial class StorageDealGrain
             await this.UnregisterReminder(reminder);
         }
 
-        try
-        {
-            await UnlistWhenPrivateAsync();
-        }
-        catch (Exception e) when (e is TimeoutException or OrleansException)
-        {
-            // The blob's index keeps naming the ended deal, which answers every reader "not readable".
-            StorageLog.UnlistFailed(log, e, DealId);
-        }
-
+        // A failure leaves the blob's index naming the ended deal (it answers every reader "not readable"); a repeated
+        // delete tries again.
+        await UnlistWhenPrivateAsync();
         return status;
     }
 }

@@ -47,6 +47,6 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = MarketplaceEventIds.StorageDealPublicChanged, Level = LogLevel.Information, Message = "Storage deal {DealId}: its blob is public: {Public}")]
     public static partial void DealPublicChanged(ILogger log, string dealId, bool @public);
 
-    [LoggerMessage(EventId = MarketplaceEventIds.StorageDealUnlistFailed, Level = LogLevel.Warning, Message = "Storage deal {DealId} ended but stays listed as shared: its blob's index did not answer")]
+    [LoggerMessage(EventId = MarketplaceEventIds.StorageDealUnlistFailed, Level = LogLevel.Warning, Message = "Storage deal {DealId} stays listed as shared though it grants nothing now: its blob's index did not answer")]
     public static partial void UnlistFailed(ILogger log, Exception exception, string dealId);
 }

@@ -129,7 +129,7 @@ internal static class MarketplaceEventIds
     /// <summary>A deal's blob was made public or private again.</summary>
     public const int StorageDealPublicChanged = 5878;
 
-    /// <summary>An ended deal could not be dropped from its blob's index of shared deals.</summary>
+    /// <summary>A deal that grants nothing any more (or ended) could not be dropped from its blob's index of shared deals.</summary>
     public const int StorageDealUnlistFailed = 5879;
 
     public const int RequestFailed = 6000;

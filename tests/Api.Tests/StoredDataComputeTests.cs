@@ -139,10 +139,29 @@ public sealed class StoredDataComputeTests(ITestOutputHelper output)
         Assert.Equal(["bob"], (await AccessAsync(await JobApiTests.PostJsonAsync(alice, $"v1/blobs/{deal.BlobId}/share", new BlobShareRequest { ClientId = "bob" }))).SharedWith);
         await ProblemAssert.IsProblemAsync(await JobApiTests.PostJsonAsync(alice, $"v1/blobs/{deal.BlobId}/share", new BlobShareRequest { ClientId = "carol" }), 409, BlobAccessListFullException.ErrorCode);
 
+        // One client lists at most four deals of one blob for others to read: a fifth deal of the same bytes is refused.
+        var bytes = Text(2000);
+        for (var i = 0; i < ISharedDealsGrain.MaxDealsPerClient; i++)
+        {
+            var copy = await StoreDealAsync(alice, $"copy-{i}", bytes);
+            Assert.True((await AccessAsync(await PublishDealAsync(silo, copy.DealId))).Public);
+        }
+
+        var fifth = await StoreDealAsync(alice, "copy-4", bytes);
+        var refused = await Assert.ThrowsAsync<BlobAccessListFullException>(() => PublishDealAsync(silo, fifth.DealId));
+        Assert.Contains("4 deals of this client", refused.Message, StringComparison.Ordinal);
+
         // Sharing with oneself is a no-op; a malformed client id is a 400.
         Assert.Equal(["bob"], (await AccessAsync(await JobApiTests.PostJsonAsync(alice, $"v1/blobs/{deal.BlobId}/share", new BlobShareRequest { ClientId = "alice" }))).SharedWith);
         await ProblemAssert.IsProblemAsync(await JobApiTests.PostJsonAsync(alice, $"v1/blobs/{deal.BlobId}/share", new BlobShareRequest { ClientId = " leading-space" }), 400, "invalid_request");
         await ProblemAssert.IsProblemAsync(await alice.DeleteAsync($"v1/blobs/{deal.BlobId}/share/{new string('x', 300)}"), 400, "invalid_request");
+    }
+
+    /// <summary>Publishes one of alice's deals through its grain (the blob API would pick her newest deal of the blob).</summary>
+    private static async Task<HttpResponseMessage> PublishDealAsync(ApiTestSilo silo, string dealId)
+    {
+        var access = await silo.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IStorageDealGrain>(dealId).SetPublicAsync("alice", true);
+        return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(access, options: MarketplaceJson.Options) };
     }
 
     [Fact]
@@ -184,11 +203,14 @@ public sealed class StoredDataComputeTests(ITestOutputHelper output)
         }
 
         Assert.Equal(content, await alice.GetByteArrayAsync("v1/deals/from-blob/content"));
+        var first = (await alice.GetFromJsonAsync<DealStatus>("v1/deals/from-blob", MarketplaceJson.Options))!;
 
         // Again with the same deal id: the same deal, not a second one.
         using (var again = await alice.PostAsync($"v1/deals?preset=dev&deal_id=from-blob&blob_id={blob.Id}", null))
         {
             Assert.True(again.StatusCode == HttpStatusCode.Created, await again.Content.ReadAsStringAsync());
+            var same = (await again.Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+            Assert.Equal((first.DealId, first.CreatedAt, first.History.Count), (same.DealId, same.CreatedAt, same.History.Count));
         }
 
         // A job's output, stored as a deal through the sdk (the CLI's `store --job-output`).
@@ -204,6 +226,8 @@ public sealed class StoredDataComputeTests(ITestOutputHelper output)
         await ProblemAssert.IsProblemAsync(await bob.PostAsync($"v1/deals?preset=dev&blob_id={blob.Id}", null), 404, "blob_not_found");
         await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?preset=dev&blob_id=blob-not-an-id", null), 400, "invalid_request");
         await ProblemAssert.IsProblemAsync(await alice.PostAsync($"v1/deals?preset=dev&blob_id=blob{new string('7', 64)}", null), 404, "blob_not_found");
+        var dealOnly = await StoreDealAsync(alice, "deal-only", Text(5000));
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync($"v1/deals?preset=dev&blob_id={dealOnly.BlobId}", null), 404, "blob_not_found");
         await ProblemAssert.IsProblemAsync(await alice.PostAsync($"v1/deals?preset=dev&blob_id={blob.Id}", new ByteArrayContent([1, 2, 3])), 400, "invalid_request");
         await ProblemAssert.IsProblemAsync(await bob.GetAsync("v1/deals/from-blob"), 404, "deal_not_found");
     }

@@ -80,6 +80,56 @@ public sealed class UploadHoldTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task An_upload_id_begun_again_after_its_upload_was_abandoned_keeps_the_old_hold_beside_the_new()
+    {
+        await using var silo = await ApiTestSilo.StartAsync(
+            new Dictionary<string, string?> { ["Marketplace:Blobs:StoredBytesPerClient:alice"] = Quota.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
+        var grains = silo.App.Services.GetRequiredService<IGrainFactory>();
+        var id = Guid.NewGuid();
+        var upload = grains.GetGrain<IBlobUploadGrain>(id);
+        await upload.BeginAsync(BlobCaller.Client("alice"));
+        await upload.AppendAtAsync(0, Bytes(2 * MiB, 7));
+        await upload.AbortAsync();
+
+        // The same id again (an uploader picks its ids): a new activation, whose new bytes are held beside the old.
+        var again = grains.GetGrain<IBlobUploadGrain>(id);
+        await again.BeginAsync(BlobCaller.Client("alice"));
+        await again.AppendAtAsync(0, Bytes(MiB, 8));
+        Assert.Equal((0L, 3L * MiB), await UsageAsync(alice));
+        await again.AppendAtAsync(MiB, Bytes(MiB, 9));
+        await Assert.ThrowsAsync<QuotaExceededException>(() => again.AppendAtAsync(2 * MiB, Bytes(MiB, 10)));
+        Assert.Equal((0L, Quota), await UsageAsync(alice));
+    }
+
+    [Fact]
+    public async Task Bytes_the_client_owns_upload_again_for_free_while_it_is_past_its_quota()
+    {
+        await using var silo = await ApiTestSilo.StartAsync(
+            new Dictionary<string, string?> { ["Marketplace:Blobs:StoredBytesPerClient:alice"] = Quota.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
+        var grains = silo.App.Services.GetRequiredService<IGrainFactory>();
+        var kept = Bytes(3 * MiB, 11);
+        using (var stored = await alice.PostAsync("v1/blobs", new ByteArrayContent(kept)))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, stored.StatusCode);
+        }
+
+        // A job's output is charged past the quota: alice now stores 5 MiB of 4.
+        await BlobTransfer.StoreAsync(grains, BlobCaller.JobOutputFor("alice"), Bytes(2 * MiB, 12), null, CancellationToken.None);
+        Assert.Equal((5L * MiB, 0L), await UsageAsync(alice));
+
+        // Her own 3 MiB again: no new byte, nothing held, never refused; new bytes are.
+        using (var again = await alice.PostAsync("v1/blobs", new ByteArrayContent(kept)))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, again.StatusCode);
+        }
+
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/blobs", new ByteArrayContent(Bytes(10, 13))), 429, "quota_exceeded");
+        Assert.Equal((5L * MiB, 0L), await UsageAsync(alice));
+    }
+
+    [Fact]
     public async Task A_piece_before_the_upload_is_begun_and_a_completion_for_another_client_are_refused()
     {
         await using var silo = await ApiTestSilo.StartAsync();

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Marketplace.Cli;
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
 using Xunit;
@@ -91,8 +92,12 @@ public sealed class CliStorageTests(ITestOutputHelper output)
         Assert.Contains("give exactly one of --file, --blob and --job-output", none.Error, StringComparison.Ordinal);
         var both = await Cli().RunAsync("store", "--file", input, "--blob", blobId);
         Assert.Equal(1, both.ExitCode);
-        var unknownJob = await Cli().RunAsync("store", "--job-output", "job-that-does-not-exist");
-        Assert.NotEqual(0, unknownJob.ExitCode);
+        var unknownJob = await Cli().RunAsync("store", "--job-output", "job" + new string('0', 32));
         output.WriteLine(unknownJob.Error);
+        Assert.Equal(ExitCodes.NotFound, unknownJob.ExitCode);
+        Assert.Contains("job_not_found", unknownJob.Error, StringComparison.Ordinal);
+        var malformed = await Cli().RunAsync("store", "--job-output", "not-a-job-id");
+        Assert.Equal(ExitCodes.Rejected, malformed.ExitCode);
+        Assert.Contains("invalid_request", malformed.Error, StringComparison.Ordinal);
     }
 }
