@@ -6,6 +6,8 @@
 // store's size on disk per GiB of chunks (the folder's files; the table with its TOAST and index).
 // Usage: dotnet run -c Release --project bench/Blobs -- --postgres "Host=...;Username=...;Password=..."
 //        [--mib 256 --chunk 1048576 --concurrency 4 --rounds 3]   (or MARKETPLACE_POSTGRES for --postgres)
+//        dotnet run -c Release --project bench/Blobs -- --http --postgres "..." [--blobs 8 --blob-mib 32 --concurrency 4
+//        --rounds 3]   (HttpBench.cs: uploads and downloads through a silo's HTTP API)
 //        dotnet run -c Release --project bench/Blobs -- --sweep [--sweep-chunks 50000 --changed 100]   (SweepBench.cs)
 using System.Diagnostics;
 using System.Globalization;
@@ -29,11 +31,16 @@ if (server.Length == 0)
     return 2;
 }
 
+const int Seed = 20261126;
+if (args.Contains("--http"))
+{
+    return await HttpBench.RunAsync(server, Option("--blobs", 8), Option("--blob-mib", 32), Option("--concurrency", 4), Option("--rounds", 3), Seed);
+}
+
 var mib = Option("--mib", 256);
 var chunkSize = Option("--chunk", 1 << 20);
 var concurrency = Option("--concurrency", 4);
 var rounds = Option("--rounds", 3);
-const int Seed = 20261126;
 var count = (int)((long)mib * 1024 * 1024 / chunkSize);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"chunk stores: {count} chunks of {chunkSize} bytes ({mib} MiB), {concurrency} at a time, best of {rounds} rounds, seed {Seed}; "
