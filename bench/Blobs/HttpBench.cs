@@ -16,7 +16,6 @@ using Marketplace.Grains.Blobs;
 using Marketplace.Silo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 internal static class HttpBench
 {
@@ -25,46 +24,24 @@ internal static class HttpBench
 
     public static async Task<int> RunAsync(string server, int blobs, int blobMib, int concurrency, int rounds, int seed)
     {
-        var database = $"mkt_bench_http_{Guid.NewGuid():N}"[..40];
-        await ExecuteAsync(server, $"CREATE DATABASE \"{database}\"");
-        var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
-        var root = Path.Combine(Path.GetTempPath(), "mkt-bench-http-" + Guid.NewGuid().ToString("N"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"HTTP API: {blobs} blobs of {blobMib} MiB per round, {concurrency} clients at a time, best of {rounds} rounds, seed {seed}; "
             + $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}"));
-        try
+        await using var database = await BenchDatabase.CreateAsync(server, "mkt_bench_http_");
+        var best = new BestOfRounds("folder");
+        for (var round = 0; round < rounds; round++)
         {
-            await Marketplace.Persistence.PostgreSql.PostgreSqlSchema.ApplyAsync(connectionString, CancellationToken.None);
-            var best = new Dictionary<string, (double Upload, double Download)>();
-            for (var round = 0; round < rounds; round++)
+            foreach (var folderStore in new[] { true, false })
             {
-                foreach (var folderStore in new[] { true, false })
-                {
-                    var name = folderStore ? "folder" : "postgresql";
-                    var (upload, download) = await MeasureAsync(connectionString, Path.Combine(root, $"{name}-{round}"), folderStore, seed + round, blobs, blobMib, concurrency);
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  round {round + 1} {name,-10} upload {upload,8:0.0} MiB/s  download {download,8:0.0} MiB/s"));
-                    best[name] = best.TryGetValue(name, out var b) ? (Math.Max(b.Upload, upload), Math.Max(b.Download, download)) : (upload, download);
-                }
-            }
-
-            Console.WriteLine($"{"chunk store",-12} {"upload MiB/s",13} {"download MiB/s",15} {"x folder up",12} {"x folder down",14}");
-            foreach (var name in new[] { "folder", "postgresql" })
-            {
-                var (u, d) = best[name];
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{name,-12} {u,13:0.0} {d,15:0.0} {u / best["folder"].Upload,12:0.00} {d / best["folder"].Download,14:0.00}"));
-            }
-        }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
-            if (Directory.Exists(root))
-            {
-                Directory.Delete(root, recursive: true);
+                var name = folderStore ? "folder" : "postgresql";
+                var dataFolder = Path.Combine(database.Folder, $"{name}-{round}");
+                var (upload, download) = await MeasureAsync(database.ConnectionString, dataFolder, folderStore, seed + round, blobs, blobMib, concurrency);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  round {round + 1} {name,-10} upload {upload,8:0.0} MiB/s  download {download,8:0.0} MiB/s"));
+                best.Keep(name, upload, download);
             }
         }
 
+        best.Print(["chunk store", "upload MiB/s", "download MiB/s", "x folder up", "x folder down"], ["folder", "postgresql"]);
         return 0;
     }
 
@@ -168,14 +145,6 @@ internal static class HttpBench
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>Builds the silo's services with the chunk folder (<see cref="FileChunkStore"/>, in the data folder) as

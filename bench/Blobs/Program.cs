@@ -17,7 +17,6 @@ using Marketplace.Persistence.PostgreSql;
 using Marketplace.Silo.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 if (args.Contains("--sweep"))
 {
@@ -46,47 +45,30 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"chunk stores: {count} chunks of {chunkSize} bytes ({mib} MiB), {concurrency} at a time, best of {rounds} rounds, seed {Seed}; "
     + $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}"));
 
-var database = $"mkt_bench_chunks_{Guid.NewGuid():N}"[..40];
-await ExecuteAsync(server, $"CREATE DATABASE \"{database}\"");
-var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
-var folder = Path.Combine(Path.GetTempPath(), "mkt-bench-chunks-" + Guid.NewGuid().ToString("N"));
-try
+await using (var database = await BenchDatabase.CreateAsync(server, "mkt_bench_chunks_"))
 {
-    await PostgreSqlSchema.ApplyAsync(connectionString, CancellationToken.None);
     var log = new BlobLog(NullLogger.Instance);
-    var best = new Dictionary<string, (double Write, double Read)>();
+    var best = new BestOfRounds("files");
     for (var round = 0; round < rounds; round++)
     {
         // Each round stores new chunks (another seed per round), so no write is a deduplicated no-op.
-        var file = new FileChunkStore(Options.Create(new BlobOptions { ChunkStorePath = Path.Combine(folder, $"round{round}") }), log);
-        await using var table = new PostgreSqlChunkStore(new PostgreSqlChunks(connectionString), log);
+        var file = new FileChunkStore(Options.Create(new BlobOptions { ChunkStorePath = Path.Combine(database.Folder, $"round{round}") }), log);
+        await using var table = new PostgreSqlChunkStore(new PostgreSqlChunks(database.ConnectionString), log);
         foreach (var (name, store) in new (string, IChunkStore)[] { ("files", file), ("postgresql", table) })
         {
             var (write, read) = await MeasureAsync(store, Seed + round, count, chunkSize, concurrency);
-            best[name] = best.TryGetValue(name, out var b) ? (Math.Max(b.Write, write), Math.Max(b.Read, read)) : (write, read);
+            best.Keep(name, write, read);
         }
     }
 
-    var stored = (double)count * chunkSize * rounds;
-    var fileBytes = new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
-    var tableBytes = await ScalarAsync(connectionString, "SELECT pg_total_relation_size('marketplaceblobchunks')");
-    var perGiB = (double)(1L << 30) / stored;
-    Console.WriteLine($"{"store",-12} {"write MiB/s",12} {"read MiB/s",11} {"x files w",10} {"x files r",10} {"bytes per GiB stored",22}");
-    foreach (var (name, onDisk) in new[] { ("files", fileBytes), ("postgresql", tableBytes) })
+    var perGiB = (double)(1L << 30) / ((double)count * chunkSize * rounds);
+    var onDisk = new Dictionary<string, double>
     {
-        var (w, r) = best[name];
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-12} {w,12:0.0} {r,11:0.0} {w / best["files"].Write,10:0.00} {r / best["files"].Read,10:0.00} {onDisk * perGiB,22:N0}"));
-    }
-}
-finally
-{
-    NpgsqlConnection.ClearAllPools();
-    await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
-    if (Directory.Exists(folder))
-    {
-        Directory.Delete(folder, recursive: true);
-    }
+        ["files"] = new DirectoryInfo(database.Folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) * perGiB,
+        ["postgresql"] = await database.ScalarAsync("SELECT pg_total_relation_size('marketplaceblobchunks')") * perGiB,
+    };
+    best.Print(["store", "write MiB/s", "read MiB/s", "x files w", "x files r"], ["files", "postgresql"],
+        name => string.Create(CultureInfo.InvariantCulture, $" {onDisk[name],22:N0} bytes per GiB stored"));
 }
 
 return 0;
@@ -121,22 +103,6 @@ static async Task<(double Write, double Read)> MeasureAsync(IChunkStore store, i
     })));
     var read = count * (double)chunkSize / (1 << 20) / watch.Elapsed.TotalSeconds;
     return (write, read);
-}
-
-static async Task ExecuteAsync(string connectionString, string sql)
-{
-    await using var connection = new NpgsqlConnection(connectionString);
-    await connection.OpenAsync();
-    await using var command = new NpgsqlCommand(sql, connection);
-    await command.ExecuteNonQueryAsync();
-}
-
-static async Task<long> ScalarAsync(string connectionString, string sql)
-{
-    await using var connection = new NpgsqlConnection(connectionString);
-    await connection.OpenAsync();
-    await using var command = new NpgsqlCommand(sql, connection);
-    return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
 }
 
 int Option(string name, int fallback) => int.Parse(OptionText(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
