@@ -1,4 +1,5 @@
 using Marketplace.Silo.Api;
+using Marketplace.TestSupport;
 using Xunit;
 
 namespace Marketplace.Api.Tests;
@@ -95,15 +96,5 @@ public sealed class ClusterRateBudgetTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => first);
         await Assert.ThrowsAsync<InvalidOperationException>(() => second);
         Assert.Equal(BudgetAnswer.Admitted, await budget.TryTakeAsync("c1", Limit));
-    }
-
-    /// <summary>A clock that moves only when told.</summary>
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
+using Marketplace.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using Xunit.Abstractions;
@@ -557,15 +558,5 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
 
             Interlocked.Decrement(ref _stopped);
         }
-    }
-
-    /// <summary>A clock that moves only when told.</summary>
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
 using Marketplace.Grains.Blobs;
+using Marketplace.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using Xunit.Abstractions;
@@ -17,6 +18,13 @@ public sealed class UploadHoldTests(ITestOutputHelper output)
     private const long Quota = 4L * MiB;
 
     private static readonly DateTimeOffset Start = new(2026, 11, 27, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A silo where alice may store <see cref="Quota"/> bytes, its blob clock <paramref name="clock"/> when
+    /// given.</summary>
+    private static Task<ApiTestSilo> StartWithQuotaAsync(ManualClock? clock = null) =>
+        ApiTestSilo.StartAsync(
+            new Dictionary<string, string?> { ["Marketplace:Blobs:StoredBytesPerClient:alice"] = Quota.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            services: clock is null ? null : s => s.AddKeyedSingleton<TimeProvider>(BlobOptions.ClockKey, clock));
 
     private static async Task<(long Stored, long Uploads)> UsageAsync(HttpClient client)
     {
@@ -37,9 +45,7 @@ public sealed class UploadHoldTests(ITestOutputHelper output)
     public async Task Uploads_under_way_share_the_quota_and_an_abandoned_one_holds_its_bytes_until_its_chunks_may_go()
     {
         var clock = new ManualClock(Start);
-        await using var silo = await ApiTestSilo.StartAsync(
-            new Dictionary<string, string?> { ["Marketplace:Blobs:StoredBytesPerClient:alice"] = Quota.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-            services: s => s.AddKeyedSingleton<TimeProvider>(BlobOptions.ClockKey, clock));
+        await using var silo = await StartWithQuotaAsync(clock);
         using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
         var grains = silo.App.Services.GetRequiredService<IGrainFactory>();
         var options = silo.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BlobOptions>>().Value;
@@ -82,8 +88,7 @@ public sealed class UploadHoldTests(ITestOutputHelper output)
     [Fact]
     public async Task An_upload_id_begun_again_after_its_upload_was_abandoned_keeps_the_old_hold_beside_the_new()
     {
-        await using var silo = await ApiTestSilo.StartAsync(
-            new Dictionary<string, string?> { ["Marketplace:Blobs:StoredBytesPerClient:alice"] = Quota.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await using var silo = await StartWithQuotaAsync();
         using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
         var grains = silo.App.Services.GetRequiredService<IGrainFactory>();
         var id = Guid.NewGuid();
@@ -105,8 +110,7 @@ public sealed class UploadHoldTests(ITestOutputHelper output)
     [Fact]
     public async Task Bytes_the_client_owns_upload_again_for_free_while_it_is_past_its_quota()
     {
-        await using var silo = await ApiTestSilo.StartAsync(
-            new Dictionary<string, string?> { ["Marketplace:Blobs:StoredBytesPerClient:alice"] = Quota.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await using var silo = await StartWithQuotaAsync();
         using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
         var grains = silo.App.Services.GetRequiredService<IGrainFactory>();
         var kept = Bytes(3 * MiB, 11);
@@ -143,15 +147,5 @@ public sealed class UploadHoldTests(ITestOutputHelper output)
         await upload.AppendAtAsync(0, new byte[10]);
         await Assert.ThrowsAsync<InvalidRequestException>(() => upload.CompleteAsync(null, BlobCaller.Client("bob")));
         Assert.Equal(10, (await upload.CompleteAsync(null, BlobCaller.Client("alice"))).Size);
-    }
-
-    /// <summary>A clock that moves only when told.</summary>
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 }

@@ -23,14 +23,7 @@ internal sealed partial class ChaosRun
         const int Seed = 20261126;
         var silo1 = _silos.Single(s => s.Service == "silo1").Client;
         var silo2 = _silos.Single(s => s.Service == "silo2").Client;
-        var stored = new List<(string DealId, string Sha256, int OnSilo3)>();
-        for (var i = 0; i < Deals; i++)
-        {
-            var content = new byte[DealBytes];
-            new Random(Seed + i).NextBytes(content);
-            var deal = await silo1.StoreAsync(content, dealId: $"chaos-{settings.RunId}-{i}");
-            stored.Add((deal.DealId, Convert.ToHexStringLower(SHA256.HashData(content)), deal.Fragments.Count(f => f.ProviderId.StartsWith("silo3-", StringComparison.Ordinal))));
-        }
+        var stored = await StoreDealsAsync(silo1, Seed, $"chaos-{settings.RunId}-");
 
         var killed = Stopwatch.StartNew();
         await cluster.RunAsync("kill silo3", TimeSpan.FromMinutes(1));
@@ -48,6 +41,23 @@ internal sealed partial class ChaosRun
             + $"then: {string.Join(", ", afterwards.Select(r => r.Detail))}; audits: {string.Join(", ", audits)} (content seed {Seed})");
     }
 
+    /// <summary>Stores <see cref="Deals"/> deals of <see cref="DealBytes"/> seeded bytes through <paramref name="silo"/>,
+    /// with ids <paramref name="idPrefix"/> and their number; answers each deal's id, content hash and how many of its
+    /// fragments silo3's providers hold.</summary>
+    private static async Task<List<(string DealId, string Sha256, int OnSilo3)>> StoreDealsAsync(HttpMarketplaceClient silo, int seed, string idPrefix)
+    {
+        var stored = new List<(string DealId, string Sha256, int OnSilo3)>();
+        for (var i = 0; i < Deals; i++)
+        {
+            var content = new byte[DealBytes];
+            new Random(seed + i).NextBytes(content);
+            var deal = await silo.StoreAsync(content, dealId: idPrefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            stored.Add((deal.DealId, Convert.ToHexStringLower(SHA256.HashData(content)), deal.Fragments.Count(f => f.ProviderId.StartsWith("silo3-", StringComparison.Ordinal))));
+        }
+
+        return stored;
+    }
+
     /// <summary>
     /// silo3's providers lose every fragment of the deals, as a host whose disk was replaced (the silo keeps running):
     /// an audit must find them missing and repair each onto its own provider (every provider of the cluster already
@@ -58,14 +68,7 @@ internal sealed partial class ChaosRun
     {
         const int Seed = 20261127;
         var silo1 = _silos.Single(s => s.Service == "silo1").Client;
-        var stored = new List<(string DealId, string Sha256, int OnSilo3)>();
-        for (var i = 0; i < Deals; i++)
-        {
-            var content = new byte[DealBytes];
-            new Random(Seed + i).NextBytes(content);
-            var deal = await silo1.StoreAsync(content, dealId: $"chaos-{settings.RunId}-disk-{i}");
-            stored.Add((deal.DealId, Convert.ToHexStringLower(SHA256.HashData(content)), deal.Fragments.Count(f => f.ProviderId.StartsWith("silo3-", StringComparison.Ordinal))));
-        }
+        var stored = await StoreDealsAsync(silo1, Seed, $"chaos-{settings.RunId}-disk-");
 
         await cluster.RunAsync($"exec -T silo3 sh -c \"rm -rf /var/lib/marketplace/providers/*/chaos-{settings.RunId}-disk-*\"", TimeSpan.FromMinutes(1));
         var watch = Stopwatch.StartNew();

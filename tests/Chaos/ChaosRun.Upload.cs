@@ -22,14 +22,7 @@ internal sealed partial class ChaosRun
         new Random(Seed).NextBytes(content);
         var expected = Convert.ToHexStringLower(SHA256.HashData(content));
 
-        var source = new PacedStream(content, 1 << 20, TimeSpan.FromMilliseconds(100));
-        var silo3 = _silos.Single(s => s.Service == "silo3").Client;
-        var upload = Task.Run(async () =>
-        {
-            using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            return await silo3.UploadBlobAsync(source, "application/octet-stream", cancellationToken: bound.Token);
-        });
-        await source.FirstChunkSent.WaitAsync(TimeSpan.FromMinutes(1));
+        var upload = await BeginPacedUploadAsync(content, "silo3");
         var watch = Stopwatch.StartNew();
         var stop = cluster.RunAsync("stop silo3", TimeSpan.FromMinutes(2));
         string first;
@@ -76,14 +69,7 @@ internal sealed partial class ChaosRun
         var expected = Convert.ToHexStringLower(SHA256.HashData(content));
         var blobId = BlobMerkle.ComputeBlobId([.. content.Chunk(1 << 20).Select(c => BlobMerkle.HashChunk(c))]);
 
-        var source = new PacedStream(content, 1 << 20, TimeSpan.FromMilliseconds(100));
-        var silo1 = _silos.Single(s => s.Service == "silo1").Client;
-        var upload = Task.Run(async () =>
-        {
-            using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            return await silo1.UploadBlobAsync(source, "application/octet-stream", cancellationToken: bound.Token);
-        });
-        await source.FirstChunkSent.WaitAsync(TimeSpan.FromMinutes(1));
+        var upload = await BeginPacedUploadAsync(content, "silo1");
         var watch = Stopwatch.StartNew();
         await cluster.RunAsync("kill postgres", TimeSpan.FromMinutes(1));
         await Task.Delay(TimeSpan.FromSeconds(5));
@@ -143,6 +129,21 @@ internal sealed partial class ChaosRun
     }
 
     /// <summary>Hands out its bytes a chunk per <c>pace</c>, and says when the first chunk has gone.</summary>
+    /// <summary>Starts uploading <paramref name="content"/> to <paramref name="service"/> a MiB every 100 ms (bounded
+    /// at two minutes) and answers the upload once its first MiB has gone.</summary>
+    private async Task<Task<BlobManifest>> BeginPacedUploadAsync(byte[] content, string service)
+    {
+        var source = new PacedStream(content, 1 << 20, TimeSpan.FromMilliseconds(100));
+        var silo = _silos.Single(s => s.Service == service).Client;
+        var upload = Task.Run(async () =>
+        {
+            using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            return await silo.UploadBlobAsync(source, "application/octet-stream", cancellationToken: bound.Token);
+        });
+        await source.FirstChunkSent.WaitAsync(TimeSpan.FromMinutes(1));
+        return upload;
+    }
+
     private sealed class PacedStream(byte[] content, int chunk, TimeSpan pace) : Stream
     {
         private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -26,7 +26,7 @@ public sealed class SignedRequestTests : IAsyncLifetime
     private static readonly byte[] BobSecret = [.. Enumerable.Range(100, 40).Select(i => (byte)i)];
     private static readonly DateTimeOffset Start = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly SettableClock _clock = new(Start);
+    private readonly ManualClock _clock = new(Start);
     private ApiTestSilo _silo = null!;
 
     public async Task InitializeAsync()
@@ -423,13 +423,6 @@ public sealed class SignedRequestTests : IAsyncLifetime
         request.Headers.Add(RequestSignature.ContentSha256Header, contentSha256);
         request.Headers.Add(RequestSignature.SignatureHeader, Convert.ToHexStringLower(RequestSignature.Sign(secret ?? AliceSecret, stringToSign)));
         return request;
-    }
-
-    private sealed class SettableClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
     }
 
     private sealed class NonSeekableStream(Stream inner) : Stream

@@ -1,5 +1,5 @@
 using Marketplace.GrainInterfaces;
-using Marketplace.Grains.Tests.Ledger;
+using Marketplace.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -12,7 +12,7 @@ public sealed class ReservationLapseTests
     [Fact]
     public async Task Reservations_of_jobs_never_stored_give_their_places_back_after_their_lifetime()
     {
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
+        var time = new ManualClock(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
         await using var silo = await MarketplaceTestSilo.StartAsync(
             new Dictionary<string, string?> { ["Marketplace:Jobs:UnfinishedJobsPerClient:lapse"] = "3" },
             services => services.AddSingleton<TimeProvider>(time));

@@ -1,5 +1,5 @@
-using Marketplace.Grains.Tests.Ledger;
 using Marketplace.Grains.Workers;
+using Marketplace.TestSupport;
 using Xunit;
 
 namespace Marketplace.Grains.Tests.Jobs;
@@ -13,7 +13,7 @@ public sealed class RoomHoldsTests
     [Fact]
     public void AHeldRoomIsTakenForOthersAndFreeForTheWokenJob()
     {
-        var holds = new RoomHolds(new ManualTimeProvider(T0));
+        var holds = new RoomHolds(new ManualClock(T0));
         holds.Hold("j1", "a");
 
         Assert.Equal((1, 1), holds.HeldForOthers("a", "j2"));
@@ -25,7 +25,7 @@ public sealed class RoomHoldsTests
     [Fact]
     public void ReleasingOrRunningOutFreesTheRoom()
     {
-        var clock = new ManualTimeProvider(T0);
+        var clock = new ManualClock(T0);
         var holds = new RoomHolds(clock);
         holds.Hold("j1", "a");
         holds.Hold("j2", "a");
@@ -41,7 +41,7 @@ public sealed class RoomHoldsTests
     [Fact]
     public void HoldingAJobAgainRenewsItsOneHold()
     {
-        var clock = new ManualTimeProvider(T0);
+        var clock = new ManualClock(T0);
         var holds = new RoomHolds(clock);
         holds.Hold("j1", "a");
         clock.Advance(RoomHolds.HoldFor / 2);
@@ -55,7 +55,7 @@ public sealed class RoomHoldsTests
     [Fact]
     public void OnlyAHoldStillInPlaceIsReleasedAsUnused()
     {
-        var clock = new ManualTimeProvider(T0);
+        var clock = new ManualClock(T0);
         var holds = new RoomHolds(clock);
         var first = holds.Hold("j1", "a");
         var renewed = holds.Hold("j1", "a");

@@ -1,4 +1,5 @@
 using Marketplace.GrainInterfaces;
+using Marketplace.TestSupport;
 using Xunit;
 
 namespace Marketplace.Grains.Tests.Ledger;
@@ -10,7 +11,7 @@ public sealed class LedgerDurabilityTests
     [Fact]
     public async Task RetriesAfterReactivationAndAfterARestartMoveNothingTwice()
     {
-        var time = new ManualTimeProvider(LedgerKit.Start);
+        var time = new ManualClock(LedgerKit.Start);
         await using var silo = await LedgerKit.StartAsync(time);
         const string Key = "durable";
         var ledger = silo.Ledger(Key);

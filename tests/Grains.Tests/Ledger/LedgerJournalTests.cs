@@ -1,6 +1,7 @@
 using System.Globalization;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Ledger;
+using Marketplace.TestSupport;
 using Xunit;
 
 namespace Marketplace.Grains.Tests.Ledger;
@@ -11,7 +12,7 @@ public sealed class LedgerJournalTests
     [Fact]
     public async Task TheJournalIsReadAPageAtATimeWithoutRepeatsOrGaps()
     {
-        await using var silo = await LedgerKit.StartAsync(new ManualTimeProvider(LedgerKit.Start));
+        await using var silo = await LedgerKit.StartAsync(new ManualClock(LedgerKit.Start));
         var ledger = silo.Ledger("journal");
         for (var i = 0; i < 25; i++)
         {
@@ -38,7 +39,7 @@ public sealed class LedgerJournalTests
     [Fact]
     public async Task OldEntriesAreCompactedIntoACheckpointThatReplaysToTheBalancesAcrossARestart()
     {
-        await using var silo = await LedgerKit.StartAsync(new ManualTimeProvider(LedgerKit.Start), maxJournalEntries: 10);
+        await using var silo = await LedgerKit.StartAsync(new ManualClock(LedgerKit.Start), maxJournalEntries: 10);
         var ledger = silo.Ledger("compact");
         await ledger.DepositAsync("alice", 1_000, "d1");
         for (var i = 0; i < 20; i++)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Ledger;
+using Marketplace.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
 
@@ -12,7 +13,7 @@ internal static class LedgerKit
     public static readonly DateTimeOffset Start = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
     /// <summary>Starts a silo without workers whose ledger reads <paramref name="time"/>.</summary>
-    public static Task<MarketplaceTestSilo> StartAsync(ManualTimeProvider time, int maxJournalEntries = 1000) =>
+    public static Task<MarketplaceTestSilo> StartAsync(ManualClock time, int maxJournalEntries = 1000) =>
         MarketplaceTestSilo.StartAsync(
             new Dictionary<string, string?>
             {

@@ -8,6 +8,7 @@
 // settlement entry, and an operation that must not move money leaves the journal where it was.
 using System.Globalization;
 using Marketplace.GrainInterfaces;
+using Marketplace.TestSupport;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -26,7 +27,7 @@ public sealed class LedgerPropertyTests(ITestOutputHelper output)
         output.WriteLine($"seed {seed}, {steps} operations (MARKETPLACE_LEDGER_SEED, MARKETPLACE_LEDGER_STEPS)");
         Console.WriteLine($"ledger property test: seed {seed}, {steps} operations");
 
-        var time = new ManualTimeProvider(LedgerKit.Start);
+        var time = new ManualClock(LedgerKit.Start);
         await using var silo = await LedgerKit.StartAsync(time, maxJournalEntries: 500);
         var run = new Run(silo.Ledger("property"), new Random(seed), time);
         for (var step = 0; step < steps; step++)
@@ -47,7 +48,7 @@ public sealed class LedgerPropertyTests(ITestOutputHelper output)
         Assert.True(run.Settled > steps / 20, $"only {run.Settled} jobs settled");
     }
 
-    private sealed class Run(ISettlement ledger, Random random, ManualTimeProvider time)
+    private sealed class Run(ISettlement ledger, Random random, ManualClock time)
     {
         private readonly Dictionary<string, UInt128> _available = Clients.ToDictionary(c => c, _ => UInt128.Zero);
         private readonly Dictionary<string, (string Client, UInt128 Amount, SettlementOutcome? Outcome, long Sequence)> _jobs = [];

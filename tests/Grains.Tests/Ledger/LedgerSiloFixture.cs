@@ -1,3 +1,4 @@
+using Marketplace.TestSupport;
 using Xunit;
 
 namespace Marketplace.Grains.Tests.Ledger;
@@ -7,7 +8,7 @@ public sealed class LedgerSiloFixture : IAsyncLifetime
 {
     private MarketplaceTestSilo? _silo;
 
-    internal ManualTimeProvider Time { get; } = new(LedgerKit.Start);
+    internal ManualClock Time { get; } = new(LedgerKit.Start);
 
     internal MarketplaceTestSilo Silo => _silo ?? throw new InvalidOperationException("not started");
 

@@ -2,7 +2,7 @@ using System.Text;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
 using Marketplace.Grains.Programs;
-using Marketplace.Grains.Tests.Ledger;
+using Marketplace.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -108,7 +108,7 @@ public sealed class ProgramStateHistoryTests(ProgramsSiloFixture fixture) : ICla
     {
         // A job retried minutes after its silo died finds the state its first attempt read, however many commits
         // came between (here 10 against a count of 3); once older than the age, the count holds again.
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 26, 4, 0, 0, TimeSpan.Zero));
+        var time = new ManualClock(new DateTimeOffset(2026, 11, 26, 4, 0, 0, TimeSpan.Zero));
         await using var silo = await MarketplaceTestSilo.StartAsync(
             new Dictionary<string, string?>
             {

@@ -3,7 +3,7 @@ using System.Text;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Execution;
 using Marketplace.Grains.Programs;
-using Marketplace.Grains.Tests.Ledger;
+using Marketplace.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -46,7 +46,7 @@ public sealed class StateCommitFenceTests(ProgramsSiloFixture fixture) : IClassF
     [Fact]
     public async Task The_fence_forgets_the_oldest_jobs_and_refuses_jobs_created_before_them_across_a_restart()
     {
-        var time = new ManualTimeProvider(Start);
+        var time = new ManualClock(Start);
         await using var silo = await MarketplaceTestSilo.StartAsync(
             new Dictionary<string, string?>
             {

@@ -1,6 +1,6 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Tests.Jobs;
-using Marketplace.Grains.Tests.Ledger;
+using Marketplace.TestSupport;
 using Xunit;
 
 using static Marketplace.Grains.Tests.Reputation.ReputationKit;
@@ -13,7 +13,7 @@ public sealed class ReputationSiloFixture : IAsyncLifetime
 {
     private MarketplaceTestSilo? _silo;
 
-    internal ManualTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+    internal ManualClock Time { get; } = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
 
     internal IGrainFactory Grains => (_silo ?? throw new InvalidOperationException("not started")).Grains;
 

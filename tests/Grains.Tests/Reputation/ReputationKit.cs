@@ -1,7 +1,7 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Reputation;
 using Marketplace.Grains.Tests.Jobs;
-using Marketplace.Grains.Tests.Ledger;
+using Marketplace.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Grains.Tests.Reputation;
@@ -10,7 +10,7 @@ namespace Marketplace.Grains.Tests.Reputation;
 internal static class ReputationKit
 {
     /// <summary>Starts a silo with <paramref name="settings"/> whose reputation reads <paramref name="time"/>.</summary>
-    public static async Task<MarketplaceTestSilo> StartAsync(ManualTimeProvider time, JobsSettings settings)
+    public static async Task<MarketplaceTestSilo> StartAsync(ManualClock time, JobsSettings settings)
     {
         var silo = await MarketplaceTestSilo.StartAsync(settings.Values, services => services.AddSingleton(new ReputationClock(time)));
         var expected = settings.Values.Keys.Count(k => k.StartsWith("Marketplace:Workers:", StringComparison.OrdinalIgnoreCase) && k.EndsWith(":Id", StringComparison.OrdinalIgnoreCase));

@@ -1,6 +1,6 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Tests.Jobs;
-using Marketplace.Grains.Tests.Ledger;
+using Marketplace.TestSupport;
 using Xunit;
 
 namespace Marketplace.Grains.Tests.Reputation;
@@ -12,7 +12,7 @@ public sealed class ReputationMatchingTests
     [Fact]
     public async Task A26_WorkersBelowTheMinimumReputationDoNotBidAndWithoutAQualifiedBidTheJobHasNoEligibleWorker()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var time = new ManualClock(DateTimeOffset.UtcNow);
         var settings = new JobsSettings().Worker("r1").Worker("r2").Worker("r3").Set("Marketplace:Reputation:MinimumReputation", "0.7");
         await using var silo = await ReputationKit.StartAsync(time, settings);
 
@@ -53,7 +53,7 @@ public sealed class ReputationMatchingTests
     [Fact]
     public async Task A27_ABannedWorkerDeclinesSayingUntilWhenAndBidsAgainOnceTheBanExpires()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var time = new ManualClock(DateTimeOffset.UtcNow);
         var settings = new JobsSettings().Worker("b1").Set("Marketplace:Reputation:MinimumReputation", "0");
         await using var silo = await ReputationKit.StartAsync(time, settings);
         var good = await JobsKit.DeployAsync(silo, "quick");

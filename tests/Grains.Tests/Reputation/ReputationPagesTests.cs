@@ -1,7 +1,7 @@
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Reputation;
 using Marketplace.Grains.Tests.Jobs;
-using Marketplace.Grains.Tests.Ledger;
+using Marketplace.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Providers;
 using Orleans.Storage;
@@ -24,7 +24,7 @@ public sealed class ReputationPagesTests(ITestOutputHelper output)
     {
         const int seed = 4242;
         output.WriteLine($"seed {seed}");
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero));
+        var time = new ManualClock(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero));
         await using var silo = await StartAsync(time, Settings());
         var w = "rep-pages-" + Guid.NewGuid().ToString("N")[..8];
         var random = new Random(seed);
@@ -72,7 +72,7 @@ public sealed class ReputationPagesTests(ITestOutputHelper output)
     [Fact]
     public async Task ARecordWithEveryKeptEventInItIsReadAndPagedOnItsNextWrite()
     {
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero));
+        var time = new ManualClock(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero));
         await using var silo = await StartAsync(time, Settings());
         var w = "rep-old-" + Guid.NewGuid().ToString("N")[..8];
 
