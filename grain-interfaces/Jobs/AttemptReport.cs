@@ -48,4 +48,9 @@ public sealed class AttemptReport
     /// <summary>The run's receipt signed by the worker (null for an ending that gets no receipt: see
     /// <see cref="ReceiptOutcome"/>). The job checks it against the attempt and the worker's registered key.</summary>
     [Id(12)] public SignedExecutionReceipt? Receipt { get; set; }
+
+    /// <summary>True when the attempt failed because another part of the cluster could not be reached (a silo that
+    /// left, the database away) after the run itself went well: neither the worker's nor the job's doing, so the job
+    /// retries at once and the worker's reputation does not count it.</summary>
+    [Id(13)] public bool ClusterFault { get; set; }
 }

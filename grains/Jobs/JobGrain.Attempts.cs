@@ -80,8 +80,17 @@ internal sealed partial class JobGrain
 
         var error = report.Error ?? report.FailureReason.ToString();
         AddLog("error", $"attempt {attempt} on worker {report.WorkerId} failed ({report.FailureReason}): {error}; fuel {report.FuelConsumed}", attempt);
-        await RecordReportedFailureAsync(report);
         var retriable = report.Retriable || report.FailureReason is FailureReason.Timeout or FailureReason.MissingDependency or FailureReason.WorkerLost;
+        if (report.ClusterFault)
+        {
+            // A silo or the database out of reach says nothing of the worker or the job: no reputation event, and the
+            // retry does not wait out a backoff.
+            AddLog("info", $"attempt {attempt} failed through the cluster, not worker {report.WorkerId}: not counted against it, and a retry waits no backoff", attempt);
+            await RetryOrFinishAsync(report.FailureReason, error, retriable: true, retryAtOnce: true);
+            return;
+        }
+
+        await RecordReportedFailureAsync(report);
         await RetryOrFinishAsync(report.FailureReason, error, retriable);
     }
 

@@ -486,8 +486,8 @@ internal sealed partial class JobGrain(
         }, this, new GrainTimerCreationOptions(_options.FinishedJobIdle, Timeout.InfiniteTimeSpan));
 
     /// <summary>Charges the job a retry and schedules it after the backoff (at once with <paramref name="retryAtOnce"/>:
-    /// the attempt was lost with its worker's silo, which says nothing about the job), or finishes it failed when it is
-    /// not retriable or has no retry left.</summary>
+    /// the attempt was lost with its worker's silo or failed through the cluster, which says nothing about the job), or
+    /// finishes it failed when it is not retriable or has no retry left.</summary>
     private async Task RetryOrFinishAsync(FailureReason reason, string error, bool retriable, bool retryAtOnce = false)
     {
         _attemptId = null;

@@ -514,7 +514,14 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
                         report.Receipt = null;
                         return Fail(report, FailureReason.WorkerLost, "attempt stopped while storing its output");
                     }
-                    catch (Exception e) when (e is MarketplaceException or OrleansException or TimeoutException)
+                    catch (Exception e) when (e is OrleansException or TimeoutException or BlobStoreException)
+                    {
+                        // The blob's grains or the chunk store were out of reach: the cluster's fault, not this worker's.
+                        report.Receipt = null;
+                        report.ClusterFault = true;
+                        return Fail(report, FailureReason.WorkerLost, $"worker {WorkerId} could not store the output, the cluster being out of reach: {e.Message}");
+                    }
+                    catch (MarketplaceException e)
                     {
                         report.Receipt = null;
                         return Fail(report, FailureReason.WorkerLost, $"worker {WorkerId} could not store the output: {e.Message}");
