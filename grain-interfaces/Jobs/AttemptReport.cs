@@ -50,7 +50,7 @@ public sealed class AttemptReport
     [Id(12)] public SignedExecutionReceipt? Receipt { get; set; }
 
     /// <summary>True when the attempt failed because another part of the cluster could not be reached (a silo that
-    /// left, the database away) after the run itself went well: neither the worker's nor the job's doing, so the job
-    /// retries at once and the worker's reputation does not count it.</summary>
+    /// left, the database away) while the worker read the input or stored the output: neither the worker's nor the
+    /// job's doing, so the job retries at once and the worker's reputation does not count it.</summary>
     [Id(13)] public bool ClusterFault { get; set; }
 }

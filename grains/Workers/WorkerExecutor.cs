@@ -414,8 +414,10 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
         return (report.FuelConsumed, job.ReportAttemptAsync(report));
     }
 
-    /// <summary>Reads the input and runs the program of <paramref name="a"/>; a null result comes with why not.</summary>
-    private async Task<(ReadOnlyMemory<byte> Input, ProgramRunResult? Result, FailureReason Reason, string? Error)> RunProgramAsync(JobAssignment a, CancellationToken token)
+    /// <summary>Reads the input and runs the program of <paramref name="a"/>; a null result comes with why not (and
+    /// <paramref name="report"/>, when given, marked <see cref="AttemptReport.ClusterFault"/> when the cluster was out
+    /// of reach).</summary>
+    private async Task<(ReadOnlyMemory<byte> Input, ProgramRunResult? Result, FailureReason Reason, string? Error)> RunProgramAsync(JobAssignment a, AttemptReport? report, CancellationToken token)
     {
         if (_runner is null)
         {
@@ -446,6 +448,16 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
         {
             return (default, null, FailureReason.WorkerLost, "attempt stopped before it ran");
         }
+        catch (Exception e) when (e is OrleansException or TimeoutException or BlobStoreException)
+        {
+            // The input's grains or the chunk store were out of reach: the cluster's fault, not this worker's.
+            if (report is not null)
+            {
+                report.ClusterFault = true;
+            }
+
+            return (default, null, FailureReason.WorkerLost, $"worker {WorkerId} could not read the input, the cluster being out of reach: {e.Message}");
+        }
 
         var result = await _runner.RunAsync(
             new ProgramRunRequest
@@ -473,7 +485,7 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
     private async Task<AttemptReport> ExecuteAsync(JobAssignment a, CancellationToken token)
     {
         var report = new AttemptReport { AttemptId = a.AttemptId, WorkerId = WorkerId };
-        var (input, ran, reason, problem) = await RunProgramAsync(a, token).ConfigureAwait(false);
+        var (input, ran, reason, problem) = await RunProgramAsync(a, report, token).ConfigureAwait(false);
         if (ran is not { } result)
         {
             return Fail(report, reason, problem ?? reason.ToString());
@@ -571,7 +583,7 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
     private async Task<(AttestationReport Report, long Fuel)> AttestationReportAsync(JobAssignment a, AttestationRequest request, CancellationToken token)
     {
         var report = new AttestationReport { RequestId = a.AttemptId, WorkerId = WorkerId };
-        var (input, ran, reason, problem) = await RunProgramAsync(a, token).ConfigureAwait(false);
+        var (input, ran, reason, problem) = await RunProgramAsync(a, null, token).ConfigureAwait(false);
         if (ran is not { } result)
         {
             report.Unable = problem ?? reason.ToString();
