@@ -83,10 +83,12 @@ internal sealed partial class JobGrain
         var retriable = report.Retriable || report.FailureReason is FailureReason.Timeout or FailureReason.MissingDependency or FailureReason.WorkerLost;
         if (report.ClusterFault)
         {
-            // A silo or the database out of reach says nothing of the worker or the job: no reputation event, and the
-            // retry does not wait out a backoff.
-            AddLog("info", $"attempt {attempt} failed through the cluster, not worker {report.WorkerId}: not counted against it, and a retry waits no backoff", attempt);
-            await RetryOrFinishAsync(report.FailureReason, error, retriable: true, retryAtOnce: true);
+            // A silo or the database out of reach says nothing of the worker or the job: no reputation event. A silo
+            // that left is routed around at once, so the job's first retry waits no backoff; a fault that repeats
+            // (a database restarting) waits the backoff, so the job's retries outlast it rather than spend themselves.
+            var atOnce = Info.RetryCount == 0;
+            AddLog("info", $"attempt {attempt} failed through the cluster, not worker {report.WorkerId}: not counted against it{(atOnce ? ", retried without a backoff" : "")}", attempt);
+            await RetryOrFinishAsync(report.FailureReason, error, retriable: true, retryAtOnce: atOnce);
             return;
         }
 

@@ -35,6 +35,27 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         await AssertRetriedAtOnceAsync(silo, job.JobId, store);
     }
 
+    [Fact]
+    public async Task A_cluster_fault_that_repeats_waits_the_backoff_so_the_retries_outlast_a_database_restart()
+    {
+        var store = new RefusingChunkStore();
+        await using var silo = await StartAsync(store);
+        var input = Bytes();
+        store.RefuseNext(writes: 2);
+        var job = await SubmitAsync(silo, s => s.InputInline = input);
+
+        // The first fault is retried at once; the second waits the backoff (an hour here), not spending the last retry.
+        var waiting = await silo.Grains.WaitAsync(job.JobId, j => j.RetryCount == 2);
+        var story = await silo.Grains.DescribeAsync(job.JobId);
+        output.WriteLine(story);
+        Assert.Equal(JobStatus.Pending, waiting.Status);
+        Assert.Equal(2, store.Refused);
+        Assert.Contains("retry 1 of 2 in 0 ms after WorkerLost", story, StringComparison.Ordinal);
+        Assert.Contains("retry 2 of 2 in 3600000 ms after WorkerLost", story, StringComparison.Ordinal);
+        Assert.DoesNotContain(await silo.Grains.EventsAsync("w1"), e => e.Kind is ReputationEventKind.Failure or ReputationEventKind.Timeout);
+        await silo.Grains.GetGrain<IJobGrain>(job.JobId).CancelAsync(JobsKit.Client);
+    }
+
     private static async Task<MarketplaceTestSilo> StartAsync(RefusingChunkStore store)
     {
         // A backoff of an hour: a retry that waited for it would not finish within the test.
