@@ -55,7 +55,8 @@ internal static class HttpBench
             ["Marketplace:Cluster:Mode"] = "PostgreSql",
             ["Marketplace:Cluster:PostgreSqlConnectionString"] = connectionString,
             ["Marketplace:Cluster:ClusterId"] = "bench-" + Guid.NewGuid().ToString("N")[..8],
-            ["Marketplace:Cluster:ServiceId"] = "marketplace-blob-bench",
+            // A service of its own per run: the blobs' records of one run are not there for the next to find.
+            ["Marketplace:Cluster:ServiceId"] = "blob-bench-" + Path.GetFileName(dataFolder),
             ["Marketplace:Cluster:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["Marketplace:Cluster:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["Marketplace:Http:Urls"] = $"http://127.0.0.1:{httpPort}",

@@ -51,6 +51,7 @@ public sealed class AttemptReport
 
     /// <summary>True when the attempt failed because another part of the cluster could not be reached (a silo that
     /// left, the database away) while the worker read the input or stored the output: neither the worker's nor the
-    /// job's doing, so the job retries at once and the worker's reputation does not count it.</summary>
+    /// job's doing: the worker's reputation does not count it, and a job that has not retried before retries without
+    /// a backoff.</summary>
     [Id(13)] public bool ClusterFault { get; set; }
 }

@@ -83,9 +83,15 @@ internal sealed partial class JobGrain
         var retriable = report.Retriable || report.FailureReason is FailureReason.Timeout or FailureReason.MissingDependency or FailureReason.WorkerLost;
         if (report.ClusterFault)
         {
-            // A silo or the database out of reach says nothing of the worker or the job: no reputation event. A silo
-            // that left is routed around at once, so the job's first retry waits no backoff; a fault that repeats
-            // (a database restarting) waits the backoff, so the job's retries outlast it rather than spend themselves.
+            // A silo or the database out of reach says nothing of the job and is not held against the worker: no
+            // reputation event. A silo that left is routed around at once, so a job's first retry waits no backoff;
+            // a job that retried before waits it, so a database restarting is outlasted rather than raced. The retry
+            // still prefers another worker, in case the worker's own silo is the one in trouble.
+            if (!state.State.LostOn.Contains(report.WorkerId))
+            {
+                state.State.LostOn.Add(report.WorkerId);
+            }
+
             var atOnce = Info.RetryCount == 0;
             AddLog("info", $"attempt {attempt} failed through the cluster, not worker {report.WorkerId}: not counted against it{(atOnce ? ", retried without a backoff" : "")}", attempt);
             await RetryOrFinishAsync(report.FailureReason, error, retriable: true, retryAtOnce: atOnce);

@@ -128,7 +128,6 @@ internal sealed partial class ChaosRun
             $"upload to silo1: {first}; then {blobId[..16]}… {after}; silos ready: {string.Join(", ", ready)} (content seed {Seed})");
     }
 
-    /// <summary>Hands out its bytes a chunk per <c>pace</c>, and says when the first chunk has gone.</summary>
     /// <summary>Starts uploading <paramref name="content"/> to <paramref name="service"/> a MiB every 100 ms (bounded
     /// at two minutes) and answers the upload once its first MiB has gone.</summary>
     private async Task<Task<BlobManifest>> BeginPacedUploadAsync(byte[] content, string service)
@@ -144,6 +143,7 @@ internal sealed partial class ChaosRun
         return upload;
     }
 
+    /// <summary>Hands out its bytes a chunk per <c>pace</c>, and says when the first chunk has gone.</summary>
     private sealed class PacedStream(byte[] content, int chunk, TimeSpan pace) : Stream
     {
         private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -9,8 +9,8 @@ namespace Marketplace.Grains.Tests.Jobs;
 
 /// <summary>A worker that could not read its input or store its output because the cluster was out of reach (here the
 /// chunk store refusing, as when the database is away; a silo that left answers the same way) reports the cluster's
-/// fault: the job retries at once, with no backoff and no wait for the lease, and the worker's reputation records no
-/// failure or timeout.</summary>
+/// fault: the job's first retry goes at once, with no backoff and no wait for the lease, a later one waits the backoff,
+/// and the worker's reputation records no failure or timeout.</summary>
 public sealed class ClusterFaultTests(ITestOutputHelper output)
 {
     [Fact]
