@@ -87,11 +87,7 @@ internal sealed partial class JobGrain
             // reputation event. A silo that left is routed around at once, so a job's first retry waits no backoff;
             // a job that retried before waits it, so a database restarting is outlasted rather than raced. The retry
             // still prefers another worker, in case the worker's own silo is the one in trouble.
-            if (!state.State.LostOn.Contains(report.WorkerId))
-            {
-                state.State.LostOn.Add(report.WorkerId);
-            }
-
+            PreferOtherWorkers(report.WorkerId);
             var atOnce = Info.RetryCount == 0;
             AddLog("info", $"attempt {attempt} failed through the cluster, not worker {report.WorkerId}: not counted against it{(atOnce ? ", retried without a backoff" : "")}", attempt);
             await RetryOrFinishAsync(report.FailureReason, error, retriable: true, retryAtOnce: atOnce);
@@ -110,10 +106,7 @@ internal sealed partial class JobGrain
         var attempt = state.State.Attempts;
         var attemptId = _attemptId;
         AddLog("warn", $"attempt {attempt} on worker {worker} lost: {why ?? $"no lease renewal for {_options.LeaseDuration.TotalMilliseconds:0} ms"}", attempt);
-        if (!state.State.LostOn.Contains(worker))
-        {
-            state.State.LostOn.Add(worker);
-        }
+        PreferOtherWorkers(worker);
 
         if (attemptId is not null && worker.Length > 0)
         {
@@ -123,5 +116,15 @@ internal sealed partial class JobGrain
         await RecordLostAttemptAsync(worker);
         var error = why is null ? $"worker {worker} stopped renewing the lease of attempt {attempt}" : $"worker {worker} lost attempt {attempt}: {why}";
         await RetryOrFinishAsync(FailureReason.WorkerLost, error, retriable: true, retryAtOnce: hostLeft);
+    }
+
+    /// <summary>Makes the next match prefer other workers than <paramref name="worker"/> (it is still taken when no
+    /// other bids).</summary>
+    private void PreferOtherWorkers(string worker)
+    {
+        if (!state.State.LostOn.Contains(worker))
+        {
+            state.State.LostOn.Add(worker);
+        }
     }
 }

@@ -113,10 +113,7 @@ internal sealed partial class JobGrain
         var attempt = state.State.Attempts;
         var attemptId = _attemptId;
         AddLog("error", $"rejected the report of attempt {attempt} from worker {worker}: {problem}", attempt);
-        if (!state.State.LostOn.Contains(worker))
-        {
-            state.State.LostOn.Add(worker);
-        }
+        PreferOtherWorkers(worker);
 
         if (attemptId is not null && worker.Length > 0)
         {

@@ -448,9 +448,8 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
         {
             return (default, null, FailureReason.WorkerLost, "attempt stopped before it ran");
         }
-        catch (Exception e) when (e is OrleansException or TimeoutException or BlobStoreException)
+        catch (Exception e) when (IsClusterOutOfReach(e))
         {
-            // The input's grains or the chunk store were out of reach: the cluster's fault, not this worker's.
             if (report is not null)
             {
                 report.ClusterFault = true;
@@ -526,9 +525,8 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
                         report.Receipt = null;
                         return Fail(report, FailureReason.WorkerLost, "attempt stopped while storing its output");
                     }
-                    catch (Exception e) when (e is OrleansException or TimeoutException or BlobStoreException)
+                    catch (Exception e) when (IsClusterOutOfReach(e))
                     {
-                        // The blob's grains or the chunk store were out of reach: the cluster's fault, not this worker's.
                         report.Receipt = null;
                         report.ClusterFault = true;
                         return Fail(report, FailureReason.WorkerLost, $"worker {WorkerId} could not store the output, the cluster being out of reach: {e.Message}");
@@ -676,6 +674,10 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
         _resultDigests[receipt.JobId] = digest;
         return digest;
     }
+
+    /// <summary>Whether <paramref name="e"/> says that grains on another silo or the chunk store were out of reach
+    /// (a silo that left, the database away): the cluster's fault, not this worker's.</summary>
+    private static bool IsClusterOutOfReach(Exception e) => e is OrleansException or TimeoutException or BlobStoreException;
 
     private static AttemptReport Fail(AttemptReport report, FailureReason reason, string error)
     {
