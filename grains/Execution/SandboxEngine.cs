@@ -11,7 +11,8 @@
 // unmap flushes the TLB of every core running the process: under load on a 2-core VM that took 18 % of the silo's CPU.
 // A freed slot keeps its first MiB resident (zeroed, not returned to the kernel) and returns the rest, so a memory
 // bomb's pages go back to the system when its run ends. A run takes a slot before it makes its store
-// (EnterRun); when every slot is busy it waits.
+// (EnterRun); when every slot is busy it waits. RunsActive is signalled while any slot is held, so the epoch ticker
+// sleeps while nothing runs.
 
 using System.Security.Cryptography;
 using System.Text;
@@ -32,7 +33,10 @@ internal sealed class SandboxEngine : IDisposable
     public const int KeepResidentBytes = 1 << 20;
 
     private readonly SemaphoreSlim _runSlots;
+    private readonly object _activeGate = new();
+    private readonly ManualResetEvent _runsActive = new(false);
     private int _waitingRuns;
+    private int _activeRuns;
 
     /// <summary>Creates the engine from the silo's options.</summary>
     public SandboxEngine(IOptions<ProgramOptions> options)
@@ -120,11 +124,38 @@ internal sealed class SandboxEngine : IDisposable
             }
         }
 
-        return new RunSlot(_runSlots);
+        lock (_activeGate)
+        {
+            if (++_activeRuns == 1)
+            {
+                _runsActive.Set();
+            }
+        }
+
+        return new RunSlot(this);
     }
 
     /// <summary>Runs waiting for an instance slot now.</summary>
     public int WaitingRuns => Volatile.Read(ref _waitingRuns);
+
+    /// <summary>Runs holding an instance slot now.</summary>
+    public int ActiveRuns => Volatile.Read(ref _activeRuns);
+
+    /// <summary>Signalled while at least one run holds an instance slot.</summary>
+    public WaitHandle RunsActive => _runsActive;
+
+    private void LeaveRun()
+    {
+        lock (_activeGate)
+        {
+            if (--_activeRuns == 0)
+            {
+                _runsActive.Reset();
+            }
+        }
+
+        _runSlots.Release();
+    }
 
     /// <inheritdoc />
     public void Dispose()
@@ -133,6 +164,7 @@ internal sealed class SandboxEngine : IDisposable
         WasiLinker.Dispose();
         Engine.Dispose();
         _runSlots.Dispose();
+        _runsActive.Dispose();
     }
 
     private static readonly TimeSpan RunSlotPoll = TimeSpan.FromMilliseconds(50);
@@ -140,12 +172,12 @@ internal sealed class SandboxEngine : IDisposable
     /// <summary>One run's hold on an instance slot.</summary>
     public sealed class RunSlot : IDisposable
     {
-        private SemaphoreSlim? _slots;
+        private SandboxEngine? _engine;
 
-        internal RunSlot(SemaphoreSlim slots) => _slots = slots;
+        internal RunSlot(SandboxEngine engine) => _engine = engine;
 
         /// <summary>Gives the slot back (once).</summary>
-        public void Dispose() => Interlocked.Exchange(ref _slots, null)?.Release();
+        public void Dispose() => Interlocked.Exchange(ref _engine, null)?.LeaveRun();
     }
 
     private static List<(string Name, Action<Config> Apply)> Settings(ProgramOptions options) =>

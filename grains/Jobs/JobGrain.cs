@@ -12,6 +12,7 @@
 // unfinished WatchdogAfter after submit (0, the default: at submit) registers a reminder so it resumes after a silo restart even if nobody calls
 // it; deactivation writes the state and registers the reminder too.
 using System.Diagnostics;
+using System.Globalization;
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
 using Marketplace.Grains.Telemetry;
@@ -146,18 +147,22 @@ internal sealed partial class JobGrain(
         // a chunk-store blob, or else a storage deal's blob that is the client's own, shared with it or public. Workers
         // read it later with the silo's authority, so a grant revoked after submit does not break the job.
         DealStatus? inputDeal = null;
+        BlobManifest? inputBlob = null;
         if (submission.InputBlobId is { } blobId
-            && await GrainFactory.GetGrain<IBlobGrain>(blobId).GetManifestAsync(BlobCaller.Client(submission.ClientId)) is null
+            && (inputBlob = await GrainFactory.GetGrain<IBlobGrain>(blobId).GetManifestAsync(BlobCaller.Client(submission.ClientId))) is null
             && (inputDeal = await DealBlobs.FindReadableAsync(GrainFactory, submission.ClientId, blobId)) is null)
         {
             DeactivateOnIdle();
             throw new BlobNotFoundException($"inputBlobId: blob {blobId} does not exist");
         }
 
-        if (inputDeal is { Length: > JobLimits.MaxMemoryBytes })
+        // Refused before anything is read: a worker reads the whole input into the program's memory.
+        var inputBytes = inputBlob?.Size ?? inputDeal?.Length ?? 0;
+        if (inputBytes > _options.MaxInputBytes)
         {
             DeactivateOnIdle();
-            throw new InvalidRequestException($"inputBlobId: the deal's blob {inputDeal.BlobId} holds {inputDeal.Length} bytes; a job's input is read into its memory, at most {JobLimits.MaxMemoryBytes} bytes");
+            throw new InvalidRequestException(string.Create(CultureInfo.InvariantCulture,
+                $"inputBlobId: {(inputDeal is null ? "the blob" : "the deal's blob")} {submission.InputBlobId} holds {inputBytes} bytes; a job's input is read into its memory, at most {_options.MaxInputBytes} bytes (Marketplace:Jobs:MaxInputBytes)"));
         }
 
         var maxFuel = MaxFuelOf(submission, program);

@@ -66,6 +66,11 @@ internal sealed class JobsOptions
     /// <summary>Log lines kept per job; older lines are dropped, the first is kept (default 200).</summary>
     public int MaxLogEntries { get; set; } = 200;
 
+    /// <summary>Largest input a job may name, bytes: a blob, or a storage deal's blob (default 512 MiB, which is also
+    /// the most it may be: a worker reads the whole input into the program's memory). A submit naming a larger one
+    /// answers <c>invalid_request</c> (HTTP 400) before anything is read.</summary>
+    public long MaxInputBytes { get; set; } = GrainInterfaces.JobLimits.MaxMemoryBytes;
+
     /// <summary>Jobs kept in a client's list, newest first (default 1,000; older jobs stay readable by id).</summary>
     public int MaxClientJobs { get; set; } = 1_000;
 

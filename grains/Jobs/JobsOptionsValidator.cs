@@ -50,6 +50,11 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
             problems.Add($"{Section}:{nameof(options.MaxLogEntries)} is {options.MaxLogEntries}; it must be at least 2");
         }
 
+        if (options.MaxInputBytes < 1 || options.MaxInputBytes > GrainInterfaces.JobLimits.MaxMemoryBytes)
+        {
+            problems.Add($"{Section}:{nameof(options.MaxInputBytes)} is {options.MaxInputBytes}; it must be from 1 to {GrainInterfaces.JobLimits.MaxMemoryBytes} (512 MiB: a worker reads the whole input into the program's memory)");
+        }
+
         if (options.MaxUnfinishedJobsPerClient < 1 || options.MaxUnfinishedJobsPerClient > options.MaxClientJobs)
         {
             problems.Add($"{Section}:{nameof(options.MaxUnfinishedJobsPerClient)} is {options.MaxUnfinishedJobsPerClient}; it must be from 1 to MaxClientJobs ({options.MaxClientJobs})");

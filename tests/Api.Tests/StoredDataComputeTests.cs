@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -162,6 +163,42 @@ public sealed class StoredDataComputeTests(ITestOutputHelper output)
     {
         var access = await silo.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IStorageDealGrain>(dealId).SetPublicAsync("alice", true);
         return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(access, options: MarketplaceJson.Options) };
+    }
+
+    [Fact]
+    public async Task An_input_past_the_input_limit_is_refused_at_submit_whether_a_blob_or_a_deals_blob()
+    {
+        const int limit = 1024 * 1024;
+        var settings = StorageTestSettings.Providers(6);
+        settings["Marketplace:Jobs:MaxInputBytes"] = limit.ToString(CultureInfo.InvariantCulture);
+        await using var silo = await ApiTestSilo.StartAsync(settings);
+        using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
+        var program = await DeployEchoAsync(alice);
+
+        async Task<string> UploadAsync(byte[] content)
+        {
+            using var uploaded = await alice.PostAsync("v1/blobs", new ByteArrayContent(content));
+            Assert.True(uploaded.IsSuccessStatusCode, await uploaded.Content.ReadAsStringAsync());
+            return (await uploaded.Content.ReadFromJsonAsync<BlobManifest>(MarketplaceJson.Options))!.Id;
+        }
+
+        // Exactly the limit runs; one byte more is refused before any worker reads it, as a blob and as a deal.
+        var atLimit = Text(limit);
+        Assert.Equal(Upper(atLimit), await RunAsync(alice, EchoOf(program, await UploadAsync(atLimit))));
+        var overBlob = await UploadAsync(Text(limit + 1));
+        var overDeal = await StoreDealAsync(alice, "over-limit", Text(limit + 1));
+        foreach (var (input, what) in new[] { (overBlob, "the blob"), (overDeal.BlobId, "the deal's blob") })
+        {
+            using var refused = await JobApiTests.PostJsonAsync(alice, "v1/jobs", EchoOf(program, input));
+            var problem = await ProblemAssert.IsProblemAsync(refused, 400, "invalid_request");
+            var detail = problem.GetProperty("detail").GetString();
+            Assert.Contains($"{what} {input} holds {limit + 1} bytes", detail, StringComparison.Ordinal);
+            Assert.Contains("Marketplace:Jobs:MaxInputBytes", detail, StringComparison.Ordinal);
+        }
+
+        // The refused submits left no job behind.
+        var jobs = (await alice.GetFromJsonAsync<JobList>("v1/jobs?limit=1000", MarketplaceJson.Options))!;
+        Assert.Single(jobs.Jobs);
     }
 
     [Fact]

@@ -32,19 +32,26 @@ internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings set
         _key = await cluster.ReadFileAsync("silo1", "/var/lib/marketplace-keys/dev-api-key");
         _silos = [.. ComposeCluster.Silos.Select(s => (s.Service, new HttpMarketplaceClient(
             new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, ComposeCluster.HttpAddress(s.Service), _key)))];
-        await CheckOneKeyAsync();
-        await CheckDashboardsAsync();
-        await CheckUpAgainKeepsContractsAsync();
-        await CheckPrometheusAsync();
-        await CheckRateLimitSumsAsync();
-        await CheckGatewayCredentialAsync();
-        await CheckUploadAcrossAStopAsync();
-        await CheckUploadAcrossAPostgresRestartAsync();
+        if (!settings.RoundsOnly)
+        {
+            await CheckOneKeyAsync();
+            await CheckDashboardsAsync();
+            await CheckUpAgainKeepsContractsAsync();
+            await CheckPrometheusAsync();
+            await CheckRateLimitSumsAsync();
+            await CheckGatewayCredentialAsync();
+            await CheckUploadAcrossAStopAsync();
+            await CheckUploadAcrossAPostgresRestartAsync();
+        }
 
         var program = await DeployCounterAsync();
         await FundAsync();
-        await CheckDealsAcrossAKillAsync();
-        await CheckDealsRepairedAfterADiskLossAsync();
+        if (!settings.RoundsOnly)
+        {
+            await CheckDealsAcrossAKillAsync();
+            await CheckDealsRepairedAfterADiskLossAsync();
+        }
+
         foreach (var round in settings.Rounds)
         {
             await RunRoundAsync(round, program);
@@ -377,11 +384,31 @@ internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings set
         }
     }
 
+    private static readonly string[] CpuServices = ["silo1", "silo2", "silo3", "postgres", "anvil"];
+
+    /// <summary>CPU time each of <see cref="CpuServices"/> has used, or null when one of them is not running.</summary>
+    private async Task<TimeSpan[]?> CpuUsedAsync()
+    {
+        var used = new TimeSpan[CpuServices.Length];
+        for (var i = 0; i < used.Length; i++)
+        {
+            if (await cluster.CpuUsedAsync(CpuServices[i]) is not { } cpu)
+            {
+                return null;
+            }
+
+            used[i] = cpu;
+        }
+
+        return used;
+    }
+
     private async Task RunRoundAsync(ChaosRound round, string program)
     {
         output.WriteLine($"[chaos] round {round.Name}: {settings.Rate.ToString(CultureInfo.InvariantCulture)} jobs/s through 127.0.0.1:8080-8082; {round.Description} at {round.FaultAt.TotalSeconds:0} s");
         var stream = new JobStream(_silos, program, $"{round.Name}-{settings.RunId}");
         using var stop = new CancellationTokenSource();
+        var cpuBefore = round.HasFault ? null : await CpuUsedAsync();
         var streamStart = DateTimeOffset.UtcNow;
         var streaming = stream.RunAsync(settings.Rate, stop.Token);
         await Task.Delay(round.FaultAt);
@@ -401,10 +428,17 @@ internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings set
 
         stop.Cancel();
         var jobs = await streaming;
+        var cpuAfter = cpuBefore is null ? null : await CpuUsedAsync();
         await round.Restore(cluster, output);
         await ReadBackAsync(jobs, program);
         var figures = RoundFigures.From(round.Name, jobs, faultAt, streamStart);
         figures.Print(output);
+        if (cpuBefore is not null && cpuAfter is not null && figures.Accepted > 0)
+        {
+            output.WriteLine("  cpu per accepted   " + string.Join(", ", CpuServices.Select((service, i) =>
+                $"{service} {(cpuAfter[i] - cpuBefore[i]).TotalMilliseconds / figures.Accepted:0.0} ms")) + " (cgroup CPU time over the stream)");
+        }
+
         await PrintServerRefusalsAsync();
         await PrintLastOpenJobsAsync(figures);
         _figures.Add(figures);

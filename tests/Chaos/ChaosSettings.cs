@@ -19,17 +19,22 @@ internal sealed class ChaosSettings
     /// <c>--no-anvil-restart</c>).</summary>
     public bool AnvilRestart { get; init; } = true;
 
+    /// <summary>Whether the run skips the cluster checks before the rounds (<c>--rounds-only</c>), to measure rounds
+    /// again on a kept cluster.</summary>
+    public bool RoundsOnly { get; init; }
+
     public IReadOnlyList<ChaosRound> Rounds { get; init; } = [ChaosRound.Steady(), ChaosRound.Kill(), ChaosRound.KillTwice(), ChaosRound.Rolling()];
 
     /// <summary>A tag for this run's request ids, so a kept cluster can run again.</summary>
     public string RunId { get; } = DateTimeOffset.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
 
     public const string Usage = """
-        usage: Marketplace.Chaos [--project NAME] [--rate JOBS_PER_SECOND] [--rounds steady,kill,kill-twice,rolling,two-killed,postgres] [--no-anvil-restart] [--keep]
+        usage: Marketplace.Chaos [--project NAME] [--rate JOBS_PER_SECOND] [--rounds steady,kill,kill-twice,rolling,two-killed,postgres] [--no-anvil-restart] [--rounds-only] [--keep]
           Runs docker-compose.yml (images built beforehand: docker-compose build) under the project name
           (default mpchaos), streams counter jobs through 127.0.0.1:8080-8082 while silos are killed and restarted,
           prints what the client saw and checks what is promised; then restarts anvil and follows the guide's recovery
-          (unless --no-anvil-restart); tears the cluster down (down -v) unless --keep.
+          (unless --no-anvil-restart); tears the cluster down (down -v) unless --keep. --rounds-only skips the
+          checks before the rounds (keys, dashboards, uploads, deals), to run rounds again on a kept cluster.
         """;
 
     public static ChaosSettings Parse(string[] args, string repositoryRoot)
@@ -38,6 +43,7 @@ internal sealed class ChaosSettings
         double rate = 30;
         var keep = false;
         var anvilRestart = true;
+        var roundsOnly = false;
         IReadOnlyList<ChaosRound> rounds = [ChaosRound.Steady(), ChaosRound.Kill(), ChaosRound.KillTwice(), ChaosRound.Rolling()];
         for (var i = 0; i < args.Length; i++)
         {
@@ -70,6 +76,9 @@ internal sealed class ChaosSettings
                 case "--keep":
                     keep = true;
                     break;
+                case "--rounds-only":
+                    roundsOnly = true;
+                    break;
                 case "--no-anvil-restart":
                     anvilRestart = false;
                     break;
@@ -78,6 +87,6 @@ internal sealed class ChaosSettings
             }
         }
 
-        return new ChaosSettings { RepositoryRoot = repositoryRoot, Project = project, Rate = rate, KeepCluster = keep, Rounds = rounds, AnvilRestart = anvilRestart };
+        return new ChaosSettings { RepositoryRoot = repositoryRoot, Project = project, Rate = rate, KeepCluster = keep, Rounds = rounds, AnvilRestart = anvilRestart, RoundsOnly = roundsOnly };
     }
 }

@@ -118,6 +118,31 @@ internal sealed class ComposeCluster(string composeFile, string project, TextWri
     public async Task<string> ReadFileAsync(string service, string path) =>
         (await RunAsync($"exec -T {service} cat {path}", TimeSpan.FromMinutes(1))).Trim();
 
+    /// <summary>CPU time a running service's container has used since it started (its cgroup's <c>usage_usec</c> under
+    /// cgroup v2, <c>cpuacct.usage</c> under v1), or null when it is not running.</summary>
+    public async Task<TimeSpan?> CpuUsedAsync(string service)
+    {
+        var text = await RunAsync(
+            $"exec -T {service} sh -c \"cat /sys/fs/cgroup/cpu.stat 2>/dev/null || echo cpuacct_ns $(cat /sys/fs/cgroup/cpuacct/cpuacct.usage)\"",
+            TimeSpan.FromMinutes(1), check: false);
+        foreach (var line in text.Split('\n'))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts is [var name, var value] && long.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var count))
+            {
+                switch (name)
+                {
+                    case "usage_usec":
+                        return TimeSpan.FromMicroseconds(count);
+                    case "cpuacct_ns":
+                        return TimeSpan.FromTicks(count / 100);
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Tears everything down, volumes included.</summary>
     public Task DownAsync() => RunAsync("--profile monitoring down -v --remove-orphans", TimeSpan.FromMinutes(5), check: false);
 

@@ -42,4 +42,16 @@ public sealed class JobsOptionsValidatorTests
         Assert.Equal($"Marketplace:Jobs:CommitteeSampleEvery is {every}; it must be 1-1000000 (1: every run)", Assert.Single(result.Failures!));
         Assert.True(new JobsOptionsValidator().Validate(null, new JobsOptions { CommitteeSampleEvery = 1 }).Succeeded);
     }
+
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(-1L)]
+    [InlineData(512L * 1024 * 1024 + 1)]
+    [InlineData(long.MaxValue)]
+    public void AnInputLimitOutsideOneByteTo512MiBIsRefused(long bytes)
+    {
+        var result = new JobsOptionsValidator().Validate(null, new JobsOptions { MaxInputBytes = bytes });
+        Assert.StartsWith($"Marketplace:Jobs:MaxInputBytes is {bytes}; it must be from 1 to 536870912", Assert.Single(result.Failures!), StringComparison.Ordinal);
+        Assert.True(new JobsOptionsValidator().Validate(null, new JobsOptions { MaxInputBytes = 1 }).Succeeded);
+    }
 }
