@@ -18,8 +18,8 @@ RUN dotnet publish silo/Marketplace.Silo.csproj -c Release -r linux-x64 --self-c
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS silo
 # curl for the health check only.
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
- && mkdir -p /var/lib/marketplace /var/lib/marketplace-chunks /var/lib/marketplace-keys \
- && chown app:app /var/lib/marketplace /var/lib/marketplace-chunks /var/lib/marketplace-keys
+ && mkdir -p /var/lib/marketplace /var/lib/marketplace-keys \
+ && chown app:app /var/lib/marketplace /var/lib/marketplace-keys
 WORKDIR /app
 COPY --from=build /out/silo .
 # Tiered compilation off: the precompiled code runs as it is and what is not precompiled is compiled once, fully
@@ -28,10 +28,11 @@ COPY --from=build /out/silo .
 ENV Marketplace__DataFolder=/var/lib/marketplace \
     Marketplace__Http__Urls=http://0.0.0.0:8080 \
     DOTNET_TieredCompilation=0
+# The silo's data: one silo's SQLite database and blob chunks, or in a cluster its storage providers' fragments (a
+# cluster keeps blob chunks in PostgreSQL).
 VOLUME /var/lib/marketplace
-# The chunk store a cluster's silos share (compose mounts one volume here; Marketplace:Blobs:ChunkStorePath).
-VOLUME /var/lib/marketplace-chunks
-# The cluster's development key, one file every silo of a cluster shares (Marketplace:Api:DevKeyFile).
+# Where a silo writes its copy of the cluster's development key (Marketplace:Api:DevKeyFile; the key itself is in the
+# cluster's database).
 VOLUME /var/lib/marketplace-keys
 EXPOSE 8080 11111 30000
 USER app
