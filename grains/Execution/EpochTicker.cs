@@ -2,8 +2,8 @@
 // moves when someone calls Engine.IncrementEpoch. One ticker per silo does so every TickInterval on a dedicated
 // background thread (not a pool timer: a pool starved by CPU-bound work would delay the very ticks that stop it),
 // and only while a run holds an instance slot (SandboxEngine.RunsActive): a tick matters to running programs only,
-// and an idle silo ticking every 10 ms spent about 11 ms of CPU a second on it (a thread woken 100 times a second on
-// a virtual machine). It sleeps on a kernel wait, not a spinning one.
+// and a thread woken 100 times a second on a virtual machine cost an idle silo about a quarter of its CPU. It sleeps
+// on a kernel wait, not a spinning one.
 // Every run's store has a deadline of one tick and a callback (OnvmRunState.OnEpochDeadline) that unwinds the guest
 // once the run's interrupt flag is set and otherwise extends the deadline by one tick. So a timeout or a
 // cancellation stops a running program at most one tick after the flag is set, plus the time the guest needs to

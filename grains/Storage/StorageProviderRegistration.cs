@@ -11,8 +11,6 @@ namespace Marketplace.Grains.Storage;
 internal sealed partial class StorageProviderRegistration(
     IGrainFactory grains, LocalStorageProviders local, TimeProvider time, ILogger<StorageProviderRegistration> log) : IHostedService
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
@@ -54,20 +52,13 @@ internal sealed partial class StorageProviderRegistration(
     {
         var directory = grains.GetGrain<IStorageProviderDirectoryGrain>(IStorageProviderDirectoryGrain.DefaultKey);
         var publicKey = Convert.ToHexStringLower(local.PublicKeyOf(id));
-        for (var attempt = 1; ; attempt++)
-        {
-            try
+        await StartupCalls.UntilAnsweredAsync(
+            async () =>
             {
                 await directory.RegisterAsync(id, publicKey).WaitAsync(cancellationToken).ConfigureAwait(false);
                 await grains.GetGrain<IStorageProviderGrain>(id).GetInfoAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception e) when (e is TimeoutException or OrleansException && !cancellationToken.IsCancellationRequested)
-            {
-                LogRetried(log, e, id, attempt);
-                await Task.Delay(RetryDelay, time, cancellationToken).ConfigureAwait(false);
-            }
-        }
+            },
+            (e, attempt) => LogRetried(log, e, id, attempt), time, cancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(EventId = MarketplaceEventIds.StorageProvidersRegistered, Level = LogLevel.Information, Message = "Starting: {Count} storage providers registered in {ElapsedMs:F0} ms")]

@@ -26,7 +26,6 @@ internal sealed partial class WorkerHostedService(
 {
     /// <summary>How long a stopping silo waits for the directory to take its workers offline.</summary>
     private static readonly TimeSpan LeaveTimeout = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan RegistrationRetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
@@ -121,24 +120,11 @@ internal sealed partial class WorkerHostedService(
         }
     }
 
-    // A silo that starts into a busy cluster (a rolling upgrade under load, a survivor still voting a dead silo out) can
-    // see a call go unanswered; the start waits and asks again instead of ending the process. A refusal (a damaged
-    // registration, another key) is not retried.
+    // Unanswered calls are asked again (StartupCalls) until they are answered, refused, or the service stops.
     private async Task UntilAnsweredAsync(string what, Func<Task> call, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await call().ConfigureAwait(false);
-                return;
-            }
-            catch (Exception e) when (e is TimeoutException or OrleansException && !cancellationToken.IsCancellationRequested && !_stop.IsCancellationRequested)
-            {
-                LogRegistrationRetried(log, e, what, attempt);
-                await Task.Delay(RegistrationRetryDelay, time, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+        await StartupCalls.UntilAnsweredAsync(call, (e, attempt) => LogRegistrationRetried(log, e, what, attempt), time, either.Token).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
