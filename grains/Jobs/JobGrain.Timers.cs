@@ -145,6 +145,10 @@ internal sealed partial class JobGrain
     private Task<IGrainReminder>? _watchdogRegistration;
     private DateTimeOffset _watchdogRetryAt;
 
+    // The watchdog as this activation registered it: dropped with it, without asking the reminder service for the row
+    // first (a call to the silo that owns the job's hash range, and a read of the table, on every job's way out).
+    private IGrainReminder? _watchdog;
+
     /// <summary>With <see cref="JobsOptions.WatchdogAfter"/> zero (the default), an accepted job has its watchdog
     /// before the submit is answered, so the survivors of a silo that dies at once find it in the reminder table. When
     /// the reminder service does not answer within <see cref="JobsOptions.WatchdogAtSubmitWait"/> (the silo that owns
@@ -187,7 +191,7 @@ internal sealed partial class JobGrain
 
         try
         {
-            await _watchdogRegistration.WaitAsync(_options.WatchdogAtSubmitWait);
+            _watchdog = await _watchdogRegistration.WaitAsync(_options.WatchdogAtSubmitWait);
             _watchdogRegistration = null;
             state.State.WatchdogRegistered = true;
             return null;
@@ -215,7 +219,7 @@ internal sealed partial class JobGrain
         }
 
         var period = _options.WatchdogPeriod;
-        await this.RegisterOrUpdateReminder(WatchdogReminder, period, period);
+        _watchdog = await this.RegisterOrUpdateReminder(WatchdogReminder, period, period);
         state.State.WatchdogRegistered = true;
     }
 
@@ -224,6 +228,22 @@ internal sealed partial class JobGrain
         if (!state.State.WatchdogRegistered && !force)
         {
             return;
+        }
+
+        if (_watchdog is { } registered)
+        {
+            _watchdog = null;
+            try
+            {
+                await this.UnregisterReminder(registered);
+                state.State.WatchdogRegistered = false;
+                return;
+            }
+            catch (ReminderException)
+            {
+                // The row changed since this activation registered it (another registration of the same reminder):
+                // drop the row as it is now, below.
+            }
         }
 
         if (await this.GetReminder(WatchdogReminder) is { } reminder)

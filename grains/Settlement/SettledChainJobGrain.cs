@@ -4,16 +4,19 @@ namespace Marketplace.Grains.Settlement;
 
 /// <summary>Holds one settled job's escrow record (<see cref="ISettledChainJobGrain"/>). A stateless worker: it is
 /// activated on the caller's silo without the grain directory, so the settlement never waits on another silo for it,
-/// and every call reads the stored record afresh (another silo's activation may have written it).</summary>
+/// and every call but an activation's first (whose record was just read) reads the stored record afresh (another
+/// silo's activation may have written it). Each settled job is kept once, by a new activation: one read and one write.</summary>
 [StatelessWorker(1)]
 internal sealed class SettledChainJobGrain(
     [PersistentState("settled-chain-job")] IPersistentState<SettledChainJobState> state) : Grain, ISettledChainJobGrain
 {
+    private bool _readAtActivation = true;
+
     /// <inheritdoc />
     public async Task KeepAsync(ChainJob job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        await state.ReadStateAsync();
+        await ReadAfreshAsync();
         if (state.State.Job is not null)
         {
             return; // a settled record does not change
@@ -26,8 +29,20 @@ internal sealed class SettledChainJobGrain(
     /// <inheritdoc />
     public async Task<ChainJob?> GetAsync()
     {
-        await state.ReadStateAsync();
+        await ReadAfreshAsync();
         return state.State.Job;
+    }
+
+    /// <summary>Reads the stored record, unless this is the activation's first call: Orleans read it just before.</summary>
+    private Task ReadAfreshAsync()
+    {
+        if (_readAtActivation)
+        {
+            _readAtActivation = false;
+            return Task.CompletedTask;
+        }
+
+        return state.ReadStateAsync();
     }
 }
 

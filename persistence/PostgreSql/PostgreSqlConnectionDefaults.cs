@@ -6,6 +6,13 @@
 //   behind until the server notices; TCP keepalives asked of the server per session (tcp_keepalives_idle 15 s,
 //   interval 5 s, 3 probes, in the startup options unless the string sets them) end them within about 30 s, so a
 //   restarted silo finds its connections available. Npgsql's own keepalive (15 s) lets the silo notice a dead server.
+// Two more keep each statement cheap for the server. Orleans' providers open and close a pooled connection per
+// operation; by default Npgsql then sends DISCARD ALL before the connection's next statement, a transaction of its own
+// that also drops what the session prepared (counted on the Docker cluster: every other statement). Nothing in the
+// silo leaves state in a session (every advisory lock is transaction-scoped; no SET, LISTEN or temporary table), so
+// the pool does not reset connections (No Reset On Close), and statements used repeatedly are prepared once per
+// connection (Max Auto Prepare 64), so the server parses and plans them once. Behind a pooler in transaction mode
+// (PgBouncer), set Max Auto Prepare=0 in the connection string.
 using Npgsql;
 
 namespace Marketplace.Persistence.PostgreSql;
@@ -18,6 +25,9 @@ public static class PostgreSqlConnectionDefaults
 
     /// <summary>Seconds between Npgsql's keepalive queries on an idle connection when the string sets none.</summary>
     public const int KeepaliveSeconds = 15;
+
+    /// <summary>Statements each pooled connection prepares automatically when the string sets none.</summary>
+    public const int MaxAutoPrepare = 64;
 
     /// <summary>The server-side TCP keepalive settings asked for each session when the string's Options name none.</summary>
     public const string ServerKeepalives = "-c tcp_keepalives_idle=15 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3";
@@ -36,6 +46,16 @@ public static class PostgreSqlConnectionDefaults
         if (builder.KeepAlive == 0)
         {
             builder.KeepAlive = KeepaliveSeconds;
+        }
+
+        if (!Sets(connectionString, "No Reset On Close", "NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        if (!Sets(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = MaxAutoPrepare;
         }
 
         var options = builder.Options ?? "";

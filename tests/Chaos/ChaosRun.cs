@@ -343,7 +343,9 @@ internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings set
     }
 
     /// <summary>The cluster settles on anvil, so as its operator would: every worker's minimum stake bonded, and
-    /// money deposited for the development client (each job escrows its fuel budget times its price).</summary>
+    /// money deposited for the development client (each job escrows its fuel budget times its price). 10^13 is a
+    /// thousand times what a whole run escrows, and a small part of what the development client is minted, so rounds
+    /// can run again and again on a kept cluster (<c>--keep</c>, <c>--rounds-only</c>).</summary>
     private async Task FundAsync(string tag = "")
     {
         using var http = new HttpClient { BaseAddress = ComposeCluster.HttpAddress("silo1"), Timeout = TimeSpan.FromSeconds(60) };
@@ -371,8 +373,8 @@ internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings set
             await PostOkAsync(http, $"v1/workers/{worker}/stake", $$"""{"amount": {{minimum}}, "operation_id": "chaos-bond-{{worker}}{{tag}}"}""");
         }
 
-        await PostOkAsync(http, "v1/client/deposits", $$"""{"client_id": "dev", "amount": 100000000000000, "deposit_id": "chaos-{{settings.RunId}}{{tag}}"}""");
-        output.WriteLine($"[chaos] bonded the minimum stake of {workers.Count} workers ({string.Join(", ", workers)}) and deposited 10^14 for client dev");
+        await PostOkAsync(http, "v1/client/deposits", $$"""{"client_id": "dev", "amount": 10000000000000, "deposit_id": "chaos-{{settings.RunId}}{{tag}}"}""");
+        output.WriteLine($"[chaos] bonded the minimum stake of {workers.Count} workers ({string.Join(", ", workers)}) and deposited 10^13 for client dev");
     }
 
     private static async Task PostOkAsync(HttpClient http, string path, string json)

@@ -2,6 +2,7 @@ using Marketplace.Persistence.PostgreSql.Tests.Grains;
 using Marketplace.Persistence.PostgreSql.Tests.Support;
 using Marketplace.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.GrainDirectory;
 using Orleans.Storage;
 using Xunit;
 
@@ -36,6 +37,28 @@ public sealed partial class PostgreSqlClusterTests(PostgresClusterFixture fixtur
         Assert.Contains(port, fixture.SiloPorts);
         Assert.Equal(2L, await fixture.Database.ScalarAsync<long>(
             $"SELECT count(*) FROM OrleansMembershipTable WHERE DeploymentId = '{fixture.Cluster.ClusterId}' AND Status = 3 AND ProxyPort > 0"));
+    }
+
+    [PostgresFact]
+    public async Task AStatelessWorkerRunsOnEachCallingSiloWithoutADirectoryRowOrLookup()
+    {
+        var statelessType = Factory(0).GetGrain<IStatelessProbeGrain>("type").GetGrainId().Type;
+        var probeType = Factory(0).GetGrain<IProbeGrain>("type").GetGrainId().Type;
+        for (var i = 0; i < fixture.Silos.Count; i++)
+        {
+            Assert.Equal(fixture.SiloPorts[i], await Factory(i).GetGrain<IStatelessProbeGrain>("stateless-" + i).GetSiloPortAsync());
+            Assert.Equal(fixture.SiloPorts[i], await Factory(i).GetGrain<IStatelessProbeGrain>("stateless-shared").GetSiloPortAsync());
+
+            // The silo's own directory knows the type from the silo's grain properties, and answers its lookups
+            // without a query; a grain placed once per cluster is still looked up.
+            var directory = Assert.IsType<PostgreSqlGrainDirectory>(
+                fixture.Silos[i].Services.GetRequiredKeyedService<IGrainDirectory>(GrainDirectoryAttribute.DEFAULT_GRAIN_DIRECTORY));
+            Assert.True(directory.IsNeverRegistered(statelessType));
+            Assert.False(directory.IsNeverRegistered(probeType));
+        }
+
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>(
+            $"SELECT count(*) FROM OrleansGrainDirectory WHERE ClusterId = '{fixture.Cluster.ClusterId}' AND GrainId LIKE 'stateless-probe/%'"));
     }
 
     [PostgresFact]

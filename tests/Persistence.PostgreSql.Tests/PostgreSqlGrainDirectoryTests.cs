@@ -55,11 +55,21 @@ public sealed class PostgreSqlGrainDirectoryTests
         Assert.Equal(("Lookup", "42P01", failure.Message), (received.Operation, received.SqlState, received.Message));
     }
 
-    private static PostgreSqlGrainDirectory Directory(string connectionString) => new(
+    [Fact]
+    public async Task A_lookup_of_a_type_that_is_never_registered_is_answered_without_the_database()
+    {
+        // The database cannot be reached: any query fails, so an answer proves none was sent.
+        var directory = Directory($"Host=127.0.0.1;Port={FreePort.Next()};Username=u;Password=p;Database=d;Timeout=3", neverRegistered: "settledchainjob");
+        Assert.Null(await directory.Lookup(GrainId.Create("settledchainjob", "job-1")));
+        await Assert.ThrowsAsync<PostgreSqlGrainDirectoryException>(() => directory.Lookup(Grain));
+    }
+
+    private static PostgreSqlGrainDirectory Directory(string connectionString, string? neverRegistered = null) => new(
         "directory",
         Options.Create(new PostgreSqlClusterOptions { ConnectionString = connectionString }),
         Options.Create(new ClusterOptions { ClusterId = "directory-tests", ServiceId = "directory-tests" }),
-        NullLogger<PostgreSqlGrainDirectory>.Instance);
+        NullLogger<PostgreSqlGrainDirectory>.Instance,
+        type => type.ToString() == neverRegistered);
 
     private static GrainAddress Address() => new()
     {

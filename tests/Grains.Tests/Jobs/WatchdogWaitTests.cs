@@ -68,16 +68,8 @@ public sealed class WatchdogWaitTests
         Assert.Contains(logs, e => e.Message.Contains("could not be registered at submit", StringComparison.Ordinal));
     }
 
-    private static void Decorate(IServiceCollection services, StallingReminderTable.Gate table)
-    {
-        var original = services.Last(d => d.ServiceType == typeof(IReminderTable));
-        services.Remove(original);
-        services.AddSingleton<IReminderTable>(sp => new StallingReminderTable(
-            (IReminderTable)(original.ImplementationInstance
-                ?? original.ImplementationFactory?.Invoke(sp)
-                ?? ActivatorUtilities.CreateInstance(sp, original.ImplementationType!)),
-            table));
-    }
+    private static void Decorate(IServiceCollection services, StallingReminderTable.Gate table) =>
+        ReminderTableDecorator.Decorate(services, inner => new StallingReminderTable(inner, table));
 
     /// <summary>What a database driver throws while its server restarts.</summary>
     private sealed class DatabaseRestartingException() : DbException("the database system is shutting down");

@@ -27,3 +27,10 @@ public interface IProbeGrain : IProbe;
 
 /// <summary>The probe placed on the calling silo when it has no activation (<see cref="LocalProbeGrain"/>).</summary>
 public interface ILocalProbeGrain : IProbe;
+
+/// <summary>A stateless worker (<see cref="StatelessProbeGrain"/>).</summary>
+public interface IStatelessProbeGrain : IGrainWithStringKey
+{
+    /// <summary>The silo port of the silo hosting this activation.</summary>
+    Task<int> GetSiloPortAsync();
+}

@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Orleans.Placement;
 
 namespace Marketplace.Persistence.PostgreSql.Tests.Grains;
@@ -54,3 +55,11 @@ public sealed class ProbeGrain([PersistentState("probe")] IPersistentState<Probe
 [GrainType("local-probe")]
 public sealed class LocalProbeGrain([PersistentState("probe")] IPersistentState<ProbeState> state, ILocalSiloDetails silo)
     : ProbeGrainBase(state, silo), ILocalProbeGrain;
+
+/// <summary>A stateless worker: each silo activates its own, and the grain directory never registers it.</summary>
+[StatelessWorker(1)]
+[GrainType("stateless-probe")]
+public sealed class StatelessProbeGrain(ILocalSiloDetails silo) : Grain, IStatelessProbeGrain
+{
+    public Task<int> GetSiloPortAsync() => Task.FromResult(silo.SiloAddress.Endpoint.Port);
+}
