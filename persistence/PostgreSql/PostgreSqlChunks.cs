@@ -50,16 +50,14 @@ public sealed class PostgreSqlChunks : IAsyncDisposable
 
     private const string SizeSql = "SELECT Size FROM MarketplaceBlobChunks WHERE Hash = @hash";
 
-    private readonly string _connectionString;
+    private readonly NpgsqlDataSource _dataSource;
 
     /// <summary>Stores into the database named by <paramref name="connectionString"/> (its schema applied).</summary>
     /// <param name="connectionString">Npgsql connection string; the cluster defaults are applied to what it leaves unset.</param>
     public PostgreSqlChunks(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        // The very string Orleans' providers and the grain directory use, so all of them share one pool per silo
-        // (capped by PostgreSqlConnectionDefaults) instead of each adding a pool to the server's connection limit.
-        _connectionString = PostgreSqlConnectionDefaults.Apply(connectionString);
+        _dataSource = NpgsqlDataSource.Create(PostgreSqlConnectionDefaults.Apply(connectionString));
     }
 
     /// <summary>Stores <paramref name="data"/> under <paramref name="hash"/> (its SHA-256, 32 bytes, computed by the
@@ -68,8 +66,7 @@ public sealed class PostgreSqlChunks : IAsyncDisposable
     /// <exception cref="NpgsqlException">The database did not answer or refused the statement.</exception>
     public async Task WriteAsync(ReadOnlyMemory<byte> hash, ReadOnlyMemory<byte> data, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await PostgreSqlConnections.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(WriteSql, connection);
+        await using var command = _dataSource.CreateCommand(WriteSql);
         command.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("hash", NpgsqlDbType.Bytea) { TypedValue = hash });
         command.Parameters.Add(new NpgsqlParameter<int>("size", NpgsqlDbType.Integer) { TypedValue = data.Length });
         command.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("data", NpgsqlDbType.Bytea) { TypedValue = data });
@@ -94,8 +91,7 @@ public sealed class PostgreSqlChunks : IAsyncDisposable
     /// <exception cref="NpgsqlException">The database did not answer or refused the statement.</exception>
     public async Task<(int Chunks, long Bytes)> SweepAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await PostgreSqlConnections.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(SweepSql, connection);
+        await using var command = _dataSource.CreateCommand(SweepSql);
         command.Parameters.Add(new NpgsqlParameter<DateTime>("before", NpgsqlDbType.TimestampTz) { TypedValue = before.UtcDateTime });
         command.Parameters.Add(new NpgsqlParameter<int>("limit", NpgsqlDbType.Integer) { TypedValue = limit });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -114,8 +110,7 @@ public sealed class PostgreSqlChunks : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(blobId);
         ArgumentNullException.ThrowIfNull(hashes);
-        await using var connection = await PostgreSqlConnections.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = _dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter<string>("blob", NpgsqlDbType.Text) { TypedValue = blobId });
         command.Parameters.Add(new NpgsqlParameter<byte[][]>("hashes", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = hashes });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -127,8 +122,7 @@ public sealed class PostgreSqlChunks : IAsyncDisposable
     /// <exception cref="NpgsqlException">The database did not answer or refused the statement.</exception>
     public async Task<long> ReadAsync(ReadOnlyMemory<byte> hash, Memory<byte> destination, CancellationToken cancellationToken)
     {
-        await using var connection = await PostgreSqlConnections.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(ReadSql, connection);
+        await using var command = _dataSource.CreateCommand(ReadSql);
         command.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("hash", NpgsqlDbType.Bytea) { TypedValue = hash });
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess | CommandBehavior.SingleRow, cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -159,12 +153,11 @@ public sealed class PostgreSqlChunks : IAsyncDisposable
     /// <exception cref="NpgsqlException">The database did not answer or refused the statement.</exception>
     public async Task<int> SizeOfAsync(ReadOnlyMemory<byte> hash, CancellationToken cancellationToken)
     {
-        await using var connection = await PostgreSqlConnections.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(SizeSql, connection);
+        await using var command = _dataSource.CreateCommand(SizeSql);
         command.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("hash", NpgsqlDbType.Bytea) { TypedValue = hash });
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int size ? size : -1;
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask; // the pool is the silo's, shared
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }

@@ -117,7 +117,7 @@ internal sealed partial class PostgreSqlGrainDirectory : IGrainDirectory
     private async Task<GrainAddress?> RegisterAsync(GrainAddress address, SiloAddress silo, GrainAddress? previousAddress, CancellationToken cancellationToken)
     {
         var grain = address.GrainId.ToString();
-        await using var connection = await PostgreSqlConnections.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         if (previousAddress is not null)
         {
             await using var replace = Command(connection, ReplaceSql, grain);
@@ -145,7 +145,7 @@ internal sealed partial class PostgreSqlGrainDirectory : IGrainDirectory
         ArgumentNullException.ThrowIfNull(address);
         try
         {
-            await using var connection = await PostgreSqlConnections.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false);
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var command = Command(connection, UnregisterSql, address.GrainId.ToString());
             command.Parameters.AddWithValue("activation", address.ActivationId.ToParsableString());
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -167,7 +167,7 @@ internal sealed partial class PostgreSqlGrainDirectory : IGrainDirectory
 
         try
         {
-            await using var connection = await PostgreSqlConnections.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false);
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var command = Command(connection, LookupSql, grainId.ToString());
             return await ReadAddressAsync(command, grainId, cancellationToken).ConfigureAwait(false);
         }
@@ -196,7 +196,7 @@ internal sealed partial class PostgreSqlGrainDirectory : IGrainDirectory
         int dropped;
         try
         {
-            await using var connection = await PostgreSqlConnections.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false);
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var command = new NpgsqlCommand(UnregisterSilosSql, connection);
             command.Parameters.AddWithValue("cluster", _clusterId);
             command.Parameters.AddWithValue("provider", _provider);
@@ -227,6 +227,21 @@ internal sealed partial class PostgreSqlGrainDirectory : IGrainDirectory
     {
         LogDatabaseFailure(_logger, failure, operation);
         return new PostgreSqlGrainDirectoryException(operation, failure.SqlState, $"{failure.GetType().Name}: {failure.Message}");
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     private NpgsqlCommand Command(NpgsqlConnection connection, string sql, string grain)

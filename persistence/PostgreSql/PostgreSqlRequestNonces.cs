@@ -29,7 +29,7 @@ public sealed class PostgreSqlRequestNonces : IAsyncDisposable
             (SELECT ctid FROM MarketplaceRequestNonces WHERE ExpiresAt <= @now LIMIT @batch)
         """;
 
-    private readonly string _connectionString;
+    private readonly NpgsqlDataSource _dataSource;
     private int _recordsSinceSweep;
 
     /// <summary>Records into the database named by <paramref name="connectionString"/> (its schema applied).</summary>
@@ -37,9 +37,7 @@ public sealed class PostgreSqlRequestNonces : IAsyncDisposable
     public PostgreSqlRequestNonces(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        // The very string Orleans' providers and the grain directory use, so all of them share one pool per silo
-        // (capped by PostgreSqlConnectionDefaults) instead of each adding a pool to the server's connection limit.
-        _connectionString = PostgreSqlConnectionDefaults.Apply(connectionString);
+        _dataSource = NpgsqlDataSource.Create(PostgreSqlConnectionDefaults.Apply(connectionString));
     }
 
     /// <summary>Records <paramref name="nonce"/> of <paramref name="keyId"/> until <paramref name="expiresAt"/>,
@@ -56,8 +54,7 @@ public sealed class PostgreSqlRequestNonces : IAsyncDisposable
             await DeleteExpiredAsync(now, cancellationToken).ConfigureAwait(false);
         }
 
-        await using var connection = await PostgreSqlConnections.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(RecordSql, connection);
+        await using var command = _dataSource.CreateCommand(RecordSql);
         command.Parameters.AddWithValue("key", keyId);
         command.Parameters.AddWithValue("nonce", nonce);
         command.Parameters.AddWithValue("expires", expiresAt.UtcDateTime);
@@ -69,13 +66,12 @@ public sealed class PostgreSqlRequestNonces : IAsyncDisposable
     /// <exception cref="NpgsqlException">The database did not answer or refused the statement.</exception>
     public async Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await PostgreSqlConnections.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(SweepSql, connection);
+        await using var command = _dataSource.CreateCommand(SweepSql);
         command.Parameters.AddWithValue("now", now.UtcDateTime);
         command.Parameters.AddWithValue("batch", SweepBatch);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask; // the pool is the silo's, shared
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }
