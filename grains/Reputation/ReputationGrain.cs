@@ -5,7 +5,8 @@
 // folded), so a write costs the newest events, not all kept ones. Recording is idempotent by event id (the kept
 // ids are looked up; an event older than the checkpoint is refused, its id can no longer be checked). Each recorded
 // event is written, then pushed to the worker's grain (one one-way call), which hands score and ban to its host for
-// bidding: matching never calls this grain. The score is ReputationScore.Of(parameters, checkpoint, events, now), the
+// bidding: matching never calls this grain. A bad event is pushed at once; good ones at most once per
+// GoodEventPushInterval (a busy worker's successes would otherwise cost a message each). The score is ReputationScore.Of(parameters, checkpoint, events, now), the
 // same function the CLI runs to recompute it.
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
@@ -22,6 +23,7 @@ internal sealed class ReputationGrain(
     [PersistentState("reputation")] IPersistentState<ReputationState> state,
     IOptions<ReputationOptions> options,
     ReputationClock clock,
+    IServiceProvider services,
     ILoggerFactory loggers) : Grain, IReputationGrain
 {
     /// <summary>How far ahead of the grain's clock an event's time may be.</summary>
@@ -33,6 +35,9 @@ internal sealed class ReputationGrain(
     internal const int PageEvents = 64;
 
     private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+    private IGrainTimer? _pushTimer;
+    private long? _lastPush;
 
     /// <summary>Every kept event, by sequence number: the sealed pages' unfolded events, then the record's own.</summary>
     private readonly List<ReputationEvent> _kept = [];
@@ -144,8 +149,45 @@ internal sealed class ReputationGrain(
 
         await RemoveEmptiedPagesAsync();
 
-        GrainFactory.GetGrain<IWorkerGrain>(WorkerId).ReputationChangedAsync(Snapshot(now)).Ignore();
+        PushToWorker(urgent: !_options.Score.WeightOf(recorded.Kind).Good);
         return true;
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_pushTimer is not null)
+        {
+            // A push still waiting for its interval goes now: the worker must not keep a score older than its events.
+            PushNow();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    // A bad event (or a push interval of 0) reaches the worker at once; good ones at most once per
+    // GoodEventPushInterval, the last push of an interval carrying every event recorded in it.
+    private void PushToWorker(bool urgent)
+    {
+        var interval = _options.GoodEventPushInterval;
+        if (urgent || interval <= TimeSpan.Zero || _lastPush is not { } last || _time.GetElapsedTime(last) >= interval)
+        {
+            PushNow();
+            return;
+        }
+
+        _pushTimer ??= this.RegisterGrainTimer(
+            static (grain, _) => { grain.PushNow(); return Task.CompletedTask; },
+            this,
+            new GrainTimerCreationOptions(interval - _time.GetElapsedTime(last), Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    private void PushNow()
+    {
+        _pushTimer?.Dispose();
+        _pushTimer = null;
+        _lastPush = _time.GetTimestamp();
+        GrainFactory.GetGrain<IWorkerGrain>(WorkerId).ReputationChangedAsync(Snapshot(clock.Now)).Ignore();
     }
 
     /// <inheritdoc />

@@ -38,6 +38,11 @@ internal sealed class ReputationOptions
     public int MaxEvents { get; set; } = 1_000;
 
     /// <summary>How often a worker re-reads its score to follow the decay between events (default 1 min); a change
-    /// from an event reaches it at once.</summary>
+    /// from an event is pushed to it (see <see cref="GoodEventPushInterval"/>).</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The least time between two pushes of a worker's reputation to its worker grain after good events
+    /// (default 1 s): the good events of a busy worker within it reach the worker as one push at its end. A bad event
+    /// (and so any ban) is pushed at once. 0 pushes after every event.</summary>
+    public TimeSpan GoodEventPushInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

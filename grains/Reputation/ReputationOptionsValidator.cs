@@ -40,6 +40,10 @@ internal sealed class ReputationOptionsValidator : IValidateOptions<ReputationOp
         Positive(problems, nameof(options.WrongResultWindow), options.WrongResultWindow);
         Positive(problems, nameof(options.DoubleSignBanDuration), options.DoubleSignBanDuration);
         Positive(problems, nameof(options.RefreshInterval), options.RefreshInterval);
+        if (options.GoodEventPushInterval < TimeSpan.Zero || options.GoodEventPushInterval > options.RefreshInterval)
+        {
+            problems.Add($"{ReputationOptions.Section}:{nameof(options.GoodEventPushInterval)} is {options.GoodEventPushInterval}; it must be from 0 to RefreshInterval ({options.RefreshInterval})");
+        }
         if (options.WrongResultBanCount < 1)
         {
             problems.Add($"{ReputationOptions.Section}:{nameof(options.WrongResultBanCount)} is {options.WrongResultBanCount}; it must be at least 1");

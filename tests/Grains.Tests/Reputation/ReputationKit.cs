@@ -9,10 +9,18 @@ namespace Marketplace.Grains.Tests.Reputation;
 /// <summary>Silos whose reputation reads a clock the test moves, and helpers to record events.</summary>
 internal static class ReputationKit
 {
-    /// <summary>Starts a silo with <paramref name="settings"/> whose reputation reads <paramref name="time"/>.</summary>
-    public static async Task<MarketplaceTestSilo> StartAsync(ManualClock time, JobsSettings settings)
+    /// <summary>Starts a silo with <paramref name="settings"/> whose reputation reads <paramref name="time"/>, with
+    /// <paramref name="filter"/> (when given) on every incoming grain call.</summary>
+    public static async Task<MarketplaceTestSilo> StartAsync(ManualClock time, JobsSettings settings, IIncomingGrainCallFilter? filter = null)
     {
-        var silo = await MarketplaceTestSilo.StartAsync(settings.Values, services => services.AddSingleton(new ReputationClock(time)));
+        var silo = await MarketplaceTestSilo.StartAsync(settings.Values, services =>
+        {
+            services.AddSingleton(new ReputationClock(time));
+            if (filter is not null)
+            {
+                services.AddSingleton(filter);
+            }
+        });
         var expected = settings.Values.Keys.Count(k => k.StartsWith("Marketplace:Workers:", StringComparison.OrdinalIgnoreCase) && k.EndsWith(":Id", StringComparison.OrdinalIgnoreCase));
         if (expected > 0)
         {

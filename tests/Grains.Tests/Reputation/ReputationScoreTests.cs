@@ -87,6 +87,22 @@ public sealed class ReputationScoreTests
         Assert.True(new ReputationOptionsValidator().Validate(null, new ReputationOptions()).Succeeded);
     }
 
+    [Theory]
+    [InlineData("-00:00:01", false)]
+    [InlineData("00:00:00", true)]
+    [InlineData("00:01:00", true)]
+    [InlineData("00:01:01", false)]
+    public void TheGoodEventPushIntervalIsFromZeroToTheRefreshInterval(string interval, bool valid)
+    {
+        var options = new ReputationOptions { GoodEventPushInterval = TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture) };
+        var result = new ReputationOptionsValidator().Validate(null, options);
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid)
+        {
+            Assert.Contains("Marketplace:Reputation:GoodEventPushInterval is " + interval, result.FailureMessage, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void ABannedOrLowWorkerSaysWhyAndUntilWhen()
     {
