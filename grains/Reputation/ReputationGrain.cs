@@ -6,8 +6,8 @@
 // ids are looked up; an event older than the checkpoint is refused, its id can no longer be checked). Each recorded
 // event is written, then pushed to the worker's grain (one one-way call), which hands score and ban to its host for
 // bidding: matching never calls this grain. A bad event is pushed at once; good ones at most once per
-// GoodEventPushInterval (a busy worker's successes would otherwise cost a message each). The score is ReputationScore.Of(parameters, checkpoint, events, now), the
-// same function the CLI runs to recompute it.
+// GoodEventPushInterval (a busy worker's successes would otherwise cost a message each). The score is
+// ReputationScore.Of(parameters, checkpoint, events, now), the same function the CLI runs to recompute it.
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
 using Microsoft.Extensions.DependencyInjection;
