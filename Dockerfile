@@ -12,10 +12,7 @@ WORKDIR /src
 COPY . .
 # ReadyToRun: the silo and the CLI ship precompiled for linux-x64 (every assembly, packages included), so a silo that
 # starts, or restarts in a rolling upgrade, serves at full speed at once instead of spending minutes of CPU in the JIT.
-# The silo is self-contained and compiled as one composite image with the .NET runtime it carries: only then can the
-# framework's generic code instantiated over our types (async state machines, collections, LINQ) be precompiled too.
-# It still runs as `dotnet Marketplace.Silo.dll`; the host then loads the runtime from the publish folder.
-RUN dotnet publish silo/Marketplace.Silo.csproj -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true -o /out/silo \
+RUN dotnet publish silo/Marketplace.Silo.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o /out/silo \
  && dotnet publish cli/Marketplace.Cli.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o /out/cli
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS silo
