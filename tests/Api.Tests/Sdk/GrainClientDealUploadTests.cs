@@ -74,6 +74,9 @@ public sealed class GrainClientDealUploadTests(ITestOutputHelper output)
         Assert.Equal(25, progress.Values.Count);
         Assert.True(progress.Values.SequenceEqual(progress.Values.Order()), "progress only grows");
         Assert.InRange(peak, 1, Budget);
+        // The silo gives the transfer's buffers back when it disposes the stream, which may come just after the
+        // client has the last byte: wait for that release (a buffer never given back fails the wait).
+        await meter.WhenReleasedAsync().WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(0, meter.HeldBytes);
         Assert.Equal(content, await ReadOverHttpAsync(silo, "gw-big"));
 
