@@ -13,6 +13,33 @@ internal sealed class ComposeCluster(string composeFile, string project, TextWri
 
     private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(3) };
 
+    private readonly List<(DateTimeOffset At, string What)> _events = [];
+
+    /// <summary>What the harness did to the cluster's services and when (kill, stop, start, each begun and done, and
+    /// a silo answering ready), so a client's slow tries can be placed on it.</summary>
+    public IReadOnlyList<(DateTimeOffset At, string What)> Events
+    {
+        get
+        {
+            lock (_events)
+            {
+                return [.. _events];
+            }
+        }
+    }
+
+    private void Note(string what)
+    {
+        lock (_events)
+        {
+            _events.Add((DateTimeOffset.UtcNow, what));
+        }
+    }
+
+    private static bool ChangesServices(string arguments) =>
+        arguments.StartsWith("kill ", StringComparison.Ordinal) || arguments.StartsWith("stop ", StringComparison.Ordinal)
+        || arguments.StartsWith("start ", StringComparison.Ordinal);
+
     /// <summary>The silo's HTTP address on this machine.</summary>
     public static Uri HttpAddress(string service) =>
         new($"http://127.0.0.1:{Silos.First(s => s.Service == service).Port}/");
@@ -26,6 +53,12 @@ internal sealed class ComposeCluster(string composeFile, string project, TextWri
             RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(composeFile)!,
         };
+        var changes = ChangesServices(arguments);
+        if (changes)
+        {
+            Note($"{arguments} begun");
+        }
+
         using var process = Process.Start(start) ?? throw new ChaosHarnessException("docker-compose did not start");
         var output = new StringBuilder();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
@@ -44,6 +77,11 @@ internal sealed class ComposeCluster(string composeFile, string project, TextWri
         }
 
         process.WaitForExit();
+        if (changes)
+        {
+            Note($"{arguments} done");
+        }
+
         string text;
         lock (output)
         {
@@ -77,6 +115,7 @@ internal sealed class ComposeCluster(string composeFile, string project, TextWri
         {
             if (await IsReadyAsync(service))
             {
+                Note($"{service} ready");
                 return watch.Elapsed;
             }
 

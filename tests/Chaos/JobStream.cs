@@ -77,7 +77,8 @@ internal sealed class JobStream
         {
             var (service, client) = _silos[(job.Index + attempt) % _silos.Count];
             job.Tries++;
-            job.LastTryAt = DateTimeOffset.UtcNow;
+            var sentAt = DateTimeOffset.UtcNow;
+            job.LastTryAt = sentAt;
             using var timeout = new CancellationTokenSource(TryTimeout);
             try
             {
@@ -94,6 +95,7 @@ internal sealed class JobStream
             catch (OperationCanceledException)
             {
                 job.Refusals.Add($"{service}: no answer in {TryTimeout.TotalSeconds:0} s");
+                job.Unanswered.Add((service, sentAt));
             }
             catch (HttpApiException e)
             {

@@ -30,6 +30,9 @@ internal sealed class SubmittedJob(int index, string requestId, DateTimeOffset d
     /// <summary>Each refused try: "silo2: 503 unavailable" or "silo3: connection refused".</summary>
     public List<string> Refusals { get; } = [];
 
+    /// <summary>Every try that got no answer within the client's try timeout: its silo and when it was sent.</summary>
+    public List<(string Service, DateTimeOffset SentAt)> Unanswered { get; } = [];
+
     public JobInfo? Final { get; set; }
 
     /// <summary>How many times the job's state effect was applied (the counter read back).</summary>
