@@ -143,6 +143,8 @@ internal static class MarketplaceEventIds
     public const int DatabaseBackupWritten = 6008;
     public const int DatabaseBackupFailed = 6009;
     public const int RequestRefused = 6010;
+    public const int WarmStartDone = 6011;
+    public const int WarmStartRequestFailed = 6012;
 
     public const int GatewayConnectionAccepted = 6020;
     public const int GatewayConnectionRefused = 6021;

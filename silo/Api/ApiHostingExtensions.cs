@@ -43,6 +43,8 @@ internal static class ApiHostingExtensions
         services.AddSingleton<ReadinessProbe>();
         services.AddSingleton<DealUploadSlots>();
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+        // Before Kestrel binds, a few requests go through the pipeline in memory (Marketplace:Api:WarmStartTimeout).
+        WarmStartServer.Register(services);
         services.Configure<KestrelServerOptions>(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -20,6 +20,15 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRegistry keys
             return;
         }
 
+        if (context.Features.Get<WarmStartClient>() is not null)
+        {
+            // A warm-start request, made in memory before the listeners bind (WarmStartServer).
+            await rateLimiter.AdmitAsync(WarmStartClient.ClientId);
+            context.Features.Set(new ApiClient(WarmStartClient.ClientId));
+            await next(context);
+            return;
+        }
+
         var presented = ReadKey(context.Request);
         if (presented is null)
         {

@@ -28,4 +28,10 @@ internal static partial class ApiLog
 
     [LoggerMessage(EventId = MarketplaceEventIds.DatabaseBackupFailed, Level = LogLevel.Error, Message = "Database backup under {Folder} failed ({ExceptionType}: {Reason})")]
     public static partial void DatabaseBackupFailed(ILogger logger, Exception exception, string folder, string exceptionType, string reason);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.WarmStartDone, Level = LogLevel.Information, Message = "HTTP pipeline warmed in memory before listening: {Requests} requests in {Milliseconds} ms (statuses {Statuses})")]
+    public static partial void WarmStartDone(ILogger logger, int requests, long milliseconds, string statuses);
+
+    [LoggerMessage(EventId = MarketplaceEventIds.WarmStartRequestFailed, Level = LogLevel.Warning, Message = "Warm-start request {Method} {Path} failed ({ExceptionType}: {Reason}); the API listens anyway")]
+    public static partial void WarmStartRequestFailed(ILogger logger, string method, string path, string exceptionType, string reason);
 }

@@ -14,6 +14,12 @@ internal sealed class ApiOptions
     /// <summary>How long the readiness probe waits for its grain call.</summary>
     public TimeSpan ReadinessTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long the silo may spend, before its HTTP listener opens, sending a few requests through its own
+    /// pipeline in memory (<see cref="WarmStartServer"/>), so the first clients of a silo that starts or restarts are
+    /// not the ones who wait for the endpoints to be built and the JIT to compile them (default 10 s; zero turns it
+    /// off).</summary>
+    public TimeSpan WarmStartTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Client ids whose API keys may move money in (deposits to any client), bond, unbond or pay out worker
     /// stake, and back up the silo's database (<c>Marketplace:Api:Operators:0=...</c>; default none). Slashing has no
     /// route.</summary>

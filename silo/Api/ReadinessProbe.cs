@@ -1,10 +1,11 @@
 // Design: what an orchestrator's readiness probe asks is "may traffic go to this silo now?". That holds only while
 // the host is neither starting nor stopping, this silo's own membership entry says Active (it joined the cluster and
-// has not begun to leave it), the grain storage answers a read, and a grain answers a call. Kestrel starts before the
-// Orleans silo and stops after it, so the probe is reachable through both transitions and says "starting" or
-// "stopping" there. The storage read is of a fixed grain id that no grain uses (a missing row: one indexed lookup in
-// SQLite or PostgreSQL, whichever storage is configured); the storage and grain checks run at the same time, each
-// bounded by Marketplace:Api:ReadinessTimeout, so the answer never waits longer than that.
+// has not begun to leave it), the grain storage answers a read, and a grain answers a call. Kestrel binds only once
+// the Orleans silo is active and the warm start (WarmStartServer) has run, so a client meets "starting" only in the
+// moment before the host reports started, and "stopping" once the host begins to stop. The storage
+// read is of a fixed grain id that no grain uses (a missing row: one indexed lookup in SQLite or PostgreSQL,
+// whichever storage is configured); the storage and grain checks run at the same time, each bounded by
+// Marketplace:Api:ReadinessTimeout, so the answer never waits longer than that.
 using System.Globalization;
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
