@@ -20,27 +20,11 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRegistry keys
             return;
         }
 
-        if (context.Features.Get<WarmStartClient>() is not null)
-        {
-            // A warm-start request, made in memory before the listeners bind (WarmStartServer).
-            await rateLimiter.AdmitAsync(WarmStartClient.ClientId);
-            context.Features.Set(new ApiClient(WarmStartClient.ClientId));
-            await next(context);
-            return;
-        }
-
-        var presented = ReadKey(context.Request);
-        if (presented is null)
-        {
-            throw Unauthorized("This endpoint needs an API key: send 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.");
-        }
-
-        if (!keys.TryAuthenticate(presented, out var clientId))
-        {
-            throw Unauthorized("The API key is not valid.");
-        }
-
-        var signature = signatures.Authenticate(context, clientId);
+        // A warm-start request is made in memory before the listeners bind (WarmStartServer): no request from the
+        // network carries its feature, and it has no key or signature to check.
+        var warmStart = context.Features.Get<WarmStartClient>() is not null;
+        var clientId = warmStart ? WarmStartClient.ClientId : Authenticate(context.Request);
+        var signature = warmStart ? null : signatures.Authenticate(context, clientId);
         await rateLimiter.AdmitAsync(clientId);
         if (signature is not null)
         {
@@ -49,6 +33,13 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRegistry keys
 
         context.Features.Set(new ApiClient(clientId));
         await next(context);
+    }
+
+    private string Authenticate(HttpRequest request)
+    {
+        var presented = ReadKey(request)
+            ?? throw Unauthorized("This endpoint needs an API key: send 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.");
+        return keys.TryAuthenticate(presented, out var clientId) ? clientId : throw Unauthorized("The API key is not valid.");
     }
 
     private static string? ReadKey(HttpRequest request)

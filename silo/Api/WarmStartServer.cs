@@ -9,7 +9,6 @@
 // cluster from holding the listener shut.
 using System.Diagnostics;
 using System.Text;
-using Marketplace.GrainInterfaces;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -147,34 +146,4 @@ internal sealed class WarmStartServer(IServer inner, IOptions<ApiOptions> option
         application.DisposeContext(context, failure);
         return failure is null ? response.StatusCode : null;
     }
-}
-
-/// <summary>One request of the warm start.</summary>
-internal sealed record WarmStartRequest(string Method, string Path, string? Body = null)
-{
-    /// <summary>A program id and a blob id no content hashes to (all zeros): the submission is refused at its input's
-    /// lookup, after the program's, before anything is reserved or written.</summary>
-    private const string Zeros = "0000000000000000000000000000000000000000000000000000000000000000";
-
-    /// <summary>The requests, in order: the public health routes, then as the warm-start client a job listing, a
-    /// submission refused for its missing input blob, and a read of that job, which does not exist.</summary>
-    public static IReadOnlyList<WarmStartRequest> All { get; } =
-    [
-        new("GET", "/v1/health"),
-        new("GET", "/v1/health/ready"),
-        new("GET", "/v1/jobs?limit=1"),
-        new("POST", "/v1/jobs", $$"""{"request_id":"warm-start","program":"prog{{Zeros}}","input_blob_id":"blob{{Zeros}}","max_fuel":1000}"""),
-        new("GET", $"/v1/jobs/{JobIds.For(WarmStartClient.ClientId, "warm-start")}"),
-    ];
-}
-
-/// <summary>Request feature of a warm-start request, set only in memory by <see cref="WarmStartServer"/> (no request
-/// from the network can carry it): <see cref="ApiKeyMiddleware"/> admits it as the reserved client
-/// <see cref="ClientId"/>.</summary>
-internal sealed class WarmStartClient
-{
-    /// <summary>The client id the warm start's requests run as.</summary>
-    public const string ClientId = "marketplace-warm-start";
-
-    public static WarmStartClient Instance { get; } = new();
 }
