@@ -40,6 +40,28 @@ public static class BlobMerkle
         return Convert.ToHexStringLower(hash);
     }
 
+    /// <summary>The blob id <paramref name="content"/> gets when it is stored in chunks of <paramref name="chunkSize"/>
+    /// bytes (the last one shorter): what a store of those bytes will name them, before they are stored.</summary>
+    /// <exception cref="ArgumentException">The content is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The chunk size is not positive.</exception>
+    public static string ComputeBlobId(ReadOnlySpan<byte> content, int chunkSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkSize);
+        if (content.IsEmpty)
+        {
+            throw new ArgumentException("A blob has at least one byte.", nameof(content));
+        }
+
+        var hashes = new string[(content.Length + chunkSize - 1) / chunkSize];
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            var offset = i * chunkSize;
+            hashes[i] = HashChunk(content.Slice(offset, Math.Min(chunkSize, content.Length - offset)));
+        }
+
+        return ComputeBlobId(hashes);
+    }
+
     /// <summary>The blob id of the ordered chunk hashes (64 lowercase hex each).</summary>
     /// <exception cref="ArgumentException">The list is empty or a hash is not 64 lowercase hex.</exception>
     public static string ComputeBlobId(IReadOnlyList<string> chunkHashes)

@@ -8,8 +8,8 @@ namespace Marketplace.GrainInterfaces;
 /// </summary>
 /// <remarks>An upload that would take the client past its quota is refused with <see cref="QuotaExceededException"/>
 /// when the blob registers it as an owner; bytes it already owns cost nothing and are never refused. A job's output is
-/// charged to its client even past the quota (the job already ran): the client's next uploads are then refused until it
-/// gives up blobs.</remarks>
+/// held in its client's quota before the job's run commits anything, and a run whose output does not fit fails the job
+/// <see cref="FailureReason.QuotaExceeded"/> with no effect; the output's charge then takes the hold over.</remarks>
 public interface IClientStorageGrain : IGrainWithStringKey
 {
     /// <summary>The client's stored bytes, blob count and quota.</summary>

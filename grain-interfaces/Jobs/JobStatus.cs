@@ -70,4 +70,9 @@ public enum FailureReason
     /// pending) was refused it before matching: the client's available balance does not cover max fuel × max price.
     /// Nothing ran and nothing moved. Not retried.</summary>
     InsufficientFunds = 11,
+
+    /// <summary>The run's output did not fit the client's stored-bytes quota (or its blob quota): the run committed
+    /// nothing and no output was stored. Not retried; the client frees room (deletes blobs or deals) and submits
+    /// again.</summary>
+    QuotaExceeded = 12,
 }

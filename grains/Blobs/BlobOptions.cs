@@ -86,7 +86,8 @@ public sealed class BlobOptions
     /// Bytes of the blobs one client may own before its uploads are refused (default
     /// <see cref="DefaultMaxStoredBytesPerClient"/>, 10 GiB; 0: no quota). Every owner of a blob is charged its full
     /// size, once however often it uploads the same bytes. An upload that would take the client past it answers
-    /// <c>quota_exceeded</c> (HTTP 429) and leaves the client no owner; a job's output is charged past it.
+    /// <c>quota_exceeded</c> (HTTP 429) and leaves the client no owner; a job whose output does not fit fails
+    /// <c>QuotaExceeded</c> before its run commits anything.
     /// </summary>
     public long MaxStoredBytesPerClient { get; set; } = DefaultMaxStoredBytesPerClient;
 

@@ -269,7 +269,8 @@ internal sealed class BlobUploadGrain(IChunkStore store, IOptions<BlobOptions> o
     /// <summary>Holds <paramref name="bytes"/> of the uploader's stored bytes for this upload, the chunks it wrote that
     /// the store did not have (bytes it already had take no new space, such as a blob the client uploads again): long
     /// enough to outlast the upload's idle timeout and then the grace after which those chunks may be collected,
-    /// renewed with every new chunk. A job's output is held past the quota, as it is charged.</summary>
+    /// renewed with every new chunk. A job's output is held past the quota, as it is charged: its run held room for it
+    /// in the client's ledger before it committed.</summary>
     private async Task HoldAsync(long bytes, string? blobId)
     {
         if (_uploader is not { ClientId: { } client, FullAccess: false } uploader)

@@ -2,7 +2,9 @@
 // completion, and an abandoned upload's chunks stay on disk until the collector frees them after the grace. So each
 // upload holds the bytes of the chunks it wrote that the store did not have (bytes already stored take no new space),
 // refreshed with every new chunk to last the upload's idle timeout plus the grace; the blob's charge takes the hold over, and an abandoned upload's hold simply runs out after its
-// chunks may be collected. Holds live in memory: a lost activation (its silo died) forgets them until the uploads
+// chunks may be collected. A job's output is held the same way before its run commits anything (HoldOutputAsync), so
+// a run whose output does not fit ends quota_exceeded with no effect, and the output's charge never passes the quota.
+// Holds live in memory: a lost activation (its silo died) forgets them until the uploads
 // still under way write their next new chunk, which holds all their new bytes again. The activation stays while it holds any.
 using System.Globalization;
 using Marketplace.GrainInterfaces;
@@ -31,9 +33,65 @@ internal sealed partial class ClientStorageGrain
             throw new QuotaExceededException(reason);
         }
 
-        _holds[uploadId] = new UploadHold(bytes, time.GetUtcNow() + hold, blobId);
+        _holds[uploadId] = new UploadHold(bytes, time.GetUtcNow() + hold, blobId, Output: false);
         DelayDeactivation(hold);
         return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task HoldOutputAsync(string blobId, long size)
+    {
+        ArgumentNullException.ThrowIfNull(blobId);
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        var blobs = state.State.Blobs;
+        var id = OutputHoldId(blobId);
+        if (blobs.ContainsKey(blobId) || (_holds.TryGetValue(id, out var mine) && mine.Until > time.GetUtcNow()))
+        {
+            return Task.CompletedTask; // owned already, or held for another run that made the same bytes
+        }
+
+        var held = HeldBytes(null);
+        var limit = _options.StoredBytesLimit(ClientId);
+        if (limit > 0 && _storedBytes + held + size > limit)
+        {
+            var reason = string.Create(CultureInfo.InvariantCulture,
+                $"stored bytes: this client stores {_storedBytes:N0} bytes and its uploads and other jobs' outputs hold {held:N0}; this job's output of {size:N0} bytes would pass its limit of {limit:N0}. Delete blobs or deals it no longer needs and submit again");
+            log.StorageQuotaRefused(ClientId, blobId, size, reason);
+            throw new QuotaExceededException(reason);
+        }
+
+        var outputs = HeldOutputs();
+        if (blobs.Count + outputs >= _options.MaxBlobsPerClient)
+        {
+            var reason = string.Create(CultureInfo.InvariantCulture,
+                $"blobs: this client owns {blobs.Count:N0} blobs and {outputs:N0} more are held for jobs' outputs, its limit of {_options.MaxBlobsPerClient:N0}; delete blobs it no longer needs and submit again");
+            log.StorageQuotaRefused(ClientId, blobId, size, reason);
+            throw new QuotaExceededException(reason);
+        }
+
+        _holds[id] = new UploadHold(size, time.GetUtcNow() + _options.UploadIdleTimeout, blobId, Output: true);
+        DelayDeactivation(_options.UploadIdleTimeout);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The key of the hold of output <paramref name="blobId"/>: the same bytes made by two runs hold once.</summary>
+    private static Guid OutputHoldId(string blobId) =>
+        BlobIds.IsValid(blobId) ? new Guid(Convert.FromHexString(blobId.AsSpan(4, 32))) : throw new ArgumentException($"'{blobId}' is not a blob id", nameof(blobId));
+
+    /// <summary>Jobs' outputs held and not yet charged (holds that ran out are not counted).</summary>
+    private int HeldOutputs()
+    {
+        var now = time.GetUtcNow();
+        var count = 0;
+        foreach (var hold in _holds.Values)
+        {
+            if (hold.Output && hold.Until > now)
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>Bytes held by uploads whose hold has not run out, but for those that bring blob
@@ -97,5 +155,5 @@ internal sealed partial class ClientStorageGrain
         }
     }
 
-    private readonly record struct UploadHold(long Bytes, DateTimeOffset Until, string? BlobId);
+    private readonly record struct UploadHold(long Bytes, DateTimeOffset Until, string? BlobId, bool Output);
 }

@@ -27,4 +27,11 @@ internal interface IClientStorageLedgerGrain : IGrainWithStringKey
     /// before) when the hold grows and the client's stored bytes, every other upload's and these would pass its quota. <paramref name="blobId"/>, once
     /// the upload knows it, names the blob whose charge takes the hold over.</summary>
     Task HoldUploadAsync(Guid uploadId, long bytes, TimeSpan hold, bool enforceQuota, string? blobId);
+
+    /// <summary>Holds room for a job's output, blob <paramref name="blobId"/> of <paramref name="size"/> bytes, before
+    /// the run that made it commits anything: throws <see cref="QuotaExceededException"/> when the client's stored bytes,
+    /// every hold and this output would pass its stored-bytes quota, or the client owns as many blobs as it may with the
+    /// outputs held. Nothing when the client owns the blob already or holds it for another run; the output's charge
+    /// takes the hold over, and a hold whose output was never stored runs out after the upload idle timeout.</summary>
+    Task HoldOutputAsync(string blobId, long size);
 }

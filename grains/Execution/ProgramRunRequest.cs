@@ -1,3 +1,5 @@
+using Marketplace.GrainInterfaces;
+
 namespace Marketplace.Grains.Execution;
 
 /// <summary>One attempt to run.</summary>
@@ -38,4 +40,11 @@ internal sealed class ProgramRunRequest
     /// writes would give. A state no longer kept ends the run <see cref="ProgramRunOutcome.StateUnavailable"/>.
     /// Ignored for a module that does not use state.</summary>
     public string? StateRoot { get; init; }
+
+    /// <summary>Called with a successful run's output (when not empty) before the run commits its state writes, or
+    /// returns when it wrote none: a job's output is held against its client's stored-bytes quota there. A
+    /// <see cref="QuotaExceededException"/> from it ends the run <see cref="ProgramRunOutcome.QuotaExceeded"/> with
+    /// nothing written. Not called when the run re-executes on a pinned state (a committee's run, or a retry of a job
+    /// whose earlier attempt committed): that output was held by the run that committed.</summary>
+    public Func<ReadOnlyMemory<byte>, Task>? HoldOutput { get; init; }
 }

@@ -49,6 +49,11 @@ internal enum ProgramRunOutcome
     /// state no longer keeps, or a job's run found an earlier attempt of the job committed on a state no longer kept,
     /// or the job is older than the state's commit fence remembers; nothing was written.</summary>
     StateUnavailable,
+
+    /// <summary>The run succeeded, but its output does not fit its client's stored-bytes quota
+    /// (<see cref="ProgramRunRequest.HoldOutput"/> refused it): nothing was committed and no output is stored. Jobs report
+    /// it as <see cref="FailureReason.QuotaExceeded"/>.</summary>
+    QuotaExceeded,
 }
 
 /// <summary>What one run did.</summary>

@@ -5,7 +5,9 @@
 // another run committed first: re-run on the new state, at most MaxConflictRetries times. The wall-clock limit
 // covers the whole run (prefetch and re-runs); the commit itself is never interrupted. A job's run commits through the
 // job's fence: when another attempt of the job already committed, this one re-executes on the root that attempt read
-// and commits nothing, so the job's state effect is applied once however many attempts ran.
+// and commits nothing, so the job's state effect is applied once however many attempts ran. Before a job's run commits
+// (or returns without writes), its output is held against the client's stored-bytes quota (ProgramRunRequest.HoldOutput):
+// an output that does not fit ends the run QuotaExceeded with nothing written, so no effect lands without its output.
 
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -120,6 +122,18 @@ internal sealed partial class ProgramRunner : IProgramRunner
                 if (result.Outcome != ProgramRunOutcome.Succeeded)
                 {
                     return Finish(started, result.Outcome, result.Error, result.FuelConsumed, logs, root, provenance: provenance);
+                }
+
+                if (pinnedRoot is null && request.HoldOutput is { } holdOutput && result.Output.Length > 0)
+                {
+                    try
+                    {
+                        await holdOutput(result.Output);
+                    }
+                    catch (QuotaExceededException e)
+                    {
+                        return Finish(started, ProgramRunOutcome.QuotaExceeded, $"the output of {result.Output.Length} bytes does not fit: {e.Message}; nothing was written", result.FuelConsumed, logs, root);
+                    }
                 }
 
                 if (result.Writes.Count == 0)

@@ -1,4 +1,5 @@
 using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Blobs;
 
 namespace Marketplace.Grains.Workers;
 
@@ -34,10 +35,18 @@ internal static class AttemptBlobs
         }
     }
 
+    /// <summary>Holds room for <paramref name="output"/> (not empty), as the blob it becomes in chunks of
+    /// <paramref name="chunkSize"/> bytes, in the stored bytes of the job's client <paramref name="clientId"/>, before the
+    /// run commits: throws <see cref="QuotaExceededException"/> when it does not fit (see
+    /// <see cref="IClientStorageLedgerGrain.HoldOutputAsync"/>).</summary>
+    public static Task HoldOutputAsync(IGrainFactory grains, int chunkSize, string clientId, ReadOnlyMemory<byte> output) =>
+        grains.GetGrain<IClientStorageLedgerGrain>(clientId).HoldOutputAsync(BlobMerkle.ComputeBlobId(output.Span, chunkSize), output.Length);
+
     /// <summary>Stores <paramref name="output"/> (not empty) as a blob owned by the job's client
-    /// <paramref name="clientId"/> and returns its id. The output is charged to the client's stored bytes, past its
-    /// quota too: the job already ran, and refusing its output would lose it (the client's next uploads are refused
-    /// until it gives up blobs).</summary>
+    /// <paramref name="clientId"/> and returns its id. The output is charged to the client's stored bytes without a
+    /// quota check: the run held room for it before it committed (<see cref="HoldOutputAsync"/>), and the charge takes
+    /// that hold over. Only an output whose hold ran out before it was stored (its silo stopped for longer than the
+    /// upload idle timeout between the two) is charged past the quota.</summary>
     /// <remarks>When those bytes are already stored and their access list is full (many clients produced or uploaded
     /// the same bytes and nobody published them), the client cannot be recorded as one more owner. The output is
     /// stored all the same, without the owner: the job's client still reads it through its job

@@ -46,9 +46,14 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
     private volatile bool _partitioned;
     private WorkerProfile? _profile;
 
-    public WorkerExecutor(string workerId, int capacity, int maxQueueDepth, int maxQueuedPerClient, TimeSpan renewEvery, IGrainFactory grains, GrainReferences<IJobAttemptGrain> jobs, WorkerWaitlist waitlist, IProgramRunner? runner, ReceiptSigner signer, ILogger log, TimeProvider time, IRunResultTampering? tampering = null)
+    /// <summary>The blob store's chunk size, to hold a job's output in its client's quota before the run commits; null
+    /// on a silo without the blob store (nothing held).</summary>
+    private readonly int? _outputChunkSize;
+
+    public WorkerExecutor(string workerId, int capacity, int maxQueueDepth, int maxQueuedPerClient, TimeSpan renewEvery, IGrainFactory grains, GrainReferences<IJobAttemptGrain> jobs, WorkerWaitlist waitlist, IProgramRunner? runner, ReceiptSigner signer, ILogger log, TimeProvider time, IRunResultTampering? tampering = null, int? outputChunkSize = null)
     {
         _tampering = tampering;
+        _outputChunkSize = outputChunkSize;
         _holds = new RoomHolds(time);
         _wakes = new RoomWakes(
             waitlist,
@@ -417,7 +422,7 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
     /// <summary>Reads the input and runs the program of <paramref name="a"/>; a null result comes with why not (and
     /// <paramref name="report"/>, when given, marked <see cref="AttemptReport.ClusterFault"/> when the cluster was out
     /// of reach).</summary>
-    private async Task<(ReadOnlyMemory<byte> Input, ProgramRunResult? Result, FailureReason Reason, string? Error)> RunProgramAsync(JobAssignment a, AttemptReport? report, CancellationToken token)
+    private async Task<(ReadOnlyMemory<byte> Input, ProgramRunResult? Result, FailureReason Reason, string? Error)> RunProgramAsync(JobAssignment a, AttemptReport? report, bool holdOutput, CancellationToken token)
     {
         if (_runner is null)
         {
@@ -471,6 +476,9 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
                 Environment = a.Env,
                 StartTime = a.CreatedAt == default ? null : a.CreatedAt,
                 StateRoot = a.StateRoot,
+                HoldOutput = holdOutput && _outputChunkSize is { } chunkSize && a.ClientId is { Length: > 0 } clientId
+                    ? output => AttemptBlobs.HoldOutputAsync(_grains, chunkSize, clientId, output)
+                    : null,
             },
             token).ConfigureAwait(false);
         if (_tampering is not null)
@@ -484,7 +492,7 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
     private async Task<AttemptReport> ExecuteAsync(JobAssignment a, CancellationToken token)
     {
         var report = new AttemptReport { AttemptId = a.AttemptId, WorkerId = WorkerId };
-        var (input, ran, reason, problem) = await RunProgramAsync(a, report, token).ConfigureAwait(false);
+        var (input, ran, reason, problem) = await RunProgramAsync(a, report, holdOutput: true, token).ConfigureAwait(false);
         if (ran is not { } result)
         {
             return Fail(report, reason, problem ?? reason.ToString());
@@ -562,6 +570,8 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
                 return Fail(report, FailureReason.ExecutionError, result.Error ?? "the program's output is over the limit");
             case ProgramRunOutcome.Cancelled:
                 return Fail(report, FailureReason.WorkerLost, "the run was interrupted on the worker");
+            case ProgramRunOutcome.QuotaExceeded:
+                return Fail(report, FailureReason.QuotaExceeded, result.Error ?? "the output does not fit the client's stored-bytes quota");
             case ProgramRunOutcome.StateUnavailable:
                 return Fail(report, FailureReason.ExecutionError, result.Error ?? "the program's state the run needs is no longer kept");
             default:
@@ -581,7 +591,7 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
     private async Task<(AttestationReport Report, long Fuel)> AttestationReportAsync(JobAssignment a, AttestationRequest request, CancellationToken token)
     {
         var report = new AttestationReport { RequestId = a.AttemptId, WorkerId = WorkerId };
-        var (input, ran, reason, problem) = await RunProgramAsync(a, null, token).ConfigureAwait(false);
+        var (input, ran, reason, problem) = await RunProgramAsync(a, null, holdOutput: false, token).ConfigureAwait(false);
         if (ran is not { } result)
         {
             report.Unable = problem ?? reason.ToString();

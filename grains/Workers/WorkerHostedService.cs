@@ -1,4 +1,5 @@
 using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Blobs;
 using Marketplace.Grains.Execution;
 using Marketplace.Grains.Jobs;
 using Microsoft.Extensions.DependencyInjection;
@@ -66,6 +67,8 @@ internal sealed partial class WorkerHostedService(
             LogNoRunner(log);
         }
 
+        // Each job's output is held in its client's quota before the run commits, named as the blob store will name it.
+        int? outputChunkSize = services.GetService<IOptions<BlobOptions>>()?.Value.ChunkSize;
         var started = time.GetTimestamp();
         await UntilAnsweredAsync("the worker directory", () => grains.GetGrain<IWorkerDirectoryGrain>(IWorkerDirectoryGrain.DefaultKey).ListAsync(null, 1), cancellationToken);
         var directoryAnswered = time.GetElapsedTime(started);
@@ -86,7 +89,7 @@ internal sealed partial class WorkerHostedService(
             var intents = SignIntentLog.Open(keyFolder, worker.Id);
             var key = WorkerKeyStore.LoadOrCreate(keyFolder, worker.Id);
             var registration = WorkerKeyStore.Registration(key, caps);
-            localWorkers.Add(new WorkerExecutor(worker.Id, Math.Max(1, worker.Capacity), Math.Max(0, worker.MaxQueueDepth), worker.QueuedPerClientLimit, options.HeartbeatInterval, grains, jobs, localWorkers.Waitlist, runner, new ReceiptSigner(worker.Id, key, time, intents), log, time, services.GetService<TestHooks.IRunResultTampering>()));
+            localWorkers.Add(new WorkerExecutor(worker.Id, Math.Max(1, worker.Capacity), Math.Max(0, worker.MaxQueueDepth), worker.QueuedPerClientLimit, options.HeartbeatInterval, grains, jobs, localWorkers.Waitlist, runner, new ReceiptSigner(worker.Id, key, time, intents), log, time, services.GetService<TestHooks.IRunResultTampering>(), outputChunkSize));
             registrations.Add((worker.Id, registration));
         }
 

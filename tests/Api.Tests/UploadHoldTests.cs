@@ -119,7 +119,7 @@ public sealed class UploadHoldTests(ITestOutputHelper output)
             Assert.Equal(System.Net.HttpStatusCode.Created, stored.StatusCode);
         }
 
-        // A job's output is charged past the quota: alice now stores 5 MiB of 4.
+        // A job's output stored without a hold (one whose hold ran out) is charged past the quota: alice now stores 5 MiB of 4.
         await BlobTransfer.StoreAsync(grains, BlobCaller.JobOutputFor("alice"), Bytes(2 * MiB, 12), null, CancellationToken.None);
         Assert.Equal((5L * MiB, 0L), await UsageAsync(alice));
 

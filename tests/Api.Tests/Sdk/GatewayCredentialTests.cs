@@ -131,7 +131,8 @@ public sealed class GatewayCredentialTests(GatewaySiloFixture fixture)
         var asOperator = GrainMarketplaceClient.ForOperator(grains, "alice");
         await Assert.ThrowsAsync<GatewayRefusedException>(() => asOperator.GetBlobManifestAsync(blob.Id));
 
-        // A job's output is charged past the quota: only the silo's workers store one, never a client through the gateway.
+        // A job's output is stored without a quota check (its run held room for it first): only the silo's workers
+        // store one, never a client through the gateway.
         var upload = grains.GetGrain<IBlobUploadGrain>(Guid.NewGuid());
         var asOutput = await Assert.ThrowsAsync<GatewayRefusedException>(() => upload.BeginAsync(BlobCaller.JobOutputFor("alice")));
         Assert.Contains("as a job's output", asOutput.Message, StringComparison.Ordinal);

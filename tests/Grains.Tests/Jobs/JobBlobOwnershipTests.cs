@@ -80,7 +80,7 @@ public sealed class JobBlobOwnershipTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task AJobsOutputIsChargedToItsClientPastItsQuotaAndItsNextUploadIsRefused()
+    public async Task AJobsOutputPastItsClientsQuotaFailsTheJobAndAnOutputThatFitsIsChargedToIt()
     {
         await using var silo = await JobsKit.StartAsync(new JobsSettings().Worker("w1").Set("Marketplace:Blobs:StoredBytesPerClient:" + JobsKit.Client, "1000"));
         var quick = await JobsKit.DeployAsync(silo, "quick");
@@ -89,18 +89,27 @@ public sealed class JobBlobOwnershipTests(ITestOutputHelper output)
         var input = new byte[3000];
         new Random(seed).NextBytes(input);
 
-        // The job ran, so its output is stored and owned even though it takes the client past its quota.
+        // The output is held in the client's quota before the run commits: 3,000 bytes do not fit 1,000.
         var job = await silo.Grains.SubmitAsync(JobsKit.Job(quick, s => s.InputInline = input));
         var done = await silo.Grains.WaitTerminalAsync(job.JobId);
-        Assert.True(done.Status == JobStatus.Completed, await silo.Grains.DescribeAsync(job.JobId));
-        var client = BlobCaller.Client(JobsKit.Client);
-        Assert.Equal(input, await ReadAsync(silo, client, done.OutputBlobId!));
+        Assert.True(done.Status == JobStatus.Failed, await silo.Grains.DescribeAsync(job.JobId));
+        Assert.Equal(FailureReason.QuotaExceeded, done.FailureReason);
+        Assert.Null(done.OutputBlobId);
         var storage = await silo.Grains.GetGrain<IClientStorageGrain>(JobsKit.Client).GetAsync();
-        Assert.Equal((3000L, 1, 1000L), (storage.StoredBytes, storage.BlobCount, storage.MaxStoredBytes));
+        Assert.Equal((0L, 0, 1000L, 0L), (storage.StoredBytes, storage.BlobCount, storage.MaxStoredBytes, storage.UploadBytes));
+
+        // One that fits is stored, owned and charged.
+        var fits = await silo.Grains.SubmitAsync(JobsKit.Job(quick, s => s.InputInline = input[..1000]));
+        var stored = await silo.Grains.WaitTerminalAsync(fits.JobId);
+        Assert.True(stored.Status == JobStatus.Completed, await silo.Grains.DescribeAsync(fits.JobId));
+        var client = BlobCaller.Client(JobsKit.Client);
+        Assert.Equal(input[..1000], await ReadAsync(silo, client, stored.OutputBlobId!));
+        storage = await silo.Grains.GetGrain<IClientStorageGrain>(JobsKit.Client).GetAsync();
+        Assert.Equal((1000L, 1, 0L), (storage.StoredBytes, storage.BlobCount, storage.UploadBytes));
 
         // Until it gives blobs up, the client's uploads are refused.
         await Assert.ThrowsAsync<QuotaExceededException>(() => BlobTransfer.StoreAsync(silo.Grains, client, new byte[] { 1, 2, 3 }, null, CancellationToken.None));
-        await silo.Grains.GetGrain<IBlobGrain>(done.OutputBlobId!).DeleteAsync(client);
+        await silo.Grains.GetGrain<IBlobGrain>(stored.OutputBlobId!).DeleteAsync(client);
         await BlobTransfer.StoreAsync(silo.Grains, client, new byte[] { 1, 2, 3 }, null, CancellationToken.None);
         Assert.Equal(3, (await silo.Grains.GetGrain<IClientStorageGrain>(JobsKit.Client).GetAsync()).StoredBytes);
     }
