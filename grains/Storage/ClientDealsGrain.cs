@@ -1,33 +1,72 @@
+using System.Globalization;
 using Marketplace.GrainInterfaces;
 
 namespace Marketplace.Grains.Storage;
 
-/// <summary>A client's deal ids (<see cref="IClientDealsGrain"/>), persisted in the default storage.</summary>
+/// <summary>A client's deal ids (<see cref="IClientDealsGrain"/>), persisted in the default storage: every deal it made
+/// (the newest <see cref="Kept"/>) and which of them are open, so a client has at most
+/// <see cref="StorageOptions.MaxDealsPerClient"/> deals placing or active.</summary>
 internal sealed class ClientDealsGrain([PersistentState("client-deals")] IPersistentState<ClientDealsState> state) : Grain, IClientDealsGrain
 {
     /// <summary>Deal ids kept per client.</summary>
     public const int Kept = 10_000;
 
-    public async Task AddAsync(string dealId)
+    public async Task OpenAsync(string dealId, int maxOpen)
     {
-        var deals = state.State.Deals;
-        if (deals.Contains(dealId))
+        var open = state.State.Open;
+        if (open.Contains(dealId))
         {
             return;
         }
 
-        deals.Add(dealId);
-        if (deals.Count > Kept)
+        if (open.Count >= maxOpen)
         {
-            var dropped = new HashSet<string>(deals.Take(deals.Count - Kept), StringComparer.Ordinal);
-            deals.RemoveRange(0, deals.Count - Kept);
-            foreach (var blob in state.State.DealsByBlob.Where(e => dropped.Contains(e.Value)).Select(e => e.Key).ToList())
-            {
-                state.State.DealsByBlob.Remove(blob);
-            }
+            throw new QuotaExceededException(string.Create(CultureInfo.InvariantCulture,
+                $"deals: this client has {open.Count:N0} deals placing or active, its limit of {maxOpen:N0} (Marketplace:Storage:MaxDealsPerClient); delete deals it no longer needs and store again"));
+        }
+
+        open.Add(dealId);
+        var deals = state.State.Deals;
+        if (!deals.Contains(dealId))
+        {
+            deals.Add(dealId);
+            Trim(deals, open);
         }
 
         await state.WriteStateAsync();
+    }
+
+    public async Task ClosedAsync(string dealId, bool unlist)
+    {
+        if (state.State.Open.Remove(dealId) | (unlist && state.State.Deals.Remove(dealId)))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    /// <summary>Past <see cref="Kept"/> ids, drops the oldest of the deals that ended (an open one is never dropped: at
+    /// most MaxDealsPerClient, at most <see cref="Kept"/>, are open).</summary>
+    private void Trim(List<string> deals, HashSet<string> open)
+    {
+        if (deals.Count <= Kept)
+        {
+            return;
+        }
+
+        var dropped = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < deals.Count && deals.Count - dropped.Count > Kept; i++)
+        {
+            if (!open.Contains(deals[i]))
+            {
+                dropped.Add(deals[i]);
+            }
+        }
+
+        deals.RemoveAll(dropped.Contains);
+        foreach (var blob in state.State.DealsByBlob.Where(e => dropped.Contains(e.Value)).Select(e => e.Key).ToList())
+        {
+            state.State.DealsByBlob.Remove(blob);
+        }
     }
 
     public async Task IndexBlobAsync(string blobId, string dealId)
@@ -72,4 +111,7 @@ internal sealed class ClientDealsState
 
     /// <summary>Blob id → the newest deal storing it.</summary>
     [Id(1)] public Dictionary<string, string> DealsByBlob { get; set; } = [];
+
+    /// <summary>The deals placing or active: counted against Marketplace:Storage:MaxDealsPerClient.</summary>
+    [Id(2)] public HashSet<string> Open { get; set; } = [];
 }

@@ -143,7 +143,11 @@ internal sealed partial class StorageDealGrain
         {
             try
             {
-                if (!grain.Placing)
+                if (grain.Placing)
+                {
+                    await grain.EndIfAbandonedAsync();
+                }
+                else
                 {
                     await grain.AuditAsync();
                 }

@@ -34,6 +34,24 @@ internal sealed partial class StorageDealGrain
             return status;
         }
 
+        return await EndNowAsync(status, $"deleted by its client at {time.GetUtcNow():O}");
+    }
+
+    /// <summary>Ends a deal still placing <see cref="StorageOptions.PlacingTimeout"/> after it was made (its upload
+    /// abandoned, or cut with its silo), as its client's delete would: the escrow refunded, the quota released, the
+    /// providers' space given back. An upload still under way then fails, as after a delete.</summary>
+    private async Task EndIfAbandonedAsync()
+    {
+        var timeout = Options.EffectivePlacingTimeout;
+        if (state.State.Status is { State: DealState.Placing } status && time.GetUtcNow() >= status.CreatedAt + timeout)
+        {
+            await EndNowAsync(status, $"its upload did not complete within {timeout} (Marketplace:Storage:PlacingTimeout)");
+        }
+    }
+
+    /// <summary>Ends the term now and the deal with it.</summary>
+    private async Task<DealStatus> EndNowAsync(DealStatus status, string why)
+    {
         // The term ends now, recorded before anything is settled or deleted, so a crash in between finishes the same
         // way on the next call or audit round: the period under way counts as the term's last, paid on the last
         // audit's findings, and no further period is escrowed.
@@ -45,7 +63,7 @@ internal sealed partial class StorageDealGrain
         }
 
         await SettlePeriodsAsync(status);
-        return await EndAsync(status, $"deleted by its client at {now:O}");
+        return await EndAsync(status, why);
     }
 
     /// <summary>Deletes every fragment from its provider, then records the deal as ended and stops its audits.</summary>
@@ -68,6 +86,7 @@ internal sealed partial class StorageDealGrain
         }
 
         await QuotaLedger(status.ClientId).ReleaseAsync(QuotaId);
+        await GrainFactory.GetGrain<IClientDealsGrain>(status.ClientId).ClosedAsync(DealId, unlist: false);
         state.State.RepairPlan.Clear();
         why ??= $"term ended at {status.EndsAt:O}";
         Enter(status, DealState.Ended, kept == 0

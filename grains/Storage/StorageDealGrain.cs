@@ -63,6 +63,7 @@ internal sealed partial class StorageDealGrain(
             throw new InvalidRequestException($"dealId: '{DealId}' is not a deal id");
         }
 
+        var fresh = state.State.Status is null;
         if (state.State.Status is { } existing)
         {
             if (existing.ClientId != clientId)
@@ -93,15 +94,50 @@ internal sealed partial class StorageDealGrain(
             throw new InvalidRequestException("max_price_per_gib_month: must not be negative");
         }
 
+        // The deal counts among its client's open deals and in its stored-bytes quota, as its blobs do, from before
+        // anything is placed until it ends (QuotaExceededException otherwise). A new deal that fails before its state
+        // is written gives both back.
+        var deals = GrainFactory.GetGrain<IClientDealsGrain>(clientId);
+        await deals.OpenAsync(DealId, Options.MaxDealsPerClient);
+        var charged = false;
+        try
+        {
+            await QuotaLedger(clientId).ChargeAsync(QuotaId, length, enforceQuota: true);
+            charged = true;
+            var status = await PlanAsync(clientId, policy, maxPricePerGiBMonth, duration, length);
+            state.State.Status = status;
+            await state.WriteStateAsync();
+            fresh = false;
+        }
+        finally
+        {
+            if (fresh)
+            {
+                if (charged)
+                {
+                    await QuotaLedger(clientId).ReleaseAsync(QuotaId);
+                }
+
+                await deals.ClosedAsync(DealId, unlist: true);
+            }
+        }
+
+        // The audit reminder keeps a placing deal active too, so one whose upload never completes ends
+        // (Marketplace:Storage:PlacingTimeout) and gives its quota, escrow and providers' space back.
+        await this.RegisterOrUpdateReminder(AuditReminder, Options.AuditInterval, Options.AuditInterval);
+        ArmAuditTimer();
+        return state.State.Status;
+    }
+
+    /// <summary>Places the fragments of a new deal and escrows its first period when payments are on: the deal's
+    /// status, not yet written. Throws <see cref="DealNotPlacedException"/> when too few providers take it.</summary>
+    private async Task<DealStatus> PlanAsync(string clientId, DurabilityPolicy policy, long maxPricePerGiBMonth, TimeSpan duration, long length)
+    {
         var (chunkSize, chunkCount) = new BlobEncoder(policy.DataFragments, policy.ParityFragments).LayoutOf(length);
         var fragmentBytes = (long)chunkSize * chunkCount;
-        // The deal counts in its client's stored-bytes quota, as its blobs do, from before anything is placed until
-        // it ends (QuotaExceededException otherwise).
-        await QuotaLedger(clientId).ChargeAsync(QuotaId, length, enforceQuota: true);
         var (chosen, refusals) = await PlaceAsync(policy.TotalFragments, fragmentBytes, maxPricePerGiBMonth, exclude: new HashSet<string>());
         if (chosen.Count < policy.TotalFragments)
         {
-            await QuotaLedger(clientId).ReleaseAsync(QuotaId);
             var price = maxPricePerGiBMonth == long.MaxValue ? "" : $" at most {maxPricePerGiBMonth} per GiB-month";
             throw new DealNotPlacedException(
                 $"deal {DealId} needs {policy.TotalFragments} providers with {fragmentBytes} bytes free{price} and found {chosen.Count}: {Describe(refusals)}; "
@@ -144,9 +180,6 @@ internal sealed partial class StorageDealGrain(
             await EscrowPeriodAsync(status, 0);
         }
 
-        state.State.Status = status;
-        await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IClientDealsGrain>(clientId).AddAsync(DealId);
         return status;
     }
 
@@ -210,7 +243,11 @@ internal sealed partial class StorageDealGrain(
         }
 
         ArmAuditTimer();
-        if (state.State.RepairPlan.Count > 0)
+        if (Placing)
+        {
+            await EndIfAbandonedAsync();
+        }
+        else if (state.State.RepairPlan.Count > 0)
         {
             await RepairAsync();
         }

@@ -55,6 +55,27 @@ public sealed class StorageOptions
     /// finishes. One more is refused <c>quota_exceeded</c> (HTTP 429).</summary>
     public int MaxConcurrentDealUploadsPerClient { get; set; } = 4;
 
+    /// <summary>Deals one client may have placing or active at once (default 1,000; 1 to 10,000, the deal ids a
+    /// client's list keeps). One more is refused <c>quota_exceeded</c> (HTTP 429) until the client deletes a deal or
+    /// one ends.</summary>
+    public int MaxDealsPerClient { get; set; } = 1_000;
+
+    /// <summary>The most <see cref="MaxDealsPerClient"/> may be: 10,000.</summary>
+    public const int MaxDealsPerClientLimit = 10_000;
+
+    /// <summary>How long a deal may stay placing (its upload begun and not completed) before it ends as its client's
+    /// delete would, its escrow refunded, its quota released and its providers' space given back (default 1 h; at least
+    /// 1 minute). When the largest deal (<see cref="MaxDealBytes"/>) takes longer than that at
+    /// <see cref="MinUploadBytesPerSecond"/>, that time plus 10 minutes applies instead, so no upload the silo still
+    /// waits for is cut. It ends at the first audit round past it.</summary>
+    public TimeSpan PlacingTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary><see cref="PlacingTimeout"/>, or the time the largest deal takes at the slowest allowed rate plus 10
+    /// minutes when that is longer.</summary>
+    internal TimeSpan EffectivePlacingTimeout => MinUploadBytesPerSecond > 0
+        ? TimeSpan.FromTicks(Math.Max(PlacingTimeout.Ticks, TimeSpan.FromSeconds(Math.Ceiling((double)MaxDealBytes / MinUploadBytesPerSecond)).Ticks + TimeSpan.FromMinutes(10).Ticks))
+        : PlacingTimeout;
+
     /// <summary>The slowest a deal upload's body may arrive, in bytes per second of the silo waiting for it, once it
     /// has waited 5 s in all (default 65,536: 64 KiB/s, so the largest default deal waits at most about 17 minutes for
     /// its client); a slower upload is aborted and stores nothing. <c>0</c>: the server's own minimum (240 bytes a

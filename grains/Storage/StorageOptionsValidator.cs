@@ -15,6 +15,16 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             problems.Add($"{S}:MaxConcurrentDealUploadsPerClient is {options.MaxConcurrentDealUploadsPerClient}; it must be at least 1");
         }
 
+        if (options.MaxDealsPerClient is < 1 or > StorageOptions.MaxDealsPerClientLimit)
+        {
+            problems.Add($"{S}:MaxDealsPerClient is {options.MaxDealsPerClient}; it must be from 1 to {StorageOptions.MaxDealsPerClientLimit}");
+        }
+
+        if (options.PlacingTimeout < TimeSpan.FromMinutes(1))
+        {
+            problems.Add($"{S}:PlacingTimeout is {options.PlacingTimeout}; it must be at least 1 minute");
+        }
+
         if (options.MinUploadBytesPerSecond < 0)
         {
             problems.Add($"{S}:MinUploadBytesPerSecond is {options.MinUploadBytesPerSecond}; it must not be negative");

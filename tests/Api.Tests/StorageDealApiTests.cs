@@ -18,13 +18,19 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
     private static Dictionary<string, string?> Providers(int count, long price = 1_000_000) => StorageTestSettings.Providers(count, pricePerGiBMonth: price);
 
     /// <summary>A silo with six providers at 3,000,000,000 per GiB-month, the ledger on, daily payment periods read from
-    /// <paramref name="clock"/>, bob an operator, and alice funded with 1,000,000,000 by him.</summary>
-    private static async Task<ApiTestSilo> StartPaidSiloAsync(ManualClock clock)
+    /// <paramref name="clock"/>, bob an operator, and alice funded with 1,000,000,000 by him; <paramref name="more"/>
+    /// settings on top.</summary>
+    internal static async Task<ApiTestSilo> StartPaidSiloAsync(ManualClock clock, IReadOnlyDictionary<string, string?>? more = null)
     {
         var settings = Providers(6, price: 3_000_000_000);
         settings["Marketplace:Ledger:Enabled"] = "true";
         settings["Marketplace:Api:Operators:0"] = "bob";
         settings["Marketplace:Storage:PaymentPeriod"] = "1.00:00:00";
+        foreach (var (key, value) in more ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
         var silo = await ApiTestSilo.StartAsync(settings, services: s => s.AddKeyedSingleton<TimeProvider>(Marketplace.Grains.Storage.StorageOptions.ClockKey, clock));
         using var bob = silo.NewHttpClient(ApiTestSilo.BobKey);
         using var deposit = await bob.PostAsync("v1/client/deposits", new StringContent("{\"client_id\": \"alice\", \"amount\": 1000000000, \"deposit_id\": \"bank-1\"}", System.Text.Encoding.UTF8, "application/json"));

@@ -18,6 +18,17 @@ public sealed class StorageSettingsTests
     }
 
     [Fact]
+    public void A_placing_deal_is_never_ended_while_the_largest_deal_may_still_be_arriving_at_the_slowest_rate()
+    {
+        // The defaults: 64 MiB at 64 KiB/s is 17 min 4 s; with 10 minutes more it is under the hour.
+        Assert.Equal(TimeSpan.FromHours(1), new StorageOptions().EffectivePlacingTimeout);
+        // 256 MiB at 64 KiB/s is 68 min 16 s: that plus 10 minutes applies.
+        Assert.Equal(TimeSpan.FromSeconds(4096 + 600), new StorageOptions { MaxDealBytes = 256L << 20 }.EffectivePlacingTimeout);
+        // Without a minimum rate the setting stands as it is.
+        Assert.Equal(TimeSpan.FromMinutes(5), new StorageOptions { PlacingTimeout = TimeSpan.FromMinutes(5), MinUploadBytesPerSecond = 0 }.EffectivePlacingTimeout);
+    }
+
+    [Fact]
     public void Every_bad_value_is_named_with_its_key()
     {
         var options = new StorageOptions
@@ -30,6 +41,8 @@ public sealed class StorageSettingsTests
             ProviderTimeout = TimeSpan.Zero,
             MinimumProviderStake = -1,
             MinimumProviderReputation = 1.5,
+            MaxDealsPerClient = 10_001,
+            PlacingTimeout = TimeSpan.FromSeconds(59),
             Providers = [new() { Id = "p 1" }, new() { Id = "p2", CapacityBytes = 0, PricePerGiBMonth = -1 }, new() { Id = "p2" }],
         };
         var result = new StorageOptionsValidator().Validate(null, options);
@@ -44,6 +57,8 @@ public sealed class StorageSettingsTests
             "Marketplace:Storage:ProviderTimeout must be positive",
             "Marketplace:Storage:MinimumProviderStake is -1",
             "Marketplace:Storage:MinimumProviderReputation is 1.5; it must be from 0 to 1",
+            "Marketplace:Storage:MaxDealsPerClient is 10001; it must be from 1 to 10000",
+            "Marketplace:Storage:PlacingTimeout is 00:00:59; it must be at least 1 minute",
             "Marketplace:Storage:Providers:0:Id 'p 1' must be",
             "Marketplace:Storage:Providers:1:CapacityBytes must be positive",
             "Marketplace:Storage:Providers:1:PricePerGiBMonth must not be negative",
