@@ -70,6 +70,12 @@ public interface IStorageDealGrain : IGrainWithStringKey
     /// <exception cref="StorageUnavailableException">Fewer than k fragments could be fetched and verified.</exception>
     Task<byte[]> ReadForSiloAsync(long offset, int length);
 
+    /// <summary>Whether the deal keeps fragment <paramref name="index"/> with provider <paramref name="providerId"/>:
+    /// placed there or being repaired onto it, and the deal not ended. A provider asks at start for every fragment it
+    /// holds and deletes the ones no deal keeps with it. Not callable by clients.</summary>
+    [Orleans.Concurrency.ReadOnly]
+    Task<bool> KeepsFragmentAsync(string providerId, int index);
+
     /// <summary>Who may read the deal's blob besides its owner, as the owner <paramref name="clientId"/> sees it.</summary>
     /// <exception cref="DealNotFoundException">No such deal, another client's, or ended.</exception>
     [ClientCallable(ClientCallScope.Argument)]

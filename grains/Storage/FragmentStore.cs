@@ -272,6 +272,12 @@ internal sealed class FragmentStore
                     File.Delete(beside);
                 }
             }
+
+            var folder = Path.Combine(Directory, dealId);
+            if (System.IO.Directory.Exists(folder) && !System.IO.Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                System.IO.Directory.Delete(folder);
+            }
         }
     }
 
@@ -315,6 +321,38 @@ internal sealed class FragmentStore
     private string PathOf(string dealId, int index) =>
         Path.Combine(Directory, dealId, index.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".frag");
 
+    /// <summary>The fragments held (committed ones: <c>{deal}/{index}.frag</c>), in no particular order.</summary>
+    public List<(string DealId, int Index)> List()
+    {
+        var held = new List<(string, int)>();
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return held;
+        }
+
+        foreach (var folder in System.IO.Directory.EnumerateDirectories(Directory))
+        {
+            var dealId = Path.GetFileName(folder);
+            if (!StorageIds.IsValid(dealId))
+            {
+                continue;
+            }
+
+            foreach (var file in System.IO.Directory.EnumerateFiles(folder, "*.frag"))
+            {
+                if (int.TryParse(Path.GetFileNameWithoutExtension(file), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index))
+                {
+                    held.Add((dealId, index));
+                }
+            }
+        }
+
+        return held;
+    }
+
+    /// <summary>Counts the bytes held, once: the first use after a start. Writes a crash left half done
+    /// (<c>.partial</c> files: no write of this process has begun yet) are deleted then, and with them deal folders left
+    /// empty.</summary>
     private long EnsureCounted()
     {
         if (_used < 0)
@@ -322,6 +360,19 @@ internal sealed class FragmentStore
             long used = 0;
             if (System.IO.Directory.Exists(Directory))
             {
+                foreach (var file in System.IO.Directory.EnumerateFiles(Directory, "*.partial", SearchOption.AllDirectories))
+                {
+                    File.Delete(file);
+                }
+
+                foreach (var folder in System.IO.Directory.EnumerateDirectories(Directory))
+                {
+                    if (!System.IO.Directory.EnumerateFileSystemEntries(folder).Any())
+                    {
+                        System.IO.Directory.Delete(folder);
+                    }
+                }
+
                 foreach (var file in System.IO.Directory.EnumerateFiles(Directory, "*.frag", SearchOption.AllDirectories))
                 {
                     used += new FileInfo(file).Length;

@@ -66,6 +66,11 @@ internal sealed partial class StorageDealGrain
         return await EndAsync(status, why);
     }
 
+    public Task<bool> KeepsFragmentAsync(string providerId, int index) => Task.FromResult(
+        state.State.Status is { State: not DealState.Ended } status
+        && ((index >= 0 && index < status.Fragments.Count && status.Fragments[index].ProviderId == providerId)
+            || (state.State.RepairPlan.TryGetValue(index, out var target) && target == providerId)));
+
     /// <summary>Deletes every fragment from its provider, then records the deal as ended and stops its audits.</summary>
     private async Task<DealStatus> EndAsync(DealStatus status, string? why = null)
     {
@@ -78,8 +83,8 @@ internal sealed partial class StorageDealGrain
             }
             catch (Exception e) when (e is StorageUnavailableException or TimeoutException or OrleansException)
             {
-                // A provider out of reach keeps its copy until it deletes deals it no longer serves; it is paid
-                // nothing more for it.
+                // A provider out of reach keeps its copy until its next start, when it asks each deal it holds
+                // fragments of (KeepsFragmentAsync, StorageProviderRegistration); it is paid nothing more for it.
                 kept++;
                 StorageLog.EndDeleteFailed(log, e, DealId, fragment.Index, fragment.ProviderId);
             }

@@ -132,6 +132,13 @@ internal static class MarketplaceEventIds
     /// <summary>A deal that grants nothing any more (or ended) could not be dropped from its blob's index of shared deals.</summary>
     public const int StorageDealUnlistFailed = 5879;
 
+    /// <summary>A starting silo's provider deleted the fragments no deal keeps with it any more (deals that ended
+    /// while it was out of reach, fragments repaired elsewhere) and the writes a crash left half done.</summary>
+    public const int StorageFragmentsSwept = 5880;
+
+    /// <summary>A provider's start-up sweep could not ask a deal about a fragment; the fragment stays until the next start.</summary>
+    public const int StorageFragmentSweepSkipped = 5881;
+
     public const int RequestFailed = 6000;
     public const int RequestFailedAfterResponseStarted = 6001;
     public const int UploadAbortFailed = 6002;

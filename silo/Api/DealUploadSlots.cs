@@ -1,7 +1,8 @@
 // Design: a deal upload reserves space on k + m providers when it starts and holds it until it ends, so uploads that
 // crawl (or never finish) can hold every provider's space. Each silo counts the uploads each client has under way
-// and refuses one past StorageOptions.MaxConcurrentDealUploadsPerClient; Kestrel's minimum body data rate, set per
-// deal upload from StorageOptions.MinUploadBytesPerSecond, bounds how long each may take. Counted per silo, in memory:
+// and refuses one past StorageOptions.MaxConcurrentDealUploadsPerClient; MinimumRateBody, from
+// StorageOptions.MinUploadBytesPerSecond, bounds how long each may take (it counts only the time spent waiting for the
+// client, which Kestrel's own minimum rate could not tell apart). Counted per silo, in memory:
 // a slot is a request in flight on this silo, so it cannot outlive the silo, and a client spreading its uploads over
 // n silos gets at most n times the limit.
 using System.Collections.Concurrent;

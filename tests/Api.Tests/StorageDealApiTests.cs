@@ -404,6 +404,10 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         }
 
         Assert.Equal(UInt128.Zero, (await ledger.GetBalanceAsync("alice")).Escrowed);
+
+        // The ended deal no longer counts in alice's stored bytes.
+        var storage = (await alice.GetFromJsonAsync<ClientStorage>("v1/client/storage", MarketplaceJson.Options))!;
+        Assert.Equal(0, storage.StoredBytes);
         clock.Advance(TimeSpan.FromDays(3));
         await silo.RestartAsync();
         using var again = silo.NewHttpClient(ApiTestSilo.AliceKey);
