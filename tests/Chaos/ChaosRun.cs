@@ -467,15 +467,15 @@ internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings set
             // A silo stopped with SIGTERM drains: a client sees its port closed (its load balancer would route around
             // it), never a 5xx or another error. A 429 (the client's rate or quota of unfinished jobs) is the cluster
             // saying how much it takes while it carries the stream on fewer silos, counted apart. A try left without
-            // an answer in the client's 10 s is a goal, printed: at 30 jobs/s this 2-core host has no headroom for a
-            // roll, and the first submissions a restarted silo takes can pass 10 s (tests/Chaos/README.md).
+            // an answer in the client's 10 s is a timeout the client sees: a check since the restarted silo's first
+            // requests stopped building its HTTP pipeline (the warm start, tests/Chaos/README.md).
             var visible = figures.Refusals.Where(r => !IsClosedPort(r.Key) && !IsBackPressure(r.Key) && !IsUnanswered(r.Key)).ToList();
             var unanswered = figures.Refusals.Where(r => IsUnanswered(r.Key)).ToList();
             var backPressure = figures.Refusals.Where(r => IsBackPressure(r.Key)).Sum(r => r.Value);
             Check($"{round.Name}: a graceful stop shows clients no 5xx and no other error (closed ports and 429s only)", visible.Count == 0,
                 (visible.Count == 0 ? "only closed ports" : string.Join(", ", visible.Select(r => $"{r.Value} × {r.Key}")))
                 + $"; {backPressure} tries answered 429");
-            Goal($"{round.Name}: no try left without an answer in {JobStream.TryTimeout.TotalSeconds:0} s", unanswered.Count == 0,
+            Check($"{round.Name}: a graceful stop leaves no try without an answer in {JobStream.TryTimeout.TotalSeconds:0} s", unanswered.Count == 0,
                 unanswered.Count == 0 ? "none" : string.Join(", ", unanswered.Select(r => $"{r.Value} × {r.Key}")));
         }
 
