@@ -99,6 +99,48 @@ public sealed class ChunkCollectionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task TwoClientsUploadingTheSameBytesWhileOneDeletesNeverLoseTheOthersCopy()
+    {
+        await using var silo = await MarketplaceTestSilo.StartAsync(new Dictionary<string, string?>
+        {
+            ["Marketplace:Blobs:ChunkSize"] = ChunkSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Marketplace:Blobs:MaxBlobBytes"] = (64 * ChunkSize).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var store = silo.Services.GetRequiredService<FileChunkStore>();
+        var content = RandomBytes(913, (3 * ChunkSize) + 100);
+        var alice = BlobCaller.Client("alice");
+        var bob = BlobCaller.Client("bob");
+
+        // Round after round alice uploads the bytes and gives them up while bob uploads the same bytes.
+        string? id = null;
+        for (var round = 0; round < 20; round++)
+        {
+            var alices = Task.Run(async () =>
+            {
+                var mine = await BlobTransfer.UploadAsync(silo.Grains, alice, new MemoryStream(content), null, null, CancellationToken.None);
+                await silo.Grains.GetGrain<IBlobGrain>(mine.Id).DeleteAsync(alice);
+                return mine.Id;
+            });
+            var bobs = Task.Run(() => BlobTransfer.UploadAsync(silo.Grains, bob, new MemoryStream(content), null, null, CancellationToken.None));
+            id = (await bobs).Id;
+            Assert.Equal(id, await alices);
+        }
+
+        // Bob's copy stands, through a sweep past the grace; alice is charged nothing, bob once.
+        Assert.Equal(new ChunkSweep(0, 0), await Collector(silo, Grace + TimeSpan.FromMinutes(1)).CollectAsync());
+        var target = new MemoryStream();
+        await BlobTransfer.DownloadAsync(silo.Grains, bob, id!, target, 0, null, null, CancellationToken.None);
+        Assert.Equal(content, target.ToArray());
+        Assert.Equal(0, (await silo.Grains.GetGrain<IClientStorageGrain>("alice").GetAsync()).StoredBytes);
+        Assert.Equal(content.Length, (await silo.Grains.GetGrain<IClientStorageGrain>("bob").GetAsync()).StoredBytes);
+
+        // Once bob gives it up too, the sweep leaves nothing.
+        await silo.Grains.GetGrain<IBlobGrain>(id!).DeleteAsync(bob);
+        Assert.Equal(4, (await Collector(silo, Grace + TimeSpan.FromMinutes(1)).CollectAsync()).Chunks);
+        Assert.Empty(ChunkFiles(store.RootPath));
+    }
+
+    [Fact]
     public async Task AChunkWrittenAgainIsKeptForAnotherGraceAndAReferencedChunkForever()
     {
         var folder = NewFolder();
