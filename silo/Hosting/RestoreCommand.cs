@@ -90,6 +90,8 @@ public static class RestoreCommand
             {
                 var chunks = DataFolderRestore.CheckChunks(folder);
                 await output.WriteLineAsync($"{Switch}: {chunks} chunk files checked against their SHA-256").ConfigureAwait(false);
+                var fragments = DataFolderRestore.CheckFragments(folder);
+                await output.WriteLineAsync($"{Switch}: {fragments} fragment files checked against their recorded SHA-256").ConfigureAwait(false);
             }
 
             var file = folder is null ? backup : Path.Combine(folder, DataFolderBackups.DatabaseFileName);

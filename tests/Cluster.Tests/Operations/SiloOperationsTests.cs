@@ -220,6 +220,21 @@ public sealed class SiloOperationsTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Contains("does not hold the bytes its name says", refusedDamaged.Error, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(untouched));
 
+        // So is one whose provider's fragment no longer holds the bytes its recorded SHA-256 says.
+        var damagedFragment = _silos.NewFolder("damaged-fragment-backup");
+        CopyFolder(backupPath, damagedFragment);
+        var fragment = Directory.GetFiles(Path.Combine(damagedFragment, "providers"), "*.frag", SearchOption.AllDirectories)
+            .First(f => File.Exists(Path.ChangeExtension(f, ".sha256")));
+        File.SetAttributes(fragment, FileAttributes.Normal);
+        var fragmentBytes = File.ReadAllBytes(fragment);
+        fragmentBytes[0] ^= 0x01;
+        File.WriteAllBytes(fragment, fragmentBytes);
+        var untouchedByFragment = _silos.NewFolder("untouched-by-fragment");
+        var refusedFragment = await RunSiloCommandAsync("--restore", damagedFragment, $"--Marketplace:DataFolder={untouchedByFragment}");
+        Assert.True(refusedFragment.ExitCode == 1, refusedFragment.ToString());
+        Assert.Contains("does not hold the bytes its recorded SHA-256", refusedFragment.Error, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(untouchedByFragment));
+
         // Restore as silo/README.md says: the one command puts the backup's database, chunks and keys in a new data
         // folder; nothing is copied by hand.
         var restored = _silos.NewFolder("restored");
@@ -227,6 +242,7 @@ public sealed class SiloOperationsTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.True(restore.ExitCode == 0, restore.ToString());
         Assert.Contains($"restored as {Path.Combine(restored, "marketplace.db")}", restore.Output, StringComparison.Ordinal);
         Assert.Contains("chunk files checked against their SHA-256", restore.Output, StringComparison.Ordinal);
+        Assert.Matches(@"--restore: ([6-9]|\d{2,}) fragment files checked against their recorded SHA-256", restore.Output);
         Assert.Contains($"restored into {Path.Combine(restored, "workers")}", restore.Output, StringComparison.Ordinal);
         await first.TerminateAsync(DocumentedShutdownTimeout);
 
