@@ -33,6 +33,13 @@ internal sealed class DealUploadGrain(DealTransfers transfers, IOptions<StorageO
 
     public async Task<DealStatus> BeginAsync(string clientId, DurabilityPolicy policy, long maxPricePerGiBMonth, TimeSpan duration, long length)
     {
+        // A client's own name for a deal becomes its id through StorageIds.DealIdFor (the SDK does so), so an upload
+        // through the gateway cannot reach past that rule to a deal named the same by another client.
+        if (!StorageIds.IsDealIdForm(DealId))
+        {
+            throw new InvalidRequestException($"dealId: '{DealId}' is not a deal id of the silo's form (deal- and 32 hex digits); name the deal through StorageIds.DealIdFor");
+        }
+
         if (_upload is { } previous)
         {
             Owned(previous, clientId);

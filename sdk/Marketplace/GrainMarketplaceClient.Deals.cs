@@ -22,7 +22,7 @@ public sealed partial class GrainMarketplaceClient
     public async Task<DealStatus> StoreAsync(Stream content, DurabilityPolicy? policy = null, long? maxPricePerGiBMonth = null, string? dealId = null, int? durationDays = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var id = dealId ?? "deal-" + Guid.NewGuid().ToString("N");
+        var id = dealId is null ? StorageIds.NewDealId() : StorageIds.DealIdFor(ClientId, dealId);
         if (!StorageIds.IsValid(id))
         {
             throw new InvalidRequestException($"deal_id: '{id}' is not a deal id");
@@ -156,5 +156,5 @@ public sealed partial class GrainMarketplaceClient
     }
 
     private IStorageDealGrain Deal(string dealId) =>
-        StorageIds.IsValid(dealId) ? _grains.GetGrain<IStorageDealGrain>(dealId) : throw new InvalidRequestException($"dealId: '{dealId}' is not a deal id");
+        StorageIds.IsValid(dealId) ? _grains.GetGrain<IStorageDealGrain>(StorageIds.DealIdFor(ClientId, dealId)) : throw new InvalidRequestException($"dealId: '{dealId}' is not a deal id");
 }

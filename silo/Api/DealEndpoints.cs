@@ -72,15 +72,15 @@ internal static class DealEndpoints
         }
 
         var duration = TimeSpan.FromDays(days);
-        var dealId = query["deal_id"].ToString();
-        if (dealId.Length == 0)
-        {
-            dealId = "deal-" + Guid.NewGuid().ToString("N");
-        }
-        else if (!StorageIds.IsValid(dealId))
+        var name = query["deal_id"].ToString();
+        if (name.Length > 0 && !StorageIds.IsValid(name))
         {
             throw new InvalidRequestException("deal_id: 1-64 characters of letters, digits, '-', '_' and '.'");
         }
+
+        // A name of the client's own is its deal alone (StorageIds.DealIdFor): another client's deal of that name is
+        // another deal, so the answer never tells whether one exists.
+        var dealId = name.Length == 0 ? StorageIds.NewDealId() : StorageIds.DealIdFor(clientId, name);
 
         // The deal grain refuses a length above MaxDealBytes; the body limit only stops reading one byte past it.
         var maxBytes = options.Value.MaxDealBytes;
@@ -141,11 +141,11 @@ internal static class DealEndpoints
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, IGrainFactory grains, string id) =>
-        Results.Ok(await Deal(grains, id).GetStatusAsync(ApiClient.IdOf(context)));
+        Results.Ok(await Deal(grains, context, id).GetStatusAsync(ApiClient.IdOf(context)));
 
     private static async Task ReadAsync(HttpContext context, IGrainFactory grains, DealTransfers transfers, string id)
     {
-        var deal = Deal(grains, id);
+        var deal = Deal(grains, context, id);
         var status = await deal.GetStatusAsync(ApiClient.IdOf(context));
         if (status.State == DealState.Ended)
         {
@@ -169,17 +169,20 @@ internal static class DealEndpoints
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext context, IGrainFactory grains, string id) =>
-        Results.Ok(await Deal(grains, id).DeleteAsync(ApiClient.IdOf(context)));
+        Results.Ok(await Deal(grains, context, id).DeleteAsync(ApiClient.IdOf(context)));
 
     private static async Task<IResult> AuditAsync(HttpContext context, IGrainFactory grains, string id)
     {
-        var deal = Deal(grains, id);
+        var deal = Deal(grains, context, id);
         await deal.GetStatusAsync(ApiClient.IdOf(context));
         return Results.Ok(await deal.AuditAsync());
     }
 
-    private static IStorageDealGrain Deal(IGrainFactory grains, string id) =>
-        StorageIds.IsValid(id) ? grains.GetGrain<IStorageDealGrain>(id) : throw new InvalidRequestException($"id: '{id}' is not a deal id");
+    /// <summary>The deal the caller names <paramref name="id"/>: its own name for it or its id.</summary>
+    private static IStorageDealGrain Deal(IGrainFactory grains, HttpContext context, string id) =>
+        StorageIds.IsValid(id)
+            ? grains.GetGrain<IStorageDealGrain>(StorageIds.DealIdFor(ApiClient.IdOf(context), id))
+            : throw new InvalidRequestException($"id: '{id}' is not a deal id");
 
     private static DurabilityPolicy PolicyOf(IQueryCollection query)
     {

@@ -144,14 +144,14 @@ public sealed class ProviderApiTests(ITestOutputHelper output)
         // with its commitment from the deal that is evidence anyone can hand in.
         var garbler = deal.Fragments[2].ProviderId;
         var honest = deal.Fragments[0].ProviderId;
-        var file = Path.Combine(silo.DataFolder, "providers", garbler, "deal-fault", "2.frag");
+        var file = Path.Combine(silo.DataFolder, "providers", garbler, StorageTestSettings.DealId("alice", "deal-fault"), "2.frag");
         var garbage = new byte[new FileInfo(file).Length];
         var seed = Random.Shared.Next();
         output.WriteLine($"garbage seed {seed}");
         new Random(seed).NextBytes(garbage);
         await File.WriteAllBytesAsync(file, garbage);
         var grains = silo.App.Services.GetRequiredService<IGrainFactory>();
-        var challenge = new StorageChallenge { DealId = "deal-fault", Fragment = 2, ChunkIndex = 0, ChunkSize = deal.ChunkSize };
+        var challenge = new StorageChallenge { DealId = StorageTestSettings.DealId("alice", "deal-fault"), Fragment = 2, ChunkIndex = 0, ChunkSize = deal.ChunkSize };
         var answer = await grains.GetGrain<IStorageProviderGrain>(garbler).ProveAsync(challenge);
         var evidence = new StorageFaultEvidence { ProviderId = garbler, Commitment = deal.Fragments[2].Commitment!, Challenge = challenge, Answer = answer };
         var hash = Convert.ToHexStringLower(StorageFaultEvidence.Hash(evidence.Commitment));
@@ -180,7 +180,7 @@ public sealed class ProviderApiTests(ITestOutputHelper output)
             Assert.False(first.Repeated);
             Assert.Equal(hash, first.EvidenceHash);
             Assert.Equal(garbler, first.ProviderId);
-            Assert.Equal("deal-fault", first.DealId);
+            Assert.Equal(StorageTestSettings.DealId("alice", "deal-fault"), first.DealId);
             Assert.Equal((UInt128)2_500, first.Slashed);
         }
 

@@ -61,7 +61,7 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         var lost = new[] { deal.Fragments[0].ProviderId, deal.Fragments[5].ProviderId };
         foreach (var provider in lost)
         {
-            Directory.Delete(Path.Combine(silo.DataFolder, "providers", provider, "deal-a"), recursive: true);
+            Directory.Delete(Path.Combine(silo.DataFolder, "providers", provider, StorageTestSettings.DealId("alice", "deal-a")), recursive: true);
         }
 
         Assert.Equal(content, await alice.GetByteArrayAsync("v1/deals/deal-a/content"));
@@ -75,13 +75,13 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         Assert.Equal(1, audited.Fragments[0].AuditsFailed);
         foreach (var index in new[] { 0, 5 })
         {
-            Assert.True(File.Exists(Path.Combine(silo.DataFolder, "providers", audited.Fragments[index].ProviderId, "deal-a", $"{index}.frag")));
+            Assert.True(File.Exists(Path.Combine(silo.DataFolder, "providers", audited.Fragments[index].ProviderId, StorageTestSettings.DealId("alice", "deal-a"), $"{index}.frag")));
         }
 
         // After the repair the two rebuilt fragments alone with two others decode: the original four survivors are not needed.
         foreach (var index in new[] { 1, 2 })
         {
-            Directory.Delete(Path.Combine(silo.DataFolder, "providers", audited.Fragments[index].ProviderId, "deal-a"), recursive: true);
+            Directory.Delete(Path.Combine(silo.DataFolder, "providers", audited.Fragments[index].ProviderId, StorageTestSettings.DealId("alice", "deal-a")), recursive: true);
         }
 
         Assert.Equal(content, await alice.GetByteArrayAsync("v1/deals/deal-a/content"));
@@ -120,7 +120,7 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         await using var silo = await ApiTestSilo.StartAsync(Providers(6));
         var grains = silo.App.Services.GetRequiredService<IGrainFactory>();
         // An upload begun and abandoned by its client: the deal stays placing, its fragments never arrive.
-        var begun = await grains.GetGrain<IStorageDealGrain>("abandoned").BeginAsync("alice", DurabilityPolicy.Dev, long.MaxValue, TimeSpan.FromDays(30), 500_000);
+        var begun = await grains.GetGrain<IStorageDealGrain>(StorageTestSettings.DealId("alice", "abandoned")).BeginAsync("alice", DurabilityPolicy.Dev, long.MaxValue, TimeSpan.FromDays(30), 500_000);
         Assert.Equal(DealState.Placing, begun.State);
         var before = new Dictionary<string, double>();
         foreach (var f in begun.Fragments)
@@ -157,7 +157,7 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         var created = await alice.PostAsync("v1/deals?preset=dev&deal_id=to-delete", new ByteArrayContent(Content(200_000)));
         Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         var deal = (await created.Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
-        var folders = deal.Fragments.Select(f => Path.Combine(silo.DataFolder, "providers", f.ProviderId, "to-delete")).ToList();
+        var folders = deal.Fragments.Select(f => Path.Combine(silo.DataFolder, "providers", f.ProviderId, StorageTestSettings.DealId("alice", "to-delete"))).ToList();
         Assert.All(folders, f => Assert.True(Directory.Exists(f), f));
 
         // A stranger learns nothing and deletes nothing.
@@ -189,7 +189,7 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         var content = Content(300_000);
         var deal = (await (await alice.PostAsync("v1/deals?k=4&m=2&deal_id=deal-g", new ByteArrayContent(content))).Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
         var garbler = deal.Fragments[2].ProviderId;
-        var file = Path.Combine(silo.DataFolder, "providers", garbler, "deal-g", "2.frag");
+        var file = Path.Combine(silo.DataFolder, "providers", garbler, StorageTestSettings.DealId("alice", "deal-g"), "2.frag");
         var garbage = new byte[new FileInfo(file).Length];
         new Random(7).NextBytes(garbage);
         await File.WriteAllBytesAsync(file, garbage);
@@ -241,7 +241,19 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         await ProblemAssert.IsProblemAsync(await bob.GetAsync("v1/deals/deal-p/content"), 404, "deal_not_found");
         await ProblemAssert.IsProblemAsync(await bob.PostAsync("v1/deals/deal-p/audit", null), 404, "deal_not_found");
         await ProblemAssert.IsProblemAsync(await alice.GetAsync("v1/deals/no-such-deal"), 404, "deal_not_found");
-        await ProblemAssert.IsProblemAsync(await bob.PostAsync("v1/deals?k=2&m=1&deal_id=deal-p", new ByteArrayContent(content)), 403, "forbidden");
+        // Names are each client's own: bob's deal-p is another deal, and nothing he is answered says alice has one.
+        var alices = (await created.Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+        using (var bobs = await bob.PostAsync("v1/deals?k=2&m=1&deal_id=deal-p", new ByteArrayContent(Content(20))))
+        {
+            Assert.Equal(HttpStatusCode.Created, bobs.StatusCode);
+            var his = (await bobs.Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
+            Assert.NotEqual(alices.DealId, his.DealId);
+            Assert.Equal("bob", his.ClientId);
+        }
+
+        Assert.Equal(content, await alice.GetByteArrayAsync("v1/deals/deal-p/content"));
+        Assert.Equal(content, await alice.GetByteArrayAsync($"v1/deals/{alices.DealId}/content"));
+        await ProblemAssert.IsProblemAsync(await bob.GetAsync($"v1/deals/{alices.DealId}"), 404, "deal_not_found");
         using var beyond = new HttpRequestMessage(HttpMethod.Get, "v1/deals/deal-p/content");
         beyond.Headers.Range = new RangeHeaderValue(20_000, 20_010);
         await ProblemAssert.IsProblemAsync(await alice.SendAsync(beyond), 416, "range_not_satisfiable");
@@ -258,7 +270,7 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         Assert.Equal(content, await http.RetrieveAsync("deal-sdk"));
         Assert.Equal(content.AsSpan(1_000, 50).ToArray(), await http.RetrieveAsync("deal-sdk", 1_000, 50));
         Assert.Equal(DealState.Active, (await http.AuditDealAsync("deal-sdk")).State);
-        Assert.Equal(["deal-sdk"], (await http.ListDealsAsync()).Deals.Select(d => d.DealId));
+        Assert.Equal([StorageTestSettings.DealId("alice", "deal-sdk")], (await http.ListDealsAsync()).Deals.Select(d => d.DealId));
         await Assert.ThrowsAsync<DealNotFoundException>(() => silo.NewClient(ApiTestSilo.BobKey).GetDealAsync("deal-sdk"));
         await Assert.ThrowsAsync<DealNotPlacedException>(() => http.StoreAsync(content, DurabilityPolicy.Standard));
 
@@ -266,7 +278,7 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         Assert.Equal(content, await grains.RetrieveAsync("deal-sdk"));
         var second = await grains.StoreAsync(content[..1000], new DurabilityPolicy { DataFragments = 3, ParityFragments = 2 }, dealId: "deal-grain");
         Assert.Equal(5, second.Fragments.Count);
-        Assert.Equal(["deal-grain", "deal-sdk"], (await grains.ListDealsAsync()).Deals.Select(d => d.DealId));
+        Assert.Equal([StorageTestSettings.DealId("alice", "deal-grain"), StorageTestSettings.DealId("alice", "deal-sdk")], (await grains.ListDealsAsync()).Deals.Select(d => d.DealId));
         await Assert.ThrowsAsync<InvalidRequestException>(() => grains.GetDealAsync("bad/id"));
 
         var folder = Path.Combine(silo.DataFolder, "cli");
@@ -283,7 +295,7 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         Assert.Equal(0, status.ExitCode);
         Assert.Contains("healthy", status.Output, StringComparison.Ordinal);
         var list = await cli.RunAsync("deals");
-        Assert.Contains("deal-cli", list.Output, StringComparison.Ordinal);
+        Assert.Contains(StorageTestSettings.DealId("alice", "deal-cli"), list.Output, StringComparison.Ordinal);
         Assert.Contains("3 deals", list.Output, StringComparison.Ordinal);
         Assert.Equal(0, (await cli.RunAsync("audit-deal", "--id", "deal-cli")).ExitCode);
         var missing = await cli.RunAsync("deal-status", "--id", "no-such-deal");
@@ -322,26 +334,26 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         var fragmentBytes = (long)deal.ChunkSize * deal.ChunkCount;
         // 3,000,000,000 per GiB-month for one day of one fragment, rounded up.
         var perPeriod = (UInt128)(((System.Numerics.BigInteger)3_000_000_000 * fragmentBytes + ((1L << 30) * 30L) - 1) / ((1L << 30) * 30L));
-        Assert.Equal(perPeriod, (await ledger.GetEscrowAsync("deal:deal-pay:p0:f0"))!.Amount);
+        Assert.Equal(perPeriod, (await ledger.GetEscrowAsync($"deal:{StorageTestSettings.DealId("alice", "deal-pay")}:p0:f0"))!.Amount);
         var balance = await ledger.GetBalanceAsync("alice");
         Assert.Equal(6 * perPeriod, balance.Escrowed);
 
         // A day later fragment 3's provider has lost it: the audit pays the five others for the day, refunds the
         // sixth, escrows the next day and repairs.
-        Directory.Delete(Path.Combine(silo.DataFolder, "providers", deal.Fragments[3].ProviderId, "deal-pay"), recursive: true);
+        Directory.Delete(Path.Combine(silo.DataFolder, "providers", deal.Fragments[3].ProviderId, StorageTestSettings.DealId("alice", "deal-pay")), recursive: true);
         var lostProvider = deal.Fragments[3].ProviderId;
         clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
         var audited = (await (await alice.PostAsync("v1/deals/deal-pay/audit", null)).Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
         Assert.Equal(1, audited.PeriodsSettled);
         foreach (var fragment in deal.Fragments)
         {
-            var settled = (await ledger.GetEscrowAsync($"deal:deal-pay:p0:f{fragment.Index}"))!.Settlement!;
+            var settled = (await ledger.GetEscrowAsync($"deal:{StorageTestSettings.DealId("alice", "deal-pay")}:p0:f{fragment.Index}"))!.Settlement!;
             Assert.Equal(fragment.Index == 3 ? SettlementOutcome.Refunded : SettlementOutcome.Paid, settled.Outcome);
         }
 
         Assert.Equal(UInt128.Zero, (await ledger.GetStakeAsync(lostProvider)).Earnings);
         Assert.Equal(perPeriod, (await ledger.GetStakeAsync(deal.Fragments[0].ProviderId)).Earnings);
-        Assert.NotNull(await ledger.GetEscrowAsync("deal:deal-pay:p1:f5"));
+        Assert.NotNull(await ledger.GetEscrowAsync($"deal:{StorageTestSettings.DealId("alice", "deal-pay")}:p1:f5"));
 
         // A restart and another audit in the same day pay nothing again.
         await silo.RestartAsync();
@@ -355,7 +367,7 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         do
         {
             var page = await ledger.GetJournalAsync(cursor, 1000);
-            payments += page.Entries.Count(e => e.Operation == LedgerOperation.Payment && e.Reference.StartsWith("deal:deal-pay:p0:", StringComparison.Ordinal));
+            payments += page.Entries.Count(e => e.Operation == LedgerOperation.Payment && e.Reference.StartsWith($"deal:{StorageTestSettings.DealId("alice", "deal-pay")}:p0:", StringComparison.Ordinal));
             cursor = page.NextCursor;
         }
         while (cursor is not null);
@@ -386,7 +398,7 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         var first = (await (await alice.PostAsync("v1/deals/deal-term/audit", null)).Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
         Assert.Equal(DealState.Active, first.State);
         Assert.Equal(1, first.PeriodsSettled);
-        Assert.NotNull(await ledger.GetEscrowAsync("deal:deal-term:p1:f0"));
+        Assert.NotNull(await ledger.GetEscrowAsync($"deal:{StorageTestSettings.DealId("alice", "deal-term")}:p1:f0"));
 
         // The term is over: the last day is paid, no third day is escrowed, every fragment is gone from its provider
         // and the deal is ended; another round, a restart and reads change nothing.
@@ -394,12 +406,12 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         var ended = (await (await alice.PostAsync("v1/deals/deal-term/audit", null)).Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
         Assert.Equal(DealState.Ended, ended.State);
         Assert.Equal(2, ended.PeriodsSettled);
-        Assert.Null(await ledger.GetEscrowAsync("deal:deal-term:p2:f0"));
+        Assert.Null(await ledger.GetEscrowAsync($"deal:{StorageTestSettings.DealId("alice", "deal-term")}:p2:f0"));
         foreach (var fragment in deal.Fragments)
         {
-            Assert.Equal(SettlementOutcome.Paid, (await ledger.GetEscrowAsync($"deal:deal-term:p1:f{fragment.Index}"))!.Settlement!.Outcome);
-            Assert.False(Directory.Exists(Path.Combine(silo.DataFolder, "providers", fragment.ProviderId, "deal-term"))
-                && Directory.EnumerateFiles(Path.Combine(silo.DataFolder, "providers", fragment.ProviderId, "deal-term"), $"{fragment.Index}.*").Any(),
+            Assert.Equal(SettlementOutcome.Paid, (await ledger.GetEscrowAsync($"deal:{StorageTestSettings.DealId("alice", "deal-term")}:p1:f{fragment.Index}"))!.Settlement!.Outcome);
+            Assert.False(Directory.Exists(Path.Combine(silo.DataFolder, "providers", fragment.ProviderId, StorageTestSettings.DealId("alice", "deal-term")))
+                && Directory.EnumerateFiles(Path.Combine(silo.DataFolder, "providers", fragment.ProviderId, StorageTestSettings.DealId("alice", "deal-term")), $"{fragment.Index}.*").Any(),
                 $"fragment {fragment.Index} is still on {fragment.ProviderId}");
         }
 
@@ -430,7 +442,7 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
 
         // A second deal, or a blob, that would pass the quota is refused before anything is placed or stored.
         var refused = await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?preset=dev&deal_id=quota-2", new ByteArrayContent(Content(600_001))), 429, "quota_exceeded");
-        Assert.Contains("storage deal quota-2", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("storage deal " + StorageTestSettings.DealId("alice", "quota-2"), refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
         await ProblemAssert.IsProblemAsync(await alice.GetAsync("v1/deals/quota-2"), 404, "deal_not_found");
         await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/blobs", new ByteArrayContent(Content(500_000))), 429, "quota_exceeded");
 
@@ -443,7 +455,7 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         // An upload begun and abandoned holds its bytes while the deal is placing; deleting it gives them back, and
         // the upload, were it still under way, could no longer complete.
         var grains = silo.App.Services.GetRequiredService<IGrainFactory>();
-        var abandoned = grains.GetGrain<IStorageDealGrain>("abandoned-upload");
+        var abandoned = grains.GetGrain<IStorageDealGrain>(StorageTestSettings.DealId("alice", "abandoned-upload"));
         Assert.Equal(DealState.Placing, (await abandoned.BeginAsync("alice", DurabilityPolicy.Dev, long.MaxValue, TimeSpan.FromDays(30), 900_000)).State);
         await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?preset=dev&deal_id=quota-3", new ByteArrayContent(Content(200_000))), 429, "quota_exceeded");
         using (var deleted = await alice.DeleteAsync("v1/deals/abandoned-upload"))
@@ -481,13 +493,13 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         var ended = (await deleted.Content.ReadFromJsonAsync<DealStatus>(MarketplaceJson.Options))!;
         Assert.Equal(DealState.Ended, ended.State);
         Assert.Equal(2, ended.PeriodsSettled);
-        Assert.Null(await ledger.GetEscrowAsync("deal:deal-gone:p2:f0"));
+        Assert.Null(await ledger.GetEscrowAsync($"deal:{StorageTestSettings.DealId("alice", "deal-gone")}:p2:f0"));
         UInt128 paid = UInt128.Zero;
         foreach (var fragment in deal.Fragments)
         {
             for (var period = 0; period < 2; period++)
             {
-                var escrow = (await ledger.GetEscrowAsync($"deal:deal-gone:p{period}:f{fragment.Index}"))!;
+                var escrow = (await ledger.GetEscrowAsync($"deal:{StorageTestSettings.DealId("alice", "deal-gone")}:p{period}:f{fragment.Index}"))!;
                 Assert.Equal(SettlementOutcome.Paid, escrow.Settlement!.Outcome);
                 paid += escrow.Amount;
             }
@@ -520,7 +532,7 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         Assert.Equal(2, spares.Count);
         foreach (var index in new[] { 1, 4 })
         {
-            Directory.Delete(Path.Combine(silo.DataFolder, "providers", deal.Fragments[index].ProviderId, "deal-resume"), recursive: true);
+            Directory.Delete(Path.Combine(silo.DataFolder, "providers", deal.Fragments[index].ProviderId, StorageTestSettings.DealId("alice", "deal-resume")), recursive: true);
         }
 
         // The audit finds the loss, records the repair plan and is stopped there, as a crash would stop it.
@@ -530,7 +542,7 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         Assert.Equal(DealState.Repairing, stopped.State);
         foreach (var spare in spares)
         {
-            Assert.False(Directory.Exists(Path.Combine(silo.DataFolder, "providers", spare, "deal-resume")), $"{spare} got bytes before the stop");
+            Assert.False(Directory.Exists(Path.Combine(silo.DataFolder, "providers", spare, StorageTestSettings.DealId("alice", "deal-resume"))), $"{spare} got bytes before the stop");
         }
 
         // After a restart the next round finishes the recorded plan: each spare holds one rebuilt fragment, and the
@@ -546,7 +558,7 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         Assert.Equal(new[] { DealState.Placing, DealState.Active, DealState.Degraded, DealState.Repairing, DealState.Active }, repaired.History.Select(h => h.State));
         foreach (var index in new[] { 0, 2 })
         {
-            Directory.Delete(Path.Combine(silo.DataFolder, "providers", repaired.Fragments[index].ProviderId, "deal-resume"), recursive: true);
+            Directory.Delete(Path.Combine(silo.DataFolder, "providers", repaired.Fragments[index].ProviderId, StorageTestSettings.DealId("alice", "deal-resume")), recursive: true);
         }
 
         Assert.Equal(content, await again.GetByteArrayAsync("v1/deals/deal-resume/content"));

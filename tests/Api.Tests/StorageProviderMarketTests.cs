@@ -100,7 +100,7 @@ public sealed class StorageProviderMarketTests(ITestOutputHelper output)
         // Fragment 2's provider garbles what it holds and keeps answering audits, signed, from the garbage. With p7
         // below the stake there is no provider to repair onto, so it is asked again in every round.
         var garbler = deal.Fragments[2].ProviderId;
-        var file = Path.Combine(silo.DataFolder, "providers", garbler, "deal-slash", "2.frag");
+        var file = Path.Combine(silo.DataFolder, "providers", garbler, StorageTestSettings.DealId("alice", "deal-slash"), "2.frag");
         var garbage = new byte[new FileInfo(file).Length];
         new Random(11).NextBytes(garbage);
         await File.WriteAllBytesAsync(file, garbage);
@@ -147,7 +147,7 @@ public sealed class StorageProviderMarketTests(ITestOutputHelper output)
         // The evidence stands alone: the commitment from the deal and a signed answer from the provider, checked
         // offline, name the same offence; a tampered answer does not verify; submitted again, it is a repeat.
         var commitment = reaudited.Fragments[2].Commitment!;
-        var challenge = new StorageChallenge { DealId = "deal-slash", Fragment = 2, ChunkIndex = 0, ChunkSize = reaudited.ChunkSize };
+        var challenge = new StorageChallenge { DealId = StorageTestSettings.DealId("alice", "deal-slash"), Fragment = 2, ChunkIndex = 0, ChunkSize = reaudited.ChunkSize };
         var answer = await grains.GetGrain<IStorageProviderGrain>(garbler).ProveAsync(challenge);
         var evidence = new StorageFaultEvidence { ProviderId = garbler, Commitment = commitment, Challenge = challenge, Answer = answer };
         Assert.Null(StorageFaultEvidenceVerifier.Verify(evidence));
@@ -161,7 +161,7 @@ public sealed class StorageProviderMarketTests(ITestOutputHelper output)
 
         // An honest provider's answer is no evidence.
         var honestFragment = reaudited.Fragments[0];
-        var honestChallenge = new StorageChallenge { DealId = "deal-slash", Fragment = 0, ChunkIndex = 0, ChunkSize = reaudited.ChunkSize };
+        var honestChallenge = new StorageChallenge { DealId = StorageTestSettings.DealId("alice", "deal-slash"), Fragment = 0, ChunkIndex = 0, ChunkSize = reaudited.ChunkSize };
         var honestAnswer = await grains.GetGrain<IStorageProviderGrain>(honestFragment.ProviderId).ProveAsync(honestChallenge);
         Assert.Contains("no fault", StorageFaultEvidenceVerifier.Verify(new StorageFaultEvidence { ProviderId = honestFragment.ProviderId, Commitment = honestFragment.Commitment!, Challenge = honestChallenge, Answer = honestAnswer }), StringComparison.Ordinal);
     }

@@ -73,7 +73,7 @@ public sealed class StorageStreamingApiTests(ITestOutputHelper output)
         // A data and a parity provider lose the deal; the audit repairs it onto the spare providers, streaming.
         foreach (var index in new[] { 1, 4 })
         {
-            Directory.Delete(Path.Combine(silo.DataFolder, "providers", deal.Fragments[index].ProviderId, "big"), recursive: true);
+            Directory.Delete(Path.Combine(silo.DataFolder, "providers", deal.Fragments[index].ProviderId, StorageTestSettings.DealId("alice", "big")), recursive: true);
         }
 
         meter.Reset();
@@ -85,7 +85,7 @@ public sealed class StorageStreamingApiTests(ITestOutputHelper output)
         // The two rebuilt fragments are needed now: two original survivors lose theirs too.
         foreach (var index in new[] { 0, 5 })
         {
-            Directory.Delete(Path.Combine(silo.DataFolder, "providers", audited.Fragments[index].ProviderId, "big"), recursive: true);
+            Directory.Delete(Path.Combine(silo.DataFolder, "providers", audited.Fragments[index].ProviderId, StorageTestSettings.DealId("alice", "big")), recursive: true);
         }
 
         Assert.Equal(content, await GetAsync(alice, "v1/deals/big/content"));
@@ -107,7 +107,7 @@ public sealed class StorageStreamingApiTests(ITestOutputHelper output)
         var random = new Random(11);
         foreach (var fragment in deal.Fragments)
         {
-            var path = Path.Combine(silo.DataFolder, "providers", fragment.ProviderId, "ranged", $"{fragment.Index}.frag");
+            var path = Path.Combine(silo.DataFolder, "providers", fragment.ProviderId, StorageTestSettings.DealId("alice", "ranged"), $"{fragment.Index}.frag");
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Write);
             var garbage = new byte[deal.ChunkSize];
             random.NextBytes(garbage);

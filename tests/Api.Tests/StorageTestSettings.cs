@@ -7,6 +7,10 @@ namespace Marketplace.Api.Tests;
 /// content whose seed is printed.</summary>
 internal static class StorageTestSettings
 {
+    /// <summary>The id of the deal client <paramref name="clientId"/> names <paramref name="name"/> (its provider folders
+    /// and ledger entries are named by it).</summary>
+    public static string DealId(string clientId, string name) => Marketplace.GrainInterfaces.StorageIds.DealIdFor(clientId, name);
+
     /// <summary>Settings for <paramref name="count"/> providers <c>p1</c>..; capacity, price and region label set only
     /// when given (the providers' defaults otherwise).</summary>
     public static Dictionary<string, string?> Providers(int count, long? capacityBytes = null, long? pricePerGiBMonth = null, string? region = null)

@@ -99,7 +99,7 @@ public sealed class StoredDataComputeTests(ITestOutputHelper output)
 
         // Only a deal that grants something is listed under its blob id.
         var index = silo.App.Services.GetRequiredService<IGrainFactory>().GetGrain<ISharedDealsGrain>(deal.BlobId);
-        Assert.Equal(["input-deal"], await index.ListAsync());
+        Assert.Equal([StorageTestSettings.DealId("alice", "input-deal")], await index.ListAsync());
 
         // Revoked: bob is back to "no such blob".
         Assert.Empty((await AccessAsync(await alice.DeleteAsync($"v1/blobs/{deal.BlobId}/share/bob"))).SharedWith);
@@ -161,7 +161,7 @@ public sealed class StoredDataComputeTests(ITestOutputHelper output)
     /// <summary>Publishes one of alice's deals through its grain (the blob API would pick her newest deal of the blob).</summary>
     private static async Task<HttpResponseMessage> PublishDealAsync(ApiTestSilo silo, string dealId)
     {
-        var access = await silo.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IStorageDealGrain>(dealId).SetPublicAsync("alice", true);
+        var access = await silo.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IStorageDealGrain>(StorageTestSettings.DealId("alice", dealId)).SetPublicAsync("alice", true);
         return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(access, options: MarketplaceJson.Options) };
     }
 
@@ -212,8 +212,8 @@ public sealed class StoredDataComputeTests(ITestOutputHelper output)
 
         // A data fragment is deleted and another data fragment is overwritten with garbage: the decoder rebuilds from
         // the two parity fragments, checking every chunk against the deal's roots.
-        Directory.Delete(Path.Combine(silo.DataFolder, "providers", deal.Fragments[0].ProviderId, "damaged"), recursive: true);
-        var path = Path.Combine(silo.DataFolder, "providers", deal.Fragments[1].ProviderId, "damaged", $"{deal.Fragments[1].Index}.frag");
+        Directory.Delete(Path.Combine(silo.DataFolder, "providers", deal.Fragments[0].ProviderId, StorageTestSettings.DealId("alice", "damaged")), recursive: true);
+        var path = Path.Combine(silo.DataFolder, "providers", deal.Fragments[1].ProviderId, StorageTestSettings.DealId("alice", "damaged"), $"{deal.Fragments[1].Index}.frag");
         await File.WriteAllBytesAsync(path, RandomNumberGenerator.GetBytes((int)new FileInfo(path).Length));
 
         Assert.Equal(Upper(content), await RunAsync(alice, EchoOf(program, deal.BlobId)));

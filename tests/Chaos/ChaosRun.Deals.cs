@@ -70,7 +70,8 @@ internal sealed partial class ChaosRun
         var silo1 = _silos.Single(s => s.Service == "silo1").Client;
         var stored = await StoreDealsAsync(silo1, Seed, $"chaos-{settings.RunId}-disk-");
 
-        await cluster.RunAsync($"exec -T silo3 sh -c \"rm -rf /var/lib/marketplace/providers/*/chaos-{settings.RunId}-disk-*\"", TimeSpan.FromMinutes(1));
+        var folders = string.Join(" ", stored.Select(d => $"/var/lib/marketplace/providers/*/{d.DealId}"));
+        await cluster.RunAsync($"exec -T silo3 sh -c \"rm -rf {folders}\"", TimeSpan.FromMinutes(1));
         var watch = Stopwatch.StartNew();
         var audits = await AuditDealsAsync(silo1, stored);
         var repaired = new List<string>();

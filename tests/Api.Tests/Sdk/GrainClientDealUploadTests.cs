@@ -49,7 +49,7 @@ public sealed class GrainClientDealUploadTests(ITestOutputHelper output)
     /// <summary>No fragment file, whole or partial, of the deal at any provider.</summary>
     private static string[] FragmentFiles(ApiTestSilo silo, string dealId) =>
         Directory.EnumerateDirectories(Path.Combine(silo.DataFolder, "providers"))
-            .Select(p => Path.Combine(p, dealId))
+            .Select(p => Path.Combine(p, StorageTestSettings.DealId("alice", dealId)))
             .Where(Directory.Exists)
             .SelectMany(d => Directory.EnumerateFiles(d))
             .ToArray();
@@ -103,7 +103,12 @@ public sealed class GrainClientDealUploadTests(ITestOutputHelper output)
         var (connection, _) = await ConnectAsync(silo);
         await using var __ = connection;
         var content = Content((2 * 1024 * 1024) + 10);
-        var upload = connection.Client.GetGrain<IDealUploadGrain>("gw-pieces");
+        var upload = connection.Client.GetGrain<IDealUploadGrain>(StorageTestSettings.DealId("alice", "gw-pieces"));
+
+        // An upload is keyed by a deal id, never by a bare name, which would skip the client's own name space.
+        var bare = await Assert.ThrowsAsync<InvalidRequestException>(() => connection.Client.GetGrain<IDealUploadGrain>("gw-pieces")
+            .BeginAsync("alice", DurabilityPolicy.Dev, long.MaxValue, StorageDeals.DefaultDuration, 1000));
+        Assert.Contains("not a deal id of the silo's form", bare.Message, StringComparison.Ordinal);
         var mib = 1024 * 1024;
 
         var none = await Assert.ThrowsAsync<InvalidRequestException>(() => upload.WriteAsync("alice", 0, content[..mib]));
@@ -146,7 +151,7 @@ public sealed class GrainClientDealUploadTests(ITestOutputHelper output)
         Assert.Contains($"ended before the {content.Length} bytes", failure.Message, StringComparison.Ordinal);
         Assert.Equal(DealState.Placing, (await client.GetDealAsync("gw-short")).State);
         Assert.Empty(FragmentFiles(silo, "gw-short"));
-        await Assert.ThrowsAsync<InvalidRequestException>(() => connection.Client.GetGrain<IDealUploadGrain>("gw-short").CompleteAsync("alice"));
+        await Assert.ThrowsAsync<InvalidRequestException>(() => connection.Client.GetGrain<IDealUploadGrain>(StorageTestSettings.DealId("alice", "gw-short")).CompleteAsync("alice"));
 
         using var cancel = new CancellationTokenSource();
         var cancelling = new CancellingProgress(cancel, after: 2 * 1024 * 1024);
@@ -171,7 +176,7 @@ public sealed class GrainClientDealUploadTests(ITestOutputHelper output)
         var (connection, client) = await ConnectAsync(silo);
         await using var _ = connection;
         var content = Content((6 * 1024 * 1024) + 3);
-        var upload = connection.Client.GetGrain<IDealUploadGrain>("gw-lost");
+        var upload = connection.Client.GetGrain<IDealUploadGrain>(StorageTestSettings.DealId("alice", "gw-lost"));
         var mib = 1024 * 1024;
         await upload.BeginAsync("alice", DurabilityPolicy.Dev, long.MaxValue, StorageDeals.DefaultDuration, content.Length);
         for (var at = 0; at < 3 * mib; at += mib)
@@ -181,7 +186,7 @@ public sealed class GrainClientDealUploadTests(ITestOutputHelper output)
 
         // Past the pipe's pause threshold the providers have begun their fragments.
         Assert.NotEmpty(FragmentFiles(silo, "gw-lost"));
-        await silo.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IDealUploadGrain>("gw-lost")
+        await silo.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IDealUploadGrain>(StorageTestSettings.DealId("alice", "gw-lost"))
             .AsReference<IGrainManagementExtension>().DeactivateOnIdle();
 
         var gone = await Assert.ThrowsAsync<InvalidRequestException>(() => upload.WriteAsync("alice", 3 * mib, content[(3 * mib)..(4 * mib)]));
@@ -199,13 +204,13 @@ public sealed class GrainClientDealUploadTests(ITestOutputHelper output)
         var (connection, client) = await ConnectAsync(silo);
         await using var _ = connection;
         var content = Content((6 * 1024 * 1024) + 5);
-        var upload = connection.Client.GetGrain<IDealUploadGrain>("gw-failed");
+        var upload = connection.Client.GetGrain<IDealUploadGrain>(StorageTestSettings.DealId("alice", "gw-failed"));
         var mib = 1024 * 1024;
         var begun = await upload.BeginAsync("alice", DurabilityPolicy.Dev, long.MaxValue, StorageDeals.DefaultDuration, content.Length);
         await upload.WriteAsync("alice", 0, content[..mib]);
 
         // The provider of fragment 0 loses its write under way (as in a restart): the next piece to it fails.
-        await connection.Client.GetGrain<IStorageProviderGrain>(begun.Fragments[0].ProviderId).AbortFragmentAsync("gw-failed", 0);
+        await connection.Client.GetGrain<IStorageProviderGrain>(begun.Fragments[0].ProviderId).AbortFragmentAsync(StorageTestSettings.DealId("alice", "gw-failed"), 0);
         var failure = await Assert.ThrowsAsync<InvalidRequestException>(async () =>
         {
             for (var at = mib; at < content.Length; at += mib)

@@ -25,7 +25,7 @@ public sealed class DealLossTests(ITestOutputHelper output)
         var deal = (await alice.GetFromJsonAsync<DealStatus>("v1/deals/all-gone", MarketplaceJson.Options))!;
         foreach (var fragment in deal.Fragments)
         {
-            Directory.Delete(Path.Combine(silo.DataFolder, "providers", fragment.ProviderId, "all-gone"), recursive: true);
+            Directory.Delete(Path.Combine(silo.DataFolder, "providers", fragment.ProviderId, StorageTestSettings.DealId("alice", "all-gone")), recursive: true);
         }
 
         using (var audited = await alice.PostAsync("v1/deals/all-gone/audit", null))

@@ -29,7 +29,7 @@ public sealed class DiskLossRepairTests(ITestOutputHelper output)
         // Two providers lose everything they kept of the deal.
         foreach (var index in new[] { 1, 4 })
         {
-            Directory.Delete(Path.Combine(silo.DataFolder, "providers", deal.Fragments[index].ProviderId, "disk-loss"), recursive: true);
+            Directory.Delete(Path.Combine(silo.DataFolder, "providers", deal.Fragments[index].ProviderId, StorageTestSettings.DealId("alice", "disk-loss")), recursive: true);
         }
 
         var audited = await PostAsync(alice, "v1/deals/disk-loss/audit", null);
@@ -45,7 +45,7 @@ public sealed class DiskLossRepairTests(ITestOutputHelper output)
         // The rebuilt fragments are real: with two of the untouched ones gone, the deal reads back from them.
         foreach (var index in new[] { 0, 5 })
         {
-            Directory.Delete(Path.Combine(silo.DataFolder, "providers", deal.Fragments[index].ProviderId, "disk-loss"), recursive: true);
+            Directory.Delete(Path.Combine(silo.DataFolder, "providers", deal.Fragments[index].ProviderId, StorageTestSettings.DealId("alice", "disk-loss")), recursive: true);
         }
 
         Assert.Equal(content, await alice.GetByteArrayAsync("v1/deals/disk-loss/content"));
@@ -66,11 +66,11 @@ public sealed class DiskLossRepairTests(ITestOutputHelper output)
         var deal = await PostAsync(alice, "v1/deals?k=4&m=2&deal_id=garbled", new ByteArrayContent(content));
 
         // Fragment 2's provider garbles it and keeps answering (signed garbage); fragment 3's provider lost it.
-        var file = Path.Combine(silo.DataFolder, "providers", deal.Fragments[2].ProviderId, "garbled", "2.frag");
+        var file = Path.Combine(silo.DataFolder, "providers", deal.Fragments[2].ProviderId, StorageTestSettings.DealId("alice", "garbled"), "2.frag");
         var garbage = new byte[new FileInfo(file).Length];
         new Random(5).NextBytes(garbage);
         await File.WriteAllBytesAsync(file, garbage);
-        Directory.Delete(Path.Combine(silo.DataFolder, "providers", deal.Fragments[3].ProviderId, "garbled"), recursive: true);
+        Directory.Delete(Path.Combine(silo.DataFolder, "providers", deal.Fragments[3].ProviderId, StorageTestSettings.DealId("alice", "garbled")), recursive: true);
 
         var audited = await PostAsync(alice, "v1/deals/garbled/audit", null);
         output.WriteLine(string.Join(" | ", audited.History.Select(h => $"{h.State}: {h.Reason}")));

@@ -23,7 +23,7 @@ public sealed class ProviderSweepTests(ITestOutputHelper output)
 
         // What an unreachable provider keeps of a deal that ended meanwhile: the deal ends (its own deletes done),
         // and a copy of one of its fragments is back on the disk, as if that delete had never reached the provider.
-        var leftFile = Path.Combine(providers, ended.Fragments[2].ProviderId, "ended", "2.frag");
+        var leftFile = Path.Combine(providers, ended.Fragments[2].ProviderId, ended.DealId, "2.frag");
         var leftBytes = await File.ReadAllBytesAsync(leftFile);
         using (var deleted = await alice.DeleteAsync("v1/deals/ended"))
         {
@@ -38,9 +38,9 @@ public sealed class ProviderSweepTests(ITestOutputHelper output)
         var stray = Path.Combine(providers, "p1", "never-was", "3.frag");
         Directory.CreateDirectory(Path.GetDirectoryName(stray)!);
         await File.WriteAllBytesAsync(stray, new byte[1000]);
-        var partial = Path.Combine(providers, kept.Fragments[0].ProviderId, "kept", "0.frag.partial");
+        var partial = Path.Combine(providers, kept.Fragments[0].ProviderId, kept.DealId, "0.frag.partial");
         await File.WriteAllBytesAsync(partial, new byte[500]);
-        var live = kept.Fragments.Select(f => Path.Combine(providers, f.ProviderId, "kept", $"{f.Index}.frag")).ToList();
+        var live = kept.Fragments.Select(f => Path.Combine(providers, f.ProviderId, kept.DealId, $"{f.Index}.frag")).ToList();
 
         await silo.RestartAsync();
         await WaitUntilGoneAsync(leftFile, stray);
