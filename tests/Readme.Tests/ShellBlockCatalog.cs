@@ -49,10 +49,10 @@ internal static class ShellBlockCatalog
         Excluded("docs/operators.md", "The same with docker-compose", 1, "fd1c3385d4fb",
             "needs Docker: .ci/run runs this block as written (outside dotnet test, after the README's Operators block "
             + "built the images) and checks what it says it prints"),
-        Excluded("docs/operators.md", "The same with docker-compose", 2, "abddcb915acc",
+        Excluded("docs/operators.md", "The same with docker-compose", 2, "325a7142aa7d",
             "needs Docker and the cluster of block 1: .ci/run runs it as written in the same shell and checks what it "
-            + "says it prints; tests/Compose.Tests/ComposeClusterTests also runs a paid job on the compose file's "
-            + "services, started as local processes"),
+            + "says it prints; tests/Compose.Tests/ComposeClusterTests also runs a paid job and places a default deal "
+            + "on the compose file's services, started as local processes"),
     ];
 
     /// <summary>The blocks of <see cref="Documents"/>, read from <paramref name="repositoryRoot"/>.</summary>
