@@ -4,8 +4,11 @@
 // refreshed with every new chunk to last the upload's idle timeout plus the grace; the blob's charge takes the hold over, and an abandoned upload's hold simply runs out after its
 // chunks may be collected. A job's output is held the same way before its run commits anything (HoldOutputAsync), so
 // a run whose output does not fit ends quota_exceeded with no effect, and the output's charge never passes the quota.
-// Holds live in memory: a lost activation (its silo died) forgets them until the uploads
-// still under way write their next new chunk, which holds all their new bytes again. The activation stays while it holds any.
+// A client's upload holds are also recorded in its state (ClientStorageHold), written ahead of the bytes rather than
+// with every chunk, so a ledger that lost its activation (its silo died) while an abandoned upload's chunks are still
+// on disk holds at least as much, until at least as late; the uploads still under way replace the record's bound with
+// their exact bytes at their next new chunk. A job's output is held in memory only: its run holds it moments before it
+// is stored, and recording it would cost every job a write. The activation stays while it holds any.
 using System.Globalization;
 using Marketplace.GrainInterfaces;
 
@@ -17,7 +20,7 @@ internal sealed partial class ClientStorageGrain
     private readonly Dictionary<Guid, UploadHold> _holds = [];
 
     /// <inheritdoc />
-    public Task HoldUploadAsync(Guid uploadId, long bytes, TimeSpan hold, bool enforceQuota, string? blobId)
+    public async Task HoldUploadAsync(Guid uploadId, long bytes, TimeSpan hold, bool enforceQuota, string? blobId)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
         var held = _holds.TryGetValue(uploadId, out var mine) ? mine.Bytes : 0;
@@ -33,9 +36,136 @@ internal sealed partial class ClientStorageGrain
             throw new QuotaExceededException(reason);
         }
 
-        _holds[uploadId] = new UploadHold(bytes, time.GetUtcNow() + hold, blobId, Output: false);
+        var until = time.GetUtcNow() + hold;
+        if (enforceQuota)
+        {
+            // A job's output upload (not enforced) was held by its run already, in memory only.
+            await RecordHoldAsync(uploadId, bytes, until, hold, blobId);
+        }
+
+        _holds[uploadId] = new UploadHold(bytes, until, blobId, Output: false);
         DelayDeactivation(hold);
-        return Task.CompletedTask;
+    }
+
+    /// <summary>Records upload <paramref name="uploadId"/>'s hold in the state when its record no longer covers it:
+    /// more bytes than the record's bound, or an end more than half a span past the record's.</summary>
+    private async Task RecordHoldAsync(Guid uploadId, long bytes, DateTimeOffset until, TimeSpan hold, string? blobId)
+    {
+        var records = state.State.Holds;
+        records.TryGetValue(uploadId, out var recorded);
+        if (recorded is null ? bytes == 0 : bytes <= recorded.Bytes && until <= recorded.LatestEnd)
+        {
+            if (recorded is not null && blobId is not null)
+            {
+                recorded.BlobId = blobId; // written with the charge that follows
+            }
+
+            return;
+        }
+
+        // Twice the bytes held, within the client's limit: an upload of n new chunks writes this some log2(n) times.
+        var limit = _options.StoredBytesLimit(ClientId);
+        var bound = Math.Max(2 * bytes, recorded?.Bytes ?? 0);
+        if (limit > 0)
+        {
+            bound = Math.Max(bytes, Math.Min(bound, limit));
+        }
+
+        var ended = EndedRecords();
+        records[uploadId] = new ClientStorageHold { Bytes = bound, Until = until, Span = hold, BlobId = blobId ?? recorded?.BlobId };
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            if (recorded is null)
+            {
+                records.Remove(uploadId);
+            }
+            else
+            {
+                records[uploadId] = recorded;
+            }
+
+            foreach (var (id, record) in ended)
+            {
+                records[id] = record;
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Takes the records of holds that have run out out of the state (to be written), returning them.</summary>
+    private List<KeyValuePair<Guid, ClientStorageHold>> EndedRecords()
+    {
+        var records = state.State.Holds;
+        var ended = new List<KeyValuePair<Guid, ClientStorageHold>>();
+        if (records.Count == 0)
+        {
+            return ended;
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var record in records)
+        {
+            if (record.Value.LatestEnd <= now || (record.Value.BlobId is { } blob && state.State.Blobs.ContainsKey(blob)))
+            {
+                ended.Add(record);
+            }
+        }
+
+        foreach (var (id, _) in ended)
+        {
+            records.Remove(id);
+        }
+
+        return ended;
+    }
+
+    /// <summary>Takes the records of the holds of the uploads that brought blob <paramref name="blobId"/> out of the
+    /// state (to be written with its charge), returning them.</summary>
+    private List<KeyValuePair<Guid, ClientStorageHold>> RecordsOf(string blobId)
+    {
+        var records = state.State.Holds;
+        var taken = new List<KeyValuePair<Guid, ClientStorageHold>>();
+        foreach (var record in records)
+        {
+            if (record.Value.BlobId == blobId)
+            {
+                taken.Add(record);
+            }
+        }
+
+        foreach (var (id, _) in taken)
+        {
+            records.Remove(id);
+        }
+
+        return taken;
+    }
+
+    /// <summary>Holds what the records of the state hold, on activation: each at its bound, until the latest its lost
+    /// activation could have held it.</summary>
+    private void RestoreRecordedHolds()
+    {
+        var now = time.GetUtcNow();
+        var longest = TimeSpan.Zero;
+        foreach (var (id, record) in state.State.Holds)
+        {
+            var end = record.LatestEnd;
+            if (end > now && (record.BlobId is not { } blob || !state.State.Blobs.ContainsKey(blob)))
+            {
+                _holds[id] = new UploadHold(record.Bytes, end, record.BlobId, Output: false);
+                longest = end - now > longest ? end - now : longest;
+            }
+        }
+
+        if (longest > TimeSpan.Zero)
+        {
+            DelayDeactivation(longest);
+        }
     }
 
     /// <inheritdoc />

@@ -35,6 +35,7 @@ internal sealed partial class ClientStorageGrain(
             _storedBytes += size;
         }
 
+        RestoreRecordedHolds();
         return Task.CompletedTask;
     }
 
@@ -116,6 +117,7 @@ internal sealed partial class ClientStorageGrain(
 
         blobs[blobId] = size;
         _storedBytes += size;
+        var taken = RecordsOf(blobId);
         try
         {
             await state.WriteStateAsync();
@@ -124,6 +126,11 @@ internal sealed partial class ClientStorageGrain(
         {
             blobs.Remove(blobId);
             _storedBytes -= size;
+            foreach (var (id, record) in taken)
+            {
+                state.State.Holds[id] = record;
+            }
+
             throw;
         }
 
@@ -141,6 +148,7 @@ internal sealed partial class ClientStorageGrain(
         }
 
         _storedBytes -= size;
+        var ended = EndedRecords();
         try
         {
             await state.WriteStateAsync();
@@ -149,6 +157,11 @@ internal sealed partial class ClientStorageGrain(
         {
             blobs[blobId] = size;
             _storedBytes += size;
+            foreach (var (id, record) in ended)
+            {
+                state.State.Holds[id] = record;
+            }
+
             throw;
         }
     }

@@ -23,11 +23,6 @@ public sealed partial class GrainMarketplaceClient
     {
         ArgumentNullException.ThrowIfNull(content);
         var id = dealId is null ? StorageIds.NewDealId() : StorageIds.DealIdFor(ClientId, dealId);
-        if (!StorageIds.IsValid(id))
-        {
-            throw new InvalidRequestException($"deal_id: '{id}' is not a deal id");
-        }
-
         var duration = durationDays is { } days ? TimeSpan.FromDays(Math.Clamp(days, 0, 100_000)) : StorageDeals.DefaultDuration;
         if (content.CanSeek)
         {
@@ -156,5 +151,5 @@ public sealed partial class GrainMarketplaceClient
     }
 
     private IStorageDealGrain Deal(string dealId) =>
-        StorageIds.IsValid(dealId) ? _grains.GetGrain<IStorageDealGrain>(StorageIds.DealIdFor(ClientId, dealId)) : throw new InvalidRequestException($"dealId: '{dealId}' is not a deal id");
+        _grains.GetGrain<IStorageDealGrain>(StorageIds.DealIdFor(ClientId, dealId));
 }

@@ -86,6 +86,58 @@ public sealed class UploadHoldTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task An_upload_lost_with_its_silo_keeps_holding_its_bytes_through_the_restart_until_its_chunks_may_go()
+    {
+        var clock = new ManualClock(Start);
+        await using var silo = await StartWithQuotaAsync(clock);
+        var grains = silo.App.Services.GetRequiredService<IGrainFactory>();
+        var options = silo.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BlobOptions>>().Value;
+        var upload = grains.GetGrain<IBlobUploadGrain>(Guid.NewGuid());
+        await upload.BeginAsync(BlobCaller.Client("alice"));
+        var written = Bytes(3 * MiB, 21);
+        for (var offset = 0; offset < written.Length; offset += MiB)
+        {
+            await upload.AppendAtAsync(offset, written[offset..(offset + MiB)]);
+        }
+
+        // The silo goes down with the upload and the client's ledger; the upload's 3 MiB of chunks stay on disk.
+        await silo.RestartAsync();
+        using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
+        var (stored, held) = await UsageAsync(alice);
+        Assert.Equal(0L, stored);
+        Assert.InRange(held, 3L * MiB, Quota);
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/blobs", new ByteArrayContent(Bytes(2 * MiB, 22))), 429, "quota_exceeded");
+
+        // Held until the latest the lost ledger could have held it: the idle timeout and the grace, and half of that
+        // again for renewals the record did not see; then the quota is whole again.
+        var span = options.UploadIdleTimeout + options.UnreferencedChunkGrace;
+        clock.Advance(span);
+        Assert.InRange((await UsageAsync(alice)).Uploads, 3L * MiB, Quota);
+        clock.Advance(span / 2 + TimeSpan.FromSeconds(1));
+        Assert.Equal((0L, 0L), await UsageAsync(alice));
+        using var fits = await alice.PostAsync("v1/blobs", new ByteArrayContent(Bytes((int)Quota, 23)));
+        Assert.Equal(System.Net.HttpStatusCode.Created, fits.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_completed_upload_leaves_no_hold_behind_for_a_restarted_ledger()
+    {
+        await using var silo = await StartWithQuotaAsync();
+        using (var alice = silo.NewHttpClient(ApiTestSilo.AliceKey))
+        {
+            using var stored = await alice.PostAsync("v1/blobs", new ByteArrayContent(Bytes(3 * MiB, 24)));
+            Assert.Equal(System.Net.HttpStatusCode.Created, stored.StatusCode);
+            Assert.Equal((3L * MiB, 0L), await UsageAsync(alice));
+        }
+
+        await silo.RestartAsync();
+        using var again = silo.NewHttpClient(ApiTestSilo.AliceKey);
+        Assert.Equal((3L * MiB, 0L), await UsageAsync(again));
+        using var fits = await again.PostAsync("v1/blobs", new ByteArrayContent(Bytes(MiB, 25)));
+        Assert.Equal(System.Net.HttpStatusCode.Created, fits.StatusCode);
+    }
+
+    [Fact]
     public async Task An_upload_id_begun_again_after_its_upload_was_abandoned_keeps_the_old_hold_beside_the_new()
     {
         await using var silo = await StartWithQuotaAsync();
