@@ -173,7 +173,7 @@ internal sealed class DealUploadGrain(DealTransfers transfers, IOptions<StorageO
     {
         if (upload.ClientId != clientId)
         {
-            throw new AccessDeniedException($"deal {DealId} belongs to another client");
+            throw new DealNotFoundException($"no storage deal {DealId}");
         }
     }
 

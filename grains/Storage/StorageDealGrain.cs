@@ -68,7 +68,8 @@ internal sealed partial class StorageDealGrain(
         {
             if (existing.ClientId != clientId)
             {
-                throw new AccessDeniedException($"deal {DealId} belongs to another client");
+                // Another client's deal is absent to this one, as GetStatusAsync answers it.
+                throw new DealNotFoundException($"no storage deal {DealId}");
             }
 
             if (existing.State != DealState.Placing)

@@ -23,6 +23,11 @@ public sealed partial class GrainMarketplaceClient
     {
         ArgumentNullException.ThrowIfNull(content);
         var id = dealId is null ? StorageIds.NewDealId() : StorageIds.DealIdFor(ClientId, dealId);
+        if (StorageIds.IsDealIdForm(dealId))
+        {
+            // An id rather than a name stores again only a deal of this client's own, as the HTTP API rules.
+            await _grains.GetGrain<IStorageDealGrain>(id).GetStatusAsync(ClientId).ConfigureAwait(false);
+        }
         var duration = durationDays is { } days ? TimeSpan.FromDays(Math.Clamp(days, 0, 100_000)) : StorageDeals.DefaultDuration;
         if (content.CanSeek)
         {

@@ -81,6 +81,12 @@ internal static class DealEndpoints
         // A name of the client's own is its deal alone (StorageIds.DealIdFor): another client's deal of that name is
         // another deal, so the answer never tells whether one exists.
         var dealId = name.Length == 0 ? StorageIds.NewDealId() : StorageIds.DealIdFor(clientId, name);
+        if (StorageIds.IsDealIdForm(name))
+        {
+            // An id rather than a name stores again only a deal of the caller's own (a retry): an id of no deal of its
+            // own answers 404 whether no deal has it or another client's does, so nothing tells the two apart.
+            await context.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IStorageDealGrain>(dealId).GetStatusAsync(clientId);
+        }
 
         // The deal grain refuses a length above MaxDealBytes; the body limit only stops reading one byte past it.
         var maxBytes = options.Value.MaxDealBytes;

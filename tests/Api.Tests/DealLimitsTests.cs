@@ -84,6 +84,73 @@ public sealed class DealLimitsTests(ITestOutputHelper output)
         await CreateAsync(alice, "next");
     }
 
+    [Fact]
+    public async Task A_quota_of_one_byte_takes_a_one_byte_deal_and_not_one_byte_more()
+    {
+        var settings = StorageTestSettings.Providers(6);
+        settings["Marketplace:Blobs:StoredBytesPerClient:alice"] = "1";
+        await using var silo = await ApiTestSilo.StartAsync(settings);
+        using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
+
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?preset=dev&deal_id=two", new ByteArrayContent(Content(2))), 429, "quota_exceeded");
+        await ProblemAssert.IsProblemAsync(await alice.GetAsync("v1/deals/two"), 404, "deal_not_found");
+        Assert.Equal(0, (await StorageAsync(alice)).StoredBytes);
+
+        var one = Content(1);
+        using (var created = await alice.PostAsync("v1/deals?preset=dev&deal_id=one", new ByteArrayContent(one)))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        Assert.Equal(one, await alice.GetByteArrayAsync("v1/deals/one/content"));
+        Assert.Equal((1L, 1L), ((await StorageAsync(alice)).StoredBytes, (await StorageAsync(alice)).MaxStoredBytes));
+
+        // Full: one more byte is refused, as a deal or as a blob.
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?preset=dev&deal_id=another", new ByteArrayContent(Content(1))), 429, "quota_exceeded");
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/blobs", new ByteArrayContent(Content(1))), 429, "quota_exceeded");
+
+        // The deal deleted, the byte is free again.
+        Assert.Equal(HttpStatusCode.OK, (await alice.DeleteAsync("v1/deals/one")).StatusCode);
+        Assert.Equal(0, (await StorageAsync(alice)).StoredBytes);
+        using var blob = await alice.PostAsync("v1/blobs", new ByteArrayContent(Content(1)));
+        Assert.Equal(HttpStatusCode.Created, blob.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_deal_of_exactly_the_quota_is_stored_whole_and_one_byte_more_is_refused_before_anything_is_placed()
+    {
+        const int Quota = 600_000;
+        var settings = StorageTestSettings.Providers(6);
+        settings["Marketplace:Blobs:StoredBytesPerClient:alice"] = Quota.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var silo = await ApiTestSilo.StartAsync(settings);
+        using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
+
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?preset=dev&deal_id=over", new ByteArrayContent(Content(Quota + 1))), 429, "quota_exceeded");
+        await ProblemAssert.IsProblemAsync(await alice.GetAsync("v1/deals/over"), 404, "deal_not_found");
+
+        var exact = Content(Quota);
+        using (var created = await alice.PostAsync("v1/deals?preset=dev&deal_id=exact", new ByteArrayContent(exact)))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        Assert.Equal(exact, await alice.GetByteArrayAsync("v1/deals/exact/content"));
+        Assert.Equal(Quota, (await StorageAsync(alice)).StoredBytes);
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/blobs", new ByteArrayContent(Content(1))), 429, "quota_exceeded");
+        await ProblemAssert.IsProblemAsync(await alice.PostAsync("v1/deals?preset=dev&deal_id=byte", new ByteArrayContent(Content(1))), 429, "quota_exceeded");
+
+        // Stored again under the same name it is the same deal, charged once.
+        using (var again = await alice.PostAsync("v1/deals?preset=dev&deal_id=exact", new ByteArrayContent(exact)))
+        {
+            Assert.True(again.IsSuccessStatusCode, $"{(int)again.StatusCode} {await again.Content.ReadAsStringAsync()}");
+        }
+
+        Assert.Equal(Quota, (await StorageAsync(alice)).StoredBytes);
+        Assert.Equal(HttpStatusCode.OK, (await alice.DeleteAsync("v1/deals/exact")).StatusCode);
+        using var blob = await alice.PostAsync("v1/blobs", new ByteArrayContent(Content(Quota)));
+        Assert.Equal(HttpStatusCode.Created, blob.StatusCode);
+    }
+
     private readonly Dictionary<string, byte[]> _contents = [];
 
     /// <summary>Stores deal <paramref name="dealId"/>, with the same bytes each time it is named.</summary>

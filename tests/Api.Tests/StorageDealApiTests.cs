@@ -160,8 +160,19 @@ public sealed class StorageDealApiTests(ITestOutputHelper output)
         var folders = deal.Fragments.Select(f => Path.Combine(silo.DataFolder, "providers", f.ProviderId, StorageTestSettings.DealId("alice", "to-delete"))).ToList();
         Assert.All(folders, f => Assert.True(Directory.Exists(f), f));
 
-        // A stranger learns nothing and deletes nothing.
+        // A stranger learns nothing and deletes nothing: alice's deal named by its id answers bob as an id of no deal
+        // does, on every route, storing included.
+        var id = StorageTestSettings.DealId("alice", "to-delete");
+        var nobodys = Marketplace.GrainInterfaces.StorageIds.NewDealId();
         await ProblemAssert.IsProblemAsync(await bob.DeleteAsync("v1/deals/to-delete"), 404, "deal_not_found");
+        foreach (var probe in new[] { id, nobodys })
+        {
+            await ProblemAssert.IsProblemAsync(await bob.PostAsync($"v1/deals?preset=dev&deal_id={probe}", new ByteArrayContent(Content(1_000))), 404, "deal_not_found");
+            await ProblemAssert.IsProblemAsync(await bob.GetAsync($"v1/deals/{probe}"), 404, "deal_not_found");
+            await ProblemAssert.IsProblemAsync(await bob.DeleteAsync($"v1/deals/{probe}"), 404, "deal_not_found");
+        }
+
+        await ProblemAssert.IsProblemAsync(await alice.GetAsync($"v1/deals/{nobodys}"), 404, "deal_not_found");
         Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync("v1/deals/to-delete/content")).StatusCode);
 
         using var deleted = await alice.DeleteAsync("v1/deals/to-delete");

@@ -93,6 +93,12 @@ public sealed class AbuseTests(ApiSiloFixture fixture, ITestOutputHelper output)
         await client.GetJobOutputAsync(job.JobId, jobOutput);
         Assert.Equal("STILL ALIVE", Encoding.UTF8.GetString(jobOutput.ToArray()));
 
+        // Alice's deal, named by the fuzzer throughout, is whole and listed for her alone.
+        using var alice = _silo.NewClient(ApiTestSilo.AliceKey);
+        Assert.Equal(DealState.Active, (await alice.GetDealAsync(targets.OtherDealId)).State);
+        Assert.Equal("alice's deal", Encoding.UTF8.GetString(await alice.RetrieveAsync(targets.OtherDealId)));
+        Assert.DoesNotContain((await client.ListDealsAsync(100)).Deals, d => d.DealId == targets.OtherDealId);
+
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
@@ -126,6 +132,11 @@ public sealed class AbuseTests(ApiSiloFixture fixture, ITestOutputHelper output)
         foreach (var response in result.Responses)
         {
             var body = Encoding.UTF8.GetString(response.Body);
+            if (exchange.Category == HostileRequests.OtherDealCategory && response.Status is (>= 200 and < 300) or 403)
+            {
+                yield return $"status {response.Status} for another client's deal, which should be absent to it: {body}";
+            }
+
             if (response.Status >= 500 && response.Status != 505)
             {
                 yield return $"status {response.Status}: {body}";
@@ -226,7 +237,12 @@ public sealed class AbuseTests(ApiSiloFixture fixture, ITestOutputHelper output)
         var job = await client.SubmitJobAsync(new JobSubmission { Program = name, InputInline = Encoding.UTF8.GetBytes("fuzz") });
         await client.WaitForJobAsync(job.JobId, TimeSpan.FromSeconds(120));
         var workers = (await client.ListWorkersAsync()).Items;
-        return new AbuseTargets(ApiSiloFixture.FuzzKey, ApiTestSilo.BobKey, blob.Id, job.JobId, program.Id, name, workers[0].WorkerId);
+
+        // A deal of the fuzzer's own, and one of alice's that every answer to the fuzzer must treat as absent.
+        var deal = await client.StoreAsync(Encoding.UTF8.GetBytes("fuzz target deal"), dealId: "fuzz-target");
+        using var alice = _silo.NewClient(ApiTestSilo.AliceKey);
+        var alicesDeal = await alice.StoreAsync(Encoding.UTF8.GetBytes("alice's deal"), dealId: "alice-fuzz-target");
+        return new AbuseTargets(ApiSiloFixture.FuzzKey, ApiTestSilo.BobKey, blob.Id, job.JobId, program.Id, name, workers[0].WorkerId, deal.DealId, alicesDeal.DealId);
     }
 
     private void Report(string line)

@@ -4,14 +4,14 @@ using System.Text;
 namespace Marketplace.Api.Tests.Abuse;
 
 /// <summary>Real resources of the silo under attack, so some requests reach the grains with ids that exist.</summary>
-public sealed record AbuseTargets(string ApiKey, string OtherKey, string BlobId, string JobId, string ProgramId, string ProgramName, string WorkerId);
+public sealed record AbuseTargets(string ApiKey, string OtherKey, string BlobId, string JobId, string ProgramId, string ProgramName, string WorkerId, string DealId, string OtherDealId);
 
 /// <summary>
 /// Generates hostile requests as raw bytes: request number <c>i</c> depends only on the seed and <c>i</c>, so a run is
 /// reproducible whatever the concurrency. The first requests walk every numeric field of the job and deploy bodies
 /// through every hostile number; the rest are drawn at random from the categories.
 /// </summary>
-public sealed class HostileRequests(int seed, AbuseTargets targets)
+public sealed partial class HostileRequests(int seed, AbuseTargets targets)
 {
     /// <summary>Numbers no numeric field accepts whole (or at all): the limits of long and double, 2^53, fractions.</summary>
     public static readonly string[] HostileNumbers =
@@ -35,7 +35,7 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
     private static readonly string[] Categories =
     [
         "json-job", "json-job", "json-job", "json-job", "json-deploy", "json-deploy", "json-share", "json-delegation", "ids", "ids", "ids", "auth", "auth", "signature", "signature",
-        "framing", "framing", "framing", "framing", "blob-upload", "pipelined", "slow", "truncated", "reads",
+        "framing", "framing", "framing", "framing", "blob-upload", "pipelined", "slow", "truncated", "reads", "deals", "deals",
     ];
 
     private int Systematic => (JobNumericFields.Length + ManifestNumericFields.Length) * HostileNumbers.Length;
@@ -67,6 +67,7 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
             "pipelined" => Pipelined(random),
             "slow" => Slow(random),
             "truncated" => Truncated(random),
+            "deals" => Deals(random),
             _ => Reads(random),
         };
     }
@@ -356,7 +357,7 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
     }
 
     private string[] ListPaths() =>
-        ["programs", "jobs", "workers", $"jobs/{targets.JobId}/logs", $"programs/{targets.ProgramName}/versions"];
+        ["programs", "jobs", "workers", $"jobs/{targets.JobId}/logs", $"programs/{targets.ProgramName}/versions", "deals"];
 
     private (string Method, string Path)[] SecuredEndpoints() =>
     [
@@ -368,7 +369,9 @@ public sealed class HostileRequests(int seed, AbuseTargets targets)
         ("GET", $"/v1/blobs/{targets.BlobId}/access"), ("POST", $"/v1/blobs/{targets.BlobId}/share"), ("DELETE", $"/v1/blobs/{targets.BlobId}/share/bob"),
         ("POST", $"/v1/blobs/{targets.BlobId}/publish"), ("DELETE", $"/v1/blobs/{targets.BlobId}/publish"), ("DELETE", $"/v1/blobs/{targets.BlobId}"),
         ("GET", $"/v1/programs/{targets.ProgramName}/versions"), ("GET", $"/v1/programs/{targets.ProgramName}/delegates"),
-        ("POST", $"/v1/programs/{targets.ProgramName}/delegates"),
+        ("POST", $"/v1/programs/{targets.ProgramName}/delegates"), ("GET", "/v1/deals"), ("POST", "/v1/deals?preset=dev"),
+        ("GET", $"/v1/deals/{targets.DealId}"), ("GET", $"/v1/deals/{targets.DealId}/content"), ("POST", $"/v1/deals/{targets.DealId}/audit"),
+        ("DELETE", $"/v1/deals/{targets.DealId}"),
     ];
 
     private string Key() => $"Authorization: Bearer {targets.ApiKey}\r\n";

@@ -123,8 +123,8 @@ public sealed class GrainClientDealUploadTests(ITestOutputHelper output)
         await Assert.ThrowsAsync<InvalidRequestException>(() => upload.WriteAsync("alice", mib, new byte[StorageDeals.MaxUploadPieceBytes + 1]));
         await Assert.ThrowsAsync<InvalidRequestException>(() => upload.WriteAsync("alice", mib, []));
         await Assert.ThrowsAsync<InvalidRequestException>(() => upload.WriteAsync("alice", mib, new byte[mib + 11]));
-        await Assert.ThrowsAsync<AccessDeniedException>(() => upload.WriteAsync("bob", mib, content[mib..(2 * mib)]));
-        await Assert.ThrowsAsync<AccessDeniedException>(() => upload.BeginAsync("bob", DurabilityPolicy.Dev, long.MaxValue, StorageDeals.DefaultDuration, content.Length));
+        await Assert.ThrowsAsync<DealNotFoundException>(() => upload.WriteAsync("bob", mib, content[mib..(2 * mib)]));
+        await Assert.ThrowsAsync<DealNotFoundException>(() => upload.BeginAsync("bob", DurabilityPolicy.Dev, long.MaxValue, StorageDeals.DefaultDuration, content.Length));
 
         // The last piece again (a client retrying a call whose answer it lost) is taken once.
         await upload.WriteAsync("alice", 0, content[..mib]);
