@@ -2,7 +2,8 @@
 // chunks, the storage providers' fragments, the workers' keys and the development key (DataFolderLayout). Operators
 // back it all up while it runs: each backup is a new folder under <data folder>/backups named by its UTC time (so
 // backups sort by name and never overwrite each other), holding the database (SQLite's online backup: one consistent
-// moment), then the chunks and fragments (hard links where possible: FileTreeMirror), then copies of the keys. The
+// moment), then the chunks and fragments (hard links where possible: FileTreeMirror), then copies of the keys with
+// their SHA-256 listed (DataFolderKeys), so a restore finds a damaged or missing key before it changes anything. The
 // files are taken after the database, so every chunk and fragment it names is there (a chunk is collected only when no
 // blob names it, and no sweep runs while a backup takes the database and the chunks; a later file is only an extra). The folder is built under a temporary name and renamed when whole, and one
 // backup runs at a time (two at once would only double the disk traffic).
@@ -29,6 +30,10 @@ internal sealed class DataFolderBackups(string connectionString, DataFolderLayou
 
     /// <summary>The development key's file name inside a backup folder.</summary>
     public const string DevKeyFileName = "dev-api-key";
+
+    /// <summary>The list of the backup's key files with their SHA-256, in <c>sha256sum</c>'s format (a line per file:
+    /// 64 hex digits, two spaces, the path relative to the backup folder with '/' between its parts).</summary>
+    public const string KeyListFileName = "keys.sha256";
 
     private readonly SemaphoreSlim _one = new(1, 1);
 
@@ -85,6 +90,7 @@ internal sealed class DataFolderBackups(string connectionString, DataFolderLayou
                     keys = (keys.Files + 1, keys.Bytes + new FileInfo(layout.DevKeyFile).Length, keys.Linked);
                 }
 
+                DataFolderKeys.WriteList(partial);
                 Directory.Move(partial, final);
                 return new DataFolderBackup
                 {

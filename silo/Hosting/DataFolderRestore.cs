@@ -160,7 +160,8 @@ internal static class DataFolderRestore
         return target;
     }
 
-    private static bool IsLowerHex(string text)
+    /// <summary>True when <paramref name="text"/> is lowercase hex digits only.</summary>
+    internal static bool IsLowerHex(ReadOnlySpan<char> text)
     {
         foreach (var c in text)
         {

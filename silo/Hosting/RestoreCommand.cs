@@ -92,6 +92,10 @@ public static class RestoreCommand
                 await output.WriteLineAsync($"{Switch}: {chunks} chunk files checked against their SHA-256").ConfigureAwait(false);
                 var fragments = DataFolderRestore.CheckFragments(folder);
                 await output.WriteLineAsync($"{Switch}: {fragments} fragment files checked against their recorded SHA-256").ConfigureAwait(false);
+                var (keys, hashed) = DataFolderKeys.Check(folder);
+                await output.WriteLineAsync(hashed == keys
+                    ? $"{Switch}: {keys} key files checked against their recorded SHA-256 and read as keys"
+                    : $"{Switch}: {keys} key files read as keys (the backup was taken before key files were listed with their SHA-256)").ConfigureAwait(false);
             }
 
             var file = folder is null ? backup : Path.Combine(folder, DataFolderBackups.DatabaseFileName);

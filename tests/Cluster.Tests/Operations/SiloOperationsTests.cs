@@ -235,6 +235,27 @@ public sealed class SiloOperationsTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Contains("does not hold the bytes its recorded SHA-256", refusedFragment.Error, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(untouchedByFragment));
 
+        // So is one whose worker key was changed, one whose key was removed, and one with a key it did not take.
+        var workerKeys = Directory.GetFiles(Path.Combine(backupPath, "workers"), "*.bls");
+        Assert.NotEmpty(workerKeys);
+        Assert.Contains($"  workers/{Path.GetFileName(workerKeys[0])}", File.ReadAllText(Path.Combine(backupPath, "keys.sha256")), StringComparison.Ordinal);
+        foreach (var (name, change, expected) in new (string, Action<string>, string)[]
+        {
+            ("changed-key", folder => { var key = Path.Combine(folder, "workers", Path.GetFileName(workerKeys[0])); var bytes = File.ReadAllBytes(key); bytes[^1] ^= 0x01; File.WriteAllBytes(key, bytes); }, "does not hold the bytes its recorded SHA-256"),
+            ("missing-key", folder => File.Delete(Path.Combine(folder, "workers", Path.GetFileName(workerKeys[0]))), "that the backup lists is missing"),
+            ("extra-key", folder => File.WriteAllBytes(Path.Combine(folder, "workers", "stranger.bls"), new byte[32]), "is not in the backup's key list"),
+        })
+        {
+            var damagedKeys = _silos.NewFolder("damaged-" + name);
+            CopyFolder(backupPath, damagedKeys);
+            change(damagedKeys);
+            var untouchedByKeys = _silos.NewFolder("untouched-by-" + name);
+            var refusedKeys = await RunSiloCommandAsync("--restore", damagedKeys, $"--Marketplace:DataFolder={untouchedByKeys}");
+            Assert.True(refusedKeys.ExitCode == 1, refusedKeys.ToString());
+            Assert.Contains(expected, refusedKeys.Error, StringComparison.Ordinal);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(untouchedByKeys));
+        }
+
         // Restore as silo/README.md says: the one command puts the backup's database, chunks and keys in a new data
         // folder; nothing is copied by hand.
         var restored = _silos.NewFolder("restored");
@@ -243,6 +264,7 @@ public sealed class SiloOperationsTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Contains($"restored as {Path.Combine(restored, "marketplace.db")}", restore.Output, StringComparison.Ordinal);
         Assert.Contains("chunk files checked against their SHA-256", restore.Output, StringComparison.Ordinal);
         Assert.Matches(@"--restore: ([6-9]|\d{2,}) fragment files checked against their recorded SHA-256", restore.Output);
+        Assert.Matches(@"--restore: \d+ key files checked against their recorded SHA-256 and read as keys", restore.Output);
         Assert.Contains($"restored into {Path.Combine(restored, "workers")}", restore.Output, StringComparison.Ordinal);
         await first.TerminateAsync(DocumentedShutdownTimeout);
 
