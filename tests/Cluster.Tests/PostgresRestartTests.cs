@@ -179,6 +179,113 @@ public sealed class PostgresRestartTests(PostgresRestartFixture fixture, ITestOu
         }
     }
 
+    [PostgresFact]
+    public async Task A_deal_upload_cut_by_a_database_restart_fails_cleanly_or_completes_and_is_never_served_half_stored()
+    {
+        var (server, cluster) = await fixture.StartAsync();
+        var silos = cluster.Silos;
+        var seed = Environment.TickCount;
+        output.WriteLine($"content seed {seed}");
+        var content = new byte[12 << 20];
+        new Random(seed).NextBytes(content);
+        var name = "restart-" + seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // Six providers on three silos place the default 4+2 deal; wait until every silo's two have registered.
+        using var client = SiloCluster.Client(silos[0]);
+        await Eventually.Until(async () => (await client.ListStorageProvidersAsync()).Providers.Count >= 6, Bound, "six storage providers registered");
+
+        // The body stops after 5 MiB until the database has restarted, then sends the rest.
+        var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var paused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(3) };
+        using var upload = new HttpRequestMessage(HttpMethod.Post, new Uri(silos[0].BaseAddress, $"v1/deals?preset=dev&deal_id={name}"))
+        {
+            Content = new StreamContent(new PausingStream(content, 5 << 20, paused, resume.Task)),
+        };
+        upload.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", SiloCluster.ApiKey);
+        upload.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        upload.Content.Headers.ContentLength = content.Length;
+        var sending = http.SendAsync(upload);
+        await paused.Task.WaitAsync(Bound);
+        await server.RestartAsync();
+        resume.SetResult();
+
+        string outcome;
+        using (var answer = await sending)
+        {
+            var body = await answer.Content.ReadAsStringAsync();
+            outcome = $"{(int)answer.StatusCode} {body[..Math.Min(300, body.Length)]}";
+            Assert.True(
+                answer.StatusCode is System.Net.HttpStatusCode.Created or System.Net.HttpStatusCode.ServiceUnavailable,
+                $"{outcome}\n{silos[0].Tail(160)}");
+            if (answer.StatusCode != System.Net.HttpStatusCode.Created)
+            {
+                Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
+            }
+        }
+
+        output.WriteLine($"deal upload cut by the restart: {outcome}");
+        Console.WriteLine($"[cluster] deal upload cut by a PostgreSQL restart: {outcome[..Math.Min(80, outcome.Length)]}");
+
+        // Whatever the answer, the deal is active with every byte, or still placing, or was never begun; no silo serves
+        // part of it.
+        // A silo whose pooled connections the restart cut may answer 503 (retry shortly) for a moment, never 500.
+        foreach (var silo in silos)
+        {
+            using var reader = SiloCluster.Client(silo);
+            DealStatus? status;
+            try
+            {
+                status = await RetriedAsync(() => reader.GetDealAsync(name), silo.Name);
+            }
+            catch (DealNotFoundException)
+            {
+                status = null; // refused before the deal was begun
+            }
+
+            if (status?.State == DealState.Active)
+            {
+                Assert.Equal(content, await RetriedAsync(() => reader.RetrieveAsync(name), silo.Name));
+            }
+            else
+            {
+                Assert.True(status is null or { State: DealState.Placing }, $"{silo.Name}: the deal is {status?.State}");
+                using var read = new HttpRequestMessage(HttpMethod.Get, new Uri(silo.BaseAddress, $"v1/deals/{name}/content"));
+                read.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", SiloCluster.ApiKey);
+                using var answer = await http.SendAsync(read);
+                Assert.False(answer.IsSuccessStatusCode, $"{silo.Name}: a deal still placing served {(int)answer.StatusCode}");
+            }
+        }
+
+        // Stored again under the same name, as a client does after a 503: the deal completes and reads back whole
+        // through every silo.
+        var stored = await RetriedAsync(() => client.StoreAsync(content, dealId: name), "store again");
+        Assert.Equal(DealState.Active, stored.State);
+        foreach (var silo in silos)
+        {
+            using var reader = SiloCluster.Client(silo);
+            Assert.Equal(content, await RetriedAsync(() => reader.RetrieveAsync(name), silo.Name));
+        }
+    }
+
+    /// <summary>Calls <paramref name="call"/> again while it answers that the store or cluster is briefly
+    /// unavailable (connections the restart cut are dropped on first use).</summary>
+    private async Task<T> RetriedAsync<T>(Func<Task<T>> call, string what)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (MarketplaceException unavailable) when (attempt < 30 && unavailable.Code is "storage_unavailable" or "blob_store_failed" or "unavailable")
+            {
+                output.WriteLine($"{what}, try {attempt}: {unavailable.Code}: {unavailable.Message}");
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
+    }
+
     /// <summary>Reads <c>content</c> and, once <c>pauseAt</c> bytes were read, waits for <c>resume</c>.</summary>
     private sealed class PausingStream(byte[] content, int pauseAt, TaskCompletionSource paused, Task resume) : Stream
     {

@@ -147,6 +147,10 @@ public sealed class SiloCluster : IAsyncDisposable
             ["Marketplace:Http:Urls"] = $"http://127.0.0.1:{Port(httpPort)}",
             ["Marketplace:DataFolder"] = dataFolder,
             ["Marketplace:Blobs:FlushToDisk"] = "false",
+            // Two storage providers per silo under ids of its own, as the compose cluster has: three silos place a
+            // default 4+2 deal.
+            ["Marketplace:Storage:DefaultProviders"] = "2",
+            ["Marketplace:Storage:DefaultProviderPrefix"] = $"s{siloPort}-p",
             ["Marketplace:Api:Keys:" + ApiKey] = ClientId,
             // The fault tests poll a dozen jobs every 100 ms while a job stream submits under the same key; the budget is
             // the client's across all silos, so the defaults (200 a second) refused polls. ClusterRateLimitTests sets
