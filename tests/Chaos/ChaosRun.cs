@@ -49,6 +49,7 @@ internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings set
         if (!settings.RoundsOnly)
         {
             await CheckDealsAcrossAKillAsync();
+            await CheckUploadsAcrossAProviderKillAsync();
             await CheckDealsRepairedAfterADiskLossAsync();
         }
 
