@@ -47,6 +47,10 @@ internal static class ExitCodes
     /// <summary><c>reputation --recompute</c>: the score recomputed from the events differs from the reported one.</summary>
     public const int ReputationMismatch = 13;
 
+    /// <summary><c>verify-receipt</c>: the receipt checks, but only against the keys it carries itself (no
+    /// <c>--registry</c> or <c>--public-key</c>, and no <c>--carried-keys</c> to accept that).</summary>
+    public const int KeysUnchecked = 14;
+
     /// <summary>Interrupted (Ctrl+C).</summary>
     public const int Interrupted = 130;
 }

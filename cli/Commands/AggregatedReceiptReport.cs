@@ -28,6 +28,15 @@ internal static class AggregatedReceiptReport
         var signers = AggregatedReceiptVerifier.SignerIndexes(aggregated).Select(i => aggregated.Members[i]).ToList();
         var checkedItems = new List<string> { "receipt hash", "members", "signer bitmap", $"signer count (at least {Math.Max(Math.Max(aggregated.Threshold, policy.MinimumSigners), (aggregated.Members.Count / 2) + 1)})", "aggregate signature" };
         var notChecked = new List<string>();
+        if (AggregatedReceiptVerifier.SignerIndexes(aggregated) is [0, ..])
+        {
+            checkedItems.Add("draw seed bound to the executor's receipt");
+        }
+        else
+        {
+            notChecked.Add("draw seed taken as given: the executor was outvoted, and its own receipt is not in the file");
+        }
+
         if (policy.Registry is { } registry)
         {
             checkedItems.Add($"member keys and proofs of possession against the registry at epoch {registry.Epoch}");

@@ -5,9 +5,10 @@ using Marketplace.GrainInterfaces;
 namespace Marketplace.Cli.Commands;
 
 /// <summary><c>verify-receipt receipt.json [--public-key HEX] [--registry registry.json] [--program ID]
-/// [--min-signers N]</c>: checks a receipt file offline (no server), in either form: one executor's signature or a
-/// committee's aggregate. Exit 0 when valid, <see cref="ExitCodes.ReceiptInvalid"/> with one line naming what failed
-/// otherwise.</summary>
+/// [--min-signers N] [--carried-keys]</c>: checks a receipt file offline (no server), in either form: one executor's
+/// signature or a committee's aggregate. Exit 0 when valid against keys the caller named (a registry or a public key)
+/// or accepted (<c>--carried-keys</c>), <see cref="ExitCodes.KeysUnchecked"/> when valid against the file's own keys
+/// only, <see cref="ExitCodes.ReceiptInvalid"/> with one line naming what failed otherwise.</summary>
 internal static class VerifyReceiptCommand
 {
     public static Command Create(CliContext context)
@@ -19,11 +20,15 @@ internal static class VerifyReceiptCommand
         };
         var registry = new Option<string?>("--registry")
         {
-            Description = "Aggregated form: the worker key registry file (GET /v1/workers/registry) to check the members' keys and proofs of possession against.",
+            Description = "The worker key registry file (GET /v1/workers/registry, marketplace workers registry --out): the executor's key, or every member's key and proof of possession, is checked against it.",
         };
         var program = new Option<string?>("--program") { Description = "The program id the receipt must name." };
         var minSigners = new Option<int?>("--min-signers") { Description = "Aggregated form: signers you require at least (default 1; a strict majority of the members is always required)." };
-        var command = new Command("verify-receipt", "Check a receipt file offline: its hash and the worker's or the committee's signature.") { file, publicKey, registry, program, minSigners };
+        var carriedKeys = new Option<bool>("--carried-keys")
+        {
+            Description = "Accept the keys the file carries when no --registry or --public-key is given: a valid check then proves only that the holders of those keys signed. Without it such a check exits 14.",
+        };
+        var command = new Command("verify-receipt", "Check a receipt file offline: its hash and the worker's or the committee's signature.") { file, publicKey, registry, program, minSigners, carriedKeys };
         context.SetAction(command, async run =>
         {
             var path = LocalFiles.Existing("file", run.Get(file));
@@ -42,20 +47,40 @@ internal static class VerifyReceiptCommand
                     Registry = run.Get(registry) is { } registryPath ? await ReadRegistryAsync(registryPath, run.CancellationToken).ConfigureAwait(false) : null,
                     ExpectedProgramId = run.Get(program),
                 };
-                return AggregatedReceiptReport.Verify(run, bytes, policy);
+                return Unchecked(run, AggregatedReceiptReport.Verify(run, bytes, policy), policy.Registry is not null || run.Get(carriedKeys));
             }
 
-            if (run.Get(registry) is not null || run.Get(minSigners) is not null)
+            if (run.Get(minSigners) is not null)
             {
-                throw CliException.Usage("--registry and --min-signers apply to aggregated receipts; this file is not one.");
+                throw CliException.Usage("--min-signers applies to aggregated receipts; this file is not one.");
             }
 
-            return VerifyExecutor(run, bytes, run.Get(publicKey), run.Get(program));
+            if (run.Get(registry) is not null && run.Get(publicKey) is not null)
+            {
+                throw CliException.Usage("--registry and --public-key: give one; the registry names the worker's key.");
+            }
+
+            var workers = run.Get(registry) is { } workersPath ? await ReadRegistryAsync(workersPath, run.CancellationToken).ConfigureAwait(false) : null;
+            var keyChecked = workers is not null || run.Get(publicKey) is not null;
+            return Unchecked(run, VerifyExecutor(run, bytes, run.Get(publicKey), workers, run.Get(program)), keyChecked || run.Get(carriedKeys));
         });
         return command;
     }
 
-    private static int VerifyExecutor(VerbRun run, byte[] bytes, string? publicKey, string? program)
+    /// <summary>The exit code of a check that passed: <see cref="ExitCodes.KeysUnchecked"/>, with a line saying so,
+    /// when it passed against the file's own keys and the caller did not accept that.</summary>
+    private static int Unchecked(VerbRun run, int exitCode, bool keysAccepted)
+    {
+        if (exitCode != ExitCodes.Ok || keysAccepted)
+        {
+            return exitCode;
+        }
+
+        run.Environment.Error.WriteLine("verify-receipt: checked against the keys the receipt carries only, which anyone can make up: give --registry registry.json (marketplace workers registry --out) or --public-key to check whose keys they are, or --carried-keys to accept them.");
+        return ExitCodes.KeysUnchecked;
+    }
+
+    private static int VerifyExecutor(VerbRun run, byte[] bytes, string? publicKey, WorkerKeyRegistry? registry, string? program)
     {
         SignedExecutionReceipt signed;
         try
@@ -65,6 +90,13 @@ internal static class VerifyReceiptCommand
         catch (ReceiptFormatException e)
         {
             throw Invalid("malformed", e.Message);
+        }
+
+        if (registry is not null)
+        {
+            var registered = registry.Workers?.FirstOrDefault(w => string.Equals(w?.WorkerId, signed.Receipt.WorkerId, StringComparison.Ordinal))
+                ?? throw Invalid(ReceiptFailureName(ReceiptVerificationFailure.UnknownKey), $"worker '{signed.Receipt.WorkerId}' is not in the registry at epoch {registry.Epoch}");
+            publicKey = Convert.ToHexStringLower(registered.PublicKey);
         }
 
         var check = publicKey is { } trusted
@@ -145,6 +177,8 @@ internal static class VerifyReceiptCommand
         ReceiptVerificationFailure.BadProofOfPossession => "bad_proof_of_possession",
         ReceiptVerificationFailure.WrongProgram => "wrong_program",
         ReceiptVerificationFailure.BadAggregate => "bad_aggregate",
+        ReceiptVerificationFailure.WrongDrawSeed => "wrong_draw_seed",
+        ReceiptVerificationFailure.WrongDrawOrder => "wrong_draw_order",
         _ => "invalid",
     };
 

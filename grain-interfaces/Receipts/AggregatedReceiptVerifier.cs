@@ -56,6 +56,11 @@ public static class AggregatedReceiptVerifier
         }
 
         var signers = Signers(aggregated.SignerBitmap, keys.Length);
+        if (CheckDraw(aggregated, signers) is { } badDraw)
+        {
+            return badDraw;
+        }
+
         var majority = (keys.Length / 2) + 1;
         var required = Math.Max(Math.Max(aggregated.Threshold, policy.MinimumSigners), majority);
         if (signers.Count < required)
@@ -152,6 +157,40 @@ public static class AggregatedReceiptVerifier
         }
 
         keys = decoded;
+        return null;
+    }
+
+    /// <summary>How the committee was drawn: the executor listed first and alone in its role, and the draw seed bound
+    /// to the executor's receipt when the executor signed the settled one (an outvoted executor's receipt is not in the
+    /// file, so its seed is taken as given), so the seed cannot be changed without the signatures failing.</summary>
+    private static ReceiptVerification? CheckDraw(AggregatedReceipt aggregated, List<int> signers)
+    {
+        var members = aggregated.Members;
+        var seed = aggregated.DrawSeed ?? [];
+        if (seed.Length != ReceiptCodec.HashBytes)
+        {
+            return Fail(ReceiptVerificationFailure.WrongDrawSeed, $"draw_seed is {seed.Length} bytes, not {ReceiptCodec.HashBytes}");
+        }
+
+        if (members[0].Role != CommitteeRole.Executor)
+        {
+            return Fail(ReceiptVerificationFailure.WrongDrawOrder, $"members[0] ({members[0].WorkerId}) is not the executor: the executor is listed first");
+        }
+
+        if (signers.Count > 0 && signers[0] == 0 && !CommitteeDraw.Seed(aggregated.ReceiptHash).AsSpan().SequenceEqual(seed))
+        {
+            return Fail(ReceiptVerificationFailure.WrongDrawSeed,
+                $"draw_seed {Hex(seed)} is not the seed of the executor's receipt {Hex(aggregated.ReceiptHash)} ({Hex(CommitteeDraw.Seed(aggregated.ReceiptHash))})");
+        }
+
+        for (var i = 1; i < members.Count; i++)
+        {
+            if (members[i].Role == CommitteeRole.Executor)
+            {
+                return Fail(ReceiptVerificationFailure.WrongDrawOrder, $"members[{i}] ({members[i].WorkerId}) is listed as a second executor");
+            }
+        }
+
         return null;
     }
 

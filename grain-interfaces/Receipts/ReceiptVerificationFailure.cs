@@ -52,4 +52,12 @@ public enum ReceiptVerificationFailure
 
     /// <summary>The aggregate signature does not verify for the receipt hash under the signers' keys.</summary>
     BadAggregate,
+
+    /// <summary>An aggregated receipt's draw seed is not the seed of its executor's receipt (<see cref="CommitteeDraw.Seed"/>)
+    /// although the executor signed it, or is not 32 bytes: the committee would not be the one the draw gives.</summary>
+    WrongDrawSeed,
+
+    /// <summary>An aggregated receipt's member list does not start with its one executor: the draw's seed and the
+    /// members' roles cannot be read from it.</summary>
+    WrongDrawOrder,
 }

@@ -29,8 +29,15 @@ public sealed class CliOfflineTrustTests : IDisposable
         var receiptFile = await WriteAsync("aggregated.json", AggregatedReceiptJson.Serialize(Aggregate(0, 1, 3)));
         var registryFile = await WriteAsync("registry.json", WorkerKeyRegistryJson.Serialize(Registry(epoch: 7)));
 
+        // Without a registry the check passes against the file's own keys only: it says so and exits 14, unless the
+        // caller accepts those keys.
         var bare = await _offline.RunAsync("verify-receipt", receiptFile);
-        Assert.True(bare.ExitCode == 0, bare.ToString());
+        Assert.True(bare.ExitCode == 14, bare.ToString());
+        Assert.Contains("checked against the keys the receipt carries only", bare.Error, StringComparison.Ordinal);
+        var accepted = await _offline.RunAsync("verify-receipt", receiptFile, "--carried-keys");
+        Assert.True(accepted.ExitCode == 0, accepted.ToString());
+        Assert.Contains("checked: receipt hash, members, signer bitmap", bare.Output, StringComparison.Ordinal);
+        Assert.Contains("draw seed bound to the executor's receipt", bare.Output, StringComparison.Ordinal);
         Assert.Contains("signed by 3 of 4 members (threshold 3, registry epoch 7)", bare.Output, StringComparison.Ordinal);
         Assert.Contains("signer: w4 (committee)", bare.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("signer: w3", bare.Output, StringComparison.Ordinal);
@@ -61,6 +68,15 @@ public sealed class CliOfflineTrustTests : IDisposable
         tamperedNode["signer_bitmap"] = "0b";
         var tampered = await WriteAsync("bitmap.json", System.Text.Encoding.UTF8.GetBytes(tamperedNode.ToJsonString()));
 
+        // The draw seed changed, so another committee would look drawn; the executor listed second.
+        var seedNode = JsonNode.Parse(AggregatedReceiptJson.Serialize(Aggregate(0, 1, 2)))!;
+        seedNode["draw_seed"] = Convert.ToHexStringLower(Filled(9));
+        var seeded = await WriteAsync("seed.json", System.Text.Encoding.UTF8.GetBytes(seedNode.ToJsonString()));
+        await ExpectAsync("wrong_draw_seed", "verify-receipt", seeded, "--registry", registryFile);
+        var swapped = Aggregate(0, 1, 2);
+        (swapped.Members[0].Role, swapped.Members[1].Role) = (CommitteeRole.Committee, CommitteeRole.Executor);
+        await ExpectAsync("wrong_draw_order", "verify-receipt", await WriteAsync("swapped.json", AggregatedReceiptJson.Serialize(swapped)), "--registry", registryFile);
+
         await ExpectAsync("too_few_signers", "verify-receipt", few);
         await ExpectAsync("wrong_epoch", "verify-receipt", good, "--registry", otherEpoch);
         await ExpectAsync("wrong_program", "verify-receipt", good, "--program", "prog-other");
@@ -90,9 +106,17 @@ public sealed class CliOfflineTrustTests : IDisposable
         var hash = JsonNode.Parse(verified.Output)!["evidence_hash"]!.GetValue<string>();
         Assert.Contains(hash, built.Output, StringComparison.Ordinal);
 
-        // The executor form still verifies; --program applies to it too.
-        Assert.Equal(0, (await _offline.RunAsync("verify-receipt", first, "--program", "prog-cli")).ExitCode);
+        // The executor form still verifies, against the registry's key for its worker (or a key given, or its own key
+        // when accepted; alone, that exits 14); --program applies to it too.
+        var registryFile = await WriteAsync("registry.json", WorkerKeyRegistryJson.Serialize(Registry(epoch: 7)));
+        Assert.Equal(0, (await _offline.RunAsync("verify-receipt", first, "--registry", registryFile, "--program", "prog-cli")).ExitCode);
+        Assert.Equal(0, (await _offline.RunAsync("verify-receipt", first, "--carried-keys")).ExitCode);
+        Assert.Equal(14, (await _offline.RunAsync("verify-receipt", first)).ExitCode);
         await ExpectAsync("wrong_program", "verify-receipt", first, "--program", "prog-other");
+        var strangers = await WriteAsync("strangers.json", WorkerKeyRegistryJson.Serialize(new WorkerKeyRegistry { Epoch = 7, Workers = [] }));
+        await ExpectAsync("unknown_key", "verify-receipt", first, "--registry", strangers);
+        var byAnother = await WriteAsync("by-another.json", ReceiptJson.Serialize(Sign(Receipt(), _keys[1])));
+        await ExpectAsync("wrong_key", "verify-receipt", byAnother, "--registry", registryFile);
 
         // Tampered evidence, the same result twice, different jobs.
         var node = JsonNode.Parse(await File.ReadAllTextAsync(evidenceFile))!;
@@ -202,7 +226,7 @@ public sealed class CliOfflineTrustTests : IDisposable
             AggregateSignature = Bls.Aggregate([.. signers.Select(i => Bls.Sign(_keys[i], hash))]).ToBytes(),
             Threshold = 3,
             RegistryEpoch = 7,
-            DrawSeed = Filled(9),
+            DrawSeed = CommitteeDraw.Seed(hash),
         };
     }
 

@@ -32,9 +32,12 @@ public sealed class CliReceiptTests(ApiSiloFixture fixture) : IDisposable
 
         // verify-receipt needs no server: an unreachable URL and no key.
         var offline = new CliRunner().With("MARKETPLACE_URL", "http://127.0.0.1:1/");
-        var valid = await offline.RunAsync("verify-receipt", file);
+        var valid = await offline.RunAsync("verify-receipt", file, "--carried-keys");
         Assert.True(valid.ExitCode == 0, valid.ToString());
         Assert.StartsWith("valid: receipt " + job.ReceiptHash, valid.Output, StringComparison.Ordinal);
+        var carried = await offline.RunAsync("verify-receipt", file);
+        Assert.True(carried.ExitCode == 14, carried.ToString());
+        Assert.StartsWith("valid: receipt " + job.ReceiptHash, carried.Output, StringComparison.Ordinal);
 
         var workerKey = JsonNode.Parse(await File.ReadAllTextAsync(file))!["worker_public_key"]!.GetValue<string>();
         Assert.Equal(0, (await offline.RunAsync("verify-receipt", file, "--public-key", workerKey)).ExitCode);

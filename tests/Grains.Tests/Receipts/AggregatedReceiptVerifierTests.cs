@@ -49,6 +49,49 @@ public sealed class AggregatedReceiptVerifierTests
     }
 
     [Fact]
+    public void ADrawSeedThatIsNotTheExecutorsIsRefusedWhileTheExecutorSigned()
+    {
+        using var committee = new CommitteeSamples(4);
+        var policy = new AggregatedReceiptPolicy { Registry = committee.Registry() };
+
+        // Any other seed would make another committee look drawn: refused, byte by byte.
+        var aggregated = committee.Aggregate(0, 1, 3);
+        for (var i = 0; i < aggregated.DrawSeed.Length; i++)
+        {
+            var changed = committee.Aggregate(0, 1, 3);
+            changed.DrawSeed[i] ^= 0x01;
+            var result = AggregatedReceiptVerifier.Verify(changed, policy);
+            Assert.Equal(ReceiptVerificationFailure.WrongDrawSeed, result.Failure);
+        }
+
+        var shortSeed = committee.Aggregate(0, 1, 3);
+        shortSeed.DrawSeed = shortSeed.DrawSeed[..31];
+        Assert.Equal(ReceiptVerificationFailure.WrongDrawSeed, AggregatedReceiptVerifier.Verify(shortSeed, policy).Failure);
+
+        // An executor outvoted by its committee did not sign this receipt: its seed cannot be recomputed from the file
+        // and is taken as given.
+        var outvoted = committee.Aggregate(1, 2, 3);
+        outvoted.DrawSeed = ReceiptSamples.Filled(0x77);
+        Assert.Equal(ReceiptVerification.Valid, AggregatedReceiptVerifier.Verify(outvoted, policy));
+    }
+
+    [Fact]
+    public void AMemberListThatDoesNotStartWithItsOneExecutorIsRefused()
+    {
+        using var committee = new CommitteeSamples(3);
+        var second = committee.Aggregate();
+        second.Members[0].Role = CommitteeRole.Committee;
+        second.Members[1].Role = CommitteeRole.Executor;
+        Assert.Equal(ReceiptVerificationFailure.WrongDrawOrder, AggregatedReceiptVerifier.Verify(second).Failure);
+
+        var two = committee.Aggregate();
+        two.Members[2].Role = CommitteeRole.Executor;
+        var result = AggregatedReceiptVerifier.Verify(two);
+        Assert.Equal(ReceiptVerificationFailure.WrongDrawOrder, result.Failure);
+        Assert.Contains("second executor", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ARegistryAtAnotherEpochIsRefused()
     {
         using var committee = new CommitteeSamples(3);
@@ -121,8 +164,11 @@ public sealed class AggregatedReceiptVerifierTests
         ReceiptVerifierTests.Tamper(aggregated.Receipt, field);
         Assert.Equal(ReceiptVerificationFailure.HashMismatch, AggregatedReceiptVerifier.Verify(aggregated).Failure);
 
-        // Restating the hash does not help: nobody signed it.
+        // Restating the hash does not help: the draw seed was the old receipt's, and restating that too, nobody
+        // signed the new hash.
         aggregated.ReceiptHash = ReceiptCodec.Hash(aggregated.Receipt);
+        Assert.Equal(ReceiptVerificationFailure.WrongDrawSeed, AggregatedReceiptVerifier.Verify(aggregated).Failure);
+        aggregated.DrawSeed = CommitteeDraw.Seed(aggregated.ReceiptHash);
         Assert.Equal(ReceiptVerificationFailure.BadAggregate, AggregatedReceiptVerifier.Verify(aggregated).Failure);
     }
 

@@ -51,7 +51,7 @@ internal sealed class CommitteeSamples : IDisposable
             AggregateSignature = Bls.Aggregate([.. signers.Select(i => Bls.Sign(Keys[i], hash))]).ToBytes(),
             Threshold = (Keys.Length / 2) + 1,
             RegistryEpoch = Epoch,
-            DrawSeed = ReceiptSamples.Filled(0x99),
+            DrawSeed = CommitteeDraw.Seed(hash),
         };
     }
 
