@@ -40,7 +40,8 @@ public sealed class JobVerification
     /// <summary>Workers whose result lost (their signed receipts are kept as evidence).</summary>
     [Id(5)] public List<string> Losers { get; set; } = [];
 
-    /// <summary>Why the job is unverified or disputed, e.g. "no other online worker with a registered key".</summary>
+    /// <summary>Why the job is unverified, disputed or short of its committee, e.g. "no other online worker with a
+    /// registered key".</summary>
     [Id(6)] public string? Note { get; set; }
 
     /// <summary>1 in how many runs of the job a committee re-executes (<see cref="CommitteeSample"/>): the silo's
@@ -55,4 +56,10 @@ public sealed class JobVerification
     /// hash it recomputes the draw (<see cref="CommitteeSample.IsSampled"/>), and its SHA-256 is the commitment the job's
     /// log showed from submit. Null at a rate of 1.</summary>
     [Id(9)] public string? SampleSalt { get; set; }
+
+    /// <summary>Verified, but by fewer re-executions than <see cref="CommitteeSize"/> asked for: fewer runs beside
+    /// the settled receipt's own agree with it (members unavailable, rejected or outvoted, or too few workers online),
+    /// as <see cref="Note"/> says. The aggregated receipt's signers show it too: a verifier that requires the whole
+    /// committee asks for <see cref="CommitteeSize"/> + 1 signers (<c>verify-receipt --min-signers</c>).</summary>
+    [Id(10)] public bool Short { get; set; }
 }

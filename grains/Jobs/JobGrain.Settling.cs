@@ -85,6 +85,14 @@ internal sealed partial class JobGrain
         state.State.Receipt = representative;
         Info.ReceiptHash = Convert.ToHexStringLower(hash);
         var unavailable = UnavailableSeats(committee);
+
+        // The committee size asked for means that many runs beside the settled receipt's own agree with it; fewer is
+        // verified by a smaller committee, and says so.
+        var agreeing = signers.Count - 1;
+        var shortNote = agreeing < committee.Size
+            ? $"short of its committee: {agreeing} of the {committee.Size} re-executions asked for agree with the settled receipt"
+                + (unavailable.Count > 0 ? $" ({unavailable.Count} unavailable: {string.Join(", ", unavailable)})" : "")
+            : null;
         Info.Verification = WithSampleDraw(new JobVerification
         {
             State = VerificationState.Verified,
@@ -93,7 +101,14 @@ internal sealed partial class JobGrain
             DistinctResults = committee.Results.Count,
             Unavailable = unavailable,
             Losers = losers,
+            Short = shortNote is not null,
+            Note = shortNote,
         });
+        if (shortNote is not null)
+        {
+            AddLog("warn", shortNote);
+        }
+
         AddLog("info", $"the committee settled: {signers.Count} of {members.Count} runs signed receipt {Convert.ToHexStringLower(hash)} ({string.Join(", ", signers)})"
             + (losers.Count > 0 ? $"; losers kept as evidence: {string.Join(", ", losers)}" : ""));
         await OnCommitteeSettledAsync(new CommitteeOutcome(Settled: true, winners, losers, unavailable));

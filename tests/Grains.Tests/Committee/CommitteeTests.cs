@@ -21,6 +21,8 @@ public sealed class CommitteeTests
         Assert.Equal(VerificationState.Verified, done.Verification!.State);
         Assert.Equal(2, done.Verification.CommitteeSize);
         Assert.Equal(1, done.Verification.DistinctResults);
+        Assert.False(done.Verification.Short);
+        Assert.Null(done.Verification.Note);
         Assert.Equal(3, aggregated.Members.Count);
         Assert.Equal(("w1", CommitteeRole.Executor), (aggregated.Members[0].WorkerId, aggregated.Members[0].Role));
         Assert.All(aggregated.Members.Skip(1), m => Assert.Equal(CommitteeRole.Committee, m.Role));
@@ -188,6 +190,11 @@ public sealed class CommitteeTests
 
         Assert.Equal(VerificationState.Verified, done.Verification!.State);
         Assert.Equal(["w2"], done.Verification.Unavailable);
+
+        // Two re-executions were asked for and one agrees: verified by a smaller committee, and it says so.
+        Assert.True(done.Verification.Short);
+        Assert.Equal("short of its committee: 1 of the 2 re-executions asked for agree with the settled receipt (1 unavailable: w2)", done.Verification.Note);
+        Assert.Equal(ReceiptVerificationFailure.TooFewSigners, AggregatedReceiptVerifier.Verify(aggregated, new AggregatedReceiptPolicy { MinimumSigners = done.Verification.CommitteeSize + 1 }).Failure);
         Assert.Equal(["w1", "w3"], aggregated.Members.Select(m => m.WorkerId));
         Assert.Equal(["w1", "w3"], CommitteeKit.Signers(aggregated));
         Assert.True(CommitteeKit.Verifies(aggregated));
