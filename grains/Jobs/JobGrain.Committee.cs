@@ -141,7 +141,7 @@ internal sealed partial class JobGrain
         }
 
         var registry = await lookups.Directory.GetKeyRegistryAsync();
-        var candidates = await CandidatesAsync(registry, [executor.Receipt.WorkerId]);
+        var candidates = await CandidatesAsync(registry, [executor.Receipt.WorkerId], executor.Receipt.WorkerId);
         var seed = CommitteeDraw.Seed(executor.ReceiptHash);
         var drawn = CommitteeDraw.Draw(seed, candidates, size);
         if (drawn.Count == 0)
@@ -210,21 +210,10 @@ internal sealed partial class JobGrain
     private Task<bool> KeepsStateRootInAsync(ExecutionReceipt executor) =>
         lookups.ProgramState(executor.ProgramId).KeepsRootAsync(Convert.ToHexStringLower(executor.StateRootIn));
 
-    /// <summary>Online workers with a registered key, other than <paramref name="exclude"/>, by id.</summary>
-    private async Task<List<string>> CandidatesAsync(WorkerKeyRegistry registry, IReadOnlyCollection<string> exclude)
-    {
-        var online = new HashSet<string>(await lookups.Directory.ListOnlineIdsAsync(), StringComparer.Ordinal);
-        var candidates = new List<string>();
-        foreach (var key in registry.Workers)
-        {
-            if (online.Contains(key.WorkerId) && !exclude.Contains(key.WorkerId))
-            {
-                candidates.Add(key.WorkerId);
-            }
-        }
-
-        return candidates;
-    }
+    /// <summary>Online workers with a registered key, other than <paramref name="exclude"/>, on another host than the
+    /// executor's when there is any (<see cref="CommitteeCandidates"/>).</summary>
+    private async Task<List<string>> CandidatesAsync(WorkerKeyRegistry registry, IReadOnlyCollection<string> exclude, string executorId) =>
+        CommitteeCandidates.Select(registry, await lookups.Directory.ListOnlineHostsAsync(), exclude, executorId);
 
     private CommitteeSeat AddSeat(CommitteeRecord committee, WorkerKeyRegistry registry, string workerId, CommitteeRole role)
     {
@@ -311,7 +300,7 @@ internal sealed partial class JobGrain
                     seated.Add(s.WorkerId);
                 }
 
-                var candidates = await CandidatesAsync(registry, seated);
+                var candidates = await CandidatesAsync(registry, seated, committee.Seats[0].WorkerId);
                 drawn = CommitteeDraw.Draw(committee.DrawSeed, candidates, count - accepted);
                 foreach (var worker in drawn)
                 {
