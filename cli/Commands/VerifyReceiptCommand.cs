@@ -179,6 +179,7 @@ internal static class VerifyReceiptCommand
         ReceiptVerificationFailure.BadAggregate => "bad_aggregate",
         ReceiptVerificationFailure.WrongDrawSeed => "wrong_draw_seed",
         ReceiptVerificationFailure.WrongDrawOrder => "wrong_draw_order",
+        ReceiptVerificationFailure.WrongThreshold => "wrong_threshold",
         _ => "invalid",
     };
 

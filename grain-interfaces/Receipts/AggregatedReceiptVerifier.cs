@@ -62,6 +62,11 @@ public static class AggregatedReceiptVerifier
         }
 
         var majority = (keys.Length / 2) + 1;
+        if (aggregated.Threshold != majority)
+        {
+            return Fail(ReceiptVerificationFailure.WrongThreshold, $"threshold {aggregated.Threshold} is not the strict majority of the {keys.Length} members ({majority})");
+        }
+
         var required = Math.Max(Math.Max(aggregated.Threshold, policy.MinimumSigners), majority);
         if (signers.Count < required)
         {

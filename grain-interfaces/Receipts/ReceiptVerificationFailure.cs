@@ -60,4 +60,8 @@ public enum ReceiptVerificationFailure
     /// <summary>An aggregated receipt's member list does not start with its one executor: the draw's seed and the
     /// members' roles cannot be read from it.</summary>
     WrongDrawOrder,
+
+    /// <summary>An aggregated receipt's threshold is not the strict majority of its members (⌊n / 2⌋ + 1), the count
+    /// a job requires before it takes a result.</summary>
+    WrongThreshold,
 }

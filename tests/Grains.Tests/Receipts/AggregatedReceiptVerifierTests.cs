@@ -37,10 +37,10 @@ public sealed class AggregatedReceiptVerifierTests
         Assert.Equal(ReceiptVerificationFailure.TooFewSigners, few.Failure);
         Assert.Contains("2 of 5 members signed; 3 required", few.Detail, StringComparison.Ordinal);
 
-        // A receipt whose own threshold is low still needs a strict majority of its members.
+        // A receipt's threshold is the strict majority of its members, nothing else: lowered, it is refused as such.
         var lowThreshold = committee.Aggregate(0, 1);
         lowThreshold.Threshold = 1;
-        Assert.Equal(ReceiptVerificationFailure.TooFewSigners, AggregatedReceiptVerifier.Verify(lowThreshold).Failure);
+        Assert.Equal(ReceiptVerificationFailure.WrongThreshold, AggregatedReceiptVerifier.Verify(lowThreshold).Failure);
 
         // The verifier's own minimum counts too.
         var three = committee.Aggregate(0, 1, 2);
