@@ -24,6 +24,12 @@ public sealed class BlobManifest
     /// <summary>When the blob was first stored.</summary>
     [Id(4)]
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The SHA-256 of the blob's bytes (64 lowercase hex), as the upload that first stored it hashed them in
+    /// order: what a receipt names as a job's input hash. Null for a blob stored before it was recorded. (Id 8: the
+    /// blob grain's record reads a stored manifest by these ids, and uses 5-7 for its own fields.)</summary>
+    [Id(8)]
+    public string? ContentSha256 { get; set; }
 }
 
 /// <summary>One chunk of a blob.</summary>

@@ -8,7 +8,8 @@ namespace Marketplace.Grains.Blobs;
 /// <remarks>
 /// Fields 0-4 carry the same <c>[Id]</c>s and types as <see cref="BlobManifest"/>, which was this grain's state before
 /// blobs had owners: Orleans' version-tolerant format reads such a stored manifest as a record with no owners, no
-/// grants and not public (the state name stays <c>manifest</c>). Keep those five ids as they are.
+/// grants and not public (the state name stays <c>manifest</c>). Keep those five ids as they are, and give a field
+/// the manifest gains the same id here (8: <see cref="BlobManifest.ContentSha256"/>).
 /// </remarks>
 [GenerateSerializer]
 [Alias("marketplace.blob-record")]
@@ -46,6 +47,10 @@ internal sealed class BlobRecord
     [Id(7)]
     public bool Public { get; set; }
 
+    /// <summary>As <see cref="BlobManifest.ContentSha256"/> (the same id).</summary>
+    [Id(8)]
+    public string? ContentSha256 { get; set; }
+
     /// <summary>Owners and grants together: what <see cref="BlobOptions.MaxAccessListEntries"/> bounds.</summary>
     public int AccessEntries => Owners.Count + SharedWith.Count;
 
@@ -57,6 +62,7 @@ internal sealed class BlobRecord
         MediaType = manifest.MediaType,
         Chunks = manifest.Chunks,
         CreatedAt = manifest.CreatedAt,
+        ContentSha256 = manifest.ContentSha256,
     };
 
     /// <summary>The manifest part, as clients see it.</summary>
@@ -67,5 +73,6 @@ internal sealed class BlobRecord
         MediaType = MediaType,
         Chunks = Chunks,
         CreatedAt = CreatedAt,
+        ContentSha256 = ContentSha256,
     };
 }

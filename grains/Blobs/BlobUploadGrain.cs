@@ -21,6 +21,9 @@ internal sealed class BlobUploadGrain(IChunkStore store, IOptions<BlobOptions> o
     /// <summary>The key of this upload's hold: fresh for each activation, so an upload id begun again (the uploader
     /// picks it) starts a hold of its own and never shrinks the one its abandoned chunks still need.</summary>
     private readonly Guid _holdId = Guid.NewGuid();
+
+    /// <summary>The SHA-256 of the bytes chunked so far, in order: the manifest's content hash.</summary>
+    private readonly IncrementalHash _content = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private byte[]? _partial;
     private int _partialLength;
     private long _size;
@@ -62,6 +65,7 @@ internal sealed class BlobUploadGrain(IChunkStore store, IOptions<BlobOptions> o
         }
 
         ReleaseBuffer();
+        _content.Dispose();
         return Task.CompletedTask;
     }
 
@@ -153,6 +157,7 @@ internal sealed class BlobUploadGrain(IChunkStore store, IOptions<BlobOptions> o
                 MediaType = type,
                 Chunks = _chunks,
                 CreatedAt = DateTimeOffset.UtcNow,
+                ContentSha256 = Convert.ToHexStringLower(_content.GetCurrentHash()),
             };
             await HoldAsync(_newBytes, id);
             _completed = await GrainFactory.GetGrain<IBlobRegistryGrain>(id).RegisterAsync(candidate, owner);
@@ -260,6 +265,7 @@ internal sealed class BlobUploadGrain(IChunkStore store, IOptions<BlobOptions> o
         var hash = await store.WriteAsync(bytes);
         _chunks.Add(new ChunkRef { Hash = hash, Offset = _chunkedBytes, Size = bytes.Length });
         _chunkedBytes += bytes.Length;
+        _content.AppendData(bytes.Span);
     }
 
     /// <summary>True when this upload's new bytes are held for a client (see <see cref="IBlobUploadGrain.BeginAsync"/>);

@@ -3,7 +3,8 @@
 // key, before anything of the report is taken. A report that fails the check is a bad report: the attempt is
 // treated like a lost one (the worker is charged, the job retries elsewhere), so a worker cannot complete a job
 // with a claim it did not sign or that is not about this run. The output hash is not re-read here (the output
-// blob's id already pins its bytes); the input hash is, once: a blob input is read whole at the first check.
+// blob's id already pins its bytes); the input hash is, once: a blob input's is the SHA-256 its manifest recorded when
+// it was stored (read whole only for a blob stored before manifests recorded it).
 using System.Security.Cryptography;
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
@@ -132,8 +133,8 @@ internal sealed partial class JobGrain
         _ => false,
     };
 
-    /// <summary>SHA-256 of the job's input bytes, computed once (a blob input is read whole with the silo's
-    /// authority, every chunk verified, as the worker read it).</summary>
+    /// <summary>SHA-256 of the job's input bytes, computed once: a blob input's as its manifest records it, or, for a
+    /// blob stored before manifests recorded it, read whole with the silo's authority, every chunk verified.</summary>
     private async Task<byte[]> InputHashAsync()
     {
         if (state.State.InputHash is { } known)
@@ -144,9 +145,19 @@ internal sealed partial class JobGrain
         byte[] hash;
         if (state.State.InputBlobId is { } blobId && state.State.InputInline is null)
         {
-            using var hashing = new MemoryStream();
-            await BlobTransfer.DownloadAsync(GrainFactory, BlobCaller.Silo, blobId, hashing, 0, null, null, CancellationToken.None);
-            hash = SHA256.HashData(hashing.GetBuffer().AsSpan(0, (int)hashing.Length));
+            var manifest = await GrainFactory.GetGrain<IBlobGrain>(blobId).GetManifestAsync(BlobCaller.Silo);
+            if (manifest is { ContentSha256: { Length: 64 } recorded })
+            {
+                // Recorded by the upload that stored the blob, as it hashed the bytes in order: no second read.
+                hash = Convert.FromHexString(recorded);
+            }
+            else
+            {
+                // A blob stored before content hashes were recorded: read whole, once.
+                using var hashing = new MemoryStream();
+                await BlobTransfer.DownloadAsync(GrainFactory, BlobCaller.Silo, blobId, hashing, 0, null, null, CancellationToken.None);
+                hash = SHA256.HashData(hashing.GetBuffer().AsSpan(0, (int)hashing.Length));
+            }
         }
         else
         {
