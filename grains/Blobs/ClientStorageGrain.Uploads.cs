@@ -88,62 +88,50 @@ internal sealed partial class ClientStorageGrain
                 records[uploadId] = recorded;
             }
 
-            foreach (var (id, record) in ended)
-            {
-                records[id] = record;
-            }
-
+            PutBack(ended);
             throw;
         }
     }
 
-    /// <summary>Takes the records of holds that have run out out of the state (to be written), returning them.</summary>
+    /// <summary>Takes the records of holds that have run out, or whose blob is charged, out of the state (to be
+    /// written), returning them.</summary>
     private List<KeyValuePair<Guid, ClientStorageHold>> EndedRecords()
     {
-        var records = state.State.Holds;
-        var ended = new List<KeyValuePair<Guid, ClientStorageHold>>();
-        if (records.Count == 0)
-        {
-            return ended;
-        }
-
         var now = time.GetUtcNow();
-        foreach (var record in records)
-        {
-            if (record.Value.LatestEnd <= now || (record.Value.BlobId is { } blob && state.State.Blobs.ContainsKey(blob)))
-            {
-                ended.Add(record);
-            }
-        }
-
-        foreach (var (id, _) in ended)
-        {
-            records.Remove(id);
-        }
-
-        return ended;
+        return TakeRecords(r => r.LatestEnd <= now || (r.BlobId is { } blob && state.State.Blobs.ContainsKey(blob)));
     }
 
     /// <summary>Takes the records of the holds of the uploads that brought blob <paramref name="blobId"/> out of the
     /// state (to be written with its charge), returning them.</summary>
-    private List<KeyValuePair<Guid, ClientStorageHold>> RecordsOf(string blobId)
+    private List<KeyValuePair<Guid, ClientStorageHold>> RecordsOf(string blobId) => TakeRecords(r => r.BlobId == blobId);
+
+    private List<KeyValuePair<Guid, ClientStorageHold>> TakeRecords(Func<ClientStorageHold, bool> taken)
     {
         var records = state.State.Holds;
-        var taken = new List<KeyValuePair<Guid, ClientStorageHold>>();
+        var took = new List<KeyValuePair<Guid, ClientStorageHold>>();
         foreach (var record in records)
         {
-            if (record.Value.BlobId == blobId)
+            if (taken(record.Value))
             {
-                taken.Add(record);
+                took.Add(record);
             }
         }
 
-        foreach (var (id, _) in taken)
+        foreach (var (id, _) in took)
         {
             records.Remove(id);
         }
 
-        return taken;
+        return took;
+    }
+
+    /// <summary>Puts records taken out for a write that failed back into the state.</summary>
+    private void PutBack(List<KeyValuePair<Guid, ClientStorageHold>> records)
+    {
+        foreach (var (id, record) in records)
+        {
+            state.State.Holds[id] = record;
+        }
     }
 
     /// <summary>Holds what the records of the state hold, on activation: each at its bound, until the latest its lost

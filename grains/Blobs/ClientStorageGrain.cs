@@ -126,11 +126,7 @@ internal sealed partial class ClientStorageGrain(
         {
             blobs.Remove(blobId);
             _storedBytes -= size;
-            foreach (var (id, record) in taken)
-            {
-                state.State.Holds[id] = record;
-            }
-
+            PutBack(taken);
             throw;
         }
 
@@ -157,11 +153,7 @@ internal sealed partial class ClientStorageGrain(
         {
             blobs[blobId] = size;
             _storedBytes += size;
-            foreach (var (id, record) in ended)
-            {
-                state.State.Holds[id] = record;
-            }
-
+            PutBack(ended);
             throw;
         }
     }

@@ -127,13 +127,16 @@ internal static class DevApiKeyStore
         }
 
         var existing = content.Trim();
-        if (existing.Length < 16)
+        if (existing.Length < MinKeyLength)
         {
             throw new InvalidOperationException($"The development API key file {path} is damaged (delete it to generate a new key).");
         }
 
         return existing;
     }
+
+    /// <summary>The shortest key a stored key file may hold.</summary>
+    internal const int MinKeyLength = 16;
 
     private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);

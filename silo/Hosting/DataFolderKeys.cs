@@ -7,6 +7,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Marketplace.Crypto;
 using Marketplace.Crypto.Bls;
+using Marketplace.Grains.Storage;
+using Marketplace.Silo.Api;
 
 namespace Marketplace.Silo.Hosting;
 
@@ -14,12 +16,6 @@ namespace Marketplace.Silo.Hosting;
 /// key; listed with their SHA-256 when the backup is taken and checked before it is restored.</summary>
 internal static class DataFolderKeys
 {
-    /// <summary>The file name of a storage provider's key inside its folder.</summary>
-    private const string ProviderKeyFileName = "provider.bls";
-
-    /// <summary>The shortest development key a silo accepts.</summary>
-    private const int MinDevKeyLength = 16;
-
     /// <summary>Writes <see cref="DataFolderBackups.KeyListFileName"/> into the backup folder <paramref name="backup"/>:
     /// each key file it holds with its SHA-256.</summary>
     public static void WriteList(string backup)
@@ -117,7 +113,7 @@ internal static class DataFolderKeys
         {
             foreach (var provider in Directory.EnumerateDirectories(providers))
             {
-                var key = Path.Combine(provider, ProviderKeyFileName);
+                var key = Path.Combine(provider, ProviderKeyStore.FileName);
                 if (File.Exists(key))
                 {
                     files.Add(Relative(backup, key));
@@ -137,9 +133,9 @@ internal static class DataFolderKeys
     {
         if (relative == DataFolderBackups.DevKeyFileName)
         {
-            if (File.ReadAllText(file).Trim().Length < MinDevKeyLength)
+            if (File.ReadAllText(file).Trim().Length < DevApiKeyStore.MinKeyLength)
             {
-                throw new DataFolderRestoreException($"the development key file {file} holds no key (fewer than {MinDevKeyLength} characters): the backup is damaged");
+                throw new DataFolderRestoreException($"the development key file {file} holds no key (fewer than {DevApiKeyStore.MinKeyLength} characters): the backup is damaged");
             }
 
             return;

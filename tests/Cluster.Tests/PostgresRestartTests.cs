@@ -86,23 +86,9 @@ public sealed class PostgresRestartTests(PostgresRestartFixture fixture, ITestOu
         var blobId = BlobMerkle.ComputeBlobId(hashes);
 
         // The body stops after 6 MiB until the database has restarted, then sends the rest.
-        var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var paused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(3) };
-        using var upload = new HttpRequestMessage(HttpMethod.Post, new Uri(silos[0].BaseAddress, "v1/blobs"))
-        {
-            Content = new StreamContent(new PausingStream(content, 6 << 20, paused, resume.Task)),
-        };
-        upload.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", SiloCluster.ApiKey);
-        upload.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
-        upload.Content.Headers.ContentLength = content.Length;
-        var sending = http.SendAsync(upload);
-        await paused.Task.WaitAsync(Bound);
-        await server.RestartAsync();
-        resume.SetResult();
-
         string outcome;
-        using (var answer = await sending)
+        using (var answer = await PostAcrossARestartAsync(http, server, new Uri(silos[0].BaseAddress, "v1/blobs"), content, 6 << 20))
         {
             var body = await answer.Content.ReadAsStringAsync();
             outcome = $"{(int)answer.StatusCode} {body[..Math.Min(300, body.Length)]}";
@@ -195,23 +181,9 @@ public sealed class PostgresRestartTests(PostgresRestartFixture fixture, ITestOu
         await Eventually.Until(async () => (await client.ListStorageProvidersAsync()).Providers.Count >= 6, Bound, "six storage providers registered");
 
         // The body stops after 5 MiB until the database has restarted, then sends the rest.
-        var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var paused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(3) };
-        using var upload = new HttpRequestMessage(HttpMethod.Post, new Uri(silos[0].BaseAddress, $"v1/deals?preset=dev&deal_id={name}"))
-        {
-            Content = new StreamContent(new PausingStream(content, 5 << 20, paused, resume.Task)),
-        };
-        upload.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", SiloCluster.ApiKey);
-        upload.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
-        upload.Content.Headers.ContentLength = content.Length;
-        var sending = http.SendAsync(upload);
-        await paused.Task.WaitAsync(Bound);
-        await server.RestartAsync();
-        resume.SetResult();
-
         string outcome;
-        using (var answer = await sending)
+        using (var answer = await PostAcrossARestartAsync(http, server, new Uri(silos[0].BaseAddress, $"v1/deals?preset=dev&deal_id={name}"), content, 5 << 20))
         {
             var body = await answer.Content.ReadAsStringAsync();
             outcome = $"{(int)answer.StatusCode} {body[..Math.Min(300, body.Length)]}";
@@ -266,6 +238,26 @@ public sealed class PostgresRestartTests(PostgresRestartFixture fixture, ITestOu
             using var reader = SiloCluster.Client(silo);
             Assert.Equal(content, await RetriedAsync(() => reader.RetrieveAsync(name), silo.Name));
         }
+    }
+
+    /// <summary>Posts <paramref name="content"/> to <paramref name="uri"/>; once <paramref name="pauseAt"/> bytes have
+    /// gone, the body waits while <paramref name="server"/> restarts, then sends the rest. Answers the response.</summary>
+    private static async Task<HttpResponseMessage> PostAcrossARestartAsync(HttpClient http, PrivatePostgres server, Uri uri, byte[] content, int pauseAt)
+    {
+        var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var paused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var upload = new HttpRequestMessage(HttpMethod.Post, uri)
+        {
+            Content = new StreamContent(new PausingStream(content, pauseAt, paused, resume.Task)),
+        };
+        upload.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", SiloCluster.ApiKey);
+        upload.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        upload.Content.Headers.ContentLength = content.Length;
+        var sending = http.SendAsync(upload);
+        await paused.Task.WaitAsync(Bound);
+        await server.RestartAsync();
+        resume.SetResult();
+        return await sending;
     }
 
     /// <summary>Calls <paramref name="call"/> again while it answers that the store or cluster is briefly
