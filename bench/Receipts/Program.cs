@@ -3,6 +3,8 @@
 //   baseline      Bls.Verify of one signature over a 32-byte message, key and signature already decoded;
 //   executor      ReceiptVerifier.VerifySigned: the receipt's canonical encoding hashed, key and signature decoded,
 //                 one BLS verify;
+//   batch-N       the same for a receipt signed in a batch of N: its leaf, its audit path to the root, the batch's
+//                 signed message, then the BLS verify;
 //   aggregated-N  a committee of N signers: the receipt hashed and compared, N keys and the aggregate decoded,
 //                 Bls.FastAggregateVerify.
 // The full aggregated-receipt verifier (members, bitmap, threshold, registry) adds a case here as one more entry of
@@ -48,11 +50,14 @@ var signed = new SignedExecutionReceipt
     Signature = signatures[0].ToBytes(),
 };
 Require(ReceiptVerifier.VerifySigned(signed).IsValid, "the executor receipt does not verify");
+var batch64 = Batched(64);
+Require(ReceiptVerifier.VerifySigned(batch64).IsValid, "the batch-signed receipt does not verify");
 
 var cases = new List<(string Name, Func<bool> Verify)>
 {
     ("baseline: Bls.Verify", () => Bls.Verify(publicKeys[0], hash, signatures[0])),
     ("executor: ReceiptVerifier.VerifySigned", () => ReceiptVerifier.VerifySigned(signed).IsValid),
+    ("batch-64: ReceiptVerifier.VerifySigned, receipt 37 of 64", () => ReceiptVerifier.VerifySigned(batch64).IsValid),
     Aggregated(3, decodeKeys: true),
     Aggregated(5, decodeKeys: true),
     Aggregated(3, decodeKeys: false),
@@ -122,6 +127,40 @@ return 0;
             && Bls.FastAggregateVerify(decoded, hash, signature);
     }
     );
+}
+
+// Receipt 37 of a batch of n receipts (the bench's receipt among others that differ in fuel) signed by keys[0].
+SignedExecutionReceipt Batched(int n)
+{
+    var hashes = Enumerable.Range(0, n).Select(i => i == 37 ? hash : ReceiptCodec.Hash(new ExecutionReceipt
+    {
+        JobId = receipt.JobId + i.ToString(CultureInfo.InvariantCulture),
+        Attempt = 1,
+        ProgramId = receipt.ProgramId,
+        WasmHash = receipt.WasmHash,
+        Abi = receipt.Abi,
+        InputHash = receipt.InputHash,
+        InvocationHash = receipt.InvocationHash,
+        StateRootIn = receipt.StateRootIn,
+        Outcome = receipt.Outcome,
+        OutputHash = receipt.OutputHash,
+        FuelConsumed = 1000 + i,
+        StateRootOut = receipt.StateRootOut,
+        EngineName = receipt.EngineName,
+        EngineVersion = receipt.EngineVersion,
+        EngineConfigDigest = receipt.EngineConfigDigest,
+        WorkerId = receipt.WorkerId,
+        Timestamp = receipt.Timestamp,
+    })).ToList();
+    var (root, paths) = ReceiptBatch.Build(hashes);
+    return new SignedExecutionReceipt
+    {
+        Receipt = receipt,
+        ReceiptHash = hash,
+        WorkerPublicKey = publicKeys[0].ToBytes(),
+        Signature = Bls.Sign(keys[0], ReceiptBatch.SigningHash(1, n, root)).ToBytes(),
+        Batch = new ReceiptBatchProof { Sequence = 1, Size = n, Index = 37, Path = paths[37], Root = root },
+    };
 }
 
 int Option(string name, int fallback)

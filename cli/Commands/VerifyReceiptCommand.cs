@@ -180,6 +180,8 @@ internal static class VerifyReceiptCommand
         ReceiptVerificationFailure.WrongDrawSeed => "wrong_draw_seed",
         ReceiptVerificationFailure.WrongDrawOrder => "wrong_draw_order",
         ReceiptVerificationFailure.WrongThreshold => "wrong_threshold",
+        ReceiptVerificationFailure.MalformedBatch => "malformed_batch",
+        ReceiptVerificationFailure.BadBatchProof => "bad_batch_proof",
         _ => "invalid",
     };
 

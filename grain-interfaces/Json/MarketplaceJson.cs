@@ -124,14 +124,15 @@ public static class MarketplaceJson
         }
         else if (type.Type == typeof(ExecutionReceipt) || type.Type == typeof(SignedExecutionReceipt)
             || type.Type == typeof(AggregatedReceipt) || type.Type == typeof(CommitteeMember)
-            || type.Type == typeof(WorkerKeyRegistry) || type.Type == typeof(RegisteredWorkerKey))
+            || type.Type == typeof(WorkerKeyRegistry) || type.Type == typeof(RegisteredWorkerKey)
+            || type.Type == typeof(ReceiptBatchProof))
         {
             // Receipts and the worker key registry travel as files too (receipt.json, registry.json): every member is
-            // required, none unknown, bytes are hex.
+            // required but a receipt's batch (absent for a receipt signed alone), none unknown, bytes are hex.
             type.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             foreach (var property in type.Properties)
             {
-                property.IsRequired = true;
+                property.IsRequired = property.PropertyType != typeof(ReceiptBatchProof);
                 if (property.PropertyType == typeof(byte[]))
                 {
                     property.CustomConverter = HexBytesJsonConverter.Instance;

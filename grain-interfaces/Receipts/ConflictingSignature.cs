@@ -14,6 +14,13 @@ public sealed class ConflictingSignature
     /// <summary><see cref="ReceiptCodec.Hash"/> of <see cref="Receipt"/>, 32 bytes.</summary>
     [Id(1)] public byte[] ReceiptHash { get; set; } = [];
 
-    /// <summary>The BLS signature (96 bytes compressed, G2) over <see cref="ReceiptHash"/>.</summary>
+    /// <summary>The BLS signature (96 bytes compressed, G2) over <see cref="ReceiptHash"/>, or over the batch's
+    /// signing hash when <see cref="Batch"/> is set.</summary>
     [Id(2)] public byte[] Signature { get; set; } = [];
+
+    /// <summary>The batch the receipt was signed in, with its inclusion proof; null (absent in JSON) for a receipt
+    /// signed alone.</summary>
+    [Id(3)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ReceiptBatchProof? Batch { get; set; }
 }

@@ -61,8 +61,8 @@ public sealed class DoubleSignEvidence
         var evidence = new DoubleSignEvidence
         {
             PublicKey = first.WorkerPublicKey,
-            First = new ConflictingSignature { Receipt = first.Receipt, ReceiptHash = first.ReceiptHash, Signature = first.Signature },
-            Second = new ConflictingSignature { Receipt = second.Receipt, ReceiptHash = second.ReceiptHash, Signature = second.Signature },
+            First = new ConflictingSignature { Receipt = first.Receipt, ReceiptHash = first.ReceiptHash, Signature = first.Signature, Batch = first.Batch },
+            Second = new ConflictingSignature { Receipt = second.Receipt, ReceiptHash = second.ReceiptHash, Signature = second.Signature, Batch = second.Batch },
         };
         if (!first.WorkerPublicKey.AsSpan().SequenceEqual(second.WorkerPublicKey))
         {

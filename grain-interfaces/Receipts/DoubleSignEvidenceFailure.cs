@@ -21,10 +21,13 @@ public enum DoubleSignEvidenceFailure
     /// <summary>A signature is not a BLS12-381 G2 point (96 bytes compressed).</summary>
     MalformedSignature,
 
-    /// <summary>A signature does not verify for its receipt hash under the public key.</summary>
+    /// <summary>A signature does not verify for its receipt hash (or its batch's signing hash) under the public key.</summary>
     BadSignature,
 
-    /// <summary>The two receipts are of different jobs.</summary>
+    /// <summary>A half's batch is malformed or its audit path does not lead from the receipt to the batch root.</summary>
+    BadBatchProof,
+
+    /// <summary>The two receipts are of different jobs (and not of two different batches under one sequence number).</summary>
     DifferentJobs,
 
     /// <summary>The two receipts claim the same result (same result digest): signing a result twice is no offence.</summary>

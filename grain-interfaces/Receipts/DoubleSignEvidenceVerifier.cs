@@ -4,10 +4,13 @@ namespace Marketplace.GrainInterfaces;
 
 /// <summary>
 /// Checks a <see cref="DoubleSignEvidence"/> offline: both receipts canonical with their stated hashes, both signatures
-/// valid under the evidence's key, the same job id, and different result digests (<see cref="ReceiptCodec.ResultDigest"/>).
+/// valid under the evidence's key (through each receipt's batch proof when it has one), and either the same job id
+/// with different result digests (<see cref="ReceiptCodec.ResultDigest"/>), or two different batch roots signed under
+/// one batch sequence number.
 /// </summary>
-/// <remarks>Valid evidence proves that the key's holder claimed two results for one job. Which worker holds the key is
-/// the registry's to say (<c>GET /v1/workers/{id}</c>); the silo looks it up when the evidence is posted.</remarks>
+/// <remarks>Valid evidence proves that the key's holder claimed two results for one job, or signed two batches under
+/// one sequence number, which an honest worker's sign-intent log never lets it do. Which worker holds the key is the
+/// registry's to say (<c>GET /v1/workers/{id}</c>); the silo looks it up when the evidence is posted.</remarks>
 public static class DoubleSignEvidenceVerifier
 {
     /// <summary>Verifies <paramref name="evidence"/>; the result carries the evidence hash when valid.</summary>
@@ -47,6 +50,15 @@ public static class DoubleSignEvidenceVerifier
         if (CheckSignature(evidence.Second, key, "second") is { } badSecondSignature)
         {
             return badSecondSignature;
+        }
+
+        if (evidence.First.Batch is { } firstBatch && evidence.Second.Batch is { } secondBatch
+            && firstBatch.Sequence == secondBatch.Sequence && !firstBatch.Root.AsSpan().SequenceEqual(secondBatch.Root))
+        {
+            // Two roots under one sequence number: the identity is over the two signed batch messages, so one reused
+            // sequence is one offence however many receipt pairs show it.
+            return new DoubleSignEvidenceVerification(DoubleSignEvidenceFailure.None, "",
+                DoubleSignEvidence.Hash(evidence.PublicKey, ReceiptBatch.SigningHash(firstBatch), ReceiptBatch.SigningHash(secondBatch)));
         }
 
         if (!string.Equals(evidence.First.Receipt.JobId, evidence.Second.Receipt.JobId, StringComparison.Ordinal))
@@ -89,9 +101,16 @@ public static class DoubleSignEvidenceVerifier
             return Fail(DoubleSignEvidenceFailure.MalformedSignature, $"{name}.signature is not a BLS12-381 G2 signature (96 bytes compressed)");
         }
 
-        return Bls.Verify(key, half.ReceiptHash, signature)
+        if (BatchInclusion.SignedMessage(half.ReceiptHash, half.Batch, out _, out var batchDetail) is not { } message)
+        {
+            return Fail(DoubleSignEvidenceFailure.BadBatchProof, $"{name}.batch: {batchDetail}");
+        }
+
+        return Bls.Verify(key, message, signature)
             ? null
-            : Fail(DoubleSignEvidenceFailure.BadSignature, $"{name}.signature does not verify for receipt hash {Convert.ToHexStringLower(half.ReceiptHash)} under public_key");
+            : Fail(DoubleSignEvidenceFailure.BadSignature, half.Batch is { } batch
+                ? $"{name}.signature does not verify for batch {batch.Sequence} (root {Convert.ToHexStringLower(batch.Root)}) under public_key"
+                : $"{name}.signature does not verify for receipt hash {Convert.ToHexStringLower(half.ReceiptHash)} under public_key");
     }
 
     private static DoubleSignEvidenceVerification Fail(DoubleSignEvidenceFailure failure, string detail) => new(failure, detail, []);

@@ -88,7 +88,7 @@ internal static class ReceiptFileJson
         type.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         foreach (var property in type.Properties)
         {
-            property.IsRequired = true;
+            property.IsRequired = property.PropertyType != typeof(ReceiptBatchProof);
             if (property.PropertyType == typeof(byte[]))
             {
                 property.CustomConverter = HexBytesJsonConverter.Instance;
@@ -99,5 +99,5 @@ internal static class ReceiptFileJson
     private static bool IsFileType(Type type) =>
         type == typeof(ExecutionReceipt) || type == typeof(AggregatedReceipt) || type == typeof(CommitteeMember)
         || type == typeof(WorkerKeyRegistry) || type == typeof(RegisteredWorkerKey)
-        || type == typeof(DoubleSignEvidence) || type == typeof(ConflictingSignature);
+        || type == typeof(DoubleSignEvidence) || type == typeof(ConflictingSignature) || type == typeof(ReceiptBatchProof);
 }

@@ -21,7 +21,7 @@ public enum ReceiptVerificationFailure
     /// <summary>The signature is not a BLS12-381 G2 point in compressed form (96 bytes).</summary>
     MalformedSignature,
 
-    /// <summary>The signature does not verify for the receipt hash under the public key.</summary>
+    /// <summary>The signature does not verify for the receipt hash (or its batch's signing hash) under the public key.</summary>
     BadSignature,
 
     /// <summary>The receipt verifies, but under another public key than the one the caller trusts for its worker.</summary>
@@ -64,4 +64,13 @@ public enum ReceiptVerificationFailure
     /// <summary>An aggregated receipt's threshold is not the strict majority of its members (⌊n / 2⌋ + 1), the count
     /// a job requires before it takes a result.</summary>
     WrongThreshold,
+
+    /// <summary>A receipt's batch is not well formed: a sequence below 1, a size outside 2 to
+    /// <see cref="ReceiptBatch.MaxSize"/>, an index past the size, a root that is not 32 bytes, or an audit path whose
+    /// length does not fit the index and size.</summary>
+    MalformedBatch,
+
+    /// <summary>A receipt's audit path does not lead from its hash to the batch root it names: the proof is of another
+    /// receipt or another batch.</summary>
+    BadBatchProof,
 }

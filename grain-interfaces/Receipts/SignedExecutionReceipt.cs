@@ -29,7 +29,19 @@ public sealed class SignedExecutionReceipt
     /// <summary>The worker's BLS12-381 public key (G1, 48 bytes compressed), as the worker registered it.</summary>
     [Id(3)] public byte[] WorkerPublicKey { get; set; } = [];
 
-    /// <summary>The worker's BLS signature (G2, 96 bytes compressed) over the 32-byte <see cref="ReceiptHash"/>, in the
-    /// proof-of-possession ciphersuite <c>BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_</c>.</summary>
+    /// <summary>The worker's BLS signature (G2, 96 bytes compressed), in the proof-of-possession ciphersuite
+    /// <c>BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_</c>: over the 32-byte <see cref="ReceiptHash"/> when the receipt
+    /// was signed alone, over <see cref="ReceiptBatch.SigningHash(ReceiptBatchProof)"/> when it carries a
+    /// <see cref="Batch"/>.</summary>
     [Id(4)] public byte[] Signature { get; set; } = [];
+
+    /// <summary>The batch the worker signed this receipt in, with the receipt's inclusion proof; null for a receipt
+    /// signed alone (the JSON member <c>batch</c> is then absent).</summary>
+    [Id(5)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ReceiptBatchProof? Batch { get; set; }
+
+    /// <summary>The 32 bytes <see cref="Signature"/> is over: the batch's signing hash when the receipt carries a batch,
+    /// else the receipt hash. It does not check the batch proof; <see cref="ReceiptVerifier"/> does.</summary>
+    public byte[] SignedMessage() => Batch is { } batch ? ReceiptBatch.SigningHash(batch) : ReceiptHash;
 }

@@ -166,7 +166,9 @@ internal sealed partial class JobGrain
             Status = SeatStatus.Executed,
             RequestId = "",
             ResultDigest = Convert.ToHexStringLower(ReceiptCodec.ResultDigest(executor.Receipt)),
-            SignedHash = executor.ReceiptHash,
+            // A batch-signed receipt's signature is over its batch; the executor endorses the receipt hash itself
+            // when the committee settles (EndorsementAsync), as a parallel run's worker does.
+            SignedHash = executor.SignedMessage(),
             Signature = executor.Signature,
             Receipt = executor,
         });

@@ -95,7 +95,7 @@ internal sealed partial class JobGrain
             return $"worker {worker} has no registered key";
         }
 
-        var check = ReceiptVerifier.VerifySigned(signed, key);
+        var check = ReceiptVerifier.VerifySigned(signed, key, lookups.VerifiedSignatures);
         return check.IsValid ? null : check.Detail;
     }
 

@@ -24,9 +24,14 @@ internal sealed class JobLookups(
     GrainReferences<IProgramGrain> programs,
     GrainReferences<IProgramStateGrain> programStates,
     JobReputationRecorder reputation,
+    VerifiedSignatures verifiedSignatures,
     IServiceProvider services)
 {
     private readonly ClientListFaultInjection? _listFaults = services.GetService<ClientListFaultInjection>();
+
+    /// <summary>Signatures known valid on this silo: workers' batch signatures it verified (the receipts of one signed
+    /// batch cost one pairing check between their jobs) and those its own workers made.</summary>
+    public VerifiedSignatures VerifiedSignatures { get; } = verifiedSignatures;
 
     /// <summary>The submit path's bounded calls to the client job lists.</summary>
     public ClientListCalls ClientLists { get; } = new(clientJobs, services.GetService<ClientListFaultInjection>());

@@ -186,6 +186,15 @@ internal sealed class JobsOptions
     /// <c>./data/workers</c>).</summary>
     public string? WorkerKeyFolder { get; set; }
 
+    /// <summary>Most executor receipts a worker signs under one batch root (default 64; 1: every receipt signed alone).
+    /// A batch holds only the receipts that ended while the previous signature was being made, so at low load every
+    /// receipt is signed alone anyway (grain-interfaces/Receipts/README.md, "Batch-signed receipts").</summary>
+    public int ReceiptBatchLimit { get; set; } = 64;
+
+    /// <summary>How long the first receipt of a batch waits at most for the receipts of the worker's other runs in
+    /// progress (default 2 ms). A worker with no other run in progress or queued signs at once.</summary>
+    public TimeSpan ReceiptBatchWindow { get; set; } = TimeSpan.FromMilliseconds(2);
+
     /// <summary>Committee size of a job that does not name one (<c>committee_size</c>; default 2): how many other
     /// workers re-execute a completed run and sign the receipt they agree with. 0: no committee.</summary>
     public int DefaultCommitteeSize { get; set; } = 2;

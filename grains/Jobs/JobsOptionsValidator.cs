@@ -104,6 +104,16 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
             problems.Add($"{Section}:{nameof(options.DefaultCommitteeSize)} is {options.DefaultCommitteeSize}; it must be 0-{JobLimits.MaxCommitteeSize}");
         }
 
+        if (options.ReceiptBatchLimit < 1 || options.ReceiptBatchLimit > GrainInterfaces.ReceiptBatch.MaxSize)
+        {
+            problems.Add($"{Section}:{nameof(options.ReceiptBatchLimit)} is {options.ReceiptBatchLimit}; it must be 1-{GrainInterfaces.ReceiptBatch.MaxSize} (1: every receipt signed alone)");
+        }
+
+        if (options.ReceiptBatchWindow < TimeSpan.Zero || options.ReceiptBatchWindow > TimeSpan.FromSeconds(1))
+        {
+            problems.Add($"{Section}:{nameof(options.ReceiptBatchWindow)} is {options.ReceiptBatchWindow}; it must be 0-1 s");
+        }
+
         if (options.CommitteeSampleEvery < 1 || options.CommitteeSampleEvery > 1_000_000)
         {
             problems.Add($"{Section}:{nameof(options.CommitteeSampleEvery)} is {options.CommitteeSampleEvery}; it must be 1-1000000 (1: every run)");

@@ -25,6 +25,7 @@ public static class JobsSiloBuilderExtensions
         // When a silo dies, the survivors resume its unfinished jobs at once (OrphanedJobSweep.cs).
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, OrphanedJobSweep>();
         silo.Services.TryAddSingleton(typeof(GrainReferences<>));
+        silo.Services.TryAddSingleton(_ => new VerifiedSignatures());
         return silo;
     }
 

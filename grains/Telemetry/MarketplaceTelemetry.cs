@@ -94,6 +94,7 @@ public static class MarketplaceTelemetry
     private static readonly Counter<long> JobsFailedCounter = Meter.CreateCounter<long>("marketplace.jobs.failed", "{job}", "Jobs that ended without completing, by status and failure reason.");
     private static readonly Histogram<double> StartDelayHistogram = Meter.CreateHistogram<double>("marketplace.job.start_delay", "ms", "Time from submit to the start of the first attempt that ran.");
     private static readonly Histogram<double> RunDurationHistogram = Meter.CreateHistogram<double>("marketplace.job.run.duration", "ms", "Duration of one attempt on a worker, by outcome.");
+    private static readonly Histogram<long> ReceiptBatchHistogram = Meter.CreateHistogram<long>("marketplace.receipt.batch.size", "{receipt}", "Executor receipts signed under one BLS signature (1: signed alone).");
     private static readonly ConcurrentDictionary<IWorkerLoad, byte> Executors = new();
 
     // Read at collection time from the live executors, so the figures cannot drift from the executors' own.
@@ -128,6 +129,9 @@ public static class MarketplaceTelemetry
     /// <summary>The outcome tag value of an attempt.</summary>
     public static string OutcomeOf(bool succeeded, FailureReason reason) =>
         succeeded ? Succeeded : NameOf(ReasonNames, (int)reason);
+
+    /// <summary>Records how many executor receipts one signature covered.</summary>
+    public static void ReceiptBatchSigned(int receipts) => ReceiptBatchHistogram.Record(receipts);
 
     /// <summary>Records the duration of one attempt with its outcome (see <see cref="OutcomeOf"/>).</summary>
     public static void JobRan(TimeSpan duration, string outcome) =>

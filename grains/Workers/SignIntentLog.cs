@@ -34,6 +34,7 @@ internal sealed class SignIntentLog : IDisposable
     private const int LengthBytes = 4;
     private const int MaxJobIdBytes = 256;
     private const int MaxPayloadBytes = 2 + MaxJobIdBytes + DigestBytes + DigestBytes;
+    private const int BatchPayloadBytes = 2 + 8 + DigestBytes + DigestBytes;
     private const int BloomBits = 1 << 23;
     private const int BloomHashes = 4;
 
@@ -61,6 +62,10 @@ internal sealed class SignIntentLog : IDisposable
 
     /// <summary>Records read back when the log was opened.</summary>
     public int RecordsRead { get; private set; }
+
+    /// <summary>The sequence number of the last batch the log recorded (0 when none): the next batch is numbered above
+    /// it.</summary>
+    public long LastBatchSequence { get; private set; }
 
     /// <summary>
     /// Opens (or creates) the log of <paramref name="workerId"/> in <paramref name="folder"/> and reads it back. Throws
@@ -131,8 +136,135 @@ internal sealed class SignIntentLog : IDisposable
         }
     }
 
+    /// <summary>
+    /// Durably records a batch of claims in one append and one fsync. Claims that conflict with a result already
+    /// claimed for their job (or with an earlier claim of the same job in this batch) are refused and left out;
+    /// <paramref name="seal"/> is then called, under the log's lock, with which claims stay and the sequence number the
+    /// batch gets (<see cref="LastBatchSequence"/> + 1), and answers the message hash the worker will sign and the batch
+    /// root (null for a claim signed alone, which uses no sequence number). Returns which claims were recorded, and
+    /// for each refused one the claim it conflicts with; nothing is written when every claim is refused.
+    /// </summary>
+    public (bool[] Accepted, DoubleSignRefusedException?[] Refusals, long Sequence) RecordBatch(
+        IReadOnlyList<(string JobId, byte[] Digest)> claims, Func<bool[], long, (byte[] MessageHash, byte[]? Root)> seal)
+    {
+        ArgumentNullException.ThrowIfNull(claims);
+        ArgumentNullException.ThrowIfNull(seal);
+        var accepted = new bool[claims.Count];
+        var refusals = new DoubleSignRefusedException?[claims.Count];
+        var fresh = new bool[claims.Count];
+        var jobIds = new byte[claims.Count][];
+        lock (_gate)
+        {
+            var inBatch = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            var any = false;
+            for (var i = 0; i < claims.Count; i++)
+            {
+                var (jobId, digest) = claims[i];
+                ArgumentException.ThrowIfNullOrEmpty(jobId);
+                if (digest.Length != DigestBytes)
+                {
+                    throw new ArgumentException("a result digest is 32 bytes", nameof(claims));
+                }
+
+                jobIds[i] = Encoding.UTF8.GetBytes(jobId);
+                if (jobIds[i].Length > MaxJobIdBytes)
+                {
+                    throw new ArgumentException($"job id of {jobIds[i].Length} UTF-8 bytes, at most {MaxJobIdBytes}", nameof(claims));
+                }
+
+                var claimed = inBatch.TryGetValue(jobId, out var earlier) ? earlier : Find(jobId);
+                if (claimed is not null && !claimed.AsSpan().SequenceEqual(digest))
+                {
+                    refusals[i] = new DoubleSignRefusedException(jobId, claimed, digest);
+                    continue;
+                }
+
+                accepted[i] = true;
+                any = true;
+                fresh[i] = claimed is null;
+                inBatch[jobId] = digest;
+            }
+
+            if (!any)
+            {
+                return (accepted, refusals, 0);
+            }
+
+            var sequence = LastBatchSequence + 1;
+            var (messageHash, root) = seal(accepted, sequence);
+            using var buffer = new MemoryStream();
+            for (var i = 0; i < claims.Count; i++)
+            {
+                if (fresh[i])
+                {
+                    buffer.Write(Encode(jobIds[i], claims[i].Digest, messageHash));
+                }
+            }
+
+            if (root is not null)
+            {
+                buffer.Write(EncodeBatch(sequence, root, messageHash));
+            }
+
+            _file.Write(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            _file.Flush(flushToDisk: true);
+            for (var i = 0; i < claims.Count; i++)
+            {
+                if (fresh[i])
+                {
+                    Remember(claims[i].JobId, claims[i].Digest);
+                }
+            }
+
+            if (root is null)
+            {
+                return (accepted, refusals, 0);
+            }
+
+            LastBatchSequence = sequence;
+            return (accepted, refusals, sequence);
+        }
+    }
+
+    /// <summary>
+    /// Durably records that the worker signs batch <paramref name="sequence"/> with <paramref name="root"/>. Throws
+    /// <see cref="BatchSequenceRefusedException"/>, writing nothing, unless the sequence is above every batch recorded
+    /// so far: a worker never signs two roots under one sequence number.
+    /// </summary>
+    public void RecordBatchRoot(long sequence, ReadOnlySpan<byte> root, ReadOnlySpan<byte> messageHash)
+    {
+        if (root.Length != DigestBytes || messageHash.Length != DigestBytes)
+        {
+            throw new ArgumentException("a batch root and its message hash are 32 bytes each");
+        }
+
+        lock (_gate)
+        {
+            if (sequence <= LastBatchSequence)
+            {
+                throw new BatchSequenceRefusedException(sequence, LastBatchSequence);
+            }
+
+            _file.Write(EncodeBatch(sequence, root, messageHash));
+            _file.Flush(flushToDisk: true);
+            LastBatchSequence = sequence;
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => _file.Dispose();
+
+    private static byte[] EncodeBatch(long sequence, ReadOnlySpan<byte> root, ReadOnlySpan<byte> messageHash)
+    {
+        var record = new byte[LengthBytes + BatchPayloadBytes + ChecksumBytes];
+        BinaryPrimitives.WriteUInt32BigEndian(record, BatchPayloadBytes);
+        BinaryPrimitives.WriteUInt16BigEndian(record.AsSpan(LengthBytes), 0);
+        BinaryPrimitives.WriteInt64BigEndian(record.AsSpan(LengthBytes + 2), sequence);
+        root.CopyTo(record.AsSpan(LengthBytes + 2 + 8));
+        messageHash.CopyTo(record.AsSpan(LengthBytes + 2 + 8 + DigestBytes));
+        Checksum(record.AsSpan(0, LengthBytes + BatchPayloadBytes)).CopyTo(record.AsSpan(LengthBytes + BatchPayloadBytes));
+        return record;
+    }
 
     private static byte[] Encode(ReadOnlySpan<byte> jobId, ReadOnlySpan<byte> digest, ReadOnlySpan<byte> messageHash)
     {
@@ -160,7 +292,15 @@ internal sealed class SignIntentLog : IDisposable
                 var (status, record) = ReadRecord(reader, length - good);
                 if (status == RecordStatus.Valid)
                 {
-                    Remember(record.JobId, record.Digest);
+                    if (record.JobId is { } jobId)
+                    {
+                        Remember(jobId, record.Digest);
+                    }
+                    else
+                    {
+                        LastBatchSequence = Math.Max(LastBatchSequence, record.Sequence);
+                    }
+
                     RecordsRead++;
                     good += record.Size;
                     continue;
@@ -214,6 +354,12 @@ internal sealed class SignIntentLog : IDisposable
         var body = bytes.AsSpan(LengthBytes, (int)payload);
         var jobIdLength = BinaryPrimitives.ReadUInt16BigEndian(body);
         var sumOk = Checksum(bytes.AsSpan(0, LengthBytes + (int)payload)).AsSpan().SequenceEqual(bytes.AsSpan(LengthBytes + (int)payload));
+        if (sumOk && jobIdLength == 0 && payload == BatchPayloadBytes)
+        {
+            // A batch record: the sequence number and root the worker signed a batch under.
+            return (RecordStatus.Valid, new ParsedRecord(null, [], size, BinaryPrimitives.ReadInt64BigEndian(body[2..])));
+        }
+
         if (!sumOk || jobIdLength != payload - 2 - DigestBytes - DigestBytes)
         {
             // The last record may be torn (its end reached the disk before its middle, or the file was extended with
@@ -223,7 +369,7 @@ internal sealed class SignIntentLog : IDisposable
 
         var jobId = Encoding.UTF8.GetString(body.Slice(2, jobIdLength));
         var digest = body.Slice(2 + jobIdLength, DigestBytes).ToArray();
-        return (RecordStatus.Valid, new ParsedRecord(jobId, digest, size));
+        return (RecordStatus.Valid, new ParsedRecord(jobId, digest, size, 0));
     }
 
     private static bool AllZero(Stream reader, long count)
@@ -334,5 +480,5 @@ internal sealed class SignIntentLog : IDisposable
         Corrupt,
     }
 
-    private readonly record struct ParsedRecord(string JobId, byte[] Digest, int Size);
+    private readonly record struct ParsedRecord(string? JobId, byte[] Digest, int Size, long Sequence);
 }

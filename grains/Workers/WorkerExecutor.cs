@@ -40,6 +40,7 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
     private readonly int _maxQueuedPerClient;
     private readonly TimeSpan _renewEvery;
     private int _running;
+    private int _preparing;
     private int _queued;
     private long _succeeded;
     private volatile bool _silent;
@@ -72,6 +73,7 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
         _jobs = jobs;
         _runner = runner;
         _signer = signer;
+        _signer.RunsInProgress = () => Volatile.Read(ref _queued) + Volatile.Read(ref _running) + Volatile.Read(ref _preparing);
         _log = log;
         _slots = new Task[capacity];
         for (var i = 0; i < capacity; i++)
@@ -352,6 +354,7 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
                 finally
                 {
                     Interlocked.Decrement(ref _running);
+                    _signer.RunEnded(); // a batch waiting for this run's receipt (or for nothing more) may close
                     if (!reporting)
                     {
                         Retire(attempt);
@@ -391,8 +394,9 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
         using var activity = MarketplaceTelemetry.StartJobRun(a.TraceParent, a.TraceState, a.JobId, a.ProgramId, WorkerId, a.Attempt);
         var started = Stopwatch.GetTimestamp();
         var job = attempt.Job;
-        await job.AttemptStartedAsync(a.AttemptId, DateTimeOffset.UtcNow).ConfigureAwait(false);
-        var report = await ExecuteAsync(a, token).ConfigureAwait(false);
+        // Not awaited here: the run does not depend on it; the report waits for it, so the job hears of the start first.
+        var startNoted = job.AttemptStartedAsync(a.AttemptId, DateTimeOffset.UtcNow);
+        var (report, output) = await ExecuteAsync(a, token).ConfigureAwait(false);
         var outcome = MarketplaceTelemetry.OutcomeOf(report.Succeeded, report.FailureReason);
         MarketplaceTelemetry.JobRan(Stopwatch.GetElapsedTime(started), outcome);
         if (activity is not null)
@@ -407,16 +411,108 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
         if (_silent || attempt.Abandoned)
         {
             activity?.SetTag(MarketplaceTelemetry.ReportedTag, false);
+            await NotedAsync(startNoted).ConfigureAwait(false);
             return (report.FuelConsumed, null);
         }
 
+        // Sent inside the run's span, so the job's handling joins the same trace. Counted as in progress until its
+        // receipt reaches the signer, so a batch waits for it.
+        Interlocked.Increment(ref _preparing);
+        return (report.FuelConsumed, SignAndReportAsync(job, a, report, output, startNoted, token));
+    }
+
+    /// <summary>Stores the run's output, signs the report's receipt (built unsigned by the run) in the signer's next
+    /// batch, then sends the report, while the slot runs the next attempt. An output that cannot be stored, a refused
+    /// signature (another result already claimed for the job) or a signer fault reports the attempt failed, without a
+    /// receipt.</summary>
+    private async Task SignAndReportAsync(IJobAttemptGrain job, JobAssignment a, AttemptReport report, ReadOnlyMemory<byte> output, Task startNoted, CancellationToken token)
+    {
+        try
+        {
+            await StoreOutputAsync(a, report, output, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _preparing);
+            _signer.RunEnded();
+        }
+
+        // The signer is told the receipt is coming only now; the decrement above may have closed a batch without it.
+        await SignAsync(a, report).ConfigureAwait(false);
         if (report.Succeeded)
         {
             Interlocked.Increment(ref _succeeded);
         }
 
-        // Sent inside the run's span, so the job's handling joins the same trace.
-        return (report.FuelConsumed, job.ReportAttemptAsync(report));
+        await NotedAsync(startNoted).ConfigureAwait(false);
+        await job.ReportAttemptAsync(report).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for the job to have taken the attempt's start; a start the job could not take (it moved on) only
+    /// costs the start time, so it is not an error of the attempt.</summary>
+    private static async Task NotedAsync(Task startNoted)
+    {
+        try
+        {
+            await startNoted.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            // The report (or the lease) tells the job how the attempt went.
+        }
+    }
+
+    private async Task StoreOutputAsync(JobAssignment a, AttemptReport report, ReadOnlyMemory<byte> output, CancellationToken token)
+    {
+        if (!output.IsEmpty)
+        {
+            try
+            {
+                report.OutputBlobId = await AttemptBlobs.StoreAsync(_grains, a.ClientId, output, token).ConfigureAwait(false);
+                MarketplaceTelemetry.BlobUploaded(output.Length, MarketplaceTelemetry.BlobSourceJobOutput);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                report.Receipt = null;
+                Fail(report, FailureReason.WorkerLost, "attempt stopped while storing its output");
+            }
+            catch (Exception e) when (IsClusterOutOfReach(e))
+            {
+                report.Receipt = null;
+                report.ClusterFault = true;
+                Fail(report, FailureReason.WorkerLost, $"worker {WorkerId} could not store the output, the cluster being out of reach: {e.Message}");
+            }
+            catch (MarketplaceException e)
+            {
+                report.Receipt = null;
+                Fail(report, FailureReason.WorkerLost, $"worker {WorkerId} could not store the output: {e.Message}");
+            }
+        }
+    }
+
+    private async Task SignAsync(JobAssignment a, AttemptReport report)
+    {
+        if (report.Receipt is { } unsigned)
+        {
+            try
+            {
+                report.Receipt = await _signer.SignAsync(unsigned.Receipt).ConfigureAwait(false);
+                RecordResult(report.Receipt.Receipt);
+            }
+            catch (DoubleSignRefusedException e)
+            {
+                LogDoubleSignRefused(_log, e, WorkerId, a.JobId);
+                report.Receipt = null;
+                report.Retriable = true;
+                Fail(report, FailureReason.WorkerLost, e.Message);
+            }
+            catch (IOException e)
+            {
+                report.Receipt = null;
+                report.Retriable = true;
+                Fail(report, FailureReason.WorkerLost, $"worker {WorkerId} could not record its claim before signing: {e.Message}");
+            }
+        }
     }
 
     /// <summary>Reads the input and runs the program of <paramref name="a"/>; a null result comes with why not (and
@@ -489,63 +585,33 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
         return (input, result, FailureReason.None, null);
     }
 
-    private async Task<AttemptReport> ExecuteAsync(JobAssignment a, CancellationToken token)
+    private async Task<(AttemptReport Report, ReadOnlyMemory<byte> Output)> ExecuteAsync(JobAssignment a, CancellationToken token)
     {
         var report = new AttemptReport { AttemptId = a.AttemptId, WorkerId = WorkerId };
         var (input, ran, reason, problem) = await RunProgramAsync(a, report, holdOutput: true, token).ConfigureAwait(false);
         if (ran is not { } result)
         {
-            return Fail(report, reason, problem ?? reason.ToString());
+            return (Fail(report, reason, problem ?? reason.ToString()), default);
         }
 
         report.FuelConsumed = result.FuelConsumed;
         report.DurationMs = result.Duration.TotalMilliseconds;
         report.StateRoot = string.IsNullOrEmpty(result.StateRoot) ? null : result.StateRoot;
         report.Logs = result.Logs as List<JobLogEntry> ?? [.. result.Logs];
-        try
-        {
-            report.Receipt = _signer.Sign(a, input.Span, result);
-        }
-        catch (DoubleSignRefusedException e)
-        {
-            LogDoubleSignRefused(_log, e, WorkerId, a.JobId);
-            report.Retriable = true;
-            return Fail(report, FailureReason.WorkerLost, e.Message);
-        }
+        // Built here; the output is stored and the receipt signed after the slot is free (SignAndReportAsync), in a
+        // batch with the runs that end meanwhile.
+        report.Receipt = _signer.Build(a, input.Span, result) is { } unsigned
+            ? new SignedExecutionReceipt { Receipt = unsigned }
+            : null;
 
-        if (report.Receipt is { } own)
-        {
-            RecordResult(own.Receipt);
-        }
+        return (Ended(report, result, a), result.Outcome == ProgramRunOutcome.Succeeded ? result.Output : default);
+    }
 
+    private static AttemptReport Ended(AttemptReport report, ProgramRunResult result, JobAssignment a)
+    {
         switch (result.Outcome)
         {
             case ProgramRunOutcome.Succeeded:
-                if (!result.Output.IsEmpty)
-                {
-                    try
-                    {
-                        report.OutputBlobId = await AttemptBlobs.StoreAsync(_grains, a.ClientId, result.Output, token).ConfigureAwait(false);
-                        MarketplaceTelemetry.BlobUploaded(result.Output.Length, MarketplaceTelemetry.BlobSourceJobOutput);
-                    }
-                    catch (OperationCanceledException) when (token.IsCancellationRequested)
-                    {
-                        report.Receipt = null;
-                        return Fail(report, FailureReason.WorkerLost, "attempt stopped while storing its output");
-                    }
-                    catch (Exception e) when (IsClusterOutOfReach(e))
-                    {
-                        report.Receipt = null;
-                        report.ClusterFault = true;
-                        return Fail(report, FailureReason.WorkerLost, $"worker {WorkerId} could not store the output, the cluster being out of reach: {e.Message}");
-                    }
-                    catch (MarketplaceException e)
-                    {
-                        report.Receipt = null;
-                        return Fail(report, FailureReason.WorkerLost, $"worker {WorkerId} could not store the output: {e.Message}");
-                    }
-                }
-
                 report.OutputSize = result.Output.Length;
                 report.Succeeded = true;
                 return report;

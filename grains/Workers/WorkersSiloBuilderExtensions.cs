@@ -40,6 +40,7 @@ public static class WorkersSiloBuilderExtensions
         silo.Services.AddPlacementDirector<WorkerHostPlacement, WorkerHostPlacementDirector>();
         silo.Services.AddSingleton<LocalWorkers>();
         silo.Services.TryAddSingleton(typeof(GrainReferences<>));
+        silo.Services.TryAddSingleton(_ => new VerifiedSignatures());
         silo.Services.AddHostedService<WorkerHostedService>();
         return silo;
     }

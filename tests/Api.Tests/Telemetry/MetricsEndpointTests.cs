@@ -33,6 +33,7 @@ public sealed class MetricsEndpointTests(ApiSiloFixture fixture, ITestOutputHelp
             "marketplace_jobs_completed_total",
             "marketplace_job_run_duration",
             "marketplace_job_start_delay",
+            "marketplace_receipt_batch_size",
             "marketplace_blobs_uploaded_bytes_total{",
             "marketplace_workers_hosted",
             "orleans_",
