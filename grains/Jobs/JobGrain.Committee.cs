@@ -7,7 +7,6 @@
 // in draw order. Once no seat is pending: one result → settle; several → a round of fresh re-run workers given one
 // representative receipt per result, up to MaxRerunRounds, then settle on a strict majority of all runs or fail as
 // disputed. Settling aggregates the BLS signatures over the winning representative's receipt hash.
-using Marketplace.Crypto.Bls;
 using Marketplace.GrainInterfaces;
 
 namespace Marketplace.Grains.Jobs;
@@ -65,7 +64,7 @@ internal sealed partial class JobGrain
             {
                 await ReplaceSeatAsync(seat, SeatStatus.Rejected, $"agreed with receipt {Convert.ToHexStringLower(agreed)}, which is none of the candidates");
             }
-            else if (report.Signature is not { } signature || !Bls.Verify(seat.PublicKey, agreed, signature))
+            else if (report.Signature is not { } signature || !SignatureValid(seat.PublicKey, agreed, signature))
             {
                 await ReplaceSeatAsync(seat, SeatStatus.Rejected, $"its agreement signature does not verify over candidate receipt {Convert.ToHexStringLower(agreed)} under its registered key");
             }

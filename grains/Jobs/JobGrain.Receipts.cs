@@ -99,6 +99,12 @@ internal sealed partial class JobGrain
         return check.IsValid ? null : check.Detail;
     }
 
+    /// <summary>Whether <paramref name="signature"/> over <paramref name="message"/> verifies under
+    /// <paramref name="publicKey"/>: taken from the silo's set of known signatures when one of its own workers just
+    /// made it, else checked by pairing.</summary>
+    private bool SignatureValid(byte[] publicKey, byte[] message, byte[] signature) =>
+        lookups.VerifiedSignatures.Contains(publicKey, message, signature) || Crypto.Bls.Bls.Verify(publicKey, message, signature);
+
     /// <summary>Takes an accepted report's receipt (or its absence) as the job's.</summary>
     private void KeepReceipt(AttemptReport report)
     {

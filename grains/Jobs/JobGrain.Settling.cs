@@ -265,7 +265,7 @@ internal sealed partial class JobGrain
             return null;
         }
 
-        if (signature is null || !Bls.Verify(seat.PublicKey, representative.ReceiptHash, signature))
+        if (signature is null || !SignatureValid(seat.PublicKey, representative.ReceiptHash, signature))
         {
             AddLog("warn", $"worker {seat.WorkerId} did not endorse receipt {Convert.ToHexStringLower(representative.ReceiptHash)} of its own result");
             return null;
