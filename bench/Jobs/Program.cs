@@ -6,6 +6,7 @@
 // --silos N (N > 1): the same 4 workers spread over N silos of one cluster in this process (worker i on silo i mod N),
 // jobs submitted round-robin through the silos' grain factories; the 1-silo configuration runs first in the same
 // process and the N-silo figure is printed as a ratio to it.
+// --count: grain calls by method and grain state writes and reads per job of the throughput phase (PerJobCounts.cs).
 // --broadcast-probe: delivery latency of one announcement to many grains over 3 silos, memory stream against
 // broadcast channel (BroadcastProbe.cs); no jobs run.
 using System.Collections.Concurrent;
@@ -29,7 +30,8 @@ var silos = Option(args, "--silos", 1);
 // Warm-up at full concurrency before measuring: the runtime's tiered JIT (with dynamic PGO) needs thousands of jobs
 // before the hot paths run optimized code; a short warm-up measures the JIT, not the marketplace.
 var warmupJobs = Option(args, "--warmup-jobs", 10_000);
-var memoryStorage = args.Contains("--memory-storage"); // diagnostic: grain state and reminders in memory instead of SQLite
+var memoryStorage = args.Contains("--memory-storage");
+using var counts = args.Contains("--count") ? new PerJobCounts() : null; // diagnostic: grain state and reminders in memory instead of SQLite
 var input = "hello world"u8.ToArray().AsSpan(0, Math.Min(11, inputBytes)).ToArray(); // 0: empty output, no output blob
 var wasm = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "trivial.wasm"));
 Console.WriteLine($"command: dotnet run -c Release --project bench/Jobs -- --jobs {jobs} --concurrency {concurrency} --latency-jobs {latencyJobs} --input-bytes {input.Length} --warmup-jobs {warmupJobs}{(memoryStorage ? " --memory-storage" : "")}{(silos > 1 ? $" --silos {silos}" : "")}");
@@ -87,7 +89,14 @@ async Task<double> MeasureAsync(int siloCount)
         }
 
         return settings;
-    }, memoryStorage, silo => silo.AddMarketplace());
+    }, memoryStorage, silo =>
+    {
+        silo.AddMarketplace();
+        if (counts is not null)
+        {
+            silo.Services.AddSingleton<IIncomingGrainCallFilter>(counts);
+        }
+    });
     var grains = cluster.Silos[0].GetRequiredService<IGrainFactory>();
     // Job references as the silo's HTTP API makes them (GrainReferences: no per-call type lookups).
     var jobRefs = cluster.Silos.Select(s => s.GetRequiredService<GrainReferences<IJobGrain>>()).ToArray();
@@ -155,6 +164,7 @@ async Task<double> MeasureAsync(int siloCount)
     }
 
     // Throughput: `concurrency` clients submitting back to back.
+    var countedFrom = counts?.Snapshot();
     var clock = Stopwatch.StartNew();
     var remaining = jobs;
     var loadedStart = new ConcurrentBag<double>();
@@ -171,6 +181,11 @@ async Task<double> MeasureAsync(int siloCount)
 
     var loaded = loadedStart.ToList();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"jobs end to end ({concurrency} concurrent clients, {jobs} jobs): {jobsPerSecond:N0} jobs/s = {jobsPerSecond / baseline.CallsPerSecond:P2} of direct calls ({baseline.CallsPerSecond / jobsPerSecond:N0}x slower); goal >= 2,000 jobs/s"));
+    if (counts is not null && countedFrom is { } from)
+    {
+        counts.Print(from, jobs);
+    }
+
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  under that load, submit->start p50 {Percentile(loaded, 0.50):0.00} ms, p99 {Percentile(loaded, 0.99):0.00} ms"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"one job at a time ({latencyJobs} jobs): submit->start p50 {Percentile(startLatency, 0.50):0.00} ms, p99 {Percentile(startLatency, 0.99):0.00} ms; submit->completed p50 {Percentile(endToEnd, 0.50):0.00} ms, p99 {Percentile(endToEnd, 0.99):0.00} ms; goal p50 < 5 ms"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  p50 submit->completed vs direct call p50: {Percentile(endToEnd, 0.50) * 1000 / baseline.P50Micros:N0}x"));
