@@ -67,6 +67,62 @@ public sealed class EvidenceApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TwoRootsUnderOneBatchSequenceAreEvidenceAndHostileBatchMembersAreRefusedAsInvalid()
+    {
+        using var http = _silo.NewHttpClient(ApiTestSilo.AliceKey);
+        var worker = await FirstWorkerAsync(http);
+        using var key = SecretKey.FromBytes(await File.ReadAllBytesAsync(Path.Combine(_silo.DataFolder, "workers", worker + ".bls")));
+
+        // Two batches signed under sequence 9 with different roots, shown by one receipt of each (different jobs).
+        var a = Batch(key, worker, "job-batch-a", sequence: 9);
+        var b = Batch(key, worker, "job-batch-b", sequence: 9);
+        var evidence = DoubleSignEvidence.From(a[1], b[2]);
+        var body = DoubleSignEvidenceJson.Serialize(evidence);
+        using (var accepted = await PostAsync(http, body))
+        {
+            Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+        }
+
+        using (var reputation = JsonDocument.Parse(await http.GetStringAsync($"v1/workers/{worker}/reputation")))
+        {
+            Assert.Equal(0, reputation.RootElement.GetProperty("score").GetDouble());
+        }
+
+        // The same offence shown by another pair of receipts is the same evidence: no second penalty.
+        using (var repeat = await PostAsync(http, DoubleSignEvidenceJson.Serialize(DoubleSignEvidence.From(a[0], b[0]))))
+        {
+            Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
+        }
+
+        // Hostile batch members: each a typed 400, never a 5xx.
+        var json = System.Text.Encoding.UTF8.GetString(body);
+        var proof = a[1].Batch!;
+        string[] hostile =
+        [
+            json.Replace($"\"sequence\": {proof.Sequence},", "\"sequence\": \"nine\",", StringComparison.Ordinal),
+            json.Replace($"\"size\": {proof.Size},", "\"size\": 2147483647,", StringComparison.Ordinal),
+            json.Replace($"\"size\": {proof.Size},", "\"size\": 0,", StringComparison.Ordinal),
+            json.Replace($"\"index\": {proof.Index},", "\"index\": -1,", StringComparison.Ordinal),
+            json.Replace($"\"path\": \"{Convert.ToHexStringLower(proof.Path)}\"", $"\"path\": \"{Convert.ToHexStringLower(proof.Path)[..^2]}\"", StringComparison.Ordinal),
+            json.Replace($"\"path\": \"{Convert.ToHexStringLower(proof.Path)}\"", $"\"path\": \"{new string('0', 64 * 40)}\"", StringComparison.Ordinal),
+            json.Replace($"\"root\": \"{Convert.ToHexStringLower(proof.Root)}\"", "\"root\": null", StringComparison.Ordinal),
+            json.Replace($"\"root\": \"{Convert.ToHexStringLower(proof.Root)}\"", "\"root\": \"zz\"", StringComparison.Ordinal),
+            json.Replace("\"sequence\":", "\"extra\": 1, \"sequence\":", StringComparison.Ordinal),
+        ];
+        foreach (var text in hostile)
+        {
+            Assert.NotEqual(json, text);
+            await ProblemAssert.IsProblemAsync(await PostAsync(http, System.Text.Encoding.UTF8.GetBytes(text)), 400, "evidence_invalid");
+        }
+
+        // A half whose proof is a neighbour's in the same batch.
+        var swapped = DoubleSignEvidenceJson.Parse(body);
+        swapped.First.Batch = a[0].Batch;
+        var problem = await ProblemAssert.IsProblemAsync(await PostAsync(http, DoubleSignEvidenceJson.Serialize(swapped)), 400, "evidence_invalid");
+        Assert.Contains("batch", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A7_TheCliBuildsChecksAndHandsInEvidenceAndTheSdkSeesTheRepeat()
     {
         var folder = Directory.CreateTempSubdirectory("marketplace-cli-evidence-").FullName;
@@ -152,4 +208,22 @@ public sealed class EvidenceApiTests : IAsyncLifetime
     private static ExecutionReceipt Receipt(string worker, byte output) => TrustSamples.Receipt("job-double-signed", "prog-double-signed", worker, output, 351);
 
     private static SignedExecutionReceipt Signed(ExecutionReceipt receipt, SecretKey key) => TrustSamples.Signed(receipt, key);
+
+    /// <summary>Three receipts of <paramref name="worker"/> signed as one batch under <paramref name="sequence"/>.</summary>
+    private static SignedExecutionReceipt[] Batch(SecretKey key, string worker, string jobPrefix, long sequence)
+    {
+        var receipts = Enumerable.Range(0, 3).Select(i => TrustSamples.Receipt($"{jobPrefix}-{i}", "prog-batch", worker, (byte)(0x40 + i), 100 + i)).ToArray();
+        var hashes = receipts.Select(ReceiptCodec.Hash).ToList();
+        var (root, paths) = ReceiptBatch.Build(hashes);
+        var signature = Bls.Sign(key, ReceiptBatch.SigningHash(sequence, hashes.Count, root)).ToBytes();
+        var publicKey = Bls.SkToPk(key).ToBytes();
+        return [.. receipts.Select((r, i) => new SignedExecutionReceipt
+        {
+            Receipt = r,
+            ReceiptHash = hashes[i],
+            WorkerPublicKey = publicKey,
+            Signature = signature,
+            Batch = new ReceiptBatchProof { Sequence = sequence, Size = hashes.Count, Index = i, Path = paths[i], Root = root },
+        })];
+    }
 }

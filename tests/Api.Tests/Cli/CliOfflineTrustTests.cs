@@ -91,6 +91,30 @@ public sealed class CliOfflineTrustTests : IDisposable
     }
 
     [Fact]
+    public async Task ABatchSignedReceiptVerifiesAgainstTheRegistryAndAProofOfAnotherBatchExitsNine()
+    {
+        var registryFile = await WriteAsync("registry.json", WorkerKeyRegistryJson.Serialize(Registry(epoch: 7)));
+        var first = Batched(sequence: 3);
+        var second = Batched(sequence: 4);
+        var good = await WriteAsync("batched.json", ReceiptJson.Serialize(first[1]));
+        var valid = await _offline.RunAsync("verify-receipt", good, "--registry", registryFile);
+        Assert.True(valid.ExitCode == 0, valid.ToString());
+        Assert.Contains("valid", valid.Output, StringComparison.Ordinal);
+
+        // The proof and signature of the same place in the next batch, and a proof moved to the next sequence number.
+        var moved = ReceiptJson.Parse(ReceiptJson.Serialize(first[1]));
+        moved.Batch = second[1].Batch;
+        moved.Signature = second[1].Signature;
+        await ExpectAsync("bad_batch_proof", "verify-receipt", await WriteAsync("moved.json", ReceiptJson.Serialize(moved)), "--registry", registryFile);
+        var renumbered = JsonNode.Parse(ReceiptJson.Serialize(first[1]))!;
+        renumbered["batch"]!["sequence"] = 4;
+        await ExpectAsync("bad_signature", "verify-receipt", await WriteAsync("renumbered.json", System.Text.Encoding.UTF8.GetBytes(renumbered.ToJsonString())), "--registry", registryFile);
+        var cut = JsonNode.Parse(ReceiptJson.Serialize(first[1]))!;
+        cut["batch"]!["path"] = cut["batch"]!["path"]!.GetValue<string>()[..64];
+        await ExpectAsync("malformed_batch", "verify-receipt", await WriteAsync("cut.json", System.Text.Encoding.UTF8.GetBytes(cut.ToJsonString())), "--registry", registryFile);
+    }
+
+    [Fact]
     public async Task ConflictingReceiptsMakeEvidenceThatVerifiesOffline()
     {
         var first = await WriteAsync("a.json", ReceiptJson.Serialize(Sign(Receipt(), _keys[0])));
@@ -228,6 +252,29 @@ public sealed class CliOfflineTrustTests : IDisposable
             RegistryEpoch = 7,
             DrawSeed = CommitteeDraw.Seed(hash),
         };
+    }
+
+    /// <summary>Five receipts of worker w1 signed as one batch under <paramref name="sequence"/> with w1's key.</summary>
+    private SignedExecutionReceipt[] Batched(long sequence)
+    {
+        var receipts = Enumerable.Range(0, 5).Select(i =>
+        {
+            var r = Receipt();
+            r.JobId = $"job-cli-{sequence}-{i}";
+            r.WorkerId = "w1";
+            return r;
+        }).ToArray();
+        var hashes = receipts.Select(ReceiptCodec.Hash).ToList();
+        var (root, paths) = ReceiptBatch.Build(hashes);
+        var signature = Bls.Sign(_keys[0], ReceiptBatch.SigningHash(sequence, hashes.Count, root)).ToBytes();
+        return [.. receipts.Select((r, i) => new SignedExecutionReceipt
+        {
+            Receipt = r,
+            ReceiptHash = hashes[i],
+            WorkerPublicKey = Bls.SkToPk(_keys[0]).ToBytes(),
+            Signature = signature,
+            Batch = new ReceiptBatchProof { Sequence = sequence, Size = hashes.Count, Index = i, Path = paths[i], Root = root },
+        })];
     }
 
     private WorkerKeyRegistry Registry(long epoch) => new()
