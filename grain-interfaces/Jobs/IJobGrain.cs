@@ -29,6 +29,12 @@ public interface IJobGrain : IGrainWithStringKey
     [ClientCallable(ClientCallScope.Argument)]
     Task<JobLogPage> GetLogsAsync(string clientId, long? after, int limit);
 
+    /// <summary>The job's log as a hash chain (<see cref="JobHistoryChain"/>): every kept line with its number and
+    /// hash, and the head. Throws <see cref="JobNotFoundException"/> and <see cref="AccessDeniedException"/> like
+    /// <see cref="GetLogsAsync"/>.</summary>
+    [ClientCallable(ClientCallScope.Argument)]
+    Task<JobHistory> GetHistoryAsync(string clientId);
+
     /// <summary>The signed receipt of the job's run as <paramref name="clientId"/> sees it: the receipt, its hash, the
     /// executing worker's public key and its signature. Throws <see cref="JobNotFoundException"/>,
     /// <see cref="AccessDeniedException"/> for another client's job, and <see cref="JobConflictException"/> while the

@@ -9,7 +9,7 @@ using Marketplace.GrainInterfaces.Json;
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>The JSON options of the strict file forms (<see cref="AggregatedReceiptJson"/>,
-/// <see cref="WorkerKeyRegistryJson"/>, <see cref="DoubleSignEvidenceJson"/>).</summary>
+/// <see cref="WorkerKeyRegistryJson"/>, <see cref="DoubleSignEvidenceJson"/>, <see cref="JobHistoryJson"/>).</summary>
 internal static class ReceiptFileJson
 {
     /// <summary>Indented, strict, snake_case, bytes as hex.</summary>
@@ -99,5 +99,6 @@ internal static class ReceiptFileJson
     private static bool IsFileType(Type type) =>
         type == typeof(ExecutionReceipt) || type == typeof(AggregatedReceipt) || type == typeof(CommitteeMember)
         || type == typeof(WorkerKeyRegistry) || type == typeof(RegisteredWorkerKey)
-        || type == typeof(DoubleSignEvidence) || type == typeof(ConflictingSignature) || type == typeof(ReceiptBatchProof);
+        || type == typeof(DoubleSignEvidence) || type == typeof(ConflictingSignature) || type == typeof(ReceiptBatchProof)
+        || type == typeof(JobHistory) || type == typeof(JobHistoryEntry);
 }

@@ -352,6 +352,36 @@ internal sealed partial class JobGrain(
     }
 
     /// <inheritdoc />
+    public Task<JobHistory> GetHistoryAsync(string clientId)
+    {
+        RequireOwner(clientId);
+        var logs = state.State.Logs;
+        var hashes = ChainedLogHashes();
+        var history = new JobHistory
+        {
+            JobId = JobId,
+            DroppedLines = logs.Count > 1 ? state.State.LogsDropped : 0,
+            DroppedLastHash = logs.Count > 1 ? state.State.DroppedLogHash : null,
+            Head = hashes.Count > 0 ? hashes[^1] : JobHistoryChain.Genesis(JobId),
+        };
+        for (var i = 0; i < logs.Count; i++)
+        {
+            var line = logs[i];
+            history.Entries.Add(new JobHistoryEntry
+            {
+                Sequence = i == 0 ? 0 : i + state.State.LogsDropped,
+                Timestamp = line.Timestamp,
+                Level = line.Level,
+                Message = line.Message,
+                Attempt = line.Attempt,
+                Hash = hashes[i],
+            });
+        }
+
+        return Task.FromResult(history);
+    }
+
+    /// <inheritdoc />
     /// <remarks>Line i of the stored log has sequence number 0 (the first line, always kept) or i +
     /// <see cref="JobState.LogsDropped"/>, so a line keeps its number while older lines are dropped.</remarks>
     public Task<JobLogPage> GetLogsAsync(string clientId, long? after, int limit)
@@ -437,13 +467,52 @@ internal sealed partial class JobGrain(
     private void AddLog(string level, string message, int attempt = 0)
     {
         var logs = state.State.Logs;
+        var hashes = ChainedLogHashes();
         if (logs.Count >= _options.MaxLogEntries)
         {
+            state.State.DroppedLogHash = hashes[1];
             logs.RemoveAt(1);
+            hashes.RemoveAt(1);
             state.State.LogsDropped++;
         }
 
-        logs.Add(new JobLogEntry { Timestamp = DateTimeOffset.UtcNow, Level = level, Message = message, Attempt = attempt });
+        var entry = new JobLogEntry { Timestamp = DateTimeOffset.UtcNow, Level = level, Message = message, Attempt = attempt };
+        var sequence = logs.Count == 0 ? 0 : logs.Count + state.State.LogsDropped;
+        var previous = logs.Count == 0 ? JobHistoryChain.Genesis(JobId) : hashes[^1];
+        logs.Add(entry);
+        hashes.Add(JobHistoryChain.EntryHash(previous, sequence, entry.Timestamp, attempt, level, message));
+    }
+
+    /// <summary>The hashes of the log's lines, chained afresh from the kept lines for a job stored before its lines
+    /// were hashed (the lines dropped before then stay unaccounted for).</summary>
+    private List<byte[]> ChainedLogHashes()
+    {
+        var logs = state.State.Logs;
+        var hashes = state.State.LogHashes;
+        if (hashes.Count == logs.Count)
+        {
+            return hashes;
+        }
+
+        hashes.Clear();
+        state.State.DroppedLogHash = null;
+        var previous = JobHistoryChain.Genesis(JobId);
+        for (var i = 0; i < logs.Count; i++)
+        {
+            var line = logs[i];
+            var sequence = i == 0 ? 0 : i + state.State.LogsDropped;
+            if (i == 1 && state.State.LogsDropped > 0)
+            {
+                // The dropped lines' hashes were never known: the gap chains from a hash of its own numbers.
+                state.State.DroppedLogHash = JobHistoryChain.EntryHash(previous, sequence - 1, line.Timestamp, 0, "", "");
+                previous = state.State.DroppedLogHash;
+            }
+
+            previous = JobHistoryChain.EntryHash(previous, sequence, line.Timestamp, line.Attempt, line.Level, line.Message);
+            hashes.Add(previous);
+        }
+
+        return hashes;
     }
 
     private async Task FinishAsync(JobStatus status, FailureReason reason, string? error)

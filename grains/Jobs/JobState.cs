@@ -119,4 +119,11 @@ internal sealed class JobState
     /// <summary>The storage deal whose blob is the input, when <see cref="InputBlobId"/> names a deal's blob rather than a
     /// chunk-store blob the client may read; workers read it through the deal's decoder.</summary>
     [Id(31)] public string? InputDealId { get; set; }
+
+    /// <summary>The hash of each line of <see cref="Logs"/>, in step with it (<see cref="JobHistoryChain.EntryHash"/>).</summary>
+    [Id(32)] public List<byte[]> LogHashes { get; set; } = [];
+
+    /// <summary>The hash of the last line dropped from <see cref="Logs"/>, which the line after the first chains from;
+    /// null while none was dropped.</summary>
+    [Id(33)] public byte[]? DroppedLogHash { get; set; }
 }

@@ -156,6 +156,13 @@ public sealed partial class GrainMarketplaceClient : IMarketplaceClient
     }
 
     /// <inheritdoc />
+    public async Task<JobHistory> GetJobHistoryAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Job(jobId).GetHistoryAsync(ClientId).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task<AggregatedReceipt> GetJobAggregatedReceiptAsync(string jobId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

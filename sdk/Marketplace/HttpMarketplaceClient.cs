@@ -239,6 +239,10 @@ public sealed partial class HttpMarketplaceClient : IMarketplaceClient, IDisposa
         SendJsonAsync<SignedExecutionReceipt>(HttpMethod.Get, $"v1/jobs/{Escape(jobId)}/receipt?kind=executor", null, cancellationToken);
 
     /// <inheritdoc />
+    public Task<JobHistory> GetJobHistoryAsync(string jobId, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<JobHistory>(HttpMethod.Get, $"v1/jobs/{Escape(jobId)}/history", null, cancellationToken);
+
+    /// <inheritdoc />
     public Task<AggregatedReceipt> GetJobAggregatedReceiptAsync(string jobId, CancellationToken cancellationToken = default) =>
         SendJsonAsync<AggregatedReceipt>(HttpMethod.Get, $"v1/jobs/{Escape(jobId)}/receipt?kind=aggregated", null, cancellationToken);
 

@@ -108,6 +108,10 @@ public interface IMarketplaceClient
     /// while the job has not finished or when its run got no receipt.</summary>
     Task<SignedExecutionReceipt> GetJobReceiptAsync(string jobId, CancellationToken cancellationToken = default);
 
+    /// <summary>A job's log as a hash chain (check it offline with <see cref="JobHistoryChain.Verify"/>, against a head
+    /// kept from an earlier look). Throws <see cref="JobNotFoundException"/> and <see cref="AccessDeniedException"/>.</summary>
+    Task<JobHistory> GetJobHistoryAsync(string jobId, CancellationToken cancellationToken = default);
+
     /// <summary>A finished job's receipt as its committee settled it: the winning receipt with the members' aggregate
     /// BLS signature (check it offline with <see cref="AggregatedReceiptVerifier"/> against
     /// <see cref="GetWorkerKeyRegistryAsync"/>). Throws <see cref="JobNotFoundException"/>,

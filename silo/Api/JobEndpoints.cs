@@ -36,6 +36,11 @@ internal static class JobEndpoints
             .WithSummary("A page of a job's log lines, oldest first (?limit=100&cursor=...).")
             .Produces<JobLogList>()
             .ProducesProblems(400, 403, 404);
+        api.MapGet("/jobs/{id}/history", GetHistoryAsync)
+            .WithName("GetJobHistory")
+            .WithSummary("The job's log as a hash chain: every kept line with its number and hash, and the head (check it offline with `marketplace history --verify`).")
+            .Produces<JobHistory>()
+            .ProducesProblems(400, 403, 404);
         api.MapGet("/jobs/{id}/receipt", GetReceiptAsync)
             .WithName("GetJobReceipt")
             .WithSummary("A finished job's receipt: the committee's aggregated form (kind aggregated) when its committee settled, else the executing worker's signed receipt (kind executor). ?kind=executor or ?kind=aggregated asks for one form.")
@@ -107,6 +112,9 @@ internal static class JobEndpoints
         await BlobStreaming.WriteAsync(context, grains, BlobCaller.Silo, job.OutputBlobId);
         return Results.Empty;
     }
+
+    private static async Task<IResult> GetHistoryAsync(string id, HttpContext context, GrainReferences<IJobGrain> jobs) =>
+        Results.Ok(await Job(jobs, id).GetHistoryAsync(ApiClient.IdOf(context)));
 
     private static async Task<IResult> GetReceiptAsync(string id, string? kind, HttpContext context, GrainReferences<IJobGrain> jobs)
     {

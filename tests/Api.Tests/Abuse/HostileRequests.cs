@@ -148,7 +148,7 @@ public sealed partial class HostileRequests(int seed, AbuseTargets targets)
     private RawExchange Ids(Random random)
     {
         var id = HostileId(random);
-        var (method, path) = random.Next(21) switch
+        var (method, path) = random.Next(22) switch
         {
             0 => ("GET", $"/v1/jobs/{id}"),
             1 => ("POST", $"/v1/jobs/{id}/cancel"),
@@ -170,6 +170,7 @@ public sealed partial class HostileRequests(int seed, AbuseTargets targets)
             17 => ("GET", $"/v1/{Pick(random, ListPaths())}?limit={Pick(random, HostileNumbers).Trim('"')}&cursor={Pick(random, new[] { "", "AQ", "AQhwcm9ncmFtcwA", "AQRqb2JzAgAAAAE1" })}"),
             18 => ("GET", $"/v1/programs/{id}/{Pick(random, new[] { "delegates", "versions" })}"),
             19 => ("DELETE", $"/v1/blobs/{(random.Next(4) == 0 ? targets.BlobId : id)}"),
+            20 => ("GET", $"/v1/jobs/{(random.Next(4) == 0 ? targets.JobId : id)}/history"),
             _ => ("GET", $"/v1/{id}"),
         };
         var body = path.EndsWith("/share", StringComparison.Ordinal) ? Encoding.UTF8.GetBytes("{\"client_id\": \"bob\"}") : null;
@@ -344,7 +345,7 @@ public sealed partial class HostileRequests(int seed, AbuseTargets targets)
             4 => ("GET", "/v1/workers"),
             5 => ("GET", "/v1/client"),
             6 => ("GET", $"/v1/jobs/{targets.JobId}"),
-            7 => ("GET", $"/v1/jobs/{targets.JobId}/logs"),
+            7 => ("GET", $"/v1/jobs/{targets.JobId}/{(random.Next(2) == 0 ? "logs" : "history")}"),
             8 => ("HEAD", $"/v1/blobs/{targets.BlobId}"),
             9 => ("GET", $"/v1/blobs/{targets.BlobId}/manifest"),
             10 => ("GET", $"/v1/programs/{targets.ProgramId}"),
@@ -362,7 +363,7 @@ public sealed partial class HostileRequests(int seed, AbuseTargets targets)
     private (string Method, string Path)[] SecuredEndpoints() =>
     [
         ("GET", "/v1/jobs"), ("POST", "/v1/jobs"), ("GET", $"/v1/jobs/{targets.JobId}"), ("POST", $"/v1/jobs/{targets.JobId}/cancel"),
-        ("GET", $"/v1/jobs/{targets.JobId}/logs"), ("GET", $"/v1/jobs/{targets.JobId}/output"), ("POST", "/v1/programs"),
+        ("GET", $"/v1/jobs/{targets.JobId}/logs"), ("GET", $"/v1/jobs/{targets.JobId}/history"), ("GET", $"/v1/jobs/{targets.JobId}/output"), ("POST", "/v1/programs"),
         ("GET", "/v1/programs"), ("GET", $"/v1/programs/{targets.ProgramId}"), ("GET", $"/v1/programs/{targets.ProgramName}/state/proof?key=a"),
         ("GET", $"/v1/blobs/{targets.BlobId}"), ("GET", $"/v1/blobs/{targets.BlobId}/manifest"), ("GET", $"/v1/blobs/{targets.BlobId}/chunks/0/proof"),
         ("GET", "/v1/workers"), ("GET", $"/v1/workers/{targets.WorkerId}"), ("GET", "/v1/client"), ("GET", "/v1/client/storage"),

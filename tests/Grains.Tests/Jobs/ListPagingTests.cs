@@ -130,6 +130,17 @@ public sealed class ListPagingTests
             Assert.Equal(whole.Logs.Select(l => $"{l.Timestamp:O} {l.Message}"), lines);
         }
 
+        // The hash chain over the same lines checks with the gap: its numbering and its last dropped line's hash.
+        var history = await grain.GetHistoryAsync(JobsKit.Client);
+        Assert.Equal(whole.Logs.Select(l => l.Message), history.Entries.Select(e => e.Message));
+        Assert.True(history.DroppedLines > 0);
+        Assert.Equal(history.DroppedLines + 1, history.Entries[1].Sequence);
+        Assert.Equal(JobHistoryVerification.Valid, JobHistoryChain.Verify(history));
+        Assert.Equal(JobHistoryVerification.Valid, JobHistoryChain.Verify(history, history.Entries[5].Hash));
+        var cut = JobHistoryJson.Parse(JobHistoryJson.Serialize(history));
+        cut.DroppedLastHash = cut.Entries[0].Hash;
+        Assert.Equal(JobHistoryFailure.HashMismatch, JobHistoryChain.Verify(cut).Failure);
+
         // Sequence numbers: the first line is 0, the second comes after the dropped ones.
         var one = await grain.GetLogsAsync(JobsKit.Client, null, 1);
         Assert.Equal(0, one.Next);
