@@ -1,7 +1,8 @@
 // Design: the receipt is built where the run's facts are at hand (the executor, right after the runner returned) and
 // signed there with the worker's key, so the job never sees an unsigned claim. Only endings that replay the same way
 // get a receipt (ReceiptOutcome); the others (timeouts, cancels, state conflicts, memory limits, programs that never
-// reached the sandbox) report without one. Signing costs one BLS signature (about 0.5 ms) on the slot's thread.
+// reached the sandbox) report without one. Signing costs one BLS signature (about 0.5 ms), made after the run's slot
+// is free.
 // Every signature the worker makes first records the claim durably in the worker's sign-intent log (SignIntentLog:
 // append, fsync, and only then sign), so the worker never signs two results for a job.
 // An executor's receipts are signed in batches (SignAsync) under one Merkle root, one intent append, one fsync and one
@@ -76,8 +77,9 @@ internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider
         Build(assignment, input, result) is { } receipt ? SignAlone(receipt, ReceiptCodec.Hash(receipt)) : null;
 
     /// <summary>
-    /// Signs <paramref name="receipt"/> (from <see cref="Build"/>) in the next batch: alone when nothing else is being
-    /// signed, else together with the receipts that arrived while the last batch was signed. Faults with
+    /// Signs <paramref name="receipt"/> (from <see cref="Build"/>) in the next batch: alone when the worker has no other
+    /// run in progress, else together with the receipts of the runs that end within <see cref="BatchWindow"/> (and
+    /// those that arrive while a batch is being signed), up to the batch limit. Faults with
     /// <see cref="DoubleSignRefusedException"/> when the worker already claimed another result for the job.
     /// </summary>
     public Task<SignedExecutionReceipt> SignAsync(ExecutionReceipt receipt)
@@ -235,7 +237,7 @@ internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider
             List<int> kept = [];
             byte[][] paths = [];
             byte[] root = [];
-            var (accepted, refusals, sequence) = intents.RecordBatch(claims, (accepted, sequence) =>
+            var (_, refusals, sequence) = intents.RecordBatch(claims, (accepted, sequence) =>
             {
                 for (var i = 0; i < accepted.Length; i++)
                 {

@@ -427,18 +427,20 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
     /// receipt.</summary>
     private async Task SignAndReportAsync(IJobAttemptGrain job, JobAssignment a, AttemptReport report, ReadOnlyMemory<byte> output, Task startNoted, CancellationToken token)
     {
+        Task<SignedExecutionReceipt>? signing = null;
         try
         {
             await StoreOutputAsync(a, report, output, token).ConfigureAwait(false);
+            signing = report.Receipt is { } unsigned ? _signer.SignAsync(unsigned.Receipt) : null;
         }
         finally
         {
+            // Counted as in progress until its receipt is with the signer, so a batch waiting for it takes it.
             Interlocked.Decrement(ref _preparing);
             _signer.RunEnded();
         }
 
-        // The signer is told the receipt is coming only now; the decrement above may have closed a batch without it.
-        await SignAsync(a, report).ConfigureAwait(false);
+        await SignedAsync(a, report, signing).ConfigureAwait(false);
         if (report.Succeeded)
         {
             Interlocked.Increment(ref _succeeded);
@@ -490,13 +492,13 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
         }
     }
 
-    private async Task SignAsync(JobAssignment a, AttemptReport report)
+    private async Task SignedAsync(JobAssignment a, AttemptReport report, Task<SignedExecutionReceipt>? signing)
     {
-        if (report.Receipt is { } unsigned)
+        if (signing is not null)
         {
             try
             {
-                report.Receipt = await _signer.SignAsync(unsigned.Receipt).ConfigureAwait(false);
+                report.Receipt = await signing.ConfigureAwait(false);
                 RecordResult(report.Receipt.Receipt);
             }
             catch (DoubleSignRefusedException e)
