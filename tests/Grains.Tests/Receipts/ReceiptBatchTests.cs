@@ -104,6 +104,36 @@ public sealed class ReceiptBatchTests : IDisposable
     }
 
     [Fact]
+    public async Task AReceiptWaitsForTheWorkersRunsInProgressAndIsSignedAloneWhenNoneIs()
+    {
+        using var key = ReceiptSamples.Key();
+        var inProgress = 0;
+        using var signer = new ReceiptSigner("w1", SecretKey.FromBytes(key.ToBytes()), TimeProvider.System, SignIntentLog.Open(_folder, "w1"))
+        {
+            // A window no test run reaches: the batch below closes on the event, never on the clock.
+            BatchWindow = TimeSpan.FromMinutes(10),
+        };
+        signer.RunsInProgress = () => Volatile.Read(ref inProgress);
+
+        // Nothing else in progress: signed at once, alone, in the old form.
+        var receipts = Receipts(3, "job-k");
+        var alone = await signer.SignAsync(receipts[0]).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Null(alone.Batch);
+
+        // Another run in progress: the first receipt waits for it; when that run's receipt arrived and no run is left,
+        // both are signed under one root.
+        Volatile.Write(ref inProgress, 1);
+        var first = signer.SignAsync(receipts[1]);
+        Assert.False(first.IsCompleted);
+        var second = signer.SignAsync(receipts[2]);
+        Volatile.Write(ref inProgress, 0);
+        signer.RunEnded();
+        var signed = await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.All(signed, s => Assert.Equal(2, s.Batch!.Size));
+        Assert.All(signed, s => Assert.True(ReceiptVerifier.VerifySigned(s).IsValid));
+    }
+
+    [Fact]
     public async Task AProofForAnotherBatchOrAnotherReceiptOrAMovedReceiptIsRefused()
     {
         using var key = ReceiptSamples.Key();
