@@ -210,20 +210,6 @@ public sealed class EvidenceApiTests : IAsyncLifetime
     private static SignedExecutionReceipt Signed(ExecutionReceipt receipt, SecretKey key) => TrustSamples.Signed(receipt, key);
 
     /// <summary>Three receipts of <paramref name="worker"/> signed as one batch under <paramref name="sequence"/>.</summary>
-    private static SignedExecutionReceipt[] Batch(SecretKey key, string worker, string jobPrefix, long sequence)
-    {
-        var receipts = Enumerable.Range(0, 3).Select(i => TrustSamples.Receipt($"{jobPrefix}-{i}", "prog-batch", worker, (byte)(0x40 + i), 100 + i)).ToArray();
-        var hashes = receipts.Select(ReceiptCodec.Hash).ToList();
-        var (root, paths) = ReceiptBatch.Build(hashes);
-        var signature = Bls.Sign(key, ReceiptBatch.SigningHash(sequence, hashes.Count, root)).ToBytes();
-        var publicKey = Bls.SkToPk(key).ToBytes();
-        return [.. receipts.Select((r, i) => new SignedExecutionReceipt
-        {
-            Receipt = r,
-            ReceiptHash = hashes[i],
-            WorkerPublicKey = publicKey,
-            Signature = signature,
-            Batch = new ReceiptBatchProof { Sequence = sequence, Size = hashes.Count, Index = i, Path = paths[i], Root = root },
-        })];
-    }
+    private static SignedExecutionReceipt[] Batch(SecretKey key, string worker, string jobPrefix, long sequence) =>
+        TrustSamples.SignedBatch([.. Enumerable.Range(0, 3).Select(i => TrustSamples.Receipt($"{jobPrefix}-{i}", "prog-batch", worker, (byte)(0x40 + i), 100 + i))], key, sequence);
 }

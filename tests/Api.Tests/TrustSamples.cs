@@ -34,5 +34,23 @@ internal static class TrustSamples
         return new SignedExecutionReceipt { Receipt = receipt, ReceiptHash = hash, WorkerPublicKey = Bls.SkToPk(key).ToBytes(), Signature = Bls.Sign(key, hash).ToBytes() };
     }
 
+    /// <summary><paramref name="receipts"/> signed with <paramref name="key"/> as one batch under
+    /// <paramref name="sequence"/>, each with its inclusion proof.</summary>
+    public static SignedExecutionReceipt[] SignedBatch(IReadOnlyList<ExecutionReceipt> receipts, SecretKey key, long sequence)
+    {
+        var hashes = receipts.Select(ReceiptCodec.Hash).ToList();
+        var (root, paths) = ReceiptBatch.Build(hashes);
+        var signature = Bls.Sign(key, ReceiptBatch.SigningHash(sequence, hashes.Count, root)).ToBytes();
+        var publicKey = Bls.SkToPk(key).ToBytes();
+        return [.. receipts.Select((r, i) => new SignedExecutionReceipt
+        {
+            Receipt = r,
+            ReceiptHash = hashes[i],
+            WorkerPublicKey = publicKey,
+            Signature = signature,
+            Batch = new ReceiptBatchProof { Sequence = sequence, Size = hashes.Count, Index = i, Path = paths[i], Root = root },
+        })];
+    }
+
     private static byte[] Filled(byte value) => Enumerable.Repeat(value, 32).ToArray();
 }

@@ -255,27 +255,14 @@ public sealed class CliOfflineTrustTests : IDisposable
     }
 
     /// <summary>Five receipts of worker w1 signed as one batch under <paramref name="sequence"/> with w1's key.</summary>
-    private SignedExecutionReceipt[] Batched(long sequence)
-    {
-        var receipts = Enumerable.Range(0, 5).Select(i =>
+    private SignedExecutionReceipt[] Batched(long sequence) =>
+        TrustSamples.SignedBatch([.. Enumerable.Range(0, 5).Select(i =>
         {
             var r = Receipt();
             r.JobId = $"job-cli-{sequence}-{i}";
             r.WorkerId = "w1";
             return r;
-        }).ToArray();
-        var hashes = receipts.Select(ReceiptCodec.Hash).ToList();
-        var (root, paths) = ReceiptBatch.Build(hashes);
-        var signature = Bls.Sign(_keys[0], ReceiptBatch.SigningHash(sequence, hashes.Count, root)).ToBytes();
-        return [.. receipts.Select((r, i) => new SignedExecutionReceipt
-        {
-            Receipt = r,
-            ReceiptHash = hashes[i],
-            WorkerPublicKey = Bls.SkToPk(_keys[0]).ToBytes(),
-            Signature = signature,
-            Batch = new ReceiptBatchProof { Sequence = sequence, Size = hashes.Count, Index = i, Path = paths[i], Root = root },
-        })];
-    }
+        })], _keys[0], sequence);
 
     private WorkerKeyRegistry Registry(long epoch) => new()
     {
