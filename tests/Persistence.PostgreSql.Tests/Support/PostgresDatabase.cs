@@ -72,7 +72,13 @@ public sealed class PostgresDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        NpgsqlConnection.ClearAllPools();
+        // Only this database's pool: clearing every pool would close the idle sessions of tests running beside
+        // this one. Sessions of other pools on this database end with the FORCE drop.
+        await using (var own = new NpgsqlConnection(ConnectionString))
+        {
+            NpgsqlConnection.ClearPool(own);
+        }
+
         await using var connection = new NpgsqlConnection(_serverConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
