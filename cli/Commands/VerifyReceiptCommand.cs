@@ -133,7 +133,8 @@ internal static class VerifyReceiptCommand
         _ => throw CliException.Usage($"--min-signers: must be at least 1, got {value}."),
     };
 
-    private static async Task<WorkerKeyRegistry> ReadRegistryAsync(string path, CancellationToken cancellationToken)
+    /// <summary>The registry file at <paramref name="path"/>, or a usage error naming <c>--registry</c>.</summary>
+    internal static async Task<WorkerKeyRegistry> ReadRegistryAsync(string path, CancellationToken cancellationToken)
     {
         var full = LocalFiles.Existing("--registry", path);
         try

@@ -44,6 +44,13 @@ internal static class ReputationView
         {
             rows.Add(("recomputed", $"{Score(recomputation.Score)} from the checkpoint and {Text.Number(recomputation.Events)} events"));
             rows.Add(("matches", recomputation.Matches ? "yes" : "NO: the reported score differs from the recomputed one"));
+            if (recomputation.Proven is { } proven)
+            {
+                rows.Add(("proven", $"{Text.Number(proven.Events)} events from your files (their score alone {Score(proven.Score)})"));
+                rows.Add(("held by the silo", $"{Text.Number(proven.Held)} listed, {Text.Number(proven.Folded)} older than its checkpoint"));
+                rows.Add(("not held", proven.MissingFromSilo.Count == 0 ? "none" : $"NO: the silo does not list {Text.Number(proven.MissingFromSilo.Count)} {(proven.MissingFromSilo.Count == 1 ? "event" : "events")} your files prove: {string.Join(", ", proven.MissingFromSilo)}"));
+                rows.Add(("unproven", $"{Text.Number(proven.Unproven)} of the silo's success, verified, wrong-result and double-sign events have no file here"));
+            }
         }
 
         run.Environment.Console.Write(Text.Grid([.. rows]));
