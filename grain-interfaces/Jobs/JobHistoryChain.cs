@@ -45,8 +45,8 @@ public static class JobHistoryChain
         hash.AppendData(number);
         BinaryPrimitives.WriteInt32BigEndian(number, attempt);
         hash.AppendData(number[..4]);
-        AppendText(hash, level);
-        AppendText(hash, message);
+        HistoryChainParts.AppendText(hash, level);
+        HistoryChainParts.AppendText(hash, message);
         return hash.GetHashAndReset();
     }
 
@@ -56,18 +56,18 @@ public static class JobHistoryChain
     /// <paramref name="seenHead"/> is given (a head kept from an earlier look), that head among the lines' hashes: the
     /// history extends what was seen. The result names the first line that fails.
     /// </summary>
-    public static JobHistoryVerification Verify(JobHistory history, ReadOnlySpan<byte> seenHead = default)
+    public static HistoryVerification Verify(JobHistory history, ReadOnlySpan<byte> seenHead = default)
     {
         ArgumentNullException.ThrowIfNull(history);
         if (!string.Equals(history.Kind, JobHistory.HistoryKind, StringComparison.Ordinal))
         {
-            return Fail(JobHistoryFailure.Malformed, $"kind '{history.Kind}' is not '{JobHistory.HistoryKind}'");
+            return Fail(HistoryFailure.Malformed, $"kind '{history.Kind}' is not '{JobHistory.HistoryKind}'");
         }
 
         var gapWellFormed = history.DroppedLines == 0 ? history.DroppedLastHash is null : history.DroppedLines > 0 && history.DroppedLastHash is { Length: 32 };
         if (string.IsNullOrEmpty(history.JobId) || history.Entries is null || history.Entries.Count == 0 || !gapWellFormed)
         {
-            return Fail(JobHistoryFailure.Malformed, "a history names its job, has at least one line, and a 32-byte dropped_last_hash exactly when dropped_lines is above 0");
+            return Fail(HistoryFailure.Malformed, "a history names its job, has at least one line, and a 32-byte dropped_last_hash exactly when dropped_lines is above 0");
         }
 
         var previous = Genesis(history.JobId);
@@ -77,13 +77,13 @@ public static class JobHistoryChain
             var entry = history.Entries[i];
             if (entry is null || entry.Level is null || entry.Message is null || entry.Hash is null)
             {
-                return Fail(JobHistoryFailure.Malformed, $"line {i} is missing a member");
+                return Fail(HistoryFailure.Malformed, $"line {i} is missing a member");
             }
 
             var expected = i == 0 ? 0 : i + history.DroppedLines;
             if (entry.Sequence != expected)
             {
-                return Fail(JobHistoryFailure.WrongSequence, $"line {i} is numbered {entry.Sequence}, not {expected}: a line was removed, added or moved");
+                return Fail(HistoryFailure.WrongSequence, $"line {i} is numbered {entry.Sequence}, not {expected}: a line was removed, added or moved");
             }
 
             if (i == 1 && history.DroppedLastHash is { } gap)
@@ -94,31 +94,15 @@ public static class JobHistoryChain
             var hash = EntryHash(previous, entry.Sequence, entry.Timestamp, entry.Attempt, entry.Level, entry.Message);
             if (!hash.AsSpan().SequenceEqual(entry.Hash))
             {
-                return Fail(JobHistoryFailure.HashMismatch, $"line {entry.Sequence} hashes to {Convert.ToHexStringLower(hash)}, not {Convert.ToHexStringLower(entry.Hash)}: it or a line before it was changed");
+                return Fail(HistoryFailure.HashMismatch, $"line {entry.Sequence} hashes to {Convert.ToHexStringLower(hash)}, not {Convert.ToHexStringLower(entry.Hash)}: it or a line before it was changed");
             }
 
             seen |= hash.AsSpan().SequenceEqual(seenHead);
             previous = hash;
         }
 
-        if (history.Head is null || !previous.AsSpan().SequenceEqual(history.Head))
-        {
-            return Fail(JobHistoryFailure.WrongHead, $"head {Convert.ToHexStringLower(history.Head ?? [])} is not the last line's hash {Convert.ToHexStringLower(previous)}");
-        }
-
-        return seen
-            ? JobHistoryVerification.Valid
-            : Fail(JobHistoryFailure.SeenHeadMissing, $"the head seen before, {Convert.ToHexStringLower(seenHead)}, is none of the lines' hashes: this history does not extend it");
+        return HistoryChainParts.Conclude(previous, history.Head, seen, seenHead, "line", "lines");
     }
 
-    private static void AppendText(IncrementalHash hash, string text)
-    {
-        var bytes = Encoding.UTF8.GetBytes(text);
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(length, bytes.Length);
-        hash.AppendData(length);
-        hash.AppendData(bytes);
-    }
-
-    private static JobHistoryVerification Fail(JobHistoryFailure failure, string detail) => new(failure, detail);
+    private static HistoryVerification Fail(HistoryFailure failure, string detail) => new(failure, detail);
 }

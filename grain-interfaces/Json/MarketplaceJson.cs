@@ -125,7 +125,8 @@ public static class MarketplaceJson
         else if (type.Type == typeof(ExecutionReceipt) || type.Type == typeof(SignedExecutionReceipt)
             || type.Type == typeof(AggregatedReceipt) || type.Type == typeof(CommitteeMember)
             || type.Type == typeof(WorkerKeyRegistry) || type.Type == typeof(RegisteredWorkerKey)
-            || type.Type == typeof(ReceiptBatchProof) || type.Type == typeof(JobHistory) || type.Type == typeof(JobHistoryEntry))
+            || type.Type == typeof(ReceiptBatchProof) || type.Type == typeof(JobHistory) || type.Type == typeof(JobHistoryEntry)
+            || type.Type == typeof(LedgerJournalPage) || type.Type == typeof(LedgerEntry) || type.Type == typeof(LedgerPosting))
         {
             // Receipts and the worker key registry travel as files too (receipt.json, registry.json): every member is
             // required but a receipt's batch (absent for a receipt signed alone), none unknown, bytes are hex.

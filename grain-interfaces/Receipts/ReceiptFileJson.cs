@@ -9,7 +9,8 @@ using Marketplace.GrainInterfaces.Json;
 namespace Marketplace.GrainInterfaces;
 
 /// <summary>The JSON options of the strict file forms (<see cref="AggregatedReceiptJson"/>,
-/// <see cref="WorkerKeyRegistryJson"/>, <see cref="DoubleSignEvidenceJson"/>, <see cref="JobHistoryJson"/>).</summary>
+/// <see cref="WorkerKeyRegistryJson"/>, <see cref="DoubleSignEvidenceJson"/>, <see cref="JobHistoryJson"/>,
+/// <see cref="LedgerHistoryJson"/>).</summary>
 internal static class ReceiptFileJson
 {
     /// <summary>Indented, strict, snake_case, bytes as hex.</summary>
@@ -100,5 +101,6 @@ internal static class ReceiptFileJson
         type == typeof(ExecutionReceipt) || type == typeof(AggregatedReceipt) || type == typeof(CommitteeMember)
         || type == typeof(WorkerKeyRegistry) || type == typeof(RegisteredWorkerKey)
         || type == typeof(DoubleSignEvidence) || type == typeof(ConflictingSignature) || type == typeof(ReceiptBatchProof)
-        || type == typeof(JobHistory) || type == typeof(JobHistoryEntry);
+        || type == typeof(JobHistory) || type == typeof(JobHistoryEntry)
+        || type == typeof(LedgerHistory) || type == typeof(LedgerEntry) || type == typeof(LedgerPosting);
 }

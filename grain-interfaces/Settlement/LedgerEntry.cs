@@ -20,4 +20,8 @@ public sealed class LedgerEntry
 
     /// <summary>The postings, debits first.</summary>
     [Id(4)] public List<LedgerPosting> Postings { get; set; } = [];
+
+    /// <summary><see cref="LedgerHistoryChain.EntryHash"/> of the entry, chained to the one before (32 bytes); empty
+    /// for an entry posted before the journal was chained.</summary>
+    [Id(5)] public byte[] Hash { get; set; } = [];
 }

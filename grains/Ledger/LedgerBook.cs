@@ -4,7 +4,8 @@
 // "outside", whose balance is kept as its negation (OutsideNet) so no signed type is needed. Only then are the
 // balances written and the entry appended, so a refused entry leaves the books exactly as they were. The same fold
 // applies dropped entries to the checkpoint, which is why the checkpoint plus the kept journal always gives the
-// current balances.
+// current balances. Every entry is hashed as it is posted, chained to the one before (LedgerHistoryChain); compacting
+// an entry away moves the chain's anchor to it, so the kept journal always checks from the anchor.
 using Marketplace.GrainInterfaces;
 
 namespace Marketplace.Grains.Ledger;
@@ -13,6 +14,26 @@ namespace Marketplace.Grains.Ledger;
 /// journal compacted into a checkpoint.</summary>
 internal sealed class LedgerBook(LedgerState state, int maxJournalEntries)
 {
+    /// <summary>Chains a record stored before the journal was chained: its kept entries are hashed from an anchor at
+    /// the checkpoint's sequence. Does nothing to a chained record.</summary>
+    public void EnsureChained()
+    {
+        if (state.Head is not null && state.Anchor is not null)
+        {
+            return;
+        }
+
+        state.Anchor = LedgerChainAnchor.At(state.Checkpoint.Sequence);
+        var previous = state.Anchor.Hash;
+        foreach (var entry in state.Journal)
+        {
+            entry.Hash = LedgerHistoryChain.EntryHash(previous, entry);
+            previous = entry.Hash;
+        }
+
+        state.Head = previous;
+    }
+
     /// <summary>The balance of <paramref name="account"/> (not <see cref="LedgerAccounts.Outside"/>).</summary>
     public UInt128 Balance(string account) => state.Balances.GetValueOrDefault(account);
 
@@ -50,6 +71,9 @@ internal sealed class LedgerBook(LedgerState state, int maxJournalEntries)
             Reference = reference,
             Postings = [.. postings.Where(p => p.Side == PostingSide.Debit), .. postings.Where(p => p.Side == PostingSide.Credit)],
         };
+        EnsureChained();
+        entry.Hash = LedgerHistoryChain.EntryHash(state.Head!, entry);
+        state.Head = entry.Hash;
         state.Sequence = entry.Sequence;
         state.Journal.Add(entry);
         return entry;
@@ -82,6 +106,7 @@ internal sealed class LedgerBook(LedgerState state, int maxJournalEntries)
             }
 
             checkpoint.Sequence = entry.Sequence;
+            state.Anchor = new LedgerChainAnchor { Sequence = entry.Sequence, Hash = entry.Hash };
         }
 
         state.Journal.RemoveRange(0, excess);

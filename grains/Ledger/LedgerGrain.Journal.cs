@@ -12,7 +12,14 @@ internal sealed partial class LedgerGrain
         var after = JournalCursor.Position(cursor);
 
         var journal = State.Journal;
-        var page = new LedgerJournalPage { CompactedThrough = State.Checkpoint.Sequence };
+        Book.EnsureChained();
+        var page = new LedgerJournalPage
+        {
+            CompactedThrough = State.Checkpoint.Sequence,
+            AnchorSequence = State.Anchor!.Sequence,
+            AnchorHash = State.Anchor.Hash,
+            Head = State.Head!,
+        };
         if (journal.Count == 0)
         {
             return Task.FromResult(page);

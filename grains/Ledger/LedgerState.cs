@@ -37,6 +37,13 @@ internal sealed class LedgerState
 
     /// <summary>Every slash by evidence hash.</summary>
     [Id(9)] public Dictionary<string, SlashResult> Slashes { get; set; } = [];
+
+    /// <summary>The hash of the newest entry (the anchor's when there is none); null in a record stored before the
+    /// journal was chained, until <see cref="LedgerBook.EnsureChained"/> chains it.</summary>
+    [Id(10)] public byte[]? Head { get; set; }
+
+    /// <summary>What the oldest kept entry chains from: the last entry compacted away (null: see <see cref="Head"/>).</summary>
+    [Id(11)] public LedgerChainAnchor? Anchor { get; set; }
 }
 
 /// <summary>The balances as of the last entry folded out of the journal.</summary>

@@ -34,7 +34,8 @@ internal sealed partial class SettlementGrain
         var pages = State.JournalPages.ToArray();
         var open = State.Journal.ToArray();
         var firstKept = pages.Length > 0 ? pages[0] : open.Length > 0 ? open[0].Sequence : State.Sequence + 1;
-        var page = new LedgerJournalPage { CompactedThrough = firstKept - 1 };
+        EnsureJournalChained();
+        var page = new LedgerJournalPage { CompactedThrough = firstKept - 1, AnchorSequence = State.Anchor!.Sequence, AnchorHash = State.Anchor.Hash, Head = State.Head! };
         var entries = new List<LedgerEntry>(Math.Min(limit, 2 * JournalPageEntries));
         var more = false;
         foreach (var first in pages)
@@ -64,6 +65,7 @@ internal sealed partial class SettlementGrain
     private LedgerEntry Post(LedgerOperation operation, string reference, List<LedgerPosting> postings)
     {
         postings.RemoveAll(p => p.Amount == UInt128.Zero);
+        EnsureJournalChained();
         var entry = new LedgerEntry
         {
             Sequence = ++State.Sequence,
@@ -72,8 +74,22 @@ internal sealed partial class SettlementGrain
             Reference = reference,
             Postings = postings,
         };
+        entry.Hash = LedgerHistoryChain.EntryHash(State.Head!, entry);
+        State.Head = entry.Hash;
         State.Journal.Add(entry);
         return entry;
+    }
+
+    /// <summary>Starts the hash chain of a record stored before the journal was chained: the next entry chains from
+    /// an anchor at the last sequence posted (<see cref="LedgerHistoryChain.Anchor"/>); the earlier entries stay
+    /// unchained and are not part of the ledger history. Does nothing to a chained record.</summary>
+    private void EnsureJournalChained()
+    {
+        if (State.Head is null || State.Anchor is null)
+        {
+            State.Anchor = LedgerChainAnchor.At(State.Sequence);
+            State.Head = State.Anchor.Hash;
+        }
     }
 
     /// <summary>Seals full pages of the record's journal into records of their own and drops the oldest pages past
@@ -88,6 +104,10 @@ internal sealed partial class SettlementGrain
             State.Journal.RemoveRange(0, JournalPageEntries);
             State.JournalPages.Add(first);
             _journalPageCache[first] = entries;
+            if (entries[^1].Hash.Length > 0)
+            {
+                State.JournalPageEnds[first] = new LedgerChainAnchor { Sequence = entries[^1].Sequence, Hash = entries[^1].Hash };
+            }
         }
 
         while (State.JournalPages.Count > JournalPagesKept)
@@ -95,6 +115,10 @@ internal sealed partial class SettlementGrain
             var oldest = State.JournalPages[0];
             State.JournalPages.RemoveAt(0);
             _journalPageCache.Remove(oldest);
+            if (State.JournalPageEnds.Remove(oldest, out var end))
+            {
+                State.Anchor = end;
+            }
             _droppedJournalPages.Add(oldest);
         }
     }

@@ -49,6 +49,18 @@ internal sealed class SettlementState
     /// (<see cref="SettlementGrain.JournalPageEntries"/> entries), written once, so the journal adds at most one page to
     /// every write of this record.</summary>
     [Id(11)] public List<long> JournalPages { get; set; } = [];
+
+    /// <summary>The hash of the newest entry (the anchor's when there is none); null in a record stored before the
+    /// journal was chained.</summary>
+    [Id(12)] public byte[]? Head { get; set; }
+
+    /// <summary>What the oldest kept chained entry chains from: the last entry of the newest dropped chained page, or
+    /// the last entry posted before the journal was chained.</summary>
+    [Id(13)] public LedgerChainAnchor? Anchor { get; set; }
+
+    /// <summary>The last entry (sequence and hash) of each sealed page of chained entries, by the page's first
+    /// sequence: the anchor once the page is dropped.</summary>
+    [Id(14)] public Dictionary<long, LedgerChainAnchor> JournalPageEnds { get; set; } = [];
 }
 
 /// <summary>A sealed page of the chain settlement's journal, stored beside the settlement's record.</summary>

@@ -241,6 +241,13 @@ public sealed partial class GrainMarketplaceClient : IMarketplaceClient
         return await Listings.ReputationEventsAsync(reputation, workerId, cursor, limit).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public async Task<LedgerJournalPage> GetLedgerJournalAsync(string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default)
+    {
+        PageLimits.Check(limit);
+        return await _grains.GetGrain<ISettlement>(ISettlement.DefaultKey).GetJournalAsync(cursor, limit).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The reputation grain of <paramref name="workerId"/> once the worker is known to have registered
     /// (<see cref="WorkerNotFoundException"/> otherwise).</summary>
     private async Task<IReputationGrain> RegisteredWorkerAsync(string workerId, CancellationToken cancellationToken)

@@ -296,6 +296,10 @@ public sealed partial class HttpMarketplaceClient : IMarketplaceClient, IDisposa
         return new Page<ReputationEvent> { Items = list.Events, NextCursor = list.NextCursor };
     }
 
+    /// <inheritdoc />
+    public Task<LedgerJournalPage> GetLedgerJournalAsync(string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<LedgerJournalPage>(HttpMethod.Get, PagePath("v1/ledger/journal?", cursor, limit), null, cancellationToken);
+
     /// <summary>One worker. Throws <see cref="WorkerNotFoundException"/>.</summary>
     public Task<WorkerInfo> GetWorkerAsync(string workerId, CancellationToken cancellationToken = default) =>
         SendJsonAsync<WorkerInfo>(HttpMethod.Get, $"v1/workers/{Escape(workerId)}", null, cancellationToken);

@@ -150,6 +150,12 @@ public interface IMarketplaceClient
     /// <see cref="WorkerNotFoundException"/> for a worker that never registered.</summary>
     Task<Page<ReputationEvent>> ListWorkerReputationEventsAsync(string workerId, string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default);
 
+    /// <summary>Operators only: a page of the settlement's journal, oldest first, each entry with its hash in the
+    /// ledger's hash chain, and the chain's anchor and head (assemble a <see cref="LedgerHistory"/> and check it offline
+    /// with <see cref="LedgerHistoryChain.Verify"/>). Throws <see cref="AccessDeniedException"/> for other clients and
+    /// <see cref="InvalidRequestException"/> for a bad cursor or limit.</summary>
+    Task<LedgerJournalPage> GetLedgerJournalAsync(string? cursor = null, int limit = PageLimits.Default, CancellationToken cancellationToken = default);
+
     /// <summary>Stores <paramref name="content"/> with storage providers under <paramref name="policy"/> (default
     /// 4+2) at most <paramref name="maxPricePerGiBMonth"/> (default: any price); <paramref name="dealId"/> makes the
     /// call idempotent (default: the server makes one); the deal lasts <paramref name="durationDays"/> days (default 30,

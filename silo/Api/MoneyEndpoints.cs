@@ -39,6 +39,11 @@ internal static class MoneyEndpoints
             .WithSummary("Operators only: moves bonded stake to unbonding, released after the unstake delay (idempotent by operation_id).")
             .Produces<LedgerReceipt>()
             .ProducesProblems(400, 402, 403, 409);
+        api.MapGet("/ledger/journal", GetJournalAsync)
+            .WithName("GetLedgerJournal")
+            .WithSummary("Operators only: a page of the settlement's journal, oldest first, every entry with its hash in the ledger's hash chain, and the chain's anchor and head (export and check it offline with `marketplace history --ledger`).")
+            .Produces<LedgerJournalPage>()
+            .ProducesProblems(400, 403);
         api.MapPost("/workers/{id}/withdrawals", WithdrawAsync)
             .WithName("WithdrawWorkerFunds")
             .WithSummary("Operators only: pays out the worker's released unbonding stake.")
@@ -65,6 +70,16 @@ internal static class MoneyEndpoints
         // The owner check: another client's job answers access_denied, a job that does not exist job_not_found.
         await grains.GetGrain<IJobGrain>(jobId).GetAsync(ApiClient.IdOf(context));
         return Results.Ok(new JobSettlementView { JobId = jobId, Escrow = await Ledger(grains).GetEscrowAsync(jobId) });
+    }
+
+    private static async Task<IResult> GetJournalAsync(string? cursor, string? limit, HttpContext context, IGrainFactory grains, IOptions<ApiOptions> options)
+    {
+        if (!options.Value.Operators.Contains(ApiClient.IdOf(context)))
+        {
+            throw new AccessDeniedException("only the silo's operators (Marketplace:Api:Operators) may read the settlement's journal: it holds every client's money");
+        }
+
+        return Results.Ok(await Ledger(grains).GetJournalAsync(ResourceIds.Cursor(cursor), PageLimits.Parse(limit)));
     }
 
     private static async Task<IResult> GetStakeAsync(string id, IGrainFactory grains) =>

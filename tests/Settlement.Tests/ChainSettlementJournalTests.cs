@@ -33,6 +33,13 @@ public sealed class ChainSettlementJournalTests(ITestOutputHelper output)
             Assert.Equal(whole.Entries[i - 1].Sequence + 1, whole.Entries[i].Sequence);
         }
 
+        // The kept entries chain from the anchor the dropped page left: the history checks offline.
+        Assert.Equal(whole.CompactedThrough, whole.AnchorSequence);
+        var history = History(whole);
+        var chained = LedgerHistoryChain.Verify(history);
+        Assert.True(chained.IsValid, chained.Detail);
+        Assert.Equal(whole.Entries[^1].Hash, whole.Head);
+
         // Small pages cross the sealed page's end without losing or repeating an entry.
         foreach (var limit in new[] { 1, 7, 32, 33 })
         {
@@ -45,7 +52,22 @@ public sealed class ChainSettlementJournalTests(ITestOutputHelper output)
         var again = await ReadAsync(silo.Settlement, 5);
         Assert.Equal(whole.CompactedThrough, again.CompactedThrough);
         Assert.Equal(whole.Entries.Select(e => (e.Sequence, e.Reference, e.Operation)), again.Entries.Select(e => (e.Sequence, e.Reference, e.Operation)));
+        Assert.True(LedgerHistoryChain.Verify(History(again), history.Head).IsValid);
+
+        // A later entry extends the chain the reader saw before.
+        await silo.Settlement.DepositAsync("client-a", 1, "deposit-later");
+        var later = History(await ReadAsync(silo.Settlement, 1000));
+        Assert.True(LedgerHistoryChain.Verify(later, history.Head).IsValid);
+        Assert.NotEqual(history.Head, later.Head);
     }
+
+    private static LedgerHistory History(LedgerJournalPage whole) => new()
+    {
+        AnchorSequence = whole.AnchorSequence,
+        AnchorHash = whole.AnchorHash,
+        Entries = [.. whole.Entries.Where(e => e.Sequence > whole.AnchorSequence)],
+        Head = whole.Head,
+    };
 
     /// <summary>Every entry of the journal, read in pages of <paramref name="limit"/>.</summary>
     private static async Task<LedgerJournalPage> ReadAsync(ISettlement settlement, int limit)
@@ -59,11 +81,14 @@ public sealed class ChainSettlementJournalTests(ITestOutputHelper output)
             if (first)
             {
                 all.CompactedThrough = page.CompactedThrough;
+                all.AnchorSequence = page.AnchorSequence;
+                all.AnchorHash = page.AnchorHash;
                 first = false;
             }
 
             Assert.True(page.Entries.Count <= limit);
             all.Entries.AddRange(page.Entries);
+            all.Head = page.Head;
             cursor = page.NextCursor;
         }
         while (cursor is not null);

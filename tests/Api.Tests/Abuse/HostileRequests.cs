@@ -358,7 +358,7 @@ public sealed partial class HostileRequests(int seed, AbuseTargets targets)
     }
 
     private string[] ListPaths() =>
-        ["programs", "jobs", "workers", $"jobs/{targets.JobId}/logs", $"programs/{targets.ProgramName}/versions", "deals"];
+        ["programs", "jobs", "workers", $"jobs/{targets.JobId}/logs", $"programs/{targets.ProgramName}/versions", "deals", "ledger/journal"];
 
     private (string Method, string Path)[] SecuredEndpoints() =>
     [
@@ -366,7 +366,7 @@ public sealed partial class HostileRequests(int seed, AbuseTargets targets)
         ("GET", $"/v1/jobs/{targets.JobId}/logs"), ("GET", $"/v1/jobs/{targets.JobId}/history"), ("GET", $"/v1/jobs/{targets.JobId}/output"), ("POST", "/v1/programs"),
         ("GET", "/v1/programs"), ("GET", $"/v1/programs/{targets.ProgramId}"), ("GET", $"/v1/programs/{targets.ProgramName}/state/proof?key=a"),
         ("GET", $"/v1/blobs/{targets.BlobId}"), ("GET", $"/v1/blobs/{targets.BlobId}/manifest"), ("GET", $"/v1/blobs/{targets.BlobId}/chunks/0/proof"),
-        ("GET", "/v1/workers"), ("GET", $"/v1/workers/{targets.WorkerId}"), ("GET", "/v1/client"), ("GET", "/v1/client/storage"),
+        ("GET", "/v1/workers"), ("GET", $"/v1/workers/{targets.WorkerId}"), ("GET", "/v1/client"), ("GET", "/v1/client/storage"), ("GET", "/v1/ledger/journal"),
         ("GET", $"/v1/blobs/{targets.BlobId}/access"), ("POST", $"/v1/blobs/{targets.BlobId}/share"), ("DELETE", $"/v1/blobs/{targets.BlobId}/share/bob"),
         ("POST", $"/v1/blobs/{targets.BlobId}/publish"), ("DELETE", $"/v1/blobs/{targets.BlobId}/publish"), ("DELETE", $"/v1/blobs/{targets.BlobId}"),
         ("GET", $"/v1/programs/{targets.ProgramName}/versions"), ("GET", $"/v1/programs/{targets.ProgramName}/delegates"),

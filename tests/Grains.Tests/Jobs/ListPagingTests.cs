@@ -135,11 +135,11 @@ public sealed class ListPagingTests
         Assert.Equal(whole.Logs.Select(l => l.Message), history.Entries.Select(e => e.Message));
         Assert.True(history.DroppedLines > 0);
         Assert.Equal(history.DroppedLines + 1, history.Entries[1].Sequence);
-        Assert.Equal(JobHistoryVerification.Valid, JobHistoryChain.Verify(history));
-        Assert.Equal(JobHistoryVerification.Valid, JobHistoryChain.Verify(history, history.Entries[5].Hash));
+        Assert.Equal(HistoryVerification.Valid, JobHistoryChain.Verify(history));
+        Assert.Equal(HistoryVerification.Valid, JobHistoryChain.Verify(history, history.Entries[5].Hash));
         var cut = JobHistoryJson.Parse(JobHistoryJson.Serialize(history));
         cut.DroppedLastHash = cut.Entries[0].Hash;
-        Assert.Equal(JobHistoryFailure.HashMismatch, JobHistoryChain.Verify(cut).Failure);
+        Assert.Equal(HistoryFailure.HashMismatch, JobHistoryChain.Verify(cut).Failure);
 
         // Sequence numbers: the first line is 0, the second comes after the dropped ones.
         var one = await grain.GetLogsAsync(JobsKit.Client, null, 1);

@@ -1,7 +1,8 @@
 namespace Marketplace.GrainInterfaces;
 
-/// <summary>What a history check found wrong (<see cref="JobHistoryChain.Verify"/>).</summary>
-public enum JobHistoryFailure
+/// <summary>What a history check found wrong (<see cref="JobHistoryChain.Verify"/>,
+/// <see cref="LedgerHistoryChain.Verify"/>).</summary>
+public enum HistoryFailure
 {
     /// <summary>Nothing.</summary>
     None,
