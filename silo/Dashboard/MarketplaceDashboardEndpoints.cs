@@ -72,6 +72,23 @@ internal static class MarketplaceDashboardEndpoints
         var data = page.MapGroup("/api").WithMetadata(RequiresApiKey.Instance);
         data.MapGet("/snapshot", SnapshotAsync);
         data.MapGet("/events", EventsAsync);
+        data.MapGet("/jobs/{id}/history", JobHistoryAsync);
+    }
+
+    /// <summary>A job's hash-chained history for the page's history panel: the job's owner is named by
+    /// <c>client_id</c> (the page has it from the snapshot), as every job read names its client.</summary>
+    private static async Task<IResult> JobHistoryAsync(string id, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "client_id")] string? clientId, HttpContext context, IGrainFactory grains, IOptions<ApiOptions> api)
+    {
+        RequireOperator(context, api.Value);
+        var jobId = ResourceIds.RequireReference(id, "job id");
+        if (string.IsNullOrEmpty(clientId) || clientId.Length > 256)
+        {
+            throw new InvalidRequestException("client_id: the job's client is required (1-256 characters)");
+        }
+
+        var history = await grains.GetGrain<IJobGrain>(jobId).GetHistoryAsync(clientId);
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Json(history, MarketplaceJson.Options);
     }
 
     private static async Task<IResult> SnapshotAsync(string? limit, HttpContext context, MarketplaceSnapshotReader reader, IOptions<ApiOptions> api)

@@ -99,6 +99,56 @@ public sealed class MarketplacePageTests(BrowserSiloFixture silo, ITestOutputHel
     }
 
     [ChromiumFact]
+    public async Task ChoosingAJobShowsItsHistoryWhoseChainThePageRecomputesAndAnEditedLineIsCaught()
+    {
+        using var alice = silo.NewAliceClient();
+        var name = "echo-history-" + Guid.NewGuid().ToString("N")[..8];
+        await alice.DeployProgramAsync(EchoProgram.Deployment(name));
+        var job = await alice.SubmitJobAsync(new JobSubmission { Program = name + "@1.0.0", InputInline = "hello history"u8.ToArray() });
+
+        var page = await silo.NewPageAsync();
+        await page.GotoAsync(silo.MarketplacePage + "#key=" + BrowserSiloFixture.OperatorKey);
+        var row = page.Locator($"#recent-jobs tr[data-job-id='{job.JobId}']");
+        await Expect(row).ToHaveAttributeAsync("data-state", "completed", new() { Timeout = Patience });
+        var expected = await alice.GetJobHistoryAsync(job.JobId);
+        await row.Locator("button.job-link").ClickAsync();
+
+        var check = page.Locator("#history-check");
+        await Expect(page.Locator("#job-history")).ToBeVisibleAsync();
+        await Expect(page.Locator("#history-job")).ToHaveTextAsync(job.JobId);
+        await Expect(check).ToHaveAttributeAsync("data-state", "valid", new() { Timeout = Patience });
+        // The job is finished, so the head the page checked is the one the client reads.
+        await Expect(check).ToHaveAttributeAsync("data-head", Convert.ToHexStringLower(expected.Head));
+        await Expect(page.Locator("#history-table tr[data-sequence]")).ToHaveCountAsync(expected.Entries.Count);
+        await Expect(page.Locator("#history-table tr[data-sequence='0']")).ToContainTextAsync(expected.Entries[0].Message);
+        output.WriteLine("screenshot: " + await BrowserSiloFixture.ScreenshotAsync(page, "marketplace-job-history"));
+
+        // The same history with one line's text changed on its way to the page: the page's own check fails there.
+        await page.RouteAsync("**/api/jobs/*/history*", async route =>
+        {
+            var response = await route.FetchAsync();
+            var body = System.Text.Json.Nodes.JsonNode.Parse(await response.TextAsync())!;
+            body["entries"]![1]!["message"] = "edited on the way";
+            await route.FulfillAsync(new() { Response = response, Body = body.ToJsonString() });
+        });
+        await page.ClickAsync("#history-refresh");
+        await Expect(check).ToHaveAttributeAsync("data-state", "invalid", new() { Timeout = Patience });
+        await Expect(check).ToContainTextAsync("line 1's hash does not follow");
+        await Expect(page.Locator("#history-table tr.bad")).ToHaveAttributeAsync("data-sequence", "1");
+        await page.UnrouteAllAsync();
+
+        // The history endpoint answers operators only, and a job with the wrong client is refused.
+        using var operatorHttp = silo.NewHttpClient(BrowserSiloFixture.OperatorKey);
+        using var aliceHttp = silo.NewHttpClient(BrowserSiloFixture.AliceKey);
+        var path = $"dashboard/marketplace/api/jobs/{job.JobId}/history";
+        Assert.Equal(HttpStatusCode.OK, (await operatorHttp.GetAsync(path + "?client_id=alice")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await aliceHttp.GetAsync(path + "?client_id=alice")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await operatorHttp.GetAsync(path + "?client_id=bob")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await operatorHttp.GetAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await operatorHttp.GetAsync("dashboard/marketplace/api/jobs/job" + new string('0', 32) + "/history?client_id=alice")).StatusCode);
+    }
+
+    [ChromiumFact]
     public async Task WithoutAKeyTheDataEndpointAnswers401ProblemAndThePageSaysSo()
     {
         // The data endpoints refuse a missing or wrong key exactly as /v1 does.

@@ -2,7 +2,9 @@
 // (EventSource cannot send the Authorization header, and the key never goes into a URL the server sees), renders each
 // `snapshot` event into the sections, and reconnects when the stream ends. The key lives in sessionStorage (this tab
 // only); a `#key=` fragment is read once and removed from the address bar. Every value is written with textContent:
-// job ids, labels and notes come from clients and are never parsed as HTML.
+// job ids, labels and notes come from clients and are never parsed as HTML. Choosing a job id opens its history,
+// fetched with the same key, and the page recomputes its hash chain (SHA-256 through crypto.subtle, which browsers
+// offer on https and on localhost only; elsewhere the panel says the chain was not checked here).
 "use strict";
 
 (function () {
@@ -197,13 +199,23 @@
     document.body.dataset.snapshots = String(Number(document.body.dataset.snapshots || 0) + 1);
   }
 
+  function jobLinkCell(job) {
+    const button = el("button", "job-link", shortId(job.job_id, 14));
+    button.type = "button";
+    button.title = "history of " + job.job_id;
+    button.dataset.jobId = job.job_id;
+    button.dataset.clientId = job.client_id;
+    const cell = el("td", "id", button);
+    return cell;
+  }
+
   function renderJobs(jobs) {
     sectionNote("jobs-note", jobs.problem,
       plural(jobs.listed, "job") + " in the lists of " + plural(jobs.clients, "client") + " with API keys" + (jobs.clients_truncated ? " (more clients not read)" : "") + ".");
     tiles("job-states", jobs.by_state, count => count.state);
     fillRows("recent-jobs", jobs.recent.map(job => {
       const row = el("tr", null,
-        idCell(job.job_id, 14), el("td", null, job.client_id), idCell(job.program_id, 12),
+        jobLinkCell(job), el("td", null, job.client_id), idCell(job.program_id, 12),
         el("td", "job-state", badge(job.state)), el("td", null, time(job.created_at)), num(ms(job.latency_ms)),
         idCell(job.worker_id, 12), num(amount(job.price_per_million_fuel)), num(amount(job.fuel_consumed)),
         el("td", null, job.verification ? badge(job.verification) : "–"), idCell(job.receipt_hash, 10),
@@ -286,6 +298,111 @@
       : "";
   }
 
+  // --- a job's history ------------------------------------------------------------------------------------------
+  const HISTORY_TAG = "marketplace/job-history/v1";
+  const EPOCH_TICKS = 621355968000000000n;   // .NET ticks (100 ns since 0001-01-01) at 1970-01-01
+  let historyJob = null;
+
+  async function showHistory(jobId, clientId) {
+    historyJob = { jobId, clientId };
+    const panel = document.getElementById("job-history");
+    panel.hidden = false;
+    document.getElementById("history-job").textContent = jobId;
+    setHistoryCheck("loading", "loading…");
+    document.querySelector("#history-table tbody").replaceChildren();
+    const headers = { Accept: "application/json" };
+    const key = currentKey();
+    if (key) headers.Authorization = "Bearer " + key;
+    let response;
+    try {
+      response = await fetch(API + "/jobs/" + encodeURIComponent(jobId) + "/history?client_id=" + encodeURIComponent(clientId), { headers, cache: "no-store" });
+    } catch (error) {
+      setHistoryCheck("error", "the silo is unreachable");
+      return;
+    }
+    if (historyJob === null || historyJob.jobId !== jobId) return;
+    if (!response.ok) {
+      const problem = await readProblem(response);
+      setHistoryCheck("error", response.status + " " + (problem.code || "error") + ": " + (problem.detail || problem.title || ""));
+      return;
+    }
+    const history = await response.json();
+    if (historyJob === null || historyJob.jobId !== jobId) return;
+    const check = await checkHistory(history);
+    renderHistory(history, check);
+  }
+
+  function setHistoryCheck(state, text) {
+    const line = document.getElementById("history-check");
+    line.dataset.state = state;
+    line.textContent = text;
+  }
+
+  function renderHistory(history, check) {
+    fillRows("history-table", history.entries.map((entry, i) => {
+      const row = el("tr", i === check.failedAt ? "bad" : null,
+        num(entry.sequence), el("td", null, entry.timestamp), num(entry.attempt), el("td", null, entry.level),
+        idCell(entry.hash, 12), el("td", "message", entry.message));
+      row.dataset.sequence = String(entry.sequence);
+      return row;
+    }), 6, "No lines.");
+    setHistoryCheck(check.state, check.text);
+    document.getElementById("history-check").dataset.head = history.head;
+  }
+
+  // Recomputes the chain exactly as JobHistoryChain.Verify does; the answer names the first line that fails.
+  async function checkHistory(history) {
+    if (!window.crypto || !window.crypto.subtle) {
+      return { state: "unchecked", failedAt: -1, text: "Not checked here: this browser computes SHA-256 only on https or localhost. Check it with marketplace history --verify. Head " + history.head };
+    }
+    const invalid = (i, text) => ({ state: "invalid", failedAt: i, text: "INVALID: " + text });
+    const entries = Array.isArray(history.entries) ? history.entries : [];
+    if (entries.length === 0 || typeof history.job_id !== "string") return invalid(-1, "the history has no lines");
+    const dropped = Number(history.dropped_lines || 0);
+    let previous = await sha256(concat(utf8(HISTORY_TAG + "/genesis"), utf8(history.job_id)));
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
+      const expected = i === 0 ? 0 : i + dropped;
+      if (entry.sequence !== expected) return invalid(i, "line " + i + " is numbered " + entry.sequence + ", not " + expected + ": a line was removed, added or moved");
+      if (i === 1 && history.dropped_last_hash) previous = fromHex(history.dropped_last_hash);
+      const ticks = ticksOf(entry.timestamp);
+      if (ticks === null || previous === null) return invalid(i, "line " + entry.sequence + " is malformed");
+      const level = utf8(entry.level), message = utf8(entry.message);
+      const hash = await sha256(concat(utf8(HISTORY_TAG), previous, int64(BigInt(entry.sequence)), int64(ticks),
+        int32(entry.attempt), int32(level.length), level, int32(message.length), message));
+      if (toHex(hash) !== entry.hash) return invalid(i, "line " + entry.sequence + "'s hash does not follow from it and the line before: it or an earlier line was changed");
+      previous = hash;
+    }
+    if (toHex(previous) !== history.head) return invalid(-1, "the head is not the last line's hash");
+    return { state: "valid", failedAt: -1, text: "Valid: " + plural(entries.length, "line") + " chained" + (dropped > 0 ? " (" + dropped + " older dropped)" : "") + "; head " + history.head };
+  }
+
+  async function sha256(bytes) { return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)); }
+  function utf8(text) { return new TextEncoder().encode(String(text)); }
+  function toHex(bytes) { return Array.from(bytes, b => b.toString(16).padStart(2, "0")).join(""); }
+  function fromHex(text) {
+    if (typeof text !== "string" || !/^([0-9a-f]{2})*$/.test(text)) return null;
+    const bytes = new Uint8Array(text.length / 2);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(text.substr(2 * i, 2), 16);
+    return bytes;
+  }
+  function concat(...parts) {
+    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const part of parts) { all.set(part, at); at += part.length; }
+    return all;
+  }
+  function int32(value) { const b = new Uint8Array(4); new DataView(b.buffer).setInt32(0, value); return b; }
+  function int64(value) { const b = new Uint8Array(8); new DataView(b.buffer).setBigInt64(0, value); return b; }
+  // An ISO 8601 time with up to seven fractional digits, as the silo writes it, in .NET ticks (UTC).
+  function ticksOf(iso) {
+    const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,7}))?(Z|[+-]\d\d:\d\d)$/.exec(String(iso));
+    if (!match) return null;
+    const ms = Date.parse(match[1] + match[3]);
+    if (!Number.isFinite(ms)) return null;
+    return BigInt(ms) * 10000n + BigInt((match[2] || "").padEnd(7, "0")) + EPOCH_TICKS;
+  }
+
   // --- start -----------------------------------------------------------------------------------------------------
   document.addEventListener("DOMContentLoaded", () => {
     takeKeyFromFragment();
@@ -302,6 +419,15 @@
       sessionStorage.removeItem(KEY_ITEM);
       input.value = "";
       connect();
+    });
+    document.querySelector("#recent-jobs tbody").addEventListener("click", event => {
+      const button = event.target.closest("button.job-link");
+      if (button) showHistory(button.dataset.jobId, button.dataset.clientId);
+    });
+    document.getElementById("history-refresh").addEventListener("click", () => { if (historyJob) showHistory(historyJob.jobId, historyJob.clientId); });
+    document.getElementById("history-close").addEventListener("click", () => {
+      historyJob = null;
+      document.getElementById("job-history").hidden = true;
     });
     window.addEventListener("hashchange", () => { takeKeyFromFragment(); input.value = currentKey(); connect(); });
     connect();
