@@ -178,6 +178,7 @@ internal sealed partial class JobGrain
             OutputBlobId = report.OutputBlobId,
             OutputSize = report.OutputSize,
         });
+        MoveTo(JobPhase.Verifying);
         state.State.Committee = committee;
         Info.Verification.State = VerificationState.Verifying;
         _attemptId = null; // the executor's attempt is over; a late duplicate report is stale

@@ -106,7 +106,7 @@ internal sealed partial class JobGrain
         _bids.Clear();
         _waitingFor.Clear();
         _haveEligibleBid = false;
-        Info.Status = JobStatus.Matching;
+        MoveTo(JobPhase.Matching);
         _announcedAt = DateTimeOffset.UtcNow;
         _windowCloseAt = _announcedAt + _options.BidWindow;
         try
@@ -274,7 +274,7 @@ internal sealed partial class JobGrain
                 state.State.Attempts = assignment.Attempt;
                 _attemptId = assignment.AttemptId;
                 _leaseExpiresAt = DateTimeOffset.UtcNow + _options.LeaseDuration;
-                Info.Status = JobStatus.Running;
+                MoveTo(JobPhase.Running);
                 Info.WorkerId = bid.WorkerId;
                 Info.MatchedAt = matchedAt;
                 Info.StartedAt = null;
@@ -342,7 +342,7 @@ internal sealed partial class JobGrain
         }
 
         _busyRounds++;
-        Info.Status = JobStatus.Pending;
+        MoveTo(JobPhase.Pending);
         state.State.NextMatchAt = DateTimeOffset.UtcNow + delay;
         Schedule();
     }
@@ -381,7 +381,7 @@ internal sealed partial class JobGrain
     {
         _absentRounds++;
         var delay = RetryBackoff.Delay(_absentRounds, _options.BusyWaitBase, _options.BusyWaitMax);
-        Info.Status = JobStatus.Pending;
+        MoveTo(JobPhase.Pending);
         state.State.NextMatchAt = DateTimeOffset.UtcNow + delay;
         return delay;
     }
@@ -397,7 +397,7 @@ internal sealed partial class JobGrain
         }
 
         _waitingForPlace = true;
-        Info.Status = JobStatus.Pending;
+        MoveTo(JobPhase.Pending);
         state.State.NextMatchAt = DateTimeOffset.UtcNow + _options.WokenWaitMax;
         Schedule();
     }

@@ -1,4 +1,5 @@
-// Design: one grain per job runs the whole lifecycle in its own turns (non-reentrant, so no locks):
+// Design: one grain per job runs the whole lifecycle in its own turns (non-reentrant, so no locks); the moves it may
+// make are one table, JobLifecycle.cs, checked by MoveTo:
 //   submit -> pending -> matching (offer once to each worker host, collect its workers' bids for BidWindow or until
 //   every online worker answered) -> running (assigned attempt with a lease the worker renews) -> completed | failed
 //   | timed_out, with retries (exponential backoff) back to pending, and cancelled / expired from any non-terminal
@@ -46,6 +47,17 @@ internal sealed partial class JobGrain(
 
     private bool Terminal => IsTerminal(Info.Status);
 
+    /// <summary>Where the job is in its lifecycle (<see cref="JobLifecycle"/>).</summary>
+    private JobPhase Phase => JobLifecycle.PhaseOf(Info.Status, Verifying);
+
+    /// <summary>Moves the job to <paramref name="to"/>, checked against the lifecycle table (an unlisted move is made
+    /// and logged, see <see cref="JobLifecycle"/>).</summary>
+    private void MoveTo(JobPhase to)
+    {
+        lookups.Lifecycle.Check(JobId, Phase, to);
+        Info.Status = JobLifecycle.StatusOf(to);
+    }
+
     private string JobId => this.GetPrimaryKeyString();
 
     /// <inheritdoc />
@@ -69,7 +81,7 @@ internal sealed partial class JobGrain(
             if (Info.Status is JobStatus.Running or JobStatus.Matching)
             {
                 AddLog("warn", $"resumed after the job's grain was reactivated; the unfinished {(Info.Status == JobStatus.Running ? "attempt" : "matching round")} is abandoned");
-                Info.Status = JobStatus.Pending;
+                MoveTo(JobPhase.Pending);
             }
 
             _resumedAt = DateTimeOffset.UtcNow;
@@ -517,7 +529,7 @@ internal sealed partial class JobGrain(
 
     private async Task FinishAsync(JobStatus status, FailureReason reason, string? error)
     {
-        Info.Status = status;
+        MoveTo(JobLifecycle.PhaseOf(status, verifying: false));
         Info.FailureReason = reason;
         Info.ErrorMessage = error;
         Info.CompletedAt = DateTimeOffset.UtcNow;
@@ -572,7 +584,7 @@ internal sealed partial class JobGrain(
             Info.RetryCount++;
             var delay = retryAtOnce ? TimeSpan.Zero : RetryBackoff.Delay(Info.RetryCount, _options.RetryBaseDelay, _options.MaxRetryDelay);
             state.State.NextMatchAt = DateTimeOffset.UtcNow + delay;
-            Info.Status = JobStatus.Pending;
+            MoveTo(JobPhase.Pending);
             AddLog("warn", $"retry {Info.RetryCount} of {Info.MaxRetries} in {delay.TotalMilliseconds:0} ms after {reason}: {error}");
             await state.WriteStateAsync();
             Schedule();

@@ -25,8 +25,12 @@ internal sealed class JobLookups(
     GrainReferences<IProgramStateGrain> programStates,
     JobReputationRecorder reputation,
     VerifiedSignatures verifiedSignatures,
+    JobLifecycle lifecycle,
     IServiceProvider services)
 {
+    /// <summary>The lifecycle table every job's moves are checked against.</summary>
+    public JobLifecycle Lifecycle { get; } = lifecycle;
+
     private readonly ClientListFaultInjection? _listFaults = services.GetService<ClientListFaultInjection>();
 
     /// <summary>Signatures known valid on this silo: workers' batch signatures it verified (the receipts of one signed

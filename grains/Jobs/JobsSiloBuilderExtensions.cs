@@ -20,6 +20,7 @@ public static class JobsSiloBuilderExtensions
         silo.AddMarketplaceGrainStateFormat();
         silo.AddMarketplaceJobsOptions();
         silo.Services.AddSingleton<JobLookups>();
+        silo.Services.AddSingleton<JobLifecycle>();
         silo.Services.AddSingleton<JobReputationRecorder>();
         silo.Services.AddSingleton<JobSettlements>();
         // When a silo dies, the survivors resume its unfinished jobs at once (OrphanedJobSweep.cs).

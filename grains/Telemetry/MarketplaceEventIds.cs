@@ -57,6 +57,10 @@ internal static class MarketplaceEventIds
     /// <summary>A client's list found jobs it listed as unfinished that had ended without telling it.</summary>
     public const int ClientListChecked = 5303;
 
+    /// <summary>A job moved between two phases its lifecycle table does not list (grains/Jobs/JobLifecycle.cs); the
+    /// move was made, so no job is stranded, but it is a defect to report.</summary>
+    public const int JobTransitionUnlisted = 5304;
+
     public const int CatalogMigrationStarted = 5400;
     public const int CatalogMigrationFinished = 5401;
     public const int CatalogMigrationRetry = 5402;

@@ -19,13 +19,15 @@ public sealed class MarketplaceTestSilo : IAsyncDisposable
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
+    private readonly UnlistedJobMoves _unlistedMoves;
     private IHost _host;
 
-    private MarketplaceTestSilo(string dataFolder, Dictionary<string, string?> settings, Action<IServiceCollection>? services, IHost host)
+    private MarketplaceTestSilo(string dataFolder, Dictionary<string, string?> settings, Action<IServiceCollection>? services, UnlistedJobMoves unlistedMoves, IHost host)
     {
         DataFolder = dataFolder;
         _settings = settings;
         _services = services;
+        _unlistedMoves = unlistedMoves;
         _host = host;
     }
 
@@ -60,8 +62,9 @@ public sealed class MarketplaceTestSilo : IAsyncDisposable
             }
         }
 
-        var host = await BuildAndStartAsync(folder, all, services);
-        return new MarketplaceTestSilo(folder, all, services, host);
+        var unlistedMoves = new UnlistedJobMoves();
+        var host = await BuildAndStartAsync(folder, all, services, unlistedMoves);
+        return new MarketplaceTestSilo(folder, all, services, unlistedMoves, host);
     }
 
     /// <summary>Stops the silo gracefully and starts a new one on the same data folder.</summary>
@@ -69,10 +72,11 @@ public sealed class MarketplaceTestSilo : IAsyncDisposable
     {
         await _host.StopAsync();
         _host.Dispose();
-        _host = await BuildAndStartAsync(DataFolder, _settings, _services);
+        _host = await BuildAndStartAsync(DataFolder, _settings, _services, _unlistedMoves);
     }
 
-    /// <inheritdoc />
+    /// <summary>Stops the silo and deletes its folder. Throws when a job made a move its lifecycle table does not
+    /// list (grains/Jobs/JobLifecycle.cs), failing the test that caused it.</summary>
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();
@@ -85,12 +89,18 @@ public sealed class MarketplaceTestSilo : IAsyncDisposable
         {
             // A file still open by a finalizer-owned handle; the temp folder is cleaned by the OS eventually.
         }
+
+        if (_unlistedMoves.Moves.Count > 0)
+        {
+            throw new InvalidOperationException("jobs made moves their lifecycle table does not list: " + string.Join("; ", _unlistedMoves.Moves));
+        }
     }
 
-    private static async Task<IHost> BuildAndStartAsync(string folder, IDictionary<string, string?> settings, Action<IServiceCollection>? services)
+    private static async Task<IHost> BuildAndStartAsync(string folder, IDictionary<string, string?> settings, Action<IServiceCollection>? services, UnlistedJobMoves unlistedMoves)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(unlistedMoves);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Configuration.AddInMemoryCollection(settings);
         var siloPort = int.Parse(settings["Marketplace:Cluster:SiloPort"]!, System.Globalization.CultureInfo.InvariantCulture);
