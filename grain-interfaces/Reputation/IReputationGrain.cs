@@ -14,6 +14,15 @@ public interface IReputationGrain : IGrainWithStringKey
     /// minutes ahead.</summary>
     Task<bool> RecordAsync(ReputationEvent reputationEvent);
 
+    /// <summary>Most events <see cref="RecordManyAsync"/> takes in one call.</summary>
+    const int MaxEventsPerCall = 64;
+
+    /// <summary>Records up to <see cref="MaxEventsPerCall"/> events of this worker as <see cref="RecordAsync"/> would,
+    /// in order, with one write of the grain's state for all of them, and answers one outcome per event. When the write
+    /// fails none of them is recorded and the call throws.</summary>
+    /// <exception cref="InvalidRequestException">More than <see cref="MaxEventsPerCall"/> events, or none.</exception>
+    Task<ReputationRecordOutcome[]> RecordManyAsync(ReputationEvent[] events);
+
     /// <summary>The reputation now.</summary>
     [ClientCallable(ClientCallScope.Public)]
     Task<WorkerReputation> GetAsync();

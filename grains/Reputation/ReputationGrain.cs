@@ -78,13 +78,67 @@ internal sealed class ReputationGrain(
     /// <inheritdoc />
     public async Task<bool> RecordAsync(ReputationEvent reputationEvent)
     {
-        Validate(reputationEvent);
-        if (_ids.Contains(reputationEvent.EventId))
+        var now = clock.Now;
+        if (Apply(reputationEvent, now) is not { } recorded)
         {
             return false;
         }
 
+        await CommitAsync(recorded.Sequence);
+        PushToWorker(urgent: !_options.Score.WeightOf(recorded.Kind).Good);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async Task<ReputationRecordOutcome[]> RecordManyAsync(ReputationEvent[] events)
+    {
+        if (events is null || events.Length is 0 or > IReputationGrain.MaxEventsPerCall)
+        {
+            throw new InvalidRequestException($"events: {events?.Length ?? 0} in one call; 1 to {IReputationGrain.MaxEventsPerCall}");
+        }
+
         var now = clock.Now;
+        var outcomes = new ReputationRecordOutcome[events.Length];
+        long? last = null;
+        var urgent = false;
+        for (var i = 0; i < events.Length; i++)
+        {
+            try
+            {
+                var recorded = Apply(events[i], now);
+                outcomes[i] = new ReputationRecordOutcome { Recorded = recorded is not null };
+                if (recorded is not null)
+                {
+                    last = recorded.Sequence;
+                    urgent |= !_options.Score.WeightOf(recorded.Kind).Good;
+                }
+            }
+            catch (InvalidRequestException e)
+            {
+                outcomes[i] = new ReputationRecordOutcome { Error = e.Message };
+            }
+        }
+
+        if (last is { } sequence)
+        {
+            await CommitAsync(sequence);
+            PushToWorker(urgent);
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>Adds <paramref name="reputationEvent"/> to the state in memory (folding, banning) and returns the
+    /// recorded event; null when its id was recorded already or it is older than the checkpoint.</summary>
+    /// <exception cref="InvalidRequestException">The event is malformed, names another worker or is too far ahead.</exception>
+    private ReputationEvent? Apply(ReputationEvent reputationEvent, DateTimeOffset now)
+    {
+        Validate(reputationEvent);
+        if (_ids.Contains(reputationEvent.EventId))
+        {
+            return null;
+        }
+
         var time = reputationEvent.Time == default ? now : reputationEvent.Time;
         if (time > now + MaxClockSkew)
         {
@@ -94,7 +148,7 @@ internal sealed class ReputationGrain(
         if (State.Checkpoint.Events > 0 && time < State.Checkpoint.At)
         {
             _log.EventTooOld(WorkerId, reputationEvent.EventId, time, State.Checkpoint.At);
-            return false;
+            return null;
         }
 
         var recorded = new ReputationEvent
@@ -129,6 +183,13 @@ internal sealed class ReputationGrain(
             CheckBan(recorded, now);
         }
 
+        return recorded;
+    }
+
+    /// <summary>Seals full pages and writes the record; on a failed write drops the activation (its memory holds
+    /// events the store does not) and rethrows.</summary>
+    private async Task CommitAsync(long sequence)
+    {
         try
         {
             // A page is stored before the record that names it; a page stored by a write that then failed is
@@ -142,15 +203,12 @@ internal sealed class ReputationGrain(
         }
         catch (Exception e)
         {
-            _log.WriteFailed(e, WorkerId, recorded.Sequence);
+            _log.WriteFailed(e, WorkerId, sequence);
             DeactivateOnIdle();
             throw;
         }
 
         await RemoveEmptiedPagesAsync();
-
-        PushToWorker(urgent: !_options.Score.WeightOf(recorded.Kind).Good);
-        return true;
     }
 
     /// <inheritdoc />
