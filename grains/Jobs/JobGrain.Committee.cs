@@ -183,7 +183,7 @@ internal sealed partial class JobGrain
         Info.Verification.State = VerificationState.Verifying;
         _attemptId = null; // the executor's attempt is over; a late duplicate report is stale
         AddLog("info", $"committee of {drawn.Count} (asked {size}) drawn from {candidates.Count} candidates at registry epoch {registry.Epoch}: {string.Join(", ", drawn)}");
-        await DrawAsync(size, CommitteeRole.Committee, drawn);
+        await DrawAsync(size, CommitteeRole.Committee, drawn, registry);
         await state.WriteStateAsync();
         await AdvanceCommitteeAsync();
         return true;
@@ -213,9 +213,11 @@ internal sealed partial class JobGrain
         lookups.ProgramState(executor.ProgramId).KeepsRootAsync(Convert.ToHexStringLower(executor.StateRootIn));
 
     /// <summary>Online workers with a registered key, other than <paramref name="exclude"/>, on another host than the
-    /// executor's when there is any (<see cref="CommitteeCandidates"/>).</summary>
+    /// executor's when there is any (<see cref="CommitteeCandidates"/>). The online list is the silo's cached one, as
+    /// matching reads it (at most <see cref="JobsOptions.OnlineWorkersCacheAge"/> old): a member that went offline since
+    /// does not answer and is replaced.</summary>
     private async Task<List<string>> CandidatesAsync(WorkerKeyRegistry registry, IReadOnlyCollection<string> exclude, string executorId) =>
-        CommitteeCandidates.Select(registry, await lookups.Directory.ListOnlineHostsAsync(), exclude, executorId);
+        CommitteeCandidates.Select(registry, await lookups.OnlineHostsAsync(), exclude, executorId);
 
     private CommitteeSeat AddSeat(CommitteeRecord committee, WorkerKeyRegistry registry, string workerId, CommitteeRole role)
     {
@@ -284,14 +286,16 @@ internal sealed partial class JobGrain
     }
 
     /// <summary>Seats and asks workers not yet seated, in draw order (<paramref name="first"/>: an order already
-    /// drawn), until <paramref name="count"/> accepted or no candidate is left; returns how many accepted.</summary>
-    private async Task<int> DrawAsync(int count, CommitteeRole role, List<string>? first = null)
+    /// drawn from <paramref name="firstRegistry"/>), until <paramref name="count"/> accepted or no candidate is left;
+    /// returns how many accepted. Later rounds read the registry again (a worker may have registered since).</summary>
+    private async Task<int> DrawAsync(int count, CommitteeRole role, List<string>? first = null, WorkerKeyRegistry? firstRegistry = null)
     {
         var committee = state.State.Committee!;
         var accepted = 0;
         while (accepted < count)
         {
-            var registry = await lookups.Directory.GetKeyRegistryAsync();
+            var registry = firstRegistry ?? await lookups.Directory.GetKeyRegistryAsync();
+            firstRegistry = null;
             var drawn = first;
             first = null;
             if (drawn is null)
