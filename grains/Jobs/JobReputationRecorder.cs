@@ -36,8 +36,9 @@ internal sealed partial class JobReputationRecorder(GrainReferences<IReputationG
 
         if (start)
         {
-            // Off the calling grain's scheduler: the loop serves other jobs' events after this one's call returns.
-            _ = Task.Run(() => SendAsync(reputationEvent.WorkerId, queue));
+            // The first call goes out in the caller's turn, with no thread hop; the loop's later rounds continue off
+            // the caller's scheduler (ConfigureAwait(false)), where they serve other jobs' events.
+            _ = SendAsync(reputationEvent.WorkerId, queue);
         }
 
         return pending.Done.Task;
