@@ -29,6 +29,7 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
     private readonly IProgramRunner? _runner;
     private readonly ReceiptSigner _signer;
     private readonly IRunResultTampering? _tampering;
+    private readonly IWorkerLinkFaults? _linkFaults;
     private readonly ConcurrentDictionary<string, byte[]> _resultDigests = new(StringComparer.Ordinal);
     private readonly ILogger _log;
     private readonly FairAttemptQueue<Attempt> _queue = new();
@@ -44,16 +45,16 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
     private int _queued;
     private long _succeeded;
     private volatile bool _silent;
-    private volatile bool _partitioned;
     private WorkerProfile? _profile;
 
     /// <summary>The blob store's chunk size, to hold a job's output in its client's quota before the run commits; null
     /// on a silo without the blob store (nothing held).</summary>
     private readonly int? _outputChunkSize;
 
-    public WorkerExecutor(string workerId, int capacity, int maxQueueDepth, int maxQueuedPerClient, TimeSpan renewEvery, IGrainFactory grains, GrainReferences<IJobAttemptGrain> jobs, WorkerWaitlist waitlist, IProgramRunner? runner, ReceiptSigner signer, ILogger log, TimeProvider time, IRunResultTampering? tampering = null, int? outputChunkSize = null)
+    public WorkerExecutor(string workerId, int capacity, int maxQueueDepth, int maxQueuedPerClient, TimeSpan renewEvery, IGrainFactory grains, GrainReferences<IJobAttemptGrain> jobs, WorkerWaitlist waitlist, IProgramRunner? runner, ReceiptSigner signer, ILogger log, TimeProvider time, IRunResultTampering? tampering = null, int? outputChunkSize = null, IWorkerLinkFaults? linkFaults = null)
     {
         _tampering = tampering;
+        _linkFaults = linkFaults;
         _outputChunkSize = outputChunkSize;
         _holds = new RoomHolds(time);
         _wakes = new RoomWakes(
@@ -100,9 +101,13 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
     /// <summary>Attempts waiting for a slot.</summary>
     public int Queued => Volatile.Read(ref _queued);
 
-    /// <summary>False after shutdown, <see cref="SimulateCrash"/> or <see cref="SimulatePartition"/>: the worker no longer takes work
-    /// and its host no longer heartbeats.</summary>
-    public bool IsAlive => !_stop.IsCancellationRequested && !_partitioned;
+    /// <summary>False after shutdown or <see cref="Halt"/>, and while cut off from the cluster: the worker no longer takes
+    /// work and its host no longer heartbeats.</summary>
+    public bool IsAlive => !_stop.IsCancellationRequested && !CutOff;
+
+    /// <summary>True while the worker cannot reach the cluster nor the cluster it (only ever in tests, through
+    /// <see cref="IWorkerLinkFaults"/>): runs go on and report late; no renewal, heartbeat or cancel gets through.</summary>
+    private bool CutOff => _linkFaults?.IsCutOff(WorkerId) == true;
 
     /// <summary>Attempts of this worker that succeeded since the last call (for the worker's reputation).</summary>
     public long TakeSucceeded() => Interlocked.Exchange(ref _succeeded, 0);
@@ -208,12 +213,12 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
 
     /// <summary>Whether attempt <paramref name="attemptId"/> is queued or running here (false while cut off: the
     /// question never reaches this worker).</summary>
-    public bool Holds(string attemptId) => !_partitioned && IsAlive && _inFlight.ContainsKey(attemptId);
+    public bool Holds(string attemptId) => IsAlive && _inFlight.ContainsKey(attemptId);
 
     /// <summary>Stops one attempt (job cancelled or lease lost); its result is not reported.</summary>
     public void Cancel(string attemptId)
     {
-        if (_partitioned)
+        if (CutOff)
         {
             return; // Cut off: the message never reaches this worker.
         }
@@ -225,23 +230,14 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
         }
     }
 
-    /// <summary>Simulates a crashed worker host (fault injection for tests): every run stops at once, nothing is
-    /// reported, no lease is renewed.</summary>
-    internal void SimulateCrash() => StopSilently();
-
-    private void StopSilently()
+    /// <summary>Stops at once, as a crashed host does: every run stops, nothing is reported, no lease is renewed and
+    /// no work is taken. <see cref="StopAsync"/> starts with it.</summary>
+    internal void Halt()
     {
         _silent = true;
         _stop.Cancel();
         _queue.Complete();
     }
-
-    /// <summary>Simulates a worker cut off from the cluster (fault injection for tests): runs continue and report
-    /// when they finish, but no lease is renewed, no heartbeat is sent, no cancel arrives and no new work is taken.</summary>
-    internal void SimulatePartition() => _partitioned = true;
-
-    /// <summary>Ends a <see cref="SimulatePartition"/>: heartbeats, renewals and new work resume.</summary>
-    internal void SimulateHeal() => _partitioned = false;
 
     /// <summary>Renews the leases of attempts whose last renewal is older than the renewal interval; stops attempts
     /// the job no longer wants.</summary>
@@ -299,7 +295,7 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
     public async Task StopAsync(CancellationToken stopping)
     {
         MarketplaceTelemetry.Untrack(this);
-        StopSilently();
+        Halt();
         var slots = Task.WhenAll(_slots);
         try
         {

@@ -89,7 +89,7 @@ internal sealed partial class WorkerHostedService(
             var intents = SignIntentLog.Open(keyFolder, worker.Id);
             var key = WorkerKeyStore.LoadOrCreate(keyFolder, worker.Id);
             var registration = WorkerKeyStore.Registration(key, caps);
-            localWorkers.Add(new WorkerExecutor(worker.Id, Math.Max(1, worker.Capacity), Math.Max(0, worker.MaxQueueDepth), worker.QueuedPerClientLimit, options.HeartbeatInterval, grains, jobs, localWorkers.Waitlist, runner, new ReceiptSigner(worker.Id, key, time, intents, options.ReceiptBatchLimit) { BatchWindow = options.ReceiptBatchWindow, LocalSignatures = services.GetService<VerifiedSignatures>() }, log, time, services.GetService<TestHooks.IRunResultTampering>(), outputChunkSize));
+            localWorkers.Add(new WorkerExecutor(worker.Id, Math.Max(1, worker.Capacity), Math.Max(0, worker.MaxQueueDepth), worker.QueuedPerClientLimit, options.HeartbeatInterval, grains, jobs, localWorkers.Waitlist, runner, new ReceiptSigner(worker.Id, key, time, intents, options.ReceiptBatchLimit) { BatchWindow = options.ReceiptBatchWindow, LocalSignatures = services.GetService<VerifiedSignatures>() }, log, time, services.GetService<TestHooks.IRunResultTampering>(), outputChunkSize, services.GetService<TestHooks.IWorkerLinkFaults>()));
             registrations.Add((worker.Id, registration));
         }
 

@@ -113,6 +113,7 @@ public sealed class MarketplaceTestSilo : IAsyncDisposable
             silo.UseSqliteStorage($"Data Source={Path.Combine(folder, "marketplace.db")}");
             silo.AddMarketplace();
             silo.Services.AddSingleton<WorkerFaultInjection>();
+            silo.Services.AddSingleton<IWorkerLinkFaults>(sp => sp.GetRequiredService<WorkerFaultInjection>());
             silo.Services.AddSingleton<SettlementFaultInjection>();
             silo.Services.AddSingleton<ClientListFaultInjection>();
             services?.Invoke(silo.Services);
