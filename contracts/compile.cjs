@@ -1,4 +1,4 @@
-// Compiles src/*.sol with solc-js (standard JSON, optimizer 200 runs, evmVersion cancun) and writes
+// Compiles src/*.sol with solc-js (standard JSON, optimizer 200 runs, evmVersion prague) and writes
 // build/<Name>.json = { "abi": [...], "bytecode": "0x..." } for every contract defined in src/.
 //   node compile.cjs           write build/
 //   node compile.cjs --check   compile into a temporary folder and fail when build/ differs (drift check)
@@ -35,7 +35,7 @@ function compile() {
     sources,
     settings: {
       optimizer: { enabled: true, runs: 200 },
-      evmVersion: "cancun",
+      evmVersion: "prague",
       outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
     },
   };
