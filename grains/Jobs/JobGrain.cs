@@ -348,7 +348,15 @@ internal sealed partial class JobGrain(
 
         if (Verifying)
         {
-            await CancelVerificationAsync();
+            foreach (var seat in state.State.Committee!.Seats)
+            {
+                if (seat.Status == SeatStatus.Pending)
+                {
+                    await lookups.Worker(seat.WorkerId).CancelAttemptAsync(JobId, seat.RequestId);
+                }
+            }
+
+            state.State.Committee.Closed = true;
         }
 
         await FinishAsync(JobStatus.Cancelled, FailureReason.None, "cancelled by the client");
@@ -468,11 +476,7 @@ internal sealed partial class JobGrain(
     private static long MaxFuelOf(JobSubmission submission, ProgramInfo? program) =>
         submission.MaxFuel > 0 ? submission.MaxFuel : program?.Manifest.MaxFuel ?? DefaultFuel;
 
-    private void AddLog(string level, string message, int attempt = 0) =>
-        AddLog(new JobLogEntry { Timestamp = DateTimeOffset.UtcNow, Level = level, Message = message, Attempt = attempt });
-
-    /// <summary>Appends <paramref name="entry"/> (its time kept) to the job's hash-chained log.</summary>
-    private void AddLog(JobLogEntry entry)
+    private void AddLog(string level, string message, int attempt = 0)
     {
         var logs = state.State.Logs;
         var hashes = ChainedLogHashes();
@@ -484,10 +488,11 @@ internal sealed partial class JobGrain(
             state.State.LogsDropped++;
         }
 
+        var entry = new JobLogEntry { Timestamp = DateTimeOffset.UtcNow, Level = level, Message = message, Attempt = attempt };
         var sequence = logs.Count == 0 ? 0 : logs.Count + state.State.LogsDropped;
         var previous = logs.Count == 0 ? JobHistoryChain.Genesis(JobId) : hashes[^1];
         logs.Add(entry);
-        hashes.Add(JobHistoryChain.EntryHash(previous, sequence, entry.Timestamp, entry.Attempt, entry.Level, entry.Message));
+        hashes.Add(JobHistoryChain.EntryHash(previous, sequence, entry.Timestamp, attempt, level, message));
     }
 
     /// <summary>The hashes of the log's lines, chained afresh from the kept lines for a job stored before its lines
