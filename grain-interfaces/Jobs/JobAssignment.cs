@@ -61,4 +61,27 @@ public sealed class JobAssignment
     /// <summary>The storage deal that stores <see cref="InputBlobId"/> when the chunk store does not: the worker reads
     /// the input through the deal's decoder, every chunk checked against the deal's fragment roots.</summary>
     [Id(16)] public string? InputDealId { get; set; }
+
+    /// <summary>This run again as request <paramref name="attemptId"/> against state root
+    /// <paramref name="stateRoot"/>: how a committee member gets the run it re-executes.</summary>
+    public JobAssignment ForAttempt(string attemptId, string? stateRoot) => new()
+    {
+        JobId = JobId,
+        AttemptId = attemptId,
+        Attempt = Attempt,
+        ProgramId = ProgramId,
+        InputBlobId = InputBlobId,
+        InputInline = InputInline,
+        MaxFuel = MaxFuel,
+        MaxMemoryBytes = MaxMemoryBytes,
+        TimeoutMs = TimeoutMs,
+        TraceParent = TraceParent,
+        TraceState = TraceState,
+        Args = Args,
+        Env = Env,
+        CreatedAt = CreatedAt,
+        ClientId = ClientId,
+        StateRoot = stateRoot,
+        InputDealId = InputDealId,
+    };
 }

@@ -99,6 +99,10 @@ internal sealed class CommitteeSeat
 
     /// <summary>Why the seat is unavailable or rejected.</summary>
     [Id(10)] public string? Note { get; set; }
+
+    /// <summary>Drawn and stored, but its worker not asked yet: the ask runs in the verification's own turn after the
+    /// draw was stored, so no call that moves the verification waits on a member's silo.</summary>
+    [Id(11)] public bool Unasked { get; set; }
 }
 
 /// <summary>One distinct result (by result digest) with its representative receipt and output.</summary>

@@ -47,27 +47,6 @@ internal sealed partial class JobGrain
         }
     }
 
-    private async Task ReplaceLostSeatsAsync()
-    {
-        var seats = state.State.Committee!.Seats;
-        var lost = false;
-        // Replacing a seat appends its replacement: only the seats pending when the sweep came are asked.
-        for (int i = 0, count = seats.Count; i < count; i++)
-        {
-            var seat = seats[i];
-            if (seat.Status == SeatStatus.Pending && !await HoldsAsync(seat.WorkerId, seat.RequestId))
-            {
-                await ReplaceSeatAsync(seat, SeatStatus.Unavailable, "its worker no longer holds the re-execution (its silo left the cluster)");
-                lost = true;
-            }
-        }
-
-        if (lost)
-        {
-            await AdvanceCommitteeAsync();
-        }
-    }
-
     private async Task<bool> HoldsAsync(string workerId, string attemptId)
     {
         try

@@ -19,7 +19,7 @@ internal sealed partial class JobGrain
         var due = Info.Status switch
         {
             JobStatus.Matching => _windowCloseAt,
-            JobStatus.Running => Verifying ? CommitteeDeadline(state.State.Committee!.Seats, DateTimeOffset.UtcNow) : _leaseExpiresAt,
+            JobStatus.Running => Verifying ? _verificationDue : _leaseExpiresAt,
             _ => state.State.NextMatchAt,
         };
         if (TtlApplies && TtlDeadline < due)
@@ -100,7 +100,7 @@ internal sealed partial class JobGrain
                     await StartMatchingAsync();
                     break;
                 case JobStatus.Running when Verifying:
-                    await OnCommitteeDeadlineAsync(now);
+                    await TickVerificationAsync(now);
                     break;
                 case JobStatus.Running when now >= _leaseExpiresAt:
                     await LoseAttemptAsync();

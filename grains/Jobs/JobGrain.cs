@@ -16,6 +16,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
+using Marketplace.Grains.Jobs.Verification;
 using Marketplace.Grains.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -28,7 +29,7 @@ internal sealed partial class JobGrain(
     [PersistentState("job")] IPersistentState<JobState> state,
     JobLookups lookups,
     JobSettlements settlements,
-    IOptions<JobsOptions> options) : Grain, IJobGrain, IJobAttemptGrain, IRemindable
+    IOptions<JobsOptions> options) : Grain, IJobGrain, IJobAttemptGrain, IVerifyingJobGrain, IRemindable
 {
     /// <summary>The name of the reminder that resumes an unfinished job (also read by <see cref="OrphanedJobSweep"/>).</summary>
     internal const string WatchdogReminder = "job-watchdog";
@@ -348,15 +349,7 @@ internal sealed partial class JobGrain(
 
         if (Verifying)
         {
-            foreach (var seat in state.State.Committee!.Seats)
-            {
-                if (seat.Status == SeatStatus.Pending)
-                {
-                    await lookups.Worker(seat.WorkerId).CancelAttemptAsync(JobId, seat.RequestId);
-                }
-            }
-
-            state.State.Committee.Closed = true;
+            await CancelVerificationAsync();
         }
 
         await FinishAsync(JobStatus.Cancelled, FailureReason.None, "cancelled by the client");
@@ -476,7 +469,11 @@ internal sealed partial class JobGrain(
     private static long MaxFuelOf(JobSubmission submission, ProgramInfo? program) =>
         submission.MaxFuel > 0 ? submission.MaxFuel : program?.Manifest.MaxFuel ?? DefaultFuel;
 
-    private void AddLog(string level, string message, int attempt = 0)
+    private void AddLog(string level, string message, int attempt = 0) =>
+        AddLog(new JobLogEntry { Timestamp = DateTimeOffset.UtcNow, Level = level, Message = message, Attempt = attempt });
+
+    /// <summary>Appends <paramref name="entry"/> (its time kept) to the job's hash-chained log.</summary>
+    private void AddLog(JobLogEntry entry)
     {
         var logs = state.State.Logs;
         var hashes = ChainedLogHashes();
@@ -488,11 +485,10 @@ internal sealed partial class JobGrain(
             state.State.LogsDropped++;
         }
 
-        var entry = new JobLogEntry { Timestamp = DateTimeOffset.UtcNow, Level = level, Message = message, Attempt = attempt };
         var sequence = logs.Count == 0 ? 0 : logs.Count + state.State.LogsDropped;
         var previous = logs.Count == 0 ? JobHistoryChain.Genesis(JobId) : hashes[^1];
         logs.Add(entry);
-        hashes.Add(JobHistoryChain.EntryHash(previous, sequence, entry.Timestamp, attempt, level, message));
+        hashes.Add(JobHistoryChain.EntryHash(previous, sequence, entry.Timestamp, entry.Attempt, entry.Level, entry.Message));
     }
 
     /// <summary>The hashes of the log's lines, chained afresh from the kept lines for a job stored before its lines

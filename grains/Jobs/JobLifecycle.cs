@@ -1,7 +1,7 @@
 // Design: the job's walk in one place. JobGrain changes its phase only through MoveTo, which checks this table. The
 // grain's partial files say how each move is made (matching in JobGrain.Matching.cs, attempts in
-// JobGrain.Attempts.cs, verification in JobGrain.Committee.cs and JobGrain.Settling.cs, the end in JobGrain.cs's
-// FinishAsync); this table says which moves exist. A move the table does not list is still made (stranding a job would
+// JobGrain.Attempts.cs, the hand-over to the job's verification grain in JobGrain.Verification.cs and its verdict in
+// JobGrain.Verdict.cs, the end in JobGrain.cs's FinishAsync); this table says which moves exist. A move the table does not list is still made (stranding a job would
 // be worse) and logged as an error (event 5304); the test silos fail a test that causes one.
 using Marketplace.GrainInterfaces;
 using Microsoft.Extensions.Logging;

@@ -75,8 +75,9 @@ internal sealed class JobState
     /// <summary>The committee size from the submission (null: <see cref="JobsOptions.DefaultCommitteeSize"/>).</summary>
     [Id(20)] public int? CommitteeSize { get; set; }
 
-    /// <summary>The committee re-executing (or that re-executed) the completed run; null before the executor's run was
-    /// accepted or when no committee was drawn.</summary>
+    /// <summary>The committee as a job stored it inside its own state before verification had a grain of its own: an
+    /// open one is handed to the job's verification grain, a closed one still answers for its aggregated receipt.
+    /// Not written any more.</summary>
     [Id(21)] public CommitteeRecord? Committee { get; set; }
 
     /// <summary>What the job escrowed at submit (<c>max_fuel × max price</c>, see JobGrain.Settlement.cs); 0 when
@@ -126,4 +127,14 @@ internal sealed class JobState
     /// <summary>The hash of the last line dropped from <see cref="Logs"/>, which the line after the first chains from;
     /// null while none was dropped.</summary>
     [Id(33)] public byte[]? DroppedLogHash { get; set; }
+
+    /// <summary>True from the run's acceptance for verification until the job ends: its verification grain
+    /// (<see cref="Verification.IJobVerificationGrain"/>) holds the committee.</summary>
+    [Id(34)] public bool VerificationOpen { get; set; }
+
+    /// <summary>How many of the verification's log lines the job has taken into <see cref="Logs"/>.</summary>
+    [Id(35)] public int VerificationLogsTaken { get; set; }
+
+    /// <summary>The settled aggregated receipt (null until settled, and for a job not verified by a committee).</summary>
+    [Id(36)] public AggregatedReceipt? Aggregated { get; set; }
 }

@@ -212,4 +212,10 @@ internal sealed class JobsOptions
     /// <summary>How long past the job's timeout a committee member has to answer (default 10 s); then it is recorded
     /// unavailable and replaced by the next worker in draw order.</summary>
     public TimeSpan CommitteeDeadlineMargin { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a job's verification waits for a committee member's silo to take a request, a cancel or a
+    /// question whether it still holds its re-execution (default 5 s); a member that does not answer in time counts
+    /// as unreachable and is replaced. Bounds each of the verification's turns, so a member on a host that died and
+    /// is not yet declared dead never holds the job.</summary>
+    public TimeSpan CommitteeMemberCallTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -125,6 +125,7 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
         }
 
         Positive(problems, nameof(options.CommitteeDeadlineMargin), options.CommitteeDeadlineMargin);
+        Positive(problems, nameof(options.CommitteeMemberCallTimeout), options.CommitteeMemberCallTimeout);
 
         if (options.DefaultWorkers < 0)
         {

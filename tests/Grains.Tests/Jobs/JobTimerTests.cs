@@ -1,4 +1,5 @@
 using Marketplace.Grains.Jobs;
+using Marketplace.Grains.Jobs.Verification;
 using Xunit;
 
 namespace Marketplace.Grains.Tests.Jobs;
@@ -26,7 +27,7 @@ public sealed class JobTimerTests
         var late = new CommitteeSeat { WorkerId = "b", Status = SeatStatus.Pending, Deadline = Now.AddSeconds(30) };
         var early = new CommitteeSeat { WorkerId = "c", Status = SeatStatus.Pending, Deadline = Now.AddSeconds(10) };
 
-        Assert.Equal(Now, JobGrain.CommitteeDeadline([answered], Now));
-        Assert.Equal(Now.AddSeconds(10), JobGrain.CommitteeDeadline([answered, late, early], Now));
+        Assert.Equal(Now, JobVerificationGrain.CommitteeDeadline([answered], Now));
+        Assert.Equal(Now.AddSeconds(10), JobVerificationGrain.CommitteeDeadline([answered, late, early], Now));
     }
 }
