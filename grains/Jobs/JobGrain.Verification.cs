@@ -114,7 +114,21 @@ internal sealed partial class JobGrain
         _attemptId = null; // the executor's attempt is over; a late duplicate report is stale
         await InputHashAsync();
         await state.WriteStateAsync();
-        var step = await RestartVerificationAsync();
+        VerificationStep step;
+        try
+        {
+            step = await RestartVerificationAsync();
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            // Verifying is stored: the executor's report is taken, and the job's timer starts the verification again
+            // (a start that never stored anything reads as unknown and starts anew).
+            AddLog("warn", $"the verification did not take its start ({e.GetType().Name}); the job asks again in {StepRetryDelay.TotalSeconds:0} s");
+            _verificationDue = DateTimeOffset.UtcNow + StepRetryDelay;
+            Schedule();
+            return true;
+        }
+
         if (step.Verdict is { End: VerificationEnd.NotDrawn } none)
         {
             state.State.VerificationOpen = false;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Jobs.Verification;
 using Marketplace.Grains.Tests.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -9,7 +10,7 @@ namespace Marketplace.Grains.Tests.Committee;
 
 /// <summary>Committee members whose silo takes a request and never answers (a host that died and is not declared
 /// dead yet): the verification gives up on them within its own bound and replaces them, and no call of the job waits
-/// for them.</summary>
+/// for them; a verification start that never answers is asked again by the job's timer.</summary>
 public sealed class UnreachableMemberTests
 {
     private static readonly byte[] Input = Encoding.UTF8.GetBytes("hello world");
@@ -57,6 +58,52 @@ public sealed class UnreachableMemberTests
         var aggregated = await silo.Grains.GetGrain<IJobGrain>(job.JobId).GetAggregatedReceiptAsync(JobsKit.Client);
         Assert.NotNull(aggregated);
         Assert.True(CommitteeKit.Verifies(aggregated), describe);
+    }
+
+    [Fact]
+    public async Task A_verification_start_that_times_out_is_asked_again_by_the_job_and_the_job_is_verified()
+    {
+        var failStart = new FailFirstStart();
+        await using var silo = await CommitteeKit.StartAsync(
+            new Tampering(),
+            2,
+            null,
+            services => services.AddSingleton<IIncomingGrainCallFilter>(failStart),
+            "w1",
+            "w2",
+            "w3");
+        var program = await CommitteeKit.DeployEchoAsync(silo);
+        var job = await silo.Grains.SubmitAsync(JobsKit.Job(program, s => s.InputInline = Input));
+
+        var done = await silo.Grains.WaitTerminalAsync(job.JobId, TimeSpan.FromSeconds(60));
+        var describe = await silo.Grains.DescribeAsync(job.JobId);
+        Assert.True(done.Status == JobStatus.Completed, describe);
+        Assert.Equal(VerificationState.Verified, done.Verification!.State);
+        Assert.Equal(3, done.Verification.Signers.Count);
+        Assert.Equal(1, failStart.Failed);
+        var logs = await silo.Grains.LogsAsync(job.JobId);
+        Assert.Single(logs, l => l.Message.StartsWith("the verification did not take its start (TimeoutException)", StringComparison.Ordinal));
+        Assert.Single(logs, l => l.Message.StartsWith("committee of 2 (asked 2) drawn", StringComparison.Ordinal));
+    }
+
+    /// <summary>Fails the first start of a job's verification with a timeout before it reaches the grain.</summary>
+    private sealed class FailFirstStart : IIncomingGrainCallFilter
+    {
+        private int _failed;
+
+        public int Failed => Volatile.Read(ref _failed);
+
+        public Task Invoke(IIncomingGrainCallContext context)
+        {
+            if (context.InterfaceMethod?.DeclaringType == typeof(IJobVerificationGrain)
+                && context.InterfaceMethod.Name == nameof(IJobVerificationGrain.StartAsync)
+                && Interlocked.CompareExchange(ref _failed, 1, 0) == 0)
+            {
+                throw new TimeoutException("the start was lost on its way");
+            }
+
+            return context.Invoke();
+        }
     }
 
     /// <summary>Holds the worker grain's <see cref="IWorkerGrain.AttestAsync"/> of the first <c>count</c> workers
