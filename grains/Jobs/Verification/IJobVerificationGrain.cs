@@ -1,4 +1,5 @@
 using Marketplace.GrainInterfaces;
+using Orleans.Concurrency;
 
 namespace Marketplace.Grains.Jobs.Verification;
 
@@ -26,6 +27,11 @@ internal interface IJobVerificationGrain : IGrainWithStringKey
     /// <summary>Asks each pending member whether it still holds its re-execution and replaces those that do not (their
     /// silo left the cluster).</summary>
     Task<VerificationStep> ReplaceLostSeatsAsync(int logsTaken);
+
+    /// <summary>The verification's own turn: asks the members drawn and stored since, each call bounded, and replaces
+    /// those that refuse or cannot be reached. Sent by the grain to itself after a call that drew members; one-way.</summary>
+    [OneWay]
+    Task AskMembersAsync();
 
     /// <summary>The job was cancelled: pending members' re-executions are cancelled and the record dropped.</summary>
     Task CancelAsync();

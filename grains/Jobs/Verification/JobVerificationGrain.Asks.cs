@@ -1,11 +1,11 @@
 // Design: no call that moves the verification waits on a member's silo. A draw stores its seats unasked and answers;
-// the asks run afterwards in the verification's own timer turn, all of a round at once, each bounded by
-// CommitteeMemberCallTimeout, so a member on a host that died and is not declared dead yet costs one bounded turn, not
-// the job's 30 s response timeout. A member that refuses or cannot be reached is replaced, and its replacement is
-// asked in the next turn. Cancels, lost-attempt charges and "do you still hold it" questions are bounded the same way.
-// A verdict reached in an ask turn is stored first, then the job is told with a one-way message and reads it as it
-// reads any step. A stored seat still unasked (the activation died between the draw and the ask) is asked after the
-// next call that reaches the verification; a worker given the same request twice keeps one copy.
+// the asks run afterwards in a turn of the verification's own (a one-way message to itself), all of a round at once,
+// each bounded by CommitteeMemberCallTimeout, so a member on a host that died and is not declared dead yet costs one
+// bounded turn, not the job's 30 s response timeout. A member that refuses or cannot be reached is replaced, and its
+// replacement is asked in the next turn. Cancels, lost-attempt charges and "do you still hold it" questions are
+// bounded the same way. A verdict reached in an ask turn is stored first, then the job is told with a one-way message
+// and reads it as it reads any step. A stored seat still unasked (the activation died between the draw and the ask)
+// is asked after the next call that reaches the verification; a worker given the same request twice keeps one copy.
 using Marketplace.GrainInterfaces;
 
 namespace Marketplace.Grains.Jobs.Verification;
@@ -13,31 +13,44 @@ namespace Marketplace.Grains.Jobs.Verification;
 /// <summary>Asking the drawn members, and every other call to a member, bounded.</summary>
 internal sealed partial class JobVerificationGrain
 {
-    /// <summary>How long after a turn that could not store its changes the asks' timer tries again.</summary>
+    /// <summary>How long after a turn that could not store its changes the asks' turn is tried again.</summary>
     private static readonly TimeSpan AskRetryDelay = TimeSpan.FromSeconds(1);
 
     private IGrainTimer? _askTimer;
+
+    /// <summary>True while an asks' turn is on its way (a message to itself, or the retry timer).</summary>
+    private bool _askQueued;
 
     /// <summary>True while the state in memory holds a change the asks' turn made and could not store yet.</summary>
     private bool _unstored;
 
     private bool HasUnasked => Committee.Seats.Exists(static s => s.Status == SeatStatus.Pending && s.Unasked);
 
-    /// <summary>Arms the asks' turn when a seat waits to be asked (or a change waits to be stored).</summary>
+    /// <summary>Queues the asks' turn when a seat waits to be asked (or a change waits to be stored): at once as a
+    /// one-way message to itself, which runs after the current turn, or after <paramref name="delay"/> on a timer.</summary>
     private void ScheduleAsks(TimeSpan delay)
     {
-        if (_askTimer is not null || !Open || (!HasUnasked && !_unstored))
+        if (_askQueued || !Open || (!HasUnasked && !_unstored))
         {
             return;
         }
 
-        _askTimer = this.RegisterGrainTimer(OnAskTimerAsync, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        _askQueued = true;
+        if (delay <= TimeSpan.Zero)
+        {
+            this.AsReference<IJobVerificationGrain>().AskMembersAsync().Ignore();
+            return;
+        }
+
+        _askTimer = this.RegisterGrainTimer(_ => AskMembersAsync(), new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
-    private async Task OnAskTimerAsync(CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async Task AskMembersAsync()
     {
         _askTimer?.Dispose();
         _askTimer = null;
+        _askQueued = false;
         if (!Open)
         {
             return;
@@ -46,11 +59,16 @@ internal sealed partial class JobVerificationGrain
         var stored = false;
         try
         {
-            _unstored = true;
-            await AskUnaskedAsync();
-            await AdvanceAsync();
-            await state.WriteStateAsync();
-            _unstored = false;
+            // Only a refusal changes what is stored: seats asked and accepted stay stored as unasked until the next
+            // write, and are asked once more only if this activation is lost before it (the worker keeps one copy).
+            if (await AskUnaskedAsync() || _unstored)
+            {
+                _unstored = true;
+                await AdvanceAsync();
+                await state.WriteStateAsync();
+                _unstored = false;
+            }
+
             stored = true;
         }
         finally
@@ -66,8 +84,9 @@ internal sealed partial class JobVerificationGrain
     }
 
     /// <summary>Asks every seat stored unasked, all at once, each bounded; seats whose worker refused or could not be
-    /// reached are marked unavailable and replaced (the replacements are asked in the next turn).</summary>
-    private async Task AskUnaskedAsync()
+    /// reached are marked unavailable and replaced (the replacements are asked in the next turn). True when a seat
+    /// was refused.</summary>
+    private async Task<bool> AskUnaskedAsync()
     {
         var seats = Committee.Seats;
         var asked = new List<CommitteeSeat>();
@@ -81,7 +100,7 @@ internal sealed partial class JobVerificationGrain
 
         if (asked.Count == 0)
         {
-            return;
+            return false;
         }
 
         var answers = new Task<string?>[asked.Count];
@@ -91,6 +110,7 @@ internal sealed partial class JobVerificationGrain
         }
 
         await Task.WhenAll(answers);
+        var refusedAny = false;
         for (var i = 0; i < asked.Count; i++)
         {
             var seat = asked[i];
@@ -101,8 +121,11 @@ internal sealed partial class JobVerificationGrain
                 seat.Note = "refused the re-execution: " + refused;
                 Log("warn", $"committee member {seat.WorkerId} is unavailable: {seat.Note}");
                 await DrawAsync(1, seat.Role);
+                refusedAny = true;
             }
         }
+
+        return refusedAny;
     }
 
     /// <summary>Queues the re-execution on the seat's worker; why not, when it refused or could not be reached in

@@ -1,14 +1,15 @@
-// Design: the committee is a small state machine of its own grain, one per verified job, stored as it changes (every
-// call that moves it writes before it answers, so an answer a member gave is never lost with the grain's silo): the
-// executor's accepted run is seat 0 and result 0; members are drawn by CommitteeDraw from the online workers with
-// registered keys, stored, and asked to re-execute in the grain's own next turn (IWorkerGrain.AttestAsync, queued
-// on the member's executor like an attempt; see JobVerificationGrain.Asks.cs); each answers later through the job (IJobAttemptGrain.ReportAttestationAsync), which hands the answer on.
-// Every answer is checked before it counts (an agreement's signature over the candidate hash with the member's
-// registered key, a dissent like an executor's receipt). A member silent past its deadline, refusing or answering
-// with a bad claim is replaced by the next worker in draw order. Once no seat is pending: one result -> settle;
-// several -> a round of fresh re-run workers given one representative receipt per result, up to MaxRerunRounds, then
-// settle on a strict majority of all runs or dispute. The job itself keeps the lifecycle and applies the verdict
-// (reputation, payment, stake): this grain only judges.
+// Design: the committee is a small state machine of its own grain, one per verified job, stored when its membership
+// changes (the draw and every replacement are written before the call answers; members' answers are written only with
+// such a change, see ReportAsync): the executor's accepted run is seat 0 and result 0; members are drawn by
+// CommitteeDraw from the online workers with registered keys, stored, and asked to re-execute in the grain's own next
+// turn (IWorkerGrain.AttestAsync, queued on the member's executor like an attempt; see JobVerificationGrain.Asks.cs);
+// each answers later through the job (IJobAttemptGrain.ReportAttestationAsync), which hands the answer on. Every answer
+// is checked before it counts (an agreement's signature over the candidate hash with the member's registered key, a
+// dissent like an executor's receipt). A member silent past its deadline, refusing or answering with a bad claim is
+// replaced by the next worker in draw order. Once no seat is pending: one result -> settle; several -> a round of fresh
+// re-run workers given one representative receipt per result, up to MaxRerunRounds, then settle on a strict majority of
+// all runs or dispute. The job itself keeps the lifecycle and applies the verdict (reputation, payment, stake): this
+// grain only judges.
 using Marketplace.GrainInterfaces;
 using Microsoft.Extensions.Options;
 
@@ -120,6 +121,7 @@ internal sealed partial class JobVerificationGrain(
         }
 
         var seat = Open ? PendingSeat(report.RequestId) : null;
+        var seats = Committee.Seats.Count;
         if (seat is null)
         {
             Log("warn", $"ignored a committee answer from worker {report.WorkerId} for a request that is no longer current");
@@ -130,8 +132,16 @@ internal sealed partial class JobVerificationGrain(
             await AdvanceAsync();
         }
 
-        await state.WriteStateAsync();
-        _unstored = false;
+        // An answer is kept in memory and reaches the job with this step; it is stored only when it drew new members
+        // (their requests must be known to a later activation). An activation lost before the job stored the verdict
+        // costs the answers since the last write: those seats are asked again or replaced at their deadline, and no
+        // effect is applied twice, since only the job applies the verdict, once, with its end.
+        if (Committee.Seats.Count != seats || _unstored)
+        {
+            await state.WriteStateAsync();
+            _unstored = false;
+        }
+
         ScheduleAsks(TimeSpan.Zero);
         return StepFrom(logsTaken);
     }
@@ -247,6 +257,7 @@ internal sealed partial class JobVerificationGrain(
         state.State = new JobVerificationState();
         _askTimer?.Dispose();
         _askTimer = null;
+        _askQueued = false;
         _unstored = false;
         DeactivateOnIdle();
     }

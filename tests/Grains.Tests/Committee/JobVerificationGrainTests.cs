@@ -17,7 +17,7 @@ public sealed class JobVerificationGrainTests
     private static readonly byte[] Input = Encoding.UTF8.GetBytes("hello world");
 
     [Fact]
-    public async Task A_member_answer_is_stored_before_the_job_hears_of_it_and_the_record_goes_once_the_job_ended()
+    public async Task The_draw_is_stored_before_the_job_hears_of_it_and_the_record_goes_once_the_job_ended()
     {
         using var tampering = new Tampering { SilenceFirstMemberBesides = "w1" };
         await using var silo = await CommitteeKit.StartAsync(tampering, 2, "w1", "w2", "w3");
@@ -25,6 +25,8 @@ public sealed class JobVerificationGrainTests
         var silenced = tampering.Silenced;
         Assert.NotNull(silenced);
         Assert.Equal(SeatStatus.Pending, stored.Committee.Seats.Single(s => s.WorkerId == silenced).Status);
+        Assert.Equal(3, stored.Committee.Seats.Count);
+        Assert.Equal(CommitteeRole.Executor, stored.Committee.Seats[0].Role);
         Assert.Equal(job.JobId, stored.Start!.Run.JobId);
         Assert.Null(stored.Verdict);
         var running = await silo.Grains.GetGrain<IJobGrain>(job.JobId).GetAsync(JobsKit.Client);
@@ -76,7 +78,8 @@ public sealed class JobVerificationGrainTests
         await storage.ReadStateAsync("job-verification", verification.GetGrainId(), verificationState);
         await storage.ClearStateAsync("job-verification", verification.GetGrainId(), verificationState);
 
-        // The silenced member answers now, to a job activated from the old form.
+        // The silenced member answers now, to a job activated from the old form. The member that agreed is asked
+        // again (the record holds the draw, not its answer) and agrees again.
         tampering.Release();
         var done = await silo.Grains.WaitTerminalAsync(job.JobId, TimeSpan.FromSeconds(60));
         Assert.True(done.Status == JobStatus.Completed, await silo.Grains.DescribeAsync(job.JobId));
@@ -130,13 +133,25 @@ public sealed class JobVerificationGrainTests
         }
     }
 
-    /// <summary>Submits an echo job and waits until one member agreed and the other (silenced) is pending. A long
-    /// timeout: the silenced member's seat stays pending while the test looks at the stored record.</summary>
+    /// <summary>Submits an echo job and waits until the job heard one member agree while the other (silenced) is
+    /// pending, then reads the stored record: the draw, written before the job heard of it (answers are kept in
+    /// memory). A long timeout: the silenced member's seat stays pending while the test looks.</summary>
     private static async Task<(JobInfo Job, JobVerificationState Stored)> SubmitOneMemberAnsweredAsync(MarketplaceTestSilo silo)
     {
         var program = await CommitteeKit.DeployEchoAsync(silo);
         var job = await silo.Grains.SubmitAsync(JobsKit.Job(program, s => { s.InputInline = Input; s.TimeoutMs = 120_000; }));
-        return (job, await WaitStoredAsync(silo, job.JobId, c => c.Seats.Exists(s => s.Status == SeatStatus.Agreed)));
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!(await silo.Grains.LogsAsync(job.JobId)).Any(l => l.Message.Contains(") agreed with receipt ", StringComparison.Ordinal)))
+        {
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException("no member agreed: " + await silo.Grains.DescribeAsync(job.JobId));
+            }
+
+            await Task.Delay(20);
+        }
+
+        return (job, await WaitStoredAsync(silo, job.JobId, c => c.Seats.Count == 3));
     }
 
     private static async Task<(JobVerificationState State, bool Exists)> ReadVerificationAsync(MarketplaceTestSilo silo, string jobId)
