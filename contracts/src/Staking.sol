@@ -5,13 +5,15 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {WorkerKeyRegistry} from "./WorkerKeyRegistry.sol";
 
 /// @title Staking
 /// @notice Workers bond an ERC-20 stake to take paid jobs. Unbonding waits `unstakeDelay`; until then the pending
 /// amount can still be slashed. A slasher key takes a reason's percentage of a worker's active plus pending stake,
 /// active first, for a piece of evidence named by its hash; each evidence hash is used once. Slashed tokens go to the
-/// treasury.
-contract Staking is AccessControl, ReentrancyGuardTransient {
+/// treasury. Workers register their BLS keys here too (`WorkerKeyRegistry`, proof of possession checked on chain); a
+/// slash for signing two results of one job bans the worker's key.
+contract Staking is AccessControl, ReentrancyGuardTransient, WorkerKeyRegistry {
     using SafeERC20 for IERC20;
 
     /// @notice The role of the marketplace's slashing key.
@@ -181,6 +183,7 @@ contract Staking is AccessControl, ReentrancyGuardTransient {
         s.pending = uint128(pending - fromPending);
         if (pending == fromPending) s.releaseAt = 0;
         emit Slashed(worker, evidenceHash, reason, fromActive, fromPending);
+        if (reason == SlashReason.DoubleSign) _banKeyOf(worker, evidenceHash);
 
         if (taken != 0) token.safeTransfer(treasury, taken);
     }
@@ -219,6 +222,13 @@ contract Staking is AccessControl, ReentrancyGuardTransient {
     function stakeDetails(address worker) external view returns (uint256 active, uint256 pending, uint64 releaseAt) {
         Stake storage s = _stakes[worker];
         return (s.active, s.pending, s.releaseAt);
+    }
+
+    /// @notice Whether the key registered under `workerIdHash` may stand behind a payment or a verdict: registered,
+    /// not banned, and its worker's active stake at least `minimumStake`. False for an unknown worker id.
+    function isEligible(bytes32 workerIdHash) public view returns (bool) {
+        WorkerKey storage entry = _entryOf(workerIdHash);
+        return entry.worker != address(0) && !entry.banned && _stakes[entry.worker].active >= minimumStake;
     }
 
     /// @notice Whether the worker's active stake reaches `minimumStake`, so the marketplace lets it bid.
