@@ -97,6 +97,11 @@ abstract contract WorkerKeyRegistry {
         return entry;
     }
 
+    /// @notice The address that registered a key under `workerIdHash` (zero: none), without reverting.
+    function workerOf(bytes32 workerIdHash) external view returns (address) {
+        return _keys[workerIdHash].worker;
+    }
+
     /// @notice The entry of `workerIdHash`, empty (worker zero) when none is registered.
     function _entryOf(bytes32 workerIdHash) internal view returns (WorkerKey storage) {
         return _keys[workerIdHash];

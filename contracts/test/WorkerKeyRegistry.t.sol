@@ -64,6 +64,8 @@ contract WorkerKeyRegistryTest is TestBase {
         vm.assertEq(keccak256(abi.encode(entry.publicKey)), keccak256(abi.encode(proofs[0].pk)), "point");
         vm.assertEq(staking.keyOwner(keyHash), idHash, "key owner");
         vm.assertEq(staking.workerIdOf(_worker(0)), idHash, "id of address");
+        vm.assertEq(staking.workerOf(idHash), _worker(0), "address of id");
+        vm.assertEq(staking.workerOf(keccak256("w2")), address(0), "no address for an unknown id");
         vm.assertEq(_register(1, "w2"), 2, "epoch after the second key");
         vm.assertEq(staking.registryEpoch(), 2, "epoch");
     }

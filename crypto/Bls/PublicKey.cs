@@ -63,6 +63,20 @@ public sealed class PublicKey : IEquatable<PublicKey>
     /// <summary>The 48-byte compressed encoding.</summary>
     public byte[] ToBytes() => (byte[])_encoded.Clone();
 
+    /// <summary>Size of the uncompressed encoding of EIP-2537 (<see cref="ToEip2537"/>).</summary>
+    public const int Eip2537Size = 128;
+
+    /// <summary>The key uncompressed in the EIP-2537 layout that Ethereum's BLS12-381 precompiles read: x then y, each
+    /// 48 bytes big-endian after 16 zero bytes (128 bytes). The four 32-byte words are a Solidity
+    /// <c>Bls12381.G1Point</c>.</summary>
+    public byte[] ToEip2537()
+    {
+        var bytes = new byte[Eip2537Size];
+        X.WriteBigEndian(bytes.AsSpan(16, 48));
+        Y.WriteBigEndian(bytes.AsSpan(80, 48));
+        return bytes;
+    }
+
     /// <inheritdoc/>
     public bool Equals(PublicKey? other) => other is not null && _encoded.AsSpan().SequenceEqual(other._encoded);
 

@@ -57,6 +57,28 @@ public sealed class Signature : IEquatable<Signature>
         return new Signature(bytes, p);
     }
 
+    /// <summary>Size of the uncompressed encoding of EIP-2537 (<see cref="ToEip2537"/>).</summary>
+    public const int Eip2537Size = 256;
+
+    /// <summary>The signature uncompressed in the EIP-2537 layout that Ethereum's BLS12-381 precompiles read: x.c0,
+    /// x.c1, y.c0, y.c1, each 48 bytes big-endian after 16 zero bytes (256 bytes; the identity is all zeros). The eight
+    /// 32-byte words are a Solidity <c>Bls12381.G2Point</c>.</summary>
+    public byte[] ToEip2537()
+    {
+        var bytes = new byte[Eip2537Size];
+        if (Point.IsIdentity)
+        {
+            return bytes;
+        }
+
+        Point.ToAffine(out var x, out var y);
+        x.C0.WriteBigEndian(bytes.AsSpan(16, 48));
+        x.C1.WriteBigEndian(bytes.AsSpan(80, 48));
+        y.C0.WriteBigEndian(bytes.AsSpan(144, 48));
+        y.C1.WriteBigEndian(bytes.AsSpan(208, 48));
+        return bytes;
+    }
+
     /// <summary>The 96-byte compressed encoding.</summary>
     public byte[] ToBytes() => (byte[])_encoded.Clone();
 

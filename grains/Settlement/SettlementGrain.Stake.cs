@@ -32,13 +32,16 @@ internal sealed partial class SettlementGrain
         {
             if (!HasStep(operation + "#stake"))
             {
-                await EnsureGasAsync(operation, worker);
+                // approve, the key's registration (about 420,000 gas) and the stake
+                await EnsureGasAsync(operation, worker, transactions: 3);
                 await StepAsync(operation + "#fund", chain.Accounts.SettlementKey, chain.Token, SettlementChain.TokenAbi.GetFunction("transfer").EncodeCall(worker, wanted));
                 var allowance = await chain.UIntAsync(SettlementChain.TokenAbi, chain.Token, "allowance", worker, chain.Staking);
                 if (HasStep(operation + "#approve") || allowance < wanted)
                 {
                     await StepAsync(operation + "#approve", key, chain.Token, SettlementChain.TokenAbi.GetFunction("approve").EncodeCall(chain.Staking, UnlimitedAllowance));
                 }
+
+                await RegisterWorkerKeyAsync(operation, workerId, worker, key);
             }
 
             await StepAsync(operation + "#stake", key, chain.Staking, SettlementChain.StakingAbi.GetFunction("stake").EncodeCall(wanted));

@@ -57,6 +57,9 @@ internal sealed partial class SettlementLog(ILogger logger)
     [LoggerMessage(EventId = MarketplaceEventIds.ChainSettledJobsNotMoved, Level = LogLevel.Warning, Message = "Chain settlement: {Failed} of {Count} settled jobs could not be moved to their own records ({Reason}); they stay in the settlement's record and are moved on a later write")]
     public partial void SettledJobsNotMoved(int failed, int count, string reason);
 
+    [LoggerMessage(EventId = MarketplaceEventIds.ChainWorkerKeyNotRegistered, Level = LogLevel.Warning, Message = "Chain settlement: worker {WorkerId}'s BLS key is not registered on chain ({Reason}); it stakes without it, and payments by proof cannot name it")]
+    public partial void WorkerKeyNotRegistered(string workerId, string reason);
+
     [LoggerMessage(EventId = MarketplaceEventIds.ChainJournalPageNotRemoved, Level = LogLevel.Warning, Message = "Chain settlement: the dropped journal page starting at entry {First} could not be removed; nothing reads it")]
     public partial void JournalPageNotRemoved(Exception e, long first);
 }

@@ -94,6 +94,7 @@ internal static class MarketplaceEventIds
     public const int ChainTransactionUnderpriced = 5764;
     public const int ChainSettledJobsNotMoved = 5765;
     public const int ChainJournalPageNotRemoved = 5766;
+    public const int ChainWorkerKeyNotRegistered = 5767;
 
     public const int ReputationWriteFailed = 5800;
     public const int ReputationBanned = 5801;
