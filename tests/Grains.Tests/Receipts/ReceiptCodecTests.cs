@@ -11,6 +11,10 @@ public sealed class ReceiptCodecTests
     /// <summary>SHA-256 of the golden encoding, computed outside .NET from the README's layout table.</summary>
     private const string GoldenHash = "26c1bec3170d2c6c1e08bd2dc29a4070712a4b9c0e2434120eecd193bf86946a";
 
+    /// <summary>The golden receipt's result digest, computed outside .NET from the layout; contracts/test/ReceiptCodec.t.sol
+    /// checks the on-chain codec against the same two figures.</summary>
+    private const string GoldenResultDigest = "d5f0254ea9cc2fcf3298969bba0807eba12940ee2248aa1c30b55996ad742c16";
+
     [Fact]
     public void TheGoldenReceiptEncodesToTheDocumentedLayout()
     {
@@ -42,6 +46,7 @@ public sealed class ReceiptCodecTests
         Assert.Equal(Convert.ToHexStringLower([.. expected]), Convert.ToHexStringLower(encoding));
         Assert.Equal(GoldenHash, Convert.ToHexStringLower(SHA256.HashData([.. expected])));
         Assert.Equal(GoldenHash, Convert.ToHexStringLower(ReceiptCodec.Hash(ReceiptSamples.Golden())));
+        Assert.Equal(GoldenResultDigest, Convert.ToHexStringLower(ReceiptCodec.ResultDigest(ReceiptSamples.Golden())));
     }
 
     [Fact]
