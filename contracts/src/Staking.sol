@@ -5,6 +5,8 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Bls12381} from "./Bls12381.sol";
+import {ReceiptCodec} from "./ReceiptCodec.sol";
 import {WorkerKeyRegistry} from "./WorkerKeyRegistry.sol";
 
 /// @title Staking
@@ -96,6 +98,12 @@ contract Staking is AccessControl, ReentrancyGuardTransient, WorkerKeyRegistry {
     error UnstakeNotReady(uint64 releaseAt);
     /// @notice The evidence hash was already used for a slash.
     error EvidenceAlreadyUsed(bytes32 evidenceHash, address worker);
+    /// @notice Double-sign evidence whose two receipts name different jobs.
+    error NotOneJob();
+    /// @notice Double-sign evidence whose two receipts have the same result: no conflict.
+    error SameResult();
+    /// @notice A signature that does not verify over `receiptHash` under the signer's registered key.
+    error InvalidSignature(bytes32 receiptHash);
 
     /// @param token_ The ERC-20 token staked.
     /// @param unstakeDelay_ Seconds between an unstake request and its withdrawal.
@@ -167,6 +175,41 @@ contract Staking is AccessControl, ReentrancyGuardTransient, WorkerKeyRegistry {
         nonReentrant
         returns (uint256 taken)
     {
+        return _slash(worker, evidenceHash, reason);
+    }
+
+    /// @notice Slashes on proof, without the slasher key: anyone presents two receipts of one job with different
+    /// results (`ReceiptCodec.resultDigest`), each signed over its receipt hash by the key registered under
+    /// `signerIdHash` (keccak-256 of the worker id). The worker loses its whole stake (`DoubleSign`) and its key is
+    /// banned. The evidence hash is the marketplace's (`DoubleSignEvidence.Hash`): SHA-256 of
+    /// `marketplace/double-sign-evidence/v1`, the compressed key and the two receipt hashes, the smaller first, so the
+    /// same pair in either order is one offence, used once.
+    /// @return taken The amount slashed.
+    function slashDoubleSign(
+        bytes32 signerIdHash,
+        ReceiptCodec.ExecutionReceipt calldata first,
+        Bls12381.G2Point calldata firstSignature,
+        ReceiptCodec.ExecutionReceipt calldata second,
+        Bls12381.G2Point calldata secondSignature
+    ) external nonReentrant returns (uint256 taken) {
+        WorkerKey memory signer = workerKey(signerIdHash);
+        if (keccak256(bytes(first.jobId)) != keccak256(bytes(second.jobId))) revert NotOneJob();
+        if (ReceiptCodec.resultDigest(first) == ReceiptCodec.resultDigest(second)) revert SameResult();
+        bytes32 firstHash = ReceiptCodec.hash(first);
+        bytes32 secondHash = ReceiptCodec.hash(second);
+        if (!Bls12381.verify(signer.publicKey, firstHash, firstSignature)) revert InvalidSignature(firstHash);
+        if (!Bls12381.verify(signer.publicKey, secondHash, secondSignature)) revert InvalidSignature(secondHash);
+        bytes32 evidence = doubleSignEvidenceHash(Bls12381.compressG1(signer.publicKey), firstHash, secondHash);
+        return _slash(signer.worker, evidence, SlashReason.DoubleSign);
+    }
+
+    /// @notice The marketplace's double-sign evidence hash of a compressed key and two receipt hashes (either order).
+    function doubleSignEvidenceHash(bytes memory publicKey, bytes32 a, bytes32 b) public pure returns (bytes32) {
+        (bytes32 low, bytes32 high) = a <= b ? (a, b) : (b, a);
+        return sha256(abi.encodePacked("marketplace/double-sign-evidence/v1", publicKey, low, high));
+    }
+
+    function _slash(address worker, bytes32 evidenceHash, SlashReason reason) private returns (uint256 taken) {
         if (worker == address(0)) revert ZeroAddress();
         if (evidenceHash == bytes32(0)) revert ZeroEvidence();
         address used = evidenceWorker[evidenceHash];
