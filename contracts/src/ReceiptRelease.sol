@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: UNLICENSED
+pragma solidity ^0.8.28;
+
+import {Bls12381} from "./Bls12381.sol";
+import {Escrow} from "./Escrow.sol";
+import {ReceiptCodec} from "./ReceiptCodec.sol";
+import {Staking} from "./Staking.sol";
+import {WorkerKeyRegistry} from "./WorkerKeyRegistry.sol";
+
+/// @title ReceiptRelease
+/// @notice Releases a job's escrow on proof instead of the settlement key's word: anyone presents the job's receipt
+/// with an aggregate BLS signature of at least the job's threshold of registered, staked, unbanned workers (the
+/// executor among them) over its receipt hash, and the executor is paid the receipt's fuel at the job's agreed price,
+/// the rest of the escrow credited back to the client. The client states the price and the threshold once, for its own
+/// open job (`setTerms`). A job is released once, whichever path releases it: the settlement key's batches stay the
+/// cheap path, this one is the client's and the worker's guarantee.
+/// @dev Holds `SETTLER_ROLE` on the Escrow and calls `Escrow.release`, which refuses a job that is not open. Keys come
+/// from the Staking contract's registry, each registered with its proof of possession, so a plain sum of the signers'
+/// keys is a safe aggregate.
+contract ReceiptRelease {
+    /// @notice The most signers a job may require.
+    uint8 public constant MAX_THRESHOLD = 16;
+
+    /// A job's agreed terms: the price per million fuel units in the token's smallest unit, and how many workers must
+    /// sign its receipt.
+    struct Terms {
+        uint128 pricePerMillionFuel;
+        uint8 threshold;
+    }
+
+    /// @notice The Escrow whose jobs this contract releases.
+    Escrow public immutable escrow;
+
+    /// @notice The Staking contract whose registered keys sign receipts.
+    Staking public immutable staking;
+
+    /// @notice Each job's terms (threshold 0: none stated).
+    mapping(bytes32 jobId => Terms) public termsOf;
+
+    /// @notice The client of `jobId` stated its terms.
+    event TermsSet(bytes32 indexed jobId, uint128 pricePerMillionFuel, uint8 threshold);
+
+    /// @notice `jobId` was released on the receipt `receiptHash`: `amount` to `executor`, signed by `signers` workers.
+    event ReleasedByProof(
+        bytes32 indexed jobId, bytes32 indexed receiptHash, address indexed executor, uint256 amount, uint256 signers
+    );
+
+    /// @notice The caller is not the job's client (or the job has no escrow).
+    error NotTheClient(bytes32 jobId, address client);
+    /// @notice The job is not open (never deposited, or already released or refunded).
+    error JobNotOpen(bytes32 jobId);
+    /// @notice The job's terms were stated already.
+    error TermsAlreadySet(bytes32 jobId);
+    /// @notice A threshold of 0 or above `MAX_THRESHOLD`.
+    error ThresholdOutOfRange(uint8 threshold);
+    /// @notice No terms were stated for the job.
+    error NoTerms(bytes32 jobId);
+    /// @notice The receipt is another job's: keccak-256 of its job id is `receiptJobId`.
+    error WrongJob(bytes32 jobId, bytes32 receiptJobId);
+    /// @notice Fewer signers than the job's threshold.
+    error TooFewSigners(uint256 signers, uint8 threshold);
+    /// @notice Signers must be given in strictly ascending order of their worker id hashes (so each counts once).
+    error SignersNotAscending(uint256 position);
+    /// @notice A signer that is not registered, is banned, or has less than the minimum stake.
+    error SignerNotEligible(bytes32 workerIdHash);
+    /// @notice The receipt's worker is not among the signers.
+    error ExecutorNotSigner(bytes32 workerIdHash);
+    /// @notice The aggregate signature does not verify over the receipt hash under the signers' keys.
+    error InvalidAggregateSignature(bytes32 receiptHash);
+    /// @notice The receipt's fuel at the job's price comes to nothing.
+    error NothingEarned(bytes32 jobId);
+
+    /// @param escrow_ The Escrow (this contract needs its `SETTLER_ROLE`).
+    /// @param staking_ The Staking contract with the worker key registry.
+    constructor(Escrow escrow_, Staking staking_) {
+        escrow = escrow_;
+        staking = staking_;
+    }
+
+    /// @notice States the terms of the caller's open job, once: the price per million fuel units and the signers its
+    /// receipt needs (1 to `MAX_THRESHOLD`, the executor included).
+    function setTerms(bytes32 jobId, uint128 pricePerMillionFuel, uint8 threshold) external {
+        if (threshold == 0 || threshold > MAX_THRESHOLD) revert ThresholdOutOfRange(threshold);
+        (, address client,,, Escrow.JobState state) = escrow.jobOf(jobId);
+        if (client != msg.sender) revert NotTheClient(jobId, client);
+        if (state != Escrow.JobState.Open) revert JobNotOpen(jobId);
+        if (termsOf[jobId].threshold != 0) revert TermsAlreadySet(jobId);
+        termsOf[jobId] = Terms(pricePerMillionFuel, threshold);
+        emit TermsSet(jobId, pricePerMillionFuel, threshold);
+    }
+
+    /// @notice Releases `jobId` on `receipt`, signed by the workers `signerIds` (keccak-256 of their worker ids,
+    /// strictly ascending, the receipt's worker among them) with `aggregateSignature` (the sum of their signatures
+    /// over the receipt hash). Pays the receipt's worker `fuel × price / 1,000,000`, at most the escrow; the rest is
+    /// credited to the client. Callable by anyone.
+    /// @return paid The amount credited to the executor.
+    function releaseByProof(
+        bytes32 jobId,
+        ReceiptCodec.ExecutionReceipt calldata receipt,
+        bytes32[] calldata signerIds,
+        Bls12381.G2Point calldata aggregateSignature
+    ) external returns (uint256 paid) {
+        Terms memory terms = termsOf[jobId];
+        if (terms.threshold == 0) revert NoTerms(jobId);
+        bytes32 receiptJobId = keccak256(bytes(receipt.jobId));
+        if (receiptJobId != jobId) revert WrongJob(jobId, receiptJobId);
+        (,, uint256 escrowed,, Escrow.JobState state) = escrow.jobOf(jobId);
+        if (state != Escrow.JobState.Open) revert JobNotOpen(jobId);
+        if (signerIds.length < terms.threshold) revert TooFewSigners(signerIds.length, terms.threshold);
+
+        address executor = _checkSigners(keccak256(bytes(receipt.workerId)), signerIds, receipt, aggregateSignature);
+        paid = uint256(receipt.fuelConsumed) * terms.pricePerMillionFuel / 1_000_000;
+        if (paid > escrowed) paid = escrowed;
+        if (paid == 0) revert NothingEarned(jobId);
+
+        address[] memory payees = new address[](1);
+        uint256[] memory amounts = new uint256[](1);
+        payees[0] = executor;
+        amounts[0] = paid;
+        emit ReleasedByProof(jobId, ReceiptCodec.hash(receipt), executor, paid, signerIds.length);
+        escrow.release(jobId, payees, amounts);
+    }
+
+    /// Checks the signers (ascending, eligible, the executor among them) and the aggregate signature; returns the
+    /// executor's payee address.
+    function _checkSigners(
+        bytes32 executorId,
+        bytes32[] calldata signerIds,
+        ReceiptCodec.ExecutionReceipt calldata receipt,
+        Bls12381.G2Point calldata aggregateSignature
+    ) private view returns (address executor) {
+        Bls12381.G1Point[] memory keys = new Bls12381.G1Point[](signerIds.length);
+        for (uint256 i; i < signerIds.length; ++i) {
+            bytes32 id = signerIds[i];
+            if (i != 0 && id <= signerIds[i - 1]) revert SignersNotAscending(i);
+            if (!staking.isEligible(id)) revert SignerNotEligible(id);
+            WorkerKeyRegistry.WorkerKey memory entry = staking.workerKey(id);
+            keys[i] = entry.publicKey;
+            if (id == executorId) executor = entry.worker;
+        }
+
+        if (executor == address(0)) revert ExecutorNotSigner(executorId);
+        bytes32 receiptHash = ReceiptCodec.hash(receipt);
+        if (!Bls12381.verify(Bls12381.aggregateG1(keys), receiptHash, aggregateSignature)) {
+            revert InvalidAggregateSignature(receiptHash);
+        }
+    }
+}

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: UNLICENSED
+pragma solidity ^0.8.28;
+
+import {TestBase, console} from "./utils/Vm.sol";
+import {Bls12381} from "../src/Bls12381.sol";
+import {Escrow} from "../src/Escrow.sol";
+import {MarketToken} from "../src/MarketToken.sol";
+import {ReceiptCodec} from "../src/ReceiptCodec.sol";
+import {ReceiptRelease} from "../src/ReceiptRelease.sol";
+import {Staking} from "../src/Staking.sol";
+import {BlsSigning} from "./utils/BlsSigning.sol";
+
+/// Escrow released on a receipt signed by the job's threshold of registered workers, and every refusal.
+contract ReceiptReleaseTest is TestBase, BlsSigning {
+    MarketToken private token;
+    Escrow private escrow;
+    Staking private staking;
+    ReceiptRelease private release;
+    address private constant ADMIN = address(0xAD);
+    address private constant CLIENT = address(0xC1);
+    address private constant ANYONE = address(0xA11);
+    uint256 private constant ESCROWED = 1_000_000;
+    uint128 private constant PRICE = 50; // per million fuel
+    uint64 private constant FUEL = 4_000_000_000; // 200,000 at the price
+    bytes32 private constant JOB = keccak256("job-1");
+    string[4] private ids = ["w1", "w2", "w3", "w4"];
+
+    function setUp() public {
+        vm.warp(1_000_000);
+        token = new MarketToken("Market Token", "MKT", 6, address(this));
+        escrow = new Escrow(token, ADMIN);
+        staking = new Staking(token, 7 days, 1000, address(0x7E), ADMIN);
+        release = new ReceiptRelease(escrow, staking);
+        bytes32 settler = escrow.SETTLER_ROLE();
+        vm.prank(ADMIN);
+        escrow.grantRole(settler, address(release));
+        for (uint256 i; i < ids.length; ++i) {
+            address worker = _worker(i);
+            token.mint(worker, 5000);
+            vm.startPrank(worker);
+            staking.registerKey(ids[i], _publicKey(_secret(i)), _proofOfPossession(_secret(i)));
+            token.approve(address(staking), 5000);
+            if (i != 3) staking.stake(5000); // w4 registered but unstaked
+            vm.stopPrank();
+        }
+
+        token.mint(CLIENT, ESCROWED);
+        vm.startPrank(CLIENT);
+        token.approve(address(escrow), ESCROWED);
+        escrow.deposit(JOB, ESCROWED, uint64(block.timestamp + 1 days));
+        release.setTerms(JOB, PRICE, 2);
+        vm.stopPrank();
+    }
+
+    function _worker(uint256 i) private pure returns (address) {
+        return address(uint160(0xE1 + i));
+    }
+
+    function _secret(uint256 i) private pure returns (uint256) {
+        return uint256(keccak256(abi.encode("receipt release test key", i))) >> 8;
+    }
+
+    function _receipt() private pure returns (ReceiptCodec.ExecutionReceipt memory r) {
+        r.jobId = "job-1";
+        r.attempt = 1;
+        r.programId = "prog";
+        r.abiKind = 2;
+        r.outcome = 1;
+        r.outputHash = keccak256("output");
+        r.fuelConsumed = FUEL;
+        r.engineName = "wasmtime";
+        r.engineVersion = "50.0.1";
+        r.workerId = "w1";
+        r.timestampMs = 1;
+    }
+
+    /// The signers' id hashes in ascending order and their aggregate signature over `r`.
+    function _signed(ReceiptCodec.ExecutionReceipt memory r, uint256[] memory who)
+        private
+        view
+        returns (bytes32[] memory signers, Bls12381.G2Point memory aggregate)
+    {
+        bytes32 receiptHash = sha256(ReceiptCodec.encode(r));
+        signers = new bytes32[](who.length);
+        for (uint256 i; i < who.length; ++i) {
+            signers[i] = keccak256(bytes(ids[who[i]]));
+            Bls12381.G2Point memory one = _signReceipt(_secret(who[i]), receiptHash);
+            aggregate = i == 0 ? one : Bls12381.addG2(aggregate, one);
+        }
+
+        for (uint256 i = 1; i < signers.length; ++i) {
+            for (uint256 j = i; j > 0 && signers[j] < signers[j - 1]; --j) {
+                (signers[j], signers[j - 1]) = (signers[j - 1], signers[j]);
+            }
+        }
+    }
+
+    function _two(uint256 a, uint256 b) private pure returns (uint256[] memory who) {
+        who = new uint256[](2);
+        (who[0], who[1]) = (a, b);
+    }
+
+    function test_AValidReceipt_PaysTheExecutorExactlyOnce() public {
+        ReceiptCodec.ExecutionReceipt memory r = _receipt();
+        (bytes32[] memory signers, Bls12381.G2Point memory aggregate) = _signed(r, _two(0, 1));
+        vm.prank(ANYONE);
+        uint256 before = gasleft();
+        uint256 paid = release.releaseByProof(JOB, r, signers, aggregate);
+        console.log(string.concat("releaseByProof, 2 signers, gas (call included): ", vm.toString(before - gasleft())));
+        vm.assertEq(paid, uint256(FUEL) * PRICE / 1_000_000, "fuel at the price");
+        vm.assertEq(escrow.claimable(_worker(0)), paid, "the executor");
+        vm.assertEq(escrow.claimable(_worker(1)), 0, "a signer is not paid");
+        vm.assertEq(escrow.claimable(CLIENT), ESCROWED - paid, "the rest to the client");
+        vm.assertEq(uint256(escrow.jobStateAt(1)), uint256(Escrow.JobState.Released), "released");
+
+        // The same receipt again: the job is no longer open.
+        vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.JobNotOpen.selector, JOB));
+        release.releaseByProof(JOB, r, signers, aggregate);
+    }
+
+    function test_ThreeSigners_AndFuelAboveTheEscrowPaysTheEscrow() public {
+        ReceiptCodec.ExecutionReceipt memory r = _receipt();
+        r.fuelConsumed = type(uint64).max >> 1;
+        uint256[] memory who = new uint256[](3);
+        (who[0], who[1], who[2]) = (0, 1, 2);
+        (bytes32[] memory signers, Bls12381.G2Point memory aggregate) = _signed(r, who);
+        uint256 before = gasleft();
+        uint256 paid = release.releaseByProof(JOB, r, signers, aggregate);
+        console.log(string.concat("releaseByProof, 3 signers, gas (call included): ", vm.toString(before - gasleft())));
+        vm.assertEq(paid, ESCROWED, "capped at the escrow");
+        vm.assertEq(escrow.claimable(CLIENT), 0, "nothing back");
+    }
+
+    function test_RevertWhen_OneSignerShort() public {
+        ReceiptCodec.ExecutionReceipt memory r = _receipt();
+        uint256[] memory who = new uint256[](1);
+        (bytes32[] memory signers, Bls12381.G2Point memory aggregate) = _signed(r, who);
+        vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.TooFewSigners.selector, 1, 2));
+        release.releaseByProof(JOB, r, signers, aggregate);
+    }
+
+    function test_RevertWhen_ASignerIsNotRegistered() public {
+        ReceiptCodec.ExecutionReceipt memory r = _receipt();
+        (bytes32[] memory signers, Bls12381.G2Point memory aggregate) = _signed(r, _two(0, 1));
+        bytes32 stranger = keccak256("w9");
+        signers[signers[0] == keccak256("w1") ? 1 : 0] = stranger;
+        if (signers[0] > signers[1]) (signers[0], signers[1]) = (signers[1], signers[0]);
+        vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.SignerNotEligible.selector, stranger));
+        release.releaseByProof(JOB, r, signers, aggregate);
+    }
+
+    function test_RevertWhen_ASignerIsUnstakedOrBanned() public {
+        ReceiptCodec.ExecutionReceipt memory r = _receipt();
+        (bytes32[] memory signers, Bls12381.G2Point memory aggregate) = _signed(r, _two(0, 3));
+        vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.SignerNotEligible.selector, keccak256("w4")));
+        release.releaseByProof(JOB, r, signers, aggregate);
+
+        // w2 banned for double signing.
+        bytes32 slasher = staking.SLASHER_ROLE();
+        vm.prank(ADMIN);
+        staking.grantRole(slasher, address(this));
+        staking.slash(_worker(1), keccak256("two results"), Staking.SlashReason.DoubleSign);
+        (signers, aggregate) = _signed(r, _two(0, 1));
+        vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.SignerNotEligible.selector, keccak256("w2")));
+        release.releaseByProof(JOB, r, signers, aggregate);
+    }
+
+    function test_RevertWhen_TheFuelIsTampered() public {
+        ReceiptCodec.ExecutionReceipt memory r = _receipt();
+        (bytes32[] memory signers, Bls12381.G2Point memory aggregate) = _signed(r, _two(0, 1));
+        r.fuelConsumed = FUEL * 2;
+        vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.InvalidAggregateSignature.selector, sha256(ReceiptCodec.encode(r))));
+        release.releaseByProof(JOB, r, signers, aggregate);
+        vm.assertEq(uint256(escrow.jobStateAt(1)), uint256(Escrow.JobState.Open), "still open");
+    }
+
+    function test_RevertWhen_TheReceiptIsAnotherJobs() public {
+        ReceiptCodec.ExecutionReceipt memory r = _receipt();
+        r.jobId = "job-2";
+        (bytes32[] memory signers, Bls12381.G2Point memory aggregate) = _signed(r, _two(0, 1));
+        vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.WrongJob.selector, JOB, keccak256("job-2")));
+        release.releaseByProof(JOB, r, signers, aggregate);
+    }
+
+    function test_RevertWhen_TheExecutorDidNotSignOrSignersRepeat() public {
+        ReceiptCodec.ExecutionReceipt memory r = _receipt();
+        (bytes32[] memory signers, Bls12381.G2Point memory aggregate) = _signed(r, _two(1, 2));
+        vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.ExecutorNotSigner.selector, keccak256("w1")));
+        release.releaseByProof(JOB, r, signers, aggregate);
+
+        (signers, aggregate) = _signed(r, _two(0, 1));
+        signers[1] = signers[0];
+        vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.SignersNotAscending.selector, 1));
+        release.releaseByProof(JOB, r, signers, aggregate);
+    }
+
+    function test_Terms_OnlyTheClientOnceForAnOpenJob() public {
+        vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.NotTheClient.selector, JOB, CLIENT));
+        release.setTerms(JOB, 1, 1);
+        vm.prank(CLIENT);
+        vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.TermsAlreadySet.selector, JOB));
+        release.setTerms(JOB, 1, 1);
+        vm.prank(CLIENT);
+        vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.ThresholdOutOfRange.selector, 17));
+        release.setTerms(JOB, 1, 17);
+        vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.NoTerms.selector, keccak256("job-9")));
+        ReceiptCodec.ExecutionReceipt memory r = _receipt();
+        release.releaseByProof(keccak256("job-9"), r, new bytes32[](0), Bls12381.G2Point(0, 0, 0, 0, 0, 0, 0, 0));
+    }
+}
