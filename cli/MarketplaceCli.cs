@@ -42,6 +42,7 @@ internal static class MarketplaceCli
             ReputationCommand.Create(context),
             KeygenCommand.Create(context),
             ChainCommand.Create(context),
+            ClaimCommand.Create(context),
         };
         foreach (var command in DealCommands.Create(context).Concat(ProviderCommands.Create(context)).Concat(MoneyCommands.Create(context)))
         {

@@ -156,7 +156,7 @@ internal static class ChainCommand
         text.WriteLine($"  staking  {kept.Staking}");
     }
 
-    private static Uri ParseUrl(string text)
+    internal static Uri ParseUrl(string text)
     {
         if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {

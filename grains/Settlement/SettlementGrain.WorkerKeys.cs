@@ -3,7 +3,6 @@
 // cites. Registration never blocks a stake: a worker without a key in the marketplace's registry, or whose id or key
 // the chain already binds to another account (a chain shared with another deployment), stakes without it and the
 // reason is logged. The checks read the chain first, so the transaction is only sent when it will not revert.
-using System.Numerics;
 using System.Text;
 using Marketplace.Crypto.Bls;
 using Marketplace.Crypto.Ethereum;
@@ -67,20 +66,8 @@ internal sealed partial class SettlementGrain
             return null;
         }
 
-        var key = Words(PublicKey.FromBytes(entry.PublicKey).ToEip2537());
-        var proof = Words(Signature.FromBytes(entry.ProofOfPossession).ToEip2537());
+        var key = ReceiptReleaseCall.Words(PublicKey.FromBytes(entry.PublicKey).ToEip2537());
+        var proof = ReceiptReleaseCall.Words(Signature.FromBytes(entry.ProofOfPossession).ToEip2537());
         return SettlementChain.StakingAbi.GetFunction("registerKey").EncodeCall(workerId, key, proof);
-    }
-
-    /// <summary>32-byte big-endian words of <paramref name="bytes"/>, as the ABI's <c>uint256</c> tuple members.</summary>
-    private static object?[] Words(byte[] bytes)
-    {
-        var words = new object?[bytes.Length / 32];
-        for (var i = 0; i < words.Length; i++)
-        {
-            words[i] = new BigInteger(bytes.AsSpan(i * 32, 32), isUnsigned: true, isBigEndian: true);
-        }
-
-        return words;
     }
 }

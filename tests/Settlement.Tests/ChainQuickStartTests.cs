@@ -6,8 +6,6 @@ using System.Text;
 using System.Text.Json;
 using Marketplace.Chain.Development;
 using Marketplace.Chain.Rpc;
-using Marketplace.Cli;
-using Marketplace.Cli.Connection;
 using Marketplace.Crypto.Ethereum;
 using Marketplace.GrainInterfaces;
 using Marketplace.GrainInterfaces.Json;
@@ -275,14 +273,7 @@ public sealed class ChainQuickStartTests(ITestOutputHelper output)
         return builder;
     }
 
-    private static async Task<(int Exit, string Output, string Error)> RunCliAsync(params string[] args)
-    {
-        var outText = new StringWriter();
-        var errText = new StringWriter();
-        var environment = new CliEnvironment(outText, errText, () => new MemoryStream(), new MarketplaceClientFactory(), _ => null);
-        var exit = await MarketplaceCli.RunAsync(args, environment);
-        return (exit, outText.ToString(), errText.ToString());
-    }
+    private static Task<(int Exit, string Output, string Error)> RunCliAsync(params string[] args) => CliRunner.RunAsync(args);
 
     private static HttpClient Http(Uri baseAddress, string key)
     {

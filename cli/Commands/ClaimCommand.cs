@@ -1,0 +1,106 @@
+// Design: the client's own way to be paid, or to pay its worker, without the operator: it needs the aggregated receipt
+// file it already keeps, a node, a key with gas money and the ReceiptRelease contract's address. Nothing is asked of
+// a silo. The contract checks everything (terms, job, signers, signature); a refusal names the contract's error.
+using System.CommandLine;
+using Marketplace.Chain.Abi;
+using Marketplace.Chain.Contracts;
+using Marketplace.Chain.Rpc;
+using Marketplace.Chain.Sending;
+using Marketplace.Cli.Output;
+using Marketplace.Crypto.Ethereum;
+using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Settlement;
+
+namespace Marketplace.Cli.Commands;
+
+/// <summary><c>claim --receipt r.json --rpc URL --key-file F --contract ADDRESS</c>: releases a job's escrow on chain
+/// by its aggregated receipt (the <c>ReceiptRelease</c> contract). Needs no silo.</summary>
+internal static class ClaimCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var receipt = new Option<string>("--receipt") { Description = "The job's aggregated receipt file (from `marketplace job-receipt --out`).", Required = true };
+        var rpc = new Option<string>("--rpc") { Description = "The node's JSON-RPC URL, e.g. http://127.0.0.1:8545.", Required = true };
+        var keyFile = new Option<string>("--key-file") { Description = "A key that pays the gas: a file holding 32 bytes in hex. Anyone may claim; the executor is paid either way.", Required = true };
+        var contract = new Option<string>("--contract") { Description = "The ReceiptRelease contract's address.", Required = true };
+        var command = new Command("claim", "Release a job's escrow on chain by its aggregated receipt, without the operator.") { receipt, rpc, keyFile, contract };
+        context.SetAction(command, async run =>
+        {
+            var url = ChainCommand.ParseUrl(run.Get(rpc)!);
+            Address release;
+            try
+            {
+                release = Address.Parse(run.Get(contract));
+            }
+            catch (Crypto.CryptoFormatException e)
+            {
+                throw CliException.Usage($"--contract: '{run.Get(contract)}' is not an address ({e.Message}).");
+            }
+
+            var aggregated = Read(await File.ReadAllBytesAsync(LocalFiles.Existing("--receipt", run.Get(receipt)), run.CancellationToken));
+            byte[] call;
+            try
+            {
+                call = ReceiptReleaseCall.Encode(aggregated);
+            }
+            catch (ReceiptFormatException e)
+            {
+                throw new CliException("receipt_invalid", ExitCodes.ReceiptInvalid, "malformed: " + e.Message);
+            }
+
+            var key = SettlementKeyLoader.TryLoad(new ChainSettlementOptions { PrivateKeyFile = Path.GetFullPath(run.Get(keyFile)!) }, out var problem)
+                ?? throw new CliException("invalid_key", ExitCodes.Usage, $"--key-file: {problem}.");
+            using var http = new HttpClient();
+            var client = new EvmRpcClient(http, new EvmRpcClientOptions { Endpoint = url, RequestTimeout = TimeSpan.FromSeconds(30) });
+            var sender = new TransactionSender(client, key, new NonceManager(client), new FeeEstimator(client));
+            var abi = SettlementContracts.ReceiptRelease.Abi;
+            TransactionReceipt mined;
+            try
+            {
+                mined = await sender.SendAndWaitAsync(new TransactionRequest { To = release, Data = call }, run.CancellationToken);
+            }
+            catch (ContractRevertException e) when (e.Reason.Kind == RevertKind.Unknown)
+            {
+                throw new ContractRevertException(abi.DecodeRevert(e.Reason.Data), e.TransactionHash, e);
+            }
+
+            var released = new ContractClient(client, abi, release).DecodeEvents(mined, "ReleasedByProof");
+            var paid = released.Count == 1 ? released[0].Values[3] : null;
+            var executor = released.Count == 1 ? released[0].Values[2] as Address? : null;
+            if (run.Json)
+            {
+                JsonOutput.Write(run.Environment.Output, new
+                {
+                    job_id = aggregated.Receipt.JobId,
+                    transaction = mined.TransactionHash.ToString(),
+                    executor = executor?.ToChecksumString(),
+                    paid = paid?.ToString(),
+                });
+            }
+            else
+            {
+                run.Environment.Output.WriteLine($"released job {aggregated.Receipt.JobId} in transaction {mined.TransactionHash}: {paid} to {executor?.ToChecksumString()} ({aggregated.Receipt.WorkerId}), the rest to the client's balance in the Escrow");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static AggregatedReceipt Read(byte[] bytes)
+    {
+        try
+        {
+            if (AggregatedReceiptJson.ReadKind(bytes) != AggregatedReceipt.AggregatedKind)
+            {
+                throw new CliException("receipt_invalid", ExitCodes.ReceiptInvalid, "unknown_kind: only an aggregated receipt (kind 'aggregated', signed by the job's committee) can be claimed on chain");
+            }
+
+            return AggregatedReceiptJson.Parse(bytes);
+        }
+        catch (ReceiptFormatException e)
+        {
+            throw new CliException("receipt_invalid", ExitCodes.ReceiptInvalid, "malformed: " + e.Message);
+        }
+    }
+}

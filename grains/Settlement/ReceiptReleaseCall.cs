@@ -1,0 +1,80 @@
+// Design: everything the ReceiptRelease contract needs is in the aggregated receipt file a client already keeps: the
+// receipt's fields, the members and the signer bitmap, the compressed aggregate signature. The call names the
+// signers by keccak-256 of their worker ids in ascending byte order (so the contract counts each once) and carries
+// the signature uncompressed in the layout of the EIP-2537 precompiles.
+using System.Numerics;
+using System.Text;
+using Marketplace.Crypto.Bls;
+using Marketplace.Crypto.Ethereum;
+using Marketplace.GrainInterfaces;
+
+namespace Marketplace.Grains.Settlement;
+
+/// <summary>The <c>ReceiptRelease.releaseByProof</c> call for an aggregated receipt, and the ids it uses on chain.</summary>
+public static class ReceiptReleaseCall
+{
+    /// <summary>The chain's id of a job or a worker: keccak-256 of its UTF-8 id.</summary>
+    public static byte[] ChainId(string id) => Keccak256.Hash(Encoding.UTF8.GetBytes(id));
+
+    /// <summary>The call data of <c>releaseByProof(jobId, receipt, signerIds, aggregateSignature)</c> for
+    /// <paramref name="aggregated"/>. Throws <see cref="ReceiptFormatException"/> when the receipt has no canonical
+    /// encoding, the bitmap names no member or a member past the list, and <see cref="Crypto.CryptoFormatException"/> when the
+    /// signature does not decode.</summary>
+    public static byte[] Encode(AggregatedReceipt aggregated)
+    {
+        ArgumentNullException.ThrowIfNull(aggregated);
+        var receipt = aggregated.Receipt;
+        ReceiptCodec.Validate(receipt);
+        var signers = Signers(aggregated);
+        var signature = Words(Signature.FromBytes(aggregated.AggregateSignature).ToEip2537());
+        object?[] fields =
+        [
+            receipt.JobId, (long)receipt.Attempt, receipt.ProgramId, receipt.WasmHash, (int)receipt.Abi, receipt.InputHash,
+            receipt.InvocationHash, receipt.StateRootIn, (int)receipt.Outcome, receipt.OutputHash, receipt.FuelConsumed,
+            receipt.StateRootOut, receipt.EngineName, receipt.EngineVersion, receipt.EngineConfigDigest, receipt.WorkerId,
+            receipt.Timestamp.ToUnixTimeMilliseconds(),
+        ];
+        return SettlementContracts.ReceiptRelease.Abi.GetFunction("releaseByProof").EncodeCall(ChainId(receipt.JobId), fields, signers, signature);
+    }
+
+    /// <summary>The chain ids of the members whose bit is set, in ascending byte order.</summary>
+    public static List<byte[]> Signers(AggregatedReceipt aggregated)
+    {
+        ArgumentNullException.ThrowIfNull(aggregated);
+        var bitmap = aggregated.SignerBitmap ?? [];
+        if (bitmap.Length * 8 < aggregated.Members.Count || bitmap.Length > (aggregated.Members.Count + 7) / 8)
+        {
+            throw new ReceiptFormatException($"the signer bitmap of {bitmap.Length} bytes does not fit {aggregated.Members.Count} members");
+        }
+
+        var signers = new List<byte[]>();
+        for (var i = 0; i < aggregated.Members.Count; i++)
+        {
+            if ((bitmap[i / 8] & (1 << (i % 8))) != 0)
+            {
+                signers.Add(ChainId(aggregated.Members[i].WorkerId));
+            }
+        }
+
+        if (signers.Count == 0)
+        {
+            throw new ReceiptFormatException("the signer bitmap names no member");
+        }
+
+        signers.Sort(static (a, b) => a.AsSpan().SequenceCompareTo(b));
+        return signers;
+    }
+
+    /// <summary>32-byte big-endian words of <paramref name="bytes"/>, as the ABI's <c>uint256</c> tuple members of a
+    /// <c>Bls12381.G1Point</c> or <c>G2Point</c>.</summary>
+    internal static object?[] Words(byte[] bytes)
+    {
+        var words = new object?[bytes.Length / 32];
+        for (var i = 0; i < words.Length; i++)
+        {
+            words[i] = new BigInteger(bytes.AsSpan(i * 32, 32), isUnsigned: true, isBigEndian: true);
+        }
+
+        return words;
+    }
+}

@@ -1,0 +1,153 @@
+using System.Numerics;
+using System.Text;
+using Marketplace.Chain;
+using Marketplace.Chain.Contracts;
+using Marketplace.Chain.Development;
+using Marketplace.Chain.Rpc;
+using Marketplace.Chain.Sending;
+using Marketplace.Crypto.Bls;
+using Marketplace.Crypto.Ethereum;
+using Marketplace.GrainInterfaces;
+using Marketplace.Grains.Settlement;
+using Xunit;
+
+namespace Marketplace.Settlement.Tests;
+
+/// <summary>A job's escrow released on chain by its aggregated receipt, through chain/ and the call
+/// <see cref="ReceiptReleaseCall"/> builds from the receipt a client keeps: keys registered with their proofs of
+/// possession, the executor paid its fuel at the stated price, once.</summary>
+public sealed class ChainReceiptReleaseTests
+{
+    private const long Escrowed = 1_000_000;
+
+    [AnvilFact]
+    public async Task An_aggregated_receipt_releases_its_jobs_escrow_to_the_executor_once()
+    {
+        await using var anvil = await AnvilNode.StartAsync();
+        var admin = await anvil.FundedKeyAsync(Wei.FromEther(100));
+        var nonces = new NonceManager(anvil.Rpc);
+        var deployment = await ChainDeployment.DeployAsync(anvil.Rpc, admin, new ChainDeploymentRequest { UnstakeDelaySeconds = 3600, MinimumStake = 1_000 });
+        var adminSender = Sender(anvil.Rpc, admin, nonces);
+        var release = await ContractClient.DeployAsync(adminSender, SettlementContracts.ReceiptRelease, [deployment.Escrow, deployment.Staking]);
+        var escrow = new ContractClient(anvil.Rpc, SettlementContracts.Escrow.Abi, deployment.Escrow, adminSender);
+        var token = new ContractClient(anvil.Rpc, SettlementContracts.MarketToken.Abi, deployment.Token, adminSender);
+        await escrow.SendAsync("grantRole", [(byte[])(await escrow.CallAsync("SETTLER_ROLE", []))[0]!, release.Address]);
+
+        // Three workers register their keys with proofs of possession and stake.
+        string[] ids = ["w1", "w2", "w3"];
+        var secrets = new List<SecretKey>();
+        var accounts = new List<Address>();
+        foreach (var id in ids)
+        {
+            var secret = Bls.KeyGen(Encoding.UTF8.GetBytes("chain receipt release test key " + id + " with enough bytes"));
+            secrets.Add(secret);
+            var key = await anvil.FundedKeyAsync(Wei.FromEther(1));
+            var sender = Sender(anvil.Rpc, key, nonces);
+            accounts.Add(sender.Address);
+            await token.SendAsync("transfer", [sender.Address, 5_000]);
+            var staking = new ContractClient(anvil.Rpc, SettlementContracts.Staking.Abi, deployment.Staking, sender);
+            await new ContractClient(anvil.Rpc, SettlementContracts.MarketToken.Abi, deployment.Token, sender).SendAsync("approve", [deployment.Staking, 5_000]);
+            await staking.SendAsync("registerKey", [id, ReceiptReleaseCall.Words(Bls.SkToPk(secret).ToEip2537()), ReceiptReleaseCall.Words(Bls.PopProve(secret).ToEip2537())]);
+            await staking.SendAsync("stake", [5_000]);
+        }
+
+        // The client escrows the job and states its terms: 50 per million fuel, two signers.
+        var clientKey = await anvil.FundedKeyAsync(Wei.FromEther(1));
+        var client = Sender(anvil.Rpc, clientKey, nonces);
+        await token.SendAsync("transfer", [client.Address, Escrowed]);
+        await new ContractClient(anvil.Rpc, SettlementContracts.MarketToken.Abi, deployment.Token, client).SendAsync("approve", [deployment.Escrow, Escrowed]);
+        var jobId = ReceiptReleaseCall.ChainId("job-proof-1");
+        await new ContractClient(anvil.Rpc, SettlementContracts.Escrow.Abi, deployment.Escrow, client)
+            .SendAsync("deposit", [jobId, Escrowed, (ulong)DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds()]);
+        await new ContractClient(anvil.Rpc, SettlementContracts.ReceiptRelease.Abi, release.Address, client).SendAsync("setTerms", [jobId, 50, 2]);
+
+        // w1 ran it; w1 and w3 signed (w2 is a member that did not).
+        var receipt = Receipt("job-proof-1", "w1", fuel: 4_000_000_000);
+        var hash = ReceiptCodec.Hash(receipt);
+        var aggregated = new AggregatedReceipt
+        {
+            Receipt = receipt,
+            ReceiptHash = hash,
+            Members = [.. ids.Select(id => new CommitteeMember { WorkerId = id })],
+            SignerBitmap = [0b101],
+            AggregateSignature = Bls.Aggregate([Bls.Sign(secrets[0], hash), Bls.Sign(secrets[2], hash)]).ToBytes(),
+            Threshold = 2,
+        };
+        // Anyone claims with the CLI and a key that pays the gas, from the file the client keeps.
+        var folder = Directory.CreateTempSubdirectory("marketplace-claim-tests").FullName;
+        var keyFile = Path.Combine(folder, "claimer.key");
+        await File.WriteAllTextAsync(keyFile, Convert.ToHexStringLower((await anvil.FundedKeyAsync(Wei.FromEther(1))).ToBytes()));
+        var file = Path.Combine(folder, "r.json");
+        string[] claim = ["claim", "--receipt", file, "--rpc", anvil.Url, "--key-file", keyFile, "--contract", release.Address.ToString()];
+
+        // Its fuel changed after it was signed: refused, nothing moves.
+        var signedFuel = receipt.FuelConsumed;
+        receipt.FuelConsumed = 8_000_000_000;
+        await File.WriteAllBytesAsync(file, AggregatedReceiptJson.Serialize(aggregated));
+        var tampered = await CliRunner.RunAsync(claim);
+        Assert.Equal(3, tampered.Exit);
+        Assert.Contains("error chain_reverted", tampered.Error, StringComparison.Ordinal);
+        Assert.Contains("InvalidAggregateSignature", tampered.Error, StringComparison.Ordinal);
+        Assert.Equal(BigInteger.Zero, await ClaimableAsync(escrow, accounts[0]));
+
+        receipt.FuelConsumed = signedFuel;
+        await File.WriteAllBytesAsync(file, AggregatedReceiptJson.Serialize(aggregated));
+        var claimed = await CliRunner.RunAsync([.. claim, "--json"]);
+        Assert.True(claimed.Exit == 0, claimed.Error);
+        using (var answer = System.Text.Json.JsonDocument.Parse(claimed.Output))
+        {
+            Assert.Equal("200000", answer.RootElement.GetProperty("paid").GetString());
+            Assert.Equal(accounts[0].ToChecksumString(), answer.RootElement.GetProperty("executor").GetString());
+        }
+
+        Assert.Equal(new BigInteger(200_000), await ClaimableAsync(escrow, accounts[0]));
+        Assert.Equal(BigInteger.Zero, await ClaimableAsync(escrow, accounts[2]));
+        Assert.Equal(new BigInteger(Escrowed - 200_000), await ClaimableAsync(escrow, client.Address));
+
+        // The same receipt again: the job is released already.
+        var replayed = await CliRunner.RunAsync(claim);
+        Assert.Equal(3, replayed.Exit);
+        Assert.Contains("JobNotOpen", replayed.Error, StringComparison.Ordinal);
+        Assert.Equal(new BigInteger(200_000), await ClaimableAsync(escrow, accounts[0]));
+
+        // Files that are no aggregated receipt, and a bad contract address.
+        await File.WriteAllTextAsync(file, "{\"kind\":\"executor\",\"receipt\":{}}");
+        var executorFile = await CliRunner.RunAsync(claim);
+        Assert.Equal(9, executorFile.Exit);
+        Assert.Contains("error receipt_invalid", executorFile.Error, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(file, "not json");
+        Assert.Equal(9, (await CliRunner.RunAsync(claim)).Exit);
+        var badAddress = await CliRunner.RunAsync("claim", "--receipt", file, "--rpc", anvil.Url, "--key-file", keyFile, "--contract", "0x12");
+        Assert.Equal(1, badAddress.Exit);
+        Assert.Contains("--contract", badAddress.Error, StringComparison.Ordinal);
+        foreach (var secret in secrets)
+        {
+            secret.Dispose();
+        }
+    }
+
+    private static TransactionSender Sender(IEvmRpcClient rpc, Secp256k1PrivateKey key, NonceManager nonces) => new(rpc, key, nonces, new FeeEstimator(rpc));
+
+    private static async Task<BigInteger> ClaimableAsync(ContractClient escrow, Address account) => (BigInteger)(await escrow.CallAsync("claimable", [account]))[0]!;
+
+    private static ExecutionReceipt Receipt(string jobId, string workerId, long fuel) => new()
+    {
+        JobId = jobId,
+        Attempt = 1,
+        ProgramId = "prog",
+        WasmHash = new byte[32],
+        Abi = ReceiptAbi.Wasi,
+        InputHash = new byte[32],
+        InvocationHash = new byte[32],
+        StateRootIn = new byte[32],
+        Outcome = ReceiptOutcome.Completed,
+        OutputHash = new byte[32],
+        FuelConsumed = fuel,
+        StateRootOut = new byte[32],
+        EngineName = "wasmtime",
+        EngineVersion = "50.0.1",
+        EngineConfigDigest = new byte[32],
+        WorkerId = workerId,
+        Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(1_767_323_045_678),
+    };
+}
