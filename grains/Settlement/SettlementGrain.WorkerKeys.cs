@@ -4,6 +4,7 @@
 // the chain already binds to another account (a chain shared with another deployment), stakes without it and the
 // reason is logged. The checks read the chain first, so the transaction is only sent when it will not revert.
 using System.Text;
+using Marketplace.Chain.Rpc;
 using Marketplace.Crypto.Bls;
 using Marketplace.Crypto.Ethereum;
 using Marketplace.GrainInterfaces;
@@ -29,6 +30,11 @@ internal sealed partial class SettlementGrain
         }
         catch (SettlementConflictException e)
         {
+            _log.WorkerKeyNotRegistered(workerId, e.Message);
+        }
+        catch (ContractRevertException e)
+        {
+            // Refused before it was sent (e.g. a chain without the BLS12-381 precompiles): the stake goes on.
             _log.WorkerKeyNotRegistered(workerId, e.Message);
         }
     }
