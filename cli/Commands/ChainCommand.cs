@@ -115,6 +115,7 @@ internal static class ChainCommand
                     token = deployment.Token.ToChecksumString(),
                     escrow = deployment.Escrow.ToChecksumString(),
                     staking = deployment.Staking.ToChecksumString(),
+                    receipt_release = deployment.ReceiptRelease.ToChecksumString(),
                     settings = outPath,
                 });
             }
@@ -125,6 +126,7 @@ internal static class ChainCommand
                 text.WriteLine($"  token    {deployment.Token.ToChecksumString()}");
                 text.WriteLine($"  escrow   {deployment.Escrow.ToChecksumString()}");
                 text.WriteLine($"  staking  {deployment.Staking.ToChecksumString()}");
+                text.WriteLine($"  receipt release  {deployment.ReceiptRelease.ToChecksumString()} (marketplace claim --contract)");
                 text.WriteLine($"wrote the silo's chain settings to {outPath}; start the silo with --config {outPath} --chain {run.Get(rpc)}");
             }
 
@@ -143,6 +145,7 @@ internal static class ChainCommand
                 token = kept.Token,
                 escrow = kept.Escrow,
                 staking = kept.Staking,
+                receipt_release = kept.ReceiptRelease.Length == 0 ? null : kept.ReceiptRelease,
                 settings = outPath,
                 kept = true,
             });
@@ -150,10 +153,13 @@ internal static class ChainCommand
         }
 
         var text = run.Environment.Output;
-        text.WriteLine($"kept the deployment in {outPath}: chain {kept.ChainId} has code at all three addresses");
+        text.WriteLine($"kept the deployment in {outPath}: chain {kept.ChainId} has code at every address");
         text.WriteLine($"  token    {kept.Token}");
         text.WriteLine($"  escrow   {kept.Escrow}");
         text.WriteLine($"  staking  {kept.Staking}");
+        text.WriteLine(kept.ReceiptRelease.Length == 0
+            ? "  receipt release  none: this deployment predates release on proof; deploy with --force to add it (a new deployment holds no balance or stake)"
+            : $"  receipt release  {kept.ReceiptRelease} (marketplace claim --contract)");
     }
 
     internal static Uri ParseUrl(string text)
@@ -212,6 +218,7 @@ internal static class ChainCommand
             ["TokenAddress"] = deployment.Token.ToChecksumString(),
             ["EscrowAddress"] = deployment.Escrow.ToChecksumString(),
             ["StakingAddress"] = deployment.Staking.ToChecksumString(),
+            ["ReceiptReleaseAddress"] = deployment.ReceiptRelease.ToChecksumString(),
         };
         var root = new JsonObject { ["Marketplace"] = new JsonObject { ["Settlement"] = new JsonObject { ["Chain"] = chain } } };
         var directory = Path.GetDirectoryName(path);

@@ -9,12 +9,13 @@ namespace Marketplace.Cli.Commands;
 /// at (a reset development chain has none).</summary>
 internal sealed class DeployedSettings
 {
-    private DeployedSettings(long chainId, string token, string escrow, string staking, List<string> missing)
+    private DeployedSettings(long chainId, string token, string escrow, string staking, string receiptRelease, List<string> missing)
     {
         ChainId = chainId;
         Token = token;
         Escrow = escrow;
         Staking = staking;
+        ReceiptRelease = receiptRelease;
         Missing = missing;
     }
 
@@ -30,7 +31,11 @@ internal sealed class DeployedSettings
     /// <summary>The Staking contract's address.</summary>
     public string Staking { get; }
 
-    /// <summary>"token 0x…" for each address with no code on the chain; empty when the chain has all three.</summary>
+    /// <summary>The ReceiptRelease contract's address; empty when the file names none (a deployment made before the
+    /// contract existed, kept without it).</summary>
+    public string ReceiptRelease { get; }
+
+    /// <summary>"token 0x…" for each address with no code on the chain; empty when the chain has them all.</summary>
     public IReadOnlyList<string> Missing { get; }
 
     /// <summary>Reads <paramref name="path"/> (written by <c>chain deploy</c>) and asks the node for the code at each
@@ -57,11 +62,16 @@ internal sealed class DeployedSettings
         }
 
         var missing = new List<string>();
-        var addresses = new string[3];
-        var names = new[] { "TokenAddress", "EscrowAddress", "StakingAddress" };
+        var addresses = new string[4];
+        var names = new[] { "TokenAddress", "EscrowAddress", "StakingAddress", "ReceiptReleaseAddress" };
         for (var i = 0; i < names.Length; i++)
         {
             addresses[i] = chain.TryGetProperty(names[i], out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()! : "";
+            if (i == 3 && addresses[i].Length == 0)
+            {
+                break;
+            }
+
             if (!IsAddress(addresses[i]))
             {
                 throw new CliException("invalid_settings", ExitCodes.Usage,
@@ -71,12 +81,14 @@ internal sealed class DeployedSettings
             var code = await client.RequestAsync("eth_getCode", $"[\"{addresses[i]}\",\"latest\"]", cancellationToken).ConfigureAwait(false);
             if (code.ValueKind != JsonValueKind.String || code.GetString() is null or "0x" or "0x0")
             {
-                missing.Add($"{names[i][..^7].ToLowerInvariant()} {addresses[i]}");
+                missing.Add($"{ContractName(names[i])} {addresses[i]}");
             }
         }
 
-        return new DeployedSettings(chainId, addresses[0], addresses[1], addresses[2], missing);
+        return new DeployedSettings(chainId, addresses[0], addresses[1], addresses[2], addresses[3], missing);
     }
+
+    private static string ContractName(string setting) => setting == "ReceiptReleaseAddress" ? "receipt release" : setting[..^7].ToLowerInvariant();
 
     private static bool IsAddress(string text)
     {

@@ -37,11 +37,14 @@ public sealed record ChainDeploymentRequest
 /// <param name="Staking">The Staking contract (the settlement account holds its admin and slasher roles).</param>
 /// <param name="Settlement">The settlement account.</param>
 /// <param name="ChainId">The chain's id.</param>
-public sealed record ChainDeploymentResult(Address Token, Address Escrow, Address Staking, Address Settlement, long ChainId);
+/// <param name="ReceiptRelease">The ReceiptRelease contract (holds the Escrow's settler role): releases a job's escrow
+/// on its receipt signed by registered workers, for anyone who presents it.</param>
+public sealed record ChainDeploymentResult(Address Token, Address Escrow, Address Staking, Address Settlement, long ChainId, Address ReceiptRelease);
 
 /// <summary>Deploys the settlement contracts to a development chain from the settlement key: the token (minted to the
-/// settlement account), the Escrow and the Staking contract, and grants the settlement account the settler and
-/// slasher roles.</summary>
+/// settlement account), the Escrow, the Staking contract and the ReceiptRelease contract; grants the settlement account
+/// the settler and slasher roles, and ReceiptRelease the settler role (so a job's escrow can be released on proof
+/// without the settlement key).</summary>
 public static class ChainDeployment
 {
     /// <summary>Deploys and waits for every receipt.</summary>
@@ -59,6 +62,8 @@ public static class ChainDeployment
             [token.Address, request.UnstakeDelaySeconds, request.MinimumStake, request.Treasury ?? admin, admin], cancellationToken: cancellationToken);
         var settlerRole = (byte[])(await escrow.CallAsync("SETTLER_ROLE", [], cancellationToken: cancellationToken))[0]!;
         await escrow.SendAsync("grantRole", [settlerRole, admin], cancellationToken: cancellationToken);
+        var release = await ContractClient.DeployAsync(sender, SettlementContracts.ReceiptRelease, [escrow.Address, staking.Address], cancellationToken: cancellationToken);
+        await escrow.SendAsync("grantRole", [settlerRole, release.Address], cancellationToken: cancellationToken);
         var slasherRole = (byte[])(await staking.CallAsync("SLASHER_ROLE", [], cancellationToken: cancellationToken))[0]!;
         await staking.SendAsync("grantRole", [slasherRole, admin], cancellationToken: cancellationToken);
         if (request.Supply > 0)
@@ -67,6 +72,6 @@ public static class ChainDeployment
         }
 
         var chainId = await rpc.GetChainIdAsync(cancellationToken);
-        return new ChainDeploymentResult(token.Address, escrow.Address, staking.Address, admin, (long)chainId);
+        return new ChainDeploymentResult(token.Address, escrow.Address, staking.Address, admin, (long)chainId, release.Address);
     }
 }

@@ -1,8 +1,9 @@
 // Design: a silo whose chain settings name contracts the chain does not have (a development chain restarted without
 // its state, settings copied from another deployment) would take money into escrow calls that can never succeed.
-// So when settlement is on a chain, the silo asks the node for the code at the token, Escrow and Staking addresses
-// while it starts, before it takes any call, and refuses to start when one has none, naming the fix. A node that does
-// not answer is not a reason to refuse: the settlement grain already retries every call until the node is back.
+// So when settlement is on a chain, the silo asks the node for the code at the token, Escrow, Staking and (when set)
+// ReceiptRelease addresses while it starts, before it takes any call, and refuses to start when one has none, naming
+// the fix. A node that does not answer is not a reason to refuse: the settlement grain already retries every call
+// until the node is back.
 using Marketplace.Chain;
 using Marketplace.Chain.Rpc;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace Marketplace.Grains.Settlement;
 
-/// <summary>Checks, while the silo starts, that the chain has code at the three contract addresses of its settings.</summary>
+/// <summary>Checks, while the silo starts, that the chain has code at the contract addresses of its settings.</summary>
 internal sealed class ChainDeploymentCheck(IOptions<ChainSettlementOptions> options, ILoggerFactory loggers)
     : ILifecycleParticipant<ISiloLifecycle>
 {
@@ -33,8 +34,13 @@ internal sealed class ChainDeploymentCheck(IOptions<ChainSettlementOptions> opti
         var missing = new List<string>();
         try
         {
-            foreach (var (name, address) in new[] { ("token", settings.TokenAddress), ("escrow", settings.EscrowAddress), ("staking", settings.StakingAddress) })
+            foreach (var (name, address) in new[] { ("token", settings.TokenAddress), ("escrow", settings.EscrowAddress), ("staking", settings.StakingAddress), ("receipt release", settings.ReceiptReleaseAddress) })
             {
+                if (address.Length == 0)
+                {
+                    continue;
+                }
+
                 var code = await rpc.RequestAsync("eth_getCode", $"[\"{address}\",\"latest\"]", cancellationToken);
                 if (code.GetString() is null or "0x" or "0x0")
                 {

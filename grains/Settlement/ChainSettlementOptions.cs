@@ -33,6 +33,11 @@ public sealed class ChainSettlementOptions
     /// <summary>The ERC-20 token both contracts use (checked against their <c>token()</c>).</summary>
     public string TokenAddress { get; set; } = "";
 
+    /// <summary>The <c>ReceiptRelease</c> contract's address, which releases a job's escrow to anyone presenting its
+    /// signed receipt (<c>marketplace claim</c>); empty when the deployment has none. Shown to clients with the
+    /// settlement's terms and checked for code at start.</summary>
+    public string ReceiptReleaseAddress { get; set; } = "";
+
     /// <summary>Jobs settled per <c>releaseBatch</c> transaction at most (default 250; 1 to 1,000).</summary>
     public int BatchSize { get; set; } = 250;
 

@@ -46,6 +46,10 @@ internal sealed class ChainSettlementOptionsValidator : IValidateOptions<ChainSe
         RequireAddress(problems, nameof(options.EscrowAddress), options.EscrowAddress);
         RequireAddress(problems, nameof(options.StakingAddress), options.StakingAddress);
         RequireAddress(problems, nameof(options.TokenAddress), options.TokenAddress);
+        if (options.ReceiptReleaseAddress.Length > 0)
+        {
+            RequireAddress(problems, nameof(options.ReceiptReleaseAddress), options.ReceiptReleaseAddress);
+        }
         if (options.BatchSize is < 1 or > MaxBatchSize)
         {
             problems.Add($"{S}:{nameof(options.BatchSize)} is {options.BatchSize}; it must be from 1 to {MaxBatchSize}");

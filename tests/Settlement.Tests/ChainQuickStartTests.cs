@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Numerics;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Marketplace.Chain.Development;
 using Marketplace.Chain.Rpc;
 using Marketplace.Crypto.Ethereum;
@@ -50,6 +51,16 @@ public sealed class ChainQuickStartTests(ITestOutputHelper output)
             Assert.Equal(escrow.ToChecksumString(), chain.GetProperty("EscrowAddress").GetString());
             Assert.Equal(keyFile, chain.GetProperty("PrivateKeyFile").GetString());
             Assert.Equal(31337, chain.GetProperty("ChainId").GetInt64());
+
+            // The ReceiptRelease contract is deployed beside them and may release the Escrow's jobs on proof.
+            var release = Address.Parse(deployed.RootElement.GetProperty("receipt_release").GetString()!);
+            Assert.Equal(release.ToChecksumString(), chain.GetProperty("ReceiptReleaseAddress").GetString());
+            var escrowContract = new Chain.Contracts.ContractClient(anvil.Rpc, SettlementContracts.Escrow.Abi, escrow);
+            var settlerRole = (byte[])(await escrowContract.CallAsync("SETTLER_ROLE", []))[0]!;
+            Assert.True((bool)(await escrowContract.CallAsync("hasRole", [settlerRole, release]))[0]!);
+            var releaseContract = new Chain.Contracts.ContractClient(anvil.Rpc, SettlementContracts.ReceiptRelease.Abi, release);
+            Assert.Equal(escrow, (Address)(await releaseContract.CallAsync("escrow", []))[0]!);
+            Assert.Equal(Address.Parse(chain.GetProperty("StakingAddress").GetString()!), (Address)(await releaseContract.CallAsync("staking", []))[0]!);
         }
 
         // The key file holds the key in hex, and nobody else may read it.
@@ -203,6 +214,23 @@ public sealed class ChainQuickStartTests(ITestOutputHelper output)
             Assert.Equal(blockBefore, await anvil.Rpc.GetBlockNumberAsync());
             await anvil.RestartAsync();
         }
+
+        // A file written before release on proof existed (no ReceiptReleaseAddress) is kept as it is, and says how to
+        // get the contract; a ReceiptRelease address with no code on the chain is a lost deployment.
+        var withoutRelease = JsonNode.Parse(written)!;
+        withoutRelease["Marketplace"]!["Settlement"]!["Chain"]!.AsObject().Remove("ReceiptReleaseAddress");
+        await File.WriteAllTextAsync(settings, withoutRelease.ToJsonString());
+        var older = await RunCliAsync(Deploy("--keep-deployed"));
+        Assert.True(older.Exit == 0, older.Error);
+        Assert.Contains("receipt release  none", older.Output, StringComparison.Ordinal);
+        Assert.Equal(blockBefore, await anvil.Rpc.GetBlockNumberAsync());
+        var noCode = JsonNode.Parse(written)!;
+        noCode["Marketplace"]!["Settlement"]!["Chain"]!["ReceiptReleaseAddress"] = "0x00000000000000000000000000000000000000a1";
+        await File.WriteAllTextAsync(settings, noCode.ToJsonString());
+        var lost = await RunCliAsync(Deploy("--keep-deployed"));
+        Assert.True(lost.Exit == 0, lost.Error);
+        Assert.Contains("does not have (receipt release 0x", lost.Error, StringComparison.Ordinal);
+        written = await File.ReadAllTextAsync(settings);
 
         // A chain that lost its state (anvil's container recreated): deployed anew, the reason said on stderr.
         await anvil.StopAsync();

@@ -27,6 +27,7 @@ public sealed class ChainSettlementOptionsTests
             EscrowAddress = "0x123",
             StakingAddress = "0x0000000000000000000000000000000000000000",
             TokenAddress = "",
+            ReceiptReleaseAddress = "0xnot-an-address",
             BatchSize = 1_001,
             BatchInterval = TimeSpan.Zero,
             Confirmations = -1,
@@ -37,7 +38,7 @@ public sealed class ChainSettlementOptionsTests
         var result = new ChainSettlementOptionsValidator().Validate(null, options);
         Assert.True(result.Failed);
         var message = result.FailureMessage;
-        foreach (var field in new[] { "RpcUrl", "ChainId", "PrivateKey", "EscrowAddress", "StakingAddress is the zero address", "TokenAddress", "BatchSize", "BatchInterval", "Confirmations", "CommitteeFeePercent", "GasFloorWei", "WithdrawalAddresses:alice" })
+        foreach (var field in new[] { "RpcUrl", "ChainId", "PrivateKey", "EscrowAddress", "StakingAddress is the zero address", "TokenAddress", "ReceiptReleaseAddress", "BatchSize", "BatchInterval", "Confirmations", "CommitteeFeePercent", "GasFloorWei", "WithdrawalAddresses:alice" })
         {
             Assert.Contains(field, message, StringComparison.Ordinal);
         }
