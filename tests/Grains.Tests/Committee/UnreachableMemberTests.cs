@@ -33,29 +33,23 @@ public sealed class UnreachableMemberTests
             "w3",
             "w4",
             "w5");
-        var program = await CommitteeKit.DeployEchoAsync(silo);
-        var job = await silo.Grains.SubmitAsync(JobsKit.Job(program, s => s.InputInline = Input));
-
-        var done = await silo.Grains.WaitTerminalAsync(job.JobId, TimeSpan.FromSeconds(60));
-        var describe = await silo.Grains.DescribeAsync(job.JobId);
-        Assert.True(done.Status == JobStatus.Completed, describe);
-        Assert.Equal(VerificationState.Verified, done.Verification!.State);
+        var (done, describe) = await RunVerifiedAsync(silo);
 
         // Both unanswered members were given up on by the bound, while their asks were still held.
         var held = blackHole.Held;
         Assert.Equal(2, held.Count);
         Assert.False(blackHole.Released);
-        var logs = await silo.Grains.LogsAsync(job.JobId);
+        var logs = await silo.Grains.LogsAsync(done.JobId);
         foreach (var member in held)
         {
             Assert.Contains(logs, l => l.Message == $"committee member {member} is unavailable: refused the re-execution: its silo did not take the request within 1 s");
-            Assert.DoesNotContain(member, done.Verification.Signers);
+            Assert.DoesNotContain(member, done.Verification!.Signers);
         }
 
         // The two replacements re-executed and signed with the executor.
-        Assert.Equal(3, done.Verification.Signers.Count);
+        Assert.Equal(3, done.Verification!.Signers.Count);
         Assert.Contains("w1", done.Verification.Signers);
-        var aggregated = await silo.Grains.GetGrain<IJobGrain>(job.JobId).GetAggregatedReceiptAsync(JobsKit.Client);
+        var aggregated = await silo.Grains.GetGrain<IJobGrain>(done.JobId).GetAggregatedReceiptAsync(JobsKit.Client);
         Assert.NotNull(aggregated);
         Assert.True(CommitteeKit.Verifies(aggregated), describe);
     }
@@ -72,18 +66,25 @@ public sealed class UnreachableMemberTests
             "w1",
             "w2",
             "w3");
+        var (done, describe) = await RunVerifiedAsync(silo);
+        Assert.Equal(3, done.Verification!.Signers.Count);
+        Assert.Equal(1, failStart.Failed);
+        var logs = await silo.Grains.LogsAsync(done.JobId);
+        Assert.Single(logs, l => l.Message.StartsWith("the verification did not take its start (TimeoutException)", StringComparison.Ordinal));
+        Assert.Single(logs, l => l.Message.StartsWith("committee of 2 (asked 2) drawn", StringComparison.Ordinal));
+    }
+
+    /// <summary>Runs the echo program once and checks it completed verified; returns the job and its description
+    /// (for failure messages).</summary>
+    private static async Task<(JobInfo Done, string Describe)> RunVerifiedAsync(MarketplaceTestSilo silo)
+    {
         var program = await CommitteeKit.DeployEchoAsync(silo);
         var job = await silo.Grains.SubmitAsync(JobsKit.Job(program, s => s.InputInline = Input));
-
         var done = await silo.Grains.WaitTerminalAsync(job.JobId, TimeSpan.FromSeconds(60));
         var describe = await silo.Grains.DescribeAsync(job.JobId);
         Assert.True(done.Status == JobStatus.Completed, describe);
         Assert.Equal(VerificationState.Verified, done.Verification!.State);
-        Assert.Equal(3, done.Verification.Signers.Count);
-        Assert.Equal(1, failStart.Failed);
-        var logs = await silo.Grains.LogsAsync(job.JobId);
-        Assert.Single(logs, l => l.Message.StartsWith("the verification did not take its start (TimeoutException)", StringComparison.Ordinal));
-        Assert.Single(logs, l => l.Message.StartsWith("committee of 2 (asked 2) drawn", StringComparison.Ordinal));
+        return (done, describe);
     }
 
     /// <summary>Fails the first start of a job's verification with a timeout before it reaches the grain.</summary>
