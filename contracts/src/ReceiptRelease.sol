@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: UNLICENSED
 pragma solidity ^0.8.28;
 
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {Bls12381} from "./Bls12381.sol";
 import {Escrow} from "./Escrow.sol";
 import {ReceiptCodec} from "./ReceiptCodec.sol";
@@ -20,6 +22,9 @@ import {WorkerKeyRegistry} from "./WorkerKeyRegistry.sol";
 contract ReceiptRelease {
     /// @notice The most signers a job may require.
     uint8 public constant MAX_THRESHOLD = 16;
+
+    /// @notice keccak-256 of `marketplace/job-terms/v1`, the domain tag of terms a client signs off chain.
+    bytes32 public constant TERMS_TAG = keccak256("marketplace/job-terms/v1");
 
     /// A job's agreed terms: the price per million fuel units in the token's smallest unit, and how many workers must
     /// sign its receipt.
@@ -69,6 +74,8 @@ contract ReceiptRelease {
     error InvalidAggregateSignature(bytes32 receiptHash);
     /// @notice The receipt's fuel at the job's price comes to nothing.
     error NothingEarned(bytes32 jobId);
+    /// @notice Signed terms whose signature is malformed or recovers to `signer`, not the job's client.
+    error BadTermsSignature(bytes32 jobId, address signer, address client);
 
     /// @param escrow_ The Escrow (this contract needs its `SETTLER_ROLE`).
     /// @param staking_ The Staking contract with the worker key registry.
@@ -87,6 +94,31 @@ contract ReceiptRelease {
         if (termsOf[jobId].threshold != 0) revert TermsAlreadySet(jobId);
         termsOf[jobId] = Terms(pricePerMillionFuel, threshold);
         emit TermsSet(jobId, pricePerMillionFuel, threshold);
+    }
+
+    /// @notice States a job's terms on the client's behalf, once: anyone presents the terms with the client's
+    /// signature (EIP-191 personal sign of `termsDigest`), so a client who signed them off chain (or the marketplace
+    /// signing for its custodial client account) need not send a transaction for them. Same checks as `setTerms`,
+    /// the client proven by the signature instead of the sender.
+    function setTermsWithSignature(bytes32 jobId, uint128 pricePerMillionFuel, uint8 threshold, bytes calldata signature)
+        external
+    {
+        if (threshold == 0 || threshold > MAX_THRESHOLD) revert ThresholdOutOfRange(threshold);
+        (, address client,,, Escrow.JobState state) = escrow.jobOf(jobId);
+        if (state != Escrow.JobState.Open) revert JobNotOpen(jobId);
+        bytes32 signed = MessageHashUtils.toEthSignedMessageHash(termsDigest(jobId, pricePerMillionFuel, threshold));
+        (address signer, ECDSA.RecoverError recovered,) = ECDSA.tryRecover(signed, signature);
+        if (recovered != ECDSA.RecoverError.NoError || signer != client) revert BadTermsSignature(jobId, signer, client);
+        if (termsOf[jobId].threshold != 0) revert TermsAlreadySet(jobId);
+        termsOf[jobId] = Terms(pricePerMillionFuel, threshold);
+        emit TermsSet(jobId, pricePerMillionFuel, threshold);
+    }
+
+    /// @notice What a client signs to state a job's terms off chain: keccak-256 of the ABI encoding of `TERMS_TAG`,
+    /// the chain id, this contract's address, the job id, the price per million fuel and the threshold, so a
+    /// signature counts for one job on one deployment only.
+    function termsDigest(bytes32 jobId, uint128 pricePerMillionFuel, uint8 threshold) public view returns (bytes32) {
+        return keccak256(abi.encode(TERMS_TAG, block.chainid, address(this), jobId, pricePerMillionFuel, threshold));
     }
 
     /// @notice Releases `jobId` on `receipt`, signed by the workers `signerIds` (keccak-256 of their worker ids,

@@ -207,4 +207,80 @@ contract ReceiptReleaseTest is TestBase, BlsSigning {
         ReceiptCodec.ExecutionReceipt memory r = _receipt();
         release.releaseByProof(keccak256("job-9"), r, new bytes32[](0), Bls12381.G2Point(0, 0, 0, 0, 0, 0, 0, 0));
     }
+
+    /// A second job escrowed by a client whose key the test holds.
+    function _signingClientJob() private returns (address client, uint256 key, bytes32 job) {
+        key = 0xC11E47;
+        client = vm.addr(key);
+        job = keccak256("job-signed-terms");
+        token.mint(client, ESCROWED);
+        vm.startPrank(client);
+        token.approve(address(escrow), ESCROWED);
+        escrow.deposit(job, ESCROWED, uint64(block.timestamp + 1 days));
+        vm.stopPrank();
+    }
+
+    function _signTerms(uint256 key, bytes32 job, uint128 price, uint8 threshold) private view returns (bytes memory) {
+        bytes32 digest = release.termsDigest(job, price, threshold);
+        (uint8 v, bytes32 r, bytes32 s) =
+            vm.sign(key, keccak256(abi.encodePacked("\x19Ethereum Signed Message:\n32", digest)));
+        return abi.encodePacked(r, s, v);
+    }
+
+    function test_SignedTerms_StatedByAnyoneOnceAndTheJobReleasesOnThem() public {
+        (address client, uint256 key, bytes32 job) = _signingClientJob();
+        bytes memory signature = _signTerms(key, job, PRICE, 2);
+        vm.prank(ANYONE);
+        release.setTermsWithSignature(job, PRICE, 2, signature);
+        (uint128 price, uint8 threshold) = release.termsOf(job);
+        vm.assertEq(uint256(price), uint256(PRICE), "price");
+        vm.assertEq(uint256(threshold), 2, "threshold");
+
+        vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.TermsAlreadySet.selector, job));
+        release.setTermsWithSignature(job, PRICE, 2, signature);
+
+        ReceiptCodec.ExecutionReceipt memory r = _receipt();
+        r.jobId = "job-signed-terms";
+        (bytes32[] memory signers, Bls12381.G2Point memory aggregate) = _signed(r, _two(0, 2));
+        vm.prank(ANYONE);
+        uint256 paid = release.releaseByProof(job, r, signers, aggregate);
+        vm.assertEq(paid, uint256(FUEL) * PRICE / 1_000_000, "fuel at the signed price");
+        vm.assertEq(escrow.claimable(_worker(0)), paid, "the executor");
+        vm.assertEq(escrow.claimable(client), ESCROWED - paid, "the rest to the client");
+    }
+
+    function test_RevertWhen_SignedTermsAreNotTheClients() public {
+        (address client, uint256 key, bytes32 job) = _signingClientJob();
+        // Signed by another key.
+        bytes memory stranger = _signTerms(0x5EC2E7, job, PRICE, 2);
+        vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.BadTermsSignature.selector, job, vm.addr(0x5EC2E7), client));
+        release.setTermsWithSignature(job, PRICE, 2, stranger);
+        // The client's signature over other terms: a higher price, another threshold, another job.
+        bytes memory signature = _signTerms(key, job, PRICE, 2);
+        vm.expectRevert();
+        release.setTermsWithSignature(job, PRICE + 1, 2, signature);
+        vm.expectRevert();
+        release.setTermsWithSignature(job, PRICE, 1, signature);
+        bytes memory otherJob = _signTerms(key, JOB, PRICE, 2);
+        vm.expectRevert();
+        release.setTermsWithSignature(JOB, PRICE, 2, otherJob);
+        // A malformed signature, a threshold out of range, a job that is not open.
+        vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.BadTermsSignature.selector, job, address(0), client));
+        release.setTermsWithSignature(job, PRICE, 2, hex"0102");
+        bytes memory zero = _signTerms(key, job, PRICE, 0);
+        vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.ThresholdOutOfRange.selector, 0));
+        release.setTermsWithSignature(job, PRICE, 0, zero);
+        bytes memory unknown = _signTerms(key, keccak256("job-9"), PRICE, 2);
+        vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.JobNotOpen.selector, keccak256("job-9")));
+        release.setTermsWithSignature(keccak256("job-9"), PRICE, 2, unknown);
+        // Terms signed for another deployment do not count here.
+        ReceiptRelease other = new ReceiptRelease(escrow, staking);
+        bytes32 elsewhere = other.termsDigest(job, PRICE, 2);
+        (uint8 v, bytes32 r, bytes32 s) =
+            vm.sign(key, keccak256(abi.encodePacked("\x19Ethereum Signed Message:\n32", elsewhere)));
+        vm.expectRevert();
+        release.setTermsWithSignature(job, PRICE, 2, abi.encodePacked(r, s, v));
+        (, uint8 threshold) = release.termsOf(job);
+        vm.assertEq(uint256(threshold), 0, "no terms stated");
+    }
 }

@@ -26,6 +26,8 @@ interface Vm {
     function pauseGasMetering() external;
     function resumeGasMetering() external;
     function toString(uint256 value) external pure returns (string memory);
+    function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
+    function addr(uint256 privateKey) external pure returns (address);
 
     function assertEq(uint256 left, uint256 right, string calldata message) external pure;
     function assertEq(address left, address right, string calldata message) external pure;
