@@ -29,6 +29,7 @@ internal static class MarketplaceCli
             JobOutputCommand.Create(context),
             JobLogsCommand.Create(context),
             JobReceiptCommand.Create(context),
+            JobTermsCommand.Create(context),
             HistoryCommand.Create(context),
             VerifyReceiptCommand.Create(context),
             ReplayCommand.Create(context),

@@ -23,7 +23,8 @@ internal static class ClaimCommand
         var rpc = new Option<string>("--rpc") { Description = "The node's JSON-RPC URL, e.g. http://127.0.0.1:8545.", Required = true };
         var keyFile = new Option<string>("--key-file") { Description = "A key that pays the gas: a file holding 32 bytes in hex. Anyone may claim; the executor is paid either way.", Required = true };
         var contract = new Option<string>("--contract") { Description = "The ReceiptRelease contract's address.", Required = true };
-        var command = new Command("claim", "Release a job's escrow on chain by its aggregated receipt, without the operator.") { receipt, rpc, keyFile, contract };
+        var termsFile = new Option<string?>("--terms") { Description = "The job's terms file (from `marketplace job-terms --out`), stated on chain first when the chain has none for the job." };
+        var command = new Command("claim", "Release a job's escrow on chain by its aggregated receipt, without the operator.") { receipt, rpc, keyFile, contract, termsFile };
         context.SetAction(command, async run =>
         {
             var url = ChainCommand.ParseUrl(run.Get(rpc)!);
@@ -54,6 +55,12 @@ internal static class ClaimCommand
             var client = new EvmRpcClient(http, new EvmRpcClientOptions { Endpoint = url, RequestTimeout = TimeSpan.FromSeconds(30) });
             var sender = new TransactionSender(client, key, new NonceManager(client), new FeeEstimator(client));
             var abi = SettlementContracts.ReceiptRelease.Abi;
+            if (run.Get(termsFile) is { } termsPath)
+            {
+                var terms = ReadTerms(await File.ReadAllBytesAsync(LocalFiles.Existing("--terms", termsPath), run.CancellationToken), aggregated, release);
+                await StateTermsAsync(new ContractClient(client, abi, release), sender, terms, run.CancellationToken);
+            }
+
             TransactionReceipt mined;
             try
             {
@@ -85,6 +92,61 @@ internal static class ClaimCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Sends the signed terms unless the chain has terms for the job already (then the contract's own are
+    /// the ones that count).</summary>
+    private static async Task StateTermsAsync(ContractClient release, TransactionSender sender, ChainJobTerms terms, CancellationToken cancellationToken)
+    {
+        var stated = await release.CallAsync("termsOf", [ReceiptReleaseCall.ChainId(terms.JobId)], cancellationToken: cancellationToken);
+        if (stated[1] is System.Numerics.BigInteger threshold && !threshold.IsZero)
+        {
+            return;
+        }
+
+        try
+        {
+            await sender.SendAndWaitAsync(new TransactionRequest { To = release.Address, Data = JobTermsSignature.EncodeSetTerms(terms) }, cancellationToken);
+        }
+        catch (ContractRevertException e) when (e.Reason.Kind == RevertKind.Unknown)
+        {
+            throw new ContractRevertException(release.Abi.DecodeRevert(e.Reason.Data), e.TransactionHash, e);
+        }
+    }
+
+    private static ChainJobTerms ReadTerms(byte[] bytes, AggregatedReceipt aggregated, Address release)
+    {
+        ChainJobTerms terms;
+        try
+        {
+            terms = ChainJobTermsJson.Parse(bytes);
+        }
+        catch (ReceiptFormatException e)
+        {
+            throw new CliException("terms_invalid", ExitCodes.ReceiptInvalid, "malformed: " + e.Message);
+        }
+
+        if (!string.Equals(terms.JobId, aggregated.Receipt.JobId, StringComparison.Ordinal))
+        {
+            throw new CliException("terms_invalid", ExitCodes.ReceiptInvalid, $"other_job: the terms are job {terms.JobId}'s, the receipt job {aggregated.Receipt.JobId}'s");
+        }
+
+        Address signedFor;
+        try
+        {
+            signedFor = Address.Parse(terms.ReceiptRelease);
+        }
+        catch (Crypto.CryptoFormatException)
+        {
+            signedFor = Address.Zero;
+        }
+
+        if (signedFor != release)
+        {
+            throw new CliException("terms_invalid", ExitCodes.ReceiptInvalid, $"other_contract: the terms are signed for {terms.ReceiptRelease}, not --contract {release.ToChecksumString()}");
+        }
+
+        return terms;
     }
 
     private static AggregatedReceipt Read(byte[] bytes)

@@ -26,8 +26,8 @@ contract ReceiptRelease {
     /// @notice keccak-256 of `marketplace/job-terms/v1`, the domain tag of terms a client signs off chain.
     bytes32 public constant TERMS_TAG = keccak256("marketplace/job-terms/v1");
 
-    /// A job's agreed terms: the price per million fuel units in the token's smallest unit, and how many workers must
-    /// sign its receipt.
+    /// A job's agreed terms: the price per million fuel units in price units (so per fuel unit in the token's smallest
+    /// unit, a millionth of a price unit), and how many workers must sign its receipt.
     struct Terms {
         uint128 pricePerMillionFuel;
         uint8 threshold;
@@ -123,7 +123,7 @@ contract ReceiptRelease {
 
     /// @notice Releases `jobId` on `receipt`, signed by the workers `signerIds` (keccak-256 of their worker ids,
     /// strictly ascending, the receipt's worker among them) with `aggregateSignature` (the sum of their signatures
-    /// over the receipt hash). Pays the receipt's worker `fuel × price / 1,000,000`, at most the escrow; the rest is
+    /// over the receipt hash). Pays the receipt's worker `fuel × price` in the token's smallest unit, at most the escrow; the rest is
     /// credited to the client. Callable by anyone.
     /// @return paid The amount credited to the executor.
     function releaseByProof(
@@ -141,7 +141,9 @@ contract ReceiptRelease {
         if (signerIds.length < terms.threshold) revert TooFewSigners(signerIds.length, terms.threshold);
 
         address executor = _checkSigners(keccak256(bytes(receipt.workerId)), signerIds, receipt, aggregateSignature);
-        paid = uint256(receipt.fuelConsumed) * terms.pricePerMillionFuel / 1_000_000;
+        // A price per million fuel units in price units is a price per fuel unit in the token's smallest unit (a
+        // millionth of a price unit), as the marketplace charges: fuel × price, below 2^192.
+        paid = uint256(receipt.fuelConsumed) * terms.pricePerMillionFuel;
         if (paid > escrowed) paid = escrowed;
         if (paid == 0) revert NothingEarned(jobId);
 

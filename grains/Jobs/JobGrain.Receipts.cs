@@ -29,6 +29,26 @@ internal sealed partial class JobGrain
                 $"job {JobId} is {MarketplaceJson.EnumName(Info.Status)} and has no receipt: only a run that completed, ran out of fuel, trapped or exited gets one");
     }
 
+    /// <inheritdoc />
+    public async Task<ChainJobTerms> GetChainTermsAsync(string clientId)
+    {
+        RequireOwner(clientId);
+        if (Info.Status != JobStatus.Completed)
+        {
+            throw new JobConflictException($"job {JobId} is {MarketplaceJson.EnumName(Info.Status)}; only a completed job is paid on its receipt");
+        }
+
+        if (state.State.Escrowed == UInt128.Zero || Info.PricePerMillionFuel < 1)
+        {
+            throw new JobConflictException($"job {JobId} holds no escrow at a price: it was not paid through the settlement");
+        }
+
+        var aggregated = state.State.Aggregated ?? state.State.Committee?.Aggregated;
+        var threshold = Math.Clamp(aggregated?.Threshold ?? 1, 1, 16);
+        return await settlements.Ledger.SignJobTermsAsync(JobId, Info.PricePerMillionFuel, threshold)
+            ?? throw new JobConflictException($"job {JobId} is not settled on a chain with release on proof (the embedded ledger, or a deployment without the ReceiptRelease contract)");
+    }
+
     /// <summary>Why the receipt of <paramref name="report"/> (the current attempt's) is not acceptable, or null when
     /// it is (or when the report rightly carries none).</summary>
     private async Task<string?> ReceiptProblemAsync(AttemptReport report)

@@ -42,6 +42,11 @@ internal sealed partial class LedgerGrain(
         TreasuryAccount = LedgerAccounts.Treasury,
     });
 
+    /// <inheritdoc />
+    /// <remarks>The embedded ledger has no chain to release on: always null.</remarks>
+    public Task<ChainJobTerms?> SignJobTermsAsync(string jobId, long pricePerMillionFuel, int threshold) =>
+        Task.FromResult<ChainJobTerms?>(null);
+
     private UInt128 MinimumStake => (UInt128)(ulong)_options.MinimumStake;
 
     /// <summary>Compacts the journal and writes the ledger; on a failed write drops the activation (see the design

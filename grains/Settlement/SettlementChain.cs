@@ -24,6 +24,7 @@ internal sealed class SettlementChain : IDisposable
         Escrow = Address.Parse(Options.EscrowAddress);
         Staking = Address.Parse(Options.StakingAddress);
         Token = Address.Parse(Options.TokenAddress);
+        ReceiptRelease = Options.ReceiptReleaseAddress.Length == 0 ? null : Address.Parse(Options.ReceiptReleaseAddress);
         GasFloor = ChainSettlementOptionsValidator.ParseWei(Options.GasFloorWei) ?? BigInteger.Zero;
         GasTopUp = ChainSettlementOptionsValidator.ParseWei(Options.GasTopUpWei) ?? BigInteger.Zero;
         MaxFeePerGasCap = ChainSettlementOptionsValidator.ParseWei(Options.MaxFeePerGasCapWei) ?? BigInteger.Zero;
@@ -49,6 +50,9 @@ internal sealed class SettlementChain : IDisposable
 
     /// <summary>The token.</summary>
     public Address Token { get; }
+
+    /// <summary>The ReceiptRelease contract; null when the deployment has none.</summary>
+    public Address? ReceiptRelease { get; }
 
     /// <summary>The native balance below which a custodial account is topped up.</summary>
     public BigInteger GasFloor { get; }

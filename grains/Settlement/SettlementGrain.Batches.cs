@@ -129,8 +129,9 @@ internal sealed partial class SettlementGrain
                 continue;
             }
 
-            // Settled on the chain already: by an earlier batch whose confirmation was not recorded, or refunded by
-            // its client from its deadline on. Either way nothing is to be sent for it.
+            // Settled on the chain already: by an earlier batch whose confirmation was not recorded, released on its
+            // receipt by anyone (ReceiptRelease), or refunded by its client from its deadline on. Either way nothing
+            // is to be sent for it.
             var expected = job.Escrow.Settlement!.Outcome == SettlementOutcome.Paid ? EscrowJobState.Released : EscrowJobState.Refunded;
             if (onChain != expected)
             {

@@ -404,7 +404,8 @@ internal sealed partial class SettlementGrain
     }
 
     /// <summary>
-    /// True when no one but this settlement can have settled <paramref name="job"/> on the chain: its deadline (from
+    /// True when no one but this settlement can have settled <paramref name="job"/> on the chain: no ReceiptRelease
+    /// contract is deployed (which releases a job to anyone holding its receipt), and its deadline (from
     /// which its client may take a refund) is more than <see cref="OpenCheckMargin"/> past the chain's time as last
     /// read, moved on by the time since. Then the job is open on the chain exactly when this record says so, and the
     /// per-job <c>jobStateAt</c> call is skipped (two calls a job less). Jobs escrowed with a short
@@ -412,7 +413,8 @@ internal sealed partial class SettlementGrain
     /// </summary>
     private bool SurelyOpenOnChain(ChainJob job)
     {
-        if (_chainTimeSeen == 0 || job.Deadline == 0 || _verifyQueuedJobs)
+        // With release on proof deployed, anyone holding a job's receipt may release it at any time.
+        if (_chainTimeSeen == 0 || job.Deadline == 0 || _verifyQueuedJobs || chain.ReceiptRelease is not null)
         {
             return false;
         }

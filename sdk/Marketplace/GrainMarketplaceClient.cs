@@ -171,6 +171,13 @@ public sealed partial class GrainMarketplaceClient : IMarketplaceClient
     }
 
     /// <inheritdoc />
+    public async Task<ChainJobTerms> GetJobChainTermsAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Job(jobId).GetChainTermsAsync(ClientId).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task<EvidenceAcceptance> SubmitEvidenceAsync(DoubleSignEvidence evidence, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(evidence);

@@ -247,6 +247,10 @@ public sealed partial class HttpMarketplaceClient : IMarketplaceClient, IDisposa
         SendJsonAsync<AggregatedReceipt>(HttpMethod.Get, $"v1/jobs/{Escape(jobId)}/receipt?kind=aggregated", null, cancellationToken);
 
     /// <inheritdoc />
+    public Task<ChainJobTerms> GetJobChainTermsAsync(string jobId, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<ChainJobTerms>(HttpMethod.Get, $"v1/jobs/{Escape(jobId)}/chain-terms", null, cancellationToken);
+
+    /// <inheritdoc />
     public Task<EvidenceAcceptance> SubmitEvidenceAsync(DoubleSignEvidence evidence, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(evidence);

@@ -119,6 +119,12 @@ public interface IMarketplaceClient
     /// when no committee settled it (committee size 0, no other worker, or a run that changed program state).</summary>
     Task<AggregatedReceipt> GetJobAggregatedReceiptAsync(string jobId, CancellationToken cancellationToken = default);
 
+    /// <summary>A completed job's terms for release on proof, signed by the account that escrowed it on the chain
+    /// (keep them with the receipt: <c>marketplace claim --terms</c>). Throws <see cref="JobNotFoundException"/>,
+    /// <see cref="AccessDeniedException"/>, and <see cref="JobConflictException"/> for a job that did not complete or
+    /// was not paid through a chain with release on proof.</summary>
+    Task<ChainJobTerms> GetJobChainTermsAsync(string jobId, CancellationToken cancellationToken = default);
+
     /// <summary>Cancels a job. Throws <see cref="JobConflictException"/> when it already finished.</summary>
     Task<JobInfo> CancelJobAsync(string jobId, CancellationToken cancellationToken = default);
 

@@ -47,6 +47,11 @@ internal static class JobEndpoints
             .Produces<SignedExecutionReceipt>()
             .Produces<AggregatedReceipt>()
             .ProducesProblems(400, 403, 404, 409);
+        api.MapGet("/jobs/{id}/chain-terms", GetChainTermsAsync)
+            .WithName("GetJobChainTerms")
+            .WithSummary("A completed job's terms for release on proof (price per million fuel, signers needed), signed by the account that escrowed it on the chain: with the job's receipt, anyone can release its escrow without the operator (`marketplace claim --terms`).")
+            .Produces<ChainJobTerms>()
+            .ProducesProblems(400, 403, 404, 409);
         api.MapMethods("/jobs/{id}/output", [HttpMethods.Get, HttpMethods.Head], GetOutputAsync)
             .WithName("GetJobOutput")
             .WithSummary("Streams a completed job's output blob (Range supported).")
@@ -135,6 +140,9 @@ internal static class JobEndpoints
                 throw new InvalidRequestException($"kind: '{kind}' is not a receipt kind; use {SignedExecutionReceipt.ExecutorKind} or {AggregatedReceipt.AggregatedKind}");
         }
     }
+
+    private static async Task<IResult> GetChainTermsAsync(string id, HttpContext context, GrainReferences<IJobGrain> jobs) =>
+        Results.Ok(await Job(jobs, id).GetChainTermsAsync(ApiClient.IdOf(context)));
 
     private static IJobGrain Job(GrainReferences<IJobGrain> jobs, string id) => jobs.Create(ResourceIds.RequireJobId(id));
 }

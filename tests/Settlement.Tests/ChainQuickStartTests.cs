@@ -27,8 +27,8 @@ namespace Marketplace.Settlement.Tests;
 /// <c>--config chain.json --chain URL</c>, money and a job over HTTP, and the payment read back from the chain.</summary>
 public sealed class ChainQuickStartTests(ITestOutputHelper output)
 {
-    private const string AliceKey = "test-key-alice-0123456789abcdef";
-    private const string OperatorKey = "test-key-operator-0123456789ab";
+    internal const string AliceKey = "test-key-alice-0123456789abcdef";
+    internal const string OperatorKey = "test-key-operator-0123456789ab";
 
     [AnvilFact]
     public async Task A_job_submitted_over_http_to_a_silo_started_with_the_chain_switch_is_paid_on_the_chain_to_the_unit()
@@ -285,7 +285,7 @@ public sealed class ChainQuickStartTests(ITestOutputHelper output)
 
     /// <summary>A silo as the quick start starts it (<c>--config chain.json --chain URL</c>), on free ports, with
     /// Alice's key.</summary>
-    private static WebApplicationBuilder SiloBuilder(string settingsFile, string rpcUrl, string folder)
+    internal static WebApplicationBuilder SiloBuilder(string settingsFile, string rpcUrl, string folder)
     {
         var builder = MarketplaceSiloHost.CreateBuilder(["--config", settingsFile, "--chain", rpcUrl]);
         builder.Logging.ClearProviders();
@@ -303,20 +303,20 @@ public sealed class ChainQuickStartTests(ITestOutputHelper output)
 
     private static Task<(int Exit, string Output, string Error)> RunCliAsync(params string[] args) => CliRunner.RunAsync(args);
 
-    private static HttpClient Http(Uri baseAddress, string key)
+    internal static HttpClient Http(Uri baseAddress, string key)
     {
         var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
         return client;
     }
 
-    private static async Task PostOkAsync(HttpClient client, string path, string json)
+    internal static async Task PostOkAsync(HttpClient client, string path, string json)
     {
         using var response = await client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    private static async Task<JobSettlement> WaitSettledAsync(HttpClient alice, string jobId)
+    internal static async Task<JobSettlement> WaitSettledAsync(HttpClient alice, string jobId)
     {
         // The job settles right after it completes; its settlement view is read until it says so.
         for (var attempt = 0; ; attempt++)
@@ -332,13 +332,13 @@ public sealed class ChainQuickStartTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<BigInteger> ViewAsync(IEvmRpcClient rpc, Address contract, Chain.Contracts.ContractArtifact artifact, string function, params object?[] arguments)
+    internal static async Task<BigInteger> ViewAsync(IEvmRpcClient rpc, Address contract, Chain.Contracts.ContractArtifact artifact, string function, params object?[] arguments)
     {
         var abi = artifact.Abi.GetFunction(function);
         return (BigInteger)abi.DecodeOutput(await rpc.CallAsync(new CallRequest { To = contract, Data = abi.EncodeCall(arguments) }))[0]!;
     }
 
-    private static ProgramDeployment EchoDeployment(string name)
+    internal static ProgramDeployment EchoDeployment(string name)
     {
         var wasm = File.ReadAllBytes(Path.Combine(RepositoryRoot(), "programs", "echo", "echo.wasm"));
         var manifest = new ProgramManifest { Name = name, Version = "1.0.0", Salt = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) };

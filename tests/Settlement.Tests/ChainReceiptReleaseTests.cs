@@ -62,7 +62,7 @@ public sealed class ChainReceiptReleaseTests
         await new ContractClient(anvil.Rpc, SettlementContracts.ReceiptRelease.Abi, release.Address, client).SendAsync("setTerms", [jobId, 50, 2]);
 
         // w1 ran it; w1 and w3 signed (w2 is a member that did not).
-        var receipt = Receipt("job-proof-1", "w1", fuel: 4_000_000_000);
+        var receipt = Receipt("job-proof-1", "w1", fuel: 4_000);
         var hash = ReceiptCodec.Hash(receipt);
         var aggregated = new AggregatedReceipt
         {
@@ -82,7 +82,7 @@ public sealed class ChainReceiptReleaseTests
 
         // Its fuel changed after it was signed: refused, nothing moves.
         var signedFuel = receipt.FuelConsumed;
-        receipt.FuelConsumed = 8_000_000_000;
+        receipt.FuelConsumed = 8_000;
         await File.WriteAllBytesAsync(file, AggregatedReceiptJson.Serialize(aggregated));
         var tampered = await CliRunner.RunAsync(claim);
         Assert.Equal(3, tampered.Exit);
