@@ -27,15 +27,18 @@ public static class ReceiptReleaseCall
         ReceiptCodec.Validate(receipt);
         var signers = Signers(aggregated);
         var signature = Words(Signature.FromBytes(aggregated.AggregateSignature).ToEip2537());
-        object?[] fields =
-        [
-            receipt.JobId, (long)receipt.Attempt, receipt.ProgramId, receipt.WasmHash, (int)receipt.Abi, receipt.InputHash,
-            receipt.InvocationHash, receipt.StateRootIn, (int)receipt.Outcome, receipt.OutputHash, receipt.FuelConsumed,
-            receipt.StateRootOut, receipt.EngineName, receipt.EngineVersion, receipt.EngineConfigDigest, receipt.WorkerId,
-            receipt.Timestamp.ToUnixTimeMilliseconds(),
-        ];
-        return SettlementContracts.ReceiptRelease.Abi.GetFunction("releaseByProof").EncodeCall(ChainId(receipt.JobId), fields, signers, signature);
+        return SettlementContracts.ReceiptRelease.Abi.GetFunction("releaseByProof").EncodeCall(ChainId(receipt.JobId), Fields(receipt), signers, signature);
     }
+
+    /// <summary>The members of the <c>ReceiptCodec.ExecutionReceipt</c> tuple for <paramref name="receipt"/>, in the
+    /// struct's order.</summary>
+    internal static object?[] Fields(ExecutionReceipt receipt) =>
+    [
+        receipt.JobId, (long)receipt.Attempt, receipt.ProgramId, receipt.WasmHash, (int)receipt.Abi, receipt.InputHash,
+        receipt.InvocationHash, receipt.StateRootIn, (int)receipt.Outcome, receipt.OutputHash, receipt.FuelConsumed,
+        receipt.StateRootOut, receipt.EngineName, receipt.EngineVersion, receipt.EngineConfigDigest, receipt.WorkerId,
+        receipt.Timestamp.ToUnixTimeMilliseconds(),
+    ];
 
     /// <summary>The chain ids of the members whose bit is set, in ascending byte order.</summary>
     public static List<byte[]> Signers(AggregatedReceipt aggregated)
