@@ -44,6 +44,7 @@ internal static class MarketplaceCli
             KeygenCommand.Create(context),
             ChainCommand.Create(context),
             ClaimCommand.Create(context),
+            SlashCommand.Create(context),
         };
         foreach (var command in DealCommands.Create(context).Concat(ProviderCommands.Create(context)).Concat(MoneyCommands.Create(context)))
         {

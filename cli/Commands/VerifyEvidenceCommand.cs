@@ -21,11 +21,11 @@ internal static class VerifyEvidenceCommand
         return command;
     }
 
-    /// <summary>Reads the evidence file at <paramref name="path"/> and checks it offline; the evidence and its hash, or
-    /// <c>evidence_invalid</c>.</summary>
-    internal static async Task<(DoubleSignEvidence Evidence, byte[] Hash)> ReadCheckedAsync(string? path, CancellationToken cancellationToken)
+    /// <summary>Reads the evidence file at <paramref name="path"/> (given as <paramref name="option"/>) and checks it
+    /// offline; the evidence and its hash, or <c>evidence_invalid</c>.</summary>
+    internal static async Task<(DoubleSignEvidence Evidence, byte[] Hash)> ReadCheckedAsync(string? path, CancellationToken cancellationToken, string option = "file")
     {
-        var bytes = await File.ReadAllBytesAsync(LocalFiles.Existing("file", path), cancellationToken).ConfigureAwait(false);
+        var bytes = await File.ReadAllBytesAsync(LocalFiles.Existing(option, path), cancellationToken).ConfigureAwait(false);
         DoubleSignEvidence evidence;
         try
         {
