@@ -24,10 +24,16 @@ pragma solidity ^0.8.28;
 /// (`validatePublicKey`, or a proof of possession with `verifyProofOfPossession`, which goes through the pairing) and
 /// sum only registered keys, or use `aggregateG1Checked`, which checks every key it adds.
 ///
-/// A precompile that refuses its input consumes all the gas passed to it (EIP-2537 follows the other precompiles), so
-/// a call with a bad point keeps only the 1/64 of its gas that the EVM holds back; that part pays for the revert with
-/// `BlsPrecompileFailed`. On a chain without EIP-2537 the precompile addresses are empty accounts that return nothing:
-/// every call checks the length of the returned data, so such a chain reverts instead of accepting anything.
+/// Gas: a precompile that refuses its input consumes all the gas passed to it (EIP-2537 follows the other
+/// precompiles). So every EIP-2537 call here is given a fixed allowance, `PRECOMPILE_GAS` (250,000; for G1MSM over n
+/// keys, n x 12,000 when that is more), well above what EIP-2537 charges for any call this library makes: PAIRING_CHECK
+/// of two pairs 32,600 x 2 + 37,700 = 102,900, MAP_FP2_TO_G2 23,800, G2MSM of one point 22,500, G1MSM 12,000 per point
+/// before its discount, G2ADD 600, G1ADD 375. A bad point then costs at most that allowance and reverts with
+/// `BlsPrecompileFailed`, however much gas the transaction carries. Before each call the library checks that the whole
+/// allowance can be passed on (the EVM passes at most 63/64 of what is left); when it cannot, it reverts with
+/// `BlsGasTooLow` instead, so a refusal is never a short allowance taken for a bad point. On a chain without EIP-2537
+/// the precompile addresses are empty accounts that return nothing: every call checks the length of the returned data,
+/// so such a chain reverts instead of accepting anything.
 library Bls12381 {
     /// @notice A point of G1 (or of the curve E over Fp), in the EIP-2537 encoding; all zeros is the identity.
     struct G1Point {
@@ -62,6 +68,20 @@ library Bls12381 {
     error BlsInvalidDst(uint256 length);
     /// @notice A coordinate is not below the field modulus p, so the point has no compressed encoding.
     error BlsNotAFieldElement();
+    /// @notice Less gas is left than a precompile call is given (with the 1/64 the EVM holds back), so a refusal could
+    /// not be told from a short allowance; the transaction needs more gas.
+    /// @param precompile The precompile about to be called.
+    /// @param available The gas left.
+    /// @param needed The gas the call needs left.
+    error BlsGasTooLow(address precompile, uint256 available, uint256 needed);
+
+    /// @notice The gas each EIP-2537 precompile call is given: more than EIP-2537 charges for any call of this library
+    /// (the most is PAIRING_CHECK of two pairs, 102,900), so only an input the precompile refuses makes it fail.
+    uint256 internal constant PRECOMPILE_GAS = 250_000;
+    /// @notice G1MSM's price per point before its discount (EIP-2537), an upper bound of the price of an MSM of n points.
+    uint256 internal constant G1MSM_GAS_PER_POINT = 12_000;
+    /// @notice What a call costs besides the gas it passes on (the instructions before it, the call itself, warm).
+    uint256 private constant CALL_OVERHEAD = 1_000;
 
     /// @notice Domain separation tag of signatures (receipts).
     bytes internal constant SIGNATURE_DST = "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_";
@@ -158,19 +178,18 @@ library Bls12381 {
         view
         returns (bool holds)
     {
-        bool ok;
-        uint256 result;
+        uint256 input = _allocate(0x320);
         assembly ("memory-safe") {
-            let input := mload(0x40)
             mcopy(input, a1, 0x80)
             mcopy(add(input, 0x80), a2, 0x100)
             mcopy(add(input, 0x180), b1, 0x80)
             mcopy(add(input, 0x200), b2, 0x100)
-            ok := staticcall(gas(), 0x0f, input, 0x300, 0x00, 0x20)
-            ok := and(ok, eq(returndatasize(), 0x20))
-            result := mload(0x00)
         }
-        if (!ok) revert BlsPrecompileFailed(PAIRING_CHECK);
+        _call(PAIRING_CHECK, PRECOMPILE_GAS, input, 0x300, input + 0x300, 0x20);
+        uint256 result;
+        assembly ("memory-safe") {
+            result := mload(add(input, 0x300))
+        }
         return result == 1;
     }
 
@@ -180,6 +199,7 @@ library Bls12381 {
 
     /// @notice KeyValidate for an uncompressed key: reverts unless it is a point of G1 other than the identity.
     /// @dev One G1MSM call with the scalar 1 (it checks the curve and the subgroup): 12,000 gas for the precompile.
+    /// Reverts with `BlsInfinityPublicKey` or `BlsPrecompileFailed`.
     /// @param publicKey The key.
     function validatePublicKey(G1Point memory publicKey) internal view {
         if (isInfinity(publicKey)) revert BlsInfinityPublicKey();
@@ -189,30 +209,24 @@ library Bls12381 {
     /// @notice Reverts with `BlsPrecompileFailed` unless `point` is in G1 (the identity included).
     /// @param point The point.
     function checkG1(G1Point memory point) internal view {
-        bool ok;
+        uint256 input = _allocate(0xa0);
         assembly ("memory-safe") {
-            let input := mload(0x40)
             mcopy(input, point, 0x80)
             mstore(add(input, 0x80), 1)
-            ok := staticcall(gas(), 0x0c, input, 0xa0, input, 0x80)
-            ok := and(ok, eq(returndatasize(), 0x80))
         }
-        if (!ok) revert BlsPrecompileFailed(G1MSM);
+        _call(G1MSM, PRECOMPILE_GAS, input, 0xa0, input, 0x80);
     }
 
     /// @notice Reverts with `BlsPrecompileFailed` unless `point` is in G2 (the identity included).
     /// @dev One G2MSM call with the scalar 1: 22,500 gas for the precompile.
     /// @param point The point.
     function checkG2(G2Point memory point) internal view {
-        bool ok;
+        uint256 input = _allocate(0x120);
         assembly ("memory-safe") {
-            let input := mload(0x40)
             mcopy(input, point, 0x100)
             mstore(add(input, 0x100), 1)
-            ok := staticcall(gas(), 0x0e, input, 0x120, input, 0x100)
-            ok := and(ok, eq(returndatasize(), 0x100))
         }
-        if (!ok) revert BlsPrecompileFailed(G2MSM);
+        _call(G2MSM, PRECOMPILE_GAS, input, 0x120, input, 0x100);
     }
 
     /// @notice The sum of two points with G1ADD (which checks the curve, not the subgroup).
@@ -220,15 +234,14 @@ library Bls12381 {
     /// @param b A point.
     /// @return sum a + b.
     function addG1(G1Point memory a, G1Point memory b) internal view returns (G1Point memory sum) {
-        bool ok;
+        uint256 input = _allocate(0x100);
+        uint256 output;
         assembly ("memory-safe") {
-            let input := mload(0x40)
             mcopy(input, a, 0x80)
             mcopy(add(input, 0x80), b, 0x80)
-            ok := staticcall(gas(), 0x0b, input, 0x100, sum, 0x80)
-            ok := and(ok, eq(returndatasize(), 0x80))
+            output := sum
         }
-        if (!ok) revert BlsPrecompileFailed(G1ADD);
+        _call(G1ADD, PRECOMPILE_GAS, input, 0x100, output, 0x80);
     }
 
     /// @notice The sum of two points with G2ADD (which checks the curve, not the subgroup).
@@ -236,15 +249,14 @@ library Bls12381 {
     /// @param b A point.
     /// @return sum a + b.
     function addG2(G2Point memory a, G2Point memory b) internal view returns (G2Point memory sum) {
-        bool ok;
+        uint256 input = _allocate(0x200);
+        uint256 output;
         assembly ("memory-safe") {
-            let input := mload(0x40)
             mcopy(input, a, 0x100)
             mcopy(add(input, 0x100), b, 0x100)
-            ok := staticcall(gas(), 0x0d, input, 0x200, sum, 0x100)
-            ok := and(ok, eq(returndatasize(), 0x100))
+            output := sum
         }
-        if (!ok) revert BlsPrecompileFailed(G2ADD);
+        _call(G2ADD, PRECOMPILE_GAS, input, 0x200, output, 0x100);
     }
 
     /// @notice The aggregate (sum) of public keys for verifying one message they all signed, with one G1ADD per key
@@ -258,23 +270,25 @@ library Bls12381 {
         for (uint256 i; i < n; ++i) {
             if (isInfinity(keys[i])) revert BlsInfinityPublicKey();
         }
-        bool ok = true;
+        // acc (128 bytes) || next key (128 bytes); G1ADD writes the sum over acc.
+        uint256 buffer = _allocate(0x100);
         assembly ("memory-safe") {
-            // acc (128 bytes) || next key (128 bytes); G1ADD writes the sum over acc.
-            let buffer := mload(0x40)
             mcopy(buffer, mload(add(keys, 0x20)), 0x80)
-            for { let i := 1 } lt(i, n) { i := add(i, 1) } {
+        }
+        for (uint256 i = 1; i < n; ++i) {
+            assembly ("memory-safe") {
                 mcopy(add(buffer, 0x80), mload(add(keys, mul(add(i, 1), 0x20))), 0x80)
-                ok := and(ok, staticcall(gas(), 0x0b, buffer, 0x100, buffer, 0x80))
-                ok := and(ok, eq(returndatasize(), 0x80))
             }
+            _call(G1ADD, PRECOMPILE_GAS, buffer, 0x100, buffer, 0x80);
+        }
+        assembly ("memory-safe") {
             mcopy(aggregate, buffer, 0x80)
         }
-        if (!ok) revert BlsPrecompileFailed(G1ADD);
     }
 
     /// @notice The aggregate of public keys with one G1MSM call (every scalar 1), which checks that each key is in G1.
-    /// Costs far more than `aggregateG1` (12,000 gas per key before the MSM discount); for keys not checked before.
+    /// Costs far more than `aggregateG1` (12,000 gas per key before the MSM discount); for keys not checked before. The
+    /// call is given `PRECOMPILE_GAS` or n x `G1MSM_GAS_PER_POINT`, whichever is more.
     /// @dev Reverts with `BlsEmptyKeyList` for no keys, `BlsInfinityPublicKey` when a key is the identity and
     /// `BlsPrecompileFailed` when one is not in G1.
     /// @param keys The keys.
@@ -285,19 +299,20 @@ library Bls12381 {
         for (uint256 i; i < n; ++i) {
             if (isInfinity(keys[i])) revert BlsInfinityPublicKey();
         }
-        bool ok;
+        // k slices of key (128 bytes) || scalar (32 bytes).
+        uint256 input = _allocate(n * 0xa0);
+        uint256 output;
         assembly ("memory-safe") {
-            // k slices of key (128 bytes) || scalar (32 bytes).
-            let input := mload(0x40)
             for { let i := 0 } lt(i, n) { i := add(i, 1) } {
                 let slice := add(input, mul(i, 0xa0))
                 mcopy(slice, mload(add(keys, mul(add(i, 1), 0x20))), 0x80)
                 mstore(add(slice, 0x80), 1)
             }
-            ok := staticcall(gas(), 0x0c, input, mul(n, 0xa0), aggregate, 0x80)
-            ok := and(ok, eq(returndatasize(), 0x80))
+            output := aggregate
         }
-        if (!ok) revert BlsPrecompileFailed(G1MSM);
+        uint256 allowance = n * G1MSM_GAS_PER_POINT;
+        if (allowance < PRECOMPILE_GAS) allowance = PRECOMPILE_GAS;
+        _call(G1MSM, allowance, input, n * 0xa0, output, 0x80);
     }
 
     /// @notice The generator of G1.
@@ -354,21 +369,17 @@ library Bls12381 {
             }
         }
         if (!ok) revert BlsPrecompileFailed(MODEXP);
-        bool added;
+        // map(u0) || map(u1), then G2ADD of the two into the result.
+        uint256 mapped = _allocate(0x200);
+        uint256 u;
+        uint256 output;
         assembly ("memory-safe") {
-            // map(u0) || map(u1), then G2ADD of the two into the result.
-            let mapped := mload(0x40)
-            ok := staticcall(gas(), 0x11, field, 0x80, mapped, 0x100)
-            ok := and(ok, eq(returndatasize(), 0x100))
-            ok := and(ok, staticcall(gas(), 0x11, add(field, 0x80), 0x80, add(mapped, 0x100), 0x100))
-            ok := and(ok, eq(returndatasize(), 0x100))
-            if ok {
-                added := staticcall(gas(), 0x0d, mapped, 0x200, point, 0x100)
-                added := and(added, eq(returndatasize(), 0x100))
-            }
+            u := field
+            output := point
         }
-        if (!ok) revert BlsPrecompileFailed(MAP_FP2_TO_G2);
-        if (!added) revert BlsPrecompileFailed(G2ADD);
+        _call(MAP_FP2_TO_G2, PRECOMPILE_GAS, u, 0x80, mapped, 0x100);
+        _call(MAP_FP2_TO_G2, PRECOMPILE_GAS, u + 0x80, 0x80, mapped + 0x100, 0x100);
+        _call(G2ADD, PRECOMPILE_GAS, mapped, 0x200, output, 0x100);
     }
 
     /// @notice expand_message_xmd of RFC 9380 (section 5.3.1) with SHA-256 and len_in_bytes = 256, the length that
@@ -487,6 +498,36 @@ library Bls12381 {
     /// @return matches True when compressing the point gives exactly these bytes.
     function matchesCompressed(G2Point memory point, bytes memory encoded) internal pure returns (bool matches) {
         return encoded.length == 96 && keccak256(compressG2(point)) == keccak256(encoded);
+    }
+
+    /// @dev Calls `precompile` with `allowance` gas on `inputSize` bytes at `input`, the `outputSize` bytes of its answer
+    /// written at `output`. Reverts with `BlsGasTooLow` when less is left than passing on the whole allowance needs,
+    /// and with `BlsPrecompileFailed` when the precompile refuses the input or answers with another length (missing).
+    function _call(
+        address precompile,
+        uint256 allowance,
+        uint256 input,
+        uint256 inputSize,
+        uint256 output,
+        uint256 outputSize
+    ) private view {
+        uint256 needed = allowance + allowance / 63 + CALL_OVERHEAD;
+        uint256 available = gasleft();
+        if (available < needed) revert BlsGasTooLow(precompile, available, needed);
+        bool ok;
+        assembly ("memory-safe") {
+            ok := staticcall(allowance, precompile, input, inputSize, output, outputSize)
+            ok := and(ok, eq(returndatasize(), outputSize))
+        }
+        if (!ok) revert BlsPrecompileFailed(precompile);
+    }
+
+    /// @dev `size` bytes of fresh memory (the free memory pointer moved past them), their address.
+    function _allocate(uint256 size) private pure returns (uint256 pointer) {
+        assembly ("memory-safe") {
+            pointer := mload(0x40)
+            mstore(0x40, add(pointer, size))
+        }
     }
 
     /// @dev Reverts unless the element (hi, lo) is below p.

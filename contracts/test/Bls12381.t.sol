@@ -276,6 +276,62 @@ contract Bls12381VerifyTest is Bls12381TestBase {
         bls.verify{gas: CALL_GAS}(c.pk, c.message, sig, Bls12381.SIGNATURE_DST);
     }
 
+    /// Every EIP-2537 call gets a fixed allowance (`PRECOMPILE_GAS`): a point a precompile refuses costs at most that,
+    /// however much gas the call carries, and reverts with the library's error naming the precompile.
+    function test_OffCurvePoints_RevertTypedWithinTheAllowance() public {
+        SignedCase memory c = _case("marketplace/receipt");
+        uint256 given = 30_000_000;
+        Bls12381.G2Point memory sig = abi.decode(abi.encode(c.sig), (Bls12381.G2Point));
+        sig.y0Lo ^= 1;
+        uint256 before = gasleft();
+        try bls.verify{gas: given}(c.pk, c.message, sig, Bls12381.SIGNATURE_DST) returns (bool) {
+            vm.assertTrue(false, "an off-curve signature verified");
+        } catch (bytes memory reason) {
+            vm.assertEq(reason, abi.encodeWithSelector(Bls12381.BlsPrecompileFailed.selector, address(0x0f)), "pairing");
+        }
+        uint256 verifyUsed = before - gasleft();
+
+        Bls12381.G1Point memory key = Bls12381.G1Point(c.pk.xHi, c.pk.xLo, c.pk.yHi, c.pk.yLo ^ 1);
+        before = gasleft();
+        try bls.validatePublicKey{gas: given}(key) {
+            vm.assertTrue(false, "an off-curve key validated");
+        } catch (bytes memory reason) {
+            vm.assertEq(reason, abi.encodeWithSelector(Bls12381.BlsPrecompileFailed.selector, address(0x0c)), "G1MSM");
+        }
+        uint256 keyUsed = before - gasleft();
+
+        Bls12381.G1Point[] memory keys = new Bls12381.G1Point[](2);
+        (keys[0], keys[1]) = (c.pk, key);
+        before = gasleft();
+        try bls.aggregateG1{gas: given}(keys) returns (Bls12381.G1Point memory) {
+            vm.assertTrue(false, "an off-curve key was added");
+        } catch (bytes memory reason) {
+            vm.assertEq(reason, abi.encodeWithSelector(Bls12381.BlsPrecompileFailed.selector, address(0x0b)), "G1ADD");
+        }
+        uint256 addUsed = before - gasleft();
+
+        console.log(string.concat("verify, off-curve signature: ", vm.toString(verifyUsed), " gas"));
+        console.log(string.concat("validatePublicKey, off-curve key: ", vm.toString(keyUsed), " gas"));
+        console.log(string.concat("aggregateG1, an off-curve key: ", vm.toString(addUsed), " gas"));
+        // The allowance (250,000) plus the work before the refused call and the transaction's own cost (21,000 and
+        // calldata, `isolate`): far below the 30,000,000 given.
+        uint256 allowance = Bls12381.PRECOMPILE_GAS;
+        vm.assertLt(verifyUsed, allowance + 130_000, "verify: the pairing's allowance and the hash to G2");
+        vm.assertLt(keyUsed, allowance + 30_000, "validatePublicKey: G1MSM's allowance");
+        vm.assertLt(addUsed, allowance + 30_000, "aggregateG1: G1ADD's allowance");
+    }
+
+    /// Too little gas to pass a call its whole allowance reverts with `BlsGasTooLow`, never with `BlsPrecompileFailed`:
+    /// a short allowance is not taken for a refused point.
+    function test_RevertWhen_TooLittleGasForTheAllowance() public {
+        SignedCase memory c = _case("marketplace/receipt");
+        vm.expectPartialRevert(Bls12381.BlsGasTooLow.selector);
+        bls.verify{gas: 200_000}(c.pk, c.message, c.sig, Bls12381.SIGNATURE_DST);
+        vm.expectPartialRevert(Bls12381.BlsGasTooLow.selector);
+        bls.validatePublicKey{gas: 200_000}(c.pk);
+        vm.assertTrue(bls.verify{gas: 500_000}(c.pk, c.message, c.sig, Bls12381.SIGNATURE_DST), "enough gas verifies");
+    }
+
     function test_Compress_RoundTripsAndNegation() public view {
         SignedCase memory c = _case("marketplace/receipt");
         // -P has the other sign flag and nothing else changed.

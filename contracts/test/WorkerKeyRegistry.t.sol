@@ -112,7 +112,7 @@ contract WorkerKeyRegistryTest is TestBase {
         Bls12381.G1Point memory off = proofs[0].pk;
         off.yLo ^= 1;
         vm.prank(_worker(0));
-        vm.expectRevert();
+        vm.expectRevert(abi.encodeWithSelector(Bls12381.BlsPrecompileFailed.selector, address(0x0c)));
         staking.registerKey("w1", off, proofs[0].sig);
         vm.assertEq(staking.registryEpoch(), 0, "nothing registered");
     }
