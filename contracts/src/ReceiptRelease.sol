@@ -5,6 +5,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {Bls12381} from "./Bls12381.sol";
 import {Escrow} from "./Escrow.sol";
+import {ReceiptBatch} from "./ReceiptBatch.sol";
 import {ReceiptCodec} from "./ReceiptCodec.sol";
 import {Staking} from "./Staking.sol";
 import {WorkerKeyRegistry} from "./WorkerKeyRegistry.sol";
@@ -14,8 +15,10 @@ import {WorkerKeyRegistry} from "./WorkerKeyRegistry.sol";
 /// with an aggregate BLS signature of at least the job's threshold of registered, staked, unbanned workers (the
 /// executor among them) over its receipt hash, and the executor is paid the receipt's fuel at the job's agreed price,
 /// the rest of the escrow credited back to the client. The client states the price and the threshold once, for its own
-/// open job (`setTerms`). A job is released once, whichever path releases it: the settlement key's batches stay the
-/// cheap path, this one is the client's and the worker's guarantee.
+/// open job (`setTerms`). A job whose threshold is 1 may also be released on its executor's batch signature
+/// (`releaseByBatchProof`): the receipt's inclusion proof in a batch the executor signed once (`ReceiptBatch`). A job is
+/// released once, whichever path releases it: the settlement key's batches stay the cheap path, this one is the
+/// client's and the worker's guarantee.
 /// @dev Holds `SETTLER_ROLE` on the Escrow and calls `Escrow.release`, which refuses a job that is not open. Keys come
 /// from the Staking contract's registry, each registered with its proof of possession, so a plain sum of the signers'
 /// keys is a safe aggregate.
@@ -72,6 +75,9 @@ contract ReceiptRelease {
     error ExecutorNotSigner(bytes32 workerIdHash);
     /// @notice The aggregate signature does not verify over the receipt hash under the signers' keys.
     error InvalidAggregateSignature(bytes32 receiptHash);
+    /// @notice The executor's signature does not verify over the signing hash of the batch the proof leads to (the
+    /// executor did not sign that batch: another sequence number or size, or another worker's signature).
+    error InvalidBatchSignature(bytes32 receiptHash, bytes32 signingHash);
     /// @notice The receipt's fuel at the job's price comes to nothing.
     error NothingEarned(bytes32 jobId);
     /// @notice Signed terms whose signature is malformed or recovers to `signer`, not the job's client.
@@ -132,26 +138,80 @@ contract ReceiptRelease {
         bytes32[] calldata signerIds,
         Bls12381.G2Point calldata aggregateSignature
     ) external returns (uint256 paid) {
-        Terms memory terms = termsOf[jobId];
+        (Terms memory terms, uint256 escrowed) = _openJob(jobId, receipt);
+        if (signerIds.length < terms.threshold) revert TooFewSigners(signerIds.length, terms.threshold);
+
+        bytes32 receiptHash = ReceiptCodec.hash(receipt);
+        address executor = _checkSigners(keccak256(bytes(receipt.workerId)), signerIds, receiptHash, aggregateSignature);
+        paid = _earned(jobId, receipt.fuelConsumed, terms, escrowed);
+        _pay(jobId, receiptHash, executor, paid, signerIds.length);
+    }
+
+    /// @notice Releases `jobId` on `receipt` signed by its executor alone in a batch: `batch` is the receipt's inclusion
+    /// proof (sequence, size, leaf index, root and audit path, as the receipt file's `batch` member carries them) and
+    /// `signature` the executor's signature over the batch's signing hash (`ReceiptBatch.signingHash`). Only for a job
+    /// whose threshold is 1, and only when the executor's registered key is eligible (registered, staked, not banned).
+    /// Pays as `releaseByProof` does, once. Callable by anyone.
+    /// @dev Reverts with `NoTerms`, `WrongJob`, `JobNotOpen`, `TooFewSigners(1, threshold)`, `SignerNotEligible`,
+    /// `ReceiptBatch.MalformedBatchProof`, `ReceiptBatch.BadBatchProof`, `InvalidBatchSignature` or `NothingEarned`.
+    /// @return paid The amount credited to the executor.
+    function releaseByBatchProof(
+        bytes32 jobId,
+        ReceiptCodec.ExecutionReceipt calldata receipt,
+        ReceiptBatch.Proof calldata batch,
+        Bls12381.G2Point calldata signature
+    ) external returns (uint256 paid) {
+        (Terms memory terms, uint256 escrowed) = _openJob(jobId, receipt);
+        if (terms.threshold > 1) revert TooFewSigners(1, terms.threshold);
+
+        bytes32 executorId = keccak256(bytes(receipt.workerId));
+        if (!staking.isEligible(executorId)) revert SignerNotEligible(executorId);
+        WorkerKeyRegistry.WorkerKey memory entry = staking.workerKey(executorId);
+        bytes32 receiptHash = ReceiptCodec.hash(receipt);
+        bytes32 signingHash = ReceiptBatch.signedMessage(receiptHash, batch);
+        if (!Bls12381.verify(entry.publicKey, signingHash, signature)) {
+            revert InvalidBatchSignature(receiptHash, signingHash);
+        }
+
+        paid = _earned(jobId, receipt.fuelConsumed, terms, escrowed);
+        _pay(jobId, receiptHash, entry.worker, paid, 1);
+    }
+
+    /// The terms and escrow of `jobId`, which must have terms, be open and be the receipt's job.
+    function _openJob(bytes32 jobId, ReceiptCodec.ExecutionReceipt calldata receipt)
+        private
+        view
+        returns (Terms memory terms, uint256 escrowed)
+    {
+        terms = termsOf[jobId];
         if (terms.threshold == 0) revert NoTerms(jobId);
         bytes32 receiptJobId = keccak256(bytes(receipt.jobId));
         if (receiptJobId != jobId) revert WrongJob(jobId, receiptJobId);
-        (,, uint256 escrowed,, Escrow.JobState state) = escrow.jobOf(jobId);
+        Escrow.JobState state;
+        (,, escrowed,, state) = escrow.jobOf(jobId);
         if (state != Escrow.JobState.Open) revert JobNotOpen(jobId);
-        if (signerIds.length < terms.threshold) revert TooFewSigners(signerIds.length, terms.threshold);
+    }
 
-        address executor = _checkSigners(keccak256(bytes(receipt.workerId)), signerIds, receipt, aggregateSignature);
+    /// The fuel at the job's price, at most the escrow; reverts with `NothingEarned` when that is nothing.
+    function _earned(bytes32 jobId, uint64 fuelConsumed, Terms memory terms, uint256 escrowed)
+        private
+        pure
+        returns (uint256 paid)
+    {
         // A price per million fuel units in price units is a price per fuel unit in the token's smallest unit (a
         // millionth of a price unit), as the marketplace charges: fuel × price, below 2^192.
-        paid = uint256(receipt.fuelConsumed) * terms.pricePerMillionFuel;
+        paid = uint256(fuelConsumed) * terms.pricePerMillionFuel;
         if (paid > escrowed) paid = escrowed;
         if (paid == 0) revert NothingEarned(jobId);
+    }
 
+    /// Credits `paid` to `executor` and the rest of the escrow to the client, and emits `ReleasedByProof`.
+    function _pay(bytes32 jobId, bytes32 receiptHash, address executor, uint256 paid, uint256 signers) private {
         address[] memory payees = new address[](1);
         uint256[] memory amounts = new uint256[](1);
         payees[0] = executor;
         amounts[0] = paid;
-        emit ReleasedByProof(jobId, ReceiptCodec.hash(receipt), executor, paid, signerIds.length);
+        emit ReleasedByProof(jobId, receiptHash, executor, paid, signers);
         escrow.release(jobId, payees, amounts);
     }
 
@@ -160,7 +220,7 @@ contract ReceiptRelease {
     function _checkSigners(
         bytes32 executorId,
         bytes32[] calldata signerIds,
-        ReceiptCodec.ExecutionReceipt calldata receipt,
+        bytes32 receiptHash,
         Bls12381.G2Point calldata aggregateSignature
     ) private view returns (address executor) {
         Bls12381.G1Point[] memory keys = new Bls12381.G1Point[](signerIds.length);
@@ -174,7 +234,6 @@ contract ReceiptRelease {
         }
 
         if (executor == address(0)) revert ExecutorNotSigner(executorId);
-        bytes32 receiptHash = ReceiptCodec.hash(receipt);
         if (!Bls12381.verify(Bls12381.aggregateG1(keys), receiptHash, aggregateSignature)) {
             revert InvalidAggregateSignature(receiptHash);
         }

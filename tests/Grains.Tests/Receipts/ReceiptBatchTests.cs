@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Marketplace.Crypto.Bls;
 using Marketplace.GrainInterfaces;
@@ -38,6 +39,28 @@ public sealed class ReceiptBatchTests : IDisposable
                 Assert.NotEqual(root, ReceiptBatch.RootFromPath(hashes[otherIndex], i, size, paths[i]));
             }
         }
+    }
+
+    /// <summary>The same batch is pinned in contracts/test/ReceiptBatch.t.sol: the contract follows these paths to this
+    /// root and signs over this hash only if its leaf, node and signing-hash layout is byte for byte this one.</summary>
+    [Fact]
+    public void TheGoldenBatchHasThePinnedRootPathsAndSigningHash()
+    {
+        var hashes = Enumerable.Range(0, 7).Select(i => SHA256.HashData(Encoding.ASCII.GetBytes($"marketplace batch vector receipt {i}"))).ToArray();
+        var (root, paths) = ReceiptBatch.Build(hashes);
+
+        Assert.Equal("7b8e6edaecfeb4ef9714d7e8db4f7b7ba64b2e948412502829860724c317fb67", Convert.ToHexStringLower(root));
+        Assert.Equal(
+            "bab27f54785a1a94989944bb777181134a95d4e54bbf961c4de17a4340c393e4"
+            + "9b9b18a4ea1fcc96a0fa839abd7c529c8748b0d3f8dd399dcd0e9b0cf69968f6"
+            + "76e767b97e60cf1d05412de18a510f90e4c55e058e11b3b7d61ab88b34fb883b",
+            Convert.ToHexStringLower(paths[5]));
+        Assert.Equal(
+            "e112d0cfadd381c47059e6508f9ad71fde2e239477d6a5e0836009843eae091b"
+            + "76e767b97e60cf1d05412de18a510f90e4c55e058e11b3b7d61ab88b34fb883b",
+            Convert.ToHexStringLower(paths[6]));
+        Assert.Equal("43a2dc45ae576ef4970c14d30737002ccdd8cba775450d46d9f7f11979198ce3", Convert.ToHexStringLower(ReceiptBatch.SigningHash(412, 7, root)));
+        Assert.Equal(root, ReceiptBatch.RootFromPath(hashes[5], 5, 7, paths[5]));
     }
 
     [Fact]
