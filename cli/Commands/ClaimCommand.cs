@@ -1,6 +1,9 @@
-// Design: the client's own way to be paid, or to pay its worker, without the operator: it needs the aggregated receipt
-// file it already keeps, a node, a key with gas money and the ReceiptRelease contract's address. Nothing is asked of
-// a silo. The contract checks everything (terms, job, signers, signature); a refusal names the contract's error.
+// Design: the client's own way to be paid, or to pay its worker, without the operator: it needs the receipt file it
+// already keeps, a node, a key with gas money and the ReceiptRelease contract's address. Nothing is asked of a silo.
+// The file picks the call: an aggregated receipt releaseByProof with its signers; an executor's receipt signed in a
+// batch releaseByBatchProof with its inclusion proof; an executor's receipt signed alone releaseByProof with the
+// executor as the one signer (the last two only for a job whose threshold is 1). The contract checks everything
+// (terms, job, signers, batch proof, signature); a refusal names the contract's error.
 using System.CommandLine;
 using Marketplace.Chain.Abi;
 using Marketplace.Chain.Contracts;
@@ -14,17 +17,18 @@ using Marketplace.Grains.Settlement;
 namespace Marketplace.Cli.Commands;
 
 /// <summary><c>claim --receipt r.json --rpc URL --key-file F --contract ADDRESS</c>: releases a job's escrow on chain
-/// by its aggregated receipt (the <c>ReceiptRelease</c> contract). Needs no silo.</summary>
+/// by its aggregated receipt, or by its executor's receipt alone (batch-signed or not) for a job whose threshold is 1
+/// (the <c>ReceiptRelease</c> contract). Needs no silo.</summary>
 internal static class ClaimCommand
 {
     public static Command Create(CliContext context)
     {
-        var receipt = new Option<string>("--receipt") { Description = "The job's aggregated receipt file (from `marketplace job-receipt --out`).", Required = true };
+        var receipt = new Option<string>("--receipt") { Description = "The job's receipt file (from `marketplace job-receipt --out`): the aggregated one, or the executor's for a job whose threshold is 1.", Required = true };
         var rpc = new Option<string>("--rpc") { Description = "The node's JSON-RPC URL, e.g. http://127.0.0.1:8545.", Required = true };
         var keyFile = new Option<string>("--key-file") { Description = "A key that pays the gas: a file holding 32 bytes in hex. Anyone may claim; the executor is paid either way.", Required = true };
         var contract = new Option<string>("--contract") { Description = "The ReceiptRelease contract's address.", Required = true };
         var termsFile = new Option<string?>("--terms") { Description = "The job's terms file (from `marketplace job-terms --out`), stated on chain first when the chain has none for the job." };
-        var command = new Command("claim", "Release a job's escrow on chain by its aggregated receipt, without the operator.") { receipt, rpc, keyFile, contract, termsFile };
+        var command = new Command("claim", "Release a job's escrow on chain by its receipt, without the operator.") { receipt, rpc, keyFile, contract, termsFile };
         context.SetAction(command, async run =>
         {
             var url = ChainCommand.ParseUrl(run.Get(rpc)!);
@@ -38,16 +42,7 @@ internal static class ClaimCommand
                 throw CliException.Usage($"--contract: '{run.Get(contract)}' is not an address ({e.Message}).");
             }
 
-            var aggregated = Read(await File.ReadAllBytesAsync(LocalFiles.Existing("--receipt", run.Get(receipt)), run.CancellationToken));
-            byte[] call;
-            try
-            {
-                call = ReceiptReleaseCall.Encode(aggregated);
-            }
-            catch (ReceiptFormatException e)
-            {
-                throw new CliException("receipt_invalid", ExitCodes.ReceiptInvalid, "malformed: " + e.Message);
-            }
+            var (claimed, call) = Encode(await File.ReadAllBytesAsync(LocalFiles.Existing("--receipt", run.Get(receipt)), run.CancellationToken));
 
             var key = SettlementKeyLoader.TryLoad(new ChainSettlementOptions { PrivateKeyFile = Path.GetFullPath(run.Get(keyFile)!) }, out var problem)
                 ?? throw new CliException("invalid_key", ExitCodes.Usage, $"--key-file: {problem}.");
@@ -57,7 +52,7 @@ internal static class ClaimCommand
             var abi = SettlementContracts.ReceiptRelease.Abi;
             if (run.Get(termsFile) is { } termsPath)
             {
-                var terms = ReadTerms(await File.ReadAllBytesAsync(LocalFiles.Existing("--terms", termsPath), run.CancellationToken), aggregated, release);
+                var terms = ReadTerms(await File.ReadAllBytesAsync(LocalFiles.Existing("--terms", termsPath), run.CancellationToken), claimed, release);
                 await StateTermsAsync(new ContractClient(client, abi, release), sender, terms, run.CancellationToken);
             }
 
@@ -78,7 +73,7 @@ internal static class ClaimCommand
             {
                 JsonOutput.Write(run.Environment.Output, new
                 {
-                    job_id = aggregated.Receipt.JobId,
+                    job_id = claimed.JobId,
                     transaction = mined.TransactionHash.ToString(),
                     executor = executor?.ToChecksumString(),
                     paid = paid?.ToString(),
@@ -86,7 +81,7 @@ internal static class ClaimCommand
             }
             else
             {
-                run.Environment.Output.WriteLine($"released job {aggregated.Receipt.JobId} in transaction {mined.TransactionHash}: {paid} to {executor?.ToChecksumString()} ({aggregated.Receipt.WorkerId}), the rest to the client's balance in the Escrow");
+                run.Environment.Output.WriteLine($"released job {claimed.JobId} in transaction {mined.TransactionHash}: {paid} to {executor?.ToChecksumString()} ({claimed.WorkerId}), the rest to the client's balance in the Escrow");
             }
 
             return ExitCodes.Ok;
@@ -114,7 +109,7 @@ internal static class ClaimCommand
         }
     }
 
-    private static ChainJobTerms ReadTerms(byte[] bytes, AggregatedReceipt aggregated, Address release)
+    private static ChainJobTerms ReadTerms(byte[] bytes, ExecutionReceipt receipt, Address release)
     {
         ChainJobTerms terms;
         try
@@ -126,9 +121,9 @@ internal static class ClaimCommand
             throw new CliException("terms_invalid", ExitCodes.ReceiptInvalid, "malformed: " + e.Message);
         }
 
-        if (!string.Equals(terms.JobId, aggregated.Receipt.JobId, StringComparison.Ordinal))
+        if (!string.Equals(terms.JobId, receipt.JobId, StringComparison.Ordinal))
         {
-            throw new CliException("terms_invalid", ExitCodes.ReceiptInvalid, $"other_job: the terms are job {terms.JobId}'s, the receipt job {aggregated.Receipt.JobId}'s");
+            throw new CliException("terms_invalid", ExitCodes.ReceiptInvalid, $"other_job: the terms are job {terms.JobId}'s, the receipt job {receipt.JobId}'s");
         }
 
         Address signedFor;
@@ -149,20 +144,31 @@ internal static class ClaimCommand
         return terms;
     }
 
-    private static AggregatedReceipt Read(byte[] bytes)
+    /// <summary>The receipt in the file and the call that claims by it: <c>releaseByProof</c> for an aggregated receipt
+    /// or one signed by its executor alone, <c>releaseByBatchProof</c> for one its executor signed in a batch.</summary>
+    private static (ExecutionReceipt Receipt, byte[] Call) Encode(byte[] bytes)
     {
         try
         {
-            if (AggregatedReceiptJson.ReadKind(bytes) != AggregatedReceipt.AggregatedKind)
+            switch (AggregatedReceiptJson.ReadKind(bytes))
             {
-                throw new CliException("receipt_invalid", ExitCodes.ReceiptInvalid, "unknown_kind: only an aggregated receipt (kind 'aggregated', signed by the job's committee) can be claimed on chain");
+                case AggregatedReceipt.AggregatedKind:
+                    var aggregated = AggregatedReceiptJson.Parse(bytes);
+                    return (aggregated.Receipt, ReceiptReleaseCall.Encode(aggregated));
+                case SignedExecutionReceipt.ExecutorKind:
+                    var signed = ReceiptJson.Parse(bytes);
+                    return (signed.Receipt, ReceiptReleaseCall.Encode(signed));
+                default:
+                    throw new CliException("receipt_invalid", ExitCodes.ReceiptInvalid, $"unknown_kind: only a receipt file of kind '{AggregatedReceipt.AggregatedKind}' or '{SignedExecutionReceipt.ExecutorKind}' can be claimed on chain");
             }
-
-            return AggregatedReceiptJson.Parse(bytes);
         }
         catch (ReceiptFormatException e)
         {
             throw new CliException("receipt_invalid", ExitCodes.ReceiptInvalid, "malformed: " + e.Message);
+        }
+        catch (Crypto.CryptoFormatException e)
+        {
+            throw new CliException("receipt_invalid", ExitCodes.ReceiptInvalid, "malformed: the signature: " + e.Message);
         }
     }
 }

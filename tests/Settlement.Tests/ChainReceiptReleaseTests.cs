@@ -126,6 +126,111 @@ public sealed class ChainReceiptReleaseTests
         }
     }
 
+    [AnvilFact]
+    public async Task An_executors_batch_signed_receipt_releases_a_threshold_one_job_by_its_inclusion_proof_once()
+    {
+        await using var anvil = await AnvilNode.StartAsync();
+        var admin = await anvil.FundedKeyAsync(Wei.FromEther(100));
+        var nonces = new NonceManager(anvil.Rpc);
+        var deployment = await ChainDeployment.DeployAsync(anvil.Rpc, admin, new ChainDeploymentRequest { UnstakeDelaySeconds = 3600, MinimumStake = 1_000 });
+        var adminSender = Sender(anvil.Rpc, admin, nonces);
+        var release = await ContractClient.DeployAsync(adminSender, SettlementContracts.ReceiptRelease, [deployment.Escrow, deployment.Staking]);
+        var escrow = new ContractClient(anvil.Rpc, SettlementContracts.Escrow.Abi, deployment.Escrow, adminSender);
+        var token = new ContractClient(anvil.Rpc, SettlementContracts.MarketToken.Abi, deployment.Token, adminSender);
+        await escrow.SendAsync("grantRole", [(byte[])(await escrow.CallAsync("SETTLER_ROLE", []))[0]!, release.Address]);
+
+        // The executor w1 registers its key with its proof of possession and stakes.
+        using var secret = Bls.KeyGen(Encoding.UTF8.GetBytes("chain batch release test key w1 with enough bytes"));
+        var workerKey = await anvil.FundedKeyAsync(Wei.FromEther(1));
+        var worker = Sender(anvil.Rpc, workerKey, nonces);
+        await token.SendAsync("transfer", [worker.Address, 5_000]);
+        await new ContractClient(anvil.Rpc, SettlementContracts.MarketToken.Abi, deployment.Token, worker).SendAsync("approve", [deployment.Staking, 5_000]);
+        var staking = new ContractClient(anvil.Rpc, SettlementContracts.Staking.Abi, deployment.Staking, worker);
+        await staking.SendAsync("registerKey", ["w1", ReceiptReleaseCall.Words(Bls.SkToPk(secret).ToEip2537()), ReceiptReleaseCall.Words(Bls.PopProve(secret).ToEip2537())]);
+        await staking.SendAsync("stake", [5_000]);
+
+        // The client escrows three jobs: two that need the executor alone, one that needs two signers.
+        var clientKey = await anvil.FundedKeyAsync(Wei.FromEther(1));
+        var client = Sender(anvil.Rpc, clientKey, nonces);
+        await token.SendAsync("transfer", [client.Address, 3 * Escrowed]);
+        await new ContractClient(anvil.Rpc, SettlementContracts.MarketToken.Abi, deployment.Token, client).SendAsync("approve", [deployment.Escrow, 3 * Escrowed]);
+        var clientEscrow = new ContractClient(anvil.Rpc, SettlementContracts.Escrow.Abi, deployment.Escrow, client);
+        var clientRelease = new ContractClient(anvil.Rpc, SettlementContracts.ReceiptRelease.Abi, release.Address, client);
+        foreach (var (job, threshold) in new[] { ("job-batch-1", 1), ("job-batch-2", 2), ("job-alone-1", 1) })
+        {
+            await clientEscrow.SendAsync("deposit", [ReceiptReleaseCall.ChainId(job), Escrowed, (ulong)DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds()]);
+            await clientRelease.SendAsync("setTerms", [ReceiptReleaseCall.ChainId(job), 50, threshold]);
+        }
+
+        // w1 signs a batch of three receipts once: two of these jobs and one of another client.
+        ExecutionReceipt[] receipts = [Receipt("job-batch-1", "w1", fuel: 4_000), Receipt("job-batch-2", "w1", fuel: 1_000), Receipt("job-elsewhere", "w1", fuel: 7)];
+        var hashes = receipts.Select(ReceiptCodec.Hash).ToArray();
+        var (root, paths) = ReceiptBatch.Build(hashes);
+        var batchSignature = Bls.Sign(secret, ReceiptBatch.SigningHash(7, 3, root)).ToBytes();
+        SignedExecutionReceipt BatchFile(int index) => new()
+        {
+            Receipt = receipts[index],
+            ReceiptHash = hashes[index],
+            WorkerPublicKey = Bls.SkToPk(secret).ToBytes(),
+            Signature = batchSignature,
+            Batch = new ReceiptBatchProof { Sequence = 7, Size = 3, Index = index, Path = paths[index], Root = root },
+        };
+        Assert.True(ReceiptVerifier.VerifySigned(BatchFile(0)).IsValid, "the marketplace accepts the file as it is");
+
+        var folder = Directory.CreateTempSubdirectory("marketplace-claim-batch-tests").FullName;
+        var keyFile = Path.Combine(folder, "claimer.key");
+        await File.WriteAllTextAsync(keyFile, Convert.ToHexStringLower((await anvil.FundedKeyAsync(Wei.FromEther(1))).ToBytes()));
+        var file = Path.Combine(folder, "r.json");
+        string[] claim = ["claim", "--receipt", file, "--rpc", anvil.Url, "--key-file", keyFile, "--contract", release.Address.ToString()];
+
+        // The receipt moved to another leaf of the batch: its path leads elsewhere; nothing moves.
+        var moved = BatchFile(0);
+        moved.Batch!.Index = 1;
+        await File.WriteAllBytesAsync(file, ReceiptJson.Serialize(moved));
+        var refused = await CliRunner.RunAsync(claim);
+        Assert.Equal(3, refused.Exit);
+        Assert.Contains("BadBatchProof", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(BigInteger.Zero, await ClaimableAsync(escrow, worker.Address));
+
+        // A job that needs two signers is not released on the executor's word.
+        await File.WriteAllBytesAsync(file, ReceiptJson.Serialize(BatchFile(1)));
+        var committee = await CliRunner.RunAsync(claim);
+        Assert.Equal(3, committee.Exit);
+        Assert.Contains("TooFewSigners", committee.Error, StringComparison.Ordinal);
+
+        // The file as the client keeps it: paid once, the rest to the client.
+        await File.WriteAllBytesAsync(file, ReceiptJson.Serialize(BatchFile(0)));
+        var claimed = await CliRunner.RunAsync([.. claim, "--json"]);
+        Assert.True(claimed.Exit == 0, claimed.Error);
+        using (var answer = System.Text.Json.JsonDocument.Parse(claimed.Output))
+        {
+            Assert.Equal("job-batch-1", answer.RootElement.GetProperty("job_id").GetString());
+            Assert.Equal("200000", answer.RootElement.GetProperty("paid").GetString());
+            Assert.Equal(worker.Address.ToChecksumString(), answer.RootElement.GetProperty("executor").GetString());
+        }
+
+        Assert.Equal(new BigInteger(200_000), await ClaimableAsync(escrow, worker.Address));
+        Assert.Equal(new BigInteger(Escrowed - 200_000), await ClaimableAsync(escrow, client.Address));
+        var replayed = await CliRunner.RunAsync(claim);
+        Assert.Equal(3, replayed.Exit);
+        Assert.Contains("JobNotOpen", replayed.Error, StringComparison.Ordinal);
+        Assert.Equal(new BigInteger(200_000), await ClaimableAsync(escrow, worker.Address));
+
+        // A receipt the executor signed alone goes through releaseByProof with the executor as the one signer.
+        var alone = Receipt("job-alone-1", "w1", fuel: 2_000);
+        var aloneHash = ReceiptCodec.Hash(alone);
+        await File.WriteAllBytesAsync(file, ReceiptJson.Serialize(new SignedExecutionReceipt
+        {
+            Receipt = alone,
+            ReceiptHash = aloneHash,
+            WorkerPublicKey = Bls.SkToPk(secret).ToBytes(),
+            Signature = Bls.Sign(secret, aloneHash).ToBytes(),
+        }));
+        var aloneClaimed = await CliRunner.RunAsync(claim);
+        Assert.True(aloneClaimed.Exit == 0, aloneClaimed.Error);
+        Assert.Equal(new BigInteger(300_000), await ClaimableAsync(escrow, worker.Address));
+    }
+
     private static TransactionSender Sender(IEvmRpcClient rpc, Secp256k1PrivateKey key, NonceManager nonces) => new(rpc, key, nonces, new FeeEstimator(rpc));
 
     private static async Task<BigInteger> ClaimableAsync(ContractClient escrow, Address account) => (BigInteger)(await escrow.CallAsync("claimable", [account]))[0]!;
