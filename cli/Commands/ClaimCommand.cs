@@ -5,10 +5,7 @@
 // executor as the one signer (the last two only for a job whose threshold is 1). The contract checks everything
 // (terms, job, signers, batch proof, signature); a refusal names the contract's error.
 using System.CommandLine;
-using Marketplace.Chain.Abi;
 using Marketplace.Chain.Contracts;
-using Marketplace.Chain.Rpc;
-using Marketplace.Chain.Sending;
 using Marketplace.Cli.Output;
 using Marketplace.Crypto.Ethereum;
 using Marketplace.GrainInterfaces;
@@ -24,49 +21,27 @@ internal static class ClaimCommand
     public static Command Create(CliContext context)
     {
         var receipt = new Option<string>("--receipt") { Description = "The job's receipt file (from `marketplace job-receipt --out`): the aggregated one, or the executor's for a job whose threshold is 1.", Required = true };
-        var rpc = new Option<string>("--rpc") { Description = "The node's JSON-RPC URL, e.g. http://127.0.0.1:8545.", Required = true };
-        var keyFile = new Option<string>("--key-file") { Description = "A key that pays the gas: a file holding 32 bytes in hex. Anyone may claim; the executor is paid either way.", Required = true };
-        var contract = new Option<string>("--contract") { Description = "The ReceiptRelease contract's address.", Required = true };
+        var chain = new ContractCallOptions("A key that pays the gas: a file holding 32 bytes in hex. Anyone may claim; the executor is paid either way.", "The ReceiptRelease contract's address.");
         var termsFile = new Option<string?>("--terms") { Description = "The job's terms file (from `marketplace job-terms --out`), stated on chain first when the chain has none for the job." };
-        var command = new Command("claim", "Release a job's escrow on chain by its receipt, without the operator.") { receipt, rpc, keyFile, contract, termsFile };
+        var command = new Command("claim", "Release a job's escrow on chain by its receipt, without the operator.") { receipt, termsFile };
+        chain.AddTo(command);
         context.SetAction(command, async run =>
         {
-            var url = ChainCommand.ParseUrl(run.Get(rpc)!);
-            Address release;
-            try
-            {
-                release = Address.Parse(run.Get(contract));
-            }
-            catch (Crypto.CryptoFormatException e)
-            {
-                throw CliException.Usage($"--contract: '{run.Get(contract)}' is not an address ({e.Message}).");
-            }
+            var release = chain.ContractAddress(run);
 
             var (claimed, call) = Encode(await File.ReadAllBytesAsync(LocalFiles.Existing("--receipt", run.Get(receipt)), run.CancellationToken));
 
-            var key = SettlementKeyLoader.TryLoad(new ChainSettlementOptions { PrivateKeyFile = Path.GetFullPath(run.Get(keyFile)!) }, out var problem)
-                ?? throw new CliException("invalid_key", ExitCodes.Usage, $"--key-file: {problem}.");
-            using var http = new HttpClient();
-            var client = new EvmRpcClient(http, new EvmRpcClientOptions { Endpoint = url, RequestTimeout = TimeSpan.FromSeconds(30) });
-            var sender = new TransactionSender(client, key, new NonceManager(client), new FeeEstimator(client));
+            using var caller = chain.Open(run);
             var abi = SettlementContracts.ReceiptRelease.Abi;
+            var contract = new ContractClient(caller.Rpc, abi, release);
             if (run.Get(termsFile) is { } termsPath)
             {
                 var terms = ReadTerms(await File.ReadAllBytesAsync(LocalFiles.Existing("--terms", termsPath), run.CancellationToken), claimed, release);
-                await StateTermsAsync(new ContractClient(client, abi, release), sender, terms, run.CancellationToken);
+                await StateTermsAsync(contract, caller, terms, run.CancellationToken);
             }
 
-            TransactionReceipt mined;
-            try
-            {
-                mined = await sender.SendAndWaitAsync(new TransactionRequest { To = release, Data = call }, run.CancellationToken);
-            }
-            catch (ContractRevertException e) when (e.Reason.Kind == RevertKind.Unknown)
-            {
-                throw new ContractRevertException(abi.DecodeRevert(e.Reason.Data), e.TransactionHash, e);
-            }
-
-            var released = new ContractClient(client, abi, release).DecodeEvents(mined, "ReleasedByProof");
+            var mined = await caller.SendAsync(release, call, abi, run.CancellationToken);
+            var released = contract.DecodeEvents(mined, "ReleasedByProof");
             var paid = released.Count == 1 ? released[0].Values[3] : null;
             var executor = released.Count == 1 ? released[0].Values[2] as Address? : null;
             if (run.Json)
@@ -91,7 +66,7 @@ internal static class ClaimCommand
 
     /// <summary>Sends the signed terms unless the chain has terms for the job already (then the contract's own are
     /// the ones that count).</summary>
-    private static async Task StateTermsAsync(ContractClient release, TransactionSender sender, ChainJobTerms terms, CancellationToken cancellationToken)
+    private static async Task StateTermsAsync(ContractClient release, ContractCaller caller, ChainJobTerms terms, CancellationToken cancellationToken)
     {
         var stated = await release.CallAsync("termsOf", [ReceiptReleaseCall.ChainId(terms.JobId)], cancellationToken: cancellationToken);
         if (stated[1] is System.Numerics.BigInteger threshold && !threshold.IsZero)
@@ -99,14 +74,7 @@ internal static class ClaimCommand
             return;
         }
 
-        try
-        {
-            await sender.SendAndWaitAsync(new TransactionRequest { To = release.Address, Data = JobTermsSignature.EncodeSetTerms(terms) }, cancellationToken);
-        }
-        catch (ContractRevertException e) when (e.Reason.Kind == RevertKind.Unknown)
-        {
-            throw new ContractRevertException(release.Abi.DecodeRevert(e.Reason.Data), e.TransactionHash, e);
-        }
+        await caller.SendAsync(release.Address, JobTermsSignature.EncodeSetTerms(terms), release.Abi, cancellationToken);
     }
 
     private static ChainJobTerms ReadTerms(byte[] bytes, ExecutionReceipt receipt, Address release)

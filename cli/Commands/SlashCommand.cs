@@ -6,10 +6,7 @@
 // everything again; a refusal names its error.
 using System.CommandLine;
 using System.Numerics;
-using Marketplace.Chain.Abi;
 using Marketplace.Chain.Contracts;
-using Marketplace.Chain.Rpc;
-using Marketplace.Chain.Sending;
 using Marketplace.Cli.Output;
 using Marketplace.Crypto.Ethereum;
 using Marketplace.GrainInterfaces;
@@ -25,22 +22,12 @@ internal static class SlashCommand
     public static Command Create(CliContext context)
     {
         var evidenceFile = new Option<string>("--evidence") { Description = "The double-sign evidence file (from `marketplace evidence --out`).", Required = true };
-        var rpc = new Option<string>("--rpc") { Description = "The node's JSON-RPC URL, e.g. http://127.0.0.1:8545.", Required = true };
-        var keyFile = new Option<string>("--key-file") { Description = "A key that pays the gas: a file holding 32 bytes in hex. Anyone may slash by proof; the stake goes to the treasury.", Required = true };
-        var contract = new Option<string>("--contract") { Description = "The Staking contract's address.", Required = true };
-        var command = new Command("slash", "Slash a worker that signed two results of one job on chain by the evidence, without the operator: its whole stake, its key banned.") { evidenceFile, rpc, keyFile, contract };
+        var chain = new ContractCallOptions("A key that pays the gas: a file holding 32 bytes in hex. Anyone may slash by proof; the stake goes to the treasury.", "The Staking contract's address.");
+        var command = new Command("slash", "Slash a worker that signed two results of one job on chain by the evidence, without the operator: its whole stake, its key banned.") { evidenceFile };
+        chain.AddTo(command);
         context.SetAction(command, async run =>
         {
-            var url = ChainCommand.ParseUrl(run.Get(rpc)!);
-            Address staking;
-            try
-            {
-                staking = Address.Parse(run.Get(contract));
-            }
-            catch (Crypto.CryptoFormatException e)
-            {
-                throw CliException.Usage($"--contract: '{run.Get(contract)}' is not an address ({e.Message}).");
-            }
+            var staking = chain.ContractAddress(run);
 
             var (evidence, evidenceHash) = await VerifyEvidenceCommand.ReadCheckedAsync(run.Get(evidenceFile), run.CancellationToken, "--evidence").ConfigureAwait(false);
             if (DoubleSignSlashCall.WhyNotProvable(evidence) is { } problem)
@@ -48,23 +35,10 @@ internal static class SlashCommand
                 throw VerifyEvidenceCommand.Invalid("signed_in_batch", problem + " (hand it to the marketplace with submit-evidence)");
             }
 
-            var key = SettlementKeyLoader.TryLoad(new ChainSettlementOptions { PrivateKeyFile = Path.GetFullPath(run.Get(keyFile)!) }, out var keyProblem)
-                ?? throw new CliException("invalid_key", ExitCodes.Usage, $"--key-file: {keyProblem}.");
-            using var http = new HttpClient();
-            var client = new EvmRpcClient(http, new EvmRpcClientOptions { Endpoint = url, RequestTimeout = TimeSpan.FromSeconds(30) });
-            var sender = new TransactionSender(client, key, new NonceManager(client), new FeeEstimator(client));
-            var contractClient = new ContractClient(client, SettlementContracts.Staking.Abi, staking);
+            using var caller = chain.Open(run);
+            var contractClient = new ContractClient(caller.Rpc, SettlementContracts.Staking.Abi, staking);
             var signer = await SignerIdHashAsync(contractClient, evidence, run.CancellationToken).ConfigureAwait(false);
-            var call = DoubleSignSlashCall.Encode(signer, evidence);
-            TransactionReceipt mined;
-            try
-            {
-                mined = await sender.SendAndWaitAsync(new TransactionRequest { To = staking, Data = call }, run.CancellationToken).ConfigureAwait(false);
-            }
-            catch (ContractRevertException e) when (e.Reason.Kind == RevertKind.Unknown)
-            {
-                throw new ContractRevertException(contractClient.Abi.DecodeRevert(e.Reason.Data), e.TransactionHash, e);
-            }
+            var mined = await caller.SendAsync(staking, DoubleSignSlashCall.Encode(signer, evidence), contractClient.Abi, run.CancellationToken).ConfigureAwait(false);
 
             var slashed = contractClient.DecodeEvents(mined, "Slashed");
             var worker = slashed.Count == 1 ? slashed[0]["worker"] as Address? : null;

@@ -231,7 +231,9 @@ contract ReceiptReleaseTest is TestBase, BlsSigning {
         (address client, uint256 key, bytes32 job) = _signingClientJob();
         bytes memory signature = _signTerms(key, job, PRICE, 2);
         vm.prank(ANYONE);
+        uint256 before = gasleft();
         release.setTermsWithSignature(job, PRICE, 2, signature);
+        console.log(string.concat("setTermsWithSignature gas (call included): ", vm.toString(before - gasleft())));
         (uint128 price, uint8 threshold) = release.termsOf(job);
         vm.assertEq(uint256(price), uint256(PRICE), "price");
         vm.assertEq(uint256(threshold), 2, "threshold");

@@ -81,4 +81,31 @@ public sealed class ReceiptApiTests(ApiSiloFixture fixture)
         var error = await Assert.ThrowsAsync<JobConflictException>(() => client.GetJobReceiptAsync(job.JobId));
         Assert.Contains("has no receipt", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Chain_terms_are_refused_with_a_typed_problem_off_the_chain_for_another_client_and_for_bad_ids()
+    {
+        using var alice = _silo.NewHttpClient(ApiTestSilo.AliceKey);
+        using var bob = _silo.NewHttpClient(ApiTestSilo.BobKey);
+        var name = "echo-terms-" + Guid.NewGuid().ToString("N")[..8];
+        (await JobApiTests.PostJsonAsync(alice, "v1/programs", SamplePrograms.Echo(name))).EnsureSuccessStatusCode();
+        var job = await JobApiTests.WaitAsync(alice, (await JobApiTests.SubmitAsync(alice, new JobSubmission { Program = name, InputInline = [7] })).JobId);
+        Assert.Equal(JobStatus.Completed, job.Status);
+
+        // This silo settles in the embedded ledger: there is nothing to sign for a chain, and it says so.
+        using var offChain = await alice.GetAsync($"v1/jobs/{job.JobId}/chain-terms");
+        await ProblemAssert.IsProblemAsync(offChain, 409, "job_conflict");
+        using var client = _silo.NewClient(ApiTestSilo.AliceKey);
+        var error = await Assert.ThrowsAsync<JobConflictException>(() => client.GetJobChainTermsAsync(job.JobId));
+        Assert.Contains("not", error.Message, StringComparison.Ordinal);
+
+        // Another client's job, a job that does not exist, an id that is not a job id: typed, never a 500.
+        await ProblemAssert.IsProblemAsync(await bob.GetAsync($"v1/jobs/{job.JobId}/chain-terms"), 403, "forbidden");
+        await ProblemAssert.IsProblemAsync(await alice.GetAsync("v1/jobs/job" + new string('0', 32) + "/chain-terms"), 404, "job_not_found");
+        using var junk = await alice.GetAsync("v1/jobs/%E2%80%AE..%2F/chain-terms");
+        Assert.True((int)junk.StatusCode is 400 or 404, $"{(int)junk.StatusCode}: {await junk.Content.ReadAsStringAsync()}");
+        Assert.Equal("application/problem+json", junk.Content.Headers.ContentType?.MediaType);
+        using var anonymous = _silo.NewHttpClient(null);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"v1/jobs/{job.JobId}/chain-terms")).StatusCode);
+    }
 }

@@ -1,12 +1,10 @@
 using System.Numerics;
-using System.Text;
 using System.Text.Json;
 using Marketplace.Chain;
 using Marketplace.Chain.Development;
 using Marketplace.Crypto.Ethereum;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Settlement;
-using Marketplace.Sdk;
 using Marketplace.Silo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,24 +47,8 @@ public sealed class ChainClaimTests
         await app.StartAsync();
         var baseAddress = new Uri(MarketplaceSiloHost.GetHttpAddresses(app)[0].AbsoluteUri.TrimEnd('/') + "/");
         using var operatorClient = Http(baseAddress, OperatorKey);
-        await PostOkAsync(operatorClient, "v1/client/deposits", "{\"client_id\": \"alice\", \"amount\": 30000000, \"deposit_id\": \"bank-1\"}");
-        foreach (var worker in new[] { "w1", "w2" })
-        {
-            await PostOkAsync(operatorClient, $"v1/workers/{worker}/stake", "{\"amount\": 1000, \"operation_id\": \"bond-" + worker + "\"}");
-        }
-
-        var sdk = new HttpMarketplaceClient(baseAddress, AliceKey);
-        var program = await sdk.DeployProgramAsync(EchoDeployment("echo-claim"));
-        var job = await sdk.SubmitJobAsync(new JobSubmission
-        {
-            Program = program.Id,
-            InputInline = Encoding.UTF8.GetBytes("hi"),
-            MaxFuel = 10_000_000,
-            MaxPricePerMillionFuel = 2,
-            RequestId = "claim-1",
-        });
-        var done = await sdk.WaitForJobAsync(job.JobId, TimeSpan.FromSeconds(60));
-        Assert.Equal(JobStatus.Completed, done.Status);
+        var (sdk, done) = await FundStakeAndRunEchoAsync(baseAddress, operatorClient, "claim-1");
+        var job = done;
         using var alice = Http(baseAddress, AliceKey);
         var settled = await WaitSettledAsync(alice, job.JobId);
 
@@ -78,8 +60,15 @@ public sealed class ChainClaimTests
         Assert.Equal(release, terms.ReceiptRelease);
         var receiptFile = Path.Combine(folder, "r.json");
         var termsFile = Path.Combine(folder, "t.json");
-        await File.WriteAllBytesAsync(receiptFile, AggregatedReceiptJson.Serialize(aggregated));
-        await File.WriteAllBytesAsync(termsFile, ChainJobTermsJson.Serialize(terms));
+        string[] api = ["--url", baseAddress.AbsoluteUri, "--api-key", AliceKey];
+        var receiptWritten = await CliRunner.RunAsync(["job-receipt", "--id", job.JobId, "--kind", "aggregated", "--out", receiptFile, .. api]);
+        Assert.True(receiptWritten.Exit == 0, receiptWritten.Error);
+        var termsWritten = await CliRunner.RunAsync(["job-terms", "--id", job.JobId, "--out", termsFile, .. api]);
+        Assert.True(termsWritten.Exit == 0, termsWritten.Error);
+        Assert.Contains($"wrote the terms of {job.JobId} ({terms.PricePerMillionFuel} per million fuel, 2 signer(s)", termsWritten.Output, StringComparison.Ordinal);
+        var kept = ChainJobTermsJson.Parse(await File.ReadAllBytesAsync(termsFile));
+        Assert.Equal(terms.ClientSignature, kept.ClientSignature);
+        Assert.Equal(AggregatedReceiptJson.Serialize(aggregated), await File.ReadAllBytesAsync(receiptFile));
 
         // Anyone with gas money claims; the settlement key has sent nothing for the job yet.
         var claimer = await anvil.FundedKeyAsync(Wei.FromEther(1));

@@ -88,24 +88,7 @@ public sealed class ChainQuickStartTests(ITestOutputHelper output)
         Assert.Equal(deployed.RootElement.GetProperty("settlement").GetString(), status.SettlementAddress);
         output.WriteLine($"settling from {status.SettlementAddress} through the Escrow at {escrow}");
 
-        await PostOkAsync(operatorClient, "v1/client/deposits", "{\"client_id\": \"alice\", \"amount\": 30000000, \"deposit_id\": \"bank-1\"}");
-        foreach (var worker in new[] { "w1", "w2" })
-        {
-            await PostOkAsync(operatorClient, $"v1/workers/{worker}/stake", "{\"amount\": 1000, \"operation_id\": \"bond-" + worker + "\"}");
-        }
-
-        var sdk = new HttpMarketplaceClient(baseAddress, AliceKey);
-        var program = await sdk.DeployProgramAsync(EchoDeployment("echo-chain"));
-        var job = await sdk.SubmitJobAsync(new JobSubmission
-        {
-            Program = program.Id,
-            InputInline = Encoding.UTF8.GetBytes("hi"),
-            MaxFuel = 10_000_000,
-            MaxPricePerMillionFuel = 2,
-            RequestId = "quickstart-1",
-        });
-        var done = await sdk.WaitForJobAsync(job.JobId, TimeSpan.FromSeconds(60));
-        Assert.Equal(JobStatus.Completed, done.Status);
+        var (_, job) = await FundStakeAndRunEchoAsync(baseAddress, operatorClient, "quickstart-1");
 
         var settlement = await WaitSettledAsync(alice, job.JobId);
         Assert.Equal(SettlementOutcome.Paid, settlement.Outcome);
@@ -314,6 +297,31 @@ public sealed class ChainQuickStartTests(ITestOutputHelper output)
     {
         using var response = await client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>Deposits 30,000,000 for Alice, stakes w1 and w2, and runs the echo program as Alice until it
+    /// completes (at most 2 per million fuel).</summary>
+    internal static async Task<(HttpMarketplaceClient Sdk, JobInfo Job)> FundStakeAndRunEchoAsync(Uri baseAddress, HttpClient operatorClient, string requestId)
+    {
+        await PostOkAsync(operatorClient, "v1/client/deposits", "{\"client_id\": \"alice\", \"amount\": 30000000, \"deposit_id\": \"bank-1\"}");
+        foreach (var worker in new[] { "w1", "w2" })
+        {
+            await PostOkAsync(operatorClient, $"v1/workers/{worker}/stake", "{\"amount\": 1000, \"operation_id\": \"bond-" + worker + "\"}");
+        }
+
+        var sdk = new HttpMarketplaceClient(baseAddress, AliceKey);
+        var program = await sdk.DeployProgramAsync(EchoDeployment("echo-" + requestId));
+        var job = await sdk.SubmitJobAsync(new JobSubmission
+        {
+            Program = program.Id,
+            InputInline = Encoding.UTF8.GetBytes("hi"),
+            MaxFuel = 10_000_000,
+            MaxPricePerMillionFuel = 2,
+            RequestId = requestId,
+        });
+        var done = await sdk.WaitForJobAsync(job.JobId, TimeSpan.FromSeconds(60));
+        Assert.Equal(JobStatus.Completed, done.Status);
+        return (sdk, done);
     }
 
     internal static async Task<JobSettlement> WaitSettledAsync(HttpClient alice, string jobId)
