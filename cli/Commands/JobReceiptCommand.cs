@@ -48,17 +48,11 @@ internal static class JobReceiptCommand
                 (receipt, receiptHash) = (signed.Receipt, signed.ReceiptHash);
             }
 
-            if (LocalFiles.IsStandardOutput(outPath))
+            if (!await LocalFiles.WriteFileOrStandardOutputAsync(run, outPath, json).ConfigureAwait(false))
             {
-                run.Environment.Output.WriteLine(System.Text.Encoding.UTF8.GetString(json));
                 return ExitCodes.Ok;
             }
 
-            await LocalFiles.WriteAtomicallyAsync(outPath!, async file =>
-            {
-                await file.WriteAsync(json, run.CancellationToken).ConfigureAwait(false);
-                return json.Length;
-            }).ConfigureAwait(false);
             var hash = Convert.ToHexStringLower(receiptHash);
             if (run.Json)
             {

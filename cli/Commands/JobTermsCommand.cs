@@ -20,17 +20,11 @@ internal static class JobTermsCommand
             var client = await run.ClientAsync().ConfigureAwait(false);
             var terms = await client.GetJobChainTermsAsync(run.Get(id)!, run.CancellationToken).ConfigureAwait(false);
             var json = ChainJobTermsJson.Serialize(terms);
-            if (LocalFiles.IsStandardOutput(outPath))
+            if (!await LocalFiles.WriteFileOrStandardOutputAsync(run, outPath, json).ConfigureAwait(false))
             {
-                run.Environment.Output.WriteLine(System.Text.Encoding.UTF8.GetString(json));
                 return ExitCodes.Ok;
             }
 
-            await LocalFiles.WriteAtomicallyAsync(outPath!, async file =>
-            {
-                await file.WriteAsync(json, run.CancellationToken).ConfigureAwait(false);
-                return json.Length;
-            }).ConfigureAwait(false);
             if (run.Json)
             {
                 JsonOutput.Write(run.Environment.Output, new { job_id = terms.JobId, price_per_million_fuel = terms.PricePerMillionFuel, threshold = terms.Threshold, receipt_release = terms.ReceiptRelease, file = Path.GetFullPath(outPath!) });

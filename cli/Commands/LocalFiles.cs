@@ -30,6 +30,24 @@ internal static class LocalFiles
     /// <summary>True when <paramref name="path"/> means standard output (absent or <c>-</c>).</summary>
     public static bool IsStandardOutput(string? path) => string.IsNullOrEmpty(path) || path == "-";
 
+    /// <summary>Writes a small file the CLI produced (a receipt, terms, a registry) to <paramref name="path"/>
+    /// atomically, or to standard output when <paramref name="path"/> means it; false in that case.</summary>
+    public static async Task<bool> WriteFileOrStandardOutputAsync(VerbRun run, string? path, byte[] bytes)
+    {
+        if (IsStandardOutput(path))
+        {
+            run.Environment.Output.WriteLine(System.Text.Encoding.UTF8.GetString(bytes));
+            return false;
+        }
+
+        await WriteAtomicallyAsync(path!, async file =>
+        {
+            await file.WriteAsync(bytes, run.CancellationToken).ConfigureAwait(false);
+            return bytes.Length;
+        }).ConfigureAwait(false);
+        return true;
+    }
+
     /// <summary>
     /// Writes a file through <c>&lt;path&gt;.partial</c>, moved into place only when <paramref name="write"/>
     /// succeeds, so a failed or damaged download never leaves a file that looks complete.

@@ -18,17 +18,11 @@ internal static class WorkerRegistryCommand
             var client = await run.ClientAsync().ConfigureAwait(false);
             var registry = await client.GetWorkerKeyRegistryAsync(run.CancellationToken).ConfigureAwait(false);
             var json = WorkerKeyRegistryJson.Serialize(registry);
-            if (LocalFiles.IsStandardOutput(outPath))
+            if (!await LocalFiles.WriteFileOrStandardOutputAsync(run, outPath, json).ConfigureAwait(false))
             {
-                run.Environment.Output.WriteLine(System.Text.Encoding.UTF8.GetString(json));
                 return ExitCodes.Ok;
             }
 
-            await LocalFiles.WriteAtomicallyAsync(outPath!, async file =>
-            {
-                await file.WriteAsync(json, run.CancellationToken).ConfigureAwait(false);
-                return json.Length;
-            }).ConfigureAwait(false);
             if (run.Json)
             {
                 JsonOutput.Write(run.Environment.Output, new { epoch = registry.Epoch, workers = registry.Workers.Count, file = Path.GetFullPath(outPath!) });

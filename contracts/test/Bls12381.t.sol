@@ -278,7 +278,7 @@ contract Bls12381VerifyTest is Bls12381TestBase {
 
     /// Every EIP-2537 call gets a fixed allowance (`PRECOMPILE_GAS`): a point a precompile refuses costs at most that,
     /// however much gas the call carries, and reverts with the library's error naming the precompile.
-    function test_OffCurvePoints_RevertTypedWithinTheAllowance() public {
+    function test_OffCurvePoints_RevertTypedWithinTheAllowance() public view {
         SignedCase memory c = _case("marketplace/receipt");
         uint256 given = 30_000_000;
         Bls12381.G2Point memory sig = abi.decode(abi.encode(c.sig), (Bls12381.G2Point));

@@ -9,61 +9,19 @@ import {ReceiptBatch} from "../src/ReceiptBatch.sol";
 import {ReceiptCodec} from "../src/ReceiptCodec.sol";
 import {ReceiptRelease} from "../src/ReceiptRelease.sol";
 import {Staking} from "../src/Staking.sol";
-import {BlsSigning} from "./utils/BlsSigning.sol";
+import {ReleaseFixture} from "./utils/ReleaseFixture.sol";
 import {ReceiptTree} from "./utils/ReceiptTree.sol";
 
 /// Escrow released on a receipt its executor signed in a batch (`releaseByBatchProof`), and every refusal: the
 /// batch signed in the test with the precompiles, the tree built as a worker builds it.
-contract ReceiptBatchReleaseTest is TestBase, BlsSigning {
-    MarketToken private token;
-    Escrow private escrow;
-    Staking private staking;
-    ReceiptRelease private release;
-    address private constant ADMIN = address(0xAD);
-    address private constant CLIENT = address(0xC1);
-    address private constant ANYONE = address(0xA11);
-    uint256 private constant ESCROWED = 1_000_000;
-    uint128 private constant PRICE = 50; // per million fuel
-    uint64 private constant FUEL = 4_000; // 200,000 at the price
+contract ReceiptBatchReleaseTest is ReleaseFixture {
     bytes32 private constant JOB = keccak256("job-1"); // threshold 1
     bytes32 private constant COMMITTEE_JOB = keccak256("job-2"); // threshold 2
-    string[4] private ids = ["w1", "w2", "w3", "w4"];
 
     function setUp() public {
-        vm.warp(1_000_000);
-        token = new MarketToken("Market Token", "MKT", 6, address(this));
-        escrow = new Escrow(token, ADMIN);
-        staking = new Staking(token, 7 days, 1000, address(0x7E), ADMIN);
-        release = new ReceiptRelease(escrow, staking);
-        bytes32 settler = escrow.SETTLER_ROLE();
-        vm.prank(ADMIN);
-        escrow.grantRole(settler, address(release));
-        for (uint256 i; i < ids.length; ++i) {
-            address worker = _worker(i);
-            token.mint(worker, 5000);
-            vm.startPrank(worker);
-            staking.registerKey(ids[i], _publicKey(_secret(i)), _proofOfPossession(_secret(i)));
-            token.approve(address(staking), 5000);
-            if (i != 3) staking.stake(5000); // w4 registered but unstaked
-            vm.stopPrank();
-        }
-
-        token.mint(CLIENT, 2 * ESCROWED);
-        vm.startPrank(CLIENT);
-        token.approve(address(escrow), 2 * ESCROWED);
-        escrow.deposit(JOB, ESCROWED, uint64(block.timestamp + 1 days));
-        release.setTerms(JOB, PRICE, 1);
-        escrow.deposit(COMMITTEE_JOB, ESCROWED, uint64(block.timestamp + 1 days));
-        release.setTerms(COMMITTEE_JOB, PRICE, 2);
-        vm.stopPrank();
-    }
-
-    function _worker(uint256 i) private pure returns (address) {
-        return address(uint160(0xE1 + i));
-    }
-
-    function _secret(uint256 i) private pure returns (uint256) {
-        return uint256(keccak256(abi.encode("receipt release test key", i))) >> 8;
+        _deployAndRegisterWorkers();
+        _depositWithTerms(JOB, 1);
+        _depositWithTerms(COMMITTEE_JOB, 2);
     }
 
     function _receipt(string memory jobId, string memory workerId)

@@ -23,9 +23,9 @@ abstract contract BlsSigning {
         return _sign(secret, Bls12381.compressG1(_publicKey(secret)), Bls12381.POP_DST);
     }
 
-    function _precompile(address at, bytes memory input, uint256 size) private view returns (bytes memory output) {
+    function _precompile(address precompile, bytes memory input, uint256 size) private view returns (bytes memory output) {
         bool ok;
-        (ok, output) = at.staticcall(input);
+        (ok, output) = precompile.staticcall(input);
         require(ok && output.length == size, "precompile");
     }
 }
