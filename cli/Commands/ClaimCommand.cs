@@ -42,7 +42,8 @@ internal static class ClaimCommand
 
             var mined = await caller.SendAsync(release, call, abi, run.CancellationToken);
             var released = contract.DecodeEvents(mined, "ReleasedByProof");
-            var paid = released.Count == 1 ? released[0].Values[3] : null;
+            var paid = released.Count == 1 ? released[0].Values[3] as System.Numerics.BigInteger? : null;
+            var fee = released.Count == 1 ? released[0].Values[5] as System.Numerics.BigInteger? : null;
             var executor = released.Count == 1 ? released[0].Values[2] as Address? : null;
             if (run.Json)
             {
@@ -51,12 +52,13 @@ internal static class ClaimCommand
                     job_id = claimed.JobId,
                     transaction = mined.TransactionHash.ToString(),
                     executor = executor?.ToChecksumString(),
-                    paid = paid?.ToString(),
+                    paid = paid?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    committee_fee = fee?.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 });
             }
             else
             {
-                run.Environment.Output.WriteLine($"released job {claimed.JobId} in transaction {mined.TransactionHash}: {paid} to {executor?.ToChecksumString()} ({claimed.WorkerId}), the rest to the client's balance in the Escrow");
+                run.Environment.Output.WriteLine($"released job {claimed.JobId} in transaction {mined.TransactionHash}: {paid} charged, {paid - fee} to {executor?.ToChecksumString()} ({claimed.WorkerId}) and {fee} shared by the other signers, the rest to the client's balance in the Escrow");
             }
 
             return ExitCodes.Ok;

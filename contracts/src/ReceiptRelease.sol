@@ -30,10 +30,12 @@ contract ReceiptRelease {
     bytes32 public constant TERMS_TAG = keccak256("marketplace/job-terms/v1");
 
     /// A job's agreed terms: the price per million fuel units in price units (so per fuel unit in the token's smallest
-    /// unit, a millionth of a price unit), and how many workers must sign its receipt.
+    /// unit, a millionth of a price unit), how many workers must sign its receipt, and the percent of the charge its
+    /// committee (the signers other than the executor) shares.
     struct Terms {
         uint128 pricePerMillionFuel;
         uint8 threshold;
+        uint8 committeeFeePercent;
     }
 
     /// @notice The Escrow whose jobs this contract releases.
@@ -46,11 +48,17 @@ contract ReceiptRelease {
     mapping(bytes32 jobId => Terms) public termsOf;
 
     /// @notice The client of `jobId` stated its terms.
-    event TermsSet(bytes32 indexed jobId, uint128 pricePerMillionFuel, uint8 threshold);
+    event TermsSet(bytes32 indexed jobId, uint128 pricePerMillionFuel, uint8 threshold, uint8 committeeFeePercent);
 
-    /// @notice `jobId` was released on the receipt `receiptHash`: `amount` to `executor`, signed by `signers` workers.
+    /// @notice `jobId` was released on the receipt `receiptHash`, signed by `signers` workers: `amount` charged,
+    /// `committeeFee` of it shared by the signers other than `executor`, the rest to `executor`.
     event ReleasedByProof(
-        bytes32 indexed jobId, bytes32 indexed receiptHash, address indexed executor, uint256 amount, uint256 signers
+        bytes32 indexed jobId,
+        bytes32 indexed receiptHash,
+        address indexed executor,
+        uint256 amount,
+        uint256 signers,
+        uint256 committeeFee
     );
 
     /// @notice The caller is not the job's client (or the job has no escrow).
@@ -80,6 +88,8 @@ contract ReceiptRelease {
     error InvalidBatchSignature(bytes32 receiptHash, bytes32 signingHash);
     /// @notice The receipt's fuel at the job's price comes to nothing.
     error NothingEarned(bytes32 jobId);
+    /// @notice A committee fee above 100 percent.
+    error FeeOutOfRange(uint8 committeeFeePercent);
     /// @notice Signed terms whose signature is malformed or recovers to `signer`, not the job's client.
     error BadTermsSignature(bytes32 jobId, address signer, address client);
 
@@ -90,48 +100,73 @@ contract ReceiptRelease {
         staking = staking_;
     }
 
-    /// @notice States the terms of the caller's open job, once: the price per million fuel units and the signers its
-    /// receipt needs (1 to `MAX_THRESHOLD`, the executor included).
-    function setTerms(bytes32 jobId, uint128 pricePerMillionFuel, uint8 threshold) external {
-        if (threshold == 0 || threshold > MAX_THRESHOLD) revert ThresholdOutOfRange(threshold);
+    /// @notice States the terms of the caller's open job, once: the price per million fuel units, the signers its
+    /// receipt needs (1 to `MAX_THRESHOLD`, the executor included) and the committee's percent of the charge (0-100).
+    function setTerms(bytes32 jobId, uint128 pricePerMillionFuel, uint8 threshold, uint8 committeeFeePercent)
+        external
+    {
+        _checkTerms(threshold, committeeFeePercent);
         (, address client,,, Escrow.JobState state) = escrow.jobOf(jobId);
         if (client != msg.sender) revert NotTheClient(jobId, client);
         if (state != Escrow.JobState.Open) revert JobNotOpen(jobId);
-        if (termsOf[jobId].threshold != 0) revert TermsAlreadySet(jobId);
-        termsOf[jobId] = Terms(pricePerMillionFuel, threshold);
-        emit TermsSet(jobId, pricePerMillionFuel, threshold);
+        _store(jobId, Terms(pricePerMillionFuel, threshold, committeeFeePercent));
     }
 
     /// @notice States a job's terms on the client's behalf, once: anyone presents the terms with the client's
     /// signature (EIP-191 personal sign of `termsDigest`), so a client who signed them off chain (or the marketplace
     /// signing for its custodial client account) need not send a transaction for them. Same checks as `setTerms`,
     /// the client proven by the signature instead of the sender.
-    function setTermsWithSignature(bytes32 jobId, uint128 pricePerMillionFuel, uint8 threshold, bytes calldata signature)
-        external
-    {
-        if (threshold == 0 || threshold > MAX_THRESHOLD) revert ThresholdOutOfRange(threshold);
+    function setTermsWithSignature(
+        bytes32 jobId,
+        uint128 pricePerMillionFuel,
+        uint8 threshold,
+        uint8 committeeFeePercent,
+        bytes calldata signature
+    ) external {
+        _checkTerms(threshold, committeeFeePercent);
         (, address client,,, Escrow.JobState state) = escrow.jobOf(jobId);
         if (state != Escrow.JobState.Open) revert JobNotOpen(jobId);
-        bytes32 signed = MessageHashUtils.toEthSignedMessageHash(termsDigest(jobId, pricePerMillionFuel, threshold));
+        bytes32 signed = MessageHashUtils.toEthSignedMessageHash(
+            termsDigest(jobId, pricePerMillionFuel, threshold, committeeFeePercent)
+        );
         (address signer, ECDSA.RecoverError recovered,) = ECDSA.tryRecover(signed, signature);
         if (recovered != ECDSA.RecoverError.NoError || signer != client) revert BadTermsSignature(jobId, signer, client);
-        if (termsOf[jobId].threshold != 0) revert TermsAlreadySet(jobId);
-        termsOf[jobId] = Terms(pricePerMillionFuel, threshold);
-        emit TermsSet(jobId, pricePerMillionFuel, threshold);
+        _store(jobId, Terms(pricePerMillionFuel, threshold, committeeFeePercent));
     }
 
     /// @notice What a client signs to state a job's terms off chain: keccak-256 of the ABI encoding of `TERMS_TAG`,
-    /// the chain id, this contract's address, the job id, the price per million fuel and the threshold, so a
-    /// signature counts for one job on one deployment only.
-    function termsDigest(bytes32 jobId, uint128 pricePerMillionFuel, uint8 threshold) public view returns (bytes32) {
-        return keccak256(abi.encode(TERMS_TAG, block.chainid, address(this), jobId, pricePerMillionFuel, threshold));
+    /// the chain id, this contract's address, the job id, the price per million fuel, the threshold and the committee
+    /// fee percent, so a signature counts for one job on one deployment only.
+    function termsDigest(bytes32 jobId, uint128 pricePerMillionFuel, uint8 threshold, uint8 committeeFeePercent)
+        public
+        view
+        returns (bytes32)
+    {
+        return keccak256(
+            abi.encode(
+                TERMS_TAG, block.chainid, address(this), jobId, pricePerMillionFuel, threshold, committeeFeePercent
+            )
+        );
+    }
+
+    function _checkTerms(uint8 threshold, uint8 committeeFeePercent) private pure {
+        if (threshold == 0 || threshold > MAX_THRESHOLD) revert ThresholdOutOfRange(threshold);
+        if (committeeFeePercent > 100) revert FeeOutOfRange(committeeFeePercent);
+    }
+
+    function _store(bytes32 jobId, Terms memory terms) private {
+        if (termsOf[jobId].threshold != 0) revert TermsAlreadySet(jobId);
+        termsOf[jobId] = terms;
+        emit TermsSet(jobId, terms.pricePerMillionFuel, terms.threshold, terms.committeeFeePercent);
     }
 
     /// @notice Releases `jobId` on `receipt`, signed by the workers `signerIds` (keccak-256 of their worker ids,
     /// strictly ascending, the receipt's worker among them) with `aggregateSignature` (the sum of their signatures
-    /// over the receipt hash). Pays the receipt's worker `fuel × price` in the token's smallest unit, at most the escrow; the rest is
-    /// credited to the client. Callable by anyone.
-    /// @return paid The amount credited to the executor.
+    /// over the receipt hash). Charges `fuel × price` in the token's smallest unit, at most the escrow: the committee
+    /// (the signers other than the receipt's worker) shares the terms' percent of it evenly, the units left over and
+    /// the rest go to the receipt's worker, as the marketplace splits a payout; the rest of the escrow is credited to
+    /// the client. Callable by anyone.
+    /// @return paid The amount charged (the executor's and the committee's together).
     function releaseByProof(
         bytes32 jobId,
         ReceiptCodec.ExecutionReceipt calldata receipt,
@@ -142,9 +177,10 @@ contract ReceiptRelease {
         if (signerIds.length < terms.threshold) revert TooFewSigners(signerIds.length, terms.threshold);
 
         bytes32 receiptHash = ReceiptCodec.hash(receipt);
-        address executor = _checkSigners(keccak256(bytes(receipt.workerId)), signerIds, receiptHash, aggregateSignature);
+        address[] memory payees =
+            _checkSigners(keccak256(bytes(receipt.workerId)), signerIds, receiptHash, aggregateSignature);
         paid = _earned(jobId, receipt.fuelConsumed, terms, escrowed);
-        _pay(jobId, receiptHash, executor, paid, signerIds.length);
+        _pay(jobId, receiptHash, payees, paid, terms.committeeFeePercent);
     }
 
     /// @notice Releases `jobId` on `receipt` signed by its executor alone in a batch: `batch` is the receipt's inclusion
@@ -174,7 +210,9 @@ contract ReceiptRelease {
         }
 
         paid = _earned(jobId, receipt.fuelConsumed, terms, escrowed);
-        _pay(jobId, receiptHash, entry.worker, paid, 1);
+        address[] memory payees = new address[](1);
+        payees[0] = entry.worker;
+        _pay(jobId, receiptHash, payees, paid, 0);
     }
 
     /// The terms and escrow of `jobId`, which must have terms, be open and be the receipt's job.
@@ -205,35 +243,53 @@ contract ReceiptRelease {
         if (paid == 0) revert NothingEarned(jobId);
     }
 
-    /// Credits `paid` to `executor` and the rest of the escrow to the client, and emits `ReleasedByProof`.
-    function _pay(bytes32 jobId, bytes32 receiptHash, address executor, uint256 paid, uint256 signers) private {
-        address[] memory payees = new address[](1);
-        uint256[] memory amounts = new uint256[](1);
-        payees[0] = executor;
-        amounts[0] = paid;
-        emit ReleasedByProof(jobId, receiptHash, executor, paid, signers);
+    /// Splits `paid` between the executor (`signers[0]`) and the committee (the other signers): `feePercent` of it
+    /// (rounded down as the marketplace rounds) shared evenly, the units left over to the executor; lines of 0 left
+    /// out. The rest of the escrow goes to the client. Emits `ReleasedByProof`.
+    function _pay(bytes32 jobId, bytes32 receiptHash, address[] memory signers, uint256 paid, uint8 feePercent)
+        private
+    {
+        uint256 members = signers.length - 1;
+        uint256 each = members == 0 ? 0 : ((paid / 100) * feePercent + ((paid % 100) * feePercent) / 100) / members;
+        uint256 lines = each == 0 ? 1 : signers.length;
+        address[] memory payees = new address[](lines);
+        uint256[] memory amounts = new uint256[](lines);
+        payees[0] = signers[0];
+        amounts[0] = paid - each * members;
+        for (uint256 i = 1; i < lines; ++i) {
+            payees[i] = signers[i];
+            amounts[i] = each;
+        }
+
+        emit ReleasedByProof(jobId, receiptHash, signers[0], paid, signers.length, each * members);
         escrow.release(jobId, payees, amounts);
     }
 
-    /// Checks the signers (ascending, eligible, the executor among them) and the aggregate signature; returns the
-    /// executor's payee address.
+    /// Checks the signers (ascending, eligible, the executor among them) and the aggregate signature; returns their
+    /// payee addresses, the executor's first, then the others in the order given.
     function _checkSigners(
         bytes32 executorId,
         bytes32[] calldata signerIds,
         bytes32 receiptHash,
         Bls12381.G2Point calldata aggregateSignature
-    ) private view returns (address executor) {
+    ) private view returns (address[] memory payees) {
         Bls12381.G1Point[] memory keys = new Bls12381.G1Point[](signerIds.length);
+        payees = new address[](signerIds.length);
+        uint256 next = 1;
         for (uint256 i; i < signerIds.length; ++i) {
             bytes32 id = signerIds[i];
             if (i != 0 && id <= signerIds[i - 1]) revert SignersNotAscending(i);
             if (!staking.isEligible(id)) revert SignerNotEligible(id);
             WorkerKeyRegistry.WorkerKey memory entry = staking.workerKey(id);
             keys[i] = entry.publicKey;
-            if (id == executorId) executor = entry.worker;
+            if (id == executorId) {
+                payees[0] = entry.worker;
+            } else if (next < payees.length) {
+                payees[next++] = entry.worker;
+            }
         }
 
-        if (executor == address(0)) revert ExecutorNotSigner(executorId);
+        if (payees[0] == address(0)) revert ExecutorNotSigner(executorId);
         if (!Bls12381.verify(Bls12381.aggregateG1(keys), receiptHash, aggregateSignature)) {
             revert InvalidAggregateSignature(receiptHash);
         }

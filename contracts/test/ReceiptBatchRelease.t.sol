@@ -70,7 +70,7 @@ contract ReceiptBatchReleaseTest is ReleaseFixture {
         (ReceiptBatch.Proof memory proof, Bls12381.G2Point memory signature) = _batchSigned(r, 9, 6, 4, 0);
         uint256 expected = uint256(FUEL) * PRICE;
         vm.expectEmit(address(release));
-        emit ReceiptRelease.ReleasedByProof(JOB, ReceiptCodec.hash(r), _worker(0), expected, 1);
+        emit ReceiptRelease.ReleasedByProof(JOB, ReceiptCodec.hash(r), _worker(0), expected, 1, 0);
         vm.prank(ANYONE);
         uint256 paid = release.releaseByBatchProof(JOB, r, proof, signature);
         vm.assertEq(paid, expected, "fuel at the price");

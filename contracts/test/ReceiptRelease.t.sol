@@ -13,6 +13,7 @@ import {ReleaseFixture} from "./utils/ReleaseFixture.sol";
 /// Escrow released on a receipt signed by the job's threshold of registered workers, and every refusal.
 contract ReceiptReleaseTest is ReleaseFixture {
     bytes32 private constant JOB = keccak256("job-1");
+    uint8 private constant FEE = 10; // the committee's percent in signed terms
 
     function setUp() public {
         _deployAndRegisterWorkers();
@@ -155,13 +156,13 @@ contract ReceiptReleaseTest is ReleaseFixture {
 
     function test_Terms_OnlyTheClientOnceForAnOpenJob() public {
         vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.NotTheClient.selector, JOB, CLIENT));
-        release.setTerms(JOB, 1, 1);
+        release.setTerms(JOB, 1, 1, 0);
         vm.prank(CLIENT);
         vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.TermsAlreadySet.selector, JOB));
-        release.setTerms(JOB, 1, 1);
+        release.setTerms(JOB, 1, 1, 0);
         vm.prank(CLIENT);
         vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.ThresholdOutOfRange.selector, 17));
-        release.setTerms(JOB, 1, 17);
+        release.setTerms(JOB, 1, 17, 0);
         vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.NoTerms.selector, keccak256("job-9")));
         ReceiptCodec.ExecutionReceipt memory r = _receipt();
         release.releaseByProof(keccak256("job-9"), r, new bytes32[](0), Bls12381.G2Point(0, 0, 0, 0, 0, 0, 0, 0));
@@ -179,8 +180,12 @@ contract ReceiptReleaseTest is ReleaseFixture {
         vm.stopPrank();
     }
 
-    function _signTerms(uint256 key, bytes32 job, uint128 price, uint8 threshold) private view returns (bytes memory) {
-        bytes32 digest = release.termsDigest(job, price, threshold);
+    function _signTerms(uint256 key, bytes32 job, uint128 price, uint8 threshold, uint8 fee)
+        private
+        view
+        returns (bytes memory)
+    {
+        bytes32 digest = release.termsDigest(job, price, threshold, fee);
         (uint8 v, bytes32 r, bytes32 s) =
             vm.sign(key, keccak256(abi.encodePacked("\x19Ethereum Signed Message:\n32", digest)));
         return abi.encodePacked(r, s, v);
@@ -188,17 +193,18 @@ contract ReceiptReleaseTest is ReleaseFixture {
 
     function test_SignedTerms_StatedByAnyoneOnceAndTheJobReleasesOnThem() public {
         (address client, uint256 key, bytes32 job) = _signingClientJob();
-        bytes memory signature = _signTerms(key, job, PRICE, 2);
+        bytes memory signature = _signTerms(key, job, PRICE, 2, FEE);
         vm.prank(ANYONE);
         uint256 before = gasleft();
-        release.setTermsWithSignature(job, PRICE, 2, signature);
+        release.setTermsWithSignature(job, PRICE, 2, FEE, signature);
         console.log(string.concat("setTermsWithSignature gas (call included): ", vm.toString(before - gasleft())));
-        (uint128 price, uint8 threshold) = release.termsOf(job);
+        (uint128 price, uint8 threshold, uint8 fee) = release.termsOf(job);
+        vm.assertEq(uint256(fee), uint256(FEE), "committee fee");
         vm.assertEq(uint256(price), uint256(PRICE), "price");
         vm.assertEq(uint256(threshold), 2, "threshold");
 
         vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.TermsAlreadySet.selector, job));
-        release.setTermsWithSignature(job, PRICE, 2, signature);
+        release.setTermsWithSignature(job, PRICE, 2, FEE, signature);
 
         ReceiptCodec.ExecutionReceipt memory r = _receipt();
         r.jobId = "job-signed-terms";
@@ -206,42 +212,76 @@ contract ReceiptReleaseTest is ReleaseFixture {
         vm.prank(ANYONE);
         uint256 paid = release.releaseByProof(job, r, signers, aggregate);
         vm.assertEq(paid, uint256(FUEL) * PRICE, "fuel at the signed price");
-        vm.assertEq(escrow.claimable(_worker(0)), paid, "the executor");
+        vm.assertEq(escrow.claimable(_worker(2)), paid * FEE / 100, "the committee member: the signed fee");
+        vm.assertEq(escrow.claimable(_worker(0)), paid - paid * FEE / 100, "the executor: the rest of the charge");
         vm.assertEq(escrow.claimable(client), ESCROWED - paid, "the rest to the client");
+    }
+
+    /// The committee's fee split as the marketplace splits a payout: evenly among the signers other than the
+    /// executor, rounded down, the units left over to the executor.
+    function test_TheCommitteeSharesItsFeeEvenly_TheUnitsLeftOverToTheExecutor() public {
+        bytes32 job = keccak256("job-fee");
+        _depositWithTerms(job, 3, 10);
+        ReceiptCodec.ExecutionReceipt memory r = _receipt();
+        r.jobId = "job-fee";
+        r.fuelConsumed = FUEL + 1; // 200,050 at the price: a fee of 20,005 between two members
+        uint256[] memory who = new uint256[](3);
+        (who[0], who[1], who[2]) = (0, 1, 2);
+        (bytes32[] memory signers, Bls12381.G2Point memory aggregate) = _signed(r, who);
+        vm.expectEmit(address(release));
+        emit ReceiptRelease.ReleasedByProof(job, sha256(ReceiptCodec.encode(r)), _worker(0), 200_050, 3, 20_004);
+        uint256 paid = release.releaseByProof(job, r, signers, aggregate);
+        vm.assertEq(paid, 200_050, "charged");
+        vm.assertEq(escrow.claimable(_worker(1)), 10_002, "member w2");
+        vm.assertEq(escrow.claimable(_worker(2)), 10_002, "member w3");
+        vm.assertEq(escrow.claimable(_worker(0)), 200_050 - 20_004, "the executor, with the unit left over");
+        vm.assertEq(escrow.claimable(CLIENT), ESCROWED - 200_050, "the rest to the client");
+
+        // A fee above 100 percent is not terms.
+        bytes32 other = keccak256("job-fee-2");
+        token.mint(CLIENT, ESCROWED);
+        vm.startPrank(CLIENT);
+        token.approve(address(escrow), ESCROWED);
+        escrow.deposit(other, ESCROWED, uint64(block.timestamp + 1 days));
+        vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.FeeOutOfRange.selector, 101));
+        release.setTerms(other, PRICE, 2, 101);
+        vm.stopPrank();
     }
 
     function test_RevertWhen_SignedTermsAreNotTheClients() public {
         (address client, uint256 key, bytes32 job) = _signingClientJob();
         // Signed by another key.
-        bytes memory stranger = _signTerms(0x5EC2E7, job, PRICE, 2);
+        bytes memory stranger = _signTerms(0x5EC2E7, job, PRICE, 2, FEE);
         vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.BadTermsSignature.selector, job, vm.addr(0x5EC2E7), client));
-        release.setTermsWithSignature(job, PRICE, 2, stranger);
+        release.setTermsWithSignature(job, PRICE, 2, FEE, stranger);
         // The client's signature over other terms: a higher price, another threshold, another job.
-        bytes memory signature = _signTerms(key, job, PRICE, 2);
+        bytes memory signature = _signTerms(key, job, PRICE, 2, FEE);
         vm.expectRevert();
-        release.setTermsWithSignature(job, PRICE + 1, 2, signature);
+        release.setTermsWithSignature(job, PRICE + 1, 2, FEE, signature);
         vm.expectRevert();
-        release.setTermsWithSignature(job, PRICE, 1, signature);
-        bytes memory otherJob = _signTerms(key, JOB, PRICE, 2);
+        release.setTermsWithSignature(job, PRICE, 1, FEE, signature);
         vm.expectRevert();
-        release.setTermsWithSignature(JOB, PRICE, 2, otherJob);
+        release.setTermsWithSignature(job, PRICE, 2, FEE + 1, signature);
+        bytes memory otherJob = _signTerms(key, JOB, PRICE, 2, FEE);
+        vm.expectRevert();
+        release.setTermsWithSignature(JOB, PRICE, 2, FEE, otherJob);
         // A malformed signature, a threshold out of range, a job that is not open.
         vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.BadTermsSignature.selector, job, address(0), client));
-        release.setTermsWithSignature(job, PRICE, 2, hex"0102");
-        bytes memory zero = _signTerms(key, job, PRICE, 0);
+        release.setTermsWithSignature(job, PRICE, 2, FEE, hex"0102");
+        bytes memory zero = _signTerms(key, job, PRICE, 0, FEE);
         vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.ThresholdOutOfRange.selector, 0));
-        release.setTermsWithSignature(job, PRICE, 0, zero);
-        bytes memory unknown = _signTerms(key, keccak256("job-9"), PRICE, 2);
+        release.setTermsWithSignature(job, PRICE, 0, FEE, zero);
+        bytes memory unknown = _signTerms(key, keccak256("job-9"), PRICE, 2, FEE);
         vm.expectRevert(abi.encodeWithSelector(ReceiptRelease.JobNotOpen.selector, keccak256("job-9")));
-        release.setTermsWithSignature(keccak256("job-9"), PRICE, 2, unknown);
+        release.setTermsWithSignature(keccak256("job-9"), PRICE, 2, FEE, unknown);
         // Terms signed for another deployment do not count here.
         ReceiptRelease other = new ReceiptRelease(escrow, staking);
-        bytes32 elsewhere = other.termsDigest(job, PRICE, 2);
+        bytes32 elsewhere = other.termsDigest(job, PRICE, 2, FEE);
         (uint8 v, bytes32 r, bytes32 s) =
             vm.sign(key, keccak256(abi.encodePacked("\x19Ethereum Signed Message:\n32", elsewhere)));
         vm.expectRevert();
-        release.setTermsWithSignature(job, PRICE, 2, abi.encodePacked(r, s, v));
-        (, uint8 threshold) = release.termsOf(job);
+        release.setTermsWithSignature(job, PRICE, 2, FEE, abi.encodePacked(r, s, v));
+        (, uint8 threshold,) = release.termsOf(job);
         vm.assertEq(uint256(threshold), 0, "no terms stated");
     }
 }

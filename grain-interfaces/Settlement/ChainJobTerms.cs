@@ -8,7 +8,7 @@ namespace Marketplace.GrainInterfaces;
 /// </summary>
 /// <remarks>
 /// <see cref="ClientSignature"/> is the client account's EIP-191 signature (r ‖ s ‖ v, 65 bytes) of the contract's
-/// <c>termsDigest(keccak-256 of the job id, price, threshold)</c>, which binds the chain id and the contract's address,
+/// <c>termsDigest(keccak-256 of the job id, price, threshold, committee fee percent)</c>, which binds the chain id and the contract's address,
 /// so the terms count for this job on this deployment only.
 /// </remarks>
 [GenerateSerializer]
@@ -36,4 +36,7 @@ public sealed class ChainJobTerms
 
     /// <summary>The client account's signature, 65 bytes.</summary>
     [Id(6)] public byte[] ClientSignature { get; set; } = [];
+
+    /// <summary>The percent of the charge the signers other than the executor share (the settlement's committee fee).</summary>
+    [Id(7)] public int CommitteeFeePercent { get; set; }
 }

@@ -30,9 +30,10 @@ public static class SettlementAmounts
         (amount / 100 * (uint)percent) + (amount % 100 * (uint)percent / 100);
 
     /// <summary>A job's payout split as every settlement splits it: the committee fee
-    /// (<paramref name="committeeFeePercent"/> % of the charge, none without a committee) evenly among the members
-    /// (the units left over one each to the first members in the order given), the rest of the charge to the
-    /// executor, the rest of the escrow back to the client.</summary>
+    /// (<paramref name="committeeFeePercent"/> % of the charge, none without a committee) evenly among the members,
+    /// rounded down, the rest of the charge (the units left over included) to the executor, the rest of the escrow
+    /// back to the client. The split does not depend on the members' order, so the ReceiptRelease contract, which
+    /// sees the signers in the order of their id hashes, splits a claim on chain exactly the same way.</summary>
     /// <exception cref="InvalidRequestException">A malformed or repeated id, or a charge above the escrow.</exception>
     public static (UInt128 Executor, List<CommitteeShare> Committee, UInt128 Refunded) SplitPayout(string jobId, UInt128 escrowed, JobPayout payout, int committeeFeePercent)
     {
@@ -59,10 +60,10 @@ public static class SettlementAmounts
         {
             var count = (UInt128)(uint)payout.Committee.Count;
             var each = fee / count;
-            var left = fee % count;
+            fee = each * count;
             for (var i = 0; i < payout.Committee.Count; i++)
             {
-                shares.Add(new CommitteeShare { WorkerId = payout.Committee[i], Amount = (UInt128)(uint)i < left ? each + 1 : each });
+                shares.Add(new CommitteeShare { WorkerId = payout.Committee[i], Amount = each });
             }
         }
 

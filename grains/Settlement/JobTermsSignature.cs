@@ -7,7 +7,8 @@ namespace Marketplace.Grains.Settlement;
 /// <summary>
 /// A job's terms for release on proof as the <c>ReceiptRelease</c> contract checks them: the digest its
 /// <c>termsDigest</c> computes (keccak-256 of the ABI encoding of keccak-256 of <c>marketplace/job-terms/v1</c>, the
-/// chain id, the contract, the job's chain id, the price per million fuel and the threshold), the client account's
+/// chain id, the contract, the job's chain id, the price per million fuel, the threshold and the committee fee percent),
+/// the client account's
 /// EIP-191 signature of it, and the <c>setTermsWithSignature</c> call that states them on chain.
 /// </summary>
 public static class JobTermsSignature
@@ -19,14 +20,17 @@ public static class JobTermsSignature
 
     /// <summary>The contract's <c>termsDigest(jobId, price, threshold)</c> for <paramref name="jobId"/> (the
     /// marketplace's id; the chain's is its keccak-256).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A price below 1 or a threshold outside 1-16.</exception>
-    public static byte[] Digest(long chainId, Address contract, string jobId, long pricePerMillionFuel, int threshold)
+    /// <exception cref="ArgumentOutOfRangeException">A price below 1, a threshold outside 1-16 or a fee outside
+    /// 0-100.</exception>
+    public static byte[] Digest(long chainId, Address contract, string jobId, long pricePerMillionFuel, int threshold, int committeeFeePercent)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(committeeFeePercent);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(committeeFeePercent, 100);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chainId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pricePerMillionFuel);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threshold);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(threshold, MaxThreshold);
-        Span<byte> words = stackalloc byte[6 * 32];
+        Span<byte> words = stackalloc byte[7 * 32];
         words.Clear();
         Tag.CopyTo(words);
         Word(words[32..64], chainId);
@@ -34,6 +38,7 @@ public static class JobTermsSignature
         Keccak256.Hash(Encoding.UTF8.GetBytes(jobId)).CopyTo(words[96..128]);
         Word(words[128..160], pricePerMillionFuel);
         Word(words[160..192], threshold);
+        Word(words[192..224], committeeFeePercent);
         return Keccak256.Hash(words);
     }
 
@@ -50,7 +55,7 @@ public static class JobTermsSignature
     {
         ArgumentNullException.ThrowIfNull(terms);
         return SettlementContracts.ReceiptRelease.Abi.GetFunction("setTermsWithSignature").EncodeCall(
-            ReceiptReleaseCall.ChainId(terms.JobId), new BigInteger(terms.PricePerMillionFuel), terms.Threshold, terms.ClientSignature);
+            ReceiptReleaseCall.ChainId(terms.JobId), new BigInteger(terms.PricePerMillionFuel), terms.Threshold, terms.CommitteeFeePercent, terms.ClientSignature);
     }
 
     /// <summary>keccak-256 of the EIP-191 prefix for 32 bytes and <paramref name="digest"/>.</summary>

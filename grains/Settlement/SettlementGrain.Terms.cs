@@ -31,7 +31,7 @@ internal sealed partial class SettlementGrain
         var escrow = await GetEscrowAsync(jobId)
             ?? throw new JobConflictException($"job {jobId} has no escrow on the chain to sign terms for");
         var client = chain.Accounts.KeyOf(AccountRole.Client, escrow.ClientId);
-        var digest = JobTermsSignature.Digest(Options.ChainId, contract, jobId, pricePerMillionFuel, threshold);
+        var digest = JobTermsSignature.Digest(Options.ChainId, contract, jobId, pricePerMillionFuel, threshold, Options.CommitteeFeePercent);
         return new ChainJobTerms
         {
             JobId = jobId,
@@ -40,6 +40,7 @@ internal sealed partial class SettlementGrain
             Client = chain.Accounts.AddressOf(AccountRole.Client, escrow.ClientId).ToChecksumString(),
             PricePerMillionFuel = pricePerMillionFuel,
             Threshold = threshold,
+            CommitteeFeePercent = Options.CommitteeFeePercent,
             ClientSignature = JobTermsSignature.Sign(client, digest),
         };
     }

