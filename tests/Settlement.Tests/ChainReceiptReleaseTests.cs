@@ -24,14 +24,7 @@ public sealed class ChainReceiptReleaseTests
     public async Task An_aggregated_receipt_releases_its_jobs_escrow_to_the_executor_once()
     {
         await using var anvil = await AnvilNode.StartAsync();
-        var admin = await anvil.FundedKeyAsync(Wei.FromEther(100));
-        var nonces = new NonceManager(anvil.Rpc);
-        var deployment = await ChainDeployment.DeployAsync(anvil.Rpc, admin, new ChainDeploymentRequest { UnstakeDelaySeconds = 3600, MinimumStake = 1_000 });
-        var adminSender = Sender(anvil.Rpc, admin, nonces);
-        var release = await ContractClient.DeployAsync(adminSender, SettlementContracts.ReceiptRelease, [deployment.Escrow, deployment.Staking]);
-        var escrow = new ContractClient(anvil.Rpc, SettlementContracts.Escrow.Abi, deployment.Escrow, adminSender);
-        var token = new ContractClient(anvil.Rpc, SettlementContracts.MarketToken.Abi, deployment.Token, adminSender);
-        await escrow.SendAsync("grantRole", [(byte[])(await escrow.CallAsync("SETTLER_ROLE", []))[0]!, release.Address]);
+        var (deployment, nonces, release, escrow, token) = await DeployAsync(anvil);
 
         // Three workers register their keys with proofs of possession and stake.
         string[] ids = ["w1", "w2", "w3"];
@@ -130,14 +123,7 @@ public sealed class ChainReceiptReleaseTests
     public async Task An_executors_batch_signed_receipt_releases_a_threshold_one_job_by_its_inclusion_proof_once()
     {
         await using var anvil = await AnvilNode.StartAsync();
-        var admin = await anvil.FundedKeyAsync(Wei.FromEther(100));
-        var nonces = new NonceManager(anvil.Rpc);
-        var deployment = await ChainDeployment.DeployAsync(anvil.Rpc, admin, new ChainDeploymentRequest { UnstakeDelaySeconds = 3600, MinimumStake = 1_000 });
-        var adminSender = Sender(anvil.Rpc, admin, nonces);
-        var release = await ContractClient.DeployAsync(adminSender, SettlementContracts.ReceiptRelease, [deployment.Escrow, deployment.Staking]);
-        var escrow = new ContractClient(anvil.Rpc, SettlementContracts.Escrow.Abi, deployment.Escrow, adminSender);
-        var token = new ContractClient(anvil.Rpc, SettlementContracts.MarketToken.Abi, deployment.Token, adminSender);
-        await escrow.SendAsync("grantRole", [(byte[])(await escrow.CallAsync("SETTLER_ROLE", []))[0]!, release.Address]);
+        var (deployment, nonces, release, escrow, token) = await DeployAsync(anvil);
 
         // The executor w1 registers its key with its proof of possession and stakes.
         using var secret = Bls.KeyGen(Encoding.UTF8.GetBytes("chain batch release test key w1 with enough bytes"));
@@ -229,6 +215,22 @@ public sealed class ChainReceiptReleaseTests
         var aloneClaimed = await CliRunner.RunAsync(claim);
         Assert.True(aloneClaimed.Exit == 0, aloneClaimed.Error);
         Assert.Equal(new BigInteger(300_000), await ClaimableAsync(escrow, worker.Address));
+    }
+
+    /// <summary>The contracts as <c>chain deploy</c> deploys them (ReceiptRelease holding the Escrow's settler role),
+    /// with clients of the ReceiptRelease, the Escrow and the token that send from the deploying key.</summary>
+    private static async Task<(ChainDeploymentResult Deployment, NonceManager Nonces, ContractClient Release, ContractClient Escrow, ContractClient Token)> DeployAsync(AnvilNode anvil)
+    {
+        var admin = await anvil.FundedKeyAsync(Wei.FromEther(100));
+        var nonces = new NonceManager(anvil.Rpc);
+        var deployment = await ChainDeployment.DeployAsync(anvil.Rpc, admin, new ChainDeploymentRequest { UnstakeDelaySeconds = 3600, MinimumStake = 1_000 });
+        var adminSender = Sender(anvil.Rpc, admin, nonces);
+        return (
+            deployment,
+            nonces,
+            new ContractClient(anvil.Rpc, SettlementContracts.ReceiptRelease.Abi, deployment.ReceiptRelease, adminSender),
+            new ContractClient(anvil.Rpc, SettlementContracts.Escrow.Abi, deployment.Escrow, adminSender),
+            new ContractClient(anvil.Rpc, SettlementContracts.MarketToken.Abi, deployment.Token, adminSender));
     }
 
     private static TransactionSender Sender(IEvmRpcClient rpc, Secp256k1PrivateKey key, NonceManager nonces) => new(rpc, key, nonces, new FeeEstimator(rpc));
