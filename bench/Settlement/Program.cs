@@ -2,8 +2,11 @@
 //   batched      the settlement grain as configured (BatchSize jobs per releaseBatch transaction)
 //   batch of 1   the same grain with BatchSize = 1 (one releaseBatch per job)
 //   release      the contract's single-job path: one Escrow.release per job from the settlement key
-// Every job is escrowed the same way first (not timed here). Settling is timed from the first PayAsync (or release)
-// to the last receipt. Gas and transactions are read from the chain itself: every block mined during the phase.
+//   proof        released by anyone on its receipt: ReceiptRelease.setTermsWithSignature, then releaseByProof with a
+//                receipt aggregated from 2 workers' signatures (ProofRelease.cs); never paid by the grain
+// Every job is escrowed the same way first (not timed here). Settling is timed from the first PayAsync (or release,
+// or claim) to the last receipt. Gas and transactions are read from the chain itself: every block mined during the
+// phase.
 //
 //   dotnet run -c Release --project bench/Settlement [-- --jobs 1000 --batch-size 250]
 //
@@ -21,6 +24,7 @@ using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Hosting;
 using Marketplace.Grains.Settlement;
 using Marketplace.Persistence.Sqlite;
+using Marketplace.Settlement.Bench;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -43,10 +47,11 @@ try
     var host = await StartSiloAsync(batchSize);
     var grains = host.Services.GetRequiredService<IGrainFactory>();
     var settlement = grains.GetGrain<ISettlement>(ISettlement.DefaultKey);
-    await settlement.DepositAsync(Client, (UInt128)(3 * (ulong)jobs * EscrowPerJob), "bench-funding");
+    string[] modes = ["batched", "single", "release", "proof"];
+    await settlement.DepositAsync(Client, (UInt128)((ulong)modes.Length * (ulong)jobs * EscrowPerJob), "bench-funding");
 
     var escrowClock = Stopwatch.StartNew();
-    foreach (var mode in new[] { "batched", "single", "release" })
+    foreach (var mode in modes)
     {
         for (var i = 0; i < jobs; i++)
         {
@@ -54,7 +59,8 @@ try
         }
     }
 
-    Console.WriteLine($"escrowed {3 * jobs} jobs in {escrowClock.Elapsed.TotalSeconds:F1} s ({3 * jobs / escrowClock.Elapsed.TotalSeconds:F0} jobs/s, one deposit transaction each)");
+    var escrowed = modes.Length * jobs;
+    Console.WriteLine($"escrowed {escrowed} jobs in {escrowClock.Elapsed.TotalSeconds:F1} s ({escrowed / escrowClock.Elapsed.TotalSeconds:F0} jobs/s, one deposit transaction each)");
 
     var batched = await MeasureAsync("batched", () => PayAllAsync(grains, "batched"));
     await host.StopAsync();
@@ -67,8 +73,9 @@ try
     await host.StopAsync();
     host.Dispose();
 
+    var nonces = new NonceManager(anvil.Rpc);
     var escrow = new ContractClient(anvil.Rpc, SettlementContracts.Escrow.Abi, deployment.Escrow,
-        new TransactionSender(anvil.Rpc, key, new NonceManager(anvil.Rpc), new FeeEstimator(anvil.Rpc)));
+        new TransactionSender(anvil.Rpc, key, nonces, new FeeEstimator(anvil.Rpc)));
     var release = await MeasureAsync("release", async () =>
     {
         for (var i = 0; i < jobs; i++)
@@ -76,6 +83,19 @@ try
             await escrow.SendAsync("release", [Keccak256.Hash(Encoding.UTF8.GetBytes(JobId("release", i))), new[] { payee }, new[] { (BigInteger)ChargePerJob }]);
         }
     });
+
+    // Workers registered, terms signed, receipts built, signed and aggregated before the timer starts.
+    var committeeFeePercent = new ChainSettlementOptions().CommitteeFeePercent;
+    var proofJobs = new string[jobs];
+    for (var i = 0; i < jobs; i++)
+    {
+        proofJobs[i] = JobId("proof", i);
+    }
+
+    var proofRelease = await ProofRelease.PrepareAsync(anvil, deployment, key, nonces, Client, proofJobs, ChargePerJob, committeeFeePercent);
+    var proof = await MeasureAsync("proof", proofRelease.ClaimAllAsync);
+    await proofRelease.CheckPaidAsync(escrow, ChargePerJob, committeeFeePercent);
+    Console.WriteLine($"proof: {proofRelease.TermsGas:N0} gas stating terms, {proofRelease.ReleaseGas:N0} gas releasing");
 
     Console.WriteLine();
     Console.WriteLine("| mode | jobs | transactions | gas per job | gas vs release | seconds | jobs/s | jobs/s vs release |");
@@ -85,6 +105,9 @@ try
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {row.Mode} | {jobs} | {row.Transactions} | {row.Gas / (ulong)jobs:N0} | {100.0 * row.Gas / release.Gas:F1} % | {row.Seconds:F2} | {jobs / row.Seconds:F0} | {release.Seconds / row.Seconds:F2}x |"));
     }
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| proof | {jobs} | {proof.Transactions} | {proof.Gas / (ulong)jobs:N0} ({proofRelease.TermsGas / (ulong)jobs:N0} terms + {proofRelease.ReleaseGas / (ulong)jobs:N0} release) | {100.0 * proof.Gas / release.Gas:F1} % | {proof.Seconds:F2} | {jobs / proof.Seconds:F0} | {release.Seconds / proof.Seconds:F2}x |"));
 
     var goalTransactions = batched.Transactions <= (ulong)Math.Max(1, jobs / 100);
     var goalGas = batched.Gas * 10 <= release.Gas;
