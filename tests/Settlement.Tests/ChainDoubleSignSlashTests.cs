@@ -170,29 +170,6 @@ public sealed class ChainDoubleSignSlashTests
 
     private static async Task<BigInteger> BalanceAsync(ContractClient token, Address account) => (BigInteger)(await token.CallAsync("balanceOf", [account]))[0]!;
 
-    private static ExecutionReceipt Receipt(string jobId, string workerId, byte outputByte, long timestampMs)
-    {
-        var output = new byte[32];
-        output[0] = outputByte;
-        return new ExecutionReceipt
-        {
-            JobId = jobId,
-            Attempt = 1,
-            ProgramId = "prog",
-            WasmHash = new byte[32],
-            Abi = ReceiptAbi.Wasi,
-            InputHash = new byte[32],
-            InvocationHash = new byte[32],
-            StateRootIn = new byte[32],
-            Outcome = ReceiptOutcome.Completed,
-            OutputHash = output,
-            FuelConsumed = 4_000_000,
-            StateRootOut = new byte[32],
-            EngineName = "wasmtime",
-            EngineVersion = "50.0.1",
-            EngineConfigDigest = new byte[32],
-            WorkerId = workerId,
-            Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(timestampMs),
-        };
-    }
+    private static ExecutionReceipt Receipt(string jobId, string workerId, byte outputByte, long timestampMs) =>
+        ChainTestReceipts.Of(jobId, workerId, fuel: 4_000_000, outputByte, timestampMs);
 }

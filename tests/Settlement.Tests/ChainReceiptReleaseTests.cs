@@ -237,24 +237,5 @@ public sealed class ChainReceiptReleaseTests
 
     private static async Task<BigInteger> ClaimableAsync(ContractClient escrow, Address account) => (BigInteger)(await escrow.CallAsync("claimable", [account]))[0]!;
 
-    private static ExecutionReceipt Receipt(string jobId, string workerId, long fuel) => new()
-    {
-        JobId = jobId,
-        Attempt = 1,
-        ProgramId = "prog",
-        WasmHash = new byte[32],
-        Abi = ReceiptAbi.Wasi,
-        InputHash = new byte[32],
-        InvocationHash = new byte[32],
-        StateRootIn = new byte[32],
-        Outcome = ReceiptOutcome.Completed,
-        OutputHash = new byte[32],
-        FuelConsumed = fuel,
-        StateRootOut = new byte[32],
-        EngineName = "wasmtime",
-        EngineVersion = "50.0.1",
-        EngineConfigDigest = new byte[32],
-        WorkerId = workerId,
-        Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(1_767_323_045_678),
-    };
+    private static ExecutionReceipt Receipt(string jobId, string workerId, long fuel) => ChainTestReceipts.Of(jobId, workerId, fuel);
 }
