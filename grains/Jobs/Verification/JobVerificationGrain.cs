@@ -36,6 +36,28 @@ internal sealed partial class JobVerificationGrain(
     public async Task<VerificationStep> StartAsync(VerificationStart start)
     {
         ArgumentNullException.ThrowIfNull(start);
+        var started = false;
+        try
+        {
+            var step = await StartOrTakeUpAsync(start);
+            started = true;
+            return step;
+        }
+        finally
+        {
+            if (!started)
+            {
+                // A start that failed part way (the worker directory's silo died under the draw, the write refused)
+                // must not stay in memory: a start with no seats would read as a committee with nothing to judge.
+                // The next call reads the record as stored, or none, and the job starts the verification again.
+                state.State = new JobVerificationState();
+                DeactivateOnIdle();
+            }
+        }
+    }
+
+    private async Task<VerificationStep> StartOrTakeUpAsync(VerificationStart start)
+    {
         if (state.State.Start is { } current)
         {
             if (current.Executor.ReceiptHash.AsSpan().SequenceEqual(start.Executor.ReceiptHash))

@@ -96,6 +96,27 @@ public sealed class JobVerificationGrainTests
     }
 
     [Fact]
+    public async Task A_start_whose_draw_failed_part_way_is_started_again_and_the_job_is_verified()
+    {
+        using var tampering = new Tampering();
+        var directoryLost = new FirstRegistryReadOfAVerificationFails();
+        await using var silo = await CommitteeKit.StartAsync(tampering, 1, null, services => services.AddSingleton<IOutgoingGrainCallFilter>(directoryLost), "w1", "w2");
+        var program = await CommitteeKit.DeployEchoAsync(silo);
+        var job = await silo.Grains.SubmitAsync(JobsKit.Job(program, s => s.InputInline = Input));
+
+        var done = await silo.Grains.WaitTerminalAsync(job.JobId, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, directoryLost.Failed);
+        Assert.True(done.Status == JobStatus.Completed, await silo.Grains.DescribeAsync(job.JobId));
+        Assert.Equal(VerificationState.Verified, done.Verification!.State);
+        Assert.Equal(["w1", "w2"], done.Verification.Signers.Order(StringComparer.Ordinal));
+        var logs = await silo.Grains.LogsAsync(job.JobId);
+        Assert.Contains(logs, l => l.Message.StartsWith("the verification did not take its start (SiloUnavailableException)", StringComparison.Ordinal));
+        Assert.Single(logs, l => l.Message.StartsWith("committee of 1 (asked 1) drawn", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs, l => l.Message.StartsWith("the committee disagrees", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_committee_request_copies_every_field_of_the_run_but_its_token_and_state_root()
     {
         var run = new JobAssignment
@@ -203,5 +224,26 @@ public sealed class JobVerificationGrainTests
 
             await Task.Delay(20);
         }
+    }
+}
+
+/// <summary>The first read of the key registry a job's verification makes fails as when the worker directory's silo
+/// died under the draw (the verification's start has already begun in memory then).</summary>
+internal sealed class FirstRegistryReadOfAVerificationFails : IOutgoingGrainCallFilter
+{
+    private int _failed;
+
+    public int Failed => Volatile.Read(ref _failed);
+
+    public Task Invoke(IOutgoingGrainCallContext context)
+    {
+        if (context.InterfaceMethod?.Name == nameof(IWorkerDirectoryGrain.GetKeyRegistryAsync)
+            && context.SourceId is { } source && source.Type.ToString() == "jobverification"
+            && Interlocked.CompareExchange(ref _failed, 1, 0) == 0)
+        {
+            throw new SiloUnavailableException("injected: the worker directory's silo died");
+        }
+
+        return context.Invoke();
     }
 }
