@@ -86,18 +86,33 @@ internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings set
     /// log, in seconds from the fault.</summary>
     private async Task PrintLastOpenJobsAsync(RoundFigures figures)
     {
-        var c = CultureInfo.InvariantCulture;
         foreach (var job in figures.LastOpenFinished)
         {
-            var info = job.Final!;
-            string At(DateTimeOffset? t) => t is { } v ? string.Create(c, $"{(v - figures.FaultAt).TotalSeconds:0.00}") : "-";
-            output.WriteLine(string.Create(c,
-                $"  last open job      {info.JobId} via {job.AcceptedBy}: created {At(info.CreatedAt)}, matched {At(info.MatchedAt)}, started {At(info.StartedAt)}, finished {At(info.CompletedAt)} s, {info.RetryCount} retries, worker {info.WorkerId}"));
-            var logs = await TryOnAnySiloAsync(job.Index, client => client.GetJobLogsAsync(info.JobId, limit: 50));
-            foreach (var entry in logs?.Items ?? [])
-            {
-                output.WriteLine($"    {At(entry.Timestamp)} s attempt {entry.Attempt} {entry.Level}: {entry.Message}");
-            }
+            await PrintJobWalkAsync("last open job     ", job, figures);
+        }
+    }
+
+    /// <summary>The walk of every accepted job the read-back did not see finish (at most five), so a rare loss says
+    /// where the job stopped.</summary>
+    private async Task PrintLostJobsAsync(List<SubmittedJob> jobs, RoundFigures figures)
+    {
+        foreach (var job in jobs.Where(j => j.AcceptedAt is not null && j.Final is { Status: JobStatus.Pending or JobStatus.Matching or JobStatus.Running }).Take(5))
+        {
+            await PrintJobWalkAsync("lost job          ", job, figures);
+        }
+    }
+
+    private async Task PrintJobWalkAsync(string label, SubmittedJob job, RoundFigures figures)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var info = job.Final!;
+        string At(DateTimeOffset? t) => t is { } v ? string.Create(c, $"{(v - figures.FaultAt).TotalSeconds:0.00}") : "-";
+        output.WriteLine(string.Create(c,
+            $"  {label} {info.JobId} via {job.AcceptedBy}: {info.Status}, created {At(info.CreatedAt)}, matched {At(info.MatchedAt)}, started {At(info.StartedAt)}, finished {At(info.CompletedAt)} s, {info.RetryCount} retries, worker {info.WorkerId}, verification {info.Verification?.State.ToString() ?? "-"}"));
+        var logs = await TryOnAnySiloAsync(job.Index, client => client.GetJobLogsAsync(info.JobId, limit: 50));
+        foreach (var entry in logs?.Items ?? [])
+        {
+            output.WriteLine($"    {At(entry.Timestamp)} s attempt {entry.Attempt} {entry.Level}: {entry.Message}");
         }
     }
 
@@ -409,7 +424,8 @@ internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings set
     private async Task RunRoundAsync(ChaosRound round, string program)
     {
         output.WriteLine($"[chaos] round {round.Name}: {settings.Rate.ToString(CultureInfo.InvariantCulture)} jobs/s through 127.0.0.1:8080-8082; {round.Description} at {round.FaultAt.TotalSeconds:0} s");
-        var stream = new JobStream(_silos, program, $"{round.Name}-{settings.RunId}");
+        // Request ids and counters are the round's own, also when a round is named twice (--rounds kill,kill).
+        var stream = new JobStream(_silos, program, $"{round.Name}-{settings.RunId}-{_figures.Count + 1}");
         using var stop = new CancellationTokenSource();
         var cpuBefore = round.HasFault ? null : await CpuUsedAsync();
         var streamStart = DateTimeOffset.UtcNow;
@@ -445,6 +461,7 @@ internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings set
 
         await PrintServerRefusalsAsync();
         await PrintLastOpenJobsAsync(figures);
+        await PrintLostJobsAsync(jobs, figures);
         _figures.Add(figures);
         Check($"{round.Name}: the stream got through (jobs accepted and completed)", figures.Accepted > 0 && figures.Completed > 0,
             $"{figures.Accepted} accepted, {figures.Completed} completed");
