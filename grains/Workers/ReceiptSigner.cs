@@ -2,9 +2,9 @@
 // signed there with the worker's key, so the job never sees an unsigned claim. Only endings that replay the same way
 // get a receipt (ReceiptOutcome); the others (timeouts, cancels, state conflicts, memory limits, programs that never
 // reached the sandbox) report without one. Signing costs one BLS signature (about 0.5 ms), made after the run's slot
-// is free.
+// is free, beside the claim's fsync (and, for a receipt signed alone, beside the store of the run's output).
 // Every signature the worker makes first records the claim durably in the worker's sign-intent log (SignIntentLog:
-// append, fsync, and only then sign), so the worker never signs two results for a job.
+// append, fsync, and only then release a signature), so the worker never signs two results for a job.
 // An executor's receipts are signed in batches (SignAsync) under one Merkle root, one intent append, one fsync and one
 // BLS signature. A batch closes when it is full, when the worker has no other run in progress or queued (so nothing
 // more is coming: at low load every receipt is signed at once, alone), or when its first receipt has waited the batch
@@ -33,6 +33,10 @@ internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider
     private readonly int _batchLimit = Math.Clamp(batchLimit, 1, GrainInterfaces.ReceiptBatch.MaxSize);
     private List<PendingReceipt> _waiting = [];
     private bool _signing;
+
+    // The signature of a receipt that will likely be signed alone, started before the receipt reaches the signer
+    // (Presign): the receipt's hash and the signature under way. One at a time; replaced by the next.
+    private (byte[] Hash, Task<byte[]> Signature)? _presigned;
 
     /// <summary>The worker's public key, 48 bytes compressed.</summary>
     public ReadOnlySpan<byte> PublicKey => _publicKey;
@@ -113,6 +117,44 @@ internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider
         return pending.Done.Task;
     }
 
+    /// <summary>
+    /// Starts computing the signature <paramref name="receipt"/> gets if it is signed alone, on the thread pool, when
+    /// <paramref name="runsInProgress"/> (the worker's runs in progress or queued, this one counted) say it will be:
+    /// the signature is then made while the run's output is stored and the claim is written, rather than after. It
+    /// leaves the signer only through <see cref="SignAsync"/>, after the claim's fsync, as every signature does; one
+    /// that a batch of several does not use is dropped.
+    /// </summary>
+    public void Presign(ExecutionReceipt receipt, int runsInProgress)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        if (runsInProgress > 1)
+        {
+            return; // others end soon: the receipt will share a batch's signature
+        }
+
+        var hash = ReceiptCodec.Hash(receipt);
+        lock (_batchGate)
+        {
+            _presigned = (hash, SignAside(hash));
+        }
+    }
+
+    /// <summary>The signature of <paramref name="hash"/> started by <see cref="Presign"/>, if it is the one under way;
+    /// else starts it now.</summary>
+    private Task<byte[]> PresignedOrNew(byte[] hash)
+    {
+        lock (_batchGate)
+        {
+            if (_presigned is { } presigned && presigned.Hash.AsSpan().SequenceEqual(hash))
+            {
+                _presigned = null;
+                return presigned.Signature;
+            }
+        }
+
+        return SignAside(hash);
+    }
+
     /// <summary>Tells a batch that waits for more receipts that one of the worker's runs ended (with or without a
     /// receipt), so it closes as soon as no run is left in progress.</summary>
     public void RunEnded()
@@ -159,9 +201,14 @@ internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider
         return receipt;
     }
 
-    private byte[] SignNoted(byte[] messageHash)
+    private byte[] SignNoted(byte[] messageHash) => Noted(messageHash, Bls.Sign(key, messageHash).ToBytes());
+
+    /// <summary>Starts signing <paramref name="messageHash"/> on the thread pool; the caller releases the signature
+    /// only once the claim behind it is on disk.</summary>
+    private Task<byte[]> SignAside(byte[] messageHash) => Task.Run(() => Bls.Sign(key, messageHash).ToBytes());
+
+    private byte[] Noted(byte[] messageHash, byte[] signature)
     {
-        var signature = Bls.Sign(key, messageHash).ToBytes();
         LocalSignatures?.Add(_publicKey, messageHash, signature);
         return signature;
     }
@@ -203,7 +250,7 @@ internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider
                 }
             }
 
-            SignBatch(batch);
+            await SignBatchAsync(batch).ConfigureAwait(false);
         }
     }
 
@@ -224,10 +271,14 @@ internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider
         return batch;
     }
 
-    private void SignBatch(List<PendingReceipt> batch)
+    private async Task SignBatchAsync(List<PendingReceipt> batch)
     {
         try
         {
+            // The BLS signature is computed while the claims' record is written and fsynced (the seal runs just
+            // before the write), on another thread: the fsync mostly waits for the disk. The signature stays in
+            // memory until the fsync returned; a crash before then takes it with the process, unsent.
+            Task<byte[]>? signing = null;
             var claims = new (string JobId, byte[] Digest)[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
@@ -249,6 +300,7 @@ internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider
 
                 if (kept.Count == 1)
                 {
+                    signing = PresignedOrNew(batch[kept[0]].Hash);
                     return (batch[kept[0]].Hash, null);
                 }
 
@@ -259,7 +311,9 @@ internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider
                 }
 
                 (root, paths) = GrainInterfaces.ReceiptBatch.Build(hashes);
-                return (GrainInterfaces.ReceiptBatch.SigningHash(sequence, kept.Count, root), root);
+                var message = GrainInterfaces.ReceiptBatch.SigningHash(sequence, kept.Count, root);
+                signing = SignAside(message);
+                return (message, root);
             });
 
             for (var i = 0; i < batch.Count; i++)
@@ -284,12 +338,12 @@ internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider
                     Receipt = alone.Receipt,
                     ReceiptHash = alone.Hash,
                     WorkerPublicKey = _publicKey,
-                    Signature = SignNoted(alone.Hash),
+                    Signature = Noted(alone.Hash, await signing!.ConfigureAwait(false)),
                 });
                 return;
             }
 
-            var signature = SignNoted(GrainInterfaces.ReceiptBatch.SigningHash(sequence, kept.Count, root));
+            var signature = Noted(GrainInterfaces.ReceiptBatch.SigningHash(sequence, kept.Count, root), await signing!.ConfigureAwait(false));
             for (var i = 0; i < kept.Count; i++)
             {
                 var pending = batch[kept[i]];

@@ -1,6 +1,7 @@
 // Design: a worker must never sign two different results for one job, not even across a crash. So before any BLS
 // signature the signer appends an intent record (job id, result digest, message hash) to an append-only file and
-// fsyncs it (FileStream.Flush(flushToDisk: true)); only after the fsync returns is the signature computed. A crash
+// fsyncs it (FileStream.Flush(flushToDisk: true)); only after the fsync returns does the signature leave the signer (a
+// batch's signature is computed while the fsync waits for the disk, and held in memory until it returns). A crash
 // between the fsync and the signature leaves an intent without a signature, which only makes the worker stricter:
 // after restart it still refuses another result for that job. The reverse order (sign, then record) could lose the
 // record of a signature that already left. Records are checksummed; on open a torn last record (a crash mid-append)

@@ -426,6 +426,12 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
         Task<SignedExecutionReceipt>? signing = null;
         try
         {
+            if (report.Receipt is { } toSign)
+            {
+                // Alone (no other run of this worker in progress), the receipt's signature is made beside the store.
+                _signer.Presign(toSign.Receipt, _signer.RunsInProgress());
+            }
+
             await StoreOutputAsync(a, report, output, token).ConfigureAwait(false);
             signing = report.Receipt is { } unsigned ? _signer.SignAsync(unsigned.Receipt) : null;
         }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Marketplace.Crypto.Bls;
@@ -130,13 +131,8 @@ public sealed class ReceiptBatchTests : IDisposable
     public async Task AReceiptWaitsForTheWorkersRunsInProgressAndIsSignedAloneWhenNoneIs()
     {
         using var key = ReceiptSamples.Key();
-        var inProgress = 0;
-        using var signer = new ReceiptSigner("w1", SecretKey.FromBytes(key.ToBytes()), TimeProvider.System, SignIntentLog.Open(_folder, "w1"))
-        {
-            // A window no test run reaches: the batch below closes on the event, never on the clock.
-            BatchWindow = TimeSpan.FromMinutes(10),
-        };
-        signer.RunsInProgress = () => Volatile.Read(ref inProgress);
+        var inProgress = new StrongBox<int>();
+        using var signer = CountingSigner(key, inProgress);
 
         // Nothing else in progress: signed at once, alone, in the old form.
         var receipts = Receipts(3, "job-k");
@@ -145,15 +141,54 @@ public sealed class ReceiptBatchTests : IDisposable
 
         // Another run in progress: the first receipt waits for it; when that run's receipt arrived and no run is left,
         // both are signed under one root.
-        Volatile.Write(ref inProgress, 1);
+        Volatile.Write(ref inProgress.Value, 1);
         var first = signer.SignAsync(receipts[1]);
         Assert.False(first.IsCompleted);
         var second = signer.SignAsync(receipts[2]);
-        Volatile.Write(ref inProgress, 0);
+        Volatile.Write(ref inProgress.Value, 0);
         signer.RunEnded();
         var signed = await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.All(signed, s => Assert.Equal(2, s.Batch!.Size));
         Assert.All(signed, s => Assert.True(ReceiptVerifier.VerifySigned(s).IsValid));
+    }
+
+    [Fact]
+    public async Task ASignatureStartedEarlyIsUsedOnlyForItsReceiptSignedAloneAndNeverPastARefusedClaim()
+    {
+        using var key = ReceiptSamples.Key();
+        var inProgress = new StrongBox<int>();
+        using var signer = CountingSigner(key, inProgress);
+        var receipts = Receipts(4, "job-p");
+
+        // Started early, then signed alone: the same signature a signature made after the claim would be.
+        signer.Presign(receipts[0], runsInProgress: 1);
+        var alone = await signer.SignAsync(receipts[0]).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Null(alone.Batch);
+        Assert.Equal(Bls.Sign(key, ReceiptCodec.Hash(receipts[0])).ToBytes(), alone.Signature);
+
+        // Started for one receipt, another signed alone: the other gets its own signature.
+        signer.Presign(receipts[1], runsInProgress: 1);
+        var other = await signer.SignAsync(receipts[2]).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(ReceiptVerification.Valid, ReceiptVerifier.VerifySigned(other, Bls.SkToPk(key).ToBytes()));
+        Assert.Equal(Bls.Sign(key, ReceiptCodec.Hash(receipts[2])).ToBytes(), other.Signature);
+
+        // Started, but the receipt shares a batch: the batch's signature, over its root, not the one started.
+        signer.Presign(receipts[1], runsInProgress: 1);
+        Volatile.Write(ref inProgress.Value, 1);
+        var first = signer.SignAsync(receipts[1]);
+        var second = signer.SignAsync(receipts[3]);
+        Volatile.Write(ref inProgress.Value, 0);
+        signer.RunEnded();
+        var batch = await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.All(batch, s => Assert.Equal(2, s.Batch!.Size));
+        Assert.All(batch, s => Assert.Equal(ReceiptVerification.Valid, ReceiptVerifier.VerifySigned(s, Bls.SkToPk(key).ToBytes())));
+        Assert.NotEqual(Bls.Sign(key, ReceiptCodec.Hash(receipts[1])).ToBytes(), batch[0].Signature);
+
+        // Another result for a job already claimed: started early, but refused by the log, and nothing is released.
+        var changed = Receipts(1, "job-p")[0];
+        changed.FuelConsumed = 999;
+        signer.Presign(changed, runsInProgress: 1);
+        await Assert.ThrowsAsync<DoubleSignRefusedException>(() => signer.SignAsync(changed).WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
     [Fact]
@@ -332,6 +367,18 @@ public sealed class ReceiptBatchTests : IDisposable
             start();
             return await Task.WhenAll(tasks);
         }
+    }
+
+    /// <summary>A signer whose batches close on the test's events, never on the clock (a window no test run reaches),
+    /// with <paramref name="inProgress"/> as the worker's runs in progress.</summary>
+    private ReceiptSigner CountingSigner(SecretKey key, StrongBox<int> inProgress)
+    {
+        var signer = new ReceiptSigner("w1", SecretKey.FromBytes(key.ToBytes()), TimeProvider.System, SignIntentLog.Open(_folder, "w1"))
+        {
+            BatchWindow = TimeSpan.FromMinutes(10),
+        };
+        signer.RunsInProgress = () => Volatile.Read(ref inProgress.Value);
+        return signer;
     }
 
     /// <summary>A signer whose batch loop runs only when the returned action is called, so every receipt handed to it
