@@ -1,3 +1,4 @@
+using System.Globalization;
 using Marketplace.GrainInterfaces;
 using Orleans.Storage;
 
@@ -108,6 +109,11 @@ internal sealed partial class JobGrain
             }
 
             failed = false;
+            _stepFailures = 0;
+        }
+        catch (Exception e) when (NoteStepFailure(e))
+        {
+            // Never reached: the filter only writes the failure into the job's log.
         }
         catch (InconsistentStateException)
         {
@@ -130,6 +136,45 @@ internal sealed partial class JobGrain
             Schedule();
         }
     }
+
+    /// <summary>Failures of the timer's step in a row, of one cause (<see cref="_stepFailureCause"/>).</summary>
+    private int _stepFailures;
+
+    private string? _stepFailureCause;
+
+    /// <summary>Writes a failed step of the timer into the job's log, so a job that keeps failing says why where its
+    /// client and operator read it (the silo's log says it too): the first failure of a cause, then the 10th, 100th
+    /// and so on of the same cause in a row, so the log stays short. Always false: nothing is caught.</summary>
+    private bool NoteStepFailure(Exception e)
+    {
+        var cause = e.GetType().Name;
+        _stepFailures = string.Equals(cause, _stepFailureCause, StringComparison.Ordinal) ? _stepFailures + 1 : 1;
+        _stepFailureCause = cause;
+        var count = _stepFailures;
+        while (count % 10 == 0)
+        {
+            count /= 10;
+        }
+
+        if (count == 1)
+        {
+            var message = e.Message.Length > 300 ? e.Message[..300] + "…" : e.Message;
+            var delay = _options.RetryBaseDelay < StepRetryDelay ? _options.RetryBaseDelay : StepRetryDelay;
+            AddLog("warn", string.Create(CultureInfo.InvariantCulture,
+                $"the job's {StepName()} failed{(_stepFailures > 1 ? $" {_stepFailures} times in a row" : "")} ({cause}: {message}); it is tried again every {delay.TotalMilliseconds:0} ms"));
+        }
+
+        return false;
+    }
+
+    private string StepName() => Info.Status switch
+    {
+        JobStatus.Running when Verifying => "verification step",
+        JobStatus.Running => "lease check",
+        JobStatus.Matching => "bid window's close",
+        JobStatus.Pending => "next matching round",
+        _ => "timer step",
+    };
 
     /// <summary>How long after a failed step the timer tries again, at most (shorter when
     /// <see cref="JobsOptions.RetryBaseDelay"/> is).</summary>

@@ -98,22 +98,42 @@ public sealed class JobVerificationGrainTests
     [Fact]
     public async Task A_start_whose_draw_failed_part_way_is_started_again_and_the_job_is_verified()
     {
+        var faults = new FirstRegistryReadOfAVerificationFails();
+        var (done, logs) = await RunVerifiedEchoAsync(faults);
+
+        Assert.Equal(1, faults.Failed);
+        Assert.Equal(["w1", "w2"], done.Verification!.Signers.Order(StringComparer.Ordinal));
+        Assert.Contains(logs, l => l.Message.StartsWith("the verification did not take its start (SiloUnavailableException)", StringComparison.Ordinal));
+        Assert.Single(logs, l => l.Message.StartsWith("committee of 1 (asked 1) drawn", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs, l => l.Message.StartsWith("the committee disagrees", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_verification_step_that_keeps_failing_says_so_in_the_jobs_log_once_per_cause()
+    {
+        var faults = new FirstRegistryReadOfAVerificationFails { FailedTicks = 2 };
+        var (_, logs) = await RunVerifiedEchoAsync(faults);
+
+        Assert.Equal(3, faults.Failed);
+        var failure = Assert.Single(logs, l => l.Message.StartsWith("the job's verification step failed", StringComparison.Ordinal));
+        Assert.StartsWith("the job's verification step failed (InvalidOperationException: injected: the verification's tick failed); it is tried again every ", failure.Message, StringComparison.Ordinal);
+        Assert.Equal("warn", failure.Level);
+    }
+
+    /// <summary>Runs one echo job with a committee of one on a silo of workers w1 and w2 with <paramref name="faults"/>
+    /// among its outgoing calls, and checks it ended completed and verified.</summary>
+    private static async Task<(JobInfo Done, List<JobLogEntry> Logs)> RunVerifiedEchoAsync(IOutgoingGrainCallFilter faults)
+    {
         using var tampering = new Tampering();
-        var directoryLost = new FirstRegistryReadOfAVerificationFails();
-        await using var silo = await CommitteeKit.StartAsync(tampering, 1, null, services => services.AddSingleton<IOutgoingGrainCallFilter>(directoryLost), "w1", "w2");
+        await using var silo = await CommitteeKit.StartAsync(tampering, 1, null, services => services.AddSingleton(faults), "w1", "w2");
         var program = await CommitteeKit.DeployEchoAsync(silo);
         var job = await silo.Grains.SubmitAsync(JobsKit.Job(program, s => s.InputInline = Input));
 
         var done = await silo.Grains.WaitTerminalAsync(job.JobId, TimeSpan.FromSeconds(60));
 
-        Assert.Equal(1, directoryLost.Failed);
         Assert.True(done.Status == JobStatus.Completed, await silo.Grains.DescribeAsync(job.JobId));
         Assert.Equal(VerificationState.Verified, done.Verification!.State);
-        Assert.Equal(["w1", "w2"], done.Verification.Signers.Order(StringComparer.Ordinal));
-        var logs = await silo.Grains.LogsAsync(job.JobId);
-        Assert.Contains(logs, l => l.Message.StartsWith("the verification did not take its start (SiloUnavailableException)", StringComparison.Ordinal));
-        Assert.Single(logs, l => l.Message.StartsWith("committee of 1 (asked 1) drawn", StringComparison.Ordinal));
-        Assert.DoesNotContain(logs, l => l.Message.StartsWith("the committee disagrees", StringComparison.Ordinal));
+        return (done, await silo.Grains.LogsAsync(job.JobId));
     }
 
     [Fact]
@@ -232,8 +252,14 @@ public sealed class JobVerificationGrainTests
 internal sealed class FirstRegistryReadOfAVerificationFails : IOutgoingGrainCallFilter
 {
     private int _failed;
+    private int _ticksFailed;
 
-    public int Failed => Volatile.Read(ref _failed);
+    /// <summary>After the failed read, how many of the job's ticks of its verification fail too (with an error that
+    /// is not the cluster's).</summary>
+    public int FailedTicks { get; init; }
+
+    /// <summary>Calls failed: the registry read and the ticks.</summary>
+    public int Failed => Volatile.Read(ref _failed) + Volatile.Read(ref _ticksFailed);
 
     public Task Invoke(IOutgoingGrainCallContext context)
     {
@@ -242,6 +268,13 @@ internal sealed class FirstRegistryReadOfAVerificationFails : IOutgoingGrainCall
             && Interlocked.CompareExchange(ref _failed, 1, 0) == 0)
         {
             throw new SiloUnavailableException("injected: the worker directory's silo died");
+        }
+
+        if (context.InterfaceMethod?.DeclaringType == typeof(IJobVerificationGrain)
+            && context.InterfaceMethod.Name == nameof(IJobVerificationGrain.TickAsync)
+            && Volatile.Read(ref _ticksFailed) < FailedTicks && Interlocked.Increment(ref _ticksFailed) <= FailedTicks)
+        {
+            throw new InvalidOperationException("injected: the verification's tick failed");
         }
 
         return context.Invoke();
