@@ -13,6 +13,7 @@ using Marketplace.Crypto.Bls;
 using Marketplace.Crypto.Ethereum;
 using Marketplace.GrainInterfaces;
 using Marketplace.Grains.Settlement;
+using Marketplace.Settlement.Tests;
 
 namespace Marketplace.Settlement.Bench;
 
@@ -84,7 +85,7 @@ internal sealed class ProofRelease
                 ClientSignature = JobTermsSignature.Sign(client, JobTermsSignature.Digest(
                     deployment.ChainId, deployment.ReceiptRelease, jobId, PricePerMillionFuel, Threshold, committeeFeePercent)),
             };
-            var receipt = Receipt(jobId, ExecutorId, fuel: (long)charge / PricePerMillionFuel);
+            var receipt = ChainTestReceipts.Of(jobId, ExecutorId, fuel: (long)charge / PricePerMillionFuel);
             var hash = ReceiptCodec.Hash(receipt);
             var aggregated = new AggregatedReceipt
             {
@@ -146,27 +147,6 @@ internal sealed class ProofRelease
 
     private static TransactionSender Sender(AnvilNode anvil, Secp256k1PrivateKey key, NonceManager nonces) =>
         new(anvil.Rpc, key, nonces, new FeeEstimator(anvil.Rpc));
-
-    private static ExecutionReceipt Receipt(string jobId, string workerId, long fuel) => new()
-    {
-        JobId = jobId,
-        Attempt = 1,
-        ProgramId = "bench-program",
-        WasmHash = new byte[32],
-        Abi = ReceiptAbi.Wasi,
-        InputHash = new byte[32],
-        InvocationHash = new byte[32],
-        StateRootIn = new byte[32],
-        Outcome = ReceiptOutcome.Completed,
-        OutputHash = new byte[32],
-        FuelConsumed = fuel,
-        StateRootOut = new byte[32],
-        EngineName = "wasmtime",
-        EngineVersion = "50.0.1",
-        EngineConfigDigest = new byte[32],
-        WorkerId = workerId,
-        Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(1_767_323_045_678),
-    };
 
     private sealed record Claim(byte[] SetTerms, byte[] ReleaseByProof);
 }
