@@ -119,15 +119,15 @@ internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider
 
     /// <summary>
     /// Starts computing the signature <paramref name="receipt"/> gets if it is signed alone, on the thread pool, when
-    /// <paramref name="runsInProgress"/> (the worker's runs in progress or queued, this one counted) say it will be:
-    /// the signature is then made while the run's output is stored and the claim is written, rather than after. It
-    /// leaves the signer only through <see cref="SignAsync"/>, after the claim's fsync, as every signature does; one
-    /// that a batch of several does not use is dropped.
+    /// <see cref="RunsInProgress"/> (this run counted) say it will be: the signature is then made while the run's
+    /// output is stored and the claim is written, rather than after. It leaves the signer only through
+    /// <see cref="SignAsync"/>, after the claim's fsync, as every signature does; one that a batch of several does not
+    /// use is dropped.
     /// </summary>
-    public void Presign(ExecutionReceipt receipt, int runsInProgress)
+    public void Presign(ExecutionReceipt receipt)
     {
         ArgumentNullException.ThrowIfNull(receipt);
-        if (runsInProgress > 1)
+        if (RunsInProgress() > 1)
         {
             return; // others end soon: the receipt will share a batch's signature
         }
@@ -279,6 +279,7 @@ internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider
             // before the write), on another thread: the fsync mostly waits for the disk. The signature stays in
             // memory until the fsync returned; a crash before then takes it with the process, unsent.
             Task<byte[]>? signing = null;
+            byte[] message = [];
             var claims = new (string JobId, byte[] Digest)[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
@@ -300,8 +301,9 @@ internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider
 
                 if (kept.Count == 1)
                 {
-                    signing = PresignedOrNew(batch[kept[0]].Hash);
-                    return (batch[kept[0]].Hash, null);
+                    message = batch[kept[0]].Hash;
+                    signing = PresignedOrNew(message);
+                    return (message, null);
                 }
 
                 var hashes = new byte[kept.Count][];
@@ -311,7 +313,7 @@ internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider
                 }
 
                 (root, paths) = GrainInterfaces.ReceiptBatch.Build(hashes);
-                var message = GrainInterfaces.ReceiptBatch.SigningHash(sequence, kept.Count, root);
+                message = GrainInterfaces.ReceiptBatch.SigningHash(sequence, kept.Count, root);
                 signing = SignAside(message);
                 return (message, root);
             });
@@ -330,6 +332,7 @@ internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider
             }
 
             MarketplaceTelemetry.ReceiptBatchSigned(kept.Count);
+            var signature = Noted(message, await signing!.ConfigureAwait(false));
             if (kept.Count == 1)
             {
                 var alone = batch[kept[0]];
@@ -338,12 +341,11 @@ internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider
                     Receipt = alone.Receipt,
                     ReceiptHash = alone.Hash,
                     WorkerPublicKey = _publicKey,
-                    Signature = Noted(alone.Hash, await signing!.ConfigureAwait(false)),
+                    Signature = signature,
                 });
                 return;
             }
 
-            var signature = Noted(GrainInterfaces.ReceiptBatch.SigningHash(sequence, kept.Count, root), await signing!.ConfigureAwait(false));
             for (var i = 0; i < kept.Count; i++)
             {
                 var pending = batch[kept[i]];

@@ -429,7 +429,7 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
             if (report.Receipt is { } toSign)
             {
                 // Alone (no other run of this worker in progress), the receipt's signature is made beside the store.
-                _signer.Presign(toSign.Receipt, _signer.RunsInProgress());
+                _signer.Presign(toSign.Receipt);
             }
 
             await StoreOutputAsync(a, report, output, token).ConfigureAwait(false);

@@ -161,19 +161,19 @@ public sealed class ReceiptBatchTests : IDisposable
         var receipts = Receipts(4, "job-p");
 
         // Started early, then signed alone: the same signature a signature made after the claim would be.
-        signer.Presign(receipts[0], runsInProgress: 1);
+        signer.Presign(receipts[0]);
         var alone = await signer.SignAsync(receipts[0]).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Null(alone.Batch);
         Assert.Equal(Bls.Sign(key, ReceiptCodec.Hash(receipts[0])).ToBytes(), alone.Signature);
 
         // Started for one receipt, another signed alone: the other gets its own signature.
-        signer.Presign(receipts[1], runsInProgress: 1);
+        signer.Presign(receipts[1]);
         var other = await signer.SignAsync(receipts[2]).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(ReceiptVerification.Valid, ReceiptVerifier.VerifySigned(other, Bls.SkToPk(key).ToBytes()));
         Assert.Equal(Bls.Sign(key, ReceiptCodec.Hash(receipts[2])).ToBytes(), other.Signature);
 
         // Started, but the receipt shares a batch: the batch's signature, over its root, not the one started.
-        signer.Presign(receipts[1], runsInProgress: 1);
+        signer.Presign(receipts[1]);
         Volatile.Write(ref inProgress.Value, 1);
         var first = signer.SignAsync(receipts[1]);
         var second = signer.SignAsync(receipts[3]);
@@ -187,7 +187,7 @@ public sealed class ReceiptBatchTests : IDisposable
         // Another result for a job already claimed: started early, but refused by the log, and nothing is released.
         var changed = Receipts(1, "job-p")[0];
         changed.FuelConsumed = 999;
-        signer.Presign(changed, runsInProgress: 1);
+        signer.Presign(changed);
         await Assert.ThrowsAsync<DoubleSignRefusedException>(() => signer.SignAsync(changed).WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
