@@ -12,6 +12,7 @@ internal sealed class PreparedSqliteSession : IAsyncDisposable
 {
     private readonly SqliteDatabase _owner;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private SemaphoreSlim? _writeTurn;
 
     public PreparedSqliteSession(SqliteDatabase owner, SqliteConnection connection)
     {
@@ -41,9 +42,15 @@ internal sealed class PreparedSqliteSession : IAsyncDisposable
         return command;
     }
 
+    /// <summary>Makes this session hold its file's write turn until it is disposed.</summary>
+    internal void HoldTurn(SemaphoreSlim writeTurn) => _writeTurn = writeTurn;
+
     public ValueTask DisposeAsync()
     {
+        var turn = _writeTurn;
+        _writeTurn = null;
         _owner.Return(this);
+        turn?.Release();
         return ValueTask.CompletedTask;
     }
 

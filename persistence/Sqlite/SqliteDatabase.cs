@@ -1,9 +1,10 @@
 // Design note. One SqliteDatabase per provider instance (a grain storage name, or the reminder table); several may
-// point at one file. Connections are opened with WAL already set on the file, a busy timeout so writers from this
-// process queue on the file lock instead of failing, and synchronous = NORMAL. Open connections wait in a small idle
+// point at one file. Connections are opened with WAL already set on the file, a busy timeout so writers from other
+// processes queue on the file lock instead of failing, and synchronous = NORMAL; writers of this process take turns on
+// the file first (SqliteWriteTurns), so they never meet the busy handler's sleeps. Open connections wait in a small idle
 // bag with their prepared commands (PreparedSqliteSession); an operation borrows one and gives it back. Every write
 // the providers issue is a single autocommit statement, so SQLite's write lock alone makes each conditional update or
-// insert-if-absent atomic: no explicit transactions, no application locks.
+// insert-if-absent atomic: no explicit transactions (the turn only orders the writers; it is not what makes them atomic).
 using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
@@ -27,6 +28,9 @@ internal sealed class SqliteDatabase : IDisposable
     /// <summary>Open connections with prepared commands, waiting for the next operation (at most <see cref="MaxIdleSessions"/>).</summary>
     private readonly ConcurrentBag<PreparedSqliteSession> _idle = [];
     private int _idleCount;
+
+    /// <summary>The file's turn for this process's writers (<see cref="SqliteWriteTurns"/>).</summary>
+    private readonly SemaphoreSlim _writeTurn;
     private volatile bool _disposed;
 
     /// <summary>Creates the database; throws <see cref="ArgumentException"/> for a connection string that names no file.</summary>
@@ -44,6 +48,7 @@ internal sealed class SqliteDatabase : IDisposable
         builder.DefaultTimeout = Math.Max(builder.DefaultTimeout, seconds);
         _connectionString = builder.ToString();
         DataSource = builder.DataSource;
+        _writeTurn = SqliteWriteTurns.For(builder.DataSource);
         _connectionPragmas = "PRAGMA busy_timeout = " +
             ((long)busyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "; PRAGMA synchronous = NORMAL;";
     }
@@ -62,6 +67,24 @@ internal sealed class SqliteDatabase : IDisposable
         }
 
         return new PreparedSqliteSession(this, await OpenAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Lends a session to one write once it is this process's turn to write to the file (after the write
+    /// before it ends); disposing the session ends the turn.</summary>
+    public async ValueTask<PreparedSqliteSession> OpenWriteSessionAsync(CancellationToken cancellationToken)
+    {
+        await _writeTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var session = await OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+            session.HoldTurn(_writeTurn);
+            return session;
+        }
+        catch
+        {
+            _writeTurn.Release();
+            throw;
+        }
     }
 
     /// <summary>Takes a session back: kept for the next operation, or closed when the database is gone, the connection
@@ -90,6 +113,19 @@ internal sealed class SqliteDatabase : IDisposable
 
     /// <summary>Sets WAL on the file and runs a schema script on a connection of its own.</summary>
     public async Task ApplyScriptAsync(string script, CancellationToken cancellationToken)
+    {
+        await _writeTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ApplyScriptInTurnAsync(script, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeTurn.Release();
+        }
+    }
+
+    private async Task ApplyScriptInTurnAsync(string script, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (var wal = connection.CreateCommand())

@@ -122,7 +122,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
         long? newVersion;
         try
         {
-            await using var session = await _database.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+            await using var session = await _database.OpenWriteSessionAsync(cancellationToken).ConfigureAwait(false);
             var command = session.Command(expectedVersion is null ? GrainStateSql.Insert : GrainStateSql.Update);
             key.Bind(command);
             command.Parameters.AddWithValue("@payloadbinary", payload);
@@ -173,7 +173,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
             long? result;
             try
             {
-                await using var session = await _database.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+                await using var session = await _database.OpenWriteSessionAsync(cancellationToken).ConfigureAwait(false);
                 var command = session.Command(_deleteStateOnClear ? GrainStateSql.Delete : GrainStateSql.Clear);
                 key.Bind(command);
                 command.Parameters.AddWithValue("@version", expectedVersion);

@@ -135,7 +135,7 @@ public sealed partial class SqliteReminderTable : IReminderTable, IDisposable
         await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var session = await _database.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+            await using var session = await _database.OpenWriteSessionAsync(cancellationToken).ConfigureAwait(false);
             var command = session.Command(Upsert);
             command.Parameters.AddWithValue("@serviceid", _serviceId);
             BindRowKey(command, entry.GrainId, entry.ReminderName);
@@ -168,7 +168,7 @@ public sealed partial class SqliteReminderTable : IReminderTable, IDisposable
         await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var session = await _database.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+            await using var session = await _database.OpenWriteSessionAsync(cancellationToken).ConfigureAwait(false);
             var command = session.Command(Remove);
             command.Parameters.AddWithValue("@serviceid", _serviceId);
             BindRowKey(command, grainId, reminderName);
@@ -192,7 +192,7 @@ public sealed partial class SqliteReminderTable : IReminderTable, IDisposable
         await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var session = await _database.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+            await using var session = await _database.OpenWriteSessionAsync(cancellationToken).ConfigureAwait(false);
             var command = session.Command(Clear);
             command.Parameters.AddWithValue("@serviceid", _serviceId);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
