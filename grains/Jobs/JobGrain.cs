@@ -537,11 +537,7 @@ internal sealed partial class JobGrain(
         _timer?.Dispose();
         _timer = null;
         state.State.SettlementOwed = (state.State.Escrowed > UInt128.Zero || state.State.EscrowPending) && state.State.Settlement is null;
-        if (!state.State.SettlementOwed)
-        {
-            await DropWatchdogAsync();
-        }
-
+        var dropWatchdog = !state.State.SettlementOwed;
         await state.WriteStateAsync();
         await SettleAsync();
         try
@@ -555,7 +551,29 @@ internal sealed partial class JobGrain(
             await state.WriteStateAsync();
         }
 
+        if (dropWatchdog)
+        {
+            await DropWatchdogAfterEndAsync();
+        }
+
         RetireWhenIdle();
+    }
+
+    /// <summary>Removes the watchdog reminder of a job whose end is stored and told, after the client heard of it: the
+    /// removal is off the client's path. The reminder is only a backstop by now; if the removal fails, or this silo
+    /// dies first, its next tick finds the job finished and removes it (<see cref="ReceiveReminder"/>).</summary>
+    private async Task DropWatchdogAfterEndAsync()
+    {
+        try
+        {
+            await DropWatchdogAsync();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Every failure means the same here (the reminder table's own errors are not Orleans exceptions): the
+            // row stays until its next tick removes it.
+            AddLog("warn", $"the watchdog reminder was not removed at the end ({e.GetType().Name}); its next tick removes it");
+        }
     }
 
     /// <summary>A finished job leaves memory <see cref="JobsOptions.FinishedJobIdle"/> from now; its state stays in
