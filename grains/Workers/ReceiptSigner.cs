@@ -2,7 +2,7 @@
 // signed there with the worker's key, so the job never sees an unsigned claim. Only endings that replay the same way
 // get a receipt (ReceiptOutcome); the others (timeouts, cancels, state conflicts, memory limits, programs that never
 // reached the sandbox) report without one. Signing costs one BLS signature (about 0.5 ms), made after the run's slot
-// is free, beside the claim's fsync (and, for a receipt signed alone, beside the store of the run's output).
+// is free, beside the claim's fsync and the store of the run's output (the receipt names the output by its hash).
 // Every signature the worker makes first records the claim durably in the worker's sign-intent log (SignIntentLog:
 // append, fsync, and only then release a signature), so the worker never signs two results for a job.
 // An executor's receipts are signed in batches (SignAsync) under one Merkle root, one intent append, one fsync and one

@@ -417,10 +417,10 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
         return (report.FuelConsumed, SignAndReportAsync(job, a, report, output, startNoted, token));
     }
 
-    /// <summary>Stores the run's output, signs the report's receipt (built unsigned by the run) in the signer's next
-    /// batch, then sends the report, while the slot runs the next attempt. An output that cannot be stored, a refused
-    /// signature (another result already claimed for the job) or a signer fault reports the attempt failed, without a
-    /// receipt.</summary>
+    /// <summary>Signs the report's receipt (built unsigned by the run) in the signer's next batch while the run's output
+    /// is stored, then sends the report, while the slot runs the next attempt. An output that cannot be stored, a
+    /// refused signature (another result already claimed for the job) or a signer fault reports the attempt failed,
+    /// without a receipt.</summary>
     private async Task SignAndReportAsync(IJobAttemptGrain job, JobAssignment a, AttemptReport report, ReadOnlyMemory<byte> output, Task startNoted, CancellationToken token)
     {
         Task<SignedExecutionReceipt>? signing = null;
@@ -428,18 +428,27 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
         {
             if (report.Receipt is { } toSign)
             {
-                // Alone (no other run of this worker in progress), the receipt's signature is made beside the store.
+                // The receipt names the output by its hash, so its claim (the fsynced intent) and its signature need
+                // nothing from the store: both are made beside it. Alone (no other run of this worker in progress),
+                // the signature is started at once.
                 _signer.Presign(toSign.Receipt);
+                signing = _signer.SignAsync(toSign.Receipt);
             }
-
-            await StoreOutputAsync(a, report, output, token).ConfigureAwait(false);
-            signing = report.Receipt is { } unsigned ? _signer.SignAsync(unsigned.Receipt) : null;
         }
         finally
         {
             // Counted as in progress until its receipt is with the signer, so a batch waiting for it takes it.
             Interlocked.Decrement(ref _preparing);
             _signer.RunEnded();
+        }
+
+        await StoreOutputAsync(a, report, output, token).ConfigureAwait(false);
+        if (report.Receipt is null && signing is not null)
+        {
+            // The output could not be stored: the attempt reports failed without a receipt. Its claim stays recorded,
+            // which is harmless: the same run here claims the same result again.
+            await DropSignatureAsync(signing).ConfigureAwait(false);
+            signing = null;
         }
 
         await SignedAsync(a, report, signing).ConfigureAwait(false);
@@ -491,6 +500,20 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
                 report.Receipt = null;
                 Fail(report, FailureReason.WorkerLost, $"worker {WorkerId} could not store the output: {e.Message}");
             }
+        }
+    }
+
+    /// <summary>Waits for the signature of a receipt that will not be sent, so a fault of its claim is observed here
+    /// rather than lost; the attempt already reports why it failed.</summary>
+    private static async Task DropSignatureAsync(Task<SignedExecutionReceipt> signing)
+    {
+        try
+        {
+            await signing.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DoubleSignRefusedException or IOException)
+        {
+            // Nothing was signed, or the claim could not be written: either way no receipt leaves for this attempt.
         }
     }
 
@@ -602,8 +625,8 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
         report.DurationMs = result.Duration.TotalMilliseconds;
         report.StateRoot = string.IsNullOrEmpty(result.StateRoot) ? null : result.StateRoot;
         report.Logs = result.Logs as List<JobLogEntry> ?? [.. result.Logs];
-        // Built here; the output is stored and the receipt signed after the slot is free (SignAndReportAsync), in a
-        // batch with the runs that end meanwhile.
+        // Built here; the receipt is signed and the output stored, side by side, after the slot is free
+        // (SignAndReportAsync), the receipt in a batch with the runs that end meanwhile.
         report.Receipt = _signer.Build(a, input.Span, result) is { } unsigned
             ? new SignedExecutionReceipt { Receipt = unsigned }
             : null;
