@@ -21,6 +21,7 @@ internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings set
     private readonly List<RoundFigures> _figures = [];
     private List<(string Service, HttpMarketplaceClient Client)> _silos = [];
     private string _key = "";
+    private double _rate;
 
     public IReadOnlyList<(string Check, bool Passed, string Detail)> Checks => _checks;
 
@@ -53,6 +54,7 @@ internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings set
             await CheckDealsRepairedAfterADiskLossAsync();
         }
 
+        _rate = await StreamRateAsync(program);
         foreach (var round in settings.Rounds)
         {
             await RunRoundAsync(round, program);
@@ -423,13 +425,13 @@ internal sealed partial class ChaosRun(ComposeCluster cluster, ChaosSettings set
 
     private async Task RunRoundAsync(ChaosRound round, string program)
     {
-        output.WriteLine($"[chaos] round {round.Name}: {settings.Rate.ToString(CultureInfo.InvariantCulture)} jobs/s through 127.0.0.1:8080-8082; {round.Description} at {round.FaultAt.TotalSeconds:0} s");
+        output.WriteLine($"[chaos] round {round.Name}: {_rate.ToString(CultureInfo.InvariantCulture)} jobs/s through 127.0.0.1:8080-8082; {round.Description} at {round.FaultAt.TotalSeconds:0} s");
         // Request ids and counters are the round's own, also when a round is named twice (--rounds kill,kill).
         var stream = new JobStream(_silos, program, $"{round.Name}-{settings.RunId}-{_figures.Count + 1}");
         using var stop = new CancellationTokenSource();
         var cpuBefore = round.HasFault ? null : await CpuUsedAsync();
         var streamStart = DateTimeOffset.UtcNow;
-        var streaming = stream.RunAsync(settings.Rate, stop.Token);
+        var streaming = stream.RunAsync(_rate, stop.Token);
         await Task.Delay(round.FaultAt);
         if (round.Prepare is { } prepare)
         {

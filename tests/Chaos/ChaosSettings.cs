@@ -9,7 +9,12 @@ internal sealed class ChaosSettings
 
     public string Project { get; init; } = "mpchaos";
 
+    /// <summary>The stream's rate in jobs a second: at most this when <see cref="RateGiven"/> is false (the run then
+    /// streams at a share of the capacity it measures first), exactly this when <c>--rate</c> gave it.</summary>
     public double Rate { get; init; } = 30;
+
+    /// <summary>Whether <c>--rate</c> fixed the stream's rate (no capacity probe).</summary>
+    public bool RateGiven { get; init; }
 
     public TimeSpan ReadBackTimeout { get; init; } = TimeSpan.FromMinutes(3);
 
@@ -31,7 +36,9 @@ internal sealed class ChaosSettings
     public const string Usage = """
         usage: Marketplace.Chaos [--project NAME] [--rate JOBS_PER_SECOND] [--rounds steady,kill,kill-twice,rolling,two-killed,postgres] [--no-anvil-restart] [--rounds-only] [--keep]
           Runs docker-compose.yml (images built beforehand: docker-compose build) under the project name
-          (default mpchaos), streams counter jobs through 127.0.0.1:8080-8082 while silos are killed and restarted,
+          (default mpchaos), streams counter jobs through 127.0.0.1:8080-8082 while silos are killed and restarted
+          (at 70 % of the jobs a second the cluster completes in a probe before the rounds, at most 30; --rate fixes
+          the rate and skips the probe),
           prints what the client saw and checks what is promised; then restarts anvil and follows the guide's recovery
           (unless --no-anvil-restart); tears the cluster down (down -v) unless --keep. --rounds-only skips the
           checks before the rounds (keys, dashboards, uploads, deals), to run rounds again on a kept cluster.
@@ -41,6 +48,7 @@ internal sealed class ChaosSettings
     {
         string project = "mpchaos";
         double rate = 30;
+        var rateGiven = false;
         var keep = false;
         var anvilRestart = true;
         var roundsOnly = false;
@@ -55,6 +63,7 @@ internal sealed class ChaosSettings
                     break;
                 case "--rate":
                     rate = double.Parse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture);
+                    rateGiven = true;
                     if (rate is <= 0 or > 500)
                     {
                         throw new ArgumentException("--rate: give 0 < jobs per second <= 500");
@@ -87,6 +96,6 @@ internal sealed class ChaosSettings
             }
         }
 
-        return new ChaosSettings { RepositoryRoot = repositoryRoot, Project = project, Rate = rate, KeepCluster = keep, Rounds = rounds, AnvilRestart = anvilRestart, RoundsOnly = roundsOnly };
+        return new ChaosSettings { RepositoryRoot = repositoryRoot, Project = project, Rate = rate, RateGiven = rateGiven, KeepCluster = keep, Rounds = rounds, AnvilRestart = anvilRestart, RoundsOnly = roundsOnly };
     }
 }
