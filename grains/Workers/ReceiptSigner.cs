@@ -34,10 +34,6 @@ internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider
     private List<PendingReceipt> _waiting = [];
     private bool _signing;
 
-    // The signature of a receipt that will likely be signed alone, started before the receipt reaches the signer
-    // (Presign): the receipt's hash and the signature under way. One at a time; replaced by the next.
-    private (byte[] Hash, Task<byte[]> Signature)? _presigned;
-
     /// <summary>The worker's public key, 48 bytes compressed.</summary>
     public ReadOnlySpan<byte> PublicKey => _publicKey;
 
@@ -115,44 +111,6 @@ internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider
         }
 
         return pending.Done.Task;
-    }
-
-    /// <summary>
-    /// Starts computing the signature <paramref name="receipt"/> gets if it is signed alone, on the thread pool, when
-    /// <see cref="RunsInProgress"/> (this run counted) say it will be: the signature is then made while the run's
-    /// output is stored and the claim is written, rather than after. It leaves the signer only through
-    /// <see cref="SignAsync"/>, after the claim's fsync, as every signature does; one that a batch of several does not
-    /// use is dropped.
-    /// </summary>
-    public void Presign(ExecutionReceipt receipt)
-    {
-        ArgumentNullException.ThrowIfNull(receipt);
-        if (RunsInProgress() > 1)
-        {
-            return; // others end soon: the receipt will share a batch's signature
-        }
-
-        var hash = ReceiptCodec.Hash(receipt);
-        lock (_batchGate)
-        {
-            _presigned = (hash, SignAside(hash));
-        }
-    }
-
-    /// <summary>The signature of <paramref name="hash"/> started by <see cref="Presign"/>, if it is the one under way;
-    /// else starts it now.</summary>
-    private Task<byte[]> PresignedOrNew(byte[] hash)
-    {
-        lock (_batchGate)
-        {
-            if (_presigned is { } presigned && presigned.Hash.AsSpan().SequenceEqual(hash))
-            {
-                _presigned = null;
-                return presigned.Signature;
-            }
-        }
-
-        return SignAside(hash);
     }
 
     /// <summary>Tells a batch that waits for more receipts that one of the worker's runs ended (with or without a
@@ -302,7 +260,7 @@ internal sealed class ReceiptSigner(string workerId, SecretKey key, TimeProvider
                 if (kept.Count == 1)
                 {
                     message = batch[kept[0]].Hash;
-                    signing = PresignedOrNew(message);
+                    signing = SignAside(message);
                     return (message, null);
                 }
 

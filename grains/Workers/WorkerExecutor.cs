@@ -429,9 +429,7 @@ internal sealed partial class WorkerExecutor : IWorkerLoad
             if (report.Receipt is { } toSign)
             {
                 // The receipt names the output by its hash, so its claim (the fsynced intent) and its signature need
-                // nothing from the store: both are made beside it. Alone (no other run of this worker in progress),
-                // the signature is started at once.
-                _signer.Presign(toSign.Receipt);
+                // nothing from the store: both are made beside it.
                 signing = _signer.SignAsync(toSign.Receipt);
             }
         }

@@ -153,45 +153,6 @@ public sealed class ReceiptBatchTests : IDisposable
     }
 
     [Fact]
-    public async Task ASignatureStartedEarlyIsUsedOnlyForItsReceiptSignedAloneAndNeverPastARefusedClaim()
-    {
-        using var key = ReceiptSamples.Key();
-        var inProgress = new StrongBox<int>();
-        using var signer = CountingSigner(key, inProgress);
-        var receipts = Receipts(4, "job-p");
-
-        // Started early, then signed alone: the same signature a signature made after the claim would be.
-        signer.Presign(receipts[0]);
-        var alone = await signer.SignAsync(receipts[0]).WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Null(alone.Batch);
-        Assert.Equal(Bls.Sign(key, ReceiptCodec.Hash(receipts[0])).ToBytes(), alone.Signature);
-
-        // Started for one receipt, another signed alone: the other gets its own signature.
-        signer.Presign(receipts[1]);
-        var other = await signer.SignAsync(receipts[2]).WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(ReceiptVerification.Valid, ReceiptVerifier.VerifySigned(other, Bls.SkToPk(key).ToBytes()));
-        Assert.Equal(Bls.Sign(key, ReceiptCodec.Hash(receipts[2])).ToBytes(), other.Signature);
-
-        // Started, but the receipt shares a batch: the batch's signature, over its root, not the one started.
-        signer.Presign(receipts[1]);
-        Volatile.Write(ref inProgress.Value, 1);
-        var first = signer.SignAsync(receipts[1]);
-        var second = signer.SignAsync(receipts[3]);
-        Volatile.Write(ref inProgress.Value, 0);
-        signer.RunEnded();
-        var batch = await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.All(batch, s => Assert.Equal(2, s.Batch!.Size));
-        Assert.All(batch, s => Assert.Equal(ReceiptVerification.Valid, ReceiptVerifier.VerifySigned(s, Bls.SkToPk(key).ToBytes())));
-        Assert.NotEqual(Bls.Sign(key, ReceiptCodec.Hash(receipts[1])).ToBytes(), batch[0].Signature);
-
-        // Another result for a job already claimed: started early, but refused by the log, and nothing is released.
-        var changed = Receipts(1, "job-p")[0];
-        changed.FuelConsumed = 999;
-        signer.Presign(changed);
-        await Assert.ThrowsAsync<DoubleSignRefusedException>(() => signer.SignAsync(changed).WaitAsync(TimeSpan.FromSeconds(30)));
-    }
-
-    [Fact]
     public async Task AProofForAnotherBatchOrAnotherReceiptOrAMovedReceiptIsRefused()
     {
         using var key = ReceiptSamples.Key();
