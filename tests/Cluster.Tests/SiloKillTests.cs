@@ -53,9 +53,15 @@ public sealed class SiloKillTests(SiloKillFixture fixture, ITestOutputHelper out
                     return onVictimWorkers.Count >= 3 && onVictimWorkers.Any(i => i.StartedAt is null);
                 }, TimeSpan.FromSeconds(20), () => $"three long jobs assigned to {victim.Name}'s single-slot workers, one still queued: {seen}");
             }
-            catch (TimeoutException) when (round < 8)
+            catch (TimeoutException)
             {
-                output.WriteLine($"burst {round} did not queue on {victim.Name}: {seen}");
+                // How matching chose: the bids and declines each job's round heard, and the winner's score.
+                output.WriteLine($"burst {round} did not queue on {victim.Name}: {seen}; matching: {await MatchingOfAsync(reader, burst)}");
+                if (round >= 8)
+                {
+                    throw;
+                }
+
                 continue;
             }
 
@@ -139,6 +145,20 @@ public sealed class SiloKillTests(SiloKillFixture fixture, ITestOutputHelper out
             return running.Count > 0;
         }, bound, () => $"a job running on a worker of {silo.Name} ({silo.WorkerPrefix}*); recent jobs: {seen}");
         return running;
+    }
+
+    /// <summary>The assignment lines of the first jobs' logs: the worker, its price and score, and how many bids and
+    /// declines the round had heard when it closed.</summary>
+    private static async Task<string> MatchingOfAsync(HttpMarketplaceClient reader, IReadOnlyList<string> jobs)
+    {
+        var lines = new List<string>();
+        foreach (var id in jobs.Take(4))
+        {
+            var logs = await reader.GetJobLogsAsync(id);
+            lines.AddRange(logs.Items.Where(e => e.Message.Contains(" assigned to worker ", StringComparison.Ordinal)).Select(e => $"{id}: {e.Message}"));
+        }
+
+        return string.Join("; ", lines);
     }
 
     private static HashSet<string> JobGrainsOn(DetailedGrainStatistic[] statistics, int siloPort) =>

@@ -170,6 +170,10 @@ public sealed class SiloCluster : IAsyncDisposable
             ["Marketplace:Jobs:RetryBaseDelay"] = "00:00:00.200",
             ["Marketplace:Jobs:MaxRetryDelay"] = "00:00:02",
             ["Marketplace:Jobs:WatchdogPeriod"] = "00:00:05",
+            // A round closes as soon as every online worker has bid, else at the window's end with the bids it has. A
+            // bid from another silo process on a loaded 2-core machine can take longer than the default 5 ms, and the
+            // tests that need the cheap silo's workers to win would then depend on the load: 100 ms hears them.
+            ["Marketplace:Jobs:BidWindow"] = "00:00:00.100",
             ["Marketplace:Reminders:MinimumReminderPeriod"] = "00:00:01",
             [$"Marketplace:Gateway:Services:{TestGatewayServices.Operator}:Secret"] = TestGatewayServices.OperatorSecret,
             [$"Marketplace:Gateway:Services:{TestGatewayServices.Operator}:Operator"] = "true",
