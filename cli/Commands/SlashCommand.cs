@@ -47,6 +47,10 @@ internal static class SlashCommand
             var banned = contractClient.DecodeEvents(mined, "KeyBanned").Count == 1;
             var hash = Convert.ToHexStringLower(evidenceHash);
             var signerHex = "0x" + Convert.ToHexStringLower(signer);
+            // The chain holds only the hash of the worker id; the receipts name the worker, which is the one slashed
+            // when its hash is the registry's owner of the key (else the key is registered under an id they do not name).
+            var receiptsWorker = evidence.First.Receipt.WorkerId;
+            var workerId = ReceiptReleaseCall.ChainId(receiptsWorker).AsSpan().SequenceEqual(signer) ? receiptsWorker : null;
             if (run.Json)
             {
                 JsonOutput.Write(run.Environment.Output, new
@@ -55,6 +59,7 @@ internal static class SlashCommand
                     evidence_hash = hash,
                     transaction = mined.TransactionHash.ToString(),
                     worker = worker?.ToChecksumString(),
+                    worker_id = workerId,
                     worker_id_hash = signerHex,
                     slashed = (fromActive + fromPending).ToString(System.Globalization.CultureInfo.InvariantCulture),
                     from_active = fromActive.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -65,7 +70,10 @@ internal static class SlashCommand
             else
             {
                 var ban = banned ? "its key is banned" : "its key was banned already";
-                run.Environment.Output.WriteLine($"slashed worker {worker?.ToChecksumString()} (worker id hash {signerHex}) for two results of job {evidence.First.Receipt.JobId} in transaction {mined.TransactionHash}: {fromActive + fromPending} of its stake to the treasury ({fromActive} active, {fromPending} pending); {ban}; evidence {hash}");
+                var named = workerId is null
+                    ? $"the worker at {worker?.ToChecksumString()} (worker id hash {signerHex}, which holds the key, not the receipts' {receiptsWorker})"
+                    : $"worker {workerId} at {worker?.ToChecksumString()} (worker id hash {signerHex})";
+                run.Environment.Output.WriteLine($"slashed {named} for two results of job {evidence.First.Receipt.JobId} in transaction {mined.TransactionHash}: {fromActive + fromPending} of its stake to the treasury ({fromActive} active, {fromPending} pending); {ban}; evidence {hash}");
             }
 
             return ExitCodes.Ok;

@@ -91,6 +91,7 @@ public sealed class ChainDoubleSignSlashTests
             Assert.Equal(job, root.GetProperty("job_id").GetString());
             Assert.Equal(Convert.ToHexStringLower(evidenceHash), root.GetProperty("evidence_hash").GetString());
             Assert.Equal(w1.Address.ToChecksumString(), root.GetProperty("worker").GetString());
+            Assert.Equal("w1", root.GetProperty("worker_id").GetString());
             Assert.Equal("0x" + Convert.ToHexStringLower(ReceiptReleaseCall.ChainId("w1")), root.GetProperty("worker_id_hash").GetString());
             Assert.Equal("5000", root.GetProperty("slashed").GetString());
             Assert.Equal("4000", root.GetProperty("from_active").GetString());
@@ -115,11 +116,12 @@ public sealed class ChainDoubleSignSlashTests
         Assert.Contains("EvidenceAlreadyUsed", swapped.Error, StringComparison.Ordinal);
         Assert.Equal(new BigInteger(5_000), await BalanceAsync(token, treasury));
 
-        // w2 double-signs too; the text form says what was taken.
-        await WriteEvidenceAsync(file, w2Secret, "job-double-2", "w2");
+        // w2's key signs two results of a job in receipts that name another worker: the key's owner is slashed, and the
+        // text form says the receipts named someone else.
+        await WriteEvidenceAsync(file, w2Secret, "job-double-2", "w9");
         var text = await CliRunner.RunAsync(slash);
         Assert.True(text.Exit == 0, text.Error);
-        Assert.Contains($"slashed worker {w2.Address.ToChecksumString()}", text.Output, StringComparison.Ordinal);
+        Assert.Contains($"slashed the worker at {w2.Address.ToChecksumString()} (worker id hash 0x{Convert.ToHexStringLower(ReceiptReleaseCall.ChainId("w2"))}, which holds the key, not the receipts' w9)", text.Output, StringComparison.Ordinal);
         Assert.Contains("5000 of its stake to the treasury (5000 active, 0 pending); its key is banned", text.Output, StringComparison.Ordinal);
         Assert.Equal(new BigInteger(10_000), await BalanceAsync(token, treasury));
         Assert.False(await EligibleAsync(staking, "w2"));
