@@ -303,8 +303,12 @@ internal sealed partial class JobGrain(
 
         try
         {
-            await RegisterWatchdogAtSubmitAsync();
-            if (!await lookups.ClientLists.TryAddAsync(Info.ClientId, Summary()) && reserved)
+            // The watchdog's registration and the job's listing wait for different grains (each may sit on a silo that
+            // just died): asked together, a submit waits for the slower one, not for both in turn.
+            var watchdog = RegisterWatchdogAtSubmitAsync();
+            var listing = lookups.ClientLists.TryAddAsync(Info.ClientId, Summary());
+            await Task.WhenAll(watchdog, listing);
+            if (!listing.Result && reserved)
             {
                 AddLog("warn", "the client's job list did not answer the job's listing: the job is listed when the list answers its end");
             }

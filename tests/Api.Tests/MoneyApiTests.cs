@@ -19,6 +19,9 @@ public sealed class MoneyApiTests
             ["Marketplace:Ledger:Enabled"] = "true",
             ["Marketplace:Ledger:MinimumStake"] = "1000",
             ["Marketplace:Api:Operators:0"] = "bob",
+
+            // The 402 at submit is tested: the submit waits for the settlement's answer however loaded the machine is.
+            ["Marketplace:Jobs:EscrowAtSubmitWait"] = "00:01:00",
         });
         using var alice = silo.NewHttpClient(ApiTestSilo.AliceKey);
         using var bob = silo.NewHttpClient(ApiTestSilo.BobKey);

@@ -79,7 +79,11 @@ public sealed class PaidJobTests
     [Fact]
     public async Task ASubmitBeyondTheBalanceIsInsufficientFundsAndLeavesNoJobEscrowOrQuotaBehind()
     {
-        await using var silo = await PaidJobKit.StartAsync(new JobsSettings().Worker("w1").Set("Marketplace:Jobs:MaxUnfinishedJobsPerClient", "1"), "w1");
+        // The refusal at submit is what is tested: the submit waits for the settlement's answer however loaded the
+        // machine is (a slower answer would accept the job with its escrow pending, and fail it later).
+        await using var silo = await PaidJobKit.StartAsync(new JobsSettings().Worker("w1")
+            .Set("Marketplace:Jobs:MaxUnfinishedJobsPerClient", "1")
+            .Set("Marketplace:Jobs:EscrowAtSubmitWait", "00:01:00"), "w1");
         var quick = await JobsKit.DeployAsync(silo, "quick");
         var tooBig = JobsKit.Job(quick, s => { s.RequestId = "too-big"; s.MaxFuel = JobLimits.MaxFuel; s.MaxPricePerMillionFuel = 100; });
         var e = await Assert.ThrowsAsync<InsufficientFundsException>(() => silo.Grains.SubmitAsync(tooBig));

@@ -46,6 +46,34 @@ public sealed class WatchdogWaitTests
     }
 
     [Fact]
+    public async Task A_submit_lists_its_job_while_its_watchdog_registration_still_waits()
+    {
+        // The watchdog's wait is long here, so only a listing asked beside the registration (not after it) shows the
+        // job in the client's list while the reminder table stalls.
+        var table = new StallingReminderTable.Gate();
+        var settings = new JobsSettings().Worker("w1", region: "local")
+            .Set("Marketplace:Jobs:WatchdogAfter", "00:00:00")
+            .Set("Marketplace:Jobs:WatchdogAtSubmitWait", "00:10:00")
+            .Set("Marketplace:Jobs:RetryBaseDelay", "00:10:00");
+        await using var silo = await MarketplaceTestSilo.StartAsync(settings.Values, services => Decorate(services, table));
+        await WorkerTests.WaitForWorkersAsync(silo, 1);
+        var quick = await JobsKit.DeployAsync(silo, "quick");
+        var list = silo.Grains.GetGrain<IClientJobsGrain>(JobsKit.Client);
+
+        table.Stall();
+        var submit = silo.Grains.SubmitAsync(JobsKit.Job(quick, s => s.Constraints = new() { ["region"] = "mars" }));
+        await Cluster.MarketplaceTestCluster.WaitAsync(
+            async () => (await list.ListAsync(null, null, 10)).Jobs.Count == 1,
+            () => "the job was not listed while its watchdog registration waited");
+        Assert.False(submit.IsCompleted, "the job was listed only once the submit had stopped waiting for its watchdog registration");
+        Assert.True(table.Stalled);
+
+        table.Release();
+        var job = await submit.WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(job.JobId, Assert.Single((await list.ListAsync(null, null, 10)).Jobs).JobId);
+    }
+
+    [Fact]
     public async Task A_reminder_table_failing_with_its_own_errors_neither_fails_the_submit_nor_holds_the_job()
     {
         var table = new StallingReminderTable.Gate();
